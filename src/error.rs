@@ -1,0 +1,552 @@
+//! The one error type of evtlog, and the one table that maps its kinds to Win32 codes.
+//!
+//! Owns: [`Error`] (opaque, one pointer wide), [`ErrorKind`] (fieldless, `Copy`,
+//! `#[non_exhaustive]`) and the exhaustive `ErrorKind -> Win32 code` match in
+//! [`ErrorKind::win32_code`].
+//!
+//! Invariants:
+//! - Every kind has exactly one Win32 code; adding a kind forces a decision here (the match
+//!   is exhaustive inside the crate).
+//! - Protocol states (end of results, timeouts, buffer sizing) are not errors in the Rust API;
+//!   they are only turned into ERROR_NO_MORE_ITEMS, ERROR_TIMEOUT and
+//!   ERROR_INSUFFICIENT_BUFFER at the wevtapi facade.
+//! - `Display` is the extended-status text: the Windows message for the code, then the detail
+//!   (position, offset, name) when there is one. No trailing period on the detail.
+
+use std::fmt;
+
+/// Win32 error codes used by evtlog, under their Windows names (`winerror.h`).
+pub mod codes {
+    pub const ERROR_SUCCESS: u32 = 0;
+    pub const ERROR_FILE_NOT_FOUND: u32 = 2;
+    pub const ERROR_PATH_NOT_FOUND: u32 = 3;
+    pub const ERROR_ACCESS_DENIED: u32 = 5;
+    pub const ERROR_INVALID_HANDLE: u32 = 6;
+    pub const ERROR_NOT_ENOUGH_MEMORY: u32 = 8;
+    pub const ERROR_INVALID_DATA: u32 = 13;
+    pub const ERROR_NOT_SUPPORTED: u32 = 50;
+    pub const ERROR_FILE_EXISTS: u32 = 80;
+    pub const ERROR_INVALID_PARAMETER: u32 = 87;
+    pub const ERROR_CALL_NOT_IMPLEMENTED: u32 = 120;
+    pub const ERROR_INSUFFICIENT_BUFFER: u32 = 122;
+    pub const ERROR_ALREADY_EXISTS: u32 = 183;
+    pub const ERROR_NO_MORE_ITEMS: u32 = 259;
+    pub const ERROR_MR_MID_NOT_FOUND: u32 = 317;
+    pub const ERROR_IO_DEVICE: u32 = 1117;
+    pub const ERROR_NOT_FOUND: u32 = 1168;
+    pub const ERROR_CANCELLED: u32 = 1223;
+    pub const ERROR_FILE_CORRUPT: u32 = 1392;
+    pub const ERROR_TIMEOUT: u32 = 1460;
+    pub const ERROR_LOG_FILE_FULL: u32 = 1502;
+    pub const RPC_S_SERVER_UNAVAILABLE: u32 = 1722;
+    pub const RPC_S_CALL_FAILED: u32 = 1726;
+    pub const RPC_S_INVALID_BOUND: u32 = 1734;
+    pub const RPC_S_CALL_CANCELLED: u32 = 1818;
+    pub const ERROR_INVALID_OPERATION: u32 = 4317;
+    pub const ERROR_EVT_INVALID_CHANNEL_PATH: u32 = 15000;
+    pub const ERROR_EVT_INVALID_QUERY: u32 = 15001;
+    pub const ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND: u32 = 15002;
+    pub const ERROR_EVT_INVALID_EVENT_DATA: u32 = 15005;
+    pub const ERROR_EVT_CHANNEL_NOT_FOUND: u32 = 15007;
+    pub const ERROR_EVT_MALFORMED_XML_TEXT: u32 = 15008;
+    pub const ERROR_EVT_SUBSCRIPTION_TO_DIRECT_CHANNEL: u32 = 15009;
+    pub const ERROR_EVT_CONFIGURATION_ERROR: u32 = 15010;
+    pub const ERROR_EVT_QUERY_RESULT_STALE: u32 = 15011;
+    pub const ERROR_EVT_QUERY_RESULT_INVALID_POSITION: u32 = 15012;
+    pub const ERROR_EVT_FILTER_ALREADYSCOPED: u32 = 15014;
+    pub const ERROR_EVT_FILTER_NOTELTSET: u32 = 15015;
+    pub const ERROR_EVT_FILTER_INVARG: u32 = 15016;
+    pub const ERROR_EVT_FILTER_INVTEST: u32 = 15017;
+    pub const ERROR_EVT_FILTER_INVTYPE: u32 = 15018;
+    pub const ERROR_EVT_FILTER_PARSEERR: u32 = 15019;
+    pub const ERROR_EVT_FILTER_UNSUPPORTEDOP: u32 = 15020;
+    pub const ERROR_EVT_FILTER_UNEXPECTEDTOKEN: u32 = 15021;
+    pub const ERROR_EVT_INVALID_OPERATION_OVER_ENABLED_DIRECT_CHANNEL: u32 = 15022;
+    pub const ERROR_EVT_INVALID_CHANNEL_PROPERTY_VALUE: u32 = 15023;
+    pub const ERROR_EVT_FILTER_TOO_COMPLEX: u32 = 15026;
+    pub const ERROR_EVT_MESSAGE_NOT_FOUND: u32 = 15027;
+    pub const ERROR_EVT_PUBLISHER_DISABLED: u32 = 15037;
+    pub const ERROR_EVT_FILTER_OUT_OF_RANGE: u32 = 15038;
+}
+
+use codes::*;
+
+/// What went wrong, as a fieldless category. Each kind has one Win32 code
+/// ([`ErrorKind::win32_code`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A handle that is closed, of the wrong type, or never existed (6).
+    InvalidHandle,
+    /// A bad argument or flag combination (87).
+    InvalidParameter,
+    /// The operation is not valid in the handle's state (4317).
+    InvalidOperation,
+    /// The operation is not supported by this object (50).
+    NotSupported,
+    /// The function exists in wevtapi but evtlog does not emulate it yet (120).
+    NotImplemented,
+    /// The operation was stopped by a cancel (1223).
+    Cancelled,
+    /// A file that does not exist (2).
+    FileNotFound,
+    /// A directory on a file's path that does not exist (3).
+    PathNotFound,
+    /// The caller may not do this (5).
+    AccessDenied,
+    /// A target file exists and overwrite was not asked for (80).
+    FileExists,
+    /// A record or bookmarked position that does not exist (1168).
+    NotFound,
+    /// A do-not-overwrite log has reached its maximum size (1502).
+    LogFileFull,
+    /// An on-disk structure is damaged beyond what readers recover from (1392).
+    FileCorrupt,
+    /// Input data that is not valid for the operation (13).
+    InvalidData,
+    /// An operating-system I/O failure with no closer Win32 equivalent (1117).
+    Io,
+    /// A remote session named a server other than this computer (1722).
+    ServerUnavailable,
+    /// A batch that exceeds the RPC limits (1734).
+    InvalidBound,
+    /// A channel path that is not syntactically valid (15000).
+    InvalidChannelPath,
+    /// A query that is not valid (15001).
+    InvalidQuery,
+    /// No channel of that name (15007).
+    ChannelNotFound,
+    /// XML text that is not well formed or not of the expected shape (15008).
+    MalformedXml,
+    /// Analytic and Debug channels cannot be subscribed to (15009).
+    SubscriptionToDirectChannel,
+    /// The log was cleared or overwritten under an open result set (15011).
+    QueryResultStale,
+    /// The cursor is not on a valid position (15012).
+    InvalidPosition,
+    /// XPath: a path is scoped twice (15014).
+    FilterAlreadyScoped,
+    /// XPath: the expression does not select an element set (15015).
+    FilterNotEltSet,
+    /// XPath: an operand that must be a path or a literal is not (15016).
+    FilterInvalidArgument,
+    /// XPath: an invalid test (15017).
+    FilterInvalidTest,
+    /// XPath: an operand of the wrong type (15018).
+    FilterInvalidType,
+    /// XPath: a syntax error (15019).
+    FilterParseError,
+    /// XPath: an operator that is not supported (15020).
+    FilterUnsupportedOp,
+    /// XPath: a token where none of that kind may stand (15021).
+    FilterUnexpectedToken,
+    /// The query has more expressions than the service accepts (15026).
+    FilterTooComplex,
+    /// A number outside the range of its type (15038).
+    FilterOutOfRange,
+    /// A channel property value that is not valid or not settable (15023).
+    InvalidChannelPropertyValue,
+    /// The operation is not valid while the Debug or Analytic channel is enabled (15022).
+    InvalidOperationOverEnabledDirectChannel,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order; the tests walk it to check the table.
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::InvalidHandle,
+        ErrorKind::InvalidParameter,
+        ErrorKind::InvalidOperation,
+        ErrorKind::NotSupported,
+        ErrorKind::NotImplemented,
+        ErrorKind::Cancelled,
+        ErrorKind::FileNotFound,
+        ErrorKind::PathNotFound,
+        ErrorKind::AccessDenied,
+        ErrorKind::FileExists,
+        ErrorKind::NotFound,
+        ErrorKind::LogFileFull,
+        ErrorKind::FileCorrupt,
+        ErrorKind::InvalidData,
+        ErrorKind::Io,
+        ErrorKind::ServerUnavailable,
+        ErrorKind::InvalidBound,
+        ErrorKind::InvalidChannelPath,
+        ErrorKind::InvalidQuery,
+        ErrorKind::ChannelNotFound,
+        ErrorKind::MalformedXml,
+        ErrorKind::SubscriptionToDirectChannel,
+        ErrorKind::QueryResultStale,
+        ErrorKind::InvalidPosition,
+        ErrorKind::FilterAlreadyScoped,
+        ErrorKind::FilterNotEltSet,
+        ErrorKind::FilterInvalidArgument,
+        ErrorKind::FilterInvalidTest,
+        ErrorKind::FilterInvalidType,
+        ErrorKind::FilterParseError,
+        ErrorKind::FilterUnsupportedOp,
+        ErrorKind::FilterUnexpectedToken,
+        ErrorKind::FilterTooComplex,
+        ErrorKind::FilterOutOfRange,
+        ErrorKind::InvalidChannelPropertyValue,
+        ErrorKind::InvalidOperationOverEnabledDirectChannel,
+    ];
+
+    /// The Win32 code the emulated API reports for this kind through `GetLastError`.
+    pub const fn win32_code(self) -> u32 {
+        match self {
+            ErrorKind::InvalidHandle => ERROR_INVALID_HANDLE,
+            ErrorKind::InvalidParameter => ERROR_INVALID_PARAMETER,
+            ErrorKind::InvalidOperation => ERROR_INVALID_OPERATION,
+            ErrorKind::NotSupported => ERROR_NOT_SUPPORTED,
+            ErrorKind::NotImplemented => ERROR_CALL_NOT_IMPLEMENTED,
+            ErrorKind::Cancelled => ERROR_CANCELLED,
+            ErrorKind::FileNotFound => ERROR_FILE_NOT_FOUND,
+            ErrorKind::PathNotFound => ERROR_PATH_NOT_FOUND,
+            ErrorKind::AccessDenied => ERROR_ACCESS_DENIED,
+            ErrorKind::FileExists => ERROR_FILE_EXISTS,
+            ErrorKind::NotFound => ERROR_NOT_FOUND,
+            ErrorKind::LogFileFull => ERROR_LOG_FILE_FULL,
+            ErrorKind::FileCorrupt => ERROR_FILE_CORRUPT,
+            ErrorKind::InvalidData => ERROR_INVALID_DATA,
+            ErrorKind::Io => ERROR_IO_DEVICE,
+            ErrorKind::ServerUnavailable => RPC_S_SERVER_UNAVAILABLE,
+            ErrorKind::InvalidBound => RPC_S_INVALID_BOUND,
+            ErrorKind::InvalidChannelPath => ERROR_EVT_INVALID_CHANNEL_PATH,
+            ErrorKind::InvalidQuery => ERROR_EVT_INVALID_QUERY,
+            ErrorKind::ChannelNotFound => ERROR_EVT_CHANNEL_NOT_FOUND,
+            ErrorKind::MalformedXml => ERROR_EVT_MALFORMED_XML_TEXT,
+            ErrorKind::SubscriptionToDirectChannel => ERROR_EVT_SUBSCRIPTION_TO_DIRECT_CHANNEL,
+            ErrorKind::QueryResultStale => ERROR_EVT_QUERY_RESULT_STALE,
+            ErrorKind::InvalidPosition => ERROR_EVT_QUERY_RESULT_INVALID_POSITION,
+            ErrorKind::FilterAlreadyScoped => ERROR_EVT_FILTER_ALREADYSCOPED,
+            ErrorKind::FilterNotEltSet => ERROR_EVT_FILTER_NOTELTSET,
+            ErrorKind::FilterInvalidArgument => ERROR_EVT_FILTER_INVARG,
+            ErrorKind::FilterInvalidTest => ERROR_EVT_FILTER_INVTEST,
+            ErrorKind::FilterInvalidType => ERROR_EVT_FILTER_INVTYPE,
+            ErrorKind::FilterParseError => ERROR_EVT_FILTER_PARSEERR,
+            ErrorKind::FilterUnsupportedOp => ERROR_EVT_FILTER_UNSUPPORTEDOP,
+            ErrorKind::FilterUnexpectedToken => ERROR_EVT_FILTER_UNEXPECTEDTOKEN,
+            ErrorKind::FilterTooComplex => ERROR_EVT_FILTER_TOO_COMPLEX,
+            ErrorKind::FilterOutOfRange => ERROR_EVT_FILTER_OUT_OF_RANGE,
+            ErrorKind::InvalidChannelPropertyValue => ERROR_EVT_INVALID_CHANNEL_PROPERTY_VALUE,
+            ErrorKind::InvalidOperationOverEnabledDirectChannel => {
+                ERROR_EVT_INVALID_OPERATION_OVER_ENABLED_DIRECT_CHANNEL
+            }
+        }
+    }
+}
+
+/// The Windows message text (`FormatMessage`, en-US) for a Win32 code evtlog uses, or `None`.
+pub fn win32_message(code: u32) -> Option<&'static str> {
+    Some(match code {
+        ERROR_SUCCESS => "The operation completed successfully.",
+        ERROR_FILE_NOT_FOUND => "The system cannot find the file specified.",
+        ERROR_PATH_NOT_FOUND => "The system cannot find the path specified.",
+        ERROR_ACCESS_DENIED => "Access is denied.",
+        ERROR_INVALID_HANDLE => "The handle is invalid.",
+        ERROR_NOT_ENOUGH_MEMORY => "Not enough memory resources are available to process this command.",
+        ERROR_INVALID_DATA => "The data is invalid.",
+        ERROR_NOT_SUPPORTED => "The request is not supported.",
+        ERROR_FILE_EXISTS => "The file exists.",
+        ERROR_INVALID_PARAMETER => "The parameter is incorrect.",
+        ERROR_CALL_NOT_IMPLEMENTED => "This function is not supported on this system.",
+        ERROR_INSUFFICIENT_BUFFER => "The data area passed to a system call is too small.",
+        ERROR_ALREADY_EXISTS => "Cannot create a file when that file already exists.",
+        ERROR_NO_MORE_ITEMS => "No more data is available.",
+        ERROR_IO_DEVICE => "The request could not be performed because of an I/O device error.",
+        ERROR_NOT_FOUND => "Element not found.",
+        ERROR_CANCELLED => "The operation was canceled by the user.",
+        ERROR_FILE_CORRUPT => "The file or directory is corrupted and unreadable.",
+        ERROR_TIMEOUT => "This operation returned because the timeout period expired.",
+        ERROR_LOG_FILE_FULL => "The event log file is full.",
+        RPC_S_SERVER_UNAVAILABLE => "The RPC server is unavailable.",
+        RPC_S_CALL_FAILED => "The remote procedure call failed.",
+        RPC_S_INVALID_BOUND => "The array bounds are invalid.",
+        RPC_S_CALL_CANCELLED => "The remote procedure call was cancelled.",
+        ERROR_INVALID_OPERATION => "The operation identifier is not valid.",
+        ERROR_EVT_INVALID_CHANNEL_PATH => "The specified channel path is invalid.",
+        ERROR_EVT_INVALID_QUERY => "The specified query is invalid.",
+        ERROR_EVT_CHANNEL_NOT_FOUND => "The specified channel could not be found.",
+        ERROR_EVT_MALFORMED_XML_TEXT => "The specified xml text was not well-formed. See Extended Error for more details.",
+        ERROR_EVT_SUBSCRIPTION_TO_DIRECT_CHANNEL => "The caller is trying to subscribe to a direct channel which is not allowed. The events for a direct channel go directly to a logfile and cannot be subscribed to.",
+        ERROR_EVT_QUERY_RESULT_STALE => "The query result is stale or invalid and must be recreated. This may be due to the log being cleared or rolling over after the query result was created.",
+        ERROR_EVT_QUERY_RESULT_INVALID_POSITION => "The cursor for the query result is not pointing to a valid position.",
+        ERROR_EVT_FILTER_ALREADYSCOPED => "The variable is already scoped.",
+        ERROR_EVT_FILTER_NOTELTSET => "The expression is not an element set.",
+        ERROR_EVT_FILTER_INVARG => "The arguments on the left side of a binary operator must be either attributes, nodes, or variables, and the arguments on the right side must be constants.",
+        ERROR_EVT_FILTER_INVTEST => "A step operation must involve either a node test or, in the case of a predicate, an algebraic expression against which to test each node in the node set identified by the preceding node set can be evaluated.",
+        ERROR_EVT_FILTER_INVTYPE => "This data type is currently unsupported.",
+        ERROR_EVT_FILTER_PARSEERR => "A syntax error occurred at the specified position.",
+        ERROR_EVT_FILTER_UNSUPPORTEDOP => "This operator is unsupported by this implementation of the filter.",
+        ERROR_EVT_FILTER_UNEXPECTEDTOKEN => "The token encountered was unexpected.",
+        ERROR_EVT_INVALID_OPERATION_OVER_ENABLED_DIRECT_CHANNEL => "The requested operation cannot be performed over an enabled direct channel. The channel must first be disabled.",
+        ERROR_EVT_INVALID_CHANNEL_PROPERTY_VALUE => "Channel property contains an invalid value. The value has an invalid type, is outside of its valid range, cannot be changed, or is not supported by this type of channel.",
+        ERROR_EVT_FILTER_TOO_COMPLEX => "The specified query is too complex.",
+        ERROR_EVT_FILTER_OUT_OF_RANGE => "The specified numeric type is outside of its valid range.",
+        _ => return None,
+    })
+}
+
+/// An error from evtlog. Opaque: ask it for its [`ErrorKind`], its Win32 code, and where it
+/// applies, the position in the input it refers to.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    detail: Detail,
+}
+
+enum Detail {
+    None,
+    Message(String),
+    /// A position in text input: 1-based line and column (in characters).
+    Text {
+        line: u32,
+        column: u32,
+        message: String,
+    },
+    /// A byte offset in binary input.
+    Offset {
+        offset: u64,
+        message: String,
+    },
+    Io(std::io::Error),
+}
+
+/// `Result` with evtlog's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error of `kind` with no further detail.
+    pub fn new(kind: ErrorKind) -> Error {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                detail: Detail::None,
+            }),
+        }
+    }
+
+    /// An error of `kind` carrying a message.
+    pub(crate) fn with_message(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                detail: Detail::Message(message.into()),
+            }),
+        }
+    }
+
+    /// An error at a 1-based line and column of text input.
+    pub(crate) fn at_text(
+        kind: ErrorKind,
+        line: u32,
+        column: u32,
+        message: impl Into<String>,
+    ) -> Error {
+        let detail = Detail::Text {
+            line,
+            column,
+            message: message.into(),
+        };
+        Error {
+            inner: Box::new(Inner { kind, detail }),
+        }
+    }
+
+    /// An error at a byte offset of binary input.
+    #[allow(dead_code)] // used by the EVTX reader
+    pub(crate) fn at_offset(kind: ErrorKind, offset: u64, message: impl Into<String>) -> Error {
+        let detail = Detail::Offset {
+            offset,
+            message: message.into(),
+        };
+        Error {
+            inner: Box::new(Inner { kind, detail }),
+        }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The Win32 code the emulated API reports for this error.
+    pub fn win32_code(&self) -> u32 {
+        self.inner.kind.win32_code()
+    }
+
+    /// For errors in text input (XML, queries): the 1-based line and column.
+    pub fn position(&self) -> Option<(u32, u32)> {
+        match &self.inner.detail {
+            Detail::Text { line, column, .. } => Some((*line, *column)),
+            _ => None,
+        }
+    }
+
+    /// For errors in binary input: the byte offset.
+    pub fn offset(&self) -> Option<u64> {
+        match &self.inner.detail {
+            Detail::Offset { offset, .. } => Some(*offset),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Error {
+        use std::io::ErrorKind as Io;
+        let kind = match err.kind() {
+            Io::NotFound => ErrorKind::FileNotFound,
+            Io::PermissionDenied => ErrorKind::AccessDenied,
+            Io::AlreadyExists => ErrorKind::FileExists,
+            Io::InvalidInput => ErrorKind::InvalidParameter,
+            Io::InvalidData | Io::UnexpectedEof => ErrorKind::InvalidData,
+            _ => ErrorKind::Io,
+        };
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                detail: Detail::Io(err),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let code = self.win32_code();
+        f.write_str(win32_message(code).unwrap_or("Unknown error."))?;
+        match &self.inner.detail {
+            Detail::None => Ok(()),
+            Detail::Message(m) => write!(f, " {m}"),
+            Detail::Text {
+                line,
+                column,
+                message,
+            } => {
+                write!(f, " {message} (line {line}, column {column})")
+            }
+            Detail::Offset { offset, message } => write!(f, " {message} (offset {offset:#x})"),
+            Detail::Io(e) => write!(f, " {e}"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Error {{ kind: {:?}, code: {}, \"{}\" }}",
+            self.kind(),
+            self.win32_code(),
+            self
+        )
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.inner.detail {
+            Detail::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kind -> code table, written out independently of the match, from
+    /// reference/wevtapi.md §6.
+    const TABLE: &[(ErrorKind, u32)] = &[
+        (ErrorKind::InvalidHandle, 6),
+        (ErrorKind::InvalidParameter, 87),
+        (ErrorKind::InvalidOperation, 4317),
+        (ErrorKind::NotSupported, 50),
+        (ErrorKind::NotImplemented, 120),
+        (ErrorKind::Cancelled, 1223),
+        (ErrorKind::FileNotFound, 2),
+        (ErrorKind::PathNotFound, 3),
+        (ErrorKind::AccessDenied, 5),
+        (ErrorKind::FileExists, 80),
+        (ErrorKind::NotFound, 1168),
+        (ErrorKind::LogFileFull, 1502),
+        (ErrorKind::FileCorrupt, 1392),
+        (ErrorKind::InvalidData, 13),
+        (ErrorKind::Io, 1117),
+        (ErrorKind::ServerUnavailable, 1722),
+        (ErrorKind::InvalidBound, 1734),
+        (ErrorKind::InvalidChannelPath, 15000),
+        (ErrorKind::InvalidQuery, 15001),
+        (ErrorKind::ChannelNotFound, 15007),
+        (ErrorKind::MalformedXml, 15008),
+        (ErrorKind::SubscriptionToDirectChannel, 15009),
+        (ErrorKind::QueryResultStale, 15011),
+        (ErrorKind::InvalidPosition, 15012),
+        (ErrorKind::FilterAlreadyScoped, 15014),
+        (ErrorKind::FilterNotEltSet, 15015),
+        (ErrorKind::FilterInvalidArgument, 15016),
+        (ErrorKind::FilterInvalidTest, 15017),
+        (ErrorKind::FilterInvalidType, 15018),
+        (ErrorKind::FilterParseError, 15019),
+        (ErrorKind::FilterUnsupportedOp, 15020),
+        (ErrorKind::FilterUnexpectedToken, 15021),
+        (ErrorKind::FilterTooComplex, 15026),
+        (ErrorKind::FilterOutOfRange, 15038),
+        (ErrorKind::InvalidChannelPropertyValue, 15023),
+        (ErrorKind::InvalidOperationOverEnabledDirectChannel, 15022),
+    ];
+
+    #[test]
+    fn every_kind_maps_to_its_documented_code() {
+        assert_eq!(
+            TABLE.len(),
+            ErrorKind::ALL.len(),
+            "table and ALL must list every kind"
+        );
+        for (kind, code) in TABLE {
+            assert_eq!(kind.win32_code(), *code, "{kind:?}");
+            assert!(ErrorKind::ALL.contains(kind), "{kind:?} missing from ALL");
+        }
+    }
+
+    #[test]
+    fn every_kind_has_a_message() {
+        for kind in ErrorKind::ALL {
+            assert!(win32_message(kind.win32_code()).is_some(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn no_two_kinds_share_a_code() {
+        let mut codes: Vec<u32> = ErrorKind::ALL.iter().map(|k| k.win32_code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ErrorKind::ALL.len());
+    }
+
+    #[test]
+    fn display_carries_position() {
+        let e = Error::at_text(ErrorKind::MalformedXml, 3, 14, "unexpected end");
+        assert_eq!(e.win32_code(), 15008);
+        assert_eq!(e.position(), Some((3, 14)));
+        let text = e.to_string();
+        assert!(text.contains("line 3, column 14"), "{text}");
+    }
+
+    #[test]
+    fn io_errors_map_to_windows_kinds() {
+        let e: Error = std::io::Error::from(std::io::ErrorKind::NotFound).into();
+        assert_eq!(e.kind(), ErrorKind::FileNotFound);
+        assert_eq!(e.win32_code(), 2);
+    }
+
+    #[test]
+    fn error_is_one_pointer_wide() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+    }
+}

@@ -1,0 +1,22 @@
+//! Windows-exact event XML: rendering (`render`) and parsing (`parse`).
+//!
+//! Owns the textual shape of EvtRender(EvtRenderEventXml) output (reference/wevtapi.md §4.1):
+//! one line, no declaration, the event namespace, single-quoted attributes, System children
+//! in schema order, absent elements omitted, attribute-only elements self-closed, empty text
+//! elements written `<X></X>`.
+//!
+//! Invariants:
+//! - Rendering is a pure function of the [`Event`](super::Event) and never fails.
+//! - The output is one line: CR and LF in values are written as `&#13;` and `&#10;`.
+//! - Parsing accepts everything rendering writes, and render -> parse -> render is the
+//!   identity.
+
+mod escape;
+mod parse;
+mod render;
+
+pub(crate) use parse::parse_event;
+pub(crate) use render::write_event;
+
+/// The namespace of `<Event>`.
+pub(crate) const EVENT_NS: &str = "http://schemas.microsoft.com/win/2004/08/events/event";

@@ -1,0 +1,273 @@
+//! Renders an [`Event`] exactly as EvtRender(EvtRenderEventXml) does.
+
+use super::escape::push_escaped;
+use super::EVENT_NS;
+use crate::event::{
+    Body, DataItem, Element, Event, EventData, FileTime, Guid, Node, System, Value,
+};
+
+/// Appends the one-line Windows rendering of `event` to `out`.
+pub(crate) fn write_event(out: &mut String, event: &Event) {
+    out.push_str("<Event xmlns='");
+    out.push_str(EVENT_NS);
+    out.push_str("'>");
+    write_system(out, &event.system);
+    match &event.body {
+        Body::None => {}
+        Body::EventData(data) => write_event_data(out, data),
+        Body::UserData(nodes) => {
+            out.push_str("<UserData>");
+            for node in nodes {
+                write_node(out, node);
+            }
+            out.push_str("</UserData>");
+        }
+        Body::Other(element) => write_element(out, element),
+    }
+    if let Some(info) = &event.rendering_info {
+        write_element(out, info);
+    }
+    out.push_str("</Event>");
+}
+
+fn write_system(out: &mut String, s: &System) {
+    let mut num = itoa::Buffer::new();
+    out.push_str("<System><Provider");
+    if let Some(name) = &s.provider.name {
+        attr_str(out, "Name", name);
+    }
+    if let Some(guid) = &s.provider.guid {
+        attr_guid(out, "Guid", guid);
+    }
+    if let Some(source) = &s.provider.event_source_name {
+        attr_str(out, "EventSourceName", source);
+    }
+    out.push_str("/>");
+
+    out.push_str("<EventID");
+    if let Some(q) = s.qualifiers {
+        out.push_str(" Qualifiers='");
+        out.push_str(num.format(q));
+        out.push('\'');
+    }
+    out.push('>');
+    out.push_str(num.format(s.event_id));
+    out.push_str("</EventID>");
+
+    if let Some(v) = s.version {
+        text_num(out, "Version", num.format(v));
+    }
+    if let Some(v) = s.level {
+        text_num(out, "Level", num.format(v));
+    }
+    if let Some(v) = s.task {
+        text_num(out, "Task", num.format(v));
+    }
+    if let Some(v) = s.opcode {
+        text_num(out, "Opcode", num.format(v));
+    }
+    if let Some(k) = s.keywords {
+        out.push_str("<Keywords>");
+        crate::event::write_hex_lower(out, k);
+        out.push_str("</Keywords>");
+    }
+    if let Some(t) = s.time_created {
+        out.push_str("<TimeCreated");
+        attr_time(out, "SystemTime", t);
+        out.push_str("/>");
+    }
+    if let Some(id) = s.event_record_id {
+        text_num(out, "EventRecordID", num.format(id));
+    }
+    if let Some(c) = &s.correlation {
+        out.push_str("<Correlation");
+        if let Some(g) = &c.activity_id {
+            attr_guid(out, "ActivityID", g);
+        }
+        if let Some(g) = &c.related_activity_id {
+            attr_guid(out, "RelatedActivityID", g);
+        }
+        out.push_str("/>");
+    }
+    if let Some(e) = &s.execution {
+        out.push_str("<Execution");
+        attr_num(out, "ProcessID", num.format(e.process_id));
+        attr_num(out, "ThreadID", num.format(e.thread_id));
+        if let Some(v) = e.processor_id {
+            attr_num(out, "ProcessorID", num.format(v));
+        }
+        if let Some(v) = e.session_id {
+            attr_num(out, "SessionID", num.format(v));
+        }
+        if let Some(v) = e.kernel_time {
+            attr_num(out, "KernelTime", num.format(v));
+        }
+        if let Some(v) = e.user_time {
+            attr_num(out, "UserTime", num.format(v));
+        }
+        if let Some(v) = e.processor_time {
+            attr_num(out, "ProcessorTime", num.format(v));
+        }
+        out.push_str("/>");
+    }
+    if let Some(c) = &s.channel {
+        text_str(out, "Channel", c);
+    }
+    if let Some(c) = &s.computer {
+        text_str(out, "Computer", c);
+    }
+    if let Some(sec) = &s.security {
+        out.push_str("<Security");
+        if let Some(sid) = &sec.user_id {
+            out.push_str(" UserID='");
+            sid.write_to(out);
+            out.push('\'');
+        }
+        out.push_str("/>");
+    }
+    out.push_str("</System>");
+}
+
+fn write_event_data(out: &mut String, data: &EventData) {
+    out.push_str("<EventData");
+    if let Some(name) = &data.name {
+        attr_str(out, "Name", name);
+    }
+    out.push('>');
+    for item in &data.items {
+        match item {
+            DataItem::Data { name, value } => {
+                out.push_str("<Data");
+                if let Some(name) = name {
+                    attr_str(out, "Name", name);
+                }
+                out.push('>');
+                write_value(out, value);
+                out.push_str("</Data>");
+            }
+            DataItem::Binary(bytes) => {
+                out.push_str("<Binary>");
+                crate::event::write_hex_upper(out, bytes);
+                out.push_str("</Binary>");
+            }
+            DataItem::Element(e) => write_element(out, e),
+        }
+    }
+    out.push_str("</EventData>");
+}
+
+/// Writes a generic element: self-closed when it has no children.
+fn write_element(out: &mut String, e: &Element) {
+    out.push('<');
+    out.push_str(&e.name);
+    for a in &e.attributes {
+        out.push(' ');
+        out.push_str(&a.name);
+        out.push_str("='");
+        write_value(out, &a.value);
+        out.push('\'');
+    }
+    if e.children.is_empty() {
+        out.push_str("/>");
+        return;
+    }
+    out.push('>');
+    for child in &e.children {
+        write_node(out, child);
+    }
+    out.push_str("</");
+    out.push_str(&e.name);
+    out.push('>');
+}
+
+fn write_node(out: &mut String, node: &Node) {
+    match node {
+        Node::Element(e) => write_element(out, e),
+        Node::Value(v) => write_value(out, v),
+        Node::CData(text) => {
+            // `]]>` cannot stand inside one section: split it across two.
+            out.push_str("<![CDATA[");
+            out.push_str(&text.replace("]]>", "]]]]><![CDATA[>"));
+            out.push_str("]]>");
+        }
+        Node::ProcessingInstruction { target, data } => {
+            out.push_str("<?");
+            out.push_str(target);
+            if !data.is_empty() {
+                out.push(' ');
+                out.push_str(&data.replace("?>", "? >"));
+            }
+            out.push_str("?>");
+        }
+    }
+}
+
+/// Writes a value in its text form, escaped. Strings go straight to the escaper; other types
+/// produce only characters that need no escape, except `Xml`, which is written as is.
+fn write_value(out: &mut String, v: &Value) {
+    match v {
+        Value::String(s) | Value::AnsiString(s) => push_escaped(out, s),
+        Value::Xml(s) => out.push_str(s),
+        Value::Array(a) => {
+            for (i, item) in a.items().iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+        }
+        other => other.write_text(out),
+    }
+}
+
+fn attr_str(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("='");
+    push_escaped(out, value);
+    out.push('\'');
+}
+
+fn attr_num(out: &mut String, name: &str, digits: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("='");
+    out.push_str(digits);
+    out.push('\'');
+}
+
+fn attr_guid(out: &mut String, name: &str, guid: &Guid) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("='");
+    guid.write_to(out);
+    out.push('\'');
+}
+
+fn attr_time(out: &mut String, name: &str, t: FileTime) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("='");
+    t.write_to(out);
+    out.push('\'');
+}
+
+fn text_num(out: &mut String, name: &str, digits: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    out.push_str(digits);
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+fn text_str(out: &mut String, name: &str, text: &str) {
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    push_escaped(out, text);
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}

@@ -1,0 +1,30 @@
+//! evtlog: a pure-Rust emulation of the Windows Event Log consumer API (wevtapi), with
+//! cooperative cancellation, running on any OS.
+//!
+//! The crate models events ([`Event`]), channels and an engine of channels,
+//! with time from a [`Clock`]. See README.md for a tour and ARCHITECTURE.md for the map.
+//!
+//! ```
+//! use evtlog::{Event, Value};
+//!
+//! let event = Event::builder("Microsoft-Windows-Security-Auditing")
+//!     .event_id(4624)
+//!     .data("TargetUserName", "alice")
+//!     .build();
+//! assert!(event.to_xml().contains("<Data Name='TargetUserName'>alice</Data>"));
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+mod clock;
+mod error;
+mod event;
+
+pub use clock::{Clock, SystemClock, VirtualClock};
+pub use error::{codes, win32_message, Error, ErrorKind, Result};
+pub use event::{
+    Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,
+    Execution, FileTime, Guid, Node, Provider, Security, Sid, System, SystemTime, Value,
+    VariantType,
+};
