@@ -25,7 +25,8 @@ pub(crate) fn write_event(out: &mut String, event: &Event) {
         Body::Other(element) => write_element(out, element),
     }
     if let Some(info) = &event.rendering_info {
-        write_element(out, info);
+        // Always under its own name, whatever the element was called.
+        write_named_element(out, "RenderingInfo", info);
     }
     out.push_str("</Event>");
 }
@@ -158,8 +159,12 @@ fn write_event_data(out: &mut String, data: &EventData) {
 
 /// Writes a generic element: self-closed when it has no children.
 fn write_element(out: &mut String, e: &Element) {
+    write_named_element(out, &e.name, e);
+}
+
+fn write_named_element(out: &mut String, name: &str, e: &Element) {
     out.push('<');
-    out.push_str(&e.name);
+    out.push_str(name);
     for a in &e.attributes {
         out.push(' ');
         out.push_str(&a.name);
@@ -176,7 +181,7 @@ fn write_element(out: &mut String, e: &Element) {
         write_node(out, child);
     }
     out.push_str("</");
-    out.push_str(&e.name);
+    out.push_str(name);
     out.push('>');
 }
 
@@ -184,15 +189,12 @@ fn write_node(out: &mut String, node: &Node) {
     match node {
         Node::Element(e) => write_element(out, e),
         Node::Value(v) => write_value(out, v),
-        Node::CData(text) => {
-            // `]]>` cannot stand inside one section: split it across two.
-            out.push_str("<![CDATA[");
-            out.push_str(&text.replace("]]>", "]]]]><![CDATA[>"));
-            out.push_str("]]>");
-        }
+        Node::CData(text) => write_cdata(out, text),
         Node::ProcessingInstruction { target, data } => {
             out.push_str("<?");
             out.push_str(target);
+            // The parser drops the space after the target, so leading space is not data.
+            let data = data.trim_start();
             if !data.is_empty() {
                 out.push(' ');
                 out.push_str(&data.replace("?>", "? >"));
@@ -200,6 +202,31 @@ fn write_node(out: &mut String, node: &Node) {
             out.push_str("?>");
         }
     }
+}
+
+/// Writes a CDATA section. `]]>` cannot stand inside one section, so it is split across
+/// two; CR and LF are written between sections as character references to keep one line.
+fn write_cdata(out: &mut String, text: &str) {
+    out.push_str("<![CDATA[");
+    let mut rest = text;
+    while let Some(i) = rest.find(['\r', '\n', '\0', ']']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(after) = tail.strip_prefix("]]>") {
+            out.push_str("]]]]><![CDATA[>");
+            rest = after;
+            continue;
+        }
+        match tail.as_bytes()[0] {
+            b'\r' => out.push_str("]]>&#13;<![CDATA["),
+            b'\n' => out.push_str("]]>&#10;<![CDATA["),
+            b']' => out.push(']'),
+            _ => {} // NUL cannot be written in XML.
+        }
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    out.push_str("]]>");
 }
 
 /// Writes a value in its text form, escaped. Strings go straight to the escaper; other types

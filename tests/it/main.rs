@@ -1,0 +1,14 @@
+//! The one integration-test binary: each module tests one capability through the public API.
+
+mod xml_golden;
+mod xml_malformed;
+mod xml_roundtrip;
+
+/// Reads a fixture file relative to the project root, without its trailing newline.
+pub fn fixture(path: &str) -> String {
+    let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path);
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
+    text.trim_end_matches(['\r', '\n']).to_owned()
+}
