@@ -18,13 +18,17 @@
 #![warn(missing_debug_implementations)]
 
 mod clock;
+mod engine;
 mod error;
 mod event;
+mod store;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
+pub use engine::{Channel, ChannelConfig, ChannelType, Engine};
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,
     Execution, FileTime, Guid, Node, Provider, Security, Sid, System, SystemTime, Value,
     VariantType,
 };
+pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};

@@ -1,0 +1,260 @@
+//! [`Channel`] (one named log: its config and the store behind it), [`ChannelConfig`] and
+//! [`ChannelType`].
+//!
+//! Invariants:
+//! - A channel's name and type never change after creation; `enabled` is an atomic so the
+//!   write path checks it without a lock; max size and retention live in the store.
+//! - Every record in a channel went through [`Channel::append`], which fills EventRecordID
+//!   (always), Channel (when unset) and TimeCreated (when unset, from the engine's clock).
+//! - A disabled channel accepts no records: `append` fails with `InvalidOperation` (4317).
+//!   Windows drops events published to a disabled channel; the Rust API says so instead of
+//!   returning a record id that does not exist.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::Event;
+use crate::store::{MemoryStore, Retention, Snapshot, MIN_MAX_SIZE, UNBOUNDED};
+
+/// EVT_CHANNEL_TYPE: what kind of channel this is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum ChannelType {
+    /// `EvtChannelTypeAdmin` (0).
+    Admin = 0,
+    /// `EvtChannelTypeOperational` (1).
+    Operational = 1,
+    /// `EvtChannelTypeAnalytic` (2): a direct (ETW) channel.
+    Analytic = 2,
+    /// `EvtChannelTypeDebug` (3): a direct (ETW) channel.
+    Debug = 3,
+}
+
+impl ChannelType {
+    /// The EVT_CHANNEL_TYPE value.
+    pub fn as_u32(self) -> u32 {
+        self as u32
+    }
+
+    /// The type with EVT_CHANNEL_TYPE value `value`.
+    pub fn from_u32(value: u32) -> Option<ChannelType> {
+        match value {
+            0 => Some(ChannelType::Admin),
+            1 => Some(ChannelType::Operational),
+            2 => Some(ChannelType::Analytic),
+            3 => Some(ChannelType::Debug),
+            _ => None,
+        }
+    }
+
+    /// Analytic and Debug channels are "direct" channels: disabled and sequential by default,
+    /// cleared when enabled, not subscribable.
+    pub fn is_direct(self) -> bool {
+        matches!(self, ChannelType::Analytic | ChannelType::Debug)
+    }
+}
+
+/// How to create a channel. Construct with [`ChannelConfig::new`] or
+/// [`ChannelConfig::classic`], then adjust fields or use the `with_*` methods.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ChannelConfig {
+    /// The channel's name as shown (lookups ignore case).
+    pub name: String,
+    pub channel_type: ChannelType,
+    /// EvtChannelConfigEnabled.
+    pub enabled: bool,
+    /// EvtChannelLoggingConfigMaxSize, in bytes of `Event::approx_record_size`. Values below
+    /// [`MIN_MAX_SIZE`](ChannelConfig::MIN_MAX_SIZE) (1 MiB) are raised to it when the channel
+    /// is created; [`UNBOUNDED`](ChannelConfig::UNBOUNDED) never fills.
+    pub max_size: u64,
+    /// EvtChannelLoggingConfigRetention.
+    pub retention: Retention,
+}
+
+impl ChannelConfig {
+    /// Windows' minimum and default max size for a manifest channel: 1 MiB.
+    pub const MIN_MAX_SIZE: u64 = MIN_MAX_SIZE;
+    /// The default max size of Application, System, Security and ForwardedEvents: 20 MiB.
+    pub const CLASSIC_MAX_SIZE: u64 = 20 * 1024 * 1024;
+    /// A max size that never fills (benchmarks, bulk imports).
+    pub const UNBOUNDED: u64 = UNBOUNDED;
+
+    /// The defaults of a channel declared in a manifest (eventmanifestschema
+    /// ChannelLoggingType): max size 1 MiB; Admin and Operational enabled and circular
+    /// (overwrite); Analytic and Debug disabled and sequential (do not overwrite).
+    pub fn new(name: impl Into<String>, channel_type: ChannelType) -> ChannelConfig {
+        let direct = channel_type.is_direct();
+        ChannelConfig {
+            name: name.into(),
+            channel_type,
+            enabled: !direct,
+            max_size: MIN_MAX_SIZE,
+            retention: if direct {
+                Retention::DoNotOverwrite
+            } else {
+                Retention::Overwrite
+            },
+        }
+    }
+
+    /// The defaults of Application, System and Security: an Admin channel, enabled,
+    /// circular, 20 MiB.
+    pub fn classic(name: impl Into<String>) -> ChannelConfig {
+        ChannelConfig::new(name, ChannelType::Admin).with_max_size(Self::CLASSIC_MAX_SIZE)
+    }
+
+    pub fn with_enabled(mut self, enabled: bool) -> ChannelConfig {
+        self.enabled = enabled;
+        self
+    }
+
+    pub fn with_max_size(mut self, max_size: u64) -> ChannelConfig {
+        self.max_size = max_size;
+        self
+    }
+
+    pub fn with_retention(mut self, retention: Retention) -> ChannelConfig {
+        self.retention = retention;
+        self
+    }
+}
+
+/// One channel of an [`Engine`](crate::Engine): its configuration and its records.
+pub struct Channel {
+    name: Box<str>,
+    channel_type: ChannelType,
+    enabled: AtomicBool,
+    store: MemoryStore,
+    clock: Arc<dyn Clock>,
+}
+
+impl Channel {
+    /// A channel from a config whose name the engine has validated.
+    pub(crate) fn new(config: ChannelConfig, clock: Arc<dyn Clock>) -> Channel {
+        Channel {
+            name: config.name.into_boxed_str(),
+            channel_type: config.channel_type,
+            enabled: AtomicBool::new(config.enabled),
+            store: MemoryStore::new(config.max_size, config.retention),
+            clock,
+        }
+    }
+
+    /// The name as created (case preserved).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn channel_type(&self) -> ChannelType {
+        self.channel_type
+    }
+
+    /// The current configuration, with the effective max size (at least 1 MiB).
+    pub fn config(&self) -> ChannelConfig {
+        ChannelConfig {
+            name: self.name.to_string(),
+            channel_type: self.channel_type,
+            enabled: self.is_enabled(),
+            max_size: self.store.max_size(),
+            retention: self.store.retention(),
+        }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.load(Ordering::Acquire)
+    }
+
+    /// Enables or disables the channel. Enabling a disabled Analytic or Debug channel clears
+    /// its records, as on Windows.
+    pub fn set_enabled(&self, enabled: bool) {
+        let was = self.enabled.swap(enabled, Ordering::AcqRel);
+        if enabled && !was && self.channel_type.is_direct() {
+            self.store.clear();
+        }
+    }
+
+    /// Appends `event` and returns its record id. Sets EventRecordID (the channel owns the
+    /// sequence), Channel to this channel's name when the event has none (forwarded events
+    /// keep theirs), and TimeCreated from the engine's clock when unset.
+    ///
+    /// Errors: `InvalidOperation` (4317) if the channel is disabled; `LogFileFull` (1502)
+    /// if it is full and does not overwrite; see [`MemoryStore::append`].
+    pub fn append(&self, mut event: Event) -> Result<u64> {
+        if !self.is_enabled() {
+            return Err(Error::with_message(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "channel {} is disabled; Windows drops events written to it",
+                    self.name
+                ),
+            ));
+        }
+        let system = &mut event.system;
+        if system.channel.is_none() {
+            system.channel = Some(self.name.to_string());
+        }
+        if system.time_created.is_none() {
+            system.time_created = Some(self.clock.now());
+        }
+        self.store.append(event)
+    }
+
+    /// A lock-free reader's view of the records now; see [`Snapshot`].
+    pub fn snapshot(&self) -> Snapshot {
+        self.store.snapshot()
+    }
+
+    /// Removes every record (EvtClearLog); record ids continue. Fails with
+    /// `InvalidOperationOverEnabledDirectChannel` (15022) on an enabled Analytic or Debug
+    /// channel, as Windows does ("the channel must first be disabled").
+    pub fn clear(&self) -> Result<()> {
+        if self.channel_type.is_direct() && self.is_enabled() {
+            return Err(Error::with_message(
+                ErrorKind::InvalidOperationOverEnabledDirectChannel,
+                format!("channel {}", self.name),
+            ));
+        }
+        self.store.clear();
+        Ok(())
+    }
+
+    /// Bumped by every clear and by every append that overwrote records.
+    pub fn generation(&self) -> u64 {
+        self.store.generation()
+    }
+
+    /// EvtLogNumberOfLogRecords.
+    pub fn record_count(&self) -> u64 {
+        self.store.record_count()
+    }
+
+    /// EvtLogOldestRecordNumber (`None` when empty).
+    pub fn oldest_record_id(&self) -> Option<u64> {
+        self.store.oldest_record_id()
+    }
+
+    /// The id the next record will get.
+    pub fn next_record_id(&self) -> u64 {
+        self.store.next_record_id()
+    }
+
+    /// The records' estimated size in bytes (the max-size accounting).
+    pub fn total_bytes(&self) -> u64 {
+        self.store.total_bytes()
+    }
+}
+
+impl fmt::Debug for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Channel")
+            .field("name", &self.name)
+            .field("channel_type", &self.channel_type)
+            .field("enabled", &self.is_enabled())
+            .field("store", &self.store)
+            .finish()
+    }
+}

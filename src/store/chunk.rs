@@ -1,0 +1,292 @@
+//! [`Chunk`]: a fixed-capacity, append-only run of consecutive records that readers read
+//! without locks while one writer (serialized by the store's mutex) appends to it.
+//!
+//! Invariants (C1–C4 refine invariants 3 and 4 of `store/mod.rs`, which states the whole
+//! protocol):
+//! - C1. `slots[i]` is set at most once, and only by the store while it holds its mutex, and
+//!   only for `i == len` (the next free slot).
+//! - C2. `len` is stored with `Release` *after* `slots[len]` is set; readers load it with
+//!   `Acquire`, so every slot below a loaded `len` is set and its event fully visible.
+//!   `len` never decreases.
+//! - C3. Record `i` of the chunk has record id `first_record_id + i`.
+//! - C4. `sealed` goes from false to true once; after that `len` never changes again.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use crate::event::Event;
+
+/// At most this many records in one chunk (the batch unit that long calls poll cancellation
+/// on).
+pub const CHUNK_MAX_RECORDS: usize = 256;
+
+/// A chunk is sealed once its records' estimated size ([`Event::approx_record_size`]) would
+/// pass this many bytes: EVTX's chunk size. A single record larger than this gets a chunk of
+/// its own.
+pub const CHUNK_MAX_BYTES: u64 = 64 * 1024;
+
+/// The fewest slots a new chunk is given (see [`slot_capacity_for`]).
+const MIN_SLOTS: usize = 16;
+
+/// A run of consecutive records of one channel. Shared as `Arc<Chunk>` between the store and
+/// any number of [`Snapshot`](super::Snapshot)s; a chunk dropped from the store (overwrite,
+/// clear) stays readable for as long as a snapshot holds it.
+pub struct Chunk {
+    first_record_id: u64,
+    slots: Box<[OnceLock<Event>]>,
+    len: AtomicUsize,
+    /// Sum of the records' `approx_record_size`; written only under the store's mutex.
+    bytes: AtomicU64,
+    sealed: AtomicBool,
+}
+
+impl Chunk {
+    /// At most this many records in one chunk ([`CHUNK_MAX_RECORDS`]).
+    pub const MAX_RECORDS: usize = CHUNK_MAX_RECORDS;
+    /// A chunk's estimated-size limit in bytes ([`CHUNK_MAX_BYTES`]).
+    pub const MAX_BYTES: u64 = CHUNK_MAX_BYTES;
+
+    /// An empty, open chunk whose first record will have id `first_record_id`, with room for
+    /// `capacity` records (clamped to `1..=CHUNK_MAX_RECORDS`).
+    pub(super) fn new(first_record_id: u64, capacity: usize) -> Chunk {
+        let capacity = capacity.clamp(1, CHUNK_MAX_RECORDS);
+        Chunk {
+            first_record_id,
+            slots: (0..capacity).map(|_| OnceLock::new()).collect(),
+            len: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            sealed: AtomicBool::new(false),
+        }
+    }
+
+    /// The record id of the chunk's first record (whether or not it is published yet).
+    pub fn first_record_id(&self) -> u64 {
+        self.first_record_id
+    }
+
+    /// The number of records published so far. For the open chunk this can grow between two
+    /// calls; it never shrinks.
+    pub fn len(&self) -> usize {
+        self.len.load(Ordering::Acquire)
+    }
+
+    /// Whether no record is published yet (never true for a chunk in a store or snapshot).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The id of the last published record, if any.
+    pub fn last_record_id(&self) -> Option<u64> {
+        match self.len() {
+            0 => None,
+            n => Some(self.first_record_id + (n as u64 - 1)),
+        }
+    }
+
+    /// The most records this chunk can hold.
+    pub fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether the chunk is closed to appends (its `len` is final).
+    pub fn is_sealed(&self) -> bool {
+        self.sealed.load(Ordering::Acquire)
+    }
+
+    /// The estimated size of the published records, in bytes.
+    pub fn approx_bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// The `index`-th record of the chunk, if it is published.
+    pub fn get(&self, index: usize) -> Option<&Event> {
+        if index < self.len() {
+            self.slots.get(index).and_then(OnceLock::get)
+        } else {
+            None
+        }
+    }
+
+    /// The record with id `record_id`, if it is in this chunk and published.
+    pub fn get_by_record_id(&self, record_id: u64) -> Option<&Event> {
+        let index = record_id.checked_sub(self.first_record_id)?;
+        self.get(usize::try_from(index).ok()?)
+    }
+
+    /// The published records in order. The iterator re-reads `len` when it reaches the end it
+    /// knew, so it also yields records appended while it runs.
+    pub fn iter(&self) -> ChunkIter<'_> {
+        self.iter_from(0)
+    }
+
+    /// Like [`iter`](Chunk::iter), starting at `index`.
+    pub fn iter_from(&self, index: usize) -> ChunkIter<'_> {
+        ChunkIter {
+            chunk: self,
+            next: index,
+            known_len: self.len(),
+        }
+    }
+
+    /// Whether a record of `size` bytes may go into this chunk (writer side, under the store's
+    /// mutex).
+    pub(super) fn has_room_for(&self, size: u64) -> bool {
+        if self.sealed.load(Ordering::Relaxed) {
+            return false;
+        }
+        let len = self.len.load(Ordering::Relaxed);
+        len < self.slots.len()
+            && (len == 0
+                || self.bytes.load(Ordering::Relaxed).saturating_add(size) <= CHUNK_MAX_BYTES)
+    }
+
+    /// Publishes `event` as the next record (writer side; the caller holds the store's mutex
+    /// and has checked [`has_room_for`](Chunk::has_room_for)). Returns false, dropping the
+    /// event and publishing nothing, if the chunk has no free slot, which the store's checks
+    /// rule out.
+    #[must_use]
+    pub(super) fn push(&self, event: Event, size: u64) -> bool {
+        let len = self.len.load(Ordering::Relaxed);
+        let Some(slot) = self.slots.get(len) else {
+            return false;
+        };
+        if slot.set(event).is_err() {
+            return false;
+        }
+        self.bytes.fetch_add(size, Ordering::Relaxed);
+        // C2: publish after the slot is set.
+        self.len.store(len + 1, Ordering::Release);
+        true
+    }
+
+    /// Closes the chunk to appends (C4).
+    pub(super) fn seal(&self) {
+        self.sealed.store(true, Ordering::Release);
+    }
+}
+
+/// How many slots to give a new chunk, from the average record size seen (`avg_size`).
+///
+/// Slots are allocated up front (no `unsafe`, no reallocation under readers), and an `Event`
+/// is a few hundred bytes, so 256 slots for a chunk that the 64 KiB limit seals at 40 records
+/// would waste most of the allocation. A new chunk gets room for twice the records of the
+/// average size that fit in 64 KiB, between 16 and 256. If records get much smaller, a chunk
+/// may seal on its slot count before it reaches 64 KiB; the next one adapts.
+pub(super) fn slot_capacity_for(avg_size: u64) -> usize {
+    let fit = CHUNK_MAX_BYTES / avg_size.max(1);
+    let wanted = usize::try_from(fit.saturating_mul(2)).unwrap_or(CHUNK_MAX_RECORDS);
+    wanted.clamp(MIN_SLOTS, CHUNK_MAX_RECORDS)
+}
+
+impl fmt::Debug for Chunk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Chunk")
+            .field("first_record_id", &self.first_record_id)
+            .field("len", &self.len())
+            .field("capacity", &self.capacity())
+            .field("approx_bytes", &self.approx_bytes())
+            .field("sealed", &self.is_sealed())
+            .finish()
+    }
+}
+
+/// Iterator over a chunk's published records; see [`Chunk::iter`].
+#[derive(Debug, Clone)]
+pub struct ChunkIter<'a> {
+    chunk: &'a Chunk,
+    next: usize,
+    known_len: usize,
+}
+
+impl<'a> Iterator for ChunkIter<'a> {
+    type Item = &'a Event;
+
+    fn next(&mut self) -> Option<&'a Event> {
+        if self.next >= self.known_len {
+            self.known_len = self.chunk.len();
+            if self.next >= self.known_len {
+                return None;
+            }
+        }
+        let event = self.chunk.slots.get(self.next).and_then(OnceLock::get);
+        self.next += 1;
+        event
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let capacity = self.chunk.capacity().saturating_sub(self.next);
+        (self.known_len.saturating_sub(self.next), Some(capacity))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(n: u16) -> Event {
+        Event::builder("P").event_id(n).build()
+    }
+
+    #[test]
+    fn push_publishes_in_order_and_get_respects_len() {
+        let chunk = Chunk::new(10, 4);
+        assert!(chunk.is_empty());
+        assert!(chunk.get(0).is_none());
+        assert_eq!(chunk.last_record_id(), None);
+        for n in 0..4 {
+            assert!(chunk.has_room_for(100));
+            assert!(chunk.push(event(n), 100));
+        }
+        assert!(!chunk.has_room_for(1), "all slots used");
+        assert!(!chunk.push(event(9), 1));
+        assert_eq!(chunk.len(), 4);
+        assert_eq!(chunk.approx_bytes(), 400);
+        assert_eq!(chunk.last_record_id(), Some(13));
+        assert_eq!(chunk.get(2).map(|e| e.system.event_id), Some(2));
+        assert_eq!(
+            chunk.get_by_record_id(13).map(|e| e.system.event_id),
+            Some(3)
+        );
+        assert!(chunk.get_by_record_id(9).is_none());
+        assert!(chunk.get_by_record_id(14).is_none());
+        let ids: Vec<u16> = chunk.iter().map(|e| e.system.event_id).collect();
+        assert_eq!(ids, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn iterator_sees_records_pushed_after_it_was_made() {
+        let chunk = Chunk::new(1, 8);
+        assert!(chunk.push(event(0), 1));
+        let mut it = chunk.iter();
+        assert!(it.next().is_some());
+        assert!(chunk.push(event(1), 1));
+        assert_eq!(it.next().map(|e| e.system.event_id), Some(1));
+        assert!(it.next().is_none());
+    }
+
+    #[test]
+    fn byte_limit_seals_but_a_large_record_gets_a_chunk_of_its_own() {
+        let chunk = Chunk::new(1, 8);
+        assert!(
+            chunk.has_room_for(CHUNK_MAX_BYTES * 2),
+            "an empty chunk takes anything"
+        );
+        assert!(chunk.push(event(0), CHUNK_MAX_BYTES - 10));
+        assert!(chunk.has_room_for(10));
+        assert!(!chunk.has_room_for(11));
+        chunk.seal();
+        assert!(!chunk.has_room_for(1));
+        assert!(chunk.is_sealed());
+    }
+
+    #[test]
+    fn slot_capacity_adapts_to_record_size() {
+        assert_eq!(slot_capacity_for(0), CHUNK_MAX_RECORDS);
+        assert_eq!(slot_capacity_for(100), CHUNK_MAX_RECORDS);
+        assert_eq!(slot_capacity_for(1536), 84);
+        assert_eq!(slot_capacity_for(1 << 20), MIN_SLOTS);
+        assert_eq!(Chunk::new(1, 0).capacity(), 1);
+        assert_eq!(Chunk::new(1, 10_000).capacity(), CHUNK_MAX_RECORDS);
+    }
+}

@@ -1,0 +1,243 @@
+//! [`MemoryStore`]: the in-memory, append-only, chunked record store of one channel: record
+//! ids, retention (overwrite / do-not-overwrite), max size, clear, generation, snapshots.
+//!
+//! Invariants: 1–8 in `store/mod.rs`; this file upholds 1, 2, 3, 6 and 7.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::chunk::{slot_capacity_for, Chunk};
+use super::snapshot::Snapshot;
+use super::{Retention, MIN_MAX_SIZE};
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::Event;
+
+/// The in-memory record store of one channel. All methods take `&self`; share it by `Arc`
+/// (a [`Channel`](crate::Channel) owns one).
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+    /// Written only under `inner`'s lock; read lock-free by [`Snapshot::is_stale`].
+    generation: Arc<AtomicU64>,
+}
+
+struct Inner {
+    /// Oldest first. Every chunk but the last is sealed; no chunk is empty (invariants 2, 3).
+    chunks: VecDeque<Arc<Chunk>>,
+    next_record_id: u64,
+    record_count: u64,
+    total_bytes: u64,
+    max_size: u64,
+    retention: Retention,
+}
+
+impl MemoryStore {
+    /// An empty store. `max_size` is in bytes of [`Event::approx_record_size`]; below
+    /// [`MIN_MAX_SIZE`] (1 MiB, Windows' minimum) it is raised to it, and `u64::MAX` means
+    /// unbounded ([`UNBOUNDED`](super::UNBOUNDED)).
+    pub fn new(max_size: u64, retention: Retention) -> MemoryStore {
+        MemoryStore {
+            inner: Mutex::new(Inner {
+                chunks: VecDeque::new(),
+                next_record_id: 1,
+                record_count: 0,
+                total_bytes: 0,
+                max_size: effective_max_size(max_size),
+                retention,
+            }),
+            generation: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Appends `event`, assigning it the next record id (written into
+    /// `event.system.event_record_id`), and returns that id.
+    ///
+    /// Errors, after which the store is unchanged:
+    /// - `LogFileFull` (1502): retention is [`DoNotOverwrite`](Retention::DoNotOverwrite) and
+    ///   the record does not fit under the max size; or the record ids are exhausted.
+    /// - `InvalidParameter` (87): retention is `Overwrite` and the record alone is larger than
+    ///   the max size, so no amount of overwriting makes room.
+    pub fn append(&self, mut event: Event) -> Result<u64> {
+        let size = event.approx_record_size();
+        // Chunks dropped by overwrite are freed after the lock is released: freeing a few
+        // hundred events' strings is the slow part and readers may hold them anyway.
+        let mut dropped: Vec<Arc<Chunk>> = Vec::new();
+        let id = {
+            let mut inner = self.inner.lock();
+            let id = inner.next_record_id;
+            let Some(next_id) = id.checked_add(1) else {
+                return Err(Error::with_message(
+                    ErrorKind::LogFileFull,
+                    "the channel's record ids are exhausted",
+                ));
+            };
+            if inner.total_bytes.saturating_add(size) > inner.max_size {
+                match inner.retention {
+                    Retention::DoNotOverwrite => {
+                        return Err(Error::with_message(
+                            ErrorKind::LogFileFull,
+                            format!(
+                                "a record of {size} bytes does not fit: {} of {} bytes used",
+                                inner.total_bytes, inner.max_size
+                            ),
+                        ));
+                    }
+                    Retention::Overwrite if size > inner.max_size => {
+                        return Err(Error::with_message(
+                            ErrorKind::InvalidParameter,
+                            format!(
+                                "a record of {size} bytes is larger than the log's maximum \
+                                 size of {} bytes",
+                                inner.max_size
+                            ),
+                        ));
+                    }
+                    Retention::Overwrite => inner.overwrite_for(size, &mut dropped),
+                }
+                if !dropped.is_empty() {
+                    self.generation.fetch_add(1, Ordering::Release);
+                }
+            }
+            event.system.event_record_id = Some(id);
+            let tail = match inner.chunks.back() {
+                Some(tail) if tail.has_room_for(size) => Arc::clone(tail),
+                _ => inner.open_chunk(id, size),
+            };
+            if !tail.push(event, size) {
+                // Unreachable: `has_room_for` / a fresh chunk guarantee a free slot. Report it
+                // rather than panic; nothing was published.
+                return Err(Error::with_message(
+                    ErrorKind::InvalidOperation,
+                    "internal error: the open chunk had no free slot",
+                ));
+            }
+            inner.next_record_id = next_id;
+            inner.record_count += 1;
+            inner.total_bytes += size;
+            id
+        };
+        drop(dropped);
+        Ok(id)
+    }
+
+    /// Removes every record and bumps the generation (even if the store was empty: a clear
+    /// always invalidates open result sets). Record ids continue from where they were, as on
+    /// Windows.
+    pub fn clear(&self) {
+        let old = {
+            let mut inner = self.inner.lock();
+            if let Some(tail) = inner.chunks.back() {
+                tail.seal();
+            }
+            inner.record_count = 0;
+            inner.total_bytes = 0;
+            self.generation.fetch_add(1, Ordering::Release);
+            std::mem::take(&mut inner.chunks)
+        };
+        drop(old);
+    }
+
+    /// A reader's view of the store now: see [`Snapshot`].
+    pub fn snapshot(&self) -> Snapshot {
+        let inner = self.inner.lock();
+        Snapshot::new(
+            inner.chunks.iter().cloned().collect(),
+            self.generation.load(Ordering::Acquire),
+            inner.next_record_id,
+            Arc::clone(&self.generation),
+        )
+    }
+
+    /// Bumped by every clear and by every append that overwrote records.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// The number of records in the store.
+    pub fn record_count(&self) -> u64 {
+        self.inner.lock().record_count
+    }
+
+    /// The id of the oldest record, if the store holds any.
+    pub fn oldest_record_id(&self) -> Option<u64> {
+        self.inner
+            .lock()
+            .chunks
+            .front()
+            .map(|c| c.first_record_id())
+    }
+
+    /// The id the next appended record will get.
+    pub fn next_record_id(&self) -> u64 {
+        self.inner.lock().next_record_id
+    }
+
+    /// The sum of the records' estimated sizes, in bytes.
+    pub fn total_bytes(&self) -> u64 {
+        self.inner.lock().total_bytes
+    }
+
+    /// The effective max size in bytes (at least 1 MiB; `u64::MAX` for unbounded).
+    pub fn max_size(&self) -> u64 {
+        self.inner.lock().max_size
+    }
+
+    /// What happens when the store is full.
+    pub fn retention(&self) -> Retention {
+        self.inner.lock().retention
+    }
+}
+
+/// Windows' floor: a max size below 1 MiB is raised to 1 MiB.
+pub(super) fn effective_max_size(max_size: u64) -> u64 {
+    max_size.max(MIN_MAX_SIZE)
+}
+
+impl Inner {
+    /// Drops whole chunks, oldest first, until a record of `size` bytes fits (invariant 6). The caller
+    /// has checked `size <= max_size`. The open chunk is dropped too if dropping only sealed
+    /// ones is not enough; it is sealed first, so nothing appends to it again.
+    fn overwrite_for(&mut self, size: u64, dropped: &mut Vec<Arc<Chunk>>) {
+        while self.total_bytes.saturating_add(size) > self.max_size {
+            let Some(oldest) = self.chunks.pop_front() else {
+                break;
+            };
+            oldest.seal();
+            self.total_bytes = self.total_bytes.saturating_sub(oldest.approx_bytes());
+            self.record_count = self.record_count.saturating_sub(oldest.len() as u64);
+            dropped.push(oldest);
+        }
+    }
+
+    /// Seals the open chunk and opens a new one whose first record is `first_record_id`.
+    fn open_chunk(&mut self, first_record_id: u64, size: u64) -> Arc<Chunk> {
+        let avg = match self.chunks.back() {
+            Some(tail) => {
+                tail.seal();
+                tail.approx_bytes() / (tail.len().max(1) as u64)
+            }
+            None => size,
+        };
+        let chunk = Arc::new(Chunk::new(first_record_id, slot_capacity_for(avg)));
+        self.chunks.push_back(Arc::clone(&chunk));
+        chunk
+    }
+}
+
+impl fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = self.inner.lock();
+        f.debug_struct("MemoryStore")
+            .field("chunks", &inner.chunks.len())
+            .field("record_count", &inner.record_count)
+            .field("next_record_id", &inner.next_record_id)
+            .field("total_bytes", &inner.total_bytes)
+            .field("max_size", &inner.max_size)
+            .field("retention", &inner.retention)
+            .field("generation", &self.generation())
+            .finish()
+    }
+}
