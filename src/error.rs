@@ -340,7 +340,6 @@ impl Error {
     }
 
     /// An error at a 1-based line and column of text input.
-    #[allow(dead_code)] // used by the query parser
     pub(crate) fn at_text(
         kind: ErrorKind,
         line: u32,

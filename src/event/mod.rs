@@ -16,7 +16,6 @@ mod value;
 pub(crate) mod xml;
 
 pub use builder::EventBuilder;
-#[allow(unused_imports)] // the EVTX reader and the query engine use these
 pub(crate) use value::{parse_hex_bytes, parse_u64_auto, write_hex_lower, write_hex_upper};
 pub use value::{Array, FileTime, Guid, Sid, SystemTime, Value, VariantType};
 

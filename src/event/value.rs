@@ -835,7 +835,6 @@ pub(crate) fn write_hex_upper(out: &mut String, bytes: &[u8]) {
 }
 
 /// Parses hex digits (no prefix, any case, even count) into bytes.
-#[allow(dead_code)] // used by the EVTX reader and the query engine
 pub(crate) fn parse_hex_bytes(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
     if b.len() % 2 != 0 {
@@ -847,7 +846,6 @@ pub(crate) fn parse_hex_bytes(s: &str) -> Option<Vec<u8>> {
 }
 
 /// Parses `0x`-prefixed hex (any case) or decimal into a u64.
-#[allow(dead_code)] // used by the EVTX reader and the query engine
 pub(crate) fn parse_u64_auto(s: &str) -> Option<u64> {
     let s = s.trim();
     match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {

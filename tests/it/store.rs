@@ -1,10 +1,8 @@
 //! Store and engine through the public API: concurrent readers and writers, overwrite under
-//! readers, and the append throughput target (`cargo test --release --test store -- --ignored
-//! --nocapture`).
+//! readers. (Append throughput is measured by `benches/foundation.rs`.)
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 
 use evtlog::{
     Channel, ChannelConfig, ChannelType, Engine, Event, FileTime, Guid, Retention, Sid, Value,
@@ -158,106 +156,4 @@ fn time_created_comes_from_the_engine_clock() {
             Some(FileTime(133_000_000_000_100_000))
         ]
     );
-}
-
-/// Throughput of `Channel::append` and `Engine::write` for 4624 events; the target is at
-/// least 2M events/s single-threaded (release build). Events are built beforehand and moved
-/// in, so only the store's cost is timed; a plain `Vec::push` of the same events is the
-/// baseline (moving a 464-byte `Event` into fresh memory).
-#[test]
-#[ignore = "performance measurement; run with --release -- --ignored --nocapture"]
-fn append_throughput() {
-    const N: u32 = 200_000;
-    let template = logon_4624(7).with_channel_and_time();
-    println!("4624 event: {} bytes", template.approx_record_size());
-    let rate = |elapsed: std::time::Duration| f64::from(N) / elapsed.as_secs_f64() / 1e6;
-    for round in 0..3 {
-        let events: Vec<Event> = (0..N).map(|_| template.clone()).collect();
-        let mut sink = Vec::with_capacity(0);
-        let start = Instant::now();
-        for event in events {
-            sink.push(event);
-        }
-        let baseline = start.elapsed();
-        drop(sink);
-
-        let (engine, channel) =
-            engine_with(ChannelConfig::classic("Security").with_max_size(ChannelConfig::UNBOUNDED));
-        let events: Vec<Event> = (0..N).map(|_| template.clone()).collect();
-        let start = Instant::now();
-        let sizes: u64 = events.iter().map(Event::approx_record_size).sum();
-        let sizing = start.elapsed();
-        assert!(sizes > 0);
-        let start = Instant::now();
-        for event in events {
-            assert!(channel.append(event).is_ok());
-        }
-        let append = start.elapsed();
-
-        let events: Vec<Event> = (0..N).map(|_| template.clone()).collect();
-        let start = Instant::now();
-        for event in events {
-            assert!(engine.write("security", event).is_ok());
-        }
-        let write = start.elapsed();
-
-        // Hot events (just made, as a generator writes them): the store's cost is the
-        // difference between cloning-and-appending and cloning-and-dropping.
-        let start = Instant::now();
-        for _ in 0..N {
-            drop(std::hint::black_box(template.clone()));
-        }
-        let clone_only = start.elapsed();
-        let (hot_engine, hot) =
-            engine_with(ChannelConfig::classic("Security").with_max_size(ChannelConfig::UNBOUNDED));
-        let start = Instant::now();
-        for _ in 0..N {
-            assert!(hot.append(template.clone()).is_ok());
-        }
-        let hot_append = start.elapsed().saturating_sub(clone_only);
-
-        let start = Instant::now();
-        let snap = channel.snapshot();
-        let snapshot = start.elapsed();
-        let start = Instant::now();
-        let count = snap.iter().count();
-        let iterate = start.elapsed();
-        drop((snap, channel, engine));
-        drop((hot_engine, hot)); // after the timed snapshot: mass frees skew the next malloc
-
-        let (_engine, ring) = engine_with(ChannelConfig::classic("Security"));
-        let events: Vec<Event> = (0..N).map(|_| template.clone()).collect();
-        let start = Instant::now();
-        for event in events {
-            assert!(ring.append(event).is_ok());
-        }
-        let overwrite = start.elapsed();
-        println!(
-            "round {round}: Vec::push {:.2} M/s | approx_record_size alone {:.2} M/s | \
-             Channel::append {:.2} M/s (hot events: {:.2} M/s) | Engine::write \
-             {:.2} M/s | 20 MiB ring, overwriting (frees old events) {:.2} M/s | snapshot of \
-             {} records in {snapshot:?}, iterated in {iterate:?}",
-            rate(baseline),
-            rate(sizing),
-            rate(append),
-            rate(hot_append),
-            rate(write),
-            rate(overwrite),
-            count,
-        );
-    }
-}
-
-trait WithChannelAndTime {
-    fn with_channel_and_time(self) -> Event;
-}
-
-impl WithChannelAndTime for Event {
-    /// Presets Channel and TimeCreated, as a generator or an EVTX import does, so the write
-    /// path allocates nothing per event.
-    fn with_channel_and_time(mut self) -> Event {
-        self.system.channel = Some("Security".into());
-        self.system.time_created = Some(FileTime(133_485_408_000_000_000));
-        self
-    }
 }

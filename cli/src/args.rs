@@ -1,0 +1,151 @@
+//! wevtutil-style command lines: `evtutil VERB ARG… [/opt:value]…`.
+//!
+//! Options start with `/` or `-`, their names are case-insensitive and may be given short or
+//! long (`/c` or `/count`), and the value follows a `:` (`/rd:true`). Global options
+//! (`--store DIR`) may stand anywhere.
+
+use std::fmt;
+
+/// A parsed command line.
+#[derive(Debug, Default, PartialEq)]
+pub struct Args {
+    pub verb: String,
+    pub positional: Vec<String>,
+    /// `(canonical long name, value)` in the order given.
+    pub options: Vec<(&'static str, String)>,
+    /// `--store DIR`, if given.
+    pub store: Option<String>,
+    pub help: bool,
+}
+
+/// A usage error, printed with the usage text.
+#[derive(Debug, PartialEq)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An option a verb accepts: its short and long names.
+#[derive(Clone, Copy, Debug)]
+pub struct OptionSpec {
+    pub short: &'static str,
+    pub long: &'static str,
+}
+
+/// The options of `qe` (query-events), as wevtutil names them.
+pub const QE_OPTIONS: &[OptionSpec] = &[
+    OptionSpec { short: "c", long: "count" },
+    OptionSpec { short: "rd", long: "reversedirection" },
+    OptionSpec { short: "f", long: "format" },
+    OptionSpec { short: "e", long: "element" },
+];
+
+impl Args {
+    /// Parses `argv` (without the program name) against the options of each verb.
+    pub fn parse(argv: &[String], options_of: impl Fn(&str) -> Option<&'static [OptionSpec]>) -> Result<Args, UsageError> {
+        let mut args = Args::default();
+        let mut rest = argv.iter();
+        let mut raw_options = Vec::new();
+        while let Some(arg) = rest.next() {
+            if arg == "--store" {
+                let dir = rest.next().ok_or_else(|| UsageError("--store needs a directory".into()))?;
+                args.store = Some(dir.clone());
+            } else if let Some(dir) = arg.strip_prefix("--store=") {
+                args.store = Some(dir.to_owned());
+            } else if matches!(arg.as_str(), "-h" | "--help" | "/?" | "-?") {
+                args.help = true;
+            } else if args.verb.is_empty() && !is_option(arg) {
+                args.verb = arg.to_ascii_lowercase();
+            } else if is_option(arg) {
+                raw_options.push(arg.clone());
+            } else {
+                args.positional.push(arg.clone());
+            }
+        }
+        if args.help || args.verb.is_empty() {
+            args.help = true;
+            return Ok(args);
+        }
+        let specs = options_of(&args.verb).ok_or_else(|| UsageError(format!("unknown command '{}'", args.verb)))?;
+        for raw in raw_options {
+            let body = &raw[1..];
+            let (name, value) = body.split_once(':').unwrap_or((body, ""));
+            let lower = name.to_ascii_lowercase();
+            let spec = specs
+                .iter()
+                .find(|s| s.short == lower || s.long == lower)
+                .ok_or_else(|| UsageError(format!("unknown option '{raw}' for '{}'", args.verb)))?;
+            args.options.push((spec.long, value.to_owned()));
+        }
+        Ok(args)
+    }
+
+    /// The last value given for the option `long`.
+    pub fn option(&self, long: &str) -> Option<&str> {
+        self.options.iter().rev().find(|(n, _)| *n == long).map(|(_, v)| v.as_str())
+    }
+
+    /// A boolean option: `true`/`false` (also `1`/`0`, any case); absent is `false`.
+    pub fn flag(&self, long: &str) -> Result<bool, UsageError> {
+        match self.option(long).map(str::to_ascii_lowercase).as_deref() {
+            None | Some("false") | Some("0") => Ok(false),
+            Some("true") | Some("1") | Some("") => Ok(true),
+            Some(other) => Err(UsageError(format!("/{long} takes true or false, not '{other}'"))),
+        }
+    }
+
+    /// A count option: a positive whole number.
+    pub fn count(&self, long: &str) -> Result<Option<u64>, UsageError> {
+        match self.option(long) {
+            None => Ok(None),
+            Some(v) => match v.parse::<u64>() {
+                Ok(n) if n > 0 => Ok(Some(n)),
+                _ => Err(UsageError(format!("/{long} takes a positive whole number, not '{v}'"))),
+            },
+        }
+    }
+}
+
+fn is_option(arg: &str) -> bool {
+    (arg.starts_with('/') || arg.starts_with('-')) && arg.len() > 1 && !arg.starts_with("--")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Args, UsageError> {
+        let argv: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        Args::parse(&argv, |verb| (verb == "qe").then_some(QE_OPTIONS))
+    }
+
+    #[test]
+    fn short_long_and_dash_forms() {
+        let a = parse("qe Security /c:3 -RD:true /Format:xml").unwrap();
+        assert_eq!(a.verb, "qe");
+        assert_eq!(a.positional, vec!["Security"]);
+        assert_eq!(a.count("count").unwrap(), Some(3));
+        assert!(a.flag("reversedirection").unwrap());
+        assert_eq!(a.option("format"), Some("xml"));
+    }
+
+    #[test]
+    fn store_anywhere() {
+        let a = parse("--store /tmp/x qe System").unwrap();
+        assert_eq!(a.store.as_deref(), Some("/tmp/x"));
+        let a = parse("qe System --store=/tmp/y").unwrap();
+        assert_eq!(a.store.as_deref(), Some("/tmp/y"));
+    }
+
+    #[test]
+    fn errors_are_specific() {
+        assert_eq!(parse("qe System /zz:1").unwrap_err().0, "unknown option '/zz:1' for 'qe'");
+        assert!(parse("qe System /c:0").unwrap().count("count").is_err());
+        assert!(parse("qe System /rd:maybe").unwrap().flag("reversedirection").is_err());
+        assert!(parse("frob").is_err());
+        assert!(parse("").unwrap().help);
+    }
+}
