@@ -20,6 +20,7 @@
 mod clock;
 mod error;
 mod event;
+mod gen;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
@@ -28,3 +29,4 @@ pub use event::{
     Execution, FileTime, Guid, Node, Provider, Security, Sid, System, SystemTime, Value,
     VariantType,
 };
+pub use gen::{Generator, Profile};
