@@ -195,7 +195,8 @@ pub(crate) fn logon_4624(ctx: &mut Ctx<'_>, state: &mut State) -> EventBuilder {
     if target_who.admin && logon_type != 3 {
         state.pending_special = Some(target_who.clone());
     }
-    if target_who.logon_id != SYSTEM_LOGON_ID {
+    // Well-known service logon sessions (SYSTEM, LOCAL SERVICE, NETWORK SERVICE) never end.
+    if target_who.domain != "NT AUTHORITY" {
         state.remember(Session {
             who: target_who.clone(),
             logon_type,

@@ -186,12 +186,15 @@ fn user_principal(ctx: &mut Ctx<'_>, logon_id: u64) -> Principal {
     }
 }
 
-/// A user with a live session if there is one, else a fresh domain user.
+/// A person with a live interactive, remote or batch session if there is one, else a fresh
+/// domain user (never a service, virtual or machine account).
 fn session_user(ctx: &mut Ctx<'_>, state: &mut State) -> Principal {
     let users: Vec<&Session> = state
         .sessions
         .iter()
-        .filter(|s| s.who.logon_id != SYSTEM_LOGON_ID && s.logon_type != 3)
+        .filter(|s| {
+            s.logon_type != 3 && s.who.domain == ctx.site.netbios && !s.who.name.ends_with('$')
+        })
         .collect();
     if users.is_empty() {
         let id = state.new_logon_id(ctx);
