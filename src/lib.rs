@@ -21,6 +21,7 @@ mod clock;
 mod engine;
 mod error;
 mod event;
+mod gen;
 mod store;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
@@ -31,4 +32,5 @@ pub use event::{
     Execution, FileTime, Guid, Node, Provider, Security, Sid, System, SystemTime, Value,
     VariantType,
 };
+pub use gen::{Generator, Profile};
 pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};
