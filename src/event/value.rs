@@ -154,28 +154,46 @@ impl Guid {
 
     /// Appends the braced lowercase form.
     pub fn write_to(&self, out: &mut String) {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut canonical = [0u8; 16];
         canonical[0..4].copy_from_slice(&self.data1.to_be_bytes());
         canonical[4..6].copy_from_slice(&self.data2.to_be_bytes());
         canonical[6..8].copy_from_slice(&self.data3.to_be_bytes());
         canonical[8..].copy_from_slice(&self.data4);
-        let mut buf = [0u8; 38];
-        buf[0] = b'{';
-        buf[37] = b'}';
-        let mut pos = 1;
-        for (i, byte) in canonical.iter().enumerate() {
+        out.reserve(38);
+        out.push('{');
+        for (i, &byte) in canonical.iter().enumerate() {
             if matches!(i, 4 | 6 | 8 | 10) {
-                buf[pos] = b'-';
-                pos += 1;
+                out.push('-');
             }
-            buf[pos] = HEX[usize::from(byte >> 4)];
-            buf[pos + 1] = HEX[usize::from(byte & 15)];
-            pos += 2;
+            out.push_str(hex_pair(byte));
         }
-        // The buffer holds only ASCII written above.
-        out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
+        out.push('}');
     }
+}
+
+/// `"00"` to `"ff"`, so that a byte's two hex digits are one push of a `&str`.
+const HEX_PAIRS: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\
+202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\
+404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f\
+606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f\
+808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f\
+a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\
+c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf\
+e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+fn hex_pair(byte: u8) -> &'static str {
+    let i = usize::from(byte) * 2;
+    HEX_PAIRS.get(i..i + 2).unwrap_or("00")
+}
+
+/// `"00"` to `"99"`.
+const DEC_PAIRS: &str = "00010203040506070809101112131415161718192021222324252627282930313233\
+343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778\
+798081828384858687888990919293949596979899";
+
+fn dec_pair(v: u32) -> &'static str {
+    let i = (v % 100) as usize * 2;
+    DEC_PAIRS.get(i..i + 2).unwrap_or("00")
 }
 
 impl fmt::Display for Guid {
@@ -415,22 +433,27 @@ impl FileTime {
     /// Appends `YYYY-MM-DDTHH:MM:SS.fffffffZ`, the form of TimeCreated/@SystemTime.
     pub fn write_to(self, out: &mut String) {
         let (y, mo, d, h, mi, s, t) = self.to_utc();
-        let mut buf = [0u8; 28];
-        put_digits(&mut buf[0..4], y.max(0) as u32);
-        buf[4] = b'-';
-        put_digits(&mut buf[5..7], mo);
-        buf[7] = b'-';
-        put_digits(&mut buf[8..10], d);
-        buf[10] = b'T';
-        put_digits(&mut buf[11..13], h);
-        buf[13] = b':';
-        put_digits(&mut buf[14..16], mi);
-        buf[16] = b':';
-        put_digits(&mut buf[17..19], s);
-        buf[19] = b'.';
-        put_digits(&mut buf[20..27], t);
-        buf[27] = b'Z';
-        out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
+        let y = y.max(0) as u32;
+        out.reserve(28);
+        out.push_str(dec_pair(y / 100));
+        out.push_str(dec_pair(y));
+        out.push('-');
+        out.push_str(dec_pair(mo));
+        out.push('-');
+        out.push_str(dec_pair(d));
+        out.push('T');
+        out.push_str(dec_pair(h));
+        out.push(':');
+        out.push_str(dec_pair(mi));
+        out.push(':');
+        out.push_str(dec_pair(s));
+        out.push('.');
+        // Seven digits: 100-ns ticks within the second.
+        out.push_str(dec_pair(t / 100_000));
+        out.push_str(dec_pair(t / 1_000));
+        out.push_str(dec_pair(t / 10));
+        out.push(char::from(b'0' + (t % 10) as u8));
+        out.push('Z');
     }
 
     /// Parses an ISO 8601 UTC time: `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` (a space for `T` and
@@ -918,6 +941,19 @@ impl From<FileTime> for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digit_tables_are_exact() {
+        assert_eq!(HEX_PAIRS.len(), 512);
+        assert_eq!(DEC_PAIRS.len(), 200);
+        for b in 0..=255u8 {
+            assert_eq!(hex_pair(b), format!("{b:02x}"));
+        }
+        for v in 0..100 {
+            assert_eq!(dec_pair(v), format!("{v:02}"));
+            assert_eq!(dec_pair(v + 1200), format!("{v:02}"));
+        }
+    }
 
     #[test]
     fn guid_round_trips_and_is_lowercase() {

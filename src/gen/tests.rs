@@ -457,19 +457,3 @@ fn profile_names() {
     );
     assert_eq!(Profile::from_channel_name("ForwardedEvents"), None);
 }
-
-#[test]
-#[ignore]
-fn dump_samples() {
-    let mut g = Generator::new(42);
-    let mut seen: Vec<(u16, u16)> = Vec::new();
-    for i in 0..20_000 {
-        let p = Profile::ALL[i % 5];
-        let e = g.next_event(p);
-        let key = (p as u16, e.system.event_id);
-        if !seen.contains(&key) {
-            seen.push(key);
-            println!("{}\n", e.to_xml());
-        }
-    }
-}

@@ -2,9 +2,7 @@
 
 use super::escape::push_escaped;
 use super::EVENT_NS;
-use crate::event::{
-    Body, DataItem, Element, Event, EventData, FileTime, Guid, Node, System, Value,
-};
+use crate::event::{Body, DataItem, Element, Event, EventData, Guid, Node, System, Value};
 
 /// Appends the one-line Windows rendering of `event` to `out`.
 pub(crate) fn write_event(out: &mut String, event: &Event) {
@@ -35,13 +33,13 @@ fn write_system(out: &mut String, s: &System) {
     let mut num = itoa::Buffer::new();
     out.push_str("<System><Provider");
     if let Some(name) = &s.provider.name {
-        attr_str(out, "Name", name);
+        attr_str(out, " Name='", name);
     }
     if let Some(guid) = &s.provider.guid {
-        attr_guid(out, "Guid", guid);
+        attr_guid(out, " Guid='", guid);
     }
     if let Some(source) = &s.provider.event_source_name {
-        attr_str(out, "EventSourceName", source);
+        attr_str(out, " EventSourceName='", source);
     }
     out.push_str("/>");
 
@@ -56,16 +54,16 @@ fn write_system(out: &mut String, s: &System) {
     out.push_str("</EventID>");
 
     if let Some(v) = s.version {
-        text_num(out, "Version", num.format(v));
+        text_num(out, "<Version>", num.format(v), "</Version>");
     }
     if let Some(v) = s.level {
-        text_num(out, "Level", num.format(v));
+        text_num(out, "<Level>", num.format(v), "</Level>");
     }
     if let Some(v) = s.task {
-        text_num(out, "Task", num.format(v));
+        text_num(out, "<Task>", num.format(v), "</Task>");
     }
     if let Some(v) = s.opcode {
-        text_num(out, "Opcode", num.format(v));
+        text_num(out, "<Opcode>", num.format(v), "</Opcode>");
     }
     if let Some(k) = s.keywords {
         out.push_str("<Keywords>");
@@ -73,49 +71,48 @@ fn write_system(out: &mut String, s: &System) {
         out.push_str("</Keywords>");
     }
     if let Some(t) = s.time_created {
-        out.push_str("<TimeCreated");
-        attr_time(out, "SystemTime", t);
-        out.push_str("/>");
+        out.push_str("<TimeCreated SystemTime='");
+        t.write_to(out);
+        out.push_str("'/>");
     }
     if let Some(id) = s.event_record_id {
-        text_num(out, "EventRecordID", num.format(id));
+        text_num(out, "<EventRecordID>", num.format(id), "</EventRecordID>");
     }
     if let Some(c) = &s.correlation {
         out.push_str("<Correlation");
         if let Some(g) = &c.activity_id {
-            attr_guid(out, "ActivityID", g);
+            attr_guid(out, " ActivityID='", g);
         }
         if let Some(g) = &c.related_activity_id {
-            attr_guid(out, "RelatedActivityID", g);
+            attr_guid(out, " RelatedActivityID='", g);
         }
         out.push_str("/>");
     }
     if let Some(e) = &s.execution {
-        out.push_str("<Execution");
-        attr_num(out, "ProcessID", num.format(e.process_id));
-        attr_num(out, "ThreadID", num.format(e.thread_id));
+        attr_num(out, "<Execution ProcessID='", num.format(e.process_id));
+        attr_num(out, " ThreadID='", num.format(e.thread_id));
         if let Some(v) = e.processor_id {
-            attr_num(out, "ProcessorID", num.format(v));
+            attr_num(out, " ProcessorID='", num.format(v));
         }
         if let Some(v) = e.session_id {
-            attr_num(out, "SessionID", num.format(v));
+            attr_num(out, " SessionID='", num.format(v));
         }
         if let Some(v) = e.kernel_time {
-            attr_num(out, "KernelTime", num.format(v));
+            attr_num(out, " KernelTime='", num.format(v));
         }
         if let Some(v) = e.user_time {
-            attr_num(out, "UserTime", num.format(v));
+            attr_num(out, " UserTime='", num.format(v));
         }
         if let Some(v) = e.processor_time {
-            attr_num(out, "ProcessorTime", num.format(v));
+            attr_num(out, " ProcessorTime='", num.format(v));
         }
         out.push_str("/>");
     }
     if let Some(c) = &s.channel {
-        text_str(out, "Channel", c);
+        text_str(out, "<Channel>", c, "</Channel>");
     }
     if let Some(c) = &s.computer {
-        text_str(out, "Computer", c);
+        text_str(out, "<Computer>", c, "</Computer>");
     }
     if let Some(sec) = &s.security {
         out.push_str("<Security");
@@ -130,19 +127,24 @@ fn write_system(out: &mut String, s: &System) {
 }
 
 fn write_event_data(out: &mut String, data: &EventData) {
-    out.push_str("<EventData");
-    if let Some(name) = &data.name {
-        attr_str(out, "Name", name);
+    match &data.name {
+        Some(name) => {
+            attr_str(out, "<EventData Name='", name);
+            out.push('>');
+        }
+        None => out.push_str("<EventData>"),
     }
-    out.push('>');
     for item in &data.items {
         match item {
             DataItem::Data { name, value } => {
-                out.push_str("<Data");
-                if let Some(name) = name {
-                    attr_str(out, "Name", name);
+                match name {
+                    Some(name) => {
+                        out.push_str("<Data Name='");
+                        push_escaped(out, name);
+                        out.push_str("'>");
+                    }
+                    None => out.push_str("<Data>"),
                 }
-                out.push('>');
                 write_value(out, value);
                 out.push_str("</Data>");
             }
@@ -247,54 +249,35 @@ fn write_value(out: &mut String, v: &Value) {
     }
 }
 
-fn attr_str(out: &mut String, name: &str, value: &str) {
-    out.push(' ');
-    out.push_str(name);
-    out.push_str("='");
+// The helpers below take whole literal pieces (`" Name='"`, `"<Level>"`) so that each piece
+// is one push: rendering is dominated by the number of pushes, not by the bytes.
+
+fn attr_str(out: &mut String, prefix: &str, value: &str) {
+    out.push_str(prefix);
     push_escaped(out, value);
     out.push('\'');
 }
 
-fn attr_num(out: &mut String, name: &str, digits: &str) {
-    out.push(' ');
-    out.push_str(name);
-    out.push_str("='");
+fn attr_num(out: &mut String, prefix: &str, digits: &str) {
+    out.push_str(prefix);
     out.push_str(digits);
     out.push('\'');
 }
 
-fn attr_guid(out: &mut String, name: &str, guid: &Guid) {
-    out.push(' ');
-    out.push_str(name);
-    out.push_str("='");
+fn attr_guid(out: &mut String, prefix: &str, guid: &Guid) {
+    out.push_str(prefix);
     guid.write_to(out);
     out.push('\'');
 }
 
-fn attr_time(out: &mut String, name: &str, t: FileTime) {
-    out.push(' ');
-    out.push_str(name);
-    out.push_str("='");
-    t.write_to(out);
-    out.push('\'');
-}
-
-fn text_num(out: &mut String, name: &str, digits: &str) {
-    out.push('<');
-    out.push_str(name);
-    out.push('>');
+fn text_num(out: &mut String, open: &str, digits: &str, close: &str) {
+    out.push_str(open);
     out.push_str(digits);
-    out.push_str("</");
-    out.push_str(name);
-    out.push('>');
+    out.push_str(close);
 }
 
-fn text_str(out: &mut String, name: &str, text: &str) {
-    out.push('<');
-    out.push_str(name);
-    out.push('>');
+fn text_str(out: &mut String, open: &str, text: &str, close: &str) {
+    out.push_str(open);
     push_escaped(out, text);
-    out.push_str("</");
-    out.push_str(name);
-    out.push('>');
+    out.push_str(close);
 }
