@@ -37,21 +37,38 @@ pub struct OptionSpec {
 
 /// The options of `qe` (query-events), as wevtutil names them.
 pub const QE_OPTIONS: &[OptionSpec] = &[
-    OptionSpec { short: "c", long: "count" },
-    OptionSpec { short: "rd", long: "reversedirection" },
-    OptionSpec { short: "f", long: "format" },
-    OptionSpec { short: "e", long: "element" },
+    OptionSpec {
+        short: "c",
+        long: "count",
+    },
+    OptionSpec {
+        short: "rd",
+        long: "reversedirection",
+    },
+    OptionSpec {
+        short: "f",
+        long: "format",
+    },
+    OptionSpec {
+        short: "e",
+        long: "element",
+    },
 ];
 
 impl Args {
     /// Parses `argv` (without the program name) against the options of each verb.
-    pub fn parse(argv: &[String], options_of: impl Fn(&str) -> Option<&'static [OptionSpec]>) -> Result<Args, UsageError> {
+    pub fn parse(
+        argv: &[String],
+        options_of: impl Fn(&str) -> Option<&'static [OptionSpec]>,
+    ) -> Result<Args, UsageError> {
         let mut args = Args::default();
         let mut rest = argv.iter();
         let mut raw_options = Vec::new();
         while let Some(arg) = rest.next() {
             if arg == "--store" {
-                let dir = rest.next().ok_or_else(|| UsageError("--store needs a directory".into()))?;
+                let dir = rest
+                    .next()
+                    .ok_or_else(|| UsageError("--store needs a directory".into()))?;
                 args.store = Some(dir.clone());
             } else if let Some(dir) = arg.strip_prefix("--store=") {
                 args.store = Some(dir.to_owned());
@@ -69,7 +86,8 @@ impl Args {
             args.help = true;
             return Ok(args);
         }
-        let specs = options_of(&args.verb).ok_or_else(|| UsageError(format!("unknown command '{}'", args.verb)))?;
+        let specs = options_of(&args.verb)
+            .ok_or_else(|| UsageError(format!("unknown command '{}'", args.verb)))?;
         for raw in raw_options {
             let body = &raw[1..];
             let (name, value) = body.split_once(':').unwrap_or((body, ""));
@@ -85,7 +103,11 @@ impl Args {
 
     /// The last value given for the option `long`.
     pub fn option(&self, long: &str) -> Option<&str> {
-        self.options.iter().rev().find(|(n, _)| *n == long).map(|(_, v)| v.as_str())
+        self.options
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == long)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A boolean option: `true`/`false` (also `1`/`0`, any case); absent is `false`.
@@ -93,7 +115,9 @@ impl Args {
         match self.option(long).map(str::to_ascii_lowercase).as_deref() {
             None | Some("false") | Some("0") => Ok(false),
             Some("true") | Some("1") | Some("") => Ok(true),
-            Some(other) => Err(UsageError(format!("/{long} takes true or false, not '{other}'"))),
+            Some(other) => Err(UsageError(format!(
+                "/{long} takes true or false, not '{other}'"
+            ))),
         }
     }
 
@@ -103,7 +127,9 @@ impl Args {
             None => Ok(None),
             Some(v) => match v.parse::<u64>() {
                 Ok(n) if n > 0 => Ok(Some(n)),
-                _ => Err(UsageError(format!("/{long} takes a positive whole number, not '{v}'"))),
+                _ => Err(UsageError(format!(
+                    "/{long} takes a positive whole number, not '{v}'"
+                ))),
             },
         }
     }
@@ -142,9 +168,15 @@ mod tests {
 
     #[test]
     fn errors_are_specific() {
-        assert_eq!(parse("qe System /zz:1").unwrap_err().0, "unknown option '/zz:1' for 'qe'");
+        assert_eq!(
+            parse("qe System /zz:1").unwrap_err().0,
+            "unknown option '/zz:1' for 'qe'"
+        );
         assert!(parse("qe System /c:0").unwrap().count("count").is_err());
-        assert!(parse("qe System /rd:maybe").unwrap().flag("reversedirection").is_err());
+        assert!(parse("qe System /rd:maybe")
+            .unwrap()
+            .flag("reversedirection")
+            .is_err());
         assert!(parse("frob").is_err());
         assert!(parse("").unwrap().help);
     }

@@ -1,1 +1,183 @@
-fn main() {}
+//! evtutil: a wevtutil-compatible command line over evtlog.
+//!
+//! Verbs so far: `qe` (query-events) and `el` (enum-logs). See `evtutil /?`.
+
+mod args;
+mod store;
+mod text;
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use args::{Args, OptionSpec, UsageError, QE_OPTIONS};
+use evtlog::{Engine, Event};
+
+const USAGE: &str = "\
+evtutil: a wevtutil-compatible tool over evtlog's emulated Windows event logs
+
+Usage: evtutil [--store DIR] COMMAND [ARGUMENTS] [/OPTION:VALUE ...]
+
+Commands:
+  qe (query-events) CHANNEL   Lists the events of a channel.
+      /c:N  (/count)                  at most N events
+      /rd:true|false  (/reversedirection)  newest first (default false)
+      /f:xml|text  (/format)          one XML event per line (default), or wevtutil's text layout
+      /e:NAME  (/element)             wrap the XML output in <NAME>…</NAME>
+  el (enum-logs)              Lists the channels, sorted as Windows sorts them.
+
+Store:
+  Without --store, the embedded default store is used: generated channels (Application,
+  System, Security, Setup, Microsoft-Windows-Sysmon/Operational, ForwardedEvents), the same
+  on every run. --store DIR (or EVTLOG_STORE=DIR) uses a directory of per-channel XML files,
+  created and filled with the default channels on first use.
+
+Options may start with / or -; names are case-insensitive.
+";
+
+/// What went wrong, for the exit status and the message.
+enum Failure {
+    Usage(String),
+    /// wevtutil's wording: "Failed to <what>. <Windows message>".
+    Operation(String),
+}
+
+fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
+    match verb {
+        "qe" | "query-events" => Some(QE_OPTIONS),
+        "el" | "enum-logs" => Some(&[]),
+        _ => None,
+    }
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = run(&argv, &mut out)
+        .and_then(|()| out.flush().map_err(|e| Failure::Operation(e.to_string())));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("evtutil: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        // A closed pipe (`evtutil qe … | head`) is a normal way to stop reading.
+        Err(Failure::Operation(message)) if message == BROKEN_PIPE => ExitCode::SUCCESS,
+        Err(Failure::Operation(message)) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const BROKEN_PIPE: &str = "\0broken pipe";
+
+fn io_failure(e: io::Error) -> Failure {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Failure::Operation(BROKEN_PIPE.to_owned())
+    } else {
+        Failure::Operation(format!("Failed to write output. {e}"))
+    }
+}
+
+impl From<UsageError> for Failure {
+    fn from(e: UsageError) -> Failure {
+        Failure::Usage(e.0)
+    }
+}
+
+fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
+    let args = Args::parse(argv, options_of)?;
+    if args.help {
+        out.write_all(USAGE.as_bytes()).map_err(io_failure)?;
+        return Ok(());
+    }
+    let engine = open_store(&args)?;
+    match args.verb.as_str() {
+        "qe" | "query-events" => query_events(&engine, &args, out),
+        "el" | "enum-logs" => {
+            if !args.positional.is_empty() {
+                return Err(Failure::Usage("el takes no arguments".into()));
+            }
+            for name in engine.channel_names() {
+                writeln!(out, "{name}").map_err(io_failure)?;
+            }
+            Ok(())
+        }
+        other => Err(Failure::Usage(format!("unknown command '{other}'"))),
+    }
+}
+
+fn open_store(args: &Args) -> Result<Engine, Failure> {
+    let dir = args
+        .store
+        .clone()
+        .or_else(|| std::env::var("EVTLOG_STORE").ok().filter(|s| !s.is_empty()));
+    match dir {
+        None => Ok(store::embedded()),
+        Some(dir) => store::open_dir(Path::new(&dir))
+            .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}"))),
+    }
+}
+
+fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<(), Failure> {
+    let [channel_name] = args.positional.as_slice() else {
+        return Err(Failure::Usage("qe takes one channel name".into()));
+    };
+    let count = args.count("count")?;
+    let reverse = args.flag("reversedirection")?;
+    let text = match args.option("format").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("xml") => false,
+        Some("text") => true,
+        Some(other) => {
+            return Err(Failure::Usage(format!("/f takes xml or text, not '{other}' (RenderedXml needs publisher metadata, which is not emulated yet)")))
+        }
+    };
+    let element = args.option("element");
+    if element.is_some_and(|e| {
+        e.is_empty() || e.contains(|c: char| c.is_whitespace() || "<>&'\"/".contains(c))
+    }) {
+        return Err(Failure::Usage("/e takes an XML element name".into()));
+    }
+    let channel = engine.channel(channel_name).map_err(|e| {
+        Failure::Operation(format!("Failed to read events. {e} ({})", e.win32_code()))
+    })?;
+    let snapshot = channel.snapshot();
+    let limit = count.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
+
+    if let (Some(root), false) = (element, text) {
+        write!(out, "<{root}>").map_err(io_failure)?;
+    }
+    let mut buf = String::with_capacity(4096);
+    let mut emit = |index: usize, event: &Event| -> Result<(), Failure> {
+        buf.clear();
+        if text {
+            text::write_event(&mut buf, index as u64, event);
+        } else {
+            event.write_xml(&mut buf);
+            if element.is_none() {
+                buf.push('\n');
+            }
+        }
+        out.write_all(buf.as_bytes()).map_err(io_failure)
+    };
+    if reverse {
+        let events = snapshot
+            .chunks()
+            .iter()
+            .rev()
+            .flat_map(|chunk| (0..chunk.len()).rev().filter_map(move |i| chunk.get(i)));
+        for (index, event) in events.take(limit).enumerate() {
+            emit(index, event)?;
+        }
+    } else {
+        for (index, event) in snapshot.iter().take(limit).enumerate() {
+            emit(index, event)?;
+        }
+    }
+    if let (Some(root), false) = (element, text) {
+        writeln!(out, "</{root}>").map_err(io_failure)?;
+    }
+    Ok(())
+}

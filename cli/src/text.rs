@@ -29,24 +29,54 @@ use evtlog::{Body, DataItem, Event, Node};
 pub fn write_event(out: &mut String, index: u64, event: &Event) {
     let s = &event.system;
     let na = "N/A";
-    let date = s.time_created.map_or_else(|| na.to_owned(), |t| {
-        // wevtutil shows milliseconds and no zone: cut 7 digits and `Z` down to 3.
-        let full = t.to_string();
-        full[..23].to_owned()
-    });
+    let date = s.time_created.map_or_else(
+        || na.to_owned(),
+        |t| {
+            // wevtutil shows milliseconds and no zone: cut 7 digits and `Z` down to 3.
+            let full = t.to_string();
+            full[..23].to_owned()
+        },
+    );
     let user = s.security.as_ref().and_then(|x| x.user_id.as_ref());
     let lines = [
-        ("Log Name", s.channel.clone().unwrap_or_else(|| na.to_owned())),
-        ("Source", s.provider.name.clone().or_else(|| s.provider.event_source_name.clone()).unwrap_or_else(|| na.to_owned())),
+        (
+            "Log Name",
+            s.channel.clone().unwrap_or_else(|| na.to_owned()),
+        ),
+        (
+            "Source",
+            s.provider
+                .name
+                .clone()
+                .or_else(|| s.provider.event_source_name.clone())
+                .unwrap_or_else(|| na.to_owned()),
+        ),
         ("Date", date),
         ("Event ID", s.event_id.to_string()),
-        ("Task", match s.task { None | Some(0) => na.to_owned(), Some(t) => t.to_string() }),
+        (
+            "Task",
+            match s.task {
+                None | Some(0) => na.to_owned(),
+                Some(t) => t.to_string(),
+            },
+        ),
         ("Level", level_name(s.level).to_owned()),
         ("Opcode", opcode_name(s.opcode)),
         ("Keyword", keyword_names(s.keywords)),
-        ("User", user.map_or_else(|| na.to_owned(), |sid| sid.to_string())),
-        ("User Name", user.and_then(|sid| well_known_sid_name(&sid.to_string())).unwrap_or(na).to_owned()),
-        ("Computer", s.computer.clone().unwrap_or_else(|| na.to_owned())),
+        (
+            "User",
+            user.map_or_else(|| na.to_owned(), |sid| sid.to_string()),
+        ),
+        (
+            "User Name",
+            user.and_then(|sid| well_known_sid_name(&sid.to_string()))
+                .unwrap_or(na)
+                .to_owned(),
+        ),
+        (
+            "Computer",
+            s.computer.clone().unwrap_or_else(|| na.to_owned()),
+        ),
     ];
     out.push_str(&format!("Event[{index}]:\n"));
     for (name, value) in lines {
@@ -138,7 +168,11 @@ fn keyword_names(keywords: Option<u64>) -> String {
         (0x0080_0000_0000_0000, "Classic"),
     ];
     let k = keywords.unwrap_or(0);
-    let names: Vec<&str> = NAMES.iter().filter(|(bit, _)| k & bit != 0).map(|(_, n)| *n).collect();
+    let names: Vec<&str> = NAMES
+        .iter()
+        .filter(|(bit, _)| k & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
     if names.is_empty() {
         "N/A".to_owned()
     } else {
@@ -203,7 +237,11 @@ mod tests {
 
     #[test]
     fn absent_fields_are_na() {
-        let event = Event::builder("X").without("Level").without("Opcode").without("Keywords").build();
+        let event = Event::builder("X")
+            .without("Level")
+            .without("Opcode")
+            .without("Keywords")
+            .build();
         let mut out = String::new();
         write_event(&mut out, 3, &event);
         assert!(out.starts_with("Event[3]:\n  Log Name: N/A\n"));

@@ -1,0 +1,234 @@
+//! Where evtutil's channels come from.
+//!
+//! - **Embedded default store** (no `--store`, no `EVTLOG_STORE`): the generator's channels,
+//!   made in memory from a fixed seed on every run, so every run prints the same events.
+//! - **Directory store** (`--store DIR` or `EVTLOG_STORE=DIR`): one file per channel,
+//!   `<channel>.xml` with `/` written `%4` as Windows names log files
+//!   (`Microsoft-Windows-Sysmon%4Operational.xml`), one event per line in Windows' XML shape.
+//!   A directory that does not exist (or is empty) is created on first use and filled with
+//!   the default store's channels. Files are written beside their target and renamed into
+//!   place, so a failed write leaves no half-written file.
+//!
+//! Record ids are assigned by the engine on load (1, 2, … in file order), as a channel assigns
+//! them on write.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use evtlog::{ChannelConfig, ChannelType, Engine, Event, Generator, Profile, VirtualClock};
+
+/// The seed of the embedded default store.
+pub const DEFAULT_SEED: u64 = 0x00e7_106e_5eed;
+
+/// How many events of each profile the default store holds (oldest first, interleaved).
+const DEFAULT_COUNTS: [(Profile, usize); 5] = [
+    (Profile::Security, 6000),
+    (Profile::Sysmon, 2500),
+    (Profile::System, 1500),
+    (Profile::Application, 1000),
+    (Profile::Setup, 100),
+];
+
+/// An error for the command line: what failed, already worded for a person.
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An engine with the default channels (Application, System, Security, Setup,
+/// ForwardedEvents, and Sysmon's Operational channel), empty.
+fn empty_engine() -> Engine {
+    let engine = Engine::with_default_channels(Arc::new(VirtualClock::default()));
+    let sysmon = ChannelConfig::new(Profile::Sysmon.channel_name(), ChannelType::Operational)
+        .with_max_size(64 * 1024 * 1024);
+    // The name is valid and not among the defaults.
+    let _ = engine.create_channel(sysmon);
+    engine
+}
+
+/// The default store's events, in the order they were "logged" (time order).
+fn default_events() -> Vec<Event> {
+    let mut generator = Generator::new(DEFAULT_SEED);
+    let total: usize = DEFAULT_COUNTS.iter().map(|(_, n)| n).sum();
+    let mut left = DEFAULT_COUNTS;
+    let mut events = Vec::with_capacity(total);
+    // Interleave the profiles in proportion: at each step take the profile that is furthest
+    // behind its share (a deterministic, even spread).
+    for _ in 0..total {
+        let (index, _) = left
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, n))| *n > 0)
+            .max_by_key(|(i, (_, n))| {
+                let share = DEFAULT_COUNTS[*i].1;
+                // Remaining fraction, scaled to integers; earlier profiles win ties.
+                (n * 1_000_000 / share, usize::MAX - i)
+            })
+            .unwrap_or((0, &left[0]));
+        left[index].1 -= 1;
+        events.push(generator.next_event(left[index].0));
+    }
+    events
+}
+
+/// The embedded default store.
+pub fn embedded() -> Engine {
+    let engine = empty_engine();
+    for event in default_events() {
+        let channel = event.system.channel.clone().unwrap_or_default();
+        // Generated events name a channel the engine has; a full channel drops the event as
+        // Windows drops it.
+        let _ = engine.write(&channel, event);
+    }
+    engine
+}
+
+/// The file name of a channel's file in a directory store.
+pub fn file_name(channel: &str) -> String {
+    format!("{}.xml", channel.replace('/', "%4"))
+}
+
+fn channel_of(file: &Path) -> Option<String> {
+    let name = file.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".xml")?;
+    Some(stem.replace("%4", "/"))
+}
+
+/// Opens the directory store at `dir`, creating and filling it first if it is absent or empty.
+pub fn open_dir(dir: &Path) -> Result<Engine, StoreError> {
+    let empty = match fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+        Err(e) => {
+            return Err(StoreError(format!(
+                "cannot read the store {}: {e}",
+                dir.display()
+            )))
+        }
+    };
+    if empty {
+        create_dir_store(dir, &embedded())?;
+    }
+    load_dir(dir)
+}
+
+/// Writes every channel of `engine` into `dir`, one file per channel.
+pub fn create_dir_store(dir: &Path, engine: &Engine) -> Result<(), StoreError> {
+    fs::create_dir_all(dir)
+        .map_err(|e| StoreError(format!("cannot create the store {}: {e}", dir.display())))?;
+    for channel in engine.channels() {
+        let target = dir.join(file_name(channel.name()));
+        let temp = dir.join(format!(".{}.tmp", file_name(channel.name())));
+        if let Err(e) = write_channel_file(&channel, &temp, &target) {
+            let _ = fs::remove_file(&temp);
+            return Err(StoreError(format!(
+                "cannot write {}: {e}",
+                target.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes `channel` to `temp`, one event per line, syncs it, and renames it to `target`.
+fn write_channel_file(
+    channel: &evtlog::Channel,
+    temp: &Path,
+    target: &Path,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(fs::File::create(temp)?);
+    let mut line = String::with_capacity(4096);
+    for event in channel.snapshot().iter() {
+        line.clear();
+        event.write_xml(&mut line);
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+    }
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    fs::rename(temp, target)
+}
+
+/// Loads every `*.xml` channel file of `dir` into a fresh engine.
+pub fn load_dir(dir: &Path) -> Result<Engine, StoreError> {
+    let engine = empty_engine();
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| StoreError(format!("cannot read the store {}: {e}", dir.display())))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "xml")
+                && channel_of(p).is_some_and(|c| !c.starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    for file in files {
+        let Some(name) = channel_of(&file) else {
+            continue;
+        };
+        if !engine.has_channel(&name) {
+            let config = ChannelConfig::new(name.as_str(), ChannelType::Operational)
+                .with_max_size(ChannelConfig::CLASSIC_MAX_SIZE);
+            engine.create_channel(config).map_err(|e| {
+                StoreError(format!("{}: not a valid channel name: {e}", file.display()))
+            })?;
+        }
+        let text = fs::read_to_string(&file)
+            .map_err(|e| StoreError(format!("cannot read {}: {e}", file.display())))?;
+        for (index, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let event = Event::from_xml(line).map_err(|e| {
+                let (_, column) = e.position().unwrap_or((1, 1));
+                StoreError(format!("{}:{}:{column}: {e}", file.display(), index + 1))
+            })?;
+            engine
+                .write(&name, event)
+                .map_err(|e| StoreError(format!("{}:{}: {e}", file.display(), index + 1)))?;
+        }
+    }
+    Ok(engine)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_store_is_deterministic_and_realistic() {
+        let a = embedded();
+        let b = embedded();
+        for name in [
+            "Security",
+            "System",
+            "Application",
+            "Setup",
+            "Microsoft-Windows-Sysmon/Operational",
+        ] {
+            let (ca, cb) = (a.channel(name).unwrap(), b.channel(name).unwrap());
+            assert!(ca.record_count() > 0, "{name} is empty");
+            let xa: Vec<String> = ca.snapshot().iter().map(Event::to_xml).collect();
+            let xb: Vec<String> = cb.snapshot().iter().map(Event::to_xml).collect();
+            assert_eq!(xa, xb, "{name} differs between runs");
+        }
+        assert_eq!(a.channel("Security").unwrap().record_count(), 6000);
+        assert_eq!(a.channel("ForwardedEvents").unwrap().record_count(), 0);
+    }
+
+    #[test]
+    fn file_names_follow_windows() {
+        assert_eq!(
+            file_name("Microsoft-Windows-Sysmon/Operational"),
+            "Microsoft-Windows-Sysmon%4Operational.xml"
+        );
+        assert_eq!(
+            channel_of(Path::new("/x/Microsoft-Windows-Sysmon%4Operational.xml")).as_deref(),
+            Some("Microsoft-Windows-Sysmon/Operational")
+        );
+    }
+}

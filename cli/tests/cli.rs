@@ -1,0 +1,237 @@
+//! evtutil as a user runs it: the built binary, its stdout, stderr and exit status.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use evtlog::Event;
+
+fn evtutil(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evtutil"))
+        .args(args)
+        .env_remove("EVTLOG_STORE")
+        .output()
+        .expect("evtutil runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 output")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("evtutil-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// The README's main command: three newest Security events, one XML event per line.
+#[test]
+fn qe_security_newest_three_as_xml() {
+    let o = evtutil(&["qe", "Security", "/c:3", "/rd:true", "/f:xml"]);
+    assert!(o.status.success(), "{o:?}");
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3);
+    let ids: Vec<u64> = lines
+        .iter()
+        .map(|l| Event::from_xml(l).unwrap().system.event_record_id.unwrap())
+        .collect();
+    assert_eq!(ids, [6000, 5999, 5998]);
+    for line in lines {
+        assert!(line.starts_with("<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Security-Auditing'"));
+        assert!(line.ends_with("</Event>"));
+        assert!(line.contains("<Channel>Security</Channel>"));
+    }
+}
+
+#[test]
+fn qe_is_deterministic_and_forward_by_default() {
+    let a = stdout(&evtutil(&["qe", "System", "/c:5"]));
+    let b = stdout(&evtutil(&["qe", "system", "-count:5"]));
+    assert_eq!(
+        a, b,
+        "same store on every run; channel names are case-insensitive"
+    );
+    let ids: Vec<u64> = a
+        .lines()
+        .map(|l| Event::from_xml(l).unwrap().system.event_record_id.unwrap())
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+}
+
+#[test]
+fn qe_text_layout() {
+    let o = evtutil(&["qe", "Security", "/c:2", "/f:text"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.starts_with("Event[0]:\n  Log Name: Security\n  Source: Microsoft-Windows-Security-Auditing\n  Date: 2024-01-"), "{text}");
+    assert!(text.contains("\nEvent[1]:\n"));
+    for field in [
+        "Event ID: ",
+        "Task: ",
+        "Level: ",
+        "Opcode: ",
+        "Keyword: Audit",
+        "User: ",
+        "User Name: ",
+        "Computer: ",
+        "Description: ",
+    ] {
+        assert!(text.contains(&format!("  {field}")), "missing {field}");
+    }
+}
+
+#[test]
+fn qe_element_wraps_output() {
+    let text = stdout(&evtutil(&["qe", "Setup", "/c:2", "/e:Events"]));
+    assert!(text.starts_with("<Events><Event "));
+    assert!(text.trim_end().ends_with("</Event></Events>"));
+}
+
+#[test]
+fn el_lists_channels_sorted() {
+    let text = stdout(&evtutil(&["el"]));
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        [
+            "Application",
+            "ForwardedEvents",
+            "Microsoft-Windows-Sysmon/Operational",
+            "Security",
+            "Setup",
+            "System"
+        ]
+    );
+}
+
+#[test]
+fn unknown_channel_fails_with_windows_message() {
+    let o = evtutil(&["qe", "NoSuchLog"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("Failed to read events. The specified channel could not be found."),
+        "{err}"
+    );
+    assert!(err.contains("15007"));
+}
+
+#[test]
+fn usage_errors_exit_2_with_usage() {
+    for args in [
+        &["qe", "Security", "/c:0"][..],
+        &["qe", "Security", "/bogus:1"],
+        &["qe"],
+        &["frob"],
+        &["qe", "Security", "/f:json"],
+    ] {
+        let o = evtutil(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("Usage: evtutil"),
+            "{args:?}"
+        );
+    }
+    let o = evtutil(&["/?"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("qe (query-events)"));
+}
+
+#[test]
+fn directory_store_is_created_on_first_use_and_reloaded() {
+    let dir = temp_dir("store");
+    let dir_s = dir.to_str().unwrap();
+    let first = evtutil(&[
+        "--store",
+        dir_s,
+        "qe",
+        "Microsoft-Windows-Sysmon/Operational",
+        "/c:4",
+        "/rd:true",
+    ]);
+    assert!(first.status.success(), "{first:?}");
+    assert!(dir
+        .join("Microsoft-Windows-Sysmon%4Operational.xml")
+        .is_file());
+    assert!(dir.join("Security.xml").is_file());
+    let embedded = evtutil(&[
+        "qe",
+        "Microsoft-Windows-Sysmon/Operational",
+        "/c:4",
+        "/rd:true",
+    ]);
+    assert_eq!(
+        stdout(&first),
+        stdout(&embedded),
+        "a fresh store holds the default channels"
+    );
+    // Second use loads the files, through the environment variable this time.
+    let second = Command::new(env!("CARGO_BIN_EXE_evtutil"))
+        .args([
+            "qe",
+            "Microsoft-Windows-Sysmon/Operational",
+            "/c:4",
+            "/rd:true",
+        ])
+        .env("EVTLOG_STORE", dir_s)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&second), stdout(&embedded));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_store_file_with_a_bad_line_names_file_line_and_column() {
+    let dir = temp_dir("bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='App'/><EventID>1</EventID></System></Event>";
+    std::fs::write(
+        dir.join("MyApp%4Admin.xml"),
+        format!("{good}\n\n{good}\n<Event><System><EventID>x</EventID></System></Event>\n"),
+    )
+    .unwrap();
+    let o = evtutil(&["--store", dir.to_str().unwrap(), "qe", "MyApp/Admin"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("MyApp%4Admin.xml:4:16:"), "{err}");
+    assert!(
+        err.contains("not well-formed") || err.contains("not a number"),
+        "{err}"
+    );
+    std::fs::write(dir.join("MyApp%4Admin.xml"), format!("{good}\n{good}\n")).unwrap();
+    let o = evtutil(&[
+        "--store",
+        dir.to_str().unwrap(),
+        "qe",
+        "myapp/admin",
+        "/f:xml",
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(stdout(&o).lines().count(), 2);
+    assert!(stdout(&o).contains("<EventRecordID>2</EventRecordID><Channel>MyApp/Admin</Channel>"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_evtutil"))
+        .args(["qe", "Security"])
+        .env_remove("EVTLOG_STORE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then drop: closes the pipe
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "{status:?} {err}");
+    assert!(err.is_empty(), "{err}");
+}
