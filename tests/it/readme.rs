@@ -1,0 +1,54 @@
+//! The README's API tour, kept compiling and true.
+
+use std::sync::Arc;
+
+use evtlog::{
+    ChannelConfig, ChannelType, Engine, Event, Generator, Profile, Sid, Value, VirtualClock,
+};
+
+#[test]
+fn api_tour() -> Result<(), evtlog::Error> {
+    let event = Event::builder("Microsoft-Windows-Security-Auditing")
+        .event_id(4624)
+        .level(0)
+        .task(12544)
+        .keywords(0x8020_0000_0000_0000)
+        .data("TargetUserSid", Sid::parse("S-1-5-18").unwrap())
+        .data("TargetLogonId", Value::HexInt64(0x3e7))
+        .data("LogonType", 5u32)
+        .build();
+
+    let xml = event.to_xml();
+    assert!(xml.contains("<Data Name='TargetLogonId'>0x3e7</Data>"));
+    let parsed = Event::from_xml(&xml)?;
+    assert_eq!(parsed.to_xml(), xml);
+
+    let clock = Arc::new(VirtualClock::default());
+    let engine = Engine::with_default_channels(clock.clone());
+    let id = engine.write("security", event)?;
+    assert_eq!(id, 1);
+    clock.advance_ms(1500);
+
+    let channel = engine.create_channel(ChannelConfig::new(
+        "MyApp/Operational",
+        ChannelType::Operational,
+    ))?;
+    assert_eq!(channel.name(), "MyApp/Operational");
+
+    let snapshot = engine.channel("Security")?.snapshot();
+    let written: Vec<&Event> = snapshot.iter().collect();
+    assert_eq!(written.len(), 1);
+    assert_eq!(written[0].system.channel.as_deref(), Some("Security"));
+    assert_eq!(
+        written[0].system.time_created.unwrap().to_string(),
+        "2024-01-01T00:00:00.0000000Z"
+    );
+
+    let mut generator = Generator::new(42);
+    let events = generator.events(Profile::Sysmon, 100);
+    assert_eq!(events.len(), 100);
+
+    let err = engine.channel("NoSuchChannel").unwrap_err();
+    assert_eq!(err.win32_code(), 15007);
+    Ok(())
+}
