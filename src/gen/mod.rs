@@ -158,6 +158,21 @@ impl Generator {
 
     /// The next event for `profile`'s channel.
     pub fn next_event(&mut self, profile: Profile) -> Event {
+        self.make(profile, false)
+    }
+
+    /// The next `count` events for `profile`'s channel.
+    pub fn events(&mut self, profile: Profile, count: usize) -> Vec<Event> {
+        (0..count).map(|_| self.next_event(profile)).collect()
+    }
+
+    /// A typical 4624 (successful logon) event for the `Security` channel, for benchmarks.
+    pub fn logon_4624(&mut self) -> Event {
+        self.make(Profile::Security, true)
+    }
+
+    /// Advances the timeline and makes one event of `profile` (a 4624 if `logon_4624`).
+    fn make(&mut self, profile: Profile, logon_4624: bool) -> Event {
         self.advance(profile);
         let host = self.site.pick_host(&mut self.rng);
         let mut ctx = Ctx {
@@ -169,6 +184,7 @@ impl Generator {
             host: &self.site.hosts[host],
         };
         let event = match profile {
+            Profile::Security if logon_4624 => security::logon_4624(&mut ctx, &mut self.security),
             Profile::Application => application::application(&mut ctx),
             Profile::System => system::system(&mut ctx, &mut self.system),
             Profile::Security => security::security(&mut ctx, &mut self.security),
@@ -176,27 +192,6 @@ impl Generator {
             Profile::Sysmon => sysmon::sysmon(&mut ctx, &mut self.sysmon),
         };
         self.finish(event, profile, host)
-    }
-
-    /// The next `count` events for `profile`'s channel.
-    pub fn events(&mut self, profile: Profile, count: usize) -> Vec<Event> {
-        (0..count).map(|_| self.next_event(profile)).collect()
-    }
-
-    /// A typical 4624 (successful logon) event for the `Security` channel, for benchmarks.
-    pub fn logon_4624(&mut self) -> Event {
-        self.advance(Profile::Security);
-        let host = self.site.pick_host(&mut self.rng);
-        let mut ctx = Ctx {
-            rng: &mut self.rng,
-            site: &self.site,
-            boot: &mut self.boot,
-            now: self.now,
-            seed: self.seed,
-            host: &self.site.hosts[host],
-        };
-        let event = security::logon_4624(&mut ctx, &mut self.security);
-        self.finish(event, Profile::Security, host)
     }
 
     /// Sets TimeCreated, Channel and (unless the module chose one) Computer.
