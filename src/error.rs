@@ -312,6 +312,13 @@ enum Detail {
         offset: u64,
         message: String,
     },
+    /// A query error: position in the query text and the filter engine's detailed code.
+    Query {
+        line: u32,
+        column: u32,
+        filter_code: u32,
+        message: String,
+    },
     Io(std::io::Error),
 }
 
@@ -356,6 +363,26 @@ impl Error {
         }
     }
 
+    /// A query error at a 1-based line and column, with the filter engine's detailed code
+    /// (one of the ERROR_EVT_FILTER_* codes) behind the top-level `kind`.
+    pub(crate) fn in_query(
+        kind: ErrorKind,
+        filter_code: u32,
+        line: u32,
+        column: u32,
+        message: impl Into<String>,
+    ) -> Error {
+        let detail = Detail::Query {
+            line,
+            column,
+            filter_code,
+            message: message.into(),
+        };
+        Error {
+            inner: Box::new(Inner { kind, detail }),
+        }
+    }
+
     /// An error at a byte offset of binary input.
     #[allow(dead_code)] // used by the EVTX reader
     pub(crate) fn at_offset(kind: ErrorKind, offset: u64, message: impl Into<String>) -> Error {
@@ -378,12 +405,42 @@ impl Error {
         self.inner.kind.win32_code()
     }
 
-    /// For errors in text input (XML, queries): the 1-based line and column.
+    /// For errors in text input (XML, queries): the 1-based line and column (for a bare XPath
+    /// the line is 1 and the column counts characters of the query).
     pub fn position(&self) -> Option<(u32, u32)> {
         match &self.inner.detail {
-            Detail::Text { line, column, .. } => Some((*line, *column)),
+            Detail::Text { line, column, .. } | Detail::Query { line, column, .. } => {
+                Some((*line, *column))
+            }
             _ => None,
         }
+    }
+
+    /// For query errors: the filter engine's detailed code behind the top-level one
+    /// (ERROR_EVT_FILTER_PARSEERR, 15019, for a syntax error; see README's query table).
+    pub fn filter_code(&self) -> Option<u32> {
+        match &self.inner.detail {
+            Detail::Query { filter_code, .. } => Some(*filter_code),
+            _ => None,
+        }
+    }
+
+    /// The same error with its position moved: used when a query's text sits inside other
+    /// text (an XPath inside a structured query).
+    pub(crate) fn relocated(mut self, line: u32, column: u32) -> Error {
+        match &mut self.inner.detail {
+            Detail::Text {
+                line: l, column: c, ..
+            }
+            | Detail::Query {
+                line: l, column: c, ..
+            } => {
+                *l = line;
+                *c = column;
+            }
+            _ => {}
+        }
+        self
     }
 
     /// For errors in binary input: the byte offset.
@@ -430,6 +487,28 @@ impl fmt::Display for Error {
                 write!(f, " {message} (line {line}, column {column})")
             }
             Detail::Offset { offset, message } => write!(f, " {message} (offset {offset:#x})"),
+            Detail::Query {
+                line: 1,
+                column,
+                filter_code,
+                message,
+            } => {
+                write!(
+                    f,
+                    " {message} (position {column}, filter error {filter_code})"
+                )
+            }
+            Detail::Query {
+                line,
+                column,
+                filter_code,
+                message,
+            } => {
+                write!(
+                    f,
+                    " {message} (line {line}, column {column}, filter error {filter_code})"
+                )
+            }
             Detail::Io(e) => write!(f, " {e}"),
         }
     }

@@ -22,6 +22,7 @@ mod engine;
 mod error;
 mod event;
 mod gen;
+mod query;
 mod store;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
@@ -33,4 +34,5 @@ pub use event::{
     VariantType,
 };
 pub use gen::{Generator, Profile};
+pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};
 pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};

@@ -15,7 +15,7 @@ mod escape;
 mod parse;
 mod render;
 
-pub(crate) use parse::parse_event;
+pub(crate) use parse::{line_column, malformed, parse_event};
 pub(crate) use render::write_event;
 
 /// The namespace of `<Event>`.

@@ -43,7 +43,7 @@ pub(crate) fn parse_event(text: &str) -> Result<Event> {
 }
 
 /// Turns a byte offset into a 1-based (line, column), column counted in characters.
-fn line_column(text: &str, offset: usize) -> (u32, u32) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
     // Step back to a char boundary so slicing cannot fail.
     let offset = (0..=offset)
@@ -61,7 +61,8 @@ fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn malformed(text: &str, offset: usize, message: impl Into<String>) -> Error {
+/// A MalformedXml error at byte `offset` of `text`.
+pub(crate) fn malformed(text: &str, offset: usize, message: impl Into<String>) -> Error {
     let (line, column) = line_column(text, offset);
     Error::at_text(ErrorKind::MalformedXml, line, column, message)
 }

@@ -1,0 +1,106 @@
+//! Query tests over the whole pipeline: parse, validate, compile, evaluate.
+
+use super::*;
+use crate::event::Value;
+use crate::gen::{Generator, Profile};
+
+fn logon() -> Event {
+    Event::builder("Microsoft-Windows-Security-Auditing")
+        .event_id(4624)
+        .level(0)
+        .task(12544)
+        .keywords(0x8020_0000_0000_0000)
+        .time_created(FileTime::parse("2024-01-01T00:00:00Z").unwrap())
+        .channel("Security")
+        .computer("DC01")
+        .data("TargetUserName", "Bob")
+        .data("LogonType", 3u32)
+        .data("TargetLogonId", Value::HexInt64(0x3e7))
+        .build()
+}
+
+fn now() -> FileTime {
+    FileTime::parse("2024-01-01T01:00:00Z").unwrap()
+}
+
+fn check(query: &str, expected: bool) {
+    let filter = XPathFilter::compile(query).unwrap_or_else(|e| panic!("{query}: {e}"));
+    let event = logon();
+    assert_eq!(
+        filter.matches(&event, now()),
+        expected,
+        "{query} (compiled)"
+    );
+    let general = eval::matches(&filter.expr, &event, &mut Scratch::new(now()));
+    assert_eq!(general, expected, "{query} (general)");
+}
+
+#[test]
+fn documented_forms_match() {
+    check("*", true);
+    check("Event", true);
+    check("*[System[EventID=4624]]", true);
+    check("*[System/EventID=4625]", false);
+    check("Event/System/EventID=4624", true);
+    check("Event/System[EventID=4624]", true);
+    check("*[System[(Level=0 or Level=4) and EventID=4624]]", true);
+    check(
+        "*[System[Provider[@Name='microsoft-windows-security-auditing']]]",
+        true,
+    );
+    check("*[EventData[Data[@Name='TargetUserName']='bob']]", true);
+    check("*[EventData/Data[@Name='TargetUserName']='alice']", false);
+    check("*[EventData[Data[@Name='LogonType']=3]]", true);
+    check("*[EventData[Data[@Name='TargetLogonId']=999]]", true);
+    check("*[EventData/Data='Bob']", true);
+    check("*[EventData/Data[1]='Bob']", true);
+    check("*[EventData/Data[2]='Bob']", false);
+    check(
+        "*[System[TimeCreated[timediff(@SystemTime) <= 3600000]]]",
+        true,
+    );
+    check(
+        "*[System[TimeCreated[timediff(@SystemTime) < 3600000]]]",
+        false,
+    );
+    check(
+        "*[System[TimeCreated[@SystemTime>='2024-01-01T00:00:00.000Z']]]",
+        true,
+    );
+    check("*[System[band(Keywords, 0x0020000000000000)]]", true);
+    check("*[System[band(Keywords, 0x0010000000000000)]]", false);
+    check(
+        "*[System[Channel='security'] and System/Computer='DC01']",
+        true,
+    );
+    check("*[UserData]", false);
+}
+
+#[test]
+fn generated_events_agree_between_compiled_and_general() {
+    let mut generator = Generator::new(5);
+    let events: Vec<Event> = (0..500)
+        .map(|i| generator.next_event(Profile::ALL[i % 5]))
+        .collect();
+    let queries = [
+        "*[System[EventID=4624 or EventID=4634 or EventID=1]]",
+        "*[System[Level<=3]]",
+        "*[System[Provider[@Name='Microsoft-Windows-Sysmon']]]",
+        "*[EventData[Data[@Name='LogonType']=3]]",
+        "*[EventData[Data[@Name='Image']!='x']]",
+        "*[System[band(Keywords,0x8000000000000000)]]",
+        "*[System[Security[@UserID='S-1-5-18']]]",
+        "*[UserData/*/SubjectUserName='admin']",
+    ];
+    for q in queries {
+        let filter = XPathFilter::compile(q).unwrap();
+        let mut hits = 0;
+        for e in &events {
+            let compiled = filter.matches(e, now());
+            let general = eval::matches(&filter.expr, e, &mut Scratch::new(now()));
+            assert_eq!(compiled, general, "{q} on {}", e.to_xml());
+            hits += usize::from(compiled);
+        }
+        assert!(hits > 0 || q.contains("UserData"), "{q} matched nothing");
+    }
+}
