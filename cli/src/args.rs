@@ -53,6 +53,14 @@ pub const QE_OPTIONS: &[OptionSpec] = &[
         short: "e",
         long: "element",
     },
+    OptionSpec {
+        short: "q",
+        long: "query",
+    },
+    OptionSpec {
+        short: "sq",
+        long: "structuredquery",
+    },
 ];
 
 impl Args {
@@ -135,8 +143,17 @@ impl Args {
     }
 }
 
+/// `/name[:value]` or `-name[:value]` with a name of letters: an option. Anything else, such as
+/// an absolute path (`/tmp/q.xml`, whose "name" holds a `/`), is an argument.
 fn is_option(arg: &str) -> bool {
-    (arg.starts_with('/') || arg.starts_with('-')) && arg.len() > 1 && !arg.starts_with("--")
+    if arg.starts_with("--") {
+        return false;
+    }
+    let Some(body) = arg.strip_prefix('/').or_else(|| arg.strip_prefix('-')) else {
+        return false;
+    };
+    let name = body.split_once(':').map_or(body, |(n, _)| n);
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 #[cfg(test)]
@@ -156,6 +173,15 @@ mod tests {
         assert_eq!(a.count("count").unwrap(), Some(3));
         assert!(a.flag("reversedirection").unwrap());
         assert_eq!(a.option("format"), Some("xml"));
+    }
+
+    #[test]
+    fn paths_are_not_options() {
+        let a = parse("qe /tmp/q.xml /sq:true").unwrap();
+        assert_eq!(a.positional, vec!["/tmp/q.xml"]);
+        assert!(a.flag("structuredquery").unwrap());
+        let a = parse("qe Security /q:*[System[EventID=4624]]").unwrap();
+        assert_eq!(a.option("query"), Some("*[System[EventID=4624]]"));
     }
 
     #[test]

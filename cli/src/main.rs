@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use args::{Args, OptionSpec, UsageError, QE_OPTIONS};
-use evtlog::{Engine, Event};
+use evtlog::{Engine, Event, Query};
 
 const USAGE: &str = "\
 evtutil: a wevtutil-compatible tool over evtlog's emulated Windows event logs
@@ -20,6 +20,9 @@ Usage: evtutil [--store DIR] COMMAND [ARGUMENTS] [/OPTION:VALUE ...]
 
 Commands:
   qe (query-events) CHANNEL   Lists the events of a channel.
+  qe FILE.xml /sq:true        Lists the events a structured query (<QueryList>) selects.
+      /q:XPATH  (/query)              only events the XPath selects, e.g. /q:*[System[EventID=4624]]
+      /sq:true|false  (/structuredquery)  the argument is a file holding a <QueryList>
       /c:N  (/count)                  at most N events
       /rd:true|false  (/reversedirection)  newest first (default false)
       /f:xml|text  (/format)          one XML event per line (default), or wevtutil's text layout
@@ -32,7 +35,8 @@ Store:
   on every run. --store DIR (or EVTLOG_STORE=DIR) uses a directory of per-channel XML files,
   created and filled with the default channels on first use.
 
-Options may start with / or -; names are case-insensitive.
+Options may start with / or -; names are case-insensitive. Queries measure timediff() from
+the store's newest event. Events of several channels come merged in time order.
 ";
 
 /// What went wrong, for the exit status and the message.
@@ -122,16 +126,21 @@ fn open_store(args: &Args) -> Result<Engine, Failure> {
 }
 
 fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<(), Failure> {
-    let [channel_name] = args.positional.as_slice() else {
-        return Err(Failure::Usage("qe takes one channel name".into()));
+    let [target] = args.positional.as_slice() else {
+        return Err(Failure::Usage(
+            "qe takes one channel name (or, with /sq:true, one query file)".into(),
+        ));
     };
     let count = args.count("count")?;
     let reverse = args.flag("reversedirection")?;
+    let structured = args.flag("structuredquery")?;
     let text = match args.option("format").map(str::to_ascii_lowercase).as_deref() {
         None | Some("xml") => false,
         Some("text") => true,
         Some(other) => {
-            return Err(Failure::Usage(format!("/f takes xml or text, not '{other}' (RenderedXml needs publisher metadata, which is not emulated yet)")))
+            return Err(Failure::Usage(format!(
+                "/f takes xml or text, not '{other}' (RenderedXml needs publisher metadata, which is not emulated yet)"
+            )))
         }
     };
     let element = args.option("element");
@@ -140,17 +149,44 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     }) {
         return Err(Failure::Usage("/e takes an XML element name".into()));
     }
-    let channel = engine.channel(channel_name).map_err(|e| {
-        Failure::Operation(format!("Failed to read events. {e} ({})", e.win32_code()))
-    })?;
-    let snapshot = channel.snapshot();
+    let query = if structured {
+        if args.option("query").is_some() {
+            return Err(Failure::Usage(
+                "/q and /sq:true do not go together: the query file holds the query".into(),
+            ));
+        }
+        let xml = std::fs::read_to_string(target).map_err(|e| {
+            Failure::Operation(format!("Failed to read the query file {target}. {e}"))
+        })?;
+        Query::parse(None, Some(&xml))
+    } else {
+        Query::parse(Some(target), args.option("query"))
+    }
+    .map_err(|e| Failure::Operation(format!("Failed to read events. {e} ({})", e.win32_code())))?;
+
+    let now = engine.clock().now();
+    let mut lists = Vec::new();
+    for source in query.sources() {
+        let channel = engine.channel(source.path()).map_err(|e| {
+            Failure::Operation(format!("Failed to read events. {e} ({})", e.win32_code()))
+        })?;
+        lists.push((channel.snapshot(), source));
+    }
+    let mut matching: Vec<Vec<&Event>> = lists
+        .iter()
+        .map(|(snapshot, source)| snapshot.iter().filter(|e| source.matches(e, now)).collect())
+        .collect();
+    if reverse {
+        matching.iter_mut().for_each(|list| list.reverse());
+    }
     let limit = count.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
+    let events = merge_by_time(matching, reverse).take(limit);
 
     if let (Some(root), false) = (element, text) {
         write!(out, "<{root}>").map_err(io_failure)?;
     }
     let mut buf = String::with_capacity(4096);
-    let mut emit = |index: usize, event: &Event| -> Result<(), Failure> {
+    for (index, event) in events.enumerate() {
         buf.clear();
         if text {
             text::write_event(&mut buf, index as u64, event);
@@ -160,24 +196,39 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
                 buf.push('\n');
             }
         }
-        out.write_all(buf.as_bytes()).map_err(io_failure)
-    };
-    if reverse {
-        let events = snapshot
-            .chunks()
-            .iter()
-            .rev()
-            .flat_map(|chunk| (0..chunk.len()).rev().filter_map(move |i| chunk.get(i)));
-        for (index, event) in events.take(limit).enumerate() {
-            emit(index, event)?;
-        }
-    } else {
-        for (index, event) in snapshot.iter().take(limit).enumerate() {
-            emit(index, event)?;
-        }
+        out.write_all(buf.as_bytes()).map_err(io_failure)?;
     }
     if let (Some(root), false) = (element, text) {
         writeln!(out, "</{root}>").map_err(io_failure)?;
     }
     Ok(())
+}
+
+/// Merges per-channel sequences by TimeCreated, as the service returns events of several
+/// sources: each sequence keeps its own order; at each step the earliest (or, `newest_first`,
+/// the latest) head wins, ties going to the source named first.
+fn merge_by_time<'a>(
+    lists: Vec<Vec<&'a Event>>,
+    newest_first: bool,
+) -> impl Iterator<Item = &'a Event> {
+    let mut heads: Vec<std::iter::Peekable<std::vec::IntoIter<&'a Event>>> = lists
+        .into_iter()
+        .map(|l| l.into_iter().peekable())
+        .collect();
+    std::iter::from_fn(move || {
+        let mut best: Option<(usize, evtlog::FileTime)> = None;
+        for (i, head) in heads.iter_mut().enumerate() {
+            let Some(event) = head.peek() else { continue };
+            let t = event.system.time_created.unwrap_or_default();
+            let better = match best {
+                None => true,
+                Some((_, bt)) if newest_first => t > bt,
+                Some((_, bt)) => t < bt,
+            };
+            if better {
+                best = Some((i, t));
+            }
+        }
+        best.and_then(|(i, _)| heads[i].next())
+    })
 }

@@ -10,7 +10,8 @@
 //!   place, so a failed write leaves no half-written file.
 //!
 //! Record ids are assigned by the engine on load (1, 2, … in file order), as a channel assigns
-//! them on write.
+//! them on write. The store's clock ("now" for `timediff()` in queries) is set to its newest
+//! event's TimeCreated, so a query gives the same answer on every run.
 
 use std::fs;
 use std::io::Write;
@@ -42,14 +43,33 @@ impl std::fmt::Display for StoreError {
 }
 
 /// An engine with the default channels (Application, System, Security, Setup,
-/// ForwardedEvents, and Sysmon's Operational channel), empty.
-fn empty_engine() -> Engine {
-    let engine = Engine::with_default_channels(Arc::new(VirtualClock::default()));
+/// ForwardedEvents, and Sysmon's Operational channel), empty, and its virtual clock.
+fn empty_engine() -> (Engine, Arc<VirtualClock>) {
+    let clock = Arc::new(VirtualClock::default());
+    let engine = Engine::with_default_channels(clock.clone());
     let sysmon = ChannelConfig::new(Profile::Sysmon.channel_name(), ChannelType::Operational)
         .with_max_size(64 * 1024 * 1024);
     // The name is valid and not among the defaults.
     let _ = engine.create_channel(sysmon);
-    engine
+    (engine, clock)
+}
+
+/// Sets the store's clock ("now" for `timediff()`) to its newest event's time, so that
+/// queries give the same answer on every run.
+fn settle_clock(engine: &Engine, clock: &VirtualClock) {
+    let newest = engine
+        .channels()
+        .iter()
+        .flat_map(|c| {
+            c.snapshot()
+                .iter()
+                .filter_map(|e| e.system.time_created)
+                .max()
+        })
+        .max();
+    if let Some(newest) = newest {
+        clock.set(newest);
+    }
 }
 
 /// The default store's events, in the order they were "logged" (time order).
@@ -79,13 +99,14 @@ fn default_events() -> Vec<Event> {
 
 /// The embedded default store.
 pub fn embedded() -> Engine {
-    let engine = empty_engine();
+    let (engine, clock) = empty_engine();
     for event in default_events() {
         let channel = event.system.channel.clone().unwrap_or_default();
         // Generated events name a channel the engine has; a full channel drops the event as
         // Windows drops it.
         let _ = engine.write(&channel, event);
     }
+    settle_clock(&engine, &clock);
     engine
 }
 
@@ -156,7 +177,7 @@ fn write_channel_file(
 
 /// Loads every `*.xml` channel file of `dir` into a fresh engine.
 pub fn load_dir(dir: &Path) -> Result<Engine, StoreError> {
-    let engine = empty_engine();
+    let (engine, clock) = empty_engine();
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|e| StoreError(format!("cannot read the store {}: {e}", dir.display())))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -192,6 +213,7 @@ pub fn load_dir(dir: &Path) -> Result<Engine, StoreError> {
                 .map_err(|e| StoreError(format!("{}:{}: {e}", file.display(), index + 1)))?;
         }
     }
+    settle_clock(&engine, &clock);
     Ok(engine)
 }
 

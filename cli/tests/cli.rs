@@ -235,3 +235,122 @@ fn closed_pipe_is_not_an_error() {
     assert!(status.success(), "{status:?} {err}");
     assert!(err.is_empty(), "{err}");
 }
+
+fn events_of(o: &Output) -> Vec<Event> {
+    stdout(o)
+        .lines()
+        .map(|l| Event::from_xml(l).unwrap())
+        .collect()
+}
+
+/// `/q` keeps exactly the events the filter selects, in channel order.
+#[test]
+fn qe_with_xpath_query() {
+    let all = events_of(&evtutil(&["qe", "Security"]));
+    let query =
+        "*[System[(EventID=4624 or EventID=4625)] and EventData[Data[@Name='LogonType']=3]]";
+    let filter = evtlog::XPathFilter::compile(query).unwrap();
+    let expected: Vec<u64> = all
+        .iter()
+        .filter(|e| filter.matches(e, evtlog::FileTime::default()))
+        .map(|e| e.system.event_record_id.unwrap())
+        .collect();
+    assert!(expected.len() > 10, "the default store has network logons");
+    let o = evtutil(&["qe", "Security", &format!("/q:{query}")]);
+    assert!(o.status.success(), "{o:?}");
+    let got: Vec<u64> = events_of(&o)
+        .iter()
+        .map(|e| e.system.event_record_id.unwrap())
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn qe_with_an_invalid_query_names_the_position() {
+    let o = evtutil(&["qe", "Security", "/q:*[System[EventID=]]"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("Failed to read events. The specified query is invalid."),
+        "{err}"
+    );
+    assert!(
+        err.contains("position 18") && err.contains("15021") && err.contains("(15001)"),
+        "{err}"
+    );
+}
+
+/// `/sq:true`: a QueryList over two channels, with a Suppress, merged by time.
+#[test]
+fn qe_with_structured_query_merges_channels_by_time() {
+    let dir = temp_dir("sq");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("query.xml");
+    std::fs::write(
+        &file,
+        r#"<QueryList>
+  <Query Id="0" Path="Security">
+    <Select>*[System[EventID=4624]]</Select>
+    <Suppress>*[EventData[Data[@Name='LogonType']=5]]</Suppress>
+    <Select Path="System">*[System[Provider[@Name='Service Control Manager']]]</Select>
+  </Query>
+</QueryList>"#,
+    )
+    .unwrap();
+    for reverse in ["false", "true"] {
+        let o = evtutil(&[
+            "qe",
+            file.to_str().unwrap(),
+            "/sq:true",
+            "/c:200",
+            &format!("/rd:{reverse}"),
+        ]);
+        assert!(o.status.success(), "{o:?}");
+        let events = events_of(&o);
+        assert_eq!(events.len(), 200);
+        let channels: std::collections::BTreeSet<_> = events
+            .iter()
+            .map(|e| e.system.channel.clone().unwrap())
+            .collect();
+        assert_eq!(channels.len(), 2, "both channels appear");
+        for e in &events {
+            match e.system.channel.as_deref() {
+                Some("Security") => {
+                    assert_eq!(e.system.event_id, 4624);
+                    let logon_type = e.event_data().unwrap().get("LogonType").unwrap().to_text();
+                    assert_ne!(logon_type, "5", "suppressed");
+                }
+                _ => assert_eq!(
+                    e.system.provider.name.as_deref(),
+                    Some("Service Control Manager")
+                ),
+            }
+        }
+        let times: Vec<_> = events
+            .iter()
+            .map(|e| e.system.time_created.unwrap())
+            .collect();
+        let mut sorted = times.clone();
+        sorted.sort();
+        if reverse == "true" {
+            sorted.reverse();
+        }
+        assert_eq!(times, sorted, "merged in time order (reverse: {reverse})");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn structured_query_errors_are_reported() {
+    let dir = temp_dir("sqbad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.xml");
+    std::fs::write(&file, "<QueryList>\n  <Query Id='0' Path='Security'>\n    <Select>*[System[EventID=]]</Select>\n  </Query>\n</QueryList>").unwrap();
+    let o = evtutil(&["qe", file.to_str().unwrap(), "/sq:true"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 3, column 30"), "{err}"); // 12 characters before the XPath, then its 18th
+    let o = evtutil(&["qe", "Security", "/sq:true"]);
+    assert_eq!(o.status.code(), Some(1), "Security is not a file");
+    let _ = std::fs::remove_dir_all(&dir);
+}
