@@ -15,7 +15,7 @@ use super::eval::{self, local_name, uses_position, Scratch, SysLeaf};
 use super::syntax_error;
 use super::value::{compare_int, compare_text, compare_value, eq_ignore_case, Typed};
 use crate::error::{codes::*, Result};
-use crate::event::{Body, DataItem, Event, FileTime};
+use crate::event::{Body, DataItem, Event, FileTime, Value};
 
 /// Where a sub-program is evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,10 +137,9 @@ impl Program {
             Program::IntIn { field, values } => {
                 field.get(event).is_some_and(|v| values.contains(&v))
             }
-            Program::Str { field, op, literal } => field
-                .get(event)
-                .and_then(|v| compare_text(v, literal))
-                .is_some_and(|o| op.holds(o)),
+            Program::Str { field, op, literal } => {
+                field.get(event).is_some_and(|v| str_holds(v, *op, literal))
+            }
             Program::BandKeywords { mask } => event.system.keywords.is_some_and(|k| k & mask != 0),
             Program::TimeCreated { op, value } => event
                 .system
@@ -162,6 +161,16 @@ impl Program {
                 At::System => eval::matches_at_system(expr, event, scratch),
             },
         }
+    }
+}
+
+/// `text op literal`, with equality on plain strings decided without ordering them.
+#[inline]
+fn str_holds(text: &str, op: CmpOp, literal: &Typed) -> bool {
+    match (op, literal) {
+        (CmpOp::Eq, Typed::Str(want)) => eq_ignore_case(text, want),
+        (CmpOp::Ne, Typed::Str(want)) => !eq_ignore_case(text, want),
+        _ => compare_text(text, literal).is_some_and(|o| op.holds(o)),
     }
 }
 

@@ -8,8 +8,8 @@
 //!   convert compares false under every operator.
 //! - Numbers compare exactly as integers (decimal or `0x` hex, up to 64 bits each way) and as
 //!   doubles when either side has a fraction. Times compare by FILETIME, GUIDs by value, SIDs
-//!   by value, strings **case-insensitively** (an inference: Windows' behaviour is not in the
-//!   reference; see README).
+//!   by value, strings ignoring ASCII case (A–Z match a–z; other characters compare
+//!   exactly, by code point). Windows' exact rule is not in the reference; see README.
 //!
 //! [`compare_value`] is the fast path over typed [`Value`]s; it agrees with [`compare_text`]
 //! on the value's rendered text, which is the definition.
@@ -173,33 +173,24 @@ pub(crate) fn compare_value(
     compare_text(scratch, literal)
 }
 
-/// Case-insensitive ordering of two strings (simple lowercase mapping, then code points).
+/// Ordering of two strings ignoring ASCII case: bytes compared after mapping A–Z to a–z
+/// (UTF-8 byte order is code point order).
 pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        let (x, y) = (a.as_bytes(), b.as_bytes());
-        for (p, q) in x.iter().zip(y) {
-            match p.to_ascii_lowercase().cmp(&q.to_ascii_lowercase()) {
-                Ordering::Equal => {}
-                other => return other,
-            }
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    for (p, q) in x.iter().zip(y) {
+        match p.to_ascii_lowercase().cmp(&q.to_ascii_lowercase()) {
+            Ordering::Equal => {}
+            other => return other,
         }
-        return x.len().cmp(&y.len());
     }
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .cmp(b.chars().flat_map(char::to_lowercase))
+    x.len().cmp(&y.len())
 }
 
-/// Case-insensitive equality, the common comparison (ASCII fast path).
+/// Equality ignoring ASCII case; strings of different lengths are never equal, so this reads
+/// neither string when the lengths differ.
 #[inline]
 pub(crate) fn eq_ignore_case(a: &str, b: &str) -> bool {
-    if a.len() == b.len() && a.eq_ignore_ascii_case(b) {
-        return true;
-    }
-    if a.is_ascii() && b.is_ascii() {
-        return false;
-    }
-    cmp_ignore_case(a, b) == Ordering::Equal
+    a.eq_ignore_ascii_case(b)
 }
 
 #[cfg(test)]
@@ -251,8 +242,13 @@ mod tests {
             Some(Ordering::Equal)
         );
         assert_eq!(
-            compare_text("ÉLAN", &Typed::Str("élan".into())),
+            compare_text("ÉLAN", &Typed::Str("Élan".into())),
             Some(Ordering::Equal)
+        );
+        // Only ASCII letters fold: É and é differ.
+        assert_eq!(
+            compare_text("ÉLAN", &Typed::Str("élan".into())),
+            Some(Ordering::Less)
         );
         assert_eq!(compare_text("abc", &Typed::Int(1)), None);
         assert_eq!(
