@@ -9,7 +9,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use evtlog::{ChannelConfig, ChannelType, Engine, Event, Generator, Profile};
+use evtlog::{ChannelConfig, ChannelType, Engine, Event, Generator, Profile, XPathFilter};
+
+mod common;
 
 struct Settings {
     rounds: usize,
@@ -166,6 +168,33 @@ fn generate(settings: &Settings) {
     print("generator_events_per_s", rate, "events/s");
 }
 
+/// Filter throughput over a channel of generated events (1M in a full run), with a scan that
+/// filters nothing as the anchor.
+fn filter(settings: &Settings) {
+    let n = if settings.rounds > 1 {
+        1_000_000
+    } else {
+        2_000
+    };
+    let (_engine, channel, now) = common::generated_channel(n);
+    let snapshot = channel.snapshot();
+    let rounds = Settings {
+        rounds: settings.rounds.min(5),
+        batch: n,
+    };
+    let scan = median_rate(&rounds, n, || {
+        black_box(snapshot.iter().count());
+    });
+    print("filter_scan_only_records_per_s", scan, "records/s");
+    for (name, query, _) in common::QUERIES {
+        let filter = XPathFilter::compile(query).expect("query compiles");
+        let rate = median_rate(&rounds, n, || {
+            black_box(snapshot.iter().filter(|e| filter.matches(e, now)).count());
+        });
+        print(&format!("filter_{name}_records_per_s"), rate, "records/s");
+    }
+}
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let settings = if full {
@@ -182,4 +211,5 @@ fn main() {
     append(&settings);
     render(&settings);
     generate(&settings);
+    filter(&settings);
 }

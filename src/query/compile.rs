@@ -186,15 +186,18 @@ fn data_named(items: &[DataItem], name: &Typed, op: CmpOp, literal: &Typed) -> b
         DataItem::Data {
             name: Some(n),
             value,
-        } if name_matches(n) => {
-            compare_value(value, literal, &mut text).is_some_and(|o| op.holds(o))
-        }
+        } if name_matches(n) => match value {
+            Value::String(v) => str_holds(v, op, literal),
+            _ => compare_value(value, literal, &mut text).is_some_and(|o| op.holds(o)),
+        },
         // A self-closed or attributed <Data> kept as a generic element is still a Data node.
         DataItem::Element(el) if local_name(&el.name) == "Data" => {
             let named = el.attributes.iter().any(|a| {
-                text.clear();
-                a.value.write_text(&mut text);
-                a.name == "Name" && name_matches(&text)
+                a.name == "Name" && {
+                    text.clear();
+                    a.value.write_text(&mut text);
+                    name_matches(&text)
+                }
             });
             named && {
                 text.clear();

@@ -1,0 +1,63 @@
+//! Inputs shared by the benches: the queries of the filter-throughput targets and a channel
+//! of generated events to run them over.
+
+#![allow(dead_code)] // each bench uses part of it
+
+use std::sync::Arc;
+
+use evtlog::{Channel, ChannelConfig, ChannelType, Engine, FileTime, Generator, Profile};
+
+/// True when run by `cargo bench` (full size), false under `cargo test` (a quick check).
+pub fn full_run() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+/// The filter-throughput queries: (report name, XPath, reads EventData).
+pub const QUERIES: &[(&str, &str, bool)] = &[
+    ("eventid", "*[System[EventID=4624]]", false),
+    (
+        "level_set",
+        "*[System[(Level=1 or Level=2 or Level=3)]]",
+        false,
+    ),
+    (
+        "provider",
+        "*[System[Provider[@Name='Microsoft-Windows-Sysmon']]]",
+        false,
+    ),
+    (
+        "eventdata",
+        "*[EventData[Data[@Name='TargetUserName']='alice']]",
+        true,
+    ),
+    (
+        "timediff",
+        "*[System[TimeCreated[timediff(@SystemTime) <= 3600000]]]",
+        false,
+    ),
+    ("band", "*[System[band(Keywords, 0x10000000000000)]]", false),
+    (
+        "20_clause",
+        "*[System[(EventID=1 or EventID=2 or EventID=3 or EventID=4 or EventID=5 or EventID=6 or \
+         EventID=7 or EventID=8 or EventID=9 or EventID=10) and (Level=1 or Level=2 or Level=3 or \
+         Level=4 or Level=5) and (Task=1 or Task=2 or Task=3 or Task=4 or Task=5)]]",
+        false,
+    ),
+];
+
+/// An unbounded channel of `n` generated events (all five profiles in turn), and the time
+/// just after the last one (the "now" of timediff()).
+pub fn generated_channel(n: usize) -> (Engine, Arc<Channel>, FileTime) {
+    let engine = Engine::new();
+    let config = ChannelConfig::new("Mixed", ChannelType::Operational)
+        .with_max_size(ChannelConfig::UNBOUNDED);
+    let channel = engine.create_channel(config).expect("channel");
+    let mut generator = Generator::new(1);
+    for i in 0..n {
+        channel
+            .append(generator.next_event(Profile::ALL[i % 5]))
+            .expect("append");
+    }
+    let now = generator.current_time();
+    (engine, channel, now)
+}
