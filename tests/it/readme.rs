@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use evtlog::{
-    ChannelConfig, ChannelType, Engine, Event, Generator, Profile, Sid, Value, VirtualClock,
+    ChannelConfig, ChannelType, Clock, Engine, Event, Generator, Profile, Query, Sid, Value,
+    VirtualClock, XPathFilter,
 };
 
 #[test]
@@ -43,6 +44,14 @@ fn api_tour() -> Result<(), evtlog::Error> {
         written[0].system.time_created.unwrap().to_string(),
         "2024-01-01T00:00:00.0000000Z"
     );
+
+    let filter = XPathFilter::compile("*[System[(Level=1 or Level=2) and EventID=7036]]")?;
+    assert!(!filter.matches(written[0], clock.now()));
+    let query = Query::parse(Some("Security"), Some("*[EventData[Data[@Name='TargetUserName']='alice']]"))?;
+    let hits = snapshot.iter().filter(|e| query.matches("Security", e, clock.now())).count();
+    assert_eq!(hits, 0);
+    let query = Query::parse(Some("Security"), Some("*[EventData[Data[@Name='LogonType']=5]]"))?;
+    assert_eq!(snapshot.iter().filter(|e| query.matches("Security", e, clock.now())).count(), 1);
 
     let mut generator = Generator::new(42);
     let events = generator.events(Profile::Sysmon, 100);
