@@ -111,8 +111,18 @@ impl XPathFilter {
             Ok(f) => return Ok((f, None)),
             Err(e) => e,
         };
-        let Ok(tokens) = lexer::tokenize(text) else {
-            return Err(err);
+        // A lexical error ends the usable text where it stands: the terms before it still
+        // count (the leftmost valid expressions are kept whatever makes a later one invalid).
+        let tokens = match lexer::tokenize(text) {
+            Ok(tokens) => tokens,
+            Err(lex) => {
+                let column = lex.position().map_or(1, |(_, c)| c);
+                let head: String = text.chars().take(column as usize - 1).collect();
+                match lexer::tokenize(&head) {
+                    Ok(tokens) => tokens,
+                    Err(_) => return Err(err),
+                }
+            }
         };
         let mut depth = 0i32;
         let mut cuts = Vec::new();
@@ -218,11 +228,10 @@ impl Query {
     /// Errors: `InvalidParameter` (87) if a bare XPath has no path; the query errors of
     /// [`XPathFilter::compile`] and of structured queries (see the module docs).
     pub fn parse(path: Option<&str>, query: Option<&str>) -> Result<Query> {
-        let text = query
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .unwrap_or("*");
-        if text.starts_with('<') {
+        // Positions in errors count the query as passed, so the text is not trimmed; the
+        // XPath lexer and the XML reader both skip the surrounding whitespace themselves.
+        let text = query.filter(|q| !q.trim().is_empty()).unwrap_or("*");
+        if text.trim_start().starts_with('<') {
             let sources = structured::parse(text, path)?;
             return Ok(Query {
                 sources,

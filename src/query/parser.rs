@@ -351,7 +351,8 @@ impl Parser {
         };
         self.bump();
         match number_literal(n, t.column)? {
-            Typed::Int(v) if v >= 0 => u64::try_from(v).map_err(|_| out_of_range(t.column, n)),
+            // A negative whole number is a number outside the bitfield's range.
+            Typed::Int(v) => u64::try_from(v).map_err(|_| out_of_range(t.column, n)),
             _ => Err(syntax_error(
                 ERROR_EVT_FILTER_INVTYPE,
                 t.column,
@@ -386,7 +387,8 @@ impl Parser {
             Tok::Number(n) => {
                 self.bump();
                 match number_literal(n, t.column)? {
-                    Typed::Int(v) if v >= 0 => Ok(TimeArg::Literal(FileTime(
+                    // A FILETIME is unsigned: a negative one is out of its range.
+                    Typed::Int(v) => Ok(TimeArg::Literal(FileTime(
                         u64::try_from(v).map_err(|_| out_of_range(t.column, n))?,
                     ))),
                     _ => Err(syntax_error(
@@ -523,7 +525,8 @@ fn number_literal(text: &str, column: u32) -> Result<Typed> {
     match parse_number(text) {
         Some(n) => Ok(n),
         None if text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-            || text.starts_with("0x") && text[2..].bytes().all(|b| b.is_ascii_hexdigit()) =>
+            || (text.starts_with("0x") || text.starts_with("0X"))
+                && text[2..].bytes().all(|b| b.is_ascii_hexdigit()) =>
         {
             Err(out_of_range(column, text))
         }
@@ -623,5 +626,13 @@ mod tests {
         assert_eq!(err("*[EventID=1] junk"), (15021, 14));
         assert_eq!(err("*[ancestor::x]"), (15020, 3));
         assert_eq!(err("*[band(Keywords,1)=1]"), (15018, 19));
+        // Numbers outside a 64-bit unsigned range are OUT_OF_RANGE however they are written.
+        assert_eq!(err("*[band(Keywords,0X10000000000000000)]"), (15038, 17));
+        assert_eq!(err("*[band(Keywords,-1)]"), (15038, 17));
+        assert_eq!(
+            err("*[TimeCreated[timediff(@SystemTime,-5)>0]]"),
+            (15038, 36)
+        );
+        assert_eq!(err("*[band(Keywords,1.5)]"), (15018, 17));
     }
 }

@@ -104,3 +104,30 @@ fn generated_events_agree_between_compiled_and_general() {
         assert!(hits > 0 || q.contains("UserData"), "{q} matched nothing");
     }
 }
+
+#[test]
+fn tolerant_keeps_the_prefix_before_a_lexical_error() {
+    // Before: a lexical error anywhere failed the whole query, though its first term is valid.
+    let (filter, err) = XPathFilter::compile_tolerant("*[System[EventID=4624]] or *[Data='x]")
+        .expect("the first term is valid");
+    assert!(filter.matches(&logon(), now()));
+    let err = err.expect("the error is reported beside the filter");
+    assert_eq!(err.filter_code(), Some(codes::ERROR_EVT_FILTER_PARSEERR));
+    assert_eq!(err.position(), Some((1, 35)));
+    assert!(XPathFilter::compile_tolerant("*[Data='x] or *").is_err());
+}
+
+#[test]
+fn query_positions_count_the_text_as_passed() {
+    // Before: Query::parse trimmed the query first, so positions lost the leading whitespace.
+    let e = Query::parse(Some("Security"), Some("  *[System//EventID=1]")).unwrap_err();
+    assert_eq!(e.position(), Some((1, 11)));
+    let e = Query::parse(
+        None,
+        Some("\n <QueryList><Query Id='0' Path='X'><Select>*[1=x]</Select></Query></QueryList>"),
+    )
+    .unwrap_err();
+    assert_eq!(e.position(), Some((2, 46)));
+    assert!(Query::parse(Some("Security"), Some("  \n")).is_ok());
+    assert!(Query::parse(Some("Security"), Some(" *[System/Level] ")).is_ok());
+}

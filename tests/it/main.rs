@@ -1,5 +1,6 @@
 //! The one integration-test binary: each module tests one capability through the public API.
 
+mod query_cases;
 mod readme;
 mod store;
 mod xml_golden;
