@@ -13,7 +13,7 @@
 use super::ast::{CmpOp, Expr, ExprKind, Literal, Operand, Path, Predicate, Step, TimeArg};
 use super::eval::{self, local_name, uses_position, Scratch, SysLeaf};
 use super::syntax_error;
-use super::value::{compare_int, compare_text, compare_value, eq_ignore_case, Typed};
+use super::value::{compare_int, compare_text, compare_value, eq_ignore_case, without_nul, Typed};
 use crate::error::{codes::*, Result};
 use crate::event::{Body, DataItem, Event, FileTime};
 
@@ -169,7 +169,7 @@ impl Program {
 fn data_named(items: &[DataItem], name: &Typed, op: CmpOp, literal: &Typed) -> bool {
     let name_matches = |n: &str| match name {
         // The common case: compare names without building anything.
-        Typed::Str(want) => eq_ignore_case(n, want),
+        Typed::Str(want) => eq_ignore_case(&without_nul(n), want),
         other => compare_text(n, other) == Some(std::cmp::Ordering::Equal),
     };
     let mut text = String::new();

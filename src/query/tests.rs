@@ -104,3 +104,74 @@ fn generated_events_agree_between_compiled_and_general() {
         assert!(hits > 0 || q.contains("UserData"), "{q} matched nothing");
     }
 }
+
+/// Checks all three evaluators (compiled, general, naive oracle) on `event`.
+fn check_on(event: &Event, query: &str, expected: bool) {
+    let filter = XPathFilter::compile(query).unwrap_or_else(|e| panic!("{query}: {e}"));
+    let general = eval::matches(&filter.expr, event, &mut Scratch::new(now()));
+    let oracle = naive::matches(&filter.expr, event, now());
+    assert_eq!(
+        (filter.matches(event, now()), general, oracle),
+        (expected, expected, expected),
+        "{query} (compiled, general, naive) on {}",
+        event.to_xml()
+    );
+}
+
+/// Found by the oracle property test: `timediff(a, b)` with two paths was always false.
+#[test]
+fn timediff_of_two_paths_is_existential_over_pairs() {
+    let event = logon();
+    let q = "*[System[timediff(TimeCreated/@SystemTime, TimeCreated/@SystemTime) = 0]]";
+    check_on(&event, q, true);
+    check_on(
+        &event,
+        "*[System[timediff(TimeCreated/@SystemTime, TimeCreated/@SystemTime) != 0]]",
+        false,
+    );
+}
+
+/// Found by the oracle property test: text directly in `<UserData>` was not its value.
+#[test]
+fn user_data_text_is_its_value() {
+    let mut event = logon();
+    event.body = crate::event::Body::UserData(vec![
+        crate::event::Node::Value(Value::String("2".into())),
+        crate::event::Node::Element(crate::event::Element::new("Name").text("x")),
+    ]);
+    check_on(&event, "*[UserData='2']", true);
+    check_on(&event, "*[UserData/text()]", true);
+    check_on(&event, "*[UserData > 1]", true);
+    check_on(&event, "*[UserData/Name='x']", true);
+}
+
+/// Found by the oracle property test: the renderer drops NUL, so values are read without it;
+/// `text()` follows what is rendered (NUL only, or an array of empty strings, is no text).
+#[test]
+fn values_are_read_as_rendered() {
+    let empty_strings = crate::event::Array::new(
+        crate::event::VariantType::String,
+        vec![Value::String(String::new())],
+    )
+    .unwrap();
+    let event = Event::builder("P")
+        .channel("x\u{0}")
+        .data("A", "a\u{0}b")
+        .data("N", "\u{0}")
+        .data("E", Value::Array(empty_strings))
+        .data("T", "2024-01-01T00:00:00Z\u{0}")
+        .data("K", "1\u{0}6")
+        .build();
+    check_on(&event, "*[System/Channel='x']", true);
+    check_on(&event, "*[System[Channel='x']]", true);
+    check_on(&event, "*[EventData/Data='ab']", true);
+    check_on(&event, "*[EventData[Data[@Name='A']='ab']]", true);
+    check_on(&event, "*[EventData/Data[@Name='N']/text()]", false);
+    check_on(&event, "*[EventData/Data[@Name='E']/text()]", false);
+    check_on(
+        &event,
+        "*[EventData[timediff(Data[@Name='T']) = 3600000]]",
+        true,
+    );
+    check_on(&event, "*[EventData[band(Data[@Name='K'], 16)]]", true);
+}

@@ -11,6 +11,10 @@
 //!   by value, strings **case-insensitively** (an inference: Windows' behaviour is not in the
 //!   reference; see README).
 //!
+//! - Node text is the text as rendered: the renderer drops NUL (XML cannot carry it), so every
+//!   reading of a value (comparison, `text()`, `band()`, `timediff()`) ignores NUL characters
+//!   ([`without_nul`]).
+//!
 //! [`compare_value`] is the fast path over typed [`Value`]s; it agrees with [`compare_text`]
 //! on the value's rendered text, which is the definition.
 
@@ -99,8 +103,24 @@ fn parse_sid(text: &str) -> Option<Sid> {
     Sid::parse(text.trim_matches(|c: char| c.is_ascii_whitespace()))
 }
 
+/// Text as the renderer writes it: without NUL characters (one scan when there are none).
+pub(crate) fn without_nul(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\0') {
+        std::borrow::Cow::Owned(text.replace('\0', ""))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// True if the text renders as something (it has a character other than NUL).
+pub(crate) fn renders_nonempty(text: &str) -> bool {
+    text.chars().any(|c| c != '\0')
+}
+
 /// Compares node text with a literal; `None` if the text does not convert to its type.
+/// NUL characters in `node` are ignored (see the module docs).
 pub(crate) fn compare_text(node: &str, literal: &Typed) -> Option<Ordering> {
+    let node = &*without_nul(node);
     match literal {
         Typed::Int(_) | Typed::Float(_) => compare_numbers(&parse_number(node)?, literal),
         Typed::Time(t) => Some(FileTime::parse(node)?.cmp(t)),
