@@ -40,7 +40,9 @@ pub(crate) enum Operand {
     Path(Path),
     /// `position()`: the context node's 1-based position among the nodes its step selected.
     Position,
-    /// `timediff(a)` = now − a, or `timediff(a, b)` = b − a, in milliseconds.
+    /// `timediff(a)` = now − a, or `timediff(a, b)` = b − a, in milliseconds (100-ns ticks
+    /// divided by 10 000, truncated toward zero). Existential like a comparison: with two
+    /// paths, true if some pair of their times compares true.
     TimeDiff {
         from: TimeArg,
         to: TimeArg,

@@ -14,7 +14,7 @@
 use std::cmp::Ordering;
 
 use super::ast::{CmpOp, Expr, ExprKind, Literal, Operand, Predicate, Step, TimeArg};
-use super::value::{compare_int, compare_text, compare_value, Typed};
+use super::value::{compare_int, compare_text, compare_value, parse_number, Typed};
 use crate::event::{
     Body, DataItem, Element, Event, EventData, FileTime, Guid, Node, Sid, System, Value,
 };
@@ -242,6 +242,12 @@ impl<'a> View<'a> {
                 write_direct_text(el, scratch);
                 Scalar::Built
             }
+            // UserData may hold text beside (or instead of) its element.
+            View::UserData(nodes) => {
+                scratch.clear();
+                write_text_nodes(nodes, scratch);
+                Scalar::Built
+            }
             _ => Scalar::Str(""),
         }
     }
@@ -251,13 +257,22 @@ impl<'a> View<'a> {
         match self.value(scratch) {
             _ if !matches!(
                 self,
-                View::Leaf(..) | View::Data(..) | View::Binary(_) | View::Element(..)
+                View::Leaf(..)
+                    | View::Data(..)
+                    | View::Binary(_)
+                    | View::UserData(_)
+                    | View::Element(..)
             ) =>
             {
                 false
             }
+            // As rendered: an array of empty strings writes nothing.
             Scalar::Str(s) => !s.is_empty(),
-            Scalar::Value(v) => !v.is_empty_text(),
+            Scalar::Value(v) => {
+                scratch.clear();
+                v.write_text(scratch);
+                !scratch.is_empty()
+            }
             Scalar::Built => !scratch.is_empty(),
             _ => true,
         }
@@ -279,7 +294,12 @@ pub(crate) fn local_name(name: &str) -> &str {
 /// The direct text content of a generic element as the renderer writes it (values and
 /// CDATA, in order).
 pub(crate) fn write_direct_text(el: &Element, out: &mut String) {
-    for node in &el.children {
+    write_text_nodes(&el.children, out);
+}
+
+/// The text of `nodes` (values and CDATA, in order), skipping elements.
+fn write_text_nodes(nodes: &[Node], out: &mut String) {
+    for node in nodes {
         match node {
             Node::Value(v) => v.write_text(out),
             Node::CData(t) => out.push_str(t),
@@ -359,10 +379,10 @@ fn scalar_u64(s: &Scalar<'_>, scratch: &mut String) -> Option<u64> {
         Scalar::Value(v) => {
             scratch.clear();
             v.write_text(scratch);
-            super::value::parse_number(scratch)
+            parse_number(scratch)
         }
-        Scalar::Str(t) => super::value::parse_number(t),
-        Scalar::Built => super::value::parse_number(scratch),
+        Scalar::Str(t) => parse_number(t),
+        Scalar::Built => parse_number(scratch),
         Scalar::Time(_) | Scalar::Guid(_) | Scalar::Sid(_) => None,
     };
     typed.and_then(|t| t.as_u64())
@@ -411,11 +431,27 @@ fn compare(
                 compare_int(ms, &right.value).is_some_and(|o| op.holds(o))
             };
             match (from, to) {
+                // Two paths: existential over pairs (some `a` and some `b` with `b − a op n`).
+                (TimeArg::Path(a), TimeArg::Path(b)) => {
+                    let mut starts = Vec::new();
+                    any_node(context, &a.steps, scratch, &mut |node, s| {
+                        let v = node_scalar(node, &mut s.text);
+                        starts.extend(scalar_time(&v, &mut s.text));
+                        false
+                    });
+                    !starts.is_empty()
+                        && any_node(context, &b.steps, scratch, &mut |node, s| {
+                            let v = node_scalar(node, &mut s.text);
+                            scalar_time(&v, &mut s.text)
+                                .is_some_and(|t| starts.iter().any(|&t0| holds(t0, t)))
+                        })
+                }
                 (TimeArg::Path(p), other) | (other, TimeArg::Path(p)) => {
                     let path_is_from = matches!(from, TimeArg::Path(q) if std::ptr::eq(q, p));
                     let fixed = match other {
                         TimeArg::Now => now,
                         TimeArg::Literal(t) => *t,
+                        // Two paths are handled by the arm above.
                         TimeArg::Path(_) => return false,
                     };
                     any_node(context, &p.steps, scratch, &mut |node, s| {

@@ -16,7 +16,11 @@ mod ast;
 mod compile;
 mod eval;
 mod lexer;
+#[cfg(test)]
+mod naive;
 mod parser;
+#[cfg(test)]
+mod proptests;
 mod structured;
 #[cfg(test)]
 mod tests;

@@ -131,3 +131,61 @@ fn query_positions_count_the_text_as_passed() {
     assert!(Query::parse(Some("Security"), Some("  \n")).is_ok());
     assert!(Query::parse(Some("Security"), Some(" *[System/Level] ")).is_ok());
 }
+
+/// Checks all three evaluators (compiled, general, naive oracle) on `event`.
+fn check_on(event: &Event, query: &str, expected: bool) {
+    let filter = XPathFilter::compile(query).unwrap_or_else(|e| panic!("{query}: {e}"));
+    let general = eval::matches(&filter.expr, event, &mut Scratch::new(now()));
+    let oracle = naive::matches(&filter.expr, event, now());
+    assert_eq!(
+        (filter.matches(event, now()), general, oracle),
+        (expected, expected, expected),
+        "{query} (compiled, general, naive) on {}",
+        event.to_xml()
+    );
+}
+
+/// Found by the oracle property test: `timediff(a, b)` with two paths was always false.
+#[test]
+fn timediff_of_two_paths_is_existential_over_pairs() {
+    let event = logon();
+    let q = "*[System[timediff(TimeCreated/@SystemTime, TimeCreated/@SystemTime) = 0]]";
+    check_on(&event, q, true);
+    check_on(
+        &event,
+        "*[System[timediff(TimeCreated/@SystemTime, TimeCreated/@SystemTime) != 0]]",
+        false,
+    );
+}
+
+/// Found by the oracle property test: text directly in `<UserData>` was not its value.
+#[test]
+fn user_data_text_is_its_value() {
+    let mut event = logon();
+    event.body = crate::event::Body::UserData(vec![
+        crate::event::Node::Value(Value::String("2".into())),
+        crate::event::Node::Element(crate::event::Element::new("Name").text("x")),
+    ]);
+    check_on(&event, "*[UserData='2']", true);
+    check_on(&event, "*[UserData/text()]", true);
+    check_on(&event, "*[UserData > 1]", true);
+    check_on(&event, "*[UserData/Name='x']", true);
+}
+
+/// Found by the oracle property test: `text()` follows what is rendered (an array of empty
+/// strings writes no text).
+#[test]
+fn values_are_read_as_rendered() {
+    let empty_strings = crate::event::Array::new(
+        crate::event::VariantType::String,
+        vec![Value::String(String::new())],
+    )
+    .unwrap();
+    let event = Event::builder("P")
+        .data("E", Value::Array(empty_strings))
+        .data("A", "ab")
+        .build();
+    check_on(&event, "*[EventData/Data[@Name='E']/text()]", false);
+    check_on(&event, "*[EventData/Data[@Name='A']/text()]", true);
+    check_on(&event, "*[EventData[Data[@Name='A']='AB']]", true);
+}

@@ -11,6 +11,10 @@
 //!   by value, strings ignoring ASCII case (A–Z match a–z; other characters compare
 //!   exactly, by code point). Windows' exact rule is not in the reference; see README.
 //!
+//! - A string holding NUL (which the renderer drops, as XML cannot carry it) is compared as it
+//!   is, NUL included: evtlog's readers never produce one, and stripping it here would mean
+//!   reading every string on the hot path. A known gap, listed in the README.
+//!
 //! [`compare_value`] is the fast path over typed [`Value`]s; it agrees with [`compare_text`]
 //! on the value's rendered text, which is the definition.
 

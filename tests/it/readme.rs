@@ -47,11 +47,26 @@ fn api_tour() -> Result<(), evtlog::Error> {
 
     let filter = XPathFilter::compile("*[System[(Level=1 or Level=2) and EventID=7036]]")?;
     assert!(!filter.matches(written[0], clock.now()));
-    let query = Query::parse(Some("Security"), Some("*[EventData[Data[@Name='TargetUserName']='alice']]"))?;
-    let hits = snapshot.iter().filter(|e| query.matches("Security", e, clock.now())).count();
+    let query = Query::parse(
+        Some("Security"),
+        Some("*[EventData[Data[@Name='TargetUserName']='alice']]"),
+    )?;
+    let hits = snapshot
+        .iter()
+        .filter(|e| query.matches("Security", e, clock.now()))
+        .count();
     assert_eq!(hits, 0);
-    let query = Query::parse(Some("Security"), Some("*[EventData[Data[@Name='LogonType']=5]]"))?;
-    assert_eq!(snapshot.iter().filter(|e| query.matches("Security", e, clock.now())).count(), 1);
+    let query = Query::parse(
+        Some("Security"),
+        Some("*[EventData[Data[@Name='LogonType']=5]]"),
+    )?;
+    assert_eq!(
+        snapshot
+            .iter()
+            .filter(|e| query.matches("Security", e, clock.now()))
+            .count(),
+        1
+    );
 
     let mut generator = Generator::new(42);
     let events = generator.events(Profile::Sysmon, 100);
