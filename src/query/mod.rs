@@ -24,6 +24,7 @@ mod proptests;
 mod structured;
 #[cfg(test)]
 mod tests;
+mod validate;
 mod value;
 
 use std::fmt;
@@ -31,8 +32,9 @@ use std::fmt;
 use crate::error::{codes, Error, ErrorKind, Result};
 use crate::event::{Event, FileTime};
 use ast::Expr;
-use compile::{Program, Static};
+use compile::Program;
 use eval::Scratch;
+use validate::Static;
 
 /// A bare XPath may hold at most this many expressions ("If your XPath contains more than 20
 /// expressions, use a structured XML query").
@@ -79,7 +81,7 @@ impl XPathFilter {
         limit_is_fatal: bool,
     ) -> Result<XPathFilter> {
         let expr = parser::parse(text)?;
-        compile::validate(&expr, Static::Root)?;
+        validate::validate(&expr, Static::Root)?;
         let leaves = expr.leaf_count();
         if leaves > limit {
             let mut columns = Vec::new();
