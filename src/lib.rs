@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+mod cancel;
 mod clock;
 mod engine;
 mod error;
@@ -26,7 +27,10 @@ mod query;
 mod store;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
-pub use engine::{Channel, ChannelConfig, ChannelType, Engine};
+pub use engine::{
+    CallKind, Channel, ChannelConfig, ChannelType, Engine, EventRef, Next, PauseHandle, QueryFlags,
+    ResultSet, SeekFlags, SeekOrigin, Session, MAX_NEXT_COUNT,
+};
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,

@@ -1,9 +1,10 @@
 //! The emulated Event Log service (first part): [`Engine`], a registry of [`Channel`]s with
 //! Windows' case-insensitive names, and the clock that stamps what is written.
 //!
-//! Owns: channel creation, lookup and enumeration, and the write path
-//! (`Engine::write` → `Channel::append` → the channel's store). Sessions, queries,
-//! subscriptions and bookmarks will live here too.
+//! Owns: channel creation, lookup and enumeration, the write path
+//! (`Engine::write` → `Channel::append` → the channel's store), sessions and their result
+//! sets, the cancellation root, the virtual scan cost and pause points. Subscriptions and
+//! bookmarks will live here too.
 //!
 //! Invariants:
 //! 1. The registry is a `Vec<Arc<Channel>>` kept sorted by `names::compare` (Windows'
@@ -19,25 +20,56 @@
 //!    (15007), whatever its syntax.
 
 mod channel;
+mod faults;
+mod flags;
 mod names;
+mod results;
+mod session;
 #[cfg(test)]
 mod tests;
 
-use std::sync::Arc;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use parking_lot::RwLock;
 
 pub use channel::{Channel, ChannelConfig, ChannelType};
+pub use faults::{CallKind, PauseHandle};
+pub use flags::{QueryFlags, SeekFlags, SeekOrigin};
+pub use results::{EventRef, Next, ResultSet, MAX_NEXT_COUNT};
+pub use session::Session;
 
+use crate::cancel::CancelToken;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
+use faults::Faults;
 
-/// The emulated service: channels by name, and a clock.
-#[derive(Debug)]
+/// The emulated service: channels by name, a clock, sessions. Clone it freely: clones are
+/// the same engine.
+#[derive(Clone)]
 pub struct Engine {
-    clock: Arc<dyn Clock>,
+    inner: Arc<EngineInner>,
+}
+
+/// What the engine's sessions and result sets share.
+pub(crate) struct EngineInner {
+    pub(crate) clock: Arc<dyn Clock>,
     channels: RwLock<Vec<Arc<Channel>>>,
+    /// The root of the cancellation tree: sessions are its children.
+    pub(crate) root: CancelToken,
+    pub(crate) faults: Arc<Faults>,
+    /// Virtual time each scanned record costs, in 100-ns ticks (for deterministic timeouts).
+    scan_cost: AtomicU64,
+    default_session: OnceLock<Session>,
+}
+
+impl EngineInner {
+    pub(crate) fn scan_cost_ticks(&self) -> u64 {
+        self.scan_cost.load(Ordering::Relaxed)
+    }
 }
 
 impl Engine {
@@ -49,9 +81,42 @@ impl Engine {
     /// An engine with no channels, on `clock` (e.g. an `Arc<VirtualClock>`).
     pub fn with_clock(clock: Arc<dyn Clock>) -> Engine {
         Engine {
-            clock,
-            channels: RwLock::new(Vec::new()),
+            inner: Arc::new(EngineInner {
+                clock,
+                channels: RwLock::new(Vec::new()),
+                root: CancelToken::root(),
+                faults: Arc::new(Faults::default()),
+                scan_cost: AtomicU64::new(0),
+                default_session: OnceLock::new(),
+            }),
         }
+    }
+
+    /// The default local session: the NULL session of the Windows API. Always the same one.
+    pub fn default_session(&self) -> Session {
+        self.inner
+            .default_session
+            .get_or_init(|| Session::new(self.clone(), true))
+            .clone()
+    }
+
+    /// Opens a new session (EvtOpenSession on this computer).
+    pub fn open_session(&self) -> Session {
+        Session::new(self.clone(), false)
+    }
+
+    /// Sets the virtual time each record a scan examines costs. Timeouts count it on top of
+    /// the clock, so that under a `VirtualClock` they are deterministic. Zero (the default)
+    /// adds nothing.
+    pub fn set_scan_cost(&self, per_record: Duration) {
+        let ticks = u64::try_from(per_record.as_nanos() / 100).unwrap_or(u64::MAX);
+        self.inner.scan_cost.store(ticks, Ordering::Relaxed);
+    }
+
+    /// Arms a pause point: every call of `kind` that reaches batch `batch` stops there until
+    /// the returned handle releases it (or is dropped), or until the call is cancelled.
+    pub fn pause_at(&self, kind: CallKind, batch: u64) -> PauseHandle {
+        self.inner.faults.arm(kind, batch)
     }
 
     /// An engine with Windows' standard channels and their default configuration:
@@ -76,7 +141,7 @@ impl Engine {
 
     /// The engine's clock.
     pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
+        &self.inner.clock
     }
 
     /// Creates a channel. Errors: `InvalidChannelPath` (15000) for an invalid name (empty,
@@ -84,7 +149,7 @@ impl Engine {
     /// of that name exists, in any letter case.
     pub fn create_channel(&self, config: ChannelConfig) -> Result<Arc<Channel>> {
         names::validate(&config.name)?;
-        let mut channels = self.channels.write();
+        let mut channels = self.inner.channels.write();
         match channels.binary_search_by(|c| names::compare(c.name(), &config.name)) {
             Ok(existing) => {
                 let existing = channels.get(existing).map_or("", |c| c.name());
@@ -94,7 +159,7 @@ impl Engine {
                 ))
             }
             Err(at) => {
-                let channel = Arc::new(Channel::new(config, Arc::clone(&self.clock)));
+                let channel = Arc::new(Channel::new(config, Arc::clone(&self.inner.clock)));
                 channels.insert(at, Arc::clone(&channel));
                 Ok(channel)
             }
@@ -103,7 +168,7 @@ impl Engine {
 
     /// The channel named `name` (any letter case), or `ChannelNotFound` (15007).
     pub fn channel(&self, name: &str) -> Result<Arc<Channel>> {
-        let channels = self.channels.read();
+        let channels = self.inner.channels.read();
         match channels.binary_search_by(|c| names::compare(c.name(), name)) {
             Ok(i) => channels
                 .get(i)
@@ -118,7 +183,7 @@ impl Engine {
 
     /// Whether a channel named `name` (any letter case) exists.
     pub fn has_channel(&self, name: &str) -> bool {
-        let channels = self.channels.read();
+        let channels = self.inner.channels.read();
         channels
             .binary_search_by(|c| names::compare(c.name(), name))
             .is_ok()
@@ -126,7 +191,8 @@ impl Engine {
 
     /// The channel names in EvtOpenChannelEnum's order (alphabetical, ignoring case).
     pub fn channel_names(&self) -> Vec<String> {
-        self.channels
+        self.inner
+            .channels
             .read()
             .iter()
             .map(|c| c.name().to_owned())
@@ -135,7 +201,7 @@ impl Engine {
 
     /// Every channel, in [`channel_names`](Engine::channel_names) order.
     pub fn channels(&self) -> Vec<Arc<Channel>> {
-        self.channels.read().clone()
+        self.inner.channels.read().clone()
     }
 
     /// Writes `event` to the channel `channel_name` and returns its record id; see
@@ -149,5 +215,13 @@ impl Engine {
 impl Default for Engine {
     fn default() -> Engine {
         Engine::new()
+    }
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("channels", &self.channel_names())
+            .finish_non_exhaustive()
     }
 }

@@ -34,6 +34,9 @@ use crate::event::{Event, FileTime};
 use ast::Expr;
 use compile::Program;
 use eval::Scratch;
+
+/// Evaluation scratch space for scanning many events (the time `timediff()` measures from).
+pub(crate) type EvalScratch = Scratch;
 use validate::Static;
 
 /// A bare XPath may hold at most this many expressions ("If your XPath contains more than 20
@@ -276,6 +279,39 @@ impl Query {
     /// True if the query was a structured `<QueryList>`.
     pub fn is_structured(&self) -> bool {
         self.structured
+    }
+
+    /// Like [`parse`](Self::parse), as EvtQuery does with `EvtQueryTolerateQueryErrors`: a
+    /// bare XPath keeps its longest valid prefix of top-level `or` terms
+    /// ([`XPathFilter::compile_tolerant`]), and the error is returned beside the query.
+    /// Structured queries are parsed as by `parse`; missing channels are the caller's to skip.
+    pub fn parse_tolerant(
+        path: Option<&str>,
+        query: Option<&str>,
+    ) -> Result<(Query, Option<Error>)> {
+        let text = query.unwrap_or("*");
+        if text.trim_start().starts_with('<') || text.trim().is_empty() || text.trim() == "*" {
+            return Query::parse(path, query).map(|q| (q, None));
+        }
+        let path = path.filter(|p| !p.is_empty()).ok_or_else(|| {
+            Error::with_message(
+                ErrorKind::InvalidParameter,
+                "a bare XPath query needs a channel or file path",
+            )
+        })?;
+        let (filter, error) = XPathFilter::compile_tolerant(text)?;
+        let source = QuerySource {
+            path: path.to_owned(),
+            selects: vec![filter],
+            suppresses: Vec::new(),
+        };
+        Ok((
+            Query {
+                sources: vec![source],
+                structured: false,
+            },
+            error,
+        ))
     }
 
     /// True if `event`, read from `path`, is selected.

@@ -2,6 +2,7 @@
 
 mod query_cases;
 mod readme;
+mod results;
 mod store;
 mod xml_golden;
 mod xml_malformed;

@@ -1,0 +1,225 @@
+//! Faults injected by plan, not by timing: pause points.
+//!
+//! A test arms a pause point for a kind of call at a batch number ([`Engine::pause_at`]);
+//! every such call that reaches that batch stops there until the point is released, or until
+//! the call is cancelled (it then returns `Cancelled`). The test can wait until a given number
+//! of calls are stopped there, then cancel, close or release from its own thread: no sleeps.
+//!
+//! Invariants:
+//! 1. With no point armed, a checkpoint costs one atomic load.
+//! 2. A stopped call waits on a parker registered both with its cancel token (a cancel wakes
+//!    it) and with the pause point (a release wakes it), registered before it re-checks both
+//!    conditions, so neither wake-up can be lost.
+//! 3. Dropping a [`PauseHandle`] releases its point, so no call stays stopped after a test.
+//!
+//! [`Engine::pause_at`]: super::Engine::pause_at
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::{Condvar, Mutex};
+
+use crate::cancel::{CancelToken, Parker};
+use crate::error::Result;
+
+/// The long-running calls a pause point can stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CallKind {
+    /// Query setup (`Session::query`); it has one batch, 0.
+    Query,
+    /// `ResultSet::next`: batch 0 before the first chunk, then one per chunk scanned.
+    Next,
+    /// `ResultSet::seek`: batch 0 before the first chunk, then one per chunk scanned.
+    Seek,
+}
+
+#[derive(Default)]
+pub(crate) struct Faults {
+    armed: AtomicUsize,
+    points: Mutex<Vec<Arc<Point>>>,
+}
+
+struct Point {
+    kind: CallKind,
+    batch: u64,
+    state: Mutex<PointState>,
+    reached_changed: Condvar,
+}
+
+#[derive(Default)]
+struct PointState {
+    released: bool,
+    /// Calls stopped here now.
+    stopped: usize,
+    /// Calls that have reached the point in all.
+    reached: usize,
+    parkers: Vec<Arc<Parker>>,
+}
+
+impl Faults {
+    pub(crate) fn arm(self: &Arc<Self>, kind: CallKind, batch: u64) -> PauseHandle {
+        let point = Arc::new(Point {
+            kind,
+            batch,
+            state: Mutex::new(PointState::default()),
+            reached_changed: Condvar::new(),
+        });
+        self.points.lock().push(Arc::clone(&point));
+        self.armed.fetch_add(1, Ordering::SeqCst);
+        PauseHandle {
+            point,
+            faults: Arc::clone(self),
+        }
+    }
+
+    fn disarm(&self, point: &Arc<Point>) {
+        let mut points = self.points.lock();
+        if let Some(i) = points.iter().position(|p| Arc::ptr_eq(p, point)) {
+            points.swap_remove(i);
+            self.armed.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Called by a call of `kind` before its batch `batch`: stops here if a point is armed for
+    /// it, until released (`Ok`) or cancelled (`Err(Cancelled)`).
+    #[inline]
+    pub(crate) fn checkpoint(&self, kind: CallKind, batch: u64, call: &CancelToken) -> Result<()> {
+        if self.armed.load(Ordering::Acquire) == 0 {
+            return Ok(());
+        }
+        let point = {
+            let points = self.points.lock();
+            points
+                .iter()
+                .find(|p| p.kind == kind && p.batch == batch)
+                .cloned()
+        };
+        match point {
+            Some(point) => point.stop(call),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Point {
+    fn stop(&self, call: &CancelToken) -> Result<()> {
+        let parker = Parker::new();
+        // Registered with the cancel token before looking at either condition (invariant 2).
+        let _registration = call.register(&parker)?;
+        {
+            let mut state = self.state.lock();
+            if state.released {
+                return Ok(());
+            }
+            state.parkers.push(Arc::clone(&parker));
+            state.stopped += 1;
+            state.reached += 1;
+            self.reached_changed.notify_all();
+        }
+        let outcome = loop {
+            if call.is_cancelled() {
+                break call.check();
+            }
+            if self.state.lock().released {
+                break Ok(());
+            }
+            parker.park();
+        };
+        let mut state = self.state.lock();
+        state.stopped -= 1;
+        state.parkers.retain(|p| !Arc::ptr_eq(p, &parker));
+        self.reached_changed.notify_all();
+        outcome
+    }
+}
+
+/// A pause point armed by a test; see the module docs. Dropping it releases the point.
+pub struct PauseHandle {
+    point: Arc<Point>,
+    faults: Arc<Faults>,
+}
+
+impl PauseHandle {
+    /// Blocks until at least `count` calls are stopped at the point at once.
+    pub fn wait_stopped(&self, count: usize) {
+        let mut state = self.point.state.lock();
+        while state.stopped < count {
+            self.point.reached_changed.wait(&mut state);
+        }
+    }
+
+    /// Like [`wait_stopped`](Self::wait_stopped), giving up after `timeout`; true if reached.
+    pub fn wait_stopped_timeout(&self, count: usize, timeout: Duration) -> bool {
+        let mut state = self.point.state.lock();
+        let deadline = std::time::Instant::now() + timeout;
+        while state.stopped < count {
+            if self
+                .point
+                .reached_changed
+                .wait_until(&mut state, deadline)
+                .timed_out()
+            {
+                return state.stopped >= count;
+            }
+        }
+        true
+    }
+
+    /// Blocks until no call is stopped at the point (after a release or a cancel).
+    pub fn wait_drained(&self) {
+        let mut state = self.point.state.lock();
+        while state.stopped > 0 {
+            self.point.reached_changed.wait(&mut state);
+        }
+    }
+
+    /// Calls stopped at the point now.
+    pub fn stopped(&self) -> usize {
+        self.point.state.lock().stopped
+    }
+
+    /// Calls that have reached the point since it was armed.
+    pub fn reached(&self) -> usize {
+        self.point.state.lock().reached
+    }
+
+    /// Lets every stopped call go on, and disarms the point.
+    pub fn release(&self) {
+        let parkers = {
+            let mut state = self.point.state.lock();
+            state.released = true;
+            std::mem::take(&mut state.parkers)
+        };
+        self.faults.disarm(&self.point);
+        for p in parkers {
+            p.unpark();
+        }
+    }
+}
+
+impl Drop for PauseHandle {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
+impl fmt::Debug for PauseHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PauseHandle")
+            .field("kind", &self.point.kind)
+            .field("batch", &self.point.batch)
+            .field("stopped", &self.stopped())
+            .finish()
+    }
+}
+
+impl fmt::Debug for Faults {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Faults")
+            .field("armed", &self.armed.load(Ordering::Relaxed))
+            .finish()
+    }
+}

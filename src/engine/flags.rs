@@ -1,0 +1,190 @@
+//! EVT_QUERY_FLAGS and EVT_SEEK_FLAGS with Windows' values (reference/wevtapi.md §1.5, §1.6).
+
+use std::fmt;
+use std::ops::BitOr;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// EVT_QUERY_FLAGS. Combine with `|`; the default is a forward query over a channel path.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct QueryFlags(u32);
+
+impl QueryFlags {
+    /// `EvtQueryChannelPath`: the path is a channel name.
+    pub const CHANNEL_PATH: QueryFlags = QueryFlags(0x1);
+    /// `EvtQueryFilePath`: the path is a log file.
+    pub const FILE_PATH: QueryFlags = QueryFlags(0x2);
+    /// `EvtQueryForwardDirection`: oldest to newest (the default).
+    pub const FORWARD_DIRECTION: QueryFlags = QueryFlags(0x100);
+    /// `EvtQueryReverseDirection`: newest to oldest.
+    pub const REVERSE_DIRECTION: QueryFlags = QueryFlags(0x200);
+    /// `EvtQueryTolerateQueryErrors`: keep what is valid of the query (reference §2.5).
+    pub const TOLERATE_QUERY_ERRORS: QueryFlags = QueryFlags(0x1000);
+
+    const ALL: u32 = 0x1 | 0x2 | 0x100 | 0x200 | 0x1000;
+
+    /// The flags from their Windows value. Errors: `InvalidParameter` (87) for unknown bits,
+    /// ChannelPath with FilePath, or Forward with Reverse.
+    pub fn from_bits(bits: u32) -> Result<QueryFlags> {
+        let flags = QueryFlags(bits);
+        if bits & !Self::ALL != 0 {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                format!("unknown query flags {bits:#x}"),
+            ));
+        }
+        if flags.contains(Self::CHANNEL_PATH) && flags.contains(Self::FILE_PATH) {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                "EvtQueryChannelPath and EvtQueryFilePath are mutually exclusive",
+            ));
+        }
+        if flags.contains(Self::FORWARD_DIRECTION) && flags.contains(Self::REVERSE_DIRECTION) {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                "EvtQueryForwardDirection and EvtQueryReverseDirection are mutually exclusive",
+            ));
+        }
+        Ok(flags)
+    }
+
+    /// The Windows value.
+    pub fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// True if every bit of `other` is set.
+    pub fn contains(self, other: QueryFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl BitOr for QueryFlags {
+    type Output = QueryFlags;
+    fn bitor(self, rhs: QueryFlags) -> QueryFlags {
+        QueryFlags(self.0 | rhs.0)
+    }
+}
+
+impl fmt::Debug for QueryFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "QueryFlags({:#x})", self.0)
+    }
+}
+
+/// EVT_SEEK_FLAGS: an origin (one of the first four, `flags & 7`) and optionally Strict.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SeekFlags(u32);
+
+/// Where a seek counts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SeekOrigin {
+    First,
+    Last,
+    Current,
+    Bookmark,
+}
+
+impl SeekFlags {
+    /// `EvtSeekRelativeToFirst`: offset 0 is the first event.
+    pub const RELATIVE_TO_FIRST: SeekFlags = SeekFlags(1);
+    /// `EvtSeekRelativeToLast`: offset 0 is the last event.
+    pub const RELATIVE_TO_LAST: SeekFlags = SeekFlags(2);
+    /// `EvtSeekRelativeToCurrent`: offset 0 is the next event `next` would return.
+    pub const RELATIVE_TO_CURRENT: SeekFlags = SeekFlags(3);
+    /// `EvtSeekRelativeToBookmark`.
+    pub const RELATIVE_TO_BOOKMARK: SeekFlags = SeekFlags(4);
+    /// `EvtSeekOriginMask`.
+    pub const ORIGIN_MASK: u32 = 7;
+    /// `EvtSeekStrict`: fail rather than clamp when the target is outside the results.
+    pub const STRICT: SeekFlags = SeekFlags(0x10000);
+
+    /// The flags from their Windows value. Errors: `InvalidParameter` (87) for unknown bits
+    /// or an origin other than the four.
+    pub fn from_bits(bits: u32) -> Result<SeekFlags> {
+        let flags = SeekFlags(bits);
+        if bits & !(Self::ORIGIN_MASK | Self::STRICT.0) != 0 || flags.origin().is_none() {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                format!("invalid seek flags {bits:#x}"),
+            ));
+        }
+        Ok(flags)
+    }
+
+    /// The Windows value.
+    pub fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// The origin, if the origin bits name one.
+    pub fn origin(self) -> Option<SeekOrigin> {
+        match self.0 & Self::ORIGIN_MASK {
+            1 => Some(SeekOrigin::First),
+            2 => Some(SeekOrigin::Last),
+            3 => Some(SeekOrigin::Current),
+            4 => Some(SeekOrigin::Bookmark),
+            _ => None,
+        }
+    }
+
+    /// True if `EvtSeekStrict` is set.
+    pub fn is_strict(self) -> bool {
+        self.0 & Self::STRICT.0 != 0
+    }
+}
+
+impl BitOr for SeekFlags {
+    type Output = SeekFlags;
+    fn bitor(self, rhs: SeekFlags) -> SeekFlags {
+        SeekFlags(self.0 | rhs.0)
+    }
+}
+
+impl fmt::Debug for SeekFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SeekFlags({:#x})", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// reference/wevtapi.md §1.5 and §1.6: the values Windows uses.
+    #[test]
+    fn windows_values() {
+        assert_eq!(QueryFlags::CHANNEL_PATH.bits(), 0x1);
+        assert_eq!(QueryFlags::FILE_PATH.bits(), 0x2);
+        assert_eq!(QueryFlags::FORWARD_DIRECTION.bits(), 0x100);
+        assert_eq!(QueryFlags::REVERSE_DIRECTION.bits(), 0x200);
+        assert_eq!(QueryFlags::TOLERATE_QUERY_ERRORS.bits(), 0x1000);
+        assert_eq!(SeekFlags::RELATIVE_TO_FIRST.bits(), 1);
+        assert_eq!(SeekFlags::RELATIVE_TO_LAST.bits(), 2);
+        assert_eq!(SeekFlags::RELATIVE_TO_CURRENT.bits(), 3);
+        assert_eq!(SeekFlags::RELATIVE_TO_BOOKMARK.bits(), 4);
+        assert_eq!(SeekFlags::ORIGIN_MASK, 7);
+        assert_eq!(SeekFlags::STRICT.bits(), 0x10000);
+    }
+
+    #[test]
+    fn exclusive_and_unknown_bits_are_87() {
+        for bits in [0x3, 0x300, 0x4, 0x8000_0000] {
+            assert_eq!(
+                QueryFlags::from_bits(bits).unwrap_err().win32_code(),
+                87,
+                "{bits:#x}"
+            );
+        }
+        assert!(QueryFlags::from_bits(0x1 | 0x200 | 0x1000).is_ok());
+        for bits in [0, 5, 0x20000, 0x10000] {
+            assert_eq!(
+                SeekFlags::from_bits(bits).unwrap_err().win32_code(),
+                87,
+                "{bits:#x}"
+            );
+        }
+        let f = SeekFlags::from_bits(0x10002).unwrap();
+        assert_eq!((f.origin(), f.is_strict()), (Some(SeekOrigin::Last), true));
+    }
+}

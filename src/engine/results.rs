@@ -1,0 +1,595 @@
+//! Query result sets: [`ResultSet`] (EvtQuery's handle), [`Next`] and [`EventRef`].
+//!
+//! A result set holds one cursor per source (channel) and walks each source's snapshot chunk
+//! by chunk. Several sources are merged by TimeCreated (each keeping its own order; ties go
+//! to the source named first), in the query's direction.
+//!
+//! Invariants:
+//! 1. Calls on one result set are serialized by its state mutex; `cancel` and `close` never
+//!    take it, so they work while a call is in flight.
+//! 2. Each call registers a Call node under the result set's cancel scope and polls it once
+//!    per chunk (the batch), right after the pause-point checkpoint and before the timeout
+//!    check. A cancelled result set's calls are born cancelled (sticky).
+//! 3. A call works on a copy of the cursor and commits it only when it returns `Ok`: a
+//!    cancelled or failed `next` or `seek` moves nothing. (`Next::TimedOut` commits, so that
+//!    records already scanned are not scanned again: none of them matched.)
+//! 4. A source whose channel was cleared or overwritten since the query (its generation
+//!    changed) makes the result set stale for good: every later `next`/`seek` fails with
+//!    ERROR_EVT_QUERY_RESULT_STALE (15011) until it is closed.
+//! 5. A forward result set is live: at the end of its snapshot it takes a new one, and so
+//!    sees events appended since the query. A reverse one starts at the newest event at query
+//!    time.
+//! 6. Nothing is freed under a call: events are reached through `Arc<Chunk>`s held by the
+//!    cursor and by every `EventRef`.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use parking_lot::Mutex;
+
+use super::faults::CallKind;
+use super::flags::{SeekFlags, SeekOrigin};
+use super::{Channel, Engine};
+use crate::cancel::{CancelToken, NodeKind};
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::{Event, FileTime};
+use crate::query::{EvalScratch, QuerySource};
+
+use crate::store::{Chunk, Snapshot};
+
+/// The most events one `next` may ask for (MAX_RPC_RECORD_COUNT, reference §2.6).
+pub const MAX_NEXT_COUNT: usize = 1024;
+
+/// What `ResultSet::next` returns.
+#[derive(Debug)]
+pub enum Next {
+    /// One to `count` events; fewer than asked is a success (a short batch).
+    Events(Vec<EventRef>),
+    /// Nothing remains (ERROR_NO_MORE_ITEMS, 259, at the wevtapi facade).
+    End,
+    /// The timeout elapsed before any event was found (ERROR_TIMEOUT, 1460).
+    TimedOut,
+}
+
+/// An event in a result set: a cheap, clonable reference that keeps its chunk alive.
+#[derive(Clone)]
+pub struct EventRef {
+    chunk: Arc<Chunk>,
+    index: usize,
+    path: Arc<str>,
+}
+
+/// What an `EventRef` shows if its slot were ever empty (it cannot be: refs are made only to
+/// published records, and published slots are never reset).
+static NO_EVENT: LazyLock<Event> = LazyLock::new(Event::default);
+
+impl EventRef {
+    /// The event.
+    pub fn event(&self) -> &Event {
+        self.chunk.get(self.index).unwrap_or(&NO_EVENT)
+    }
+
+    /// The channel (or, later, file path) the event was read from.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The event's record id in its channel.
+    pub fn record_id(&self) -> u64 {
+        self.chunk.first_record_id() + self.index as u64
+    }
+}
+
+impl Deref for EventRef {
+    type Target = Event;
+    fn deref(&self) -> &Event {
+        self.event()
+    }
+}
+
+impl fmt::Debug for EventRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EventRef({}#{})", self.path, self.record_id())
+    }
+}
+
+/// One source's cursor.
+#[derive(Clone)]
+pub(crate) struct SourceCursor {
+    pub(crate) path: Arc<str>,
+    pub(crate) channel: Arc<Channel>,
+    pub(crate) filter: Arc<QuerySource>,
+    /// The channel's generation at query time.
+    pub(crate) generation: u64,
+    pub(crate) snapshot: Arc<Snapshot>,
+    /// Forward: the next record id to examine. Reverse: examine ids below it.
+    pub(crate) next_id: u64,
+    /// The next match, found and not yet returned, with its time.
+    head: Option<(EventRef, FileTime)>,
+}
+
+impl SourceCursor {
+    pub(crate) fn new(
+        path: Arc<str>,
+        channel: Arc<Channel>,
+        filter: Arc<QuerySource>,
+        reverse: bool,
+    ) -> SourceCursor {
+        let snapshot = Arc::new(channel.snapshot());
+        let generation = snapshot.generation();
+        let next_id = if reverse {
+            snapshot.end_record_id()
+        } else {
+            snapshot
+                .first_record_id()
+                .unwrap_or(snapshot.end_record_id())
+        };
+        SourceCursor {
+            path,
+            channel,
+            filter,
+            generation,
+            snapshot,
+            next_id,
+            head: None,
+        }
+    }
+
+    fn is_stale(&self) -> bool {
+        self.channel.generation() != self.generation
+    }
+}
+
+/// The state a call works on (a copy, committed on success).
+#[derive(Clone)]
+pub(crate) struct Cursor {
+    pub(crate) sources: Vec<SourceCursor>,
+    /// Events returned (or seeked over) from the start: the index of the next one.
+    position: u64,
+}
+
+impl Cursor {
+    pub(crate) fn new(sources: Vec<SourceCursor>) -> Cursor {
+        Cursor {
+            sources,
+            position: 0,
+        }
+    }
+}
+
+/// Why a scan stopped early.
+enum Stop {
+    TimeUp,
+}
+
+/// The per-call context of a scan: cancellation, pause points, timeout, scratch.
+struct Scan<'a> {
+    engine: &'a Engine,
+    call: CancelToken,
+    kind: CallKind,
+    batch: u64,
+    scanned: u64,
+    start: FileTime,
+    /// In 100-ns ticks; `None` is infinite.
+    timeout: Option<u64>,
+    scan_cost: u64,
+    scratch: EvalScratch,
+}
+
+impl<'a> Scan<'a> {
+    fn new(
+        engine: &'a Engine,
+        call: CancelToken,
+        kind: CallKind,
+        timeout: Option<Duration>,
+    ) -> Scan<'a> {
+        let now = engine.inner.clock.now();
+        Scan {
+            engine,
+            call,
+            kind,
+            batch: 0,
+            scanned: 0,
+            start: now,
+            timeout: timeout.map(|d| u64::try_from(d.as_nanos() / 100).unwrap_or(u64::MAX)),
+            scan_cost: engine.inner.scan_cost_ticks(),
+            scratch: EvalScratch::new(now),
+        }
+    }
+
+    /// Before each batch: the pause point, the cancel poll, the timeout.
+    #[inline]
+    fn batch_boundary(&mut self) -> Result<Option<Stop>> {
+        self.engine
+            .inner
+            .faults
+            .checkpoint(self.kind, self.batch, &self.call)?;
+        self.batch += 1;
+        self.call.check()?;
+        if let Some(timeout) = self.timeout {
+            let elapsed = self.engine.inner.clock.now().0.saturating_sub(self.start.0);
+            let virtual_cost = self.scanned.saturating_mul(self.scan_cost);
+            if elapsed.saturating_add(virtual_cost) >= timeout {
+                return Ok(Some(Stop::TimeUp));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Fills `source.head` with its next match, if there is one. `Ok(Some(TimeUp))` if the
+/// timeout came first.
+fn fill_head(
+    source: &mut SourceCursor,
+    reverse: bool,
+    scan: &mut Scan<'_>,
+) -> Result<Option<Stop>> {
+    if source.head.is_some() {
+        return Ok(None);
+    }
+    loop {
+        if source.is_stale() || source.snapshot.is_stale() {
+            return Err(Error::with_message(
+                ErrorKind::QueryResultStale,
+                format!(
+                    "the channel {} was cleared or overwritten after the query",
+                    source.path
+                ),
+            ));
+        }
+        let located = if reverse {
+            match source.next_id.checked_sub(1) {
+                Some(id) => source.snapshot.locate(id),
+                None => None,
+            }
+        } else {
+            source.snapshot.locate(source.next_id)
+        };
+        let Some((chunk_index, slot)) = located else {
+            if !reverse && source.next_id >= source.snapshot.end_record_id() {
+                // Live: look for events appended since the snapshot.
+                let fresh = source.channel.snapshot();
+                if fresh.end_record_id() > source.snapshot.end_record_id() {
+                    source.snapshot = Arc::new(fresh);
+                    continue;
+                }
+            }
+            return Ok(None);
+        };
+        if let Some(stop) = scan.batch_boundary()? {
+            return Ok(Some(stop));
+        }
+        let chunk = &source.snapshot.chunks()[chunk_index];
+        let first = chunk.first_record_id();
+        if reverse {
+            for i in (0..=slot).rev() {
+                scan.scanned += 1;
+                if let Some(event) = chunk.get(i) {
+                    if source.filter.matches_with(event, &mut scan.scratch) {
+                        let time = event.system.time_created.unwrap_or_default();
+                        source.head = Some((
+                            EventRef {
+                                chunk: Arc::clone(chunk),
+                                index: i,
+                                path: Arc::clone(&source.path),
+                            },
+                            time,
+                        ));
+                        source.next_id = first + i as u64;
+                        return Ok(None);
+                    }
+                }
+            }
+            source.next_id = first;
+        } else {
+            let len = chunk.len();
+            for i in slot..len {
+                scan.scanned += 1;
+                if let Some(event) = chunk.get(i) {
+                    if source.filter.matches_with(event, &mut scan.scratch) {
+                        let time = event.system.time_created.unwrap_or_default();
+                        source.head = Some((
+                            EventRef {
+                                chunk: Arc::clone(chunk),
+                                index: i,
+                                path: Arc::clone(&source.path),
+                            },
+                            time,
+                        ));
+                        source.next_id = first + i as u64 + 1;
+                        return Ok(None);
+                    }
+                }
+            }
+            source.next_id = first + len as u64;
+        }
+    }
+}
+
+/// Takes the next event of the merged sequence; `Ok(Err(TimeUp))` if the timeout came first.
+fn step(
+    cursor: &mut Cursor,
+    reverse: bool,
+    scan: &mut Scan<'_>,
+) -> Result<std::result::Result<Option<EventRef>, Stop>> {
+    for source in &mut cursor.sources {
+        if let Some(stop) = fill_head(source, reverse, scan)? {
+            return Ok(Err(stop));
+        }
+    }
+    let mut best: Option<(usize, FileTime)> = None;
+    for (i, source) in cursor.sources.iter().enumerate() {
+        if let Some((_, time)) = &source.head {
+            let better = match best {
+                None => true,
+                Some((_, t)) if reverse => *time > t,
+                Some((_, t)) => *time < t,
+            };
+            if better {
+                best = Some((i, *time));
+            }
+        }
+    }
+    let Some((index, _)) = best else {
+        return Ok(Ok(None));
+    };
+    cursor.position += 1;
+    Ok(Ok(cursor.sources[index]
+        .head
+        .take()
+        .map(|(event, _)| event)))
+}
+
+/// A query's result set: EvtQuery's handle. Clone it to use it from several threads (one
+/// call runs at a time; `cancel` and `close` work while a call is in flight).
+#[derive(Clone)]
+pub struct ResultSet {
+    pub(crate) inner: Arc<ResultSetInner>,
+}
+
+pub(crate) struct ResultSetInner {
+    pub(crate) engine: Engine,
+    pub(crate) token: CancelToken,
+    pub(crate) closed: AtomicBool,
+    stale: AtomicBool,
+    pub(crate) reverse: bool,
+    /// The cursor at query time, from which seeks count.
+    initial: Cursor,
+    state: Mutex<Cursor>,
+    /// Per path: the Win32 status of resolving it (0, or 15007 under TolerateQueryErrors).
+    pub(crate) statuses: Vec<(String, u32)>,
+}
+
+impl ResultSet {
+    pub(crate) fn new(
+        engine: Engine,
+        token: CancelToken,
+        reverse: bool,
+        cursor: Cursor,
+        statuses: Vec<(String, u32)>,
+    ) -> ResultSet {
+        ResultSet {
+            inner: Arc::new(ResultSetInner {
+                engine,
+                token,
+                closed: AtomicBool::new(false),
+                stale: AtomicBool::new(false),
+                reverse,
+                initial: cursor.clone(),
+                state: Mutex::new(cursor),
+                statuses,
+            }),
+        }
+    }
+
+    /// Up to `count` events (1 to [`MAX_NEXT_COUNT`]) from the cursor, in the query's
+    /// direction. `timeout` (`None` = infinite) bounds the time spent looking: the engine's
+    /// clock plus the virtual scan cost ([`Engine::set_scan_cost`]).
+    ///
+    /// Errors: `InvalidParameter` for a bad count; `InvalidHandle` after close; `Cancelled`
+    /// (1223) if the result set or its session is cancelled meanwhile; `QueryResultStale`
+    /// (15011) once a source channel was cleared or overwritten.
+    ///
+    /// [`Engine::set_scan_cost`]: super::Engine::set_scan_cost
+    pub fn next(&self, count: usize, timeout: Option<Duration>) -> Result<Next> {
+        if count == 0 || count > MAX_NEXT_COUNT {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                format!("count must be 1 to {MAX_NEXT_COUNT}, not {count}"),
+            ));
+        }
+        let inner = &*self.inner;
+        let mut state = self.begin()?;
+        let mut scan = Scan::new(
+            &inner.engine,
+            inner.token.child(NodeKind::Call),
+            CallKind::Next,
+            timeout,
+        );
+        let mut cursor = state.clone();
+        let mut events = Vec::with_capacity(count.min(64));
+        let mut timed_out = false;
+        while events.len() < count {
+            match self.guard(step(&mut cursor, inner.reverse, &mut scan))? {
+                Ok(Some(event)) => events.push(event),
+                Ok(None) => break,
+                Err(Stop::TimeUp) => {
+                    timed_out = true;
+                    break;
+                }
+            }
+        }
+        // A cancel that arrived after the last batch still cancels the call.
+        scan.call.check()?;
+        *state = cursor;
+        Ok(match (events.is_empty(), timed_out) {
+            (false, _) => Next::Events(events),
+            (true, true) => Next::TimedOut,
+            (true, false) => Next::End,
+        })
+    }
+
+    /// Moves the cursor (EvtSeek without a bookmark): `offset` from the origin in `flags`,
+    /// counted in the query's direction. Offsets past either end clamp to the first or last
+    /// event, or with Strict fail with ERROR_EVT_QUERY_RESULT_INVALID_POSITION (15012) and
+    /// move nothing. RelativeToFirst takes offsets >= 0, RelativeToLast offsets <= 0.
+    pub fn seek(&self, offset: i64, flags: SeekFlags) -> Result<()> {
+        let origin = flags.origin().ok_or_else(|| {
+            Error::with_message(ErrorKind::InvalidParameter, "seek needs an origin")
+        })?;
+        if origin == SeekOrigin::Bookmark {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                "seeking to a bookmark needs a bookmark",
+            ));
+        }
+        let inner = &*self.inner;
+        let mut state = self.begin()?;
+        let mut scan = Scan::new(
+            &inner.engine,
+            inner.token.child(NodeKind::Call),
+            CallKind::Seek,
+            None,
+        );
+        let strict = flags.is_strict();
+        let out_of_range = || {
+            Error::with_message(
+                ErrorKind::InvalidPosition,
+                format!("offset {offset} from {origin:?} is outside the results"),
+            )
+        };
+        let target: i128 = match origin {
+            SeekOrigin::First => i128::from(offset),
+            SeekOrigin::Current => i128::from(state.position) + i128::from(offset),
+            SeekOrigin::Last => {
+                let total = self.guard(count_all(&inner.initial, inner.reverse, &mut scan))?;
+                i128::from(total) - 1 + i128::from(offset)
+            }
+            SeekOrigin::Bookmark => return Err(out_of_range()),
+        };
+        let bad_sign = matches!(
+            (origin, offset.signum()),
+            (SeekOrigin::First, -1) | (SeekOrigin::Last, 1)
+        );
+        if strict && (target < 0 || bad_sign) {
+            return Err(out_of_range());
+        }
+        let target = u64::try_from(target.max(0)).unwrap_or(u64::MAX);
+        // Walk from the start to the target. Valid positions are those of events (0 to
+        // M - 1); a target at or past the end clamps to the last event, or fails with Strict.
+        let mut cursor = inner.initial.clone();
+        let mut at_last: Option<Cursor> = None;
+        let mut at_end = false;
+        while cursor.position < target {
+            let before = cursor.clone();
+            match self.guard(step(&mut cursor, inner.reverse, &mut scan))? {
+                Ok(Some(_)) => at_last = Some(before),
+                Ok(None) => {
+                    at_end = true;
+                    break;
+                }
+                Err(Stop::TimeUp) => return Err(Error::new(ErrorKind::InvalidOperation)),
+            }
+        }
+        if !at_end {
+            let mut probe = cursor.clone();
+            at_end = matches!(
+                self.guard(step(&mut probe, inner.reverse, &mut scan))?,
+                Ok(None)
+            );
+        }
+        if at_end {
+            if strict {
+                return Err(out_of_range());
+            }
+            cursor = at_last.unwrap_or_else(|| inner.initial.clone());
+        }
+        scan.call.check()?;
+        *state = cursor;
+        Ok(())
+    }
+
+    /// EvtCancel on the result set: the call in flight returns `Cancelled`, and so does every
+    /// later call, until the result set is closed. Idempotent.
+    pub fn cancel(&self) {
+        self.inner.token.cancel();
+    }
+
+    /// EvtClose: later calls fail with `InvalidHandle`; a call in flight returns `Cancelled`.
+    /// Events already returned stay readable. Idempotent.
+    pub fn close(&self) {
+        self.inner.closed.store(true, Ordering::Release);
+        self.inner.token.cancel();
+    }
+
+    /// True once closed (directly or with its session).
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::Acquire)
+    }
+
+    /// For each path the query named: the Win32 status of opening it (0 if it opened; with
+    /// TolerateQueryErrors, 15007 for a channel that does not exist). EvtGetQueryInfo's data.
+    pub fn statuses(&self) -> &[(String, u32)] {
+        &self.inner.statuses
+    }
+
+    /// Locks the state after checking the handle is usable.
+    fn begin(&self) -> Result<parking_lot::MutexGuard<'_, Cursor>> {
+        let inner = &*self.inner;
+        if inner.closed.load(Ordering::Acquire) {
+            return Err(Error::with_message(
+                ErrorKind::InvalidHandle,
+                "the result set is closed",
+            ));
+        }
+        let state = inner.state.lock();
+        if inner.closed.load(Ordering::Acquire) {
+            return Err(Error::with_message(
+                ErrorKind::InvalidHandle,
+                "the result set is closed",
+            ));
+        }
+        if inner.stale.load(Ordering::Acquire) || state.sources.iter().any(SourceCursor::is_stale) {
+            inner.stale.store(true, Ordering::Release);
+            return Err(Error::with_message(
+                ErrorKind::QueryResultStale,
+                "a channel of the query was cleared or overwritten",
+            ));
+        }
+        Ok(state)
+    }
+
+    /// Marks the result set stale when a call finds it so (invariant 4).
+    fn guard<T>(&self, r: Result<T>) -> Result<T> {
+        if let Err(e) = &r {
+            if e.kind() == ErrorKind::QueryResultStale {
+                self.inner.stale.store(true, Ordering::Release);
+            }
+        }
+        r
+    }
+}
+
+/// The number of events in the whole sequence.
+fn count_all(initial: &Cursor, reverse: bool, scan: &mut Scan<'_>) -> Result<u64> {
+    let mut cursor = initial.clone();
+    loop {
+        match step(&mut cursor, reverse, scan)? {
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(cursor.position),
+            Err(Stop::TimeUp) => return Err(Error::new(ErrorKind::InvalidOperation)),
+        }
+    }
+}
+
+impl fmt::Debug for ResultSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResultSet")
+            .field("reverse", &self.inner.reverse)
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,207 @@
+//! [`Session`]: the default local session (the NULL session of the Windows API) and opened
+//! ones; `query` creates result sets in it; `cancel` and `close` reach all of them.
+//!
+//! Invariants:
+//! 1. A session is a cancel scope under the engine's root; each result set is a scope under
+//!    its session; each call in flight is a Call node under its result set (or, for query
+//!    setup, under the session).
+//! 2. `cancel` cancels the calls in flight at that moment, on every handle of the session,
+//!    and wakes those that wait; it marks nothing else, so calls started afterwards run
+//!    normally (DESIGN.md, Cancellation).
+//! 3. `close` closes every result set made in the session (their later calls fail with
+//!    `InvalidHandle`, calls in flight return `Cancelled`), then fails every later call on the
+//!    session itself with `InvalidHandle`. The default session cannot be closed.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+
+use parking_lot::Mutex;
+
+use super::faults::CallKind;
+use super::flags::QueryFlags;
+use super::results::{Cursor, ResultSet, ResultSetInner, SourceCursor};
+use super::Engine;
+use crate::cancel::{CancelToken, NodeKind};
+use crate::error::{codes, Error, ErrorKind, Result};
+use crate::query::Query;
+
+/// A session of the emulated service. Clone it freely: clones are the same session.
+#[derive(Clone)]
+pub struct Session {
+    pub(crate) inner: Arc<SessionInner>,
+}
+
+pub(crate) struct SessionInner {
+    engine: Engine,
+    token: CancelToken,
+    closed: AtomicBool,
+    is_default: bool,
+    handles: Mutex<Vec<Weak<ResultSetInner>>>,
+}
+
+impl Session {
+    pub(crate) fn new(engine: Engine, is_default: bool) -> Session {
+        let token = engine.inner.root.child(NodeKind::Scope);
+        Session {
+            inner: Arc::new(SessionInner {
+                engine,
+                token,
+                closed: AtomicBool::new(false),
+                is_default,
+                handles: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// EvtQuery: a result set over `path` (a channel) with `query` (a bare XPath, a structured
+    /// `<QueryList>`, or `None`/`"*"` for every event), in the direction `flags` say.
+    ///
+    /// Errors: `InvalidHandle` on a closed session; `InvalidParameter` (87) for bad flags;
+    /// the query's errors (15001, 15008, 15026; see README); `ChannelNotFound` (15007) for a
+    /// channel that does not exist (with TolerateQueryErrors such channels are skipped and
+    /// reported by [`ResultSet::statuses`], unless none exists); `Cancelled` if the session
+    /// is cancelled meanwhile; `NotSupported` for EvtQueryFilePath until the EVTX reader
+    /// exists.
+    pub fn query(
+        &self,
+        path: Option<&str>,
+        query: Option<&str>,
+        flags: QueryFlags,
+    ) -> Result<ResultSet> {
+        let inner = &*self.inner;
+        self.check_open()?;
+        let flags = QueryFlags::from_bits(flags.bits())?;
+        let call = inner.token.child(NodeKind::Call);
+        inner
+            .engine
+            .inner
+            .faults
+            .checkpoint(CallKind::Query, 0, &call)?;
+        call.check()?;
+        if flags.contains(QueryFlags::FILE_PATH) {
+            return Err(Error::with_message(
+                ErrorKind::NotSupported,
+                "queries over .evtx files (EvtQueryFilePath) come with the EVTX reader",
+            ));
+        }
+        let reverse = flags.contains(QueryFlags::REVERSE_DIRECTION);
+        let tolerate = flags.contains(QueryFlags::TOLERATE_QUERY_ERRORS);
+        let parsed = if tolerate {
+            Query::parse_tolerant(path, query)?.0
+        } else {
+            Query::parse(path, query)?
+        };
+
+        let mut sources = Vec::new();
+        let mut statuses = Vec::new();
+        let mut first_missing = None;
+        for source in parsed.sources() {
+            match inner.engine.channel(source.path()) {
+                Ok(channel) => {
+                    if reverse && channel.channel_type().is_direct() {
+                        return Err(Error::with_message(
+                            ErrorKind::InvalidParameter,
+                            format!(
+                                "{} is an Analytic or Debug channel: only forward queries",
+                                channel.name()
+                            ),
+                        ));
+                    }
+                    statuses.push((source.path().to_owned(), codes::ERROR_SUCCESS));
+                    sources.push(SourceCursor::new(
+                        Arc::from(channel.name()),
+                        channel,
+                        Arc::new(source.clone()),
+                        reverse,
+                    ));
+                }
+                Err(e) if tolerate => {
+                    statuses.push((source.path().to_owned(), e.win32_code()));
+                    first_missing.get_or_insert(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if sources.is_empty() {
+            return Err(first_missing.unwrap_or_else(|| Error::new(ErrorKind::ChannelNotFound)));
+        }
+        call.check()?;
+        let handle_token = inner.token.child(NodeKind::Scope);
+        let results = ResultSet::new(
+            inner.engine.clone(),
+            handle_token,
+            reverse,
+            Cursor::new(sources),
+            statuses,
+        );
+        let mut handles = inner.handles.lock();
+        handles.retain(|h| h.strong_count() > 0);
+        handles.push(Arc::downgrade(&results.inner));
+        drop(handles);
+        // A close that raced the registration must still close this result set.
+        if inner.closed.load(Ordering::Acquire) {
+            results.close();
+            return Err(Error::with_message(
+                ErrorKind::InvalidHandle,
+                "the session is closed",
+            ));
+        }
+        Ok(results)
+    }
+
+    /// EvtCancel on the session: every call of the session in flight now (query setup, and
+    /// `next`/`seek` on any of its result sets) returns `Cancelled`; later calls run normally.
+    pub fn cancel(&self) {
+        self.inner.token.cancel_calls();
+    }
+
+    /// EvtClose on the session: closes every result set made in it, cancels their calls, and
+    /// makes later calls on the session fail with `InvalidHandle`. The default session cannot
+    /// be closed (`InvalidHandle`, as EvtClose(NULL) fails).
+    pub fn close(&self) -> Result<()> {
+        let inner = &*self.inner;
+        if inner.is_default {
+            return Err(Error::with_message(
+                ErrorKind::InvalidHandle,
+                "the default session cannot be closed",
+            ));
+        }
+        inner.closed.store(true, Ordering::Release);
+        let handles = std::mem::take(&mut *inner.handles.lock());
+        for handle in handles.iter().filter_map(Weak::upgrade) {
+            (ResultSet { inner: handle }).close();
+        }
+        inner.token.cancel();
+        Ok(())
+    }
+
+    /// True once closed.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed.load(Ordering::Acquire)
+    }
+
+    /// True for the engine's default session.
+    pub fn is_default(&self) -> bool {
+        self.inner.is_default
+    }
+
+    fn check_open(&self) -> Result<()> {
+        if self.inner.closed.load(Ordering::Acquire) {
+            return Err(Error::with_message(
+                ErrorKind::InvalidHandle,
+                "the session is closed",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("default", &self.inner.is_default)
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}
