@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+mod cancel;
 mod clock;
 mod engine;
 mod error;
@@ -24,6 +25,7 @@ mod event;
 mod gen;
 mod query;
 mod store;
+mod sync;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{Channel, ChannelConfig, ChannelType, Engine};
