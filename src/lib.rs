@@ -25,6 +25,7 @@ mod event;
 mod gen;
 mod query;
 mod store;
+mod sync;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{

@@ -1,0 +1,92 @@
+//! [`Parker`]: a one-permit wake-up flag for a thread blocked in a synchronous call.
+//!
+//! A parker is shared by every source that may wake one waiting operation: its cancel node
+//! (through a [`Registration`](super::Registration)), a store's "new record" notifier, a
+//! pause point. It carries no reason; the woken thread re-checks its conditions (its token
+//! first), so spurious or stale wake-ups cost one loop turn and nothing else.
+//!
+//! Permit semantics (as `std::thread::park`): `unpark` sets the permit; `park` and
+//! `park_timeout` return once the permit is set and **consume** it (reset it to false). An
+//! `unpark` that comes before the `park` is therefore not lost: the next park returns at once.
+//! Several unparks before one park leave one permit.
+
+use std::fmt;
+use std::sync::PoisonError;
+use std::time::{Duration, Instant};
+
+use crate::sync::{Arc, Condvar, Mutex};
+
+/// A one-permit wake-up flag (`Mutex<bool>` + `Condvar`). See the module docs.
+pub(crate) struct Parker {
+    /// The permit: true from an `unpark` until a `park` consumes it.
+    unparked: Mutex<bool>,
+    cv: Condvar,
+}
+
+impl Parker {
+    /// A parker with no permit, shared from the start (waiters register an `Arc` of it).
+    pub(crate) fn new() -> Arc<Parker> {
+        Arc::new(Parker {
+            unparked: Mutex::new(false),
+            cv: Condvar::new(),
+        })
+    }
+
+    /// Sets the permit and wakes the thread parked here, if any. Never blocks for long (one
+    /// short lock) and never runs user code.
+    pub(crate) fn unpark(&self) {
+        let mut unparked = self.unparked.lock().unwrap_or_else(PoisonError::into_inner);
+        *unparked = true;
+        drop(unparked);
+        self.cv.notify_all();
+    }
+
+    /// Blocks until the permit is set, then consumes it.
+    pub(crate) fn park(&self) {
+        let mut unparked = self.unparked.lock().unwrap_or_else(PoisonError::into_inner);
+        while !*unparked {
+            unparked = self
+                .cv
+                .wait(unparked)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *unparked = false;
+    }
+
+    /// Blocks until the permit is set or `timeout` has passed on the wall clock. Returns true
+    /// (and consumes the permit) if it was unparked, false if it timed out with no permit.
+    pub(crate) fn park_timeout(&self, timeout: Duration) -> bool {
+        let Some(deadline) = Instant::now().checked_add(timeout) else {
+            // A timeout beyond the clock's range is an infinite wait.
+            self.park();
+            return true;
+        };
+        let mut unparked = self.unparked.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if *unparked {
+                *unparked = false;
+                return true;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            // Spurious returns and timeouts both go round the loop: the predicate and the
+            // deadline are re-checked under the lock.
+            let (guard, _) = self
+                .cv
+                .wait_timeout(unparked, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner);
+            unparked = guard;
+        }
+    }
+}
+
+impl fmt::Debug for Parker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unparked = *self.unparked.lock().unwrap_or_else(PoisonError::into_inner);
+        f.debug_struct("Parker")
+            .field("unparked", &unparked)
+            .finish()
+    }
+}
