@@ -61,3 +61,22 @@ pub fn generated_channel(n: usize) -> (Engine, Arc<Channel>, FileTime) {
     let now = generator.current_time();
     (engine, channel, now)
 }
+
+/// A query that matches no event of [`tiny_channel`]: every next() scans the whole channel.
+pub const NEVER: &str = "*[System[EventID=65535]]";
+
+/// An unbounded channel of `n` minimal events (no strings, no data: ~470 bytes each), for
+/// scans whose length, not content, matters.
+pub fn tiny_channel(engine: &Engine, name: &str, n: usize) -> Arc<Channel> {
+    let config =
+        ChannelConfig::new(name, ChannelType::Operational).with_max_size(ChannelConfig::UNBOUNDED);
+    let channel = engine.create_channel(config).expect("channel");
+    for i in 0..n {
+        let mut event = evtlog::Event::default();
+        event.system.event_id = (i % 60_000) as u16;
+        event.system.channel = Some(String::new());
+        event.system.time_created = Some(FileTime(1));
+        channel.append(event).expect("append");
+    }
+    channel
+}

@@ -195,6 +195,162 @@ fn filter(settings: &Settings) {
     }
 }
 
+/// Cancel latency, fan-out, poll overhead and scan rate (issue 4's figures).
+fn cancellation(settings: &Settings) {
+    use evtlog::{CallKind, Next, QueryFlags};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    let full = settings.rounds > 1;
+    let sizes: &[usize] = if full {
+        &[10_000, 100_000, 1_000_000, 10_000_000]
+    } else {
+        &[1_000]
+    };
+    let engine = Engine::new();
+    for &n in sizes {
+        let name = format!("Tiny{n}");
+        common::tiny_channel(&engine, &name, n);
+        let session = engine.open_session();
+        // How long a full scan takes, to cancel somewhere inside it.
+        let rs = session
+            .query(Some(&name), Some(common::NEVER), QueryFlags::default())
+            .expect("query");
+        let start = Instant::now();
+        assert!(matches!(rs.next(1, None), Ok(Next::End)));
+        let full_scan = start.elapsed();
+        if n == *sizes.last().unwrap_or(&0) || !full {
+            print(
+                "scan_records_per_s",
+                n as f64 / full_scan.as_secs_f64(),
+                "records/s",
+            );
+        }
+        // A worker runs next() on demand; the main thread cancels at a pseudo-random point.
+        let (to_worker, jobs) = mpsc::channel::<evtlog::ResultSet>();
+        let (to_main, done) = mpsc::channel::<(bool, Instant)>();
+        let worker = std::thread::spawn(move || {
+            for rs in jobs {
+                let cancelled = matches!(rs.next(1, None), Err(e) if e.win32_code() == 1223);
+                let _ = to_main.send((cancelled, Instant::now()));
+            }
+        });
+        let trials = if !full {
+            5
+        } else if n >= 10_000_000 {
+            40
+        } else if n >= 1_000_000 {
+            100
+        } else {
+            400
+        };
+        let mut latencies = Vec::with_capacity(trials);
+        let mut seed = 0x9e37_79b9_u64;
+        for _ in 0..trials {
+            let rs = session
+                .query(Some(&name), Some(common::NEVER), QueryFlags::default())
+                .expect("query");
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let delay = full_scan.mul_f64(0.1 + 0.6 * (seed % 1000) as f64 / 1000.0);
+            let _ = to_worker.send(rs.clone());
+            std::thread::sleep(delay);
+            let t0 = Instant::now();
+            rs.cancel();
+            if let Ok((true, t1)) = done.recv() {
+                latencies.push(t1.saturating_duration_since(t0).as_secs_f64() * 1e6);
+            }
+        }
+        drop(to_worker);
+        let _ = worker.join();
+        latencies.sort_by(f64::total_cmp);
+        let pick = |q: f64| {
+            latencies
+                .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or(f64::NAN)
+        };
+        print(&format!("cancel_p50_us_{n}"), pick(0.5), "us");
+        print(&format!("cancel_p99_us_{n}"), pick(0.99), "us");
+        print(
+            &format!("cancel_samples_{n}"),
+            latencies.len() as f64,
+            "samples",
+        );
+    }
+
+    // Poll overhead: next() (polls once per chunk) against a raw scan with the same filter.
+    let n = if full { 1_000_000 } else { 1_000 };
+    let name = "Poll";
+    let channel = common::tiny_channel(&engine, name, n);
+    let session = engine.open_session();
+    let filter = XPathFilter::compile(common::NEVER).expect("filter");
+    let snapshot = channel.snapshot();
+    let rounds = Settings {
+        rounds: settings.rounds.max(3),
+        batch: n,
+    };
+    let raw = median_rate(&rounds, n, || {
+        black_box(
+            snapshot
+                .iter()
+                .filter(|e| filter.matches(e, evtlog::FileTime(0)))
+                .count(),
+        );
+    });
+    let polled = median_rate(&rounds, n, || {
+        let rs = session
+            .query(Some(name), Some(common::NEVER), QueryFlags::default())
+            .expect("query");
+        black_box(rs.next(1, None).ok());
+    });
+    print("poll_raw_scan_records_per_s", raw, "records/s");
+    print("poll_next_scan_records_per_s", polled, "records/s");
+    print("poll_overhead_pct", (raw / polled - 1.0) * 100.0, "%");
+
+    // Fan-out: 1000 calls of one session stopped at a pause point; one session cancel.
+    let calls = if full { 1000 } else { 20 };
+    let fanout = common::tiny_channel(&engine, "Fanout", 600);
+    drop(fanout);
+    let session = engine.open_session();
+    let pause = engine.pause_at(CallKind::Next, 1);
+    let threads: Vec<_> = (0..calls)
+        .map(|_| {
+            let rs = session
+                .query(Some("Fanout"), None, QueryFlags::default())
+                .expect("query");
+            std::thread::Builder::new()
+                .stack_size(64 * 1024)
+                .spawn(move || {
+                    let cancelled = rs.next(1024, None).is_err();
+                    (cancelled, Instant::now())
+                })
+                .expect("thread")
+        })
+        .collect();
+    pause.wait_stopped(calls);
+    let t0 = Instant::now();
+    session.cancel();
+    // Until the last call has returned (thread exit and join are not part of it).
+    let returns: Vec<(bool, Instant)> = threads.into_iter().filter_map(|t| t.join().ok()).collect();
+    assert!(
+        returns.len() == calls && returns.iter().all(|(c, _)| *c),
+        "every call returns Cancelled"
+    );
+    let elapsed = returns
+        .iter()
+        .map(|(_, t)| t.saturating_duration_since(t0))
+        .max()
+        .unwrap_or_default();
+    print(
+        &format!("fanout_{calls}_ms"),
+        elapsed.as_secs_f64() * 1e3,
+        "ms",
+    );
+    let _ = Duration::ZERO;
+}
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let settings = if full {
@@ -212,4 +368,5 @@ fn main() {
     render(&settings);
     generate(&settings);
     filter(&settings);
+    cancellation(&settings);
 }

@@ -30,9 +30,10 @@ use crate::error::Result;
 pub enum CallKind {
     /// Query setup (`Session::query`); it has one batch, 0.
     Query,
-    /// `ResultSet::next`: batch 0 before the first chunk, then one per chunk scanned.
+    /// `ResultSet::next`: batch 0 before the first records, then one per batch scanned (at
+    /// most 64 records, never spanning chunks).
     Next,
-    /// `ResultSet::seek`: batch 0 before the first chunk, then one per chunk scanned.
+    /// `ResultSet::seek`: batches as for `Next`.
     Seek,
 }
 
@@ -128,9 +129,10 @@ impl Point {
             }
             parker.park();
         };
+        // The parker stays in the list until the point is released: unparking a call that
+        // has gone on is harmless, and removing it would cost O(calls) per call.
         let mut state = self.state.lock();
         state.stopped -= 1;
-        state.parkers.retain(|p| !Arc::ptr_eq(p, &parker));
         self.reached_changed.notify_all();
         outcome
     }

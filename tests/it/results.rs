@@ -218,7 +218,7 @@ fn timeouts_are_deterministic_with_a_scan_cost() {
     let (engine, _) = engine_with(1000);
     engine.set_scan_cost(Duration::from_millis(1));
     let session = engine.default_session();
-    // Only the last event matches; each chunk of up to 256 records costs up to 256 ms.
+    // Only the last event matches; each batch of up to 64 records costs up to 64 ms.
     let rs = session
         .query(Some("Log"), Some("*[System[EventID=1000]]"), FWD)
         .unwrap();
