@@ -1,6 +1,9 @@
 //! The one-run performance report: `cargo bench --bench report` prints one `name value unit`
 //! line per figure. Later capabilities add their figures here.
 //!
+//! `cargo bench --bench report -- cancellation` runs only the sections whose names contain
+//! the words given (append, render, generate, filter, cancellation).
+//!
 //! Each figure is the median of several rounds. Anchors measured in the same run (a plain
 //! `Vec::push` of the same events, a `memcpy` of the same XML) give ratios that stay
 //! meaningful on a shared, noisy machine. Without `--bench` (as `cargo test --benches` runs
@@ -238,11 +241,11 @@ fn cancellation(settings: &Settings) {
         let trials = if !full {
             5
         } else if n >= 10_000_000 {
-            40
+            60
         } else if n >= 1_000_000 {
-            100
+            200
         } else {
-            400
+            600
         };
         let mut latencies = Vec::with_capacity(trials);
         let mut seed = 0x9e37_79b9_u64;
@@ -255,7 +258,12 @@ fn cancellation(settings: &Settings) {
             seed ^= seed << 17;
             let delay = full_scan.mul_f64(0.1 + 0.6 * (seed % 1000) as f64 / 1000.0);
             let _ = to_worker.send(rs.clone());
-            std::thread::sleep(delay);
+            // Spin rather than sleep: sleeps are coarse at these scales and leave this
+            // thread cold, which would be measured as cancel latency.
+            let until = Instant::now() + delay;
+            while Instant::now() < until {
+                std::hint::spin_loop();
+            }
             let t0 = Instant::now();
             rs.cancel();
             if let Ok((true, t1)) = done.recv() {
@@ -291,20 +299,30 @@ fn cancellation(settings: &Settings) {
         rounds: settings.rounds.max(3),
         batch: n,
     };
-    let raw = median_rate(&rounds, n, || {
+    // Interleaved rounds, so that the machine's drift hits both alike.
+    let (mut raw_rates, mut polled_rates) = (Vec::new(), Vec::new());
+    for _ in 0..rounds.rounds * 2 {
+        let start = Instant::now();
         black_box(
             snapshot
                 .iter()
                 .filter(|e| filter.matches(e, evtlog::FileTime(0)))
                 .count(),
         );
-    });
-    let polled = median_rate(&rounds, n, || {
+        raw_rates.push(n as f64 / start.elapsed().as_secs_f64());
         let rs = session
             .query(Some(name), Some(common::NEVER), QueryFlags::default())
             .expect("query");
+        let start = Instant::now();
         black_box(rs.next(1, None).ok());
-    });
+        polled_rates.push(n as f64 / start.elapsed().as_secs_f64());
+    }
+    raw_rates.sort_by(f64::total_cmp);
+    polled_rates.sort_by(f64::total_cmp);
+    let (raw, polled) = (
+        raw_rates[raw_rates.len() / 2],
+        polled_rates[polled_rates.len() / 2],
+    );
     print("poll_raw_scan_records_per_s", raw, "records/s");
     print("poll_next_scan_records_per_s", polled, "records/s");
     print("poll_overhead_pct", (raw / polled - 1.0) * 100.0, "%");
@@ -348,6 +366,19 @@ fn cancellation(settings: &Settings) {
         elapsed.as_secs_f64() * 1e3,
         "ms",
     );
+    // Anchor: the same number of threads blocked on one bare condvar, woken by one
+    // notify_all, until the last has run: what the machine's scheduler allows at best.
+    let floor = wake_floor(calls);
+    print(
+        &format!("fanout_floor_{calls}_ms"),
+        floor.as_secs_f64() * 1e3,
+        "ms",
+    );
+    print(
+        "fanout_vs_floor_ratio",
+        elapsed.as_secs_f64() / floor.as_secs_f64().max(1e-9),
+        "ratio",
+    );
     let _ = Duration::ZERO;
 }
 
@@ -364,9 +395,62 @@ fn main() {
             batch: 50,
         }
     };
-    append(&settings);
-    render(&settings);
-    generate(&settings);
-    filter(&settings);
-    cancellation(&settings);
+    // `cargo bench --bench report -- NAME…` runs only the sections named.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let sections: [(&str, fn(&Settings)); 5] = [
+        ("append", append),
+        ("render", render),
+        ("generate", generate),
+        ("filter", filter),
+        ("cancellation", cancellation),
+    ];
+    for (name, section) in sections {
+        if only.is_empty() || only.iter().any(|o| name.contains(o.as_str())) {
+            section(&settings);
+        }
+    }
+}
+
+/// `n` threads blocked on one condvar; the time from one notify_all until the last returns.
+fn wake_floor(n: usize) -> std::time::Duration {
+    use std::sync::{Barrier, Condvar, Mutex};
+    use std::time::Instant;
+    let pair = std::sync::Arc::new((Mutex::new(false), Condvar::new()));
+    let ready = std::sync::Arc::new(Barrier::new(n + 1));
+    let threads: Vec<_> = (0..n)
+        .map(|_| {
+            let (pair, ready) = (pair.clone(), ready.clone());
+            std::thread::Builder::new()
+                .stack_size(64 * 1024)
+                .spawn(move || {
+                    let (lock, cv) = &*pair;
+                    ready.wait();
+                    let mut woken = lock.lock().unwrap_or_else(|e| e.into_inner());
+                    while !*woken {
+                        woken = cv.wait(woken).unwrap_or_else(|e| e.into_inner());
+                    }
+                    drop(woken);
+                    Instant::now()
+                })
+                .expect("thread")
+        })
+        .collect();
+    ready.wait();
+    // Let every thread reach its wait.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let t0 = Instant::now();
+    {
+        let (lock, cv) = &*pair;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        cv.notify_all();
+    }
+    threads
+        .into_iter()
+        .filter_map(|t| t.join().ok())
+        .map(|t| t.saturating_duration_since(t0))
+        .max()
+        .unwrap_or_default()
 }

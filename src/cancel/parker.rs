@@ -9,6 +9,11 @@
 //! `park_timeout` return once the permit is set and **consume** it (reset it to false). An
 //! `unpark` that comes before the `park` is therefore not lost: the next park returns at once.
 //! Several unparks before one park leave one permit.
+//!
+//! A parker shared by several waiters (a gate) uses the generation instead: each `unpark`
+//! advances it; a waiter reads [`Parker::generation`] before checking its conditions and then
+//! blocks in [`Parker::park_until_changed`], so an unpark in between is not lost either, and
+//! one unpark wakes every waiter.
 
 use std::fmt;
 use std::sync::PoisonError;
@@ -18,8 +23,9 @@ use crate::sync::{Arc, Condvar, Mutex};
 
 /// A one-permit wake-up flag (`Mutex<bool>` + `Condvar`). See the module docs.
 pub(crate) struct Parker {
-    /// The permit: true from an `unpark` until a `park` consumes it.
-    unparked: Mutex<bool>,
+    /// The permit (true from an `unpark` until a `park` consumes it) and the number of
+    /// unparks so far.
+    state: Mutex<(bool, u64)>,
     cv: Condvar,
 }
 
@@ -27,7 +33,7 @@ impl Parker {
     /// A parker with no permit, shared from the start (waiters register an `Arc` of it).
     pub(crate) fn new() -> Arc<Parker> {
         Arc::new(Parker {
-            unparked: Mutex::new(false),
+            state: Mutex::new((false, 0)),
             cv: Condvar::new(),
         })
     }
@@ -35,22 +41,34 @@ impl Parker {
     /// Sets the permit and wakes the thread parked here, if any. Never blocks for long (one
     /// short lock) and never runs user code.
     pub(crate) fn unpark(&self) {
-        let mut unparked = self.unparked.lock().unwrap_or_else(PoisonError::into_inner);
-        *unparked = true;
-        drop(unparked);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.0 = true;
+        state.1 = state.1.wrapping_add(1);
+        drop(state);
         self.cv.notify_all();
+    }
+
+    /// The number of unparks so far (for a parker shared by several waiters).
+    pub(crate) fn generation(&self) -> u64 {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).1
+    }
+
+    /// Blocks until an unpark after `seen` (a value of [`generation`](Self::generation)).
+    /// Leaves the permit alone, so that every waiter of a shared parker wakes.
+    pub(crate) fn park_until_changed(&self, seen: u64) {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while state.1 == seen {
+            state = self.cv.wait(state).unwrap_or_else(PoisonError::into_inner);
+        }
     }
 
     /// Blocks until the permit is set, then consumes it.
     pub(crate) fn park(&self) {
-        let mut unparked = self.unparked.lock().unwrap_or_else(PoisonError::into_inner);
-        while !*unparked {
-            unparked = self
-                .cv
-                .wait(unparked)
-                .unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        while !state.0 {
+            state = self.cv.wait(state).unwrap_or_else(PoisonError::into_inner);
         }
-        *unparked = false;
+        state.0 = false;
     }
 
     /// Blocks until the permit is set or `timeout` has passed on the wall clock. Returns true
@@ -61,10 +79,10 @@ impl Parker {
             self.park();
             return true;
         };
-        let mut unparked = self.unparked.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
-            if *unparked {
-                *unparked = false;
+            if state.0 {
+                state.0 = false;
                 return true;
             }
             let now = Instant::now();
@@ -75,18 +93,19 @@ impl Parker {
             // deadline are re-checked under the lock.
             let (guard, _) = self
                 .cv
-                .wait_timeout(unparked, deadline - now)
+                .wait_timeout(state, deadline - now)
                 .unwrap_or_else(PoisonError::into_inner);
-            unparked = guard;
+            state = guard;
         }
     }
 }
 
 impl fmt::Debug for Parker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let unparked = *self.unparked.lock().unwrap_or_else(PoisonError::into_inner);
+        let (unparked, generation) = *self.state.lock().unwrap_or_else(PoisonError::into_inner);
         f.debug_struct("Parker")
             .field("unparked", &unparked)
+            .field("generation", &generation)
             .finish()
     }
 }

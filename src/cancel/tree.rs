@@ -299,7 +299,11 @@ fn cancel_calls_locked(locked: &mut Inner, woken: &mut Vec<Arc<Parker>>) {
     }
 }
 
-fn wake(woken: Vec<Arc<Parker>>) {
+/// Unparks each parker once: a parker shared by many waiters (a pause point's gate) is
+/// registered on each of their nodes, and one unpark wakes them all.
+fn wake(mut woken: Vec<Arc<Parker>>) {
+    woken.sort_unstable_by_key(|p| Arc::as_ptr(p) as usize);
+    woken.dedup_by(|a, b| Arc::ptr_eq(a, b));
     for parker in woken {
         parker.unpark();
     }

@@ -7,15 +7,17 @@
 //!
 //! Invariants:
 //! 1. With no point armed, a checkpoint costs one atomic load.
-//! 2. A stopped call waits on a parker registered both with its cancel token (a cancel wakes
-//!    it) and with the pause point (a release wakes it), registered before it re-checks both
-//!    conditions, so neither wake-up can be lost.
+//! 2. Every call stopped at a point waits on the point's one gate (a parker shared by them
+//!    all), registered with the call's cancel token: a cancel unparks it, and so does a
+//!    release. A waiter reads the gate's generation before checking both conditions and
+//!    parks until it changes, so no wake-up is lost; one unpark wakes every waiter, which
+//!    keeps a session cancel over a thousand stopped calls to one wake-up.
 //! 3. Dropping a [`PauseHandle`] releases its point, so no call stays stopped after a test.
 //!
 //! [`Engine::pause_at`]: super::Engine::pause_at
 
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,18 +48,20 @@ pub(crate) struct Faults {
 struct Point {
     kind: CallKind,
     batch: u64,
+    /// What the stopped calls wait on (invariant 2). Through `crate::sync` so that the type
+    /// matches the cancellation tree's under loom.
+    gate: crate::sync::Arc<Parker>,
+    released: AtomicBool,
     state: Mutex<PointState>,
     reached_changed: Condvar,
 }
 
 #[derive(Default)]
 struct PointState {
-    released: bool,
     /// Calls stopped here now.
     stopped: usize,
     /// Calls that have reached the point in all.
     reached: usize,
-    parkers: Vec<Arc<Parker>>,
 }
 
 impl Faults {
@@ -65,6 +69,8 @@ impl Faults {
         let point = Arc::new(Point {
             kind,
             batch,
+            gate: Parker::new(),
+            released: AtomicBool::new(false),
             state: Mutex::new(PointState::default()),
             reached_changed: Condvar::new(),
         });
@@ -107,32 +113,28 @@ impl Faults {
 
 impl Point {
     fn stop(&self, call: &CancelToken) -> Result<()> {
-        let parker = Parker::new();
         // Registered with the cancel token before looking at either condition (invariant 2).
-        let _registration = call.register(&parker)?;
+        let _registration = call.register(&self.gate)?;
         {
             let mut state = self.state.lock();
-            if state.released {
+            if self.released.load(Ordering::Acquire) {
                 return Ok(());
             }
-            state.parkers.push(Arc::clone(&parker));
             state.stopped += 1;
             state.reached += 1;
             self.reached_changed.notify_all();
         }
         let outcome = loop {
+            let seen = self.gate.generation();
             if call.is_cancelled() {
                 break call.check();
             }
-            if self.state.lock().released {
+            if self.released.load(Ordering::Acquire) {
                 break Ok(());
             }
-            parker.park();
+            self.gate.park_until_changed(seen);
         };
-        // The parker stays in the list until the point is released: unparking a call that
-        // has gone on is harmless, and removing it would cost O(calls) per call.
-        let mut state = self.state.lock();
-        state.stopped -= 1;
+        self.state.lock().stopped -= 1;
         self.reached_changed.notify_all();
         outcome
     }
@@ -190,15 +192,9 @@ impl PauseHandle {
 
     /// Lets every stopped call go on, and disarms the point.
     pub fn release(&self) {
-        let parkers = {
-            let mut state = self.point.state.lock();
-            state.released = true;
-            std::mem::take(&mut state.parkers)
-        };
+        self.point.released.store(true, Ordering::Release);
         self.faults.disarm(&self.point);
-        for p in parkers {
-            p.unpark();
-        }
+        self.point.gate.unpark();
     }
 }
 

@@ -268,63 +268,74 @@ fn fill_head(
         if let Some(stop) = scan.batch_boundary()? {
             return Ok(Some(stop));
         }
-        let chunk = &source.snapshot.chunks()[chunk_index];
+        let chunk = Arc::clone(&source.snapshot.chunks()[chunk_index]);
         let first = chunk.first_record_id();
+        // Batches of at most POLL_SLICE records: the first one's boundary was passed above.
         if reverse {
-            for i in (0..=slot).rev() {
-                if i < slot && (slot - i) % POLL_SLICE == 0 {
-                    if let Some(stop) = scan.batch_boundary()? {
-                        source.next_id = first + i as u64 + 1;
-                        return Ok(Some(stop));
-                    }
+            let mut end = slot + 1;
+            loop {
+                let start = end.saturating_sub(POLL_SLICE);
+                if let Some(i) = (start..end)
+                    .rev()
+                    .find(|&i| record_matches(&chunk, i, source, scan))
+                {
+                    scan.scanned += (end - i) as u64;
+                    source.head = Some(head(&chunk, i, source));
+                    source.next_id = first + i as u64;
+                    return Ok(None);
                 }
-                scan.scanned += 1;
-                if let Some(event) = chunk.get(i) {
-                    if source.filter.matches_with(event, &mut scan.scratch) {
-                        let time = event.system.time_created.unwrap_or_default();
-                        source.head = Some((
-                            EventRef {
-                                chunk: Arc::clone(chunk),
-                                index: i,
-                                path: Arc::clone(&source.path),
-                            },
-                            time,
-                        ));
-                        source.next_id = first + i as u64;
-                        return Ok(None);
-                    }
+                scan.scanned += (end - start) as u64;
+                source.next_id = first + start as u64;
+                if start == 0 {
+                    break;
+                }
+                end = start;
+                if let Some(stop) = scan.batch_boundary()? {
+                    return Ok(Some(stop));
                 }
             }
-            source.next_id = first;
         } else {
             let len = chunk.len();
-            for i in slot..len {
-                if i > slot && (i - slot) % POLL_SLICE == 0 {
+            let mut start = slot;
+            while start < len {
+                let end = (start + POLL_SLICE).min(len);
+                if let Some(i) = (start..end).find(|&i| record_matches(&chunk, i, source, scan)) {
+                    scan.scanned += (i - start + 1) as u64;
+                    source.head = Some(head(&chunk, i, source));
+                    source.next_id = first + i as u64 + 1;
+                    return Ok(None);
+                }
+                scan.scanned += (end - start) as u64;
+                source.next_id = first + end as u64;
+                start = end;
+                if start < len {
                     if let Some(stop) = scan.batch_boundary()? {
-                        source.next_id = first + i as u64;
                         return Ok(Some(stop));
                     }
                 }
-                scan.scanned += 1;
-                if let Some(event) = chunk.get(i) {
-                    if source.filter.matches_with(event, &mut scan.scratch) {
-                        let time = event.system.time_created.unwrap_or_default();
-                        source.head = Some((
-                            EventRef {
-                                chunk: Arc::clone(chunk),
-                                index: i,
-                                path: Arc::clone(&source.path),
-                            },
-                            time,
-                        ));
-                        source.next_id = first + i as u64 + 1;
-                        return Ok(None);
-                    }
-                }
             }
-            source.next_id = first + len as u64;
         }
     }
+}
+
+/// True if record `i` of `chunk` matches the source's filter. `i` is below a `len()` the
+/// caller loaded, so the slot is published.
+#[inline]
+fn record_matches(chunk: &Chunk, i: usize, source: &SourceCursor, scan: &mut Scan<'_>) -> bool {
+    chunk
+        .get_below_len(i)
+        .is_some_and(|event| source.filter.matches_with(event, &mut scan.scratch))
+}
+
+/// The head entry for record `i` of `chunk`: a reference and its time.
+fn head(chunk: &Arc<Chunk>, i: usize, source: &SourceCursor) -> (EventRef, FileTime) {
+    let event = EventRef {
+        chunk: Arc::clone(chunk),
+        index: i,
+        path: Arc::clone(&source.path),
+    };
+    let time = event.system.time_created.unwrap_or_default();
+    (event, time)
 }
 
 /// Takes the next event of the merged sequence; `Ok(Err(TimeUp))` if the timeout came first.

@@ -108,6 +108,13 @@ impl Chunk {
         }
     }
 
+    /// The `index`-th record for a reader that already loaded `len()` and keeps `index`
+    /// below it: skips re-reading the published length for every record of a scan.
+    #[inline]
+    pub(crate) fn get_below_len(&self, index: usize) -> Option<&Event> {
+        self.slots.get(index).and_then(OnceLock::get)
+    }
+
     /// The record with id `record_id`, if it is in this chunk and published.
     pub fn get_by_record_id(&self, record_id: u64) -> Option<&Event> {
         let index = record_id.checked_sub(self.first_record_id)?;

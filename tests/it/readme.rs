@@ -68,6 +68,22 @@ fn api_tour() -> Result<(), evtlog::Error> {
         1
     );
 
+    let session = engine.open_session();
+    let results = session.query(
+        Some("Security"),
+        Some("*[System[EventID=4624]]"),
+        evtlog::QueryFlags::REVERSE_DIRECTION,
+    )?;
+    match results.next(64, Some(std::time::Duration::from_millis(500)))? {
+        evtlog::Next::Events(events) => assert_eq!(events.len(), 1),
+        other => panic!("{other:?}"),
+    }
+    results.seek(0, evtlog::SeekFlags::RELATIVE_TO_LAST)?;
+    session.cancel();
+    results.cancel();
+    results.close();
+    assert_eq!(results.next(1, None).unwrap_err().win32_code(), 6);
+
     let mut generator = Generator::new(42);
     let events = generator.events(Profile::Sysmon, 100);
     assert_eq!(events.len(), 100);
