@@ -382,6 +382,9 @@ fn cancellation(settings: &Settings) {
     let _ = Duration::ZERO;
 }
 
+/// A report section: its name and what measures it.
+type Section = (&'static str, fn(&Settings));
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let settings = if full {
@@ -400,7 +403,7 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let sections: [(&str, fn(&Settings)); 5] = [
+    let sections: [Section; 5] = [
         ("append", append),
         ("render", render),
         ("generate", generate),
