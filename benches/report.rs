@@ -325,7 +325,40 @@ fn cancellation(settings: &Settings) {
     );
     print("poll_raw_scan_records_per_s", raw, "records/s");
     print("poll_next_scan_records_per_s", polled, "records/s");
-    print("poll_overhead_pct", (raw / polled - 1.0) * 100.0, "%");
+    print("next_vs_raw_scan_pct", (raw / polled - 1.0) * 100.0, "%");
+
+    // The poll's own cost, A/B on next() itself: polling every record against the default
+    // interval gives the cost of one poll; the default interval's polls then cost that much
+    // each (relative to the same scan without them).
+    let default_interval = evtlog::DEFAULT_POLL_INTERVAL;
+    let scan_with_interval = |interval: usize| {
+        engine.set_poll_interval(interval);
+        let rs = session
+            .query(Some(name), Some(common::NEVER), QueryFlags::default())
+            .expect("query");
+        let start = Instant::now();
+        black_box(rs.next(1, None).ok());
+        start.elapsed().as_secs_f64()
+    };
+    let (mut every, mut default) = (Vec::new(), Vec::new());
+    for _ in 0..rounds.rounds * 2 {
+        every.push(scan_with_interval(1));
+        default.push(scan_with_interval(default_interval));
+    }
+    engine.set_poll_interval(default_interval);
+    every.sort_by(f64::total_cmp);
+    default.sort_by(f64::total_cmp);
+    let (t_every, t_default) = (every[every.len() / 2], default[default.len() / 2]);
+    let polls_every = n as f64;
+    let polls_default = n as f64 / default_interval as f64;
+    let per_poll = ((t_every - t_default) / (polls_every - polls_default)).max(0.0);
+    let poll_time = per_poll * polls_default;
+    print("poll_cost_ns", per_poll * 1e9, "ns");
+    print(
+        "poll_overhead_pct",
+        poll_time / (t_default - poll_time).max(1e-12) * 100.0,
+        "%",
+    );
 
     // Fan-out: 1000 calls of one session stopped at a pause point; one session cancel.
     let calls = if full { 1000 } else { 20 };

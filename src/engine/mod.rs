@@ -29,7 +29,7 @@ mod session;
 mod tests;
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -38,7 +38,7 @@ use parking_lot::RwLock;
 pub use channel::{Channel, ChannelConfig, ChannelType};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{QueryFlags, SeekFlags, SeekOrigin};
-pub use results::{EventRef, Next, ResultSet, MAX_NEXT_COUNT};
+pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
 pub use session::Session;
 
 use crate::cancel::CancelToken;
@@ -63,12 +63,18 @@ pub(crate) struct EngineInner {
     pub(crate) faults: Arc<Faults>,
     /// Virtual time each scanned record costs, in 100-ns ticks (for deterministic timeouts).
     scan_cost: AtomicU64,
+    /// Records a scan examines between two polls of its cancel flag.
+    poll_interval: AtomicUsize,
     default_session: OnceLock<Session>,
 }
 
 impl EngineInner {
     pub(crate) fn scan_cost_ticks(&self) -> u64 {
         self.scan_cost.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn poll_interval(&self) -> usize {
+        self.poll_interval.load(Ordering::Relaxed)
     }
 }
 
@@ -87,6 +93,7 @@ impl Engine {
                 root: CancelToken::root(),
                 faults: Arc::new(Faults::default()),
                 scan_cost: AtomicU64::new(0),
+                poll_interval: AtomicUsize::new(results::DEFAULT_POLL_INTERVAL),
                 default_session: OnceLock::new(),
             }),
         }
@@ -111,6 +118,15 @@ impl Engine {
     pub fn set_scan_cost(&self, per_record: Duration) {
         let ticks = u64::try_from(per_record.as_nanos() / 100).unwrap_or(u64::MAX);
         self.inner.scan_cost.store(ticks, Ordering::Relaxed);
+    }
+
+    /// Sets how many records a scan examines between two polls of its cancel flag (clamped
+    /// to 1..=4096; the default is 64). Smaller answers a cancel sooner; larger costs a little
+    /// less. A poll never spans chunks, so a chunk boundary always polls.
+    pub fn set_poll_interval(&self, records: usize) {
+        self.inner
+            .poll_interval
+            .store(records.clamp(1, 4096), Ordering::Relaxed);
     }
 
     /// Arms a pause point: every call of `kind` that reaches batch `batch` stops there until

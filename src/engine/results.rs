@@ -8,7 +8,8 @@
 //! 1. Calls on one result set are serialized by its state mutex; `cancel` and `close` never
 //!    take it, so they work while a call is in flight.
 //! 2. Each call registers a Call node under the result set's cancel scope and polls it once
-//!    per batch (at most [`POLL_SLICE`] records, never spanning chunks), right after the
+//!    per batch (at most the engine's poll interval of records, 64 by default, never spanning
+//!    chunks), right after the
 //!    pause-point checkpoint and before the timeout check. A cancelled result set's calls are
 //!    born cancelled (sticky).
 //! 3. A call works on a copy of the cursor and commits it only when it returns `Ok`: a
@@ -44,10 +45,10 @@ use crate::store::{Chunk, Snapshot};
 /// The most events one `next` may ask for (MAX_RPC_RECORD_COUNT, reference §2.6).
 pub const MAX_NEXT_COUNT: usize = 1024;
 
-/// The batch a scan polls cancellation on: at most this many records, within one chunk.
-/// A chunk (64 KiB, ~100 to 256 records) can take ~20 µs to scan when it is not in cache;
-/// a slice of 64 keeps the wait for a cancel short at the cost of one atomic load per slice.
-pub(crate) const POLL_SLICE: usize = 64;
+/// The default batch a scan polls cancellation on: at most this many records, within one
+/// chunk. A chunk (64 KiB, ~100 to 256 records) can take ~20 µs to scan when it is not in
+/// cache; 64 keeps the wait for a cancel short at the cost of one atomic load per batch.
+pub const DEFAULT_POLL_INTERVAL: usize = 64;
 
 /// What `ResultSet::next` returns.
 #[derive(Debug)]
@@ -182,6 +183,7 @@ struct Scan<'a> {
     /// In 100-ns ticks; `None` is infinite.
     timeout: Option<u64>,
     scan_cost: u64,
+    poll_interval: usize,
     scratch: EvalScratch,
 }
 
@@ -202,6 +204,7 @@ impl<'a> Scan<'a> {
             start: now,
             timeout: timeout.map(|d| u64::try_from(d.as_nanos() / 100).unwrap_or(u64::MAX)),
             scan_cost: engine.inner.scan_cost_ticks(),
+            poll_interval: engine.inner.poll_interval(),
             scratch: EvalScratch::new(now),
         }
     }
@@ -270,11 +273,11 @@ fn fill_head(
         }
         let chunk = Arc::clone(&source.snapshot.chunks()[chunk_index]);
         let first = chunk.first_record_id();
-        // Batches of at most POLL_SLICE records: the first one's boundary was passed above.
+        // Batches of at most `poll_interval` records: the first one's boundary was passed above.
         if reverse {
             let mut end = slot + 1;
             loop {
-                let start = end.saturating_sub(POLL_SLICE);
+                let start = end.saturating_sub(scan.poll_interval);
                 if let Some(i) = (start..end)
                     .rev()
                     .find(|&i| record_matches(&chunk, i, source, scan))
@@ -298,7 +301,7 @@ fn fill_head(
             let len = chunk.len();
             let mut start = slot;
             while start < len {
-                let end = (start + POLL_SLICE).min(len);
+                let end = (start + scan.poll_interval).min(len);
                 if let Some(i) = (start..end).find(|&i| record_matches(&chunk, i, source, scan)) {
                     scan.scanned += (i - start + 1) as u64;
                     source.head = Some(head(&chunk, i, source));

@@ -212,7 +212,12 @@ impl QuerySource {
         self.matches_with(event, &mut scratch)
     }
 
+    #[inline]
     pub(crate) fn matches_with(&self, event: &Event, scratch: &mut Scratch) -> bool {
+        // The common case, a bare XPath: one Select and no Suppress.
+        if let ([only], []) = (self.selects.as_slice(), self.suppresses.as_slice()) {
+            return only.matches_with(event, scratch);
+        }
         self.selects.iter().any(|f| f.matches_with(event, scratch))
             && !self
                 .suppresses

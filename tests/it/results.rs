@@ -626,3 +626,36 @@ fn event_refs_outlive_their_result_set() {
     assert_eq!(events[0].path(), "Log");
     assert!(events[0].system.time_created.unwrap() >= FileTime::default());
 }
+
+/// The poll interval is a setting: with a poll on every record, batch N is record N, and a
+/// cancel there still moves nothing; out-of-range settings clamp.
+#[test]
+fn poll_interval_sets_the_batch() {
+    let (engine, _) = engine_with(100);
+    engine.set_poll_interval(1);
+    let session = engine.open_session();
+    let rs = session
+        .query(Some("Log"), Some("*[System[EventID=100]]"), FWD)
+        .unwrap();
+    let pause = engine.pause_at(CallKind::Next, 10);
+    let call = std::thread::spawn({
+        let rs = rs.clone();
+        move || rs.next(1, None)
+    });
+    pause.wait_stopped(1);
+    session.cancel();
+    assert_eq!(call.join().unwrap().unwrap_err().win32_code(), 1223);
+    drop(pause);
+    assert_eq!(ids(rs.next(1, None).unwrap()), [100]);
+    engine.set_poll_interval(0);
+    engine.set_poll_interval(usize::MAX);
+    assert_eq!(
+        ids(engine
+            .default_session()
+            .query(Some("Log"), None, FWD)
+            .unwrap()
+            .next(3, None)
+            .unwrap()),
+        [1, 2, 3]
+    );
+}
