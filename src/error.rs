@@ -384,7 +384,6 @@ impl Error {
     }
 
     /// An error at a byte offset of binary input.
-    #[allow(dead_code)] // used by the EVTX reader
     pub(crate) fn at_offset(kind: ErrorKind, offset: u64, message: impl Into<String>) -> Error {
         let detail = Detail::Offset {
             offset,

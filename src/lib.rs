@@ -22,6 +22,7 @@ mod clock;
 mod engine;
 mod error;
 mod event;
+mod evtx;
 mod gen;
 mod query;
 mod store;
@@ -37,6 +38,10 @@ pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,
     Execution, FileTime, Guid, Node, Provider, Security, Sid, System, SystemTime, Value,
     VariantType,
+};
+pub use evtx::{
+    ChunkHeader, Chunks, EvtxChunk, EvtxFile, EvtxRecord, FileHeader, Finding, FindingKind,
+    HeaderFlags, Records, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
 };
 pub use gen::{Generator, Profile};
 pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};

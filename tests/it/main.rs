@@ -1,5 +1,6 @@
 //! The one integration-test binary: each module tests one capability through the public API.
 
+mod evtx_container;
 mod query_cases;
 mod readme;
 mod results;

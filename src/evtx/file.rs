@@ -1,0 +1,617 @@
+//! An EVTX file as a sequence of chunks, each a sequence of event records whose BinXml is
+//! returned as bytes, not decoded.
+//!
+//! Owns: the chunk walk ([`EvtxFile::chunks`]), the record walk ([`EvtxChunk::records`]) with
+//! its resynchronisation after damaged records, and the [`Finding`]s for CRC mismatches.
+//!
+//! Invariants:
+//! - **Bounded memory.** The file is read through `Read + Seek`, one 64 KiB chunk at a time;
+//!   no size field read from the file ever sizes an allocation.
+//! - **Chunks by file size.** The walk covers `(file length - 4096) / 65536` chunk slots, not
+//!   the header's chunk count (dirty files use more); a trailing partial chunk ends the walk.
+//!   All-zero (unused) chunks are skipped silently; a chunk with a bad magic is yielded as an
+//!   `Err` and the walk goes on. An I/O error is yielded once and ends the walk. Chunks come
+//!   in file order (a wrapped log's oldest chunk is not necessarily first).
+//! - **Records.** A record walk starts at chunk offset 512 and ends at the free space offset
+//!   (clamped to the chunk), or after the record whose id is the header's last record id.
+//!   A damaged record (bad magic, size below 28 or past the chunk, or a size copy mismatch
+//!   that nothing else corroborates) is yielded as an `Err` at its file offset; the walk then
+//!   scans forward, byte by byte, for the next `**\0\0` that starts a sound record (size copy
+//!   included) with an id in the chunk's id range, and resumes there (or ends). The position
+//!   only moves forward, so the walk terminates.
+//! - **Zeroed size copies.** Windows leaves some records with a trailing size copy of 0
+//!   (HelloForBusiness, LanguagePackSetup, sample_with_a_bad_chunk_magic); the evtx crate
+//!   reads them. Such a record is yielded, with [`EvtxRecord::size_copy_ok`] false, when its
+//!   size is corroborated by what follows it: the end of the walk, another record magic, or
+//!   unwritten space (8 zero bytes). This is what the evtx crate accepts, record for record.
+//! - **Zero tails.** When everything from the walk position to its end is zero, the walk ends
+//!   quietly: Windows' free space offset can run ahead of the last record written.
+//! - CRC mismatches are never fatal: they are [`Finding`]s beside the data.
+
+use std::fs::File;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use super::bytes::{u32_at, u64_at, Reader};
+use super::header::{
+    ChunkHeader, FileHeader, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
+};
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::FileTime;
+
+/// Record magic `**\0\0`.
+const RECORD_MAGIC: u32 = 0x0000_2a2a;
+/// Record header (magic, size, id, time) plus the trailing size copy.
+const MIN_RECORD_SIZE: u32 = 28;
+
+/// What kind of damage a [`Finding`] reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FindingKind {
+    /// The file header's CRC32 does not match.
+    FileHeaderChecksum,
+    /// A chunk header's CRC32 does not match.
+    ChunkHeaderChecksum,
+    /// A chunk's event-records CRC32 does not match (or cannot be computed).
+    RecordsChecksum,
+}
+
+/// A damage report that did not stop reading: what, and at which file offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// File offset of the structure concerned (0 for the file header, the chunk's offset).
+    pub offset: u64,
+    pub message: String,
+}
+
+/// An EVTX file open for reading: its header and a source of chunks.
+#[derive(Debug)]
+pub struct EvtxFile<R> {
+    source: R,
+    header: FileHeader,
+    len: u64,
+}
+
+impl EvtxFile<File> {
+    /// Opens the file at `path` and reads its header.
+    pub fn open(path: impl AsRef<Path>) -> Result<EvtxFile<File>> {
+        EvtxFile::from_reader(File::open(path)?)
+    }
+}
+
+impl EvtxFile<Cursor<Vec<u8>>> {
+    /// An EVTX file held in memory.
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<EvtxFile<Cursor<Vec<u8>>>> {
+        EvtxFile::from_reader(Cursor::new(bytes))
+    }
+}
+
+impl<R: Read + Seek> EvtxFile<R> {
+    /// Reads the header from `source`. Fails on an I/O error, a file shorter than the
+    /// 128-byte header, or a wrong file magic; a CRC mismatch is only a finding.
+    pub fn from_reader(mut source: R) -> Result<EvtxFile<R>> {
+        let len = source.seek(SeekFrom::End(0))?;
+        source.seek(SeekFrom::Start(0))?;
+        let mut block = Vec::with_capacity(128);
+        source.by_ref().take(128).read_to_end(&mut block)?;
+        let header = FileHeader::parse(&block)?;
+        Ok(EvtxFile {
+            source,
+            header,
+            len,
+        })
+    }
+
+    /// The file header.
+    pub fn header(&self) -> &FileHeader {
+        &self.header
+    }
+
+    /// The file's length in bytes.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the file has no chunk slot at all.
+    pub fn is_empty(&self) -> bool {
+        self.chunk_slots() == 0
+    }
+
+    /// Whole chunk slots in the file, by its size (the walk's extent).
+    pub fn chunk_slots(&self) -> u64 {
+        self.len.saturating_sub(FILE_HEADER_BLOCK_SIZE as u64) / CHUNK_SIZE as u64
+    }
+
+    /// File-level findings (today: the header CRC).
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        if !self.header.checksum_ok() {
+            out.push(Finding {
+                kind: FindingKind::FileHeaderChecksum,
+                offset: 0,
+                message: format!(
+                    "file header CRC32 is {:#010x}, computed {:#010x}",
+                    self.header.checksum, self.header.computed_checksum
+                ),
+            });
+        }
+        out
+    }
+
+    /// The chunks in file order, skipping unused (all-zero) ones.
+    pub fn chunks(&mut self) -> Chunks<'_, R> {
+        Chunks {
+            slots: self.chunk_slots(),
+            file: self,
+            next: 0,
+            done: false,
+        }
+    }
+}
+
+/// Iterator over the chunks of an [`EvtxFile`]; see the module invariants.
+#[derive(Debug)]
+pub struct Chunks<'f, R> {
+    file: &'f mut EvtxFile<R>,
+    slots: u64,
+    next: u64,
+    done: bool,
+}
+
+impl<R: Read + Seek> Chunks<'_, R> {
+    /// The 64 KiB at `offset` (the walk's only allocation: one chunk).
+    fn read_slot(&mut self, offset: u64) -> Result<Vec<u8>> {
+        let source = &mut self.file.source;
+        source.seek(SeekFrom::Start(offset))?;
+        let mut data = vec![0u8; CHUNK_SIZE];
+        source.read_exact(&mut data)?;
+        Ok(data)
+    }
+}
+
+impl<R: Read + Seek> Iterator for Chunks<'_, R> {
+    type Item = Result<EvtxChunk>;
+
+    fn next(&mut self) -> Option<Result<EvtxChunk>> {
+        while !self.done && self.next < self.slots {
+            let index = self.next;
+            self.next += 1;
+            let offset = FILE_HEADER_BLOCK_SIZE as u64 + index * CHUNK_SIZE as u64;
+            let data = match self.read_slot(offset) {
+                Ok(data) => data,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            };
+            if data.iter().all(|&b| b == 0) {
+                continue;
+            }
+            return Some(ChunkHeader::parse(&data, offset).map(|header| EvtxChunk {
+                index,
+                offset,
+                data,
+                header,
+            }));
+        }
+        None
+    }
+}
+
+/// One 64 KiB chunk, owned: its header and its bytes.
+#[derive(Clone, Debug)]
+pub struct EvtxChunk {
+    index: u64,
+    offset: u64,
+    data: Vec<u8>,
+    header: ChunkHeader,
+}
+
+impl EvtxChunk {
+    /// The chunk's slot number in the file (0 for the chunk at offset 4096).
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+
+    /// The chunk's file offset.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    pub fn header(&self) -> &ChunkHeader {
+        &self.header
+    }
+
+    /// The chunk's 65536 bytes (BinXml names and templates are chunk offsets into these).
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// CRC mismatches of this chunk.
+    pub fn findings(&self) -> Vec<Finding> {
+        let h = &self.header;
+        let mut out = Vec::new();
+        if !h.header_checksum_ok() {
+            out.push(Finding {
+                kind: FindingKind::ChunkHeaderChecksum,
+                offset: self.offset,
+                message: format!(
+                    "chunk {} header CRC32 is {:#010x}, computed {:#010x}",
+                    self.index, h.header_checksum, h.computed_header_checksum
+                ),
+            });
+        }
+        if !h.records_checksum_ok() {
+            let computed = match h.computed_records_checksum {
+                Some(c) => format!("computed {c:#010x}"),
+                None => format!("free space offset {} out of range", h.free_space_offset),
+            };
+            out.push(Finding {
+                kind: FindingKind::RecordsChecksum,
+                offset: self.offset,
+                message: format!(
+                    "chunk {} records CRC32 is {:#010x}, {computed}",
+                    self.index, h.records_checksum
+                ),
+            });
+        }
+        out
+    }
+
+    /// The chunk's event records; see the module invariants.
+    pub fn records(&self) -> Records<'_> {
+        let free = self.header.free_space_offset as usize;
+        Records {
+            chunk: self,
+            pos: CHUNK_HEADER_SIZE,
+            end: free.clamp(CHUNK_HEADER_SIZE, self.data.len()),
+            done: false,
+        }
+    }
+
+    /// Whether the chunk bytes `[from, to)` are all zero (an interrupted write's tail).
+    fn zeros(&self, from: usize, to: usize) -> bool {
+        self.data
+            .get(from..to)
+            .is_some_and(|tail| tail.iter().all(|&b| b == 0))
+    }
+
+    /// The record at chunk offset `pos`, or why there is none. With `walk_end`, a size copy
+    /// mismatch is accepted when the record ends at or past `walk_end`, right before a record
+    /// magic or right before 8 zero bytes; without it (resynchronising), the copy must match.
+    fn record_at(
+        &self,
+        pos: usize,
+        walk_end: Option<usize>,
+    ) -> std::result::Result<EvtxRecord<'_>, String> {
+        let data = self.data.as_slice();
+        let magic = u32_at(data, pos).ok_or("record magic past the chunk end")?;
+        if magic != RECORD_MAGIC {
+            return Err(format!("record magic is {magic:#010x}, not 0x00002a2a"));
+        }
+        let mut r = Reader::new(data, self.offset);
+        let size = r
+            .seek(pos + 4, "record size")
+            .and_then(|()| r.u32("record size"))
+            .map_err(|e| e.to_string())?;
+        // No overflow below: `u32_at` succeeded, so `pos + 4 <= data.len()`, and the size
+        // check keeps `pos + size` within the chunk and `size >= 28`.
+        let have = data.len() - pos;
+        if size < MIN_RECORD_SIZE || size as usize > have {
+            return Err(format!(
+                "record size {size} out of range (need {MIN_RECORD_SIZE}..={have})"
+            ));
+        }
+        let end = pos + size as usize;
+        let copy = u32_at(data, end - 4).ok_or("record size copy past the chunk end")?;
+        let corroborated = walk_end.is_some_and(|walk_end| {
+            end >= walk_end
+                || u32_at(data, end) == Some(RECORD_MAGIC)
+                || u64_at(data, end) == Some(0)
+        });
+        if copy != size && !corroborated {
+            return Err(format!(
+                "record size {size} but its trailing copy is {copy}"
+            ));
+        }
+        let record_id = u64_at(data, pos + 8).ok_or("record id past the chunk end")?;
+        let time = u64_at(data, pos + 16).ok_or("record time past the chunk end")?;
+        let binxml = data
+            .get(pos + 24..end - 4)
+            .ok_or("record BinXml past the chunk end")?;
+        Ok(EvtxRecord {
+            chunk: self,
+            chunk_offset: pos,
+            size,
+            size_copy: copy,
+            record_id,
+            time_created: FileTime(time),
+            binxml,
+        })
+    }
+}
+
+/// Iterator over a chunk's records; see the module invariants.
+#[derive(Debug)]
+pub struct Records<'c> {
+    chunk: &'c EvtxChunk,
+    pos: usize,
+    end: usize,
+    done: bool,
+}
+
+impl<'c> Records<'c> {
+    /// The next position at or after `from` where a sound record with an id in the chunk's
+    /// range starts.
+    fn resync(&self, from: usize) -> Option<usize> {
+        let h = &self.chunk.header;
+        let in_range = |id: u64| {
+            h.first_record_id > h.last_record_id
+                || (h.first_record_id..=h.last_record_id).contains(&id)
+        };
+        let window = self.chunk.data.get(from..self.end)?;
+        window
+            .windows(4)
+            .enumerate()
+            .filter(|(_, w)| *w == RECORD_MAGIC.to_le_bytes())
+            .map(|(i, _)| from + i)
+            .find(|&p| {
+                self.chunk
+                    .record_at(p, None)
+                    .is_ok_and(|rec| in_range(rec.record_id))
+            })
+    }
+}
+
+impl<'c> Iterator for Records<'c> {
+    type Item = Result<EvtxRecord<'c>>;
+
+    fn next(&mut self) -> Option<Result<EvtxRecord<'c>>> {
+        if self.done || self.pos >= self.end {
+            return None;
+        }
+        let chunk = self.chunk;
+        if chunk.zeros(self.pos, self.end) {
+            // Nothing was written past here: the free space offset ran ahead of the records.
+            self.done = true;
+            return None;
+        }
+        match chunk.record_at(self.pos, Some(self.end)) {
+            Ok(record) => {
+                self.pos += record.size as usize;
+                if record.record_id == chunk.header.last_record_id {
+                    self.done = true;
+                }
+                Some(Ok(record))
+            }
+            Err(why) => {
+                let offset = chunk.offset + self.pos as u64;
+                match self.resync(self.pos + 1) {
+                    Some(p) => self.pos = p,
+                    None => self.done = true,
+                }
+                Some(Err(Error::at_offset(
+                    ErrorKind::FileCorrupt,
+                    offset,
+                    format!("damaged event record in chunk {}: {why}", chunk.index),
+                )))
+            }
+        }
+    }
+}
+
+/// One event record: its framing fields and its BinXml bytes (not decoded).
+#[derive(Clone, Copy, Debug)]
+pub struct EvtxRecord<'c> {
+    chunk: &'c EvtxChunk,
+    chunk_offset: usize,
+    size: u32,
+    size_copy: u32,
+    record_id: u64,
+    time_created: FileTime,
+    binxml: &'c [u8],
+}
+
+impl<'c> EvtxRecord<'c> {
+    /// The EventRecordID.
+    pub fn record_id(&self) -> u64 {
+        self.record_id
+    }
+
+    /// The time the record was written (UTC FILETIME).
+    pub fn time_created(&self) -> FileTime {
+        self.time_created
+    }
+
+    /// The BinXml document and its padding: the record's bytes between header and size copy.
+    pub fn binxml(&self) -> &'c [u8] {
+        self.binxml
+    }
+
+    /// The record's file offset (of its magic).
+    pub fn offset(&self) -> u64 {
+        self.chunk.offset + self.chunk_offset as u64
+    }
+
+    /// The record's offset in its chunk.
+    pub fn chunk_offset(&self) -> usize {
+        self.chunk_offset
+    }
+
+    /// The chunk offset of the BinXml (its names and templates are chunk offsets too).
+    pub fn binxml_chunk_offset(&self) -> usize {
+        self.chunk_offset + 24
+    }
+
+    /// The record's size, framing included.
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// Whether the trailing copy of the size matches the size (Windows sometimes leaves 0).
+    pub fn size_copy_ok(&self) -> bool {
+        self.size == self.size_copy
+    }
+
+    /// The chunk the record lies in.
+    pub fn chunk(&self) -> &'c EvtxChunk {
+        self.chunk
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record of `size` bytes (a multiple of 8, at least 32) with id `id`.
+    fn record(id: u64, size: u32) -> Vec<u8> {
+        let mut r = vec![0xAB; size as usize];
+        r[..4].copy_from_slice(&RECORD_MAGIC.to_le_bytes());
+        r[4..8].copy_from_slice(&size.to_le_bytes());
+        r[8..16].copy_from_slice(&id.to_le_bytes());
+        r[16..24].copy_from_slice(&(id * 1000).to_le_bytes());
+        let n = r.len();
+        r[n - 4..].copy_from_slice(&size.to_le_bytes());
+        r
+    }
+
+    /// A file with one chunk per entry of `chunks`, each holding records with those ids.
+    fn file(chunks: &[&[u64]]) -> Vec<u8> {
+        let mut f = vec![0u8; FILE_HEADER_BLOCK_SIZE];
+        f[..8].copy_from_slice(b"ElfFile\0");
+        f[32] = 128;
+        f[36] = 1;
+        f[38] = 3;
+        f[40..42].copy_from_slice(&4096u16.to_le_bytes());
+        f[42] = chunks.len() as u8;
+        for ids in chunks {
+            let mut c = vec![0u8; CHUNK_SIZE];
+            c[..8].copy_from_slice(b"ElfChnk\0");
+            let (first, last) = (ids.first().copied(), ids.last().copied());
+            c[24..32].copy_from_slice(&first.unwrap_or(u64::MAX).to_le_bytes());
+            c[32..40].copy_from_slice(&last.unwrap_or(u64::MAX).to_le_bytes());
+            let mut pos = CHUNK_HEADER_SIZE;
+            for &id in *ids {
+                let r = record(id, 64);
+                c[pos..pos + r.len()].copy_from_slice(&r);
+                pos += r.len();
+            }
+            c[48..52].copy_from_slice(&(pos as u32).to_le_bytes());
+            f.extend_from_slice(&c);
+        }
+        f
+    }
+
+    /// Walks `bytes`: (ids of good records, offsets of errors).
+    fn walk(bytes: Vec<u8>) -> (Vec<u64>, Vec<u64>) {
+        let mut ids = Vec::new();
+        let mut errors = Vec::new();
+        let mut f = EvtxFile::from_bytes(bytes).unwrap();
+        for chunk in f.chunks() {
+            match chunk {
+                Ok(c) => {
+                    for r in c.records() {
+                        match r {
+                            Ok(r) => ids.push(r.record_id()),
+                            Err(e) => errors.push(e.offset().unwrap()),
+                        }
+                    }
+                }
+                Err(e) => errors.push(e.offset().unwrap()),
+            }
+        }
+        (ids, errors)
+    }
+
+    const REC: usize = 4096 + 512;
+
+    #[test]
+    fn walks_records_and_fields() {
+        let bytes = file(&[&[1, 2, 3], &[4, 5]]);
+        let mut f = EvtxFile::from_bytes(bytes).unwrap();
+        assert_eq!(f.chunk_slots(), 2);
+        assert!(f.findings().len() == 1, "header CRC left 0 on purpose");
+        let chunk = f.chunks().next().unwrap().unwrap();
+        let recs: Vec<_> = chunk.records().map(|r| r.unwrap()).collect();
+        assert_eq!(recs.len(), 3);
+        assert_eq!(recs[1].record_id(), 2);
+        assert_eq!(recs[1].time_created(), FileTime(2000));
+        assert_eq!(recs[1].offset(), (REC + 64) as u64);
+        assert_eq!(recs[1].binxml().len(), 64 - 28);
+        assert_eq!(recs[1].binxml_chunk_offset(), 512 + 64 + 24);
+        assert!(recs[1].size_copy_ok());
+        assert_eq!(chunk.findings().len(), 2, "both chunk CRCs left 0");
+    }
+
+    #[test]
+    fn zero_size_resynchronises() {
+        let mut bytes = file(&[&[1, 2, 3, 4]]);
+        bytes[REC + 64 + 4..REC + 64 + 8].fill(0);
+        let (ids, errors) = walk(bytes);
+        assert_eq!(ids, [1, 3, 4]);
+        assert_eq!(errors, [(REC + 64) as u64]);
+    }
+
+    #[test]
+    fn bad_magic_and_huge_size_resynchronise() {
+        let mut bytes = file(&[&[1, 2, 3, 4]]);
+        bytes[REC + 64] = b'#';
+        bytes[REC + 128 + 4..REC + 128 + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+        let (ids, errors) = walk(bytes);
+        assert_eq!(ids, [1, 4]);
+        assert_eq!(errors, [(REC + 64) as u64]);
+    }
+
+    #[test]
+    fn size_copy_mismatch_before_garbage_is_damage() {
+        let mut bytes = file(&[&[1, 2, 3]]);
+        // Record 1's copy is wrong and record 2's magic is gone: nothing corroborates it.
+        bytes[REC + 60] = 9;
+        bytes[REC + 64] = b'#';
+        let (ids, errors) = walk(bytes.clone());
+        assert_eq!(ids, [3]);
+        assert_eq!(errors, [REC as u64]);
+        // With record 2 intact the size is corroborated: read, flagged.
+        bytes[REC + 64] = b'*';
+        let mut f = EvtxFile::from_bytes(bytes).unwrap();
+        let chunk = f.chunks().next().unwrap().unwrap();
+        let first = chunk.records().next().unwrap().unwrap();
+        assert!(!first.size_copy_ok());
+        assert_eq!(chunk.records().count(), 3);
+    }
+
+    #[test]
+    fn chunks_zero_bad_and_partial() {
+        let mut bytes = file(&[&[1, 2], &[3], &[4]]);
+        // Chunk 1 unused (all zero), chunk 2 bad magic, then half a chunk.
+        bytes[4096 + CHUNK_SIZE..4096 + 2 * CHUNK_SIZE].fill(0);
+        bytes[4096 + 2 * CHUNK_SIZE] = b'X';
+        bytes.extend_from_slice(&[1u8; CHUNK_SIZE / 2]);
+        let (ids, errors) = walk(bytes);
+        assert_eq!(ids, [1, 2]);
+        assert_eq!(errors, [(4096 + 2 * CHUNK_SIZE) as u64]);
+    }
+
+    #[test]
+    fn stops_at_last_record_id_and_zero_tail() {
+        let mut bytes = file(&[&[1, 2, 3]]);
+        bytes[4096 + 32..4096 + 40].copy_from_slice(&2u64.to_le_bytes());
+        assert_eq!(walk(bytes).0, [1, 2]);
+        let mut bytes = file(&[&[1, 2, 3]]);
+        bytes[4096 + 48..4096 + 52].copy_from_slice(&60000u32.to_le_bytes());
+        assert_eq!(walk(bytes), (vec![1, 2, 3], vec![]));
+    }
+
+    #[test]
+    fn short_files() {
+        let bytes = file(&[&[1]]);
+        for cut in [0, 10, 127] {
+            let err = EvtxFile::from_bytes(bytes[..cut].to_vec()).unwrap_err();
+            assert_eq!(err.win32_code(), 1392);
+        }
+        let mut f = EvtxFile::from_bytes(bytes[..4096 + 100].to_vec()).unwrap();
+        assert!(f.is_empty());
+        assert_eq!(f.chunks().count(), 0);
+    }
+}

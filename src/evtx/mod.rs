@@ -1,0 +1,21 @@
+//! The EVTX container layer: file header, chunks and event-record framing of `.evtx` files
+//! (reference/evtx-format.md §1–§4, §8). The BinXml inside records is handed out as bytes;
+//! decoding it is the next layer's job.
+//!
+//! Owns: `bytes` (the bounds-checked little-endian reader every parser here uses),
+//! `header` (file and chunk headers, CRC32s), `file` (the chunk and record walks).
+//!
+//! Invariants (detailed in each module):
+//! - Nothing in `src/evtx/` panics or loops forever on any input, and no size field from the
+//!   file sizes an allocation; memory is one 64 KiB chunk per chunk held by the caller.
+//! - Errors are `FileCorrupt` (1392) at an absolute file offset; CRC mismatches are findings,
+//!   never errors.
+
+mod bytes;
+mod file;
+mod header;
+
+pub use file::{Chunks, EvtxChunk, EvtxFile, EvtxRecord, Finding, FindingKind, Records};
+pub use header::{
+    ChunkHeader, FileHeader, HeaderFlags, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
+};
