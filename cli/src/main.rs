@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use args::{Args, OptionSpec, UsageError, QE_OPTIONS};
-use evtlog::{Engine, Event, Query};
+use evtlog::{Engine, Next, QueryFlags, MAX_NEXT_COUNT};
 
 const USAGE: &str = "\
 evtutil: a wevtutil-compatible tool over evtlog's emulated Windows event logs
@@ -149,7 +149,8 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     }) {
         return Err(Failure::Usage("/e takes an XML element name".into()));
     }
-    let query = if structured {
+    // The same path Windows code takes: EvtQuery on the default session, then EvtNext.
+    let (path, query_text) = if structured {
         if args.option("query").is_some() {
             return Err(Failure::Usage(
                 "/q and /sq:true do not go together: the query file holds the query".into(),
@@ -158,77 +159,57 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
         let xml = std::fs::read_to_string(target).map_err(|e| {
             Failure::Operation(format!("Failed to read the query file {target}. {e}"))
         })?;
-        Query::parse(None, Some(&xml))
+        (None, Some(xml))
     } else {
-        Query::parse(Some(target), args.option("query"))
-    }
-    .map_err(|e| Failure::Operation(format!("Failed to read events. {e} ({})", e.win32_code())))?;
-
-    let now = engine.clock().now();
-    let mut lists = Vec::new();
-    for source in query.sources() {
-        let channel = engine.channel(source.path()).map_err(|e| {
-            Failure::Operation(format!("Failed to read events. {e} ({})", e.win32_code()))
-        })?;
-        lists.push((channel.snapshot(), source));
-    }
-    let mut matching: Vec<Vec<&Event>> = lists
-        .iter()
-        .map(|(snapshot, source)| snapshot.iter().filter(|e| source.matches(e, now)).collect())
-        .collect();
-    if reverse {
-        matching.iter_mut().for_each(|list| list.reverse());
-    }
-    let limit = count.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
-    let events = merge_by_time(matching, reverse).take(limit);
+        (
+            Some(target.as_str()),
+            args.option("query").map(str::to_owned),
+        )
+    };
+    let failed = |e: evtlog::Error| {
+        Failure::Operation(format!("Failed to read events. {e} ({})", e.win32_code()))
+    };
+    let flags = if reverse {
+        QueryFlags::REVERSE_DIRECTION
+    } else {
+        QueryFlags::default()
+    };
+    let results = engine
+        .default_session()
+        .query(path, query_text.as_deref(), flags)
+        .map_err(failed)?;
+    let mut left = count.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
 
     if let (Some(root), false) = (element, text) {
         write!(out, "<{root}>").map_err(io_failure)?;
     }
     let mut buf = String::with_capacity(4096);
-    for (index, event) in events.enumerate() {
-        buf.clear();
-        if text {
-            text::write_event(&mut buf, index as u64, event);
-        } else {
-            event.write_xml(&mut buf);
-            if element.is_none() {
-                buf.push('\n');
+    let mut index = 0u64;
+    while left > 0 {
+        let batch = match results
+            .next(left.min(MAX_NEXT_COUNT), None)
+            .map_err(failed)?
+        {
+            Next::Events(events) => events,
+            Next::End | Next::TimedOut => break,
+        };
+        left -= batch.len();
+        for event in &batch {
+            buf.clear();
+            if text {
+                text::write_event(&mut buf, index, event);
+            } else {
+                event.write_xml(&mut buf);
+                if element.is_none() {
+                    buf.push('\n');
+                }
             }
+            out.write_all(buf.as_bytes()).map_err(io_failure)?;
+            index += 1;
         }
-        out.write_all(buf.as_bytes()).map_err(io_failure)?;
     }
     if let (Some(root), false) = (element, text) {
         writeln!(out, "</{root}>").map_err(io_failure)?;
     }
     Ok(())
-}
-
-/// Merges per-channel sequences by TimeCreated, as the service returns events of several
-/// sources: each sequence keeps its own order; at each step the earliest (or, `newest_first`,
-/// the latest) head wins, ties going to the source named first.
-fn merge_by_time<'a>(
-    lists: Vec<Vec<&'a Event>>,
-    newest_first: bool,
-) -> impl Iterator<Item = &'a Event> {
-    let mut heads: Vec<std::iter::Peekable<std::vec::IntoIter<&'a Event>>> = lists
-        .into_iter()
-        .map(|l| l.into_iter().peekable())
-        .collect();
-    std::iter::from_fn(move || {
-        let mut best: Option<(usize, evtlog::FileTime)> = None;
-        for (i, head) in heads.iter_mut().enumerate() {
-            let Some(event) = head.peek() else { continue };
-            let t = event.system.time_created.unwrap_or_default();
-            let better = match best {
-                None => true,
-                Some((_, bt)) if newest_first => t > bt,
-                Some((_, bt)) => t < bt,
-            };
-            if better {
-                best = Some((i, t));
-            }
-        }
-        best.and_then(|(i, _)| heads[i].next())
-    })
 }
