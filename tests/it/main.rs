@@ -1,6 +1,7 @@
 //! The one integration-test binary: each module tests one capability through the public API.
 
 mod evtx_container;
+mod evtx_decode;
 mod query_cases;
 mod readme;
 mod results;
