@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use evtlog::{ChunkDecoder, Event, EvtxFile};
 
-fn samples_dir() -> PathBuf {
+pub(crate) fn samples_dir() -> PathBuf {
     let dir = match std::env::var_os("EVTLOG_SAMPLES") {
         Some(d) => PathBuf::from(d),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples"),
@@ -24,7 +24,7 @@ fn samples_dir() -> PathBuf {
 }
 
 /// (sample, oracle ok, oracle err) from INDEX.md.
-const ORACLE: &[(&str, usize, usize)] = &[
+pub(crate) const ORACLE: &[(&str, usize, usize)] = &[
     ("evtx-crate/security.evtx", 2261, 0),
     ("evtx-crate/security_bad_string_cache.evtx", 2261, 0),
     ("evtx-crate/system.evtx", 1881, 0),
@@ -58,9 +58,9 @@ const ORACLE: &[(&str, usize, usize)] = &[
 
 /// Decoded events by record id, and the number of chunk, framing and decoding errors.
 #[derive(Default)]
-struct Decoded {
-    events: Vec<(u64, Event)>,
-    errors: Vec<String>,
+pub(crate) struct Decoded {
+    pub(crate) events: Vec<(u64, Event)>,
+    pub(crate) errors: Vec<String>,
 }
 
 fn decode_bytes(bytes: Vec<u8>) -> evtlog::Result<Decoded> {
@@ -88,7 +88,7 @@ fn decode_bytes(bytes: Vec<u8>) -> evtlog::Result<Decoded> {
     Ok(out)
 }
 
-fn decode(name: &str) -> Decoded {
+pub(crate) fn decode(name: &str) -> Decoded {
     let path = samples_dir().join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     decode_bytes(bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -147,7 +147,7 @@ fn record(sample: &str, id: u64) -> Event {
 
 /// Content comparison: both sides parsed by `Event::from_xml` and rendered the Windows way
 /// (quoting, indentation, GUID case and fraction digits normalised).
-fn normalised(xml: &str) -> String {
+pub(crate) fn normalised(xml: &str) -> String {
     Event::from_xml(xml)
         .unwrap_or_else(|e| panic!("{e}\n{xml}"))
         .to_xml()

@@ -2,6 +2,7 @@
 
 mod evtx_container;
 mod evtx_decode;
+mod evtx_differential;
 mod query_cases;
 mod readme;
 mod results;

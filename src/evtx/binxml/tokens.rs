@@ -38,9 +38,11 @@ enum TNode {
     Element(TElement),
     Text(String),
     Value(Value),
-    /// A substitution (normal or optional: both omit a Null value).
+    /// A substitution; both kinds omit a Null value, an optional one in an attribute also
+    /// omits an empty one.
     Subst {
         index: u16,
+        optional: bool,
     },
     CData(String),
     Pi {
@@ -57,6 +59,8 @@ struct TElement {
     dep_id: Option<u16>,
     attributes: Vec<(String, Vec<TNode>)>,
     children: Vec<TNode>,
+    /// Closed by CloseEmptyElement (`<x/>`) rather than by content and EndElement.
+    empty_tag: bool,
 }
 
 /// A substitution value: a typed value or a decoded nested BinXml fragment.
@@ -196,7 +200,10 @@ impl<'c> Decoder<'c> {
             0x0D | 0x0E => {
                 let index = r.u16("substitution index")?;
                 r.skip(1, "substitution type")?;
-                out.push(TNode::Subst { index });
+                out.push(TNode::Subst {
+                    index,
+                    optional: tok == 0x0E,
+                });
             }
             0x0F => r.skip(3, "fragment header")?,
             _ => return Ok(false),
@@ -244,7 +251,8 @@ impl<'c> Decoder<'c> {
         }
         let close_at = r.file_offset();
         let mut children = Vec::new();
-        match r.u8("close of start element")? {
+        let close = r.u8("close of start element")?;
+        match close {
             0x03 => {}
             0x02 => loop {
                 let t_at = r.file_offset();
@@ -272,6 +280,7 @@ impl<'c> Decoder<'c> {
             dep_id,
             attributes,
             children,
+            empty_tag: close == 0x03,
         })
     }
 
@@ -485,6 +494,13 @@ impl<'c> Decoder<'c> {
         });
         if let Some((index, array)) = array {
             let mut vals = values.to_vec();
+            if array.items().is_empty() {
+                // An empty array still renders its element once, empty.
+                if let Some(slot) = vals.get_mut(index) {
+                    *slot = Sub::Plain(Value::Null);
+                }
+                return self.expand_one(e, &vals, out, depth);
+            }
             for item in array.items() {
                 if let Some(slot) = vals.get_mut(index) {
                     *slot = Sub::Plain(item.clone());
@@ -505,8 +521,13 @@ impl<'c> Decoder<'c> {
     ) -> Result<()> {
         let mut element = Element::new(e.name.clone());
         for (name, tokens) in &e.attributes {
-            if let [TNode::Subst { index, .. }] = tokens.as_slice() {
-                if values.get(usize::from(*index)).is_none_or(Sub::is_null) {
+            if let [TNode::Subst { index, optional }] = tokens.as_slice() {
+                let value = values.get(usize::from(*index));
+                let empty = match value {
+                    Some(Sub::Plain(v)) => *optional && v.is_empty_text(),
+                    _ => false,
+                };
+                if empty || value.is_none_or(Sub::is_null) {
                     continue;
                 }
             }
@@ -525,6 +546,12 @@ impl<'c> Decoder<'c> {
         let mut children = Vec::new();
         self.expand(&e.children, values, &mut children, false, depth + 1)?;
         element.children = merge(children);
+        if element.children.is_empty() && !e.empty_tag {
+            // `<x></x>` as written, not `<x/>` (the XML parser's convention too).
+            element
+                .children
+                .push(Node::Value(Value::String(String::new())));
+        }
         out.push(Node::Element(element));
         Ok(())
     }
