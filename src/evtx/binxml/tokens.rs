@@ -16,8 +16,11 @@
 //! - Template definitions may not contain template instances (Windows never writes them, and
 //!   forbidding them keeps expansion linear in the record size).
 //! - Windows' omission rules: an element whose dependency id names a Null value is dropped
-//!   (never a template's root); an attribute whose only value is a Null substitution is
-//!   dropped; an array substitution in element content repeats the enclosing element.
+//!   (never a template's root); an attribute whose only value is a Null substitution, or an
+//!   optional substitution with an empty value, is dropped; an array substitution in element
+//!   content repeats the enclosing element (an empty array renders it once, empty); an
+//!   element written as start tag + EndElement with no content keeps an empty text child, so
+//!   it renders `<x></x>` as written, not `<x/>`.
 
 use std::collections::HashMap;
 use std::rc::Rc;
