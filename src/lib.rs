@@ -40,8 +40,8 @@ pub use event::{
     VariantType,
 };
 pub use evtx::{
-    ChunkHeader, Chunks, EvtxChunk, EvtxFile, EvtxRecord, FileHeader, Finding, FindingKind,
-    HeaderFlags, Records, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
+    ChunkDecoder, ChunkHeader, Chunks, EvtxChunk, EvtxFile, EvtxRecord, FileHeader, Finding,
+    FindingKind, HeaderFlags, Records, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
 };
 pub use gen::{Generator, Profile};
 pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};

@@ -34,7 +34,6 @@ impl<'a> Reader<'a> {
     }
 
     /// The position, relative to the start of `data`.
-    #[allow(dead_code)] // used by the BinXml decoder
     pub(crate) fn pos(&self) -> usize {
         self.pos
     }
@@ -80,7 +79,6 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    #[allow(dead_code)] // used by the BinXml decoder
     pub(crate) fn u8(&mut self, what: &str) -> Result<u8> {
         self.array::<1>(what).map(|[b]| b)
     }
@@ -98,7 +96,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A GUID in its 16-byte on-disk form.
-    #[allow(dead_code)] // used by the BinXml decoder
+    #[allow(dead_code)] // the BinXml decoder reads GUID values through `value.rs`
     pub(crate) fn guid(&mut self, what: &str) -> Result<Guid> {
         self.array(what).map(Guid::from_bytes_le)
     }

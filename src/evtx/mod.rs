@@ -11,10 +11,12 @@
 //! - Errors are `FileCorrupt` (1392) at an absolute file offset; CRC mismatches are findings,
 //!   never errors.
 
+mod binxml;
 mod bytes;
 mod file;
 mod header;
 
+pub use binxml::ChunkDecoder;
 pub use file::{Chunks, EvtxChunk, EvtxFile, EvtxRecord, Finding, FindingKind, Records};
 pub use header::{
     ChunkHeader, FileHeader, HeaderFlags, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,

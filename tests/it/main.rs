@@ -1,6 +1,8 @@
 //! The one integration-test binary: each module tests one capability through the public API.
 
 mod evtx_container;
+mod evtx_decode;
+mod evtx_differential;
 mod query_cases;
 mod readme;
 mod results;

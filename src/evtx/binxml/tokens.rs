@@ -1,0 +1,676 @@
+//! The BinXml token reader (reference/evtx-format.md §5): fragments, elements, attributes,
+//! text, entity and character references, CDATA, processing instructions, template
+//! instances and definitions, substitutions; and the expansion of a template with its values
+//! into a generic element tree of the event model ([`Element`], [`Node`]).
+//!
+//! Owns [`Decoder`], the per-chunk state: the chunk bytes, the cache of parsed template
+//! definitions (keyed by chunk offset), and the per-record node budget.
+//!
+//! Invariants:
+//! - Every read goes through the bounds-checked `Reader` over a prefix of the chunk whose
+//!   byte 0 is the chunk's byte 0, so reader positions are chunk offsets and errors carry the
+//!   absolute file offset (`FileCorrupt`, 1392).
+//! - Recursion (element nesting, nested BinXml values, template instances) is bounded by
+//!   [`MAX_DEPTH`]; the number of nodes one record may expand to by [`MAX_NODES`]; counts read
+//!   from the data never size an allocation beyond the bytes that are actually present.
+//! - Template definitions may not contain template instances (Windows never writes them, and
+//!   forbidding them keeps expansion linear in the record size).
+//! - Windows' omission rules: an element whose dependency id names a Null value is dropped
+//!   (never a template's root); an attribute whose only value is a Null substitution, or an
+//!   optional substitution with an empty value, is dropped; an array substitution in element
+//!   content repeats the enclosing element (an empty array renders it once, empty); an
+//!   element written as start tag + EndElement with no content keeps an empty text child, so
+//!   it renders `<x></x>` as written, not `<x/>`.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::value::{decode_sized, inline_extent, utf16, BINXML_TYPE};
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::{Attribute, Element, Node, Value};
+use crate::evtx::bytes::{u32_at, Reader};
+
+/// Deepest nesting of elements, nested BinXml values and template instances.
+pub(super) const MAX_DEPTH: usize = 96;
+/// Most elements one record may expand to.
+pub(super) const MAX_NODES: usize = 200_000;
+
+/// A node of a parsed fragment or template definition, before substitution.
+#[derive(Debug)]
+enum TNode {
+    Element(TElement),
+    Text(String),
+    Value(Value),
+    /// A substitution; both kinds omit a Null value, an optional one in an attribute also
+    /// omits an empty one.
+    Subst {
+        index: u16,
+        optional: bool,
+    },
+    CData(String),
+    Pi {
+        target: String,
+        data: String,
+    },
+    /// An already expanded template instance (or nested fragment).
+    Nodes(Vec<Node>),
+}
+
+#[derive(Debug)]
+struct TElement {
+    name: String,
+    dep_id: Option<u16>,
+    attributes: Vec<(String, Vec<TNode>)>,
+    children: Vec<TNode>,
+    /// Closed by CloseEmptyElement (`<x/>`) rather than by content and EndElement.
+    empty_tag: bool,
+}
+
+/// A substitution value: a typed value or a decoded nested BinXml fragment.
+#[derive(Clone, Debug)]
+enum Sub {
+    Plain(Value),
+    Xml(Vec<Node>),
+}
+
+impl Sub {
+    fn is_null(&self) -> bool {
+        matches!(self, Sub::Plain(Value::Null))
+    }
+}
+
+/// Decodes the BinXml of one chunk's records; holds that chunk's template cache.
+#[derive(Debug)]
+pub(super) struct Decoder<'c> {
+    chunk: &'c [u8],
+    base: u64,
+    templates: HashMap<usize, Rc<Vec<TNode>>>,
+    nodes: usize,
+}
+
+fn corrupt(at: u64, message: impl Into<String>) -> Error {
+    Error::at_offset(ErrorKind::FileCorrupt, at, message)
+}
+
+/// Reads the next byte without consuming it.
+fn peek(r: &mut Reader<'_>) -> Option<u8> {
+    let save = r.pos();
+    let t = r.u8("token").ok();
+    let _ = r.seek(save, "token");
+    t
+}
+
+impl<'c> Decoder<'c> {
+    /// A decoder for `chunk` (its 64 KiB), which starts at file offset `base`.
+    pub(super) fn new(chunk: &'c [u8], base: u64) -> Decoder<'c> {
+        Decoder {
+            chunk,
+            base,
+            templates: HashMap::new(),
+            nodes: 0,
+        }
+    }
+
+    fn reader(&self, start: usize, end: usize, what: &str) -> Result<Reader<'c>> {
+        let data = self.chunk.get(..end).ok_or_else(|| {
+            corrupt(
+                self.base.saturating_add(start as u64),
+                format!("`{what}`: ends at chunk offset {end}, past the chunk"),
+            )
+        })?;
+        let mut r = Reader::new(data, self.base);
+        r.seek(start, what)?;
+        Ok(r)
+    }
+
+    /// Decodes the document at chunk offsets `[start, end)` into its top-level nodes.
+    pub(super) fn document(&mut self, start: usize, end: usize) -> Result<Vec<Node>> {
+        self.nodes = 0;
+        let mut r = self.reader(start, end, "record BinXml")?;
+        let nodes = self.fragment(&mut r, false, 0)?;
+        let mut out = Vec::new();
+        self.expand(&nodes, &[], &mut out, false, 0)?;
+        Ok(out)
+    }
+
+    /// Tokens up to EOF (or the end of the data).
+    fn fragment(&mut self, r: &mut Reader<'c>, dep: bool, depth: usize) -> Result<Vec<TNode>> {
+        let mut out = Vec::new();
+        while r.remaining() > 0 {
+            let at = r.file_offset();
+            let tok = r.u8("token")?;
+            match tok {
+                0x00 => break,
+                _ if self.content(tok, r, dep, depth, &mut out)? => {}
+                _ => return Err(corrupt(at, format!("unexpected BinXml token {tok:#04x}"))),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Handles one content token; `Ok(false)` if `tok` is not a content token.
+    fn content(
+        &mut self,
+        tok: u8,
+        r: &mut Reader<'c>,
+        dep: bool,
+        depth: usize,
+        out: &mut Vec<TNode>,
+    ) -> Result<bool> {
+        let at = r.file_offset().saturating_sub(1);
+        match tok {
+            0x01 | 0x41 => out.push(TNode::Element(self.element(tok, r, dep, depth + 1)?)),
+            0x05 | 0x45 => out.push(self.value_token(r, depth)?),
+            0x07 | 0x47 => {
+                let n = usize::from(r.u16("CDATA length")?);
+                let bytes = r.bytes(n.saturating_mul(2), "CDATA text")?;
+                out.push(TNode::CData(utf16(bytes)));
+            }
+            0x08 | 0x48 => {
+                let c = r.u16("character reference")?;
+                let c = char::from_u32(c.into()).unwrap_or(char::REPLACEMENT_CHARACTER);
+                out.push(TNode::Text(c.to_string()));
+            }
+            0x09 | 0x49 => {
+                let name = self.name(r)?;
+                let text = match name.as_str() {
+                    "amp" => "&".to_owned(),
+                    "lt" => "<".to_owned(),
+                    "gt" => ">".to_owned(),
+                    "quot" => "\"".to_owned(),
+                    "apos" => "'".to_owned(),
+                    other => format!("&{other};"),
+                };
+                out.push(TNode::Text(text));
+            }
+            0x0A => {
+                let target = self.name(r)?;
+                let mut data = String::new();
+                if peek(r) == Some(0x0B) {
+                    r.skip(1, "PI data token")?;
+                    let n = usize::from(r.u16("PI data length")?);
+                    data = utf16(r.bytes(n.saturating_mul(2), "PI data")?);
+                }
+                out.push(TNode::Pi { target, data });
+            }
+            0x0C if dep => {
+                return Err(corrupt(
+                    at,
+                    "template instance inside a template definition",
+                ));
+            }
+            0x0C => out.push(TNode::Nodes(self.template_instance(r, depth + 1)?)),
+            0x0D | 0x0E => {
+                let index = r.u16("substitution index")?;
+                r.skip(1, "substitution type")?;
+                out.push(TNode::Subst {
+                    index,
+                    optional: tok == 0x0E,
+                });
+            }
+            0x0F => r.skip(3, "fragment header")?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn element(
+        &mut self,
+        tok: u8,
+        r: &mut Reader<'c>,
+        dep: bool,
+        depth: usize,
+    ) -> Result<TElement> {
+        let at = r.file_offset().saturating_sub(1);
+        if depth > MAX_DEPTH {
+            return Err(corrupt(
+                at,
+                format!("BinXml nested deeper than {MAX_DEPTH}"),
+            ));
+        }
+        let dep_id = if dep {
+            Some(r.u16("dependency id")?).filter(|&d| d != 0xFFFF)
+        } else {
+            None
+        };
+        r.skip(4, "element data size")?;
+        let name = self.name(r)?;
+        let mut attributes = Vec::new();
+        if tok & 0x40 != 0 {
+            r.skip(4, "attribute list size")?;
+            while let Some(t) = peek(r).filter(|t| t & 0x0F == 0x06) {
+                let _ = t;
+                r.skip(1, "attribute token")?;
+                let attr_name = self.name(r)?;
+                let mut value = Vec::new();
+                while let Some(v) = peek(r)
+                    .filter(|v| matches!(v, 0x05 | 0x45 | 0x08 | 0x48 | 0x09 | 0x49 | 0x0D | 0x0E))
+                {
+                    r.skip(1, "attribute value token")?;
+                    self.content(v, r, dep, depth, &mut value)?;
+                }
+                attributes.push((attr_name, value));
+            }
+        }
+        let close_at = r.file_offset();
+        let mut children = Vec::new();
+        let close = r.u8("close of start element")?;
+        match close {
+            0x03 => {}
+            0x02 => loop {
+                let t_at = r.file_offset();
+                let t = r.u8("element content token")?;
+                match t {
+                    0x04 => break,
+                    _ if self.content(t, r, dep, depth, &mut children)? => {}
+                    _ => {
+                        return Err(corrupt(
+                            t_at,
+                            format!("unexpected token {t:#04x} in <{name}>"),
+                        ))
+                    }
+                }
+            },
+            t => {
+                return Err(corrupt(
+                    close_at,
+                    format!("token {t:#04x} where <{name}> should close its start tag"),
+                ))
+            }
+        }
+        Ok(TElement {
+            name,
+            dep_id,
+            attributes,
+            children,
+            empty_tag: close == 0x03,
+        })
+    }
+
+    /// A name reference: a chunk offset of a NameString, defined inline if it points right
+    /// after itself.
+    fn name(&self, r: &mut Reader<'c>) -> Result<String> {
+        let at = r.file_offset();
+        let off = r.u32("name offset")? as usize;
+        if off == r.pos() {
+            let (name, len) = self.name_at(off, at)?;
+            r.skip(len, "inline name")?;
+            Ok(name)
+        } else {
+            Ok(self.name_at(off, at)?.0)
+        }
+    }
+
+    /// The NameString at chunk offset `off` and its length in bytes.
+    fn name_at(&self, off: usize, at: u64) -> Result<(String, usize)> {
+        let mut r = Reader::new(self.chunk, self.base);
+        r.seek(off, "name")
+            .map_err(|_| corrupt(at, format!("name offset {off:#x} lies outside the chunk")))?;
+        r.skip(6, "name header")?;
+        let n = usize::from(r.u16("name length")?);
+        let chars = r.bytes(n * 2, "name characters")?;
+        Ok((utf16(chars), 10 + 2 * n))
+    }
+
+    /// An inline Value token after its token byte.
+    fn value_token(&mut self, r: &mut Reader<'c>, depth: usize) -> Result<TNode> {
+        let at = r.file_offset();
+        let ty = r.u8("value type")?;
+        let rest = self.chunk.get(r.pos()..).unwrap_or_default();
+        let (prefix, len) = inline_extent(ty, rest).map_err(|m| corrupt(at, m))?;
+        r.skip(prefix, "value length")?;
+        let start = r.pos();
+        let bytes = r.bytes(len, "value")?;
+        match ty {
+            0x01 => Ok(TNode::Text(utf16(bytes))),
+            BINXML_TYPE => Ok(TNode::Nodes(self.nested(start, len, depth + 1)?)),
+            _ => decode_sized(ty, bytes, bytes)
+                .map(TNode::Value)
+                .map_err(|m| corrupt(at, m)),
+        }
+    }
+
+    /// A nested BinXml fragment at chunk offsets `[start, start + len)`, expanded.
+    fn nested(&mut self, start: usize, len: usize, depth: usize) -> Result<Vec<Node>> {
+        if depth > MAX_DEPTH {
+            return Err(corrupt(
+                self.base.saturating_add(start as u64),
+                format!("BinXml nested deeper than {MAX_DEPTH}"),
+            ));
+        }
+        let mut r = self.reader(start, start.saturating_add(len), "nested BinXml")?;
+        let nodes = self.fragment(&mut r, false, depth)?;
+        let mut out = Vec::new();
+        self.expand(&nodes, &[], &mut out, false, depth)?;
+        Ok(out)
+    }
+
+    /// A TemplateInstance after its token byte: definition (inline or by offset), values,
+    /// expansion.
+    fn template_instance(&mut self, r: &mut Reader<'c>, depth: usize) -> Result<Vec<Node>> {
+        let at = r.file_offset();
+        if depth > MAX_DEPTH {
+            return Err(corrupt(
+                at,
+                format!("templates nested deeper than {MAX_DEPTH}"),
+            ));
+        }
+        r.skip(1, "template instance header")?;
+        r.skip(4, "template id")?;
+        let def = r.u32("template definition offset")? as usize;
+        let body = self.template_def(def, at)?;
+        if def == r.pos() {
+            // Resident: the instance data follows the definition.
+            let size = u32_at(self.chunk, def + 20).unwrap_or(0) as usize;
+            r.seek(
+                def.saturating_add(24).saturating_add(size),
+                "template instance data",
+            )?;
+        }
+        let count_at = r.file_offset();
+        let n = r.u32("template value count")? as usize;
+        if n > r.remaining() / 4 {
+            return Err(corrupt(
+                count_at,
+                format!(
+                    "`template value descriptors`: need {} bytes, have {}",
+                    n.saturating_mul(4),
+                    r.remaining()
+                ),
+            ));
+        }
+        let mut descriptors = Vec::with_capacity(n);
+        for _ in 0..n {
+            let size = usize::from(r.u16("value size")?);
+            let ty = r.u8("value type")?;
+            r.skip(1, "value descriptor padding")?;
+            descriptors.push((size, ty));
+        }
+        let mut values = Vec::with_capacity(n);
+        for (size, ty) in descriptors {
+            let v_at = r.file_offset();
+            let start = r.pos();
+            let bytes = r.bytes(size, "substitution value")?;
+            let value = if ty == BINXML_TYPE {
+                Sub::Xml(self.nested(start, size, depth + 1)?)
+            } else {
+                let spill = self.chunk.get(start..).unwrap_or_default();
+                Sub::Plain(decode_sized(ty, bytes, spill).map_err(|m| corrupt(v_at, m))?)
+            };
+            values.push(value);
+        }
+        let mut out = Vec::new();
+        self.expand(&body, &values, &mut out, true, depth)?;
+        Ok(out)
+    }
+
+    /// The parsed body of the template definition at chunk offset `def`, from the cache or
+    /// parsed now.
+    fn template_def(&mut self, def: usize, at: u64) -> Result<Rc<Vec<TNode>>> {
+        if let Some(t) = self.templates.get(&def) {
+            return Ok(Rc::clone(t));
+        }
+        let size = u32_at(self.chunk, def.saturating_add(20)).ok_or_else(|| {
+            corrupt(
+                at,
+                format!("template definition offset {def:#x} lies outside the chunk"),
+            )
+        })? as usize;
+        let start = def + 24;
+        let mut r = self.reader(start, start.saturating_add(size), "template definition")?;
+        let body = Rc::new(self.fragment(&mut r, true, 0)?);
+        self.templates.insert(def, Rc::clone(&body));
+        Ok(body)
+    }
+
+    /// Appends the expansion of `nodes` with `values` to `out`.
+    fn expand(
+        &mut self,
+        nodes: &[TNode],
+        values: &[Sub],
+        out: &mut Vec<Node>,
+        root: bool,
+        depth: usize,
+    ) -> Result<()> {
+        for node in nodes {
+            match node {
+                TNode::Element(e) => self.expand_element(e, values, out, root, depth)?,
+                TNode::Text(t) => out.push(Node::Value(Value::String(t.clone()))),
+                TNode::Value(v) => out.push(Node::Value(v.clone())),
+                TNode::Subst { index, .. } => match values.get(usize::from(*index)) {
+                    None | Some(Sub::Plain(Value::Null)) => {}
+                    Some(Sub::Plain(v)) => out.push(Node::Value(v.clone())),
+                    Some(Sub::Xml(nodes)) => {
+                        self.spend(nodes.len())?;
+                        out.extend(nodes.iter().cloned());
+                    }
+                },
+                TNode::CData(c) => out.push(Node::CData(c.clone())),
+                TNode::Pi { target, data } => out.push(Node::ProcessingInstruction {
+                    target: target.clone(),
+                    data: data.clone(),
+                }),
+                TNode::Nodes(nodes) => {
+                    self.spend(nodes.len())?;
+                    out.extend(nodes.iter().cloned());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn spend(&mut self, n: usize) -> Result<()> {
+        self.nodes = self.nodes.saturating_add(n.max(1));
+        if self.nodes > MAX_NODES {
+            return Err(corrupt(
+                self.base,
+                format!("record expands to more than {MAX_NODES} nodes"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn expand_element(
+        &mut self,
+        e: &TElement,
+        values: &[Sub],
+        out: &mut Vec<Node>,
+        root: bool,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > MAX_DEPTH * 2 {
+            return Err(corrupt(self.base, "element expansion nested too deep"));
+        }
+        self.spend(1)?;
+        if let Some(dep) = e.dep_id {
+            if !root && values.get(usize::from(dep)).is_some_and(Sub::is_null) {
+                return Ok(());
+            }
+        }
+        // An array substitution in the content repeats the element once per item.
+        let array = e.children.iter().find_map(|c| match c {
+            TNode::Subst { index, .. } => match values.get(usize::from(*index)) {
+                Some(Sub::Plain(Value::Array(a))) => Some((usize::from(*index), a.clone())),
+                _ => None,
+            },
+            _ => None,
+        });
+        if let Some((index, array)) = array {
+            let mut vals = values.to_vec();
+            if array.items().is_empty() {
+                // An empty array still renders its element once, empty.
+                if let Some(slot) = vals.get_mut(index) {
+                    *slot = Sub::Plain(Value::Null);
+                }
+                return self.expand_one(e, &vals, out, depth);
+            }
+            for item in array.items() {
+                if let Some(slot) = vals.get_mut(index) {
+                    *slot = Sub::Plain(item.clone());
+                }
+                self.expand_one(e, &vals, out, depth)?;
+            }
+            return Ok(());
+        }
+        self.expand_one(e, values, out, depth)
+    }
+
+    fn expand_one(
+        &mut self,
+        e: &TElement,
+        values: &[Sub],
+        out: &mut Vec<Node>,
+        depth: usize,
+    ) -> Result<()> {
+        let mut element = Element::new(e.name.clone());
+        for (name, tokens) in &e.attributes {
+            if let [TNode::Subst { index, optional }] = tokens.as_slice() {
+                let value = values.get(usize::from(*index));
+                let empty = match value {
+                    Some(Sub::Plain(v)) => *optional && v.is_empty_text(),
+                    _ => false,
+                };
+                if empty || value.is_none_or(Sub::is_null) {
+                    continue;
+                }
+            }
+            let mut parts = Vec::new();
+            self.expand(tokens, values, &mut parts, false, depth + 1)?;
+            let value = match merge(parts).as_mut_slice() {
+                [] => Value::String(String::new()),
+                [Node::Value(v)] => std::mem::replace(v, Value::Null),
+                other => Value::String(text_of(other)),
+            };
+            element.attributes.push(Attribute {
+                name: name.clone(),
+                value,
+            });
+        }
+        let mut children = Vec::new();
+        self.expand(&e.children, values, &mut children, false, depth + 1)?;
+        element.children = merge(children);
+        if element.children.is_empty() && !e.empty_tag {
+            // `<x></x>` as written, not `<x/>` (the XML parser's convention too).
+            element
+                .children
+                .push(Node::Value(Value::String(String::new())));
+        }
+        out.push(Node::Element(element));
+        Ok(())
+    }
+}
+
+/// The text of value nodes, concatenated.
+fn text_of(nodes: &[Node]) -> String {
+    let mut s = String::new();
+    for n in nodes {
+        if let Node::Value(v) = n {
+            v.write_text(&mut s);
+        }
+    }
+    s
+}
+
+/// Merges runs of adjacent value nodes into one text value (a lone value keeps its type).
+fn merge(nodes: Vec<Node>) -> Vec<Node> {
+    let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
+    let mut run: Vec<Value> = Vec::new();
+    let flush = |run: &mut Vec<Value>, out: &mut Vec<Node>| match run.len() {
+        0 => {}
+        1 => out.extend(run.pop().map(Node::Value)),
+        _ => {
+            let mut s = String::new();
+            for v in run.drain(..) {
+                v.write_text(&mut s);
+            }
+            out.push(Node::Value(Value::String(s)));
+        }
+    };
+    for n in nodes {
+        match n {
+            Node::Value(v) => run.push(v),
+            other => {
+                flush(&mut run, &mut out);
+                out.push(other);
+            }
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chunk whose bytes from offset 512 are `doc`.
+    fn chunk_with(doc: &[u8]) -> Vec<u8> {
+        let mut c = vec![0u8; 65536];
+        c[512..512 + doc.len()].copy_from_slice(doc);
+        c
+    }
+
+    /// An inline element `<a>` opening at chunk offset `at` (no dependency id).
+    fn open_a(at: usize) -> Vec<u8> {
+        let mut b = vec![0x01];
+        b.extend_from_slice(&0u32.to_le_bytes());
+        let name_off = (at + 9) as u32;
+        b.extend_from_slice(&name_off.to_le_bytes());
+        b.extend_from_slice(&[0, 0, 0, 0, 0, 0, 1, 0, b'a', 0, 0, 0]);
+        b.push(0x02);
+        b
+    }
+
+    #[test]
+    fn inline_elements_and_text() {
+        let mut doc = vec![0x0F, 1, 1, 0];
+        doc.extend(open_a(512 + 4));
+        doc.extend([0x05, 0x01, 2, 0, b'h', 0, b'i', 0]);
+        doc.extend([0x09]);
+        // Entity name `amp` defined inline.
+        let at = 512 + doc.len() + 4;
+        doc.extend((at as u32).to_le_bytes());
+        doc.extend([0, 0, 0, 0, 0, 0, 3, 0, b'a', 0, b'm', 0, b'p', 0, 0, 0]);
+        doc.extend([0x04, 0x00]);
+        let chunk = chunk_with(&doc);
+        let mut d = Decoder::new(&chunk, 4096);
+        let nodes = d.document(512, 512 + doc.len()).unwrap();
+        let [Node::Element(e)] = nodes.as_slice() else {
+            panic!("{nodes:?}")
+        };
+        assert_eq!(e.name, "a");
+        assert_eq!(e.children, vec![Node::Value(Value::String("hi&".into()))]);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let mut doc = Vec::new();
+        for _ in 0..2000 {
+            let at = 512 + doc.len();
+            doc.extend(open_a(at));
+        }
+        let chunk = chunk_with(&doc);
+        let mut d = Decoder::new(&chunk, 4096);
+        let err = d.document(512, 512 + doc.len()).unwrap_err();
+        assert_eq!(err.win32_code(), 1392);
+        assert!(err.to_string().contains("nested deeper"), "{err}");
+    }
+
+    #[test]
+    fn every_truncation_of_a_document_fails_cleanly() {
+        let mut doc = vec![0x0F, 1, 1, 0];
+        doc.extend(open_a(516));
+        doc.extend([0x04, 0x00]);
+        let chunk = chunk_with(&doc);
+        for end in 512..512 + doc.len() {
+            let mut d = Decoder::new(&chunk, 0);
+            let _ = d.document(512, end);
+        }
+        // A name offset pointing outside the chunk.
+        let mut bad = vec![0x01, 0, 0, 0, 0];
+        bad.extend(u32::MAX.to_le_bytes());
+        let chunk = chunk_with(&bad);
+        let mut d = Decoder::new(&chunk, 0);
+        assert!(d.document(512, 512 + bad.len()).is_err());
+    }
+}

@@ -1,0 +1,254 @@
+//! BinXml value decoding (reference/evtx-format.md §5.5, §7): the bytes of one substitution
+//! value or inline Value token into a [`Value`] of the event model.
+//!
+//! Owns the byte layout of every value type and of arrays (type | 0x80). Nested BinXml (0x21)
+//! is not decoded here: the caller recognises it before calling [`decode_sized`].
+//!
+//! Invariants:
+//! - No panics: every read is bounds-checked (`get`, `chunks_exact`), and no size field sizes
+//!   an allocation beyond the bytes actually present.
+//! - Strings are UTF-16LE with trailing NULs trimmed (unpaired surrogates become U+FFFD);
+//!   ANSI strings are read as Windows-1252.
+//! - A value that does not fit its type is an `Err(String)` naming the problem; the caller
+//!   turns it into `FileCorrupt` at the value's file offset.
+
+use crate::event::{Array, FileTime, Guid, Sid, SystemTime, Value, VariantType};
+
+/// The BinXml type code of a nested BinXml fragment.
+pub(super) const BINXML_TYPE: u8 = 0x21;
+
+/// UTF-16LE `bytes` (an odd trailing byte is ignored) as a string.
+pub(super) fn utf16(bytes: &[u8]) -> String {
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]));
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
+/// A UTF-16 string value with its trailing NULs removed.
+fn utf16_trimmed(bytes: &[u8]) -> String {
+    let mut s = utf16(bytes);
+    let keep = s.trim_end_matches('\0').len();
+    s.truncate(keep);
+    s
+}
+
+/// Windows-1252 decoding of `bytes`, trailing NULs removed.
+fn ansi(bytes: &[u8]) -> String {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    let end = bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    bytes
+        .get(..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9f => HIGH.get(usize::from(b - 0x80)).copied().unwrap_or('?'),
+            _ => char::from(b),
+        })
+        .collect()
+}
+
+fn fixed<const N: usize>(bytes: &[u8], what: &str) -> Result<[u8; N], String> {
+    bytes
+        .get(..N)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| format!("{what} value: need {N} bytes, have {}", bytes.len()))
+}
+
+/// The size of one element of a fixed-size scalar type, if the type is one.
+pub(super) fn fixed_size(ty: u8) -> Option<usize> {
+    Some(match ty {
+        0x03 | 0x04 => 1,
+        0x05 | 0x06 => 2,
+        0x07 | 0x08 | 0x0B | 0x0D | 0x14 => 4,
+        0x09 | 0x0A | 0x0C | 0x11 | 0x15 => 8,
+        0x0F | 0x12 => 16,
+        _ => return None,
+    })
+}
+
+/// A fixed-size scalar of type `ty` from the start of `bytes`.
+fn scalar(ty: u8, b: &[u8]) -> Result<Value, String> {
+    Ok(match ty {
+        0x03 => Value::SByte(i8::from_le_bytes(fixed(b, "Int8")?)),
+        0x04 => Value::Byte(u8::from_le_bytes(fixed(b, "UInt8")?)),
+        0x05 => Value::Int16(i16::from_le_bytes(fixed(b, "Int16")?)),
+        0x06 => Value::UInt16(u16::from_le_bytes(fixed(b, "UInt16")?)),
+        0x07 => Value::Int32(i32::from_le_bytes(fixed(b, "Int32")?)),
+        0x08 => Value::UInt32(u32::from_le_bytes(fixed(b, "UInt32")?)),
+        0x09 => Value::Int64(i64::from_le_bytes(fixed(b, "Int64")?)),
+        0x0A => Value::UInt64(u64::from_le_bytes(fixed(b, "UInt64")?)),
+        0x0B => Value::Single(f32::from_le_bytes(fixed(b, "Real32")?)),
+        0x0C => Value::Double(f64::from_le_bytes(fixed(b, "Real64")?)),
+        0x0D => Value::Boolean(i32::from_le_bytes(fixed(b, "Bool")?) != 0),
+        0x0F => Value::Guid(Guid::from_bytes_le(fixed(b, "GUID")?)),
+        0x11 => Value::FileTime(FileTime(u64::from_le_bytes(fixed(b, "FILETIME")?))),
+        0x12 => {
+            let raw: [u8; 16] = fixed(b, "SYSTEMTIME")?;
+            let f = |i: usize| u16::from_le_bytes([raw[2 * i], raw[2 * i + 1]]);
+            Value::SysTime(SystemTime {
+                year: f(0),
+                month: f(1),
+                day_of_week: f(2),
+                day: f(3),
+                hour: f(4),
+                minute: f(5),
+                second: f(6),
+                milliseconds: f(7),
+            })
+        }
+        0x14 => Value::HexInt32(u32::from_le_bytes(fixed(b, "HexInt32")?)),
+        0x15 => Value::HexInt64(u64::from_le_bytes(fixed(b, "HexInt64")?)),
+        _ => return Err(format!("value type {ty:#04x} is not a fixed-size scalar")),
+    })
+}
+
+/// The model's element type for a BinXml scalar type code.
+fn variant(ty: u8) -> Option<VariantType> {
+    VariantType::from_raw(u32::from(ty))
+}
+
+/// A SID at the start of `b`, and its length.
+fn sid(b: &[u8]) -> Result<(Sid, usize), String> {
+    let count = usize::from(*b.get(1).ok_or("SID value: need 8 bytes")?);
+    let len = 8 + 4 * count;
+    let sid = Sid::from_bytes(b).ok_or_else(|| {
+        format!(
+            "SID value: need {len} bytes for {count} sub-authorities, have {}",
+            b.len()
+        )
+    })?;
+    Ok((sid, len))
+}
+
+/// Decodes a value of type `ty` sized by its descriptor (`bytes` is exactly the value).
+/// `spill` is `bytes` followed by whatever the chunk holds after it, for the one case where
+/// Windows writes a value longer than its size (a SID whose size is short).
+pub(super) fn decode_sized(ty: u8, bytes: &[u8], spill: &[u8]) -> Result<Value, String> {
+    if ty & 0x80 != 0 {
+        return array(ty & 0x7f, bytes);
+    }
+    Ok(match ty {
+        0x00 => Value::Null,
+        0x01 => Value::String(utf16_trimmed(bytes)),
+        0x02 => Value::AnsiString(ansi(bytes)),
+        0x0E => Value::Binary(bytes.to_vec()),
+        0x10 => match bytes.len() {
+            4 => Value::SizeT(u32::from_le_bytes(fixed(bytes, "SizeT")?).into()),
+            8 => Value::SizeT(u64::from_le_bytes(fixed(bytes, "SizeT")?)),
+            n => return Err(format!("SizeT value of {n} bytes (4 or 8 expected)")),
+        },
+        0x13 => match sid(bytes) {
+            Ok((s, _)) => Value::Sid(s),
+            Err(_) => Value::Sid(sid(spill)?.0),
+        },
+        _ => scalar(ty, bytes)?,
+    })
+}
+
+/// An array of element type `ty` packed in `bytes`.
+fn array(ty: u8, bytes: &[u8]) -> Result<Value, String> {
+    let element_type = variant(ty).ok_or_else(|| format!("array of unknown type {ty:#04x}"))?;
+    let mut items = Vec::new();
+    match ty {
+        0x01 => {
+            let s = utf16(bytes);
+            let s = s.strip_suffix('\0').unwrap_or(&s);
+            if !s.is_empty() {
+                items.extend(s.split('\0').map(|p| Value::String(p.to_owned())));
+            }
+        }
+        0x02 => {
+            let b = bytes.strip_suffix(&[0]).unwrap_or(bytes);
+            if !b.is_empty() {
+                items.extend(b.split(|&c| c == 0).map(|p| Value::AnsiString(ansi(p))));
+            }
+        }
+        0x13 => {
+            let mut rest = bytes;
+            while !rest.is_empty() {
+                let (s, len) = sid(rest)?;
+                items.push(Value::Sid(s));
+                rest = rest.get(len..).unwrap_or_default();
+            }
+        }
+        0x10 => {
+            for c in bytes.chunks_exact(8) {
+                items.push(Value::SizeT(u64::from_le_bytes(fixed(c, "SizeT")?)));
+            }
+        }
+        _ => {
+            let size = fixed_size(ty).ok_or_else(|| format!("array of type {ty:#04x}"))?;
+            if bytes.len() % size != 0 {
+                return Err(format!(
+                    "array of type {ty:#04x}: {} bytes is not a multiple of {size}",
+                    bytes.len()
+                ));
+            }
+            for c in bytes.chunks_exact(size) {
+                items.push(scalar(ty, c)?);
+            }
+        }
+    }
+    Array::new(element_type, items)
+        .map(Value::Array)
+        .ok_or_else(|| format!("array of type {ty:#04x} has mixed items"))
+}
+
+/// The byte length of an inline Value token's data of type `ty` at the start of `b`, for the
+/// types that may stand inline (string with a u16 count prefix, fixed-size scalars, SID,
+/// and BinXml with a u16 length prefix). The returned range is the value's own bytes.
+pub(super) fn inline_extent(ty: u8, b: &[u8]) -> Result<(usize, usize), String> {
+    let prefix = |unit: usize| -> Result<(usize, usize), String> {
+        let n: [u8; 2] = fixed(b, "inline value length")?;
+        Ok((2, usize::from(u16::from_le_bytes(n)) * unit))
+    };
+    match ty {
+        0x01 => prefix(2),
+        BINXML_TYPE => prefix(1),
+        0x00 => Ok((0, 0)),
+        0x13 => sid(b).map(|(_, len)| (0, len)),
+        _ => fixed_size(ty)
+            .map(|n| (0, n))
+            .ok_or_else(|| format!("value type {ty:#04x} cannot stand inline")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_and_arrays() {
+        let b: Vec<u8> = "ab\0\0"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(decode_sized(1, &b, &b), Ok(Value::String("ab".into())));
+        let arr: Vec<u8> = "x\0yz\0"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let v = decode_sized(0x81, &arr, &arr).unwrap();
+        let Value::Array(a) = v else { panic!() };
+        assert_eq!(a.items().len(), 2);
+        assert_eq!(decode_sized(0x88, &[1, 0, 0, 0, 2], &[]).ok(), None);
+        assert_eq!(ansi(&[0x41, 0x80, 0]), "A€");
+    }
+
+    #[test]
+    fn short_values_are_errors() {
+        for ty in 3..=0x15u8 {
+            let _ = decode_sized(ty, &[1], &[1]);
+            let _ = decode_sized(ty | 0x80, &[1, 2, 3], &[]);
+        }
+        assert!(decode_sized(0x08, &[1, 2], &[]).is_err());
+        assert!(decode_sized(0x13, &[1, 5, 0], &[1, 5, 0]).is_err());
+    }
+}
