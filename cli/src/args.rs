@@ -61,6 +61,10 @@ pub const QE_OPTIONS: &[OptionSpec] = &[
         short: "sq",
         long: "structuredquery",
     },
+    OptionSpec {
+        short: "lf",
+        long: "logfile",
+    },
 ];
 
 impl Args {

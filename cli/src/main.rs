@@ -21,6 +21,8 @@ Usage: evtutil [--store DIR] COMMAND [ARGUMENTS] [/OPTION:VALUE ...]
 Commands:
   qe (query-events) CHANNEL   Lists the events of a channel.
   qe FILE.xml /sq:true        Lists the events a structured query (<QueryList>) selects.
+  qe FILE.evtx /lf:true       Lists the events of an .evtx log file.
+      /lf:true|false  (/logfile)      the argument is a log file, not a channel
       /q:XPATH  (/query)              only events the XPath selects, e.g. /q:*[System[EventID=4624]]
       /sq:true|false  (/structuredquery)  the argument is a file holding a <QueryList>
       /c:N  (/count)                  at most N events
@@ -169,10 +171,27 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     let failed = |e: evtlog::Error| {
         Failure::Operation(format!("Failed to read events. {e} ({})", e.win32_code()))
     };
-    let flags = if reverse {
+    let mut flags = if reverse {
         QueryFlags::REVERSE_DIRECTION
     } else {
         QueryFlags::default()
+    };
+    let log_file = args.flag("logfile")?;
+    let absolute;
+    let path = match (log_file, path) {
+        (true, Some(file)) => {
+            flags = flags | QueryFlags::FILE_PATH;
+            // Windows takes absolute paths only; a user at a terminal means the current
+            // directory.
+            absolute = std::path::absolute(file)
+                .map_err(|e| Failure::Operation(format!("Failed to read events. {file}: {e}")))?;
+            absolute.to_str()
+        }
+        (true, None) => {
+            flags = flags | QueryFlags::FILE_PATH;
+            None
+        }
+        (false, path) => path,
     };
     let results = engine
         .default_session()

@@ -354,3 +354,39 @@ fn structured_query_errors_are_reported() {
     assert_eq!(o.status.code(), Some(1), "Security is not a file");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `qe FILE.evtx /lf:true`: a real log file as the source, with /q, /c and /rd as for channels.
+#[test]
+fn qe_reads_an_evtx_file() {
+    let dir = std::env::var("EVTLOG_SAMPLES")
+        .unwrap_or_else(|_| format!("{}/../../shared/evtx-samples", env!("CARGO_MANIFEST_DIR")));
+    let file = std::path::Path::new(&dir).join("evtx-crate/Application_no_crc32.evtx");
+    assert!(
+        file.is_file(),
+        "EVTX sample {} not found (set EVTLOG_SAMPLES)",
+        file.display()
+    );
+    let file = file.to_str().unwrap();
+    let o = evtutil(&["qe", file, "/lf:true"]);
+    assert!(o.status.success(), "{o:?}");
+    let ids: Vec<u64> = events_of(&o)
+        .iter()
+        .map(|e| e.system.event_record_id.unwrap())
+        .collect();
+    assert_eq!(ids, (426..=442).collect::<Vec<_>>());
+    let o = evtutil(&["qe", file, "/lf:true", "/c:2", "/rd:true"]);
+    let ids: Vec<u64> = events_of(&o)
+        .iter()
+        .map(|e| e.system.event_record_id.unwrap())
+        .collect();
+    assert_eq!(ids, [442, 441]);
+    let o = evtutil(&["qe", file, "/lf", "/q:*[System[EventID=99999]]"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "EventID is 16-bit: 15038 behind 15001"
+    );
+    let o = evtutil(&["qe", "/no/such/file.evtx", "/lf:true"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("(2)"));
+}

@@ -21,6 +21,7 @@
 
 mod channel;
 mod faults;
+mod files;
 mod flags;
 mod names;
 mod results;

@@ -86,7 +86,12 @@ impl EventRef {
 
     /// The event's record id in its channel.
     pub fn record_id(&self) -> u64 {
-        self.chunk.first_record_id() + self.index as u64
+        // A file's events keep their own ids (chunk ids are positions there); a channel's
+        // event ids are the chunk's.
+        self.event()
+            .system
+            .event_record_id
+            .unwrap_or(self.chunk.first_record_id() + self.index as u64)
     }
 }
 
@@ -107,7 +112,8 @@ impl fmt::Debug for EventRef {
 #[derive(Clone)]
 pub(crate) struct SourceCursor {
     pub(crate) path: Arc<str>,
-    pub(crate) channel: Arc<Channel>,
+    /// The channel read, or `None` for a file read whole (never stale, never growing).
+    pub(crate) channel: Option<Arc<Channel>>,
     pub(crate) filter: Arc<QuerySource>,
     /// The channel's generation at query time.
     pub(crate) generation: u64,
@@ -119,6 +125,7 @@ pub(crate) struct SourceCursor {
 }
 
 impl SourceCursor {
+    /// A cursor over a channel, from its snapshot now.
     pub(crate) fn new(
         path: Arc<str>,
         channel: Arc<Channel>,
@@ -126,6 +133,26 @@ impl SourceCursor {
         reverse: bool,
     ) -> SourceCursor {
         let snapshot = Arc::new(channel.snapshot());
+        SourceCursor::over(path, Some(channel), snapshot, filter, reverse)
+    }
+
+    /// A cursor over a fixed snapshot (a file read whole).
+    pub(crate) fn fixed(
+        path: Arc<str>,
+        snapshot: Snapshot,
+        filter: Arc<QuerySource>,
+        reverse: bool,
+    ) -> SourceCursor {
+        SourceCursor::over(path, None, Arc::new(snapshot), filter, reverse)
+    }
+
+    fn over(
+        path: Arc<str>,
+        channel: Option<Arc<Channel>>,
+        snapshot: Arc<Snapshot>,
+        filter: Arc<QuerySource>,
+        reverse: bool,
+    ) -> SourceCursor {
         let generation = snapshot.generation();
         let next_id = if reverse {
             snapshot.end_record_id()
@@ -146,7 +173,9 @@ impl SourceCursor {
     }
 
     fn is_stale(&self) -> bool {
-        self.channel.generation() != self.generation
+        self.channel
+            .as_ref()
+            .is_some_and(|c| c.generation() != self.generation)
     }
 }
 
@@ -258,9 +287,10 @@ fn fill_head(
             source.snapshot.locate(source.next_id)
         };
         let Some((chunk_index, slot)) = located else {
-            if !reverse && source.next_id >= source.snapshot.end_record_id() {
+            let at_end = source.next_id >= source.snapshot.end_record_id();
+            if let (false, true, Some(channel)) = (reverse, at_end, &source.channel) {
                 // Live: look for events appended since the snapshot.
-                let fresh = source.channel.snapshot();
+                let fresh = channel.snapshot();
                 if fresh.end_record_id() > source.snapshot.end_record_id() {
                     source.snapshot = Arc::new(fresh);
                     continue;

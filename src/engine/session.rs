@@ -19,6 +19,7 @@ use std::sync::{Arc, Weak};
 use parking_lot::Mutex;
 
 use super::faults::CallKind;
+use super::files;
 use super::flags::QueryFlags;
 use super::results::{Cursor, ResultSet, ResultSetInner, SourceCursor};
 use super::Engine;
@@ -61,8 +62,9 @@ impl Session {
     /// the query's errors (15001, 15008, 15026; see README); `ChannelNotFound` (15007) for a
     /// channel that does not exist (with TolerateQueryErrors such channels are skipped and
     /// reported by [`ResultSet::statuses`], unless none exists); `Cancelled` if the session
-    /// is cancelled meanwhile; `NotSupported` for EvtQueryFilePath until the EVTX reader
-    /// exists.
+    /// is cancelled meanwhile. With `QueryFlags::FILE_PATH` the paths are absolute .evtx file
+    /// paths (`FileNotFound`, 2, if missing; `InvalidParameter` if relative), and events
+    /// read from a file report its absolute path.
     pub fn query(
         &self,
         path: Option<&str>,
@@ -79,12 +81,7 @@ impl Session {
             .faults
             .checkpoint(CallKind::Query, 0, &call)?;
         call.check()?;
-        if flags.contains(QueryFlags::FILE_PATH) {
-            return Err(Error::with_message(
-                ErrorKind::NotSupported,
-                "queries over .evtx files (EvtQueryFilePath) come with the EVTX reader",
-            ));
-        }
+        let files = flags.contains(QueryFlags::FILE_PATH);
         let reverse = flags.contains(QueryFlags::REVERSE_DIRECTION);
         let tolerate = flags.contains(QueryFlags::TOLERATE_QUERY_ERRORS);
         let parsed = if tolerate {
@@ -97,6 +94,31 @@ impl Session {
         let mut statuses = Vec::new();
         let mut first_missing = None;
         for source in parsed.sources() {
+            if files {
+                // EvtQueryFilePath: the path is an .evtx file, read whole (files.rs).
+                let opened = files::absolute_path(source.path()).and_then(|full| {
+                    files::read_file(&full, &call).map(|snapshot| (full, snapshot))
+                });
+                match opened {
+                    Ok((full, snapshot)) => {
+                        statuses.push((source.path().to_owned(), codes::ERROR_SUCCESS));
+                        let filter = Arc::new(source.clone());
+                        sources.push(SourceCursor::fixed(
+                            Arc::from(full.as_str()),
+                            snapshot,
+                            filter,
+                            reverse,
+                        ));
+                    }
+                    Err(e) if e.kind() == ErrorKind::Cancelled => return Err(e),
+                    Err(e) if tolerate => {
+                        statuses.push((source.path().to_owned(), e.win32_code()));
+                        first_missing.get_or_insert(e);
+                    }
+                    Err(e) => return Err(e),
+                }
+                continue;
+            }
             match inner.engine.channel(source.path()) {
                 Ok(channel) => {
                     if reverse && channel.channel_type().is_direct() {

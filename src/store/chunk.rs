@@ -148,6 +148,36 @@ impl Chunk {
                 || self.bytes.load(Ordering::Relaxed).saturating_add(size) <= CHUNK_MAX_BYTES)
     }
 
+    /// A sealed chunk holding `events` at ids `first_record_id`, `first_record_id + 1`, …:
+    /// for sources read whole, such as a decoded .evtx chunk (whose events keep their own
+    /// EventRecordID; these ids are positions). `events` must hold at most
+    /// [`CHUNK_MAX_RECORDS`]; callers split longer runs ([`Chunk::sealed_runs`]).
+    pub(crate) fn sealed(first_record_id: u64, events: Vec<Event>) -> Chunk {
+        let chunk = Chunk::new(first_record_id, events.len());
+        for event in events {
+            let size = event.approx_record_size();
+            // Cannot fail: the capacity is the number of events, within the limit.
+            let _ = chunk.push(event, size);
+        }
+        chunk.seal();
+        chunk
+    }
+
+    /// `events` as sealed chunks of at most [`CHUNK_MAX_RECORDS`] each, at consecutive ids
+    /// from `first_record_id`.
+    pub(crate) fn sealed_runs(first_record_id: u64, events: Vec<Event>) -> Vec<Chunk> {
+        let mut out = Vec::new();
+        let mut next = first_record_id;
+        let mut events = events.into_iter().peekable();
+        while events.peek().is_some() {
+            let run: Vec<Event> = events.by_ref().take(CHUNK_MAX_RECORDS).collect();
+            let len = run.len() as u64;
+            out.push(Chunk::sealed(next, run));
+            next += len;
+        }
+        out
+    }
+
     /// Publishes `event` as the next record (writer side; the caller holds the store's mutex
     /// and has checked [`has_room_for`](Chunk::has_room_for)). Returns false, dropping the
     /// event and publishing nothing, if the chunk has no free slot, which the store's checks
