@@ -2,7 +2,7 @@
 //! line per figure. Later capabilities add their figures here.
 //!
 //! `cargo bench --bench report -- cancellation` runs only the sections whose names contain
-//! the words given (append, render, generate, filter, cancellation).
+//! the words given (append, render, generate, filter, cancellation, evtx).
 //!
 //! Each figure is the median of several rounds. Anchors measured in the same run (a plain
 //! `Vec::push` of the same events, a `memcpy` of the same XML) give ratios that stay
@@ -415,6 +415,99 @@ fn cancellation(settings: &Settings) {
     let _ = Duration::ZERO;
 }
 
+/// EVTX reading: evtlog against the evtx crate, both reading and rendering XML of the same
+/// sample files on one thread in the same run; and an EventID query over those files.
+fn evtx(settings: &Settings) {
+    use evtlog::{ChunkDecoder, EvtxFile, QueryFlags};
+    let dir = std::env::var("EVTLOG_SAMPLES")
+        .unwrap_or_else(|_| format!("{}/../shared/evtx-samples", env!("CARGO_MANIFEST_DIR")));
+    let files: Vec<String> = [
+        "evtx-crate/security.evtx",
+        "evtx-crate/system.evtx",
+        "evtx-crate/E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx",
+        "plaso/System.evtx",
+    ]
+    .iter()
+    .map(|f| std::path::Path::new(&dir).join(f))
+    .filter(|p| p.is_file())
+    .filter_map(|p| std::fs::canonicalize(p).ok())
+    .map(|p| p.to_string_lossy().into_owned())
+    .collect();
+    if files.is_empty() {
+        println!("evtx_samples_missing 1 flag");
+        return;
+    }
+    let ours = || {
+        let mut records = 0usize;
+        let mut xml = String::with_capacity(4096);
+        for path in &files {
+            let Ok(mut file) = EvtxFile::open(path) else {
+                continue;
+            };
+            for chunk in file.chunks().flatten() {
+                let mut decoder = ChunkDecoder::new(&chunk);
+                for record in chunk.records().flatten() {
+                    if let Ok(event) = decoder.decode(&record) {
+                        xml.clear();
+                        event.write_xml(&mut xml);
+                        black_box(&xml);
+                        records += 1;
+                    }
+                }
+            }
+        }
+        records
+    };
+    let theirs = || {
+        let mut records = 0usize;
+        for path in &files {
+            let settings = evtx::ParserSettings::new()
+                .num_threads(1)
+                .validate_checksums(false);
+            let Ok(parser) = evtx::EvtxParser::from_path(path) else {
+                continue;
+            };
+            let mut parser = parser.with_configuration(settings);
+            for record in parser.records().flatten() {
+                black_box(&record.data);
+                records += 1;
+            }
+        }
+        records
+    };
+    let n = ours();
+    let rounds = Settings {
+        rounds: settings.rounds.min(5),
+        batch: n,
+    };
+    let our_rate = median_rate(&rounds, n, || {
+        black_box(ours());
+    });
+    let their_n = theirs();
+    let their_rate = median_rate(&rounds, their_n, || {
+        black_box(theirs());
+    });
+    print("evtx_read_records_per_s", our_rate, "records/s");
+    print("evtx_crate_read_records_per_s", their_rate, "records/s");
+    print("evtx_read_ratio", our_rate / their_rate, "ratio");
+    let engine = Engine::new();
+    let session = engine.default_session();
+    let query_rate = median_rate(&rounds, n, || {
+        for path in &files {
+            if let Ok(rs) = session.query(
+                Some(path),
+                Some("*[System[EventID=4624]]"),
+                QueryFlags::FILE_PATH,
+            ) {
+                while let Ok(evtlog::Next::Events(batch)) = rs.next(1024, None) {
+                    black_box(batch.len());
+                }
+            }
+        }
+    });
+    print("evtx_query_records_per_s", query_rate, "records/s");
+}
+
 /// A report section: its name and what measures it.
 type Section = (&'static str, fn(&Settings));
 
@@ -436,12 +529,13 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let sections: [Section; 5] = [
+    let sections: [Section; 6] = [
         ("append", append),
         ("render", render),
         ("generate", generate),
         ("filter", filter),
         ("cancellation", cancellation),
+        ("evtx", evtx),
     ];
     for (name, section) in sections {
         if only.is_empty() || only.iter().any(|o| name.contains(o.as_str())) {
