@@ -464,13 +464,7 @@ impl ResultSet {
             ));
         }
         let inner = &*self.inner;
-        let mut state = self.begin()?;
-        let mut scan = Scan::new(
-            &inner.engine,
-            inner.token.child(NodeKind::Call),
-            CallKind::Next,
-            timeout,
-        );
+        let (mut state, mut scan) = self.begin(CallKind::Next, timeout)?;
         let mut cursor = state.clone();
         let mut events = Vec::with_capacity(count.min(64));
         let mut timed_out = false;
@@ -509,13 +503,7 @@ impl ResultSet {
             ));
         }
         let inner = &*self.inner;
-        let mut state = self.begin()?;
-        let mut scan = Scan::new(
-            &inner.engine,
-            inner.token.child(NodeKind::Call),
-            CallKind::Seek,
-            None,
-        );
+        let (mut state, mut scan) = self.begin(CallKind::Seek, None)?;
         let strict = flags.is_strict();
         let out_of_range = || {
             Error::with_message(
@@ -598,8 +586,26 @@ impl ResultSet {
         &self.inner.statuses
     }
 
+    /// Starts a call of `kind`: checks the handle is usable, locks the state, and registers
+    /// the call's cancel node under the result set (born cancelled if the result set is).
+    fn begin(
+        &self,
+        kind: CallKind,
+        timeout: Option<Duration>,
+    ) -> Result<(parking_lot::MutexGuard<'_, Cursor>, Scan<'_>)> {
+        let state = self.lock_state()?;
+        let inner = &*self.inner;
+        let scan = Scan::new(
+            &inner.engine,
+            inner.token.child(NodeKind::Call),
+            kind,
+            timeout,
+        );
+        Ok((state, scan))
+    }
+
     /// Locks the state after checking the handle is usable.
-    fn begin(&self) -> Result<parking_lot::MutexGuard<'_, Cursor>> {
+    fn lock_state(&self) -> Result<parking_lot::MutexGuard<'_, Cursor>> {
         let inner = &*self.inner;
         if inner.closed.load(Ordering::Acquire) {
             return Err(Error::with_message(
