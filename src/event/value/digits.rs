@@ -1,0 +1,45 @@
+//! Digit tables and small text helpers shared by the value types: two-digit pairs (so a
+//! byte's hex digits or a two-digit field are one push), hex and decimal digit parsing.
+
+/// `"00"` to `"ff"`, so that a byte's two hex digits are one push of a `&str`.
+pub(super) const HEX_PAIRS: &str =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\
+202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\
+404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f\
+606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f\
+808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f\
+a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\
+c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf\
+e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+pub(super) fn hex_pair(byte: u8) -> &'static str {
+    let i = usize::from(byte) * 2;
+    HEX_PAIRS.get(i..i + 2).unwrap_or("00")
+}
+
+/// `"00"` to `"99"`.
+pub(super) const DEC_PAIRS: &str =
+    "00010203040506070809101112131415161718192021222324252627282930313233\
+343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778\
+798081828384858687888990919293949596979899";
+
+pub(super) fn dec_pair(v: u32) -> &'static str {
+    let i = (v % 100) as usize * 2;
+    DEC_PAIRS.get(i..i + 2).unwrap_or("00")
+}
+
+pub(super) fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+pub(super) fn parse_dec<T: std::str::FromStr>(s: &str) -> Option<T> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}

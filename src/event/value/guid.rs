@@ -1,0 +1,108 @@
+//! [`Guid`]: Windows' GUID layout, its 16-byte on-disk form, and its braced lowercase text.
+
+use std::fmt;
+
+use super::digits::{hex_digit, hex_pair};
+
+/// A GUID, stored as Windows lays it out (`Data1` to `Data4`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Guid {
+    pub data1: u32,
+    pub data2: u16,
+    pub data3: u16,
+    pub data4: [u8; 8],
+}
+
+impl Guid {
+    /// The all-zero GUID.
+    pub const NIL: Guid = Guid {
+        data1: 0,
+        data2: 0,
+        data3: 0,
+        data4: [0; 8],
+    };
+
+    /// The GUID from its 16-byte on-disk form (Data1..3 little-endian, Data4 as is).
+    pub fn from_bytes_le(b: [u8; 16]) -> Guid {
+        Guid {
+            data1: u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+            data2: u16::from_le_bytes([b[4], b[5]]),
+            data3: u16::from_le_bytes([b[6], b[7]]),
+            data4: [b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]],
+        }
+    }
+
+    /// The 16-byte on-disk form.
+    pub fn to_bytes_le(self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[0..4].copy_from_slice(&self.data1.to_le_bytes());
+        b[4..6].copy_from_slice(&self.data2.to_le_bytes());
+        b[6..8].copy_from_slice(&self.data3.to_le_bytes());
+        b[8..16].copy_from_slice(&self.data4);
+        b
+    }
+
+    /// The GUID from a 128-bit number read as the canonical hex digits, left to right.
+    pub fn from_u128(v: u128) -> Guid {
+        let b = v.to_be_bytes();
+        Guid {
+            data1: u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+            data2: u16::from_be_bytes([b[4], b[5]]),
+            data3: u16::from_be_bytes([b[6], b[7]]),
+            data4: [b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]],
+        }
+    }
+
+    /// Parses `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}`, with or without braces, any case.
+    pub fn parse(s: &str) -> Option<Guid> {
+        let s = s.trim();
+        let s = match s.strip_prefix('{') {
+            Some(rest) => rest.strip_suffix('}')?,
+            None => s,
+        };
+        let b = s.as_bytes();
+        if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+            return None;
+        }
+        let mut v: u128 = 0;
+        for (i, &c) in b.iter().enumerate() {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                continue;
+            }
+            v = (v << 4) | u128::from(hex_digit(c)?);
+        }
+        Some(Guid::from_u128(v))
+    }
+
+    /// Appends the braced lowercase form.
+    pub fn write_to(&self, out: &mut String) {
+        let mut canonical = [0u8; 16];
+        canonical[0..4].copy_from_slice(&self.data1.to_be_bytes());
+        canonical[4..6].copy_from_slice(&self.data2.to_be_bytes());
+        canonical[6..8].copy_from_slice(&self.data3.to_be_bytes());
+        canonical[8..].copy_from_slice(&self.data4);
+        out.reserve(38);
+        out.push('{');
+        for (i, &byte) in canonical.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out.push('-');
+            }
+            out.push_str(hex_pair(byte));
+        }
+        out.push('}');
+    }
+}
+
+impl fmt::Display for Guid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::with_capacity(38);
+        self.write_to(&mut s);
+        f.write_str(&s)
+    }
+}
+
+impl fmt::Debug for Guid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

@@ -1,0 +1,281 @@
+//! [`FileTime`] and [`SystemTime`]: Windows' two time types, the calendar arithmetic between
+//! them, and their ISO 8601 text forms (7 fractional digits for FILETIME, milliseconds for
+//! SYSTEMTIME).
+
+use std::fmt;
+
+use super::digits::dec_pair;
+
+/// A FILETIME: 100-nanosecond intervals since 1601-01-01 00:00:00 UTC.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileTime(pub u64);
+
+/// FILETIME ticks between 1601-01-01 and 1970-01-01.
+pub(super) const UNIX_EPOCH_TICKS: u64 = 116_444_736_000_000_000;
+const TICKS_PER_SECOND: u64 = 10_000_000;
+const TICKS_PER_DAY: u64 = 86_400 * TICKS_PER_SECOND;
+
+impl FileTime {
+    /// The FILETIME of a Unix time in nanoseconds (truncated to 100 ns); `None` before 1601.
+    pub fn from_unix_nanos(nanos: i128) -> Option<FileTime> {
+        let ticks = nanos.div_euclid(100) + i128::from(UNIX_EPOCH_TICKS);
+        u64::try_from(ticks).ok().map(FileTime)
+    }
+
+    /// The Unix time in nanoseconds.
+    pub fn to_unix_nanos(self) -> i128 {
+        (i128::from(self.0) - i128::from(UNIX_EPOCH_TICKS)) * 100
+    }
+
+    /// The FILETIME of a calendar instant in UTC; `None` if it is not a valid date or is
+    /// before 1601.
+    pub fn from_utc(
+        year: i32,
+        month: u32,
+        day: u32,
+        hour: u32,
+        minute: u32,
+        second: u32,
+        ticks: u32,
+    ) -> Option<FileTime> {
+        if !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+            || hour > 23
+            || minute > 59
+            || second > 59
+            || ticks >= TICKS_PER_SECOND as u32
+            || year < 1601
+        {
+            return None;
+        }
+        let days = days_from_civil(year, month, day) - days_from_civil(1601, 1, 1);
+        let secs = days as u64 * 86_400 + u64::from(hour) * 3600 + u64::from(minute) * 60;
+        let secs = secs + u64::from(second);
+        secs.checked_mul(TICKS_PER_SECOND)?
+            .checked_add(u64::from(ticks))
+            .map(FileTime)
+    }
+
+    /// The calendar fields in UTC: (year, month, day, hour, minute, second, 100-ns ticks).
+    pub fn to_utc(self) -> (i32, u32, u32, u32, u32, u32, u32) {
+        let days = self.0 / TICKS_PER_DAY;
+        let rem = self.0 % TICKS_PER_DAY;
+        let (y, m, d) = civil_from_days(days as i64 + days_from_civil(1601, 1, 1));
+        let secs = rem / TICKS_PER_SECOND;
+        let ticks = (rem % TICKS_PER_SECOND) as u32;
+        (
+            y,
+            m,
+            d,
+            (secs / 3600) as u32,
+            (secs / 60 % 60) as u32,
+            (secs % 60) as u32,
+            ticks,
+        )
+    }
+
+    /// Appends `YYYY-MM-DDTHH:MM:SS.fffffffZ`, the form of TimeCreated/@SystemTime.
+    pub fn write_to(self, out: &mut String) {
+        let (y, mo, d, h, mi, s, t) = self.to_utc();
+        let y = y.max(0) as u32;
+        out.reserve(28);
+        out.push_str(dec_pair(y / 100));
+        out.push_str(dec_pair(y));
+        out.push('-');
+        out.push_str(dec_pair(mo));
+        out.push('-');
+        out.push_str(dec_pair(d));
+        out.push('T');
+        out.push_str(dec_pair(h));
+        out.push(':');
+        out.push_str(dec_pair(mi));
+        out.push(':');
+        out.push_str(dec_pair(s));
+        out.push('.');
+        // Seven digits: 100-ns ticks within the second.
+        out.push_str(dec_pair(t / 100_000));
+        out.push_str(dec_pair(t / 1_000));
+        out.push_str(dec_pair(t / 10));
+        out.push(char::from(b'0' + (t % 10) as u8));
+        out.push('Z');
+    }
+
+    /// Parses an ISO 8601 UTC time: `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` (a space for `T` and
+    /// a missing `Z` are accepted too). Digits beyond 100 ns are truncated.
+    pub fn parse(s: &str) -> Option<FileTime> {
+        let b = s.trim().as_bytes();
+        if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b' ') {
+            return None;
+        }
+        if b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        let year = num(0..4)? as i32;
+        let (month, day) = (num(5..7)?, num(8..10)?);
+        let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+        let mut rest = &b[19..];
+        let mut ticks = 0u32;
+        if let Some((b'.', frac)) = rest.split_first() {
+            let digits = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 || digits > 9 {
+                return None;
+            }
+            for i in 0..7 {
+                ticks = ticks * 10
+                    + frac
+                        .get(i)
+                        .filter(|_| i < digits)
+                        .map_or(0, |c| u32::from(c - b'0'));
+            }
+            rest = &frac[digits..];
+        }
+        if !(rest.is_empty() || rest == b"Z") {
+            return None;
+        }
+        FileTime::from_utc(year, month, day, hour, minute, second, ticks)
+    }
+}
+
+impl fmt::Display for FileTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::with_capacity(28);
+        self.write_to(&mut s);
+        f.write_str(&s)
+    }
+}
+
+impl fmt::Debug for FileTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FileTime({self})")
+    }
+}
+
+/// Writes `v` as exactly `buf.len()` decimal digits, zero-padded (high digits dropped).
+fn put_digits(buf: &mut [u8], mut v: u32) {
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (i64::from(m) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day count since 1970-01-01 (inverse of `days_from_civil`).
+fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((y + i64::from(m <= 2)) as i32, m, d)
+}
+
+/// A SYSTEMTIME (millisecond resolution, UTC).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SystemTime {
+    pub year: u16,
+    pub month: u16,
+    pub day_of_week: u16,
+    pub day: u16,
+    pub hour: u16,
+    pub minute: u16,
+    pub second: u16,
+    pub milliseconds: u16,
+}
+
+impl SystemTime {
+    /// The SYSTEMTIME of a FILETIME (sub-millisecond digits dropped).
+    pub fn from_file_time(ft: FileTime) -> SystemTime {
+        let (y, mo, d, h, mi, s, t) = ft.to_utc();
+        let days = ft.0 / TICKS_PER_DAY;
+        // 1601-01-01 was a Monday (day_of_week 1, Sunday = 0).
+        let day_of_week = ((days + 1) % 7) as u16;
+        SystemTime {
+            year: y as u16,
+            month: mo as u16,
+            day_of_week,
+            day: d as u16,
+            hour: h as u16,
+            minute: mi as u16,
+            second: s as u16,
+            milliseconds: (t / 10_000) as u16,
+        }
+    }
+
+    /// The FILETIME of this SYSTEMTIME, or `None` if a field is out of range.
+    pub fn to_file_time(self) -> Option<FileTime> {
+        if self.milliseconds > 999 {
+            return None;
+        }
+        FileTime::from_utc(
+            i32::from(self.year),
+            u32::from(self.month),
+            u32::from(self.day),
+            u32::from(self.hour),
+            u32::from(self.minute),
+            u32::from(self.second),
+            u32::from(self.milliseconds) * 10_000,
+        )
+    }
+
+    /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    pub fn write_to(self, out: &mut String) {
+        let mut buf = [0u8; 24];
+        put_digits(&mut buf[0..4], u32::from(self.year));
+        buf[4] = b'-';
+        put_digits(&mut buf[5..7], u32::from(self.month));
+        buf[7] = b'-';
+        put_digits(&mut buf[8..10], u32::from(self.day));
+        buf[10] = b'T';
+        put_digits(&mut buf[11..13], u32::from(self.hour));
+        buf[13] = b':';
+        put_digits(&mut buf[14..16], u32::from(self.minute));
+        buf[16] = b':';
+        put_digits(&mut buf[17..19], u32::from(self.second));
+        buf[19] = b'.';
+        put_digits(&mut buf[20..23], u32::from(self.milliseconds));
+        buf[23] = b'Z';
+        out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
+    }
+}
+
+impl fmt::Debug for SystemTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        self.write_to(&mut s);
+        write!(f, "SystemTime({s})")
+    }
+}
