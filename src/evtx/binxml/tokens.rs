@@ -6,6 +6,10 @@
 //! Owns [`Decoder`], the per-chunk state: the chunk bytes, the cache of parsed template
 //! definitions (keyed by chunk offset), and the per-record node budget.
 //!
+//! Expansion moves rather than clones where the output cannot tell: a record's expanded
+//! template instance moves into its fragment, and the substitution values of a template
+//! whose substitution indices are all distinct move into the tree (each is used once).
+//!
 //! Invariants:
 //! - Every read goes through the bounds-checked `Reader` over a prefix of the chunk whose
 //!   byte 0 is the chunk's byte 0, so reader positions are chunk offsets and errors carry the
@@ -71,6 +75,35 @@ struct TElement {
 enum Sub {
     Plain(Value),
     Xml(Vec<Node>),
+    /// A non-Null value already moved into the output (only in templates whose
+    /// substitution indices are all distinct, so it is never read again as content).
+    Taken,
+}
+
+/// A parsed template definition.
+#[derive(Debug)]
+struct Template {
+    body: Vec<TNode>,
+    /// No substitution index occurs twice in `body`, so values can be moved out, not cloned.
+    distinct: bool,
+}
+
+/// True if no substitution index occurs twice in `nodes` (counting into `seen`).
+fn distinct_substs(nodes: &[TNode], seen: &mut Vec<bool>) -> bool {
+    nodes.iter().all(|n| match n {
+        TNode::Subst { index, .. } => {
+            let i = usize::from(*index);
+            if seen.len() <= i {
+                seen.resize(i + 1, false);
+            }
+            !std::mem::replace(&mut seen[i], true)
+        }
+        TNode::Element(e) => {
+            e.attributes.iter().all(|(_, v)| distinct_substs(v, seen))
+                && distinct_substs(&e.children, seen)
+        }
+        _ => true,
+    })
 }
 
 impl Sub {
@@ -84,7 +117,7 @@ impl Sub {
 pub(super) struct Decoder<'c> {
     chunk: &'c [u8],
     base: u64,
-    templates: HashMap<usize, Rc<Vec<TNode>>>,
+    templates: HashMap<usize, Rc<Template>>,
     nodes: usize,
 }
 
@@ -129,7 +162,7 @@ impl<'c> Decoder<'c> {
         let mut r = self.reader(start, end, "record BinXml")?;
         let nodes = self.fragment(&mut r, false, 0)?;
         let mut out = Vec::new();
-        self.expand(&nodes, &[], &mut out, false, 0)?;
+        self.expand_owned(nodes, &mut out, 0)?;
         Ok(out)
     }
 
@@ -341,7 +374,7 @@ impl<'c> Decoder<'c> {
         let mut r = self.reader(start, start.saturating_add(len), "nested BinXml")?;
         let nodes = self.fragment(&mut r, false, depth)?;
         let mut out = Vec::new();
-        self.expand(&nodes, &[], &mut out, false, depth)?;
+        self.expand_owned(nodes, &mut out, depth)?;
         Ok(out)
     }
 
@@ -400,13 +433,14 @@ impl<'c> Decoder<'c> {
             values.push(value);
         }
         let mut out = Vec::new();
-        self.expand(&body, &values, &mut out, true, depth)?;
+        let take = body.distinct;
+        self.expand(&body.body, &mut values, take, &mut out, true, depth)?;
         Ok(out)
     }
 
     /// The parsed body of the template definition at chunk offset `def`, from the cache or
     /// parsed now.
-    fn template_def(&mut self, def: usize, at: u64) -> Result<Rc<Vec<TNode>>> {
+    fn template_def(&mut self, def: usize, at: u64) -> Result<Rc<Template>> {
         if let Some(t) = self.templates.get(&def) {
             return Ok(Rc::clone(t));
         }
@@ -418,27 +452,61 @@ impl<'c> Decoder<'c> {
         })? as usize;
         let start = def + 24;
         let mut r = self.reader(start, start.saturating_add(size), "template definition")?;
-        let body = Rc::new(self.fragment(&mut r, true, 0)?);
+        let body = self.fragment(&mut r, true, 0)?;
+        let distinct = distinct_substs(&body, &mut Vec::new());
+        let body = Rc::new(Template { body, distinct });
         self.templates.insert(def, Rc::clone(&body));
         Ok(body)
     }
 
-    /// Appends the expansion of `nodes` with `values` to `out`.
+    /// Appends the expansion of a fragment's `nodes` (no values) to `out`, moving already
+    /// expanded template instances and nested fragments rather than cloning them.
+    fn expand_owned(&mut self, nodes: Vec<TNode>, out: &mut Vec<Node>, depth: usize) -> Result<()> {
+        for node in nodes {
+            match node {
+                TNode::Nodes(nodes) => {
+                    self.spend(nodes.len())?;
+                    out.extend(nodes);
+                }
+                other => self.expand(
+                    std::slice::from_ref(&other),
+                    &mut [],
+                    false,
+                    out,
+                    false,
+                    depth,
+                )?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the expansion of `nodes` with `values` to `out`; with `take`, substituted
+    /// values are moved out of `values` (left `Sub::Taken`) rather than cloned.
     fn expand(
         &mut self,
         nodes: &[TNode],
-        values: &[Sub],
+        values: &mut [Sub],
+        take: bool,
         out: &mut Vec<Node>,
         root: bool,
         depth: usize,
     ) -> Result<()> {
         for node in nodes {
             match node {
-                TNode::Element(e) => self.expand_element(e, values, out, root, depth)?,
+                TNode::Element(e) => self.expand_element(e, values, take, out, root, depth)?,
                 TNode::Text(t) => out.push(Node::Value(Value::String(t.clone()))),
                 TNode::Value(v) => out.push(Node::Value(v.clone())),
-                TNode::Subst { index, .. } => match values.get(usize::from(*index)) {
-                    None | Some(Sub::Plain(Value::Null)) => {}
+                TNode::Subst { index, .. } => match values.get_mut(usize::from(*index)) {
+                    None | Some(Sub::Plain(Value::Null) | Sub::Taken) => {}
+                    Some(slot) if take => match std::mem::replace(slot, Sub::Taken) {
+                        Sub::Plain(v) => out.push(Node::Value(v)),
+                        Sub::Xml(nodes) => {
+                            self.spend(nodes.len())?;
+                            out.extend(nodes);
+                        }
+                        Sub::Taken => {}
+                    },
                     Some(Sub::Plain(v)) => out.push(Node::Value(v.clone())),
                     Some(Sub::Xml(nodes)) => {
                         self.spend(nodes.len())?;
@@ -473,7 +541,8 @@ impl<'c> Decoder<'c> {
     fn expand_element(
         &mut self,
         e: &TElement,
-        values: &[Sub],
+        values: &mut [Sub],
+        take: bool,
         out: &mut Vec<Node>,
         root: bool,
         depth: usize,
@@ -502,23 +571,24 @@ impl<'c> Decoder<'c> {
                 if let Some(slot) = vals.get_mut(index) {
                     *slot = Sub::Plain(Value::Null);
                 }
-                return self.expand_one(e, &vals, out, depth);
+                return self.expand_one(e, &mut vals, false, out, depth);
             }
             for item in array.items() {
                 if let Some(slot) = vals.get_mut(index) {
                     *slot = Sub::Plain(item.clone());
                 }
-                self.expand_one(e, &vals, out, depth)?;
+                self.expand_one(e, &mut vals, false, out, depth)?;
             }
             return Ok(());
         }
-        self.expand_one(e, values, out, depth)
+        self.expand_one(e, values, take, out, depth)
     }
 
     fn expand_one(
         &mut self,
         e: &TElement,
-        values: &[Sub],
+        values: &mut [Sub],
+        take: bool,
         out: &mut Vec<Node>,
         depth: usize,
     ) -> Result<()> {
@@ -535,7 +605,7 @@ impl<'c> Decoder<'c> {
                 }
             }
             let mut parts = Vec::new();
-            self.expand(tokens, values, &mut parts, false, depth + 1)?;
+            self.expand(tokens, values, take, &mut parts, false, depth + 1)?;
             let value = match merge(parts).as_mut_slice() {
                 [] => Value::String(String::new()),
                 [Node::Value(v)] => std::mem::replace(v, Value::Null),
@@ -546,8 +616,8 @@ impl<'c> Decoder<'c> {
                 value,
             });
         }
-        let mut children = Vec::new();
-        self.expand(&e.children, values, &mut children, false, depth + 1)?;
+        let mut children = Vec::with_capacity(e.children.len());
+        self.expand(&e.children, values, take, &mut children, false, depth + 1)?;
         element.children = merge(children);
         if element.children.is_empty() && !e.empty_tag {
             // `<x></x>` as written, not `<x/>` (the XML parser's convention too).
@@ -573,6 +643,12 @@ fn text_of(nodes: &[Node]) -> String {
 
 /// Merges runs of adjacent value nodes into one text value (a lone value keeps its type).
 fn merge(nodes: Vec<Node>) -> Vec<Node> {
+    if !nodes
+        .windows(2)
+        .any(|w| matches!(w, [Node::Value(_), Node::Value(_)]))
+    {
+        return nodes;
+    }
     let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
     let mut run: Vec<Value> = Vec::new();
     let flush = |run: &mut Vec<Value>, out: &mut Vec<Node>| match run.len() {
