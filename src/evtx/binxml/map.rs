@@ -58,6 +58,43 @@ fn content(e: &Element) -> Option<Value> {
     }
 }
 
+/// [`content`], moving a lone value out of `e` rather than cloning it.
+fn take_content(e: &mut Element) -> Option<Value> {
+    match e.children.as_mut_slice() {
+        [Node::Value(v)] => Some(std::mem::replace(v, Value::Null)),
+        _ => content(e),
+    }
+}
+
+/// The text form of `v`, reusing its string if it is one.
+fn into_text(v: Value) -> String {
+    match v {
+        Value::String(s) => s,
+        other => other.to_text(),
+    }
+}
+
+/// The text form of `v`, moved out of it (`v` is left Null).
+fn take_text(v: &mut Value) -> String {
+    into_text(std::mem::replace(v, Value::Null))
+}
+
+/// `v` as a number of type `T`: an unsigned integer value or decimal digits.
+fn parse_num<T: TryFrom<u64>>(v: &Value) -> Option<T> {
+    let n = match v {
+        Value::String(s) | Value::AnsiString(s) => {
+            let t = s.trim();
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                None
+            } else {
+                t.parse::<u64>().ok()
+            }
+        }
+        other => other.as_u64(),
+    };
+    n.and_then(|n| T::try_from(n).ok())
+}
+
 impl Mapper {
     fn err(&self, message: impl Into<String>) -> Error {
         Error::at_offset(ErrorKind::FileCorrupt, self.at, message.into())
@@ -103,24 +140,13 @@ impl Mapper {
     }
 
     fn num<T: TryFrom<u64>>(&self, v: &Value, what: &str) -> Result<T> {
-        let n = match v {
-            Value::String(s) | Value::AnsiString(s) => {
-                let t = s.trim();
-                if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-                    None
-                } else {
-                    t.parse::<u64>().ok()
-                }
-            }
-            other => other.as_u64(),
-        };
-        n.and_then(|n| T::try_from(n).ok())
-            .ok_or_else(|| self.err(format!("{what} holds {v:?}, not a number in range")))
+        parse_num(v).ok_or_else(|| self.err(format!("{what} holds {v:?}, not a number in range")))
     }
 
-    fn text_num<T: TryFrom<u64>>(&self, e: &Element) -> Result<T> {
-        let v = content(e).ok_or_else(|| self.err(format!("<{}> must hold text", e.name)))?;
-        self.num(&v, &format!("<{}>", e.name))
+    fn text_num<T: TryFrom<u64>>(&self, e: &mut Element) -> Result<T> {
+        let v = take_content(e).ok_or_else(|| self.err(format!("<{}> must hold text", e.name)))?;
+        parse_num(&v)
+            .ok_or_else(|| self.err(format!("<{}> holds {v:?}, not a number in range", e.name)))
     }
 
     fn guid(&self, v: &Value, what: &str) -> Result<Option<Guid>> {
@@ -134,24 +160,32 @@ impl Mapper {
         }
     }
 
-    fn text(&self, e: &Element) -> Result<String> {
-        content(e)
-            .map(|v| v.to_text())
+    fn text(&self, e: &mut Element) -> Result<String> {
+        take_content(e)
+            .map(into_text)
             .ok_or_else(|| self.err(format!("<{}> must hold text", e.name)))
     }
 
     fn system(&self, system: Element) -> Result<System> {
         let mut s = System::default();
         let mut saw_event_id = false;
-        for child in system.elements() {
-            let attrs = child.attributes.iter().map(|a| (a.name.as_str(), &a.value));
+        let children = system.children.into_iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            _ => None,
+        });
+        for mut child in children {
+            let child = &mut child;
+            let attrs = child
+                .attributes
+                .iter_mut()
+                .map(|a| (a.name.as_str(), &mut a.value));
             match local(&child.name) {
                 "Provider" => {
                     for (key, v) in attrs {
                         match key {
-                            "Name" => s.provider.name = Some(v.to_text()),
+                            "Name" => s.provider.name = Some(take_text(v)),
                             "Guid" => s.provider.guid = self.guid(v, "Provider/@Guid")?,
-                            "EventSourceName" => s.provider.event_source_name = Some(v.to_text()),
+                            "EventSourceName" => s.provider.event_source_name = Some(take_text(v)),
                             _ => return Err(self.err(format!("unexpected {key} on <Provider>"))),
                         }
                     }
@@ -183,7 +217,7 @@ impl Mapper {
                 }
                 "TimeCreated" => {
                     for (key, v) in attrs {
-                        let t = match (key, v) {
+                        let t = match (key, &*v) {
                             ("SystemTime", Value::FileTime(t)) => *t,
                             ("SystemTime", Value::SysTime(t)) => {
                                 t.to_file_time().ok_or_else(|| {
@@ -240,7 +274,7 @@ impl Mapper {
                 "Security" => {
                     let mut sec = Security::default();
                     for (key, v) in attrs {
-                        sec.user_id = match (key, v) {
+                        sec.user_id = match (key, &*v) {
                             ("UserID", Value::Sid(sid)) => Some(sid.clone()),
                             ("UserID", Value::String(t)) if t.is_empty() => None,
                             ("UserID", Value::String(t)) => {
