@@ -317,9 +317,14 @@ impl Mapper {
             };
             let item = match local(&child.name) {
                 "Data" if child.attributes.iter().all(|a| a.name == "Name") => {
-                    match content(&child) {
+                    let mut child = child;
+                    match take_content(&mut child) {
                         Some(value) => DataItem::Data {
-                            name: child.attributes.first().map(|a| a.value.to_text()),
+                            name: child
+                                .attributes
+                                .into_iter()
+                                .next()
+                                .map(|a| into_text(a.value)),
                             value,
                         },
                         None => DataItem::Element(child),

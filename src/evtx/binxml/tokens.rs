@@ -593,6 +593,7 @@ impl<'c> Decoder<'c> {
         depth: usize,
     ) -> Result<()> {
         let mut element = Element::new(e.name.clone());
+        element.attributes.reserve_exact(e.attributes.len());
         for (name, tokens) in &e.attributes {
             if let [TNode::Subst { index, optional }] = tokens.as_slice() {
                 let value = values.get(usize::from(*index));
