@@ -16,7 +16,10 @@ use crate::event::{
 };
 
 /// Maps the record's top-level nodes onto an [`Event`]; `at` is the record's file offset.
-pub(super) fn event(nodes: Vec<Node>, at: u64) -> Result<Event> {
+///
+/// `system`, if given, is the already mapped `<System>` of the root element (see
+/// `direct`); it replaces that root's first `<System>` child, which is then a placeholder.
+pub(super) fn event(nodes: Vec<Node>, system: Option<System>, at: u64) -> Result<Event> {
     let m = Mapper { at };
     let mut roots = nodes.into_iter().filter_map(|n| match n {
         Node::Element(e) => Some(e),
@@ -28,11 +31,11 @@ pub(super) fn event(nodes: Vec<Node>, at: u64) -> Result<Event> {
     if roots.next().is_some() {
         return Err(m.err("the record's BinXml has more than one root element"));
     }
-    m.event(root)
+    m.event(root, system)
 }
 
-struct Mapper {
-    at: u64,
+pub(super) struct Mapper {
+    pub(super) at: u64,
 }
 
 fn local(name: &str) -> &str {
@@ -100,7 +103,7 @@ impl Mapper {
         Error::at_offset(ErrorKind::FileCorrupt, self.at, message.into())
     }
 
-    fn event(&self, root: Element) -> Result<Event> {
+    fn event(&self, root: Element, mut system: Option<System>) -> Result<Event> {
         if local(&root.name) != "Event" {
             return Err(self.err(format!("the root element is <{}>, not <Event>", root.name)));
         }
@@ -116,7 +119,10 @@ impl Mapper {
             };
             match local(&child.name) {
                 "System" if !saw_system => {
-                    event.system = self.system(child)?;
+                    event.system = match system.take() {
+                        Some(s) => s,
+                        None => self.system(child)?,
+                    };
                     saw_system = true;
                 }
                 "RenderingInfo" if event.rendering_info.is_none() => {
@@ -143,10 +149,10 @@ impl Mapper {
         parse_num(v).ok_or_else(|| self.err(format!("{what} holds {v:?}, not a number in range")))
     }
 
-    fn text_num<T: TryFrom<u64>>(&self, e: &mut Element) -> Result<T> {
-        let v = take_content(e).ok_or_else(|| self.err(format!("<{}> must hold text", e.name)))?;
+    fn text_num<T: TryFrom<u64>>(&self, name: &str, content: Option<Value>) -> Result<T> {
+        let v = content.ok_or_else(|| self.err(format!("<{name}> must hold text")))?;
         parse_num(&v)
-            .ok_or_else(|| self.err(format!("<{}> holds {v:?}, not a number in range", e.name)))
+            .ok_or_else(|| self.err(format!("<{name}> holds {v:?}, not a number in range")))
     }
 
     fn guid(&self, v: &Value, what: &str) -> Result<Option<Guid>> {
@@ -160,10 +166,10 @@ impl Mapper {
         }
     }
 
-    fn text(&self, e: &mut Element) -> Result<String> {
-        take_content(e)
+    fn text(&self, name: &str, content: Option<Value>) -> Result<String> {
+        content
             .map(into_text)
-            .ok_or_else(|| self.err(format!("<{}> must hold text", e.name)))
+            .ok_or_else(|| self.err(format!("<{name}> must hold text")))
     }
 
     fn system(&self, system: Element) -> Result<System> {
@@ -174,12 +180,31 @@ impl Mapper {
             _ => None,
         });
         for mut child in children {
-            let child = &mut child;
+            let content = take_content(&mut child);
             let attrs = child
                 .attributes
                 .iter_mut()
                 .map(|a| (a.name.as_str(), &mut a.value));
-            match local(&child.name) {
+            self.system_child(&mut s, &mut saw_event_id, &child.name, attrs, content)?;
+        }
+        if !saw_event_id {
+            return Err(self.err("<System> has no <EventID>"));
+        }
+        Ok(s)
+    }
+
+    /// Maps one child of `<System>`, given its name, attributes and text content (`None` if
+    /// it holds anything but text), onto `s`.
+    pub(super) fn system_child<'a>(
+        &self,
+        s: &mut System,
+        saw_event_id: &mut bool,
+        name: &str,
+        attrs: impl Iterator<Item = (&'a str, &'a mut Value)>,
+        content: Option<Value>,
+    ) -> Result<()> {
+        {
+            match local(name) {
                 "Provider" => {
                     for (key, v) in attrs {
                         match key {
@@ -198,15 +223,15 @@ impl Mapper {
                             _ => return Err(self.err(format!("unexpected {key} on <EventID>"))),
                         }
                     }
-                    s.event_id = self.text_num(child)?;
-                    saw_event_id = true;
+                    s.event_id = self.text_num(name, content)?;
+                    *saw_event_id = true;
                 }
-                "Version" => s.version = Some(self.text_num(child)?),
-                "Level" => s.level = Some(self.text_num(child)?),
-                "Task" => s.task = Some(self.text_num(child)?),
-                "Opcode" => s.opcode = Some(self.text_num(child)?),
+                "Version" => s.version = Some(self.text_num(name, content)?),
+                "Level" => s.level = Some(self.text_num(name, content)?),
+                "Task" => s.task = Some(self.text_num(name, content)?),
+                "Opcode" => s.opcode = Some(self.text_num(name, content)?),
                 "Keywords" => {
-                    let v = content(child).ok_or_else(|| self.err("<Keywords> must hold text"))?;
+                    let v = content.ok_or_else(|| self.err("<Keywords> must hold text"))?;
                     let k = match &v {
                         Value::String(t) => parse_u64_auto(t),
                         other => other.as_u64(),
@@ -241,7 +266,7 @@ impl Mapper {
                         }
                     }
                 }
-                "EventRecordID" => s.event_record_id = Some(self.text_num(child)?),
+                "EventRecordID" => s.event_record_id = Some(self.text_num(name, content)?),
                 "Correlation" => {
                     let mut c = Correlation::default();
                     for (key, v) in attrs {
@@ -269,8 +294,8 @@ impl Mapper {
                     }
                     s.execution = Some(e);
                 }
-                "Channel" => s.channel = Some(self.text(child)?),
-                "Computer" => s.computer = Some(self.text(child)?),
+                "Channel" => s.channel = Some(self.text(name, content)?),
+                "Computer" => s.computer = Some(self.text(name, content)?),
                 "Security" => {
                     let mut sec = Security::default();
                     for (key, v) in attrs {
@@ -291,13 +316,10 @@ impl Mapper {
                     }
                     s.security = Some(sec);
                 }
-                _ => return Err(self.err(format!("unexpected <{}> in <System>", child.name))),
+                _ => return Err(self.err(format!("unexpected <{name}> in <System>"))),
             }
         }
-        if !saw_event_id {
-            return Err(self.err("<System> has no <EventID>"));
-        }
-        Ok(s)
+        Ok(())
     }
 
     fn event_data(&self, data: Element) -> Result<EventData> {

@@ -10,6 +10,11 @@
 //! template instance moves into its fragment, and the substitution values of a template
 //! whose substitution indices are all distinct move into the tree (each is used once).
 //!
+//! With `Decoder::document_system`, the first `<System>` child of the record's own template
+//! root `<Event>` (when no substitution before it could expand into another `<System>`) is
+//! offered to `direct`; if it maps, a childless placeholder element takes its place in the
+//! tree and the mapped value is returned beside it.
+//!
 //! Invariants:
 //! - Every read goes through the bounds-checked `Reader` over a prefix of the chunk whose
 //!   byte 0 is the chunk's byte 0, so reader positions are chunk offsets and errors carry the
@@ -29,9 +34,11 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::direct::{first_system_is_first, local};
+use super::text::{merge, text_of};
 use super::value::{decode_sized, inline_extent, utf16, BINXML_TYPE};
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{Attribute, Element, Node, Value};
+use crate::event::{Attribute, Element, Node, System, Value};
 use crate::evtx::bytes::{u32_at, Reader};
 
 /// Deepest nesting of elements, nested BinXml values and template instances.
@@ -41,7 +48,7 @@ pub(super) const MAX_NODES: usize = 200_000;
 
 /// A node of a parsed fragment or template definition, before substitution.
 #[derive(Debug)]
-enum TNode {
+pub(super) enum TNode {
     Element(TElement),
     Text(String),
     Value(Value),
@@ -61,18 +68,18 @@ enum TNode {
 }
 
 #[derive(Debug)]
-struct TElement {
-    name: String,
-    dep_id: Option<u16>,
-    attributes: Vec<(String, Vec<TNode>)>,
-    children: Vec<TNode>,
+pub(super) struct TElement {
+    pub(super) name: String,
+    pub(super) dep_id: Option<u16>,
+    pub(super) attributes: Vec<(String, Vec<TNode>)>,
+    pub(super) children: Vec<TNode>,
     /// Closed by CloseEmptyElement (`<x/>`) rather than by content and EndElement.
-    empty_tag: bool,
+    pub(super) empty_tag: bool,
 }
 
 /// A substitution value: a typed value or a decoded nested BinXml fragment.
 #[derive(Clone, Debug)]
-enum Sub {
+pub(super) enum Sub {
     Plain(Value),
     Xml(Vec<Node>),
     /// A non-Null value already moved into the output (only in templates whose
@@ -107,7 +114,7 @@ fn distinct_substs(nodes: &[TNode], seen: &mut Vec<bool>) -> bool {
 }
 
 impl Sub {
-    fn is_null(&self) -> bool {
+    pub(super) fn is_null(&self) -> bool {
         matches!(self, Sub::Plain(Value::Null))
     }
 }
@@ -119,6 +126,12 @@ pub(super) struct Decoder<'c> {
     base: u64,
     templates: HashMap<usize, Rc<Template>>,
     nodes: usize,
+    /// Map the record's `<System>` directly (`direct`) where its shape allows.
+    direct_system: bool,
+    /// The record's first `<System>` under a template's root `<Event>` was seen.
+    saw_system: bool,
+    /// That `<System>`, mapped directly; a placeholder element stands in the tree.
+    system: Option<System>,
 }
 
 fn corrupt(at: u64, message: impl Into<String>) -> Error {
@@ -141,6 +154,9 @@ impl<'c> Decoder<'c> {
             base,
             templates: HashMap::new(),
             nodes: 0,
+            direct_system: false,
+            saw_system: false,
+            system: None,
         }
     }
 
@@ -158,7 +174,27 @@ impl<'c> Decoder<'c> {
 
     /// Decodes the document at chunk offsets `[start, end)` into its top-level nodes.
     pub(super) fn document(&mut self, start: usize, end: usize) -> Result<Vec<Node>> {
+        self.direct_system = false;
+        self.document_inner(start, end)
+    }
+
+    /// [`Decoder::document`], with the root `<Event>`'s `<System>` mapped directly where it
+    /// can be: then it is returned too, and a childless placeholder stands in the tree.
+    pub(super) fn document_system(
+        &mut self,
+        start: usize,
+        end: usize,
+    ) -> Result<(Vec<Node>, Option<System>)> {
+        self.direct_system = true;
+        let nodes = self.document_inner(start, end);
+        self.direct_system = false;
+        Ok((nodes?, self.system.take()))
+    }
+
+    fn document_inner(&mut self, start: usize, end: usize) -> Result<Vec<Node>> {
         self.nodes = 0;
+        self.saw_system = false;
+        self.system = None;
         let mut r = self.reader(start, end, "record BinXml")?;
         let nodes = self.fragment(&mut r, false, 0)?;
         let mut out = Vec::new();
@@ -571,17 +607,23 @@ impl<'c> Decoder<'c> {
                 if let Some(slot) = vals.get_mut(index) {
                     *slot = Sub::Plain(Value::Null);
                 }
-                return self.expand_one(e, &mut vals, false, out, depth);
+                return self.expand_one(e, &mut vals, false, false, out, depth);
             }
             for item in array.items() {
                 if let Some(slot) = vals.get_mut(index) {
                     *slot = Sub::Plain(item.clone());
                 }
-                self.expand_one(e, &mut vals, false, out, depth)?;
+                self.expand_one(e, &mut vals, false, false, out, depth)?;
             }
             return Ok(());
         }
-        self.expand_one(e, values, take, out, depth)
+        // The root `<Event>` of the record's own template instance.
+        let event_root = root
+            && depth == 1
+            && self.direct_system
+            && local(&e.name) == "Event"
+            && first_system_is_first(&e.children);
+        self.expand_one(e, values, take, event_root, out, depth)
     }
 
     fn expand_one(
@@ -589,6 +631,7 @@ impl<'c> Decoder<'c> {
         e: &TElement,
         values: &mut [Sub],
         take: bool,
+        event_root: bool,
         out: &mut Vec<Node>,
         depth: usize,
     ) -> Result<()> {
@@ -618,7 +661,27 @@ impl<'c> Decoder<'c> {
             });
         }
         let mut children = Vec::with_capacity(e.children.len());
-        self.expand(&e.children, values, take, &mut children, false, depth + 1)?;
+        for c in &e.children {
+            if let TNode::Element(system) = c {
+                if event_root && !self.saw_system && local(&system.name) == "System" {
+                    self.saw_system = true;
+                    if let Some((mapped, spent)) = super::direct::system(system, values) {
+                        self.spend(spent)?;
+                        self.system = Some(mapped);
+                        children.push(Node::Element(Element::new(system.name.clone())));
+                        continue;
+                    }
+                }
+            }
+            self.expand(
+                std::slice::from_ref(c),
+                values,
+                take,
+                &mut children,
+                false,
+                depth + 1,
+            )?;
+        }
         element.children = merge(children);
         if element.children.is_empty() && !e.empty_tag {
             // `<x></x>` as written, not `<x/>` (the XML parser's convention too).
@@ -629,51 +692,6 @@ impl<'c> Decoder<'c> {
         out.push(Node::Element(element));
         Ok(())
     }
-}
-
-/// The text of value nodes, concatenated.
-fn text_of(nodes: &[Node]) -> String {
-    let mut s = String::new();
-    for n in nodes {
-        if let Node::Value(v) = n {
-            v.write_text(&mut s);
-        }
-    }
-    s
-}
-
-/// Merges runs of adjacent value nodes into one text value (a lone value keeps its type).
-fn merge(nodes: Vec<Node>) -> Vec<Node> {
-    if !nodes
-        .windows(2)
-        .any(|w| matches!(w, [Node::Value(_), Node::Value(_)]))
-    {
-        return nodes;
-    }
-    let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
-    let mut run: Vec<Value> = Vec::new();
-    let flush = |run: &mut Vec<Value>, out: &mut Vec<Node>| match run.len() {
-        0 => {}
-        1 => out.extend(run.pop().map(Node::Value)),
-        _ => {
-            let mut s = String::new();
-            for v in run.drain(..) {
-                v.write_text(&mut s);
-            }
-            out.push(Node::Value(Value::String(s)));
-        }
-    };
-    for n in nodes {
-        match n {
-            Node::Value(v) => run.push(v),
-            other => {
-                flush(&mut run, &mut out);
-                out.push(other);
-            }
-        }
-    }
-    flush(&mut run, &mut out);
-    out
 }
 
 #[cfg(test)]
