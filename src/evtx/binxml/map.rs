@@ -16,7 +16,10 @@ use crate::event::{
 };
 
 /// Maps the record's top-level nodes onto an [`Event`]; `at` is the record's file offset.
-pub(super) fn event(nodes: Vec<Node>, at: u64) -> Result<Event> {
+///
+/// `system`, if given, is the already mapped `<System>` of the root element (see
+/// `direct`); it replaces that root's first `<System>` child, which is then a placeholder.
+pub(super) fn event(nodes: Vec<Node>, system: Option<System>, at: u64) -> Result<Event> {
     let m = Mapper { at };
     let mut roots = nodes.into_iter().filter_map(|n| match n {
         Node::Element(e) => Some(e),
@@ -28,11 +31,11 @@ pub(super) fn event(nodes: Vec<Node>, at: u64) -> Result<Event> {
     if roots.next().is_some() {
         return Err(m.err("the record's BinXml has more than one root element"));
     }
-    m.event(root)
+    m.event(root, system)
 }
 
-struct Mapper {
-    at: u64,
+pub(super) struct Mapper {
+    pub(super) at: u64,
 }
 
 fn local(name: &str) -> &str {
@@ -58,12 +61,49 @@ fn content(e: &Element) -> Option<Value> {
     }
 }
 
+/// [`content`], moving a lone value out of `e` rather than cloning it.
+fn take_content(e: &mut Element) -> Option<Value> {
+    match e.children.as_mut_slice() {
+        [Node::Value(v)] => Some(std::mem::replace(v, Value::Null)),
+        _ => content(e),
+    }
+}
+
+/// The text form of `v`, reusing its string if it is one.
+fn into_text(v: Value) -> String {
+    match v {
+        Value::String(s) => s,
+        other => other.to_text(),
+    }
+}
+
+/// The text form of `v`, moved out of it (`v` is left Null).
+fn take_text(v: &mut Value) -> String {
+    into_text(std::mem::replace(v, Value::Null))
+}
+
+/// `v` as a number of type `T`: an unsigned integer value or decimal digits.
+fn parse_num<T: TryFrom<u64>>(v: &Value) -> Option<T> {
+    let n = match v {
+        Value::String(s) | Value::AnsiString(s) => {
+            let t = s.trim();
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                None
+            } else {
+                t.parse::<u64>().ok()
+            }
+        }
+        other => other.as_u64(),
+    };
+    n.and_then(|n| T::try_from(n).ok())
+}
+
 impl Mapper {
     fn err(&self, message: impl Into<String>) -> Error {
         Error::at_offset(ErrorKind::FileCorrupt, self.at, message.into())
     }
 
-    fn event(&self, root: Element) -> Result<Event> {
+    fn event(&self, root: Element, mut system: Option<System>) -> Result<Event> {
         if local(&root.name) != "Event" {
             return Err(self.err(format!("the root element is <{}>, not <Event>", root.name)));
         }
@@ -79,7 +119,10 @@ impl Mapper {
             };
             match local(&child.name) {
                 "System" if !saw_system => {
-                    event.system = self.system(child)?;
+                    event.system = match system.take() {
+                        Some(s) => s,
+                        None => self.system(child)?,
+                    };
                     saw_system = true;
                 }
                 "RenderingInfo" if event.rendering_info.is_none() => {
@@ -103,24 +146,13 @@ impl Mapper {
     }
 
     fn num<T: TryFrom<u64>>(&self, v: &Value, what: &str) -> Result<T> {
-        let n = match v {
-            Value::String(s) | Value::AnsiString(s) => {
-                let t = s.trim();
-                if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-                    None
-                } else {
-                    t.parse::<u64>().ok()
-                }
-            }
-            other => other.as_u64(),
-        };
-        n.and_then(|n| T::try_from(n).ok())
-            .ok_or_else(|| self.err(format!("{what} holds {v:?}, not a number in range")))
+        parse_num(v).ok_or_else(|| self.err(format!("{what} holds {v:?}, not a number in range")))
     }
 
-    fn text_num<T: TryFrom<u64>>(&self, e: &Element) -> Result<T> {
-        let v = content(e).ok_or_else(|| self.err(format!("<{}> must hold text", e.name)))?;
-        self.num(&v, &format!("<{}>", e.name))
+    fn text_num<T: TryFrom<u64>>(&self, name: &str, content: Option<Value>) -> Result<T> {
+        let v = content.ok_or_else(|| self.err(format!("<{name}> must hold text")))?;
+        parse_num(&v)
+            .ok_or_else(|| self.err(format!("<{name}> holds {v:?}, not a number in range")))
     }
 
     fn guid(&self, v: &Value, what: &str) -> Result<Option<Guid>> {
@@ -134,24 +166,51 @@ impl Mapper {
         }
     }
 
-    fn text(&self, e: &Element) -> Result<String> {
-        content(e)
-            .map(|v| v.to_text())
-            .ok_or_else(|| self.err(format!("<{}> must hold text", e.name)))
+    fn text(&self, name: &str, content: Option<Value>) -> Result<String> {
+        content
+            .map(into_text)
+            .ok_or_else(|| self.err(format!("<{name}> must hold text")))
     }
 
     fn system(&self, system: Element) -> Result<System> {
         let mut s = System::default();
         let mut saw_event_id = false;
-        for child in system.elements() {
-            let attrs = child.attributes.iter().map(|a| (a.name.as_str(), &a.value));
-            match local(&child.name) {
+        let children = system.children.into_iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            _ => None,
+        });
+        for mut child in children {
+            let content = take_content(&mut child);
+            let attrs = child
+                .attributes
+                .iter_mut()
+                .map(|a| (a.name.as_str(), &mut a.value));
+            self.system_child(&mut s, &mut saw_event_id, &child.name, attrs, content)?;
+        }
+        if !saw_event_id {
+            return Err(self.err("<System> has no <EventID>"));
+        }
+        Ok(s)
+    }
+
+    /// Maps one child of `<System>`, given its name, attributes and text content (`None` if
+    /// it holds anything but text), onto `s`.
+    pub(super) fn system_child<'a>(
+        &self,
+        s: &mut System,
+        saw_event_id: &mut bool,
+        name: &str,
+        attrs: impl Iterator<Item = (&'a str, &'a mut Value)>,
+        content: Option<Value>,
+    ) -> Result<()> {
+        {
+            match local(name) {
                 "Provider" => {
                     for (key, v) in attrs {
                         match key {
-                            "Name" => s.provider.name = Some(v.to_text()),
+                            "Name" => s.provider.name = Some(take_text(v)),
                             "Guid" => s.provider.guid = self.guid(v, "Provider/@Guid")?,
-                            "EventSourceName" => s.provider.event_source_name = Some(v.to_text()),
+                            "EventSourceName" => s.provider.event_source_name = Some(take_text(v)),
                             _ => return Err(self.err(format!("unexpected {key} on <Provider>"))),
                         }
                     }
@@ -164,15 +223,15 @@ impl Mapper {
                             _ => return Err(self.err(format!("unexpected {key} on <EventID>"))),
                         }
                     }
-                    s.event_id = self.text_num(child)?;
-                    saw_event_id = true;
+                    s.event_id = self.text_num(name, content)?;
+                    *saw_event_id = true;
                 }
-                "Version" => s.version = Some(self.text_num(child)?),
-                "Level" => s.level = Some(self.text_num(child)?),
-                "Task" => s.task = Some(self.text_num(child)?),
-                "Opcode" => s.opcode = Some(self.text_num(child)?),
+                "Version" => s.version = Some(self.text_num(name, content)?),
+                "Level" => s.level = Some(self.text_num(name, content)?),
+                "Task" => s.task = Some(self.text_num(name, content)?),
+                "Opcode" => s.opcode = Some(self.text_num(name, content)?),
                 "Keywords" => {
-                    let v = content(child).ok_or_else(|| self.err("<Keywords> must hold text"))?;
+                    let v = content.ok_or_else(|| self.err("<Keywords> must hold text"))?;
                     let k = match &v {
                         Value::String(t) => parse_u64_auto(t),
                         other => other.as_u64(),
@@ -183,7 +242,7 @@ impl Mapper {
                 }
                 "TimeCreated" => {
                     for (key, v) in attrs {
-                        let t = match (key, v) {
+                        let t = match (key, &*v) {
                             ("SystemTime", Value::FileTime(t)) => *t,
                             ("SystemTime", Value::SysTime(t)) => {
                                 t.to_file_time().ok_or_else(|| {
@@ -207,7 +266,7 @@ impl Mapper {
                         }
                     }
                 }
-                "EventRecordID" => s.event_record_id = Some(self.text_num(child)?),
+                "EventRecordID" => s.event_record_id = Some(self.text_num(name, content)?),
                 "Correlation" => {
                     let mut c = Correlation::default();
                     for (key, v) in attrs {
@@ -235,12 +294,12 @@ impl Mapper {
                     }
                     s.execution = Some(e);
                 }
-                "Channel" => s.channel = Some(self.text(child)?),
-                "Computer" => s.computer = Some(self.text(child)?),
+                "Channel" => s.channel = Some(self.text(name, content)?),
+                "Computer" => s.computer = Some(self.text(name, content)?),
                 "Security" => {
                     let mut sec = Security::default();
                     for (key, v) in attrs {
-                        sec.user_id = match (key, v) {
+                        sec.user_id = match (key, &*v) {
                             ("UserID", Value::Sid(sid)) => Some(sid.clone()),
                             ("UserID", Value::String(t)) if t.is_empty() => None,
                             ("UserID", Value::String(t)) => {
@@ -257,13 +316,10 @@ impl Mapper {
                     }
                     s.security = Some(sec);
                 }
-                _ => return Err(self.err(format!("unexpected <{}> in <System>", child.name))),
+                _ => return Err(self.err(format!("unexpected <{name}> in <System>"))),
             }
         }
-        if !saw_event_id {
-            return Err(self.err("<System> has no <EventID>"));
-        }
-        Ok(s)
+        Ok(())
     }
 
     fn event_data(&self, data: Element) -> Result<EventData> {
@@ -283,9 +339,14 @@ impl Mapper {
             };
             let item = match local(&child.name) {
                 "Data" if child.attributes.iter().all(|a| a.name == "Name") => {
-                    match content(&child) {
+                    let mut child = child;
+                    match take_content(&mut child) {
                         Some(value) => DataItem::Data {
-                            name: child.attributes.first().map(|a| a.value.to_text()),
+                            name: child
+                                .attributes
+                                .into_iter()
+                                .next()
+                                .map(|a| into_text(a.value)),
                             value,
                         },
                         None => DataItem::Element(child),

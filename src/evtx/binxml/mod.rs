@@ -4,7 +4,13 @@
 //! Owns the public decoding API: [`ChunkDecoder`] (one per chunk; caches that chunk's parsed
 //! template definitions by chunk offset) and [`EvtxRecord::event`] (one record, no cache
 //! kept). Submodules: `tokens` (the token reader and template expansion into a generic
-//! element tree), `value` (value types), `map` (tree onto the typed model).
+//! element tree), `text` (merging adjacent values into text), `value` (value types), `map`
+//! (tree onto the typed model), `direct` (a template's `<System>` straight onto [`System`]
+//! without its tree, used by [`ChunkDecoder::decode`] where the shape allows; the mapper
+//! then takes it in place of a placeholder element). [`ChunkDecoder::decode_tree`] always
+//! builds the full tree.
+//!
+//! [`System`]: crate::event::System
 //!
 //! Invariants:
 //! - Decoding never panics and never loops forever on any bytes: reads are bounds-checked,
@@ -14,7 +20,9 @@
 //! - Names are read at their chunk offset (the string table is not needed), templates at the
 //!   offset in the TemplateInstance (the template table is not needed).
 
+mod direct;
 mod map;
+mod text;
 mod tokens;
 mod value;
 
@@ -54,8 +62,17 @@ impl<'c> ChunkDecoder<'c> {
 
     /// The record's event.
     pub fn decode(&mut self, record: &EvtxRecord<'_>) -> Result<Event> {
-        let nodes = self.decode_tree(record)?;
-        map::event(nodes, record.offset())
+        if !std::ptr::eq(record.chunk(), self.chunk) {
+            return Err(Error::at_offset(
+                ErrorKind::InvalidParameter,
+                record.offset(),
+                "the record belongs to another chunk than this decoder's",
+            ));
+        }
+        let start = record.binxml_chunk_offset();
+        let end = start.saturating_add(record.binxml().len());
+        let (nodes, system) = self.decoder.document_system(start, end)?;
+        map::event(nodes, system, record.offset())
     }
 }
 

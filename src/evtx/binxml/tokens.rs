@@ -6,6 +6,15 @@
 //! Owns [`Decoder`], the per-chunk state: the chunk bytes, the cache of parsed template
 //! definitions (keyed by chunk offset), and the per-record node budget.
 //!
+//! Expansion moves rather than clones where the output cannot tell: a record's expanded
+//! template instance moves into its fragment, and the substitution values of a template
+//! whose substitution indices are all distinct move into the tree (each is used once).
+//!
+//! With `Decoder::document_system`, the first `<System>` child of the record's own template
+//! root `<Event>` (when no substitution before it could expand into another `<System>`) is
+//! offered to `direct`; if it maps, a childless placeholder element takes its place in the
+//! tree and the mapped value is returned beside it.
+//!
 //! Invariants:
 //! - Every read goes through the bounds-checked `Reader` over a prefix of the chunk whose
 //!   byte 0 is the chunk's byte 0, so reader positions are chunk offsets and errors carry the
@@ -25,9 +34,11 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::direct::{first_system_is_first, local};
+use super::text::{merge, text_of};
 use super::value::{decode_sized, inline_extent, utf16, BINXML_TYPE};
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{Attribute, Element, Node, Value};
+use crate::event::{Attribute, Element, Node, System, Value};
 use crate::evtx::bytes::{u32_at, Reader};
 
 /// Deepest nesting of elements, nested BinXml values and template instances.
@@ -37,7 +48,7 @@ pub(super) const MAX_NODES: usize = 200_000;
 
 /// A node of a parsed fragment or template definition, before substitution.
 #[derive(Debug)]
-enum TNode {
+pub(super) enum TNode {
     Element(TElement),
     Text(String),
     Value(Value),
@@ -57,24 +68,53 @@ enum TNode {
 }
 
 #[derive(Debug)]
-struct TElement {
-    name: String,
-    dep_id: Option<u16>,
-    attributes: Vec<(String, Vec<TNode>)>,
-    children: Vec<TNode>,
+pub(super) struct TElement {
+    pub(super) name: String,
+    pub(super) dep_id: Option<u16>,
+    pub(super) attributes: Vec<(String, Vec<TNode>)>,
+    pub(super) children: Vec<TNode>,
     /// Closed by CloseEmptyElement (`<x/>`) rather than by content and EndElement.
-    empty_tag: bool,
+    pub(super) empty_tag: bool,
 }
 
 /// A substitution value: a typed value or a decoded nested BinXml fragment.
 #[derive(Clone, Debug)]
-enum Sub {
+pub(super) enum Sub {
     Plain(Value),
     Xml(Vec<Node>),
+    /// A non-Null value already moved into the output (only in templates whose
+    /// substitution indices are all distinct, so it is never read again as content).
+    Taken,
+}
+
+/// A parsed template definition.
+#[derive(Debug)]
+struct Template {
+    body: Vec<TNode>,
+    /// No substitution index occurs twice in `body`, so values can be moved out, not cloned.
+    distinct: bool,
+}
+
+/// True if no substitution index occurs twice in `nodes` (counting into `seen`).
+fn distinct_substs(nodes: &[TNode], seen: &mut Vec<bool>) -> bool {
+    nodes.iter().all(|n| match n {
+        TNode::Subst { index, .. } => {
+            let i = usize::from(*index);
+            if seen.len() <= i {
+                seen.resize(i + 1, false);
+            }
+            !std::mem::replace(&mut seen[i], true)
+        }
+        TNode::Element(e) => {
+            e.attributes.iter().all(|(_, v)| distinct_substs(v, seen))
+                && distinct_substs(&e.children, seen)
+        }
+        _ => true,
+    })
 }
 
 impl Sub {
-    fn is_null(&self) -> bool {
+    pub(super) fn is_null(&self) -> bool {
         matches!(self, Sub::Plain(Value::Null))
     }
 }
@@ -84,8 +124,14 @@ impl Sub {
 pub(super) struct Decoder<'c> {
     chunk: &'c [u8],
     base: u64,
-    templates: HashMap<usize, Rc<Vec<TNode>>>,
+    templates: HashMap<usize, Rc<Template>>,
     nodes: usize,
+    /// Map the record's `<System>` directly (`direct`) where its shape allows.
+    direct_system: bool,
+    /// The record's first `<System>` under a template's root `<Event>` was seen.
+    saw_system: bool,
+    /// That `<System>`, mapped directly; a placeholder element stands in the tree.
+    system: Option<System>,
 }
 
 fn corrupt(at: u64, message: impl Into<String>) -> Error {
@@ -108,6 +154,9 @@ impl<'c> Decoder<'c> {
             base,
             templates: HashMap::new(),
             nodes: 0,
+            direct_system: false,
+            saw_system: false,
+            system: None,
         }
     }
 
@@ -125,11 +174,31 @@ impl<'c> Decoder<'c> {
 
     /// Decodes the document at chunk offsets `[start, end)` into its top-level nodes.
     pub(super) fn document(&mut self, start: usize, end: usize) -> Result<Vec<Node>> {
+        self.direct_system = false;
+        self.document_inner(start, end)
+    }
+
+    /// [`Decoder::document`], with the root `<Event>`'s `<System>` mapped directly where it
+    /// can be: then it is returned too, and a childless placeholder stands in the tree.
+    pub(super) fn document_system(
+        &mut self,
+        start: usize,
+        end: usize,
+    ) -> Result<(Vec<Node>, Option<System>)> {
+        self.direct_system = true;
+        let nodes = self.document_inner(start, end);
+        self.direct_system = false;
+        Ok((nodes?, self.system.take()))
+    }
+
+    fn document_inner(&mut self, start: usize, end: usize) -> Result<Vec<Node>> {
         self.nodes = 0;
+        self.saw_system = false;
+        self.system = None;
         let mut r = self.reader(start, end, "record BinXml")?;
         let nodes = self.fragment(&mut r, false, 0)?;
         let mut out = Vec::new();
-        self.expand(&nodes, &[], &mut out, false, 0)?;
+        self.expand_owned(nodes, &mut out, 0)?;
         Ok(out)
     }
 
@@ -341,7 +410,7 @@ impl<'c> Decoder<'c> {
         let mut r = self.reader(start, start.saturating_add(len), "nested BinXml")?;
         let nodes = self.fragment(&mut r, false, depth)?;
         let mut out = Vec::new();
-        self.expand(&nodes, &[], &mut out, false, depth)?;
+        self.expand_owned(nodes, &mut out, depth)?;
         Ok(out)
     }
 
@@ -400,13 +469,14 @@ impl<'c> Decoder<'c> {
             values.push(value);
         }
         let mut out = Vec::new();
-        self.expand(&body, &values, &mut out, true, depth)?;
+        let take = body.distinct;
+        self.expand(&body.body, &mut values, take, &mut out, true, depth)?;
         Ok(out)
     }
 
     /// The parsed body of the template definition at chunk offset `def`, from the cache or
     /// parsed now.
-    fn template_def(&mut self, def: usize, at: u64) -> Result<Rc<Vec<TNode>>> {
+    fn template_def(&mut self, def: usize, at: u64) -> Result<Rc<Template>> {
         if let Some(t) = self.templates.get(&def) {
             return Ok(Rc::clone(t));
         }
@@ -418,27 +488,61 @@ impl<'c> Decoder<'c> {
         })? as usize;
         let start = def + 24;
         let mut r = self.reader(start, start.saturating_add(size), "template definition")?;
-        let body = Rc::new(self.fragment(&mut r, true, 0)?);
+        let body = self.fragment(&mut r, true, 0)?;
+        let distinct = distinct_substs(&body, &mut Vec::new());
+        let body = Rc::new(Template { body, distinct });
         self.templates.insert(def, Rc::clone(&body));
         Ok(body)
     }
 
-    /// Appends the expansion of `nodes` with `values` to `out`.
+    /// Appends the expansion of a fragment's `nodes` (no values) to `out`, moving already
+    /// expanded template instances and nested fragments rather than cloning them.
+    fn expand_owned(&mut self, nodes: Vec<TNode>, out: &mut Vec<Node>, depth: usize) -> Result<()> {
+        for node in nodes {
+            match node {
+                TNode::Nodes(nodes) => {
+                    self.spend(nodes.len())?;
+                    out.extend(nodes);
+                }
+                other => self.expand(
+                    std::slice::from_ref(&other),
+                    &mut [],
+                    false,
+                    out,
+                    false,
+                    depth,
+                )?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the expansion of `nodes` with `values` to `out`; with `take`, substituted
+    /// values are moved out of `values` (left `Sub::Taken`) rather than cloned.
     fn expand(
         &mut self,
         nodes: &[TNode],
-        values: &[Sub],
+        values: &mut [Sub],
+        take: bool,
         out: &mut Vec<Node>,
         root: bool,
         depth: usize,
     ) -> Result<()> {
         for node in nodes {
             match node {
-                TNode::Element(e) => self.expand_element(e, values, out, root, depth)?,
+                TNode::Element(e) => self.expand_element(e, values, take, out, root, depth)?,
                 TNode::Text(t) => out.push(Node::Value(Value::String(t.clone()))),
                 TNode::Value(v) => out.push(Node::Value(v.clone())),
-                TNode::Subst { index, .. } => match values.get(usize::from(*index)) {
-                    None | Some(Sub::Plain(Value::Null)) => {}
+                TNode::Subst { index, .. } => match values.get_mut(usize::from(*index)) {
+                    None | Some(Sub::Plain(Value::Null) | Sub::Taken) => {}
+                    Some(slot) if take => match std::mem::replace(slot, Sub::Taken) {
+                        Sub::Plain(v) => out.push(Node::Value(v)),
+                        Sub::Xml(nodes) => {
+                            self.spend(nodes.len())?;
+                            out.extend(nodes);
+                        }
+                        Sub::Taken => {}
+                    },
                     Some(Sub::Plain(v)) => out.push(Node::Value(v.clone())),
                     Some(Sub::Xml(nodes)) => {
                         self.spend(nodes.len())?;
@@ -473,7 +577,8 @@ impl<'c> Decoder<'c> {
     fn expand_element(
         &mut self,
         e: &TElement,
-        values: &[Sub],
+        values: &mut [Sub],
+        take: bool,
         out: &mut Vec<Node>,
         root: bool,
         depth: usize,
@@ -502,27 +607,36 @@ impl<'c> Decoder<'c> {
                 if let Some(slot) = vals.get_mut(index) {
                     *slot = Sub::Plain(Value::Null);
                 }
-                return self.expand_one(e, &vals, out, depth);
+                return self.expand_one(e, &mut vals, false, false, out, depth);
             }
             for item in array.items() {
                 if let Some(slot) = vals.get_mut(index) {
                     *slot = Sub::Plain(item.clone());
                 }
-                self.expand_one(e, &vals, out, depth)?;
+                self.expand_one(e, &mut vals, false, false, out, depth)?;
             }
             return Ok(());
         }
-        self.expand_one(e, values, out, depth)
+        // The root `<Event>` of the record's own template instance.
+        let event_root = root
+            && depth == 1
+            && self.direct_system
+            && local(&e.name) == "Event"
+            && first_system_is_first(&e.children);
+        self.expand_one(e, values, take, event_root, out, depth)
     }
 
     fn expand_one(
         &mut self,
         e: &TElement,
-        values: &[Sub],
+        values: &mut [Sub],
+        take: bool,
+        event_root: bool,
         out: &mut Vec<Node>,
         depth: usize,
     ) -> Result<()> {
         let mut element = Element::new(e.name.clone());
+        element.attributes.reserve_exact(e.attributes.len());
         for (name, tokens) in &e.attributes {
             if let [TNode::Subst { index, optional }] = tokens.as_slice() {
                 let value = values.get(usize::from(*index));
@@ -535,7 +649,7 @@ impl<'c> Decoder<'c> {
                 }
             }
             let mut parts = Vec::new();
-            self.expand(tokens, values, &mut parts, false, depth + 1)?;
+            self.expand(tokens, values, take, &mut parts, false, depth + 1)?;
             let value = match merge(parts).as_mut_slice() {
                 [] => Value::String(String::new()),
                 [Node::Value(v)] => std::mem::replace(v, Value::Null),
@@ -546,8 +660,28 @@ impl<'c> Decoder<'c> {
                 value,
             });
         }
-        let mut children = Vec::new();
-        self.expand(&e.children, values, &mut children, false, depth + 1)?;
+        let mut children = Vec::with_capacity(e.children.len());
+        for c in &e.children {
+            if let TNode::Element(system) = c {
+                if event_root && !self.saw_system && local(&system.name) == "System" {
+                    self.saw_system = true;
+                    if let Some((mapped, spent)) = super::direct::system(system, values) {
+                        self.spend(spent)?;
+                        self.system = Some(mapped);
+                        children.push(Node::Element(Element::new(system.name.clone())));
+                        continue;
+                    }
+                }
+            }
+            self.expand(
+                std::slice::from_ref(c),
+                values,
+                take,
+                &mut children,
+                false,
+                depth + 1,
+            )?;
+        }
         element.children = merge(children);
         if element.children.is_empty() && !e.empty_tag {
             // `<x></x>` as written, not `<x/>` (the XML parser's convention too).
@@ -560,117 +694,6 @@ impl<'c> Decoder<'c> {
     }
 }
 
-/// The text of value nodes, concatenated.
-fn text_of(nodes: &[Node]) -> String {
-    let mut s = String::new();
-    for n in nodes {
-        if let Node::Value(v) = n {
-            v.write_text(&mut s);
-        }
-    }
-    s
-}
-
-/// Merges runs of adjacent value nodes into one text value (a lone value keeps its type).
-fn merge(nodes: Vec<Node>) -> Vec<Node> {
-    let mut out: Vec<Node> = Vec::with_capacity(nodes.len());
-    let mut run: Vec<Value> = Vec::new();
-    let flush = |run: &mut Vec<Value>, out: &mut Vec<Node>| match run.len() {
-        0 => {}
-        1 => out.extend(run.pop().map(Node::Value)),
-        _ => {
-            let mut s = String::new();
-            for v in run.drain(..) {
-                v.write_text(&mut s);
-            }
-            out.push(Node::Value(Value::String(s)));
-        }
-    };
-    for n in nodes {
-        match n {
-            Node::Value(v) => run.push(v),
-            other => {
-                flush(&mut run, &mut out);
-                out.push(other);
-            }
-        }
-    }
-    flush(&mut run, &mut out);
-    out
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A chunk whose bytes from offset 512 are `doc`.
-    fn chunk_with(doc: &[u8]) -> Vec<u8> {
-        let mut c = vec![0u8; 65536];
-        c[512..512 + doc.len()].copy_from_slice(doc);
-        c
-    }
-
-    /// An inline element `<a>` opening at chunk offset `at` (no dependency id).
-    fn open_a(at: usize) -> Vec<u8> {
-        let mut b = vec![0x01];
-        b.extend_from_slice(&0u32.to_le_bytes());
-        let name_off = (at + 9) as u32;
-        b.extend_from_slice(&name_off.to_le_bytes());
-        b.extend_from_slice(&[0, 0, 0, 0, 0, 0, 1, 0, b'a', 0, 0, 0]);
-        b.push(0x02);
-        b
-    }
-
-    #[test]
-    fn inline_elements_and_text() {
-        let mut doc = vec![0x0F, 1, 1, 0];
-        doc.extend(open_a(512 + 4));
-        doc.extend([0x05, 0x01, 2, 0, b'h', 0, b'i', 0]);
-        doc.extend([0x09]);
-        // Entity name `amp` defined inline.
-        let at = 512 + doc.len() + 4;
-        doc.extend((at as u32).to_le_bytes());
-        doc.extend([0, 0, 0, 0, 0, 0, 3, 0, b'a', 0, b'm', 0, b'p', 0, 0, 0]);
-        doc.extend([0x04, 0x00]);
-        let chunk = chunk_with(&doc);
-        let mut d = Decoder::new(&chunk, 4096);
-        let nodes = d.document(512, 512 + doc.len()).unwrap();
-        let [Node::Element(e)] = nodes.as_slice() else {
-            panic!("{nodes:?}")
-        };
-        assert_eq!(e.name, "a");
-        assert_eq!(e.children, vec![Node::Value(Value::String("hi&".into()))]);
-    }
-
-    #[test]
-    fn deep_nesting_is_an_error_not_a_stack_overflow() {
-        let mut doc = Vec::new();
-        for _ in 0..2000 {
-            let at = 512 + doc.len();
-            doc.extend(open_a(at));
-        }
-        let chunk = chunk_with(&doc);
-        let mut d = Decoder::new(&chunk, 4096);
-        let err = d.document(512, 512 + doc.len()).unwrap_err();
-        assert_eq!(err.win32_code(), 1392);
-        assert!(err.to_string().contains("nested deeper"), "{err}");
-    }
-
-    #[test]
-    fn every_truncation_of_a_document_fails_cleanly() {
-        let mut doc = vec![0x0F, 1, 1, 0];
-        doc.extend(open_a(516));
-        doc.extend([0x04, 0x00]);
-        let chunk = chunk_with(&doc);
-        for end in 512..512 + doc.len() {
-            let mut d = Decoder::new(&chunk, 0);
-            let _ = d.document(512, end);
-        }
-        // A name offset pointing outside the chunk.
-        let mut bad = vec![0x01, 0, 0, 0, 0];
-        bad.extend(u32::MAX.to_le_bytes());
-        let chunk = chunk_with(&bad);
-        let mut d = Decoder::new(&chunk, 0);
-        assert!(d.document(512, 512 + bad.len()).is_err());
-    }
-}
+#[path = "tokens_tests.rs"]
+mod tests;

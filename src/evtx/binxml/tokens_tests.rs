@@ -1,0 +1,74 @@
+//! Unit tests of the token reader (`tokens.rs`).
+
+use super::*;
+
+/// A chunk whose bytes from offset 512 are `doc`.
+fn chunk_with(doc: &[u8]) -> Vec<u8> {
+    let mut c = vec![0u8; 65536];
+    c[512..512 + doc.len()].copy_from_slice(doc);
+    c
+}
+
+/// An inline element `<a>` opening at chunk offset `at` (no dependency id).
+fn open_a(at: usize) -> Vec<u8> {
+    let mut b = vec![0x01];
+    b.extend_from_slice(&0u32.to_le_bytes());
+    let name_off = (at + 9) as u32;
+    b.extend_from_slice(&name_off.to_le_bytes());
+    b.extend_from_slice(&[0, 0, 0, 0, 0, 0, 1, 0, b'a', 0, 0, 0]);
+    b.push(0x02);
+    b
+}
+
+#[test]
+fn inline_elements_and_text() {
+    let mut doc = vec![0x0F, 1, 1, 0];
+    doc.extend(open_a(512 + 4));
+    doc.extend([0x05, 0x01, 2, 0, b'h', 0, b'i', 0]);
+    doc.extend([0x09]);
+    // Entity name `amp` defined inline.
+    let at = 512 + doc.len() + 4;
+    doc.extend((at as u32).to_le_bytes());
+    doc.extend([0, 0, 0, 0, 0, 0, 3, 0, b'a', 0, b'm', 0, b'p', 0, 0, 0]);
+    doc.extend([0x04, 0x00]);
+    let chunk = chunk_with(&doc);
+    let mut d = Decoder::new(&chunk, 4096);
+    let nodes = d.document(512, 512 + doc.len()).unwrap();
+    let [Node::Element(e)] = nodes.as_slice() else {
+        panic!("{nodes:?}")
+    };
+    assert_eq!(e.name, "a");
+    assert_eq!(e.children, vec![Node::Value(Value::String("hi&".into()))]);
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let mut doc = Vec::new();
+    for _ in 0..2000 {
+        let at = 512 + doc.len();
+        doc.extend(open_a(at));
+    }
+    let chunk = chunk_with(&doc);
+    let mut d = Decoder::new(&chunk, 4096);
+    let err = d.document(512, 512 + doc.len()).unwrap_err();
+    assert_eq!(err.win32_code(), 1392);
+    assert!(err.to_string().contains("nested deeper"), "{err}");
+}
+
+#[test]
+fn every_truncation_of_a_document_fails_cleanly() {
+    let mut doc = vec![0x0F, 1, 1, 0];
+    doc.extend(open_a(516));
+    doc.extend([0x04, 0x00]);
+    let chunk = chunk_with(&doc);
+    for end in 512..512 + doc.len() {
+        let mut d = Decoder::new(&chunk, 0);
+        let _ = d.document(512, end);
+    }
+    // A name offset pointing outside the chunk.
+    let mut bad = vec![0x01, 0, 0, 0, 0];
+    bad.extend(u32::MAX.to_le_bytes());
+    let chunk = chunk_with(&bad);
+    let mut d = Decoder::new(&chunk, 0);
+    assert!(d.document(512, 512 + bad.len()).is_err());
+}
