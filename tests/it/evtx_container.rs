@@ -7,20 +7,8 @@
 
 use std::path::PathBuf;
 
+use crate::samples_dir;
 use evtlog::{EvtxFile, FindingKind};
-
-fn samples_dir() -> PathBuf {
-    let dir = match std::env::var_os("EVTLOG_SAMPLES") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples"),
-    };
-    assert!(
-        dir.join("INDEX.md").is_file(),
-        "EVTX samples not found at {} (set EVTLOG_SAMPLES to the evtx-samples folder)",
-        dir.display()
-    );
-    dir
-}
 
 fn sample(name: &str) -> PathBuf {
     samples_dir().join(name)

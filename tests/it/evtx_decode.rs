@@ -6,22 +6,8 @@
 //! The samples folder is `$EVTLOG_SAMPLES`, or `../shared/evtx-samples` relative to the
 //! project root; if it is missing the tests fail (they do not skip).
 
-use std::path::PathBuf;
-
+use crate::samples_dir;
 use evtlog::{ChunkDecoder, Event, EvtxFile};
-
-pub(crate) fn samples_dir() -> PathBuf {
-    let dir = match std::env::var_os("EVTLOG_SAMPLES") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples"),
-    };
-    assert!(
-        dir.join("INDEX.md").is_file(),
-        "EVTX samples not found at {} (set EVTLOG_SAMPLES to the evtx-samples folder)",
-        dir.display()
-    );
-    dir
-}
 
 /// (sample, oracle ok, oracle err) from INDEX.md.
 pub(crate) const ORACLE: &[(&str, usize, usize)] = &[

@@ -7,7 +7,8 @@
 use evtlog::{Body, DataItem, Event, Value};
 use evtx::{EvtxParser, ParserSettings};
 
-use crate::evtx_decode::{decode, normalised, samples_dir, ORACLE};
+use crate::evtx_decode::{decode, normalised, ORACLE};
+use crate::samples_dir;
 
 #[test]
 fn same_ids_and_xml_content_as_evtx_0_15_1() {

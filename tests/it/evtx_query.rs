@@ -4,14 +4,8 @@
 use evtlog::{Engine, Next, QueryFlags, SeekFlags, XPathFilter};
 
 fn sample(name: &str) -> String {
-    let dir = std::env::var("EVTLOG_SAMPLES")
-        .unwrap_or_else(|_| format!("{}/../shared/evtx-samples", env!("CARGO_MANIFEST_DIR")));
-    let path = std::path::Path::new(&dir).join(name);
-    assert!(
-        path.is_file(),
-        "EVTX sample {} not found (set EVTLOG_SAMPLES)",
-        path.display()
-    );
+    let path = crate::samples_dir().join(name);
+    assert!(path.is_file(), "EVTX sample {} not found", path.display());
     std::fs::canonicalize(path)
         .unwrap()
         .to_string_lossy()

@@ -20,3 +20,18 @@ pub fn fixture(path: &str) -> String {
     let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
     text.trim_end_matches(['\r', '\n']).to_owned()
 }
+
+/// The real .evtx samples: `EVTLOG_SAMPLES`, or `../shared/evtx-samples` beside the project.
+/// A missing folder fails the test: the samples are part of CI, not optional.
+pub fn samples_dir() -> std::path::PathBuf {
+    let dir = match std::env::var_os("EVTLOG_SAMPLES") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples"),
+    };
+    assert!(
+        dir.join("INDEX.md").is_file(),
+        "EVTX samples not found at {} (set EVTLOG_SAMPLES to the evtx-samples folder)",
+        dir.display()
+    );
+    dir
+}

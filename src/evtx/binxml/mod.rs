@@ -46,8 +46,8 @@ impl<'c> ChunkDecoder<'c> {
         }
     }
 
-    /// The record's BinXml as generic nodes (normally one `<Event>` element).
-    pub fn decode_tree(&mut self, record: &EvtxRecord<'_>) -> Result<Vec<Node>> {
+    /// Where the record's BinXml lies in the chunk; the record must be of this decoder's chunk.
+    fn span(&self, record: &EvtxRecord<'_>) -> Result<(usize, usize)> {
         if !std::ptr::eq(record.chunk(), self.chunk) {
             return Err(Error::at_offset(
                 ErrorKind::InvalidParameter,
@@ -56,21 +56,18 @@ impl<'c> ChunkDecoder<'c> {
             ));
         }
         let start = record.binxml_chunk_offset();
-        let end = start.saturating_add(record.binxml().len());
+        Ok((start, start.saturating_add(record.binxml().len())))
+    }
+
+    /// The record's BinXml as generic nodes (normally one `<Event>` element).
+    pub fn decode_tree(&mut self, record: &EvtxRecord<'_>) -> Result<Vec<Node>> {
+        let (start, end) = self.span(record)?;
         self.decoder.document(start, end)
     }
 
     /// The record's event.
     pub fn decode(&mut self, record: &EvtxRecord<'_>) -> Result<Event> {
-        if !std::ptr::eq(record.chunk(), self.chunk) {
-            return Err(Error::at_offset(
-                ErrorKind::InvalidParameter,
-                record.offset(),
-                "the record belongs to another chunk than this decoder's",
-            ));
-        }
-        let start = record.binxml_chunk_offset();
-        let end = start.saturating_add(record.binxml().len());
+        let (start, end) = self.span(record)?;
         let (nodes, system) = self.decoder.document_system(start, end)?;
         map::event(nodes, system, record.offset())
     }
