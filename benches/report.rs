@@ -418,7 +418,7 @@ fn cancellation(settings: &Settings) {
 /// EVTX reading: evtlog against the evtx crate, both reading and rendering XML of the same
 /// sample files on one thread in the same run; and an EventID query over those files.
 fn evtx(settings: &Settings) {
-    use evtlog::{ChunkDecoder, EvtxFile, QueryFlags};
+    use evtlog::{ChunkDecoder, EvtxFile, QueryFlags, TemplateCache};
     let dir = std::env::var("EVTLOG_SAMPLES")
         .unwrap_or_else(|_| format!("{}/../shared/evtx-samples", env!("CARGO_MANIFEST_DIR")));
     let files: Vec<String> = [
@@ -444,8 +444,10 @@ fn evtx(settings: &Settings) {
             let Ok(mut file) = EvtxFile::open(path) else {
                 continue;
             };
+            // One template cache per file, as file queries keep one.
+            let mut cache = TemplateCache::new();
             for chunk in file.chunks().flatten() {
-                let mut decoder = ChunkDecoder::new(&chunk);
+                let mut decoder = ChunkDecoder::with_cache(&chunk, &mut cache);
                 for record in chunk.records().flatten() {
                     if let Ok(event) = decoder.decode(&record) {
                         xml.clear();

@@ -41,7 +41,8 @@ pub use event::{
 };
 pub use evtx::{
     ChunkDecoder, ChunkHeader, Chunks, EvtxChunk, EvtxFile, EvtxRecord, FileHeader, Finding,
-    FindingKind, HeaderFlags, Records, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
+    FindingKind, HeaderFlags, Records, TemplateCache, CHUNK_HEADER_SIZE, CHUNK_SIZE,
+    FILE_HEADER_BLOCK_SIZE,
 };
 pub use gen::{Generator, Profile};
 pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};

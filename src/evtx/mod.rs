@@ -16,7 +16,7 @@ mod bytes;
 mod file;
 mod header;
 
-pub use binxml::ChunkDecoder;
+pub use binxml::{ChunkDecoder, TemplateCache};
 pub use file::{Chunks, EvtxChunk, EvtxFile, EvtxRecord, Finding, FindingKind, Records};
 pub use header::{
     ChunkHeader, FileHeader, HeaderFlags, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,

@@ -2,13 +2,15 @@
 //! (reference/evtx-format.md §3.2–§3.4, §5–§7).
 //!
 //! Owns the public decoding API: [`ChunkDecoder`] (one per chunk; caches that chunk's parsed
-//! template definitions by chunk offset) and [`EvtxRecord::event`] (one record, no cache
+//! template definitions by chunk offset, and with [`ChunkDecoder::with_cache`] shares them
+//! across chunks through a [`TemplateCache`]) and [`EvtxRecord::event`] (one record, no cache
 //! kept). Submodules: `tokens` (the token reader and template expansion into a generic
 //! element tree), `text` (merging adjacent values into text), `value` (value types), `map`
 //! (tree onto the typed model), `direct` (a template's `<System>` straight onto [`System`]
-//! without its tree, used by [`ChunkDecoder::decode`] where the shape allows; the mapper
-//! then takes it in place of a placeholder element). [`ChunkDecoder::decode_tree`] always
-//! builds the full tree.
+//! without its tree, on the general path), `fast` (records in Windows' usual shape straight
+//! into an [`Event`], from a plan made once per template; [`ChunkDecoder::decode`] tries it
+//! first and falls back to the general path), `cache` (template identity across chunks).
+//! [`ChunkDecoder::decode_tree`] always builds the full tree.
 //!
 //! [`System`]: crate::event::System
 //!
@@ -20,11 +22,15 @@
 //! - Names are read at their chunk offset (the string table is not needed), templates at the
 //!   offset in the TemplateInstance (the template table is not needed).
 
+mod cache;
 mod direct;
+mod fast;
 mod map;
 mod text;
 mod tokens;
 mod value;
+
+pub use cache::TemplateCache;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, Node};
@@ -46,6 +52,15 @@ impl<'c> ChunkDecoder<'c> {
         }
     }
 
+    /// A decoder for the records of `chunk` that shares parsed template definitions with
+    /// the other chunks given the same `cache` (Windows re-defines each template in every
+    /// chunk; see [`TemplateCache`]).
+    pub fn with_cache(chunk: &'c EvtxChunk, cache: &'c mut TemplateCache) -> ChunkDecoder<'c> {
+        let mut decoder = ChunkDecoder::new(chunk);
+        decoder.decoder.share(cache);
+        decoder
+    }
+
     /// Where the record's BinXml lies in the chunk; the record must be of this decoder's chunk.
     fn span(&self, record: &EvtxRecord<'_>) -> Result<(usize, usize)> {
         if !std::ptr::eq(record.chunk(), self.chunk) {
@@ -65,11 +80,20 @@ impl<'c> ChunkDecoder<'c> {
         self.decoder.document(start, end)
     }
 
-    /// The record's event.
+    /// The record's event: on the fast path where the record's shape allows (`fast`),
+    /// otherwise through the generic element tree.
     pub fn decode(&mut self, record: &EvtxRecord<'_>) -> Result<Event> {
         let (start, end) = self.span(record)?;
+        if let Some(event) = self.decoder.fast_event(start, end) {
+            return Ok(event);
+        }
+        self.decode_general(start, end, record.offset())
+    }
+
+    /// The record at chunk offsets `[start, end)` through the generic element tree.
+    fn decode_general(&mut self, start: usize, end: usize, at: u64) -> Result<Event> {
         let (nodes, system) = self.decoder.document_system(start, end)?;
-        map::event(nodes, system, record.offset())
+        map::event(nodes, system, at)
     }
 }
 
@@ -80,3 +104,7 @@ impl EvtxRecord<'_> {
         ChunkDecoder::new(self.chunk()).decode(self)
     }
 }
+
+#[cfg(test)]
+#[path = "fast_tests.rs"]
+mod fast_tests;

@@ -32,8 +32,9 @@
 //!   it renders `<x></x>` as written, not `<x/>`.
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
+use super::cache::TemplateCache;
 use super::direct::{first_system_is_first, local};
 use super::text::{merge, text_of};
 use super::value::{decode_sized, inline_extent, utf16, BINXML_TYPE};
@@ -89,10 +90,12 @@ pub(super) enum Sub {
 
 /// A parsed template definition.
 #[derive(Debug)]
-struct Template {
-    body: Vec<TNode>,
+pub(super) struct Template {
+    pub(super) body: Vec<TNode>,
     /// No substitution index occurs twice in `body`, so values can be moved out, not cloned.
     distinct: bool,
+    /// The fast path's plan for this template, made on first use (`fast`).
+    pub(super) plan: OnceLock<super::fast::Plan>,
 }
 
 /// True if no substitution index occurs twice in `nodes` (counting into `seen`).
@@ -119,12 +122,43 @@ impl Sub {
     }
 }
 
+/// A template instance's value descriptors (size, type), after its definition.
+fn value_descriptors(r: &mut Reader<'_>) -> Result<Vec<(usize, u8)>> {
+    let count_at = r.file_offset();
+    let n = r.u32("template value count")? as usize;
+    if n > r.remaining() / 4 {
+        return Err(corrupt(
+            count_at,
+            format!(
+                "`template value descriptors`: need {} bytes, have {}",
+                n.saturating_mul(4),
+                r.remaining()
+            ),
+        ));
+    }
+    let mut descriptors = Vec::with_capacity(n);
+    for _ in 0..n {
+        let size = usize::from(r.u16("value size")?);
+        let ty = r.u8("value type")?;
+        r.skip(1, "value descriptor padding")?;
+        descriptors.push((size, ty));
+    }
+    Ok(descriptors)
+}
+
 /// Decodes the BinXml of one chunk's records; holds that chunk's template cache.
 #[derive(Debug)]
 pub(super) struct Decoder<'c> {
-    chunk: &'c [u8],
-    base: u64,
-    templates: HashMap<usize, Rc<Template>>,
+    pub(super) chunk: &'c [u8],
+    pub(super) base: u64,
+    templates: HashMap<usize, Arc<Template>>,
+    /// Definitions shared with other chunks, if the caller keeps them.
+    shared: Option<&'c mut TemplateCache>,
+    /// The fast path's value spans of a record's instance and of its nested body (kept to
+    /// reuse their allocations).
+    pub(super) spans: Vec<super::fast::Span>,
+    pub(super) nested_spans: Vec<super::fast::Span>,
+
     nodes: usize,
     /// Map the record's `<System>` directly (`direct`) where its shape allows.
     direct_system: bool,
@@ -139,7 +173,7 @@ fn corrupt(at: u64, message: impl Into<String>) -> Error {
 }
 
 /// Reads the next byte without consuming it.
-fn peek(r: &mut Reader<'_>) -> Option<u8> {
+pub(super) fn peek(r: &mut Reader<'_>) -> Option<u8> {
     let save = r.pos();
     let t = r.u8("token").ok();
     let _ = r.seek(save, "token");
@@ -153,6 +187,9 @@ impl<'c> Decoder<'c> {
             chunk,
             base,
             templates: HashMap::new(),
+            shared: None,
+            spans: Vec::new(),
+            nested_spans: Vec::new(),
             nodes: 0,
             direct_system: false,
             saw_system: false,
@@ -160,7 +197,12 @@ impl<'c> Decoder<'c> {
         }
     }
 
-    fn reader(&self, start: usize, end: usize, what: &str) -> Result<Reader<'c>> {
+    /// Shares parsed definitions with other chunks through `cache`.
+    pub(super) fn share(&mut self, cache: &'c mut TemplateCache) {
+        self.shared = Some(cache);
+    }
+
+    pub(super) fn reader(&self, start: usize, end: usize, what: &str) -> Result<Reader<'c>> {
         let data = self.chunk.get(..end).ok_or_else(|| {
             corrupt(
                 self.base.saturating_add(start as u64),
@@ -192,7 +234,7 @@ impl<'c> Decoder<'c> {
     }
 
     fn document_inner(&mut self, start: usize, end: usize) -> Result<Vec<Node>> {
-        self.nodes = 0;
+        self.reset_budget();
         self.saw_system = false;
         self.system = None;
         let mut r = self.reader(start, end, "record BinXml")?;
@@ -361,6 +403,7 @@ impl<'c> Decoder<'c> {
     fn name(&self, r: &mut Reader<'c>) -> Result<String> {
         let at = r.file_offset();
         let off = r.u32("name offset")? as usize;
+
         if off == r.pos() {
             let (name, len) = self.name_at(off, at)?;
             r.skip(len, "inline name")?;
@@ -400,7 +443,7 @@ impl<'c> Decoder<'c> {
     }
 
     /// A nested BinXml fragment at chunk offsets `[start, start + len)`, expanded.
-    fn nested(&mut self, start: usize, len: usize, depth: usize) -> Result<Vec<Node>> {
+    pub(super) fn nested(&mut self, start: usize, len: usize, depth: usize) -> Result<Vec<Node>> {
         if depth > MAX_DEPTH {
             return Err(corrupt(
                 self.base.saturating_add(start as u64),
@@ -417,6 +460,34 @@ impl<'c> Decoder<'c> {
     /// A TemplateInstance after its token byte: definition (inline or by offset), values,
     /// expansion.
     fn template_instance(&mut self, r: &mut Reader<'c>, depth: usize) -> Result<Vec<Node>> {
+        let body = self.instance_definition(r, depth)?;
+        let descriptors = value_descriptors(r)?;
+        let mut values = Vec::with_capacity(descriptors.len());
+        for (size, ty) in descriptors {
+            let v_at = r.file_offset();
+            let start = r.pos();
+            let bytes = r.bytes(size, "substitution value")?;
+            let value = if ty == BINXML_TYPE {
+                Sub::Xml(self.nested(start, size, depth + 1)?)
+            } else {
+                let spill = self.chunk.get(start..).unwrap_or_default();
+                Sub::Plain(decode_sized(ty, bytes, spill).map_err(|m| corrupt(v_at, m))?)
+            };
+            values.push(value);
+        }
+        let mut out = Vec::new();
+        let take = body.distinct;
+        self.expand(&body.body, &mut values, take, &mut out, true, depth)?;
+        Ok(out)
+    }
+
+    /// A TemplateInstance's header after its token byte, up to its value count: its
+    /// definition, parsed or from the cache; `r` is left at the value count.
+    pub(super) fn instance_definition(
+        &mut self,
+        r: &mut Reader<'c>,
+        depth: usize,
+    ) -> Result<Arc<Template>> {
         let at = r.file_offset();
         if depth > MAX_DEPTH {
             return Err(corrupt(
@@ -436,49 +507,14 @@ impl<'c> Decoder<'c> {
                 "template instance data",
             )?;
         }
-        let count_at = r.file_offset();
-        let n = r.u32("template value count")? as usize;
-        if n > r.remaining() / 4 {
-            return Err(corrupt(
-                count_at,
-                format!(
-                    "`template value descriptors`: need {} bytes, have {}",
-                    n.saturating_mul(4),
-                    r.remaining()
-                ),
-            ));
-        }
-        let mut descriptors = Vec::with_capacity(n);
-        for _ in 0..n {
-            let size = usize::from(r.u16("value size")?);
-            let ty = r.u8("value type")?;
-            r.skip(1, "value descriptor padding")?;
-            descriptors.push((size, ty));
-        }
-        let mut values = Vec::with_capacity(n);
-        for (size, ty) in descriptors {
-            let v_at = r.file_offset();
-            let start = r.pos();
-            let bytes = r.bytes(size, "substitution value")?;
-            let value = if ty == BINXML_TYPE {
-                Sub::Xml(self.nested(start, size, depth + 1)?)
-            } else {
-                let spill = self.chunk.get(start..).unwrap_or_default();
-                Sub::Plain(decode_sized(ty, bytes, spill).map_err(|m| corrupt(v_at, m))?)
-            };
-            values.push(value);
-        }
-        let mut out = Vec::new();
-        let take = body.distinct;
-        self.expand(&body.body, &mut values, take, &mut out, true, depth)?;
-        Ok(out)
+        Ok(body)
     }
 
     /// The parsed body of the template definition at chunk offset `def`, from the cache or
     /// parsed now.
-    fn template_def(&mut self, def: usize, at: u64) -> Result<Rc<Template>> {
+    fn template_def(&mut self, def: usize, at: u64) -> Result<Arc<Template>> {
         if let Some(t) = self.templates.get(&def) {
-            return Ok(Rc::clone(t));
+            return Ok(Arc::clone(t));
         }
         let size = u32_at(self.chunk, def.saturating_add(20)).ok_or_else(|| {
             corrupt(
@@ -487,11 +523,29 @@ impl<'c> Decoder<'c> {
             )
         })? as usize;
         let start = def + 24;
-        let mut r = self.reader(start, start.saturating_add(size), "template definition")?;
+        let end = start.saturating_add(size);
+        let identity = self
+            .shared
+            .as_ref()
+            .and_then(|_| super::cache::identity(self.chunk, start, end));
+        if let (Some(cache), Some(identity)) = (&self.shared, &identity) {
+            if let Some(t) = cache.get(identity) {
+                self.templates.insert(def, Arc::clone(&t));
+                return Ok(t);
+            }
+        }
+        let mut r = self.reader(start, end, "template definition")?;
         let body = self.fragment(&mut r, true, 0)?;
         let distinct = distinct_substs(&body, &mut Vec::new());
-        let body = Rc::new(Template { body, distinct });
-        self.templates.insert(def, Rc::clone(&body));
+        let body = Arc::new(Template {
+            body,
+            distinct,
+            plan: OnceLock::new(),
+        });
+        if let (Some(cache), Some(identity)) = (&mut self.shared, identity) {
+            cache.insert(identity, Arc::clone(&body));
+        }
+        self.templates.insert(def, Arc::clone(&body));
         Ok(body)
     }
 
@@ -561,6 +615,11 @@ impl<'c> Decoder<'c> {
             }
         }
         Ok(())
+    }
+
+    /// Starts a record's node budget afresh.
+    pub(super) fn reset_budget(&mut self) {
+        self.nodes = 0;
     }
 
     fn spend(&mut self, n: usize) -> Result<()> {

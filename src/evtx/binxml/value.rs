@@ -19,19 +19,20 @@ pub(super) const BINXML_TYPE: u8 = 0x21;
 
 /// UTF-16LE `bytes` (an odd trailing byte is ignored) as a string.
 pub(super) fn utf16(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() / 2);
-    // ASCII (the usual case) directly; the rest through the general decoder.
-    for (i, c) in bytes.chunks_exact(2).enumerate() {
-        if let [lo @ 0..=0x7F, 0] = c {
-            out.push(char::from(*lo));
-        } else {
-            let rest = bytes.get(i * 2..).unwrap_or_default().chunks_exact(2);
-            let units = rest.map(|c| u16::from_le_bytes([c[0], c[1]]));
-            out.extend(char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)));
-            break;
-        }
+    // ASCII (the usual case) in one pass the compiler vectorises; the rest through the
+    // general decoder.
+    let units = bytes.chunks_exact(2);
+    if units.clone().all(|c| c[1] == 0 && c[0] < 0x80) {
+        let ascii: Vec<u8> = units.map(|c| c[0]).collect();
+        // Every byte is below 0x80, so this is valid UTF-8 and cannot fail.
+        return String::from_utf8(ascii).unwrap_or_default();
     }
-    out
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]));
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
 }
 
 /// A UTF-16 string value with its trailing NULs removed.

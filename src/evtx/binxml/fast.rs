@@ -1,0 +1,573 @@
+//! The fast path: a record in Windows' usual shape decoded straight into an [`Event`],
+//! without building its generic element tree.
+//!
+//! Windows writes almost every record as one template instance whose root is `<Event>`: a
+//! `<System>` of substitutions (mapped by `direct`), then the body as a nested BinXml value
+//! (a second template instance whose root is `<EventData>` with `<Data Name='…'>%n</Data>`
+//! children, or a `<UserData>` tree), or an `<EventData>` written inline. For such templates
+//! a [`Plan`] is made once, on first use, and kept with the parsed definition; a record is
+//! then its value descriptors, the System mapping, and one [`DataItem`] per `<Data>`.
+//!
+//! Owns the shapes it accepts. Anything else (an unknown element, an attribute made of
+//! substitutions, an array or an unexpected value type where a `<Data>` holds it, a value
+//! of the instance left unused, trailing tokens, any read error) makes [`Decoder::fast_event`]
+//! return `None`, and the caller decodes the record the general way, which also reports
+//! errors. So the output never depends on which path ran.
+//!
+//! Invariants:
+//! - For every record where it returns `Some`, the event equals the general path's
+//!   (`tokens` expansion, then `map`): tested record by record on every sample.
+//! - Bounded work: one pass over the instance's descriptors and values and, for a nested
+//!   body, over the nested instance's; `<UserData>` trees go through the general `nested`
+//!   decoding, under its depth and node budgets.
+
+use std::sync::Arc;
+
+use super::direct::{first_system_is_first, local};
+use super::map::Mapper;
+use super::text::merge;
+use super::tokens::{peek, Decoder, TElement, TNode, Template};
+use super::value::{decode_sized, BINXML_TYPE};
+use crate::event::{Body, DataItem, Event, EventData, Node, System, Value};
+use crate::evtx::bytes::Reader;
+
+/// What the fast path knows of a template definition.
+#[derive(Debug)]
+pub(super) enum Plan {
+    /// The root is `<Event>`: its `<System>` and what stands after it.
+    Event { system: SystemPlan, body: BodyPlan },
+    /// The root is `<EventData>` with these items (a nested body template).
+    Data(Vec<ItemPlan>),
+    /// A shape left to the general path.
+    Other,
+}
+
+/// A template's `<System>`: its dependency id and children, as `direct` accepts them.
+#[derive(Debug)]
+pub(super) struct SystemPlan {
+    dep: Option<u16>,
+    children: Vec<ChildPlan>,
+}
+
+/// One child of `<System>`: name, dependency id, attributes and content.
+#[derive(Debug)]
+struct ChildPlan {
+    name: String,
+    dep: Option<u16>,
+    attributes: Vec<(String, Source)>,
+    content: Source,
+}
+
+/// Where an attribute value or an element's content comes from.
+#[derive(Debug)]
+enum Source {
+    Empty,
+    Text(String),
+    Value(Value),
+    Subst { index: u16, optional: bool },
+}
+
+/// What follows `<System>` in an `<Event>` template.
+#[derive(Debug)]
+pub(super) enum BodyPlan {
+    /// Nothing.
+    None,
+    /// A substitution: Null (no body) or a nested BinXml value.
+    Subst(u16),
+    /// `<UserData>` holding one substitution of a nested BinXml value.
+    UserData {
+        dep: Option<u16>,
+        index: u16,
+        empty_tag: bool,
+    },
+    /// An `<EventData>` written in the template itself.
+    Inline(Vec<ItemPlan>),
+}
+
+/// One child of an `<EventData>` template.
+#[derive(Debug)]
+pub(super) enum ItemPlan {
+    /// `<Data [Name='…']>` with its content.
+    Data {
+        name: Option<String>,
+        dep: Option<u16>,
+        content: Content,
+    },
+    /// `<Binary>%n</Binary>`.
+    Binary { dep: Option<u16>, index: u16 },
+}
+
+/// The content of a `<Data>` template element.
+#[derive(Debug)]
+pub(super) enum Content {
+    Empty,
+    Text(String),
+    Subst(u16),
+}
+
+impl Plan {
+    /// The plan for a template whose parsed body is `body`.
+    fn of(body: &[TNode]) -> Plan {
+        let [TNode::Element(root)] = body else {
+            return Plan::Other;
+        };
+        match local(&root.name) {
+            "Event" => event_plan(root).unwrap_or(Plan::Other),
+            "EventData" => items_plan(root).map_or(Plan::Other, Plan::Data),
+            _ => Plan::Other,
+        }
+    }
+}
+
+fn event_plan(root: &TElement) -> Option<Plan> {
+    if !root
+        .attributes
+        .iter()
+        .all(|(_, tokens)| tokens.iter().all(|t| matches!(t, TNode::Text(_))))
+        || !first_system_is_first(&root.children)
+    {
+        return None;
+    }
+    let [TNode::Element(first), rest @ ..] = root.children.as_slice() else {
+        return None;
+    };
+    if local(&first.name) != "System" {
+        return None;
+    }
+    let system = system_plan(first)?;
+    let body = match rest {
+        [] => BodyPlan::None,
+        [TNode::Subst { index, .. }] => BodyPlan::Subst(*index),
+        [TNode::Element(e)] if local(&e.name) == "UserData" && e.attributes.is_empty() => {
+            match e.children.as_slice() {
+                [TNode::Subst { index, .. }] => BodyPlan::UserData {
+                    dep: e.dep_id,
+                    index: *index,
+                    empty_tag: e.empty_tag,
+                },
+                _ => return None,
+            }
+        }
+        [TNode::Element(e)] if local(&e.name) == "EventData" => {
+            if e.dep_id.is_some() {
+                return None;
+            }
+            BodyPlan::Inline(items_plan(e)?)
+        }
+        _ => return None,
+    };
+    Some(Plan::Event { system, body })
+}
+
+/// The plan of a `<System>` of the shape `direct::system` takes (see its docs).
+fn system_plan(e: &TElement) -> Option<SystemPlan> {
+    if !e.attributes.is_empty() {
+        return None;
+    }
+    let mut children = Vec::with_capacity(e.children.len());
+    for child in &e.children {
+        let c = match child {
+            TNode::Element(c) => c,
+            TNode::Text(_) | TNode::Value(_) | TNode::CData(_) | TNode::Pi { .. } => continue,
+            TNode::Subst { .. } | TNode::Nodes(_) => return None,
+        };
+        let content = match c.children.as_slice() {
+            [] => Source::Empty,
+            [one] => source(one)?,
+            _ => return None,
+        };
+        let attributes = c
+            .attributes
+            .iter()
+            .map(|(name, tokens)| match tokens.as_slice() {
+                [one] => Some((name.clone(), source(one)?)),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        children.push(ChildPlan {
+            name: c.name.clone(),
+            dep: c.dep_id,
+            attributes,
+            content,
+        });
+    }
+    Some(SystemPlan {
+        dep: e.dep_id,
+        children,
+    })
+}
+
+fn source(node: &TNode) -> Option<Source> {
+    Some(match node {
+        TNode::Text(t) => Source::Text(t.clone()),
+        TNode::Value(v) => Source::Value(v.clone()),
+        TNode::Subst { index, optional } => Source::Subst {
+            index: *index,
+            optional: *optional,
+        },
+        _ => return None,
+    })
+}
+
+/// The items of an `<EventData>` element without attributes whose children are all `<Data>`
+/// (a literal name or none) and `<Binary>` elements of the simple shapes.
+fn items_plan(e: &TElement) -> Option<Vec<ItemPlan>> {
+    if !e.attributes.is_empty() {
+        return None;
+    }
+    let mut items = Vec::with_capacity(e.children.len());
+    for child in &e.children {
+        let TNode::Element(c) = child else {
+            return None;
+        };
+        let item = match local(&c.name) {
+            "Data" => {
+                let name = match c.attributes.as_slice() {
+                    [] => None,
+                    [(attr, tokens)] if attr == "Name" => match tokens.as_slice() {
+                        [TNode::Text(t)] => Some(t.clone()),
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+                let content = match c.children.as_slice() {
+                    [] => Content::Empty,
+                    [TNode::Text(t)] => Content::Text(t.clone()),
+                    [TNode::Subst { index, .. }] => Content::Subst(*index),
+                    _ => return None,
+                };
+                ItemPlan::Data {
+                    name,
+                    dep: c.dep_id,
+                    content,
+                }
+            }
+            "Binary" if c.attributes.is_empty() => match c.children.as_slice() {
+                [TNode::Subst { index, .. }] => ItemPlan::Binary {
+                    dep: c.dep_id,
+                    index: *index,
+                },
+                _ => return None,
+            },
+            _ => return None,
+        };
+        items.push(item);
+    }
+    Some(items)
+}
+
+/// One substitution value of an instance: where its bytes lie in the chunk, and its type.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Span {
+    start: usize,
+    size: usize,
+    ty: u8,
+    /// Decoded (or handed to a nested decoding) by the plan.
+    used: bool,
+}
+
+/// A template instance's values, decoded only where the plan reads them.
+struct Values<'a> {
+    chunk: &'a [u8],
+    spans: &'a mut [Span],
+}
+
+impl Values<'_> {
+    fn is_null(&self, index: u16) -> bool {
+        self.spans
+            .get(usize::from(index))
+            .is_some_and(|s| s.ty == 0x00)
+    }
+
+    /// True if the element with dependency id `dep` is dropped.
+    fn dropped(&self, dep: Option<u16>) -> bool {
+        dep.is_some_and(|d| self.is_null(d))
+    }
+
+    /// Value `index` decoded; `Some(None)` if there is no such value; `None` if it is nested
+    /// BinXml or does not decode.
+    fn decode(&mut self, index: u16) -> Option<Option<Value>> {
+        let Some(span) = self.spans.get_mut(usize::from(index)) else {
+            return Some(None);
+        };
+        if span.ty == BINXML_TYPE {
+            return None;
+        }
+        span.used = true;
+        let bytes = self.chunk.get(span.start..span.start + span.size)?;
+        let spill = self.chunk.get(span.start..).unwrap_or_default();
+        decode_sized(span.ty, bytes, spill).ok().map(Some)
+    }
+
+    /// Value `index` as a nested body: `Some(None)` if it is Null or absent (no body),
+    /// `Some(span)` if it is nested BinXml, `None` for anything else.
+    fn nested(&mut self, index: u16) -> Option<Option<(usize, usize)>> {
+        let Some(span) = self.spans.get_mut(usize::from(index)) else {
+            return Some(None);
+        };
+        match span.ty {
+            0x00 => Some(None),
+            BINXML_TYPE => {
+                span.used = true;
+                Some(Some((span.start, span.start + span.size)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Every value the plan did not read still decodes (on the general path, one that does
+    /// not fails the record), and none of them is nested BinXml.
+    fn rest_decode(&self) -> bool {
+        self.spans.iter().filter(|s| !s.used).all(|s| {
+            s.ty != BINXML_TYPE
+                && self
+                    .chunk
+                    .get(s.start..s.start + s.size)
+                    .is_some_and(|bytes| {
+                        let spill = self.chunk.get(s.start..).unwrap_or_default();
+                        decode_sized(s.ty, bytes, spill).is_ok()
+                    })
+        })
+    }
+
+    /// A System child's content, as `direct::content` reads it.
+    fn content(&mut self, source: &Source) -> Option<Value> {
+        Some(match source {
+            Source::Empty => Value::String(String::new()),
+            Source::Text(t) => Value::String(t.clone()),
+            Source::Value(v) => v.clone(),
+            Source::Subst { index, .. } => match self.decode(*index)? {
+                None | Some(Value::Null) => Value::String(String::new()),
+                Some(Value::Array(_)) => return None,
+                Some(v) => v,
+            },
+        })
+    }
+
+    /// A System child's attribute, as `direct::attribute` reads it: `Some(None)` if it is
+    /// omitted.
+    fn attribute(&mut self, source: &Source) -> Option<Option<Value>> {
+        Some(match source {
+            Source::Empty => None,
+            Source::Text(t) => Some(Value::String(t.clone())),
+            Source::Value(v) => Some(v.clone()),
+            Source::Subst { index, optional } => match self.decode(*index)? {
+                None | Some(Value::Null) => None,
+                Some(v) if *optional && v.is_empty_text() => None,
+                Some(v) => Some(v),
+            },
+        })
+    }
+
+    /// The `<System>` of `plan`, as `direct::system` maps it.
+    fn system(&mut self, plan: &SystemPlan) -> Option<System> {
+        if self.dropped(plan.dep) {
+            return None;
+        }
+        let m = Mapper { at: 0 };
+        let mut s = System::default();
+        let mut saw_event_id = false;
+        let mut attrs: Vec<(&str, Value)> = Vec::with_capacity(4);
+        for child in &plan.children {
+            if self.dropped(child.dep) {
+                continue;
+            }
+            let content = self.content(&child.content)?;
+            attrs.clear();
+            for (name, source) in &child.attributes {
+                if let Some(v) = self.attribute(source)? {
+                    attrs.push((name.as_str(), v));
+                }
+            }
+            let it = attrs.iter_mut().map(|(n, v)| (*n, v));
+            m.system_child(&mut s, &mut saw_event_id, &child.name, it, Some(content))
+                .ok()?;
+        }
+        saw_event_id.then_some(s)
+    }
+
+    /// The EventData items of `items`, as the general path maps them.
+    fn data_items(&mut self, items: &[ItemPlan]) -> Option<Vec<DataItem>> {
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                ItemPlan::Data { name, dep, content } => {
+                    if self.dropped(*dep) {
+                        continue;
+                    }
+                    let value = match content {
+                        Content::Empty => Value::String(String::new()),
+                        Content::Text(t) => Value::String(t.clone()),
+                        Content::Subst(i) => match self.decode(*i)? {
+                            None | Some(Value::Null) => Value::String(String::new()),
+                            Some(Value::Array(_)) => return None,
+                            Some(v) => v,
+                        },
+                    };
+                    out.push(DataItem::Data {
+                        name: name.clone(),
+                        value,
+                    });
+                }
+                ItemPlan::Binary { dep, index } => {
+                    if self.dropped(*dep) {
+                        continue;
+                    }
+                    match self.decode(*index)? {
+                        Some(Value::Binary(b)) => out.push(DataItem::Binary(b)),
+                        _ => return None,
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+/// True if the data from `r` on is empty or starts with EndOfStream.
+fn at_end(r: &mut Reader<'_>) -> bool {
+    r.remaining() == 0 || peek(r) == Some(0x00)
+}
+
+impl<'c> Decoder<'c> {
+    /// The record at chunk offsets `[start, end)` decoded on the fast path, or `None` if it
+    /// is not of a shape the fast path takes (see the module docs).
+    pub(super) fn fast_event(&mut self, start: usize, end: usize) -> Option<Event> {
+        self.reset_budget();
+        let mut spans = std::mem::take(&mut self.spans);
+        let event = self.fast_event_with(start, end, &mut spans);
+        self.spans = spans;
+        event
+    }
+
+    fn fast_event_with(
+        &mut self,
+        start: usize,
+        end: usize,
+        spans: &mut Vec<Span>,
+    ) -> Option<Event> {
+        let mut r = self.reader(start, end, "record BinXml").ok()?;
+        let template = self.fast_instance(&mut r, 1, spans)?;
+        if !at_end(&mut r) {
+            return None;
+        }
+        let Plan::Event { system, body } = plan_of(&template) else {
+            return None;
+        };
+        let mut values = Values {
+            chunk: self.chunk,
+            spans,
+        };
+        let system = values.system(system)?;
+        let body = match body {
+            BodyPlan::None => Body::None,
+            BodyPlan::Subst(index) => match values.nested(*index)? {
+                None => Body::None,
+                Some((from, to)) => Body::EventData(self.nested_event_data(from, to)?),
+            },
+            BodyPlan::UserData {
+                dep,
+                index,
+                empty_tag,
+            } => {
+                if values.dropped(*dep) {
+                    Body::None
+                } else {
+                    let (from, to) = values.nested(*index)??;
+                    let nodes = self.nested(from, to - from, 2).ok()?;
+                    let mut children = merge(nodes);
+                    if children.is_empty() && !empty_tag {
+                        children.push(Node::Value(Value::String(String::new())));
+                    }
+                    Body::UserData(children)
+                }
+            }
+            BodyPlan::Inline(items) => Body::EventData(EventData {
+                name: None,
+                items: values.data_items(items)?,
+            }),
+        };
+        let values = Values {
+            chunk: self.chunk,
+            spans,
+        };
+        if !values.rest_decode() {
+            return None;
+        }
+        Some(Event {
+            system,
+            body,
+            rendering_info: None,
+        })
+    }
+
+    /// A template instance at `r` (after an optional fragment header): its template, with
+    /// its values' spans in `spans`; `r` is left after the values.
+    fn fast_instance(
+        &mut self,
+        r: &mut Reader<'c>,
+        depth: usize,
+        spans: &mut Vec<Span>,
+    ) -> Option<Arc<Template>> {
+        if peek(r) == Some(0x0F) {
+            r.skip(4, "fragment header").ok()?;
+        }
+        if r.u8("token").ok()? != 0x0C {
+            return None;
+        }
+        let template = self.instance_definition(r, depth).ok()?;
+        let n = r.u32("template value count").ok()? as usize;
+        let descriptors = r.bytes(n.checked_mul(4)?, "value descriptors").ok()?;
+        spans.clear();
+        let mut at = r.pos();
+        for d in descriptors.chunks_exact(4) {
+            let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
+            spans.push(Span {
+                start: at,
+                size,
+                ty: d[2],
+                used: false,
+            });
+            at += size;
+        }
+        r.seek(at, "substitution values").ok()?;
+        Some(template)
+    }
+
+    /// A nested body at chunk offsets `[from, to)` whose template is an `<EventData>` plan.
+    fn nested_event_data(&mut self, from: usize, to: usize) -> Option<EventData> {
+        let mut r = self.reader(from, to, "nested BinXml").ok()?;
+        let mut spans = std::mem::take(&mut self.nested_spans);
+        let data = self.nested_event_data_with(&mut r, &mut spans);
+        self.nested_spans = spans;
+        data
+    }
+
+    fn nested_event_data_with(
+        &mut self,
+        r: &mut Reader<'c>,
+        spans: &mut Vec<Span>,
+    ) -> Option<EventData> {
+        let template = self.fast_instance(r, 2, spans)?;
+        if !at_end(r) {
+            return None;
+        }
+        let Plan::Data(items) = plan_of(&template) else {
+            return None;
+        };
+        let mut values = Values {
+            chunk: self.chunk,
+            spans,
+        };
+        let items = values.data_items(items)?;
+        if !values.rest_decode() {
+            return None;
+        }
+        Some(EventData { name: None, items })
+    }
+}
+
+/// The template's plan, made on first use.
+fn plan_of(template: &Template) -> &Plan {
+    template.plan.get_or_init(|| Plan::of(&template.body))
+}

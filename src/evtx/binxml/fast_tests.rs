@@ -1,0 +1,78 @@
+//! The fast path against the general path, record by record, on every real sample.
+
+use super::*;
+use crate::evtx::EvtxFile;
+
+/// The samples folder (`EVTLOG_SAMPLES`, or `../shared/evtx-samples` beside the project).
+fn samples() -> std::path::PathBuf {
+    std::env::var_os("EVTLOG_SAMPLES").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples"),
+        std::path::PathBuf::from,
+    )
+}
+
+fn sample_files() -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["evtx-crate", "python-evtx", "plaso"] {
+        let Ok(entries) = std::fs::read_dir(samples().join(dir)) else {
+            continue;
+        };
+        out.extend(
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "evtx")),
+        );
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn fast_path_and_shared_templates_equal_general_path_on_every_sample() {
+    let files = sample_files();
+    if files.is_empty() {
+        eprintln!("no samples under {}: skipped", samples().display());
+        return;
+    }
+    let (mut fast, mut total) = (0usize, 0usize);
+    for path in &files {
+        let mut file = EvtxFile::open(path).unwrap();
+        let mut cache = TemplateCache::new();
+        for chunk in file.chunks().flatten() {
+            // The fast path with definitions shared across chunks; the general path with
+            // the chunk's own.
+            let mut decoder = ChunkDecoder::with_cache(&chunk, &mut cache);
+            let mut general = ChunkDecoder::new(&chunk);
+            for record in chunk.records().flatten() {
+                total += 1;
+                let (start, end) = decoder.span(&record).unwrap();
+                let Some(event) = decoder.decoder.fast_event(start, end) else {
+                    continue;
+                };
+                fast += 1;
+                let expected = general.decode_general(start, end, record.offset());
+                let expected = expected.unwrap_or_else(|e| {
+                    panic!(
+                        "{}: fast path decoded what the general path rejects: {e}",
+                        path.display()
+                    )
+                });
+                assert_eq!(
+                    event,
+                    expected,
+                    "{} record {}",
+                    path.display(),
+                    record.record_id()
+                );
+            }
+        }
+    }
+    eprintln!("fast path took {fast} of {total} records");
+    // Windows' usual shape is nearly every record: a regression that sends them all down
+    // the general path shows here.
+    assert!(
+        fast * 10 >= total * 9,
+        "fast path took only {fast} of {total}"
+    );
+}
