@@ -95,18 +95,17 @@ impl Session {
         let mut first_missing = None;
         for source in parsed.sources() {
             if files {
-                // EvtQueryFilePath: the path is an .evtx file, read whole (files.rs).
-                let opened = files::absolute_path(source.path()).and_then(|full| {
-                    files::read_file(&full, &call).map(|snapshot| (full, snapshot))
-                });
+                // EvtQueryFilePath: the path is an .evtx file, streamed chunk by chunk by
+                // the result set (files.rs); opening it decodes nothing.
+                let opened = files::absolute_path(source.path())
+                    .and_then(|full| files::FileSource::open(&full).map(|file| (full, file)));
                 match opened {
-                    Ok((full, snapshot)) => {
+                    Ok((full, file)) => {
                         statuses.push((source.path().to_owned(), codes::ERROR_SUCCESS));
-                        let filter = Arc::new(source.clone());
-                        sources.push(SourceCursor::fixed(
+                        sources.push(SourceCursor::file(
                             Arc::from(full.as_str()),
-                            snapshot,
-                            filter,
+                            Arc::new(file),
+                            Arc::new(source.clone()),
                             reverse,
                         ));
                     }

@@ -10,10 +10,13 @@
 //!   `len` never decreases.
 //! - C3. Record `i` of the chunk has record id `first_record_id + i`.
 //! - C4. `sealed` goes from false to true once; after that `len` never changes again.
+//! - C5. A store's chunks hold at most [`CHUNK_MAX_RECORDS`]; a chunk made whole and sealed
+//!   ([`Chunk::sealed`], a decoded .evtx chunk) holds any number, and may count itself in a
+//!   gauge of live chunks from creation to drop.
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::event::Event;
 
@@ -39,6 +42,47 @@ pub struct Chunk {
     /// Sum of the records' `approx_record_size`; written only under the store's mutex.
     bytes: AtomicU64,
     sealed: AtomicBool,
+    /// The gauge this chunk counts itself in, if any ([`Chunk::sealed`]).
+    live: Option<Arc<LiveGauge>>,
+}
+
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        if let Some(live) = &self.live {
+            live.leave();
+        }
+    }
+}
+
+/// A count of live chunks (made and not yet dropped) and the most there ever were at once:
+/// how a file source shows that it keeps memory bounded.
+#[derive(Debug, Default)]
+pub(crate) struct LiveGauge {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl LiveGauge {
+    fn enter(&self) {
+        let now = self.now.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(now, Ordering::Relaxed);
+    }
+
+    fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Chunks alive now.
+    #[cfg(test)]
+    pub(crate) fn now(&self) -> usize {
+        self.now.load(Ordering::Relaxed)
+    }
+
+    /// The most chunks alive at once so far.
+    #[cfg(test)]
+    pub(crate) fn peak(&self) -> usize {
+        self.peak.load(Ordering::Relaxed)
+    }
 }
 
 impl Chunk {
@@ -57,6 +101,7 @@ impl Chunk {
             len: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             sealed: AtomicBool::new(false),
+            live: None,
         }
     }
 
@@ -148,34 +193,34 @@ impl Chunk {
                 || self.bytes.load(Ordering::Relaxed).saturating_add(size) <= CHUNK_MAX_BYTES)
     }
 
-    /// A sealed chunk holding `events` at ids `first_record_id`, `first_record_id + 1`, …:
-    /// for sources read whole, such as a decoded .evtx chunk (whose events keep their own
-    /// EventRecordID; these ids are positions). `events` must hold at most
-    /// [`CHUNK_MAX_RECORDS`]; callers split longer runs ([`Chunk::sealed_runs`]).
-    pub(crate) fn sealed(first_record_id: u64, events: Vec<Event>) -> Chunk {
-        let chunk = Chunk::new(first_record_id, events.len());
+    /// A sealed chunk holding `events` at ids `first_record_id`, `first_record_id + 1`, …,
+    /// of any length (a decoded .evtx chunk holds up to ~2,300 records; its events keep their
+    /// own EventRecordID and these ids are positions). With `live`, the chunk counts itself
+    /// in that gauge from now until it is dropped (a source's count of its decoded chunks
+    /// still reachable, through its cursors or any `EventRef`).
+    pub(crate) fn sealed(
+        first_record_id: u64,
+        events: Vec<Event>,
+        live: Option<Arc<LiveGauge>>,
+    ) -> Chunk {
+        if let Some(live) = &live {
+            live.enter();
+        }
+        let chunk = Chunk {
+            first_record_id,
+            slots: (0..events.len()).map(|_| OnceLock::new()).collect(),
+            len: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            sealed: AtomicBool::new(false),
+            live,
+        };
         for event in events {
             let size = event.approx_record_size();
-            // Cannot fail: the capacity is the number of events, within the limit.
+            // Cannot fail: there is a slot for every event.
             let _ = chunk.push(event, size);
         }
         chunk.seal();
         chunk
-    }
-
-    /// `events` as sealed chunks of at most [`CHUNK_MAX_RECORDS`] each, at consecutive ids
-    /// from `first_record_id`.
-    pub(crate) fn sealed_runs(first_record_id: u64, events: Vec<Event>) -> Vec<Chunk> {
-        let mut out = Vec::new();
-        let mut next = first_record_id;
-        let mut events = events.into_iter().peekable();
-        while events.peek().is_some() {
-            let run: Vec<Event> = events.by_ref().take(CHUNK_MAX_RECORDS).collect();
-            let len = run.len() as u64;
-            out.push(Chunk::sealed(next, run));
-            next += len;
-        }
-        out
     }
 
     /// Publishes `event` as the next record (writer side; the caller holds the store's mutex
@@ -315,6 +360,24 @@ mod tests {
         chunk.seal();
         assert!(!chunk.has_room_for(1));
         assert!(chunk.is_sealed());
+    }
+
+    #[test]
+    fn sealed_chunks_take_any_length_and_count_themselves_while_alive() {
+        let live = Arc::new(LiveGauge::default());
+        let events: Vec<Event> = (0..1000).map(event).collect();
+        let chunk = Chunk::sealed(65536, events, Some(Arc::clone(&live)));
+        assert!(chunk.is_sealed());
+        assert_eq!(chunk.len(), 1000);
+        assert_eq!(chunk.get(999).map(|e| e.system.event_id), Some(999));
+        assert_eq!(chunk.last_record_id(), Some(65536 + 999));
+        let empty = Chunk::sealed(0, Vec::new(), Some(Arc::clone(&live)));
+        assert!(empty.is_empty());
+        assert_eq!((live.now(), live.peak()), (2, 2));
+        drop(chunk);
+        assert_eq!(live.now(), 1);
+        drop(empty);
+        assert_eq!((live.now(), live.peak()), (0, 2));
     }
 
     #[test]
