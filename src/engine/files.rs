@@ -13,8 +13,9 @@
 //!    record order (unused and damaged slots counted), `index` its place among the chunk's
 //!    decoded events (an EVTX chunk holds fewer than 65536 records). Decoded chunks are
 //!    sealed store chunks whose ids are these positions, so the result set's id-based cursor
-//!    logic works unchanged; events keep their own EventRecordID (`EventRef::record_id`) and
-//!    the file's absolute path.
+//!    logic works unchanged. Events keep their own EventRecordID (`EventRef::record_id`: the
+//!    System one, else the record header's, which the chunk keeps beside each event) and the
+//!    file's absolute path.
 //! 3. Bounded memory: a cursor holds at most its current decoded chunk, and drops it before
 //!    decoding the next. Nothing else pins decoded chunks but the `EventRef`s already
 //!    returned (each keeps its own chunk alive). A source holds the path, an open file and two
@@ -54,14 +55,19 @@ pub(crate) fn absolute_path(path: &str) -> Result<String> {
     Ok(full.to_string_lossy().into_owned())
 }
 
-/// The events of one file chunk, in record order: every record that frames and decodes
-/// (damaged ones are skipped). The one place a file chunk is decoded (invariant 6).
-pub(crate) fn decode_chunk(chunk: &EvtxChunk) -> Vec<Event> {
+/// The events of one file chunk in record order, each with its record header's
+/// EventRecordID: every record that frames and decodes (damaged ones are skipped). The one
+/// place a file chunk is decoded (invariant 6).
+pub(crate) fn decode_chunk(chunk: &EvtxChunk) -> Vec<(u64, Event)> {
     // One decoder per chunk: it caches the chunk's templates.
     let mut decoder = ChunkDecoder::new(chunk);
     chunk
         .records()
-        .filter_map(|record| record.ok().and_then(|r| decoder.decode(&r).ok()))
+        .filter_map(|record| {
+            let record = record.ok()?;
+            let event = decoder.decode(&record).ok()?;
+            Some((record.record_id(), event))
+        })
         .collect()
 }
 
@@ -110,15 +116,15 @@ impl FileSource {
         let Some(Ok(raw)) = raw else {
             return Ok(None);
         };
-        let events = decode_chunk(&raw);
+        let records = decode_chunk(&raw);
         drop(raw);
-        if events.is_empty() {
+        if records.is_empty() {
             return Ok(None);
         }
         let first = ordinal * POSITIONS_PER_CHUNK;
         Ok(Some(Arc::new(Chunk::sealed(
             first,
-            events,
+            records,
             Some(Arc::clone(&self.live)),
         ))))
     }

@@ -80,19 +80,19 @@ impl EventRef {
         self.chunk.get(self.index).unwrap_or(&NO_EVENT)
     }
 
-    /// The channel (or, later, file path) the event was read from.
+    /// The channel, or the absolute path of the .evtx file, the event was read from.
     pub fn path(&self) -> &str {
         &self.path
     }
 
-    /// The event's record id in its channel.
+    /// The event's record id: its System EventRecordID, or else its record's id in its
+    /// channel or file (an event read from a file whose BinXml has no EventRecordID reports
+    /// its record header's).
     pub fn record_id(&self) -> u64 {
-        // A file's events keep their own ids (chunk ids are positions there); a channel's
-        // event ids are the chunk's.
         self.event()
             .system
             .event_record_id
-            .unwrap_or(self.chunk.first_record_id() + self.index as u64)
+            .unwrap_or_else(|| self.chunk.record_id_at(self.index))
     }
 }
 

@@ -8,7 +8,9 @@
 //! - C2. `len` is stored with `Release` *after* `slots[len]` is set; readers load it with
 //!   `Acquire`, so every slot below a loaded `len` is set and its event fully visible.
 //!   `len` never decreases.
-//! - C3. Record `i` of the chunk has record id `first_record_id + i`.
+//! - C3. Record `i` of the chunk has record id `first_record_id + i` (a file's chunk: its
+//!   position). A chunk made whole may also carry each record's own id (a file record
+//!   header's EventRecordID), which [`Chunk::record_id_at`] reports instead.
 //! - C4. `sealed` goes from false to true once; after that `len` never changes again.
 //! - C5. A store's chunks hold at most [`CHUNK_MAX_RECORDS`]; a chunk made whole and sealed
 //!   ([`Chunk::sealed`], a decoded .evtx chunk) holds any number, and may count itself in a
@@ -44,6 +46,8 @@ pub struct Chunk {
     sealed: AtomicBool,
     /// The gauge this chunk counts itself in, if any ([`Chunk::sealed`]).
     live: Option<Arc<LiveGauge>>,
+    /// Each record's own id, when it is not its position (C3; [`Chunk::sealed`]).
+    record_ids: Option<Box<[u64]>>,
 }
 
 impl Drop for Chunk {
@@ -102,6 +106,7 @@ impl Chunk {
             bytes: AtomicU64::new(0),
             sealed: AtomicBool::new(false),
             live: None,
+            record_ids: None,
         }
     }
 
@@ -126,6 +131,15 @@ impl Chunk {
         match self.len() {
             0 => None,
             n => Some(self.first_record_id + (n as u64 - 1)),
+        }
+    }
+
+    /// The own id of record `index` (C3): the id its source gave it (a file record header's
+    /// EventRecordID) if the chunk keeps one, else `first_record_id + index`.
+    pub fn record_id_at(&self, index: usize) -> u64 {
+        match self.record_ids.as_deref().and_then(|ids| ids.get(index)) {
+            Some(&id) => id,
+            None => self.first_record_id + index as u64,
         }
     }
 
@@ -193,19 +207,21 @@ impl Chunk {
                 || self.bytes.load(Ordering::Relaxed).saturating_add(size) <= CHUNK_MAX_BYTES)
     }
 
-    /// A sealed chunk holding `events` at ids `first_record_id`, `first_record_id + 1`, …,
-    /// of any length (a decoded .evtx chunk holds up to ~2,300 records; its events keep their
-    /// own EventRecordID and these ids are positions). With `live`, the chunk counts itself
-    /// in that gauge from now until it is dropped (a source's count of its decoded chunks
-    /// still reachable, through its cursors or any `EventRef`).
+    /// A sealed chunk holding `records` at ids `first_record_id`, `first_record_id + 1`, …,
+    /// of any length (a decoded .evtx chunk holds up to ~2,300 records; these ids are then
+    /// positions, and each record's own id, its header's EventRecordID, is kept beside its
+    /// event for [`Chunk::record_id_at`]). With `live`, the chunk counts itself in that gauge
+    /// from now until it is dropped (a source's count of its decoded chunks still reachable,
+    /// through its cursors or any `EventRef`).
     pub(crate) fn sealed(
         first_record_id: u64,
-        events: Vec<Event>,
+        records: Vec<(u64, Event)>,
         live: Option<Arc<LiveGauge>>,
     ) -> Chunk {
         if let Some(live) = &live {
             live.enter();
         }
+        let (ids, events): (Vec<u64>, Vec<Event>) = records.into_iter().unzip();
         let chunk = Chunk {
             first_record_id,
             slots: (0..events.len()).map(|_| OnceLock::new()).collect(),
@@ -213,6 +229,7 @@ impl Chunk {
             bytes: AtomicU64::new(0),
             sealed: AtomicBool::new(false),
             live,
+            record_ids: Some(ids.into_boxed_slice()),
         };
         for event in events {
             let size = event.approx_record_size();
@@ -365,12 +382,18 @@ mod tests {
     #[test]
     fn sealed_chunks_take_any_length_and_count_themselves_while_alive() {
         let live = Arc::new(LiveGauge::default());
-        let events: Vec<Event> = (0..1000).map(event).collect();
-        let chunk = Chunk::sealed(65536, events, Some(Arc::clone(&live)));
+        let records: Vec<(u64, Event)> = (0..1000).map(|n| (7 + u64::from(n), event(n))).collect();
+        let chunk = Chunk::sealed(65536, records, Some(Arc::clone(&live)));
         assert!(chunk.is_sealed());
         assert_eq!(chunk.len(), 1000);
         assert_eq!(chunk.get(999).map(|e| e.system.event_id), Some(999));
         assert_eq!(chunk.last_record_id(), Some(65536 + 999));
+        assert_eq!(chunk.record_id_at(999), 7 + 999, "the record's own id");
+        assert_eq!(
+            Chunk::new(10, 4).record_id_at(3),
+            13,
+            "a store chunk's: its position"
+        );
         let empty = Chunk::sealed(0, Vec::new(), Some(Arc::clone(&live)));
         assert!(empty.is_empty());
         assert_eq!((live.now(), live.peak()), (2, 2));
