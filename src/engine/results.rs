@@ -1,8 +1,9 @@
 //! Query result sets: [`ResultSet`] (EvtQuery's handle), [`Next`] and [`EventRef`].
 //!
-//! A result set holds one cursor per source (channel) and walks each source's snapshot chunk
-//! by chunk. Several sources are merged by TimeCreated (each keeping its own order; ties go
-//! to the source named first), in the query's direction.
+//! A result set holds one cursor per source and walks each source chunk by chunk: a
+//! channel's snapshot, or an .evtx file streamed one decoded chunk at a time (files.rs).
+//! Several sources are merged by TimeCreated (each keeping its own order; ties go to the
+//! source named first), in the query's direction.
 //!
 //! Invariants:
 //! 1. Calls on one result set are serialized by its state mutex; `cancel` and `close` never
@@ -23,6 +24,10 @@
 //!    time.
 //! 6. Nothing is freed under a call: events are reached through `Arc<Chunk>`s held by the
 //!    cursor and by every `EventRef`.
+//! 7. A file source is never stale and never grows. Its cursor decodes a file chunk when
+//!    the scan enters it, polling the call's token first (a cancel is seen within one file
+//!    chunk), and holds only that chunk; the initial cursor seeks count from holds none.
+//!    Forward and reverse, merge and seek work on its positions as on a channel's ids.
 
 use std::fmt;
 use std::ops::Deref;

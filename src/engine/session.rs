@@ -64,7 +64,8 @@ impl Session {
     /// reported by [`ResultSet::statuses`], unless none exists); `Cancelled` if the session
     /// is cancelled meanwhile. With `QueryFlags::FILE_PATH` the paths are absolute .evtx file
     /// paths (`FileNotFound`, 2, if missing; `InvalidParameter` if relative), and events
-    /// read from a file report its absolute path.
+    /// read from a file report its absolute path. Opening a file reads its chunk headers
+    /// only; the result set streams it one chunk at a time (files.rs).
     pub fn query(
         &self,
         path: Option<&str>,
