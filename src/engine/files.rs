@@ -1,25 +1,46 @@
-//! .evtx files as query sources (EvtQueryFilePath): a file is read into a fixed snapshot of
-//! sealed chunks that a result set walks like a channel's.
+//! .evtx files as query sources (EvtQueryFilePath, reference/wevtapi.md §2.5, §2.19): a
+//! [`FileSource`] per file of the query, and a [`FileCursor`] that streams it, decoding one
+//! file chunk at a time when the scan reaches it.
 //!
 //! Invariants:
-//! 1. Chunks are taken oldest first (by their first record id, as the evtx crate orders a
-//!    wrapped log), records in file order within a chunk; a chunk with a bad magic and a
-//!    record that does not frame or decode are skipped, as the reader reports them.
-//! 2. Events keep their EventRecordID; the snapshot's chunk ids are positions (0, 1, …), so
-//!    that gaps in a file's ids do not disturb the cursor.
-//! 3. Reading polls the call's cancel token once per file chunk.
-//!
-//! Known limit: the whole file is decoded when the query is made; streaming one chunk at a
-//! time (bounded memory for a 1 GB file) is still to come.
+//! 1. Chunks are taken in record order, as the evtx crate 0.15.1 takes them
+//!    ([`EvtxFile::chunks_in_record_order`]: from the oldest chunk to the end of the file,
+//!    then wrapping to the first slot); records in file order within a chunk. A reverse query
+//!    is the exact reverse: chunks in reverse record order, records reversed within each. A
+//!    chunk with a bad magic, an unused chunk, and a record that does not frame or decode are
+//!    skipped, as the reader reports them.
+//! 2. A record's position is `ordinal * 65536 + index`: `ordinal` its chunk's place in the
+//!    record order (unused and damaged slots counted), `index` its place among the chunk's
+//!    decoded events (an EVTX chunk holds fewer than 65536 records). Decoded chunks are
+//!    sealed store chunks whose ids are these positions, so the result set's id-based cursor
+//!    logic works unchanged. Events keep their own EventRecordID (`EventRef::record_id`: the
+//!    System one, else the record header's, which the chunk keeps beside each event) and the
+//!    file's absolute path.
+//! 3. Bounded memory: a cursor holds at most its current decoded chunk, and drops it before
+//!    decoding the next. Nothing else pins decoded chunks but the `EventRef`s already
+//!    returned (each keeps its own chunk alive). A source holds the path, an open file and two
+//!    numbers (the oldest slot, the slot count): nothing per chunk. A gauge counts the source's
+//!    decoded chunks alive, and the most at once (tests assert it).
+//! 4. A call polls its cancel token before decoding each file chunk, so a cancel is seen
+//!    within one file chunk (and within one batch, results.rs invariant 2, while scanning).
+//! 5. An I/O error while streaming is the call's error (`next`/`seek` return it; the cursor,
+//!    a copy, is not committed).
+//! 6. Decoding one file chunk into events is [`decode_chunk`], and nothing else decodes.
 
+use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
-use crate::evtx::{ChunkDecoder, EvtxFile};
-use crate::store::{Chunk, Snapshot};
+use crate::evtx::{ChunkDecoder, EvtxChunk, EvtxFile};
+use crate::store::{Chunk, LiveGauge};
+
+/// Positions of one chunk's records span this many ids (invariant 2).
+const POSITIONS_PER_CHUNK: u64 = 1 << 16;
 
 /// The absolute path of `path`, as events read from it report it (bookmarks name a file by
 /// its absolute path). Relative paths are not allowed, as on Windows.
@@ -34,34 +55,164 @@ pub(crate) fn absolute_path(path: &str) -> Result<String> {
     Ok(full.to_string_lossy().into_owned())
 }
 
-/// Reads the file at `path` into a fixed snapshot, polling `call` once per chunk.
-pub(crate) fn read_file(path: &str, call: &CancelToken) -> Result<Snapshot> {
-    let mut file = EvtxFile::open(path)?;
-    let mut decoded: Vec<(u64, Vec<Event>)> = Vec::new();
-    for chunk in file.chunks() {
-        call.check()?;
-        let Ok(chunk) = chunk else { continue };
-        // One decoder per chunk: it caches the chunk's templates.
-        let mut decoder = ChunkDecoder::new(&chunk);
-        let events: Vec<Event> = chunk
-            .records()
-            .filter_map(|record| record.ok().and_then(|r| decoder.decode(&r).ok()))
-            .collect();
-        if !events.is_empty() {
-            decoded.push((chunk.header().first_record_id, events));
+/// The events of one file chunk in record order, each with its record header's
+/// EventRecordID: every record that frames and decodes (damaged ones are skipped). The one
+/// place a file chunk is decoded (invariant 6).
+pub(crate) fn decode_chunk(chunk: &EvtxChunk) -> Vec<(u64, Event)> {
+    // One decoder per chunk: it caches the chunk's templates.
+    let mut decoder = ChunkDecoder::new(chunk);
+    chunk
+        .records()
+        .filter_map(|record| {
+            let record = record.ok()?;
+            let event = decoder.decode(&record).ok()?;
+            Some((record.record_id(), event))
+        })
+        .collect()
+}
+
+/// One .evtx file of a query, shared by the cursors over it (a result set's state, its
+/// initial cursor for seeks, the copies calls work on).
+pub(crate) struct FileSource {
+    file: Mutex<EvtxFile<File>>,
+    /// The slot the record order starts at.
+    oldest: u64,
+    /// Chunk slots in the file: places in the record order.
+    slots: u64,
+    /// Decoded chunks of this source alive now, and the most at once (invariant 3).
+    live: Arc<LiveGauge>,
+}
+
+impl FileSource {
+    /// Opens the file at `path` (absolute) and finds its oldest chunk (one 128-byte header
+    /// read per chunk slot); decodes nothing.
+    pub(crate) fn open(path: &str) -> Result<FileSource> {
+        let mut file = EvtxFile::open(path)?;
+        let oldest = file.oldest_chunk()?;
+        let slots = file.chunk_slots();
+        Ok(FileSource {
+            file: Mutex::new(file),
+            oldest,
+            slots,
+            live: Arc::new(LiveGauge::default()),
+        })
+    }
+
+    /// This source's decoded chunks: how many are alive now, wherever they are held, and
+    /// the most that were alive at once.
+    #[cfg(test)]
+    pub(crate) fn live_chunks(&self) -> &LiveGauge {
+        &self.live
+    }
+
+    /// The chunk at place `ordinal` of the record order, decoded, at its positions; `None`
+    /// if it holds no event (unused, bad magic, or nothing decodes).
+    fn load(&self, ordinal: u64) -> Result<Option<Arc<Chunk>>> {
+        let raw = {
+            let mut file = self.file.lock();
+            let slot = file.slot_in_record_order(self.oldest, ordinal);
+            file.chunk_at(slot)?
+        };
+        let Some(Ok(raw)) = raw else {
+            return Ok(None);
+        };
+        let records = decode_chunk(&raw);
+        drop(raw);
+        if records.is_empty() {
+            return Ok(None);
+        }
+        let first = ordinal * POSITIONS_PER_CHUNK;
+        Ok(Some(Arc::new(Chunk::sealed(
+            first,
+            records,
+            Some(Arc::clone(&self.live)),
+        ))))
+    }
+}
+
+/// A cursor's view of a [`FileSource`]: the source and the decoded chunk it is in. Cloning
+/// is cheap (two `Arc`s); a new cursor holds no chunk.
+#[derive(Clone)]
+pub(crate) struct FileCursor {
+    source: Arc<FileSource>,
+    /// The chunk last decoded, with its ordinal.
+    current: Option<(u64, Arc<Chunk>)>,
+}
+
+impl FileCursor {
+    pub(crate) fn new(source: Arc<FileSource>) -> FileCursor {
+        FileCursor {
+            source,
+            current: None,
         }
     }
-    decoded.sort_by_key(|(first, _)| *first);
-    let mut chunks = Vec::new();
-    let mut position = 0u64;
-    for (_, events) in decoded {
-        let count = events.len() as u64;
-        chunks.extend(
-            Chunk::sealed_runs(position, events)
-                .into_iter()
-                .map(Arc::new),
-        );
-        position += count;
+
+    /// The source.
+    #[cfg(test)]
+    pub(crate) fn source(&self) -> &Arc<FileSource> {
+        &self.source
     }
-    Ok(Snapshot::fixed(chunks))
+
+    /// The cursor position a scan starts at: before the first record forward, past the last
+    /// one in reverse (reverse examines the positions below it).
+    pub(crate) fn start(&self, reverse: bool) -> u64 {
+        if reverse {
+            self.source.slots * POSITIONS_PER_CHUNK
+        } else {
+            0
+        }
+    }
+
+    /// The record to examine next for a cursor at `next` (see `start`): its chunk and index.
+    /// Moves `next` over chunks that hold no event and to the next chunk at a chunk's end,
+    /// decoding each chunk it enters (polling `call` first); `None` at the end of the file.
+    pub(crate) fn locate(
+        &mut self,
+        next: &mut u64,
+        reverse: bool,
+        call: &CancelToken,
+    ) -> Result<Option<(Arc<Chunk>, usize)>> {
+        loop {
+            let target = if reverse {
+                match next.checked_sub(1) {
+                    Some(p) => p,
+                    None => return Ok(None),
+                }
+            } else {
+                *next
+            };
+            let ordinal = target / POSITIONS_PER_CHUNK;
+            if ordinal >= self.source.slots {
+                return Ok(None);
+            }
+            let chunk = match &self.current {
+                Some((o, chunk)) if *o == ordinal => Some(Arc::clone(chunk)),
+                _ => {
+                    // Hold one decoded chunk at most (invariant 3), and see a cancel within
+                    // one file chunk (invariant 4).
+                    self.current = None;
+                    call.check()?;
+                    let chunk = self.source.load(ordinal)?;
+                    if let Some(chunk) = &chunk {
+                        self.current = Some((ordinal, Arc::clone(chunk)));
+                    }
+                    chunk
+                }
+            };
+            let len = chunk.as_ref().map_or(0, |c| c.len());
+            let index = usize::try_from(target % POSITIONS_PER_CHUNK).unwrap_or(usize::MAX);
+            match chunk {
+                Some(chunk) if reverse => return Ok(Some((chunk, index.min(len - 1)))),
+                Some(chunk) if index < len => return Ok(Some((chunk, index))),
+                // Forward past the chunk's last record: on to the next chunk.
+                _ if !reverse => *next = (ordinal + 1) * POSITIONS_PER_CHUNK,
+                // Reverse into a chunk without events: on to the one before.
+                _ => *next = ordinal * POSITIONS_PER_CHUNK,
+            }
+        }
+    }
 }
+
+#[cfg(test)]
+#[path = "files_tests.rs"]
+mod tests;

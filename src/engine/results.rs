@@ -1,8 +1,9 @@
 //! Query result sets: [`ResultSet`] (EvtQuery's handle), [`Next`] and [`EventRef`].
 //!
-//! A result set holds one cursor per source (channel) and walks each source's snapshot chunk
-//! by chunk. Several sources are merged by TimeCreated (each keeping its own order; ties go
-//! to the source named first), in the query's direction.
+//! A result set holds one cursor per source and walks each source chunk by chunk: a
+//! channel's snapshot, or an .evtx file streamed one decoded chunk at a time (files.rs).
+//! Several sources are merged by TimeCreated (each keeping its own order; ties go to the
+//! source named first), in the query's direction.
 //!
 //! Invariants:
 //! 1. Calls on one result set are serialized by its state mutex; `cancel` and `close` never
@@ -23,6 +24,10 @@
 //!    time.
 //! 6. Nothing is freed under a call: events are reached through `Arc<Chunk>`s held by the
 //!    cursor and by every `EventRef`.
+//! 7. A file source is never stale and never grows. Its cursor decodes a file chunk when
+//!    the scan enters it, polling the call's token first (a cancel is seen within one file
+//!    chunk), and holds only that chunk; the initial cursor seeks count from holds none.
+//!    Forward and reverse, merge and seek work on its positions as on a channel's ids.
 
 use std::fmt;
 use std::ops::Deref;
@@ -33,6 +38,7 @@ use std::time::Duration;
 use parking_lot::Mutex;
 
 use super::faults::CallKind;
+use super::files::{FileCursor, FileSource};
 use super::flags::{SeekFlags, SeekOrigin};
 use super::{Channel, Engine};
 use crate::cancel::{CancelToken, NodeKind};
@@ -79,19 +85,19 @@ impl EventRef {
         self.chunk.get(self.index).unwrap_or(&NO_EVENT)
     }
 
-    /// The channel (or, later, file path) the event was read from.
+    /// The channel, or the absolute path of the .evtx file, the event was read from.
     pub fn path(&self) -> &str {
         &self.path
     }
 
-    /// The event's record id in its channel.
+    /// The event's record id: its System EventRecordID, or else its record's id in its
+    /// channel or file (an event read from a file whose BinXml has no EventRecordID reports
+    /// its record header's).
     pub fn record_id(&self) -> u64 {
-        // A file's events keep their own ids (chunk ids are positions there); a channel's
-        // event ids are the chunk's.
         self.event()
             .system
             .event_record_id
-            .unwrap_or(self.chunk.first_record_id() + self.index as u64)
+            .unwrap_or_else(|| self.chunk.record_id_at(self.index))
     }
 }
 
@@ -112,16 +118,28 @@ impl fmt::Debug for EventRef {
 #[derive(Clone)]
 pub(crate) struct SourceCursor {
     pub(crate) path: Arc<str>,
-    /// The channel read, or `None` for a file read whole (never stale, never growing).
-    pub(crate) channel: Option<Arc<Channel>>,
     pub(crate) filter: Arc<QuerySource>,
-    /// The channel's generation at query time.
-    pub(crate) generation: u64,
-    pub(crate) snapshot: Arc<Snapshot>,
-    /// Forward: the next record id to examine. Reverse: examine ids below it.
+    kind: SourceKind,
+    /// Forward: the next record id (a file's: position) to examine. Reverse: examine ids
+    /// below it.
     pub(crate) next_id: u64,
     /// The next match, found and not yet returned, with its time.
     head: Option<(EventRef, FileTime)>,
+}
+
+/// What a source cursor reads.
+#[derive(Clone)]
+enum SourceKind {
+    /// A channel, through its snapshot (renewed at the end of a forward scan: live).
+    Channel {
+        channel: Arc<Channel>,
+        /// The channel's generation at query time.
+        generation: u64,
+        snapshot: Arc<Snapshot>,
+    },
+    /// An .evtx file, streamed one decoded chunk at a time (files.rs); never stale, never
+    /// growing.
+    File(FileCursor),
 }
 
 impl SourceCursor {
@@ -133,26 +151,6 @@ impl SourceCursor {
         reverse: bool,
     ) -> SourceCursor {
         let snapshot = Arc::new(channel.snapshot());
-        SourceCursor::over(path, Some(channel), snapshot, filter, reverse)
-    }
-
-    /// A cursor over a fixed snapshot (a file read whole).
-    pub(crate) fn fixed(
-        path: Arc<str>,
-        snapshot: Snapshot,
-        filter: Arc<QuerySource>,
-        reverse: bool,
-    ) -> SourceCursor {
-        SourceCursor::over(path, None, Arc::new(snapshot), filter, reverse)
-    }
-
-    fn over(
-        path: Arc<str>,
-        channel: Option<Arc<Channel>>,
-        snapshot: Arc<Snapshot>,
-        filter: Arc<QuerySource>,
-        reverse: bool,
-    ) -> SourceCursor {
         let generation = snapshot.generation();
         let next_id = if reverse {
             snapshot.end_record_id()
@@ -163,19 +161,52 @@ impl SourceCursor {
         };
         SourceCursor {
             path,
-            channel,
             filter,
-            generation,
-            snapshot,
+            kind: SourceKind::Channel {
+                channel,
+                generation,
+                snapshot,
+            },
             next_id,
             head: None,
         }
     }
 
+    /// A cursor over an .evtx file (`path` its absolute path), holding no decoded chunk yet.
+    pub(crate) fn file(
+        path: Arc<str>,
+        source: Arc<FileSource>,
+        filter: Arc<QuerySource>,
+        reverse: bool,
+    ) -> SourceCursor {
+        let file = FileCursor::new(source);
+        SourceCursor {
+            path,
+            filter,
+            next_id: file.start(reverse),
+            kind: SourceKind::File(file),
+            head: None,
+        }
+    }
+
     fn is_stale(&self) -> bool {
-        self.channel
-            .as_ref()
-            .is_some_and(|c| c.generation() != self.generation)
+        match &self.kind {
+            SourceKind::Channel {
+                channel,
+                generation,
+                snapshot,
+            } => channel.generation() != *generation || snapshot.is_stale(),
+            SourceKind::File(_) => false,
+        }
+    }
+
+    /// The file source read, if this cursor reads a file.
+    #[cfg(test)]
+    pub(crate) fn file_source(&self) -> Option<&Arc<FileSource>> {
+        match &self.kind {
+            SourceKind::File(file) => Some(file.source()),
+            SourceKind::Channel { .. } => None,
+        }
     }
 }
 
@@ -269,7 +300,7 @@ fn fill_head(
         return Ok(None);
     }
     loop {
-        if source.is_stale() || source.snapshot.is_stale() {
+        if source.is_stale() {
             return Err(Error::with_message(
                 ErrorKind::QueryResultStale,
                 format!(
@@ -278,30 +309,42 @@ fn fill_head(
                 ),
             ));
         }
-        let located = if reverse {
-            match source.next_id.checked_sub(1) {
-                Some(id) => source.snapshot.locate(id),
-                None => None,
+        let (chunk, slot) = match &mut source.kind {
+            SourceKind::Channel {
+                channel, snapshot, ..
+            } => {
+                let located = if reverse {
+                    match source.next_id.checked_sub(1) {
+                        Some(id) => snapshot.locate(id),
+                        None => None,
+                    }
+                } else {
+                    snapshot.locate(source.next_id)
+                };
+                let Some((chunk_index, slot)) = located else {
+                    if !reverse && source.next_id >= snapshot.end_record_id() {
+                        // Live: look for events appended since the snapshot.
+                        let fresh = channel.snapshot();
+                        if fresh.end_record_id() > snapshot.end_record_id() {
+                            *snapshot = Arc::new(fresh);
+                            continue;
+                        }
+                    }
+                    return Ok(None);
+                };
+                (Arc::clone(&snapshot.chunks()[chunk_index]), slot)
             }
-        } else {
-            source.snapshot.locate(source.next_id)
-        };
-        let Some((chunk_index, slot)) = located else {
-            let at_end = source.next_id >= source.snapshot.end_record_id();
-            if let (false, true, Some(channel)) = (reverse, at_end, &source.channel) {
-                // Live: look for events appended since the snapshot.
-                let fresh = channel.snapshot();
-                if fresh.end_record_id() > source.snapshot.end_record_id() {
-                    source.snapshot = Arc::new(fresh);
-                    continue;
+            // Decodes the chunk if the cursor enters one, polling the call first.
+            SourceKind::File(file) => {
+                match file.locate(&mut source.next_id, reverse, &scan.call)? {
+                    Some(found) => found,
+                    None => return Ok(None),
                 }
             }
-            return Ok(None);
         };
         if let Some(stop) = scan.batch_boundary()? {
             return Ok(Some(stop));
         }
-        let chunk = Arc::clone(&source.snapshot.chunks()[chunk_index]);
         let first = chunk.first_record_id();
         // Batches of at most `poll_interval` records: the first one's boundary was passed above.
         if reverse {
@@ -638,6 +681,19 @@ impl ResultSet {
             }
         }
         r
+    }
+}
+
+#[cfg(test)]
+impl ResultSet {
+    /// The file sources of the query (shared by its state and initial cursors).
+    pub(crate) fn file_sources(&self) -> Vec<Arc<FileSource>> {
+        self.inner
+            .initial
+            .sources
+            .iter()
+            .filter_map(|s| s.file_source().cloned())
+            .collect()
     }
 }
 

@@ -64,7 +64,8 @@ impl Session {
     /// reported by [`ResultSet::statuses`], unless none exists); `Cancelled` if the session
     /// is cancelled meanwhile. With `QueryFlags::FILE_PATH` the paths are absolute .evtx file
     /// paths (`FileNotFound`, 2, if missing; `InvalidParameter` if relative), and events
-    /// read from a file report its absolute path.
+    /// read from a file report its absolute path. Opening a file reads its chunk headers
+    /// only; the result set streams it one chunk at a time (files.rs).
     pub fn query(
         &self,
         path: Option<&str>,
@@ -95,18 +96,17 @@ impl Session {
         let mut first_missing = None;
         for source in parsed.sources() {
             if files {
-                // EvtQueryFilePath: the path is an .evtx file, read whole (files.rs).
-                let opened = files::absolute_path(source.path()).and_then(|full| {
-                    files::read_file(&full, &call).map(|snapshot| (full, snapshot))
-                });
+                // EvtQueryFilePath: the path is an .evtx file, streamed chunk by chunk by
+                // the result set (files.rs); opening it decodes nothing.
+                let opened = files::absolute_path(source.path())
+                    .and_then(|full| files::FileSource::open(&full).map(|file| (full, file)));
                 match opened {
-                    Ok((full, snapshot)) => {
+                    Ok((full, file)) => {
                         statuses.push((source.path().to_owned(), codes::ERROR_SUCCESS));
-                        let filter = Arc::new(source.clone());
-                        sources.push(SourceCursor::fixed(
+                        sources.push(SourceCursor::file(
                             Arc::from(full.as_str()),
-                            snapshot,
-                            filter,
+                            Arc::new(file),
+                            Arc::new(source.clone()),
                             reverse,
                         ));
                     }

@@ -1,7 +1,9 @@
 //! An EVTX file as a sequence of chunks, each a sequence of event records whose BinXml is
 //! returned as bytes, not decoded.
 //!
-//! Owns: the chunk walk ([`EvtxFile::chunks`]), the record walk ([`EvtxChunk::records`]) with
+//! Owns: the chunk walks ([`EvtxFile::chunks`] in file order,
+//! [`EvtxFile::chunks_in_record_order`] oldest first), random access to one chunk slot
+//! ([`EvtxFile::chunk_at`]), the record walk ([`EvtxChunk::records`]) with
 //! its resynchronisation after damaged records, and the [`Finding`]s for CRC mismatches.
 //!
 //! Invariants:
@@ -10,8 +12,15 @@
 //! - **Chunks by file size.** The walk covers `(file length - 4096) / 65536` chunk slots, not
 //!   the header's chunk count (dirty files use more); a trailing partial chunk ends the walk.
 //!   All-zero (unused) chunks are skipped silently; a chunk with a bad magic is yielded as an
-//!   `Err` and the walk goes on. An I/O error is yielded once and ends the walk. Chunks come
-//!   in file order (a wrapped log's oldest chunk is not necessarily first).
+//!   `Err` and the walk goes on. An I/O error is yielded once and ends the walk.
+//! - **Two chunk orders.** [`EvtxFile::chunks`] walks the slots in file order.
+//!   [`EvtxFile::chunks_in_record_order`] walks them as the evtx crate 0.15.1 and Windows
+//!   read a log that has wrapped around: from the oldest chunk ([`EvtxFile::oldest_chunk`]:
+//!   the slot whose header has the magic, `first_record_id <= last_record_id` and the lowest
+//!   `first_record_id`, the first such on a tie, slot 0 if none) to the end of the file, then
+//!   from slot 0 up to (not including) the oldest. The record order is a rotation of the file
+//!   order, so the slot at each place in it is arithmetic ([`EvtxFile::slot_in_record_order`]);
+//!   finding the oldest reads only each slot's 128-byte header.
 //! - **Records.** A record walk starts at chunk offset 512 and ends at the free space offset
 //!   (clamped to the chunk), or after the record whose id is the header's last record id.
 //!   A damaged record (bad magic, size below 28 or past the chunk, or a size copy mismatch
@@ -141,59 +150,119 @@ impl<R: Read + Seek> EvtxFile<R> {
 
     /// The chunks in file order, skipping unused (all-zero) ones.
     pub fn chunks(&mut self) -> Chunks<'_, R> {
+        self.chunks_from(0)
+    }
+
+    /// The chunks in record order (see the module invariants): from the oldest chunk to the
+    /// end of the file, then from the first slot up to the oldest, skipping unused ones. This
+    /// is the order of the evtx crate 0.15.1's `EvtxParser::chunks`. Fails only if reading a
+    /// chunk header to find the oldest fails.
+    pub fn chunks_in_record_order(&mut self) -> Result<Chunks<'_, R>> {
+        let oldest = self.oldest_chunk()?;
+        Ok(self.chunks_from(oldest))
+    }
+
+    /// The walk over every slot, starting at slot `first` and wrapping around.
+    fn chunks_from(&mut self, first: u64) -> Chunks<'_, R> {
         Chunks {
             slots: self.chunk_slots(),
             file: self,
-            next: 0,
+            first,
+            walked: 0,
             done: false,
         }
     }
+
+    /// The slot of the chunk holding the oldest records, where the record order starts: the
+    /// lowest `first_record_id` among the slots whose 128-byte header has the chunk magic and
+    /// a range that is not reversed (`first_record_id <= last_record_id`); the first such slot
+    /// on a tie; slot 0 if there is none. Reads each slot's header only (128 bytes at a time).
+    pub fn oldest_chunk(&mut self) -> Result<u64> {
+        let mut oldest = (u64::MAX, 0);
+        let mut header = [0u8; 128];
+        for slot in 0..self.chunk_slots() {
+            self.source.seek(SeekFrom::Start(slot_offset(slot)))?;
+            self.source.read_exact(&mut header)?;
+            if header[..8] != *b"ElfChnk\0" {
+                continue;
+            }
+            let (Some(first), Some(last)) = (u64_at(&header, 24), u64_at(&header, 32)) else {
+                continue;
+            };
+            if first <= last && first < oldest.0 {
+                oldest = (first, slot);
+            }
+        }
+        Ok(oldest.1)
+    }
+
+    /// The slot at index `ordinal` of the record order that starts at slot `oldest` (unused
+    /// slots counted): `(oldest + ordinal) mod chunk_slots`.
+    pub fn slot_in_record_order(&self, oldest: u64, ordinal: u64) -> u64 {
+        let slots = self.chunk_slots().max(1);
+        (oldest % slots + ordinal % slots) % slots
+    }
+
+    /// The chunk in slot `slot` (random access, one 64 KiB read). `Ok(None)` for an unused
+    /// (all-zero) slot or a slot past the file's last whole chunk; `Ok(Some(Err(_)))` for a
+    /// chunk whose header does not parse (bad magic), which a walk skips; `Err` for an I/O
+    /// error.
+    pub fn chunk_at(&mut self, slot: u64) -> Result<Option<Result<EvtxChunk>>> {
+        if slot >= self.chunk_slots() {
+            return Ok(None);
+        }
+        let offset = slot_offset(slot);
+        self.source.seek(SeekFrom::Start(offset))?;
+        // The walk's only allocation: one chunk.
+        let mut data = vec![0u8; CHUNK_SIZE];
+        self.source.read_exact(&mut data)?;
+        if data.iter().all(|&b| b == 0) {
+            return Ok(None);
+        }
+        Ok(Some(ChunkHeader::parse(&data, offset).map(|header| {
+            EvtxChunk {
+                index: slot,
+                offset,
+                data,
+                header,
+            }
+        })))
+    }
 }
 
-/// Iterator over the chunks of an [`EvtxFile`]; see the module invariants.
+/// The file offset of chunk slot `slot`.
+fn slot_offset(slot: u64) -> u64 {
+    FILE_HEADER_BLOCK_SIZE as u64 + slot * CHUNK_SIZE as u64
+}
+
+/// Iterator over the chunks of an [`EvtxFile`], in file order or in record order; see the
+/// module invariants.
 #[derive(Debug)]
 pub struct Chunks<'f, R> {
     file: &'f mut EvtxFile<R>,
     slots: u64,
-    next: u64,
+    /// The slot the walk starts at (0 in file order, the oldest chunk in record order).
+    first: u64,
+    /// Slots looked at so far.
+    walked: u64,
     done: bool,
-}
-
-impl<R: Read + Seek> Chunks<'_, R> {
-    /// The 64 KiB at `offset` (the walk's only allocation: one chunk).
-    fn read_slot(&mut self, offset: u64) -> Result<Vec<u8>> {
-        let source = &mut self.file.source;
-        source.seek(SeekFrom::Start(offset))?;
-        let mut data = vec![0u8; CHUNK_SIZE];
-        source.read_exact(&mut data)?;
-        Ok(data)
-    }
 }
 
 impl<R: Read + Seek> Iterator for Chunks<'_, R> {
     type Item = Result<EvtxChunk>;
 
     fn next(&mut self) -> Option<Result<EvtxChunk>> {
-        while !self.done && self.next < self.slots {
-            let index = self.next;
-            self.next += 1;
-            let offset = FILE_HEADER_BLOCK_SIZE as u64 + index * CHUNK_SIZE as u64;
-            let data = match self.read_slot(offset) {
-                Ok(data) => data,
+        while !self.done && self.walked < self.slots {
+            let slot = self.file.slot_in_record_order(self.first, self.walked);
+            self.walked += 1;
+            match self.file.chunk_at(slot) {
+                Ok(None) => continue,
+                Ok(Some(chunk)) => return Some(chunk),
                 Err(e) => {
                     self.done = true;
                     return Some(Err(e));
                 }
-            };
-            if data.iter().all(|&b| b == 0) {
-                continue;
             }
-            return Some(ChunkHeader::parse(&data, offset).map(|header| EvtxChunk {
-                index,
-                offset,
-                data,
-                header,
-            }));
         }
         None
     }
@@ -613,5 +682,121 @@ mod tests {
         let mut f = EvtxFile::from_bytes(bytes[..4096 + 100].to_vec()).unwrap();
         assert!(f.is_empty());
         assert_eq!(f.chunks().count(), 0);
+    }
+
+    /// The ids of the good records, walking the chunks in record order.
+    fn ids_in_record_order(bytes: Vec<u8>) -> Vec<u64> {
+        let mut f = EvtxFile::from_bytes(bytes).unwrap();
+        let chunks: Vec<_> = f.chunks_in_record_order().unwrap().collect();
+        chunks
+            .into_iter()
+            .filter_map(|c| c.ok())
+            .flat_map(|c| {
+                c.records()
+                    .filter_map(|r| r.ok().map(|r| r.record_id()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// The offset of chunk slot `slot` in a `file(...)`.
+    fn slot(slot: usize) -> usize {
+        4096 + slot * CHUNK_SIZE
+    }
+
+    #[test]
+    fn record_order_starts_at_the_oldest_chunk_and_wraps() {
+        // A log that wrapped: slot 2 holds the oldest records.
+        let bytes = file(&[&[7, 8], &[9], &[3, 4], &[5, 6]]);
+        let mut f = EvtxFile::from_bytes(bytes.clone()).unwrap();
+        assert_eq!(f.oldest_chunk().unwrap(), 2);
+        let slots: Vec<u64> = f
+            .chunks_in_record_order()
+            .unwrap()
+            .map(|c| c.unwrap().index())
+            .collect();
+        assert_eq!(slots, [2, 3, 0, 1]);
+        assert_eq!(ids_in_record_order(bytes.clone()), [3, 4, 5, 6, 7, 8, 9]);
+        let file_order: Vec<u64> = f.chunks().map(|c| c.unwrap().index()).collect();
+        assert_eq!(file_order, [0, 1, 2, 3], "chunks() stays in file order");
+        assert_eq!(f.slot_in_record_order(2, 0), 2);
+        assert_eq!(f.slot_in_record_order(2, 2), 0);
+        assert_eq!(f.slot_in_record_order(2, 3), 1);
+        // Not wrapped: record order is file order.
+        let plain = file(&[&[1, 2], &[3], &[4]]);
+        assert_eq!(
+            EvtxFile::from_bytes(plain.clone())
+                .unwrap()
+                .oldest_chunk()
+                .unwrap(),
+            0
+        );
+        assert_eq!(ids_in_record_order(plain), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn oldest_chunk_ignores_bad_magic_reversed_ranges_and_unused_slots() {
+        let mut bytes = file(&[&[20, 21], &[1, 2], &[5, 6], &[10, 11], &[15]]);
+        // Slot 1 (lowest ids) has a bad magic; slot 2's header range is reversed.
+        bytes[slot(1)] = b'X';
+        bytes[slot(2) + 24..slot(2) + 32].copy_from_slice(&7u64.to_le_bytes());
+        bytes[slot(2) + 32..slot(2) + 40].copy_from_slice(&6u64.to_le_bytes());
+        let mut f = EvtxFile::from_bytes(bytes.clone()).unwrap();
+        assert_eq!(
+            f.oldest_chunk().unwrap(),
+            3,
+            "first <= last and lowest first id"
+        );
+        let order: Vec<std::result::Result<u64, u64>> = f
+            .chunks_in_record_order()
+            .unwrap()
+            .map(|c| c.map(|c| c.index()).map_err(|e| e.offset().unwrap()))
+            .collect();
+        assert_eq!(
+            order,
+            [Ok(3), Ok(4), Ok(0), Err(slot(1) as u64), Ok(2)],
+            "the bad chunk keeps its place in the walk, as an Err"
+        );
+        // An unused (all-zero) slot is skipped in record order too.
+        let mut bytes = file(&[&[9], &[], &[3], &[5]]);
+        bytes[slot(1)..slot(2)].fill(0);
+        assert_eq!(ids_in_record_order(bytes), [3, 5, 9]);
+    }
+
+    #[test]
+    fn oldest_chunk_defaults_to_slot_0_and_takes_the_first_on_a_tie() {
+        // Every header range reversed.
+        let mut bytes = file(&[&[4], &[2]]);
+        for s in [0, 1] {
+            bytes[slot(s) + 24..slot(s) + 32].copy_from_slice(&9u64.to_le_bytes());
+            bytes[slot(s) + 32..slot(s) + 40].copy_from_slice(&1u64.to_le_bytes());
+        }
+        assert_eq!(
+            EvtxFile::from_bytes(bytes).unwrap().oldest_chunk().unwrap(),
+            0
+        );
+        let bytes = file(&[&[8], &[3], &[3]]);
+        assert_eq!(
+            EvtxFile::from_bytes(bytes).unwrap().oldest_chunk().unwrap(),
+            1
+        );
+        // No chunk at all.
+        let bytes = file(&[&[1]]);
+        let mut f = EvtxFile::from_bytes(bytes[..4096].to_vec()).unwrap();
+        assert_eq!(f.oldest_chunk().unwrap(), 0);
+        assert_eq!(f.chunks_in_record_order().unwrap().count(), 0);
+    }
+
+    #[test]
+    fn chunk_at_reads_one_slot() {
+        let mut bytes = file(&[&[1], &[2], &[3]]);
+        bytes[slot(1)..slot(2)].fill(0);
+        bytes[slot(2)] = b'X';
+        let mut f = EvtxFile::from_bytes(bytes).unwrap();
+        let c = f.chunk_at(0).unwrap().unwrap().unwrap();
+        assert_eq!((c.index(), c.offset()), (0, 4096));
+        assert!(f.chunk_at(1).unwrap().is_none(), "unused");
+        assert!(f.chunk_at(2).unwrap().unwrap().is_err(), "bad magic");
+        assert!(f.chunk_at(3).unwrap().is_none(), "past the end");
     }
 }

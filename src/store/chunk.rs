@@ -8,12 +8,17 @@
 //! - C2. `len` is stored with `Release` *after* `slots[len]` is set; readers load it with
 //!   `Acquire`, so every slot below a loaded `len` is set and its event fully visible.
 //!   `len` never decreases.
-//! - C3. Record `i` of the chunk has record id `first_record_id + i`.
+//! - C3. Record `i` of the chunk has record id `first_record_id + i` (a file's chunk: its
+//!   position). A chunk made whole may also carry each record's own id (a file record
+//!   header's EventRecordID), which [`Chunk::record_id_at`] reports instead.
 //! - C4. `sealed` goes from false to true once; after that `len` never changes again.
+//! - C5. A store's chunks hold at most [`CHUNK_MAX_RECORDS`]; a chunk made whole and sealed
+//!   ([`Chunk::sealed`], a decoded .evtx chunk) holds any number, and may count itself in a
+//!   gauge of live chunks from creation to drop.
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::event::Event;
 
@@ -39,6 +44,49 @@ pub struct Chunk {
     /// Sum of the records' `approx_record_size`; written only under the store's mutex.
     bytes: AtomicU64,
     sealed: AtomicBool,
+    /// The gauge this chunk counts itself in, if any ([`Chunk::sealed`]).
+    live: Option<Arc<LiveGauge>>,
+    /// Each record's own id, when it is not its position (C3; [`Chunk::sealed`]).
+    record_ids: Option<Box<[u64]>>,
+}
+
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        if let Some(live) = &self.live {
+            live.leave();
+        }
+    }
+}
+
+/// A count of live chunks (made and not yet dropped) and the most there ever were at once:
+/// how a file source shows that it keeps memory bounded.
+#[derive(Debug, Default)]
+pub(crate) struct LiveGauge {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl LiveGauge {
+    fn enter(&self) {
+        let now = self.now.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(now, Ordering::Relaxed);
+    }
+
+    fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    /// Chunks alive now.
+    #[cfg(test)]
+    pub(crate) fn now(&self) -> usize {
+        self.now.load(Ordering::Relaxed)
+    }
+
+    /// The most chunks alive at once so far.
+    #[cfg(test)]
+    pub(crate) fn peak(&self) -> usize {
+        self.peak.load(Ordering::Relaxed)
+    }
 }
 
 impl Chunk {
@@ -57,6 +105,8 @@ impl Chunk {
             len: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             sealed: AtomicBool::new(false),
+            live: None,
+            record_ids: None,
         }
     }
 
@@ -81,6 +131,15 @@ impl Chunk {
         match self.len() {
             0 => None,
             n => Some(self.first_record_id + (n as u64 - 1)),
+        }
+    }
+
+    /// The own id of record `index` (C3): the id its source gave it (a file record header's
+    /// EventRecordID) if the chunk keeps one, else `first_record_id + index`.
+    pub fn record_id_at(&self, index: usize) -> u64 {
+        match self.record_ids.as_deref().and_then(|ids| ids.get(index)) {
+            Some(&id) => id,
+            None => self.first_record_id + index as u64,
         }
     }
 
@@ -148,34 +207,37 @@ impl Chunk {
                 || self.bytes.load(Ordering::Relaxed).saturating_add(size) <= CHUNK_MAX_BYTES)
     }
 
-    /// A sealed chunk holding `events` at ids `first_record_id`, `first_record_id + 1`, …:
-    /// for sources read whole, such as a decoded .evtx chunk (whose events keep their own
-    /// EventRecordID; these ids are positions). `events` must hold at most
-    /// [`CHUNK_MAX_RECORDS`]; callers split longer runs ([`Chunk::sealed_runs`]).
-    pub(crate) fn sealed(first_record_id: u64, events: Vec<Event>) -> Chunk {
-        let chunk = Chunk::new(first_record_id, events.len());
+    /// A sealed chunk holding `records` at ids `first_record_id`, `first_record_id + 1`, …,
+    /// of any length (a decoded .evtx chunk holds up to ~2,300 records; these ids are then
+    /// positions, and each record's own id, its header's EventRecordID, is kept beside its
+    /// event for [`Chunk::record_id_at`]). With `live`, the chunk counts itself in that gauge
+    /// from now until it is dropped (a source's count of its decoded chunks still reachable,
+    /// through its cursors or any `EventRef`).
+    pub(crate) fn sealed(
+        first_record_id: u64,
+        records: Vec<(u64, Event)>,
+        live: Option<Arc<LiveGauge>>,
+    ) -> Chunk {
+        if let Some(live) = &live {
+            live.enter();
+        }
+        let (ids, events): (Vec<u64>, Vec<Event>) = records.into_iter().unzip();
+        let chunk = Chunk {
+            first_record_id,
+            slots: (0..events.len()).map(|_| OnceLock::new()).collect(),
+            len: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            sealed: AtomicBool::new(false),
+            live,
+            record_ids: Some(ids.into_boxed_slice()),
+        };
         for event in events {
             let size = event.approx_record_size();
-            // Cannot fail: the capacity is the number of events, within the limit.
+            // Cannot fail: there is a slot for every event.
             let _ = chunk.push(event, size);
         }
         chunk.seal();
         chunk
-    }
-
-    /// `events` as sealed chunks of at most [`CHUNK_MAX_RECORDS`] each, at consecutive ids
-    /// from `first_record_id`.
-    pub(crate) fn sealed_runs(first_record_id: u64, events: Vec<Event>) -> Vec<Chunk> {
-        let mut out = Vec::new();
-        let mut next = first_record_id;
-        let mut events = events.into_iter().peekable();
-        while events.peek().is_some() {
-            let run: Vec<Event> = events.by_ref().take(CHUNK_MAX_RECORDS).collect();
-            let len = run.len() as u64;
-            out.push(Chunk::sealed(next, run));
-            next += len;
-        }
-        out
     }
 
     /// Publishes `event` as the next record (writer side; the caller holds the store's mutex
@@ -315,6 +377,30 @@ mod tests {
         chunk.seal();
         assert!(!chunk.has_room_for(1));
         assert!(chunk.is_sealed());
+    }
+
+    #[test]
+    fn sealed_chunks_take_any_length_and_count_themselves_while_alive() {
+        let live = Arc::new(LiveGauge::default());
+        let records: Vec<(u64, Event)> = (0..1000).map(|n| (7 + u64::from(n), event(n))).collect();
+        let chunk = Chunk::sealed(65536, records, Some(Arc::clone(&live)));
+        assert!(chunk.is_sealed());
+        assert_eq!(chunk.len(), 1000);
+        assert_eq!(chunk.get(999).map(|e| e.system.event_id), Some(999));
+        assert_eq!(chunk.last_record_id(), Some(65536 + 999));
+        assert_eq!(chunk.record_id_at(999), 7 + 999, "the record's own id");
+        assert_eq!(
+            Chunk::new(10, 4).record_id_at(3),
+            13,
+            "a store chunk's: its position"
+        );
+        let empty = Chunk::sealed(0, Vec::new(), Some(Arc::clone(&live)));
+        assert!(empty.is_empty());
+        assert_eq!((live.now(), live.peak()), (2, 2));
+        drop(chunk);
+        assert_eq!(live.now(), 1);
+        drop(empty);
+        assert_eq!((live.now(), live.peak()), (0, 2));
     }
 
     #[test]

@@ -49,6 +49,7 @@ mod snapshot;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use chunk::LiveGauge;
 pub use chunk::{Chunk, ChunkIter};
 pub use memory::MemoryStore;
 pub use snapshot::{Snapshot, SnapshotIter};

@@ -28,15 +28,6 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// A snapshot of a fixed list of sealed chunks that never changes (a file read whole): its
-    /// generation never moves, so it is never stale.
-    pub(crate) fn fixed(chunks: Vec<Arc<Chunk>>) -> Snapshot {
-        let end = chunks
-            .last()
-            .map_or(1, |c| c.first_record_id() + c.len() as u64);
-        Snapshot::new(chunks, 0, end, Arc::new(AtomicU64::new(0)))
-    }
-
     pub(super) fn new(
         chunks: Vec<Arc<Chunk>>,
         generation: u64,

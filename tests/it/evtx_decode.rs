@@ -42,7 +42,8 @@ pub(crate) const ORACLE: &[(&str, usize, usize)] = &[
     ("plaso/System.evtx", 5009, 0),
 ];
 
-/// Decoded events by record id, and the number of chunk, framing and decoding errors.
+/// Decoded events with their record ids, in record order (chunks oldest first, as the evtx
+/// crate walks them), and the chunk, framing and decoding errors.
 #[derive(Default)]
 pub(crate) struct Decoded {
     pub(crate) events: Vec<(u64, Event)>,
@@ -52,7 +53,7 @@ pub(crate) struct Decoded {
 fn decode_bytes(bytes: Vec<u8>) -> evtlog::Result<Decoded> {
     let mut file = EvtxFile::from_bytes(bytes)?;
     let mut out = Decoded::default();
-    for chunk in file.chunks() {
+    for chunk in file.chunks_in_record_order()? {
         let chunk = match chunk {
             Ok(c) => c,
             Err(e) => {

@@ -1,5 +1,6 @@
 //! Differential test against the `evtx` crate 0.15.1 (the INDEX.md oracle, one thread, no
-//! checksum validation): on every sample, the same record ids in the same order, and for
+//! checksum validation): on every sample, the same record ids in the same order (record
+//! order: chunks from the oldest, wrapping around; no sorting on either side), and for
 //! every record both accept, the same XML content (both sides parsed by `Event::from_xml`
 //! and rendered the Windows way, which normalises quoting, indentation, GUID case and
 //! fraction digits).
@@ -26,19 +27,18 @@ fn same_ids_and_xml_content_as_evtx_0_15_1() {
             .filter_map(Result::ok)
             .map(|r| (r.event_record_id, r.data))
             .collect();
-        let mut ours = decode(name).events;
-        let mut theirs = theirs;
-        // The walk order of a wrapped log is the container layer's choice; pair by id.
-        ours.sort_by_key(|(id, _)| *id);
-        theirs.sort_by_key(|(id, _)| *id);
+        // Record order on both sides: chunks from the oldest, wrapping around
+        // (`EvtxFile::chunks_in_record_order`), records in file order within a chunk.
+        let ours = decode(name).events;
         let our_ids: Vec<u64> = ours.iter().map(|(id, _)| *id).collect();
         let their_ids: Vec<u64> = theirs.iter().map(|(id, _)| *id).collect();
         if our_ids != their_ids {
             let only_ours: Vec<_> = our_ids.iter().filter(|i| !their_ids.contains(i)).collect();
             let only_theirs: Vec<_> = their_ids.iter().filter(|i| !our_ids.contains(i)).collect();
             problems.push(format!(
-                "{name}: record ids differ: {} vs {}; only ours {only_ours:?}; only theirs {only_theirs:?}; first ours {:?} theirs {:?}",
-                our_ids.len(), their_ids.len(), &our_ids[..5.min(our_ids.len())], &their_ids[..5.min(their_ids.len())]
+                "{name}: record ids differ: {} vs {}; only ours {only_ours:?}; only theirs {only_theirs:?}; first ours {:?} theirs {:?}; first difference at {}",
+                our_ids.len(), their_ids.len(), &our_ids[..5.min(our_ids.len())], &their_ids[..5.min(their_ids.len())],
+                our_ids.iter().zip(&their_ids).position(|(a, b)| a != b).unwrap_or(our_ids.len().min(their_ids.len()))
             ));
             continue;
         }

@@ -1,7 +1,55 @@
 //! EvtQueryFilePath: real .evtx files as query sources, through sessions and result sets
 //! (reference/wevtapi.md §2.5, §2.19: events read from a file report its absolute path).
+//! Files are streamed chunk by chunk: forward and reverse give exactly the records of a
+//! whole-file decode in record order, seeks work as on channels (§2.7), a cancel mid-file
+//! moves nothing, and an I/O error mid-file is the call's error.
 
-use evtlog::{Engine, Next, QueryFlags, SeekFlags, XPathFilter};
+use std::path::PathBuf;
+
+use evtlog::{
+    CallKind, Engine, EventRef, FileTime, Next, QueryFlags, ResultSet, SeekFlags, XPathFilter,
+};
+
+use crate::evtx_decode::{decode, ORACLE};
+
+const FILE: QueryFlags = QueryFlags::FILE_PATH;
+
+fn reverse() -> QueryFlags {
+    QueryFlags::FILE_PATH | QueryFlags::REVERSE_DIRECTION
+}
+
+fn ids(events: &[EventRef]) -> Vec<u64> {
+    events.iter().map(EventRef::record_id).collect()
+}
+
+fn next_ids(rs: &ResultSet, count: usize) -> Vec<u64> {
+    match rs.next(count, None).unwrap() {
+        Next::Events(events) => ids(&events),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A copy of a sample (or other bytes) in the temp folder, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(tag: &str, bytes: &[u8]) -> TempFile {
+        let path =
+            std::env::temp_dir().join(format!("evtlog-it-{tag}-{}.evtx", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        TempFile(std::fs::canonicalize(path).unwrap())
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
 
 fn sample(name: &str) -> String {
     let path = crate::samples_dir().join(name);
@@ -115,4 +163,296 @@ fn file_paths_must_exist_and_be_absolute() {
             .win32_code(),
         2
     );
+}
+
+/// §2.5 (EvtQueryFilePath, EvtQueryReverseDirection) on every sample: a forward query gives
+/// exactly the records of a whole-file decode in record order (oldest chunk first, wrapping
+/// around), and a reverse one their exact reverse, each with its EventRecordID and the
+/// file's absolute path (§2.19).
+#[test]
+fn forward_and_reverse_over_every_sample_give_the_whole_file_decode_2_5() {
+    let engine = Engine::new();
+    let session = engine.default_session();
+    for &(name, ok, _) in ORACLE {
+        let path = sample(name);
+        let decoded = decode(name).events;
+        assert_eq!(decoded.len(), ok, "{name}: INDEX.md count");
+        // A query reports the event's own EventRecordID: a forwarded (WEC) event keeps the
+        // source log's (MSExchange_Management_wec: 3229 in a record framed as 1); an event
+        // without one (sample_with_a_bad_chunk_magic #46741) reports its record header's.
+        let want: Vec<u64> = decoded
+            .iter()
+            .map(|(id, e)| e.system.event_record_id.unwrap_or(*id))
+            .collect();
+        let forward = all(&session.query(Some(&path), None, FILE).unwrap());
+        assert_eq!(ids(&forward), want, "{name} forward");
+        assert!(
+            forward
+                .iter()
+                .zip(&decoded)
+                .all(|(a, (_, b))| a.event() == b),
+            "{name}: the same events"
+        );
+        assert!(forward.iter().all(|e| e.path() == path), "{name}: path");
+        drop(forward);
+        let mut backward = ids(&all(&session.query(Some(&path), None, reverse()).unwrap()));
+        backward.reverse();
+        assert_eq!(backward, want, "{name} reverse");
+    }
+}
+
+/// A log that has wrapped around: its oldest chunk is in the middle of the file. The query
+/// starts there and wraps to the first slot (the evtx crate's and Windows' order).
+#[test]
+fn a_wrapped_log_is_read_from_its_oldest_chunk() {
+    let bytes = std::fs::read(sample("evtx-crate/security.evtx")).unwrap();
+    let want = ids(&all(&Engine::new()
+        .default_session()
+        .query(Some(&sample("evtx-crate/security.evtx")), None, FILE)
+        .unwrap()));
+    let chunks: Vec<&[u8]> = bytes[4096..].chunks_exact(65536).collect();
+    let mut rotated = bytes[..4096].to_vec();
+    for chunk in chunks[10..].iter().chain(&chunks[..10]) {
+        rotated.extend_from_slice(chunk);
+    }
+    let file = TempFile::new("wrapped", &rotated);
+    let engine = Engine::new();
+    let session = engine.default_session();
+    let got = ids(&all(&session.query(Some(file.path()), None, FILE).unwrap()));
+    assert_eq!(got, want);
+    let mut back = ids(&all(&session
+        .query(Some(file.path()), None, reverse())
+        .unwrap()));
+    back.reverse();
+    assert_eq!(back, want);
+    // Seeks cross the wrap point (slot 0 of the file comes 23rd).
+    let rs = session.query(Some(file.path()), None, FILE).unwrap();
+    rs.seek(2000, SeekFlags::RELATIVE_TO_FIRST).unwrap();
+    assert_eq!(next_ids(&rs, 1), [want[2000]]);
+}
+
+/// §2.7 on a file query: RelativeToFirst, RelativeToLast and RelativeToCurrent count as on
+/// channels, forward and reverse, with and without a filter; Strict fails with 15012 and
+/// moves nothing; offsets past the ends clamp.
+#[test]
+fn seek_on_a_file_query_works_as_on_channels_2_7() {
+    let path = sample("evtx-crate/security.evtx");
+    let engine = Engine::new();
+    let session = engine.default_session();
+    let every = ids(&all(&session.query(Some(&path), None, FILE).unwrap()));
+    let n = every.len();
+    let strict = SeekFlags::STRICT;
+
+    let rs = session.query(Some(&path), None, FILE).unwrap();
+    rs.seek(0, SeekFlags::RELATIVE_TO_LAST).unwrap();
+    assert_eq!(next_ids(&rs, 5), [every[n - 1]]);
+    rs.seek(5, SeekFlags::RELATIVE_TO_FIRST).unwrap();
+    assert_eq!(next_ids(&rs, 1), [every[5]]);
+    rs.seek(-2, SeekFlags::RELATIVE_TO_CURRENT).unwrap();
+    assert_eq!(next_ids(&rs, 1), [every[4]]);
+    rs.seek(300, SeekFlags::RELATIVE_TO_CURRENT).unwrap();
+    assert_eq!(next_ids(&rs, 2), [every[305], every[306]]);
+    rs.seek(-10, SeekFlags::RELATIVE_TO_LAST).unwrap();
+    assert_eq!(next_ids(&rs, 1), [every[n - 11]]);
+    let e = rs
+        .seek(n as i64, SeekFlags::RELATIVE_TO_FIRST | strict)
+        .unwrap_err();
+    assert_eq!(e.win32_code(), 15012);
+    assert_eq!(
+        next_ids(&rs, 1),
+        [every[n - 10]],
+        "a failed seek moves nothing"
+    );
+    assert_eq!(
+        rs.seek(-(n as i64), SeekFlags::RELATIVE_TO_CURRENT | strict)
+            .unwrap_err()
+            .win32_code(),
+        15012
+    );
+    rs.seek(n as i64 + 5, SeekFlags::RELATIVE_TO_FIRST).unwrap();
+    assert_eq!(
+        next_ids(&rs, 3),
+        [every[n - 1]],
+        "clamped to the last event"
+    );
+    rs.seek(-(n as i64) - 5, SeekFlags::RELATIVE_TO_CURRENT)
+        .unwrap();
+    assert_eq!(next_ids(&rs, 1), [every[0]], "clamped to the first event");
+    rs.seek(0, SeekFlags::RELATIVE_TO_LAST | strict).unwrap();
+    assert_eq!(next_ids(&rs, 1), [every[n - 1]]);
+
+    // Reverse results count in their own direction.
+    let rs = session.query(Some(&path), None, reverse()).unwrap();
+    rs.seek(1, SeekFlags::RELATIVE_TO_FIRST).unwrap();
+    assert_eq!(next_ids(&rs, 2), [every[n - 2], every[n - 3]]);
+    rs.seek(0, SeekFlags::RELATIVE_TO_LAST).unwrap();
+    assert_eq!(next_ids(&rs, 2), [every[0]]);
+    rs.seek(-1000, SeekFlags::RELATIVE_TO_LAST).unwrap();
+    assert_eq!(next_ids(&rs, 1), [every[1000]]);
+    rs.seek(-500, SeekFlags::RELATIVE_TO_CURRENT).unwrap();
+    assert_eq!(next_ids(&rs, 1), [every[1000 + 499]]);
+    assert_eq!(
+        rs.seek(1, SeekFlags::RELATIVE_TO_LAST | strict)
+            .unwrap_err()
+            .win32_code(),
+        15012
+    );
+
+    // With a filter: positions count matching events only.
+    let q = "*[System[EventID=4624]]";
+    let filtered = ids(&all(&session.query(Some(&path), Some(q), FILE).unwrap()));
+    assert!(filtered.len() > 10, "{} 4624s", filtered.len());
+    let rs = session.query(Some(&path), Some(q), FILE).unwrap();
+    rs.seek(7, SeekFlags::RELATIVE_TO_FIRST).unwrap();
+    assert_eq!(next_ids(&rs, 1), [filtered[7]]);
+    rs.seek(-1, SeekFlags::RELATIVE_TO_LAST).unwrap();
+    assert_eq!(next_ids(&rs, 2), filtered[filtered.len() - 2..]);
+    let rs = session.query(Some(&path), Some(q), reverse()).unwrap();
+    rs.seek(3, SeekFlags::RELATIVE_TO_FIRST).unwrap();
+    assert_eq!(next_ids(&rs, 1), [filtered[filtered.len() - 4]]);
+}
+
+/// Each file's events in its own order (forward, or reversed), with their times.
+fn timed(session: &evtlog::Session, path: &str, flags: QueryFlags) -> Vec<(String, u64, FileTime)> {
+    all(&session.query(Some(path), None, flags).unwrap())
+        .iter()
+        .map(|e| {
+            (
+                e.path().to_owned(),
+                e.record_id(),
+                e.system.time_created.unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// §2.5 with a structured query naming several .evtx files: the files' events merged by
+/// TimeCreated, each file keeping its own order, ties to the file named first; in reverse,
+/// newest first. Seeks count over the merged sequence.
+#[test]
+fn a_query_list_over_several_files_merges_them_by_time_2_5() {
+    let a = sample("evtx-crate/system.evtx");
+    let b = sample("python-evtx/system.evtx");
+    let engine = Engine::new();
+    let session = engine.default_session();
+    let q = format!(
+        "<QueryList><Query Id='0'><Select Path='{a}'>*</Select><Select Path='{b}'>*</Select></Query></QueryList>"
+    );
+    for rev in [false, true] {
+        let flags = if rev { reverse() } else { FILE };
+        let (xs, ys) = (timed(&session, &a, flags), timed(&session, &b, flags));
+        let mut want = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < xs.len() || j < ys.len() {
+            let take_x = match (xs.get(i), ys.get(j)) {
+                (Some(x), Some(y)) if rev => x.2 >= y.2,
+                (Some(x), Some(y)) => x.2 <= y.2,
+                (x, _) => x.is_some(),
+            };
+            if take_x {
+                want.push((xs[i].0.clone(), xs[i].1));
+                i += 1;
+            } else {
+                want.push((ys[j].0.clone(), ys[j].1));
+                j += 1;
+            }
+        }
+        let rs = session.query(None, Some(&q), flags).unwrap();
+        let got: Vec<(String, u64)> = all(&rs)
+            .iter()
+            .map(|e| (e.path().to_owned(), e.record_id()))
+            .collect();
+        assert_eq!(got.len(), 1881 + 1601);
+        assert_eq!(got, want, "reverse={rev}");
+        let rs = session.query(None, Some(&q), flags).unwrap();
+        rs.seek(2500, SeekFlags::RELATIVE_TO_FIRST).unwrap();
+        let Next::Events(at) = rs.next(1, None).unwrap() else {
+            panic!()
+        };
+        assert_eq!((at[0].path().to_owned(), at[0].record_id()), want[2500]);
+    }
+}
+
+/// Cancellation mid-file (DESIGN.md, Cancellation): a `next` or `seek` stopped at a pause
+/// point several chunks into the file and then cancelled returns Cancelled (1223) and moves
+/// nothing.
+#[test]
+fn a_cancel_mid_file_returns_cancelled_and_moves_nothing() {
+    let path = sample("evtx-crate/security.evtx");
+    let engine = Engine::new();
+    let session = engine.open_session();
+    let every = ids(&all(&session.query(Some(&path), None, FILE).unwrap()));
+    for rev in [false, true] {
+        let flags = if rev { reverse() } else { FILE };
+        let rs = session.query(Some(&path), None, flags).unwrap();
+        assert_eq!(next_ids(&rs, 2).len(), 2);
+        // Batch 12 of 64 records: past the 700th record, ten chunks in.
+        let pause = engine.pause_at(CallKind::Next, 12);
+        let call = std::thread::spawn({
+            let rs = rs.clone();
+            move || rs.next(1024, None)
+        });
+        pause.wait_stopped(1);
+        session.cancel();
+        assert_eq!(call.join().unwrap().unwrap_err().win32_code(), 1223);
+        drop(pause);
+        let third = if rev {
+            every[every.len() - 3]
+        } else {
+            every[2]
+        };
+        assert_eq!(
+            next_ids(&rs, 1),
+            [third],
+            "the cancelled next moved nothing"
+        );
+
+        let pause = engine.pause_at(CallKind::Seek, 20);
+        let call = std::thread::spawn({
+            let rs = rs.clone();
+            move || rs.seek(0, SeekFlags::RELATIVE_TO_LAST)
+        });
+        pause.wait_stopped(1);
+        session.cancel();
+        assert_eq!(call.join().unwrap().unwrap_err().win32_code(), 1223);
+        drop(pause);
+        let fourth = if rev {
+            every[every.len() - 4]
+        } else {
+            every[3]
+        };
+        assert_eq!(
+            next_ids(&rs, 1),
+            [fourth],
+            "the cancelled seek moved nothing"
+        );
+    }
+    // A cancelled result set's calls fail before decoding anything, and keep failing.
+    let rs = session.query(Some(&path), None, FILE).unwrap();
+    rs.cancel();
+    assert_eq!(rs.next(1, None).unwrap_err().win32_code(), 1223);
+}
+
+/// An I/O error while streaming (here: the file shrank under the query) is the error of the
+/// call that meets it; the cursor, a copy, is not committed.
+#[test]
+fn an_io_error_mid_file_is_the_calls_error() {
+    let path = sample("evtx-crate/security.evtx");
+    let file = TempFile::new("shrinks", &std::fs::read(&path).unwrap());
+    let engine = Engine::new();
+    let rs = engine
+        .default_session()
+        .query(Some(file.path()), None, FILE)
+        .unwrap();
+    let first = next_ids(&rs, 1);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(file.path())
+        .unwrap()
+        .set_len(4096 + 2 * 65536)
+        .unwrap();
+    let e = rs.next(1024, None).unwrap_err();
+    assert_eq!(e.win32_code(), 13, "{e}");
+    // The committed cursor still holds its decoded chunk: the next record is there.
+    assert_eq!(next_ids(&rs, 1), [first[0] + 1]);
 }

@@ -1,0 +1,211 @@
+//! File-source unit tests: streaming keeps at most the current decoded chunk (plus the
+//! chunks of events the caller still holds), the initial cursor pins nothing, and a cancel
+//! is seen before a chunk is decoded.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::{FileCursor, FileSource, POSITIONS_PER_CHUNK};
+use crate::cancel::{CancelToken, NodeKind};
+use crate::engine::{Engine, Next, QueryFlags, ResultSet, SeekFlags};
+use crate::evtx::{CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
+
+/// The real samples (as tests/it finds them): `EVTLOG_SAMPLES`, or `../shared/evtx-samples`.
+fn sample(name: &str) -> PathBuf {
+    let dir = std::env::var_os("EVTLOG_SAMPLES").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples"),
+        PathBuf::from,
+    );
+    let path = dir.join(name);
+    assert!(path.is_file(), "EVTX sample {} not found", path.display());
+    path
+}
+
+/// A file written for one test, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(tag: &str, bytes: &[u8]) -> TempFile {
+        let path =
+            std::env::temp_dir().join(format!("evtlog-files-{tag}-{}.evtx", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        TempFile(std::fs::canonicalize(path).unwrap())
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// security.evtx's header and its chunks repeated to `slots` chunks: a ~20 MB log for 300.
+fn large_file(tag: &str, slots: usize) -> (TempFile, usize) {
+    let bytes = std::fs::read(sample("evtx-crate/security.evtx")).unwrap();
+    let chunks: Vec<&[u8]> = bytes[FILE_HEADER_BLOCK_SIZE..]
+        .chunks_exact(CHUNK_SIZE)
+        .collect();
+    let mut out = bytes[..FILE_HEADER_BLOCK_SIZE].to_vec();
+    for chunk in chunks.iter().cycle().take(slots) {
+        out.extend_from_slice(chunk);
+    }
+    (TempFile::new(tag, &out), chunks.len())
+}
+
+fn query(engine: &Engine, path: &str, reverse: bool) -> ResultSet {
+    let mut flags = QueryFlags::FILE_PATH;
+    if reverse {
+        flags = flags | QueryFlags::REVERSE_DIRECTION;
+    }
+    engine
+        .default_session()
+        .query(Some(path), None, flags)
+        .unwrap()
+}
+
+fn source(rs: &ResultSet) -> Arc<FileSource> {
+    rs.file_sources().pop().unwrap()
+}
+
+/// The rule: a query over a large file keeps memory bounded. Walking 300 chunks one
+/// event at a time, dropping each, never has more than two decoded chunks alive (the
+/// committed cursor's and the copy's that moves into the next chunk), forward or reverse.
+#[test]
+fn a_large_file_streams_with_at_most_two_decoded_chunks_alive() {
+    let (file, _) = large_file("large", 300);
+    let engine = Engine::new();
+    let mut counts = Vec::new();
+    for reverse in [false, true] {
+        let rs = query(&engine, file.path(), reverse);
+        let live = source(&rs);
+        assert_eq!(live.live_chunks().now(), 0, "a query decodes nothing");
+        let mut count = 0usize;
+        while let Next::Events(batch) = rs.next(1, None).unwrap() {
+            count += batch.len();
+            assert!(live.live_chunks().now() <= 2);
+        }
+        assert_eq!(live.live_chunks().peak(), 2, "reverse={reverse}");
+        counts.push(count);
+        drop(rs);
+        assert_eq!(
+            live.live_chunks().now(),
+            0,
+            "nothing outlives the result set"
+        );
+    }
+    assert_eq!(counts[0], counts[1]);
+    assert!(counts[0] > 300 * 50, "{} events", counts[0]);
+}
+
+/// Events returned keep their own chunk alive, and only theirs; the cursor keeps one.
+#[test]
+fn returned_events_pin_their_own_chunks_only() {
+    let (file, _) = large_file("pins", 40);
+    let engine = Engine::new();
+    let rs = query(&engine, file.path(), false);
+    let live = source(&rs);
+    let mut kept = Vec::new();
+    while let Next::Events(batch) = rs.next(1024, None).unwrap() {
+        kept.push(batch.into_iter().next().unwrap());
+    }
+    // Each 1024-event batch starts in a different chunk: those chunks stay, with the
+    // cursor's last one.
+    assert!(kept.len() >= 2, "{} batches", kept.len());
+    let pinned = live.live_chunks().now();
+    assert!(
+        (kept.len()..=kept.len() + 1).contains(&pinned),
+        "{pinned} chunks for {} events",
+        kept.len()
+    );
+    drop(kept);
+    assert_eq!(live.live_chunks().now(), 1, "the committed cursor's chunk");
+}
+
+/// Seeks count from the initial cursor, which holds no decoded chunk: after seeks the only
+/// chunk alive is the committed cursor's.
+#[test]
+fn seeks_leave_only_the_cursor_chunk_alive() {
+    let (file, _) = large_file("seek", 40);
+    let engine = Engine::new();
+    for reverse in [false, true] {
+        let rs = query(&engine, file.path(), reverse);
+        let live = source(&rs);
+        rs.seek(0, SeekFlags::RELATIVE_TO_LAST).unwrap();
+        assert_eq!(live.live_chunks().now(), 1);
+        rs.seek(500, SeekFlags::RELATIVE_TO_FIRST).unwrap();
+        rs.seek(-200, SeekFlags::RELATIVE_TO_CURRENT).unwrap();
+        assert_eq!(live.live_chunks().now(), 1);
+        assert!(
+            live.live_chunks().peak() <= 3,
+            "{}",
+            live.live_chunks().peak()
+        );
+        let Next::Events(one) = rs.next(1, None).unwrap() else {
+            panic!("no event at position 300")
+        };
+        drop(one);
+        assert_eq!(live.live_chunks().now(), 1);
+    }
+}
+
+/// Invariant 4: the call's token is polled before each chunk is decoded, so a cancelled
+/// call decodes nothing and leaves the cursor where it was.
+#[test]
+fn a_cancelled_call_decodes_no_chunk() {
+    let path = sample("evtx-crate/security.evtx");
+    let source = Arc::new(FileSource::open(path.to_str().unwrap()).unwrap());
+    let mut cursor = FileCursor::new(Arc::clone(&source));
+    let root = CancelToken::root();
+    let call = root.child(NodeKind::Call);
+    let mut next = cursor.start(false);
+    let (chunk, index) = cursor.locate(&mut next, false, &call).unwrap().unwrap();
+    assert_eq!((chunk.first_record_id(), index), (0, 0));
+    drop(chunk);
+    assert_eq!(source.live_chunks().now(), 1);
+    call.cancel();
+    // Within the chunk held: no decoding, no poll needed.
+    assert!(cursor.locate(&mut next, false, &call).unwrap().is_some());
+    // The next chunk: the poll comes first.
+    let mut past = POSITIONS_PER_CHUNK - 1;
+    let err = cursor.locate(&mut past, false, &call).unwrap_err();
+    assert_eq!(err.win32_code(), 1223);
+    assert_eq!(
+        source.live_chunks().peak(),
+        1,
+        "nothing decoded after the cancel"
+    );
+}
+
+/// Positions: forward moves past a chunk's end to the next one; reverse starts at the last
+/// record of the last chunk and steps back over chunk starts.
+#[test]
+fn positions_walk_chunk_by_chunk_both_ways() {
+    let path = sample("evtx-crate/sample_with_a_bad_chunk_magic.evtx");
+    let source = Arc::new(FileSource::open(path.to_str().unwrap()).unwrap());
+    let call = CancelToken::root().child(NodeKind::Call);
+    let mut cursor = FileCursor::new(Arc::clone(&source));
+    let mut forward = Vec::new();
+    let mut next = cursor.start(false);
+    while let Some((chunk, index)) = cursor.locate(&mut next, false, &call).unwrap() {
+        forward.push(chunk.first_record_id() + index as u64);
+        next = chunk.first_record_id() + index as u64 + 1;
+    }
+    let mut backward = Vec::new();
+    let mut next = cursor.start(true);
+    while let Some((chunk, index)) = cursor.locate(&mut next, true, &call).unwrap() {
+        backward.push(chunk.first_record_id() + index as u64);
+        next = chunk.first_record_id() + index as u64;
+    }
+    backward.reverse();
+    assert_eq!(forward, backward);
+    assert_eq!(forward.len(), 301, "INDEX.md: 301 records decode");
+    // Positions are ordinal * 65536 + index, and every ordinal's indexes start at 0.
+    assert_eq!(forward[0] % POSITIONS_PER_CHUNK, 0);
+    assert!(forward
+        .windows(2)
+        .all(|w| w[1] == w[0] + 1 || (w[1] % POSITIONS_PER_CHUNK == 0 && w[1] > w[0])));
+}
