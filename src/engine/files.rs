@@ -26,6 +26,12 @@
 //! 5. An I/O error while streaming is the call's error (`next`/`seek` return it; the cursor,
 //!    a copy, is not committed).
 //! 6. Decoding one file chunk into events is [`decode_chunk`], and nothing else decodes.
+//!    Template definitions are shared across a file's chunks (`TemplateCache`).
+//! 7. A query whose filter reads only `<System>` and does not depend on the time is applied
+//!    while decoding: a record is decoded whole only if its System matches, and a decoded
+//!    chunk holds only matching events. Positions stay stable (the same chunk always decodes
+//!    to the same events), and the scan's own filtering then passes every event. Other
+//!    filters run in the scan only.
 
 use std::fs::File;
 use std::path::Path;
@@ -35,8 +41,9 @@ use parking_lot::Mutex;
 
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::Event;
-use crate::evtx::{ChunkDecoder, EvtxChunk, EvtxFile};
+use crate::event::{Event, FileTime};
+use crate::evtx::{ChunkDecoder, EvtxChunk, EvtxFile, TemplateCache};
+use crate::query::{EvalScratch, QuerySource, SystemFields};
 use crate::store::{Chunk, LiveGauge};
 
 /// Positions of one chunk's records span this many ids (invariant 2).
@@ -56,19 +63,36 @@ pub(crate) fn absolute_path(path: &str) -> Result<String> {
 }
 
 /// The events of one file chunk in record order, each with its record header's
-/// EventRecordID: every record that frames and decodes (damaged ones are skipped). The one
-/// place a file chunk is decoded (invariant 6).
-pub(crate) fn decode_chunk(chunk: &EvtxChunk) -> Vec<(u64, Event)> {
-    // One decoder per chunk: it caches the chunk's templates.
-    let mut decoder = ChunkDecoder::new(chunk);
-    chunk
-        .records()
-        .filter_map(|record| {
-            let record = record.ok()?;
-            let event = decoder.decode(&record).ok()?;
-            Some((record.record_id(), event))
-        })
-        .collect()
+/// EventRecordID: every record that frames and decodes (damaged ones are skipped) and, with
+/// a `prefilter`, matches it. The one place a file chunk is decoded (invariant 6).
+///
+/// `cache` shares template definitions across the file's chunks. A `prefilter` must read
+/// nothing outside `<System>` and not depend on the time (invariant 7): a record whose
+/// System can be read alone is decoded whole only if its System matches.
+pub(crate) fn decode_chunk(
+    chunk: &EvtxChunk,
+    cache: &mut TemplateCache,
+    prefilter: Option<&QuerySource>,
+) -> Vec<(u64, Event)> {
+    let mut decoder = ChunkDecoder::with_cache(chunk, cache);
+    let mut scratch = EvalScratch::new(FileTime::default());
+    let mut probe = Event::default();
+    let mut events = Vec::new();
+    let fields = prefilter.map_or(SystemFields::ALL, QuerySource::system_fields);
+    for record in chunk.records() {
+        let Ok(record) = record else { continue };
+        if let Some(filter) = prefilter {
+            if decoder.decode_system(&record, fields, &mut probe.system)
+                && !filter.matches_with(&probe, &mut scratch)
+            {
+                continue;
+            }
+        }
+        if let Ok(event) = decoder.decode(&record) {
+            events.push((record.record_id(), event));
+        }
+    }
+    events
 }
 
 /// One .evtx file of a query, shared by the cursors over it (a result set's state, its
@@ -81,6 +105,10 @@ pub(crate) struct FileSource {
     slots: u64,
     /// Decoded chunks of this source alive now, and the most at once (invariant 3).
     live: Arc<LiveGauge>,
+    /// Template definitions shared by the file's chunks.
+    templates: Mutex<TemplateCache>,
+    /// The query's filter, applied while decoding where it allows (invariant 7).
+    prefilter: Option<Arc<QuerySource>>,
 }
 
 impl FileSource {
@@ -95,7 +123,19 @@ impl FileSource {
             oldest,
             slots,
             live: Arc::new(LiveGauge::default()),
+            templates: Mutex::new(TemplateCache::new()),
+            prefilter: None,
         })
+    }
+
+    /// Applies `filter` while decoding, if it reads nothing outside `<System>` and does not
+    /// depend on the time: then a decoded chunk holds only the events that match it, always
+    /// the same ones (invariant 7).
+    pub(crate) fn with_prefilter(mut self, filter: Arc<QuerySource>) -> FileSource {
+        if filter.reads_system_only() && !filter.uses_now() {
+            self.prefilter = Some(filter);
+        }
+        self
     }
 
     /// This source's decoded chunks: how many are alive now, wherever they are held, and
@@ -116,7 +156,7 @@ impl FileSource {
         let Some(Ok(raw)) = raw else {
             return Ok(None);
         };
-        let records = decode_chunk(&raw);
+        let records = decode_chunk(&raw, &mut self.templates.lock(), self.prefilter.as_deref());
         drop(raw);
         if records.is_empty() {
             return Ok(None);

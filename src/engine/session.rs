@@ -98,15 +98,18 @@ impl Session {
             if files {
                 // EvtQueryFilePath: the path is an .evtx file, streamed chunk by chunk by
                 // the result set (files.rs); opening it decodes nothing.
-                let opened = files::absolute_path(source.path())
-                    .and_then(|full| files::FileSource::open(&full).map(|file| (full, file)));
+                let filter = Arc::new(source.clone());
+                let opened = files::absolute_path(source.path()).and_then(|full| {
+                    files::FileSource::open(&full)
+                        .map(|file| (full, file.with_prefilter(Arc::clone(&filter))))
+                });
                 match opened {
                     Ok((full, file)) => {
                         statuses.push((source.path().to_owned(), codes::ERROR_SUCCESS));
                         sources.push(SourceCursor::file(
                             Arc::from(full.as_str()),
                             Arc::new(file),
-                            Arc::new(source.clone()),
+                            filter,
                             reverse,
                         ));
                     }

@@ -216,7 +216,8 @@ impl<R: Read + Seek> EvtxFile<R> {
         // The walk's only allocation: one chunk.
         let mut data = vec![0u8; CHUNK_SIZE];
         self.source.read_exact(&mut data)?;
-        if data.iter().all(|&b| b == 0) {
+        // A chunk magic says at once that the slot is in use.
+        if !data.starts_with(b"ElfChnk\0") && data.iter().all(|&b| b == 0) {
             return Ok(None);
         }
         Ok(Some(ChunkHeader::parse(&data, offset).map(|header| {

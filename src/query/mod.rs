@@ -21,6 +21,7 @@ mod naive;
 mod parser;
 #[cfg(test)]
 mod proptests;
+mod reads;
 mod structured;
 #[cfg(test)]
 mod tests;
@@ -34,6 +35,7 @@ use crate::event::{Event, FileTime};
 use ast::Expr;
 use compile::Program;
 use eval::Scratch;
+pub(crate) use reads::SystemFields;
 
 /// Evaluation scratch space for scanning many events (the time `timediff()` measures from).
 pub(crate) type EvalScratch = Scratch;
@@ -152,6 +154,22 @@ impl XPathFilter {
         Err(err)
     }
 
+    /// True if the filter reads nothing of an event outside `<System>` (so it answers the
+    /// same on an event whose body was not decoded).
+    pub(crate) fn reads_system_only(&self) -> bool {
+        reads::system_only(&self.expr)
+    }
+
+    /// True if its answer depends on the time of evaluation (`timediff` from now).
+    pub(crate) fn uses_now(&self) -> bool {
+        reads::uses_now(&self.expr)
+    }
+
+    /// The `<System>` children it reads (see `reads`).
+    pub(crate) fn system_fields(&self) -> SystemFields {
+        reads::system_fields(&self.expr)
+    }
+
     /// True if `event` matches; `now` is what `timediff()` measures from.
     pub fn matches(&self, event: &Event, now: FileTime) -> bool {
         self.program.matches(event, &mut Scratch::new(now))
@@ -210,6 +228,27 @@ impl QuerySource {
     pub fn matches(&self, event: &Event, now: FileTime) -> bool {
         let mut scratch = Scratch::new(now);
         self.matches_with(event, &mut scratch)
+    }
+
+    /// True if every filter reads nothing outside `<System>`.
+    pub(crate) fn reads_system_only(&self) -> bool {
+        self.filters().all(XPathFilter::reads_system_only)
+    }
+
+    /// True if some filter's answer depends on the time of evaluation.
+    pub(crate) fn uses_now(&self) -> bool {
+        self.filters().any(XPathFilter::uses_now)
+    }
+
+    /// The `<System>` children some filter reads.
+    pub(crate) fn system_fields(&self) -> SystemFields {
+        self.filters()
+            .map(XPathFilter::system_fields)
+            .fold(SystemFields::NONE, SystemFields::union)
+    }
+
+    fn filters(&self) -> impl Iterator<Item = &XPathFilter> {
+        self.selects.iter().chain(&self.suppresses)
     }
 
     #[inline]

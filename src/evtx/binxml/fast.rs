@@ -28,8 +28,9 @@ use super::map::Mapper;
 use super::text::merge;
 use super::tokens::{peek, Decoder, TElement, TNode, Template};
 use super::value::{decode_sized, BINXML_TYPE};
-use crate::event::{Body, DataItem, Event, EventData, Node, System, Value};
+use crate::event::{Body, DataItem, Event, EventData, Execution, FileTime, Node, System, Value};
 use crate::evtx::bytes::Reader;
+use crate::query::SystemFields;
 
 /// What the fast path knows of a template definition.
 #[derive(Debug)]
@@ -53,9 +54,92 @@ pub(super) struct SystemPlan {
 #[derive(Debug)]
 struct ChildPlan {
     name: String,
+    /// Its bit in a [`SystemFields`] set.
+    bit: u16,
+    /// A direct setter for its usual typed shape, tried before the general mapping.
+    typed: Typed,
     dep: Option<u16>,
     attributes: Vec<(String, Source)>,
     content: Source,
+}
+
+/// The usual shapes of System children, set straight from the value bytes when the values
+/// have the type Windows writes (else the child goes through `Mapper::system_child`, which
+/// maps those types the same way).
+#[derive(Debug, Clone, Copy)]
+enum Typed {
+    /// `<EventID Qualifiers=%q>%n</EventID>` (UInt16 values).
+    EventId {
+        value: u16,
+        qualifiers: Option<u16>,
+    },
+    /// `<Version>`, `<Level>`, `<Opcode>` holding one UInt8 substitution.
+    Byte(ByteField, u16),
+    /// `<Task>%n</Task>`, UInt16.
+    Task(u16),
+    /// `<Keywords>%n</Keywords>`, HexInt64.
+    Keywords(u16),
+    /// `<EventRecordID>%n</EventRecordID>`, UInt64.
+    RecordId(u16),
+    /// `<TimeCreated SystemTime=%n/>`, FILETIME.
+    TimeCreated(u16),
+    /// `<Execution ProcessID=%p ThreadID=%t/>`, UInt32.
+    Execution {
+        process: u16,
+        thread: u16,
+    },
+    None,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ByteField {
+    Version,
+    Level,
+    Opcode,
+}
+
+impl Typed {
+    /// The direct setter for a System child named `local`, if it has a usual shape.
+    fn of(local: &str, attributes: &[(String, Source)], content: &Source) -> Typed {
+        let subst = |s: &Source| match s {
+            Source::Subst { index, .. } => Some(*index),
+            _ => None,
+        };
+        let attr = |name: &str| {
+            attributes
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, s)| subst(s))
+        };
+        let (content_index, n) = (subst(content), attributes.len());
+        let typed = match (local, content_index, n) {
+            ("EventID", Some(value), 0) => Some(Typed::EventId {
+                value,
+                qualifiers: None,
+            }),
+            ("EventID", Some(value), 1) => attr("Qualifiers").map(|q| Typed::EventId {
+                value,
+                qualifiers: Some(q),
+            }),
+            ("Version", Some(i), 0) => Some(Typed::Byte(ByteField::Version, i)),
+            ("Level", Some(i), 0) => Some(Typed::Byte(ByteField::Level, i)),
+            ("Opcode", Some(i), 0) => Some(Typed::Byte(ByteField::Opcode, i)),
+            ("Task", Some(i), 0) => Some(Typed::Task(i)),
+            ("Keywords", Some(i), 0) => Some(Typed::Keywords(i)),
+            ("EventRecordID", Some(i), 0) => Some(Typed::RecordId(i)),
+            ("TimeCreated", None, 1) if matches!(content, Source::Empty) => {
+                attr("SystemTime").map(Typed::TimeCreated)
+            }
+            ("Execution", None, 2) if matches!(content, Source::Empty) => {
+                match (attr("ProcessID"), attr("ThreadID")) {
+                    (Some(process), Some(thread)) => Some(Typed::Execution { process, thread }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        typed.unwrap_or(Typed::None)
+    }
 }
 
 /// Where an attribute value or an element's content comes from.
@@ -185,7 +269,9 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
             })
             .collect::<Option<Vec<_>>>()?;
         children.push(ChildPlan {
+            typed: Typed::of(local(&c.name), &attributes, &content),
             name: c.name.clone(),
+            bit: SystemFields::bit_of(local(&c.name)),
             dep: c.dep_id,
             attributes,
             content,
@@ -273,6 +359,86 @@ struct Values<'a> {
 }
 
 impl Values<'_> {
+    /// Value `index`'s bytes if it has type `ty`, marked used.
+    fn raw<const N: usize>(&mut self, index: u16, ty: u8) -> Option<[u8; N]> {
+        let span = self.spans.get_mut(usize::from(index))?;
+        if span.ty != ty || span.size < N {
+            return None;
+        }
+        let bytes = self
+            .chunk
+            .get(span.start..span.start + N)?
+            .try_into()
+            .ok()?;
+        span.used = true;
+        Some(bytes)
+    }
+
+    /// Sets a System child of a usual shape straight from its values; false (nothing set)
+    /// if a value is not of the type Windows writes there.
+    fn set_typed(&mut self, typed: Typed, s: &mut System, saw_event_id: &mut bool) -> bool {
+        match typed {
+            Typed::EventId { value, qualifiers } => {
+                let q = match qualifiers {
+                    None => None,
+                    Some(q) if self.is_null(q) => None,
+                    Some(q) => match self.raw::<2>(q, 0x06) {
+                        Some(b) => Some(u16::from_le_bytes(b)),
+                        None => return false,
+                    },
+                };
+                let Some(v) = self.raw::<2>(value, 0x06) else {
+                    return false;
+                };
+                s.event_id = u16::from_le_bytes(v);
+                if q.is_some() {
+                    s.qualifiers = q;
+                }
+                *saw_event_id = true;
+            }
+            Typed::Byte(field, i) => {
+                let Some([b]) = self.raw::<1>(i, 0x04) else {
+                    return false;
+                };
+                match field {
+                    ByteField::Version => s.version = Some(b),
+                    ByteField::Level => s.level = Some(b),
+                    ByteField::Opcode => s.opcode = Some(b),
+                }
+            }
+            Typed::Task(i) => match self.raw::<2>(i, 0x06) {
+                Some(b) => s.task = Some(u16::from_le_bytes(b)),
+                None => return false,
+            },
+            Typed::Keywords(i) => match self.raw::<8>(i, 0x15) {
+                Some(b) => s.keywords = Some(u64::from_le_bytes(b)),
+                None => return false,
+            },
+            Typed::RecordId(i) => match self.raw::<8>(i, 0x0A) {
+                Some(b) => s.event_record_id = Some(u64::from_le_bytes(b)),
+                None => return false,
+            },
+            Typed::TimeCreated(i) => match self.raw::<8>(i, 0x11) {
+                Some(b) => s.time_created = Some(FileTime(u64::from_le_bytes(b))),
+                None => return false,
+            },
+            Typed::Execution { process, thread } => {
+                let (Some(p), Some(t)) =
+                    (self.raw::<4>(process, 0x08), self.raw::<4>(thread, 0x08))
+                else {
+                    return false;
+                };
+                s.execution = Some(Execution {
+                    process_id: u32::from_le_bytes(p),
+                    thread_id: u32::from_le_bytes(t),
+                    ..Execution::default()
+                });
+            }
+            Typed::None => return false,
+        }
+        true
+    }
+
     fn is_null(&self, index: u16) -> bool {
         self.spans
             .get(usize::from(index))
@@ -359,31 +525,61 @@ impl Values<'_> {
         })
     }
 
-    /// The `<System>` of `plan`, as `direct::system` maps it.
-    fn system(&mut self, plan: &SystemPlan) -> Option<System> {
+    /// The `<System>` of `plan` into `s` (reset first), as `direct::system` maps it; only
+    /// the children in `fields` (the others are left as in `System::default()`). `attrs` is
+    /// scratch. False where the fast path cannot map it.
+    fn system_into(
+        &mut self,
+        plan: &SystemPlan,
+        fields: SystemFields,
+        s: &mut System,
+        attrs: &mut Vec<(usize, Value)>,
+    ) -> bool {
+        self.system_into_inner(plan, fields, s, attrs).is_some()
+    }
+
+    fn system_into_inner(
+        &mut self,
+        plan: &SystemPlan,
+        fields: SystemFields,
+        s: &mut System,
+        attrs: &mut Vec<(usize, Value)>,
+    ) -> Option<()> {
         if self.dropped(plan.dep) {
             return None;
         }
         let m = Mapper { at: 0 };
-        let mut s = System::default();
+        *s = System::default();
         let mut saw_event_id = false;
-        let mut attrs: Vec<(&str, Value)> = Vec::with_capacity(4);
         for child in &plan.children {
-            if self.dropped(child.dep) {
+            if !fields.reads(child.bit) || self.dropped(child.dep) {
+                continue;
+            }
+            if self.set_typed(child.typed, s, &mut saw_event_id) {
                 continue;
             }
             let content = self.content(&child.content)?;
             attrs.clear();
-            for (name, source) in &child.attributes {
+            for (i, (_, source)) in child.attributes.iter().enumerate() {
                 if let Some(v) = self.attribute(source)? {
-                    attrs.push((name.as_str(), v));
+                    attrs.push((i, v));
                 }
             }
-            let it = attrs.iter_mut().map(|(n, v)| (*n, v));
-            m.system_child(&mut s, &mut saw_event_id, &child.name, it, Some(content))
+            let names = &child.attributes;
+            let it = attrs
+                .iter_mut()
+                .map(|(i, v)| (names.get(*i).map_or("", |(n, _)| n.as_str()), v));
+            m.system_child(s, &mut saw_event_id, &child.name, it, Some(content))
                 .ok()?;
         }
-        saw_event_id.then_some(s)
+        saw_event_id.then_some(())
+    }
+
+    /// The `<System>` of `plan`, as `direct::system` maps it.
+    fn system(&mut self, plan: &SystemPlan, attrs: &mut Vec<(usize, Value)>) -> Option<System> {
+        let mut s = System::default();
+        self.system_into(plan, SystemFields::ALL, &mut s, attrs)
+            .then_some(s)
     }
 
     /// The EventData items of `items`, as the general path maps them.
@@ -440,6 +636,46 @@ impl<'c> Decoder<'c> {
         event
     }
 
+    /// Only the children `fields` of the `<System>` of the record at chunk offsets
+    /// `[start, end)`, on the fast path, into `system`; false where [`Decoder::fast_event`]
+    /// could not take the record's template. Equal, in those children, to the System of
+    /// the whole record's event whenever that decodes.
+    pub(super) fn fast_system(
+        &mut self,
+        start: usize,
+        end: usize,
+        fields: SystemFields,
+        system: &mut System,
+    ) -> bool {
+        let mut spans = std::mem::take(&mut self.spans);
+        let mut attrs = std::mem::take(&mut self.attrs);
+        let mapped = self
+            .fast_system_with(start, end, &mut spans)
+            .is_some_and(|template| {
+                let Plan::Event { system: plan, .. } = plan_of(&template) else {
+                    return false;
+                };
+                Values {
+                    chunk: self.chunk,
+                    spans: &mut spans,
+                }
+                .system_into(plan, fields, system, &mut attrs)
+            });
+        self.spans = spans;
+        self.attrs = attrs;
+        mapped
+    }
+
+    fn fast_system_with(
+        &mut self,
+        start: usize,
+        end: usize,
+        spans: &mut Vec<Span>,
+    ) -> Option<Arc<Template>> {
+        let mut r = self.reader(start, end, "record BinXml").ok()?;
+        self.fast_instance(&mut r, 1, spans)
+    }
+
     fn fast_event_with(
         &mut self,
         start: usize,
@@ -458,7 +694,7 @@ impl<'c> Decoder<'c> {
             chunk: self.chunk,
             spans,
         };
-        let system = values.system(system)?;
+        let system = values.system(system, &mut self.attrs)?;
         let body = match body {
             BodyPlan::None => Body::None,
             BodyPlan::Subst(index) => match values.nested(*index)? {

@@ -76,3 +76,56 @@ fn fast_path_and_shared_templates_equal_general_path_on_every_sample() {
         "fast path took only {fast} of {total}"
     );
 }
+
+#[test]
+fn system_alone_equals_the_whole_records_system_on_every_sample() {
+    use crate::event::System;
+    use crate::query::XPathFilter;
+    let fields = [
+        crate::query::SystemFields::ALL,
+        XPathFilter::compile("*[System[EventID=4624]]")
+            .unwrap()
+            .system_fields(),
+        XPathFilter::compile("*[System[Level<=3 and Provider[@Name='x']]]")
+            .unwrap()
+            .system_fields(),
+    ];
+    let mut checked = 0usize;
+    for path in &sample_files() {
+        let mut file = EvtxFile::open(path).unwrap();
+        let mut cache = TemplateCache::new();
+        for chunk in file.chunks().flatten() {
+            let mut decoder = ChunkDecoder::with_cache(&chunk, &mut cache);
+            for record in chunk.records().flatten() {
+                let Ok(event) = decoder.decode(&record) else {
+                    continue;
+                };
+                for (i, &f) in fields.iter().enumerate() {
+                    let mut system = System::default();
+                    if !decoder.decode_system(&record, f, &mut system) {
+                        continue;
+                    }
+                    checked += 1;
+                    let whole = &event.system;
+                    let at = format!(
+                        "{} record {} fields #{i}",
+                        path.display(),
+                        record.record_id()
+                    );
+                    match i {
+                        0 => assert_eq!(&system, whole, "{at}"),
+                        1 => assert_eq!(system.event_id, whole.event_id, "{at}"),
+                        _ => {
+                            assert_eq!(system.level, whole.level, "{at}");
+                            assert_eq!(system.provider, whole.provider, "{at}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        sample_files().is_empty() || checked > 10_000,
+        "checked only {checked}"
+    );
+}

@@ -33,8 +33,9 @@ mod value;
 pub use cache::TemplateCache;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{Event, Node};
+use crate::event::{Event, Node, System};
 use crate::evtx::{EvtxChunk, EvtxRecord};
+use crate::query::SystemFields;
 
 /// Decodes the records of one chunk, sharing parsed template definitions between them.
 #[derive(Debug)]
@@ -88,6 +89,23 @@ impl<'c> ChunkDecoder<'c> {
             return Ok(event);
         }
         self.decode_general(start, end, record.offset())
+    }
+
+    /// Only the children `fields` of the record's `<System>`, where the fast path can read
+    /// them without the rest: equal, in those children, to the System of
+    /// [`decode`](Self::decode)'s event whenever that succeeds. For filters that read
+    /// nothing else, to decode the whole record only when it matches.
+    /// False where it cannot (then `system` holds nothing meaningful).
+    pub(crate) fn decode_system(
+        &mut self,
+        record: &EvtxRecord<'_>,
+        fields: SystemFields,
+        system: &mut System,
+    ) -> bool {
+        let Ok((start, end)) = self.span(record) else {
+            return false;
+        };
+        self.decoder.fast_system(start, end, fields, system)
     }
 
     /// The record at chunk offsets `[start, end)` through the generic element tree.

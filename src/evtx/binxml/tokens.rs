@@ -122,6 +122,36 @@ impl Sub {
     }
 }
 
+/// Hashes a chunk offset with one multiplication: keys are a chunk's own offsets (no
+/// untrusted party picks them to collide, and a chunk holds few templates).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct OffsetHash;
+
+impl std::hash::BuildHasher for OffsetHash {
+    type Hasher = OffsetHasher;
+    fn build_hasher(&self) -> OffsetHasher {
+        OffsetHasher(0)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct OffsetHasher(u64);
+
+impl std::hash::Hasher for OffsetHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        let h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
 /// A template instance's value descriptors (size, type), after its definition.
 fn value_descriptors(r: &mut Reader<'_>) -> Result<Vec<(usize, u8)>> {
     let count_at = r.file_offset();
@@ -151,13 +181,15 @@ fn value_descriptors(r: &mut Reader<'_>) -> Result<Vec<(usize, u8)>> {
 pub(super) struct Decoder<'c> {
     pub(super) chunk: &'c [u8],
     pub(super) base: u64,
-    templates: HashMap<usize, Arc<Template>>,
+    templates: HashMap<usize, Arc<Template>, OffsetHash>,
     /// Definitions shared with other chunks, if the caller keeps them.
     shared: Option<&'c mut TemplateCache>,
     /// The fast path's value spans of a record's instance and of its nested body (kept to
     /// reuse their allocations).
     pub(super) spans: Vec<super::fast::Span>,
     pub(super) nested_spans: Vec<super::fast::Span>,
+    /// The fast path's scratch for a System child's attributes.
+    pub(super) attrs: Vec<(usize, Value)>,
 
     nodes: usize,
     /// Map the record's `<System>` directly (`direct`) where its shape allows.
@@ -186,10 +218,11 @@ impl<'c> Decoder<'c> {
         Decoder {
             chunk,
             base,
-            templates: HashMap::new(),
+            templates: HashMap::default(),
             shared: None,
             spans: Vec::new(),
             nested_spans: Vec::new(),
+            attrs: Vec::new(),
             nodes: 0,
             direct_system: false,
             saw_system: false,
