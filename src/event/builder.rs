@@ -176,7 +176,7 @@ impl EventBuilder {
     }
 
     /// Appends `<Data Name='name'>value</Data>` to EventData.
-    pub fn data(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+    pub fn data(mut self, name: impl Into<std::sync::Arc<str>>, value: impl Into<Value>) -> Self {
         self.event_data().items.push(DataItem::named(name, value));
         self
     }

@@ -11,6 +11,8 @@
 //! - The model holds what the XML can say and no more: render -> parse -> render is the
 //!   identity (tested by property test in `tests/`).
 
+use std::sync::Arc;
+
 mod builder;
 mod value;
 pub(crate) mod xml;
@@ -117,7 +119,7 @@ impl EventData {
             DataItem::Data {
                 name: Some(n),
                 value,
-            } if n == name => Some(value),
+            } if **n == *name => Some(value),
             _ => None,
         })
     }
@@ -134,8 +136,12 @@ impl EventData {
 /// One child of `<EventData>`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DataItem {
-    /// `<Data [Name='n']>value</Data>`.
-    Data { name: Option<String>, value: Value },
+    /// `<Data [Name='n']>value</Data>`. Names are shared: every event of one template holds
+    /// the same few, and a decoded EVTX record's names are its template's.
+    Data {
+        name: Option<Arc<str>>,
+        value: Value,
+    },
     /// `<Binary>HEX</Binary>`: the raw data of a classic event.
     Binary(Vec<u8>),
     /// Anything else (`<ComplexData>`, unexpected elements), kept as a tree.
@@ -144,7 +150,7 @@ pub enum DataItem {
 
 impl DataItem {
     /// A named `<Data>` item.
-    pub fn named(name: impl Into<String>, value: impl Into<Value>) -> DataItem {
+    pub fn named(name: impl Into<Arc<str>>, value: impl Into<Value>) -> DataItem {
         DataItem::Data {
             name: Some(name.into()),
             value: value.into(),

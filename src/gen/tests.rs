@@ -50,7 +50,7 @@ fn names(event: &Event) -> Vec<&str> {
             d.items
                 .iter()
                 .filter_map(|i| match i {
-                    DataItem::Data { name: Some(n), .. } => Some(n.as_str()),
+                    DataItem::Data { name: Some(n), .. } => Some(&**n),
                     _ => None,
                 })
                 .collect()

@@ -203,7 +203,7 @@ fn system() -> impl Strategy<Value = System> {
 
 fn data_item() -> impl Strategy<Value = DataItem> {
     prop_oneof![
-        6 => (of(text()), value()).prop_map(|(name, value)| DataItem::Data { name, value }),
+        6 => (of(text()), value()).prop_map(|(name, value)| DataItem::Data { name: name.map(Into::into), value }),
         1 => vec(any::<u8>(), 0..16).prop_map(DataItem::Binary),
         1 => element().prop_map(DataItem::Element),
     ]

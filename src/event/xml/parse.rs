@@ -391,7 +391,10 @@ impl Mapper<'_> {
                 {
                     let name = child.attributes.first().map(|(_, v)| v.clone());
                     let value = Value::String(text_of(&child));
-                    out.items.push(DataItem::Data { name, value });
+                    out.items.push(DataItem::Data {
+                        name: name.map(Into::into),
+                        value,
+                    });
                 }
                 "Binary" if child.attributes.is_empty() && is_leaf(&child) => {
                     let text = text_of(&child);

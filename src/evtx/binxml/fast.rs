@@ -28,7 +28,10 @@ use super::map::Mapper;
 use super::text::merge;
 use super::tokens::{peek, Decoder, TElement, TNode, Template};
 use super::value::{decode_sized, BINXML_TYPE};
-use crate::event::{Body, DataItem, Event, EventData, Execution, FileTime, Node, System, Value};
+use crate::event::{
+    Body, Correlation, DataItem, Event, EventData, Execution, FileTime, Guid, Node, Security,
+    System, Value,
+};
 use crate::evtx::bytes::Reader;
 use crate::query::SystemFields;
 
@@ -88,7 +91,27 @@ enum Typed {
         process: u16,
         thread: u16,
     },
+    /// `<Provider Name=%n Guid=%g/>` (either may be missing), String and GUID.
+    Provider {
+        name: Option<(u16, bool)>,
+        guid: Option<u16>,
+    },
+    /// `<Channel>` or `<Computer>` holding text, a String substitution, or nothing.
+    Text(TextField),
+    /// `<Security UserID=%n/>` (or no attribute), SID.
+    Security(Option<u16>),
+    /// `<Correlation ActivityID=%a RelatedActivityID=%r/>` (either may be missing), GUIDs.
+    Correlation {
+        activity: Option<u16>,
+        related: Option<u16>,
+    },
     None,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum TextField {
+    Channel,
+    Computer,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -112,6 +135,22 @@ impl Typed {
                 .and_then(|(_, s)| subst(s))
         };
         let (content_index, n) = (subst(content), attributes.len());
+        let empty = matches!(content, Source::Empty);
+        // Every attribute is one of `names`, each a substitution.
+        let only = |names: &[&str]| {
+            attributes
+                .iter()
+                .all(|(n, s)| names.contains(&n.as_str()) && subst(s).is_some())
+        };
+        let optional = |name: &str| {
+            attributes
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, s)| match s {
+                    Source::Subst { index, optional } => Some((*index, *optional)),
+                    _ => None,
+                })
+        };
         let typed = match (local, content_index, n) {
             ("EventID", Some(value), 0) => Some(Typed::EventId {
                 value,
@@ -135,6 +174,25 @@ impl Typed {
                     (Some(process), Some(thread)) => Some(Typed::Execution { process, thread }),
                     _ => None,
                 }
+            }
+            ("Provider", None, _) if empty && only(&["Name", "Guid"]) => Some(Typed::Provider {
+                name: optional("Name"),
+                guid: attr("Guid"),
+            }),
+            ("Channel", _, 0) if !matches!(content, Source::Value(_)) => {
+                Some(Typed::Text(TextField::Channel))
+            }
+            ("Computer", _, 0) if !matches!(content, Source::Value(_)) => {
+                Some(Typed::Text(TextField::Computer))
+            }
+            ("Security", None, _) if empty && only(&["UserID"]) => {
+                Some(Typed::Security(attr("UserID")))
+            }
+            ("Correlation", None, _) if empty && only(&["ActivityID", "RelatedActivityID"]) => {
+                Some(Typed::Correlation {
+                    activity: attr("ActivityID"),
+                    related: attr("RelatedActivityID"),
+                })
             }
             _ => None,
         };
@@ -173,7 +231,7 @@ pub(super) enum BodyPlan {
 pub(super) enum ItemPlan {
     /// `<Data [Name='…']>` with its content.
     Data {
-        name: Option<String>,
+        name: Option<Arc<str>>,
         dep: Option<u16>,
         content: Content,
     },
@@ -311,7 +369,7 @@ fn items_plan(e: &TElement) -> Option<Vec<ItemPlan>> {
                 let name = match c.attributes.as_slice() {
                     [] => None,
                     [(attr, tokens)] if attr == "Name" => match tokens.as_slice() {
-                        [TNode::Text(t)] => Some(t.clone()),
+                        [TNode::Text(t)] => Some(Arc::from(t.as_str())),
                         _ => return None,
                     },
                     _ => return None,
@@ -376,8 +434,8 @@ impl Values<'_> {
 
     /// Sets a System child of a usual shape straight from its values; false (nothing set)
     /// if a value is not of the type Windows writes there.
-    fn set_typed(&mut self, typed: Typed, s: &mut System, saw_event_id: &mut bool) -> bool {
-        match typed {
+    fn set_typed(&mut self, child: &ChildPlan, s: &mut System, saw_event_id: &mut bool) -> bool {
+        match child.typed {
             Typed::EventId { value, qualifiers } => {
                 let q = match qualifiers {
                     None => None,
@@ -434,9 +492,72 @@ impl Values<'_> {
                     ..Execution::default()
                 });
             }
+            Typed::Provider { name, guid } => {
+                let name = match name {
+                    None => None,
+                    Some((i, optional)) => match self.decode(i) {
+                        Some(None | Some(Value::Null)) => None,
+                        Some(Some(Value::String(t))) if optional && t.is_empty() => None,
+                        Some(Some(Value::String(t))) => Some(t),
+                        _ => return false,
+                    },
+                };
+                let Some(guid) = self.guid(guid) else {
+                    return false;
+                };
+                s.provider.guid = guid.or(s.provider.guid);
+                if name.is_some() {
+                    s.provider.name = name;
+                }
+            }
+            Typed::Text(field) => {
+                let text = match &child.content {
+                    Source::Empty => String::new(),
+                    Source::Text(t) => t.clone(),
+                    Source::Subst { index, .. } => match self.decode(*index) {
+                        Some(None | Some(Value::Null)) => String::new(),
+                        Some(Some(Value::String(t))) => t,
+                        _ => return false,
+                    },
+                    Source::Value(_) => return false,
+                };
+                match field {
+                    TextField::Channel => s.channel = Some(text),
+                    TextField::Computer => s.computer = Some(text),
+                }
+            }
+            Typed::Security(index) => {
+                let user_id = match index.map(|i| self.decode(i)) {
+                    None | Some(Some(None | Some(Value::Null))) => None,
+                    Some(Some(Some(Value::Sid(sid)))) => Some(sid),
+                    _ => return false,
+                };
+                s.security = Some(Security { user_id });
+            }
+            Typed::Correlation { activity, related } => {
+                let (Some(activity_id), Some(related_activity_id)) =
+                    (self.guid(activity), self.guid(related))
+                else {
+                    return false;
+                };
+                s.correlation = Some(Correlation {
+                    activity_id,
+                    related_activity_id,
+                });
+            }
             Typed::None => return false,
         }
         true
+    }
+
+    /// An optional GUID attribute's value: `Some(None)` if it is omitted (absent or Null),
+    /// `None` if it is not a GUID.
+    fn guid(&mut self, index: Option<u16>) -> Option<Option<Guid>> {
+        match index.map(|i| self.decode(i)) {
+            None | Some(Some(None | Some(Value::Null))) => Some(None),
+            Some(Some(Some(Value::Guid(g)))) => Some(Some(g)),
+            _ => None,
+        }
     }
 
     fn is_null(&self, index: u16) -> bool {
@@ -555,7 +676,7 @@ impl Values<'_> {
             if !fields.reads(child.bit) || self.dropped(child.dep) {
                 continue;
             }
-            if self.set_typed(child.typed, s, &mut saw_event_id) {
+            if self.set_typed(child, s, &mut saw_event_id) {
                 continue;
             }
             let content = self.content(&child.content)?;

@@ -346,7 +346,7 @@ impl Mapper {
                                 .attributes
                                 .into_iter()
                                 .next()
-                                .map(|a| into_text(a.value)),
+                                .map(|a| into_text(a.value).into()),
                             value,
                         },
                         None => DataItem::Element(child),

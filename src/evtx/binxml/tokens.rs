@@ -586,19 +586,59 @@ impl<'c> Decoder<'c> {
     /// expanded template instances and nested fragments rather than cloning them.
     fn expand_owned(&mut self, nodes: Vec<TNode>, out: &mut Vec<Node>, depth: usize) -> Result<()> {
         for node in nodes {
-            match node {
-                TNode::Nodes(nodes) => {
-                    self.spend(nodes.len())?;
-                    out.extend(nodes);
+            self.expand_moved(node, out, depth)?;
+        }
+        Ok(())
+    }
+
+    /// Appends the expansion of one owned node of a fragment without values to `out`,
+    /// moving its names and text: what `expand` makes of it with no values (a substitution
+    /// expands to nothing, an attribute that is one is omitted), without the copies.
+    fn expand_moved(&mut self, node: TNode, out: &mut Vec<Node>, depth: usize) -> Result<()> {
+        match node {
+            TNode::Element(e) => {
+                if depth > MAX_DEPTH * 2 {
+                    return Err(corrupt(self.base, "element expansion nested too deep"));
                 }
-                other => self.expand(
-                    std::slice::from_ref(&other),
-                    &mut [],
-                    false,
-                    out,
-                    false,
-                    depth,
-                )?,
+                self.spend(1)?;
+                let mut element = Element::new(e.name);
+                element.attributes.reserve_exact(e.attributes.len());
+                for (name, tokens) in e.attributes {
+                    if let [TNode::Subst { .. }] = tokens.as_slice() {
+                        continue;
+                    }
+                    let mut parts = Vec::new();
+                    for t in tokens {
+                        self.expand_moved(t, &mut parts, depth + 1)?;
+                    }
+                    let value = match merge(parts).as_mut_slice() {
+                        [] => Value::String(String::new()),
+                        [Node::Value(v)] => std::mem::replace(v, Value::Null),
+                        other => Value::String(text_of(other)),
+                    };
+                    element.attributes.push(Attribute { name, value });
+                }
+                let mut children = Vec::with_capacity(e.children.len());
+                for c in e.children {
+                    self.expand_moved(c, &mut children, depth + 1)?;
+                }
+                element.children = merge(children);
+                if element.children.is_empty() && !e.empty_tag {
+                    // `<x></x>` as written, not `<x/>` (as `expand_one`).
+                    element
+                        .children
+                        .push(Node::Value(Value::String(String::new())));
+                }
+                out.push(Node::Element(element));
+            }
+            TNode::Text(t) => out.push(Node::Value(Value::String(t))),
+            TNode::Value(v) => out.push(Node::Value(v)),
+            TNode::Subst { .. } => {}
+            TNode::CData(c) => out.push(Node::CData(c)),
+            TNode::Pi { target, data } => out.push(Node::ProcessingInstruction { target, data }),
+            TNode::Nodes(nodes) => {
+                self.spend(nodes.len())?;
+                out.extend(nodes);
             }
         }
         Ok(())

@@ -270,7 +270,7 @@ pub(super) fn data_item() -> impl Strategy<Value = DataItem> {
         "Name",
     ]);
     prop_oneof![
-        6 => (of(data_name), value()).prop_map(|(name, value)| DataItem::Data { name: name.map(str::to_owned), value }),
+        6 => (of(data_name), value()).prop_map(|(name, value)| DataItem::Data { name: name.map(Into::into), value }),
         1 => vec(any::<u8>(), 0..6).prop_map(DataItem::Binary),
         1 => element().prop_map(DataItem::Element),
     ]
