@@ -151,9 +151,10 @@ impl FileSource {
         let raw = {
             let mut file = self.file.lock();
             let slot = file.slot_in_record_order(self.oldest, ordinal);
-            file.chunk_at(slot)?
+            // Unused and bad-magic slots are skipped either way: read only their magic.
+            file.chunk_with_magic_at(slot)?
         };
-        let Some(Ok(raw)) = raw else {
+        let Some(raw) = raw else {
             return Ok(None);
         };
         let records = decode_chunk(&raw, &mut self.templates.lock(), self.prefilter.as_deref());

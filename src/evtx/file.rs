@@ -41,7 +41,7 @@ use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::bytes::{u32_at, u64_at, Reader};
+use super::bytes::{all_zero, u32_at, u64_at, Reader};
 use super::header::{
     ChunkHeader, FileHeader, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
 };
@@ -217,7 +217,7 @@ impl<R: Read + Seek> EvtxFile<R> {
         let mut data = vec![0u8; CHUNK_SIZE];
         self.source.read_exact(&mut data)?;
         // A chunk magic says at once that the slot is in use.
-        if !data.starts_with(b"ElfChnk\0") && data.iter().all(|&b| b == 0) {
+        if !data.starts_with(b"ElfChnk\0") && all_zero(&data) {
             return Ok(None);
         }
         Ok(Some(ChunkHeader::parse(&data, offset).map(|header| {
@@ -228,6 +228,23 @@ impl<R: Read + Seek> EvtxFile<R> {
                 header,
             }
         })))
+    }
+
+    /// The chunk in slot `slot` if its header starts with the chunk magic: like
+    /// [`chunk_at`](Self::chunk_at), but a slot without the magic (unused, or a bad magic:
+    /// both are skipped by a walk) is `Ok(None)` after reading only its magic.
+    pub fn chunk_with_magic_at(&mut self, slot: u64) -> Result<Option<EvtxChunk>> {
+        if slot >= self.chunk_slots() {
+            return Ok(None);
+        }
+        let offset = slot_offset(slot);
+        self.source.seek(SeekFrom::Start(offset))?;
+        let mut magic = [0u8; 8];
+        self.source.read_exact(&mut magic)?;
+        if magic != *b"ElfChnk\0" {
+            return Ok(None);
+        }
+        Ok(self.chunk_at(slot)?.and_then(|chunk| chunk.ok()))
     }
 }
 
@@ -342,9 +359,7 @@ impl EvtxChunk {
 
     /// Whether the chunk bytes `[from, to)` are all zero (an interrupted write's tail).
     fn zeros(&self, from: usize, to: usize) -> bool {
-        self.data
-            .get(from..to)
-            .is_some_and(|tail| tail.iter().all(|&b| b == 0))
+        self.data.get(from..to).is_some_and(all_zero)
     }
 
     /// The record at chunk offset `pos`, or why there is none. With `walk_end`, a size copy
