@@ -3,6 +3,7 @@
 mod evtx_container;
 mod evtx_decode;
 mod evtx_differential;
+mod evtx_fuzz_regressions;
 mod evtx_query;
 mod query_cases;
 mod readme;

@@ -1,0 +1,35 @@
+//! The EVTX reader on arbitrary bytes: header, findings, every chunk, every record, each
+//! record decoded (one `ChunkDecoder` per chunk) and rendered, and its generic tree.
+//! Only the crate's public API: the decoder internals are free to change.
+//!
+//! Run: see fuzz/README.md. No panic, hang or unbounded allocation is allowed
+//! (libFuzzer's -timeout, -rss_limit_mb and -malloc_limit_mb turn the last two into crashes).
+
+#![no_main]
+
+use evtlog::{ChunkDecoder, EvtxFile};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(mut file) = EvtxFile::from_bytes(data.to_vec()) else {
+        return;
+    };
+    let _ = file.header();
+    let _ = file.findings();
+    let _ = (file.len(), file.chunk_slots(), file.is_empty());
+    let mut xml = String::new();
+    for chunk in file.chunks() {
+        let Ok(chunk) = chunk else { continue };
+        let _ = chunk.findings();
+        let mut decoder = ChunkDecoder::new(&chunk);
+        for record in chunk.records() {
+            let Ok(record) = record else { continue };
+            let _ = (record.record_id(), record.time_created(), record.binxml());
+            if let Ok(event) = decoder.decode(&record) {
+                xml.clear();
+                event.write_xml(&mut xml);
+            }
+            let _ = decoder.decode_tree(&record);
+        }
+    }
+});

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Fills fuzz/corpus/evtx_reader/ (and evtx_file_query/) from the real .evtx samples:
+# every whole sample file, plus every used 64 KiB chunk on its own behind its file's
+# 4096-byte header (small seeds fuzz better). The corpus is git-ignored: the samples are
+# never copied into the repository.
+#
+# Usage: fuzz/seed.sh            (samples from $EVTLOG_SAMPLES, default ../shared/evtx-samples
+#                                 relative to the repository root)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+samples="${EVTLOG_SAMPLES:-$root/../shared/evtx-samples}"
+if [ ! -d "$samples" ]; then
+    echo "seed.sh: no samples folder at $samples (set EVTLOG_SAMPLES)" >&2
+    exit 1
+fi
+
+header=4096
+chunk=65536
+out="$root/fuzz/corpus/evtx_reader"
+mkdir -p "$out"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+head -c "$chunk" /dev/zero > "$tmp/zero"
+
+files=0
+chunks=0
+while IFS= read -r -d '' f; do
+    # A flat, unique name: the path under the samples folder with / and % replaced.
+    name="$(printf '%s' "${f#"$samples"/}" | tr '/%' '__')"
+    name="${name%.evtx}"
+    cp "$f" "$out/$name.evtx"
+    files=$((files + 1))
+    size=$(stat -c %s "$f")
+    slots=$(( (size - header) / chunk ))
+    head -c "$header" "$f" > "$tmp/header"
+    for ((i = 0; i < slots; i++)); do
+        dd if="$f" of="$tmp/chunk" bs="$chunk" count=1 \
+            iflag=skip_bytes skip="$((header + i * chunk))" status=none
+        # Unused (all-zero) chunks add nothing the reader does not skip.
+        if cmp -s "$tmp/chunk" "$tmp/zero"; then
+            continue
+        fi
+        cat "$tmp/header" "$tmp/chunk" > "$out/$name.chunk$(printf '%03d' "$i").evtx"
+        chunks=$((chunks + 1))
+    done
+done < <(find "$samples" -type f -name '*.evtx' -print0 | sort -z)
+
+# The file-query target reads the same inputs.
+mkdir -p "$root/fuzz/corpus/evtx_file_query"
+cp "$out"/*.chunk*.evtx "$root/fuzz/corpus/evtx_file_query/"
+
+echo "seed.sh: $files sample files and $chunks chunks in $out"
