@@ -91,10 +91,12 @@ enum Typed {
         process: u16,
         thread: u16,
     },
-    /// `<Provider Name=%n Guid=%g/>` (either may be missing), String and GUID.
+    /// `<Provider Name=%n Guid=%g EventSourceName=%s/>` (any may be missing), Strings and
+    /// a GUID.
     Provider {
         name: Option<(u16, bool)>,
         guid: Option<u16>,
+        source: Option<(u16, bool)>,
     },
     /// `<Channel>` or `<Computer>` holding text, a String substitution, or nothing.
     Text(TextField),
@@ -175,10 +177,13 @@ impl Typed {
                     _ => None,
                 }
             }
-            ("Provider", None, _) if empty && only(&["Name", "Guid"]) => Some(Typed::Provider {
-                name: optional("Name"),
-                guid: attr("Guid"),
-            }),
+            ("Provider", None, _) if empty && only(&["Name", "Guid", "EventSourceName"]) => {
+                Some(Typed::Provider {
+                    name: optional("Name"),
+                    guid: attr("Guid"),
+                    source: optional("EventSourceName"),
+                })
+            }
             ("Channel", _, 0) if !matches!(content, Source::Value(_)) => {
                 Some(Typed::Text(TextField::Channel))
             }
@@ -492,22 +497,22 @@ impl Values<'_> {
                     ..Execution::default()
                 });
             }
-            Typed::Provider { name, guid } => {
-                let name = match name {
-                    None => None,
-                    Some((i, optional)) => match self.decode(i) {
-                        Some(None | Some(Value::Null)) => None,
-                        Some(Some(Value::String(t))) if optional && t.is_empty() => None,
-                        Some(Some(Value::String(t))) => Some(t),
-                        _ => return false,
-                    },
+            Typed::Provider { name, guid, source } => {
+                let (Some(name), Some(source)) =
+                    (self.text_attribute(name), self.text_attribute(source))
+                else {
+                    return false;
                 };
                 let Some(guid) = self.guid(guid) else {
                     return false;
                 };
-                s.provider.guid = guid.or(s.provider.guid);
+                // Attributes are mapped in the template's order; an omitted one sets nothing.
                 if name.is_some() {
                     s.provider.name = name;
+                }
+                s.provider.guid = guid.or(s.provider.guid);
+                if source.is_some() {
+                    s.provider.event_source_name = source;
                 }
             }
             Typed::Text(field) => {
@@ -548,6 +553,20 @@ impl Values<'_> {
             Typed::None => return false,
         }
         true
+    }
+
+    /// A String attribute's value: `Some(None)` if it is omitted (absent, Null, or empty and
+    /// optional), `None` if it is not a String.
+    fn text_attribute(&mut self, attr: Option<(u16, bool)>) -> Option<Option<String>> {
+        let Some((i, optional)) = attr else {
+            return Some(None);
+        };
+        match self.decode(i)? {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(t)) if optional && t.is_empty() => Some(None),
+            Some(Value::String(t)) => Some(Some(t)),
+            Some(_) => None,
+        }
     }
 
     /// An optional GUID attribute's value: `Some(None)` if it is omitted (absent or Null),
