@@ -1,5 +1,6 @@
 //! The fuzz input as an .evtx file queried through a session (EvtQueryFilePath): the file
-//! read into a snapshot, a filter run over it, every event rendered.
+//! streamed chunk by chunk, with no filter and with a System-only one (applied while
+//! decoding), every event rendered.
 //! Only the crate's public API.
 
 #![no_main]

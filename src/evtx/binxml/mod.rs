@@ -8,8 +8,9 @@
 //! element tree), `text` (merging adjacent values into text), `value` (value types), `map`
 //! (tree onto the typed model), `direct` (a template's `<System>` straight onto [`System`]
 //! without its tree, on the general path), `fast` (records in Windows' usual shape straight
-//! into an [`Event`], from a plan made once per template; [`ChunkDecoder::decode`] tries it
-//! first and falls back to the general path), `cache` (template identity across chunks).
+//! into an [`Event`], from a plan made once per template (`plan`); [`ChunkDecoder::decode`]
+//! tries it first and falls back to the general path), `cache` (template identity across
+//! chunks).
 //! [`ChunkDecoder::decode_tree`] always builds the full tree.
 //!
 //! [`System`]: crate::event::System
@@ -24,8 +25,10 @@
 
 mod cache;
 mod direct;
+mod expand;
 mod fast;
 mod map;
+mod plan;
 mod text;
 mod tokens;
 mod value;

@@ -1,14 +1,11 @@
 //! The BinXml token reader (reference/evtx-format.md §5): fragments, elements, attributes,
 //! text, entity and character references, CDATA, processing instructions, template
-//! instances and definitions, substitutions; and the expansion of a template with its values
-//! into a generic element tree of the event model ([`Element`], [`Node`]).
+//! instances and definitions, substitutions. Their expansion into a generic element tree of
+//! the event model is `expand`'s (an `impl Decoder` there).
 //!
 //! Owns [`Decoder`], the per-chunk state: the chunk bytes, the cache of parsed template
-//! definitions (keyed by chunk offset), and the per-record node budget.
-//!
-//! Expansion moves rather than clones where the output cannot tell: a record's expanded
-//! template instance moves into its fragment, and the substitution values of a template
-//! whose substitution indices are all distinct move into the tree (each is used once).
+//! definitions (keyed by chunk offset, and shared across chunks through a `TemplateCache`
+//! when given one), the fast path's scratch, and the per-record node budget.
 //!
 //! With `Decoder::document_system`, the first `<System>` child of the record's own template
 //! root `<Event>` (when no substitution before it could expand into another `<System>`) is
@@ -35,11 +32,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use super::cache::TemplateCache;
-use super::direct::{first_system_is_first, local};
-use super::text::{merge, text_of};
 use super::value::{decode_sized, inline_extent, utf16, BINXML_TYPE};
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{Attribute, Element, Node, System, Value};
+use crate::event::{Node, System, Value};
 use crate::evtx::bytes::{u32_at, Reader};
 
 /// Deepest nesting of elements, nested BinXml values and template instances.
@@ -95,7 +90,7 @@ pub(super) struct Template {
     /// No substitution index occurs twice in `body`, so values can be moved out, not cloned.
     distinct: bool,
     /// The fast path's plan for this template, made on first use (`fast`).
-    pub(super) plan: OnceLock<super::fast::Plan>,
+    pub(super) plan: OnceLock<super::plan::Plan>,
 }
 
 /// True if no substitution index occurs twice in `nodes` (counting into `seen`).
@@ -191,16 +186,16 @@ pub(super) struct Decoder<'c> {
     /// The fast path's scratch for a System child's attributes.
     pub(super) attrs: Vec<(usize, Value)>,
 
-    nodes: usize,
+    pub(super) nodes: usize,
     /// Map the record's `<System>` directly (`direct`) where its shape allows.
-    direct_system: bool,
+    pub(super) direct_system: bool,
     /// The record's first `<System>` under a template's root `<Event>` was seen.
-    saw_system: bool,
+    pub(super) saw_system: bool,
     /// That `<System>`, mapped directly; a placeholder element stands in the tree.
-    system: Option<System>,
+    pub(super) system: Option<System>,
 }
 
-fn corrupt(at: u64, message: impl Into<String>) -> Error {
+pub(super) fn corrupt(at: u64, message: impl Into<String>) -> Error {
     Error::at_offset(ErrorKind::FileCorrupt, at, message)
 }
 
@@ -580,249 +575,6 @@ impl<'c> Decoder<'c> {
         }
         self.templates.insert(def, Arc::clone(&body));
         Ok(body)
-    }
-
-    /// Appends the expansion of a fragment's `nodes` (no values) to `out`, moving already
-    /// expanded template instances and nested fragments rather than cloning them.
-    fn expand_owned(&mut self, nodes: Vec<TNode>, out: &mut Vec<Node>, depth: usize) -> Result<()> {
-        for node in nodes {
-            self.expand_moved(node, out, depth)?;
-        }
-        Ok(())
-    }
-
-    /// Appends the expansion of one owned node of a fragment without values to `out`,
-    /// moving its names and text: what `expand` makes of it with no values (a substitution
-    /// expands to nothing, an attribute that is one is omitted), without the copies.
-    fn expand_moved(&mut self, node: TNode, out: &mut Vec<Node>, depth: usize) -> Result<()> {
-        match node {
-            TNode::Element(e) => {
-                if depth > MAX_DEPTH * 2 {
-                    return Err(corrupt(self.base, "element expansion nested too deep"));
-                }
-                self.spend(1)?;
-                let mut element = Element::new(e.name);
-                element.attributes.reserve_exact(e.attributes.len());
-                for (name, tokens) in e.attributes {
-                    if let [TNode::Subst { .. }] = tokens.as_slice() {
-                        continue;
-                    }
-                    let mut parts = Vec::new();
-                    for t in tokens {
-                        self.expand_moved(t, &mut parts, depth + 1)?;
-                    }
-                    let value = match merge(parts).as_mut_slice() {
-                        [] => Value::String(String::new()),
-                        [Node::Value(v)] => std::mem::replace(v, Value::Null),
-                        other => Value::String(text_of(other)),
-                    };
-                    element.attributes.push(Attribute { name, value });
-                }
-                let mut children = Vec::with_capacity(e.children.len());
-                for c in e.children {
-                    self.expand_moved(c, &mut children, depth + 1)?;
-                }
-                element.children = merge(children);
-                if element.children.is_empty() && !e.empty_tag {
-                    // `<x></x>` as written, not `<x/>` (as `expand_one`).
-                    element
-                        .children
-                        .push(Node::Value(Value::String(String::new())));
-                }
-                out.push(Node::Element(element));
-            }
-            TNode::Text(t) => out.push(Node::Value(Value::String(t))),
-            TNode::Value(v) => out.push(Node::Value(v)),
-            TNode::Subst { .. } => {}
-            TNode::CData(c) => out.push(Node::CData(c)),
-            TNode::Pi { target, data } => out.push(Node::ProcessingInstruction { target, data }),
-            TNode::Nodes(nodes) => {
-                self.spend(nodes.len())?;
-                out.extend(nodes);
-            }
-        }
-        Ok(())
-    }
-
-    /// Appends the expansion of `nodes` with `values` to `out`; with `take`, substituted
-    /// values are moved out of `values` (left `Sub::Taken`) rather than cloned.
-    fn expand(
-        &mut self,
-        nodes: &[TNode],
-        values: &mut [Sub],
-        take: bool,
-        out: &mut Vec<Node>,
-        root: bool,
-        depth: usize,
-    ) -> Result<()> {
-        for node in nodes {
-            match node {
-                TNode::Element(e) => self.expand_element(e, values, take, out, root, depth)?,
-                TNode::Text(t) => out.push(Node::Value(Value::String(t.clone()))),
-                TNode::Value(v) => out.push(Node::Value(v.clone())),
-                TNode::Subst { index, .. } => match values.get_mut(usize::from(*index)) {
-                    None | Some(Sub::Plain(Value::Null) | Sub::Taken) => {}
-                    Some(slot) if take => match std::mem::replace(slot, Sub::Taken) {
-                        Sub::Plain(v) => out.push(Node::Value(v)),
-                        Sub::Xml(nodes) => {
-                            self.spend(nodes.len())?;
-                            out.extend(nodes);
-                        }
-                        Sub::Taken => {}
-                    },
-                    Some(Sub::Plain(v)) => out.push(Node::Value(v.clone())),
-                    Some(Sub::Xml(nodes)) => {
-                        self.spend(nodes.len())?;
-                        out.extend(nodes.iter().cloned());
-                    }
-                },
-                TNode::CData(c) => out.push(Node::CData(c.clone())),
-                TNode::Pi { target, data } => out.push(Node::ProcessingInstruction {
-                    target: target.clone(),
-                    data: data.clone(),
-                }),
-                TNode::Nodes(nodes) => {
-                    self.spend(nodes.len())?;
-                    out.extend(nodes.iter().cloned());
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Starts a record's node budget afresh.
-    pub(super) fn reset_budget(&mut self) {
-        self.nodes = 0;
-    }
-
-    fn spend(&mut self, n: usize) -> Result<()> {
-        self.nodes = self.nodes.saturating_add(n.max(1));
-        if self.nodes > MAX_NODES {
-            return Err(corrupt(
-                self.base,
-                format!("record expands to more than {MAX_NODES} nodes"),
-            ));
-        }
-        Ok(())
-    }
-
-    fn expand_element(
-        &mut self,
-        e: &TElement,
-        values: &mut [Sub],
-        take: bool,
-        out: &mut Vec<Node>,
-        root: bool,
-        depth: usize,
-    ) -> Result<()> {
-        if depth > MAX_DEPTH * 2 {
-            return Err(corrupt(self.base, "element expansion nested too deep"));
-        }
-        self.spend(1)?;
-        if let Some(dep) = e.dep_id {
-            if !root && values.get(usize::from(dep)).is_some_and(Sub::is_null) {
-                return Ok(());
-            }
-        }
-        // An array substitution in the content repeats the element once per item.
-        let array = e.children.iter().find_map(|c| match c {
-            TNode::Subst { index, .. } => match values.get(usize::from(*index)) {
-                Some(Sub::Plain(Value::Array(a))) => Some((usize::from(*index), a.clone())),
-                _ => None,
-            },
-            _ => None,
-        });
-        if let Some((index, array)) = array {
-            let mut vals = values.to_vec();
-            if array.items().is_empty() {
-                // An empty array still renders its element once, empty.
-                if let Some(slot) = vals.get_mut(index) {
-                    *slot = Sub::Plain(Value::Null);
-                }
-                return self.expand_one(e, &mut vals, false, false, out, depth);
-            }
-            for item in array.items() {
-                if let Some(slot) = vals.get_mut(index) {
-                    *slot = Sub::Plain(item.clone());
-                }
-                self.expand_one(e, &mut vals, false, false, out, depth)?;
-            }
-            return Ok(());
-        }
-        // The root `<Event>` of the record's own template instance.
-        let event_root = root
-            && depth == 1
-            && self.direct_system
-            && local(&e.name) == "Event"
-            && first_system_is_first(&e.children);
-        self.expand_one(e, values, take, event_root, out, depth)
-    }
-
-    fn expand_one(
-        &mut self,
-        e: &TElement,
-        values: &mut [Sub],
-        take: bool,
-        event_root: bool,
-        out: &mut Vec<Node>,
-        depth: usize,
-    ) -> Result<()> {
-        let mut element = Element::new(e.name.clone());
-        element.attributes.reserve_exact(e.attributes.len());
-        for (name, tokens) in &e.attributes {
-            if let [TNode::Subst { index, optional }] = tokens.as_slice() {
-                let value = values.get(usize::from(*index));
-                let empty = match value {
-                    Some(Sub::Plain(v)) => *optional && v.is_empty_text(),
-                    _ => false,
-                };
-                if empty || value.is_none_or(Sub::is_null) {
-                    continue;
-                }
-            }
-            let mut parts = Vec::new();
-            self.expand(tokens, values, take, &mut parts, false, depth + 1)?;
-            let value = match merge(parts).as_mut_slice() {
-                [] => Value::String(String::new()),
-                [Node::Value(v)] => std::mem::replace(v, Value::Null),
-                other => Value::String(text_of(other)),
-            };
-            element.attributes.push(Attribute {
-                name: name.clone(),
-                value,
-            });
-        }
-        let mut children = Vec::with_capacity(e.children.len());
-        for c in &e.children {
-            if let TNode::Element(system) = c {
-                if event_root && !self.saw_system && local(&system.name) == "System" {
-                    self.saw_system = true;
-                    if let Some((mapped, spent)) = super::direct::system(system, values) {
-                        self.spend(spent)?;
-                        self.system = Some(mapped);
-                        children.push(Node::Element(Element::new(system.name.clone())));
-                        continue;
-                    }
-                }
-            }
-            self.expand(
-                std::slice::from_ref(c),
-                values,
-                take,
-                &mut children,
-                false,
-                depth + 1,
-            )?;
-        }
-        element.children = merge(children);
-        if element.children.is_empty() && !e.empty_tag {
-            // `<x></x>` as written, not `<x/>` (the XML parser's convention too).
-            element
-                .children
-                .push(Node::Value(Value::String(String::new())));
-        }
-        out.push(Node::Element(element));
-        Ok(())
     }
 }
 

@@ -1,0 +1,267 @@
+//! Template expansion: a parsed fragment or template definition with its substitution
+//! values into the generic element tree of the event model ([`Element`], [`Node`]), with
+//! Windows' omission rules (see `tokens`' module docs, which list them).
+//!
+//! Owns the per-record node budget's spending and the moves that avoid copies: a record's
+//! expanded template instance moves into its fragment, the values of a template whose
+//! substitution indices are all distinct move into the tree, and a fragment without values
+//! (inline elements) moves its names and text.
+//!
+//! Invariant: nesting is bounded (`MAX_DEPTH * 2` levels of elements) and so is the number
+//! of nodes one record expands to (`MAX_NODES`): errors, never unbounded work.
+
+use super::direct::{first_system_is_first, local};
+use super::text::{merge, text_of};
+use super::tokens::{corrupt, Decoder, Sub, TElement, TNode, MAX_DEPTH, MAX_NODES};
+use crate::error::Result;
+use crate::event::{Attribute, Element, Node, Value};
+
+impl Decoder<'_> {
+    /// Appends the expansion of a fragment's `nodes` (no values) to `out`, moving already
+    /// expanded template instances and nested fragments rather than cloning them.
+    pub(super) fn expand_owned(
+        &mut self,
+        nodes: Vec<TNode>,
+        out: &mut Vec<Node>,
+        depth: usize,
+    ) -> Result<()> {
+        for node in nodes {
+            self.expand_moved(node, out, depth)?;
+        }
+        Ok(())
+    }
+
+    /// Appends the expansion of one owned node of a fragment without values to `out`,
+    /// moving its names and text: what `expand` makes of it with no values (a substitution
+    /// expands to nothing, an attribute that is one is omitted), without the copies.
+    fn expand_moved(&mut self, node: TNode, out: &mut Vec<Node>, depth: usize) -> Result<()> {
+        match node {
+            TNode::Element(e) => {
+                if depth > MAX_DEPTH * 2 {
+                    return Err(corrupt(self.base, "element expansion nested too deep"));
+                }
+                self.spend(1)?;
+                let mut element = Element::new(e.name);
+                element.attributes.reserve_exact(e.attributes.len());
+                for (name, tokens) in e.attributes {
+                    if let [TNode::Subst { .. }] = tokens.as_slice() {
+                        continue;
+                    }
+                    let mut parts = Vec::new();
+                    for t in tokens {
+                        self.expand_moved(t, &mut parts, depth + 1)?;
+                    }
+                    let value = match merge(parts).as_mut_slice() {
+                        [] => Value::String(String::new()),
+                        [Node::Value(v)] => std::mem::replace(v, Value::Null),
+                        other => Value::String(text_of(other)),
+                    };
+                    element.attributes.push(Attribute { name, value });
+                }
+                let mut children = Vec::with_capacity(e.children.len());
+                for c in e.children {
+                    self.expand_moved(c, &mut children, depth + 1)?;
+                }
+                element.children = merge(children);
+                if element.children.is_empty() && !e.empty_tag {
+                    // `<x></x>` as written, not `<x/>` (as `expand_one`).
+                    element
+                        .children
+                        .push(Node::Value(Value::String(String::new())));
+                }
+                out.push(Node::Element(element));
+            }
+            TNode::Text(t) => out.push(Node::Value(Value::String(t))),
+            TNode::Value(v) => out.push(Node::Value(v)),
+            TNode::Subst { .. } => {}
+            TNode::CData(c) => out.push(Node::CData(c)),
+            TNode::Pi { target, data } => out.push(Node::ProcessingInstruction { target, data }),
+            TNode::Nodes(nodes) => {
+                self.spend(nodes.len())?;
+                out.extend(nodes);
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the expansion of `nodes` with `values` to `out`; with `take`, substituted
+    /// values are moved out of `values` (left `Sub::Taken`) rather than cloned.
+    pub(super) fn expand(
+        &mut self,
+        nodes: &[TNode],
+        values: &mut [Sub],
+        take: bool,
+        out: &mut Vec<Node>,
+        root: bool,
+        depth: usize,
+    ) -> Result<()> {
+        for node in nodes {
+            match node {
+                TNode::Element(e) => self.expand_element(e, values, take, out, root, depth)?,
+                TNode::Text(t) => out.push(Node::Value(Value::String(t.clone()))),
+                TNode::Value(v) => out.push(Node::Value(v.clone())),
+                TNode::Subst { index, .. } => match values.get_mut(usize::from(*index)) {
+                    None | Some(Sub::Plain(Value::Null) | Sub::Taken) => {}
+                    Some(slot) if take => match std::mem::replace(slot, Sub::Taken) {
+                        Sub::Plain(v) => out.push(Node::Value(v)),
+                        Sub::Xml(nodes) => {
+                            self.spend(nodes.len())?;
+                            out.extend(nodes);
+                        }
+                        Sub::Taken => {}
+                    },
+                    Some(Sub::Plain(v)) => out.push(Node::Value(v.clone())),
+                    Some(Sub::Xml(nodes)) => {
+                        self.spend(nodes.len())?;
+                        out.extend(nodes.iter().cloned());
+                    }
+                },
+                TNode::CData(c) => out.push(Node::CData(c.clone())),
+                TNode::Pi { target, data } => out.push(Node::ProcessingInstruction {
+                    target: target.clone(),
+                    data: data.clone(),
+                }),
+                TNode::Nodes(nodes) => {
+                    self.spend(nodes.len())?;
+                    out.extend(nodes.iter().cloned());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts a record's node budget afresh.
+    pub(super) fn reset_budget(&mut self) {
+        self.nodes = 0;
+    }
+
+    fn spend(&mut self, n: usize) -> Result<()> {
+        self.nodes = self.nodes.saturating_add(n.max(1));
+        if self.nodes > MAX_NODES {
+            return Err(corrupt(
+                self.base,
+                format!("record expands to more than {MAX_NODES} nodes"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn expand_element(
+        &mut self,
+        e: &TElement,
+        values: &mut [Sub],
+        take: bool,
+        out: &mut Vec<Node>,
+        root: bool,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > MAX_DEPTH * 2 {
+            return Err(corrupt(self.base, "element expansion nested too deep"));
+        }
+        self.spend(1)?;
+        if let Some(dep) = e.dep_id {
+            if !root && values.get(usize::from(dep)).is_some_and(Sub::is_null) {
+                return Ok(());
+            }
+        }
+        // An array substitution in the content repeats the element once per item.
+        let array = e.children.iter().find_map(|c| match c {
+            TNode::Subst { index, .. } => match values.get(usize::from(*index)) {
+                Some(Sub::Plain(Value::Array(a))) => Some((usize::from(*index), a.clone())),
+                _ => None,
+            },
+            _ => None,
+        });
+        if let Some((index, array)) = array {
+            let mut vals = values.to_vec();
+            if array.items().is_empty() {
+                // An empty array still renders its element once, empty.
+                if let Some(slot) = vals.get_mut(index) {
+                    *slot = Sub::Plain(Value::Null);
+                }
+                return self.expand_one(e, &mut vals, false, false, out, depth);
+            }
+            for item in array.items() {
+                if let Some(slot) = vals.get_mut(index) {
+                    *slot = Sub::Plain(item.clone());
+                }
+                self.expand_one(e, &mut vals, false, false, out, depth)?;
+            }
+            return Ok(());
+        }
+        // The root `<Event>` of the record's own template instance.
+        let event_root = root
+            && depth == 1
+            && self.direct_system
+            && local(&e.name) == "Event"
+            && first_system_is_first(&e.children);
+        self.expand_one(e, values, take, event_root, out, depth)
+    }
+
+    fn expand_one(
+        &mut self,
+        e: &TElement,
+        values: &mut [Sub],
+        take: bool,
+        event_root: bool,
+        out: &mut Vec<Node>,
+        depth: usize,
+    ) -> Result<()> {
+        let mut element = Element::new(e.name.clone());
+        element.attributes.reserve_exact(e.attributes.len());
+        for (name, tokens) in &e.attributes {
+            if let [TNode::Subst { index, optional }] = tokens.as_slice() {
+                let value = values.get(usize::from(*index));
+                let empty = match value {
+                    Some(Sub::Plain(v)) => *optional && v.is_empty_text(),
+                    _ => false,
+                };
+                if empty || value.is_none_or(Sub::is_null) {
+                    continue;
+                }
+            }
+            let mut parts = Vec::new();
+            self.expand(tokens, values, take, &mut parts, false, depth + 1)?;
+            let value = match merge(parts).as_mut_slice() {
+                [] => Value::String(String::new()),
+                [Node::Value(v)] => std::mem::replace(v, Value::Null),
+                other => Value::String(text_of(other)),
+            };
+            element.attributes.push(Attribute {
+                name: name.clone(),
+                value,
+            });
+        }
+        let mut children = Vec::with_capacity(e.children.len());
+        for c in &e.children {
+            if let TNode::Element(system) = c {
+                if event_root && !self.saw_system && local(&system.name) == "System" {
+                    self.saw_system = true;
+                    if let Some((mapped, spent)) = super::direct::system(system, values) {
+                        self.spend(spent)?;
+                        self.system = Some(mapped);
+                        children.push(Node::Element(Element::new(system.name.clone())));
+                        continue;
+                    }
+                }
+            }
+            self.expand(
+                std::slice::from_ref(c),
+                values,
+                take,
+                &mut children,
+                false,
+                depth + 1,
+            )?;
+        }
+        element.children = merge(children);
+        if element.children.is_empty() && !e.empty_tag {
+            // `<x></x>` as written, not `<x/>` (the XML parser's convention too).
+            element
+                .children
+                .push(Node::Value(Value::String(String::new())));
+        }
+        out.push(Node::Element(element));
+        Ok(())
+    }
+}

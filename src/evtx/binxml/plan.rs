@@ -1,0 +1,389 @@
+//! Plans for the fast path (`fast`): what a template definition says, made once per
+//! template and kept with it, so that a record is only its values.
+//!
+//! Owns the shapes the fast path accepts: an `<Event>` root with a `<System>` of the shape
+//! `direct` maps (each child's attributes and content one text, value or substitution),
+//! then nothing, a substitution (a nested body), `<UserData>` around one substitution, or an
+//! inline `<EventData>`; an `<EventData>` root of `<Data>` (a literal name or none) and
+//! `<Binary>` items. A template of any other shape gets [`Plan::Other`].
+//!
+//! Invariant: a plan says only what the parsed definition says (names, dependency ids,
+//! substitution indices, literal text); every rule of how values map is applied at run time
+//! by `fast`, with the same rules as the general path.
+
+use std::sync::Arc;
+
+use super::direct::{first_system_is_first, local};
+use super::tokens::{TElement, TNode};
+use crate::event::Value;
+use crate::query::SystemFields;
+
+/// What the fast path knows of a template definition.
+#[derive(Debug)]
+pub(super) enum Plan {
+    /// The root is `<Event>`: its `<System>` and what stands after it.
+    Event { system: SystemPlan, body: BodyPlan },
+    /// The root is `<EventData>` with these items (a nested body template).
+    Data(Vec<ItemPlan>),
+    /// A shape left to the general path.
+    Other,
+}
+
+/// A template's `<System>`: its dependency id and children, as `direct` accepts them.
+#[derive(Debug)]
+pub(super) struct SystemPlan {
+    pub(super) dep: Option<u16>,
+    pub(super) children: Vec<ChildPlan>,
+}
+
+/// One child of `<System>`: name, dependency id, attributes and content.
+#[derive(Debug)]
+pub(super) struct ChildPlan {
+    pub(super) name: String,
+    /// Its bit in a [`SystemFields`] set.
+    pub(super) bit: u16,
+    /// A direct setter for its usual typed shape, tried before the general mapping.
+    pub(super) typed: Typed,
+    pub(super) dep: Option<u16>,
+    pub(super) attributes: Vec<(String, Source)>,
+    pub(super) content: Source,
+}
+
+/// The usual shapes of System children, set straight from the value bytes when the values
+/// have the type Windows writes (else the child goes through `Mapper::system_child`, which
+/// maps those types the same way).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Typed {
+    /// `<EventID Qualifiers=%q>%n</EventID>` (UInt16 values).
+    EventId {
+        value: u16,
+        qualifiers: Option<u16>,
+    },
+    /// `<Version>`, `<Level>`, `<Opcode>` holding one UInt8 substitution.
+    Byte(ByteField, u16),
+    /// `<Task>%n</Task>`, UInt16.
+    Task(u16),
+    /// `<Keywords>%n</Keywords>`, HexInt64.
+    Keywords(u16),
+    /// `<EventRecordID>%n</EventRecordID>`, UInt64.
+    RecordId(u16),
+    /// `<TimeCreated SystemTime=%n/>`, FILETIME.
+    TimeCreated(u16),
+    /// `<Execution ProcessID=%p ThreadID=%t/>`, UInt32.
+    Execution {
+        process: u16,
+        thread: u16,
+    },
+    /// `<Provider Name=%n Guid=%g EventSourceName=%s/>` (any may be missing), Strings and
+    /// a GUID.
+    Provider {
+        name: Option<(u16, bool)>,
+        guid: Option<u16>,
+        source: Option<(u16, bool)>,
+    },
+    /// `<Channel>` or `<Computer>` holding text, a String substitution, or nothing.
+    Text(TextField),
+    /// `<Security UserID=%n/>` (or no attribute), SID.
+    Security(Option<u16>),
+    /// `<Correlation ActivityID=%a RelatedActivityID=%r/>` (either may be missing), GUIDs.
+    Correlation {
+        activity: Option<u16>,
+        related: Option<u16>,
+    },
+    None,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum TextField {
+    Channel,
+    Computer,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ByteField {
+    Version,
+    Level,
+    Opcode,
+}
+
+impl Typed {
+    /// The direct setter for a System child named `local`, if it has a usual shape.
+    pub(super) fn of(local: &str, attributes: &[(String, Source)], content: &Source) -> Typed {
+        let subst = |s: &Source| match s {
+            Source::Subst { index, .. } => Some(*index),
+            _ => None,
+        };
+        let attr = |name: &str| {
+            attributes
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, s)| subst(s))
+        };
+        let (content_index, n) = (subst(content), attributes.len());
+        let empty = matches!(content, Source::Empty);
+        // Every attribute is one of `names`, each a substitution.
+        let only = |names: &[&str]| {
+            attributes
+                .iter()
+                .all(|(n, s)| names.contains(&n.as_str()) && subst(s).is_some())
+        };
+        let optional = |name: &str| {
+            attributes
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, s)| match s {
+                    Source::Subst { index, optional } => Some((*index, *optional)),
+                    _ => None,
+                })
+        };
+        let typed = match (local, content_index, n) {
+            ("EventID", Some(value), 0) => Some(Typed::EventId {
+                value,
+                qualifiers: None,
+            }),
+            ("EventID", Some(value), 1) => attr("Qualifiers").map(|q| Typed::EventId {
+                value,
+                qualifiers: Some(q),
+            }),
+            ("Version", Some(i), 0) => Some(Typed::Byte(ByteField::Version, i)),
+            ("Level", Some(i), 0) => Some(Typed::Byte(ByteField::Level, i)),
+            ("Opcode", Some(i), 0) => Some(Typed::Byte(ByteField::Opcode, i)),
+            ("Task", Some(i), 0) => Some(Typed::Task(i)),
+            ("Keywords", Some(i), 0) => Some(Typed::Keywords(i)),
+            ("EventRecordID", Some(i), 0) => Some(Typed::RecordId(i)),
+            ("TimeCreated", None, 1) if matches!(content, Source::Empty) => {
+                attr("SystemTime").map(Typed::TimeCreated)
+            }
+            ("Execution", None, 2) if matches!(content, Source::Empty) => {
+                match (attr("ProcessID"), attr("ThreadID")) {
+                    (Some(process), Some(thread)) => Some(Typed::Execution { process, thread }),
+                    _ => None,
+                }
+            }
+            ("Provider", None, _) if empty && only(&["Name", "Guid", "EventSourceName"]) => {
+                Some(Typed::Provider {
+                    name: optional("Name"),
+                    guid: attr("Guid"),
+                    source: optional("EventSourceName"),
+                })
+            }
+            ("Channel", _, 0) if !matches!(content, Source::Value(_)) => {
+                Some(Typed::Text(TextField::Channel))
+            }
+            ("Computer", _, 0) if !matches!(content, Source::Value(_)) => {
+                Some(Typed::Text(TextField::Computer))
+            }
+            ("Security", None, _) if empty && only(&["UserID"]) => {
+                Some(Typed::Security(attr("UserID")))
+            }
+            ("Correlation", None, _) if empty && only(&["ActivityID", "RelatedActivityID"]) => {
+                Some(Typed::Correlation {
+                    activity: attr("ActivityID"),
+                    related: attr("RelatedActivityID"),
+                })
+            }
+            _ => None,
+        };
+        typed.unwrap_or(Typed::None)
+    }
+}
+
+/// Where an attribute value or an element's content comes from.
+#[derive(Debug)]
+pub(super) enum Source {
+    Empty,
+    Text(String),
+    Value(Value),
+    Subst { index: u16, optional: bool },
+}
+
+/// What follows `<System>` in an `<Event>` template.
+#[derive(Debug)]
+pub(super) enum BodyPlan {
+    /// Nothing.
+    None,
+    /// A substitution: Null (no body) or a nested BinXml value.
+    Subst(u16),
+    /// `<UserData>` holding one substitution of a nested BinXml value.
+    UserData {
+        dep: Option<u16>,
+        index: u16,
+        empty_tag: bool,
+    },
+    /// An `<EventData>` written in the template itself.
+    Inline(Vec<ItemPlan>),
+}
+
+/// One child of an `<EventData>` template.
+#[derive(Debug)]
+pub(super) enum ItemPlan {
+    /// `<Data [Name='…']>` with its content.
+    Data {
+        name: Option<Arc<str>>,
+        dep: Option<u16>,
+        content: Content,
+    },
+    /// `<Binary>%n</Binary>`.
+    Binary { dep: Option<u16>, index: u16 },
+}
+
+/// The content of a `<Data>` template element.
+#[derive(Debug)]
+pub(super) enum Content {
+    Empty,
+    Text(String),
+    Subst(u16),
+}
+
+impl Plan {
+    /// The plan for a template whose parsed body is `body`.
+    pub(super) fn of(body: &[TNode]) -> Plan {
+        let [TNode::Element(root)] = body else {
+            return Plan::Other;
+        };
+        match local(&root.name) {
+            "Event" => event_plan(root).unwrap_or(Plan::Other),
+            "EventData" => items_plan(root).map_or(Plan::Other, Plan::Data),
+            _ => Plan::Other,
+        }
+    }
+}
+
+fn event_plan(root: &TElement) -> Option<Plan> {
+    if !root
+        .attributes
+        .iter()
+        .all(|(_, tokens)| tokens.iter().all(|t| matches!(t, TNode::Text(_))))
+        || !first_system_is_first(&root.children)
+    {
+        return None;
+    }
+    let [TNode::Element(first), rest @ ..] = root.children.as_slice() else {
+        return None;
+    };
+    if local(&first.name) != "System" {
+        return None;
+    }
+    let system = system_plan(first)?;
+    let body = match rest {
+        [] => BodyPlan::None,
+        [TNode::Subst { index, .. }] => BodyPlan::Subst(*index),
+        [TNode::Element(e)] if local(&e.name) == "UserData" && e.attributes.is_empty() => {
+            match e.children.as_slice() {
+                [TNode::Subst { index, .. }] => BodyPlan::UserData {
+                    dep: e.dep_id,
+                    index: *index,
+                    empty_tag: e.empty_tag,
+                },
+                _ => return None,
+            }
+        }
+        [TNode::Element(e)] if local(&e.name) == "EventData" => {
+            if e.dep_id.is_some() {
+                return None;
+            }
+            BodyPlan::Inline(items_plan(e)?)
+        }
+        _ => return None,
+    };
+    Some(Plan::Event { system, body })
+}
+
+/// The plan of a `<System>` of the shape `direct::system` takes (see its docs).
+fn system_plan(e: &TElement) -> Option<SystemPlan> {
+    if !e.attributes.is_empty() {
+        return None;
+    }
+    let mut children = Vec::with_capacity(e.children.len());
+    for child in &e.children {
+        let c = match child {
+            TNode::Element(c) => c,
+            TNode::Text(_) | TNode::Value(_) | TNode::CData(_) | TNode::Pi { .. } => continue,
+            TNode::Subst { .. } | TNode::Nodes(_) => return None,
+        };
+        let content = match c.children.as_slice() {
+            [] => Source::Empty,
+            [one] => source(one)?,
+            _ => return None,
+        };
+        let attributes = c
+            .attributes
+            .iter()
+            .map(|(name, tokens)| match tokens.as_slice() {
+                [one] => Some((name.clone(), source(one)?)),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        children.push(ChildPlan {
+            typed: Typed::of(local(&c.name), &attributes, &content),
+            name: c.name.clone(),
+            bit: SystemFields::bit_of(local(&c.name)),
+            dep: c.dep_id,
+            attributes,
+            content,
+        });
+    }
+    Some(SystemPlan {
+        dep: e.dep_id,
+        children,
+    })
+}
+
+fn source(node: &TNode) -> Option<Source> {
+    Some(match node {
+        TNode::Text(t) => Source::Text(t.clone()),
+        TNode::Value(v) => Source::Value(v.clone()),
+        TNode::Subst { index, optional } => Source::Subst {
+            index: *index,
+            optional: *optional,
+        },
+        _ => return None,
+    })
+}
+
+/// The items of an `<EventData>` element without attributes whose children are all `<Data>`
+/// (a literal name or none) and `<Binary>` elements of the simple shapes.
+fn items_plan(e: &TElement) -> Option<Vec<ItemPlan>> {
+    if !e.attributes.is_empty() {
+        return None;
+    }
+    let mut items = Vec::with_capacity(e.children.len());
+    for child in &e.children {
+        let TNode::Element(c) = child else {
+            return None;
+        };
+        let item = match local(&c.name) {
+            "Data" => {
+                let name = match c.attributes.as_slice() {
+                    [] => None,
+                    [(attr, tokens)] if attr == "Name" => match tokens.as_slice() {
+                        [TNode::Text(t)] => Some(Arc::from(t.as_str())),
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+                let content = match c.children.as_slice() {
+                    [] => Content::Empty,
+                    [TNode::Text(t)] => Content::Text(t.clone()),
+                    [TNode::Subst { index, .. }] => Content::Subst(*index),
+                    _ => return None,
+                };
+                ItemPlan::Data {
+                    name,
+                    dep: c.dep_id,
+                    content,
+                }
+            }
+            "Binary" if c.attributes.is_empty() => match c.children.as_slice() {
+                [TNode::Subst { index, .. }] => ItemPlan::Binary {
+                    dep: c.dep_id,
+                    index: *index,
+                },
+                _ => return None,
+            },
+            _ => return None,
+        };
+        items.push(item);
+    }
+    Some(items)
+}
