@@ -19,6 +19,7 @@
 //!    `InvalidChannelPath` (15000). Looking up an unknown name gives `ChannelNotFound`
 //!    (15007), whatever its syntax.
 
+mod bookmark;
 mod channel;
 mod faults;
 mod files;
@@ -36,6 +37,7 @@ use std::time::Duration;
 
 use parking_lot::RwLock;
 
+pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{QueryFlags, SeekFlags, SeekOrigin};

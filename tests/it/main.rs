@@ -1,5 +1,6 @@
 //! The one integration-test binary: each module tests one capability through the public API.
 
+mod bookmarks;
 mod evtx_container;
 mod evtx_decode;
 mod evtx_differential;

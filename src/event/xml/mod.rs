@@ -15,6 +15,7 @@ mod escape;
 mod parse;
 mod render;
 
+pub(crate) use escape::push_escaped;
 pub(crate) use parse::{line_column, malformed, parse_event};
 pub(crate) use render::write_event;
 
