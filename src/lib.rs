@@ -33,7 +33,7 @@ pub use engine::{
     CallKind, Channel, ChannelConfig, ChannelType, Engine, EventRef, Next, PauseHandle, QueryFlags,
     ResultSet, SeekFlags, SeekOrigin, Session, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };
-pub use engine::Bookmark;
+pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,

@@ -25,6 +25,7 @@ mod faults;
 mod files;
 mod flags;
 mod names;
+mod render;
 mod results;
 mod session;
 #[cfg(test)]
@@ -38,6 +39,7 @@ use std::time::Duration;
 use parking_lot::RwLock;
 
 pub use bookmark::Bookmark;
+pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use channel::{Channel, ChannelConfig, ChannelType};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{QueryFlags, SeekFlags, SeekOrigin};

@@ -8,6 +8,7 @@ mod evtx_fuzz_regressions;
 mod evtx_query;
 mod query_cases;
 mod readme;
+mod render;
 mod results;
 mod store;
 mod xml_golden;
