@@ -29,11 +29,11 @@ mod store;
 mod sync;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
+pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use engine::{
     CallKind, Channel, ChannelConfig, ChannelType, Engine, EventRef, Next, PauseHandle, QueryFlags,
     ResultSet, SeekFlags, SeekOrigin, Session, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };
-pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,

@@ -153,7 +153,9 @@ impl Bookmark {
 
     /// Every (channel, record id), in the order the channels were first added.
     pub fn entries(&self) -> impl Iterator<Item = (&str, u64)> {
-        self.entries.iter().map(|e| (e.channel.as_str(), e.record_id))
+        self.entries
+            .iter()
+            .map(|e| (e.channel.as_str(), e.record_id))
     }
 
     /// EvtRender(EvtRenderBookmark): the bookmark's XML, exactly as Windows writes it.
@@ -315,8 +317,8 @@ fn attributes(xml: &str, at: usize, e: &BytesStart<'_>) -> Result<Vec<(String, S
     let element = String::from_utf8_lossy(e.name().as_ref()).into_owned();
     let mut out = Vec::new();
     for attr in e.attributes() {
-        let attr = attr
-            .map_err(|err| malformed(xml, at, format!("bad attribute in <{element}>: {err}")))?;
+        let attr =
+            attr.map_err(|err| malformed(xml, at, format!("bad attribute in <{element}>: {err}")))?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
         let value = attr.unescape_value().map_err(|err| {
             malformed(xml, at, format!("bad value of {key} in <{element}>: {err}"))
@@ -418,8 +420,7 @@ fn bookmark_attributes(xml: &str, at: usize, e: &BytesStart<'_>) -> Result<(Stri
     let channel = channel
         .filter(|c| !c.is_empty())
         .ok_or_else(|| malformed(xml, at, "a <Bookmark> needs a non-empty Channel"))?;
-    let record_id =
-        record_id.ok_or_else(|| malformed(xml, at, "a <Bookmark> needs a RecordId"))?;
+    let record_id = record_id.ok_or_else(|| malformed(xml, at, "a <Bookmark> needs a RecordId"))?;
     Ok((channel, record_id, is_current))
 }
 
@@ -443,7 +444,10 @@ mod tests {
     /// §4.2: the never-updated form (DataDog's mock).
     #[test]
     fn ref_4_2_renders_empty_exactly() {
-        assert_eq!(Bookmark::new().to_xml(), "<BookmarkList>\r\n</BookmarkList>");
+        assert_eq!(
+            Bookmark::new().to_xml(),
+            "<BookmarkList>\r\n</BookmarkList>"
+        );
         assert!(Bookmark::new().is_empty());
         assert_eq!(Bookmark::new().current(), None);
     }
@@ -505,7 +509,10 @@ mod tests {
         .unwrap();
         assert_eq!(b.current(), Some(("B", 2)));
         // Entities in the channel come back unescaped and are escaped again.
-        let b = Bookmark::from_xml("<BookmarkList><Bookmark Channel='a&amp;b&apos;c' RecordId='3'/></BookmarkList>").unwrap();
+        let b = Bookmark::from_xml(
+            "<BookmarkList><Bookmark Channel='a&amp;b&apos;c' RecordId='3'/></BookmarkList>",
+        )
+        .unwrap();
         assert_eq!(b.current(), Some(("a&b'c", 3)));
         assert!(b.to_xml().contains("Channel='a&amp;b&apos;c'"));
     }

@@ -39,10 +39,10 @@ use std::time::Duration;
 use parking_lot::RwLock;
 
 pub use bookmark::Bookmark;
-pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use channel::{Channel, ChannelConfig, ChannelType};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{QueryFlags, SeekFlags, SeekOrigin};
+pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
 pub use session::Session;
 

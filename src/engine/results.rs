@@ -28,6 +28,9 @@
 //!    the scan enters it, polling the call's token first (a cancel is seen within one file
 //!    chunk), and holds only that chunk; the initial cursor seeks count from holds none.
 //!    Forward and reverse, merge and seek work on its positions as on a channel's ids.
+//! 8. Every seek, to a bookmark too, is an index into the merged sequence, walked from the
+//!    initial cursor: a bookmark's origin is its record's index, or the gap before the
+//!    nearest record of its channel after it (`seek_bookmark`).
 
 use std::fmt;
 use std::ops::Deref;
@@ -724,10 +727,7 @@ impl ResultSet {
         }
         if !at_end {
             let mut probe = cursor.clone();
-            at_end = matches!(
-                self.guard(step(&mut probe, inner.reverse, scan))?,
-                Ok(None)
-            );
+            at_end = matches!(self.guard(step(&mut probe, inner.reverse, scan))?, Ok(None));
         }
         if at_end {
             if strict {

@@ -82,8 +82,11 @@ impl ValuePath {
                 });
             }
             _ => {
-                any_node(View::Root(event), steps, &mut scratch, &mut |node, _| {
-                    match node {
+                any_node(
+                    View::Root(event),
+                    steps,
+                    &mut scratch,
+                    &mut |node, _| match node {
                         Found::Element(view) | Found::Text(view) => match element_value(view) {
                             Some(v) => {
                                 found = v;
@@ -92,8 +95,8 @@ impl ValuePath {
                             None => false,
                         },
                         Found::Attribute(_) => false,
-                    }
-                });
+                    },
+                );
             }
         }
         found

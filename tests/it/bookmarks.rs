@@ -76,7 +76,10 @@ fn update_from_an_event_ref_2_19_and_render_4_2() {
     let rs = query(&engine, "log", None, FWD);
     let batch = events(rs.next(3, None).unwrap());
     let mut bookmark = Bookmark::new();
-    assert_eq!(render_bookmark(&bookmark), "<BookmarkList>\r\n</BookmarkList>");
+    assert_eq!(
+        render_bookmark(&bookmark),
+        "<BookmarkList>\r\n</BookmarkList>"
+    );
     for event in &batch {
         bookmark.update(event);
     }
@@ -109,9 +112,13 @@ fn seek_one_after_the_bookmark_resumes_2_7() {
     let again = query(&engine, "Log", None, FWD);
     again.seek_bookmark(&bookmark, 1, BM).unwrap();
     assert_eq!(ids(&again, 3), [5, 6, 7]);
-    again.seek_bookmark(&bookmark, 0, BM | SeekFlags::STRICT).unwrap();
+    again
+        .seek_bookmark(&bookmark, 0, BM | SeekFlags::STRICT)
+        .unwrap();
     assert_eq!(ids(&again, 1), [4]);
-    again.seek_bookmark(&bookmark, -2, SeekFlags::STRICT).unwrap();
+    again
+        .seek_bookmark(&bookmark, -2, SeekFlags::STRICT)
+        .unwrap();
     assert_eq!(ids(&again, 1), [2]);
 
     // Reverse: offsets count in the query's direction.
@@ -160,16 +167,20 @@ fn strict_fails_with_1168_or_15012_and_moves_nothing_2_7() {
     let rs = query(&engine, "Log", Some("*[System[EventID=1]]"), FWD);
     assert_eq!(ids(&rs, 1), [2]);
     for (bookmark, offset) in [
-        (at("Log", 3), 1),     // filtered out
-        (at("Log", 99), 0),    // never written
-        (at("Log", 0), 1),     // before the first record
-        (at("Other", 4), 0),   // a channel the query does not read
+        (at("Log", 3), 1),    // filtered out
+        (at("Log", 99), 0),   // never written
+        (at("Log", 0), 1),    // before the first record
+        (at("Other", 4), 0),  // a channel the query does not read
         (Bookmark::new(), 1), // empty
     ] {
         let e = rs
             .seek_bookmark(&bookmark, offset, BM | SeekFlags::STRICT)
             .unwrap_err();
-        assert_eq!((e.kind(), e.win32_code()), (ErrorKind::NotFound, 1168), "{bookmark:?}");
+        assert_eq!(
+            (e.kind(), e.win32_code()),
+            (ErrorKind::NotFound, 1168),
+            "{bookmark:?}"
+        );
     }
     for offset in [-2, 4, 100] {
         let e = rs
@@ -178,7 +189,8 @@ fn strict_fails_with_1168_or_15012_and_moves_nothing_2_7() {
         assert_eq!(e.win32_code(), 15012, "offset {offset}");
     }
     assert_eq!(ids(&rs, 1), [4], "failed seeks moved nothing");
-    rs.seek_bookmark(&at("Log", 4), 3, SeekFlags::STRICT).unwrap();
+    rs.seek_bookmark(&at("Log", 4), 3, SeekFlags::STRICT)
+        .unwrap();
     assert_eq!(ids(&rs, 5), [10]);
 }
 
@@ -221,7 +233,10 @@ fn non_strict_goes_to_the_nearest_record_p5() {
 fn several_channels_seek_from_the_current_entry_2_19() {
     let engine = engine_with(5, |_| true);
     let xml = "<QueryList><Query Id='0'><Select Path='Log'>*</Select><Select Path='Other'>*</Select></Query></QueryList>";
-    let rs = engine.default_session().query(None, Some(xml), FWD).unwrap();
+    let rs = engine
+        .default_session()
+        .query(None, Some(xml), FWD)
+        .unwrap();
     let mut bookmark = Bookmark::new();
     let batch = events(rs.next(5, None).unwrap());
     let order: Vec<(String, u64)> = batch
@@ -230,15 +245,24 @@ fn several_channels_seek_from_the_current_entry_2_19() {
         .collect();
     assert_eq!(
         order,
-        [("Log", 1), ("Other", 1), ("Log", 2), ("Other", 2), ("Log", 3)]
-            .map(|(c, i)| (c.to_owned(), i))
+        [
+            ("Log", 1),
+            ("Other", 1),
+            ("Log", 2),
+            ("Other", 2),
+            ("Log", 3)
+        ]
+        .map(|(c, i)| (c.to_owned(), i))
     );
     for event in &batch {
         bookmark.update(event);
     }
     assert_eq!(bookmark.current(), Some(("Log", 3)));
     assert_eq!(bookmark.record_id("Other"), Some(2));
-    let again = engine.default_session().query(None, Some(xml), FWD).unwrap();
+    let again = engine
+        .default_session()
+        .query(None, Some(xml), FWD)
+        .unwrap();
     again.seek_bookmark(&bookmark, 1, BM).unwrap();
     let next: Vec<(String, u64)> = events(again.next(2, None).unwrap())
         .iter()
@@ -247,7 +271,9 @@ fn several_channels_seek_from_the_current_entry_2_19() {
     assert_eq!(next, [("Other".to_owned(), 3), ("Log".to_owned(), 4)]);
     // A query over Other alone uses the bookmark's Other entry.
     let other = query(&engine, "Other", None, FWD);
-    other.seek_bookmark(&bookmark, 1, SeekFlags::STRICT).unwrap();
+    other
+        .seek_bookmark(&bookmark, 1, SeekFlags::STRICT)
+        .unwrap();
     assert_eq!(ids(&other, 1), [3]);
 }
 
@@ -298,10 +324,13 @@ fn file_queries_bookmark_by_absolute_path_2_19() {
         .collect();
     let bookmark = Bookmark::from_xml(&bookmark.to_xml()).unwrap();
     let again = query(&engine, path, None, QueryFlags::FILE_PATH);
-    again.seek_bookmark(&bookmark, 1, BM | SeekFlags::STRICT).unwrap();
+    again
+        .seek_bookmark(&bookmark, 1, BM | SeekFlags::STRICT)
+        .unwrap();
     assert_eq!(ids(&again, 5), expected);
     // Reverse over the file: one after the bookmark is the record before it.
     let rev = query(&engine, path, None, QueryFlags::FILE_PATH | REV);
-    rev.seek_bookmark(&bookmark, 1, BM | SeekFlags::STRICT).unwrap();
+    rev.seek_bookmark(&bookmark, 1, BM | SeekFlags::STRICT)
+        .unwrap();
     assert_eq!(ids(&rev, 1), [first[first.len() - 2].record_id()]);
 }

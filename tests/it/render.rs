@@ -17,10 +17,22 @@ const SYSTEM: [(u32, &str, VariantType); 18] = [
     (5, "Event/System/Task", VariantType::UInt16),
     (6, "Event/System/Opcode", VariantType::Byte),
     (7, "Event/System/Keywords", VariantType::HexInt64),
-    (8, "Event/System/TimeCreated/@SystemTime", VariantType::FileTime),
+    (
+        8,
+        "Event/System/TimeCreated/@SystemTime",
+        VariantType::FileTime,
+    ),
     (9, "Event/System/EventRecordID", VariantType::UInt64),
-    (10, "Event/System/Correlation/@ActivityID", VariantType::Guid),
-    (11, "Event/System/Correlation/@RelatedActivityID", VariantType::Guid),
+    (
+        10,
+        "Event/System/Correlation/@ActivityID",
+        VariantType::Guid,
+    ),
+    (
+        11,
+        "Event/System/Correlation/@RelatedActivityID",
+        VariantType::Guid,
+    ),
     (12, "Event/System/Execution/@ProcessID", VariantType::UInt32),
     (13, "Event/System/Execution/@ThreadID", VariantType::UInt32),
     (14, "Event/System/Channel", VariantType::String),
@@ -74,13 +86,22 @@ fn system_context_is_the_18_properties_in_order_with_their_types_1_9() {
         values[SystemProperty::ProviderName as usize],
         Value::String("Microsoft-Windows-Security-Auditing".into())
     );
-    assert_eq!(values[SystemProperty::EventId as usize], Value::UInt16(4624));
-    assert_eq!(values[SystemProperty::Qualifiers as usize], Value::UInt16(16384));
+    assert_eq!(
+        values[SystemProperty::EventId as usize],
+        Value::UInt16(4624)
+    );
+    assert_eq!(
+        values[SystemProperty::Qualifiers as usize],
+        Value::UInt16(16384)
+    );
     assert_eq!(
         values[SystemProperty::Keywords as usize],
         Value::HexInt64(0x8020_0000_0000_0000)
     );
-    assert_eq!(values[SystemProperty::EventRecordId as usize], Value::UInt64(42));
+    assert_eq!(
+        values[SystemProperty::EventRecordId as usize],
+        Value::UInt64(42)
+    );
     assert_eq!(values[SystemProperty::ThreadId as usize], Value::UInt32(8));
     assert_eq!(values[SystemProperty::Version as usize], Value::Byte(2));
     assert_eq!(SystemProperty::Version as u32, 17);
@@ -245,7 +266,8 @@ fn bad_value_paths_fail_at_creation_2_9() {
 /// EvtRender takes the event handles EvtNext returns: `&EventRef` renders as its event.
 #[test]
 fn renders_events_from_a_result_set_2_10() {
-    let engine = Engine::with_default_channels(std::sync::Arc::new(evtlog::VirtualClock::default()));
+    let engine =
+        Engine::with_default_channels(std::sync::Arc::new(evtlog::VirtualClock::default()));
     engine.write("Security", full_event()).unwrap();
     let rs = engine
         .default_session()
@@ -255,7 +277,10 @@ fn renders_events_from_a_result_set_2_10() {
         panic!("no event")
     };
     let system = render_values(&RenderContext::system(), &batch[0]);
-    assert_eq!(system[SystemProperty::EventRecordId as usize], Value::UInt64(1));
+    assert_eq!(
+        system[SystemProperty::EventRecordId as usize],
+        Value::UInt64(1)
+    );
     assert_eq!(
         system[SystemProperty::Channel as usize],
         Value::String("Security".into())
