@@ -79,7 +79,7 @@ impl SystemProperty {
 /// assert_eq!(system[SystemProperty::EventId as usize], Value::UInt16(7));
 /// let user = render_values(&RenderContext::user(), &event);
 /// assert_eq!(user, [Value::String("alice".into())]);
-/// let ctx = RenderContext::values(&["Event/EventData/Data[@Name='User']", "Event/System/Level"])?;
+/// let ctx = RenderContext::values(&["Event/EventData/Data[@Name='User']", "Event/System/Correlation/@ActivityID"])?;
 /// assert_eq!(render_values(&ctx, &event), [Value::String("alice".into()), Value::Null]);
 /// # Ok::<(), evtlog::Error>(())
 /// ```
