@@ -442,6 +442,20 @@ impl Error {
         self
     }
 
+    /// The same error with `prefix` (and a space) before its message: used to say which of
+    /// several inputs an error is about.
+    pub(crate) fn prefixed(mut self, prefix: &str) -> Error {
+        match &mut self.inner.detail {
+            Detail::Message(message)
+            | Detail::Text { message, .. }
+            | Detail::Offset { message, .. }
+            | Detail::Query { message, .. } => *message = format!("{prefix} {message}"),
+            Detail::None => self.inner.detail = Detail::Message(prefix.to_owned()),
+            Detail::Io(_) => {}
+        }
+        self
+    }
+
     /// For errors in binary input: the byte offset.
     pub fn offset(&self) -> Option<u64> {
         match &self.inner.detail {

@@ -29,6 +29,7 @@ mod store;
 mod sync;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
+pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use engine::{
     CallKind, Channel, ChannelConfig, ChannelType, Engine, EventRef, Next, PauseHandle, QueryFlags,
     ResultSet, SeekFlags, SeekOrigin, Session, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,

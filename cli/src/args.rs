@@ -65,6 +65,14 @@ pub const QE_OPTIONS: &[OptionSpec] = &[
         short: "lf",
         long: "logfile",
     },
+    OptionSpec {
+        short: "bm",
+        long: "bookmark",
+    },
+    OptionSpec {
+        short: "sbm",
+        long: "savebookmark",
+    },
 ];
 
 impl Args {
@@ -186,6 +194,9 @@ mod tests {
         assert!(a.flag("structuredquery").unwrap());
         let a = parse("qe Security /q:*[System[EventID=4624]]").unwrap();
         assert_eq!(a.option("query"), Some("*[System[EventID=4624]]"));
+        let a = parse("qe Security /bm:/tmp/in.xml /SBM:/tmp/out.xml").unwrap();
+        assert_eq!(a.option("bookmark"), Some("/tmp/in.xml"));
+        assert_eq!(a.option("savebookmark"), Some("/tmp/out.xml"));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use args::{Args, OptionSpec, UsageError, QE_OPTIONS};
-use evtlog::{Engine, Next, QueryFlags, MAX_NEXT_COUNT};
+use evtlog::{Bookmark, Engine, ErrorKind, Next, QueryFlags, SeekFlags, MAX_NEXT_COUNT};
 
 const USAGE: &str = "\
 evtutil: a wevtutil-compatible tool over evtlog's emulated Windows event logs
@@ -29,6 +29,8 @@ Commands:
       /rd:true|false  (/reversedirection)  newest first (default false)
       /f:xml|text  (/format)          one XML event per line (default), or wevtutil's text layout
       /e:NAME  (/element)             wrap the XML output in <NAME>…</NAME>
+      /bm:FILE  (/bookmark)           start after the bookmark saved in FILE
+      /sbm:FILE  (/savebookmark)      save a bookmark of the last event printed to FILE
   el (enum-logs)              Lists the channels, sorted as Windows sorts them.
 
 Store:
@@ -193,10 +195,32 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
         }
         (false, path) => path,
     };
+    let start_after = args.option("bookmark").map(read_bookmark).transpose()?;
+    let save_to = args.option("savebookmark");
+    if save_to == Some("") {
+        return Err(Failure::Usage("/sbm takes a file name".into()));
+    }
     let results = engine
         .default_session()
         .query(path, query_text.as_deref(), flags)
         .map_err(failed)?;
+    let mut at_end = false;
+    if let Some(bookmark) = &start_after {
+        // EvtSeek(1, bookmark, RelativeToBookmark): the event after the bookmarked one. With
+        // Strict first, so that a bookmark on the last event prints nothing (non-strict
+        // would clamp to that event again); a bookmarked event that is gone (cleared,
+        // overwritten, filtered out) resumes at the nearest event after it.
+        let strict = SeekFlags::RELATIVE_TO_BOOKMARK | SeekFlags::STRICT;
+        match results.seek_bookmark(bookmark, 1, strict) {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::InvalidPosition => at_end = true,
+            Err(e) if e.kind() == ErrorKind::NotFound => results
+                .seek_bookmark(bookmark, 1, SeekFlags::RELATIVE_TO_BOOKMARK)
+                .map_err(failed)?,
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    let mut saved = start_after.unwrap_or_default();
     let mut left = count.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
 
     if let (Some(root), false) = (element, text) {
@@ -204,7 +228,7 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     }
     let mut buf = String::with_capacity(4096);
     let mut index = 0u64;
-    while left > 0 {
+    while left > 0 && !at_end {
         let batch = match results
             .next(left.min(MAX_NEXT_COUNT), None)
             .map_err(failed)?
@@ -224,11 +248,37 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
                 }
             }
             out.write_all(buf.as_bytes()).map_err(io_failure)?;
+            saved.update(event);
             index += 1;
         }
     }
     if let (Some(root), false) = (element, text) {
         writeln!(out, "</{root}>").map_err(io_failure)?;
     }
+    if let Some(file) = save_to {
+        // EvtRender(EvtRenderBookmark), written beside the target and renamed into place.
+        let tmp = format!("{file}.tmp");
+        std::fs::write(&tmp, saved.to_xml())
+            .and_then(|()| std::fs::rename(&tmp, file))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                Failure::Operation(format!("Failed to save the bookmark to {file}. {e}"))
+            })?;
+    }
     Ok(())
+}
+
+/// Reads a bookmark file (/bm): its XML, as EvtCreateBookmark parses it.
+fn read_bookmark(file: &str) -> Result<Bookmark, Failure> {
+    if file.is_empty() {
+        return Err(Failure::Usage("/bm takes a file name".into()));
+    }
+    let xml = std::fs::read_to_string(file)
+        .map_err(|e| Failure::Operation(format!("Failed to read the bookmark file {file}. {e}")))?;
+    Bookmark::from_xml(&xml).map_err(|e| {
+        Failure::Operation(format!(
+            "Failed to read the bookmark file {file}. {e} ({})",
+            e.win32_code()
+        ))
+    })
 }

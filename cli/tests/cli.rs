@@ -390,3 +390,162 @@ fn qe_reads_an_evtx_file() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("(2)"));
 }
+
+/// `/sbm` saves the bookmark of the last event printed (EvtRender(EvtRenderBookmark),
+/// reference §4.2); `/bm` starts after it (EvtSeek(1, bookmark), §2.7), so two runs read
+/// on without a gap or a repeat.
+#[test]
+fn qe_saves_a_bookmark_and_resumes_after_it() {
+    let dir = temp_dir("bookmark");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bm = dir.join("bm.xml");
+    let bm = bm.to_str().unwrap();
+    let o = evtutil(&["qe", "System", "/c:3", &format!("/sbm:{bm}")]);
+    assert!(o.status.success(), "{o:?}");
+    let ids: Vec<u64> = events_of(&o)
+        .iter()
+        .map(|e| e.system.event_record_id.unwrap())
+        .collect();
+    assert_eq!(ids, [1, 2, 3]);
+    assert_eq!(
+        std::fs::read_to_string(bm).unwrap(),
+        "<BookmarkList>\r\n  <Bookmark Channel='System' RecordId='3' IsCurrent='true'/>\r\n</BookmarkList>"
+    );
+    // Resume, and move the bookmark on in the same file.
+    let o = evtutil(&[
+        "qe",
+        "System",
+        "/c:2",
+        &format!("/bm:{bm}"),
+        &format!("/sbm:{bm}"),
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    let ids: Vec<u64> = events_of(&o)
+        .iter()
+        .map(|e| e.system.event_record_id.unwrap())
+        .collect();
+    assert_eq!(ids, [4, 5]);
+    assert!(std::fs::read_to_string(bm)
+        .unwrap()
+        .contains("RecordId='5' IsCurrent='true'"));
+    // Newest first: after the bookmark is older.
+    let o = evtutil(&["qe", "System", "/c:2", "/rd:true", &format!("/bm:{bm}")]);
+    let ids: Vec<u64> = events_of(&o)
+        .iter()
+        .map(|e| e.system.event_record_id.unwrap())
+        .collect();
+    assert_eq!(ids, [4, 3]);
+    // A bookmark on the newest event: nothing more to print, and the bookmark stays.
+    std::fs::write(
+        bm,
+        "<BookmarkList><Bookmark Channel=\"system\" RecordId=\"1500\" IsCurrent=\"True\"/></BookmarkList>",
+    )
+    .unwrap();
+    let o = evtutil(&["qe", "System", &format!("/bm:{bm}"), &format!("/sbm:{bm}")]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(o.stdout.is_empty());
+    assert!(std::fs::read_to_string(bm)
+        .unwrap()
+        .contains("<Bookmark Channel='system' RecordId='1500' IsCurrent='true'/>"));
+    // A bookmark on an event that is gone resumes at the nearest one after it.
+    std::fs::write(
+        bm,
+        "<BookmarkList><Bookmark Channel='System' RecordId='0'/></BookmarkList>",
+    )
+    .unwrap();
+    let o = evtutil(&["qe", "System", "/c:1", &format!("/bm:{bm}")]);
+    assert_eq!(events_of(&o)[0].system.event_record_id, Some(1));
+    // An empty bookmark (never updated) starts at the beginning.
+    std::fs::write(bm, "<BookmarkList>\r\n</BookmarkList>").unwrap();
+    let o = evtutil(&["qe", "System", "/c:1", &format!("/bm:{bm}")]);
+    assert_eq!(events_of(&o)[0].system.event_record_id, Some(1));
+    for empty in ["/sbm:", "/bm:"] {
+        assert_eq!(
+            evtutil(&["qe", "Setup", empty]).status.code(),
+            Some(2),
+            "{empty}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Bad bookmark XML is 15008 with its line and column (§2.19, §6); a missing file fails
+/// with the OS error; both before anything is printed.
+#[test]
+fn qe_with_a_bad_bookmark_names_the_position() {
+    let dir = temp_dir("bad-bookmark");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bm = dir.join("bm.xml");
+    std::fs::write(
+        &bm,
+        "<BookmarkList>\r\n  <Bookmark Channel='System' RecordId='12x'/>\r\n</BookmarkList>",
+    )
+    .unwrap();
+    let o = evtutil(&["qe", "System", &format!("/bm:{}", bm.display())]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("Failed to read the bookmark file"), "{err}");
+    assert!(
+        err.contains("RecordId='12x' is not a record number"),
+        "{err}"
+    );
+    assert!(err.contains("(line 2, column 3) (15008)"), "{err}");
+    let o = evtutil(&[
+        "qe",
+        "System",
+        &format!("/bm:{}", dir.join("none.xml").display()),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Failed to read the bookmark file"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A bookmark of an .evtx query names the file's absolute path (§4.2, JNA) and resumes it.
+#[test]
+fn qe_bookmarks_an_evtx_file_by_absolute_path() {
+    let samples = std::env::var_os("EVTLOG_SAMPLES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/evtx-samples")
+        });
+    let file = samples.join("evtx-crate/security.evtx");
+    assert!(
+        file.is_file(),
+        "EVTX sample {} not found (set EVTLOG_SAMPLES)",
+        file.display()
+    );
+    let file = std::fs::canonicalize(file).unwrap();
+    let dir = temp_dir("evtx-bookmark");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bm = dir.join("bm.xml");
+    let first = evtutil(&[
+        "qe",
+        file.to_str().unwrap(),
+        "/lf:true",
+        "/c:4",
+        &format!("/sbm:{}", bm.display()),
+    ]);
+    assert!(first.status.success(), "{first:?}");
+    let saved = std::fs::read_to_string(&bm).unwrap();
+    assert!(
+        saved.contains(&format!("Channel='{}'", file.display())),
+        "{saved}"
+    );
+    let both = evtutil(&["qe", file.to_str().unwrap(), "/lf:true", "/c:6"]);
+    let resumed = evtutil(&[
+        "qe",
+        file.to_str().unwrap(),
+        "/lf:true",
+        "/c:2",
+        &format!("/bm:{}", bm.display()),
+    ]);
+    let ids = |o: &Output| -> Vec<u64> {
+        events_of(o)
+            .iter()
+            .map(|e| e.system.event_record_id.unwrap())
+            .collect()
+    };
+    assert_eq!([ids(&first), ids(&resumed)].concat(), ids(&both));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -19,11 +19,13 @@
 //!    `InvalidChannelPath` (15000). Looking up an unknown name gives `ChannelNotFound`
 //!    (15007), whatever its syntax.
 
+mod bookmark;
 mod channel;
 mod faults;
 mod files;
 mod flags;
 mod names;
+mod render;
 mod results;
 mod session;
 #[cfg(test)]
@@ -36,9 +38,11 @@ use std::time::Duration;
 
 use parking_lot::RwLock;
 
+pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{QueryFlags, SeekFlags, SeekOrigin};
+pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
 pub use session::Session;
 

@@ -28,6 +28,9 @@
 //!    the scan enters it, polling the call's token first (a cancel is seen within one file
 //!    chunk), and holds only that chunk; the initial cursor seeks count from holds none.
 //!    Forward and reverse, merge and seek work on its positions as on a channel's ids.
+//! 8. Every seek, to a bookmark too, is an index into the merged sequence, walked from the
+//!    initial cursor: a bookmark's origin is its record's index, or the gap before the
+//!    nearest record of its channel after it (`seek_bookmark`).
 
 use std::fmt;
 use std::ops::Deref;
@@ -37,6 +40,7 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 
+use super::bookmark::{same_channel, Bookmark};
 use super::faults::CallKind;
 use super::files::{FileCursor, FileSource};
 use super::flags::{SeekFlags, SeekOrigin};
@@ -535,6 +539,7 @@ impl ResultSet {
     /// counted in the query's direction. Offsets past either end clamp to the first or last
     /// event, or with Strict fail with ERROR_EVT_QUERY_RESULT_INVALID_POSITION (15012) and
     /// move nothing. RelativeToFirst takes offsets >= 0, RelativeToLast offsets <= 0.
+    /// RelativeToBookmark is [`seek_bookmark`](ResultSet::seek_bookmark).
     pub fn seek(&self, offset: i64, flags: SeekFlags) -> Result<()> {
         let origin = flags.origin().ok_or_else(|| {
             Error::with_message(ErrorKind::InvalidParameter, "seek needs an origin")
@@ -542,7 +547,7 @@ impl ResultSet {
         if origin == SeekOrigin::Bookmark {
             return Err(Error::with_message(
                 ErrorKind::InvalidParameter,
-                "seeking to a bookmark needs a bookmark",
+                "seeking to a bookmark needs a bookmark: use seek_bookmark",
             ));
         }
         let inner = &*self.inner;
@@ -571,35 +576,101 @@ impl ResultSet {
             return Err(out_of_range());
         }
         let target = u64::try_from(target.max(0)).unwrap_or(u64::MAX);
-        // Walk from the start to the target. Valid positions are those of events (0 to
-        // M - 1); a target at or past the end clamps to the last event, or fails with Strict.
-        let mut cursor = inner.initial.clone();
-        let mut at_last: Option<Cursor> = None;
-        let mut at_end = false;
-        while cursor.position < target {
-            let before = cursor.clone();
-            match self.guard(step(&mut cursor, inner.reverse, &mut scan))? {
-                Ok(Some(_)) => at_last = Some(before),
-                Ok(None) => {
-                    at_end = true;
-                    break;
+        let cursor = self.walk_to(target, strict, &mut scan, out_of_range)?;
+        scan.call.check()?;
+        *state = cursor;
+        Ok(())
+    }
+
+    /// EvtSeek(…, Bookmark, EvtSeekRelativeToBookmark): moves the cursor to the bookmarked
+    /// record, then `offset` events from it in the query's direction (reference §2.7). So
+    /// `seek_bookmark(&b, 1, …)` resumes after the bookmarked event, the standard idiom.
+    /// `flags` is `SeekFlags::RELATIVE_TO_BOOKMARK`, optionally `| SeekFlags::STRICT`
+    /// (Strict alone means the same).
+    ///
+    /// The bookmarked record is the bookmark's current entry if the query reads its channel
+    /// (an .evtx file's channel is its absolute path), else the entry of the first source of
+    /// the query that has one. When that record is not in the results (filtered out,
+    /// cleared, overwritten, or never written), the cursor counts from the gap before the
+    /// nearest record of that channel after it, in the query's direction: offsets 0 and 1
+    /// both land on that record, -1 on the one before the gap (the documented example of
+    /// §2.7). A bookmark with no entry for the query's sources counts from before the first
+    /// event. Past either end the cursor clamps to the first or last event.
+    ///
+    /// With Strict: `NotFound` (ERROR_NOT_FOUND, 1168) if the bookmarked record is not in
+    /// the results (also for an empty bookmark), and
+    /// `InvalidPosition` (15012) if the target is outside the results; either way nothing
+    /// moves. Other errors as [`seek`](ResultSet::seek).
+    pub fn seek_bookmark(&self, bookmark: &Bookmark, offset: i64, flags: SeekFlags) -> Result<()> {
+        if !matches!(flags.origin(), None | Some(SeekOrigin::Bookmark))
+            || SeekFlags::from_bits(flags.bits() | SeekFlags::RELATIVE_TO_BOOKMARK.bits()).is_err()
+        {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                format!("seek_bookmark takes RelativeToBookmark and Strict, not {flags:?}"),
+            ));
+        }
+        let inner = &*self.inner;
+        let (mut state, mut scan) = self.begin(CallKind::Seek, None)?;
+        let strict = flags.is_strict();
+        let entry = bookmark
+            .current()
+            .filter(|(channel, _)| state.sources.iter().any(|s| same_channel(&s.path, channel)))
+            .or_else(|| {
+                state.sources.iter().find_map(|s| {
+                    bookmark
+                        .entries()
+                        .find(|(channel, _)| same_channel(&s.path, channel))
+                })
+            });
+        // Where the bookmarked record stands: Ok(its index), or Err(the index of the first
+        // event of its channel after it, which is the sequence's length if none is).
+        let anchor: std::result::Result<u64, u64> = match entry {
+            None => Err(0),
+            Some((channel, id)) => {
+                let mut cursor = inner.initial.clone();
+                loop {
+                    let index = cursor.position;
+                    match self.guard(step(&mut cursor, inner.reverse, &mut scan))? {
+                        Ok(Some(event)) if same_channel(event.path(), channel) => {
+                            let rid = event.record_id();
+                            if rid == id {
+                                break Ok(index);
+                            }
+                            if (rid > id) != inner.reverse {
+                                break Err(index);
+                            }
+                        }
+                        Ok(Some(_)) => {}
+                        Ok(None) => break Err(index),
+                        Err(Stop::TimeUp) => return Err(Error::new(ErrorKind::InvalidOperation)),
+                    }
                 }
-                Err(Stop::TimeUp) => return Err(Error::new(ErrorKind::InvalidOperation)),
             }
-        }
-        if !at_end {
-            let mut probe = cursor.clone();
-            at_end = matches!(
-                self.guard(step(&mut probe, inner.reverse, &mut scan))?,
-                Ok(None)
+        };
+        if strict && anchor.is_err() {
+            let what = entry.map_or_else(
+                || "the bookmark names none of the query's channels".to_owned(),
+                |(channel, id)| format!("record {id} of {channel} is not in the results"),
             );
+            return Err(Error::with_message(ErrorKind::NotFound, what));
         }
-        if at_end {
-            if strict {
-                return Err(out_of_range());
-            }
-            cursor = at_last.unwrap_or_else(|| inner.initial.clone());
+        let target: i128 = match anchor {
+            Ok(index) => i128::from(index) + i128::from(offset),
+            Err(gap) if offset > 0 => i128::from(gap) + i128::from(offset) - 1,
+            Err(gap) => i128::from(gap) + i128::from(offset),
+        };
+        let out_of_range = || {
+            Error::with_message(
+                ErrorKind::InvalidPosition,
+                format!("offset {offset} from the bookmark is outside the results"),
+            )
+        };
+        if strict && target < 0 {
+            return Err(out_of_range());
         }
+        let target = u64::try_from(target.max(0)).unwrap_or(u64::MAX);
+        let cursor = self.walk_to(target, strict, &mut scan, out_of_range)?;
         scan.call.check()?;
         *state = cursor;
         Ok(())
@@ -627,6 +698,44 @@ impl ResultSet {
     /// TolerateQueryErrors, 15007 for a channel that does not exist). EvtGetQueryInfo's data.
     pub fn statuses(&self) -> &[(String, u32)] {
         &self.inner.statuses
+    }
+
+    /// Walks from the start to event `target` of the sequence (0-based). Valid positions
+    /// are those of events (0 to M - 1); a target at or past the end clamps to the last
+    /// event, or with `strict` fails with `out_of_range()`.
+    fn walk_to(
+        &self,
+        target: u64,
+        strict: bool,
+        scan: &mut Scan<'_>,
+        out_of_range: impl Fn() -> Error,
+    ) -> Result<Cursor> {
+        let inner = &*self.inner;
+        let mut cursor = inner.initial.clone();
+        let mut at_last: Option<Cursor> = None;
+        let mut at_end = false;
+        while cursor.position < target {
+            let before = cursor.clone();
+            match self.guard(step(&mut cursor, inner.reverse, scan))? {
+                Ok(Some(_)) => at_last = Some(before),
+                Ok(None) => {
+                    at_end = true;
+                    break;
+                }
+                Err(Stop::TimeUp) => return Err(Error::new(ErrorKind::InvalidOperation)),
+            }
+        }
+        if !at_end {
+            let mut probe = cursor.clone();
+            at_end = matches!(self.guard(step(&mut probe, inner.reverse, scan))?, Ok(None));
+        }
+        if at_end {
+            if strict {
+                return Err(out_of_range());
+            }
+            cursor = at_last.unwrap_or_else(|| inner.initial.clone());
+        }
+        Ok(cursor)
     }
 
     /// Starts a call of `kind`: checks the handle is usable, locks the state, and registers

@@ -472,7 +472,7 @@ fn compare(
 }
 
 /// A node of a path's result: an element, the text node of an element, or an attribute.
-enum Found<'a> {
+pub(super) enum Found<'a> {
     Element(View<'a>),
     Text(View<'a>),
     Attribute(Scalar<'a>),
@@ -486,7 +486,7 @@ fn node_scalar<'a>(found: Found<'a>, scratch: &mut String) -> Scalar<'a> {
 }
 
 /// Walks `steps` from `context`; calls `f` on every node reached until it returns true.
-fn any_node<'a>(
+pub(super) fn any_node<'a>(
     context: View<'a>,
     steps: &[Step],
     scratch: &mut Scratch,

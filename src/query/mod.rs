@@ -27,6 +27,7 @@ mod structured;
 mod tests;
 mod validate;
 mod value;
+mod value_path;
 
 use std::fmt;
 
@@ -36,6 +37,7 @@ use ast::Expr;
 use compile::Program;
 use eval::Scratch;
 pub(crate) use reads::SystemFields;
+pub(crate) use value_path::ValuePath;
 
 /// Evaluation scratch space for scanning many events (the time `timediff()` measures from).
 pub(crate) type EvalScratch = Scratch;

@@ -1,5 +1,6 @@
 //! The one integration-test binary: each module tests one capability through the public API.
 
+mod bookmarks;
 mod evtx_container;
 mod evtx_decode;
 mod evtx_differential;
@@ -7,6 +8,7 @@ mod evtx_fuzz_regressions;
 mod evtx_query;
 mod query_cases;
 mod readme;
+mod render;
 mod results;
 mod store;
 mod xml_golden;

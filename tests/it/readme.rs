@@ -79,6 +79,57 @@ fn api_tour() -> Result<(), evtlog::Error> {
         other => panic!("{other:?}"),
     }
     results.seek(0, evtlog::SeekFlags::RELATIVE_TO_LAST)?;
+
+    // Bookmarks and values on the events `next` returns.
+    use evtlog::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
+    let evtlog::Next::Events(batch) = results.next(1, None)? else {
+        panic!("the last event")
+    };
+    let mut bookmark = Bookmark::new();
+    assert_eq!(
+        render_bookmark(&bookmark),
+        "<BookmarkList>\r\n</BookmarkList>"
+    );
+    bookmark.update(&batch[0]);
+    let saved = render_bookmark(&bookmark);
+    assert_eq!(
+        saved,
+        "<BookmarkList>\r\n  <Bookmark Channel='Security' RecordId='1' IsCurrent='true'/>\r\n</BookmarkList>"
+    );
+    let bookmark = Bookmark::from_xml(&saved)?;
+    results.seek_bookmark(&bookmark, 1, evtlog::SeekFlags::RELATIVE_TO_BOOKMARK)?;
+    let e = results
+        .seek_bookmark(
+            &bookmark,
+            1,
+            evtlog::SeekFlags::RELATIVE_TO_BOOKMARK | evtlog::SeekFlags::STRICT,
+        )
+        .unwrap_err();
+    assert_eq!(e.win32_code(), 15012); // nothing after it (1168 if it were gone)
+    let system = render_values(&RenderContext::system(), &batch[0]);
+    assert_eq!(system.len(), 18);
+    assert_eq!(
+        system[SystemProperty::EventId as usize],
+        Value::UInt16(4624)
+    );
+    let ctx = RenderContext::values(&[
+        "Event/System/Provider/@Name",
+        "Event/EventData/Data[@Name='LogonType']",
+    ])?;
+    let values = render_values(&ctx, &batch[0]);
+    assert_eq!(
+        values,
+        [
+            Value::String("Microsoft-Windows-Security-Auditing".into()),
+            Value::UInt32(5)
+        ]
+    );
+    assert!(
+        Bookmark::from_xml("<BookmarkList><Bookmark Channel='X'/></BookmarkList>")
+            .unwrap_err()
+            .position()
+            .is_some()
+    );
     session.cancel();
     results.cancel();
     results.close();

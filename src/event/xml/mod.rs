@@ -15,8 +15,9 @@ mod escape;
 mod parse;
 mod render;
 
+pub(crate) use escape::push_escaped;
 pub(crate) use parse::{line_column, malformed, parse_event};
-pub(crate) use render::write_event;
+pub(crate) use render::{write_element, write_event};
 
 /// The namespace of `<Event>`.
 pub(crate) const EVENT_NS: &str = "http://schemas.microsoft.com/win/2004/08/events/event";

@@ -160,7 +160,7 @@ fn write_event_data(out: &mut String, data: &EventData) {
 }
 
 /// Writes a generic element: self-closed when it has no children.
-fn write_element(out: &mut String, e: &Element) {
+pub(crate) fn write_element(out: &mut String, e: &Element) {
     write_named_element(out, &e.name, e);
 }
 
