@@ -62,13 +62,7 @@ impl Decoder<'_> {
                 for c in e.children {
                     self.expand_moved(c, &mut children, depth + 1)?;
                 }
-                element.children = merge(children);
-                if element.children.is_empty() && !e.empty_tag {
-                    // `<x></x>` as written, not `<x/>` (as `expand_one`).
-                    element
-                        .children
-                        .push(Node::Value(Value::String(String::new())));
-                }
+                set_children(&mut element, children, e.empty_tag);
                 out.push(Node::Element(element));
             }
             TNode::Text(t) => out.push(Node::Value(Value::String(t))),
@@ -254,14 +248,20 @@ impl Decoder<'_> {
                 depth + 1,
             )?;
         }
-        element.children = merge(children);
-        if element.children.is_empty() && !e.empty_tag {
-            // `<x></x>` as written, not `<x/>` (the XML parser's convention too).
-            element
-                .children
-                .push(Node::Value(Value::String(String::new())));
-        }
+        set_children(&mut element, children, e.empty_tag);
         out.push(Node::Element(element));
         Ok(())
+    }
+}
+
+/// Sets `element`'s expanded `children`, adjacent values merged. An element written as start
+/// tag and EndElement with no content (not `empty_tag`) keeps an empty text child, so it
+/// renders `<x></x>` as written, not `<x/>` (the XML parser's convention too).
+fn set_children(element: &mut Element, children: Vec<Node>, empty_tag: bool) {
+    element.children = merge(children);
+    if element.children.is_empty() && !empty_tag {
+        element
+            .children
+            .push(Node::Value(Value::String(String::new())));
     }
 }
