@@ -9,6 +9,7 @@ mod query_cases;
 mod readme;
 mod results;
 mod store;
+mod subscribe;
 mod xml_golden;
 mod xml_malformed;
 mod xml_roundtrip;
