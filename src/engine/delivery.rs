@@ -6,6 +6,7 @@ use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock};
 use std::thread::{self, JoinHandle, ThreadId};
+use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
@@ -20,6 +21,9 @@ pub type Callback = Box<dyn FnMut(SubscribeAction) + Send + 'static>;
 
 /// Events one scan of the delivery thread takes before calling back.
 const PUSH_BATCH: usize = 256;
+
+/// How long a caught-up delivery thread spins for the next append before parking.
+const SPIN: Duration = Duration::from_micros(20);
 
 /// A push subscription's delivery state.
 pub(crate) struct Push {
@@ -141,7 +145,7 @@ fn run(
     let Ok(_registration) = shared.token.register(&push.waker.parker) else {
         return;
     };
-    let mut armed = false;
+    let mut watching = false;
     loop {
         if shared.token.is_cancelled() {
             return;
@@ -185,17 +189,20 @@ fn run(
             return;
         }
         if found {
-            armed = false;
+            watching = false;
             continue;
         }
-        if !armed {
-            // Arm, then scan once more before parking (notify.rs, invariant 2).
-            push.waker.arm();
-            armed = true;
+        if !watching {
+            // Caught up: announce it, then scan once more (notify.rs, invariant 2).
+            push.waker.watch();
+            watching = true;
             continue;
         }
-        push.waker.parker.park();
-        armed = false;
+        // Nothing on that scan either: spin a little, then park.
+        if !push.waker.spin(SPIN) {
+            push.waker.park();
+        }
+        watching = false;
     }
 }
 

@@ -9,15 +9,19 @@
 //! Invariants:
 //! 1. **Writers never wait for subscribers.** `notify` runs after the store lock is released;
 //!    it takes the watcher list's read lock (writers share it; only subscribe and close take
-//!    it for writing), and per watcher does an atomic load, plus at most a swap and an
-//!    unpark (one short leaf lock) when the subscriber asked for a wake-up. No user code, no
+//!    it for writing), and per watcher does an atomic load, plus at most a swap, and an
+//!    unpark (one short leaf lock) only when the subscriber is parked. No user code, no
 //!    filter, no allocation. With no watcher, `notify` is a fence and one atomic load.
-//! 2. **No lost wake-up (push).** The delivery thread arms (`Waker::arm`: stores `wanted`,
-//!    then a `SeqCst` fence), scans the store once more, and parks only if that scan found
-//!    nothing. A writer publishes the record (Release, in the store), fences (`SeqCst`) and
-//!    then loads `wanted`. The two fences order the store-then-load pairs, so either the
-//!    thread's scan sees the record or the writer sees `wanted` and unparks it; the parker
-//!    keeps the permit if the unpark comes before the park. Spurious wake-ups cost one scan.
+//! 2. **No lost wake-up (push).** A caught-up delivery thread announces it
+//!    (`Waker::watch`: state `WATCHING`, then a `SeqCst` fence) and scans the store once
+//!    more; a writer publishes the record (Release, in the store), fences (`SeqCst`) and then
+//!    loads the state. The two fences order the store-then-load pairs, so either that scan
+//!    sees the record or the writer sees `WATCHING` (or `PARKED`) and swaps in `BUSY`. The
+//!    thread then spins a few microseconds watching the state, and parks only by a
+//!    compare-exchange `WATCHING → PARKED`: if a writer came first the exchange fails and
+//!    the thread scans again; if it comes after, it sees `PARKED` and unparks (the parker
+//!    keeps the permit if the unpark comes before the park). Spurious wake-ups cost one
+//!    scan; writers unpark only a parked thread, never a busy or spinning one.
 //! 3. **No lost record at registration.** A subscription registers its watcher before its
 //!    first scan (push) or before looking for a backlog to signal (pull), and its start
 //!    position was fixed before that; appends in between are found by that scan or look.
@@ -27,7 +31,8 @@
 //!    signal's waiter list (leaf). Nothing is taken under a parker's lock.
 
 use std::fmt;
-use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{fence, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use parking_lot::RwLock;
 
@@ -36,30 +41,71 @@ use crate::cancel::Parker;
 use crate::sync::Arc as SyncArc;
 
 /// A push subscription's wake-up: its delivery thread's parker (also registered with the
-/// subscription's cancel node) and whether the thread is about to park.
+/// subscription's cancel node) and what the thread is doing (invariant 2).
 pub(crate) struct Waker {
-    wanted: AtomicBool,
+    /// `BUSY` (scanning or calling back: writers do nothing), `WATCHING` (caught up and
+    /// spinning: a writer sets `BUSY`, which the spinner sees) or `PARKED` (a writer sets
+    /// `BUSY` and unparks).
+    state: AtomicU8,
     pub(crate) parker: SyncArc<Parker>,
 }
+
+const BUSY: u8 = 0;
+const WATCHING: u8 = 1;
+const PARKED: u8 = 2;
 
 impl Waker {
     pub(crate) fn new() -> Waker {
         Waker {
-            wanted: AtomicBool::new(false),
+            state: AtomicU8::new(BUSY),
             parker: Parker::new(),
         }
     }
 
-    /// The delivery thread is about to park: writers from now on unpark it (invariant 2).
-    /// The caller scans once more before parking.
-    pub(crate) fn arm(&self) {
-        self.wanted.store(true, Ordering::Relaxed);
+    /// The delivery thread is caught up: writers from now on tell it (invariant 2). The
+    /// caller scans once more before [`spin`](Self::spin) and [`park`](Self::park).
+    pub(crate) fn watch(&self) {
+        self.state.store(WATCHING, Ordering::Relaxed);
         fence(Ordering::SeqCst);
+    }
+
+    /// Spins for up to `limit` while watching; true if a writer appended meanwhile (the
+    /// caller scans again). Spinning keeps a busy log's deliveries free of park/unpark
+    /// round trips; the limit bounds the CPU an idle subscription burns.
+    pub(crate) fn spin(&self, limit: Duration) -> bool {
+        let start = Instant::now();
+        loop {
+            for _ in 0..32 {
+                if self.state.load(Ordering::Acquire) != WATCHING {
+                    return true;
+                }
+                std::hint::spin_loop();
+            }
+            if start.elapsed() >= limit {
+                return false;
+            }
+            std::thread::yield_now();
+        }
+    }
+
+    /// Parks until a writer appends (or a cancel unparks the parker), unless one already
+    /// did since [`watch`](Self::watch). Leaves the state `BUSY`.
+    pub(crate) fn park(&self) {
+        if self
+            .state
+            .compare_exchange(WATCHING, PARKED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            self.parker.park();
+        }
+        self.state.store(BUSY, Ordering::Release);
     }
 
     /// A writer's side, after its fence.
     fn wake(&self) {
-        if self.wanted.load(Ordering::Relaxed) && self.wanted.swap(false, Ordering::AcqRel) {
+        if self.state.load(Ordering::Relaxed) != BUSY
+            && self.state.swap(BUSY, Ordering::AcqRel) == PARKED
+        {
             self.parker.unpark();
         }
     }
