@@ -31,14 +31,15 @@
 //!    signal's waiter list (leaf). Nothing is taken under a parker's lock.
 
 use std::fmt;
-use std::sync::atomic::{fence, AtomicU64, AtomicU8, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{self as std_atomic, AtomicU64};
+use std::time::Duration;
 
 use parking_lot::RwLock;
 
 use super::signal::SignalEvent;
 use crate::cancel::Parker;
-use crate::sync::Arc as SyncArc;
+// The waker uses `crate::sync` (loom-checked below); the notifier list is plain std.
+use crate::sync::{fence, Arc as SyncArc, AtomicU8, Ordering};
 
 /// A push subscription's wake-up: its delivery thread's parker (also registered with the
 /// subscription's cancel node) and what the thread is doing (invariant 2).
@@ -72,8 +73,9 @@ impl Waker {
     /// Spins for up to `limit` while watching; true if a writer appended meanwhile (the
     /// caller scans again). Spinning keeps a busy log's deliveries free of park/unpark
     /// round trips; the limit bounds the CPU an idle subscription burns.
+    #[cfg(not(all(test, loom)))]
     pub(crate) fn spin(&self, limit: Duration) -> bool {
-        let start = Instant::now();
+        let start = std::time::Instant::now();
         loop {
             for _ in 0..32 {
                 if self.state.load(Ordering::Acquire) != WATCHING {
@@ -86,6 +88,12 @@ impl Waker {
             }
             std::thread::yield_now();
         }
+    }
+
+    /// Under loom: no spinning (it only saves round trips; the model checks the protocol).
+    #[cfg(all(test, loom))]
+    pub(crate) fn spin(&self, _limit: Duration) -> bool {
+        self.state.load(Ordering::Acquire) != WATCHING
     }
 
     /// Parks until a writer appends (or a cancel unparks the parker), unless one already
@@ -102,7 +110,7 @@ impl Waker {
     }
 
     /// A writer's side, after its fence.
-    fn wake(&self) {
+    pub(crate) fn wake(&self) {
         if self.state.load(Ordering::Relaxed) != BUSY
             && self.state.swap(BUSY, Ordering::AcqRel) == PARKED
         {
@@ -122,7 +130,7 @@ pub(crate) enum Watch {
 #[derive(Default)]
 pub(crate) struct Notifier {
     /// The number of watchers: the writers' fast path when there are none.
-    count: AtomicUsize,
+    count: std_atomic::AtomicUsize,
     next_id: AtomicU64,
     watchers: RwLock<Vec<(u64, Watch)>>,
 }
@@ -130,13 +138,14 @@ pub(crate) struct Notifier {
 impl Notifier {
     /// Adds a watcher; the id removes it.
     pub(crate) fn add(&self, watch: Watch) -> u64 {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = self.next_id.fetch_add(1, std_atomic::Ordering::Relaxed);
         let mut watchers = self.watchers.write();
         watchers.push((id, watch));
-        self.count.store(watchers.len(), Ordering::Release);
+        self.count
+            .store(watchers.len(), std_atomic::Ordering::Release);
         drop(watchers);
         // Invariant 3: the count before the subscription's first look at the store.
-        fence(Ordering::SeqCst);
+        std_atomic::fence(std_atomic::Ordering::SeqCst);
         id
     }
 
@@ -144,7 +153,8 @@ impl Notifier {
     pub(crate) fn remove(&self, id: u64) {
         let mut watchers = self.watchers.write();
         watchers.retain(|(i, _)| *i != id);
-        self.count.store(watchers.len(), Ordering::Release);
+        self.count
+            .store(watchers.len(), std_atomic::Ordering::Release);
     }
 
     /// A record was appended (or records were dropped): wake whoever asked (invariant 1).
@@ -152,8 +162,8 @@ impl Notifier {
     pub(crate) fn notify(&self) {
         // Invariants 2 and 3: the record's publication comes before the loads of `count`,
         // `wanted` and the signals' flags.
-        fence(Ordering::SeqCst);
-        if self.count.load(Ordering::Relaxed) == 0 {
+        std_atomic::fence(std_atomic::Ordering::SeqCst);
+        if self.count.load(std_atomic::Ordering::Relaxed) == 0 {
             return;
         }
         self.notify_watchers();
@@ -171,7 +181,7 @@ impl Notifier {
 
     /// The number of watchers now.
     pub(crate) fn len(&self) -> usize {
-        self.count.load(Ordering::Acquire)
+        self.count.load(std_atomic::Ordering::Acquire)
     }
 }
 
@@ -180,5 +190,54 @@ impl fmt::Debug for Notifier {
         f.debug_struct("Notifier")
             .field("watchers", &self.len())
             .finish()
+    }
+}
+
+/// Loom model of invariant 2: writers racing a delivery thread that watches, spins and
+/// parks. The thread must always end up seeing every record: a lost wake-up leaves it
+/// parked forever, which loom reports as a deadlock.
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use loom::thread;
+
+    use super::*;
+
+    #[test]
+    fn notify_writers_vs_parking_delivery_thread() {
+        let mut builder = loom::model::Builder::new();
+        if builder.preemption_bound.is_none() {
+            builder.preemption_bound = Some(3);
+        }
+        builder.check(|| {
+            let waker = SyncArc::new(Waker::new());
+            let published = SyncArc::new(loom::sync::atomic::AtomicUsize::new(0));
+            let writers: Vec<_> = (0..2)
+                .map(|_| {
+                    let (waker, published) = (waker.clone(), published.clone());
+                    thread::spawn(move || {
+                        // Channel::append: publish (Release), then notify (fence, wake).
+                        published.fetch_add(1, Ordering::Release);
+                        fence(Ordering::SeqCst);
+                        waker.wake();
+                    })
+                })
+                .collect();
+            // The delivery loop of delivery.rs, with "scan" = read the published count.
+            let mut watching = false;
+            while published.load(Ordering::Acquire) < 2 {
+                if !watching {
+                    waker.watch();
+                    watching = true;
+                    continue;
+                }
+                if !waker.spin(Duration::ZERO) {
+                    waker.park();
+                }
+                watching = false;
+            }
+            for w in writers {
+                w.join().unwrap();
+            }
+        });
     }
 }
