@@ -18,8 +18,9 @@
 //! 3. **Push.** One delivery thread per subscription runs the callback, so deliveries are
 //!    serialised. It registers its parker with the subscription's cancel node (a Scope
 //!    under the session), so `cancel` and `close` wake it, and a session cancel (which only
-//!    cancels calls) does not stop it. It parks only after arming its waker and finding
-//!    nothing on one more scan (`notify.rs`, invariant 2): no lost wake-up.
+//!    cancels calls) does not stop it. Caught up, it announces it to writers, scans once
+//!    more, spins ~20 µs and parks only by a compare-exchange a writer's append defeats
+//!    (`notify.rs`, invariant 2, loom-checked): no lost wake-up.
 //! 4. **Close.** `close` sets the push state's `closed` under its mutex, which the delivery
 //!    thread checks under the same mutex before every callback; then, unless it runs on the
 //!    delivery thread (a callback closing its own subscription), it waits until no callback
