@@ -2,7 +2,7 @@
 //! line per figure. Later capabilities add their figures here.
 //!
 //! `cargo bench --bench report -- cancellation` runs only the sections whose names contain
-//! the words given (append, render, generate, filter, cancellation, evtx).
+//! the words given (append, render, generate, filter, cancellation, evtx, subscribe).
 //!
 //! Each figure is the median of several rounds. Anchors measured in the same run (a plain
 //! `Vec::push` of the same events, a `memcpy` of the same XML) give ratios that stay
@@ -510,6 +510,190 @@ fn evtx(settings: &Settings) {
     print("evtx_query_records_per_s", query_rate, "records/s");
 }
 
+/// Subscriptions (issue 6): append → callback latency with 1 and 8 push subscribers, and
+/// the events per second one push subscriber takes from one writer.
+fn subscribe(settings: &Settings) {
+    use evtlog::{Delivery, SubscribeAction, SubscribeFlags};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let full = settings.rounds > 1;
+    let tiny = || {
+        let mut event = Event::default();
+        event.system.event_id = 1;
+        event
+    };
+
+    // Latency: one append at a time, the next only once every subscriber has the last.
+    // Back to back (a busy log: the delivery threads are still spinning for the next
+    // append), and with 300 µs between appends (an idle log: every delivery is a wake-up
+    // from park).
+    let appends = if full { 3_000 } else { 20 };
+    for (gap, label) in [
+        (None, ""),
+        (Some(std::time::Duration::from_micros(300)), "idle_"),
+    ] {
+        for subscribers in [1usize, 8] {
+            let engine = Engine::new();
+            let channel = engine
+                .create_channel(
+                    ChannelConfig::new("Bench", ChannelType::Operational)
+                        .with_max_size(ChannelConfig::UNBOUNDED),
+                )
+                .expect("channel");
+            let session = engine.open_session();
+            let received: Vec<Arc<(AtomicUsize, Mutex<Vec<Instant>>)>> = (0..subscribers)
+                .map(|_| Arc::new((AtomicUsize::new(0), Mutex::new(Vec::with_capacity(appends)))))
+                .collect();
+            let subs: Vec<_> = received
+                .iter()
+                .map(|r| {
+                    let r = Arc::clone(r);
+                    session
+                        .subscribe(
+                            Some("Bench"),
+                            None,
+                            None,
+                            SubscribeFlags::TO_FUTURE_EVENTS,
+                            Delivery::push(move |action| {
+                                let now = Instant::now();
+                                if let SubscribeAction::Deliver(_) = action {
+                                    r.1.lock().unwrap_or_else(|e| e.into_inner()).push(now);
+                                    r.0.fetch_add(1, Ordering::Release);
+                                }
+                            }),
+                        )
+                        .expect("subscribe")
+                })
+                .collect();
+            let mut sent = Vec::with_capacity(appends);
+            for i in 0..appends {
+                let event = tiny();
+                let t0 = Instant::now();
+                channel.append(event).expect("append");
+                sent.push(t0);
+                while received.iter().any(|r| r.0.load(Ordering::Acquire) <= i) {
+                    std::thread::yield_now();
+                }
+                if let Some(gap) = gap {
+                    std::thread::sleep(gap);
+                }
+            }
+            for sub in &subs {
+                sub.close();
+            }
+            let mut latencies: Vec<f64> = received
+                .iter()
+                .flat_map(|r| {
+                    let times = r.1.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                    times
+                        .into_iter()
+                        .zip(&sent)
+                        .map(|(got, t0)| got.saturating_duration_since(*t0).as_secs_f64() * 1e6)
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            latencies.sort_by(f64::total_cmp);
+            let at = |q: f64| {
+                latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)]
+            };
+            print(
+                &format!("subscription_latency_{label}p50_us_{subscribers}"),
+                at(0.50),
+                "us",
+            );
+            print(
+                &format!("subscription_latency_{label}p99_us_{subscribers}"),
+                at(0.99),
+                "us",
+            );
+            if subscribers == 1 {
+                print(
+                    &format!("subscription_latency_{label}p99_us"),
+                    at(0.99),
+                    "us",
+                );
+            }
+        }
+    }
+
+    // Throughput: one writer appends as fast as it can; one push subscriber counts. Timed
+    // from the first append to the last callback. Anchor: the same appends, no subscriber.
+    let n = if full { 200_000 } else { 200 };
+    let fresh = || {
+        let engine = Engine::new();
+        let channel = engine
+            .create_channel(
+                ChannelConfig::new("Bench", ChannelType::Operational)
+                    .with_max_size(ChannelConfig::UNBOUNDED),
+            )
+            .expect("channel");
+        (engine, channel)
+    };
+    let rate = median_rate_with(
+        settings,
+        n,
+        || {
+            let (engine, channel) = fresh();
+            let done = Arc::new((AtomicUsize::new(0), Mutex::new(None::<Instant>)));
+            let sub = engine
+                .default_session()
+                .subscribe(
+                    Some("Bench"),
+                    None,
+                    None,
+                    SubscribeFlags::TO_FUTURE_EVENTS,
+                    Delivery::push({
+                        let done = Arc::clone(&done);
+                        move |action| {
+                            if let SubscribeAction::Deliver(event) = action {
+                                black_box(&event);
+                                if done.0.fetch_add(1, Ordering::AcqRel) + 1 == n {
+                                    *done.1.lock().unwrap_or_else(|e| e.into_inner()) =
+                                        Some(Instant::now());
+                                }
+                            }
+                        }
+                    }),
+                )
+                .expect("subscribe");
+            let events: Vec<Event> = (0..n).map(|_| tiny()).collect();
+            (engine, channel, sub, done, events)
+        },
+        |(engine, channel, sub, done, events)| {
+            for event in events {
+                channel.append(event).expect("append");
+            }
+            while done.0.load(Ordering::Acquire) < n {
+                std::thread::yield_now();
+            }
+            (engine, channel, sub)
+        },
+    );
+    let anchor = median_rate_with(
+        settings,
+        n,
+        || {
+            let (engine, channel) = fresh();
+            let events: Vec<Event> = (0..n).map(|_| tiny()).collect();
+            (engine, channel, events)
+        },
+        |(engine, channel, events)| {
+            for event in events {
+                channel.append(event).expect("append");
+            }
+            (engine, channel)
+        },
+    );
+    print("subscription_events_per_s", rate, "events/s");
+    print(
+        "subscription_append_only_anchor_events_per_s",
+        anchor,
+        "events/s",
+    );
+    print("subscription_vs_append_only_ratio", rate / anchor, "ratio");
+}
+
 /// A report section: its name and what measures it.
 type Section = (&'static str, fn(&Settings));
 
@@ -531,13 +715,14 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let sections: [Section; 6] = [
+    let sections: [Section; 7] = [
         ("append", append),
         ("render", render),
         ("generate", generate),
         ("filter", filter),
         ("cancellation", cancellation),
         ("evtx", evtx),
+        ("subscribe", subscribe),
     ];
     for (name, section) in sections {
         if only.is_empty() || only.iter().any(|o| name.contains(o.as_str())) {

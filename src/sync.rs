@@ -1,6 +1,6 @@
 //! The synchronisation primitives of the cancellation tree: from `loom` under
 //! `cfg(all(test, loom))`, from `std` otherwise, so that loom can explore every interleaving
-//! of `cancel/`.
+//! of `cancel/` and of the push subscriptions' wake-up (`engine/notify.rs`).
 //!
 //! Owns nothing but the choice. Code that loom checks imports its `Arc`, `Mutex`, `Condvar`
 //! and atomics from here, never from `std::sync` or `parking_lot` directly.
@@ -12,12 +12,12 @@
 
 #[cfg(all(test, loom))]
 pub(crate) use loom::sync::{
-    atomic::{AtomicBool, AtomicUsize, Ordering},
+    atomic::{fence, AtomicBool, AtomicU8, AtomicUsize, Ordering},
     Arc, Condvar, Mutex, MutexGuard,
 };
 
 #[cfg(not(all(test, loom)))]
 pub(crate) use std::sync::{
-    atomic::{AtomicBool, AtomicUsize, Ordering},
+    atomic::{fence, AtomicBool, AtomicU8, AtomicUsize, Ordering},
     Arc, Condvar, Mutex, MutexGuard,
 };

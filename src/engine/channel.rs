@@ -9,11 +9,14 @@
 //! - A disabled channel accepts no records: `append` fails with `InvalidOperation` (4317).
 //!   Windows drops events published to a disabled channel; the Rust API says so instead of
 //!   returning a record id that does not exist.
+//! - A successful append notifies the channel's subscriptions after the store's lock is
+//!   released, never waiting for them (`notify.rs`).
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use super::notify::Notifier;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
@@ -130,6 +133,8 @@ pub struct Channel {
     enabled: AtomicBool,
     store: MemoryStore,
     clock: Arc<dyn Clock>,
+    /// The subscriptions watching this channel.
+    notifier: Notifier,
 }
 
 impl Channel {
@@ -141,6 +146,7 @@ impl Channel {
             enabled: AtomicBool::new(config.enabled),
             store: MemoryStore::new(config.max_size, config.retention),
             clock,
+            notifier: Notifier::default(),
         }
     }
 
@@ -200,12 +206,25 @@ impl Channel {
         if system.time_created.is_none() {
             system.time_created = Some(self.clock.now());
         }
-        self.store.append(event)
+        let id = self.store.append(event)?;
+        self.notifier.notify();
+        Ok(id)
     }
 
     /// A lock-free reader's view of the records now; see [`Snapshot`].
     pub fn snapshot(&self) -> Snapshot {
         self.store.snapshot()
+    }
+
+    /// A snapshot of the chunks from the one holding `record_id` on
+    /// ([`MemoryStore::snapshot_from`]): what a live reader at `record_id` needs.
+    pub(crate) fn snapshot_from(&self, record_id: u64) -> Snapshot {
+        self.store.snapshot_from(record_id)
+    }
+
+    /// The subscriptions watching this channel.
+    pub(crate) fn notifier(&self) -> &Notifier {
+        &self.notifier
     }
 
     /// Removes every record (EvtClearLog); record ids continue. Fails with

@@ -33,10 +33,13 @@ pub enum CallKind {
     /// Query setup (`Session::query`); it has one batch, 0.
     Query,
     /// `ResultSet::next`: batch 0 before the first records, then one per batch scanned (at
-    /// most 64 records, never spanning chunks).
+    /// most 64 records, never spanning chunks). Also a pull subscription's `next` and each
+    /// scan of a push subscription's delivery thread.
     Next,
     /// `ResultSet::seek`: batches as for `Next`.
     Seek,
+    /// Subscription setup (`Session::subscribe`); it has one batch, 0.
+    Subscribe,
 }
 
 #[derive(Default)]

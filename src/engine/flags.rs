@@ -1,4 +1,5 @@
-//! EVT_QUERY_FLAGS and EVT_SEEK_FLAGS with Windows' values (reference/wevtapi.md §1.5, §1.6).
+//! EVT_QUERY_FLAGS, EVT_SEEK_FLAGS and EVT_SUBSCRIBE_FLAGS with Windows' values
+//! (reference/wevtapi.md §1.5, §1.6, §1.7).
 
 use std::fmt;
 use std::ops::BitOr;
@@ -147,6 +148,91 @@ impl fmt::Debug for SeekFlags {
     }
 }
 
+/// EVT_SUBSCRIBE_FLAGS: an origin (one of the first three, a value in `flags & 3`, not a
+/// bit) and optionally TolerateQueryErrors and Strict (reference §1.7, §2.8).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SubscribeFlags(u32);
+
+/// Where a subscription starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SubscribeOrigin {
+    /// Only events appended after the subscription was made.
+    FutureEvents,
+    /// Every event in the channels, then future ones.
+    OldestRecord,
+    /// The events after a bookmarked one, then future ones.
+    AfterBookmark,
+}
+
+impl SubscribeFlags {
+    /// `EvtSubscribeToFutureEvents` (1).
+    pub const TO_FUTURE_EVENTS: SubscribeFlags = SubscribeFlags(1);
+    /// `EvtSubscribeStartAtOldestRecord` (2).
+    pub const START_AT_OLDEST_RECORD: SubscribeFlags = SubscribeFlags(2);
+    /// `EvtSubscribeStartAfterBookmark` (3).
+    pub const START_AFTER_BOOKMARK: SubscribeFlags = SubscribeFlags(3);
+    /// `EvtSubscribeOriginMask`.
+    pub const ORIGIN_MASK: u32 = 3;
+    /// `EvtSubscribeTolerateQueryErrors` (0x1000): as for queries (reference §2.5).
+    pub const TOLERATE_QUERY_ERRORS: SubscribeFlags = SubscribeFlags(0x1000);
+    /// `EvtSubscribeStrict` (0x10000): a missing bookmarked event fails the subscribe with
+    /// ERROR_NOT_FOUND (1168), and lost records are reported (an Error action, 15011).
+    pub const STRICT: SubscribeFlags = SubscribeFlags(0x10000);
+
+    /// The flags from their Windows value. Errors: `InvalidParameter` (87) for unknown bits
+    /// or no origin (`flags & 3 == 0`).
+    pub fn from_bits(bits: u32) -> Result<SubscribeFlags> {
+        let flags = SubscribeFlags(bits);
+        if bits & !(Self::ORIGIN_MASK | Self::TOLERATE_QUERY_ERRORS.0 | Self::STRICT.0) != 0
+            || flags.origin().is_none()
+        {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                format!("invalid subscribe flags {bits:#x}"),
+            ));
+        }
+        Ok(flags)
+    }
+
+    /// The Windows value.
+    pub fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// The origin, if the origin value names one.
+    pub fn origin(self) -> Option<SubscribeOrigin> {
+        match self.0 & Self::ORIGIN_MASK {
+            1 => Some(SubscribeOrigin::FutureEvents),
+            2 => Some(SubscribeOrigin::OldestRecord),
+            3 => Some(SubscribeOrigin::AfterBookmark),
+            _ => None,
+        }
+    }
+
+    /// True if `EvtSubscribeStrict` is set.
+    pub fn is_strict(self) -> bool {
+        self.0 & Self::STRICT.0 != 0
+    }
+
+    /// True if `EvtSubscribeTolerateQueryErrors` is set.
+    pub fn tolerates_query_errors(self) -> bool {
+        self.0 & Self::TOLERATE_QUERY_ERRORS.0 != 0
+    }
+}
+
+impl BitOr for SubscribeFlags {
+    type Output = SubscribeFlags;
+    fn bitor(self, rhs: SubscribeFlags) -> SubscribeFlags {
+        SubscribeFlags(self.0 | rhs.0)
+    }
+}
+
+impl fmt::Debug for SubscribeFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SubscribeFlags({:#x})", self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +272,26 @@ mod tests {
         }
         let f = SeekFlags::from_bits(0x10002).unwrap();
         assert_eq!((f.origin(), f.is_strict()), (Some(SeekOrigin::Last), true));
+    }
+
+    /// reference/wevtapi.md §1.7: the values Windows uses; the origin is a value, not bits.
+    #[test]
+    fn subscribe_flags_windows_values() {
+        assert_eq!(SubscribeFlags::TO_FUTURE_EVENTS.bits(), 1);
+        assert_eq!(SubscribeFlags::START_AT_OLDEST_RECORD.bits(), 2);
+        assert_eq!(SubscribeFlags::START_AFTER_BOOKMARK.bits(), 3);
+        assert_eq!(SubscribeFlags::ORIGIN_MASK, 3);
+        assert_eq!(SubscribeFlags::TOLERATE_QUERY_ERRORS.bits(), 0x1000);
+        assert_eq!(SubscribeFlags::STRICT.bits(), 0x10000);
+        let f = SubscribeFlags::from_bits(0x11003).unwrap();
+        assert_eq!(f.origin(), Some(SubscribeOrigin::AfterBookmark));
+        assert!(f.is_strict() && f.tolerates_query_errors());
+        for bits in [0, 0x10000, 0x1000, 0x4, 0x100, 0x8000_0001] {
+            assert_eq!(
+                SubscribeFlags::from_bits(bits).unwrap_err().win32_code(),
+                87,
+                "{bits:#x}"
+            );
+        }
     }
 }

@@ -3,8 +3,8 @@
 //!
 //! Owns: channel creation, lookup and enumeration, the write path
 //! (`Engine::write` → `Channel::append` → the channel's store), sessions and their result
-//! sets, the cancellation root, the virtual scan cost and pause points. Subscriptions and
-//! bookmarks will live here too.
+//! sets, subscriptions (push and pull, `subscription.rs`), the cancellation root, the virtual
+//! scan cost and pause points. Bookmarks will live here too.
 //!
 //! Invariants:
 //! 1. The registry is a `Vec<Arc<Channel>>` kept sorted by `names::compare` (Windows'
@@ -21,13 +21,17 @@
 
 mod bookmark;
 mod channel;
+mod delivery;
 mod faults;
 mod files;
 mod flags;
 mod names;
+mod notify;
 mod render;
 mod results;
 mod session;
+mod signal;
+mod subscription;
 #[cfg(test)]
 mod tests;
 
@@ -41,10 +45,12 @@ use parking_lot::RwLock;
 pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
 pub use faults::{CallKind, PauseHandle};
-pub use flags::{QueryFlags, SeekFlags, SeekOrigin};
+pub use flags::{QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
 pub use session::Session;
+pub use signal::SignalEvent;
+pub use subscription::{Delivery, SubscribeAction, SubscribePosition, Subscription};
 
 use crate::cancel::CancelToken;
 use crate::clock::{Clock, SystemClock};

@@ -31,6 +31,10 @@
 //! 8. Every seek, to a bookmark too, is an index into the merged sequence, walked from the
 //!    initial cursor: a bookmark's origin is its record's index, or the gap before the
 //!    nearest record of its channel after it (`seek_bookmark`).
+//! 9. A subscription's sources (`SourceCursor::subscription`, read by [`live_batch`]) are
+//!    never stale: on a clear or overwrite they take a fresh snapshot and go on, and only if
+//!    records they had not reached are gone do they skip to the oldest record left and
+//!    report the gap (`QueryResultStale` from that scan, the cursor already past the gap).
 
 use std::fmt;
 use std::ops::Deref;
@@ -129,6 +133,8 @@ pub(crate) struct SourceCursor {
     pub(crate) next_id: u64,
     /// The next match, found and not yet returned, with its time.
     head: Option<(EventRef, FileTime)>,
+    /// A subscription's source: resynchronises after a clear or overwrite (invariant 8).
+    resync: bool,
 }
 
 /// What a source cursor reads.
@@ -173,7 +179,51 @@ impl SourceCursor {
             },
             next_id,
             head: None,
+            resync: false,
         }
+    }
+
+    /// A subscription's cursor over a channel (invariant 8), from record id `start` on.
+    pub(crate) fn subscription(
+        path: Arc<str>,
+        channel: Arc<Channel>,
+        filter: Arc<QuerySource>,
+        start: u64,
+    ) -> SourceCursor {
+        let mut cursor = SourceCursor::new(path, channel, filter, false);
+        cursor.next_id = start;
+        cursor.resync = true;
+        cursor
+    }
+
+    /// After a clear or overwrite: a fresh snapshot from the cursor on. `Err(QueryResultStale)`
+    /// if records the cursor had not reached are gone; it then stands at the oldest record
+    /// left (or the next one to come).
+    fn resync(&mut self) -> Result<()> {
+        let SourceKind::Channel {
+            channel,
+            generation,
+            snapshot,
+        } = &mut self.kind
+        else {
+            return Ok(());
+        };
+        let fresh = channel.snapshot_from(self.next_id);
+        let oldest = fresh.first_record_id().unwrap_or(fresh.end_record_id());
+        *generation = fresh.generation();
+        *snapshot = Arc::new(fresh);
+        if self.next_id < oldest {
+            let lost = oldest - self.next_id;
+            self.next_id = oldest;
+            return Err(Error::with_message(
+                ErrorKind::QueryResultStale,
+                format!(
+                    "{lost} records of {} were cleared or overwritten before delivery",
+                    self.path
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// A cursor over an .evtx file (`path` its absolute path), holding no decoded chunk yet.
@@ -190,6 +240,7 @@ impl SourceCursor {
             next_id: file.start(reverse),
             kind: SourceKind::File(file),
             head: None,
+            resync: false,
         }
     }
 
@@ -249,6 +300,9 @@ struct Scan<'a> {
     scan_cost: u64,
     poll_interval: usize,
     scratch: EvalScratch,
+    /// Batches scanned before the timeout is first checked (1 for a subscription's scan, so
+    /// that a zero timeout still returns the events at hand).
+    untimed_batches: u64,
 }
 
 impl<'a> Scan<'a> {
@@ -270,6 +324,7 @@ impl<'a> Scan<'a> {
             scan_cost: engine.inner.scan_cost_ticks(),
             poll_interval: engine.inner.poll_interval(),
             scratch: EvalScratch::new(now),
+            untimed_batches: 0,
         }
     }
 
@@ -282,7 +337,7 @@ impl<'a> Scan<'a> {
             .checkpoint(self.kind, self.batch, &self.call)?;
         self.batch += 1;
         self.call.check()?;
-        if let Some(timeout) = self.timeout {
+        if let Some(timeout) = self.timeout.filter(|_| self.batch > self.untimed_batches) {
             let elapsed = self.engine.inner.clock.now().0.saturating_sub(self.start.0);
             let virtual_cost = self.scanned.saturating_mul(self.scan_cost);
             if elapsed.saturating_add(virtual_cost) >= timeout {
@@ -305,6 +360,10 @@ fn fill_head(
     }
     loop {
         if source.is_stale() {
+            if source.resync {
+                source.resync()?;
+                continue;
+            }
             return Err(Error::with_message(
                 ErrorKind::QueryResultStale,
                 format!(
@@ -327,8 +386,9 @@ fn fill_head(
                 };
                 let Some((chunk_index, slot)) = located else {
                     if !reverse && source.next_id >= snapshot.end_record_id() {
-                        // Live: look for events appended since the snapshot.
-                        let fresh = channel.snapshot();
+                        // Live: look for events appended since the snapshot (only the
+                        // chunks from the cursor on).
+                        let fresh = channel.snapshot_from(source.next_id);
                         if fresh.end_record_id() > snapshot.end_record_id() {
                             *snapshot = Arc::new(fresh);
                             continue;
@@ -450,6 +510,55 @@ fn step(
         .head
         .take()
         .map(|(event, _)| event)))
+}
+
+/// What one [`live_batch`] found.
+pub(crate) struct LiveBatch {
+    pub(crate) events: Vec<EventRef>,
+    /// The timeout elapsed before `count` events were found.
+    pub(crate) timed_out: bool,
+    /// The batch stopped at a gap: records a source had not reached were cleared or
+    /// overwritten; the cursor is past it (invariant 8).
+    pub(crate) gap: bool,
+}
+
+/// A subscription's scan: up to `count` events from `cursor`, forward, merged by time, polling
+/// `call` once per batch of records (pause points of `CallKind::Next`). Moves `cursor` in
+/// place: the caller works on a copy if it must not move on failure. Stops early at a gap.
+/// The first batch is always scanned, whatever the timeout: a drain with a zero timeout (as
+/// .NET and OTEL poll, reference §2.8) gets the events at hand.
+pub(crate) fn live_batch(
+    engine: &Engine,
+    call: CancelToken,
+    cursor: &mut Cursor,
+    count: usize,
+    timeout: Option<Duration>,
+) -> Result<LiveBatch> {
+    let mut scan = Scan::new(engine, call, CallKind::Next, timeout);
+    scan.untimed_batches = 1;
+    let mut batch = LiveBatch {
+        events: Vec::new(),
+        timed_out: false,
+        gap: false,
+    };
+    while batch.events.len() < count {
+        match step(cursor, false, &mut scan) {
+            Ok(Ok(Some(event))) => batch.events.push(event),
+            Ok(Ok(None)) => break,
+            Ok(Err(Stop::TimeUp)) => {
+                batch.timed_out = true;
+                break;
+            }
+            // Only a resynchronising source's gap is stale here (invariant 8).
+            Err(e) if e.kind() == ErrorKind::QueryResultStale => {
+                batch.gap = true;
+                break;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    scan.call.check()?;
+    Ok(batch)
 }
 
 /// A query's result set: EvtQuery's handle. Clone it to use it from several threads (one

@@ -8,9 +8,10 @@
 //! 2. `cancel` cancels the calls in flight at that moment, on every handle of the session,
 //!    and wakes those that wait; it marks nothing else, so calls started afterwards run
 //!    normally (DESIGN.md, Cancellation).
-//! 3. `close` closes every result set made in the session (their later calls fail with
-//!    `InvalidHandle`, calls in flight return `Cancelled`), then fails every later call on the
-//!    session itself with `InvalidHandle`. The default session cannot be closed.
+//! 3. `close` closes every result set and subscription made in the session (their later
+//!    calls fail with `InvalidHandle`, calls in flight return `Cancelled`), then fails every
+//!    later call on the session itself with `InvalidHandle`. The default session cannot be
+//!    closed. (`Session::subscribe` is in `subscription.rs`.)
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +23,7 @@ use super::faults::CallKind;
 use super::files;
 use super::flags::QueryFlags;
 use super::results::{Cursor, ResultSet, ResultSetInner, SourceCursor};
+use super::subscription::SubscriptionShared;
 use super::Engine;
 use crate::cancel::{CancelToken, NodeKind};
 use crate::error::{codes, Error, ErrorKind, Result};
@@ -34,11 +36,12 @@ pub struct Session {
 }
 
 pub(crate) struct SessionInner {
-    engine: Engine,
-    token: CancelToken,
-    closed: AtomicBool,
+    pub(super) engine: Engine,
+    pub(super) token: CancelToken,
+    pub(super) closed: AtomicBool,
     is_default: bool,
     handles: Mutex<Vec<Weak<ResultSetInner>>>,
+    pub(super) subscriptions: Mutex<Vec<Weak<SubscriptionShared>>>,
 }
 
 impl Session {
@@ -51,6 +54,7 @@ impl Session {
                 closed: AtomicBool::new(false),
                 is_default,
                 handles: Mutex::new(Vec::new()),
+                subscriptions: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -197,6 +201,10 @@ impl Session {
         for handle in handles.iter().filter_map(Weak::upgrade) {
             (ResultSet { inner: handle }).close();
         }
+        let subscriptions = std::mem::take(&mut *inner.subscriptions.lock());
+        for subscription in subscriptions.iter().filter_map(Weak::upgrade) {
+            subscription.close();
+        }
         inner.token.cancel();
         Ok(())
     }
@@ -211,7 +219,7 @@ impl Session {
         self.inner.is_default
     }
 
-    fn check_open(&self) -> Result<()> {
+    pub(super) fn check_open(&self) -> Result<()> {
         if self.inner.closed.load(Ordering::Acquire) {
             return Err(Error::with_message(
                 ErrorKind::InvalidHandle,

@@ -151,6 +151,25 @@ impl MemoryStore {
         )
     }
 
+    /// A snapshot of only the chunks a reader at `record_id` still needs: the chunk holding
+    /// it (or the last one starting before it) and every later chunk; all of them if
+    /// `record_id` is older than the oldest record. The same as [`snapshot`](Self::snapshot)
+    /// for every id from `record_id` on, at a cost of the chunks taken rather than all of
+    /// them (a live reader that is caught up takes one or two).
+    pub fn snapshot_from(&self, record_id: u64) -> Snapshot {
+        let inner = self.inner.lock();
+        let start = inner
+            .chunks
+            .partition_point(|c| c.first_record_id() <= record_id)
+            .saturating_sub(1);
+        Snapshot::new(
+            inner.chunks.range(start..).cloned().collect(),
+            self.generation.load(Ordering::Acquire),
+            inner.next_record_id,
+            Arc::clone(&self.generation),
+        )
+    }
+
     /// Bumped by every clear and by every append that overwrote records.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)

@@ -110,6 +110,45 @@ fn snapshot_locates_and_gets_records() {
 }
 
 #[test]
+fn snapshot_from_takes_only_the_chunks_from_an_id_on() {
+    let store = MemoryStore::new(UNBOUNDED, Retention::Overwrite);
+    for _ in 0..600 {
+        assert!(store.append(small_event()).is_ok());
+    }
+    let all = store.snapshot();
+    let chunks = all.chunks().len();
+    assert!(chunks >= 3);
+    let second = all.chunks()[1].first_record_id();
+    for (id, taken) in [
+        (0, chunks),
+        (1, chunks),
+        (second - 1, chunks),
+        (second, chunks - 1),
+    ] {
+        let snap = store.snapshot_from(id);
+        assert_eq!(snap.chunks().len(), taken, "from {id}");
+        assert_eq!(snap.end_record_id(), 601);
+        assert_eq!(snap.generation(), all.generation());
+        // Every id from `id` on reads the same as from the whole snapshot.
+        for probe in id.max(1)..=600 {
+            assert_eq!(
+                snap.get(probe).and_then(|e| e.system.event_record_id),
+                Some(probe)
+            );
+        }
+    }
+    // Caught up: the last chunk only, which still sees later appends to it.
+    let tail = store.snapshot_from(601);
+    assert_eq!(tail.chunks().len(), 1);
+    assert!(store.append(small_event()).is_ok());
+    let same_chunk = store.snapshot().chunks().len() == chunks;
+    assert_eq!(tail.get(601).is_some(), same_chunk);
+    assert!(MemoryStore::new(UNBOUNDED, Retention::Overwrite)
+        .snapshot_from(5)
+        .is_empty());
+}
+
+#[test]
 fn snapshot_sees_tail_appends_but_not_new_chunks() {
     let store = MemoryStore::new(UNBOUNDED, Retention::Overwrite);
     assert!(store.append(small_event()).is_ok());

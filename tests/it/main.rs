@@ -11,6 +11,7 @@ mod readme;
 mod render;
 mod results;
 mod store;
+mod subscribe;
 mod xml_golden;
 mod xml_malformed;
 mod xml_roundtrip;

@@ -135,6 +135,55 @@ fn api_tour() -> Result<(), evtlog::Error> {
     results.close();
     assert_eq!(results.next(1, None).unwrap_err().win32_code(), 6);
 
+    // Subscriptions: push.
+    use evtlog::{Delivery, SignalEvent, SubscribeAction, SubscribeFlags, SubscribePosition};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let push = session.subscribe(
+        Some("Security"),
+        Some("*[System[EventID=4624]]"),
+        None,
+        SubscribeFlags::TO_FUTURE_EVENTS,
+        Delivery::push(move |action| match action {
+            SubscribeAction::Deliver(event) => {
+                let _ = tx.send(event.record_id());
+            }
+            SubscribeAction::Error(e) => panic!("{e}"),
+        }),
+    )?;
+    let logon = Event::builder("Microsoft-Windows-Security-Auditing")
+        .event_id(4624)
+        .build();
+    let second = engine.write("Security", logon)?;
+    assert_eq!(
+        rx.recv_timeout(std::time::Duration::from_secs(60)).ok(),
+        Some(second)
+    );
+    push.close();
+    // Pull, after a bookmark, strict.
+    let pull = session.subscribe(
+        Some("Security"),
+        None,
+        Some(&SubscribePosition::new("Security", 1)),
+        SubscribeFlags::START_AFTER_BOOKMARK | SubscribeFlags::STRICT,
+        Delivery::pull(SignalEvent::new(false)),
+    )?;
+    let mut pulled = Vec::new();
+    if pull.wait(Some(std::time::Duration::from_secs(1)))? {
+        pull.signal().unwrap().reset();
+        while let evtlog::Next::Events(batch) = pull.next(64, None)? {
+            pulled.extend(batch.iter().map(|e| e.record_id()));
+        }
+    }
+    assert_eq!(pulled, [second]);
+    let gone = session.subscribe(
+        Some("Security"),
+        None,
+        Some(&SubscribePosition::new("Security", 99)),
+        SubscribeFlags::START_AFTER_BOOKMARK | SubscribeFlags::STRICT,
+        Delivery::pull(SignalEvent::new(false)),
+    );
+    assert_eq!(gone.unwrap_err().win32_code(), 1168);
+
     let mut generator = Generator::new(42);
     let events = generator.events(Profile::Sysmon, 100);
     assert_eq!(events.len(), 100);
