@@ -1,10 +1,11 @@
-//! The emulated Event Log service (first part): [`Engine`], a registry of [`Channel`]s with
-//! Windows' case-insensitive names, and the clock that stamps what is written.
+//! The emulated Event Log service: [`Engine`], a registry of [`Channel`]s with Windows'
+//! case-insensitive names, and the clock that stamps what is written.
 //!
 //! Owns: channel creation, lookup and enumeration, the write path
 //! (`Engine::write` → `Channel::append` → the channel's store), sessions and their result
-//! sets, subscriptions (push and pull, `subscription.rs`), the cancellation root, the virtual
-//! scan cost and pause points. Bookmarks will live here too.
+//! sets, subscriptions (push and pull, `subscription.rs`), bookmarks (`bookmark.rs`), value
+//! rendering (`render.rs`), .evtx files as query sources (`files.rs`), the cancellation
+//! root, the virtual scan cost and pause points.
 //!
 //! Invariants:
 //! 1. The registry is a `Vec<Arc<Channel>>` kept sorted by `names::compare` (Windows'

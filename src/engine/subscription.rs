@@ -110,9 +110,9 @@ impl fmt::Debug for Delivery {
 /// of the last event already seen, as a bookmark holds it (§4.2: one `<Bookmark Channel
 /// RecordId>` per channel).
 ///
-/// This is the subscription's own minimal position type. The `Bookmark` type (bookmark.rs,
-/// with its XML) is meant to convert into it (`Bookmark` → one entry per `<Bookmark>`), so
-/// that `Session::subscribe` can later take a `&Bookmark` without changing its semantics.
+/// A [`Bookmark`](super::Bookmark) converts into it (`SubscribePosition::from(&bookmark)`:
+/// one entry per `<Bookmark>`), which is how EvtSubscribe's Bookmark argument reaches
+/// `Session::subscribe`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SubscribePosition {
     entries: Vec<(String, u64)>,
@@ -155,6 +155,17 @@ impl SubscribePosition {
     /// True for an empty bookmark.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+impl From<&super::Bookmark> for SubscribePosition {
+    /// One entry per channel the bookmark names, with its record id.
+    fn from(bookmark: &super::Bookmark) -> SubscribePosition {
+        bookmark
+            .entries()
+            .fold(SubscribePosition::empty(), |p, (channel, id)| {
+                p.with(channel, id)
+            })
     }
 }
 

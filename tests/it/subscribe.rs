@@ -1095,3 +1095,36 @@ fn stress(writers: usize, per_writer: usize) {
 fn stress_concurrent_writers_and_mixed_subscribers() {
     stress(4, 100_000);
 }
+
+/// §2.8, §2.19: the bookmark a consumer saved (rendered and parsed back, as shippers persist
+/// it) is what StartAfterBookmark starts after.
+#[test]
+fn a_saved_bookmark_resumes_a_subscription() {
+    let (engine, _) = engine();
+    for i in 1..=5 {
+        engine.write("Log", ev(i)).unwrap();
+    }
+    let results = engine
+        .default_session()
+        .query(Some("Log"), None, evtlog::QueryFlags::CHANNEL_PATH)
+        .unwrap();
+    let evtlog::Next::Events(events) = results.next(3, None).unwrap() else {
+        panic!("no events");
+    };
+    let mut bookmark = evtlog::Bookmark::new();
+    bookmark.update(events.last().unwrap());
+    let saved = evtlog::Bookmark::from_xml(&bookmark.to_xml()).unwrap();
+    let position = SubscribePosition::from(&saved);
+    assert_eq!(position.record_id("Log"), Some(3));
+    let (sub, rx) = push(
+        &engine.default_session(),
+        Some("Log"),
+        None,
+        Some(&position),
+        AFTER | STRICT,
+    )
+    .unwrap();
+    let got = until_sentinel(&engine, "Log", &rx);
+    assert_eq!(&event_ids(&got)[..2], [4, 5]);
+    sub.close();
+}
