@@ -17,7 +17,10 @@ mod render;
 
 pub(crate) use escape::push_escaped;
 pub(crate) use parse::{line_column, malformed, parse_event};
-pub(crate) use render::{write_element, write_event};
+pub(crate) use render::{
+    write_binary, write_data, write_data_text, write_element, write_event, write_event_close,
+    write_event_data_close, write_event_data_open, write_event_open, write_system,
+};
 
 /// The namespace of `<Event>`.
 pub(crate) const EVENT_NS: &str = "http://schemas.microsoft.com/win/2004/08/events/event";

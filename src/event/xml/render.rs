@@ -6,9 +6,7 @@ use crate::event::{Body, DataItem, Element, Event, EventData, Guid, Node, System
 
 /// Appends the one-line Windows rendering of `event` to `out`.
 pub(crate) fn write_event(out: &mut String, event: &Event) {
-    out.push_str("<Event xmlns='");
-    out.push_str(EVENT_NS);
-    out.push_str("'>");
+    write_event_open(out);
     write_system(out, &event.system);
     match &event.body {
         Body::None => {}
@@ -26,10 +24,22 @@ pub(crate) fn write_event(out: &mut String, event: &Event) {
         // Always under its own name, whatever the element was called.
         write_named_element(out, "RenderingInfo", info);
     }
+    write_event_close(out);
+}
+
+/// `<Event xmlns='…'>`, as every rendering starts.
+pub(crate) fn write_event_open(out: &mut String) {
+    out.push_str("<Event xmlns='");
+    out.push_str(EVENT_NS);
+    out.push_str("'>");
+}
+
+/// `</Event>`.
+pub(crate) fn write_event_close(out: &mut String) {
     out.push_str("</Event>");
 }
 
-fn write_system(out: &mut String, s: &System) {
+pub(crate) fn write_system(out: &mut String, s: &System) {
     let mut num = itoa::Buffer::new();
     out.push_str("<System><Provider");
     if let Some(name) = &s.provider.name {
@@ -132,31 +142,58 @@ fn write_event_data(out: &mut String, data: &EventData) {
             attr_str(out, "<EventData Name='", name);
             out.push('>');
         }
-        None => out.push_str("<EventData>"),
+        None => write_event_data_open(out),
     }
     for item in &data.items {
         match item {
-            DataItem::Data { name, value } => {
-                match name {
-                    Some(name) => {
-                        out.push_str("<Data Name='");
-                        push_escaped(out, name);
-                        out.push_str("'>");
-                    }
-                    None => out.push_str("<Data>"),
-                }
-                write_value(out, value);
-                out.push_str("</Data>");
-            }
-            DataItem::Binary(bytes) => {
-                out.push_str("<Binary>");
-                crate::event::write_hex_upper(out, bytes);
-                out.push_str("</Binary>");
-            }
+            DataItem::Data { name, value } => write_data(out, name.as_deref(), value),
+            DataItem::Binary(bytes) => write_binary(out, bytes),
             DataItem::Element(e) => write_element(out, e),
         }
     }
+    write_event_data_close(out);
+}
+
+/// `<EventData>` without a Name.
+pub(crate) fn write_event_data_open(out: &mut String) {
+    out.push_str("<EventData>");
+}
+
+/// `</EventData>`.
+pub(crate) fn write_event_data_close(out: &mut String) {
     out.push_str("</EventData>");
+}
+
+/// `<Data [Name='name']>value</Data>`.
+pub(crate) fn write_data(out: &mut String, name: Option<&str>, value: &Value) {
+    write_data_open(out, name);
+    write_value(out, value);
+    out.push_str("</Data>");
+}
+
+/// [`write_data`] of a string value: the same bytes as `write_data(.., &Value::String(text))`.
+pub(crate) fn write_data_text(out: &mut String, name: Option<&str>, text: &str) {
+    write_data_open(out, name);
+    push_escaped(out, text);
+    out.push_str("</Data>");
+}
+
+fn write_data_open(out: &mut String, name: Option<&str>) {
+    match name {
+        Some(name) => {
+            out.push_str("<Data Name='");
+            push_escaped(out, name);
+            out.push_str("'>");
+        }
+        None => out.push_str("<Data>"),
+    }
+}
+
+/// `<Binary>HEX</Binary>`.
+pub(crate) fn write_binary(out: &mut String, bytes: &[u8]) {
+    out.push_str("<Binary>");
+    crate::event::write_hex_upper(out, bytes);
+    out.push_str("</Binary>");
 }
 
 /// Writes a generic element: self-closed when it has no children.
@@ -233,7 +270,7 @@ fn write_cdata(out: &mut String, text: &str) {
 
 /// Writes a value in its text form, escaped. Strings go straight to the escaper; other types
 /// produce only characters that need no escape, except `Xml`, which is written as is.
-fn write_value(out: &mut String, v: &Value) {
+pub(crate) fn write_value(out: &mut String, v: &Value) {
     match v {
         Value::String(s) | Value::AnsiString(s) => push_escaped(out, s),
         Value::Xml(s) => out.push_str(s),

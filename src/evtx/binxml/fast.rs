@@ -30,7 +30,8 @@ use super::plan::{
 };
 use super::text::merge;
 use super::tokens::{peek, Decoder, Template};
-use super::value::{decode_sized, BINXML_TYPE};
+use super::value::{decode_sized, utf16_trimmed_into, BINXML_TYPE};
+use crate::event::xml;
 use crate::event::{
     Body, Correlation, DataItem, Event, EventData, Execution, FileTime, Guid, Node, Security,
     System, Value,
@@ -573,6 +574,166 @@ impl<'c> Decoder<'c> {
             return None;
         }
         Some(EventData { name: None, items })
+    }
+}
+
+impl<'c> Decoder<'c> {
+    /// The record at chunk offsets `[start, end)` rendered as XML straight from its values,
+    /// appended to `out`: the same bytes as `fast_event(..)`'s event's `to_xml()`. `None`
+    /// (and `out` as it was) where the fast path cannot render it directly: the template is
+    /// not of its shapes, or the body is a `<UserData>` tree.
+    pub(super) fn fast_xml(&mut self, start: usize, end: usize, out: &mut String) -> Option<()> {
+        self.reset_budget();
+        let mark = out.len();
+        let mut spans = std::mem::take(&mut self.spans);
+        let mut nested = std::mem::take(&mut self.nested_spans);
+        let mut scratch = std::mem::take(&mut self.render_scratch);
+        let done = self.fast_xml_with(start, end, out, &mut spans, &mut nested, &mut scratch);
+        self.spans = spans;
+        self.nested_spans = nested;
+        self.render_scratch = scratch;
+        if done.is_none() {
+            out.truncate(mark);
+        }
+        done
+    }
+
+    fn fast_xml_with(
+        &mut self,
+        start: usize,
+        end: usize,
+        out: &mut String,
+        spans: &mut Vec<Span>,
+        nested: &mut Vec<Span>,
+        scratch: &mut RenderScratch,
+    ) -> Option<()> {
+        let mut r = self.reader(start, end, "record BinXml").ok()?;
+        let template = self.fast_instance(&mut r, 1, spans)?;
+        if !at_end(&mut r) {
+            return None;
+        }
+        let Plan::Event { system, body } = plan_of(&template) else {
+            return None;
+        };
+        let mut values = Values {
+            chunk: self.chunk,
+            spans,
+        };
+        if !values.system_into(
+            system,
+            SystemFields::ALL,
+            &mut scratch.system,
+            &mut scratch.attrs,
+        ) {
+            return None;
+        }
+        xml::write_event_open(out);
+        xml::write_system(out, &scratch.system);
+        match body {
+            BodyPlan::None => {}
+            BodyPlan::Subst(index) => {
+                if let Some((from, to)) = values.nested(*index)? {
+                    let mut r = self.reader(from, to, "nested BinXml").ok()?;
+                    let template = self.fast_instance(&mut r, 2, nested)?;
+                    if !at_end(&mut r) {
+                        return None;
+                    }
+                    let Plan::Data(items) = plan_of(&template) else {
+                        return None;
+                    };
+                    let mut values = Values {
+                        chunk: self.chunk,
+                        spans: nested,
+                    };
+                    xml::write_event_data_open(out);
+                    values.write_items(items, out, &mut scratch.text)?;
+                    xml::write_event_data_close(out);
+                    if !values.rest_decode() {
+                        return None;
+                    }
+                }
+            }
+            BodyPlan::Inline(items) => {
+                xml::write_event_data_open(out);
+                values.write_items(items, out, &mut scratch.text)?;
+                xml::write_event_data_close(out);
+            }
+            BodyPlan::UserData { .. } => return None,
+        }
+        let values = Values {
+            chunk: self.chunk,
+            spans,
+        };
+        if !values.rest_decode() {
+            return None;
+        }
+        xml::write_event_close(out);
+        Some(())
+    }
+}
+
+/// What direct rendering reuses from record to record.
+#[derive(Debug, Default)]
+pub(super) struct RenderScratch {
+    system: System,
+    attrs: Vec<(usize, Value)>,
+    text: String,
+}
+
+impl Values<'_> {
+    /// Renders the EventData items of `items` as `data_items` maps them and the renderer
+    /// writes them; string values go through `text` rather than a new allocation each.
+    fn write_items(
+        &mut self,
+        items: &[ItemPlan],
+        out: &mut String,
+        text: &mut String,
+    ) -> Option<()> {
+        for item in items {
+            match item {
+                ItemPlan::Data { name, dep, content } => {
+                    if self.dropped(*dep) {
+                        continue;
+                    }
+                    let name = name.as_deref();
+                    match content {
+                        Content::Empty => xml::write_data_text(out, name, ""),
+                        Content::Text(t) => xml::write_data_text(out, name, t),
+                        Content::Subst(i) => {
+                            let Some(span) = self.spans.get_mut(usize::from(*i)) else {
+                                xml::write_data_text(out, name, "");
+                                continue;
+                            };
+                            if span.ty == 0x01 {
+                                span.used = true;
+                                let bytes = self.chunk.get(span.start..span.start + span.size)?;
+                                utf16_trimmed_into(bytes, text);
+                                xml::write_data_text(out, name, text);
+                                continue;
+                            }
+                            match self.decode(*i)? {
+                                None | Some(Value::Null) => xml::write_data_text(out, name, ""),
+                                Some(Value::Array(_)) => return None,
+                                Some(v) => xml::write_data(out, name, &v),
+                            }
+                        }
+                    }
+                }
+                ItemPlan::Binary { dep, index } => {
+                    if self.dropped(*dep) {
+                        continue;
+                    }
+                    let span = self.spans.get_mut(usize::from(*index))?;
+                    if span.ty != 0x0E {
+                        return None;
+                    }
+                    span.used = true;
+                    let bytes = self.chunk.get(span.start..span.start + span.size)?;
+                    xml::write_binary(out, bytes);
+                }
+            }
+        }
+        Some(())
     }
 }
 

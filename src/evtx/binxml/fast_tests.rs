@@ -188,3 +188,79 @@ fn fast_path_equals_general_path_on_mutated_chunks() {
     }
     assert!(samples().join(names[0]).is_file() == (compared > 0));
 }
+
+/// `write_xml` against `decode(..).to_xml()` for every record of `chunk`; the number of
+/// records rendered straight from their values.
+fn check_direct_xml(chunk: &crate::evtx::EvtxChunk, at: &str) -> usize {
+    let mut cache = TemplateCache::new();
+    let mut direct = ChunkDecoder::with_cache(chunk, &mut cache);
+    let mut decoded = ChunkDecoder::new(chunk);
+    let mut out = String::from("kept:");
+    let mut straight = 0;
+    for record in chunk.records().flatten() {
+        let (start, end) = direct.span(&record).unwrap();
+        let mut probe = String::new();
+        straight += usize::from(direct.decoder.fast_xml(start, end, &mut probe).is_some());
+        let before = out.len();
+        let got = direct.write_xml(&record, &mut out);
+        match decoded.decode(&record) {
+            Ok(event) => {
+                assert!(got.is_ok(), "{at} record {}", record.record_id());
+                assert_eq!(
+                    &out[before..],
+                    event.to_xml(),
+                    "{at} record {}",
+                    record.record_id()
+                );
+                if !probe.is_empty() {
+                    assert_eq!(probe, event.to_xml(), "{at} record {}", record.record_id());
+                }
+            }
+            Err(e) => {
+                assert_eq!(got.map_err(|g| g.to_string()), Err(e.to_string()), "{at}");
+                assert_eq!(out.len(), before, "{at}: nothing written on an error");
+                assert!(probe.is_empty(), "{at}: rendered what does not decode");
+            }
+        }
+    }
+    assert!(out.starts_with("kept:"));
+    straight
+}
+
+#[test]
+fn direct_xml_equals_the_decoded_events_xml_on_every_sample() {
+    let (mut straight, mut files) = (0, 0);
+    for path in &sample_files() {
+        files += 1;
+        let mut file = EvtxFile::open(path).unwrap();
+        for chunk in file.chunks().flatten() {
+            straight += check_direct_xml(&chunk, &path.display().to_string());
+        }
+    }
+    assert!(
+        files == 0 || straight > 10_000,
+        "only {straight} rendered straight"
+    );
+}
+
+#[test]
+fn direct_xml_equals_the_decoded_events_xml_on_mutated_chunks() {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    for name in ["evtx-crate/security.evtx", "plaso/System.evtx"] {
+        let Ok(bytes) = std::fs::read(samples().join(name)) else {
+            continue;
+        };
+        let original = bytes[..4096 + 65536].to_vec();
+        for _ in 0..40 {
+            let mut mutated = original.clone();
+            for _ in 0..(1 + xorshift(&mut state) % 16) {
+                let at = 4096 + 512 + (xorshift(&mut state) % (65536 - 512)) as usize;
+                mutated[at] = xorshift(&mut state) as u8;
+            }
+            let mut file = EvtxFile::from_bytes(mutated).unwrap();
+            for chunk in file.chunks().flatten() {
+                check_direct_xml(&chunk, name);
+            }
+        }
+    }
+}

@@ -94,6 +94,18 @@ impl<'c> ChunkDecoder<'c> {
         self.decode_general(start, end, record.offset())
     }
 
+    /// Appends the record's XML to `out`: the bytes `decode(record)?.to_xml()` gives, and the
+    /// same error. Where the fast path takes the record it renders straight from the
+    /// record's values, without building the `Event`; on an error `out` is as it was.
+    pub fn write_xml(&mut self, record: &EvtxRecord<'_>, out: &mut String) -> Result<()> {
+        let (start, end) = self.span(record)?;
+        if self.decoder.fast_xml(start, end, out).is_some() {
+            return Ok(());
+        }
+        self.decode(record)?.write_xml(out);
+        Ok(())
+    }
+
     /// Only the children `fields` of the record's `<System>`, where the fast path can read
     /// them without the rest: equal, in those children, to the System of
     /// [`decode`](Self::decode)'s event whenever that succeeds. For filters that read

@@ -185,6 +185,8 @@ pub(super) struct Decoder<'c> {
     pub(super) nested_spans: Vec<super::fast::Span>,
     /// The fast path's scratch for a System child's attributes.
     pub(super) attrs: Vec<(usize, Value)>,
+    /// Direct rendering's scratch (`fast::Decoder::fast_xml`).
+    pub(super) render_scratch: super::fast::RenderScratch,
 
     pub(super) nodes: usize,
     /// Map the record's `<System>` directly (`direct`) where its shape allows.
@@ -218,6 +220,7 @@ impl<'c> Decoder<'c> {
             spans: Vec::new(),
             nested_spans: Vec::new(),
             attrs: Vec::new(),
+            render_scratch: Default::default(),
             nodes: 0,
             direct_system: false,
             saw_system: false,

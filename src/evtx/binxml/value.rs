@@ -17,6 +17,41 @@ use crate::event::{Array, FileTime, Guid, Sid, SystemTime, Value, VariantType};
 /// The BinXml type code of a nested BinXml fragment.
 pub(super) const BINXML_TYPE: u8 = 0x21;
 
+/// UTF-16LE `bytes` with trailing NULs removed, as a String value's text, into `out`
+/// (cleared first; its allocation is reused).
+pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
+    out.clear();
+    // The ASCII bytes, gathered as in `utf16`, then appended in one piece.
+    let mut ascii = std::mem::take(out).into_bytes();
+    let mut words = bytes.chunks_exact(8);
+    let mut all_ascii = true;
+    for w in words.by_ref() {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        if w & 0xFF80_FF80_FF80_FF80 != 0 {
+            all_ascii = false;
+            break;
+        }
+        ascii.extend_from_slice(&[w as u8, (w >> 16) as u8, (w >> 32) as u8, (w >> 48) as u8]);
+    }
+    if all_ascii {
+        for c in words.remainder().chunks_exact(2) {
+            if c[1] != 0 || c[0] >= 0x80 {
+                all_ascii = false;
+                break;
+            }
+            ascii.push(c[0]);
+        }
+    }
+    // Every byte gathered is below 0x80, so this is valid UTF-8.
+    *out = String::from_utf8(ascii).unwrap_or_default();
+    if !all_ascii {
+        out.clear();
+        out.push_str(&utf16_general(bytes));
+    }
+    let keep = out.trim_end_matches('\0').len();
+    out.truncate(keep);
+}
+
 /// UTF-16LE `bytes` (an odd trailing byte is ignored) as a string.
 pub(super) fn utf16(bytes: &[u8]) -> String {
     // ASCII (the usual case) four units at a time; the rest through the general decoder.
@@ -282,6 +317,23 @@ mod tests {
         }
         // An unpaired surrogate and an odd trailing byte.
         assert_eq!(utf16(&[0x41, 0, 0x00, 0xD8, 0x42]), "A\u{FFFD}");
+    }
+
+    #[test]
+    fn utf16_trimmed_into_equals_the_string_value() {
+        let mut out = String::from("left over");
+        for text in [
+            "",
+            "abc\0\0",
+            "abcdefgh",
+            "Ünïcödé\0",
+            "x\u{1F600}y",
+            "1234567\0",
+        ] {
+            let b: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+            utf16_trimmed_into(&b, &mut out);
+            assert_eq!(Value::String(out.clone()), decode_sized(1, &b, &b).unwrap());
+        }
     }
 
     #[test]
