@@ -456,11 +456,7 @@ impl<'c> Decoder<'c> {
         end: usize,
         spans: &mut Vec<Span>,
     ) -> Option<Event> {
-        let mut r = self.reader(start, end, "record BinXml").ok()?;
-        let template = self.fast_instance(&mut r, 1, spans)?;
-        if !at_end(&mut r) {
-            return None;
-        }
+        let template = self.whole_instance(start, end, 1, spans)?;
         let Plan::Event { system, body } = plan_of(&template) else {
             return None;
         };
@@ -511,6 +507,21 @@ impl<'c> Decoder<'c> {
         })
     }
 
+    /// The template instance that makes up the whole BinXml at chunk offsets `[from, to)`
+    /// (after an optional fragment header, and before EndOfStream or the end): its
+    /// template, with its values' spans in `spans`.
+    fn whole_instance(
+        &mut self,
+        from: usize,
+        to: usize,
+        depth: usize,
+        spans: &mut Vec<Span>,
+    ) -> Option<Arc<Template>> {
+        let mut r = self.reader(from, to, "BinXml").ok()?;
+        let template = self.fast_instance(&mut r, depth, spans)?;
+        at_end(&mut r).then_some(template)
+    }
+
     /// A template instance at `r` (after an optional fragment header): its template, with
     /// its values' spans in `spans`; `r` is left after the values.
     fn fast_instance(
@@ -546,22 +557,19 @@ impl<'c> Decoder<'c> {
 
     /// A nested body at chunk offsets `[from, to)` whose template is an `<EventData>` plan.
     fn nested_event_data(&mut self, from: usize, to: usize) -> Option<EventData> {
-        let mut r = self.reader(from, to, "nested BinXml").ok()?;
         let mut spans = std::mem::take(&mut self.nested_spans);
-        let data = self.nested_event_data_with(&mut r, &mut spans);
+        let data = self.nested_event_data_with(from, to, &mut spans);
         self.nested_spans = spans;
         data
     }
 
     fn nested_event_data_with(
         &mut self,
-        r: &mut Reader<'c>,
+        from: usize,
+        to: usize,
         spans: &mut Vec<Span>,
     ) -> Option<EventData> {
-        let template = self.fast_instance(r, 2, spans)?;
-        if !at_end(r) {
-            return None;
-        }
+        let template = self.whole_instance(from, to, 2, spans)?;
         let Plan::Data(items) = plan_of(&template) else {
             return None;
         };
@@ -607,11 +615,7 @@ impl<'c> Decoder<'c> {
         nested: &mut Vec<Span>,
         scratch: &mut RenderScratch,
     ) -> Option<()> {
-        let mut r = self.reader(start, end, "record BinXml").ok()?;
-        let template = self.fast_instance(&mut r, 1, spans)?;
-        if !at_end(&mut r) {
-            return None;
-        }
+        let template = self.whole_instance(start, end, 1, spans)?;
         let Plan::Event { system, body } = plan_of(&template) else {
             return None;
         };
@@ -633,11 +637,7 @@ impl<'c> Decoder<'c> {
             BodyPlan::None => {}
             BodyPlan::Subst(index) => {
                 if let Some((from, to)) = values.nested(*index)? {
-                    let mut r = self.reader(from, to, "nested BinXml").ok()?;
-                    let template = self.fast_instance(&mut r, 2, nested)?;
-                    if !at_end(&mut r) {
-                        return None;
-                    }
+                    let template = self.whole_instance(from, to, 2, nested)?;
                     let Plan::Data(items) = plan_of(&template) else {
                         return None;
                     };

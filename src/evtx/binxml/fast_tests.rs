@@ -138,6 +138,33 @@ fn xorshift(state: &mut u64) -> u64 {
     *state
 }
 
+/// Calls `check` with `rounds` seeded mutations (1 to 16 random bytes in the records area,
+/// where templates and values live) of the first chunk of the sample `name`, each chunk
+/// framed as a file; false if the sample is missing.
+fn for_mutated_chunks(
+    name: &str,
+    rounds: usize,
+    state: &mut u64,
+    mut check: impl FnMut(&crate::evtx::EvtxChunk),
+) -> bool {
+    let Ok(bytes) = std::fs::read(samples().join(name)) else {
+        return false;
+    };
+    let original = bytes[..4096 + 65536].to_vec();
+    for _ in 0..rounds {
+        let mut mutated = original.clone();
+        for _ in 0..(1 + xorshift(state) % 16) {
+            let at = 4096 + 512 + (xorshift(state) % (65536 - 512)) as usize;
+            mutated[at] = xorshift(state) as u8;
+        }
+        let mut file = EvtxFile::from_bytes(mutated).unwrap();
+        for chunk in file.chunks().flatten() {
+            check(&chunk);
+        }
+    }
+    true
+}
+
 #[test]
 fn fast_path_equals_general_path_on_mutated_chunks() {
     // The first used chunk of a few samples, each mutated many times; every record the
@@ -151,40 +178,25 @@ fn fast_path_equals_general_path_on_mutated_chunks() {
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut compared = 0usize;
     for name in names {
-        let Ok(bytes) = std::fs::read(samples().join(name)) else {
-            continue;
-        };
-        let original = bytes[..4096 + 65536].to_vec();
-        for _ in 0..40 {
-            let mut mutated = original.clone();
-            for _ in 0..(1 + xorshift(&mut state) % 16) {
-                // Mutate the records area of the chunk, where templates and values live.
-                let at = 4096 + 512 + (xorshift(&mut state) % (65536 - 512)) as usize;
-                mutated[at] = xorshift(&mut state) as u8;
-            }
-            let mut file = EvtxFile::from_bytes(mutated).unwrap();
-            for chunk in file.chunks().flatten() {
-                let mut cache = TemplateCache::new();
-                let mut fast = ChunkDecoder::with_cache(&chunk, &mut cache);
-                let mut general = ChunkDecoder::new(&chunk);
-                for record in chunk.records().flatten() {
-                    let (start, end) = fast.span(&record).unwrap();
-                    let Some(event) = fast.decoder.fast_event(start, end) else {
-                        continue;
-                    };
-                    compared += 1;
-                    match general.decode_general(start, end, record.offset()) {
-                        Ok(expected) => {
-                            assert_eq!(event, expected, "{name} record {}", record.record_id())
-                        }
-                        Err(e) => panic!(
-                            "{name} record {}: fast path took what the general path rejects: {e}",
-                            record.record_id()
-                        ),
-                    }
+        for_mutated_chunks(name, 40, &mut state, |chunk| {
+            let mut cache = TemplateCache::new();
+            let mut fast = ChunkDecoder::with_cache(chunk, &mut cache);
+            let mut general = ChunkDecoder::new(chunk);
+            for record in chunk.records().flatten() {
+                let (start, end) = fast.span(&record).unwrap();
+                let Some(event) = fast.decoder.fast_event(start, end) else {
+                    continue;
+                };
+                compared += 1;
+                let id = record.record_id();
+                match general.decode_general(start, end, record.offset()) {
+                    Ok(expected) => assert_eq!(event, expected, "{name} record {id}"),
+                    Err(e) => panic!(
+                        "{name} record {id}: fast path took what the general path rejects: {e}"
+                    ),
                 }
             }
-        }
+        });
     }
     assert!(samples().join(names[0]).is_file() == (compared > 0));
 }
@@ -247,20 +259,8 @@ fn direct_xml_equals_the_decoded_events_xml_on_every_sample() {
 fn direct_xml_equals_the_decoded_events_xml_on_mutated_chunks() {
     let mut state = 0x2545_F491_4F6C_DD1Du64;
     for name in ["evtx-crate/security.evtx", "plaso/System.evtx"] {
-        let Ok(bytes) = std::fs::read(samples().join(name)) else {
-            continue;
-        };
-        let original = bytes[..4096 + 65536].to_vec();
-        for _ in 0..40 {
-            let mut mutated = original.clone();
-            for _ in 0..(1 + xorshift(&mut state) % 16) {
-                let at = 4096 + 512 + (xorshift(&mut state) % (65536 - 512)) as usize;
-                mutated[at] = xorshift(&mut state) as u8;
-            }
-            let mut file = EvtxFile::from_bytes(mutated).unwrap();
-            for chunk in file.chunks().flatten() {
-                check_direct_xml(&chunk, name);
-            }
-        }
+        for_mutated_chunks(name, 40, &mut state, |chunk| {
+            check_direct_xml(chunk, name);
+        });
     }
 }
