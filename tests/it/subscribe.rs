@@ -68,6 +68,42 @@ enum Got {
     Error(u32),
 }
 
+/// A push subscription whose first callback stops until the test has seen it start
+/// (`entered`) and lets it go (`release`); every action is sent to `rx`.
+struct Held {
+    sub: Subscription,
+    rx: Receiver<Got>,
+    entered: Arc<Barrier>,
+    release: Arc<Barrier>,
+}
+
+fn held_at_first_callback(engine: &Engine, channel: &str, flags: SubscribeFlags) -> Held {
+    let entered = Arc::new(Barrier::new(2));
+    let release = Arc::new(Barrier::new(2));
+    let (tx, rx) = mpsc::channel();
+    let sub = engine
+        .default_session()
+        .subscribe(Some(channel), None, None, flags, {
+            let (entered, release) = (entered.clone(), release.clone());
+            let mut first = true;
+            Delivery::push(move |a| {
+                if first {
+                    first = false;
+                    entered.wait();
+                    release.wait();
+                }
+                let _ = tx.send(got(a));
+            })
+        })
+        .unwrap();
+    Held {
+        sub,
+        rx,
+        entered,
+        release,
+    }
+}
+
 fn got(action: SubscribeAction) -> Got {
     match action {
         SubscribeAction::Deliver(e) => {
@@ -706,24 +742,12 @@ fn push_subscriptions_have_no_next_or_wait() {
 #[test]
 fn clear_under_a_strict_push_subscription_is_an_error_action() {
     let (engine, _) = engine();
-    let entered = Arc::new(Barrier::new(2));
-    let release = Arc::new(Barrier::new(2));
-    let (tx, rx) = mpsc::channel();
-    let sub = engine
-        .default_session()
-        .subscribe(Some("Log"), None, None, FUTURE | STRICT, {
-            let (entered, release) = (entered.clone(), release.clone());
-            let mut first = true;
-            Delivery::push(move |a| {
-                if first {
-                    first = false;
-                    entered.wait();
-                    release.wait();
-                }
-                let _ = tx.send(got(a));
-            })
-        })
-        .unwrap();
+    let Held {
+        sub,
+        rx,
+        entered,
+        release,
+    } = held_at_first_callback(&engine, "Log", FUTURE | STRICT);
     engine.write("Log", ev(1)).unwrap();
     entered.wait(); // event 1 is being delivered
     engine.write("Log", ev(2)).unwrap();
@@ -748,24 +772,12 @@ fn clear_under_a_strict_push_subscription_is_an_error_action() {
 #[test]
 fn overwrite_under_a_push_subscription_without_strict_skips() {
     let (engine, _) = engine();
-    let entered = Arc::new(Barrier::new(2));
-    let release = Arc::new(Barrier::new(2));
-    let (tx, rx) = mpsc::channel();
-    let sub = engine
-        .default_session()
-        .subscribe(Some("Ring"), None, None, FUTURE, {
-            let (entered, release) = (entered.clone(), release.clone());
-            let mut first = true;
-            Delivery::push(move |a| {
-                if first {
-                    first = false;
-                    entered.wait();
-                    release.wait();
-                }
-                let _ = tx.send(got(a));
-            })
-        })
-        .unwrap();
+    let Held {
+        sub,
+        rx,
+        entered,
+        release,
+    } = held_at_first_callback(&engine, "Ring", FUTURE);
     let ring = engine.channel("Ring").unwrap();
     ring.append(big()).unwrap();
     entered.wait();
