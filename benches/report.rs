@@ -535,13 +535,7 @@ fn subscribe(settings: &Settings) {
         (Some(std::time::Duration::from_micros(300)), "idle_"),
     ] {
         for subscribers in [1usize, 8] {
-            let engine = Engine::new();
-            let channel = engine
-                .create_channel(
-                    ChannelConfig::new("Bench", ChannelType::Operational)
-                        .with_max_size(ChannelConfig::UNBOUNDED),
-                )
-                .expect("channel");
+            let (engine, channel) = bench_channel();
             let session = engine.open_session();
             let received: Vec<Arc<(AtomicUsize, Mutex<Vec<Instant>>)>> = (0..subscribers)
                 .map(|_| Arc::new((AtomicUsize::new(0), Mutex::new(Vec::with_capacity(appends)))))
@@ -621,16 +615,7 @@ fn subscribe(settings: &Settings) {
     // Throughput: one writer appends as fast as it can; one push subscriber counts. Timed
     // from the first append to the last callback. Anchor: the same appends, no subscriber.
     let n = if full { 200_000 } else { 200 };
-    let fresh = || {
-        let engine = Engine::new();
-        let channel = engine
-            .create_channel(
-                ChannelConfig::new("Bench", ChannelType::Operational)
-                    .with_max_size(ChannelConfig::UNBOUNDED),
-            )
-            .expect("channel");
-        (engine, channel)
-    };
+    let fresh = bench_channel;
     let rate = median_rate_with(
         settings,
         n,
@@ -693,6 +678,19 @@ fn subscribe(settings: &Settings) {
         "events/s",
     );
     print("subscription_vs_append_only_ratio", rate / anchor, "ratio");
+}
+
+/// A fresh engine with one unbounded Operational channel, `Bench`, for the subscription
+/// figures.
+fn bench_channel() -> (Engine, std::sync::Arc<evtlog::Channel>) {
+    let engine = Engine::new();
+    let channel = engine
+        .create_channel(
+            ChannelConfig::new("Bench", ChannelType::Operational)
+                .with_max_size(ChannelConfig::UNBOUNDED),
+        )
+        .expect("channel");
+    (engine, channel)
 }
 
 /// A report section: its name and what measures it.

@@ -28,7 +28,7 @@ use quick_xml::Reader;
 use super::names;
 use super::results::EventRef;
 use crate::error::Result;
-use crate::event::xml::{malformed, push_escaped};
+use crate::event::xml::{malformed, next_event, push_escaped};
 
 /// A position in one or more channels: EvtCreateBookmark's handle, as a value.
 ///
@@ -211,11 +211,7 @@ fn parse(xml: &str) -> Result<Bookmark> {
     let mut marked: Option<usize> = None;
     let mut depth = Depth::Outside;
     loop {
-        let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = reader.read_event().map_err(|e| {
-            let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
-            malformed(xml, at, format!("not well-formed XML: {e}"))
-        })?;
+        let (start, event) = next_event(&mut reader, xml)?;
         match event {
             XmlEvent::Start(e) | XmlEvent::Empty(e) if depth == Depth::Done => {
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();

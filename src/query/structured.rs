@@ -16,7 +16,7 @@ use quick_xml::Reader;
 
 use super::{QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS};
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::xml::{line_column, malformed};
+use crate::event::xml::{line_column, malformed, next_event};
 
 /// A Select or Suppress as written.
 struct Clause {
@@ -205,11 +205,7 @@ fn read(xml: &str) -> Result<Vec<QueryElement>> {
     let mut depth = 0;
     let mut seen_root = false;
     loop {
-        let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = reader.read_event().map_err(|e| {
-            let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
-            malformed(xml, at, format!("not well-formed XML: {e}"))
-        })?;
+        let (start, event) = next_event(&mut reader, xml)?;
         let (e, self_closed) = match event {
             XmlEvent::Start(e) => (e, false),
             XmlEvent::Empty(e) => (e, true),

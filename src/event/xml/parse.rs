@@ -67,6 +67,23 @@ pub(crate) fn malformed(text: &str, offset: usize, message: impl Into<String>) -
     Error::at_text(ErrorKind::MalformedXml, line, column, message)
 }
 
+/// The next event of `reader` over `text` and the byte offset where it starts; a parse
+/// error is MalformedXml at its position. The one way evtlog's XML readers step.
+pub(crate) fn next_event<'a>(
+    reader: &mut Reader<&'a [u8]>,
+    text: &str,
+) -> Result<(usize, XmlEvent<'a>)> {
+    let start = pos(reader.buffer_position());
+    let event = reader.read_event().map_err(|e| {
+        malformed(
+            text,
+            pos(reader.error_position()),
+            format!("not well-formed XML: {e}"),
+        )
+    })?;
+    Ok((start, event))
+}
+
 fn read_tree(text: &str) -> Result<Tree> {
     let mut reader = Reader::from_str(text);
     let config = reader.config_mut();
@@ -77,14 +94,7 @@ fn read_tree(text: &str) -> Result<Tree> {
     let mut stack: Vec<Tree> = Vec::new();
     let mut root: Option<Tree> = None;
     loop {
-        let start = pos(reader.buffer_position());
-        let event = reader.read_event().map_err(|e| {
-            malformed(
-                text,
-                pos(reader.error_position()),
-                format!("not well-formed XML: {e}"),
-            )
-        })?;
+        let (start, event) = next_event(&mut reader, text)?;
         match event {
             XmlEvent::Start(_) | XmlEvent::Empty(_) if root.is_some() => {
                 return Err(malformed(text, start, "more than one root element"));

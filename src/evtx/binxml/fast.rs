@@ -619,6 +619,10 @@ impl<'c> Decoder<'c> {
         let Plan::Event { system, body } = plan_of(&template) else {
             return None;
         };
+        if matches!(body, BodyPlan::UserData { .. }) {
+            // A tree: the caller decodes the event (before any work here is spent on it).
+            return None;
+        }
         let mut values = Values {
             chunk: self.chunk,
             spans,
@@ -658,6 +662,7 @@ impl<'c> Decoder<'c> {
                 values.write_items(items, out, &mut scratch.text)?;
                 xml::write_event_data_close(out);
             }
+            // Turned away above.
             BodyPlan::UserData { .. } => return None,
         }
         let values = Values {
