@@ -120,6 +120,11 @@ impl Array {
     pub fn items(&self) -> &[Value] {
         &self.items
     }
+
+    /// The elements, moved out.
+    pub fn into_items(self) -> Vec<Value> {
+        self.items
+    }
 }
 
 /// A typed value: one EVT_VARIANT.

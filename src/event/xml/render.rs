@@ -137,13 +137,7 @@ pub(crate) fn write_system(out: &mut String, s: &System) {
 }
 
 fn write_event_data(out: &mut String, data: &EventData) {
-    match &data.name {
-        Some(name) => {
-            attr_str(out, "<EventData Name='", name);
-            out.push('>');
-        }
-        None => write_event_data_open(out),
-    }
+    write_event_data_open(out, data.name.as_deref());
     for item in &data.items {
         match item {
             DataItem::Data { name, value } => write_data(out, name.as_deref(), value),
@@ -154,9 +148,15 @@ fn write_event_data(out: &mut String, data: &EventData) {
     write_event_data_close(out);
 }
 
-/// `<EventData>` without a Name.
-pub(crate) fn write_event_data_open(out: &mut String) {
-    out.push_str("<EventData>");
+/// `<EventData>`, or `<EventData Name='name'>`.
+pub(crate) fn write_event_data_open(out: &mut String, name: Option<&str>) {
+    match name {
+        Some(name) => {
+            attr_str(out, "<EventData Name='", name);
+            out.push('>');
+        }
+        None => out.push_str("<EventData>"),
+    }
 }
 
 /// `</EventData>`.

@@ -370,7 +370,24 @@ impl Values<'_> {
                         Content::Text(t) => Value::String(t.clone()),
                         Content::Subst(i) => match self.decode(*i)? {
                             None | Some(Value::Null) => Value::String(String::new()),
-                            Some(Value::Array(_)) => return None,
+                            Some(Value::Array(array)) => {
+                                // The element repeats once per item; an empty array leaves
+                                // it once, empty (the general path's `expand_element`).
+                                let items = array.into_items();
+                                if items.is_empty() {
+                                    out.push(DataItem::Data {
+                                        name: name.clone(),
+                                        value: Value::String(String::new()),
+                                    });
+                                }
+                                for item in items {
+                                    out.push(DataItem::Data {
+                                        name: name.clone(),
+                                        value: item_value(item),
+                                    });
+                                }
+                                continue;
+                            }
                             Some(v) => v,
                         },
                     };
@@ -488,9 +505,9 @@ impl<'c> Decoder<'c> {
                     Body::UserData(children)
                 }
             }
-            BodyPlan::Inline(items) => Body::EventData(EventData {
-                name: None,
-                items: values.data_items(items)?,
+            BodyPlan::Inline(plan) => Body::EventData(EventData {
+                name: plan.name.clone(),
+                items: values.data_items(&plan.items)?,
             }),
         };
         let values = Values {
@@ -570,18 +587,21 @@ impl<'c> Decoder<'c> {
         spans: &mut Vec<Span>,
     ) -> Option<EventData> {
         let template = self.whole_instance(from, to, 2, spans)?;
-        let Plan::Data(items) = plan_of(&template) else {
+        let Plan::Data(plan) = plan_of(&template) else {
             return None;
         };
         let mut values = Values {
             chunk: self.chunk,
             spans,
         };
-        let items = values.data_items(items)?;
+        let items = values.data_items(&plan.items)?;
         if !values.rest_decode() {
             return None;
         }
-        Some(EventData { name: None, items })
+        Some(EventData {
+            name: plan.name.clone(),
+            items,
+        })
     }
 }
 
@@ -642,24 +662,24 @@ impl<'c> Decoder<'c> {
             BodyPlan::Subst(index) => {
                 if let Some((from, to)) = values.nested(*index)? {
                     let template = self.whole_instance(from, to, 2, nested)?;
-                    let Plan::Data(items) = plan_of(&template) else {
+                    let Plan::Data(plan) = plan_of(&template) else {
                         return None;
                     };
                     let mut values = Values {
                         chunk: self.chunk,
                         spans: nested,
                     };
-                    xml::write_event_data_open(out);
-                    values.write_items(items, out, &mut scratch.text)?;
+                    xml::write_event_data_open(out, plan.name.as_deref());
+                    values.write_items(&plan.items, out, &mut scratch.text)?;
                     xml::write_event_data_close(out);
                     if !values.rest_decode() {
                         return None;
                     }
                 }
             }
-            BodyPlan::Inline(items) => {
-                xml::write_event_data_open(out);
-                values.write_items(items, out, &mut scratch.text)?;
+            BodyPlan::Inline(plan) => {
+                xml::write_event_data_open(out, plan.name.as_deref());
+                values.write_items(&plan.items, out, &mut scratch.text)?;
                 xml::write_event_data_close(out);
             }
             // Turned away above.
@@ -718,7 +738,18 @@ impl Values<'_> {
                             }
                             match self.decode(*i)? {
                                 None | Some(Value::Null) => xml::write_data_text(out, name, ""),
-                                Some(Value::Array(_)) => return None,
+                                Some(Value::Array(array)) => {
+                                    // As `data_items` maps it: once per item, or once empty.
+                                    if array.items().is_empty() {
+                                        xml::write_data_text(out, name, "");
+                                    }
+                                    for item in array.items() {
+                                        match item {
+                                            Value::Null => xml::write_data_text(out, name, ""),
+                                            v => xml::write_data(out, name, v),
+                                        }
+                                    }
+                                }
                                 Some(v) => xml::write_data(out, name, &v),
                             }
                         }
@@ -739,6 +770,14 @@ impl Values<'_> {
             }
         }
         Some(())
+    }
+}
+
+/// An array item as a `<Data>` value: Null (no content) maps as empty text.
+fn item_value(item: Value) -> Value {
+    match item {
+        Value::Null => Value::String(String::new()),
+        v => v,
     }
 }
 

@@ -23,8 +23,8 @@ use crate::query::SystemFields;
 pub(super) enum Plan {
     /// The root is `<Event>`: its `<System>` and what stands after it.
     Event { system: SystemPlan, body: BodyPlan },
-    /// The root is `<EventData>` with these items (a nested body template).
-    Data(Vec<ItemPlan>),
+    /// The root is `<EventData>` (a nested body template).
+    Data(DataPlan),
     /// A shape left to the general path.
     Other,
 }
@@ -211,7 +211,14 @@ pub(super) enum BodyPlan {
         empty_tag: bool,
     },
     /// An `<EventData>` written in the template itself.
-    Inline(Vec<ItemPlan>),
+    Inline(DataPlan),
+}
+
+/// An `<EventData>` template element: its literal Name, if any, and its items.
+#[derive(Debug)]
+pub(super) struct DataPlan {
+    pub(super) name: Option<String>,
+    pub(super) items: Vec<ItemPlan>,
 }
 
 /// One child of an `<EventData>` template.
@@ -243,7 +250,7 @@ impl Plan {
         };
         match local(&root.name) {
             "Event" => event_plan(root).unwrap_or(Plan::Other),
-            "EventData" => items_plan(root).map_or(Plan::Other, Plan::Data),
+            "EventData" => data_plan(root).map_or(Plan::Other, Plan::Data),
             _ => Plan::Other,
         }
     }
@@ -282,7 +289,7 @@ fn event_plan(root: &TElement) -> Option<Plan> {
             if e.dep_id.is_some() {
                 return None;
             }
-            BodyPlan::Inline(items_plan(e)?)
+            BodyPlan::Inline(data_plan(e)?)
         }
         _ => return None,
     };
@@ -341,12 +348,17 @@ fn source(node: &TNode) -> Option<Source> {
     })
 }
 
-/// The items of an `<EventData>` element without attributes whose children are all `<Data>`
-/// (a literal name or none) and `<Binary>` elements of the simple shapes.
-fn items_plan(e: &TElement) -> Option<Vec<ItemPlan>> {
-    if !e.attributes.is_empty() {
-        return None;
-    }
+/// The plan of an `<EventData>` element with no attribute or a literal Name, whose children
+/// are all `<Data>` (a literal name or none) and `<Binary>` elements of the simple shapes.
+fn data_plan(e: &TElement) -> Option<DataPlan> {
+    let name = match e.attributes.as_slice() {
+        [] => None,
+        [(attr, tokens)] if attr == "Name" => match tokens.as_slice() {
+            [TNode::Text(t)] => Some(t.clone()),
+            _ => return None,
+        },
+        _ => return None,
+    };
     let mut items = Vec::with_capacity(e.children.len());
     for child in &e.children {
         let TNode::Element(c) = child else {
@@ -385,5 +397,5 @@ fn items_plan(e: &TElement) -> Option<Vec<ItemPlan>> {
         };
         items.push(item);
     }
-    Some(items)
+    Some(DataPlan { name, items })
 }
