@@ -224,28 +224,31 @@ fn write_named_element(out: &mut String, name: &str, e: &Element) {
     out.push('>');
 }
 
-fn write_node(out: &mut String, node: &Node) {
+pub(crate) fn write_node(out: &mut String, node: &Node) {
     match node {
         Node::Element(e) => write_element(out, e),
         Node::Value(v) => write_value(out, v),
         Node::CData(text) => write_cdata(out, text),
-        Node::ProcessingInstruction { target, data } => {
-            out.push_str("<?");
-            out.push_str(target);
-            // The parser drops the space after the target, so leading space is not data.
-            let data = data.trim_start();
-            if !data.is_empty() {
-                out.push(' ');
-                out.push_str(&data.replace("?>", "? >"));
-            }
-            out.push_str("?>");
-        }
+        Node::ProcessingInstruction { target, data } => write_pi(out, target, data),
     }
+}
+
+/// Writes a processing instruction.
+pub(crate) fn write_pi(out: &mut String, target: &str, data: &str) {
+    out.push_str("<?");
+    out.push_str(target);
+    // The parser drops the space after the target, so leading space is not data.
+    let data = data.trim_start();
+    if !data.is_empty() {
+        out.push(' ');
+        out.push_str(&data.replace("?>", "? >"));
+    }
+    out.push_str("?>");
 }
 
 /// Writes a CDATA section. `]]>` cannot stand inside one section, so it is split across
 /// two; CR and LF are written between sections as character references to keep one line.
-fn write_cdata(out: &mut String, text: &str) {
+pub(crate) fn write_cdata(out: &mut String, text: &str) {
     out.push_str("<![CDATA[");
     let mut rest = text;
     while let Some(i) = rest.find(['\r', '\n', '\0', ']']) {

@@ -42,17 +42,17 @@ use crate::query::SystemFields;
 /// One substitution value of an instance: where its bytes lie in the chunk, and its type.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Span {
-    start: usize,
-    size: usize,
-    ty: u8,
+    pub(super) start: usize,
+    pub(super) size: usize,
+    pub(super) ty: u8,
     /// Decoded (or handed to a nested decoding) by the plan.
-    used: bool,
+    pub(super) used: bool,
 }
 
 /// A template instance's values, decoded only where the plan reads them.
-struct Values<'a> {
-    chunk: &'a [u8],
-    spans: &'a mut [Span],
+pub(super) struct Values<'a> {
+    pub(super) chunk: &'a [u8],
+    pub(super) spans: &'a mut [Span],
 }
 
 impl Values<'_> {
@@ -213,7 +213,7 @@ impl Values<'_> {
         }
     }
 
-    fn is_null(&self, index: u16) -> bool {
+    pub(super) fn is_null(&self, index: u16) -> bool {
         self.spans
             .get(usize::from(index))
             .is_some_and(|s| s.ty == 0x00)
@@ -226,7 +226,7 @@ impl Values<'_> {
 
     /// Value `index` decoded; `Some(None)` if there is no such value; `None` if it is nested
     /// BinXml or does not decode.
-    fn decode(&mut self, index: u16) -> Option<Option<Value>> {
+    pub(super) fn decode(&mut self, index: u16) -> Option<Option<Value>> {
         let Some(span) = self.spans.get_mut(usize::from(index)) else {
             return Some(None);
         };
@@ -257,7 +257,7 @@ impl Values<'_> {
 
     /// Every value the plan did not read still decodes (on the general path, one that does
     /// not fails the record), and none of them is nested BinXml.
-    fn rest_decode(&self) -> bool {
+    pub(super) fn rest_decode(&self) -> bool {
         self.spans.iter().filter(|s| !s.used).all(|s| {
             s.ty != BINXML_TYPE
                 && self
@@ -553,6 +553,17 @@ impl<'c> Decoder<'c> {
         if r.u8("token").ok()? != 0x0C {
             return None;
         }
+        self.instance_spans(r, depth, spans)
+    }
+
+    /// A template instance at `r`, after its token byte: its template, with its values'
+    /// spans in `spans`; `r` is left after the values.
+    pub(super) fn instance_spans(
+        &mut self,
+        r: &mut Reader<'c>,
+        depth: usize,
+        spans: &mut Vec<Span>,
+    ) -> Option<Arc<Template>> {
         let template = self.instance_definition(r, depth).ok()?;
         let n = r.u32("template value count").ok()? as usize;
         let descriptors = r.bytes(n.checked_mul(4)?, "value descriptors").ok()?;
@@ -639,10 +650,6 @@ impl<'c> Decoder<'c> {
         let Plan::Event { system, body } = plan_of(&template) else {
             return None;
         };
-        if matches!(body, BodyPlan::UserData { .. }) {
-            // A tree: the caller decodes the event (before any work here is spent on it).
-            return None;
-        }
         let mut values = Values {
             chunk: self.chunk,
             spans,
@@ -682,8 +689,18 @@ impl<'c> Decoder<'c> {
                 values.write_items(&plan.items, out, &mut scratch.text)?;
                 xml::write_event_data_close(out);
             }
-            // Turned away above.
-            BodyPlan::UserData { .. } => return None,
+            BodyPlan::UserData { dep, index, .. } => {
+                if !values.dropped(*dep) {
+                    // A Null body is the general path's (it keeps no `<UserData>`).
+                    let (from, to) = values.nested(*index)??;
+                    out.push_str("<UserData>");
+                    let mut tree = std::mem::take(&mut self.tree_scratch);
+                    let done = self.tree_xml(from, to, 2, out, &mut tree);
+                    self.tree_scratch = tree;
+                    done?;
+                    out.push_str("</UserData>");
+                }
+            }
         }
         let values = Values {
             chunk: self.chunk,

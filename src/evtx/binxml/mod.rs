@@ -31,6 +31,7 @@ mod map;
 mod plan;
 mod text;
 mod tokens;
+mod tree_xml;
 mod value;
 
 pub use cache::TemplateCache;

@@ -185,8 +185,11 @@ pub(super) struct Decoder<'c> {
     pub(super) nested_spans: Vec<super::fast::Span>,
     /// The fast path's scratch for a System child's attributes.
     pub(super) attrs: Vec<(usize, Value)>,
-    /// Direct rendering's scratch (`fast::Decoder::fast_xml`).
+    /// Direct rendering's scratch (`fast::Decoder::fast_xml`, `tree_xml`).
     pub(super) render_scratch: super::fast::RenderScratch,
+    pub(super) tree_scratch: super::tree_xml::TreeScratch,
+    /// Names read by direct tree rendering, by chunk offset, with their length in bytes.
+    pub(super) names: HashMap<usize, (Box<str>, usize), OffsetHash>,
 
     pub(super) nodes: usize,
     /// Map the record's `<System>` directly (`direct`) where its shape allows.
@@ -221,6 +224,8 @@ impl<'c> Decoder<'c> {
             nested_spans: Vec::new(),
             attrs: Vec::new(),
             render_scratch: Default::default(),
+            tree_scratch: Default::default(),
+            names: HashMap::default(),
             nodes: 0,
             direct_system: false,
             saw_system: false,
@@ -445,7 +450,7 @@ impl<'c> Decoder<'c> {
     }
 
     /// The NameString at chunk offset `off` and its length in bytes.
-    fn name_at(&self, off: usize, at: u64) -> Result<(String, usize)> {
+    pub(super) fn name_at(&self, off: usize, at: u64) -> Result<(String, usize)> {
         let mut r = Reader::new(self.chunk, self.base);
         r.seek(off, "name")
             .map_err(|_| corrupt(at, format!("name offset {off:#x} lies outside the chunk")))?;
