@@ -213,9 +213,14 @@ impl<R: Read + Seek> EvtxFile<R> {
         }
         let offset = slot_offset(slot);
         self.source.seek(SeekFrom::Start(offset))?;
-        // The walk's only allocation: one chunk.
-        let mut data = vec![0u8; CHUNK_SIZE];
-        self.source.read_exact(&mut data)?;
+        // The walk's only allocation: one chunk, read into spare capacity (not zeroed first).
+        let mut data = Vec::with_capacity(CHUNK_SIZE);
+        (&mut self.source)
+            .take(CHUNK_SIZE as u64)
+            .read_to_end(&mut data)?;
+        if data.len() < CHUNK_SIZE {
+            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into());
+        }
         // A chunk magic says at once that the slot is in use.
         if !data.starts_with(b"ElfChnk\0") && all_zero(&data) {
             return Ok(None);

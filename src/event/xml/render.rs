@@ -171,14 +171,8 @@ pub(crate) fn write_data(out: &mut String, name: Option<&str>, value: &Value) {
     out.push_str("</Data>");
 }
 
-/// [`write_data`] of a string value: the same bytes as `write_data(.., &Value::String(text))`.
-pub(crate) fn write_data_text(out: &mut String, name: Option<&str>, text: &str) {
-    write_data_open(out, name);
-    push_escaped(out, text);
-    out.push_str("</Data>");
-}
-
-fn write_data_open(out: &mut String, name: Option<&str>) {
+/// `<Data Name='name'>` or `<Data>`.
+pub(crate) fn write_data_open(out: &mut String, name: Option<&str>) {
     match name {
         Some(name) => {
             out.push_str("<Data Name='");

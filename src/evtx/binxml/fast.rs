@@ -361,7 +361,9 @@ impl Values<'_> {
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match item {
-                ItemPlan::Data { name, dep, content } => {
+                ItemPlan::Data {
+                    name, dep, content, ..
+                } => {
                     if self.dropped(*dep) {
                         continue;
                     }
@@ -731,43 +733,55 @@ impl Values<'_> {
         out: &mut String,
         text: &mut String,
     ) -> Option<()> {
+        // `write_data` and `write_data_text`, with the open tag rendered once per plan.
+        let text_item = |out: &mut String, open: &str, text: &str| {
+            out.push_str(open);
+            xml::push_escaped(out, text);
+            out.push_str("</Data>");
+        };
+        let value_item = |out: &mut String, open: &str, value: &Value| {
+            out.push_str(open);
+            xml::write_value(out, value);
+            out.push_str("</Data>");
+        };
         for item in items {
             match item {
-                ItemPlan::Data { name, dep, content } => {
+                ItemPlan::Data {
+                    open, dep, content, ..
+                } => {
                     if self.dropped(*dep) {
                         continue;
                     }
-                    let name = name.as_deref();
                     match content {
-                        Content::Empty => xml::write_data_text(out, name, ""),
-                        Content::Text(t) => xml::write_data_text(out, name, t),
+                        Content::Empty => text_item(out, open, ""),
+                        Content::Text(t) => text_item(out, open, t),
                         Content::Subst(i) => {
                             let Some(span) = self.spans.get_mut(usize::from(*i)) else {
-                                xml::write_data_text(out, name, "");
+                                text_item(out, open, "");
                                 continue;
                             };
                             if span.ty == 0x01 {
                                 span.used = true;
                                 let bytes = self.chunk.get(span.start..span.start + span.size)?;
                                 utf16_trimmed_into(bytes, text);
-                                xml::write_data_text(out, name, text);
+                                text_item(out, open, text);
                                 continue;
                             }
                             match self.decode(*i)? {
-                                None | Some(Value::Null) => xml::write_data_text(out, name, ""),
+                                None | Some(Value::Null) => text_item(out, open, ""),
                                 Some(Value::Array(array)) => {
                                     // As `data_items` maps it: once per item, or once empty.
                                     if array.items().is_empty() {
-                                        xml::write_data_text(out, name, "");
+                                        text_item(out, open, "");
                                     }
                                     for item in array.items() {
                                         match item {
-                                            Value::Null => xml::write_data_text(out, name, ""),
-                                            v => xml::write_data(out, name, v),
+                                            Value::Null => text_item(out, open, ""),
+                                            v => value_item(out, open, v),
                                         }
                                     }
                                 }
-                                Some(v) => xml::write_data(out, name, &v),
+                                Some(v) => value_item(out, open, &v),
                             }
                         }
                     }

@@ -227,6 +227,8 @@ pub(super) enum ItemPlan {
     /// `<Data [Name='…']>` with its content.
     Data {
         name: Option<Arc<str>>,
+        /// `<Data Name='…'>` (or `<Data>`) as rendered, written in one piece.
+        open: Box<str>,
         dep: Option<u16>,
         content: Content,
     },
@@ -380,8 +382,11 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
                     [TNode::Subst { index, .. }] => Content::Subst(*index),
                     _ => return None,
                 };
+                let mut open = String::new();
+                crate::event::xml::write_data_open(&mut open, name.as_deref());
                 ItemPlan::Data {
                     name,
+                    open: open.into_boxed_str(),
                     dep: c.dep_id,
                     content,
                 }
