@@ -20,7 +20,7 @@ pub(crate) use parse::{line_column, malformed, next_event, parse_event};
 pub(crate) use render::{
     write_binary, write_cdata, write_data_open, write_element, write_event, write_event_close,
     write_event_data_close, write_event_data_open, write_event_open, write_node, write_pi,
-    write_system, write_value,
+    write_provider, write_system, write_value,
 };
 
 /// The namespace of `<Event>`.

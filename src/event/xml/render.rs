@@ -2,7 +2,9 @@
 
 use super::escape::push_escaped;
 use super::EVENT_NS;
-use crate::event::{Body, DataItem, Element, Event, EventData, Guid, Node, System, Value};
+use crate::event::{
+    Body, DataItem, Element, Event, EventData, Guid, Node, Provider, System, Value,
+};
 
 /// Appends the one-line Windows rendering of `event` to `out`.
 pub(crate) fn write_event(out: &mut String, event: &Event) {
@@ -41,17 +43,8 @@ pub(crate) fn write_event_close(out: &mut String) {
 
 pub(crate) fn write_system(out: &mut String, s: &System) {
     let mut num = itoa::Buffer::new();
-    out.push_str("<System><Provider");
-    if let Some(name) = &s.provider.name {
-        attr_str(out, " Name='", name);
-    }
-    if let Some(guid) = &s.provider.guid {
-        attr_guid(out, " Guid='", guid);
-    }
-    if let Some(source) = &s.provider.event_source_name {
-        attr_str(out, " EventSourceName='", source);
-    }
-    out.push_str("/>");
+    out.push_str("<System>");
+    write_provider(out, &s.provider);
 
     out.push_str("<EventID");
     if let Some(q) = s.qualifiers {
@@ -188,6 +181,21 @@ pub(crate) fn write_binary(out: &mut String, bytes: &[u8]) {
     out.push_str("<Binary>");
     crate::event::write_hex_upper(out, bytes);
     out.push_str("</Binary>");
+}
+
+/// `<Provider …/>`.
+pub(crate) fn write_provider(out: &mut String, p: &Provider) {
+    out.push_str("<Provider");
+    if let Some(name) = &p.name {
+        attr_str(out, " Name='", name);
+    }
+    if let Some(guid) = &p.guid {
+        attr_guid(out, " Guid='", guid);
+    }
+    if let Some(source) = &p.event_source_name {
+        attr_str(out, " EventSourceName='", source);
+    }
+    out.push_str("/>");
 }
 
 /// Writes a generic element: self-closed when it has no children.

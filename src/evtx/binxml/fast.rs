@@ -57,7 +57,7 @@ pub(super) struct Values<'a> {
 
 impl Values<'_> {
     /// Value `index`'s bytes if it has type `ty`, marked used.
-    fn raw<const N: usize>(&mut self, index: u16, ty: u8) -> Option<[u8; N]> {
+    pub(super) fn raw<const N: usize>(&mut self, index: u16, ty: u8) -> Option<[u8; N]> {
         let span = self.spans.get_mut(usize::from(index))?;
         if span.ty != ty || span.size < N {
             return None;
@@ -149,6 +149,20 @@ impl Values<'_> {
                     s.provider.event_source_name = source;
                 }
             }
+            Typed::ConstProvider => {
+                let Some(c) = &child.provider else {
+                    return false;
+                };
+                if let Some(name) = &c.name {
+                    s.provider.name = Some(name.clone());
+                }
+                if let Some(guid) = c.guid {
+                    s.provider.guid = guid;
+                }
+                if let Some(source) = &c.source {
+                    s.provider.event_source_name = Some(source.clone());
+                }
+            }
             Typed::Text(field) => {
                 let text = match &child.content {
                     Source::Empty => String::new(),
@@ -205,7 +219,7 @@ impl Values<'_> {
 
     /// An optional GUID attribute's value: `Some(None)` if it is omitted (absent or Null),
     /// `None` if it is not a GUID.
-    fn guid(&mut self, index: Option<u16>) -> Option<Option<Guid>> {
+    pub(super) fn guid(&mut self, index: Option<u16>) -> Option<Option<Guid>> {
         match index.map(|i| self.decode(i)) {
             None | Some(Some(None | Some(Value::Null))) => Some(None),
             Some(Some(Some(Value::Guid(g)))) => Some(Some(g)),
@@ -220,7 +234,7 @@ impl Values<'_> {
     }
 
     /// True if the element with dependency id `dep` is dropped.
-    fn dropped(&self, dep: Option<u16>) -> bool {
+    pub(super) fn dropped(&self, dep: Option<u16>) -> bool {
         dep.is_some_and(|d| self.is_null(d))
     }
 
@@ -656,16 +670,22 @@ impl<'c> Decoder<'c> {
             chunk: self.chunk,
             spans,
         };
-        if !values.system_into(
-            system,
-            SystemFields::ALL,
-            &mut scratch.system,
-            &mut scratch.attrs,
-        ) {
-            return None;
-        }
         xml::write_event_open(out);
-        xml::write_system(out, &scratch.system);
+        if values
+            .write_system(system, out, &mut scratch.text)
+            .is_none()
+        {
+            // Not straight from the values: through the typed System.
+            if !values.system_into(
+                system,
+                SystemFields::ALL,
+                &mut scratch.system,
+                &mut scratch.attrs,
+            ) {
+                return None;
+            }
+            xml::write_system(out, &scratch.system);
+        }
         match body {
             BodyPlan::None => {}
             BodyPlan::Subst(index) => {

@@ -29,6 +29,7 @@ mod expand;
 mod fast;
 mod map;
 mod plan;
+mod system_xml;
 mod text;
 mod tokens;
 mod tree_xml;

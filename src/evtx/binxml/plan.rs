@@ -14,8 +14,9 @@
 use std::sync::Arc;
 
 use super::direct::{first_system_is_first, local};
+use super::map::Mapper;
 use super::tokens::{TElement, TNode};
-use crate::event::Value;
+use crate::event::{Guid, Provider, System, Value};
 use crate::query::SystemFields;
 
 /// What the fast path knows of a template definition.
@@ -34,6 +35,9 @@ pub(super) enum Plan {
 pub(super) struct SystemPlan {
     pub(super) dep: Option<u16>,
     pub(super) children: Vec<ChildPlan>,
+    /// Every child has a typed setter, each kind once, in the order `write_system` renders
+    /// them, with an `<EventID>`: the XML can be written straight from the values.
+    pub(super) in_render_order: bool,
 }
 
 /// One child of `<System>`: name, dependency id, attributes and content.
@@ -44,6 +48,8 @@ pub(super) struct ChildPlan {
     pub(super) bit: u16,
     /// A direct setter for its usual typed shape, tried before the general mapping.
     pub(super) typed: Typed,
+    /// For [`Typed::ConstProvider`]: the mapped attributes.
+    pub(super) provider: Option<Box<ConstProvider>>,
     pub(super) dep: Option<u16>,
     pub(super) attributes: Vec<(String, Source)>,
     pub(super) content: Source,
@@ -81,6 +87,9 @@ pub(super) enum Typed {
         guid: Option<u16>,
         source: Option<(u16, bool)>,
     },
+    /// `<Provider>` whose attributes are all literal (as Windows writes classic sources'):
+    /// mapped once, in [`ChildPlan::provider`].
+    ConstProvider,
     /// `<Channel>` or `<Computer>` holding text, a String substitution, or nothing.
     Text(TextField),
     /// `<Security UserID=%n/>` (or no attribute), SID.
@@ -107,6 +116,27 @@ pub(super) enum ByteField {
 }
 
 impl Typed {
+    /// Where `write_system` renders this child (`None` for an untyped one).
+    fn render_rank(&self) -> Option<u8> {
+        Some(match self {
+            Typed::Provider { .. } | Typed::ConstProvider => 0,
+            Typed::EventId { .. } => 1,
+            Typed::Byte(ByteField::Version, _) => 2,
+            Typed::Byte(ByteField::Level, _) => 3,
+            Typed::Task(_) => 4,
+            Typed::Byte(ByteField::Opcode, _) => 5,
+            Typed::Keywords(_) => 6,
+            Typed::TimeCreated(_) => 7,
+            Typed::RecordId(_) => 8,
+            Typed::Correlation { .. } => 9,
+            Typed::Execution { .. } => 10,
+            Typed::Text(TextField::Channel) => 11,
+            Typed::Text(TextField::Computer) => 12,
+            Typed::Security(_) => 13,
+            Typed::None => return None,
+        })
+    }
+
     /// The direct setter for a System child named `local`, if it has a usual shape.
     pub(super) fn of(local: &str, attributes: &[(String, Source)], content: &Source) -> Typed {
         let subst = |s: &Source| match s {
@@ -185,6 +215,63 @@ impl Typed {
             _ => None,
         };
         typed.unwrap_or(Typed::None)
+    }
+}
+
+/// A `<Provider>` of literal attributes, each of Name, Guid and EventSourceName at most
+/// once, mapped as `Mapper::system_child` maps them: what each present one assigns, and the
+/// XML `write_system` writes for a Provider of just those.
+#[derive(Debug)]
+pub(super) struct ConstProvider {
+    pub(super) name: Option<String>,
+    pub(super) guid: Option<Option<Guid>>,
+    pub(super) source: Option<String>,
+    pub(super) xml: Box<str>,
+}
+
+impl ConstProvider {
+    fn of(attributes: &[(String, Source)], content: &Source) -> Option<ConstProvider> {
+        if !matches!(content, Source::Empty) {
+            return None;
+        }
+        let m = Mapper { at: 0 };
+        let mut provider = ConstProvider {
+            name: None,
+            guid: None,
+            source: None,
+            xml: Box::default(),
+        };
+        let mut all = Provider::default();
+        for (key, source) in attributes {
+            let mut value = match source {
+                Source::Text(t) => Value::String(t.clone()),
+                Source::Value(v) => v.clone(),
+                _ => return None,
+            };
+            let mut one = System::default();
+            let attr = std::iter::once((key.as_str(), &mut value));
+            m.system_child(&mut one, &mut false, "Provider", attr, None)
+                .ok()?;
+            match key.as_str() {
+                "Name" if provider.name.is_none() => {
+                    provider.name = one.provider.name.clone();
+                    all.name = one.provider.name;
+                }
+                "Guid" if provider.guid.is_none() => {
+                    provider.guid = Some(one.provider.guid);
+                    all.guid = one.provider.guid;
+                }
+                "EventSourceName" if provider.source.is_none() => {
+                    provider.source = one.provider.event_source_name.clone();
+                    all.event_source_name = one.provider.event_source_name;
+                }
+                _ => return None,
+            }
+        }
+        let mut xml = String::new();
+        crate::event::xml::write_provider(&mut xml, &all);
+        provider.xml = xml.into_boxed_str();
+        Some(provider)
     }
 }
 
@@ -323,8 +410,19 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;
+        let mut typed = Typed::of(local(&c.name), &attributes, &content);
+        let provider = match typed {
+            Typed::None if local(&c.name) == "Provider" => {
+                ConstProvider::of(&attributes, &content).map(Box::new)
+            }
+            _ => None,
+        };
+        if provider.is_some() {
+            typed = Typed::ConstProvider;
+        }
         children.push(ChildPlan {
-            typed: Typed::of(local(&c.name), &attributes, &content),
+            typed,
+            provider,
             name: c.name.clone(),
             bit: SystemFields::bit_of(local(&c.name)),
             dep: c.dep_id,
@@ -334,8 +432,27 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
     }
     Some(SystemPlan {
         dep: e.dep_id,
+        in_render_order: in_render_order(&children),
         children,
     })
+}
+
+/// True if `children` are all typed, each kind at most once, in `write_system`'s order,
+/// with an `<EventID>`.
+fn in_render_order(children: &[ChildPlan]) -> bool {
+    let mut last = None;
+    let mut event_id = false;
+    for child in children {
+        let Some(rank) = child.typed.render_rank() else {
+            return false;
+        };
+        if last.is_some_and(|l| l >= rank) {
+            return false;
+        }
+        event_id |= matches!(child.typed, Typed::EventId { .. });
+        last = Some(rank);
+    }
+    event_id
 }
 
 fn source(node: &TNode) -> Option<Source> {

@@ -1,0 +1,241 @@
+//! A template's `<System>` written as XML straight from its values, where its plan is in
+//! render order (`SystemPlan::in_render_order`): the bytes `write_system` writes of the
+//! System that `Values::system_into` maps, without building it.
+//!
+//! Invariant: where [`Values::write_system`] returns `Some`, its bytes equal
+//! `write_system(system_into(..))` (tested on every sample and on mutated chunks); where a
+//! value is not of the type the typed setter takes, it returns `None` with `out` as it was,
+//! and the caller maps the System the typed way.
+
+use super::fast::Values;
+use super::plan::{ByteField, Source, SystemPlan, TextField, Typed};
+use crate::event::xml::push_escaped;
+use crate::event::{write_hex_lower, FileTime, Guid, Value};
+
+impl Values<'_> {
+    /// Appends `<System>…</System>` of `plan`; `text` is scratch. `None` (and `out` as it
+    /// was) where the plan or a value is not of the shapes written here.
+    pub(super) fn write_system(
+        &mut self,
+        plan: &SystemPlan,
+        out: &mut String,
+        text: &mut String,
+    ) -> Option<()> {
+        if !plan.in_render_order || self.dropped(plan.dep) {
+            return None;
+        }
+        let mark = out.len();
+        let done = self.write_system_children(plan, out, text);
+        if done.is_none() {
+            out.truncate(mark);
+        }
+        done
+    }
+
+    fn write_system_children(
+        &mut self,
+        plan: &SystemPlan,
+        out: &mut String,
+        text: &mut String,
+    ) -> Option<()> {
+        let mut num = itoa::Buffer::new();
+        out.push_str("<System>");
+        let mut provider = false;
+        let mut event_id = false;
+        for child in &plan.children {
+            if self.dropped(child.dep) {
+                continue;
+            }
+            if !provider {
+                provider = true;
+                if let (Typed::ConstProvider, Some(c)) = (child.typed, &child.provider) {
+                    out.push_str(&c.xml);
+                    continue;
+                }
+                if let Typed::Provider { name, guid, source } = child.typed {
+                    out.push_str("<Provider");
+                    self.text_attribute_xml(name, " Name='", out, text)?;
+                    if let Some(g) = self.guid(guid)? {
+                        guid_attribute(out, " Guid='", &g);
+                    }
+                    self.text_attribute_xml(source, " EventSourceName='", out, text)?;
+                    out.push_str("/>");
+                    continue;
+                }
+                out.push_str("<Provider/>");
+            }
+            match child.typed {
+                Typed::EventId { value, qualifiers } => {
+                    let q = match qualifiers {
+                        Some(q) if !self.is_null(q) => Some(u16::from_le_bytes(self.raw(q, 0x06)?)),
+                        _ => None,
+                    };
+                    let v = u16::from_le_bytes(self.raw(value, 0x06)?);
+                    out.push_str("<EventID");
+                    if let Some(q) = q {
+                        out.push_str(" Qualifiers='");
+                        out.push_str(num.format(q));
+                        out.push('\'');
+                    }
+                    out.push('>');
+                    out.push_str(num.format(v));
+                    out.push_str("</EventID>");
+                    event_id = true;
+                }
+                Typed::Byte(field, i) => {
+                    let [b] = self.raw::<1>(i, 0x04)?;
+                    let (open, close) = match field {
+                        ByteField::Version => ("<Version>", "</Version>"),
+                        ByteField::Level => ("<Level>", "</Level>"),
+                        ByteField::Opcode => ("<Opcode>", "</Opcode>"),
+                    };
+                    number_element(out, open, num.format(b), close);
+                }
+                Typed::Task(i) => {
+                    let v = u16::from_le_bytes(self.raw(i, 0x06)?);
+                    number_element(out, "<Task>", num.format(v), "</Task>");
+                }
+                Typed::Keywords(i) => {
+                    let k = u64::from_le_bytes(self.raw(i, 0x15)?);
+                    out.push_str("<Keywords>");
+                    write_hex_lower(out, k);
+                    out.push_str("</Keywords>");
+                }
+                Typed::TimeCreated(i) => {
+                    let t = FileTime(u64::from_le_bytes(self.raw(i, 0x11)?));
+                    out.push_str("<TimeCreated SystemTime='");
+                    t.write_to(out);
+                    out.push_str("'/>");
+                }
+                Typed::RecordId(i) => {
+                    let id = u64::from_le_bytes(self.raw(i, 0x0A)?);
+                    number_element(out, "<EventRecordID>", num.format(id), "</EventRecordID>");
+                }
+                Typed::Correlation { activity, related } => {
+                    let (activity, related) = (self.guid(activity)?, self.guid(related)?);
+                    out.push_str("<Correlation");
+                    if let Some(g) = activity {
+                        guid_attribute(out, " ActivityID='", &g);
+                    }
+                    if let Some(g) = related {
+                        guid_attribute(out, " RelatedActivityID='", &g);
+                    }
+                    out.push_str("/>");
+                }
+                Typed::Execution { process, thread } => {
+                    let p = u32::from_le_bytes(self.raw(process, 0x08)?);
+                    let t = u32::from_le_bytes(self.raw(thread, 0x08)?);
+                    out.push_str("<Execution ProcessID='");
+                    out.push_str(num.format(p));
+                    out.push_str("' ThreadID='");
+                    out.push_str(num.format(t));
+                    out.push_str("'/>");
+                }
+                Typed::Text(field) => {
+                    let (open, close) = match field {
+                        TextField::Channel => ("<Channel>", "</Channel>"),
+                        TextField::Computer => ("<Computer>", "</Computer>"),
+                    };
+                    out.push_str(open);
+                    self.text_content_xml(&child.content, out, text)?;
+                    out.push_str(close);
+                }
+                Typed::Security(index) => {
+                    out.push_str("<Security");
+                    match index.map(|i| self.decode(i)) {
+                        None | Some(Some(None | Some(Value::Null))) => {}
+                        Some(Some(Some(Value::Sid(sid)))) => {
+                            out.push_str(" UserID='");
+                            sid.write_to(out);
+                            out.push('\'');
+                        }
+                        _ => return None,
+                    }
+                    out.push_str("/>");
+                }
+                // Ranked first, so handled above; any other is not in render order.
+                Typed::Provider { .. } | Typed::ConstProvider | Typed::None => return None,
+            }
+        }
+        if !event_id {
+            return None;
+        }
+        out.push_str("</System>");
+        Some(())
+    }
+
+    /// A String attribute as `text_attribute` reads it: nothing if it is omitted (absent,
+    /// Null, or empty and optional); `None` if it is not a String.
+    fn text_attribute_xml(
+        &mut self,
+        attr: Option<(u16, bool)>,
+        prefix: &str,
+        out: &mut String,
+        text: &mut String,
+    ) -> Option<()> {
+        let Some((index, optional)) = attr else {
+            return Some(());
+        };
+        let Some(span) = self.spans.get_mut(usize::from(index)) else {
+            return Some(());
+        };
+        match span.ty {
+            0x00 => {}
+            0x01 => {
+                span.used = true;
+                let bytes = self.chunk.get(span.start..span.start + span.size)?;
+                super::value::utf16_trimmed_into(bytes, text);
+                if !(optional && text.is_empty()) {
+                    out.push_str(prefix);
+                    push_escaped(out, text);
+                    out.push('\'');
+                }
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    /// `<Channel>` or `<Computer>` content as the typed setter reads it: literal text,
+    /// nothing, or a String or Null substitution.
+    fn text_content_xml(
+        &mut self,
+        content: &Source,
+        out: &mut String,
+        text: &mut String,
+    ) -> Option<()> {
+        match content {
+            Source::Empty => {}
+            Source::Text(t) => push_escaped(out, t),
+            Source::Subst { index, .. } => {
+                let Some(span) = self.spans.get_mut(usize::from(*index)) else {
+                    return Some(());
+                };
+                match span.ty {
+                    0x00 => {}
+                    0x01 => {
+                        span.used = true;
+                        let bytes = self.chunk.get(span.start..span.start + span.size)?;
+                        super::value::utf16_trimmed_into(bytes, text);
+                        push_escaped(out, text);
+                    }
+                    _ => return None,
+                }
+            }
+            Source::Value(_) => return None,
+        }
+        Some(())
+    }
+}
+
+fn number_element(out: &mut String, open: &str, digits: &str, close: &str) {
+    out.push_str(open);
+    out.push_str(digits);
+    out.push_str(close);
+}
+
+fn guid_attribute(out: &mut String, prefix: &str, guid: &Guid) {
+    out.push_str(prefix);
+    guid.write_to(out);
+    out.push('\'');
+}
