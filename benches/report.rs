@@ -57,7 +57,7 @@ fn paired_rates(
     (a_items, mut a): (usize, impl FnMut()),
     (b_items, mut b): (usize, impl FnMut()),
 ) -> (f64, f64, f64) {
-    let mut time = |items: usize, f: &mut dyn FnMut()| {
+    let time = |items: usize, f: &mut dyn FnMut()| {
         let start = Instant::now();
         f();
         items as f64 / start.elapsed().as_secs_f64().max(1e-9)
