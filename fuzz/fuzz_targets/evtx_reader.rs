@@ -1,5 +1,6 @@
 //! The EVTX reader on arbitrary bytes: header, findings, every chunk, every record, each
-//! record decoded (one `ChunkDecoder` per chunk) and rendered, and its generic tree.
+//! record decoded (one `ChunkDecoder` per chunk) and rendered, rendered directly
+//! (`write_xml`, which must write the same bytes), and its generic tree.
 //! Only the crate's public API: the decoder internals are free to change.
 //!
 //! Run: see fuzz/README.md. No panic, hang or unbounded allocation is allowed
@@ -25,9 +26,16 @@ fuzz_target!(|data: &[u8]| {
         for record in chunk.records() {
             let Ok(record) = record else { continue };
             let _ = (record.record_id(), record.time_created(), record.binxml());
-            if let Ok(event) = decoder.decode(&record) {
-                xml.clear();
-                event.write_xml(&mut xml);
+            // Direct rendering must write what the decoded event renders, or its error.
+            let mut direct = String::new();
+            let written = decoder.write_xml(&record, &mut direct);
+            match decoder.decode(&record) {
+                Ok(event) => {
+                    xml.clear();
+                    event.write_xml(&mut xml);
+                    assert!(written.is_ok() && direct == xml, "write_xml differs");
+                }
+                Err(_) => assert!(written.is_err() && direct.is_empty(), "write_xml wrote"),
             }
             let _ = decoder.decode_tree(&record);
         }

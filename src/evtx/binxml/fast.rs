@@ -427,6 +427,29 @@ impl Values<'_> {
     }
 }
 
+/// An instance's value descriptors at `r` as spans in `spans`, the first `limit` of them;
+/// with all of them, `r` is left after the values (which must lie within it).
+fn read_spans(r: &mut Reader<'_>, spans: &mut Vec<Span>, limit: usize) -> Option<()> {
+    let n = r.u32("template value count").ok()? as usize;
+    let descriptors = r.bytes(n.checked_mul(4)?, "value descriptors").ok()?;
+    spans.clear();
+    let mut at = r.pos();
+    for d in descriptors.chunks_exact(4).take(limit) {
+        let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
+        spans.push(Span {
+            start: at,
+            size,
+            ty: d[2],
+            used: false,
+        });
+        at += size;
+    }
+    if limit >= n {
+        r.seek(at, "substitution values").ok()?;
+    }
+    Some(())
+}
+
 /// True if the data from `r` on is empty or starts with EndOfStream.
 fn at_end(r: &mut Reader<'_>) -> bool {
     r.remaining() == 0 || peek(r) == Some(0x00)
@@ -457,17 +480,8 @@ impl<'c> Decoder<'c> {
         let mut spans = std::mem::take(&mut self.spans);
         let mut attrs = std::mem::take(&mut self.attrs);
         let mapped = self
-            .fast_system_with(start, end, &mut spans)
-            .is_some_and(|template| {
-                let Plan::Event { system: plan, .. } = plan_of(&template) else {
-                    return false;
-                };
-                Values {
-                    chunk: self.chunk,
-                    spans: &mut spans,
-                }
-                .system_into(plan, fields, system, &mut attrs)
-            });
+            .fast_system_with(start, end, fields, system, &mut spans, &mut attrs)
+            .is_some();
         self.spans = spans;
         self.attrs = attrs;
         mapped
@@ -477,10 +491,32 @@ impl<'c> Decoder<'c> {
         &mut self,
         start: usize,
         end: usize,
+        fields: SystemFields,
+        system: &mut System,
         spans: &mut Vec<Span>,
-    ) -> Option<Arc<Template>> {
+        attrs: &mut Vec<(usize, Value)>,
+    ) -> Option<()> {
         let mut r = self.reader(start, end, "record BinXml").ok()?;
-        self.fast_instance(&mut r, 1, spans)
+        if peek(&mut r) == Some(0x0F) {
+            r.skip(4, "fragment header").ok()?;
+        }
+        if r.u8("token").ok()? != 0x0C {
+            return None;
+        }
+        let template = self.instance_definition(&mut r, 1).ok()?;
+        let Plan::Event { system: plan, .. } = plan_of(&template) else {
+            return None;
+        };
+        // Spans only for the values the children asked for read (a record whose values
+        // do not fit fails to decode whole anyway, so only those are checked).
+        read_spans(&mut r, spans, plan.values_read(fields))?;
+        let mut values = Values {
+            chunk: self.chunk,
+            spans,
+        };
+        values
+            .system_into(plan, fields, system, attrs)
+            .then_some(())
     }
 
     fn fast_event_with(
@@ -581,21 +617,7 @@ impl<'c> Decoder<'c> {
         spans: &mut Vec<Span>,
     ) -> Option<Arc<Template>> {
         let template = self.instance_definition(r, depth).ok()?;
-        let n = r.u32("template value count").ok()? as usize;
-        let descriptors = r.bytes(n.checked_mul(4)?, "value descriptors").ok()?;
-        spans.clear();
-        let mut at = r.pos();
-        for d in descriptors.chunks_exact(4) {
-            let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
-            spans.push(Span {
-                start: at,
-                size,
-                ty: d[2],
-                used: false,
-            });
-            at += size;
-        }
-        r.seek(at, "substitution values").ok()?;
+        read_spans(r, spans, usize::MAX)?;
         Some(template)
     }
 

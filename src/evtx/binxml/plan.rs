@@ -50,6 +50,8 @@ pub(super) struct ChildPlan {
     pub(super) typed: Typed,
     /// For [`Typed::ConstProvider`]: the mapped attributes.
     pub(super) provider: Option<Box<ConstProvider>>,
+    /// The highest value index the child reads (dependency id, attributes, content).
+    pub(super) last_index: Option<u16>,
     pub(super) dep: Option<u16>,
     pub(super) attributes: Vec<(String, Source)>,
     pub(super) content: Source,
@@ -420,9 +422,20 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
         if provider.is_some() {
             typed = Typed::ConstProvider;
         }
+        let subst = |s: &Source| match s {
+            Source::Subst { index, .. } => Some(*index),
+            _ => None,
+        };
+        let last_index = attributes
+            .iter()
+            .filter_map(|(_, a)| subst(a))
+            .chain(subst(&content))
+            .chain(c.dep_id)
+            .max();
         children.push(ChildPlan {
             typed,
             provider,
+            last_index,
             name: c.name.clone(),
             bit: SystemFields::bit_of(local(&c.name)),
             dep: c.dep_id,
@@ -435,6 +448,20 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
         in_render_order: in_render_order(&children),
         children,
     })
+}
+
+impl SystemPlan {
+    /// How many of an instance's values the children `fields` (and the System's own
+    /// dependency id) read: the values past these need no spans.
+    pub(super) fn values_read(&self, fields: SystemFields) -> usize {
+        self.children
+            .iter()
+            .filter(|c| fields.reads(c.bit))
+            .filter_map(|c| c.last_index)
+            .chain(self.dep)
+            .max()
+            .map_or(0, |i| usize::from(i) + 1)
+    }
 }
 
 /// True if `children` are all typed, each kind at most once, in `write_system`'s order,
