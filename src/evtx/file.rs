@@ -320,6 +320,23 @@ impl EvtxChunk {
         &self.data
     }
 
+    /// The CRC32 of the record bytes `[512, free_space_offset)` as read; `None` when the
+    /// free space offset lies outside `[512, 65536]`. Computed on each call: reading
+    /// records does not need it.
+    pub fn computed_records_checksum(&self) -> Option<u32> {
+        usize::try_from(self.header.free_space_offset)
+            .ok()
+            .and_then(|end| self.data.get(CHUNK_HEADER_SIZE..end))
+            .map(crc32fast::hash)
+    }
+
+    /// Whether the stored records CRC32 matches (always true under NO_CRC32; false when the
+    /// free space offset is out of range).
+    pub fn records_checksum_ok(&self) -> bool {
+        self.header
+            .records_checksum_matches(self.computed_records_checksum())
+    }
+
     /// CRC mismatches of this chunk.
     pub fn findings(&self) -> Vec<Finding> {
         let h = &self.header;
@@ -334,8 +351,9 @@ impl EvtxChunk {
                 ),
             });
         }
-        if !h.records_checksum_ok() {
-            let computed = match h.computed_records_checksum {
+        let records = self.computed_records_checksum();
+        if !h.records_checksum_matches(records) {
+            let computed = match records {
                 Some(c) => format!("computed {c:#010x}"),
                 None => format!("free space offset {} out of range", h.free_space_offset),
             };

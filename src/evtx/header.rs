@@ -161,16 +161,14 @@ pub struct ChunkHeader {
     pub flags: HeaderFlags,
     /// The stored CRC32 of bytes `[0, 120)` ++ `[128, 512)`.
     pub header_checksum: u32,
-    /// The CRC32 of bytes `[0, 120)` ++ `[128, 512)` as read.
+    /// The CRC32 of bytes `[0, 120)` ++ `[128, 512)` as read. (The records' CRC32 is
+    /// computed on demand: `EvtxChunk::computed_records_checksum`.)
     pub computed_header_checksum: u32,
-    /// The CRC32 of the record bytes as read; `None` when `free_space_offset` lies outside
-    /// `[512, chunk length]`.
-    pub computed_records_checksum: Option<u32>,
 }
 
 impl ChunkHeader {
-    /// Parses the header of the chunk `data` (the whole chunk, for the records CRC), which
-    /// starts at file offset `file_offset`. Fails only on a short buffer or a wrong magic.
+    /// Parses the header of the chunk `data` (at least its 512-byte header), which starts at
+    /// file offset `file_offset`. Fails only on a short buffer or a wrong magic.
     pub fn parse(data: &[u8], file_offset: u64) -> Result<ChunkHeader> {
         let mut r = Reader::new(data, file_offset);
         let magic = r.bytes(8, "chunk magic")?;
@@ -198,10 +196,6 @@ impl ChunkHeader {
         let mut hasher = crc32fast::Hasher::new();
         hasher.update(data.get(..120).unwrap_or_default());
         hasher.update(data.get(128..CHUNK_HEADER_SIZE).unwrap_or_default());
-        let computed_records_checksum = usize::try_from(free_space_offset)
-            .ok()
-            .and_then(|end| data.get(CHUNK_HEADER_SIZE..end))
-            .map(crc32fast::hash);
         Ok(ChunkHeader {
             first_record_number,
             last_record_number,
@@ -214,7 +208,6 @@ impl ChunkHeader {
             flags,
             header_checksum,
             computed_header_checksum: hasher.finalize(),
-            computed_records_checksum,
         })
     }
 
@@ -223,10 +216,10 @@ impl ChunkHeader {
         self.flags.no_crc32() || self.header_checksum == self.computed_header_checksum
     }
 
-    /// Whether the stored records CRC32 matches (always true under NO_CRC32; false when the
-    /// free space offset is out of range).
-    pub fn records_checksum_ok(&self) -> bool {
-        self.flags.no_crc32() || self.computed_records_checksum == Some(self.records_checksum)
+    /// Whether `computed`, the records' CRC32 as read (`None` when the free space offset is
+    /// out of range), matches the stored one (always true under NO_CRC32).
+    pub fn records_checksum_matches(&self, computed: Option<u32>) -> bool {
+        self.flags.no_crc32() || computed == Some(self.records_checksum)
     }
 
     /// Whether the chunk holds no records by its header (first id `u64::MAX` as Windows
@@ -307,15 +300,15 @@ mod tests {
         let header_crc = hasher.finalize();
         c[124..128].copy_from_slice(&header_crc.to_le_bytes());
         let h = ChunkHeader::parse(&c, 4096).unwrap();
-        assert!(h.header_checksum_ok() && h.records_checksum_ok());
+        let records = |c: &[u8]| Some(crc32fast::hash(&c[512..520]));
+        assert!(h.header_checksum_ok() && h.records_checksum_matches(records(&c)));
         assert!(!h.is_empty());
         c[515] = b'X';
         let h = ChunkHeader::parse(&c, 4096).unwrap();
-        assert!(h.header_checksum_ok() && !h.records_checksum_ok());
+        assert!(h.header_checksum_ok() && !h.records_checksum_matches(records(&c)));
         c[48..52].copy_from_slice(&u32::MAX.to_le_bytes());
         let h = ChunkHeader::parse(&c, 4096).unwrap();
-        assert!(!h.header_checksum_ok() && !h.records_checksum_ok());
-        assert_eq!(h.computed_records_checksum, None);
+        assert!(!h.header_checksum_ok() && !h.records_checksum_matches(None));
         c[0] = 0;
         let err = ChunkHeader::parse(&c, 4096).unwrap_err();
         assert_eq!(err.offset(), Some(4096));

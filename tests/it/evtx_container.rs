@@ -267,7 +267,7 @@ fn security_headers_match_the_oracle_info() {
         let ch = c.header();
         assert!(ch.flags.is_dirty(), "chunk {}", c.index());
         assert!(
-            ch.header_checksum_ok() && ch.records_checksum_ok(),
+            ch.header_checksum_ok() && c.records_checksum_ok(),
             "chunk {}",
             c.index()
         );
