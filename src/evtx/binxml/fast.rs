@@ -339,28 +339,47 @@ impl Values<'_> {
         let m = Mapper { at: 0 };
         *s = System::default();
         let mut saw_event_id = false;
-        for child in &plan.children {
-            if !fields.reads(child.bit) || self.dropped(child.dep) {
-                continue;
-            }
-            if self.set_typed(child, s, &mut saw_event_id) {
-                continue;
-            }
-            let content = self.content(&child.content)?;
-            attrs.clear();
-            for (i, (_, source)) in child.attributes.iter().enumerate() {
-                if let Some(v) = self.attribute(source)? {
-                    attrs.push((i, v));
+        match plan.selection(fields) {
+            Some(selection) => {
+                for &i in selection.children.iter() {
+                    let child = plan.children.get(i)?;
+                    self.system_child_into(child, s, &mut saw_event_id, attrs, &m)?;
                 }
             }
-            let names = &child.attributes;
-            let it = attrs
-                .iter_mut()
-                .map(|(i, v)| (names.get(*i).map_or("", |(n, _)| n.as_str()), v));
-            m.system_child(s, &mut saw_event_id, &child.name, it, Some(content))
-                .ok()?;
+            None => {
+                for child in plan.children.iter().filter(|c| fields.reads(c.bit)) {
+                    self.system_child_into(child, s, &mut saw_event_id, attrs, &m)?;
+                }
+            }
         }
         saw_event_id.then_some(())
+    }
+
+    /// One child of `<System>` into `s`, unless it is dropped.
+    fn system_child_into(
+        &mut self,
+        child: &ChildPlan,
+        s: &mut System,
+        saw_event_id: &mut bool,
+        attrs: &mut Vec<(usize, Value)>,
+        m: &Mapper,
+    ) -> Option<()> {
+        if self.dropped(child.dep) || self.set_typed(child, s, saw_event_id) {
+            return Some(());
+        }
+        let content = self.content(&child.content)?;
+        attrs.clear();
+        for (i, (_, source)) in child.attributes.iter().enumerate() {
+            if let Some(v) = self.attribute(source)? {
+                attrs.push((i, v));
+            }
+        }
+        let names = &child.attributes;
+        let it = attrs
+            .iter_mut()
+            .map(|(i, v)| (names.get(*i).map_or("", |(n, _)| n.as_str()), v));
+        m.system_child(s, saw_event_id, &child.name, it, Some(content))
+            .ok()
     }
 
     /// The `<System>` of `plan`, as `direct::system` maps it.
@@ -509,7 +528,8 @@ impl<'c> Decoder<'c> {
         };
         // Spans only for the values the children asked for read (a record whose values
         // do not fit fails to decode whole anyway, so only those are checked).
-        read_spans(&mut r, spans, plan.values_read(fields))?;
+        let limit = plan.selection(fields).map_or(usize::MAX, |s| s.values);
+        read_spans(&mut r, spans, limit)?;
         let mut values = Values {
             chunk: self.chunk,
             spans,

@@ -38,6 +38,19 @@ pub(super) struct SystemPlan {
     /// Every child has a typed setter, each kind once, in the order `write_system` renders
     /// them, with an `<EventID>`: the XML can be written straight from the values.
     pub(super) in_render_order: bool,
+    /// The children one set of fields reads (the first set asked for: a query asks for
+    /// one set all along).
+    selection: std::sync::OnceLock<Selection>,
+}
+
+/// The children of a [`SystemPlan`] that one [`SystemFields`] set reads.
+#[derive(Debug)]
+pub(super) struct Selection {
+    fields: SystemFields,
+    /// Their indices in `SystemPlan::children`, in order.
+    pub(super) children: Box<[usize]>,
+    /// How many of an instance's values they (and the System's dependency id) read.
+    pub(super) values: usize,
 }
 
 /// One child of `<System>`: name, dependency id, attributes and content.
@@ -447,20 +460,31 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
         dep: e.dep_id,
         in_render_order: in_render_order(&children),
         children,
+        selection: std::sync::OnceLock::new(),
     })
 }
 
 impl SystemPlan {
-    /// How many of an instance's values the children `fields` (and the System's own
-    /// dependency id) read: the values past these need no spans.
-    pub(super) fn values_read(&self, fields: SystemFields) -> usize {
-        self.children
-            .iter()
-            .filter(|c| fields.reads(c.bit))
-            .filter_map(|c| c.last_index)
-            .chain(self.dep)
-            .max()
-            .map_or(0, |i| usize::from(i) + 1)
+    /// The children `fields` reads, made once for the first set asked for; `None` for any
+    /// other set (the caller then walks every child).
+    pub(super) fn selection(&self, fields: SystemFields) -> Option<&Selection> {
+        let selection = self.selection.get_or_init(|| {
+            let children: Box<[usize]> = (0..self.children.len())
+                .filter(|&i| fields.reads(self.children[i].bit))
+                .collect();
+            let values = children
+                .iter()
+                .filter_map(|&i| self.children[i].last_index)
+                .chain(self.dep)
+                .max()
+                .map_or(0, |i| usize::from(i) + 1);
+            Selection {
+                fields,
+                children,
+                values,
+            }
+        });
+        (selection.fields == fields).then_some(selection)
     }
 }
 
