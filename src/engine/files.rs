@@ -32,6 +32,10 @@
 //!    chunk holds only matching events. Positions stay stable (the same chunk always decodes
 //!    to the same events), and the scan's own filtering then passes every event. Other
 //!    filters run in the scan only.
+//! 8. Template definitions are content-addressed (`TemplateCache`), so a file's cache starts
+//!    as a fork of its engine's and gives back what it parsed when the source is dropped:
+//!    re-reading a file, or files of the same providers, parses no definition twice. The
+//!    engine's lock is held only for the fork and the give-back, never while decoding.
 
 use std::fs::File;
 use std::path::Path;
@@ -105,8 +109,10 @@ pub(crate) struct FileSource {
     slots: u64,
     /// Decoded chunks of this source alive now, and the most at once (invariant 3).
     live: Arc<LiveGauge>,
-    /// Template definitions shared by the file's chunks.
+    /// Template definitions shared by the file's chunks, forked from the engine's.
     templates: Mutex<TemplateCache>,
+    /// The engine's definitions, which take back this file's on drop (invariant 8).
+    engine_templates: Option<Arc<Mutex<TemplateCache>>>,
     /// The query's filter, applied while decoding where it allows (invariant 7).
     prefilter: Option<Arc<QuerySource>>,
 }
@@ -124,8 +130,17 @@ impl FileSource {
             slots,
             live: Arc::new(LiveGauge::default()),
             templates: Mutex::new(TemplateCache::new()),
+            engine_templates: None,
             prefilter: None,
         })
+    }
+
+    /// Starts from the engine's template definitions, and gives back the ones this file
+    /// parses when it is dropped (invariant 8).
+    pub(crate) fn with_engine_templates(mut self, engine: Arc<Mutex<TemplateCache>>) -> Self {
+        self.templates = Mutex::new(engine.lock().fork());
+        self.engine_templates = Some(engine);
+        self
     }
 
     /// Applies `filter` while decoding, if it reads nothing outside `<System>` and does not
@@ -250,6 +265,14 @@ impl FileCursor {
                 // Reverse into a chunk without events: on to the one before.
                 _ => *next = ordinal * POSITIONS_PER_CHUNK,
             }
+        }
+    }
+}
+
+impl Drop for FileSource {
+    fn drop(&mut self) {
+        if let Some(engine) = &self.engine_templates {
+            engine.lock().absorb(&self.templates.lock());
         }
     }
 }

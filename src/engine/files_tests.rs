@@ -209,3 +209,37 @@ fn positions_walk_chunk_by_chunk_both_ways() {
         .windows(2)
         .all(|w| w[1] == w[0] + 1 || (w[1] % POSITIONS_PER_CHUNK == 0 && w[1] > w[0])));
 }
+
+/// Invariant 8: a file's template definitions go back to the engine when its source is
+/// dropped, and a later query of the same file, starting from them, decodes the same events.
+#[test]
+fn template_definitions_outlive_the_query_and_change_nothing() {
+    let path = sample("evtx-crate/security.evtx");
+    let path = path.to_str().unwrap();
+    let xml_of = |engine: &Engine| {
+        let rs = query(engine, path, false);
+        let mut xml = Vec::new();
+        while let Ok(Next::Events(batch)) = rs.next(1024, None) {
+            xml.extend(batch.iter().map(|e| e.event().to_xml()));
+        }
+        xml
+    };
+    let engine = Engine::new();
+    assert!(engine.inner.templates.lock().is_empty());
+    let first = xml_of(&engine);
+    let learned = engine.inner.templates.lock().len();
+    assert!(learned > 0, "the engine kept no definition");
+    let second = xml_of(&engine);
+    assert_eq!(
+        engine.inner.templates.lock().len(),
+        learned,
+        "nothing new to learn"
+    );
+    assert_eq!(first.len(), 2261);
+    assert!(
+        first == second,
+        "a query from the engine's definitions decoded differently"
+    );
+    // And the same as an engine that never saw the file.
+    assert!(first == xml_of(&Engine::new()));
+}

@@ -41,7 +41,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 
 pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
@@ -57,6 +57,7 @@ use crate::cancel::CancelToken;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
+use crate::evtx::TemplateCache;
 use faults::Faults;
 
 /// The emulated service: channels by name, a clock, sessions. Clone it freely: clones are
@@ -78,6 +79,8 @@ pub(crate) struct EngineInner {
     /// Records a scan examines between two polls of its cancel flag.
     poll_interval: AtomicUsize,
     default_session: OnceLock<Session>,
+    /// Template definitions of the .evtx files its queries have read (files.rs invariant 8).
+    pub(crate) templates: Arc<Mutex<TemplateCache>>,
 }
 
 impl EngineInner {
@@ -107,6 +110,7 @@ impl Engine {
                 scan_cost: AtomicU64::new(0),
                 poll_interval: AtomicUsize::new(results::DEFAULT_POLL_INTERVAL),
                 default_session: OnceLock::new(),
+                templates: Arc::default(),
             }),
         }
     }

@@ -104,8 +104,12 @@ impl Session {
                 // the result set (files.rs); opening it decodes nothing.
                 let filter = Arc::new(source.clone());
                 let opened = files::absolute_path(source.path()).and_then(|full| {
-                    files::FileSource::open(&full)
-                        .map(|file| (full, file.with_prefilter(Arc::clone(&filter))))
+                    files::FileSource::open(&full).map(|file| {
+                        let file = file
+                            .with_engine_templates(Arc::clone(&inner.engine.inner.templates))
+                            .with_prefilter(Arc::clone(&filter));
+                        (full, file)
+                    })
                 });
                 match opened {
                     Ok((full, file)) => {

@@ -33,9 +33,46 @@ pub(super) const MAX_IDENTITY: usize = 1 << 17;
 
 /// Parsed template definitions shared across the chunks of one file (or of several). Give
 /// the same cache to each chunk's [`ChunkDecoder::with_cache`](super::ChunkDecoder::with_cache).
+///
+/// Identities are content, not places, so one cache serves any number of files:
+/// [`TemplateCache::fork`] is cheap (it shares the definitions), and
+/// [`TemplateCache::absorb`] takes back what a fork parsed.
 #[derive(Debug, Default)]
 pub struct TemplateCache {
-    entries: HashMap<Vec<u8>, Arc<Template>>,
+    entries: HashMap<Arc<[u8]>, Arc<Template>, IdentityHash>,
+    /// Entries this cache parsed itself (not forked from another), for `absorb`.
+    fresh: Vec<Arc<[u8]>>,
+}
+
+/// Hashes identities eight bytes at a time: they are long (a whole definition), and a
+/// collision costs only a comparison, never a wrong definition.
+#[derive(Clone, Copy, Debug, Default)]
+struct IdentityHash;
+
+impl std::hash::BuildHasher for IdentityHash {
+    type Hasher = IdentityHasher;
+    fn build_hasher(&self) -> IdentityHasher {
+        IdentityHasher(0)
+    }
+}
+
+struct IdentityHasher(u64);
+
+impl std::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 31)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut words = bytes.chunks_exact(8);
+        for w in words.by_ref() {
+            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(K);
+        }
+        for &b in words.remainder() {
+            self.0 = (self.0.rotate_left(23) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
 }
 
 impl TemplateCache {
@@ -60,7 +97,33 @@ impl TemplateCache {
 
     pub(super) fn insert(&mut self, identity: Vec<u8>, template: Arc<Template>) {
         if self.entries.len() < MAX_ENTRIES {
+            let identity: Arc<[u8]> = identity.into();
+            self.fresh.push(Arc::clone(&identity));
             self.entries.insert(identity, template);
+        }
+    }
+
+    /// Takes in the definitions `other` parsed itself (not those it was forked with), up
+    /// to the bound.
+    pub fn absorb(&mut self, other: &TemplateCache) {
+        for identity in &other.fresh {
+            if self.entries.len() >= MAX_ENTRIES {
+                break;
+            }
+            if let Some(template) = other.entries.get(identity) {
+                self.entries
+                    .entry(Arc::clone(identity))
+                    .or_insert_with(|| Arc::clone(template));
+            }
+        }
+    }
+
+    /// A cache holding this one's definitions (shared, not copied) and counting none as
+    /// its own: give it to one file's decoding, then [`absorb`](Self::absorb) it back.
+    pub fn fork(&self) -> TemplateCache {
+        TemplateCache {
+            entries: self.entries.clone(),
+            fresh: Vec::new(),
         }
     }
 }
