@@ -176,24 +176,30 @@ impl Values<'_> {
         let Some((index, optional)) = attr else {
             return Some(());
         };
+        if self.string_into(index, text)? && !(optional && text.is_empty()) {
+            out.push_str(prefix);
+            push_escaped(out, text);
+            out.push('\'');
+        }
+        Some(())
+    }
+
+    /// Value `index` read as a String substitution, into `text`: false if it is absent or
+    /// Null, `None` if it is of another type.
+    fn string_into(&mut self, index: u16, text: &mut String) -> Option<bool> {
         let Some(span) = self.spans.get_mut(usize::from(index)) else {
-            return Some(());
+            return Some(false);
         };
         match span.ty {
-            0x00 => {}
+            0x00 => Some(false),
             0x01 => {
                 span.used = true;
                 let bytes = self.chunk.get(span.start..span.start + span.size)?;
                 super::value::utf16_trimmed_into(bytes, text);
-                if !(optional && text.is_empty()) {
-                    out.push_str(prefix);
-                    push_escaped(out, text);
-                    out.push('\'');
-                }
+                Some(true)
             }
-            _ => return None,
+            _ => None,
         }
-        Some(())
     }
 
     /// `<Channel>` or `<Computer>` content as the typed setter reads it: literal text,
@@ -208,18 +214,8 @@ impl Values<'_> {
             Source::Empty => {}
             Source::Text(t) => push_escaped(out, t),
             Source::Subst { index, .. } => {
-                let Some(span) = self.spans.get_mut(usize::from(*index)) else {
-                    return Some(());
-                };
-                match span.ty {
-                    0x00 => {}
-                    0x01 => {
-                        span.used = true;
-                        let bytes = self.chunk.get(span.start..span.start + span.size)?;
-                        super::value::utf16_trimmed_into(bytes, text);
-                        push_escaped(out, text);
-                    }
-                    _ => return None,
+                if self.string_into(*index, text)? {
+                    push_escaped(out, text);
                 }
             }
             Source::Value(_) => return None,

@@ -45,6 +45,14 @@ impl TreeScratch {
         self.nodes += n.max(1);
         (self.nodes <= MAX_DIRECT_NODES).then_some(())
     }
+
+    /// One more node at nesting `depth`, within both limits.
+    fn enter(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DIRECT_DEPTH {
+            return None;
+        }
+        self.spend(1)
+    }
 }
 
 /// True for the tokens that may stand in an attribute value.
@@ -85,10 +93,7 @@ impl<'c> Decoder<'c> {
         out: &mut String,
         s: &mut TreeScratch,
     ) -> Option<()> {
-        if depth > MAX_DIRECT_DEPTH {
-            return None;
-        }
-        s.spend(1)?;
+        s.enter(depth)?;
         let mut r = self.reader(from, to, "nested BinXml").ok()?;
         while r.remaining() > 0 {
             match r.u8("token").ok()? {
@@ -187,10 +192,7 @@ impl<'c> Decoder<'c> {
         out: &mut String,
         s: &mut TreeScratch,
     ) -> Option<()> {
-        if depth > MAX_DIRECT_DEPTH {
-            return None;
-        }
-        s.spend(1)?;
+        s.enter(depth)?;
         r.skip(4, "element data size").ok()?;
         out.push('<');
         let name = self.push_name(r, out)?;
