@@ -294,25 +294,25 @@ pub(crate) fn write_value(out: &mut String, v: &Value) {
 // The helpers below take whole literal pieces (`" Name='"`, `"<Level>"`) so that each piece
 // is one push: rendering is dominated by the number of pushes, not by the bytes.
 
-fn attr_str(out: &mut String, prefix: &str, value: &str) {
+pub(crate) fn attr_str(out: &mut String, prefix: &str, value: &str) {
     out.push_str(prefix);
     push_escaped(out, value);
     out.push('\'');
 }
 
-fn attr_num(out: &mut String, prefix: &str, digits: &str) {
+pub(crate) fn attr_num(out: &mut String, prefix: &str, digits: &str) {
     out.push_str(prefix);
     out.push_str(digits);
     out.push('\'');
 }
 
-fn attr_guid(out: &mut String, prefix: &str, guid: &Guid) {
+pub(crate) fn attr_guid(out: &mut String, prefix: &str, guid: &Guid) {
     out.push_str(prefix);
     guid.write_to(out);
     out.push('\'');
 }
 
-fn text_num(out: &mut String, open: &str, digits: &str, close: &str) {
+pub(crate) fn text_num(out: &mut String, open: &str, digits: &str, close: &str) {
     out.push_str(open);
     out.push_str(digits);
     out.push_str(close);

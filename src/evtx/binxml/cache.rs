@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::tokens::Template;
+use super::tokens::{ChunkHash, Template};
 use super::value::{inline_extent, BINXML_TYPE};
 
 /// Most definitions one cache keeps.
@@ -39,40 +39,9 @@ pub(super) const MAX_IDENTITY: usize = 1 << 17;
 /// [`TemplateCache::absorb`] takes back what a fork parsed.
 #[derive(Debug, Default)]
 pub struct TemplateCache {
-    entries: HashMap<Arc<[u8]>, Arc<Template>, IdentityHash>,
+    entries: HashMap<Arc<[u8]>, Arc<Template>, ChunkHash>,
     /// Entries this cache parsed itself (not forked from another), for `absorb`.
     fresh: Vec<Arc<[u8]>>,
-}
-
-/// Hashes identities eight bytes at a time: they are long (a whole definition), and a
-/// collision costs only a comparison, never a wrong definition.
-#[derive(Clone, Copy, Debug, Default)]
-struct IdentityHash;
-
-impl std::hash::BuildHasher for IdentityHash {
-    type Hasher = IdentityHasher;
-    fn build_hasher(&self) -> IdentityHasher {
-        IdentityHasher(0)
-    }
-}
-
-struct IdentityHasher(u64);
-
-impl std::hash::Hasher for IdentityHasher {
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 31)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut words = bytes.chunks_exact(8);
-        for w in words.by_ref() {
-            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-            self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(K);
-        }
-        for &b in words.remainder() {
-            self.0 = (self.0.rotate_left(23) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
 }
 
 impl TemplateCache {

@@ -516,13 +516,7 @@ impl<'c> Decoder<'c> {
         attrs: &mut Vec<(usize, Value)>,
     ) -> Option<()> {
         let mut r = self.reader(start, end, "record BinXml").ok()?;
-        if peek(&mut r) == Some(0x0F) {
-            r.skip(4, "fragment header").ok()?;
-        }
-        if r.u8("token").ok()? != 0x0C {
-            return None;
-        }
-        let template = self.instance_definition(&mut r, 1).ok()?;
+        let template = self.instance_template(&mut r, 1)?;
         let Plan::Event { system: plan, .. } = plan_of(&template) else {
             return None;
         };
@@ -619,13 +613,21 @@ impl<'c> Decoder<'c> {
         depth: usize,
         spans: &mut Vec<Span>,
     ) -> Option<Arc<Template>> {
+        let template = self.instance_template(r, depth)?;
+        read_spans(r, spans, usize::MAX)?;
+        Some(template)
+    }
+
+    /// The template of the instance at `r` (after an optional fragment header); `r` is left
+    /// at its value count.
+    fn instance_template(&mut self, r: &mut Reader<'c>, depth: usize) -> Option<Arc<Template>> {
         if peek(r) == Some(0x0F) {
             r.skip(4, "fragment header").ok()?;
         }
         if r.u8("token").ok()? != 0x0C {
             return None;
         }
-        self.instance_spans(r, depth, spans)
+        self.instance_definition(r, depth).ok()
     }
 
     /// A template instance at `r`, after its token byte: its template, with its values'

@@ -9,8 +9,9 @@
 //! (tree onto the typed model), `direct` (a template's `<System>` straight onto [`System`]
 //! without its tree, on the general path), `fast` (records in Windows' usual shape straight
 //! into an [`Event`], from a plan made once per template (`plan`); [`ChunkDecoder::decode`]
-//! tries it first and falls back to the general path), `cache` (template identity across
-//! chunks).
+//! tries it first and falls back to the general path), `system_xml` and `tree_xml` (the
+//! fast path's `<System>` and `<UserData>` XML written straight from values and tokens, for
+//! [`ChunkDecoder::write_xml`]), `cache` (template identity across chunks and files).
 //! [`ChunkDecoder::decode_tree`] always builds the full tree.
 //!
 //! [`System`]: crate::event::System

@@ -9,8 +9,8 @@
 
 use super::fast::Values;
 use super::plan::{ByteField, Source, SystemPlan, TextField, Typed};
-use crate::event::xml::push_escaped;
-use crate::event::{write_hex_lower, FileTime, Guid, Value};
+use crate::event::xml::{attr_guid, attr_num, attr_str, push_escaped, text_num};
+use crate::event::{write_hex_lower, FileTime, Value};
 
 impl Values<'_> {
     /// Appends `<System>…</System>` of `plan`; `text` is scratch. `None` (and `out` as it
@@ -56,7 +56,7 @@ impl Values<'_> {
                     out.push_str("<Provider");
                     self.text_attribute_xml(name, " Name='", out, text)?;
                     if let Some(g) = self.guid(guid)? {
-                        guid_attribute(out, " Guid='", &g);
+                        attr_guid(out, " Guid='", &g);
                     }
                     self.text_attribute_xml(source, " EventSourceName='", out, text)?;
                     out.push_str("/>");
@@ -89,11 +89,11 @@ impl Values<'_> {
                         ByteField::Level => ("<Level>", "</Level>"),
                         ByteField::Opcode => ("<Opcode>", "</Opcode>"),
                     };
-                    number_element(out, open, num.format(b), close);
+                    text_num(out, open, num.format(b), close);
                 }
                 Typed::Task(i) => {
                     let v = u16::from_le_bytes(self.raw(i, 0x06)?);
-                    number_element(out, "<Task>", num.format(v), "</Task>");
+                    text_num(out, "<Task>", num.format(v), "</Task>");
                 }
                 Typed::Keywords(i) => {
                     let k = u64::from_le_bytes(self.raw(i, 0x15)?);
@@ -109,27 +109,25 @@ impl Values<'_> {
                 }
                 Typed::RecordId(i) => {
                     let id = u64::from_le_bytes(self.raw(i, 0x0A)?);
-                    number_element(out, "<EventRecordID>", num.format(id), "</EventRecordID>");
+                    text_num(out, "<EventRecordID>", num.format(id), "</EventRecordID>");
                 }
                 Typed::Correlation { activity, related } => {
                     let (activity, related) = (self.guid(activity)?, self.guid(related)?);
                     out.push_str("<Correlation");
                     if let Some(g) = activity {
-                        guid_attribute(out, " ActivityID='", &g);
+                        attr_guid(out, " ActivityID='", &g);
                     }
                     if let Some(g) = related {
-                        guid_attribute(out, " RelatedActivityID='", &g);
+                        attr_guid(out, " RelatedActivityID='", &g);
                     }
                     out.push_str("/>");
                 }
                 Typed::Execution { process, thread } => {
                     let p = u32::from_le_bytes(self.raw(process, 0x08)?);
                     let t = u32::from_le_bytes(self.raw(thread, 0x08)?);
-                    out.push_str("<Execution ProcessID='");
-                    out.push_str(num.format(p));
-                    out.push_str("' ThreadID='");
-                    out.push_str(num.format(t));
-                    out.push_str("'/>");
+                    attr_num(out, "<Execution ProcessID='", num.format(p));
+                    attr_num(out, " ThreadID='", num.format(t));
+                    out.push_str("/>");
                 }
                 Typed::Text(field) => {
                     let (open, close) = match field {
@@ -177,9 +175,7 @@ impl Values<'_> {
             return Some(());
         };
         if self.string_into(index, text)? && !(optional && text.is_empty()) {
-            out.push_str(prefix);
-            push_escaped(out, text);
-            out.push('\'');
+            attr_str(out, prefix, text);
         }
         Some(())
     }
@@ -222,16 +218,4 @@ impl Values<'_> {
         }
         Some(())
     }
-}
-
-fn number_element(out: &mut String, open: &str, digits: &str, close: &str) {
-    out.push_str(open);
-    out.push_str(digits);
-    out.push_str(close);
-}
-
-fn guid_attribute(out: &mut String, prefix: &str, guid: &Guid) {
-    out.push_str(prefix);
-    guid.write_to(out);
-    out.push('\'');
 }

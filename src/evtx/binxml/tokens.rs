@@ -117,33 +117,45 @@ impl Sub {
     }
 }
 
-/// Hashes a chunk offset with one multiplication: keys are a chunk's own offsets (no
-/// untrusted party picks them to collide, and a chunk holds few templates).
+/// Hashes a chunk's offsets with one multiplication, and template identities eight bytes
+/// at a time. Keys come from the file: an adversary could make them collide, which costs
+/// comparisons, never a wrong entry (maps compare keys).
 #[derive(Clone, Copy, Debug, Default)]
-pub(super) struct OffsetHash;
+pub(super) struct ChunkHash;
 
-impl std::hash::BuildHasher for OffsetHash {
-    type Hasher = OffsetHasher;
-    fn build_hasher(&self) -> OffsetHasher {
-        OffsetHasher(0)
+impl std::hash::BuildHasher for ChunkHash {
+    type Hasher = ChunkHasher;
+    fn build_hasher(&self) -> ChunkHasher {
+        ChunkHasher(0)
     }
 }
 
 #[derive(Clone, Copy, Debug)]
-pub(super) struct OffsetHasher(u64);
+pub(super) struct ChunkHasher(u64);
 
-impl std::hash::Hasher for OffsetHasher {
+impl ChunkHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+impl std::hash::Hasher for ChunkHasher {
     fn finish(&self) -> u64 {
-        self.0
+        self.0 ^ (self.0 >> 29)
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut words = bytes.chunks_exact(8);
+        for w in words.by_ref() {
+            self.mix(u64::from_le_bytes([
+                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+            ]));
+        }
+        for &b in words.remainder() {
+            self.mix(u64::from(b));
         }
     }
     fn write_usize(&mut self, n: usize) {
-        let h = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 29);
+        self.mix(n as u64);
     }
 }
 
@@ -176,7 +188,7 @@ fn value_descriptors(r: &mut Reader<'_>) -> Result<Vec<(usize, u8)>> {
 pub(super) struct Decoder<'c> {
     pub(super) chunk: &'c [u8],
     pub(super) base: u64,
-    templates: HashMap<usize, Arc<Template>, OffsetHash>,
+    templates: HashMap<usize, Arc<Template>, ChunkHash>,
     /// Definitions shared with other chunks, if the caller keeps them.
     shared: Option<&'c mut TemplateCache>,
     /// The fast path's value spans of a record's instance and of its nested body (kept to
@@ -189,7 +201,7 @@ pub(super) struct Decoder<'c> {
     pub(super) render_scratch: super::fast::RenderScratch,
     pub(super) tree_scratch: super::tree_xml::TreeScratch,
     /// Names read by direct tree rendering, by chunk offset, with their length in bytes.
-    pub(super) names: HashMap<usize, (Box<str>, usize), OffsetHash>,
+    pub(super) names: HashMap<usize, (Box<str>, usize), ChunkHash>,
 
     pub(super) nodes: usize,
     /// Map the record's `<System>` directly (`direct`) where its shape allows.
@@ -202,6 +214,34 @@ pub(super) struct Decoder<'c> {
 
 pub(super) fn corrupt(at: u64, message: impl Into<String>) -> Error {
     Error::at_offset(ErrorKind::FileCorrupt, at, message)
+}
+
+/// The character a CharRef token's value stands for.
+pub(super) fn char_reference(c: u16) -> char {
+    char::from_u32(c.into()).unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+/// The text an EntityRef named `name` stands for: the five predefined entities, else the
+/// reference itself.
+pub(super) fn entity_text(name: &str) -> std::borrow::Cow<'static, str> {
+    match name {
+        "amp" => "&".into(),
+        "lt" => "<".into(),
+        "gt" => ">".into(),
+        "quot" => "\"".into(),
+        "apos" => "'".into(),
+        other => format!("&{other};").into(),
+    }
+}
+
+/// A processing instruction's data after its target: a PIData token, or none.
+pub(super) fn pi_data(r: &mut Reader<'_>) -> Result<String> {
+    if peek(r) != Some(0x0B) {
+        return Ok(String::new());
+    }
+    r.skip(1, "PI data token")?;
+    let n = usize::from(r.u16("PI data length")?);
+    Ok(utf16(r.bytes(n.saturating_mul(2), "PI data")?))
 }
 
 /// Reads the next byte without consuming it.
@@ -314,30 +354,16 @@ impl<'c> Decoder<'c> {
                 out.push(TNode::CData(utf16(bytes)));
             }
             0x08 | 0x48 => {
-                let c = r.u16("character reference")?;
-                let c = char::from_u32(c.into()).unwrap_or(char::REPLACEMENT_CHARACTER);
+                let c = char_reference(r.u16("character reference")?);
                 out.push(TNode::Text(c.to_string()));
             }
             0x09 | 0x49 => {
                 let name = self.name(r)?;
-                let text = match name.as_str() {
-                    "amp" => "&".to_owned(),
-                    "lt" => "<".to_owned(),
-                    "gt" => ">".to_owned(),
-                    "quot" => "\"".to_owned(),
-                    "apos" => "'".to_owned(),
-                    other => format!("&{other};"),
-                };
-                out.push(TNode::Text(text));
+                out.push(TNode::Text(entity_text(&name).into_owned()));
             }
             0x0A => {
                 let target = self.name(r)?;
-                let mut data = String::new();
-                if peek(r) == Some(0x0B) {
-                    r.skip(1, "PI data token")?;
-                    let n = usize::from(r.u16("PI data length")?);
-                    data = utf16(r.bytes(n.saturating_mul(2), "PI data")?);
-                }
+                let data = pi_data(r)?;
                 out.push(TNode::Pi { target, data });
             }
             0x0C if dep => {

@@ -19,7 +19,7 @@
 //! (`MAX_NODES` is spent at most once per nesting level per node).
 
 use super::fast::{Span, Values};
-use super::tokens::{peek, Decoder, TElement, TNode};
+use super::tokens::{char_reference, entity_text, peek, pi_data, Decoder, TElement, TNode};
 use super::value::{decode_sized, inline_extent, utf16, utf16_trimmed_into, BINXML_TYPE};
 use crate::event::xml;
 use crate::event::Value;
@@ -144,8 +144,7 @@ impl<'c> Decoder<'c> {
                 Some(())
             }
             0x08 | 0x48 => {
-                let c = r.u16("character reference").ok()?;
-                let c = char::from_u32(c.into()).unwrap_or(char::REPLACEMENT_CHARACTER);
+                let c = char_reference(r.u16("character reference").ok()?);
                 s.spend(1)?;
                 xml::push_escaped(out, c.encode_utf8(&mut [0; 4]));
                 Some(())
@@ -153,24 +152,12 @@ impl<'c> Decoder<'c> {
             0x09 | 0x49 => {
                 let name = self.name_string(r)?;
                 s.spend(1)?;
-                match name.as_str() {
-                    "amp" => xml::push_escaped(out, "&"),
-                    "lt" => xml::push_escaped(out, "<"),
-                    "gt" => xml::push_escaped(out, ">"),
-                    "quot" => xml::push_escaped(out, "\""),
-                    "apos" => xml::push_escaped(out, "'"),
-                    other => xml::push_escaped(out, &format!("&{other};")),
-                }
+                xml::push_escaped(out, &entity_text(&name));
                 Some(())
             }
             0x0A if !in_attribute => {
                 let target = self.name_string(r)?;
-                let mut data = String::new();
-                if peek(r) == Some(0x0B) {
-                    r.skip(1, "PI data token").ok()?;
-                    let n = usize::from(r.u16("PI data length").ok()?);
-                    data = utf16(r.bytes(n.saturating_mul(2), "PI data").ok()?);
-                }
+                let data = pi_data(r).ok()?;
                 s.spend(1)?;
                 xml::write_pi(out, &target, &data);
                 Some(())
