@@ -66,8 +66,8 @@ pub(crate) fn absolute_path(path: &str) -> Result<String> {
     Ok(full.to_string_lossy().into_owned())
 }
 
-/// The events of one file chunk in record order, each with its record header's
-/// EventRecordID: every record that frames and decodes (damaged ones are skipped) and, with
+/// The events of one file chunk in record order, and beside them each one's record
+/// header's EventRecordID: every record that frames and decodes (damaged ones are skipped) and, with
 /// a `prefilter`, matches it. The one place a file chunk is decoded (invariant 6).
 ///
 /// `cache` shares template definitions across the file's chunks. A `prefilter` must read
@@ -77,10 +77,11 @@ pub(crate) fn decode_chunk(
     chunk: &EvtxChunk,
     cache: &mut TemplateCache,
     prefilter: Option<&QuerySource>,
-) -> Vec<(u64, Event)> {
+) -> (Vec<u64>, Vec<Event>) {
     let mut decoder = ChunkDecoder::with_cache(chunk, cache);
     let mut scratch = EvalScratch::new(FileTime::default());
     let mut probe = Event::default();
+    let mut ids = Vec::new();
     let mut events = Vec::new();
     let fields = prefilter.map_or(SystemFields::ALL, QuerySource::system_fields);
     for record in chunk.records() {
@@ -93,10 +94,11 @@ pub(crate) fn decode_chunk(
             }
         }
         if let Ok(event) = decoder.decode(&record) {
-            events.push((record.record_id(), event));
+            ids.push(record.record_id());
+            events.push(event);
         }
     }
-    events
+    (ids, events)
 }
 
 /// One .evtx file of a query, shared by the cursors over it (a result set's state, its
@@ -172,15 +174,18 @@ impl FileSource {
         let Some(raw) = raw else {
             return Ok(None);
         };
-        let records = decode_chunk(&raw, &mut self.templates.lock(), self.prefilter.as_deref());
-        drop(raw);
-        if records.is_empty() {
+        let (ids, events) =
+            decode_chunk(&raw, &mut self.templates.lock(), self.prefilter.as_deref());
+        // Its buffer serves the next chunk read: a scan allocates one in all.
+        self.file.lock().recycle(raw);
+        if events.is_empty() {
             return Ok(None);
         }
         let first = ordinal * POSITIONS_PER_CHUNK;
         Ok(Some(Arc::new(Chunk::sealed(
             first,
-            records,
+            ids,
+            events,
             Some(Arc::clone(&self.live)),
         ))))
     }

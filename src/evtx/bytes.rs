@@ -43,22 +43,34 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// All the data read (not only what is left).
+    #[inline]
+    pub(crate) fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
     /// The position, relative to the start of `data`.
+    #[inline]
     pub(crate) fn pos(&self) -> usize {
         self.pos
     }
 
     /// The absolute file offset of the position.
+    #[inline]
     pub(crate) fn file_offset(&self) -> u64 {
         self.base_offset.saturating_add(self.pos as u64)
     }
 
     /// Bytes left after the position.
+    #[inline]
     pub(crate) fn remaining(&self) -> usize {
         self.data.len().saturating_sub(self.pos)
     }
 
-    /// The error for a read of `need` bytes of `what` at the position.
+    /// The error for a read of `need` bytes of `what` at the position. Cold: the readers
+    /// stay small enough to inline into the decoder's loops.
+    #[cold]
+    #[inline(never)]
     fn truncated(&self, what: &str, need: usize) -> Error {
         Error::at_offset(
             ErrorKind::FileCorrupt,
@@ -68,6 +80,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next `n` bytes, advancing past them.
+    #[inline]
     pub(crate) fn bytes(&mut self, n: usize, what: &str) -> Result<&'a [u8]> {
         let end = self
             .pos
@@ -82,6 +95,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next `N` bytes as an array.
+    #[inline]
     fn array<const N: usize>(&mut self, what: &str) -> Result<[u8; N]> {
         let slice = self.bytes(N, what)?;
         let mut out = [0u8; N];
@@ -89,18 +103,22 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    #[inline]
     pub(crate) fn u8(&mut self, what: &str) -> Result<u8> {
         self.array::<1>(what).map(|[b]| b)
     }
 
+    #[inline]
     pub(crate) fn u16(&mut self, what: &str) -> Result<u16> {
         self.array(what).map(u16::from_le_bytes)
     }
 
+    #[inline]
     pub(crate) fn u32(&mut self, what: &str) -> Result<u32> {
         self.array(what).map(u32::from_le_bytes)
     }
 
+    #[inline]
     pub(crate) fn u64(&mut self, what: &str) -> Result<u64> {
         self.array(what).map(u64::from_le_bytes)
     }
@@ -112,24 +130,32 @@ impl<'a> Reader<'a> {
     }
 
     /// Advances `n` bytes (which must exist).
+    #[inline]
     pub(crate) fn skip(&mut self, n: usize, what: &str) -> Result<()> {
         self.bytes(n, what).map(|_| ())
     }
 
     /// Moves to `pos` (relative to `data`); `pos == data.len()` is allowed (end).
+    #[inline]
     pub(crate) fn seek(&mut self, pos: usize, what: &str) -> Result<()> {
         if pos > self.data.len() {
-            return Err(Error::at_offset(
-                ErrorKind::FileCorrupt,
-                self.base_offset.saturating_add(pos as u64),
-                format!(
-                    "`{what}`: seek to {pos} past the end of {} bytes",
-                    self.data.len()
-                ),
-            ));
+            return Err(self.past_end(pos, what));
         }
         self.pos = pos;
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn past_end(&self, pos: usize, what: &str) -> Error {
+        Error::at_offset(
+            ErrorKind::FileCorrupt,
+            self.base_offset.saturating_add(pos as u64),
+            format!(
+                "`{what}`: seek to {pos} past the end of {} bytes",
+                self.data.len()
+            ),
+        )
     }
 }
 

@@ -41,7 +41,7 @@ use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::bytes::{all_zero, u32_at, u64_at, Reader};
+use super::bytes::{all_zero, u32_at, u64_at};
 use super::header::{
     ChunkHeader, FileHeader, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
 };
@@ -80,6 +80,11 @@ pub struct EvtxFile<R> {
     source: R,
     header: FileHeader,
     len: u64,
+    /// Where `source` is positioned, if known: a read that starts there needs no seek
+    /// (a walk reads its chunks back to back).
+    at: Option<u64>,
+    /// A chunk buffer given back with [`EvtxFile::recycle`], for the next chunk read.
+    spare: Option<Vec<u8>>,
 }
 
 impl EvtxFile<File> {
@@ -109,7 +114,34 @@ impl<R: Read + Seek> EvtxFile<R> {
             source,
             header,
             len,
+            at: Some(128),
+            spare: None,
         })
+    }
+
+    /// Fills `buf` from file offset `offset`, seeking only if the source is elsewhere. A
+    /// failed read leaves the position unknown.
+    fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<()> {
+        let at = self.at.take();
+        if at != Some(offset) {
+            self.source.seek(SeekFrom::Start(offset))?;
+        }
+        self.source.read_exact(buf)?;
+        self.at = Some(offset + buf.len() as u64);
+        Ok(())
+    }
+
+    /// Gives `chunk`'s 64 KiB buffer back, so that the next chunk read reuses it instead
+    /// of allocating (a file walk then allocates one buffer in all).
+    pub fn recycle(&mut self, chunk: EvtxChunk) {
+        if chunk.data.len() == CHUNK_SIZE {
+            self.spare = Some(chunk.data);
+        }
+    }
+
+    /// A 64 KiB buffer for one chunk: the recycled one, else a new one.
+    fn chunk_buffer(&mut self) -> Vec<u8> {
+        self.spare.take().unwrap_or_else(|| vec![0; CHUNK_SIZE])
     }
 
     /// The file header.
@@ -181,8 +213,7 @@ impl<R: Read + Seek> EvtxFile<R> {
         let mut oldest = (u64::MAX, 0);
         let mut header = [0u8; 128];
         for slot in 0..self.chunk_slots() {
-            self.source.seek(SeekFrom::Start(slot_offset(slot)))?;
-            self.source.read_exact(&mut header)?;
+            self.read_exact_at(slot_offset(slot), &mut header)?;
             if header[..8] != *b"ElfChnk\0" {
                 continue;
             }
@@ -212,27 +243,24 @@ impl<R: Read + Seek> EvtxFile<R> {
             return Ok(None);
         }
         let offset = slot_offset(slot);
-        self.source.seek(SeekFrom::Start(offset))?;
-        // The walk's only allocation: one chunk, read into spare capacity (not zeroed first).
-        let mut data = Vec::with_capacity(CHUNK_SIZE);
-        (&mut self.source)
-            .take(CHUNK_SIZE as u64)
-            .read_to_end(&mut data)?;
-        if data.len() < CHUNK_SIZE {
-            return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into());
-        }
+        // The walk's only allocation: one chunk buffer (none if the caller recycles).
+        let mut data = self.chunk_buffer();
+        self.read_exact_at(offset, &mut data)?;
+        Ok(Self::parse_chunk(slot, offset, data))
+    }
+
+    /// The chunk of slot `slot` (at `offset`) from its 64 KiB `data`.
+    fn parse_chunk(slot: u64, offset: u64, data: Vec<u8>) -> Option<Result<EvtxChunk>> {
         // A chunk magic says at once that the slot is in use.
         if !data.starts_with(b"ElfChnk\0") && all_zero(&data) {
-            return Ok(None);
+            return None;
         }
-        Ok(Some(ChunkHeader::parse(&data, offset).map(|header| {
-            EvtxChunk {
-                index: slot,
-                offset,
-                data,
-                header,
-            }
-        })))
+        Some(ChunkHeader::parse(&data, offset).map(|header| EvtxChunk {
+            index: slot,
+            offset,
+            data,
+            header,
+        }))
     }
 
     /// The chunk in slot `slot` if its header starts with the chunk magic: like
@@ -243,13 +271,23 @@ impl<R: Read + Seek> EvtxFile<R> {
             return Ok(None);
         }
         let offset = slot_offset(slot);
-        self.source.seek(SeekFrom::Start(offset))?;
-        let mut magic = [0u8; 8];
-        self.source.read_exact(&mut magic)?;
-        if magic != *b"ElfChnk\0" {
-            return Ok(None);
+        let mut data = self.chunk_buffer();
+        let read = match self.read_exact_at(offset, &mut data[..8]) {
+            Ok(()) if data[..8] == *b"ElfChnk\0" => {
+                // The rest follows the magic: no seek.
+                self.read_exact_at(offset + 8, &mut data[8..])
+            }
+            Ok(()) => {
+                self.spare = Some(data);
+                return Ok(None);
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = read {
+            self.spare = Some(data);
+            return Err(e);
         }
-        Ok(self.chunk_at(slot)?.and_then(|chunk| chunk.ok()))
+        Ok(Self::parse_chunk(slot, offset, data).and_then(|chunk| chunk.ok()))
     }
 }
 
@@ -398,14 +436,16 @@ impl EvtxChunk {
         if magic != RECORD_MAGIC {
             return Err(format!("record magic is {magic:#010x}, not 0x00002a2a"));
         }
-        let mut r = Reader::new(data, self.offset);
-        let size = r
-            .seek(pos + 4, "record size")
-            .and_then(|()| r.u32("record size"))
-            .map_err(|e| e.to_string())?;
         // No overflow below: `u32_at` succeeded, so `pos + 4 <= data.len()`, and the size
         // check keeps `pos + size` within the chunk and `size >= 28`.
         let have = data.len() - pos;
+        let size = u32_at(data, pos + 4).ok_or_else(|| {
+            format!(
+                "`record size` at offset {:#x}: need 4 bytes, have {}",
+                self.offset + pos as u64 + 4,
+                have - 4
+            )
+        })?;
         if size < MIN_RECORD_SIZE || size as usize > have {
             return Err(format!(
                 "record size {size} out of range (need {MIN_RECORD_SIZE}..={have})"
@@ -413,12 +453,14 @@ impl EvtxChunk {
         }
         let end = pos + size as usize;
         let copy = u32_at(data, end - 4).ok_or("record size copy past the chunk end")?;
-        let corroborated = walk_end.is_some_and(|walk_end| {
-            end >= walk_end
-                || u32_at(data, end) == Some(RECORD_MAGIC)
-                || u64_at(data, end) == Some(0)
-        });
-        if copy != size && !corroborated {
+        let corroborated = || {
+            walk_end.is_some_and(|walk_end| {
+                end >= walk_end
+                    || u32_at(data, end) == Some(RECORD_MAGIC)
+                    || u64_at(data, end) == Some(0)
+            })
+        };
+        if copy != size && !corroborated() {
             return Err(format!(
                 "record size {size} but its trailing copy is {copy}"
             ));
@@ -480,7 +522,8 @@ impl<'c> Iterator for Records<'c> {
             return None;
         }
         let chunk = self.chunk;
-        if chunk.zeros(self.pos, self.end) {
+        // A record magic says at once that something was written here.
+        if u32_at(&chunk.data, self.pos) != Some(RECORD_MAGIC) && chunk.zeros(self.pos, self.end) {
             // Nothing was written past here: the free space offset ran ahead of the records.
             self.done = true;
             return None;

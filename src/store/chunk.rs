@@ -207,7 +207,7 @@ impl Chunk {
                 || self.bytes.load(Ordering::Relaxed).saturating_add(size) <= CHUNK_MAX_BYTES)
     }
 
-    /// A sealed chunk holding `records` at ids `first_record_id`, `first_record_id + 1`, …,
+    /// A sealed chunk holding `events`, with their own ids `record_ids`, at ids `first_record_id`, `first_record_id + 1`, …,
     /// of any length (a decoded .evtx chunk holds up to ~2,300 records; these ids are then
     /// positions, and each record's own id, its header's EventRecordID, is kept beside its
     /// event for [`Chunk::record_id_at`]). With `live`, the chunk counts itself in that gauge
@@ -215,29 +215,25 @@ impl Chunk {
     /// through its cursors or any `EventRef`).
     pub(crate) fn sealed(
         first_record_id: u64,
-        records: Vec<(u64, Event)>,
+        record_ids: Vec<u64>,
+        events: Vec<Event>,
         live: Option<Arc<LiveGauge>>,
     ) -> Chunk {
         if let Some(live) = &live {
             live.enter();
         }
-        let (ids, events): (Vec<u64>, Vec<Event>) = records.into_iter().unzip();
-        let chunk = Chunk {
+        // Each event moves once, into its slot. A sealed chunk is in no store, so no
+        // estimated size is kept (`approx_bytes` is 0).
+        let slots: Box<[OnceLock<Event>]> = events.into_iter().map(OnceLock::from).collect();
+        Chunk {
             first_record_id,
-            slots: (0..events.len()).map(|_| OnceLock::new()).collect(),
-            len: AtomicUsize::new(0),
+            len: AtomicUsize::new(slots.len()),
+            slots,
             bytes: AtomicU64::new(0),
-            sealed: AtomicBool::new(false),
+            sealed: AtomicBool::new(true),
             live,
-            record_ids: Some(ids.into_boxed_slice()),
-        };
-        for event in events {
-            let size = event.approx_record_size();
-            // Cannot fail: there is a slot for every event.
-            let _ = chunk.push(event, size);
+            record_ids: Some(record_ids.into_boxed_slice()),
         }
-        chunk.seal();
-        chunk
     }
 
     /// Publishes `event` as the next record (writer side; the caller holds the store's mutex
@@ -382,8 +378,9 @@ mod tests {
     #[test]
     fn sealed_chunks_take_any_length_and_count_themselves_while_alive() {
         let live = Arc::new(LiveGauge::default());
-        let records: Vec<(u64, Event)> = (0..1000).map(|n| (7 + u64::from(n), event(n))).collect();
-        let chunk = Chunk::sealed(65536, records, Some(Arc::clone(&live)));
+        let ids: Vec<u64> = (0..1000u64).map(|n| 7 + n).collect();
+        let events: Vec<Event> = (0..1000u16).map(event).collect();
+        let chunk = Chunk::sealed(65536, ids, events, Some(Arc::clone(&live)));
         assert!(chunk.is_sealed());
         assert_eq!(chunk.len(), 1000);
         assert_eq!(chunk.get(999).map(|e| e.system.event_id), Some(999));
@@ -394,7 +391,7 @@ mod tests {
             13,
             "a store chunk's: its position"
         );
-        let empty = Chunk::sealed(0, Vec::new(), Some(Arc::clone(&live)));
+        let empty = Chunk::sealed(0, Vec::new(), Vec::new(), Some(Arc::clone(&live)));
         assert!(empty.is_empty());
         assert_eq!((live.now(), live.peak()), (2, 2));
         drop(chunk);

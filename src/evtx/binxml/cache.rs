@@ -42,6 +42,8 @@ pub struct TemplateCache {
     entries: HashMap<Arc<[u8]>, Arc<Template>, ChunkHash>,
     /// Entries this cache parsed itself (not forked from another), for `absorb`.
     fresh: Vec<Arc<[u8]>>,
+    /// Where identities are built: one allocation for every lookup of the cache's life.
+    scratch: Vec<u8>,
 }
 
 impl TemplateCache {
@@ -60,11 +62,20 @@ impl TemplateCache {
         self.entries.is_empty()
     }
 
+    /// The identity scratch buffer, to build an identity in; give it back after.
+    pub(super) fn take_scratch(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.scratch)
+    }
+
+    pub(super) fn put_scratch(&mut self, scratch: Vec<u8>) {
+        self.scratch = scratch;
+    }
+
     pub(super) fn get(&self, identity: &[u8]) -> Option<Arc<Template>> {
         self.entries.get(identity).cloned()
     }
 
-    pub(super) fn insert(&mut self, identity: Vec<u8>, template: Arc<Template>) {
+    pub(super) fn insert(&mut self, identity: &[u8], template: Arc<Template>) {
         if self.entries.len() < MAX_ENTRIES {
             let identity: Arc<[u8]> = identity.into();
             self.fresh.push(Arc::clone(&identity));
@@ -93,15 +104,21 @@ impl TemplateCache {
         TemplateCache {
             entries: self.entries.clone(),
             fresh: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 }
 
-/// The identity of the definition body at chunk offsets `[start, end)`, or `None` if it has
-/// none (see the module docs).
-pub(super) fn identity(chunk: &[u8], start: usize, end: usize) -> Option<Vec<u8>> {
+/// The identity of the definition body at chunk offsets `[start, end)` into `out` (cleared
+/// first; a scratch buffer kept across calls), or `None` if it has none (see the module docs).
+pub(super) fn identity<'o>(
+    chunk: &[u8],
+    start: usize,
+    end: usize,
+    out: &'o mut Vec<u8>,
+) -> Option<&'o [u8]> {
     let data = chunk.get(..end)?;
-    let mut out = Vec::with_capacity((end - start) * 2);
+    out.clear();
     let mut pos = start;
     let byte = |pos: &mut usize| -> Option<u8> {
         let b = *data.get(*pos)?;
@@ -139,9 +156,9 @@ pub(super) fn identity(chunk: &[u8], start: usize, end: usize) -> Option<Vec<u8>
         match tok {
             0x00 => break,
             0x01 | 0x41 => {
-                take(&mut pos, 2, &mut out)?; // dependency id
+                take(&mut pos, 2, out)?; // dependency id
                 pos += 4; // data size: not read by the parser
-                name(&mut pos, &mut out)?;
+                name(&mut pos, out)?;
                 if tok == 0x41 {
                     pos += 4; // attribute list size
                 }
@@ -154,18 +171,18 @@ pub(super) fn identity(chunk: &[u8], start: usize, end: usize) -> Option<Vec<u8>
                 }
                 out.push(ty);
                 let (prefix, len) = inline_extent(ty, data.get(pos..)?).ok()?;
-                take(&mut pos, prefix + len, &mut out)?;
+                take(&mut pos, prefix + len, out)?;
             }
-            0x06 | 0x46 | 0x09 | 0x49 | 0x0A => name(&mut pos, &mut out)?,
+            0x06 | 0x46 | 0x09 | 0x49 | 0x0A => name(&mut pos, out)?,
             0x07 | 0x47 | 0x0B => {
                 let n = u16_at(pos)?;
-                take(&mut pos, 2 + 2 * n, &mut out)?;
+                take(&mut pos, 2 + 2 * n, out)?;
             }
-            0x08 | 0x48 => take(&mut pos, 2, &mut out)?,
-            0x0D | 0x0E => take(&mut pos, 3, &mut out)?,
-            0x0F => take(&mut pos, 3, &mut out)?,
+            0x08 | 0x48 => take(&mut pos, 2, out)?,
+            0x0D | 0x0E => take(&mut pos, 3, out)?,
+            0x0F => take(&mut pos, 3, out)?,
             _ => return None,
         }
     }
-    Some(out)
+    Some(out.as_slice())
 }

@@ -36,7 +36,7 @@ use crate::event::{
     Body, Correlation, DataItem, Event, EventData, Execution, FileTime, Guid, Node, Security,
     System, Value,
 };
-use crate::evtx::bytes::Reader;
+use crate::evtx::bytes::{u32_at, Reader};
 use crate::query::SystemFields;
 
 /// One substitution value of an instance: where its bytes lie in the chunk, and its type.
@@ -449,10 +449,22 @@ impl Values<'_> {
 /// An instance's value descriptors at `r` as spans in `spans`, the first `limit` of them;
 /// with all of them, `r` is left after the values (which must lie within it).
 fn read_spans(r: &mut Reader<'_>, spans: &mut Vec<Span>, limit: usize) -> Option<()> {
-    let n = r.u32("template value count").ok()? as usize;
-    let descriptors = r.bytes(n.checked_mul(4)?, "value descriptors").ok()?;
+    let after = spans_at(r.data(), r.pos(), spans, limit)?;
+    if let Some(after) = after {
+        r.seek(after, "substitution values").ok()?;
+    }
+    Some(())
+}
+
+/// The value descriptors at `pos` of `data` (a value count, then 4 bytes a value) as spans
+/// in `spans`, the first `limit` of them. With all of them, where the values end, which
+/// must lie within `data`; `None` inside if limited.
+fn spans_at(data: &[u8], pos: usize, spans: &mut Vec<Span>, limit: usize) -> Option<Option<usize>> {
+    let n = u32_at(data, pos)? as usize;
+    let first = pos.checked_add(4)?;
+    let descriptors = data.get(first..first.checked_add(n.checked_mul(4)?)?)?;
     spans.clear();
-    let mut at = r.pos();
+    let mut at = first + descriptors.len();
     for d in descriptors.chunks_exact(4).take(limit) {
         let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
         spans.push(Span {
@@ -463,10 +475,10 @@ fn read_spans(r: &mut Reader<'_>, spans: &mut Vec<Span>, limit: usize) -> Option
         });
         at += size;
     }
-    if limit >= n {
-        r.seek(at, "substitution values").ok()?;
+    if limit < n {
+        return Some(None);
     }
-    Some(())
+    (at <= data.len()).then_some(Some(at))
 }
 
 /// True if the data from `r` on is empty or starts with EndOfStream.
@@ -496,40 +508,50 @@ impl<'c> Decoder<'c> {
         fields: SystemFields,
         system: &mut System,
     ) -> bool {
-        let mut spans = std::mem::take(&mut self.spans);
-        let mut attrs = std::mem::take(&mut self.attrs);
-        let mapped = self
-            .fast_system_with(start, end, fields, system, &mut spans, &mut attrs)
-            .is_some();
-        self.spans = spans;
-        self.attrs = attrs;
-        mapped
+        self.fast_system_with(start, end, fields, system).is_some()
     }
 
+    /// The probe of every record of a prefiltered scan, so it reads the instance header
+    /// and value descriptors straight from the chunk and borrows the template (no reader,
+    /// no reference count); a template this chunk has not met yet is parsed first, through
+    /// `instance_template`, exactly as a whole decoding would.
     fn fast_system_with(
         &mut self,
         start: usize,
         end: usize,
         fields: SystemFields,
         system: &mut System,
-        spans: &mut Vec<Span>,
-        attrs: &mut Vec<(usize, Value)>,
     ) -> Option<()> {
-        let mut r = self.reader(start, end, "record BinXml").ok()?;
-        let template = self.instance_template(&mut r, 1)?;
-        let Plan::Event { system: plan, .. } = plan_of(&template) else {
+        let data = self.chunk.get(..end)?;
+        let header = start + if data.get(start) == Some(&0x0F) { 4 } else { 0 };
+        if *data.get(header)? != 0x0C {
+            return None;
+        }
+        let def = u32_at(data, header + 6)? as usize;
+        if !self.knows_template(def) {
+            let mut r = self.reader(start, end, "record BinXml").ok()?;
+            self.instance_template(&mut r, 1)?;
+        }
+        let mut values_at = header + 10;
+        if def == values_at {
+            // Resident: the instance data follows the definition (as `instance_definition`).
+            let size = u32_at(self.chunk, def + 20).unwrap_or(0) as usize;
+            values_at = def.saturating_add(24).saturating_add(size);
+        }
+        let template = self.templates.get(&def)?;
+        let Plan::Event { system: plan, .. } = plan_of(template) else {
             return None;
         };
         // Spans only for the values the children asked for read (a record whose values
         // do not fit fails to decode whole anyway, so only those are checked).
         let limit = plan.selection(fields).map_or(usize::MAX, |s| s.values);
-        read_spans(&mut r, spans, limit)?;
+        spans_at(data, values_at, &mut self.spans, limit)?;
         let mut values = Values {
             chunk: self.chunk,
-            spans,
+            spans: &mut self.spans,
         };
         values
-            .system_into(plan, fields, system, attrs)
+            .system_into(plan, fields, system, &mut self.attrs)
             .then_some(())
     }
 

@@ -188,7 +188,8 @@ fn value_descriptors(r: &mut Reader<'_>) -> Result<Vec<(usize, u8)>> {
 pub(super) struct Decoder<'c> {
     pub(super) chunk: &'c [u8],
     pub(super) base: u64,
-    templates: HashMap<usize, Arc<Template>, ChunkHash>,
+    /// Parsed definitions by chunk offset (the fast path's probe borrows from it).
+    pub(super) templates: HashMap<usize, Arc<Template>, ChunkHash>,
     /// Definitions shared with other chunks, if the caller keeps them.
     shared: Option<&'c mut TemplateCache>,
     /// The fast path's value spans of a record's instance and of its nested body (kept to
@@ -572,6 +573,11 @@ impl<'c> Decoder<'c> {
         Ok(body)
     }
 
+    /// Whether the definition at chunk offset `def` is parsed already (in this chunk).
+    pub(super) fn knows_template(&self, def: usize) -> bool {
+        self.templates.contains_key(&def)
+    }
+
     /// The parsed body of the template definition at chunk offset `def`, from the cache or
     /// parsed now.
     fn template_def(&mut self, def: usize, at: u64) -> Result<Arc<Template>> {
@@ -586,14 +592,19 @@ impl<'c> Decoder<'c> {
         })? as usize;
         let start = def + 24;
         let end = start.saturating_add(size);
-        let identity = self
-            .shared
-            .as_ref()
-            .and_then(|_| super::cache::identity(self.chunk, start, end));
-        if let (Some(cache), Some(identity)) = (&self.shared, &identity) {
-            if let Some(t) = cache.get(identity) {
-                self.templates.insert(def, Arc::clone(&t));
-                return Ok(t);
+        // The identity is built in the shared cache's scratch buffer, which outlives chunks.
+        let mut identity = None;
+        if let Some(cache) = &mut self.shared {
+            let mut scratch = cache.take_scratch();
+            if super::cache::identity(self.chunk, start, end, &mut scratch).is_some() {
+                if let Some(t) = cache.get(&scratch) {
+                    cache.put_scratch(scratch);
+                    self.templates.insert(def, Arc::clone(&t));
+                    return Ok(t);
+                }
+                identity = Some(scratch);
+            } else {
+                cache.put_scratch(scratch);
             }
         }
         let mut r = self.reader(start, end, "template definition")?;
@@ -605,7 +616,8 @@ impl<'c> Decoder<'c> {
             plan: OnceLock::new(),
         });
         if let (Some(cache), Some(identity)) = (&mut self.shared, identity) {
-            cache.insert(identity, Arc::clone(&body));
+            cache.insert(&identity, Arc::clone(&body));
+            cache.put_scratch(identity);
         }
         self.templates.insert(def, Arc::clone(&body));
         Ok(body)
