@@ -81,9 +81,11 @@ pub(crate) fn decode_chunk(
     let mut decoder = ChunkDecoder::with_cache(chunk, cache);
     let mut scratch = EvalScratch::new(FileTime::default());
     let mut probe = Event::default();
-    let mut ids = Vec::new();
-    let mut events = Vec::new();
+    // The records to decode first, then their events into vectors of the exact size: a
+    // growing vector of events reallocates, and every large allocation makes the allocator
+    // consolidate the small blocks the events free and take.
     let fields = prefilter.map_or(SystemFields::ALL, QuerySource::system_fields);
+    let mut wanted = Vec::new();
     for record in chunk.records() {
         let Ok(record) = record else { continue };
         if let Some(filter) = prefilter {
@@ -93,7 +95,12 @@ pub(crate) fn decode_chunk(
                 continue;
             }
         }
-        if let Ok(event) = decoder.decode(&record) {
+        wanted.push(record);
+    }
+    let mut ids = Vec::with_capacity(wanted.len());
+    let mut events = Vec::with_capacity(wanted.len());
+    for record in &wanted {
+        if let Ok(event) = decoder.decode(record) {
             ids.push(record.record_id());
             events.push(event);
         }
