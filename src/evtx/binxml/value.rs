@@ -21,57 +21,48 @@ pub(super) const BINXML_TYPE: u8 = 0x21;
 /// (cleared first; its allocation is reused).
 pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
     out.clear();
-    // The ASCII bytes, gathered as in `utf16`, then appended in one piece.
-    let mut ascii = std::mem::take(out).into_bytes();
-    let mut words = bytes.chunks_exact(8);
-    let mut all_ascii = true;
-    for w in words.by_ref() {
-        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        if w & 0xFF80_FF80_FF80_FF80 != 0 {
-            all_ascii = false;
-            break;
-        }
-        ascii.extend_from_slice(&[w as u8, (w >> 16) as u8, (w >> 32) as u8, (w >> 48) as u8]);
+    let body = without_trailing_nuls(bytes);
+    if is_ascii_utf16(body) {
+        let mut ascii = std::mem::take(out).into_bytes();
+        ascii.extend(body.chunks_exact(2).map(|c| c[0]));
+        // Every byte is below 0x80: valid UTF-8, so this cannot fail.
+        *out = String::from_utf8(ascii).unwrap_or_default();
+    } else {
+        out.push_str(&utf16_general(body));
     }
-    if all_ascii {
-        for c in words.remainder().chunks_exact(2) {
-            if c[1] != 0 || c[0] >= 0x80 {
-                all_ascii = false;
-                break;
-            }
-            ascii.push(c[0]);
-        }
-    }
-    // Every byte gathered is below 0x80, so this is valid UTF-8.
-    *out = String::from_utf8(ascii).unwrap_or_default();
-    if !all_ascii {
-        out.clear();
-        out.push_str(&utf16_general(bytes));
-    }
-    let keep = out.trim_end_matches('\0').len();
-    out.truncate(keep);
 }
 
 /// UTF-16LE `bytes` (an odd trailing byte is ignored) as a string.
 pub(super) fn utf16(bytes: &[u8]) -> String {
-    // ASCII (the usual case) four units at a time; the rest through the general decoder.
-    let mut ascii = Vec::with_capacity(bytes.len() / 2);
+    if is_ascii_utf16(bytes) {
+        // ASCII, the usual case: one exact allocation. Every byte is below 0x80, so this
+        // is valid UTF-8 and cannot fail.
+        String::from_utf8(bytes.chunks_exact(2).map(|c| c[0]).collect()).unwrap_or_default()
+    } else {
+        utf16_general(bytes)
+    }
+}
+
+/// True if every whole UTF-16LE unit of `bytes` is ASCII; four units at a time.
+fn is_ascii_utf16(bytes: &[u8]) -> bool {
     let mut words = bytes.chunks_exact(8);
-    for w in words.by_ref() {
+    words.by_ref().all(|w| {
         let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        if w & 0xFF80_FF80_FF80_FF80 != 0 {
-            return utf16_general(bytes);
-        }
-        ascii.extend_from_slice(&[w as u8, (w >> 16) as u8, (w >> 32) as u8, (w >> 48) as u8]);
+        w & 0xFF80_FF80_FF80_FF80 == 0
+    }) && words
+        .remainder()
+        .chunks_exact(2)
+        .all(|c| c[1] == 0 && c[0] < 0x80)
+}
+
+/// `bytes` up to its last whole UTF-16 unit that is not NUL. Trimming units before decoding
+/// equals trimming NUL characters after: a NUL unit decodes to NUL on its own.
+fn without_trailing_nuls(bytes: &[u8]) -> &[u8] {
+    let mut end = bytes.len() & !1;
+    while end >= 2 && bytes[end - 2] == 0 && bytes[end - 1] == 0 {
+        end -= 2;
     }
-    for c in words.remainder().chunks_exact(2) {
-        if c[1] != 0 || c[0] >= 0x80 {
-            return utf16_general(bytes);
-        }
-        ascii.push(c[0]);
-    }
-    // Every byte is below 0x80, so this is valid UTF-8 and cannot fail.
-    String::from_utf8(ascii).unwrap_or_default()
+    &bytes[..end]
 }
 
 fn utf16_general(bytes: &[u8]) -> String {
@@ -85,10 +76,7 @@ fn utf16_general(bytes: &[u8]) -> String {
 
 /// A UTF-16 string value with its trailing NULs removed.
 fn utf16_trimmed(bytes: &[u8]) -> String {
-    let mut s = utf16(bytes);
-    let keep = s.trim_end_matches('\0').len();
-    s.truncate(keep);
-    s
+    utf16(without_trailing_nuls(bytes))
 }
 
 /// Windows-1252 decoding of `bytes`, trailing NULs removed.
@@ -317,6 +305,32 @@ mod tests {
         }
         // An unpaired surrogate and an odd trailing byte.
         assert_eq!(utf16(&[0x41, 0, 0x00, 0xD8, 0x42]), "A\u{FFFD}");
+    }
+
+    #[test]
+    fn utf16_trimmed_equals_decoding_then_trimming_nul_characters() {
+        // Naive oracle: the general decoder, then trailing NUL characters removed.
+        let oracle = |b: &[u8]| utf16_general(b).trim_end_matches('\0').to_owned();
+        let units = [
+            0x0000u16, 0x0041, 0x007F, 0x0080, 0x00E9, 0xD800, 0xDC00, 0xD83D, 0xDE00,
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..4000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 12) as usize;
+            let mut b: Vec<u8> = (0..len)
+                .flat_map(|i| units[((seed >> (i * 4)) % 9) as usize].to_le_bytes())
+                .collect();
+            if seed & 1 == 1 {
+                b.push(0x41); // an odd trailing byte
+            }
+            assert_eq!(utf16_trimmed(&b), oracle(&b), "{b:?}");
+            let mut out = String::from("left over");
+            utf16_trimmed_into(&b, &mut out);
+            assert_eq!(out, oracle(&b), "{b:?}");
+        }
     }
 
     #[test]
