@@ -40,13 +40,37 @@ use crate::evtx::bytes::{u32_at, Reader};
 use crate::query::SystemFields;
 
 /// One substitution value of an instance: where its bytes lie in the chunk, and its type.
-#[derive(Clone, Copy, Debug)]
+/// Eight bytes: every record's probe builds some.
+#[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Span {
-    pub(super) start: usize,
-    pub(super) size: usize,
+    /// Chunk offset (values of a 64 KiB chunk's descriptors sum to well under 4 GiB).
+    start: u32,
+    size: u16,
     pub(super) ty: u8,
     /// Decoded (or handed to a nested decoding) by the plan.
     pub(super) used: bool,
+}
+
+impl Span {
+    /// Where the value starts in the chunk.
+    pub(super) fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// Where it ends.
+    pub(super) fn end(&self) -> usize {
+        self.start() + usize::from(self.size)
+    }
+
+    /// Its size in bytes.
+    pub(super) fn size(&self) -> usize {
+        usize::from(self.size)
+    }
+
+    /// Its bytes in `chunk`, if they lie within it.
+    pub(super) fn bytes<'c>(&self, chunk: &'c [u8]) -> Option<&'c [u8]> {
+        chunk.get(self.start()..self.end())
+    }
 }
 
 /// A template instance's values, decoded only where the plan reads them.
@@ -59,12 +83,12 @@ impl Values<'_> {
     /// Value `index`'s bytes if it has type `ty`, marked used.
     pub(super) fn raw<const N: usize>(&mut self, index: u16, ty: u8) -> Option<[u8; N]> {
         let span = self.spans.get_mut(usize::from(index))?;
-        if span.ty != ty || span.size < N {
+        if span.ty != ty || span.size() < N {
             return None;
         }
         let bytes = self
             .chunk
-            .get(span.start..span.start + N)?
+            .get(span.start()..span.start() + N)?
             .try_into()
             .ok()?;
         span.used = true;
@@ -248,8 +272,8 @@ impl Values<'_> {
             return None;
         }
         span.used = true;
-        let bytes = self.chunk.get(span.start..span.start + span.size)?;
-        let spill = self.chunk.get(span.start..).unwrap_or_default();
+        let bytes = span.bytes(self.chunk)?;
+        let spill = self.chunk.get(span.start()..).unwrap_or_default();
         decode_sized(span.ty, bytes, spill).ok().map(Some)
     }
 
@@ -263,7 +287,7 @@ impl Values<'_> {
             0x00 => Some(None),
             BINXML_TYPE => {
                 span.used = true;
-                Some(Some((span.start, span.start + span.size)))
+                Some(Some((span.start(), span.end())))
             }
             _ => None,
         }
@@ -274,13 +298,10 @@ impl Values<'_> {
     pub(super) fn rest_decode(&self) -> bool {
         self.spans.iter().filter(|s| !s.used).all(|s| {
             s.ty != BINXML_TYPE
-                && self
-                    .chunk
-                    .get(s.start..s.start + s.size)
-                    .is_some_and(|bytes| {
-                        let spill = self.chunk.get(s.start..).unwrap_or_default();
-                        decode_sized(s.ty, bytes, spill).is_ok()
-                    })
+                && self.chunk.get(s.start()..s.end()).is_some_and(|bytes| {
+                    let spill = self.chunk.get(s.start()..).unwrap_or_default();
+                    decode_sized(s.ty, bytes, spill).is_ok()
+                })
         })
     }
 
@@ -463,17 +484,21 @@ fn spans_at(data: &[u8], pos: usize, spans: &mut Vec<Span>, limit: usize) -> Opt
     let n = u32_at(data, pos)? as usize;
     let first = pos.checked_add(4)?;
     let descriptors = data.get(first..first.checked_add(n.checked_mul(4)?)?)?;
-    spans.clear();
     let mut at = first + descriptors.len();
-    for d in descriptors.chunks_exact(4).take(limit) {
-        let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
-        spans.push(Span {
-            start: at,
+    // Sized once, then filled in place: the probe of every record of a scan runs this.
+    spans.clear();
+    spans.resize(n.min(limit), Span::default());
+    for (span, d) in spans.iter_mut().zip(descriptors.chunks_exact(4)) {
+        let size = u16::from_le_bytes([d[0], d[1]]);
+        // Exact: the descriptors lie in a 64 KiB chunk, so n < 16384 and every offset is
+        // below 65536 + 16384 * 65535 < 2^32.
+        *span = Span {
+            start: at as u32,
             size,
             ty: d[2],
             used: false,
-        });
-        at += size;
+        };
+        at += usize::from(size);
     }
     if limit < n {
         return Some(None);
@@ -848,7 +873,7 @@ impl Values<'_> {
                             };
                             if span.ty == 0x01 {
                                 span.used = true;
-                                let bytes = self.chunk.get(span.start..span.start + span.size)?;
+                                let bytes = span.bytes(self.chunk)?;
                                 utf16_trimmed_into(bytes, text);
                                 text_item(out, open, text);
                                 continue;
@@ -881,7 +906,7 @@ impl Values<'_> {
                         return None;
                     }
                     span.used = true;
-                    let bytes = self.chunk.get(span.start..span.start + span.size)?;
+                    let bytes = span.bytes(self.chunk)?;
                     xml::write_binary(out, bytes);
                 }
             }

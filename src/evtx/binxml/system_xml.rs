@@ -190,7 +190,7 @@ impl Values<'_> {
             0x00 => Some(false),
             0x01 => {
                 span.used = true;
-                let bytes = self.chunk.get(span.start..span.start + span.size)?;
+                let bytes = span.bytes(self.chunk)?;
                 super::value::utf16_trimmed_into(bytes, text);
                 Some(true)
             }

@@ -318,12 +318,12 @@ impl<'c> Decoder<'c> {
             0x00 => Some(()),
             BINXML_TYPE => {
                 span.used = true;
-                let (from, to) = (span.start, span.start + span.size);
+                let (from, to) = (span.start(), span.end());
                 self.fragment_xml(from, to, depth + 1, out, s)
             }
             0x01 => {
                 span.used = true;
-                let bytes = values.chunk.get(span.start..span.start + span.size)?;
+                let bytes = span.bytes(values.chunk)?;
                 utf16_trimmed_into(bytes, &mut s.text);
                 s.spend(1)?;
                 xml::push_escaped(out, &s.text);
