@@ -26,7 +26,8 @@ use std::sync::Arc;
 
 use super::map::Mapper;
 use super::plan::{
-    BodyPlan, ByteField, ChildPlan, Content, ItemPlan, Plan, Source, SystemPlan, TextField, Typed,
+    BodyPlan, ByteField, ChildPlan, Content, DirectField, DirectRead, ItemPlan, Plan, Source,
+    SystemPlan, TextField, Typed,
 };
 use super::text::merge;
 use super::tokens::{peek, Decoder, Template};
@@ -506,6 +507,76 @@ fn spans_at(data: &[u8], pos: usize, spans: &mut Vec<Span>, limit: usize) -> Opt
     (at <= data.len()).then_some(Some(at))
 }
 
+/// The probe's reads of `direct` from the instance values at `pos` of `data` into `s`
+/// (reset first), exactly as `set_typed` sets them from spans; false (and `s` meaningless)
+/// if a value is missing or of another type or size, which `set_typed` would not take.
+fn direct_reads(data: &[u8], pos: usize, direct: &[DirectRead], s: &mut System) -> bool {
+    direct_reads_inner(data, pos, direct, s).is_some()
+}
+
+fn direct_reads_inner(
+    data: &[u8],
+    pos: usize,
+    direct: &[DirectRead],
+    s: &mut System,
+) -> Option<()> {
+    let n = u32_at(data, pos)? as usize;
+    let first = pos + 4;
+    // The whole descriptor table must be there, as `spans_at` requires.
+    let descriptors = data.get(first..first.checked_add(n.checked_mul(4)?)?)?;
+    let values = first + descriptors.len();
+    // Value `index`'s type and its bytes (`None` if missing or past the data).
+    let value = |index: u16| -> Option<(u8, &[u8])> {
+        let index = usize::from(index);
+        let d = descriptors.get(4 * index..4 * index + 4)?;
+        let mut start = values;
+        for before in descriptors[..4 * index].chunks_exact(4) {
+            start += usize::from(u16::from_le_bytes([before[0], before[1]]));
+        }
+        let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
+        Some((d[2], data.get(start..start + size)?))
+    };
+    // A value of type `ty`, its first `N` bytes (as `Values::raw`).
+    let raw = |index: u16, ty: u8| -> Option<&[u8]> {
+        match value(index)? {
+            (t, bytes) if t == ty => Some(bytes),
+            _ => None,
+        }
+    };
+    let u8_of = |b: &[u8]| b.first().copied();
+    let u16_of = |b: &[u8]| Some(u16::from_le_bytes(b.get(..2)?.try_into().ok()?));
+    let u64_of = |b: &[u8]| Some(u64::from_le_bytes(b.get(..8)?.try_into().ok()?));
+    // Whether value `index` is Null (the element depending on it is dropped); a missing
+    // value is not, as `Values::is_null` has it.
+    let is_null = |index: u16| descriptors.get(4 * usize::from(index) + 2) == Some(&0x00);
+    *s = System::default();
+    for read in direct {
+        if read.dep.is_some_and(is_null) {
+            if read.field == DirectField::EventId {
+                // No EventID: the System does not map (`system_into` fails).
+                return None;
+            }
+            continue;
+        }
+        let i = read.index;
+        match read.field {
+            DirectField::Qualifiers if is_null(i) => {}
+            DirectField::Qualifiers => s.qualifiers = Some(u16_of(raw(i, 0x06)?)?),
+            DirectField::EventId => s.event_id = u16_of(raw(i, 0x06)?)?,
+            DirectField::Version => s.version = Some(u8_of(raw(i, 0x04)?)?),
+            DirectField::Level => s.level = Some(u8_of(raw(i, 0x04)?)?),
+            DirectField::Opcode => s.opcode = Some(u8_of(raw(i, 0x04)?)?),
+            DirectField::Task => s.task = Some(u16_of(raw(i, 0x06)?)?),
+            DirectField::Keywords => s.keywords = Some(u64_of(raw(i, 0x15)?)?),
+            DirectField::RecordId => s.event_record_id = Some(u64_of(raw(i, 0x0A)?)?),
+            DirectField::TimeCreated => {
+                s.time_created = Some(FileTime(u64_of(raw(i, 0x11)?)?));
+            }
+        }
+    }
+    Some(())
+}
+
 /// True if the data from `r` on is empty or starts with EndOfStream.
 fn at_end(r: &mut Reader<'_>) -> bool {
     r.remaining() == 0 || peek(r) == Some(0x00)
@@ -567,9 +638,16 @@ impl<'c> Decoder<'c> {
         let Plan::Event { system: plan, .. } = plan_of(template) else {
             return None;
         };
+        let selection = plan.selection(fields);
+        if let Some(direct) = selection.and_then(|s| s.direct.as_deref()) {
+            if direct_reads(data, values_at, direct, system) {
+                return Some(());
+            }
+            // A value of another type or size: the general mapping decides.
+        }
         // Spans only for the values the children asked for read (a record whose values
         // do not fit fails to decode whole anyway, so only those are checked).
-        let limit = plan.selection(fields).map_or(usize::MAX, |s| s.values);
+        let limit = selection.map_or(usize::MAX, |s| s.values);
         spans_at(data, values_at, &mut self.spans, limit)?;
         let mut values = Values {
             chunk: self.chunk,

@@ -77,21 +77,92 @@ fn fast_path_and_shared_templates_equal_general_path_on_every_sample() {
     );
 }
 
+/// The field sets the probe tests use, each a pass of its own (a template keeps the
+/// selection of the first set it is asked for): EventID alone and many scalars take the
+/// direct reads, Level with Provider the walk over the children.
+fn probe_field_sets() -> Vec<crate::query::SystemFields> {
+    use crate::query::XPathFilter;
+    [
+        "*[System[EventID=4624]]",
+        "*[System[EventID=1 and Version=0 and Level=2 and Task=3 and Opcode=0 \
+            and Keywords=0 and EventRecordID=5 and TimeCreated[@SystemTime='2020-01-01T00:00:00Z']]]",
+        "*[System[Level<=3 and Provider[@Name='x']]]",
+    ]
+    .iter()
+    .map(|q| XPathFilter::compile(q).unwrap().system_fields())
+    .collect()
+}
+
+/// Checks the probe of `fields` against the whole decoding on every record of `chunk`
+/// (with `cache`); the number of records checked.
+fn check_probe(
+    chunk: &crate::evtx::EvtxChunk,
+    cache: &mut TemplateCache,
+    fields: crate::query::SystemFields,
+    at: &str,
+) -> usize {
+    use crate::event::System;
+    let mut checked = 0;
+    let mut decoder = ChunkDecoder::with_cache(chunk, cache);
+    for record in chunk.records().flatten() {
+        let mut system = System::default();
+        // The probe first, as a scan runs it (it makes the template's selection).
+        if !decoder.decode_system(&record, fields, &mut system) {
+            continue;
+        }
+        let Ok(event) = decoder.decode(&record) else {
+            continue;
+        };
+        checked += 1;
+        let whole = &event.system;
+        let at = format!("{at} record {}", record.record_id());
+        let read = |name: &str| fields.reads(crate::query::SystemFields::bit_of(name));
+        assert_eq!(
+            (system.event_id, system.qualifiers),
+            (whole.event_id, whole.qualifiers),
+            "{at}"
+        );
+        if read("Provider") {
+            assert_eq!(system.provider, whole.provider, "{at}");
+        }
+        if read("Level") {
+            assert_eq!(system.level, whole.level, "{at}");
+        }
+        if read("Version") {
+            assert_eq!(system.version, whole.version, "{at}");
+        }
+        if read("Task") {
+            assert_eq!(system.task, whole.task, "{at}");
+        }
+        if read("Opcode") {
+            assert_eq!(system.opcode, whole.opcode, "{at}");
+        }
+        if read("Keywords") {
+            assert_eq!(system.keywords, whole.keywords, "{at}");
+        }
+        if read("EventRecordID") {
+            assert_eq!(system.event_record_id, whole.event_record_id, "{at}");
+        }
+        if read("TimeCreated") {
+            assert_eq!(system.time_created, whole.time_created, "{at}");
+        }
+    }
+    checked
+}
+
 #[test]
 fn system_alone_equals_the_whole_records_system_on_every_sample() {
     use crate::event::System;
-    use crate::query::XPathFilter;
-    let fields = [
-        crate::query::SystemFields::ALL,
-        XPathFilter::compile("*[System[EventID=4624]]")
-            .unwrap()
-            .system_fields(),
-        XPathFilter::compile("*[System[Level<=3 and Provider[@Name='x']]]")
-            .unwrap()
-            .system_fields(),
-    ];
     let mut checked = 0usize;
     for path in &sample_files() {
+        for fields in probe_field_sets() {
+            let mut file = EvtxFile::open(path).unwrap();
+            let mut cache = TemplateCache::new();
+            for chunk in file.chunks().flatten() {
+                checked += check_probe(&chunk, &mut cache, fields, &path.display().to_string());
+            }
+        }
+        // Every field, against the whole System.
         let mut file = EvtxFile::open(path).unwrap();
         let mut cache = TemplateCache::new();
         for chunk in file.chunks().flatten() {
@@ -100,26 +171,15 @@ fn system_alone_equals_the_whole_records_system_on_every_sample() {
                 let Ok(event) = decoder.decode(&record) else {
                     continue;
                 };
-                for (i, &f) in fields.iter().enumerate() {
-                    let mut system = System::default();
-                    if !decoder.decode_system(&record, f, &mut system) {
-                        continue;
-                    }
-                    checked += 1;
-                    let whole = &event.system;
-                    let at = format!(
-                        "{} record {} fields #{i}",
+                let mut system = System::default();
+                if decoder.decode_system(&record, crate::query::SystemFields::ALL, &mut system) {
+                    assert_eq!(
+                        system,
+                        event.system,
+                        "{} record {}",
                         path.display(),
                         record.record_id()
                     );
-                    match i {
-                        0 => assert_eq!(&system, whole, "{at}"),
-                        1 => assert_eq!(system.event_id, whole.event_id, "{at}"),
-                        _ => {
-                            assert_eq!(system.level, whole.level, "{at}");
-                            assert_eq!(system.provider, whole.provider, "{at}");
-                        }
-                    }
                 }
             }
         }
@@ -128,6 +188,33 @@ fn system_alone_equals_the_whole_records_system_on_every_sample() {
         sample_files().is_empty() || checked > 10_000,
         "checked only {checked}"
     );
+}
+
+#[test]
+fn system_alone_equals_the_whole_records_system_on_mutated_chunks() {
+    let rounds = mutation_rounds();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut checked = 0;
+    for name in [
+        "evtx-crate/security.evtx",
+        "evtx-crate/system.evtx",
+        "plaso/System.evtx",
+    ] {
+        for fields in probe_field_sets() {
+            for_mutated_chunks(name, rounds, &mut state, |chunk| {
+                checked += check_probe(chunk, &mut TemplateCache::new(), fields, name);
+            });
+        }
+    }
+    assert!(sample_files().is_empty() || checked > 0);
+}
+
+/// Mutation rounds per sample: `EVTLOG_MUTATION_ROUNDS`, else 40.
+fn mutation_rounds() -> usize {
+    std::env::var("EVTLOG_MUTATION_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(40)
 }
 
 /// A seeded xorshift for the mutation test.
@@ -258,10 +345,7 @@ fn direct_xml_equals_the_decoded_events_xml_on_every_sample() {
 #[test]
 fn direct_xml_equals_the_decoded_events_xml_on_mutated_chunks() {
     let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let rounds = std::env::var("EVTLOG_MUTATION_ROUNDS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(40);
+    let rounds = mutation_rounds();
     for name in [
         "evtx-crate/security.evtx",
         "plaso/System.evtx",

@@ -51,6 +51,71 @@ pub(super) struct Selection {
     pub(super) children: Box<[usize]>,
     /// How many of an instance's values they (and the System's dependency id) read.
     pub(super) values: usize,
+    /// The same children as scalar reads, in order, when each is a typed setter of one or
+    /// two fixed-size values and `<System>` itself cannot be dropped: the probe of a scan
+    /// then reads them straight from the value descriptors. Always holds an EventID read
+    /// when present.
+    pub(super) direct: Option<Box<[DirectRead]>>,
+}
+
+/// One fixed-size value a [`Selection`] reads into a System field (as `fast::set_typed`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct DirectRead {
+    pub(super) index: u16,
+    pub(super) field: DirectField,
+    /// The child's dependency id: a Null value there drops the child (and its reads).
+    pub(super) dep: Option<u16>,
+}
+
+/// Where a [`DirectRead`] goes; its value type and width are `set_typed`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DirectField {
+    EventId,
+    /// `EventID/@Qualifiers`: Null leaves it unset.
+    Qualifiers,
+    Version,
+    Level,
+    Opcode,
+    Task,
+    Keywords,
+    RecordId,
+    TimeCreated,
+}
+
+impl Selection {
+    /// The direct reads of `children` (see [`Selection::direct`]).
+    fn direct_reads(plan: &SystemPlan, children: &[usize]) -> Option<Box<[DirectRead]>> {
+        if plan.dep.is_some() {
+            return None;
+        }
+        let mut reads = Vec::new();
+        for child in children.iter().map(|&i| plan.children.get(i)) {
+            let child = child?;
+            let dep = child.dep;
+            let mut read = |index, field| reads.push(DirectRead { index, field, dep });
+            match child.typed {
+                Typed::EventId { value, qualifiers } => {
+                    // Qualifiers first: `set_typed` checks them before the id.
+                    if let Some(q) = qualifiers {
+                        read(q, DirectField::Qualifiers);
+                    }
+                    read(value, DirectField::EventId);
+                }
+                Typed::Byte(ByteField::Version, i) => read(i, DirectField::Version),
+                Typed::Byte(ByteField::Level, i) => read(i, DirectField::Level),
+                Typed::Byte(ByteField::Opcode, i) => read(i, DirectField::Opcode),
+                Typed::Task(i) => read(i, DirectField::Task),
+                Typed::Keywords(i) => read(i, DirectField::Keywords),
+                Typed::RecordId(i) => read(i, DirectField::RecordId),
+                Typed::TimeCreated(i) => read(i, DirectField::TimeCreated),
+                _ => return None,
+            }
+        }
+        reads
+            .iter()
+            .any(|r| r.field == DirectField::EventId)
+            .then(|| reads.into_boxed_slice())
+    }
 }
 
 /// One child of `<System>`: name, dependency id, attributes and content.
@@ -465,9 +530,13 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
 }
 
 impl SystemPlan {
-    /// The children `fields` reads, made once for the first set asked for; `None` for any
-    /// other set (the caller then walks every child).
+    /// The children `fields` reads, made once for the first set asked for other than
+    /// [`SystemFields::ALL`]; `None` for any other set (the caller then walks every child).
     pub(super) fn selection(&self, fields: SystemFields) -> Option<&Selection> {
+        if fields == SystemFields::ALL {
+            // Every child: no selection needed, and the one kept stays the query's.
+            return None;
+        }
         let selection = self.selection.get_or_init(|| {
             let children: Box<[usize]> = (0..self.children.len())
                 .filter(|&i| fields.reads(self.children[i].bit))
@@ -478,10 +547,12 @@ impl SystemPlan {
                 .chain(self.dep)
                 .max()
                 .map_or(0, |i| usize::from(i) + 1);
+            let direct = Selection::direct_reads(self, &children);
             Selection {
                 fields,
                 children,
                 values,
+                direct,
             }
         });
         (selection.fields == fields).then_some(selection)
