@@ -14,7 +14,8 @@
 //! - C4. `sealed` goes from false to true once; after that `len` never changes again.
 //! - C5. A store's chunks hold at most [`CHUNK_MAX_RECORDS`]; a chunk made whole and sealed
 //!   ([`Chunk::sealed`], a decoded .evtx chunk) holds any number, and may count itself in a
-//!   gauge of live chunks from creation to drop.
+//!   gauge of live chunks from creation to drop. Its events are held as they are, not in
+//!   slots (C1 and C2 concern the slots of open chunks).
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -39,7 +40,7 @@ const MIN_SLOTS: usize = 16;
 /// clear) stays readable for as long as a snapshot holds it.
 pub struct Chunk {
     first_record_id: u64,
-    slots: Box<[OnceLock<Event>]>,
+    slots: Slots,
     len: AtomicUsize,
     /// Sum of the records' `approx_record_size`; written only under the store's mutex.
     bytes: AtomicU64,
@@ -48,6 +49,39 @@ pub struct Chunk {
     live: Option<Arc<LiveGauge>>,
     /// Each record's own id, when it is not its position (C3; [`Chunk::sealed`]).
     record_ids: Option<Box<[u64]>>,
+}
+
+/// A chunk's records: slots a writer fills one at a time, or, for a chunk made whole
+/// ([`Chunk::sealed`]), the events themselves (no per-event initialisation to pay).
+enum Slots {
+    Open(Box<[OnceLock<Event>]>),
+    Whole(Box<[Event]>),
+}
+
+impl Slots {
+    fn len(&self) -> usize {
+        match self {
+            Slots::Open(slots) => slots.len(),
+            Slots::Whole(events) => events.len(),
+        }
+    }
+
+    /// Record `index`, if it is set.
+    #[inline]
+    fn get(&self, index: usize) -> Option<&Event> {
+        match self {
+            Slots::Open(slots) => slots.get(index).and_then(OnceLock::get),
+            Slots::Whole(events) => events.get(index),
+        }
+    }
+
+    /// The open slot `index` (none in a whole chunk).
+    fn open(&self, index: usize) -> Option<&OnceLock<Event>> {
+        match self {
+            Slots::Open(slots) => slots.get(index),
+            Slots::Whole(_) => None,
+        }
+    }
 }
 
 impl Drop for Chunk {
@@ -101,7 +135,7 @@ impl Chunk {
         let capacity = capacity.clamp(1, CHUNK_MAX_RECORDS);
         Chunk {
             first_record_id,
-            slots: (0..capacity).map(|_| OnceLock::new()).collect(),
+            slots: Slots::Open((0..capacity).map(|_| OnceLock::new()).collect()),
             len: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
             sealed: AtomicBool::new(false),
@@ -161,7 +195,7 @@ impl Chunk {
     /// The `index`-th record of the chunk, if it is published.
     pub fn get(&self, index: usize) -> Option<&Event> {
         if index < self.len() {
-            self.slots.get(index).and_then(OnceLock::get)
+            self.slots.get(index)
         } else {
             None
         }
@@ -171,7 +205,7 @@ impl Chunk {
     /// below it: skips re-reading the published length for every record of a scan.
     #[inline]
     pub(crate) fn get_below_len(&self, index: usize) -> Option<&Event> {
-        self.slots.get(index).and_then(OnceLock::get)
+        self.slots.get(index)
     }
 
     /// The record with id `record_id`, if it is in this chunk and published.
@@ -222,13 +256,13 @@ impl Chunk {
         if let Some(live) = &live {
             live.enter();
         }
-        // Each event moves once, into its slot. A sealed chunk is in no store, so no
-        // estimated size is kept (`approx_bytes` is 0).
-        let slots: Box<[OnceLock<Event>]> = events.into_iter().map(OnceLock::from).collect();
+        // The events stay where they are. A sealed chunk is in no store, so no estimated
+        // size is kept (`approx_bytes` is 0).
+        let events = events.into_boxed_slice();
         Chunk {
             first_record_id,
-            len: AtomicUsize::new(slots.len()),
-            slots,
+            len: AtomicUsize::new(events.len()),
+            slots: Slots::Whole(events),
             bytes: AtomicU64::new(0),
             sealed: AtomicBool::new(true),
             live,
@@ -243,7 +277,7 @@ impl Chunk {
     #[must_use]
     pub(super) fn push(&self, event: Event, size: u64) -> bool {
         let len = self.len.load(Ordering::Relaxed);
-        let Some(slot) = self.slots.get(len) else {
+        let Some(slot) = self.slots.open(len) else {
             return false;
         };
         if slot.set(event).is_err() {
@@ -304,7 +338,7 @@ impl<'a> Iterator for ChunkIter<'a> {
                 return None;
             }
         }
-        let event = self.chunk.slots.get(self.next).and_then(OnceLock::get);
+        let event = self.chunk.slots.get(self.next);
         self.next += 1;
         event
     }
