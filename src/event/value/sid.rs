@@ -5,11 +5,75 @@ use std::fmt;
 use super::digits::parse_dec;
 
 /// A security identifier, `S-R-I-S-S…`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone)]
 pub struct Sid {
     revision: u8,
     authority: u64,
-    sub_authorities: Vec<u32>,
+    sub_authorities: SubAuthorities,
+}
+
+/// Most SIDs have at most this many sub-authorities (`S-1-5-21-a-b-c-rid`): those are held
+/// inline, so decoding one allocates nothing.
+const INLINE: usize = 5;
+
+/// The sub-authorities: inline up to [`INLINE`], else on the heap. Unused inline items are 0.
+#[derive(Clone)]
+enum SubAuthorities {
+    Inline { len: u8, items: [u32; INLINE] },
+    Heap(Box<[u32]>),
+}
+
+impl SubAuthorities {
+    fn from_iter(len: usize, items: impl Iterator<Item = u32>) -> SubAuthorities {
+        if len <= INLINE {
+            let mut inline = [0u32; INLINE];
+            for (slot, item) in inline.iter_mut().zip(items) {
+                *slot = item;
+            }
+            // `len` is at most INLINE here.
+            SubAuthorities::Inline {
+                len: len as u8,
+                items: inline,
+            }
+        } else {
+            SubAuthorities::Heap(items.collect())
+        }
+    }
+
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            SubAuthorities::Inline { len, items } => &items[..usize::from(*len).min(INLINE)],
+            SubAuthorities::Heap(items) => items,
+        }
+    }
+}
+
+// Equality, order and hash are those of (revision, authority, sub-authorities as a slice),
+// whichever way the sub-authorities are held.
+impl PartialEq for Sid {
+    fn eq(&self, other: &Sid) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Sid {}
+
+impl PartialOrd for Sid {
+    fn partial_cmp(&self, other: &Sid) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Sid {
+    fn cmp(&self, other: &Sid) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl std::hash::Hash for Sid {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
 }
 
 impl Sid {
@@ -24,7 +88,10 @@ impl Sid {
         Some(Sid {
             revision: 1,
             authority,
-            sub_authorities: sub_authorities.to_vec(),
+            sub_authorities: SubAuthorities::from_iter(
+                sub_authorities.len(),
+                sub_authorities.iter().copied(),
+            ),
         })
     }
 
@@ -56,19 +123,23 @@ impl Sid {
         Some(Sid {
             revision,
             authority,
-            sub_authorities,
+            sub_authorities: SubAuthorities::from_iter(
+                sub_authorities.len(),
+                sub_authorities.into_iter(),
+            ),
         })
     }
 
     /// The binary form (`SID` structure): revision, count, 6-byte big-endian authority,
     /// little-endian sub-authorities.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut b = Vec::with_capacity(8 + 4 * self.sub_authorities.len());
+        let subs = self.sub_authorities();
+        let mut b = Vec::with_capacity(8 + 4 * subs.len());
         b.push(self.revision);
         // Construction limits the count to 15.
-        b.push(self.sub_authorities.len() as u8);
+        b.push(subs.len() as u8);
         b.extend_from_slice(&self.authority.to_be_bytes()[2..]);
-        for s in &self.sub_authorities {
+        for s in subs {
             b.extend_from_slice(&s.to_le_bytes());
         }
         b
@@ -84,14 +155,13 @@ impl Sid {
         }
         let mut auth = [0u8; 8];
         auth[2..].copy_from_slice(&rest[..6]);
-        let sub_authorities = rest[6..6 + 4 * count]
+        let items = rest[6..6 + 4 * count]
             .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
         Some(Sid {
             revision,
             authority: u64::from_be_bytes(auth),
-            sub_authorities,
+            sub_authorities: SubAuthorities::from_iter(count, items),
         })
     }
 
@@ -102,7 +172,11 @@ impl Sid {
 
     /// The sub-authorities, left to right.
     pub fn sub_authorities(&self) -> &[u32] {
-        &self.sub_authorities
+        self.sub_authorities.as_slice()
+    }
+
+    fn key(&self) -> (u8, u64, &[u32]) {
+        (self.revision, self.authority, self.sub_authorities())
     }
 
     /// Appends the string form.
@@ -118,7 +192,7 @@ impl Sid {
         } else {
             out.push_str(buf.format(self.authority));
         }
-        for s in &self.sub_authorities {
+        for s in self.sub_authorities() {
             out.push('-');
             out.push_str(buf.format(*s));
         }
@@ -136,5 +210,67 @@ impl fmt::Display for Sid {
 impl fmt::Debug for Sid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SIDs with 0 to 15 sub-authorities (inline and on the heap), and their naive model.
+    fn cases() -> Vec<(Sid, (u8, u64, Vec<u32>))> {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..400)
+            .map(|_| {
+                let count = (next() % 16) as usize;
+                let subs: Vec<u32> = (0..count).map(|_| (next() % 4) as u32).collect();
+                let authority = next() % 3;
+                let sid = Sid::new(authority, &subs).expect("valid");
+                (sid, (1, authority, subs))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn binary_and_string_forms_round_trip_at_every_count() {
+        for (sid, (_, authority, subs)) in cases() {
+            assert_eq!(sid.sub_authorities(), &subs[..]);
+            assert_eq!(sid.authority(), authority);
+            assert_eq!(Sid::from_bytes(&sid.to_bytes()).as_ref(), Some(&sid));
+            assert_eq!(Sid::parse(&sid.to_string()).as_ref(), Some(&sid));
+        }
+    }
+
+    #[test]
+    fn order_equality_and_hash_are_the_naive_models() {
+        use std::collections::hash_map::DefaultHasher;
+        use std::hash::{Hash, Hasher};
+        let hash = |v: &dyn Fn(&mut DefaultHasher)| {
+            let mut h = DefaultHasher::new();
+            v(&mut h);
+            h.finish()
+        };
+        let cases = cases();
+        for (a, ma) in &cases {
+            for (b, mb) in cases.iter().take(60) {
+                assert_eq!(a.cmp(b), ma.cmp(mb), "{a} vs {b}");
+                assert_eq!(a == b, ma == mb);
+            }
+            let model = (ma.0, ma.1, &ma.2[..]);
+            assert_eq!(hash(&|h| a.hash(h)), hash(&|h| model.hash(h)));
+        }
+    }
+
+    #[test]
+    fn too_many_sub_authorities_or_short_bytes_are_refused() {
+        assert!(Sid::new(5, &[1; 16]).is_none());
+        assert!(Sid::from_bytes(&[1, 16, 0, 0, 0, 0, 0, 5]).is_none());
+        assert!(Sid::from_bytes(&[1, 2, 0, 0, 0, 0, 0, 5, 1, 0, 0, 0]).is_none());
     }
 }
