@@ -404,13 +404,6 @@ impl Values<'_> {
             .ok()
     }
 
-    /// The `<System>` of `plan`, as `direct::system` maps it.
-    fn system(&mut self, plan: &SystemPlan, attrs: &mut Vec<(usize, Value)>) -> Option<System> {
-        let mut s = System::default();
-        self.system_into(plan, SystemFields::ALL, &mut s, attrs)
-            .then_some(s)
-    }
-
     /// The EventData items of `items`, as the general path maps them.
     fn data_items(&mut self, items: &[ItemPlan]) -> Option<Vec<DataItem>> {
         let mut out = Vec::with_capacity(items.len());
@@ -672,8 +665,17 @@ impl<'c> Decoder<'c> {
             chunk: self.chunk,
             spans,
         };
-        let system = values.system(system, &mut self.attrs)?;
-        let body = match body {
+        // Built in place: an Event is ~460 bytes, and each move of one is a copy.
+        let mut event = Event::default();
+        if !values.system_into(
+            system,
+            SystemFields::ALL,
+            &mut event.system,
+            &mut self.attrs,
+        ) {
+            return None;
+        }
+        event.body = match body {
             BodyPlan::None => Body::None,
             BodyPlan::Subst(index) => match values.nested(*index)? {
                 None => Body::None,
@@ -708,11 +710,7 @@ impl<'c> Decoder<'c> {
         if !values.rest_decode() {
             return None;
         }
-        Some(Event {
-            system,
-            body,
-            rendering_info: None,
-        })
+        Some(event)
     }
 
     /// The template instance that makes up the whole BinXml at chunk offsets `[from, to)`
