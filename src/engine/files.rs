@@ -50,6 +50,9 @@ use crate::evtx::{ChunkDecoder, EvtxChunk, EvtxFile, TemplateCache};
 use crate::query::{EvalScratch, QuerySource, SystemFields};
 use crate::store::{Chunk, LiveGauge};
 
+/// Chunk buffers an engine keeps for its file queries (`FileSource::with_spare_buffers`).
+const MAX_SPARE_BUFFERS: usize = 4;
+
 /// Positions of one chunk's records span this many ids (invariant 2).
 const POSITIONS_PER_CHUNK: u64 = 1 << 16;
 
@@ -124,6 +127,8 @@ pub(crate) struct FileSource {
     engine_templates: Option<Arc<Mutex<TemplateCache>>>,
     /// The query's filter, applied while decoding where it allows (invariant 7).
     prefilter: Option<Arc<QuerySource>>,
+    /// Where its chunk buffer goes when it is dropped (`with_spare_buffers`).
+    spare_buffers: Option<Arc<Mutex<Vec<Vec<u8>>>>>,
 }
 
 impl FileSource {
@@ -141,6 +146,7 @@ impl FileSource {
             templates: Mutex::new(TemplateCache::new()),
             engine_templates: None,
             prefilter: None,
+            spare_buffers: None,
         })
     }
 
@@ -149,6 +155,17 @@ impl FileSource {
     pub(crate) fn with_engine_templates(mut self, engine: Arc<Mutex<TemplateCache>>) -> Self {
         self.templates = Mutex::new(engine.lock().fork());
         self.engine_templates = Some(engine);
+        self
+    }
+
+    /// Reads its chunks into a buffer of `spares` (an engine's, shared by its file queries)
+    /// and gives its buffer back there when dropped: a query after the first allocates no
+    /// chunk buffer, and the heap does not grow and shrink by 64 KiB a file.
+    pub(crate) fn with_spare_buffers(mut self, spares: Arc<Mutex<Vec<Vec<u8>>>>) -> Self {
+        if let Some(buffer) = spares.lock().pop() {
+            self.file.get_mut().give_buffer(buffer);
+        }
+        self.spare_buffers = Some(spares);
         self
     }
 
@@ -285,6 +302,15 @@ impl Drop for FileSource {
     fn drop(&mut self) {
         if let Some(engine) = &self.engine_templates {
             engine.lock().absorb(&self.templates.lock());
+        }
+        if let (Some(spares), Some(buffer)) =
+            (&self.spare_buffers, self.file.get_mut().take_buffer())
+        {
+            let mut spares = spares.lock();
+            // One per file a query may hold at once is plenty; a few cover most queries.
+            if spares.len() < MAX_SPARE_BUFFERS {
+                spares.push(buffer);
+            }
         }
     }
 }

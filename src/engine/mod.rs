@@ -81,6 +81,8 @@ pub(crate) struct EngineInner {
     default_session: OnceLock<Session>,
     /// Template definitions of the .evtx files its queries have read (files.rs invariant 8).
     pub(crate) templates: Arc<Mutex<TemplateCache>>,
+    /// 64 KiB chunk buffers its file queries hand on (files.rs `with_spare_buffers`).
+    pub(crate) chunk_buffers: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 impl EngineInner {
@@ -111,6 +113,7 @@ impl Engine {
                 poll_interval: AtomicUsize::new(results::DEFAULT_POLL_INTERVAL),
                 default_session: OnceLock::new(),
                 templates: Arc::default(),
+                chunk_buffers: Arc::default(),
             }),
         }
     }

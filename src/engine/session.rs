@@ -107,6 +107,7 @@ impl Session {
                     files::FileSource::open(&full).map(|file| {
                         let file = file
                             .with_engine_templates(Arc::clone(&inner.engine.inner.templates))
+                            .with_spare_buffers(Arc::clone(&inner.engine.inner.chunk_buffers))
                             .with_prefilter(Arc::clone(&filter));
                         (full, file)
                     })

@@ -139,6 +139,19 @@ impl<R: Read + Seek> EvtxFile<R> {
         }
     }
 
+    /// Takes a 64 KiB buffer from elsewhere (one a dropped file's walk used) for the next
+    /// chunk read; a buffer of another size is dropped.
+    pub(crate) fn give_buffer(&mut self, buffer: Vec<u8>) {
+        if buffer.len() == CHUNK_SIZE {
+            self.spare = Some(buffer);
+        }
+    }
+
+    /// The recycled buffer, to keep for another file.
+    pub(crate) fn take_buffer(&mut self) -> Option<Vec<u8>> {
+        self.spare.take()
+    }
+
     /// A 64 KiB buffer for one chunk: the recycled one, else a new one.
     fn chunk_buffer(&mut self) -> Vec<u8> {
         self.spare.take().unwrap_or_else(|| vec![0; CHUNK_SIZE])
