@@ -217,8 +217,11 @@ impl fmt::Debug for Sid {
 mod tests {
     use super::*;
 
+    /// The naive model of a SID: revision, authority, sub-authorities.
+    type Model = (u8, u64, Vec<u32>);
+
     /// SIDs with 0 to 15 sub-authorities (inline and on the heap), and their naive model.
-    fn cases() -> Vec<(Sid, (u8, u64, Vec<u32>))> {
+    fn cases() -> Vec<(Sid, Model)> {
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = move || {
             seed ^= seed << 13;
