@@ -18,8 +18,9 @@
 //!    file's absolute path.
 //! 3. Bounded memory: a cursor holds at most its current decoded chunk, and drops it before
 //!    decoding the next. Nothing else pins decoded chunks but the `EventRef`s already
-//!    returned (each keeps its own chunk alive). A source holds the path, an open file and two
-//!    numbers (the oldest slot, the slot count): nothing per chunk. A gauge counts the source's
+//!    returned (each keeps its own chunk alive). A source holds the path, an open file, one
+//!    64 KiB read buffer (left to its engine, which keeps at most four, when it is dropped)
+//!    and two numbers (the oldest slot, the slot count): nothing per chunk. A gauge counts the source's
 //!    decoded chunks alive, and the most at once (tests assert it).
 //! 4. A call polls its cancel token before decoding each file chunk, so a cancel is seen
 //!    within one file chunk (and within one batch, results.rs invariant 2, while scanning).
