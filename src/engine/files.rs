@@ -20,8 +20,8 @@
 //!    decoding the next. Nothing else pins decoded chunks but the `EventRef`s already
 //!    returned (each keeps its own chunk alive). A source holds the path, an open file, one
 //!    64 KiB read buffer (left to its engine, which keeps at most four, when it is dropped)
-//!    and two numbers (the oldest slot, the slot count): nothing per chunk. A gauge counts the source's
-//!    decoded chunks alive, and the most at once (tests assert it).
+//!    and two numbers (the oldest slot, the slot count): nothing per chunk. A gauge counts
+//!    the source's decoded chunks alive, and the most at once (tests assert it).
 //! 4. A call polls its cancel token before decoding each file chunk, so a cancel is seen
 //!    within one file chunk (and within one batch, results.rs invariant 2, while scanning).
 //! 5. An I/O error while streaming is the call's error (`next`/`seek` return it; the cursor,
@@ -71,8 +71,8 @@ pub(crate) fn absolute_path(path: &str) -> Result<String> {
 }
 
 /// The events of one file chunk in record order, and beside them each one's record
-/// header's EventRecordID: every record that frames and decodes (damaged ones are skipped) and, with
-/// a `prefilter`, matches it. The one place a file chunk is decoded (invariant 6).
+/// header's EventRecordID: every record that frames and decodes (damaged ones are skipped)
+/// and, with a `prefilter`, matches it. The one place a file chunk is decoded (invariant 6).
 ///
 /// `cache` shares template definitions across the file's chunks. A `prefilter` must read
 /// nothing outside `<System>` and not depend on the time (invariant 7): a record whose

@@ -285,22 +285,26 @@ impl<R: Read + Seek> EvtxFile<R> {
         }
         let offset = slot_offset(slot);
         let mut data = self.chunk_buffer();
-        let read = match self.read_exact_at(offset, &mut data[..8]) {
-            Ok(()) if data[..8] == *b"ElfChnk\0" => {
-                // The rest follows the magic: no seek.
-                self.read_exact_at(offset + 8, &mut data[8..])
-            }
-            Ok(()) => {
+        match self.read_if_magic(offset, &mut data) {
+            Ok(true) => Ok(Self::parse_chunk(slot, offset, data).and_then(|chunk| chunk.ok())),
+            other => {
+                // No chunk made of it: the buffer serves the next read.
                 self.spare = Some(data);
-                return Ok(None);
+                other.map(|_| None)
             }
-            Err(e) => Err(e),
-        };
-        if let Err(e) = read {
-            self.spare = Some(data);
-            return Err(e);
         }
-        Ok(Self::parse_chunk(slot, offset, data).and_then(|chunk| chunk.ok()))
+    }
+
+    /// Reads the 8-byte magic at `offset` into `data` and, if it is the chunk magic, the
+    /// rest of the chunk after it (no seek); whether it was.
+    fn read_if_magic(&mut self, offset: u64, data: &mut [u8]) -> Result<bool> {
+        let (magic, rest) = data.split_at_mut(8);
+        self.read_exact_at(offset, magic)?;
+        if magic != b"ElfChnk\0" {
+            return Ok(false);
+        }
+        self.read_exact_at(offset + 8, rest)?;
+        Ok(true)
     }
 }
 

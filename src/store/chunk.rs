@@ -241,10 +241,10 @@ impl Chunk {
                 || self.bytes.load(Ordering::Relaxed).saturating_add(size) <= CHUNK_MAX_BYTES)
     }
 
-    /// A sealed chunk holding `events`, with their own ids `record_ids`, at ids `first_record_id`, `first_record_id + 1`, …,
-    /// of any length (a decoded .evtx chunk holds up to ~2,300 records; these ids are then
-    /// positions, and each record's own id, its header's EventRecordID, is kept beside its
-    /// event for [`Chunk::record_id_at`]). With `live`, the chunk counts itself in that gauge
+    /// A sealed chunk holding `events`, with their own ids `record_ids`, at ids
+    /// `first_record_id`, `first_record_id + 1`, …, of any length (a decoded .evtx chunk
+    /// holds up to ~2,300 records; these ids are then positions, and each record's own id,
+    /// its header's EventRecordID, is kept beside its event for [`Chunk::record_id_at`]). With `live`, the chunk counts itself in that gauge
     /// from now until it is dropped (a source's count of its decoded chunks still reachable,
     /// through its cursors or any `EventRef`).
     pub(crate) fn sealed(

@@ -501,18 +501,9 @@ fn spans_at(data: &[u8], pos: usize, spans: &mut Vec<Span>, limit: usize) -> Opt
 }
 
 /// The probe's reads of `direct` from the instance values at `pos` of `data` into `s`
-/// (reset first), exactly as `set_typed` sets them from spans; false (and `s` meaningless)
+/// (reset first), exactly as `set_typed` sets them from spans; `None` (and `s` meaningless)
 /// if a value is missing or of another type or size, which `set_typed` would not take.
-fn direct_reads(data: &[u8], pos: usize, direct: &[DirectRead], s: &mut System) -> bool {
-    direct_reads_inner(data, pos, direct, s).is_some()
-}
-
-fn direct_reads_inner(
-    data: &[u8],
-    pos: usize,
-    direct: &[DirectRead],
-    s: &mut System,
-) -> Option<()> {
+fn direct_reads(data: &[u8], pos: usize, direct: &[DirectRead], s: &mut System) -> Option<()> {
     let n = u32_at(data, pos)? as usize;
     let first = pos + 4;
     // The whole descriptor table must be there, as `spans_at` requires.
@@ -529,7 +520,7 @@ fn direct_reads_inner(
         let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
         Some((d[2], data.get(start..start + size)?))
     };
-    // A value of type `ty`, its first `N` bytes (as `Values::raw`).
+    // A value of type `ty`: its bytes (as `Values::raw`, which then takes the first few).
     let raw = |index: u16, ty: u8| -> Option<&[u8]> {
         match value(index)? {
             (t, bytes) if t == ty => Some(bytes),
@@ -617,23 +608,28 @@ impl<'c> Decoder<'c> {
             return None;
         }
         let def = u32_at(data, header + 6)? as usize;
-        if !self.knows_template(def) {
-            let mut r = self.reader(start, end, "record BinXml").ok()?;
-            self.instance_template(&mut r, 1)?;
-        }
         let mut values_at = header + 10;
         if def == values_at {
             // Resident: the instance data follows the definition (as `instance_definition`).
             let size = u32_at(self.chunk, def + 20).unwrap_or(0) as usize;
             values_at = def.saturating_add(24).saturating_add(size);
         }
-        let template = self.templates.get(&def)?;
+        // One lookup where the chunk knows the template; else parsed first, as a whole
+        // decoding would.
+        let template = match self.templates.get(&def) {
+            Some(t) => t,
+            None => {
+                let mut r = self.reader(start, end, "record BinXml").ok()?;
+                self.instance_template(&mut r, 1)?;
+                self.templates.get(&def)?
+            }
+        };
         let Plan::Event { system: plan, .. } = plan_of(template) else {
             return None;
         };
         let selection = plan.selection(fields);
         if let Some(direct) = selection.and_then(|s| s.direct.as_deref()) {
-            if direct_reads(data, values_at, direct, system) {
+            if direct_reads(data, values_at, direct, system).is_some() {
                 return Some(());
             }
             // A value of another type or size: the general mapping decides.

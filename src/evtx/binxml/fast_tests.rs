@@ -85,7 +85,8 @@ fn probe_field_sets() -> Vec<crate::query::SystemFields> {
     [
         "*[System[EventID=4624]]",
         "*[System[EventID=1 and Version=0 and Level=2 and Task=3 and Opcode=0 \
-            and Keywords=0 and EventRecordID=5 and TimeCreated[@SystemTime='2020-01-01T00:00:00Z']]]",
+            and Keywords=0 and EventRecordID=5 \
+            and TimeCreated[@SystemTime='2020-01-01T00:00:00Z']]]",
         "*[System[Level<=3 and Provider[@Name='x']]]",
     ]
     .iter()

@@ -573,11 +573,6 @@ impl<'c> Decoder<'c> {
         Ok(body)
     }
 
-    /// Whether the definition at chunk offset `def` is parsed already (in this chunk).
-    pub(super) fn knows_template(&self, def: usize) -> bool {
-        self.templates.contains_key(&def)
-    }
-
     /// The parsed body of the template definition at chunk offset `def`, from the cache or
     /// parsed now.
     fn template_def(&mut self, def: usize, at: u64) -> Result<Arc<Template>> {
