@@ -18,41 +18,59 @@
 //!    file's absolute path.
 //! 3. Bounded memory: a cursor holds at most its current decoded chunk, and drops it before
 //!    decoding the next. Nothing else pins decoded chunks but the `EventRef`s already
-//!    returned (each keeps its own chunk alive). A source holds the path, an open file, one
-//!    64 KiB read buffer (left to its engine, which keeps at most four, when it is dropped)
-//!    and two numbers (the oldest slot, the slot count): nothing per chunk. A gauge counts
-//!    the source's decoded chunks alive, and the most at once (tests assert it).
+//!    returned (each keeps its own chunk alive, with its 64 KiB of bytes if it holds deferred
+//!    events: invariant 9). A source holds the path, an open file, one 64 KiB read buffer
+//!    and two numbers (the oldest slot, the slot count): nothing per chunk. Read buffers go
+//!    back to the engine (which keeps at most [`MAX_SPARE_BUFFERS`]) when their source, or
+//!    their chunk of deferred events, is dropped. A gauge counts the source's decoded chunks
+//!    alive, and the most at once (tests assert it).
 //! 4. A call polls its cancel token before decoding each file chunk, so a cancel is seen
 //!    within one file chunk (and within one batch, results.rs invariant 2, while scanning).
 //! 5. An I/O error while streaming is the call's error (`next`/`seek` return it; the cursor,
 //!    a copy, is not committed).
 //! 6. Decoding one file chunk into events is [`decode_chunk`], and nothing else decodes.
 //!    Template definitions are shared across a file's chunks (`TemplateCache`).
-//! 7. A query whose filter reads only `<System>` and does not depend on the time is applied
-//!    while decoding: a record is decoded whole only if its System matches, and a decoded
-//!    chunk holds only matching events. Positions stay stable (the same chunk always decodes
-//!    to the same events), and the scan's own filtering then passes every event. Other
-//!    filters run in the scan only.
+//! 7. A query whose filter reads only `<System>` and does not depend on the time (a query
+//!    with no filter too) is applied while decoding: a record is decoded whole only if its
+//!    System matches (one whose System cannot be read alone is decoded and matched whole),
+//!    and a decoded chunk holds only matching events, so it is marked all-matching and the
+//!    scan passes its events without evaluating the filter (store chunk C6). Positions stay
+//!    stable: the same chunk always decodes to the same events. Other filters run in the
+//!    scan only.
 //! 8. Template definitions are content-addressed (`TemplateCache`), so a file's cache starts
 //!    as a fork of its engine's and gives back what it parsed when the source is dropped:
 //!    re-reading a file, or files of the same providers, parses no definition twice. The
 //!    engine's lock is held only for the fork and the give-back, never while decoding.
+//! 9. Deferred events (as EvtNext hands out handles and EvtRender decodes): under a
+//!    prefilter, a match that `ChunkDecoder::prove_fast` proves to decode on the fast path is
+//!    not decoded while scanning. Its chunk keeps the chunk's bytes and the proof's value
+//!    spans, and makes the event on first access (`EventRef::event`, once, under a per-chunk
+//!    lock), or renders its XML straight from the record without making it
+//!    (`EventRef::write_xml`). Made or rendered, it is what decoding at once gives (tested
+//!    against it on every sample). The scan reads a deferred event's `TimeCreated` while
+//!    probing only where its query merges several sources by time (results.rs `step`);
+//!    elsewhere nothing needs it before the event is made.
 
 use std::fs::File;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
 
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, FileTime};
-use crate::evtx::{ChunkDecoder, EvtxChunk, EvtxFile, TemplateCache};
+use crate::evtx::{
+    ChunkDecoder, DeferredChunk, EvtxChunk, EvtxFile, Proof, ProvedSpans, TemplateCache,
+};
 use crate::query::{EvalScratch, QuerySource, SystemFields};
-use crate::store::{Chunk, LiveGauge};
+use crate::store::{Chunk, DeferredEvents, LiveGauge};
 
-/// Chunk buffers an engine keeps for its file queries (`FileSource::with_spare_buffers`).
-const MAX_SPARE_BUFFERS: usize = 4;
+/// Chunk buffers an engine keeps for its file queries (`FileSource::with_spare_buffers`):
+/// 2 MiB at most. Deferred events keep their chunk's buffer (invariant 9), so a batch of
+/// them holds a buffer per chunk it spans, and hands them all back when it is dropped.
+const MAX_SPARE_BUFFERS: usize = 32;
 
 /// Positions of one chunk's records span this many ids (invariant 2).
 const POSITIONS_PER_CHUNK: u64 = 1 << 16;
@@ -70,46 +88,195 @@ pub(crate) fn absolute_path(path: &str) -> Result<String> {
     Ok(full.to_string_lossy().into_owned())
 }
 
+/// One file chunk's events in record order, as [`decode_chunk`] makes them.
+pub(crate) struct DecodedChunk {
+    /// Each event's record header EventRecordID.
+    pub(crate) ids: Vec<u64>,
+    pub(crate) events: Vec<ChunkEvent>,
+    /// The value spans the proofs of deferred events kept, if an event is deferred.
+    kept: Option<ProvedSpans>,
+}
+
+/// One event of a [`DecodedChunk`]: decoded, or proved to decode and made when first read
+/// (invariant 9).
+pub(crate) enum ChunkEvent {
+    Ready(Event),
+    Deferred {
+        /// The record's BinXml, at chunk offsets (a chunk is 64 KiB).
+        start: u32,
+        end: u32,
+        /// The record's file offset, for the message of an error that cannot occur.
+        offset: u64,
+        /// Its `TimeCreated`, read by the probe where sources are merged by time; `None`
+        /// where it was not read (then it is the made event's).
+        time: Option<Option<FileTime>>,
+        proof: Proof,
+        event: OnceLock<Event>,
+    },
+}
+
+impl ChunkEvent {
+    fn is_deferred(&self) -> bool {
+        matches!(self, ChunkEvent::Deferred { .. })
+    }
+}
+
 /// The events of one file chunk in record order, and beside them each one's record
 /// header's EventRecordID: every record that frames and decodes (damaged ones are skipped)
 /// and, with a `prefilter`, matches it. The one place a file chunk is decoded (invariant 6).
 ///
 /// `cache` shares template definitions across the file's chunks. A `prefilter` must read
 /// nothing outside `<System>` and not depend on the time (invariant 7): a record whose
-/// System can be read alone is decoded whole only if its System matches.
+/// System can be read alone is decoded only if its System matches, and then only later if
+/// it is proved to decode (invariant 9).
 pub(crate) fn decode_chunk(
     chunk: &EvtxChunk,
     cache: &mut TemplateCache,
     prefilter: Option<&QuerySource>,
-) -> (Vec<u64>, Vec<Event>) {
+    read_time: bool,
+) -> DecodedChunk {
     let mut decoder = ChunkDecoder::with_cache(chunk, cache);
     let mut scratch = EvalScratch::new(FileTime::default());
     let mut probe = Event::default();
     // The records to decode first, then their events into vectors of the exact size: a
     // growing vector of events reallocates, and every large allocation makes the allocator
     // consolidate the small blocks the events free and take.
-    let fields = prefilter.map_or(SystemFields::ALL, QuerySource::system_fields);
+    let time_field = if read_time {
+        SystemFields::TIME_CREATED
+    } else {
+        SystemFields::NONE
+    };
+    let fields = prefilter.map_or(SystemFields::ALL, |f| f.system_fields().union(time_field));
     let mut wanted = Vec::new();
+    let mut kept = ProvedSpans::default();
     for record in chunk.records() {
         let Ok(record) = record else { continue };
+        let mut proved = None;
         if let Some(filter) = prefilter {
-            if decoder.decode_system(&record, fields, &mut probe.system)
-                && !filter.matches_with(&probe, &mut scratch)
-            {
-                continue;
+            if decoder.decode_system(&record, fields, &mut probe.system) {
+                if !filter.matches_with(&probe, &mut scratch) {
+                    continue;
+                }
+                proved = decoder
+                    .prove_fast(&record, &mut kept)
+                    .map(|proof| (proof, read_time.then_some(probe.system.time_created)));
             }
         }
-        wanted.push(record);
+        wanted.push((record, proved));
     }
     let mut ids = Vec::with_capacity(wanted.len());
     let mut events = Vec::with_capacity(wanted.len());
-    for record in &wanted {
-        if let Ok(event) = decoder.decode(record) {
-            ids.push(record.record_id());
-            events.push(event);
+    let mut deferred = false;
+    for (record, proved) in wanted {
+        let event = match proved {
+            Some((proof, time)) => {
+                deferred = true;
+                let start = record.binxml_chunk_offset();
+                ChunkEvent::Deferred {
+                    start: start as u32,
+                    end: (start + record.binxml().len()) as u32,
+                    offset: record.offset(),
+                    time,
+                    proof,
+                    event: OnceLock::new(),
+                }
+            }
+            None => match decoder.decode(&record) {
+                // A record the probe could not read is matched whole, so that the chunk
+                // holds only matches (invariant 7).
+                Ok(event) if prefilter.is_none_or(|f| f.matches_with(&event, &mut scratch)) => {
+                    ChunkEvent::Ready(event)
+                }
+                _ => continue,
+            },
+        };
+        ids.push(record.record_id());
+        events.push(event);
+    }
+    DecodedChunk {
+        ids,
+        events,
+        kept: deferred.then_some(kept),
+    }
+}
+
+/// A file chunk's events where some are deferred: the chunk and its templates are kept to
+/// make them (invariant 9).
+struct FileChunkEvents {
+    chunk: DeferredChunk,
+    events: Box<[ChunkEvent]>,
+    /// Where the chunk's buffer goes when the last event is dropped.
+    spare_buffers: Option<Arc<Mutex<Vec<Vec<u8>>>>>,
+    counts: Arc<DeferredCounts>,
+}
+
+impl DeferredEvents for FileChunkEvents {
+    fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    fn get(&self, index: usize) -> Option<&Event> {
+        Some(match self.events.get(index)? {
+            ChunkEvent::Ready(event) => event,
+            ChunkEvent::Deferred {
+                start,
+                end,
+                offset,
+                proof,
+                event,
+                ..
+            } => event.get_or_init(|| {
+                self.counts.made.fetch_add(1, Ordering::Relaxed);
+                self.chunk
+                    .decode(proof, *start as usize, *end as usize, *offset)
+            }),
+        })
+    }
+
+    fn time_created(&self, index: usize) -> Option<FileTime> {
+        match self.events.get(index)? {
+            ChunkEvent::Ready(event) => event.system.time_created,
+            ChunkEvent::Deferred { time: Some(t), .. } => *t,
+            ChunkEvent::Deferred { time: None, .. } => self.get(index)?.system.time_created,
         }
     }
-    (ids, events)
+
+    fn write_xml(&self, index: usize, out: &mut String) {
+        match self.events.get(index) {
+            None => {}
+            Some(ChunkEvent::Ready(event)) => event.write_xml(out),
+            Some(ChunkEvent::Deferred {
+                start,
+                end,
+                offset,
+                proof,
+                event,
+                ..
+            }) => match event.get() {
+                Some(event) => event.write_xml(out),
+                None => {
+                    let (start, end) = (*start as usize, *end as usize);
+                    self.chunk.write_xml(proof, start, end, *offset, out);
+                }
+            },
+        }
+    }
+}
+
+impl Drop for FileChunkEvents {
+    fn drop(&mut self) {
+        if let Some(spares) = &self.spare_buffers {
+            give_spare(spares, self.chunk.take_buffer());
+        }
+    }
+}
+
+/// Keeps `buffer` among an engine's spare chunk buffers, if there is room.
+fn give_spare(spares: &Mutex<Vec<Vec<u8>>>, buffer: Vec<u8>) {
+    let mut spares = spares.lock();
+    if spares.len() < MAX_SPARE_BUFFERS && !buffer.is_empty() {
+        spares.push(buffer);
+    }
 }
 
 /// One .evtx file of a query, shared by the cursors over it (a result set's state, its
@@ -130,6 +297,30 @@ pub(crate) struct FileSource {
     prefilter: Option<Arc<QuerySource>>,
     /// Where its chunk buffer goes when it is dropped (`with_spare_buffers`).
     spare_buffers: Option<Arc<Mutex<Vec<Vec<u8>>>>>,
+    /// Events deferred, and made since (invariant 9).
+    deferred: Arc<DeferredCounts>,
+    /// The query merges this source with others by time: the scan reads each deferred
+    /// event's `TimeCreated`.
+    merged: bool,
+}
+
+/// How many of a source's events were deferred, and how many of those were made since.
+#[derive(Debug, Default)]
+pub(crate) struct DeferredCounts {
+    deferred: AtomicUsize,
+    made: AtomicUsize,
+}
+
+impl DeferredCounts {
+    #[cfg(test)]
+    pub(crate) fn deferred(&self) -> usize {
+        self.deferred.load(Ordering::Relaxed)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn made(&self) -> usize {
+        self.made.load(Ordering::Relaxed)
+    }
 }
 
 impl FileSource {
@@ -148,6 +339,8 @@ impl FileSource {
             engine_templates: None,
             prefilter: None,
             spare_buffers: None,
+            deferred: Arc::default(),
+            merged: false,
         })
     }
 
@@ -180,6 +373,12 @@ impl FileSource {
         self
     }
 
+    /// Whether its query merges it with other sources by time (see `merged`).
+    pub(crate) fn merged(mut self, merged: bool) -> FileSource {
+        self.merged = merged;
+        self
+    }
+
     /// This source's decoded chunks: how many are alive now, wherever they are held, and
     /// the most that were alive at once.
     #[cfg(test)]
@@ -187,11 +386,23 @@ impl FileSource {
         &self.live
     }
 
+    /// How many of its events were deferred, and made since.
+    #[cfg(test)]
+    pub(crate) fn deferred_counts(&self) -> &DeferredCounts {
+        &self.deferred
+    }
+
     /// The chunk at place `ordinal` of the record order, decoded, at its positions; `None`
     /// if it holds no event (unused, bad magic, or nothing decodes).
     fn load(&self, ordinal: u64) -> Result<Option<Arc<Chunk>>> {
         let raw = {
             let mut file = self.file.lock();
+            // The buffer last read into is kept by deferred events: take a spare one.
+            if !file.has_buffer() {
+                if let Some(buffer) = self.spare_buffers.as_ref().and_then(|s| s.lock().pop()) {
+                    file.give_buffer(buffer);
+                }
+            }
             let slot = file.slot_in_record_order(self.oldest, ordinal);
             // Unused and bad-magic slots are skipped either way: read only their magic.
             file.chunk_with_magic_at(slot)?
@@ -199,20 +410,47 @@ impl FileSource {
         let Some(raw) = raw else {
             return Ok(None);
         };
-        let (ids, events) =
-            decode_chunk(&raw, &mut self.templates.lock(), self.prefilter.as_deref());
-        // Its buffer serves the next chunk read: a scan allocates one in all.
-        self.file.lock().recycle(raw);
-        if events.is_empty() {
+        let decoded = decode_chunk(
+            &raw,
+            &mut self.templates.lock(),
+            self.prefilter.as_deref(),
+            self.merged,
+        );
+        if decoded.events.is_empty() {
+            // Its buffer serves the next chunk read.
+            self.file.lock().recycle(raw);
             return Ok(None);
         }
         let first = ordinal * POSITIONS_PER_CHUNK;
-        Ok(Some(Arc::new(Chunk::sealed(
-            first,
-            ids,
-            events,
-            Some(Arc::clone(&self.live)),
-        ))))
+        let live = Some(Arc::clone(&self.live));
+        let chunk = match decoded.kept {
+            None => {
+                self.file.lock().recycle(raw);
+                let events = decoded.events.into_iter().filter_map(|e| match e {
+                    ChunkEvent::Ready(event) => Some(event),
+                    ChunkEvent::Deferred { .. } => None,
+                });
+                Chunk::sealed(first, decoded.ids, events.collect(), live)
+            }
+            Some(kept) => {
+                let deferred = decoded.events.iter().filter(|e| e.is_deferred()).count();
+                self.deferred
+                    .deferred
+                    .fetch_add(deferred, Ordering::Relaxed);
+                let events = FileChunkEvents {
+                    chunk: DeferredChunk::new(raw, kept),
+                    events: decoded.events.into_boxed_slice(),
+                    spare_buffers: self.spare_buffers.clone(),
+                    counts: Arc::clone(&self.deferred),
+                };
+                Chunk::deferred(first, decoded.ids, Box::new(events), live)
+            }
+        };
+        Ok(Some(Arc::new(if self.prefilter.is_some() {
+            chunk.all_matching()
+        } else {
+            chunk
+        })))
     }
 }
 
@@ -307,11 +545,7 @@ impl Drop for FileSource {
         if let (Some(spares), Some(buffer)) =
             (&self.spare_buffers, self.file.get_mut().take_buffer())
         {
-            let mut spares = spares.lock();
-            // One per file a query may hold at once is plenty; a few cover most queries.
-            if spares.len() < MAX_SPARE_BUFFERS {
-                spares.push(buffer);
-            }
+            give_spare(spares, buffer);
         }
     }
 }

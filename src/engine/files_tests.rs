@@ -243,3 +243,141 @@ fn template_definitions_outlive_the_query_and_change_nothing() {
     // And the same as an engine that never saw the file.
     assert!(first == xml_of(&Engine::new()));
 }
+
+/// Every record of security.evtx decoded at once, in file order (the general API).
+fn security_events() -> Vec<crate::event::Event> {
+    let mut file = crate::evtx::EvtxFile::open(sample("evtx-crate/security.evtx")).unwrap();
+    let mut events = Vec::new();
+    for chunk in file.chunks_in_record_order().unwrap().flatten() {
+        let mut decoder = crate::evtx::ChunkDecoder::new(&chunk);
+        events.extend(
+            chunk
+                .records()
+                .flatten()
+                .filter_map(|r| decoder.decode(&r).ok()),
+        );
+    }
+    events
+}
+
+fn all_events(rs: &ResultSet) -> Vec<crate::engine::EventRef> {
+    let mut out = Vec::new();
+    while let Next::Events(batch) = rs.next(1024, None).unwrap() {
+        out.extend(batch);
+    }
+    out
+}
+
+/// Invariant 9: matches proved to decode are made when first read, once, and equal the
+/// record decoded at once; a scan makes none of them.
+#[test]
+fn deferred_events_are_made_on_first_read_and_equal_decoding_at_once() {
+    let path = sample("evtx-crate/security.evtx");
+    let expected = security_events();
+    type Wanted = fn(&crate::event::Event) -> bool;
+    let cases: [(Option<&str>, Wanted); 3] = [
+        (None, |_| true),
+        (Some("*[System[EventID=4624]]"), |e| {
+            e.system.event_id == 4624
+        }),
+        (Some("*[System[Level=0 and EventID!=4624]]"), |e| {
+            e.system.level == Some(0) && e.system.event_id != 4624
+        }),
+    ];
+    for (filter, wanted) in cases {
+        let engine = Engine::new();
+        let rs = engine
+            .default_session()
+            .query(path.to_str(), filter, QueryFlags::FILE_PATH)
+            .unwrap();
+        let source = source(&rs);
+        let counts = source.deferred_counts();
+        let events = all_events(&rs);
+        assert!(counts.deferred() * 10 > events.len() * 9, "{filter:?}");
+        assert_eq!(
+            counts.made(),
+            0,
+            "{filter:?}: the scan made deferred events"
+        );
+        // XML is rendered straight from the records: still nothing made.
+        let xml: Vec<String> = events.iter().map(|e| e.to_xml()).collect();
+        assert_eq!(
+            counts.made(),
+            0,
+            "{filter:?}: rendering made deferred events"
+        );
+        let expected: Vec<_> = expected.iter().filter(|e| wanted(e)).collect();
+        assert_eq!(events.len(), expected.len(), "{filter:?}");
+        for ((got, want), xml) in events.iter().zip(&expected).zip(&xml) {
+            assert_eq!(*xml, want.to_xml(), "{filter:?}");
+            assert_eq!(got.event(), *want, "{filter:?}");
+            assert_eq!(got.to_xml(), *xml, "{filter:?}: made, then rendered");
+        }
+        assert_eq!(counts.made(), counts.deferred(), "{filter:?}");
+        // Made once: reading again makes nothing.
+        events.iter().for_each(|e| assert!(e.system.event_id > 0));
+        assert_eq!(counts.made(), counts.deferred(), "{filter:?}");
+    }
+}
+
+/// Deferred events are read from any thread, after their result set and engine are gone.
+#[test]
+fn deferred_events_outlive_their_query_and_read_alike_from_many_threads() {
+    let path = sample("evtx-crate/security.evtx");
+    let events = {
+        let engine = Engine::new();
+        let rs = engine
+            .default_session()
+            .query(
+                path.to_str(),
+                Some("*[System[EventID=4624]]"),
+                QueryFlags::FILE_PATH,
+            )
+            .unwrap();
+        all_events(&rs)
+    };
+    // Rendered straight from their records, made by none of the threads.
+    let xml: Vec<Vec<String>> = std::thread::scope(|s| {
+        let threads: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| events.iter().map(|e| e.to_xml()).collect::<Vec<_>>()))
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert!(xml.iter().all(|x| *x == xml[0]));
+    assert!(events
+        .iter()
+        .zip(&xml[0])
+        .all(|(e, x)| e.event().to_xml() == *x));
+    let expected: Vec<String> = security_events()
+        .iter()
+        .filter(|e| e.system.event_id == 4624)
+        .map(|e| e.to_xml())
+        .collect();
+    assert_eq!(xml[0], expected);
+}
+
+/// Deferred events keep their chunk's buffer, and hand it back to the engine when the last
+/// of them is dropped; the engine keeps a bounded number.
+#[test]
+fn deferred_events_give_their_chunk_buffers_back() {
+    let (file, _) = large_file("buffers", 80);
+    let engine = Engine::new();
+    let rs = query(&engine, file.path(), false);
+    let batch = match rs.next(1024, None).unwrap() {
+        Next::Events(batch) => batch,
+        other => panic!("{other:?}"),
+    };
+    let spares = || engine.inner.chunk_buffers.lock().len();
+    let before = spares();
+    let pinned = source(&rs).live_chunks().now();
+    assert!(pinned > 2, "a batch of 1024 spans several chunks: {pinned}");
+    drop(batch);
+    assert!(spares() > before, "no buffer came back");
+    drop(all_events(&rs));
+    drop(rs);
+    assert!(
+        (1..=super::MAX_SPARE_BUFFERS).contains(&spares()),
+        "{} spares",
+        spares()
+    );
+}

@@ -3,7 +3,9 @@
 //! A result set holds one cursor per source and walks each source chunk by chunk: a
 //! channel's snapshot, or an .evtx file streamed one decoded chunk at a time (files.rs).
 //! Several sources are merged by TimeCreated (each keeping its own order; ties go to the
-//! source named first), in the query's direction.
+//! source named first), in the query's direction; times are read only while several
+//! sources have an event waiting (a file's deferred events are then not made for it:
+//! files.rs invariant 9).
 //!
 //! Invariants:
 //! 1. Calls on one result set are serialized by its state mutex; `cancel` and `close` never
@@ -93,6 +95,20 @@ impl EventRef {
         self.chunk.get(self.index).unwrap_or(&NO_EVENT)
     }
 
+    /// Appends the event's XML to `out`: the bytes of `event().write_xml(out)`. An event of a
+    /// file query that was not read yet is rendered straight from its record, without
+    /// making it (files.rs invariant 9), as EvtRender renders a handle's event.
+    pub fn write_xml(&self, out: &mut String) {
+        self.chunk.write_xml_at(self.index, out);
+    }
+
+    /// The event's XML (see [`write_xml`](Self::write_xml)).
+    pub fn to_xml(&self) -> String {
+        let mut out = String::new();
+        self.write_xml(&mut out);
+        out
+    }
+
     /// The channel, or the absolute path of the .evtx file, the event was read from.
     pub fn path(&self) -> &str {
         &self.path
@@ -132,7 +148,7 @@ pub(crate) struct SourceCursor {
     /// below it.
     pub(crate) next_id: u64,
     /// The next match, found and not yet returned, with its time.
-    head: Option<(EventRef, FileTime)>,
+    head: Option<EventRef>,
     /// A subscription's source: resynchronises after a clear or overwrite (invariant 8).
     resync: bool,
 }
@@ -462,20 +478,26 @@ fn fill_head(
 /// caller loaded, so the slot is published.
 #[inline]
 fn record_matches(chunk: &Chunk, i: usize, source: &SourceCursor, scan: &mut Scan<'_>) -> bool {
-    chunk
-        .get_below_len(i)
-        .is_some_and(|event| source.filter.matches_with(event, &mut scan.scratch))
+    // A file chunk decoded for this query holds only its matches (files.rs invariant 7).
+    chunk.all_match()
+        || chunk
+            .get_below_len(i)
+            .is_some_and(|event| source.filter.matches_with(event, &mut scan.scratch))
 }
 
-/// The head entry for record `i` of `chunk`: a reference and its time.
-fn head(chunk: &Arc<Chunk>, i: usize, source: &SourceCursor) -> (EventRef, FileTime) {
-    let event = EventRef {
+/// The head entry for record `i` of `chunk`.
+fn head(chunk: &Arc<Chunk>, i: usize, source: &SourceCursor) -> EventRef {
+    EventRef {
         chunk: Arc::clone(chunk),
         index: i,
         path: Arc::clone(&source.path),
-    };
-    let time = event.system.time_created.unwrap_or_default();
-    (event, time)
+    }
+}
+
+/// The time sources are merged by: read without making a deferred event where the file
+/// source read it while scanning (files.rs invariant 9).
+fn merge_time(event: &EventRef) -> FileTime {
+    event.chunk.time_created_at(event.index).unwrap_or_default()
 }
 
 /// Takes the next event of the merged sequence; `Ok(Err(TimeUp))` if the timeout came first.
@@ -489,27 +511,27 @@ fn step(
             return Ok(Err(stop));
         }
     }
-    let mut best: Option<(usize, FileTime)> = None;
-    for (i, source) in cursor.sources.iter().enumerate() {
-        if let Some((_, time)) = &source.head {
-            let better = match best {
-                None => true,
-                Some((_, t)) if reverse => *time > t,
-                Some((_, t)) => *time < t,
-            };
-            if better {
-                best = Some((i, *time));
-            }
-        }
-    }
-    let Some((index, _)) = best else {
+    // Merged by time only where several sources have a head: one alone is next anyway.
+    let mut heads = cursor
+        .sources
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.head.as_ref().map(|e| (i, e)));
+    let Some((index, event)) = heads.next() else {
         return Ok(Ok(None));
     };
+    // The best so far, and its time once one was needed.
+    let mut best = (index, event, None);
+    for (i, event) in heads {
+        let best_time = *best.2.get_or_insert_with(|| merge_time(best.1));
+        let time = merge_time(event);
+        if (reverse && time > best_time) || (!reverse && time < best_time) {
+            best = (i, event, Some(time));
+        }
+    }
+    let index = best.0;
     cursor.position += 1;
-    Ok(Ok(cursor.sources[index]
-        .head
-        .take()
-        .map(|(event, _)| event)))
+    Ok(Ok(cursor.sources[index].head.take()))
 }
 
 /// What one [`live_batch`] found.

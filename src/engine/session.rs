@@ -108,7 +108,8 @@ impl Session {
                         let file = file
                             .with_engine_templates(Arc::clone(&inner.engine.inner.templates))
                             .with_spare_buffers(Arc::clone(&inner.engine.inner.chunk_buffers))
-                            .with_prefilter(Arc::clone(&filter));
+                            .with_prefilter(Arc::clone(&filter))
+                            .merged(parsed.sources().len() > 1);
                         (full, file)
                     })
                 });

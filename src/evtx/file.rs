@@ -152,6 +152,11 @@ impl<R: Read + Seek> EvtxFile<R> {
         self.spare.take()
     }
 
+    /// Whether the next chunk read has a recycled buffer to read into.
+    pub(crate) fn has_buffer(&self) -> bool {
+        self.spare.is_some()
+    }
+
     /// A 64 KiB buffer for one chunk: the recycled one, else a new one.
     fn chunk_buffer(&mut self) -> Vec<u8> {
         self.spare.take().unwrap_or_else(|| vec![0; CHUNK_SIZE])
@@ -373,6 +378,11 @@ impl EvtxChunk {
     /// The chunk's 65536 bytes (BinXml names and templates are chunk offsets into these).
     pub fn data(&self) -> &[u8] {
         &self.data
+    }
+
+    /// Takes the chunk's buffer (to read another chunk into), leaving it empty.
+    pub(crate) fn take_data(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.data)
     }
 
     /// The CRC32 of the record bytes `[512, free_space_offset)` as read; `None` when the

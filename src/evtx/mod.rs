@@ -17,6 +17,7 @@ mod file;
 mod header;
 
 pub use binxml::{ChunkDecoder, TemplateCache};
+pub(crate) use binxml::{DeferredChunk, Proof, ProvedSpans};
 pub use file::{Chunks, EvtxChunk, EvtxFile, EvtxRecord, Finding, FindingKind, Records};
 pub use header::{
     ChunkHeader, FileHeader, HeaderFlags, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,

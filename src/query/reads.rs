@@ -33,6 +33,8 @@ const SYSTEM_CHILDREN: [&str; 14] = [
 impl SystemFields {
     pub(crate) const ALL: SystemFields = SystemFields(u16::MAX);
     pub(crate) const NONE: SystemFields = SystemFields(0);
+    /// `TimeCreated` alone.
+    pub(crate) const TIME_CREATED: SystemFields = SystemFields(1 << 7);
 
     /// The bit of the System child named `local` (without prefix); 0 if the set cannot
     /// name it (then it is always read).
@@ -55,7 +57,7 @@ impl SystemFields {
         }
     }
 
-    pub(super) fn union(self, other: SystemFields) -> SystemFields {
+    pub(crate) fn union(self, other: SystemFields) -> SystemFields {
         SystemFields(self.0 | other.0)
     }
 }

@@ -15,13 +15,16 @@
 //! - C5. A store's chunks hold at most [`CHUNK_MAX_RECORDS`]; a chunk made whole and sealed
 //!   ([`Chunk::sealed`], a decoded .evtx chunk) holds any number, and may count itself in a
 //!   gauge of live chunks from creation to drop. Its events are held as they are, not in
-//!   slots (C1 and C2 concern the slots of open chunks).
+//!   slots (C1 and C2 concern the slots of open chunks), or as events made when first read
+//!   ([`Chunk::deferred`]).
+//! - C6. A chunk marked [`Chunk::all_matching`] is made by a query's own source, from the
+//!   records that match that query's filter: its scan passes each record without reading it.
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use crate::event::Event;
+use crate::event::{Event, FileTime};
 
 /// At most this many records in one chunk (the batch unit that long calls poll cancellation
 /// on).
@@ -49,13 +52,32 @@ pub struct Chunk {
     live: Option<Arc<LiveGauge>>,
     /// Each record's own id, when it is not its position (C3; [`Chunk::sealed`]).
     record_ids: Option<Box<[u64]>>,
+    /// Every record matches the query the chunk was made for (C6).
+    all_match: bool,
 }
 
 /// A chunk's records: slots a writer fills one at a time, or, for a chunk made whole
-/// ([`Chunk::sealed`]), the events themselves (no per-event initialisation to pay).
+/// ([`Chunk::sealed`]), the events themselves (no per-event initialisation to pay), or
+/// events made when first read ([`Chunk::deferred`]).
 enum Slots {
     Open(Box<[OnceLock<Event>]>),
     Whole(Box<[Event]>),
+    Deferred(Box<dyn DeferredEvents>),
+}
+
+/// The events of a chunk made whole whose events are made when first read: a file chunk's
+/// records proved to decode (engine/files.rs). Making one never fails, and always gives the
+/// same event.
+pub(crate) trait DeferredEvents: Send + Sync {
+    /// The number of events.
+    fn len(&self) -> usize;
+    /// Event `index`, made now if it was not yet.
+    fn get(&self, index: usize) -> Option<&Event>;
+    /// Event `index`'s `TimeCreated`, without making the event.
+    fn time_created(&self, index: usize) -> Option<FileTime>;
+    /// Appends event `index`'s XML (`Event::write_xml`) to `out`, without making the event
+    /// where it can.
+    fn write_xml(&self, index: usize, out: &mut String);
 }
 
 impl Slots {
@@ -63,6 +85,7 @@ impl Slots {
         match self {
             Slots::Open(slots) => slots.len(),
             Slots::Whole(events) => events.len(),
+            Slots::Deferred(events) => events.len(),
         }
     }
 
@@ -72,6 +95,7 @@ impl Slots {
         match self {
             Slots::Open(slots) => slots.get(index).and_then(OnceLock::get),
             Slots::Whole(events) => events.get(index),
+            Slots::Deferred(events) => events.get(index),
         }
     }
 
@@ -79,7 +103,7 @@ impl Slots {
     fn open(&self, index: usize) -> Option<&OnceLock<Event>> {
         match self {
             Slots::Open(slots) => slots.get(index),
-            Slots::Whole(_) => None,
+            Slots::Whole(_) | Slots::Deferred(_) => None,
         }
     }
 }
@@ -141,6 +165,7 @@ impl Chunk {
             sealed: AtomicBool::new(false),
             live: None,
             record_ids: None,
+            all_match: false,
         }
     }
 
@@ -244,29 +269,91 @@ impl Chunk {
     /// A sealed chunk holding `events`, with their own ids `record_ids`, at ids
     /// `first_record_id`, `first_record_id + 1`, …, of any length (a decoded .evtx chunk
     /// holds up to ~2,300 records; these ids are then positions, and each record's own id,
-    /// its header's EventRecordID, is kept beside its event for [`Chunk::record_id_at`]). With `live`, the chunk counts itself in that gauge
-    /// from now until it is dropped (a source's count of its decoded chunks still reachable,
-    /// through its cursors or any `EventRef`).
+    /// its header's EventRecordID, is kept beside its event for [`Chunk::record_id_at`]).
+    /// With `live`, the chunk counts itself in that gauge from now until it is dropped (a
+    /// source's count of its decoded chunks still reachable, through its cursors or any
+    /// `EventRef`).
     pub(crate) fn sealed(
         first_record_id: u64,
         record_ids: Vec<u64>,
         events: Vec<Event>,
         live: Option<Arc<LiveGauge>>,
     ) -> Chunk {
+        // The events stay where they are.
+        Chunk::made_whole(
+            first_record_id,
+            record_ids,
+            Slots::Whole(events.into_boxed_slice()),
+            live,
+        )
+    }
+
+    /// Like [`Chunk::sealed`], with events made when first read.
+    pub(crate) fn deferred(
+        first_record_id: u64,
+        record_ids: Vec<u64>,
+        events: Box<dyn DeferredEvents>,
+        live: Option<Arc<LiveGauge>>,
+    ) -> Chunk {
+        Chunk::made_whole(first_record_id, record_ids, Slots::Deferred(events), live)
+    }
+
+    fn made_whole(
+        first_record_id: u64,
+        record_ids: Vec<u64>,
+        slots: Slots,
+        live: Option<Arc<LiveGauge>>,
+    ) -> Chunk {
         if let Some(live) = &live {
             live.enter();
         }
-        // The events stay where they are. A sealed chunk is in no store, so no estimated
-        // size is kept (`approx_bytes` is 0).
-        let events = events.into_boxed_slice();
+        // A chunk made whole is in no store, so no estimated size is kept (`approx_bytes`
+        // is 0).
         Chunk {
             first_record_id,
-            len: AtomicUsize::new(events.len()),
-            slots: Slots::Whole(events),
+            len: AtomicUsize::new(slots.len()),
+            slots,
             bytes: AtomicU64::new(0),
             sealed: AtomicBool::new(true),
             live,
             record_ids: Some(record_ids.into_boxed_slice()),
+            all_match: false,
+        }
+    }
+
+    /// Marks every record as matching the query the chunk was made for (C6), so that its
+    /// scan does not evaluate the filter again, and does not make deferred events to do so.
+    pub(crate) fn all_matching(mut self) -> Chunk {
+        self.all_match = true;
+        self
+    }
+
+    /// Whether every record matches the query the chunk was made for (C6).
+    #[inline]
+    pub(crate) fn all_match(&self) -> bool {
+        self.all_match
+    }
+
+    /// Appends record `index`'s XML to `out` (nothing if there is no such record), for a
+    /// reader that keeps `index` below a `len()` it loaded; a deferred event is rendered
+    /// without making it where it can.
+    pub(crate) fn write_xml_at(&self, index: usize, out: &mut String) {
+        match &self.slots {
+            Slots::Deferred(events) => events.write_xml(index, out),
+            slots => {
+                if let Some(event) = slots.get(index) {
+                    event.write_xml(out);
+                }
+            }
+        }
+    }
+
+    /// Record `index`'s `TimeCreated`, for a reader that keeps `index` below a `len()` it
+    /// loaded; a deferred event is not made for it.
+    pub(crate) fn time_created_at(&self, index: usize) -> Option<FileTime> {
+        match &self.slots {
+            Slots::Deferred(events) => events.time_created(index),
+            slots => slots.get(index).and_then(|e| e.system.time_created),
         }
     }
 

@@ -49,8 +49,8 @@ mod snapshot;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use chunk::LiveGauge;
 pub use chunk::{Chunk, ChunkIter};
+pub(crate) use chunk::{DeferredEvents, LiveGauge};
 pub use memory::MemoryStore;
 pub use snapshot::{Snapshot, SnapshotIter};
 

@@ -13,7 +13,9 @@
 //! template of another shape, an array or an unexpected value type where a `<Data>` holds
 //! it, a nested value left unused, trailing tokens, any read error) makes
 //! [`Decoder::fast_event`] return `None`, and the caller decodes the record the general way,
-//! which also reports errors. So the output never depends on which path ran.
+//! which also reports errors. So the output never depends on which path ran. Each success
+//! records its values' types as a shape of its template (`deferred`), unless a System child
+//! took the general mapping.
 //!
 //! Invariants:
 //! - For every record where it returns `Some`, the event equals the general path's
@@ -31,8 +33,7 @@ use super::plan::{
 };
 use super::text::merge;
 use super::tokens::{peek, Decoder, Template};
-use super::value::{decode_sized, utf16_trimmed_into, BINXML_TYPE};
-use crate::event::xml;
+use super::value::{decode_sized, BINXML_TYPE};
 use crate::event::{
     Body, Correlation, DataItem, Event, EventData, Execution, FileTime, Guid, Node, Security,
     System, Value,
@@ -74,13 +75,33 @@ impl Span {
     }
 }
 
+/// How [`Decoder::event_of`] came by an instance's values.
+pub(super) enum Instance<'s> {
+    /// Read just now: the body's instance is read when the plan reaches it, and the shapes
+    /// are learnt (`deferred`).
+    Read,
+    /// Proved (`deferred`): the body's instance, if there is one, was read by the proof, and
+    /// the shapes are known.
+    Proved(Option<(&'s Template, &'s mut [Span])>),
+}
+
 /// A template instance's values, decoded only where the plan reads them.
 pub(super) struct Values<'a> {
     pub(super) chunk: &'a [u8],
     pub(super) spans: &'a mut [Span],
+    /// A System child went through the general mapping, which reads content: the
+    /// record's shape alone does not decide its decoding (`deferred`).
+    pub(super) mapped_generally: bool,
 }
 
-impl Values<'_> {
+impl<'a> Values<'a> {
+    pub(super) fn new(chunk: &'a [u8], spans: &'a mut [Span]) -> Values<'a> {
+        Values {
+            chunk,
+            spans,
+            mapped_generally: false,
+        }
+    }
     /// Value `index`'s bytes if it has type `ty`, marked used.
     pub(super) fn raw<const N: usize>(&mut self, index: u16, ty: u8) -> Option<[u8; N]> {
         let span = self.spans.get_mut(usize::from(index))?;
@@ -280,7 +301,7 @@ impl Values<'_> {
 
     /// Value `index` as a nested body: `Some(None)` if it is Null or absent (no body),
     /// `Some(span)` if it is nested BinXml, `None` for anything else.
-    fn nested(&mut self, index: u16) -> Option<Option<(usize, usize)>> {
+    pub(super) fn nested(&mut self, index: u16) -> Option<Option<(usize, usize)>> {
         let Some(span) = self.spans.get_mut(usize::from(index)) else {
             return Some(None);
         };
@@ -338,7 +359,7 @@ impl Values<'_> {
     /// The `<System>` of `plan` into `s` (reset first), as `direct::system` maps it; only
     /// the children in `fields` (the others are left as in `System::default()`). `attrs` is
     /// scratch. False where the fast path cannot map it.
-    fn system_into(
+    pub(super) fn system_into(
         &mut self,
         plan: &SystemPlan,
         fields: SystemFields,
@@ -389,6 +410,7 @@ impl Values<'_> {
         if self.dropped(child.dep) || self.set_typed(child, s, saw_event_id) {
             return Some(());
         }
+        self.mapped_generally = true;
         let content = self.content(&child.content)?;
         attrs.clear();
         for (i, (_, source)) in child.attributes.iter().enumerate() {
@@ -509,23 +531,27 @@ fn direct_reads(data: &[u8], pos: usize, direct: &[DirectRead], s: &mut System) 
     // The whole descriptor table must be there, as `spans_at` requires.
     let descriptors = data.get(first..first.checked_add(n.checked_mul(4)?)?)?;
     let values = first + descriptors.len();
-    // Value `index`'s type and its bytes (`None` if missing or past the data).
-    let value = |index: u16| -> Option<(u8, &[u8])> {
+    // Where value `next` starts, carried from one read to the next (reads are in value
+    // order, `Selection::direct_reads`).
+    let (mut next, mut next_start) = (0usize, values);
+    // A value of type `ty`: its bytes (as `Values::raw`, which then takes the first few);
+    // `None` if missing, of another type, or past the data.
+    let mut raw = |index: u16, ty: u8| -> Option<&[u8]> {
         let index = usize::from(index);
         let d = descriptors.get(4 * index..4 * index + 4)?;
-        let mut start = values;
-        for before in descriptors[..4 * index].chunks_exact(4) {
-            start += usize::from(u16::from_le_bytes([before[0], before[1]]));
+        if index < next {
+            (next, next_start) = (0, values);
         }
-        let size = usize::from(u16::from_le_bytes([d[0], d[1]]));
-        Some((d[2], data.get(start..start + size)?))
-    };
-    // A value of type `ty`: its bytes (as `Values::raw`, which then takes the first few).
-    let raw = |index: u16, ty: u8| -> Option<&[u8]> {
-        match value(index)? {
-            (t, bytes) if t == ty => Some(bytes),
-            _ => None,
+        next_start += descriptors
+            .get(4 * next..4 * index)?
+            .chunks_exact(4)
+            .map(|b| usize::from(u16::from_le_bytes([b[0], b[1]])))
+            .sum::<usize>();
+        next = index;
+        if d[2] != ty {
+            return None;
         }
+        data.get(next_start..next_start + usize::from(u16::from_le_bytes([d[0], d[1]])))
     };
     let u8_of = |b: &[u8]| b.first().copied();
     let u16_of = |b: &[u8]| Some(u16::from_le_bytes(b.get(..2)?.try_into().ok()?));
@@ -638,10 +664,7 @@ impl<'c> Decoder<'c> {
         // do not fit fails to decode whole anyway, so only those are checked).
         let limit = selection.map_or(usize::MAX, |s| s.values);
         spans_at(data, values_at, &mut self.spans, limit)?;
-        let mut values = Values {
-            chunk: self.chunk,
-            spans: &mut self.spans,
-        };
+        let mut values = Values::new(self.chunk, &mut self.spans);
         values
             .system_into(plan, fields, system, &mut self.attrs)
             .then_some(())
@@ -654,13 +677,20 @@ impl<'c> Decoder<'c> {
         spans: &mut Vec<Span>,
     ) -> Option<Event> {
         let template = self.whole_instance(start, end, 1, spans)?;
-        let Plan::Event { system, body } = plan_of(&template) else {
+        self.event_of(&template, spans, Instance::Read)
+    }
+
+    /// The event of an instance of `template` whose values are `spans`.
+    pub(super) fn event_of(
+        &mut self,
+        template: &Template,
+        spans: &mut [Span],
+        mut instance: Instance<'_>,
+    ) -> Option<Event> {
+        let Plan::Event { system, body } = plan_of(template) else {
             return None;
         };
-        let mut values = Values {
-            chunk: self.chunk,
-            spans,
-        };
+        let mut values = Values::new(self.chunk, spans);
         // Built in place: an Event is ~460 bytes, and each move of one is a copy.
         let mut event = Event::default();
         if !values.system_into(
@@ -673,9 +703,12 @@ impl<'c> Decoder<'c> {
         }
         event.body = match body {
             BodyPlan::None => Body::None,
-            BodyPlan::Subst(index) => match values.nested(*index)? {
-                None => Body::None,
-                Some((from, to)) => Body::EventData(self.nested_event_data(from, to)?),
+            BodyPlan::Subst(index) => match (values.nested(*index)?, &mut instance) {
+                (None, _) => Body::None,
+                (Some(_), Instance::Proved(Some((template, spans)))) => {
+                    Body::EventData(self.event_data_of(template, spans)?)
+                }
+                (Some((from, to)), _) => Body::EventData(self.nested_event_data(from, to)?),
             },
             BodyPlan::UserData {
                 dep,
@@ -699,12 +732,12 @@ impl<'c> Decoder<'c> {
                 items: values.data_items(&plan.items)?,
             }),
         };
-        let values = Values {
-            chunk: self.chunk,
-            spans,
-        };
         if !values.rest_decode() {
             return None;
+        }
+        if !values.mapped_generally && matches!(instance, Instance::Read) {
+            // Decided by the values' types alone: records of this shape can be proved.
+            template.shapes.record(spans);
         }
         Some(event)
     }
@@ -712,7 +745,7 @@ impl<'c> Decoder<'c> {
     /// The template instance that makes up the whole BinXml at chunk offsets `[from, to)`
     /// (after an optional fragment header, and before EndOfStream or the end): its
     /// template, with its values' spans in `spans`.
-    fn whole_instance(
+    pub(super) fn whole_instance(
         &mut self,
         from: usize,
         to: usize,
@@ -777,213 +810,24 @@ impl<'c> Decoder<'c> {
         spans: &mut Vec<Span>,
     ) -> Option<EventData> {
         let template = self.whole_instance(from, to, 2, spans)?;
-        let Plan::Data(plan) = plan_of(&template) else {
+        self.event_data_of(&template, spans)
+    }
+
+    /// The `<EventData>` of an instance of `template` whose values are `spans`.
+    fn event_data_of(&mut self, template: &Template, spans: &mut [Span]) -> Option<EventData> {
+        let Plan::Data(plan) = plan_of(template) else {
             return None;
         };
-        let mut values = Values {
-            chunk: self.chunk,
-            spans,
-        };
+        let mut values = Values::new(self.chunk, spans);
         let items = values.data_items(&plan.items)?;
         if !values.rest_decode() {
             return None;
         }
+        template.shapes.record(spans);
         Some(EventData {
             name: plan.name.clone(),
             items,
         })
-    }
-}
-
-impl<'c> Decoder<'c> {
-    /// The record at chunk offsets `[start, end)` rendered as XML straight from its values,
-    /// appended to `out`: the same bytes as `fast_event(..)`'s event's `to_xml()`. `None`
-    /// (and `out` as it was) where the fast path cannot render it directly: the template is
-    /// not of its shapes, or the body is a `<UserData>` tree.
-    pub(super) fn fast_xml(&mut self, start: usize, end: usize, out: &mut String) -> Option<()> {
-        self.reset_budget();
-        let mark = out.len();
-        let mut spans = std::mem::take(&mut self.spans);
-        let mut nested = std::mem::take(&mut self.nested_spans);
-        let mut scratch = std::mem::take(&mut self.render_scratch);
-        let done = self.fast_xml_with(start, end, out, &mut spans, &mut nested, &mut scratch);
-        self.spans = spans;
-        self.nested_spans = nested;
-        self.render_scratch = scratch;
-        if done.is_none() {
-            out.truncate(mark);
-        }
-        done
-    }
-
-    fn fast_xml_with(
-        &mut self,
-        start: usize,
-        end: usize,
-        out: &mut String,
-        spans: &mut Vec<Span>,
-        nested: &mut Vec<Span>,
-        scratch: &mut RenderScratch,
-    ) -> Option<()> {
-        let template = self.whole_instance(start, end, 1, spans)?;
-        let Plan::Event { system, body } = plan_of(&template) else {
-            return None;
-        };
-        let mut values = Values {
-            chunk: self.chunk,
-            spans,
-        };
-        xml::write_event_open(out);
-        if values
-            .write_system(system, out, &mut scratch.text)
-            .is_none()
-        {
-            // Not straight from the values: through the typed System.
-            if !values.system_into(
-                system,
-                SystemFields::ALL,
-                &mut scratch.system,
-                &mut scratch.attrs,
-            ) {
-                return None;
-            }
-            xml::write_system(out, &scratch.system);
-        }
-        match body {
-            BodyPlan::None => {}
-            BodyPlan::Subst(index) => {
-                if let Some((from, to)) = values.nested(*index)? {
-                    let template = self.whole_instance(from, to, 2, nested)?;
-                    let Plan::Data(plan) = plan_of(&template) else {
-                        return None;
-                    };
-                    let mut values = Values {
-                        chunk: self.chunk,
-                        spans: nested,
-                    };
-                    xml::write_event_data_open(out, plan.name.as_deref());
-                    values.write_items(&plan.items, out, &mut scratch.text)?;
-                    xml::write_event_data_close(out);
-                    if !values.rest_decode() {
-                        return None;
-                    }
-                }
-            }
-            BodyPlan::Inline(plan) => {
-                xml::write_event_data_open(out, plan.name.as_deref());
-                values.write_items(&plan.items, out, &mut scratch.text)?;
-                xml::write_event_data_close(out);
-            }
-            BodyPlan::UserData { dep, index, .. } => {
-                if !values.dropped(*dep) {
-                    // A Null body is the general path's (it keeps no `<UserData>`).
-                    let (from, to) = values.nested(*index)??;
-                    out.push_str("<UserData>");
-                    let mut tree = std::mem::take(&mut self.tree_scratch);
-                    let done = self.tree_xml(from, to, 2, out, &mut tree);
-                    self.tree_scratch = tree;
-                    done?;
-                    out.push_str("</UserData>");
-                }
-            }
-        }
-        let values = Values {
-            chunk: self.chunk,
-            spans,
-        };
-        if !values.rest_decode() {
-            return None;
-        }
-        xml::write_event_close(out);
-        Some(())
-    }
-}
-
-/// What direct rendering reuses from record to record.
-#[derive(Debug, Default)]
-pub(super) struct RenderScratch {
-    system: System,
-    attrs: Vec<(usize, Value)>,
-    text: String,
-}
-
-impl Values<'_> {
-    /// Renders the EventData items of `items` as `data_items` maps them and the renderer
-    /// writes them; string values go through `text` rather than a new allocation each.
-    fn write_items(
-        &mut self,
-        items: &[ItemPlan],
-        out: &mut String,
-        text: &mut String,
-    ) -> Option<()> {
-        // `write_data` and `write_data_text`, with the open tag rendered once per plan.
-        let text_item = |out: &mut String, open: &str, text: &str| {
-            out.push_str(open);
-            xml::push_escaped(out, text);
-            out.push_str("</Data>");
-        };
-        let value_item = |out: &mut String, open: &str, value: &Value| {
-            out.push_str(open);
-            xml::write_value(out, value);
-            out.push_str("</Data>");
-        };
-        for item in items {
-            match item {
-                ItemPlan::Data {
-                    open, dep, content, ..
-                } => {
-                    if self.dropped(*dep) {
-                        continue;
-                    }
-                    match content {
-                        Content::Empty => text_item(out, open, ""),
-                        Content::Text(t) => text_item(out, open, t),
-                        Content::Subst(i) => {
-                            let Some(span) = self.spans.get_mut(usize::from(*i)) else {
-                                text_item(out, open, "");
-                                continue;
-                            };
-                            if span.ty == 0x01 {
-                                span.used = true;
-                                let bytes = span.bytes(self.chunk)?;
-                                utf16_trimmed_into(bytes, text);
-                                text_item(out, open, text);
-                                continue;
-                            }
-                            match self.decode(*i)? {
-                                None | Some(Value::Null) => text_item(out, open, ""),
-                                Some(Value::Array(array)) => {
-                                    // As `data_items` maps it: once per item, or once empty.
-                                    if array.items().is_empty() {
-                                        text_item(out, open, "");
-                                    }
-                                    for item in array.items() {
-                                        match item {
-                                            Value::Null => text_item(out, open, ""),
-                                            v => value_item(out, open, v),
-                                        }
-                                    }
-                                }
-                                Some(v) => value_item(out, open, &v),
-                            }
-                        }
-                    }
-                }
-                ItemPlan::Binary { dep, index } => {
-                    if self.dropped(*dep) {
-                        continue;
-                    }
-                    let span = self.spans.get_mut(usize::from(*index))?;
-                    if span.ty != 0x0E {
-                        return None;
-                    }
-                    span.used = true;
-                    let bytes = span.bytes(self.chunk)?;
-                    xml::write_binary(out, bytes);
-                }
-            }
-        }
-        Some(())
     }
 }
 
@@ -996,6 +840,6 @@ fn item_value(item: Value) -> Value {
 }
 
 /// The template's plan, made on first use.
-fn plan_of(template: &Template) -> &Plan {
+pub(super) fn plan_of(template: &Template) -> &Plan {
     template.plan.get_or_init(|| Plan::of(&template.body))
 }

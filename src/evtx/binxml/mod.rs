@@ -9,9 +9,12 @@
 //! (tree onto the typed model), `direct` (a template's `<System>` straight onto [`System`]
 //! without its tree, on the general path), `fast` (records in Windows' usual shape straight
 //! into an [`Event`], from a plan made once per template (`plan`); [`ChunkDecoder::decode`]
-//! tries it first and falls back to the general path), `system_xml` and `tree_xml` (the
-//! fast path's `<System>` and `<UserData>` XML written straight from values and tokens, for
-//! [`ChunkDecoder::write_xml`]), `cache` (template identity across chunks and files).
+//! tries it first and falls back to the general path), `fast_xml` (the fast path's records
+//! written as XML straight from their values, for [`ChunkDecoder::write_xml`]), with
+//! `system_xml` and `tree_xml` (their `<System>` and `<UserData>` parts), `deferred`
+//! (proving that a record decodes on the fast path without decoding it, so a file query
+//! can make its events when they are first read), `cache` (template identity across chunks
+//! and files).
 //! [`ChunkDecoder::decode_tree`] always builds the full tree.
 //!
 //! [`System`]: crate::event::System
@@ -25,9 +28,11 @@
 //!   offset in the TemplateInstance (the template table is not needed).
 
 mod cache;
+mod deferred;
 mod direct;
 mod expand;
 mod fast;
+mod fast_xml;
 mod map;
 mod plan;
 mod system_xml;
@@ -37,6 +42,7 @@ mod tree_xml;
 mod value;
 
 pub use cache::TemplateCache;
+pub(crate) use deferred::{DeferredChunk, Proof, ProvedSpans};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, Node, System};

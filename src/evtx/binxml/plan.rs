@@ -111,6 +111,9 @@ impl Selection {
                 _ => return None,
             }
         }
+        // In value order, so the probe finds each value's offset by going on from the last
+        // (each read sets its own field, and any failure fails them all: order is free).
+        reads.sort_by_key(|r| r.index);
         reads
             .iter()
             .any(|r| r.field == DirectField::EventId)

@@ -91,6 +91,8 @@ pub(super) struct Template {
     distinct: bool,
     /// The fast path's plan for this template, made on first use (`fast`).
     pub(super) plan: OnceLock<super::plan::Plan>,
+    /// The value shapes the fast path succeeded with (`deferred`).
+    pub(super) shapes: super::deferred::Shapes,
 }
 
 /// True if no substitution index occurs twice in `nodes` (counting into `seen`).
@@ -199,7 +201,7 @@ pub(super) struct Decoder<'c> {
     /// The fast path's scratch for a System child's attributes.
     pub(super) attrs: Vec<(usize, Value)>,
     /// Direct rendering's scratch (`fast::Decoder::fast_xml`, `tree_xml`).
-    pub(super) render_scratch: super::fast::RenderScratch,
+    pub(super) render_scratch: super::fast_xml::RenderScratch,
     pub(super) tree_scratch: super::tree_xml::TreeScratch,
     /// Names read by direct tree rendering, by chunk offset, with their length in bytes.
     pub(super) names: HashMap<usize, (Box<str>, usize), ChunkHash>,
@@ -609,6 +611,7 @@ impl<'c> Decoder<'c> {
             body,
             distinct,
             plan: OnceLock::new(),
+            shapes: Default::default(),
         });
         if let (Some(cache), Some(identity)) = (&mut self.shared, identity) {
             cache.insert(&identity, Arc::clone(&body));

@@ -251,10 +251,7 @@ impl<'c> Decoder<'c> {
         spans: &mut Vec<Span>,
     ) -> Option<()> {
         let template = self.instance_spans(r, depth, spans)?;
-        let mut values = Values {
-            chunk: self.chunk,
-            spans,
-        };
+        let mut values = Values::new(self.chunk, spans);
         s.spend(1)?;
         self.template_xml(&template.body, &mut values, true, depth, out, s)?;
         values.rest_decode().then_some(())

@@ -158,6 +158,15 @@ fn variant(ty: u8) -> Option<VariantType> {
     VariantType::from_raw(u32::from(ty))
 }
 
+/// Whether a SID value starts `b` (`sid(b)` succeeds), without building it.
+pub(super) fn sid_fits(b: &[u8]) -> bool {
+    // `Sid::from_bytes`'s conditions.
+    b.get(1).is_some_and(|&count| {
+        let count = usize::from(count);
+        count <= Sid::MAX_SUB_AUTHORITIES && b.len() >= 8 + 4 * count
+    })
+}
+
 /// A SID at the start of `b`, and its length.
 fn sid(b: &[u8]) -> Result<(Sid, usize), String> {
     let count = usize::from(*b.get(1).ok_or("SID value: need 8 bytes")?);

@@ -1,0 +1,337 @@
+//! Deferred decoding: proving, without allocating, that a record decodes on the fast path,
+//! so that its [`Event`] can be built when it is first read. Windows works the same way:
+//! EvtNext hands out handles, and EvtRender decodes.
+//!
+//! A proof ([`Decoder::prove_fast`]) holds when all of these do:
+//! - the record's template instance, and its nested `<EventData>` instance if it has one,
+//!   frame as the fast path reads them;
+//! - every value decodes ([`value_decodes`], which equals `decode_sized(..).is_ok()`);
+//! - each instance's value types, its *shape*, are a shape with which the fast path already
+//!   succeeded on that template ([`Shapes`], recorded by `fast_event`).
+//!
+//! Why that is enough: with a given template, every choice the fast path makes depends on
+//! the values' types and on whether each value decodes. The one exception is a System child
+//! that falls back to the general mapping, which reads content; a record that takes that
+//! route records no shape. An instance's part of the decoding depends only on its own
+//! template and values, so the outer and the nested shapes are recorded and checked apart.
+//!
+//! Invariants:
+//! - `prove_fast` true implies `fast_event` returns `Some` for the same record. This is
+//!   tested on every sample, and on mutated chunks whose shapes were learnt from the
+//!   unmutated ones.
+//! - A template keeps at most [`MAX_SHAPES`] shapes, each at most [`MAX_SHAPE_LEN`] values
+//!   long. Past that, records are decoded at once, as before.
+//! - [`DeferredChunk`] decodes only records proved against its own chunk's templates. Its
+//!   decoding cannot fail; if it ever did, the result would be the general path's, else an
+//!   empty event (there is a debug assertion).
+
+use std::fmt;
+use std::sync::Arc;
+
+use parking_lot::{Mutex, RwLock};
+
+use super::fast::{Instance, Span};
+use super::fast_xml::RenderScratch;
+use super::plan::{BodyPlan, Plan};
+use super::tokens::{Decoder, Template};
+use super::value::{decode_sized, fixed_size, sid_fits, BINXML_TYPE};
+use super::ChunkDecoder;
+use crate::error::Result;
+use crate::event::Event;
+use crate::evtx::{EvtxChunk, EvtxRecord};
+
+/// Most shapes one template keeps: Windows writes a template's values with the same types
+/// almost always, with a few variants for Null values.
+pub(super) const MAX_SHAPES: usize = 16;
+/// Longest shape kept, in values.
+pub(super) const MAX_SHAPE_LEN: usize = 256;
+
+/// The value shapes with which the fast path succeeded on one template.
+#[derive(Debug, Default)]
+pub(super) struct Shapes(RwLock<Vec<Box<[u8]>>>);
+
+impl Shapes {
+    /// Whether `spans` have a known shape.
+    fn contains(&self, spans: &[Span]) -> bool {
+        self.0.read().iter().any(|shape| same_shape(shape, spans))
+    }
+
+    /// Records the shape of `spans`, unless it is known, too long, or the template already
+    /// keeps [`MAX_SHAPES`].
+    pub(super) fn record(&self, spans: &[Span]) {
+        if spans.len() > MAX_SHAPE_LEN || self.contains(spans) {
+            return;
+        }
+        let mut shapes = self.0.write();
+        if shapes.len() < MAX_SHAPES && !shapes.iter().any(|s| same_shape(s, spans)) {
+            shapes.push(spans.iter().map(|s| s.ty).collect());
+        }
+    }
+}
+
+fn same_shape(shape: &[u8], spans: &[Span]) -> bool {
+    shape.len() == spans.len() && shape.iter().zip(spans).all(|(&ty, s)| ty == s.ty)
+}
+
+/// Whether a value of type `ty` decodes: `decode_sized(ty, bytes, spill).is_ok()`, without
+/// building the value (but for arrays, which are rare).
+pub(super) fn value_decodes(ty: u8, bytes: &[u8], spill: &[u8]) -> bool {
+    match ty {
+        // Strings and binary always decode.
+        0x00 | 0x01 | 0x02 | 0x0E => true,
+        0x10 => matches!(bytes.len(), 4 | 8),
+        0x13 => sid_fits(bytes) || sid_fits(spill),
+        _ if ty & 0x80 != 0 => decode_sized(ty, bytes, spill).is_ok(),
+        _ => fixed_size(ty).is_some_and(|n| bytes.len() >= n),
+    }
+}
+
+/// Every value of `spans` lies in the chunk and, unless it is nested BinXml, decodes
+/// (nested values are the shape's business: the fast path takes one only where its plan
+/// reads a body).
+fn values_decode(chunk: &[u8], spans: &[Span]) -> bool {
+    spans.iter().all(|s| match (s.ty, s.bytes(chunk)) {
+        (_, None) => false,
+        (0x00 | 0x01 | 0x02 | 0x0E | BINXML_TYPE, Some(_)) => true,
+        (ty, Some(bytes)) => value_decodes(ty, bytes, chunk.get(s.start()..).unwrap_or_default()),
+    })
+}
+
+/// The value spans of a chunk's proved records, kept for their decoding
+/// ([`ChunkDecoder::prove_fast`]).
+#[derive(Debug, Default)]
+pub(crate) struct ProvedSpans(Vec<Span>);
+
+/// What a proof found of one record, so its decoding need not read the instances again:
+/// its template, its body's template, and where its values' spans are kept.
+#[derive(Debug)]
+pub(crate) struct Proof {
+    template: Arc<Template>,
+    body: Option<Arc<Template>>,
+    /// The instance's spans start here in [`ProvedSpans`], and the body's follow them.
+    at: usize,
+    outer: usize,
+    nested: usize,
+}
+
+impl Decoder<'_> {
+    /// `Some` if `fast_event(start, end)` is certain to return `Some` (see the module docs),
+    /// with the record's value spans appended to `kept`; `None` says nothing (and appends
+    /// nothing).
+    pub(super) fn prove_fast(
+        &mut self,
+        start: usize,
+        end: usize,
+        kept: &mut ProvedSpans,
+    ) -> Option<Proof> {
+        let mut spans = std::mem::take(&mut self.spans);
+        let mut nested = std::mem::take(&mut self.nested_spans);
+        let proof = self.prove_fast_with(start, end, &mut spans, &mut nested);
+        let proof = proof.map(|(template, body)| {
+            let at = kept.0.len();
+            kept.0.extend_from_slice(&spans);
+            let nested = match body {
+                Some(_) => {
+                    kept.0.extend_from_slice(&nested);
+                    nested.len()
+                }
+                None => 0,
+            };
+            Proof {
+                template,
+                body,
+                at,
+                outer: spans.len(),
+                nested,
+            }
+        });
+        self.spans = spans;
+        self.nested_spans = nested;
+        proof
+    }
+
+    fn prove_fast_with(
+        &mut self,
+        start: usize,
+        end: usize,
+        spans: &mut Vec<Span>,
+        nested: &mut Vec<Span>,
+    ) -> Option<(Arc<Template>, Option<Arc<Template>>)> {
+        self.reset_budget();
+        let template = self.whole_instance(start, end, 1, spans)?;
+        let Some(Plan::Event { body, .. }) = template.plan.get() else {
+            return None;
+        };
+        if !(template.shapes.contains(spans) && values_decode(self.chunk, spans)) {
+            return None;
+        }
+        let body = match body {
+            BodyPlan::None | BodyPlan::Inline(_) => None,
+            // `<UserData>` trees go through the general nested decoding: not proved here.
+            BodyPlan::UserData { .. } => return None,
+            BodyPlan::Subst(index) => {
+                let span = spans.get(usize::from(*index))?;
+                match span.ty {
+                    // Null: no body.
+                    0x00 => None,
+                    BINXML_TYPE => {
+                        let inner = self.whole_instance(span.start(), span.end(), 2, nested)?;
+                        let Some(Plan::Data(_)) = inner.plan.get() else {
+                            return None;
+                        };
+                        if !(inner.shapes.contains(nested) && values_decode(self.chunk, nested)) {
+                            return None;
+                        }
+                        Some(inner)
+                    }
+                    // The fast path fails on any other type.
+                    _ => return None,
+                }
+            }
+        };
+        Some((template, body))
+    }
+
+    /// The event of a record proved by `proof`, from the spans it kept in `kept`: what
+    /// `fast_event` gives, without reading the instances again. `spans` is scratch.
+    pub(super) fn decode_proved(
+        &mut self,
+        proof: &Proof,
+        kept: &ProvedSpans,
+        spans: &mut Vec<Span>,
+    ) -> Option<Event> {
+        spans.clear();
+        spans.extend_from_slice(
+            kept.0
+                .get(proof.at..proof.at + proof.outer + proof.nested)?,
+        );
+        let (outer, nested) = spans.split_at_mut(proof.outer);
+        let body = proof.body.as_deref().map(|t| (t, nested));
+        self.event_of(&proof.template, outer, Instance::Proved(body))
+    }
+
+    /// The XML of a record proved by `proof`, appended to `out`: what `fast_xml` writes
+    /// (which is the bytes of `fast_event`'s event's XML), without reading the instances
+    /// again; `None` (and `out` as it was) where direct rendering does not take it.
+    pub(super) fn write_proved_xml(
+        &mut self,
+        proof: &Proof,
+        kept: &ProvedSpans,
+        scratch: &mut XmlScratch,
+        out: &mut String,
+    ) -> Option<()> {
+        let mark = out.len();
+        let spans = &mut scratch.spans;
+        spans.clear();
+        spans.extend_from_slice(
+            kept.0
+                .get(proof.at..proof.at + proof.outer + proof.nested)?,
+        );
+        let (outer, nested) = spans.split_at_mut(proof.outer);
+        let body = proof.body.as_deref().map(|t| (t, nested));
+        let done = self.xml_of(
+            &proof.template,
+            outer,
+            Instance::Proved(body),
+            &mut scratch.unused,
+            out,
+            &mut scratch.render,
+        );
+        if done.is_none() {
+            out.truncate(mark);
+        }
+        done
+    }
+}
+
+impl ChunkDecoder<'_> {
+    /// `Some` if [`decode`](Self::decode) is certain to succeed on the fast path for
+    /// `record`, whose event a [`DeferredChunk`] of this chunk, given `kept`, can then
+    /// build later. `None` says nothing: such records are decoded at once.
+    pub(crate) fn prove_fast(
+        &mut self,
+        record: &EvtxRecord<'_>,
+        kept: &mut ProvedSpans,
+    ) -> Option<Proof> {
+        let (start, end) = self.span(record).ok()?;
+        self.decoder.prove_fast(start, end, kept)
+    }
+}
+
+/// A chunk kept whole, with the spans of its proved records, so that those records
+/// ([`ChunkDecoder::prove_fast`]) can be decoded, or rendered as XML, when they are first
+/// read. One decoding runs at a time per chunk.
+pub(crate) struct DeferredChunk {
+    chunk: EvtxChunk,
+    kept: ProvedSpans,
+    scratch: Mutex<XmlScratch>,
+}
+
+/// What decoding and rendering a proved record reuse.
+#[derive(Debug, Default)]
+pub(super) struct XmlScratch {
+    spans: Vec<Span>,
+    /// Direct rendering's scratch for a body it reads itself (never, for a proved record).
+    unused: Vec<Span>,
+    render: RenderScratch,
+}
+
+impl fmt::Debug for DeferredChunk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeferredChunk")
+            .field("offset", &self.chunk.offset())
+            .finish_non_exhaustive()
+    }
+}
+
+impl DeferredChunk {
+    /// `chunk` with the spans its proofs kept.
+    pub(crate) fn new(chunk: EvtxChunk, kept: ProvedSpans) -> DeferredChunk {
+        DeferredChunk {
+            chunk,
+            kept,
+            scratch: Mutex::new(XmlScratch::default()),
+        }
+    }
+
+    /// The chunk's buffer, to read another chunk into once the last of its events is
+    /// gone; nothing can be decoded after.
+    pub(crate) fn take_buffer(&mut self) -> Vec<u8> {
+        self.chunk.take_data()
+    }
+
+    /// The event of the record at chunk offsets `[start, end)` (file offset `at`) that
+    /// `proof` proved.
+    pub(crate) fn decode(&self, proof: &Proof, start: usize, end: usize, at: u64) -> Event {
+        let mut decoder = Decoder::new(self.chunk.data(), self.chunk.offset());
+        let event = decoder.decode_proved(proof, &self.kept, &mut self.scratch.lock().spans);
+        debug_assert!(event.is_some(), "a proved record failed the fast path");
+        event
+            .map_or_else(|| general(&mut decoder, start, end, at), Ok)
+            .unwrap_or_default()
+    }
+
+    /// Appends the XML of the record at chunk offsets `[start, end)` (file offset `at`) that
+    /// `proof` proved: `decode(..).to_xml()`, rendered straight from its values where the
+    /// fast path's direct rendering takes it.
+    pub(crate) fn write_xml(
+        &self,
+        proof: &Proof,
+        start: usize,
+        end: usize,
+        at: u64,
+        out: &mut String,
+    ) {
+        let mut decoder = Decoder::new(self.chunk.data(), self.chunk.offset());
+        let done = decoder.write_proved_xml(proof, &self.kept, &mut self.scratch.lock(), out);
+        if done.is_none() {
+            self.decode(proof, start, end, at).write_xml(out);
+        }
+    }
+}
+
+/// The general path's event, for a proof that did not hold (a bug: see the module docs).
+fn general(decoder: &mut Decoder<'_>, start: usize, end: usize, at: u64) -> Result<Event> {
+    let (nodes, system) = decoder.document_system(start, end)?;
+    super::map::event(nodes, system, at)
+}
