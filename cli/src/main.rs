@@ -248,7 +248,11 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
                 }
             }
             out.write_all(buf.as_bytes()).map_err(io_failure)?;
-            saved.update(event);
+            if save_to.is_some() {
+                // Only then: a bookmark reads the record id, which makes an event a file
+                // query deferred (its XML was written without making it).
+                saved.update(event);
+            }
             index += 1;
         }
     }

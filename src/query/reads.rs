@@ -212,6 +212,7 @@ fn path_ok(path: &Path, mut level: Level) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::SystemFields;
     use crate::query::XPathFilter;
 
     #[test]
@@ -239,6 +240,16 @@ mod tests {
             assert_eq!(f.reads_system_only(), system_only, "{text}");
             assert_eq!(f.uses_now(), uses_now, "{text}");
         }
+    }
+
+    #[test]
+    fn time_created_is_the_bit_of_its_name() {
+        assert_eq!(
+            SystemFields::TIME_CREATED,
+            SystemFields::NONE.with("TimeCreated")
+        );
+        assert!(SystemFields::TIME_CREATED.reads(SystemFields::bit_of("TimeCreated")));
+        assert!(!SystemFields::TIME_CREATED.reads(SystemFields::bit_of("EventID")));
     }
 
     #[test]
