@@ -217,7 +217,7 @@ fn evtx_tour() -> Result<(), evtlog::Error> {
     while let Next::Events(batch) = results.next(64, None)? {
         for event in &batch {
             assert_eq!(event.path(), path); // bookmarks name a file by its absolute path
-            // Rendered straight from the record, then made: the same XML.
+                                            // Rendered straight from the record, then made: the same XML.
             let mut xml = String::new();
             event.write_xml(&mut xml);
             assert_eq!(xml, event.event().to_xml());

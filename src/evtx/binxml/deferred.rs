@@ -114,6 +114,22 @@ pub(crate) struct Proof {
     nested: usize,
 }
 
+impl Proof {
+    /// The record's kept spans copied into `spans` (a decoding marks them used), as the
+    /// instance's values and its body's instance.
+    fn instance<'s>(
+        &'s self,
+        kept: &ProvedSpans,
+        spans: &'s mut Vec<Span>,
+    ) -> Option<(&'s mut [Span], Instance<'s>)> {
+        spans.clear();
+        spans.extend_from_slice(kept.0.get(self.at..self.at + self.outer + self.nested)?);
+        let (outer, nested) = spans.split_at_mut(self.outer);
+        let body = self.body.as_deref().map(|t| (t, nested));
+        Some((outer, Instance::Proved(body)))
+    }
+}
+
 impl Decoder<'_> {
     /// `Some` if `fast_event(start, end)` is certain to return `Some` (see the module docs),
     /// with the record's value spans appended to `kept`; `None` says nothing (and appends
@@ -200,14 +216,8 @@ impl Decoder<'_> {
         kept: &ProvedSpans,
         spans: &mut Vec<Span>,
     ) -> Option<Event> {
-        spans.clear();
-        spans.extend_from_slice(
-            kept.0
-                .get(proof.at..proof.at + proof.outer + proof.nested)?,
-        );
-        let (outer, nested) = spans.split_at_mut(proof.outer);
-        let body = proof.body.as_deref().map(|t| (t, nested));
-        self.event_of(&proof.template, outer, Instance::Proved(body))
+        let (outer, body) = proof.instance(kept, spans)?;
+        self.event_of(&proof.template, outer, body)
     }
 
     /// The XML of a record proved by `proof`, appended to `out`: what `fast_xml` writes
@@ -221,18 +231,11 @@ impl Decoder<'_> {
         out: &mut String,
     ) -> Option<()> {
         let mark = out.len();
-        let spans = &mut scratch.spans;
-        spans.clear();
-        spans.extend_from_slice(
-            kept.0
-                .get(proof.at..proof.at + proof.outer + proof.nested)?,
-        );
-        let (outer, nested) = spans.split_at_mut(proof.outer);
-        let body = proof.body.as_deref().map(|t| (t, nested));
+        let (outer, body) = proof.instance(kept, &mut scratch.spans)?;
         let done = self.xml_of(
             &proof.template,
             outer,
-            Instance::Proved(body),
+            body,
             &mut scratch.unused,
             out,
             &mut scratch.render,
