@@ -43,8 +43,8 @@ pub use event::{
     VariantType,
 };
 pub use evtx::{
-    ChunkDecoder, ChunkHeader, Chunks, EvtxChunk, EvtxFile, EvtxRecord, FileHeader, Finding,
-    FindingKind, HeaderFlags, Records, TemplateCache, CHUNK_HEADER_SIZE, CHUNK_SIZE,
+    ChunkDecoder, ChunkHeader, Chunks, EvtxChunk, EvtxFile, EvtxRecord, EvtxWriter, FileHeader,
+    Finding, FindingKind, HeaderFlags, Records, TemplateCache, CHUNK_HEADER_SIZE, CHUNK_SIZE,
     FILE_HEADER_BLOCK_SIZE,
 };
 pub use gen::{Generator, Profile};

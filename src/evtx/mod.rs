@@ -3,7 +3,8 @@
 //! decoding it is the next layer's job.
 //!
 //! Owns: `bytes` (the bounds-checked little-endian reader every parser here uses),
-//! `header` (file and chunk headers, CRC32s), `file` (the chunk and record walks).
+//! `header` (file and chunk headers, CRC32s), `file` (the chunk and record walks), and
+//! `writer` (events written as a file: the one part that writes).
 //!
 //! Invariants (detailed in each module):
 //! - Nothing in `src/evtx/` panics or loops forever on any input, and no size field from the
@@ -15,6 +16,7 @@ mod binxml;
 mod bytes;
 mod file;
 mod header;
+mod writer;
 
 pub use binxml::{ChunkDecoder, TemplateCache};
 pub(crate) use binxml::{DeferredChunk, Proof, ProvedSpans};
@@ -22,3 +24,4 @@ pub use file::{Chunks, EvtxChunk, EvtxFile, EvtxRecord, Finding, FindingKind, Re
 pub use header::{
     ChunkHeader, FileHeader, HeaderFlags, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
 };
+pub use writer::EvtxWriter;

@@ -65,7 +65,7 @@ fn same_ids_and_xml_content_as_evtx_0_15_1() {
 /// the normalised oracle side loses it, while our rendering writes `&#10;` and keeps it), and
 /// control characters other than tab, CR and LF become `_`, as the oracle writes them (the
 /// decoded value keeps the real character; security.evtx record 55 has U+0003).
-fn oracle_rendering_quirks(event: &Event) -> Event {
+pub(crate) fn oracle_rendering_quirks(event: &Event) -> Event {
     let mut e = event.clone();
     if let Body::EventData(data) = &mut e.body {
         for item in &mut data.items {

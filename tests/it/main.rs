@@ -6,6 +6,7 @@ mod evtx_decode;
 mod evtx_differential;
 mod evtx_fuzz_regressions;
 mod evtx_query;
+mod evtx_write;
 mod query_cases;
 mod readme;
 mod render;

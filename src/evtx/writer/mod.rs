@@ -1,0 +1,170 @@
+//! [`EvtxWriter`]: events written as a valid EVTX 3.1 file (reference/evtx-format.md §11):
+//! a 4096-byte file header block, then 64 KiB chunks of records, each record one template
+//! instance. Owns the file-level layout; `chunk` fills one chunk, `template` turns an event
+//! into a template key and values, `values` encodes values.
+//!
+//! Invariants:
+//! - Every event of one structure shares one template, defined once per chunk (at its first
+//!   use there) under a GUID made from its structure.
+//! - Record ids increase strictly across the file: an event's own EventRecordID is the
+//!   record's id when it is above the last one written, else the last one plus 1 (the
+//!   `<EventRecordID>` inside is the event's, unchanged).
+//! - An event that cannot be written (a value or name no reader takes back, or too large
+//!   for one chunk) is an error and writes nothing; the writer stays usable.
+//! - Chunks are written whole as they fill; [`EvtxWriter::finish`] writes the last one and
+//!   then the file header (chunk count, last chunk, next record id, CRC32). Until then the
+//!   header block is zero, so a file cut short is not mistaken for a finished one. Callers
+//!   that must not leave half-written files write beside the target and rename (as
+//!   `export` does).
+
+mod chunk;
+mod template;
+mod values;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use self::chunk::{ChunkBuilder, RecordParts, TemplateRef};
+use self::template::{template_guid, Shape};
+use super::{CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::Event;
+
+/// Most chunks a file header can count (a u16).
+const MAX_CHUNKS: u64 = u16::MAX as u64;
+
+/// Writes events to an .evtx file, in order.
+pub struct EvtxWriter<W: Write + Seek> {
+    out: W,
+    chunk: ChunkBuilder,
+    chunks: u64,
+    last_id: Option<u64>,
+    shape: Shape,
+    /// Each template key met, and its GUID.
+    guids: HashMap<Box<[u8]>, [u8; 16]>,
+}
+
+impl<W: Write + Seek> std::fmt::Debug for EvtxWriter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvtxWriter")
+            .field("chunks_written", &self.chunks)
+            .field("last_record_id", &self.last_id)
+            .field("templates", &self.guids.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EvtxWriter<BufWriter<File>> {
+    /// Creates (or truncates) the file at `path`.
+    pub fn create(path: impl AsRef<Path>) -> Result<Self> {
+        EvtxWriter::new(BufWriter::new(File::create(path)?))
+    }
+}
+
+impl<W: Write + Seek> EvtxWriter<W> {
+    /// A writer onto `out`, at its start: reserves the header block.
+    pub fn new(mut out: W) -> Result<Self> {
+        out.seek(SeekFrom::Start(0))?;
+        out.write_all(&[0; FILE_HEADER_BLOCK_SIZE])?;
+        Ok(EvtxWriter {
+            out,
+            chunk: ChunkBuilder::new(),
+            chunks: 0,
+            last_id: None,
+            shape: Shape::default(),
+            guids: HashMap::new(),
+        })
+    }
+
+    /// The id the next record gets if its event has none (or one not above the last).
+    pub fn next_record_id(&self) -> u64 {
+        self.last_id.map_or(1, |id| id.saturating_add(1))
+    }
+
+    /// Writes `event` as the next record; returns its record id.
+    pub fn write(&mut self, event: &Event) -> Result<u64> {
+        self.shape.of_event(event)?;
+        let id = match event.system.event_record_id {
+            Some(id) if self.last_id.is_none_or(|last| id > last) => id,
+            _ => self.next_record_id(),
+        };
+        let guid = match self.guids.get(self.shape.key.as_slice()) {
+            Some(guid) => *guid,
+            None => {
+                let guid = template_guid(&self.shape.key);
+                self.guids
+                    .insert(self.shape.key.clone().into_boxed_slice(), guid);
+                guid
+            }
+        };
+        let record = RecordParts {
+            id,
+            written: event.system.time_created.map_or(0, |t| t.0),
+            template: TemplateRef {
+                key: &self.shape.key,
+                guid,
+            },
+            descriptors: &self.shape.descriptors,
+            values: &self.shape.values,
+        };
+        if !self.chunk.add(&record) {
+            if self.chunk.is_empty() {
+                return Err(Error::with_message(
+                    ErrorKind::InvalidParameter,
+                    "the event is too large for one EVTX record (a chunk holds 65,024 bytes of records)",
+                ));
+            }
+            if self.chunks + 1 >= MAX_CHUNKS {
+                return Err(Error::with_message(
+                    ErrorKind::LogFileFull,
+                    "an EVTX file holds at most 65,535 chunks",
+                ));
+            }
+            self.out.write_all(self.chunk.finish())?;
+            self.chunks += 1;
+            self.chunk = ChunkBuilder::new();
+            if !self.chunk.add(&record) {
+                return Err(Error::with_message(
+                    ErrorKind::InvalidParameter,
+                    "the event is too large for one EVTX record",
+                ));
+            }
+        }
+        self.last_id = Some(id);
+        Ok(id)
+    }
+
+    /// Writes the last chunk (an empty one if no event was written, as Windows leaves an
+    /// empty log) and the file header, flushes, and returns the output.
+    pub fn finish(mut self) -> Result<W> {
+        self.out.write_all(self.chunk.finish())?;
+        self.chunks += 1;
+        let header = file_header(self.chunks, self.next_record_id());
+        self.out.seek(SeekFrom::Start(0))?;
+        self.out.write_all(&header)?;
+        self.out.seek(SeekFrom::Start(
+            FILE_HEADER_BLOCK_SIZE as u64 + self.chunks * CHUNK_SIZE as u64,
+        ))?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// The 128 meaningful bytes of a clean file header for `chunks` chunks, not wrapped.
+fn file_header(chunks: u64, next_record_id: u64) -> [u8; 128] {
+    let mut h = [0u8; 128];
+    h[..8].copy_from_slice(b"ElfFile\0");
+    h[8..16].copy_from_slice(&0u64.to_le_bytes());
+    h[16..24].copy_from_slice(&(chunks - 1).to_le_bytes());
+    h[24..32].copy_from_slice(&next_record_id.to_le_bytes());
+    h[32..36].copy_from_slice(&128u32.to_le_bytes());
+    h[36..38].copy_from_slice(&1u16.to_le_bytes());
+    h[38..40].copy_from_slice(&3u16.to_le_bytes());
+    h[40..42].copy_from_slice(&(FILE_HEADER_BLOCK_SIZE as u16).to_le_bytes());
+    h[42..44].copy_from_slice(&(chunks as u16).to_le_bytes());
+    let crc = crc32fast::hash(&h[..120]);
+    h[124..128].copy_from_slice(&crc.to_le_bytes());
+    h
+}
