@@ -31,10 +31,10 @@ mod sync;
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use engine::{
-    CallKind, Channel, ChannelConfig, ChannelType, Delivery, Engine, EventRef, Next, PauseHandle,
-    QueryFlags, ResultSet, SeekFlags, SeekOrigin, Session, SignalEvent, SubscribeAction,
-    SubscribeFlags, SubscribeOrigin, SubscribePosition, Subscription, DEFAULT_POLL_INTERVAL,
-    MAX_NEXT_COUNT,
+    CallKind, Channel, ChannelConfig, ChannelType, Delivery, Engine, EventRef, ExportFlags, Next,
+    PauseHandle, QueryFlags, ResultSet, SeekFlags, SeekOrigin, Session, SignalEvent,
+    SubscribeAction, SubscribeFlags, SubscribeOrigin, SubscribePosition, Subscription,
+    DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{

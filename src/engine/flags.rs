@@ -73,6 +73,66 @@ impl fmt::Debug for QueryFlags {
     }
 }
 
+/// EVT_EXPORTLOG_FLAGS (reference §1.13). Combine with `|`; the default exports from a
+/// channel.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct ExportFlags(u32);
+
+impl ExportFlags {
+    /// `EvtExportLogChannelPath`: the path is a channel name.
+    pub const CHANNEL_PATH: ExportFlags = ExportFlags(0x1);
+    /// `EvtExportLogFilePath`: the path is an .evtx file.
+    pub const FILE_PATH: ExportFlags = ExportFlags(0x2);
+    /// `EvtExportLogTolerateQueryErrors`: as for queries.
+    pub const TOLERATE_QUERY_ERRORS: ExportFlags = ExportFlags(0x1000);
+    /// `EvtExportLogOverwrite`: replace an existing target.
+    pub const OVERWRITE: ExportFlags = ExportFlags(0x2000);
+
+    const ALL: u32 = 0x1 | 0x2 | 0x1000 | 0x2000;
+
+    /// The flags from their Windows value. Errors: `InvalidParameter` (87) for unknown bits,
+    /// or ChannelPath with FilePath.
+    pub fn from_bits(bits: u32) -> Result<ExportFlags> {
+        let flags = ExportFlags(bits);
+        if bits & !Self::ALL != 0 {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                format!("unknown export flags {bits:#x}"),
+            ));
+        }
+        if flags.contains(Self::CHANNEL_PATH) && flags.contains(Self::FILE_PATH) {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                "EvtExportLogChannelPath and EvtExportLogFilePath are mutually exclusive",
+            ));
+        }
+        Ok(flags)
+    }
+
+    /// The Windows value.
+    pub fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// True if every bit of `other` is set.
+    pub fn contains(self, other: ExportFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl BitOr for ExportFlags {
+    type Output = ExportFlags;
+    fn bitor(self, rhs: ExportFlags) -> ExportFlags {
+        ExportFlags(self.0 | rhs.0)
+    }
+}
+
+impl fmt::Debug for ExportFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ExportFlags({:#x})", self.0)
+    }
+}
+
 /// EVT_SEEK_FLAGS: an origin (one of the first four, `flags & 7`) and optionally Strict.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SeekFlags(u32);

@@ -23,6 +23,7 @@
 mod bookmark;
 mod channel;
 mod delivery;
+mod export;
 mod faults;
 mod files;
 mod flags;
@@ -46,7 +47,7 @@ use parking_lot::{Mutex, RwLock};
 pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
 pub use faults::{CallKind, PauseHandle};
-pub use flags::{QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
+pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
 pub use session::Session;

@@ -7,6 +7,7 @@ mod evtx_differential;
 mod evtx_fuzz_regressions;
 mod evtx_query;
 mod evtx_write;
+mod export;
 mod query_cases;
 mod readme;
 mod render;

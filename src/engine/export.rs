@@ -1,0 +1,133 @@
+//! EvtExportLog ([`Session::export_log`], reference/wevtapi.md §2.14): the events of a query
+//! over a channel or an .evtx file, written as an .evtx file.
+//!
+//! Invariants:
+//! 1. The file is written beside the target (`<target>.<pid>-<n>.tmp`) and appears under the
+//!    target's name only when complete: renamed over it with Overwrite, else linked to it so
+//!    that a target that appeared meanwhile is not replaced (ERROR_FILE_EXISTS, 80). On any
+//!    error or cancel the temporary file is removed: no file is left behind.
+//! 2. The query is an ordinary result set of the session, so a session cancel reaches the
+//!    export's `next` calls (one poll per batch) and it returns Cancelled (1223).
+//! 3. Events are written in the query's order; an empty result still makes a file (one
+//!    empty chunk).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::flags::{ExportFlags, QueryFlags};
+use super::results::{Next, MAX_NEXT_COUNT};
+use super::session::Session;
+use crate::error::{Error, ErrorKind, Result};
+use crate::evtx::EvtxWriter;
+
+/// A temporary file removed when dropped, unless kept.
+struct Temporary(Option<PathBuf>);
+
+impl Temporary {
+    fn path(&self) -> &Path {
+        self.0.as_deref().unwrap_or(Path::new(""))
+    }
+
+    /// The file is the target's now: nothing to remove.
+    fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Temporary {
+    fn drop(&mut self) {
+        if let Some(path) = self.0.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// A name beside `target` no other export of this process uses.
+fn temporary_beside(target: &Path) -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}-{n}.tmp", std::process::id()));
+    target.with_file_name(name)
+}
+
+impl Session {
+    /// EvtExportLog: writes the events `query` selects from `path` (a channel, or with
+    /// [`ExportFlags::FILE_PATH`] an .evtx file; `None` with a structured query) to the .evtx
+    /// file `target`, and returns how many were written.
+    ///
+    /// Errors: as [`Session::query`]; `target` relative: InvalidParameter (87); `target`
+    /// exists without [`ExportFlags::OVERWRITE`]: FileExists (80); a session cancel:
+    /// Cancelled (1223). On any error no file is left behind, and an existing target is as
+    /// it was.
+    pub fn export_log(
+        &self,
+        path: Option<&str>,
+        query: Option<&str>,
+        target: &str,
+        flags: ExportFlags,
+    ) -> Result<u64> {
+        let flags = ExportFlags::from_bits(flags.bits())?;
+        let target = Path::new(target);
+        if !target.is_absolute() {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                format!(
+                    "{}: the target of an export must be an absolute path",
+                    target.display()
+                ),
+            ));
+        }
+        let overwrite = flags.contains(ExportFlags::OVERWRITE);
+        if !overwrite && target.exists() {
+            return Err(Error::with_message(
+                ErrorKind::FileExists,
+                format!("{}: the target file exists", target.display()),
+            ));
+        }
+        let mut query_flags = if flags.contains(ExportFlags::FILE_PATH) {
+            QueryFlags::FILE_PATH
+        } else {
+            QueryFlags::CHANNEL_PATH
+        };
+        if flags.contains(ExportFlags::TOLERATE_QUERY_ERRORS) {
+            query_flags = query_flags | QueryFlags::TOLERATE_QUERY_ERRORS;
+        }
+        if flags.contains(ExportFlags::FILE_PATH) {
+            // "Multiple log files cannot be merged" (§2.14).
+            let files = match crate::query::Query::parse(path, query) {
+                Ok(parsed) => parsed.sources().len(),
+                Err(_) => 1,
+            };
+            if files > 1 {
+                return Err(Error::with_message(
+                    ErrorKind::InvalidParameter,
+                    "an export cannot merge several log files",
+                ));
+            }
+        }
+        let results = self.query(path, query, query_flags)?;
+        let temporary = Temporary(Some(temporary_beside(target)));
+        let mut writer = EvtxWriter::create(temporary.path())?;
+        let mut written = 0u64;
+        while let Next::Events(batch) = results.next(MAX_NEXT_COUNT, None)? {
+            for event in &batch {
+                writer.write(event)?;
+                written += 1;
+            }
+        }
+        let file = writer.finish()?;
+        file.into_inner()
+            .map_err(|e| Error::from(e.into_error()))?
+            .sync_all()?;
+        if overwrite {
+            std::fs::rename(temporary.path(), target)?;
+        } else {
+            // A link fails if the target appeared meanwhile: it is not replaced.
+            std::fs::hard_link(temporary.path(), target)?;
+            let _ = std::fs::remove_file(temporary.path());
+        }
+        temporary.keep();
+        Ok(written)
+    }
+}

@@ -1,0 +1,235 @@
+//! EvtExportLog (`Session::export_log`, reference/wevtapi.md §2.14; issue 7): channel and
+//! file sources, queries, the target rules (absolute, exists without Overwrite: 80), no file
+//! left behind on an error or a cancel, an empty result still a file.
+
+use std::path::{Path, PathBuf};
+
+use evtlog::{
+    CallKind, ChannelConfig, ChannelType, ChunkDecoder, Engine, ErrorKind, Event, EvtxFile,
+    ExportFlags, Generator, Next, Profile, QueryFlags,
+};
+
+use crate::samples_dir;
+
+/// A directory for one test, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("evtlog-export-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(std::fs::canonicalize(dir).unwrap())
+    }
+
+    fn file(&self, name: &str) -> String {
+        self.0.join(name).to_string_lossy().into_owned()
+    }
+
+    /// The names of the files in it.
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Every event of an .evtx file, in record order.
+fn read(path: &str) -> Vec<Event> {
+    let mut file = EvtxFile::open(path).unwrap();
+    let mut out = Vec::new();
+    for chunk in file.chunks_in_record_order().unwrap() {
+        let chunk = chunk.unwrap();
+        let mut decoder = ChunkDecoder::new(&chunk);
+        for record in chunk.records() {
+            out.push(decoder.decode(&record.unwrap()).unwrap());
+        }
+    }
+    out
+}
+
+/// Every event a query gives.
+fn query_all(engine: &Engine, path: &str, query: Option<&str>, flags: QueryFlags) -> Vec<Event> {
+    let rs = engine
+        .default_session()
+        .query(Some(path), query, flags)
+        .unwrap();
+    let mut out = Vec::new();
+    while let Next::Events(batch) = rs.next(1024, None).unwrap() {
+        out.extend(batch.iter().map(|e| e.event().clone()));
+    }
+    out
+}
+
+/// An engine with channel `Security` of `n` generated logon and audit events.
+fn engine_with_security(n: usize) -> Engine {
+    let engine = Engine::new();
+    engine
+        .create_channel(
+            ChannelConfig::new("Security", ChannelType::Operational)
+                .with_max_size(ChannelConfig::UNBOUNDED),
+        )
+        .unwrap();
+    for event in Generator::new(11).events(Profile::Security, n) {
+        engine.write("Security", event).unwrap();
+    }
+    engine
+}
+
+#[test]
+fn a_channel_exports_its_events_and_a_query_its_matches() {
+    let engine = engine_with_security(3000);
+    let dir = TempDir::new("channel");
+    let session = engine.default_session();
+    let all = dir.file("all.evtx");
+    let n = session
+        .export_log(Some("Security"), None, &all, ExportFlags::CHANNEL_PATH)
+        .unwrap();
+    assert_eq!(n, 3000);
+    assert_eq!(
+        read(&all),
+        query_all(&engine, "Security", None, QueryFlags::CHANNEL_PATH)
+    );
+    let query = "*[System[EventID=4624 or EventID=4688]]";
+    let some = dir.file("some.evtx");
+    let n = session
+        .export_log(Some("Security"), Some(query), &some, ExportFlags::default())
+        .unwrap();
+    let expected = query_all(&engine, "Security", Some(query), QueryFlags::CHANNEL_PATH);
+    assert!(n > 0 && (n as usize) < 3000);
+    assert_eq!(read(&some), expected);
+    assert_eq!(
+        dir.names(),
+        ["all.evtx", "some.evtx"],
+        "no temporary file left"
+    );
+}
+
+#[test]
+fn every_sample_exports_as_its_query_reads_it() {
+    let dir = TempDir::new("files");
+    let engine = Engine::new();
+    let session = engine.default_session();
+    for &(name, _, _) in crate::evtx_decode::ORACLE {
+        let source = std::fs::canonicalize(samples_dir().join(name)).unwrap();
+        let source = source.to_str().unwrap();
+        let target = dir.file("out.evtx");
+        session
+            .export_log(
+                Some(source),
+                None,
+                &target,
+                ExportFlags::FILE_PATH | ExportFlags::OVERWRITE,
+            )
+            .unwrap();
+        assert_eq!(
+            read(&target),
+            query_all(&engine, source, None, QueryFlags::FILE_PATH),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn the_target_must_be_absolute_and_new_unless_overwritten() {
+    let engine = engine_with_security(10);
+    let session = engine.default_session();
+    let dir = TempDir::new("target");
+    let relative = session
+        .export_log(Some("Security"), None, "out.evtx", ExportFlags::default())
+        .unwrap_err();
+    assert_eq!(relative.win32_code(), 87);
+    let target = dir.file("out.evtx");
+    std::fs::write(&target, b"keep me").unwrap();
+    let exists = session
+        .export_log(Some("Security"), None, &target, ExportFlags::default())
+        .unwrap_err();
+    assert_eq!(
+        (exists.kind(), exists.win32_code()),
+        (ErrorKind::FileExists, 80)
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
+    session
+        .export_log(Some("Security"), None, &target, ExportFlags::OVERWRITE)
+        .unwrap();
+    assert_eq!(read(&target).len(), 10);
+    // Bad flags, a missing channel, a bad query: their errors, and no file.
+    let other = dir.file("other.evtx");
+    for (path, query, flags, code) in [
+        (
+            "Security",
+            None,
+            ExportFlags::CHANNEL_PATH | ExportFlags::FILE_PATH,
+            87,
+        ),
+        ("NoSuchChannel", None, ExportFlags::default(), 15007),
+        (
+            "Security",
+            Some("*[System[EventID=]]"),
+            ExportFlags::default(),
+            15001,
+        ),
+    ] {
+        let e = session
+            .export_log(Some(path), query, &other, flags)
+            .unwrap_err();
+        assert_eq!(e.win32_code(), code, "{e}");
+    }
+    assert_eq!(dir.names(), ["out.evtx"]);
+}
+
+#[test]
+fn an_empty_result_is_still_a_file() {
+    let engine = engine_with_security(10);
+    let dir = TempDir::new("empty");
+    let target = dir.file("none.evtx");
+    let n = engine
+        .default_session()
+        .export_log(
+            Some("Security"),
+            Some("*[System[EventID=1]]"),
+            &target,
+            ExportFlags::default(),
+        )
+        .unwrap();
+    assert_eq!(n, 0);
+    assert!(read(&target).is_empty());
+    assert_eq!(EvtxFile::open(&target).unwrap().chunk_slots(), 1);
+}
+
+/// §2.3, §7: a session cancel stops an export in flight; it returns Cancelled and leaves
+/// no file, the target's or temporary.
+#[test]
+fn a_cancelled_export_leaves_no_file() {
+    let engine = engine_with_security(3000);
+    let session = engine.open_session();
+    let dir = TempDir::new("cancel");
+    let target = dir.file("cancelled.evtx");
+    let pause = engine.pause_at(CallKind::Next, 2);
+    let export = std::thread::spawn({
+        let session = session.clone();
+        let target = target.clone();
+        move || session.export_log(Some("Security"), None, &target, ExportFlags::default())
+    });
+    pause.wait_stopped(1);
+    session.cancel();
+    pause.release();
+    let e = export.join().unwrap().unwrap_err();
+    assert_eq!((e.kind(), e.win32_code()), (ErrorKind::Cancelled, 1223));
+    assert!(!Path::new(&target).exists());
+    assert!(dir.names().is_empty(), "left behind: {:?}", dir.names());
+    // The session works again afterwards.
+    session
+        .export_log(Some("Security"), None, &target, ExportFlags::default())
+        .unwrap();
+    assert_eq!(read(&target).len(), 3000);
+}
