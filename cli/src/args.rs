@@ -75,6 +75,26 @@ pub const QE_OPTIONS: &[OptionSpec] = &[
     },
 ];
 
+/// The options of `epl` (export-log).
+pub const EPL_OPTIONS: &[OptionSpec] = &[
+    OptionSpec {
+        short: "lf",
+        long: "logfile",
+    },
+    OptionSpec {
+        short: "q",
+        long: "query",
+    },
+    OptionSpec {
+        short: "sq",
+        long: "structuredquery",
+    },
+    OptionSpec {
+        short: "ow",
+        long: "overwrite",
+    },
+];
+
 impl Args {
     /// Parses `argv` (without the program name) against the options of each verb.
     pub fn parse(

@@ -1,6 +1,7 @@
 //! evtutil: a wevtutil-compatible command line over evtlog.
 //!
-//! Verbs so far: `qe` (query-events) and `el` (enum-logs). See `evtutil /?`.
+//! Verbs so far: `qe` (query-events), `el` (enum-logs) and `epl` (export-log). See
+//! `evtutil /?`.
 
 mod args;
 mod store;
@@ -10,8 +11,10 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use args::{Args, OptionSpec, UsageError, QE_OPTIONS};
-use evtlog::{Bookmark, Engine, ErrorKind, Next, QueryFlags, SeekFlags, MAX_NEXT_COUNT};
+use args::{Args, OptionSpec, UsageError, EPL_OPTIONS, QE_OPTIONS};
+use evtlog::{
+    Bookmark, Engine, ErrorKind, ExportFlags, Next, QueryFlags, SeekFlags, MAX_NEXT_COUNT,
+};
 
 const USAGE: &str = "\
 evtutil: a wevtutil-compatible tool over evtlog's emulated Windows event logs
@@ -32,6 +35,13 @@ Commands:
       /bm:FILE  (/bookmark)           start after the bookmark saved in FILE
       /sbm:FILE  (/savebookmark)      save a bookmark of the last event printed to FILE
   el (enum-logs)              Lists the channels, sorted as Windows sorts them.
+  epl (export-log) CHANNEL TARGET.evtx   Exports a channel's events to an .evtx file.
+  epl FILE.evtx TARGET.evtx /lf:true     Exports the events of a log file.
+  epl FILE.xml TARGET.evtx /sq:true      Exports the events a structured query selects.
+      /lf:true|false  (/logfile)      the source is a log file, not a channel
+      /q:XPATH  (/query)              only events the XPath selects
+      /sq:true|false  (/structuredquery)  the source is a file holding a <QueryList>
+      /ow:true|false  (/overwrite)    replace TARGET if it exists (else it is an error)
 
 Store:
   Without --store, the embedded default store is used: generated channels (Application,
@@ -54,6 +64,7 @@ fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
     match verb {
         "qe" | "query-events" => Some(QE_OPTIONS),
         "el" | "enum-logs" => Some(&[]),
+        "epl" | "export-log" => Some(EPL_OPTIONS),
         _ => None,
     }
 }
@@ -104,6 +115,7 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
     let engine = open_store(&args)?;
     match args.verb.as_str() {
         "qe" | "query-events" => query_events(&engine, &args, out),
+        "epl" | "export-log" => export_log(&engine, &args),
         "el" | "enum-logs" => {
             if !args.positional.is_empty() {
                 return Err(Failure::Usage("el takes no arguments".into()));
@@ -127,6 +139,64 @@ fn open_store(args: &Args) -> Result<Engine, Failure> {
         Some(dir) => store::open_dir(Path::new(&dir))
             .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}"))),
     }
+}
+
+/// A path the user gave, made absolute against the current directory (Windows takes
+/// absolute paths only; a user at a terminal means the current directory).
+fn absolute(path: &str, what: &str) -> Result<String, Failure> {
+    std::path::absolute(path)
+        .map(|p| p.to_string_lossy().into_owned())
+        .map_err(|e| Failure::Operation(format!("Failed to {what}. {path}: {e}")))
+}
+
+/// `epl`: EvtExportLog on the default session.
+fn export_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
+    let [source, target] = args.positional.as_slice() else {
+        return Err(Failure::Usage(
+            "epl takes a channel name (or a log file with /lf:true, or a query file with /sq:true) and a target file".into(),
+        ));
+    };
+    let structured = args.flag("structuredquery")?;
+    let log_file = args.flag("logfile")?;
+    let mut flags = ExportFlags::default();
+    if args.flag("overwrite")? {
+        flags = flags | ExportFlags::OVERWRITE;
+    }
+    let (path, query) = if structured {
+        if args.option("query").is_some() {
+            return Err(Failure::Usage(
+                "/q and /sq:true do not go together: the query file holds the query".into(),
+            ));
+        }
+        let xml = std::fs::read_to_string(source).map_err(|e| {
+            Failure::Operation(format!("Failed to read the query file {source}. {e}"))
+        })?;
+        (None, Some(xml))
+    } else if log_file {
+        (
+            Some(absolute(source, "export the log")?),
+            args.option("query").map(str::to_owned),
+        )
+    } else {
+        (
+            Some(source.clone()),
+            args.option("query").map(str::to_owned),
+        )
+    };
+    if log_file {
+        flags = flags | ExportFlags::FILE_PATH;
+    }
+    let target = absolute(target, "export the log")?;
+    engine
+        .default_session()
+        .export_log(path.as_deref(), query.as_deref(), &target, flags)
+        .map_err(|e| {
+            Failure::Operation(format!(
+                "Failed to export the log. {e} ({})",
+                e.win32_code()
+            ))
+        })?;
+    Ok(())
 }
 
 fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<(), Failure> {

@@ -549,3 +549,41 @@ fn qe_bookmarks_an_evtx_file_by_absolute_path() {
     assert_eq!([ids(&first), ids(&resumed)].concat(), ids(&both));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `epl`: a channel of the embedded store exported, then read back with `qe /lf:true` as
+/// the same events; an existing target needs `/ow:true` (80 without).
+#[test]
+fn epl_exports_a_channel_that_qe_reads_back() {
+    let dir = temp_dir("epl");
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("security.evtx");
+    let target = target.to_str().unwrap();
+    let query = "/q:*[System[EventID=4624]]";
+    let o = evtutil(&["epl", "Security", target, query]);
+    assert!(o.status.success(), "{o:?}");
+    let exported = evtutil(&["qe", target, "/lf:true"]);
+    let direct = evtutil(&["qe", "Security", query]);
+    assert!(exported.status.success() && direct.status.success());
+    assert!(!stdout(&direct).is_empty());
+    assert_eq!(stdout(&exported), stdout(&direct));
+    // Again: the target exists.
+    let again = evtutil(&["epl", "Security", target]);
+    assert!(!again.status.success());
+    let message = String::from_utf8_lossy(&again.stderr).into_owned();
+    assert!(
+        message.starts_with("Failed to export the log.") && message.contains("(80)"),
+        "{message}"
+    );
+    let o = evtutil(&["epl", "Security", target, "/ow:true"]);
+    assert!(o.status.success(), "{o:?}");
+    // A log file exported again: the same events.
+    let copy = dir.join("copy.evtx");
+    let copy = copy.to_str().unwrap();
+    let o = evtutil(&["epl", target, copy, "/lf:true"]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(
+        stdout(&evtutil(&["qe", copy, "/lf:true"])),
+        stdout(&evtutil(&["qe", target, "/lf:true"]))
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
