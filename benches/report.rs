@@ -2,7 +2,7 @@
 //! line per figure. Later capabilities add their figures here.
 //!
 //! `cargo bench --bench report -- cancellation` runs only the sections whose names contain
-//! the words given (append, render, generate, filter, cancellation, evtx, subscribe).
+//! the words given (append, render, generate, filter, cancellation, evtx, subscribe, export).
 //!
 //! Each figure is the median of several rounds. Anchors measured in the same run (a plain
 //! `Vec::push` of the same events, a `memcpy` of the same XML) give ratios that stay
@@ -777,6 +777,47 @@ fn bench_channel() -> (Engine, std::sync::Arc<evtlog::Channel>) {
 /// A report section: its name and what measures it.
 type Section = (&'static str, fn(&Settings));
 
+/// EvtExportLog (issue 7): a channel of generated Security events exported whole to an
+/// .evtx file, through `Session::export_log` (query, `next`, the writer, the rename); and
+/// the same events written by an `EvtxWriter` into memory, the writer alone.
+fn export(settings: &Settings) {
+    use evtlog::{EvtxWriter, ExportFlags};
+    let n = settings.batch.min(20_000);
+    let events = Generator::new(5).events(Profile::Security, n);
+    let engine = Engine::new();
+    engine
+        .create_channel(
+            ChannelConfig::new("Exported", ChannelType::Operational)
+                .with_max_size(ChannelConfig::UNBOUNDED),
+        )
+        .expect("channel");
+    for event in &events {
+        engine.write("Exported", event.clone()).expect("write");
+    }
+    let dir = std::env::temp_dir().join(format!("evtlog-report-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let target = dir.join("exported.evtx");
+    let target = target.to_str().expect("utf-8 path").to_owned();
+    let session = engine.default_session();
+    let rate = median_rate(settings, n, || {
+        let written = session
+            .export_log(Some("Exported"), None, &target, ExportFlags::OVERWRITE)
+            .expect("export");
+        black_box(written);
+    });
+    print("export_records_per_s", rate, "records/s");
+    let rate = median_rate(settings, n, || {
+        let mut writer =
+            EvtxWriter::new(std::io::Cursor::new(Vec::with_capacity(n * 1024))).expect("writer");
+        for event in &events {
+            writer.write(event).expect("write");
+        }
+        black_box(writer.finish().expect("finish"));
+    });
+    print("evtx_write_records_per_s", rate, "records/s");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let settings = if full {
@@ -795,7 +836,7 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let sections: [Section; 7] = [
+    let sections: [Section; 8] = [
         ("append", append),
         ("render", render),
         ("generate", generate),
@@ -803,6 +844,7 @@ fn main() {
         ("cancellation", cancellation),
         ("evtx", evtx),
         ("subscribe", subscribe),
+        ("export", export),
     ];
     for (name, section) in sections {
         if only.is_empty() || only.iter().any(|o| name.contains(o.as_str())) {

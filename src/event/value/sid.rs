@@ -133,16 +133,21 @@ impl Sid {
     /// The binary form (`SID` structure): revision, count, 6-byte big-endian authority,
     /// little-endian sub-authorities.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let subs = self.sub_authorities();
-        let mut b = Vec::with_capacity(8 + 4 * subs.len());
-        b.push(self.revision);
-        // Construction limits the count to 15.
-        b.push(subs.len() as u8);
-        b.extend_from_slice(&self.authority.to_be_bytes()[2..]);
-        for s in subs {
-            b.extend_from_slice(&s.to_le_bytes());
-        }
+        let mut b = Vec::with_capacity(8 + 4 * self.sub_authorities().len());
+        self.push_bytes(&mut b);
         b
+    }
+
+    /// Appends the binary form to `out`.
+    pub(crate) fn push_bytes(&self, out: &mut Vec<u8>) {
+        let subs = self.sub_authorities();
+        out.push(self.revision);
+        // Construction limits the count to 15.
+        out.push(subs.len() as u8);
+        out.extend_from_slice(&self.authority.to_be_bytes()[2..]);
+        for s in subs {
+            out.extend_from_slice(&s.to_le_bytes());
+        }
     }
 
     /// Reads the binary form; `None` if it is truncated or has too many sub-authorities.

@@ -15,9 +15,8 @@
 //!   record's offset, the free-space offset, the records' CRC32, then the header CRC32 over
 //!   `[0, 120)` and `[128, 512)`.
 
-use std::collections::HashMap;
-
 use super::template::key;
+use super::KeyMap;
 use crate::evtx::{CHUNK_HEADER_SIZE, CHUNK_SIZE};
 
 /// The MS-EVEN6 name hash over UTF-16 units (also the template bucket hash, over a GUID's
@@ -48,9 +47,9 @@ pub(super) struct RecordParts<'a> {
 pub(super) struct ChunkBuilder {
     buf: Vec<u8>,
     pos: usize,
-    names: HashMap<String, u32>,
+    names: KeyMap<String, u32>,
     /// Templates defined in this chunk, by GUID: their definition's offset.
-    templates: HashMap<[u8; 16], u32>,
+    templates: KeyMap<[u8; 16], u32>,
     string_buckets: [u32; 64],
     template_buckets: [u32; 32],
     first_id: Option<u64>,
@@ -72,8 +71,8 @@ impl ChunkBuilder {
         ChunkBuilder {
             buf: vec![0; CHUNK_SIZE],
             pos: CHUNK_HEADER_SIZE,
-            names: HashMap::new(),
-            templates: HashMap::new(),
+            names: KeyMap::default(),
+            templates: KeyMap::default(),
             string_buckets: [0; 64],
             template_buckets: [0; 32],
             first_id: None,

@@ -23,6 +23,7 @@ mod values;
 
 use std::collections::HashMap;
 use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
@@ -31,6 +32,31 @@ use self::template::{template_guid, Shape};
 use super::{CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
+
+/// A hash of template keys (hundreds of bytes, hashed once per event): eight bytes at a
+/// time, multiply and rotate. The keys are the writer's own, so no flooding to fear.
+#[derive(Default)]
+pub(super) struct KeyHasher(u64);
+
+/// Maps keyed by template keys or names.
+pub(super) type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in words.by_ref() {
+            let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        }
+        for &b in words.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// Most chunks a file header can count (a u16).
 const MAX_CHUNKS: u64 = u16::MAX as u64;
@@ -43,7 +69,7 @@ pub struct EvtxWriter<W: Write + Seek> {
     last_id: Option<u64>,
     shape: Shape,
     /// Each template key met, and its GUID.
-    guids: HashMap<Box<[u8]>, [u8; 16]>,
+    guids: KeyMap<Box<[u8]>, [u8; 16]>,
 }
 
 impl<W: Write + Seek> std::fmt::Debug for EvtxWriter<W> {
@@ -74,7 +100,7 @@ impl<W: Write + Seek> EvtxWriter<W> {
             chunks: 0,
             last_id: None,
             shape: Shape::default(),
-            guids: HashMap::new(),
+            guids: HashMap::default(),
         })
     }
 
@@ -93,6 +119,7 @@ impl<W: Write + Seek> EvtxWriter<W> {
         let guid = match self.guids.get(self.shape.key.as_slice()) {
             Some(guid) => *guid,
             None => {
+                template::validate(&self.shape.key)?;
                 let guid = template_guid(&self.shape.key);
                 self.guids
                     .insert(self.shape.key.clone().into_boxed_slice(), guid);

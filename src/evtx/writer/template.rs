@@ -11,7 +11,7 @@
 //! children in the renderer's order with the types its typed setters read, EventData items
 //! with their names as literal text, generic trees with every value a substitution.
 
-use super::values::{encode, MAX_VALUE_BYTES};
+use super::values::{encode, push_utf16, MAX_VALUE_BYTES};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::xml::EVENT_NS;
 use crate::event::{Body, DataItem, Element, Event, Node, System, Value};
@@ -65,31 +65,36 @@ impl Shape {
         self.key.clear();
         self.descriptors.clear();
         self.values.clear();
-        self.open("Event")?;
-        self.attribute_text("xmlns", EVENT_NS)?;
+        self.open("Event");
+        self.attribute_text("xmlns", EVENT_NS);
         self.children();
         self.system(&event.system)?;
         match &event.body {
             Body::None => {}
             Body::EventData(data) => {
-                self.open("EventData")?;
+                self.open("EventData");
                 if let Some(name) = &data.name {
-                    self.attribute_text("Name", name)?;
+                    self.attribute_text("Name", name);
                 }
                 self.children();
                 for item in &data.items {
                     match item {
                         DataItem::Data { name, value } => {
-                            self.open("Data")?;
+                            self.open("Data");
                             if let Some(name) = name {
-                                self.attribute_text("Name", name)?;
+                                self.attribute_text("Name", name);
                             }
                             self.children();
                             self.subst(value)?;
                             self.end();
                         }
                         DataItem::Binary(bytes) => {
-                            self.content("Binary", &Value::Binary(bytes.clone()))?;
+                            self.open("Binary");
+                            self.children();
+                            let start = self.values.len();
+                            self.values.extend_from_slice(bytes);
+                            self.push_subst(0x0E, start)?;
+                            self.end();
                         }
                         DataItem::Element(e) => self.element(e, &e.name, 0)?,
                     }
@@ -97,7 +102,7 @@ impl Shape {
                 self.end();
             }
             Body::UserData(nodes) => {
-                self.open("UserData")?;
+                self.open("UserData");
                 self.children();
                 for node in nodes {
                     self.node(node, 1)?;
@@ -114,91 +119,112 @@ impl Shape {
     }
 
     fn system(&mut self, s: &System) -> Result<()> {
-        self.open("System")?;
+        self.open("System");
         self.children();
         let p = &s.provider;
-        self.open("Provider")?;
+        self.open("Provider");
         if let Some(name) = &p.name {
-            self.attribute("Name", &Value::String(name.clone()))?;
+            self.attribute_name("Name");
+            self.subst_str(name)?;
         }
         if let Some(guid) = p.guid {
-            self.attribute("Guid", &Value::Guid(guid))?;
+            self.attribute_name("Guid");
+            self.subst_fixed(0x0F, &guid.to_bytes_le());
         }
         if let Some(source) = &p.event_source_name {
-            self.attribute("EventSourceName", &Value::String(source.clone()))?;
+            self.attribute_name("EventSourceName");
+            self.subst_str(source)?;
         }
         self.empty();
-        self.open("EventID")?;
+        self.open("EventID");
         if let Some(q) = s.qualifiers {
-            self.attribute("Qualifiers", &Value::UInt16(q))?;
+            self.attribute_name("Qualifiers");
+            self.subst_fixed(0x06, &q.to_le_bytes());
         }
         self.children();
-        self.subst(&Value::UInt16(s.event_id))?;
+        self.subst_fixed(0x06, &s.event_id.to_le_bytes());
         self.end();
         if let Some(v) = s.version {
-            self.content("Version", &Value::Byte(v))?;
+            self.content_fixed("Version", 0x04, &[v]);
         }
         if let Some(v) = s.level {
-            self.content("Level", &Value::Byte(v))?;
+            self.content_fixed("Level", 0x04, &[v]);
         }
         if let Some(v) = s.task {
-            self.content("Task", &Value::UInt16(v))?;
+            self.content_fixed("Task", 0x06, &v.to_le_bytes());
         }
         if let Some(v) = s.opcode {
-            self.content("Opcode", &Value::Byte(v))?;
+            self.content_fixed("Opcode", 0x04, &[v]);
         }
         if let Some(v) = s.keywords {
-            self.content("Keywords", &Value::HexInt64(v))?;
+            self.content_fixed("Keywords", 0x15, &v.to_le_bytes());
         }
         if let Some(t) = s.time_created {
-            self.open("TimeCreated")?;
-            self.attribute("SystemTime", &Value::FileTime(t))?;
+            self.open("TimeCreated");
+            self.attribute_name("SystemTime");
+            self.subst_fixed(0x11, &t.0.to_le_bytes());
             self.empty();
         }
         if let Some(id) = s.event_record_id {
-            self.content("EventRecordID", &Value::UInt64(id))?;
+            self.content_fixed("EventRecordID", 0x0A, &id.to_le_bytes());
         }
         if let Some(c) = &s.correlation {
-            self.open("Correlation")?;
+            self.open("Correlation");
             if let Some(g) = c.activity_id {
-                self.attribute("ActivityID", &Value::Guid(g))?;
+                self.attribute_name("ActivityID");
+                self.subst_fixed(0x0F, &g.to_bytes_le());
             }
             if let Some(g) = c.related_activity_id {
-                self.attribute("RelatedActivityID", &Value::Guid(g))?;
+                self.attribute_name("RelatedActivityID");
+                self.subst_fixed(0x0F, &g.to_bytes_le());
             }
             self.empty();
         }
         if let Some(e) = &s.execution {
-            self.open("Execution")?;
-            self.attribute("ProcessID", &Value::UInt32(e.process_id))?;
-            self.attribute("ThreadID", &Value::UInt32(e.thread_id))?;
+            self.open("Execution");
+            self.attribute_name("ProcessID");
+            self.subst_fixed(0x08, &e.process_id.to_le_bytes());
+            self.attribute_name("ThreadID");
+            self.subst_fixed(0x08, &e.thread_id.to_le_bytes());
             if let Some(v) = e.processor_id {
-                self.attribute("ProcessorID", &Value::Byte(v))?;
+                self.attribute_name("ProcessorID");
+                self.subst_fixed(0x04, &[v]);
             }
-            if let Some(v) = e.session_id {
-                self.attribute("SessionID", &Value::UInt32(v))?;
-            }
-            if let Some(v) = e.kernel_time {
-                self.attribute("KernelTime", &Value::UInt32(v))?;
-            }
-            if let Some(v) = e.user_time {
-                self.attribute("UserTime", &Value::UInt32(v))?;
+            for (name, v) in [
+                ("SessionID", e.session_id),
+                ("KernelTime", e.kernel_time),
+                ("UserTime", e.user_time),
+            ] {
+                if let Some(v) = v {
+                    self.attribute_name(name);
+                    self.subst_fixed(0x08, &v.to_le_bytes());
+                }
             }
             if let Some(v) = e.processor_time {
-                self.attribute("ProcessorTime", &Value::UInt64(v))?;
+                self.attribute_name("ProcessorTime");
+                self.subst_fixed(0x0A, &v.to_le_bytes());
             }
             self.empty();
         }
         if let Some(c) = &s.channel {
-            self.content("Channel", &Value::String(c.clone()))?;
+            self.open("Channel");
+            self.children();
+            self.subst_str(c)?;
+            self.end();
         }
         if let Some(c) = &s.computer {
-            self.content("Computer", &Value::String(c.clone()))?;
+            self.open("Computer");
+            self.children();
+            self.subst_str(c)?;
+            self.end();
         }
         if let Some(sec) = &s.security {
-            self.open("Security")?;
+            self.open("Security");
             if let Some(sid) = &sec.user_id {
-                self.attribute("UserID", &Value::Sid(sid.clone()))?;
+                self.attribute_name("UserID");
+                let start = self.values.len();
+                sid.push_bytes(&mut self.values);
+                self.push_subst(0x13, start)?;
             }
             self.empty();
         }
@@ -211,7 +237,7 @@ impl Shape {
         if depth > MAX_DEPTH {
             return Err(unwritable("an element tree nested too deep to write"));
         }
-        self.open(name)?;
+        self.open(name);
         for a in &e.attributes {
             self.attribute(&a.name, &a.value)?;
         }
@@ -233,41 +259,46 @@ impl Shape {
             Node::Value(v) => self.subst(v),
             Node::CData(text) => {
                 self.key.push(key::CDATA);
-                self.push_long(text)
+                self.push_long(text);
+                Ok(())
             }
             Node::ProcessingInstruction { target, data } => {
                 self.key.push(key::PI);
-                self.push_name(target)?;
-                self.push_long(data)
+                self.push_name(target);
+                self.push_long(data);
+                Ok(())
             }
         }
     }
 
-    /// `<name>value</name>`.
-    fn content(&mut self, name: &str, value: &Value) -> Result<()> {
-        self.open(name)?;
+    /// `<name>value</name>` of a fixed-size value.
+    fn content_fixed(&mut self, name: &str, ty: u8, bytes: &[u8]) {
+        self.open(name);
         self.children();
-        self.subst(value)?;
+        self.subst_fixed(ty, bytes);
         self.end();
-        Ok(())
     }
 
-    fn open(&mut self, name: &str) -> Result<()> {
+    fn open(&mut self, name: &str) {
         self.key.push(key::OPEN);
-        self.push_name(name)
+        self.push_name(name);
+    }
+
+    /// An attribute; its value (one substitution or text) follows.
+    fn attribute_name(&mut self, name: &str) {
+        self.key.push(key::ATTRIBUTE);
+        self.push_name(name);
     }
 
     fn attribute(&mut self, name: &str, value: &Value) -> Result<()> {
-        self.key.push(key::ATTRIBUTE);
-        self.push_name(name)?;
+        self.attribute_name(name);
         self.subst(value)
     }
 
-    fn attribute_text(&mut self, name: &str, text: &str) -> Result<()> {
-        self.key.push(key::ATTRIBUTE);
-        self.push_name(name)?;
+    fn attribute_text(&mut self, name: &str, text: &str) {
+        self.attribute_name(name);
         self.key.push(key::TEXT);
-        self.push_long(text)
+        self.push_long(text);
     }
 
     fn children(&mut self) {
@@ -284,56 +315,121 @@ impl Shape {
 
     /// A substitution of `value`, the next one.
     fn subst(&mut self, value: &Value) -> Result<()> {
+        let start = self.values.len();
+        let ty = encode(&mut self.values, value)?;
+        self.push_subst(ty, start)
+    }
+
+    /// A String substitution.
+    fn subst_str(&mut self, s: &str) -> Result<()> {
+        let start = self.values.len();
+        push_utf16(&mut self.values, s);
+        self.push_subst(0x01, start)
+    }
+
+    /// A substitution of a fixed-size value (at most 16 bytes).
+    fn subst_fixed(&mut self, ty: u8, bytes: &[u8]) {
+        let start = self.values.len();
+        self.values.extend_from_slice(bytes);
+        // Fixed sizes fit; the only error is the value count, which the next call reports.
+        let _ = self.push_subst(ty, start);
+    }
+
+    /// The substitution of the value of type `ty` that `values[start..]` holds.
+    fn push_subst(&mut self, ty: u8, start: usize) -> Result<()> {
         let index = self.descriptors.len();
+        let size = self.values.len() - start;
+        if size > MAX_VALUE_BYTES {
+            return Err(unwritable(format!(
+                "a value of {size} bytes is longer than a record can size ({MAX_VALUE_BYTES})"
+            )));
+        }
         if index >= MAX_VALUES {
             return Err(unwritable(format!(
                 "an event with more than {MAX_VALUES} values cannot be written"
             )));
         }
-        let start = self.values.len();
-        let ty = encode(&mut self.values, value)?;
-        let size = self.values.len() - start;
-        // `encode` refuses anything longer.
-        let size = u16::try_from(size.min(MAX_VALUE_BYTES)).unwrap_or(u16::MAX);
-        self.descriptors.push((size, ty));
+        self.descriptors.push((size as u16, ty));
         self.key.push(key::SUBST);
         self.key.extend_from_slice(&(index as u16).to_le_bytes());
         self.key.push(ty);
         Ok(())
     }
 
-    /// An element, attribute or PI target name: non-empty, starting with a letter or `_`
-    /// (python-evtx refuses any other), at most 255 UTF-16 units.
-    fn push_name(&mut self, name: &str) -> Result<()> {
+    /// A name, as it is: [`validate`] checks it when its template is new.
+    fn push_name(&mut self, name: &str) {
+        let len = u16::try_from(name.len()).unwrap_or(u16::MAX);
+        self.key.extend_from_slice(&len.to_le_bytes());
+        self.key
+            .extend_from_slice(&name.as_bytes()[..usize::from(len)]);
+    }
+
+    /// Literal text, CDATA or PI data, as it is: [`validate`] checks its length.
+    fn push_long(&mut self, text: &str) {
+        let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        self.key.extend_from_slice(&len.to_le_bytes());
+        self.key.extend_from_slice(&text.as_bytes()[..len as usize]);
+    }
+}
+
+/// Checks the names and texts of a new template's key: a name is non-empty, starts with a
+/// letter or `_` (python-evtx refuses any other) and has at most 255 UTF-16 units; a text
+/// at most 65,535 (a u16 count).
+pub(super) fn validate(k: &[u8]) -> Result<()> {
+    let mut at = 0;
+    let bad = || unwritable("a template key is malformed");
+    let take = |at: &mut usize, n: usize| -> Result<&[u8]> {
+        let bytes = k.get(*at..*at + n).ok_or_else(bad)?;
+        *at += n;
+        Ok(bytes)
+    };
+    let name = |at: &mut usize| -> Result<()> {
+        let len = take(at, 2)?;
+        let len = usize::from(u16::from_le_bytes([len[0], len[1]]));
+        let name = std::str::from_utf8(take(at, len)?).map_err(|_| bad())?;
         let valid = name
             .chars()
             .next()
             .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name.len() < usize::from(u16::MAX)
             && name.encode_utf16().count() <= 255;
-        if !valid {
-            return Err(unwritable(format!(
+        if valid {
+            Ok(())
+        } else {
+            Err(unwritable(format!(
                 "the name {name:?} cannot be written (a name starts with a letter or `_`, \
                  and has at most 255 characters)"
-            )));
+            )))
         }
-        self.key
-            .extend_from_slice(&(name.len() as u16).to_le_bytes());
-        self.key.extend_from_slice(name.as_bytes());
-        Ok(())
-    }
-
-    /// Literal text, CDATA or PI data: at most 65,535 UTF-16 units (a u16 count).
-    fn push_long(&mut self, text: &str) -> Result<()> {
-        if text.encode_utf16().count() > usize::from(u16::MAX) {
-            return Err(unwritable(
+    };
+    let long = |at: &mut usize| -> Result<()> {
+        let len = take(at, 4)?;
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let text = std::str::from_utf8(take(at, len)?).map_err(|_| bad())?;
+        if text.len() < u32::MAX as usize && text.encode_utf16().count() <= usize::from(u16::MAX) {
+            Ok(())
+        } else {
+            Err(unwritable(
                 "a text of more than 65,535 characters cannot be written",
-            ));
+            ))
         }
-        self.key
-            .extend_from_slice(&(text.len() as u32).to_le_bytes());
-        self.key.extend_from_slice(text.as_bytes());
-        Ok(())
+    };
+    while at < k.len() {
+        match take(&mut at, 1)?[0] {
+            key::OPEN | key::ATTRIBUTE => name(&mut at)?,
+            key::TEXT | key::CDATA => long(&mut at)?,
+            key::PI => {
+                name(&mut at)?;
+                long(&mut at)?;
+            }
+            key::SUBST => {
+                take(&mut at, 3)?;
+            }
+            key::CHILDREN | key::END | key::EMPTY => {}
+            _ => return Err(bad()),
+        }
     }
+    Ok(())
 }
 
 /// A template's identity in a file: a GUID made from its key (distinct keys get distinct

@@ -2,8 +2,9 @@
 //! as its type byte and its bytes, exactly as `binxml::value` decodes them back.
 //!
 //! Invariant: `decode_sized(ty, &bytes)` of what [`encode`] gives is the value again, for
-//! every value it accepts (tested per type). Values no reader can take back (EvtXml, arrays of
-//! arrays, ANSI text outside Windows-1252, a string over 32,767 UTF-16 units) are errors.
+//! every value it accepts (the writer's round-trip tests). Values no reader can take back
+//! (EvtXml, arrays of arrays, ANSI text outside Windows-1252) are errors; so is a value over
+//! 65,535 bytes, which its descriptor cannot size (`template`).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Array, Value};
@@ -17,6 +18,15 @@ fn unsupported(what: impl Into<String>) -> Error {
 
 /// Appends `s` as UTF-16LE, without a NUL.
 pub(super) fn push_utf16(out: &mut Vec<u8>, s: &str) {
+    if s.is_ascii() {
+        // The usual case: each byte and a zero.
+        let start = out.len();
+        out.resize(start + 2 * s.len(), 0);
+        for (unit, &b) in out[start..].chunks_exact_mut(2).zip(s.as_bytes()) {
+            unit[0] = b;
+        }
+        return;
+    }
     for unit in s.encode_utf16() {
         out.extend_from_slice(&unit.to_le_bytes());
     }
@@ -106,7 +116,7 @@ fn push_scalar(out: &mut Vec<u8>, v: &Value) -> Result<()> {
                 out.extend_from_slice(&f.to_le_bytes());
             }
         }
-        Value::Sid(s) => out.extend_from_slice(&s.to_bytes()),
+        Value::Sid(s) => s.push_bytes(out),
         Value::Xml(_) | Value::Array(_) => {
             return Err(unsupported(
                 "an EvtXml value or a nested array cannot be written",
@@ -137,7 +147,6 @@ fn push_array(out: &mut Vec<u8>, array: &Array) -> Result<u8> {
 /// Appends `value`'s bytes to `out` and returns its type byte; on an error `out` may hold
 /// part of it (the caller discards the record).
 pub(super) fn encode(out: &mut Vec<u8>, value: &Value) -> Result<u8> {
-    let start = out.len();
     let ty = match value {
         Value::Array(array) => push_array(out, array)?,
         v => {
@@ -147,11 +156,5 @@ pub(super) fn encode(out: &mut Vec<u8>, value: &Value) -> Result<u8> {
             ty
         }
     };
-    let size = out.len() - start;
-    if size > MAX_VALUE_BYTES {
-        return Err(unsupported(format!(
-            "a value of {size} bytes is longer than a record can size ({MAX_VALUE_BYTES})"
-        )));
-    }
     Ok(ty)
 }
