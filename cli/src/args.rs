@@ -95,6 +95,12 @@ pub const EPL_OPTIONS: &[OptionSpec] = &[
     },
 ];
 
+/// The options of `cl` (clear-log).
+pub const CL_OPTIONS: &[OptionSpec] = &[OptionSpec {
+    short: "bu",
+    long: "backup",
+}];
+
 impl Args {
     /// Parses `argv` (without the program name) against the options of each verb.
     pub fn parse(

@@ -1,7 +1,7 @@
 //! evtutil: a wevtutil-compatible command line over evtlog.
 //!
-//! Verbs so far: `qe` (query-events), `el` (enum-logs) and `epl` (export-log). See
-//! `evtutil /?`.
+//! Verbs so far: `qe` (query-events), `el` (enum-logs), `epl` (export-log) and `cl`
+//! (clear-log). See `evtutil /?`.
 
 mod args;
 mod store;
@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use args::{Args, OptionSpec, UsageError, EPL_OPTIONS, QE_OPTIONS};
+use args::{Args, OptionSpec, UsageError, CL_OPTIONS, EPL_OPTIONS, QE_OPTIONS};
 use evtlog::{
     Bookmark, Engine, ErrorKind, ExportFlags, Next, QueryFlags, SeekFlags, MAX_NEXT_COUNT,
 };
@@ -42,6 +42,8 @@ Commands:
       /q:XPATH  (/query)              only events the XPath selects
       /sq:true|false  (/structuredquery)  the source is a file holding a <QueryList>
       /ow:true|false  (/overwrite)    replace TARGET if it exists (else it is an error)
+  cl (clear-log) CHANNEL      Removes every event of a channel (saved with --store DIR).
+      /bu:FILE.evtx  (/backup)        first write the events to FILE.evtx (it must not exist)
 
 Store:
   Without --store, the embedded default store is used: generated channels (Application,
@@ -65,6 +67,7 @@ fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
         "qe" | "query-events" => Some(QE_OPTIONS),
         "el" | "enum-logs" => Some(&[]),
         "epl" | "export-log" => Some(EPL_OPTIONS),
+        "cl" | "clear-log" => Some(CL_OPTIONS),
         _ => None,
     }
 }
@@ -116,6 +119,7 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
     match args.verb.as_str() {
         "qe" | "query-events" => query_events(&engine, &args, out),
         "epl" | "export-log" => export_log(&engine, &args),
+        "cl" | "clear-log" => clear_log(&engine, &args),
         "el" | "enum-logs" => {
             if !args.positional.is_empty() {
                 return Err(Failure::Usage("el takes no arguments".into()));
@@ -129,12 +133,15 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
     }
 }
 
-fn open_store(args: &Args) -> Result<Engine, Failure> {
-    let dir = args
-        .store
+/// The directory store, if one is used (`--store DIR` or `EVTLOG_STORE`).
+fn store_dir(args: &Args) -> Option<String> {
+    args.store
         .clone()
-        .or_else(|| std::env::var("EVTLOG_STORE").ok().filter(|s| !s.is_empty()));
-    match dir {
+        .or_else(|| std::env::var("EVTLOG_STORE").ok().filter(|s| !s.is_empty()))
+}
+
+fn open_store(args: &Args) -> Result<Engine, Failure> {
+    match store_dir(args) {
         None => Ok(store::embedded()),
         Some(dir) => store::open_dir(Path::new(&dir))
             .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}"))),
@@ -147,6 +154,31 @@ fn absolute(path: &str, what: &str) -> Result<String, Failure> {
     std::path::absolute(path)
         .map(|p| p.to_string_lossy().into_owned())
         .map_err(|e| Failure::Operation(format!("Failed to {what}. {path}: {e}")))
+}
+
+/// `cl`: EvtClearLog on the default session; a directory store then saves the channel.
+fn clear_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
+    let [channel] = args.positional.as_slice() else {
+        return Err(Failure::Usage("cl takes one channel name".into()));
+    };
+    let backup = match args.option("backup") {
+        Some("") => return Err(Failure::Usage("/bu takes a file name".into())),
+        Some(file) => Some(absolute(file, "clear the log")?),
+        None => None,
+    };
+    let failed = |e: evtlog::Error| {
+        Failure::Operation(format!("Failed to clear the log. {e} ({})", e.win32_code()))
+    };
+    engine
+        .default_session()
+        .clear_log(channel, backup.as_deref())
+        .map_err(failed)?;
+    if let Some(dir) = store_dir(args) {
+        let channel = engine.channel(channel).map_err(failed)?;
+        store::save_channel(Path::new(&dir), &channel)
+            .map_err(|e| Failure::Operation(format!("Failed to clear the log. {e}")))?;
+    }
+    Ok(())
 }
 
 /// `epl`: EvtExportLog on the default session.

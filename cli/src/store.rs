@@ -144,17 +144,19 @@ pub fn create_dir_store(dir: &Path, engine: &Engine) -> Result<(), StoreError> {
     fs::create_dir_all(dir)
         .map_err(|e| StoreError(format!("cannot create the store {}: {e}", dir.display())))?;
     for channel in engine.channels() {
-        let target = dir.join(file_name(channel.name()));
-        let temp = dir.join(format!(".{}.tmp", file_name(channel.name())));
-        if let Err(e) = write_channel_file(&channel, &temp, &target) {
-            let _ = fs::remove_file(&temp);
-            return Err(StoreError(format!(
-                "cannot write {}: {e}",
-                target.display()
-            )));
-        }
+        save_channel(dir, &channel)?;
     }
     Ok(())
+}
+
+/// Writes `channel`'s file in the directory store `dir` (beside it, then renamed).
+pub fn save_channel(dir: &Path, channel: &evtlog::Channel) -> Result<(), StoreError> {
+    let target = dir.join(file_name(channel.name()));
+    let temp = dir.join(format!(".{}.tmp", file_name(channel.name())));
+    write_channel_file(channel, &temp, &target).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        StoreError(format!("cannot write {}: {e}", target.display()))
+    })
 }
 
 /// Writes `channel` to `temp`, one event per line, syncs it, and renames it to `target`.

@@ -587,3 +587,36 @@ fn epl_exports_a_channel_that_qe_reads_back() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `cl /bu:FILE`: a directory store's channel backed up to an .evtx file, then cleared and
+/// saved; `qe` of the backup gives the events the channel had.
+#[test]
+fn cl_backs_up_then_clears_a_directory_store_channel() {
+    let dir = temp_dir("cl");
+    let store = dir.join("store");
+    let store = store.to_str().unwrap();
+    let backup = dir.join("setup-backup.evtx");
+    let backup = backup.to_str().unwrap();
+    let before = evtutil(&["--store", store, "qe", "Setup"]);
+    assert!(
+        before.status.success() && !stdout(&before).is_empty(),
+        "{before:?}"
+    );
+    let o = evtutil(&["--store", store, "cl", "Setup", &format!("/bu:{backup}")]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(
+        stdout(&evtutil(&["qe", backup, "/lf:true"])),
+        stdout(&before)
+    );
+    let after = evtutil(&["--store", store, "qe", "Setup"]);
+    assert!(
+        after.status.success() && stdout(&after).is_empty(),
+        "{after:?}"
+    );
+    // The backup exists now: a second clear with it fails (80) and clears nothing.
+    let again = evtutil(&["--store", store, "cl", "Security", &format!("/bu:{backup}")]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("(80)"));
+    assert!(!stdout(&evtutil(&["--store", store, "qe", "Security", "/c:1"])).is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -231,13 +231,28 @@ impl Channel {
     /// `InvalidOperationOverEnabledDirectChannel` (15022) on an enabled Analytic or Debug
     /// channel, as Windows does ("the channel must first be disabled").
     pub fn clear(&self) -> Result<()> {
+        self.check_clearable()?;
+        self.store.clear();
+        Ok(())
+    }
+
+    /// Removes every record with an id below `end` (those of a snapshot with that
+    /// `end_record_id`: the ones a backup holds), keeping any appended since; as
+    /// [`clear`](Self::clear) otherwise, and with its error.
+    pub(crate) fn clear_before(&self, end: u64) -> Result<()> {
+        self.check_clearable()?;
+        self.store.clear_before(end);
+        Ok(())
+    }
+
+    /// Whether a clear may run: not on an enabled Analytic or Debug channel (15022).
+    pub(crate) fn check_clearable(&self) -> Result<()> {
         if self.channel_type.is_direct() && self.is_enabled() {
             return Err(Error::with_message(
                 ErrorKind::InvalidOperationOverEnabledDirectChannel,
                 format!("channel {}", self.name),
             ));
         }
-        self.store.clear();
         Ok(())
     }
 

@@ -11,6 +11,8 @@
 //! 3. Events are written in the query's order; an empty result still makes a file (one
 //!    empty chunk).
 
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -69,22 +71,8 @@ impl Session {
     ) -> Result<u64> {
         let flags = ExportFlags::from_bits(flags.bits())?;
         let target = Path::new(target);
-        if !target.is_absolute() {
-            return Err(Error::with_message(
-                ErrorKind::InvalidParameter,
-                format!(
-                    "{}: the target of an export must be an absolute path",
-                    target.display()
-                ),
-            ));
-        }
         let overwrite = flags.contains(ExportFlags::OVERWRITE);
-        if !overwrite && target.exists() {
-            return Err(Error::with_message(
-                ErrorKind::FileExists,
-                format!("{}: the target file exists", target.display()),
-            ));
-        }
+        check_target(target, overwrite)?;
         let mut query_flags = if flags.contains(ExportFlags::FILE_PATH) {
             QueryFlags::FILE_PATH
         } else {
@@ -107,27 +95,59 @@ impl Session {
             }
         }
         let results = self.query(path, query, query_flags)?;
-        let temporary = Temporary(Some(temporary_beside(target)));
-        let mut writer = EvtxWriter::create(temporary.path())?;
-        let mut written = 0u64;
-        while let Next::Events(batch) = results.next(MAX_NEXT_COUNT, None)? {
-            for event in &batch {
-                writer.write(event)?;
-                written += 1;
+        write_evtx(target, overwrite, |writer| {
+            let mut written = 0u64;
+            while let Next::Events(batch) = results.next(MAX_NEXT_COUNT, None)? {
+                for event in &batch {
+                    writer.write(event)?;
+                    written += 1;
+                }
             }
-        }
-        let file = writer.finish()?;
-        file.into_inner()
-            .map_err(|e| Error::from(e.into_error()))?
-            .sync_all()?;
-        if overwrite {
-            std::fs::rename(temporary.path(), target)?;
-        } else {
-            // A link fails if the target appeared meanwhile: it is not replaced.
-            std::fs::hard_link(temporary.path(), target)?;
-            let _ = std::fs::remove_file(temporary.path());
-        }
-        temporary.keep();
-        Ok(written)
+            Ok(written)
+        })
     }
+}
+
+/// Checks an export's or a backup's target: an absolute path (87) that, unless
+/// `overwrite`, does not exist (80).
+pub(super) fn check_target(target: &Path, overwrite: bool) -> Result<()> {
+    if !target.is_absolute() {
+        return Err(Error::with_message(
+            ErrorKind::InvalidParameter,
+            format!("{}: the target must be an absolute path", target.display()),
+        ));
+    }
+    if !overwrite && target.exists() {
+        return Err(Error::with_message(
+            ErrorKind::FileExists,
+            format!("{}: the target file exists", target.display()),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes the .evtx file `target` with the events `fill` gives the writer (returning how
+/// many), beside the target first and then put in place, synced (invariant 1). On any error
+/// nothing is left behind.
+pub(super) fn write_evtx(
+    target: &Path,
+    overwrite: bool,
+    fill: impl FnOnce(&mut EvtxWriter<BufWriter<File>>) -> Result<u64>,
+) -> Result<u64> {
+    let temporary = Temporary(Some(temporary_beside(target)));
+    let mut writer = EvtxWriter::create(temporary.path())?;
+    let written = fill(&mut writer)?;
+    let file = writer.finish()?;
+    file.into_inner()
+        .map_err(|e| Error::from(e.into_error()))?
+        .sync_all()?;
+    if overwrite {
+        std::fs::rename(temporary.path(), target)?;
+    } else {
+        // A link fails if the target appeared meanwhile: it is not replaced.
+        std::fs::hard_link(temporary.path(), target)?;
+        let _ = std::fs::remove_file(temporary.path());
+    }
+    temporary.keep();
+    Ok(written)
 }

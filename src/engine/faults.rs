@@ -40,6 +40,9 @@ pub enum CallKind {
     Seek,
     /// Subscription setup (`Session::subscribe`); it has one batch, 0.
     Subscribe,
+    /// `Session::clear_log`: batch 0 before anything, then one per chunk of the channel
+    /// written to the backup; the records are removed after the last.
+    Clear,
 }
 
 #[derive(Default)]

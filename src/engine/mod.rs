@@ -22,6 +22,7 @@
 
 mod bookmark;
 mod channel;
+mod clear;
 mod delivery;
 mod export;
 mod faults;

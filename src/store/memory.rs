@@ -140,6 +140,76 @@ impl MemoryStore {
         drop(old);
     }
 
+    /// Removes every record whose id is below `end` (the records a snapshot with that
+    /// [`end_record_id`](Snapshot::end_record_id) saw), keeps those appended since, and
+    /// bumps the generation: a clear that loses nothing written while it ran (EvtClearLog
+    /// with a backup of that snapshot). `end` at or past the next id is [`clear`](Self::clear).
+    pub fn clear_before(&self, end: u64) {
+        let old = {
+            let mut inner = self.inner.lock();
+            if let Some(tail) = inner.chunks.back() {
+                tail.seal();
+            }
+            let mut old = Vec::new();
+            while let Some(front) = inner.chunks.front() {
+                match front.last_record_id() {
+                    Some(last) if last < end => {
+                        let Some(front) = inner.chunks.pop_front() else {
+                            break;
+                        };
+                        inner.record_count = inner.record_count.saturating_sub(front.len() as u64);
+                        inner.total_bytes = inner.total_bytes.saturating_sub(front.approx_bytes());
+                        old.push(front);
+                    }
+                    _ => break,
+                }
+            }
+            // A chunk holding both sides of `end`: its newer records move to a chunk of
+            // their own (chunks are write-once), which stays open if it is the last.
+            let straddles = inner
+                .chunks
+                .front()
+                .is_some_and(|c| c.first_record_id() < end);
+            if straddles {
+                if let Some(front) = inner.chunks.pop_front() {
+                    let kept: Vec<Event> = front
+                        .iter()
+                        .filter(|e| e.system.event_record_id.is_some_and(|id| id >= end))
+                        .cloned()
+                        .collect();
+                    let removed = front.len() - kept.len();
+                    let chunk = Chunk::new(end, kept.len().max(1));
+                    let mut kept_bytes = 0;
+                    for event in kept {
+                        let size = event.approx_record_size();
+                        kept_bytes += size;
+                        // A fresh chunk with a slot per event takes them all.
+                        let _ = chunk.push(event, size);
+                    }
+                    inner.record_count = inner.record_count.saturating_sub(removed as u64);
+                    inner.total_bytes = inner
+                        .total_bytes
+                        .saturating_sub(front.approx_bytes())
+                        .saturating_add(kept_bytes);
+                    if !inner.chunks.is_empty() {
+                        chunk.seal();
+                    }
+                    if !chunk.is_empty() {
+                        inner.chunks.push_front(Arc::new(chunk));
+                    }
+                    old.push(front);
+                }
+            }
+            if inner.chunks.is_empty() {
+                inner.record_count = 0;
+                inner.total_bytes = 0;
+            }
+            self.generation.fetch_add(1, Ordering::Release);
+            old
+        };
+        drop(old);
+    }
+
     /// A reader's view of the store now: see [`Snapshot`].
     pub fn snapshot(&self) -> Snapshot {
         let inner = self.inner.lock();

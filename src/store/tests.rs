@@ -364,12 +364,16 @@ fn concurrent_writer_and_snapshots_with_overwrite() {
 enum Op {
     Append(usize),
     Clear,
+    /// `clear_before(next_id - back)`: records appended since a snapshot `back` appends ago
+    /// are kept.
+    ClearBefore(u64),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         12 => (0usize..40_000).prop_map(Op::Append),
         1 => Just(Op::Clear),
+        1 => (0u64..300).prop_map(Op::ClearBefore),
     ]
 }
 
@@ -394,6 +398,12 @@ proptest! {
                 Op::Clear => {
                     store.clear();
                     model.clear();
+                    generation += 1;
+                }
+                Op::ClearBefore(back) => {
+                    let end = next_id.saturating_sub(back);
+                    store.clear_before(end);
+                    model.retain(|r| r.0 >= end);
                     generation += 1;
                 }
                 Op::Append(payload) => {

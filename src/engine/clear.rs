@@ -1,0 +1,71 @@
+//! EvtClearLog ([`Session::clear_log`], reference/wevtapi.md §2.13): a channel's records
+//! removed, after an optional backup of them to an .evtx file.
+//!
+//! Invariants:
+//! 1. The backup is written completely (beside its target, synced, put in place: export.rs
+//!    invariant 1) before any record is removed. An error or a cancel before that point
+//!    removes nothing and leaves no file.
+//! 2. What is removed is exactly what the backup holds: the records of one snapshot
+//!    (`MemoryStore::clear_before` its end). Records appended while the backup was written
+//!    are kept: no record is lost, whatever runs beside the clear.
+//! 3. The clear bumps the channel's generation: open result sets then fail with
+//!    ERROR_EVT_QUERY_RESULT_STALE (15011), and subscriptions see the gap (results.rs
+//!    invariants 4 and 9).
+//! 4. The call is a Call node of the session: a session cancel reaches it, polled before each
+//!    chunk of the backup and once more before the records are removed.
+
+use std::path::Path;
+
+use super::export::{check_target, write_evtx};
+use super::faults::CallKind;
+use super::session::Session;
+use crate::cancel::NodeKind;
+use crate::error::Result;
+
+impl Session {
+    /// EvtClearLog: removes every record of `channel`, after writing them to the .evtx file
+    /// `backup` (absolute; it must not exist) if one is given.
+    ///
+    /// Errors: the channel is missing (15007), an enabled Analytic or Debug channel (15022),
+    /// `backup` relative (87) or existing (80), an I/O error writing it, a session cancel
+    /// (1223). On any error no record is removed and no file is left behind.
+    pub fn clear_log(&self, channel: &str, backup: Option<&str>) -> Result<()> {
+        self.check_open()?;
+        let engine = &self.inner.engine;
+        let call = self.inner.token.child(NodeKind::Call);
+        engine.inner.faults.checkpoint(CallKind::Clear, 0, &call)?;
+        call.check()?;
+        let channel = engine.channel(channel)?;
+        channel.check_clearable()?;
+        let snapshot = channel.snapshot();
+        let end = snapshot.end_record_id();
+        if let Some(backup) = backup {
+            let target = Path::new(backup);
+            check_target(target, false)?;
+            write_evtx(target, false, |writer| {
+                let mut written = 0u64;
+                for (batch, chunk) in snapshot.chunks().iter().enumerate() {
+                    engine
+                        .inner
+                        .faults
+                        .checkpoint(CallKind::Clear, batch as u64 + 1, &call)?;
+                    call.check()?;
+                    // Only the records of the snapshot's moment (its last chunk may grow).
+                    for event in chunk
+                        .iter()
+                        .take_while(|e| e.system.event_record_id.is_some_and(|id| id < end))
+                    {
+                        writer.write(event)?;
+                        written += 1;
+                    }
+                }
+                // The last poll: after it, the backup is in place and the records go.
+                call.check()?;
+                Ok(written)
+            })?;
+        } else {
+            call.check()?;
+        }
+        channel.clear_before(end)
+    }
+}
