@@ -29,13 +29,13 @@ mod store;
 mod sync;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
-pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use engine::{
-    CallKind, Channel, ChannelConfig, ChannelType, Delivery, Engine, EventRef, ExportFlags, Next,
-    PauseHandle, QueryFlags, ResultSet, SeekFlags, SeekOrigin, Session, SignalEvent,
-    SubscribeAction, SubscribeFlags, SubscribeOrigin, SubscribePosition, Subscription,
+    channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, Delivery, Engine, EventRef,
+    ExportFlags, Next, PauseHandle, QueryFlags, ResultSet, SeekFlags, SeekOrigin, Session,
+    SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin, SubscribePosition, Subscription,
     DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };
+pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,

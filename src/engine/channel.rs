@@ -135,6 +135,8 @@ pub struct Channel {
     clock: Arc<dyn Clock>,
     /// The subscriptions watching this channel.
     notifier: Notifier,
+    /// A persistent channel's live .evtx file (persist.rs); appends are serialized by it.
+    file: Option<super::persist::ChannelFile>,
 }
 
 impl Channel {
@@ -147,7 +149,40 @@ impl Channel {
             store: MemoryStore::new(config.max_size, config.retention),
             clock,
             notifier: Notifier::default(),
+            file: None,
         }
+    }
+
+    /// A persistent channel: its records live in `file` (and, for reading, in an unbounded
+    /// memory store that mirrors it), restored from `events` (in record order, with ids).
+    pub(crate) fn persistent(
+        config: ChannelConfig,
+        clock: Arc<dyn Clock>,
+        file: super::persist::ChannelFile,
+        events: Vec<Event>,
+        next_id: u64,
+    ) -> Result<Channel> {
+        let mut channel = Channel::new(
+            ChannelConfig {
+                max_size: super::ChannelConfig::UNBOUNDED,
+                ..config
+            },
+            clock,
+        );
+        for event in events {
+            if let Some(id) = event.system.event_record_id {
+                channel.store.skip_to(id);
+            }
+            channel.store.append(event)?;
+        }
+        channel.store.skip_to(next_id);
+        channel.file = Some(file);
+        Ok(channel)
+    }
+
+    /// The live .evtx file of a persistent channel.
+    pub fn file_path(&self) -> Option<std::path::PathBuf> {
+        self.file.as_ref().map(super::persist::ChannelFile::path)
     }
 
     /// The name as created (case preserved).
@@ -179,7 +214,13 @@ impl Channel {
     pub fn set_enabled(&self, enabled: bool) {
         let was = self.enabled.swap(enabled, Ordering::AcqRel);
         if enabled && !was && self.channel_type.is_direct() {
-            self.store.clear();
+            match &self.file {
+                None => self.store.clear(),
+                // A failed rewrite keeps the records: nothing is lost.
+                Some(file) => {
+                    let _ = file.clear_before(&self.store, u64::MAX);
+                }
+            }
         }
     }
 
@@ -206,7 +247,10 @@ impl Channel {
         if system.time_created.is_none() {
             system.time_created = Some(self.clock.now());
         }
-        let id = self.store.append(event)?;
+        let id = match &self.file {
+            None => self.store.append(event)?,
+            Some(file) => file.append(&self.store, event)?,
+        };
         self.notifier.notify();
         Ok(id)
     }
@@ -232,7 +276,10 @@ impl Channel {
     /// channel, as Windows does ("the channel must first be disabled").
     pub fn clear(&self) -> Result<()> {
         self.check_clearable()?;
-        self.store.clear();
+        match &self.file {
+            None => self.store.clear(),
+            Some(file) => file.clear_before(&self.store, u64::MAX)?,
+        }
         Ok(())
     }
 
@@ -241,7 +288,10 @@ impl Channel {
     /// [`clear`](Self::clear) otherwise, and with its error.
     pub(crate) fn clear_before(&self, end: u64) -> Result<()> {
         self.check_clearable()?;
-        self.store.clear_before(end);
+        match &self.file {
+            None => self.store.clear_before(end),
+            Some(file) => file.clear_before(&self.store, end)?,
+        }
         Ok(())
     }
 

@@ -30,6 +30,7 @@ mod files;
 mod flags;
 mod names;
 mod notify;
+mod persist;
 mod render;
 mod results;
 mod session;
@@ -49,6 +50,7 @@ pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
+pub use persist::channel_file_name;
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
 pub use session::Session;
@@ -85,6 +87,8 @@ pub(crate) struct EngineInner {
     pub(crate) templates: Arc<Mutex<TemplateCache>>,
     /// 64 KiB chunk buffers its file queries hand on (files.rs `with_spare_buffers`).
     pub(crate) chunk_buffers: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// A persistent engine's store directory (persist.rs): its channels are files there.
+    store_dir: OnceLock<std::path::PathBuf>,
 }
 
 impl EngineInner {
@@ -116,8 +120,19 @@ impl Engine {
                 default_session: OnceLock::new(),
                 templates: Arc::default(),
                 chunk_buffers: Arc::default(),
+                store_dir: OnceLock::new(),
             }),
         }
+    }
+
+    /// Makes this (new) engine persistent: its channels are files in `dir`.
+    fn set_store_dir(&self, dir: std::path::PathBuf) {
+        let _ = self.inner.store_dir.set(dir);
+    }
+
+    /// A persistent engine's store directory ([`Engine::open_store_dir`]).
+    pub fn store_dir(&self) -> Option<&std::path::Path> {
+        self.inner.store_dir.get().map(|d| d.as_path())
     }
 
     /// The default local session: the NULL session of the Windows API. Always the same one.
@@ -196,7 +211,10 @@ impl Engine {
                 ))
             }
             Err(at) => {
-                let channel = Arc::new(Channel::new(config, Arc::clone(&self.inner.clock)));
+                let channel = Arc::new(match self.inner.store_dir.get() {
+                    Some(dir) => self.persistent_channel(dir, config)?,
+                    None => Channel::new(config, Arc::clone(&self.inner.clock)),
+                });
                 channels.insert(at, Arc::clone(&channel));
                 Ok(channel)
             }

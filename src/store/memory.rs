@@ -210,6 +210,19 @@ impl MemoryStore {
         drop(old);
     }
 
+    /// Makes `next` the id of the next record if it is above the current next id (restoring
+    /// a store whose records start there, or continue past a gap): the open chunk is sealed,
+    /// so the next record starts a chunk of its own (chunks stay runs of consecutive ids).
+    pub(crate) fn skip_to(&self, next: u64) {
+        let mut inner = self.inner.lock();
+        if next > inner.next_record_id {
+            if let Some(tail) = inner.chunks.back() {
+                tail.seal();
+            }
+            inner.next_record_id = next;
+        }
+    }
+
     /// A reader's view of the store now: see [`Snapshot`].
     pub fn snapshot(&self) -> Snapshot {
         let inner = self.inner.lock();

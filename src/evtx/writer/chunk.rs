@@ -86,6 +86,11 @@ impl ChunkBuilder {
         self.first_id.is_none()
     }
 
+    /// Where the next record would start: the end of the records so far.
+    pub(super) fn end(&self) -> usize {
+        self.pos
+    }
+
     /// Adds a record; false (and the chunk as it was) if it does not fit.
     pub(super) fn add(&mut self, record: &RecordParts<'_>) -> bool {
         let mut mark = Mark {

@@ -18,6 +18,8 @@
 //!   `export` does).
 
 mod chunk;
+mod live;
+pub(crate) use live::{LiveFile, Placed};
 mod template;
 mod values;
 
@@ -67,9 +69,49 @@ pub struct EvtxWriter<W: Write + Seek> {
     chunk: ChunkBuilder,
     chunks: u64,
     last_id: Option<u64>,
+    encoder: Encoder,
+}
+
+/// An event as a record's parts: its shape, and its template's GUID.
+#[derive(Default)]
+struct Encoder {
     shape: Shape,
     /// Each template key met, and its GUID.
     guids: KeyMap<Box<[u8]>, [u8; 16]>,
+}
+
+impl Encoder {
+    /// Makes `event` the current shape; its template's GUID (a new template's key is
+    /// validated first).
+    fn encode(&mut self, event: &Event) -> Result<[u8; 16]> {
+        self.shape.of_event(event)?;
+        if let Some(guid) = self.guids.get(self.shape.key.as_slice()) {
+            return Ok(*guid);
+        }
+        template::validate(&self.shape.key)?;
+        let guid = template_guid(&self.shape.key);
+        self.guids
+            .insert(self.shape.key.clone().into_boxed_slice(), guid);
+        Ok(guid)
+    }
+
+    /// The current shape as record `id`, written at `written` (a FILETIME).
+    fn record(&self, id: u64, written: u64, guid: [u8; 16]) -> RecordParts<'_> {
+        RecordParts {
+            id,
+            written,
+            template: TemplateRef {
+                key: &self.shape.key,
+                guid,
+            },
+            descriptors: &self.shape.descriptors,
+            values: &self.shape.values,
+        }
+    }
+
+    fn templates(&self) -> usize {
+        self.guids.len()
+    }
 }
 
 impl<W: Write + Seek> std::fmt::Debug for EvtxWriter<W> {
@@ -77,7 +119,7 @@ impl<W: Write + Seek> std::fmt::Debug for EvtxWriter<W> {
         f.debug_struct("EvtxWriter")
             .field("chunks_written", &self.chunks)
             .field("last_record_id", &self.last_id)
-            .field("templates", &self.guids.len())
+            .field("templates", &self.encoder.templates())
             .finish_non_exhaustive()
     }
 }
@@ -99,8 +141,7 @@ impl<W: Write + Seek> EvtxWriter<W> {
             chunk: ChunkBuilder::new(),
             chunks: 0,
             last_id: None,
-            shape: Shape::default(),
-            guids: HashMap::default(),
+            encoder: Encoder::default(),
         })
     }
 
@@ -111,31 +152,13 @@ impl<W: Write + Seek> EvtxWriter<W> {
 
     /// Writes `event` as the next record; returns its record id.
     pub fn write(&mut self, event: &Event) -> Result<u64> {
-        self.shape.of_event(event)?;
+        let guid = self.encoder.encode(event)?;
         let id = match event.system.event_record_id {
             Some(id) if self.last_id.is_none_or(|last| id > last) => id,
             _ => self.next_record_id(),
         };
-        let guid = match self.guids.get(self.shape.key.as_slice()) {
-            Some(guid) => *guid,
-            None => {
-                template::validate(&self.shape.key)?;
-                let guid = template_guid(&self.shape.key);
-                self.guids
-                    .insert(self.shape.key.clone().into_boxed_slice(), guid);
-                guid
-            }
-        };
-        let record = RecordParts {
-            id,
-            written: event.system.time_created.map_or(0, |t| t.0),
-            template: TemplateRef {
-                key: &self.shape.key,
-                guid,
-            },
-            descriptors: &self.shape.descriptors,
-            values: &self.shape.values,
-        };
+        let written = event.system.time_created.map_or(0, |t| t.0);
+        let record = self.encoder.record(id, written, guid);
         if !self.chunk.add(&record) {
             if self.chunk.is_empty() {
                 return Err(Error::with_message(
@@ -181,16 +204,29 @@ impl<W: Write + Seek> EvtxWriter<W> {
 
 /// The 128 meaningful bytes of a clean file header for `chunks` chunks, not wrapped.
 fn file_header(chunks: u64, next_record_id: u64) -> [u8; 128] {
+    file_header_with(0, chunks - 1, chunks, next_record_id, 0)
+}
+
+/// A file header: the oldest and newest chunk slots, the slot count, the next record id,
+/// the flags (0x1 while a live file is open).
+fn file_header_with(
+    oldest: u64,
+    newest: u64,
+    chunks: u64,
+    next_record_id: u64,
+    flags: u32,
+) -> [u8; 128] {
     let mut h = [0u8; 128];
     h[..8].copy_from_slice(b"ElfFile\0");
-    h[8..16].copy_from_slice(&0u64.to_le_bytes());
-    h[16..24].copy_from_slice(&(chunks - 1).to_le_bytes());
+    h[8..16].copy_from_slice(&oldest.to_le_bytes());
+    h[16..24].copy_from_slice(&newest.to_le_bytes());
     h[24..32].copy_from_slice(&next_record_id.to_le_bytes());
     h[32..36].copy_from_slice(&128u32.to_le_bytes());
     h[36..38].copy_from_slice(&1u16.to_le_bytes());
     h[38..40].copy_from_slice(&3u16.to_le_bytes());
     h[40..42].copy_from_slice(&(FILE_HEADER_BLOCK_SIZE as u16).to_le_bytes());
     h[42..44].copy_from_slice(&(chunks as u16).to_le_bytes());
+    h[120..124].copy_from_slice(&flags.to_le_bytes());
     let crc = crc32fast::hash(&h[..120]);
     h[124..128].copy_from_slice(&crc.to_le_bytes());
     h

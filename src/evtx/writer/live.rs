@@ -1,0 +1,281 @@
+//! [`LiveFile`]: a channel's .evtx file kept current as events are appended (a persistent
+//! channel's mirror; `engine/persist.rs`).
+//!
+//! Flush policy: every append is written through before it returns. The record's bytes go
+//! first, then its chunk's 512-byte header (free-space offset, last record, both CRCs), each
+//! one `pwrite` at its place; a new chunk is written whole (64 KiB, so a reused slot keeps
+//! no stale records), then the file header. Nothing is synced: a process killed at any point
+//! leaves every returned append in the page cache, and so in the file; a machine that loses
+//! power may lose the tail since the last sync (`sync`).
+//!
+//! Invariants:
+//! 1. A record is in the file, readable by any reader, once `append` returned. A process
+//!    killed during an append leaves the file as before it, or with that one record; never
+//!    anything unreadable, because the chunk header that makes a record visible is written
+//!    after the record.
+//! 2. Slots: the file grows a chunk at a time up to its maximum; then, overwriting, the next
+//!    chunk reuses the oldest slot (a ring, wrapped as Windows wraps logs, which the readers
+//!    follow from the header's oldest chunk); not overwriting, an append that needs a new
+//!    chunk is refused.
+//! 3. Record ids increase by one per append; a reopened file goes on after its newest record,
+//!    in a new chunk.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use super::chunk::ChunkBuilder;
+use super::{file_header_with, Encoder};
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::Event;
+use crate::evtx::{ChunkDecoder, EvtxFile, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
+
+/// Where an append went.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Placed {
+    /// Into the file; no record was lost.
+    Appended,
+    /// Into a reused slot: the records with ids below `kept_from` were overwritten.
+    Overwrote { kept_from: u64 },
+}
+
+/// A live .evtx file.
+pub(crate) struct LiveFile {
+    path: PathBuf,
+    file: File,
+    max_chunks: u64,
+    /// Chunk slots in the file.
+    slots: u64,
+    /// The oldest chunk's slot (where a wrapped ring starts).
+    oldest: u64,
+    /// The open chunk's slot, if it has one (a reopened file's next chunk has none yet).
+    current: Option<u64>,
+    chunk: ChunkBuilder,
+    /// Each slot's first record id (`None`: no record).
+    first_ids: Vec<Option<u64>>,
+    next_id: u64,
+    encoder: Encoder,
+}
+
+impl std::fmt::Debug for LiveFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveFile")
+            .field("path", &self.path)
+            .field("slots", &self.slots)
+            .field("oldest", &self.oldest)
+            .field("next_id", &self.next_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn slot_offset(slot: u64) -> u64 {
+    FILE_HEADER_BLOCK_SIZE as u64 + slot * CHUNK_SIZE as u64
+}
+
+impl LiveFile {
+    /// Creates the file at `path` (replacing any), empty, holding at most `max_chunks`
+    /// chunks (at least 1); its first record will have id `next_id`.
+    pub(crate) fn create(path: &Path, max_chunks: u64, next_id: u64) -> Result<LiveFile> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)?;
+        let mut live = LiveFile {
+            path: path.to_owned(),
+            file,
+            max_chunks: max_chunks.clamp(1, u64::from(u16::MAX)),
+            slots: 1,
+            oldest: 0,
+            current: Some(0),
+            chunk: ChunkBuilder::new(),
+            first_ids: vec![None],
+            next_id: next_id.max(1),
+            encoder: Encoder::default(),
+        };
+        write_at(&mut live.file, &[0; FILE_HEADER_BLOCK_SIZE], 0)?;
+        live.write_chunk_whole(0)?;
+        live.write_file_header()?;
+        Ok(live)
+    }
+
+    /// Opens the file at `path` and reads back its events (in record order, with their ids),
+    /// and the id its next record gets; appends then go on in a new chunk.
+    pub(crate) fn open(path: &Path, max_chunks: u64) -> Result<(LiveFile, Vec<Event>, u64)> {
+        let mut reader = EvtxFile::open(path)?;
+        let slots = reader.chunk_slots().max(1);
+        let oldest = reader.oldest_chunk()?;
+        let mut first_ids = vec![None; slots as usize];
+        let mut events = Vec::new();
+        let mut next_id = reader.header().next_record_id.max(1);
+        let mut newest_slot = None;
+        for chunk in reader.chunks_in_record_order()? {
+            let Ok(chunk) = chunk else { continue };
+            let mut decoder = ChunkDecoder::new(&chunk);
+            for record in chunk.records().flatten() {
+                let Ok(mut event) = decoder.decode(&record) else {
+                    continue;
+                };
+                let id = event.system.event_record_id.unwrap_or(record.record_id());
+                event.system.event_record_id = Some(id);
+                if let Some(slot) = first_ids.get_mut(chunk.index() as usize) {
+                    slot.get_or_insert(id);
+                }
+                newest_slot = Some(chunk.index());
+                next_id = next_id.max(id.saturating_add(1));
+                events.push(event);
+            }
+        }
+        drop(reader);
+        let file = OpenOptions::new().read(true).write(true).open(path)?;
+        // An empty file's one chunk takes the next records; otherwise a new chunk does.
+        let current = match newest_slot {
+            None => Some(0),
+            Some(_) => None,
+        };
+        let live = LiveFile {
+            path: path.to_owned(),
+            file,
+            max_chunks: max_chunks.clamp(1, u64::from(u16::MAX)).max(slots),
+            slots,
+            oldest: if newest_slot.is_none() { 0 } else { oldest },
+            current,
+            chunk: ChunkBuilder::new(),
+            first_ids,
+            next_id,
+            encoder: Encoder::default(),
+        };
+        Ok((live, events, next_id))
+    }
+
+    /// The id the next record gets.
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next_id
+    }
+
+    /// The file now has the name `path` (renamed into place).
+    pub(crate) fn renamed(&mut self, path: &Path) {
+        self.path = path.to_owned();
+    }
+
+    /// Appends `event` as record [`next_id`](Self::next_id) (its EventRecordID should be
+    /// that id). Errors: an event that cannot be written (nothing written); `LogFileFull`
+    /// (1502) when a new chunk is needed and the file is at its maximum without `overwrite`
+    /// (nothing written); an I/O error (the record may be in the file, but is not reported
+    /// as appended).
+    pub(crate) fn append(&mut self, event: &Event, overwrite: bool) -> Result<Placed> {
+        let id = self.next_id;
+        let guid = self.encoder.encode(event)?;
+        let written = event.system.time_created.map_or(0, |t| t.0);
+        let record = self.encoder.record(id, written, guid);
+        if let Some(slot) = self.current {
+            let start = self.chunk.end();
+            if self.chunk.add(&record) {
+                let end = self.chunk.end();
+                let at = slot_offset(slot);
+                let chunk = self.chunk.finish();
+                // The record, then the header that makes it visible (invariant 1).
+                write_at(&mut self.file, &chunk[start..end], at + start as u64)?;
+                write_at(&mut self.file, &chunk[..512], at)?;
+                self.first_ids[slot as usize].get_or_insert(id);
+                self.next_id = id + 1;
+                return Ok(Placed::Appended);
+            }
+            if self.chunk.is_empty() {
+                return Err(too_large());
+            }
+        }
+        // A new chunk: a new slot while the file may grow, else the oldest one's.
+        let (slot, placed) = if self.slots < self.max_chunks {
+            (self.slots, Placed::Appended)
+        } else if overwrite {
+            let slot = self.oldest;
+            let next_oldest = (slot + 1) % self.slots;
+            let kept_from = if self.slots == 1 {
+                id
+            } else {
+                self.first_ids[next_oldest as usize].unwrap_or(id)
+            };
+            (slot, Placed::Overwrote { kept_from })
+        } else {
+            return Err(Error::with_message(
+                ErrorKind::LogFileFull,
+                format!(
+                    "{}: the log is full ({} chunks) and does not overwrite",
+                    self.path.display(),
+                    self.max_chunks
+                ),
+            ));
+        };
+        let mut chunk = ChunkBuilder::new();
+        if !chunk.add(&record) {
+            return Err(too_large());
+        }
+        self.chunk = chunk;
+        if slot == self.slots {
+            self.slots += 1;
+            self.first_ids.push(None);
+        } else if self.slots > 1 {
+            self.oldest = (slot + 1) % self.slots;
+        }
+        self.current = Some(slot);
+        self.first_ids[slot as usize] = Some(id);
+        self.next_id = id + 1;
+        self.write_chunk_whole(slot)?;
+        self.write_file_header()?;
+        Ok(placed)
+    }
+
+    /// Writes the open chunk whole at `slot`.
+    fn write_chunk_whole(&mut self, slot: u64) -> Result<()> {
+        let chunk = self.chunk.finish();
+        write_at(&mut self.file, chunk, slot_offset(slot))?;
+        Ok(())
+    }
+
+    /// The file header: the ring's oldest and newest slots, the slot count, the next id;
+    /// marked dirty while open, as Windows marks a log in use.
+    fn write_file_header(&mut self) -> Result<()> {
+        let newest = self.current.unwrap_or(self.slots - 1);
+        let header = file_header_with(self.oldest, newest, self.slots, self.next_id, 0x1);
+        write_at(&mut self.file, &header, 0)?;
+        Ok(())
+    }
+
+    /// Syncs the file to the disk.
+    pub(crate) fn sync(&self) -> Result<()> {
+        self.file.sync_data()?;
+        Ok(())
+    }
+}
+
+impl Drop for LiveFile {
+    /// A clean close: the header without the dirty flag.
+    fn drop(&mut self) {
+        let newest = self.current.unwrap_or(self.slots - 1);
+        let header = file_header_with(self.oldest, newest, self.slots, self.next_id, 0);
+        let _ = write_at(&mut self.file, &header, 0);
+    }
+}
+
+/// Writes `bytes` at `offset` of `file` (one `pwrite` on Unix).
+fn write_at(file: &mut File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        file.write_all_at(bytes, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        file.seek(SeekFrom::Start(offset))?;
+        file.write_all(bytes)
+    }
+}
+
+fn too_large() -> Error {
+    Error::with_message(
+        ErrorKind::InvalidParameter,
+        "the event is too large for one EVTX record (a chunk holds 65,024 bytes of records)",
+    )
+}
