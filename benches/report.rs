@@ -778,8 +778,9 @@ fn bench_channel() -> (Engine, std::sync::Arc<evtlog::Channel>) {
 type Section = (&'static str, fn(&Settings));
 
 /// EvtExportLog (issue 7): a channel of generated Security events exported whole to an
-/// .evtx file, through `Session::export_log` (query, `next`, the writer, the rename); and
-/// the same events written by an `EvtxWriter` into memory, the writer alone.
+/// .evtx file, through `Session::export_log` (query, `next`, the writer, the rename); the
+/// same events written by an `EvtxWriter` into memory, the writer alone; and appended to a
+/// persistent channel.
 fn export(settings: &Settings) {
     use evtlog::{EvtxWriter, ExportFlags};
     let n = settings.batch.min(20_000);
@@ -815,6 +816,30 @@ fn export(settings: &Settings) {
         black_box(writer.finish().expect("finish"));
     });
     print("evtx_write_records_per_s", rate, "records/s");
+    // A persistent channel (issue 7) under its flush policy: every append written through
+    // to its live .evtx file (record, then chunk header), nothing synced.
+    let store = dir.join("store");
+    let rate = median_rate_with(
+        settings,
+        n,
+        || {
+            let _ = std::fs::remove_dir_all(&store);
+            let engine = Engine::open_store_dir(&store).expect("store");
+            engine
+                .create_channel(
+                    ChannelConfig::new("Persistent", ChannelType::Operational)
+                        .with_max_size(ChannelConfig::UNBOUNDED),
+                )
+                .expect("channel");
+            (engine, events.clone())
+        },
+        |(engine, events)| {
+            for event in events {
+                engine.write("Persistent", event).expect("append");
+            }
+        },
+    );
+    print("persistent_append_events_per_s", rate, "events/s");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
