@@ -156,6 +156,17 @@ fn absolute(path: &str, what: &str) -> Result<String, Failure> {
         .map_err(|e| Failure::Operation(format!("Failed to {what}. {path}: {e}")))
 }
 
+/// The `<QueryList>` in `file` (`/sq:true`), which holds the whole query (so no `/q`).
+fn read_query_file(args: &Args, file: &str) -> Result<String, Failure> {
+    if args.option("query").is_some() {
+        return Err(Failure::Usage(
+            "/q and /sq:true do not go together: the query file holds the query".into(),
+        ));
+    }
+    std::fs::read_to_string(file)
+        .map_err(|e| Failure::Operation(format!("Failed to read the query file {file}. {e}")))
+}
+
 /// `cl`: EvtClearLog on the default session; a directory store then saves the channel.
 fn clear_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
     let [channel] = args.positional.as_slice() else {
@@ -195,15 +206,7 @@ fn export_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
         flags = flags | ExportFlags::OVERWRITE;
     }
     let (path, query) = if structured {
-        if args.option("query").is_some() {
-            return Err(Failure::Usage(
-                "/q and /sq:true do not go together: the query file holds the query".into(),
-            ));
-        }
-        let xml = std::fs::read_to_string(source).map_err(|e| {
-            Failure::Operation(format!("Failed to read the query file {source}. {e}"))
-        })?;
-        (None, Some(xml))
+        (None, Some(read_query_file(args, source)?))
     } else if log_file {
         (
             Some(absolute(source, "export the log")?),
@@ -257,15 +260,7 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     }
     // The same path Windows code takes: EvtQuery on the default session, then EvtNext.
     let (path, query_text) = if structured {
-        if args.option("query").is_some() {
-            return Err(Failure::Usage(
-                "/q and /sq:true do not go together: the query file holds the query".into(),
-            ));
-        }
-        let xml = std::fs::read_to_string(target).map_err(|e| {
-            Failure::Operation(format!("Failed to read the query file {target}. {e}"))
-        })?;
-        (None, Some(xml))
+        (None, Some(read_query_file(args, target)?))
     } else {
         (
             Some(target.as_str()),

@@ -3,37 +3,11 @@
 //! while it runs are kept), open result sets go stale, and an error or a cancel loses
 //! nothing and leaves no file.
 
-use std::path::PathBuf;
-
+use crate::{read_evtx, TempDir};
 use evtlog::{
-    CallKind, ChannelConfig, ChannelType, ChunkDecoder, Engine, ErrorKind, Event, EvtxFile,
-    Generator, Next, Profile, QueryFlags,
+    CallKind, ChannelConfig, ChannelType, Engine, ErrorKind, Event, Generator, Next, Profile,
+    QueryFlags,
 };
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("evtlog-clear-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(std::fs::canonicalize(dir).unwrap())
-    }
-
-    fn file(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-
-    fn is_empty(&self) -> bool {
-        std::fs::read_dir(&self.0).unwrap().next().is_none()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn engine_with(n: usize) -> Engine {
     let engine = Engine::new();
@@ -59,19 +33,6 @@ fn events(engine: &Engine) -> Vec<Event> {
         .collect()
 }
 
-fn read(path: &str) -> Vec<Event> {
-    let mut file = EvtxFile::open(path).unwrap();
-    let mut out = Vec::new();
-    for chunk in file.chunks_in_record_order().unwrap() {
-        let chunk = chunk.unwrap();
-        let mut decoder = ChunkDecoder::new(&chunk);
-        for record in chunk.records() {
-            out.push(decoder.decode(&record.unwrap()).unwrap());
-        }
-    }
-    out
-}
-
 #[test]
 fn a_clear_with_a_backup_writes_every_record_then_removes_them() {
     let engine = engine_with(2000);
@@ -80,10 +41,10 @@ fn a_clear_with_a_backup_writes_every_record_then_removes_them() {
     let rs = session
         .query(Some("Log"), None, QueryFlags::default())
         .unwrap();
-    let dir = TempDir::new("backup");
+    let dir = TempDir::new("clear-backup");
     let backup = dir.file("backup.evtx");
     session.clear_log("Log", Some(&backup)).unwrap();
-    assert_eq!(read(&backup), before);
+    assert_eq!(read_evtx(&backup), before);
     let channel = engine.channel("Log").unwrap();
     assert_eq!(channel.record_count(), 0);
     assert_eq!(channel.next_record_id(), 2001, "record ids continue");
@@ -105,7 +66,7 @@ fn a_failed_clear_removes_nothing_and_leaves_no_file() {
     let engine = engine_with(100);
     let before = events(&engine);
     let session = engine.default_session();
-    let dir = TempDir::new("failed");
+    let dir = TempDir::new("clear-failed");
     let existing = dir.file("exists.evtx");
     std::fs::write(&existing, b"keep").unwrap();
     let missing_dir = dir.file("no/such/dir/backup.evtx");
@@ -129,7 +90,7 @@ fn a_failed_clear_removes_nothing_and_leaves_no_file() {
     }
     assert_eq!(std::fs::read(&existing).unwrap(), b"keep");
     std::fs::remove_file(&existing).unwrap();
-    assert!(dir.is_empty());
+    assert!(dir.names().is_empty());
 }
 
 /// §2.3, §7: a session cancel while the backup is written: Cancelled (1223), every record
@@ -139,7 +100,7 @@ fn a_cancelled_clear_keeps_every_record() {
     let engine = engine_with(3000);
     let before = events(&engine);
     let session = engine.open_session();
-    let dir = TempDir::new("cancel");
+    let dir = TempDir::new("clear-cancel");
     let backup = dir.file("backup.evtx");
     let pause = engine.pause_at(CallKind::Clear, 2);
     let clear = std::thread::spawn({
@@ -153,7 +114,7 @@ fn a_cancelled_clear_keeps_every_record() {
     let e = clear.join().unwrap().unwrap_err();
     assert_eq!((e.kind(), e.win32_code()), (ErrorKind::Cancelled, 1223));
     assert_eq!(events(&engine), before);
-    assert!(dir.is_empty(), "a file was left behind");
+    assert!(dir.names().is_empty(), "a file was left behind");
 }
 
 /// Records appended while the backup is written are not in it, and are not removed.
@@ -162,7 +123,7 @@ fn records_appended_during_the_backup_are_kept() {
     let engine = engine_with(1000);
     let before = events(&engine);
     let session = engine.open_session();
-    let dir = TempDir::new("appends");
+    let dir = TempDir::new("clear-appends");
     let backup = dir.file("backup.evtx");
     let pause = engine.pause_at(CallKind::Clear, 1);
     let clear = std::thread::spawn({
@@ -181,7 +142,7 @@ fn records_appended_during_the_backup_are_kept() {
     pause.release();
     clear.join().unwrap().unwrap();
     assert_eq!(
-        read(&backup),
+        read_evtx(&backup),
         before,
         "the backup holds the records of its moment"
     );

@@ -2,60 +2,15 @@
 //! file sources, queries, the target rules (absolute, exists without Overwrite: 80), no file
 //! left behind on an error or a cancel, an empty result still a file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::{read_evtx, TempDir};
 use evtlog::{
-    CallKind, ChannelConfig, ChannelType, ChunkDecoder, Engine, ErrorKind, Event, EvtxFile,
-    ExportFlags, Generator, Next, Profile, QueryFlags,
+    CallKind, ChannelConfig, ChannelType, Engine, ErrorKind, Event, EvtxFile, ExportFlags,
+    Generator, Next, Profile, QueryFlags,
 };
 
 use crate::samples_dir;
-
-/// A directory for one test, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("evtlog-export-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(std::fs::canonicalize(dir).unwrap())
-    }
-
-    fn file(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-
-    /// The names of the files in it.
-    fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.0)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Every event of an .evtx file, in record order.
-fn read(path: &str) -> Vec<Event> {
-    let mut file = EvtxFile::open(path).unwrap();
-    let mut out = Vec::new();
-    for chunk in file.chunks_in_record_order().unwrap() {
-        let chunk = chunk.unwrap();
-        let mut decoder = ChunkDecoder::new(&chunk);
-        for record in chunk.records() {
-            out.push(decoder.decode(&record.unwrap()).unwrap());
-        }
-    }
-    out
-}
 
 /// Every event a query gives.
 fn query_all(engine: &Engine, path: &str, query: Option<&str>, flags: QueryFlags) -> Vec<Event> {
@@ -88,7 +43,7 @@ fn engine_with_security(n: usize) -> Engine {
 #[test]
 fn a_channel_exports_its_events_and_a_query_its_matches() {
     let engine = engine_with_security(3000);
-    let dir = TempDir::new("channel");
+    let dir = TempDir::new("export-channel");
     let session = engine.default_session();
     let all = dir.file("all.evtx");
     let n = session
@@ -96,7 +51,7 @@ fn a_channel_exports_its_events_and_a_query_its_matches() {
         .unwrap();
     assert_eq!(n, 3000);
     assert_eq!(
-        read(&all),
+        read_evtx(&all),
         query_all(&engine, "Security", None, QueryFlags::CHANNEL_PATH)
     );
     let query = "*[System[EventID=4624 or EventID=4688]]";
@@ -106,7 +61,7 @@ fn a_channel_exports_its_events_and_a_query_its_matches() {
         .unwrap();
     let expected = query_all(&engine, "Security", Some(query), QueryFlags::CHANNEL_PATH);
     assert!(n > 0 && (n as usize) < 3000);
-    assert_eq!(read(&some), expected);
+    assert_eq!(read_evtx(&some), expected);
     assert_eq!(
         dir.names(),
         ["all.evtx", "some.evtx"],
@@ -116,7 +71,7 @@ fn a_channel_exports_its_events_and_a_query_its_matches() {
 
 #[test]
 fn every_sample_exports_as_its_query_reads_it() {
-    let dir = TempDir::new("files");
+    let dir = TempDir::new("export-files");
     let engine = Engine::new();
     let session = engine.default_session();
     for &(name, _, _) in crate::evtx_decode::ORACLE {
@@ -132,7 +87,7 @@ fn every_sample_exports_as_its_query_reads_it() {
             )
             .unwrap();
         assert_eq!(
-            read(&target),
+            read_evtx(&target),
             query_all(&engine, source, None, QueryFlags::FILE_PATH),
             "{name}"
         );
@@ -143,7 +98,7 @@ fn every_sample_exports_as_its_query_reads_it() {
 fn the_target_must_be_absolute_and_new_unless_overwritten() {
     let engine = engine_with_security(10);
     let session = engine.default_session();
-    let dir = TempDir::new("target");
+    let dir = TempDir::new("export-target");
     let relative = session
         .export_log(Some("Security"), None, "out.evtx", ExportFlags::default())
         .unwrap_err();
@@ -161,7 +116,7 @@ fn the_target_must_be_absolute_and_new_unless_overwritten() {
     session
         .export_log(Some("Security"), None, &target, ExportFlags::OVERWRITE)
         .unwrap();
-    assert_eq!(read(&target).len(), 10);
+    assert_eq!(read_evtx(&target).len(), 10);
     // Bad flags, a missing channel, a bad query: their errors, and no file.
     let other = dir.file("other.evtx");
     for (path, query, flags, code) in [
@@ -190,7 +145,7 @@ fn the_target_must_be_absolute_and_new_unless_overwritten() {
 #[test]
 fn an_empty_result_is_still_a_file() {
     let engine = engine_with_security(10);
-    let dir = TempDir::new("empty");
+    let dir = TempDir::new("export-empty");
     let target = dir.file("none.evtx");
     let n = engine
         .default_session()
@@ -202,7 +157,7 @@ fn an_empty_result_is_still_a_file() {
         )
         .unwrap();
     assert_eq!(n, 0);
-    assert!(read(&target).is_empty());
+    assert!(read_evtx(&target).is_empty());
     assert_eq!(EvtxFile::open(&target).unwrap().chunk_slots(), 1);
 }
 
@@ -212,7 +167,7 @@ fn an_empty_result_is_still_a_file() {
 fn a_cancelled_export_leaves_no_file() {
     let engine = engine_with_security(3000);
     let session = engine.open_session();
-    let dir = TempDir::new("cancel");
+    let dir = TempDir::new("export-cancel");
     let target = dir.file("cancelled.evtx");
     let pause = engine.pause_at(CallKind::Next, 2);
     let export = std::thread::spawn({
@@ -231,5 +186,5 @@ fn a_cancelled_export_leaves_no_file() {
     session
         .export_log(Some("Security"), None, &target, ExportFlags::default())
         .unwrap();
-    assert_eq!(read(&target).len(), 3000);
+    assert_eq!(read_evtx(&target).len(), 3000);
 }

@@ -43,3 +43,52 @@ pub fn samples_dir() -> std::path::PathBuf {
     );
     dir
 }
+
+/// A directory for one test (`evtlog-<tag>-<pid>` under the temp dir, empty), removed when
+/// dropped.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("evtlog-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(std::fs::canonicalize(dir).unwrap())
+    }
+
+    /// The absolute path of `name` in it.
+    pub fn file(&self, name: &str) -> String {
+        self.0.join(name).to_string_lossy().into_owned()
+    }
+
+    /// The names of the files in it, sorted.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Every event of the .evtx file at `path`, in record order, by evtlog's reader (every
+/// record must decode).
+pub fn read_evtx(path: impl AsRef<std::path::Path>) -> Vec<evtlog::Event> {
+    let mut file = evtlog::EvtxFile::open(path).unwrap();
+    let mut out = Vec::new();
+    for chunk in file.chunks_in_record_order().unwrap() {
+        let chunk = chunk.unwrap();
+        let mut decoder = evtlog::ChunkDecoder::new(&chunk);
+        for record in chunk.records() {
+            out.push(decoder.decode(&record.unwrap()).unwrap());
+        }
+    }
+    out
+}

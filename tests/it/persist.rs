@@ -4,30 +4,14 @@
 //! at random points never corrupts the file or loses an acknowledged record.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::{read_evtx, TempDir};
 use evtlog::{
-    channel_file_name, ChannelConfig, ChannelType, ChunkDecoder, Engine, Event, EvtxFile,
-    Generator, Profile, Retention,
+    channel_file_name, ChannelConfig, ChannelType, Engine, Event, Generator, Profile, Retention,
 };
 use evtx::{EvtxParser, ParserSettings};
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("evtlog-persist-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn events_of(engine: &Engine, channel: &str) -> Vec<Event> {
     engine
@@ -37,20 +21,6 @@ fn events_of(engine: &Engine, channel: &str) -> Vec<Event> {
         .iter()
         .cloned()
         .collect()
-}
-
-/// The events of a file, by evtlog's reader (in record order); no finding allowed.
-fn file_events(path: &Path) -> Vec<Event> {
-    let mut file = EvtxFile::open(path).unwrap();
-    let mut out = Vec::new();
-    for chunk in file.chunks_in_record_order().unwrap() {
-        let chunk = chunk.unwrap();
-        let mut decoder = ChunkDecoder::new(&chunk);
-        for record in chunk.records() {
-            out.push(decoder.decode(&record.unwrap()).unwrap());
-        }
-    }
-    out
 }
 
 /// The record ids the evtx crate reads, checksums validated.
@@ -75,7 +45,7 @@ fn ids(events: &[Event]) -> Vec<u64> {
 
 #[test]
 fn a_reopened_store_has_every_record_and_ids_go_on() {
-    let dir = TempDir::new("reopen");
+    let dir = TempDir::new("persist-reopen");
     let name = "Microsoft-Windows-Sysmon/Operational";
     let before = {
         let engine = Engine::open_store_dir(&dir.0).unwrap();
@@ -92,7 +62,7 @@ fn a_reopened_store_has_every_record_and_ids_go_on() {
     };
     let path = dir.0.join(channel_file_name(name));
     assert!(path.ends_with("Microsoft-Windows-Sysmon%4Operational.evtx"));
-    assert_eq!(file_events(&path), before);
+    assert_eq!(read_evtx(&path), before);
     assert_eq!(evtx_crate_ids(&path), ids(&before));
     let engine = Engine::open_store_dir(&dir.0).unwrap();
     assert_eq!(events_of(&engine, name), before);
@@ -110,7 +80,7 @@ fn a_reopened_store_has_every_record_and_ids_go_on() {
 
 #[test]
 fn overwrite_is_a_ring_of_chunks_and_do_not_overwrite_fills() {
-    let dir = TempDir::new("ring");
+    let dir = TempDir::new("persist-ring");
     let engine = Engine::open_store_dir(&dir.0).unwrap();
     for (name, retention) in [
         ("Ring", Retention::Overwrite),
@@ -147,7 +117,7 @@ fn overwrite_is_a_ring_of_chunks_and_do_not_overwrite_fills() {
         "the newest kept"
     );
     assert_eq!(
-        file_events(&ring_path),
+        read_evtx(&ring_path),
         ring,
         "memory and file hold the same records"
     );
@@ -165,7 +135,7 @@ fn overwrite_is_a_ring_of_chunks_and_do_not_overwrite_fills() {
 
 #[test]
 fn clearing_a_persistent_channel_rewrites_its_file() {
-    let dir = TempDir::new("clear");
+    let dir = TempDir::new("persist-clear");
     let backup =
         std::env::temp_dir().join(format!("evtlog-persist-backup-{}.evtx", std::process::id()));
     let _ = std::fs::remove_file(&backup);
@@ -181,8 +151,8 @@ fn clearing_a_persistent_channel_rewrites_its_file() {
         .default_session()
         .clear_log("Log", Some(backup.to_str().unwrap()))
         .unwrap();
-    assert_eq!(file_events(&backup), before);
-    assert!(file_events(&dir.0.join("Log.evtx")).is_empty());
+    assert_eq!(read_evtx(&backup), before);
+    assert!(read_evtx(dir.0.join("Log.evtx")).is_empty());
     drop(engine);
     let engine = Engine::open_store_dir(&dir.0).unwrap();
     assert!(events_of(&engine, "Log").is_empty());
@@ -230,7 +200,7 @@ fn crash_child() {
 /// corruption: both readers, checksums validated) and every acknowledged record present.
 #[test]
 fn a_killed_writer_loses_no_acknowledged_record() {
-    let dir = TempDir::new("crash");
+    let dir = TempDir::new("persist-crash");
     std::fs::create_dir_all(&dir.0).unwrap();
     let mut state = 0x2545_F491_4F6C_DD1Du64;
     let mut acknowledged = 0u64;
@@ -274,7 +244,7 @@ fn a_killed_writer_loses_no_acknowledged_record() {
         }
         child.wait().unwrap();
         let path = dir.0.join("Crash.evtx");
-        let on_disk = file_events(&path);
+        let on_disk = read_evtx(&path);
         let file_ids = ids(&on_disk);
         assert_eq!(evtx_crate_ids(&path), file_ids, "round {round}");
         let newest = *file_ids.last().unwrap();
