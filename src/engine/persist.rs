@@ -31,7 +31,7 @@ use super::channel::{Channel, ChannelConfig, ChannelType};
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::event::Event;
-use crate::evtx::{LiveFile, Placed, CHUNK_SIZE};
+use crate::evtx::{LiveFile, Placed, WhenFull, CHUNK_SIZE};
 use crate::store::{MemoryStore, Retention};
 
 /// The file name of `channel` in a store directory: `/` written `%4`, as Windows does.
@@ -55,7 +55,7 @@ pub(crate) struct ChannelFile {
     live: Mutex<LiveFile>,
     path: PathBuf,
     max_chunks: u64,
-    overwrite: bool,
+    when_full: WhenFull,
 }
 
 /// The most chunks a file of `max_size` bytes holds (at least one).
@@ -80,7 +80,11 @@ impl ChannelFile {
             live: Mutex::new(live),
             path: path.to_owned(),
             max_chunks: max,
-            overwrite: config.retention == Retention::Overwrite,
+            when_full: match config.retention {
+                Retention::Overwrite => WhenFull::Overwrite,
+                Retention::DoNotOverwrite => WhenFull::Refuse,
+                Retention::AutoBackup => WhenFull::Archive,
+            },
         };
         Ok((file, events, next_id))
     }
@@ -94,9 +98,11 @@ impl ChannelFile {
         let mut live = self.live.lock();
         let id = live.next_id();
         event.system.event_record_id = Some(id);
-        match live.append(&event, self.overwrite)? {
+        match live.append(&event, self.when_full)? {
             Placed::Appended => {}
             Placed::Overwrote { kept_from } => store.clear_before(kept_from),
+            // The archived records leave the channel with the archive.
+            Placed::Archived { .. } => store.clear_before(id),
         }
         store.append(event)
     }
@@ -122,7 +128,7 @@ impl ChannelFile {
         let fresh = (|| -> Result<LiveFile> {
             let mut fresh = LiveFile::create(&temporary, self.max_chunks, first)?;
             for event in &kept {
-                fresh.append(event, self.overwrite)?;
+                fresh.append(event, self.when_full)?;
             }
             fresh.sync()?;
             std::fs::rename(&temporary, &self.path)?;
@@ -154,6 +160,7 @@ fn save_config(file: &Path, config: &ChannelConfig) -> Result<()> {
     let retention = match config.retention {
         Retention::Overwrite => "overwrite",
         Retention::DoNotOverwrite => "do-not-overwrite",
+        Retention::AutoBackup => "auto-backup",
     };
     let text = format!(
         "type={}\nmax_size={}\nretention={retention}\n",
@@ -189,6 +196,7 @@ fn load_config(file: &Path, name: String) -> ChannelConfig {
     match value("retention") {
         Some("overwrite") => config = config.with_retention(Retention::Overwrite),
         Some("do-not-overwrite") => config = config.with_retention(Retention::DoNotOverwrite),
+        Some("auto-backup") => config = config.with_retention(Retention::AutoBackup),
         _ => {}
     }
     config

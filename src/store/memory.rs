@@ -76,7 +76,7 @@ impl MemoryStore {
             };
             if inner.total_bytes.saturating_add(size) > inner.max_size {
                 match inner.retention {
-                    Retention::DoNotOverwrite => {
+                    Retention::DoNotOverwrite | Retention::AutoBackup => {
                         return Err(Error::with_message(
                             ErrorKind::LogFileFull,
                             format!(

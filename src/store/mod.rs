@@ -70,6 +70,11 @@ pub enum Retention {
     /// Sequential log (Windows `retention = true`, the default for Analytic and Debug
     /// channels): new records are rejected with `LogFileFull` (1502) once full.
     DoNotOverwrite,
+    /// Windows `retention = true` with `autoBackup = true`: a full persistent channel's file
+    /// is renamed `Archive-<channel>-<time>.evtx` beside it and a fresh one starts (its
+    /// records leave the channel with it). A memory store has no file to archive: it is
+    /// full as with `DoNotOverwrite`.
+    AutoBackup,
 }
 
 impl Retention {
@@ -85,6 +90,6 @@ impl Retention {
 
     /// The Windows `retention` boolean.
     pub fn to_windows(self) -> bool {
-        self == Retention::DoNotOverwrite
+        self != Retention::Overwrite
     }
 }

@@ -260,3 +260,55 @@ fn a_killed_writer_loses_no_acknowledged_record() {
         assert_eq!(ids(&events_of(&engine, "Crash")), file_ids, "round {round}");
     }
 }
+
+/// Auto-backup retention: a full file is renamed `Archive-<channel>-<time>.evtx` and a
+/// fresh one starts; the archives and the live file hold every record once, in order.
+#[test]
+fn auto_backup_archives_the_full_file_and_starts_a_fresh_one() {
+    let dir = TempDir::new("persist-archive");
+    let engine = Engine::open_store_dir(&dir.0).unwrap();
+    engine
+        .create_channel(
+            ChannelConfig::new("Backed/Up", ChannelType::Operational)
+                .with_max_size(ChannelConfig::MIN_MAX_SIZE)
+                .with_retention(Retention::AutoBackup),
+        )
+        .unwrap();
+    for event in Generator::new(9).events(Profile::Security, 5000) {
+        engine.write("Backed/Up", event).unwrap();
+    }
+    let live = events_of(&engine, "Backed/Up");
+    let mut archives: Vec<String> = dir
+        .names()
+        .into_iter()
+        .filter(|n| n.starts_with("Archive-Backed%4Up-") && n.ends_with(".evtx"))
+        .collect();
+    archives.sort();
+    assert!(
+        !archives.is_empty(),
+        "a 1 MiB log of 5000 logons fills: {:?}",
+        dir.names()
+    );
+    let mut all: Vec<u64> = Vec::new();
+    for archive in &archives {
+        let path = dir.0.join(archive);
+        let events = read_evtx(&path);
+        assert_eq!(evtx_crate_ids(&path), ids(&events));
+        all.extend(ids(&events));
+    }
+    assert_eq!(read_evtx(dir.0.join("Backed%4Up.evtx")), live);
+    all.extend(ids(&live));
+    assert_eq!(
+        all,
+        (1..=5000).collect::<Vec<_>>(),
+        "every record once, in order"
+    );
+    drop(engine);
+    let engine = Engine::open_store_dir(&dir.0).unwrap();
+    assert_eq!(
+        engine.channel_names(),
+        ["Backed/Up"],
+        "archives are not channels"
+    );
+    assert_eq!(events_of(&engine, "Backed/Up"), live);
+}

@@ -15,8 +15,9 @@
 //!    after the record.
 //! 2. Slots: the file grows a chunk at a time up to its maximum; then, overwriting, the next
 //!    chunk reuses the oldest slot (a ring, wrapped as Windows wraps logs, which the readers
-//!    follow from the header's oldest chunk); not overwriting, an append that needs a new
-//!    chunk is refused.
+//!    follow from the header's oldest chunk); refusing, an append that needs a new chunk
+//!    fails with 1502; archiving, the full file is closed cleanly and renamed
+//!    `Archive-<name>-<time>.evtx` beside itself, and a fresh file takes its name.
 //! 3. Record ids increase by one per append; a reopened file goes on after its newest record,
 //!    in a new chunk.
 
@@ -36,6 +37,19 @@ pub(crate) enum Placed {
     Appended,
     /// Into a reused slot: the records with ids below `kept_from` were overwritten.
     Overwrote { kept_from: u64 },
+    /// Into a fresh file: the full one was renamed to `archive` with every earlier record.
+    Archived { archive: PathBuf },
+}
+
+/// What a full file does when a new chunk is needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WhenFull {
+    /// Reuse the oldest chunk's slot.
+    Overwrite,
+    /// Refuse the append (1502).
+    Refuse,
+    /// Rename the file to an archive beside it and start a fresh one.
+    Archive,
 }
 
 /// A live .evtx file.
@@ -163,7 +177,7 @@ impl LiveFile {
     /// (1502) when a new chunk is needed and the file is at its maximum without `overwrite`
     /// (nothing written); an I/O error (the record may be in the file, but is not reported
     /// as appended).
-    pub(crate) fn append(&mut self, event: &Event, overwrite: bool) -> Result<Placed> {
+    pub(crate) fn append(&mut self, event: &Event, when_full: WhenFull) -> Result<Placed> {
         let id = self.next_id;
         let guid = self.encoder.encode(event)?;
         let written = event.system.time_created.map_or(0, |t| t.0);
@@ -188,7 +202,9 @@ impl LiveFile {
         // A new chunk: a new slot while the file may grow, else the oldest one's.
         let (slot, placed) = if self.slots < self.max_chunks {
             (self.slots, Placed::Appended)
-        } else if overwrite {
+        } else if when_full == WhenFull::Archive {
+            return self.archive_and_append(event);
+        } else if when_full == WhenFull::Overwrite {
             let slot = self.oldest;
             let next_oldest = (slot + 1) % self.slots;
             let kept_from = if self.slots == 1 {
@@ -224,6 +240,70 @@ impl LiveFile {
         self.write_chunk_whole(slot)?;
         self.write_file_header()?;
         Ok(placed)
+    }
+
+    /// The full file renamed `Archive-<name>-<time>.evtx` beside it (cleanly closed),
+    /// and `event` appended to a fresh file in its place.
+    fn archive_and_append(&mut self, event: &Event) -> Result<Placed> {
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // The time of the append that filled it (the engine's clock), as Windows names
+        // archives: YYYY-MM-DD-HH-MM-SS-mmm.
+        let mut iso = String::new();
+        event
+            .system
+            .time_created
+            .unwrap_or_default()
+            .write_to(&mut iso);
+        let digits: String = iso.chars().filter(char::is_ascii_digit).collect();
+        let part = |a: usize, b: usize| digits.get(a..b).unwrap_or("00");
+        let now = format!(
+            "{}-{}-{}-{}-{}-{}-{}",
+            part(0, 4),
+            part(4, 6),
+            part(6, 8),
+            part(8, 10),
+            part(10, 12),
+            part(12, 14),
+            part(14, 17)
+        );
+        let mut archive = self
+            .path
+            .with_file_name(format!("Archive-{stem}-{now}.evtx"));
+        let mut n = 1;
+        while archive.exists() {
+            archive = self
+                .path
+                .with_file_name(format!("Archive-{stem}-{now}-{n}.evtx"));
+            n += 1;
+        }
+        let mut fresh_name = self.path.file_name().unwrap_or_default().to_os_string();
+        fresh_name.push(".fresh");
+        let fresh_path = self.path.with_file_name(fresh_name);
+        let mut fresh = LiveFile::create(&fresh_path, self.max_chunks, self.next_id)?;
+        // Closed cleanly first (the header without the dirty flag), then moved aside; on a
+        // failure the full file stays (or goes back) where it was.
+        let newest = self.current.unwrap_or(self.slots - 1);
+        let header = file_header_with(self.oldest, newest, self.slots, self.next_id, 0);
+        let moved = write_at(&mut self.file, &header, 0)
+            .and_then(|()| self.file.sync_data())
+            .and_then(|()| std::fs::rename(&self.path, &archive));
+        if let Err(e) = moved {
+            let _ = std::fs::remove_file(&fresh_path);
+            return Err(e.into());
+        }
+        if let Err(e) = std::fs::rename(&fresh_path, &self.path) {
+            let _ = std::fs::rename(&archive, &self.path);
+            let _ = std::fs::remove_file(&fresh_path);
+            return Err(e.into());
+        }
+        fresh.path = self.path.clone();
+        fresh.append(event, WhenFull::Refuse)?;
+        *self = fresh;
+        Ok(Placed::Archived { archive })
     }
 
     /// Writes the open chunk whole at `slot`.

@@ -19,7 +19,7 @@
 
 mod chunk;
 mod live;
-pub(crate) use live::{LiveFile, Placed};
+pub(crate) use live::{LiveFile, Placed, WhenFull};
 mod template;
 mod values;
 
