@@ -184,7 +184,8 @@ fn clear_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
         .default_session()
         .clear_log(channel, backup.as_deref())
         .map_err(failed)?;
-    if let Some(dir) = store_dir(args) {
+    // A persistent store's file is current already; an XML store's is rewritten.
+    if let (Some(dir), None) = (store_dir(args), engine.store_dir()) {
         let channel = engine.channel(channel).map_err(failed)?;
         store::save_channel(Path::new(&dir), &channel)
             .map_err(|e| Failure::Operation(format!("Failed to clear the log. {e}")))?;

@@ -2,12 +2,12 @@
 //!
 //! - **Embedded default store** (no `--store`, no `EVTLOG_STORE`): the generator's channels,
 //!   made in memory from a fixed seed on every run, so every run prints the same events.
-//! - **Directory store** (`--store DIR` or `EVTLOG_STORE=DIR`): one file per channel,
-//!   `<channel>.xml` with `/` written `%4` as Windows names log files
-//!   (`Microsoft-Windows-Sysmon%4Operational.xml`), one event per line in Windows' XML shape.
-//!   A directory that does not exist (or is empty) is created on first use and filled with
-//!   the default store's channels. Files are written beside their target and renamed into
-//!   place, so a failed write leaves no half-written file.
+//! - **Directory store** (`--store DIR` or `EVTLOG_STORE=DIR`): persistent channels, each a
+//!   live .evtx file with Windows' name (`Microsoft-Windows-Sysmon%4Operational.evtx`,
+//!   `Engine::open_store_dir`), created on first use and filled with the default store's
+//!   channels. A directory holding `<channel>.xml` files (one event per line in Windows' XML
+//!   shape) is read as such instead, and a cleared channel's file is rewritten beside it and
+//!   renamed into place.
 //!
 //! Record ids are assigned by the engine on load (1, 2, … in file order), as a channel assigns
 //! them on write. The store's clock ("now" for `timediff()` in queries) is set to its newest
@@ -121,11 +121,15 @@ fn channel_of(file: &Path) -> Option<String> {
     Some(stem.replace("%4", "/"))
 }
 
-/// Opens the directory store at `dir`, creating and filling it first if it is absent or empty.
+/// Opens the directory store at `dir`: a store of XML channel files if it holds any,
+/// else a store of persistent .evtx channels (`Engine::open_store_dir`), created and filled
+/// with the default channels on first use.
 pub fn open_dir(dir: &Path) -> Result<Engine, StoreError> {
-    let empty = match fs::read_dir(dir) {
-        Ok(mut entries) => entries.next().is_none(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+    let xml = match fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .any(|p| p.extension().is_some_and(|x| x == "xml") && channel_of(&p).is_some()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => {
             return Err(StoreError(format!(
                 "cannot read the store {}: {e}",
@@ -133,20 +137,30 @@ pub fn open_dir(dir: &Path) -> Result<Engine, StoreError> {
             )))
         }
     };
-    if empty {
-        create_dir_store(dir, &embedded())?;
+    if xml {
+        return load_dir(dir);
     }
-    load_dir(dir)
+    open_evtx_dir(dir)
 }
 
-/// Writes every channel of `engine` into `dir`, one file per channel.
-pub fn create_dir_store(dir: &Path, engine: &Engine) -> Result<(), StoreError> {
-    fs::create_dir_all(dir)
-        .map_err(|e| StoreError(format!("cannot create the store {}: {e}", dir.display())))?;
-    for channel in engine.channels() {
-        save_channel(dir, &channel)?;
+/// The persistent .evtx store at `dir`, filled with the default store on first use.
+fn open_evtx_dir(dir: &Path) -> Result<Engine, StoreError> {
+    let failed = |e: evtlog::Error| StoreError(format!("{}: {e}", dir.display()));
+    let clock = Arc::new(VirtualClock::default());
+    let engine = Engine::open_store_dir_with_clock(dir, clock.clone()).map_err(failed)?;
+    if engine.channel_names().is_empty() {
+        let (defaults, _) = empty_engine();
+        for channel in defaults.channels() {
+            engine.create_channel(channel.config()).map_err(failed)?;
+        }
+        for event in default_events() {
+            let channel = event.system.channel.clone().unwrap_or_default();
+            // As the embedded store: a full channel drops the event as Windows drops it.
+            let _ = engine.write(&channel, event);
+        }
     }
-    Ok(())
+    settle_clock(&engine, &clock);
+    Ok(engine)
 }
 
 /// Writes `channel`'s file in the directory store `dir` (beside it, then renamed).

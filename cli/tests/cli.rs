@@ -150,9 +150,9 @@ fn directory_store_is_created_on_first_use_and_reloaded() {
     ]);
     assert!(first.status.success(), "{first:?}");
     assert!(dir
-        .join("Microsoft-Windows-Sysmon%4Operational.xml")
+        .join("Microsoft-Windows-Sysmon%4Operational.evtx")
         .is_file());
-    assert!(dir.join("Security.xml").is_file());
+    assert!(dir.join("Security.evtx").is_file());
     let embedded = evtutil(&[
         "qe",
         "Microsoft-Windows-Sysmon/Operational",

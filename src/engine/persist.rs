@@ -207,9 +207,17 @@ impl Engine {
     /// `<channel>.evtx` there is a channel, its records read back and its configuration
     /// restored (invariant 4); channels created later get a file of their own.
     pub fn open_store_dir(dir: impl AsRef<Path>) -> Result<Engine> {
+        Engine::open_store_dir_with_clock(dir, Arc::new(crate::clock::SystemClock))
+    }
+
+    /// [`Engine::open_store_dir`] on `clock` (e.g. an `Arc<VirtualClock>`).
+    pub fn open_store_dir_with_clock(
+        dir: impl AsRef<Path>,
+        clock: Arc<dyn crate::clock::Clock>,
+    ) -> Result<Engine> {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir)?;
-        let engine = Engine::new();
+        let engine = Engine::with_clock(clock);
         engine.set_store_dir(dir.to_owned());
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
