@@ -35,6 +35,22 @@ pub struct OptionSpec {
     pub long: &'static str,
 }
 
+/// `/lf` (`/logfile`): the argument is a log file.
+const LOGFILE: OptionSpec = OptionSpec {
+    short: "lf",
+    long: "logfile",
+};
+/// `/q` (`/query`): an XPath filter.
+const QUERY: OptionSpec = OptionSpec {
+    short: "q",
+    long: "query",
+};
+/// `/sq` (`/structuredquery`): the argument is a file holding a `<QueryList>`.
+const STRUCTURED_QUERY: OptionSpec = OptionSpec {
+    short: "sq",
+    long: "structuredquery",
+};
+
 /// The options of `qe` (query-events), as wevtutil names them.
 pub const QE_OPTIONS: &[OptionSpec] = &[
     OptionSpec {
@@ -53,18 +69,9 @@ pub const QE_OPTIONS: &[OptionSpec] = &[
         short: "e",
         long: "element",
     },
-    OptionSpec {
-        short: "q",
-        long: "query",
-    },
-    OptionSpec {
-        short: "sq",
-        long: "structuredquery",
-    },
-    OptionSpec {
-        short: "lf",
-        long: "logfile",
-    },
+    QUERY,
+    STRUCTURED_QUERY,
+    LOGFILE,
     OptionSpec {
         short: "bm",
         long: "bookmark",
@@ -77,18 +84,9 @@ pub const QE_OPTIONS: &[OptionSpec] = &[
 
 /// The options of `epl` (export-log).
 pub const EPL_OPTIONS: &[OptionSpec] = &[
-    OptionSpec {
-        short: "lf",
-        long: "logfile",
-    },
-    OptionSpec {
-        short: "q",
-        long: "query",
-    },
-    OptionSpec {
-        short: "sq",
-        long: "structuredquery",
-    },
+    LOGFILE,
+    QUERY,
+    STRUCTURED_QUERY,
     OptionSpec {
         short: "ow",
         long: "overwrite",

@@ -200,7 +200,11 @@ impl Channel {
             name: self.name.to_string(),
             channel_type: self.channel_type,
             enabled: self.is_enabled(),
-            max_size: self.store.max_size(),
+            // A persistent channel's file holds the limit; its memory mirror is unbounded.
+            max_size: self.file.as_ref().map_or_else(
+                || self.store.max_size(),
+                super::persist::ChannelFile::max_size,
+            ),
             retention: self.store.retention(),
         }
     }

@@ -55,6 +55,8 @@ pub(crate) struct ChannelFile {
     live: Mutex<LiveFile>,
     path: PathBuf,
     max_chunks: u64,
+    /// The configured max size (the memory mirror is unbounded).
+    max_size: u64,
     when_full: WhenFull,
 }
 
@@ -80,6 +82,7 @@ impl ChannelFile {
             live: Mutex::new(live),
             path: path.to_owned(),
             max_chunks: max,
+            max_size: config.max_size,
             when_full: match config.retention {
                 Retention::Overwrite => WhenFull::Overwrite,
                 Retention::DoNotOverwrite => WhenFull::Refuse,
@@ -91,6 +94,11 @@ impl ChannelFile {
 
     pub(crate) fn path(&self) -> PathBuf {
         self.path.clone()
+    }
+
+    /// The channel's configured max size, which the file enforces.
+    pub(crate) fn max_size(&self) -> u64 {
+        self.max_size
     }
 
     /// Appends `event` to the file, then to `store` (invariant 1); its record id.

@@ -66,6 +66,12 @@ fn a_reopened_store_has_every_record_and_ids_go_on() {
     assert_eq!(evtx_crate_ids(&path), ids(&before));
     let engine = Engine::open_store_dir(&dir.0).unwrap();
     assert_eq!(events_of(&engine, name), before);
+    let config = engine.channel(name).unwrap().config();
+    assert_eq!(
+        config.max_size,
+        ChannelConfig::CLASSIC_MAX_SIZE,
+        "the configuration is kept"
+    );
     let id = engine
         .write(name, Event::builder("P").event_id(7).build())
         .unwrap();

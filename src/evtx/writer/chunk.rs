@@ -55,6 +55,9 @@ pub(super) struct ChunkBuilder {
     first_id: Option<u64>,
     last_id: u64,
     last_record: u32,
+    /// The CRC32 of the records so far, kept as they are added (a live file finishes its
+    /// chunk after every append).
+    records_crc: crc32fast::Hasher,
 }
 
 /// Undo state for one record.
@@ -78,6 +81,7 @@ impl ChunkBuilder {
             first_id: None,
             last_id: 0,
             last_record: 0,
+            records_crc: crc32fast::Hasher::new(),
         }
     }
 
@@ -104,6 +108,7 @@ impl ChunkBuilder {
             self.first_id.get_or_insert(record.id);
             self.last_id = record.id;
             self.last_record = mark.pos as u32;
+            self.records_crc.update(&self.buf[mark.pos..self.pos]);
             return true;
         }
         // Undo: the bytes past `pos` are zeroed again, so the chunk's free space stays zero.
@@ -330,7 +335,7 @@ impl ChunkBuilder {
         b[40..44].copy_from_slice(&128u32.to_le_bytes());
         b[44..48].copy_from_slice(&self.last_record.to_le_bytes());
         b[48..52].copy_from_slice(&(free as u32).to_le_bytes());
-        let records_crc = crc32fast::hash(&b[CHUNK_HEADER_SIZE..free]);
+        let records_crc = self.records_crc.clone().finalize();
         b[52..56].copy_from_slice(&records_crc.to_le_bytes());
         b[120..124].copy_from_slice(&0u32.to_le_bytes());
         for (i, head) in self.string_buckets.iter().enumerate() {

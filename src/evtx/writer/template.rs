@@ -128,8 +128,7 @@ impl Shape {
             self.subst_str(name)?;
         }
         if let Some(guid) = p.guid {
-            self.attribute_name("Guid");
-            self.subst_fixed(0x0F, &guid.to_bytes_le());
+            self.attribute_fixed("Guid", 0x0F, &guid.to_bytes_le());
         }
         if let Some(source) = &p.event_source_name {
             self.attribute_name("EventSourceName");
@@ -138,8 +137,7 @@ impl Shape {
         self.empty();
         self.open("EventID");
         if let Some(q) = s.qualifiers {
-            self.attribute_name("Qualifiers");
-            self.subst_fixed(0x06, &q.to_le_bytes());
+            self.attribute_fixed("Qualifiers", 0x06, &q.to_le_bytes());
         }
         self.children();
         self.subst_fixed(0x06, &s.event_id.to_le_bytes());
@@ -161,8 +159,7 @@ impl Shape {
         }
         if let Some(t) = s.time_created {
             self.open("TimeCreated");
-            self.attribute_name("SystemTime");
-            self.subst_fixed(0x11, &t.0.to_le_bytes());
+            self.attribute_fixed("SystemTime", 0x11, &t.0.to_le_bytes());
             self.empty();
         }
         if let Some(id) = s.event_record_id {
@@ -171,24 +168,19 @@ impl Shape {
         if let Some(c) = &s.correlation {
             self.open("Correlation");
             if let Some(g) = c.activity_id {
-                self.attribute_name("ActivityID");
-                self.subst_fixed(0x0F, &g.to_bytes_le());
+                self.attribute_fixed("ActivityID", 0x0F, &g.to_bytes_le());
             }
             if let Some(g) = c.related_activity_id {
-                self.attribute_name("RelatedActivityID");
-                self.subst_fixed(0x0F, &g.to_bytes_le());
+                self.attribute_fixed("RelatedActivityID", 0x0F, &g.to_bytes_le());
             }
             self.empty();
         }
         if let Some(e) = &s.execution {
             self.open("Execution");
-            self.attribute_name("ProcessID");
-            self.subst_fixed(0x08, &e.process_id.to_le_bytes());
-            self.attribute_name("ThreadID");
-            self.subst_fixed(0x08, &e.thread_id.to_le_bytes());
+            self.attribute_fixed("ProcessID", 0x08, &e.process_id.to_le_bytes());
+            self.attribute_fixed("ThreadID", 0x08, &e.thread_id.to_le_bytes());
             if let Some(v) = e.processor_id {
-                self.attribute_name("ProcessorID");
-                self.subst_fixed(0x04, &[v]);
+                self.attribute_fixed("ProcessorID", 0x04, &[v]);
             }
             for (name, v) in [
                 ("SessionID", e.session_id),
@@ -196,27 +188,19 @@ impl Shape {
                 ("UserTime", e.user_time),
             ] {
                 if let Some(v) = v {
-                    self.attribute_name(name);
-                    self.subst_fixed(0x08, &v.to_le_bytes());
+                    self.attribute_fixed(name, 0x08, &v.to_le_bytes());
                 }
             }
             if let Some(v) = e.processor_time {
-                self.attribute_name("ProcessorTime");
-                self.subst_fixed(0x0A, &v.to_le_bytes());
+                self.attribute_fixed("ProcessorTime", 0x0A, &v.to_le_bytes());
             }
             self.empty();
         }
         if let Some(c) = &s.channel {
-            self.open("Channel");
-            self.children();
-            self.subst_str(c)?;
-            self.end();
+            self.content_str("Channel", c)?;
         }
         if let Some(c) = &s.computer {
-            self.open("Computer");
-            self.children();
-            self.subst_str(c)?;
-            self.end();
+            self.content_str("Computer", c)?;
         }
         if let Some(sec) = &s.security {
             self.open("Security");
@@ -269,6 +253,21 @@ impl Shape {
                 Ok(())
             }
         }
+    }
+
+    /// `<name>text</name>`.
+    fn content_str(&mut self, name: &str, text: &str) -> Result<()> {
+        self.open(name);
+        self.children();
+        self.subst_str(text)?;
+        self.end();
+        Ok(())
+    }
+
+    /// An attribute of a fixed-size value.
+    fn attribute_fixed(&mut self, name: &str, ty: u8, bytes: &[u8]) {
+        self.attribute_name(name);
+        self.subst_fixed(ty, bytes);
     }
 
     /// `<name>value</name>` of a fixed-size value.
