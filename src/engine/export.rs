@@ -12,7 +12,6 @@
 //!    empty chunk).
 
 use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -20,7 +19,7 @@ use super::flags::{ExportFlags, QueryFlags};
 use super::results::{Next, MAX_NEXT_COUNT};
 use super::session::Session;
 use crate::error::{Error, ErrorKind, Result};
-use crate::evtx::EvtxWriter;
+use crate::evtx::{EvtxWriter, Spooled};
 
 /// A temporary file removed when dropped, unless kept.
 struct Temporary(Option<PathBuf>);
@@ -128,19 +127,18 @@ pub(super) fn check_target(target: &Path, overwrite: bool) -> Result<()> {
 
 /// Writes the .evtx file `target` with the events `fill` gives the writer (returning how
 /// many), beside the target first and then put in place, synced (invariant 1). On any error
-/// nothing is left behind.
+/// nothing is left behind. A helper thread writes the file as the events are encoded
+/// (`Spooled`).
 pub(super) fn write_evtx(
     target: &Path,
     overwrite: bool,
-    fill: impl FnOnce(&mut EvtxWriter<BufWriter<File>>) -> Result<u64>,
+    fill: impl FnOnce(&mut EvtxWriter<Spooled>) -> Result<u64>,
 ) -> Result<u64> {
     let temporary = Temporary(Some(temporary_beside(target)));
-    let mut writer = EvtxWriter::create(temporary.path())?;
+    let file = File::create(temporary.path())?;
+    let mut writer = EvtxWriter::new(Spooled::new(file)?)?;
     let written = fill(&mut writer)?;
-    let file = writer.finish()?;
-    file.into_inner()
-        .map_err(|e| Error::from(e.into_error()))?
-        .sync_all()?;
+    writer.finish()?.finish()?.sync_all()?;
     if overwrite {
         std::fs::rename(temporary.path(), target)?;
     } else {

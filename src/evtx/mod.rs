@@ -25,4 +25,4 @@ pub use header::{
     ChunkHeader, FileHeader, HeaderFlags, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
 };
 pub use writer::EvtxWriter;
-pub(crate) use writer::{LiveFile, Placed, WhenFull};
+pub(crate) use writer::{LiveFile, Placed, Spooled, WhenFull};

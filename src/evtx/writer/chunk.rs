@@ -15,8 +15,7 @@
 //!   record's offset, the free-space offset, the records' CRC32, then the header CRC32 over
 //!   `[0, 120)` and `[128, 512)`.
 
-use super::template::key;
-use super::KeyMap;
+use super::compile::{Names, Op, Template};
 use crate::evtx::{CHUNK_HEADER_SIZE, CHUNK_SIZE};
 
 /// The MS-EVEN6 name hash over UTF-16 units (also the template bucket hash, over a GUID's
@@ -27,18 +26,14 @@ pub(super) fn hash65599(units: impl Iterator<Item = u16>) -> u32 {
     })
 }
 
-/// A template as a chunk writes it.
-#[derive(Debug)]
-pub(super) struct TemplateRef<'k> {
-    pub(super) key: &'k [u8],
-    pub(super) guid: [u8; 16],
-}
-
 /// What one record needs.
 pub(super) struct RecordParts<'a> {
     pub(super) id: u64,
     pub(super) written: u64,
-    pub(super) template: TemplateRef<'a>,
+    /// The template, and its id in the writer (`Encoder`).
+    pub(super) template: &'a Template,
+    pub(super) template_id: u32,
+    pub(super) names: &'a Names,
     pub(super) descriptors: &'a [(u16, u8)],
     pub(super) values: &'a [u8],
 }
@@ -47,9 +42,10 @@ pub(super) struct RecordParts<'a> {
 pub(super) struct ChunkBuilder {
     buf: Vec<u8>,
     pos: usize,
-    names: KeyMap<String, u32>,
-    /// Templates defined in this chunk, by GUID: their definition's offset.
-    templates: KeyMap<[u8; 16], u32>,
+    /// Each writer name id's entry offset in this chunk (0: not written here yet).
+    names: Vec<u32>,
+    /// Each writer template id's definition offset in this chunk (0: not defined here).
+    templates: Vec<u32>,
     string_buckets: [u32; 64],
     template_buckets: [u32; 32],
     first_id: Option<u64>,
@@ -58,15 +54,11 @@ pub(super) struct ChunkBuilder {
     /// The CRC32 of the records so far, kept as they are added (a live file finishes its
     /// chunk after every append).
     records_crc: crc32fast::Hasher,
-}
-
-/// Undo state for one record.
-struct Mark {
-    pos: usize,
-    string_buckets: [u32; 64],
-    template_buckets: [u32; 32],
-    names: Vec<String>,
-    template: Option<[u8; 16]>,
+    /// The names the record being added wrote (undone if it does not fit).
+    new_names: Vec<u32>,
+    /// Open elements while a template is defined: each size field's offset, and its
+    /// attribute list's.
+    open: Vec<(usize, Option<usize>)>,
 }
 
 impl ChunkBuilder {
@@ -74,14 +66,16 @@ impl ChunkBuilder {
         ChunkBuilder {
             buf: vec![0; CHUNK_SIZE],
             pos: CHUNK_HEADER_SIZE,
-            names: KeyMap::default(),
-            templates: KeyMap::default(),
+            names: Vec::new(),
+            templates: Vec::new(),
             string_buckets: [0; 64],
             template_buckets: [0; 32],
             first_id: None,
             last_id: 0,
             last_record: 0,
             records_crc: crc32fast::Hasher::new(),
+            new_names: Vec::new(),
+            open: Vec::new(),
         }
     }
 
@@ -97,42 +91,51 @@ impl ChunkBuilder {
 
     /// Adds a record; false (and the chunk as it was) if it does not fit.
     pub(super) fn add(&mut self, record: &RecordParts<'_>) -> bool {
-        let mut mark = Mark {
-            pos: self.pos,
-            string_buckets: self.string_buckets,
-            template_buckets: self.template_buckets,
-            names: Vec::new(),
-            template: None,
-        };
-        if self.write_record(record, &mut mark).is_some() {
+        let start = self.pos;
+        let string_buckets = self.string_buckets;
+        let template_buckets = self.template_buckets;
+        self.new_names.clear();
+        let defined = self.templates_at(record.template_id) == 0;
+        if self.write_record(record).is_some() {
             self.first_id.get_or_insert(record.id);
             self.last_id = record.id;
-            self.last_record = mark.pos as u32;
-            self.records_crc.update(&self.buf[mark.pos..self.pos]);
+            self.last_record = start as u32;
+            self.records_crc.update(&self.buf[start..self.pos]);
             return true;
         }
-        // Undo: the bytes past `pos` are zeroed again, so the chunk's free space stays zero.
+        // Undo: the bytes past `start` are zeroed again, so the chunk's free space stays
+        // zero.
         let end = self.pos.min(CHUNK_SIZE);
-        self.buf[mark.pos..end].fill(0);
-        self.pos = mark.pos;
-        self.string_buckets = mark.string_buckets;
-        self.template_buckets = mark.template_buckets;
-        for name in mark.names {
-            self.names.remove(&name);
+        self.buf[start..end].fill(0);
+        self.pos = start;
+        self.string_buckets = string_buckets;
+        self.template_buckets = template_buckets;
+        for &name in &self.new_names {
+            self.names[name as usize] = 0;
         }
-        if let Some(guid) = mark.template {
-            self.templates.remove(&guid);
+        if defined {
+            if let Some(at) = self.templates.get_mut(record.template_id as usize) {
+                *at = 0;
+            }
         }
         false
     }
 
-    fn put(&mut self, bytes: &[u8]) -> Option<()> {
-        let end = self
-            .pos
-            .checked_add(bytes.len())
-            .filter(|&e| e <= CHUNK_SIZE)?;
-        self.buf[self.pos..end].copy_from_slice(bytes);
+    fn templates_at(&self, id: u32) -> u32 {
+        self.templates.get(id as usize).copied().unwrap_or(0)
+    }
+
+    /// `n` bytes at the current position, which then moves past them; `None` if they do
+    /// not fit.
+    fn room(&mut self, n: usize) -> Option<&mut [u8]> {
+        let start = self.pos;
+        let end = start.checked_add(n).filter(|&e| e <= CHUNK_SIZE)?;
         self.pos = end;
+        Some(&mut self.buf[start..end])
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> Option<()> {
+        self.room(bytes.len())?.copy_from_slice(bytes);
         Some(())
     }
 
@@ -148,40 +151,42 @@ impl ChunkBuilder {
         self.buf[at..at + 4].copy_from_slice(&v.to_le_bytes());
     }
 
-    fn write_record(&mut self, r: &RecordParts<'_>, mark: &mut Mark) -> Option<()> {
+    fn write_record(&mut self, r: &RecordParts<'_>) -> Option<()> {
         let start = self.pos;
-        self.put(&[0x2A, 0x2A, 0, 0])?;
-        let size_at = self.pos;
-        self.put_u32(0)?;
-        self.put(&r.id.to_le_bytes())?;
-        self.put(&r.written.to_le_bytes())?;
+        let head = self.room(34)?;
+        head[..4].copy_from_slice(&[0x2A, 0x2A, 0, 0]);
+        // head[4..8]: the size, patched below.
+        head[8..16].copy_from_slice(&r.id.to_le_bytes());
+        head[16..24].copy_from_slice(&r.written.to_le_bytes());
         // FragmentHeader, TemplateInstance.
-        self.put(&[0x0F, 0x01, 0x01, 0x00, 0x0C, 0x01])?;
-        self.put(&r.template.guid[..4])?;
-        match self.templates.get(&r.template.guid) {
-            Some(&def) => self.put_u32(def)?,
-            None => self.define_template(&r.template, mark)?,
+        head[24..30].copy_from_slice(&[0x0F, 0x01, 0x01, 0x00, 0x0C, 0x01]);
+        head[30..34].copy_from_slice(&r.template.guid[..4]);
+        match self.templates_at(r.template_id) {
+            0 => self.define_template(r)?,
+            def => self.put_u32(def)?,
         }
-        self.put_u32(r.descriptors.len() as u32)?;
-        for &(size, ty) in r.descriptors {
-            self.put_u16(size)?;
-            self.put(&[ty, 0])?;
+        let count = r.descriptors.len();
+        let descriptors = self.room(4 + 4 * count)?;
+        descriptors[..4].copy_from_slice(&(count as u32).to_le_bytes());
+        for (d, &(size, ty)) in descriptors[4..].chunks_exact_mut(4).zip(r.descriptors) {
+            d.copy_from_slice(&[size as u8, (size >> 8) as u8, ty, 0]);
         }
         self.put(r.values)?;
-        self.put(&[0x00])?;
-        // Padding to 8 bytes, counting the size copy.
-        while (self.pos + 4 - start) % 8 != 0 {
-            self.put(&[0])?;
-        }
-        let size = (self.pos + 4 - start) as u32;
-        self.put_u32(size)?;
-        self.patch_u32(size_at, size);
+        // EOF, padding to 8 bytes counting the size copy, the size copy.
+        let unpadded = self.pos + 1 + 4 - start;
+        let size = unpadded.next_multiple_of(8);
+        let tail = self.room(size - (self.pos - start))?;
+        tail.fill(0);
+        let n = tail.len();
+        tail[n - 4..].copy_from_slice(&(size as u32).to_le_bytes());
+        self.patch_u32(start + 4, size as u32);
         Some(())
     }
 
-    /// A resident definition of `template` at the current position (right after the
+    /// A resident definition of the record's template at the current position (the
     /// instance's definition-offset field), entered in the template table.
-    fn define_template(&mut self, template: &TemplateRef<'_>, mark: &mut Mark) -> Option<()> {
+    fn define_template(&mut self, r: &RecordParts<'_>) -> Option<()> {
+        let template = r.template;
         let def = (self.pos + 4) as u32;
         self.put_u32(def)?;
         let units = template
@@ -195,121 +200,114 @@ impl ChunkBuilder {
         self.put_u32(0)?;
         let body = self.pos;
         self.put(&[0x0F, 0x01, 0x01, 0x00])?;
-        let mut at = 0;
-        self.element(template.key, &mut at, mark)?;
+        self.body(template, r.names)?;
         self.put(&[0x00])?;
         self.patch_u32(size_at, (self.pos - body) as u32);
         self.template_buckets[bucket] = def;
-        self.templates.insert(template.guid, def);
-        mark.template = Some(template.guid);
+        let id = r.template_id as usize;
+        if self.templates.len() <= id {
+            self.templates.resize(id + 1, 0);
+        }
+        self.templates[id] = def;
         Some(())
+    }
+
+    /// A template's elements, as BinXml with dependency ids (none: 0xFFFF) and exact sizes.
+    fn body(&mut self, template: &Template, names: &Names) -> Option<()> {
+        self.open.clear();
+        for op in template.ops.iter() {
+            match *op {
+                Op::Open { name, attributes } => {
+                    let token = if attributes { 0x41 } else { 0x01 };
+                    self.put(&[token, 0xFF, 0xFF])?;
+                    let size_at = self.pos;
+                    self.put_u32(0)?;
+                    self.name(name, names)?;
+                    let list_at = if attributes {
+                        self.put_u32(0)?;
+                        Some(self.pos - 4)
+                    } else {
+                        None
+                    };
+                    self.open.push((size_at, list_at));
+                }
+                Op::Attribute { name, more } => {
+                    self.put(&[if more { 0x46 } else { 0x06 }])?;
+                    self.name(name, names)?;
+                }
+                Op::Start { children } => {
+                    let &(size_at, list_at) = self.open.last()?;
+                    if let Some(list_at) = list_at {
+                        self.patch_u32(list_at, (self.pos - list_at - 4) as u32);
+                    }
+                    if children {
+                        self.put(&[0x02])?;
+                    } else {
+                        self.put(&[0x03])?;
+                        self.open.pop();
+                        self.patch_u32(size_at, (self.pos - size_at - 4) as u32);
+                    }
+                }
+                Op::End => {
+                    self.put(&[0x04])?;
+                    let (size_at, _) = self.open.pop()?;
+                    self.patch_u32(size_at, (self.pos - size_at - 4) as u32);
+                }
+                Op::Text { at, len } => {
+                    self.put(&[0x05, 0x01])?;
+                    self.text(template, at, len)?;
+                }
+                Op::Subst { index, ty } => {
+                    let [lo, hi] = index.to_le_bytes();
+                    self.put(&[0x0D, lo, hi, ty])?;
+                }
+                Op::CData { at, len } => {
+                    self.put(&[0x07])?;
+                    self.text(template, at, len)?;
+                }
+                Op::Pi { target, at, len } => {
+                    self.put(&[0x0A])?;
+                    self.name(target, names)?;
+                    self.put(&[0x0B])?;
+                    self.text(template, at, len)?;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// A text's unit count and UTF-16 units.
+    fn text(&mut self, template: &Template, at: u32, len: u32) -> Option<()> {
+        let bytes = template.texts.get(at as usize..(at + len) as usize)?;
+        self.put_u16((len / 2) as u16)?;
+        self.put(bytes)
     }
 
     /// A name reference: the offset of the name's entry, written inline here at its first
     /// use in the chunk.
-    fn name(&mut self, name: &str, mark: &mut Mark) -> Option<()> {
-        if let Some(&at) = self.names.get(name) {
-            return self.put_u32(at);
+    fn name(&mut self, id: u32, names: &Names) -> Option<()> {
+        let index = id as usize;
+        match self.names.get(index) {
+            Some(&at) if at != 0 => return self.put_u32(at),
+            Some(_) => {}
+            None => self.names.resize(index + 1, 0),
         }
+        let entry = names.get(id);
         let at = (self.pos + 4) as u32;
-        self.put_u32(at)?;
-        let hash = hash65599(name.encode_utf16()) as u16;
-        let bucket = usize::from(hash) % 64;
-        self.put_u32(self.string_buckets[bucket])?;
-        self.put_u16(hash)?;
-        self.put_u16(name.encode_utf16().count() as u16)?;
-        self.utf16(name)?;
+        let bucket = usize::from(entry.hash) % 64;
+        let units = (entry.utf16.len() / 2) as u16;
+        let next = self.string_buckets[bucket];
+        let head = self.room(12)?;
+        head[..4].copy_from_slice(&at.to_le_bytes());
+        head[4..8].copy_from_slice(&next.to_le_bytes());
+        head[8..10].copy_from_slice(&entry.hash.to_le_bytes());
+        head[10..12].copy_from_slice(&units.to_le_bytes());
+        self.put(&entry.utf16)?;
         self.put_u16(0)?;
         self.string_buckets[bucket] = at;
-        self.names.insert(name.to_owned(), at);
-        mark.names.push(name.to_owned());
+        self.names[index] = at;
+        self.new_names.push(id);
         Some(())
-    }
-
-    fn utf16(&mut self, s: &str) -> Option<()> {
-        for unit in s.encode_utf16() {
-            self.put_u16(unit)?;
-        }
-        Some(())
-    }
-
-    /// One element of `key` from `*at` (an OPEN token), as BinXml with dependency ids
-    /// (none: 0xFFFF) and exact sizes.
-    fn element(&mut self, k: &[u8], at: &mut usize, mark: &mut Mark) -> Option<()> {
-        (take(k, at, 1)?[0] == key::OPEN).then_some(())?;
-        let name = take_name(k, at)?;
-        let has_attributes = k.get(*at) == Some(&key::ATTRIBUTE);
-        self.put(&[if has_attributes { 0x41 } else { 0x01 }])?;
-        self.put_u16(0xFFFF)?;
-        let size_at = self.pos;
-        self.put_u32(0)?;
-        self.name(name, mark)?;
-        if has_attributes {
-            let list_at = self.pos;
-            self.put_u32(0)?;
-            while k.get(*at) == Some(&key::ATTRIBUTE) {
-                *at += 1;
-                let name = take_name(k, at)?;
-                let another = next_attribute_follows(k, *at);
-                self.put(&[if another? { 0x46 } else { 0x06 }])?;
-                self.name(name, mark)?;
-                self.content_token(k, at, mark)?;
-            }
-            self.patch_u32(list_at, (self.pos - list_at - 4) as u32);
-        }
-        match take(k, at, 1)?[0] {
-            key::EMPTY => self.put(&[0x03])?,
-            key::CHILDREN => {
-                self.put(&[0x02])?;
-                while *k.get(*at)? != key::END {
-                    if k[*at] == key::OPEN {
-                        self.element(k, at, mark)?;
-                    } else {
-                        self.content_token(k, at, mark)?;
-                    }
-                }
-                *at += 1;
-                self.put(&[0x04])?;
-            }
-            _ => return None,
-        }
-        self.patch_u32(size_at, (self.pos - size_at - 4) as u32);
-        Some(())
-    }
-
-    /// One TEXT, SUBST, CDATA or PI token of `key` from `*at`.
-    fn content_token(&mut self, k: &[u8], at: &mut usize, mark: &mut Mark) -> Option<()> {
-        match take(k, at, 1)?[0] {
-            key::TEXT => {
-                let text = take_long(k, at)?;
-                self.put(&[0x05, 0x01])?;
-                self.put_u16(text.encode_utf16().count() as u16)?;
-                self.utf16(text)
-            }
-            key::SUBST => {
-                let s = take(k, at, 3)?;
-                let (index, ty) = (u16::from_le_bytes([s[0], s[1]]), s[2]);
-                self.put(&[0x0D])?;
-                self.put_u16(index)?;
-                self.put(&[ty])
-            }
-            key::CDATA => {
-                let text = take_long(k, at)?;
-                self.put(&[0x07])?;
-                self.put_u16(text.encode_utf16().count() as u16)?;
-                self.utf16(text)
-            }
-            key::PI => {
-                let target = take_name(k, at)?;
-                let data = take_long(k, at)?;
-                self.put(&[0x0A])?;
-                self.name(target, mark)?;
-                self.put(&[0x0B])?;
-                self.put_u16(data.encode_utf16().count() as u16)?;
-                self.utf16(data)
-            }
-            _ => None,
-        }
     }
 
     /// The finished chunk: its header filled in (header_size 128, flags 0, both CRCs).
@@ -351,35 +349,4 @@ impl ChunkBuilder {
         b[124..128].copy_from_slice(&header_crc.to_le_bytes());
         &self.buf
     }
-}
-
-fn take<'k>(k: &'k [u8], at: &mut usize, n: usize) -> Option<&'k [u8]> {
-    let bytes = k.get(*at..at.checked_add(n)?)?;
-    *at += n;
-    Some(bytes)
-}
-
-fn take_name<'k>(k: &'k [u8], at: &mut usize) -> Option<&'k str> {
-    let len = take(k, at, 2)?;
-    let len = usize::from(u16::from_le_bytes([len[0], len[1]]));
-    std::str::from_utf8(take(k, at, len)?).ok()
-}
-
-fn take_long<'k>(k: &'k [u8], at: &mut usize) -> Option<&'k str> {
-    let len = take(k, at, 4)?;
-    let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-    std::str::from_utf8(take(k, at, len)?).ok()
-}
-
-/// Whether, after the attribute value token at `at`, another attribute follows.
-fn next_attribute_follows(k: &[u8], at: usize) -> Option<bool> {
-    let after = match *k.get(at)? {
-        key::TEXT => {
-            let len = k.get(at + 1..at + 5)?;
-            at + 5 + u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize
-        }
-        key::SUBST => at + 4,
-        _ => return None,
-    };
-    Some(k.get(after) == Some(&key::ATTRIBUTE))
 }

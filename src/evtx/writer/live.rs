@@ -179,9 +179,9 @@ impl LiveFile {
     /// as appended).
     pub(crate) fn append(&mut self, event: &Event, when_full: WhenFull) -> Result<Placed> {
         let id = self.next_id;
-        let guid = self.encoder.encode(event)?;
+        let template = self.encoder.encode(event)?;
         let written = event.system.time_created.map_or(0, |t| t.0);
-        let record = self.encoder.record(id, written, guid);
+        let record = self.encoder.record(id, written, template);
         if let Some(slot) = self.current {
             let start = self.chunk.end();
             if self.chunk.add(&record) {

@@ -18,8 +18,11 @@
 //!   `export` does).
 
 mod chunk;
+mod compile;
 mod live;
 pub(crate) use live::{LiveFile, Placed, WhenFull};
+mod spool;
+pub(crate) use spool::Spooled;
 mod template;
 mod values;
 
@@ -29,7 +32,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use self::chunk::{ChunkBuilder, RecordParts, TemplateRef};
+use self::chunk::{ChunkBuilder, RecordParts};
+use self::compile::{compile, Names, Template};
 use self::template::{template_guid, Shape};
 use super::{CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
 use crate::error::{Error, ErrorKind, Result};
@@ -72,45 +76,49 @@ pub struct EvtxWriter<W: Write + Seek> {
     encoder: Encoder,
 }
 
-/// An event as a record's parts: its shape, and its template's GUID.
+/// An event as a record's parts: its shape, and its template compiled.
 #[derive(Default)]
 struct Encoder {
     shape: Shape,
-    /// Each template key met, and its GUID.
-    guids: KeyMap<Box<[u8]>, [u8; 16]>,
+    /// Each template key met, and its template's id (its index in `templates`).
+    ids: KeyMap<Box<[u8]>, u32>,
+    templates: Vec<Template>,
+    names: Names,
 }
 
 impl Encoder {
-    /// Makes `event` the current shape; its template's GUID (a new template's key is
-    /// validated first).
-    fn encode(&mut self, event: &Event) -> Result<[u8; 16]> {
+    /// Makes `event` the current shape; returns its template's id (a new template is
+    /// compiled, and so checked, first).
+    fn encode(&mut self, event: &Event) -> Result<u32> {
         self.shape.of_event(event)?;
-        if let Some(guid) = self.guids.get(self.shape.key.as_slice()) {
-            return Ok(*guid);
+        if let Some(&id) = self.ids.get(self.shape.key.as_slice()) {
+            return Ok(id);
         }
-        template::validate(&self.shape.key)?;
         let guid = template_guid(&self.shape.key);
-        self.guids
-            .insert(self.shape.key.clone().into_boxed_slice(), guid);
-        Ok(guid)
+        let template = compile(&self.shape.key, guid, &mut self.names)?;
+        let id = self.templates.len() as u32;
+        self.templates.push(template);
+        self.ids
+            .insert(self.shape.key.clone().into_boxed_slice(), id);
+        Ok(id)
     }
 
-    /// The current shape as record `id`, written at `written` (a FILETIME).
-    fn record(&self, id: u64, written: u64, guid: [u8; 16]) -> RecordParts<'_> {
+    /// The current shape as record `id`, written at `written` (a FILETIME), of template
+    /// `template_id`.
+    fn record(&self, id: u64, written: u64, template_id: u32) -> RecordParts<'_> {
         RecordParts {
             id,
             written,
-            template: TemplateRef {
-                key: &self.shape.key,
-                guid,
-            },
+            template: &self.templates[template_id as usize],
+            template_id,
+            names: &self.names,
             descriptors: &self.shape.descriptors,
             values: &self.shape.values,
         }
     }
 
     fn templates(&self) -> usize {
-        self.guids.len()
+        self.templates.len()
     }
 }
 
@@ -152,13 +160,13 @@ impl<W: Write + Seek> EvtxWriter<W> {
 
     /// Writes `event` as the next record; returns its record id.
     pub fn write(&mut self, event: &Event) -> Result<u64> {
-        let guid = self.encoder.encode(event)?;
+        let template = self.encoder.encode(event)?;
         let id = match event.system.event_record_id {
             Some(id) if self.last_id.is_none_or(|last| id > last) => id,
             _ => self.next_record_id(),
         };
         let written = event.system.time_created.map_or(0, |t| t.0);
-        let record = self.encoder.record(id, written, guid);
+        let record = self.encoder.record(id, written, template);
         if !self.chunk.add(&record) {
             if self.chunk.is_empty() {
                 return Err(Error::with_message(

@@ -16,25 +16,71 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::event::xml::EVENT_NS;
 use crate::event::{Body, DataItem, Element, Event, Node, System, Value};
 
-/// Key tokens (this module's own format, never written to a file).
+/// Key tokens (this module's own format, never written to a file). Names and texts the walk
+/// itself writes (the System element names, `xmlns` and its value) are one-byte ids into
+/// [`STATICS`]; an event's own names and texts are written out.
 pub(super) mod key {
     /// An element's start: u16 length, UTF-8 name.
     pub const OPEN: u8 = 1;
-    /// An attribute of the element just opened: u16 length, UTF-8 name; one TEXT or SUBST.
-    pub const ATTRIBUTE: u8 = 2;
+    /// An element's start: u8 id of its name in `STATICS`.
+    pub const OPEN_STATIC: u8 = 2;
+    /// An attribute of the element just opened: u16 length, UTF-8 name; one TEXT,
+    /// TEXT_STATIC or SUBST.
+    pub const ATTRIBUTE: u8 = 3;
+    /// An attribute of the element just opened: u8 id of its name; its value follows.
+    pub const ATTRIBUTE_STATIC: u8 = 4;
     /// The start tag ends; children follow, up to END.
-    pub const CHILDREN: u8 = 3;
-    pub const END: u8 = 4;
+    pub const CHILDREN: u8 = 5;
+    pub const END: u8 = 6;
     /// The start tag ends the element (no children).
-    pub const EMPTY: u8 = 5;
+    pub const EMPTY: u8 = 7;
     /// Literal text: u32 length, UTF-8.
-    pub const TEXT: u8 = 6;
-    /// A substitution: u16 index, u8 value type.
-    pub const SUBST: u8 = 7;
+    pub const TEXT: u8 = 8;
+    /// Literal text: u8 id in `STATICS`.
+    pub const TEXT_STATIC: u8 = 9;
+    /// The next substitution (indices count up from 0 in key order): u8 value type.
+    pub const SUBST: u8 = 10;
     /// A CDATA section: u32 length, UTF-8.
-    pub const CDATA: u8 = 8;
+    pub const CDATA: u8 = 11;
     /// A processing instruction: u16 length and UTF-8 target, u32 length and UTF-8 data.
-    pub const PI: u8 = 9;
+    pub const PI: u8 = 12;
+    /// `<Data Name="…">` and its one substitution, `</Data>`: u32 length and UTF-8 name,
+    /// u8 value type. The EventData item, most of a key.
+    pub const NAMED_DATA: u8 = 13;
+}
+
+macro_rules! statics {
+    ($($id:ident => $text:expr,)*) => {
+        /// Ids of the strings in [`STATICS`].
+        #[derive(Clone, Copy)]
+        #[repr(u8)]
+        pub(super) enum S { $($id,)* }
+        /// The names and texts a key writes as one-byte ids.
+        pub(super) const STATICS: &[&str] = &[$($text,)*];
+    };
+}
+
+statics! {
+    Event => "Event", Xmlns => "xmlns", EventNs => EVENT_NS, System => "System",
+    Provider => "Provider", Name => "Name", Guid => "Guid",
+    EventSourceName => "EventSourceName", EventId => "EventID", Qualifiers => "Qualifiers",
+    Version => "Version", Level => "Level", Task => "Task", Opcode => "Opcode",
+    Keywords => "Keywords", TimeCreated => "TimeCreated", SystemTime => "SystemTime",
+    EventRecordId => "EventRecordID", Correlation => "Correlation",
+    ActivityId => "ActivityID", RelatedActivityId => "RelatedActivityID",
+    Execution => "Execution", ProcessId => "ProcessID", ThreadId => "ThreadID",
+    ProcessorId => "ProcessorID", SessionId => "SessionID", KernelTime => "KernelTime",
+    UserTime => "UserTime", ProcessorTime => "ProcessorTime", Channel => "Channel",
+    Computer => "Computer", Security => "Security", UserId => "UserID",
+    EventData => "EventData", Data => "Data", Binary => "Binary", UserData => "UserData",
+    RenderingInfo => "RenderingInfo",
+}
+
+/// An element's name: one of the walk's own, or the event's.
+#[derive(Clone, Copy)]
+enum ElementName<'a> {
+    Static(S),
+    Own(&'a str),
 }
 
 /// Deepest generic element tree written (readers stop at 96 levels of elements and
@@ -65,149 +111,160 @@ impl Shape {
         self.key.clear();
         self.descriptors.clear();
         self.values.clear();
-        self.open("Event");
-        self.attribute_text("xmlns", EVENT_NS);
-        self.children();
+        self.open(S::Event);
+        self.key
+            .extend_from_slice(&[key::ATTRIBUTE_STATIC, S::Xmlns as u8, key::TEXT_STATIC]);
+        self.key
+            .extend_from_slice(&[S::EventNs as u8, key::CHILDREN]);
         self.system(&event.system)?;
         match &event.body {
             Body::None => {}
             Body::EventData(data) => {
-                self.open("EventData");
+                self.open(S::EventData);
                 if let Some(name) = &data.name {
-                    self.attribute_text("Name", name);
+                    self.attribute_text(S::Name, name);
                 }
                 self.children();
                 for item in &data.items {
                     match item {
-                        DataItem::Data { name, value } => {
-                            self.open("Data");
-                            if let Some(name) = name {
-                                self.attribute_text("Name", name);
-                            }
+                        DataItem::Data {
+                            name: Some(name),
+                            value,
+                        } => {
+                            let start = self.values.len();
+                            let ty = encode(&mut self.values, value)?;
+                            self.key.push(key::NAMED_DATA);
+                            self.push_long(name);
+                            self.push_subst(ty, start)?;
+                        }
+                        DataItem::Data { name: None, value } => {
+                            self.open(S::Data);
                             self.children();
                             self.subst(value)?;
                             self.end();
                         }
                         DataItem::Binary(bytes) => {
-                            self.open("Binary");
+                            self.open(S::Binary);
                             self.children();
                             let start = self.values.len();
                             self.values.extend_from_slice(bytes);
+                            self.key.push(key::SUBST);
                             self.push_subst(0x0E, start)?;
                             self.end();
                         }
-                        DataItem::Element(e) => self.element(e, &e.name, 0)?,
+                        DataItem::Element(e) => self.element(e, ElementName::Own(&e.name), 0)?,
                     }
                 }
                 self.end();
             }
             Body::UserData(nodes) => {
-                self.open("UserData");
+                self.open(S::UserData);
                 self.children();
                 for node in nodes {
                     self.node(node, 1)?;
                 }
                 self.end();
             }
-            Body::Other(e) => self.element(e, &e.name, 0)?,
+            Body::Other(e) => self.element(e, ElementName::Own(&e.name), 0)?,
         }
         if let Some(info) = &event.rendering_info {
-            self.element(info, "RenderingInfo", 0)?;
+            self.element(info, ElementName::Static(S::RenderingInfo), 0)?;
         }
         self.end();
         Ok(())
     }
 
     fn system(&mut self, s: &System) -> Result<()> {
-        self.open("System");
+        self.open(S::System);
         self.children();
         let p = &s.provider;
-        self.open("Provider");
+        self.open(S::Provider);
         if let Some(name) = &p.name {
-            self.attribute_name("Name");
+            self.attribute_name(S::Name);
             self.subst_str(name)?;
         }
         if let Some(guid) = p.guid {
-            self.attribute_fixed("Guid", 0x0F, &guid.to_bytes_le());
+            self.attribute_fixed(S::Guid, 0x0F, &guid.to_bytes_le());
         }
         if let Some(source) = &p.event_source_name {
-            self.attribute_name("EventSourceName");
+            self.attribute_name(S::EventSourceName);
             self.subst_str(source)?;
         }
         self.empty();
-        self.open("EventID");
+        self.open(S::EventId);
         if let Some(q) = s.qualifiers {
-            self.attribute_fixed("Qualifiers", 0x06, &q.to_le_bytes());
+            self.attribute_fixed(S::Qualifiers, 0x06, &q.to_le_bytes());
         }
         self.children();
         self.subst_fixed(0x06, &s.event_id.to_le_bytes());
         self.end();
         if let Some(v) = s.version {
-            self.content_fixed("Version", 0x04, &[v]);
+            self.content_fixed(S::Version, 0x04, &[v]);
         }
         if let Some(v) = s.level {
-            self.content_fixed("Level", 0x04, &[v]);
+            self.content_fixed(S::Level, 0x04, &[v]);
         }
         if let Some(v) = s.task {
-            self.content_fixed("Task", 0x06, &v.to_le_bytes());
+            self.content_fixed(S::Task, 0x06, &v.to_le_bytes());
         }
         if let Some(v) = s.opcode {
-            self.content_fixed("Opcode", 0x04, &[v]);
+            self.content_fixed(S::Opcode, 0x04, &[v]);
         }
         if let Some(v) = s.keywords {
-            self.content_fixed("Keywords", 0x15, &v.to_le_bytes());
+            self.content_fixed(S::Keywords, 0x15, &v.to_le_bytes());
         }
         if let Some(t) = s.time_created {
-            self.open("TimeCreated");
-            self.attribute_fixed("SystemTime", 0x11, &t.0.to_le_bytes());
+            self.open(S::TimeCreated);
+            self.attribute_fixed(S::SystemTime, 0x11, &t.0.to_le_bytes());
             self.empty();
         }
         if let Some(id) = s.event_record_id {
-            self.content_fixed("EventRecordID", 0x0A, &id.to_le_bytes());
+            self.content_fixed(S::EventRecordId, 0x0A, &id.to_le_bytes());
         }
         if let Some(c) = &s.correlation {
-            self.open("Correlation");
+            self.open(S::Correlation);
             if let Some(g) = c.activity_id {
-                self.attribute_fixed("ActivityID", 0x0F, &g.to_bytes_le());
+                self.attribute_fixed(S::ActivityId, 0x0F, &g.to_bytes_le());
             }
             if let Some(g) = c.related_activity_id {
-                self.attribute_fixed("RelatedActivityID", 0x0F, &g.to_bytes_le());
+                self.attribute_fixed(S::RelatedActivityId, 0x0F, &g.to_bytes_le());
             }
             self.empty();
         }
         if let Some(e) = &s.execution {
-            self.open("Execution");
-            self.attribute_fixed("ProcessID", 0x08, &e.process_id.to_le_bytes());
-            self.attribute_fixed("ThreadID", 0x08, &e.thread_id.to_le_bytes());
+            self.open(S::Execution);
+            self.attribute_fixed(S::ProcessId, 0x08, &e.process_id.to_le_bytes());
+            self.attribute_fixed(S::ThreadId, 0x08, &e.thread_id.to_le_bytes());
             if let Some(v) = e.processor_id {
-                self.attribute_fixed("ProcessorID", 0x04, &[v]);
+                self.attribute_fixed(S::ProcessorId, 0x04, &[v]);
             }
             for (name, v) in [
-                ("SessionID", e.session_id),
-                ("KernelTime", e.kernel_time),
-                ("UserTime", e.user_time),
+                (S::SessionId, e.session_id),
+                (S::KernelTime, e.kernel_time),
+                (S::UserTime, e.user_time),
             ] {
                 if let Some(v) = v {
                     self.attribute_fixed(name, 0x08, &v.to_le_bytes());
                 }
             }
             if let Some(v) = e.processor_time {
-                self.attribute_fixed("ProcessorTime", 0x0A, &v.to_le_bytes());
+                self.attribute_fixed(S::ProcessorTime, 0x0A, &v.to_le_bytes());
             }
             self.empty();
         }
         if let Some(c) = &s.channel {
-            self.content_str("Channel", c)?;
+            self.content_str(S::Channel, c)?;
         }
         if let Some(c) = &s.computer {
-            self.content_str("Computer", c)?;
+            self.content_str(S::Computer, c)?;
         }
         if let Some(sec) = &s.security {
-            self.open("Security");
+            self.open(S::Security);
             if let Some(sid) = &sec.user_id {
-                self.attribute_name("UserID");
+                self.attribute_name(S::UserId);
                 let start = self.values.len();
                 sid.push_bytes(&mut self.values);
+                self.key.push(key::SUBST);
                 self.push_subst(0x13, start)?;
             }
             self.empty();
@@ -217,13 +274,21 @@ impl Shape {
     }
 
     /// A generic element, under `name` (the renderer renames `<RenderingInfo>`).
-    fn element(&mut self, e: &Element, name: &str, depth: usize) -> Result<()> {
+    fn element(&mut self, e: &Element, name: ElementName<'_>, depth: usize) -> Result<()> {
         if depth > MAX_DEPTH {
             return Err(unwritable("an element tree nested too deep to write"));
         }
-        self.open(name);
+        match name {
+            ElementName::Static(s) => self.open(s),
+            ElementName::Own(name) => {
+                self.key.push(key::OPEN);
+                self.push_name(name);
+            }
+        }
         for a in &e.attributes {
-            self.attribute(&a.name, &a.value)?;
+            self.key.push(key::ATTRIBUTE);
+            self.push_name(&a.name);
+            self.subst(&a.value)?;
         }
         if e.children.is_empty() {
             self.empty();
@@ -239,7 +304,7 @@ impl Shape {
 
     fn node(&mut self, node: &Node, depth: usize) -> Result<()> {
         match node {
-            Node::Element(e) => self.element(e, &e.name, depth),
+            Node::Element(e) => self.element(e, ElementName::Own(&e.name), depth),
             Node::Value(v) => self.subst(v),
             Node::CData(text) => {
                 self.key.push(key::CDATA);
@@ -256,7 +321,7 @@ impl Shape {
     }
 
     /// `<name>text</name>`.
-    fn content_str(&mut self, name: &str, text: &str) -> Result<()> {
+    fn content_str(&mut self, name: S, text: &str) -> Result<()> {
         self.open(name);
         self.children();
         self.subst_str(text)?;
@@ -265,36 +330,30 @@ impl Shape {
     }
 
     /// An attribute of a fixed-size value.
-    fn attribute_fixed(&mut self, name: &str, ty: u8, bytes: &[u8]) {
+    fn attribute_fixed(&mut self, name: S, ty: u8, bytes: &[u8]) {
         self.attribute_name(name);
         self.subst_fixed(ty, bytes);
     }
 
     /// `<name>value</name>` of a fixed-size value.
-    fn content_fixed(&mut self, name: &str, ty: u8, bytes: &[u8]) {
-        self.open(name);
-        self.children();
+    fn content_fixed(&mut self, name: S, ty: u8, bytes: &[u8]) {
+        self.key
+            .extend_from_slice(&[key::OPEN_STATIC, name as u8, key::CHILDREN]);
         self.subst_fixed(ty, bytes);
         self.end();
     }
 
-    fn open(&mut self, name: &str) {
-        self.key.push(key::OPEN);
-        self.push_name(name);
+    fn open(&mut self, name: S) {
+        self.key.extend_from_slice(&[key::OPEN_STATIC, name as u8]);
     }
 
     /// An attribute; its value (one substitution or text) follows.
-    fn attribute_name(&mut self, name: &str) {
-        self.key.push(key::ATTRIBUTE);
-        self.push_name(name);
+    fn attribute_name(&mut self, name: S) {
+        self.key
+            .extend_from_slice(&[key::ATTRIBUTE_STATIC, name as u8]);
     }
 
-    fn attribute(&mut self, name: &str, value: &Value) -> Result<()> {
-        self.attribute_name(name);
-        self.subst(value)
-    }
-
-    fn attribute_text(&mut self, name: &str, text: &str) {
+    fn attribute_text(&mut self, name: S, text: &str) {
         self.attribute_name(name);
         self.key.push(key::TEXT);
         self.push_long(text);
@@ -316,6 +375,7 @@ impl Shape {
     fn subst(&mut self, value: &Value) -> Result<()> {
         let start = self.values.len();
         let ty = encode(&mut self.values, value)?;
+        self.key.push(key::SUBST);
         self.push_subst(ty, start)
     }
 
@@ -323,6 +383,7 @@ impl Shape {
     fn subst_str(&mut self, s: &str) -> Result<()> {
         let start = self.values.len();
         push_utf16(&mut self.values, s);
+        self.key.push(key::SUBST);
         self.push_subst(0x01, start)
     }
 
@@ -330,32 +391,31 @@ impl Shape {
     fn subst_fixed(&mut self, ty: u8, bytes: &[u8]) {
         let start = self.values.len();
         self.values.extend_from_slice(bytes);
+        self.key.push(key::SUBST);
         // Fixed sizes fit; the only error is the value count, which the next call reports.
         let _ = self.push_subst(ty, start);
     }
 
-    /// The substitution of the value of type `ty` that `values[start..]` holds.
+    /// The value of type `ty` that `values[start..]` holds, as the next substitution: its
+    /// descriptor, and its type in the key (after the caller's SUBST or NAMED_DATA).
     fn push_subst(&mut self, ty: u8, start: usize) -> Result<()> {
-        let index = self.descriptors.len();
         let size = self.values.len() - start;
         if size > MAX_VALUE_BYTES {
             return Err(unwritable(format!(
                 "a value of {size} bytes is longer than a record can size ({MAX_VALUE_BYTES})"
             )));
         }
-        if index >= MAX_VALUES {
+        if self.descriptors.len() >= MAX_VALUES {
             return Err(unwritable(format!(
                 "an event with more than {MAX_VALUES} values cannot be written"
             )));
         }
         self.descriptors.push((size as u16, ty));
-        self.key.push(key::SUBST);
-        self.key.extend_from_slice(&(index as u16).to_le_bytes());
         self.key.push(ty);
         Ok(())
     }
 
-    /// A name, as it is: [`validate`] checks it when its template is new.
+    /// A name, as it is: `compile` checks it when its template is new.
     fn push_name(&mut self, name: &str) {
         let len = u16::try_from(name.len()).unwrap_or(u16::MAX);
         self.key.extend_from_slice(&len.to_le_bytes());
@@ -363,72 +423,12 @@ impl Shape {
             .extend_from_slice(&name.as_bytes()[..usize::from(len)]);
     }
 
-    /// Literal text, CDATA or PI data, as it is: [`validate`] checks its length.
+    /// Literal text, CDATA or PI data, as it is: `compile` checks its length.
     fn push_long(&mut self, text: &str) {
         let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
         self.key.extend_from_slice(&len.to_le_bytes());
         self.key.extend_from_slice(&text.as_bytes()[..len as usize]);
     }
-}
-
-/// Checks the names and texts of a new template's key: a name is non-empty, starts with a
-/// letter or `_` (python-evtx refuses any other) and has at most 255 UTF-16 units; a text
-/// at most 65,535 (a u16 count).
-pub(super) fn validate(k: &[u8]) -> Result<()> {
-    let mut at = 0;
-    let bad = || unwritable("a template key is malformed");
-    let take = |at: &mut usize, n: usize| -> Result<&[u8]> {
-        let bytes = k.get(*at..*at + n).ok_or_else(bad)?;
-        *at += n;
-        Ok(bytes)
-    };
-    let name = |at: &mut usize| -> Result<()> {
-        let len = take(at, 2)?;
-        let len = usize::from(u16::from_le_bytes([len[0], len[1]]));
-        let name = std::str::from_utf8(take(at, len)?).map_err(|_| bad())?;
-        let valid = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-            && name.len() < usize::from(u16::MAX)
-            && name.encode_utf16().count() <= 255;
-        if valid {
-            Ok(())
-        } else {
-            Err(unwritable(format!(
-                "the name {name:?} cannot be written (a name starts with a letter or `_`, \
-                 and has at most 255 characters)"
-            )))
-        }
-    };
-    let long = |at: &mut usize| -> Result<()> {
-        let len = take(at, 4)?;
-        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-        let text = std::str::from_utf8(take(at, len)?).map_err(|_| bad())?;
-        if text.len() < u32::MAX as usize && text.encode_utf16().count() <= usize::from(u16::MAX) {
-            Ok(())
-        } else {
-            Err(unwritable(
-                "a text of more than 65,535 characters cannot be written",
-            ))
-        }
-    };
-    while at < k.len() {
-        match take(&mut at, 1)?[0] {
-            key::OPEN | key::ATTRIBUTE => name(&mut at)?,
-            key::TEXT | key::CDATA => long(&mut at)?,
-            key::PI => {
-                name(&mut at)?;
-                long(&mut at)?;
-            }
-            key::SUBST => {
-                take(&mut at, 3)?;
-            }
-            key::CHILDREN | key::END | key::EMPTY => {}
-            _ => return Err(bad()),
-        }
-    }
-    Ok(())
 }
 
 /// A template's identity in a file: a GUID made from its key (distinct keys get distinct
