@@ -2,7 +2,7 @@
 //!
 //! Options start with `/` or `-`, their names are case-insensitive and may be given short or
 //! long (`/c` or `/count`), and the value follows a `:` (`/rd:true`). Global options
-//! (`--store DIR`) may stand anywhere.
+//! (`--store DIR`, `--memory`) may stand anywhere.
 
 use std::fmt;
 
@@ -15,6 +15,8 @@ pub struct Args {
     pub options: Vec<(&'static str, String)>,
     /// `--store DIR`, if given.
     pub store: Option<String>,
+    /// `--memory`: the embedded default store in memory, nothing saved.
+    pub memory: bool,
     pub help: bool,
 }
 
@@ -116,6 +118,8 @@ impl Args {
                 args.store = Some(dir.clone());
             } else if let Some(dir) = arg.strip_prefix("--store=") {
                 args.store = Some(dir.to_owned());
+            } else if arg == "--memory" {
+                args.memory = true;
             } else if matches!(arg.as_str(), "-h" | "--help" | "/?" | "-?") {
                 args.help = true;
             } else if args.verb.is_empty() && !is_option(arg) {
@@ -125,6 +129,11 @@ impl Args {
             } else {
                 args.positional.push(arg.clone());
             }
+        }
+        if args.memory && args.store.is_some() {
+            return Err(UsageError(
+                "--memory and --store do not go together: --memory saves nothing".into(),
+            ));
         }
         if args.help || args.verb.is_empty() {
             args.help = true;
@@ -229,6 +238,9 @@ mod tests {
         assert_eq!(a.store.as_deref(), Some("/tmp/x"));
         let a = parse("qe System --store=/tmp/y").unwrap();
         assert_eq!(a.store.as_deref(), Some("/tmp/y"));
+        let a = parse("qe --memory System").unwrap();
+        assert!(a.memory);
+        assert_eq!(a.positional, ["System"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod store;
 mod text;
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use args::{Args, OptionSpec, UsageError, CL_OPTIONS, EPL_OPTIONS, QE_OPTIONS};
@@ -19,7 +19,7 @@ use evtlog::{
 const USAGE: &str = "\
 evtutil: a wevtutil-compatible tool over evtlog's emulated Windows event logs
 
-Usage: evtutil [--store DIR] COMMAND [ARGUMENTS] [/OPTION:VALUE ...]
+Usage: evtutil [--store DIR | --memory] COMMAND [ARGUMENTS] [/OPTION:VALUE ...]
 
 Commands:
   qe (query-events) CHANNEL   Lists the events of a channel.
@@ -42,14 +42,17 @@ Commands:
       /q:XPATH  (/query)              only events the XPath selects
       /sq:true|false  (/structuredquery)  the source is a file holding a <QueryList>
       /ow:true|false  (/overwrite)    replace TARGET if it exists (else it is an error)
-  cl (clear-log) CHANNEL      Removes every event of a channel (saved with --store DIR).
+  cl (clear-log) CHANNEL      Removes every event of a channel (the store keeps it so).
       /bu:FILE.evtx  (/backup)        first write the events to FILE.evtx (it must not exist)
 
 Store:
-  Without --store, the embedded default store is used: generated channels (Application,
-  System, Security, Setup, Microsoft-Windows-Sysmon/Operational, ForwardedEvents), the same
-  on every run. --store DIR (or EVTLOG_STORE=DIR) uses a directory of per-channel XML files,
-  created and filled with the default channels on first use.
+  The default store is persistent: each channel (Application, System, Security, Setup,
+  Microsoft-Windows-Sysmon/Operational, ForwardedEvents) a live .evtx file named as Windows
+  names it, in $XDG_DATA_HOME/evtlog/store (else ~/.local/share/evtlog/store), created and
+  filled with the embedded default events on first use, so a first run prints the same
+  events everywhere. --store DIR (or EVTLOG_STORE=DIR) uses another directory (one holding
+  <channel>.xml files is read as XML channels); --memory uses the embedded default events in
+  memory and saves nothing.
 
 Options may start with / or -; names are case-insensitive. Queries measure timediff() from
 the store's newest event. Events of several channels come merged in time order.
@@ -133,17 +136,38 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
     }
 }
 
-/// The directory store, if one is used (`--store DIR` or `EVTLOG_STORE`).
-fn store_dir(args: &Args) -> Option<String> {
-    args.store
+/// Where the channels come from.
+enum StoreChoice {
+    /// `--memory`: the embedded default store, in memory.
+    Memory,
+    /// A directory store: `--store DIR`, `EVTLOG_STORE`, or the default one.
+    Dir(PathBuf),
+}
+
+fn store_choice(args: &Args) -> Result<StoreChoice, Failure> {
+    if args.memory {
+        return Ok(StoreChoice::Memory);
+    }
+    let given = args
+        .store
         .clone()
-        .or_else(|| std::env::var("EVTLOG_STORE").ok().filter(|s| !s.is_empty()))
+        .or_else(|| std::env::var("EVTLOG_STORE").ok().filter(|s| !s.is_empty()));
+    match given {
+        Some(dir) => Ok(StoreChoice::Dir(PathBuf::from(dir))),
+        None => store::default_dir().map(StoreChoice::Dir).ok_or_else(|| {
+            Failure::Operation(
+                "Failed to open the store. No data directory (neither XDG_DATA_HOME nor HOME \
+                 is set): give one with --store DIR or EVTLOG_STORE, or use --memory"
+                    .into(),
+            )
+        }),
+    }
 }
 
 fn open_store(args: &Args) -> Result<Engine, Failure> {
-    match store_dir(args) {
-        None => Ok(store::embedded()),
-        Some(dir) => store::open_dir(Path::new(&dir))
+    match store_choice(args)? {
+        StoreChoice::Memory => Ok(store::embedded()),
+        StoreChoice::Dir(dir) => store::open_dir(&dir)
             .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}"))),
     }
 }
@@ -185,9 +209,9 @@ fn clear_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
         .clear_log(channel, backup.as_deref())
         .map_err(failed)?;
     // A persistent store's file is current already; an XML store's is rewritten.
-    if let (Some(dir), None) = (store_dir(args), engine.store_dir()) {
+    if let (StoreChoice::Dir(dir), None) = (store_choice(args)?, engine.store_dir()) {
         let channel = engine.channel(channel).map_err(failed)?;
-        store::save_channel(Path::new(&dir), &channel)
+        store::save_channel(&dir, &channel)
             .map_err(|e| Failure::Operation(format!("Failed to clear the log. {e}")))?;
     }
     Ok(())

@@ -1,11 +1,12 @@
 //! Where evtutil's channels come from.
 //!
-//! - **Embedded default store** (no `--store`, no `EVTLOG_STORE`): the generator's channels,
-//!   made in memory from a fixed seed on every run, so every run prints the same events.
-//! - **Directory store** (`--store DIR` or `EVTLOG_STORE=DIR`): persistent channels, each a
-//!   live .evtx file with Windows' name (`Microsoft-Windows-Sysmon%4Operational.evtx`,
-//!   `Engine::open_store_dir`), created on first use and filled with the default store's
-//!   channels. A directory holding `<channel>.xml` files (one event per line in Windows' XML
+//! - **Embedded default events**: the generator's channels, made from a fixed seed, the
+//!   same on every machine. `--memory` uses them in memory (nothing saved); every directory
+//!   store starts as them.
+//! - **Directory store** (the default one, [`default_dir`], or `--store DIR` or
+//!   `EVTLOG_STORE=DIR`): persistent channels, each a live .evtx file with Windows' name
+//!   (`Microsoft-Windows-Sysmon%4Operational.evtx`, `Engine::open_store_dir`), created on
+//!   first use and filled with the embedded default events. A directory holding `<channel>.xml` files (one event per line in Windows' XML
 //!   shape) is read as such instead, and a cleared channel's file is rewritten beside it and
 //!   renamed into place.
 //!
@@ -110,7 +111,23 @@ pub fn embedded() -> Engine {
     engine
 }
 
-/// The file name of a channel's file in a directory store.
+/// The default store's directory: `evtlog/store` in the user's data directory
+/// (`$XDG_DATA_HOME`, else `~/.local/share`; `%LOCALAPPDATA%` on Windows).
+pub fn default_dir() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    let data = if cfg!(windows) {
+        var("LOCALAPPDATA")
+    } else {
+        var("XDG_DATA_HOME").or_else(|| var("HOME").map(|home| home.join(".local/share")))
+    };
+    data.map(|d| d.join("evtlog").join("store"))
+}
+
+/// The file name of a channel's file in an XML directory store.
 pub fn file_name(channel: &str) -> String {
     format!("{}.xml", channel.replace('/', "%4"))
 }

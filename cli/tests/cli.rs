@@ -5,12 +5,66 @@ use std::process::{Command, Output};
 
 use evtlog::Event;
 
+/// evtutil on the embedded default events in memory (`--memory`), or on the `--store` given.
 fn evtutil(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_evtutil"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_evtutil"));
+    if !args.iter().any(|a| a.starts_with("--store")) {
+        command.arg("--memory");
+    }
+    command
         .args(args)
         .env_remove("EVTLOG_STORE")
         .output()
         .expect("evtutil runs")
+}
+
+/// evtutil as a user runs it: no store option, the data directory `data`.
+fn evtutil_at_home(data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_evtutil"))
+        .args(args)
+        .env_remove("EVTLOG_STORE")
+        .env("XDG_DATA_HOME", data)
+        .output()
+        .expect("evtutil runs")
+}
+
+/// The default store is persistent (issue 7): created in the data directory and filled
+/// with the embedded default events on first use (so the main job prints what `--memory`
+/// prints), and a clear is still there on the next run.
+#[test]
+fn the_default_store_is_persistent() {
+    let data = temp_dir("home");
+    let main_job = ["qe", "Security", "/c:3", "/rd:true", "/f:xml"];
+    let first = evtutil_at_home(&data, &main_job);
+    assert!(first.status.success(), "{first:?}");
+    assert_eq!(stdout(&first), stdout(&evtutil(&main_job)));
+    let store = data.join("evtlog").join("store");
+    assert!(store.join("Security.evtx").is_file());
+    assert!(store
+        .join("Microsoft-Windows-Sysmon%4Operational.evtx")
+        .is_file());
+    let again = evtutil_at_home(&data, &main_job);
+    assert_eq!(
+        stdout(&again),
+        stdout(&first),
+        "the second run reads the files"
+    );
+    let cleared = evtutil_at_home(&data, &["cl", "Setup"]);
+    assert!(cleared.status.success(), "{cleared:?}");
+    assert_eq!(stdout(&evtutil_at_home(&data, &["qe", "Setup"])), "");
+    assert!(!stdout(&evtutil(&["qe", "Setup", "/c:1"])).is_empty());
+    let no_home = Command::new(env!("CARGO_BIN_EXE_evtutil"))
+        .args(["qe", "Setup"])
+        .env_remove("EVTLOG_STORE")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("HOME")
+        .output()
+        .unwrap();
+    assert_eq!(no_home.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&no_home.stderr).contains("--memory"));
+    let both = evtutil(&["--store", "/tmp/x", "--memory", "qe", "Setup"]);
+    assert_eq!(both.status.code(), Some(2), "{both:?}");
+    let _ = std::fs::remove_dir_all(&data);
 }
 
 fn stdout(o: &Output) -> String {
@@ -216,7 +270,7 @@ fn closed_pipe_is_not_an_error() {
     use std::io::Read;
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_evtutil"))
-        .args(["qe", "Security"])
+        .args(["--memory", "qe", "Security"])
         .env_remove("EVTLOG_STORE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
