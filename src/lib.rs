@@ -27,6 +27,7 @@ mod gen;
 mod query;
 mod store;
 mod sync;
+pub mod winevt;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{

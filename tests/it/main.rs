@@ -16,6 +16,7 @@ mod render;
 mod results;
 mod store;
 mod subscribe;
+mod winevt;
 mod xml_golden;
 mod xml_malformed;
 mod xml_roundtrip;

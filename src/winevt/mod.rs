@@ -1,0 +1,87 @@
+//! The wevtapi facade: the Evt* functions under their Windows names, with Windows' handles,
+//! flag values, error codes and buffer protocols, over one process-wide engine (the
+//! "service"). `ffi/` exports these as `extern "system"` functions; Rust code can call them
+//! directly, as it would call `windows_sys::Win32::System::EventLog`.
+//!
+//! Arguments are Rust-safe shapes of the C ones: strings as `Option<&str>` (NULL: `None`),
+//! caller buffers as slices (their length is the BufferSize), out-parameters as `&mut`.
+//! Every function reports failure as Windows does: FALSE or NULL, and the calling thread's
+//! last error ([`GetLastError`]); EvtGetExtendedStatus returns the last error's message.
+//!
+//! Owns: the handle table (`handles`: typed, generation-checked, parents close their
+//! children), the thread's last error (`status`), the service engine and its switchable
+//! clock (`service`), and the EVT_VARIANT layout (`variant`).
+//!
+//! Invariants:
+//! 1. No function panics on any argument; a handle that is NULL, closed, or of the wrong
+//!    kind is ERROR_INVALID_HANDLE (6); a bad flag or a missing argument is
+//!    ERROR_INVALID_PARAMETER (87).
+//! 2. A buffer that is too small is left as it was: ERROR_INSUFFICIENT_BUFFER (122) with
+//!    the size needed (bytes for EvtRender and the Get*Info functions, characters for
+//!    EvtNextChannelPath and EvtGetExtendedStatus), and an enumerator does not advance.
+//! 3. The handle table's lock is never held across an engine call (`handles` invariant 1),
+//!    so EvtCancel and EvtClose reach a call blocked in EvtNext on another thread.
+#![allow(non_snake_case, non_upper_case_globals)]
+
+mod handles;
+mod object;
+mod query;
+mod render;
+mod service;
+mod status;
+mod variant;
+
+pub use handles::EVT_HANDLE;
+pub use query::{
+    EvtCancel, EvtClose, EvtEventPath, EvtEventQueryIDs, EvtGetEventInfo, EvtGetExtendedStatus,
+    EvtGetQueryInfo, EvtNext, EvtOpenSession, EvtQuery, EvtQueryNames, EvtQueryStatuses,
+    EvtRpcLogin, EvtRpcLoginInfo, EvtSeek, INFINITE,
+};
+pub use render::{
+    EvtCreateBookmark, EvtCreateRenderContext, EvtNextChannelPath, EvtOpenChannelEnum, EvtRender,
+    EvtRenderBookmark, EvtRenderContextSystem, EvtRenderContextUser, EvtRenderContextValues,
+    EvtRenderEventValues, EvtRenderEventXml, EvtUpdateBookmark,
+};
+pub use status::{GetLastError, SetLastError, BOOL, FALSE, TRUE};
+pub use variant::{EVT_VARIANT_SIZE, EVT_VARIANT_TYPE_ARRAY};
+
+/// EVT_QUERY_FLAGS.
+pub const EvtQueryChannelPath: u32 = 0x1;
+pub const EvtQueryFilePath: u32 = 0x2;
+pub const EvtQueryForwardDirection: u32 = 0x100;
+pub const EvtQueryReverseDirection: u32 = 0x200;
+pub const EvtQueryTolerateQueryErrors: u32 = 0x1000;
+/// EVT_SEEK_FLAGS.
+pub const EvtSeekRelativeToFirst: u32 = 1;
+pub const EvtSeekRelativeToLast: u32 = 2;
+pub const EvtSeekRelativeToCurrent: u32 = 3;
+pub const EvtSeekRelativeToBookmark: u32 = 4;
+pub const EvtSeekOriginMask: u32 = 7;
+pub const EvtSeekStrict: u32 = 0x10000;
+
+/// Engine controls for tests (the C ABI's `evtlog_*` functions).
+pub mod controls {
+    use super::service;
+    use crate::event::FileTime;
+
+    /// A fresh service engine with empty channels Application, System, Security, Setup and
+    /// ForwardedEvents, on the wall clock; every open handle is closed first.
+    pub fn reset() {
+        service::reset();
+    }
+
+    /// Stands the service's clock at `filetime` (virtual time from now on).
+    pub fn use_virtual_clock(filetime: u64) {
+        service::clock().set_virtual(FileTime(filetime));
+    }
+
+    /// Moves the virtual clock on; false (nothing moved) on the wall clock.
+    pub fn advance_clock(milliseconds: u64) -> bool {
+        service::clock().advance_ms(milliseconds)
+    }
+
+    /// The service's engine, to create channels and write events.
+    pub fn engine() -> crate::Engine {
+        service::engine()
+    }
+}

@@ -1,0 +1,50 @@
+//! What a handle stands for: each kind of wevtapi object, as the engine's own type.
+
+use parking_lot::Mutex;
+
+use crate::engine::{Bookmark, EventRef, RenderContext, ResultSet, Session};
+
+/// The object behind a handle.
+pub(super) enum Object {
+    /// EvtOpenSession.
+    Session(Session),
+    /// EvtQuery: a result set (EvtNext, EvtSeek, EvtGetQueryInfo).
+    Query(ResultSet),
+    /// An event EvtNext returned (EvtRender, EvtUpdateBookmark, EvtGetEventInfo).
+    Event(EventRef),
+    /// EvtCreateRenderContext.
+    RenderContext(RenderContext),
+    /// EvtCreateBookmark (EvtUpdateBookmark changes it).
+    Bookmark(Mutex<Bookmark>),
+    /// EvtOpenChannelEnum: the names, and how many were handed out.
+    ChannelEnum(Mutex<(Vec<String>, usize)>),
+}
+
+impl Object {
+    /// The name of the object's kind, for error messages.
+    pub(super) fn kind(&self) -> &'static str {
+        match self {
+            Object::Session(_) => "a session",
+            Object::Query(_) => "a query",
+            Object::Event(_) => "an event",
+            Object::RenderContext(_) => "a render context",
+            Object::Bookmark(_) => "a bookmark",
+            Object::ChannelEnum(_) => "a channel enumerator",
+        }
+    }
+
+    /// Ends what the object holds in the engine (its handle was closed).
+    pub(super) fn close(&self) {
+        match self {
+            Object::Session(session) => {
+                // Only non-default sessions are handles; a default one cannot close.
+                let _ = session.close();
+            }
+            Object::Query(results) => results.close(),
+            Object::Event(_)
+            | Object::RenderContext(_)
+            | Object::Bookmark(_)
+            | Object::ChannelEnum(_) => {}
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! Sessions and queries: EvtOpenSession, EvtClose, EvtCancel, EvtQuery, EvtNext, EvtSeek,
+//! EvtGetQueryInfo, EvtGetEventInfo and EvtGetExtendedStatus (reference/wevtapi.md §2.1–2.7,
+//! §2.20), over the service's engine.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::handles::{self, EVT_HANDLE};
+use super::object::Object;
+use super::service;
+use super::status::{self, Fail, Outcome, BOOL, TRUE};
+use super::variant;
+use crate::engine::{Next, QueryFlags, SeekFlags, SeekOrigin, Session, MAX_NEXT_COUNT};
+use crate::error::codes::*;
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::{Array, Value, VariantType};
+
+/// EVT_LOGIN_CLASS EvtRpcLogin.
+pub const EvtRpcLogin: u32 = 1;
+/// INFINITE, for EvtNext's timeout.
+pub const INFINITE: u32 = 0xFFFF_FFFF;
+
+/// EVT_QUERY_PROPERTY_ID.
+pub const EvtQueryNames: u32 = 0;
+pub const EvtQueryStatuses: u32 = 1;
+/// EVT_EVENT_PROPERTY_ID.
+pub const EvtEventQueryIDs: u32 = 0;
+pub const EvtEventPath: u32 = 1;
+
+/// EVT_RPC_LOGIN, with its strings decoded (`None`: NULL).
+#[derive(Clone, Debug, Default)]
+pub struct EvtRpcLoginInfo {
+    pub server: Option<String>,
+    pub user: Option<String>,
+    pub domain: Option<String>,
+    pub password: Option<String>,
+    pub flags: u32,
+}
+
+pub(super) fn invalid_handle(what: &str) -> Fail {
+    Fail::Error(Error::with_message(
+        ErrorKind::InvalidHandle,
+        what.to_owned(),
+    ))
+}
+
+pub(super) fn invalid_parameter(what: impl Into<String>) -> Fail {
+    Fail::Error(Error::with_message(
+        ErrorKind::InvalidParameter,
+        what.into(),
+    ))
+}
+
+/// The object behind `handle`, or ERROR_INVALID_HANDLE.
+pub(super) fn object(handle: EVT_HANDLE) -> Result<Arc<Object>> {
+    handles::get(handle)
+        .ok_or_else(|| Error::with_message(ErrorKind::InvalidHandle, "the handle is not open"))
+}
+
+/// The session `handle` names (NULL: the local session).
+pub(super) fn session(handle: EVT_HANDLE) -> Result<Session> {
+    if handle == 0 {
+        return Ok(service::engine().default_session());
+    }
+    match &*object(handle)? {
+        Object::Session(s) => Ok(s.clone()),
+        other => Err(Error::with_message(
+            ErrorKind::InvalidHandle,
+            format!("a session handle was expected, not {}", other.kind()),
+        )),
+    }
+}
+
+/// Whether `server` names this computer.
+fn is_this_computer(server: &str) -> bool {
+    let server = server.trim_start_matches('\\');
+    let mut names = vec![
+        "localhost".to_owned(),
+        ".".to_owned(),
+        "127.0.0.1".to_owned(),
+        "::1".to_owned(),
+    ];
+    names.extend(
+        ["COMPUTERNAME", "HOSTNAME"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok()),
+    );
+    if let Ok(name) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+        names.push(name.trim().to_owned());
+    }
+    names
+        .iter()
+        .any(|n| !n.is_empty() && n.eq_ignore_ascii_case(server))
+}
+
+/// EvtOpenSession: a new session on this computer. A login naming another server fails
+/// with RPC_S_SERVER_UNAVAILABLE (1722); Timeout and Flags are reserved (87 if not 0).
+pub fn EvtOpenSession(
+    login_class: u32,
+    login: Option<&EvtRpcLoginInfo>,
+    timeout: u32,
+    flags: u32,
+) -> EVT_HANDLE {
+    status::handle((|| -> Outcome<EVT_HANDLE> {
+        if login_class != EvtRpcLogin || timeout != 0 || flags != 0 {
+            return Err(invalid_parameter(
+                "EvtOpenSession takes EvtRpcLogin, and Timeout and Flags 0",
+            ));
+        }
+        let login = login.ok_or_else(|| invalid_parameter("the login is NULL"))?;
+        let server = login.server.as_deref().unwrap_or("localhost");
+        if !is_this_computer(server) {
+            return Err(Error::with_message(
+                ErrorKind::ServerUnavailable,
+                format!(
+                    "the RPC server {server:?} is unavailable (only this computer is emulated)"
+                ),
+            )
+            .into());
+        }
+        let session = service::engine().open_session();
+        Ok(handles::insert(Object::Session(session), 0))
+    })())
+}
+
+/// EvtClose: closes the handle and every handle made from it (a session's queries and
+/// their events; a query's events). NULL or a closed handle: ERROR_INVALID_HANDLE.
+pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
+    match handles::remove(object) {
+        Some(objects) => {
+            for o in objects {
+                o.close();
+            }
+            TRUE
+        }
+        None => status::boolean(Err(invalid_handle("the handle is not open"))),
+    }
+}
+
+/// EvtCancel: cancels the calls in flight on a session (NULL: the local session) or a
+/// query; later calls run normally. Handles with nothing to cancel succeed.
+pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {
+    status::boolean((|| -> Outcome {
+        if object == 0 {
+            service::engine().default_session().cancel();
+            return Ok(());
+        }
+        match &*self::object(object)? {
+            Object::Session(s) => s.cancel(),
+            Object::Query(results) => results.cancel(),
+            _ => {}
+        }
+        Ok(())
+    })())
+}
+
+/// EvtQuery: a result set over a channel or .evtx file (`path`) with a bare XPath or a
+/// structured query (`None` or `"*"`: every event).
+pub fn EvtQuery(
+    session: EVT_HANDLE,
+    path: Option<&str>,
+    query: Option<&str>,
+    flags: u32,
+) -> EVT_HANDLE {
+    status::handle((|| -> Outcome<EVT_HANDLE> {
+        let s = self::session(session)?;
+        let flags = QueryFlags::from_bits(flags)?;
+        let results = s.query(path, query, flags)?;
+        Ok(handles::insert(Object::Query(results), session))
+    })())
+}
+
+/// EvtNext: up to `events.len()` event handles from a query (at most 1,024 per call, as
+/// the service's batches; a short batch is a success). The end is FALSE with
+/// ERROR_NO_MORE_ITEMS (259); a timeout with nothing found, ERROR_TIMEOUT (1460).
+pub fn EvtNext(
+    result_set: EVT_HANDLE,
+    events: &mut [EVT_HANDLE],
+    timeout: u32,
+    flags: u32,
+    returned: &mut u32,
+) -> BOOL {
+    status::boolean((|| -> Outcome {
+        let object = self::object(result_set)?;
+        let Object::Query(results) = &*object else {
+            return Err(invalid_handle(&format!(
+                "a query handle was expected, not {}",
+                object.kind()
+            )));
+        };
+        if flags != 0 {
+            return Err(invalid_parameter("EvtNext's Flags are reserved (0)"));
+        }
+        if events.is_empty() {
+            return Err(invalid_parameter("EventsSize is 0"));
+        }
+        let timeout = (timeout != INFINITE).then(|| Duration::from_millis(u64::from(timeout)));
+        let count = events.len().min(MAX_NEXT_COUNT);
+        match results.next(count, timeout)? {
+            Next::Events(batch) => {
+                let mut n = 0;
+                for (slot, event) in events.iter_mut().zip(batch) {
+                    *slot = handles::insert(Object::Event(event), result_set);
+                    n += 1;
+                }
+                *returned = n;
+                Ok(())
+            }
+            Next::End => {
+                *returned = 0;
+                Err(Fail::Code(ERROR_NO_MORE_ITEMS))
+            }
+            Next::TimedOut => {
+                *returned = 0;
+                Err(Fail::Code(ERROR_TIMEOUT))
+            }
+        }
+    })())
+}
+
+/// EvtSeek: moves a query's cursor (`position` from the origin in `flags`; with
+/// EvtSeekRelativeToBookmark, from `bookmark`'s record). Timeout is reserved (0).
+pub fn EvtSeek(
+    result_set: EVT_HANDLE,
+    position: i64,
+    bookmark: EVT_HANDLE,
+    timeout: u32,
+    flags: u32,
+) -> BOOL {
+    status::boolean((|| -> Outcome {
+        let object = self::object(result_set)?;
+        let Object::Query(results) = &*object else {
+            return Err(invalid_handle(&format!(
+                "a query handle was expected, not {}",
+                object.kind()
+            )));
+        };
+        if timeout != 0 {
+            return Err(invalid_parameter("EvtSeek's Timeout is reserved (0)"));
+        }
+        let flags = SeekFlags::from_bits(flags)?;
+        if flags.origin() == Some(SeekOrigin::Bookmark) {
+            let bookmark = self::object(bookmark)?;
+            let Object::Bookmark(bookmark) = &*bookmark else {
+                return Err(invalid_handle("a bookmark handle was expected"));
+            };
+            let bookmark = bookmark.lock().clone();
+            return Ok(results.seek_bookmark(&bookmark, position, flags)?);
+        }
+        if bookmark != 0 {
+            return Err(invalid_parameter(
+                "a bookmark is given only with EvtSeekRelativeToBookmark",
+            ));
+        }
+        Ok(results.seek(position, flags)?)
+    })())
+}
+
+/// Copies `values` as an EVT_VARIANT array into `buffer` (the two-call protocol: too small
+/// is ERROR_INSUFFICIENT_BUFFER with `*used` the bytes needed).
+pub(super) fn put_variants(
+    values: &[Value],
+    buffer: &mut [u8],
+    used: &mut u32,
+) -> std::result::Result<(), Fail> {
+    let (needed, written) = variant::layout(values, buffer);
+    *used = u32::try_from(needed).unwrap_or(u32::MAX);
+    if written {
+        Ok(())
+    } else {
+        Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER))
+    }
+}
+
+/// EvtGetQueryInfo: EvtQueryNames (String array) or EvtQueryStatuses (UInt32 array), one
+/// entry per path of the query, parallel.
+pub fn EvtGetQueryInfo(
+    query: EVT_HANDLE,
+    property_id: u32,
+    buffer: &mut [u8],
+    used: &mut u32,
+) -> BOOL {
+    status::boolean((|| -> Outcome {
+        let object = self::object(query)?;
+        let Object::Query(results) = &*object else {
+            return Err(invalid_handle("a query handle was expected"));
+        };
+        let statuses = results.statuses();
+        let value = match property_id {
+            EvtQueryNames => Array::new(
+                VariantType::String,
+                statuses
+                    .iter()
+                    .map(|(n, _)| Value::String(n.clone()))
+                    .collect(),
+            ),
+            EvtQueryStatuses => Array::new(
+                VariantType::UInt32,
+                statuses.iter().map(|(_, c)| Value::UInt32(*c)).collect(),
+            ),
+            _ => return Err(invalid_parameter("an unknown EVT_QUERY_PROPERTY_ID")),
+        }
+        .map(Value::Array)
+        .unwrap_or(Value::Null);
+        put_variants(&[value], buffer, used)
+    })())
+}
+
+/// EvtGetEventInfo: EvtEventPath (the channel or file the event came from) or
+/// EvtEventQueryIDs (0: a plain query's only id).
+pub fn EvtGetEventInfo(
+    event: EVT_HANDLE,
+    property_id: u32,
+    buffer: &mut [u8],
+    used: &mut u32,
+) -> BOOL {
+    status::boolean((|| -> Outcome {
+        let object = self::object(event)?;
+        let Object::Event(event) = &*object else {
+            return Err(invalid_handle("an event handle was expected"));
+        };
+        let value = match property_id {
+            EvtEventPath => Value::String(event.path().to_owned()),
+            EvtEventQueryIDs => Value::Int32(0),
+            _ => return Err(invalid_parameter("an unknown EVT_EVENT_PROPERTY_ID")),
+        };
+        put_variants(&[value], buffer, used)
+    })())
+}
+
+/// EvtGetExtendedStatus: the calling thread's last error message (with a query's parse
+/// position), in `buffer` as UTF-16 with its NUL; returns ERROR_SUCCESS, or
+/// ERROR_INSUFFICIENT_BUFFER with `*used` the characters needed. No status: 0 characters.
+pub fn EvtGetExtendedStatus(buffer: &mut [u16], used: &mut u32) -> u32 {
+    let text = status::extended();
+    if text.is_empty() {
+        *used = 0;
+        return ERROR_SUCCESS;
+    }
+    let units: Vec<u16> = text.encode_utf16().chain([0]).collect();
+    *used = units.len() as u32;
+    if buffer.len() < units.len() {
+        return ERROR_INSUFFICIENT_BUFFER;
+    }
+    buffer[..units.len()].copy_from_slice(&units);
+    ERROR_SUCCESS
+}

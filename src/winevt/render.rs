@@ -1,0 +1,198 @@
+//! Rendering, bookmarks and channel enumeration: EvtCreateRenderContext, EvtRender,
+//! EvtCreateBookmark, EvtUpdateBookmark, EvtOpenChannelEnum and EvtNextChannelPath
+//! (reference/wevtapi.md §2.9, §2.10, §2.16, §2.19).
+
+use std::cell::RefCell;
+
+use parking_lot::Mutex;
+
+use super::handles::{self, EVT_HANDLE};
+use super::object::Object;
+use super::query::{invalid_handle, invalid_parameter, object, put_variants, session};
+use super::status::{self, Fail, Outcome, BOOL};
+use crate::engine::{render_values, Bookmark, RenderContext};
+use crate::error::codes::*;
+
+/// EVT_RENDER_CONTEXT_FLAGS.
+pub const EvtRenderContextValues: u32 = 0;
+pub const EvtRenderContextSystem: u32 = 1;
+pub const EvtRenderContextUser: u32 = 2;
+/// EVT_RENDER_FLAGS.
+pub const EvtRenderEventValues: u32 = 0;
+pub const EvtRenderEventXml: u32 = 1;
+pub const EvtRenderBookmark: u32 = 2;
+
+thread_local! {
+    /// The XML of the event being rendered (kept between calls to save allocations).
+    static XML: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// EvtCreateRenderContext: System (flags 1) or User (2) with no paths, or Values (0) with
+/// one XPath value path per value.
+pub fn EvtCreateRenderContext(value_paths: &[&str], flags: u32) -> EVT_HANDLE {
+    status::handle((|| -> Outcome<EVT_HANDLE> {
+        let context = match flags {
+            EvtRenderContextValues => RenderContext::values(value_paths)?,
+            EvtRenderContextSystem | EvtRenderContextUser if !value_paths.is_empty() => {
+                return Err(invalid_parameter(
+                    "value paths are given only with EvtRenderContextValues",
+                ))
+            }
+            EvtRenderContextSystem => RenderContext::system(),
+            EvtRenderContextUser => RenderContext::user(),
+            _ => return Err(invalid_parameter("an unknown EVT_RENDER_CONTEXT_FLAGS")),
+        };
+        Ok(handles::insert(Object::RenderContext(context), 0))
+    })())
+}
+
+/// `text` as UTF-16 with its NUL into `buffer` (byte counts; too small is
+/// ERROR_INSUFFICIENT_BUFFER with `*used` the bytes needed, and nothing written).
+fn put_text(text: &str, buffer: &mut [u8], used: &mut u32) -> Result<(), Fail> {
+    let units = if text.is_ascii() {
+        text.len()
+    } else {
+        text.encode_utf16().count()
+    };
+    let needed = 2 * (units + 1);
+    *used = u32::try_from(needed).unwrap_or(u32::MAX);
+    if buffer.len() < needed {
+        return Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER));
+    }
+    let out = &mut buffer[..needed];
+    if text.is_ascii() {
+        for (pair, &b) in out.chunks_exact_mut(2).zip(text.as_bytes()) {
+            pair[0] = b;
+            pair[1] = 0;
+        }
+    } else {
+        for (pair, unit) in out.chunks_exact_mut(2).zip(text.encode_utf16()) {
+            pair.copy_from_slice(&unit.to_le_bytes());
+        }
+    }
+    out[needed - 2..].fill(0);
+    Ok(())
+}
+
+/// EvtRender: an event as XML (`context` NULL), a bookmark as XML (`context` NULL), or an
+/// event's values through a render context, as EVT_VARIANTs with their payloads. Buffer
+/// sizes are bytes; `*property_count` is the number of values (0 for XML).
+pub fn EvtRender(
+    context: EVT_HANDLE,
+    fragment: EVT_HANDLE,
+    flags: u32,
+    buffer: &mut [u8],
+    used: &mut u32,
+    property_count: &mut u32,
+) -> BOOL {
+    status::boolean((|| -> Outcome {
+        let fragment = object(fragment)?;
+        match flags {
+            EvtRenderEventXml | EvtRenderBookmark if context != 0 => {
+                Err(invalid_parameter("the context is NULL when rendering XML"))
+            }
+            EvtRenderEventXml => {
+                let Object::Event(event) = &*fragment else {
+                    return Err(invalid_handle("an event handle was expected"));
+                };
+                *property_count = 0;
+                XML.with(|xml| {
+                    let mut xml = xml.borrow_mut();
+                    xml.clear();
+                    event.write_xml(&mut xml);
+                    put_text(&xml, buffer, used)
+                })
+            }
+            EvtRenderBookmark => {
+                let Object::Bookmark(bookmark) = &*fragment else {
+                    return Err(invalid_handle("a bookmark handle was expected"));
+                };
+                *property_count = 0;
+                let xml = bookmark.lock().to_xml();
+                put_text(&xml, buffer, used)
+            }
+            EvtRenderEventValues => {
+                let context = object(context)?;
+                let Object::RenderContext(context) = &*context else {
+                    return Err(invalid_handle("a render context handle was expected"));
+                };
+                let Object::Event(event) = &*fragment else {
+                    return Err(invalid_handle("an event handle was expected"));
+                };
+                let values = render_values(context, event);
+                *property_count = values.len() as u32;
+                put_variants(&values, buffer, used)
+            }
+            _ => Err(invalid_parameter("an unknown EVT_RENDER_FLAGS")),
+        }
+    })())
+}
+
+/// EvtCreateBookmark: an empty bookmark (`None`), or one parsed from its XML
+/// (ERROR_EVT_MALFORMED_XML_TEXT, 15008, with the position, if it is not one).
+pub fn EvtCreateBookmark(bookmark_xml: Option<&str>) -> EVT_HANDLE {
+    status::handle((|| -> Outcome<EVT_HANDLE> {
+        let bookmark = match bookmark_xml {
+            None => Bookmark::new(),
+            Some(xml) => Bookmark::from_xml(xml)?,
+        };
+        Ok(handles::insert(Object::Bookmark(Mutex::new(bookmark)), 0))
+    })())
+}
+
+/// EvtUpdateBookmark: points the bookmark at the event (in the event's channel).
+pub fn EvtUpdateBookmark(bookmark: EVT_HANDLE, event: EVT_HANDLE) -> BOOL {
+    status::boolean((|| -> Outcome {
+        let bookmark = object(bookmark)?;
+        let event = object(event)?;
+        let (Object::Bookmark(bookmark), Object::Event(event)) = (&*bookmark, &*event) else {
+            return Err(invalid_handle(
+                "a bookmark and an event handle were expected",
+            ));
+        };
+        bookmark.lock().update(event);
+        Ok(())
+    })())
+}
+
+/// EvtOpenChannelEnum: the session's channel names, sorted as Windows sorts them.
+pub fn EvtOpenChannelEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
+    status::handle((|| -> Outcome<EVT_HANDLE> {
+        self::session(session)?;
+        if flags != 0 {
+            return Err(invalid_parameter(
+                "EvtOpenChannelEnum's Flags are reserved (0)",
+            ));
+        }
+        let names = super::service::engine().channel_names();
+        Ok(handles::insert(
+            Object::ChannelEnum(Mutex::new((names, 0))),
+            session,
+        ))
+    })())
+}
+
+/// EvtNextChannelPath: the next channel name as UTF-16 with its NUL (sizes in characters).
+/// Too small is ERROR_INSUFFICIENT_BUFFER with `*used` the characters needed, and the same
+/// name comes again on the retry; the end is ERROR_NO_MORE_ITEMS (259).
+pub fn EvtNextChannelPath(channel_enum: EVT_HANDLE, buffer: &mut [u16], used: &mut u32) -> BOOL {
+    status::boolean((|| -> Outcome {
+        let object = object(channel_enum)?;
+        let Object::ChannelEnum(state) = &*object else {
+            return Err(invalid_handle("a channel enumerator handle was expected"));
+        };
+        let mut state = state.lock();
+        let (names, next) = &mut *state;
+        let Some(name) = names.get(*next) else {
+            return Err(Fail::Code(ERROR_NO_MORE_ITEMS));
+        };
+        let units: Vec<u16> = name.encode_utf16().chain([0]).collect();
+        *used = units.len() as u32;
+        if buffer.len() < units.len() {
+            return Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER));
+        }
+        buffer[..units.len()].copy_from_slice(&units);
+        *next += 1;
+        Ok(())
+    })())
+}
