@@ -319,6 +319,9 @@ struct Scan<'a> {
     /// Batches scanned before the timeout is first checked (1 for a subscription's scan, so
     /// that a zero timeout still returns the events at hand).
     untimed_batches: u64,
+    /// Records examined before the timeout is first checked (a query's `next` reads one
+    /// poll interval's worth whatever its timeout, so a zero timeout is a poll).
+    untimed_records: u64,
 }
 
 impl<'a> Scan<'a> {
@@ -341,6 +344,7 @@ impl<'a> Scan<'a> {
             poll_interval: engine.inner.poll_interval(),
             scratch: EvalScratch::new(now),
             untimed_batches: 0,
+            untimed_records: 0,
         }
     }
 
@@ -353,7 +357,8 @@ impl<'a> Scan<'a> {
             .checkpoint(self.kind, self.batch, &self.call)?;
         self.batch += 1;
         self.call.check()?;
-        if let Some(timeout) = self.timeout.filter(|_| self.batch > self.untimed_batches) {
+        let timed = self.batch > self.untimed_batches && self.scanned >= self.untimed_records;
+        if let Some(timeout) = self.timeout.filter(|_| timed) {
             let elapsed = self.engine.inner.clock.now().0.saturating_sub(self.start.0);
             let virtual_cost = self.scanned.saturating_mul(self.scan_cost);
             if elapsed.saturating_add(virtual_cost) >= timeout {
@@ -643,6 +648,9 @@ impl ResultSet {
         }
         let inner = &*self.inner;
         let (mut state, mut scan) = self.begin(CallKind::Next, timeout)?;
+        // As for subscriptions: the first poll interval's records are always read, so a
+        // zero timeout (a poll) gets the events at hand rather than ERROR_TIMEOUT.
+        scan.untimed_records = scan.poll_interval as u64;
         let mut cursor = state.clone();
         let mut events = Vec::with_capacity(count.min(64));
         let mut timed_out = false;

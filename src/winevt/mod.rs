@@ -24,6 +24,7 @@
 #![allow(non_snake_case, non_upper_case_globals)]
 
 mod handles;
+mod logs;
 mod object;
 mod query;
 mod render;
@@ -32,6 +33,10 @@ mod status;
 mod variant;
 
 pub use handles::EVT_HANDLE;
+pub use logs::{
+    EvtClearLog, EvtExportLog, EvtExportLogChannelPath, EvtExportLogFilePath,
+    EvtExportLogOverwrite, EvtExportLogTolerateQueryErrors,
+};
 pub use query::{
     EvtCancel, EvtClose, EvtEventPath, EvtEventQueryIDs, EvtGetEventInfo, EvtGetExtendedStatus,
     EvtGetQueryInfo, EvtNext, EvtOpenSession, EvtQuery, EvtQueryNames, EvtQueryStatuses,
@@ -59,29 +64,4 @@ pub const EvtSeekRelativeToBookmark: u32 = 4;
 pub const EvtSeekOriginMask: u32 = 7;
 pub const EvtSeekStrict: u32 = 0x10000;
 
-/// Engine controls for tests (the C ABI's `evtlog_*` functions).
-pub mod controls {
-    use super::service;
-    use crate::event::FileTime;
-
-    /// A fresh service engine with empty channels Application, System, Security, Setup and
-    /// ForwardedEvents, on the wall clock; every open handle is closed first.
-    pub fn reset() {
-        service::reset();
-    }
-
-    /// Stands the service's clock at `filetime` (virtual time from now on).
-    pub fn use_virtual_clock(filetime: u64) {
-        service::clock().set_virtual(FileTime(filetime));
-    }
-
-    /// Moves the virtual clock on; false (nothing moved) on the wall clock.
-    pub fn advance_clock(milliseconds: u64) -> bool {
-        service::clock().advance_ms(milliseconds)
-    }
-
-    /// The service's engine, to create channels and write events.
-    pub fn engine() -> crate::Engine {
-        service::engine()
-    }
-}
+pub mod controls;

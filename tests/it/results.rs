@@ -253,6 +253,14 @@ fn timeouts_are_deterministic_with_a_scan_cost() {
         .query(Some("Log"), Some("*[System[EventID=1000]]"), FWD)
         .unwrap();
     assert_eq!(ids(rs.next(1, None).unwrap()), [1000]);
+    // A zero timeout is a poll: the first batch is always read (as .NET and OTEL poll,
+    // §2.6, §2.8).
+    let (engine, _) = engine_with(10);
+    let rs = engine
+        .default_session()
+        .query(Some("Log"), None, FWD)
+        .unwrap();
+    assert_eq!(ids(rs.next(3, Some(Duration::ZERO)).unwrap()), [1, 2, 3]);
 }
 
 /// §2.7: the origins, clamping without Strict, and 15012 with Strict.

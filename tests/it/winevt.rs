@@ -461,16 +461,43 @@ fn controls_reset_and_virtual_clock() {
             .record_count(),
         0
     );
-    assert!(
-        !controls::advance_clock(1),
+    assert_eq!(
+        controls::advance_clock(1),
+        FALSE,
         "the wall clock does not advance"
     );
+    assert_eq!(GetLastError(), 4317);
     controls::use_virtual_clock(133_000_000_000_000_000);
-    assert!(controls::advance_clock(1_000));
+    assert_eq!(controls::advance_clock(1_000), TRUE);
     let engine = controls::engine();
     assert_eq!(
         engine.clock().now().0,
         133_000_000_000_000_000 + 1_000 * 10_000
     );
+    assert_eq!(controls::generate("Security", 3, 9), TRUE);
+    assert_eq!(controls::create_channel("Test/Log"), TRUE);
+    assert_eq!(controls::create_channel("Test/Log"), FALSE);
+    assert_eq!(GetLastError(), 87, "it exists");
+    let xml = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>\
+               <System><Provider Name='T'/><EventID>7</EventID></System></Event>";
+    assert_eq!(controls::write_event_xml("Test/Log", xml), TRUE);
+    assert_eq!(controls::write_event_xml("Test/Log", "<Event>"), FALSE);
+    assert_eq!(GetLastError(), 15008);
+    assert_eq!(controls::write_event_xml("Nowhere", xml), FALSE);
+    assert_eq!(GetLastError(), 15007);
+    let test_log = engine.channel("Test/Log").unwrap().snapshot();
+    let written = &test_log.iter().next().unwrap().system;
+    assert_eq!(written.event_record_id, Some(1));
+    assert_eq!(written.channel.as_deref(), Some("Test/Log"));
+    assert_eq!(
+        written.time_created.unwrap().0,
+        133_000_000_000_000_000 + 1_000 * 10_000,
+        "the virtual clock stamps it"
+    );
+    let security = engine.channel("Security").unwrap().snapshot();
+    assert_eq!(security.iter().count(), 3);
+    assert!(security
+        .iter()
+        .all(|e| e.system.channel.as_deref() == Some("Security")));
     controls::reset();
 }

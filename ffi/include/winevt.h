@@ -1,0 +1,261 @@
+/*
+ * winevt.h for evtlog's libwevtapi: the Windows Event Log consumer API (wevtapi) on any OS.
+ *
+ * Self-contained: it defines the Windows types it needs (EVT_HANDLE, DWORD, BOOL, WCHAR,
+ * LPCWSTR, EVT_VARIANT, ...) with Windows' sizes and every enum with Windows' values, so C
+ * written for Windows compiles unchanged:
+ *
+ *     gcc -fshort-wchar -I ffi/include app.c -L target/debug -lwevtapi
+ *
+ * -fshort-wchar makes wchar_t (and so L"" literals) 16-bit UTF-16, as on Windows.
+ *
+ * Functions not yet emulated are not declared; see README.md ("Testing Windows code on
+ * Linux") for the fidelity table.
+ */
+#ifndef EVTLOG_WINEVT_H
+#define EVTLOG_WINEVT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef _WIN32
+#ifndef WINAPI
+#define WINAPI
+#endif
+typedef int BOOL;
+typedef uint32_t DWORD, *PDWORD;
+typedef int8_t INT8;
+typedef int16_t INT16;
+typedef int32_t INT32;
+typedef int64_t INT64, LONGLONG;
+typedef uint8_t UINT8, BYTE, *PBYTE;
+typedef uint16_t UINT16;
+typedef uint32_t UINT32;
+typedef uint64_t UINT64, ULONGLONG;
+typedef wchar_t WCHAR;
+typedef WCHAR *LPWSTR, *PWSTR;
+typedef const WCHAR *LPCWSTR, *PCWSTR;
+typedef char *LPSTR;
+typedef const char *LPCSTR;
+typedef void *PVOID, *HANDLE, *PSID;
+typedef DWORD LCID;
+typedef struct _GUID {
+    uint32_t Data1;
+    uint16_t Data2;
+    uint16_t Data3;
+    uint8_t Data4[8];
+} GUID;
+typedef struct _SYSTEMTIME {
+    uint16_t wYear, wMonth, wDayOfWeek, wDay, wHour, wMinute, wSecond, wMilliseconds;
+} SYSTEMTIME;
+typedef struct _FILETIME {
+    DWORD dwLowDateTime;
+    DWORD dwHighDateTime;
+} FILETIME;
+#ifndef TRUE
+#define TRUE 1
+#define FALSE 0
+#endif
+#ifndef INFINITE
+#define INFINITE 0xFFFFFFFF
+#endif
+
+/* The Win32 error codes the Evt* functions report. */
+#define ERROR_SUCCESS 0L
+#define ERROR_FILE_NOT_FOUND 2L
+#define ERROR_PATH_NOT_FOUND 3L
+#define ERROR_ACCESS_DENIED 5L
+#define ERROR_INVALID_HANDLE 6L
+#define ERROR_FILE_EXISTS 80L
+#define ERROR_INVALID_PARAMETER 87L
+#define ERROR_CALL_NOT_IMPLEMENTED 120L
+#define ERROR_INSUFFICIENT_BUFFER 122L
+#define ERROR_NO_MORE_ITEMS 259L
+#define ERROR_NOT_FOUND 1168L
+#define ERROR_CANCELLED 1223L
+#define ERROR_INTERNAL_ERROR 1359L
+#define ERROR_TIMEOUT 1460L
+#define ERROR_LOG_FILE_FULL 1502L
+#define RPC_S_SERVER_UNAVAILABLE 1722L
+#define RPC_S_INVALID_BOUND 1734L
+#define ERROR_INVALID_OPERATION 4317L
+#define ERROR_EVT_INVALID_CHANNEL_PATH 15000L
+#define ERROR_EVT_INVALID_QUERY 15001L
+#define ERROR_EVT_CHANNEL_NOT_FOUND 15007L
+#define ERROR_EVT_MALFORMED_XML_TEXT 15008L
+#define ERROR_EVT_QUERY_RESULT_STALE 15011L
+#define ERROR_EVT_QUERY_RESULT_INVALID_POSITION 15012L
+#define ERROR_EVT_FILTER_TOO_COMPLEX 15026L
+
+/* kernel32's last error, kept per thread by libwevtapi. */
+DWORD WINAPI GetLastError(void);
+void WINAPI SetLastError(DWORD dwErrCode);
+#endif /* !_WIN32 */
+
+/* WCHAR must be UTF-16: compile with -fshort-wchar. */
+typedef char evtlog_wchar_is_16_bit[sizeof(WCHAR) == 2 ? 1 : -1];
+
+typedef HANDLE EVT_HANDLE, *PEVT_HANDLE;
+
+typedef enum _EVT_VARIANT_TYPE {
+    EvtVarTypeNull = 0, EvtVarTypeString = 1, EvtVarTypeAnsiString = 2, EvtVarTypeSByte = 3,
+    EvtVarTypeByte = 4, EvtVarTypeInt16 = 5, EvtVarTypeUInt16 = 6, EvtVarTypeInt32 = 7,
+    EvtVarTypeUInt32 = 8, EvtVarTypeInt64 = 9, EvtVarTypeUInt64 = 10, EvtVarTypeSingle = 11,
+    EvtVarTypeDouble = 12, EvtVarTypeBoolean = 13, EvtVarTypeBinary = 14, EvtVarTypeGuid = 15,
+    EvtVarTypeSizeT = 16, EvtVarTypeFileTime = 17, EvtVarTypeSysTime = 18, EvtVarTypeSid = 19,
+    EvtVarTypeHexInt32 = 20, EvtVarTypeHexInt64 = 21, EvtVarTypeEvtHandle = 32,
+    EvtVarTypeEvtXml = 35
+} EVT_VARIANT_TYPE;
+#define EVT_VARIANT_TYPE_MASK 0x7f
+#define EVT_VARIANT_TYPE_ARRAY 128
+
+typedef struct _EVT_VARIANT {
+    union {
+        BOOL BooleanVal; INT8 SByteVal; INT16 Int16Val; INT32 Int32Val; INT64 Int64Val;
+        UINT8 ByteVal; UINT16 UInt16Val; UINT32 UInt32Val; UINT64 UInt64Val; float SingleVal;
+        double DoubleVal; ULONGLONG FileTimeVal; SYSTEMTIME *SysTimeVal; GUID *GuidVal;
+        LPCWSTR StringVal; LPCSTR AnsiStringVal; PBYTE BinaryVal; PSID SidVal; size_t SizeTVal;
+        BOOL *BooleanArr; INT8 *SByteArr; INT16 *Int16Arr; INT32 *Int32Arr; INT64 *Int64Arr;
+        UINT8 *ByteArr; UINT16 *UInt16Arr; UINT32 *UInt32Arr; UINT64 *UInt64Arr;
+        float *SingleArr; double *DoubleArr; FILETIME *FileTimeArr; SYSTEMTIME *SysTimeArr;
+        GUID *GuidArr; LPWSTR *StringArr; LPSTR *AnsiStringArr; PSID *SidArr;
+        size_t *SizeTArr; EVT_HANDLE EvtHandleVal; LPCWSTR XmlVal; LPCWSTR *XmlValArr;
+    };
+    DWORD Count;
+    DWORD Type;
+} EVT_VARIANT, *PEVT_VARIANT;
+typedef char evtlog_evt_variant_is_16_bytes[sizeof(EVT_VARIANT) == 16 ? 1 : -1];
+
+typedef enum _EVT_LOGIN_CLASS { EvtRpcLogin = 1 } EVT_LOGIN_CLASS;
+typedef enum _EVT_RPC_LOGIN_FLAGS {
+    EvtRpcLoginAuthDefault = 0, EvtRpcLoginAuthNegotiate, EvtRpcLoginAuthKerberos,
+    EvtRpcLoginAuthNTLM
+} EVT_RPC_LOGIN_FLAGS;
+typedef struct _EVT_RPC_LOGIN {
+    LPWSTR Server;
+    LPWSTR User;
+    LPWSTR Domain;
+    LPWSTR Password;
+    DWORD Flags;
+} EVT_RPC_LOGIN;
+
+typedef enum _EVT_QUERY_FLAGS {
+    EvtQueryChannelPath = 0x1, EvtQueryFilePath = 0x2, EvtQueryForwardDirection = 0x100,
+    EvtQueryReverseDirection = 0x200, EvtQueryTolerateQueryErrors = 0x1000
+} EVT_QUERY_FLAGS;
+
+typedef enum _EVT_SEEK_FLAGS {
+    EvtSeekRelativeToFirst = 1, EvtSeekRelativeToLast = 2, EvtSeekRelativeToCurrent = 3,
+    EvtSeekRelativeToBookmark = 4, EvtSeekOriginMask = 7, EvtSeekStrict = 0x10000
+} EVT_SEEK_FLAGS;
+
+typedef enum _EVT_SUBSCRIBE_FLAGS {
+    EvtSubscribeToFutureEvents = 1, EvtSubscribeStartAtOldestRecord = 2,
+    EvtSubscribeStartAfterBookmark = 3, EvtSubscribeOriginMask = 3,
+    EvtSubscribeTolerateQueryErrors = 0x1000, EvtSubscribeStrict = 0x10000
+} EVT_SUBSCRIBE_FLAGS;
+
+typedef enum _EVT_SUBSCRIBE_NOTIFY_ACTION {
+    EvtSubscribeActionError = 0, EvtSubscribeActionDeliver
+} EVT_SUBSCRIBE_NOTIFY_ACTION;
+typedef DWORD(WINAPI *EVT_SUBSCRIBE_CALLBACK)(EVT_SUBSCRIBE_NOTIFY_ACTION Action,
+                                               PVOID UserContext, EVT_HANDLE Event);
+
+typedef enum _EVT_SYSTEM_PROPERTY_ID {
+    EvtSystemProviderName = 0, EvtSystemProviderGuid, EvtSystemEventID, EvtSystemQualifiers,
+    EvtSystemLevel, EvtSystemTask, EvtSystemOpcode, EvtSystemKeywords, EvtSystemTimeCreated,
+    EvtSystemEventRecordId, EvtSystemActivityID, EvtSystemRelatedActivityID,
+    EvtSystemProcessID, EvtSystemThreadID, EvtSystemChannel, EvtSystemComputer,
+    EvtSystemUserID, EvtSystemVersion, EvtSystemPropertyIdEND
+} EVT_SYSTEM_PROPERTY_ID;
+
+typedef enum _EVT_RENDER_CONTEXT_FLAGS {
+    EvtRenderContextValues = 0, EvtRenderContextSystem, EvtRenderContextUser
+} EVT_RENDER_CONTEXT_FLAGS;
+typedef enum _EVT_RENDER_FLAGS {
+    EvtRenderEventValues = 0, EvtRenderEventXml, EvtRenderBookmark
+} EVT_RENDER_FLAGS;
+
+typedef enum _EVT_FORMAT_MESSAGE_FLAGS {
+    EvtFormatMessageEvent = 1, EvtFormatMessageLevel, EvtFormatMessageTask,
+    EvtFormatMessageOpcode, EvtFormatMessageKeyword, EvtFormatMessageChannel,
+    EvtFormatMessageProvider, EvtFormatMessageId, EvtFormatMessageXml
+} EVT_FORMAT_MESSAGE_FLAGS;
+
+typedef enum _EVT_OPEN_LOG_FLAGS { EvtOpenChannelPath = 0x1, EvtOpenFilePath = 0x2 } EVT_OPEN_LOG_FLAGS;
+typedef enum _EVT_LOG_PROPERTY_ID {
+    EvtLogCreationTime = 0, EvtLogLastAccessTime, EvtLogLastWriteTime, EvtLogFileSize,
+    EvtLogAttributes, EvtLogNumberOfLogRecords, EvtLogOldestRecordNumber, EvtLogFull
+} EVT_LOG_PROPERTY_ID;
+
+typedef enum _EVT_EXPORTLOG_FLAGS {
+    EvtExportLogChannelPath = 0x1, EvtExportLogFilePath = 0x2,
+    EvtExportLogTolerateQueryErrors = 0x1000, EvtExportLogOverwrite = 0x2000
+} EVT_EXPORTLOG_FLAGS;
+
+typedef enum _EVT_QUERY_PROPERTY_ID {
+    EvtQueryNames = 0, EvtQueryStatuses, EvtQueryPropertyIdEND
+} EVT_QUERY_PROPERTY_ID;
+typedef enum _EVT_EVENT_PROPERTY_ID {
+    EvtEventQueryIDs = 0, EvtEventPath, EvtEventPropertyIdEND
+} EVT_EVENT_PROPERTY_ID;
+
+typedef enum _EVT_CHANNEL_TYPE {
+    EvtChannelTypeAdmin = 0, EvtChannelTypeOperational, EvtChannelTypeAnalytic,
+    EvtChannelTypeDebug
+} EVT_CHANNEL_TYPE;
+
+/* Sessions, queries, cancellation. */
+EVT_HANDLE WINAPI EvtOpenSession(EVT_LOGIN_CLASS LoginClass, PVOID Login, DWORD Timeout,
+                                 DWORD Flags);
+BOOL WINAPI EvtClose(EVT_HANDLE Object);
+BOOL WINAPI EvtCancel(EVT_HANDLE Object);
+DWORD WINAPI EvtGetExtendedStatus(DWORD BufferSize, LPWSTR Buffer, PDWORD BufferUsed);
+EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR Query, DWORD Flags);
+BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventsSize, PEVT_HANDLE Events, DWORD Timeout,
+                    DWORD Flags, PDWORD Returned);
+BOOL WINAPI EvtSeek(EVT_HANDLE ResultSet, LONGLONG Position, EVT_HANDLE Bookmark,
+                    DWORD Timeout, DWORD Flags);
+BOOL WINAPI EvtGetQueryInfo(EVT_HANDLE QueryOrSubscription, EVT_QUERY_PROPERTY_ID PropertyId,
+                            DWORD PropertyValueBufferSize, PEVT_VARIANT PropertyValueBuffer,
+                            PDWORD PropertyValueBufferUsed);
+BOOL WINAPI EvtGetEventInfo(EVT_HANDLE Event, EVT_EVENT_PROPERTY_ID PropertyId,
+                            DWORD PropertyValueBufferSize, PEVT_VARIANT PropertyValueBuffer,
+                            PDWORD PropertyValueBufferUsed);
+
+/* Rendering and bookmarks. */
+EVT_HANDLE WINAPI EvtCreateRenderContext(DWORD ValuePathsCount, LPCWSTR *ValuePaths,
+                                         DWORD Flags);
+BOOL WINAPI EvtRender(EVT_HANDLE Context, EVT_HANDLE Fragment, DWORD Flags, DWORD BufferSize,
+                      PVOID Buffer, PDWORD BufferUsed, PDWORD PropertyCount);
+EVT_HANDLE WINAPI EvtCreateBookmark(LPCWSTR BookmarkXml);
+BOOL WINAPI EvtUpdateBookmark(EVT_HANDLE Bookmark, EVT_HANDLE Event);
+
+/* Channels and whole logs. */
+EVT_HANDLE WINAPI EvtOpenChannelEnum(EVT_HANDLE Session, DWORD Flags);
+BOOL WINAPI EvtNextChannelPath(EVT_HANDLE ChannelEnum, DWORD ChannelPathBufferSize,
+                               LPWSTR ChannelPathBuffer, PDWORD ChannelPathBufferUsed);
+BOOL WINAPI EvtClearLog(EVT_HANDLE Session, LPCWSTR ChannelPath, LPCWSTR TargetFilePath,
+                        DWORD Flags);
+BOOL WINAPI EvtExportLog(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR Query,
+                         LPCWSTR TargetFilePath, DWORD Flags);
+
+/* evtlog's engine controls, for tests. Each returns FALSE and sets the last error on
+ * failure. */
+BOOL WINAPI evtlog_reset(void);
+BOOL WINAPI evtlog_create_channel(LPCWSTR path);
+BOOL WINAPI evtlog_write_event_xml(LPCWSTR channel, LPCWSTR event_xml);
+BOOL WINAPI evtlog_generate(LPCWSTR channel, DWORD count, ULONGLONG seed);
+BOOL WINAPI evtlog_use_virtual_clock(ULONGLONG filetime);
+BOOL WINAPI evtlog_advance_clock(ULONGLONG milliseconds);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EVTLOG_WINEVT_H */

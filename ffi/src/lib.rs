@@ -1,0 +1,404 @@
+//! `wevtapi`: evtlog's wevtapi as a drop-in C ABI (`libwevtapi.so`, with
+//! `ffi/include/winevt.h`) and as a Rust crate whose names and signatures are
+//! `windows_sys::Win32::System::EventLog`'s, so that code written for Windows compiles here
+//! by swapping its `use`.
+//!
+//! Every function here only turns C arguments into the safe shapes of `evtlog::winevt`
+//! and back: UTF-16 strings into `&str` (an unpaired surrogate is ERROR_INVALID_PARAMETER),
+//! buffers and out-parameters into slices and references.
+//!
+//! Invariants:
+//! 1. No panic crosses the boundary: each function runs under `catch_unwind`, and a panic
+//!    is FALSE/NULL with ERROR_INTERNAL_ERROR (1359).
+//! 2. A NULL out-parameter, or a NULL buffer with a non-zero size, is
+//!    ERROR_INVALID_PARAMETER (87), checked before anything is done; a bad handle is
+//!    ERROR_INVALID_HANDLE (6) from the facade. Nothing is dereferenced that the caller did
+//!    not declare.
+//! 3. `unsafe` is confined to the helpers in `abi`, each with its `SAFETY` reasoning: the
+//!    caller's promise (as on Windows) that pointers are valid for the sizes it gives.
+#![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
+
+mod abi;
+mod types;
+
+use std::ffi::c_void;
+
+use abi::{bytes_out, guard, out, strings_in, wide_in, wide_out};
+use evtlog::winevt as w;
+pub use types::*;
+
+pub use w::{
+    EvtEventPath, EvtEventQueryIDs, EvtExportLogChannelPath, EvtExportLogFilePath,
+    EvtExportLogOverwrite, EvtExportLogTolerateQueryErrors, EvtQueryChannelPath, EvtQueryFilePath,
+    EvtQueryForwardDirection, EvtQueryNames, EvtQueryReverseDirection, EvtQueryStatuses,
+    EvtQueryTolerateQueryErrors, EvtRenderBookmark, EvtRenderContextSystem, EvtRenderContextUser,
+    EvtRenderContextValues, EvtRenderEventValues, EvtRenderEventXml, EvtRpcLogin,
+    EvtSeekOriginMask, EvtSeekRelativeToBookmark, EvtSeekRelativeToCurrent, EvtSeekRelativeToFirst,
+    EvtSeekRelativeToLast, EvtSeekStrict, FALSE, INFINITE, TRUE,
+};
+
+/// ERROR_INVALID_PARAMETER.
+const INVALID_PARAMETER: u32 = 87;
+
+/// The calling thread's last error (kernel32's GetLastError, for the Evt* functions).
+#[no_mangle]
+pub extern "system" fn GetLastError() -> u32 {
+    w::GetLastError()
+}
+
+/// Sets the calling thread's last error.
+#[no_mangle]
+pub extern "system" fn SetLastError(code: u32) {
+    w::SetLastError(code)
+}
+
+/// EvtOpenSession (`Login` is an EVT_RPC_LOGIN for EvtRpcLogin).
+///
+/// # Safety
+/// `Login` is NULL or points to an EVT_RPC_LOGIN whose strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "system" fn EvtOpenSession(
+    LoginClass: EVT_LOGIN_CLASS,
+    Login: *const c_void,
+    Timeout: u32,
+    Flags: u32,
+) -> EVT_HANDLE {
+    guard(0, || {
+        if LoginClass != EvtRpcLogin {
+            return fail(INVALID_PARAMETER, 0);
+        }
+        let login = if Login.is_null() {
+            None
+        } else {
+            // SAFETY: with EvtRpcLogin (checked above) `Login` is an EVT_RPC_LOGIN.
+            let raw = unsafe { &*(Login as *const EVT_RPC_LOGIN) };
+            let field = |p: PWSTR| wide_in(p).map_err(|()| INVALID_PARAMETER);
+            let read = || -> Result<w::EvtRpcLoginInfo, u32> {
+                Ok(w::EvtRpcLoginInfo {
+                    server: field(raw.Server)?,
+                    user: field(raw.User)?,
+                    domain: field(raw.Domain)?,
+                    password: field(raw.Password)?,
+                    flags: raw.Flags,
+                })
+            };
+            match read() {
+                Ok(login) => Some(login),
+                Err(code) => return fail(code, 0),
+            }
+        };
+        w::EvtOpenSession(LoginClass, login.as_ref(), Timeout, Flags)
+    })
+}
+
+/// Sets the last error and returns `value`.
+fn fail<T>(code: u32, value: T) -> T {
+    w::SetLastError(code);
+    value
+}
+
+/// Reads a string argument, or fails the call with 87.
+macro_rules! wide_arg {
+    ($p:expr, $fail:expr) => {
+        match wide_in($p) {
+            Ok(s) => s,
+            Err(()) => return fail(INVALID_PARAMETER, $fail),
+        }
+    };
+}
+
+/// An out-parameter or buffer argument, or fails the call with 87.
+macro_rules! arg {
+    ($e:expr, $fail:expr) => {
+        match $e {
+            Some(v) => v,
+            None => return fail(INVALID_PARAMETER, $fail),
+        }
+    };
+}
+
+#[no_mangle]
+pub extern "system" fn EvtClose(Object: EVT_HANDLE) -> BOOL {
+    guard(FALSE, || w::EvtClose(Object))
+}
+
+#[no_mangle]
+pub extern "system" fn EvtCancel(Object: EVT_HANDLE) -> BOOL {
+    guard(FALSE, || w::EvtCancel(Object))
+}
+
+/// # Safety
+/// `Buffer` is NULL or valid for `BufferSize` WCHARs; `BufferUsed` is valid.
+#[no_mangle]
+pub unsafe extern "system" fn EvtGetExtendedStatus(
+    BufferSize: u32,
+    Buffer: PWSTR,
+    BufferUsed: *mut u32,
+) -> u32 {
+    guard(INVALID_PARAMETER, || {
+        let used = arg!(out(BufferUsed), INVALID_PARAMETER);
+        let buffer = arg!(wide_out(Buffer, BufferSize), INVALID_PARAMETER);
+        w::EvtGetExtendedStatus(buffer, used)
+    })
+}
+
+/// # Safety
+/// `Path` and `Query` are NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn EvtQuery(
+    Session: EVT_HANDLE,
+    Path: PCWSTR,
+    Query: PCWSTR,
+    Flags: u32,
+) -> EVT_HANDLE {
+    guard(0, || {
+        let path = wide_arg!(Path, 0);
+        let query = wide_arg!(Query, 0);
+        w::EvtQuery(Session, path.as_deref(), query.as_deref(), Flags)
+    })
+}
+
+/// # Safety
+/// `Events` is valid for `EventsSize` handles; `Returned` is valid.
+#[no_mangle]
+pub unsafe extern "system" fn EvtNext(
+    ResultSet: EVT_HANDLE,
+    EventsSize: u32,
+    Events: *mut EVT_HANDLE,
+    Timeout: u32,
+    Flags: u32,
+    Returned: *mut u32,
+) -> BOOL {
+    guard(FALSE, || {
+        let returned = arg!(out(Returned), FALSE);
+        let events = arg!(abi::handles_out(Events, EventsSize), FALSE);
+        w::EvtNext(ResultSet, events, Timeout, Flags, returned)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn EvtSeek(
+    ResultSet: EVT_HANDLE,
+    Position: i64,
+    Bookmark: EVT_HANDLE,
+    Timeout: u32,
+    Flags: u32,
+) -> BOOL {
+    guard(FALSE, || {
+        w::EvtSeek(ResultSet, Position, Bookmark, Timeout, Flags)
+    })
+}
+
+/// # Safety
+/// `ValuePaths` is NULL or valid for `ValuePathsCount` NUL-terminated UTF-16 strings.
+#[no_mangle]
+pub unsafe extern "system" fn EvtCreateRenderContext(
+    ValuePathsCount: u32,
+    ValuePaths: *const PCWSTR,
+    Flags: u32,
+) -> EVT_HANDLE {
+    guard(0, || {
+        let paths = match strings_in(ValuePaths, ValuePathsCount) {
+            Some(paths) => paths,
+            None => return fail(INVALID_PARAMETER, 0),
+        };
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        w::EvtCreateRenderContext(&paths, Flags)
+    })
+}
+
+/// # Safety
+/// `Buffer` is NULL or valid for `BufferSize` bytes; `BufferUsed` and `PropertyCount` are
+/// valid.
+#[no_mangle]
+pub unsafe extern "system" fn EvtRender(
+    Context: EVT_HANDLE,
+    Fragment: EVT_HANDLE,
+    Flags: u32,
+    BufferSize: u32,
+    Buffer: *mut c_void,
+    BufferUsed: *mut u32,
+    PropertyCount: *mut u32,
+) -> BOOL {
+    guard(FALSE, || {
+        let used = arg!(out(BufferUsed), FALSE);
+        let count = arg!(out(PropertyCount), FALSE);
+        let buffer = arg!(bytes_out(Buffer as *mut u8, BufferSize), FALSE);
+        w::EvtRender(Context, Fragment, Flags, buffer, used, count)
+    })
+}
+
+/// # Safety
+/// `BookmarkXml` is NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn EvtCreateBookmark(BookmarkXml: PCWSTR) -> EVT_HANDLE {
+    guard(0, || {
+        let xml = wide_arg!(BookmarkXml, 0);
+        w::EvtCreateBookmark(xml.as_deref())
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn EvtUpdateBookmark(Bookmark: EVT_HANDLE, Event: EVT_HANDLE) -> BOOL {
+    guard(FALSE, || w::EvtUpdateBookmark(Bookmark, Event))
+}
+
+/// # Safety
+/// `PropertyValueBuffer` is NULL or valid for `PropertyValueBufferSize` bytes;
+/// `PropertyValueBufferUsed` is valid.
+#[no_mangle]
+pub unsafe extern "system" fn EvtGetQueryInfo(
+    QueryOrSubscription: EVT_HANDLE,
+    PropertyId: EVT_QUERY_PROPERTY_ID,
+    PropertyValueBufferSize: u32,
+    PropertyValueBuffer: *mut EVT_VARIANT,
+    PropertyValueBufferUsed: *mut u32,
+) -> BOOL {
+    guard(FALSE, || {
+        let used = arg!(out(PropertyValueBufferUsed), FALSE);
+        let buffer = arg!(
+            bytes_out(PropertyValueBuffer as *mut u8, PropertyValueBufferSize),
+            FALSE
+        );
+        w::EvtGetQueryInfo(QueryOrSubscription, PropertyId, buffer, used)
+    })
+}
+
+/// # Safety
+/// As [`EvtGetQueryInfo`].
+#[no_mangle]
+pub unsafe extern "system" fn EvtGetEventInfo(
+    Event: EVT_HANDLE,
+    PropertyId: EVT_EVENT_PROPERTY_ID,
+    PropertyValueBufferSize: u32,
+    PropertyValueBuffer: *mut EVT_VARIANT,
+    PropertyValueBufferUsed: *mut u32,
+) -> BOOL {
+    guard(FALSE, || {
+        let used = arg!(out(PropertyValueBufferUsed), FALSE);
+        let buffer = arg!(
+            bytes_out(PropertyValueBuffer as *mut u8, PropertyValueBufferSize),
+            FALSE
+        );
+        w::EvtGetEventInfo(Event, PropertyId, buffer, used)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn EvtOpenChannelEnum(Session: EVT_HANDLE, Flags: u32) -> EVT_HANDLE {
+    guard(0, || w::EvtOpenChannelEnum(Session, Flags))
+}
+
+/// # Safety
+/// `ChannelPathBuffer` is NULL or valid for `ChannelPathBufferSize` WCHARs;
+/// `ChannelPathBufferUsed` is valid.
+#[no_mangle]
+pub unsafe extern "system" fn EvtNextChannelPath(
+    ChannelEnum: EVT_HANDLE,
+    ChannelPathBufferSize: u32,
+    ChannelPathBuffer: PWSTR,
+    ChannelPathBufferUsed: *mut u32,
+) -> BOOL {
+    guard(FALSE, || {
+        let used = arg!(out(ChannelPathBufferUsed), FALSE);
+        let buffer = arg!(wide_out(ChannelPathBuffer, ChannelPathBufferSize), FALSE);
+        w::EvtNextChannelPath(ChannelEnum, buffer, used)
+    })
+}
+
+/// # Safety
+/// `ChannelPath` and `TargetFilePath` are NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn EvtClearLog(
+    Session: EVT_HANDLE,
+    ChannelPath: PCWSTR,
+    TargetFilePath: PCWSTR,
+    Flags: u32,
+) -> BOOL {
+    guard(FALSE, || {
+        let channel = wide_arg!(ChannelPath, FALSE);
+        let target = wide_arg!(TargetFilePath, FALSE);
+        w::EvtClearLog(Session, channel.as_deref(), target.as_deref(), Flags)
+    })
+}
+
+/// # Safety
+/// `Path`, `Query` and `TargetFilePath` are NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn EvtExportLog(
+    Session: EVT_HANDLE,
+    Path: PCWSTR,
+    Query: PCWSTR,
+    TargetFilePath: PCWSTR,
+    Flags: u32,
+) -> BOOL {
+    guard(FALSE, || {
+        let path = wide_arg!(Path, FALSE);
+        let query = wide_arg!(Query, FALSE);
+        let target = wide_arg!(TargetFilePath, FALSE);
+        w::EvtExportLog(
+            Session,
+            path.as_deref(),
+            query.as_deref(),
+            target.as_deref(),
+            Flags,
+        )
+    })
+}
+
+/// Engine control: a fresh engine with empty Application, System, Security, Setup and
+/// ForwardedEvents channels; every handle is closed.
+#[no_mangle]
+pub extern "system" fn evtlog_reset() -> BOOL {
+    guard(FALSE, w::controls::reset)
+}
+
+/// Engine control: creates an Operational channel.
+///
+/// # Safety
+/// `path` is NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn evtlog_create_channel(path: PCWSTR) -> BOOL {
+    guard(FALSE, || {
+        let path = arg!(wide_arg!(path, FALSE), FALSE);
+        w::controls::create_channel(&path)
+    })
+}
+
+/// Engine control: writes an event given as XML (record id, channel and time assigned
+/// where absent).
+///
+/// # Safety
+/// Both strings are NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn evtlog_write_event_xml(channel: PCWSTR, event_xml: PCWSTR) -> BOOL {
+    guard(FALSE, || {
+        let channel = arg!(wide_arg!(channel, FALSE), FALSE);
+        let xml = arg!(wide_arg!(event_xml, FALSE), FALSE);
+        w::controls::write_event_xml(&channel, &xml)
+    })
+}
+
+/// Engine control: writes `count` generated events, the same for the same `seed`.
+///
+/// # Safety
+/// `channel` is NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn evtlog_generate(channel: PCWSTR, count: u32, seed: u64) -> BOOL {
+    guard(FALSE, || {
+        let channel = arg!(wide_arg!(channel, FALSE), FALSE);
+        w::controls::generate(&channel, count, seed)
+    })
+}
+
+/// Engine control: the clock stands at `filetime` from now on.
+#[no_mangle]
+pub extern "system" fn evtlog_use_virtual_clock(filetime: u64) -> BOOL {
+    guard(FALSE, || w::controls::use_virtual_clock(filetime))
+}
+
+/// Engine control: moves the virtual clock on (FALSE, 4317, on the wall clock).
+#[no_mangle]
+pub extern "system" fn evtlog_advance_clock(milliseconds: u64) -> BOOL {
+    guard(FALSE, || w::controls::advance_clock(milliseconds))
+}
