@@ -1,0 +1,106 @@
+//! Rust written against `windows_sys::Win32::System::EventLog`, unchanged but for its `use`:
+//! on Windows it reads the real event log, elsewhere evtlog's emulation through the
+//! `wevtapi` crate. It queries the Security channel for logons, renders each as XML and
+//! its EventID through a System render context, and keeps a bookmark.
+//!
+//! `cargo run -p wevtapi --example windows_sys`
+
+#[cfg(not(windows))]
+use wevtapi::*;
+#[cfg(windows)]
+use windows_sys::Win32::{Foundation::GetLastError, System::EventLog::*};
+
+/// A Rust string as a NUL-terminated UTF-16 one.
+fn wide(s: &str) -> Vec<u16> {
+    s.encode_utf16().chain([0]).collect()
+}
+
+/// What the run saw: each logon's (record id, EventID), and the saved bookmark's XML.
+pub fn run() -> (Vec<(u64, u16)>, String) {
+    // SAFETY: every pointer passed below points to a live buffer of the size given, and
+    // every string is NUL-terminated, as the Windows API requires.
+    unsafe {
+        #[cfg(not(windows))]
+        {
+            // The emulation starts empty: fill Security as a test would.
+            assert_eq!(evtlog_reset(), TRUE);
+            assert_eq!(evtlog_generate(wide("Security").as_ptr(), 300, 42), TRUE);
+        }
+        let query = EvtQuery(
+            0,
+            wide("Security").as_ptr(),
+            wide("*[System[EventID=4624]]").as_ptr(),
+            EvtQueryChannelPath | EvtQueryReverseDirection,
+        );
+        assert_ne!(query, 0, "EvtQuery failed: {}", GetLastError());
+        let context = EvtCreateRenderContext(0, std::ptr::null(), EvtRenderContextSystem);
+        let bookmark = EvtCreateBookmark(std::ptr::null());
+        let mut seen = Vec::new();
+        let mut events = [0 as EVT_HANDLE; 16];
+        let mut returned = 0u32;
+        let mut buffer: Vec<u64> = vec![0; 1024]; // 8 KiB, 8-byte aligned for EVT_VARIANTs
+        loop {
+            if EvtNext(query, 16, events.as_mut_ptr(), INFINITE, 0, &mut returned) == 0 {
+                assert_eq!(GetLastError(), ERROR_NO_MORE_ITEMS);
+                break;
+            }
+            for &event in &events[..returned as usize] {
+                let (mut used, mut count) = (0u32, 0u32);
+                let size = (buffer.len() * 8) as u32;
+                let ok = EvtRender(
+                    0,
+                    event,
+                    EvtRenderEventXml,
+                    size,
+                    buffer.as_mut_ptr().cast(),
+                    &mut used,
+                    &mut count,
+                );
+                assert_ne!(ok, 0, "EvtRender failed: {}", GetLastError());
+                let ok = EvtRender(
+                    context,
+                    event,
+                    EvtRenderEventValues,
+                    size,
+                    buffer.as_mut_ptr().cast(),
+                    &mut used,
+                    &mut count,
+                );
+                assert_ne!(ok, 0, "EvtRender failed: {}", GetLastError());
+                let values = buffer.as_ptr() as *const EVT_VARIANT;
+                let id = (*values.add(EvtSystemEventID as usize)).Anonymous.UInt16Val;
+                let record = (*values.add(EvtSystemEventRecordId as usize))
+                    .Anonymous
+                    .UInt64Val;
+                seen.push((record, id));
+                EvtUpdateBookmark(bookmark, event);
+                EvtClose(event);
+            }
+        }
+        let (mut used, mut count) = (0u32, 0u32);
+        let size = (buffer.len() * 8) as u32;
+        let ok = EvtRender(
+            0,
+            bookmark,
+            EvtRenderBookmark,
+            size,
+            buffer.as_mut_ptr().cast(),
+            &mut used,
+            &mut count,
+        );
+        assert_ne!(ok, 0);
+        let units =
+            std::slice::from_raw_parts(buffer.as_ptr() as *const u16, used as usize / 2 - 1);
+        let saved = String::from_utf16_lossy(units);
+        EvtClose(bookmark);
+        EvtClose(context);
+        EvtClose(query);
+        (seen, saved)
+    }
+}
+
+#[allow(dead_code)]
+fn main() {
+    let (seen, bookmark) = run();
+    println!("{} logons, newest first; bookmark: {bookmark}", seen.len());
+}

@@ -1,0 +1,24 @@
+//! The windows-sys example (`examples/windows_sys.rs`) compiled against the `wevtapi`
+//! crate: Rust written for `windows_sys::Win32::System::EventLog` runs here unchanged and
+//! sees Windows' behaviour (reverse order, the System values, the bookmark).
+
+#[allow(dead_code)]
+#[path = "../examples/windows_sys.rs"]
+mod example;
+
+#[test]
+fn windows_sys_code_runs_against_the_emulation() {
+    let (seen, bookmark) = example::run();
+    assert!(!seen.is_empty());
+    assert!(seen.iter().all(|&(_, id)| id == 4624), "the filter holds");
+    assert!(
+        seen.windows(2).all(|w| w[0].0 > w[1].0),
+        "newest first: {seen:?}"
+    );
+    let oldest = seen.last().unwrap().0;
+    assert!(
+        bookmark.contains(&format!("RecordId='{oldest}'")),
+        "the bookmark is at the last event read: {bookmark}"
+    );
+    assert!(bookmark.starts_with("<BookmarkList>"), "{bookmark}");
+}
