@@ -95,6 +95,18 @@ typedef struct _FILETIME {
 /* kernel32's last error, kept per thread by libwevtapi. */
 DWORD WINAPI GetLastError(void);
 void WINAPI SetLastError(DWORD dwErrCode);
+
+/* kernel32's event objects, for the pull model's SignalEvent (no attributes, no names). */
+#define WAIT_OBJECT_0 0x00000000L
+#define WAIT_TIMEOUT 0x00000102L
+#define WAIT_FAILED 0xFFFFFFFF
+HANDLE WINAPI CreateEventW(PVOID lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
+                           LPCWSTR lpName);
+BOOL WINAPI SetEvent(HANDLE hEvent);
+BOOL WINAPI ResetEvent(HANDLE hEvent);
+DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+BOOL WINAPI CloseHandle(HANDLE hObject);
+#define CreateEvent CreateEventW
 #endif /* !_WIN32 */
 
 /* WCHAR must be UTF-16: compile with -fshort-wchar. */
@@ -227,6 +239,11 @@ BOOL WINAPI EvtGetQueryInfo(EVT_HANDLE QueryOrSubscription, EVT_QUERY_PROPERTY_I
 BOOL WINAPI EvtGetEventInfo(EVT_HANDLE Event, EVT_EVENT_PROPERTY_ID PropertyId,
                             DWORD PropertyValueBufferSize, PEVT_VARIANT PropertyValueBuffer,
                             PDWORD PropertyValueBufferUsed);
+
+/* Subscriptions. */
+EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE Session, HANDLE SignalEvent, LPCWSTR ChannelPath,
+                               LPCWSTR Query, EVT_HANDLE Bookmark, PVOID Context,
+                               EVT_SUBSCRIBE_CALLBACK Callback, DWORD Flags);
 
 /* Rendering and bookmarks. */
 EVT_HANDLE WINAPI EvtCreateRenderContext(DWORD ValuePathsCount, LPCWSTR *ValuePaths,

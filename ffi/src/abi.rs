@@ -92,3 +92,10 @@ pub(crate) fn wide_out<'a>(p: *mut u16, len: u32) -> Option<&'a mut [u16]> {
 pub(crate) fn handles_out<'a>(p: *mut isize, len: u32) -> Option<&'a mut [isize]> {
     buffer(p, len)
 }
+
+/// A caller's context pointer, handed to its callback on the delivery thread.
+pub(crate) struct SendPtr(pub(crate) *const std::ffi::c_void);
+
+// SAFETY: EvtSubscribe's contract: the caller's context is used from the service's thread,
+// as on Windows; evtlog never dereferences it.
+unsafe impl Send for SendPtr {}

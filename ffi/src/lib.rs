@@ -346,6 +346,86 @@ pub unsafe extern "system" fn EvtExportLog(
     })
 }
 
+/// EvtSubscribe: push (`Callback`, called on the service's delivery thread with
+/// `Context`) or pull (`SignalEvent`, an event from CreateEventW).
+///
+/// # Safety
+/// The strings are NULL or NUL-terminated UTF-16; `Callback`, if given, stays callable with
+/// `Context` from another thread until the subscription is closed, as on Windows.
+#[no_mangle]
+pub unsafe extern "system" fn EvtSubscribe(
+    Session: EVT_HANDLE,
+    SignalEvent: EVT_HANDLE,
+    ChannelPath: PCWSTR,
+    Query: PCWSTR,
+    Bookmark: EVT_HANDLE,
+    Context: *const c_void,
+    Callback: EVT_SUBSCRIBE_CALLBACK,
+    Flags: u32,
+) -> EVT_HANDLE {
+    guard(0, || {
+        let channel = wide_arg!(ChannelPath, 0);
+        let query = wide_arg!(Query, 0);
+        let callback = Callback.map(|callback| {
+            let context = abi::SendPtr(Context);
+            Box::new(move |action: u32, event: EVT_HANDLE| {
+                let context = &context;
+                // SAFETY: the caller promised the callback and its context stay valid for
+                // the subscription's life; a panic or unwind cannot come back through C.
+                unsafe { callback(action, context.0, event) };
+            }) as w::SubscribeCallback
+        });
+        w::EvtSubscribe(
+            Session,
+            SignalEvent,
+            channel.as_deref(),
+            query.as_deref(),
+            Bookmark,
+            callback,
+            Flags,
+        )
+    })
+}
+
+/// CreateEventW (kernel32): an event object for the pull model. Attributes and names are
+/// not emulated: a name is ERROR_INVALID_PARAMETER.
+#[no_mangle]
+pub extern "system" fn CreateEventW(
+    EventAttributes: *const c_void,
+    ManualReset: BOOL,
+    InitialState: BOOL,
+    Name: PCWSTR,
+) -> EVT_HANDLE {
+    guard(0, || {
+        if !EventAttributes.is_null() || !Name.is_null() {
+            return fail(INVALID_PARAMETER, 0);
+        }
+        w::CreateEvent(ManualReset != 0, InitialState != 0)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn SetEvent(Event: EVT_HANDLE) -> BOOL {
+    guard(FALSE, || w::SetEvent(Event))
+}
+
+#[no_mangle]
+pub extern "system" fn ResetEvent(Event: EVT_HANDLE) -> BOOL {
+    guard(FALSE, || w::ResetEvent(Event))
+}
+
+#[no_mangle]
+pub extern "system" fn WaitForSingleObject(Handle: EVT_HANDLE, Milliseconds: u32) -> u32 {
+    guard(w::WAIT_FAILED, || {
+        w::WaitForSingleObject(Handle, Milliseconds)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn CloseHandle(Object: EVT_HANDLE) -> BOOL {
+    guard(FALSE, || w::CloseHandle(Object))
+}
+
 /// Engine control: a fresh engine with empty Application, System, Security, Setup and
 /// ForwardedEvents channels; every handle is closed.
 #[no_mangle]

@@ -20,6 +20,17 @@ pub type EVT_EVENT_PROPERTY_ID = u32;
 pub type EVT_SYSTEM_PROPERTY_ID = u32;
 pub type EVT_VARIANT_TYPE = u32;
 
+pub type EVT_SUBSCRIBE_FLAGS = u32;
+pub type EVT_SUBSCRIBE_NOTIFY_ACTION = u32;
+/// EVT_SUBSCRIBE_CALLBACK: `None` is NULL.
+pub type EVT_SUBSCRIBE_CALLBACK = Option<
+    unsafe extern "system" fn(
+        action: EVT_SUBSCRIBE_NOTIFY_ACTION,
+        usercontext: *const c_void,
+        event: EVT_HANDLE,
+    ) -> u32,
+>;
+
 /// EVT_RPC_LOGIN.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]

@@ -30,6 +30,7 @@ mod query;
 mod render;
 mod service;
 mod status;
+mod subscribe;
 mod variant;
 
 pub use handles::EVT_HANDLE;
@@ -48,6 +49,12 @@ pub use render::{
     EvtRenderEventValues, EvtRenderEventXml, EvtUpdateBookmark,
 };
 pub use status::{GetLastError, SetLastError, BOOL, FALSE, TRUE};
+pub use subscribe::{
+    CloseHandle, CreateEvent, EvtSubscribe, EvtSubscribeActionDeliver, EvtSubscribeActionError,
+    EvtSubscribeOriginMask, EvtSubscribeStartAfterBookmark, EvtSubscribeStartAtOldestRecord,
+    EvtSubscribeStrict, EvtSubscribeToFutureEvents, EvtSubscribeTolerateQueryErrors, ResetEvent,
+    SetEvent, SubscribeCallback, WaitForSingleObject, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT,
+};
 pub use variant::{EVT_VARIANT_SIZE, EVT_VARIANT_TYPE_ARRAY};
 
 /// EVT_QUERY_FLAGS.

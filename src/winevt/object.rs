@@ -1,8 +1,12 @@
 //! What a handle stands for: each kind of wevtapi object, as the engine's own type.
 
+use std::sync::atomic::AtomicBool;
+
 use parking_lot::Mutex;
 
-use crate::engine::{Bookmark, EventRef, RenderContext, ResultSet, Session};
+use crate::engine::{
+    Bookmark, EventRef, RenderContext, ResultSet, Session, SignalEvent, Subscription,
+};
 
 /// The object behind a handle.
 pub(super) enum Object {
@@ -18,6 +22,22 @@ pub(super) enum Object {
     Bookmark(Mutex<Bookmark>),
     /// EvtOpenChannelEnum: the names, and how many were handed out.
     ChannelEnum(Mutex<(Vec<String>, usize)>),
+    /// EvtSubscribe.
+    Subscription(SubscriptionObject),
+    /// CreateEvent: a signal for the pull model (`auto_reset`: a wait resets it).
+    Signal {
+        signal: SignalEvent,
+        auto_reset: bool,
+    },
+}
+
+/// A subscription, and what the facade needs to report its quirks.
+pub(super) struct SubscriptionObject {
+    pub(super) subscription: Subscription,
+    /// EvtSubscribeToFutureEvents: EvtNext with nothing to return is ERROR_INVALID_OPERATION
+    /// until the first event is handed out (reference/wevtapi.md §2.6, observed).
+    pub(super) future_only: bool,
+    pub(super) delivered: AtomicBool,
 }
 
 impl Object {
@@ -30,6 +50,8 @@ impl Object {
             Object::RenderContext(_) => "a render context",
             Object::Bookmark(_) => "a bookmark",
             Object::ChannelEnum(_) => "a channel enumerator",
+            Object::Subscription(_) => "a subscription",
+            Object::Signal { .. } => "an event object",
         }
     }
 
@@ -41,10 +63,12 @@ impl Object {
                 let _ = session.close();
             }
             Object::Query(results) => results.close(),
+            Object::Subscription(s) => s.subscription.close(),
             Object::Event(_)
             | Object::RenderContext(_)
             | Object::Bookmark(_)
-            | Object::ChannelEnum(_) => {}
+            | Object::ChannelEnum(_)
+            | Object::Signal { .. } => {}
         }
     }
 }

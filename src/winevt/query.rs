@@ -2,6 +2,7 @@
 //! EvtGetQueryInfo, EvtGetEventInfo and EvtGetExtendedStatus (reference/wevtapi.md §2.1–2.7,
 //! §2.20), over the service's engine.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -126,6 +127,11 @@ pub fn EvtOpenSession(
 /// EvtClose: closes the handle and every handle made from it (a session's queries and
 /// their events; a query's events). NULL or a closed handle: ERROR_INVALID_HANDLE.
 pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
+    if matches!(handles::get(object).as_deref(), Some(Object::Signal { .. })) {
+        return status::boolean(Err(invalid_handle(
+            "an event object closes with CloseHandle",
+        )));
+    }
     match handles::remove(object) {
         Some(objects) => {
             for o in objects {
@@ -148,6 +154,7 @@ pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {
         match &*self::object(object)? {
             Object::Session(s) => s.cancel(),
             Object::Query(results) => results.cancel(),
+            Object::Subscription(s) => s.subscription.cancel(),
             _ => {}
         }
         Ok(())
@@ -182,12 +189,12 @@ pub fn EvtNext(
 ) -> BOOL {
     status::boolean((|| -> Outcome {
         let object = self::object(result_set)?;
-        let Object::Query(results) = &*object else {
+        if !matches!(&*object, Object::Query(_) | Object::Subscription(_)) {
             return Err(invalid_handle(&format!(
-                "a query handle was expected, not {}",
+                "a query or subscription handle was expected, not {}",
                 object.kind()
             )));
-        };
+        }
         if flags != 0 {
             return Err(invalid_parameter("EvtNext's Flags are reserved (0)"));
         }
@@ -196,8 +203,17 @@ pub fn EvtNext(
         }
         let timeout = (timeout != INFINITE).then(|| Duration::from_millis(u64::from(timeout)));
         let count = events.len().min(MAX_NEXT_COUNT);
-        match results.next(count, timeout)? {
+        *returned = 0;
+        let next = match &*object {
+            Object::Query(results) => results.next(count, timeout)?,
+            Object::Subscription(s) => s.subscription.next(count, timeout)?,
+            _ => unreachable_kind()?,
+        };
+        match next {
             Next::Events(batch) => {
+                if let Object::Subscription(s) = &*object {
+                    s.delivered.store(true, Ordering::Relaxed);
+                }
                 let mut n = 0;
                 for (slot, event) in events.iter_mut().zip(batch) {
                     *slot = handles::insert(Object::Event(event), result_set);
@@ -206,16 +222,24 @@ pub fn EvtNext(
                 *returned = n;
                 Ok(())
             }
-            Next::End => {
-                *returned = 0;
-                Err(Fail::Code(ERROR_NO_MORE_ITEMS))
-            }
-            Next::TimedOut => {
-                *returned = 0;
-                Err(Fail::Code(ERROR_TIMEOUT))
-            }
+            // The observed quirk: a fresh future-events subscription with nothing to return
+            // says ERROR_INVALID_OPERATION, not ERROR_NO_MORE_ITEMS.
+            Next::End => match &*object {
+                Object::Subscription(s)
+                    if s.future_only && !s.delivered.load(Ordering::Relaxed) =>
+                {
+                    Err(Fail::Code(ERROR_INVALID_OPERATION))
+                }
+                _ => Err(Fail::Code(ERROR_NO_MORE_ITEMS)),
+            },
+            Next::TimedOut => Err(Fail::Code(ERROR_TIMEOUT)),
         }
     })())
+}
+
+/// For a `match` arm the kinds checked before cannot reach.
+fn unreachable_kind<T>() -> Outcome<T> {
+    Err(invalid_handle("the handle changed kind"))
 }
 
 /// EvtSeek: moves a query's cursor (`position` from the origin in `flags`; with
@@ -282,10 +306,15 @@ pub fn EvtGetQueryInfo(
 ) -> BOOL {
     status::boolean((|| -> Outcome {
         let object = self::object(query)?;
-        let Object::Query(results) = &*object else {
-            return Err(invalid_handle("a query handle was expected"));
+        let statuses = match &*object {
+            Object::Query(results) => results.statuses(),
+            Object::Subscription(s) => s.subscription.statuses(),
+            _ => {
+                return Err(invalid_handle(
+                    "a query or subscription handle was expected",
+                ))
+            }
         };
-        let statuses = results.statuses();
         let value = match property_id {
             EvtQueryNames => Array::new(
                 VariantType::String,

@@ -66,11 +66,13 @@ fn encode_utf16(text: &str, out: &mut [u8]) {
         if let Some(chunk) = bytes.get(i..i + 16) {
             let word = u128::from_le_bytes(chunk.try_into().unwrap_or([0x80; 16]));
             if word & HIGH_BITS == 0 {
-                let mut units = [0u8; 32];
+                let mut units = [0u16; 16];
                 for k in 0..16 {
-                    units[2 * k] = chunk[k];
+                    units[k] = u16::from(chunk[k]);
                 }
-                out[o..o + 32].copy_from_slice(&units);
+                for (pair, unit) in out[o..o + 32].chunks_exact_mut(2).zip(units) {
+                    pair.copy_from_slice(&unit.to_le_bytes());
+                }
                 i += 16;
                 o += 32;
                 continue;

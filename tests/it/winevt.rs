@@ -501,3 +501,166 @@ fn controls_reset_and_virtual_clock() {
         .all(|e| e.system.channel.as_deref() == Some("Security")));
     controls::reset();
 }
+
+/// The record id of an event handle, through the System render context.
+fn record_id(event: EVT_HANDLE) -> u64 {
+    let system = EvtCreateRenderContext(&[], EvtRenderContextSystem);
+    let (mut used, mut count) = (0, 0);
+    let mut buffer = vec![0u8; 4096];
+    assert_eq!(
+        EvtRender(
+            system,
+            event,
+            EvtRenderEventValues,
+            &mut buffer,
+            &mut used,
+            &mut count
+        ),
+        TRUE
+    );
+    EvtClose(system);
+    u64::from_le_bytes(buffer[9 * 16..9 * 16 + 8].try_into().unwrap())
+}
+
+/// §2.8: a push subscription's callback gets each event's handle, valid only during the
+/// call; closing the subscription stops delivery.
+#[test]
+fn push_subscription_delivers_then_stops_on_close() {
+    let _s = service(3);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let callback: SubscribeCallback = Box::new(move |action, event| {
+        assert_eq!(action, EvtSubscribeActionDeliver);
+        tx.send((event, record_id(event))).unwrap();
+    });
+    let sub = EvtSubscribe(
+        0,
+        0,
+        Some("Security"),
+        None,
+        0,
+        Some(callback),
+        EvtSubscribeStartAtOldestRecord,
+    );
+    assert_ne!(sub, 0, "{}", GetLastError());
+    let first: Vec<(EVT_HANDLE, u64)> = (0..3)
+        .map(|_| rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap())
+        .collect();
+    assert_eq!(first.iter().map(|e| e.1).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(
+        EvtClose(first[0].0),
+        FALSE,
+        "closed when the callback returned"
+    );
+    assert_eq!(GetLastError(), 6);
+    let engine = controls::engine();
+    engine
+        .write("Security", Generator::new(1).next_event(Profile::Security))
+        .unwrap();
+    let (_, id) = rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+    assert_eq!(id, 4, "a future event");
+    assert_eq!(EvtClose(sub), TRUE);
+    engine
+        .write("Security", Generator::new(2).next_event(Profile::Security))
+        .unwrap();
+    assert!(rx
+        .recv_timeout(std::time::Duration::from_millis(200))
+        .is_err());
+    // Both or neither of SignalEvent and Callback: 87.
+    assert_eq!(EvtSubscribe(0, 0, Some("Security"), None, 0, None, 1), 0);
+    assert_eq!(GetLastError(), 87);
+}
+
+/// §2.8, §2.6: the pull model with a manual-reset signal and a bookmark: the documented
+/// wait / drain / reset loop, resume after the bookmark, and the fresh future-events
+/// subscription's ERROR_INVALID_OPERATION.
+#[test]
+fn pull_subscription_with_signal_and_bookmark() {
+    let _s = service(5);
+    let signal = CreateEvent(true, true);
+    let sub = EvtSubscribe(
+        0,
+        signal,
+        Some("Security"),
+        None,
+        0,
+        None,
+        EvtSubscribeStartAtOldestRecord,
+    );
+    assert_ne!(sub, 0, "{}", GetLastError());
+    assert_eq!(WaitForSingleObject(signal, INFINITE), WAIT_OBJECT_0);
+    let bookmark = EvtCreateBookmark(None);
+    let (mut events, mut returned, mut seen) = ([0; 2], 0, Vec::new());
+    while EvtNext(sub, &mut events, 0, 0, &mut returned) == TRUE {
+        for &e in &events[..returned as usize] {
+            seen.push(record_id(e));
+            assert_eq!(EvtUpdateBookmark(bookmark, e), TRUE);
+            EvtClose(e);
+        }
+    }
+    assert_eq!(GetLastError(), 259);
+    assert_eq!(seen, [1, 2, 3, 4, 5]);
+    assert_eq!(ResetEvent(signal), TRUE);
+    assert_eq!(WaitForSingleObject(signal, 0), WAIT_TIMEOUT);
+    assert_eq!(EvtClose(sub), TRUE);
+    // New events while nobody listens; resume after the bookmark.
+    let engine = controls::engine();
+    for seed in 0..2 {
+        engine
+            .write(
+                "Security",
+                Generator::new(seed).next_event(Profile::Security),
+            )
+            .unwrap();
+    }
+    let resumed = EvtSubscribe(
+        0,
+        signal,
+        Some("Security"),
+        None,
+        bookmark,
+        None,
+        EvtSubscribeStartAfterBookmark,
+    );
+    assert_ne!(resumed, 0, "{}", GetLastError());
+    let mut ids = Vec::new();
+    while EvtNext(resumed, &mut events, 0, 0, &mut returned) == TRUE {
+        ids.extend(events[..returned as usize].iter().map(|&e| record_id(e)));
+    }
+    assert_eq!(ids, [6, 7]);
+    assert_eq!(EvtClose(resumed), TRUE);
+    // A fresh future-events subscription with nothing yet: 4317, as observed on Windows;
+    // the signal may be closed at once (as OTEL does).
+    let auto = CreateEvent(false, false);
+    let future = EvtSubscribe(
+        0,
+        auto,
+        Some("Security"),
+        None,
+        0,
+        None,
+        EvtSubscribeToFutureEvents,
+    );
+    assert_eq!(CloseHandle(auto), TRUE);
+    assert_eq!(EvtNext(future, &mut events, 0, 0, &mut returned), FALSE);
+    assert_eq!(GetLastError(), 4317);
+    engine
+        .write("Security", Generator::new(9).next_event(Profile::Security))
+        .unwrap();
+    assert_eq!(EvtNext(future, &mut events, 0, 0, &mut returned), TRUE);
+    assert_eq!(returned, 1);
+    assert_eq!(EvtNext(future, &mut events, 0, 0, &mut returned), FALSE);
+    assert_eq!(
+        GetLastError(),
+        259,
+        "after a delivery, the end is ERROR_NO_MORE_ITEMS"
+    );
+    assert_eq!(EvtClose(future), TRUE);
+    assert_eq!(
+        EvtClose(signal),
+        FALSE,
+        "an event object closes with CloseHandle"
+    );
+    assert_eq!(CloseHandle(signal), TRUE);
+    assert_eq!(WaitForSingleObject(signal, 0), WAIT_FAILED);
+    assert_eq!(EvtClose(bookmark), TRUE);
+}
