@@ -59,6 +59,46 @@ int main(void) {
         CHECK_ERROR(EvtExportLog(h, L"System", NULL, L"/tmp/x.evtx", 0), ERROR_INVALID_HANDLE);
     }
 
+    /* The other handle-taking functions, with each kind of bad handle. */
+    EVT_HANDLE wrong[] = {NULL, dangling, query, (EVT_HANDLE)(intptr_t)-1};
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        EVT_HANDLE h = wrong[i];
+        CHECK_ERROR(EvtGetLogInfo(h, EvtLogFull, 0, NULL, &used), ERROR_INVALID_HANDLE);
+        CHECK_ERROR(SetEvent(h), ERROR_INVALID_HANDLE);
+        CHECK_ERROR(ResetEvent(h), ERROR_INVALID_HANDLE);
+        CHECK_ERROR(CloseHandle(h), ERROR_INVALID_HANDLE);
+        SetLastError(0);
+        CHECK(WaitForSingleObject(h, 0) == WAIT_FAILED && GetLastError() == ERROR_INVALID_HANDLE);
+        if (h != NULL && h != query) {
+            CHECK_ERROR(EvtOpenLog(h, L"System", EvtOpenChannelPath) != NULL,
+                        ERROR_INVALID_HANDLE);
+            CHECK_ERROR(EvtArchiveExportedLog(h, L"/tmp/x.evtx", 0, 0), ERROR_INVALID_HANDLE);
+            CHECK_ERROR(EvtSubscribe(h, NULL, L"System", NULL, NULL, NULL, NULL, 1) != NULL,
+                        ERROR_INVALID_HANDLE);
+        }
+    }
+    HANDLE signal = CreateEvent(NULL, TRUE, FALSE, NULL);
+    CHECK(signal != NULL);
+    CHECK_ERROR(EvtSubscribe(NULL, query, L"System", NULL, NULL, NULL, NULL, 1) != NULL,
+                ERROR_INVALID_HANDLE);
+    CHECK_ERROR(EvtSubscribe(NULL, signal, L"System", NULL, query, NULL, NULL,
+                             EvtSubscribeStartAfterBookmark) != NULL,
+                ERROR_INVALID_HANDLE);
+    CHECK_ERROR(EvtSubscribe(NULL, NULL, L"System", NULL, NULL, NULL, NULL, 1) != NULL,
+                ERROR_INVALID_PARAMETER);
+    CHECK_ERROR(EvtSubscribe(NULL, signal, L"System", NULL, NULL, NULL, NULL, 7) != NULL,
+                ERROR_INVALID_PARAMETER);
+    CHECK_ERROR(EvtSubscribe(NULL, signal, L"System", NULL, NULL, NULL, NULL,
+                             EvtSubscribeStartAfterBookmark) != NULL,
+                ERROR_INVALID_PARAMETER);
+    CHECK_ERROR(EvtClose(signal), ERROR_INVALID_HANDLE);
+    CHECK_ERROR(EvtGetLogInfo(signal, EvtLogFull, 0, NULL, &used), ERROR_INVALID_HANDLE);
+    CHECK_ERROR(CreateEventW(NULL, TRUE, FALSE, L"named") != NULL, ERROR_INVALID_PARAMETER);
+    CHECK_ERROR(EvtOpenLog(NULL, NULL, EvtOpenChannelPath) != NULL, ERROR_INVALID_PARAMETER);
+    CHECK_ERROR(EvtArchiveExportedLog(NULL, NULL, 0, 0), ERROR_INVALID_PARAMETER);
+    CHECK(CloseHandle(signal));
+    CHECK_ERROR(CloseHandle(signal), ERROR_INVALID_HANDLE);
+
     /* Wrong-type handles. */
     CHECK_ERROR(EvtNext(event, 4, events, 0, 0, &returned), ERROR_INVALID_HANDLE);
     CHECK_ERROR(EvtNext(bookmark, 4, events, 0, 0, &returned), ERROR_INVALID_HANDLE);

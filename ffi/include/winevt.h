@@ -222,6 +222,45 @@ typedef enum _EVT_CHANNEL_TYPE {
     EvtChannelTypeDebug
 } EVT_CHANNEL_TYPE;
 
+typedef enum _EVT_CHANNEL_CONFIG_PROPERTY_ID {
+    EvtChannelConfigEnabled = 0, EvtChannelConfigIsolation, EvtChannelConfigType,
+    EvtChannelConfigOwningPublisher, EvtChannelConfigClassicEventlog, EvtChannelConfigAccess,
+    EvtChannelLoggingConfigRetention, EvtChannelLoggingConfigAutoBackup,
+    EvtChannelLoggingConfigMaxSize, EvtChannelLoggingConfigLogFilePath,
+    EvtChannelPublishingConfigLevel, EvtChannelPublishingConfigKeywords,
+    EvtChannelPublishingConfigControlGuid, EvtChannelPublishingConfigBufferSize,
+    EvtChannelPublishingConfigMinBuffers, EvtChannelPublishingConfigMaxBuffers,
+    EvtChannelPublishingConfigLatency, EvtChannelPublishingConfigClockType,
+    EvtChannelPublishingConfigSidType, EvtChannelPublisherList,
+    EvtChannelPublishingConfigFileMax, EvtChannelConfigPropertyIdEND
+} EVT_CHANNEL_CONFIG_PROPERTY_ID;
+
+typedef enum _EVT_PUBLISHER_METADATA_PROPERTY_ID {
+    EvtPublisherMetadataPublisherGuid = 0, EvtPublisherMetadataResourceFilePath,
+    EvtPublisherMetadataParameterFilePath, EvtPublisherMetadataMessageFilePath,
+    EvtPublisherMetadataHelpLink, EvtPublisherMetadataPublisherMessageID,
+    EvtPublisherMetadataChannelReferences, EvtPublisherMetadataChannelReferencePath,
+    EvtPublisherMetadataChannelReferenceIndex, EvtPublisherMetadataChannelReferenceID,
+    EvtPublisherMetadataChannelReferenceFlags, EvtPublisherMetadataChannelReferenceMessageID,
+    EvtPublisherMetadataLevels, EvtPublisherMetadataLevelName, EvtPublisherMetadataLevelValue,
+    EvtPublisherMetadataLevelMessageID, EvtPublisherMetadataTasks, EvtPublisherMetadataTaskName,
+    EvtPublisherMetadataTaskEventGuid, EvtPublisherMetadataTaskValue,
+    EvtPublisherMetadataTaskMessageID, EvtPublisherMetadataOpcodes,
+    EvtPublisherMetadataOpcodeName, EvtPublisherMetadataOpcodeValue,
+    EvtPublisherMetadataOpcodeMessageID, EvtPublisherMetadataKeywords,
+    EvtPublisherMetadataKeywordName, EvtPublisherMetadataKeywordValue,
+    EvtPublisherMetadataKeywordMessageID, EvtPublisherMetadataPropertyIdEND
+} EVT_PUBLISHER_METADATA_PROPERTY_ID;
+
+typedef enum _EVT_EVENT_METADATA_PROPERTY_ID {
+    EventMetadataEventID = 0, EventMetadataEventVersion, EventMetadataEventChannel,
+    EventMetadataEventLevel, EventMetadataEventOpcode, EventMetadataEventTask,
+    EventMetadataEventKeyword, EventMetadataEventMessageID, EventMetadataEventTemplate,
+    EvtEventMetadataPropertyIdEND
+} EVT_EVENT_METADATA_PROPERTY_ID;
+
+typedef HANDLE EVT_OBJECT_ARRAY_PROPERTY_HANDLE;
+
 /* Sessions, queries, cancellation. */
 EVT_HANDLE WINAPI EvtOpenSession(EVT_LOGIN_CLASS LoginClass, PVOID Login, DWORD Timeout,
                                  DWORD Flags);
@@ -261,6 +300,52 @@ BOOL WINAPI EvtClearLog(EVT_HANDLE Session, LPCWSTR ChannelPath, LPCWSTR TargetF
                         DWORD Flags);
 BOOL WINAPI EvtExportLog(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR Query,
                          LPCWSTR TargetFilePath, DWORD Flags);
+BOOL WINAPI EvtArchiveExportedLog(EVT_HANDLE Session, LPCWSTR LogFilePath, LCID Locale,
+                                  DWORD Flags);
+EVT_HANDLE WINAPI EvtOpenLog(EVT_HANDLE Session, LPCWSTR Path, DWORD Flags);
+BOOL WINAPI EvtGetLogInfo(EVT_HANDLE Log, EVT_LOG_PROPERTY_ID PropertyId,
+                          DWORD PropertyValueBufferSize, PEVT_VARIANT PropertyValueBuffer,
+                          PDWORD PropertyValueBufferUsed);
+
+/* Channel configuration, publisher metadata and EvtFormatMessage: not emulated yet; each
+ * fails with ERROR_CALL_NOT_IMPLEMENTED. */
+EVT_HANDLE WINAPI EvtOpenChannelConfig(EVT_HANDLE Session, LPCWSTR ChannelPath, DWORD Flags);
+BOOL WINAPI EvtGetChannelConfigProperty(EVT_HANDLE ChannelConfig,
+                                        EVT_CHANNEL_CONFIG_PROPERTY_ID PropertyId, DWORD Flags,
+                                        DWORD PropertyValueBufferSize,
+                                        PEVT_VARIANT PropertyValueBuffer,
+                                        PDWORD PropertyValueBufferUsed);
+BOOL WINAPI EvtSetChannelConfigProperty(EVT_HANDLE ChannelConfig,
+                                        EVT_CHANNEL_CONFIG_PROPERTY_ID PropertyId, DWORD Flags,
+                                        PEVT_VARIANT PropertyValue);
+BOOL WINAPI EvtSaveChannelConfig(EVT_HANDLE ChannelConfig, DWORD Flags);
+EVT_HANDLE WINAPI EvtOpenPublisherEnum(EVT_HANDLE Session, DWORD Flags);
+BOOL WINAPI EvtNextPublisherId(EVT_HANDLE PublisherEnum, DWORD PublisherIdBufferSize,
+                               LPWSTR PublisherIdBuffer, PDWORD PublisherIdBufferUsed);
+EVT_HANDLE WINAPI EvtOpenPublisherMetadata(EVT_HANDLE Session, LPCWSTR PublisherId,
+                                           LPCWSTR LogFilePath, LCID Locale, DWORD Flags);
+BOOL WINAPI EvtGetPublisherMetadataProperty(EVT_HANDLE PublisherMetadata,
+                                            EVT_PUBLISHER_METADATA_PROPERTY_ID PropertyId,
+                                            DWORD Flags, DWORD PublisherMetadataPropertyBufferSize,
+                                            PEVT_VARIANT PublisherMetadataPropertyBuffer,
+                                            PDWORD PublisherMetadataPropertyBufferUsed);
+EVT_HANDLE WINAPI EvtOpenEventMetadataEnum(EVT_HANDLE PublisherMetadata, DWORD Flags);
+EVT_HANDLE WINAPI EvtNextEventMetadata(EVT_HANDLE EventMetadataEnum, DWORD Flags);
+BOOL WINAPI EvtGetEventMetadataProperty(EVT_HANDLE EventMetadata,
+                                        EVT_EVENT_METADATA_PROPERTY_ID PropertyId, DWORD Flags,
+                                        DWORD EventMetadataPropertyBufferSize,
+                                        PEVT_VARIANT EventMetadataPropertyBuffer,
+                                        PDWORD EventMetadataPropertyBufferUsed);
+BOOL WINAPI EvtGetObjectArraySize(EVT_OBJECT_ARRAY_PROPERTY_HANDLE ObjectArray,
+                                  PDWORD ObjectArraySize);
+BOOL WINAPI EvtGetObjectArrayProperty(EVT_OBJECT_ARRAY_PROPERTY_HANDLE ObjectArray,
+                                      DWORD PropertyId, DWORD ArrayIndex, DWORD Flags,
+                                      DWORD PropertyValueBufferSize,
+                                      PEVT_VARIANT PropertyValueBuffer,
+                                      PDWORD PropertyValueBufferUsed);
+BOOL WINAPI EvtFormatMessage(EVT_HANDLE PublisherMetadata, EVT_HANDLE Event, DWORD MessageId,
+                             DWORD ValueCount, PEVT_VARIANT Values, DWORD Flags,
+                             DWORD BufferSize, LPWSTR Buffer, PDWORD BufferUsed);
 
 /* evtlog's engine controls, for tests. Each returns FALSE and sets the last error on
  * failure. */

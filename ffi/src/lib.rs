@@ -19,12 +19,14 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 
 mod abi;
+mod later;
 mod types;
 
 use std::ffi::c_void;
 
 use abi::{bytes_out, guard, out, strings_in, wide_in, wide_out};
 use evtlog::winevt as w;
+pub use later::*;
 pub use types::*;
 
 pub use w::{
@@ -343,6 +345,55 @@ pub unsafe extern "system" fn EvtExportLog(
             target.as_deref(),
             Flags,
         )
+    })
+}
+
+/// # Safety
+/// `Path` is NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn EvtOpenLog(
+    Session: EVT_HANDLE,
+    Path: PCWSTR,
+    Flags: u32,
+) -> EVT_HANDLE {
+    guard(0, || {
+        let path = wide_arg!(Path, 0);
+        w::EvtOpenLog(Session, path.as_deref(), Flags)
+    })
+}
+
+/// # Safety
+/// As [`EvtGetQueryInfo`].
+#[no_mangle]
+pub unsafe extern "system" fn EvtGetLogInfo(
+    Log: EVT_HANDLE,
+    PropertyId: EVT_LOG_PROPERTY_ID,
+    PropertyValueBufferSize: u32,
+    PropertyValueBuffer: *mut EVT_VARIANT,
+    PropertyValueBufferUsed: *mut u32,
+) -> BOOL {
+    guard(FALSE, || {
+        let used = arg!(out(PropertyValueBufferUsed), FALSE);
+        let buffer = arg!(
+            bytes_out(PropertyValueBuffer as *mut u8, PropertyValueBufferSize),
+            FALSE
+        );
+        w::EvtGetLogInfo(Log, PropertyId, buffer, used)
+    })
+}
+
+/// # Safety
+/// `LogFilePath` is NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn EvtArchiveExportedLog(
+    Session: EVT_HANDLE,
+    LogFilePath: PCWSTR,
+    Locale: u32,
+    Flags: u32,
+) -> BOOL {
+    guard(FALSE, || {
+        let path = wide_arg!(LogFilePath, FALSE);
+        w::EvtArchiveExportedLog(Session, path.as_deref(), Locale, Flags)
     })
 }
 

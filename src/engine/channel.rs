@@ -320,6 +320,12 @@ impl Channel {
         self.store.record_count()
     }
 
+    /// EvtLogFull: the channel is sequential (do not overwrite, no auto-backup) and refused
+    /// an event for room since it was last cleared.
+    pub fn is_full(&self) -> bool {
+        self.store.is_full()
+    }
+
     /// EvtLogOldestRecordNumber (`None` when empty).
     pub fn oldest_record_id(&self) -> Option<u64> {
         self.store.oldest_record_id()

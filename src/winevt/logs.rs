@@ -1,10 +1,19 @@
-//! Whole logs: EvtClearLog and EvtExportLog (reference/wevtapi.md §2.13, §2.14), through
-//! the session given (NULL: the local one), so that EvtCancel on that session stops them.
+//! Whole logs: EvtClearLog and EvtExportLog through the session given (NULL: the local
+//! one), so that EvtCancel on that session stops them; EvtOpenLog and EvtGetLogInfo; and
+//! EvtArchiveExportedLog (reference/wevtapi.md §1.12, §2.12–2.15).
 
-use super::query::{invalid_parameter, session};
+use std::path::{Path, PathBuf};
+
+use super::handles;
+use super::object::{LogSource, Object};
+use super::query::{invalid_handle, invalid_parameter, object, put_variants, session};
+use super::service;
 use super::status::{self, Outcome, BOOL};
 use super::EVT_HANDLE;
 use crate::engine::ExportFlags;
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::{FileTime, Value};
+use crate::evtx::EvtxFile;
 
 /// EVT_EXPORTLOG_FLAGS.
 pub const EvtExportLogChannelPath: u32 = 0x1;
@@ -48,6 +57,162 @@ pub fn EvtExportLog(
             target_file_path.ok_or_else(|| invalid_parameter("the target file path is NULL"))?;
         let flags = ExportFlags::from_bits(flags)?;
         s.export_log(path, query, target, flags)?;
+        Ok(())
+    })())
+}
+
+/// EVT_OPEN_LOG_FLAGS.
+pub const EvtOpenChannelPath: u32 = 0x1;
+pub const EvtOpenFilePath: u32 = 0x2;
+/// EVT_LOG_PROPERTY_ID.
+pub const EvtLogCreationTime: u32 = 0;
+pub const EvtLogLastAccessTime: u32 = 1;
+pub const EvtLogLastWriteTime: u32 = 2;
+pub const EvtLogFileSize: u32 = 3;
+pub const EvtLogAttributes: u32 = 4;
+pub const EvtLogNumberOfLogRecords: u32 = 5;
+pub const EvtLogOldestRecordNumber: u32 = 6;
+pub const EvtLogFull: u32 = 7;
+
+/// FILE_ATTRIBUTE_READONLY and FILE_ATTRIBUTE_ARCHIVE, as GetFileAttributesEx reports them.
+const FILE_ATTRIBUTE_READONLY: u32 = 0x1;
+const FILE_ATTRIBUTE_ARCHIVE: u32 = 0x20;
+
+/// An absolute path that names an existing file (87 if relative, 2 if missing).
+fn existing_file(path: &str) -> Result<PathBuf> {
+    let path = Path::new(path);
+    if !path.is_absolute() {
+        return Err(Error::with_message(
+            ErrorKind::InvalidParameter,
+            format!("{}: a log file path must be absolute", path.display()),
+        ));
+    }
+    if !path.is_file() {
+        return Err(Error::with_message(
+            ErrorKind::FileNotFound,
+            format!("{}: no such log file", path.display()),
+        ));
+    }
+    Ok(path.to_owned())
+}
+
+/// EvtOpenLog: a channel (EvtOpenChannelPath) or an .evtx file (EvtOpenFilePath, an
+/// absolute path) for EvtGetLogInfo.
+pub fn EvtOpenLog(session: EVT_HANDLE, path: Option<&str>, flags: u32) -> EVT_HANDLE {
+    status::handle((|| -> Outcome<EVT_HANDLE> {
+        self::session(session)?;
+        let path = path.ok_or_else(|| invalid_parameter("the path is NULL"))?;
+        let source = match flags {
+            EvtOpenChannelPath => LogSource::Channel(service::engine().channel(path)?),
+            EvtOpenFilePath => LogSource::File(existing_file(path)?),
+            _ => {
+                return Err(invalid_parameter(
+                    "EvtOpenLog takes EvtOpenChannelPath or EvtOpenFilePath",
+                ))
+            }
+        };
+        Ok(handles::insert(Object::Log(source), session))
+    })())
+}
+
+/// A file's metadata as the log properties it gives.
+fn file_value(path: &Path, property_id: u32) -> Result<Value> {
+    let meta = std::fs::metadata(path)?;
+    let time = |t: std::io::Result<std::time::SystemTime>| {
+        t.ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .and_then(|d| FileTime::from_unix_nanos(d.as_nanos() as i128))
+            .map_or(Value::Null, Value::FileTime)
+    };
+    Ok(match property_id {
+        EvtLogCreationTime => time(meta.created().or_else(|_| meta.modified())),
+        EvtLogLastAccessTime => time(meta.accessed()),
+        EvtLogLastWriteTime => time(meta.modified()),
+        EvtLogFileSize => Value::UInt64(meta.len()),
+        _ => Value::UInt32(if meta.permissions().readonly() {
+            FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_ARCHIVE
+        } else {
+            FILE_ATTRIBUTE_ARCHIVE
+        }),
+    })
+}
+
+/// An .evtx file's record count and oldest record id, from its chunk headers.
+fn file_records(path: &Path) -> Result<(u64, u64)> {
+    let mut file = EvtxFile::open(path)?;
+    let (mut count, mut oldest) = (0u64, u64::MAX);
+    for chunk in file.chunks() {
+        let header = chunk?.header().clone();
+        if header.last_record_id == u64::MAX || header.first_record_id > header.last_record_id {
+            continue;
+        }
+        count += header
+            .last_record_number
+            .saturating_sub(header.first_record_number)
+            + 1;
+        oldest = oldest.min(header.first_record_id);
+    }
+    Ok((count, if count == 0 { 0 } else { oldest }))
+}
+
+/// EvtGetLogInfo: one property of an opened log as an EVT_VARIANT (§1.12 types).
+pub fn EvtGetLogInfo(log: EVT_HANDLE, property_id: u32, buffer: &mut [u8], used: &mut u32) -> BOOL {
+    status::boolean((|| -> Outcome {
+        let object = object(log)?;
+        let Object::Log(source) = &*object else {
+            return Err(invalid_handle("a log handle was expected"));
+        };
+        if property_id > EvtLogFull {
+            return Err(invalid_parameter("an unknown EVT_LOG_PROPERTY_ID"));
+        }
+        let value = match source {
+            LogSource::Channel(channel) => match property_id {
+                EvtLogNumberOfLogRecords => Value::UInt64(channel.record_count()),
+                EvtLogOldestRecordNumber => Value::UInt64(channel.oldest_record_id().unwrap_or(0)),
+                EvtLogFull => Value::Boolean(channel.is_full()),
+                id => match channel.file_path() {
+                    Some(path) => file_value(&path, id)?,
+                    // A channel in memory has no file: its size is its records' (a 4 KiB
+                    // header and whole 64 KiB chunks, as a file of them would be).
+                    None => match id {
+                        EvtLogFileSize => {
+                            Value::UInt64(4096 + channel.total_bytes().div_ceil(65_024) * 65_536)
+                        }
+                        EvtLogAttributes => Value::UInt32(FILE_ATTRIBUTE_ARCHIVE),
+                        _ => Value::Null,
+                    },
+                },
+            },
+            LogSource::File(path) => match property_id {
+                EvtLogNumberOfLogRecords => Value::UInt64(file_records(path)?.0),
+                EvtLogOldestRecordNumber => Value::UInt64(file_records(path)?.1),
+                EvtLogFull => Value::Boolean(false),
+                id => file_value(path, id)?,
+            },
+        };
+        put_variants(&[value], buffer, used)
+    })())
+}
+
+/// EvtArchiveExportedLog: makes an exported log renderable where its providers are absent
+/// by adding their localized messages. The emulation has no publisher metadata, so there is
+/// nothing to add: the file is checked (absolute, existing, an .evtx file) and left as it
+/// is. Flags are reserved (0).
+pub fn EvtArchiveExportedLog(
+    session: EVT_HANDLE,
+    log_file_path: Option<&str>,
+    _locale: u32,
+    flags: u32,
+) -> BOOL {
+    status::boolean((|| -> Outcome {
+        self::session(session)?;
+        if flags != 0 {
+            return Err(invalid_parameter(
+                "EvtArchiveExportedLog's Flags are reserved (0)",
+            ));
+        }
+        let path = log_file_path.ok_or_else(|| invalid_parameter("the log file path is NULL"))?;
+        EvtxFile::open(existing_file(path)?)?;
         Ok(())
     })())
 }

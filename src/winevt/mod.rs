@@ -35,8 +35,11 @@ mod variant;
 
 pub use handles::EVT_HANDLE;
 pub use logs::{
-    EvtClearLog, EvtExportLog, EvtExportLogChannelPath, EvtExportLogFilePath,
-    EvtExportLogOverwrite, EvtExportLogTolerateQueryErrors,
+    EvtArchiveExportedLog, EvtClearLog, EvtExportLog, EvtExportLogChannelPath,
+    EvtExportLogFilePath, EvtExportLogOverwrite, EvtExportLogTolerateQueryErrors, EvtGetLogInfo,
+    EvtLogAttributes, EvtLogCreationTime, EvtLogFileSize, EvtLogFull, EvtLogLastAccessTime,
+    EvtLogLastWriteTime, EvtLogNumberOfLogRecords, EvtLogOldestRecordNumber, EvtOpenChannelPath,
+    EvtOpenFilePath, EvtOpenLog,
 };
 pub use query::{
     EvtCancel, EvtClose, EvtEventPath, EvtEventQueryIDs, EvtGetEventInfo, EvtGetExtendedStatus,

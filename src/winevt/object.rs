@@ -24,11 +24,19 @@ pub(super) enum Object {
     ChannelEnum(Mutex<(Vec<String>, usize)>),
     /// EvtSubscribe.
     Subscription(SubscriptionObject),
+    /// EvtOpenLog: a channel, or an .evtx file by its absolute path.
+    Log(LogSource),
     /// CreateEvent: a signal for the pull model (`auto_reset`: a wait resets it).
     Signal {
         signal: SignalEvent,
         auto_reset: bool,
     },
+}
+
+/// What EvtOpenLog opened.
+pub(super) enum LogSource {
+    Channel(std::sync::Arc<crate::engine::Channel>),
+    File(std::path::PathBuf),
 }
 
 /// A subscription, and what the facade needs to report its quirks.
@@ -52,6 +60,7 @@ impl Object {
             Object::ChannelEnum(_) => "a channel enumerator",
             Object::Subscription(_) => "a subscription",
             Object::Signal { .. } => "an event object",
+            Object::Log(_) => "a log",
         }
     }
 
@@ -68,7 +77,8 @@ impl Object {
             | Object::RenderContext(_)
             | Object::Bookmark(_)
             | Object::ChannelEnum(_)
-            | Object::Signal { .. } => {}
+            | Object::Signal { .. }
+            | Object::Log(_) => {}
         }
     }
 }

@@ -664,3 +664,84 @@ fn pull_subscription_with_signal_and_bookmark() {
     assert_eq!(WaitForSingleObject(signal, 0), WAIT_FAILED);
     assert_eq!(EvtClose(bookmark), TRUE);
 }
+
+/// One log property as (type, union bits).
+fn log_info(log: EVT_HANDLE, id: u32) -> (u32, u64) {
+    let (mut used, mut buffer) = (0, vec![0u8; 64]);
+    assert_eq!(
+        EvtGetLogInfo(log, id, &mut buffer, &mut used),
+        TRUE,
+        "{}",
+        GetLastError()
+    );
+    (
+        u32::from_le_bytes(buffer[12..16].try_into().unwrap()),
+        u64::from_le_bytes(buffer[..8].try_into().unwrap()),
+    )
+}
+
+/// §2.12–2.15, §1.12: export and clear with a backup, then EvtOpenLog and EvtGetLogInfo on
+/// the channel and on the files; EvtArchiveExportedLog checks the file.
+#[test]
+fn export_clear_open_log_and_log_info() {
+    let _s = service(40);
+    let dir = std::env::temp_dir().join(format!("evtlog-winevt-logs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let exported = dir.join("exported.evtx").to_str().unwrap().to_owned();
+    let backup = dir.join("backup.evtx").to_str().unwrap().to_owned();
+    assert_eq!(
+        EvtExportLog(
+            0,
+            Some("Security"),
+            Some("*[System[EventRecordID>10]]"),
+            Some(&exported),
+            1
+        ),
+        TRUE
+    );
+    assert_eq!(
+        EvtExportLog(0, Some("Security"), None, Some(&exported), 1),
+        FALSE
+    );
+    assert_eq!(GetLastError(), 80, "it exists");
+    let channel = EvtOpenLog(0, Some("Security"), EvtOpenChannelPath);
+    assert_ne!(channel, 0);
+    assert_eq!(log_info(channel, EvtLogNumberOfLogRecords), (10, 40));
+    assert_eq!(log_info(channel, EvtLogOldestRecordNumber), (10, 1));
+    assert_eq!(log_info(channel, EvtLogFull), (13, 0));
+    assert_eq!(log_info(channel, EvtLogFileSize).0, 10);
+    assert_eq!(EvtClearLog(0, Some("Security"), Some(&backup), 0), TRUE);
+    assert_eq!(log_info(channel, EvtLogNumberOfLogRecords), (10, 0));
+    let file = EvtOpenLog(0, Some(&exported), EvtOpenFilePath);
+    assert_ne!(file, 0, "{}", GetLastError());
+    assert_eq!(log_info(file, EvtLogNumberOfLogRecords), (10, 30));
+    assert_eq!(log_info(file, EvtLogOldestRecordNumber), (10, 11));
+    let size = std::fs::metadata(&exported).unwrap().len();
+    assert_eq!(log_info(file, EvtLogFileSize), (10, size));
+    assert_eq!(log_info(file, EvtLogLastWriteTime).0, 17, "a FILETIME");
+    let backup_log = EvtOpenLog(0, Some(&backup), EvtOpenFilePath);
+    assert_eq!(log_info(backup_log, EvtLogNumberOfLogRecords), (10, 40));
+    assert_eq!(EvtArchiveExportedLog(0, Some(&exported), 0, 0), TRUE);
+    assert_eq!(EvtArchiveExportedLog(0, Some("relative.evtx"), 0, 0), FALSE);
+    assert_eq!(GetLastError(), 87);
+    assert_eq!(EvtOpenLog(0, Some("/no/such.evtx"), EvtOpenFilePath), 0);
+    assert_eq!(GetLastError(), 2);
+    assert_eq!(EvtOpenLog(0, Some("NoSuchLog"), EvtOpenChannelPath), 0);
+    assert_eq!(GetLastError(), 15007);
+    assert_eq!(EvtOpenLog(0, Some("Security"), 3), 0);
+    assert_eq!(GetLastError(), 87);
+    let mut buffer = [0u8; 8];
+    let mut used = 0;
+    assert_eq!(
+        EvtGetLogInfo(channel, EvtLogFull, &mut buffer, &mut used),
+        FALSE
+    );
+    assert_eq!((GetLastError(), used), (122, 16));
+    assert_eq!(EvtGetLogInfo(channel, 8, &mut [0; 16], &mut used), FALSE);
+    assert_eq!(GetLastError(), 87);
+    for h in [channel, file, backup_log] {
+        assert_eq!(EvtClose(h), TRUE);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
