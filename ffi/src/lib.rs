@@ -119,6 +119,21 @@ macro_rules! arg {
     };
 }
 
+/// A call that fills one EVT_VARIANT buffer (the Get*Info functions), its buffer and size
+/// checked (invariant 2).
+fn variant_call(
+    size: u32,
+    buffer: *mut EVT_VARIANT,
+    used: *mut u32,
+    call: impl FnOnce(&mut [u8], &mut u32) -> BOOL,
+) -> BOOL {
+    guard(FALSE, || {
+        let used = arg!(out(used), FALSE);
+        let buffer = arg!(bytes_out(buffer as *mut u8, size), FALSE);
+        call(buffer, used)
+    })
+}
+
 #[no_mangle]
 pub extern "system" fn EvtClose(Object: EVT_HANDLE) -> BOOL {
     guard(FALSE, || w::EvtClose(Object))
@@ -256,14 +271,12 @@ pub unsafe extern "system" fn EvtGetQueryInfo(
     PropertyValueBuffer: *mut EVT_VARIANT,
     PropertyValueBufferUsed: *mut u32,
 ) -> BOOL {
-    guard(FALSE, || {
-        let used = arg!(out(PropertyValueBufferUsed), FALSE);
-        let buffer = arg!(
-            bytes_out(PropertyValueBuffer as *mut u8, PropertyValueBufferSize),
-            FALSE
-        );
-        w::EvtGetQueryInfo(QueryOrSubscription, PropertyId, buffer, used)
-    })
+    variant_call(
+        PropertyValueBufferSize,
+        PropertyValueBuffer,
+        PropertyValueBufferUsed,
+        |buffer, used| w::EvtGetQueryInfo(QueryOrSubscription, PropertyId, buffer, used),
+    )
 }
 
 /// # Safety
@@ -276,14 +289,12 @@ pub unsafe extern "system" fn EvtGetEventInfo(
     PropertyValueBuffer: *mut EVT_VARIANT,
     PropertyValueBufferUsed: *mut u32,
 ) -> BOOL {
-    guard(FALSE, || {
-        let used = arg!(out(PropertyValueBufferUsed), FALSE);
-        let buffer = arg!(
-            bytes_out(PropertyValueBuffer as *mut u8, PropertyValueBufferSize),
-            FALSE
-        );
-        w::EvtGetEventInfo(Event, PropertyId, buffer, used)
-    })
+    variant_call(
+        PropertyValueBufferSize,
+        PropertyValueBuffer,
+        PropertyValueBufferUsed,
+        |buffer, used| w::EvtGetEventInfo(Event, PropertyId, buffer, used),
+    )
 }
 
 #[no_mangle]
@@ -372,14 +383,12 @@ pub unsafe extern "system" fn EvtGetLogInfo(
     PropertyValueBuffer: *mut EVT_VARIANT,
     PropertyValueBufferUsed: *mut u32,
 ) -> BOOL {
-    guard(FALSE, || {
-        let used = arg!(out(PropertyValueBufferUsed), FALSE);
-        let buffer = arg!(
-            bytes_out(PropertyValueBuffer as *mut u8, PropertyValueBufferSize),
-            FALSE
-        );
-        w::EvtGetLogInfo(Log, PropertyId, buffer, used)
-    })
+    variant_call(
+        PropertyValueBufferSize,
+        PropertyValueBuffer,
+        PropertyValueBufferUsed,
+        |buffer, used| w::EvtGetLogInfo(Log, PropertyId, buffer, used),
+    )
 }
 
 /// # Safety

@@ -53,19 +53,7 @@ fn ansiz(s: &str) -> Vec<u8> {
 fn scalar_bytes(v: &Value) -> Vec<u8> {
     match v {
         Value::Guid(g) => g.to_bytes_le().to_vec(),
-        Value::SysTime(t) => [
-            t.year,
-            t.month,
-            t.day_of_week,
-            t.day,
-            t.hour,
-            t.minute,
-            t.second,
-            t.milliseconds,
-        ]
-        .iter()
-        .flat_map(|f| f.to_le_bytes())
-        .collect(),
+        Value::SysTime(t) => t.to_bytes_le().to_vec(),
         Value::Sid(s) => {
             let mut out = Vec::new();
             s.push_bytes(&mut out);

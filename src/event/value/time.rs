@@ -217,6 +217,26 @@ pub struct SystemTime {
 }
 
 impl SystemTime {
+    /// The 16 bytes of the SYSTEMTIME structure: its eight WORDs, little-endian, in field
+    /// order (as BinXml and EVT_VARIANT payloads hold it).
+    pub fn to_bytes_le(&self) -> [u8; 16] {
+        let fields = [
+            self.year,
+            self.month,
+            self.day_of_week,
+            self.day,
+            self.hour,
+            self.minute,
+            self.second,
+            self.milliseconds,
+        ];
+        let mut out = [0u8; 16];
+        for (pair, field) in out.chunks_exact_mut(2).zip(fields) {
+            pair.copy_from_slice(&field.to_le_bytes());
+        }
+        out
+    }
+
     /// The SYSTEMTIME of a FILETIME (sub-millisecond digits dropped).
     pub fn from_file_time(ft: FileTime) -> SystemTime {
         let (y, mo, d, h, mi, s, t) = ft.to_utc();

@@ -115,20 +115,7 @@ fn push_scalar(out: &mut Vec<u8>, v: &Value) -> Result<()> {
         Value::Binary(b) => out.extend_from_slice(b),
         Value::Guid(g) => out.extend_from_slice(&g.to_bytes_le()),
         Value::FileTime(t) => out.extend_from_slice(&t.0.to_le_bytes()),
-        Value::SysTime(t) => {
-            for f in [
-                t.year,
-                t.month,
-                t.day_of_week,
-                t.day,
-                t.hour,
-                t.minute,
-                t.second,
-                t.milliseconds,
-            ] {
-                out.extend_from_slice(&f.to_le_bytes());
-            }
-        }
+        Value::SysTime(t) => out.extend_from_slice(&t.to_bytes_le()),
         Value::Sid(s) => s.push_bytes(out),
         Value::Xml(_) | Value::Array(_) => {
             return Err(unsupported(
