@@ -2,7 +2,9 @@
 //! cooperative cancellation, running on any OS.
 //!
 //! The crate models events ([`Event`]), channels and an engine of channels,
-//! with time from a [`Clock`]. See README.md for a tour and ARCHITECTURE.md for the map.
+//! with time from a [`Clock`]. [`winevt`] is the same service under wevtapi's names, handles
+//! and error codes, for code written against Windows (the `wevtapi` crate exports it as a C
+//! ABI). See README.md for a tour and ARCHITECTURE.md for the map.
 //!
 //! ```
 //! use evtlog::{Event, Value};
