@@ -66,12 +66,12 @@ fn encode_utf16(text: &str, out: &mut [u8]) {
         if let Some(chunk) = bytes.get(i..i + 16) {
             let word = u128::from_le_bytes(chunk.try_into().unwrap_or([0x80; 16]));
             if word & HIGH_BITS == 0 {
-                let mut units = [0u16; 16];
-                for k in 0..16 {
-                    units[k] = u16::from(chunk[k]);
-                }
-                for (pair, unit) in out[o..o + 32].chunks_exact_mut(2).zip(units) {
-                    pair.copy_from_slice(&unit.to_le_bytes());
+                // Each four bytes spread to four units: x | x << 16, then | << 8, masked.
+                for (k, eight) in out[o..o + 32].chunks_exact_mut(8).enumerate() {
+                    let x = u64::from((word >> (32 * k)) as u32);
+                    let x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
+                    let x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF;
+                    eight.copy_from_slice(&x.to_le_bytes());
                 }
                 i += 16;
                 o += 32;
