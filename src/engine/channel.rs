@@ -137,6 +137,8 @@ pub struct Channel {
     notifier: Notifier,
     /// A persistent channel's live .evtx file (persist.rs); appends are serialized by it.
     file: Option<super::persist::ChannelFile>,
+    /// An append was refused for room (1502) since the last clear: EvtLogFull.
+    refused: AtomicBool,
 }
 
 impl Channel {
@@ -150,6 +152,7 @@ impl Channel {
             clock,
             notifier: Notifier::default(),
             file: None,
+            refused: AtomicBool::new(false),
         }
     }
 
@@ -251,10 +254,15 @@ impl Channel {
         if system.time_created.is_none() {
             system.time_created = Some(self.clock.now());
         }
-        let id = match &self.file {
-            None => self.store.append(event)?,
-            Some(file) => file.append(&self.store, event)?,
+        let appended = match &self.file {
+            None => self.store.append(event),
+            Some(file) => file.append(&self.store, event),
         };
+        let id = appended.inspect_err(|e| {
+            if e.kind() == ErrorKind::LogFileFull {
+                self.refused.store(true, Ordering::Relaxed);
+            }
+        })?;
         self.notifier.notify();
         Ok(id)
     }
@@ -284,6 +292,7 @@ impl Channel {
             None => self.store.clear(),
             Some(file) => file.clear_before(&self.store, u64::MAX)?,
         }
+        self.refused.store(false, Ordering::Relaxed);
         Ok(())
     }
 
@@ -296,6 +305,7 @@ impl Channel {
             None => self.store.clear_before(end),
             Some(file) => file.clear_before(&self.store, end)?,
         }
+        self.refused.store(false, Ordering::Relaxed);
         Ok(())
     }
 
@@ -323,7 +333,7 @@ impl Channel {
     /// EvtLogFull: the channel is sequential (do not overwrite, no auto-backup) and refused
     /// an event for room since it was last cleared.
     pub fn is_full(&self) -> bool {
-        self.store.is_full()
+        self.refused.load(Ordering::Relaxed) && self.config().retention == Retention::DoNotOverwrite
     }
 
     /// EvtLogOldestRecordNumber (`None` when empty).

@@ -32,8 +32,6 @@ struct Inner {
     total_bytes: u64,
     max_size: u64,
     retention: Retention,
-    /// An append was refused for room since the last clear (EvtLogFull).
-    refused: bool,
 }
 
 impl MemoryStore {
@@ -49,7 +47,6 @@ impl MemoryStore {
                 total_bytes: 0,
                 max_size: effective_max_size(max_size),
                 retention,
-                refused: false,
             }),
             generation: Arc::new(AtomicU64::new(0)),
         }
@@ -80,7 +77,6 @@ impl MemoryStore {
             if inner.total_bytes.saturating_add(size) > inner.max_size {
                 match inner.retention {
                     Retention::DoNotOverwrite | Retention::AutoBackup => {
-                        inner.refused = true;
                         return Err(Error::with_message(
                             ErrorKind::LogFileFull,
                             format!(
@@ -138,7 +134,6 @@ impl MemoryStore {
             }
             inner.record_count = 0;
             inner.total_bytes = 0;
-            inner.refused = false;
             self.generation.fetch_add(1, Ordering::Release);
             std::mem::take(&mut inner.chunks)
         };
@@ -156,7 +151,6 @@ impl MemoryStore {
                 tail.seal();
             }
             let mut old = Vec::new();
-            inner.refused = false;
             while let Some(front) = inner.chunks.front() {
                 match front.last_record_id() {
                     Some(last) if last < end => {
@@ -262,13 +256,6 @@ impl MemoryStore {
     /// Bumped by every clear and by every append that overwrote records.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
-    }
-
-    /// EvtLogFull: a sequential (do-not-overwrite) store that refused an append for room
-    /// since its last clear. Always false for circular and auto-backup logs (§1.12).
-    pub fn is_full(&self) -> bool {
-        let inner = self.inner.lock();
-        inner.refused && inner.retention == Retention::DoNotOverwrite
     }
 
     /// The number of records in the store.

@@ -731,6 +731,25 @@ fn export_clear_open_log_and_log_info() {
     assert_eq!(GetLastError(), 15007);
     assert_eq!(EvtOpenLog(0, Some("Security"), 3), 0);
     assert_eq!(GetLastError(), 87);
+    // A sequential channel that refused an event is full (EvtLogFull), until cleared.
+    let engine = controls::engine();
+    engine
+        .create_channel(
+            ChannelConfig::new("Seq/Log", ChannelType::Operational)
+                .with_max_size(ChannelConfig::MIN_MAX_SIZE)
+                .with_retention(evtlog::Retention::DoNotOverwrite),
+        )
+        .unwrap();
+    let sequential = EvtOpenLog(0, Some("Seq/Log"), EvtOpenChannelPath);
+    let mut generator = Generator::new(4);
+    while engine
+        .write("Seq/Log", generator.next_event(Profile::Security))
+        .is_ok()
+    {}
+    assert_eq!(log_info(sequential, EvtLogFull), (13, 1));
+    assert_eq!(EvtClearLog(0, Some("Seq/Log"), None, 0), TRUE);
+    assert_eq!(log_info(sequential, EvtLogFull), (13, 0));
+    assert_eq!(EvtClose(sequential), TRUE);
     let mut buffer = [0u8; 8];
     let mut used = 0;
     assert_eq!(
