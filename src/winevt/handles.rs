@@ -149,6 +149,22 @@ pub(super) fn insert(object: Object, parent: EVT_HANDLE) -> EVT_HANDLE {
     TABLE.lock().insert(Arc::new(object), parent)
 }
 
+/// New handles for `objects`, children of `parent`, in order, under one lock (EvtNext's
+/// batch); `slots` receives them.
+pub(super) fn insert_all(
+    objects: impl IntoIterator<Item = Object>,
+    parent: EVT_HANDLE,
+    slots: &mut [EVT_HANDLE],
+) -> usize {
+    let mut table = TABLE.lock();
+    let mut n = 0;
+    for (slot, object) in slots.iter_mut().zip(objects) {
+        *slot = table.insert(Arc::new(object), parent);
+        n += 1;
+    }
+    n
+}
+
 /// The object behind `handle`, if it is open.
 pub(super) fn get(handle: EVT_HANDLE) -> Option<Arc<Object>> {
     TABLE.lock().entry(handle).map(|e| e.object.clone())

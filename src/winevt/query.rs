@@ -214,12 +214,9 @@ pub fn EvtNext(
                 if let Object::Subscription(s) = &*object {
                     s.delivered.store(true, Ordering::Relaxed);
                 }
-                let mut n = 0;
-                for (slot, event) in events.iter_mut().zip(batch) {
-                    *slot = handles::insert(Object::Event(event), result_set);
-                    n += 1;
-                }
-                *returned = n;
+                let n =
+                    handles::insert_all(batch.into_iter().map(Object::Event), result_set, events);
+                *returned = n as u32;
                 Ok(())
             }
             // The observed quirk: a fresh future-events subscription with nothing to return
