@@ -189,12 +189,16 @@ pub fn EvtNext(
 ) -> BOOL {
     status::boolean((|| -> Outcome {
         let object = self::object(result_set)?;
-        if !matches!(&*object, Object::Query(_) | Object::Subscription(_)) {
-            return Err(invalid_handle(&format!(
-                "a query or subscription handle was expected, not {}",
-                object.kind()
-            )));
-        }
+        let source: &dyn Fn(usize, Option<Duration>) -> Result<Next> = match &*object {
+            Object::Query(results) => &|count, timeout| results.next(count, timeout),
+            Object::Subscription(s) => &|count, timeout| s.subscription.next(count, timeout),
+            other => {
+                return Err(invalid_handle(&format!(
+                    "a query or subscription handle was expected, not {}",
+                    other.kind()
+                )))
+            }
+        };
         if flags != 0 {
             return Err(invalid_parameter("EvtNext's Flags are reserved (0)"));
         }
@@ -204,12 +208,7 @@ pub fn EvtNext(
         let timeout = (timeout != INFINITE).then(|| Duration::from_millis(u64::from(timeout)));
         let count = events.len().min(MAX_NEXT_COUNT);
         *returned = 0;
-        let next = match &*object {
-            Object::Query(results) => results.next(count, timeout)?,
-            Object::Subscription(s) => s.subscription.next(count, timeout)?,
-            _ => unreachable_kind()?,
-        };
-        match next {
+        match source(count, timeout)? {
             Next::Events(batch) => {
                 if let Object::Subscription(s) = &*object {
                     s.delivered.store(true, Ordering::Relaxed);
@@ -232,11 +231,6 @@ pub fn EvtNext(
             Next::TimedOut => Err(Fail::Code(ERROR_TIMEOUT)),
         }
     })())
-}
-
-/// For a `match` arm the kinds checked before cannot reach.
-fn unreachable_kind<T>() -> Outcome<T> {
-    Err(invalid_handle("the handle changed kind"))
 }
 
 /// EvtSeek: moves a query's cursor (`position` from the origin in `flags`; with

@@ -106,62 +106,59 @@ pub fn CreateEvent(manual_reset: bool, initial_state: bool) -> EVT_HANDLE {
     )
 }
 
-fn with_signal(handle: EVT_HANDLE, f: impl FnOnce(&SignalEvent, bool) -> BOOL) -> BOOL {
+/// The event object `handle` names (and whether it resets itself); else `None`, with
+/// ERROR_INVALID_HANDLE set.
+fn signal_of(handle: EVT_HANDLE) -> Option<(SignalEvent, bool)> {
     match handles::get(handle).as_deref() {
-        Some(Object::Signal { signal, auto_reset }) => f(signal, *auto_reset),
-        _ => status::boolean(Err(invalid_handle("an event object handle was expected"))),
+        Some(Object::Signal { signal, auto_reset }) => Some((signal.clone(), *auto_reset)),
+        _ => {
+            status::boolean(Err(invalid_handle("an event object handle was expected")));
+            None
+        }
     }
 }
 
 /// SetEvent.
 pub fn SetEvent(event: EVT_HANDLE) -> BOOL {
-    with_signal(event, |s, _| {
-        s.set();
-        TRUE
-    })
+    let Some((signal, _)) = signal_of(event) else {
+        return FALSE;
+    };
+    signal.set();
+    TRUE
 }
 
 /// ResetEvent.
 pub fn ResetEvent(event: EVT_HANDLE) -> BOOL {
-    with_signal(event, |s, _| {
-        s.reset();
-        TRUE
-    })
+    let Some((signal, _)) = signal_of(event) else {
+        return FALSE;
+    };
+    signal.reset();
+    TRUE
 }
 
 /// WaitForSingleObject on an event object: WAIT_OBJECT_0 once it is set (an auto-reset
 /// one is reset then), WAIT_TIMEOUT after `milliseconds` (INFINITE: never), WAIT_FAILED
 /// with ERROR_INVALID_HANDLE for anything else.
 pub fn WaitForSingleObject(handle: EVT_HANDLE, milliseconds: u32) -> u32 {
-    let mut result = WAIT_FAILED;
-    with_signal(handle, |signal, auto_reset| {
-        let timeout =
-            (milliseconds != super::INFINITE).then(|| Duration::from_millis(milliseconds.into()));
-        result = if signal.wait(timeout) {
-            if auto_reset {
-                signal.reset();
-            }
-            WAIT_OBJECT_0
-        } else {
-            WAIT_TIMEOUT
-        };
-        TRUE
-    });
-    result
+    let Some((signal, auto_reset)) = signal_of(handle) else {
+        return WAIT_FAILED;
+    };
+    let timeout =
+        (milliseconds != super::INFINITE).then(|| Duration::from_millis(milliseconds.into()));
+    if !signal.wait(timeout) {
+        return WAIT_TIMEOUT;
+    }
+    if auto_reset {
+        signal.reset();
+    }
+    WAIT_OBJECT_0
 }
 
 /// CloseHandle on an event object (EvtClose closes the other handles).
 pub fn CloseHandle(handle: EVT_HANDLE) -> BOOL {
-    match handles::get(handle).as_deref() {
-        Some(Object::Signal { .. }) => {
-            handles::remove(handle);
-            TRUE
-        }
-        _ => {
-            status::boolean(Err(invalid_handle(
-                "CloseHandle takes an event object here",
-            )));
-            FALSE
-        }
+    if signal_of(handle).is_none() {
+        return FALSE;
     }
+    handles::remove(handle);
+    TRUE
 }
