@@ -29,6 +29,7 @@ mod gen;
 mod query;
 mod store;
 mod sync;
+mod utf16;
 pub mod winevt;
 
 pub use clock::{Clock, SystemClock, VirtualClock};

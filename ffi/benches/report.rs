@@ -14,6 +14,7 @@ fn wide(s: &str) -> Vec<u16> {
 }
 
 /// Reads every Security event through the C ABI; returns how many.
+#[inline(never)]
 fn through_the_abi(buffer: &mut [u8]) -> usize {
     let channel = wide("Security");
     // SAFETY: the pointers are to live buffers of the sizes passed.
@@ -46,6 +47,7 @@ fn through_the_abi(buffer: &mut [u8]) -> usize {
 }
 
 /// The anchor: the same reads through `Session::query`, `next` and `EventRef::write_xml`.
+#[inline(never)]
 fn through_rust(engine: &evtlog::Engine) -> usize {
     let results = engine
         .default_session()

@@ -34,16 +34,6 @@ pub(crate) fn guid(v: u128) -> Guid {
     Guid::from_u128(v)
 }
 
-/// `s` as UTF-16LE bytes followed by a NUL character, as classic events store strings in
-/// `<Binary>`.
-pub(crate) fn utf16z(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(2 * s.len() + 2);
-    for unit in s.encode_utf16().chain(std::iter::once(0)) {
-        out.extend_from_slice(&unit.to_le_bytes());
-    }
-    out
-}
-
 /// `YYYY-MM-DD HH:MM:SS.mmm`, the UtcTime form Sysmon writes.
 pub(crate) fn sysmon_time(t: FileTime) -> String {
     let (y, mo, d, h, mi, s, ticks) = t.to_utc();

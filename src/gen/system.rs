@@ -9,10 +9,11 @@
 //!   after an unexpected shutdown). The Boot of the primary host is replaced when the 12
 //!   (kernel start) is emitted, so Security and Sysmon see new process ids afterwards.
 
-use super::pools::{self, nt_sid, utf16z};
+use super::pools::{self, nt_sid};
 use super::site::{thread_id, Boot};
 use super::{classic, manifest, Ctx};
 use crate::event::{Element, EventBuilder, FileTime, Value};
+use crate::utf16;
 
 const SCM: &str = "Service Control Manager";
 const SCM_GUID: u128 = 0x555908d1_a6d7_4695_8e1e_26931d2012f4;
@@ -106,7 +107,7 @@ fn scm_7036(ctx: &mut Ctx<'_>) -> EventBuilder {
     scm(ctx, 7036)
         .data("param1", display)
         .data("param2", state)
-        .binary(utf16z(&format!("{key}/{code}")))
+        .binary(utf16::with_nul(&format!("{key}/{code}")))
 }
 
 /// 7040: "The start type of the %1 service was changed from %2 to %3."
@@ -287,7 +288,7 @@ fn eventlog_uptime_6013(ctx: &mut Ctx<'_>) -> EventBuilder {
         .unnamed_data(uptime.to_string())
         .unnamed_data("60")
         .unnamed_data("0 Coordinated Universal Time")
-        .binary(utf16z("Coordinated Universal Time"))
+        .binary(utf16::with_nul("Coordinated Universal Time"))
 }
 
 /// 12 (the operating system started; this starts a new boot) and 13 (it is shutting down).

@@ -12,6 +12,7 @@ use super::query::{invalid_handle, invalid_parameter, object, put_variants, sess
 use super::status::{self, Fail, Outcome, BOOL};
 use crate::engine::{render_values, Bookmark, RenderContext};
 use crate::error::codes::*;
+use crate::utf16;
 
 /// EVT_RENDER_CONTEXT_FLAGS.
 pub const EvtRenderContextValues: u32 = 0;
@@ -46,68 +47,21 @@ pub fn EvtCreateRenderContext(value_paths: &[&str], flags: u32) -> EVT_HANDLE {
     })())
 }
 
-/// The UTF-16 length of `text`: one unit per character, two for those outside the BMP
-/// (a UTF-8 lead byte of 0xF0 or above).
-fn utf16_len(text: &str) -> usize {
-    if text.is_ascii() {
-        return text.len();
-    }
-    text.chars().count() + text.bytes().filter(|&b| b >= 0xF0).count()
-}
-
-/// `text` as UTF-16LE into `out` (exactly `2 * utf16_len(text)` bytes): sixteen ASCII
-/// characters at a time (fixed-size arrays the compiler turns into byte unpacks), other
-/// characters one by one.
-fn encode_utf16(text: &str, out: &mut [u8]) {
-    const HIGH_BITS: u128 = u128::from_le_bytes([0x80; 16]);
-    let bytes = text.as_bytes();
-    let (mut i, mut o) = (0, 0);
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 16) {
-            let word = u128::from_le_bytes(chunk.try_into().unwrap_or([0x80; 16]));
-            if word & HIGH_BITS == 0 {
-                // Each four bytes spread to four units: x | x << 16, then | << 8, masked.
-                for (k, eight) in out[o..o + 32].chunks_exact_mut(8).enumerate() {
-                    let x = u64::from((word >> (32 * k)) as u32);
-                    let x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
-                    let x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF;
-                    eight.copy_from_slice(&x.to_le_bytes());
-                }
-                i += 16;
-                o += 32;
-                continue;
-            }
-        }
-        if bytes[i] < 0x80 {
-            out[o] = bytes[i];
-            out[o + 1] = 0;
-            i += 1;
-            o += 2;
-            continue;
-        }
-        // `i` is at a character's first byte: every step above ends on one.
-        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-            break;
-        };
-        let mut units = [0u16; 2];
-        for unit in c.encode_utf16(&mut units) {
-            out[o..o + 2].copy_from_slice(&unit.to_le_bytes());
-            o += 2;
-        }
-        i += c.len_utf8();
-    }
-}
-
 /// `text` as UTF-16 with its NUL into `buffer` (byte counts; too small is
 /// ERROR_INSUFFICIENT_BUFFER with `*used` the bytes needed, and nothing written).
 fn put_text(text: &str, buffer: &mut [u8], used: &mut u32) -> Result<(), Fail> {
-    let needed = 2 * (utf16_len(text) + 1);
-    *used = u32::try_from(needed).unwrap_or(u32::MAX);
-    if buffer.len() < needed {
-        return Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER));
+    // A buffer of two bytes per UTF-8 byte always fits: encode without counting first.
+    let fits_any = buffer.len() >= 2 * text.len() + 2;
+    if !fits_any {
+        let needed = 2 * (utf16::units(text) + 1);
+        if buffer.len() < needed {
+            *used = u32::try_from(needed).unwrap_or(u32::MAX);
+            return Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER));
+        }
     }
-    encode_utf16(text, &mut buffer[..needed - 2]);
-    buffer[needed - 2..needed].fill(0);
+    let written = utf16::encode_into(text, buffer);
+    buffer[written..written + 2].fill(0);
+    *used = u32::try_from(written + 2).unwrap_or(u32::MAX);
     Ok(())
 }
 
@@ -232,22 +186,4 @@ pub fn EvtNextChannelPath(channel_enum: EVT_HANDLE, buffer: &mut [u16], used: &m
         *next += 1;
         Ok(())
     })())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{encode_utf16, utf16_len};
-    use proptest::prelude::*;
-
-    proptest! {
-        /// The bulk encoder against the naive oracle, on ASCII, mixed and astral text.
-        #[test]
-        fn encode_utf16_is_the_standard_encoding(s in "[ -~]{0,70}|\\PC{0,40}|[a-z\u{e9}\u{1F600}]{0,40}") {
-            let expected: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
-            prop_assert_eq!(utf16_len(&s) * 2, expected.len());
-            let mut out = vec![0xAAu8; expected.len()];
-            encode_utf16(&s, &mut out);
-            prop_assert_eq!(out, expected);
-        }
-    }
 }

@@ -14,6 +14,7 @@
 //! module stays safe code; only `ffi/` turns them back into pointers.
 
 use crate::event::{Value, VariantType};
+use crate::utf16;
 
 /// sizeof(EVT_VARIANT).
 pub const EVT_VARIANT_SIZE: usize = 16;
@@ -32,12 +33,6 @@ struct Planned {
     union: Union,
     count: Option<u32>,
     ty: u32,
-}
-
-fn utf16z(s: &str) -> Vec<u8> {
-    let mut out: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    out.extend_from_slice(&[0, 0]);
-    out
 }
 
 /// ANSI text: Latin-1 where it fits, `?` elsewhere, NUL-terminated.
@@ -98,7 +93,7 @@ fn plan(v: &Value) -> Planned {
     let ty = v.variant_type() as u32;
     let (union, count) = match v {
         Value::Null => (Union::Inline(0), None),
-        Value::String(s) | Value::Xml(s) => (Union::Payload(utf16z(s)), None),
+        Value::String(s) | Value::Xml(s) => (Union::Payload(utf16::with_nul(s)), None),
         Value::AnsiString(s) => (Union::Payload(ansiz(s)), None),
         Value::Binary(b) => (Union::Payload(b.clone()), Some(b.len() as u32)),
         Value::Guid(_) | Value::SysTime(_) | Value::Sid(_) => {
@@ -112,7 +107,7 @@ fn plan(v: &Value) -> Planned {
                         .items()
                         .iter()
                         .map(|i| match i {
-                            Value::String(s) | Value::Xml(s) => utf16z(s),
+                            Value::String(s) | Value::Xml(s) => utf16::with_nul(s),
                             _ => vec![0, 0],
                         })
                         .collect(),
@@ -238,7 +233,7 @@ mod tests {
         assert_eq!(word(&buf, 0) as usize, buf.as_ptr() as usize + 16);
         assert_eq!(&buf[8..12], &[0xEF; 4], "Count is not written for a scalar");
         assert_eq!(u32::from_le_bytes(buf[12..16].try_into().unwrap()), 1);
-        assert_eq!(&buf[16..26], &utf16z("C:\\x")[..]);
+        assert_eq!(&buf[16..26], &utf16::with_nul("C:\\x")[..]);
     }
 
     #[test]
@@ -278,8 +273,8 @@ mod tests {
         let pointers = word(&buf, 0) as usize - base;
         let first = word(&buf, pointers) as usize - base;
         let second = word(&buf, pointers + 8) as usize - base;
-        assert_eq!(&buf[first..first + 4], &utf16z("a")[..]);
-        assert_eq!(&buf[second..second + 6], &utf16z("bc")[..]);
+        assert_eq!(&buf[first..first + 4], &utf16::with_nul("a")[..]);
+        assert_eq!(&buf[second..second + 6], &utf16::with_nul("bc")[..]);
         let items = word(&buf, 16) as usize - base;
         assert_eq!(word(&buf, items), 1);
         assert_eq!(word(&buf, items + 8), 2);

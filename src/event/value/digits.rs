@@ -1,7 +1,7 @@
 //! Digit tables and small text helpers shared by the value types: two-digit pairs (so a
 //! byte's hex digits or a two-digit field are one push), hex and decimal digit parsing.
 
-/// `"00"` to `"ff"`, so that a byte's two hex digits are one push of a `&str`.
+/// `"00"` to `"ff"`, so that a byte's two hex digits are one copy.
 pub(super) const HEX_PAIRS: &str =
     "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\
 202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f\
@@ -12,9 +12,10 @@ a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf\
 c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf\
 e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
-pub(super) fn hex_pair(byte: u8) -> &'static str {
+pub(super) fn hex_pair(byte: u8) -> [u8; 2] {
+    let pairs = HEX_PAIRS.as_bytes();
     let i = usize::from(byte) * 2;
-    HEX_PAIRS.get(i..i + 2).unwrap_or("00")
+    [pairs[i], pairs[i + 1]]
 }
 
 /// `"00"` to `"99"`.
@@ -23,9 +24,16 @@ pub(super) const DEC_PAIRS: &str =
 343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778\
 798081828384858687888990919293949596979899";
 
-pub(super) fn dec_pair(v: u32) -> &'static str {
+pub(super) fn dec_pair(v: u32) -> [u8; 2] {
+    let pairs = DEC_PAIRS.as_bytes();
     let i = (v % 100) as usize * 2;
-    DEC_PAIRS.get(i..i + 2).unwrap_or("00")
+    [pairs[i], pairs[i + 1]]
+}
+
+/// Appends text a writer built in a byte buffer from ASCII digits and punctuation (so the
+/// check is a formality: one word-at-a-time pass, and one push instead of one per digit).
+pub(super) fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
 }
 
 pub(super) fn hex_digit(c: u8) -> Option<u8> {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::digits::{hex_digit, hex_pair};
+use super::digits::{hex_digit, hex_pair, push_ascii};
 
 /// A GUID, stored as Windows lays it out (`Data1` to `Data4`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -81,15 +81,16 @@ impl Guid {
         canonical[4..6].copy_from_slice(&self.data2.to_be_bytes());
         canonical[6..8].copy_from_slice(&self.data3.to_be_bytes());
         canonical[8..].copy_from_slice(&self.data4);
-        out.reserve(38);
-        out.push('{');
+        let mut text = *b"{00000000-0000-0000-0000-000000000000}";
+        let mut at = 1;
         for (i, &byte) in canonical.iter().enumerate() {
             if matches!(i, 4 | 6 | 8 | 10) {
-                out.push('-');
+                at += 1;
             }
-            out.push_str(hex_pair(byte));
+            text[at..at + 2].copy_from_slice(&hex_pair(byte));
+            at += 2;
         }
-        out.push('}');
+        push_ascii(out, &text);
     }
 }
 

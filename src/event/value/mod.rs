@@ -306,16 +306,20 @@ pub(crate) fn write_hex_lower(out: &mut String, v: u64) {
     i -= 2;
     buf[i] = b'0';
     buf[i + 1] = b'x';
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    digits::push_ascii(out, &buf[i..]);
 }
 
 /// Appends `bytes` as uppercase hex without separators.
 pub(crate) fn write_hex_upper(out: &mut String, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     out.reserve(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 15)]));
+    let mut text = [0u8; 64];
+    for block in bytes.chunks(32) {
+        for (pair, &b) in text.chunks_exact_mut(2).zip(block) {
+            pair[0] = HEX[usize::from(b >> 4)];
+            pair[1] = HEX[usize::from(b & 15)];
+        }
+        digits::push_ascii(out, &text[..2 * block.len()]);
     }
 }
 
@@ -411,11 +415,11 @@ mod tests {
         assert_eq!(HEX_PAIRS.len(), 512);
         assert_eq!(DEC_PAIRS.len(), 200);
         for b in 0..=255u8 {
-            assert_eq!(hex_pair(b), format!("{b:02x}"));
+            assert_eq!(hex_pair(b), format!("{b:02x}").as_bytes());
         }
         for v in 0..100 {
-            assert_eq!(dec_pair(v), format!("{v:02}"));
-            assert_eq!(dec_pair(v + 1200), format!("{v:02}"));
+            assert_eq!(dec_pair(v), format!("{v:02}").as_bytes());
+            assert_eq!(dec_pair(v + 1200), format!("{v:02}").as_bytes());
         }
     }
 

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::digits::dec_pair;
+use super::digits::{dec_pair, push_ascii};
 
 /// A FILETIME: 100-nanosecond intervals since 1601-01-01 00:00:00 UTC.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -79,26 +79,14 @@ impl FileTime {
     pub fn write_to(self, out: &mut String) {
         let (y, mo, d, h, mi, s, t) = self.to_utc();
         let y = y.max(0) as u32;
-        out.reserve(28);
-        out.push_str(dec_pair(y / 100));
-        out.push_str(dec_pair(y));
-        out.push('-');
-        out.push_str(dec_pair(mo));
-        out.push('-');
-        out.push_str(dec_pair(d));
-        out.push('T');
-        out.push_str(dec_pair(h));
-        out.push(':');
-        out.push_str(dec_pair(mi));
-        out.push(':');
-        out.push_str(dec_pair(s));
-        out.push('.');
-        // Seven digits: 100-ns ticks within the second.
-        out.push_str(dec_pair(t / 100_000));
-        out.push_str(dec_pair(t / 1_000));
-        out.push_str(dec_pair(t / 10));
-        out.push(char::from(b'0' + (t % 10) as u8));
-        out.push('Z');
+        let mut text = *b"0000-00-00T00:00:00.0000000Z";
+        let pairs = [y / 100, y, mo, d, h, mi, s, t / 100_000, t / 1_000, t / 10];
+        for (at, v) in [0, 2, 5, 8, 11, 14, 17, 20, 22, 24].into_iter().zip(pairs) {
+            text[at..at + 2].copy_from_slice(&dec_pair(v));
+        }
+        // Seven digits of 100-ns ticks within the second: three pairs, then the last.
+        text[26] = b'0' + (t % 10) as u8;
+        push_ascii(out, &text);
     }
 
     /// Parses an ISO 8601 UTC time: `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` (a space for `T` and
@@ -288,7 +276,7 @@ impl SystemTime {
         buf[19] = b'.';
         put_digits(&mut buf[20..23], u32::from(self.milliseconds));
         buf[23] = b'Z';
-        out.push_str(std::str::from_utf8(&buf).unwrap_or_default());
+        push_ascii(out, &buf);
     }
 }
 

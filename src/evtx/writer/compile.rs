@@ -11,7 +11,6 @@
 
 use super::chunk::hash65599;
 use super::template::{key, STATICS};
-use super::values::push_utf16;
 use super::KeyMap;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -106,7 +105,7 @@ impl Names {
             )));
         }
         let mut utf16 = Vec::with_capacity(2 * units);
-        push_utf16(&mut utf16, name);
+        crate::utf16::push(&mut utf16, name);
         let hash = hash65599(name.encode_utf16()) as u16;
         let id = self.entries.len() as u32;
         self.entries.push(NameEntry {
@@ -205,7 +204,7 @@ impl<'k> Compiler<'k, '_> {
             self.utf8(len)?
         };
         let at = self.texts.len();
-        push_utf16(&mut self.texts, text);
+        crate::utf16::push(&mut self.texts, text);
         let len = self.texts.len() - at;
         if len / 2 > usize::from(u16::MAX) || self.texts.len() > u32::MAX as usize {
             return Err(unwritable(

@@ -11,7 +11,7 @@
 //! children in the renderer's order with the types its typed setters read, EventData items
 //! with their names as literal text, generic trees with every value a substitution.
 
-use super::values::{encode, push_utf16, MAX_VALUE_BYTES};
+use super::values::{encode, MAX_VALUE_BYTES};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::xml::EVENT_NS;
 use crate::event::{Body, DataItem, Element, Event, Node, System, Value};
@@ -382,7 +382,7 @@ impl Shape {
     /// A String substitution.
     fn subst_str(&mut self, s: &str) -> Result<()> {
         let start = self.values.len();
-        push_utf16(&mut self.values, s);
+        crate::utf16::push(&mut self.values, s);
         self.key.push(key::SUBST);
         self.push_subst(0x01, start)
     }

@@ -16,35 +16,6 @@ fn unsupported(what: impl Into<String>) -> Error {
     Error::with_message(ErrorKind::InvalidParameter, what.into())
 }
 
-/// Appends `s` as UTF-16LE, without a NUL.
-pub(super) fn push_utf16(out: &mut Vec<u8>, s: &str) {
-    if s.is_ascii() {
-        // The usual case: each byte and a zero, eight bytes at a time.
-        out.reserve(2 * s.len());
-        let mut words = s.as_bytes().chunks_exact(8);
-        for w in words.by_ref() {
-            let lo = widen([w[0], w[1], w[2], w[3]]);
-            let hi = widen([w[4], w[5], w[6], w[7]]);
-            out.extend_from_slice(&lo.to_le_bytes());
-            out.extend_from_slice(&hi.to_le_bytes());
-        }
-        for &b in words.remainder() {
-            out.extend_from_slice(&[b, 0]);
-        }
-        return;
-    }
-    for unit in s.encode_utf16() {
-        out.extend_from_slice(&unit.to_le_bytes());
-    }
-}
-
-/// Four bytes as the four UTF-16LE units of the same (ASCII) values.
-fn widen(b: [u8; 4]) -> u64 {
-    let x = u64::from(u32::from_le_bytes(b));
-    let x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
-    (x | (x << 8)) & 0x00FF_00FF_00FF_00FF
-}
-
 /// `s` as Windows-1252 bytes (the decoder's ANSI code page), if every character has one.
 fn windows_1252(s: &str) -> Option<Vec<u8>> {
     const HIGH: [char; 32] = [
@@ -93,7 +64,7 @@ fn scalar_type(v: &Value) -> Option<u8> {
 fn push_scalar(out: &mut Vec<u8>, v: &Value) -> Result<()> {
     match v {
         Value::Null => {}
-        Value::String(s) => push_utf16(out, s),
+        Value::String(s) => crate::utf16::push(out, s),
         Value::AnsiString(s) => out.extend(windows_1252(s).ok_or_else(|| {
             unsupported(format!(
                 "ANSI string {s:?} has characters outside Windows-1252"
@@ -157,24 +128,4 @@ pub(super) fn encode(out: &mut Vec<u8>, value: &Value) -> Result<u8> {
         }
     };
     Ok(ty)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_utf16;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// The word-at-a-time ASCII path against the naive oracle, at every length and
-        /// alignment, after a prefix already in the buffer.
-        #[test]
-        fn push_utf16_is_encode_utf16(prefix in proptest::collection::vec(any::<u8>(), 0..9),
-                                      s in "[ -~]{0,40}|\\PC{0,20}") {
-            let mut out = prefix.clone();
-            push_utf16(&mut out, &s);
-            let mut expected = prefix;
-            expected.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
-            prop_assert_eq!(out, expected);
-        }
-    }
 }
