@@ -121,26 +121,76 @@ impl Table {
         handle
     }
 
-    /// Removes `handle` and its descendants; their objects, children first.
-    fn remove(&mut self, handle: EVT_HANDLE, out: &mut Vec<Arc<Object>>) -> bool {
-        let Some((index, _)) = split(handle) else {
-            return false;
-        };
-        if self.entry(handle).is_none() {
-            return false;
+    /// Removes `handle` and its descendants if `accept` takes its object: returns the object,
+    /// its descendants' objects pushed to `descendants` (children before their parents).
+    fn remove(
+        &mut self,
+        handle: EVT_HANDLE,
+        accept: impl FnOnce(&Object) -> bool,
+        descendants: &mut Vec<Arc<Object>>,
+    ) -> Result<Arc<Object>, Refused> {
+        let (index, entry) = self.open(handle).ok_or(Refused::NotOpen)?;
+        if !accept(&entry.object) {
+            return Err(Refused::Rejected);
         }
+        Ok(self.take(index, descendants))
+    }
+
+    /// The slot index and entry of `handle`, if it is open.
+    fn open(&self, handle: EVT_HANDLE) -> Option<(usize, &Entry)> {
+        let (index, _) = split(handle)?;
+        Some((index, self.entry(handle)?))
+    }
+
+    /// Empties the open slot `index` and those of its descendants (see [`Table::remove`]).
+    fn take(&mut self, index: usize, descendants: &mut Vec<Arc<Object>>) -> Arc<Object> {
         let slot = &mut self.slots[index];
-        let entry = slot.entry.take().expect("checked above");
+        let entry = slot.entry.take().expect("`index` is an open slot");
         slot.generation = (slot.generation + 1) & GENERATION_MASK;
         self.free.push(index);
         for child in entry.children {
-            self.remove(child, out);
+            // A child closed on its own is gone already (invariant 2).
+            if let Some((child, _)) = self.open(child) {
+                let object = self.take(child, descendants);
+                descendants.push(object);
+            }
         }
         if let Some(p) = self.entry_mut(entry.parent) {
             p.live_children = p.live_children.saturating_sub(1);
         }
-        out.push(entry.object);
-        true
+        entry.object
+    }
+}
+
+/// Why [`remove_if`] closed nothing.
+#[derive(Debug, PartialEq)]
+pub(super) enum Refused {
+    /// Not an open handle.
+    NotOpen,
+    /// Open, but its object is not one this close takes.
+    Rejected,
+}
+
+/// What closing a handle took out of the table, to close outside its lock: the handle's
+/// object and its descendants' (children before their parents). Most closes (an event's)
+/// have no descendants, so they allocate nothing.
+pub(super) struct Closed {
+    object: Arc<Object>,
+    descendants: Vec<Arc<Object>>,
+}
+
+impl Closed {
+    /// Closes the objects, descendants first (invariant 2).
+    pub(super) fn close(self) {
+        for object in self.descendants.iter().chain([&self.object]) {
+            object.close();
+        }
+    }
+
+    /// How many handles were closed.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        1 + self.descendants.len()
     }
 }
 
@@ -170,15 +220,26 @@ pub(super) fn get(handle: EVT_HANDLE) -> Option<Arc<Object>> {
     TABLE.lock().entry(handle).map(|e| e.object.clone())
 }
 
-/// Closes `handle` and everything under it; the objects are returned (children first) for
-/// the caller to close outside the table's lock. `None`: not an open handle.
-pub(super) fn remove(handle: EVT_HANDLE) -> Option<Vec<Arc<Object>>> {
-    let mut out = Vec::new();
-    TABLE.lock().remove(handle, &mut out).then_some(out)
+/// Closes `handle` and everything under it, under one lock, if `accept` takes its object.
+pub(super) fn remove_if(
+    handle: EVT_HANDLE,
+    accept: impl FnOnce(&Object) -> bool,
+) -> Result<Closed, Refused> {
+    let mut descendants = Vec::new();
+    let object = TABLE.lock().remove(handle, accept, &mut descendants)?;
+    Ok(Closed {
+        object,
+        descendants,
+    })
+}
+
+/// Closes `handle` and everything under it; `None`: not an open handle.
+pub(super) fn remove(handle: EVT_HANDLE) -> Option<Closed> {
+    remove_if(handle, |_| true).ok()
 }
 
 /// Every open handle whose object `select` picks, closed as by [`remove`] (each with its
-/// descendants). `evtlog_reset` closes everything this way.
+/// descendants), children before their parents. `evtlog_reset` closes everything this way.
 pub(super) fn remove_all(select: impl Fn(&Object) -> bool) -> Vec<Arc<Object>> {
     let mut table = TABLE.lock();
     let roots: Vec<EVT_HANDLE> = table
@@ -192,7 +253,10 @@ pub(super) fn remove_all(select: impl Fn(&Object) -> bool) -> Vec<Arc<Object>> {
         .collect();
     let mut out = Vec::new();
     for handle in roots {
-        table.remove(handle, &mut out);
+        // A root may be a descendant of an earlier one, and closed with it already.
+        if let Ok(object) = table.remove(handle, |_| true, &mut out) {
+            out.push(object);
+        }
     }
     out
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::handles::{self, EVT_HANDLE};
+use super::handles::{self, Refused, EVT_HANDLE};
 use super::object::Object;
 use super::service;
 use super::status::{self, Fail, Outcome, BOOL, TRUE};
@@ -127,19 +127,15 @@ pub fn EvtOpenSession(
 /// EvtClose: closes the handle and every handle made from it (a session's queries and
 /// their events; a query's events). NULL or a closed handle: ERROR_INVALID_HANDLE.
 pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
-    if matches!(handles::get(object).as_deref(), Some(Object::Signal { .. })) {
-        return status::boolean(Err(invalid_handle(
-            "an event object closes with CloseHandle",
-        )));
-    }
-    match handles::remove(object) {
-        Some(objects) => {
-            for o in objects {
-                o.close();
-            }
+    match handles::remove_if(object, |o| !matches!(o, Object::Signal { .. })) {
+        Ok(closed) => {
+            closed.close();
             TRUE
         }
-        None => status::boolean(Err(invalid_handle("the handle is not open"))),
+        Err(Refused::Rejected) => status::boolean(Err(invalid_handle(
+            "an event object closes with CloseHandle",
+        ))),
+        Err(Refused::NotOpen) => status::boolean(Err(invalid_handle("the handle is not open"))),
     }
 }
 
