@@ -24,6 +24,12 @@ pub(super) const DEC_PAIRS: &str =
 343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778\
 798081828384858687888990919293949596979899";
 
+/// A byte's two lowercase hex digits, as a slice of the table.
+pub(super) fn hex_pair_str(byte: u8) -> &'static str {
+    let i = usize::from(byte) * 2;
+    HEX_PAIRS.get(i..i + 2).unwrap_or("00")
+}
+
 pub(super) fn dec_pair(v: u32) -> [u8; 2] {
     let pairs = DEC_PAIRS.as_bytes();
     let i = (v % 100) as usize * 2;

@@ -289,24 +289,17 @@ fn push_display(out: &mut String, v: &dyn fmt::Display) {
     let _ = write!(out, "{v}");
 }
 
-/// Appends `0x` and the lowercase hex digits of `v`, without padding.
+/// Appends `0x` and the lowercase hex digits of `v`, without padding: the top byte's one or
+/// two digits, then two per byte, each a slice of the pair table (no buffer to validate).
 pub(crate) fn write_hex_lower(out: &mut String, v: u64) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut buf = [0u8; 18];
-    let mut i = buf.len();
-    let mut v = v;
-    loop {
-        i -= 1;
-        buf[i] = HEX[(v & 15) as usize];
-        v >>= 4;
-        if v == 0 {
-            break;
-        }
+    let bytes = v.to_be_bytes();
+    let top = (v.leading_zeros() / 8).min(7) as usize;
+    out.push_str("0x");
+    let first = digits::hex_pair_str(bytes[top]);
+    out.push_str(if bytes[top] < 0x10 { &first[1..] } else { first });
+    for &byte in &bytes[top + 1..] {
+        out.push_str(digits::hex_pair_str(byte));
     }
-    i -= 2;
-    buf[i] = b'0';
-    buf[i + 1] = b'x';
-    digits::push_ascii(out, &buf[i..]);
 }
 
 /// Appends `bytes` as uppercase hex without separators.
@@ -409,6 +402,17 @@ mod tests {
     use super::digits::{dec_pair, hex_pair, DEC_PAIRS, HEX_PAIRS};
     use super::time::UNIX_EPOCH_TICKS;
     use super::*;
+
+    #[test]
+    fn hex_lower_is_format_lower_hex() {
+        let mut values = vec![0, 1, 0xf, 0x10, 0xff, 0x100, u64::MAX, 1 << 63];
+        values.extend((0..64).flat_map(|b| [1u64 << b, (1u64 << b) - 1, 0x9e37_79b9_7f4a_7c15 >> b]));
+        for v in values {
+            let mut out = String::new();
+            write_hex_lower(&mut out, v);
+            assert_eq!(out, format!("{v:#x}"));
+        }
+    }
 
     #[test]
     fn digit_tables_are_exact() {
