@@ -296,7 +296,11 @@ pub(crate) fn write_hex_lower(out: &mut String, v: u64) {
     let top = (v.leading_zeros() / 8).min(7) as usize;
     out.push_str("0x");
     let first = digits::hex_pair_str(bytes[top]);
-    out.push_str(if bytes[top] < 0x10 { &first[1..] } else { first });
+    out.push_str(if bytes[top] < 0x10 {
+        &first[1..]
+    } else {
+        first
+    });
     for &byte in &bytes[top + 1..] {
         out.push_str(digits::hex_pair_str(byte));
     }
@@ -406,7 +410,8 @@ mod tests {
     #[test]
     fn hex_lower_is_format_lower_hex() {
         let mut values = vec![0, 1, 0xf, 0x10, 0xff, 0x100, u64::MAX, 1 << 63];
-        values.extend((0..64).flat_map(|b| [1u64 << b, (1u64 << b) - 1, 0x9e37_79b9_7f4a_7c15 >> b]));
+        values
+            .extend((0..64).flat_map(|b| [1u64 << b, (1u64 << b) - 1, 0x9e37_79b9_7f4a_7c15 >> b]));
         for v in values {
             let mut out = String::new();
             write_hex_lower(&mut out, v);

@@ -1,5 +1,7 @@
 //! Renders an [`Event`] exactly as EvtRender(EvtRenderEventXml) does.
 
+use std::cell::RefCell;
+
 use super::escape::push_escaped;
 use super::EVENT_NS;
 use crate::event::{
@@ -183,8 +185,31 @@ pub(crate) fn write_binary(out: &mut String, bytes: &[u8]) {
     out.push_str("</Binary>");
 }
 
-/// `<Provider …/>`.
+/// `<Provider …/>`. An event's provider is almost always the previous event's, so the thread
+/// keeps the last one rendered and copies its text when the next is equal (saving the GUID's
+/// formatting and the name's escaping: about 6% of an event's rendering).
 pub(crate) fn write_provider(out: &mut String, p: &Provider) {
+    LAST_PROVIDER.with(|last| {
+        let Ok(mut last) = last.try_borrow_mut() else {
+            return write_provider_text(out, p);
+        };
+        let (provider, text) = &mut *last;
+        if provider != p {
+            provider.clone_from(p);
+            text.clear();
+            write_provider_text(text, p);
+        }
+        out.push_str(text);
+    });
+}
+
+thread_local! {
+    /// The last provider [`write_provider`] rendered, and its text.
+    static LAST_PROVIDER: RefCell<(Provider, String)> =
+        RefCell::new((Provider::default(), String::from("<Provider/>")));
+}
+
+fn write_provider_text(out: &mut String, p: &Provider) {
     out.push_str("<Provider");
     if let Some(name) = &p.name {
         attr_str(out, " Name='", name);
@@ -322,4 +347,52 @@ fn text_str(out: &mut String, open: &str, text: &str, close: &str) {
     out.push_str(open);
     push_escaped(out, text);
     out.push_str(close);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The thread's last provider is reused only for an equal one: a sequence that changes
+    /// each field in turn, and comes back, renders each as if alone.
+    #[test]
+    fn provider_memo_renders_each_provider_as_if_alone() {
+        let guid = |v: u128| Some(Guid::from_u128(v));
+        let a = Provider {
+            name: Some("Microsoft-Windows-Security-Auditing".into()),
+            guid: guid(0x54849625_5478_4994_a5ba_3e3b0328c30d),
+            event_source_name: None,
+        };
+        let other_guid = Provider {
+            guid: guid(1),
+            ..a.clone()
+        };
+        let classic = Provider {
+            name: Some("Service Control Manager".into()),
+            guid: None,
+            event_source_name: Some("Service Control Manager".into()),
+        };
+        let escaped = Provider {
+            name: Some("a&b'c".into()),
+            ..Provider::default()
+        };
+        let sequence = [
+            a.clone(),
+            a.clone(),
+            other_guid,
+            a.clone(),
+            Provider::default(),
+            classic,
+            escaped,
+            Provider::default(),
+            a,
+        ];
+        for p in &sequence {
+            let mut memo = String::from("prefix");
+            write_provider(&mut memo, p);
+            let mut alone = String::from("prefix");
+            write_provider_text(&mut alone, p);
+            assert_eq!(memo, alone, "{p:?}");
+        }
+    }
 }
