@@ -12,6 +12,7 @@
 //!   identity.
 
 mod escape;
+mod memo;
 mod parse;
 mod render;
 

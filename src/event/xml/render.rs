@@ -1,8 +1,7 @@
 //! Renders an [`Event`] exactly as EvtRender(EvtRenderEventXml) does.
 
-use std::cell::RefCell;
-
 use super::escape::push_escaped;
+use super::memo::{self, Header, Memos};
 use super::EVENT_NS;
 use crate::event::{
     Body, DataItem, Element, Event, EventData, Guid, Node, Provider, System, Value,
@@ -44,37 +43,38 @@ pub(crate) fn write_event_close(out: &mut String) {
 }
 
 pub(crate) fn write_system(out: &mut String, s: &System) {
+    memo::with(|memos| write_system_with(out, s, memos));
+}
+
+/// `write_system` with the thread's memos (if any): the provider, the header, Channel,
+/// Computer and the user's SID are copied when they repeat (see `memo`).
+fn write_system_with(out: &mut String, s: &System, mut memos: Option<&mut Memos>) {
     let mut num = itoa::Buffer::new();
     out.push_str("<System>");
-    write_provider(out, &s.provider);
-
-    out.push_str("<EventID");
-    if let Some(q) = s.qualifiers {
-        out.push_str(" Qualifiers='");
-        out.push_str(num.format(q));
-        out.push('\'');
-    }
-    out.push('>');
-    out.push_str(num.format(s.event_id));
-    out.push_str("</EventID>");
-
-    if let Some(v) = s.version {
-        text_num(out, "<Version>", num.format(v), "</Version>");
-    }
-    if let Some(v) = s.level {
-        text_num(out, "<Level>", num.format(v), "</Level>");
-    }
-    if let Some(v) = s.task {
-        text_num(out, "<Task>", num.format(v), "</Task>");
-    }
-    if let Some(v) = s.opcode {
-        text_num(out, "<Opcode>", num.format(v), "</Opcode>");
-    }
-    if let Some(k) = s.keywords {
-        out.push_str("<Keywords>");
-        crate::event::write_hex_lower(out, k);
-        out.push_str("</Keywords>");
-    }
+    let provider = &s.provider;
+    memo::push_with(
+        memos.as_deref_mut(),
+        |m| &mut m.provider,
+        out,
+        provider,
+        |text| write_provider_text(text, provider),
+    );
+    let header: Header = (
+        s.event_id,
+        s.qualifiers,
+        s.version,
+        s.level,
+        s.task,
+        s.opcode,
+        s.keywords,
+    );
+    memo::push_with(
+        memos.as_deref_mut(),
+        |m| m.header(&header),
+        out,
+        &header,
+        |text| write_header(text, &header),
+    );
     if let Some(t) = s.time_created {
         out.push_str("<TimeCreated SystemTime='");
         t.write_to(out);
@@ -114,21 +114,65 @@ pub(crate) fn write_system(out: &mut String, s: &System) {
         out.push_str("/>");
     }
     if let Some(c) = &s.channel {
-        text_str(out, "<Channel>", c, "</Channel>");
+        memo::push_with(
+            memos.as_deref_mut(),
+            |m| &mut m.channel,
+            out,
+            c.as_str(),
+            |text| text_str(text, "<Channel>", c, "</Channel>"),
+        );
     }
     if let Some(c) = &s.computer {
-        text_str(out, "<Computer>", c, "</Computer>");
+        memo::push_with(
+            memos.as_deref_mut(),
+            |m| &mut m.computer,
+            out,
+            c.as_str(),
+            |text| text_str(text, "<Computer>", c, "</Computer>"),
+        );
     }
     if let Some(sec) = &s.security {
         out.push_str("<Security");
         if let Some(sid) = &sec.user_id {
             out.push_str(" UserID='");
-            sid.write_to(out);
+            memo::push_with(memos, |m| m.sid(sid), out, sid, |text| sid.write_to(text));
             out.push('\'');
         }
         out.push_str("/>");
     }
     out.push_str("</System>");
+}
+
+/// EventID (with its Qualifiers) to Keywords: the part of System one template fixes.
+fn write_header(out: &mut String, header: &Header) {
+    let &(event_id, qualifiers, version, level, task, opcode, keywords) = header;
+    let mut num = itoa::Buffer::new();
+    out.push_str("<EventID");
+    if let Some(q) = qualifiers {
+        out.push_str(" Qualifiers='");
+        out.push_str(num.format(q));
+        out.push('\'');
+    }
+    out.push('>');
+    out.push_str(num.format(event_id));
+    out.push_str("</EventID>");
+    if let Some(v) = version {
+        text_num(out, "<Version>", num.format(v), "</Version>");
+    }
+    if let Some(v) = level {
+        text_num(out, "<Level>", num.format(v), "</Level>");
+    }
+    if let Some(v) = task {
+        text_num(out, "<Task>", num.format(v), "</Task>");
+    }
+    if let Some(v) = opcode {
+        text_num(out, "<Opcode>", num.format(v), "</Opcode>");
+    }
+    if let Some(k) = keywords {
+        out.push_str("<Keywords>");
+        crate::event::write_hex_lower(out, k);
+        out.push_str("</Keywords>");
+    }
 }
 
 fn write_event_data(out: &mut String, data: &EventData) {
@@ -185,28 +229,17 @@ pub(crate) fn write_binary(out: &mut String, bytes: &[u8]) {
     out.push_str("</Binary>");
 }
 
-/// `<Provider …/>`. An event's provider is almost always the previous event's, so the thread
-/// keeps the last one rendered and copies its text when the next is equal (saving the GUID's
-/// formatting and the name's escaping: about 6% of an event's rendering).
+/// `<Provider …/>` (copied from the thread's memo when it repeats).
 pub(crate) fn write_provider(out: &mut String, p: &Provider) {
-    LAST_PROVIDER.with(|last| {
-        let Ok(mut last) = last.try_borrow_mut() else {
-            return write_provider_text(out, p);
-        };
-        let (provider, text) = &mut *last;
-        if provider != p {
-            provider.clone_from(p);
-            text.clear();
-            write_provider_text(text, p);
-        }
-        out.push_str(text);
+    memo::with(|memos| {
+        memo::push_with(
+            memos,
+            |m| &mut m.provider,
+            out,
+            p,
+            |text| write_provider_text(text, p),
+        )
     });
-}
-
-thread_local! {
-    /// The last provider [`write_provider`] rendered, and its text.
-    static LAST_PROVIDER: RefCell<(Provider, String)> =
-        RefCell::new((Provider::default(), String::from("<Provider/>")));
 }
 
 fn write_provider_text(out: &mut String, p: &Provider) {
@@ -304,6 +337,9 @@ pub(crate) fn write_value(out: &mut String, v: &Value) {
     match v {
         Value::String(s) | Value::AnsiString(s) => push_escaped(out, s),
         Value::Xml(s) => out.push_str(s),
+        Value::Sid(sid) => memo::with(|memos| {
+            memo::push_with(memos, |m| m.sid(sid), out, sid, |text| sid.write_to(text))
+        }),
         Value::Array(a) => {
             for (i, item) in a.items().iter().enumerate() {
                 if i > 0 {
@@ -352,6 +388,7 @@ fn text_str(out: &mut String, open: &str, text: &str, close: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::{Security, Sid};
 
     /// The thread's last provider is reused only for an equal one: a sequence that changes
     /// each field in turn, and comes back, renders each as if alone.
@@ -393,6 +430,97 @@ mod tests {
             let mut alone = String::from("prefix");
             write_provider_text(&mut alone, p);
             assert_eq!(memo, alone, "{p:?}");
+        }
+    }
+
+    /// With the thread's memos, System renders exactly as without them: over generated
+    /// events of every profile, then over variants that change one memoized field at a time,
+    /// share a slot with different content (SIDs of one RID in two domains; EventIDs whose
+    /// slots collide), or drop fields, and come back.
+    #[test]
+    fn memoized_system_renders_as_without_memos() {
+        fn check(s: &System) {
+            let mut memo = String::from("prefix");
+            write_system(&mut memo, s);
+            let mut plain = String::from("prefix");
+            write_system_with(&mut plain, s, None);
+            assert_eq!(memo, plain, "{s:?}");
+        }
+        let mut generator = crate::gen::Generator::new(7);
+        for _ in 0..200 {
+            for profile in crate::gen::Profile::ALL {
+                check(&generator.next_event(profile).system);
+            }
+        }
+        let base = generator.next_event(crate::gen::Profile::Security).system;
+        let sid = |domain: u32, rid: u32| Sid::new(5, &[21, domain, 7, 9, rid]).unwrap();
+        // Two EventIDs that share a header slot.
+        let slot = |id: u16| super::memo::spread_for_test(u64::from(id), 5);
+        let twin = (1..u16::MAX)
+            .find(|&id| id != base.event_id && slot(id) == slot(base.event_id))
+            .unwrap();
+        let variants: Vec<System> = vec![
+            System {
+                event_id: twin,
+                ..base.clone()
+            },
+            System {
+                qualifiers: Some(16384),
+                ..base.clone()
+            },
+            System {
+                version: None,
+                ..base.clone()
+            },
+            System {
+                level: Some(4),
+                ..base.clone()
+            },
+            System {
+                task: Some(1),
+                ..base.clone()
+            },
+            System {
+                opcode: None,
+                ..base.clone()
+            },
+            System {
+                keywords: Some(1),
+                ..base.clone()
+            },
+            System {
+                channel: Some("Sec&urity".into()),
+                ..base.clone()
+            },
+            System {
+                channel: None,
+                ..base.clone()
+            },
+            System {
+                computer: Some("other".into()),
+                ..base.clone()
+            },
+            System {
+                security: Some(Security {
+                    user_id: Some(sid(1, 500)),
+                }),
+                ..base.clone()
+            },
+            System {
+                security: Some(Security {
+                    user_id: Some(sid(2, 500)),
+                }),
+                ..base.clone()
+            },
+            System {
+                security: Some(Security { user_id: None }),
+                ..base.clone()
+            },
+            System::default(),
+        ];
+        for v in &variants {
+            check(v);
+            check(&base);
         }
     }
 }
