@@ -170,6 +170,11 @@ impl Sid {
         })
     }
 
+    /// The revision (1 for every SID Windows writes).
+    pub(crate) fn revision(&self) -> u8 {
+        self.revision
+    }
+
     /// The identifier authority.
     pub fn authority(&self) -> u64 {
         self.authority
