@@ -27,7 +27,9 @@ mod system;
 #[cfg(test)]
 mod tests;
 
-use crate::event::{Event, EventBuilder, FileTime, Guid};
+use std::sync::Arc;
+
+use crate::event::{Body, DataItem, Event, EventBuilder, FileTime, Guid};
 use rng::Rng;
 use site::{Boot, Host, Site};
 
@@ -107,6 +109,9 @@ pub struct Generator {
     security: security::State,
     system: system::State,
     sysmon: sysmon::State,
+    /// Every Data name handed out so far: each event's names are these, shared, as a
+    /// decoded record's are its template's (a generated event allocates none of its own).
+    names: std::collections::HashSet<Arc<str>>,
 }
 
 /// What a channel module gets to build one event.
@@ -148,6 +153,7 @@ impl Generator {
             security,
             system,
             sysmon,
+            names: std::collections::HashSet::new(),
         }
     }
 
@@ -203,7 +209,25 @@ impl Generator {
         if event.system.computer.is_none() {
             event.system.computer = Some(self.site.hosts[host].fqdn.clone());
         }
+        self.share_names(&mut event);
         event
+    }
+
+    /// Replaces each Data name of `event` with the generator's copy of it.
+    fn share_names(&mut self, event: &mut Event) {
+        let Body::EventData(data) = &mut event.body else {
+            return;
+        };
+        for item in &mut data.items {
+            if let DataItem::Data { name: Some(name), .. } = item {
+                match self.names.get(&**name) {
+                    Some(shared) => *name = Arc::clone(shared),
+                    None => {
+                        self.names.insert(Arc::clone(name));
+                    }
+                }
+            }
+        }
     }
 
     /// Moves the clock forward by at least one tick: mostly bursts of closely spaced events,
