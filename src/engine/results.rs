@@ -462,6 +462,8 @@ fn fill_head(
                 let end = (start + scan.poll_interval).min(len);
                 if let Some(i) = (start..end).find(|&i| record_matches(&chunk, i, source, scan)) {
                     scan.scanned += (i - start + 1) as u64;
+                    // A forward reader takes the records in turn: start loading a later one.
+                    chunk.prefetch(i.saturating_add(PREFETCH_AHEAD));
                     source.head = Some(head(&chunk, i, source));
                     source.next_id = first + i as u64 + 1;
                     return Ok(None);
@@ -504,6 +506,9 @@ fn head(chunk: &Arc<Chunk>, i: usize, source: &SourceCursor) -> EventRef {
 fn merge_time(event: &EventRef) -> FileTime {
     event.chunk.time_created_at(event.index).unwrap_or_default()
 }
+
+/// How many records ahead of the one it hands out a forward scan hints the cache.
+const PREFETCH_AHEAD: usize = 4;
 
 /// Takes the next event of the merged sequence; `Ok(Err(TimeUp))` if the timeout came first.
 fn step(

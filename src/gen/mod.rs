@@ -219,7 +219,10 @@ impl Generator {
             return;
         };
         for item in &mut data.items {
-            if let DataItem::Data { name: Some(name), .. } = item {
+            if let DataItem::Data {
+                name: Some(name), ..
+            } = item
+            {
                 match self.names.get(&**name) {
                     Some(shared) => *name = Arc::clone(shared),
                     None => {

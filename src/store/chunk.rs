@@ -89,6 +89,17 @@ impl Slots {
         }
     }
 
+    /// Hints that slot `index` will be read soon (nothing if it is out of range or the
+    /// records are not held as slots).
+    #[inline]
+    fn prefetch(&self, index: usize) {
+        if let Slots::Open(slots) = self {
+            if let Some(slot) = slots.get(index) {
+                crate::prefetch::prefetch(slot);
+            }
+        }
+    }
+
     /// Record `index`, if it is set.
     #[inline]
     fn get(&self, index: usize) -> Option<&Event> {
@@ -231,6 +242,12 @@ impl Chunk {
     #[inline]
     pub(crate) fn get_below_len(&self, index: usize) -> Option<&Event> {
         self.slots.get(index)
+    }
+
+    /// Hints that record `index` will be read soon (a scan calls it a few records ahead).
+    #[inline]
+    pub(crate) fn prefetch(&self, index: usize) {
+        self.slots.prefetch(index);
     }
 
     /// The record with id `record_id`, if it is in this chunk and published.
