@@ -135,13 +135,8 @@ pub(super) struct Memos {
 
 /// The top `bits` bits of `v` times the golden ratio: neighbouring values (EventIDs a few
 /// apart) land in different slots.
-fn spread(v: u64, bits: u32) -> usize {
+pub(super) fn spread(v: u64, bits: u32) -> usize {
     (v.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
-}
-
-#[cfg(test)]
-pub(super) fn spread_for_test(v: u64, bits: u32) -> usize {
-    spread(v, bits)
 }
 
 impl Memos {

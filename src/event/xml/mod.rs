@@ -21,7 +21,8 @@ pub(crate) use parse::{line_column, malformed, next_event, parse_event};
 pub(crate) use render::{
     attr_guid, attr_num, attr_str, text_num, write_binary, write_cdata, write_data_open,
     write_element, write_event, write_event_close, write_event_data_close, write_event_data_open,
-    write_event_open, write_node, write_pi, write_provider, write_system, write_value,
+    write_event_id, write_event_open, write_node, write_pi, write_provider, write_system,
+    write_value,
 };
 
 /// The namespace of `<Event>`.

@@ -143,9 +143,8 @@ fn write_system_with(out: &mut String, s: &System, mut memos: Option<&mut Memos>
     out.push_str("</System>");
 }
 
-/// EventID (with its Qualifiers) to Keywords: the part of System one template fixes.
-fn write_header(out: &mut String, header: &Header) {
-    let &(event_id, qualifiers, version, level, task, opcode, keywords) = header;
+/// `<EventID [Qualifiers='q']>id</EventID>`.
+pub(crate) fn write_event_id(out: &mut String, event_id: u16, qualifiers: Option<u16>) {
     let mut num = itoa::Buffer::new();
     out.push_str("<EventID");
     if let Some(q) = qualifiers {
@@ -156,6 +155,13 @@ fn write_header(out: &mut String, header: &Header) {
     out.push('>');
     out.push_str(num.format(event_id));
     out.push_str("</EventID>");
+}
+
+/// EventID (with its Qualifiers) to Keywords: the part of System one template fixes.
+fn write_header(out: &mut String, header: &Header) {
+    let &(event_id, qualifiers, version, level, task, opcode, keywords) = header;
+    let mut num = itoa::Buffer::new();
+    write_event_id(out, event_id, qualifiers);
     if let Some(v) = version {
         text_num(out, "<Version>", num.format(v), "</Version>");
     }
@@ -455,7 +461,7 @@ mod tests {
         let base = generator.next_event(crate::gen::Profile::Security).system;
         let sid = |domain: u32, rid: u32| Sid::new(5, &[21, domain, 7, 9, rid]).unwrap();
         // Two EventIDs that share a header slot.
-        let slot = |id: u16| super::memo::spread_for_test(u64::from(id), 5);
+        let slot = |id: u16| super::memo::spread(u64::from(id), 5);
         let twin = (1..u16::MAX)
             .find(|&id| id != base.event_id && slot(id) == slot(base.event_id))
             .unwrap();

@@ -9,7 +9,7 @@
 
 use super::fast::Values;
 use super::plan::{ByteField, Source, SystemPlan, TextField, Typed};
-use crate::event::xml::{attr_guid, attr_num, attr_str, push_escaped, text_num};
+use crate::event::xml::{attr_guid, attr_num, attr_str, push_escaped, text_num, write_event_id};
 use crate::event::{write_hex_lower, FileTime, Value};
 
 impl Values<'_> {
@@ -71,15 +71,7 @@ impl Values<'_> {
                         _ => None,
                     };
                     let v = u16::from_le_bytes(self.raw(value, 0x06)?);
-                    out.push_str("<EventID");
-                    if let Some(q) = q {
-                        out.push_str(" Qualifiers='");
-                        out.push_str(num.format(q));
-                        out.push('\'');
-                    }
-                    out.push('>');
-                    out.push_str(num.format(v));
-                    out.push_str("</EventID>");
+                    write_event_id(out, v, q);
                     event_id = true;
                 }
                 Typed::Byte(field, i) => {
