@@ -67,6 +67,22 @@ pub mod codes {
     pub const ERROR_EVT_MESSAGE_NOT_FOUND: u32 = 15027;
     pub const ERROR_EVT_PUBLISHER_DISABLED: u32 = 15037;
     pub const ERROR_EVT_FILTER_OUT_OF_RANGE: u32 = 15038;
+    pub const ERROR_EVT_EVENT_TEMPLATE_NOT_FOUND: u32 = 15003;
+    pub const ERROR_EVT_INVALID_PUBLISHER_NAME: u32 = 15004;
+    pub const ERROR_EVT_INVALID_PUBLISHER_PROPERTY_VALUE: u32 = 15024;
+    pub const ERROR_EVT_MESSAGE_ID_NOT_FOUND: u32 = 15028;
+    pub const ERROR_EVT_UNRESOLVED_VALUE_INSERT: u32 = 15029;
+    pub const ERROR_EVT_UNRESOLVED_PARAMETER_INSERT: u32 = 15030;
+    pub const ERROR_EVT_MAX_INSERTS_REACHED: u32 = 15031;
+    pub const ERROR_EVT_EVENT_DEFINITION_NOT_FOUND: u32 = 15032;
+    pub const ERROR_EVT_MESSAGE_LOCALE_NOT_FOUND: u32 = 15033;
+    pub const ERROR_RESOURCE_DATA_NOT_FOUND: u32 = 1812;
+    pub const ERROR_RESOURCE_TYPE_NOT_FOUND: u32 = 1813;
+    pub const ERROR_RESOURCE_NAME_NOT_FOUND: u32 = 1814;
+    pub const ERROR_RESOURCE_LANG_NOT_FOUND: u32 = 1815;
+    pub const ERROR_MUI_FILE_NOT_FOUND: u32 = 15100;
+    pub const ERROR_OUTOFMEMORY: u32 = 14;
+    pub const RPC_S_UNKNOWN_IF: u32 = 1717;
 }
 
 use codes::*;
@@ -148,6 +164,44 @@ pub enum ErrorKind {
     InvalidChannelPropertyValue,
     /// The operation is not valid while the Debug or Analytic channel is enabled (15022).
     InvalidOperationOverEnabledDirectChannel,
+    /// No publisher of that name, or its metadata is missing (15002).
+    PublisherMetadataNotFound,
+    /// An event definition names a template that does not exist (15003).
+    EventTemplateNotFound,
+    /// A publisher name that is not valid (15004).
+    InvalidPublisherName,
+    /// Event data that does not fit its event's template (15005).
+    InvalidEventData,
+    /// A manifest or configuration that is not valid (15010).
+    ConfigurationError,
+    /// A publisher or event metadata property id that is not valid here (15024).
+    InvalidPublisherPropertyValue,
+    /// The publisher has messages but not this one (15027).
+    MessageNotFound,
+    /// No message of that id (15028).
+    MessageIdNotFound,
+    /// A message insert with no value (15029): the message is still produced.
+    UnresolvedValueInsert,
+    /// A `%%n` parameter reference with no parameter string (15030).
+    UnresolvedParameterInsert,
+    /// Parameter expansion reached its limit (15031): the message is still produced.
+    MaxInsertsReached,
+    /// The publisher defines no event of that id and version (15032).
+    EventDefinitionNotFound,
+    /// The publisher has no messages in the locale asked for (15033).
+    MessageLocaleNotFound,
+    /// The publisher was uninstalled (or is being upgraded) under an open handle (15037).
+    PublisherDisabled,
+    /// An image file with no resource section (1812).
+    ResourceDataNotFound,
+    /// An image file without the resource type asked for (1813).
+    ResourceTypeNotFound,
+    /// An image file without the resource name asked for (1814).
+    ResourceNameNotFound,
+    /// An image file without the resource language asked for (1815).
+    ResourceLangNotFound,
+    /// A message file (or its .mui) that does not exist (15100).
+    MuiFileNotFound,
 }
 
 impl ErrorKind {
@@ -189,6 +243,25 @@ impl ErrorKind {
         ErrorKind::FilterOutOfRange,
         ErrorKind::InvalidChannelPropertyValue,
         ErrorKind::InvalidOperationOverEnabledDirectChannel,
+        ErrorKind::PublisherMetadataNotFound,
+        ErrorKind::EventTemplateNotFound,
+        ErrorKind::InvalidPublisherName,
+        ErrorKind::InvalidEventData,
+        ErrorKind::ConfigurationError,
+        ErrorKind::InvalidPublisherPropertyValue,
+        ErrorKind::MessageNotFound,
+        ErrorKind::MessageIdNotFound,
+        ErrorKind::UnresolvedValueInsert,
+        ErrorKind::UnresolvedParameterInsert,
+        ErrorKind::MaxInsertsReached,
+        ErrorKind::EventDefinitionNotFound,
+        ErrorKind::MessageLocaleNotFound,
+        ErrorKind::PublisherDisabled,
+        ErrorKind::ResourceDataNotFound,
+        ErrorKind::ResourceTypeNotFound,
+        ErrorKind::ResourceNameNotFound,
+        ErrorKind::ResourceLangNotFound,
+        ErrorKind::MuiFileNotFound,
     ];
 
     /// The Win32 code the emulated API reports for this kind through `GetLastError`.
@@ -232,6 +305,25 @@ impl ErrorKind {
             ErrorKind::InvalidOperationOverEnabledDirectChannel => {
                 ERROR_EVT_INVALID_OPERATION_OVER_ENABLED_DIRECT_CHANNEL
             }
+            ErrorKind::PublisherMetadataNotFound => ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND,
+            ErrorKind::EventTemplateNotFound => ERROR_EVT_EVENT_TEMPLATE_NOT_FOUND,
+            ErrorKind::InvalidPublisherName => ERROR_EVT_INVALID_PUBLISHER_NAME,
+            ErrorKind::InvalidEventData => ERROR_EVT_INVALID_EVENT_DATA,
+            ErrorKind::ConfigurationError => ERROR_EVT_CONFIGURATION_ERROR,
+            ErrorKind::InvalidPublisherPropertyValue => ERROR_EVT_INVALID_PUBLISHER_PROPERTY_VALUE,
+            ErrorKind::MessageNotFound => ERROR_EVT_MESSAGE_NOT_FOUND,
+            ErrorKind::MessageIdNotFound => ERROR_EVT_MESSAGE_ID_NOT_FOUND,
+            ErrorKind::UnresolvedValueInsert => ERROR_EVT_UNRESOLVED_VALUE_INSERT,
+            ErrorKind::UnresolvedParameterInsert => ERROR_EVT_UNRESOLVED_PARAMETER_INSERT,
+            ErrorKind::MaxInsertsReached => ERROR_EVT_MAX_INSERTS_REACHED,
+            ErrorKind::EventDefinitionNotFound => ERROR_EVT_EVENT_DEFINITION_NOT_FOUND,
+            ErrorKind::MessageLocaleNotFound => ERROR_EVT_MESSAGE_LOCALE_NOT_FOUND,
+            ErrorKind::PublisherDisabled => ERROR_EVT_PUBLISHER_DISABLED,
+            ErrorKind::ResourceDataNotFound => ERROR_RESOURCE_DATA_NOT_FOUND,
+            ErrorKind::ResourceTypeNotFound => ERROR_RESOURCE_TYPE_NOT_FOUND,
+            ErrorKind::ResourceNameNotFound => ERROR_RESOURCE_NAME_NOT_FOUND,
+            ErrorKind::ResourceLangNotFound => ERROR_RESOURCE_LANG_NOT_FOUND,
+            ErrorKind::MuiFileNotFound => ERROR_MUI_FILE_NOT_FOUND,
         }
     }
 }
@@ -283,6 +375,27 @@ pub fn win32_message(code: u32) -> Option<&'static str> {
         ERROR_EVT_INVALID_CHANNEL_PROPERTY_VALUE => "Channel property contains an invalid value. The value has an invalid type, is outside of its valid range, cannot be changed, or is not supported by this type of channel.",
         ERROR_EVT_FILTER_TOO_COMPLEX => "The specified query is too complex.",
         ERROR_EVT_FILTER_OUT_OF_RANGE => "The specified numeric type is outside of its valid range.",
+        ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND => "The publisher metadata cannot be found in the resource.",
+        ERROR_EVT_EVENT_TEMPLATE_NOT_FOUND => "The template for an event definition cannot be found in the resource (error = %1).",
+        ERROR_EVT_INVALID_PUBLISHER_NAME => "The specified publisher name is invalid.",
+        ERROR_EVT_INVALID_EVENT_DATA => "The event data raised by the publisher is not compatible with the event template definition in the publisher's manifest.",
+        ERROR_EVT_CONFIGURATION_ERROR => "The specified configuration is invalid.",
+        ERROR_EVT_INVALID_PUBLISHER_PROPERTY_VALUE => "Publisher property contains an invalid value. The value has an invalid type, is outside the valid range, cannot be changed, or is not supported by this type of publisher.",
+        ERROR_EVT_MESSAGE_NOT_FOUND => "The message resource is present but the message was not found in the message table.",
+        ERROR_EVT_MESSAGE_ID_NOT_FOUND => "The message ID for the desired message could not be found.",
+        ERROR_EVT_UNRESOLVED_VALUE_INSERT => "The substitution string for insert index (%1) could not be found.",
+        ERROR_EVT_UNRESOLVED_PARAMETER_INSERT => "The description string for parameter reference (%1) could not be found.",
+        ERROR_EVT_MAX_INSERTS_REACHED => "The maximum number of replacements has been reached.",
+        ERROR_EVT_EVENT_DEFINITION_NOT_FOUND => "The event definition could not be found for event id (%1).",
+        ERROR_EVT_MESSAGE_LOCALE_NOT_FOUND => "The locale specific resource for the desired message is not present.",
+        ERROR_EVT_PUBLISHER_DISABLED => "The publisher has been disabled and its resource is not available. This usually occurs when the publisher is in the process of being uninstalled or upgraded.",
+        ERROR_RESOURCE_DATA_NOT_FOUND => "The specified image file did not contain a resource section.",
+        ERROR_RESOURCE_TYPE_NOT_FOUND => "The specified resource type cannot be found in the image file.",
+        ERROR_RESOURCE_NAME_NOT_FOUND => "The specified resource name cannot be found in the image file.",
+        ERROR_RESOURCE_LANG_NOT_FOUND => "The specified resource language ID cannot be found in the image file.",
+        ERROR_MUI_FILE_NOT_FOUND => "The resource loader failed to find MUI file.",
+        ERROR_OUTOFMEMORY => "Not enough memory resources are available to complete this operation.",
+        RPC_S_UNKNOWN_IF => "The interface is unknown.",
         _ => return None,
     })
 }
@@ -591,6 +704,25 @@ mod tests {
         (ErrorKind::FilterOutOfRange, 15038),
         (ErrorKind::InvalidChannelPropertyValue, 15023),
         (ErrorKind::InvalidOperationOverEnabledDirectChannel, 15022),
+        (ErrorKind::PublisherMetadataNotFound, 15002),
+        (ErrorKind::EventTemplateNotFound, 15003),
+        (ErrorKind::InvalidPublisherName, 15004),
+        (ErrorKind::InvalidEventData, 15005),
+        (ErrorKind::ConfigurationError, 15010),
+        (ErrorKind::InvalidPublisherPropertyValue, 15024),
+        (ErrorKind::MessageNotFound, 15027),
+        (ErrorKind::MessageIdNotFound, 15028),
+        (ErrorKind::UnresolvedValueInsert, 15029),
+        (ErrorKind::UnresolvedParameterInsert, 15030),
+        (ErrorKind::MaxInsertsReached, 15031),
+        (ErrorKind::EventDefinitionNotFound, 15032),
+        (ErrorKind::MessageLocaleNotFound, 15033),
+        (ErrorKind::PublisherDisabled, 15037),
+        (ErrorKind::ResourceDataNotFound, 1812),
+        (ErrorKind::ResourceTypeNotFound, 1813),
+        (ErrorKind::ResourceNameNotFound, 1814),
+        (ErrorKind::ResourceLangNotFound, 1815),
+        (ErrorKind::MuiFileNotFound, 15100),
     ];
 
     #[test]

@@ -28,6 +28,7 @@ mod event;
 mod evtx;
 mod gen;
 mod prefetch;
+mod publisher;
 mod query;
 mod store;
 mod sync;
@@ -54,5 +55,10 @@ pub use evtx::{
     FILE_HEADER_BLOCK_SIZE,
 };
 pub use gen::{Generator, Profile};
+pub use publisher::{
+    culture_of, lcid_of, ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, Keyword,
+    Level, Map, MapKind, Messages, Opcode, Publisher, Publishers, Task, Template, TemplateItem,
+    DEFAULT_CULTURE, DEFAULT_LCID,
+};
 pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};
 pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};

@@ -89,6 +89,8 @@ pub(crate) struct EngineInner {
     pub(crate) chunk_buffers: Arc<Mutex<Vec<Vec<u8>>>>,
     /// A persistent engine's store directory (persist.rs): its channels are files there.
     store_dir: OnceLock<std::path::PathBuf>,
+    /// The installed providers (publishers).
+    pub(crate) publishers: crate::publisher::Publishers,
 }
 
 impl EngineInner {
@@ -121,6 +123,7 @@ impl Engine {
                 templates: Arc::default(),
                 chunk_buffers: Arc::default(),
                 store_dir: OnceLock::new(),
+                publishers: crate::publisher::Publishers::default(),
             }),
         }
     }
@@ -128,6 +131,11 @@ impl Engine {
     /// Makes this (new) engine persistent: its channels are files in `dir`.
     fn set_store_dir(&self, dir: std::path::PathBuf) {
         let _ = self.inner.store_dir.set(dir);
+    }
+
+    /// The installed providers (publishers), in installation order.
+    pub fn publishers(&self) -> &crate::publisher::Publishers {
+        &self.inner.publishers
     }
 
     /// A persistent engine's store directory ([`Engine::open_store_dir`]).

@@ -1,0 +1,105 @@
+//! Publishers (providers): what each declares, and the registry of installed ones.
+//!
+//! Owns: the provider model (`model`), locales (`locale`) and [`Publishers`], the
+//! registry an [`Engine`](crate::Engine) keeps. The formats that produce providers
+//! (manifests, PE resources, classic sources) and the functions that read them (publisher
+//! metadata, EvtFormatMessage, the producer API) build on this module.
+//!
+//! Invariants:
+//! 1. Names are unique under Windows' case-insensitive comparison; the registry keeps
+//!    installation order, which EvtNextPublisherId enumerates (Windows' list is unsorted).
+//! 2. An installed provider is immutable (`Arc<Publisher>`): reinstalling replaces the
+//!    `Arc`, so a holder can tell its provider was uninstalled or upgraded by comparing
+//!    pointers (ERROR_EVT_PUBLISHER_DISABLED, 15037).
+
+mod locale;
+mod model;
+
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+pub use locale::{culture_of, lcid_of, DEFAULT_CULTURE, DEFAULT_LCID};
+pub use model::{
+    ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, Keyword, Level, Map, MapKind,
+    Messages, Opcode, Publisher, Task, Template, TemplateItem,
+};
+
+/// The installed providers, in installation order.
+#[derive(Debug, Default)]
+pub struct Publishers {
+    list: RwLock<Vec<Arc<Publisher>>>,
+}
+
+impl Publishers {
+    /// Installs `provider`, replacing an installed one of the same name (any case).
+    /// Returns the provider it replaced.
+    pub fn install(&self, provider: Publisher) -> Option<Arc<Publisher>> {
+        let mut list = self.list.write();
+        let provider = Arc::new(provider);
+        match list
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(&provider.name))
+        {
+            Some(i) => Some(std::mem::replace(&mut list[i], provider)),
+            None => {
+                list.push(provider);
+                None
+            }
+        }
+    }
+
+    /// Removes the provider of that name (any case) and returns it.
+    pub fn uninstall(&self, name: &str) -> Option<Arc<Publisher>> {
+        let mut list = self.list.write();
+        let i = list.iter().position(|p| p.name.eq_ignore_ascii_case(name))?;
+        Some(list.remove(i))
+    }
+
+    /// The installed provider of that name (any case).
+    pub fn get(&self, name: &str) -> Option<Arc<Publisher>> {
+        self.list
+            .read()
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .cloned()
+    }
+
+    /// The installed provider with that GUID.
+    pub fn by_guid(&self, guid: crate::event::Guid) -> Option<Arc<Publisher>> {
+        self.list.read().iter().find(|p| p.guid == guid).cloned()
+    }
+
+    /// Every installed provider, in installation order.
+    pub fn list(&self) -> Vec<Arc<Publisher>> {
+        self.list.read().clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(name: &str) -> Publisher {
+        Publisher {
+            name: name.into(),
+            ..Publisher::default()
+        }
+    }
+
+    #[test]
+    fn install_keeps_order_and_replaces_by_name_in_any_case() {
+        let publishers = Publishers::default();
+        assert!(publishers.install(named("B-Provider")).is_none());
+        assert!(publishers.install(named("A-Provider")).is_none());
+        let old = publishers.get("b-provider").unwrap();
+        let replaced = publishers.install(named("b-PROVIDER")).unwrap();
+        assert!(Arc::ptr_eq(&old, &replaced));
+        let names: Vec<_> = publishers.list().iter().map(|p| p.name.clone()).collect();
+        assert_eq!(names, ["b-PROVIDER", "A-Provider"]);
+        assert!(!Arc::ptr_eq(&old, &publishers.get("B-provider").unwrap()));
+        assert!(publishers.uninstall("a-provider").is_some());
+        assert!(publishers.get("A-Provider").is_none());
+        assert!(publishers.uninstall("A-Provider").is_none());
+    }
+}
