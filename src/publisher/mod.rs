@@ -52,7 +52,9 @@ impl Publishers {
     /// Removes the provider of that name (any case) and returns it.
     pub fn uninstall(&self, name: &str) -> Option<Arc<Publisher>> {
         let mut list = self.list.write();
-        let i = list.iter().position(|p| p.name.eq_ignore_ascii_case(name))?;
+        let i = list
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(name))?;
         Some(list.remove(i))
     }
 

@@ -5,7 +5,8 @@ use std::sync::atomic::AtomicBool;
 use parking_lot::Mutex;
 
 use crate::engine::{
-    Bookmark, EventRef, RenderContext, ResultSet, Session, SignalEvent, Subscription,
+    Bookmark, EventRef, PublisherMetadata, RenderContext, ResultSet, Session, SignalEvent,
+    Subscription,
 };
 
 /// The object behind a handle.
@@ -26,6 +27,10 @@ pub(super) enum Object {
     Subscription(SubscriptionObject),
     /// EvtOpenLog: a channel, or an .evtx file by its absolute path.
     Log(LogSource),
+    /// EvtOpenPublisherMetadata (EvtGetPublisherMetadataProperty, EvtFormatMessage,
+    /// EvtOpenEventMetadataEnum).
+    #[allow(dead_code)] // until EvtOpenPublisherMetadata makes it
+    PublisherMetadata(PublisherMetadata),
     /// CreateEvent: a signal for the pull model (`auto_reset`: a wait resets it).
     Signal {
         signal: SignalEvent,
@@ -61,6 +66,7 @@ impl Object {
             Object::Subscription(_) => "a subscription",
             Object::Signal { .. } => "an event object",
             Object::Log(_) => "a log",
+            Object::PublisherMetadata(_) => "publisher metadata",
         }
     }
 
@@ -78,7 +84,8 @@ impl Object {
             | Object::Bookmark(_)
             | Object::ChannelEnum(_)
             | Object::Signal { .. }
-            | Object::Log(_) => {}
+            | Object::Log(_)
+            | Object::PublisherMetadata(_) => {}
         }
     }
 }
