@@ -1,6 +1,6 @@
 //! Publishers (providers): what each declares, and the registry of installed ones.
 //!
-//! Owns: the provider model (`model`), locales (`locale`) and [`Publishers`], the
+//! Owns: the provider model (`model`), locales (`locale`), the Winmeta tables (`winmeta`) and [`Publishers`], the
 //! registry an [`Engine`](crate::Engine) keeps. The formats that produce providers
 //! (manifests, PE resources, classic sources) and the functions that read them (publisher
 //! metadata, EvtFormatMessage, the producer API) build on this module.
@@ -14,6 +14,8 @@
 
 mod locale;
 mod model;
+#[allow(dead_code)] // read by the metadata and formatting functions
+pub(crate) mod winmeta;
 
 use std::sync::Arc;
 
