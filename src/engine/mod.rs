@@ -186,6 +186,14 @@ impl Engine {
     /// 1 MiB, circular) and ForwardedEvents (Operational, 20 MiB, circular).
     pub fn with_default_channels(clock: Arc<dyn Clock>) -> Engine {
         let engine = Engine::with_clock(clock);
+        engine.create_default_channels();
+        engine
+    }
+
+    /// Creates those of Windows' standard channels (Application, System, Security, Setup,
+    /// ForwardedEvents) that the engine lacks, with their default configuration; a channel
+    /// that cannot be created (a persistent store's file) is left out.
+    pub fn create_default_channels(&self) {
         let defaults = [
             ChannelConfig::classic("Application"),
             ChannelConfig::classic("System"),
@@ -195,10 +203,10 @@ impl Engine {
                 .with_max_size(ChannelConfig::CLASSIC_MAX_SIZE),
         ];
         for config in defaults {
-            // The names are valid and distinct, so this cannot fail; ignore rather than panic.
-            let _ = engine.create_channel(config);
+            if self.channel(&config.name).is_err() {
+                let _ = self.create_channel(config);
+            }
         }
-        engine
     }
 
     /// The engine's clock.

@@ -2,8 +2,14 @@
 //! standard channels, on a clock that tests may switch to virtual time. The engine
 //! controls (`evtlog_reset`, `evtlog_use_virtual_clock`, …) act here.
 //!
+//! On first use the engine is the persistent store named by `EVTLOG_STORE` (an evtutil store:
+//! its channels, with Windows' standard ones added where missing), so that an unmodified
+//! program finds events without calling an engine control; without it, or when that store
+//! cannot be opened, an in-memory engine with the standard channels, empty.
+//!
 //! Invariant: the engine is made on first use and replaced only by [`reset`], which first
-//! closes every open handle (so nothing refers to the old engine's sessions).
+//! closes every open handle (so nothing refers to the old engine's sessions) and always
+//! gives an in-memory engine.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -60,6 +66,9 @@ struct Service {
 
 static SERVICE: RwLock<Option<Service>> = RwLock::new(None);
 
+/// The environment variable naming the store an unmodified program reads.
+pub const STORE_VARIABLE: &str = "EVTLOG_STORE";
+
 fn fresh() -> Service {
     let clock = Arc::new(ServiceClock::default());
     Service {
@@ -68,12 +77,27 @@ fn fresh() -> Service {
     }
 }
 
+/// The first engine: `EVTLOG_STORE`'s store if it names one that opens.
+fn initial() -> Service {
+    let Some(dir) = std::env::var_os(STORE_VARIABLE).filter(|d| !d.is_empty()) else {
+        return fresh();
+    };
+    let clock = Arc::new(ServiceClock::default());
+    match Engine::open_store_dir_with_clock(&dir, clock.clone()) {
+        Ok(engine) => {
+            engine.create_default_channels();
+            Service { engine, clock }
+        }
+        Err(_) => fresh(),
+    }
+}
+
 fn with<T>(f: impl FnOnce(&Service) -> T) -> T {
     if let Some(service) = &*SERVICE.read() {
         return f(service);
     }
     let mut slot = SERVICE.write();
-    let service = slot.get_or_insert_with(fresh);
+    let service = slot.get_or_insert_with(initial);
     f(service)
 }
 
