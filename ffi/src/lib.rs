@@ -136,6 +136,8 @@ fn variant_call(
     })
 }
 
+/// EvtClose: closes the handle and every handle made from it.
+///
 /// # Safety
 /// None beyond windows-sys's marking: a handle is a value, checked before use.
 #[no_mangle]
@@ -143,6 +145,9 @@ pub unsafe extern "system" fn EvtClose(Object: EVT_HANDLE) -> BOOL {
     guard(FALSE, || w::EvtClose(Object))
 }
 
+/// EvtCancel: cancels the calls in flight on a session (NULL: the local one), a query or a
+/// subscription.
+///
 /// # Safety
 /// As [`EvtClose`].
 #[no_mangle]
@@ -202,6 +207,8 @@ pub unsafe extern "system" fn EvtNext(
     })
 }
 
+/// EvtSeek: moves a query's cursor.
+///
 /// # Safety
 /// As [`EvtClose`].
 #[no_mangle]
@@ -266,6 +273,8 @@ pub unsafe extern "system" fn EvtCreateBookmark(BookmarkXml: PCWSTR) -> EVT_HAND
     })
 }
 
+/// EvtUpdateBookmark: points the bookmark at the event, for its channel.
+///
 /// # Safety
 /// As [`EvtClose`].
 #[no_mangle]
@@ -310,6 +319,8 @@ pub unsafe extern "system" fn EvtGetEventInfo(
     )
 }
 
+/// EvtOpenChannelEnum: an enumerator of the channel names, sorted.
+///
 /// # Safety
 /// As [`EvtClose`].
 #[no_mangle]
@@ -482,6 +493,8 @@ pub unsafe extern "system" fn CreateEventW(
     })
 }
 
+/// SetEvent (kernel32) on an event object.
+///
 /// # Safety
 /// None beyond windows-sys's marking: a handle is a value, checked before use.
 #[no_mangle]
@@ -489,6 +502,8 @@ pub unsafe extern "system" fn SetEvent(hEvent: HANDLE) -> BOOL {
     guard(FALSE, || w::SetEvent(hEvent as EVT_HANDLE))
 }
 
+/// ResetEvent (kernel32) on an event object.
+///
 /// # Safety
 /// As [`SetEvent`].
 #[no_mangle]
@@ -496,6 +511,8 @@ pub unsafe extern "system" fn ResetEvent(hEvent: HANDLE) -> BOOL {
     guard(FALSE, || w::ResetEvent(hEvent as EVT_HANDLE))
 }
 
+/// WaitForSingleObject (kernel32) on an event object.
+///
 /// # Safety
 /// As [`SetEvent`].
 #[no_mangle]
@@ -508,6 +525,8 @@ pub unsafe extern "system" fn WaitForSingleObject(
     })
 }
 
+/// CloseHandle (kernel32) on an event object.
+///
 /// # Safety
 /// As [`SetEvent`].
 #[no_mangle]

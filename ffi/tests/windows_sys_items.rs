@@ -269,7 +269,15 @@ fn every_type_alias_is_windows_sys_type() {
     alias!(READ_EVENT_LOG_READ_FLAGS = u32);
     alias!(REPORT_EVENT_TYPE = u16);
     alias!(EVT_HANDLE = isize);
-    alias!(EVT_SUBSCRIBE_CALLBACK = Option<unsafe extern "system" fn(action: EVT_SUBSCRIBE_NOTIFY_ACTION, usercontext: *const c_void, event: EVT_HANDLE) -> u32>);
+    alias!(
+        EVT_SUBSCRIBE_CALLBACK = Option<
+            unsafe extern "system" fn(
+                action: EVT_SUBSCRIBE_NOTIFY_ACTION,
+                usercontext: *const c_void,
+                event: EVT_HANDLE,
+            ) -> u32,
+        >
+    );
     // The Foundation, Security and core types the module's items use.
     alias!(BOOL = i32);
     alias!(HANDLE = *mut c_void);
@@ -463,7 +471,18 @@ fn exported_functions_are_unsafe_with_windows_sys_signatures() {
     unsafe_fn!(EvtQuery: fn(EVT_HANDLE, PCWSTR, PCWSTR, u32) -> EVT_HANDLE);
     unsafe_fn!(EvtRender: fn(EVT_HANDLE, EVT_HANDLE, u32, u32, *mut c_void, *mut u32, *mut u32) -> BOOL);
     unsafe_fn!(EvtSeek: fn(EVT_HANDLE, i64, EVT_HANDLE, u32, u32) -> BOOL);
-    unsafe_fn!(EvtSubscribe: fn(EVT_HANDLE, HANDLE, PCWSTR, PCWSTR, EVT_HANDLE, *const c_void, EVT_SUBSCRIBE_CALLBACK, u32) -> EVT_HANDLE);
+    unsafe_fn!(
+        EvtSubscribe: fn(
+            EVT_HANDLE,
+            HANDLE,
+            PCWSTR,
+            PCWSTR,
+            EVT_HANDLE,
+            *const c_void,
+            EVT_SUBSCRIBE_CALLBACK,
+            u32
+        ) -> EVT_HANDLE
+    );
     unsafe_fn!(EvtUpdateBookmark: fn(EVT_HANDLE, EVT_HANDLE) -> BOOL);
     // kernel32's (Foundation and Threading) that the pull model and every caller use.
     unsafe_fn!(GetLastError: fn() -> WIN32_ERROR);

@@ -271,7 +271,8 @@ fn kernel32_event_functions_leave_the_last_error_on_success() {
 }
 
 /// Every Windows function of the facade (a capitalised `pub fn` of src/winevt) and every
-/// engine control is in one of the tables above, so a function added later cannot miss the rule's test.
+/// engine control is in one of the tables above, so a function added later cannot miss the
+/// rule's test.
 #[test]
 fn every_facade_function_has_a_row() {
     let elsewhere = [
