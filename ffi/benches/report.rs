@@ -69,12 +69,11 @@ fn through_rust(engine: &evtlog::Engine) -> usize {
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let (events, rounds) = if full { (15_000, 9) } else { (50, 1) };
-    assert_eq!(evtlog_reset(), TRUE);
-    // SAFETY: a NUL-terminated channel name.
-    assert_eq!(
-        unsafe { evtlog_generate(wide("Security").as_ptr(), events, 3) },
-        TRUE
-    );
+    // SAFETY: no other thread uses the service; a NUL-terminated channel name.
+    unsafe {
+        assert_eq!(evtlog_reset(), TRUE);
+        assert_eq!(evtlog_generate(wide("Security").as_ptr(), events, 3), TRUE);
+    }
     let engine = evtlog::winevt::controls::engine();
     let mut buffer = vec![0u8; 1 << 16];
     let mut abi = Vec::new();

@@ -1,14 +1,22 @@
 //! Rust written against `windows_sys::Win32::System::EventLog`, unchanged but for its `use`:
 //! on Windows it reads the real event log, elsewhere evtlog's emulation through the
 //! `wevtapi` crate. It queries the Security channel for logons, renders each as XML and
-//! its EventID through a System render context, and keeps a bookmark.
+//! its EventID through a System render context, and keeps a bookmark; then it drains a pull
+//! subscription (CreateEventW, WaitForSingleObject, EvtNext), reporting failures as
+//! `std::io::Error::last_os_error()`, the Rust idiom for GetLastError.
 //!
 //! `cargo run -p wevtapi --example windows_sys`
 
 #[cfg(not(windows))]
 use wevtapi::*;
 #[cfg(windows)]
-use windows_sys::Win32::{Foundation::GetLastError, System::EventLog::*};
+use windows_sys::Win32::{
+    Foundation::{CloseHandle, GetLastError, ERROR_NO_MORE_ITEMS, WAIT_OBJECT_0},
+    System::{
+        EventLog::*,
+        Threading::{CreateEventW, ResetEvent, WaitForSingleObject, INFINITE},
+    },
+};
 
 /// A Rust string as a NUL-terminated UTF-16 one.
 fn wide(s: &str) -> Vec<u16> {
@@ -99,8 +107,56 @@ pub fn run() -> (Vec<(u64, u16)>, String) {
     }
 }
 
+/// A pull subscription to Security from its oldest record: the number of events drained
+/// after the signal, or the OS error of the call that failed.
+pub fn subscribe() -> std::io::Result<usize> {
+    // SAFETY: as in `run`; the signal outlives the subscription.
+    unsafe {
+        let signal = CreateEventW(std::ptr::null(), 1, 1, std::ptr::null());
+        if signal.is_null() {
+            return Err(std::io::Error::last_os_error());
+        }
+        let subscription = EvtSubscribe(
+            0,
+            signal,
+            wide("Security").as_ptr(),
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            None,
+            EvtSubscribeStartAtOldestRecord,
+        );
+        if subscription == 0 {
+            let error = std::io::Error::last_os_error();
+            CloseHandle(signal);
+            return Err(error);
+        }
+        assert_eq!(WaitForSingleObject(signal, INFINITE), WAIT_OBJECT_0);
+        ResetEvent(signal);
+        let mut events = [0 as EVT_HANDLE; 64];
+        let (mut returned, mut drained) = (0u32, 0);
+        while EvtNext(subscription, 64, events.as_mut_ptr(), 0, 0, &mut returned) != 0 {
+            for &event in &events[..returned as usize] {
+                EvtClose(event);
+            }
+            drained += returned as usize;
+        }
+        let end = std::io::Error::last_os_error();
+        EvtClose(subscription);
+        CloseHandle(signal);
+        match end.raw_os_error() {
+            Some(code) if code == ERROR_NO_MORE_ITEMS as i32 => Ok(drained),
+            _ => Err(end),
+        }
+    }
+}
+
 #[allow(dead_code)]
 fn main() {
     let (seen, bookmark) = run();
     println!("{} logons, newest first; bookmark: {bookmark}", seen.len());
+    match subscribe() {
+        Ok(n) => println!("{n} events from the subscription"),
+        Err(e) => println!("subscription failed: {e}"),
+    }
 }

@@ -9,8 +9,14 @@
  *
  * -fshort-wchar makes wchar_t (and so L"" literals) 16-bit UTF-16, as on Windows.
  *
- * Functions not yet emulated are not declared; see README.md ("Testing Windows code on
- * Linux") for the fidelity table.
+ * Every enum, constant and type of the SDK's winevt.h is here, with the Win32 error codes
+ * (winerror.h's, each defined only if not already) that the functions report and consumers
+ * test. Every function of the SDK's header is declared; see README.md ("Testing Windows code
+ * on Linux") for what each does here and the fidelity table.
+ *
+ * The last error: a failing function sets it (and errno, to the same code); a succeeding
+ * one sets it to ERROR_SUCCESS, so `if (ERROR_SUCCESS != (status = GetLastError()))` after
+ * the size probe's retry holds, as Microsoft's samples write it.
  */
 #ifndef EVTLOG_WINEVT_H
 #define EVTLOG_WINEVT_H
@@ -65,33 +71,6 @@ typedef struct _FILETIME {
 #define INFINITE 0xFFFFFFFF
 #endif
 
-/* The Win32 error codes the Evt* functions report. */
-#define ERROR_SUCCESS 0L
-#define ERROR_FILE_NOT_FOUND 2L
-#define ERROR_PATH_NOT_FOUND 3L
-#define ERROR_ACCESS_DENIED 5L
-#define ERROR_INVALID_HANDLE 6L
-#define ERROR_FILE_EXISTS 80L
-#define ERROR_INVALID_PARAMETER 87L
-#define ERROR_CALL_NOT_IMPLEMENTED 120L
-#define ERROR_INSUFFICIENT_BUFFER 122L
-#define ERROR_NO_MORE_ITEMS 259L
-#define ERROR_NOT_FOUND 1168L
-#define ERROR_CANCELLED 1223L
-#define ERROR_INTERNAL_ERROR 1359L
-#define ERROR_TIMEOUT 1460L
-#define ERROR_LOG_FILE_FULL 1502L
-#define RPC_S_SERVER_UNAVAILABLE 1722L
-#define RPC_S_INVALID_BOUND 1734L
-#define ERROR_INVALID_OPERATION 4317L
-#define ERROR_EVT_INVALID_CHANNEL_PATH 15000L
-#define ERROR_EVT_INVALID_QUERY 15001L
-#define ERROR_EVT_CHANNEL_NOT_FOUND 15007L
-#define ERROR_EVT_MALFORMED_XML_TEXT 15008L
-#define ERROR_EVT_QUERY_RESULT_STALE 15011L
-#define ERROR_EVT_QUERY_RESULT_INVALID_POSITION 15012L
-#define ERROR_EVT_FILTER_TOO_COMPLEX 15026L
-
 /* kernel32's last error, kept per thread by libwevtapi. */
 DWORD WINAPI GetLastError(void);
 void WINAPI SetLastError(DWORD dwErrCode);
@@ -109,10 +88,199 @@ BOOL WINAPI CloseHandle(HANDLE hObject);
 #define CreateEvent CreateEventW
 #endif /* !_WIN32 */
 
+/* The Win32 error codes (winerror.h's) the functions report and consumers switch on, each
+ * defined unless a Windows header or a shim already has. */
+#ifndef ERROR_SUCCESS
+#define ERROR_SUCCESS 0L
+#endif
+#ifndef ERROR_FILE_NOT_FOUND
+#define ERROR_FILE_NOT_FOUND 2L
+#endif
+#ifndef ERROR_PATH_NOT_FOUND
+#define ERROR_PATH_NOT_FOUND 3L
+#endif
+#ifndef ERROR_ACCESS_DENIED
+#define ERROR_ACCESS_DENIED 5L
+#endif
+#ifndef ERROR_INVALID_HANDLE
+#define ERROR_INVALID_HANDLE 6L
+#endif
+#ifndef ERROR_NOT_ENOUGH_MEMORY
+#define ERROR_NOT_ENOUGH_MEMORY 8L
+#endif
+#ifndef ERROR_INVALID_DATA
+#define ERROR_INVALID_DATA 13L
+#endif
+#ifndef ERROR_OUTOFMEMORY
+#define ERROR_OUTOFMEMORY 14L
+#endif
+#ifndef ERROR_NOT_SUPPORTED
+#define ERROR_NOT_SUPPORTED 50L
+#endif
+#ifndef ERROR_FILE_EXISTS
+#define ERROR_FILE_EXISTS 80L
+#endif
+#ifndef ERROR_INVALID_PARAMETER
+#define ERROR_INVALID_PARAMETER 87L
+#endif
+#ifndef ERROR_CALL_NOT_IMPLEMENTED
+#define ERROR_CALL_NOT_IMPLEMENTED 120L
+#endif
+#ifndef ERROR_INSUFFICIENT_BUFFER
+#define ERROR_INSUFFICIENT_BUFFER 122L
+#endif
+#ifndef ERROR_ALREADY_EXISTS
+#define ERROR_ALREADY_EXISTS 183L
+#endif
+#ifndef ERROR_NO_MORE_ITEMS
+#define ERROR_NO_MORE_ITEMS 259L
+#endif
+#ifndef ERROR_MR_MID_NOT_FOUND
+#define ERROR_MR_MID_NOT_FOUND 317L
+#endif
+#ifndef ERROR_NOT_FOUND
+#define ERROR_NOT_FOUND 1168L
+#endif
+#ifndef ERROR_CANCELLED
+#define ERROR_CANCELLED 1223L
+#endif
+#ifndef ERROR_INTERNAL_ERROR
+#define ERROR_INTERNAL_ERROR 1359L
+#endif
+#ifndef ERROR_TIMEOUT
+#define ERROR_TIMEOUT 1460L
+#endif
+#ifndef ERROR_LOG_FILE_FULL
+#define ERROR_LOG_FILE_FULL 1502L
+#endif
+#ifndef RPC_S_UNKNOWN_IF
+#define RPC_S_UNKNOWN_IF 1717L
+#endif
+#ifndef RPC_S_SERVER_UNAVAILABLE
+#define RPC_S_SERVER_UNAVAILABLE 1722L
+#endif
+#ifndef RPC_S_CALL_FAILED
+#define RPC_S_CALL_FAILED 1726L
+#endif
+#ifndef RPC_S_INVALID_BOUND
+#define RPC_S_INVALID_BOUND 1734L
+#endif
+#ifndef ERROR_RESOURCE_DATA_NOT_FOUND
+#define ERROR_RESOURCE_DATA_NOT_FOUND 1812L
+#endif
+#ifndef ERROR_RESOURCE_TYPE_NOT_FOUND
+#define ERROR_RESOURCE_TYPE_NOT_FOUND 1813L
+#endif
+#ifndef ERROR_RESOURCE_NAME_NOT_FOUND
+#define ERROR_RESOURCE_NAME_NOT_FOUND 1814L
+#endif
+#ifndef ERROR_RESOURCE_LANG_NOT_FOUND
+#define ERROR_RESOURCE_LANG_NOT_FOUND 1815L
+#endif
+#ifndef RPC_S_CALL_CANCELLED
+#define RPC_S_CALL_CANCELLED 1818L
+#endif
+#ifndef ERROR_INVALID_OPERATION
+#define ERROR_INVALID_OPERATION 4317L
+#endif
+#ifndef ERROR_EVT_INVALID_CHANNEL_PATH
+#define ERROR_EVT_INVALID_CHANNEL_PATH 15000L
+#endif
+#ifndef ERROR_EVT_INVALID_QUERY
+#define ERROR_EVT_INVALID_QUERY 15001L
+#endif
+#ifndef ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND
+#define ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND 15002L
+#endif
+#ifndef ERROR_EVT_EVENT_TEMPLATE_NOT_FOUND
+#define ERROR_EVT_EVENT_TEMPLATE_NOT_FOUND 15003L
+#endif
+#ifndef ERROR_EVT_INVALID_PUBLISHER_NAME
+#define ERROR_EVT_INVALID_PUBLISHER_NAME 15004L
+#endif
+#ifndef ERROR_EVT_INVALID_EVENT_DATA
+#define ERROR_EVT_INVALID_EVENT_DATA 15005L
+#endif
+#ifndef ERROR_EVT_CHANNEL_NOT_FOUND
+#define ERROR_EVT_CHANNEL_NOT_FOUND 15007L
+#endif
+#ifndef ERROR_EVT_MALFORMED_XML_TEXT
+#define ERROR_EVT_MALFORMED_XML_TEXT 15008L
+#endif
+#ifndef ERROR_EVT_SUBSCRIPTION_TO_DIRECT_CHANNEL
+#define ERROR_EVT_SUBSCRIPTION_TO_DIRECT_CHANNEL 15009L
+#endif
+#ifndef ERROR_EVT_CONFIGURATION_ERROR
+#define ERROR_EVT_CONFIGURATION_ERROR 15010L
+#endif
+#ifndef ERROR_EVT_QUERY_RESULT_STALE
+#define ERROR_EVT_QUERY_RESULT_STALE 15011L
+#endif
+#ifndef ERROR_EVT_QUERY_RESULT_INVALID_POSITION
+#define ERROR_EVT_QUERY_RESULT_INVALID_POSITION 15012L
+#endif
+#ifndef ERROR_EVT_INVALID_OPERATION_OVER_ENABLED_DIRECT_CHANNEL
+#define ERROR_EVT_INVALID_OPERATION_OVER_ENABLED_DIRECT_CHANNEL 15022L
+#endif
+#ifndef ERROR_EVT_INVALID_CHANNEL_PROPERTY_VALUE
+#define ERROR_EVT_INVALID_CHANNEL_PROPERTY_VALUE 15023L
+#endif
+#ifndef ERROR_EVT_INVALID_PUBLISHER_PROPERTY_VALUE
+#define ERROR_EVT_INVALID_PUBLISHER_PROPERTY_VALUE 15024L
+#endif
+#ifndef ERROR_EVT_CHANNEL_CANNOT_ACTIVATE
+#define ERROR_EVT_CHANNEL_CANNOT_ACTIVATE 15025L
+#endif
+#ifndef ERROR_EVT_FILTER_TOO_COMPLEX
+#define ERROR_EVT_FILTER_TOO_COMPLEX 15026L
+#endif
+#ifndef ERROR_EVT_MESSAGE_NOT_FOUND
+#define ERROR_EVT_MESSAGE_NOT_FOUND 15027L
+#endif
+#ifndef ERROR_EVT_MESSAGE_ID_NOT_FOUND
+#define ERROR_EVT_MESSAGE_ID_NOT_FOUND 15028L
+#endif
+#ifndef ERROR_EVT_UNRESOLVED_VALUE_INSERT
+#define ERROR_EVT_UNRESOLVED_VALUE_INSERT 15029L
+#endif
+#ifndef ERROR_EVT_UNRESOLVED_PARAMETER_INSERT
+#define ERROR_EVT_UNRESOLVED_PARAMETER_INSERT 15030L
+#endif
+#ifndef ERROR_EVT_MAX_INSERTS_REACHED
+#define ERROR_EVT_MAX_INSERTS_REACHED 15031L
+#endif
+#ifndef ERROR_EVT_EVENT_DEFINITION_NOT_FOUND
+#define ERROR_EVT_EVENT_DEFINITION_NOT_FOUND 15032L
+#endif
+#ifndef ERROR_EVT_MESSAGE_LOCALE_NOT_FOUND
+#define ERROR_EVT_MESSAGE_LOCALE_NOT_FOUND 15033L
+#endif
+#ifndef ERROR_EVT_VERSION_TOO_OLD
+#define ERROR_EVT_VERSION_TOO_OLD 15034L
+#endif
+#ifndef ERROR_EVT_VERSION_TOO_NEW
+#define ERROR_EVT_VERSION_TOO_NEW 15035L
+#endif
+#ifndef ERROR_EVT_CANNOT_OPEN_CHANNEL_OF_QUERY
+#define ERROR_EVT_CANNOT_OPEN_CHANNEL_OF_QUERY 15036L
+#endif
+#ifndef ERROR_EVT_PUBLISHER_DISABLED
+#define ERROR_EVT_PUBLISHER_DISABLED 15037L
+#endif
+#ifndef ERROR_MUI_FILE_NOT_FOUND
+#define ERROR_MUI_FILE_NOT_FOUND 15100L
+#endif
+
 /* WCHAR must be UTF-16: compile with -fshort-wchar. */
 typedef char evtlog_wchar_is_16_bit[sizeof(WCHAR) == 2 ? 1 : -1];
 
 typedef HANDLE EVT_HANDLE, *PEVT_HANDLE;
+
+/* Access rights (EvtOpenChannelConfig's channel access, EVT_VARIANT's Access SDDL). */
+#define EVT_READ_ACCESS 0x1
+#define EVT_WRITE_ACCESS 0x2
+#define EVT_CLEAR_ACCESS 0x4
+#define EVT_ALL_ACCESS 0x7
 
 typedef enum _EVT_VARIANT_TYPE {
     EvtVarTypeNull = 0, EvtVarTypeString = 1, EvtVarTypeAnsiString = 2, EvtVarTypeSByte = 3,
@@ -154,7 +322,7 @@ typedef struct _EVT_RPC_LOGIN {
     LPWSTR Domain;
     LPWSTR Password;
     DWORD Flags;
-} EVT_RPC_LOGIN;
+} EVT_RPC_LOGIN, *PEVT_RPC_LOGIN;
 
 typedef enum _EVT_QUERY_FLAGS {
     EvtQueryChannelPath = 0x1, EvtQueryFilePath = 0x2, EvtQueryForwardDirection = 0x100,
@@ -221,6 +389,23 @@ typedef enum _EVT_CHANNEL_TYPE {
     EvtChannelTypeAdmin = 0, EvtChannelTypeOperational, EvtChannelTypeAnalytic,
     EvtChannelTypeDebug
 } EVT_CHANNEL_TYPE;
+
+typedef enum _EVT_CHANNEL_ISOLATION_TYPE {
+    EvtChannelIsolationTypeApplication = 0, EvtChannelIsolationTypeSystem = 1,
+    EvtChannelIsolationTypeCustom = 2
+} EVT_CHANNEL_ISOLATION_TYPE;
+
+typedef enum _EVT_CHANNEL_CLOCK_TYPE {
+    EvtChannelClockTypeSystemTime = 0, EvtChannelClockTypeQPC = 1
+} EVT_CHANNEL_CLOCK_TYPE;
+
+typedef enum _EVT_CHANNEL_SID_TYPE {
+    EvtChannelSidTypeNone = 0, EvtChannelSidTypePublishing = 1
+} EVT_CHANNEL_SID_TYPE;
+
+typedef enum _EVT_CHANNEL_REFERENCE_FLAGS {
+    EvtChannelReferenceImported = 0x1
+} EVT_CHANNEL_REFERENCE_FLAGS;
 
 typedef enum _EVT_CHANNEL_CONFIG_PROPERTY_ID {
     EvtChannelConfigEnabled = 0, EvtChannelConfigIsolation, EvtChannelConfigType,

@@ -1,5 +1,5 @@
-//! The boundary's helpers: C arguments read into safe shapes, and the panic guard. The only
-//! `unsafe` of the crate besides `EvtOpenSession`'s login read.
+//! The boundary's helpers: C arguments read into safe shapes, the panic guard and `errno`.
+//! The only `unsafe` of the crate besides `EvtOpenSession`'s login read and the callback.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -12,8 +12,21 @@ const INTERNAL_ERROR: u32 = 1359;
 /// MAX_PAYLOAD / 4 (reference/wevtapi.md §3); a longer one is ERROR_INVALID_PARAMETER.
 const MAX_STRING: usize = 512 * 1024;
 
-/// Runs `f`; a panic becomes `fail` with ERROR_INTERNAL_ERROR (invariant 1).
-pub(crate) fn guard<R>(fail: R, f: impl FnOnce() -> R) -> R {
+/// Runs an export's body: a panic becomes `fail` with ERROR_INTERNAL_ERROR (invariant 1),
+/// and a failure (the result is `fail`: FALSE, NULL, WAIT_FAILED) also sets the thread's
+/// `errno` to the last error, so `std::io::Error::last_os_error()` reports the Win32 code
+/// as it does on Windows (invariant 4). A success leaves `errno`.
+pub(crate) fn guard<R: PartialEq + Copy>(fail: R, f: impl FnOnce() -> R) -> R {
+    let result = catch(fail, f);
+    if result == fail {
+        errno::set(w::GetLastError());
+    }
+    result
+}
+
+/// Runs `f`; a panic becomes `fail` with ERROR_INTERNAL_ERROR (invariant 1). For a function
+/// that reports through its return value alone (EvtGetExtendedStatus).
+pub(crate) fn catch<R>(fail: R, f: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,
         Err(_) => {
@@ -21,6 +34,62 @@ pub(crate) fn guard<R>(fail: R, f: impl FnOnce() -> R) -> R {
             fail
         }
     }
+}
+
+/// The C library's per-thread `errno`, which `std::io::Error::last_os_error()` reads on
+/// Unix where Windows' reads GetLastError.
+mod errno {
+    #[cfg(any(target_os = "linux", target_os = "emscripten", target_os = "redox"))]
+    extern "C" {
+        #[link_name = "__errno_location"]
+        fn location() -> *mut i32;
+    }
+    #[cfg(any(
+        target_vendor = "apple",
+        target_os = "freebsd",
+        target_os = "dragonfly"
+    ))]
+    extern "C" {
+        #[link_name = "__error"]
+        fn location() -> *mut i32;
+    }
+    #[cfg(any(target_os = "android", target_os = "netbsd", target_os = "openbsd"))]
+    extern "C" {
+        #[link_name = "__errno"]
+        fn location() -> *mut i32;
+    }
+
+    /// Sets the calling thread's `errno` to a Win32 code (every one fits an `i32`).
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "emscripten",
+        target_os = "redox",
+        target_vendor = "apple",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "android",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    ))]
+    pub(crate) fn set(code: u32) {
+        // SAFETY: the C library returns the calling thread's errno, valid for the thread's
+        // life; nothing else holds a reference to it during this write.
+        unsafe { *location() = code as i32 };
+    }
+
+    /// Elsewhere errno is not known to be reachable: it is left alone.
+    #[cfg(not(any(
+        target_os = "linux",
+        target_os = "emscripten",
+        target_os = "redox",
+        target_vendor = "apple",
+        target_os = "freebsd",
+        target_os = "dragonfly",
+        target_os = "android",
+        target_os = "netbsd",
+        target_os = "openbsd"
+    )))]
+    pub(crate) fn set(_code: u32) {}
 }
 
 /// A NUL-terminated UTF-16 argument: `Ok(None)` for NULL, `Err` for text that is not

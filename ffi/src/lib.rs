@@ -16,6 +16,12 @@
 //!    not declare.
 //! 3. `unsafe` is confined to the helpers in `abi`, each with its `SAFETY` reasoning: the
 //!    caller's promise (as on Windows) that pointers are valid for the sizes it gives.
+//! 4. A failing function sets the thread's last error and, through `abi::guard`, `errno` to
+//!    the same Win32 code, so `std::io::Error::last_os_error()` (which reads GetLastError on
+//!    Windows and errno here) reports it; a success sets the last error to ERROR_SUCCESS
+//!    (the facade's rule) and leaves errno, as C functions leave it on success.
+//! 5. Every export is `unsafe extern "system"`, as windows-sys declares every function, so
+//!    code ported from windows-sys needs the same `unsafe` blocks and no more.
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 
 mod abi;
@@ -29,29 +35,25 @@ use evtlog::winevt as w;
 pub use later::*;
 pub use types::*;
 
-pub use w::{
-    EvtEventPath, EvtEventQueryIDs, EvtExportLogChannelPath, EvtExportLogFilePath,
-    EvtExportLogOverwrite, EvtExportLogTolerateQueryErrors, EvtQueryChannelPath, EvtQueryFilePath,
-    EvtQueryForwardDirection, EvtQueryNames, EvtQueryReverseDirection, EvtQueryStatuses,
-    EvtQueryTolerateQueryErrors, EvtRenderBookmark, EvtRenderContextSystem, EvtRenderContextUser,
-    EvtRenderContextValues, EvtRenderEventValues, EvtRenderEventXml, EvtRpcLogin,
-    EvtSeekOriginMask, EvtSeekRelativeToBookmark, EvtSeekRelativeToCurrent, EvtSeekRelativeToFirst,
-    EvtSeekRelativeToLast, EvtSeekStrict, FALSE, INFINITE, TRUE,
-};
-
 /// ERROR_INVALID_PARAMETER.
-const INVALID_PARAMETER: u32 = 87;
+const INVALID_PARAMETER: u32 = ERROR_INVALID_PARAMETER;
 
 /// The calling thread's last error (kernel32's GetLastError, for the Evt* functions).
+///
+/// # Safety
+/// None beyond windows-sys's marking: it reads only the thread's own state.
 #[no_mangle]
-pub extern "system" fn GetLastError() -> u32 {
+pub unsafe extern "system" fn GetLastError() -> WIN32_ERROR {
     w::GetLastError()
 }
 
-/// Sets the calling thread's last error.
+/// Sets the calling thread's last error (and clears its extended status).
+///
+/// # Safety
+/// None beyond windows-sys's marking: it writes only the thread's own state.
 #[no_mangle]
-pub extern "system" fn SetLastError(code: u32) {
-    w::SetLastError(code)
+pub unsafe extern "system" fn SetLastError(dwErrCode: WIN32_ERROR) {
+    w::SetLastError(dwErrCode)
 }
 
 /// EvtOpenSession (`Login` is an EVT_RPC_LOGIN for EvtRpcLogin).
@@ -89,7 +91,7 @@ pub unsafe extern "system" fn EvtOpenSession(
                 Err(code) => return fail(code, 0),
             }
         };
-        w::EvtOpenSession(LoginClass, login.as_ref(), Timeout, Flags)
+        w::EvtOpenSession(LoginClass as u32, login.as_ref(), Timeout, Flags)
     })
 }
 
@@ -134,13 +136,22 @@ fn variant_call(
     })
 }
 
+/// EvtClose: closes the handle and every handle made from it.
+///
+/// # Safety
+/// None beyond windows-sys's marking: a handle is a value, checked before use.
 #[no_mangle]
-pub extern "system" fn EvtClose(Object: EVT_HANDLE) -> BOOL {
+pub unsafe extern "system" fn EvtClose(Object: EVT_HANDLE) -> BOOL {
     guard(FALSE, || w::EvtClose(Object))
 }
 
+/// EvtCancel: cancels the calls in flight on a session (NULL: the local one), a query or a
+/// subscription.
+///
+/// # Safety
+/// As [`EvtClose`].
 #[no_mangle]
-pub extern "system" fn EvtCancel(Object: EVT_HANDLE) -> BOOL {
+pub unsafe extern "system" fn EvtCancel(Object: EVT_HANDLE) -> BOOL {
     guard(FALSE, || w::EvtCancel(Object))
 }
 
@@ -152,10 +163,13 @@ pub unsafe extern "system" fn EvtGetExtendedStatus(
     Buffer: PWSTR,
     BufferUsed: *mut u32,
 ) -> u32 {
-    guard(INVALID_PARAMETER, || {
-        let used = arg!(out(BufferUsed), INVALID_PARAMETER);
-        let buffer = arg!(wide_out(Buffer, BufferSize), INVALID_PARAMETER);
-        w::EvtGetExtendedStatus(buffer, used)
+    // It reports through its return value and leaves the thread's last error, errno and
+    // extended status as they were, bad arguments included (the facade's status rule).
+    abi::catch(INVALID_PARAMETER, || {
+        match (out(BufferUsed), wide_out(Buffer, BufferSize)) {
+            (Some(used), Some(buffer)) => w::EvtGetExtendedStatus(buffer, used),
+            _ => INVALID_PARAMETER,
+        }
     })
 }
 
@@ -193,8 +207,12 @@ pub unsafe extern "system" fn EvtNext(
     })
 }
 
+/// EvtSeek: moves a query's cursor.
+///
+/// # Safety
+/// As [`EvtClose`].
 #[no_mangle]
-pub extern "system" fn EvtSeek(
+pub unsafe extern "system" fn EvtSeek(
     ResultSet: EVT_HANDLE,
     Position: i64,
     Bookmark: EVT_HANDLE,
@@ -255,8 +273,12 @@ pub unsafe extern "system" fn EvtCreateBookmark(BookmarkXml: PCWSTR) -> EVT_HAND
     })
 }
 
+/// EvtUpdateBookmark: points the bookmark at the event, for its channel.
+///
+/// # Safety
+/// As [`EvtClose`].
 #[no_mangle]
-pub extern "system" fn EvtUpdateBookmark(Bookmark: EVT_HANDLE, Event: EVT_HANDLE) -> BOOL {
+pub unsafe extern "system" fn EvtUpdateBookmark(Bookmark: EVT_HANDLE, Event: EVT_HANDLE) -> BOOL {
     guard(FALSE, || w::EvtUpdateBookmark(Bookmark, Event))
 }
 
@@ -275,7 +297,7 @@ pub unsafe extern "system" fn EvtGetQueryInfo(
         PropertyValueBufferSize,
         PropertyValueBuffer,
         PropertyValueBufferUsed,
-        |buffer, used| w::EvtGetQueryInfo(QueryOrSubscription, PropertyId, buffer, used),
+        |buffer, used| w::EvtGetQueryInfo(QueryOrSubscription, PropertyId as u32, buffer, used),
     )
 }
 
@@ -293,12 +315,16 @@ pub unsafe extern "system" fn EvtGetEventInfo(
         PropertyValueBufferSize,
         PropertyValueBuffer,
         PropertyValueBufferUsed,
-        |buffer, used| w::EvtGetEventInfo(Event, PropertyId, buffer, used),
+        |buffer, used| w::EvtGetEventInfo(Event, PropertyId as u32, buffer, used),
     )
 }
 
+/// EvtOpenChannelEnum: an enumerator of the channel names, sorted.
+///
+/// # Safety
+/// As [`EvtClose`].
 #[no_mangle]
-pub extern "system" fn EvtOpenChannelEnum(Session: EVT_HANDLE, Flags: u32) -> EVT_HANDLE {
+pub unsafe extern "system" fn EvtOpenChannelEnum(Session: EVT_HANDLE, Flags: u32) -> EVT_HANDLE {
     guard(0, || w::EvtOpenChannelEnum(Session, Flags))
 }
 
@@ -387,7 +413,7 @@ pub unsafe extern "system" fn EvtGetLogInfo(
         PropertyValueBufferSize,
         PropertyValueBuffer,
         PropertyValueBufferUsed,
-        |buffer, used| w::EvtGetLogInfo(Log, PropertyId, buffer, used),
+        |buffer, used| w::EvtGetLogInfo(Log, PropertyId as u32, buffer, used),
     )
 }
 
@@ -415,7 +441,7 @@ pub unsafe extern "system" fn EvtArchiveExportedLog(
 #[no_mangle]
 pub unsafe extern "system" fn EvtSubscribe(
     Session: EVT_HANDLE,
-    SignalEvent: EVT_HANDLE,
+    SignalEvent: HANDLE,
     ChannelPath: PCWSTR,
     Query: PCWSTR,
     Bookmark: EVT_HANDLE,
@@ -432,12 +458,12 @@ pub unsafe extern "system" fn EvtSubscribe(
                 let context = &context;
                 // SAFETY: the caller promised the callback and its context stay valid for
                 // the subscription's life; a panic or unwind cannot come back through C.
-                unsafe { callback(action, context.0, event) };
+                unsafe { callback(action as EVT_SUBSCRIBE_NOTIFY_ACTION, context.0, event) };
             }) as w::SubscribeCallback
         });
         w::EvtSubscribe(
             Session,
-            SignalEvent,
+            SignalEvent as EVT_HANDLE,
             channel.as_deref(),
             query.as_deref(),
             Bookmark,
@@ -448,48 +474,73 @@ pub unsafe extern "system" fn EvtSubscribe(
 }
 
 /// CreateEventW (kernel32): an event object for the pull model. Attributes and names are
-/// not emulated: a name is ERROR_INVALID_PARAMETER.
+/// not emulated: either is ERROR_INVALID_PARAMETER.
+///
+/// # Safety
+/// None beyond windows-sys's marking: the pointers are only compared with NULL.
 #[no_mangle]
-pub extern "system" fn CreateEventW(
-    EventAttributes: *const c_void,
-    ManualReset: BOOL,
-    InitialState: BOOL,
-    Name: PCWSTR,
-) -> EVT_HANDLE {
-    guard(0, || {
-        if !EventAttributes.is_null() || !Name.is_null() {
-            return fail(INVALID_PARAMETER, 0);
+pub unsafe extern "system" fn CreateEventW(
+    lpEventAttributes: *const SECURITY_ATTRIBUTES,
+    bManualReset: BOOL,
+    bInitialState: BOOL,
+    lpName: PCWSTR,
+) -> HANDLE {
+    guard(std::ptr::null_mut(), || {
+        if !lpEventAttributes.is_null() || !lpName.is_null() {
+            return fail(INVALID_PARAMETER, std::ptr::null_mut());
         }
-        w::CreateEvent(ManualReset != 0, InitialState != 0)
+        w::CreateEvent(bManualReset != 0, bInitialState != 0) as HANDLE
     })
 }
 
+/// SetEvent (kernel32) on an event object.
+///
+/// # Safety
+/// None beyond windows-sys's marking: a handle is a value, checked before use.
 #[no_mangle]
-pub extern "system" fn SetEvent(Event: EVT_HANDLE) -> BOOL {
-    guard(FALSE, || w::SetEvent(Event))
+pub unsafe extern "system" fn SetEvent(hEvent: HANDLE) -> BOOL {
+    guard(FALSE, || w::SetEvent(hEvent as EVT_HANDLE))
 }
 
+/// ResetEvent (kernel32) on an event object.
+///
+/// # Safety
+/// As [`SetEvent`].
 #[no_mangle]
-pub extern "system" fn ResetEvent(Event: EVT_HANDLE) -> BOOL {
-    guard(FALSE, || w::ResetEvent(Event))
+pub unsafe extern "system" fn ResetEvent(hEvent: HANDLE) -> BOOL {
+    guard(FALSE, || w::ResetEvent(hEvent as EVT_HANDLE))
 }
 
+/// WaitForSingleObject (kernel32) on an event object.
+///
+/// # Safety
+/// As [`SetEvent`].
 #[no_mangle]
-pub extern "system" fn WaitForSingleObject(Handle: EVT_HANDLE, Milliseconds: u32) -> u32 {
-    guard(w::WAIT_FAILED, || {
-        w::WaitForSingleObject(Handle, Milliseconds)
+pub unsafe extern "system" fn WaitForSingleObject(
+    hHandle: HANDLE,
+    dwMilliseconds: u32,
+) -> WAIT_EVENT {
+    guard(WAIT_FAILED, || {
+        w::WaitForSingleObject(hHandle as EVT_HANDLE, dwMilliseconds)
     })
 }
 
+/// CloseHandle (kernel32) on an event object.
+///
+/// # Safety
+/// As [`SetEvent`].
 #[no_mangle]
-pub extern "system" fn CloseHandle(Object: EVT_HANDLE) -> BOOL {
-    guard(FALSE, || w::CloseHandle(Object))
+pub unsafe extern "system" fn CloseHandle(hObject: HANDLE) -> BOOL {
+    guard(FALSE, || w::CloseHandle(hObject as EVT_HANDLE))
 }
 
 /// Engine control: a fresh engine with empty Application, System, Security, Setup and
 /// ForwardedEvents channels; every handle is closed.
+///
+/// # Safety
+/// No other thread is in a call on a handle this closes (as with EvtClose).
 #[no_mangle]
-pub extern "system" fn evtlog_reset() -> BOOL {
+pub unsafe extern "system" fn evtlog_reset() -> BOOL {
     guard(FALSE, w::controls::reset)
 }
 
@@ -532,13 +583,19 @@ pub unsafe extern "system" fn evtlog_generate(channel: PCWSTR, count: u32, seed:
 }
 
 /// Engine control: the clock stands at `filetime` from now on.
+///
+/// # Safety
+/// None: unsafe as the other exports are.
 #[no_mangle]
-pub extern "system" fn evtlog_use_virtual_clock(filetime: u64) -> BOOL {
+pub unsafe extern "system" fn evtlog_use_virtual_clock(filetime: u64) -> BOOL {
     guard(FALSE, || w::controls::use_virtual_clock(filetime))
 }
 
 /// Engine control: moves the virtual clock on (FALSE, 4317, on the wall clock).
+///
+/// # Safety
+/// None: unsafe as the other exports are.
 #[no_mangle]
-pub extern "system" fn evtlog_advance_clock(milliseconds: u64) -> BOOL {
+pub unsafe extern "system" fn evtlog_advance_clock(milliseconds: u64) -> BOOL {
     guard(FALSE, || w::controls::advance_clock(milliseconds))
 }

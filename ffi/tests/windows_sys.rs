@@ -1,6 +1,7 @@
 //! The windows-sys example (`examples/windows_sys.rs`) compiled against the `wevtapi`
 //! crate: Rust written for `windows_sys::Win32::System::EventLog` runs here unchanged and
-//! sees Windows' behaviour (reverse order, the System values, the bookmark).
+//! sees Windows' behaviour (reverse order, the System values, the bookmark, a pull
+//! subscription whose end is ERROR_NO_MORE_ITEMS through `last_os_error()`).
 
 #[allow(dead_code)]
 #[path = "../examples/windows_sys.rs"]
@@ -21,4 +22,7 @@ fn windows_sys_code_runs_against_the_emulation() {
         "the bookmark is at the last event read: {bookmark}"
     );
     assert!(bookmark.starts_with("<BookmarkList>"), "{bookmark}");
+    // The pull subscription drains the 300 events run() wrote, and ends as Windows ends a
+    // drain: ERROR_NO_MORE_ITEMS, read through std::io::Error::last_os_error().
+    assert_eq!(example::subscribe().unwrap(), 300);
 }

@@ -14,6 +14,7 @@ use crate::gen::{Generator, Profile};
 /// ForwardedEvents, on the wall clock; every open handle is closed first.
 pub fn reset() -> BOOL {
     service::reset();
+    status::succeeded();
     TRUE
 }
 
@@ -61,6 +62,7 @@ pub fn generate(channel: &str, count: u32, seed: u64) -> BOOL {
 /// Stands the service's clock at `filetime` (virtual time from now on).
 pub fn use_virtual_clock(filetime: u64) -> BOOL {
     service::clock().set_virtual(FileTime(filetime));
+    status::succeeded();
     TRUE
 }
 
@@ -68,6 +70,7 @@ pub fn use_virtual_clock(filetime: u64) -> BOOL {
 /// ERROR_INVALID_OPERATION (4317).
 pub fn advance_clock(milliseconds: u64) -> BOOL {
     if service::clock().advance_ms(milliseconds) {
+        status::succeeded();
         TRUE
     } else {
         status::boolean(Err(Fail::Code(ERROR_INVALID_OPERATION)))

@@ -6,7 +6,8 @@
 //! Arguments are Rust-safe shapes of the C ones: strings as `Option<&str>` (NULL: `None`),
 //! caller buffers as slices (their length is the BufferSize), out-parameters as `&mut`.
 //! Every function reports failure as Windows does: FALSE or NULL, and the calling thread's
-//! last error ([`GetLastError`]); EvtGetExtendedStatus returns the last error's message.
+//! last error ([`GetLastError`]); EvtGetExtendedStatus returns the last error's message. A
+//! success sets the last error to ERROR_SUCCESS and clears that message (`status`).
 //!
 //! Owns: the handle table (`handles`: typed, generation-checked, parents close their
 //! children), the thread's last error (`status`), the service engine and its switchable

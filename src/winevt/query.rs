@@ -130,6 +130,7 @@ pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
     match handles::remove_if(object, |o| !matches!(o, Object::Signal { .. })) {
         Ok(closed) => {
             closed.close();
+            status::succeeded();
             TRUE
         }
         Err(Refused::Rejected) => status::boolean(Err(invalid_handle(

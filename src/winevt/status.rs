@@ -3,7 +3,13 @@
 //!
 //! Invariant: a facade function that fails sets the calling thread's last error, and its
 //! extended status to the error's message (EvtQuery's parse position among it); one that
-//! succeeds leaves both as they were, as Windows leaves GetLastError.
+//! succeeds sets the last error to ERROR_SUCCESS (0) and clears the extended status, as
+//! wevtapi does: Microsoft's samples retry the size probe and then test
+//! `GetLastError() == ERROR_SUCCESS` (reference/wevtapi.md §2.0). Three kinds of call
+//! leave both as they were: EvtGetExtendedStatus, which reads them and returns its own
+//! code (its size probe must not erase the text it measures, §2.4), GetLastError and
+//! SetLastError themselves, and kernel32's SetEvent, ResetEvent, WaitForSingleObject and
+//! CloseHandle, which on Windows set the last error only when they fail.
 
 use std::cell::{Cell, RefCell};
 
@@ -74,10 +80,18 @@ fn record(fail: &Fail) {
     }
 }
 
-/// A BOOL function's end: TRUE, or FALSE with the last error set.
+/// A successful call's end: the last error is ERROR_SUCCESS and the extended status empty.
+pub(super) fn succeeded() {
+    SetLastError(0);
+}
+
+/// A BOOL function's end: TRUE with the last error cleared, or FALSE with it set.
 pub(super) fn boolean(result: Result<(), Fail>) -> BOOL {
     match result {
-        Ok(()) => TRUE,
+        Ok(()) => {
+            succeeded();
+            TRUE
+        }
         Err(f) => {
             record(&f);
             FALSE
@@ -85,10 +99,13 @@ pub(super) fn boolean(result: Result<(), Fail>) -> BOOL {
     }
 }
 
-/// A handle function's end: the handle, or NULL with the last error set.
+/// A handle function's end: the handle with the last error cleared, or NULL with it set.
 pub(super) fn handle(result: Result<EVT_HANDLE, Fail>) -> EVT_HANDLE {
     match result {
-        Ok(h) => h,
+        Ok(h) => {
+            succeeded();
+            h
+        }
         Err(f) => {
             record(&f);
             0

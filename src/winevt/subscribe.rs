@@ -96,14 +96,16 @@ pub fn EvtSubscribe(
 }
 
 /// CreateEvent: an event object (`manual_reset` false: a satisfied wait resets it).
+/// Like Windows' CreateEvent, a success sets the last error (ERROR_SUCCESS: an unnamed event
+/// never already exists).
 pub fn CreateEvent(manual_reset: bool, initial_state: bool) -> EVT_HANDLE {
-    handles::insert(
+    status::handle(Ok(handles::insert(
         Object::Signal {
             signal: SignalEvent::new(initial_state),
             auto_reset: !manual_reset,
         },
         0,
-    )
+    )))
 }
 
 /// The event object `handle` names (and whether it resets itself); else `None`, with

@@ -10,7 +10,7 @@ use evtlog::{CallKind, ChannelConfig, ChannelType, Event, Generator, Profile};
 static SERVICE: Mutex<()> = Mutex::new(());
 
 /// The service to this test alone, reset, with `count` generated Security events.
-fn service(count: usize) -> MutexGuard<'static, ()> {
+pub(crate) fn service(count: usize) -> MutexGuard<'static, ()> {
     let guard = SERVICE.lock().unwrap_or_else(|e| e.into_inner());
     controls::reset();
     let engine = controls::engine();

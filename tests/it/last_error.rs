@@ -1,0 +1,328 @@
+//! Windows' last-error rule (reference/wevtapi.md §2.0): every facade function that succeeds
+//! sets the thread's last error to ERROR_SUCCESS and clears the extended status, so the
+//! samples' `if (ERROR_SUCCESS != (status = GetLastError()))` after a successful retry of
+//! the size probe holds. EvtGetExtendedStatus reads that state and leaves it (§2.4), and
+//! kernel32's SetEvent, ResetEvent, WaitForSingleObject and CloseHandle set it only when
+//! they fail, as on Windows.
+//!
+//! Each row runs after a failed size probe (EvtRender with no buffer: 122 and its message),
+//! so a row that forgot the rule would leave 122 and the text. The last test checks that
+//! every `pub fn` of `src/winevt` has a row here.
+
+use evtlog::winevt::*;
+
+use super::winevt::service;
+use crate::TempDir;
+
+/// The handles the rows work on: a query with one event read from it, a bookmark, a
+/// channel enumerator, an opened log, an event object, an exported file.
+struct Fixture {
+    query: EVT_HANDLE,
+    event: EVT_HANDLE,
+    bookmark: EVT_HANDLE,
+    channels: EVT_HANDLE,
+    log: EVT_HANDLE,
+    signal: EVT_HANDLE,
+    dir: TempDir,
+    exported: String,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let query = EvtQuery(0, Some("Security"), None, EvtQueryChannelPath);
+        assert_ne!(query, 0);
+        let (mut events, mut returned) = ([0; 1], 0);
+        assert_eq!(
+            EvtNext(query, &mut events, INFINITE, 0, &mut returned),
+            TRUE
+        );
+        let dir = TempDir::new("last-error");
+        let exported = dir.file("exported.evtx");
+        Fixture {
+            query,
+            event: events[0],
+            bookmark: EvtCreateBookmark(None),
+            channels: EvtOpenChannelEnum(0, 0),
+            log: EvtOpenLog(0, Some("Security"), EvtOpenChannelPath),
+            signal: CreateEvent(true, false),
+            dir,
+            exported,
+        }
+    }
+
+    /// A failed size probe: the last error is 122 and the extended status its message.
+    fn fail(&self) {
+        let (mut used, mut count) = (0, 0);
+        assert_eq!(
+            EvtRender(
+                0,
+                self.event,
+                EvtRenderEventXml,
+                &mut [],
+                &mut used,
+                &mut count
+            ),
+            FALSE
+        );
+        assert_eq!(GetLastError(), 122);
+        assert!(!extended_status().is_empty());
+    }
+}
+
+/// The extended status text, read with EvtGetExtendedStatus's own size probe.
+fn extended_status() -> String {
+    let mut used = 0;
+    let code = EvtGetExtendedStatus(&mut [], &mut used);
+    if used == 0 {
+        assert_eq!(code, 0, "no status: ERROR_SUCCESS");
+        return String::new();
+    }
+    assert_eq!(code, 122);
+    let mut text = vec![0; used as usize];
+    assert_eq!(EvtGetExtendedStatus(&mut text, &mut used), 0);
+    String::from_utf16(&text[..used as usize - 1]).unwrap()
+}
+
+/// A successful call: `true` if it succeeded by its own measure (TRUE, a handle, …).
+type Row = (&'static str, fn(&mut Fixture) -> bool);
+
+/// One successful call of every facade function that follows the rule.
+const SUCCEEDING: &[Row] = &[
+    ("EvtOpenSession", |_| {
+        let login = EvtRpcLoginInfo::default();
+        let session = EvtOpenSession(EvtRpcLogin, Some(&login), 0, 0);
+        session != 0 && {
+            let _ = EvtClose(session);
+            true
+        }
+    }),
+    ("EvtClose", |_| EvtClose(EvtCreateBookmark(None)) == TRUE),
+    ("EvtCancel", |_| {
+        // A query of its own: a cancelled result set stays cancelled.
+        EvtCancel(EvtQuery(0, Some("Security"), None, 0)) == TRUE
+    }),
+    ("EvtQuery", |_| EvtQuery(0, Some("Security"), None, 0) != 0),
+    ("EvtNext", |f| {
+        let (mut events, mut returned) = ([0; 2], 0);
+        EvtNext(f.query, &mut events, INFINITE, 0, &mut returned) == TRUE
+    }),
+    ("EvtSeek", |f| {
+        EvtSeek(f.query, 0, 0, 0, EvtSeekRelativeToFirst) == TRUE
+    }),
+    ("EvtGetQueryInfo", |f| {
+        let (mut buffer, mut used) = (vec![0; 256], 0);
+        EvtGetQueryInfo(f.query, EvtQueryNames, &mut buffer, &mut used) == TRUE
+    }),
+    ("EvtGetEventInfo", |f| {
+        let (mut buffer, mut used) = (vec![0; 256], 0);
+        EvtGetEventInfo(f.event, EvtEventPath, &mut buffer, &mut used) == TRUE
+    }),
+    ("EvtCreateRenderContext", |_| {
+        EvtCreateRenderContext(&[], EvtRenderContextSystem) != 0
+    }),
+    ("EvtRender", |f| {
+        // The probe's retry, as the samples make it.
+        let (mut used, mut count) = (0, 0);
+        let _ = EvtRender(
+            0,
+            f.event,
+            EvtRenderEventXml,
+            &mut [],
+            &mut used,
+            &mut count,
+        );
+        let mut buffer = vec![0; used as usize];
+        EvtRender(
+            0,
+            f.event,
+            EvtRenderEventXml,
+            &mut buffer,
+            &mut used,
+            &mut count,
+        ) == TRUE
+    }),
+    ("EvtCreateBookmark", |_| EvtCreateBookmark(None) != 0),
+    ("EvtUpdateBookmark", |f| {
+        EvtUpdateBookmark(f.bookmark, f.event) == TRUE
+    }),
+    ("EvtOpenChannelEnum", |_| EvtOpenChannelEnum(0, 0) != 0),
+    ("EvtNextChannelPath", |f| {
+        let (mut buffer, mut used) = (vec![0; 512], 0);
+        EvtNextChannelPath(f.channels, &mut buffer, &mut used) == TRUE
+    }),
+    ("EvtSubscribe", |f| {
+        let sub = EvtSubscribe(
+            0,
+            f.signal,
+            Some("Security"),
+            None,
+            0,
+            None,
+            EvtSubscribeToFutureEvents,
+        );
+        sub != 0 && {
+            let _ = EvtClose(sub);
+            true
+        }
+    }),
+    ("CreateEvent", |_| CreateEvent(false, false) != 0),
+    ("EvtClearLog", |_| {
+        EvtClearLog(0, Some("Application"), None, 0) == TRUE
+    }),
+    ("EvtExportLog", |f| {
+        let _ = std::fs::remove_file(&f.exported);
+        EvtExportLog(0, Some("Security"), None, Some(&f.exported), 0) == TRUE
+    }),
+    ("EvtOpenLog", |_| {
+        EvtOpenLog(0, Some("System"), EvtOpenChannelPath) != 0
+    }),
+    ("EvtGetLogInfo", |f| {
+        let (mut buffer, mut used) = (vec![0; 64], 0);
+        EvtGetLogInfo(f.log, EvtLogNumberOfLogRecords, &mut buffer, &mut used) == TRUE
+    }),
+    ("EvtArchiveExportedLog", |f| {
+        let exported = f.dir.file("archived.evtx");
+        EvtExportLog(0, Some("Security"), None, Some(&exported), 0) == TRUE && {
+            f.fail();
+            EvtArchiveExportedLog(0, Some(&exported), 0, 0) == TRUE
+        }
+    }),
+    ("create_channel", |_| {
+        controls::create_channel("Last-Error/Operational") == TRUE
+    }),
+    ("write_event_xml", |_| {
+        let xml = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>\
+                   <System><Provider Name='p'/><EventID>1</EventID><Level>4</Level>\
+                   </System></Event>";
+        controls::write_event_xml("Application", xml) == TRUE
+    }),
+    ("generate", |_| controls::generate("System", 3, 7) == TRUE),
+    ("use_virtual_clock", |_| {
+        controls::use_virtual_clock(133_000_000_000_000_000) == TRUE
+    }),
+    ("advance_clock", |_| controls::advance_clock(1000) == TRUE),
+];
+
+/// §2.0: after a failed size probe, each function's success leaves ERROR_SUCCESS and no
+/// extended status.
+#[test]
+fn a_success_clears_the_last_error_and_the_extended_status() {
+    let _s = service(20);
+    let mut f = Fixture::new();
+    for (name, call) in SUCCEEDING {
+        f.fail();
+        assert!(call(&mut f), "{name} succeeds ({})", GetLastError());
+        assert_eq!(GetLastError(), 0, "{name}: ERROR_SUCCESS after a success");
+        assert_eq!(
+            extended_status(),
+            "",
+            "{name}: the extended status is cleared"
+        );
+    }
+    // reset closes every handle, the fixture's among them: last.
+    f.fail();
+    assert_eq!(controls::reset(), TRUE);
+    assert_eq!(GetLastError(), 0, "reset");
+}
+
+/// §2.4: EvtGetExtendedStatus neither sets nor clears the state it reports, so its own
+/// size probe (122 as its return value) and the retry read the same text, and the last
+/// error is still the failure's afterwards.
+#[test]
+fn extended_status_reads_the_state_and_leaves_it() {
+    let _s = service(3);
+    assert_eq!(EvtQuery(0, Some("Security"), Some("*[System["), 0), 0);
+    assert_eq!(GetLastError(), 15001);
+    let mut used = 0;
+    assert_eq!(EvtGetExtendedStatus(&mut [], &mut used), 122);
+    assert_eq!(
+        GetLastError(),
+        15001,
+        "the probe's 122 is its return, not the last error"
+    );
+    let first = extended_status();
+    assert!(first.contains("position"), "{first}");
+    assert_eq!(extended_status(), first, "reading it does not clear it");
+    assert_eq!(GetLastError(), 15001);
+}
+
+/// kernel32's event functions set the last error only on failure, as on Windows: a
+/// success leaves the caller's value (CreateEvent, like Windows', sets it: it is in the
+/// table above).
+#[test]
+fn kernel32_event_functions_leave_the_last_error_on_success() {
+    let _s = service(1);
+    let signal = CreateEvent(true, false);
+    let calls: &[(&str, &dyn Fn() -> bool)] = &[
+        ("SetEvent", &|| SetEvent(signal) == TRUE),
+        ("WaitForSingleObject", &|| {
+            WaitForSingleObject(signal, 0) == WAIT_OBJECT_0
+        }),
+        ("ResetEvent", &|| ResetEvent(signal) == TRUE),
+        ("CloseHandle", &|| CloseHandle(signal) == TRUE),
+    ];
+    for (name, call) in calls {
+        SetLastError(122);
+        assert!(call(), "{name}");
+        assert_eq!(GetLastError(), 122, "{name} leaves the last error");
+    }
+    assert_eq!(SetEvent(signal), FALSE, "closed");
+    assert_eq!(GetLastError(), 6);
+}
+
+/// Every Windows function of the facade (a capitalised `pub fn` of src/winevt) and every
+/// engine control is in one of the tables above, so a function added later cannot miss the
+/// rule's test.
+#[test]
+fn every_facade_function_has_a_row() {
+    let elsewhere = [
+        "EvtGetExtendedStatus",
+        "GetLastError",
+        "SetLastError",
+        "SetEvent",
+        "ResetEvent",
+        "WaitForSingleObject",
+        "CloseHandle",
+        // Last in the success test (it closes every handle).
+        "reset",
+        // Not a wevtapi function: the service's engine, for Rust tests.
+        "engine",
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/winevt");
+    let mut missing = Vec::new();
+    let mut walk = vec![dir];
+    while let Some(dir) = walk.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines() {
+                let Some(rest) = line.strip_prefix("pub fn ") else {
+                    continue;
+                };
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                // Windows' functions have Windows' (capitalised) names; the engine
+                // controls are the lower-case `pub fn`s of controls.rs.
+                let windows = name.starts_with(|c: char| c.is_ascii_uppercase());
+                if !windows && !path.ends_with("controls.rs") {
+                    continue;
+                }
+                let covered = SUCCEEDING.iter().any(|(n, _)| *n == name)
+                    || elsewhere.contains(&name.as_str());
+                if !covered {
+                    missing.push(format!("{name} ({})", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "facade functions without a last-error row: {missing:?}"
+    );
+}
