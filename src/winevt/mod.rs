@@ -25,6 +25,7 @@
 
 mod handles;
 mod logs;
+mod metadata;
 mod object;
 mod query;
 mod render;
@@ -40,6 +41,27 @@ pub use logs::{
     EvtLogAttributes, EvtLogCreationTime, EvtLogFileSize, EvtLogFull, EvtLogLastAccessTime,
     EvtLogLastWriteTime, EvtLogNumberOfLogRecords, EvtLogOldestRecordNumber, EvtOpenChannelPath,
     EvtOpenFilePath, EvtOpenLog,
+};
+pub use metadata::{
+    EventMetadataEventChannel, EventMetadataEventID, EventMetadataEventKeyword,
+    EventMetadataEventLevel, EventMetadataEventMessageID, EventMetadataEventOpcode,
+    EventMetadataEventTask, EventMetadataEventTemplate, EventMetadataEventVersion,
+    EvtChannelReferenceImported, EvtGetEventMetadataProperty, EvtGetObjectArrayProperty,
+    EvtGetObjectArraySize, EvtGetPublisherMetadataProperty, EvtNextEventMetadata,
+    EvtNextPublisherId, EvtOpenEventMetadataEnum, EvtOpenPublisherEnum, EvtOpenPublisherMetadata,
+    EvtPublisherMetadataChannelReferenceFlags, EvtPublisherMetadataChannelReferenceID,
+    EvtPublisherMetadataChannelReferenceIndex, EvtPublisherMetadataChannelReferenceMessageID,
+    EvtPublisherMetadataChannelReferencePath, EvtPublisherMetadataChannelReferences,
+    EvtPublisherMetadataHelpLink, EvtPublisherMetadataKeywordMessageID,
+    EvtPublisherMetadataKeywordName, EvtPublisherMetadataKeywordValue,
+    EvtPublisherMetadataKeywords, EvtPublisherMetadataLevelMessageID,
+    EvtPublisherMetadataLevelName, EvtPublisherMetadataLevelValue, EvtPublisherMetadataLevels,
+    EvtPublisherMetadataMessageFilePath, EvtPublisherMetadataOpcodeMessageID,
+    EvtPublisherMetadataOpcodeName, EvtPublisherMetadataOpcodeValue, EvtPublisherMetadataOpcodes,
+    EvtPublisherMetadataParameterFilePath, EvtPublisherMetadataPublisherGuid,
+    EvtPublisherMetadataPublisherMessageID, EvtPublisherMetadataResourceFilePath,
+    EvtPublisherMetadataTaskEventGuid, EvtPublisherMetadataTaskMessageID,
+    EvtPublisherMetadataTaskName, EvtPublisherMetadataTaskValue, EvtPublisherMetadataTasks,
 };
 pub use query::{
     EvtCancel, EvtClose, EvtEventPath, EvtEventQueryIDs, EvtGetEventInfo, EvtGetExtendedStatus,
