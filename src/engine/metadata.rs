@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::Engine;
 use crate::error::{Error, ErrorKind, Result};
-use crate::publisher::{culture_of, Publisher, DEFAULT_CULTURE};
+use crate::publisher::{culture_of, winmeta, Publisher, DEFAULT_CULTURE};
 
 /// An open publisher's metadata, in one locale.
 #[derive(Clone, Debug)]
@@ -106,6 +106,36 @@ impl PublisherMetadata {
                 ),
             )
         })
+    }
+}
+
+impl PublisherMetadata {
+    /// The string of message `id` in [`PublisherMetadata::culture`], as stored (trailing
+    /// CR LF kept, inserts unexpanded); `None` when the publisher has no such string.
+    /// Winmeta's ids (reserved levels, opcodes, task 0, keywords, legacy channels) fall back
+    /// to Windows' own strings, which the service uses even for a publisher
+    /// (reference/publishers.md §4).
+    pub fn message(&self, id: u32) -> Result<Option<String>> {
+        let culture = self.culture()?;
+        let own = self
+            .publisher
+            .as_ref()
+            .and_then(|p| p.messages.culture(&culture))
+            .and_then(|table| table.get(&id))
+            .cloned();
+        Ok(own.or_else(|| {
+            [
+                winmeta::LEVELS,
+                winmeta::OPCODES,
+                winmeta::TASKS,
+                winmeta::KEYWORDS,
+                winmeta::CHANNELS,
+            ]
+            .iter()
+            .flat_map(|table| table.iter())
+            .find(|item| item.message_id == id)
+            .map(|item| item.display.to_string())
+        }))
     }
 }
 
