@@ -531,3 +531,62 @@ fn write_item(out: &mut String, item: &TemplateItem, depth: usize) {
         out.push_str("</struct>\r\n");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(name: &str) -> TemplateItem {
+        TemplateItem {
+            name: name.into(),
+            in_type: "win:UnicodeString".into(),
+            out_type: "xs:string".into(),
+            map: None,
+            length: None,
+            count: None,
+            members: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn template_xml_escapes_attributes_and_an_empty_template_is_two_lines() {
+        let template = Template {
+            tid: "t".into(),
+            items: vec![data("A&B \"quoted\" <x>")],
+            user_data: None,
+        };
+        assert_eq!(
+            template_xml(&template),
+            "<template xmlns=\"http://schemas.microsoft.com/win/2004/08/events\">\r\n  \
+             <data name=\"A&amp;B &quot;quoted&quot; &lt;x&gt;\" inType=\"win:UnicodeString\" \
+             outType=\"xs:string\"/>\r\n</template>\r\n"
+        );
+        let empty = Template {
+            items: Vec::new(),
+            ..template
+        };
+        assert_eq!(
+            template_xml(&empty),
+            "<template xmlns=\"http://schemas.microsoft.com/win/2004/08/events\">\r\n</template>\r\n"
+        );
+    }
+
+    #[test]
+    fn ids_map_to_arrays_and_elements() {
+        for id in 0..29 {
+            let p = PublisherProperty::from_id(id).unwrap();
+            assert_eq!(p.id(), id);
+            let is_array = [6, 12, 16, 21, 25].contains(&id);
+            assert_eq!(p.array().is_some(), is_array, "{id}");
+            assert_eq!(p.element_of().is_some(), id > 6 && !is_array, "{id}");
+        }
+        assert_eq!(
+            PublisherProperty::KeywordMessageId.element_of(),
+            Some(MetadataArray::Keywords)
+        );
+        assert_eq!(
+            PublisherProperty::ChannelReferenceMessageId.element_of(),
+            Some(MetadataArray::ChannelReferences)
+        );
+    }
+}

@@ -17,8 +17,9 @@
 //!    kind is ERROR_INVALID_HANDLE (6); a bad flag or a missing argument is
 //!    ERROR_INVALID_PARAMETER (87).
 //! 2. A buffer that is too small is left as it was: ERROR_INSUFFICIENT_BUFFER (122) with
-//!    the size needed (bytes for EvtRender and the Get*Info functions, characters for
-//!    EvtNextChannelPath and EvtGetExtendedStatus), and an enumerator does not advance.
+//!    the size needed (bytes for EvtRender and the Get*Info and Get*Property functions,
+//!    characters for EvtNextChannelPath, EvtNextPublisherId and EvtGetExtendedStatus), and
+//!    an enumerator does not advance.
 //! 3. The handle table's lock is never held across an engine call (`handles` invariant 1),
 //!    so EvtCancel and EvtClose reach a call blocked in EvtNext on another thread.
 #![allow(non_snake_case, non_upper_case_globals)]
