@@ -282,11 +282,15 @@ impl PublisherMetadata {
         })
     }
 
-    /// EvtOpenEventMetadataEnum: the publisher's events, in its event table's order (none
-    /// for the default publisher or a classic source).
+    /// EvtOpenEventMetadataEnum: the publisher's events, in its event table's order. The
+    /// default publisher has none, and neither has a classic source: its message ids are
+    /// not event metadata (MS-EVEN6: zero items, reference/publishers.md §6.3).
     pub fn events(&self) -> Result<Vec<EventMetadata>> {
         self.check_installed()?;
-        let count = self.publisher().map_or(0, |p| p.events.len());
+        let count = self
+            .publisher()
+            .filter(|p| p.classic.is_none())
+            .map_or(0, |p| p.events.len());
         Ok((0..count)
             .map(|index| EventMetadata {
                 metadata: self.clone(),

@@ -404,6 +404,19 @@ fn rust_api_reads_every_array_element_and_event() {
     assert_eq!(row(2)[4], u(11), "the opcode is plain, not shifted");
     assert_eq!(row(2)[8], s(TEMPLATE_XML));
     assert_eq!(EventProperty::from_id(9), None);
+
+    // A classic event source has no event metadata, whatever message ids it holds.
+    let mut classic = agent();
+    classic.name = "Classic-Source".into();
+    classic.classic = Some(evtlog::ClassicSource {
+        log: "Application".into(),
+        ..Default::default()
+    });
+    engine.publishers().install(classic);
+    let c = engine
+        .open_publisher_metadata(Some("Classic-Source"), 0)
+        .unwrap();
+    assert!(c.events().unwrap().is_empty());
 }
 
 #[test]
@@ -757,6 +770,20 @@ fn facade_reads_every_property_with_the_size_probe() {
     assert_eq!(templates[1], V::Str(String::new()));
     assert_eq!(EvtNextEventMetadata(e, 0), 0);
     assert_eq!(GetLastError(), 259);
+    // Reserved flags, and handles of the wrong kind.
+    assert_eq!(EvtOpenEventMetadataEnum(h, 1), 0);
+    assert_eq!(GetLastError(), 87);
+    assert_eq!(EvtNextEventMetadata(e, 1), 0);
+    assert_eq!(GetLastError(), 87);
+    assert_eq!(EvtNextEventMetadata(h, 0), 0);
+    assert_eq!(GetLastError(), 6);
+    assert_eq!(EvtOpenEventMetadataEnum(e, 0), 0);
+    assert_eq!(GetLastError(), 6);
+    fails(EvtGetEventMetadataProperty(e, 0, 0, &mut buf, &mut used), 6);
+    fails(
+        EvtGetPublisherMetadataProperty(e, 0, 0, &mut buf, &mut used),
+        6,
+    );
     assert_eq!(EvtClose(h), TRUE);
 }
 
