@@ -43,6 +43,9 @@ pub use engine::{
     SubscribePosition, Subscription, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };
 pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
+pub use engine::{
+    template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,
+};
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,

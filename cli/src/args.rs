@@ -101,6 +101,22 @@ pub const CL_OPTIONS: &[OptionSpec] = &[OptionSpec {
     long: "backup",
 }];
 
+/// The options of `gp` (get-publisher).
+pub const GP_OPTIONS: &[OptionSpec] = &[
+    OptionSpec {
+        short: "ge",
+        long: "getevents",
+    },
+    OptionSpec {
+        short: "gm",
+        long: "getmessage",
+    },
+    OptionSpec {
+        short: "f",
+        long: "format",
+    },
+];
+
 impl Args {
     /// Parses `argv` (without the program name) against the options of each verb.
     pub fn parse(

@@ -1,9 +1,10 @@
 //! evtutil: a wevtutil-compatible command line over evtlog.
 //!
-//! Verbs so far: `qe` (query-events), `el` (enum-logs), `epl` (export-log) and `cl`
-//! (clear-log). See `evtutil /?`.
+//! Verbs so far: `qe` (query-events), `el` (enum-logs), `epl` (export-log), `cl`
+//! (clear-log), `ep` (enum-publishers) and `gp` (get-publisher). See `evtutil /?`.
 
 mod args;
+mod publisher;
 mod store;
 mod text;
 
@@ -11,7 +12,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use args::{Args, OptionSpec, UsageError, CL_OPTIONS, EPL_OPTIONS, QE_OPTIONS};
+use args::{Args, OptionSpec, UsageError, CL_OPTIONS, EPL_OPTIONS, GP_OPTIONS, QE_OPTIONS};
 use evtlog::{
     Bookmark, Engine, ErrorKind, ExportFlags, Next, QueryFlags, SeekFlags, MAX_NEXT_COUNT,
 };
@@ -42,6 +43,11 @@ Commands:
       /q:XPATH  (/query)              only events the XPath selects
       /sq:true|false  (/structuredquery)  the source is a file holding a <QueryList>
       /ow:true|false  (/overwrite)    replace TARGET if it exists (else it is an error)
+  ep (enum-publishers)        Lists the installed publishers, in installation order.
+  gp (get-publisher) NAME     Prints a publisher's metadata as wevtutil prints it.
+      /ge:true|false  (/getevents)    also its events
+      /gm:true|false  (/getmessage)   messages as text instead of message ids
+      /f:text|xml  (/format)          wevtutil's text layout (default), or XML
   cl (clear-log) CHANNEL      Removes every event of a channel (the store keeps it so).
       /bu:FILE.evtx  (/backup)        first write the events to FILE.evtx (it must not exist)
 
@@ -71,6 +77,8 @@ fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
         "el" | "enum-logs" => Some(&[]),
         "epl" | "export-log" => Some(EPL_OPTIONS),
         "cl" | "clear-log" => Some(CL_OPTIONS),
+        "ep" | "enum-publishers" => Some(&[]),
+        "gp" | "get-publisher" => Some(GP_OPTIONS),
         _ => None,
     }
 }
@@ -132,6 +140,13 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
             }
             Ok(())
         }
+        "ep" | "enum-publishers" => {
+            if !args.positional.is_empty() {
+                return Err(Failure::Usage("ep takes no arguments".into()));
+            }
+            publisher::enum_publishers(&engine, out).map_err(io_failure)
+        }
+        "gp" | "get-publisher" => get_publisher(&engine, &args, out),
         other => Err(Failure::Usage(format!("unknown command '{other}'"))),
     }
 }
@@ -189,6 +204,40 @@ fn read_query_file(args: &Args, file: &str) -> Result<String, Failure> {
     }
     std::fs::read_to_string(file)
         .map_err(|e| Failure::Operation(format!("Failed to read the query file {file}. {e}")))
+}
+
+/// `gp`: one publisher's metadata (`/ge` its events, `/gm` messages as text, `/f` text or
+/// xml).
+fn get_publisher(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<(), Failure> {
+    let [name] = args.positional.as_slice() else {
+        return Err(Failure::Usage("gp takes one publisher name".into()));
+    };
+    let xml = match args
+        .option("format")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("text") => false,
+        Some("xml") => true,
+        Some(other) => {
+            return Err(Failure::Usage(format!(
+                "/f takes text or xml, not '{other}'"
+            )))
+        }
+    };
+    let options = publisher::GpOptions {
+        events: args.flag("getevents")?,
+        messages: args.flag("getmessage")?,
+        xml,
+    };
+    publisher::get_publisher(engine, name, &options, out)
+        .map_err(|e| {
+            Failure::Operation(format!(
+                "Failed to read publisher metadata for {name}. {e} ({})",
+                e.win32_code()
+            ))
+        })?
+        .map_err(io_failure)
 }
 
 /// `cl`: EvtClearLog on the default session; a directory store then saves the channel.

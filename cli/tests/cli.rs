@@ -674,3 +674,23 @@ fn cl_backs_up_then_clears_a_directory_store_channel() {
     assert!(!stdout(&evtutil(&["--store", store, "qe", "Security", "/c:1"])).is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `ep` lists the installed publishers (none are installed in a store yet) and `gp` reads
+/// one; an unknown name fails as wevtutil fails, with the Windows error.
+#[test]
+fn ep_and_gp() {
+    let listed = evtutil(&["ep"]);
+    assert!(listed.status.success(), "{listed:?}");
+    assert_eq!(stdout(&listed), "");
+    let missing = evtutil(&["gp", "No-Such-Publisher", "/ge:true", "/gm:true"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        err.starts_with("Failed to read publisher metadata for No-Such-Publisher.")
+            && err.contains("(15002)"),
+        "{err}"
+    );
+    assert_eq!(evtutil(&["gp"]).status.code(), Some(2));
+    assert_eq!(evtutil(&["gp", "X", "/f:json"]).status.code(), Some(2));
+    assert_eq!(evtutil(&["ep", "extra"]).status.code(), Some(2));
+}

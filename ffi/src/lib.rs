@@ -26,6 +26,7 @@
 
 mod abi;
 mod later;
+mod metadata;
 mod types;
 
 use std::ffi::c_void;
@@ -33,6 +34,7 @@ use std::ffi::c_void;
 use abi::{bytes_out, guard, out, strings_in, wide_in, wide_out};
 use evtlog::winevt as w;
 pub use later::*;
+pub use metadata::*;
 pub use types::*;
 
 /// ERROR_INVALID_PARAMETER.

@@ -29,6 +29,7 @@ mod faults;
 mod files;
 mod flags;
 mod metadata;
+mod metadata_props;
 mod names;
 mod notify;
 mod persist;
@@ -52,6 +53,9 @@ pub use channel::{Channel, ChannelConfig, ChannelType};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
 pub use metadata::PublisherMetadata;
+pub use metadata_props::{
+    template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,
+};
 pub use persist::channel_file_name;
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};

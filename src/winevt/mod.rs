@@ -18,14 +18,16 @@
 //!    kind is ERROR_INVALID_HANDLE (6); a bad flag or a missing argument is
 //!    ERROR_INVALID_PARAMETER (87).
 //! 2. A buffer that is too small is left as it was: ERROR_INSUFFICIENT_BUFFER (122) with
-//!    the size needed (bytes for EvtRender and the Get*Info functions, characters for
-//!    EvtNextChannelPath and EvtGetExtendedStatus), and an enumerator does not advance.
+//!    the size needed (bytes for EvtRender and the Get*Info and Get*Property functions,
+//!    characters for EvtNextChannelPath, EvtNextPublisherId and EvtGetExtendedStatus), and
+//!    an enumerator does not advance.
 //! 3. The handle table's lock is never held across an engine call (`handles` invariant 1),
 //!    so EvtCancel and EvtClose reach a call blocked in EvtNext on another thread.
 #![allow(non_snake_case, non_upper_case_globals)]
 
 mod handles;
 mod logs;
+mod metadata;
 mod object;
 mod query;
 mod render;
@@ -41,6 +43,27 @@ pub use logs::{
     EvtLogAttributes, EvtLogCreationTime, EvtLogFileSize, EvtLogFull, EvtLogLastAccessTime,
     EvtLogLastWriteTime, EvtLogNumberOfLogRecords, EvtLogOldestRecordNumber, EvtOpenChannelPath,
     EvtOpenFilePath, EvtOpenLog,
+};
+pub use metadata::{
+    EventMetadataEventChannel, EventMetadataEventID, EventMetadataEventKeyword,
+    EventMetadataEventLevel, EventMetadataEventMessageID, EventMetadataEventOpcode,
+    EventMetadataEventTask, EventMetadataEventTemplate, EventMetadataEventVersion,
+    EvtChannelReferenceImported, EvtGetEventMetadataProperty, EvtGetObjectArrayProperty,
+    EvtGetObjectArraySize, EvtGetPublisherMetadataProperty, EvtNextEventMetadata,
+    EvtNextPublisherId, EvtOpenEventMetadataEnum, EvtOpenPublisherEnum, EvtOpenPublisherMetadata,
+    EvtPublisherMetadataChannelReferenceFlags, EvtPublisherMetadataChannelReferenceID,
+    EvtPublisherMetadataChannelReferenceIndex, EvtPublisherMetadataChannelReferenceMessageID,
+    EvtPublisherMetadataChannelReferencePath, EvtPublisherMetadataChannelReferences,
+    EvtPublisherMetadataHelpLink, EvtPublisherMetadataKeywordMessageID,
+    EvtPublisherMetadataKeywordName, EvtPublisherMetadataKeywordValue,
+    EvtPublisherMetadataKeywords, EvtPublisherMetadataLevelMessageID,
+    EvtPublisherMetadataLevelName, EvtPublisherMetadataLevelValue, EvtPublisherMetadataLevels,
+    EvtPublisherMetadataMessageFilePath, EvtPublisherMetadataOpcodeMessageID,
+    EvtPublisherMetadataOpcodeName, EvtPublisherMetadataOpcodeValue, EvtPublisherMetadataOpcodes,
+    EvtPublisherMetadataParameterFilePath, EvtPublisherMetadataPublisherGuid,
+    EvtPublisherMetadataPublisherMessageID, EvtPublisherMetadataResourceFilePath,
+    EvtPublisherMetadataTaskEventGuid, EvtPublisherMetadataTaskMessageID,
+    EvtPublisherMetadataTaskName, EvtPublisherMetadataTaskValue, EvtPublisherMetadataTasks,
 };
 pub use query::{
     EvtCancel, EvtClose, EvtEventPath, EvtEventQueryIDs, EvtGetEventInfo, EvtGetExtendedStatus,

@@ -5,8 +5,8 @@ use std::sync::atomic::AtomicBool;
 use parking_lot::Mutex;
 
 use crate::engine::{
-    Bookmark, EventRef, PublisherMetadata, RenderContext, ResultSet, Session, SignalEvent,
-    Subscription,
+    Bookmark, EventMetadata, EventRef, ObjectArray, PublisherMetadata, RenderContext, ResultSet,
+    Session, SignalEvent, Subscription,
 };
 
 /// The object behind a handle.
@@ -29,8 +29,16 @@ pub(super) enum Object {
     Log(LogSource),
     /// EvtOpenPublisherMetadata (EvtGetPublisherMetadataProperty, EvtFormatMessage,
     /// EvtOpenEventMetadataEnum).
-    #[allow(dead_code)] // until EvtOpenPublisherMetadata makes it
     PublisherMetadata(PublisherMetadata),
+    /// EvtOpenPublisherEnum: the names, and how many were handed out.
+    PublisherEnum(Mutex<(Vec<String>, usize)>),
+    /// An EvtVarTypeEvtHandle from EvtGetPublisherMetadataProperty (EvtGetObjectArraySize,
+    /// EvtGetObjectArrayProperty); a child of its metadata handle.
+    ObjectArray(ObjectArray),
+    /// EvtOpenEventMetadataEnum: the events, and how many were handed out.
+    EventMetadataEnum(Mutex<(Vec<EventMetadata>, usize)>),
+    /// An event EvtNextEventMetadata returned (EvtGetEventMetadataProperty).
+    EventMetadata(EventMetadata),
     /// CreateEvent: a signal for the pull model (`auto_reset`: a wait resets it).
     Signal {
         signal: SignalEvent,
@@ -67,6 +75,10 @@ impl Object {
             Object::Signal { .. } => "an event object",
             Object::Log(_) => "a log",
             Object::PublisherMetadata(_) => "publisher metadata",
+            Object::PublisherEnum(_) => "a publisher enumerator",
+            Object::ObjectArray(_) => "a metadata object array",
+            Object::EventMetadataEnum(_) => "an event metadata enumerator",
+            Object::EventMetadata(_) => "event metadata",
         }
     }
 
@@ -85,7 +97,11 @@ impl Object {
             | Object::ChannelEnum(_)
             | Object::Signal { .. }
             | Object::Log(_)
-            | Object::PublisherMetadata(_) => {}
+            | Object::PublisherMetadata(_)
+            | Object::PublisherEnum(_)
+            | Object::ObjectArray(_)
+            | Object::EventMetadataEnum(_)
+            | Object::EventMetadata(_) => {}
         }
     }
 }

@@ -208,6 +208,21 @@ pub fn layout(values: &[Value], buffer: &mut [u8]) -> (usize, bool) {
     (needed, true)
 }
 
+/// EvtVarTypeEvtHandle.
+pub const EVT_VAR_TYPE_EVT_HANDLE: u32 = 32;
+
+/// Writes one EvtVarTypeEvtHandle variant holding `handle` if the buffer holds a variant;
+/// returns the size needed (16) and whether it was written. `Count` is not written (a
+/// scalar). The caller makes the handle only once it knows the variant fits.
+pub fn layout_handle(handle: isize, buffer: &mut [u8]) -> (usize, bool) {
+    if buffer.len() < EVT_VARIANT_SIZE {
+        return (EVT_VARIANT_SIZE, false);
+    }
+    buffer[..8].copy_from_slice(&(handle as i64).to_le_bytes());
+    buffer[12..16].copy_from_slice(&EVT_VAR_TYPE_EVT_HANDLE.to_le_bytes());
+    (EVT_VARIANT_SIZE, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ mod evtx_query;
 mod evtx_write;
 mod export;
 mod last_error;
+mod metadata;
 mod persist;
 mod query_cases;
 mod readme;
