@@ -81,7 +81,6 @@ int main(void) {
     CHECK(EvtClose(channel) && EvtClose(file) && EvtClose(saved));
 
     /* Not emulated yet. */
-    CHECK_ERROR(EvtOpenChannelConfig(NULL, L"System", 0) != NULL, ERROR_CALL_NOT_IMPLEMENTED);
     CHECK_ERROR(EvtOpenPublisherEnum(NULL, 0) != NULL, ERROR_CALL_NOT_IMPLEMENTED);
     CHECK_ERROR(EvtOpenPublisherMetadata(NULL, L"Service Control Manager", NULL, 0, 0) != NULL,
                 ERROR_CALL_NOT_IMPLEMENTED);

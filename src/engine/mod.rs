@@ -23,6 +23,7 @@
 mod bookmark;
 mod channel;
 mod clear;
+mod config;
 mod delivery;
 mod export;
 mod faults;
@@ -49,6 +50,9 @@ use parking_lot::{Mutex, RwLock};
 
 pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
+pub use config::{
+    default_log_file_path, ChannelConfigProperty, ChannelProperties, Isolation, WINDOWS_LOGS_DIR,
+};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
 pub use metadata::PublisherMetadata;

@@ -31,6 +31,9 @@ pub(super) enum Object {
     /// EvtOpenEventMetadataEnum).
     #[allow(dead_code)] // until EvtOpenPublisherMetadata makes it
     PublisherMetadata(PublisherMetadata),
+    /// EvtOpenChannelConfig: the in-memory copy EvtSetChannelConfigProperty changes and
+    /// EvtSaveChannelConfig applies.
+    ChannelConfig(Mutex<crate::engine::ChannelProperties>),
     /// CreateEvent: a signal for the pull model (`auto_reset`: a wait resets it).
     Signal {
         signal: SignalEvent,
@@ -67,6 +70,7 @@ impl Object {
             Object::Signal { .. } => "an event object",
             Object::Log(_) => "a log",
             Object::PublisherMetadata(_) => "publisher metadata",
+            Object::ChannelConfig(_) => "a channel configuration",
         }
     }
 
@@ -85,7 +89,8 @@ impl Object {
             | Object::ChannelEnum(_)
             | Object::Signal { .. }
             | Object::Log(_)
-            | Object::PublisherMetadata(_) => {}
+            | Object::PublisherMetadata(_)
+            | Object::ChannelConfig(_) => {}
         }
     }
 }
