@@ -107,3 +107,19 @@ pub unsafe extern "system" fn EvtSetChannelConfigProperty(
 pub extern "system" fn EvtSaveChannelConfig(ChannelConfig: EVT_HANDLE, Flags: u32) -> BOOL {
     guard(FALSE, || w::EvtSaveChannelConfig(ChannelConfig, Flags))
 }
+
+/// Engine control: creates the channel `path` of EVT_CHANNEL_TYPE `channel_type` (an
+/// Analytic or Debug one starts disabled), beside `evtlog_create_channel`.
+///
+/// # Safety
+/// `path` is NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn evtlog_create_channel_of_type(
+    path: PCWSTR,
+    channel_type: u32,
+) -> BOOL {
+    guard(FALSE, || match wide_in(path) {
+        Ok(Some(path)) => w::create_channel_of_type(&path, channel_type),
+        _ => fail(INVALID_PARAMETER, FALSE),
+    })
+}

@@ -141,3 +141,17 @@ pub fn EvtSaveChannelConfig(config: EVT_HANDLE, flags: u32) -> BOOL {
         Ok(())
     }))
 }
+
+/// An engine control beside `controls::create_channel`: creates the channel `path` of
+/// EVT_CHANNEL_TYPE `channel_type` with Windows' defaults for its type (an Analytic or
+/// Debug channel disabled and sequential), so that C programs can meet direct channels.
+/// 87 for an unknown type; 15000 for an invalid name; 87 if it exists.
+pub fn create_channel_of_type(path: &str, channel_type: u32) -> BOOL {
+    status::boolean((|| -> Outcome {
+        let channel_type = crate::engine::ChannelType::from_u32(channel_type).ok_or_else(|| {
+            invalid_parameter(format!("{channel_type} is not an EVT_CHANNEL_TYPE"))
+        })?;
+        service::engine().create_channel(crate::engine::ChannelConfig::new(path, channel_type))?;
+        Ok(())
+    })())
+}

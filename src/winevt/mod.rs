@@ -34,6 +34,8 @@ mod status;
 mod subscribe;
 mod variant;
 
+/// Engine control: a channel of a given type (beside `controls::create_channel`).
+pub use config::create_channel_of_type;
 pub use config::{
     EvtChannelConfigAccess, EvtChannelConfigClassicEventlog, EvtChannelConfigEnabled,
     EvtChannelConfigIsolation, EvtChannelConfigOwningPublisher, EvtChannelConfigPropertyIdEND,
