@@ -222,114 +222,6 @@ fn valid_log_file_path(path: &str) -> bool {
         || path.starts_with(r"\\")
 }
 
-/// A minimal check of SDDL: `O:` owner, `G:` group, `D:`/`S:` with optional flags and a
-/// list of `(type;flags;rights;object;inherited object;account)` ACEs, in that order of
-/// parts. What the check rejects, Windows' parser rejects too.
-pub(crate) fn check_sddl(sddl: &str) -> std::result::Result<(), String> {
-    let mut rest = sddl.trim();
-    if rest.is_empty() {
-        return Err("empty".into());
-    }
-    let mut seen = String::new();
-    while !rest.is_empty() {
-        let part = rest.get(..2).unwrap_or(rest);
-        let tag = match part {
-            "O:" | "G:" | "D:" | "S:" => part.as_bytes()[0] as char,
-            _ => {
-                let at = sddl.len() - rest.len();
-                return Err(format!(
-                    "at offset {at}: expected O:, G:, D: or S:, found {rest:.8}"
-                ));
-            }
-        };
-        if seen.contains(tag) {
-            return Err(format!("{tag}: appears twice"));
-        }
-        seen.push(tag);
-        rest = &rest[2..];
-        // The part ends where the next `X:` starts outside an ACE.
-        let bytes = rest.as_bytes();
-        let mut depth = 0i32;
-        let mut end = rest.len();
-        for i in 0..bytes.len() {
-            match bytes[i] {
-                b'(' => depth += 1,
-                b')' => depth -= 1,
-                b'O' | b'G' | b'D' | b'S' if depth == 0 && bytes.get(i + 1) == Some(&b':') => {
-                    end = i;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let body = &rest[..end];
-        rest = &rest[end..];
-        match tag {
-            'O' | 'G' => {
-                if !is_account(body) {
-                    return Err(format!("{tag}: {body:?} is not a SID or an account alias"));
-                }
-            }
-            _ => {
-                let aces_at = body.find('(').unwrap_or(body.len());
-                let flags = &body[..aces_at];
-                if !flags
-                    .bytes()
-                    .all(|b| matches!(b, b'P' | b'A' | b'R' | b'I' | b'N' | b'O' | b'U' | b'C'))
-                {
-                    return Err(format!("{tag}: bad ACL flags {flags:?}"));
-                }
-                let mut aces = &body[aces_at..];
-                while !aces.is_empty() {
-                    let Some(close) = aces.find(')').filter(|_| aces.starts_with('(')) else {
-                        return Err(format!("{tag}: an ACE must be (…), found {aces:.12}"));
-                    };
-                    check_ace(&aces[1..close]).map_err(|e| format!("{tag}: ACE {e}"))?;
-                    aces = &aces[close + 1..];
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A SID (`S-1-5-32-573`) or a two-letter account alias (`SY`, `BA`).
-fn is_account(s: &str) -> bool {
-    if let Some(rest) = s.strip_prefix("S-") {
-        let parts: Vec<&str> = rest.split('-').collect();
-        return parts.len() >= 2
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    }
-    s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())
-}
-
-/// One ACE's six fields.
-fn check_ace(ace: &str) -> std::result::Result<(), String> {
-    let fields: Vec<&str> = ace.split(';').collect();
-    let [kind, _flags, rights, _object, _inherited, account] = fields.as_slice() else {
-        return Err(format!("({ace}) has {} fields, needs 6", fields.len()));
-    };
-    if kind.is_empty() || !kind.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(format!("({ace}): bad type {kind:?}"));
-    }
-    let hex = rights
-        .strip_prefix("0x")
-        .or_else(|| rights.strip_prefix("0X"))
-        .is_some_and(|h| !h.is_empty() && u32::from_str_radix(h, 16).is_ok());
-    let codes = !rights.is_empty()
-        && rights.len() % 2 == 0
-        && rights.bytes().all(|b| b.is_ascii_uppercase());
-    if !hex && !codes && rights.parse::<u32>().is_err() {
-        return Err(format!("({ace}): bad rights {rights:?}"));
-    }
-    if !is_account(account) {
-        return Err(format!("({ace}): bad account {account:?}"));
-    }
-    Ok(())
-}
-
 fn invalid_value(what: impl std::fmt::Display) -> Error {
     Error::with_message(ErrorKind::InvalidChannelPropertyValue, what.to_string())
 }
@@ -582,7 +474,7 @@ impl ChannelProperties {
                     .ok_or_else(|| invalid_value(format!("isolation {v}: 0, 1 or 2")))?;
             }
             (P::Access, Value::String(s)) => {
-                check_sddl(s).map_err(|e| invalid_value(format!("access {s:?}: {e}")))?;
+                super::sddl::check(s).map_err(|e| invalid_value(format!("access {s:?}: {e}")))?;
                 self.access = s.clone();
             }
             (P::Retention, Value::Boolean(b)) => self.retention = *b,
@@ -722,5 +614,72 @@ impl Engine {
             Some(dir) => self.save_persistent(dir, &channel, config),
             None => channel.reconfigure(config, None, &|_| Ok(())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_sizes_are_at_least_1_mib_in_whole_64_kib() {
+        assert_eq!(normalized_max_size(0), 1 << 20);
+        assert_eq!(normalized_max_size(1 << 20), 1 << 20);
+        assert_eq!(normalized_max_size((1 << 20) + 1), (1 << 20) + 65_536);
+        assert_eq!(normalized_max_size(9_000_000), 138 * 65_536);
+        assert_eq!(normalized_max_size(UNBOUNDED), UNBOUNDED);
+    }
+
+    #[test]
+    fn log_file_paths_in_windows_logs_dir_name_their_file() {
+        assert_eq!(
+            in_windows_logs_dir(&default_log_file_path(
+                "Microsoft-Windows-Sysmon/Operational"
+            )),
+            Some("Microsoft-Windows-Sysmon%4Operational.evtx")
+        );
+        assert_eq!(
+            in_windows_logs_dir("%systemroot%/system32/winevt/logs/x.evtx"),
+            Some("x.evtx")
+        );
+        assert_eq!(
+            in_windows_logs_dir(r"%SystemRoot%\System32\Winevt\Logs\a\b.evtx"),
+            None
+        );
+        assert_eq!(
+            in_windows_logs_dir(r"%SystemRoot%\System32\Winevt\Logs\"),
+            None
+        );
+        assert!(valid_log_file_path(r"C:\Logs\x.evtx"));
+        assert!(valid_log_file_path(r"\\server\share\x.evtx"));
+        assert!(valid_log_file_path("/var/log/x.evtx"));
+        assert!(!valid_log_file_path("x.evtx"));
+        assert!(!valid_log_file_path(""));
+    }
+
+    #[test]
+    fn property_ids_types_and_settable_as_documented() {
+        assert_eq!(
+            ChannelConfigProperty::from_u32(20),
+            Some(ChannelConfigProperty::FileMax)
+        );
+        assert_eq!(ChannelConfigProperty::from_u32(21), None);
+        for (i, p) in ChannelConfigProperty::ALL.iter().enumerate() {
+            assert_eq!(*p as usize, i);
+        }
+        let settable: Vec<u32> = ChannelConfigProperty::ALL
+            .iter()
+            .filter(|p| p.is_settable())
+            .map(|p| *p as u32)
+            .collect();
+        assert_eq!(settable, [0, 1, 5, 6, 7, 8, 9, 10, 11]);
+        assert_eq!(
+            ChannelConfigProperty::MaxSize.variant_type(),
+            VariantType::UInt64
+        );
+        assert_eq!(
+            ChannelConfigProperty::ControlGuid.variant_type(),
+            VariantType::Guid
+        );
     }
 }

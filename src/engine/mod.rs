@@ -35,6 +35,7 @@ mod notify;
 mod persist;
 mod render;
 mod results;
+mod sddl;
 mod session;
 mod signal;
 mod subscription;
