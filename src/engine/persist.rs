@@ -19,8 +19,14 @@
 //!    changes neither.
 //! 4. Reopening a store directory restores every record of every file, with its id, and
 //!    record ids go on after the newest. A channel's configuration (type, max size,
-//!    retention) is kept beside its file (`<file>.config`, `key=value` lines; Windows keeps
-//!    it in the registry); a file without one gets [`ChannelConfig::new`]'s defaults.
+//!    retention, enabled, and the properties a save set: config.rs) is kept beside its
+//!    default file (`<file>.config`, `key=value` lines; Windows keeps it in the registry),
+//!    also when a save moved the file elsewhere (`log_file_path`); a file without one gets
+//!    [`ChannelConfig::new`]'s defaults. A file another channel's configuration names is
+//!    that channel's, not a channel of its own.
+//! 5. A saved configuration that changes the max size or the file's place rewrites the
+//!    records into a new file written beside its target, synced and renamed in, before the
+//!    configuration is written; the old file goes last (`ChannelFile::reconfigure`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
