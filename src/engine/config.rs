@@ -591,7 +591,9 @@ impl Engine {
         let mut settings = channel.settings();
         config.enabled = properties.enabled;
         config.retention = retention;
-        config.max_size = normalized_max_size(properties.max_size);
+        if properties.was_set(P::MaxSize) {
+            config.max_size = normalized_max_size(properties.max_size);
+        }
         if properties.was_set(P::Isolation) {
             settings.isolation = Some(properties.isolation);
         }

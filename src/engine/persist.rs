@@ -405,7 +405,9 @@ impl Engine {
             .collect();
         for config in configs {
             let own = dir.join(channel_file_name(&config.name));
-            if config.settings.log_file_path.is_none() && claimed.contains(&own) {
+            let moved = config.settings.log_file_path.is_some();
+            // A configuration alone (its file gone, never moved) is no channel.
+            if !moved && (claimed.contains(&own) || !own.exists()) {
                 continue;
             }
             engine.create_channel(config)?;
