@@ -623,3 +623,45 @@ fn a_memory_engine_stores_the_log_file_path() {
         r"D:\Logs\System.evtx"
     );
 }
+
+#[test]
+fn a_lowered_max_size_on_a_persistent_channel_keeps_its_records_until_cleared() {
+    let dir = TempDir::new("config-shrink");
+    let engine = Engine::open_store_dir(&dir.0).unwrap();
+    engine
+        .create_channel(
+            ChannelConfig::new("Contoso/Operational", ChannelType::Operational)
+                .with_max_size(4 << 20),
+        )
+        .unwrap();
+    let file = dir.0.join("Contoso%4Operational.evtx");
+    fill(&engine, "Contoso/Operational", 8_000, 13).unwrap();
+    let channel = engine.channel("Contoso/Operational").unwrap();
+    let before = channel.record_count();
+    let size = std::fs::metadata(&file).unwrap().len();
+    assert!(size > 2 << 20, "{size}");
+    let mut p = engine.channel_properties("Contoso/Operational").unwrap();
+    p.set_max_size(1 << 20).unwrap();
+    engine.save_channel_properties(&p).unwrap();
+    assert_eq!(
+        channel.record_count(),
+        before,
+        "nothing dropped by the change"
+    );
+    // Still circular at the size it has: new records replace the oldest.
+    fill(&engine, "Contoso/Operational", 2_000, 14).unwrap();
+    assert!(std::fs::metadata(&file).unwrap().len() <= size + 65_536);
+    assert!(channel.record_count() > before / 2);
+    channel.clear().unwrap();
+    fill(&engine, "Contoso/Operational", 8_000, 15).unwrap();
+    assert!(std::fs::metadata(&file).unwrap().len() <= (1 << 20) + 4096);
+    drop((channel, engine));
+    let engine = Engine::open_store_dir(&dir.0).unwrap();
+    assert_eq!(
+        engine
+            .channel_properties("Contoso/Operational")
+            .unwrap()
+            .max_size(),
+        1 << 20
+    );
+}
