@@ -42,6 +42,9 @@ pub use engine::{
     SeekOrigin, Session, SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin,
     SubscribePosition, Subscription, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };
+pub use engine::{
+    default_log_file_path, ChannelConfigProperty, ChannelProperties, Isolation, WINDOWS_LOGS_DIR,
+};
 pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use engine::{
     template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,

@@ -1,9 +1,11 @@
 //! evtutil: a wevtutil-compatible command line over evtlog.
 //!
 //! Verbs so far: `qe` (query-events), `el` (enum-logs), `epl` (export-log), `cl`
-//! (clear-log), `ep` (enum-publishers) and `gp` (get-publisher). See `evtutil /?`.
+//! (clear-log), `ep` (enum-publishers), `gp` (get-publisher), `gl` (get-log) and `sl`
+//! (set-log). See `evtutil /?`.
 
 mod args;
+mod logconfig;
 mod publisher;
 mod store;
 mod text;
@@ -50,6 +52,18 @@ Commands:
       /f:text|xml  (/format)          wevtutil's text layout (default), or XML
   cl (clear-log) CHANNEL      Removes every event of a channel (the store keeps it so).
       /bu:FILE.evtx  (/backup)        first write the events to FILE.evtx (it must not exist)
+  gl (get-log) CHANNEL        Prints a channel's configuration.
+      /f:text|xml  (/format)          wevtutil's text layout (default), or its <channel> XML
+  sl (set-log) CHANNEL        Changes a channel's configuration (the store keeps it).
+  sl /c:CONFIG.xml            Changes the channel the file names, as gl /f:xml prints it.
+      /e:true|false  (/enabled)       enable or disable the channel
+      /i:system|application|custom  (/isolation)
+      /lfn:PATH  (/logfilename)       move the channel's file there
+      /rt:true|false  (/retention)    true: refuse events when full; false: overwrite the oldest
+      /ab:true|false  (/autobackup)   archive the full file and start a new one (needs /rt:true)
+      /ms:BYTES  (/maxsize)           maximum size (at least 1048576, in whole 64 KiB)
+      /l:LEVEL  (/level)  /k:MASK  (/keywords)   publishing filters (stored)
+      /ca:SDDL  (/channelaccess)      the channel's access
 
 Store:
   The default store is persistent: each channel (Application, System, Security, Setup,
@@ -79,6 +93,8 @@ fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
         "cl" | "clear-log" => Some(CL_OPTIONS),
         "ep" | "enum-publishers" => Some(&[]),
         "gp" | "get-publisher" => Some(GP_OPTIONS),
+        "gl" | "get-log" => Some(logconfig::GL_OPTIONS),
+        "sl" | "set-log" => Some(logconfig::SL_OPTIONS),
         _ => None,
     }
 }
@@ -131,6 +147,17 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
         "qe" | "query-events" => query_events(&engine, &args, out),
         "epl" | "export-log" => export_log(&engine, &args),
         "cl" | "clear-log" => clear_log(&engine, &args),
+        "gl" | "get-log" => logconfig::get_log(&engine, &args, out),
+        "sl" | "set-log" => {
+            if let (StoreChoice::Dir(dir), None) = (store_choice(&args)?, engine.store_dir()) {
+                return Err(Failure::Operation(format!(
+                    "Failed to save configuration. {} is a store of XML channels, which keeps \
+                     no configuration",
+                    dir.display()
+                )));
+            }
+            logconfig::set_log(&engine, &args)
+        }
         "el" | "enum-logs" => {
             if !args.positional.is_empty() {
                 return Err(Failure::Usage("el takes no arguments".into()));

@@ -694,3 +694,134 @@ fn ep_and_gp() {
     assert_eq!(evtutil(&["gp", "X", "/f:json"]).status.code(), Some(2));
     assert_eq!(evtutil(&["ep", "extra"]).status.code(), Some(2));
 }
+
+/// `gl`: wevtutil's text layout and its XML, for the classic logs as Windows prints them.
+#[test]
+fn gl_prints_the_configuration_as_wevtutil_does() {
+    let o = evtutil(&["gl", "System"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o),
+        "name: System\nenabled: true\ntype: Admin\nowningPublisher: \nisolation: System\n\
+         channelAccess: O:BAG:SYD:(A;;0xf0007;;;SY)(A;;0x7;;;BA)(A;;0x3;;;BO)(A;;0x5;;;SO)\
+         (A;;0x1;;;IU)(A;;0x3;;;SU)(A;;0x1;;;S-1-5-3)(A;;0x2;;;S-1-5-33)(A;;0x1;;;S-1-5-32-573)\n\
+         logging:\n  logFileName: %SystemRoot%\\System32\\Winevt\\Logs\\System.evtx\n\
+         \x20 retention: false\n  autoBackup: false\n  maxSize: 20971520\n\
+         publishing:\n  fileMax: 1\n"
+    );
+    let o = evtutil(&["get-log", "security", "/f:xml"]);
+    assert_eq!(
+        stdout(&o),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<channel name=\"security\" enabled=\"true\" \
+         type=\"Admin\" owningPublisher=\"\" isolation=\"Custom\" channelAccess=\"O:BAG:SYD:\
+         (A;;0xf0005;;;SY)(A;;0x5;;;BA)(A;;0x1;;;S-1-5-32-573)\" \
+         xmlns=\"http://schemas.microsoft.com/win/2004/08/events\">\n<logging>\n\
+         <logFileName>%SystemRoot%\\System32\\Winevt\\Logs\\Security.evtx</logFileName>\n\
+         <retention>false</retention>\n<autoBackup>false</autoBackup>\n\
+         <maxSize>20971520</maxSize>\n</logging>\n<publishing>\n<fileMax>1</fileMax>\n\
+         </publishing>\n</channel>\n"
+    );
+    let o = evtutil(&["gl", "NoSuchLog"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with(
+            "Failed to read configuration for log NoSuchLog. The specified channel could not be found."
+        ),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with("(15007)"), "{err}");
+}
+
+/// `sl` changes what the next run sees; a bad value fails as wevtutil fails, changing nothing.
+#[test]
+fn sl_persists_to_the_next_run() {
+    let dir = temp_dir("sl-store");
+    let store = dir.to_str().unwrap();
+    let sl = |args: &[&str]| {
+        let mut all = vec!["--store", store, "sl"];
+        all.extend_from_slice(args);
+        evtutil(&all)
+    };
+    let gl = |name: &str| stdout(&evtutil(&["--store", store, "gl", name]));
+    let o = sl(&[
+        "Setup",
+        "/ms:5000000",
+        "/rt:true",
+        "/ab:true",
+        "/l:3",
+        "/k:0x10",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = gl("Setup");
+    for line in [
+        "  retention: true\n",
+        "  autoBackup: true\n",
+        "  maxSize: 5046272\n",
+        "publishing:\n  level: 3\n  keywords: 0x10\n  fileMax: 1\n",
+    ] {
+        assert!(text.contains(line), "{line:?} in {text}");
+    }
+    // A moved file: the next run reads its events there.
+    let moved = dir.join("elsewhere");
+    std::fs::create_dir_all(&moved).unwrap();
+    let file = moved.join("setup.evtx");
+    let lfn = format!("/lfn:{}", file.display());
+    assert_eq!(sl(&["Setup", &lfn]).status.code(), Some(0));
+    assert!(file.is_file() && !dir.join("Setup.evtx").exists());
+    assert!(gl("Setup").contains(&format!("  logFileName: {}\n", file.display())));
+    let events = evtutil(&["--store", store, "qe", "Setup"]);
+    assert_eq!(
+        stdout(&events).lines().count(),
+        100,
+        "every Setup event moved with it"
+    );
+
+    // Windows' errors: Enabled of System is fixed (15023); 15007 for no such channel.
+    let o = sl(&["System", "/e:false"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("Failed to save configuration or activate log System. Channel property contains an invalid value."),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with("(15023)"), "{err}");
+    assert!(gl("System").contains("enabled: true\n"));
+    let o = sl(&["Nope", "/ms:2000000"]);
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .trim_end()
+        .ends_with("(15007)"));
+    assert_eq!(
+        sl(&["Setup", "/ms:lots"]).status.code(),
+        Some(2),
+        "a usage error"
+    );
+
+    // /c: the document gl /f:xml prints, edited, read back.
+    let xml = stdout(&evtutil(&["--store", store, "gl", "Application", "/f:xml"]))
+        .replace("<maxSize>20971520</maxSize>", "<maxSize>33554432</maxSize>");
+    // Outside the store: a directory holding .xml files is read as a store of XML channels.
+    let config = std::env::temp_dir().join(format!("evtutil-sl-config-{}.xml", std::process::id()));
+    std::fs::write(&config, xml).unwrap();
+    let c = format!("/c:{}", config.display());
+    let o = sl(&[&c]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(gl("Application").contains("  maxSize: 33554432\n"));
+    assert_eq!(
+        sl(&["Application", &c]).status.code(),
+        Some(2),
+        "/c names the log"
+    );
+    let _ = std::fs::remove_file(&config);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,5 +1,4 @@
-//! The functions of channel configuration and EvtFormatMessage, which a later issue
-//! emulates. Until then each is exported with its Windows signature and fails
+//! EvtFormatMessage, which a later issue emulates. Until then each is exported with its Windows signature and fails
 //! with ERROR_CALL_NOT_IMPLEMENTED (120), as README's fidelity table says, so that programs
 //! that link them run and see a clear error.
 
@@ -9,42 +8,6 @@ use evtlog::winevt::{self as w, FALSE};
 fn not_implemented<T>(value: T) -> T {
     w::SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
     value
-}
-
-#[no_mangle]
-pub extern "system" fn EvtOpenChannelConfig(
-    _Session: EVT_HANDLE,
-    _ChannelPath: PCWSTR,
-    _Flags: u32,
-) -> EVT_HANDLE {
-    not_implemented(0)
-}
-
-#[no_mangle]
-pub extern "system" fn EvtGetChannelConfigProperty(
-    _ChannelConfig: EVT_HANDLE,
-    _PropertyId: EVT_CHANNEL_CONFIG_PROPERTY_ID,
-    _Flags: u32,
-    _PropertyValueBufferSize: u32,
-    _PropertyValueBuffer: *mut EVT_VARIANT,
-    _PropertyValueBufferUsed: *mut u32,
-) -> BOOL {
-    not_implemented(FALSE)
-}
-
-#[no_mangle]
-pub extern "system" fn EvtSetChannelConfigProperty(
-    _ChannelConfig: EVT_HANDLE,
-    _PropertyId: EVT_CHANNEL_CONFIG_PROPERTY_ID,
-    _Flags: u32,
-    _PropertyValue: *const EVT_VARIANT,
-) -> BOOL {
-    not_implemented(FALSE)
-}
-
-#[no_mangle]
-pub extern "system" fn EvtSaveChannelConfig(_ChannelConfig: EVT_HANDLE, _Flags: u32) -> BOOL {
-    not_implemented(FALSE)
 }
 
 #[no_mangle]

@@ -25,6 +25,7 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 
 mod abi;
+mod config;
 mod later;
 mod metadata;
 mod types;
@@ -32,6 +33,7 @@ mod types;
 use std::ffi::c_void;
 
 use abi::{bytes_out, guard, out, strings_in, wide_in, wide_out};
+pub use config::*;
 use evtlog::winevt as w;
 pub use later::*;
 pub use metadata::*;

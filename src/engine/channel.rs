@@ -16,6 +16,9 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use parking_lot::Mutex;
+
+use super::config::ChannelSettings;
 use super::notify::Notifier;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind, Result};
@@ -76,6 +79,8 @@ pub struct ChannelConfig {
     pub max_size: u64,
     /// EvtChannelLoggingConfigRetention.
     pub retention: Retention,
+    /// The rest of the configuration a save set (config.rs).
+    pub(crate) settings: ChannelSettings,
 }
 
 impl ChannelConfig {
@@ -101,6 +106,7 @@ impl ChannelConfig {
             } else {
                 Retention::Overwrite
             },
+            settings: ChannelSettings::default(),
         }
     }
 
@@ -139,6 +145,10 @@ pub struct Channel {
     file: Option<super::persist::ChannelFile>,
     /// An append was refused for room (1502) since the last clear: EvtLogFull.
     refused: AtomicBool,
+    /// The configuration a save set beyond the fields above (config.rs).
+    settings: Mutex<ChannelSettings>,
+    /// Serializes saves of the configuration.
+    saving: Mutex<()>,
 }
 
 impl Channel {
@@ -153,6 +163,8 @@ impl Channel {
             notifier: Notifier::default(),
             file: None,
             refused: AtomicBool::new(false),
+            settings: Mutex::new(config.settings),
+            saving: Mutex::new(()),
         }
     }
 
@@ -208,8 +220,42 @@ impl Channel {
                 || self.store.max_size(),
                 super::persist::ChannelFile::max_size,
             ),
-            retention: self.store.retention(),
+            retention: self.file.as_ref().map_or_else(
+                || self.store.retention(),
+                super::persist::ChannelFile::retention,
+            ),
+            settings: self.settings(),
         }
+    }
+
+    /// The configuration a save set beyond type, enabled, max size and retention.
+    pub(crate) fn settings(&self) -> ChannelSettings {
+        self.settings.lock().clone()
+    }
+
+    /// Applies a saved configuration (config.rs): the limits (a persistent channel's file
+    /// rewritten or moved to `target` as needed, `persist` writing its configuration file
+    /// at the point where nothing can fail after it), the settings, then `enabled` (last:
+    /// enabling an Analytic or Debug channel clears it). On an error nothing changed.
+    pub(crate) fn reconfigure(
+        &self,
+        config: ChannelConfig,
+        target: Option<std::path::PathBuf>,
+        persist: &dyn Fn(&ChannelConfig) -> Result<()>,
+    ) -> Result<()> {
+        let _saving = self.saving.lock();
+        match (&self.file, target) {
+            (Some(file), Some(target)) => {
+                file.reconfigure(&self.store, &config, &target, persist)?
+            }
+            _ => {
+                persist(&config)?;
+                self.store.set_limits(config.max_size, config.retention);
+            }
+        }
+        *self.settings.lock() = config.settings;
+        self.set_enabled(config.enabled);
+        Ok(())
     }
 
     pub fn is_enabled(&self) -> bool {

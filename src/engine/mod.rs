@@ -23,6 +23,7 @@
 mod bookmark;
 mod channel;
 mod clear;
+mod config;
 mod delivery;
 mod export;
 mod faults;
@@ -35,6 +36,7 @@ mod notify;
 mod persist;
 mod render;
 mod results;
+mod sddl;
 mod session;
 mod signal;
 mod subscription;
@@ -50,6 +52,9 @@ use parking_lot::{Mutex, RwLock};
 
 pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
+pub use config::{
+    default_log_file_path, ChannelConfigProperty, ChannelProperties, Isolation, WINDOWS_LOGS_DIR,
+};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
 pub use metadata::PublisherMetadata;

@@ -19,8 +19,14 @@
 //!    changes neither.
 //! 4. Reopening a store directory restores every record of every file, with its id, and
 //!    record ids go on after the newest. A channel's configuration (type, max size,
-//!    retention) is kept beside its file (`<file>.config`, `key=value` lines; Windows keeps
-//!    it in the registry); a file without one gets [`ChannelConfig::new`]'s defaults.
+//!    retention, enabled, and the properties a save set: config.rs) is kept beside its
+//!    default file (`<file>.config`, `key=value` lines; Windows keeps it in the registry),
+//!    also when a save moved the file elsewhere (`log_file_path`); a file without one gets
+//!    [`ChannelConfig::new`]'s defaults. A file another channel's configuration names is
+//!    that channel's, not a channel of its own.
+//! 5. A saved configuration that changes the max size or the file's place rewrites the
+//!    records into a new file written beside its target, synced and renamed in, before the
+//!    configuration is written; the old file goes last (`ChannelFile::reconfigure`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -53,11 +59,25 @@ fn channel_of(file: &Path) -> Option<String> {
 /// A persistent channel's file and its policy.
 pub(crate) struct ChannelFile {
     live: Mutex<LiveFile>,
+    /// Changed only by a save (config.rs), under `live`'s lock (taken first).
+    policy: Mutex<Policy>,
+}
+
+/// Where a channel's file is and what it keeps.
+struct Policy {
     path: PathBuf,
     max_chunks: u64,
     /// The configured max size (the memory mirror is unbounded).
     max_size: u64,
     when_full: WhenFull,
+}
+
+fn when_full(retention: Retention) -> WhenFull {
+    match retention {
+        Retention::Overwrite => WhenFull::Overwrite,
+        Retention::DoNotOverwrite => WhenFull::Refuse,
+        Retention::AutoBackup => WhenFull::Archive,
+    }
 }
 
 /// The most chunks a file of `max_size` bytes holds (at least one).
@@ -80,25 +100,32 @@ impl ChannelFile {
         };
         let file = ChannelFile {
             live: Mutex::new(live),
-            path: path.to_owned(),
-            max_chunks: max,
-            max_size: config.max_size,
-            when_full: match config.retention {
-                Retention::Overwrite => WhenFull::Overwrite,
-                Retention::DoNotOverwrite => WhenFull::Refuse,
-                Retention::AutoBackup => WhenFull::Archive,
-            },
+            policy: Mutex::new(Policy {
+                path: path.to_owned(),
+                max_chunks: max,
+                max_size: config.max_size,
+                when_full: when_full(config.retention),
+            }),
         };
         Ok((file, events, next_id))
     }
 
     pub(crate) fn path(&self) -> PathBuf {
-        self.path.clone()
+        self.policy.lock().path.clone()
     }
 
     /// The channel's configured max size, which the file enforces.
     pub(crate) fn max_size(&self) -> u64 {
-        self.max_size
+        self.policy.lock().max_size
+    }
+
+    /// The channel's retention, which the file enforces.
+    pub(crate) fn retention(&self) -> Retention {
+        match self.policy.lock().when_full {
+            WhenFull::Overwrite => Retention::Overwrite,
+            WhenFull::Refuse => Retention::DoNotOverwrite,
+            WhenFull::Archive => Retention::AutoBackup,
+        }
     }
 
     /// Appends `event` to the file, then to `store` (invariant 1); its record id.
@@ -106,7 +133,8 @@ impl ChannelFile {
         let mut live = self.live.lock();
         let id = live.next_id();
         event.system.event_record_id = Some(id);
-        match live.append(&event, self.when_full)? {
+        let when_full = self.policy.lock().when_full;
+        match live.append(&event, when_full)? {
             Placed::Appended => {}
             Placed::Overwrote { kept_from } => store.clear_before(kept_from),
             // The archived records leave the channel with the archive.
@@ -130,16 +158,17 @@ impl ChannelFile {
             .first()
             .and_then(|e| e.system.event_record_id)
             .unwrap_or(next_id);
-        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        let policy = self.policy.lock();
+        let mut name = policy.path.file_name().unwrap_or_default().to_os_string();
         name.push(".clearing");
-        let temporary = self.path.with_file_name(name);
+        let temporary = policy.path.with_file_name(name);
         let fresh = (|| -> Result<LiveFile> {
-            let mut fresh = LiveFile::create(&temporary, self.max_chunks, first)?;
+            let mut fresh = LiveFile::create(&temporary, policy.max_chunks, first)?;
             for event in &kept {
-                fresh.append(event, self.when_full)?;
+                fresh.append(event, policy.when_full)?;
             }
             fresh.sync()?;
-            std::fs::rename(&temporary, &self.path)?;
+            std::fs::rename(&temporary, &policy.path)?;
             Ok(fresh)
         })();
         let mut fresh = match fresh {
@@ -149,32 +178,124 @@ impl ChannelFile {
                 return Err(e);
             }
         };
-        fresh.renamed(&self.path);
+        fresh.renamed(&policy.path);
         *live = fresh;
         store.clear_before(end);
         Ok(())
     }
+
+    /// Applies a saved configuration to the file (config.rs): retention at once; a changed
+    /// max size or a new `target` path rewrites the records into a fresh file written
+    /// beside `target`, synced, then renamed into place (the old file removed after a
+    /// move). `persist` writes the configuration file once the fresh file is complete; if
+    /// anything fails before it returns, the channel keeps its file and configuration.
+    /// A lowered max size keeps every record: the file shrinks at the next clear.
+    pub(crate) fn reconfigure(
+        &self,
+        store: &MemoryStore,
+        config: &ChannelConfig,
+        target: &Path,
+        persist: &dyn Fn(&ChannelConfig) -> Result<()>,
+    ) -> Result<()> {
+        let mut live = self.live.lock();
+        let mut policy = self.policy.lock();
+        let chunks = max_chunks(config.max_size);
+        let moving = target != policy.path;
+        if moving && target.exists() {
+            return Err(Error::with_message(
+                crate::error::ErrorKind::FileExists,
+                format!("{}: the new log file exists", target.display()),
+            ));
+        }
+        if moving || chunks != policy.max_chunks {
+            let mut name = target.file_name().unwrap_or_default().to_os_string();
+            name.push(".saving");
+            let temporary = target.with_file_name(name);
+            let records: Vec<Event> = store.snapshot().iter().cloned().collect();
+            let first = records
+                .first()
+                .and_then(|e| e.system.event_record_id)
+                .unwrap_or_else(|| live.next_id());
+            let written = (|| -> Result<LiveFile> {
+                // Room for every record (nothing is dropped by a save), then the new limit.
+                let mut fresh = LiveFile::create(&temporary, u64::from(u16::MAX), first)?;
+                for event in &records {
+                    fresh.append(event, WhenFull::Refuse)?;
+                }
+                fresh.set_max_chunks(chunks);
+                fresh.sync()?;
+                std::fs::rename(&temporary, target)?;
+                Ok(fresh)
+            })();
+            let mut fresh = match written {
+                Ok(fresh) => fresh,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&temporary);
+                    return Err(e);
+                }
+            };
+            fresh.renamed(target);
+            if let Err(e) = persist(config) {
+                if moving {
+                    drop(fresh);
+                    let _ = std::fs::remove_file(target);
+                } else {
+                    // The old file was replaced by one with the same records: keep it,
+                    // with the old limit.
+                    fresh.set_max_chunks(policy.max_chunks);
+                    *live = fresh;
+                }
+                return Err(e);
+            }
+            *live = fresh;
+            if moving {
+                // The configuration names the new file; a leftover old one is ignored.
+                let _ = std::fs::remove_file(&policy.path);
+                policy.path = target.to_owned();
+            }
+        } else {
+            persist(config)?;
+        }
+        policy.max_chunks = chunks;
+        policy.max_size = config.max_size;
+        policy.when_full = when_full(config.retention);
+        Ok(())
+    }
 }
 
-/// The configuration file beside a channel's file.
+/// The configuration file beside a channel's file (its default file: a moved file's
+/// configuration stays in the store directory).
 fn config_path(file: &Path) -> PathBuf {
     let mut name = file.file_name().unwrap_or_default().to_os_string();
     name.push(".config");
     file.with_file_name(name)
 }
 
-/// Writes `config` beside `file` (beside it, then renamed).
+/// Writes `config` beside `file` (beside it, then renamed). The keys after `retention` are
+/// written only when set (config.rs), so an older reader still reads the first three.
 fn save_config(file: &Path, config: &ChannelConfig) -> Result<()> {
     let retention = match config.retention {
         Retention::Overwrite => "overwrite",
         Retention::DoNotOverwrite => "do-not-overwrite",
         Retention::AutoBackup => "auto-backup",
     };
-    let text = format!(
-        "type={}\nmax_size={}\nretention={retention}\n",
+    let mut text = format!(
+        "type={}\nmax_size={}\nretention={retention}\nenabled={}\n",
         config.channel_type.as_u32(),
-        config.max_size
+        config.max_size,
+        config.enabled
     );
+    let s = &config.settings;
+    let mut line = |key: &str, value: Option<String>| {
+        if let Some(value) = value {
+            text.push_str(&format!("{key}={value}\n"));
+        }
+    };
+    line("isolation", s.isolation.map(|i| (i as u32).to_string()));
+    line("access", s.access.clone());
+    line("log_file_path", s.log_file_path.clone());
+    line("level", s.level.map(|l| l.to_string()));
+    line("keywords", s.keywords.map(|k| format!("0x{k:x}")));
     let path = config_path(file);
     let temporary = path.with_extension("config.tmp");
     std::fs::write(&temporary, text)?;
@@ -207,13 +328,47 @@ fn load_config(file: &Path, name: String) -> ChannelConfig {
         Some("auto-backup") => config = config.with_retention(Retention::AutoBackup),
         _ => {}
     }
+    match value("enabled") {
+        Some("true") => config.enabled = true,
+        Some("false") => config.enabled = false,
+        _ => {}
+    }
+    let s = &mut config.settings;
+    s.isolation = value("isolation")
+        .and_then(|v| v.parse().ok())
+        .and_then(super::config::Isolation::from_u32);
+    s.access = value("access").map(str::to_owned);
+    s.log_file_path = value("log_file_path").map(str::to_owned);
+    s.level = value("level").and_then(|v| v.parse().ok());
+    s.keywords =
+        value("keywords").and_then(|v| u64::from_str_radix(v.trim_start_matches("0x"), 16).ok());
     config
+}
+
+/// Where a persistent channel's file is: its LogFilePath resolved (a file in Windows'
+/// logs directory is one in the store directory), else its default file. 15023 for a path
+/// this system cannot hold.
+fn resolved_file(dir: &Path, config: &ChannelConfig) -> Result<PathBuf> {
+    let Some(path) = &config.settings.log_file_path else {
+        return Ok(dir.join(channel_file_name(&config.name)));
+    };
+    if let Some(file) = super::config::in_windows_logs_dir(path) {
+        return Ok(dir.join(file));
+    }
+    if Path::new(path).is_absolute() {
+        return Ok(PathBuf::from(path));
+    }
+    Err(Error::with_message(
+        crate::error::ErrorKind::InvalidChannelPropertyValue,
+        format!("log file path {path:?}: not a path on this system"),
+    ))
 }
 
 impl Engine {
     /// An engine whose channels are live .evtx files in `dir` (created if missing): every
     /// `<channel>.evtx` there is a channel, its records read back and its configuration
-    /// restored (invariant 4); channels created later get a file of their own.
+    /// restored (invariant 4), as is every channel whose configuration names a file
+    /// elsewhere; channels created later get a file of their own.
     pub fn open_store_dir(dir: impl AsRef<Path>) -> Result<Engine> {
         Engine::open_store_dir_with_clock(dir, Arc::new(crate::clock::SystemClock))
     }
@@ -227,27 +382,59 @@ impl Engine {
         std::fs::create_dir_all(dir)?;
         let engine = Engine::with_clock(clock);
         engine.set_store_dir(dir.to_owned());
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        let mut names: Vec<String> = std::fs::read_dir(dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| channel_of(p).is_some())
+            .filter_map(|p| {
+                // A channel's file, or the configuration of one whose file moved.
+                let name = p.file_name()?.to_str()?;
+                let file = p.with_file_name(name.strip_suffix(".config").unwrap_or(name));
+                channel_of(&file)
+            })
             .collect();
-        files.sort();
-        for file in files {
-            let Some(name) = channel_of(&file) else {
+        names.sort();
+        names.dedup();
+        let configs: Vec<ChannelConfig> = names
+            .into_iter()
+            .map(|name| load_config(&dir.join(channel_file_name(&name)), name))
+            .collect();
+        // A file another channel's configuration names is that channel's, not one of its own.
+        let claimed: Vec<PathBuf> = configs
+            .iter()
+            .filter(|c| c.settings.log_file_path.is_some())
+            .filter_map(|c| resolved_file(dir, c).ok())
+            .collect();
+        for config in configs {
+            let own = dir.join(channel_file_name(&config.name));
+            let moved = config.settings.log_file_path.is_some();
+            // A configuration alone (its file gone, never moved) is no channel.
+            if !moved && (claimed.contains(&own) || !own.exists()) {
                 continue;
-            };
-            engine.create_channel(load_config(&file, name))?;
+            }
+            engine.create_channel(config)?;
         }
         Ok(engine)
     }
 
     /// A persistent engine's channel of `config`: its file opened or created.
     pub(crate) fn persistent_channel(&self, dir: &Path, config: ChannelConfig) -> Result<Channel> {
-        let path = dir.join(channel_file_name(&config.name));
+        let path = resolved_file(dir, &config)?;
         let located = |e: Error| Error::with_message(e.kind(), format!("{}: {e}", path.display()));
         let (file, events, next_id) =
             ChannelFile::open_or_create(&path, &config).map_err(located)?;
-        save_config(&path, &config).map_err(located)?;
+        save_config(&dir.join(channel_file_name(&config.name)), &config).map_err(located)?;
         Channel::persistent(config, Arc::clone(&self.inner.clock), file, events, next_id)
+    }
+
+    /// Applies a saved configuration to a persistent channel (config.rs): its file moved or
+    /// rewritten as needed, its configuration file written.
+    pub(crate) fn save_persistent(
+        &self,
+        dir: &Path,
+        channel: &Channel,
+        config: ChannelConfig,
+    ) -> Result<()> {
+        let target = resolved_file(dir, &config)?;
+        let default = dir.join(channel_file_name(&config.name));
+        channel.reconfigure(config, Some(target), &|c| save_config(&default, c))
     }
 }

@@ -32,13 +32,11 @@ fn default_channels_have_windows_defaults_and_sorted_names() {
         ]
     );
     let app = engine.channel("application").map(|c| c.config());
-    let expected = ChannelConfig {
-        name: "Application".into(),
-        channel_type: ChannelType::Admin,
-        enabled: true,
-        max_size: 20_971_520,
-        retention: Retention::Overwrite,
-    };
+    let expected = ChannelConfig::classic("Application");
+    assert_eq!(
+        (expected.enabled, expected.max_size, expected.retention),
+        (true, 20_971_520, Retention::Overwrite)
+    );
     assert_eq!(app.ok(), Some(expected));
     let setup = engine.channel("SETUP").map(|c| c.config());
     assert_eq!(setup.as_ref().map(|c| c.max_size).ok(), Some(1_048_576));

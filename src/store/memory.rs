@@ -30,6 +30,11 @@ struct Inner {
     next_record_id: u64,
     record_count: u64,
     total_bytes: u64,
+    /// The limit appends are held to: the configured max size, or the records' size when
+    /// a save lowered the max size below it (until the next clear, as Windows keeps a log
+    /// whose max size was lowered at its size until it is cleared).
+    limit: u64,
+    /// The configured max size (at least 1 MiB).
     max_size: u64,
     retention: Retention,
 }
@@ -45,6 +50,7 @@ impl MemoryStore {
                 next_record_id: 1,
                 record_count: 0,
                 total_bytes: 0,
+                limit: effective_max_size(max_size),
                 max_size: effective_max_size(max_size),
                 retention,
             }),
@@ -74,24 +80,24 @@ impl MemoryStore {
                     "the channel's record ids are exhausted",
                 ));
             };
-            if inner.total_bytes.saturating_add(size) > inner.max_size {
+            if inner.total_bytes.saturating_add(size) > inner.limit {
                 match inner.retention {
                     Retention::DoNotOverwrite | Retention::AutoBackup => {
                         return Err(Error::with_message(
                             ErrorKind::LogFileFull,
                             format!(
                                 "a record of {size} bytes does not fit: {} of {} bytes used",
-                                inner.total_bytes, inner.max_size
+                                inner.total_bytes, inner.limit
                             ),
                         ));
                     }
-                    Retention::Overwrite if size > inner.max_size => {
+                    Retention::Overwrite if size > inner.limit => {
                         return Err(Error::with_message(
                             ErrorKind::InvalidParameter,
                             format!(
                                 "a record of {size} bytes is larger than the log's maximum \
                                  size of {} bytes",
-                                inner.max_size
+                                inner.limit
                             ),
                         ));
                     }
@@ -134,6 +140,7 @@ impl MemoryStore {
             }
             inner.record_count = 0;
             inner.total_bytes = 0;
+            inner.limit = inner.max_size;
             self.generation.fetch_add(1, Ordering::Release);
             std::mem::take(&mut inner.chunks)
         };
@@ -204,6 +211,7 @@ impl MemoryStore {
                 inner.record_count = 0;
                 inner.total_bytes = 0;
             }
+            inner.limit = inner.max_size.max(inner.total_bytes);
             self.generation.fetch_add(1, Ordering::Release);
             old
         };
@@ -282,9 +290,20 @@ impl MemoryStore {
         self.inner.lock().total_bytes
     }
 
-    /// The effective max size in bytes (at least 1 MiB; `u64::MAX` for unbounded).
+    /// The configured max size in bytes (at least 1 MiB; `u64::MAX` for unbounded).
     pub fn max_size(&self) -> u64 {
         self.inner.lock().max_size
+    }
+
+    /// Sets the max size and retention (a saved channel configuration). A raised max size
+    /// lets the store grow at once; one lowered below the records' size keeps them all and
+    /// holds the store at that size until the next clear, as Windows does (nothing is
+    /// dropped by the change itself).
+    pub fn set_limits(&self, max_size: u64, retention: Retention) {
+        let mut inner = self.inner.lock();
+        inner.max_size = effective_max_size(max_size);
+        inner.limit = inner.max_size.max(inner.total_bytes);
+        inner.retention = retention;
     }
 
     /// What happens when the store is full.
@@ -300,10 +319,10 @@ pub(super) fn effective_max_size(max_size: u64) -> u64 {
 
 impl Inner {
     /// Drops whole chunks, oldest first, until a record of `size` bytes fits (invariant 6). The caller
-    /// has checked `size <= max_size`. The open chunk is dropped too if dropping only sealed
+    /// has checked `size <= limit`. The open chunk is dropped too if dropping only sealed
     /// ones is not enough; it is sealed first, so nothing appends to it again.
     fn overwrite_for(&mut self, size: u64, dropped: &mut Vec<Arc<Chunk>>) {
-        while self.total_bytes.saturating_add(size) > self.max_size {
+        while self.total_bytes.saturating_add(size) > self.limit {
             let Some(oldest) = self.chunks.pop_front() else {
                 break;
             };
@@ -337,6 +356,7 @@ impl fmt::Debug for MemoryStore {
             .field("record_count", &inner.record_count)
             .field("next_record_id", &inner.next_record_id)
             .field("total_bytes", &inner.total_bytes)
+            .field("limit", &inner.limit)
             .field("max_size", &inner.max_size)
             .field("retention", &inner.retention)
             .field("generation", &self.generation())

@@ -25,6 +25,7 @@
 //!    so EvtCancel and EvtClose reach a call blocked in EvtNext on another thread.
 #![allow(non_snake_case, non_upper_case_globals)]
 
+mod config;
 mod handles;
 mod logs;
 mod metadata;
@@ -36,6 +37,21 @@ mod status;
 mod subscribe;
 mod variant;
 
+/// Engine control: a channel of a given type (beside `controls::create_channel`).
+pub use config::create_channel_of_type;
+pub use config::{
+    EvtChannelConfigAccess, EvtChannelConfigClassicEventlog, EvtChannelConfigEnabled,
+    EvtChannelConfigIsolation, EvtChannelConfigOwningPublisher, EvtChannelConfigPropertyIdEND,
+    EvtChannelConfigType, EvtChannelLoggingConfigAutoBackup, EvtChannelLoggingConfigLogFilePath,
+    EvtChannelLoggingConfigMaxSize, EvtChannelLoggingConfigRetention, EvtChannelPublisherList,
+    EvtChannelPublishingConfigBufferSize, EvtChannelPublishingConfigClockType,
+    EvtChannelPublishingConfigControlGuid, EvtChannelPublishingConfigFileMax,
+    EvtChannelPublishingConfigKeywords, EvtChannelPublishingConfigLatency,
+    EvtChannelPublishingConfigLevel, EvtChannelPublishingConfigMaxBuffers,
+    EvtChannelPublishingConfigMinBuffers, EvtChannelPublishingConfigSidType,
+    EvtGetChannelConfigProperty, EvtOpenChannelConfig, EvtSaveChannelConfig,
+    EvtSetChannelConfigProperty,
+};
 pub use handles::EVT_HANDLE;
 pub use logs::{
     EvtArchiveExportedLog, EvtClearLog, EvtExportLog, EvtExportLogChannelPath,
@@ -82,7 +98,7 @@ pub use subscribe::{
     EvtSubscribeStrict, EvtSubscribeToFutureEvents, EvtSubscribeTolerateQueryErrors, ResetEvent,
     SetEvent, SubscribeCallback, WaitForSingleObject, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT,
 };
-pub use variant::{EVT_VARIANT_SIZE, EVT_VARIANT_TYPE_ARRAY};
+pub use variant::{read_inline, EVT_VARIANT_SIZE, EVT_VARIANT_TYPE_ARRAY};
 
 /// EVT_QUERY_FLAGS.
 pub const EvtQueryChannelPath: u32 = 0x1;

@@ -39,6 +39,9 @@ pub(super) enum Object {
     EventMetadataEnum(Mutex<(Vec<EventMetadata>, usize)>),
     /// An event EvtNextEventMetadata returned (EvtGetEventMetadataProperty).
     EventMetadata(EventMetadata),
+    /// EvtOpenChannelConfig: the in-memory copy EvtSetChannelConfigProperty changes and
+    /// EvtSaveChannelConfig applies.
+    ChannelConfig(Mutex<crate::engine::ChannelProperties>),
     /// CreateEvent: a signal for the pull model (`auto_reset`: a wait resets it).
     Signal {
         signal: SignalEvent,
@@ -79,6 +82,7 @@ impl Object {
             Object::ObjectArray(_) => "a metadata object array",
             Object::EventMetadataEnum(_) => "an event metadata enumerator",
             Object::EventMetadata(_) => "event metadata",
+            Object::ChannelConfig(_) => "a channel configuration",
         }
     }
 
@@ -102,6 +106,7 @@ impl Object {
             | Object::ObjectArray(_)
             | Object::EventMetadataEnum(_)
             | Object::EventMetadata(_) => {}
+            Object::ChannelConfig(_) => {}
         }
     }
 }

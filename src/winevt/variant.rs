@@ -77,6 +77,35 @@ fn inline(v: &Value) -> u64 {
     }
 }
 
+/// A caller's EVT_VARIANT of type `ty` whose value sits in its union (`union`, the union's
+/// 8 bytes as a little-endian word) read back into a [`Value`]: `None` for Null, arrays and
+/// the types whose union is a pointer (a string is read by the caller, who has the pointer).
+pub fn read_inline(ty: u32, union: u64) -> Option<Value> {
+    use VariantType as T;
+    if ty & EVT_VARIANT_TYPE_ARRAY != 0 {
+        return None;
+    }
+    Some(match VariantType::from_raw(ty)? {
+        T::SByte => Value::SByte(union as u8 as i8),
+        T::Byte => Value::Byte(union as u8),
+        T::Int16 => Value::Int16(union as u16 as i16),
+        T::UInt16 => Value::UInt16(union as u16),
+        T::Int32 => Value::Int32(union as u32 as i32),
+        T::UInt32 => Value::UInt32(union as u32),
+        T::HexInt32 => Value::HexInt32(union as u32),
+        T::Int64 => Value::Int64(union as i64),
+        T::UInt64 => Value::UInt64(union),
+        T::HexInt64 => Value::HexInt64(union),
+        T::SizeT => Value::SizeT(union),
+        T::Single => Value::Single(f32::from_bits(union as u32)),
+        T::Double => Value::Double(f64::from_bits(union)),
+        // BOOL is 32 bits; any non-zero value is TRUE.
+        T::Boolean => Value::Boolean(union as u32 != 0),
+        T::FileTime => Value::FileTime(crate::event::FileTime(union)),
+        _ => return None,
+    })
+}
+
 /// The size of one item of an array of `ty` (fixed-size types).
 fn item_size(ty: VariantType) -> usize {
     use VariantType::*;
@@ -234,6 +263,25 @@ mod tests {
 
     fn word(buf: &[u8], at: usize) -> u64 {
         u64::from_le_bytes(buf[at..at + 8].try_into().unwrap())
+    }
+
+    #[test]
+    fn inline_values_read_back_as_written() {
+        for v in [
+            Value::Boolean(true),
+            Value::UInt32(7),
+            Value::UInt64(u64::MAX),
+            Value::Int16(-2),
+            Value::Double(1.5),
+        ] {
+            let ty = v.variant_type() as u32;
+            assert_eq!(read_inline(ty, inline(&v)), Some(v));
+        }
+        assert_eq!(read_inline(VariantType::String as u32, 0), None);
+        assert_eq!(
+            read_inline(VariantType::UInt32 as u32 | EVT_VARIANT_TYPE_ARRAY, 0),
+            None
+        );
     }
 
     #[test]

@@ -764,3 +764,115 @@ fn export_clear_open_log_and_log_info() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Channel configuration (§1.14, §2.17): the copy behind the handle, the size protocol,
+/// Set's rules, Save applying to the channel, the handle closed with its session.
+#[test]
+fn channel_config_get_set_save() {
+    use evtlog::Value;
+    let _service = service(0);
+    assert_eq!(EvtOpenChannelConfig(0, Some("No-Such"), 0), 0);
+    assert_eq!(GetLastError(), 15007);
+    assert_eq!(EvtOpenChannelConfig(0, Some("System"), 1), 0);
+    assert_eq!(GetLastError(), 87);
+    let session = EvtOpenSession(EvtRpcLogin, Some(&EvtRpcLoginInfo::default()), 0, 0);
+    let config = EvtOpenChannelConfig(session, Some("Setup"), 0);
+    assert_ne!(config, 0);
+
+    let mut used = 0;
+    assert_eq!(
+        EvtGetChannelConfigProperty(
+            config,
+            EvtChannelLoggingConfigLogFilePath,
+            0,
+            &mut [],
+            &mut used
+        ),
+        FALSE
+    );
+    assert_eq!(GetLastError(), 122);
+    let path = r"%SystemRoot%\System32\Winevt\Logs\Setup.evtx";
+    assert_eq!(used as usize, EVT_VARIANT_SIZE + 2 * (path.len() + 1));
+    let mut buffer = vec![0u8; used as usize];
+    assert_eq!(
+        EvtGetChannelConfigProperty(
+            config,
+            EvtChannelLoggingConfigLogFilePath,
+            0,
+            &mut buffer,
+            &mut used
+        ),
+        TRUE
+    );
+    assert_eq!(
+        u32::from_le_bytes(buffer[12..16].try_into().unwrap()),
+        1,
+        "EvtVarTypeString"
+    );
+    assert_eq!(utf16_bytes_to_string(&buffer[EVT_VARIANT_SIZE..]), path);
+    let mut one = [0u8; 16];
+    for id in 0..EvtChannelConfigPropertyIdEND {
+        let mut big = vec![0u8; 4096];
+        assert_eq!(
+            EvtGetChannelConfigProperty(config, id, 0, &mut big, &mut used),
+            TRUE,
+            "{id}"
+        );
+    }
+    assert_eq!(
+        EvtGetChannelConfigProperty(
+            config,
+            EvtChannelConfigPropertyIdEND,
+            0,
+            &mut one,
+            &mut used
+        ),
+        FALSE
+    );
+    assert_eq!(GetLastError(), 87);
+
+    let set = |id, v: &Value| EvtSetChannelConfigProperty(config, id, 0, Some(v));
+    assert_eq!(set(EvtChannelConfigType, &Value::UInt32(0)), FALSE);
+    assert_eq!(GetLastError(), 15023);
+    assert_eq!(
+        set(EvtChannelLoggingConfigMaxSize, &Value::UInt32(1 << 22)),
+        FALSE
+    );
+    assert_eq!(GetLastError(), 15023, "MaxSize takes a UInt64");
+    assert_eq!(
+        EvtSetChannelConfigProperty(config, EvtChannelConfigEnabled, 0, None),
+        FALSE
+    );
+    assert_eq!(GetLastError(), 87);
+    assert_eq!(
+        set(EvtChannelLoggingConfigMaxSize, &Value::UInt64(1 << 22)),
+        TRUE
+    );
+    // The copy changed; the channel not until Save.
+    assert_eq!(
+        controls::engine()
+            .channel("Setup")
+            .unwrap()
+            .config()
+            .max_size,
+        1 << 20
+    );
+    assert_eq!(EvtSaveChannelConfig(config, 1), FALSE);
+    assert_eq!(GetLastError(), 87);
+    assert_eq!(EvtSaveChannelConfig(config, 0), TRUE);
+    assert_eq!(
+        controls::engine()
+            .channel("Setup")
+            .unwrap()
+            .config()
+            .max_size,
+        1 << 22
+    );
+
+    // A query handle is not a configuration; closing the session closes the configuration.
+    assert_eq!(EvtSaveChannelConfig(session, 0), FALSE);
+    assert_eq!(GetLastError(), 6);
+    assert_eq!(EvtClose(session), TRUE);
+    assert_eq!(EvtSaveChannelConfig(config, 0), FALSE);
+    assert_eq!(GetLastError(), 6);
+}

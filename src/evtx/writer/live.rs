@@ -167,6 +167,12 @@ impl LiveFile {
         self.next_id
     }
 
+    /// Sets the most chunks the file may hold; never fewer than it has (a lowered maximum
+    /// keeps every chunk until the file is recreated by a clear).
+    pub(crate) fn set_max_chunks(&mut self, max_chunks: u64) {
+        self.max_chunks = max_chunks.clamp(1, u64::from(u16::MAX)).max(self.slots);
+    }
+
     /// The file now has the name `path` (renamed into place).
     pub(crate) fn renamed(&mut self, path: &Path) {
         self.path = path.to_owned();
