@@ -60,5 +60,6 @@ pub use publisher::{
     Level, Map, MapKind, Messages, Opcode, Publisher, Publishers, Task, Template, TemplateItem,
     DEFAULT_CULTURE, DEFAULT_LCID,
 };
+pub use publisher::{parse_manifest, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH};
 pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};
 pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};
