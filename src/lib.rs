@@ -38,8 +38,8 @@ pub mod winevt;
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{
     channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, Delivery, Engine, EventRef,
-    ExportFlags, Next, PauseHandle, PublisherMetadata, QueryFlags, ResultSet, SeekFlags,
-    SeekOrigin, Session, SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin,
+    ExportFlags, ManifestFiles, Next, PauseHandle, PublisherMetadata, QueryFlags, ResultSet,
+    SeekFlags, SeekOrigin, Session, SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin,
     SubscribePosition, Subscription, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };
 pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};

@@ -213,7 +213,8 @@ fn load_config(file: &Path, name: String) -> ChannelConfig {
 impl Engine {
     /// An engine whose channels are live .evtx files in `dir` (created if missing): every
     /// `<channel>.evtx` there is a channel, its records read back and its configuration
-    /// restored (invariant 4); channels created later get a file of their own.
+    /// restored (invariant 4); channels created later get a file of their own. Installed
+    /// manifests are registered again (providers.rs invariant 4).
     pub fn open_store_dir(dir: impl AsRef<Path>) -> Result<Engine> {
         Engine::open_store_dir_with_clock(dir, Arc::new(crate::clock::SystemClock))
     }
@@ -238,6 +239,7 @@ impl Engine {
             };
             engine.create_channel(load_config(&file, name))?;
         }
+        engine.load_installed_providers(dir)?;
         Ok(engine)
     }
 
