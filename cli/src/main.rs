@@ -1,7 +1,7 @@
 //! evtutil: a wevtutil-compatible command line over evtlog.
 //!
-//! Verbs so far: `qe` (query-events), `el` (enum-logs), `epl` (export-log) and `cl`
-//! (clear-log). See `evtutil /?`.
+//! Verbs so far: `qe` (query-events), `el` (enum-logs), `epl` (export-log), `cl`
+//! (clear-log), `im` (install-manifest) and `um` (uninstall-manifest). See `evtutil /?`.
 
 mod args;
 mod store;
@@ -11,9 +11,10 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use args::{Args, OptionSpec, UsageError, CL_OPTIONS, EPL_OPTIONS, QE_OPTIONS};
+use args::{Args, OptionSpec, UsageError, CL_OPTIONS, EPL_OPTIONS, IM_OPTIONS, QE_OPTIONS};
 use evtlog::{
-    Bookmark, Engine, ErrorKind, ExportFlags, Next, QueryFlags, SeekFlags, MAX_NEXT_COUNT,
+    Bookmark, Engine, ErrorKind, ExportFlags, ManifestFiles, Next, QueryFlags, SeekFlags,
+    MAX_NEXT_COUNT,
 };
 
 const USAGE: &str = "\
@@ -44,6 +45,13 @@ Commands:
       /ow:true|false  (/overwrite)    replace TARGET if it exists (else it is an error)
   cl (clear-log) CHANNEL      Removes every event of a channel (the store keeps it so).
       /bu:FILE.evtx  (/backup)        first write the events to FILE.evtx (it must not exist)
+  im (install-manifest) FILE.man   Installs the providers of an instrumentation manifest and
+                              creates the channels they define (the store keeps them).
+      /rf:PATH  (/resourceFilePath)   the providers' resource file, instead of the manifest's
+      /mf:PATH  (/messageFilePath)    the providers' message file, instead of the manifest's
+      /pf:PATH  (/parameterFilePath)  the providers' parameter file, instead of the manifest's
+  um (uninstall-manifest) FILE.man Uninstalls the manifest's providers (their channels and
+                              events stay).
 
 Store:
   The default store is persistent: each channel (Application, System, Security, Setup,
@@ -52,7 +60,8 @@ Store:
   filled with the embedded default events on first use, so a first run prints the same
   events everywhere. --store DIR (or EVTLOG_STORE=DIR) uses another directory (one holding
   <channel>.xml files is read as XML channels); --memory uses the embedded default events in
-  memory and saves nothing.
+  memory and saves nothing. Installed manifests are kept in a store of .evtx channels
+  (DIR/providers); a store of XML channel files keeps none, so im and um refuse it.
 
 Options may start with / or -; names are case-insensitive. Queries measure timediff() from
 the store's newest event. Events of several channels come merged in time order.
@@ -71,6 +80,8 @@ fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
         "el" | "enum-logs" => Some(&[]),
         "epl" | "export-log" => Some(EPL_OPTIONS),
         "cl" | "clear-log" => Some(CL_OPTIONS),
+        "im" | "install-manifest" => Some(IM_OPTIONS),
+        "um" | "uninstall-manifest" => Some(&[]),
         _ => None,
     }
 }
@@ -123,6 +134,8 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
         "qe" | "query-events" => query_events(&engine, &args, out),
         "epl" | "export-log" => export_log(&engine, &args),
         "cl" | "clear-log" => clear_log(&engine, &args),
+        "im" | "install-manifest" => manifest(&engine, &args, true),
+        "um" | "uninstall-manifest" => manifest(&engine, &args, false),
         "el" | "enum-logs" => {
             if !args.positional.is_empty() {
                 return Err(Failure::Usage("el takes no arguments".into()));
@@ -213,6 +226,60 @@ fn clear_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
         let channel = engine.channel(channel).map_err(failed)?;
         store::save_channel(&dir, &channel)
             .map_err(|e| Failure::Operation(format!("Failed to clear the log. {e}")))?;
+    }
+    Ok(())
+}
+
+/// `im` (`install`) and `um`: a manifest's providers installed or uninstalled, kept by a
+/// store of .evtx channels. Like wevtutil, silent on success.
+fn manifest(engine: &Engine, args: &Args, install: bool) -> Result<(), Failure> {
+    let (verb, what) = if install {
+        ("im", "install")
+    } else {
+        ("um", "uninstall")
+    };
+    let [file] = args.positional.as_slice() else {
+        return Err(Failure::Usage(format!("{verb} takes one manifest file")));
+    };
+    if let (StoreChoice::Dir(dir), None) = (store_choice(args)?, engine.store_dir()) {
+        return Err(Failure::Operation(format!(
+            "Failed to {what} the manifest. The store {} holds XML channel files, which keep no providers.",
+            dir.display()
+        )));
+    }
+    let path = |long: &str| -> Result<Option<String>, Failure> {
+        match args.option(long) {
+            Some("") => Err(Failure::Usage(format!("/{long} takes a path"))),
+            other => Ok(other.map(str::to_owned)),
+        }
+    };
+    let failed = |e: evtlog::Error| {
+        Failure::Operation(format!(
+            "Failed to {what} the manifest. {e} ({})",
+            e.win32_code()
+        ))
+    };
+    let xml = std::fs::read_to_string(file)
+        .map_err(|e| Failure::Operation(format!("Failed to {what} the manifest. {file}: {e}")))?;
+    let located = |e: evtlog::Error| match e.position() {
+        // The manifest's own errors: where in the file, as a compiler says it.
+        Some((line, column)) => Failure::Operation(format!(
+            "Failed to {what} the manifest. {file}:{line}:{column}: {e} ({})",
+            e.win32_code()
+        )),
+        None => failed(e),
+    };
+    if install {
+        let files = ManifestFiles {
+            resource_file: path("resourcefilepath")?,
+            message_file: path("messagefilepath")?,
+            parameter_file: path("parameterfilepath")?,
+        };
+        engine
+            .install_manifest_with(&xml, &files)
+            .map_err(located)?;
+    } else {
+        engine.uninstall_manifest(&xml).map_err(located)?;
     }
     Ok(())
 }
