@@ -60,13 +60,7 @@ impl Builder<'_, '_> {
         let value = number(self.doc, node, "value", 0, 65535)?
             .ok_or_else(|| self.error(node, "<event> needs a value"))? as u16;
         let version = number(self.doc, node, "version", 0, 255)?.unwrap_or(0) as u8;
-        if self
-            .built
-            .publisher
-            .events
-            .iter()
-            .any(|e| e.value == u32::from(value) && e.version == version)
-        {
+        if !self.index.events.insert((u32::from(value), version)) {
             return Err(self.error(
                 node,
                 format!("event {value} version {version} is defined twice"),
@@ -100,17 +94,15 @@ impl Builder<'_, '_> {
             }
             None => None,
         };
-        let template = match node.attr("template") {
-            Some(tid) => Some(
-                self.built
-                    .publisher
-                    .templates
-                    .iter()
-                    .position(|t| t.tid == tid)
-                    .ok_or_else(|| self.error(node, format!("template {tid} is not defined")))?,
-            ),
-            None => None,
-        };
+        let template =
+            match node.attr("template") {
+                Some(tid) => {
+                    Some(*self.index.templates.get(tid).ok_or_else(|| {
+                        self.error(node, format!("template {tid} is not defined"))
+                    })?)
+                }
+                None => None,
+            };
         let (channel_value, legacy, admin) = match channel {
             Some(index) => {
                 let c = &self.built.publisher.channels[index];
@@ -166,17 +158,25 @@ impl Builder<'_, '_> {
             .and_then(|n| winmeta::by_name(winmeta::LEVELS, &n))
             .ok_or_else(|| self.error(node, format!("level {name} is not defined")))?;
         self.use_winmeta("level", item);
-        self.built.publisher.levels.push(Level {
-            name: item.name.to_owned(),
-            value: item.value as u32,
-            message_id: Some(item.message_id),
-        });
+        if !self
+            .built
+            .publisher
+            .levels
+            .iter()
+            .any(|l| l.name == item.name)
+        {
+            self.built.publisher.levels.push(Level {
+                name: item.name.to_owned(),
+                value: item.value as u32,
+                message_id: Some(item.message_id),
+            });
+        }
         Ok(item.value as u32)
     }
 
     fn task(&mut self, node: &Node, name: &str) -> Result<u32> {
-        if let Some(t) = self.built.publisher.tasks.iter().find(|t| t.name == name) {
-            return Ok(t.value);
+        if let Some(&value) = self.index.tasks.get(name) {
+            return Ok(u32::from(value));
         }
         let item = self
             .doc
@@ -205,28 +205,26 @@ impl Builder<'_, '_> {
     /// ones, then Winmeta's. A task-specific opcode needs its task; a global opcode may not
     /// share a value with one of the event's task's own opcodes.
     fn opcode_of(&mut self, node: &Node, name: &str, task: u32) -> Result<u32> {
-        let opcodes = &self.built.publisher.opcodes;
-        let own = opcodes
-            .iter()
-            .find(|o| o.task != 0 && u32::from(o.task) == task && o.name == name);
-        if let Some(o) = own {
-            return Ok(u32::from(o.opcode));
+        let task = u16::try_from(task).unwrap_or(0);
+        if task != 0 {
+            if let Some(&own) = self.index.opcodes.get(&(task, name.to_owned())) {
+                return Ok(u32::from(own));
+            }
         }
-        if let Some(o) = opcodes.iter().find(|o| o.task != 0 && o.name == name) {
+        if let Some(&owner) = self.index.opcode_owner.get(name) {
             let owner = self
-                .built
-                .publisher
+                .index
                 .tasks
                 .iter()
-                .find(|t| t.value == u32::from(o.task))
-                .map_or("?", |t| t.name.as_str());
+                .find(|(_, v)| **v == owner)
+                .map_or("?", |(n, _)| n.as_str());
             return Err(self.error(
                 node,
                 format!("opcode {name} belongs to task {owner}, not to the event's task"),
             ));
         }
-        let value = match opcodes.iter().find(|o| o.task == 0 && o.name == name) {
-            Some(o) => o.opcode,
+        let value = match self.index.opcodes.get(&(0, name.to_owned())) {
+            Some(&global) => global,
             None => {
                 let item = self
                     .doc
@@ -234,35 +232,28 @@ impl Builder<'_, '_> {
                     .and_then(|n| winmeta::by_name(winmeta::OPCODES, &n))
                     .ok_or_else(|| self.error(node, format!("opcode {name} is not defined")))?;
                 self.use_winmeta("opcode", item);
-                if !self
-                    .built
-                    .publisher
+                let value = item.value as u8;
+                if self
+                    .index
                     .opcodes
-                    .iter()
-                    .any(|o| o.name == item.name)
+                    .insert((0, item.name.to_owned()), value)
+                    .is_none()
                 {
                     self.built.publisher.opcodes.push(Opcode {
                         name: item.name.to_owned(),
-                        opcode: item.value as u8,
+                        opcode: value,
                         task: 0,
                         message_id: Some(item.message_id),
                     });
                 }
-                item.value as u8
+                value
             }
         };
-        if let Some(local) = self
-            .built
-            .publisher
-            .opcodes
-            .iter()
-            .find(|o| o.task != 0 && u32::from(o.task) == task && o.opcode == value)
-        {
+        if task != 0 && self.index.opcode_values.contains(&(task, value)) {
             return Err(self.error(
                 node,
                 format!(
-                    "global opcode {name} shares value {value} with opcode {} of the event's task",
-                    local.name
+                    "global opcode {name} shares value {value} with an opcode of the event's task"
                 ),
             ));
         }

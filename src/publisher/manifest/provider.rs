@@ -3,6 +3,8 @@
 //! check them; templates and events are read by `templates` and `events` on the same
 //! [`Builder`].
 
+use std::collections::{HashMap, HashSet};
+
 use super::ids::{self, Counters};
 use super::xml::Node;
 use super::{Built, Document, MessageTable};
@@ -23,6 +25,26 @@ pub(super) struct Builder<'d, 't> {
     table: &'d MessageTable,
     counters: &'d mut Counters,
     pub built: Built,
+    pub index: Index,
+}
+
+/// Lookups by name and value for the lists that may be long (a manifest may hold up to a
+/// million elements: every check and reference is a hash lookup, never a scan).
+#[derive(Default)]
+pub(super) struct Index {
+    /// Task name → value (Winmeta's once used).
+    pub tasks: HashMap<String, u16>,
+    pub task_values: HashSet<u16>,
+    /// (task, opcode name) → opcode; task 0 for global and Winmeta opcodes.
+    pub opcodes: HashMap<(u16, String), u8>,
+    pub opcode_values: HashSet<(u16, u8)>,
+    /// A task-specific opcode's name → its (first) task.
+    pub opcode_owner: HashMap<String, u16>,
+    pub maps: HashSet<String>,
+    /// Template tid → index in the provider's templates.
+    pub templates: HashMap<String, usize>,
+    /// (event value, version) pairs defined.
+    pub events: HashSet<(u32, u8)>,
 }
 
 impl<'d, 't> Builder<'d, 't> {
@@ -70,6 +92,7 @@ impl<'d, 't> Builder<'d, 't> {
                 uses: Vec::new(),
                 winmeta_uses: Vec::new(),
             },
+            index: Index::default(),
         };
         builder.built.publisher.message_id = builder.message(node, "message", Counters::name)?;
         Ok(builder)
@@ -360,18 +383,13 @@ impl<'d, 't> Builder<'d, 't> {
             let value = number(self.doc, node, "value", 1, 65535)?
                 .ok_or_else(|| self.error(node, format!("task {name} has no value")))?
                 as u16;
-            if let Some(other) = self
-                .built
-                .publisher
-                .tasks
-                .iter()
-                .find(|t| t.name == name || t.value == u32::from(value))
-            {
+            if self.index.tasks.contains_key(&name) || !self.index.task_values.insert(value) {
                 return Err(self.error(
                     node,
-                    format!("task {name} ({value}) repeats task {}", other.name),
+                    format!("task {name} ({value}) repeats an earlier task's name or value"),
                 ));
             }
+            self.index.tasks.insert(name.clone(), value);
             let event_guid = match node.attr("eventGUID") {
                 None => Guid::default(),
                 Some(text) => Guid::parse(text)
@@ -399,17 +417,17 @@ impl<'d, 't> Builder<'d, 't> {
         let value = number(self.doc, node, "value", 10, 239)?
             .ok_or_else(|| self.error(node, format!("opcode {name} has no value")))?
             as u8;
-        if let Some(other) = self
-            .built
-            .publisher
-            .opcodes
-            .iter()
-            .find(|o| o.task == task && (o.name == name || o.opcode == value))
+        let key = (task, name.clone());
+        if self.index.opcodes.contains_key(&key) || !self.index.opcode_values.insert((task, value))
         {
             return Err(self.error(
                 node,
-                format!("opcode {name} ({value}) repeats opcode {}", other.name),
+                format!("opcode {name} ({value}) repeats an earlier opcode's name or value"),
             ));
+        }
+        self.index.opcodes.insert(key, value);
+        if task != 0 {
+            self.index.opcode_owner.entry(name.clone()).or_insert(task);
         }
         let message_id = self.message(node, "message", |_| ids::opcode(value, task))?;
         self.built.publisher.opcodes.push(Opcode {
@@ -463,10 +481,11 @@ impl<'d, 't> Builder<'d, 't> {
                 _ => continue,
             };
             let name = required(self.doc, node, "name")?.to_owned();
-            if self.built.publisher.maps.iter().any(|m| m.name == name) {
+            if !self.index.maps.insert(name.clone()) {
                 return Err(self.error(node, format!("map {name} is defined twice")));
             }
             let mut entries: Vec<(u32, Option<u32>)> = Vec::new();
+            let mut values = HashSet::new();
             for entry in node.children_named("map") {
                 let text = required(self.doc, entry, "value")?;
                 let value = parse_u64_auto(text)
@@ -479,7 +498,7 @@ impl<'d, 't> Builder<'d, 't> {
                         };
                         self.error(entry, format!("map {name}: value '{text}' is not {need}"))
                     })?;
-                if entries.iter().any(|(v, _)| *v == value) {
+                if !values.insert(value) {
                     return Err(self.error(
                         entry,
                         format!("map {name}: value {value:#x} is given twice"),

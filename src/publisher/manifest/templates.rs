@@ -1,6 +1,8 @@
 //! `templates/template`: data items (with the default outType of each inType), structs,
 //! `binary` and `UserData`, checked against the maps and earlier items they name.
 
+use std::collections::HashMap;
+
 use super::provider::{required, Builder};
 use super::xml::Node;
 use crate::error::Result;
@@ -59,13 +61,18 @@ const FIXED_SIZE: &[&str] = &[
 /// The inTypes a `map` may decorate.
 const MAPPABLE: &[&str] = &["win:UInt8", "win:UInt16", "win:UInt32"];
 
+/// The items of one template (or struct) read so far: name → inType.
+type Earlier = HashMap<String, String>;
+
 impl Builder<'_, '_> {
     pub(super) fn templates(&mut self, templates: &Node) -> Result<()> {
         for node in templates.children_named("template") {
             let tid = required(self.doc, node, "tid")?.to_owned();
-            if self.built.publisher.templates.iter().any(|t| t.tid == tid) {
+            let at = self.built.publisher.templates.len();
+            if self.index.templates.insert(tid.clone(), at).is_some() {
                 return Err(self.error(node, format!("template {tid} is defined twice")));
             }
+            let mut earlier = Earlier::new();
             let mut template = Template {
                 tid,
                 items: Vec::new(),
@@ -74,16 +81,19 @@ impl Builder<'_, '_> {
             for child in &node.children {
                 match child.local.as_str() {
                     "data" => {
-                        let item = self.data(child, &template.items)?;
+                        let item = self.data(child, &earlier)?;
+                        earlier.insert(item.name.clone(), item.in_type.clone());
                         template.items.push(item);
                     }
                     "struct" => {
-                        let item = self.structure(child, &template.items)?;
+                        let item = self.structure(child, &earlier)?;
+                        earlier.insert(item.name.clone(), String::new());
                         template.items.push(item);
                     }
                     "binary" => {
                         let name = required(self.doc, child, "name")?.to_owned();
-                        self.check_unique(child, &name, &template.items)?;
+                        self.check_unique(child, &name, &earlier)?;
+                        earlier.insert(name.clone(), String::new());
                         template.items.push(TemplateItem {
                             name,
                             in_type: "win:Binary".into(),
@@ -106,8 +116,8 @@ impl Builder<'_, '_> {
         Ok(())
     }
 
-    fn check_unique(&self, node: &Node, name: &str, earlier: &[TemplateItem]) -> Result<()> {
-        if earlier.iter().any(|i| i.name == name) {
+    fn check_unique(&self, node: &Node, name: &str, earlier: &Earlier) -> Result<()> {
+        if earlier.contains_key(name) {
             return Err(self.error(
                 node,
                 format!("item {name} is defined twice in its template"),
@@ -117,20 +127,15 @@ impl Builder<'_, '_> {
     }
 
     /// A `length` or `count`: a number, or the name of an earlier (numeric) item.
-    fn size_ref(
-        &self,
-        node: &Node,
-        attr: &str,
-        earlier: &[TemplateItem],
-    ) -> Result<Option<String>> {
+    fn size_ref(&self, node: &Node, attr: &str, earlier: &Earlier) -> Result<Option<String>> {
         let Some(text) = node.attr(attr) else {
             return Ok(None);
         };
         let numeric = text.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty();
         if !numeric
             && !earlier
-                .iter()
-                .any(|i| i.name == text && MAPPABLE.contains(&i.in_type.as_str()))
+                .get(text)
+                .is_some_and(|in_type| MAPPABLE.contains(&in_type.as_str()))
         {
             return Err(self.error(
                 node,
@@ -140,7 +145,7 @@ impl Builder<'_, '_> {
         Ok(Some(text.to_owned()))
     }
 
-    fn data(&self, node: &Node, earlier: &[TemplateItem]) -> Result<TemplateItem> {
+    fn data(&self, node: &Node, earlier: &Earlier) -> Result<TemplateItem> {
         let name = required(self.doc, node, "name")?.to_owned();
         self.check_unique(node, &name, earlier)?;
         let written = required(self.doc, node, "inType")?;
@@ -158,7 +163,7 @@ impl Builder<'_, '_> {
         };
         let map = node.attr("map").map(str::to_owned);
         if let Some(map) = &map {
-            if !self.built.publisher.maps.iter().any(|m| m.name == *map) {
+            if !self.index.maps.contains(map) {
                 return Err(self.error(node, format!("map {map} is not defined")));
             }
             if !MAPPABLE.contains(&in_type.0) {
@@ -189,12 +194,14 @@ impl Builder<'_, '_> {
         })
     }
 
-    fn structure(&self, node: &Node, earlier: &[TemplateItem]) -> Result<TemplateItem> {
+    fn structure(&self, node: &Node, earlier: &Earlier) -> Result<TemplateItem> {
         let name = required(self.doc, node, "name")?.to_owned();
         self.check_unique(node, &name, earlier)?;
         let mut members = Vec::new();
+        let mut own = Earlier::new();
         for child in node.children_named("data") {
-            let member = self.data(child, &members)?;
+            let member = self.data(child, &own)?;
+            own.insert(member.name.clone(), member.in_type.clone());
             members.push(member);
         }
         if members.is_empty() {

@@ -740,3 +740,50 @@ fn several_providers_share_the_name_counter() {
     assert_eq!(all[1].message_id, Some(0x9000_0002));
     assert_eq!(all[1].messages.culture("en-US").unwrap()[&0x9000_0002], "B");
 }
+
+#[test]
+fn another_prefix_bound_to_winmeta_names_the_same_items() {
+    let body = r#"<events><event value="1" level="w:Error" opcode="w:Start"/><event value="2" level="win:Error" opcode="win:Start"/></events>"#;
+    let text = with_body(body).replace(
+        "<instrumentationManifest ",
+        &format!("<instrumentationManifest xmlns:w=\"{WINMETA_NS}\" "),
+    );
+    let p = &parse_manifest(&text).unwrap()[0];
+    assert_eq!((p.events[0].level, p.events[0].opcode), (2, 1));
+    assert_eq!(p.levels.len(), 1);
+    assert_eq!(p.opcodes.len(), 1);
+    assert_eq!(p.levels[0].name, "win:Error");
+}
+
+/// Long lists cost hash lookups, not scans: 20,000 tasks, templates and events (~2 s
+/// unoptimized here; scans would make it quadratic, minutes).
+#[test]
+fn long_lists_parse_in_linear_time() {
+    let n = 20_000;
+    let mut body = String::from("<tasks>");
+    for i in 1..=n {
+        body.push_str(&format!(r#"<task name="T{i}" value="{i}"/>"#));
+    }
+    body.push_str("</tasks><templates>");
+    for i in 1..=n {
+        body.push_str(&format!(
+            r#"<template tid="t{i}"><data name="a" inType="win:UInt32"/></template>"#
+        ));
+    }
+    body.push_str("</templates><events>");
+    for i in 1..=n {
+        body.push_str(&format!(
+            r#"<event value="{i}" task="T{i}" template="t{i}"/>"#
+        ));
+    }
+    body.push_str("</events>");
+    let start = std::time::Instant::now();
+    let p = &parse_manifest(&with_body(&body)).unwrap()[0];
+    assert_eq!(p.events.len(), n);
+    assert_eq!(p.events[n - 1].template, Some(n - 1));
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+}
