@@ -756,7 +756,7 @@ fn another_prefix_bound_to_winmeta_names_the_same_items() {
 }
 
 /// Long lists cost hash lookups, not scans: 20,000 tasks, templates and events (~2 s
-/// unoptimized here; scans would make it quadratic, minutes).
+/// unoptimized here); a scan per check would make each list quadratic.
 #[test]
 fn long_lists_parse_in_linear_time() {
     let n = 20_000;
