@@ -214,7 +214,7 @@ impl Engine {
     /// An engine whose channels are live .evtx files in `dir` (created if missing): every
     /// `<channel>.evtx` there is a channel, its records read back and its configuration
     /// restored (invariant 4); channels created later get a file of their own. Installed
-    /// manifests are registered again (providers.rs invariant 4).
+    /// manifests are registered again (providers.rs invariant 5).
     pub fn open_store_dir(dir: impl AsRef<Path>) -> Result<Engine> {
         Engine::open_store_dir_with_clock(dir, Arc::new(crate::clock::SystemClock))
     }

@@ -13,7 +13,10 @@
 //!    registers nothing.
 //! 3. Uninstalling removes the provider from the registry (and its manifest from the
 //!    store); its channels and their events stay, as Windows keeps the .evtx files.
-//! 4. A persistent store keeps one file per installed manifest provider,
+//! 4. A provider's `parameters` (`%%n` strings) are its own, else the messages of the
+//!    installed providers whose messageFileName its parameterFileName names (resolved when
+//!    it is installed or a store is reopened; a manifest holds no parameter strings).
+//! 5. A persistent store keeps one file per installed manifest provider,
 //!    `providers/<seq>-<name>.man` (the manifest's text as installed; `<seq>` keeps the
 //!    installation order, `<name>` is the provider name lower-cased, `/` written `%4`),
 //!    plus `<same>.files` when wevtutil's /rf /mf /pf replaced its file paths. Files are
@@ -249,8 +252,9 @@ impl Engine {
     /// its defined channels are created where missing (invariant 1) and it replaces an
     /// installed provider of the same name. Not kept in a store by itself: only
     /// [`install_manifest`](Engine::install_manifest) persists.
-    pub fn install_publisher(&self, publisher: Publisher) -> Result<()> {
+    pub fn install_publisher(&self, mut publisher: Publisher) -> Result<()> {
         self.check_channels(&publisher)?;
+        self.resolve_parameters(&mut publisher);
         for c in &publisher.channels {
             let Some(definition) = &c.definition else {
                 continue;
@@ -282,6 +286,42 @@ impl Engine {
         Ok(self.publishers().uninstall(name).is_some())
     }
 
+    /// A provider with no `%%n` strings of its own whose parameterFileName names the
+    /// messageFileName of an installed provider gets that provider's messages as its
+    /// parameter strings (that file's MESSAGETABLE is what that manifest compiled to).
+    /// Files are compared case-insensitively, in the `;`-separated order (the first file
+    /// holding an id wins); resolved at install time.
+    fn resolve_parameters(&self, p: &mut Publisher) {
+        if !p.parameters.is_empty() {
+            return;
+        }
+        let Some(files) = p.parameter_file.clone() else {
+            return;
+        };
+        let installed = self.publishers().list();
+        for file in files.split(';').map(str::trim).filter(|f| !f.is_empty()) {
+            let owners = installed.iter().filter(|o| {
+                !o.name.eq_ignore_ascii_case(&p.name)
+                    && o.message_file
+                        .as_deref()
+                        .is_some_and(|m| m.trim().eq_ignore_ascii_case(file))
+            });
+            for owner in owners {
+                for (culture, table) in &owner.messages.by_culture {
+                    for (id, text) in table {
+                        let known = p
+                            .parameters
+                            .culture(culture)
+                            .is_some_and(|t| t.contains_key(id));
+                        if !known {
+                            p.parameters.insert(culture, *id, text.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Every defined channel's name is one the engine takes (invariant 2).
     fn check_channels(&self, p: &Publisher) -> Result<()> {
         for c in p.channels.iter().filter(|c| c.definition.is_some()) {
@@ -291,7 +331,7 @@ impl Engine {
         Ok(())
     }
 
-    /// Writes provider `name`'s manifest into the store (invariant 4), keeping its
+    /// Writes provider `name`'s manifest into the store (invariant 5), keeping its
     /// sequence number when it is installed already.
     fn store_manifest(
         &self,
@@ -328,6 +368,7 @@ impl Engine {
             for mut p in parse_manifest(&xml).map_err(located)? {
                 if file_key(&p.name) == key {
                     files.apply(&mut p);
+                    self.resolve_parameters(&mut p);
                     self.publishers().install(p);
                 }
             }

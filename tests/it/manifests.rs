@@ -377,3 +377,43 @@ fn mutated_manifests_never_panic_and_errors_have_positions() {
     // The mutations reach both outcomes.
     assert!(ok > 100 && failed > 1000, "ok {ok}, failed {failed}");
 }
+
+/// A provider whose parameterFileName is another installed provider's messageFileName
+/// takes that provider's messages as its `%%n` strings.
+#[test]
+fn parameter_strings_come_from_the_provider_owning_the_parameter_file() {
+    let params = r#"<instrumentationManifest xmlns="http://schemas.microsoft.com/win/2004/08/events">
+  <instrumentation><events>
+    <provider name="Evtlog-Params" guid="{00000000-0000-0000-0000-0000000000dd}" symbol="P"
+        resourceFileName="%SystemRoot%\System32\MsObjs.dll" messageFileName="%SystemRoot%\System32\MsObjs.dll">
+    </provider>
+    <messageTable>
+      <message value="1833" message="$(string.impersonation)"/>
+    </messageTable>
+  </events></instrumentation>
+  <localization><resources culture="en-US"><stringTable>
+    <string id="impersonation" value="Impersonation"/>
+  </stringTable></resources></localization>
+</instrumentationManifest>"#;
+    let engine = engine();
+    engine.install_manifest(params).unwrap();
+    engine.install_manifest(&manifest()).unwrap();
+    let p = engine.publishers().get(PROVIDER).unwrap();
+    assert_eq!(
+        p.parameters
+            .culture("en-US")
+            .unwrap()
+            .get(&1833)
+            .map(String::as_str),
+        Some("Impersonation")
+    );
+    // Without the owner installed, a manifest has no parameter strings.
+    let alone = self::engine();
+    alone.install_manifest(&manifest()).unwrap();
+    assert!(alone
+        .publishers()
+        .get(PROVIDER)
+        .unwrap()
+        .parameters
+        .is_empty());
+}
