@@ -253,21 +253,12 @@ fn manifest(engine: &Engine, args: &Args, install: bool) -> Result<(), Failure> 
             other => Ok(other.map(str::to_owned)),
         }
     };
+    // The engine's errors name the file, and the line and column for the manifest's own.
     let failed = |e: evtlog::Error| {
         Failure::Operation(format!(
             "Failed to {what} the manifest. {e} ({})",
             e.win32_code()
         ))
-    };
-    let xml = std::fs::read_to_string(file)
-        .map_err(|e| Failure::Operation(format!("Failed to {what} the manifest. {file}: {e}")))?;
-    let located = |e: evtlog::Error| match e.position() {
-        // The manifest's own errors: where in the file, as a compiler says it.
-        Some((line, column)) => Failure::Operation(format!(
-            "Failed to {what} the manifest. {file}:{line}:{column}: {e} ({})",
-            e.win32_code()
-        )),
-        None => failed(e),
     };
     if install {
         let files = ManifestFiles {
@@ -276,10 +267,10 @@ fn manifest(engine: &Engine, args: &Args, install: bool) -> Result<(), Failure> 
             parameter_file: path("parameterfilepath")?,
         };
         engine
-            .install_manifest_with(&xml, &files)
-            .map_err(located)?;
+            .install_manifest_file_with(file, &files)
+            .map_err(failed)?;
     } else {
-        engine.uninstall_manifest(&xml).map_err(located)?;
+        engine.uninstall_manifest_file(file).map_err(failed)?;
     }
     Ok(())
 }

@@ -221,10 +221,21 @@ impl Engine {
         Ok(names)
     }
 
-    /// [`install_manifest`](Engine::install_manifest) of the manifest file at `path`.
+    /// [`install_manifest`](Engine::install_manifest) of the manifest file at `path`
+    /// (UTF-8, or UTF-16 with a byte order mark); errors name the file.
     pub fn install_manifest_file(&self, path: impl AsRef<Path>) -> Result<Vec<String>> {
+        self.install_manifest_file_with(path, &ManifestFiles::default())
+    }
+
+    /// [`install_manifest_with`](Engine::install_manifest_with) of the manifest file at
+    /// `path` (wevtutil im with /rf /mf /pf).
+    pub fn install_manifest_file_with(
+        &self,
+        path: impl AsRef<Path>,
+        files: &ManifestFiles,
+    ) -> Result<Vec<String>> {
         let xml = read_manifest(path.as_ref())?;
-        self.install_manifest(&xml)
+        self.install_manifest_with(&xml, files)
             .map_err(|e| e.prefixed(&format!("{}:", path.as_ref().display())))
     }
 
@@ -377,10 +388,31 @@ impl Engine {
     }
 }
 
+/// A manifest file's text: UTF-8 (a BOM skipped), or UTF-16 with its BOM, as mc reads
+/// them.
 fn read_manifest(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         let message = format!("{}: cannot read the manifest: {e}", path.display());
         Error::with_message(Error::from(e).kind(), message)
+    })?;
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units: Vec<u16> = rest.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
+        String::from_utf16(&units).ok()
+    };
+    let text = match bytes.as_slice() {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8(rest.to_vec()).ok(),
+        _ => String::from_utf8(bytes).ok(),
+    };
+    text.ok_or_else(|| {
+        Error::with_message(
+            ErrorKind::MalformedXml,
+            format!(
+                "{}: the manifest is neither UTF-8 nor UTF-16 with a byte order mark",
+                path.display()
+            ),
+        )
     })
 }
 

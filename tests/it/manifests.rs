@@ -417,3 +417,33 @@ fn parameter_strings_come_from_the_provider_owning_the_parameter_file() {
         .parameters
         .is_empty());
 }
+
+/// mc reads UTF-16 manifests with a byte order mark, and UTF-8 ones with or without.
+#[test]
+fn manifest_files_may_be_utf16_or_utf8_with_a_bom() {
+    let dir = TempDir::new("manifests-encodings");
+    let text = manifest();
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    let bom: Vec<u8> = [0xEF, 0xBB, 0xBF].into_iter().chain(text.bytes()).collect();
+    for (name, bytes) in [("le.man", le), ("be.man", be), ("bom.man", bom)] {
+        std::fs::write(dir.file(name), bytes).unwrap();
+        let engine = engine();
+        assert_eq!(
+            engine.install_manifest_file(dir.file(name)).unwrap(),
+            [PROVIDER]
+        );
+    }
+    std::fs::write(dir.file("bad.man"), [0xC3, 0x28]).unwrap();
+    let e = engine()
+        .install_manifest_file(dir.file("bad.man"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::MalformedXml);
+    assert!(e.to_string().contains("bad.man"), "{e}");
+}
