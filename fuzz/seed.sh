@@ -50,4 +50,8 @@ done < <(find "$samples" -type f -name '*.evtx' -print0 | sort -z)
 mkdir -p "$root/fuzz/corpus/evtx_file_query"
 cp "$out"/*.chunk*.evtx "$root/fuzz/corpus/evtx_file_query/"
 
+# The manifest parser starts from the test manifests.
+mkdir -p "$root/fuzz/corpus/manifest_xml"
+cp "$root"/fixtures/manifests/*.man "$root/fuzz/corpus/manifest_xml/"
+
 echo "seed.sh: $files sample files and $chunks chunks in $out"

@@ -38,8 +38,8 @@ pub mod winevt;
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{
     channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, Delivery, Engine, EventRef,
-    ExportFlags, Next, PauseHandle, PublisherMetadata, QueryFlags, ResultSet, SeekFlags,
-    SeekOrigin, Session, SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin,
+    ExportFlags, ManifestFiles, Next, PauseHandle, PublisherMetadata, QueryFlags, ResultSet,
+    SeekFlags, SeekOrigin, Session, SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin,
     SubscribePosition, Subscription, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };
 pub use engine::{
@@ -66,5 +66,6 @@ pub use publisher::{
     Level, Map, MapKind, Messages, Opcode, Publisher, Publishers, Task, Template, TemplateItem,
     DEFAULT_CULTURE, DEFAULT_LCID,
 };
+pub use publisher::{parse_manifest, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH};
 pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};
 pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};

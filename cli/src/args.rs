@@ -95,6 +95,22 @@ pub const EPL_OPTIONS: &[OptionSpec] = &[
     },
 ];
 
+/// The options of `im` (install-manifest): file paths that replace the manifest's own.
+pub const IM_OPTIONS: &[OptionSpec] = &[
+    OptionSpec {
+        short: "rf",
+        long: "resourcefilepath",
+    },
+    OptionSpec {
+        short: "mf",
+        long: "messagefilepath",
+    },
+    OptionSpec {
+        short: "pf",
+        long: "parameterfilepath",
+    },
+];
+
 /// The options of `cl` (clear-log).
 pub const CL_OPTIONS: &[OptionSpec] = &[OptionSpec {
     short: "bu",

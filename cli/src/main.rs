@@ -1,8 +1,8 @@
 //! evtutil: a wevtutil-compatible command line over evtlog.
 //!
 //! Verbs so far: `qe` (query-events), `el` (enum-logs), `epl` (export-log), `cl`
-//! (clear-log), `ep` (enum-publishers), `gp` (get-publisher), `gl` (get-log) and `sl`
-//! (set-log). See `evtutil /?`.
+//! (clear-log), `im` (install-manifest), `um` (uninstall-manifest), `ep` (enum-publishers),
+//! `gp` (get-publisher), `gl` (get-log) and `sl` (set-log). See `evtutil /?`.
 
 mod args;
 mod logconfig;
@@ -14,9 +14,12 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use args::{Args, OptionSpec, UsageError, CL_OPTIONS, EPL_OPTIONS, GP_OPTIONS, QE_OPTIONS};
+use args::{
+    Args, OptionSpec, UsageError, CL_OPTIONS, EPL_OPTIONS, GP_OPTIONS, IM_OPTIONS, QE_OPTIONS,
+};
 use evtlog::{
-    Bookmark, Engine, ErrorKind, ExportFlags, Next, QueryFlags, SeekFlags, MAX_NEXT_COUNT,
+    Bookmark, Engine, ErrorKind, ExportFlags, ManifestFiles, Next, QueryFlags, SeekFlags,
+    MAX_NEXT_COUNT,
 };
 
 const USAGE: &str = "\
@@ -52,6 +55,13 @@ Commands:
       /f:text|xml  (/format)          wevtutil's text layout (default), or XML
   cl (clear-log) CHANNEL      Removes every event of a channel (the store keeps it so).
       /bu:FILE.evtx  (/backup)        first write the events to FILE.evtx (it must not exist)
+  im (install-manifest) FILE.man   Installs the providers of an instrumentation manifest and
+                              creates the channels they define (the store keeps them).
+      /rf:PATH  (/resourceFilePath)   the providers' resource file, instead of the manifest's
+      /mf:PATH  (/messageFilePath)    the providers' message file, instead of the manifest's
+      /pf:PATH  (/parameterFilePath)  the providers' parameter file, instead of the manifest's
+  um (uninstall-manifest) FILE.man Uninstalls the manifest's providers (their channels and
+                              events stay).
   gl (get-log) CHANNEL        Prints a channel's configuration.
       /f:text|xml  (/format)          wevtutil's text layout (default), or its <channel> XML
   sl (set-log) CHANNEL        Changes a channel's configuration (the store keeps it).
@@ -72,7 +82,8 @@ Store:
   filled with the embedded default events on first use, so a first run prints the same
   events everywhere. --store DIR (or EVTLOG_STORE=DIR) uses another directory (one holding
   <channel>.xml files is read as XML channels); --memory uses the embedded default events in
-  memory and saves nothing.
+  memory and saves nothing. Installed manifests are kept in a store of .evtx channels
+  (DIR/providers); a store of XML channel files keeps none, so im and um refuse it.
 
 Options may start with / or -; names are case-insensitive. Queries measure timediff() from
 the store's newest event. Events of several channels come merged in time order.
@@ -91,6 +102,8 @@ fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
         "el" | "enum-logs" => Some(&[]),
         "epl" | "export-log" => Some(EPL_OPTIONS),
         "cl" | "clear-log" => Some(CL_OPTIONS),
+        "im" | "install-manifest" => Some(IM_OPTIONS),
+        "um" | "uninstall-manifest" => Some(&[]),
         "ep" | "enum-publishers" => Some(&[]),
         "gp" | "get-publisher" => Some(GP_OPTIONS),
         "gl" | "get-log" => Some(logconfig::GL_OPTIONS),
@@ -147,6 +160,8 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
         "qe" | "query-events" => query_events(&engine, &args, out),
         "epl" | "export-log" => export_log(&engine, &args),
         "cl" | "clear-log" => clear_log(&engine, &args),
+        "im" | "install-manifest" => manifest(&engine, &args, true),
+        "um" | "uninstall-manifest" => manifest(&engine, &args, false),
         "gl" | "get-log" => logconfig::get_log(&engine, &args, out),
         "sl" | "set-log" => {
             if let (StoreChoice::Dir(dir), None) = (store_choice(&args)?, engine.store_dir()) {
@@ -289,6 +304,51 @@ fn clear_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
         let channel = engine.channel(channel).map_err(failed)?;
         store::save_channel(&dir, &channel)
             .map_err(|e| Failure::Operation(format!("Failed to clear the log. {e}")))?;
+    }
+    Ok(())
+}
+
+/// `im` (`install`) and `um`: a manifest's providers installed or uninstalled, kept by a
+/// store of .evtx channels. Like wevtutil, silent on success.
+fn manifest(engine: &Engine, args: &Args, install: bool) -> Result<(), Failure> {
+    let (verb, what) = if install {
+        ("im", "install")
+    } else {
+        ("um", "uninstall")
+    };
+    let [file] = args.positional.as_slice() else {
+        return Err(Failure::Usage(format!("{verb} takes one manifest file")));
+    };
+    if let (StoreChoice::Dir(dir), None) = (store_choice(args)?, engine.store_dir()) {
+        return Err(Failure::Operation(format!(
+            "Failed to {what} the manifest. The store {} holds XML channel files, which keep no providers.",
+            dir.display()
+        )));
+    }
+    let path = |long: &str| -> Result<Option<String>, Failure> {
+        match args.option(long) {
+            Some("") => Err(Failure::Usage(format!("/{long} takes a path"))),
+            other => Ok(other.map(str::to_owned)),
+        }
+    };
+    // The engine's errors name the file, and the line and column for the manifest's own.
+    let failed = |e: evtlog::Error| {
+        Failure::Operation(format!(
+            "Failed to {what} the manifest. {e} ({})",
+            e.win32_code()
+        ))
+    };
+    if install {
+        let files = ManifestFiles {
+            resource_file: path("resourcefilepath")?,
+            message_file: path("messagefilepath")?,
+            parameter_file: path("parameterfilepath")?,
+        };
+        engine
+            .install_manifest_file_with(file, &files)
+            .map_err(failed)?;
+    } else {
+        engine.uninstall_manifest_file(file).map_err(failed)?;
     }
     Ok(())
 }

@@ -825,3 +825,83 @@ fn sl_persists_to_the_next_run() {
     let _ = std::fs::remove_file(&config);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The test provider's manifest (fixtures/manifests).
+fn test_manifest() -> String {
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/manifests/evtlog-test.man"
+    )
+    .to_owned()
+}
+
+/// `im` installs into the store: the next run lists the provider's channels, the store
+/// keeps the manifest (with /rf's path), and `um` removes it but keeps the channels.
+#[test]
+fn im_installs_a_manifest_that_the_next_run_sees_and_um_removes_it() {
+    let dir = temp_dir("im");
+    let store = dir.to_string_lossy().into_owned();
+    let manifest = test_manifest();
+    let installed = evtutil(&[
+        "--store",
+        &store,
+        "im",
+        &manifest,
+        "/rf:/opt/evtlog/res.dll",
+    ]);
+    assert!(installed.status.success(), "{installed:?}");
+    assert_eq!(stdout(&installed), "");
+    let listed = stdout(&evtutil(&["--store", &store, "el"]));
+    assert!(
+        listed.lines().any(|l| l == "Evtlog-Test-Provider/Admin"),
+        "{listed}"
+    );
+    assert!(listed
+        .lines()
+        .any(|l| l == "Evtlog-Test-Provider/Operational"));
+    let kept = dir.join("providers/00000001-evtlog-test-provider.man");
+    assert_eq!(
+        std::fs::read_to_string(&kept).unwrap(),
+        std::fs::read_to_string(&manifest).unwrap()
+    );
+    assert_eq!(
+        std::fs::read_to_string(kept.with_extension("files")).unwrap(),
+        "resourceFileName=/opt/evtlog/res.dll\n"
+    );
+    let removed = evtutil(&["--store", &store, "uninstall-manifest", &manifest]);
+    assert!(removed.status.success(), "{removed:?}");
+    assert!(!kept.exists() && !kept.with_extension("files").exists());
+    let listed = stdout(&evtutil(&["--store", &store, "el"]));
+    assert!(listed.lines().any(|l| l == "Evtlog-Test-Provider/Admin"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn im_reports_a_manifest_error_with_file_line_and_column() {
+    let dir = temp_dir("im-bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.man");
+    let text = std::fs::read_to_string(test_manifest())
+        .unwrap()
+        .replace(r#"value="16" symbol"#, r#"value="7" symbol"#);
+    std::fs::write(&bad, text).unwrap();
+    let bad = bad.to_string_lossy().into_owned();
+    let out = evtutil(&["im", &bad]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("Failed to install the manifest."), "{err}");
+    assert!(err.contains(&format!("{bad}:")), "{err}");
+    assert!(err.contains("(line 29, column 11)"), "{err}");
+    assert!(err.contains("(15010)"), "{err}");
+    let missing = evtutil(&["im", "/nonexistent/x.man"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(evtutil(&["im"]).status.code(), Some(2));
+    assert_eq!(evtutil(&["im", &bad, "/zz:1"]).status.code(), Some(2));
+    // A store of XML channel files keeps no providers: im refuses it.
+    std::fs::write(dir.join("Application.xml"), "").unwrap();
+    let store = dir.to_string_lossy().into_owned();
+    let xml_store = evtutil(&["--store", &store, "im", &test_manifest()]);
+    assert_eq!(xml_store.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&xml_store.stderr).contains("XML channel files"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -34,6 +34,7 @@ mod metadata_props;
 mod names;
 mod notify;
 mod persist;
+mod providers;
 mod render;
 mod results;
 mod sddl;
@@ -62,6 +63,7 @@ pub use metadata_props::{
     template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,
 };
 pub use persist::channel_file_name;
+pub use providers::ManifestFiles;
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
 pub use session::Session;

@@ -368,7 +368,8 @@ impl Engine {
     /// An engine whose channels are live .evtx files in `dir` (created if missing): every
     /// `<channel>.evtx` there is a channel, its records read back and its configuration
     /// restored (invariant 4), as is every channel whose configuration names a file
-    /// elsewhere; channels created later get a file of their own.
+    /// elsewhere; channels created later get a file of their own. Installed manifests are
+    /// registered again (providers.rs invariant 5).
     pub fn open_store_dir(dir: impl AsRef<Path>) -> Result<Engine> {
         Engine::open_store_dir_with_clock(dir, Arc::new(crate::clock::SystemClock))
     }
@@ -412,6 +413,7 @@ impl Engine {
             }
             engine.create_channel(config)?;
         }
+        engine.load_installed_providers(dir)?;
         Ok(engine)
     }
 

@@ -1,6 +1,7 @@
 //! Publishers (providers): what each declares, and the registry of installed ones.
 //!
-//! Owns: the provider model (`model`), locales (`locale`), the Winmeta tables (`winmeta`) and [`Publishers`], the
+//! Owns: the provider model (`model`), locales (`locale`), the Winmeta tables (`winmeta`),
+//! instrumentation manifests (`manifest`: .man text to `Publisher`s) and [`Publishers`], the
 //! registry an [`Engine`](crate::Engine) keeps. The formats that produce providers
 //! (manifests, PE resources, classic sources) and the functions that read them (publisher
 //! metadata, EvtFormatMessage, the producer API) build on this module.
@@ -13,6 +14,7 @@
 //!    pointers (ERROR_EVT_PUBLISHER_DISABLED, 15037).
 
 mod locale;
+mod manifest;
 mod model;
 #[allow(dead_code)] // read by the metadata and formatting functions
 pub(crate) mod winmeta;
@@ -22,6 +24,7 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 
 pub use locale::{culture_of, lcid_of, DEFAULT_CULTURE, DEFAULT_LCID};
+pub use manifest::{parse_manifest, MAX_DEPTH as MAX_MANIFEST_DEPTH, MAX_MANIFEST_BYTES};
 pub use model::{
     ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, Keyword, Level, Map, MapKind,
     Messages, Opcode, Publisher, Task, Template, TemplateItem,

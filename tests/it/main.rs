@@ -11,6 +11,7 @@ mod evtx_query;
 mod evtx_write;
 mod export;
 mod last_error;
+mod manifests;
 mod metadata;
 mod persist;
 mod query_cases;

@@ -245,3 +245,18 @@ fn evtx_tour() -> Result<(), evtlog::Error> {
     assert_eq!(decoded, 2261);
     Ok(())
 }
+
+/// The README's "Providers" paragraph.
+#[test]
+fn providers_tour() -> Result<(), evtlog::Error> {
+    let engine = Engine::with_default_channels(Arc::new(VirtualClock::default()));
+    let names = engine.install_manifest_file("fixtures/manifests/evtlog-test.man")?;
+    assert_eq!(names, ["Evtlog-Test-Provider"]);
+    let provider = engine.publishers().get("Evtlog-Test-Provider").unwrap();
+    assert_eq!(provider.events[0].message_id, Some(0xB000_0064)); // mc's id for event 100 v0
+    assert!(engine.has_channel("Evtlog-Test-Provider/Operational"));
+    engine.uninstall_manifest_file("fixtures/manifests/evtlog-test.man")?; // channels stay
+    assert!(engine.publishers().get("Evtlog-Test-Provider").is_none());
+    assert!(engine.has_channel("Evtlog-Test-Provider/Operational"));
+    Ok(())
+}
