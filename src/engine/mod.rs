@@ -93,6 +93,8 @@ pub(crate) struct EngineInner {
     store_dir: OnceLock<std::path::PathBuf>,
     /// The installed providers (publishers).
     pub(crate) publishers: crate::publisher::Publishers,
+    /// The directory that stands for `C:\Windows` when providers' files are resolved.
+    windows_dir: parking_lot::RwLock<Option<std::path::PathBuf>>,
 }
 
 impl EngineInner {
@@ -126,6 +128,7 @@ impl Engine {
                 chunk_buffers: Arc::default(),
                 store_dir: OnceLock::new(),
                 publishers: crate::publisher::Publishers::default(),
+                windows_dir: parking_lot::RwLock::new(None),
             }),
         }
     }
@@ -138,6 +141,21 @@ impl Engine {
     /// The installed providers (publishers), in installation order.
     pub fn publishers(&self) -> &crate::publisher::Publishers {
         &self.inner.publishers
+    }
+
+    /// Sets the directory that stands for `C:\Windows` when providers' resource and message
+    /// files are resolved (overrides `EVTLOG_WINDIR`).
+    pub fn set_windows_dir(&self, dir: impl Into<std::path::PathBuf>) {
+        *self.inner.windows_dir.write() = Some(dir.into());
+    }
+
+    /// The resolver of providers' files: the directory [`set_windows_dir`](Engine::set_windows_dir)
+    /// gave, else `EVTLOG_WINDIR`'s; None when neither is set.
+    pub fn resource_resolver(&self) -> Option<crate::publisher::ResourceResolver> {
+        match &*self.inner.windows_dir.read() {
+            Some(dir) => Some(crate::publisher::ResourceResolver::new(dir.clone())),
+            None => crate::publisher::ResourceResolver::from_env(),
+        }
     }
 
     /// A persistent engine's store directory ([`Engine::open_store_dir`]).

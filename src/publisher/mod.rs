@@ -1,6 +1,8 @@
 //! Publishers (providers): what each declares, and the registry of installed ones.
 //!
-//! Owns: the provider model (`model`), locales (`locale`), the Winmeta tables (`winmeta`) and [`Publishers`], the
+//! Owns: the provider model (`model`), locales (`locale`), the Winmeta tables (`winmeta`),
+//! provider resource files (`pe`, `resources*`: PE images, MESSAGETABLE, WEVT_TEMPLATE, the
+//! resolution of Windows paths) and [`Publishers`], the
 //! registry an [`Engine`](crate::Engine) keeps. The formats that produce providers
 //! (manifests, PE resources, classic sources) and the functions that read them (publisher
 //! metadata, EvtFormatMessage, the producer API) build on this module.
@@ -14,6 +16,10 @@
 
 mod locale;
 mod model;
+mod pe;
+mod resources;
+mod resources_resolve;
+mod resources_wevt;
 #[allow(dead_code)] // read by the metadata and formatting functions
 pub(crate) mod winmeta;
 
@@ -26,6 +32,10 @@ pub use model::{
     ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, Keyword, Level, Map, MapKind,
     Messages, Opcode, Publisher, Task, Template, TemplateItem,
 };
+pub use pe::ResourceId;
+pub use resources::{ResourceFile, RT_MESSAGETABLE, WEVT_TEMPLATE};
+pub use resources_resolve::{load_resources, ResourceResolver, WINDIR_ENV};
+pub use resources_wevt::{default_out_type, in_type_name, out_type_name};
 
 /// The installed providers, in installation order.
 #[derive(Debug, Default)]
