@@ -142,12 +142,14 @@ impl PeImage {
         let (count_at, dirs_at) = match magic {
             0x10b => (92, 96),
             0x20b => (108, 112),
-            other => return Err(corrupt(
-                (optional) as u64,
-                format!(
+            other => {
+                return Err(corrupt(
+                    (optional) as u64,
+                    format!(
                     "`optional header Magic`: {other:#x} is neither PE32 (0x10b) nor PE32+ (0x20b)"
                 ),
-            )),
+                ))
+            }
         };
         let dir_count = read_at(data, optional + count_at, "NumberOfRvaAndSizes")?
             .u32("NumberOfRvaAndSizes")?;

@@ -282,11 +282,11 @@ fn windows_1252(b: u8) -> char {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A MESSAGE_RESOURCE_DATA with one block of the given entries (flags, bytes).
-    fn table(low: u32, entries: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    pub(crate) fn table(low: u32, entries: &[(u16, Vec<u8>)]) -> Vec<u8> {
         let mut out = Vec::new();
         out.extend_from_slice(&1u32.to_le_bytes());
         out.extend_from_slice(&low.to_le_bytes());
@@ -305,7 +305,7 @@ mod tests {
         out
     }
 
-    fn utf16(s: &str) -> Vec<u8> {
+    pub(crate) fn utf16(s: &str) -> Vec<u8> {
         s.encode_utf16().flat_map(u16::to_le_bytes).collect()
     }
 

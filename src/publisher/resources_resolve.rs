@@ -410,3 +410,7 @@ fn fill_metadata(publisher: &mut Publisher, resolver: &ResourceResolver, file: &
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "resources_resolve_tests.rs"]
+mod tests;

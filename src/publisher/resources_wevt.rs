@@ -713,3 +713,7 @@ fn resolve_item_maps(templates: &mut [Template], maps: &[Map], maps_at: &HashMap
         }
     }
 }
+
+#[cfg(test)]
+#[path = "resources_wevt_tests.rs"]
+pub(crate) mod tests;
