@@ -125,7 +125,10 @@ impl ResourceFile {
     }
 
     /// The providers of the WEVT_TEMPLATE resource (its compiled manifest), one per CRIM
-    /// provider entry (`resources_wevt` says what each carries).
+    /// provider entry (`resources_wevt` says what each carries), unnamed: CRIM holds no
+    /// provider name, and the string of the provider's message id is its display name
+    /// ("Microsoft Windows security auditing." for Microsoft-Windows-Security-Auditing), not
+    /// its name.
     pub fn wevt_template(&self) -> Result<Vec<Publisher>> {
         let all = self
             .image
@@ -133,29 +136,8 @@ impl ResourceFile {
         let chosen = pick_template(&all).ok_or_else(|| {
             Error::with_message(ErrorKind::ResourceNameNotFound, "no WEVT_TEMPLATE resource")
         })?;
-        let mut providers = super::resources_wevt::parse_crim(chosen.data, chosen.offset)?;
-        // The providers' names: their message ids' strings, where this file has them.
-        if let Ok(messages) = self.message_table() {
-            for p in &mut providers {
-                if let Some(name) = provider_name(p, &messages) {
-                    p.name = name;
-                }
-            }
-        }
-        Ok(providers)
+        super::resources_wevt::parse_crim(chosen.data, chosen.offset)
     }
-}
-
-/// A provider's name from its message id's string (en-US first, else any culture), with
-/// the string's trailing line break and spaces dropped.
-pub(crate) fn provider_name(p: &Publisher, messages: &Messages) -> Option<String> {
-    let id = p.message_id?;
-    let text = messages
-        .culture(super::locale::DEFAULT_CULTURE)
-        .and_then(|t| t.get(&id))
-        .or_else(|| messages.by_culture.values().find_map(|t| t.get(&id)))?;
-    let name = text.trim_end_matches(['\r', '\n', ' ']);
-    (!name.is_empty()).then(|| name.to_owned())
 }
 
 /// Of the WEVT_TEMPLATE resources, the first name's neutral language, else its en-US one,

@@ -23,7 +23,7 @@
 //!   for a culture both have. A WEVT_TEMPLATE missing from the file is looked for in
 //!   `%SystemRoot%\SystemResources\<file>.mun`, then in its en-US `.mui`.
 //! - `load_resources` fills only what the publisher lacks (lists that are empty, a missing
-//!   message id or name); strings merge, the first file of a `;`-list winning for an id
+//!   message id or GUID); the name stays the caller's (CRIM holds none); strings merge, the first file of a `;`-list winning for an id
 //!   (Windows tries the files in order).
 
 use std::path::{Component, Path, PathBuf};
@@ -32,7 +32,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 use super::locale::{lcid_of, DEFAULT_CULTURE};
 use super::model::{Messages, Publisher};
-use super::resources::{provider_name, ResourceFile};
+use super::resources::ResourceFile;
 
 /// The environment variable unmodified programs set to the directory that stands for the
 /// Windows directory.
@@ -352,11 +352,6 @@ pub fn load_resources(publisher: &mut Publisher, resolver: &ResourceResolver) ->
                 .map(|m| merge(&mut publisher.parameters, m)),
         );
     }
-    if publisher.name.is_empty() {
-        if let Some(name) = provider_name(publisher, &publisher.messages) {
-            publisher.name = name;
-        }
-    }
     first_error.map_or(Ok(()), Err)
 }
 
@@ -391,9 +386,6 @@ fn fill_metadata(publisher: &mut Publisher, resolver: &ResourceResolver, file: &
     }
     if p.message_id.is_none() {
         p.message_id = from.message_id;
-    }
-    if p.name.is_empty() {
-        p.name = from.name;
     }
     macro_rules! fill {
         ($($field:ident),*) => {$(

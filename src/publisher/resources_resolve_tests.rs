@@ -130,6 +130,7 @@ fn load_resources_fills_what_the_publisher_lacks() {
     );
     let r = root.resolver();
     let mut p = Publisher {
+        name: "Contoso-Demo".into(),
         guid: crate::event::Guid::parse(PROVIDER).unwrap(),
         resource_file: Some("%SystemRoot%\\system32\\demo.dll".into()),
         message_file: Some("%SystemRoot%\\system32\\demo.dll".into()),

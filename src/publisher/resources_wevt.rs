@@ -10,9 +10,9 @@
 //!   (FileCorrupt) carries the absolute file offset (the blob's offset plus the field's).
 //! - Counts are checked against the bytes of their table before anything is allocated;
 //!   elements are visited once each, in directory order (no recursion).
-//! - A provider carries no name in CRIM: the caller names it (`load_resources` keeps the
-//!   registered name), and `ResourceFile::wevt_template` takes it from the same file's
-//!   message table (the provider's message id) when there is one.
+//! - A provider carries no name in CRIM: the publishers are returned unnamed and the caller
+//!   names them (`load_resources` keeps the registered name). The provider's message id
+//!   is its display name (EvtPublisherMetadataPublisherMessageID), not its name.
 //! - Layouts checked on real Windows binaries where publishers.md §8.2 (after libfwevt) is
 //!   off: a CHAN entry is flags, name offset, value, message id (flags bit 0 is set on
 //!   exactly the imported legacy channels, System and Security, in all five sample DLLs);

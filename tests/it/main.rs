@@ -13,6 +13,7 @@ mod persist;
 mod query_cases;
 mod readme;
 mod render;
+mod resources;
 mod results;
 mod store;
 mod subscribe;
