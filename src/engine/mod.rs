@@ -149,13 +149,16 @@ impl Engine {
         *self.inner.windows_dir.write() = Some(dir.into());
     }
 
-    /// The resolver of providers' files: the directory [`set_windows_dir`](Engine::set_windows_dir)
-    /// gave, else `EVTLOG_WINDIR`'s; None when neither is set.
+    /// The resolver of providers' files under the directory [`set_windows_dir`](Engine::set_windows_dir)
+    /// gave; None before. The engine reads no environment: the edges that serve unmodified
+    /// programs (the wevtapi facade, evtutil) fall back to
+    /// [`ResourceResolver::from_env`](crate::ResourceResolver::from_env) (`EVTLOG_WINDIR`).
     pub fn resource_resolver(&self) -> Option<crate::publisher::ResourceResolver> {
-        match &*self.inner.windows_dir.read() {
-            Some(dir) => Some(crate::publisher::ResourceResolver::new(dir.clone())),
-            None => crate::publisher::ResourceResolver::from_env(),
-        }
+        self.inner
+            .windows_dir
+            .read()
+            .clone()
+            .map(crate::publisher::ResourceResolver::new)
     }
 
     /// A persistent engine's store directory ([`Engine::open_store_dir`]).

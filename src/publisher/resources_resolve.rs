@@ -52,7 +52,9 @@ impl ResourceResolver {
         }
     }
 
-    /// The resolver `EVTLOG_WINDIR` names, if set and not empty.
+    /// The resolver `EVTLOG_WINDIR` names, if set and not empty. For the edges that serve
+    /// unmodified programs (the wevtapi facade, evtutil): nothing else in the library reads
+    /// the environment.
     pub fn from_env() -> Option<ResourceResolver> {
         std::env::var_os(WINDIR_ENV)
             .filter(|v| !v.is_empty())

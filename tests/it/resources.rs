@@ -546,3 +546,21 @@ fn seeded_mini_fuzz() {
     }
     assert!(runs > 100, "{runs} runs");
 }
+
+#[test]
+fn the_engine_and_the_environment_name_the_windows_directory() {
+    let engine = evtlog::Engine::new();
+    assert!(engine.resource_resolver().is_none());
+    engine.set_windows_dir("/srv/windows");
+    assert_eq!(
+        engine.resource_resolver().unwrap().windows_dir(),
+        Path::new("/srv/windows")
+    );
+    // Only this test touches the variable.
+    std::env::set_var(evtlog::WINDIR_ENV, "/srv/other");
+    let from_env = evtlog::ResourceResolver::from_env().unwrap();
+    std::env::set_var(evtlog::WINDIR_ENV, "");
+    assert_eq!(from_env.windows_dir(), Path::new("/srv/other"));
+    assert!(evtlog::ResourceResolver::from_env().is_none());
+    std::env::remove_var(evtlog::WINDIR_ENV);
+}
