@@ -345,11 +345,25 @@ impl Rng {
     }
 }
 
-/// Everything a consumer reads from a resource file, errors ignored.
+/// Everything a consumer reads from a resource file; every error must be a corrupt image at
+/// an offset, or a missing resource (1812–1815).
 fn exercise(bytes: Vec<u8>) {
-    if let Ok(f) = ResourceFile::parse(bytes) {
-        let _ = f.message_table();
-        let _ = f.wevt_template();
+    fn check<T>(r: evtlog::Result<T>) {
+        if let Err(e) = r {
+            let ok = match e.win32_code() {
+                1392 => e.offset().is_some(),
+                1812..=1815 => true,
+                _ => false,
+            };
+            assert!(ok, "unexpected error: {e}");
+        }
+    }
+    match ResourceFile::parse(bytes) {
+        Ok(f) => {
+            check(f.message_table());
+            check(f.wevt_template());
+        }
+        Err(e) => check::<()>(Err(e)),
     }
 }
 
@@ -544,6 +558,7 @@ fn seeded_mini_fuzz() {
         exercise(bytes);
         runs += 1;
     }
+    eprintln!("mini-fuzz: {runs} runs");
     assert!(runs > 100, "{runs} runs");
 }
 
