@@ -19,6 +19,7 @@ mod model;
 mod pe;
 mod resources;
 mod resources_resolve;
+mod resources_types;
 mod resources_wevt;
 #[allow(dead_code)] // read by the metadata and formatting functions
 pub(crate) mod winmeta;
@@ -35,7 +36,7 @@ pub use model::{
 pub use pe::ResourceId;
 pub use resources::{ResourceFile, RT_MESSAGETABLE, WEVT_TEMPLATE};
 pub use resources_resolve::{load_resources, ResourceResolver, WINDIR_ENV};
-pub use resources_wevt::{default_out_type, in_type_name, out_type_name};
+pub use resources_types::{default_out_type, in_type_name, out_type_name};
 
 /// The installed providers, in installation order.
 #[derive(Debug, Default)]

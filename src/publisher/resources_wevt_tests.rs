@@ -339,20 +339,3 @@ fn bad_blobs_say_what_and_where() {
         assert!(parse_crim(&b, 0).is_err(), "{len}");
     }
 }
-
-#[test]
-fn type_tables_name_every_code() {
-    assert_eq!(in_type_name(1), Some("win:UnicodeString"));
-    assert_eq!(in_type_name(21), Some("win:HexInt64"));
-    assert_eq!(in_type_name(0), None);
-    assert_eq!(out_type_name(1), Some("xs:string"));
-    assert_eq!(out_type_name(18), Some("win:HexInt32"));
-    assert_eq!(out_type_name(0), None);
-    // Every inType's default outType is a named outType.
-    for &(_, name) in IN_TYPES {
-        let out = default_out_type(name);
-        assert!(OUT_TYPES.iter().any(|(_, n)| *n == out), "{name} → {out}");
-    }
-    assert_eq!(default_out_type("win:Pointer"), "win:HexInt64");
-    assert_eq!(default_out_type("win:SID"), "xs:string");
-}
