@@ -55,3 +55,16 @@ mkdir -p "$root/fuzz/corpus/manifest_xml"
 cp "$root"/fixtures/manifests/*.man "$root/fuzz/corpus/manifest_xml/"
 
 echo "seed.sh: $files sample files and $chunks chunks in $out"
+
+# pe_resources: the real Windows binaries the evtx crate (a dev-dependency) ships, found
+# through cargo metadata; skipped with a notice where the package is not on this machine.
+dlls="$(cd "$root" && cargo metadata --format-version 1 --offline 2>/dev/null \
+    | grep -o '"manifest_path":"[^"]*/evtx-0\.[^"/]*/Cargo.toml"' | head -n 1 \
+    | sed -e 's/^"manifest_path":"//' -e 's|/Cargo.toml"$|/samples/dlls|')"
+if [ -n "$dlls" ] && [ -d "$dlls" ]; then
+    mkdir -p "$root/fuzz/corpus/pe_resources"
+    cp "$dlls"/* "$root/fuzz/corpus/pe_resources/"
+    echo "seed.sh: $(ls "$dlls" | wc -l) binaries in fuzz/corpus/pe_resources"
+else
+    echo "seed.sh: the evtx crate's samples/dlls not found; pe_resources has no seeds" >&2
+fi

@@ -66,6 +66,10 @@ pub use publisher::{
     Level, Map, MapKind, Messages, Opcode, Publisher, Publishers, Task, Template, TemplateItem,
     DEFAULT_CULTURE, DEFAULT_LCID,
 };
+pub use publisher::{
+    default_out_type, in_type_name, load_resources, out_type_name, ResourceFile, ResourceId,
+    ResourceResolver, RT_MESSAGETABLE, WEVT_TEMPLATE, WINDIR_ENV,
+};
 pub use publisher::{parse_manifest, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH};
 pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};
 pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};

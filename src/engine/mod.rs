@@ -104,6 +104,8 @@ pub(crate) struct EngineInner {
     store_dir: OnceLock<std::path::PathBuf>,
     /// The installed providers (publishers).
     pub(crate) publishers: crate::publisher::Publishers,
+    /// The directory that stands for `C:\Windows` when providers' files are resolved.
+    windows_dir: parking_lot::RwLock<Option<std::path::PathBuf>>,
 }
 
 impl EngineInner {
@@ -137,6 +139,7 @@ impl Engine {
                 chunk_buffers: Arc::default(),
                 store_dir: OnceLock::new(),
                 publishers: crate::publisher::Publishers::default(),
+                windows_dir: parking_lot::RwLock::new(None),
             }),
         }
     }
@@ -149,6 +152,24 @@ impl Engine {
     /// The installed providers (publishers), in installation order.
     pub fn publishers(&self) -> &crate::publisher::Publishers {
         &self.inner.publishers
+    }
+
+    /// Sets the directory that stands for `C:\Windows` when providers' resource and message
+    /// files are resolved (overrides `EVTLOG_WINDIR`).
+    pub fn set_windows_dir(&self, dir: impl Into<std::path::PathBuf>) {
+        *self.inner.windows_dir.write() = Some(dir.into());
+    }
+
+    /// The resolver of providers' files under the directory [`set_windows_dir`](Engine::set_windows_dir)
+    /// gave; None before. The engine reads no environment: the edges that serve unmodified
+    /// programs (the wevtapi facade, evtutil) fall back to
+    /// [`ResourceResolver::from_env`](crate::ResourceResolver::from_env) (`EVTLOG_WINDIR`).
+    pub fn resource_resolver(&self) -> Option<crate::publisher::ResourceResolver> {
+        self.inner
+            .windows_dir
+            .read()
+            .clone()
+            .map(crate::publisher::ResourceResolver::new)
     }
 
     /// A persistent engine's store directory ([`Engine::open_store_dir`]).

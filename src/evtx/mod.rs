@@ -13,7 +13,7 @@
 //!   never errors.
 
 mod binxml;
-mod bytes;
+pub(crate) mod bytes;
 mod file;
 mod header;
 mod writer;

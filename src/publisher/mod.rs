@@ -1,7 +1,9 @@
 //! Publishers (providers): what each declares, and the registry of installed ones.
 //!
 //! Owns: the provider model (`model`), locales (`locale`), the Winmeta tables (`winmeta`),
-//! instrumentation manifests (`manifest`: .man text to `Publisher`s) and [`Publishers`], the
+//! instrumentation manifests (`manifest`: .man text to `Publisher`s), provider resource files
+//! (`pe`, `resources*`: PE images, MESSAGETABLE, WEVT_TEMPLATE, the resolution of Windows
+//! paths) and [`Publishers`], the
 //! registry an [`Engine`](crate::Engine) keeps. The formats that produce providers
 //! (manifests, PE resources, classic sources) and the functions that read them (publisher
 //! metadata, EvtFormatMessage, the producer API) build on this module.
@@ -16,6 +18,11 @@
 mod locale;
 mod manifest;
 mod model;
+mod pe;
+mod resources;
+mod resources_resolve;
+mod resources_types;
+mod resources_wevt;
 #[allow(dead_code)] // read by the metadata and formatting functions
 pub(crate) mod winmeta;
 
@@ -29,6 +36,10 @@ pub use model::{
     ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, Keyword, Level, Map, MapKind,
     Messages, Opcode, Publisher, Task, Template, TemplateItem,
 };
+pub use pe::ResourceId;
+pub use resources::{ResourceFile, RT_MESSAGETABLE, WEVT_TEMPLATE};
+pub use resources_resolve::{load_resources, ResourceResolver, WINDIR_ENV};
+pub use resources_types::{default_out_type, in_type_name, out_type_name};
 
 /// The installed providers, in installation order.
 #[derive(Debug, Default)]

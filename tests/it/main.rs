@@ -17,6 +17,7 @@ mod persist;
 mod query_cases;
 mod readme;
 mod render;
+mod resources;
 mod results;
 mod store;
 mod subscribe;
