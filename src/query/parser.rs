@@ -98,6 +98,7 @@ impl Parser {
     }
 
     fn bump(&mut self) -> Token {
+        super::work(1);
         let t = self.current();
         if self.at < self.tokens.len() - 1 {
             self.at += 1;
