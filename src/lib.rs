@@ -60,5 +60,8 @@ pub use publisher::{
     Level, Map, MapKind, Messages, Opcode, Publisher, Publishers, Task, Template, TemplateItem,
     DEFAULT_CULTURE, DEFAULT_LCID,
 };
-pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};
+pub use query::{
+    Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS,
+    MAX_XPATH_NESTING, MAX_XPATH_OPERATORS,
+};
 pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};

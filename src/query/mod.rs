@@ -11,7 +11,9 @@
 //!   detailed code ([`Error::filter_code`](crate::Error::filter_code)) and a position.
 //! - A compiled program and the general evaluator give the same answer for every event
 //!   (property-tested), and both agree with the naive evaluator over the rendered XML.
-//! - Linear on untrusted text: the work of lexing, parsing, validating, compiling (strict or tolerant) and reading a
+//! - Bounded and linear on untrusted text: the parser's recursion and the tree's height are
+//!   limited ([`MAX_XPATH_NESTING`], [`MAX_XPATH_OPERATORS`]: FILTER_TOO_COMPLEX beyond), and
+//!   the work of lexing, parsing, validating, compiling (strict or tolerant) and reading a
 //!   `<QueryList>` grows linearly with the text (counted by [`work`] in tests).
 
 mod ast;
@@ -34,6 +36,8 @@ mod value;
 mod value_path;
 
 use std::fmt;
+
+pub use parser::{MAX_XPATH_NESTING, MAX_XPATH_OPERATORS};
 
 #[cfg(test)]
 thread_local! {
