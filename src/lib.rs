@@ -47,7 +47,7 @@ pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,
     Execution, FileTime, Guid, Node, Provider, Security, Sid, System, SystemTime, Value,
-    VariantType,
+    VariantType, MAX_XML_DEPTH,
 };
 pub use evtx::{
     ChunkDecoder, ChunkHeader, Chunks, EvtxChunk, EvtxFile, EvtxRecord, EvtxWriter, FileHeader,

@@ -209,3 +209,25 @@ fn query_lists_with_deep_xml_or_deep_xpath_fail_cleanly_on_a_small_stack() {
     assert_eq!(got[1].0, 15008);
     assert_eq!(got[2].0, 15008);
 }
+
+/// Steps of a path are not nesting: a path of 60,000 steps compiles and evaluates on the
+/// small stack, against an event nested as deep as event XML may be.
+#[test]
+fn a_path_of_many_steps_evaluates_on_a_small_stack() {
+    let results = on_small_stack(|| {
+        let depth = crate::event::MAX_XML_DEPTH - 2;
+        let xml = format!(
+            "<Event><System><EventID>1</EventID></System><UserData>{}x{}</UserData></Event>",
+            "<a>".repeat(depth),
+            "</a>".repeat(depth)
+        );
+        let event = Event::from_xml(&xml).expect("at the depth limit");
+        let at_depth = format!("*[UserData{}='x']", "/a".repeat(depth));
+        let beyond = format!("*[UserData{}='x']", "/a".repeat(60_000));
+        [at_depth, beyond].map(|q| {
+            let filter = XPathFilter::compile(&q).expect("a long path is valid");
+            filter.matches(&event, FileTime::default())
+        })
+    });
+    assert_eq!(results, [true, false]);
+}

@@ -9,6 +9,7 @@ mod evtx_fuzz_regressions;
 mod evtx_query;
 mod evtx_write;
 mod export;
+mod hostile;
 mod persist;
 mod query_cases;
 mod readme;
