@@ -16,6 +16,7 @@ mod readme;
 mod render;
 mod results;
 mod store;
+mod store_open;
 mod subscribe;
 mod winevt;
 mod xml_golden;
