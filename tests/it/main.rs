@@ -18,6 +18,7 @@ mod results;
 mod store;
 mod store_open;
 mod subscribe;
+mod text_fuzz;
 mod winevt;
 mod xml_golden;
 mod xml_malformed;
