@@ -53,7 +53,7 @@ pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,
     Execution, FileTime, Guid, Node, Provider, Security, Sid, System, SystemTime, Value,
-    VariantType,
+    VariantType, MAX_XML_DEPTH,
 };
 pub use evtx::{
     ChunkDecoder, ChunkHeader, Chunks, EvtxChunk, EvtxFile, EvtxRecord, EvtxWriter, FileHeader,
@@ -71,5 +71,8 @@ pub use publisher::{
     ResourceResolver, RT_MESSAGETABLE, WEVT_TEMPLATE, WINDIR_ENV,
 };
 pub use publisher::{parse_manifest, MAX_MANIFEST_BYTES, MAX_MANIFEST_DEPTH};
-pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};
+pub use query::{
+    Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS,
+    MAX_XPATH_NESTING, MAX_XPATH_OPERATORS,
+};
 pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};

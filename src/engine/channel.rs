@@ -195,6 +195,14 @@ impl Channel {
         Ok(channel)
     }
 
+    /// True for a persistent channel whose file opened read-only (appends and clears fail
+    /// with ERROR_ACCESS_DENIED; see [`Engine::is_read_only`](super::Engine::is_read_only)).
+    pub fn is_read_only(&self) -> bool {
+        self.file
+            .as_ref()
+            .is_some_and(super::persist::ChannelFile::is_read_only)
+    }
+
     /// The live .evtx file of a persistent channel.
     pub fn file_path(&self) -> Option<std::path::PathBuf> {
         self.file.as_ref().map(super::persist::ChannelFile::path)

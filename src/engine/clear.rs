@@ -31,7 +31,7 @@ impl Session {
     /// (1223). On any error no record is removed and no file is left behind.
     pub fn clear_log(&self, channel: &str, backup: Option<&str>) -> Result<()> {
         self.check_open()?;
-        let engine = &self.inner.engine;
+        let engine = &self.engine;
         let call = self.inner.token.child(NodeKind::Call);
         engine.inner.faults.checkpoint(CallKind::Clear, 0, &call)?;
         call.check()?;

@@ -95,7 +95,9 @@ pub(crate) struct EngineInner {
     scan_cost: AtomicU64,
     /// Records a scan examines between two polls of its cancel flag.
     poll_interval: AtomicUsize,
-    default_session: OnceLock<Session>,
+    /// The default session's shared state (not a `Session`, which would hold this engine
+    /// and leak both: session.rs invariant 4).
+    default_session: OnceLock<Arc<session::SessionInner>>,
     /// Template definitions of the .evtx files its queries have read (files.rs invariant 8).
     pub(crate) templates: Arc<Mutex<TemplateCache>>,
     /// 64 KiB chunk buffers its file queries hand on (files.rs `with_spare_buffers`).
@@ -179,10 +181,14 @@ impl Engine {
 
     /// The default local session: the NULL session of the Windows API. Always the same one.
     pub fn default_session(&self) -> Session {
-        self.inner
+        let inner = self
+            .inner
             .default_session
-            .get_or_init(|| Session::new(self.clone(), true))
-            .clone()
+            .get_or_init(|| Arc::new(session::SessionInner::new(self, true)));
+        Session {
+            inner: Arc::clone(inner),
+            engine: self.clone(),
+        }
     }
 
     /// Opens a new session (EvtOpenSession on this computer).

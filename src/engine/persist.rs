@@ -27,6 +27,13 @@
 //! 5. A saved configuration that changes the max size or the file's place rewrites the
 //!    records into a new file written beside its target, synced and renamed in, before the
 //!    configuration is written; the old file goes last (`ChannelFile::reconfigure`).
+//! 6. Opening a store writes nothing: files are read back and opened for appending, and the
+//!    configuration is written only when a channel's file is created. A file that cannot be
+//!    opened for writing (a read-only medium) opens read-only: its records are readable,
+//!    appends and clears fail with ERROR_ACCESS_DENIED (5) and write nothing, and
+//!    [`Engine::is_read_only`] says so. On a full disk the store opens (nothing to write);
+//!    an append fails with the I/O error. A write that fails leaves no file behind: the
+//!    configuration's temporary, a clear's temporary, a new channel's half-made file.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,7 +42,7 @@ use parking_lot::Mutex;
 
 use super::channel::{Channel, ChannelConfig, ChannelType};
 use super::Engine;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
 use crate::evtx::{LiveFile, Placed, WhenFull, CHUNK_SIZE};
 use crate::store::{MemoryStore, Retention};
@@ -87,16 +94,24 @@ fn max_chunks(max_size: u64) -> u64 {
 
 impl ChannelFile {
     /// The file at `path` for a channel of `config`: opened and read back if it exists,
-    /// else created. Returns the events read and the next record id.
+    /// else created (removed again if that fails). Returns the events read, the next record
+    /// id, and whether the file was created.
     pub(crate) fn open_or_create(
         path: &Path,
         config: &ChannelConfig,
-    ) -> Result<(ChannelFile, Vec<Event>, u64)> {
+    ) -> Result<(ChannelFile, Vec<Event>, u64, bool)> {
         let max = max_chunks(config.max_size);
-        let (live, events, next_id) = if path.exists() {
-            LiveFile::open(path, max)?
+        let created = !path.exists();
+        let (live, events, next_id) = if created {
+            match LiveFile::create(path, max, 1) {
+                Ok(live) => (live, Vec::new(), 1),
+                Err(e) => {
+                    let _ = std::fs::remove_file(path);
+                    return Err(e);
+                }
+            }
         } else {
-            (LiveFile::create(path, max, 1)?, Vec::new(), 1)
+            LiveFile::open(path, max)?
         };
         let file = ChannelFile {
             live: Mutex::new(live),
@@ -107,7 +122,12 @@ impl ChannelFile {
                 when_full: when_full(config.retention),
             }),
         };
-        Ok((file, events, next_id))
+        Ok((file, events, next_id, created))
+    }
+
+    /// True if the file was opened read-only (invariant 6).
+    pub(crate) fn is_read_only(&self) -> bool {
+        self.live.lock().is_read_only()
     }
 
     pub(crate) fn path(&self) -> PathBuf {
@@ -147,6 +167,15 @@ impl ChannelFile {
     /// the file and then in `store` (invariant 3).
     pub(crate) fn clear_before(&self, store: &MemoryStore, end: u64) -> Result<()> {
         let mut live = self.live.lock();
+        if live.is_read_only() {
+            return Err(Error::with_message(
+                ErrorKind::AccessDenied,
+                format!(
+                    "{}: the store was opened read-only (its file cannot be written)",
+                    self.path().display()
+                ),
+            ));
+        }
         let next_id = live.next_id();
         let kept: Vec<Event> = store
             .snapshot()
@@ -298,9 +327,13 @@ fn save_config(file: &Path, config: &ChannelConfig) -> Result<()> {
     line("keywords", s.keywords.map(|k| format!("0x{k:x}")));
     let path = config_path(file);
     let temporary = path.with_extension("config.tmp");
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, &path)?;
-    Ok(())
+    let written =
+        std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, &path));
+    if written.is_err() {
+        // No temporary survives a failed write (invariant 6).
+        let _ = std::fs::remove_file(&temporary);
+    }
+    Ok(written?)
 }
 
 /// The configuration kept beside `file` for `name`; the defaults where it is missing or a
@@ -417,13 +450,28 @@ impl Engine {
         Ok(engine)
     }
 
+    /// True if this is a persistent engine whose store opened read-only (some channel's file
+    /// could not be opened for writing: a read-only medium or file). Its channels read as
+    /// usual; appends and clears on them fail with ERROR_ACCESS_DENIED (5), writing nothing.
+    pub fn is_read_only(&self) -> bool {
+        self.channels().iter().any(|c| c.is_read_only())
+    }
+
     /// A persistent engine's channel of `config`: its file opened or created.
     pub(crate) fn persistent_channel(&self, dir: &Path, config: ChannelConfig) -> Result<Channel> {
         let path = resolved_file(dir, &config)?;
         let located = |e: Error| Error::with_message(e.kind(), format!("{}: {e}", path.display()));
-        let (file, events, next_id) =
+        let (file, events, next_id, created) =
             ChannelFile::open_or_create(&path, &config).map_err(located)?;
-        save_config(&dir.join(channel_file_name(&config.name)), &config).map_err(located)?;
+        // Only a new file's configuration is written: an existing one's is on disk already
+        // (or its defaults are), and opening a store writes nothing (invariant 6).
+        if created {
+            if let Err(e) = save_config(&dir.join(channel_file_name(&config.name)), &config) {
+                drop(file);
+                let _ = std::fs::remove_file(&path);
+                return Err(located(e));
+            }
+        }
         Channel::persistent(config, Arc::clone(&self.inner.clock), file, events, next_id)
     }
 

@@ -12,6 +12,9 @@
 //!    calls fail with `InvalidHandle`, calls in flight return `Cancelled`), then fails every
 //!    later call on the session itself with `InvalidHandle`. The default session cannot be
 //!    closed. (`Session::subscribe` is in `subscription.rs`.)
+//! 4. No reference cycle: a `Session` handle holds its engine, but the shared
+//!    `SessionInner` (which the engine keeps for its default session) holds none, so the
+//!    last `Engine` or `Session` dropped frees both.
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,13 +33,16 @@ use crate::error::{codes, Error, ErrorKind, Result};
 use crate::query::Query;
 
 /// A session of the emulated service. Clone it freely: clones are the same session.
+///
+/// The handle holds the engine; the shared state (`SessionInner`) does not, because the
+/// engine keeps its default session's state and must not be kept alive by it (invariant 4).
 #[derive(Clone)]
 pub struct Session {
     pub(crate) inner: Arc<SessionInner>,
+    pub(super) engine: Engine,
 }
 
 pub(crate) struct SessionInner {
-    pub(super) engine: Engine,
     pub(super) token: CancelToken,
     pub(super) closed: AtomicBool,
     is_default: bool,
@@ -44,19 +50,24 @@ pub(crate) struct SessionInner {
     pub(super) subscriptions: Mutex<Vec<Weak<SubscriptionShared>>>,
 }
 
+impl SessionInner {
+    /// A session's shared state, a cancel scope under `engine`'s root. It holds no
+    /// reference to the engine.
+    pub(super) fn new(engine: &Engine, is_default: bool) -> SessionInner {
+        SessionInner {
+            token: engine.inner.root.child(NodeKind::Scope),
+            closed: AtomicBool::new(false),
+            is_default,
+            handles: Mutex::new(Vec::new()),
+            subscriptions: Mutex::new(Vec::new()),
+        }
+    }
+}
+
 impl Session {
     pub(crate) fn new(engine: Engine, is_default: bool) -> Session {
-        let token = engine.inner.root.child(NodeKind::Scope);
-        Session {
-            inner: Arc::new(SessionInner {
-                engine,
-                token,
-                closed: AtomicBool::new(false),
-                is_default,
-                handles: Mutex::new(Vec::new()),
-                subscriptions: Mutex::new(Vec::new()),
-            }),
-        }
+        let inner = Arc::new(SessionInner::new(&engine, is_default));
+        Session { inner, engine }
     }
 
     /// EvtQuery: a result set over `path` (a channel) with `query` (a bare XPath, a structured
@@ -80,8 +91,7 @@ impl Session {
         self.check_open()?;
         let flags = QueryFlags::from_bits(flags.bits())?;
         let call = inner.token.child(NodeKind::Call);
-        inner
-            .engine
+        self.engine
             .inner
             .faults
             .checkpoint(CallKind::Query, 0, &call)?;
@@ -106,8 +116,8 @@ impl Session {
                 let opened = files::absolute_path(source.path()).and_then(|full| {
                     files::FileSource::open(&full).map(|file| {
                         let file = file
-                            .with_engine_templates(Arc::clone(&inner.engine.inner.templates))
-                            .with_spare_buffers(Arc::clone(&inner.engine.inner.chunk_buffers))
+                            .with_engine_templates(Arc::clone(&self.engine.inner.templates))
+                            .with_spare_buffers(Arc::clone(&self.engine.inner.chunk_buffers))
                             .with_prefilter(Arc::clone(&filter))
                             .merged(parsed.sources().len() > 1);
                         (full, file)
@@ -132,7 +142,7 @@ impl Session {
                 }
                 continue;
             }
-            match inner.engine.channel(source.path()) {
+            match self.engine.channel(source.path()) {
                 Ok(channel) => {
                     if reverse && channel.channel_type().is_direct() {
                         return Err(Error::with_message(
@@ -164,7 +174,7 @@ impl Session {
         call.check()?;
         let handle_token = inner.token.child(NodeKind::Scope);
         let results = ResultSet::new(
-            inner.engine.clone(),
+            self.engine.clone(),
             handle_token,
             reverse,
             Cursor::new(sources),

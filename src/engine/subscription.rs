@@ -311,8 +311,7 @@ impl Session {
             ));
         }
         let call = session.token.child(NodeKind::Call);
-        session
-            .engine
+        self.engine
             .inner
             .faults
             .checkpoint(CallKind::Subscribe, 0, &call)?;
@@ -329,7 +328,7 @@ impl Session {
         let mut statuses = Vec::new();
         let mut first_error = None;
         for source in parsed.sources() {
-            let channel = session.engine.channel(source.path()).and_then(|channel| {
+            let channel = self.engine.channel(source.path()).and_then(|channel| {
                 if channel.channel_type().is_direct() {
                     Err(Error::with_message(
                         ErrorKind::SubscriptionToDirectChannel,
@@ -382,7 +381,7 @@ impl Session {
             ),
         };
         let shared = Arc::new(SubscriptionShared {
-            engine: session.engine.clone(),
+            engine: self.engine.clone(),
             token: session.token.child(NodeKind::Scope),
             closed: AtomicBool::new(false),
             strict,

@@ -215,6 +215,7 @@ fn general(expr: &Expr, at: At) -> Program {
 }
 
 fn compile_at(expr: &Expr, at: At) -> Program {
+    super::work(1);
     match &expr.kind {
         ExprKind::Or(..) => {
             let mut parts = Vec::new();

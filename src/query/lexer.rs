@@ -48,6 +48,7 @@ pub(crate) struct Token {
 /// start any token (ERROR_EVT_FILTER_PARSEERR).
 pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>> {
     let chars: Vec<char> = text.chars().collect();
+    super::work(chars.len());
     let mut tokens = Vec::new();
     let mut i = 0;
     let col = |i: usize| u32::try_from(i + 1).unwrap_or(u32::MAX);

@@ -11,11 +11,17 @@
 //!   detailed code ([`Error::filter_code`](crate::Error::filter_code)) and a position.
 //! - A compiled program and the general evaluator give the same answer for every event
 //!   (property-tested), and both agree with the naive evaluator over the rendered XML.
+//! - Bounded and linear on untrusted text: the parser's recursion and the tree's height are
+//!   limited ([`MAX_XPATH_NESTING`], [`MAX_XPATH_OPERATORS`]: FILTER_TOO_COMPLEX beyond), and
+//!   the work of lexing, parsing, validating, compiling (strict or tolerant) and reading a
+//!   `<QueryList>` grows linearly with the text (counted by [`work`] in tests).
 
 mod ast;
 mod compile;
 mod eval;
 mod lexer;
+#[cfg(test)]
+pub(crate) mod limits_tests;
 #[cfg(test)]
 mod naive;
 mod parser;
@@ -30,6 +36,30 @@ mod value;
 mod value_path;
 
 use std::fmt;
+
+pub use parser::{MAX_XPATH_NESTING, MAX_XPATH_OPERATORS};
+
+#[cfg(test)]
+thread_local! {
+    /// Units of front-end work done on this thread (tests check that it grows linearly).
+    static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `units` of front-end work: a character lexed, a token consumed, a tree node
+/// validated or compiled, an XML event read, a clause placed. Free outside tests.
+#[inline]
+pub(crate) fn work(units: usize) {
+    #[cfg(test)]
+    WORK.with(|w| w.set(w.get() + units as u64));
+    #[cfg(not(test))]
+    let _ = units;
+}
+
+/// The work counted on this thread so far.
+#[cfg(test)]
+pub(crate) fn work_done() -> u64 {
+    WORK.with(std::cell::Cell::get)
+}
 
 use crate::error::{codes, Error, ErrorKind, Result};
 use crate::event::{Event, FileTime};
@@ -137,19 +167,37 @@ impl XPathFilter {
                 }
             }
         };
+        // Every term holds at least one expression, so a prefix of more than
+        // MAX_XPATH_EXPRESSIONS terms is over the limit: only the first cuts can end a valid
+        // prefix. Trying those (each a linear compile) keeps the whole linear in the text.
         let mut depth = 0i32;
         let mut cuts = Vec::new();
         for t in &tokens {
             match &t.tok {
                 lexer::Tok::LBracket | lexer::Tok::LParen => depth += 1,
                 lexer::Tok::RBracket | lexer::Tok::RParen => depth -= 1,
-                lexer::Tok::Name(n) if n == "or" && depth == 0 => cuts.push(t.column),
+                lexer::Tok::Name(n) if n == "or" && depth == 0 => {
+                    cuts.push(t.column);
+                    if cuts.len() == MAX_XPATH_EXPRESSIONS {
+                        break;
+                    }
+                }
                 _ => {}
             }
         }
-        for column in cuts.into_iter().rev() {
-            let prefix: String = text.chars().take(column as usize - 1).collect();
-            if let Ok(f) = XPathFilter::compile(&prefix) {
+        // The cuts' columns rise, so their byte offsets come from one walk of the text.
+        let mut bytes = Vec::with_capacity(cuts.len());
+        let mut chars = text.char_indices().map(|(b, _)| b).chain([text.len()]);
+        let (mut index, mut at) = (0u32, 0);
+        for &column in &cuts {
+            while index < column {
+                index += 1;
+                at = chars.next().unwrap_or(text.len());
+            }
+            bytes.push(at);
+        }
+        for &end in bytes.iter().rev() {
+            if let Ok(f) = XPathFilter::compile(&text[..end]) {
                 return Ok((f, Some(err)));
             }
         }

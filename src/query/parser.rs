@@ -19,6 +19,13 @@
 //! are UNSUPPORTEDOP (15020); a literal on the left of a comparison, or a path on its right, is
 //! INVARG (15016); an empty or literal-only predicate is INVTEST (15017); a number that does
 //! not fit 64 bits is OUT_OF_RANGE (15038).
+//!
+//! Bounded depth (ARCHITECTURE.md, invariant on untrusted input): the parser recurses once
+//! per open `(` or `[`, and every later walk of the tree (validation, compilation, evaluation,
+//! display, drop) once per level of the tree, whose height is at most the nesting plus the
+//! number of `and`/`or` operators. Both are limited ([`MAX_XPATH_NESTING`],
+//! [`MAX_XPATH_OPERATORS`]); over either the query fails with FILTER_TOO_COMPLEX (15026) at
+//! the column of the bracket or operator that goes over, before any deeper call is made.
 
 use super::ast::{CmpOp, Expr, ExprKind, Literal, Operand, Path, Predicate, Step, TimeArg};
 use super::lexer::{tokenize, Tok, Token};
@@ -27,10 +34,23 @@ use super::value::{parse_number, Typed};
 use crate::error::{codes::*, Result};
 use crate::event::FileTime;
 
+/// The most `(` and `[` open at once in one XPath. Windows' filter takes at most 20
+/// expressions in a bare XPath and 32 in a Select (reference/wevtapi.md §3), so a meaningful
+/// query nests far less than this; the limit keeps the recursion within a small thread stack.
+pub const MAX_XPATH_NESTING: usize = 64;
+
+/// The most `and` and `or` operators in one XPath: 20 or 32 expressions need at most 31.
+pub const MAX_XPATH_OPERATORS: usize = 256;
+
 /// Parses one XPath filter expression.
 pub(crate) fn parse(text: &str) -> Result<Expr> {
     let tokens = tokenize(text)?;
-    let mut p = Parser { tokens, at: 0 };
+    let mut p = Parser {
+        tokens,
+        at: 0,
+        nesting: 0,
+        operators: 0,
+    };
     if p.peek() == &Tok::End {
         return Err(syntax_error(
             ERROR_EVT_FILTER_UNEXPECTEDTOKEN,
@@ -49,6 +69,10 @@ pub(crate) fn parse(text: &str) -> Result<Expr> {
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
+    /// `(` and `[` open now.
+    nesting: usize,
+    /// `and` and `or` read so far.
+    operators: usize,
 }
 
 /// XPath 1.0 functions outside the subset: named in the error so the user knows why.
@@ -98,6 +122,7 @@ impl Parser {
     }
 
     fn bump(&mut self) -> Token {
+        super::work(1);
         let t = self.current();
         if self.at < self.tokens.len() - 1 {
             self.at += 1;
@@ -147,52 +172,122 @@ impl Parser {
         matches!(self.peek(), Tok::Name(n) if n == word)
     }
 
+    /// Enters a `(` or `[` (the current token), failing if that nests too deep.
+    fn open(&mut self) -> Result<Token> {
+        let t = self.bump();
+        self.nesting += 1;
+        if self.nesting > MAX_XPATH_NESTING {
+            return Err(syntax_error(
+                ERROR_EVT_FILTER_TOO_COMPLEX,
+                t.column,
+                format!("the query nests deeper than {MAX_XPATH_NESTING} brackets and parentheses"),
+            ));
+        }
+        Ok(t)
+    }
+
+    /// Reads an `and` or `or` (the current token), failing if there are too many.
+    fn operator(&mut self) -> Result<()> {
+        let t = self.bump();
+        self.operators += 1;
+        if self.operators > MAX_XPATH_OPERATORS {
+            return Err(syntax_error(
+                ERROR_EVT_FILTER_TOO_COMPLEX,
+                t.column,
+                format!("the query has more than {MAX_XPATH_OPERATORS} 'and' and 'or' operators"),
+            ));
+        }
+        Ok(())
+    }
+
     fn expr(&mut self) -> Result<Expr> {
-        let mut left = self.and()?;
+        self.or_chain().map(|e| *e)
+    }
+
+    // The recursive functions below pass boxed expressions: each level of nesting then adds
+    // frames of a few pointers rather than of several whole `Expr`s.
+
+    fn or_chain(&mut self) -> Result<Box<Expr>> {
+        let mut left = self.and_chain()?;
         while self.is_keyword("or") {
-            self.bump();
-            let right = self.and()?;
+            self.operator()?;
+            let right = self.and_chain()?;
             let column = left.column;
-            left = Expr {
-                kind: ExprKind::Or(Box::new(left), Box::new(right)),
+            left = Box::new(Expr {
+                kind: ExprKind::Or(left, right),
                 column,
-            };
+            });
         }
         Ok(left)
     }
 
-    fn and(&mut self) -> Result<Expr> {
+    fn and_chain(&mut self) -> Result<Box<Expr>> {
         let mut left = self.primary()?;
         while self.is_keyword("and") {
-            self.bump();
+            self.operator()?;
             let right = self.primary()?;
             let column = left.column;
-            left = Expr {
-                kind: ExprKind::And(Box::new(left), Box::new(right)),
+            left = Box::new(Expr {
+                kind: ExprKind::And(left, right),
                 column,
-            };
+            });
         }
         Ok(left)
     }
 
-    fn primary(&mut self) -> Result<Expr> {
+    /// A primary: a parenthesised expression, or an operand. The two are apart so that the
+    /// frame each level of nesting adds stays small.
+    fn primary(&mut self) -> Result<Box<Expr>> {
+        if *self.peek() == Tok::LParen {
+            self.parenthesised()
+        } else {
+            self.operand().map(Box::new)
+        }
+    }
+
+    #[inline(never)]
+    fn parenthesised(&mut self) -> Result<Box<Expr>> {
+        let column = self.open()?.column;
+        let mut inner = self.or_chain()?;
+        self.expect(Tok::RParen, "')'")?;
+        self.nesting -= 1;
+        inner.column = column;
+        if comparison_op(self.peek()).is_some() {
+            return Err(self.parenthesised_comparison());
+        }
+        Ok(inner)
+    }
+
+    #[cold]
+    fn parenthesised_comparison(&self) -> crate::Error {
+        syntax_error(
+            ERROR_EVT_FILTER_INVARG,
+            self.current().column,
+            "the left side of a comparison must be a path or a function, not a parenthesised expression",
+        )
+    }
+
+    /// A path operand (the recursive case, kept in a small frame) or any other.
+    fn operand(&mut self) -> Result<Expr> {
+        let column = self.current().column;
+        let is_path = match self.peek() {
+            Tok::Name(name) => name == "text" || *self.peek_at(1) != Tok::LParen,
+            Tok::Star | Tok::At => true,
+            _ => false,
+        };
+        if is_path {
+            let path = self.path()?;
+            self.finish_operand(Operand::Path(path), column)
+        } else {
+            self.other_operand()
+        }
+    }
+
+    /// An operand that is not a path: a call, or an error.
+    #[inline(never)]
+    fn other_operand(&mut self) -> Result<Expr> {
         let start = self.current();
         match &start.tok {
-            Tok::LParen => {
-                self.bump();
-                let mut inner = self.expr()?;
-                self.expect(Tok::RParen, "')'")?;
-                inner.column = start.column;
-                if comparison_op(self.peek()).is_some() {
-                    let t = self.current();
-                    return Err(syntax_error(
-                        ERROR_EVT_FILTER_INVARG,
-                        t.column,
-                        "the left side of a comparison must be a path or a function, not a parenthesised expression",
-                    ));
-                }
-                Ok(inner)
-            }
             Tok::Str(_) | Tok::Number(_) => {
                 if comparison_op(self.peek_at(1)).is_some() {
                     return Err(syntax_error(
@@ -403,24 +498,43 @@ impl Parser {
     }
 
     fn path(&mut self) -> Result<Path> {
-        let mut steps = vec![self.step()?];
+        let mut steps = Vec::new();
         loop {
+            steps.push(self.step()?);
             match self.peek() {
                 Tok::Slash => {
                     self.bump();
-                    steps.push(self.step()?);
                 }
-                Tok::DoubleSlash => {
-                    let t = self.current();
-                    return Err(self.unexpected(&t, ""));
-                }
+                Tok::DoubleSlash => return Err(self.unexpected_here("")),
                 _ => break,
             }
         }
         Ok(Path { steps })
     }
 
+    #[cold]
+    fn unexpected_here(&self, wanted: &str) -> crate::Error {
+        self.unexpected(&self.current(), wanted)
+    }
+
+    /// A step: its head (`step_head`, whose frame is gone before the predicates are read,
+    /// which is where the recursion is), then its predicates.
     fn step(&mut self) -> Result<Step> {
+        let name = match self.step_head()? {
+            Ok(step) => return Ok(step),
+            Err(name) => name,
+        };
+        let mut predicates = Vec::new();
+        while *self.peek() == Tok::LBracket {
+            predicates.push(self.predicate()?);
+        }
+        Ok(Step::Element { name, predicates })
+    }
+
+    /// An attribute or `text()` step whole (`Ok`), or an element step's name (`Err`, `None`
+    /// for `*`), consumed.
+    #[inline(never)]
+    fn step_head(&mut self) -> Result<std::result::Result<Step, Option<String>>> {
         let t = self.current();
         let name = match &t.tok {
             Tok::At => {
@@ -430,7 +544,7 @@ impl Parser {
                     Tok::Name(name) => {
                         self.bump();
                         check_unprefixed(name, n.column)?;
-                        Ok(Step::Attribute(name.clone()))
+                        Ok(Ok(Step::Attribute(name.clone())))
                     }
                     Tok::Star => Err(syntax_error(
                         ERROR_EVT_FILTER_UNSUPPORTEDOP,
@@ -445,7 +559,7 @@ impl Parser {
                 self.bump();
                 self.bump();
                 self.expect(Tok::RParen, "')'")?;
-                return Ok(Step::Text);
+                return Ok(Ok(Step::Text));
             }
             Tok::Name(n) => {
                 if *self.peek_at(1) == Tok::Unsupported("::") {
@@ -461,39 +575,42 @@ impl Parser {
             _ => return Err(self.unexpected(&t, "a name, '*' or '@'")),
         };
         self.bump();
-        let mut predicates = Vec::new();
-        while *self.peek() == Tok::LBracket {
-            let open = self.bump();
-            if *self.peek() == Tok::RBracket {
-                return Err(syntax_error(
-                    ERROR_EVT_FILTER_INVTEST,
-                    open.column,
-                    "an empty predicate tests nothing",
-                ));
-            }
-            let n = self.current();
-            let predicate = match (&n.tok, self.peek_at(1)) {
-                (Tok::Number(text), Tok::RBracket) => {
-                    self.bump();
-                    match number_literal(text, n.column)? {
-                        Typed::Int(v) if v >= 1 => Predicate::Position(
-                            u64::try_from(v).map_err(|_| out_of_range(n.column, text))?,
-                        ),
-                        _ => {
-                            return Err(syntax_error(
-                                ERROR_EVT_FILTER_INVTEST,
-                                n.column,
-                                format!("[{text}]: a position is a whole number from 1"),
-                            ))
-                        }
+        Ok(Err(name))
+    }
+
+    /// `[` number `]` or `[` expr `]`, the `[` current.
+    #[inline(never)]
+    fn predicate(&mut self) -> Result<Predicate> {
+        let open = self.open()?;
+        if *self.peek() == Tok::RBracket {
+            return Err(syntax_error(
+                ERROR_EVT_FILTER_INVTEST,
+                open.column,
+                "an empty predicate tests nothing",
+            ));
+        }
+        let n = self.current();
+        let predicate = match (&n.tok, self.peek_at(1)) {
+            (Tok::Number(text), Tok::RBracket) => {
+                self.bump();
+                match number_literal(text, n.column)? {
+                    Typed::Int(v) if v >= 1 => Predicate::Position(
+                        u64::try_from(v).map_err(|_| out_of_range(n.column, text))?,
+                    ),
+                    _ => {
+                        return Err(syntax_error(
+                            ERROR_EVT_FILTER_INVTEST,
+                            n.column,
+                            format!("[{text}]: a position is a whole number from 1"),
+                        ))
                     }
                 }
-                _ => Predicate::Expr(self.expr()?),
-            };
-            self.expect(Tok::RBracket, "']' or an operator")?;
-            predicates.push(predicate);
-        }
-        Ok(Step::Element { name, predicates })
+            }
+            _ => Predicate::Expr(*self.or_chain()?),
+        };
+        self.expect(Tok::RBracket, "']' or an operator")?;
+        self.nesting -= 1;
+        Ok(predicate)
     }
 }
 

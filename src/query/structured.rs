@@ -11,6 +11,8 @@
 //! (15008) at its line and column; an XPath inside a Select or Suppress reports its error at
 //! the line and column in the XML where the offending character stands.
 
+use std::collections::{HashMap, HashSet};
+
 use quick_xml::events::{BytesStart, Event as XmlEvent};
 use quick_xml::Reader;
 
@@ -48,7 +50,7 @@ pub(crate) fn parse(xml: &str, default_path: Option<&str>) -> Result<Vec<QuerySo
         return Err(malformed(xml, 0, "<QueryList> holds no <Query>"));
     }
     if queries.len() > 1 {
-        let mut seen = Vec::new();
+        let mut seen = HashSet::new();
         for q in &queries {
             let Some(id) = q.id else {
                 return Err(malformed(
@@ -57,18 +59,21 @@ pub(crate) fn parse(xml: &str, default_path: Option<&str>) -> Result<Vec<QuerySo
                     "a <Query> needs an Id when the list holds more than one",
                 ));
             };
-            if seen.contains(&id) {
+            super::work(1);
+            if !seen.insert(id) {
                 return Err(malformed(
                     xml,
                     q.offset,
                     format!("two queries have the Id {id}"),
                 ));
             }
-            seen.push(id);
         }
     }
     let some_named = queries.iter().any(|q| q.path.is_some());
     let mut sources: Vec<QuerySource> = Vec::new();
+    // Each source's index by its path's key (`path_key`), so that placing a clause is one
+    // lookup rather than a scan of the sources.
+    let mut index_of: HashMap<String, usize> = HashMap::new();
     for q in &queries {
         if !q.clauses.iter().any(|c| !c.suppress) {
             return Err(malformed(
@@ -93,17 +98,15 @@ pub(crate) fn parse(xml: &str, default_path: Option<&str>) -> Result<Vec<QuerySo
             };
             let filter = XPathFilter::compile_limited(&clause.xpath, MAX_SELECT_EXPRESSIONS, true)
                 .map_err(|e| relocate(xml, clause, e))?;
-            let index = match sources.iter().position(|s| same_path(&s.path, &path)) {
-                Some(i) => i,
-                None => {
-                    sources.push(QuerySource {
-                        path,
-                        selects: Vec::new(),
-                        suppresses: Vec::new(),
-                    });
-                    sources.len() - 1
-                }
-            };
+            super::work(1);
+            let index = *index_of.entry(path_key(&path)).or_insert_with(|| {
+                sources.push(QuerySource {
+                    path,
+                    selects: Vec::new(),
+                    suppresses: Vec::new(),
+                });
+                sources.len() - 1
+            });
             let source = &mut sources[index];
             if clause.suppress {
                 source.suppresses.push(filter);
@@ -120,9 +123,10 @@ pub(crate) fn parse(xml: &str, default_path: Option<&str>) -> Result<Vec<QuerySo
                 .or(q.path.as_deref())
                 .or(default_path)
                 .unwrap_or("");
-            let has_select = sources
-                .iter()
-                .any(|s| same_path(&s.path, path) && !s.selects.is_empty());
+            super::work(1);
+            let has_select = index_of
+                .get(&path_key(path))
+                .is_some_and(|&i| !sources[i].selects.is_empty());
             if !has_select {
                 return Err(err(
                     clause.offset,
@@ -141,9 +145,10 @@ pub(crate) fn parse(xml: &str, default_path: Option<&str>) -> Result<Vec<QuerySo
     Ok(sources)
 }
 
-/// Channel names compare case-insensitively, as the service compares them.
-fn same_path(a: &str, b: &str) -> bool {
-    a.to_lowercase() == b.to_lowercase()
+/// Channel names compare case-insensitively, as the service compares them: two paths are
+/// the same if their keys are equal.
+fn path_key(path: &str) -> String {
+    path.to_lowercase()
 }
 
 /// A path that names a log file rather than a channel.
@@ -206,6 +211,7 @@ fn read(xml: &str) -> Result<Vec<QueryElement>> {
     let mut seen_root = false;
     loop {
         let (start, event) = next_event(&mut reader, xml)?;
+        super::work(1);
         let (e, self_closed) = match event {
             XmlEvent::Start(e) => (e, false),
             XmlEvent::Empty(e) => (e, true),

@@ -99,6 +99,7 @@ fn attribute_type(of: Static, name: &str) -> Option<FieldType> {
 
 /// Validates `expr` evaluated at `at` (see the module docs for the rules).
 pub(crate) fn validate(expr: &Expr, at: Static) -> Result<()> {
+    super::work(1);
     match &expr.kind {
         ExprKind::Or(a, b) | ExprKind::And(a, b) => {
             validate(a, at)?;

@@ -17,6 +17,7 @@ mod parse;
 mod render;
 
 pub(crate) use escape::push_escaped;
+pub use parse::MAX_XML_DEPTH;
 pub(crate) use parse::{line_column, malformed, next_event, parse_event};
 pub(crate) use render::{
     attr_guid, attr_num, attr_str, text_num, write_binary, write_cdata, write_data_open,

@@ -9,6 +9,11 @@
 //! attributes, indentation (whitespace-only text containing a line break is formatting, not
 //! content), either GUID case, 0 to 9 fractional second digits, empty attribute values where
 //! a value is optional (`Qualifiers=''`, as python-evtx writes).
+//!
+//! Bounded depth: elements nest at most [`MAX_XML_DEPTH`] deep (deeper fails with 15008 at
+//! the element that goes over). The reader keeps open elements on a heap stack; the mapping
+//! to the model, and every later walk of an event (rendering, queries, drop), recurse once
+//! per level, which the limit bounds.
 
 use quick_xml::events::{BytesStart, Event as XmlEvent};
 use quick_xml::Reader;
@@ -18,6 +23,13 @@ use crate::event::{
     parse_hex_bytes, parse_u64_auto, Attribute, Body, Correlation, DataItem, Element, Event,
     EventData, Execution, FileTime, Guid, Node, Security, Sid, System, Value,
 };
+
+/// The deepest nesting of elements event XML may have: the `<Event>` root is level 1.
+/// Windows' events nest a handful of levels (`<Event><UserData><X xmlns=…><Field>` is four;
+/// none of the reference samples passes ten), so this is far above what Windows writes, and
+/// it keeps every walk of a parsed event within a small thread stack. (A corrupt EVTX record
+/// may expand deeper, up to the BinXml reader's own limit.)
+pub const MAX_XML_DEPTH: usize = 128;
 
 /// A parsed element that remembers its byte offset in the input.
 struct Tree {
@@ -98,6 +110,13 @@ fn read_tree(text: &str) -> Result<Tree> {
         match event {
             XmlEvent::Start(_) | XmlEvent::Empty(_) if root.is_some() => {
                 return Err(malformed(text, start, "more than one root element"));
+            }
+            XmlEvent::Start(_) | XmlEvent::Empty(_) if stack.len() >= MAX_XML_DEPTH => {
+                return Err(malformed(
+                    text,
+                    start,
+                    format!("elements nested deeper than {MAX_XML_DEPTH} levels"),
+                ));
             }
             XmlEvent::Start(e) => stack.push(open(text, start, &e, false)?),
             XmlEvent::Empty(e) => {
@@ -234,9 +253,7 @@ impl Mapper<'_> {
                 name if !saw_body && name != "System" && name != "RenderingInfo" => {
                     event.body = match name {
                         "EventData" => Body::EventData(self.event_data(child)?),
-                        "UserData" => {
-                            Body::UserData(child.children.into_iter().map(generic_node).collect())
-                        }
+                        "UserData" => Body::UserData(children(child)),
                         _ => Body::Other(generic(child)),
                     };
                     saw_body = true;
@@ -536,32 +553,70 @@ fn text_of(e: &Tree) -> String {
     out
 }
 
+/// The children of `tree`, mapped as by [`generic`] (no empty text for `<x></x>`).
+fn children(mut tree: Tree) -> Vec<Node> {
+    tree.self_closed = true;
+    generic(tree).children
+}
+
 /// Maps a tree onto a generic [`Element`]. `<x></x>` keeps an empty text child so that it
-/// renders back as `<x></x>` rather than `<x/>`.
+/// renders back as `<x></x>` rather than `<x/>`. Iterative: the open elements are on a heap
+/// stack, not the call stack.
 fn generic(tree: Tree) -> Element {
-    let mut children: Vec<Node> = tree.children.into_iter().map(generic_node).collect();
-    if children.is_empty() && !tree.self_closed {
-        children.push(Node::Value(Value::String(String::new())));
+    /// An element whose children are being mapped.
+    struct Open {
+        element: Element,
+        self_closed: bool,
+        pending: std::vec::IntoIter<TreeNode>,
     }
-    Element {
-        name: tree.name,
-        attributes: tree
+    fn open(tree: Tree) -> Open {
+        let mut element = Element::new(tree.name);
+        element.attributes = tree
             .attributes
             .into_iter()
             .map(|(name, value)| Attribute {
                 name,
                 value: Value::String(value),
             })
-            .collect(),
-        children,
+            .collect();
+        Open {
+            element,
+            self_closed: tree.self_closed,
+            pending: tree.children.into_iter(),
+        }
     }
-}
-
-fn generic_node(node: TreeNode) -> Node {
-    match node {
-        TreeNode::Element(e) => Node::Element(generic(e)),
-        TreeNode::Text(t) => Node::Value(Value::String(t)),
-        TreeNode::CData(c) => Node::CData(c),
-        TreeNode::Pi { target, data } => Node::ProcessingInstruction { target, data },
+    let mut stack = vec![open(tree)];
+    let mut done = None;
+    while let Some(top) = stack.last_mut() {
+        match top.pending.next() {
+            Some(TreeNode::Element(child)) => stack.push(open(child)),
+            Some(TreeNode::Text(t)) => top.element.children.push(Node::Value(Value::String(t))),
+            Some(TreeNode::CData(c)) => top.element.children.push(Node::CData(c)),
+            Some(TreeNode::Pi { target, data }) => top
+                .element
+                .children
+                .push(Node::ProcessingInstruction { target, data }),
+            None => {
+                let Some(Open {
+                    mut element,
+                    self_closed,
+                    ..
+                }) = stack.pop()
+                else {
+                    break;
+                };
+                if element.children.is_empty() && !self_closed {
+                    element
+                        .children
+                        .push(Node::Value(Value::String(String::new())));
+                }
+                match stack.last_mut() {
+                    Some(parent) => parent.element.children.push(Node::Element(element)),
+                    None => done = Some(element),
+                }
+            }
+        }
     }
+    // The root is finished when the stack empties, so `done` is always set here.
+    done.unwrap_or_else(|| Element::new(String::new()))
 }

@@ -72,3 +72,56 @@ fn every_truncation_of_a_document_fails_cleanly() {
     let mut d = Decoder::new(&chunk, 0);
     assert!(d.document(512, 512 + bad.len()).is_err());
 }
+
+/// `n` nested inline `<a>` elements, each closed, from chunk offset 512.
+fn nested_a(n: usize) -> Vec<u8> {
+    let mut doc = Vec::new();
+    for _ in 0..n {
+        let at = 512 + doc.len();
+        doc.extend(open_a(at));
+    }
+    doc.extend(std::iter::repeat_n(0x04, n));
+    doc.push(0x00);
+    doc
+}
+
+/// Runs `f` on a thread with a 512 KiB stack, where unbounded recursion would overflow.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(f)
+        .expect("spawn")
+        .join()
+        .expect("the thread ran to its end")
+}
+
+/// Past the limit: the EVTX reader's error (1392) at the file offset of the element that
+/// goes over, on a small stack. At the limit: the tree decodes, and its event renders, parses
+/// back and drops there too.
+#[test]
+fn nesting_is_bounded_on_a_small_stack_with_the_offset_of_the_element() {
+    let (code, message, rendered) = on_small_stack(|| {
+        let doc = nested_a(2_000); // about as many as a 64 KiB chunk holds
+        let chunk = chunk_with(&doc);
+        let mut d = Decoder::new(&chunk, 4096);
+        let err = d.document(512, 512 + doc.len()).unwrap_err();
+        let doc = nested_a(MAX_DEPTH);
+        let chunk = chunk_with(&doc);
+        let mut d = Decoder::new(&chunk, 4096);
+        let nodes = d.document(512, 512 + doc.len()).expect("at the limit");
+        let mut event = crate::Event::builder("P").build();
+        event.body = crate::event::Body::UserData(nodes);
+        let xml = event.to_xml();
+        let back = crate::Event::from_xml(&xml).map(|e| e == event);
+        (err.win32_code(), err.to_string(), back)
+    });
+    assert_eq!(code, 1392);
+    // Each `<a>` is 22 bytes; the one past the limit is element MAX_DEPTH + 1, which
+    // begins at 512 + 22 * MAX_DEPTH (plus the chunk's file offset, 4096).
+    let offset = 4096 + 512 + 22 * MAX_DEPTH;
+    assert!(
+        message.contains(&format!("{offset}")) || message.contains(&format!("{offset:#x}")),
+        "{message}"
+    );
+    assert_eq!(rendered.ok(), Some(true));
+}

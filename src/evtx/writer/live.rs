@@ -20,6 +20,9 @@
 //!    `Archive-<name>-<time>.evtx` beside itself, and a fresh file takes its name.
 //! 3. Record ids increase by one per append; a reopened file goes on after its newest record,
 //!    in a new chunk.
+//! 4. Opening writes nothing. A file that cannot be opened for writing (a read-only medium or
+//!    file) opens read-only: it reads back, and every append fails with ERROR_ACCESS_DENIED
+//!    before anything is written.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -68,6 +71,10 @@ pub(crate) struct LiveFile {
     first_ids: Vec<Option<u64>>,
     next_id: u64,
     encoder: Encoder,
+    /// Opened read-only (invariant 4).
+    read_only: bool,
+    /// Written since it was opened: only then does closing rewrite its header.
+    wrote: bool,
 }
 
 impl std::fmt::Debug for LiveFile {
@@ -106,6 +113,8 @@ impl LiveFile {
             first_ids: vec![None],
             next_id: next_id.max(1),
             encoder: Encoder::default(),
+            read_only: false,
+            wrote: true,
         };
         write_at(&mut live.file, &[0; FILE_HEADER_BLOCK_SIZE], 0)?;
         live.write_chunk_whole(0)?;
@@ -141,7 +150,12 @@ impl LiveFile {
             }
         }
         drop(reader);
-        let file = OpenOptions::new().read(true).write(true).open(path)?;
+        // Whatever keeps the file from being written (a read-only mount, its permissions),
+        // it was just read, so it opens read-only (invariant 4).
+        let (file, read_only) = match OpenOptions::new().read(true).write(true).open(path) {
+            Ok(file) => (file, false),
+            Err(_) => (File::open(path)?, true),
+        };
         // An empty file's one chunk takes the next records; otherwise a new chunk does.
         let current = match newest_slot {
             None => Some(0),
@@ -158,8 +172,15 @@ impl LiveFile {
             first_ids,
             next_id,
             encoder: Encoder::default(),
+            read_only,
+            wrote: false,
         };
         Ok((live, events, next_id))
+    }
+
+    /// True if the file was opened read-only (invariant 4).
+    pub(crate) fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The id the next record gets.
@@ -184,6 +205,16 @@ impl LiveFile {
     /// (nothing written); an I/O error (the record may be in the file, but is not reported
     /// as appended).
     pub(crate) fn append(&mut self, event: &Event, when_full: WhenFull) -> Result<Placed> {
+        if self.read_only {
+            return Err(Error::with_message(
+                ErrorKind::AccessDenied,
+                format!(
+                    "{}: the file was opened read-only (it cannot be written)",
+                    self.path.display()
+                ),
+            ));
+        }
+        self.wrote = true;
         let id = self.next_id;
         let template = self.encoder.encode(event)?;
         let written = event.system.time_created.map_or(0, |t| t.0);
@@ -336,8 +367,12 @@ impl LiveFile {
 }
 
 impl Drop for LiveFile {
-    /// A clean close: the header without the dirty flag.
+    /// A clean close: the header without the dirty flag. A file opened and never written is
+    /// left as it was (invariant 4).
     fn drop(&mut self) {
+        if !self.wrote {
+            return;
+        }
         let newest = self.current.unwrap_or(self.slots - 1);
         let header = file_header_with(self.oldest, newest, self.slots, self.next_id, 0);
         let _ = write_at(&mut self.file, &header, 0);
