@@ -56,9 +56,9 @@ pub use evtx::{
 };
 pub use gen::{Generator, Profile};
 pub use publisher::{
-    culture_of, lcid_of, ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, Keyword,
-    Level, Map, MapKind, Messages, Opcode, Publisher, Publishers, Task, Template, TemplateItem,
-    DEFAULT_CULTURE, DEFAULT_LCID,
+    culture_of, lcid_of, ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, FormatWhat,
+    Formatted, Keyword, Level, Map, MapKind, Messages, Opcode, Publisher, Publishers, Task,
+    Template, TemplateItem, DEFAULT_CULTURE, DEFAULT_LCID,
 };
 pub use query::{Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS};
 pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};

@@ -28,6 +28,7 @@ mod export;
 mod faults;
 mod files;
 mod flags;
+mod format;
 mod metadata;
 mod names;
 mod notify;

@@ -1,6 +1,7 @@
 //! Publishers (providers): what each declares, and the registry of installed ones.
 //!
-//! Owns: the provider model (`model`), locales (`locale`), the Winmeta tables (`winmeta`) and [`Publishers`], the
+//! Owns: the provider model (`model`), locales (`locale`), EvtFormatMessage's formatting
+//! (`format`), the Winmeta tables (`winmeta`) and [`Publishers`], the
 //! registry an [`Engine`](crate::Engine) keeps. The formats that produce providers
 //! (manifests, PE resources, classic sources) and the functions that read them (publisher
 //! metadata, EvtFormatMessage, the producer API) build on this module.
@@ -12,6 +13,7 @@
 //!    `Arc`, so a holder can tell its provider was uninstalled or upgraded by comparing
 //!    pointers (ERROR_EVT_PUBLISHER_DISABLED, 15037).
 
+mod format;
 mod locale;
 mod model;
 #[allow(dead_code)] // read by the metadata and formatting functions
@@ -21,6 +23,10 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+#[cfg(test)]
+pub(crate) use format::tests::{sample_event, sample_publisher, SAMPLE};
+pub(crate) use format::{format_event, format_id};
+pub use format::{FormatWhat, Formatted};
 pub use locale::{culture_of, lcid_of, DEFAULT_CULTURE, DEFAULT_LCID};
 pub use model::{
     ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, Keyword, Level, Map, MapKind,
