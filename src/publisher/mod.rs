@@ -24,7 +24,7 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 
 #[cfg(test)]
-pub(crate) use format::tests::{sample_event, sample_publisher, SAMPLE};
+pub(crate) use format::tests::{sample_event, sample_publisher};
 pub(crate) use format::{format_event, format_id};
 pub use format::{FormatWhat, Formatted};
 pub use locale::{culture_of, lcid_of, DEFAULT_CULTURE, DEFAULT_LCID};

@@ -23,6 +23,7 @@
 //!    so EvtCancel and EvtClose reach a call blocked in EvtNext on another thread.
 #![allow(non_snake_case, non_upper_case_globals)]
 
+mod format;
 mod handles;
 mod logs;
 mod object;
@@ -33,6 +34,11 @@ mod status;
 mod subscribe;
 mod variant;
 
+pub use format::{
+    EvtFormatMessage, EvtFormatMessageChannel, EvtFormatMessageEvent, EvtFormatMessageId,
+    EvtFormatMessageKeyword, EvtFormatMessageLevel, EvtFormatMessageOpcode,
+    EvtFormatMessageProvider, EvtFormatMessageTask, EvtFormatMessageXml,
+};
 pub use handles::EVT_HANDLE;
 pub use logs::{
     EvtArchiveExportedLog, EvtClearLog, EvtExportLog, EvtExportLogChannelPath,
