@@ -85,8 +85,6 @@ int main(void) {
     CHECK_ERROR(EvtOpenPublisherEnum(NULL, 0) != NULL, ERROR_CALL_NOT_IMPLEMENTED);
     CHECK_ERROR(EvtOpenPublisherMetadata(NULL, L"Service Control Manager", NULL, 0, 0) != NULL,
                 ERROR_CALL_NOT_IMPLEMENTED);
-    CHECK_ERROR(EvtFormatMessage(NULL, NULL, 1, 0, NULL, EvtFormatMessageId, 0, NULL, &used),
-                ERROR_CALL_NOT_IMPLEMENTED);
     CHECK_ERROR(EvtGetObjectArraySize(NULL, &used), ERROR_CALL_NOT_IMPLEMENTED);
 
     snprintf(path, sizeof path, "%s/system-recent.evtx", dir);

@@ -133,18 +133,3 @@ pub extern "system" fn EvtGetObjectArrayProperty(
 ) -> BOOL {
     not_implemented(FALSE)
 }
-
-#[no_mangle]
-pub extern "system" fn EvtFormatMessage(
-    _PublisherMetadata: EVT_HANDLE,
-    _Event: EVT_HANDLE,
-    _MessageId: u32,
-    _ValueCount: u32,
-    _Values: *const EVT_VARIANT,
-    _Flags: u32,
-    _BufferSize: u32,
-    _Buffer: PWSTR,
-    _BufferUsed: *mut u32,
-) -> BOOL {
-    not_implemented(FALSE)
-}

@@ -19,6 +19,7 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 
 mod abi;
+mod format;
 mod later;
 mod types;
 
@@ -26,8 +27,14 @@ use std::ffi::c_void;
 
 use abi::{bytes_out, guard, out, strings_in, wide_in, wide_out};
 use evtlog::winevt as w;
+pub use format::EvtFormatMessage;
 pub use later::*;
 pub use types::*;
+pub use w::{
+    EvtFormatMessageChannel, EvtFormatMessageEvent, EvtFormatMessageId, EvtFormatMessageKeyword,
+    EvtFormatMessageLevel, EvtFormatMessageOpcode, EvtFormatMessageProvider, EvtFormatMessageTask,
+    EvtFormatMessageXml,
+};
 
 pub use w::{
     EvtEventPath, EvtEventQueryIDs, EvtExportLogChannelPath, EvtExportLogFilePath,
