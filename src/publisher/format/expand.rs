@@ -225,6 +225,11 @@ impl Compiled {
         }
     }
 
+    /// A guess of the expanded length: the text and some room for inserts.
+    pub(crate) fn len_hint(&self) -> usize {
+        self.text.len() + 24 * usize::from(self.max_insert)
+    }
+
     /// True if the message text itself holds a `%%n` reference.
     #[cfg(test)]
     pub(crate) fn has_parameters(&self) -> bool {
@@ -284,12 +289,22 @@ pub(crate) fn resolve_parameters<'a>(
     }
 }
 
+/// True if `text` holds a `%%digits` reference.
+pub(crate) fn has_reference(text: &str) -> bool {
+    find_reference(text, 0).is_some()
+}
+
 /// The next `%%digits` at or after `from`: (start, end, number).
 fn find_reference(text: &str, from: usize) -> Option<(usize, usize, u64)> {
     let bytes = text.as_bytes();
     let mut i = from;
-    while let Some(k) = text[i..].find("%%") {
+    // `find(char)` is a memchr; a `%` not followed by `%` is skipped.
+    while let Some(k) = text[i..].find('%') {
         let start = i + k;
+        if bytes.get(start + 1) != Some(&b'%') {
+            i = start + 1;
+            continue;
+        }
         let digits_end = bytes[start + 2..]
             .iter()
             .position(|b| !b.is_ascii_digit())

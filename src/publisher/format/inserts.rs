@@ -13,21 +13,46 @@
 use super::expand::{trim_line_end, Inserts};
 use super::lookup::Locale;
 use super::printf::Spec;
-use crate::event::{Body, Element, Event, Node, Value};
+use crate::event::{Body, DataItem, Element, Event, Node, Value};
 use crate::publisher::{MapKind, Publisher, Template, TemplateItem};
 
-/// The event's insert values, in order.
-pub(crate) fn event_values(event: &Event) -> Vec<&Value> {
-    match &event.body {
-        Body::EventData(d) => d.values().collect(),
-        Body::UserData(nodes) => {
-            let mut out = Vec::new();
-            for n in nodes {
-                leaves(n, &mut out);
+/// Insert values, in order.
+pub(crate) enum Source<'a> {
+    /// EventData whose items are all `<Data>` (the common case: read in place).
+    Data(&'a [DataItem]),
+    /// Collected values (UserData leaves, EventData with other items, the caller's).
+    Refs(&'a [&'a Value]),
+    Owned(Vec<&'a Value>),
+}
+
+impl<'a> Source<'a> {
+    /// The event's insert values.
+    pub(crate) fn of_event(event: &'a Event) -> Source<'a> {
+        match &event.body {
+            Body::EventData(d) if d.items.iter().all(|i| matches!(i, DataItem::Data { .. })) => {
+                Source::Data(&d.items)
             }
-            out
+            Body::EventData(d) => Source::Owned(d.values().collect()),
+            Body::UserData(nodes) => {
+                let mut out = Vec::new();
+                for n in nodes {
+                    leaves(n, &mut out);
+                }
+                Source::Owned(out)
+            }
+            _ => Source::Refs(&[]),
         }
-        _ => Vec::new(),
+    }
+
+    fn get(&self, i: usize) -> Option<&'a Value> {
+        match self {
+            Source::Data(items) => match items.get(i)? {
+                DataItem::Data { value, .. } => Some(value),
+                _ => None,
+            },
+            Source::Refs(r) => r.get(i).copied(),
+            Source::Owned(v) => v.get(i).copied(),
+        }
     }
 }
 
@@ -70,14 +95,13 @@ pub(crate) enum Mode {
 
 /// Inserts from a list of values.
 pub(crate) struct ValueInserts<'a> {
-    pub(crate) values: &'a [&'a Value],
+    pub(crate) values: Source<'a>,
     pub(crate) template: Option<&'a Template>,
     pub(crate) publisher: Option<&'a Publisher>,
     pub(crate) locale: &'a Locale<'a>,
     pub(crate) mode: Mode,
     /// Values given by the caller (converted to the item's type) rather than the event's.
     pub(crate) override_values: bool,
-    pub(crate) scratch: String,
 }
 
 impl Inserts for ValueInserts<'_> {
@@ -90,20 +114,24 @@ impl Inserts for ValueInserts<'_> {
             return false;
         };
         let item = self.template.and_then(|t| t.items.get(at + stars));
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        let number = self.text(value, item, &mut scratch);
         match spec {
-            None => out.push_str(&scratch),
+            None => {
+                self.text(value, item, out);
+            }
             Some(spec) => {
-                let widths: Vec<usize> = self.values[at..at + stars]
-                    .iter()
-                    .map(|v| number_of(v).map_or(0, |n| n.clamp(0, 4096) as usize))
+                let mut text = String::new();
+                let number = self.text(value, item, &mut text);
+                let widths: Vec<usize> = (at..at + stars)
+                    .map(|i| {
+                        self.values
+                            .get(i)
+                            .and_then(number_of)
+                            .map_or(0, |n| n.clamp(0, 4096) as usize)
+                    })
                     .collect();
-                spec.write(&scratch, number, &widths, out);
+                spec.write(&text, number, &widths, out);
             }
         }
-        self.scratch = scratch;
         true
     }
 }
@@ -124,17 +152,34 @@ impl ValueInserts<'_> {
             value.write_text(out);
             return number_of(value);
         }
+        match value {
+            // The common cases first, without looking at the template.
+            Value::String(s) if item.is_none_or(|i| i.map.is_none() && !hex_type(&i.out_type)) => {
+                out.push_str(s);
+                return None;
+            }
+            Value::HexInt32(v) => {
+                write_hex_upper(out, (*v).into());
+                return Some((*v).into());
+            }
+            Value::HexInt64(v) => {
+                write_hex_upper(out, (*v).into());
+                return Some((*v).into());
+            }
+            Value::Sid(sid) => {
+                sid.write_to(out);
+                return None;
+            }
+            _ => {}
+        }
         let number = number_of(value);
         if let (Some(item), Some(n)) = (item, number) {
-            if item.map.is_some() || item.out_type.contains("HexInt") {
+            if item.map.is_some() || hex_type(&item.out_type) {
                 return self.numeric(n, item, out);
             }
         }
         match value {
-            Value::HexInt32(_) | Value::HexInt64(_) => write_hex_upper(out, number.unwrap_or(0)),
-            Value::String(s)
-                if item.is_some_and(|i| i.out_type.contains("HexInt")) && is_hex(s) =>
-            {
+            Value::String(s) if item.is_some_and(|i| hex_type(&i.out_type)) && is_hex(s) => {
                 out.push_str("0x");
                 out.extend(s[2..].chars().map(|c| c.to_ascii_uppercase()));
             }
@@ -147,8 +192,8 @@ impl ValueInserts<'_> {
     fn numeric(&self, n: i128, item: &TemplateItem, out: &mut String) -> Option<i128> {
         if let Some(s) = self.mapped(n, item) {
             out.push_str(s);
-        } else if item.out_type.contains("HexInt") || item.in_type.contains("HexInt") {
-            write_hex_upper(out, n);
+        } else if hex_type(&item.out_type) || hex_type(&item.in_type) {
+            write_hex_upper(out, n as u64);
         } else {
             out.push_str(itoa::Buffer::new().format(n));
         }
@@ -167,15 +212,34 @@ impl ValueInserts<'_> {
     }
 }
 
-fn write_hex_upper(out: &mut String, n: i128) {
-    use std::fmt::Write;
-    let _ = write!(out, "0x{:X}", n as u64);
+/// `0x` and upper-case hex digits, no padding (`0x3E7`).
+fn write_hex_upper(out: &mut String, n: u64) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut buf = [0u8; 18];
+    let mut i = buf.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        buf[i] = DIGITS[(v & 0xf) as usize];
+        v >>= 4;
+        if v == 0 {
+            break;
+        }
+    }
+    out.push_str("0x");
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 fn is_hex(s: &str) -> bool {
     s.len() > 2
         && (s.starts_with("0x") || s.starts_with("0X"))
         && s[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `win:HexInt32` or `win:HexInt64` (a suffix test: cheaper than a substring search).
+fn hex_type(t: &str) -> bool {
+    t.ends_with("HexInt64") || t.ends_with("HexInt32")
 }
 
 fn is_numeric(in_type: &str) -> bool {

@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 use std::sync::{Arc, Weak};
 
@@ -118,12 +119,54 @@ pub(crate) fn not_found(why: String) -> Error {
     Error::with_message(ErrorKind::MessageNotFound, why)
 }
 
+/// A multiply-rotate hasher for the caches' small integer keys (addresses, ids): SipHash's
+/// DoS resistance buys nothing for keys the process makes itself.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(n.into());
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n.into());
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// What an event's message needs, found once per (table, event identity): its message
+/// compiled and its template.
+pub(crate) struct Plan {
+    pub(crate) compiled: Rc<Compiled>,
+    pub(crate) template: Option<usize>,
+}
+
+/// An event's identity for [`Plan`]s: the message table's address, classic or not, the
+/// full id and the version.
+type PlanKey = (usize, bool, u32, u8);
+
 /// A publisher's cached state on this thread.
 struct Entry {
     owner: Weak<Publisher>,
-    compiled: HashMap<(usize, usize), Rc<Compiled>>,
+    compiled: FastMap<(usize, usize), Rc<Compiled>>,
+    plans: FastMap<PlanKey, Rc<Plan>>,
     /// (event value, version) → index into `events`; the first definition wins.
-    events: Option<HashMap<(u32, u8), usize>>,
+    events: Option<FastMap<(u32, u8), usize>>,
 }
 
 const MAX_COMPILED: usize = 8192;
@@ -144,7 +187,8 @@ fn with_entry<R>(publisher: &Arc<Publisher>, f: impl FnOnce(&mut Entry) -> R) ->
                 cache.retain(|e| e.owner.strong_count() > 0);
                 cache.push(Entry {
                     owner: Arc::downgrade(publisher),
-                    compiled: HashMap::new(),
+                    compiled: FastMap::default(),
+                    plans: FastMap::default(),
                     events: None,
                 });
                 cache.len() - 1
@@ -173,6 +217,30 @@ pub(crate) fn compiled(publisher: Option<&Arc<Publisher>>, text: &str) -> Result
     Ok(c)
 }
 
+/// The plan of the record's message (from the cache when made before).
+pub(crate) fn plan(p: &Arc<Publisher>, loc: &Locale<'_>, record: &Record<'_>) -> Result<Rc<Plan>> {
+    let key: PlanKey = (
+        loc.messages.map_or(0, |t| t as *const Table as usize),
+        record.classic,
+        record.full_id,
+        record.event.system.version.unwrap_or(0),
+    );
+    if let Some(plan) = with_entry(p, |e| e.plans.get(&key).cloned()) {
+        return Ok(plan);
+    }
+    let id = event_message_id(p, loc, record)?;
+    let compiled = compiled(Some(p), loc.message(id)?)?;
+    let template = record.definition(p).and_then(|d| d.template);
+    let plan = Rc::new(Plan { compiled, template });
+    with_entry(p, |e| {
+        if e.plans.len() >= MAX_COMPILED {
+            e.plans.clear();
+        }
+        e.plans.insert(key, plan.clone());
+    });
+    Ok(plan)
+}
+
 /// The event definition with that value and version.
 pub(crate) fn definition(
     publisher: &Arc<Publisher>,
@@ -182,7 +250,8 @@ pub(crate) fn definition(
     let index = with_entry(publisher, |e| {
         e.events
             .get_or_insert_with(|| {
-                let mut map = HashMap::with_capacity(publisher.events.len());
+                let mut map =
+                    FastMap::with_capacity_and_hasher(publisher.events.len(), Default::default());
                 for (i, d) in publisher.events.iter().enumerate() {
                     map.entry((d.value, d.version)).or_insert(i);
                 }

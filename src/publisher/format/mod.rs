@@ -23,6 +23,7 @@ mod system;
 #[cfg(test)]
 pub(crate) mod tests;
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -31,6 +32,11 @@ use crate::publisher::Publisher;
 use expand::{Compiled, Warnings};
 use inserts::{Mode, ValueInserts};
 use lookup::{Locale, Record};
+
+thread_local! {
+    /// Parameter resolution's two strings (kept between calls to save allocations).
+    static PARAMETERS: RefCell<(String, String)> = const { RefCell::new((String::new(), String::new())) };
+}
 
 /// What to format (EVT_FORMAT_MESSAGE_FLAGS, except Id, which has its own function).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -221,7 +227,7 @@ pub(crate) fn format_id(
         publisher,
         &loc,
         &compiled,
-        &refs,
+        inserts::Source::Refs(&refs),
         None,
         Mode::Plain,
         false,
@@ -239,28 +245,21 @@ fn message(
     values: &[Value],
     out: &mut String,
 ) -> Result<Option<Error>> {
-    let id = lookup::event_message_id(p, loc, record)?;
-    let source = loc.message(id)?;
-    let compiled = lookup::compiled(Some(p), source)?;
-    let template = record
-        .definition(p)
-        .and_then(|d| d.template)
-        .and_then(|t| p.templates.get(t));
-    let event_values;
+    let plan = lookup::plan(p, loc, record)?;
+    let template = plan.template.and_then(|t| p.templates.get(t));
+    out.reserve(plan.compiled.len_hint());
     let override_values: Vec<&Value>;
-    let refs: &[&Value] = if values.is_empty() {
-        event_values = inserts::event_values(record.event);
-        &event_values
+    let source = if values.is_empty() {
+        inserts::Source::of_event(record.event)
     } else {
         override_values = values.iter().collect();
-        &override_values
+        inserts::Source::Refs(&override_values)
     };
-    out.reserve(source.len() + 256);
     Ok(expand_into(
         Some(p),
         loc,
-        &compiled,
-        refs,
+        &plan.compiled,
+        source,
         template,
         Mode::Typed,
         !values.is_empty(),
@@ -274,7 +273,7 @@ fn expand_into(
     publisher: Option<&Arc<Publisher>>,
     loc: &Locale<'_>,
     compiled: &Compiled,
-    values: &[&Value],
+    values: inserts::Source<'_>,
     template: Option<&crate::publisher::Template>,
     mode: Mode,
     override_values: bool,
@@ -290,25 +289,28 @@ fn expand_into(
         locale: loc,
         mode,
         override_values,
-        scratch: String::new(),
     };
     compiled.expand(&mut inserts, out, &mut warnings);
-    if out[start..].contains("%%") {
-        let mut text = out.split_off(start);
-        let mut scratch = String::with_capacity(text.len() + 64);
-        expand::resolve_parameters(
-            &mut text,
-            &mut scratch,
-            |n| {
-                u32::try_from(n)
-                    .ok()
-                    .and_then(|n| loc.parameters.and_then(|t| t.get(&n)))
-                    .map(String::as_str)
-                    .or_else(|| system::message(n))
-            },
-            &mut warnings,
-        );
-        out.push_str(&text);
+    if expand::has_reference(&out[start..]) {
+        PARAMETERS.with(|scratch| {
+            let (text, spare) = &mut *scratch.borrow_mut();
+            text.clear();
+            text.push_str(&out[start..]);
+            expand::resolve_parameters(
+                text,
+                spare,
+                |n| {
+                    u32::try_from(n)
+                        .ok()
+                        .and_then(|n| loc.parameters.and_then(|t| t.get(&n)))
+                        .map(String::as_str)
+                        .or_else(|| system::message(n))
+                },
+                &mut warnings,
+            );
+            out.truncate(start);
+            out.push_str(text);
+        });
     }
     let len = start + expand::trim_line_end(&out[start..]).len();
     out.truncate(len);
