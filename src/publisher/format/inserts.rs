@@ -163,7 +163,7 @@ impl ValueInserts<'_> {
                 return Some((*v).into());
             }
             Value::HexInt64(v) => {
-                write_hex_upper(out, (*v).into());
+                write_hex_upper(out, *v);
                 return Some((*v).into());
             }
             Value::Sid(sid) => {
