@@ -10,7 +10,8 @@
 //!
 //! Owns: the handle table (`handles`: typed, generation-checked, parents close their
 //! children), the thread's last error (`status`), the service engine and its switchable
-//! clock (`service`), and the EVT_VARIANT layout (`variant`).
+//! clock (`service`), the EVT_VARIANT layout (`variant`), and EvtFormatMessage's buffer
+//! protocol (`format`).
 //!
 //! Invariants:
 //! 1. No function panics on any argument; a handle that is NULL, closed, or of the wrong

@@ -266,6 +266,13 @@ pub(crate) fn resolve_parameters<'a>(
                 }
             }
             copied = end;
+            if scratch.len() > MAX_OUTPUT {
+                // A round that grows past the limit stops here; the rest stays as written.
+                warnings.max_rounds = true;
+                scratch.push_str(&text[copied..]);
+                std::mem::swap(text, scratch);
+                return;
+            }
             at = find_reference(text, end);
         }
         scratch.push_str(&text[copied..]);

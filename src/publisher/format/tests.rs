@@ -378,6 +378,22 @@ fn parameters_resolve_recursively_and_report_what_is_left() {
         w.to_error(String::new).unwrap().kind(),
         ErrorKind::MaxInsertsReached
     );
+    // References that multiply stop at the output limit, the rest left as written.
+    let big = "%%4".repeat(1000);
+    let mut t = "%%4 ".repeat(1000);
+    let mut w = Warnings::default();
+    resolve_parameters(
+        &mut t,
+        &mut String::new(),
+        |n| (n == 4).then_some(big.as_str()),
+        &mut w,
+    );
+    assert!(w.max_rounds);
+    assert!(
+        t.len() < 2 * super::expand::MAX_OUTPUT + big.len(),
+        "{}",
+        t.len()
+    );
     // Too large for an id: unresolved.
     let (t, w) = run("%%99999999999999999999999");
     assert_eq!(t, "%%99999999999999999999999");
