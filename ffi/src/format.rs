@@ -159,3 +159,72 @@ pub unsafe extern "system" fn EvtFormatMessage(
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn variant(ty: u32, count: u32, set: impl FnOnce(&mut EVT_VARIANT_0)) -> EVT_VARIANT {
+        let mut v = EVT_VARIANT {
+            Anonymous: EVT_VARIANT_0 { UInt64Val: 0 },
+            Count: count,
+            Type: ty,
+        };
+        set(&mut v.Anonymous);
+        v
+    }
+
+    #[test]
+    fn variants_become_values_as_declared() {
+        let text: Vec<u16> = "alice\0".encode_utf16().collect();
+        let ansi = b"caf\xe9\0";
+        let mut guid = GUID {
+            data1: 0x5484_9625,
+            data2: 0x5478,
+            data3: 0x4994,
+            data4: [0xa5, 0xba, 0x3e, 0x3b, 0x03, 0x28, 0xc3, 0x0d],
+        };
+        let mut sid = Sid::parse("S-1-5-21-1-2-3-500").unwrap().to_bytes();
+        let mut binary = [1u8, 2, 0xff];
+        let variants = [
+            variant(EvtVarTypeString, 6, |u| u.StringVal = text.as_ptr()),
+            variant(EvtVarTypeAnsiString, 0, |u| u.AnsiStringVal = ansi.as_ptr()),
+            variant(EvtVarTypeUInt32, 0, |u| u.UInt32Val = 7),
+            variant(EvtVarTypeInt16, 0, |u| u.Int16Val = -2),
+            variant(EvtVarTypeHexInt64, 0, |u| u.UInt64Val = 0x3e7),
+            variant(EvtVarTypeBoolean, 0, |u| u.BooleanVal = 1),
+            variant(EvtVarTypeGuid, 0, |u| u.GuidVal = &mut guid),
+            variant(EvtVarTypeSid, 0, |u| u.SidVal = sid.as_mut_ptr().cast()),
+            variant(EvtVarTypeBinary, 3, |u| u.BinaryVal = binary.as_mut_ptr()),
+            variant(EvtVarTypeNull, 0, |_| {}),
+        ];
+        let values = values_in(variants.as_ptr(), variants.len() as u32).unwrap();
+        let texts: Vec<String> = values.iter().map(Value::to_text).collect();
+        assert_eq!(
+            texts,
+            [
+                "alice",
+                "café",
+                "7",
+                "-2",
+                "0x3e7",
+                "true",
+                "{54849625-5478-4994-a5ba-3e3b0328c30d}",
+                "S-1-5-21-1-2-3-500",
+                "0102FF",
+                ""
+            ]
+        );
+        // NULL with a count, a NULL string, an array and a handle are refused.
+        assert!(values_in(std::ptr::null(), 1).is_none());
+        assert!(values_in(std::ptr::null(), 0).unwrap().is_empty());
+        let bad = [
+            variant(EvtVarTypeString, 0, |u| u.StringVal = std::ptr::null()),
+            variant(EvtVarTypeString | 0x80, 1, |u| u.StringVal = text.as_ptr()),
+            variant(EvtVarTypeEvtHandle, 0, |u| u.EvtHandleVal = 1),
+        ];
+        for v in &bad {
+            assert!(values_in(v, 1).is_none(), "type {}", v.Type);
+        }
+    }
+}
