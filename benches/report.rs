@@ -2,7 +2,8 @@
 //! line per figure. Later capabilities add their figures here.
 //!
 //! `cargo bench --bench report -- cancellation` runs only the sections whose names contain
-//! the words given (append, render, generate, filter, cancellation, evtx, subscribe, export).
+//! the words given (append, render, generate, filter, cancellation, evtx, subscribe, export,
+//! format).
 //!
 //! Each figure is the median of several rounds. Anchors measured in the same run (a plain
 //! `Vec::push` of the same events, a `memcpy` of the same XML) give ratios that stay
@@ -870,7 +871,7 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let sections: [Section; 8] = [
+    let sections: [Section; 9] = [
         ("append", append),
         ("render", render),
         ("generate", generate),
@@ -879,6 +880,7 @@ fn main() {
         ("evtx", evtx),
         ("subscribe", subscribe),
         ("export", export),
+        ("format", format_messages),
     ];
     for (name, section) in sections {
         if only.is_empty() || only.iter().any(|o| name.contains(o.as_str())) {
@@ -926,4 +928,183 @@ fn wake_floor(n: usize) -> std::time::Duration {
         .map(|t| t.saturating_duration_since(t0))
         .max()
         .unwrap_or_default()
+}
+
+/// A provider for the generated events of `name`: for each (event id, version) a template
+/// of its Data items (typed as the values are) and a message that names and inserts each,
+/// in the shape of Security-Auditing's ("An event … occurred.\r\n\r\nName:\t%1\r\n…"), with
+/// a task string per task, the audit keywords and the Security channel.
+fn publisher_for(name: &str, events: &[Event]) -> evtlog::Publisher {
+    use evtlog::{EventDefinition, Template, TemplateItem, Value};
+    let mut p = evtlog::Publisher {
+        name: name.to_owned(),
+        message_id: Some(0x9000_0000),
+        ..evtlog::Publisher::default()
+    };
+    p.messages
+        .insert("en-US", 0x9000_0000, format!("{name}.\r\n"));
+    p.channels.push(evtlog::ChannelRef {
+        name: "Security".into(),
+        chid: "Security".into(),
+        value: 10,
+        imported: true,
+        message_id: None,
+        definition: None,
+    });
+    for e in events
+        .iter()
+        .filter(|e| e.system.provider.name.as_deref() == Some(name))
+    {
+        let s = &e.system;
+        let (id, version) = (u32::from(s.event_id), s.version.unwrap_or(0));
+        if p.events
+            .iter()
+            .any(|d| d.value == id && d.version == version)
+        {
+            continue;
+        }
+        let task = u32::from(s.task.unwrap_or(0));
+        if task != 0 && !p.tasks.iter().any(|t| t.value == task) {
+            let message_id = 0x7000_0000 | task;
+            p.tasks.push(evtlog::Task {
+                name: format!("Task{task}"),
+                value: task,
+                event_guid: Default::default(),
+                message_id: Some(message_id),
+            });
+            p.messages
+                .insert("en-US", message_id, format!("Task {task}\r\n"));
+        }
+        let mut items = Vec::new();
+        let mut text = format!("An event {id} occurred.\r\n\r\n");
+        for (i, (item_name, value)) in e
+            .event_data()
+            .into_iter()
+            .flat_map(|d| d.items.iter())
+            .filter_map(|item| match item {
+                evtlog::DataItem::Data { name, value } => {
+                    Some((name.as_deref().unwrap_or("Data").to_owned(), value))
+                }
+                _ => None,
+            })
+            .enumerate()
+        {
+            let (in_type, out_type) = match value {
+                Value::Sid(_) => ("win:SID", "xs:string"),
+                Value::HexInt64(_) => ("win:UInt64", "win:HexInt64"),
+                Value::HexInt32(_) => ("win:UInt32", "win:HexInt32"),
+                Value::UInt32(_) => ("win:UInt32", "xs:unsignedInt"),
+                Value::Guid(_) => ("win:GUID", "xs:GUID"),
+                _ => ("win:UnicodeString", "xs:string"),
+            };
+            items.push(TemplateItem {
+                name: item_name.clone(),
+                in_type: in_type.into(),
+                out_type: out_type.into(),
+                map: None,
+                length: None,
+                count: None,
+                members: Vec::new(),
+            });
+            text.push_str(&format!("\t{item_name}:\t\t%{}\r\n", i + 1));
+        }
+        let message_id = 0xB000_0000 | (u32::from(version) << 16) | id;
+        p.messages.insert("en-US", message_id, text);
+        p.templates.push(Template {
+            tid: format!("T{id}_{version}"),
+            items,
+            user_data: None,
+        });
+        p.events.push(EventDefinition {
+            value: id,
+            version,
+            channel: 10,
+            level: 0,
+            task,
+            opcode: 0,
+            keywords: s.keywords.unwrap_or(0),
+            template: Some(p.templates.len() - 1),
+            message_id: Some(message_id),
+            symbol: None,
+        });
+    }
+    p
+}
+
+/// EvtFormatMessage's Event and Xml flags over generated Security events (one thread, each
+/// event's publisher opened once), each paired with the XML render of the generated mix
+/// (`xml_render_mix_events_per_s`'s loop) in the same rounds: targets 0.5 and 0.25.
+fn format_messages(settings: &Settings) {
+    use evtlog::{FormatWhat, PublisherMetadata};
+    let mut generator = Generator::new(13);
+    let events: Vec<Event> = (0..settings.batch)
+        .map(|_| generator.next_event(Profile::Security))
+        .collect();
+    let engine = Engine::new();
+    let mut names: Vec<String> = events
+        .iter()
+        .filter_map(|e| e.system.provider.name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    let metadata: Vec<(String, PublisherMetadata)> = names
+        .iter()
+        .map(|n| {
+            engine.publishers().install(publisher_for(n, &events));
+            let m = engine
+                .open_publisher_metadata(Some(n), 0)
+                .expect("installed");
+            (n.clone(), m)
+        })
+        .collect();
+    let metadata_of = |e: &Event| -> &PublisherMetadata {
+        let name = e.system.provider.name.as_deref().unwrap_or("");
+        &metadata.iter().find(|(n, _)| n == name).expect("opened").1
+    };
+    // Every event formats with no warning: the templates fit the data.
+    for e in &events {
+        let f = metadata_of(e)
+            .format(e, FormatWhat::Event)
+            .expect("formats");
+        assert!(f.warning().is_none(), "{:?}", f.warning());
+    }
+    let mut generator = Generator::new(11);
+    let mix: Vec<Event> = (0..settings.batch)
+        .map(|i| generator.next_event(Profile::ALL[i % 5]))
+        .collect();
+    let mut out = String::with_capacity(4096);
+    let mut anchor_out = String::with_capacity(4096);
+    for (what, name) in [
+        (FormatWhat::Event, "format_message_events_per_s"),
+        (FormatWhat::Xml, "rendered_xml_events_per_s"),
+    ] {
+        let (rate, anchor, ratio) = paired_rates(
+            settings.rounds,
+            (events.len(), || {
+                for e in &events {
+                    let f = metadata_of(e).format(e, what).expect("formats");
+                    out.clear();
+                    out.push_str(f.text());
+                    black_box(&out);
+                }
+            }),
+            (mix.len(), || {
+                for e in &mix {
+                    anchor_out.clear();
+                    e.write_xml(&mut anchor_out);
+                    black_box(&anchor_out);
+                }
+            }),
+        );
+        print(name, rate, "events/s");
+        print(
+            &format!(
+                "{}_vs_xml_render_mix_ratio",
+                name.trim_end_matches("_events_per_s")
+            ),
+            ratio,
+            "ratio",
+        );
+        print("xml_render_mix_paired_events_per_s", anchor, "events/s");
+    }
 }

@@ -62,9 +62,9 @@ pub use evtx::{
 };
 pub use gen::{Generator, Profile};
 pub use publisher::{
-    culture_of, lcid_of, ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, Keyword,
-    Level, Map, MapKind, Messages, Opcode, Publisher, Publishers, Task, Template, TemplateItem,
-    DEFAULT_CULTURE, DEFAULT_LCID,
+    culture_of, lcid_of, ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, FormatWhat,
+    Formatted, Keyword, Level, Map, MapKind, Messages, Opcode, Publisher, Publishers, Task,
+    Template, TemplateItem, DEFAULT_CULTURE, DEFAULT_LCID,
 };
 pub use publisher::{
     default_out_type, in_type_name, load_resources, out_type_name, ResourceFile, ResourceId,

@@ -82,6 +82,10 @@ pub const QE_OPTIONS: &[OptionSpec] = &[
         short: "sbm",
         long: "savebookmark",
     },
+    OptionSpec {
+        short: "l",
+        long: "locale",
+    },
 ];
 
 /// The options of `epl` (export-log).

@@ -7,6 +7,7 @@
 mod args;
 mod logconfig;
 mod publisher;
+mod rendered;
 mod store;
 mod text;
 
@@ -36,7 +37,10 @@ Commands:
       /sq:true|false  (/structuredquery)  the argument is a file holding a <QueryList>
       /c:N  (/count)                  at most N events
       /rd:true|false  (/reversedirection)  newest first (default false)
-      /f:xml|text  (/format)          one XML event per line (default), or wevtutil's text layout
+      /f:xml|text|RenderedXml  (/format)  one XML event per line (default), wevtutil's text
+                                      layout, or XML with <RenderingInfo> from the installed
+                                      publishers (events of others print as plain XML)
+      /l:CULTURE  (/locale)           RenderedXml's strings in that culture (fr-FR), strictly
       /e:NAME  (/element)             wrap the XML output in <NAME>…</NAME>
       /bm:FILE  (/bookmark)           start after the bookmark saved in FILE
       /sbm:FILE  (/savebookmark)      save a bookmark of the last event printed to FILE
@@ -404,14 +408,33 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     let count = args.count("count")?;
     let reverse = args.flag("reversedirection")?;
     let structured = args.flag("structuredquery")?;
-    let text = match args.option("format").map(str::to_ascii_lowercase).as_deref() {
-        None | Some("xml") => false,
-        Some("text") => true,
+    let (text, rendered_xml) = match args
+        .option("format")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("xml") => (false, false),
+        Some("text") => (true, false),
+        Some("renderedxml") => (false, true),
         Some(other) => {
             return Err(Failure::Usage(format!(
-                "/f takes xml or text, not '{other}' (RenderedXml needs publisher metadata, which is not emulated yet)"
+                "/f takes xml, text or RenderedXml, not '{other}'"
             )))
         }
+    };
+    let mut rendered = if rendered_xml {
+        if args.flag("logfile")? {
+            // wevtutil: a log file's events render only from its archived metadata, which
+            // EvtFormatMessage refuses (reference/publishers.md §5.6).
+            return Err(Failure::Operation(format!(
+                "Failed to read events. {} ({})",
+                evtlog::win32_message(87).unwrap_or(""),
+                87
+            )));
+        }
+        Some(rendered::Rendered::new(engine, args.option("locale")).map_err(Failure::Usage)?)
+    } else {
+        None
     };
     let element = args.option("element");
     if element.is_some_and(|e| {
@@ -499,6 +522,13 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
             buf.clear();
             if text {
                 text::write_event(&mut buf, index, event);
+            } else if let Some(r) = &mut rendered {
+                r.write(event, &mut buf).map_err(|e| {
+                    Failure::Operation(format!("Failed to render event. {e} ({})", e.win32_code()))
+                })?;
+                if element.is_none() {
+                    buf.push('\n');
+                }
             } else {
                 event.write_xml(&mut buf);
                 if element.is_none() {

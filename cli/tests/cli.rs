@@ -905,3 +905,25 @@ fn im_reports_a_manifest_error_with_file_line_and_column() {
     assert!(String::from_utf8_lossy(&xml_store.stderr).contains("XML channel files"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `/f:RenderedXml` with no publisher installed: each event as its plain XML (as consumers
+/// fall back when the metadata cannot be opened); `/l` takes culture names; a log file is
+/// refused with 87, as wevtutil refuses an archived log.
+#[test]
+fn qe_rendered_xml_without_publishers_and_locale_option() {
+    let plain = evtutil(&["qe", "Security", "/c:2", "/f:xml"]);
+    let rendered = evtutil(&["qe", "Security", "/c:2", "/f:RenderedXml", "/l:fr-FR"]);
+    assert!(rendered.status.success(), "{rendered:?}");
+    assert_eq!(stdout(&rendered), stdout(&plain));
+    let o = evtutil(&["qe", "Security", "/f:renderedxml", "/l:xx-YY"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/l takes a culture name"));
+    let o = evtutil(&["qe", "/tmp/none.evtx", "/lf:true", "/f:RenderedXml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("Failed to read events. The parameter is incorrect."),
+        "{err}"
+    );
+    assert!(err.contains("(87)"), "{err}");
+}

@@ -26,7 +26,7 @@
 
 mod abi;
 mod config;
-mod later;
+mod format;
 mod metadata;
 mod types;
 
@@ -35,7 +35,7 @@ use std::ffi::c_void;
 use abi::{bytes_out, guard, out, strings_in, wide_in, wide_out};
 pub use config::*;
 use evtlog::winevt as w;
-pub use later::*;
+pub use format::EvtFormatMessage;
 pub use metadata::*;
 pub use types::*;
 

@@ -29,6 +29,7 @@ mod export;
 mod faults;
 mod files;
 mod flags;
+mod format;
 mod metadata;
 mod metadata_props;
 mod names;

@@ -1,9 +1,9 @@
 //! Publishers (providers): what each declares, and the registry of installed ones.
 //!
 //! Owns: the provider model (`model`), locales (`locale`), the Winmeta tables (`winmeta`),
-//! instrumentation manifests (`manifest`: .man text to `Publisher`s), provider resource files
-//! (`pe`, `resources*`: PE images, MESSAGETABLE, WEVT_TEMPLATE, the resolution of Windows
-//! paths) and [`Publishers`], the
+//! EvtFormatMessage's formatting (`format`), instrumentation manifests (`manifest`: .man text
+//! to `Publisher`s), provider resource files (`pe`, `resources*`: PE images, MESSAGETABLE,
+//! WEVT_TEMPLATE, the resolution of Windows paths) and [`Publishers`], the
 //! registry an [`Engine`](crate::Engine) keeps. The formats that produce providers
 //! (manifests, PE resources, classic sources) and the functions that read them (publisher
 //! metadata, EvtFormatMessage, the producer API) build on this module.
@@ -15,6 +15,7 @@
 //!    `Arc`, so a holder can tell its provider was uninstalled or upgraded by comparing
 //!    pointers (ERROR_EVT_PUBLISHER_DISABLED, 15037).
 
+mod format;
 mod locale;
 mod manifest;
 mod model;
@@ -30,6 +31,10 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+#[cfg(test)]
+pub(crate) use format::tests::{sample_event, sample_publisher};
+pub(crate) use format::{format_event, format_id};
+pub use format::{FormatWhat, Formatted};
 pub use locale::{culture_of, lcid_of, DEFAULT_CULTURE, DEFAULT_LCID};
 pub use manifest::{parse_manifest, MAX_DEPTH as MAX_MANIFEST_DEPTH, MAX_MANIFEST_BYTES};
 pub use model::{

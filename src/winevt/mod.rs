@@ -11,7 +11,8 @@
 //!
 //! Owns: the handle table (`handles`: typed, generation-checked, parents close their
 //! children), the thread's last error (`status`), the service engine and its switchable
-//! clock (`service`), and the EVT_VARIANT layout (`variant`).
+//! clock (`service`), the EVT_VARIANT layout (`variant`), and EvtFormatMessage's buffer
+//! protocol (`format`).
 //!
 //! Invariants:
 //! 1. No function panics on any argument; a handle that is NULL, closed, or of the wrong
@@ -26,6 +27,7 @@
 #![allow(non_snake_case, non_upper_case_globals)]
 
 mod config;
+mod format;
 mod handles;
 mod logs;
 mod metadata;
@@ -51,6 +53,11 @@ pub use config::{
     EvtChannelPublishingConfigMinBuffers, EvtChannelPublishingConfigSidType,
     EvtGetChannelConfigProperty, EvtOpenChannelConfig, EvtSaveChannelConfig,
     EvtSetChannelConfigProperty,
+};
+pub use format::{
+    EvtFormatMessage, EvtFormatMessageChannel, EvtFormatMessageEvent, EvtFormatMessageId,
+    EvtFormatMessageKeyword, EvtFormatMessageLevel, EvtFormatMessageOpcode,
+    EvtFormatMessageProvider, EvtFormatMessageTask, EvtFormatMessageXml,
 };
 pub use handles::EVT_HANDLE;
 pub use logs::{

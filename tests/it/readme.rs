@@ -260,3 +260,34 @@ fn providers_tour() -> Result<(), evtlog::Error> {
     assert!(engine.has_channel("Evtlog-Test-Provider/Operational"));
     Ok(())
 }
+
+/// The README's formatting snippet.
+#[test]
+fn formatting_tour() -> Result<(), evtlog::Error> {
+    use evtlog::{FormatWhat, Publisher};
+    let engine = Engine::new();
+    let event = Event::builder("MyApp").event_id(1).level(2).build();
+    let mut p = Publisher {
+        name: "MyApp".into(),
+        message_id: Some(1),
+        ..Publisher::default()
+    };
+    p.messages.insert("en-US", 1, "My application\r\n");
+    engine.publishers().install(p);
+    let metadata = engine.open_publisher_metadata(Some("MyApp"), 0)?;
+    let provider = metadata.format(&event, FormatWhat::Provider)?;
+    assert_eq!(provider.text(), "My application");
+    assert!(provider.warning().is_none());
+    let xml = metadata.format(&event, FormatWhat::Xml)?.into_text();
+    assert!(
+        xml.ends_with(
+            "<Provider>My application</Provider><Keywords></Keywords></RenderingInfo></Event>"
+        ),
+        "{xml}"
+    );
+    let level = engine
+        .open_publisher_metadata(None, 0)?
+        .format(&event, FormatWhat::Level)?;
+    assert_eq!(level.text(), "Error");
+    Ok(())
+}
