@@ -42,7 +42,16 @@ pub use engine::{
     SeekOrigin, Session, SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin,
     SubscribePosition, Subscription, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };
+pub use engine::{
+    classic_event, decode_payload, encode_value, eventlog_record, ClassicLog, ClassicReport,
+    Enablement, EventDescriptor, ProviderRegistration, ReadOutcome, ReportType,
+};
 pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
+pub use engine::{
+    ELF_LOG_SIGNATURE, EVENTLOGRECORD_HEADER, KEYWORD_AUDIT_FAILURE, KEYWORD_AUDIT_SUCCESS,
+    KEYWORD_CLASSIC, MAX_COUNT, MAX_DATA_DESCRIPTORS, MAX_PAYLOAD, MAX_READ_BUFFER,
+    MAX_REPORT_STRING,
+};
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,

@@ -22,8 +22,11 @@
 
 mod bookmark;
 mod channel;
+mod classic;
 mod clear;
 mod delivery;
+mod eventlog;
+mod eventlogrecord;
 mod export;
 mod faults;
 mod files;
@@ -31,7 +34,9 @@ mod flags;
 mod metadata;
 mod names;
 mod notify;
+mod payload;
 mod persist;
+mod producer;
 mod render;
 mod results;
 mod session;
@@ -49,10 +54,24 @@ use parking_lot::{Mutex, RwLock};
 
 pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
+pub use classic::{
+    classic_event, ClassicReport, ReportType, KEYWORD_AUDIT_FAILURE, KEYWORD_AUDIT_SUCCESS,
+    KEYWORD_CLASSIC, MAX_REPORT_STRING,
+};
+pub use eventlog::{
+    ClassicLog, ReadOutcome, EVENTLOG_BACKWARDS_READ, EVENTLOG_FORWARDS_READ, EVENTLOG_SEEK_READ,
+    EVENTLOG_SEQUENTIAL_READ, MAX_READ_BUFFER,
+};
+pub use eventlogrecord::{eventlog_record, ELF_LOG_SIGNATURE, EVENTLOGRECORD_HEADER};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
 pub use metadata::PublisherMetadata;
+pub use payload::{decode_payload, MAX_COUNT};
 pub use persist::channel_file_name;
+pub use producer::{
+    encode_value, Enablement, EventDescriptor, ProviderRegistration, MAX_DATA_DESCRIPTORS,
+    MAX_PAYLOAD,
+};
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
 pub use session::Session;

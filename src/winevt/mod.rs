@@ -23,9 +23,11 @@
 //!    so EvtCancel and EvtClose reach a call blocked in EvtNext on another thread.
 #![allow(non_snake_case, non_upper_case_globals)]
 
+mod classic;
 mod handles;
 mod logs;
 mod object;
+mod producer;
 mod query;
 mod render;
 mod service;
@@ -33,6 +35,15 @@ mod status;
 mod subscribe;
 mod variant;
 
+pub use classic::{
+    BackupEventLogW, ClearEventLogW, CloseEventLog, DeregisterEventSource, GetEventLogInformation,
+    GetNumberOfEventLogRecords, GetOldestEventLogRecord, NotifyChangeEventLog, OpenBackupEventLogW,
+    OpenEventLogW, ReadEventLogA, ReadEventLogW, RegisterEventSourceW, ReportEventW,
+    ERROR_HANDLE_EOF, ERROR_INVALID_LEVEL, EVENTLOG_AUDIT_FAILURE, EVENTLOG_AUDIT_SUCCESS,
+    EVENTLOG_BACKWARDS_READ, EVENTLOG_ERROR_TYPE, EVENTLOG_FORWARDS_READ, EVENTLOG_FULL_INFO,
+    EVENTLOG_INFORMATION_TYPE, EVENTLOG_SEEK_READ, EVENTLOG_SEQUENTIAL_READ, EVENTLOG_SUCCESS,
+    EVENTLOG_WARNING_TYPE,
+};
 pub use handles::EVT_HANDLE;
 pub use logs::{
     EvtArchiveExportedLog, EvtClearLog, EvtExportLog, EvtExportLogChannelPath,
@@ -40,6 +51,12 @@ pub use logs::{
     EvtLogAttributes, EvtLogCreationTime, EvtLogFileSize, EvtLogFull, EvtLogLastAccessTime,
     EvtLogLastWriteTime, EvtLogNumberOfLogRecords, EvtLogOldestRecordNumber, EvtOpenChannelPath,
     EvtOpenFilePath, EvtOpenLog,
+};
+pub use producer::{
+    EnableCallbackArgs, EventEnabled, EventProviderEnabled, EventRegister, EventUnregister,
+    EventWrite, EventWriteEx, EventWriteString, EventWriteTransfer,
+    EVENT_CONTROL_CODE_ENABLE_PROVIDER, EVENT_WRITE_FLAG_INPRIVATE, EVENT_WRITE_FLAG_NO_FAULTING,
+    REGHANDLE,
 };
 pub use query::{
     EvtCancel, EvtClose, EvtEventPath, EvtEventQueryIDs, EvtGetEventInfo, EvtGetExtendedStatus,

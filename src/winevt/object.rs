@@ -31,6 +31,12 @@ pub(super) enum Object {
     /// EvtOpenEventMetadataEnum).
     #[allow(dead_code)] // until EvtOpenPublisherMetadata makes it
     PublisherMetadata(PublisherMetadata),
+    /// EventRegister: a provider's registration (REGHANDLE).
+    Provider(crate::engine::ProviderRegistration),
+    /// RegisterEventSource: the source's name.
+    EventSource(String),
+    /// OpenEventLog / OpenBackupEventLog.
+    ClassicLog(crate::engine::ClassicLog),
     /// CreateEvent: a signal for the pull model (`auto_reset`: a wait resets it).
     Signal {
         signal: SignalEvent,
@@ -67,6 +73,9 @@ impl Object {
             Object::Signal { .. } => "an event object",
             Object::Log(_) => "a log",
             Object::PublisherMetadata(_) => "publisher metadata",
+            Object::Provider(_) => "a provider registration",
+            Object::EventSource(_) => "an event source",
+            Object::ClassicLog(_) => "an event log",
         }
     }
 
@@ -79,13 +88,18 @@ impl Object {
             }
             Object::Query(results) => results.close(),
             Object::Subscription(s) => s.subscription.close(),
+            Object::Provider(p) => {
+                let _ = p.unregister();
+            }
+            Object::ClassicLog(log) => log.close(),
             Object::Event(_)
             | Object::RenderContext(_)
             | Object::Bookmark(_)
             | Object::ChannelEnum(_)
             | Object::Signal { .. }
             | Object::Log(_)
-            | Object::PublisherMetadata(_) => {}
+            | Object::PublisherMetadata(_)
+            | Object::EventSource(_) => {}
         }
     }
 }
