@@ -19,14 +19,36 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 
 mod abi;
+mod classic;
 mod later;
+mod producer;
 mod types;
 
 use std::ffi::c_void;
 
 use abi::{bytes_out, guard, out, strings_in, wide_in, wide_out};
+pub use classic::{
+    evtlog_register_event_source, BackupEventLogA, BackupEventLogW, ClearEventLogA, ClearEventLogW,
+    CloseEventLog, DeregisterEventSource, GetEventLogInformation, GetNumberOfEventLogRecords,
+    GetOldestEventLogRecord, NotifyChangeEventLog, OpenBackupEventLogA, OpenBackupEventLogW,
+    OpenEventLogA, OpenEventLogW, ReadEventLogA, ReadEventLogW, RegisterEventSourceA,
+    RegisterEventSourceW, ReportEventA, ReportEventW, EVENTLOGRECORD, EVENTLOG_AUDIT_FAILURE,
+    EVENTLOG_AUDIT_SUCCESS, EVENTLOG_BACKWARDS_READ, EVENTLOG_ERROR_TYPE, EVENTLOG_FORWARDS_READ,
+    EVENTLOG_FULL_INFO, EVENTLOG_FULL_INFORMATION, EVENTLOG_INFORMATION_TYPE, EVENTLOG_SEEK_READ,
+    EVENTLOG_SEQUENTIAL_READ, EVENTLOG_SUCCESS, EVENTLOG_WARNING_TYPE, HANDLE,
+    READ_EVENT_LOG_READ_FLAGS, REPORT_EVENT_TYPE,
+};
 use evtlog::winevt as w;
 pub use later::*;
+pub use producer::{
+    EventEnabled, EventProviderEnabled, EventRegister, EventUnregister, EventWrite, EventWriteEx,
+    EventWriteString, EventWriteTransfer, BOOLEAN, ENABLECALLBACK_ENABLED_STATE,
+    EVENT_CONTROL_CODE_CAPTURE_STATE, EVENT_CONTROL_CODE_DISABLE_PROVIDER,
+    EVENT_CONTROL_CODE_ENABLE_PROVIDER, EVENT_DATA_DESCRIPTOR, EVENT_DATA_DESCRIPTOR_0,
+    EVENT_DATA_DESCRIPTOR_0_0, EVENT_DESCRIPTOR, EVENT_FILTER_DESCRIPTOR,
+    EVENT_WRITE_FLAG_INPRIVATE, EVENT_WRITE_FLAG_NO_FAULTING, MAX_EVENT_DATA_DESCRIPTORS,
+    PENABLECALLBACK, REGHANDLE,
+};
 pub use types::*;
 
 pub use w::{

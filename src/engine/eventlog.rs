@@ -143,11 +143,8 @@ impl Engine {
         )?;
         let results = self.default_session().query(Some(path), None, flags)?;
         let mut events = Vec::new();
-        loop {
-            match results.next(super::MAX_NEXT_COUNT, None)? {
-                Next::Events(batch) => events.extend(batch.iter().map(|e| e.event().clone())),
-                Next::End | Next::TimedOut => break,
-            }
+        while let Next::Events(batch) = results.next(super::MAX_NEXT_COUNT, None)? {
+            events.extend(batch.iter().map(|e| e.event().clone()));
         }
         results.close();
         events.sort_by_key(record_id);
