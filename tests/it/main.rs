@@ -10,6 +10,7 @@ mod evtx_query;
 mod evtx_write;
 mod export;
 mod persist;
+mod producer;
 mod query_cases;
 mod readme;
 mod render;

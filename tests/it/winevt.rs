@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use evtlog::winevt::*;
 use evtlog::{CallKind, ChannelConfig, ChannelType, Event, Generator, Profile};
 
-static SERVICE: Mutex<()> = Mutex::new(());
+pub(crate) static SERVICE: Mutex<()> = Mutex::new(());
 
 /// The service to this test alone, reset, with `count` generated Security events.
 fn service(count: usize) -> MutexGuard<'static, ()> {
