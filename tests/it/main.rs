@@ -1,6 +1,7 @@
 //! The one integration-test binary: each module tests one capability through the public API.
 
 mod bookmarks;
+mod classic;
 mod clear;
 mod evtx_container;
 mod evtx_decode;
