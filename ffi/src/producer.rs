@@ -204,8 +204,12 @@ pub unsafe extern "system" fn EventRegister(
 }
 
 /// EventUnregister.
+///
+/// # Safety
+/// No pointer is dereferenced: a handle is looked up in the table; `unsafe` as windows-sys
+/// declares every advapi32 function.
 #[no_mangle]
-pub extern "system" fn EventUnregister(reghandle: REGHANDLE) -> u32 {
+pub unsafe extern "system" fn EventUnregister(reghandle: REGHANDLE) -> u32 {
     guard(INVALID_PARAMETER, || w::EventUnregister(reghandle as u64))
 }
 
@@ -332,8 +336,12 @@ pub unsafe extern "system" fn EventEnabled(
 }
 
 /// EventProviderEnabled.
+///
+/// # Safety
+/// No pointer is dereferenced: a handle is looked up in the table; `unsafe` as windows-sys
+/// declares every advapi32 function.
 #[no_mangle]
-pub extern "system" fn EventProviderEnabled(
+pub unsafe extern "system" fn EventProviderEnabled(
     reghandle: REGHANDLE,
     level: u8,
     keyword: u64,
@@ -341,4 +349,106 @@ pub extern "system" fn EventProviderEnabled(
     guard(0, || {
         BOOLEAN::from(w::EventProviderEnabled(reghandle as u64, level, keyword))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each function coerces to the pointer type windows-sys 0.59 links it with
+    /// (`Win32::System::Diagnostics::Etw`), so a call written for windows-sys compiles here.
+    #[test]
+    fn signatures_are_windows_sys() {
+        let _: unsafe extern "system" fn(
+            *const GUID,
+            PENABLECALLBACK,
+            *const c_void,
+            *mut u64,
+        ) -> u32 = EventRegister;
+        let _: unsafe extern "system" fn(REGHANDLE) -> u32 = EventUnregister;
+        let _: unsafe extern "system" fn(
+            REGHANDLE,
+            *const EVENT_DESCRIPTOR,
+            u32,
+            *const EVENT_DATA_DESCRIPTOR,
+        ) -> u32 = EventWrite;
+        let _: unsafe extern "system" fn(
+            REGHANDLE,
+            *const EVENT_DESCRIPTOR,
+            *const GUID,
+            *const GUID,
+            u32,
+            *const EVENT_DATA_DESCRIPTOR,
+        ) -> u32 = EventWriteTransfer;
+        let _: unsafe extern "system" fn(
+            REGHANDLE,
+            *const EVENT_DESCRIPTOR,
+            u64,
+            u32,
+            *const GUID,
+            *const GUID,
+            u32,
+            *const EVENT_DATA_DESCRIPTOR,
+        ) -> u32 = EventWriteEx;
+        let _: unsafe extern "system" fn(REGHANDLE, u8, u64, PCWSTR) -> u32 = EventWriteString;
+        let _: unsafe extern "system" fn(REGHANDLE, *const EVENT_DESCRIPTOR) -> BOOLEAN =
+            EventEnabled;
+        let _: unsafe extern "system" fn(REGHANDLE, u8, u64) -> BOOLEAN = EventProviderEnabled;
+        assert_eq!(std::mem::size_of::<EVENT_DESCRIPTOR>(), 16);
+        assert_eq!(std::mem::size_of::<EVENT_DATA_DESCRIPTOR>(), 16);
+    }
+
+    unsafe extern "system" fn count_calls(
+        _: *const GUID,
+        _: ENABLECALLBACK_ENABLED_STATE,
+        _: u8,
+        _: u64,
+        _: u64,
+        _: *const EVENT_FILTER_DESCRIPTOR,
+        context: *mut c_void,
+    ) {
+        // SAFETY: the test passes a pointer to its counter as the context.
+        unsafe { *(context as *mut u32) += 1 };
+    }
+
+    #[test]
+    fn write_through_the_c_abi() {
+        let guid = GUID {
+            data1: 0xabcdef,
+            ..GUID::default()
+        };
+        let mut handle = 0u64;
+        let mut calls = 0u32;
+        // SAFETY: valid pointers for the call; the callback takes the counter.
+        let code = unsafe {
+            EventRegister(
+                &guid,
+                Some(count_calls),
+                &mut calls as *mut u32 as *const c_void,
+                &mut handle,
+            )
+        };
+        assert_eq!((code, calls), (0, 0), "not installed: never enabled");
+        let descriptor = EVENT_DESCRIPTOR {
+            Id: 1,
+            Channel: 9,
+            ..Default::default()
+        };
+        let value = 7u32;
+        let data = EVENT_DATA_DESCRIPTOR {
+            Ptr: &value as *const u32 as u64,
+            Size: 4,
+            Anonymous: EVENT_DATA_DESCRIPTOR_0 { Reserved: 0 },
+        };
+        let h = handle as REGHANDLE;
+        // SAFETY: the descriptor and the block are valid for the calls.
+        unsafe {
+            assert_eq!(EventWrite(h, &descriptor, 1, &data), 0);
+            assert_eq!(EventWrite(h, &descriptor, 129, &data), 87);
+            assert_eq!(EventWrite(h, std::ptr::null(), 0, std::ptr::null()), 87);
+            assert_eq!(EventEnabled(h, &descriptor), 0);
+            assert_eq!(EventUnregister(h), 0);
+            assert_eq!(EventWrite(h, &descriptor, 1, &data), 6);
+        }
+    }
 }

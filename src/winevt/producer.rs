@@ -174,34 +174,20 @@ pub fn EventWriteString(reg_handle: REGHANDLE, level: u8, keyword: u64, text: Op
 /// EventEnabled: whether `descriptor` would reach an enabled channel (false for a bad
 /// handle or a missing descriptor).
 pub fn EventEnabled(reg_handle: REGHANDLE, descriptor: Option<&EventDescriptor>) -> bool {
-    let Some(descriptor) = descriptor else {
-        return false;
-    };
-    registration(reg_handle).is_some_and(|r| r.is_enabled(descriptor))
+    descriptor.is_some_and(|d| registered(reg_handle, |r| r.is_enabled(d)))
 }
 
 /// EventProviderEnabled: whether the event log enables the provider for `keyword`.
 pub fn EventProviderEnabled(reg_handle: REGHANDLE, level: u8, keyword: u64) -> bool {
-    registration(reg_handle).is_some_and(|r| r.is_provider_enabled(level, keyword))
+    registered(reg_handle, |r| r.is_provider_enabled(level, keyword))
 }
 
-fn registration(reg_handle: REGHANDLE) -> Option<std::sync::Arc<Object>> {
-    let handle = EVT_HANDLE::try_from(reg_handle).ok()?;
-    handles::get(handle).filter(|o| matches!(**o, Object::Provider(_)))
-}
-
-trait AsRegistration {
-    fn is_enabled(&self, descriptor: &EventDescriptor) -> bool;
-    fn is_provider_enabled(&self, level: u8, keyword: u64) -> bool;
-}
-
-impl AsRegistration for std::sync::Arc<Object> {
-    fn is_enabled(&self, descriptor: &EventDescriptor) -> bool {
-        matches!(&**self, Object::Provider(r) if r.is_enabled(descriptor))
-    }
-    fn is_provider_enabled(&self, level: u8, keyword: u64) -> bool {
-        matches!(&**self, Object::Provider(r) if r.is_provider_enabled(level, keyword))
-    }
+/// `test` of the registration `reg_handle` names; false for any other handle.
+fn registered(reg_handle: REGHANDLE, test: impl FnOnce(&ProviderRegistration) -> bool) -> bool {
+    let Ok(handle) = EVT_HANDLE::try_from(reg_handle) else {
+        return false;
+    };
+    matches!(handles::get(handle).as_deref(), Some(Object::Provider(r)) if test(r))
 }
 
 fn missing_descriptor() -> crate::error::Error {
