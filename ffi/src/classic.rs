@@ -640,7 +640,7 @@ mod tests {
     #[test]
     fn ansi_functions_report_and_read_utf8() {
         // A log of its own, so that other tests in this binary do not matter.
-        let log = "Ansi Test\0";
+        let log = c"Ansi Test";
         let log_w: Vec<u16> = "Ansi Test\0".encode_utf16().collect();
         let source_w: Vec<u16> = "Ansi Source\0".encode_utf16().collect();
         // SAFETY: NUL-terminated strings, valid buffers and out-parameters for each call.
@@ -650,9 +650,9 @@ mod tests {
                 evtlog_register_event_source(log_w.as_ptr(), source_w.as_ptr(), n, n, 0, n),
                 1
             );
-            let source = RegisterEventSourceA(std::ptr::null(), b"Ansi Source\0".as_ptr());
+            let source = RegisterEventSourceA(std::ptr::null(), c"Ansi Source".as_ptr() as PCSTR);
             assert!(!source.is_null());
-            let strings = [b"caf\xc3\xa9\0".as_ptr()];
+            let strings = [c"caf\xc3\xa9".as_ptr() as PCSTR];
             let sid = [1u8, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0];
             assert_eq!(
                 ReportEventA(
@@ -684,7 +684,7 @@ mod tests {
                 0
             );
             assert_eq!(w::GetLastError(), 87);
-            let handle = OpenEventLogA(std::ptr::null(), log.as_ptr());
+            let handle = OpenEventLogA(std::ptr::null(), log.as_ptr() as PCSTR);
             assert!(!handle.is_null());
             let mut buffer = [0u8; 512];
             let (mut read, mut needed) = (0u32, 0u32);
