@@ -128,6 +128,9 @@ static void classic_source(void) {
                               8, &read, &needed),
                 ERROR_INSUFFICIENT_BUFFER);
     CHECK(read == 0 && needed > sizeof(EVENTLOGRECORD));
+    CHECK_ERROR(ReadEventLogW(log, EVENTLOG_SEQUENTIAL_READ | EVENTLOG_FORWARDS_READ, 0, NULL, 0,
+                              &read, &needed),
+                ERROR_INVALID_PARAMETER); /* "cannot be NULL, even if ... zero" */
     CHECK(ReadEventLogW(log, EVENTLOG_SEQUENTIAL_READ | EVENTLOG_FORWARDS_READ, 0, buffer, needed,
                         &read, &needed));
     CHECK(check_record(buffer, 1) == read);

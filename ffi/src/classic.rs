@@ -361,6 +361,10 @@ fn read_call(
     let (Some(read), Some(needed)) = (out(pnbytesread), out(pnminnumberofbytesneeded)) else {
         return fail(INVALID_PARAMETER, FALSE);
     };
+    // "This parameter cannot be NULL, even if the nNumberOfBytesToRead parameter is zero."
+    if lpbuffer.is_null() {
+        return fail(INVALID_PARAMETER, FALSE);
+    }
     let Some(buffer) = bytes_out(lpbuffer as *mut u8, nnumberofbytestoread) else {
         return fail(INVALID_PARAMETER, FALSE);
     };
