@@ -117,9 +117,10 @@ static void classic_source(void) {
                            2, sizeof data, strings, data));
     }
     CHECK(WaitForSingleObject(changed, 5000) == WAIT_OBJECT_0);
-    CHECK_ERROR(ReportEventW(source, 3, 0, 1, NULL, 0, 0, NULL, NULL), ERROR_INVALID_PARAMETER);
-    CHECK_ERROR(ReportEventW(log, EVENTLOG_ERROR_TYPE, 0, 1, NULL, 0, 0, NULL, NULL),
+    CHECK_ERROR(ReportEventW(NULL, EVENTLOG_ERROR_TYPE, 0, 1, NULL, 0, 0, NULL, NULL),
                 ERROR_INVALID_HANDLE);
+    CHECK_ERROR(ReportEventW(source, EVENTLOG_ERROR_TYPE, 0, 1, NULL, 1, 0, NULL, NULL),
+                ERROR_INVALID_PARAMETER); /* one string, no array */
 
     /* Forwards: the size probe, one record, then the rest, then the end. */
     DWORD read = 0, needed = 0;
@@ -159,6 +160,15 @@ static void classic_source(void) {
     CHECK(GetOldestEventLogRecord(log, &oldest) && oldest == 1);
     CHECK(GetEventLogInformation(log, EVENTLOG_FULL_INFO, &full, sizeof full, &full_needed));
     CHECK(full.dwFull == 0 && full_needed == sizeof full);
+    CHECK_ERROR(GetEventLogInformation(NULL, 1, NULL, 0, NULL), ERROR_INVALID_LEVEL);
+    CHECK_ERROR(GetEventLogInformation(NULL, EVENTLOG_FULL_INFO, NULL, 0, NULL),
+                ERROR_INVALID_HANDLE);
+    CHECK_ERROR(GetEventLogInformation(log, EVENTLOG_FULL_INFO, &full, 0, &full_needed),
+                ERROR_INSUFFICIENT_BUFFER);
+    CHECK(full_needed == sizeof full);
+    CHECK_ERROR(OpenEventLogW(L"IDontExist", NULL), ERROR_INVALID_PARAMETER);
+    CHECK_ERROR(OpenEventLogW(L"IDontExist", L"Application"), RPC_S_SERVER_UNAVAILABLE);
+    CHECK_ERROR(BackupEventLogW(NULL, NULL), ERROR_INVALID_PARAMETER);
 
     /* The same events through wevtapi: the classic shape. */
     EVT_HANDLE query = EvtQuery(NULL, L"Application", L"*[System[Provider[@Name='Contoso Agent']]]",

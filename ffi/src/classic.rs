@@ -524,11 +524,15 @@ pub unsafe extern "system" fn GetEventLogInformation(
     pcbbytesneeded: *mut u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let Some(needed) = out(pcbbytesneeded) else {
-            return fail(INVALID_PARAMETER, FALSE);
-        };
-        let Some(buffer) = bytes_out(lpbuffer as *mut u8, cbbufsize) else {
-            return fail(INVALID_PARAMETER, FALSE);
+        // NULL pointers are the facade's to report (after the level and the handle).
+        let needed = out(pcbbytesneeded);
+        let buffer = if lpbuffer.is_null() {
+            None
+        } else {
+            match bytes_out(lpbuffer as *mut u8, cbbufsize) {
+                Some(b) => Some(b),
+                None => return fail(INVALID_PARAMETER, FALSE),
+            }
         };
         w::GetEventLogInformation(handle_in(heventlog), dwinfolevel, buffer, needed)
     })

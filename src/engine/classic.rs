@@ -11,7 +11,10 @@
 //!    EventRecordID, Channel, Computer, `<Security [UserID]/>`; no Version, Opcode,
 //!    Correlation or Execution; `<EventData>` with one unnamed `<Data>` per string and a
 //!    `<Binary>` for raw data.
-//! 3. A source that is not registered writes to Application, as Windows does.
+//! 3. A source that is not registered writes to Application, as Windows does (a log's own
+//!    name is a source of that log).
+//! 4. Every ReportEvent type reads back as itself in EVENTLOGRECORD.EventType; an unknown
+//!    type is written as EVENTLOG_SUCCESS (Level 0), as Windows since Vista does.
 
 use std::sync::Arc;
 
@@ -47,7 +50,8 @@ pub enum ReportType {
 }
 
 impl ReportType {
-    /// The type of a REPORT_EVENT_TYPE value; `None` for any other value.
+    /// The type of a REPORT_EVENT_TYPE value; `None` for any other value (ReportEvent
+    /// stores those as EVENTLOG_SUCCESS: [`ReportType::from_u16_lossy`]).
     pub fn from_u16(value: u16) -> Option<ReportType> {
         Some(match value {
             0 => ReportType::Success,
@@ -58,6 +62,12 @@ impl ReportType {
             16 => ReportType::AuditFailure,
             _ => return None,
         })
+    }
+
+    /// What ReportEvent makes of any wType: an unknown value is written, and read back, as
+    /// EVENTLOG_SUCCESS (Windows since Vista; Wine's tests run on Windows observe it).
+    pub fn from_u16_lossy(value: u16) -> ReportType {
+        ReportType::from_u16(value).unwrap_or(ReportType::Success)
     }
 
     /// The REPORT_EVENT_TYPE value.
@@ -72,20 +82,23 @@ impl ReportType {
         }
     }
 
-    /// The record's Level and Keywords: error 2, warning 3, information and success 4,
-    /// audits 0 with their audit keyword; Classic always.
+    /// The record's Level and Keywords: error 2, warning 3, information 4, success 0
+    /// (LogAlways), audits 0 with their audit keyword; Classic always. Each type reads
+    /// back as itself ([`ReportType::of_record`]), as ReadEventLog gives it on Windows.
     pub fn level_and_keywords(self) -> (u8, u64) {
         match self {
             ReportType::Error => (2, KEYWORD_CLASSIC),
             ReportType::Warning => (3, KEYWORD_CLASSIC),
-            ReportType::Information | ReportType::Success => (4, KEYWORD_CLASSIC),
+            ReportType::Information => (4, KEYWORD_CLASSIC),
+            ReportType::Success => (0, KEYWORD_CLASSIC),
             ReportType::AuditSuccess => (0, KEYWORD_CLASSIC | KEYWORD_AUDIT_SUCCESS),
             ReportType::AuditFailure => (0, KEYWORD_CLASSIC | KEYWORD_AUDIT_FAILURE),
         }
     }
 
     /// The EVENTLOGRECORD EventType of a record's Level and Keywords (ReadEventLog): the
-    /// audit keywords first, then error for Critical and Error, warning, else information.
+    /// audit keywords first, then Critical and Error as error, Warning, Level 0 as
+    /// success, anything else as information.
     pub fn of_record(level: Option<u8>, keywords: Option<u64>) -> ReportType {
         let keywords = keywords.unwrap_or(0);
         if keywords & KEYWORD_AUDIT_SUCCESS != 0 {
@@ -96,6 +109,7 @@ impl ReportType {
             match level {
                 Some(1 | 2) => ReportType::Error,
                 Some(3) => ReportType::Warning,
+                Some(0) | None => ReportType::Success,
                 _ => ReportType::Information,
             }
         }
@@ -169,12 +183,20 @@ impl Engine {
             .ok_or_else(|| Error::new(ErrorKind::PublisherMetadataNotFound))
     }
 
-    /// The log a classic source writes to: its registered log, else Application.
+    /// The log a classic source writes to: its registered log; a log of that name (a log's
+    /// own name is one of its sources); else Application.
     pub fn event_source_log(&self, source: &str) -> String {
-        self.publishers()
+        if let Some(log) = self
+            .publishers()
             .get(source)
             .and_then(|p| p.classic.as_ref().map(|c| c.log.clone()))
-            .unwrap_or_else(|| "Application".to_owned())
+        {
+            return log;
+        }
+        match self.channel(source) {
+            Ok(channel) => channel.name().to_owned(),
+            Err(_) => "Application".to_owned(),
+        }
     }
 
     /// ReportEvent: writes `report` as the source `source`'s classic event (invariant 2)

@@ -52,6 +52,8 @@ pub enum ReadOutcome {
 #[derive(Debug)]
 pub struct ClassicLog {
     engine: Engine,
+    /// The name it was opened with (a log or source name, or a backup's path).
+    name: String,
     source: Source,
     /// The record number of the last record read (invariant 1).
     position: Mutex<Option<u64>>,
@@ -123,20 +125,20 @@ impl View<'_> {
 }
 
 impl Engine {
-    /// OpenEventLog: the log `name`; a log that does not exist opens Application, as on
-    /// Windows ("if you specify a custom log and it cannot be found, the event logging
-    /// service opens the Application log"). `ChannelNotFound` if neither exists.
+    /// OpenEventLog: the log `name`; for the name of a registered classic source, that
+    /// source's log; for any other name Application, as on Windows ("if you specify a
+    /// custom log and it cannot be found, the event logging service opens the Application
+    /// log"). `ChannelNotFound` if the log chosen does not exist. ReportEvent may write
+    /// through the handle as the source `name` ([`ClassicLog::name`]).
     pub fn open_event_log(&self, name: &str) -> Result<ClassicLog> {
-        let channel = self
-            .channel(name)
-            .or_else(|_| self.channel("Application"))?;
-        Ok(self.classic_log(Source::Channel(channel)))
+        let channel = self.channel(&self.event_source_log(name))?;
+        Ok(self.classic_log(name, Source::Channel(channel)))
     }
 
     /// OpenBackupEventLog: the events of the .evtx file `path` (absolute), read now.
     ///
-    /// Errors: as a file query (FileNotFound 2, InvalidParameter 87 for a relative path,
-    /// FileCorrupt for a damaged file).
+    /// Errors: FileNotFound (2) or PathNotFound (3) for a missing file, InvalidParameter
+    /// (87) for a relative path, FileCorrupt for a file that is not an event log.
     pub fn open_backup_event_log(&self, path: &str) -> Result<ClassicLog> {
         let flags = QueryFlags::from_bits(
             QueryFlags::FILE_PATH.bits() | QueryFlags::FORWARD_DIRECTION.bits(),
@@ -148,12 +150,13 @@ impl Engine {
         }
         results.close();
         events.sort_by_key(record_id);
-        Ok(self.classic_log(Source::Backup(events)))
+        Ok(self.classic_log(path, Source::Backup(events)))
     }
 
-    fn classic_log(&self, source: Source) -> ClassicLog {
+    fn classic_log(&self, name: &str, source: Source) -> ClassicLog {
         ClassicLog {
             engine: self.clone(),
+            name: name.to_owned(),
             source,
             position: Mutex::new(None),
             watches: Mutex::new(Vec::new()),
@@ -162,6 +165,17 @@ impl Engine {
 }
 
 impl ClassicLog {
+    /// The name given to OpenEventLog (the source ReportEvent writes as through this
+    /// handle), or the backup file's path.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether it was opened from a backup file.
+    pub fn is_backup(&self) -> bool {
+        matches!(self.source, Source::Backup(_))
+    }
+
     /// The channel's name, or `None` for a backup.
     pub fn log_name(&self) -> Option<&str> {
         match &self.source {

@@ -38,6 +38,10 @@ pub const EVENTLOG_FULL_INFO: u32 = 0;
 pub const ERROR_HANDLE_EOF: u32 = 38;
 /// ERROR_INVALID_LEVEL: GetEventLogInformation with another level.
 pub const ERROR_INVALID_LEVEL: u32 = 124;
+/// ERROR_EVENTLOG_FILE_CORRUPT: OpenBackupEventLog of a file that is not an event log.
+pub const ERROR_EVENTLOG_FILE_CORRUPT: u32 = 1500;
+/// RPC_X_NULL_REF_POINTER: a NULL out-pointer the RPC interface requires.
+pub const RPC_X_NULL_REF_POINTER: u32 = 1780;
 /// RPC_S_SERVER_UNAVAILABLE: a server other than this computer.
 const RPC_S_SERVER_UNAVAILABLE: u32 = 1722;
 
@@ -86,8 +90,11 @@ fn close_kind(handle: EVT_HANDLE, accept: impl FnOnce(&Object) -> bool, what: &s
     })
 }
 
-/// ReportEventW: writes a classic event as the handle's source (engine `classic`).
-/// 87 for an unknown type or a string over 31,839 characters.
+/// ReportEventW: writes a classic event as the handle's source (engine `classic`): a
+/// RegisterEventSourceW handle, or an OpenEventLogW one (the name it was opened with;
+/// Windows needs no RegisterEventSource to report). An unknown type is written as
+/// EVENTLOG_SUCCESS, as Windows since Vista does. 87 for a string over 31,839 characters;
+/// 6 for a backup's handle.
 pub fn ReportEventW(
     event_log: EVT_HANDLE,
     event_type: u16,
@@ -99,15 +106,19 @@ pub fn ReportEventW(
 ) -> BOOL {
     status::boolean((|| -> Outcome {
         let object = handles::get(event_log);
-        let Some(Object::EventSource(source)) = object.as_deref() else {
-            return Err(invalid_handle("an event source handle was expected"));
+        let source = match object.as_deref() {
+            Some(Object::EventSource(source)) => source.as_str(),
+            Some(Object::ClassicLog(log)) if !log.is_backup() => log.name(),
+            _ => {
+                return Err(invalid_handle(
+                    "an event source or event log handle was expected",
+                ))
+            }
         };
-        let event_type = ReportType::from_u16(event_type)
-            .ok_or_else(|| invalid_parameter(format!("wType {event_type} is not a report type")))?;
         super::service::engine().report_event(
             source,
             ClassicReport {
-                event_type,
+                event_type: ReportType::from_u16_lossy(event_type),
                 category,
                 event_id,
                 user_sid,
@@ -119,25 +130,44 @@ pub fn ReportEventW(
     })())
 }
 
-/// OpenEventLogW: the log `source_name` (a log that does not exist opens Application).
+/// A file argument: relative paths are the caller's, resolved against the current
+/// directory as Windows resolves them before calling the service.
+fn file_path(path: &str) -> Outcome<String> {
+    let path = std::path::Path::new(path);
+    if path.is_absolute() {
+        return Ok(path.to_string_lossy().into_owned());
+    }
+    let cwd = std::env::current_dir().map_err(|e| Fail::Error(Error::from(e)))?;
+    Ok(cwd.join(path).to_string_lossy().into_owned())
+}
+
+/// OpenEventLogW: the log `source_name` (a registered source's log; any other name opens
+/// Application). The name is checked before the server (87, then 1722), as on Windows.
 pub fn OpenEventLogW(server: Option<&str>, source_name: Option<&str>) -> EVT_HANDLE {
     opened((|| {
-        check_server(server)?;
         let name = source_name.ok_or_else(|| invalid_parameter("lpSourceName is NULL"))?;
+        check_server(server)?;
         Ok(Object::ClassicLog(
             super::service::engine().open_event_log(name)?,
         ))
     })())
 }
 
-/// OpenBackupEventLogW: the events of the .evtx file `file_name`.
+/// OpenBackupEventLogW: the events of the .evtx file `file_name` (relative to the current
+/// directory if relative). 87 for NULL (before the server is checked), 2 for a missing
+/// file, ERROR_EVENTLOG_FILE_CORRUPT (1500) for a file that is not an event log.
 pub fn OpenBackupEventLogW(server: Option<&str>, file_name: Option<&str>) -> EVT_HANDLE {
     opened((|| {
-        check_server(server)?;
         let path = file_name.ok_or_else(|| invalid_parameter("lpFileName is NULL"))?;
-        Ok(Object::ClassicLog(
-            super::service::engine().open_backup_event_log(path)?,
-        ))
+        check_server(server)?;
+        let path = file_path(path)?;
+        match super::service::engine().open_backup_event_log(&path) {
+            Ok(log) => Ok(Object::ClassicLog(log)),
+            Err(e) if matches!(e.kind(), ErrorKind::FileCorrupt | ErrorKind::InvalidData) => {
+                Err(Fail::Code(ERROR_EVENTLOG_FILE_CORRUPT))
+            }
+            Err(e) => Err(Fail::Error(e)),
+        }
     })())
 }
 
@@ -199,6 +229,8 @@ pub fn ReadEventLogA(
     )
 }
 
+/// `bytes_read` and `min_bytes_needed` change only on success (the bytes, 0) and on 122
+/// (0, the size), as Windows leaves them otherwise.
 fn read(
     event_log: EVT_HANDLE,
     read_flags: u32,
@@ -208,16 +240,16 @@ fn read(
     min_bytes_needed: &mut u32,
     wide: bool,
 ) -> BOOL {
-    *bytes_read = 0;
-    *min_bytes_needed = 0;
     status::boolean(with_log(event_log, |log| {
         match log.read(read_flags, record_offset, buffer.len(), wide)? {
             ReadOutcome::Records(records) => {
                 buffer[..records.len()].copy_from_slice(&records);
                 *bytes_read = records.len() as u32;
+                *min_bytes_needed = 0;
                 Ok(())
             }
             ReadOutcome::TooSmall { needed } => {
+                *bytes_read = 0;
                 *min_bytes_needed = needed;
                 Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER))
             }
@@ -251,40 +283,52 @@ fn already_exists(e: Error) -> Fail {
     }
 }
 
-/// ClearEventLogW: clears the log, after backing it up to `backup_file` if given.
+/// ClearEventLogW: clears the log, after backing it up to `backup_file` if given
+/// (relative to the current directory if relative); 6 for a backup's handle.
 pub fn ClearEventLogW(event_log: EVT_HANDLE, backup_file: Option<&str>) -> BOOL {
     status::boolean(with_log(event_log, |log| {
-        log.clear(backup_file).map_err(already_exists)
+        let backup = backup_file.map(file_path).transpose()?;
+        log.clear(backup.as_deref()).map_err(already_exists)
     }))
 }
 
-/// BackupEventLogW: the log's records to the .evtx file `backup_file` (87 if NULL).
+/// BackupEventLogW: the log's records to the .evtx file `backup_file` (relative to the
+/// current directory if relative); 87 if NULL, checked before the handle, as on Windows.
 pub fn BackupEventLogW(event_log: EVT_HANDLE, backup_file: Option<&str>) -> BOOL {
-    status::boolean(with_log(event_log, |log| {
+    status::boolean((|| {
         let path = backup_file.ok_or_else(|| invalid_parameter("lpBackupFileName is NULL"))?;
-        log.backup(path).map_err(already_exists)
-    }))
+        with_log(event_log, |log| {
+            log.backup(&file_path(path)?).map_err(already_exists)
+        })
+    })())
 }
 
 /// GetEventLogInformation(EVENTLOG_FULL_INFO): EVENTLOG_FULL_INFORMATION's dwFull (a
-/// DWORD) into `buffer`, its size (4) in `bytes_needed`; 122 for a smaller buffer.
+/// DWORD) into `buffer`, its size (4) in `bytes_needed`. Checked in Windows' order (Wine's
+/// tests, run on Windows): the level (124), the handle (6), NULL pointers
+/// (RPC_X_NULL_REF_POINTER 1780), then the size (122 with 4 needed, the buffer untouched).
 pub fn GetEventLogInformation(
     event_log: EVT_HANDLE,
     info_level: u32,
-    buffer: &mut [u8],
-    bytes_needed: &mut u32,
+    buffer: Option<&mut [u8]>,
+    bytes_needed: Option<&mut u32>,
 ) -> BOOL {
-    status::boolean(with_log(event_log, |log| {
+    status::boolean((|| {
         if info_level != EVENTLOG_FULL_INFO {
             return Err(Fail::Code(ERROR_INVALID_LEVEL));
         }
-        *bytes_needed = 4;
-        let Some(out) = buffer.get_mut(..4) else {
-            return Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER));
-        };
-        out.copy_from_slice(&u32::from(log.is_full()).to_le_bytes());
-        Ok(())
-    }))
+        with_log(event_log, |log| {
+            let (Some(buffer), Some(needed)) = (buffer, bytes_needed) else {
+                return Err(Fail::Code(RPC_X_NULL_REF_POINTER));
+            };
+            *needed = 4;
+            let Some(out) = buffer.get_mut(..4) else {
+                return Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER));
+            };
+            out.copy_from_slice(&u32::from(log.is_full()).to_le_bytes());
+            Ok(())
+        })
+    })())
 }
 
 /// NotifyChangeEventLog: the event object `event` (CreateEvent) is set by every write to

@@ -73,11 +73,13 @@ fn report_event_writes_the_classic_shape() {
 </EventData></Event>"
         )
     );
-    // Each type's Level and Keywords; audits carry their keyword and Level 0.
+    // Each type's Level and Keywords; audits carry their keyword and Level 0; an unknown
+    // type is EVENTLOG_SUCCESS (Windows since Vista).
+    assert_eq!(ReportType::from_u16_lossy(0x20), ReportType::Success);
     for (t, level, keywords) in [
         (ReportType::Warning, 3, 0x80000000000000u64),
         (ReportType::Information, 4, 0x80000000000000),
-        (ReportType::Success, 4, 0x80000000000000),
+        (ReportType::Success, 0, 0x80000000000000),
         (
             ReportType::AuditSuccess,
             0,
@@ -90,13 +92,11 @@ fn report_event_writes_the_classic_shape() {
         ),
     ] {
         assert_eq!(t.level_and_keywords(), (level, keywords));
+        assert_eq!(ReportType::from_u16_lossy(t.as_u16()), t);
         assert_eq!(
             ReportType::of_record(Some(level), Some(keywords)),
-            if t == ReportType::Success {
-                ReportType::Information
-            } else {
-                t
-            }
+            t,
+            "reads back as itself"
         );
     }
 }
@@ -119,6 +119,14 @@ fn unregistered_sources_write_to_application_and_bad_names_are_refused() {
         .unwrap();
     assert_eq!(engine.channel("Contoso").unwrap().record_count(), 1);
     assert_eq!(engine.channel("Application").unwrap().record_count(), 1);
+    // A log's own name is one of its sources; OpenEventLog of a source opens its log.
+    engine
+        .report_event("Contoso", ClassicReport::new(ReportType::Information, 10))
+        .unwrap();
+    assert_eq!(engine.channel("Contoso").unwrap().record_count(), 2);
+    let by_source = engine.open_event_log("Contoso Setup").unwrap();
+    assert_eq!(by_source.log_name(), Some("Contoso"));
+    assert_eq!(by_source.name(), "Contoso Setup");
     for bad in ["", r"a\b", "System"] {
         let err = engine
             .register_event_source("Application", bad, ClassicSource::default())
@@ -144,6 +152,16 @@ fn dword(b: &[u8], at: usize) -> u32 {
 
 fn word(b: &[u8], at: usize) -> u16 {
     u16::from_le_bytes(b[at..at + 2].try_into().unwrap())
+}
+
+/// The NUL-terminated UTF-16 string at the start of `bytes`.
+fn utf16_at(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .take_while(|&u| u != 0)
+        .collect();
+    String::from_utf16(&units).unwrap()
 }
 
 fn utf16z(s: &str) -> Vec<u8> {
@@ -410,11 +428,7 @@ fn the_facade_under_windows_names() {
         ),
         TRUE
     );
-    assert_eq!(ReportEventW(source, 3, 0, 1, None, &[], &[]), FALSE);
-    assert_eq!(GetLastError(), 87, "3 is not a report type");
     let log = OpenEventLogW(None, Some("Application"));
-    assert_eq!(ReportEventW(log, 4, 0, 1, None, &[], &[]), FALSE);
-    assert_eq!(GetLastError(), 6, "a log handle is not an event source");
     let (mut read, mut needed) = (0, 0);
     let flags = EVENTLOG_SEQUENTIAL_READ | EVENTLOG_FORWARDS_READ;
     assert_eq!(
@@ -436,17 +450,79 @@ fn the_facade_under_windows_names() {
         FALSE
     );
     assert_eq!(GetLastError(), ERROR_HANDLE_EOF);
+    // Failures other than 122 leave `read` and `needed` as they were (Wine's tests, run
+    // on Windows).
+    let (mut read, mut needed) = (0xdead, 0xbeef);
+    assert_eq!(
+        ReadEventLogW(log, 0, 0, &mut buffer, &mut read, &mut needed),
+        FALSE
+    );
+    assert_eq!((GetLastError(), read, needed), (87, 0xdead, 0xbeef));
+    // An unknown type is written as EVENTLOG_SUCCESS; an OpenEventLog handle reports as
+    // the name it was opened with.
+    assert_eq!(ReportEventW(source, 0x20, 0, 2, None, &[], &[]), TRUE);
+    assert_eq!(ReportEventW(log, 4, 0, 3, None, &[], &[]), TRUE);
+    let mut buffer = vec![0u8; 4096];
+    assert_eq!(
+        ReadEventLogW(log, flags, 0, &mut buffer, &mut read, &mut needed),
+        TRUE
+    );
+    assert_eq!(needed, 0);
+    let second = dword(&buffer, 0) as usize;
+    assert_eq!(word(&buffer, 24), EVENTLOG_SUCCESS);
+    assert_eq!(
+        (dword(&buffer, second + 20), word(&buffer, second + 24)),
+        (3, 4)
+    );
+    assert_eq!(
+        utf16_at(&buffer[second + 56..]),
+        "Application",
+        "the source is the name the log was opened with"
+    );
     let mut n = 0;
     assert_eq!(GetNumberOfEventLogRecords(log, &mut n), TRUE);
-    assert_eq!(n, 1);
-    let mut info = [0u8; 4];
+    assert_eq!(n, 3);
+    // GetEventLogInformation checks the level, the handle, the pointers, then the size.
+    let mut info = [0xffu8; 4];
     assert_eq!(
-        GetEventLogInformation(log, EVENTLOG_FULL_INFO, &mut info, &mut n),
+        GetEventLogInformation(log, EVENTLOG_FULL_INFO, Some(&mut info[..0]), Some(&mut n)),
+        FALSE
+    );
+    assert_eq!((GetLastError(), n, info), (122, 4, [0xff; 4]));
+    assert_eq!(
+        GetEventLogInformation(log, EVENTLOG_FULL_INFO, Some(&mut info), Some(&mut n)),
         TRUE
     );
     assert_eq!((info, n), ([0, 0, 0, 0], 4));
-    assert_eq!(GetEventLogInformation(log, 1, &mut info, &mut n), FALSE);
+    assert_eq!(GetEventLogInformation(0, 1, None, None), FALSE);
     assert_eq!(GetLastError(), ERROR_INVALID_LEVEL);
+    assert_eq!(
+        GetEventLogInformation(0, EVENTLOG_FULL_INFO, None, None),
+        FALSE
+    );
+    assert_eq!(GetLastError(), 6);
+    assert_eq!(
+        GetEventLogInformation(log, EVENTLOG_FULL_INFO, None, Some(&mut n)),
+        FALSE
+    );
+    assert_eq!(GetLastError(), RPC_X_NULL_REF_POINTER);
+    // Names before servers; a NULL backup name before the handle.
+    assert_eq!(OpenEventLogW(Some("IDontExist"), None), 0);
+    assert_eq!(GetLastError(), 87);
+    assert_eq!(OpenBackupEventLogW(Some("IDontExist"), None), 0);
+    assert_eq!(GetLastError(), 87);
+    assert_eq!(OpenBackupEventLogW(Some("IDontExist"), Some("x.evtx")), 0);
+    assert_eq!(GetLastError(), 1722);
+    assert_eq!(BackupEventLogW(0, None), FALSE);
+    assert_eq!(GetLastError(), 87);
+    assert_eq!(BackupEventLogW(0, Some("x.evtx")), FALSE);
+    assert_eq!(GetLastError(), 6);
+    // A file that is not an event log.
+    let junk = std::env::temp_dir().join(format!("evtlog-junk-{}.evtx", std::process::id()));
+    std::fs::write(&junk, b"Just some text").unwrap();
+    assert_eq!(OpenBackupEventLogW(None, junk.to_str()), 0);
+    assert_eq!(GetLastError(), ERROR_EVENTLOG_FILE_CORRUPT);
+    let _ = std::fs::remove_file(&junk);
     let signal = CreateEvent(true, false);
     assert_eq!(NotifyChangeEventLog(log, signal), TRUE);
     assert_eq!(ReportEventW(source, 4, 0, 2, None, &[], &[]), TRUE);
@@ -495,7 +571,7 @@ fn the_facade_under_windows_names() {
     assert_eq!(EventWriteEx(handle, Some(&d), 0, 4, None, None, &[]), 87);
     assert_eq!(EventWriteString(handle, 4, 0, Some("etw only")), 0);
     assert_eq!(EventWriteString(handle, 4, 0, None), 87);
-    assert_eq!(engine.channel("Application").unwrap().record_count(), 3);
+    assert_eq!(engine.channel("Application").unwrap().record_count(), 5);
     assert_eq!(EventUnregister(handle), 0);
     assert_eq!(EventUnregister(handle), 6);
     assert_eq!(EventWrite(handle, Some(&d), &[]), 6);
@@ -513,7 +589,7 @@ fn the_facade_under_windows_names() {
     );
     assert!(!called);
     assert_eq!(EventWrite(other, Some(&d), &[&message]), 0);
-    assert_eq!(engine.channel("Application").unwrap().record_count(), 3);
+    assert_eq!(engine.channel("Application").unwrap().record_count(), 5);
     assert_eq!(winevt::EventRegister(None, None, Some(&mut other)), 87);
     controls::reset();
 }
