@@ -5,9 +5,11 @@
 //!
 //! Invariants:
 //! 1. A sequential read continues from the record after (forwards) or before (backwards)
-//!    the last one returned; the first one starts at the oldest (forwards) or newest
-//!    (backwards) record. A seek read starts at the record asked for (87 if it is not in
-//!    the log) and sets the position as a sequential read does.
+//!    the last one returned, and a change of direction starts at that last record again
+//!    (forwards 1, 2 then backwards gives 2, 1: Wine's tests, run on Windows); the first
+//!    read starts at the oldest (forwards) or newest (backwards) record. A seek read
+//!    starts at the record asked for (87 if it is not in the log) and sets the position
+//!    as a sequential read does; a sequential read ignores the record number.
 //! 2. A read returns as many whole records as fit in the buffer; if not even the first
 //!    fits, nothing is returned, the position does not move, and the size of that record
 //!    is reported (ERROR_INSUFFICIENT_BUFFER 122). With no record left: ERROR_HANDLE_EOF.
@@ -55,8 +57,9 @@ pub struct ClassicLog {
     /// The name it was opened with (a log or source name, or a backup's path).
     name: String,
     source: Source,
-    /// The record number of the last record read (invariant 1).
-    position: Mutex<Option<u64>>,
+    /// The record number of the last record read and whether it was read forwards
+    /// (invariant 1).
+    position: Mutex<Option<(u64, bool)>>,
     /// The channel notifier ids NotifyChangeEventLog added (invariant 4).
     watches: Mutex<Vec<u64>>,
 }
@@ -248,10 +251,18 @@ impl ClassicLog {
                     ))
                 }
             }
-        } else if forwards {
-            view.after(*position)
         } else {
-            view.before(*position)
+            match *position {
+                None if forwards => view.after(None),
+                None => view.before(None),
+                // The same direction moves on; a change of direction starts at the last.
+                Some((last, was_forwards)) => match (forwards, was_forwards) {
+                    (true, true) => view.after(Some(last)),
+                    (false, false) => view.before(Some(last)),
+                    (true, false) => view.after(last.checked_sub(1)),
+                    (false, true) => view.before(Some(last + 1)),
+                },
+            }
         };
         let Some(mut event) = first else {
             return Ok(ReadOutcome::End);
@@ -269,7 +280,7 @@ impl ClassicLog {
             }
             out.extend_from_slice(&bytes);
             let id = record_id(event);
-            *position = Some(id);
+            *position = Some((id, forwards));
             let next = if forwards {
                 view.after(Some(id))
             } else {

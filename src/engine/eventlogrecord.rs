@@ -76,7 +76,7 @@ pub fn eventlog_record(event: &Event, wide: bool) -> Vec<u8> {
     let mut out = vec![0u8; EVENTLOGRECORD_HEADER];
     text(source, &mut out);
     text(system.computer.as_deref().unwrap_or(""), &mut out);
-    pad(&mut out);
+    pad(&mut out, 8);
     let sid_offset = out.len();
     out.extend_from_slice(&sid);
     let string_offset = out.len();
@@ -85,7 +85,7 @@ pub fn eventlog_record(event: &Event, wide: bool) -> Vec<u8> {
     }
     let data_offset = out.len();
     out.extend_from_slice(&data);
-    pad(&mut out);
+    pad(&mut out, 4);
     let length = out.len() + 4;
     out.extend_from_slice(&(length as u32).to_le_bytes());
 
@@ -127,8 +127,8 @@ pub fn eventlog_record(event: &Event, wide: bool) -> Vec<u8> {
     out
 }
 
-fn pad(out: &mut Vec<u8>) {
-    while out.len() % 4 != 0 {
+fn pad(out: &mut Vec<u8>, to: usize) {
+    while out.len() % to != 0 {
         out.push(0);
     }
 }

@@ -218,6 +218,20 @@ fn eventlogrecord_layout_is_winnts() {
     expected.extend([0]);
     expected.extend(144u32.to_le_bytes());
     assert_eq!(bytes, expected);
+    // No SID, no strings: the three offsets meet where the names end, rounded up to 8
+    // (56 + 28 + 14 = 98 -> 104), as Wine's tests find on Windows.
+    let mut bare = evtlog::classic_event(
+        "Contoso Agent",
+        &ClassicReport::new(ReportType::Information, 1),
+    );
+    bare.system.computer = Some("HOST12".into());
+    let b = eventlog_record(&bare, true);
+    assert_eq!(
+        (dword(&b, 36), dword(&b, 44), dword(&b, 52)),
+        (104, 104, 104)
+    );
+    assert_eq!((dword(&b, 40), dword(&b, 48), word(&b, 26)), (0, 0, 0));
+    assert_eq!(dword(&b, 0), 108);
     // The A form: the same layout with byte strings.
     let ansi = eventlog_record(&event, false);
     assert_eq!(dword(&ansi, 0) as usize, ansi.len());
@@ -267,9 +281,19 @@ fn read_event_log_directions_buffers_and_end() {
         panic!("records")
     };
     assert_eq!(ids(&more), [6]);
+    // A change of direction starts at the last record read (Wine's tests, run on Windows:
+    // forwards 1, 2, then backwards 2, 1); the record number is ignored.
+    let seq_back = EVENTLOG_SEQUENTIAL_READ | EVENTLOG_BACKWARDS_READ;
+    let ReadOutcome::Records(turn) = log.read(seq_back, 99, 4096, true).unwrap() else {
+        panic!("records")
+    };
+    assert_eq!(ids(&turn), [6, 5, 4, 3, 2, 1]);
+    let ReadOutcome::Records(turn) = log.read(seq_fwd, 0, 4096, true).unwrap() else {
+        panic!("records")
+    };
+    assert_eq!(ids(&turn), [1, 2, 3, 4, 5, 6]);
     // Backwards from the newest, on a fresh handle.
     let back = engine.open_event_log("Application").unwrap();
-    let seq_back = EVENTLOG_SEQUENTIAL_READ | EVENTLOG_BACKWARDS_READ;
     let ReadOutcome::Records(b) = back.read(seq_back, 0, 4096, true).unwrap() else {
         panic!("records")
     };
