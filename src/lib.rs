@@ -37,14 +37,14 @@ pub mod winevt;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{
+    activity_id_control, classic_event, decode_payload, encode_value, eventlog_record, ClassicLog,
+    ClassicReport, Enablement, EventDescriptor, ProviderRegistration, ReadOutcome, ReportType,
+};
+pub use engine::{
     channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, Delivery, Engine, EventRef,
     ExportFlags, Next, PauseHandle, PublisherMetadata, QueryFlags, ResultSet, SeekFlags,
     SeekOrigin, Session, SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin,
     SubscribePosition, Subscription, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
-};
-pub use engine::{
-    classic_event, decode_payload, encode_value, eventlog_record, ClassicLog, ClassicReport,
-    Enablement, EventDescriptor, ProviderRegistration, ReadOutcome, ReportType,
 };
 pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use engine::{

@@ -46,6 +46,13 @@ static void manifest_provider(void) {
     GUID activity = {1, 2, 3, {4, 5, 6, 7, 8, 9, 10, 11}};
     CHECK(EventWriteTransfer(handle, &descriptor, &activity, NULL, 2, data) == ERROR_SUCCESS);
     CHECK(EventWriteString(handle, 4, 0, L"for ETW sessions") == ERROR_SUCCESS);
+    GUID thread_activity = {0};
+    CHECK(EventActivityIdControl(EVENT_ACTIVITY_CTRL_CREATE_SET_ID, &thread_activity) ==
+          ERROR_SUCCESS);
+    CHECK(EventActivityIdControl(EVENT_ACTIVITY_CTRL_GET_ID, &thread_activity) == ERROR_SUCCESS);
+    CHECK(thread_activity.Data1 != 0 || thread_activity.Data2 != 0);
+    CHECK(EventActivityIdControl(9, &thread_activity) == ERROR_INVALID_PARAMETER);
+    CHECK(EventActivityIdControl(EVENT_ACTIVITY_CTRL_GET_ID, NULL) == ERROR_INVALID_PARAMETER);
     CHECK(application_records() == before); /* ETW only: nothing logged */
 
     /* Error codes are returned, not set. */

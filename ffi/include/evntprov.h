@@ -25,6 +25,7 @@ typedef uint8_t UCHAR, BOOLEAN;
 typedef uint16_t USHORT;
 typedef uint32_t ULONG;
 typedef const GUID *LPCGUID;
+typedef GUID *LPGUID;
 #endif /* !_WIN32 */
 
 typedef ULONGLONG REGHANDLE, *PREGHANDLE;
@@ -34,6 +35,11 @@ typedef ULONGLONG REGHANDLE, *PREGHANDLE;
 #define EVENT_CONTROL_CODE_DISABLE_PROVIDER 0
 #define EVENT_CONTROL_CODE_ENABLE_PROVIDER 1
 #define EVENT_CONTROL_CODE_CAPTURE_STATE 2
+#define EVENT_ACTIVITY_CTRL_GET_ID 1
+#define EVENT_ACTIVITY_CTRL_SET_ID 2
+#define EVENT_ACTIVITY_CTRL_CREATE_ID 3
+#define EVENT_ACTIVITY_CTRL_GET_SET_ID 4
+#define EVENT_ACTIVITY_CTRL_CREATE_SET_ID 5
 #define EVENT_WRITE_FLAG_NO_FAULTING 0x00000001
 #define EVENT_WRITE_FLAG_INPRIVATE 0x00000002
 
@@ -96,6 +102,7 @@ ULONG EVNTAPI EventWriteEx(REGHANDLE RegHandle, PCEVENT_DESCRIPTOR EventDescript
                            ULONGLONG Filter, ULONG Flags, LPCGUID ActivityId,
                            LPCGUID RelatedActivityId, ULONG UserDataCount,
                            PEVENT_DATA_DESCRIPTOR UserData);
+ULONG EVNTAPI EventActivityIdControl(ULONG ControlCode, LPGUID ActivityId);
 ULONG EVNTAPI EventWriteString(REGHANDLE RegHandle, UCHAR Level, ULONGLONG Keyword,
                                PCWSTR String);
 

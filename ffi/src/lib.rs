@@ -41,8 +41,10 @@ pub use classic::{
 use evtlog::winevt as w;
 pub use later::*;
 pub use producer::{
-    EventEnabled, EventProviderEnabled, EventRegister, EventUnregister, EventWrite, EventWriteEx,
-    EventWriteString, EventWriteTransfer, BOOLEAN, ENABLECALLBACK_ENABLED_STATE,
+    EventActivityIdControl, EventEnabled, EventProviderEnabled, EventRegister, EventUnregister,
+    EventWrite, EventWriteEx, EventWriteString, EventWriteTransfer, BOOLEAN,
+    ENABLECALLBACK_ENABLED_STATE, EVENT_ACTIVITY_CTRL_CREATE_ID, EVENT_ACTIVITY_CTRL_CREATE_SET_ID,
+    EVENT_ACTIVITY_CTRL_GET_ID, EVENT_ACTIVITY_CTRL_GET_SET_ID, EVENT_ACTIVITY_CTRL_SET_ID,
     EVENT_CONTROL_CODE_CAPTURE_STATE, EVENT_CONTROL_CODE_DISABLE_PROVIDER,
     EVENT_CONTROL_CODE_ENABLE_PROVIDER, EVENT_DATA_DESCRIPTOR, EVENT_DATA_DESCRIPTOR_0,
     EVENT_DATA_DESCRIPTOR_0_0, EVENT_DESCRIPTOR, EVENT_FILTER_DESCRIPTOR,

@@ -351,6 +351,34 @@ pub unsafe extern "system" fn EventProviderEnabled(
     })
 }
 
+/// EventActivityIdControl.
+///
+/// # Safety
+/// `activityid` is NULL or a valid GUID the call may read and write.
+#[no_mangle]
+pub unsafe extern "system" fn EventActivityIdControl(
+    controlcode: u32,
+    activityid: *mut GUID,
+) -> u32 {
+    guard(INVALID_PARAMETER, || {
+        let Some(raw) = crate::abi::out(activityid) else {
+            return INVALID_PARAMETER;
+        };
+        let mut id = guid_in(raw);
+        let code = w::EventActivityIdControl(controlcode, Some(&mut id));
+        if code == 0 {
+            *raw = guid_out(&id);
+        }
+        code
+    })
+}
+
+pub const EVENT_ACTIVITY_CTRL_GET_ID: u32 = 1;
+pub const EVENT_ACTIVITY_CTRL_SET_ID: u32 = 2;
+pub const EVENT_ACTIVITY_CTRL_CREATE_ID: u32 = 3;
+pub const EVENT_ACTIVITY_CTRL_GET_SET_ID: u32 = 4;
+pub const EVENT_ACTIVITY_CTRL_CREATE_SET_ID: u32 = 5;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,6 +422,7 @@ mod tests {
         let _: unsafe extern "system" fn(REGHANDLE, *const EVENT_DESCRIPTOR) -> BOOLEAN =
             EventEnabled;
         let _: unsafe extern "system" fn(REGHANDLE, u8, u64) -> BOOLEAN = EventProviderEnabled;
+        let _: unsafe extern "system" fn(u32, *mut GUID) -> u32 = EventActivityIdControl;
         assert_eq!(std::mem::size_of::<EVENT_DESCRIPTOR>(), 16);
         assert_eq!(std::mem::size_of::<EVENT_DATA_DESCRIPTOR>(), 16);
     }

@@ -69,8 +69,9 @@ pub use metadata::PublisherMetadata;
 pub use payload::{decode_payload, MAX_COUNT};
 pub use persist::channel_file_name;
 pub use producer::{
-    encode_value, Enablement, EventDescriptor, ProviderRegistration, MAX_DATA_DESCRIPTORS,
-    MAX_PAYLOAD,
+    activity_id_control, encode_value, Enablement, EventDescriptor, ProviderRegistration,
+    EVENT_ACTIVITY_CTRL_CREATE_ID, EVENT_ACTIVITY_CTRL_CREATE_SET_ID, EVENT_ACTIVITY_CTRL_GET_ID,
+    EVENT_ACTIVITY_CTRL_GET_SET_ID, EVENT_ACTIVITY_CTRL_SET_ID, MAX_DATA_DESCRIPTORS, MAX_PAYLOAD,
 };
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};

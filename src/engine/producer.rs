@@ -19,7 +19,9 @@
 //! 4. Errors the call itself returns: a closed registration (ERROR_INVALID_HANDLE 6), more
 //!    than 128 data blocks (ERROR_INVALID_PARAMETER 87), a payload over [`MAX_PAYLOAD`]
 //!    (ERROR_ARITHMETIC_OVERFLOW 534).
-//! 5. EventWriteString carries no descriptor and no channel: it is ETW-only on Windows and
+//! 5. A write without an explicit activity id carries the calling thread's
+//!    ([`activity_id_control`], EventActivityIdControl), none while it is zero.
+//! 6. EventWriteString carries no descriptor and no channel: it is ETW-only on Windows and
 //!    logs nothing here (its arguments are still checked).
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -174,7 +176,8 @@ impl ProviderRegistration {
     }
 
     /// EventWriteTransfer: [`write`](Self::write) with `<Correlation ActivityID
-    /// RelatedActivityID>`.
+    /// RelatedActivityID>`; with no `activity_id`, the thread's ([`activity_id_control`]),
+    /// as [`write`](Self::write) uses.
     pub fn write_transfer(
         &self,
         descriptor: &EventDescriptor,
@@ -215,7 +218,7 @@ impl ProviderRegistration {
     }
 
     /// EventWriteString: ETW-only on Windows (no descriptor, no channel), so nothing is
-    /// logged (module invariant 5); the string must fit in one event.
+    /// logged (module invariant 6); the string must fit in one event.
     pub fn write_string(&self, _level: u8, _keywords: u64, text: &str) -> Result<Option<u64>> {
         self.check_open()?;
         check_size((text.encode_utf16().count() + 1) * 2)?;
@@ -273,7 +276,8 @@ impl ProviderRegistration {
                 time_created: None,
                 event_record_id: None,
                 correlation: Some(Correlation {
-                    activity_id,
+                    // EventWrite uses the calling thread's activity id (if it has one).
+                    activity_id: activity_id.or_else(thread_activity_id),
                     related_activity_id,
                 }),
                 execution: Some(Execution {
@@ -396,5 +400,70 @@ pub(crate) fn current_thread_id() -> u32 {
             id.set(kernel.unwrap_or_else(|| NEXT.fetch_add(1, Ordering::Relaxed)));
         }
         id.get()
+    })
+}
+
+/// EventActivityIdControl's codes.
+pub const EVENT_ACTIVITY_CTRL_GET_ID: u32 = 1;
+pub const EVENT_ACTIVITY_CTRL_SET_ID: u32 = 2;
+pub const EVENT_ACTIVITY_CTRL_CREATE_ID: u32 = 3;
+pub const EVENT_ACTIVITY_CTRL_GET_SET_ID: u32 = 4;
+pub const EVENT_ACTIVITY_CTRL_CREATE_SET_ID: u32 = 5;
+
+thread_local! {
+    static ACTIVITY: std::cell::Cell<Guid> = const { std::cell::Cell::new(Guid { data1: 0, data2: 0, data3: 0, data4: [0; 8] }) };
+}
+
+/// The calling thread's activity id, `None` while it is zero.
+fn thread_activity_id() -> Option<Guid> {
+    let id = ACTIVITY.with(std::cell::Cell::get);
+    (id != Guid::default()).then_some(id)
+}
+
+/// A new activity id: a version-4-shaped GUID from the clock, the process and a counter,
+/// mixed (unique within the process, distinct across processes in practice).
+fn new_activity_id() -> Guid {
+    use std::sync::atomic::AtomicU64;
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let high = mix(nanos ^ (u64::from(std::process::id()) << 32));
+    let low = mix(count ^ high);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&high.to_le_bytes());
+    bytes[8..].copy_from_slice(&low.to_le_bytes());
+    bytes[7] = (bytes[7] & 0x0f) | 0x40; // version 4 (the high nibble of Data3)
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // the RFC 4122 variant
+    Guid::from_bytes_le(bytes)
+}
+
+/// EventActivityIdControl: gets, sets, creates or swaps the calling thread's activity id
+/// through `id` (GET 1: `id` = the thread's; SET 2: the thread's = `id`; CREATE 3: `id` =
+/// a new one; GET_SET 4: swap; CREATE_SET 5: the thread's = a new one, `id` = the old).
+/// `InvalidParameter` (87) for another code.
+pub fn activity_id_control(code: u32, id: &mut Guid) -> Result<()> {
+    ACTIVITY.with(|current| {
+        match code {
+            EVENT_ACTIVITY_CTRL_GET_ID => *id = current.get(),
+            EVENT_ACTIVITY_CTRL_SET_ID => current.set(*id),
+            EVENT_ACTIVITY_CTRL_CREATE_ID => *id = new_activity_id(),
+            EVENT_ACTIVITY_CTRL_GET_SET_ID => *id = current.replace(*id),
+            EVENT_ACTIVITY_CTRL_CREATE_SET_ID => *id = current.replace(new_activity_id()),
+            _ => {
+                return Err(Error::with_message(
+                    ErrorKind::InvalidParameter,
+                    format!("control code {code}: 1 to 5"),
+                ))
+            }
+        }
+        Ok(())
     })
 }

@@ -35,6 +35,10 @@ mod status;
 mod subscribe;
 mod variant;
 
+pub use crate::engine::{
+    EVENT_ACTIVITY_CTRL_CREATE_ID, EVENT_ACTIVITY_CTRL_CREATE_SET_ID, EVENT_ACTIVITY_CTRL_GET_ID,
+    EVENT_ACTIVITY_CTRL_GET_SET_ID, EVENT_ACTIVITY_CTRL_SET_ID,
+};
 pub use classic::{
     BackupEventLogW, ClearEventLogW, CloseEventLog, DeregisterEventSource, GetEventLogInformation,
     GetNumberOfEventLogRecords, GetOldestEventLogRecord, NotifyChangeEventLog, OpenBackupEventLogW,
@@ -53,8 +57,8 @@ pub use logs::{
     EvtOpenFilePath, EvtOpenLog,
 };
 pub use producer::{
-    EnableCallbackArgs, EventEnabled, EventProviderEnabled, EventRegister, EventUnregister,
-    EventWrite, EventWriteEx, EventWriteString, EventWriteTransfer,
+    EnableCallbackArgs, EventActivityIdControl, EventEnabled, EventProviderEnabled, EventRegister,
+    EventUnregister, EventWrite, EventWriteEx, EventWriteString, EventWriteTransfer,
     EVENT_CONTROL_CODE_ENABLE_PROVIDER, EVENT_WRITE_FLAG_INPRIVATE, EVENT_WRITE_FLAG_NO_FAULTING,
     REGHANDLE,
 };

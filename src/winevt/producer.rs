@@ -193,3 +193,15 @@ fn registered(reg_handle: REGHANDLE, test: impl FnOnce(&ProviderRegistration) ->
 fn missing_descriptor() -> crate::error::Error {
     crate::error::Error::with_message(ErrorKind::InvalidParameter, "EventDescriptor is NULL")
 }
+
+/// EventActivityIdControl: the calling thread's activity id (engine
+/// `activity_id_control`); 87 for a missing id or an unknown code.
+pub fn EventActivityIdControl(control_code: u32, activity_id: Option<&mut Guid>) -> u32 {
+    match activity_id {
+        Some(id) => match crate::engine::activity_id_control(control_code, id) {
+            Ok(()) => ERROR_SUCCESS,
+            Err(e) => e.win32_code(),
+        },
+        None => ERROR_INVALID_PARAMETER,
+    }
+}

@@ -456,3 +456,70 @@ RelatedActivityID='{00000000-0000-0000-0000-000000002222}'/>";
     let err = provider.write(&descriptor(4, 9), &[]).unwrap_err();
     assert_eq!(err.win32_code(), 6);
 }
+
+#[test]
+fn writes_carry_the_threads_activity_id() {
+    use evtlog::activity_id_control;
+    let engine = engine();
+    let provider = engine.register_provider(PROVIDER);
+    let message = utf16z("a");
+    // None yet: an empty <Correlation/>.
+    let mut id = Guid::default();
+    activity_id_control(1, &mut id).unwrap();
+    assert_eq!(id, Guid::default());
+    // CREATE_SET: a new id for the thread, the old one back.
+    activity_id_control(5, &mut id).unwrap();
+    assert_eq!(id, Guid::default());
+    let mut current = Guid::default();
+    activity_id_control(1, &mut current).unwrap();
+    assert_ne!(current, Guid::default());
+    let text = {
+        let mut s = String::new();
+        current.write_to(&mut s);
+        s
+    };
+    assert_eq!(&text[15..16], "4", "a version-4 GUID: {text}");
+    provider.write(&descriptor(4, 9), &[&message]).unwrap();
+    let event = last(&engine, "Application");
+    assert_eq!(event.system.correlation.unwrap().activity_id, Some(current));
+    // An explicit id wins; another thread has its own (none).
+    let explicit = Guid::from_u128(3);
+    provider
+        .write_transfer(&descriptor(4, 9), Some(explicit), None, &[&message])
+        .unwrap();
+    assert_eq!(
+        last(&engine, "Application")
+            .system
+            .correlation
+            .unwrap()
+            .activity_id,
+        Some(explicit)
+    );
+    let engine2 = engine.clone();
+    std::thread::spawn(move || {
+        let provider = engine2.register_provider(PROVIDER);
+        provider.write(&descriptor(4, 9), &[&utf16z("b")]).unwrap();
+        let event = last(&engine2, "Application");
+        assert_eq!(event.system.correlation.unwrap().activity_id, None);
+    })
+    .join()
+    .unwrap();
+    // GET_SET swaps; SET sets; CREATE leaves the thread's alone; other codes are 87.
+    let mut swap = Guid::from_u128(9);
+    activity_id_control(4, &mut swap).unwrap();
+    assert_eq!(swap, current);
+    let mut now = Guid::default();
+    activity_id_control(1, &mut now).unwrap();
+    assert_eq!(now, Guid::from_u128(9));
+    let mut created = Guid::default();
+    activity_id_control(3, &mut created).unwrap();
+    assert_ne!(created, Guid::from_u128(9));
+    activity_id_control(1, &mut now).unwrap();
+    assert_eq!(now, Guid::from_u128(9));
+    let mut zero = Guid::default();
+    activity_id_control(2, &mut zero).unwrap();
+    assert_eq!(
+        activity_id_control(6, &mut zero).unwrap_err().win32_code(),
+        87
+    );
+}
