@@ -82,6 +82,7 @@ pub mod codes {
     pub const ERROR_RESOURCE_LANG_NOT_FOUND: u32 = 1815;
     pub const ERROR_MUI_FILE_NOT_FOUND: u32 = 15100;
     pub const ERROR_OUTOFMEMORY: u32 = 14;
+    pub const ERROR_ARITHMETIC_OVERFLOW: u32 = 534;
     pub const RPC_S_UNKNOWN_IF: u32 = 1717;
 }
 
@@ -172,6 +173,8 @@ pub enum ErrorKind {
     InvalidPublisherName,
     /// Event data that does not fit its event's template (15005).
     InvalidEventData,
+    /// An event larger than EventWrite accepts (534).
+    ArithmeticOverflow,
     /// A manifest or configuration that is not valid (15010).
     ConfigurationError,
     /// A publisher or event metadata property id that is not valid here (15024).
@@ -247,6 +250,7 @@ impl ErrorKind {
         ErrorKind::EventTemplateNotFound,
         ErrorKind::InvalidPublisherName,
         ErrorKind::InvalidEventData,
+        ErrorKind::ArithmeticOverflow,
         ErrorKind::ConfigurationError,
         ErrorKind::InvalidPublisherPropertyValue,
         ErrorKind::MessageNotFound,
@@ -309,6 +313,7 @@ impl ErrorKind {
             ErrorKind::EventTemplateNotFound => ERROR_EVT_EVENT_TEMPLATE_NOT_FOUND,
             ErrorKind::InvalidPublisherName => ERROR_EVT_INVALID_PUBLISHER_NAME,
             ErrorKind::InvalidEventData => ERROR_EVT_INVALID_EVENT_DATA,
+            ErrorKind::ArithmeticOverflow => ERROR_ARITHMETIC_OVERFLOW,
             ErrorKind::ConfigurationError => ERROR_EVT_CONFIGURATION_ERROR,
             ErrorKind::InvalidPublisherPropertyValue => ERROR_EVT_INVALID_PUBLISHER_PROPERTY_VALUE,
             ErrorKind::MessageNotFound => ERROR_EVT_MESSAGE_NOT_FOUND,
@@ -395,6 +400,7 @@ pub fn win32_message(code: u32) -> Option<&'static str> {
         ERROR_RESOURCE_LANG_NOT_FOUND => "The specified resource language ID cannot be found in the image file.",
         ERROR_MUI_FILE_NOT_FOUND => "The resource loader failed to find MUI file.",
         ERROR_OUTOFMEMORY => "Not enough memory resources are available to complete this operation.",
+        ERROR_ARITHMETIC_OVERFLOW => "Arithmetic result exceeded 32 bits.",
         RPC_S_UNKNOWN_IF => "The interface is unknown.",
         _ => return None,
     })
@@ -708,6 +714,7 @@ mod tests {
         (ErrorKind::EventTemplateNotFound, 15003),
         (ErrorKind::InvalidPublisherName, 15004),
         (ErrorKind::InvalidEventData, 15005),
+        (ErrorKind::ArithmeticOverflow, 534),
         (ErrorKind::ConfigurationError, 15010),
         (ErrorKind::InvalidPublisherPropertyValue, 15024),
         (ErrorKind::MessageNotFound, 15027),

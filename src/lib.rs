@@ -37,6 +37,10 @@ pub mod winevt;
 
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{
+    activity_id_control, classic_event, decode_payload, encode_value, eventlog_record, ClassicLog,
+    ClassicReport, Enablement, EventDescriptor, ProviderRegistration, ReadOutcome, ReportType,
+};
+pub use engine::{
     channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, Delivery, Engine, EventRef,
     ExportFlags, ManifestFiles, Next, PauseHandle, PublisherMetadata, QueryFlags, ResultSet,
     SeekFlags, SeekOrigin, Session, SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin,
@@ -48,6 +52,9 @@ pub use engine::{
 pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use engine::{
     template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,
+    ELF_LOG_SIGNATURE, EVENTLOGRECORD_HEADER, KEYWORD_AUDIT_FAILURE, KEYWORD_AUDIT_SUCCESS,
+    KEYWORD_CLASSIC, MAX_COUNT, MAX_DATA_DESCRIPTORS, MAX_PAYLOAD, MAX_READ_BUFFER,
+    MAX_REPORT_STRING,
 };
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{

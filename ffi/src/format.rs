@@ -164,7 +164,11 @@ pub unsafe extern "system" fn EvtFormatMessage(
 mod tests {
     use super::*;
 
-    fn variant(ty: EVT_VARIANT_TYPE, count: u32, set: impl FnOnce(&mut EVT_VARIANT_0)) -> EVT_VARIANT {
+    fn variant(
+        ty: EVT_VARIANT_TYPE,
+        count: u32,
+        set: impl FnOnce(&mut EVT_VARIANT_0),
+    ) -> EVT_VARIANT {
         let mut v = EVT_VARIANT {
             Anonymous: EVT_VARIANT_0 { UInt64Val: 0 },
             Count: count,

@@ -25,18 +25,39 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
 
 mod abi;
+mod classic;
 mod config;
 mod format;
 mod metadata;
+mod producer;
 mod types;
 
 use std::ffi::c_void;
 
 use abi::{bytes_out, guard, out, strings_in, wide_in, wide_out};
+pub use classic::{
+    evtlog_register_event_source, BackupEventLogA, BackupEventLogW, ClearEventLogA, ClearEventLogW,
+    CloseEventLog, DeregisterEventSource, GetEventLogInformation, GetNumberOfEventLogRecords,
+    GetOldestEventLogRecord, NotifyChangeEventLog, OpenBackupEventLogA, OpenBackupEventLogW,
+    OpenEventLogA, OpenEventLogW, ReadEventLogA, ReadEventLogW, RegisterEventSourceA,
+    RegisterEventSourceW, ReportEventA, ReportEventW, EVENTLOG_BACKWARDS_READ,
+    EVENTLOG_FORWARDS_READ, EVENTLOG_FULL_INFO,
+};
 pub use config::*;
 use evtlog::winevt as w;
 pub use format::EvtFormatMessage;
 pub use metadata::*;
+pub use producer::{
+    EventActivityIdControl, EventEnabled, EventProviderEnabled, EventRegister, EventUnregister,
+    EventWrite, EventWriteEx, EventWriteString, EventWriteTransfer, BOOLEAN,
+    ENABLECALLBACK_ENABLED_STATE, EVENT_ACTIVITY_CTRL_CREATE_ID, EVENT_ACTIVITY_CTRL_CREATE_SET_ID,
+    EVENT_ACTIVITY_CTRL_GET_ID, EVENT_ACTIVITY_CTRL_GET_SET_ID, EVENT_ACTIVITY_CTRL_SET_ID,
+    EVENT_CONTROL_CODE_CAPTURE_STATE, EVENT_CONTROL_CODE_DISABLE_PROVIDER,
+    EVENT_CONTROL_CODE_ENABLE_PROVIDER, EVENT_DATA_DESCRIPTOR, EVENT_DATA_DESCRIPTOR_0,
+    EVENT_DATA_DESCRIPTOR_0_0, EVENT_DESCRIPTOR, EVENT_FILTER_DESCRIPTOR,
+    EVENT_WRITE_FLAG_INPRIVATE, EVENT_WRITE_FLAG_NO_FAULTING, MAX_EVENT_DATA_DESCRIPTORS,
+    PENABLECALLBACK, REGHANDLE,
+};
 pub use types::*;
 
 /// ERROR_INVALID_PARAMETER.

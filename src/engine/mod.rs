@@ -22,9 +22,12 @@
 
 mod bookmark;
 mod channel;
+mod classic;
 mod clear;
 mod config;
 mod delivery;
+mod eventlog;
+mod eventlogrecord;
 mod export;
 mod faults;
 mod files;
@@ -34,7 +37,9 @@ mod metadata;
 mod metadata_props;
 mod names;
 mod notify;
+mod payload;
 mod persist;
+mod producer;
 mod providers;
 mod render;
 mod results;
@@ -54,16 +59,31 @@ use parking_lot::{Mutex, RwLock};
 
 pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
+pub use classic::{
+    classic_event, ClassicReport, ReportType, KEYWORD_AUDIT_FAILURE, KEYWORD_AUDIT_SUCCESS,
+    KEYWORD_CLASSIC, MAX_REPORT_STRING,
+};
 pub use config::{
     default_log_file_path, ChannelConfigProperty, ChannelProperties, Isolation, WINDOWS_LOGS_DIR,
 };
+pub use eventlog::{
+    ClassicLog, ReadOutcome, EVENTLOG_BACKWARDS_READ, EVENTLOG_FORWARDS_READ, EVENTLOG_SEEK_READ,
+    EVENTLOG_SEQUENTIAL_READ, MAX_READ_BUFFER,
+};
+pub use eventlogrecord::{eventlog_record, ELF_LOG_SIGNATURE, EVENTLOGRECORD_HEADER};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
 pub use metadata::PublisherMetadata;
 pub use metadata_props::{
     template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,
 };
+pub use payload::{decode_payload, MAX_COUNT};
 pub use persist::channel_file_name;
+pub use producer::{
+    activity_id_control, encode_value, Enablement, EventDescriptor, ProviderRegistration,
+    EVENT_ACTIVITY_CTRL_CREATE_ID, EVENT_ACTIVITY_CTRL_CREATE_SET_ID, EVENT_ACTIVITY_CTRL_GET_ID,
+    EVENT_ACTIVITY_CTRL_GET_SET_ID, EVENT_ACTIVITY_CTRL_SET_ID, MAX_DATA_DESCRIPTORS, MAX_PAYLOAD,
+};
 pub use providers::ManifestFiles;
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};

@@ -38,6 +38,34 @@ pub fn write_event_xml(channel: &str, event_xml: &str) -> BOOL {
     })())
 }
 
+/// Registers the classic event source `source` of `log` (creating the log if needed), as
+/// an installer's registry write does on Windows: EventMessageFile, CategoryMessageFile
+/// with CategoryCount, ParameterMessageFile (87 for a bad source name, 15000 for a bad log
+/// name).
+pub fn register_event_source(
+    log: &str,
+    source: &str,
+    event_message_file: Option<&str>,
+    category_message_file: Option<&str>,
+    category_count: u32,
+    parameter_message_file: Option<&str>,
+) -> BOOL {
+    status::boolean((|| -> Outcome {
+        service::engine().register_event_source(
+            log,
+            source,
+            crate::publisher::ClassicSource {
+                log: log.to_owned(),
+                event_message_file: event_message_file.map(str::to_owned),
+                category_message_file: category_message_file.map(str::to_owned),
+                category_count,
+                parameter_message_file: parameter_message_file.map(str::to_owned),
+            },
+        )?;
+        Ok(())
+    })())
+}
+
 /// Writes `count` generated events (the profile of `channel` if it is a standard one, else
 /// Application's) to `channel`, the same for the same `seed`.
 pub fn generate(channel: &str, count: u32, seed: u64) -> BOOL {

@@ -26,12 +26,14 @@
 //!    so EvtCancel and EvtClose reach a call blocked in EvtNext on another thread.
 #![allow(non_snake_case, non_upper_case_globals)]
 
+mod classic;
 mod config;
 mod format;
 mod handles;
 mod logs;
 mod metadata;
 mod object;
+mod producer;
 mod query;
 mod render;
 mod service;
@@ -39,6 +41,19 @@ mod status;
 mod subscribe;
 mod variant;
 
+pub use crate::engine::{
+    EVENT_ACTIVITY_CTRL_CREATE_ID, EVENT_ACTIVITY_CTRL_CREATE_SET_ID, EVENT_ACTIVITY_CTRL_GET_ID,
+    EVENT_ACTIVITY_CTRL_GET_SET_ID, EVENT_ACTIVITY_CTRL_SET_ID,
+};
+pub use classic::{
+    BackupEventLogW, ClearEventLogW, CloseEventLog, DeregisterEventSource, GetEventLogInformation,
+    GetNumberOfEventLogRecords, GetOldestEventLogRecord, NotifyChangeEventLog, OpenBackupEventLogW,
+    OpenEventLogW, ReadEventLogA, ReadEventLogW, RegisterEventSourceW, ReportEventW,
+    ERROR_EVENTLOG_FILE_CORRUPT, ERROR_HANDLE_EOF, ERROR_INVALID_LEVEL, EVENTLOG_AUDIT_FAILURE,
+    EVENTLOG_AUDIT_SUCCESS, EVENTLOG_BACKWARDS_READ, EVENTLOG_ERROR_TYPE, EVENTLOG_FORWARDS_READ,
+    EVENTLOG_FULL_INFO, EVENTLOG_INFORMATION_TYPE, EVENTLOG_SEEK_READ, EVENTLOG_SEQUENTIAL_READ,
+    EVENTLOG_SUCCESS, EVENTLOG_WARNING_TYPE, RPC_X_NULL_REF_POINTER,
+};
 /// Engine control: a channel of a given type (beside `controls::create_channel`).
 pub use config::create_channel_of_type;
 pub use config::{
@@ -87,6 +102,12 @@ pub use metadata::{
     EvtPublisherMetadataPublisherMessageID, EvtPublisherMetadataResourceFilePath,
     EvtPublisherMetadataTaskEventGuid, EvtPublisherMetadataTaskMessageID,
     EvtPublisherMetadataTaskName, EvtPublisherMetadataTaskValue, EvtPublisherMetadataTasks,
+};
+pub use producer::{
+    EnableCallbackArgs, EventActivityIdControl, EventEnabled, EventProviderEnabled, EventRegister,
+    EventUnregister, EventWrite, EventWriteEx, EventWriteString, EventWriteTransfer,
+    EVENT_CONTROL_CODE_ENABLE_PROVIDER, EVENT_WRITE_FLAG_INPRIVATE, EVENT_WRITE_FLAG_NO_FAULTING,
+    REGHANDLE,
 };
 pub use query::{
     EvtCancel, EvtClose, EvtEventPath, EvtEventQueryIDs, EvtGetEventInfo, EvtGetExtendedStatus,

@@ -42,6 +42,12 @@ pub(super) enum Object {
     /// EvtOpenChannelConfig: the in-memory copy EvtSetChannelConfigProperty changes and
     /// EvtSaveChannelConfig applies.
     ChannelConfig(Mutex<crate::engine::ChannelProperties>),
+    /// EventRegister: a provider's registration (REGHANDLE).
+    Provider(crate::engine::ProviderRegistration),
+    /// RegisterEventSource: the source's name.
+    EventSource(String),
+    /// OpenEventLog / OpenBackupEventLog.
+    ClassicLog(crate::engine::ClassicLog),
     /// CreateEvent: a signal for the pull model (`auto_reset`: a wait resets it).
     Signal {
         signal: SignalEvent,
@@ -83,6 +89,9 @@ impl Object {
             Object::EventMetadataEnum(_) => "an event metadata enumerator",
             Object::EventMetadata(_) => "event metadata",
             Object::ChannelConfig(_) => "a channel configuration",
+            Object::Provider(_) => "a provider registration",
+            Object::EventSource(_) => "an event source",
+            Object::ClassicLog(_) => "an event log",
         }
     }
 
@@ -95,6 +104,10 @@ impl Object {
             }
             Object::Query(results) => results.close(),
             Object::Subscription(s) => s.subscription.close(),
+            Object::Provider(p) => {
+                let _ = p.unregister();
+            }
+            Object::ClassicLog(log) => log.close(),
             Object::Event(_)
             | Object::RenderContext(_)
             | Object::Bookmark(_)
@@ -105,7 +118,8 @@ impl Object {
             | Object::PublisherEnum(_)
             | Object::ObjectArray(_)
             | Object::EventMetadataEnum(_)
-            | Object::EventMetadata(_) => {}
+            | Object::EventMetadata(_)
+            | Object::EventSource(_) => {}
             Object::ChannelConfig(_) => {}
         }
     }

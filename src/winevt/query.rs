@@ -73,7 +73,7 @@ pub(super) fn session(handle: EVT_HANDLE) -> Result<Session> {
 }
 
 /// Whether `server` names this computer.
-fn is_this_computer(server: &str) -> bool {
+pub(super) fn is_this_computer(server: &str) -> bool {
     let server = server.trim_start_matches('\\');
     let mut names = vec![
         "localhost".to_owned(),

@@ -2,6 +2,7 @@
 
 mod bookmarks;
 mod channel_config;
+mod classic;
 mod clear;
 mod evtx_container;
 mod evtx_decode;
@@ -15,6 +16,7 @@ mod last_error;
 mod manifests;
 mod metadata;
 mod persist;
+mod producer;
 mod query_cases;
 mod readme;
 mod render;

@@ -291,3 +291,33 @@ fn formatting_tour() -> Result<(), evtlog::Error> {
     assert_eq!(level.text(), "Error");
     Ok(())
 }
+
+/// README "Writing events", as written there.
+#[test]
+fn writing_events_tour() -> Result<(), evtlog::Error> {
+    use evtlog::{ClassicReport, ClassicSource, Engine, EventDescriptor, Guid, ReportType};
+
+    let engine = Engine::with_default_channels(std::sync::Arc::new(evtlog::SystemClock));
+    let provider = engine.register_provider(Guid::from_u128(1)); // EventRegister
+    let descriptor = EventDescriptor {
+        id: 1,
+        channel: 0x10,
+        level: 4,
+        ..Default::default()
+    };
+    let message: Vec<u8> = "hi\0"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    assert_eq!(provider.write(&descriptor, &[&message])?, None); // no manifest: ETW only
+
+    engine.register_event_source("Application", "Contoso Agent", ClassicSource::default())?;
+    let report = ClassicReport {
+        strings: vec!["disk full".into()],
+        ..ClassicReport::new(ReportType::Error, 0xC000_03E9)
+    };
+    engine.report_event("Contoso Agent", report)?; // <EventID Qualifiers='49152'>1001
+    let log = engine.open_event_log("Application")?; // OpenEventLog, then log.read(…)
+    assert_eq!(log.number_of_records(), 1);
+    Ok(())
+}
