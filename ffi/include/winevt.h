@@ -540,6 +540,10 @@ BOOL WINAPI evtlog_write_event_xml(LPCWSTR channel, LPCWSTR event_xml);
 BOOL WINAPI evtlog_generate(LPCWSTR channel, DWORD count, ULONGLONG seed);
 BOOL WINAPI evtlog_use_virtual_clock(ULONGLONG filetime);
 BOOL WINAPI evtlog_advance_clock(ULONGLONG milliseconds);
+/* Installs (uninstalls) the providers of an instrumentation manifest file, as wevtutil im
+ * (um) does; installing creates the channels the manifest defines. */
+BOOL WINAPI evtlog_install_manifest(LPCWSTR manifest_path);
+BOOL WINAPI evtlog_uninstall_manifest(LPCWSTR manifest_path);
 
 #ifdef __cplusplus
 }

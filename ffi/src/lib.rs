@@ -581,6 +581,31 @@ pub unsafe extern "system" fn evtlog_create_channel(path: PCWSTR) -> BOOL {
     })
 }
 
+/// Engine control: installs the providers of the manifest at `path` and creates their
+/// channels (`wevtutil im`).
+///
+/// # Safety
+/// `path` is NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn evtlog_install_manifest(path: PCWSTR) -> BOOL {
+    guard(FALSE, || {
+        let path = arg!(wide_arg!(path, FALSE), FALSE);
+        w::controls::install_manifest(&path)
+    })
+}
+
+/// Engine control: uninstalls the providers of the manifest at `path` (`wevtutil um`).
+///
+/// # Safety
+/// `path` is NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn evtlog_uninstall_manifest(path: PCWSTR) -> BOOL {
+    guard(FALSE, || {
+        let path = arg!(wide_arg!(path, FALSE), FALSE);
+        w::controls::uninstall_manifest(&path)
+    })
+}
+
 /// Engine control: writes an event given as XML (record id, channel and time assigned
 /// where absent).
 ///

@@ -1,6 +1,7 @@
 //! Engine controls for tests: what the C ABI exports as `evtlog_reset`,
 //! `evtlog_create_channel`, `evtlog_write_event_xml`, `evtlog_generate`,
-//! `evtlog_use_virtual_clock` and `evtlog_advance_clock`. Each reports failure as the
+//! `evtlog_use_virtual_clock`, `evtlog_advance_clock`, `evtlog_install_manifest` and
+//! `evtlog_uninstall_manifest`. Each reports failure as the
 //! facade does: FALSE and the thread's last error.
 
 use super::service;
@@ -83,6 +84,25 @@ pub fn generate(channel: &str, count: u32, seed: u64) -> BOOL {
             event.system.event_record_id = None;
             target.append(event)?;
         }
+        Ok(())
+    })())
+}
+
+/// Installs the providers of the instrumentation manifest at `path` (UTF-8 or UTF-16 with a
+/// BOM) and creates the channels they define, as `wevtutil im` does (15008 or 15010 with the
+/// line and column for a bad manifest, 2 for a missing file).
+pub fn install_manifest(path: &str) -> BOOL {
+    status::boolean((|| -> Outcome {
+        service::engine().install_manifest_file(path)?;
+        Ok(())
+    })())
+}
+
+/// Uninstalls the providers of the manifest at `path`, as `wevtutil um` does (their channels
+/// and events stay).
+pub fn uninstall_manifest(path: &str) -> BOOL {
+    status::boolean((|| -> Outcome {
+        service::engine().uninstall_manifest_file(path)?;
         Ok(())
     })())
 }
