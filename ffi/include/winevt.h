@@ -492,8 +492,7 @@ BOOL WINAPI EvtGetLogInfo(EVT_HANDLE Log, EVT_LOG_PROPERTY_ID PropertyId,
                           DWORD PropertyValueBufferSize, PEVT_VARIANT PropertyValueBuffer,
                           PDWORD PropertyValueBufferUsed);
 
-/* Channel configuration, publisher metadata and EvtFormatMessage: not emulated yet; each
- * fails with ERROR_CALL_NOT_IMPLEMENTED. */
+/* Channel configuration, publisher metadata and EvtFormatMessage. */
 EVT_HANDLE WINAPI EvtOpenChannelConfig(EVT_HANDLE Session, LPCWSTR ChannelPath, DWORD Flags);
 BOOL WINAPI EvtGetChannelConfigProperty(EVT_HANDLE ChannelConfig,
                                         EVT_CHANNEL_CONFIG_PROPERTY_ID PropertyId, DWORD Flags,

@@ -339,6 +339,12 @@ fn winmeta(table: &'static [WinmetaItem], value: u64) -> Option<&'static str> {
     winmeta::by_value(table, value).map(|i| i.display)
 }
 
+/// The provider's own string for a Winmeta item, if its message table has one in the
+/// locale (a manifest's `level.Error`, `keyword.AuditFailure`).
+fn supplied<'a>(loc: &'a Locale<'_>, item: &WinmetaItem) -> Option<&'a str> {
+    loc.message(item.message_id).ok().map(trim_line_end)
+}
+
 /// The level's display string.
 pub(crate) fn level<'a>(
     p: Option<&'a Publisher>,
@@ -348,8 +354,10 @@ pub(crate) fn level<'a>(
     if value == 0 {
         return Ok(LEVEL_0);
     }
-    if let Some(s) = winmeta(winmeta::LEVELS, value.into()) {
-        return Ok(s);
+    if let Some(w) = winmeta::by_value(winmeta::LEVELS, value.into()) {
+        // A Winmeta level whose string the manifest localizes (`level.Error`) shows the
+        // provider's string in that culture, else Winmeta's own.
+        return Ok(supplied(loc, w).unwrap_or(w.display));
     }
     let item = p.and_then(|p| p.levels.iter().find(|l| l.value == u32::from(value)));
     match item {
@@ -421,8 +429,9 @@ pub(crate) fn keywords<'a>(
     while rest != 0 {
         let bit = rest & rest.wrapping_neg();
         rest &= !bit;
-        if let Some(s) = winmeta(winmeta::KEYWORDS, bit) {
-            each(s);
+        if let Some(w) = winmeta::by_value(winmeta::KEYWORDS, bit) {
+            // As for levels: the provider's string for a Winmeta keyword wins where it has one.
+            each(supplied(loc, w).unwrap_or(w.display));
             continue;
         }
         let own = p.and_then(|p| p.keywords.iter().find(|k| k.mask == bit));
