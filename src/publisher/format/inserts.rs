@@ -46,7 +46,7 @@ impl<'a> Source<'a> {
 
     fn get(&self, i: usize) -> Option<&'a Value> {
         match self {
-            Source::Data(items) => match items.get(i)? {
+            Source::Data(items) => match group(items, i)?.first()? {
                 DataItem::Data { value, .. } => Some(value),
                 _ => None,
             },
@@ -54,6 +54,35 @@ impl<'a> Source<'a> {
             Source::Owned(v) => v.get(i).copied(),
         }
     }
+}
+
+/// The `i`-th insert of an EventData: a run of consecutive `<Data>` of one name is one
+/// insert, an array item (a decoded .evtx record repeats `<Data Name='Names'>` per element,
+/// where a freshly written event holds one array value), so both number alike.
+fn group(items: &[DataItem], i: usize) -> Option<&[DataItem]> {
+    let mut start = 0;
+    for _ in 0..i {
+        start += run(items.get(start..)?);
+    }
+    let rest = items.get(start..).filter(|r| !r.is_empty())?;
+    Some(&rest[..run(rest)])
+}
+
+/// The length of the run of same-named `<Data>` that starts `items` (at least 1).
+fn run(items: &[DataItem]) -> usize {
+    fn name(item: &DataItem) -> Option<&str> {
+        match item {
+            DataItem::Data { name: Some(n), .. } => Some(n),
+            _ => None,
+        }
+    }
+    let Some(first) = items.first().and_then(name) else {
+        return 1;
+    };
+    1 + items[1..]
+        .iter()
+        .take_while(|item| name(item) == Some(first))
+        .count()
 }
 
 fn leaves<'a>(node: &'a Node, out: &mut Vec<&'a Value>) {
@@ -114,6 +143,21 @@ impl Inserts for ValueInserts<'_> {
             return false;
         };
         let item = self.template.and_then(|t| t.items.get(at + stars));
+        if let Source::Data(items) = &self.values {
+            let run = group(items, at + stars).unwrap_or_default();
+            if run.len() > 1 {
+                // An array's elements, as one array value's text gives them.
+                for (k, element) in run.iter().enumerate() {
+                    if let DataItem::Data { value, .. } = element {
+                        if k > 0 {
+                            out.push(',');
+                        }
+                        self.text(value, item, out);
+                    }
+                }
+                return true;
+            }
+        }
         match spec {
             None => {
                 self.text(value, item, out);
