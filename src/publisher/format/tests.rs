@@ -840,3 +840,61 @@ proptest! {
         prop_assert_eq!(w, Warnings::default());
     }
 }
+
+/// A Winmeta level or keyword whose string the provider's table holds (a manifest's
+/// `level.Error`, `keyword.AuditSuccess`) shows that string in its culture; Winmeta's own
+/// string where the table lacks it.
+#[test]
+fn a_providers_strings_for_winmeta_levels_and_keywords_win_in_their_culture() {
+    let mut p = sample_publisher();
+    p.messages.insert("fr-FR", 0x5000_0004, "Informations\r\n");
+    p.messages
+        .insert("fr-FR", 0x1000_0036, "Succès de l'audit\r\n");
+    let p = Arc::new(p);
+    let mut e = sample_event();
+    e.system.keywords = Some(0x8020_0000_0000_0001);
+    assert_eq!(
+        fmt(&p, 0x040c, &e, FormatWhat::Level).unwrap(),
+        "Informations"
+    );
+    assert_eq!(
+        fmt(&p, 0x040c, &e, FormatWhat::Keyword).unwrap(),
+        "Réseau\0Succès de l'audit\0"
+    );
+    assert_eq!(
+        fmt(&p, 0x0409, &e, FormatWhat::Level).unwrap(),
+        "Information"
+    );
+    assert_eq!(
+        fmt(&p, 0x0409, &e, FormatWhat::Keyword).unwrap(),
+        "Network\0Audit Success\0"
+    );
+    e.system.level = Some(2);
+    assert_eq!(fmt(&p, 0x040c, &e, FormatWhat::Level).unwrap(), "Error");
+}
+
+/// A decoded .evtx record repeats `<Data Name='x'>` for each element of an array item;
+/// those elements are one insert, as the one array value of a freshly written event is.
+#[test]
+fn repeated_data_elements_of_one_name_are_one_insert() {
+    let p = sample();
+    let repeated = Event::builder(SAMPLE)
+        .event_id(100)
+        .version(1)
+        .channel("Contoso-Demo-Agent/Operational")
+        .data("UserName", "alice")
+        .data("UserName", "bob")
+        .data("Count", 3u32)
+        .build();
+    assert_eq!(
+        fmt(&p, 0, &repeated, FormatWhat::Event).unwrap(),
+        "Version 1: alice,bob"
+    );
+    let mut p2 = sample_publisher();
+    p2.messages.insert("en-US", 0xB001_0064, "%1 then %2");
+    let p2 = Arc::new(p2);
+    assert_eq!(
+        fmt(&p2, 0, &repeated, FormatWhat::Event).unwrap(),
+        "alice,bob then 3"
+    );
+}
