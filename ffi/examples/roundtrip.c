@@ -310,6 +310,76 @@ static void report_classic(void) {
     CHECK(DeregisterEventSource(source));
 }
 
+/* ----- the channels the manifest defined ------------------------------------------------ */
+
+/* One channel property with the documented two calls (malloc'd; free it). */
+static PEVT_VARIANT channel_property(EVT_HANDLE config, EVT_CHANNEL_CONFIG_PROPERTY_ID id) {
+    DWORD used = 0;
+    CHECK(!EvtGetChannelConfigProperty(config, id, 0, 0, NULL, &used));
+    CHECK(GetLastError() == ERROR_INSUFFICIENT_BUFFER);
+    PEVT_VARIANT v = malloc(used);
+    CHECK(v != NULL);
+    SetLastError(12345);
+    CHECK(EvtGetChannelConfigProperty(config, id, 0, used, v, &used));
+    CHECK(GetLastError() == ERROR_SUCCESS);
+    return v;
+}
+
+static int is_string(const EVT_VARIANT *v, const WCHAR *want) {
+    return v->Type == EvtVarTypeString && wlen(v->StringVal) == wlen(want) &&
+           wsame(v->StringVal, want, wlen(want));
+}
+
+/* The Admin channel as its <channel> and <logging> declare it: Admin, enabled, 2 MiB,
+ * retention (do not overwrite), owned by the provider; then a setting saved and read back. */
+static void check_channel_config(void) {
+    EVT_HANDLE config = EvtOpenChannelConfig(NULL, L"Evtlog-Test-Provider/Admin", 0);
+    CHECK(config != NULL);
+    PEVT_VARIANT v = channel_property(config, EvtChannelConfigType);
+    CHECK(v->Type == EvtVarTypeUInt32 && v->UInt32Val == EvtChannelTypeAdmin);
+    free(v);
+    v = channel_property(config, EvtChannelConfigEnabled);
+    CHECK(v->Type == EvtVarTypeBoolean && v->BooleanVal);
+    free(v);
+    v = channel_property(config, EvtChannelLoggingConfigMaxSize);
+    CHECK(v->Type == EvtVarTypeUInt64 && v->UInt64Val == 2097152);
+    free(v);
+    v = channel_property(config, EvtChannelLoggingConfigRetention);
+    CHECK(v->Type == EvtVarTypeBoolean && v->BooleanVal);
+    free(v);
+    v = channel_property(config, EvtChannelConfigOwningPublisher);
+    CHECK(is_string(v, PROVIDER));
+    free(v);
+    /* Raise the maximum size and save it, as wevtutil sl /ms does. */
+    EVT_VARIANT size;
+    memset(&size, 0, sizeof size);
+    size.Type = EvtVarTypeUInt64;
+    size.UInt64Val = 4194304;
+    CHECK(EvtSetChannelConfigProperty(config, EvtChannelLoggingConfigMaxSize, 0, &size));
+    CHECK(EvtSaveChannelConfig(config, 0));
+    CHECK(EvtClose(config));
+    config = EvtOpenChannelConfig(NULL, L"Evtlog-Test-Provider/Admin", 0);
+    CHECK(config != NULL);
+    v = channel_property(config, EvtChannelLoggingConfigMaxSize);
+    CHECK(v->Type == EvtVarTypeUInt64 && v->UInt64Val == 4194304);
+    free(v);
+    CHECK(EvtClose(config));
+
+    /* The Operational channel: no <logging>, so the defaults (the 1 MiB minimum, overwrite). */
+    config = EvtOpenChannelConfig(NULL, L"Evtlog-Test-Provider/Operational", 0);
+    CHECK(config != NULL);
+    v = channel_property(config, EvtChannelConfigType);
+    CHECK(v->Type == EvtVarTypeUInt32 && v->UInt32Val == EvtChannelTypeOperational);
+    free(v);
+    v = channel_property(config, EvtChannelLoggingConfigMaxSize);
+    CHECK(v->Type == EvtVarTypeUInt64 && v->UInt64Val == 1048576);
+    free(v);
+    v = channel_property(config, EvtChannelLoggingConfigRetention);
+    CHECK(v->Type == EvtVarTypeBoolean && !v->BooleanVal);
+    free(v);
+    CHECK(EvtClose(config));
+}
+
 /* ----- reading back ------------------------------------------------------------------- */
 
 /* The next event of a query. */
@@ -501,6 +571,7 @@ int main(void) {
      * messages, resolved when the test provider is installed. */
     CHECK(evtlog_install_manifest(PARAMETERS));
     CHECK(evtlog_install_manifest(MANIFEST));
+    check_channel_config();
     write_events();
     report_classic();
 
