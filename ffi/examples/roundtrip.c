@@ -419,7 +419,8 @@ static void check_operational(EVT_HANDLE en, EVT_HANDLE fr) {
                L"<Opcode>Start</Opcode><Channel>Evtlog Test Operational</Channel><Provider>"
                L"Evtlog Test Provider</Provider><Keywords><Keyword>Network</Keyword></Keywords>"
                L"</RenderingInfo>");
-    expect(fr, e, EvtFormatMessageEvent, L"Connecté à db.example.com sur le port 443 (mode Rapide).");
+    expect(fr, e, EvtFormatMessageEvent,
+           L"Connecté à db.example.com sur le port 443 (mode Rapide).");
     expect(fr, e, EvtFormatMessageLevel, L"Information");
     expect(fr, e, EvtFormatMessageTask, L"Connexion");
     expect(fr, e, EvtFormatMessageOpcode, L"Démarrer");
