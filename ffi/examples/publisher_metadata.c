@@ -2,17 +2,10 @@
  * metadata" samples read it: EvtOpenPublisherEnum/EvtNextPublisherId with the WCHAR size
  * probe, then per publisher EvtOpenPublisherMetadata, every EvtGetPublisherMetadataProperty
  * with the byte size probe and a retry, every object array element, and every event's
- * metadata. The C API installs no publishers, so the walk runs on whatever is installed
- * (nothing after evtlog_reset) and in full on the default publisher (a NULL id: Winmeta's
+ * metadata. No manifest is installed here (evtlog_install_manifest would), so the walk runs
+ * on whatever is installed (nothing after evtlog_reset) and in full on the default publisher (a NULL id: Winmeta's
  * levels, tasks, opcodes, keywords and channels), then checks the error paths. */
 #include "common.h"
-
-#ifndef ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND
-#define ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND 15002L
-#endif
-#ifndef ERROR_EVT_INVALID_PUBLISHER_PROPERTY_VALUE
-#define ERROR_EVT_INVALID_PUBLISHER_PROPERTY_VALUE 15024L
-#endif
 
 /* One property with the documented two calls; returns a malloc'd buffer (free it). */
 static PEVT_VARIANT publisher_property(EVT_HANDLE metadata, EVT_PUBLISHER_METADATA_PROPERTY_ID id) {
