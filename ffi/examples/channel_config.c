@@ -5,16 +5,6 @@
  * fresh handle to see the saved values; and the error paths (15007, 15023, 15022, 87). */
 #include "common.h"
 
-#ifndef ERROR_EVT_INVALID_OPERATION_OVER_ENABLED_DIRECT_CHANNEL
-#define ERROR_EVT_INVALID_OPERATION_OVER_ENABLED_DIRECT_CHANNEL 15022L
-#endif
-#ifndef ERROR_EVT_INVALID_CHANNEL_PROPERTY_VALUE
-#define ERROR_EVT_INVALID_CHANNEL_PROPERTY_VALUE 15023L
-#endif
-
-/* An engine control of libwevtapi (a channel of a given EVT_CHANNEL_TYPE). */
-BOOL WINAPI evtlog_create_channel_of_type(LPCWSTR path, DWORD type);
-
 static const char *channel_types[] = {"Admin", "Operational", "Analytic", "Debug"};
 static const char *isolation_types[] = {"Application", "System", "Custom"};
 

@@ -2,18 +2,11 @@
  * sample: for each event, EvtFormatMessage with each flag, first with no buffer to learn the
  * size, then with a buffer of that size; a keyword list is a run of NUL-terminated strings.
  *
- * With no publisher installed through the C API yet, this uses the default publisher (NULL
+ * With no manifest installed (evtlog_install_manifest), this uses the default publisher (NULL
  * metadata) on generated Security events (Level, Opcode, Keyword, Task from Winmeta), a
  * forwarded event's own RenderingInfo, EvtFormatMessageId on Winmeta's message ids, the
  * probe protocol, and the errors for bad flags, handles and arguments. */
 #include "common.h"
-
-#ifndef ERROR_EVT_MESSAGE_NOT_FOUND
-#define ERROR_EVT_MESSAGE_NOT_FOUND 15027L
-#endif
-#ifndef ERROR_EVT_MESSAGE_ID_NOT_FOUND
-#define ERROR_EVT_MESSAGE_ID_NOT_FOUND 15028L
-#endif
 
 /* The sample's GetMessageString: probe, allocate, format. Returns NULL with the last error
  * set when the string cannot be had; `chars` receives BufferUsed. */

@@ -1,7 +1,10 @@
-/* winevt.h against the SDK's header: every constant of windows-sys's EventLog module (the
- * SDK's values; the classic advapi32 EVENTLOG_* ones live in another header), every enum
- * type, the structs' layouts and the winerror.h codes, checked when this file compiles. */
+/* The headers against the SDK's: every constant of windows-sys's EventLog module (the
+ * SDK's values; the classic advapi32 EVENTLOG_* ones from winbase_eventlog.h, the provider
+ * ones from evntprov.h), every enum type, the structs' layouts, the winerror.h codes, and the
+ * engine controls' prototypes, checked when this file compiles. */
 #include "common.h"
+#include <evntprov.h>
+#include <winbase_eventlog.h>
 
 #define SAME(name, value) _Static_assert((name) == (value), #name " is " #value)
 
@@ -286,9 +289,64 @@ SAME(ERROR_EVT_CANNOT_OPEN_CHANNEL_OF_QUERY, 15036);
 SAME(ERROR_EVT_PUBLISHER_DISABLED, 15037);
 SAME(ERROR_MUI_FILE_NOT_FOUND, 15100);
 
+/* winbase_eventlog.h: the classic API's constants and the codes it reports. */
+SAME(EVENTLOG_SUCCESS, 0);
+SAME(EVENTLOG_ERROR_TYPE, 1);
+SAME(EVENTLOG_WARNING_TYPE, 2);
+SAME(EVENTLOG_INFORMATION_TYPE, 4);
+SAME(EVENTLOG_AUDIT_SUCCESS, 8);
+SAME(EVENTLOG_AUDIT_FAILURE, 16);
+SAME(EVENTLOG_SEQUENTIAL_READ, 1);
+SAME(EVENTLOG_SEEK_READ, 2);
+SAME(EVENTLOG_FORWARDS_READ, 4);
+SAME(EVENTLOG_BACKWARDS_READ, 8);
+SAME(EVENTLOG_FULL_INFO, 0);
+SAME(ERROR_HANDLE_EOF, 38);
+SAME(ERROR_INVALID_LEVEL, 124);
+SAME(ERROR_EVENTLOG_FILE_CORRUPT, 1500);
+SAME(RPC_X_NULL_REF_POINTER, 1780);
+_Static_assert(sizeof(EVENTLOGRECORD) == 56, "EVENTLOGRECORD");
+
+/* evntprov.h: the provider API's constants and codes. */
+SAME(MAX_EVENT_DATA_DESCRIPTORS, 128);
+SAME(MAX_EVENT_FILTER_DATA_SIZE, 1024);
+SAME(EVENT_CONTROL_CODE_DISABLE_PROVIDER, 0);
+SAME(EVENT_CONTROL_CODE_ENABLE_PROVIDER, 1);
+SAME(EVENT_CONTROL_CODE_CAPTURE_STATE, 2);
+SAME(EVENT_ACTIVITY_CTRL_GET_ID, 1);
+SAME(EVENT_ACTIVITY_CTRL_SET_ID, 2);
+SAME(EVENT_ACTIVITY_CTRL_CREATE_ID, 3);
+SAME(EVENT_ACTIVITY_CTRL_GET_SET_ID, 4);
+SAME(EVENT_ACTIVITY_CTRL_CREATE_SET_ID, 5);
+SAME(EVENT_WRITE_FLAG_NO_FAULTING, 1);
+SAME(EVENT_WRITE_FLAG_INPRIVATE, 2);
+SAME(ERROR_MORE_DATA, 234);
+SAME(ERROR_ARITHMETIC_OVERFLOW, 534);
+_Static_assert(sizeof(EVENT_DESCRIPTOR) == 16, "EVENT_DESCRIPTOR");
+_Static_assert(sizeof(EVENT_DATA_DESCRIPTOR) == 16, "EVENT_DATA_DESCRIPTOR");
+_Static_assert(sizeof(REGHANDLE) == 8, "REGHANDLE");
+
+/* The engine controls, declared by the headers with these types (an assignment to a pointer
+ * of another type is an error under -Werror). */
+static BOOL(WINAPI *const reset)(void) = evtlog_reset;
+static BOOL(WINAPI *const create_channel)(LPCWSTR) = evtlog_create_channel;
+static BOOL(WINAPI *const create_channel_of_type)(LPCWSTR, DWORD) = evtlog_create_channel_of_type;
+static BOOL(WINAPI *const write_event_xml)(LPCWSTR, LPCWSTR) = evtlog_write_event_xml;
+static BOOL(WINAPI *const generate)(LPCWSTR, DWORD, ULONGLONG) = evtlog_generate;
+static BOOL(WINAPI *const use_virtual_clock)(ULONGLONG) = evtlog_use_virtual_clock;
+static BOOL(WINAPI *const advance_clock)(ULONGLONG) = evtlog_advance_clock;
+static BOOL(WINAPI *const install_manifest)(LPCWSTR) = evtlog_install_manifest;
+static BOOL(WINAPI *const uninstall_manifest)(LPCWSTR) = evtlog_uninstall_manifest;
+static BOOL(WINAPI *const register_event_source)(LPCWSTR, LPCWSTR, LPCWSTR, LPCWSTR, DWORD,
+                                                 LPCWSTR) = evtlog_register_event_source;
+
 int main(void) {
     /* The callback type as the SDK declares it. */
     EVT_SUBSCRIBE_CALLBACK callback = NULL;
     CHECK(callback == NULL);
+    /* The controls link (each is the library's export). */
+    CHECK(reset && create_channel && create_channel_of_type && write_event_xml && generate &&
+          use_virtual_clock && advance_clock && install_manifest && uninstall_manifest &&
+          register_event_source);
     return 0;
 }

@@ -1,5 +1,6 @@
 /* Microsoft's size-probe pattern, as the WES samples write it (rendering-events,
- * bookmarking-events, querying-for-events, the channel enumeration): call with no buffer,
+ * bookmarking-events, querying-for-events, the channel enumeration, channel configuration and
+ * publisher metadata): call with no buffer,
  * allocate what BufferUsed says on ERROR_INSUFFICIENT_BUFFER, call again without looking at
  * its result, then `if (ERROR_SUCCESS != (status = GetLastError()))` fail. It works only if a
  * successful call sets the last error to ERROR_SUCCESS (reference/wevtapi.md §2.0). */
@@ -56,6 +57,18 @@ static BOOL WINAPI log_info(EVT_HANDLE h, DWORD id, DWORD size, PEVT_VARIANT buf
 static BOOL WINAPI query_info(EVT_HANDLE h, DWORD id, DWORD size, PEVT_VARIANT buffer,
                               PDWORD used) {
     return EvtGetQueryInfo(h, (EVT_QUERY_PROPERTY_ID)id, size, buffer, used);
+}
+/* EvtGetChannelConfigProperty and EvtGetPublisherMetadataProperty: the channel-config and
+ * publisher-metadata samples' GetProperty, the same pattern. */
+static BOOL WINAPI config_info(EVT_HANDLE h, DWORD id, DWORD size, PEVT_VARIANT buffer,
+                               PDWORD used) {
+    return EvtGetChannelConfigProperty(h, (EVT_CHANNEL_CONFIG_PROPERTY_ID)id, 0, size, buffer,
+                                       used);
+}
+static BOOL WINAPI publisher_info(EVT_HANDLE h, DWORD id, DWORD size, PEVT_VARIANT buffer,
+                                  PDWORD used) {
+    return EvtGetPublisherMetadataProperty(h, (EVT_PUBLISHER_METADATA_PROPERTY_ID)id, 0, size,
+                                           buffer, used);
 }
 static DWORD property(get_info get, EVT_HANDLE h, DWORD id, PEVT_VARIANT *out) {
     DWORD status = ERROR_SUCCESS, size = 0, used = 0;
@@ -156,6 +169,22 @@ int main(void) {
     CHECK(count->Type == EvtVarTypeUInt64 && count->UInt64Val == 20);
     free(names);
     free(count);
+
+    /* A channel's configuration and the default publisher's levels (an object array). */
+    EVT_HANDLE config = EvtOpenChannelConfig(NULL, L"Application", 0);
+    CHECK(config != NULL);
+    PEVT_VARIANT file = NULL, levels = NULL;
+    CHECK(property(config_info, config, EvtChannelLoggingConfigLogFilePath, &file) ==
+          ERROR_SUCCESS);
+    CHECK(file->Type == EvtVarTypeString);
+    EVT_HANDLE winmeta = EvtOpenPublisherMetadata(NULL, NULL, NULL, 0, 0);
+    CHECK(winmeta != NULL);
+    CHECK(property(publisher_info, winmeta, EvtPublisherMetadataLevels, &levels) ==
+          ERROR_SUCCESS);
+    CHECK(levels->Type == EvtVarTypeEvtHandle);
+    free(file);
+    free(levels);
+    CHECK(EvtClose(winmeta) && EvtClose(config));
 
     /* Every channel, the pattern's enumerator form. */
     int seen = 0;

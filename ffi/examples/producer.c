@@ -170,6 +170,8 @@ static void classic_source(void) {
     CHECK_ERROR(GetEventLogInformation(NULL, 1, NULL, 0, NULL), ERROR_INVALID_LEVEL);
     CHECK_ERROR(GetEventLogInformation(NULL, EVENTLOG_FULL_INFO, NULL, 0, NULL),
                 ERROR_INVALID_HANDLE);
+    CHECK_ERROR(GetEventLogInformation(log, EVENTLOG_FULL_INFO, NULL, 0, NULL),
+                RPC_X_NULL_REF_POINTER);
     CHECK_ERROR(GetEventLogInformation(log, EVENTLOG_FULL_INFO, &full, 0, &full_needed),
                 ERROR_INSUFFICIENT_BUFFER);
     CHECK(full_needed == sizeof full);

@@ -11,13 +11,6 @@
  * rules. */
 #include "common.h"
 
-#ifndef ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND
-#define ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND 15002L
-#endif
-#ifndef ERROR_EVT_INVALID_PUBLISHER_PROPERTY_VALUE
-#define ERROR_EVT_INVALID_PUBLISHER_PROPERTY_VALUE 15024L
-#endif
-
 /* One property with the documented two calls; returns a malloc'd buffer (free it). */
 static PEVT_VARIANT publisher_property(EVT_HANDLE metadata, EVT_PUBLISHER_METADATA_PROPERTY_ID id) {
     DWORD used = 0;

@@ -2,8 +2,9 @@
 //! on Windows it reads the real event log, elsewhere evtlog's emulation through the
 //! `wevtapi` crate. It queries the Security channel for logons, renders each as XML and
 //! its EventID through a System render context, and keeps a bookmark; then it drains a pull
-//! subscription (CreateEventW, WaitForSingleObject, EvtNext), reporting failures as
-//! `std::io::Error::last_os_error()`, the Rust idiom for GetLastError.
+//! subscription (CreateEventW, WaitForSingleObject, EvtNext), and watches a classic log
+//! with the same kind of event object (NotifyChangeEventLog, ReportEventW), reporting
+//! failures as `std::io::Error::last_os_error()`, the Rust idiom for GetLastError.
 //!
 //! `cargo run -p wevtapi --example windows_sys`
 
@@ -151,6 +152,52 @@ pub fn subscribe() -> std::io::Result<usize> {
     }
 }
 
+/// The classic API with an event object: CreateEventW's HANDLE is NotifyChangeEventLog's
+/// `hEvent`, and a ReportEventW through RegisterEventSourceW's HANDLE sets it. The number of
+/// records Application then has, or the OS error of the call that failed.
+pub fn classic_notify() -> std::io::Result<u32> {
+    // SAFETY: as in `run`; every handle is closed once, after its last use.
+    unsafe {
+        let log = OpenEventLogW(std::ptr::null(), wide("Application").as_ptr());
+        let signal = CreateEventW(std::ptr::null(), 1, 0, std::ptr::null());
+        let source = RegisterEventSourceW(std::ptr::null(), wide("Contoso Agent").as_ptr());
+        if log.is_null() || signal.is_null() || source.is_null() {
+            return Err(std::io::Error::last_os_error());
+        }
+        let result = (|| {
+            if NotifyChangeEventLog(log, signal) == 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let text = wide("The agent started.");
+            let strings = [text.as_ptr()];
+            let ok = ReportEventW(
+                source,
+                EVENTLOG_INFORMATION_TYPE,
+                0,
+                1000,
+                std::ptr::null_mut(),
+                1,
+                0,
+                strings.as_ptr(),
+                std::ptr::null(),
+            );
+            if ok == 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            assert_eq!(WaitForSingleObject(signal, 5000), WAIT_OBJECT_0);
+            let mut records = 0;
+            if GetNumberOfEventLogRecords(log, &mut records) == 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(records)
+        })();
+        DeregisterEventSource(source);
+        CloseEventLog(log);
+        CloseHandle(signal);
+        result
+    }
+}
+
 #[allow(dead_code)]
 fn main() {
     let (seen, bookmark) = run();
@@ -158,5 +205,9 @@ fn main() {
     match subscribe() {
         Ok(n) => println!("{n} events from the subscription"),
         Err(e) => println!("subscription failed: {e}"),
+    }
+    match classic_notify() {
+        Ok(n) => println!("Application has {n} records after ReportEventW"),
+        Err(e) => println!("the classic API failed: {e}"),
     }
 }

@@ -44,6 +44,14 @@ typedef uint16_t WORD;
 #ifndef ERROR_ALREADY_EXISTS
 #define ERROR_ALREADY_EXISTS 183L
 #endif
+/* A backup file that is not an event log. */
+#ifndef ERROR_EVENTLOG_FILE_CORRUPT
+#define ERROR_EVENTLOG_FILE_CORRUPT 1500L
+#endif
+/* GetEventLogInformation with a NULL buffer or size pointer (the RPC's stub refuses it). */
+#ifndef RPC_X_NULL_REF_POINTER
+#define RPC_X_NULL_REF_POINTER 1780L
+#endif
 
 /* EVENTLOGRECORD's fixed part; SourceName, Computername, UserSid, Strings, Data, padding
  * to a DWORD and Length again follow it. */

@@ -492,7 +492,8 @@ BOOL WINAPI EvtGetLogInfo(EVT_HANDLE Log, EVT_LOG_PROPERTY_ID PropertyId,
                           DWORD PropertyValueBufferSize, PEVT_VARIANT PropertyValueBuffer,
                           PDWORD PropertyValueBufferUsed);
 
-/* Channel configuration, publisher metadata and EvtFormatMessage. */
+/* Channel configuration, publisher and event metadata, EvtFormatMessage (over the installed
+ * manifests and the default publisher; see README.md's fidelity table). */
 EVT_HANDLE WINAPI EvtOpenChannelConfig(EVT_HANDLE Session, LPCWSTR ChannelPath, DWORD Flags);
 BOOL WINAPI EvtGetChannelConfigProperty(EVT_HANDLE ChannelConfig,
                                         EVT_CHANNEL_CONFIG_PROPERTY_ID PropertyId, DWORD Flags,
@@ -531,10 +532,16 @@ BOOL WINAPI EvtFormatMessage(EVT_HANDLE PublisherMetadata, EVT_HANDLE Event, DWO
                              DWORD ValueCount, PEVT_VARIANT Values, DWORD Flags,
                              DWORD BufferSize, LPWSTR Buffer, PDWORD BufferUsed);
 
-/* evtlog's engine controls, for tests. Each returns FALSE and sets the last error on
- * failure. */
+/* evtlog's engine controls, for tests (not part of Windows' API). Each returns FALSE and
+ * sets the last error on failure, TRUE and ERROR_SUCCESS on success. The classic event
+ * source control, evtlog_register_event_source, is in winbase_eventlog.h. */
+/* A fresh engine with empty Application, System, Security, Setup and ForwardedEvents; every
+ * open handle is closed. */
 BOOL WINAPI evtlog_reset(void);
+/* An Operational channel. */
 BOOL WINAPI evtlog_create_channel(LPCWSTR path);
+/* A channel of EVT_CHANNEL_TYPE `type` (an Analytic or Debug one starts disabled). */
+BOOL WINAPI evtlog_create_channel_of_type(LPCWSTR path, DWORD type);
 BOOL WINAPI evtlog_write_event_xml(LPCWSTR channel, LPCWSTR event_xml);
 BOOL WINAPI evtlog_generate(LPCWSTR channel, DWORD count, ULONGLONG seed);
 BOOL WINAPI evtlog_use_virtual_clock(ULONGLONG filetime);

@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use evtlog::winevt as w;
 
 /// ERROR_INTERNAL_ERROR: what a panic caught at the boundary reports.
-const INTERNAL_ERROR: u32 = 1359;
+pub(crate) const INTERNAL_ERROR: u32 = 1359;
 
 /// The longest string argument read (in UTF-16 units, NUL excluded): a query may be up to
 /// MAX_PAYLOAD / 4 (reference/wevtapi.md §3); a longer one is ERROR_INVALID_PARAMETER.
@@ -25,7 +25,8 @@ pub(crate) fn guard<R: PartialEq + Copy>(fail: R, f: impl FnOnce() -> R) -> R {
 }
 
 /// Runs `f`; a panic becomes `fail` with ERROR_INTERNAL_ERROR (invariant 1). For a function
-/// that reports through its return value alone (EvtGetExtendedStatus).
+/// that reports through its return value alone (EvtGetExtendedStatus, the provider
+/// functions), so neither errno nor its result is a failure's signal.
 pub(crate) fn catch<R>(fail: R, f: impl FnOnce() -> R) -> R {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r,

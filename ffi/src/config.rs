@@ -103,8 +103,11 @@ pub unsafe extern "system" fn EvtSetChannelConfigProperty(
 }
 
 /// EvtSaveChannelConfig: applies the copy to the channel and persists it.
+///
+/// # Safety
+/// None beyond windows-sys's marking: a handle is a value, checked before use.
 #[no_mangle]
-pub extern "system" fn EvtSaveChannelConfig(ChannelConfig: EVT_HANDLE, Flags: u32) -> BOOL {
+pub unsafe extern "system" fn EvtSaveChannelConfig(ChannelConfig: EVT_HANDLE, Flags: u32) -> BOOL {
     guard(FALSE, || w::EvtSaveChannelConfig(ChannelConfig, Flags))
 }
 

@@ -19,7 +19,9 @@
 //! 4. A failing function sets the thread's last error and, through `abi::guard`, `errno` to
 //!    the same Win32 code, so `std::io::Error::last_os_error()` (which reads GetLastError on
 //!    Windows and errno here) reports it; a success sets the last error to ERROR_SUCCESS
-//!    (the facade's rule) and leaves errno, as C functions leave it on success.
+//!    (the facade's rule) and leaves errno, as C functions leave it on success. Functions
+//!    that report through their return value (EvtGetExtendedStatus, evntprov.h's provider
+//!    functions) run under `abi::catch` instead and leave both.
 //! 5. Every export is `unsafe extern "system"`, as windows-sys declares every function, so
 //!    code ported from windows-sys needs the same `unsafe` blocks and no more.
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]

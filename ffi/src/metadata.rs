@@ -9,8 +9,12 @@ use crate::types::*;
 use crate::{fail, variant_call, INVALID_PARAMETER};
 use evtlog::winevt::{self as w, FALSE};
 
+/// EvtOpenPublisherEnum: an enumerator of the installed publishers' names.
+///
+/// # Safety
+/// None beyond windows-sys's marking: a handle is a value, checked before use.
 #[no_mangle]
-pub extern "system" fn EvtOpenPublisherEnum(Session: EVT_HANDLE, Flags: u32) -> EVT_HANDLE {
+pub unsafe extern "system" fn EvtOpenPublisherEnum(Session: EVT_HANDLE, Flags: u32) -> EVT_HANDLE {
     guard(0, || w::EvtOpenPublisherEnum(Session, Flags))
 }
 
@@ -82,16 +86,24 @@ pub unsafe extern "system" fn EvtGetPublisherMetadataProperty(
     )
 }
 
+/// EvtOpenEventMetadataEnum: an enumerator of the publisher's event definitions.
+///
+/// # Safety
+/// As [`EvtOpenPublisherEnum`].
 #[no_mangle]
-pub extern "system" fn EvtOpenEventMetadataEnum(
+pub unsafe extern "system" fn EvtOpenEventMetadataEnum(
     PublisherMetadata: EVT_HANDLE,
     Flags: u32,
 ) -> EVT_HANDLE {
     guard(0, || w::EvtOpenEventMetadataEnum(PublisherMetadata, Flags))
 }
 
+/// EvtNextEventMetadata: the next event definition's handle.
+///
+/// # Safety
+/// As [`EvtOpenPublisherEnum`].
 #[no_mangle]
-pub extern "system" fn EvtNextEventMetadata(
+pub unsafe extern "system" fn EvtNextEventMetadata(
     EventMetadataEnum: EVT_HANDLE,
     Flags: u32,
 ) -> EVT_HANDLE {

@@ -2,7 +2,10 @@
 //! (`Win32::System::Diagnostics::Etw`): EventRegister, EventUnregister, EventWrite,
 //! EventWriteTransfer, EventWriteEx, EventWriteString, EventEnabled, EventProviderEnabled.
 //!
-//! They return their Win32 code (ULONG) and leave the last error alone, as Windows' do.
+//! They return their Win32 code (ULONG) and leave the last error alone, as Windows' do; so
+//! they run under `abi::catch`, not `guard`: errno is left too (a FALSE from EventEnabled is
+//! an answer, not a failure), and a caught panic returns ERROR_INTERNAL_ERROR (a BOOLEAN
+//! one FALSE).
 //! The data blocks are read here (each EVENT_DATA_DESCRIPTOR's Ptr/Size) and handed to the
 //! facade as slices; more than 128 descriptors is ERROR_INVALID_PARAMETER before any is
 //! read, and so is a NULL Ptr with a non-zero Size.
@@ -12,7 +15,7 @@
 
 use std::ffi::c_void;
 
-use crate::abi::{guard, wide_in};
+use crate::abi::{catch, wide_in, INTERNAL_ERROR};
 use crate::types::{GUID, PCWSTR};
 use evtlog::winevt as w;
 use evtlog::{EventDescriptor, Guid};
@@ -173,7 +176,7 @@ pub unsafe extern "system" fn EventRegister(
     callbackcontext: *const c_void,
     reghandle: *mut u64,
 ) -> u32 {
-    guard(INVALID_PARAMETER, || {
+    catch(INTERNAL_ERROR, || {
         // SAFETY: the caller's promise for `providerid`.
         let guid = unsafe { read(providerid) }.map(|g| guid_in(&g));
         let out = crate::abi::out(reghandle);
@@ -210,7 +213,7 @@ pub unsafe extern "system" fn EventRegister(
 /// declares every advapi32 function.
 #[no_mangle]
 pub unsafe extern "system" fn EventUnregister(reghandle: REGHANDLE) -> u32 {
-    guard(INVALID_PARAMETER, || w::EventUnregister(reghandle as u64))
+    catch(INTERNAL_ERROR, || w::EventUnregister(reghandle as u64))
 }
 
 /// EventWrite.
@@ -282,7 +285,7 @@ pub unsafe extern "system" fn EventWriteEx(
     userdatacount: u32,
     userdata: *const EVENT_DATA_DESCRIPTOR,
 ) -> u32 {
-    guard(INVALID_PARAMETER, || {
+    catch(INTERNAL_ERROR, || {
         // SAFETY: the caller's promises for each pointer.
         let descriptor = unsafe { read(eventdescriptor) }.map(|d| descriptor_in(&d));
         let activity = unsafe { read(activityid) }.map(|g| guid_in(&g));
@@ -313,7 +316,7 @@ pub unsafe extern "system" fn EventWriteString(
     keyword: u64,
     string: PCWSTR,
 ) -> u32 {
-    guard(INVALID_PARAMETER, || match wide_in(string) {
+    catch(INTERNAL_ERROR, || match wide_in(string) {
         Ok(text) => w::EventWriteString(reghandle as u64, level, keyword, text.as_deref()),
         Err(()) => INVALID_PARAMETER,
     })
@@ -328,7 +331,7 @@ pub unsafe extern "system" fn EventEnabled(
     reghandle: REGHANDLE,
     eventdescriptor: *const EVENT_DESCRIPTOR,
 ) -> BOOLEAN {
-    guard(0, || {
+    catch(0, || {
         // SAFETY: the caller's promise.
         let descriptor = unsafe { read(eventdescriptor) }.map(|d| descriptor_in(&d));
         BOOLEAN::from(w::EventEnabled(reghandle as u64, descriptor.as_ref()))
@@ -346,7 +349,7 @@ pub unsafe extern "system" fn EventProviderEnabled(
     level: u8,
     keyword: u64,
 ) -> BOOLEAN {
-    guard(0, || {
+    catch(0, || {
         BOOLEAN::from(w::EventProviderEnabled(reghandle as u64, level, keyword))
     })
 }
@@ -360,7 +363,7 @@ pub unsafe extern "system" fn EventActivityIdControl(
     controlcode: u32,
     activityid: *mut GUID,
 ) -> u32 {
-    guard(INVALID_PARAMETER, || {
+    catch(INTERNAL_ERROR, || {
         let Some(raw) = crate::abi::out(activityid) else {
             return INVALID_PARAMETER;
         };

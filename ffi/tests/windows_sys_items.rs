@@ -18,11 +18,11 @@
 //! OpenBackupEventLogA, OpenBackupEventLogW, OpenEventLogA, OpenEventLogW, ReadEventLogA,
 //! ReadEventLogW, RegisterEventSourceA, RegisterEventSourceW, ReportEventA, ReportEventW.
 //!
-//! The advapi32 ones (the classic event log), the channel configuration, publisher and event
-//! metadata functions and EvtFormatMessage come with their own work; the test below checks
-//! that every function exported today has windows-sys's signature and is `unsafe`, as
-//! windows-sys declares every function (a safe one would make ported code's `unsafe` blocks
-//! warn `unused_unsafe`).
+//! The test below checks that every one of them, and the provider functions of
+//! `Win32::System::Diagnostics::Etw` the crate exports (EventRegister … EventActivityIdControl)
+//! and kernel32's event and last-error functions, has windows-sys's signature and is
+//! `unsafe`, as windows-sys declares every function (a safe one would make ported code's
+//! `unsafe` blocks warn `unused_unsafe`).
 #![allow(non_snake_case, clippy::unnecessary_cast)]
 #![deny(unused_unsafe)]
 
@@ -484,6 +484,169 @@ fn exported_functions_are_unsafe_with_windows_sys_signatures() {
         ) -> EVT_HANDLE
     );
     unsafe_fn!(EvtUpdateBookmark: fn(EVT_HANDLE, EVT_HANDLE) -> BOOL);
+    unsafe_fn!(
+        EvtFormatMessage: fn(
+            EVT_HANDLE,
+            EVT_HANDLE,
+            u32,
+            u32,
+            *const EVT_VARIANT,
+            u32,
+            u32,
+            PWSTR,
+            *mut u32
+        ) -> BOOL
+    );
+    unsafe_fn!(EvtOpenChannelConfig: fn(EVT_HANDLE, PCWSTR, u32) -> EVT_HANDLE);
+    unsafe_fn!(
+        EvtGetChannelConfigProperty: fn(
+            EVT_HANDLE,
+            EVT_CHANNEL_CONFIG_PROPERTY_ID,
+            u32,
+            u32,
+            *mut EVT_VARIANT,
+            *mut u32
+        ) -> BOOL
+    );
+    unsafe_fn!(
+        EvtSetChannelConfigProperty: fn(
+            EVT_HANDLE,
+            EVT_CHANNEL_CONFIG_PROPERTY_ID,
+            u32,
+            *const EVT_VARIANT
+        ) -> BOOL
+    );
+    unsafe_fn!(EvtSaveChannelConfig: fn(EVT_HANDLE, u32) -> BOOL);
+    unsafe_fn!(EvtOpenPublisherEnum: fn(EVT_HANDLE, u32) -> EVT_HANDLE);
+    unsafe_fn!(EvtNextPublisherId: fn(EVT_HANDLE, u32, PWSTR, *mut u32) -> BOOL);
+    unsafe_fn!(EvtOpenPublisherMetadata: fn(EVT_HANDLE, PCWSTR, PCWSTR, u32, u32) -> EVT_HANDLE);
+    unsafe_fn!(
+        EvtGetPublisherMetadataProperty: fn(
+            EVT_HANDLE,
+            EVT_PUBLISHER_METADATA_PROPERTY_ID,
+            u32,
+            u32,
+            *mut EVT_VARIANT,
+            *mut u32
+        ) -> BOOL
+    );
+    unsafe_fn!(EvtGetObjectArraySize: fn(isize, *mut u32) -> BOOL);
+    unsafe_fn!(
+        EvtGetObjectArrayProperty: fn(isize, u32, u32, u32, u32, *mut EVT_VARIANT, *mut u32) -> BOOL
+    );
+    unsafe_fn!(EvtOpenEventMetadataEnum: fn(EVT_HANDLE, u32) -> EVT_HANDLE);
+    unsafe_fn!(EvtNextEventMetadata: fn(EVT_HANDLE, u32) -> EVT_HANDLE);
+    unsafe_fn!(
+        EvtGetEventMetadataProperty: fn(
+            EVT_HANDLE,
+            EVT_EVENT_METADATA_PROPERTY_ID,
+            u32,
+            u32,
+            *mut EVT_VARIANT,
+            *mut u32
+        ) -> BOOL
+    );
+    // advapi32's classic event log (the same module of windows-sys).
+    unsafe_fn!(BackupEventLogA: fn(HANDLE, PCSTR) -> BOOL);
+    unsafe_fn!(BackupEventLogW: fn(HANDLE, PCWSTR) -> BOOL);
+    unsafe_fn!(ClearEventLogA: fn(HANDLE, PCSTR) -> BOOL);
+    unsafe_fn!(ClearEventLogW: fn(HANDLE, PCWSTR) -> BOOL);
+    unsafe_fn!(CloseEventLog: fn(HANDLE) -> BOOL);
+    unsafe_fn!(DeregisterEventSource: fn(HANDLE) -> BOOL);
+    unsafe_fn!(GetEventLogInformation: fn(HANDLE, u32, *mut c_void, u32, *mut u32) -> BOOL);
+    unsafe_fn!(GetNumberOfEventLogRecords: fn(HANDLE, *mut u32) -> BOOL);
+    unsafe_fn!(GetOldestEventLogRecord: fn(HANDLE, *mut u32) -> BOOL);
+    unsafe_fn!(NotifyChangeEventLog: fn(HANDLE, HANDLE) -> BOOL);
+    unsafe_fn!(OpenBackupEventLogA: fn(PCSTR, PCSTR) -> HANDLE);
+    unsafe_fn!(OpenBackupEventLogW: fn(PCWSTR, PCWSTR) -> HANDLE);
+    unsafe_fn!(OpenEventLogA: fn(PCSTR, PCSTR) -> HANDLE);
+    unsafe_fn!(OpenEventLogW: fn(PCWSTR, PCWSTR) -> HANDLE);
+    unsafe_fn!(
+        ReadEventLogA: fn(
+            HANDLE,
+            READ_EVENT_LOG_READ_FLAGS,
+            u32,
+            *mut c_void,
+            u32,
+            *mut u32,
+            *mut u32
+        ) -> BOOL
+    );
+    unsafe_fn!(
+        ReadEventLogW: fn(
+            HANDLE,
+            READ_EVENT_LOG_READ_FLAGS,
+            u32,
+            *mut c_void,
+            u32,
+            *mut u32,
+            *mut u32
+        ) -> BOOL
+    );
+    unsafe_fn!(RegisterEventSourceA: fn(PCSTR, PCSTR) -> HANDLE);
+    unsafe_fn!(RegisterEventSourceW: fn(PCWSTR, PCWSTR) -> HANDLE);
+    unsafe_fn!(
+        ReportEventA: fn(
+            HANDLE,
+            REPORT_EVENT_TYPE,
+            u16,
+            u32,
+            PSID,
+            u16,
+            u32,
+            *const PCSTR,
+            *const c_void
+        ) -> BOOL
+    );
+    unsafe_fn!(
+        ReportEventW: fn(
+            HANDLE,
+            REPORT_EVENT_TYPE,
+            u16,
+            u32,
+            PSID,
+            u16,
+            u32,
+            *const PCWSTR,
+            *const c_void
+        ) -> BOOL
+    );
+    // Win32::System::Diagnostics::Etw: the provider functions exported (EventAccessControl,
+    // EventAccessQuery, EventAccessRemove and EventSetInformation are not).
+    unsafe_fn!(EventRegister: fn(*const GUID, PENABLECALLBACK, *const c_void, *mut u64) -> u32);
+    unsafe_fn!(EventUnregister: fn(REGHANDLE) -> u32);
+    unsafe_fn!(
+        EventWrite: fn(REGHANDLE, *const EVENT_DESCRIPTOR, u32, *const EVENT_DATA_DESCRIPTOR) -> u32
+    );
+    unsafe_fn!(
+        EventWriteTransfer: fn(
+            REGHANDLE,
+            *const EVENT_DESCRIPTOR,
+            *const GUID,
+            *const GUID,
+            u32,
+            *const EVENT_DATA_DESCRIPTOR
+        ) -> u32
+    );
+    unsafe_fn!(
+        EventWriteEx: fn(
+            REGHANDLE,
+            *const EVENT_DESCRIPTOR,
+            u64,
+            u32,
+            *const GUID,
+            *const GUID,
+            u32,
+            *const EVENT_DATA_DESCRIPTOR
+        ) -> u32
+    );
+    unsafe_fn!(EventWriteString: fn(REGHANDLE, u8, u64, PCWSTR) -> u32);
+    unsafe_fn!(EventEnabled: fn(REGHANDLE, *const EVENT_DESCRIPTOR) -> BOOLEAN);
+    unsafe_fn!(EventProviderEnabled: fn(REGHANDLE, u8, u64) -> BOOLEAN);
+    unsafe_fn!(EventActivityIdControl: fn(u32, *mut GUID) -> u32);
+    // REGHANDLE and BOOLEAN are windows-sys's types.
+    alias!(REGHANDLE = i64);
+    alias!(BOOLEAN = u8);
     // kernel32's (Foundation and Threading) that the pull model and every caller use.
     unsafe_fn!(GetLastError: fn() -> WIN32_ERROR);
     unsafe_fn!(SetLastError: fn(WIN32_ERROR));

@@ -1,7 +1,8 @@
 //! `std::io::Error::last_os_error()` after a call, the Rust idiom for GetLastError (it reads
 //! GetLastError on Windows and errno elsewhere): a failing export sets errno to its Win32
 //! code, so the idiom reports what Windows would; a succeeding one sets the last error to
-//! ERROR_SUCCESS and leaves errno, as C functions do.
+//! ERROR_SUCCESS and leaves errno, as C functions do. Functions that report through their
+//! return value (EvtGetExtendedStatus, the provider functions) leave both.
 
 use std::io::Error;
 
@@ -86,6 +87,38 @@ fn a_failure_is_the_os_error_a_success_leaves_it() {
         assert_eq!(
             Error::last_os_error().raw_os_error(),
             Some(ERROR_INSUFFICIENT_BUFFER as i32)
+        );
+        // So do evntprov.h's provider functions: a FALSE from EventEnabled is an answer, and
+        // EventWrite's or EventRegister's error is its return value.
+        let descriptor = EVENT_DESCRIPTOR {
+            Id: 1,
+            Version: 0,
+            Channel: 0,
+            Level: 4,
+            Opcode: 0,
+            Task: 0,
+            Keyword: 0,
+        };
+        assert_eq!(EventEnabled(12345, &descriptor), 0);
+        assert_eq!(EventProviderEnabled(12345, 4, 0), 0);
+        assert_eq!(
+            EventWrite(12345, &descriptor, 0, std::ptr::null()),
+            ERROR_INVALID_HANDLE
+        );
+        assert_eq!(
+            EventRegister(
+                std::ptr::null(),
+                None,
+                std::ptr::null(),
+                std::ptr::null_mut()
+            ),
+            ERROR_INVALID_PARAMETER
+        );
+        assert_eq!(GetLastError(), ERROR_SUCCESS);
+        assert_eq!(
+            Error::last_os_error().raw_os_error(),
+            Some(ERROR_INSUFFICIENT_BUFFER as i32),
+            "the provider functions leave errno"
         );
     }
 }

@@ -5,9 +5,14 @@
 //! kernel32's SetEvent, ResetEvent, WaitForSingleObject and CloseHandle set it only when
 //! they fail, as on Windows.
 //!
+//! evntprov.h's provider functions (EventRegister, EventWrite…) return their code and
+//! leave it too, as Windows' do. The classic advapi32 functions follow the rule here:
+//! Windows promises nothing after their success (README, fidelity).
+//!
 //! Each row runs after a failed size probe (EvtRender with no buffer: 122 and its message),
 //! so a row that forgot the rule would leave 122 and the text. The last test checks that
-//! every `pub fn` of `src/winevt` has a row here.
+//! every Windows-named `pub fn` of `src/winevt`, and every engine control the C ABI
+//! exports, has a row here.
 
 use evtlog::winevt::*;
 
@@ -15,7 +20,10 @@ use super::winevt::service;
 use crate::TempDir;
 
 /// The handles the rows work on: a query with one event read from it, a bookmark, a
-/// channel enumerator, an opened log, an event object, an exported file.
+/// channel enumerator, an opened log, an event object, an exported file; the test
+/// provider's manifest installed and its metadata opened (an event enumerator, one event's
+/// metadata, the channel references' object array); a channel configuration; a classic
+/// event source and the classic Application log.
 struct Fixture {
     query: EVT_HANDLE,
     event: EVT_HANDLE,
@@ -25,6 +33,14 @@ struct Fixture {
     signal: EVT_HANDLE,
     dir: TempDir,
     exported: String,
+    manifest: String,
+    metadata: EVT_HANDLE,
+    event_metadata_enum: EVT_HANDLE,
+    event_metadata: EVT_HANDLE,
+    channel_references: EVT_HANDLE,
+    config: EVT_HANDLE,
+    source: EVT_HANDLE,
+    classic: EVT_HANDLE,
 }
 
 impl Fixture {
@@ -38,6 +54,20 @@ impl Fixture {
         );
         let dir = TempDir::new("last-error");
         let exported = dir.file("exported.evtx");
+        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/manifests/evtlog-test.man")
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(controls::install_manifest(&manifest), TRUE);
+        let metadata = EvtOpenPublisherMetadata(0, Some("Evtlog-Test-Provider"), None, 0, 0);
+        assert_ne!(metadata, 0);
+        let event_metadata = EvtNextEventMetadata(EvtOpenEventMetadataEnum(metadata, 0), 0);
+        assert_ne!(event_metadata, 0);
+        let channel_references = object_array(metadata, EvtPublisherMetadataChannelReferences);
+        assert_eq!(
+            controls::register_event_source("Application", "Last-Error", None, None, 0, None),
+            TRUE
+        );
         Fixture {
             query,
             event: events[0],
@@ -47,6 +77,14 @@ impl Fixture {
             signal: CreateEvent(true, false),
             dir,
             exported,
+            manifest,
+            metadata,
+            event_metadata_enum: EvtOpenEventMetadataEnum(metadata, 0),
+            event_metadata,
+            channel_references,
+            config: EvtOpenChannelConfig(0, Some("Application"), 0),
+            source: RegisterEventSourceW(None, Some("Last-Error")),
+            classic: OpenEventLogW(None, Some("Application")),
         }
     }
 
@@ -67,6 +105,29 @@ impl Fixture {
         assert_eq!(GetLastError(), 122);
         assert!(!extended_status().is_empty());
     }
+}
+
+/// The object array handle of a publisher property (EvtVarTypeEvtHandle: the handle is the
+/// variant's first 8 bytes).
+fn object_array(metadata: EVT_HANDLE, property: u32) -> EVT_HANDLE {
+    let (mut buffer, mut used) = (vec![0u8; 64], 0);
+    assert_eq!(
+        EvtGetPublisherMetadataProperty(metadata, property, 0, &mut buffer, &mut used),
+        TRUE
+    );
+    let handle = i64::from_le_bytes(buffer[..8].try_into().unwrap()) as EVT_HANDLE;
+    assert_ne!(handle, 0);
+    handle
+}
+
+/// A u32 publisher property (EvtVarTypeUInt32 in the variant's first 4 bytes).
+fn publisher_u32(metadata: EVT_HANDLE, property: u32) -> u32 {
+    let (mut buffer, mut used) = (vec![0u8; 64], 0);
+    assert_eq!(
+        EvtGetPublisherMetadataProperty(metadata, property, 0, &mut buffer, &mut used),
+        TRUE
+    );
+    u32::from_le_bytes(buffer[..4].try_into().unwrap())
 }
 
 /// The extended status text, read with EvtGetExtendedStatus's own size probe.
@@ -201,6 +262,183 @@ const SUCCEEDING: &[Row] = &[
         controls::use_virtual_clock(133_000_000_000_000_000) == TRUE
     }),
     ("advance_clock", |_| controls::advance_clock(1000) == TRUE),
+    ("create_channel_of_type", |_| {
+        create_channel_of_type("Last-Error/Analytic", 2) == TRUE
+    }),
+    ("register_event_source", |_| {
+        controls::register_event_source(
+            "Last-Error-Log",
+            "Last-Error-Source",
+            Some("x.dll"),
+            None,
+            0,
+            None,
+        ) == TRUE
+    }),
+    // Publisher and event metadata (§2.18).
+    ("EvtOpenPublisherEnum", |_| EvtOpenPublisherEnum(0, 0) != 0),
+    ("EvtNextPublisherId", |f| {
+        let publishers = EvtOpenPublisherEnum(0, 0);
+        f.fail();
+        let (mut buffer, mut used) = (vec![0; 256], 0);
+        EvtNextPublisherId(publishers, &mut buffer, &mut used) == TRUE
+    }),
+    ("EvtOpenPublisherMetadata", |_| {
+        EvtOpenPublisherMetadata(0, Some("Evtlog-Test-Provider"), None, 0, 0) != 0
+    }),
+    ("EvtGetPublisherMetadataProperty", |f| {
+        let (mut buffer, mut used) = (vec![0; 64], 0);
+        EvtGetPublisherMetadataProperty(
+            f.metadata,
+            EvtPublisherMetadataPublisherGuid,
+            0,
+            &mut buffer,
+            &mut used,
+        ) == TRUE
+    }),
+    ("EvtGetObjectArraySize", |f| {
+        let mut size = 0;
+        EvtGetObjectArraySize(f.channel_references, &mut size) == TRUE && size > 0
+    }),
+    ("EvtGetObjectArrayProperty", |f| {
+        let (mut buffer, mut used) = (vec![0; 256], 0);
+        EvtGetObjectArrayProperty(
+            f.channel_references,
+            EvtPublisherMetadataChannelReferencePath,
+            0,
+            0,
+            &mut buffer,
+            &mut used,
+        ) == TRUE
+    }),
+    ("EvtOpenEventMetadataEnum", |f| {
+        EvtOpenEventMetadataEnum(f.metadata, 0) != 0
+    }),
+    ("EvtNextEventMetadata", |f| {
+        EvtNextEventMetadata(f.event_metadata_enum, 0) != 0
+    }),
+    ("EvtGetEventMetadataProperty", |f| {
+        let (mut buffer, mut used) = (vec![0; 64], 0);
+        EvtGetEventMetadataProperty(
+            f.event_metadata,
+            EventMetadataEventID,
+            0,
+            &mut buffer,
+            &mut used,
+        ) == TRUE
+    }),
+    ("EvtFormatMessage", |f| {
+        // The provider's own name by its message id (EvtFormatMessageId).
+        let id = publisher_u32(f.metadata, EvtPublisherMetadataPublisherMessageID);
+        f.fail();
+        let (mut buffer, mut used) = (vec![0; 256], 0);
+        EvtFormatMessage(
+            f.metadata,
+            0,
+            id,
+            &[],
+            EvtFormatMessageId,
+            &mut buffer,
+            &mut used,
+        ) == TRUE
+    }),
+    // Channel configuration (§2.17).
+    ("EvtOpenChannelConfig", |_| {
+        EvtOpenChannelConfig(0, Some("System"), 0) != 0
+    }),
+    ("EvtGetChannelConfigProperty", |f| {
+        let (mut buffer, mut used) = (vec![0; 64], 0);
+        EvtGetChannelConfigProperty(f.config, EvtChannelConfigEnabled, 0, &mut buffer, &mut used)
+            == TRUE
+    }),
+    ("EvtSetChannelConfigProperty", |f| {
+        let value = evtlog::Value::UInt64(2 * 1024 * 1024);
+        EvtSetChannelConfigProperty(f.config, EvtChannelLoggingConfigMaxSize, 0, Some(&value))
+            == TRUE
+    }),
+    ("EvtSaveChannelConfig", |f| {
+        EvtSaveChannelConfig(f.config, 0) == TRUE
+    }),
+    // advapi32's classic event log: Windows does not promise the last error after a
+    // success (Wine's tests saw GetEventLogInformation leave ERROR_IO_PENDING); evtlog
+    // clears it as wevtapi does (README, fidelity).
+    ("RegisterEventSourceW", |_| {
+        RegisterEventSourceW(None, Some("Last-Error")) != 0
+    }),
+    ("ReportEventW", |f| {
+        let strings = ["one".to_owned()];
+        ReportEventW(
+            f.source,
+            EVENTLOG_INFORMATION_TYPE,
+            0,
+            1,
+            None,
+            &strings,
+            &[],
+        ) == TRUE
+    }),
+    ("DeregisterEventSource", |_| {
+        let source = RegisterEventSourceW(None, Some("Last-Error"));
+        DeregisterEventSource(source) == TRUE
+    }),
+    ("OpenEventLogW", |_| {
+        OpenEventLogW(None, Some("Application")) != 0
+    }),
+    ("ReadEventLogW", |f| {
+        let (mut buffer, mut read, mut needed) = (vec![0; 64 * 1024], 0, 0);
+        let flags = EVENTLOG_SEQUENTIAL_READ | EVENTLOG_FORWARDS_READ;
+        let log = OpenEventLogW(None, Some("Application"));
+        f.fail();
+        ReadEventLogW(log, flags, 0, &mut buffer, &mut read, &mut needed) == TRUE
+    }),
+    ("ReadEventLogA", |f| {
+        let (mut buffer, mut read, mut needed) = (vec![0; 64 * 1024], 0, 0);
+        let flags = EVENTLOG_SEQUENTIAL_READ | EVENTLOG_FORWARDS_READ;
+        let log = OpenEventLogW(None, Some("Application"));
+        f.fail();
+        ReadEventLogA(log, flags, 0, &mut buffer, &mut read, &mut needed) == TRUE
+    }),
+    ("GetNumberOfEventLogRecords", |f| {
+        let mut number = 0;
+        GetNumberOfEventLogRecords(f.classic, &mut number) == TRUE
+    }),
+    ("GetOldestEventLogRecord", |f| {
+        let mut oldest = 0;
+        GetOldestEventLogRecord(f.classic, &mut oldest) == TRUE
+    }),
+    ("GetEventLogInformation", |f| {
+        let (mut info, mut needed) = ([0u8; 4], 0);
+        GetEventLogInformation(
+            f.classic,
+            EVENTLOG_FULL_INFO,
+            Some(&mut info),
+            Some(&mut needed),
+        ) == TRUE
+    }),
+    ("NotifyChangeEventLog", |f| {
+        NotifyChangeEventLog(f.classic, f.signal) == TRUE
+    }),
+    ("BackupEventLogW", |f| {
+        BackupEventLogW(f.classic, Some(&f.dir.file("classic.evtx"))) == TRUE
+    }),
+    ("OpenBackupEventLogW", |f| {
+        OpenBackupEventLogW(None, Some(&f.dir.file("classic.evtx"))) != 0
+    }),
+    ("ClearEventLogW", |f| {
+        ClearEventLogW(f.classic, None) == TRUE
+    }),
+    ("CloseEventLog", |_| {
+        let log = OpenEventLogW(None, Some("Application"));
+        CloseEventLog(log) == TRUE
+    }),
+    // The metadata rows above need the manifest installed.
+    ("uninstall_manifest", |f| {
+        controls::uninstall_manifest(&f.manifest) == TRUE
+    }),
+    // A reinstall: metadata opened before it is stale (15037), so it comes after them.
+    ("install_manifest", |f| {
+        controls::install_manifest(&f.manifest) == TRUE
+    }),
 ];
 
 /// §2.0: after a failed size probe, each function's success leaves ERROR_SUCCESS and no
@@ -270,6 +508,65 @@ fn kernel32_event_functions_leave_the_last_error_on_success() {
     assert_eq!(GetLastError(), 6);
 }
 
+/// evntprov.h's provider functions return their Win32 code (ULONG, or a BOOLEAN) and leave
+/// the thread's last error as it was, as Windows' do (they are not BOOL/handle functions
+/// of the last-error protocol): a success after a failure leaves the failure's code.
+#[test]
+fn provider_functions_return_their_code_and_leave_the_last_error() {
+    let _s = service(1);
+    let guid = evtlog::Guid::from_u128(0x1a57_e770);
+    let handle = std::cell::Cell::new(0 as REGHANDLE);
+    let descriptor = evtlog::EventDescriptor {
+        id: 1,
+        version: 0,
+        channel: 0,
+        level: 4,
+        opcode: 0,
+        task: 0,
+        keyword: 0,
+    };
+    let mut activity = evtlog::Guid::from_u128(0);
+    let calls: &mut [(&str, &mut dyn FnMut() -> bool)] = &mut [
+        ("EventRegister", &mut || {
+            let mut h = 0;
+            let ok = EventRegister(Some(&guid), None, Some(&mut h)) == 0 && h != 0;
+            handle.set(h);
+            ok
+        }),
+        ("EventWrite", &mut || {
+            EventWrite(handle.get(), Some(&descriptor), &[b"x"]) == 0
+        }),
+        ("EventWriteTransfer", &mut || {
+            EventWriteTransfer(handle.get(), Some(&descriptor), None, None, &[]) == 0
+        }),
+        ("EventWriteEx", &mut || {
+            EventWriteEx(handle.get(), Some(&descriptor), 0, 0, None, None, &[]) == 0
+        }),
+        ("EventWriteString", &mut || {
+            EventWriteString(handle.get(), 4, 0, Some("text")) == 0
+        }),
+        ("EventEnabled", &mut || {
+            !EventEnabled(handle.get(), Some(&descriptor))
+        }),
+        ("EventProviderEnabled", &mut || {
+            !EventProviderEnabled(handle.get(), 4, 0)
+        }),
+        ("EventActivityIdControl", &mut || {
+            EventActivityIdControl(EVENT_ACTIVITY_CTRL_CREATE_ID, Some(&mut activity)) == 0
+        }),
+        ("EventUnregister", &mut || {
+            EventUnregister(handle.get()) == 0
+        }),
+    ];
+    for (name, call) in calls.iter_mut() {
+        SetLastError(122);
+        assert!(call(), "{name} succeeds");
+        assert_eq!(GetLastError(), 122, "{name} leaves the last error");
+    }
+    assert_eq!(EventUnregister(handle.get()), 6, "a code, returned");
+    assert_eq!(GetLastError(), 122, "and the last error left");
+}
+
 /// Every Windows function of the facade (a capitalised `pub fn` of src/winevt) and every
 /// engine control is in one of the tables above, so a function added later cannot miss the
 /// rule's test.
@@ -283,6 +580,16 @@ fn every_facade_function_has_a_row() {
         "ResetEvent",
         "WaitForSingleObject",
         "CloseHandle",
+        // evntprov.h's: they return their code (the test above).
+        "EventRegister",
+        "EventUnregister",
+        "EventWrite",
+        "EventWriteTransfer",
+        "EventWriteEx",
+        "EventWriteString",
+        "EventEnabled",
+        "EventProviderEnabled",
+        "EventActivityIdControl",
         // Last in the success test (it closes every handle).
         "reset",
         // Not a wevtapi function: the service's engine, for Rust tests.
@@ -318,6 +625,25 @@ fn every_facade_function_has_a_row() {
                 if !covered {
                     missing.push(format!("{name} ({})", path.display()));
                 }
+            }
+        }
+    }
+    // Every engine control the C ABI exports (`evtlog_<name>`), wherever the facade
+    // defines it.
+    let ffi = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ffi/src");
+    for entry in std::fs::read_dir(ffi).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let export = "extern \"system\" fn evtlog_";
+        for (at, _) in text.match_indices(export) {
+            let name: String = text[at + export.len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let covered =
+                SUCCEEDING.iter().any(|(n, _)| *n == name) || elsewhere.contains(&name.as_str());
+            if !covered {
+                missing.push(format!("evtlog_{name} ({})", path.display()));
             }
         }
     }
