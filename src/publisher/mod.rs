@@ -26,6 +26,7 @@ mod resources_types;
 mod resources_wevt;
 #[allow(dead_code)] // read by the metadata and formatting functions
 pub(crate) mod winmeta;
+mod write_manifest;
 
 use std::sync::Arc;
 
@@ -45,6 +46,7 @@ pub use pe::ResourceId;
 pub use resources::{ResourceFile, RT_MESSAGETABLE, WEVT_TEMPLATE};
 pub use resources_resolve::{load_resources, ResourceResolver, WINDIR_ENV};
 pub use resources_types::{default_out_type, in_type_name, out_type_name};
+pub use write_manifest::manifest_xml;
 
 /// The installed providers, in installation order.
 #[derive(Debug, Default)]
