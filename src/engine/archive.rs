@@ -28,7 +28,7 @@ use super::results::{Next, MAX_NEXT_COUNT};
 use super::session::Session;
 use super::Engine;
 use crate::error::{Error, ErrorKind, Result};
-use crate::publisher::{culture_of, manifest_xml, parse_manifest, Publisher, DEFAULT_LCID};
+use crate::publisher::{culture_of, manifest_xml, read_archive, Publisher, DEFAULT_LCID};
 
 /// The folder beside an archived log that holds its side-cars.
 pub const ARCHIVE_DIR: &str = "LocaleMetaData";
@@ -201,22 +201,15 @@ fn side_cars(log_file: &Path, lcid: u32) -> Vec<PathBuf> {
     out
 }
 
-/// Reads a side-car's publishers; a provider that names a parameter file takes its
-/// messages as its parameters (the archive folds them into one table).
+/// Reads a side-car's publishers ([`read_archive`]).
 fn read_side_car(path: &Path) -> Result<Vec<Publisher>> {
     let text = std::fs::read_to_string(path).map_err(|e| io_error(path, e))?;
-    let mut publishers = parse_manifest(&text).map_err(|e| {
+    read_archive(&text).map_err(|e| {
         Error::with_message(
             e.kind(),
             format!("archived metadata {}: {e}", path.display()),
         )
-    })?;
-    for p in &mut publishers {
-        if p.parameter_file.is_some() {
-            p.parameters = p.messages.clone();
-        }
-    }
-    Ok(publishers)
+    })
 }
 
 impl Engine {

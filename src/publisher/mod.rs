@@ -46,7 +46,7 @@ pub use pe::ResourceId;
 pub use resources::{ResourceFile, RT_MESSAGETABLE, WEVT_TEMPLATE};
 pub use resources_resolve::{load_resources, ResourceResolver, WINDIR_ENV};
 pub use resources_types::{default_out_type, in_type_name, out_type_name};
-pub use write_manifest::manifest_xml;
+pub use write_manifest::{manifest_xml, read_archive};
 
 /// The installed providers, in installation order.
 #[derive(Debug, Default)]

@@ -10,7 +10,8 @@
 //!   (an archive has no other files), so a reader takes a provider's messages as its
 //!   parameters when it names a parameter file. A parameter id that a message also uses
 //!   keeps the message's text (the events need it).
-//! - Winmeta items (`win:` names) are referenced, never redefined.
+//! - Every item is written in the source's order. Winmeta items (`win:` names) are listed
+//!   by name only (the parser's listed form), never redefined; events reference them.
 
 use std::collections::BTreeMap;
 
@@ -124,6 +125,7 @@ fn write_provider(out: &mut String, p: &Publisher, ns: usize) {
                 out.push_str("<importChannel");
                 attr(out, "chid", &c.chid);
                 attr(out, "name", &c.name);
+                message_attr(out, ns, c.message_id);
             }
             Some(d) => {
                 out.push_str("<channel");
@@ -159,34 +161,48 @@ fn write_provider(out: &mut String, p: &Publisher, ns: usize) {
     }
     out.push_str("</channels>\r\n");
 
-    let own = |name: &str| !name.starts_with("win:");
-    if p.levels.iter().any(|l| own(&l.name)) {
+    // Every item in the source's order; a Winmeta one by name only (manifest parser's
+    // listed form), with its message when it is not Winmeta's.
+    if !p.levels.is_empty() {
         out.push_str("<levels>\r\n");
-        for l in p.levels.iter().filter(|l| own(&l.name)) {
+        for l in &p.levels {
             out.push_str("<level");
             attr(out, "name", &l.name);
-            attr(out, "value", &l.value.to_string());
-            message_attr(out, ns, l.message_id);
+            if winmeta::by_name(winmeta::LEVELS, &l.name).is_none() {
+                attr(out, "value", &l.value.to_string());
+            }
+            message_attr(
+                out,
+                ns,
+                written_message(winmeta::LEVELS, &l.name, l.message_id),
+            );
             out.push_str("/>\r\n");
         }
         out.push_str("</levels>\r\n");
     }
-    if p.tasks.iter().any(|t| own(&t.name)) {
+    if !p.tasks.is_empty() {
         out.push_str("<tasks>\r\n");
-        for t in p.tasks.iter().filter(|t| own(&t.name)) {
+        for t in &p.tasks {
             out.push_str("<task");
             attr(out, "name", &t.name);
-            attr(out, "value", &t.value.to_string());
+            let listed = winmeta::by_name(winmeta::TASKS, &t.name).is_some();
+            if !listed {
+                attr(out, "value", &t.value.to_string());
+            }
             if t.event_guid != crate::event::Guid::default() {
                 attr(out, "eventGUID", &t.event_guid.to_string());
             }
-            message_attr(out, ns, t.message_id);
+            message_attr(
+                out,
+                ns,
+                written_message(winmeta::TASKS, &t.name, t.message_id),
+            );
             let local: Vec<_> = p
                 .opcodes
                 .iter()
-                .filter(|o| u32::from(o.task) == t.value && own(&o.name))
+                .filter(|o| o.task != 0 && u32::from(o.task) == t.value)
                 .collect();
-            if local.is_empty() {
+            if local.is_empty() || listed {
                 out.push_str("/>\r\n");
                 continue;
             }
@@ -198,20 +214,37 @@ fn write_provider(out: &mut String, p: &Publisher, ns: usize) {
         }
         out.push_str("</tasks>\r\n");
     }
-    if p.opcodes.iter().any(|o| o.task == 0 && own(&o.name)) {
+    if p.opcodes.iter().any(|o| o.task == 0) {
         out.push_str("<opcodes>\r\n");
-        for o in p.opcodes.iter().filter(|o| o.task == 0 && own(&o.name)) {
-            write_opcode(out, ns, &o.name, o.opcode, o.message_id);
+        for o in p.opcodes.iter().filter(|o| o.task == 0) {
+            if winmeta::by_name(winmeta::OPCODES, &o.name).is_some() {
+                out.push_str("<opcode");
+                attr(out, "name", &o.name);
+                message_attr(
+                    out,
+                    ns,
+                    written_message(winmeta::OPCODES, &o.name, o.message_id),
+                );
+                out.push_str("/>\r\n");
+            } else {
+                write_opcode(out, ns, &o.name, o.opcode, o.message_id);
+            }
         }
         out.push_str("</opcodes>\r\n");
     }
-    if p.keywords.iter().any(|k| own(&k.name)) {
+    if !p.keywords.is_empty() {
         out.push_str("<keywords>\r\n");
-        for k in p.keywords.iter().filter(|k| own(&k.name)) {
+        for k in &p.keywords {
             out.push_str("<keyword");
             attr(out, "name", &k.name);
-            attr(out, "mask", &format!("0x{:x}", k.mask));
-            message_attr(out, ns, k.message_id);
+            if winmeta::by_name(winmeta::KEYWORDS, &k.name).is_none() {
+                attr(out, "mask", &format!("0x{:x}", k.mask));
+            }
+            message_attr(
+                out,
+                ns,
+                written_message(winmeta::KEYWORDS, &k.name, k.message_id),
+            );
             out.push_str("/>\r\n");
         }
         out.push_str("</keywords>\r\n");
@@ -246,9 +279,9 @@ fn write_provider(out: &mut String, p: &Publisher, ns: usize) {
     }
     if !p.templates.is_empty() {
         out.push_str("<templates>\r\n");
-        for t in &p.templates {
+        for (i, t) in p.templates.iter().enumerate() {
             out.push_str("<template");
-            attr(out, "tid", &t.tid);
+            attr(out, "tid", &written_tid(p, i));
             out.push_str(">\r\n");
             for item in &t.items {
                 write_item(out, item);
@@ -291,6 +324,41 @@ fn write_channel_settings(out: &mut String, d: &crate::publisher::ChannelDefinit
         }
         out.push_str(&format!("</{section}>"));
     }
+}
+
+/// Template `i`'s tid as written: a tid that an earlier template of the provider already
+/// has (resource files repeat content-derived GUIDs) gets `#<i>` (the schema wants unique
+/// tids; [`read_archive`] takes the suffix off again).
+fn written_tid(p: &Publisher, i: usize) -> String {
+    let tid = &p.templates[i].tid;
+    if p.templates[..i].iter().any(|t| t.tid == *tid) {
+        format!("{tid}{TID_SUFFIX}{i}")
+    } else {
+        tid.clone()
+    }
+}
+
+/// What marks a repeated tid (a character no GUID or mc tid holds).
+const TID_SUFFIX: char = '#';
+
+/// Reads an archive's manifest back into the publishers [`manifest_xml`] wrote: the
+/// manifest parsed, each repeated tid restored, and a provider that names a parameter file
+/// given its messages as its parameter strings (the archive folds both into one table).
+pub fn read_archive(text: &str) -> crate::error::Result<Vec<Publisher>> {
+    let mut publishers = crate::publisher::parse_manifest(text)?;
+    for p in &mut publishers {
+        for t in &mut p.templates {
+            if let Some((tid, index)) = t.tid.rsplit_once(TID_SUFFIX) {
+                if !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) {
+                    t.tid = tid.to_owned();
+                }
+            }
+        }
+        if p.parameter_file.is_some() {
+            p.parameters = p.messages.clone();
+        }
+    }
+    Ok(publishers)
 }
 
 fn write_opcode(out: &mut String, ns: usize, name: &str, value: u8, message: Option<u32>) {
@@ -347,21 +415,24 @@ fn write_events(out: &mut String, p: &Publisher, ns: usize) {
         if let Some(i) = channel {
             attr(out, "channel", &p.channels[i].chid);
         }
-        if let Some(name) = level_name(p, e.level) {
-            attr(out, "level", name);
-        }
-        if let Some(name) = task_name(p, e.task) {
-            attr(out, "task", name);
-        }
-        if let Some(name) = opcode_name(p, e.opcode, e.task) {
-            attr(out, "opcode", name);
+        // A value with no name is written as its number (the parser's numeric form).
+        for (what, name, value) in [
+            ("level", level_name(p, e.level), e.level),
+            ("task", task_name(p, e.task), e.task),
+            ("opcode", opcode_name(p, e.opcode, e.task), e.opcode),
+        ] {
+            match name {
+                Some(name) => attr(out, what, name),
+                None if value != 0 => attr(out, what, &value.to_string()),
+                None => {}
+            }
         }
         let names = keyword_names(p, e.keywords);
         if !names.is_empty() {
             attr(out, "keywords", &names.join(" "));
         }
-        if let Some(t) = e.template.and_then(|i| p.templates.get(i)) {
-            attr(out, "template", &t.tid);
+        if let Some(i) = e.template.filter(|i| *i < p.templates.len()) {
+            attr(out, "template", &written_tid(p, i));
         }
         if let Some(symbol) = &e.symbol {
             attr(out, "symbol", symbol);
@@ -372,41 +443,44 @@ fn write_events(out: &mut String, p: &Publisher, ns: usize) {
     out.push_str("</events>\r\n");
 }
 
-/// The message ids of the items the manifest writes (Winmeta's are referenced, not written:
-/// their strings come from the source's table if it has them, else from Winmeta).
+/// The message an item's element carries: its own, except that a Winmeta item with
+/// Winmeta's own id carries none (the reader gives it that id, and its string falls back
+/// to Winmeta's when the source's table has none).
+fn written_message(
+    table: &'static [winmeta::WinmetaItem],
+    name: &str,
+    id: Option<u32>,
+) -> Option<u32> {
+    match winmeta::by_name(table, name) {
+        Some(item) if id == Some(item.message_id) => None,
+        _ => id,
+    }
+}
+
+/// The message ids of the elements the manifest writes.
 fn used_ids(p: &Publisher) -> Vec<u32> {
-    let own = |name: &str| !name.starts_with("win:");
     let mut ids: Vec<u32> = p.message_id.into_iter().collect();
-    ids.extend(
-        p.channels
-            .iter()
-            .filter(|c| c.definition.is_some())
-            .filter_map(|c| c.message_id),
-    );
-    ids.extend(
-        p.levels
-            .iter()
-            .filter(|l| own(&l.name))
-            .filter_map(|l| l.message_id),
-    );
-    ids.extend(
-        p.tasks
-            .iter()
-            .filter(|t| own(&t.name))
-            .filter_map(|t| t.message_id),
-    );
-    ids.extend(
-        p.opcodes
-            .iter()
-            .filter(|o| own(&o.name))
-            .filter_map(|o| o.message_id),
-    );
-    ids.extend(
-        p.keywords
-            .iter()
-            .filter(|k| own(&k.name))
-            .filter_map(|k| k.message_id),
-    );
+    ids.extend(p.channels.iter().filter_map(|c| c.message_id));
+    let items = p
+        .levels
+        .iter()
+        .map(|l| written_message(winmeta::LEVELS, &l.name, l.message_id))
+        .chain(
+            p.tasks
+                .iter()
+                .map(|t| written_message(winmeta::TASKS, &t.name, t.message_id)),
+        )
+        .chain(
+            p.opcodes
+                .iter()
+                .map(|o| written_message(winmeta::OPCODES, &o.name, o.message_id)),
+        )
+        .chain(
+            p.keywords
+                .iter()
+                .map(|k| written_message(winmeta::KEYWORDS, &k.name, k.message_id)),
+        );
+    ids.extend(items.flatten());
     ids.extend(
         p.maps
             .iter()
@@ -462,19 +536,21 @@ fn opcode_name(p: &Publisher, opcode: u32, task: u32) -> Option<&str> {
         .filter(|_| opcode != 0 || p.opcodes.iter().any(|o| o.opcode == 0))
 }
 
-/// The names of the keyword bits of `mask` (the channel bits, which the reader derives
-/// again, and unnamed bits are left out).
-fn keyword_names(p: &Publisher, mask: u64) -> Vec<&str> {
+/// The names of the keyword bits of `mask`; an unnamed bit as its mask in hex (the
+/// parser's numeric form; a channel bit the reader derives again is harmless to repeat).
+fn keyword_names(p: &Publisher, mask: u64) -> Vec<std::borrow::Cow<'_, str>> {
     let mut names = Vec::new();
-    for bit in 0..56 {
+    for bit in 0..64 {
         let m = 1u64 << bit;
         if mask & m == 0 {
             continue;
         }
         if let Some(k) = p.keywords.iter().find(|k| k.mask == m) {
-            names.push(k.name.as_str());
+            names.push(k.name.as_str().into());
         } else if let Some(k) = winmeta::by_value(winmeta::KEYWORDS, m) {
-            names.push(k.name);
+            names.push(k.name.into());
+        } else {
+            names.push(format!("0x{m:x}").into());
         }
     }
     names
