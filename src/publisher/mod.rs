@@ -2,7 +2,8 @@
 //!
 //! Owns: the provider model (`model`), locales (`locale`), the Winmeta tables (`winmeta`),
 //! EvtFormatMessage's formatting (`format`), instrumentation manifests (`manifest`: .man text
-//! to `Publisher`s), provider resource files (`pe`, `resources*`: PE images, MESSAGETABLE,
+//! to `Publisher`s; `write_manifest`: `Publisher`s back to a manifest, the form of an archived
+//! log's side-car), provider resource files (`pe`, `resources*`: PE images, MESSAGETABLE,
 //! WEVT_TEMPLATE, the resolution of Windows paths) and [`Publishers`], the
 //! registry an [`Engine`](crate::Engine) keeps. The formats that produce providers
 //! (manifests, PE resources, classic sources) and the functions that read them (publisher

@@ -12,6 +12,11 @@
 //!   keeps the message's text (the events need it).
 //! - Every item is written in the source's order. Winmeta items (`win:` names) are listed
 //!   by name only (the parser's listed form), never redefined; events reference them.
+//! - Each provider has its own `events` element and messageTable (two providers may use one
+//!   id for different strings) and its own string ids (`p<index>_<id>`).
+//! - What the manifest form cannot say directly uses the parser's archive forms (numbers
+//!   for unnamed values, `<tid>#<n>` for a repeated tid); [`read_archive`] undoes the rest.
+//!   A classic source (32-bit event ids) is not representable: callers do not write one.
 
 use std::collections::BTreeMap;
 
