@@ -40,6 +40,7 @@ pub use engine::{
     activity_id_control, classic_event, decode_payload, encode_value, eventlog_record, ClassicLog,
     ClassicReport, Enablement, EventDescriptor, ProviderRegistration, ReadOutcome, ReportType,
 };
+pub use engine::{archive_path, ArchivedLog, ARCHIVE_DIR};
 pub use engine::{
     channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, Delivery, Engine, EventRef,
     ExportFlags, ManifestFiles, Next, PauseHandle, PublisherMetadata, QueryFlags, ResultSet,

@@ -121,6 +121,12 @@ pub const CL_OPTIONS: &[OptionSpec] = &[OptionSpec {
     long: "backup",
 }];
 
+/// The options of `al` (archive-log).
+pub const AL_OPTIONS: &[OptionSpec] = &[OptionSpec {
+    short: "l",
+    long: "locale",
+}];
+
 /// The options of `gp` (get-publisher).
 pub const GP_OPTIONS: &[OptionSpec] = &[
     OptionSpec {

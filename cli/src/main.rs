@@ -2,7 +2,8 @@
 //!
 //! Verbs so far: `qe` (query-events), `el` (enum-logs), `epl` (export-log), `cl`
 //! (clear-log), `im` (install-manifest), `um` (uninstall-manifest), `ep` (enum-publishers),
-//! `gp` (get-publisher), `gl` (get-log) and `sl` (set-log). See `evtutil /?`.
+//! `gp` (get-publisher), `gl` (get-log), `sl` (set-log) and `al` (archive-log). See
+//! `evtutil /?`.
 
 mod args;
 mod logconfig;
@@ -16,7 +17,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use args::{
-    Args, OptionSpec, UsageError, CL_OPTIONS, EPL_OPTIONS, GP_OPTIONS, IM_OPTIONS, QE_OPTIONS,
+    Args, OptionSpec, UsageError, AL_OPTIONS, CL_OPTIONS, EPL_OPTIONS, GP_OPTIONS, IM_OPTIONS,
+    QE_OPTIONS,
 };
 use evtlog::{
     Bookmark, Engine, ErrorKind, ExportFlags, ManifestFiles, Next, QueryFlags, SeekFlags,
@@ -52,6 +54,10 @@ Commands:
       /q:XPATH  (/query)              only events the XPath selects
       /sq:true|false  (/structuredquery)  the source is a file holding a <QueryList>
       /ow:true|false  (/overwrite)    replace TARGET if it exists (else it is an error)
+  al (archive-log) FILE.evtx  Archives the metadata of the log file's installed publishers
+                              in LocaleMetaData/<file>_<LCID>.MTA beside it, so that
+                              their events format where the publishers are not installed.
+      /l:CULTURE  (/locale)           the strings of that culture (default en-US)
   ep (enum-publishers)        Lists the installed publishers, in installation order.
   gp (get-publisher) NAME     Prints a publisher's metadata as wevtutil prints it.
       /ge:true|false  (/getevents)    also its events
@@ -106,6 +112,7 @@ fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
         "el" | "enum-logs" => Some(&[]),
         "epl" | "export-log" => Some(EPL_OPTIONS),
         "cl" | "clear-log" => Some(CL_OPTIONS),
+        "al" | "archive-log" => Some(AL_OPTIONS),
         "im" | "install-manifest" => Some(IM_OPTIONS),
         "um" | "uninstall-manifest" => Some(&[]),
         "ep" | "enum-publishers" => Some(&[]),
@@ -164,6 +171,7 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
         "qe" | "query-events" => query_events(&engine, &args, out),
         "epl" | "export-log" => export_log(&engine, &args),
         "cl" | "clear-log" => clear_log(&engine, &args),
+        "al" | "archive-log" => archive_log(&engine, &args),
         "im" | "install-manifest" => manifest(&engine, &args, true),
         "um" | "uninstall-manifest" => manifest(&engine, &args, false),
         "gl" | "get-log" => logconfig::get_log(&engine, &args, out),
@@ -393,6 +401,29 @@ fn export_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
         .map_err(|e| {
             Failure::Operation(format!(
                 "Failed to export the log. {e} ({})",
+                e.win32_code()
+            ))
+        })?;
+    Ok(())
+}
+
+/// `al`: EvtArchiveExportedLog on a log file, in `/l`'s culture (en-US by default).
+fn archive_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
+    let [file] = args.positional.as_slice() else {
+        return Err(Failure::Usage("al takes one log file".into()));
+    };
+    let lcid = match args.option("locale") {
+        None => 0,
+        Some(name) => evtlog::lcid_of(name)
+            .ok_or_else(|| Failure::Usage(format!("/l: '{name}' is not a known culture")))?,
+    };
+    let path = absolute(file, "archive the log")?;
+    engine
+        .default_session()
+        .archive_exported_log(&path, lcid)
+        .map_err(|e| {
+            Failure::Operation(format!(
+                "Failed to archive the log. {e} ({})",
                 e.win32_code()
             ))
         })?;

@@ -927,3 +927,53 @@ fn qe_rendered_xml_without_publishers_and_locale_option() {
     );
     assert!(err.contains("(87)"), "{err}");
 }
+
+/// `al` archives a log file's installed publishers beside it (`/l` a culture name), in the
+/// side-car evtlog's EvtOpenPublisherMetadata reads; errors as wevtutil words them.
+#[test]
+fn al_archives_the_publishers_of_a_log_file() {
+    let dir = temp_dir("al");
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = dir.join("store").to_string_lossy().into_owned();
+    let installed = evtutil(&["--store", &store, "im", &test_manifest()]);
+    assert!(installed.status.success(), "{installed:?}");
+    // A log file of the provider's events, exported by the library.
+    let engine = evtlog::Engine::new();
+    engine
+        .create_channel(evtlog::ChannelConfig::new(
+            "Log",
+            evtlog::ChannelType::Operational,
+        ))
+        .unwrap();
+    engine
+        .write(
+            "Log",
+            Event::builder("Evtlog-Test-Provider").event_id(400).build(),
+        )
+        .unwrap();
+    let file = dir.join("app.evtx").to_string_lossy().into_owned();
+    engine
+        .default_session()
+        .export_log(Some("Log"), None, &file, evtlog::ExportFlags::default())
+        .unwrap();
+    let o = evtutil(&["--store", &store, "al", &file, "/l:fr-FR"]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(stdout(&o), "");
+    let side_car = dir.join("LocaleMetaData/app_1036.MTA");
+    let archived = evtlog::parse_manifest(&std::fs::read_to_string(&side_car).unwrap()).unwrap();
+    assert_eq!(archived[0].name, "Evtlog-Test-Provider");
+    assert!(archived[0].messages.culture("fr-FR").is_some());
+    let o = evtutil(&["--store", &store, "archive-log", &file]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(dir.join("LocaleMetaData/app_1033.MTA").is_file());
+
+    let missing = dir.join("none.evtx").to_string_lossy().into_owned();
+    let o = evtutil(&["al", &missing]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("Failed to archive the log."), "{err}");
+    assert!(err.contains("(2)"), "{err}");
+    assert_eq!(evtutil(&["al"]).status.code(), Some(2));
+    assert_eq!(evtutil(&["al", &file, "/l:xx-YY"]).status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -30,6 +30,9 @@ int main(void) {
     CHECK(EvtExportLog(NULL, L"System", NULL, exported,
                        EvtExportLogChannelPath | EvtExportLogOverwrite));
     CHECK(EvtArchiveExportedLog(NULL, exported, 0, 0));
+    /* The side-car beside the file (LCID 0: the thread's, 1033). */
+    snprintf(path, sizeof path, "%s/LocaleMetaData/system-recent_1033.MTA", dir);
+    CHECK(access(path, R_OK) == 0);
 
     EVT_HANDLE channel = EvtOpenLog(NULL, L"System", EvtOpenChannelPath);
     CHECK(channel != NULL);
@@ -84,6 +87,10 @@ int main(void) {
 
     snprintf(path, sizeof path, "%s/system-recent.evtx", dir);
     remove(path);
+    snprintf(path, sizeof path, "%s/LocaleMetaData/system-recent_1033.MTA", dir);
+    remove(path);
+    snprintf(path, sizeof path, "%s/LocaleMetaData", dir);
+    rmdir(path);
     snprintf(path, sizeof path, "%s/system-backup.evtx", dir);
     remove(path);
     rmdir(dir);

@@ -22,15 +22,20 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::evtx::{EvtxWriter, Spooled};
 
 /// A temporary file removed when dropped, unless kept.
-struct Temporary(Option<PathBuf>);
+pub(super) struct Temporary(Option<PathBuf>);
 
 impl Temporary {
-    fn path(&self) -> &Path {
+    /// A name beside `target` for its temporary file.
+    pub(super) fn beside(target: &Path) -> Temporary {
+        Temporary(Some(temporary_beside(target)))
+    }
+
+    pub(super) fn path(&self) -> &Path {
         self.0.as_deref().unwrap_or(Path::new(""))
     }
 
     /// The file is the target's now: nothing to remove.
-    fn keep(mut self) {
+    pub(super) fn keep(mut self) {
         self.0 = None;
     }
 }

@@ -12,9 +12,10 @@
 //!   opens, and only the reads of strings ([`PublisherMetadata::culture`]) fail, with
 //!   ERROR_EVT_MESSAGE_LOCALE_NOT_FOUND (15033), as consumers expect of EvtFormatMessage.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::archive::check_log_file;
 use super::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::publisher::{culture_of, winmeta, Publisher, DEFAULT_CULTURE};
@@ -26,6 +27,8 @@ pub struct PublisherMetadata {
     publisher: Option<Arc<Publisher>>,
     /// The LCID asked for; 0 means the thread's locale with the service's fallback.
     locale: u32,
+    /// The side-car the publisher was read from, for one opened from an archived log.
+    archive: Option<PathBuf>,
 }
 
 impl PublisherMetadata {
@@ -49,6 +52,7 @@ impl PublisherMetadata {
             engine: engine.clone(),
             publisher,
             locale,
+            archive: None,
         })
     }
 
@@ -67,8 +71,18 @@ impl PublisherMetadata {
         &self.engine
     }
 
-    /// Fails with 15037 when the publisher was uninstalled or upgraded since it was opened.
+    /// The archive side-car the publisher was read from (EvtOpenPublisherMetadata with a
+    /// LogFilePath whose archive holds it); `None` for an installed publisher.
+    pub fn archive(&self) -> Option<&Path> {
+        self.archive.as_deref()
+    }
+
+    /// Fails with 15037 when the publisher was uninstalled or upgraded since it was opened
+    /// (never for an archived publisher: it does not depend on what is installed).
     pub fn check_installed(&self) -> Result<()> {
+        if self.archive.is_some() {
+            return Ok(());
+        }
         match &self.publisher {
             None => Ok(()),
             Some(p) => match self.engine.publishers().get(&p.name) {
@@ -139,31 +153,6 @@ impl PublisherMetadata {
     }
 }
 
-/// Checks an archived log's path the way EvtOpenPublisherMetadata does before reading it:
-/// absolute (87), its folder present (ERROR_PATH_NOT_FOUND, 3), the file present
-/// (ERROR_FILE_NOT_FOUND, 2).
-fn check_log_file(path: &str) -> Result<()> {
-    let p = Path::new(path);
-    if !p.is_absolute() {
-        return Err(Error::with_message(
-            ErrorKind::InvalidParameter,
-            format!("{path}: a log file path must be absolute"),
-        ));
-    }
-    if p.is_file() {
-        return Ok(());
-    }
-    let folder_exists = p.parent().is_some_and(Path::is_dir);
-    Err(Error::with_message(
-        if folder_exists {
-            ErrorKind::FileNotFound
-        } else {
-            ErrorKind::PathNotFound
-        },
-        format!("{path}: no such log file"),
-    ))
-}
-
 impl Engine {
     /// EvtOpenPublisherMetadata: `name`'s metadata (`None`: the default publisher) in
     /// `locale` (an LCID; 0 for the thread's locale with fallback). An unknown name is
@@ -176,11 +165,13 @@ impl Engine {
         PublisherMetadata::open(self, name, locale)
     }
 
-    /// EvtOpenPublisherMetadata with a LogFilePath: the metadata archived beside the
-    /// exported log `log_file_path`, falling back to the installed publisher when the
-    /// archive does not hold it (reference/wevtapi.md §2.18). evtlog writes no archive yet
-    /// (its side-car format is not settled), so every open falls back: the file is checked
-    /// (absolute, 87; folder, 3; file, 2) and the installed publisher is opened.
+    /// EvtOpenPublisherMetadata with a LogFilePath: the publisher as archived beside the
+    /// exported log `log_file_path` by [`Session::archive_exported_log`](super::Session)
+    /// (its side-car for `locale`, else any of its side-cars), falling back to the
+    /// installed publisher when no side-car holds it (reference/wevtapi.md §2.18). The
+    /// file is checked first (absolute, 87; folder, 3; file, 2); a side-car that does not
+    /// parse is an error (15008/15010, naming it). The default publisher (`None`) is
+    /// Winmeta's, archive or not.
     pub fn open_publisher_metadata_in_file(
         &self,
         name: Option<&str>,
@@ -188,6 +179,18 @@ impl Engine {
         locale: u32,
     ) -> Result<PublisherMetadata> {
         check_log_file(log_file_path)?;
+        if let Some(name) = name {
+            if let Some((publisher, archive)) =
+                self.archived_publisher(name, log_file_path, locale)?
+            {
+                return Ok(PublisherMetadata {
+                    engine: self.clone(),
+                    publisher: Some(publisher),
+                    locale,
+                    archive: Some(archive),
+                });
+            }
+        }
         PublisherMetadata::open(self, name, locale)
     }
 }

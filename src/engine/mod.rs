@@ -20,6 +20,7 @@
 //!    `InvalidChannelPath` (15000). Looking up an unknown name gives `ChannelNotFound`
 //!    (15007), whatever its syntax.
 
+mod archive;
 mod bookmark;
 mod channel;
 mod classic;
@@ -57,6 +58,7 @@ use std::time::Duration;
 
 use parking_lot::{Mutex, RwLock};
 
+pub use archive::{archive_path, ArchivedLog, ARCHIVE_DIR};
 pub use bookmark::Bookmark;
 pub use channel::{Channel, ChannelConfig, ChannelType};
 pub use classic::{

@@ -2,7 +2,8 @@
 //!
 //! Owns: the provider model (`model`), locales (`locale`), the Winmeta tables (`winmeta`),
 //! EvtFormatMessage's formatting (`format`), instrumentation manifests (`manifest`: .man text
-//! to `Publisher`s), provider resource files (`pe`, `resources*`: PE images, MESSAGETABLE,
+//! to `Publisher`s; `write_manifest`: `Publisher`s back to a manifest, the form of an archived
+//! log's side-car), provider resource files (`pe`, `resources*`: PE images, MESSAGETABLE,
 //! WEVT_TEMPLATE, the resolution of Windows paths) and [`Publishers`], the
 //! registry an [`Engine`](crate::Engine) keeps. The formats that produce providers
 //! (manifests, PE resources, classic sources) and the functions that read them (publisher
@@ -26,6 +27,7 @@ mod resources_types;
 mod resources_wevt;
 #[allow(dead_code)] // read by the metadata and formatting functions
 pub(crate) mod winmeta;
+mod write_manifest;
 
 use std::sync::Arc;
 
@@ -45,6 +47,7 @@ pub use pe::ResourceId;
 pub use resources::{ResourceFile, RT_MESSAGETABLE, WEVT_TEMPLATE};
 pub use resources_resolve::{load_resources, ResourceResolver, WINDIR_ENV};
 pub use resources_types::{default_out_type, in_type_name, out_type_name};
+pub use write_manifest::{manifest_xml, read_archive};
 
 /// The installed providers, in installation order.
 #[derive(Debug, Default)]

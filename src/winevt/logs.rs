@@ -194,25 +194,29 @@ pub fn EvtGetLogInfo(log: EVT_HANDLE, property_id: u32, buffer: &mut [u8], used:
     })())
 }
 
-/// EvtArchiveExportedLog: makes an exported log renderable where its providers are absent
-/// by adding their localized messages. The emulation has no publisher metadata, so there is
-/// nothing to add: the file is checked (absolute, existing, an .evtx file) and left as it
-/// is. Flags are reserved (0).
+/// EvtArchiveExportedLog: makes the exported log `log_file_path` renderable where its
+/// providers are absent: the installed providers its events name are written, with their
+/// strings in `locale` (0: the thread's, en-US), to the side-car
+/// `LocaleMetaData\<stem>_<LCID>.MTA` beside it ([`Session::archive_exported_log`]
+/// (crate::Session::archive_exported_log)), which EvtOpenPublisherMetadata with a
+/// LogFilePath reads. Flags are reserved (0). Errors: 87 (relative path, flags, unknown
+/// LCID), 2/3 (missing file), the reader's error for a file that is not .evtx, 1223
+/// (EvtCancel on the session), 5 (folder not writable); nothing is written on error.
 pub fn EvtArchiveExportedLog(
     session: EVT_HANDLE,
     log_file_path: Option<&str>,
-    _locale: u32,
+    locale: u32,
     flags: u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        self::session(session)?;
+        let s = self::session(session)?;
         if flags != 0 {
             return Err(invalid_parameter(
                 "EvtArchiveExportedLog's Flags are reserved (0)",
             ));
         }
         let path = log_file_path.ok_or_else(|| invalid_parameter("the log file path is NULL"))?;
-        EvtxFile::open(existing_file(path)?)?;
+        s.archive_exported_log(path, locale)?;
         Ok(())
     })())
 }

@@ -121,9 +121,9 @@ pub fn EvtNextPublisherId(publisher_enum: EVT_HANDLE, buffer: &mut [u16], used: 
 
 /// EvtOpenPublisherMetadata: a publisher's metadata (`publisher_id` NULL: the default
 /// publisher, Winmeta) in `locale` (0: the fallback chain). With `log_file_path` the
-/// archived metadata of that exported log is read, falling back to the installed
-/// publisher (evtlog archives none yet, so it always falls back; the file must exist: 2
-/// or 3). An unknown publisher is ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND (15002).
+/// metadata EvtArchiveExportedLog archived beside that exported log is read, falling back
+/// to the installed publisher when the archive does not hold it (the file must exist: 2 or
+/// 3). An unknown publisher is ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND (15002).
 pub fn EvtOpenPublisherMetadata(
     session: EVT_HANDLE,
     publisher_id: Option<&str>,

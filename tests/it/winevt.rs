@@ -681,7 +681,7 @@ fn log_info(log: EVT_HANDLE, id: u32) -> (u32, u64) {
 }
 
 /// §2.12–2.15, §1.12: export and clear with a backup, then EvtOpenLog and EvtGetLogInfo on
-/// the channel and on the files; EvtArchiveExportedLog checks the file.
+/// the channel and on the files; EvtArchiveExportedLog writes its side-car.
 #[test]
 fn export_clear_open_log_and_log_info() {
     let _s = service(40);

@@ -6,8 +6,18 @@ use super::ids;
 use super::provider::{number, required, Builder};
 use super::xml::Node;
 use crate::error::Result;
+use crate::event::parse_u64_auto;
 use crate::publisher::model::{EventDefinition, Level, Opcode, Task};
 use crate::publisher::winmeta;
+
+/// A level, task or opcode given as a number (at most `max`) where a QName is expected:
+/// evtlog's archives write the values a provider's resources give no name (mc's schema
+/// wants names; a name that is all digits cannot be a QName, so nothing is shadowed).
+fn numeric(text: &str, max: u64) -> Option<u32> {
+    parse_u64_auto(text)
+        .filter(|v| *v <= max && text.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|v| v as u32)
+}
 
 /// The most event definitions a provider may have.
 pub const MAX_EVENTS: usize = 65_536;
@@ -152,6 +162,9 @@ impl Builder<'_, '_> {
         if let Some(l) = self.built.publisher.levels.iter().find(|l| l.name == name) {
             return Ok(l.value);
         }
+        if let Some(value) = numeric(name, 255) {
+            return Ok(value);
+        }
         let item = self
             .doc
             .winmeta_name(name)
@@ -177,6 +190,9 @@ impl Builder<'_, '_> {
     fn task(&mut self, node: &Node, name: &str) -> Result<u32> {
         if let Some(&value) = self.index.tasks.get(name) {
             return Ok(u32::from(value));
+        }
+        if let Some(value) = numeric(name, 65535) {
+            return Ok(value);
         }
         let item = self
             .doc
@@ -222,6 +238,9 @@ impl Builder<'_, '_> {
                 node,
                 format!("opcode {name} belongs to task {owner}, not to the event's task"),
             ));
+        }
+        if let Some(value) = numeric(name, 255) {
+            return Ok(value);
         }
         let value = match self.index.opcodes.get(&(0, name.to_owned())) {
             Some(&global) => global,
@@ -269,6 +288,13 @@ impl Builder<'_, '_> {
             .find(|k| k.name == name)
         {
             return Ok(k.mask);
+        }
+        if let Some(mask) = name
+            .starts_with("0x")
+            .then(|| parse_u64_auto(name))
+            .flatten()
+        {
+            return Ok(mask);
         }
         let item = self
             .doc

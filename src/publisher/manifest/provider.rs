@@ -174,6 +174,32 @@ impl<'d, 't> Builder<'d, 't> {
         self.built.winmeta_uses.push((item.message_id, candidates));
     }
 
+    /// A Winmeta item listed where the provider's own are declared, with no value
+    /// (`<level name="win:Critical"/>`): evtlog's archives list the Winmeta items a
+    /// provider's resources list, in their place (mc's schema has no such form). Its
+    /// message is the one given, else Winmeta's id.
+    fn winmeta_listed(
+        &mut self,
+        node: &Node,
+        kind: &str,
+        table: &'static [winmeta::WinmetaItem],
+        value_attr: &str,
+    ) -> Result<Option<(&'static winmeta::WinmetaItem, Option<u32>)>> {
+        if node.attr(value_attr).is_some() {
+            return Ok(None);
+        }
+        let Some(item) = node
+            .attr("name")
+            .and_then(|name| self.doc.winmeta_name(name))
+            .and_then(|name| winmeta::by_name(table, &name))
+        else {
+            return Ok(None);
+        };
+        self.use_winmeta(kind, item);
+        let message_id = self.message(node, "message", |_| item.message_id)?;
+        Ok(Some((item, message_id.or(Some(item.message_id)))))
+    }
+
     fn channels(&mut self, channels: &Node) -> Result<()> {
         let mut explicit: Vec<u32> = Vec::new();
         let mut pending: Vec<usize> = Vec::new();
@@ -243,7 +269,10 @@ impl<'d, 't> Builder<'d, 't> {
             } else {
                 Some(self.channel_definition(node)?)
             };
-            let message_id = if imported {
+            // mc's schema gives importChannel no message; evtlog's archives write one for
+            // a provider whose resources name one (a resource's imported channels carry
+            // message ids), and it is read as explicit ids are (never numbered here).
+            let message_id = if imported && node.attr("message").is_none() {
                 None
             } else {
                 self.message(node, "message", Counters::name)?
@@ -351,6 +380,16 @@ impl<'d, 't> Builder<'d, 't> {
 
     fn levels(&mut self, levels: &Node) -> Result<()> {
         for node in levels.children_named("level") {
+            if let Some((item, message_id)) =
+                self.winmeta_listed(node, "level", winmeta::LEVELS, "value")?
+            {
+                self.built.publisher.levels.push(Level {
+                    name: item.name.to_owned(),
+                    value: item.value as u32,
+                    message_id,
+                });
+                continue;
+            }
             let name = required(self.doc, node, "name")?.to_owned();
             let value = number(self.doc, node, "value", 16, 255)?
                 .ok_or_else(|| self.error(node, format!("level {name} has no value")))?
@@ -379,6 +418,20 @@ impl<'d, 't> Builder<'d, 't> {
 
     fn tasks(&mut self, tasks: &Node) -> Result<()> {
         for node in tasks.children_named("task") {
+            if let Some((item, message_id)) =
+                self.winmeta_listed(node, "task", winmeta::TASKS, "value")?
+            {
+                self.index
+                    .tasks
+                    .insert(item.name.to_owned(), item.value as u16);
+                self.built.publisher.tasks.push(Task {
+                    name: item.name.to_owned(),
+                    value: item.value as u32,
+                    event_guid: Guid::default(),
+                    message_id,
+                });
+                continue;
+            }
             let name = required(self.doc, node, "name")?.to_owned();
             let value = number(self.doc, node, "value", 1, 65535)?
                 .ok_or_else(|| self.error(node, format!("task {name} has no value")))?
@@ -413,6 +466,27 @@ impl<'d, 't> Builder<'d, 't> {
 
     /// A global opcode (`task` 0) or one specific to `task`.
     fn opcode(&mut self, node: &Node, task: u16) -> Result<()> {
+        if task == 0 {
+            if let Some((item, message_id)) =
+                self.winmeta_listed(node, "opcode", winmeta::OPCODES, "value")?
+            {
+                let value = item.value as u8;
+                if self
+                    .index
+                    .opcodes
+                    .insert((0, item.name.to_owned()), value)
+                    .is_none()
+                {
+                    self.built.publisher.opcodes.push(Opcode {
+                        name: item.name.to_owned(),
+                        opcode: value,
+                        task: 0,
+                        message_id,
+                    });
+                }
+                return Ok(());
+            }
+        }
         let name = required(self.doc, node, "name")?.to_owned();
         let value = number(self.doc, node, "value", 10, 239)?
             .ok_or_else(|| self.error(node, format!("opcode {name} has no value")))?
@@ -441,6 +515,16 @@ impl<'d, 't> Builder<'d, 't> {
 
     fn keywords(&mut self, keywords: &Node) -> Result<()> {
         for node in keywords.children_named("keyword") {
+            if let Some((item, message_id)) =
+                self.winmeta_listed(node, "keyword", winmeta::KEYWORDS, "mask")?
+            {
+                self.built.publisher.keywords.push(Keyword {
+                    name: item.name.to_owned(),
+                    mask: item.value,
+                    message_id,
+                });
+                continue;
+            }
             let name = required(self.doc, node, "name")?.to_owned();
             let text = required(self.doc, node, "mask")?;
             let mask = parse_u64_auto(text)
