@@ -226,11 +226,16 @@ fn store_choice(args: &Args) -> Result<StoreChoice, Failure> {
 }
 
 fn open_store(args: &Args) -> Result<Engine, Failure> {
-    match store_choice(args)? {
-        StoreChoice::Memory => Ok(store::embedded()),
+    let engine = match store_choice(args)? {
+        StoreChoice::Memory => store::embedded(),
         StoreChoice::Dir(dir) => store::open_dir(&dir)
-            .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}"))),
+            .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}")))?,
+    };
+    // Providers' resource files (real Windows DLLs) are found under EVTLOG_WINDIR.
+    if let Some(resolver) = evtlog::ResourceResolver::from_env() {
+        engine.set_windows_dir(resolver.windows_dir());
     }
+    Ok(engine)
 }
 
 /// A path the user gave, made absolute against the current directory (Windows takes
