@@ -76,7 +76,12 @@ impl Engine {
         if self.create_defined_channels(&filled).is_err() {
             return p;
         }
-        self.publishers().replace(&p, filled).unwrap_or(p)
+        match self.publishers().replace(&p, filled) {
+            Some(now) => now,
+            // Refilled or reinstalled meanwhile by another thread: what is installed now
+            // (or `p`, stale, when it was uninstalled: 15037 then).
+            None => self.publishers().get(&p.name).unwrap_or(p),
+        }
     }
 
     /// Installs provider `name` from a Windows resource file (a real provider DLL or EXE):

@@ -417,6 +417,18 @@ fn a_manifest_naming_a_binary_is_filled_from_it_even_when_it_comes_later() {
 
     std::fs::create_dir_all(windows.0.join("system32")).unwrap();
     std::fs::copy(&dll, windows.0.join("system32").join("AdtSchema.dll")).unwrap();
+    // Opened by several threads at once: each gets the refilled provider (none is left
+    // holding a replaced one).
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                let m = engine
+                    .open_publisher_metadata(Some(SECURITY_AUDITING), 0)
+                    .unwrap();
+                m.format(&event, FormatWhat::Event).unwrap();
+            });
+        }
+    });
     let after = engine
         .open_publisher_metadata(Some(SECURITY_AUDITING), 0)
         .unwrap();
