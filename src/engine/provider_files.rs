@@ -55,11 +55,30 @@ impl Engine {
     /// Fills `p` from its files (invariants 1, 3, 4): errors are tolerated, the provider
     /// keeps what could be read.
     pub(crate) fn fill_from_files(&self, p: &mut Publisher) {
-        if let Some(resolver) = self.resource_resolver() {
-            if wants_resources(p) {
-                let _ = load_resources(p, &resolver);
-            }
+        let Some(resolver) = self.resource_resolver() else {
+            return;
+        };
+        if !wants_resources(p) {
+            return;
         }
+        // Only the files that can give it something are read (a provider with events
+        // does not re-read its resource file at every open).
+        let named = (
+            p.resource_file.clone(),
+            p.message_file.clone(),
+            p.parameter_file.clone(),
+        );
+        if !p.events.is_empty() || !p.templates.is_empty() {
+            p.resource_file = None;
+        }
+        if !p.messages.is_empty() {
+            p.message_file = None;
+        }
+        if !p.parameters.is_empty() {
+            p.parameter_file = None;
+        }
+        let _ = load_resources(p, &resolver);
+        (p.resource_file, p.message_file, p.parameter_file) = named;
     }
 
     /// The installed `p`, refilled from its files if it still lacks what they hold
