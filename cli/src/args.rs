@@ -99,7 +99,8 @@ pub const EPL_OPTIONS: &[OptionSpec] = &[
     },
 ];
 
-/// The options of `im` (install-manifest): file paths that replace the manifest's own.
+/// The options of `im` (install-manifest): file paths that replace the manifest's own, and
+/// the provider name and GUID of an install from a resource file.
 pub const IM_OPTIONS: &[OptionSpec] = &[
     OptionSpec {
         short: "rf",
@@ -112,6 +113,15 @@ pub const IM_OPTIONS: &[OptionSpec] = &[
     OptionSpec {
         short: "pf",
         long: "parameterfilepath",
+    },
+    // evtlog's own: a provider installed from a Windows binary (no manifest).
+    OptionSpec {
+        short: "pn",
+        long: "providername",
+    },
+    OptionSpec {
+        short: "pg",
+        long: "providerguid",
     },
 ];
 

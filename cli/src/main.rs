@@ -70,6 +70,13 @@ Commands:
       /rf:PATH  (/resourceFilePath)   the providers' resource file, instead of the manifest's
       /mf:PATH  (/messageFilePath)    the providers' message file, instead of the manifest's
       /pf:PATH  (/parameterFilePath)  the providers' parameter file, instead of the manifest's
+  im /pn:NAME /rf:WINPATH     Installs provider NAME from a real Windows binary (no manifest):
+                              its events and templates from WINPATH's WEVT_TEMPLATE, its
+                              strings from its message table; WINPATH (e.g.
+                              %SystemRoot%\\System32\\adtschema.dll) is found under the
+                              directory EVTLOG_WINDIR names. /mf, /pf as above.
+      /pn:NAME  (/providerName)       the provider's name (the binary holds none)
+      /pg:GUID  (/providerGuid)       which of the binary's providers (needed when it holds several)
   um (uninstall-manifest) FILE.man Uninstalls the manifest's providers (their channels and
                               events stay).
   gl (get-log) CHANNEL        Prints a channel's configuration.
@@ -234,11 +241,16 @@ fn store_choice(args: &Args) -> Result<StoreChoice, Failure> {
 }
 
 fn open_store(args: &Args) -> Result<Engine, Failure> {
-    match store_choice(args)? {
-        StoreChoice::Memory => Ok(store::embedded()),
+    let engine = match store_choice(args)? {
+        StoreChoice::Memory => store::embedded(),
         StoreChoice::Dir(dir) => store::open_dir(&dir)
-            .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}"))),
+            .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}")))?,
+    };
+    // Providers' resource files (real Windows DLLs) are found under EVTLOG_WINDIR.
+    if let Some(resolver) = evtlog::ResourceResolver::from_env() {
+        engine.set_windows_dir(resolver.windows_dir());
     }
+    Ok(engine)
 }
 
 /// A path the user gave, made absolute against the current directory (Windows takes
@@ -328,6 +340,9 @@ fn manifest(engine: &Engine, args: &Args, install: bool) -> Result<(), Failure> 
     } else {
         ("um", "uninstall")
     };
+    if install && args.option("providername").is_some() {
+        return resource_provider(engine, args);
+    }
     let [file] = args.positional.as_slice() else {
         return Err(Failure::Usage(format!("{verb} takes one manifest file")));
     };
@@ -362,6 +377,49 @@ fn manifest(engine: &Engine, args: &Args, install: bool) -> Result<(), Failure> 
     } else {
         engine.uninstall_manifest_file(file).map_err(failed)?;
     }
+    Ok(())
+}
+
+/// `im /pn:NAME /rf:WINPATH [/pg:GUID] [/mf] [/pf]`: a provider installed from a Windows
+/// binary under EVTLOG_WINDIR (`Engine::install_resource_provider`), kept by the store.
+fn resource_provider(engine: &Engine, args: &Args) -> Result<(), Failure> {
+    if !args.positional.is_empty() {
+        return Err(Failure::Usage(
+            "im /pn installs from a resource file (/rf), not from a manifest".into(),
+        ));
+    }
+    let value = |long: &str| -> Result<Option<String>, Failure> {
+        match args.option(long) {
+            Some("") => Err(Failure::Usage(format!("/{long} takes a value"))),
+            other => Ok(other.map(str::to_owned)),
+        }
+    };
+    let name = value("providername")?.unwrap_or_default();
+    let files = ManifestFiles {
+        resource_file: value("resourcefilepath")?,
+        message_file: value("messagefilepath")?,
+        parameter_file: value("parameterfilepath")?,
+    };
+    if files.resource_file.is_none() {
+        return Err(Failure::Usage(
+            "im /pn needs the binary: /rf:WINPATH".into(),
+        ));
+    }
+    let guid = match value("providerguid")? {
+        None => None,
+        Some(text) => Some(
+            evtlog::Guid::parse(&text)
+                .ok_or_else(|| Failure::Usage(format!("/pg takes a GUID ({{…}}), not '{text}'")))?,
+        ),
+    };
+    engine
+        .install_resource_provider(&name, guid, &files)
+        .map_err(|e| {
+            Failure::Operation(format!(
+                "Failed to install provider {name}. {e} ({})",
+                e.win32_code()
+            ))
+        })?;
     Ok(())
 }
 

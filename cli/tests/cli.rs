@@ -977,3 +977,94 @@ fn al_archives_the_publishers_of_a_log_file() {
     assert_eq!(evtutil(&["al", &file, "/l:xx-YY"]).status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The `evtx` crate's sample `samples/dlls/<name>` (a real Windows binary), found through
+/// `cargo metadata`; None (the test skips with a notice) where it is not available.
+fn sample_dll(name: &str) -> Option<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()?;
+    let json = String::from_utf8(out.stdout).ok()?;
+    let found = json
+        .split("\"manifest_path\":\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter_map(|p| {
+            PathBuf::from(p)
+                .parent()
+                .map(|d| d.join("samples/dlls").join(name))
+        })
+        .find(|p| {
+            p.is_file()
+                && p.ancestors()
+                    .nth(3)
+                    .and_then(|d| d.file_name())
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("evtx-0."))
+        });
+    if found.is_none() {
+        eprintln!("skipped: the evtx crate's samples/dlls/{name} is not available");
+    }
+    found
+}
+
+/// `im /pn /rf` registers a real Windows binary found under EVTLOG_WINDIR; the store keeps
+/// it, and the next run formats its events with the binary's strings.
+#[test]
+fn im_installs_a_provider_from_a_windows_binary_under_evtlog_windir() {
+    let Some(dll) = sample_dll("adtschema.dll") else {
+        return;
+    };
+    let dir = temp_dir("im-dll");
+    let windows = dir.join("windows");
+    std::fs::create_dir_all(windows.join("System32")).unwrap();
+    std::fs::copy(&dll, windows.join("System32/adtschema.dll")).unwrap();
+    let store = dir.join("store").to_string_lossy().into_owned();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_evtutil"))
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .env_remove("EVTLOG_STORE")
+            .env("EVTLOG_WINDIR", &windows)
+            .output()
+            .expect("evtutil runs")
+    };
+    let installed = run(&[
+        "im",
+        "/pn:Microsoft-Windows-Security-Auditing",
+        r"/rf:%SystemRoot%\System32\adtschema.dll",
+        "/pg:{54849625-5478-4994-a5ba-3e3b0328c30d}",
+    ]);
+    assert!(installed.status.success(), "{installed:?}");
+    let listed = stdout(&run(&["ep"]));
+    assert!(
+        listed
+            .lines()
+            .any(|l| l == "Microsoft-Windows-Security-Auditing"),
+        "{listed}"
+    );
+    let rendered = stdout(&run(&["qe", "Security", "/c:1", "/f:RenderedXml"]));
+    assert!(
+        rendered.contains("<EventID>4624</EventID>")
+            && rendered.contains("<Message>An account was successfully logged on.&#13;&#10;"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("<Task>Logon</Task>"), "{rendered}");
+    // Usage: a manifest and /pn do not go together; /pn needs /rf; /pg takes a GUID.
+    for args in [
+        &["im", "x.man", "/pn:P", "/rf:a.dll"][..],
+        &["im", "/pn:P"],
+        &["im", "/pn:P", "/rf:a.dll", "/pg:nope"],
+    ] {
+        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+    }
+    // A binary that is not there: the engine's 15100.
+    let missing = run(&["im", "/pn:P", r"/rf:%SystemRoot%\System32\none.dll"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("(15100)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

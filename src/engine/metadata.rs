@@ -41,12 +41,16 @@ impl PublisherMetadata {
     ) -> Result<PublisherMetadata> {
         let publisher = match name {
             None => None,
-            Some(name) => Some(engine.publishers().get(name).ok_or_else(|| {
-                Error::with_message(
-                    ErrorKind::PublisherMetadataNotFound,
-                    format!("no publisher named '{name}' is installed"),
-                )
-            })?),
+            Some(name) => {
+                let p = engine.publishers().get(name).ok_or_else(|| {
+                    Error::with_message(
+                        ErrorKind::PublisherMetadataNotFound,
+                        format!("no publisher named '{name}' is installed"),
+                    )
+                })?;
+                // Files that appeared since it was installed (provider_files invariant 2).
+                Some(engine.refill_from_files(p))
+            }
         };
         Ok(PublisherMetadata {
             engine: engine.clone(),

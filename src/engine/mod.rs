@@ -41,6 +41,7 @@ mod notify;
 mod payload;
 mod persist;
 mod producer;
+mod provider_files;
 mod providers;
 mod render;
 mod results;

@@ -263,9 +263,18 @@ impl Engine {
     /// its defined channels are created where missing (invariant 1) and it replaces an
     /// installed provider of the same name. Not kept in a store by itself: only
     /// [`install_manifest`](Engine::install_manifest) persists.
+    /// Files it names are read first for what it lacks (`provider_files` invariants).
     pub fn install_publisher(&self, mut publisher: Publisher) -> Result<()> {
+        self.fill_from_files(&mut publisher);
         self.check_channels(&publisher)?;
         self.resolve_parameters(&mut publisher);
+        self.create_defined_channels(&publisher)?;
+        self.publishers().install(publisher);
+        Ok(())
+    }
+
+    /// Creates each channel `publisher` defines that the engine lacks (invariant 1).
+    pub(crate) fn create_defined_channels(&self, publisher: &Publisher) -> Result<()> {
         for c in &publisher.channels {
             let Some(definition) = &c.definition else {
                 continue;
@@ -279,7 +288,6 @@ impl Engine {
                 }
             }
         }
-        self.publishers().install(publisher);
         Ok(())
     }
 
@@ -334,7 +342,7 @@ impl Engine {
     }
 
     /// Every defined channel's name is one the engine takes (invariant 2).
-    fn check_channels(&self, p: &Publisher) -> Result<()> {
+    pub(crate) fn check_channels(&self, p: &Publisher) -> Result<()> {
         for c in p.channels.iter().filter(|c| c.definition.is_some()) {
             names::validate(&c.name)
                 .map_err(|e| e.prefixed(&format!("provider {}, channel", p.name)))?;
@@ -379,6 +387,7 @@ impl Engine {
             for mut p in parse_manifest(&xml).map_err(located)? {
                 if file_key(&p.name) == key {
                     files.apply(&mut p);
+                    self.fill_from_files(&mut p);
                     self.resolve_parameters(&mut p);
                     self.publishers().install(p);
                 }

@@ -82,6 +82,16 @@ impl Publishers {
         Some(list.remove(i))
     }
 
+    /// Replaces the installed `old` (the same `Arc`) with `new`, which must have its name;
+    /// returns the `Arc` now installed, or `None` when `old` is no longer installed (it
+    /// was uninstalled or replaced meanwhile, and stays so).
+    pub fn replace(&self, old: &Arc<Publisher>, new: Publisher) -> Option<Arc<Publisher>> {
+        let mut list = self.list.write();
+        let slot = list.iter_mut().find(|p| Arc::ptr_eq(p, old))?;
+        *slot = Arc::new(new);
+        Some(Arc::clone(slot))
+    }
+
     /// The installed provider of that name (any case).
     pub fn get(&self, name: &str) -> Option<Arc<Publisher>> {
         self.list

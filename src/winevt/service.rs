@@ -97,7 +97,7 @@ fn with<T>(f: impl FnOnce(&Service) -> T) -> T {
         return f(service);
     }
     let mut slot = SERVICE.write();
-    let service = slot.get_or_insert_with(initial);
+    let service = slot.get_or_insert_with(|| with_windows_dir(initial()));
     f(service)
 }
 
@@ -117,5 +117,14 @@ pub(super) fn reset() {
     for object in super::handles::remove_all(|_| true) {
         object.close();
     }
-    *SERVICE.write() = Some(fresh());
+    *SERVICE.write() = Some(with_windows_dir(fresh()));
+}
+
+/// `service` with the directory `EVTLOG_WINDIR` names standing for the Windows directory,
+/// where providers' resource files are found (the library reads no environment itself).
+fn with_windows_dir(service: Service) -> Service {
+    if let Some(resolver) = crate::publisher::ResourceResolver::from_env() {
+        service.engine.set_windows_dir(resolver.windows_dir());
+    }
+    service
 }

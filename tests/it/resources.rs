@@ -41,7 +41,7 @@ fn evtx_package() -> Option<&'static Path> {
 }
 
 /// A sample DLL's path, or None after printing why the test is skipped.
-fn dll(name: &str) -> Option<PathBuf> {
+pub(crate) fn dll(name: &str) -> Option<PathBuf> {
     let path = evtx_package().map(|d| d.join("samples/dlls").join(name));
     match path {
         Some(p) if p.is_file() => Some(p),

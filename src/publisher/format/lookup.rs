@@ -9,7 +9,11 @@
 //!   before new ones are added. Keys are addresses of strings inside the publisher, stable
 //!   while it lives (an installed publisher is immutable).
 //! - "No message to look up" is ERROR_EVT_MESSAGE_NOT_FOUND (15027); "a message id with no
-//!   string in the locale's table" is ERROR_EVT_MESSAGE_ID_NOT_FOUND (15028).
+//!   string in the locale's table" is ERROR_EVT_MESSAGE_ID_NOT_FOUND (15028), except for a
+//!   publisher that names a message file and has no strings at all: its file was not found
+//!   or held no table (no `.mui` beside it), ERROR_MUI_FILE_NOT_FOUND (15100), as
+//!   FormatMessage reports for a missing message file; so is an event of a publisher whose
+//!   resource file gave it no events.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -32,6 +36,8 @@ pub(crate) struct Locale<'p> {
     pub(crate) culture: &'p str,
     pub(crate) messages: Option<&'p Table>,
     pub(crate) parameters: Option<&'p Table>,
+    /// The message file of a publisher that has no strings (15100 for its ids).
+    pub(crate) unread_file: Option<&'p str>,
 }
 
 /// Picks the culture: LCID 0 is the fallback chain (the thread's, user's and system's
@@ -45,12 +51,23 @@ pub(crate) fn locale(publisher: Option<&Publisher>, lcid: u32) -> Result<Locale<
                 culture: DEFAULT_CULTURE,
                 messages: None,
                 parameters: None,
+                unread_file: None,
             }),
             _ => Err(not_found(format!(
                 "the default publisher's strings are en-US only, not LCID {lcid:#06x}"
             ))),
         };
     };
+    let unread_file = p
+        .messages
+        .is_empty()
+        .then(|| {
+            let classic = p.classic.as_ref();
+            p.message_file
+                .as_deref()
+                .or_else(|| classic.and_then(|c| c.event_message_file.as_deref()))
+        })
+        .flatten();
     if lcid == 0 {
         let culture = if p.messages.culture(DEFAULT_CULTURE).is_some() {
             DEFAULT_CULTURE
@@ -66,6 +83,7 @@ pub(crate) fn locale(publisher: Option<&Publisher>, lcid: u32) -> Result<Locale<
             culture,
             messages: p.messages.culture(culture),
             parameters,
+            unread_file,
         });
     }
     let Some(culture) = culture_of(lcid) else {
@@ -82,12 +100,23 @@ pub(crate) fn locale(publisher: Option<&Publisher>, lcid: u32) -> Result<Locale<
         culture,
         messages,
         parameters: p.parameters.culture(culture),
+        unread_file,
     })
 }
 
 impl Locale<'_> {
     /// The string of message `id` (15028 when the table has none).
     pub(crate) fn message(&self, id: u32) -> Result<&str> {
+        if let Some(file) = self.unread_file {
+            return Err(Error::with_message(
+                ErrorKind::MuiFileNotFound,
+                format!(
+                    "no strings were read from the message file {file} (not found under the \
+                     Windows directory, or no message table and no .mui beside it); \
+                     message {id:#010x}"
+                ),
+            ));
+        }
         self.messages
             .and_then(|t| t.get(&id))
             .map(String::as_str)
@@ -321,6 +350,15 @@ pub(crate) fn event_message_id(
             ))
         }),
         None if record.classic => Ok(record.full_id),
+        // Its resource file yielded no events: missing, as a missing message file is.
+        None if p.events.is_empty() && p.resource_file.is_some() => Err(Error::with_message(
+            ErrorKind::MuiFileNotFound,
+            format!(
+                "no events were read from the resource file {} of '{}'",
+                p.resource_file.as_deref().unwrap_or_default(),
+                p.name
+            ),
+        )),
         None => Err(not_found(format!(
             "'{}' defines no event {} version {}",
             p.name,
