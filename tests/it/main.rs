@@ -4,6 +4,7 @@ mod bookmarks;
 mod channel_config;
 mod classic;
 mod clear;
+mod default_publishers;
 mod evtx_container;
 mod evtx_decode;
 mod evtx_differential;
