@@ -48,11 +48,14 @@ pub const ALL: [EmbeddedManifest; 12] = embedded![
     "Microsoft-Windows-Sysmon.man",
 ];
 
+/// The parsed publishers, or the first manifest's error (kind and text: `Error` is not
+/// `Clone`).
+type Parsed = std::result::Result<Vec<(usize, Publisher)>, (ErrorKind, String)>;
+
 /// The embedded manifests' publishers, parsed once per process: (the index in [`ALL`] of
 /// the manifest that declares it, the publisher), in installation order.
 pub fn publishers() -> Result<&'static [(usize, Publisher)]> {
-    static PARSED: OnceLock<std::result::Result<Vec<(usize, Publisher)>, (ErrorKind, String)>> =
-        OnceLock::new();
+    static PARSED: OnceLock<Parsed> = OnceLock::new();
     let parsed = PARSED.get_or_init(|| {
         let mut all = Vec::new();
         for (index, manifest) in ALL.iter().enumerate() {

@@ -159,7 +159,7 @@ fn every_generated_event_of_a_provider_with_a_manifest_formats_with_no_warning()
         .iter()
         .map(|p| p.name.clone())
         .collect();
-    let mut generator = Generator::new(0x5eed_0f_defa);
+    let mut generator = Generator::new(0x005e_ed0f_defa);
     let mut formatted = BTreeSet::new();
     let mut unformatted = BTreeSet::new();
     for profile in Profile::ALL {
