@@ -300,3 +300,46 @@ fn golden_messages_of_seeded_events() {
     assert_eq!(text(FormatWhat::Opcode), "Info");
     assert_eq!(text(FormatWhat::Keyword), "Audit Success\0");
 }
+
+/// A program using the facade formats a generated event with no setup: the service's engine
+/// has the default publishers after a reset.
+#[test]
+fn the_service_formats_generated_events_with_no_setup() {
+    use evtlog::winevt::*;
+    let _guard = crate::winevt::SERVICE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    controls::reset();
+    let mut generator = Generator::new(7);
+    let logon = first(
+        &mut generator,
+        Profile::Security,
+        "Microsoft-Windows-Security-Auditing",
+        4624,
+    );
+    controls::engine().write("Security", logon).unwrap();
+    let query = EvtQuery(0, Some("Security"), None, EvtQueryChannelPath);
+    assert_ne!(query, 0);
+    let mut events = [0; 1];
+    let mut returned = 0;
+    assert_eq!(EvtNext(query, &mut events, 0, 0, &mut returned), TRUE);
+    let metadata =
+        EvtOpenPublisherMetadata(0, Some("Microsoft-Windows-Security-Auditing"), None, 0, 0);
+    assert_ne!(metadata, 0);
+    let mut buffer = vec![0u16; 4096];
+    let mut used = 0;
+    let flags = EvtFormatMessageEvent;
+    assert_eq!(
+        EvtFormatMessage(metadata, events[0], 0, &[], flags, &mut buffer, &mut used),
+        TRUE
+    );
+    let text = String::from_utf16(&buffer[..used as usize - 1]).unwrap();
+    assert!(text.starts_with("An account logged on.\r\n"), "{text}");
+    assert!(
+        text.contains("Impersonation level: Impersonation."),
+        "{text}"
+    );
+    for handle in [metadata, events[0], query] {
+        assert_eq!(EvtClose(handle), TRUE);
+    }
+}
