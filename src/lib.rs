@@ -68,6 +68,7 @@ pub use evtx::{
     Finding, FindingKind, HeaderFlags, Records, TemplateCache, CHUNK_HEADER_SIZE, CHUNK_SIZE,
     FILE_HEADER_BLOCK_SIZE,
 };
+pub use gen::manifests::{EmbeddedManifest, ALL as DEFAULT_MANIFESTS};
 pub use gen::{Generator, Profile};
 pub use publisher::{
     culture_of, lcid_of, ChannelDefinition, ChannelRef, ClassicSource, EventDefinition, FormatWhat,

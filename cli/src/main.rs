@@ -100,7 +100,9 @@ Store:
   events everywhere. --store DIR (or EVTLOG_STORE=DIR) uses another directory (one holding
   <channel>.xml files is read as XML channels); --memory uses the embedded default events in
   memory and saves nothing. Installed manifests are kept in a store of .evtx channels
-  (DIR/providers); a store of XML channel files keeps none, so im and um refuse it.
+  (DIR/providers); a store of XML channel files keeps none, so im and um refuse it. Every
+  store has the default publishers (the manifests of the providers of the default events:
+  ep lists them), so qe /f:RenderedXml shows those events' messages.
 
 Options may start with / or -; names are case-insensitive. Queries measure timediff() from
 the store's newest event. Events of several channels come merged in time order.

@@ -6,9 +6,13 @@
 //! - **Directory store** (the default one, [`default_dir`], or `--store DIR` or
 //!   `EVTLOG_STORE=DIR`): persistent channels, each a live .evtx file with Windows' name
 //!   (`Microsoft-Windows-Sysmon%4Operational.evtx`, `Engine::open_store_dir`), created on
-//!   first use and filled with the embedded default events. A directory holding `<channel>.xml` files (one event per line in Windows' XML
+//!   first use and filled with the embedded default events and publishers. A directory holding `<channel>.xml` files (one event per line in Windows' XML
 //!   shape) is read as such instead, and a cleared channel's file is rewritten beside it and
 //!   renamed into place.
+//!
+//! - **Default publishers**: every store has the embedded manifests of the generator's
+//!   providers installed (`Engine::install_default_publishers`), so `qe /f:RenderedXml`
+//!   formats their events; a directory store keeps them in `providers/` like any `im`.
 //!
 //! Record ids are assigned by the engine on load (1, 2, … in file order), as a channel assigns
 //! them on write. The store's clock ("now" for `timediff()` in queries) is set to its newest
@@ -44,7 +48,8 @@ impl std::fmt::Display for StoreError {
 }
 
 /// An engine with the default channels (Application, System, Security, Setup,
-/// ForwardedEvents, and Sysmon's Operational channel), empty, and its virtual clock.
+/// ForwardedEvents, and Sysmon's Operational channel), empty, the default publishers
+/// installed, and its virtual clock.
 fn empty_engine() -> (Engine, Arc<VirtualClock>) {
     let clock = Arc::new(VirtualClock::default());
     let engine = Engine::with_default_channels(clock.clone());
@@ -52,6 +57,9 @@ fn empty_engine() -> (Engine, Arc<VirtualClock>) {
         .with_max_size(64 * 1024 * 1024);
     // The name is valid and not among the defaults.
     let _ = engine.create_channel(sysmon);
+    // After Sysmon's channel, which keeps evtutil's size rather than the manifest's default.
+    // In memory: a copy of the publishers parsed once (their parse is pinned by a test).
+    let _ = engine.install_default_publishers();
     (engine, clock)
 }
 
@@ -170,10 +178,19 @@ fn open_evtx_dir(dir: &Path) -> Result<Engine, StoreError> {
         for channel in defaults.channels() {
             engine.create_channel(channel.config()).map_err(failed)?;
         }
+        engine.install_default_publishers().map_err(failed)?;
         for event in default_events() {
             let channel = event.system.channel.clone().unwrap_or_default();
             // As the embedded store: a full channel drops the event as Windows drops it.
             let _ = engine.write(&channel, event);
+        }
+    } else if !dir.join("providers").exists() {
+        // A store made before the default publishers existed (it never had a provider
+        // installed): they are added once and kept; where the store cannot be written,
+        // in this run only. A store that has `providers/` keeps what it holds, so a
+        // default publisher uninstalled with `um` stays uninstalled.
+        if engine.install_default_publishers().is_err() {
+            let _ = engine.load_default_publishers();
         }
     }
     settle_clock(&engine, &clock);

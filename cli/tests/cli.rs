@@ -675,13 +675,28 @@ fn cl_backs_up_then_clears_a_directory_store_channel() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `ep` lists the installed publishers (none are installed in a store yet) and `gp` reads
-/// one; an unknown name fails as wevtutil fails, with the Windows error.
+/// `ep` lists the installed publishers (a store has the default ones, in installation
+/// order) and `gp` reads one; an unknown name fails as wevtutil fails, with the Windows
+/// error.
 #[test]
 fn ep_and_gp() {
     let listed = evtutil(&["ep"]);
     assert!(listed.status.success(), "{listed:?}");
-    assert_eq!(stdout(&listed), "");
+    assert_eq!(
+        stdout(&listed),
+        "Microsoft-Windows-Security-Auditing\nMicrosoft-Windows-Eventlog\n\
+         Service Control Manager\nMicrosoft-Windows-Kernel-General\n\
+         Microsoft-Windows-Kernel-Power\nMicrosoft-Windows-Time-Service\n\
+         Microsoft-Windows-WindowsUpdateClient\nMicrosoft-Windows-DistributedCOM\n\
+         Microsoft-Windows-RestartManager\nMicrosoft-Windows-Servicing\n\
+         Microsoft-Windows-WUSA\nMicrosoft-Windows-Sysmon\n"
+    );
+    let scm = evtutil(&["gp", "Service Control Manager"]);
+    assert!(scm.status.success(), "{scm:?}");
+    assert!(
+        stdout(&scm).starts_with("name: Service Control Manager\n"),
+        "{scm:?}"
+    );
     let missing = evtutil(&["gp", "No-Such-Publisher", "/ge:true", "/gm:true"]);
     assert_eq!(missing.status.code(), Some(1));
     let err = String::from_utf8_lossy(&missing.stderr);
@@ -859,7 +874,8 @@ fn im_installs_a_manifest_that_the_next_run_sees_and_um_removes_it() {
     assert!(listed
         .lines()
         .any(|l| l == "Evtlog-Test-Provider/Operational"));
-    let kept = dir.join("providers/00000001-evtlog-test-provider.man");
+    // After the twelve default publishers the store installed on its first fill.
+    let kept = dir.join("providers/00000013-evtlog-test-provider.man");
     assert_eq!(
         std::fs::read_to_string(&kept).unwrap(),
         std::fs::read_to_string(&manifest).unwrap()
@@ -906,13 +922,22 @@ fn im_reports_a_manifest_error_with_file_line_and_column() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// `/f:RenderedXml` with no publisher installed: each event as its plain XML (as consumers
-/// fall back when the metadata cannot be opened); `/l` takes culture names; a log file is
-/// refused with 87, as wevtutil refuses an archived log.
+/// `/f:RenderedXml` of a classic source with no publisher installed (MsiInstaller): each
+/// event as its plain XML (as consumers fall back when the metadata cannot be opened); `/l`
+/// takes culture names; a log file is refused with 87, as wevtutil refuses an archived log.
 #[test]
 fn qe_rendered_xml_without_publishers_and_locale_option() {
-    let plain = evtutil(&["qe", "Security", "/c:2", "/f:xml"]);
-    let rendered = evtutil(&["qe", "Security", "/c:2", "/f:RenderedXml", "/l:fr-FR"]);
+    let msi = "/q:*[System[Provider[@Name='MsiInstaller']]]";
+    let plain = evtutil(&["qe", "Application", msi, "/c:2", "/f:xml"]);
+    assert_eq!(stdout(&plain).lines().count(), 2, "{plain:?}");
+    let rendered = evtutil(&[
+        "qe",
+        "Application",
+        msi,
+        "/c:2",
+        "/f:RenderedXml",
+        "/l:fr-FR",
+    ]);
     assert!(rendered.status.success(), "{rendered:?}");
     assert_eq!(stdout(&rendered), stdout(&plain));
     let o = evtutil(&["qe", "Security", "/f:renderedxml", "/l:xx-YY"]);
@@ -1066,5 +1091,57 @@ fn im_installs_a_provider_from_a_windows_binary_under_evtlog_windir() {
     let missing = run(&["im", "/pn:P", r"/rf:%SystemRoot%\System32\none.dll"]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("(15100)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every store has the default publishers: `/f:RenderedXml` formats a generated event with
+/// its message, level, task, opcode and keywords from its provider's manifest.
+#[test]
+fn qe_rendered_xml_formats_events_of_the_default_publishers() {
+    let o = evtutil(&["qe", "Security", "/c:1", "/f:RenderedXml"]);
+    assert!(o.status.success(), "{o:?}");
+    let text = stdout(&o);
+    let plain = stdout(&evtutil(&["qe", "Security", "/c:1", "/f:xml"]));
+    let (before, rendering) = text.split_once("<RenderingInfo").expect("RenderingInfo");
+    assert_eq!(before, plain.trim_end().trim_end_matches("</Event>"));
+    assert!(
+        rendering.starts_with(
+            " Culture='en-US'><Message>An account logged on.&#13;&#10;&#13;&#10;Subject: -\\- (S-1-0-0)"
+        ),
+        "{rendering}"
+    );
+    assert!(
+        rendering.contains("Impersonation level: Impersonation."),
+        "{rendering}"
+    );
+    assert!(rendering.ends_with(
+        "<Level>Information</Level><Task>Logon</Task><Opcode>Info</Opcode>\
+         <Channel>Security</Channel><Provider>Security auditing events, as evtlog emulates them.</Provider>\
+         <Keywords><Keyword>Audit Success</Keyword></Keywords></RenderingInfo></Event>\n"
+    ));
+}
+
+/// A store made before the default publishers existed (no `providers/`) gets them on open,
+/// once; a default publisher uninstalled with `um` then stays uninstalled.
+#[test]
+fn an_older_store_gets_the_default_publishers_once() {
+    let dir = temp_dir("older-store");
+    let store = dir.to_string_lossy().into_owned();
+    assert!(evtutil(&["--store", &store, "qe", "Setup", "/c:1"])
+        .status
+        .success());
+    let providers = dir.join("providers");
+    assert_eq!(std::fs::read_dir(&providers).unwrap().count(), 12);
+    std::fs::remove_dir_all(&providers).unwrap();
+    let listed = stdout(&evtutil(&["--store", &store, "ep"]));
+    assert_eq!(listed.lines().count(), 12, "{listed}");
+    assert_eq!(std::fs::read_dir(&providers).unwrap().count(), 12);
+    let wusa = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../src/gen/manifests/Microsoft-Windows-WUSA.man");
+    let removed = evtutil(&["--store", &store, "um", &wusa.to_string_lossy()]);
+    assert!(removed.status.success(), "{removed:?}");
+    let listed = stdout(&evtutil(&["--store", &store, "ep"]));
+    assert_eq!(listed.lines().count(), 11, "{listed}");
+    assert!(!listed.lines().any(|l| l == "Microsoft-Windows-WUSA"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -186,10 +186,11 @@ int main(void) {
     free(levels);
     CHECK(EvtClose(winmeta) && EvtClose(config));
 
-    /* Every channel, the pattern's enumerator form. */
+    /* Every channel, the pattern's enumerator form: the five standard ones, Sysmon's (its
+       default publisher defines it) and this program's. */
     int seen = 0;
     CHECK(channels(&seen) == ERROR_SUCCESS);
-    CHECK(seen == 6);
+    CHECK(seen == 7);
 
     /* A success clears a failure left behind, and EvtGetExtendedStatus's text with it. */
     CHECK_ERROR(EvtQuery(NULL, L"Security", L"*[System[", 0) != NULL, ERROR_EVT_INVALID_QUERY);

@@ -534,13 +534,14 @@ static void check_application(EVT_HANDLE en, EVT_HANDLE fr) {
     CHECK(EvtClose(e));
     CHECK(EvtClose(query));
 
-    /* The classic event: its source has no message file to read, Winmeta's level. */
+    /* The classic event: its source names a message file that does not exist (15100, as
+       FormatMessage reports a missing message file); the level is Winmeta's. */
     query = open_query(L"Application", L"*[System[Provider[@Name='Evtlog-Test-Classic']]]");
     e = next_event(query);
     EVT_HANDLE classic = EvtOpenPublisherMetadata(NULL, L"Evtlog-Test-Classic", NULL, 0, 0);
     CHECK(classic != NULL);
     expect(classic, e, EvtFormatMessageLevel, L"Warning");
-    expect_missing(classic, e, EvtFormatMessageEvent, ERROR_EVT_MESSAGE_ID_NOT_FOUND);
+    expect_missing(classic, e, EvtFormatMessageEvent, ERROR_MUI_FILE_NOT_FOUND);
     CHECK(EvtClose(classic));
     CHECK(EvtClose(e));
     CHECK(EvtClose(query));

@@ -13,8 +13,8 @@
 //!    registers nothing.
 //! 3. Uninstalling removes the provider from the registry (and its manifest from the
 //!    store); its channels and their events stay, as Windows keeps the .evtx files.
-//! 4. A provider's `parameters` (`%%n` strings) are its own, else the messages of the
-//!    installed providers whose messageFileName its parameterFileName names (resolved when
+//! 4. A provider's `parameters` (`%%n` strings) are its own, else the messages of itself
+//!    and the installed providers whose messageFileName its parameterFileName names (resolved when
 //!    it is installed or a store is reopened; a manifest holds no parameter strings).
 //! 5. A persistent store keeps one file per installed manifest provider,
 //!    `providers/<seq>-<name>.man` (the manifest's text as installed; `<seq>` keeps the
@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use super::channel::{ChannelConfig, ChannelType};
 use super::{names, Engine};
 use crate::error::{Error, ErrorKind, Result};
-use crate::publisher::{parse_manifest, ChannelDefinition, Publisher};
+use crate::publisher::{parse_manifest, ChannelDefinition, Messages, Publisher};
 use crate::store::Retention;
 
 /// File paths that replace the ones a manifest names (wevtutil im's `/rf`, `/mf`, `/pf`).
@@ -305,11 +305,12 @@ impl Engine {
         Ok(self.publishers().uninstall(name).is_some())
     }
 
-    /// A provider with no `%%n` strings of its own whose parameterFileName names the
-    /// messageFileName of an installed provider gets that provider's messages as its
-    /// parameter strings (that file's MESSAGETABLE is what that manifest compiled to).
-    /// Files are compared case-insensitively, in the `;`-separated order (the first file
-    /// holding an id wins); resolved at install time.
+    /// A provider with no `%%n` strings of its own whose parameterFileName names its own
+    /// messageFileName or that of an installed provider gets that file's messages as its
+    /// parameter strings (that file's MESSAGETABLE is what its manifest compiled to;
+    /// Security's adtschema.dll is both its message and its parameter file). Files are
+    /// compared case-insensitively, in the `;`-separated order, the provider's own before
+    /// the others (the first holding an id wins); resolved at install time.
     fn resolve_parameters(&self, p: &mut Publisher) {
         if !p.parameters.is_empty() {
             return;
@@ -317,28 +318,33 @@ impl Engine {
         let Some(files) = p.parameter_file.clone() else {
             return;
         };
+        let names = |message_file: &Option<String>, file: &str| {
+            message_file
+                .as_deref()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case(file))
+        };
         let installed = self.publishers().list();
+        let mut parameters = Messages::default();
         for file in files.split(';').map(str::trim).filter(|f| !f.is_empty()) {
-            let owners = installed.iter().filter(|o| {
-                !o.name.eq_ignore_ascii_case(&p.name)
-                    && o.message_file
-                        .as_deref()
-                        .is_some_and(|m| m.trim().eq_ignore_ascii_case(file))
-            });
-            for owner in owners {
-                for (culture, table) in &owner.messages.by_culture {
+            let own = names(&p.message_file, file).then_some(&p.messages);
+            let others = installed
+                .iter()
+                .filter(|o| !o.name.eq_ignore_ascii_case(&p.name) && names(&o.message_file, file))
+                .map(|o| &o.messages);
+            for messages in own.into_iter().chain(others) {
+                for (culture, table) in &messages.by_culture {
                     for (id, text) in table {
-                        let known = p
-                            .parameters
+                        let known = parameters
                             .culture(culture)
                             .is_some_and(|t| t.contains_key(id));
                         if !known {
-                            p.parameters.insert(culture, *id, text.clone());
+                            parameters.insert(culture, *id, text.clone());
                         }
                     }
                 }
             }
         }
+        p.parameters = parameters;
     }
 
     /// Every defined channel's name is one the engine takes (invariant 2).
@@ -394,6 +400,48 @@ impl Engine {
             }
         }
         Ok(())
+    }
+}
+
+impl Engine {
+    /// Installs the embedded default publishers ([`DEFAULT_MANIFESTS`](crate::DEFAULT_MANIFESTS):
+    /// a manifest for every manifest-based provider the generator emits) that the engine
+    /// lacks; a provider of that name already installed (an earlier install, or a user's own
+    /// manifest) is kept. On a persistent engine each is kept in the store as
+    /// [`install_manifest`](Engine::install_manifest) keeps it, so reopening the store
+    /// installs it again. Returns the names installed, in installation order. The manifests
+    /// are parsed once per process; installing them is a copy.
+    pub fn install_default_publishers(&self) -> Result<Vec<String>> {
+        self.add_default_publishers(true)
+    }
+
+    /// Like [`install_default_publishers`](Engine::install_default_publishers), in the
+    /// registry only: a persistent engine's store is not written (a program that reads a
+    /// store made before the defaults existed, where opening must write nothing).
+    pub fn load_default_publishers(&self) -> Result<Vec<String>> {
+        self.add_default_publishers(false)
+    }
+
+    fn add_default_publishers(&self, keep: bool) -> Result<Vec<String>> {
+        let dir = if keep {
+            self.store_dir().map(providers_dir)
+        } else {
+            None
+        };
+        let mut names = Vec::new();
+        for (index, p) in crate::gen::manifests::publishers()? {
+            if self.publishers().get(&p.name).is_some() {
+                continue;
+            }
+            if let Some(dir) = &dir {
+                std::fs::create_dir_all(dir)?;
+                let text = crate::gen::manifests::ALL[*index].text;
+                self.store_manifest(dir, &p.name, text, &ManifestFiles::default())?;
+            }
+            self.install_publisher(p.clone())?;
+            names.push(p.name.clone());
+        }
+        Ok(names)
     }
 }
 

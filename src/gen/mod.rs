@@ -17,6 +17,7 @@
 //! - Nothing here panics on any input.
 
 mod application;
+pub(crate) mod manifests;
 mod pools;
 mod programs;
 mod rng;

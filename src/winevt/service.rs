@@ -5,7 +5,9 @@
 //! On first use the engine is the persistent store named by `EVTLOG_STORE` (an evtutil store:
 //! its channels, with Windows' standard ones added where missing), so that an unmodified
 //! program finds events without calling an engine control; without it, or when that store
-//! cannot be opened, an in-memory engine with the standard channels, empty.
+//! cannot be opened, an in-memory engine with the standard channels, empty. Either way the
+//! embedded default publishers (the generator's providers' manifests) are installed where
+//! missing, so a program formats generated events with no setup.
 //!
 //! Invariant: the engine is made on first use and replaced only by [`reset`], which first
 //! closes every open handle (so nothing refers to the old engine's sessions) and always
@@ -71,10 +73,10 @@ pub const STORE_VARIABLE: &str = "EVTLOG_STORE";
 
 fn fresh() -> Service {
     let clock = Arc::new(ServiceClock::default());
-    Service {
-        engine: Engine::with_default_channels(clock.clone()),
-        clock,
-    }
+    let engine = Engine::with_default_channels(clock.clone());
+    // The embedded manifests parse (a test pins it); failing, the engine has no publishers.
+    let _ = engine.install_default_publishers();
+    Service { engine, clock }
 }
 
 /// The first engine: `EVTLOG_STORE`'s store if it names one that opens.
@@ -86,6 +88,9 @@ fn initial() -> Service {
     match Engine::open_store_dir_with_clock(&dir, clock.clone()) {
         Ok(engine) => {
             engine.create_default_channels();
+            // A store made before the defaults existed gets them in the registry only:
+            // opening a store writes nothing.
+            let _ = engine.load_default_publishers();
             Service { engine, clock }
         }
         Err(_) => fresh(),
@@ -111,7 +116,8 @@ pub(super) fn clock() -> Arc<ServiceClock> {
     with(|s| s.clock.clone())
 }
 
-/// A fresh engine with empty standard channels, on the wall clock; every open handle is
+/// A fresh engine with empty standard channels and the default publishers (Sysmon's
+/// Operational channel among them, which its manifest defines), on the wall clock; every open handle is
 /// closed first.
 pub(super) fn reset() {
     for object in super::handles::remove_all(|_| true) {

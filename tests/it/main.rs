@@ -5,6 +5,7 @@ mod bookmarks;
 mod channel_config;
 mod classic;
 mod clear;
+mod default_publishers;
 mod dll_format;
 mod evtx_container;
 mod evtx_decode;

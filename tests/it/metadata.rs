@@ -874,8 +874,13 @@ fn facade_enumerates_publishers_in_installation_order() {
         assert_eq!(buf[used as usize - 1], 0);
         names.push(String::from_utf16(&buf[..used as usize - 1]).unwrap());
     }
+    // After a reset the service has the default publishers (installed first), then the
+    // agent and these two, in installation order.
+    let defaults = evtlog::DEFAULT_MANIFESTS.len();
+    assert_eq!(names.len(), defaults + 3);
+    assert_eq!(names[0], "Microsoft-Windows-Security-Auditing");
     assert_eq!(
-        names,
+        names[defaults..],
         ["Contoso-Demo-Agent", "Zeta-Provider", "Alpha-Provider"]
     );
     let mut used = 0;

@@ -400,6 +400,8 @@ fn channel_enum_retries_the_same_name() {
         [
             "Application",
             "ForwardedEvents",
+            // Defined by the default Sysmon publisher's manifest.
+            "Microsoft-Windows-Sysmon/Operational",
             "Microsoft-Windows-Test/Operational",
             "Security",
             "Setup",
