@@ -321,3 +321,74 @@ fn writing_events_tour() -> Result<(), evtlog::Error> {
     assert_eq!(log.number_of_records(), 1);
     Ok(())
 }
+
+/// The README's metadata tour: a provider's metadata read as EvtGetPublisherMetadataProperty,
+/// EvtGetObjectArrayProperty and EvtGetEventMetadataProperty read it, and an event it wrote
+/// formatted as EvtFormatMessage formats it.
+#[test]
+fn metadata_tour() -> Result<(), evtlog::Error> {
+    use evtlog::{
+        EventDescriptor, EventProperty, FormatWhat, MetadataArray, Next, PublisherProperty,
+        QueryFlags,
+    };
+    let engine = Engine::with_default_channels(Arc::new(VirtualClock::default()));
+    engine.install_manifest_file("fixtures/manifests/evtlog-test.man")?;
+
+    let metadata = engine.open_publisher_metadata(Some("Evtlog-Test-Provider"), 0)?; // LCID 0: en-US
+    let guid = metadata.property(PublisherProperty::PublisherGuid)?; // Value::Guid
+    let levels = metadata.array(MetadataArray::Levels)?; // the object array of ids 13-15
+    for i in 0..levels.len() {
+        let _name = levels.property(PublisherProperty::LevelName, i)?; // "win:Informational", "Notice"…
+    }
+    let events = metadata.events()?; // EvtOpenEventMetadataEnum / EvtNextEventMetadata
+    let template = events[0].property(EventProperty::Template)?; // Windows' <template> XML
+
+    // Write event 100 v0 as EventWrite would, then format it.
+    let provider = engine.publishers().get("Evtlog-Test-Provider").unwrap();
+    let def = &provider.events[0];
+    let descriptor = EventDescriptor {
+        id: def.value as u16,
+        version: def.version,
+        channel: def.channel as u8,
+        level: def.level as u8,
+        opcode: def.opcode as u8,
+        task: def.task as u16,
+        keyword: def.keywords,
+    };
+    let Value::Guid(provider_guid) = guid.clone() else {
+        panic!()
+    };
+    let writer = engine.register_provider(provider_guid);
+    writer.write_values(
+        &descriptor,
+        &["db01".into(), Value::UInt16(5432), Value::UInt32(1)],
+    )?;
+    let results = engine.default_session().query(
+        Some("Evtlog-Test-Provider/Operational"),
+        None,
+        QueryFlags::CHANNEL_PATH,
+    )?;
+    let Next::Events(batch) = results.next(1, None)? else {
+        panic!("the event")
+    };
+    let message = metadata.format(batch[0].event(), FormatWhat::Event)?; // "Connected to db01 on port 5432 (mode Fast)."
+    let task = metadata.format(batch[0].event(), FormatWhat::Task)?; // the task's string
+
+    assert_eq!(guid.to_text(), "{6e0b6c3a-2f54-4c1b-9d7e-1a2b3c4d5e6f}");
+    assert!(levels.len() >= 2);
+    assert_eq!(
+        levels.property(PublisherProperty::LevelName, 0)?,
+        Value::String("Notice".into())
+    );
+    assert!(template.to_text().starts_with(
+        "<template xmlns=\"http://schemas.microsoft.com/win/2004/08/events\">\r\n  \
+         <data name=\"Peer\" inType=\"win:UnicodeString\" outType=\"xs:string\"/>"
+    ));
+    assert_eq!(
+        message.text(),
+        "Connected to db01 on port 5432 (mode Fast)."
+    );
+    assert!(message.warning().is_none());
+    assert!(!task.text().is_empty());
+    Ok(())
+}
