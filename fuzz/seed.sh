@@ -68,3 +68,14 @@ if [ -n "$dlls" ] && [ -d "$dlls" ]; then
 else
     echo "seed.sh: the evtx crate's samples/dlls not found; pe_resources has no seeds" >&2
 fi
+
+# pe_resources_small: the small built image of tests/it/resources.rs (a message table and
+# services.exe's WEVT_TEMPLATE in ~20 KB), written by its test; it fuzzes ~50x faster than
+# the real binaries (run pe_resources with this corpus directory and -max_len=65536).
+mkdir -p "$root/fuzz/corpus/pe_resources_small"
+if (cd "$root" && EVTLOG_FUZZ_SEED_DIR="$root/fuzz/corpus/pe_resources_small" \
+        cargo test --quiet --test it resources::the_seed_image_reads_back >/dev/null 2>&1); then
+    echo "seed.sh: the small image in fuzz/corpus/pe_resources_small"
+else
+    echo "seed.sh: could not write the small image (cargo test failed)" >&2
+fi

@@ -18,8 +18,12 @@ use crate::publisher::{MapKind, Publisher, Template, TemplateItem};
 
 /// Insert values, in order.
 pub(crate) enum Source<'a> {
-    /// EventData whose items are all `<Data>` (the common case: read in place).
+    /// EventData whose items are all `<Data>`, no two neighbours of one name (the common
+    /// case: the `i`-th item is the `i`-th insert, read in place).
     Data(&'a [DataItem]),
+    /// EventData of `<Data>` items where a run of one name is one insert (an array as a
+    /// decoded record repeats it).
+    Runs(&'a [DataItem]),
     /// Collected values (UserData leaves, EventData with other items, the caller's).
     Refs(&'a [&'a Value]),
     Owned(Vec<&'a Value>),
@@ -30,7 +34,15 @@ impl<'a> Source<'a> {
     pub(crate) fn of_event(event: &'a Event) -> Source<'a> {
         match &event.body {
             Body::EventData(d) if d.items.iter().all(|i| matches!(i, DataItem::Data { .. })) => {
-                Source::Data(&d.items)
+                let runs = d.items.windows(2).any(|w| {
+                    let first = data_name(&w[0]);
+                    first.is_some() && first == data_name(&w[1])
+                });
+                if runs {
+                    Source::Runs(&d.items)
+                } else {
+                    Source::Data(&d.items)
+                }
             }
             Body::EventData(d) => Source::Owned(d.values().collect()),
             Body::UserData(nodes) => {
@@ -46,7 +58,11 @@ impl<'a> Source<'a> {
 
     fn get(&self, i: usize) -> Option<&'a Value> {
         match self {
-            Source::Data(items) => match group(items, i)?.first()? {
+            Source::Data(items) => match items.get(i)? {
+                DataItem::Data { value, .. } => Some(value),
+                _ => None,
+            },
+            Source::Runs(items) => match group(items, i)?.first()? {
                 DataItem::Data { value, .. } => Some(value),
                 _ => None,
             },
@@ -70,19 +86,21 @@ fn group(items: &[DataItem], i: usize) -> Option<&[DataItem]> {
 
 /// The length of the run of same-named `<Data>` that starts `items` (at least 1).
 fn run(items: &[DataItem]) -> usize {
-    fn name(item: &DataItem) -> Option<&str> {
-        match item {
-            DataItem::Data { name: Some(n), .. } => Some(n),
-            _ => None,
-        }
-    }
-    let Some(first) = items.first().and_then(name) else {
+    let Some(first) = items.first().and_then(data_name) else {
         return 1;
     };
     1 + items[1..]
         .iter()
-        .take_while(|item| name(item) == Some(first))
+        .take_while(|item| data_name(item) == Some(first))
         .count()
+}
+
+/// A `<Data>` item's name.
+fn data_name(item: &DataItem) -> Option<&str> {
+    match item {
+        DataItem::Data { name: Some(n), .. } => Some(n),
+        _ => None,
+    }
 }
 
 fn leaves<'a>(node: &'a Node, out: &mut Vec<&'a Value>) {
@@ -143,7 +161,7 @@ impl Inserts for ValueInserts<'_> {
             return false;
         };
         let item = self.template.and_then(|t| t.items.get(at + stars));
-        if let Source::Data(items) = &self.values {
+        if let Source::Runs(items) = &self.values {
             let run = group(items, at + stars).unwrap_or_default();
             if run.len() > 1 {
                 // An array's elements, as one array value's text gives them.
