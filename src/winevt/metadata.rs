@@ -15,7 +15,7 @@
 use parking_lot::Mutex;
 
 use super::handles::{self, EVT_HANDLE};
-use super::object::Object;
+use super::object::{NameEnum, Object};
 use super::query::{invalid_handle, invalid_parameter, object, put_variants, session};
 use super::service;
 use super::status::{self, Fail, Outcome, BOOL};
@@ -88,7 +88,7 @@ pub fn EvtOpenPublisherEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
             .map(|p| p.name.clone())
             .collect();
         Ok(handles::insert(
-            Object::PublisherEnum(Mutex::new((names, 0))),
+            Object::PublisherEnum(NameEnum::new(names)),
             session,
         ))
     })())
@@ -103,19 +103,7 @@ pub fn EvtNextPublisherId(publisher_enum: EVT_HANDLE, buffer: &mut [u16], used: 
         let Object::PublisherEnum(state) = &*object else {
             return Err(invalid_handle("a publisher enumerator handle was expected"));
         };
-        let mut state = state.lock();
-        let (names, next) = &mut *state;
-        let Some(name) = names.get(*next) else {
-            return Err(Fail::Code(ERROR_NO_MORE_ITEMS));
-        };
-        let units: Vec<u16> = name.encode_utf16().chain([0]).collect();
-        *used = units.len() as u32;
-        if buffer.len() < units.len() {
-            return Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER));
-        }
-        buffer[..units.len()].copy_from_slice(&units);
-        *next += 1;
-        Ok(())
+        state.next_into(buffer, used)
     })())
 }
 

@@ -22,7 +22,7 @@ pub(super) enum Object {
     /// EvtCreateBookmark (EvtUpdateBookmark changes it).
     Bookmark(Mutex<Bookmark>),
     /// EvtOpenChannelEnum: the names, and how many were handed out.
-    ChannelEnum(Mutex<(Vec<String>, usize)>),
+    ChannelEnum(NameEnum),
     /// EvtSubscribe.
     Subscription(SubscriptionObject),
     /// EvtOpenLog: a channel, or an .evtx file by its absolute path.
@@ -31,7 +31,7 @@ pub(super) enum Object {
     /// EvtOpenEventMetadataEnum).
     PublisherMetadata(PublisherMetadata),
     /// EvtOpenPublisherEnum: the names, and how many were handed out.
-    PublisherEnum(Mutex<(Vec<String>, usize)>),
+    PublisherEnum(NameEnum),
     /// An EvtVarTypeEvtHandle from EvtGetPublisherMetadataProperty (EvtGetObjectArraySize,
     /// EvtGetObjectArrayProperty); a child of its metadata handle.
     ObjectArray(ObjectArray),
@@ -122,5 +122,36 @@ impl Object {
             | Object::EventSource(_) => {}
             Object::ChannelConfig(_) => {}
         }
+    }
+}
+
+/// An enumerator of names (EvtOpenChannelEnum, EvtOpenPublisherEnum): the names, and how
+/// many were handed out.
+pub(super) struct NameEnum(Mutex<(Vec<String>, usize)>);
+
+impl NameEnum {
+    pub(super) fn new(names: Vec<String>) -> NameEnum {
+        NameEnum(Mutex::new((names, 0)))
+    }
+
+    /// The next name as UTF-16 with its NUL (sizes in characters). Too small is
+    /// ERROR_INSUFFICIENT_BUFFER with `*used` the characters needed, and the same name comes
+    /// again on the retry; the end is ERROR_NO_MORE_ITEMS (259).
+    pub(super) fn next_into(&self, buffer: &mut [u16], used: &mut u32) -> super::status::Outcome {
+        use super::status::Fail;
+        use crate::error::codes::{ERROR_INSUFFICIENT_BUFFER, ERROR_NO_MORE_ITEMS};
+        let mut state = self.0.lock();
+        let (names, next) = &mut *state;
+        let Some(name) = names.get(*next) else {
+            return Err(Fail::Code(ERROR_NO_MORE_ITEMS));
+        };
+        let units: Vec<u16> = name.encode_utf16().chain([0]).collect();
+        *used = units.len() as u32;
+        if buffer.len() < units.len() {
+            return Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER));
+        }
+        buffer[..units.len()].copy_from_slice(&units);
+        *next += 1;
+        Ok(())
     }
 }

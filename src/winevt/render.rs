@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use parking_lot::Mutex;
 
 use super::handles::{self, EVT_HANDLE};
-use super::object::Object;
+use super::object::{NameEnum, Object};
 use super::query::{invalid_handle, invalid_parameter, object, put_variants, session};
 use super::status::{self, Fail, Outcome, BOOL};
 use crate::engine::{render_values, Bookmark, RenderContext};
@@ -157,7 +157,7 @@ pub fn EvtOpenChannelEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
         }
         let names = super::service::engine().channel_names();
         Ok(handles::insert(
-            Object::ChannelEnum(Mutex::new((names, 0))),
+            Object::ChannelEnum(NameEnum::new(names)),
             session,
         ))
     })())
@@ -172,18 +172,6 @@ pub fn EvtNextChannelPath(channel_enum: EVT_HANDLE, buffer: &mut [u16], used: &m
         let Object::ChannelEnum(state) = &*object else {
             return Err(invalid_handle("a channel enumerator handle was expected"));
         };
-        let mut state = state.lock();
-        let (names, next) = &mut *state;
-        let Some(name) = names.get(*next) else {
-            return Err(Fail::Code(ERROR_NO_MORE_ITEMS));
-        };
-        let units: Vec<u16> = name.encode_utf16().chain([0]).collect();
-        *used = units.len() as u32;
-        if buffer.len() < units.len() {
-            return Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER));
-        }
-        buffer[..units.len()].copy_from_slice(&units);
-        *next += 1;
-        Ok(())
+        state.next_into(buffer, used)
     })())
 }
