@@ -79,3 +79,88 @@ if (cd "$root" && EVTLOG_FUZZ_SEED_DIR="$root/fuzz/corpus/pe_resources_small" \
 else
     echo "seed.sh: could not write the small image (cargo test failed)" >&2
 fi
+
+# The text parsers start from small, valid inputs of each grammar: structured queries, XPath
+# filters of every shape the compiler knows, bookmarks, and events rendered from the samples.
+text="$root/fuzz/corpus"
+mkdir -p "$text/xpath" "$text/query_list" "$text/event_xml" "$text/bookmark_xml"
+n=0
+while IFS= read -r q; do
+    [ -n "$q" ] || continue
+    n=$((n + 1))
+    printf '%s' "$q" > "$text/xpath/q$n"
+    printf '%s' "$q" > "$text/query_list/q$n"
+done <<'QUERIES'
+*
+*[System]
+*[System[(Level=1 or Level=2) and TimeCreated[timediff(@SystemTime) <= 86400000]]]
+*[System[Provider[@Name='Microsoft-Windows-Security-Auditing'] and (EventID=4624 or EventID=4625)]]
+*[System[EventRecordID>=10 and EventRecordID<20]]
+*[System[band(Keywords,0x8010000000000000)]]
+*[System[Execution[@ProcessID!=4]]]
+*[EventData[Data[@Name='TargetUserName']='alice']]
+*[EventData[Data='x' and Data[@Name='a']!='b']]
+*[UserData[*[Path='C:\Windows']]]
+*[System[TimeCreated[@SystemTime>='2024-01-01T00:00:00.000Z' and @SystemTime<'2025-01-01T00:00:00Z']]]
+Event/System[Level<=3]
+*[System/Level=2]
+*[System[Security[@UserID='S-1-5-18']]]
+*[System[Correlation[@ActivityID='{00000000-0000-0000-0000-000000000000}']]]
+QUERIES
+cat > "$text/query_list/list1" <<'XML'
+<QueryList>
+  <Query Id="0" Path="Application">
+    <Select Path="Application">*[System[(Level=1 or Level=2)]]</Select>
+    <Select Path="System">*</Select>
+    <Suppress Path="Application">*[System[EventID=1000]]</Suppress>
+  </Query>
+  <Query Id="1" Path="file://C:\logs\a.evtx"><Select>*</Select></Query>
+</QueryList>
+XML
+printf '%s' "<BookmarkList>
+  <Bookmark Channel='Application' RecordId='42' IsCurrent='true'/>
+  <Bookmark Channel='System' RecordId='7'/>
+</BookmarkList>" > "$text/bookmark_xml/two"
+printf '%s' "<BookmarkList>
+</BookmarkList>" > "$text/bookmark_xml/empty"
+printf '%s' "<BookmarkList Direction='backward'><Bookmark Channel='Microsoft-Windows-Sysmon/Operational' RecordId='18446744073709551615' IsCurrent='true'/></BookmarkList>" > "$text/bookmark_xml/backward"
+# Events: the samples' first records, one event per file, as evtutil renders them.
+events=0
+if (cd "$root" && cargo build --quiet -p evtutil 2>/dev/null); then
+    for f in "$samples"/*/*.evtx; do
+        { "$root/target/debug/evtutil" --memory qe "$f" /lf:true /c:8 2>/dev/null || true; } \
+            | awk -v dir="$text/event_xml" -v base="$(basename "$f" .evtx | tr '%' '_')" '
+                /<Event[ >]/ { n++; file = sprintf("%s/%s.%d", dir, base, n) }
+                file { printf "%s", $0 > file }
+                /<\/Event>/ { close(file); file = "" }'
+    done
+    events=$(ls "$text/event_xml" | wc -l)
+fi
+echo "seed.sh: $n queries, a QueryList, 3 bookmarks and $events events for the text parsers"
+
+# The EVTX targets' fast shape (fuzz_targets/evtx_input.rs): each used chunk's 512-byte
+# header and its first records (at most four, at most 8 KiB), on their own, in their own
+# corpus folders (evtx_reader_fast, evtx_file_query_fast) so that the slow whole-chunk
+# inputs do not dilute them.
+python3 - "$out" <<'PY'
+import os, struct, sys
+out = sys.argv[1]
+written = 0
+for name in sorted(os.listdir(out)):
+    if ".chunk" not in name:
+        continue
+    chunk = open(os.path.join(out, name), "rb").read()[4096:]
+    at, records = 512, 0
+    while records < 4 and at + 8 <= len(chunk) and chunk[at:at + 4] == b"\x2a\x2a\x00\x00":
+        size = struct.unpack_from("<I", chunk, at + 4)[0]
+        if size < 24 or at + size > len(chunk) or at + size > 8192:
+            break
+        at, records = at + size, records + 1
+    if records:
+        for target in ("evtx_reader_fast", "evtx_file_query_fast"):
+            os.makedirs(os.path.join(out, "..", target), exist_ok=True)
+            with open(os.path.join(out, "..", target, name.replace(".evtx", ".prefix")), "wb") as f:
+                f.write(chunk[:at])
+        written += 1
+print(f"seed.sh: {written} chunk prefixes (the fast shape) in evtx_reader_fast and evtx_file_query_fast")
+PY

@@ -1,4 +1,5 @@
-//! The fuzz input as an .evtx file queried through a session (EvtQueryFilePath): the file
+//! The fuzz input as an .evtx file (a whole file, or one chunk's leading bytes: see
+//! `evtx_input.rs`) queried through a session (EvtQueryFilePath): the file
 //! streamed chunk by chunk, with no filter and with a System-only one (applied while
 //! decoding), every event rendered.
 //! Only the crate's public API.
@@ -10,12 +11,15 @@ use std::io::Write;
 use evtlog::{Engine, Next, QueryFlags};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "evtx_input.rs"]
+mod evtx_input;
+
 fuzz_target!(|data: &[u8]| {
     // One file per process, rewritten per input: the query takes an absolute path.
     let path = std::env::temp_dir().join(format!("evtlog-fuzz-{}.evtx", std::process::id()));
     {
         let mut f = std::fs::File::create(&path).expect("temp file");
-        f.write_all(data).expect("temp file write");
+        f.write_all(&evtx_input::evtx_bytes(data)).expect("temp file write");
     }
     let path = path.to_str().expect("utf-8 temp path").to_owned();
     let engine = Engine::new();

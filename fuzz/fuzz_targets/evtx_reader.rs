@@ -1,4 +1,5 @@
-//! The EVTX reader on arbitrary bytes: header, findings, every chunk, every record, each
+//! The EVTX reader on arbitrary bytes (a whole file, or one chunk's leading bytes: see
+//! `evtx_input.rs`): header, findings, every chunk, every record, each
 //! record decoded (one `ChunkDecoder` per chunk) and rendered, rendered directly
 //! (`write_xml`, which must write the same bytes), and its generic tree.
 //! Only the crate's public API: the decoder internals are free to change.
@@ -11,8 +12,11 @@
 use evtlog::{ChunkDecoder, EvtxFile};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "evtx_input.rs"]
+mod evtx_input;
+
 fuzz_target!(|data: &[u8]| {
-    let Ok(mut file) = EvtxFile::from_bytes(data.to_vec()) else {
+    let Ok(mut file) = EvtxFile::from_bytes(evtx_input::evtx_bytes(data)) else {
         return;
     };
     let _ = file.header();

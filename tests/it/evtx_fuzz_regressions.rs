@@ -4,7 +4,8 @@
 //! error is FileCorrupt (1392) at a file offset.
 //!
 //! Two parts:
-//! - every minimized fuzz finding in `tests/fuzz-regressions/evtx/*.evtx` (the `pending/`
+//! - every minimized fuzz finding in `tests/fuzz-regressions/evtx/*.evtx`, in either of the
+//!   targets' input shapes (`fuzz/fuzz_targets/evtx_input.rs`) (the `pending/`
 //!   subfolder holds inputs that still panic in code being rewritten; it is not run here);
 //! - a deterministic mini-fuzz: seeded byte mutations of a small synthetic EVTX file, and of
 //!   a real chunk when the samples folder (`$EVTLOG_SAMPLES`, or `../shared/evtx-samples`)
@@ -13,6 +14,10 @@
 use std::path::{Path, PathBuf};
 
 use evtlog::{ChunkDecoder, Error, EvtxFile, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
+
+/// The fuzz targets' two input shapes (a whole file, or one chunk's leading bytes).
+#[path = "../../fuzz/fuzz_targets/evtx_input.rs"]
+mod evtx_input;
 
 /// What a walk saw: good records, decoded events, errors.
 #[derive(Debug, Default)]
@@ -106,7 +111,7 @@ fn evtx_fuzz_regressions_do_not_panic() {
         .collect();
     paths.sort();
     for path in paths {
-        let bytes = std::fs::read(&path).unwrap();
+        let bytes = evtx_input::evtx_bytes(&std::fs::read(&path).unwrap());
         let result = std::panic::catch_unwind(|| walk(&bytes));
         assert!(result.is_ok(), "{} panicked", path.display());
     }
