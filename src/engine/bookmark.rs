@@ -416,6 +416,14 @@ fn bookmark_attributes(xml: &str, at: usize, e: &BytesStart<'_>) -> Result<(Stri
     let channel = channel
         .filter(|c| !c.is_empty())
         .ok_or_else(|| malformed(xml, at, "a <Bookmark> needs a non-empty Channel"))?;
+    // A NUL would not survive rendering (Windows strings end at one): no channel name has it.
+    if channel.contains('\0') {
+        return Err(malformed(
+            xml,
+            at,
+            "a <Bookmark>'s Channel contains NUL (U+0000), which no channel name has",
+        ));
+    }
     let record_id = record_id.ok_or_else(|| malformed(xml, at, "a <Bookmark> needs a RecordId"))?;
     Ok((channel, record_id, is_current))
 }
@@ -544,6 +552,11 @@ mod tests {
                 "<BookmarkList>\r\n  <Bookmark RecordId='1'/>\r\n</BookmarkList>",
                 (2, 3),
                 "needs a non-empty Channel",
+            ),
+            (
+                "<BookmarkList>\n  <Bookmark Channel='A\0' RecordId='1'/></BookmarkList>",
+                (2, 3),
+                "Channel contains NUL",
             ),
             (
                 "<BookmarkList><Bookmark Channel='' RecordId='1'/></BookmarkList>",
