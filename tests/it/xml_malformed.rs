@@ -30,8 +30,11 @@ const CASES: &[(&str, u32, u32, &str)] = &[
     ("<Event><System><EventID>1</EventID></System><EventData/><UserData/></Event>", 1, 57, "unexpected <UserData>"),
     ("<Event><System><EventID a='1'>1</EventID></System></Event>", 1, 16, "attribute a"),
     ("<Event><System><EventID>1</EventID></System></Event", 1, 45, "not well-formed"),
-    ("<Event><System><EventID>1</EventID><Channel>a<b</Channel></System></Event>", 1, 58, "not well-formed"),
+    ("<Event><System><EventID>1</EventID><Channel>a<b</Channel></System></Event>", 1, 46, "no valid element name"),
     ("<Event><System><Provider Name='a' Name='b'/><EventID>1</EventID></System></Event>", 1, 16, "attribute"),
+    // Fuzz finding: the reader takes `<\n/>` as an element named "", which renders as `</>`.
+    ("<Event><System><EventID>1</EventID></System><EventData><Data>S<\n/></Data></EventData></Event>", 1, 63, "no valid element name"),
+    ("<Event><System><EventID>1</EventID></System><UserData><a 1b='x'/></UserData></Event>", 1, 55, "no valid name"),
 ];
 
 #[test]

@@ -190,13 +190,40 @@ fn attach(stack: &mut [Tree], root: &mut Option<Tree>, element: Tree) {
     }
 }
 
+/// An XML 1.0 Name, loosely: a letter, `_` or `:` (or any non-ASCII character) first, then
+/// also digits, `-` and `.`. The reader is lenient (`<\n/>` reads as an element named ""),
+/// and a name it lets through must render to XML that reads back.
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':' || !c.is_ascii())
+        && chars.all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-' | '.') || !c.is_ascii()
+        })
+}
+
 fn open(text: &str, offset: usize, e: &BytesStart<'_>, self_closed: bool) -> Result<Tree> {
     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+    if !is_xml_name(&name) {
+        return Err(malformed(
+            text,
+            offset,
+            format!("<{name}> has no valid element name"),
+        ));
+    }
     let mut attributes = Vec::new();
     for attr in e.attributes() {
         let attr = attr
             .map_err(|err| malformed(text, offset, format!("bad attribute in <{name}>: {err}")))?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        if !is_xml_name(&key) {
+            return Err(malformed(
+                text,
+                offset,
+                format!("attribute `{key}` of <{name}> has no valid name"),
+            ));
+        }
         let value = attr.unescape_value().map_err(|err| {
             malformed(
                 text,
