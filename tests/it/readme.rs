@@ -1,4 +1,7 @@
-//! The README's API tour, kept compiling and true.
+//! The README's taste and two commands, and the book's Rust API guide
+//! (`docs/src/rust-api.md`), kept compiling and true. The README's Rust block is checked
+//! against `readme_taste`'s body as written; the guide's blocks are mirrored here with
+//! their claims asserted.
 
 use std::sync::Arc;
 
@@ -7,6 +10,7 @@ use evtlog::{
     VirtualClock, XPathFilter,
 };
 
+/// The guide's tour.
 #[test]
 fn api_tour() -> Result<(), evtlog::Error> {
     let event = Event::builder("Microsoft-Windows-Security-Auditing")
@@ -193,7 +197,7 @@ fn api_tour() -> Result<(), evtlog::Error> {
     Ok(())
 }
 
-/// The README's "Reading .evtx files" part of the tour.
+/// The guide's "Reading .evtx files".
 #[test]
 fn evtx_tour() -> Result<(), evtlog::Error> {
     use evtlog::{ChunkDecoder, EvtxFile, Next, QueryFlags, TemplateCache};
@@ -246,7 +250,7 @@ fn evtx_tour() -> Result<(), evtlog::Error> {
     Ok(())
 }
 
-/// The README's "Providers" paragraph.
+/// The guide's "Providers".
 #[test]
 fn providers_tour() -> Result<(), evtlog::Error> {
     let engine = Engine::with_default_channels(Arc::new(VirtualClock::default()));
@@ -261,7 +265,7 @@ fn providers_tour() -> Result<(), evtlog::Error> {
     Ok(())
 }
 
-/// The README's formatting snippet.
+/// The guide's "Formatting messages".
 #[test]
 fn formatting_tour() -> Result<(), evtlog::Error> {
     use evtlog::{FormatWhat, Publisher};
@@ -292,7 +296,7 @@ fn formatting_tour() -> Result<(), evtlog::Error> {
     Ok(())
 }
 
-/// README "Writing events", as written there.
+/// The guide's "Writing events", as written there.
 #[test]
 fn writing_events_tour() -> Result<(), evtlog::Error> {
     use evtlog::{ClassicReport, ClassicSource, Engine, EventDescriptor, Guid, ReportType};
@@ -322,7 +326,7 @@ fn writing_events_tour() -> Result<(), evtlog::Error> {
     Ok(())
 }
 
-/// The README's metadata tour: a provider's metadata read as EvtGetPublisherMetadataProperty,
+/// The guide's "Publisher metadata and messages": a provider's metadata read as EvtGetPublisherMetadataProperty,
 /// EvtGetObjectArrayProperty and EvtGetEventMetadataProperty read it, and an event it wrote
 /// formatted as EvtFormatMessage formats it.
 #[test]
@@ -391,4 +395,132 @@ fn metadata_tour() -> Result<(), evtlog::Error> {
     assert!(message.warning().is_none());
     assert!(!task.text().is_empty());
     Ok(())
+}
+
+const README: &str = include_str!("../../README.md");
+
+/// The body of the fenced block of `lang` that follows the first line starting with `after`.
+fn block_after<'a>(text: &'a str, after: &str, lang: &str) -> &'a str {
+    let start = text
+        .find(&format!("\n{after}"))
+        .unwrap_or_else(|| panic!("no line starting with {after:?}"));
+    let fence = format!("```{lang}\n");
+    let open = start + text[start..].find(&fence).expect("a fenced block") + fence.len();
+    let close = open + text[open..].find("\n```").expect("a closed block");
+    &text[open..=close]
+}
+
+fn without_whitespace(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The README's Rust taste. Between the markers, the README's block as written (rustfmt may
+/// lay it out differently; `readme_taste_is_this_code` compares without whitespace).
+#[test]
+fn readme_taste() -> Result<(), evtlog::Error> {
+    // README taste begins
+    use evtlog::{Engine, Event, Next, QueryFlags, Sid, VirtualClock};
+    use std::sync::Arc;
+
+    // An engine of Windows' standard channels, on a clock the program controls.
+    let clock = Arc::new(VirtualClock::default());
+    let engine = Engine::with_default_channels(clock.clone());
+
+    // An event shaped as its manifest shapes it, written to Security (record id 1).
+    let event = Event::builder("Microsoft-Windows-Security-Auditing")
+        .event_id(4624)
+        .data("TargetUserSid", Sid::parse("S-1-5-18").unwrap())
+        .data("LogonType", 5u32)
+        .build();
+    engine.write("Security", event)?;
+
+    // EvtQuery and EvtNext: an XPath filter, newest first, batches of up to 64.
+    let results = engine.open_session().query(
+        Some("Security"),
+        Some("*[System[EventID=4624]]"),
+        QueryFlags::REVERSE_DIRECTION,
+    )?;
+    while let Next::Events(batch) = results.next(64, None)? {
+        for event in &batch {
+            let mut xml = String::new();
+            event.write_xml(&mut xml); // Windows' XML: one line, single quotes, schema order
+            println!("{xml}");
+        }
+    }
+    // README taste ends
+
+    // What the comments claim.
+    let snapshot = engine.channel("Security")?.snapshot();
+    let written: Vec<&Event> = snapshot.iter().collect();
+    assert_eq!(written.len(), 1);
+    assert_eq!(written[0].system.event_record_id, Some(1));
+    let xml = written[0].to_xml();
+    assert!(xml.starts_with("<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Security-Auditing'"), "{xml}");
+    assert!(
+        xml.contains("<Data Name='TargetUserSid'>S-1-5-18</Data><Data Name='LogonType'>5</Data>"),
+        "{xml}"
+    );
+    assert!(!xml.contains('\n'));
+    let _ = clock;
+    Ok(())
+}
+
+#[test]
+fn readme_taste_is_this_code() {
+    let this = include_str!("readme.rs");
+    let begin = "// README taste begins\n";
+    let start = this.find(begin).expect("begin marker") + begin.len();
+    let end = start
+        + this[start..]
+            .find("// README taste ends")
+            .expect("end marker");
+    assert_eq!(
+        without_whitespace(block_after(README, "**Rust**", "rust")),
+        without_whitespace(&this[start..end]),
+        "README.md's Rust block and readme_taste's body differ: change both"
+    );
+}
+
+/// The README's two commands, exactly: the main job is the command the CLI test
+/// `qe_security_newest_three_as_xml` runs, and the test command is the one CI runs. The
+/// book's introduction shows the same block.
+#[test]
+fn readme_two_commands() {
+    let block = block_after(README, "## The two commands", "sh");
+    let commands: Vec<&str> = block
+        .lines()
+        .map(|l| l.split('#').next().unwrap().trim())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "cargo run --release --bin evtutil -- qe Security /c:3 /rd:true /f:xml",
+            "cargo test --workspace",
+        ]
+    );
+    let intro = include_str!("../../docs/src/introduction.md");
+    assert_eq!(block_after(intro, "## The two commands", "sh"), block);
+
+    // The main job: evtutil is a binary of the workspace, run with the arguments the CLI
+    // test checks (three newest Security events, one XML event per line).
+    assert!(include_str!("../../cli/Cargo.toml").contains("[[bin]]\nname = \"evtutil\""));
+    let args: Vec<&str> = commands[0]
+        .split(" -- ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .collect();
+    let cli_tests = include_str!("../../cli/tests/cli.rs");
+    let call = format!("evtutil(&{args:?})");
+    let test = cli_tests
+        .find("fn qe_security_newest_three_as_xml()")
+        .expect("the CLI test of the main job");
+    let body = &cli_tests[test..];
+    let body = &body[..body.find("\n}\n").expect("the test's end")];
+    assert!(body.contains(&call), "the CLI test runs {call}");
+
+    // The test command is what CI runs.
+    assert!(include_str!("../../.ci/run")
+        .lines()
+        .any(|l| l.trim_start().starts_with("cargo test --workspace")));
 }
