@@ -79,3 +79,14 @@ if (cd "$root" && EVTLOG_FUZZ_SEED_DIR="$root/fuzz/corpus/pe_resources_small" \
 else
     echo "seed.sh: could not write the small image (cargo test failed)" >&2
 fi
+
+# facade_model: the model test's seeds (48 random op sequences and a few written by hand),
+# written by its test.
+mkdir -p "$root/fuzz/corpus/facade_model"
+if (cd "$root" && EVTLOG_FUZZ_SEED_DIR="$root/fuzz/corpus/facade_model" \
+        cargo test --quiet --test it facade_model::random_op_sequences_match_the_model \
+        >/dev/null 2>&1); then
+    echo "seed.sh: $(ls "$root/fuzz/corpus/facade_model" | wc -l) op sequences in fuzz/corpus/facade_model"
+else
+    echo "seed.sh: could not write the facade_model seeds (cargo test failed)" >&2
+fi
