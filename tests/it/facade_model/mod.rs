@@ -120,7 +120,7 @@ fn random_op_sequences_match_the_model() {
         model::run(&data);
     }
     let mut rng = Rng(0x0DDB_A11C_0FFE_E123);
-    model::run_all((0..3000).map(|_| rng.input()));
+    model::run_all((0..2000).map(|_| rng.input()));
 }
 
 /// A finding of the model (the regression file `cancelled-query-strict-seek-out-of-range`):
