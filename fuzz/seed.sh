@@ -179,3 +179,13 @@ for name in sorted(os.listdir(out)):
         written += 1
 print(f"seed.sh: {written} chunk prefixes (the fast shape) in evtx_reader_fast and evtx_file_query_fast")
 PY
+# facade_model: the model test's seeds (48 random op sequences and a few written by hand),
+# written by its test.
+mkdir -p "$root/fuzz/corpus/facade_model"
+if (cd "$root" && EVTLOG_FUZZ_SEED_DIR="$root/fuzz/corpus/facade_model" \
+        cargo test --quiet --test it facade_model::random_op_sequences_match_the_model \
+        >/dev/null 2>&1); then
+    echo "seed.sh: $(ls "$root/fuzz/corpus/facade_model" | wc -l) op sequences in fuzz/corpus/facade_model"
+else
+    echo "seed.sh: could not write the facade_model seeds (cargo test failed)" >&2
+fi

@@ -897,6 +897,10 @@ impl ResultSet {
             kind,
             timeout,
         );
+        // A cancelled result set fails every later call with Cancelled, before any check of
+        // the arguments against the results (a strict seek out of range, an empty source
+        // that a walk never polls).
+        scan.call.check()?;
         Ok((state, scan))
     }
 

@@ -140,8 +140,10 @@ pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
     }
 }
 
-/// EvtCancel: cancels the calls in flight on a session (NULL: the local session) or a
-/// query; later calls run normally. Handles with nothing to cancel succeed.
+/// EvtCancel: on a session (NULL: the local session), cancels the calls in flight, and later
+/// calls run normally; on a query or subscription, cancels it for good: its calls in flight
+/// and every later EvtNext or EvtSeek fail with ERROR_CANCELLED (1223) until EvtClose
+/// (reference §7). Handles with nothing to cancel succeed.
 pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {
     status::boolean((|| -> Outcome {
         if object == 0 {

@@ -14,6 +14,7 @@ mod evtx_fuzz_regressions;
 mod evtx_query;
 mod evtx_write;
 mod export;
+mod facade_model;
 mod hostile;
 mod last_error;
 mod manifests;
