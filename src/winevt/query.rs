@@ -125,16 +125,30 @@ pub fn EvtOpenSession(
 }
 
 /// EvtClose: closes the handle and every handle made from it (a session's queries and
-/// their events; a query's events). NULL or a closed handle: ERROR_INVALID_HANDLE.
+/// their events; a query's events). NULL or a closed handle: ERROR_INVALID_HANDLE; so are
+/// the handles of other APIs that share the table (an event object closes with
+/// CloseHandle, a classic log with CloseEventLog, an event source with
+/// DeregisterEventSource, a provider with EventUnregister), as none is an EVT_HANDLE.
 pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
-    match handles::remove_if(object, |o| !matches!(o, Object::Signal { .. })) {
+    let evt_handle = |o: &Object| {
+        !matches!(
+            o,
+            Object::Signal { .. }
+                | Object::ClassicLog(_)
+                | Object::EventSource(_)
+                | Object::Provider(_)
+        )
+    };
+    match handles::remove_if(object, evt_handle) {
         Ok(closed) => {
             closed.close();
             status::succeeded();
             TRUE
         }
         Err(Refused::Rejected) => status::boolean(Err(invalid_handle(
-            "an event object closes with CloseHandle",
+            "not an EVT_HANDLE (an event object closes with CloseHandle, a classic log with \
+             CloseEventLog, an event source with DeregisterEventSource, a provider with \
+             EventUnregister)",
         ))),
         Err(Refused::NotOpen) => status::boolean(Err(invalid_handle("the handle is not open"))),
     }
