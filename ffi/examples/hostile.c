@@ -38,7 +38,7 @@ static void reach(const char *text) {
 
 static void fail_at(int line, const char *text, const char *what, unsigned expected,
                     unsigned got) {
-    WCHAR status[512];
+    WCHAR status[512] = {0};
     char ascii[512];
     DWORD used = 0;
     if (EvtGetExtendedStatus(512, status, &used) != ERROR_SUCCESS) status[0] = 0;
