@@ -26,7 +26,9 @@
 //!    the EVT_RPC_LOGIN read in EvtOpenSession, the calls back into C (EvtSubscribe's and
 //!    EventRegister's callbacks), `errno`, and `SendPtr`'s `Send`. `unsafe_op_in_unsafe_fn`
 //!    is denied and `clippy::undocumented_unsafe_blocks` warned (CI denies warnings), so
-//!    neither an unmarked nor an unexplained `unsafe` compiles through CI.
+//!    neither an unmarked nor an unexplained `unsafe` compiles through CI. CI also runs the
+//!    C examples (`hostile.c` among them) and this crate's tests against a build with
+//!    AddressSanitizer (`.ci/run`); Miri is not used (it ships only with nightly).
 //! 4. A failing function sets the thread's last error and, through `abi::guard`, `errno` to
 //!    the same Win32 code, so `std::io::Error::last_os_error()` (which reads GetLastError on
 //!    Windows and errno here) reports it; a success sets the last error to ERROR_SUCCESS
