@@ -777,6 +777,38 @@ static DWORD WINAPI closing_callback(EVT_SUBSCRIBE_NOTIFY_ACTION action, PVOID c
     return 0;
 }
 
+/* Thread A of the pull race: drains a subscription (EvtNext with INFINITE, then a wait on
+ * its signal) until the subscription is closed under it. */
+struct drainer {
+    EVT_HANDLE subscription;
+    HANDLE signal;
+    atomic_uint got;
+    DWORD error;
+};
+
+static void *drain_until_closed(void *arg) {
+    struct drainer *d = arg;
+    EVT_HANDLE events[8];
+    DWORD returned = 0;
+    for (;;) {
+        reach("EvtNext");
+        if (EvtNext(d->subscription, 8, events, INFINITE, 0, &returned)) {
+            atomic_fetch_add(&d->got, returned); /* they close with the subscription */
+            continue;
+        }
+        DWORD e = GetLastError();
+        if (e != ERROR_NO_MORE_ITEMS && e != ERROR_INVALID_OPERATION) {
+            d->error = e;
+            return NULL;
+        }
+        reach("WaitForSingleObject");
+        if (WaitForSingleObject(d->signal, 5) == WAIT_FAILED) {
+            d->error = GetLastError();
+            return NULL;
+        }
+    }
+}
+
 struct closer {
     EVT_HANDLE h;
     atomic_int *go;
@@ -891,6 +923,24 @@ static void races(void) {
     SetLastError(0);
     CHECK(WaitForSingleObject(signal, INFINITE) == WAIT_FAILED &&
           GetLastError() == ERROR_INVALID_HANDLE);
+
+    /* A pull subscription closed while another thread drains it as events arrive: the
+     * drainer's next call (or the one in flight) fails with 6 or 1223 and it stops. */
+    struct drainer d = {.signal = CreateEventW(NULL, FALSE, FALSE, NULL)};
+    CHECK(d.signal);
+    d.subscription = EvtSubscribe(NULL, d.signal, L"Application", NULL, NULL, NULL, NULL,
+                                  EvtSubscribeToFutureEvents);
+    CHECK(d.subscription);
+    CHECK(pthread_create(&a, NULL, drain_until_closed, &d) == 0);
+    for (int i = 0; i < 10; i++) {
+        CHECK(evtlog_generate(L"Application", 20, 10 + i));
+        usleep(2000);
+    }
+    while (atomic_load(&d.got) == 0) usleep(1000);
+    WORKS(EvtClose(d.subscription));
+    CHECK(pthread_join(a, NULL) == 0);
+    CHECK(d.error == ERROR_INVALID_HANDLE || d.error == ERROR_CANCELLED);
+    WORKS(CloseHandle(d.signal));
 
     /* A push subscription closed while its callback runs: EvtClose waits for it, and no
      * callback runs after EvtClose returned. */
