@@ -160,9 +160,10 @@ pub(crate) unsafe fn out<'a, T>(p: *mut T) -> Option<&'a mut T> {
 }
 
 /// A caller buffer of `len` items (`None`: NULL with a non-zero size; NULL with 0 is the
-/// empty buffer of the size-query protocol). Only items the result needs are written:
-/// nothing past the result is cleared, so a caller that overstates `len` is not written
-/// past what the call reports in its used size.
+/// empty buffer of the size-query protocol). The facade writes only the items its result
+/// needs and clears nothing after them (`ffi/examples/hostile.c` checks it with guard
+/// bytes), but the slice still claims all `len`: a size the caller overstates breaks the
+/// contract below even when nothing past the real buffer is touched.
 ///
 /// # Safety
 /// With a non-zero `len`, `p` is NULL or points to `len` items of `T`, aligned, readable
