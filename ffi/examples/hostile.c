@@ -340,6 +340,9 @@ static void bad_handles(void) {
     FAILS(ERROR_INVALID_HANDLE, DeregisterEventSource(classic_log));
     FAILS(ERROR_INVALID_HANDLE, CloseEventLog(source));
     FAILS(ERROR_INVALID_HANDLE, EvtClose(classic_log));
+    FAILS(ERROR_INVALID_HANDLE, EvtCancel(source));
+    FAILS(ERROR_INVALID_HANDLE, EvtCancel(signal_));
+    FAILS(ERROR_INVALID_HANDLE, EvtClose((EVT_HANDLE)(uintptr_t)provider));
     FAILS(ERROR_INVALID_HANDLE, GetNumberOfEventLogRecords(query, &size));
     FAILS(ERROR_INVALID_HANDLE, NotifyChangeEventLog(classic_log, query));
     FAILS(ERROR_INVALID_HANDLE, SetEvent(subscription));

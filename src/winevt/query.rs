@@ -95,16 +95,7 @@ pub fn EvtOpenSession(
 /// CloseHandle, a classic log with CloseEventLog, an event source with
 /// DeregisterEventSource, a provider with EventUnregister), as none is an EVT_HANDLE.
 pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
-    let evt_handle = |o: &Object| {
-        !matches!(
-            o,
-            Object::Signal { .. }
-                | Object::ClassicLog(_)
-                | Object::EventSource(_)
-                | Object::Provider(_)
-        )
-    };
-    match handles::remove_if(object, evt_handle) {
+    match handles::remove_if(object, is_evt_handle) {
         Ok(closed) => {
             closed.close();
             status::succeeded();
@@ -119,8 +110,21 @@ pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
     }
 }
 
+/// Whether the object is one of wevtapi's (an EVT_HANDLE), not an event object, classic
+/// log, event source or provider registration, which share the table.
+fn is_evt_handle(o: &Object) -> bool {
+    !matches!(
+        o,
+        Object::Signal { .. }
+            | Object::ClassicLog(_)
+            | Object::EventSource(_)
+            | Object::Provider(_)
+    )
+}
+
 /// EvtCancel: cancels the calls in flight on a session (NULL: the local session) or a
-/// query; later calls run normally. Handles with nothing to cancel succeed.
+/// query; later calls run normally. EVT_HANDLEs with nothing to cancel succeed; the
+/// handles of other APIs are ERROR_INVALID_HANDLE, as for EvtClose.
 pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {
     status::boolean((|| -> Outcome {
         if object == 0 {
@@ -131,6 +135,7 @@ pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {
             Object::Session(s) => s.cancel(),
             Object::Query(results) => results.cancel(),
             Object::Subscription(s) => s.subscription.cancel(),
+            o if !is_evt_handle(o) => return Err(invalid_handle("not an EVT_HANDLE")),
             _ => {}
         }
         Ok(())

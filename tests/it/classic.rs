@@ -556,6 +556,8 @@ fn the_facade_under_windows_names() {
     for h in [source, log, signal] {
         assert_eq!(EvtClose(h), FALSE);
         assert_eq!(GetLastError(), 6);
+        assert_eq!(EvtCancel(h), FALSE);
+        assert_eq!(GetLastError(), 6);
     }
     let mut provider = 0;
     assert_eq!(
@@ -563,6 +565,8 @@ fn the_facade_under_windows_names() {
         0
     );
     assert_eq!(EvtClose(provider as EVT_HANDLE), FALSE);
+    assert_eq!(GetLastError(), 6);
+    assert_eq!(EvtCancel(provider as EVT_HANDLE), FALSE);
     assert_eq!(GetLastError(), 6);
     assert_eq!(EventUnregister(provider), 0, "still registered");
     let mut n = 0;
