@@ -11,8 +11,13 @@
  *
  * Every enum, constant and type of the SDK's winevt.h is here, with the Win32 error codes
  * (winerror.h's, each defined only if not already) that the functions report and consumers
- * test. Every function of the SDK's header is declared; see README.md ("Testing Windows code
- * on Linux") for what each does here and the fidelity table.
+ * test. Declared here: the 35 functions of the SDK's winevt.h; off Windows, kernel32's
+ * GetLastError, SetLastError and the event objects of the pull model (CreateEventW,
+ * SetEvent, ResetEvent, WaitForSingleObject, CloseHandle); and evtlog's engine controls
+ * (evtlog_*, not Windows'). The classic Event Logging API is in winbase_eventlog.h and
+ * the provider API in evntprov.h: the three headers together declare exactly the library's
+ * exports (ffi/tests/headers.rs checks it). See README.md ("Testing Windows code on Linux")
+ * for what each does here and the fidelity table.
  *
  * The last error: a failing function sets it (and errno, to the same code); a succeeding
  * one sets it to ERROR_SUCCESS, so `if (ERROR_SUCCESS != (status = GetLastError()))` after

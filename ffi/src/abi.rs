@@ -1,5 +1,10 @@
 //! The boundary's helpers: C arguments read into safe shapes, the panic guard and `errno`.
-//! The only `unsafe` of the crate besides `EvtOpenSession`'s login read and the callback.
+//!
+//! The readers (`wide_in`, `strings_in`, `out`, `bytes_out`, `wide_out`, `handles_out`)
+//! are `unsafe fn`s: each dereferences a caller's pointer, and the references it hands
+//! out have the lifetime its caller picks, so only an export, which holds the C caller's
+//! promise for the length of its call, may call them, inside an `unsafe` block whose
+//! `SAFETY` line cites that export's `# Safety` contract.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -94,73 +99,114 @@ mod errno {
 }
 
 /// A NUL-terminated UTF-16 argument: `Ok(None)` for NULL, `Err` for text that is not
-/// UTF-16 or has no NUL within `MAX_STRING` units.
-pub(crate) fn wide_in(p: *const u16) -> Result<Option<String>, ()> {
+/// UTF-16 (an unpaired surrogate) or has no NUL within `MAX_STRING` units. The text is
+/// copied out: nothing borrowed from the caller outlives the call.
+///
+/// # Safety
+/// `p` is NULL, or points to UTF-16 units that are readable (and not written by anyone)
+/// up to and including the first NUL, or up to `MAX_STRING + 1` units if that comes first.
+pub(crate) unsafe fn wide_in(p: *const u16) -> Result<Option<String>, ()> {
     if p.is_null() {
         return Ok(None);
     }
     let mut len = 0;
-    // SAFETY: the caller promises a NUL-terminated string; we read up to and including
-    // its NUL (or stop at MAX_STRING), never past it.
+    // SAFETY: `p` is readable up to its NUL or MAX_STRING + 1 units (this function's
+    // contract); the loop reads unit `len` only while no NUL came before it and stops at
+    // MAX_STRING + 1.
     while unsafe { *p.add(len) } != 0 {
         len += 1;
         if len > MAX_STRING {
             return Err(());
         }
     }
-    // SAFETY: the `len` units before the NUL were just read.
+    // SAFETY: the `len` units before the NUL were just read one by one: readable, and
+    // u16 has no invalid values; the slice lives only until the copy below.
     let units = unsafe { std::slice::from_raw_parts(p, len) };
     String::from_utf16(units).map(Some).map_err(|_| ())
 }
 
-/// An array of `count` string arguments (`None`: NULL with a count, or a bad string).
-pub(crate) fn strings_in(p: *const *const u16, count: u32) -> Option<Vec<String>> {
+/// An array of `count` string arguments, copied out (`None`: NULL with a count, or a NULL
+/// or bad string).
+///
+/// # Safety
+/// With a non-zero `count`, `p` is NULL or points to `count` readable string pointers,
+/// each of which satisfies [`wide_in`]'s contract.
+pub(crate) unsafe fn strings_in(p: *const *const u16, count: u32) -> Option<Vec<String>> {
     if count == 0 {
         return Some(Vec::new());
     }
     if p.is_null() {
         return None;
     }
-    // SAFETY: the caller promises `count` string pointers at `p`.
+    // SAFETY: `p` points to `count` readable pointers (this function's contract); the
+    // slice is dropped before the function returns.
     let pointers = unsafe { std::slice::from_raw_parts(p, count as usize) };
     pointers
         .iter()
-        .map(|&s| wide_in(s).ok().flatten())
+        // SAFETY: each pointer satisfies wide_in's contract (this function's contract).
+        .map(|&s| unsafe { wide_in(s) }.ok().flatten())
         .collect()
 }
 
 /// An out-parameter (`None`: NULL).
-pub(crate) fn out<'a, T>(p: *mut T) -> Option<&'a mut T> {
-    // SAFETY: a non-NULL out-parameter points to a `T` the caller owns for the call.
+///
+/// # Safety
+/// `p` is NULL, or points to a `T`, aligned, readable and writable, that nothing else
+/// reads or writes while the returned reference lives; the caller (an export) chooses
+/// `'a` no longer than its own call.
+pub(crate) unsafe fn out<'a, T>(p: *mut T) -> Option<&'a mut T> {
+    // SAFETY: a non-NULL `p` is valid and unaliased for `'a` (this function's contract).
     (!p.is_null()).then(|| unsafe { &mut *p })
 }
 
 /// A caller buffer of `len` items (`None`: NULL with a non-zero size; NULL with 0 is the
-/// empty buffer of the size-query protocol).
-fn buffer<'a, T>(p: *mut T, len: u32) -> Option<&'a mut [T]> {
+/// empty buffer of the size-query protocol). The facade writes only the items its result
+/// needs and clears nothing after them (`ffi/examples/hostile.c` checks it with guard
+/// bytes), but the slice still claims all `len`: a size the caller overstates breaks the
+/// contract below even when nothing past the real buffer is touched.
+///
+/// # Safety
+/// With a non-zero `len`, `p` is NULL or points to `len` items of `T`, aligned, readable
+/// and writable, that nothing else reads or writes while the returned slice lives; the
+/// caller (an export) chooses `'a` no longer than its own call.
+unsafe fn buffer<'a, T>(p: *mut T, len: u32) -> Option<&'a mut [T]> {
     if len == 0 {
         return Some(&mut []);
     }
     if p.is_null() {
         return None;
     }
-    // SAFETY: the caller promises `len` writable items at `p` for the call.
+    // SAFETY: `p` is valid and unaliased for `len` items for `'a` (this function's
+    // contract); `len` fits in `usize` and, being the size of a live buffer, in isize.
     Some(unsafe { std::slice::from_raw_parts_mut(p, len as usize) })
 }
 
-/// A byte buffer (EvtRender, the Get*Info functions).
-pub(crate) fn bytes_out<'a>(p: *mut u8, len: u32) -> Option<&'a mut [u8]> {
-    buffer(p, len)
+/// A byte buffer (EvtRender, the Get*Info functions, ReadEventLog).
+///
+/// # Safety
+/// As [`buffer`], for `len` bytes.
+pub(crate) unsafe fn bytes_out<'a>(p: *mut u8, len: u32) -> Option<&'a mut [u8]> {
+    // SAFETY: this function's contract is buffer's.
+    unsafe { buffer(p, len) }
 }
 
-/// A WCHAR buffer (EvtNextChannelPath, EvtGetExtendedStatus).
-pub(crate) fn wide_out<'a>(p: *mut u16, len: u32) -> Option<&'a mut [u16]> {
-    buffer(p, len)
+/// A WCHAR buffer (EvtNextChannelPath, EvtNextPublisherId, EvtFormatMessage,
+/// EvtGetExtendedStatus).
+///
+/// # Safety
+/// As [`buffer`], for `len` WCHARs.
+pub(crate) unsafe fn wide_out<'a>(p: *mut u16, len: u32) -> Option<&'a mut [u16]> {
+    // SAFETY: this function's contract is buffer's.
+    unsafe { buffer(p, len) }
 }
 
 /// EvtNext's array of handles.
-pub(crate) fn handles_out<'a>(p: *mut isize, len: u32) -> Option<&'a mut [isize]> {
-    buffer(p, len)
+///
+/// # Safety
+/// As [`buffer`], for `len` handles.
+pub(crate) unsafe fn handles_out<'a>(p: *mut isize, len: u32) -> Option<&'a mut [isize]> {
+    // SAFETY: this function's contract is buffer's.
+    unsafe { buffer(p, len) }
 }
 
 /// A caller's context pointer, handed to its callback on the delivery thread.

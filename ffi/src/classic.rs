@@ -43,54 +43,71 @@ fn handle_out(h: isize) -> HANDLE {
     h as HANDLE
 }
 
-/// A NUL-terminated ANSI (UTF-8) argument: `Ok(None)` for NULL, `Err` with no NUL within
-/// `MAX_ANSI` bytes.
-fn ansi_in(p: PCSTR) -> Result<Option<String>, ()> {
+/// A NUL-terminated ANSI (UTF-8) argument, copied out: `Ok(None)` for NULL, `Err` with no
+/// NUL within `MAX_ANSI` bytes. Invalid UTF-8 becomes U+FFFD, as no code page conversion
+/// fails on Windows.
+///
+/// # Safety
+/// `p` is NULL, or points to bytes readable (and not written by anyone) up to and
+/// including the first NUL, or up to `MAX_ANSI + 1` bytes if that comes first.
+unsafe fn ansi_in(p: PCSTR) -> Result<Option<String>, ()> {
     if p.is_null() {
         return Ok(None);
     }
     let mut len = 0;
-    // SAFETY: the caller promises a NUL-terminated string; we read up to its NUL.
+    // SAFETY: `p` is readable up to its NUL or MAX_ANSI + 1 bytes (this function's
+    // contract); the loop stops at either.
     while unsafe { *p.add(len) } != 0 {
         len += 1;
         if len > MAX_ANSI {
             return Err(());
         }
     }
-    // SAFETY: the `len` bytes before the NUL were just read.
+    // SAFETY: the `len` bytes before the NUL were just read; the slice lives only until
+    // the copy below.
     let bytes = unsafe { std::slice::from_raw_parts(p, len) };
     Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
 }
 
-/// `count` ANSI strings (`None`: NULL with a count, or a NULL or bad string).
-fn ansi_strings_in(p: *const PCSTR, count: u16) -> Option<Vec<String>> {
+/// `count` ANSI strings, copied out (`None`: NULL with a count, or a NULL or bad string).
+///
+/// # Safety
+/// With a non-zero `count`, `p` is NULL or points to `count` readable string pointers,
+/// each of which satisfies [`ansi_in`]'s contract.
+unsafe fn ansi_strings_in(p: *const PCSTR, count: u16) -> Option<Vec<String>> {
     if count == 0 {
         return Some(Vec::new());
     }
     if p.is_null() {
         return None;
     }
-    // SAFETY: the caller promises `count` string pointers at `p`.
+    // SAFETY: `p` points to `count` readable pointers (this function's contract).
     let pointers = unsafe { std::slice::from_raw_parts(p, usize::from(count)) };
     pointers
         .iter()
-        .map(|&s| ansi_in(s).ok().flatten())
+        // SAFETY: each pointer satisfies ansi_in's contract (this function's contract).
+        .map(|&s| unsafe { ansi_in(s) }.ok().flatten())
         .collect()
 }
 
-/// A SID argument (`Ok(None)`: NULL; `Err`: not a valid SID).
-fn sid_in(p: PSID) -> Result<Option<Sid>, ()> {
+/// A SID argument, copied out (`Ok(None)`: NULL; `Err`: not a valid SID).
+///
+/// # Safety
+/// `p` is NULL or points to a SID: readable for its 8-byte header and the 4 bytes of each
+/// sub-authority its second byte counts.
+unsafe fn sid_in(p: PSID) -> Result<Option<Sid>, ()> {
     if p.is_null() {
         return Ok(None);
     }
     let p = p as *const u8;
-    // SAFETY: a SID starts with its revision and sub-authority count; the caller promises
-    // a valid SID, whose length those give.
+    // SAFETY: a SID starts with its revision and sub-authority count, readable (this
+    // function's contract).
     let subs = usize::from(unsafe { *p.add(1) });
     if subs > 15 {
         return Err(());
     }
-    // SAFETY: 8 bytes of header and 4 per sub-authority, as the SID declares.
+    // SAFETY: 8 bytes of header and 4 per sub-authority (at most 15, checked above),
+    // readable (this function's contract).
     let bytes = unsafe { std::slice::from_raw_parts(p, 8 + 4 * subs) };
     Sid::from_bytes(bytes).map(Some).ok_or(())
 }
@@ -115,8 +132,10 @@ pub unsafe extern "system" fn RegisterEventSourceW(
     lpsourcename: PCWSTR,
 ) -> HANDLE {
     guard(std::ptr::null_mut(), || {
-        let server = string_arg!(wide_in(lpuncservername), std::ptr::null_mut());
-        let source = string_arg!(wide_in(lpsourcename), std::ptr::null_mut());
+        // SAFETY: `lpuncservername` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let server = string_arg!(unsafe { wide_in(lpuncservername) }, std::ptr::null_mut());
+        // SAFETY: `lpsourcename` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let source = string_arg!(unsafe { wide_in(lpsourcename) }, std::ptr::null_mut());
         handle_out(w::RegisterEventSourceW(
             server.as_deref(),
             source.as_deref(),
@@ -134,8 +153,10 @@ pub unsafe extern "system" fn RegisterEventSourceA(
     lpsourcename: PCSTR,
 ) -> HANDLE {
     guard(std::ptr::null_mut(), || {
-        let server = string_arg!(ansi_in(lpuncservername), std::ptr::null_mut());
-        let source = string_arg!(ansi_in(lpsourcename), std::ptr::null_mut());
+        // SAFETY: `lpuncservername` is NULL or NUL-terminated (this export's contract).
+        let server = string_arg!(unsafe { ansi_in(lpuncservername) }, std::ptr::null_mut());
+        // SAFETY: `lpsourcename` is NULL or NUL-terminated (this export's contract).
+        let source = string_arg!(unsafe { ansi_in(lpsourcename) }, std::ptr::null_mut());
         handle_out(w::RegisterEventSourceW(
             server.as_deref(),
             source.as_deref(),
@@ -154,8 +175,12 @@ pub unsafe extern "system" fn DeregisterEventSource(heventlog: HANDLE) -> BOOL {
 }
 
 /// The common part of ReportEventW/A once the strings are read.
+///
+/// # Safety
+/// `lpusersid` is NULL or a valid SID (as [`sid_in`]); `lprawdata` is readable for
+/// `dwdatasize` bytes when `dwdatasize` is not 0 and it is not NULL.
 #[allow(clippy::too_many_arguments)] // Windows' arguments, passed on
-fn report(
+unsafe fn report(
     heventlog: HANDLE,
     wtype: REPORT_EVENT_TYPE,
     wcategory: u16,
@@ -168,11 +193,13 @@ fn report(
     let Some(strings) = strings else {
         return fail(INVALID_PARAMETER, FALSE);
     };
-    let sid = string_arg!(sid_in(lpusersid), FALSE);
+    // SAFETY: `lpusersid` is NULL or a valid SID (this function's contract).
+    let sid = string_arg!(unsafe { sid_in(lpusersid) }, FALSE);
     let data: &[u8] = match (dwdatasize, lprawdata.is_null()) {
         (0, _) => &[],
         (_, true) => return fail(INVALID_PARAMETER, FALSE),
-        // SAFETY: the caller promises `dwdatasize` readable bytes at `lprawdata`.
+        // SAFETY: `lprawdata` is readable for `dwdatasize` bytes (this function's
+        // contract); the slice is copied before the function returns.
         (n, false) => unsafe { std::slice::from_raw_parts(lprawdata as *const u8, n as usize) },
     };
     w::ReportEventW(
@@ -205,10 +232,14 @@ pub unsafe extern "system" fn ReportEventW(
     lprawdata: *const c_void,
 ) -> BOOL {
     guard(FALSE, || {
-        let strings = strings_in(lpstrings, u32::from(wnumstrings));
-        report(
-            heventlog, wtype, wcategory, dweventid, lpusersid, strings, dwdatasize, lprawdata,
-        )
+        // SAFETY: `lpstrings` holds `wnumstrings` strings, `lpusersid` is NULL or a SID and
+        // `lprawdata` holds `dwdatasize` bytes (this export's contract).
+        unsafe {
+            let strings = strings_in(lpstrings, u32::from(wnumstrings));
+            report(
+                heventlog, wtype, wcategory, dweventid, lpusersid, strings, dwdatasize, lprawdata,
+            )
+        }
     })
 }
 
@@ -230,10 +261,14 @@ pub unsafe extern "system" fn ReportEventA(
     lprawdata: *const c_void,
 ) -> BOOL {
     guard(FALSE, || {
-        let strings = ansi_strings_in(lpstrings, wnumstrings);
-        report(
-            heventlog, wtype, wcategory, dweventid, lpusersid, strings, dwdatasize, lprawdata,
-        )
+        // SAFETY: `lpstrings` holds `wnumstrings` strings, `lpusersid` is NULL or a SID and
+        // `lprawdata` holds `dwdatasize` bytes (this export's contract).
+        unsafe {
+            let strings = ansi_strings_in(lpstrings, wnumstrings);
+            report(
+                heventlog, wtype, wcategory, dweventid, lpusersid, strings, dwdatasize, lprawdata,
+            )
+        }
     })
 }
 
@@ -247,8 +282,10 @@ pub unsafe extern "system" fn OpenEventLogW(
     lpsourcename: PCWSTR,
 ) -> HANDLE {
     guard(std::ptr::null_mut(), || {
-        let server = string_arg!(wide_in(lpuncservername), std::ptr::null_mut());
-        let source = string_arg!(wide_in(lpsourcename), std::ptr::null_mut());
+        // SAFETY: `lpuncservername` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let server = string_arg!(unsafe { wide_in(lpuncservername) }, std::ptr::null_mut());
+        // SAFETY: `lpsourcename` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let source = string_arg!(unsafe { wide_in(lpsourcename) }, std::ptr::null_mut());
         handle_out(w::OpenEventLogW(server.as_deref(), source.as_deref()))
     })
 }
@@ -260,8 +297,10 @@ pub unsafe extern "system" fn OpenEventLogW(
 #[no_mangle]
 pub unsafe extern "system" fn OpenEventLogA(lpuncservername: PCSTR, lpsourcename: PCSTR) -> HANDLE {
     guard(std::ptr::null_mut(), || {
-        let server = string_arg!(ansi_in(lpuncservername), std::ptr::null_mut());
-        let source = string_arg!(ansi_in(lpsourcename), std::ptr::null_mut());
+        // SAFETY: `lpuncservername` is NULL or NUL-terminated (this export's contract).
+        let server = string_arg!(unsafe { ansi_in(lpuncservername) }, std::ptr::null_mut());
+        // SAFETY: `lpsourcename` is NULL or NUL-terminated (this export's contract).
+        let source = string_arg!(unsafe { ansi_in(lpsourcename) }, std::ptr::null_mut());
         handle_out(w::OpenEventLogW(server.as_deref(), source.as_deref()))
     })
 }
@@ -276,8 +315,10 @@ pub unsafe extern "system" fn OpenBackupEventLogW(
     lpfilename: PCWSTR,
 ) -> HANDLE {
     guard(std::ptr::null_mut(), || {
-        let server = string_arg!(wide_in(lpuncservername), std::ptr::null_mut());
-        let file = string_arg!(wide_in(lpfilename), std::ptr::null_mut());
+        // SAFETY: `lpuncservername` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let server = string_arg!(unsafe { wide_in(lpuncservername) }, std::ptr::null_mut());
+        // SAFETY: `lpfilename` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let file = string_arg!(unsafe { wide_in(lpfilename) }, std::ptr::null_mut());
         handle_out(w::OpenBackupEventLogW(server.as_deref(), file.as_deref()))
     })
 }
@@ -292,8 +333,10 @@ pub unsafe extern "system" fn OpenBackupEventLogA(
     lpfilename: PCSTR,
 ) -> HANDLE {
     guard(std::ptr::null_mut(), || {
-        let server = string_arg!(ansi_in(lpuncservername), std::ptr::null_mut());
-        let file = string_arg!(ansi_in(lpfilename), std::ptr::null_mut());
+        // SAFETY: `lpuncservername` is NULL or NUL-terminated (this export's contract).
+        let server = string_arg!(unsafe { ansi_in(lpuncservername) }, std::ptr::null_mut());
+        // SAFETY: `lpfilename` is NULL or NUL-terminated (this export's contract).
+        let file = string_arg!(unsafe { ansi_in(lpfilename) }, std::ptr::null_mut());
         handle_out(w::OpenBackupEventLogW(server.as_deref(), file.as_deref()))
     })
 }
@@ -308,8 +351,13 @@ pub unsafe extern "system" fn CloseEventLog(heventlog: HANDLE) -> BOOL {
     guard(FALSE, || w::CloseEventLog(handle_in(heventlog)))
 }
 
+/// ReadEventLogW/A's common part.
+///
+/// # Safety
+/// `pnbytesread` and `pnminnumberofbytesneeded` are NULL or valid, and `lpbuffer` is NULL
+/// or valid for `nnumberofbytestoread` bytes, for the call.
 #[allow(clippy::too_many_arguments)] // Windows' arguments, passed on
-fn read_call(
+unsafe fn read_call(
     heventlog: HANDLE,
     dwreadflags: READ_EVENT_LOG_READ_FLAGS,
     dwrecordoffset: u32,
@@ -319,14 +367,18 @@ fn read_call(
     pnminnumberofbytesneeded: *mut u32,
     wide: bool,
 ) -> BOOL {
-    let (Some(read), Some(needed)) = (out(pnbytesread), out(pnminnumberofbytesneeded)) else {
+    // SAFETY: both are NULL or valid for the call (this function's contract).
+    let (Some(read), Some(needed)) = (unsafe { (out(pnbytesread), out(pnminnumberofbytesneeded)) })
+    else {
         return fail(INVALID_PARAMETER, FALSE);
     };
     // "This parameter cannot be NULL, even if the nNumberOfBytesToRead parameter is zero."
     if lpbuffer.is_null() {
         return fail(INVALID_PARAMETER, FALSE);
     }
-    let Some(buffer) = bytes_out(lpbuffer as *mut u8, nnumberofbytestoread) else {
+    // SAFETY: `lpbuffer` is valid for `nnumberofbytestoread` bytes (this function's
+    // contract).
+    let Some(buffer) = (unsafe { bytes_out(lpbuffer as *mut u8, nnumberofbytestoread) }) else {
         return fail(INVALID_PARAMETER, FALSE);
     };
     let h = handle_in(heventlog);
@@ -353,16 +405,19 @@ pub unsafe extern "system" fn ReadEventLogW(
     pnminnumberofbytesneeded: *mut u32,
 ) -> BOOL {
     guard(FALSE, || {
-        read_call(
-            heventlog,
-            dwreadflags,
-            dwrecordoffset,
-            lpbuffer,
-            nnumberofbytestoread,
-            pnbytesread,
-            pnminnumberofbytesneeded,
-            true,
-        )
+        // SAFETY: the buffer and the out-parameters are as this export's contract says.
+        unsafe {
+            read_call(
+                heventlog,
+                dwreadflags,
+                dwrecordoffset,
+                lpbuffer,
+                nnumberofbytestoread,
+                pnbytesread,
+                pnminnumberofbytesneeded,
+                true,
+            )
+        }
     })
 }
 
@@ -381,16 +436,19 @@ pub unsafe extern "system" fn ReadEventLogA(
     pnminnumberofbytesneeded: *mut u32,
 ) -> BOOL {
     guard(FALSE, || {
-        read_call(
-            heventlog,
-            dwreadflags,
-            dwrecordoffset,
-            lpbuffer,
-            nnumberofbytestoread,
-            pnbytesread,
-            pnminnumberofbytesneeded,
-            false,
-        )
+        // SAFETY: the buffer and the out-parameters are as this export's contract says.
+        unsafe {
+            read_call(
+                heventlog,
+                dwreadflags,
+                dwrecordoffset,
+                lpbuffer,
+                nnumberofbytestoread,
+                pnbytesread,
+                pnminnumberofbytesneeded,
+                false,
+            )
+        }
     })
 }
 
@@ -403,7 +461,8 @@ pub unsafe extern "system" fn GetNumberOfEventLogRecords(
     heventlog: HANDLE,
     numberofrecords: *mut u32,
 ) -> BOOL {
-    guard(FALSE, || match out(numberofrecords) {
+    // SAFETY: `numberofrecords` is NULL or valid (this export's contract).
+    guard(FALSE, || match unsafe { out(numberofrecords) } {
         Some(n) => w::GetNumberOfEventLogRecords(handle_in(heventlog), n),
         None => fail(INVALID_PARAMETER, FALSE),
     })
@@ -418,7 +477,8 @@ pub unsafe extern "system" fn GetOldestEventLogRecord(
     heventlog: HANDLE,
     oldestrecord: *mut u32,
 ) -> BOOL {
-    guard(FALSE, || match out(oldestrecord) {
+    // SAFETY: `oldestrecord` is NULL or valid (this export's contract).
+    guard(FALSE, || match unsafe { out(oldestrecord) } {
         Some(n) => w::GetOldestEventLogRecord(handle_in(heventlog), n),
         None => fail(INVALID_PARAMETER, FALSE),
     })
@@ -431,7 +491,8 @@ pub unsafe extern "system" fn GetOldestEventLogRecord(
 #[no_mangle]
 pub unsafe extern "system" fn ClearEventLogW(heventlog: HANDLE, lpbackupfilename: PCWSTR) -> BOOL {
     guard(FALSE, || {
-        let backup = string_arg!(wide_in(lpbackupfilename), FALSE);
+        // SAFETY: `lpbackupfilename` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let backup = string_arg!(unsafe { wide_in(lpbackupfilename) }, FALSE);
         w::ClearEventLogW(handle_in(heventlog), backup.as_deref())
     })
 }
@@ -443,7 +504,8 @@ pub unsafe extern "system" fn ClearEventLogW(heventlog: HANDLE, lpbackupfilename
 #[no_mangle]
 pub unsafe extern "system" fn ClearEventLogA(heventlog: HANDLE, lpbackupfilename: PCSTR) -> BOOL {
     guard(FALSE, || {
-        let backup = string_arg!(ansi_in(lpbackupfilename), FALSE);
+        // SAFETY: `lpbackupfilename` is NULL or NUL-terminated (this export's contract).
+        let backup = string_arg!(unsafe { ansi_in(lpbackupfilename) }, FALSE);
         w::ClearEventLogW(handle_in(heventlog), backup.as_deref())
     })
 }
@@ -455,7 +517,8 @@ pub unsafe extern "system" fn ClearEventLogA(heventlog: HANDLE, lpbackupfilename
 #[no_mangle]
 pub unsafe extern "system" fn BackupEventLogW(heventlog: HANDLE, lpbackupfilename: PCWSTR) -> BOOL {
     guard(FALSE, || {
-        let backup = string_arg!(wide_in(lpbackupfilename), FALSE);
+        // SAFETY: `lpbackupfilename` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let backup = string_arg!(unsafe { wide_in(lpbackupfilename) }, FALSE);
         w::BackupEventLogW(handle_in(heventlog), backup.as_deref())
     })
 }
@@ -467,7 +530,8 @@ pub unsafe extern "system" fn BackupEventLogW(heventlog: HANDLE, lpbackupfilenam
 #[no_mangle]
 pub unsafe extern "system" fn BackupEventLogA(heventlog: HANDLE, lpbackupfilename: PCSTR) -> BOOL {
     guard(FALSE, || {
-        let backup = string_arg!(ansi_in(lpbackupfilename), FALSE);
+        // SAFETY: `lpbackupfilename` is NULL or NUL-terminated (this export's contract).
+        let backup = string_arg!(unsafe { ansi_in(lpbackupfilename) }, FALSE);
         w::BackupEventLogW(handle_in(heventlog), backup.as_deref())
     })
 }
@@ -486,11 +550,13 @@ pub unsafe extern "system" fn GetEventLogInformation(
 ) -> BOOL {
     guard(FALSE, || {
         // NULL pointers are the facade's to report (after the level and the handle).
-        let needed = out(pcbbytesneeded);
+        // SAFETY: `pcbbytesneeded` is NULL or valid (this export's contract).
+        let needed = unsafe { out(pcbbytesneeded) };
         let buffer = if lpbuffer.is_null() {
             None
         } else {
-            match bytes_out(lpbuffer as *mut u8, cbbufsize) {
+            // SAFETY: `lpbuffer` holds `cbbufsize` writable bytes (this export's contract).
+            match unsafe { bytes_out(lpbuffer as *mut u8, cbbufsize) } {
                 Some(b) => Some(b),
                 None => return fail(INVALID_PARAMETER, FALSE),
             }
@@ -526,11 +592,16 @@ pub unsafe extern "system" fn evtlog_register_event_source(
     parameter_message_file: PCWSTR,
 ) -> BOOL {
     guard(FALSE, || {
-        let log = string_arg!(wide_in(log), FALSE);
-        let source = string_arg!(wide_in(source), FALSE);
-        let emf = string_arg!(wide_in(event_message_file), FALSE);
-        let cmf = string_arg!(wide_in(category_message_file), FALSE);
-        let pmf = string_arg!(wide_in(parameter_message_file), FALSE);
+        // SAFETY: `log` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let log = string_arg!(unsafe { wide_in(log) }, FALSE);
+        // SAFETY: `source` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let source = string_arg!(unsafe { wide_in(source) }, FALSE);
+        // SAFETY: `event_message_file` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let emf = string_arg!(unsafe { wide_in(event_message_file) }, FALSE);
+        // SAFETY: `category_message_file` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let cmf = string_arg!(unsafe { wide_in(category_message_file) }, FALSE);
+        // SAFETY: `parameter_message_file` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let pmf = string_arg!(unsafe { wide_in(parameter_message_file) }, FALSE);
         let (Some(log), Some(source)) = (log, source) else {
             return fail(INVALID_PARAMETER, FALSE);
         };

@@ -1,6 +1,7 @@
 //! Channel configuration's C functions: EvtOpenChannelConfig, EvtGetChannelConfigProperty,
 //! EvtSetChannelConfigProperty and EvtSaveChannelConfig, marshalled to `evtlog::winevt`.
-//! The one thing read here beyond the `abi` helpers is the caller's EVT_VARIANT for Set.
+//! The one thing read here beyond the `abi` helpers is the caller's EVT_VARIANT for Set
+//! (`read_variant`, an `unsafe fn` as they are).
 
 use crate::abi::{bytes_out, guard, out, wide_in};
 use crate::types::*;
@@ -25,7 +26,8 @@ pub unsafe extern "system" fn EvtOpenChannelConfig(
     ChannelPath: PCWSTR,
     Flags: u32,
 ) -> EVT_HANDLE {
-    guard(0, || match wide_in(ChannelPath) {
+    // SAFETY: `ChannelPath` is NULL or NUL-terminated UTF-16 (this export's contract).
+    guard(0, || match unsafe { wide_in(ChannelPath) } {
         Ok(path) => w::EvtOpenChannelConfig(Session, path.as_deref(), Flags),
         Err(()) => fail(INVALID_PARAMETER, 0),
     })
@@ -47,10 +49,14 @@ pub unsafe extern "system" fn EvtGetChannelConfigProperty(
     PropertyValueBufferUsed: *mut u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let Some(used) = out(PropertyValueBufferUsed) else {
+        // SAFETY: `PropertyValueBufferUsed` is valid (this export's contract).
+        let Some(used) = (unsafe { out(PropertyValueBufferUsed) }) else {
             return fail(INVALID_PARAMETER, FALSE);
         };
-        let Some(buffer) = bytes_out(PropertyValueBuffer as *mut u8, PropertyValueBufferSize)
+        // SAFETY: `PropertyValueBuffer` is NULL or valid for `PropertyValueBufferSize`
+        // bytes (this export's contract).
+        let Some(buffer) =
+            (unsafe { bytes_out(PropertyValueBuffer as *mut u8, PropertyValueBufferSize) })
         else {
             return fail(INVALID_PARAMETER, FALSE);
         };
@@ -61,11 +67,16 @@ pub unsafe extern "system" fn EvtGetChannelConfigProperty(
 /// The caller's variant as a value: the scalar types from the union, a string from its
 /// pointer (`Err` if NULL or not UTF-16); a type no channel property takes (a pointer other
 /// than a string, an array) is not followed and reads as Null, which no property accepts.
-fn read_variant(variant: &EVT_VARIANT) -> Result<Value, ()> {
+///
+/// # Safety
+/// For EvtVarTypeString, `variant.StringVal` satisfies [`wide_in`]'s contract.
+unsafe fn read_variant(variant: &EVT_VARIANT) -> Result<Value, ()> {
     if variant.Type == EvtVarTypeString as u32 {
         // SAFETY: for EvtVarTypeString the union is StringVal.
         let pointer = unsafe { variant.Anonymous.StringVal };
-        return match wide_in(pointer) {
+        // SAFETY: a string variant's pointer satisfies wide_in's contract (this
+        // function's contract).
+        return match unsafe { wide_in(pointer) } {
             Ok(Some(text)) => Ok(Value::String(text)),
             _ => Err(()),
         };
@@ -92,8 +103,9 @@ pub unsafe extern "system" fn EvtSetChannelConfigProperty(
         let value = if PropertyValue.is_null() {
             None
         } else {
-            // SAFETY: a non-NULL PropertyValue points to the caller's EVT_VARIANT.
-            match read_variant(unsafe { &*PropertyValue }) {
+            // SAFETY: a non-NULL PropertyValue points to the caller's EVT_VARIANT, whose
+            // string is NUL-terminated UTF-16 (this export's contract).
+            match unsafe { read_variant(&*PropertyValue) } {
                 Ok(value) => Some(value),
                 Err(()) => return fail(INVALID_PARAMETER, FALSE),
             }
@@ -121,7 +133,8 @@ pub unsafe extern "system" fn evtlog_create_channel_of_type(
     path: PCWSTR,
     channel_type: u32,
 ) -> BOOL {
-    guard(FALSE, || match wide_in(path) {
+    // SAFETY: `path` is NULL or NUL-terminated UTF-16 (this export's contract).
+    guard(FALSE, || match unsafe { wide_in(path) } {
         Ok(Some(path)) => w::create_channel_of_type(&path, channel_type),
         _ => fail(INVALID_PARAMETER, FALSE),
     })

@@ -24,25 +24,39 @@ fn refuse(value: BOOL) -> BOOL {
     value
 }
 
-/// The `count` variants at `p` (`None`: NULL with a count, or a variant that cannot be an
-/// insert).
-fn values_in(p: *const EVT_VARIANT, count: u32) -> Option<Vec<Value>> {
+/// The `count` variants at `p`, copied out (`None`: NULL with a count, or a variant that
+/// cannot be an insert).
+///
+/// # Safety
+/// With a non-zero `count` (at most `MAX_VALUES`), `p` is NULL or points to `count`
+/// readable EVT_VARIANTs, each satisfying [`value_in`]'s contract.
+unsafe fn values_in(p: *const EVT_VARIANT, count: u32) -> Option<Vec<Value>> {
     if count == 0 {
         return Some(Vec::new());
     }
     if p.is_null() || count > MAX_VALUES {
         return None;
     }
-    // SAFETY: the caller promises `count` EVT_VARIANTs at `p` (ValueCount/Values).
+    // SAFETY: `p` points to `count` readable EVT_VARIANTs (this function's contract).
     let variants = unsafe { std::slice::from_raw_parts(p, count as usize) };
-    variants.iter().map(value_in).collect()
+    variants
+        .iter()
+        // SAFETY: each variant satisfies value_in's contract (this function's contract).
+        .map(|v| unsafe { value_in(v) })
+        .collect()
 }
 
-fn value_in(v: &EVT_VARIANT) -> Option<Value> {
-    // SAFETY: each arm reads the union member that `Type` says is set, as the caller
-    // promises; pointer members are read only when non-NULL, and only as far as their type
-    // declares (a NUL-terminated string, 16 GUID bytes, `Count` binary bytes, a SID's
-    // header then its sub-authorities).
+/// One insert value, copied out (`None`: a type a message cannot take, or a NULL or bad
+/// pointer member).
+///
+/// # Safety
+/// The union member `v.Type` names is the one set, and a non-NULL pointer member is
+/// readable as far as its type declares: a NUL-terminated UTF-16 or ANSI string, 16 GUID
+/// bytes, `Count` binary bytes, a SID's header and the sub-authorities it counts.
+unsafe fn value_in(v: &EVT_VARIANT) -> Option<Value> {
+    // SAFETY: each arm reads the union member that `Type` says is set, and follows a
+    // pointer member only when non-NULL and only as far as its type declares (this
+    // function's contract).
     unsafe {
         let u = &v.Anonymous;
         Some(match v.Type as i32 {
@@ -102,14 +116,20 @@ fn value_in(v: &EVT_VARIANT) -> Option<Value> {
     }
 }
 
-/// A NUL-terminated ANSI string (Latin-1), or `None` for NULL or no NUL within 64 KB.
-fn ansi_in(p: *const u8) -> Option<String> {
+/// A NUL-terminated ANSI string (Latin-1), copied out, or `None` for NULL or no NUL
+/// within 64 KB.
+///
+/// # Safety
+/// `p` is NULL or readable up to and including its first NUL, or 64 KB + 1 bytes if that
+/// comes first.
+unsafe fn ansi_in(p: *const u8) -> Option<String> {
     if p.is_null() {
         return None;
     }
     let mut text = String::new();
     for i in 0..=64 * 1024 {
-        // SAFETY: the caller promises a NUL-terminated string; we stop at its NUL.
+        // SAFETY: `p` is readable up to its NUL or 64 KB + 1 bytes (this function's
+        // contract); the loop stops at either.
         let b = unsafe { *p.add(i) };
         if b == 0 {
             return Some(text);
@@ -139,13 +159,17 @@ pub unsafe extern "system" fn EvtFormatMessage(
     BufferUsed: *mut u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let Some(used) = out(BufferUsed) else {
+        // SAFETY: `BufferUsed` is valid (this export's contract).
+        let Some(used) = (unsafe { out(BufferUsed) }) else {
             return refuse(FALSE);
         };
-        let Some(buffer) = wide_out(Buffer, BufferSize) else {
+        // SAFETY: `Buffer` is NULL or valid for `BufferSize` WCHARs (this export's contract).
+        let Some(buffer) = (unsafe { wide_out(Buffer, BufferSize) }) else {
             return refuse(FALSE);
         };
-        let Some(values) = values_in(Values, ValueCount) else {
+        // SAFETY: `Values` is NULL or valid for `ValueCount` EVT_VARIANTs whose pointer
+        // members are valid for their types (this export's contract).
+        let Some(values) = (unsafe { values_in(Values, ValueCount) }) else {
             return refuse(FALSE);
         };
         w::EvtFormatMessage(
@@ -202,7 +226,8 @@ mod tests {
             variant(EvtVarTypeBinary, 3, |u| u.BinaryVal = binary.as_mut_ptr()),
             variant(EvtVarTypeNull, 0, |_| {}),
         ];
-        let values = values_in(variants.as_ptr(), variants.len() as u32).unwrap();
+        // SAFETY: the variants and what they point to live to the end of the test.
+        let values = unsafe { values_in(variants.as_ptr(), variants.len() as u32) }.unwrap();
         let texts: Vec<String> = values.iter().map(Value::to_text).collect();
         assert_eq!(
             texts,
@@ -220,15 +245,19 @@ mod tests {
             ]
         );
         // NULL with a count, a NULL string, an array and a handle are refused.
-        assert!(values_in(std::ptr::null(), 1).is_none());
-        assert!(values_in(std::ptr::null(), 0).unwrap().is_empty());
+        // SAFETY: NULL is allowed; nothing is read.
+        unsafe {
+            assert!(values_in(std::ptr::null(), 1).is_none());
+            assert!(values_in(std::ptr::null(), 0).unwrap().is_empty());
+        }
         let bad = [
             variant(EvtVarTypeString, 0, |u| u.StringVal = std::ptr::null()),
             variant(EvtVarTypeString | 0x80, 1, |u| u.StringVal = text.as_ptr()),
             variant(EvtVarTypeEvtHandle, 0, |u| u.EvtHandleVal = 1),
         ];
         for v in &bad {
-            assert!(values_in(v, 1).is_none(), "type {}", v.Type);
+            // SAFETY: one live variant; its string (if any) is NUL-terminated.
+            assert!(unsafe { values_in(v, 1) }.is_none(), "type {}", v.Type);
         }
     }
 }

@@ -14,8 +14,21 @@
 //!    ERROR_INVALID_PARAMETER (87), checked before anything is done; a bad handle is
 //!    ERROR_INVALID_HANDLE (6) from the facade. Nothing is dereferenced that the caller did
 //!    not declare.
-//! 3. `unsafe` is confined to the helpers in `abi`, each with its `SAFETY` reasoning: the
-//!    caller's promise (as on Windows) that pointers are valid for the sizes it gives.
+//! 3. `unsafe` stays in this crate (never in `evtlog`) and is honest about where it is.
+//!    Every function that dereferences a caller's pointer is an `unsafe fn` with a
+//!    `# Safety` contract: `abi`'s readers (`wide_in`, `strings_in`, `out`, `bytes_out`,
+//!    `wide_out`, `handles_out`), `variant_call`, `classic`'s ANSI, SID and ReadEventLog
+//!    readers, `format`'s EVT_VARIANT readers, `config::read_variant`, `producer`'s `read`
+//!    and `blocks`. An export calls them only inside an `unsafe` block whose `SAFETY` line
+//!    cites the export's own `# Safety` contract: the C caller's promise (as on Windows)
+//!    that its pointers are valid for the sizes it gives, for the length of the call; no
+//!    reference made from a caller's pointer outlives the call. The rest of the `unsafe`:
+//!    the EVT_RPC_LOGIN read in EvtOpenSession, the calls back into C (EvtSubscribe's and
+//!    EventRegister's callbacks), `errno`, and `SendPtr`'s `Send`. `unsafe_op_in_unsafe_fn`
+//!    is denied and `clippy::undocumented_unsafe_blocks` warned (CI denies warnings), so
+//!    neither an unmarked nor an unexplained `unsafe` compiles through CI. CI also runs the
+//!    C examples (`hostile.c` among them) and this crate's tests against a build with
+//!    AddressSanitizer (`.ci/run`); Miri is not used (it ships only with nightly).
 //! 4. A failing function sets the thread's last error and, through `abi::guard`, `errno` to
 //!    the same Win32 code, so `std::io::Error::last_os_error()` (which reads GetLastError on
 //!    Windows and errno here) reports it; a success sets the last error to ERROR_SUCCESS
@@ -25,6 +38,8 @@
 //! 5. Every export is `unsafe extern "system"`, as windows-sys declares every function, so
 //!    code ported from windows-sys needs the same `unsafe` blocks and no more.
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 mod abi;
 mod classic;
@@ -103,7 +118,8 @@ pub unsafe extern "system" fn EvtOpenSession(
         } else {
             // SAFETY: with EvtRpcLogin (checked above) `Login` is an EVT_RPC_LOGIN.
             let raw = unsafe { &*(Login as *const EVT_RPC_LOGIN) };
-            let field = |p: PWSTR| wide_in(p).map_err(|()| INVALID_PARAMETER);
+            // SAFETY: the login's strings are NULL or NUL-terminated (this export's contract).
+            let field = |p: PWSTR| unsafe { wide_in(p) }.map_err(|()| INVALID_PARAMETER);
             let read = || -> Result<w::EvtRpcLoginInfo, u32> {
                 Ok(w::EvtRpcLoginInfo {
                     server: field(raw.Server)?,
@@ -128,10 +144,10 @@ fn fail<T>(code: u32, value: T) -> T {
     value
 }
 
-/// Reads a string argument, or fails the call with 87.
+/// A string argument as `wide_in` read it, or fails the call with 87.
 macro_rules! wide_arg {
-    ($p:expr, $fail:expr) => {
-        match wide_in($p) {
+    ($read:expr, $fail:expr) => {
+        match $read {
             Ok(s) => s,
             Err(()) => return fail(INVALID_PARAMETER, $fail),
         }
@@ -150,15 +166,21 @@ macro_rules! arg {
 
 /// A call that fills one EVT_VARIANT buffer (the Get*Info functions), its buffer and size
 /// checked (invariant 2).
-fn variant_call(
+///
+/// # Safety
+/// `used` is NULL or valid for the call; `buffer` is NULL or valid for `size` bytes for
+/// the call (the contract of every export that calls it).
+unsafe fn variant_call(
     size: u32,
     buffer: *mut EVT_VARIANT,
     used: *mut u32,
     call: impl FnOnce(&mut [u8], &mut u32) -> BOOL,
 ) -> BOOL {
     guard(FALSE, || {
-        let used = arg!(out(used), FALSE);
-        let buffer = arg!(bytes_out(buffer as *mut u8, size), FALSE);
+        // SAFETY: `used` is NULL or valid for the call (this function's contract).
+        let used = arg!(unsafe { out(used) }, FALSE);
+        // SAFETY: `buffer` is NULL or valid for `size` bytes (this function's contract).
+        let buffer = arg!(unsafe { bytes_out(buffer as *mut u8, size) }, FALSE);
         call(buffer, used)
     })
 }
@@ -193,7 +215,9 @@ pub unsafe extern "system" fn EvtGetExtendedStatus(
     // It reports through its return value and leaves the thread's last error, errno and
     // extended status as they were, bad arguments included (the facade's status rule).
     abi::catch(INVALID_PARAMETER, || {
-        match (out(BufferUsed), wide_out(Buffer, BufferSize)) {
+        // SAFETY: `BufferUsed` is valid and `Buffer` is NULL or valid for `BufferSize`
+        // WCHARs (this export's contract).
+        match unsafe { (out(BufferUsed), wide_out(Buffer, BufferSize)) } {
             (Some(used), Some(buffer)) => w::EvtGetExtendedStatus(buffer, used),
             _ => INVALID_PARAMETER,
         }
@@ -210,8 +234,10 @@ pub unsafe extern "system" fn EvtQuery(
     Flags: u32,
 ) -> EVT_HANDLE {
     guard(0, || {
-        let path = wide_arg!(Path, 0);
-        let query = wide_arg!(Query, 0);
+        // SAFETY: `Path` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let path = wide_arg!(unsafe { wide_in(Path) }, 0);
+        // SAFETY: `Query` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let query = wide_arg!(unsafe { wide_in(Query) }, 0);
         w::EvtQuery(Session, path.as_deref(), query.as_deref(), Flags)
     })
 }
@@ -228,8 +254,11 @@ pub unsafe extern "system" fn EvtNext(
     Returned: *mut u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let returned = arg!(out(Returned), FALSE);
-        let events = arg!(abi::handles_out(Events, EventsSize), FALSE);
+        // SAFETY: `Returned` is valid for the call (this export's contract).
+        let returned = arg!(unsafe { out(Returned) }, FALSE);
+        // SAFETY: `Events` is NULL or valid for `EventsSize` handles (this export's
+        // contract).
+        let events = arg!(unsafe { abi::handles_out(Events, EventsSize) }, FALSE);
         w::EvtNext(ResultSet, events, Timeout, Flags, returned)
     })
 }
@@ -260,7 +289,9 @@ pub unsafe extern "system" fn EvtCreateRenderContext(
     Flags: u32,
 ) -> EVT_HANDLE {
     guard(0, || {
-        let paths = match strings_in(ValuePaths, ValuePathsCount) {
+        // SAFETY: `ValuePaths` is NULL or valid for `ValuePathsCount` strings (this
+        // export's contract).
+        let paths = match unsafe { strings_in(ValuePaths, ValuePathsCount) } {
             Some(paths) => paths,
             None => return fail(INVALID_PARAMETER, 0),
         };
@@ -283,9 +314,13 @@ pub unsafe extern "system" fn EvtRender(
     PropertyCount: *mut u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let used = arg!(out(BufferUsed), FALSE);
-        let count = arg!(out(PropertyCount), FALSE);
-        let buffer = arg!(bytes_out(Buffer as *mut u8, BufferSize), FALSE);
+        // SAFETY: `BufferUsed` is valid for the call (this export's contract).
+        let used = arg!(unsafe { out(BufferUsed) }, FALSE);
+        // SAFETY: `PropertyCount` is valid for the call (this export's contract).
+        let count = arg!(unsafe { out(PropertyCount) }, FALSE);
+        // SAFETY: `Buffer` is NULL or valid for `BufferSize` bytes (this export's
+        // contract).
+        let buffer = arg!(unsafe { bytes_out(Buffer as *mut u8, BufferSize) }, FALSE);
         w::EvtRender(Context, Fragment, Flags, buffer, used, count)
     })
 }
@@ -295,7 +330,8 @@ pub unsafe extern "system" fn EvtRender(
 #[no_mangle]
 pub unsafe extern "system" fn EvtCreateBookmark(BookmarkXml: PCWSTR) -> EVT_HANDLE {
     guard(0, || {
-        let xml = wide_arg!(BookmarkXml, 0);
+        // SAFETY: `BookmarkXml` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let xml = wide_arg!(unsafe { wide_in(BookmarkXml) }, 0);
         w::EvtCreateBookmark(xml.as_deref())
     })
 }
@@ -320,12 +356,15 @@ pub unsafe extern "system" fn EvtGetQueryInfo(
     PropertyValueBuffer: *mut EVT_VARIANT,
     PropertyValueBufferUsed: *mut u32,
 ) -> BOOL {
-    variant_call(
-        PropertyValueBufferSize,
-        PropertyValueBuffer,
-        PropertyValueBufferUsed,
-        |buffer, used| w::EvtGetQueryInfo(QueryOrSubscription, PropertyId as u32, buffer, used),
-    )
+    // SAFETY: the buffer, its size and the used size are as this export's contract says.
+    unsafe {
+        variant_call(
+            PropertyValueBufferSize,
+            PropertyValueBuffer,
+            PropertyValueBufferUsed,
+            |buffer, used| w::EvtGetQueryInfo(QueryOrSubscription, PropertyId as u32, buffer, used),
+        )
+    }
 }
 
 /// # Safety
@@ -338,12 +377,15 @@ pub unsafe extern "system" fn EvtGetEventInfo(
     PropertyValueBuffer: *mut EVT_VARIANT,
     PropertyValueBufferUsed: *mut u32,
 ) -> BOOL {
-    variant_call(
-        PropertyValueBufferSize,
-        PropertyValueBuffer,
-        PropertyValueBufferUsed,
-        |buffer, used| w::EvtGetEventInfo(Event, PropertyId as u32, buffer, used),
-    )
+    // SAFETY: the buffer, its size and the used size are as this export's contract says.
+    unsafe {
+        variant_call(
+            PropertyValueBufferSize,
+            PropertyValueBuffer,
+            PropertyValueBufferUsed,
+            |buffer, used| w::EvtGetEventInfo(Event, PropertyId as u32, buffer, used),
+        )
+    }
 }
 
 /// EvtOpenChannelEnum: an enumerator of the channel names, sorted.
@@ -366,8 +408,14 @@ pub unsafe extern "system" fn EvtNextChannelPath(
     ChannelPathBufferUsed: *mut u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let used = arg!(out(ChannelPathBufferUsed), FALSE);
-        let buffer = arg!(wide_out(ChannelPathBuffer, ChannelPathBufferSize), FALSE);
+        // SAFETY: `ChannelPathBufferUsed` is valid for the call (this export's contract).
+        let used = arg!(unsafe { out(ChannelPathBufferUsed) }, FALSE);
+        // SAFETY: `ChannelPathBuffer` is NULL or valid for `ChannelPathBufferSize` WCHARs (this export's
+        // contract).
+        let buffer = arg!(
+            unsafe { wide_out(ChannelPathBuffer, ChannelPathBufferSize) },
+            FALSE
+        );
         w::EvtNextChannelPath(ChannelEnum, buffer, used)
     })
 }
@@ -382,8 +430,10 @@ pub unsafe extern "system" fn EvtClearLog(
     Flags: u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let channel = wide_arg!(ChannelPath, FALSE);
-        let target = wide_arg!(TargetFilePath, FALSE);
+        // SAFETY: `ChannelPath` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let channel = wide_arg!(unsafe { wide_in(ChannelPath) }, FALSE);
+        // SAFETY: `TargetFilePath` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let target = wide_arg!(unsafe { wide_in(TargetFilePath) }, FALSE);
         w::EvtClearLog(Session, channel.as_deref(), target.as_deref(), Flags)
     })
 }
@@ -399,9 +449,12 @@ pub unsafe extern "system" fn EvtExportLog(
     Flags: u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let path = wide_arg!(Path, FALSE);
-        let query = wide_arg!(Query, FALSE);
-        let target = wide_arg!(TargetFilePath, FALSE);
+        // SAFETY: `Path` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let path = wide_arg!(unsafe { wide_in(Path) }, FALSE);
+        // SAFETY: `Query` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let query = wide_arg!(unsafe { wide_in(Query) }, FALSE);
+        // SAFETY: `TargetFilePath` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let target = wide_arg!(unsafe { wide_in(TargetFilePath) }, FALSE);
         w::EvtExportLog(
             Session,
             path.as_deref(),
@@ -421,7 +474,8 @@ pub unsafe extern "system" fn EvtOpenLog(
     Flags: u32,
 ) -> EVT_HANDLE {
     guard(0, || {
-        let path = wide_arg!(Path, 0);
+        // SAFETY: `Path` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let path = wide_arg!(unsafe { wide_in(Path) }, 0);
         w::EvtOpenLog(Session, path.as_deref(), Flags)
     })
 }
@@ -436,12 +490,15 @@ pub unsafe extern "system" fn EvtGetLogInfo(
     PropertyValueBuffer: *mut EVT_VARIANT,
     PropertyValueBufferUsed: *mut u32,
 ) -> BOOL {
-    variant_call(
-        PropertyValueBufferSize,
-        PropertyValueBuffer,
-        PropertyValueBufferUsed,
-        |buffer, used| w::EvtGetLogInfo(Log, PropertyId as u32, buffer, used),
-    )
+    // SAFETY: the buffer, its size and the used size are as this export's contract says.
+    unsafe {
+        variant_call(
+            PropertyValueBufferSize,
+            PropertyValueBuffer,
+            PropertyValueBufferUsed,
+            |buffer, used| w::EvtGetLogInfo(Log, PropertyId as u32, buffer, used),
+        )
+    }
 }
 
 /// # Safety
@@ -454,7 +511,8 @@ pub unsafe extern "system" fn EvtArchiveExportedLog(
     Flags: u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let path = wide_arg!(LogFilePath, FALSE);
+        // SAFETY: `LogFilePath` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let path = wide_arg!(unsafe { wide_in(LogFilePath) }, FALSE);
         w::EvtArchiveExportedLog(Session, path.as_deref(), Locale, Flags)
     })
 }
@@ -477,8 +535,10 @@ pub unsafe extern "system" fn EvtSubscribe(
     Flags: u32,
 ) -> EVT_HANDLE {
     guard(0, || {
-        let channel = wide_arg!(ChannelPath, 0);
-        let query = wide_arg!(Query, 0);
+        // SAFETY: `ChannelPath` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let channel = wide_arg!(unsafe { wide_in(ChannelPath) }, 0);
+        // SAFETY: `Query` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let query = wide_arg!(unsafe { wide_in(Query) }, 0);
         let callback = Callback.map(|callback| {
             let context = abi::SendPtr(Context);
             Box::new(move |action: u32, event: EVT_HANDLE| {
@@ -578,7 +638,8 @@ pub unsafe extern "system" fn evtlog_reset() -> BOOL {
 #[no_mangle]
 pub unsafe extern "system" fn evtlog_create_channel(path: PCWSTR) -> BOOL {
     guard(FALSE, || {
-        let path = arg!(wide_arg!(path, FALSE), FALSE);
+        // SAFETY: `path` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let path = arg!(wide_arg!(unsafe { wide_in(path) }, FALSE), FALSE);
         w::controls::create_channel(&path)
     })
 }
@@ -591,7 +652,8 @@ pub unsafe extern "system" fn evtlog_create_channel(path: PCWSTR) -> BOOL {
 #[no_mangle]
 pub unsafe extern "system" fn evtlog_install_manifest(path: PCWSTR) -> BOOL {
     guard(FALSE, || {
-        let path = arg!(wide_arg!(path, FALSE), FALSE);
+        // SAFETY: `path` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let path = arg!(wide_arg!(unsafe { wide_in(path) }, FALSE), FALSE);
         w::controls::install_manifest(&path)
     })
 }
@@ -603,7 +665,8 @@ pub unsafe extern "system" fn evtlog_install_manifest(path: PCWSTR) -> BOOL {
 #[no_mangle]
 pub unsafe extern "system" fn evtlog_uninstall_manifest(path: PCWSTR) -> BOOL {
     guard(FALSE, || {
-        let path = arg!(wide_arg!(path, FALSE), FALSE);
+        // SAFETY: `path` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let path = arg!(wide_arg!(unsafe { wide_in(path) }, FALSE), FALSE);
         w::controls::uninstall_manifest(&path)
     })
 }
@@ -616,8 +679,10 @@ pub unsafe extern "system" fn evtlog_uninstall_manifest(path: PCWSTR) -> BOOL {
 #[no_mangle]
 pub unsafe extern "system" fn evtlog_write_event_xml(channel: PCWSTR, event_xml: PCWSTR) -> BOOL {
     guard(FALSE, || {
-        let channel = arg!(wide_arg!(channel, FALSE), FALSE);
-        let xml = arg!(wide_arg!(event_xml, FALSE), FALSE);
+        // SAFETY: `channel` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let channel = arg!(wide_arg!(unsafe { wide_in(channel) }, FALSE), FALSE);
+        // SAFETY: `event_xml` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let xml = arg!(wide_arg!(unsafe { wide_in(event_xml) }, FALSE), FALSE);
         w::controls::write_event_xml(&channel, &xml)
     })
 }
@@ -629,7 +694,8 @@ pub unsafe extern "system" fn evtlog_write_event_xml(channel: PCWSTR, event_xml:
 #[no_mangle]
 pub unsafe extern "system" fn evtlog_generate(channel: PCWSTR, count: u32, seed: u64) -> BOOL {
     guard(FALSE, || {
-        let channel = arg!(wide_arg!(channel, FALSE), FALSE);
+        // SAFETY: `channel` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let channel = arg!(wide_arg!(unsafe { wide_in(channel) }, FALSE), FALSE);
         w::controls::generate(&channel, count, seed)
     })
 }

@@ -29,10 +29,13 @@ pub unsafe extern "system" fn EvtNextPublisherId(
     PublisherIdBufferUsed: *mut u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let Some(used) = out(PublisherIdBufferUsed) else {
+        // SAFETY: `PublisherIdBufferUsed` is valid (this export's contract).
+        let Some(used) = (unsafe { out(PublisherIdBufferUsed) }) else {
             return fail(INVALID_PARAMETER, FALSE);
         };
-        let Some(buffer) = wide_out(PublisherIdBuffer, PublisherIdBufferSize) else {
+        // SAFETY: `PublisherIdBuffer` is NULL or valid for `PublisherIdBufferSize` WCHARs
+        // (this export's contract).
+        let Some(buffer) = (unsafe { wide_out(PublisherIdBuffer, PublisherIdBufferSize) }) else {
             return fail(INVALID_PARAMETER, FALSE);
         };
         w::EvtNextPublisherId(PublisherEnum, buffer, used)
@@ -50,7 +53,8 @@ pub unsafe extern "system" fn EvtOpenPublisherMetadata(
     Flags: u32,
 ) -> EVT_HANDLE {
     guard(0, || {
-        let (Ok(id), Ok(path)) = (wide_in(PublisherId), wide_in(LogFilePath)) else {
+        // SAFETY: both are NULL or NUL-terminated UTF-16 (this export's contract).
+        let (Ok(id), Ok(path)) = (unsafe { (wide_in(PublisherId), wide_in(LogFilePath)) }) else {
             return fail(INVALID_PARAMETER, 0);
         };
         w::EvtOpenPublisherMetadata(Session, id.as_deref(), path.as_deref(), Locale, Flags)
@@ -70,20 +74,23 @@ pub unsafe extern "system" fn EvtGetPublisherMetadataProperty(
     PublisherMetadataPropertyBuffer: *mut EVT_VARIANT,
     PublisherMetadataPropertyBufferUsed: *mut u32,
 ) -> BOOL {
-    variant_call(
-        PublisherMetadataPropertyBufferSize,
-        PublisherMetadataPropertyBuffer,
-        PublisherMetadataPropertyBufferUsed,
-        |buffer, used| {
-            w::EvtGetPublisherMetadataProperty(
-                PublisherMetadata,
-                PropertyId as u32,
-                Flags,
-                buffer,
-                used,
-            )
-        },
-    )
+    // SAFETY: the buffer, its size and the used size are as this export's contract says.
+    unsafe {
+        variant_call(
+            PublisherMetadataPropertyBufferSize,
+            PublisherMetadataPropertyBuffer,
+            PublisherMetadataPropertyBufferUsed,
+            |buffer, used| {
+                w::EvtGetPublisherMetadataProperty(
+                    PublisherMetadata,
+                    PropertyId as u32,
+                    Flags,
+                    buffer,
+                    used,
+                )
+            },
+        )
+    }
 }
 
 /// EvtOpenEventMetadataEnum: an enumerator of the publisher's event definitions.
@@ -122,14 +129,23 @@ pub unsafe extern "system" fn EvtGetEventMetadataProperty(
     EventMetadataPropertyBuffer: *mut EVT_VARIANT,
     EventMetadataPropertyBufferUsed: *mut u32,
 ) -> BOOL {
-    variant_call(
-        EventMetadataPropertyBufferSize,
-        EventMetadataPropertyBuffer,
-        EventMetadataPropertyBufferUsed,
-        |buffer, used| {
-            w::EvtGetEventMetadataProperty(EventMetadata, PropertyId as u32, Flags, buffer, used)
-        },
-    )
+    // SAFETY: the buffer, its size and the used size are as this export's contract says.
+    unsafe {
+        variant_call(
+            EventMetadataPropertyBufferSize,
+            EventMetadataPropertyBuffer,
+            EventMetadataPropertyBufferUsed,
+            |buffer, used| {
+                w::EvtGetEventMetadataProperty(
+                    EventMetadata,
+                    PropertyId as u32,
+                    Flags,
+                    buffer,
+                    used,
+                )
+            },
+        )
+    }
 }
 
 /// # Safety
@@ -140,7 +156,8 @@ pub unsafe extern "system" fn EvtGetObjectArraySize(
     ObjectArraySize: *mut u32,
 ) -> BOOL {
     guard(FALSE, || {
-        let Some(size) = out(ObjectArraySize) else {
+        // SAFETY: `ObjectArraySize` is NULL or valid (this export's contract).
+        let Some(size) = (unsafe { out(ObjectArraySize) }) else {
             return fail(INVALID_PARAMETER, FALSE);
         };
         w::EvtGetObjectArraySize(ObjectArray, size)
@@ -160,12 +177,22 @@ pub unsafe extern "system" fn EvtGetObjectArrayProperty(
     PropertyValueBuffer: *mut EVT_VARIANT,
     PropertyValueBufferUsed: *mut u32,
 ) -> BOOL {
-    variant_call(
-        PropertyValueBufferSize,
-        PropertyValueBuffer,
-        PropertyValueBufferUsed,
-        |buffer, used| {
-            w::EvtGetObjectArrayProperty(ObjectArray, PropertyId, ArrayIndex, Flags, buffer, used)
-        },
-    )
+    // SAFETY: the buffer, its size and the used size are as this export's contract says.
+    unsafe {
+        variant_call(
+            PropertyValueBufferSize,
+            PropertyValueBuffer,
+            PropertyValueBufferUsed,
+            |buffer, used| {
+                w::EvtGetObjectArrayProperty(
+                    ObjectArray,
+                    PropertyId,
+                    ArrayIndex,
+                    Flags,
+                    buffer,
+                    used,
+                )
+            },
+        )
+    }
 }

@@ -156,8 +156,9 @@ unsafe fn blocks<'a>(count: u32, data: *const EVENT_DATA_DESCRIPTOR) -> Option<V
         .map(|d| match (d.Ptr, d.Size) {
             (_, 0) => Some(&[][..]),
             (0, _) => None,
-            // SAFETY: the caller promises Ptr is valid for Size bytes.
             (p, n) => {
+                // SAFETY: each descriptor's Ptr is valid for Size bytes (this function's
+                // contract).
                 Some(unsafe { std::slice::from_raw_parts(p as usize as *const u8, n as usize) })
             }
         })
@@ -179,7 +180,8 @@ pub unsafe extern "system" fn EventRegister(
     catch(INTERNAL_ERROR, || {
         // SAFETY: the caller's promise for `providerid`.
         let guid = unsafe { read(providerid) }.map(|g| guid_in(&g));
-        let out = crate::abi::out(reghandle);
+        // SAFETY: `reghandle` is NULL or valid (this export's contract).
+        let out = unsafe { crate::abi::out(reghandle) };
         let mut call = |args: w::EnableCallbackArgs| {
             if let Some(callback) = enablecallback {
                 let source = guid_out(&args.source_id);
@@ -286,11 +288,20 @@ pub unsafe extern "system" fn EventWriteEx(
     userdata: *const EVENT_DATA_DESCRIPTOR,
 ) -> u32 {
     catch(INTERNAL_ERROR, || {
-        // SAFETY: the caller's promises for each pointer.
-        let descriptor = unsafe { read(eventdescriptor) }.map(|d| descriptor_in(&d));
-        let activity = unsafe { read(activityid) }.map(|g| guid_in(&g));
-        let related = unsafe { read(relatedactivityid) }.map(|g| guid_in(&g));
-        let Some(blocks) = (unsafe { blocks(userdatacount, userdata) }) else {
+        // SAFETY: each pointer is NULL or valid, and `userdata` holds `userdatacount`
+        // descriptors of readable blocks (this export's contract).
+        let (descriptor, activity, related, blocks) = unsafe {
+            (
+                read(eventdescriptor),
+                read(activityid),
+                read(relatedactivityid),
+                blocks(userdatacount, userdata),
+            )
+        };
+        let descriptor = descriptor.map(|d| descriptor_in(&d));
+        let activity = activity.map(|g| guid_in(&g));
+        let related = related.map(|g| guid_in(&g));
+        let Some(blocks) = blocks else {
             return INVALID_PARAMETER;
         };
         w::EventWriteEx(
@@ -316,7 +327,8 @@ pub unsafe extern "system" fn EventWriteString(
     keyword: u64,
     string: PCWSTR,
 ) -> u32 {
-    catch(INTERNAL_ERROR, || match wide_in(string) {
+    // SAFETY: `string` is NULL or NUL-terminated UTF-16 (this export's contract).
+    catch(INTERNAL_ERROR, || match unsafe { wide_in(string) } {
         Ok(text) => w::EventWriteString(reghandle as u64, level, keyword, text.as_deref()),
         Err(()) => INVALID_PARAMETER,
     })
@@ -364,7 +376,9 @@ pub unsafe extern "system" fn EventActivityIdControl(
     activityid: *mut GUID,
 ) -> u32 {
     catch(INTERNAL_ERROR, || {
-        let Some(raw) = crate::abi::out(activityid) else {
+        // SAFETY: `activityid` is NULL or valid for reads and writes (this export's
+        // contract).
+        let Some(raw) = (unsafe { crate::abi::out(activityid) }) else {
             return INVALID_PARAMETER;
         };
         let mut id = guid_in(raw);

@@ -15,8 +15,8 @@
 
 use super::handles::{self, EVT_HANDLE};
 use super::object::Object;
-use super::query::{invalid_handle, invalid_parameter, is_this_computer};
-use super::status::{self, Fail, Outcome, BOOL};
+use super::query::is_this_computer;
+use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL};
 use crate::engine::{ClassicLog, ClassicReport, ReadOutcome, ReportType, SignalEvent};
 use crate::error::codes::{ERROR_ALREADY_EXISTS, ERROR_INSUFFICIENT_BUFFER};
 use crate::error::{Error, ErrorKind};

@@ -7,10 +7,10 @@
 use parking_lot::Mutex;
 
 use super::handles;
-use super::object::Object;
-use super::query::{invalid_handle, invalid_parameter, object, put_variants, session};
+use super::object::{object, session, Object};
 use super::service;
-use super::status::{self, Outcome, BOOL};
+use super::status::{self, invalid_handle, invalid_parameter, Outcome, BOOL};
+use super::variant::put_variants;
 use super::EVT_HANDLE;
 use crate::engine::{ChannelConfigProperty, ChannelProperties};
 use crate::event::Value;

@@ -13,10 +13,9 @@
 //!   valid (NET and BEATS read it).
 
 use super::handles::EVT_HANDLE;
-use super::object::Object;
-use super::query::{invalid_handle, invalid_parameter, object};
+use super::object::{object, Object};
 use super::service;
-use super::status::{self, Fail, Outcome, BOOL};
+use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL};
 use crate::engine::PublisherMetadata;
 use crate::error::codes::ERROR_INSUFFICIENT_BUFFER;
 use crate::event::Value;

@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use super::handles;
-use super::object::{LogSource, Object};
-use super::query::{invalid_handle, invalid_parameter, object, put_variants, session};
+use super::object::{object, session, LogSource, Object};
 use super::service;
-use super::status::{self, Outcome, BOOL};
+use super::status::{self, invalid_handle, invalid_parameter, Outcome, BOOL};
+use super::variant::put_variants;
 use super::EVT_HANDLE;
 use crate::engine::ExportFlags;
 use crate::error::{Error, ErrorKind, Result};

@@ -15,11 +15,10 @@
 use parking_lot::Mutex;
 
 use super::handles::{self, EVT_HANDLE};
-use super::object::{NameEnum, Object};
-use super::query::{invalid_handle, invalid_parameter, object, put_variants, session};
+use super::object::{object, session, NameEnum, Object};
 use super::service;
-use super::status::{self, Fail, Outcome, BOOL};
-use super::variant;
+use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL};
+use super::variant::{self, put_variants};
 use crate::engine::{EventProperty, PublisherMetadata, PublisherProperty};
 use crate::error::codes::{ERROR_INSUFFICIENT_BUFFER, ERROR_NO_MORE_ITEMS};
 

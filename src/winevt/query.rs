@@ -3,15 +3,14 @@
 //! §2.20), over the service's engine.
 
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::time::Duration;
 
 use super::handles::{self, Refused, EVT_HANDLE};
-use super::object::Object;
+use super::object::{object, session, Object};
 use super::service;
-use super::status::{self, Fail, Outcome, BOOL, TRUE};
-use super::variant;
-use crate::engine::{Next, QueryFlags, SeekFlags, SeekOrigin, Session, MAX_NEXT_COUNT};
+use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL, TRUE};
+use super::variant::put_variants;
+use crate::engine::{Next, QueryFlags, SeekFlags, SeekOrigin, MAX_NEXT_COUNT};
 use crate::error::codes::*;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Array, Value, VariantType};
@@ -36,40 +35,6 @@ pub struct EvtRpcLoginInfo {
     pub domain: Option<String>,
     pub password: Option<String>,
     pub flags: u32,
-}
-
-pub(super) fn invalid_handle(what: &str) -> Fail {
-    Fail::Error(Error::with_message(
-        ErrorKind::InvalidHandle,
-        what.to_owned(),
-    ))
-}
-
-pub(super) fn invalid_parameter(what: impl Into<String>) -> Fail {
-    Fail::Error(Error::with_message(
-        ErrorKind::InvalidParameter,
-        what.into(),
-    ))
-}
-
-/// The object behind `handle`, or ERROR_INVALID_HANDLE.
-pub(super) fn object(handle: EVT_HANDLE) -> Result<Arc<Object>> {
-    handles::get(handle)
-        .ok_or_else(|| Error::with_message(ErrorKind::InvalidHandle, "the handle is not open"))
-}
-
-/// The session `handle` names (NULL: the local session).
-pub(super) fn session(handle: EVT_HANDLE) -> Result<Session> {
-    if handle == 0 {
-        return Ok(service::engine().default_session());
-    }
-    match &*object(handle)? {
-        Object::Session(s) => Ok(s.clone()),
-        other => Err(Error::with_message(
-            ErrorKind::InvalidHandle,
-            format!("a session handle was expected, not {}", other.kind()),
-        )),
-    }
 }
 
 /// Whether `server` names this computer.
@@ -125,25 +90,44 @@ pub fn EvtOpenSession(
 }
 
 /// EvtClose: closes the handle and every handle made from it (a session's queries and
-/// their events; a query's events). NULL or a closed handle: ERROR_INVALID_HANDLE.
+/// their events; a query's events). NULL or a closed handle: ERROR_INVALID_HANDLE; so are
+/// the handles of other APIs that share the table (an event object closes with
+/// CloseHandle, a classic log with CloseEventLog, an event source with
+/// DeregisterEventSource, a provider with EventUnregister), as none is an EVT_HANDLE.
 pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
-    match handles::remove_if(object, |o| !matches!(o, Object::Signal { .. })) {
+    match handles::remove_if(object, is_evt_handle) {
         Ok(closed) => {
             closed.close();
             status::succeeded();
             TRUE
         }
         Err(Refused::Rejected) => status::boolean(Err(invalid_handle(
-            "an event object closes with CloseHandle",
+            "not an EVT_HANDLE (an event object closes with CloseHandle, a classic log with \
+             CloseEventLog, an event source with DeregisterEventSource, a provider with \
+             EventUnregister)",
         ))),
         Err(Refused::NotOpen) => status::boolean(Err(invalid_handle("the handle is not open"))),
     }
 }
 
+/// Whether the object is one of wevtapi's (an EVT_HANDLE), not an event object, classic
+/// log, event source or provider registration, which share the table.
+fn is_evt_handle(o: &Object) -> bool {
+    !matches!(
+        o,
+        Object::Signal { .. }
+            | Object::ClassicLog(_)
+            | Object::EventSource(_)
+            | Object::Provider(_)
+    )
+}
+
 /// EvtCancel: on a session (NULL: the local session), cancels the calls in flight, and later
 /// calls run normally; on a query or subscription, cancels it for good: its calls in flight
 /// and every later EvtNext or EvtSeek fail with ERROR_CANCELLED (1223) until EvtClose
-/// (reference §7). Handles with nothing to cancel succeed.
+/// (reference §7). Handles with nothing to cancel succeed; the handles of other APIs
+/// (event objects, classic logs, event sources, provider registrations) are
+/// ERROR_INVALID_HANDLE, as for EvtClose.
 pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {
     status::boolean((|| -> Outcome {
         if object == 0 {
@@ -154,6 +138,7 @@ pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {
             Object::Session(s) => s.cancel(),
             Object::Query(results) => results.cancel(),
             Object::Subscription(s) => s.subscription.cancel(),
+            o if !is_evt_handle(o) => return Err(invalid_handle("not an EVT_HANDLE")),
             _ => {}
         }
         Ok(())
@@ -268,22 +253,6 @@ pub fn EvtSeek(
         }
         Ok(results.seek(position, flags)?)
     })())
-}
-
-/// Copies `values` as an EVT_VARIANT array into `buffer` (the two-call protocol: too small
-/// is ERROR_INSUFFICIENT_BUFFER with `*used` the bytes needed).
-pub(super) fn put_variants(
-    values: &[Value],
-    buffer: &mut [u8],
-    used: &mut u32,
-) -> std::result::Result<(), Fail> {
-    let (needed, written) = variant::layout(values, buffer);
-    *used = u32::try_from(needed).unwrap_or(u32::MAX);
-    if written {
-        Ok(())
-    } else {
-        Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER))
-    }
 }
 
 /// EvtGetQueryInfo: EvtQueryNames (String array) or EvtQueryStatuses (UInt32 array), one

@@ -7,9 +7,9 @@ use std::cell::RefCell;
 use parking_lot::Mutex;
 
 use super::handles::{self, EVT_HANDLE};
-use super::object::{NameEnum, Object};
-use super::query::{invalid_handle, invalid_parameter, object, put_variants, session};
-use super::status::{self, Fail, Outcome, BOOL};
+use super::object::{object, session, NameEnum, Object};
+use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL};
+use super::variant::put_variants;
 use crate::engine::{render_values, Bookmark, RenderContext};
 use crate::error::codes::*;
 use crate::utf16;

@@ -1,5 +1,7 @@
 //! The thread's last error (GetLastError / SetLastError) and extended status
-//! (EvtGetExtendedStatus), and the helpers every function ends with.
+//! (EvtGetExtendedStatus), the helpers every function ends with, and the failures they
+//! report most ([`invalid_handle`], [`invalid_parameter`]: the code with what was wrong,
+//! which becomes the extended status).
 //!
 //! Invariant: a facade function that fails sets the calling thread's last error, and its
 //! extended status to the error's message (EvtQuery's parse position among it); one that
@@ -14,7 +16,7 @@
 use std::cell::{Cell, RefCell};
 
 use super::handles::EVT_HANDLE;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// BOOL: 0 is FALSE.
 pub type BOOL = i32;
@@ -116,4 +118,20 @@ pub(super) fn handle(result: Result<EVT_HANDLE, Fail>) -> EVT_HANDLE {
 /// The thread's extended status text.
 pub(super) fn extended() -> String {
     EXTENDED.with(|e| e.borrow().clone())
+}
+
+/// ERROR_INVALID_HANDLE with what was wrong (the extended status's text).
+pub(super) fn invalid_handle(what: &str) -> Fail {
+    Fail::Error(Error::with_message(
+        ErrorKind::InvalidHandle,
+        what.to_owned(),
+    ))
+}
+
+/// ERROR_INVALID_PARAMETER with what was wrong (the extended status's text).
+pub(super) fn invalid_parameter(what: impl Into<String>) -> Fail {
+    Fail::Error(Error::with_message(
+        ErrorKind::InvalidParameter,
+        what.into(),
+    ))
 }

@@ -13,9 +13,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use super::handles::{self, EVT_HANDLE};
-use super::object::{Object, SubscriptionObject};
-use super::query::{invalid_handle, invalid_parameter, object, session};
-use super::status::{self, Outcome, BOOL, FALSE, TRUE};
+use super::object::{object, session, Object, SubscriptionObject};
+use super::status::{self, invalid_handle, invalid_parameter, Outcome, BOOL, FALSE, TRUE};
 use crate::engine::SubscribePosition;
 use crate::engine::{Delivery, SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin};
 

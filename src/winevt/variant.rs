@@ -1,7 +1,8 @@
 //! EVT_VARIANT arrays laid out in a caller's buffer as Windows lays them out
 //! (reference/wevtapi.md §1.2): the 16-byte variants first, then their payloads (strings,
 //! GUIDs, SIDs, binaries, arrays), each pointer in a variant holding the address of its
-//! payload inside the same buffer.
+//! payload inside the same buffer. [`put_variants`] is the two-call protocol over it that
+//! every Get*Info, Get*Property and EvtRender of values ends with.
 //!
 //! Invariants:
 //! - [`layout`] computes the size first; nothing is written unless the whole array fits, so
@@ -13,6 +14,8 @@
 //! Addresses are computed from the buffer's own address (`as_ptr() as usize`), so this
 //! module stays safe code; only `ffi/` turns them back into pointers.
 
+use super::status::Fail;
+use crate::error::codes::ERROR_INSUFFICIENT_BUFFER;
 use crate::event::{Value, VariantType};
 use crate::utf16;
 
@@ -250,6 +253,22 @@ pub fn layout_handle(handle: isize, buffer: &mut [u8]) -> (usize, bool) {
     buffer[..8].copy_from_slice(&(handle as i64).to_le_bytes());
     buffer[12..16].copy_from_slice(&EVT_VAR_TYPE_EVT_HANDLE.to_le_bytes());
     (EVT_VARIANT_SIZE, true)
+}
+
+/// Copies `values` as an EVT_VARIANT array into `buffer` (the two-call protocol: too small
+/// is ERROR_INSUFFICIENT_BUFFER with `*used` the bytes needed).
+pub(super) fn put_variants(
+    values: &[Value],
+    buffer: &mut [u8],
+    used: &mut u32,
+) -> std::result::Result<(), Fail> {
+    let (needed, written) = layout(values, buffer);
+    *used = u32::try_from(needed).unwrap_or(u32::MAX);
+    if written {
+        Ok(())
+    } else {
+        Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER))
+    }
 }
 
 #[cfg(test)]

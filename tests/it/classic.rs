@@ -551,6 +551,26 @@ fn the_facade_under_windows_names() {
     assert_eq!(NotifyChangeEventLog(log, signal), TRUE);
     assert_eq!(ReportEventW(source, 4, 0, 2, None, &[], &[]), TRUE);
     assert_eq!(WaitForSingleObject(signal, 5000), WAIT_OBJECT_0);
+    // None of the classic handles, the event object or the provider is an EVT_HANDLE:
+    // EvtClose refuses each (6) and leaves it open (it used to close all but the event).
+    for h in [source, log, signal] {
+        assert_eq!(EvtClose(h), FALSE);
+        assert_eq!(GetLastError(), 6);
+        assert_eq!(EvtCancel(h), FALSE);
+        assert_eq!(GetLastError(), 6);
+    }
+    let mut provider = 0;
+    assert_eq!(
+        EventRegister(Some(&evtlog::Guid::default()), None, Some(&mut provider)),
+        0
+    );
+    assert_eq!(EvtClose(provider as EVT_HANDLE), FALSE);
+    assert_eq!(GetLastError(), 6);
+    assert_eq!(EvtCancel(provider as EVT_HANDLE), FALSE);
+    assert_eq!(GetLastError(), 6);
+    assert_eq!(EventUnregister(provider), 0, "still registered");
+    let mut n = 0;
+    assert_eq!(GetNumberOfEventLogRecords(log, &mut n), TRUE, "still open");
     assert_eq!(CloseEventLog(source), FALSE, "an event source is not a log");
     assert_eq!(CloseEventLog(log), TRUE);
     assert_eq!(CloseEventLog(log), FALSE);
