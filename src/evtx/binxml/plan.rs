@@ -13,9 +13,8 @@
 
 use std::sync::Arc;
 
-use super::direct::{first_system_is_first, local};
 use super::map::Mapper;
-use super::tokens::{TElement, TNode};
+use super::parsed::{first_system_is_first, local, TElement, TNode};
 use crate::event::{Guid, Provider, System, Value};
 use crate::query::SystemFields;
 
