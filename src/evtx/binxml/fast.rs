@@ -42,10 +42,9 @@ use super::tokens::peek;
 use super::value::{decode_sized, BINXML_TYPE};
 use crate::event::{
     Body, Correlation, DataItem, Event, EventData, Execution, FileTime, Guid, Node, Security,
-    System, Value,
+    System, SystemFields, Value,
 };
 use crate::evtx::bytes::{u32_at, Reader};
-use crate::query::SystemFields;
 
 /// How [`Fast::event_of`] came by an instance's values.
 pub(super) enum Instance<'s> {

@@ -80,7 +80,7 @@ fn fast_path_and_shared_templates_equal_general_path_on_every_sample() {
 /// The field sets the probe tests use, each a pass of its own (a template keeps the
 /// selection of the first set it is asked for): EventID alone and many scalars take the
 /// direct reads, Level with Provider the walk over the children.
-fn probe_field_sets() -> Vec<crate::query::SystemFields> {
+fn probe_field_sets() -> Vec<crate::event::SystemFields> {
     use crate::query::XPathFilter;
     [
         "*[System[EventID=4624]]",
@@ -99,7 +99,7 @@ fn probe_field_sets() -> Vec<crate::query::SystemFields> {
 fn check_probe(
     chunk: &crate::evtx::EvtxChunk,
     cache: &mut TemplateCache,
-    fields: crate::query::SystemFields,
+    fields: crate::event::SystemFields,
     at: &str,
 ) -> usize {
     use crate::event::System;
@@ -117,7 +117,7 @@ fn check_probe(
         checked += 1;
         let whole = &event.system;
         let at = format!("{at} record {}", record.record_id());
-        let read = |name: &str| fields.reads(crate::query::SystemFields::bit_of(name));
+        let read = |name: &str| fields.reads(crate::event::SystemFields::bit_of(name));
         assert_eq!(
             (system.event_id, system.qualifiers),
             (whole.event_id, whole.qualifiers),
@@ -166,7 +166,7 @@ fn system_alone_equals_the_whole_records_system_on_every_sample() {
                     continue;
                 };
                 let mut system = System::default();
-                if decoder.decode_system(&record, crate::query::SystemFields::ALL, &mut system) {
+                if decoder.decode_system(&record, crate::event::SystemFields::ALL, &mut system) {
                     assert_eq!(
                         system,
                         event.system,

@@ -16,8 +16,7 @@ use super::span::Span;
 use super::tree_xml::{Tree, TreeScratch};
 use super::value::utf16_trimmed_into;
 use crate::event::xml;
-use crate::event::{System, Value};
-use crate::query::SystemFields;
+use crate::event::{System, SystemFields, Value};
 
 /// One direct rendering: the reader and the general path's state (for definitions met for
 /// the first time), with the scratch it writes through.

@@ -76,9 +76,8 @@ pub use cache::TemplateCache;
 pub(crate) use deferred::{DeferredChunk, Proof, ProvedSpans};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{Event, Node, System};
+use crate::event::{Event, Node, System, SystemFields};
 use crate::evtx::{EvtxChunk, EvtxRecord};
-use crate::query::SystemFields;
 use expand::Expansion;
 use fast::FastScratch;
 use fast_xml::{Render, RenderScratch};
