@@ -7,7 +7,7 @@
 
 use super::{
     Body, Correlation, DataItem, Element, Event, EventData, Execution, FileTime, Guid, Node,
-    Provider, Security, Sid, System, Value,
+    Provider, Security, Sid, System, SystemChild, Value,
 };
 
 /// Builds an [`Event`]; see the module docs for the starting shape.
@@ -151,15 +151,15 @@ impl EventBuilder {
     /// `Version`, `Level`, `Task`, `Opcode`, `Keywords`, `Correlation`, `Security`).
     pub fn without(mut self, element: &str) -> Self {
         let s = self.sys();
-        match element {
-            "Version" => s.version = None,
-            "Level" => s.level = None,
-            "Task" => s.task = None,
-            "Opcode" => s.opcode = None,
-            "Keywords" => s.keywords = None,
-            "Correlation" => s.correlation = None,
-            "Security" => s.security = None,
-            "Execution" => s.execution = None,
+        match SystemChild::from_name(element) {
+            Some(SystemChild::Version) => s.version = None,
+            Some(SystemChild::Level) => s.level = None,
+            Some(SystemChild::Task) => s.task = None,
+            Some(SystemChild::Opcode) => s.opcode = None,
+            Some(SystemChild::Keywords) => s.keywords = None,
+            Some(SystemChild::Correlation) => s.correlation = None,
+            Some(SystemChild::Security) => s.security = None,
+            Some(SystemChild::Execution) => s.execution = None,
             _ => {}
         }
         self

@@ -8,7 +8,7 @@
 use super::ast::{CmpOp, Expr, ExprKind, Literal, Operand, Path, Predicate, Step, TimeArg};
 use super::eval::{self, local_name, uses_position, Scratch};
 use super::value::{compare_int, compare_text, compare_value, eq_ignore_case, Typed};
-use crate::event::{Body, DataItem, Event, FileTime, Value};
+use crate::event::{Body, DataItem, Event, FileTime, SystemChild, SystemValue, Value};
 
 /// Where a sub-program is evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,31 +18,15 @@ pub(crate) enum At {
     System,
 }
 
-/// Integer fields read directly.
+/// Integer fields read directly: the `<System>` children holding an integer
+/// ([`SystemChild::integer`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum IntField {
-    EventId,
-    Version,
-    Level,
-    Task,
-    Opcode,
-    Keywords,
-    EventRecordId,
-}
+pub(crate) struct IntField(SystemChild);
 
 impl IntField {
     #[inline]
     fn get(self, event: &Event) -> Option<i128> {
-        let s = &event.system;
-        match self {
-            IntField::EventId => Some(i128::from(s.event_id)),
-            IntField::Version => s.version.map(i128::from),
-            IntField::Level => s.level.map(i128::from),
-            IntField::Task => s.task.map(i128::from),
-            IntField::Opcode => s.opcode.map(i128::from),
-            IntField::Keywords => s.keywords.map(i128::from),
-            IntField::EventRecordId => s.event_record_id.map(i128::from),
-        }
+        self.0.integer(&event.system).map(i128::from)
     }
 }
 
@@ -499,16 +483,9 @@ fn compile_known_shape(steps: &[Step], cmp: Option<(CmpOp, &Literal)>, at: At) -
 }
 
 fn int_field(name: &str) -> Option<IntField> {
-    Some(match name {
-        "EventID" => IntField::EventId,
-        "Version" => IntField::Version,
-        "Level" => IntField::Level,
-        "Task" => IntField::Task,
-        "Opcode" => IntField::Opcode,
-        "Keywords" => IntField::Keywords,
-        "EventRecordID" => IntField::EventRecordId,
-        _ => return None,
-    })
+    SystemChild::from_name(name)
+        .filter(|c| matches!(c.value(), SystemValue::UInt { .. } | SystemValue::Hex))
+        .map(IntField)
 }
 
 fn provider_attr(a: &str) -> Option<StrField> {

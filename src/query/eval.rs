@@ -16,7 +16,8 @@ use std::cmp::Ordering;
 use super::ast::{CmpOp, Expr, ExprKind, Literal, Operand, Predicate, Step, TimeArg};
 use super::value::{compare_int, compare_text, compare_value, parse_number, Typed};
 use crate::event::{
-    Body, DataItem, Element, Event, EventData, FileTime, Guid, Node, Sid, System, Value,
+    Body, DataItem, Element, Event, EventData, FileTime, Guid, Node, Sid, System, SystemChild,
+    Value,
 };
 
 /// Per-evaluation state: the time `timediff()` measures from, and text scratch space.
@@ -46,6 +47,40 @@ pub(crate) enum SysLeaf {
     EventRecordId,
     Channel,
     Computer,
+}
+
+impl SysLeaf {
+    const ALL: [SysLeaf; 9] = [
+        SysLeaf::EventId,
+        SysLeaf::Version,
+        SysLeaf::Level,
+        SysLeaf::Task,
+        SysLeaf::Opcode,
+        SysLeaf::Keywords,
+        SysLeaf::EventRecordId,
+        SysLeaf::Channel,
+        SysLeaf::Computer,
+    ];
+
+    /// Its entry in the table of System children (name, value type).
+    pub(crate) fn child(self) -> SystemChild {
+        match self {
+            SysLeaf::EventId => SystemChild::EventId,
+            SysLeaf::Version => SystemChild::Version,
+            SysLeaf::Level => SystemChild::Level,
+            SysLeaf::Task => SystemChild::Task,
+            SysLeaf::Opcode => SystemChild::Opcode,
+            SysLeaf::Keywords => SystemChild::Keywords,
+            SysLeaf::EventRecordId => SystemChild::EventRecordId,
+            SysLeaf::Channel => SystemChild::Channel,
+            SysLeaf::Computer => SystemChild::Computer,
+        }
+    }
+
+    /// The leaf that `child` is, if it is one.
+    pub(crate) fn of(child: SystemChild) -> Option<SysLeaf> {
+        SysLeaf::ALL.into_iter().find(|leaf| leaf.child() == child)
+    }
 }
 
 /// A node of the event view.
@@ -92,17 +127,7 @@ impl<'a> View<'a> {
             View::Event(_) => "Event",
             View::System(_) => "System",
             View::Provider(_) => "Provider",
-            View::Leaf(_, leaf) => match leaf {
-                SysLeaf::EventId => "EventID",
-                SysLeaf::Version => "Version",
-                SysLeaf::Level => "Level",
-                SysLeaf::Task => "Task",
-                SysLeaf::Opcode => "Opcode",
-                SysLeaf::Keywords => "Keywords",
-                SysLeaf::EventRecordId => "EventRecordID",
-                SysLeaf::Channel => "Channel",
-                SysLeaf::Computer => "Computer",
-            },
+            View::Leaf(_, leaf) => leaf.child().name(),
             View::TimeCreated(_) => "TimeCreated",
             View::Correlation(_) => "Correlation",
             View::Execution(_) => "Execution",

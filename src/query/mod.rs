@@ -62,11 +62,11 @@ pub(crate) fn work_done() -> u64 {
 }
 
 use crate::error::{codes, Error, ErrorKind, Result};
+pub(crate) use crate::event::SystemFields;
 use crate::event::{Event, FileTime};
 use ast::Expr;
 use compile::Program;
 use eval::Scratch;
-pub(crate) use reads::SystemFields;
 pub(crate) use value_path::ValuePath;
 
 /// Evaluation scratch space for scanning many events (the time `timediff()` measures from).

@@ -7,60 +7,7 @@
 //! measures from the current time.
 
 use super::ast::{Expr, ExprKind, Operand, Path, Predicate, Step, TimeArg};
-
-/// A set of `<System>` children by name: the ones a filter reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct SystemFields(u16);
-
-/// The children of `<System>` a set can name, one bit each (others are always read).
-const SYSTEM_CHILDREN: [&str; 14] = [
-    "Provider",
-    "EventID",
-    "Version",
-    "Level",
-    "Task",
-    "Opcode",
-    "Keywords",
-    "TimeCreated",
-    "EventRecordID",
-    "Correlation",
-    "Execution",
-    "Channel",
-    "Computer",
-    "Security",
-];
-
-impl SystemFields {
-    pub(crate) const ALL: SystemFields = SystemFields(u16::MAX);
-    pub(crate) const NONE: SystemFields = SystemFields(0);
-    /// `TimeCreated` alone.
-    pub(crate) const TIME_CREATED: SystemFields = SystemFields(1 << 7);
-
-    /// The bit of the System child named `local` (without prefix); 0 if the set cannot
-    /// name it (then it is always read).
-    pub(crate) fn bit_of(local: &str) -> u16 {
-        SYSTEM_CHILDREN
-            .iter()
-            .position(|&n| n == local)
-            .map_or(0, |i| 1 << i)
-    }
-
-    /// Whether a child with bit `bit` (from [`bit_of`](Self::bit_of)) is to be read.
-    pub(crate) fn reads(self, bit: u16) -> bool {
-        bit == 0 || self.0 & bit != 0
-    }
-
-    fn with(self, local: &str) -> SystemFields {
-        match SystemFields::bit_of(local) {
-            0 => SystemFields::ALL,
-            bit => SystemFields(self.0 | bit),
-        }
-    }
-
-    pub(crate) fn union(self, other: SystemFields) -> SystemFields {
-        SystemFields(self.0 | other.0)
-    }
-}
+use crate::event::SystemFields;
 
 /// The `<System>` children `expr` reads, evaluated at the root (EventID always, since a
 /// System without one does not map). Meaningful where [`system_only`] holds.
@@ -271,7 +218,7 @@ mod tests {
         ];
         for (text, mask) in cases {
             let f = XPathFilter::compile(text).unwrap();
-            assert_eq!(f.system_fields(), SystemFields(mask), "{text}");
+            assert_eq!(f.system_fields(), SystemFields::from_bits(mask), "{text}");
         }
     }
 }

@@ -12,6 +12,7 @@ use super::eval::{uses_position, SysLeaf};
 use super::syntax_error;
 use super::value::Typed;
 use crate::error::{codes::*, Result};
+use crate::event::{SystemChild, SystemValue};
 
 /// What a path step leads to, as far as the schema tells statically.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,30 +54,24 @@ fn child(of: Static, name: Option<&str>) -> Static {
         (Static::Event, "System") => Static::System,
         (Static::Event, "EventData") => Static::EventData,
         (Static::Event, "UserData") => Static::UserData,
-        (Static::System, "Provider") => Static::Provider,
-        (Static::System, "EventID") => Static::Leaf(SysLeaf::EventId),
-        (Static::System, "Version") => Static::Leaf(SysLeaf::Version),
-        (Static::System, "Level") => Static::Leaf(SysLeaf::Level),
-        (Static::System, "Task") => Static::Leaf(SysLeaf::Task),
-        (Static::System, "Opcode") => Static::Leaf(SysLeaf::Opcode),
-        (Static::System, "Keywords") => Static::Leaf(SysLeaf::Keywords),
-        (Static::System, "EventRecordID") => Static::Leaf(SysLeaf::EventRecordId),
-        (Static::System, "Channel") => Static::Leaf(SysLeaf::Channel),
-        (Static::System, "Computer") => Static::Leaf(SysLeaf::Computer),
-        (Static::System, "TimeCreated") => Static::TimeCreated,
-        (Static::System, "Correlation") => Static::Correlation,
-        (Static::System, "Execution") => Static::Execution,
-        (Static::System, "Security") => Static::Security,
+        (Static::System, name) => match SystemChild::from_name(name) {
+            Some(SystemChild::Provider) => Static::Provider,
+            Some(SystemChild::TimeCreated) => Static::TimeCreated,
+            Some(SystemChild::Correlation) => Static::Correlation,
+            Some(SystemChild::Execution) => Static::Execution,
+            Some(SystemChild::Security) => Static::Security,
+            Some(child) => SysLeaf::of(child).map_or(Static::Unknown, Static::Leaf),
+            None => Static::Unknown,
+        },
         _ => Static::Unknown,
     }
 }
 
 fn leaf_type(leaf: SysLeaf) -> FieldType {
-    match leaf {
-        SysLeaf::EventId | SysLeaf::Task => FieldType::UInt(u16::MAX.into()),
-        SysLeaf::Version | SysLeaf::Level | SysLeaf::Opcode => FieldType::UInt(u8::MAX.into()),
-        SysLeaf::Keywords | SysLeaf::EventRecordId => FieldType::UInt(u64::MAX),
-        SysLeaf::Channel | SysLeaf::Computer => FieldType::Str,
+    match leaf.child().value() {
+        SystemValue::UInt { max } => FieldType::UInt(max),
+        SystemValue::Hex => FieldType::UInt(u64::MAX),
+        SystemValue::Text | SystemValue::Attributes => FieldType::Str,
     }
 }
 

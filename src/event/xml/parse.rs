@@ -21,7 +21,7 @@ use quick_xml::Reader;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{
     parse_hex_bytes, parse_u64_auto, Attribute, Body, Correlation, DataItem, Element, Event,
-    EventData, Execution, FileTime, Guid, Node, Security, Sid, System, Value,
+    EventData, Execution, FileTime, Guid, Node, Security, Sid, System, SystemChild, Value,
 };
 
 /// The deepest nesting of elements event XML may have: the `<Event>` root is level 1.
@@ -301,8 +301,8 @@ impl Mapper<'_> {
         let mut s = System::default();
         let mut saw_event_id = false;
         for child in self.take_children(system)? {
-            match local(&child.name) {
-                "Provider" => {
+            match SystemChild::from_name(local(&child.name)) {
+                Some(SystemChild::Provider) => {
                     for (key, value) in &child.attributes {
                         match key.as_str() {
                             "Name" => s.provider.name = Some(value.clone()),
@@ -313,7 +313,7 @@ impl Mapper<'_> {
                     }
                     self.no_content(&child)?;
                 }
-                "EventID" => {
+                Some(SystemChild::EventId) => {
                     for (key, value) in &child.attributes {
                         match key.as_str() {
                             "Qualifiers" => s.qualifiers = self.opt_num(&child, key, value)?,
@@ -323,11 +323,11 @@ impl Mapper<'_> {
                     s.event_id = self.parse_num(&child, &self.text_content(&child)?)?;
                     saw_event_id = true;
                 }
-                "Version" => s.version = Some(self.num_text(&child)?),
-                "Level" => s.level = Some(self.num_text(&child)?),
-                "Task" => s.task = Some(self.num_text(&child)?),
-                "Opcode" => s.opcode = Some(self.num_text(&child)?),
-                "Keywords" => {
+                Some(SystemChild::Version) => s.version = Some(self.num_text(&child)?),
+                Some(SystemChild::Level) => s.level = Some(self.num_text(&child)?),
+                Some(SystemChild::Task) => s.task = Some(self.num_text(&child)?),
+                Some(SystemChild::Opcode) => s.opcode = Some(self.num_text(&child)?),
+                Some(SystemChild::Keywords) => {
                     let text = self.leaf_text(&child)?;
                     let k = parse_u64_auto(&text).ok_or_else(|| {
                         self.err(
@@ -337,7 +337,7 @@ impl Mapper<'_> {
                     })?;
                     s.keywords = Some(k);
                 }
-                "TimeCreated" => {
+                Some(SystemChild::TimeCreated) => {
                     for (key, value) in &child.attributes {
                         match key.as_str() {
                             "SystemTime" => {
@@ -358,8 +358,10 @@ impl Mapper<'_> {
                     }
                     self.no_content(&child)?;
                 }
-                "EventRecordID" => s.event_record_id = Some(self.num_text(&child)?),
-                "Correlation" => {
+                Some(SystemChild::EventRecordId) => {
+                    s.event_record_id = Some(self.num_text(&child)?)
+                }
+                Some(SystemChild::Correlation) => {
                     let mut c = Correlation::default();
                     for (key, value) in &child.attributes {
                         match key.as_str() {
@@ -373,7 +375,7 @@ impl Mapper<'_> {
                     self.no_content(&child)?;
                     s.correlation = Some(c);
                 }
-                "Execution" => {
+                Some(SystemChild::Execution) => {
                     let mut e = Execution::default();
                     for (key, value) in &child.attributes {
                         match key.as_str() {
@@ -392,9 +394,9 @@ impl Mapper<'_> {
                     self.no_content(&child)?;
                     s.execution = Some(e);
                 }
-                "Channel" => s.channel = Some(self.leaf_text(&child)?),
-                "Computer" => s.computer = Some(self.leaf_text(&child)?),
-                "Security" => {
+                Some(SystemChild::Channel) => s.channel = Some(self.leaf_text(&child)?),
+                Some(SystemChild::Computer) => s.computer = Some(self.leaf_text(&child)?),
+                Some(SystemChild::Security) => {
                     let mut sec = Security::default();
                     for (key, value) in &child.attributes {
                         match key.as_str() {
@@ -411,7 +413,7 @@ impl Mapper<'_> {
                     self.no_content(&child)?;
                     s.security = Some(sec);
                 }
-                _ => {
+                None => {
                     return Err(self.err(&child, format!("unexpected <{}> in <System>", child.name)))
                 }
             }

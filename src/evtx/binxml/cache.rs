@@ -11,6 +11,10 @@
 //! change. The parser reads nothing but that stream (element and attribute-list sizes are
 //! skipped), so equal identities parse to equal definitions.
 //!
+//! Owns [`Template`] too, a parsed definition with what is learnt of it on first use (its
+//! plan, `plan`; the shapes its instances took on the fast path, `span`), and [`ChunkHash`],
+//! the hash of the maps keyed by chunk offset or identity.
+//!
 //! Invariants:
 //! - A definition taken from the cache is the definition the chunk's own bytes parse to:
 //!   reuse never changes a decoded event (tested on every sample against uncached decoding).
@@ -20,9 +24,11 @@
 //!   past that, chunks parse their own.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use super::tokens::{ChunkHash, Template};
+use super::parsed::TNode;
+use super::plan::Plan;
+use super::span::Shapes;
 use super::value::{inline_extent, BINXML_TYPE};
 
 /// Most definitions one cache keeps.
@@ -30,6 +36,101 @@ pub(super) const MAX_ENTRIES: usize = 4096;
 /// Longest identity kept (a definition fits in a 64 KiB chunk; its identity may be longer
 /// only through names, which are short).
 pub(super) const MAX_IDENTITY: usize = 1 << 17;
+
+/// A parsed template definition.
+#[derive(Debug)]
+pub(super) struct Template {
+    pub(super) body: Vec<TNode>,
+    /// No substitution index occurs twice in `body`, so values can be moved out, not cloned.
+    pub(super) distinct: bool,
+    /// The fast path's plan for this template, made on first use ([`Template::plan`]).
+    plan: OnceLock<Plan>,
+    /// The value shapes the fast path succeeded with (`deferred`).
+    pub(super) shapes: Shapes,
+}
+
+impl Template {
+    /// The definition whose parsed body is `body`.
+    pub(super) fn new(body: Vec<TNode>) -> Template {
+        let distinct = distinct_substs(&body, &mut Vec::new());
+        Template {
+            body,
+            distinct,
+            plan: OnceLock::new(),
+            shapes: Shapes::default(),
+        }
+    }
+
+    /// The template's plan, made on first use.
+    pub(super) fn plan(&self) -> &Plan {
+        self.plan.get_or_init(|| Plan::of(&self.body))
+    }
+
+    /// The plan, if one was made.
+    pub(super) fn made_plan(&self) -> Option<&Plan> {
+        self.plan.get()
+    }
+}
+
+/// True if no substitution index occurs twice in `nodes` (counting into `seen`).
+fn distinct_substs(nodes: &[TNode], seen: &mut Vec<bool>) -> bool {
+    nodes.iter().all(|n| match n {
+        TNode::Subst { index, .. } => {
+            let i = usize::from(*index);
+            if seen.len() <= i {
+                seen.resize(i + 1, false);
+            }
+            !std::mem::replace(&mut seen[i], true)
+        }
+        TNode::Element(e) => {
+            e.attributes.iter().all(|(_, v)| distinct_substs(v, seen))
+                && distinct_substs(&e.children, seen)
+        }
+        _ => true,
+    })
+}
+
+/// Hashes a chunk's offsets with one multiplication, and template identities eight bytes
+/// at a time. Keys come from the file: an adversary could make them collide, which costs
+/// comparisons, never a wrong entry (maps compare keys).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct ChunkHash;
+
+impl std::hash::BuildHasher for ChunkHash {
+    type Hasher = ChunkHasher;
+    fn build_hasher(&self) -> ChunkHasher {
+        ChunkHasher(0)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct ChunkHasher(u64);
+
+impl ChunkHasher {
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+impl std::hash::Hasher for ChunkHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in words.by_ref() {
+            self.mix(u64::from_le_bytes([
+                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+            ]));
+        }
+        for &b in words.remainder() {
+            self.mix(u64::from(b));
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+}
 
 /// Parsed template definitions shared across the chunks of one file (or of several). Give
 /// the same cache to each chunk's [`ChunkDecoder::with_cache`](super::ChunkDecoder::with_cache).

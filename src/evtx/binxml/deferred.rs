@@ -2,12 +2,12 @@
 //! so that its [`Event`] can be built when it is first read. Windows works the same way:
 //! EvtNext hands out handles, and EvtRender decodes.
 //!
-//! A proof ([`Decoder::prove_fast`]) holds when all of these do:
+//! A proof ([`prove`]) holds when all of these do:
 //! - the record's template instance, and its nested `<EventData>` instance if it has one,
 //!   frame as the fast path reads them;
 //! - every value decodes ([`value_decodes`], which equals `decode_sized(..).is_ok()`);
 //! - each instance's value types, its *shape*, are a shape with which the fast path already
-//!   succeeded on that template ([`Shapes`], recorded by `fast_event`).
+//!   succeeded on that template (`span::Shapes`, recorded by the fast path's decoding).
 //!
 //! Why that is enough: with a given template, every choice the fast path makes depends on
 //! the values' types and on whether each value decodes. The one exception is a System child
@@ -16,11 +16,11 @@
 //! template and values, so the outer and the nested shapes are recorded and checked apart.
 //!
 //! Invariants:
-//! - `prove_fast` true implies `fast_event` returns `Some` for the same record. This is
-//!   tested on every sample, and on mutated chunks whose shapes were learnt from the
-//!   unmutated ones.
-//! - A template keeps at most [`MAX_SHAPES`] shapes, each at most [`MAX_SHAPE_LEN`] values
-//!   long. Past that, records are decoded at once, as before.
+//! - `prove` true implies that the fast path (`FastScratch::event`) returns `Some` for the
+//!   same record. This is tested on every sample, and on mutated chunks whose shapes were
+//!   learnt from the unmutated ones.
+//! - A template keeps at most `span::MAX_SHAPES` shapes, each at most `span::MAX_SHAPE_LEN`
+//!   values long. Past that, records are decoded at once, as before.
 //! - [`DeferredChunk`] decodes only records proved against its own chunk's templates. Its
 //!   decoding cannot fail; if it ever did, the result would be the general path's, else an
 //!   empty event (there is a debug assertion).
@@ -28,50 +28,21 @@
 use std::fmt;
 use std::sync::Arc;
 
-use parking_lot::{Mutex, RwLock};
+use parking_lot::Mutex;
 
-use super::fast::{Instance, Span};
-use super::fast_xml::RenderScratch;
+use super::cache::Template;
+use super::expand::Expansion;
+use super::fast::{whole_instance, Fast, FastScratch, Instance};
+use super::fast_xml::{Render, RenderScratch};
+use super::general::General;
 use super::plan::{BodyPlan, Plan};
-use super::tokens::{Decoder, Template};
+use super::span::Span;
+use super::tokens::Decoder;
+use super::tree_xml::TreeScratch;
 use super::value::{decode_sized, fixed_size, sid_fits, BINXML_TYPE};
-use super::ChunkDecoder;
 use crate::error::Result;
 use crate::event::Event;
-use crate::evtx::{EvtxChunk, EvtxRecord};
-
-/// Most shapes one template keeps: Windows writes a template's values with the same types
-/// almost always, with a few variants for Null values.
-pub(super) const MAX_SHAPES: usize = 16;
-/// Longest shape kept, in values.
-pub(super) const MAX_SHAPE_LEN: usize = 256;
-
-/// The value shapes with which the fast path succeeded on one template.
-#[derive(Debug, Default)]
-pub(super) struct Shapes(RwLock<Vec<Box<[u8]>>>);
-
-impl Shapes {
-    /// Whether `spans` have a known shape.
-    fn contains(&self, spans: &[Span]) -> bool {
-        self.0.read().iter().any(|shape| same_shape(shape, spans))
-    }
-
-    /// Records the shape of `spans`, unless it is known, too long, or the template already
-    /// keeps [`MAX_SHAPES`].
-    pub(super) fn record(&self, spans: &[Span]) {
-        if spans.len() > MAX_SHAPE_LEN || self.contains(spans) {
-            return;
-        }
-        let mut shapes = self.0.write();
-        if shapes.len() < MAX_SHAPES && !shapes.iter().any(|s| same_shape(s, spans)) {
-            shapes.push(spans.iter().map(|s| s.ty).collect());
-        }
-    }
-}
-
-fn same_shape(shape: &[u8], spans: &[Span]) -> bool {
-    shape.len() == spans.len() && shape.iter().zip(spans).all(|(&ty, s)| ty == s.ty)
-}
+use crate::evtx::EvtxChunk;
 
 /// Whether a value of type `ty` decodes: `decode_sized(ty, bytes, spill).is_ok()`, without
 /// building the value (but for arrays, which are rare).
@@ -98,7 +69,7 @@ fn values_decode(chunk: &[u8], spans: &[Span]) -> bool {
 }
 
 /// The value spans of a chunk's proved records, kept for their decoding
-/// ([`ChunkDecoder::prove_fast`]).
+/// ([`ChunkDecoder::prove_fast`](super::ChunkDecoder::prove_fast)).
 #[derive(Debug, Default)]
 pub(crate) struct ProvedSpans(Vec<Span>);
 
@@ -130,140 +101,132 @@ impl Proof {
     }
 }
 
-impl Decoder<'_> {
-    /// `Some` if `fast_event(start, end)` is certain to return `Some` (see the module docs),
-    /// with the record's value spans appended to `kept`; `None` says nothing (and appends
-    /// nothing).
-    pub(super) fn prove_fast(
-        &mut self,
-        start: usize,
-        end: usize,
-        kept: &mut ProvedSpans,
-    ) -> Option<Proof> {
-        let mut spans = std::mem::take(&mut self.spans);
-        let mut nested = std::mem::take(&mut self.nested_spans);
-        let proof = self.prove_fast_with(start, end, &mut spans, &mut nested);
-        let proof = proof.map(|(template, body)| {
-            let at = kept.0.len();
-            kept.0.extend_from_slice(&spans);
-            let nested = match body {
-                Some(_) => {
-                    kept.0.extend_from_slice(&nested);
-                    nested.len()
-                }
-                None => 0,
-            };
-            Proof {
-                template,
-                body,
-                at,
-                outer: spans.len(),
-                nested,
-            }
-        });
-        self.spans = spans;
-        self.nested_spans = nested;
-        proof
-    }
-
-    fn prove_fast_with(
-        &mut self,
-        start: usize,
-        end: usize,
-        spans: &mut Vec<Span>,
-        nested: &mut Vec<Span>,
-    ) -> Option<(Arc<Template>, Option<Arc<Template>>)> {
-        self.reset_budget();
-        let template = self.whole_instance(start, end, 1, spans)?;
-        let Some(Plan::Event { body, .. }) = template.plan.get() else {
-            return None;
-        };
-        if !(template.shapes.contains(spans) && values_decode(self.chunk, spans)) {
-            return None;
+/// `Some` if the fast path's event of the record at chunk offsets `[start, end)` is certain
+/// to be `Some` (see the module docs), with the record's value spans appended to `kept`;
+/// `None` says nothing (and appends nothing). `fast` is the fast path's scratch.
+pub(super) fn prove(
+    mut general: General<'_, '_>,
+    fast: &mut FastScratch,
+    start: usize,
+    end: usize,
+    kept: &mut ProvedSpans,
+) -> Option<Proof> {
+    let (template, body) = prove_with(&mut general, fast, start, end)?;
+    let (spans, nested) = (&fast.spans, &fast.nested);
+    let at = kept.0.len();
+    kept.0.extend_from_slice(spans);
+    let nested = match body {
+        Some(_) => {
+            kept.0.extend_from_slice(nested);
+            nested.len()
         }
-        let body = match body {
-            BodyPlan::None | BodyPlan::Inline(_) => None,
-            // `<UserData>` trees go through the general nested decoding: not proved here.
-            BodyPlan::UserData { .. } => return None,
-            BodyPlan::Subst(index) => {
-                let span = spans.get(usize::from(*index))?;
-                match span.ty {
-                    // Null: no body.
-                    0x00 => None,
-                    BINXML_TYPE => {
-                        let inner = self.whole_instance(span.start(), span.end(), 2, nested)?;
-                        let Some(Plan::Data(_)) = inner.plan.get() else {
-                            return None;
-                        };
-                        if !(inner.shapes.contains(nested) && values_decode(self.chunk, nested)) {
-                            return None;
-                        }
-                        Some(inner)
-                    }
-                    // The fast path fails on any other type.
-                    _ => return None,
-                }
-            }
-        };
-        Some((template, body))
-    }
-
-    /// The event of a record proved by `proof`, from the spans it kept in `kept`: what
-    /// `fast_event` gives, without reading the instances again. `spans` is scratch.
-    pub(super) fn decode_proved(
-        &mut self,
-        proof: &Proof,
-        kept: &ProvedSpans,
-        spans: &mut Vec<Span>,
-    ) -> Option<Event> {
-        let (outer, body) = proof.instance(kept, spans)?;
-        self.event_of(&proof.template, outer, body)
-    }
-
-    /// The XML of a record proved by `proof`, appended to `out`: what `fast_xml` writes
-    /// (which is the bytes of `fast_event`'s event's XML), without reading the instances
-    /// again; `None` (and `out` as it was) where direct rendering does not take it.
-    pub(super) fn write_proved_xml(
-        &mut self,
-        proof: &Proof,
-        kept: &ProvedSpans,
-        scratch: &mut XmlScratch,
-        out: &mut String,
-    ) -> Option<()> {
-        let mark = out.len();
-        let (outer, body) = proof.instance(kept, &mut scratch.spans)?;
-        let done = self.xml_of(
-            &proof.template,
-            outer,
-            body,
-            &mut scratch.unused,
-            out,
-            &mut scratch.render,
-        );
-        if done.is_none() {
-            out.truncate(mark);
-        }
-        done
-    }
+        None => 0,
+    };
+    Some(Proof {
+        template,
+        body,
+        at,
+        outer: spans.len(),
+        nested,
+    })
 }
 
-impl ChunkDecoder<'_> {
-    /// `Some` if [`decode`](Self::decode) is certain to succeed on the fast path for
-    /// `record`, whose event a [`DeferredChunk`] of this chunk, given `kept`, can then
-    /// build later. `None` says nothing: such records are decoded at once.
-    pub(crate) fn prove_fast(
-        &mut self,
-        record: &EvtxRecord<'_>,
-        kept: &mut ProvedSpans,
-    ) -> Option<Proof> {
-        let (start, end) = self.span(record).ok()?;
-        self.decoder.prove_fast(start, end, kept)
+fn prove_with(
+    general: &mut General<'_, '_>,
+    fast: &mut FastScratch,
+    start: usize,
+    end: usize,
+) -> Option<(Arc<Template>, Option<Arc<Template>>)> {
+    general.expansion.reset_budget();
+    let chunk = general.tokens.chunk;
+    let spans = &mut fast.spans;
+    let template = whole_instance(general, start, end, 1, spans)?;
+    let Some(Plan::Event { body, .. }) = template.made_plan() else {
+        return None;
+    };
+    if !(template.shapes.contains(spans) && values_decode(chunk, spans)) {
+        return None;
     }
+    let body = match body {
+        BodyPlan::None | BodyPlan::Inline(_) => None,
+        // `<UserData>` trees go through the general nested decoding: not proved here.
+        BodyPlan::UserData { .. } => return None,
+        BodyPlan::Subst(index) => {
+            let span = spans.get(usize::from(*index))?;
+            match span.ty {
+                // Null: no body.
+                0x00 => None,
+                BINXML_TYPE => {
+                    let nested = &mut fast.nested;
+                    let inner = whole_instance(general, span.start(), span.end(), 2, nested)?;
+                    let Some(Plan::Data(_)) = inner.made_plan() else {
+                        return None;
+                    };
+                    if !(inner.shapes.contains(nested) && values_decode(chunk, nested)) {
+                        return None;
+                    }
+                    Some(inner)
+                }
+                // The fast path fails on any other type.
+                _ => return None,
+            }
+        }
+    };
+    Some((template, body))
+}
+
+/// The event of a record of `chunk` proved by `proof`, from the spans it kept in `kept`:
+/// what the fast path's event is, without reading the instances again. `spans` is scratch.
+pub(super) fn decode_proved(
+    chunk: &EvtxChunk,
+    proof: &Proof,
+    kept: &ProvedSpans,
+    spans: &mut Vec<Span>,
+) -> Option<Event> {
+    let mut tokens = Decoder::new(chunk.data(), chunk.offset());
+    let mut expansion = Expansion::new(chunk.offset());
+    let (mut nested, mut attrs) = (Vec::new(), Vec::new());
+    let (outer, body) = proof.instance(kept, spans)?;
+    Fast::new(
+        General::new(&mut tokens, &mut expansion),
+        &mut nested,
+        &mut attrs,
+    )
+    .event_of(&proof.template, outer, body)
+}
+
+/// The XML of a record of `chunk` proved by `proof`, appended to `out`: what direct
+/// rendering writes (which is the bytes of the fast path's event's XML), without reading
+/// the instances again; `None` (and `out` as it was) where direct rendering does not take
+/// it.
+pub(super) fn write_proved_xml(
+    chunk: &EvtxChunk,
+    proof: &Proof,
+    kept: &ProvedSpans,
+    scratch: &mut XmlScratch,
+    out: &mut String,
+) -> Option<()> {
+    let mut tokens = Decoder::new(chunk.data(), chunk.offset());
+    let mut expansion = Expansion::new(chunk.offset());
+    let mut tree = TreeScratch::default();
+    let mark = out.len();
+    let (outer, body) = proof.instance(kept, &mut scratch.spans)?;
+    let done = Render::new(
+        General::new(&mut tokens, &mut expansion),
+        &mut scratch.unused,
+        &mut scratch.render,
+        &mut tree,
+    )
+    .xml_of(&proof.template, outer, body, out);
+    if done.is_none() {
+        out.truncate(mark);
+    }
+    done
 }
 
 /// A chunk kept whole, with the spans of its proved records, so that those records
-/// ([`ChunkDecoder::prove_fast`]) can be decoded, or rendered as XML, when they are first
-/// read. One decoding runs at a time per chunk.
+/// ([`ChunkDecoder::prove_fast`](super::ChunkDecoder::prove_fast)) can be decoded, or
+/// rendered as XML, when they are first read. One decoding runs at a time per chunk.
 pub(crate) struct DeferredChunk {
     chunk: EvtxChunk,
     kept: ProvedSpans,
@@ -306,11 +269,15 @@ impl DeferredChunk {
     /// The event of the record at chunk offsets `[start, end)` (file offset `at`) that
     /// `proof` proved.
     pub(crate) fn decode(&self, proof: &Proof, start: usize, end: usize, at: u64) -> Event {
-        let mut decoder = Decoder::new(self.chunk.data(), self.chunk.offset());
-        let event = decoder.decode_proved(proof, &self.kept, &mut self.scratch.lock().spans);
+        let event = decode_proved(
+            &self.chunk,
+            proof,
+            &self.kept,
+            &mut self.scratch.lock().spans,
+        );
         debug_assert!(event.is_some(), "a proved record failed the fast path");
         event
-            .map_or_else(|| general(&mut decoder, start, end, at), Ok)
+            .map_or_else(|| general(&self.chunk, start, end, at), Ok)
             .unwrap_or_default()
     }
 
@@ -325,8 +292,13 @@ impl DeferredChunk {
         at: u64,
         out: &mut String,
     ) {
-        let mut decoder = Decoder::new(self.chunk.data(), self.chunk.offset());
-        let done = decoder.write_proved_xml(proof, &self.kept, &mut self.scratch.lock(), out);
+        let done = write_proved_xml(
+            &self.chunk,
+            proof,
+            &self.kept,
+            &mut self.scratch.lock(),
+            out,
+        );
         if done.is_none() {
             self.decode(proof, start, end, at).write_xml(out);
         }
@@ -334,7 +306,9 @@ impl DeferredChunk {
 }
 
 /// The general path's event, for a proof that did not hold (a bug: see the module docs).
-fn general(decoder: &mut Decoder<'_>, start: usize, end: usize, at: u64) -> Result<Event> {
-    let (nodes, system) = decoder.document_system(start, end)?;
+fn general(chunk: &EvtxChunk, start: usize, end: usize, at: u64) -> Result<Event> {
+    let mut tokens = Decoder::new(chunk.data(), chunk.offset());
+    let mut expansion = Expansion::new(chunk.offset());
+    let (nodes, system) = General::new(&mut tokens, &mut expansion).document_system(start, end)?;
     super::map::event(nodes, system, at)
 }

@@ -15,7 +15,7 @@
 //! - Values are cloned, not moved: a `None` leaves `values` untouched for the general path.
 
 use super::map::Mapper;
-use super::tokens::{Sub, TElement, TNode};
+use super::parsed::{Sub, TElement, TNode};
 use crate::event::{System, Value};
 
 /// `<System>` element `e` with `values` mapped onto a [`System`], and the number of elements
@@ -89,22 +89,4 @@ fn attribute(tokens: &[TNode], values: &[Sub]) -> Option<Option<Value>> {
         [TNode::Value(v)] => Some(v.clone()),
         _ => return None,
     })
-}
-
-/// True if a `<System>` element among `children` comes before anything (a substitution,
-/// an expanded instance) that could expand into another `<System>`.
-pub(super) fn first_system_is_first(children: &[TNode]) -> bool {
-    for c in children {
-        match c {
-            TNode::Element(e) if local(&e.name) == "System" => return true,
-            TNode::Element(_) => {}
-            _ => return false,
-        }
-    }
-    false
-}
-
-/// A name without its namespace prefix.
-pub(super) fn local(name: &str) -> &str {
-    name.rsplit_once(':').map_or(name, |(_, l)| l)
 }

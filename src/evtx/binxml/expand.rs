@@ -2,21 +2,51 @@
 //! values into the generic element tree of the event model ([`Element`], [`Node`]), with
 //! Windows' omission rules (see `tokens`' module docs, which list them).
 //!
-//! Owns the per-record node budget's spending and the moves that avoid copies: a record's
-//! expanded template instance moves into its fragment, the values of a template whose
-//! substitution indices are all distinct move into the tree, and a fragment without values
-//! (inline elements) moves its names and text.
+//! Owns [`Expansion`], the general path's per-record state: the node budget, and the
+//! direct mapping of the record's `<System>` (`direct`) with what it mapped. Owns too the
+//! moves that avoid copies: a record's expanded template instance moves into its fragment,
+//! the values of a template whose substitution indices are all distinct move into the tree,
+//! and a fragment without values (inline elements) moves its names and text.
 //!
 //! Invariant: nesting is bounded (`MAX_DEPTH * 2` levels of elements) and so is the number
 //! of nodes one record expands to (`MAX_NODES`): errors, never unbounded work.
 
-use super::direct::{first_system_is_first, local};
+use super::direct;
+use super::parsed::{first_system_is_first, local, Sub, TElement, TNode};
 use super::text::{merge, text_of};
-use super::tokens::{corrupt, Decoder, Sub, TElement, TNode, MAX_DEPTH, MAX_NODES};
+use super::tokens::{corrupt, MAX_DEPTH, MAX_NODES};
 use crate::error::Result;
-use crate::event::{Attribute, Element, Node, Value};
+use crate::event::{Attribute, Element, Node, System, Value};
 
-impl Decoder<'_> {
+/// The general path's state while it decodes one record (kept to reuse it).
+#[derive(Debug)]
+pub(super) struct Expansion {
+    /// The chunk's file offset, where budget errors are reported.
+    base: u64,
+    /// Nodes spent by the record so far.
+    nodes: usize,
+    /// Map the record's `<System>` directly (`direct`) where its shape allows.
+    pub(super) direct_system: bool,
+    /// The record's first `<System>` under a template's root `<Event>` was seen.
+    pub(super) saw_system: bool,
+    /// That `<System>`, mapped directly; a placeholder element stands in the tree.
+    pub(super) system: Option<System>,
+}
+
+impl Expansion {
+    /// The state for the records of the chunk at file offset `base`.
+    pub(super) fn new(base: u64) -> Expansion {
+        Expansion {
+            base,
+            nodes: 0,
+            direct_system: false,
+            saw_system: false,
+            system: None,
+        }
+    }
+}
+
+impl Expansion {
     /// Appends the expansion of a fragment's `nodes` (no values) to `out`, moving already
     /// expanded template instances and nested fragments rather than cloning them.
     pub(super) fn expand_owned(
@@ -231,7 +261,7 @@ impl Decoder<'_> {
             if let TNode::Element(system) = c {
                 if event_root && !self.saw_system && local(&system.name) == "System" {
                     self.saw_system = true;
-                    if let Some((mapped, spent)) = super::direct::system(system, values) {
+                    if let Some((mapped, spent)) = direct::system(system, values) {
                         self.spend(spent)?;
                         self.system = Some(mapped);
                         children.push(Node::Element(Element::new(system.name.clone())));

@@ -8,74 +8,45 @@
 //! a [`Plan`] is made once, on first use, and kept with the parsed definition; a record is
 //! then its value descriptors, the System mapping, and one [`DataItem`] per `<Data>`.
 //!
-//! Owns the run-time half: value spans, decoding values where a plan reads them, the typed
-//! System setters, EventData items. The shapes accepted are `plan`'s. Anything else (a
-//! template of another shape, an array or an unexpected value type where a `<Data>` holds
-//! it, a nested value left unused, trailing tokens, any read error) makes
-//! [`Decoder::fast_event`] return `None`, and the caller decodes the record the general way,
-//! which also reports errors. So the output never depends on which path ran. Each success
+//! Owns the run-time half: decoding values where a plan reads them ([`Values`]), the typed
+//! System setters, EventData items; and its state, [`FastScratch`] (value spans, System
+//! attributes), lent with the reader and the general path's state as a [`Fast`].
+//!
+//! The shapes accepted are `plan`'s. Anything else (a template of another shape, an array
+//! or an unexpected value type where a `<Data>` holds it, a nested value left unused,
+//! trailing tokens, any read error) makes [`FastScratch::event`] return `None`, and the
+//! caller decodes the record the general way, which also reports errors. So the output never depends on which path ran. Each success
 //! records its values' types as a shape of its template (`deferred`), unless a System child
 //! took the general mapping.
 //!
 //! Invariants:
 //! - For every record where it returns `Some`, the event equals the general path's
-//!   (`tokens` expansion, then `map`): tested record by record on every sample.
+//!   (`general` parsing and expansion, then `map`): tested record by record on every
+//!   sample.
 //! - Bounded work: one pass over the instance's descriptors and values and, for a nested
 //!   body, over the nested instance's; `<UserData>` trees go through the general `nested`
 //!   decoding, under its depth and node budgets.
 
 use std::sync::Arc;
 
+use super::cache::Template;
+use super::general::General;
 use super::map::Mapper;
 use super::plan::{
     BodyPlan, ByteField, ChildPlan, Content, DirectField, DirectRead, ItemPlan, Plan, Source,
     SystemPlan, TextField, Typed,
 };
+use super::span::{read_spans, spans_at, Span};
 use super::text::merge;
-use super::tokens::{peek, Decoder, Template};
+use super::tokens::peek;
 use super::value::{decode_sized, BINXML_TYPE};
 use crate::event::{
     Body, Correlation, DataItem, Event, EventData, Execution, FileTime, Guid, Node, Security,
-    System, Value,
+    System, SystemFields, Value,
 };
 use crate::evtx::bytes::{u32_at, Reader};
-use crate::query::SystemFields;
 
-/// One substitution value of an instance: where its bytes lie in the chunk, and its type.
-/// Eight bytes: every record's probe builds some.
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Span {
-    /// Chunk offset (values of a 64 KiB chunk's descriptors sum to well under 4 GiB).
-    start: u32,
-    size: u16,
-    pub(super) ty: u8,
-    /// Decoded (or handed to a nested decoding) by the plan.
-    pub(super) used: bool,
-}
-
-impl Span {
-    /// Where the value starts in the chunk.
-    pub(super) fn start(&self) -> usize {
-        self.start as usize
-    }
-
-    /// Where it ends.
-    pub(super) fn end(&self) -> usize {
-        self.start() + usize::from(self.size)
-    }
-
-    /// Its size in bytes.
-    pub(super) fn size(&self) -> usize {
-        usize::from(self.size)
-    }
-
-    /// Its bytes in `chunk`, if they lie within it.
-    pub(super) fn bytes<'c>(&self, chunk: &'c [u8]) -> Option<&'c [u8]> {
-        chunk.get(self.start()..self.end())
-    }
-}
-
-/// How [`Decoder::event_of`] came by an instance's values.
+/// How [`Fast::event_of`] came by an instance's values.
 pub(super) enum Instance<'s> {
     /// Read just now: the body's instance is read when the plan reaches it, and the shapes
     /// are learnt (`deferred`).
@@ -483,45 +454,6 @@ impl<'a> Values<'a> {
     }
 }
 
-/// An instance's value descriptors at `r` as spans in `spans`, the first `limit` of them;
-/// with all of them, `r` is left after the values (which must lie within it).
-fn read_spans(r: &mut Reader<'_>, spans: &mut Vec<Span>, limit: usize) -> Option<()> {
-    let after = spans_at(r.data(), r.pos(), spans, limit)?;
-    if let Some(after) = after {
-        r.seek(after, "substitution values").ok()?;
-    }
-    Some(())
-}
-
-/// The value descriptors at `pos` of `data` (a value count, then 4 bytes a value) as spans
-/// in `spans`, the first `limit` of them. With all of them, where the values end, which
-/// must lie within `data`; `None` inside if limited.
-fn spans_at(data: &[u8], pos: usize, spans: &mut Vec<Span>, limit: usize) -> Option<Option<usize>> {
-    let n = u32_at(data, pos)? as usize;
-    let first = pos.checked_add(4)?;
-    let descriptors = data.get(first..first.checked_add(n.checked_mul(4)?)?)?;
-    let mut at = first + descriptors.len();
-    // Sized once, then filled in place: the probe of every record of a scan runs this.
-    spans.clear();
-    spans.resize(n.min(limit), Span::default());
-    for (span, d) in spans.iter_mut().zip(descriptors.chunks_exact(4)) {
-        let size = u16::from_le_bytes([d[0], d[1]]);
-        // Exact: the descriptors lie in a 64 KiB chunk, so n < 16384 and every offset is
-        // below 65536 + 16384 * 65535 < 2^32.
-        *span = Span {
-            start: at as u32,
-            size,
-            ty: d[2],
-            used: false,
-        };
-        at += usize::from(size);
-    }
-    if limit < n {
-        return Some(None);
-    }
-    (at <= data.len()).then_some(Some(at))
-}
-
 /// The probe's reads of `direct` from the instance values at `pos` of `data` into `s`
 /// (reset first), exactly as `set_typed` sets them from spans; `None` (and `s` meaningless)
 /// if a value is missing or of another type or size, which `set_typed` would not take.
@@ -592,43 +524,66 @@ fn at_end(r: &mut Reader<'_>) -> bool {
     r.remaining() == 0 || peek(r) == Some(0x00)
 }
 
-impl<'c> Decoder<'c> {
+/// The fast path's scratch, kept from record to record to reuse its allocations.
+#[derive(Debug, Default)]
+pub(super) struct FastScratch {
+    /// The value spans of a record's instance.
+    pub(super) spans: Vec<Span>,
+    /// The value spans of its nested body's instance.
+    pub(super) nested: Vec<Span>,
+    /// A System child's attributes.
+    attrs: Vec<(usize, Value)>,
+}
+
+impl FastScratch {
     /// The record at chunk offsets `[start, end)` decoded on the fast path, or `None` if it
     /// is not of a shape the fast path takes (see the module docs).
-    pub(super) fn fast_event(&mut self, start: usize, end: usize) -> Option<Event> {
-        self.reset_budget();
-        let mut spans = std::mem::take(&mut self.spans);
-        let event = self.fast_event_with(start, end, &mut spans);
-        self.spans = spans;
-        event
+    pub(super) fn event(
+        &mut self,
+        mut general: General<'_, '_>,
+        start: usize,
+        end: usize,
+    ) -> Option<Event> {
+        general.expansion.reset_budget();
+        let template = whole_instance(&mut general, start, end, 1, &mut self.spans)?;
+        let FastScratch {
+            spans,
+            nested,
+            attrs,
+        } = self;
+        Fast::new(general, nested, attrs).event_of(&template, spans, Instance::Read)
     }
 
     /// Only the children `fields` of the `<System>` of the record at chunk offsets
-    /// `[start, end)`, on the fast path, into `system`; false where [`Decoder::fast_event`]
+    /// `[start, end)`, on the fast path, into `system`; false where [`FastScratch::event`]
     /// could not take the record's template. Equal, in those children, to the System of
     /// the whole record's event whenever that decodes.
-    pub(super) fn fast_system(
+    pub(super) fn system(
         &mut self,
+        general: General<'_, '_>,
         start: usize,
         end: usize,
         fields: SystemFields,
         system: &mut System,
     ) -> bool {
-        self.fast_system_with(start, end, fields, system).is_some()
+        self.system_with(general, start, end, fields, system)
+            .is_some()
     }
 
     /// The probe of every record of a prefiltered scan, so it reads the instance header
     /// and value descriptors straight from the chunk and borrows the template (no reader,
     /// no reference count); a template this chunk has not met yet is parsed first, through
     /// `instance_template`, exactly as a whole decoding would.
-    fn fast_system_with(
+    fn system_with(
         &mut self,
+        mut general: General<'_, '_>,
         start: usize,
         end: usize,
         fields: SystemFields,
         system: &mut System,
     ) -> Option<()> {
-        let data = self.chunk.get(..end)?;
+        let chunk = general.tokens.chunk;
+        let data = chunk.get(..end)?;
         let header = start + if data.get(start) == Some(&0x0F) { 4 } else { 0 };
         if *data.get(header)? != 0x0C {
             return None;
@@ -637,20 +592,20 @@ impl<'c> Decoder<'c> {
         let mut values_at = header + 10;
         if def == values_at {
             // Resident: the instance data follows the definition (as `instance_definition`).
-            let size = u32_at(self.chunk, def + 20).unwrap_or(0) as usize;
+            let size = u32_at(chunk, def + 20).unwrap_or(0) as usize;
             values_at = def.saturating_add(24).saturating_add(size);
         }
         // One lookup where the chunk knows the template; else parsed first, as a whole
         // decoding would.
-        let template = match self.templates.get(&def) {
+        let template = match general.tokens.templates.get(&def) {
             Some(t) => t,
             None => {
-                let mut r = self.reader(start, end, "record BinXml").ok()?;
-                self.instance_template(&mut r, 1)?;
-                self.templates.get(&def)?
+                let mut r = general.tokens.reader(start, end, "record BinXml").ok()?;
+                instance_template(&mut general, &mut r, 1)?;
+                general.tokens.templates.get(&def)?
             }
         };
-        let Plan::Event { system: plan, .. } = plan_of(template) else {
+        let Plan::Event { system: plan, .. } = template.plan() else {
             return None;
         };
         let selection = plan.selection(fields);
@@ -664,20 +619,35 @@ impl<'c> Decoder<'c> {
         // do not fit fails to decode whole anyway, so only those are checked).
         let limit = selection.map_or(usize::MAX, |s| s.values);
         spans_at(data, values_at, &mut self.spans, limit)?;
-        let mut values = Values::new(self.chunk, &mut self.spans);
+        let mut values = Values::new(chunk, &mut self.spans);
         values
             .system_into(plan, fields, system, &mut self.attrs)
             .then_some(())
     }
+}
 
-    fn fast_event_with(
-        &mut self,
-        start: usize,
-        end: usize,
-        spans: &mut Vec<Span>,
-    ) -> Option<Event> {
-        let template = self.whole_instance(start, end, 1, spans)?;
-        self.event_of(&template, spans, Instance::Read)
+/// The fast path's decoding of one record: the reader and the general path's state (for
+/// definitions met for the first time and `<UserData>` trees), with the fast path's
+/// scratch.
+pub(super) struct Fast<'a, 'c> {
+    general: General<'a, 'c>,
+    /// The value spans of a nested body's instance.
+    nested: &'a mut Vec<Span>,
+    /// A System child's attributes.
+    attrs: &'a mut Vec<(usize, Value)>,
+}
+
+impl<'a, 'c> Fast<'a, 'c> {
+    pub(super) fn new(
+        general: General<'a, 'c>,
+        nested: &'a mut Vec<Span>,
+        attrs: &'a mut Vec<(usize, Value)>,
+    ) -> Self {
+        Fast {
+            general,
+            nested,
+            attrs,
+        }
     }
 
     /// The event of an instance of `template` whose values are `spans`.
@@ -687,18 +657,13 @@ impl<'c> Decoder<'c> {
         spans: &mut [Span],
         mut instance: Instance<'_>,
     ) -> Option<Event> {
-        let Plan::Event { system, body } = plan_of(template) else {
+        let Plan::Event { system, body } = template.plan() else {
             return None;
         };
-        let mut values = Values::new(self.chunk, spans);
+        let mut values = Values::new(self.general.tokens.chunk, spans);
         // Built in place: an Event is ~460 bytes, and each move of one is a copy.
         let mut event = Event::default();
-        if !values.system_into(
-            system,
-            SystemFields::ALL,
-            &mut event.system,
-            &mut self.attrs,
-        ) {
+        if !values.system_into(system, SystemFields::ALL, &mut event.system, self.attrs) {
             return None;
         }
         event.body = match body {
@@ -706,7 +671,7 @@ impl<'c> Decoder<'c> {
             BodyPlan::Subst(index) => match (values.nested(*index)?, &mut instance) {
                 (None, _) => Body::None,
                 (Some(_), Instance::Proved(Some((template, spans)))) => {
-                    Body::EventData(self.event_data_of(template, spans)?)
+                    Body::EventData(event_data_of(self.general.tokens.chunk, template, spans)?)
                 }
                 (Some((from, to)), _) => Body::EventData(self.nested_event_data(from, to)?),
             },
@@ -719,7 +684,7 @@ impl<'c> Decoder<'c> {
                     Body::None
                 } else {
                     let (from, to) = values.nested(*index)??;
-                    let nodes = self.nested(from, to - from, 2).ok()?;
+                    let nodes = self.general.nested(from, to - from, 2).ok()?;
                     let mut children = merge(nodes);
                     if children.is_empty() && !empty_tag {
                         children.push(Node::Value(Value::String(String::new())));
@@ -742,93 +707,73 @@ impl<'c> Decoder<'c> {
         Some(event)
     }
 
-    /// The template instance that makes up the whole BinXml at chunk offsets `[from, to)`
-    /// (after an optional fragment header, and before EndOfStream or the end): its
-    /// template, with its values' spans in `spans`.
-    pub(super) fn whole_instance(
-        &mut self,
-        from: usize,
-        to: usize,
-        depth: usize,
-        spans: &mut Vec<Span>,
-    ) -> Option<Arc<Template>> {
-        let mut r = self.reader(from, to, "BinXml").ok()?;
-        let template = self.fast_instance(&mut r, depth, spans)?;
-        at_end(&mut r).then_some(template)
-    }
-
-    /// A template instance at `r` (after an optional fragment header): its template, with
-    /// its values' spans in `spans`; `r` is left after the values.
-    fn fast_instance(
-        &mut self,
-        r: &mut Reader<'c>,
-        depth: usize,
-        spans: &mut Vec<Span>,
-    ) -> Option<Arc<Template>> {
-        let template = self.instance_template(r, depth)?;
-        read_spans(r, spans, usize::MAX)?;
-        Some(template)
-    }
-
-    /// The template of the instance at `r` (after an optional fragment header); `r` is left
-    /// at its value count.
-    fn instance_template(&mut self, r: &mut Reader<'c>, depth: usize) -> Option<Arc<Template>> {
-        if peek(r) == Some(0x0F) {
-            r.skip(4, "fragment header").ok()?;
-        }
-        if r.u8("token").ok()? != 0x0C {
-            return None;
-        }
-        self.instance_definition(r, depth).ok()
-    }
-
-    /// A template instance at `r`, after its token byte: its template, with its values'
-    /// spans in `spans`; `r` is left after the values.
-    pub(super) fn instance_spans(
-        &mut self,
-        r: &mut Reader<'c>,
-        depth: usize,
-        spans: &mut Vec<Span>,
-    ) -> Option<Arc<Template>> {
-        let template = self.instance_definition(r, depth).ok()?;
-        read_spans(r, spans, usize::MAX)?;
-        Some(template)
-    }
-
     /// A nested body at chunk offsets `[from, to)` whose template is an `<EventData>` plan.
     fn nested_event_data(&mut self, from: usize, to: usize) -> Option<EventData> {
-        let mut spans = std::mem::take(&mut self.nested_spans);
-        let data = self.nested_event_data_with(from, to, &mut spans);
-        self.nested_spans = spans;
-        data
+        let template = whole_instance(&mut self.general, from, to, 2, self.nested)?;
+        event_data_of(self.general.tokens.chunk, &template, self.nested)
     }
+}
 
-    fn nested_event_data_with(
-        &mut self,
-        from: usize,
-        to: usize,
-        spans: &mut Vec<Span>,
-    ) -> Option<EventData> {
-        let template = self.whole_instance(from, to, 2, spans)?;
-        self.event_data_of(&template, spans)
+/// The `<EventData>` of an instance of `template` whose values are `spans` in `chunk`.
+fn event_data_of(chunk: &[u8], template: &Template, spans: &mut [Span]) -> Option<EventData> {
+    let Plan::Data(plan) = template.plan() else {
+        return None;
+    };
+    let mut values = Values::new(chunk, spans);
+    let items = values.data_items(&plan.items)?;
+    if !values.rest_decode() {
+        return None;
     }
+    template.shapes.record(spans);
+    Some(EventData {
+        name: plan.name.clone(),
+        items,
+    })
+}
 
-    /// The `<EventData>` of an instance of `template` whose values are `spans`.
-    fn event_data_of(&mut self, template: &Template, spans: &mut [Span]) -> Option<EventData> {
-        let Plan::Data(plan) = plan_of(template) else {
-            return None;
-        };
-        let mut values = Values::new(self.chunk, spans);
-        let items = values.data_items(&plan.items)?;
-        if !values.rest_decode() {
-            return None;
-        }
-        template.shapes.record(spans);
-        Some(EventData {
-            name: plan.name.clone(),
-            items,
-        })
+/// The template instance that makes up the whole BinXml at chunk offsets `[from, to)`
+/// (after an optional fragment header, and before EndOfStream or the end): its template,
+/// with its values' spans in `spans`.
+pub(super) fn whole_instance(
+    general: &mut General<'_, '_>,
+    from: usize,
+    to: usize,
+    depth: usize,
+    spans: &mut Vec<Span>,
+) -> Option<Arc<Template>> {
+    let mut r = general.tokens.reader(from, to, "BinXml").ok()?;
+    let template = instance_template(general, &mut r, depth)?;
+    read_spans(&mut r, spans, usize::MAX)?;
+    at_end(&mut r).then_some(template)
+}
+
+/// The template of the instance at `r` (after an optional fragment header); `r` is left
+/// at its value count.
+fn instance_template<'c>(
+    general: &mut General<'_, 'c>,
+    r: &mut Reader<'c>,
+    depth: usize,
+) -> Option<Arc<Template>> {
+    if peek(r) == Some(0x0F) {
+        r.skip(4, "fragment header").ok()?;
     }
+    if r.u8("token").ok()? != 0x0C {
+        return None;
+    }
+    general.instance_definition(r, depth).ok()
+}
+
+/// A template instance at `r`, after its token byte: its template, with its values' spans
+/// in `spans`; `r` is left after the values.
+pub(super) fn instance_spans<'c>(
+    general: &mut General<'_, 'c>,
+    r: &mut Reader<'c>,
+    depth: usize,
+    spans: &mut Vec<Span>,
+) -> Option<Arc<Template>> {
+    let template = general.instance_definition(r, depth).ok()?;
+    read_spans(r, spans, usize::MAX)?;
+    Some(template)
 }
 
 /// An array item as a `<Data>` value: Null (no content) maps as empty text.
@@ -837,9 +782,4 @@ fn item_value(item: Value) -> Value {
         Value::Null => Value::String(String::new()),
         v => v,
     }
-}
-
-/// The template's plan, made on first use.
-pub(super) fn plan_of(template: &Template) -> &Plan {
-    template.plan.get_or_init(|| Plan::of(&template.body))
 }

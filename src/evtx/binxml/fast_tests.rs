@@ -47,7 +47,7 @@ fn fast_path_and_shared_templates_equal_general_path_on_every_sample() {
             for record in chunk.records().flatten() {
                 total += 1;
                 let (start, end) = decoder.span(&record).unwrap();
-                let Some(event) = decoder.decoder.fast_event(start, end) else {
+                let Some(event) = decoder.fast_event(start, end) else {
                     continue;
                 };
                 fast += 1;
@@ -80,7 +80,7 @@ fn fast_path_and_shared_templates_equal_general_path_on_every_sample() {
 /// The field sets the probe tests use, each a pass of its own (a template keeps the
 /// selection of the first set it is asked for): EventID alone and many scalars take the
 /// direct reads, Level with Provider the walk over the children.
-fn probe_field_sets() -> Vec<crate::query::SystemFields> {
+fn probe_field_sets() -> Vec<crate::event::SystemFields> {
     use crate::query::XPathFilter;
     [
         "*[System[EventID=4624]]",
@@ -99,7 +99,7 @@ fn probe_field_sets() -> Vec<crate::query::SystemFields> {
 fn check_probe(
     chunk: &crate::evtx::EvtxChunk,
     cache: &mut TemplateCache,
-    fields: crate::query::SystemFields,
+    fields: crate::event::SystemFields,
     at: &str,
 ) -> usize {
     use crate::event::System;
@@ -117,7 +117,7 @@ fn check_probe(
         checked += 1;
         let whole = &event.system;
         let at = format!("{at} record {}", record.record_id());
-        let read = |name: &str| fields.reads(crate::query::SystemFields::bit_of(name));
+        let read = |name: &str| fields.reads(crate::event::SystemFields::bit_of(name));
         assert_eq!(
             (system.event_id, system.qualifiers),
             (whole.event_id, whole.qualifiers),
@@ -166,7 +166,7 @@ fn system_alone_equals_the_whole_records_system_on_every_sample() {
                     continue;
                 };
                 let mut system = System::default();
-                if decoder.decode_system(&record, crate::query::SystemFields::ALL, &mut system) {
+                if decoder.decode_system(&record, crate::event::SystemFields::ALL, &mut system) {
                     assert_eq!(
                         system,
                         event.system,
@@ -265,7 +265,7 @@ fn fast_path_equals_general_path_on_mutated_chunks() {
             let mut general = ChunkDecoder::new(chunk);
             for record in chunk.records().flatten() {
                 let (start, end) = fast.span(&record).unwrap();
-                let Some(event) = fast.decoder.fast_event(start, end) else {
+                let Some(event) = fast.fast_event(start, end) else {
                     continue;
                 };
                 compared += 1;
@@ -293,7 +293,7 @@ fn check_direct_xml(chunk: &crate::evtx::EvtxChunk, at: &str) -> usize {
     for record in chunk.records().flatten() {
         let (start, end) = direct.span(&record).unwrap();
         let mut probe = String::new();
-        straight += usize::from(direct.decoder.fast_xml(start, end, &mut probe).is_some());
+        straight += usize::from(direct.fast_xml(start, end, &mut probe).is_some());
         let before = out.len();
         let got = direct.write_xml(&record, &mut out);
         match decoded.decode(&record) {
@@ -367,17 +367,16 @@ fn check_proofs(chunk: &crate::evtx::EvtxChunk, cache: &mut TemplateCache, at: &
         let id = record.record_id();
         let (start, end) = decoder.span(&record).unwrap();
         let proof = decoder.prove_fast(&record, &mut kept);
-        let event = decoder.decoder.fast_event(start, end);
+        let event = decoder.fast_event(start, end);
         let Some(proof) = proof else { continue };
         proved += 1;
         let event = event.unwrap_or_else(|| panic!("{at} record {id}: proved, not fast"));
-        let from_proof = tokens::Decoder::new(chunk.data(), chunk.offset())
-            .decode_proved(&proof, &kept, &mut scratch)
+        let from_proof = super::deferred::decode_proved(chunk, &proof, &kept, &mut scratch)
             .unwrap_or_else(|| panic!("{at} record {id}: the proof's spans do not decode"));
         let mut xml = String::from("kept:");
-        let rendered = tokens::Decoder::new(chunk.data(), chunk.offset())
-            .write_proved_xml(&proof, &kept, &mut xml_scratch, &mut xml)
-            .is_some();
+        let rendered =
+            super::deferred::write_proved_xml(chunk, &proof, &kept, &mut xml_scratch, &mut xml)
+                .is_some();
         match general.decode_general(start, end, record.offset()) {
             Ok(expected) => {
                 assert_eq!(event, expected, "{at} record {id}");

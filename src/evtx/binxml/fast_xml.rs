@@ -3,80 +3,97 @@
 //! bytes as the fast path's event's `to_xml()` (tested record by record on every sample and
 //! on mutated chunks). Plans, value spans and the typed System setters are `fast`'s;
 //! `system_xml` writes `<System>`, `tree_xml` `<UserData>` trees.
+//!
+//! Owns [`RenderScratch`], what direct rendering reuses from record to record, and
+//! [`Render`], one rendering's borrows: the reader and the general path's state, the fast
+//! path's spans, and the scratch of this writer and of `tree_xml`'s.
 
-use super::fast::{plan_of, Instance, Span, Values};
+use super::cache::Template;
+use super::fast::{whole_instance, Instance, Values};
+use super::general::General;
 use super::plan::{BodyPlan, Content, ItemPlan, Plan};
-use super::tokens::{Decoder, Template};
+use super::span::Span;
+use super::tree_xml::{Tree, TreeScratch};
 use super::value::utf16_trimmed_into;
 use crate::event::xml;
-use crate::event::{System, Value};
-use crate::query::SystemFields;
+use crate::event::{System, SystemFields, Value};
 
-impl<'c> Decoder<'c> {
+/// One direct rendering: the reader and the general path's state (for definitions met for
+/// the first time), with the scratch it writes through.
+pub(super) struct Render<'a, 'c> {
+    general: General<'a, 'c>,
+    /// The value spans of a nested body's instance.
+    nested: &'a mut Vec<Span>,
+    scratch: &'a mut RenderScratch,
+    tree: &'a mut TreeScratch,
+}
+
+impl<'a, 'c> Render<'a, 'c> {
+    pub(super) fn new(
+        general: General<'a, 'c>,
+        nested: &'a mut Vec<Span>,
+        scratch: &'a mut RenderScratch,
+        tree: &'a mut TreeScratch,
+    ) -> Self {
+        Render {
+            general,
+            nested,
+            scratch,
+            tree,
+        }
+    }
+
     /// The record at chunk offsets `[start, end)` rendered as XML straight from its values,
-    /// appended to `out`: the same bytes as `fast_event(..)`'s event's `to_xml()`. `None`
-    /// (and `out` as it was) where the fast path cannot render it directly: the template is
-    /// not of its shapes, or the body is a `<UserData>` tree.
-    pub(super) fn fast_xml(&mut self, start: usize, end: usize, out: &mut String) -> Option<()> {
-        self.reset_budget();
+    /// appended to `out`: the same bytes as the fast path's event's `to_xml()`. `None` (and
+    /// `out` as it was) where the fast path cannot render it directly: the template is not
+    /// of its shapes, or the body is a `<UserData>` tree. `spans` is scratch for the
+    /// instance's values.
+    pub(super) fn record(
+        &mut self,
+        start: usize,
+        end: usize,
+        spans: &mut Vec<Span>,
+        out: &mut String,
+    ) -> Option<()> {
+        self.general.expansion.reset_budget();
         let mark = out.len();
-        let mut spans = std::mem::take(&mut self.spans);
-        let mut nested = std::mem::take(&mut self.nested_spans);
-        let mut scratch = std::mem::take(&mut self.render_scratch);
-        let done = self.fast_xml_with(start, end, out, &mut spans, &mut nested, &mut scratch);
-        self.spans = spans;
-        self.nested_spans = nested;
-        self.render_scratch = scratch;
+        let done = whole_instance(&mut self.general, start, end, 1, spans)
+            .and_then(|template| self.xml_of(&template, spans, Instance::Read, out));
         if done.is_none() {
             out.truncate(mark);
         }
         done
     }
 
-    fn fast_xml_with(
-        &mut self,
-        start: usize,
-        end: usize,
-        out: &mut String,
-        spans: &mut Vec<Span>,
-        nested: &mut Vec<Span>,
-        scratch: &mut RenderScratch,
-    ) -> Option<()> {
-        let template = self.whole_instance(start, end, 1, spans)?;
-        self.xml_of(&template, spans, Instance::Read, nested, out, scratch)
-    }
-
     /// The XML of an instance of `template` whose values are `spans`, appended to `out`
-    /// (something may be appended when it fails); `nested` is scratch for a body's values.
-    #[allow(clippy::too_many_arguments)]
+    /// (something may be appended when it fails).
     pub(super) fn xml_of(
         &mut self,
         template: &Template,
         spans: &mut [Span],
         mut instance: Instance<'_>,
-        nested: &mut Vec<Span>,
         out: &mut String,
-        scratch: &mut RenderScratch,
     ) -> Option<()> {
-        let Plan::Event { system, body } = plan_of(template) else {
+        let Plan::Event { system, body } = template.plan() else {
             return None;
         };
-        let mut values = Values::new(self.chunk, spans);
+        let chunk = self.general.tokens.chunk;
+        let mut values = Values::new(chunk, spans);
         xml::write_event_open(out);
         if values
-            .write_system(system, out, &mut scratch.text)
+            .write_system(system, out, &mut self.scratch.text)
             .is_none()
         {
             // Not straight from the values: through the typed System.
             if !values.system_into(
                 system,
                 SystemFields::ALL,
-                &mut scratch.system,
-                &mut scratch.attrs,
+                &mut self.scratch.system,
+                &mut self.scratch.attrs,
             ) {
                 return None;
             }
-            xml::write_system(out, &scratch.system);
+            xml::write_system(out, &self.scratch.system);
         }
         match body {
             BodyPlan::None => {}
@@ -86,16 +103,16 @@ impl<'c> Decoder<'c> {
                     let (template, nested): (&Template, &mut [Span]) = match &mut instance {
                         Instance::Proved(Some((template, spans))) => (template, spans),
                         _ => {
-                            read = self.whole_instance(from, to, 2, nested)?;
-                            (&read, nested)
+                            read = whole_instance(&mut self.general, from, to, 2, self.nested)?;
+                            (&read, self.nested.as_mut_slice())
                         }
                     };
-                    let Plan::Data(plan) = plan_of(template) else {
+                    let Plan::Data(plan) = template.plan() else {
                         return None;
                     };
-                    let mut values = Values::new(self.chunk, nested);
+                    let mut values = Values::new(chunk, nested);
                     xml::write_event_data_open(out, plan.name.as_deref());
-                    values.write_items(&plan.items, out, &mut scratch.text)?;
+                    values.write_items(&plan.items, out, &mut self.scratch.text)?;
                     xml::write_event_data_close(out);
                     if !values.rest_decode() {
                         return None;
@@ -104,7 +121,7 @@ impl<'c> Decoder<'c> {
             }
             BodyPlan::Inline(plan) => {
                 xml::write_event_data_open(out, plan.name.as_deref());
-                values.write_items(&plan.items, out, &mut scratch.text)?;
+                values.write_items(&plan.items, out, &mut self.scratch.text)?;
                 xml::write_event_data_close(out);
             }
             BodyPlan::UserData { dep, index, .. } => {
@@ -112,15 +129,12 @@ impl<'c> Decoder<'c> {
                     // A Null body is the general path's (it keeps no `<UserData>`).
                     let (from, to) = values.nested(*index)??;
                     out.push_str("<UserData>");
-                    let mut tree = std::mem::take(&mut self.tree_scratch);
-                    let done = self.tree_xml(from, to, 2, out, &mut tree);
-                    self.tree_scratch = tree;
-                    done?;
+                    Tree::new(self.general.reborrow(), self.tree).xml(from, to, 2, out)?;
                     out.push_str("</UserData>");
                 }
             }
         }
-        let values = Values::new(self.chunk, spans);
+        let values = Values::new(chunk, spans);
         if !values.rest_decode() {
             return None;
         }

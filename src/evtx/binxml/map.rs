@@ -12,7 +12,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{
     parse_hex_bytes, parse_u64_auto, Body, Correlation, DataItem, Element, Event, EventData,
-    Execution, FileTime, Guid, Node, Security, Sid, System, Value,
+    Execution, FileTime, Guid, Node, Security, Sid, System, SystemChild, Value,
 };
 
 /// Maps the record's top-level nodes onto an [`Event`]; `at` is the record's file offset.
@@ -204,8 +204,8 @@ impl Mapper {
         content: Option<Value>,
     ) -> Result<()> {
         {
-            match local(name) {
-                "Provider" => {
+            match SystemChild::from_name(local(name)) {
+                Some(SystemChild::Provider) => {
                     for (key, v) in attrs {
                         match key {
                             "Name" => s.provider.name = Some(take_text(v)),
@@ -215,7 +215,7 @@ impl Mapper {
                         }
                     }
                 }
-                "EventID" => {
+                Some(SystemChild::EventId) => {
                     for (key, v) in attrs {
                         match key {
                             "Qualifiers" if v.is_empty_text() => {}
@@ -226,11 +226,11 @@ impl Mapper {
                     s.event_id = self.text_num(name, content)?;
                     *saw_event_id = true;
                 }
-                "Version" => s.version = Some(self.text_num(name, content)?),
-                "Level" => s.level = Some(self.text_num(name, content)?),
-                "Task" => s.task = Some(self.text_num(name, content)?),
-                "Opcode" => s.opcode = Some(self.text_num(name, content)?),
-                "Keywords" => {
+                Some(SystemChild::Version) => s.version = Some(self.text_num(name, content)?),
+                Some(SystemChild::Level) => s.level = Some(self.text_num(name, content)?),
+                Some(SystemChild::Task) => s.task = Some(self.text_num(name, content)?),
+                Some(SystemChild::Opcode) => s.opcode = Some(self.text_num(name, content)?),
+                Some(SystemChild::Keywords) => {
                     let v = content.ok_or_else(|| self.err("<Keywords> must hold text"))?;
                     let k = match &v {
                         Value::String(t) => parse_u64_auto(t),
@@ -240,7 +240,7 @@ impl Mapper {
                         self.err(format!("<Keywords> holds {v:?}, not a 64-bit number"))
                     })?);
                 }
-                "TimeCreated" => {
+                Some(SystemChild::TimeCreated) => {
                     for (key, v) in attrs {
                         let t = match (key, &*v) {
                             ("SystemTime", Value::FileTime(t)) => *t,
@@ -266,8 +266,10 @@ impl Mapper {
                         }
                     }
                 }
-                "EventRecordID" => s.event_record_id = Some(self.text_num(name, content)?),
-                "Correlation" => {
+                Some(SystemChild::EventRecordId) => {
+                    s.event_record_id = Some(self.text_num(name, content)?)
+                }
+                Some(SystemChild::Correlation) => {
                     let mut c = Correlation::default();
                     for (key, v) in attrs {
                         match key {
@@ -278,7 +280,7 @@ impl Mapper {
                     }
                     s.correlation = Some(c);
                 }
-                "Execution" => {
+                Some(SystemChild::Execution) => {
                     let mut e = Execution::default();
                     for (key, v) in attrs {
                         match key {
@@ -294,9 +296,9 @@ impl Mapper {
                     }
                     s.execution = Some(e);
                 }
-                "Channel" => s.channel = Some(self.text(name, content)?),
-                "Computer" => s.computer = Some(self.text(name, content)?),
-                "Security" => {
+                Some(SystemChild::Channel) => s.channel = Some(self.text(name, content)?),
+                Some(SystemChild::Computer) => s.computer = Some(self.text(name, content)?),
+                Some(SystemChild::Security) => {
                     let mut sec = Security::default();
                     for (key, v) in attrs {
                         sec.user_id = match (key, &*v) {
@@ -316,7 +318,7 @@ impl Mapper {
                     }
                     s.security = Some(sec);
                 }
-                _ => return Err(self.err(format!("unexpected <{name}> in <System>"))),
+                None => return Err(self.err(format!("unexpected <{name}> in <System>"))),
             }
         }
         Ok(())

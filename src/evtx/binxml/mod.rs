@@ -4,18 +4,46 @@
 //! Owns the public decoding API: [`ChunkDecoder`] (one per chunk; caches that chunk's parsed
 //! template definitions by chunk offset, and with [`ChunkDecoder::with_cache`] shares them
 //! across chunks through a [`TemplateCache`]) and [`EvtxRecord::event`] (one record, no cache
-//! kept). Submodules: `tokens` (the token reader and template expansion into a generic
-//! element tree), `text` (merging adjacent values into text), `value` (value types), `map`
-//! (tree onto the typed model), `direct` (a template's `<System>` straight onto [`System`]
-//! without its tree, on the general path), `fast` (records in Windows' usual shape straight
-//! into an [`Event`], from a plan made once per template (`plan`); [`ChunkDecoder::decode`]
-//! tries it first and falls back to the general path), `fast_xml` (the fast path's records
-//! written as XML straight from their values, for [`ChunkDecoder::write_xml`]), with
-//! `system_xml` and `tree_xml` (their `<System>` and `<UserData>` parts), `deferred`
-//! (proving that a record decodes on the fast path without decoding it, so a file query
-//! can make its events when they are first read), `cache` (template identity across chunks
-//! and files).
-//! [`ChunkDecoder::decode_tree`] always builds the full tree.
+//! kept). [`ChunkDecoder::decode`] tries the fast path first and falls back to the general
+//! path; [`ChunkDecoder::decode_tree`] always builds the full tree.
+//!
+//! Layers, each file importing only from those below it (a test checks the `use` lines):
+//!
+//! | layer | files | what it owns |
+//! | --- | --- | --- |
+//! | writers | `deferred` | proofs that a record decodes on the fast path; [`DeferredChunk`] |
+//! | | `fast_xml` | the fast path's records written as XML straight from their values |
+//! | | `system_xml`, `tree_xml` | their `<System>` and `<UserData>` parts |
+//! | fast | `fast` | records in Windows' usual shape straight into an [`Event`] |
+//! | general | `general` | the token parser: fragments into `TNode`s, instances expanded |
+//! | | `expand` | template expansion into the generic element tree |
+//! | | `direct` | a template's `<System>` onto [`System`] without its tree |
+//! | reader | `tokens` | the token reader: chunk bytes, names, instance headers |
+//! | definitions | `cache` | `Template` and the [`TemplateCache`] shared across chunks |
+//! | | `plan` | what a definition says, for the fast path (made once per template) |
+//! | | `span` | where an instance's values lie; the shapes the fast path met |
+//! | | `parsed` | `TNode`, `TElement`, `Sub` |
+//! | leaves | `map`, `text`, `value` | tree onto the typed model; text runs; value types |
+//!
+//! A definition carries its plan and its shapes, and definitions are shared across chunks
+//! through the cache, so `plan` and `span` sit below `cache`, and `cache` below the reader
+//! that fills it. The reader gets the parser of definitions it has not met from the general
+//! path (a definition may hold nested BinXml, which expands), as a function argument.
+//!
+//! State: the reader ([`tokens::Decoder`]) holds only the chunk and its definitions. Each
+//! path's scratch is its own, owned by the [`ChunkDecoder`] and lent to that path for one
+//! record:
+//! - general: `expand::Expansion` (the node budget, the direct `<System>` and its flags);
+//! - fast: `fast::FastScratch` (the instance's and the body's value spans, System
+//!   attributes); the fast path also lends the general path's state, for definitions met
+//!   for the first time and `<UserData>` trees;
+//! - XML: `fast_xml::RenderScratch` (a System, attributes, text) and `tree_xml::TreeScratch`
+//!   (span vectors for nested instances, text, a node count, the chunk's names);
+//! - deferred: `DeferredChunk` keeps its own spans and render scratch behind a lock, and a
+//!   fresh reader and general state for each decoding.
+//!
+//! A path is a short-lived view of those borrows (`general::General`, `fast::Fast`,
+//! `fast_xml::Render`, `tree_xml::Tree`), so no function takes them one by one.
 //!
 //! [`System`]: crate::event::System
 //!
@@ -33,8 +61,11 @@ mod direct;
 mod expand;
 mod fast;
 mod fast_xml;
+mod general;
 mod map;
+mod parsed;
 mod plan;
+mod span;
 mod system_xml;
 mod text;
 mod tokens;
@@ -45,15 +76,27 @@ pub use cache::TemplateCache;
 pub(crate) use deferred::{DeferredChunk, Proof, ProvedSpans};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{Event, Node, System};
+use crate::event::{Event, Node, System, SystemFields};
 use crate::evtx::{EvtxChunk, EvtxRecord};
-use crate::query::SystemFields;
+use expand::Expansion;
+use fast::FastScratch;
+use fast_xml::{Render, RenderScratch};
+use general::General;
+use tree_xml::TreeScratch;
 
 /// Decodes the records of one chunk, sharing parsed template definitions between them.
 #[derive(Debug)]
 pub struct ChunkDecoder<'c> {
     chunk: &'c EvtxChunk,
-    decoder: tokens::Decoder<'c>,
+    /// The token reader and the chunk's definitions.
+    tokens: tokens::Decoder<'c>,
+    /// The general path's state.
+    expansion: Expansion,
+    /// The fast path's scratch.
+    fast: FastScratch,
+    /// Direct rendering's scratch, and its tree writer's.
+    render: RenderScratch,
+    tree: TreeScratch,
 }
 
 impl<'c> ChunkDecoder<'c> {
@@ -61,7 +104,11 @@ impl<'c> ChunkDecoder<'c> {
     pub fn new(chunk: &'c EvtxChunk) -> ChunkDecoder<'c> {
         ChunkDecoder {
             chunk,
-            decoder: tokens::Decoder::new(chunk.data(), chunk.offset()),
+            tokens: tokens::Decoder::new(chunk.data(), chunk.offset()),
+            expansion: Expansion::new(chunk.offset()),
+            fast: FastScratch::default(),
+            render: RenderScratch::default(),
+            tree: TreeScratch::default(),
         }
     }
 
@@ -70,7 +117,7 @@ impl<'c> ChunkDecoder<'c> {
     /// chunk; see [`TemplateCache`]).
     pub fn with_cache(chunk: &'c EvtxChunk, cache: &'c mut TemplateCache) -> ChunkDecoder<'c> {
         let mut decoder = ChunkDecoder::new(chunk);
-        decoder.decoder.share(cache);
+        decoder.tokens.share(cache);
         decoder
     }
 
@@ -87,17 +134,22 @@ impl<'c> ChunkDecoder<'c> {
         Ok((start, start.saturating_add(record.binxml().len())))
     }
 
+    /// The reader with the general path's state.
+    fn general(&mut self) -> General<'_, 'c> {
+        General::new(&mut self.tokens, &mut self.expansion)
+    }
+
     /// The record's BinXml as generic nodes (normally one `<Event>` element).
     pub fn decode_tree(&mut self, record: &EvtxRecord<'_>) -> Result<Vec<Node>> {
         let (start, end) = self.span(record)?;
-        self.decoder.document(start, end)
+        self.general().document(start, end)
     }
 
     /// The record's event: on the fast path where the record's shape allows (`fast`),
     /// otherwise through the generic element tree.
     pub fn decode(&mut self, record: &EvtxRecord<'_>) -> Result<Event> {
         let (start, end) = self.span(record)?;
-        if let Some(event) = self.decoder.fast_event(start, end) {
+        if let Some(event) = self.fast_event(start, end) {
             return Ok(event);
         }
         self.decode_general(start, end, record.offset())
@@ -108,7 +160,7 @@ impl<'c> ChunkDecoder<'c> {
     /// record's values, without building the `Event`; on an error `out` is as it was.
     pub fn write_xml(&mut self, record: &EvtxRecord<'_>, out: &mut String) -> Result<()> {
         let (start, end) = self.span(record)?;
-        if self.decoder.fast_xml(start, end, out).is_some() {
+        if self.fast_xml(start, end, out).is_some() {
             return Ok(());
         }
         self.decode(record)?.write_xml(out);
@@ -129,12 +181,41 @@ impl<'c> ChunkDecoder<'c> {
         let Ok((start, end)) = self.span(record) else {
             return false;
         };
-        self.decoder.fast_system(start, end, fields, system)
+        let general = General::new(&mut self.tokens, &mut self.expansion);
+        self.fast.system(general, start, end, fields, system)
+    }
+
+    /// `Some` if [`decode`](Self::decode) is certain to succeed on the fast path for
+    /// `record`, whose event a [`DeferredChunk`] of this chunk, given `kept`, can then
+    /// build later. `None` says nothing: such records are decoded at once.
+    pub(crate) fn prove_fast(
+        &mut self,
+        record: &EvtxRecord<'_>,
+        kept: &mut ProvedSpans,
+    ) -> Option<Proof> {
+        let (start, end) = self.span(record).ok()?;
+        let general = General::new(&mut self.tokens, &mut self.expansion);
+        deferred::prove(general, &mut self.fast, start, end, kept)
+    }
+
+    /// The record at chunk offsets `[start, end)` on the fast path (`fast`), or `None`.
+    fn fast_event(&mut self, start: usize, end: usize) -> Option<Event> {
+        let general = General::new(&mut self.tokens, &mut self.expansion);
+        self.fast.event(general, start, end)
+    }
+
+    /// The record at chunk offsets `[start, end)` rendered straight from its values
+    /// (`fast_xml`), appended to `out`; `None` (and `out` as it was) where it is not.
+    fn fast_xml(&mut self, start: usize, end: usize, out: &mut String) -> Option<()> {
+        let general = General::new(&mut self.tokens, &mut self.expansion);
+        let FastScratch { spans, nested, .. } = &mut self.fast;
+        Render::new(general, nested, &mut self.render, &mut self.tree)
+            .record(start, end, spans, out)
     }
 
     /// The record at chunk offsets `[start, end)` through the generic element tree.
     fn decode_general(&mut self, start: usize, end: usize, at: u64) -> Result<Event> {
-        let (nodes, system) = self.decoder.document_system(start, end)?;
+        let (nodes, system) = self.general().document_system(start, end)?;
         map::event(nodes, system, at)
     }
 }
@@ -150,3 +231,7 @@ impl EvtxRecord<'_> {
 #[cfg(test)]
 #[path = "fast_tests.rs"]
 mod fast_tests;
+
+#[cfg(test)]
+#[path = "layers_tests.rs"]
+mod layers_tests;

@@ -13,11 +13,9 @@
 
 use std::sync::Arc;
 
-use super::direct::{first_system_is_first, local};
 use super::map::Mapper;
-use super::tokens::{TElement, TNode};
-use crate::event::{Guid, Provider, System, Value};
-use crate::query::SystemFields;
+use super::parsed::{first_system_is_first, local, TElement, TNode};
+use crate::event::{Guid, Provider, System, SystemChild, SystemFields, Value};
 
 /// What the fast path knows of a template definition.
 #[derive(Debug)]
@@ -199,25 +197,27 @@ pub(super) enum ByteField {
 }
 
 impl Typed {
-    /// Where `write_system` renders this child (`None` for an untyped one).
+    /// Where `write_system` renders this child (`None` for an untyped one): its place in
+    /// the table of System children.
     fn render_rank(&self) -> Option<u8> {
-        Some(match self {
-            Typed::Provider { .. } | Typed::ConstProvider => 0,
-            Typed::EventId { .. } => 1,
-            Typed::Byte(ByteField::Version, _) => 2,
-            Typed::Byte(ByteField::Level, _) => 3,
-            Typed::Task(_) => 4,
-            Typed::Byte(ByteField::Opcode, _) => 5,
-            Typed::Keywords(_) => 6,
-            Typed::TimeCreated(_) => 7,
-            Typed::RecordId(_) => 8,
-            Typed::Correlation { .. } => 9,
-            Typed::Execution { .. } => 10,
-            Typed::Text(TextField::Channel) => 11,
-            Typed::Text(TextField::Computer) => 12,
-            Typed::Security(_) => 13,
+        let child = match self {
+            Typed::Provider { .. } | Typed::ConstProvider => SystemChild::Provider,
+            Typed::EventId { .. } => SystemChild::EventId,
+            Typed::Byte(ByteField::Version, _) => SystemChild::Version,
+            Typed::Byte(ByteField::Level, _) => SystemChild::Level,
+            Typed::Task(_) => SystemChild::Task,
+            Typed::Byte(ByteField::Opcode, _) => SystemChild::Opcode,
+            Typed::Keywords(_) => SystemChild::Keywords,
+            Typed::TimeCreated(_) => SystemChild::TimeCreated,
+            Typed::RecordId(_) => SystemChild::EventRecordId,
+            Typed::Correlation { .. } => SystemChild::Correlation,
+            Typed::Execution { .. } => SystemChild::Execution,
+            Typed::Text(TextField::Channel) => SystemChild::Channel,
+            Typed::Text(TextField::Computer) => SystemChild::Computer,
+            Typed::Security(_) => SystemChild::Security,
             Typed::None => return None,
-        })
+        };
+        Some(child as u8)
     }
 
     /// The direct setter for a System child named `local`, if it has a usual shape.
@@ -249,47 +249,53 @@ impl Typed {
                     _ => None,
                 })
         };
-        let typed = match (local, content_index, n) {
-            ("EventID", Some(value), 0) => Some(Typed::EventId {
+        let typed = match (SystemChild::from_name(local), content_index, n) {
+            (Some(SystemChild::EventId), Some(value), 0) => Some(Typed::EventId {
                 value,
                 qualifiers: None,
             }),
-            ("EventID", Some(value), 1) => attr("Qualifiers").map(|q| Typed::EventId {
-                value,
-                qualifiers: Some(q),
-            }),
-            ("Version", Some(i), 0) => Some(Typed::Byte(ByteField::Version, i)),
-            ("Level", Some(i), 0) => Some(Typed::Byte(ByteField::Level, i)),
-            ("Opcode", Some(i), 0) => Some(Typed::Byte(ByteField::Opcode, i)),
-            ("Task", Some(i), 0) => Some(Typed::Task(i)),
-            ("Keywords", Some(i), 0) => Some(Typed::Keywords(i)),
-            ("EventRecordID", Some(i), 0) => Some(Typed::RecordId(i)),
-            ("TimeCreated", None, 1) if matches!(content, Source::Empty) => {
+            (Some(SystemChild::EventId), Some(value), 1) => {
+                attr("Qualifiers").map(|q| Typed::EventId {
+                    value,
+                    qualifiers: Some(q),
+                })
+            }
+            (Some(SystemChild::Version), Some(i), 0) => Some(Typed::Byte(ByteField::Version, i)),
+            (Some(SystemChild::Level), Some(i), 0) => Some(Typed::Byte(ByteField::Level, i)),
+            (Some(SystemChild::Opcode), Some(i), 0) => Some(Typed::Byte(ByteField::Opcode, i)),
+            (Some(SystemChild::Task), Some(i), 0) => Some(Typed::Task(i)),
+            (Some(SystemChild::Keywords), Some(i), 0) => Some(Typed::Keywords(i)),
+            (Some(SystemChild::EventRecordId), Some(i), 0) => Some(Typed::RecordId(i)),
+            (Some(SystemChild::TimeCreated), None, 1) if matches!(content, Source::Empty) => {
                 attr("SystemTime").map(Typed::TimeCreated)
             }
-            ("Execution", None, 2) if matches!(content, Source::Empty) => {
+            (Some(SystemChild::Execution), None, 2) if matches!(content, Source::Empty) => {
                 match (attr("ProcessID"), attr("ThreadID")) {
                     (Some(process), Some(thread)) => Some(Typed::Execution { process, thread }),
                     _ => None,
                 }
             }
-            ("Provider", None, _) if empty && only(&["Name", "Guid", "EventSourceName"]) => {
+            (Some(SystemChild::Provider), None, _)
+                if empty && only(&["Name", "Guid", "EventSourceName"]) =>
+            {
                 Some(Typed::Provider {
                     name: optional("Name"),
                     guid: attr("Guid"),
                     source: optional("EventSourceName"),
                 })
             }
-            ("Channel", _, 0) if !matches!(content, Source::Value(_)) => {
+            (Some(SystemChild::Channel), _, 0) if !matches!(content, Source::Value(_)) => {
                 Some(Typed::Text(TextField::Channel))
             }
-            ("Computer", _, 0) if !matches!(content, Source::Value(_)) => {
+            (Some(SystemChild::Computer), _, 0) if !matches!(content, Source::Value(_)) => {
                 Some(Typed::Text(TextField::Computer))
             }
-            ("Security", None, _) if empty && only(&["UserID"]) => {
+            (Some(SystemChild::Security), None, _) if empty && only(&["UserID"]) => {
                 Some(Typed::Security(attr("UserID")))
             }
-            ("Correlation", None, _) if empty && only(&["ActivityID", "RelatedActivityID"]) => {
+            (Some(SystemChild::Correlation), None, _)
+                if empty && only(&["ActivityID", "RelatedActivityID"]) =>
+            {
                 Some(Typed::Correlation {
                     activity: attr("ActivityID"),
                     related: attr("RelatedActivityID"),
@@ -333,8 +339,14 @@ impl ConstProvider {
             };
             let mut one = System::default();
             let attr = std::iter::once((key.as_str(), &mut value));
-            m.system_child(&mut one, &mut false, "Provider", attr, None)
-                .ok()?;
+            m.system_child(
+                &mut one,
+                &mut false,
+                SystemChild::Provider.name(),
+                attr,
+                None,
+            )
+            .ok()?;
             match key.as_str() {
                 "Name" if provider.name.is_none() => {
                     provider.name = one.provider.name.clone();
@@ -495,7 +507,7 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
             .collect::<Option<Vec<_>>>()?;
         let mut typed = Typed::of(local(&c.name), &attributes, &content);
         let provider = match typed {
-            Typed::None if local(&c.name) == "Provider" => {
+            Typed::None if local(&c.name) == SystemChild::Provider.name() => {
                 ConstProvider::of(&attributes, &content).map(Box::new)
             }
             _ => None,

@@ -2,7 +2,9 @@
 //! straight from its tokens, and the template instances in it straight from their parsed
 //! definitions and value spans, with no element tree built.
 //!
-//! Owns the rendering half of the general path's rules (see `tokens`' module docs): an
+//! Owns [`TreeScratch`] (span vectors for nested instances, text, a node count, the
+//! chunk's names), lent with the reader and the general path's state as a [`Tree`], and the
+//! rendering half of the general path's rules (see `tokens`' module docs): an
 //! attribute that is one substitution of a fragment without values is dropped; in a
 //! template, an element whose dependency id names a Null value is dropped (never a
 //! template's root), an attribute whose only value is a Null substitution, or an optional
@@ -18,8 +20,14 @@
 //! The limits keep every record this path renders within the general path's budgets
 //! (`MAX_NODES` is spent at most once per nesting level per node).
 
-use super::fast::{Span, Values};
-use super::tokens::{char_reference, entity_text, peek, pi_data, Decoder, TElement, TNode};
+use std::collections::HashMap;
+
+use super::cache::ChunkHash;
+use super::fast::{instance_spans, Values};
+use super::general::General;
+use super::parsed::{TElement, TNode};
+use super::span::Span;
+use super::tokens::{char_reference, entity_text, peek, pi_data};
 use super::value::{decode_sized, inline_extent, utf16, utf16_trimmed_into, BINXML_TYPE};
 use crate::event::xml;
 use crate::event::Value;
@@ -38,6 +46,9 @@ pub(super) struct TreeScratch {
     pool: Vec<Vec<Span>>,
     text: String,
     nodes: usize,
+    /// Names read so far, by chunk offset, with their length in bytes (so the scratch
+    /// serves one chunk).
+    names: HashMap<usize, (Box<str>, usize), ChunkHash>,
 }
 
 impl TreeScratch {
@@ -70,19 +81,29 @@ fn write_plain(out: &mut String, v: &Value) -> Option<()> {
     Some(())
 }
 
-impl<'c> Decoder<'c> {
+/// One direct tree rendering: the reader and the general path's state (for definitions met
+/// for the first time), with the tree writer's scratch.
+pub(super) struct Tree<'a, 'c> {
+    general: General<'a, 'c>,
+    s: &'a mut TreeScratch,
+}
+
+impl<'a, 'c> Tree<'a, 'c> {
+    pub(super) fn new(general: General<'a, 'c>, s: &'a mut TreeScratch) -> Self {
+        Tree { general, s }
+    }
+
     /// Appends the XML of the nested BinXml fragment at chunk offsets `[from, to)`, as
     /// `nested(from, to - from, depth)` expands it and `write_node` writes its nodes.
-    pub(super) fn tree_xml(
+    pub(super) fn xml(
         &mut self,
         from: usize,
         to: usize,
         depth: usize,
         out: &mut String,
-        s: &mut TreeScratch,
     ) -> Option<()> {
-        s.nodes = 0;
-        self.fragment_xml(from, to, depth, out, s)
+        self.s.nodes = 0;
+        self.fragment_xml(from, to, depth, out)
     }
 
     fn fragment_xml(
@@ -91,14 +112,13 @@ impl<'c> Decoder<'c> {
         to: usize,
         depth: usize,
         out: &mut String,
-        s: &mut TreeScratch,
     ) -> Option<()> {
-        s.enter(depth)?;
-        let mut r = self.reader(from, to, "nested BinXml").ok()?;
+        self.s.enter(depth)?;
+        let mut r = self.general.tokens.reader(from, to, "nested BinXml").ok()?;
         while r.remaining() > 0 {
             match r.u8("token").ok()? {
                 0x00 => break,
-                tok => self.content_xml(tok, &mut r, false, depth, out, s)?,
+                tok => self.content_xml(tok, &mut r, false, depth, out)?,
             }
         }
         Some(())
@@ -112,57 +132,56 @@ impl<'c> Decoder<'c> {
         in_attribute: bool,
         depth: usize,
         out: &mut String,
-        s: &mut TreeScratch,
     ) -> Option<()> {
         match tok {
-            0x01 | 0x41 if !in_attribute => self.element_xml(tok, r, depth + 1, out, s),
+            0x01 | 0x41 if !in_attribute => self.element_xml(tok, r, depth + 1, out),
             0x05 | 0x45 => {
                 let ty = r.u8("value type").ok()?;
-                let rest = self.chunk.get(r.pos()..).unwrap_or_default();
+                let rest = self.general.tokens.chunk.get(r.pos()..).unwrap_or_default();
                 let (prefix, len) = inline_extent(ty, rest).ok()?;
                 r.skip(prefix, "value length").ok()?;
                 let start = r.pos();
                 let bytes = r.bytes(len, "value").ok()?;
-                s.spend(1)?;
+                self.s.spend(1)?;
                 match ty {
                     0x01 => {
                         // Trailing NULs trimmed or not, the escaper drops NULs.
-                        utf16_trimmed_into(bytes, &mut s.text);
-                        xml::push_escaped(out, &s.text);
+                        utf16_trimmed_into(bytes, &mut self.s.text);
+                        xml::push_escaped(out, &self.s.text);
                         Some(())
                     }
                     BINXML_TYPE if in_attribute => None,
-                    BINXML_TYPE => self.fragment_xml(start, start + len, depth + 1, out, s),
+                    BINXML_TYPE => self.fragment_xml(start, start + len, depth + 1, out),
                     _ => write_plain(out, &decode_sized(ty, bytes, bytes).ok()?),
                 }
             }
             0x07 | 0x47 if !in_attribute => {
                 let n = usize::from(r.u16("CDATA length").ok()?);
                 let bytes = r.bytes(n.saturating_mul(2), "CDATA text").ok()?;
-                s.spend(1)?;
+                self.s.spend(1)?;
                 xml::write_cdata(out, &utf16(bytes));
                 Some(())
             }
             0x08 | 0x48 => {
                 let c = char_reference(r.u16("character reference").ok()?);
-                s.spend(1)?;
+                self.s.spend(1)?;
                 xml::push_escaped(out, c.encode_utf8(&mut [0; 4]));
                 Some(())
             }
             0x09 | 0x49 => {
                 let name = self.name_string(r)?;
-                s.spend(1)?;
+                self.s.spend(1)?;
                 xml::push_escaped(out, &entity_text(&name));
                 Some(())
             }
             0x0A if !in_attribute => {
                 let target = self.name_string(r)?;
                 let data = pi_data(r).ok()?;
-                s.spend(1)?;
+                self.s.spend(1)?;
                 xml::write_pi(out, &target, &data);
                 Some(())
             }
-            0x0C if !in_attribute => self.instance_xml(r, depth + 1, out, s),
+            0x0C if !in_attribute => self.instance_xml(r, depth + 1, out),
             // A substitution in a fragment without values expands to nothing.
             0x0D | 0x0E => r.skip(3, "substitution").ok(),
             0x0F if !in_attribute => r.skip(3, "fragment header").ok(),
@@ -177,9 +196,8 @@ impl<'c> Decoder<'c> {
         r: &mut Reader<'c>,
         depth: usize,
         out: &mut String,
-        s: &mut TreeScratch,
     ) -> Option<()> {
-        s.enter(depth)?;
+        self.s.enter(depth)?;
         r.skip(4, "element data size").ok()?;
         out.push('<');
         let name = self.push_name(r, out)?;
@@ -201,7 +219,7 @@ impl<'c> Decoder<'c> {
                 out.push_str("='");
                 while let Some(v) = peek(r).filter(|&v| attribute_value_token(v)) {
                     r.skip(1, "attribute value token").ok()?;
-                    self.content_xml(v, r, true, depth, out, s)?;
+                    self.content_xml(v, r, true, depth, out)?;
                 }
                 out.push('\'');
             }
@@ -213,7 +231,7 @@ impl<'c> Decoder<'c> {
                 loop {
                     match r.u8("element content token").ok()? {
                         0x04 => break,
-                        t => self.content_xml(t, r, false, depth, out, s)?,
+                        t => self.content_xml(t, r, false, depth, out)?,
                     }
                 }
                 out.push_str("</");
@@ -226,19 +244,13 @@ impl<'c> Decoder<'c> {
     }
 
     /// A template instance, after its token byte: its definition rendered with its values.
-    fn instance_xml(
-        &mut self,
-        r: &mut Reader<'c>,
-        depth: usize,
-        out: &mut String,
-        s: &mut TreeScratch,
-    ) -> Option<()> {
+    fn instance_xml(&mut self, r: &mut Reader<'c>, depth: usize, out: &mut String) -> Option<()> {
         if depth > MAX_DIRECT_DEPTH {
             return None;
         }
-        let mut spans = s.pool.pop().unwrap_or_default();
-        let done = self.instance_xml_with(r, depth, out, s, &mut spans);
-        s.pool.push(spans);
+        let mut spans = self.s.pool.pop().unwrap_or_default();
+        let done = self.instance_xml_with(r, depth, out, &mut spans);
+        self.s.pool.push(spans);
         done
     }
 
@@ -247,13 +259,12 @@ impl<'c> Decoder<'c> {
         r: &mut Reader<'c>,
         depth: usize,
         out: &mut String,
-        s: &mut TreeScratch,
         spans: &mut Vec<Span>,
     ) -> Option<()> {
-        let template = self.instance_spans(r, depth, spans)?;
-        let mut values = Values::new(self.chunk, spans);
-        s.spend(1)?;
-        self.template_xml(&template.body, &mut values, true, depth, out, s)?;
+        let template = instance_spans(&mut self.general, r, depth, spans)?;
+        let mut values = Values::new(self.general.tokens.chunk, spans);
+        self.s.spend(1)?;
+        self.template_xml(&template.body, &mut values, true, depth, out)?;
         values.rest_decode().then_some(())
     }
 
@@ -266,30 +277,29 @@ impl<'c> Decoder<'c> {
         root: bool,
         depth: usize,
         out: &mut String,
-        s: &mut TreeScratch,
     ) -> Option<()> {
         for node in nodes {
             match node {
-                TNode::Element(e) => self.template_element_xml(e, values, root, depth, out, s)?,
+                TNode::Element(e) => self.template_element_xml(e, values, root, depth, out)?,
                 TNode::Text(t) => {
-                    s.spend(1)?;
+                    self.s.spend(1)?;
                     xml::push_escaped(out, t);
                 }
                 TNode::Value(v) => {
-                    s.spend(1)?;
+                    self.s.spend(1)?;
                     write_plain(out, v)?;
                 }
-                TNode::Subst { index, .. } => self.subst_xml(*index, values, depth, out, s)?,
+                TNode::Subst { index, .. } => self.subst_xml(*index, values, depth, out)?,
                 TNode::CData(c) => {
-                    s.spend(1)?;
+                    self.s.spend(1)?;
                     xml::write_cdata(out, c);
                 }
                 TNode::Pi { target, data } => {
-                    s.spend(1)?;
+                    self.s.spend(1)?;
                     xml::write_pi(out, target, data);
                 }
                 TNode::Nodes(nodes) => {
-                    s.spend(nodes.len())?;
+                    self.s.spend(nodes.len())?;
                     for n in nodes {
                         xml::write_node(out, n);
                     }
@@ -306,7 +316,6 @@ impl<'c> Decoder<'c> {
         values: &mut Values<'_>,
         depth: usize,
         out: &mut String,
-        s: &mut TreeScratch,
     ) -> Option<()> {
         let Some(span) = values.spans.get_mut(usize::from(index)) else {
             return Some(());
@@ -316,20 +325,20 @@ impl<'c> Decoder<'c> {
             BINXML_TYPE => {
                 span.used = true;
                 let (from, to) = (span.start(), span.end());
-                self.fragment_xml(from, to, depth + 1, out, s)
+                self.fragment_xml(from, to, depth + 1, out)
             }
             0x01 => {
                 span.used = true;
                 let bytes = span.bytes(values.chunk)?;
-                utf16_trimmed_into(bytes, &mut s.text);
-                s.spend(1)?;
-                xml::push_escaped(out, &s.text);
+                utf16_trimmed_into(bytes, &mut self.s.text);
+                self.s.spend(1)?;
+                xml::push_escaped(out, &self.s.text);
                 Some(())
             }
             _ => match values.decode(index)? {
                 None | Some(Value::Null) => Some(()),
                 Some(v) => {
-                    s.spend(1)?;
+                    self.s.spend(1)?;
                     write_plain(out, &v)
                 }
             },
@@ -343,7 +352,6 @@ impl<'c> Decoder<'c> {
         root: bool,
         depth: usize,
         out: &mut String,
-        s: &mut TreeScratch,
     ) -> Option<()> {
         if depth > MAX_DIRECT_DEPTH {
             return None;
@@ -362,7 +370,7 @@ impl<'c> Decoder<'c> {
         if array {
             return None;
         }
-        s.spend(1)?;
+        self.s.spend(1)?;
         out.push('<');
         out.push_str(&e.name);
         for (name, tokens) in &e.attributes {
@@ -415,7 +423,7 @@ impl<'c> Decoder<'c> {
             return Some(());
         }
         out.push('>');
-        self.template_xml(&e.children, values, false, depth + 1, out, s)?;
+        self.template_xml(&e.children, values, false, depth + 1, out)?;
         out.push_str("</");
         out.push_str(&e.name);
         out.push('>');
@@ -423,7 +431,7 @@ impl<'c> Decoder<'c> {
     }
 
     /// The name reference at `r`, as `name` reads it, pushed onto `out` from the chunk's
-    /// name cache; its chunk offset, for [`Decoder::push_name_at`].
+    /// name cache; its chunk offset, for [`Tree::push_name_at`].
     fn push_name(&mut self, r: &mut Reader<'c>, out: &mut String) -> Option<usize> {
         let at = r.file_offset();
         let off = r.u32("name offset").ok()? as usize;
@@ -438,7 +446,7 @@ impl<'c> Decoder<'c> {
 
     /// Pushes the cached name at chunk offset `off`.
     fn push_name_at(&self, off: usize, out: &mut String) -> Option<()> {
-        out.push_str(&self.names.get(&off)?.0);
+        out.push_str(&self.s.names.get(&off)?.0);
         Some(())
     }
 
@@ -451,11 +459,11 @@ impl<'c> Decoder<'c> {
 
     /// Caches the NameString at chunk offset `off`; its length in bytes.
     fn cached_name(&mut self, off: usize, at: u64) -> Option<usize> {
-        if let Some((_, len)) = self.names.get(&off) {
+        if let Some((_, len)) = self.s.names.get(&off) {
             return Some(*len);
         }
-        let (name, len) = self.name_at(off, at).ok()?;
-        self.names.insert(off, (name.into_boxed_str(), len));
+        let (name, len) = self.general.tokens.name_at(off, at).ok()?;
+        self.s.names.insert(off, (name.into_boxed_str(), len));
         Some(len)
     }
 }

@@ -14,7 +14,7 @@
 use super::values::{encode, MAX_VALUE_BYTES};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::xml::EVENT_NS;
-use crate::event::{Body, DataItem, Element, Event, Node, System, Value};
+use crate::event::{Body, DataItem, Element, Event, Node, System, SystemChild, Value};
 
 /// Key tokens (this module's own format, never written to a file). Names and texts the walk
 /// itself writes (the System element names, `xmlns` and its value) are one-byte ids into
@@ -62,16 +62,16 @@ macro_rules! statics {
 
 statics! {
     Event => "Event", Xmlns => "xmlns", EventNs => EVENT_NS, System => "System",
-    Provider => "Provider", Name => "Name", Guid => "Guid",
-    EventSourceName => "EventSourceName", EventId => "EventID", Qualifiers => "Qualifiers",
-    Version => "Version", Level => "Level", Task => "Task", Opcode => "Opcode",
-    Keywords => "Keywords", TimeCreated => "TimeCreated", SystemTime => "SystemTime",
-    EventRecordId => "EventRecordID", Correlation => "Correlation",
+    Provider => SystemChild::Provider.name(), Name => "Name", Guid => "Guid",
+    EventSourceName => "EventSourceName", EventId => SystemChild::EventId.name(), Qualifiers => "Qualifiers",
+    Version => SystemChild::Version.name(), Level => SystemChild::Level.name(), Task => SystemChild::Task.name(), Opcode => SystemChild::Opcode.name(),
+    Keywords => SystemChild::Keywords.name(), TimeCreated => SystemChild::TimeCreated.name(), SystemTime => "SystemTime",
+    EventRecordId => SystemChild::EventRecordId.name(), Correlation => SystemChild::Correlation.name(),
     ActivityId => "ActivityID", RelatedActivityId => "RelatedActivityID",
-    Execution => "Execution", ProcessId => "ProcessID", ThreadId => "ThreadID",
+    Execution => SystemChild::Execution.name(), ProcessId => "ProcessID", ThreadId => "ThreadID",
     ProcessorId => "ProcessorID", SessionId => "SessionID", KernelTime => "KernelTime",
-    UserTime => "UserTime", ProcessorTime => "ProcessorTime", Channel => "Channel",
-    Computer => "Computer", Security => "Security", UserId => "UserID",
+    UserTime => "UserTime", ProcessorTime => "ProcessorTime", Channel => SystemChild::Channel.name(),
+    Computer => SystemChild::Computer.name(), Security => SystemChild::Security.name(), UserId => "UserID",
     EventData => "EventData", Data => "Data", Binary => "Binary", UserData => "UserData",
     RenderingInfo => "RenderingInfo",
 }

@@ -1,6 +1,16 @@
-//! Unit tests of the token reader (`tokens.rs`).
+//! Unit tests of the token reader and the general path (`tokens.rs`, `general.rs`).
 
 use super::*;
+use crate::error::Result;
+use crate::event::Value;
+
+/// The general path's document at chunk offsets `[start, end)` of `chunk` (at file offset
+/// `base`), as a chunk's decoder reads it.
+fn document(chunk: &[u8], base: u64, start: usize, end: usize) -> Result<Vec<Node>> {
+    let mut tokens = Decoder::new(chunk, base);
+    let mut expansion = Expansion::new(base);
+    General::new(&mut tokens, &mut expansion).document(start, end)
+}
 
 /// A chunk whose bytes from offset 512 are `doc`.
 fn chunk_with(doc: &[u8]) -> Vec<u8> {
@@ -32,8 +42,7 @@ fn inline_elements_and_text() {
     doc.extend([0, 0, 0, 0, 0, 0, 3, 0, b'a', 0, b'm', 0, b'p', 0, 0, 0]);
     doc.extend([0x04, 0x00]);
     let chunk = chunk_with(&doc);
-    let mut d = Decoder::new(&chunk, 4096);
-    let nodes = d.document(512, 512 + doc.len()).unwrap();
+    let nodes = document(&chunk, 4096, 512, 512 + doc.len()).unwrap();
     let [Node::Element(e)] = nodes.as_slice() else {
         panic!("{nodes:?}")
     };
@@ -49,8 +58,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         doc.extend(open_a(at));
     }
     let chunk = chunk_with(&doc);
-    let mut d = Decoder::new(&chunk, 4096);
-    let err = d.document(512, 512 + doc.len()).unwrap_err();
+    let err = document(&chunk, 4096, 512, 512 + doc.len()).unwrap_err();
     assert_eq!(err.win32_code(), 1392);
     assert!(err.to_string().contains("nested deeper"), "{err}");
 }
@@ -62,15 +70,13 @@ fn every_truncation_of_a_document_fails_cleanly() {
     doc.extend([0x04, 0x00]);
     let chunk = chunk_with(&doc);
     for end in 512..512 + doc.len() {
-        let mut d = Decoder::new(&chunk, 0);
-        let _ = d.document(512, end);
+        let _ = document(&chunk, 0, 512, end);
     }
     // A name offset pointing outside the chunk.
     let mut bad = vec![0x01, 0, 0, 0, 0];
     bad.extend(u32::MAX.to_le_bytes());
     let chunk = chunk_with(&bad);
-    let mut d = Decoder::new(&chunk, 0);
-    assert!(d.document(512, 512 + bad.len()).is_err());
+    assert!(document(&chunk, 0, 512, 512 + bad.len()).is_err());
 }
 
 /// `n` nested inline `<a>` elements, each closed, from chunk offset 512.
@@ -103,12 +109,10 @@ fn nesting_is_bounded_on_a_small_stack_with_the_offset_of_the_element() {
     let (code, message, rendered) = on_small_stack(|| {
         let doc = nested_a(2_000); // about as many as a 64 KiB chunk holds
         let chunk = chunk_with(&doc);
-        let mut d = Decoder::new(&chunk, 4096);
-        let err = d.document(512, 512 + doc.len()).unwrap_err();
+        let err = document(&chunk, 4096, 512, 512 + doc.len()).unwrap_err();
         let doc = nested_a(MAX_DEPTH);
         let chunk = chunk_with(&doc);
-        let mut d = Decoder::new(&chunk, 4096);
-        let nodes = d.document(512, 512 + doc.len()).expect("at the limit");
+        let nodes = document(&chunk, 4096, 512, 512 + doc.len()).expect("at the limit");
         let mut event = crate::Event::builder("P").build();
         event.body = crate::event::Body::UserData(nodes);
         let xml = event.to_xml();
