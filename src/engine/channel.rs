@@ -149,6 +149,8 @@ pub struct Channel {
     settings: Mutex<ChannelSettings>,
     /// Serializes saves of the configuration.
     saving: Mutex<()>,
+    /// Serializes clears with a backup (clear.rs invariant 5).
+    clearing: Mutex<()>,
 }
 
 impl Channel {
@@ -165,6 +167,7 @@ impl Channel {
             refused: AtomicBool::new(false),
             settings: Mutex::new(config.settings),
             saving: Mutex::new(()),
+            clearing: Mutex::new(()),
         }
     }
 
@@ -361,6 +364,23 @@ impl Channel {
         }
         self.refused.store(false, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// The channel's clear turn (clear.rs invariant 5), waited for while `call` is not
+    /// cancelled (`Cancelled` if it is).
+    pub(crate) fn lock_clearing(
+        &self,
+        call: &crate::cancel::CancelToken,
+    ) -> Result<parking_lot::MutexGuard<'_, ()>> {
+        loop {
+            if let Some(turn) = self
+                .clearing
+                .try_lock_for(std::time::Duration::from_millis(2))
+            {
+                return Ok(turn);
+            }
+            call.check()?;
+        }
     }
 
     /// Whether a clear may run: not on an enabled Analytic or Debug channel (15022).

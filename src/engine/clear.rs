@@ -13,6 +13,9 @@
 //!    invariants 4 and 9).
 //! 4. The call is a Call node of the session: a session cancel reaches it, polled before each
 //!    chunk of the backup and once more before the records are removed.
+//! 5. Clears of one channel run one at a time, from the snapshot to the removal
+//!    (`Channel::lock_clearing`): two at once would both back up the records before the
+//!    first one's end, and invariant 2 would fail. A clear waiting its turn polls its cancel.
 
 use std::path::Path;
 
@@ -37,6 +40,7 @@ impl Session {
         call.check()?;
         let channel = engine.channel(channel)?;
         channel.check_clearable()?;
+        let _clearing = channel.lock_clearing(&call)?;
         let snapshot = channel.snapshot();
         let end = snapshot.end_record_id();
         if let Some(backup) = backup {

@@ -920,6 +920,8 @@ impl ResultSet {
                 "the result set is closed",
             ));
         }
+        // A cancel is sticky until close, stale or not (§7 policy 1): checked first.
+        inner.token.check()?;
         if inner.stale.load(Ordering::Acquire) || state.sources.iter().any(SourceCursor::is_stale) {
             inner.stale.store(true, Ordering::Release);
             return Err(Error::with_message(

@@ -501,6 +501,8 @@ impl Subscription {
         let pull = shared.pull()?;
         let mut state = pull.state.lock();
         shared.check_open()?;
+        // A cancel is sticky until close, after a gap too (invariant 6): checked first.
+        shared.token.check()?;
         if pull.stale.load(Ordering::Acquire) {
             return Err(records_lost());
         }

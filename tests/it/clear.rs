@@ -159,3 +159,115 @@ fn records_appended_during_the_backup_are_kept() {
     };
     assert_eq!(batch.len(), 10);
 }
+
+/// Two clears of one channel at once (found by the soak): each backup holds exactly the
+/// records its clear removed, so the backups are disjoint and together hold every record.
+/// A second clear waits for the first (a cancel still reaches it while it waits).
+#[test]
+fn concurrent_clears_back_up_disjoint_records() {
+    let engine = engine_with(10);
+    let dir = TempDir::new("clear-concurrent");
+    let (first, second, third) = (dir.file("a.evtx"), dir.file("b.evtx"), dir.file("c.evtx"));
+    let pause = engine.pause_at(CallKind::Clear, 1);
+    let clear = |backup: &String, session: evtlog::Session| {
+        let backup = backup.clone();
+        std::thread::spawn(move || session.clear_log("Log", Some(&backup)))
+    };
+    let a = clear(&first, engine.open_session());
+    pause.wait_stopped(1);
+    for i in 0..5 {
+        engine
+            .write("Log", Event::builder("Late").event_id(i).build())
+            .unwrap();
+    }
+    let b = clear(&second, engine.open_session());
+    // The second does not take its snapshot while the first is in progress (before the fix
+    // it did, and stopped here too; its backup then held the first's records again).
+    let both = pause.wait_stopped_timeout(2, std::time::Duration::from_millis(300));
+    let waiting = engine.open_session();
+    let c = clear(&third, waiting.clone());
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    waiting.cancel();
+    let e = c.join().unwrap().unwrap_err();
+    assert_eq!(
+        e.kind(),
+        ErrorKind::Cancelled,
+        "a waiting clear is cancellable"
+    );
+    pause.release();
+    a.join().unwrap().unwrap();
+    b.join().unwrap().unwrap();
+    let ids = |path: &str| -> Vec<u64> {
+        read_evtx(std::path::Path::new(path))
+            .iter()
+            .map(|e| e.system.event_record_id.unwrap())
+            .collect()
+    };
+    let (mut all, second_ids) = (ids(&first), ids(&second));
+    assert!(!both, "the second clear ran beside the first");
+    all.extend(second_ids);
+    all.sort_unstable();
+    assert_eq!(
+        all,
+        (1..=15).collect::<Vec<_>>(),
+        "every record backed up once"
+    );
+    assert!(events(&engine).is_empty());
+    assert!(!std::path::Path::new(&third).exists());
+}
+
+/// §7 policy 1: a cancelled result set answers ERROR_CANCELLED to every later call until it
+/// is closed, also when its channel was cleared meanwhile (found by the soak: it answered
+/// ERROR_EVT_QUERY_RESULT_STALE); a cancelled pull subscription likewise after a gap.
+#[test]
+fn a_cancel_stays_sticky_over_a_clear() {
+    let engine = engine_with(10);
+    let session = engine.open_session();
+    let results = session
+        .query(Some("Log"), None, QueryFlags::FORWARD_DIRECTION)
+        .unwrap();
+    assert!(matches!(results.next(1, None).unwrap(), Next::Events(_)));
+    results.cancel();
+    session.clear_log("Log", None).unwrap();
+    for _ in 0..2 {
+        let e = results.next(1, None).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
+        let e = results
+            .seek(0, evtlog::SeekFlags::RELATIVE_TO_FIRST)
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
+    }
+    results.close();
+    let e = results.next(1, None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidHandle);
+
+    for _ in 0..10 {
+        engine.write("Log", Event::builder("More").build()).unwrap();
+    }
+    let signal = evtlog::SignalEvent::new(false);
+    let subscription = session
+        .subscribe(
+            Some("Log"),
+            None,
+            None,
+            evtlog::SubscribeFlags::START_AT_OLDEST_RECORD,
+            evtlog::Delivery::pull(signal),
+        )
+        .unwrap();
+    assert!(matches!(
+        subscription.next(1, None).unwrap(),
+        Next::Events(_)
+    ));
+    session.clear_log("Log", None).unwrap();
+    engine
+        .write("Log", Event::builder("After").build())
+        .unwrap();
+    let e = subscription.next(8, None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::QueryResultStale, "the gap");
+    subscription.cancel();
+    let e = subscription.next(8, None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
+    subscription.close();
+    let e = subscription.next(8, None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidHandle);
+}
