@@ -16,6 +16,7 @@ mod evtx_write;
 mod export;
 mod hostile;
 mod last_error;
+mod layout;
 mod manifests;
 mod metadata;
 mod persist;
