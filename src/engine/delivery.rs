@@ -41,7 +41,8 @@ const SPIN: Duration = Duration::from_micros(20);
 pub(crate) struct Push {
     pub(super) waker: Arc<Waker>,
     state: Mutex<PushState>,
-    /// Signalled when a callback returns.
+    /// Signalled when a callback returns. A condition, not a queue: `stop` waits for
+    /// `in_callback` to fall, re-checked under the state mutex; nothing is handed over.
     idle: Condvar,
     thread: Mutex<Option<JoinHandle<()>>>,
     thread_id: OnceLock<ThreadId>,
@@ -154,7 +155,11 @@ struct Feed {
     strict: bool,
 }
 
-/// The delivery thread.
+/// The delivery thread. It parks on its waker's parker (notify.rs), not on a crossbeam
+/// channel: a writer's wake-up is the waker's compare-exchange and the subscription's
+/// cancel reaches the same parker through the cancel tree, and that protocol is what the
+/// loom models check (notify::loom_tests, cancel::loom_tests). A channel would need a
+/// `select!` over appends and cancel, outside the models.
 fn run(push: &Push, feed: &Feed, mut cursor: Cursor, mut skip: usize, mut callback: Callback) {
     let _ = push.thread_id.set(thread::current().id());
     // Cancel and close wake the parker (invariant 3); already cancelled: nothing to do.
