@@ -1,4 +1,6 @@
-//! Query result sets: [`ResultSet`] (EvtQuery's handle), [`Next`] and [`EventRef`].
+//! Query result sets: [`ResultSet`] (EvtQuery's handle), [`Next`] and [`EventRef`]s. The
+//! handle is here; its position (per-source cursors) is `cursor.rs`, the walk (batches,
+//! cancel polls, the merge) `scan.rs`, and the events it hands out `event_ref.rs`.
 //!
 //! A result set holds one cursor per source and walks each source chunk by chunk: a
 //! channel's snapshot, or an .evtx file streamed one decoded chunk at a time (files.rs).
