@@ -25,8 +25,8 @@ use std::fmt;
 use quick_xml::events::{BytesStart, Event as XmlEvent};
 use quick_xml::Reader;
 
+use super::event_ref::EventRef;
 use super::names;
-use super::results::EventRef;
 use crate::error::Result;
 use crate::event::xml::{malformed, next_event, push_escaped};
 

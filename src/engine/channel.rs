@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use super::config::ChannelSettings;
+use super::channel_file::ChannelFile;
 use super::notify::Notifier;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind, Result};
@@ -61,6 +61,50 @@ impl ChannelType {
     pub fn is_direct(self) -> bool {
         matches!(self, ChannelType::Analytic | ChannelType::Debug)
     }
+}
+
+/// EVT_CHANNEL_ISOLATION_TYPE: which default access a channel shares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum Isolation {
+    /// `EvtChannelIsolationTypeApplication` (0): the Application log's access.
+    Application = 0,
+    /// `EvtChannelIsolationTypeSystem` (1): the System log's access.
+    System = 1,
+    /// `EvtChannelIsolationTypeCustom` (2): an access of its own.
+    Custom = 2,
+}
+
+impl Isolation {
+    /// The isolation with EVT_CHANNEL_ISOLATION_TYPE value `value`.
+    pub fn from_u32(value: u32) -> Option<Isolation> {
+        match value {
+            0 => Some(Isolation::Application),
+            1 => Some(Isolation::System),
+            2 => Some(Isolation::Custom),
+            _ => None,
+        }
+    }
+
+    /// wevtutil's name for it (`Application`, `System`, `Custom`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Isolation::Application => "Application",
+            Isolation::System => "System",
+            Isolation::Custom => "Custom",
+        }
+    }
+}
+
+/// What a channel's configuration stores beyond [`ChannelConfig`]'s
+/// type, enabled, max size and retention: the values set by a save (`None`: the default).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ChannelSettings {
+    pub(crate) isolation: Option<Isolation>,
+    pub(crate) access: Option<String>,
+    pub(crate) log_file_path: Option<String>,
+    pub(crate) level: Option<u32>,
+    pub(crate) keywords: Option<u64>,
 }
 
 /// How to create a channel. Construct with [`ChannelConfig::new`] or
@@ -141,8 +185,8 @@ pub struct Channel {
     clock: Arc<dyn Clock>,
     /// The subscriptions watching this channel.
     notifier: Notifier,
-    /// A persistent channel's live .evtx file (persist.rs); appends are serialized by it.
-    file: Option<super::persist::ChannelFile>,
+    /// A persistent channel's live .evtx file (channel_file.rs); appends are serialized by it.
+    file: Option<ChannelFile>,
     /// An append was refused for room (1502) since the last clear: EvtLogFull.
     refused: AtomicBool,
     /// The configuration a save set beyond the fields above (config.rs).
@@ -176,7 +220,7 @@ impl Channel {
     pub(crate) fn persistent(
         config: ChannelConfig,
         clock: Arc<dyn Clock>,
-        file: super::persist::ChannelFile,
+        file: ChannelFile,
         events: Vec<Event>,
         next_id: u64,
     ) -> Result<Channel> {
@@ -201,14 +245,12 @@ impl Channel {
     /// True for a persistent channel whose file opened read-only (appends and clears fail
     /// with ERROR_ACCESS_DENIED; see [`Engine::is_read_only`](super::Engine::is_read_only)).
     pub fn is_read_only(&self) -> bool {
-        self.file
-            .as_ref()
-            .is_some_and(super::persist::ChannelFile::is_read_only)
+        self.file.as_ref().is_some_and(ChannelFile::is_read_only)
     }
 
     /// The live .evtx file of a persistent channel.
     pub fn file_path(&self) -> Option<std::path::PathBuf> {
-        self.file.as_ref().map(super::persist::ChannelFile::path)
+        self.file.as_ref().map(ChannelFile::path)
     }
 
     /// The name as created (case preserved).
@@ -227,14 +269,14 @@ impl Channel {
             channel_type: self.channel_type,
             enabled: self.is_enabled(),
             // A persistent channel's file holds the limit; its memory mirror is unbounded.
-            max_size: self.file.as_ref().map_or_else(
-                || self.store.max_size(),
-                super::persist::ChannelFile::max_size,
-            ),
-            retention: self.file.as_ref().map_or_else(
-                || self.store.retention(),
-                super::persist::ChannelFile::retention,
-            ),
+            max_size: self
+                .file
+                .as_ref()
+                .map_or_else(|| self.store.max_size(), ChannelFile::max_size),
+            retention: self
+                .file
+                .as_ref()
+                .map_or_else(|| self.store.retention(), ChannelFile::retention),
             settings: self.settings(),
         }
     }
@@ -256,9 +298,12 @@ impl Channel {
     ) -> Result<()> {
         let _saving = self.saving.lock();
         match (&self.file, target) {
-            (Some(file), Some(target)) => {
-                file.reconfigure(&self.store, &config, &target, persist)?
-            }
+            (Some(file), Some(target)) => file.reconfigure(
+                &self.store,
+                (config.max_size, config.retention),
+                &target,
+                &|| persist(&config),
+            )?,
             _ => {
                 persist(&config)?;
                 self.store.set_limits(config.max_size, config.retention);

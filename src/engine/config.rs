@@ -20,45 +20,12 @@
 
 use std::sync::Arc;
 
-use super::channel::{Channel, ChannelType};
+use super::channel::{Channel, ChannelType, Isolation};
 use super::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Array, Guid, Value, VariantType};
 use crate::publisher::{ChannelDefinition, Publisher};
 use crate::store::{Retention, MIN_MAX_SIZE, UNBOUNDED};
-
-/// EVT_CHANNEL_ISOLATION_TYPE: which default access a channel shares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(u32)]
-pub enum Isolation {
-    /// `EvtChannelIsolationTypeApplication` (0): the Application log's access.
-    Application = 0,
-    /// `EvtChannelIsolationTypeSystem` (1): the System log's access.
-    System = 1,
-    /// `EvtChannelIsolationTypeCustom` (2): an access of its own.
-    Custom = 2,
-}
-
-impl Isolation {
-    /// The isolation with EVT_CHANNEL_ISOLATION_TYPE value `value`.
-    pub fn from_u32(value: u32) -> Option<Isolation> {
-        match value {
-            0 => Some(Isolation::Application),
-            1 => Some(Isolation::System),
-            2 => Some(Isolation::Custom),
-            _ => None,
-        }
-    }
-
-    /// wevtutil's name for it (`Application`, `System`, `Custom`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Isolation::Application => "Application",
-            Isolation::System => "System",
-            Isolation::Custom => "Custom",
-        }
-    }
-}
 
 /// EVT_CHANNEL_CONFIG_PROPERTY_ID: the properties of a channel's configuration, with their
 /// Windows ids (0–20).
@@ -159,17 +126,6 @@ impl ChannelConfigProperty {
             P::Retention | P::AutoBackup | P::MaxSize | P::LogFilePath | P::Level | P::Keywords
         )
     }
-}
-
-/// What a channel's configuration stores beyond [`ChannelConfig`](super::ChannelConfig)'s
-/// type, enabled, max size and retention: the values set by a save (`None`: the default).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ChannelSettings {
-    pub(crate) isolation: Option<Isolation>,
-    pub(crate) access: Option<String>,
-    pub(crate) log_file_path: Option<String>,
-    pub(crate) level: Option<u32>,
-    pub(crate) keywords: Option<u64>,
 }
 
 /// The directory Windows keeps live logs in, as configuration names it.

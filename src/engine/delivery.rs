@@ -10,11 +10,23 @@ use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
+use super::event_ref::EventRef;
 use super::notify::Waker;
 use super::results::{live_batch, Cursor};
-use super::subscription::{records_lost, SubscribeAction, SubscriptionShared};
+use super::Engine;
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
+
+/// EVT_SUBSCRIBE_NOTIFY_ACTION with its payload: what a push callback receives (§1.8).
+#[derive(Debug)]
+pub enum SubscribeAction {
+    /// `EvtSubscribeActionDeliver` (1): one event. Unlike Windows' handle, which is valid only
+    /// during the callback, the reference may be kept.
+    Deliver(EventRef),
+    /// `EvtSubscribeActionError` (0): with Strict, ERROR_EVT_QUERY_RESULT_STALE (15011) when
+    /// records were lost before delivery (a clear or overwrite).
+    Error(Error),
+}
 
 /// The push model's callback: runs on the subscription's delivery thread.
 pub type Callback = Box<dyn FnMut(SubscribeAction) + Send + 'static>;
@@ -29,7 +41,8 @@ const SPIN: Duration = Duration::from_micros(20);
 pub(crate) struct Push {
     pub(super) waker: Arc<Waker>,
     state: Mutex<PushState>,
-    /// Signalled when a callback returns.
+    /// Signalled when a callback returns. A condition, not a queue: `stop` waits for
+    /// `in_callback` to fall, re-checked under the state mutex; nothing is handed over.
     idle: Condvar,
     thread: Mutex<Option<JoinHandle<()>>>,
     thread_id: OnceLock<ThreadId>,
@@ -53,32 +66,36 @@ impl Push {
         }
     }
 
-    /// Starts the delivery thread of `shared` (whose mode is push).
+    /// Starts the delivery thread: it scans `cursor` on `engine` (skipping the first `skip`
+    /// matches) and calls back until `token` (the subscription's node) is cancelled or the
+    /// push is stopped. With `strict` a gap is reported once (`records_lost`). If the
+    /// thread cannot start the caller closes the subscription.
     pub(super) fn start(
-        shared: &Arc<SubscriptionShared>,
-        cursor: Cursor,
-        skip: usize,
+        self: &Arc<Push>,
+        engine: Engine,
+        token: CancelToken,
+        strict: bool,
+        (cursor, skip): (Cursor, usize),
         callback: Callback,
     ) -> Result<()> {
-        let Some(push) = shared.push() else {
-            return Ok(());
+        let push = Arc::clone(self);
+        let feed = Feed {
+            engine,
+            token,
+            strict,
         };
-        let for_thread = Arc::clone(shared);
         let spawned = thread::Builder::new()
             .name("evtlog-subscription".to_owned())
-            .spawn(move || run(for_thread, cursor, skip, callback));
+            .spawn(move || run(&push, &feed, cursor, skip, callback));
         match spawned {
             Ok(handle) => {
-                *push.thread.lock() = Some(handle);
+                *self.thread.lock() = Some(handle);
                 Ok(())
             }
-            Err(e) => {
-                shared.close();
-                Err(Error::with_message(
-                    ErrorKind::NotSupported,
-                    format!("cannot start the subscription's delivery thread: {e}"),
-                ))
-            }
+            Err(e) => Err(Error::with_message(
+                ErrorKind::NotSupported,
+                format!("cannot start the subscription's delivery thread: {e}"),
+            )),
         }
     }
 
@@ -130,29 +147,33 @@ impl Push {
     }
 }
 
-/// The delivery thread.
-fn run(
-    shared: Arc<SubscriptionShared>,
-    mut cursor: Cursor,
-    mut skip: usize,
-    mut callback: Callback,
-) {
-    let Some(push) = shared.push() else {
-        return;
-    };
+/// What the delivery thread scans with: the engine, the subscription's cancel node, and
+/// whether a gap is reported (Strict).
+struct Feed {
+    engine: Engine,
+    token: CancelToken,
+    strict: bool,
+}
+
+/// The delivery thread. It parks on its waker's parker (notify.rs), not on a crossbeam
+/// channel: a writer's wake-up is the waker's compare-exchange and the subscription's
+/// cancel reaches the same parker through the cancel tree, and that protocol is what the
+/// loom models check (notify::loom_tests, cancel::loom_tests). A channel would need a
+/// `select!` over appends and cancel, outside the models.
+fn run(push: &Push, feed: &Feed, mut cursor: Cursor, mut skip: usize, mut callback: Callback) {
     let _ = push.thread_id.set(thread::current().id());
     // Cancel and close wake the parker (invariant 3); already cancelled: nothing to do.
-    let Ok(_registration) = shared.token.register(&push.waker.parker) else {
+    let Ok(_registration) = feed.token.register(&push.waker.parker) else {
         return;
     };
     let mut watching = false;
     loop {
-        if shared.token.is_cancelled() {
+        if feed.token.is_cancelled() {
             return;
         }
         let batch = match live_batch(
-            &shared.engine,
-            shared.token.clone(),
+            &feed.engine,
+            feed.token.clone(),
             &mut cursor,
             PUSH_BATCH,
             None,
@@ -160,7 +181,7 @@ fn run(
             Ok(batch) => batch,
             Err(e) if e.kind() == ErrorKind::Cancelled => return,
             Err(e) => {
-                push.invoke(&shared.token, &mut callback, SubscribeAction::Error(e));
+                push.invoke(&feed.token, &mut callback, SubscribeAction::Error(e));
                 return;
             }
         };
@@ -170,18 +191,14 @@ fn run(
                 skip -= 1;
                 continue;
             }
-            if !push.invoke(
-                &shared.token,
-                &mut callback,
-                SubscribeAction::Deliver(event),
-            ) {
+            if !push.invoke(&feed.token, &mut callback, SubscribeAction::Deliver(event)) {
                 return;
             }
         }
         if batch.gap
-            && shared.strict
+            && feed.strict
             && !push.invoke(
-                &shared.token,
+                &feed.token,
                 &mut callback,
                 SubscribeAction::Error(records_lost()),
             )
@@ -204,6 +221,14 @@ fn run(
         }
         watching = false;
     }
+}
+
+/// The stale error of a gap (invariant 7).
+pub(super) fn records_lost() -> Error {
+    Error::with_message(
+        ErrorKind::QueryResultStale,
+        "records were cleared or overwritten before the subscription delivered them",
+    )
 }
 
 impl fmt::Debug for Push {

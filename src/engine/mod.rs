@@ -23,10 +23,12 @@
 mod archive;
 mod bookmark;
 mod channel;
+mod channel_file;
 mod classic;
 mod clear;
 mod config;
 mod delivery;
+mod event_ref;
 mod eventlog;
 mod eventlogrecord;
 mod export;
@@ -61,14 +63,17 @@ use parking_lot::{Mutex, RwLock};
 
 pub use archive::{archive_path, ArchivedLog, ARCHIVE_DIR};
 pub use bookmark::Bookmark;
-pub use channel::{Channel, ChannelConfig, ChannelType};
+pub use channel::{Channel, ChannelConfig, ChannelType, Isolation};
+pub use channel_file::channel_file_name;
 pub use classic::{
     classic_event, ClassicReport, ReportType, KEYWORD_AUDIT_FAILURE, KEYWORD_AUDIT_SUCCESS,
     KEYWORD_CLASSIC, MAX_REPORT_STRING,
 };
 pub use config::{
-    default_log_file_path, ChannelConfigProperty, ChannelProperties, Isolation, WINDOWS_LOGS_DIR,
+    default_log_file_path, ChannelConfigProperty, ChannelProperties, WINDOWS_LOGS_DIR,
 };
+pub use delivery::SubscribeAction;
+pub use event_ref::EventRef;
 pub use eventlog::{
     ClassicLog, ReadOutcome, EVENTLOG_BACKWARDS_READ, EVENTLOG_FORWARDS_READ, EVENTLOG_SEEK_READ,
     EVENTLOG_SEQUENTIAL_READ, MAX_READ_BUFFER,
@@ -81,7 +86,6 @@ pub use metadata_props::{
     template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,
 };
 pub use payload::{decode_payload, MAX_COUNT};
-pub use persist::channel_file_name;
 pub use producer::{
     activity_id_control, encode_value, Enablement, EventDescriptor, ProviderRegistration,
     EVENT_ACTIVITY_CTRL_CREATE_ID, EVENT_ACTIVITY_CTRL_CREATE_SET_ID, EVENT_ACTIVITY_CTRL_GET_ID,
@@ -89,10 +93,10 @@ pub use producer::{
 };
 pub use providers::ManifestFiles;
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
-pub use results::{EventRef, Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
+pub use results::{Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
 pub use session::Session;
 pub use signal::SignalEvent;
-pub use subscription::{Delivery, SubscribeAction, SubscribePosition, Subscription};
+pub use subscription::{Delivery, SubscribePosition, Subscription};
 
 use crate::cancel::CancelToken;
 use crate::clock::{Clock, SystemClock};
@@ -235,6 +239,21 @@ impl Engine {
         self.inner
             .poll_interval
             .store(records.clamp(1, 4096), Ordering::Relaxed);
+    }
+
+    /// Stops a call of `kind` at `batch` while a pause point holds it (faults.rs); `Cancelled`
+    /// if `call` is cancelled meanwhile.
+    pub(crate) fn checkpoint(&self, kind: CallKind, batch: u64, call: &CancelToken) -> Result<()> {
+        self.inner.faults.checkpoint(kind, batch, call)
+    }
+
+    /// The .evtx file at absolute `path` opened as a file query's source, sharing this
+    /// engine's template definitions and spare chunk buffers with its other file queries
+    /// (files.rs invariant 8).
+    pub(crate) fn open_file_source(&self, path: &str) -> Result<files::FileSource> {
+        Ok(files::FileSource::open(path)?
+            .with_engine_templates(Arc::clone(&self.inner.templates))
+            .with_spare_buffers(Arc::clone(&self.inner.chunk_buffers)))
     }
 
     /// Arms a pause point: every call of `kind` that reaches batch `batch` stops there until

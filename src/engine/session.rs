@@ -23,13 +23,11 @@ use std::sync::{Arc, Weak};
 use parking_lot::Mutex;
 
 use super::faults::CallKind;
-use super::files;
 use super::flags::QueryFlags;
-use super::results::{Cursor, ResultSet, ResultSetInner, SourceCursor};
-use super::subscription::SubscriptionShared;
+use super::results::{ResultSet, ResultSetInner};
 use super::Engine;
 use crate::cancel::{CancelToken, NodeKind};
-use crate::error::{codes, Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::query::Query;
 
 /// A session of the emulated service. Clone it freely: clones are the same session.
@@ -47,7 +45,14 @@ pub(crate) struct SessionInner {
     pub(super) closed: AtomicBool,
     is_default: bool,
     handles: Mutex<Vec<Weak<ResultSetInner>>>,
-    pub(super) subscriptions: Mutex<Vec<Weak<SubscriptionShared>>>,
+    pub(super) subscriptions: Mutex<Vec<Weak<dyn SessionHandle>>>,
+}
+
+/// A handle made in a session that the session's close must close, registered by what
+/// made it (a subscription: subscription.rs). The session knows it by this alone, so
+/// imports run from subscriptions to sessions.
+pub(crate) trait SessionHandle: Send + Sync {
+    fn close(&self);
 }
 
 impl SessionInner {
@@ -91,95 +96,15 @@ impl Session {
         self.check_open()?;
         let flags = QueryFlags::from_bits(flags.bits())?;
         let call = inner.token.child(NodeKind::Call);
-        self.engine
-            .inner
-            .faults
-            .checkpoint(CallKind::Query, 0, &call)?;
+        self.engine.checkpoint(CallKind::Query, 0, &call)?;
         call.check()?;
-        let files = flags.contains(QueryFlags::FILE_PATH);
-        let reverse = flags.contains(QueryFlags::REVERSE_DIRECTION);
         let tolerate = flags.contains(QueryFlags::TOLERATE_QUERY_ERRORS);
         let parsed = if tolerate {
             Query::parse_tolerant(path, query)?.0
         } else {
             Query::parse(path, query)?
         };
-
-        let mut sources = Vec::new();
-        let mut statuses = Vec::new();
-        let mut first_missing = None;
-        for source in parsed.sources() {
-            if files {
-                // EvtQueryFilePath: the path is an .evtx file, streamed chunk by chunk by
-                // the result set (files.rs); opening it decodes nothing.
-                let filter = Arc::new(source.clone());
-                let opened = files::absolute_path(source.path()).and_then(|full| {
-                    files::FileSource::open(&full).map(|file| {
-                        let file = file
-                            .with_engine_templates(Arc::clone(&self.engine.inner.templates))
-                            .with_spare_buffers(Arc::clone(&self.engine.inner.chunk_buffers))
-                            .with_prefilter(Arc::clone(&filter))
-                            .merged(parsed.sources().len() > 1);
-                        (full, file)
-                    })
-                });
-                match opened {
-                    Ok((full, file)) => {
-                        statuses.push((source.path().to_owned(), codes::ERROR_SUCCESS));
-                        sources.push(SourceCursor::file(
-                            Arc::from(full.as_str()),
-                            Arc::new(file),
-                            filter,
-                            reverse,
-                        ));
-                    }
-                    Err(e) if e.kind() == ErrorKind::Cancelled => return Err(e),
-                    Err(e) if tolerate => {
-                        statuses.push((source.path().to_owned(), e.win32_code()));
-                        first_missing.get_or_insert(e);
-                    }
-                    Err(e) => return Err(e),
-                }
-                continue;
-            }
-            match self.engine.channel(source.path()) {
-                Ok(channel) => {
-                    if reverse && channel.channel_type().is_direct() {
-                        return Err(Error::with_message(
-                            ErrorKind::InvalidParameter,
-                            format!(
-                                "{} is an Analytic or Debug channel: only forward queries",
-                                channel.name()
-                            ),
-                        ));
-                    }
-                    statuses.push((source.path().to_owned(), codes::ERROR_SUCCESS));
-                    sources.push(SourceCursor::new(
-                        Arc::from(channel.name()),
-                        channel,
-                        Arc::new(source.clone()),
-                        reverse,
-                    ));
-                }
-                Err(e) if tolerate => {
-                    statuses.push((source.path().to_owned(), e.win32_code()));
-                    first_missing.get_or_insert(e);
-                }
-                Err(e) => return Err(e),
-            }
-        }
-        if sources.is_empty() {
-            return Err(first_missing.unwrap_or_else(|| Error::new(ErrorKind::ChannelNotFound)));
-        }
-        call.check()?;
-        let handle_token = inner.token.child(NodeKind::Scope);
-        let results = ResultSet::new(
-            self.engine.clone(),
-            handle_token,
-            reverse,
-            Cursor::new(sources),
-            statuses,
-        );
+        let results = ResultSet::open(&self.engine, &parsed, flags, &call, &inner.token)?;
         let mut handles = inner.handles.lock();
         handles.retain(|h| h.strong_count() > 0);
         handles.push(Arc::downgrade(&results.inner));

@@ -48,7 +48,9 @@ pub struct SignalEvent {
 
 struct Inner {
     set: AtomicBool,
-    /// Parkers of the threads waiting now (invariant 2).
+    /// Parkers of the threads waiting now (invariant 2). Parkers rather than a crossbeam
+    /// channel: one wait must end on a set, a cancel (the parker is registered with the call's
+    /// cancel node) or a timeout, and the parker is the loom-checked primitive both share.
     waiters: Mutex<Vec<SyncArc<Parker>>>,
 }
 

@@ -46,33 +46,23 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use parking_lot::Mutex;
 
-use super::delivery::{Callback, Push};
+use super::delivery::{records_lost, Callback, Push, SubscribeAction};
 use super::faults::CallKind;
 use super::flags::{SubscribeFlags, SubscribeOrigin};
 use super::names;
 use super::notify::Watch;
-use super::results::{live_batch, Cursor, EventRef, Next, SourceCursor, MAX_NEXT_COUNT};
+use super::results::{live_batch, Cursor, Next, SourceCursor, MAX_NEXT_COUNT};
+use super::session::SessionHandle;
 use super::signal::SignalEvent;
 use super::{Channel, Engine, Session};
 use crate::cancel::{CancelToken, NodeKind};
 use crate::error::{codes, Error, ErrorKind, Result};
 use crate::query::Query;
-
-/// EVT_SUBSCRIBE_NOTIFY_ACTION with its payload: what a push callback receives (§1.8).
-#[derive(Debug)]
-pub enum SubscribeAction {
-    /// `EvtSubscribeActionDeliver` (1): one event. Unlike Windows' handle, which is valid only
-    /// during the callback, the reference may be kept.
-    Deliver(EventRef),
-    /// `EvtSubscribeActionError` (0): with Strict, ERROR_EVT_QUERY_RESULT_STALE (15011) when
-    /// records were lost before delivery (a clear or overwrite).
-    Error(Error),
-}
 
 /// How a subscription hands over events: the push model's callback or the pull model's
 /// signal. Windows' SignalEvent and Callback are mutually exclusive; so are these.
@@ -190,11 +180,10 @@ impl Drop for Handle {
 }
 
 pub(crate) struct SubscriptionShared {
-    pub(super) engine: Engine,
+    engine: Engine,
     /// A Scope under the session: the handle's cancel node.
-    pub(super) token: CancelToken,
+    token: CancelToken,
     closed: AtomicBool,
-    pub(super) strict: bool,
     statuses: Vec<(String, u32)>,
     /// The channels watched, with the watcher ids to remove at close.
     watches: Mutex<Vec<(Arc<Channel>, u64)>>,
@@ -202,7 +191,8 @@ pub(crate) struct SubscriptionShared {
 }
 
 enum Mode {
-    Push(Push),
+    /// Shared with the delivery thread.
+    Push(Arc<Push>),
     Pull(Pull),
 }
 
@@ -220,15 +210,8 @@ struct PullState {
 }
 
 impl SubscriptionShared {
-    pub(super) fn push(&self) -> Option<&Push> {
-        match &self.mode {
-            Mode::Push(push) => Some(push),
-            Mode::Pull(_) => None,
-        }
-    }
-
     /// EvtClose: idempotent; see invariant 4.
-    pub(crate) fn close(&self) {
+    fn close(&self) {
         self.closed.store(true, Ordering::Release);
         self.token.cancel();
         let watches = std::mem::take(&mut *self.watches.lock());
@@ -262,12 +245,10 @@ impl SubscriptionShared {
     }
 }
 
-/// The stale error of a gap (invariant 7).
-pub(super) fn records_lost() -> Error {
-    Error::with_message(
-        ErrorKind::QueryResultStale,
-        "records were cleared or overwritten before the subscription delivered them",
-    )
+impl SessionHandle for SubscriptionShared {
+    fn close(&self) {
+        SubscriptionShared::close(self);
+    }
 }
 
 impl Session {
@@ -311,10 +292,7 @@ impl Session {
             ));
         }
         let call = session.token.child(NodeKind::Call);
-        self.engine
-            .inner
-            .faults
-            .checkpoint(CallKind::Subscribe, 0, &call)?;
+        self.engine.checkpoint(CallKind::Subscribe, 0, &call)?;
         call.check()?;
         let tolerate = flags.tolerates_query_errors();
         let parsed = if tolerate {
@@ -367,7 +345,7 @@ impl Session {
 
         let cursor = Cursor::new(sources);
         let (mode, callback) = match delivery {
-            Delivery::Push(callback) => (Mode::Push(Push::new()), Some(callback)),
+            Delivery::Push(callback) => (Mode::Push(Arc::new(Push::new())), Some(callback)),
             Delivery::Pull(signal) => (
                 Mode::Pull(Pull {
                     signal,
@@ -384,7 +362,6 @@ impl Session {
             engine: self.engine.clone(),
             token: session.token.child(NodeKind::Scope),
             closed: AtomicBool::new(false),
-            strict,
             statuses,
             watches: Mutex::new(Vec::new()),
             mode,
@@ -407,7 +384,19 @@ impl Session {
             }
         }
         match (&shared.mode, callback) {
-            (Mode::Push(_), Some(callback)) => Push::start(&shared, cursor, skip, callback)?,
+            (Mode::Push(push), Some(callback)) => {
+                let started = push.start(
+                    shared.engine.clone(),
+                    shared.token.clone(),
+                    strict,
+                    (cursor, skip),
+                    callback,
+                );
+                if let Err(e) = started {
+                    shared.close();
+                    return Err(e);
+                }
+            }
             (Mode::Pull(pull), _) => {
                 // Events already there to read (StartAtOldestRecord, a bookmark): signalled.
                 if channels
@@ -422,7 +411,8 @@ impl Session {
 
         let mut registered = session.subscriptions.lock();
         registered.retain(|s| s.strong_count() > 0);
-        registered.push(Arc::downgrade(&shared));
+        let weak: Weak<dyn SessionHandle> = Arc::<SubscriptionShared>::downgrade(&shared);
+        registered.push(weak);
         drop(registered);
         // A session close that raced the registration must still close this subscription.
         if session.closed.load(Ordering::Acquire) {

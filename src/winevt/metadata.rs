@@ -102,7 +102,7 @@ pub fn EvtNextPublisherId(publisher_enum: EVT_HANDLE, buffer: &mut [u16], used: 
         let Object::PublisherEnum(state) = &*object else {
             return Err(invalid_handle("a publisher enumerator handle was expected"));
         };
-        state.next_into(buffer, used)
+        state.next_into(buffer, used).map_err(Fail::Code)
     })())
 }
 

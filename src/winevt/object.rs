@@ -143,19 +143,19 @@ impl NameEnum {
 
     /// The next name as UTF-16 with its NUL (sizes in characters). Too small is
     /// ERROR_INSUFFICIENT_BUFFER with `*used` the characters needed, and the same name comes
-    /// again on the retry; the end is ERROR_NO_MORE_ITEMS (259).
-    pub(super) fn next_into(&self, buffer: &mut [u16], used: &mut u32) -> super::status::Outcome {
-        use super::status::Fail;
+    /// again on the retry; the end is ERROR_NO_MORE_ITEMS (259). The error is the bare
+    /// Win32 code (status.rs sits above the objects).
+    pub(super) fn next_into(&self, buffer: &mut [u16], used: &mut u32) -> Result<(), u32> {
         use crate::error::codes::{ERROR_INSUFFICIENT_BUFFER, ERROR_NO_MORE_ITEMS};
         let mut state = self.0.lock();
         let (names, next) = &mut *state;
         let Some(name) = names.get(*next) else {
-            return Err(Fail::Code(ERROR_NO_MORE_ITEMS));
+            return Err(ERROR_NO_MORE_ITEMS);
         };
         let units: Vec<u16> = name.encode_utf16().chain([0]).collect();
         *used = units.len() as u32;
         if buffer.len() < units.len() {
-            return Err(Fail::Code(ERROR_INSUFFICIENT_BUFFER));
+            return Err(ERROR_INSUFFICIENT_BUFFER);
         }
         buffer[..units.len()].copy_from_slice(&units);
         *next += 1;

@@ -172,6 +172,6 @@ pub fn EvtNextChannelPath(channel_enum: EVT_HANDLE, buffer: &mut [u16], used: &m
         let Object::ChannelEnum(state) = &*object else {
             return Err(invalid_handle("a channel enumerator handle was expected"));
         };
-        state.next_into(buffer, used)
+        state.next_into(buffer, used).map_err(Fail::Code)
     })())
 }

@@ -17,6 +17,7 @@ mod export;
 mod facade_model;
 mod hostile;
 mod last_error;
+mod layout;
 mod manifests;
 mod metadata;
 mod persist;

@@ -15,16 +15,8 @@
 //!   record's offset, the free-space offset, the records' CRC32, then the header CRC32 over
 //!   `[0, 120)` and `[128, 512)`.
 
-use super::compile::{Names, Op, Template};
+use super::compile::{hash65599, Names, Op, Template};
 use crate::evtx::{CHUNK_HEADER_SIZE, CHUNK_SIZE};
-
-/// The MS-EVEN6 name hash over UTF-16 units (also the template bucket hash, over a GUID's
-/// eight units).
-pub(super) fn hash65599(units: impl Iterator<Item = u16>) -> u32 {
-    units.fold(0u32, |h, c| {
-        h.wrapping_mul(65599).wrapping_add(u32::from(c))
-    })
-}
 
 /// What one record needs.
 pub(super) struct RecordParts<'a> {

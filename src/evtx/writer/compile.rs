@@ -9,10 +9,17 @@
 //!   (python-evtx refuses any other), at most 255 UTF-16 units. Every text has at most
 //!   65,535 units (a u16 count).
 
-use super::chunk::hash65599;
 use super::template::{key, STATICS};
 use super::KeyMap;
 use crate::error::{Error, ErrorKind, Result};
+
+/// The MS-EVEN6 name hash over UTF-16 units (also the template bucket hash, over a GUID's
+/// eight units).
+pub(super) fn hash65599(units: impl Iterator<Item = u16>) -> u32 {
+    units.fold(0u32, |h, c| {
+        h.wrapping_mul(65599).wrapping_add(u32::from(c))
+    })
+}
 
 /// One step of a template definition's body.
 #[derive(Clone, Copy, Debug)]

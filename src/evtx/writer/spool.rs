@@ -13,7 +13,10 @@ use std::fs::File;
 use std::io::{self, Seek, SeekFrom, Write};
 use std::thread::JoinHandle;
 
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+// The hand-off between the caller and the thread: bounded crossbeam channels, both ways
+// (filled buffers to the thread, emptied ones back), as the design names for every queue
+// between threads.
+use crossbeam_channel::{bounded, Receiver, Sender};
 
 /// Bytes buffered before they are handed to the thread.
 const BUFFER: usize = 1 << 20;
@@ -24,7 +27,7 @@ const SYNC_STEP: u64 = 8 << 20;
 
 /// A file written by a helper thread.
 pub(crate) struct Spooled {
-    to_thread: Option<SyncSender<(u64, Vec<u8>)>>,
+    to_thread: Option<Sender<(u64, Vec<u8>)>>,
     spares: Receiver<Vec<u8>>,
     thread: Option<JoinHandle<io::Result<File>>>,
     buf: Vec<u8>,
@@ -43,8 +46,8 @@ impl std::fmt::Debug for Spooled {
 
 impl Spooled {
     pub(crate) fn new(file: File) -> io::Result<Spooled> {
-        let (to_thread, from_caller) = sync_channel::<(u64, Vec<u8>)>(IN_FLIGHT);
-        let (to_caller, spares) = sync_channel::<Vec<u8>>(IN_FLIGHT + 1);
+        let (to_thread, from_caller) = bounded::<(u64, Vec<u8>)>(IN_FLIGHT);
+        let (to_caller, spares) = bounded::<Vec<u8>>(IN_FLIGHT + 1);
         let thread = std::thread::Builder::new()
             .name("evtlog-spool".into())
             .spawn(move || {

@@ -1,4 +1,6 @@
-//! Query result sets: [`ResultSet`] (EvtQuery's handle), [`Next`] and [`EventRef`].
+//! Query result sets: [`ResultSet`] (EvtQuery's handle), [`Next`] and [`EventRef`]s. The
+//! handle is here; its position (per-source cursors) is `cursor.rs`, the walk (batches,
+//! cancel polls, the merge) `scan.rs`, and the events it hands out `event_ref.rs`.
 //!
 //! A result set holds one cursor per source and walks each source chunk by chunk: a
 //! channel's snapshot, or an .evtx file streamed one decoded chunk at a time (files.rs).
@@ -38,25 +40,30 @@
 //!    records they had not reached are gone do they skip to the oldest record left and
 //!    report the gap (`QueryResultStale` from that scan, the cursor already past the gap).
 
+mod cursor;
+mod scan;
+
 use std::fmt;
-use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use parking_lot::Mutex;
 
+pub(crate) use cursor::{Cursor, SourceCursor};
+pub(crate) use scan::live_batch;
+
 use super::bookmark::{same_channel, Bookmark};
+use super::event_ref::EventRef;
 use super::faults::CallKind;
-use super::files::{FileCursor, FileSource};
-use super::flags::{SeekFlags, SeekOrigin};
-use super::{Channel, Engine};
+#[cfg(test)]
+use super::files::FileSource;
+use super::flags::{QueryFlags, SeekFlags, SeekOrigin};
+use super::Engine;
 use crate::cancel::{CancelToken, NodeKind};
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{Event, FileTime};
-use crate::query::{EvalScratch, QuerySource};
-
-use crate::store::{Chunk, Snapshot};
+use crate::query::Query;
+use scan::{count_all, step, Scan, Stop};
 
 /// The most events one `next` may ask for (MAX_RPC_RECORD_COUNT, reference §2.6).
 pub const MAX_NEXT_COUNT: usize = 1024;
@@ -77,522 +84,6 @@ pub enum Next {
     TimedOut,
 }
 
-/// An event in a result set: a cheap, clonable reference that keeps its chunk alive.
-#[derive(Clone)]
-pub struct EventRef {
-    chunk: Arc<Chunk>,
-    index: usize,
-    path: Arc<str>,
-}
-
-/// What an `EventRef` shows if its slot were ever empty (it cannot be: refs are made only to
-/// published records, and published slots are never reset).
-static NO_EVENT: LazyLock<Event> = LazyLock::new(Event::default);
-
-impl EventRef {
-    /// The event.
-    pub fn event(&self) -> &Event {
-        self.chunk.get(self.index).unwrap_or(&NO_EVENT)
-    }
-
-    /// Appends the event's XML to `out`: the bytes of `event().write_xml(out)`. An event of a
-    /// file query that was not read yet is rendered straight from its record, without
-    /// making it (files.rs invariant 9), as EvtRender renders a handle's event.
-    pub fn write_xml(&self, out: &mut String) {
-        self.chunk.write_xml_at(self.index, out);
-    }
-
-    /// The event's XML (see [`write_xml`](Self::write_xml)).
-    pub fn to_xml(&self) -> String {
-        let mut out = String::new();
-        self.write_xml(&mut out);
-        out
-    }
-
-    /// The channel, or the absolute path of the .evtx file, the event was read from.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The event's record id: its System EventRecordID, or else its record's id in its
-    /// channel or file (an event read from a file whose BinXml has no EventRecordID reports
-    /// its record header's).
-    pub fn record_id(&self) -> u64 {
-        self.event()
-            .system
-            .event_record_id
-            .unwrap_or_else(|| self.chunk.record_id_at(self.index))
-    }
-}
-
-impl Deref for EventRef {
-    type Target = Event;
-    fn deref(&self) -> &Event {
-        self.event()
-    }
-}
-
-impl fmt::Debug for EventRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "EventRef({}#{})", self.path, self.record_id())
-    }
-}
-
-/// One source's cursor.
-#[derive(Clone)]
-pub(crate) struct SourceCursor {
-    pub(crate) path: Arc<str>,
-    pub(crate) filter: Arc<QuerySource>,
-    kind: SourceKind,
-    /// Forward: the next record id (a file's: position) to examine. Reverse: examine ids
-    /// below it.
-    pub(crate) next_id: u64,
-    /// The next match, found and not yet returned, with its time.
-    head: Option<EventRef>,
-    /// A subscription's source: resynchronises after a clear or overwrite (invariant 8).
-    resync: bool,
-}
-
-/// What a source cursor reads.
-#[derive(Clone)]
-enum SourceKind {
-    /// A channel, through its snapshot (renewed at the end of a forward scan: live).
-    Channel {
-        channel: Arc<Channel>,
-        /// The channel's generation at query time.
-        generation: u64,
-        snapshot: Arc<Snapshot>,
-    },
-    /// An .evtx file, streamed one decoded chunk at a time (files.rs); never stale, never
-    /// growing.
-    File(FileCursor),
-}
-
-impl SourceCursor {
-    /// A cursor over a channel, from its snapshot now.
-    pub(crate) fn new(
-        path: Arc<str>,
-        channel: Arc<Channel>,
-        filter: Arc<QuerySource>,
-        reverse: bool,
-    ) -> SourceCursor {
-        let snapshot = Arc::new(channel.snapshot());
-        let generation = snapshot.generation();
-        let next_id = if reverse {
-            snapshot.end_record_id()
-        } else {
-            snapshot
-                .first_record_id()
-                .unwrap_or(snapshot.end_record_id())
-        };
-        SourceCursor {
-            path,
-            filter,
-            kind: SourceKind::Channel {
-                channel,
-                generation,
-                snapshot,
-            },
-            next_id,
-            head: None,
-            resync: false,
-        }
-    }
-
-    /// A subscription's cursor over a channel (invariant 8), from record id `start` on.
-    pub(crate) fn subscription(
-        path: Arc<str>,
-        channel: Arc<Channel>,
-        filter: Arc<QuerySource>,
-        start: u64,
-    ) -> SourceCursor {
-        let mut cursor = SourceCursor::new(path, channel, filter, false);
-        cursor.next_id = start;
-        cursor.resync = true;
-        cursor
-    }
-
-    /// After a clear or overwrite: a fresh snapshot from the cursor on. `Err(QueryResultStale)`
-    /// if records the cursor had not reached are gone; it then stands at the oldest record
-    /// left (or the next one to come).
-    fn resync(&mut self) -> Result<()> {
-        let SourceKind::Channel {
-            channel,
-            generation,
-            snapshot,
-        } = &mut self.kind
-        else {
-            return Ok(());
-        };
-        let fresh = channel.snapshot_from(self.next_id);
-        let oldest = fresh.first_record_id().unwrap_or(fresh.end_record_id());
-        *generation = fresh.generation();
-        *snapshot = Arc::new(fresh);
-        if self.next_id < oldest {
-            let lost = oldest - self.next_id;
-            self.next_id = oldest;
-            return Err(Error::with_message(
-                ErrorKind::QueryResultStale,
-                format!(
-                    "{lost} records of {} were cleared or overwritten before delivery",
-                    self.path
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// A cursor over an .evtx file (`path` its absolute path), holding no decoded chunk yet.
-    pub(crate) fn file(
-        path: Arc<str>,
-        source: Arc<FileSource>,
-        filter: Arc<QuerySource>,
-        reverse: bool,
-    ) -> SourceCursor {
-        let file = FileCursor::new(source);
-        SourceCursor {
-            path,
-            filter,
-            next_id: file.start(reverse),
-            kind: SourceKind::File(file),
-            head: None,
-            resync: false,
-        }
-    }
-
-    fn is_stale(&self) -> bool {
-        match &self.kind {
-            SourceKind::Channel {
-                channel,
-                generation,
-                snapshot,
-            } => channel.generation() != *generation || snapshot.is_stale(),
-            SourceKind::File(_) => false,
-        }
-    }
-
-    /// The file source read, if this cursor reads a file.
-    #[cfg(test)]
-    pub(crate) fn file_source(&self) -> Option<&Arc<FileSource>> {
-        match &self.kind {
-            SourceKind::File(file) => Some(file.source()),
-            SourceKind::Channel { .. } => None,
-        }
-    }
-}
-
-/// The state a call works on (a copy, committed on success).
-#[derive(Clone)]
-pub(crate) struct Cursor {
-    pub(crate) sources: Vec<SourceCursor>,
-    /// Events returned (or seeked over) from the start: the index of the next one.
-    position: u64,
-}
-
-impl Cursor {
-    pub(crate) fn new(sources: Vec<SourceCursor>) -> Cursor {
-        Cursor {
-            sources,
-            position: 0,
-        }
-    }
-}
-
-/// Why a scan stopped early.
-enum Stop {
-    TimeUp,
-}
-
-/// The per-call context of a scan: cancellation, pause points, timeout, scratch.
-struct Scan<'a> {
-    engine: &'a Engine,
-    call: CancelToken,
-    kind: CallKind,
-    batch: u64,
-    scanned: u64,
-    start: FileTime,
-    /// In 100-ns ticks; `None` is infinite.
-    timeout: Option<u64>,
-    scan_cost: u64,
-    poll_interval: usize,
-    scratch: EvalScratch,
-    /// Batches scanned before the timeout is first checked (1 for a subscription's scan, so
-    /// that a zero timeout still returns the events at hand).
-    untimed_batches: u64,
-    /// Records examined before the timeout is first checked (a query's `next` reads one
-    /// poll interval's worth whatever its timeout, so a zero timeout is a poll).
-    untimed_records: u64,
-}
-
-impl<'a> Scan<'a> {
-    fn new(
-        engine: &'a Engine,
-        call: CancelToken,
-        kind: CallKind,
-        timeout: Option<Duration>,
-    ) -> Scan<'a> {
-        let now = engine.inner.clock.now();
-        Scan {
-            engine,
-            call,
-            kind,
-            batch: 0,
-            scanned: 0,
-            start: now,
-            timeout: timeout.map(|d| u64::try_from(d.as_nanos() / 100).unwrap_or(u64::MAX)),
-            scan_cost: engine.inner.scan_cost_ticks(),
-            poll_interval: engine.inner.poll_interval(),
-            scratch: EvalScratch::new(now),
-            untimed_batches: 0,
-            untimed_records: 0,
-        }
-    }
-
-    /// Before each batch: the pause point, the cancel poll, the timeout.
-    #[inline]
-    fn batch_boundary(&mut self) -> Result<Option<Stop>> {
-        self.engine
-            .inner
-            .faults
-            .checkpoint(self.kind, self.batch, &self.call)?;
-        self.batch += 1;
-        self.call.check()?;
-        let timed = self.batch > self.untimed_batches && self.scanned >= self.untimed_records;
-        if let Some(timeout) = self.timeout.filter(|_| timed) {
-            let elapsed = self.engine.inner.clock.now().0.saturating_sub(self.start.0);
-            let virtual_cost = self.scanned.saturating_mul(self.scan_cost);
-            if elapsed.saturating_add(virtual_cost) >= timeout {
-                return Ok(Some(Stop::TimeUp));
-            }
-        }
-        Ok(None)
-    }
-}
-
-/// Fills `source.head` with its next match, if there is one. `Ok(Some(TimeUp))` if the
-/// timeout came first.
-fn fill_head(
-    source: &mut SourceCursor,
-    reverse: bool,
-    scan: &mut Scan<'_>,
-) -> Result<Option<Stop>> {
-    if source.head.is_some() {
-        return Ok(None);
-    }
-    loop {
-        if source.is_stale() {
-            if source.resync {
-                source.resync()?;
-                continue;
-            }
-            return Err(Error::with_message(
-                ErrorKind::QueryResultStale,
-                format!(
-                    "the channel {} was cleared or overwritten after the query",
-                    source.path
-                ),
-            ));
-        }
-        let (chunk, slot) = match &mut source.kind {
-            SourceKind::Channel {
-                channel, snapshot, ..
-            } => {
-                let located = if reverse {
-                    match source.next_id.checked_sub(1) {
-                        Some(id) => snapshot.locate(id),
-                        None => None,
-                    }
-                } else {
-                    snapshot.locate(source.next_id)
-                };
-                let Some((chunk_index, slot)) = located else {
-                    if !reverse && source.next_id >= snapshot.end_record_id() {
-                        // Live: look for events appended since the snapshot (only the
-                        // chunks from the cursor on).
-                        let fresh = channel.snapshot_from(source.next_id);
-                        if fresh.end_record_id() > snapshot.end_record_id() {
-                            *snapshot = Arc::new(fresh);
-                            continue;
-                        }
-                    }
-                    return Ok(None);
-                };
-                (Arc::clone(&snapshot.chunks()[chunk_index]), slot)
-            }
-            // Decodes the chunk if the cursor enters one, polling the call first.
-            SourceKind::File(file) => {
-                match file.locate(&mut source.next_id, reverse, &scan.call)? {
-                    Some(found) => found,
-                    None => return Ok(None),
-                }
-            }
-        };
-        if let Some(stop) = scan.batch_boundary()? {
-            return Ok(Some(stop));
-        }
-        let first = chunk.first_record_id();
-        // Batches of at most `poll_interval` records: the first one's boundary was passed above.
-        if reverse {
-            let mut end = slot + 1;
-            loop {
-                let start = end.saturating_sub(scan.poll_interval);
-                if let Some(i) = (start..end)
-                    .rev()
-                    .find(|&i| record_matches(&chunk, i, source, scan))
-                {
-                    scan.scanned += (end - i) as u64;
-                    source.head = Some(head(&chunk, i, source));
-                    source.next_id = first + i as u64;
-                    return Ok(None);
-                }
-                scan.scanned += (end - start) as u64;
-                source.next_id = first + start as u64;
-                if start == 0 {
-                    break;
-                }
-                end = start;
-                if let Some(stop) = scan.batch_boundary()? {
-                    return Ok(Some(stop));
-                }
-            }
-        } else {
-            let len = chunk.len();
-            let mut start = slot;
-            while start < len {
-                let end = (start + scan.poll_interval).min(len);
-                if let Some(i) = (start..end).find(|&i| record_matches(&chunk, i, source, scan)) {
-                    scan.scanned += (i - start + 1) as u64;
-                    // A forward reader takes the records in turn: start loading a later one.
-                    chunk.prefetch(i.saturating_add(PREFETCH_AHEAD));
-                    source.head = Some(head(&chunk, i, source));
-                    source.next_id = first + i as u64 + 1;
-                    return Ok(None);
-                }
-                scan.scanned += (end - start) as u64;
-                source.next_id = first + end as u64;
-                start = end;
-                if start < len {
-                    if let Some(stop) = scan.batch_boundary()? {
-                        return Ok(Some(stop));
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// True if record `i` of `chunk` matches the source's filter. `i` is below a `len()` the
-/// caller loaded, so the slot is published.
-#[inline]
-fn record_matches(chunk: &Chunk, i: usize, source: &SourceCursor, scan: &mut Scan<'_>) -> bool {
-    // A file chunk decoded for this query holds only its matches (files.rs invariant 7).
-    chunk.all_match()
-        || chunk
-            .get_below_len(i)
-            .is_some_and(|event| source.filter.matches_with(event, &mut scan.scratch))
-}
-
-/// The head entry for record `i` of `chunk`.
-fn head(chunk: &Arc<Chunk>, i: usize, source: &SourceCursor) -> EventRef {
-    EventRef {
-        chunk: Arc::clone(chunk),
-        index: i,
-        path: Arc::clone(&source.path),
-    }
-}
-
-/// The time sources are merged by: read without making a deferred event where the file
-/// source read it while scanning (files.rs invariant 9).
-fn merge_time(event: &EventRef) -> FileTime {
-    event.chunk.time_created_at(event.index).unwrap_or_default()
-}
-
-/// How many records ahead of the one it hands out a forward scan hints the cache.
-const PREFETCH_AHEAD: usize = 4;
-
-/// Takes the next event of the merged sequence; `Ok(Err(TimeUp))` if the timeout came first.
-fn step(
-    cursor: &mut Cursor,
-    reverse: bool,
-    scan: &mut Scan<'_>,
-) -> Result<std::result::Result<Option<EventRef>, Stop>> {
-    for source in &mut cursor.sources {
-        if let Some(stop) = fill_head(source, reverse, scan)? {
-            return Ok(Err(stop));
-        }
-    }
-    // Merged by time only where several sources have a head: one alone is next anyway.
-    let mut heads = cursor
-        .sources
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| s.head.as_ref().map(|e| (i, e)));
-    let Some((index, event)) = heads.next() else {
-        return Ok(Ok(None));
-    };
-    // The best so far, and its time once one was needed.
-    let mut best = (index, event, None);
-    for (i, event) in heads {
-        let best_time = *best.2.get_or_insert_with(|| merge_time(best.1));
-        let time = merge_time(event);
-        if (reverse && time > best_time) || (!reverse && time < best_time) {
-            best = (i, event, Some(time));
-        }
-    }
-    let index = best.0;
-    cursor.position += 1;
-    Ok(Ok(cursor.sources[index].head.take()))
-}
-
-/// What one [`live_batch`] found.
-pub(crate) struct LiveBatch {
-    pub(crate) events: Vec<EventRef>,
-    /// The timeout elapsed before `count` events were found.
-    pub(crate) timed_out: bool,
-    /// The batch stopped at a gap: records a source had not reached were cleared or
-    /// overwritten; the cursor is past it (invariant 8).
-    pub(crate) gap: bool,
-}
-
-/// A subscription's scan: up to `count` events from `cursor`, forward, merged by time, polling
-/// `call` once per batch of records (pause points of `CallKind::Next`). Moves `cursor` in
-/// place: the caller works on a copy if it must not move on failure. Stops early at a gap.
-/// The first batch is always scanned, whatever the timeout: a drain with a zero timeout (as
-/// .NET and OTEL poll, reference §2.8) gets the events at hand.
-pub(crate) fn live_batch(
-    engine: &Engine,
-    call: CancelToken,
-    cursor: &mut Cursor,
-    count: usize,
-    timeout: Option<Duration>,
-) -> Result<LiveBatch> {
-    let mut scan = Scan::new(engine, call, CallKind::Next, timeout);
-    scan.untimed_batches = 1;
-    let mut batch = LiveBatch {
-        events: Vec::new(),
-        timed_out: false,
-        gap: false,
-    };
-    while batch.events.len() < count {
-        match step(cursor, false, &mut scan) {
-            Ok(Ok(Some(event))) => batch.events.push(event),
-            Ok(Ok(None)) => break,
-            Ok(Err(Stop::TimeUp)) => {
-                batch.timed_out = true;
-                break;
-            }
-            // Only a resynchronising source's gap is stale here (invariant 8).
-            Err(e) if e.kind() == ErrorKind::QueryResultStale => {
-                batch.gap = true;
-                break;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    scan.call.check()?;
-    Ok(batch)
-}
-
 /// A query's result set: EvtQuery's handle. Clone it to use it from several threads (one
 /// call runs at a time; `cancel` and `close` work while a call is in flight).
 #[derive(Clone)]
@@ -601,11 +92,11 @@ pub struct ResultSet {
 }
 
 pub(crate) struct ResultSetInner {
-    pub(crate) engine: Engine,
-    pub(crate) token: CancelToken,
-    pub(crate) closed: AtomicBool,
+    engine: Engine,
+    token: CancelToken,
+    closed: AtomicBool,
     stale: AtomicBool,
-    pub(crate) reverse: bool,
+    reverse: bool,
     /// The cursor at query time, from which seeks count.
     initial: Cursor,
     state: Mutex<Cursor>,
@@ -614,7 +105,29 @@ pub(crate) struct ResultSetInner {
 }
 
 impl ResultSet {
-    pub(crate) fn new(
+    /// EvtQuery's result set once the query is parsed: its sources opened on `engine` in
+    /// the direction `flags` say (`Session::query` documents the errors), then, unless
+    /// `call` was cancelled meanwhile, a result set whose cancel scope is a child of
+    /// `scope` (its session's).
+    pub(crate) fn open(
+        engine: &Engine,
+        parsed: &Query,
+        flags: QueryFlags,
+        call: &CancelToken,
+        scope: &CancelToken,
+    ) -> Result<ResultSet> {
+        let (cursor, statuses) = Cursor::open(engine, parsed, flags)?;
+        call.check()?;
+        Ok(ResultSet::new(
+            engine.clone(),
+            scope.child(NodeKind::Scope),
+            flags.contains(QueryFlags::REVERSE_DIRECTION),
+            cursor,
+            statuses,
+        ))
+    }
+
+    fn new(
         engine: Engine,
         token: CancelToken,
         reverse: bool,
@@ -953,18 +466,6 @@ impl ResultSet {
             .iter()
             .filter_map(|s| s.file_source().cloned())
             .collect()
-    }
-}
-
-/// The number of events in the whole sequence.
-fn count_all(initial: &Cursor, reverse: bool, scan: &mut Scan<'_>) -> Result<u64> {
-    let mut cursor = initial.clone();
-    loop {
-        match step(&mut cursor, reverse, scan)? {
-            Ok(Some(_)) => {}
-            Ok(None) => return Ok(cursor.position),
-            Err(Stop::TimeUp) => return Err(Error::new(ErrorKind::InvalidOperation)),
-        }
     }
 }
 

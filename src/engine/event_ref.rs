@@ -1,0 +1,85 @@
+//! [`EventRef`]: an event a query or subscription found, held by its chunk (the unit every
+//! reader of events shares: result sets, subscriptions, bookmarks, rendering).
+//!
+//! Invariant: a ref is made only to a published record of its chunk, and holds the chunk
+//! (`Arc<Chunk>`), so the event stays readable as long as the ref lives, whatever the
+//! channel does meanwhile (results.rs invariant 6).
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, LazyLock};
+
+use crate::event::{Event, FileTime};
+use crate::store::Chunk;
+
+/// An event in a result set: a cheap, clonable reference that keeps its chunk alive.
+#[derive(Clone)]
+pub struct EventRef {
+    chunk: Arc<Chunk>,
+    index: usize,
+    path: Arc<str>,
+}
+
+/// What an `EventRef` shows if its slot were ever empty (it cannot be: refs are made only to
+/// published records, and published slots are never reset).
+static NO_EVENT: LazyLock<Event> = LazyLock::new(Event::default);
+
+impl EventRef {
+    /// Record `index` of `chunk`, read from `path` (a channel's name or a file's path).
+    pub(crate) fn new(chunk: Arc<Chunk>, index: usize, path: Arc<str>) -> EventRef {
+        EventRef { chunk, index, path }
+    }
+
+    /// The time sources are merged by: read without making a deferred event where the file
+    /// source read it while scanning (files.rs invariant 9).
+    pub(crate) fn merge_time(&self) -> FileTime {
+        self.chunk.time_created_at(self.index).unwrap_or_default()
+    }
+
+    /// The event.
+    pub fn event(&self) -> &Event {
+        self.chunk.get(self.index).unwrap_or(&NO_EVENT)
+    }
+
+    /// Appends the event's XML to `out`: the bytes of `event().write_xml(out)`. An event of a
+    /// file query that was not read yet is rendered straight from its record, without
+    /// making it (files.rs invariant 9), as EvtRender renders a handle's event.
+    pub fn write_xml(&self, out: &mut String) {
+        self.chunk.write_xml_at(self.index, out);
+    }
+
+    /// The event's XML (see [`write_xml`](Self::write_xml)).
+    pub fn to_xml(&self) -> String {
+        let mut out = String::new();
+        self.write_xml(&mut out);
+        out
+    }
+
+    /// The channel, or the absolute path of the .evtx file, the event was read from.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The event's record id: its System EventRecordID, or else its record's id in its
+    /// channel or file (an event read from a file whose BinXml has no EventRecordID reports
+    /// its record header's).
+    pub fn record_id(&self) -> u64 {
+        self.event()
+            .system
+            .event_record_id
+            .unwrap_or_else(|| self.chunk.record_id_at(self.index))
+    }
+}
+
+impl Deref for EventRef {
+    type Target = Event;
+    fn deref(&self) -> &Event {
+        self.event()
+    }
+}
+
+impl fmt::Debug for EventRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EventRef({}#{})", self.path, self.record_id())
+    }
+}

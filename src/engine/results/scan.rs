@@ -1,0 +1,311 @@
+//! The scan: one call's walk over a result set's sources ([`Scan`], the per-call context),
+//! batch by batch with the pause point, the cancel poll and the timeout at each batch
+//! boundary (results invariant 2), and the merge of several sources by time ([`step`]).
+//! [`live_batch`] is a subscription's scan over the same machinery.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::cursor::{Cursor, SourceCursor, SourceKind};
+use crate::cancel::CancelToken;
+use crate::engine::event_ref::EventRef;
+use crate::engine::faults::CallKind;
+use crate::engine::Engine;
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::FileTime;
+use crate::query::EvalScratch;
+use crate::store::Chunk;
+
+/// Why a scan stopped early.
+pub(super) enum Stop {
+    TimeUp,
+}
+
+/// The per-call context of a scan: cancellation, pause points, timeout, scratch.
+pub(super) struct Scan<'a> {
+    engine: &'a Engine,
+    pub(super) call: CancelToken,
+    kind: CallKind,
+    batch: u64,
+    scanned: u64,
+    start: FileTime,
+    /// In 100-ns ticks; `None` is infinite.
+    timeout: Option<u64>,
+    scan_cost: u64,
+    pub(super) poll_interval: usize,
+    scratch: EvalScratch,
+    /// Batches scanned before the timeout is first checked (1 for a subscription's scan, so
+    /// that a zero timeout still returns the events at hand).
+    untimed_batches: u64,
+    /// Records examined before the timeout is first checked (a query's `next` reads one
+    /// poll interval's worth whatever its timeout, so a zero timeout is a poll).
+    pub(super) untimed_records: u64,
+}
+
+impl<'a> Scan<'a> {
+    pub(super) fn new(
+        engine: &'a Engine,
+        call: CancelToken,
+        kind: CallKind,
+        timeout: Option<Duration>,
+    ) -> Scan<'a> {
+        let now = engine.inner.clock.now();
+        Scan {
+            engine,
+            call,
+            kind,
+            batch: 0,
+            scanned: 0,
+            start: now,
+            timeout: timeout.map(|d| u64::try_from(d.as_nanos() / 100).unwrap_or(u64::MAX)),
+            scan_cost: engine.inner.scan_cost_ticks(),
+            poll_interval: engine.inner.poll_interval(),
+            scratch: EvalScratch::new(now),
+            untimed_batches: 0,
+            untimed_records: 0,
+        }
+    }
+
+    /// Before each batch: the pause point, the cancel poll, the timeout.
+    #[inline]
+    fn batch_boundary(&mut self) -> Result<Option<Stop>> {
+        self.engine.checkpoint(self.kind, self.batch, &self.call)?;
+        self.batch += 1;
+        self.call.check()?;
+        let timed = self.batch > self.untimed_batches && self.scanned >= self.untimed_records;
+        if let Some(timeout) = self.timeout.filter(|_| timed) {
+            let elapsed = self.engine.inner.clock.now().0.saturating_sub(self.start.0);
+            let virtual_cost = self.scanned.saturating_mul(self.scan_cost);
+            if elapsed.saturating_add(virtual_cost) >= timeout {
+                return Ok(Some(Stop::TimeUp));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Fills `source.head` with its next match, if there is one. `Ok(Some(TimeUp))` if the
+/// timeout came first.
+fn fill_head(
+    source: &mut SourceCursor,
+    reverse: bool,
+    scan: &mut Scan<'_>,
+) -> Result<Option<Stop>> {
+    if source.head.is_some() {
+        return Ok(None);
+    }
+    loop {
+        if source.is_stale() {
+            if source.resync {
+                source.resync()?;
+                continue;
+            }
+            return Err(Error::with_message(
+                ErrorKind::QueryResultStale,
+                format!(
+                    "the channel {} was cleared or overwritten after the query",
+                    source.path
+                ),
+            ));
+        }
+        let (chunk, slot) = match &mut source.kind {
+            SourceKind::Channel {
+                channel, snapshot, ..
+            } => {
+                let located = if reverse {
+                    match source.next_id.checked_sub(1) {
+                        Some(id) => snapshot.locate(id),
+                        None => None,
+                    }
+                } else {
+                    snapshot.locate(source.next_id)
+                };
+                let Some((chunk_index, slot)) = located else {
+                    if !reverse && source.next_id >= snapshot.end_record_id() {
+                        // Live: look for events appended since the snapshot (only the
+                        // chunks from the cursor on).
+                        let fresh = channel.snapshot_from(source.next_id);
+                        if fresh.end_record_id() > snapshot.end_record_id() {
+                            *snapshot = Arc::new(fresh);
+                            continue;
+                        }
+                    }
+                    return Ok(None);
+                };
+                (Arc::clone(&snapshot.chunks()[chunk_index]), slot)
+            }
+            // Decodes the chunk if the cursor enters one, polling the call first.
+            SourceKind::File(file) => {
+                match file.locate(&mut source.next_id, reverse, &scan.call)? {
+                    Some(found) => found,
+                    None => return Ok(None),
+                }
+            }
+        };
+        if let Some(stop) = scan.batch_boundary()? {
+            return Ok(Some(stop));
+        }
+        let first = chunk.first_record_id();
+        // Batches of at most `poll_interval` records: the first one's boundary was passed above.
+        if reverse {
+            let mut end = slot + 1;
+            loop {
+                let start = end.saturating_sub(scan.poll_interval);
+                if let Some(i) = (start..end)
+                    .rev()
+                    .find(|&i| record_matches(&chunk, i, source, scan))
+                {
+                    scan.scanned += (end - i) as u64;
+                    source.head = Some(head(&chunk, i, source));
+                    source.next_id = first + i as u64;
+                    return Ok(None);
+                }
+                scan.scanned += (end - start) as u64;
+                source.next_id = first + start as u64;
+                if start == 0 {
+                    break;
+                }
+                end = start;
+                if let Some(stop) = scan.batch_boundary()? {
+                    return Ok(Some(stop));
+                }
+            }
+        } else {
+            let len = chunk.len();
+            let mut start = slot;
+            while start < len {
+                let end = (start + scan.poll_interval).min(len);
+                if let Some(i) = (start..end).find(|&i| record_matches(&chunk, i, source, scan)) {
+                    scan.scanned += (i - start + 1) as u64;
+                    // A forward reader takes the records in turn: start loading a later one.
+                    chunk.prefetch(i.saturating_add(PREFETCH_AHEAD));
+                    source.head = Some(head(&chunk, i, source));
+                    source.next_id = first + i as u64 + 1;
+                    return Ok(None);
+                }
+                scan.scanned += (end - start) as u64;
+                source.next_id = first + end as u64;
+                start = end;
+                if start < len {
+                    if let Some(stop) = scan.batch_boundary()? {
+                        return Ok(Some(stop));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// True if record `i` of `chunk` matches the source's filter. `i` is below a `len()` the
+/// caller loaded, so the slot is published.
+#[inline]
+fn record_matches(chunk: &Chunk, i: usize, source: &SourceCursor, scan: &mut Scan<'_>) -> bool {
+    // A file chunk decoded for this query holds only its matches (files.rs invariant 7).
+    chunk.all_match()
+        || chunk
+            .get_below_len(i)
+            .is_some_and(|event| source.filter.matches_with(event, &mut scan.scratch))
+}
+
+/// The head entry for record `i` of `chunk`.
+fn head(chunk: &Arc<Chunk>, i: usize, source: &SourceCursor) -> EventRef {
+    EventRef::new(Arc::clone(chunk), i, Arc::clone(&source.path))
+}
+
+/// How many records ahead of the one it hands out a forward scan hints the cache.
+const PREFETCH_AHEAD: usize = 4;
+
+/// Takes the next event of the merged sequence; `Ok(Err(TimeUp))` if the timeout came first.
+pub(super) fn step(
+    cursor: &mut Cursor,
+    reverse: bool,
+    scan: &mut Scan<'_>,
+) -> Result<std::result::Result<Option<EventRef>, Stop>> {
+    for source in &mut cursor.sources {
+        if let Some(stop) = fill_head(source, reverse, scan)? {
+            return Ok(Err(stop));
+        }
+    }
+    // Merged by time only where several sources have a head: one alone is next anyway.
+    let mut heads = cursor
+        .sources
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.head.as_ref().map(|e| (i, e)));
+    let Some((index, event)) = heads.next() else {
+        return Ok(Ok(None));
+    };
+    // The best so far, and its time once one was needed.
+    let mut best = (index, event, None);
+    for (i, event) in heads {
+        let best_time = *best.2.get_or_insert_with(|| best.1.merge_time());
+        let time = event.merge_time();
+        if (reverse && time > best_time) || (!reverse && time < best_time) {
+            best = (i, event, Some(time));
+        }
+    }
+    let index = best.0;
+    cursor.position += 1;
+    Ok(Ok(cursor.sources[index].head.take()))
+}
+
+/// What one [`live_batch`] found.
+pub(crate) struct LiveBatch {
+    pub(crate) events: Vec<EventRef>,
+    /// The timeout elapsed before `count` events were found.
+    pub(crate) timed_out: bool,
+    /// The batch stopped at a gap: records a source had not reached were cleared or
+    /// overwritten; the cursor is past it (invariant 8).
+    pub(crate) gap: bool,
+}
+
+/// A subscription's scan: up to `count` events from `cursor`, forward, merged by time, polling
+/// `call` once per batch of records (pause points of `CallKind::Next`). Moves `cursor` in
+/// place: the caller works on a copy if it must not move on failure. Stops early at a gap.
+/// The first batch is always scanned, whatever the timeout: a drain with a zero timeout (as
+/// .NET and OTEL poll, reference §2.8) gets the events at hand.
+pub(crate) fn live_batch(
+    engine: &Engine,
+    call: CancelToken,
+    cursor: &mut Cursor,
+    count: usize,
+    timeout: Option<Duration>,
+) -> Result<LiveBatch> {
+    let mut scan = Scan::new(engine, call, CallKind::Next, timeout);
+    scan.untimed_batches = 1;
+    let mut batch = LiveBatch {
+        events: Vec::new(),
+        timed_out: false,
+        gap: false,
+    };
+    while batch.events.len() < count {
+        match step(cursor, false, &mut scan) {
+            Ok(Ok(Some(event))) => batch.events.push(event),
+            Ok(Ok(None)) => break,
+            Ok(Err(Stop::TimeUp)) => {
+                batch.timed_out = true;
+                break;
+            }
+            // Only a resynchronising source's gap is stale here (invariant 8).
+            Err(e) if e.kind() == ErrorKind::QueryResultStale => {
+                batch.gap = true;
+                break;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    scan.call.check()?;
+    Ok(batch)
+}
+
+/// The number of events in the whole sequence.
+pub(super) fn count_all(initial: &Cursor, reverse: bool, scan: &mut Scan<'_>) -> Result<u64> {
+    let mut cursor = initial.clone();
+    loop {
+        match step(&mut cursor, reverse, scan)? {
+            Ok(Some(_)) => {}
+            Ok(None) => return Ok(cursor.position),
+            Err(Stop::TimeUp) => return Err(Error::new(ErrorKind::InvalidOperation)),
+        }
+    }
+}
