@@ -152,31 +152,10 @@ mod tests {
     use crate::event::System;
 
     #[test]
-    fn the_table_is_in_render_order_with_one_bit_each() {
-        // The order `write_system` renders, read back from a rendered System.
-        let s = System {
-            version: Some(1),
-            level: Some(2),
-            task: Some(3),
-            opcode: Some(4),
-            keywords: Some(5),
-            time_created: Some(crate::event::FileTime(6)),
-            event_record_id: Some(7),
-            correlation: Some(Default::default()),
-            execution: Some(Default::default()),
-            channel: Some("c".into()),
-            computer: Some("m".into()),
-            security: Some(Default::default()),
-            ..System::default()
-        };
-        let mut xml = String::new();
-        crate::event::xml::write_system(&mut xml, &s);
-        let mut at = 0;
+    fn one_bit_each_in_table_order() {
+        // That `write_system` renders the children in this order is checked beside it
+        // (event/xml/render.rs), so that this lower module does not import the renderer.
         for (i, child) in SystemChild::ALL.iter().enumerate() {
-            let open = format!("<{}", child.name());
-            let found = xml[at..].find(&open).map(|p| p + at);
-            assert!(found.is_some(), "{open} after {at} in {xml}");
-            at = found.unwrap_or(at) + open.len();
             assert_eq!(*child as usize, i);
             assert_eq!(SystemChild::from_name(child.name()), Some(*child));
             assert_eq!(SystemFields::bit_of(child.name()), 1 << i);

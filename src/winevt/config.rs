@@ -7,7 +7,8 @@
 use parking_lot::Mutex;
 
 use super::handles;
-use super::object::{object, session, Object};
+use super::lookup::{object, session};
+use super::object::Object;
 use super::service;
 use super::status::{self, invalid_handle, invalid_parameter, Outcome, BOOL};
 use super::variant::put_variants;

@@ -13,7 +13,8 @@
 //!   valid (NET and BEATS read it).
 
 use super::handles::EVT_HANDLE;
-use super::object::{object, Object};
+use super::lookup::object;
+use super::object::Object;
 use super::service;
 use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL};
 use crate::engine::PublisherMetadata;

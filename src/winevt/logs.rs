@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::handles;
-use super::object::{object, session, LogSource, Object};
+use super::lookup::{object, session};
+use super::object::{LogSource, Object};
 use super::service;
 use super::status::{self, invalid_handle, invalid_parameter, Outcome, BOOL};
 use super::variant::put_variants;

@@ -15,7 +15,8 @@
 use parking_lot::Mutex;
 
 use super::handles::{self, EVT_HANDLE};
-use super::object::{object, session, NameEnum, Object};
+use super::lookup::{object, session};
+use super::object::{NameEnum, Object};
 use super::service;
 use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL};
 use super::variant::{self, put_variants};

@@ -31,6 +31,7 @@ mod config;
 mod format;
 mod handles;
 mod logs;
+mod lookup;
 mod metadata;
 mod object;
 mod producer;

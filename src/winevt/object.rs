@@ -1,20 +1,15 @@
-//! What a handle stands for: each kind of wevtapi object, as the engine's own type, and
-//! the lookups every function starts with ([`object`]: the object behind a handle;
-//! [`session`]: a session handle, NULL being the local session), ERROR_INVALID_HANDLE when
-//! the handle is not open or not of the kind.
+//! What a handle stands for: each kind of wevtapi object, as the engine's own type (the
+//! lookups from a handle are in `lookup.rs`, above the handle table and the service).
 
 use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use super::handles::{self, EVT_HANDLE};
-use super::service;
 use crate::engine::{
     Bookmark, EventMetadata, EventRef, ObjectArray, PublisherMetadata, RenderContext, ResultSet,
     Session, SignalEvent, Subscription,
 };
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 
 /// The object behind a handle.
 pub(super) enum Object {
@@ -160,25 +155,5 @@ impl NameEnum {
         buffer[..units.len()].copy_from_slice(&units);
         *next += 1;
         Ok(())
-    }
-}
-
-/// The object behind `handle`, or ERROR_INVALID_HANDLE.
-pub(super) fn object(handle: EVT_HANDLE) -> Result<Arc<Object>> {
-    handles::get(handle)
-        .ok_or_else(|| Error::with_message(ErrorKind::InvalidHandle, "the handle is not open"))
-}
-
-/// The session `handle` names (NULL: the local session).
-pub(super) fn session(handle: EVT_HANDLE) -> Result<Session> {
-    if handle == 0 {
-        return Ok(service::engine().default_session());
-    }
-    match &*object(handle)? {
-        Object::Session(s) => Ok(s.clone()),
-        other => Err(Error::with_message(
-            ErrorKind::InvalidHandle,
-            format!("a session handle was expected, not {}", other.kind()),
-        )),
     }
 }

@@ -6,7 +6,8 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use super::handles::{self, Refused, EVT_HANDLE};
-use super::object::{object, session, Object};
+use super::lookup::{object, session};
+use super::object::Object;
 use super::service;
 use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL, TRUE};
 use super::variant::put_variants;

@@ -7,7 +7,8 @@ use std::cell::RefCell;
 use parking_lot::Mutex;
 
 use super::handles::{self, EVT_HANDLE};
-use super::object::{object, session, NameEnum, Object};
+use super::lookup::{object, session};
+use super::object::{NameEnum, Object};
 use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL};
 use super::variant::put_variants;
 use crate::engine::{render_values, Bookmark, RenderContext};

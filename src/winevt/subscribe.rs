@@ -13,7 +13,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use super::handles::{self, EVT_HANDLE};
-use super::object::{object, session, Object, SubscriptionObject};
+use super::lookup::{object, session};
+use super::object::{Object, SubscriptionObject};
 use super::status::{self, invalid_handle, invalid_parameter, Outcome, BOOL, FALSE, TRUE};
 use crate::engine::SubscribePosition;
 use crate::engine::{Delivery, SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin};

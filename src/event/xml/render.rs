@@ -394,6 +394,36 @@ fn text_str(out: &mut String, open: &str, text: &str, close: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `write_system` renders the System children in the order of their one table.
+    #[test]
+    fn write_system_follows_the_system_children_table() {
+        use crate::event::{FileTime, System, SystemChild};
+        let s = System {
+            version: Some(1),
+            level: Some(2),
+            task: Some(3),
+            opcode: Some(4),
+            keywords: Some(5),
+            time_created: Some(FileTime(6)),
+            event_record_id: Some(7),
+            correlation: Some(Default::default()),
+            execution: Some(Default::default()),
+            channel: Some("c".into()),
+            computer: Some("m".into()),
+            security: Some(Default::default()),
+            ..System::default()
+        };
+        let mut xml = String::new();
+        write_system(&mut xml, &s);
+        let mut at = 0;
+        for child in SystemChild::ALL {
+            let open = format!("<{}", child.name());
+            let found = xml[at..].find(&open).map(|p| p + at);
+            assert!(found.is_some(), "{open} after {at} in {xml}");
+            at = found.unwrap_or(at) + open.len();
+        }
+    }
     use crate::event::{Security, Sid};
 
     /// The thread's last provider is reused only for an equal one: a sequence that changes
