@@ -1,4 +1,4 @@
-//! EvtClearLog ([`Session::clear_log`], reference/wevtapi.md §2.13): a channel's records
+//! EvtClearLog ([`Session::clear_log`]): a channel's records
 //! removed, after an optional backup of them to an .evtx file.
 //!
 //! Invariants:

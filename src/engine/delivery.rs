@@ -1,4 +1,5 @@
-//! The push model's delivery thread (reference/wevtapi.md §2.8, §7): one thread per push
+//! The push model's delivery thread (EvtSubscribe's callback, stopped by EvtCancel and
+//! EvtClose): one thread per push
 //! subscription scans its channels, runs the callback for each event, and parks when caught
 //! up. The invariants are 3, 4 and 7 of `subscription.rs`.
 

@@ -58,7 +58,7 @@ use crate::query::{EvalScratch, QuerySource};
 
 use crate::store::{Chunk, Snapshot};
 
-/// The most events one `next` may ask for (MAX_RPC_RECORD_COUNT, reference §2.6).
+/// The most events one `next` may ask for (MAX_RPC_RECORD_COUNT, EvtNext's documented limit).
 pub const MAX_NEXT_COUNT: usize = 1024;
 
 /// The default batch a scan polls cancellation on: at most this many records, within one
@@ -149,7 +149,7 @@ pub(crate) struct SourceCursor {
     pub(crate) next_id: u64,
     /// The next match, found and not yet returned, with its time.
     head: Option<EventRef>,
-    /// A subscription's source: resynchronises after a clear or overwrite (invariant 8).
+    /// A subscription's source: resynchronises after a clear or overwrite (invariant 9).
     resync: bool,
 }
 
@@ -199,7 +199,7 @@ impl SourceCursor {
         }
     }
 
-    /// A subscription's cursor over a channel (invariant 8), from record id `start` on.
+    /// A subscription's cursor over a channel (invariant 9), from record id `start` on.
     pub(crate) fn subscription(
         path: Arc<str>,
         channel: Arc<Channel>,
@@ -550,7 +550,7 @@ pub(crate) struct LiveBatch {
     /// The timeout elapsed before `count` events were found.
     pub(crate) timed_out: bool,
     /// The batch stopped at a gap: records a source had not reached were cleared or
-    /// overwritten; the cursor is past it (invariant 8).
+    /// overwritten; the cursor is past it (invariant 9).
     pub(crate) gap: bool,
 }
 
@@ -558,7 +558,7 @@ pub(crate) struct LiveBatch {
 /// `call` once per batch of records (pause points of `CallKind::Next`). Moves `cursor` in
 /// place: the caller works on a copy if it must not move on failure. Stops early at a gap.
 /// The first batch is always scanned, whatever the timeout: a drain with a zero timeout (as
-/// .NET and OTEL poll, reference §2.8) gets the events at hand.
+/// .NET and OTEL poll) gets the events at hand.
 pub(crate) fn live_batch(
     engine: &Engine,
     call: CancelToken,
@@ -581,7 +581,7 @@ pub(crate) fn live_batch(
                 batch.timed_out = true;
                 break;
             }
-            // Only a resynchronising source's gap is stale here (invariant 8).
+            // Only a resynchronising source's gap is stale here (invariant 9).
             Err(e) if e.kind() == ErrorKind::QueryResultStale => {
                 batch.gap = true;
                 break;
@@ -727,7 +727,7 @@ impl ResultSet {
     }
 
     /// EvtSeek(…, Bookmark, EvtSeekRelativeToBookmark): moves the cursor to the bookmarked
-    /// record, then `offset` events from it in the query's direction (reference §2.7). So
+    /// record, then `offset` events from it in the query's direction (as EvtSeek does). So
     /// `seek_bookmark(&b, 1, …)` resumes after the bookmarked event, the standard idiom.
     /// `flags` is `SeekFlags::RELATIVE_TO_BOOKMARK`, optionally `| SeekFlags::STRICT`
     /// (Strict alone means the same).
@@ -737,8 +737,8 @@ impl ResultSet {
     /// the query that has one. When that record is not in the results (filtered out,
     /// cleared, overwritten, or never written), the cursor counts from the gap before the
     /// nearest record of that channel after it, in the query's direction: offsets 0 and 1
-    /// both land on that record, -1 on the one before the gap (the documented example of
-    /// §2.7). A bookmark with no entry for the query's sources counts from before the first
+    /// both land on that record, -1 on the one before the gap (EvtSeek's documented
+    /// example). A bookmark with no entry for the query's sources counts from before the first
     /// event. Past either end the cursor clamps to the first or last event.
     ///
     /// With Strict: `NotFound` (ERROR_NOT_FOUND, 1168) if the bookmarked record is not in

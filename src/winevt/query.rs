@@ -1,6 +1,5 @@
 //! Sessions and queries: EvtOpenSession, EvtClose, EvtCancel, EvtQuery, EvtNext, EvtSeek,
-//! EvtGetQueryInfo, EvtGetEventInfo and EvtGetExtendedStatus (reference/wevtapi.md §2.1–2.7,
-//! §2.20), over the service's engine.
+//! EvtGetQueryInfo, EvtGetEventInfo and EvtGetExtendedStatus, over the service's engine.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -140,8 +139,10 @@ pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
     }
 }
 
-/// EvtCancel: cancels the calls in flight on a session (NULL: the local session) or a
-/// query; later calls run normally. Handles with nothing to cancel succeed.
+/// EvtCancel: on a session (NULL: the local session), cancels its calls in flight and later
+/// calls run normally; on a query or subscription, the cancel is sticky: the call in flight
+/// and every later one return ERROR_CANCELLED until the handle is closed. Handles with
+/// nothing to cancel succeed.
 pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {
     status::boolean((|| -> Outcome {
         if object == 0 {

@@ -1,4 +1,4 @@
-//! The BinXml token reader (reference/evtx-format.md §5): fragments, elements, attributes,
+//! The BinXml token reader: fragments, elements, attributes,
 //! text, entity and character references, CDATA, processing instructions, template
 //! instances and definitions, substitutions. Their expansion into a generic element tree of
 //! the event model is `expand`'s (an `impl Decoder` there).
