@@ -1,5 +1,6 @@
 //! The one integration-test binary: each module tests one capability through the public API.
 
+mod architecture;
 mod archive;
 mod bookmarks;
 mod channel_config;
