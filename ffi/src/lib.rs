@@ -14,8 +14,10 @@
 //!    ERROR_INVALID_PARAMETER (87), checked before anything is done; a bad handle is
 //!    ERROR_INVALID_HANDLE (6) from the facade. Nothing is dereferenced that the caller did
 //!    not declare.
-//! 3. `unsafe` is confined to the helpers in `abi`, each with its `SAFETY` reasoning: the
-//!    caller's promise (as on Windows) that pointers are valid for the sizes it gives.
+//! 3. `unsafe` is confined to marshalling: the helpers in `abi`, and the reads of the
+//!    caller's structures and callbacks in this file, `config`, `format`, `producer` and
+//!    `classic`, each block with its `SAFETY` reasoning: the caller's promise (as on
+//!    Windows) that pointers are valid for the sizes it gives.
 //! 4. A failing function sets the thread's last error and, through `abi::guard`, `errno` to
 //!    the same Win32 code, so `std::io::Error::last_os_error()` (which reads GetLastError on
 //!    Windows and errno here) reports it; a success sets the last error to ERROR_SUCCESS

@@ -1,5 +1,5 @@
-//! EvtExportLog ([`Session::export_log`]): the events of a query
-//! over a channel or an .evtx file, written as an .evtx file.
+//! EvtExportLog ([`Session::export_log`]): the events of a query over a channel or an .evtx
+//! file, written as an .evtx file.
 //!
 //! Invariants:
 //! 1. The file is written beside the target (`<target>.<pid>-<n>.tmp`) and appears under the
