@@ -136,8 +136,8 @@ impl CancelToken {
         }
     }
 
-    /// The kind this node was created with (the tests check it).
-    #[cfg(test)]
+    /// The kind this node was created with (the unit tests check it).
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn kind(&self) -> NodeKind {
         self.node.kind
     }
