@@ -16,6 +16,9 @@ use std::time::Instant;
 use evtlog::{ChannelConfig, ChannelType, Engine, Event, Generator, Profile, XPathFilter};
 
 mod common;
+// The real samples, found as the tests find them.
+#[path = "../tests/support/samples.rs"]
+mod samples;
 
 struct Settings {
     rounds: usize,
@@ -453,8 +456,11 @@ fn cancellation(settings: &Settings) {
 /// sample files on one thread in the same run; and an EventID query over those files.
 fn evtx(settings: &Settings) {
     use evtlog::{ChunkDecoder, EvtxFile, QueryFlags, TemplateCache};
-    let dir = std::env::var("EVTLOG_SAMPLES")
-        .unwrap_or_else(|_| format!("{}/../shared/evtx-samples", env!("CARGO_MANIFEST_DIR")));
+    let Some(samples) = samples::samples() else {
+        println!("evtx_samples_missing 1 flag");
+        return;
+    };
+    let dir = samples.dir();
     let files: Vec<String> = [
         "evtx-crate/security.evtx",
         "evtx-crate/system.evtx",
@@ -462,7 +468,7 @@ fn evtx(settings: &Settings) {
         "plaso/System.evtx",
     ]
     .iter()
-    .map(|f| std::path::Path::new(&dir).join(f))
+    .map(|f| dir.join(f))
     .filter(|p| p.is_file())
     .filter_map(|p| std::fs::canonicalize(p).ok())
     .map(|p| p.to_string_lossy().into_owned())

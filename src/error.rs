@@ -672,7 +672,7 @@ mod tests {
     use super::*;
 
     /// The kind -> code table, written out independently of the match, from
-    /// reference/wevtapi.md §6.
+    /// Windows' codes (winerror.h).
     const TABLE: &[(ErrorKind, u32)] = &[
         (ErrorKind::InvalidHandle, 6),
         (ErrorKind::InvalidParameter, 87),

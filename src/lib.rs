@@ -35,6 +35,14 @@ mod sync;
 mod utf16;
 pub mod winevt;
 
+// The tests' shared support (tests/support), which names this crate `evtlog` as the
+// integration tests do.
+#[cfg(test)]
+extern crate self as evtlog;
+#[cfg(test)]
+#[path = "../tests/support/mod.rs"]
+mod test_support;
+
 pub use clock::{Clock, SystemClock, VirtualClock};
 pub use engine::{
     activity_id_control, classic_event, decode_payload, encode_value, eventlog_record, ClassicLog,

@@ -3,10 +3,12 @@
 //! that its counting allocator sees this test's allocations and no other test's.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use evtlog::{Engine, Next, QueryFlags};
+use evtlog::{Engine, Next, Profile, QueryFlags};
+
+#[path = "support/mod.rs"]
+mod support;
 
 /// The system allocator, counting the bytes live at any moment.
 struct Counting;
@@ -52,20 +54,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-fn sample(name: &str) -> PathBuf {
-    let dir = std::env::var_os("EVTLOG_SAMPLES").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples"),
-        PathBuf::from,
-    );
-    let path = dir.join(name);
-    assert!(
-        path.is_file(),
-        "EVTX sample {} not found (set EVTLOG_SAMPLES to the evtx-samples folder)",
-        path.display()
-    );
-    path
-}
-
 /// One engine's life: its default session queries the file and reads an event (which fills
 /// the engine's template cache and chunk buffers), then everything is dropped.
 fn one_engine(path: &str) {
@@ -84,8 +72,11 @@ fn one_engine(path: &str) {
 /// (before the fix each leaked ~123 KB: the engine and its default session held each other).
 #[test]
 fn dropped_engines_with_file_queries_free_their_memory() {
-    let path = std::fs::canonicalize(sample("evtx-crate/new-user-security.evtx")).unwrap();
-    let path = path.to_str().unwrap().to_owned();
+    // A small Security log evtlog writes (any EVTX file does).
+    let events = support::evtx::generated(4, Profile::Security, 4);
+    let file = support::evtx::write("engine-memory", &events);
+    let path = file.path().to_owned();
+    drop(events);
     // Warm up: one-time allocations (thread-locals, lazily built tables) happen here.
     for _ in 0..50 {
         one_engine(&path);

@@ -516,7 +516,7 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     let mut rendered = if rendered_xml {
         if args.flag("logfile")? {
             // wevtutil: a log file's events render only from its archived metadata, which
-            // EvtFormatMessage refuses (reference/publishers.md §5.6).
+            // EvtFormatMessage refuses.
             return Err(Failure::Operation(format!(
                 "Failed to read events. {} ({})",
                 evtlog::win32_message(87).unwrap_or(""),

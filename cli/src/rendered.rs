@@ -1,6 +1,6 @@
 //! `qe /f:RenderedXml`: each event's XML with `<RenderingInfo>`, as EvtFormatMessage with
 //! EvtFormatMessageXml gives it, through the engine's installed publishers, in the locale
-//! of `/l` (reference/publishers.md §5.4, §5.6).
+//! of `/l`.
 //!
 //! Invariants:
 //! - One publisher metadata object per provider name for the whole listing.

@@ -5,6 +5,12 @@ use std::process::{Command, Output};
 
 use evtlog::Event;
 
+// EVTX files evtlog writes, shared with the library's tests.
+#[path = "../../tests/support/evtx.rs"]
+mod evtx;
+#[path = "../../tests/support/temp.rs"]
+mod temp;
+
 /// evtutil on the embedded default events in memory (`--memory`), or on the `--store` given.
 fn evtutil(args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_evtutil"));
@@ -412,15 +418,13 @@ fn structured_query_errors_are_reported() {
 /// `qe FILE.evtx /lf:true`: a real log file as the source, with /q, /c and /rd as for channels.
 #[test]
 fn qe_reads_an_evtx_file() {
-    let dir = std::env::var("EVTLOG_SAMPLES")
-        .unwrap_or_else(|_| format!("{}/../../shared/evtx-samples", env!("CARGO_MANIFEST_DIR")));
-    let file = std::path::Path::new(&dir).join("evtx-crate/Application_no_crc32.evtx");
-    assert!(
-        file.is_file(),
-        "EVTX sample {} not found (set EVTLOG_SAMPLES)",
-        file.display()
-    );
-    let file = file.to_str().unwrap();
+    // An Application log evtlog writes, its record ids 426-442.
+    let mut events = evtx::generated(17, evtlog::Profile::Application, 17);
+    for (id, e) in (426..).zip(&mut events) {
+        e.system.event_record_id = Some(id);
+    }
+    let file = evtx::write("cli-qe", &events);
+    let file = file.path();
     let o = evtutil(&["qe", file, "/lf:true"]);
     assert!(o.status.success(), "{o:?}");
     let ids: Vec<u64> = events_of(&o)
@@ -445,8 +449,8 @@ fn qe_reads_an_evtx_file() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("(2)"));
 }
 
-/// `/sbm` saves the bookmark of the last event printed (EvtRender(EvtRenderBookmark),
-/// reference §4.2); `/bm` starts after it (EvtSeek(1, bookmark), §2.7), so two runs read
+/// `/sbm` saves the bookmark of the last event printed (EvtRender(EvtRenderBookmark));
+/// `/bm` starts after it (EvtSeek(1, bookmark)), so two runs read
 /// on without a gap or a repeat.
 #[test]
 fn qe_saves_a_bookmark_and_resumes_after_it() {
@@ -523,7 +527,7 @@ fn qe_saves_a_bookmark_and_resumes_after_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Bad bookmark XML is 15008 with its line and column (§2.19, §6); a missing file fails
+/// Bad bookmark XML is 15008 with its line and column; a missing file fails
 /// with the OS error; both before anything is printed.
 #[test]
 fn qe_with_a_bad_bookmark_names_the_position() {
@@ -555,21 +559,11 @@ fn qe_with_a_bad_bookmark_names_the_position() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A bookmark of an .evtx query names the file's absolute path (§4.2, JNA) and resumes it.
+/// A bookmark of an .evtx query names the file's absolute path (as JNA observes) and resumes it.
 #[test]
 fn qe_bookmarks_an_evtx_file_by_absolute_path() {
-    let samples = std::env::var_os("EVTLOG_SAMPLES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/evtx-samples")
-        });
-    let file = samples.join("evtx-crate/security.evtx");
-    assert!(
-        file.is_file(),
-        "EVTX sample {} not found (set EVTLOG_SAMPLES)",
-        file.display()
-    );
-    let file = std::fs::canonicalize(file).unwrap();
+    let (log, _) = evtx::security_log("cli-bookmark");
+    let file = &log.0;
     let dir = temp_dir("evtx-bookmark");
     std::fs::create_dir_all(&dir).unwrap();
     let bm = dir.join("bm.xml");

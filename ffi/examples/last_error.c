@@ -3,7 +3,7 @@
  * publisher metadata): call with no buffer,
  * allocate what BufferUsed says on ERROR_INSUFFICIENT_BUFFER, call again without looking at
  * its result, then `if (ERROR_SUCCESS != (status = GetLastError()))` fail. It works only if a
- * successful call sets the last error to ERROR_SUCCESS (reference/wevtapi.md §2.0). */
+ * successful call sets the last error to ERROR_SUCCESS, as wevtapi's functions do. */
 #include "common.h"
 
 /* EvtRender of an event or a bookmark as XML: the sample's RenderEvent / bookmark save. */

@@ -14,7 +14,7 @@ use evtlog::winevt as w;
 pub(crate) const INTERNAL_ERROR: u32 = 1359;
 
 /// The longest string argument read (in UTF-16 units, NUL excluded): a query may be up to
-/// MAX_PAYLOAD / 4 (reference/wevtapi.md §3); a longer one is ERROR_INVALID_PARAMETER.
+/// MAX_PAYLOAD / 4 (wevtapi's documented limit); a longer one is ERROR_INVALID_PARAMETER.
 const MAX_STRING: usize = 512 * 1024;
 
 /// Runs an export's body: a panic becomes `fail` with ERROR_INTERNAL_ERROR (invariant 1),

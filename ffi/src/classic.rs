@@ -9,8 +9,9 @@
 //! c_void`). ANSI strings (the A functions) are read and written as UTF-8, the code page of
 //! the process on Linux.
 //!
-//! The types and constants below are windows-sys's (same names, layouts, values); they live
-//! here until the shared types module carries them.
+//! The EventLog module's types (EVENTLOGRECORD, the flags) are in `types.rs`; the three
+//! EVENTLOG_* read constants below are windows-sys's `Win32::System::SystemServices` ones
+//! (same names and values), which that module does not hold.
 
 use std::ffi::c_void;
 

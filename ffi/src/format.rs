@@ -1,5 +1,5 @@
 //! EvtFormatMessage's C ABI: the caller's EVT_VARIANT Values become `evtlog::Value`s, the
-//! WCHAR buffer a slice (reference/wevtapi.md §2.11).
+//! WCHAR buffer a slice.
 //!
 //! Invariants:
 //! - A NULL `BufferUsed`, NULL `Values` with a non-zero `ValueCount`, a NULL `Buffer` with a

@@ -10,8 +10,8 @@
 //! facade as slices; more than 128 descriptors is ERROR_INVALID_PARAMETER before any is
 //! read, and so is a NULL Ptr with a non-zero Size.
 //!
-//! The ETW types below are windows-sys's (same names, layouts, values); they live here
-//! until the shared types module carries them.
+//! The ETW types below are windows-sys's `Win32::System::Diagnostics::Etw` ones (same
+//! names, layouts, values); `types.rs` holds the EventLog module's.
 
 use std::ffi::c_void;
 

@@ -453,7 +453,7 @@ pub const EVENTLOG_SEQUENTIAL_READ: READ_EVENT_LOG_READ_FLAGS = 1;
 pub const EVENTLOG_SEEK_READ: READ_EVENT_LOG_READ_FLAGS = 2;
 
 // Win32 error codes (Foundation's WIN32_ERROR values) the functions report or consumers
-// test (reference/wevtapi.md §6, consumers.md §3).
+// test.
 pub const ERROR_SUCCESS: WIN32_ERROR = 0;
 pub const ERROR_FILE_NOT_FOUND: WIN32_ERROR = 2;
 pub const ERROR_PATH_NOT_FOUND: WIN32_ERROR = 3;

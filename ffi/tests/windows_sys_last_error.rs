@@ -1,7 +1,6 @@
 //! The last-error rule through the C ABI, export by export: after a failed size probe
 //! (ERROR_INSUFFICIENT_BUFFER), every successful call leaves GetLastError() ==
-//! ERROR_SUCCESS and no extended status, as Microsoft's samples require (reference/wevtapi.md
-//! §2.0), the classic advapi32 functions included (README, fidelity); kernel32's SetEvent,
+//! ERROR_SUCCESS and no extended status, as Microsoft's samples require, the classic advapi32 functions included (README, fidelity); kernel32's SetEvent,
 //! ResetEvent, WaitForSingleObject and CloseHandle, and evntprov.h's provider functions
 //! (which return their code), leave it. The last test checks every export has a row.
 

@@ -1,5 +1,5 @@
-//! Archived logs (EvtArchiveExportedLog, reference/wevtapi.md §2.15, §2.18;
-//! publishers.md §5.6): the localized metadata an exported log needs to be formatted where
+//! Archived logs (EvtArchiveExportedLog, and EvtOpenPublisherMetadata's LogFilePath, as
+//! Windows documents them): the localized metadata an exported log needs to be formatted where
 //! its providers are not installed, written beside it as a side-car, and read back by
 //! EvtOpenPublisherMetadata with a LogFilePath.
 //!
@@ -92,7 +92,7 @@ impl Session {
     /// EvtArchiveExportedLog: writes the side-car that lets the exported log `log_file_path`
     /// be formatted where its providers are not installed: the installed providers its
     /// events name, with their strings in `lcid` (0: the thread's default, en-US). A
-    /// provider without strings in that culture is archived with empty strings (§2.15).
+    /// provider without strings in that culture is archived with empty strings (as EvtArchiveExportedLog does).
     ///
     /// Errors: a relative path, an LCID that is no known locale: InvalidParameter (87); a
     /// missing file: FileNotFound (2) or PathNotFound (3); not an .evtx file: the reader's

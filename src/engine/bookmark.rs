@@ -1,5 +1,5 @@
 //! [`Bookmark`]: EvtCreateBookmark, EvtUpdateBookmark and EvtRender(EvtRenderBookmark)
-//! (reference/wevtapi.md §2.19, §4.2).
+//! (Windows' bookmark XML, as real consumers observe it).
 //!
 //! Owns the bookmark model (one record id per channel, one of them current), its exact
 //! rendering and its parsing. Seeking to a bookmark is `ResultSet::seek_bookmark`
@@ -436,7 +436,7 @@ mod tests {
     const ONE: &str =
         "<BookmarkList>\r\n  <Bookmark Channel='Application' RecordId='415060' IsCurrent='true'/>\r\n</BookmarkList>";
 
-    /// §4.2: the updated form, byte for byte (JNA, OTEL, .NET observations).
+    /// Windows' bookmark XML: the updated form, byte for byte (JNA, OTEL, .NET observations).
     #[test]
     fn ref_4_2_renders_one_channel_exactly() {
         let mut b = Bookmark::new();
@@ -445,7 +445,7 @@ mod tests {
         assert!(!b.to_xml().ends_with('\n'));
     }
 
-    /// §4.2: the never-updated form (DataDog's mock).
+    /// Windows' bookmark XML: the never-updated form (DataDog's mock).
     #[test]
     fn ref_4_2_renders_empty_exactly() {
         assert_eq!(
@@ -456,7 +456,7 @@ mod tests {
         assert_eq!(Bookmark::new().current(), None);
     }
 
-    /// §2.19 / §4.2: one Bookmark per channel, only the last updated IsCurrent; an update
+    /// One Bookmark per channel, only the last updated IsCurrent; an update
     /// of a known channel (any case) moves its record id, not its place.
     #[test]
     fn ref_4_2_several_channels_one_current() {
@@ -487,7 +487,7 @@ mod tests {
         assert!(b.to_xml().contains("Channel='/logs/a.evtx' RecordId='1'/>"));
     }
 
-    /// §4.2 input tolerance: double quotes, `True`, no whitespace, `<BookmarkList/>`,
+    /// Input tolerance: double quotes, `True`, no whitespace, `<BookmarkList/>`,
     /// Direction, a declaration and comments.
     #[test]
     fn ref_4_2_parses_windows_and_variants() {
@@ -526,7 +526,7 @@ mod tests {
         (e.win32_code(), e.position().unwrap(), e.to_string())
     }
 
-    /// §2.19 / §6: malformed bookmark XML is ERROR_EVT_MALFORMED_XML_TEXT (15008), with the
+    /// Malformed bookmark XML is ERROR_EVT_MALFORMED_XML_TEXT (15008), with the
     /// line and column of what is wrong.
     #[test]
     fn ref_2_19_malformed_is_15008_with_position() {

@@ -1,6 +1,6 @@
 //! Classic (pre-Vista) event sources: registering one (what an installer writes under
 //! `HKLM\…\EventLog\<log>\<source>`) and ReportEvent, which writes Windows' classic event
-//! shape (reference/publishers.md §7, wevtapi.md §4.1).
+//! shape (the classic event source model, rendered as EvtRender's XML).
 //!
 //! Invariants:
 //! 1. A registered source is a [`Publisher`] named as the source, with the zero GUID and

@@ -1,5 +1,5 @@
-//! EvtClearLog ([`Session::clear_log`], reference/wevtapi.md §2.13): a channel's records
-//! removed, after an optional backup of them to an .evtx file.
+//! EvtClearLog ([`Session::clear_log`]): a channel's records removed, after an optional
+//! backup of them to an .evtx file.
 //!
 //! Invariants:
 //! 1. The backup is written completely (beside its target, synced, put in place: export.rs

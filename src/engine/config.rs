@@ -1,5 +1,5 @@
 //! Channel configuration: [`ChannelProperties`], the 21 properties EvtGetChannelConfigProperty
-//! reads (reference/wevtapi.md §1.14) as an in-memory copy that setters change, and
+//! reads (EVT_CHANNEL_CONFIG_PROPERTY_ID's ids, types and defaults) as an in-memory copy that setters change, and
 //! [`Engine::save_channel_properties`], which applies a copy to the live channel and
 //! persists it (EvtSaveChannelConfig).
 //!
@@ -86,7 +86,7 @@ impl ChannelConfigProperty {
         Self::ALL.get(id as usize).copied()
     }
 
-    /// The variant type the property has, and that a setter must be given (§1.14).
+    /// The variant type the property has, and that a setter must be given (the documented type of its id).
     pub fn variant_type(self) -> VariantType {
         use ChannelConfigProperty as P;
         match self {
@@ -353,7 +353,7 @@ impl ChannelProperties {
         self.file_max
     }
 
-    /// One property as EvtGetChannelConfigProperty gives it (§1.14 types; Null where the
+    /// One property as EvtGetChannelConfigProperty gives it (its documented type; Null where the
     /// channel has no value).
     pub fn get(&self, property: ChannelConfigProperty) -> Value {
         use ChannelConfigProperty as P;

@@ -1,4 +1,5 @@
-//! The push model's delivery thread (reference/wevtapi.md §2.8, §7): one thread per push
+//! The push model's delivery thread (EvtSubscribe's callback, stopped by EvtCancel and
+//! EvtClose): one thread per push
 //! subscription scans its channels, runs the callback for each event, and parks when caught
 //! up. The invariants are 3, 4 and 7 of `subscription.rs`.
 
@@ -17,7 +18,7 @@ use super::Engine;
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 
-/// EVT_SUBSCRIBE_NOTIFY_ACTION with its payload: what a push callback receives (§1.8).
+/// EVT_SUBSCRIBE_NOTIFY_ACTION with its payload: what a push callback receives.
 #[derive(Debug)]
 pub enum SubscribeAction {
     /// `EvtSubscribeActionDeliver` (1): one event. Unlike Windows' handle, which is valid only

@@ -1,5 +1,5 @@
-//! EvtExportLog ([`Session::export_log`], reference/wevtapi.md §2.14): the events of a query
-//! over a channel or an .evtx file, written as an .evtx file.
+//! EvtExportLog ([`Session::export_log`]): the events of a query over a channel or an .evtx
+//! file, written as an .evtx file.
 //!
 //! Invariants:
 //! 1. The file is written beside the target (`<target>.<pid>-<n>.tmp`) and appears under the
@@ -86,7 +86,7 @@ impl Session {
             query_flags = query_flags | QueryFlags::TOLERATE_QUERY_ERRORS;
         }
         if flags.contains(ExportFlags::FILE_PATH) {
-            // "Multiple log files cannot be merged" (§2.14).
+            // "Multiple log files cannot be merged" (EvtExportLog's documentation).
             let files = match crate::query::Query::parse(path, query) {
                 Ok(parsed) => parsed.sources().len(),
                 Err(_) => 1,

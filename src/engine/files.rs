@@ -1,4 +1,4 @@
-//! .evtx files as query sources (EvtQueryFilePath, reference/wevtapi.md §2.5, §2.19): a
+//! .evtx files as query sources (EvtQueryFilePath; their events' bookmarks name the file): a
 //! [`FileSource`] per file of the query, and a [`FileCursor`] that streams it, decoding one
 //! file chunk at a time when the scan reaches it.
 //!

@@ -2,50 +2,24 @@
 //! chunks of events the caller still holds), the initial cursor pins nothing, and a cancel
 //! is seen before a chunk is decoded.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use super::{FileCursor, FileSource, POSITIONS_PER_CHUNK};
 use crate::cancel::{CancelToken, NodeKind};
 use crate::engine::{Engine, Next, QueryFlags, ResultSet, SeekFlags};
 use crate::evtx::{CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
+use crate::test_support::{evtx, samples::samples, temp::TempFile};
 
-/// The real samples (as tests/it finds them): `EVTLOG_SAMPLES`, or `../shared/evtx-samples`.
-fn sample(name: &str) -> PathBuf {
-    let dir = std::env::var_os("EVTLOG_SAMPLES").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples"),
-        PathBuf::from,
-    );
-    let path = dir.join(name);
-    assert!(path.is_file(), "EVTX sample {} not found", path.display());
-    path
+/// A Security log evtlog wrote: 2,500 events over many chunks (the streaming rules need
+/// a file, not a real one).
+fn security_log(tag: &str) -> TempFile {
+    evtx::security_log(tag).0
 }
 
-/// A file written for one test, removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(tag: &str, bytes: &[u8]) -> TempFile {
-        let path =
-            std::env::temp_dir().join(format!("evtlog-files-{tag}-{}.evtx", std::process::id()));
-        std::fs::write(&path, bytes).unwrap();
-        TempFile(std::fs::canonicalize(path).unwrap())
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().unwrap()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// security.evtx's header and its chunks repeated to `slots` chunks: a ~20 MB log for 300.
+/// The written log's header and its chunks repeated to `slots` chunks: a ~20 MB log for 300.
 fn large_file(tag: &str, slots: usize) -> (TempFile, usize) {
-    let bytes = std::fs::read(sample("evtx-crate/security.evtx")).unwrap();
+    let bytes = std::fs::read(security_log(tag).path()).unwrap();
     let chunks: Vec<&[u8]> = bytes[FILE_HEADER_BLOCK_SIZE..]
         .chunks_exact(CHUNK_SIZE)
         .collect();
@@ -156,8 +130,8 @@ fn seeks_leave_only_the_cursor_chunk_alive() {
 /// call decodes nothing and leaves the cursor where it was.
 #[test]
 fn a_cancelled_call_decodes_no_chunk() {
-    let path = sample("evtx-crate/security.evtx");
-    let source = Arc::new(FileSource::open(path.to_str().unwrap()).unwrap());
+    let file = security_log("cancelled");
+    let source = Arc::new(FileSource::open(file.path()).unwrap());
     let mut cursor = FileCursor::new(Arc::clone(&source));
     let root = CancelToken::root();
     let call = root.child(NodeKind::Call);
@@ -184,8 +158,11 @@ fn a_cancelled_call_decodes_no_chunk() {
 /// record of the last chunk and steps back over chunk starts.
 #[test]
 fn positions_walk_chunk_by_chunk_both_ways() {
-    let path = sample("evtx-crate/sample_with_a_bad_chunk_magic.evtx");
-    let source = Arc::new(FileSource::open(path.to_str().unwrap()).unwrap());
+    let Some(samples) = samples() else {
+        return;
+    };
+    let path = samples.str("evtx-crate/sample_with_a_bad_chunk_magic.evtx");
+    let source = Arc::new(FileSource::open(&path).unwrap());
     let call = CancelToken::root().child(NodeKind::Call);
     let mut cursor = FileCursor::new(Arc::clone(&source));
     let mut forward = Vec::new();
@@ -214,8 +191,8 @@ fn positions_walk_chunk_by_chunk_both_ways() {
 /// dropped, and a later query of the same file, starting from them, decodes the same events.
 #[test]
 fn template_definitions_outlive_the_query_and_change_nothing() {
-    let path = sample("evtx-crate/security.evtx");
-    let path = path.to_str().unwrap();
+    let (file, events) = evtx::security_log("templates");
+    let path = file.path();
     let xml_of = |engine: &Engine| {
         let rs = query(engine, path, false);
         let mut xml = Vec::new();
@@ -235,7 +212,7 @@ fn template_definitions_outlive_the_query_and_change_nothing() {
         learned,
         "nothing new to learn"
     );
-    assert_eq!(first.len(), 2261);
+    assert_eq!(first.len(), events.len());
     assert!(
         first == second,
         "a query from the engine's definitions decoded differently"
@@ -244,9 +221,9 @@ fn template_definitions_outlive_the_query_and_change_nothing() {
     assert!(first == xml_of(&Engine::new()));
 }
 
-/// Every record of security.evtx decoded at once, in file order (the general API).
-fn security_events() -> Vec<crate::event::Event> {
-    let mut file = crate::evtx::EvtxFile::open(sample("evtx-crate/security.evtx")).unwrap();
+/// Every record of the file at `path` decoded at once, in file order (the general API).
+fn decoded_at_once(path: &Path) -> Vec<crate::event::Event> {
+    let mut file = crate::evtx::EvtxFile::open(path).unwrap();
     let mut events = Vec::new();
     for chunk in file.chunks_in_record_order().unwrap().flatten() {
         let mut decoder = crate::evtx::ChunkDecoder::new(&chunk);
@@ -272,8 +249,9 @@ fn all_events(rs: &ResultSet) -> Vec<crate::engine::EventRef> {
 /// record decoded at once; a scan makes none of them.
 #[test]
 fn deferred_events_are_made_on_first_read_and_equal_decoding_at_once() {
-    let path = sample("evtx-crate/security.evtx");
-    let expected = security_events();
+    let file = security_log("deferred");
+    let path = &file.0;
+    let expected = decoded_at_once(path);
     type Wanted = fn(&crate::event::Event) -> bool;
     let cases: [(Option<&str>, Wanted); 3] = [
         (None, |_| true),
@@ -323,7 +301,8 @@ fn deferred_events_are_made_on_first_read_and_equal_decoding_at_once() {
 /// Deferred events are read from any thread, after their result set and engine are gone.
 #[test]
 fn deferred_events_outlive_their_query_and_read_alike_from_many_threads() {
-    let path = sample("evtx-crate/security.evtx");
+    let file = security_log("deferred-threads");
+    let path = &file.0;
     let events = {
         let engine = Engine::new();
         let rs = engine
@@ -348,7 +327,7 @@ fn deferred_events_outlive_their_query_and_read_alike_from_many_threads() {
         .iter()
         .zip(&xml[0])
         .all(|(e, x)| e.event().to_xml() == *x));
-    let expected: Vec<String> = security_events()
+    let expected: Vec<String> = decoded_at_once(path)
         .iter()
         .filter(|e| e.system.event_id == 4624)
         .map(|e| e.to_xml())

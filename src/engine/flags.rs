@@ -1,5 +1,5 @@
 //! EVT_QUERY_FLAGS, EVT_SEEK_FLAGS and EVT_SUBSCRIBE_FLAGS with Windows' values
-//! (reference/wevtapi.md §1.5, §1.6, §1.7).
+//! (winevt.h's).
 
 use std::fmt;
 use std::ops::BitOr;
@@ -19,7 +19,7 @@ impl QueryFlags {
     pub const FORWARD_DIRECTION: QueryFlags = QueryFlags(0x100);
     /// `EvtQueryReverseDirection`: newest to oldest.
     pub const REVERSE_DIRECTION: QueryFlags = QueryFlags(0x200);
-    /// `EvtQueryTolerateQueryErrors`: keep what is valid of the query (reference §2.5).
+    /// `EvtQueryTolerateQueryErrors`: keep what is valid of the query (as EvtQuery documents it).
     pub const TOLERATE_QUERY_ERRORS: QueryFlags = QueryFlags(0x1000);
 
     const ALL: u32 = 0x1 | 0x2 | 0x100 | 0x200 | 0x1000;
@@ -73,7 +73,7 @@ impl fmt::Debug for QueryFlags {
     }
 }
 
-/// EVT_EXPORTLOG_FLAGS (reference §1.13). Combine with `|`; the default exports from a
+/// EVT_EXPORTLOG_FLAGS (winevt.h's values). Combine with `|`; the default exports from a
 /// channel.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct ExportFlags(u32);
@@ -209,7 +209,7 @@ impl fmt::Debug for SeekFlags {
 }
 
 /// EVT_SUBSCRIBE_FLAGS: an origin (one of the first three, a value in `flags & 3`, not a
-/// bit) and optionally TolerateQueryErrors and Strict (reference §1.7, §2.8).
+/// bit) and optionally TolerateQueryErrors and Strict (winevt.h's values; EvtSubscribe's rules).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SubscribeFlags(u32);
 
@@ -233,7 +233,7 @@ impl SubscribeFlags {
     pub const START_AFTER_BOOKMARK: SubscribeFlags = SubscribeFlags(3);
     /// `EvtSubscribeOriginMask`.
     pub const ORIGIN_MASK: u32 = 3;
-    /// `EvtSubscribeTolerateQueryErrors` (0x1000): as for queries (reference §2.5).
+    /// `EvtSubscribeTolerateQueryErrors` (0x1000): as for queries.
     pub const TOLERATE_QUERY_ERRORS: SubscribeFlags = SubscribeFlags(0x1000);
     /// `EvtSubscribeStrict` (0x10000): a missing bookmarked event fails the subscribe with
     /// ERROR_NOT_FOUND (1168), and lost records are reported (an Error action, 15011).
@@ -297,7 +297,7 @@ impl fmt::Debug for SubscribeFlags {
 mod tests {
     use super::*;
 
-    /// reference/wevtapi.md §1.5 and §1.6: the values Windows uses.
+    /// The values winevt.h gives EVT_QUERY_FLAGS and EVT_SEEK_FLAGS.
     #[test]
     fn windows_values() {
         assert_eq!(QueryFlags::CHANNEL_PATH.bits(), 0x1);
@@ -334,7 +334,7 @@ mod tests {
         assert_eq!((f.origin(), f.is_strict()), (Some(SeekOrigin::Last), true));
     }
 
-    /// reference/wevtapi.md §1.7: the values Windows uses; the origin is a value, not bits.
+    /// The values winevt.h gives EVT_SUBSCRIBE_FLAGS; the origin is a value, not bits.
     #[test]
     fn subscribe_flags_windows_values() {
         assert_eq!(SubscribeFlags::TO_FUTURE_EVENTS.bits(), 1);

@@ -132,7 +132,7 @@ impl PublisherMetadata {
     /// CR LF kept, inserts unexpanded); `None` when the publisher has no such string.
     /// Winmeta's ids (reserved levels, opcodes, task 0, keywords, legacy channels) fall back
     /// to Windows' own strings, which the service uses even for a publisher
-    /// (reference/publishers.md §4).
+    /// (Winmeta's tables).
     pub fn message(&self, id: u32) -> Result<Option<String>> {
         let culture = self.culture()?;
         let own = self
@@ -172,7 +172,7 @@ impl Engine {
     /// EvtOpenPublisherMetadata with a LogFilePath: the publisher as archived beside the
     /// exported log `log_file_path` by [`Session::archive_exported_log`](super::Session)
     /// (its side-car for `locale`, else any of its side-cars), falling back to the
-    /// installed publisher when no side-car holds it (reference/wevtapi.md §2.18). The
+    /// installed publisher when no side-car holds it (EvtOpenPublisherMetadata's LogFilePath). The
     /// file is checked first (absolute, 87; folder, 3; file, 2); a side-car that does not
     /// parse is an error (15008/15010, naming it). The default publisher (`None`) is
     /// Winmeta's, archive or not.

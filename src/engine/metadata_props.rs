@@ -1,5 +1,5 @@
 //! What EvtGetPublisherMetadataProperty, EvtGetObjectArrayProperty and
-//! EvtGetEventMetadataProperty read from an open publisher (reference/publishers.md §6):
+//! EvtGetEventMetadataProperty read from an open publisher (as Windows documents them):
 //! the property ids as [`PublisherProperty`] and [`EventProperty`], each publisher
 //! property's [`Value`], the object arrays ([`ObjectArray`]: channel references, levels,
 //! tasks, opcodes, keywords) and the events' metadata ([`EventMetadata`]), with a
@@ -284,7 +284,7 @@ impl PublisherMetadata {
 
     /// EvtOpenEventMetadataEnum: the publisher's events, in its event table's order. The
     /// default publisher has none, and neither has a classic source: its message ids are
-    /// not event metadata (MS-EVEN6: zero items, reference/publishers.md §6.3).
+    /// not event metadata (MS-EVEN6: zero items).
     pub fn events(&self) -> Result<Vec<EventMetadata>> {
         self.check_installed()?;
         let count = self
@@ -481,7 +481,7 @@ impl EventMetadata {
     }
 }
 
-/// A template as EventMetadataEventTemplate gives it (reference/publishers.md §6.4):
+/// A template as EventMetadataEventTemplate gives it (Windows' exact template XML):
 /// double-quoted attributes, the events namespace on the root, one item per line indented
 /// two spaces (a struct's members two more), CR LF after every line. `count`, `length` and
 /// `map` follow `outType` when the item has them. An item of a struct is written as

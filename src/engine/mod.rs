@@ -191,7 +191,7 @@ impl Engine {
     }
 
     /// The resolver of providers' files under the directory [`set_windows_dir`](Engine::set_windows_dir)
-    /// gave; None before. The engine reads no environment: the edges that serve unmodified
+    /// gave; None before. The engine never reads `EVTLOG_WINDIR`: the edges that serve unmodified
     /// programs (the wevtapi facade, evtutil) fall back to
     /// [`ResourceResolver::from_env`](crate::ResourceResolver::from_env) (`EVTLOG_WINDIR`).
     pub fn resource_resolver(&self) -> Option<crate::publisher::ResourceResolver> {

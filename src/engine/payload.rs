@@ -1,6 +1,6 @@
 //! An EventWrite payload decoded by its event's template: the bytes of the
 //! EVENT_DATA_DESCRIPTORs, concatenated as ETW concatenates them (no padding, no alignment),
-//! read item by item per each item's inType (reference/publishers.md §1.8).
+//! read item by item per each item's inType (the manifest schema's input types).
 //!
 //! Invariants:
 //! 1. The payload must match the template exactly: an item that runs past the end, a

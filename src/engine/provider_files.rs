@@ -1,4 +1,5 @@
-//! Providers whose metadata or strings live in Windows resource files (publishers.md §8.3):
+//! Providers whose metadata or strings live in Windows resource files (the registry names
+//! them; WEVT_TEMPLATE and MESSAGETABLE resources hold them):
 //! filled from the files their `resourceFileName`, `messageFileName` and
 //! `parameterFileName` name, resolved under the engine's Windows directory
 //! ([`Engine::set_windows_dir`]), and installed straight from a resource file

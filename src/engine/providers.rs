@@ -92,7 +92,7 @@ impl ManifestFiles {
     }
 }
 
-/// The channel configuration a manifest's `channel` declares (wevtapi.md §1.14 defaults
+/// The channel configuration a manifest's `channel` declares (EVT_CHANNEL_CONFIG_PROPERTY_ID's documented defaults
 /// for what it leaves out).
 fn channel_config(name: &str, d: &ChannelDefinition) -> ChannelConfig {
     let channel_type = ChannelType::from_u32(d.channel_type).unwrap_or(ChannelType::Operational);

@@ -1,6 +1,6 @@
 //! Value rendering: EvtCreateRenderContext ([`RenderContext`]) and EvtRender with
 //! EvtRenderEventValues ([`render_values`]) or EvtRenderBookmark ([`render_bookmark`])
-//! (reference/wevtapi.md §1.9, §1.10, §2.9, §2.10).
+//! (EVT_SYSTEM_PROPERTY_ID's order and types, as Windows documents them).
 //!
 //! Owns which values a context yields, in which order and of which EVT_VARIANT_TYPE.
 //! Event XML rendering is `Event::to_xml` (event/xml); value paths are parsed and walked by
@@ -22,7 +22,7 @@ use crate::event::{Body, DataItem, Element, Event, Node, Value};
 use crate::query::ValuePath;
 
 /// EVT_SYSTEM_PROPERTY_ID: the index of each value [`RenderContext::system`] renders
-/// (reference §1.9). `values[SystemProperty::EventId as usize]`.
+/// (EVT_SYSTEM_PROPERTY_ID's order). `values[SystemProperty::EventId as usize]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u32)]
 pub enum SystemProperty {
@@ -253,7 +253,7 @@ fn leaves(el: &Element, out: &mut Vec<Value>) {
 }
 
 /// A structured EventData item (`<ComplexData>`, …) as its XML fragment. Windows renders
-/// these as binary blobs (§2.9); evtlog keeps no binary form of them.
+/// these as binary blobs (EvtCreateRenderContext's documentation); evtlog keeps no binary form of them.
 fn element_xml(el: &Element) -> Value {
     let mut out = String::new();
     crate::event::xml::write_element(&mut out, el);

@@ -7,7 +7,7 @@
 //!    setup, under the session).
 //! 2. `cancel` cancels the calls in flight at that moment, on every handle of the session,
 //!    and wakes those that wait; it marks nothing else, so calls started afterwards run
-//!    normally (DESIGN.md, Cancellation).
+//!    normally (ARCHITECTURE.md, Cancellation rule 2).
 //! 3. `close` closes every result set and subscription made in the session (their later
 //!    calls fail with `InvalidHandle`, calls in flight return `Cancelled`), then fails every
 //!    later call on the session itself with `InvalidHandle`. The default session cannot be

@@ -1,5 +1,5 @@
 //! [`SignalEvent`]: the pull model's signal, a Windows manual-reset event
-//! (`CreateEvent(NULL, TRUE, …)`, reference/wevtapi.md §2.8).
+//! (`CreateEvent(NULL, TRUE, …)`, as EvtSubscribe's pull model documents it).
 //!
 //! Invariants:
 //! 1. **Manual reset.** `set` makes the event signalled and it stays so, through any number of
@@ -27,7 +27,7 @@ use crate::cancel::{CancelToken, Parker};
 use crate::error::Result;
 use crate::sync::Arc as SyncArc;
 
-/// A manual-reset event, as the pull model's SignalEvent (reference §2.8). Clones are the same
+/// A manual-reset event, as the pull model's SignalEvent (EvtSubscribe's SignalEvent). Clones are the same
 /// event; create one per subscription, or share one between several.
 ///
 /// ```

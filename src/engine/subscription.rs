@@ -1,4 +1,4 @@
-//! Subscriptions (EvtSubscribe, reference/wevtapi.md §2.8): [`Session::subscribe`],
+//! Subscriptions (EvtSubscribe): [`Session::subscribe`],
 //! [`Subscription`], the push model's [`SubscribeAction`] callback (`delivery.rs`) and the
 //! pull model's [`SignalEvent`] and [`Subscription::next`].
 //!
@@ -97,7 +97,7 @@ impl fmt::Debug for Delivery {
 }
 
 /// Where an `EvtSubscribeStartAfterBookmark` subscription starts: per channel, the record id
-/// of the last event already seen, as a bookmark holds it (§4.2: one `<Bookmark Channel
+/// of the last event already seen, as a bookmark holds it (its XML: one `<Bookmark Channel
 /// RecordId>` per channel).
 ///
 /// A [`Bookmark`](super::Bookmark) converts into it (`SubscribePosition::from(&bookmark)`:
@@ -115,7 +115,7 @@ impl SubscribePosition {
     }
 
     /// An empty bookmark (one never updated). Subscribing after it begins with the *second*
-    /// matching event (§2.8's quirk), or with Strict fails with ERROR_NOT_FOUND (1168).
+    /// matching event (EvtSubscribe's documented quirk), or with Strict fails with ERROR_NOT_FOUND (1168).
     pub fn empty() -> SubscribePosition {
         SubscribePosition::default()
     }
@@ -338,7 +338,7 @@ impl Session {
         if sources.is_empty() {
             return Err(first_error.unwrap_or_else(|| Error::new(ErrorKind::ChannelNotFound)));
         }
-        // §2.8: after an empty bookmark "the subscription will begin with the second event
+        // EvtSubscribe's documentation: after an empty bookmark "the subscription will begin with the second event
         // that matches the query criteria".
         let skip = usize::from(bookmark.is_some_and(SubscribePosition::is_empty));
         call.check()?;
@@ -460,7 +460,7 @@ fn start_id(
                 )));
             }
             // "The subscription begins with the event that is after the event that is
-            // closest to the bookmarked event" (§2.8). Ids are contiguous from the oldest to
+            // closest to the bookmarked event" (EvtSubscribe's documentation). Ids are contiguous from the oldest to
             // the newest, so a missing id is older than all or newer than all.
             Ok(match snapshot.first_record_id() {
                 Some(first) if record_id < first => first + 1,

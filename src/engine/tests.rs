@@ -17,7 +17,7 @@ fn event() -> Event {
     Event::builder("Test-Provider").event_id(4624).build()
 }
 
-/// reference/wevtapi.md §1.14 (Admin channels are circular by default) and §2.16 (channel names are enumerated in sorted order).
+/// Windows' defaults: Admin channels are circular; channel names are enumerated in sorted order.
 #[test]
 fn default_channels_have_windows_defaults_and_sorted_names() {
     let (engine, _) = virtual_engine();
@@ -50,7 +50,7 @@ fn default_channels_have_windows_defaults_and_sorted_names() {
     assert_eq!(fwd.ok(), Some(20_971_520));
 }
 
-/// reference/wevtapi.md §1.14: retention defaults to false (circular) for Admin and Operational, true for Analytic and Debug.
+/// Windows' default: retention defaults to false (circular) for Admin and Operational, true for Analytic and Debug.
 #[test]
 fn config_defaults_by_type() {
     for (t, enabled, retention) in [
@@ -94,7 +94,7 @@ fn names_are_case_insensitive_and_unique() {
     assert_eq!(engine.write("MY-APP/OPERATIONAL", event()).ok(), Some(2));
 }
 
-/// reference/wevtapi.md §2.16: EvtOpenChannelEnum lists names sorted alphabetically.
+/// EvtOpenChannelEnum lists names sorted alphabetically.
 #[test]
 fn enumeration_is_sorted_ignoring_case() {
     let engine = Engine::new();
@@ -115,7 +115,7 @@ fn enumeration_is_sorted_ignoring_case() {
     assert_eq!(names, engine.channel_names());
 }
 
-/// reference/wevtapi.md §6: ERROR_EVT_CHANNEL_NOT_FOUND (15007), ERROR_EVT_INVALID_CHANNEL_PATH (15000).
+/// Windows' codes: ERROR_EVT_CHANNEL_NOT_FOUND (15007), ERROR_EVT_INVALID_CHANNEL_PATH (15000).
 #[test]
 fn unknown_channel_is_15007_and_bad_names_are_15000() {
     let (engine, _) = virtual_engine();
@@ -240,7 +240,7 @@ fn channel_clear_and_counts() {
     assert_eq!(system.append(event()).ok(), Some(11));
 }
 
-/// reference/wevtapi.md §1.14: maxSize's default and minimum is 1 MB.
+/// Windows' rule: maxSize's default and minimum is 1 MB.
 #[test]
 fn small_max_size_is_raised_to_one_mib() {
     let engine = Engine::new();

@@ -2,7 +2,7 @@
 //! and [`Value`]s of every EVT_VARIANT_TYPE; Windows-exact XML rendering and XML parsing.
 //!
 //! Owns the shape of an event as the Windows event schema defines it
-//! (reference/wevtapi.md §4.1). Everything else (stores, queries, EVTX) reads and writes this
+//! (the XML EvtRender writes). Everything else (stores, queries, EVTX) reads and writes this
 //! model; nothing materialises XML except the `xml` submodule.
 //!
 //! Invariants:

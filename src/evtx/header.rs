@@ -1,8 +1,8 @@
 //! The EVTX file header (the 4096-byte block at offset 0) and the chunk header (the first
 //! 512 bytes of each 64 KiB chunk: 128 bytes of fields, then the string and template tables).
 //!
-//! Owns: the field layouts (reference/evtx-format.md §2, §3.1), the magic checks, and the
-//! CRC32 computations of §8.
+//! Owns: the file and chunk header layouts, the magic checks, and the header and chunk
+//! CRC32 computations.
 //!
 //! Invariants:
 //! - A wrong magic is the only fatal header error (as in the evtx crate and libevtx): the
@@ -71,7 +71,7 @@ impl std::fmt::Debug for HeaderFlags {
     }
 }
 
-/// The file header: the first 128 bytes of the file (§2).
+/// The file header: the first 128 bytes of the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileHeader {
     /// Number of the oldest chunk (not 0 once the log has wrapped).
@@ -141,7 +141,7 @@ impl FileHeader {
     }
 }
 
-/// A chunk header: the first 128 bytes of a chunk, with CRCs over the chunk (§3.1).
+/// A chunk header: the first 128 bytes of a chunk, with CRCs over the chunk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChunkHeader {
     pub first_record_number: u64,

@@ -1,5 +1,5 @@
 //! The EVTX container layer: file header, chunks and event-record framing of `.evtx` files
-//! (reference/evtx-format.md §1–§4, §8). The BinXml inside records is handed out as bytes;
+//! and their CRC32s. The BinXml inside records is handed out as bytes;
 //! decoding it is the next layer's job.
 //!
 //! Owns: `bytes` (the bounds-checked little-endian reader every parser here uses),

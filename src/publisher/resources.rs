@@ -1,5 +1,5 @@
 //! A provider's resource file (DLL, EXE, SYS or .mui): [`ResourceFile`], and its
-//! RT_MESSAGETABLE (publishers.md §8.1) read into [`Messages`].
+//! RT_MESSAGETABLE read into [`Messages`].
 //!
 //! Owns: the public face of the PE resources (`open`, `parse`, `message_table`,
 //! `wevt_template`), the MESSAGETABLE decoder and the ANSI (Windows-1252) decoding of its

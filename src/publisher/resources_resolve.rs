@@ -17,8 +17,8 @@
 //!   first; `..` and `.` components are refused, so a path never leaves the directory.
 //! - A file that cannot be found is ERROR_MUI_FILE_NOT_FOUND (15100): what FormatMessage
 //!   and EvtFormatMessage report when a provider's message file is missing (consumers
-//!   handle 15100 beside 1812–1815, wevtapi.md §6).
-//! - MUI fallback (publishers.md §5.5): the strings of a culture the file itself has no
+//!   handle 15100 beside 1812–1815).
+//! - MUI fallback (EvtFormatMessage's locale rules): the strings of a culture the file itself has no
 //!   message table for come from `<dir>\<culture>\<file>.mui`; the file's own table wins
 //!   for a culture both have. A WEVT_TEMPLATE missing from the file is looked for in
 //!   `%SystemRoot%\SystemResources\<file>.mun`, then in its en-US `.mui`.

@@ -1,6 +1,6 @@
 //! The one table of template item types: TDH's inType and outType codes (the bytes a
 //! WEVT_TEMPLATE item stores) to their manifest names, and each inType's default outType
-//! (publishers.md §1.8).
+//! (as the manifest schema documents them).
 //!
 //! Invariant: every inType's default outType is itself a named outType (tested).
 
@@ -82,7 +82,7 @@ pub fn out_type_name(code: u8) -> Option<&'static str> {
     OUT_TYPES.iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
 }
 
-/// The default outType of an inType (publishers.md §1.8).
+/// The default outType of an inType (the manifest schema's).
 pub fn default_out_type(in_type: &str) -> &'static str {
     match in_type {
         "win:Int8" => "xs:byte",

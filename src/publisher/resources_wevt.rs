@@ -1,4 +1,4 @@
-//! WEVT_TEMPLATE (a compiled manifest, publishers.md §8.2) read into [`Publisher`]s:
+//! WEVT_TEMPLATE (a compiled manifest) read into [`Publisher`]s:
 //! the CRIM header, each provider's WEVT element directory and its CHAN, LEVL, OPCO, TASK,
 //! KEYW, MAPS (VMAP, BMAP), EVNT and TTBL/TEMP tables.
 //!
@@ -12,7 +12,7 @@
 //! - A provider carries no name in CRIM: the publishers are returned unnamed and the caller
 //!   names them (`load_resources` keeps the registered name). The provider's message id
 //!   is its display name (EvtPublisherMetadataPublisherMessageID), not its name.
-//! - Layouts checked on real Windows binaries where publishers.md §8.2 (after libfwevt) is
+//! - Layouts checked on real Windows binaries where libfwevt's description is
 //!   off: a CHAN entry is flags, name offset, value, message id (flags bit 0 is set on
 //!   exactly the imported legacy channels, System and Security, in all five sample DLLs);
 //!   MAPS holds `count` map offsets from byte 12; a VMAP (and BMAP, assumed alike) is

@@ -1,6 +1,6 @@
 //! Winmeta: the default publisher's levels, opcodes, tasks, keywords and legacy channels,
 //! with the message ids mc assigns them and the display strings Windows renders
-//! (reference/publishers.md §4).
+//! (winmeta.xml's).
 //!
 //! Invariant: one table per kind; every other place (the default publisher's metadata,
 //! EvtFormatMessage's reserved values, the manifest parser's `win:` names) reads these.

@@ -1,5 +1,5 @@
 //! The general evaluator: any filter expression over a typed *view* of an event as the tree
-//! Windows renders (reference/wevtapi.md §4.1), without building XML.
+//! Windows renders, without building XML.
 //!
 //! The compiled fast paths (`compile.rs`) cover the common shapes; everything else runs here.
 //! Both follow the semantics in `value.rs`; the naive oracle in `naive.rs` (tests only) checks

@@ -1,5 +1,5 @@
 //! Queries: the Event Log's XPath subset and structured `<QueryList>` queries
-//! (reference/wevtapi.md §4.3, §5).
+//! (as Windows documents them).
 //!
 //! Owns parsing (with positions), validation (Windows' errors and limits), compilation to a
 //! filter program over typed fields, and evaluation. No XML is built per record.

@@ -1,4 +1,4 @@
-//! Recursive-descent parser of the Event Log XPath subset (reference/wevtapi.md §5).
+//! Recursive-descent parser of the Event Log XPath subset.
 //!
 //! Grammar (child and attribute axes only; comparisons are `operand op literal`):
 //!
@@ -35,7 +35,7 @@ use crate::error::{codes::*, Result};
 use crate::event::FileTime;
 
 /// The most `(` and `[` open at once in one XPath. Windows' filter takes at most 20
-/// expressions in a bare XPath and 32 in a Select (reference/wevtapi.md §3), so a meaningful
+/// expressions in a bare XPath and 32 in a Select (Windows' documented limits), so a meaningful
 /// query nests far less than this; the limit keeps the recursion within a small thread stack.
 pub const MAX_XPATH_NESTING: usize = 64;
 

@@ -1,5 +1,5 @@
 //! Structured queries: `<QueryList><Query Id Path><Select Path>…</Select><Suppress Path>…`
-//! (reference/wevtapi.md §4.3).
+//! (the documented structured query schema).
 //!
 //! Rules: every Query has a Select; a Select or Suppress without Path takes its Query's, and
 //! a Query without Path takes the one passed to EvtQuery; if one Query names a path, all must

@@ -1,4 +1,4 @@
-//! Validation of a parsed filter against the service's rules (reference/wevtapi.md §5): a
+//! Validation of a parsed filter against the service's rules (the XPath subset Windows accepts): a
 //! top-level path must select the event (`*` or `Event`: NOTELTSET, 15015); a comparison with
 //! a known System field must use a literal of its type (INVTYPE, 15018) within its range
 //! (OUT_OF_RANGE, 15038); `position()` applies to leaf elements only (UNSUPPORTEDOP, 15020);

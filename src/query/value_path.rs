@@ -1,5 +1,5 @@
 //! Value paths: the XPath expressions of EvtCreateRenderContext(EvtRenderContextValues)
-//! (reference/wevtapi.md §2.9), such as `Event/System/Provider/@Name` or
+//! (as EvtCreateRenderContext documents them), such as `Event/System/Provider/@Name` or
 //! `Event/EventData/Data[@Name='x']`.
 //!
 //! A value path is parsed and validated by the filter parser (same positions and codes),
@@ -9,7 +9,7 @@
 //! top, as for filters [I: the reference gives no code for EvtCreateRenderContext].
 //!
 //! Selection walks the same typed view of the event the general evaluator uses (no XML) and
-//! takes the first node it reaches, in document order (§2.10: "the first value
+//! takes the first node it reaches, in document order (EvtRender's documentation: "the first value
 //! encountered"). Values keep their types: System fields as EvtRenderContextSystem types
 //! them, Data as stored, generic elements' text as a String.
 
@@ -103,7 +103,7 @@ impl ValuePath {
     }
 }
 
-/// `and` and `or` may not appear anywhere in a value path (§2.9).
+/// `and` and `or` may not appear anywhere in a value path (EvtCreateRenderContext's documentation).
 fn no_boolean_operators(expr: &Expr) -> Result<()> {
     match &expr.kind {
         ExprKind::Or(..) | ExprKind::And(..) => Err(syntax_error(

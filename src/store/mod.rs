@@ -1,10 +1,13 @@
-//! Record stores. Today: [`MemoryStore`], the in-memory, append-only, chunked store of one
-//! channel; an EVTX-file-backed store will sit beside it.
+//! Record stores: [`MemoryStore`], the in-memory, append-only, chunked store of one channel,
+//! and [`Chunk`], which also carries the sealed chunks a file query decodes from an .evtx
+//! file. A persistent channel keeps its records in an .evtx file and mirrors them in a
+//! `MemoryStore` (`engine/persist.rs`, `evtx/writer/live.rs`); no store here is file-backed.
 //!
 //! Owns: record-id assignment, chunking, max-size accounting and retention (overwrite vs.
 //! do-not-overwrite), clear, the generation counter, and lock-free reading through
 //! [`Snapshot`]s. Does not own: channel names and config (`engine/`), query filtering,
-//! cancellation (callers poll it once per [`Chunk`], the batch unit).
+//! cancellation (result sets poll it once per batch of at most the engine's poll interval,
+//! 64 records by default, within one chunk: `engine/results.rs` invariant 2).
 //!
 //! # Concurrency protocol
 //!

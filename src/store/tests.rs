@@ -165,7 +165,7 @@ fn snapshot_sees_tail_appends_but_not_new_chunks() {
     assert!(!snap.is_stale());
 }
 
-/// reference/wevtapi.md §1.14 (retention false = circular: oldest events are overwritten) and §2.6 (a rolled-over log makes open results stale: the generation is what later detects it).
+/// Retention false = circular: oldest events are overwritten; a rolled-over log makes open results stale (EvtNext's 15011): the generation is what later detects it.
 #[test]
 fn overwrite_drops_oldest_chunks_and_bumps_generation() {
     let store = MemoryStore::new(0, Retention::Overwrite);
@@ -225,7 +225,7 @@ fn overwrite_can_drop_the_open_chunk() {
     assert_eq!(ids(&store.snapshot()), [3]);
 }
 
-/// reference/wevtapi.md §1.14: retention true = sequential, new events are rejected once the log is full (ERROR_LOG_FILE_FULL, 1502).
+/// Retention true = sequential, new events are rejected once the log is full (ERROR_LOG_FILE_FULL, 1502).
 #[test]
 fn do_not_overwrite_fails_with_1502_and_changes_nothing() {
     let store = MemoryStore::new(0, Retention::DoNotOverwrite);
@@ -263,7 +263,7 @@ fn do_not_overwrite_fails_with_1502_and_changes_nothing() {
     }
 }
 
-/// reference/wevtapi.md §2.13 and §2.6: a cleared log makes open results stale (ERROR_EVT_QUERY_RESULT_STALE).
+/// EvtClearLog and EvtNext: a cleared log makes open results stale (ERROR_EVT_QUERY_RESULT_STALE).
 #[test]
 fn clear_bumps_generation_and_ids_continue() {
     let store = MemoryStore::new(UNBOUNDED, Retention::Overwrite);
@@ -292,7 +292,7 @@ fn clear_bumps_generation_and_ids_continue() {
     assert_eq!(snap.len(), 300);
 }
 
-/// reference/wevtapi.md §1.14: EvtChannelLoggingConfigRetention is a Boolean (true = do not overwrite).
+/// EvtChannelLoggingConfigRetention is a Boolean (true = do not overwrite).
 #[test]
 fn retention_maps_to_the_windows_boolean() {
     assert_eq!(Retention::from_windows(true), Retention::DoNotOverwrite);

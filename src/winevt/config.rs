@@ -1,5 +1,5 @@
 //! Channel configuration: EvtOpenChannelConfig, EvtGetChannelConfigProperty,
-//! EvtSetChannelConfigProperty and EvtSaveChannelConfig (reference/wevtapi.md §1.14, §2.17).
+//! EvtSetChannelConfigProperty and EvtSaveChannelConfig.
 //! The handle holds an in-memory copy of the channel's configuration
 //! ([`ChannelProperties`]); Set changes the copy, Save applies it
 //! ([`Engine::save_channel_properties`](crate::Engine::save_channel_properties)).
@@ -84,8 +84,8 @@ fn property(id: u32) -> Outcome<ChannelConfigProperty> {
         .ok_or_else(|| invalid_parameter(format!("{id} is not an EVT_CHANNEL_CONFIG_PROPERTY_ID")))
 }
 
-/// EvtGetChannelConfigProperty: one property of the copy as an EVT_VARIANT (§1.14 types;
-/// EvtVarTypeNull where the channel has no value), with the size protocol of §2.0.
+/// EvtGetChannelConfigProperty: one property of the copy as an EVT_VARIANT (its documented type;
+/// EvtVarTypeNull where the channel has no value), with the size protocol every Evt function shares.
 pub fn EvtGetChannelConfigProperty(
     config: EVT_HANDLE,
     property_id: u32,

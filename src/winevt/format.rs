@@ -1,4 +1,4 @@
-//! EvtFormatMessage (reference/wevtapi.md §2.11, publishers.md §5): an event's message,
+//! EvtFormatMessage: an event's message,
 //! level, task, opcode, keyword, channel, provider and XML-with-RenderingInfo strings, or a
 //! message by id, into a caller's WCHAR buffer.
 //!

@@ -1,6 +1,6 @@
 //! Whole logs: EvtClearLog and EvtExportLog through the session given (NULL: the local
 //! one), so that EvtCancel on that session stops them; EvtOpenLog and EvtGetLogInfo; and
-//! EvtArchiveExportedLog (reference/wevtapi.md §1.12, §2.12–2.15).
+//! EvtArchiveExportedLog.
 
 use std::path::{Path, PathBuf};
 
@@ -156,7 +156,7 @@ fn file_records(path: &Path) -> Result<(u64, u64)> {
     Ok((count, if count == 0 { 0 } else { oldest }))
 }
 
-/// EvtGetLogInfo: one property of an opened log as an EVT_VARIANT (§1.12 types).
+/// EvtGetLogInfo: one property of an opened log as an EVT_VARIANT (EVT_LOG_PROPERTY_ID's types).
 pub fn EvtGetLogInfo(log: EVT_HANDLE, property_id: u32, buffer: &mut [u8], used: &mut u32) -> BOOL {
     status::boolean((|| -> Outcome {
         let object = object(log)?;

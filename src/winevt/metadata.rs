@@ -1,7 +1,7 @@
 //! Publisher and event metadata: EvtOpenPublisherEnum, EvtNextPublisherId,
 //! EvtOpenPublisherMetadata, EvtGetPublisherMetadataProperty, EvtGetObjectArraySize,
 //! EvtGetObjectArrayProperty, EvtOpenEventMetadataEnum, EvtNextEventMetadata and
-//! EvtGetEventMetadataProperty (reference/wevtapi.md §2.18, publishers.md §6).
+//! EvtGetEventMetadataProperty.
 //!
 //! Invariants:
 //! - Handles nest as Windows closes them: a metadata handle is a child of its session, its

@@ -67,7 +67,7 @@ pub(super) enum LogSource {
 pub(super) struct SubscriptionObject {
     pub(super) subscription: Subscription,
     /// EvtSubscribeToFutureEvents: EvtNext with nothing to return is ERROR_INVALID_OPERATION
-    /// until the first event is handed out (reference/wevtapi.md §2.6, observed).
+    /// until the first event is handed out (EvtNext, as observed).
     pub(super) future_only: bool,
     pub(super) delivered: AtomicBool,
 }

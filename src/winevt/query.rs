@@ -1,6 +1,5 @@
 //! Sessions and queries: EvtOpenSession, EvtClose, EvtCancel, EvtQuery, EvtNext, EvtSeek,
-//! EvtGetQueryInfo, EvtGetEventInfo and EvtGetExtendedStatus (reference/wevtapi.md §2.1–2.7,
-//! §2.20), over the service's engine.
+//! EvtGetQueryInfo, EvtGetEventInfo and EvtGetExtendedStatus, over the service's engine.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -126,7 +125,7 @@ fn is_evt_handle(o: &Object) -> bool {
 /// EvtCancel: on a session (NULL: the local session), cancels the calls in flight, and later
 /// calls run normally; on a query or subscription, cancels it for good: its calls in flight
 /// and every later EvtNext or EvtSeek fail with ERROR_CANCELLED (1223) until EvtClose
-/// (reference §7). Handles with nothing to cancel succeed; the handles of other APIs
+/// (the documented cancel policy). Handles with nothing to cancel succeed; the handles of other APIs
 /// (event objects, classic logs, event sources, provider registrations) are
 /// ERROR_INVALID_HANDLE, as for EvtClose.
 pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {

@@ -1,6 +1,6 @@
 //! Rendering, bookmarks and channel enumeration: EvtCreateRenderContext, EvtRender,
 //! EvtCreateBookmark, EvtUpdateBookmark, EvtOpenChannelEnum and EvtNextChannelPath
-//! (reference/wevtapi.md §2.9, §2.10, §2.16, §2.19).
+//! (as Windows documents them).
 
 use std::cell::RefCell;
 

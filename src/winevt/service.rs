@@ -127,7 +127,8 @@ pub(super) fn reset() {
 }
 
 /// `service` with the directory `EVTLOG_WINDIR` names standing for the Windows directory,
-/// where providers' resource files are found (the library reads no environment itself).
+/// where providers' resource files are found (the engine does not read the variable; this
+/// service, an edge for unmodified programs, does).
 fn with_windows_dir(service: Service) -> Service {
     if let Some(resolver) = crate::publisher::ResourceResolver::from_env() {
         service.engine.set_windows_dir(resolver.windows_dir());

@@ -7,9 +7,9 @@
 //! extended status to the error's message (EvtQuery's parse position among it); one that
 //! succeeds sets the last error to ERROR_SUCCESS (0) and clears the extended status, as
 //! wevtapi does: Microsoft's samples retry the size probe and then test
-//! `GetLastError() == ERROR_SUCCESS` (reference/wevtapi.md §2.0). Three kinds of call
+//! `GetLastError() == ERROR_SUCCESS`. Three kinds of call
 //! leave both as they were: EvtGetExtendedStatus, which reads them and returns its own
-//! code (its size probe must not erase the text it measures, §2.4), GetLastError and
+//! code (its size probe must not erase the text it measures), GetLastError and
 //! SetLastError themselves, and kernel32's SetEvent, ResetEvent, WaitForSingleObject and
 //! CloseHandle, which on Windows set the last error only when they fail.
 

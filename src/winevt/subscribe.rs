@@ -1,7 +1,7 @@
 //! Subscriptions: EvtSubscribe in the push model (a callback on the service's delivery
 //! thread) and the pull model (a signal, drained with EvtNext), and the kernel32 event
 //! objects the pull model waits on (CreateEvent, SetEvent, ResetEvent,
-//! WaitForSingleObject, CloseHandle), which Linux lacks (reference/wevtapi.md §2.8).
+//! WaitForSingleObject, CloseHandle), which Linux lacks.
 //!
 //! Invariants:
 //! 1. A delivered event's handle is valid only during the callback: it is made just before

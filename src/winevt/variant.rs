@@ -1,5 +1,5 @@
 //! EVT_VARIANT arrays laid out in a caller's buffer as Windows lays them out
-//! (reference/wevtapi.md §1.2): the 16-byte variants first, then their payloads (strings,
+//! (EVT_VARIANT's documented layout): the 16-byte variants first, then their payloads (strings,
 //! GUIDs, SIDs, binaries, arrays), each pointer in a variant holding the address of its
 //! payload inside the same buffer. [`put_variants`] is the two-call protocol over it that
 //! every Get*Info, Get*Property and EvtRender of values ends with.

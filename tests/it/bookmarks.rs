@@ -302,9 +302,8 @@ fn flags_handles_and_staleness_2_7() {
 /// absolute path, and seeking to it works on file queries as on channels.
 #[test]
 fn file_queries_bookmark_by_absolute_path_2_19() {
-    let path = crate::samples_dir().join("evtx-crate/security.evtx");
-    let path = std::fs::canonicalize(path).unwrap();
-    let path = path.to_str().unwrap();
+    let (file, _) = crate::support::evtx::security_log("bookmark-file");
+    let path = file.path();
     let engine = Engine::new();
     let rs = query(&engine, path, None, QueryFlags::FILE_PATH);
     let mut bookmark = Bookmark::new();

@@ -4,6 +4,7 @@
 //! (`Engine::install_resource_provider`) or named by a manifest, and the events of the real
 //! .evtx samples whose providers they define formatted through `PublisherMetadata`.
 
+use crate::{samples, Samples};
 use evtlog::{
     Body, DataItem, Engine, ErrorKind, EventRef, FormatWhat, Guid, ManifestFiles, Next, Node,
     QueryFlags,
@@ -34,8 +35,8 @@ fn resource_file(path: &str) -> ManifestFiles {
 }
 
 /// Every event of a real sample whose provider is `provider`.
-fn events_of(engine: &Engine, sample: &str, provider: &str) -> Vec<EventRef> {
-    let path = crate::samples_dir().join(sample);
+fn events_of(s: &Samples, engine: &Engine, sample: &str, provider: &str) -> Vec<EventRef> {
+    let path = s.path(sample);
     let rs = engine
         .default_session()
         .query(Some(&path.to_string_lossy()), None, QueryFlags::FILE_PATH)
@@ -85,6 +86,9 @@ fn payload_names(e: &EventRef) -> Vec<String> {
 
 #[test]
 fn security_auditing_from_adtschema_formats_the_real_security_log() {
+    let Some(samples) = samples() else {
+        return;
+    };
     let Some(windows) = windows_dir("dll-security", &["adtschema.dll"]) else {
         return;
     };
@@ -108,9 +112,14 @@ fn security_auditing_from_adtschema_formats_the_real_security_log() {
     assert_eq!(
         metadata
             .format(
-                &events_of(&engine, "evtx-crate/security.evtx", SECURITY_AUDITING)[0]
-                    .event()
-                    .clone(),
+                &events_of(
+                    &samples,
+                    &engine,
+                    "evtx-crate/security.evtx",
+                    SECURITY_AUDITING
+                )[0]
+                .event()
+                .clone(),
                 FormatWhat::Provider
             )
             .unwrap()
@@ -118,7 +127,12 @@ fn security_auditing_from_adtschema_formats_the_real_security_log() {
         "Microsoft Windows security auditing."
     );
 
-    let events = events_of(&engine, "evtx-crate/security.evtx", SECURITY_AUDITING);
+    let events = events_of(
+        &samples,
+        &engine,
+        "evtx-crate/security.evtx",
+        SECURITY_AUDITING,
+    );
     assert!(events.len() > 2000, "{} events", events.len());
     let mut formatted = 0;
     let mut seen_first_line = std::collections::BTreeMap::new();
@@ -217,6 +231,9 @@ fn security_auditing_from_adtschema_formats_the_real_security_log() {
 
 #[test]
 fn service_control_manager_from_services_exe_has_templates_and_no_strings() {
+    let Some(samples) = samples() else {
+        return;
+    };
     let Some(windows) = windows_dir("dll-scm", &["services.exe"]) else {
         return;
     };
@@ -238,7 +255,7 @@ fn service_control_manager_from_services_exe_has_templates_and_no_strings() {
     let p = engine.publishers().get(SCM).unwrap();
     assert!(p.messages.is_empty());
     let metadata = engine.open_publisher_metadata(Some(SCM), 0).unwrap();
-    let events = events_of(&engine, "plaso/System.evtx", SCM);
+    let events = events_of(&samples, &engine, "plaso/System.evtx", SCM);
     assert!(events.len() > 4000, "{} events", events.len());
     for e in &events {
         // No .mui ships beside services.exe: the event's message is ERROR_MUI_FILE_NOT_FOUND
@@ -285,6 +302,9 @@ fn service_control_manager_from_services_exe_has_templates_and_no_strings() {
 
 #[test]
 fn eventlog_provider_from_wevtsvc_reads_104_and_1102_templates() {
+    let Some(samples) = samples() else {
+        return;
+    };
     let Some(windows) = windows_dir("dll-eventlog", &["wevtsvc.dll"]) else {
         return;
     };
@@ -335,7 +355,7 @@ fn eventlog_provider_from_wevtsvc_reads_104_and_1102_templates() {
     );
     let metadata = engine.open_publisher_metadata(Some(EVENTLOG), 0).unwrap();
     // system.evtx's two 104s (log cleared): the UserData's fields are the template's.
-    let events = events_of(&engine, "evtx-crate/system.evtx", EVENTLOG);
+    let events = events_of(&samples, &engine, "evtx-crate/system.evtx", EVENTLOG);
     let cleared: Vec<&EventRef> = events
         .iter()
         .filter(|e| e.event().system.event_id == 104)
@@ -370,7 +390,7 @@ fn eventlog_provider_from_wevtsvc_reads_104_and_1102_templates() {
         assert_eq!(err.win32_code(), 15100);
     }
     // security.evtx's 1100s (service shutdown) and 1101: defined, with their Security channel.
-    let events = events_of(&engine, "evtx-crate/security.evtx", EVENTLOG);
+    let events = events_of(&samples, &engine, "evtx-crate/security.evtx", EVENTLOG);
     assert_eq!(events.len(), 37);
     for e in &events {
         assert_eq!(
@@ -388,6 +408,9 @@ fn eventlog_provider_from_wevtsvc_reads_104_and_1102_templates() {
 /// when the provider's metadata is next opened.
 #[test]
 fn a_manifest_naming_a_binary_is_filled_from_it_even_when_it_comes_later() {
+    let Some(samples) = samples() else {
+        return;
+    };
     let Some(dll) = crate::resources::dll("adtschema.dll") else {
         return;
     };
@@ -406,9 +429,14 @@ fn a_manifest_naming_a_binary_is_filled_from_it_even_when_it_comes_later() {
     );
     // The file is not there yet: installed all the same (as wevtutil im does).
     engine.install_manifest(&manifest).unwrap();
-    let event = events_of(&engine, "evtx-crate/security.evtx", SECURITY_AUDITING)[1]
-        .event()
-        .clone();
+    let event = events_of(
+        &samples,
+        &engine,
+        "evtx-crate/security.evtx",
+        SECURITY_AUDITING,
+    )[1]
+    .event()
+    .clone();
     let before = engine
         .open_publisher_metadata(Some(SECURITY_AUDITING), 0)
         .unwrap();
@@ -459,6 +487,9 @@ fn a_manifest_naming_a_binary_is_filled_from_it_even_when_it_comes_later() {
 /// again when the store is reopened with a Windows directory.
 #[test]
 fn a_resource_provider_survives_reopening_the_store() {
+    let Some(samples) = samples() else {
+        return;
+    };
     let Some(windows) = windows_dir("dll-persist-win", &["adtschema.dll"]) else {
         return;
     };
@@ -483,9 +514,14 @@ fn a_resource_provider_survives_reopening_the_store() {
     let metadata = engine
         .open_publisher_metadata(Some(SECURITY_AUDITING), 0)
         .unwrap();
-    let event = events_of(&engine, "evtx-crate/security.evtx", SECURITY_AUDITING)[0]
-        .event()
-        .clone();
+    let event = events_of(
+        &samples,
+        &engine,
+        "evtx-crate/security.evtx",
+        SECURITY_AUDITING,
+    )[0]
+    .event()
+    .clone();
     let text = metadata
         .format(&event, FormatWhat::Event)
         .unwrap()

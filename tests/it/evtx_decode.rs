@@ -1,12 +1,11 @@
-//! BinXml decoding over the real samples of `../shared/evtx-samples` (INDEX.md): every
+//! BinXml decoding over the real samples (INDEX.md): every
 //! record of every sample decodes (compared with the `evtx` 0.15.1 oracle's ok/err counts),
 //! specific records match the expected renderings under `expected/`, and damaged BinXml
 //! never panics.
 //!
-//! The samples folder is `$EVTLOG_SAMPLES`, or `../shared/evtx-samples` relative to the
-//! project root; if it is missing the tests fail (they do not skip).
+//! Without the samples folder (tests/support/samples.rs) these tests are skipped.
 
-use crate::samples_dir;
+use crate::{samples, Samples};
 use evtlog::{ChunkDecoder, Event, EvtxFile};
 
 /// (sample, oracle ok, oracle err) from INDEX.md.
@@ -75,18 +74,21 @@ fn decode_bytes(bytes: Vec<u8>) -> evtlog::Result<Decoded> {
     Ok(out)
 }
 
-pub(crate) fn decode(name: &str) -> Decoded {
-    let path = samples_dir().join(name);
+pub(crate) fn decode(s: &Samples, name: &str) -> Decoded {
+    let path = s.path(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     decode_bytes(bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 #[test]
 fn every_record_of_every_sample_decodes() {
+    let Some(s) = samples() else {
+        return;
+    };
     let mut report = String::new();
     let mut short = Vec::new();
     for &(name, ok, err) in ORACLE {
-        let d = decode(name);
+        let d = decode(&s, name);
         report.push_str(&format!(
             "{name}: decoded {} / errors {} (oracle {ok}/{err})\n",
             d.events.len(),
@@ -110,8 +112,8 @@ fn every_record_of_every_sample_decodes() {
 }
 
 /// The XML of an expected rendering: a snapshot's body after its `---` header, or the file.
-fn expected_xml(file: &str) -> String {
-    let path = samples_dir().join("expected").join(file);
+fn expected_xml(s: &Samples, file: &str) -> String {
+    let path = s.dir().join("expected").join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     match text.strip_prefix("---") {
         Some(rest) => rest
@@ -123,8 +125,8 @@ fn expected_xml(file: &str) -> String {
 }
 
 /// The decoded event of record `id` of `sample`.
-fn record(sample: &str, id: u64) -> Event {
-    decode(sample)
+fn record(s: &Samples, sample: &str, id: u64) -> Event {
+    decode(s, sample)
         .events
         .into_iter()
         .find(|(rid, _)| *rid == id)
@@ -145,6 +147,9 @@ const CAPI2: &str =
 
 #[test]
 fn records_match_the_expected_renderings() {
+    let Some(s) = samples() else {
+        return;
+    };
     let cases: &[(&str, u64, &str)] = &[
         (
             "evtx-crate/security.evtx",
@@ -184,25 +189,28 @@ fn records_match_the_expected_renderings() {
     ];
     let mut failures = Vec::new();
     for &(sample, id, file) in cases {
-        let ours = normalised(&record(sample, id).to_xml());
-        let theirs = normalised(&expected_xml(file));
+        let ours = normalised(&record(&s, sample, id).to_xml());
+        let theirs = normalised(&expected_xml(&s, file));
         if ours != theirs {
             failures.push(format!("{file}:\n ours   {ours}\n theirs {theirs}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Not vacuous: the entity-reference record really carries the resolved text.
-    let xml = record(CAPI2, 28).to_xml();
+    let xml = record(&s, CAPI2, 28).to_xml();
     assert!(xml.contains("<UserData>"), "{xml}");
 }
 
 #[test]
 fn python_evtx_rendering_matches_apart_from_its_formats() {
+    let Some(s) = samples() else {
+        return;
+    };
     // python-evtx writes FILETIME as `2016-02-15 08:53:21+00:00` and keeps empty optional
     // attributes; compare everything else.
     // "record1" is the file's first record.
-    let ours = decode("python-evtx/system.evtx").events[0].1.to_xml();
-    let theirs = expected_xml("python-evtx/system.evtx.record1.python-evtx.xml");
+    let ours = decode(&s, "python-evtx/system.evtx").events[0].1.to_xml();
+    let theirs = expected_xml(&s, "python-evtx/system.evtx.record1.python-evtx.xml");
     let ours_time = "2012-03-14T04:17:43.3545627Z";
     assert!(ours.contains(ours_time), "{ours}");
     // Their microseconds, rounded from the same FILETIME.
@@ -212,12 +220,17 @@ fn python_evtx_rendering_matches_apart_from_its_formats() {
 
 #[test]
 fn damaged_string_table_decodes_like_the_intact_log() {
+    let Some(s) = samples() else {
+        return;
+    };
     // The evtx snapshot of this record (JSON) shows the same content as security.evtx's.
-    let damaged = record("evtx-crate/security_bad_string_cache.evtx", 1);
-    let intact = record("evtx-crate/security.evtx", 1);
+    let damaged = record(&s, "evtx-crate/security_bad_string_cache.evtx", 1);
+    let intact = record(&s, "evtx-crate/security.evtx", 1);
     assert_eq!(damaged.to_xml(), intact.to_xml());
-    let snap =
-        expected_xml("evtx-0.15.1/test_record_samples__event_json_missing_string_cache_entry.snap");
+    let snap = expected_xml(
+        &s,
+        "evtx-0.15.1/test_record_samples__event_json_missing_string_cache_entry.snap",
+    );
     assert!(snap.contains("\"EventID\": 4608"), "{snap}");
     assert_eq!(damaged.system.event_id, 4608);
 }
@@ -242,13 +255,17 @@ fn json_text_list(snap: &str) -> Vec<String> {
 
 #[test]
 fn wec_record_keeps_every_data_element_even_empty_ones() {
-    let mut all = decode("evtx-crate/MSExchange_Management_wec.evtx").events;
+    let Some(s) = samples() else {
+        return;
+    };
+    let mut all = decode(&s, "evtx-crate/MSExchange_Management_wec.evtx").events;
     assert_eq!(all.len(), 1);
     let (_, event) = all.remove(0);
     assert_eq!(event.system.event_record_id, Some(3229));
     let data = event.event_data().expect("EventData");
     let ours: Vec<String> = data.values().map(|v| v.to_text()).collect();
     let snap = expected_xml(
+        &s,
         "evtx-0.15.1/test_record_samples__event_json_multiple_empty_data_nodes_not_ignored.snap",
     );
     let theirs = json_text_list(&snap);
@@ -262,6 +279,9 @@ fn wec_record_keeps_every_data_element_even_empty_ones() {
 /// with `FileCorrupt`, and never panics.
 #[test]
 fn damaged_binxml_never_panics() {
+    let Some(s) = samples() else {
+        return;
+    };
     let samples = [
         "evtx-crate/security.evtx",
         CAPI2,
@@ -279,7 +299,7 @@ fn damaged_binxml_never_panics() {
     };
     let mut decoded = 0usize;
     for name in samples {
-        let path = samples_dir().join(name);
+        let path = s.path(name);
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         // The file header and the first two chunks keep the loop fast.
         let len = bytes.len().min(4096 + 2 * 65536);

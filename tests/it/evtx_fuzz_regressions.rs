@@ -8,8 +8,8 @@
 //!   targets' input shapes (`fuzz/fuzz_targets/evtx_input.rs`) (the `pending/`
 //!   subfolder holds inputs that still panic in code being rewritten; it is not run here);
 //! - a deterministic mini-fuzz: seeded byte mutations of a small synthetic EVTX file, and of
-//!   a real chunk when the samples folder (`$EVTLOG_SAMPLES`, or `../shared/evtx-samples`)
-//!   is there.
+//!   a real chunk of three samples (skipped without the samples folder,
+//!   tests/support/samples.rs).
 
 use std::path::{Path, PathBuf};
 
@@ -298,19 +298,9 @@ fn evtx_fuzz_synthetic_mutations_do_not_panic() {
     assert!(total.events > 0 && total.errors > 0, "{total:?}");
 }
 
-/// The samples folder, if it is there (this test also runs without it).
-fn samples() -> Option<PathBuf> {
-    let dir = match std::env::var_os("EVTLOG_SAMPLES") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples"),
-    };
-    dir.join("INDEX.md").is_file().then_some(dir)
-}
-
 #[test]
 fn evtx_fuzz_sample_chunk_mutations_do_not_panic() {
-    let Some(dir) = samples() else {
-        eprintln!("EVTX samples not found: sample-chunk mini-fuzz skipped");
+    let Some(samples) = crate::samples() else {
         return;
     };
     // Small real chunks with templates, substitutions and UserData: header plus one chunk.
@@ -319,10 +309,7 @@ fn evtx_fuzz_sample_chunk_mutations_do_not_panic() {
         ("evtx-crate/Application_no_crc32.evtx", 0x5eed_0003),
         ("python-evtx/issue_38.evtx", 0x5eed_0004),
     ] {
-        let path = dir.join(name);
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
+        let bytes = std::fs::read(samples.path(name)).unwrap();
         let base = &bytes[..(FILE_HEADER_BLOCK_SIZE + CHUNK_SIZE).min(bytes.len())];
         assert!(walk(base).events > 0, "{name}: no event decoded unmutated");
         mini_fuzz(base, seed, 150);

@@ -88,8 +88,15 @@ fn check_round_trip(what: &str, events: &[Event]) {
 
 #[test]
 fn every_sample_written_again_reads_back_as_the_same_events() {
+    let Some(samples) = crate::samples() else {
+        return;
+    };
     for &(name, _, _) in ORACLE {
-        let events: Vec<Event> = decode(name).events.into_iter().map(|(_, e)| e).collect();
+        let events: Vec<Event> = decode(&samples, name)
+            .events
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect();
         check_round_trip(name, &events);
     }
 }

@@ -1,5 +1,6 @@
 //! The one integration-test binary: each module tests one capability through the public API.
 
+mod architecture;
 mod archive;
 mod bookmarks;
 mod channel_config;
@@ -36,6 +37,9 @@ mod xml_golden;
 mod xml_malformed;
 mod xml_roundtrip;
 
+#[path = "../support/mod.rs"]
+mod support;
+
 /// Reads a fixture file relative to the project root, without its trailing newline.
 pub fn fixture(path: &str) -> String {
     let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -45,54 +49,8 @@ pub fn fixture(path: &str) -> String {
     text.trim_end_matches(['\r', '\n']).to_owned()
 }
 
-/// The real .evtx samples: `EVTLOG_SAMPLES`, or `../shared/evtx-samples` beside the project.
-/// A missing folder fails the test: the samples are part of CI, not optional.
-pub fn samples_dir() -> std::path::PathBuf {
-    let dir = match std::env::var_os("EVTLOG_SAMPLES") {
-        Some(d) => std::path::PathBuf::from(d),
-        None => std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/evtx-samples"),
-    };
-    assert!(
-        dir.join("INDEX.md").is_file(),
-        "EVTX samples not found at {} (set EVTLOG_SAMPLES to the evtx-samples folder)",
-        dir.display()
-    );
-    dir
-}
-
-/// A directory for one test (`evtlog-<tag>-<pid>` under the temp dir, empty), removed when
-/// dropped.
-pub struct TempDir(pub std::path::PathBuf);
-
-impl TempDir {
-    pub fn new(tag: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("evtlog-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(std::fs::canonicalize(dir).unwrap())
-    }
-
-    /// The absolute path of `name` in it.
-    pub fn file(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-
-    /// The names of the files in it, sorted.
-    pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.0)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+pub use support::samples::{samples, Samples};
+pub use support::temp::{TempDir, TempFile};
 
 /// Every event of the .evtx file at `path`, in record order, by evtlog's reader (every
 /// record must decode).

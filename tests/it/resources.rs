@@ -162,8 +162,10 @@ fn service_control_manager_in_services_exe() {
 
     // The real System logs: 7036's template (shared by 7000, 7009, 7034…) is one records
     // were written with, and every SCM record's Data names are its template's items.
-    let samples = crate::samples_dir();
-    let log = std::fs::read(samples.join("evtx-crate/system.evtx")).unwrap();
+    let Some(samples) = crate::samples() else {
+        return;
+    };
+    let log = std::fs::read(samples.path("evtx-crate/system.evtx")).unwrap();
     let guid = evtlog::Guid::parse(&t.tid).unwrap().to_bytes_le();
     assert!(
         log.windows(16).any(|w| w == guid),
@@ -177,7 +179,7 @@ fn service_control_manager_in_services_exe() {
         "plaso/System.evtx",
     ] {
         let (checked, same) =
-            compare_data_names(&samples.join(log), "Service Control Manager", scm);
+            compare_data_names(&samples.path(log), "Service Control Manager", scm);
         assert_eq!(
             same, checked,
             "{log}: records whose Data names differ from the template"
@@ -282,7 +284,10 @@ fn security_auditing_in_adtschema_dll() {
 
     // Every Security-Auditing record of the real Security log whose (id, version) the DLL
     // defines has the DLL template's item names as its Data names.
-    let log = crate::samples_dir().join("evtx-crate/security.evtx");
+    let Some(samples) = crate::samples() else {
+        return;
+    };
+    let log = samples.path("evtx-crate/security.evtx");
     let (checked, same) = compare_data_names(&log, "Microsoft-Windows-Security-Auditing", p);
     assert!(checked > 100, "{checked} records checked");
     assert_eq!(

@@ -23,7 +23,7 @@ pub(crate) struct SourceCursor {
     pub(crate) next_id: u64,
     /// The next match, found and not yet returned, with its time.
     pub(super) head: Option<EventRef>,
-    /// A subscription's source: resynchronises after a clear or overwrite (invariant 8).
+    /// A subscription's source: resynchronises after a clear or overwrite (invariant 9).
     pub(super) resync: bool,
 }
 
@@ -73,7 +73,7 @@ impl SourceCursor {
         }
     }
 
-    /// A subscription's cursor over a channel (invariant 8), from record id `start` on.
+    /// A subscription's cursor over a channel (invariant 9), from record id `start` on.
     pub(crate) fn subscription(
         path: Arc<str>,
         channel: Arc<Channel>,

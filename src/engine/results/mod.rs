@@ -65,7 +65,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::query::Query;
 use scan::{count_all, step, Scan, Stop};
 
-/// The most events one `next` may ask for (MAX_RPC_RECORD_COUNT, reference §2.6).
+/// The most events one `next` may ask for (MAX_RPC_RECORD_COUNT, EvtNext's documented limit).
 pub const MAX_NEXT_COUNT: usize = 1024;
 
 /// The default batch a scan polls cancellation on: at most this many records, within one
@@ -240,7 +240,7 @@ impl ResultSet {
     }
 
     /// EvtSeek(…, Bookmark, EvtSeekRelativeToBookmark): moves the cursor to the bookmarked
-    /// record, then `offset` events from it in the query's direction (reference §2.7). So
+    /// record, then `offset` events from it in the query's direction (as EvtSeek does). So
     /// `seek_bookmark(&b, 1, …)` resumes after the bookmarked event, the standard idiom.
     /// `flags` is `SeekFlags::RELATIVE_TO_BOOKMARK`, optionally `| SeekFlags::STRICT`
     /// (Strict alone means the same).
@@ -250,8 +250,8 @@ impl ResultSet {
     /// the query that has one. When that record is not in the results (filtered out,
     /// cleared, overwritten, or never written), the cursor counts from the gap before the
     /// nearest record of that channel after it, in the query's direction: offsets 0 and 1
-    /// both land on that record, -1 on the one before the gap (the documented example of
-    /// §2.7). A bookmark with no entry for the query's sources counts from before the first
+    /// both land on that record, -1 on the one before the gap (EvtSeek's documented
+    /// example). A bookmark with no entry for the query's sources counts from before the first
     /// event. Past either end the cursor clamps to the first or last event.
     ///
     /// With Strict: `NotFound` (ERROR_NOT_FOUND, 1168) if the bookmarked record is not in
@@ -433,7 +433,7 @@ impl ResultSet {
                 "the result set is closed",
             ));
         }
-        // A cancel is sticky until close, stale or not (§7 policy 1): checked first.
+        // A cancel is sticky until close, stale or not: checked first.
         inner.token.check()?;
         if inner.stale.load(Ordering::Acquire) || state.sources.iter().any(SourceCursor::is_stale) {
             inner.stale.store(true, Ordering::Release);

@@ -255,7 +255,7 @@ pub(crate) struct LiveBatch {
     /// The timeout elapsed before `count` events were found.
     pub(crate) timed_out: bool,
     /// The batch stopped at a gap: records a source had not reached were cleared or
-    /// overwritten; the cursor is past it (invariant 8).
+    /// overwritten; the cursor is past it (invariant 9).
     pub(crate) gap: bool,
 }
 
@@ -263,7 +263,7 @@ pub(crate) struct LiveBatch {
 /// `call` once per batch of records (pause points of `CallKind::Next`). Moves `cursor` in
 /// place: the caller works on a copy if it must not move on failure. Stops early at a gap.
 /// The first batch is always scanned, whatever the timeout: a drain with a zero timeout (as
-/// .NET and OTEL poll, reference §2.8) gets the events at hand.
+/// .NET and OTEL poll) gets the events at hand.
 pub(crate) fn live_batch(
     engine: &Engine,
     call: CancelToken,
@@ -286,7 +286,7 @@ pub(crate) fn live_batch(
                 batch.timed_out = true;
                 break;
             }
-            // Only a resynchronising source's gap is stale here (invariant 8).
+            // Only a resynchronising source's gap is stale here (invariant 9).
             Err(e) if e.kind() == ErrorKind::QueryResultStale => {
                 batch.gap = true;
                 break;

@@ -23,7 +23,7 @@ pub use guid::Guid;
 pub use sid::Sid;
 pub use time::{FileTime, SystemTime};
 
-/// EVT_VARIANT_TYPE, with Windows' values (reference/wevtapi.md §1.3).
+/// EVT_VARIANT_TYPE, with Windows' values (winevt.h's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u32)]
 pub enum VariantType {

@@ -1,6 +1,6 @@
 //! Windows-exact event XML: rendering (`render`) and parsing (`parse`).
 //!
-//! Owns the textual shape of EvtRender(EvtRenderEventXml) output (reference/wevtapi.md §4.1):
+//! Owns the textual shape of EvtRender(EvtRenderEventXml) output:
 //! one line, no declaration, the event namespace, single-quoted attributes, System children
 //! in schema order, absent elements omitted, attribute-only elements self-closed, empty text
 //! elements written `<X></X>`.

@@ -1,5 +1,5 @@
-//! BinXml decoding: a record's BinXml document into an [`Event`]
-//! (reference/evtx-format.md §3.2–§3.4, §5–§7).
+//! BinXml decoding: a record's BinXml document into an [`Event`] (tokens, names, templates
+//! and value types, through the chunk's string and template tables).
 //!
 //! Owns the public decoding API: [`ChunkDecoder`] (one per chunk; caches that chunk's parsed
 //! template definitions by chunk offset, and with [`ChunkDecoder::with_cache`] shares them

@@ -1,4 +1,4 @@
-//! The BinXml token reader (reference/evtx-format.md §5): the chunk's bytes, names, template
+//! The BinXml token reader: the chunk's bytes, names, template
 //! instance headers and the chunk's parsed template definitions. Parsing fragments into
 //! [`TNode`]s and expanding them is the general path's (`general`, `expand`), which gives
 //! [`Decoder::instance_definition`] the parser for a definition it has not met.

@@ -1,4 +1,4 @@
-//! BinXml value decoding (reference/evtx-format.md §5.5, §7): the bytes of one substitution
+//! BinXml value decoding (value tokens and substitution value types): the bytes of one substitution
 //! value or inline Value token into a [`Value`] of the event model.
 //!
 //! Owns the byte layout of every value type and of arrays (type | 0x80). Nested BinXml (0x21)

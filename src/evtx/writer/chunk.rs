@@ -1,5 +1,5 @@
-//! [`ChunkBuilder`]: one 64 KiB chunk being filled with records (reference/evtx-format.md
-//! §3, §4, §5, §11).
+//! [`ChunkBuilder`]: one 64 KiB chunk being filled with records (chunk header, string and
+//! template tables, record framing, BinXml, as the readers it is checked against take them).
 //!
 //! Each record is `FragmentHeader, TemplateInstance, values, EOF`. A template is defined
 //! (resident) at its first use in the chunk and referenced backwards after; names are

@@ -1,4 +1,5 @@
-//! [`EvtxWriter`]: events written as a valid EVTX 3.1 file (reference/evtx-format.md §11):
+//! [`EvtxWriter`]: events written as a valid EVTX 3.1 file (one the evtx crate and
+//! python-evtx read):
 //! a 4096-byte file header block, then 64 KiB chunks of records, each record one template
 //! instance. Owns the file-level layout; `chunk` fills one chunk, `template` turns an event
 //! into a template key and values, `values` encodes values.

@@ -1,4 +1,4 @@
-//! Substitution values as BinXml writes them (reference/evtx-format.md §7): each [`Value`]
+//! Substitution values as BinXml writes them: each [`Value`]
 //! as its type byte and its bytes, exactly as `binxml::value` decodes them back.
 //!
 //! Invariant: `decode_sized(ty, &bytes)` of what [`encode`] gives is the value again, for

@@ -1,5 +1,5 @@
 //! Message expansion: FormatMessage's escapes and inserts, then the event log's `%%n`
-//! parameter references (reference/publishers.md §3).
+//! parameter references.
 //!
 //! A message string is compiled once ([`Compiled`]: literal runs with the escapes already
 //! applied, and insert slots) and expanded many times; the caller supplies insert values
@@ -92,7 +92,7 @@ impl Warnings {
 }
 
 impl Compiled {
-    /// Parses a message string (FormatMessage syntax, reference/publishers.md §3.1).
+    /// Parses a message string (FormatMessage's syntax).
     pub(crate) fn new(source: &str) -> Result<Compiled> {
         let mut c = Compiled {
             pieces: Vec::new(),

@@ -1,5 +1,5 @@
 //! Insert values (`%1`…`%99`): an event's data in order, or the caller's Values
-//! (reference/publishers.md §3.2, §3.4), in the text form messages show.
+//! (EvtFormatMessage's Values override), in the text form messages show.
 //!
 //! Invariants:
 //! - Event data: EventData `<Data>` values in order, or the UserData tree's leaf values in

@@ -1,4 +1,4 @@
-//! Where each string comes from (reference/publishers.md §5.1, §5.2, §7): the locale's
+//! Where each string comes from, per EvtFormatMessage flag and for classic sources: the locale's
 //! tables, the event definition of a record, the level, task, opcode, channel, keyword and
 //! provider strings, with Winmeta for the reserved values; and the per-thread cache of
 //! compiled messages and event indexes.

@@ -1,6 +1,6 @@
 //! EvtFormatMessage's work: an event's message, level, task, opcode, keyword, channel and
 //! provider strings, a message by id, and the event's XML with `<RenderingInfo>`
-//! (reference/publishers.md §3, §5; wevtapi.md §2.11).
+//! (EvtFormatMessage as Windows documents it).
 //!
 //! Owns: message expansion (`expand`, `printf`), insert values (`inserts`), where each
 //! string comes from (`lookup`), the system messages `%%n` falls back to (`system`), and

@@ -1,5 +1,5 @@
 //! FormatMessage's `%n!spec!` insert formats: printf-style flags, width, precision, length
-//! and type (reference/publishers.md §3.1). Event messages use `!s!`, `!d!`, `!u!`, `!x!`,
+//! and type (FormatMessage's). Event messages use `!s!`, `!d!`, `!u!`, `!x!`,
 //! `!X!`, `!lu!`, `!08X!` and the like; floating-point types, which FormatMessage does not
 //! support either, format as `s`.
 //!

@@ -1,5 +1,5 @@
 //! `<RenderingInfo>`: EvtFormatMessageXml's output (the event's XML with RenderingInfo as
-//! the last child of `<Event>`, reference/publishers.md §5.4), and formatting with the
+//! the last child of `<Event>`), and formatting with the
 //! default publisher, where a forwarded event's own RenderingInfo supplies the strings.
 //!
 //! Invariants:

@@ -1,6 +1,5 @@
 //! The system messages `%%n` references fall back to after a provider's parameter files
-//! (reference/publishers.md §3.3: "parameterFileName files left to right, then system
-//! messages").
+//! (Windows' order: "parameterFileName files left to right, then system messages").
 //!
 //! On Windows these are MsObjs.dll's strings (the audit subsystem's parameter file, which an
 //! offline reader defaults to) and the system's Win32 error texts (`%%5` → "Access is

@@ -1,4 +1,4 @@
-//! How mc.exe numbers a manifest's messages (reference/publishers.md §2), one function per
+//! How mc.exe numbers a manifest's messages, one function per
 //! kind, and the counters of the kinds numbered by position.
 //!
 //! Invariant: every id a manifest item gets without an explicit `messageTable` entry comes
@@ -84,7 +84,7 @@ impl Counters {
 mod tests {
     use super::*;
 
-    /// The ids of publishers.md §1.12's worked example and of Winmeta (§2, §4).
+    /// The ids of the manifest schema's worked example and of Winmeta.
     #[test]
     fn ids_follow_the_observed_rules() {
         assert_eq!(keyword(0x1), 0x1000_0001);

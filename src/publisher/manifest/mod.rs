@@ -1,5 +1,5 @@
 //! Instrumentation manifests (.man): the XML a provider's author writes and mc.exe compiles,
-//! parsed and validated into [`Publisher`]s (reference/publishers.md §1, §2).
+//! parsed and validated into [`Publisher`]s (the documented schema and mc.exe's id rules).
 //!
 //! Owns: reading (`xml`: a bounded, positioned tree), the provider's items (`provider`:
 //! channels, levels, tasks, opcodes, keywords, maps), templates (`templates`), events
@@ -19,7 +19,7 @@
 //!    manifest supplies (`level.Informational`, `opcode.Start`, …) under Winmeta's ids;
 //!    `parameters` stays empty (`%%n` strings live in the parameter files, not here).
 //! 5. The Winmeta levels, tasks and opcodes the events reference are appended, once each
-//!    in order of first use, after the provider's own (publishers.md §6.2).
+//!    in order of first use, after the provider's own (as Windows' object arrays list them).
 
 mod events;
 mod ids;

@@ -8,7 +8,7 @@ use super::xml::Node;
 use crate::error::Result;
 use crate::publisher::model::{Template, TemplateItem};
 
-/// Every inType mc knows and its default outType (publishers.md §1.8; the counted types
+/// Every inType mc knows and its default outType (the manifest schema's; the counted types
 /// from TDH).
 const IN_TYPES: &[(&str, &str)] = &[
     ("win:UnicodeString", "xs:string"),

@@ -5,7 +5,6 @@
 //! event at hand (its rendered texts, attribute values, element and `Data` names, times and
 //! the time differences to `now`), so that comparisons hit, miss and land on boundaries.
 
-mod events;
 mod queries;
 
 use proptest::prelude::*;

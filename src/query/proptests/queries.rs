@@ -11,7 +11,7 @@ use crate::event::{Event, FileTime};
 use crate::query::naive::{self, Child, Elem};
 use crate::query::value::{parse_number, Typed};
 
-use super::events::*;
+use crate::test_support::events::{event, Flavor};
 // ---------------------------------------------------------------------------------------------
 // What the event offers to queries
 
@@ -395,7 +395,7 @@ pub(super) struct Case {
 }
 
 pub(super) fn case() -> impl Strategy<Value = Case> {
-    event()
+    event(Flavor::Query)
         .prop_flat_map(|event| {
             let now = now_for(&event);
             (Just(event), now)

@@ -1,5 +1,5 @@
-//! The test provider's manifest against values derived by hand from publishers.md §1–§2;
-//! one malformed manifest per validation rule (kind and position) in `rules`.
+//! The test provider's manifest against values derived by hand from the manifest schema and
+//! mc.exe's id rules; one malformed manifest per validation rule (kind and position) in `rules`.
 
 mod rules;
 
@@ -360,7 +360,7 @@ fn strings_per_culture_under_their_ids() {
     assert!(!fr.contains_key(&0x2000_0002) && !fr.contains_key(&0x100));
 }
 
-/// The reference's own worked example (publishers.md §1.12) gives the ids it lists.
+/// The manifest schema's worked example gives the ids it lists.
 #[test]
 fn the_reference_example_gives_its_listed_ids() {
     let text = r#"<instrumentationManifest xmlns="http://schemas.microsoft.com/win/2004/08/events"
