@@ -456,6 +456,11 @@ impl Tree {
                         }
                     }
                 };
+                // A `#[path]` out of `src/` (the tests' shared support, compiled into the
+                // library's unit tests only) is not one of the library's files.
+                if child_file.contains("/../") {
+                    continue;
+                }
                 queue.push_back((child_file, child_path, child_dir));
             }
             tree.files.insert(file.clone(), path.clone());

@@ -38,13 +38,13 @@ impl Model {
         }
         match self.slots[i].kind.clone() {
             Kind::Query(mut q) => {
-                // A closed result set is 6, a stale one 15011 (results.rs invariant 4), a
-                // cancelled one 1223 for good (§7 policy 1).
-                if q.stale {
-                    return (Answer::Err(ERROR_EVT_QUERY_RESULT_STALE), None);
-                }
+                // A closed result set is 6, a cancelled one 1223 for good, stale or not (the
+                // cancel is sticky until close), a stale one 15011 (results.rs invariant 4).
                 if q.cancelled {
                     return (Answer::Err(ERROR_CANCELLED), None);
+                }
+                if q.stale {
+                    return (Answer::Err(ERROR_EVT_QUERY_RESULT_STALE), None);
                 }
                 let seq = self.sequence(&q);
                 let from = q.position.min(seq.len());
@@ -60,11 +60,11 @@ impl Model {
                 }
             }
             Kind::Subscription(mut s) => {
-                if s.stale {
-                    return (Answer::Err(ERROR_EVT_QUERY_RESULT_STALE), None);
-                }
                 if s.cancelled {
                     return (Answer::Err(ERROR_CANCELLED), None);
+                }
+                if s.stale {
+                    return (Answer::Err(ERROR_EVT_QUERY_RESULT_STALE), None);
                 }
                 if s.gap {
                     s.stale = true;
@@ -148,11 +148,11 @@ impl Model {
             }
             None
         };
-        if q.stale {
-            return Answer::Err(ERROR_EVT_QUERY_RESULT_STALE);
-        }
         if q.cancelled {
             return Answer::Err(ERROR_CANCELLED);
+        }
+        if q.stale {
+            return Answer::Err(ERROR_EVT_QUERY_RESULT_STALE);
         }
         let seq = self.sequence(&q);
         let m = seq.len() as i128;
