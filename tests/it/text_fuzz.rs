@@ -75,11 +75,14 @@ fn check_manifest_xml(text: &str) {
     }
 }
 
+/// A target's check of one input.
+type Check = fn(&str);
+
 /// Every saved finding of every text target passes its target's check.
 #[test]
 fn saved_text_fuzz_findings_pass() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions/text");
-    let targets: [(&str, fn(&str)); 5] = [
+    let targets: [(&str, Check); 5] = [
         ("xpath", check_xpath),
         ("query_list", check_query_list),
         ("event_xml", check_event_xml),
