@@ -103,6 +103,17 @@ impl SystemChild {
             _ => None,
         }
     }
+
+    /// Its text content in `s`, for the children holding text (Channel, Computer); `None`
+    /// for the others, or where absent.
+    #[inline]
+    pub(crate) fn text(self, s: &super::System) -> Option<&str> {
+        match self {
+            SystemChild::Channel => s.channel.as_deref(),
+            SystemChild::Computer => s.computer.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 /// A set of `<System>` children: the ones a filter reads.
@@ -192,6 +203,13 @@ mod tests {
                 ..System::default()
             };
             assert_eq!(child.integer(&full).is_some(), numeric, "{child:?}");
+            let full = System {
+                channel: Some("Application".into()),
+                computer: Some("host".into()),
+                ..full
+            };
+            let text = child.value() == SystemValue::Text;
+            assert_eq!(child.text(&full).is_some(), text, "{child:?}");
         }
     }
 }

@@ -17,7 +17,7 @@ use super::ast::{CmpOp, Expr, ExprKind, Literal, Operand, Predicate, Step, TimeA
 use super::value::{compare_int, compare_text, compare_value, parse_number, Typed};
 use crate::event::{
     Body, DataItem, Element, Event, EventData, FileTime, Guid, Node, Sid, System, SystemChild,
-    Value,
+    SystemValue, Value,
 };
 
 /// Per-evaluation state: the time `timediff()` measures from, and text scratch space.
@@ -35,51 +35,23 @@ impl Scratch {
     }
 }
 
-/// The System fields that are elements with a single text value.
+/// A System child that is an element with a single text value (the table's `UInt`, `Hex`
+/// and `Text` children): the nine the view reads as leaves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SysLeaf {
-    EventId,
-    Version,
-    Level,
-    Task,
-    Opcode,
-    Keywords,
-    EventRecordId,
-    Channel,
-    Computer,
-}
+pub(crate) struct SysLeaf(SystemChild);
 
 impl SysLeaf {
-    const ALL: [SysLeaf; 9] = [
-        SysLeaf::EventId,
-        SysLeaf::Version,
-        SysLeaf::Level,
-        SysLeaf::Task,
-        SysLeaf::Opcode,
-        SysLeaf::Keywords,
-        SysLeaf::EventRecordId,
-        SysLeaf::Channel,
-        SysLeaf::Computer,
-    ];
+    /// `<EventID>`, the one leaf with an attribute (`Qualifiers`).
+    pub(crate) const EVENT_ID: SysLeaf = SysLeaf(SystemChild::EventId);
 
     /// Its entry in the table of System children (name, value type).
     pub(crate) fn child(self) -> SystemChild {
-        match self {
-            SysLeaf::EventId => SystemChild::EventId,
-            SysLeaf::Version => SystemChild::Version,
-            SysLeaf::Level => SystemChild::Level,
-            SysLeaf::Task => SystemChild::Task,
-            SysLeaf::Opcode => SystemChild::Opcode,
-            SysLeaf::Keywords => SystemChild::Keywords,
-            SysLeaf::EventRecordId => SystemChild::EventRecordId,
-            SysLeaf::Channel => SystemChild::Channel,
-            SysLeaf::Computer => SystemChild::Computer,
-        }
+        self.0
     }
 
-    /// The leaf that `child` is, if it is one.
+    /// The leaf that `child` is, if it is one (its value is not attributes only).
     pub(crate) fn of(child: SystemChild) -> Option<SysLeaf> {
-        SysLeaf::ALL.into_iter().find(|leaf| leaf.child() == child)
+        (child.value() != SystemValue::Attributes).then_some(SysLeaf(child))
     }
 }
 
@@ -162,20 +134,22 @@ impl<'a> View<'a> {
                     .is_some_and(|info| f(View::Element("RenderingInfo", info)))
             }
             View::System(s) => {
-                let leaf = |l| View::Leaf(s, l);
+                // The table of System children (`SystemChild`) in its order, spelt out: each
+                // child's presence is its own field, and this walk is on the general path.
+                let leaf = |c| View::Leaf(s, SysLeaf(c));
                 f(View::Provider(s))
-                    || f(leaf(SysLeaf::EventId))
-                    || (s.version.is_some() && f(leaf(SysLeaf::Version)))
-                    || (s.level.is_some() && f(leaf(SysLeaf::Level)))
-                    || (s.task.is_some() && f(leaf(SysLeaf::Task)))
-                    || (s.opcode.is_some() && f(leaf(SysLeaf::Opcode)))
-                    || (s.keywords.is_some() && f(leaf(SysLeaf::Keywords)))
+                    || f(leaf(SystemChild::EventId))
+                    || (s.version.is_some() && f(leaf(SystemChild::Version)))
+                    || (s.level.is_some() && f(leaf(SystemChild::Level)))
+                    || (s.task.is_some() && f(leaf(SystemChild::Task)))
+                    || (s.opcode.is_some() && f(leaf(SystemChild::Opcode)))
+                    || (s.keywords.is_some() && f(leaf(SystemChild::Keywords)))
                     || s.time_created.is_some_and(|t| f(View::TimeCreated(t)))
-                    || (s.event_record_id.is_some() && f(leaf(SysLeaf::EventRecordId)))
+                    || (s.event_record_id.is_some() && f(leaf(SystemChild::EventRecordId)))
                     || (s.correlation.is_some() && f(View::Correlation(s)))
                     || (s.execution.is_some() && f(View::Execution(s)))
-                    || (s.channel.is_some() && f(leaf(SysLeaf::Channel)))
-                    || (s.computer.is_some() && f(leaf(SysLeaf::Computer)))
+                    || (s.channel.is_some() && f(leaf(SystemChild::Channel)))
+                    || (s.computer.is_some() && f(leaf(SystemChild::Computer)))
                     || (s.security.is_some() && f(View::Security(s)))
             }
             View::EventData(d) => d.items.iter().any(|item| {
@@ -203,7 +177,7 @@ impl<'a> View<'a> {
                 "EventSourceName" => s.provider.event_source_name.as_deref().map(Scalar::Str),
                 _ => None,
             },
-            View::Leaf(s, SysLeaf::EventId) if name == "Qualifiers" => {
+            View::Leaf(s, SysLeaf::EVENT_ID) if name == "Qualifiers" => {
                 int(s.qualifiers.map(u64::from))
             }
             View::TimeCreated(t) if name == "SystemTime" => Some(Scalar::Time(t)),
@@ -245,17 +219,16 @@ impl<'a> View<'a> {
     /// The element's text content as a scalar (building it into `scratch` if needed).
     fn value(&self, scratch: &mut String) -> Scalar<'a> {
         match *self {
-            View::Leaf(s, leaf) => match leaf {
-                SysLeaf::EventId => Scalar::Int(i128::from(s.event_id)),
-                SysLeaf::Version => Scalar::Int(s.version.map_or(0, i128::from)),
-                SysLeaf::Level => Scalar::Int(s.level.map_or(0, i128::from)),
-                SysLeaf::Task => Scalar::Int(s.task.map_or(0, i128::from)),
-                SysLeaf::Opcode => Scalar::Int(s.opcode.map_or(0, i128::from)),
-                SysLeaf::Keywords => Scalar::Hex(s.keywords.unwrap_or(0)),
-                SysLeaf::EventRecordId => Scalar::Int(s.event_record_id.map_or(0, i128::from)),
-                SysLeaf::Channel => Scalar::Str(s.channel.as_deref().unwrap_or("")),
-                SysLeaf::Computer => Scalar::Str(s.computer.as_deref().unwrap_or("")),
-            },
+            View::Leaf(s, leaf) => {
+                let child = leaf.child();
+                match child.value() {
+                    SystemValue::UInt { .. } => Scalar::Int(child.integer(s).map_or(0, i128::from)),
+                    SystemValue::Hex => Scalar::Hex(child.integer(s).unwrap_or(0)),
+                    SystemValue::Text | SystemValue::Attributes => {
+                        Scalar::Str(child.text(s).unwrap_or(""))
+                    }
+                }
+            }
             View::Data(_, v) => Scalar::Value(v),
             View::Binary(b) => {
                 scratch.clear();

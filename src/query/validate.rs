@@ -79,7 +79,7 @@ fn attribute_type(of: Static, name: &str) -> Option<FieldType> {
     Some(match (of, name) {
         (Static::Provider, "Name" | "EventSourceName") => FieldType::Str,
         (Static::Provider, "Guid") => FieldType::Guid,
-        (Static::Leaf(SysLeaf::EventId), "Qualifiers") => FieldType::UInt(u16::MAX.into()),
+        (Static::Leaf(SysLeaf::EVENT_ID), "Qualifiers") => FieldType::UInt(u16::MAX.into()),
         (Static::TimeCreated, "SystemTime") => FieldType::Time,
         (Static::Correlation, "ActivityID" | "RelatedActivityID") => FieldType::Guid,
         (Static::Execution, "ProcessID" | "ThreadID" | "SessionID" | "KernelTime" | "UserTime") => {

@@ -18,7 +18,7 @@ use super::eval::{any_node, Found, Scratch, SysLeaf, View};
 use super::syntax_error;
 use super::validate::{validate, Static};
 use crate::error::{codes::*, Result};
-use crate::event::{Event, FileTime, Node, Value};
+use crate::event::{Event, FileTime, Node, SystemValue, Value};
 
 /// One parsed value path.
 #[derive(Clone, Debug)]
@@ -167,17 +167,23 @@ fn space_after_attribute(text: &str) -> Option<u32> {
 /// stored, a generic element's direct text as a String; `None` for an element without text.
 fn element_value(view: View<'_>) -> Option<Value> {
     Some(match view {
-        View::Leaf(s, leaf) => match leaf {
-            SysLeaf::EventId => Value::UInt16(s.event_id),
-            SysLeaf::Version => Value::Byte(s.version?),
-            SysLeaf::Level => Value::Byte(s.level?),
-            SysLeaf::Task => Value::UInt16(s.task?),
-            SysLeaf::Opcode => Value::Byte(s.opcode?),
-            SysLeaf::Keywords => Value::HexInt64(s.keywords?),
-            SysLeaf::EventRecordId => Value::UInt64(s.event_record_id?),
-            SysLeaf::Channel => Value::String(s.channel.clone()?),
-            SysLeaf::Computer => Value::String(s.computer.clone()?),
-        },
+        View::Leaf(s, leaf) => {
+            // The table's value type gives the typed value: a `UInt` by its width.
+            let child = leaf.child();
+            match child.value() {
+                SystemValue::UInt { max } if max <= u8::MAX.into() => {
+                    Value::Byte(u8::try_from(child.integer(s)?).ok()?)
+                }
+                SystemValue::UInt { max } if max <= u16::MAX.into() => {
+                    Value::UInt16(u16::try_from(child.integer(s)?).ok()?)
+                }
+                SystemValue::UInt { .. } => Value::UInt64(child.integer(s)?),
+                SystemValue::Hex => Value::HexInt64(child.integer(s)?),
+                SystemValue::Text | SystemValue::Attributes => {
+                    Value::String(child.text(s)?.to_owned())
+                }
+            }
+        }
         View::Data(_, v) => v.clone(),
         View::Binary(b) => Value::Binary(b.to_vec()),
         View::Element(_, el) => return text_value(&el.children),
@@ -220,7 +226,7 @@ fn attribute_value(view: View<'_>, name: &str) -> Option<Value> {
             "EventSourceName" => s.provider.event_source_name.clone().map(Value::String),
             _ => None,
         },
-        View::Leaf(s, SysLeaf::EventId) if name == "Qualifiers" => s.qualifiers.map(Value::UInt16),
+        View::Leaf(s, SysLeaf::EVENT_ID) if name == "Qualifiers" => s.qualifiers.map(Value::UInt16),
         View::TimeCreated(t) if name == "SystemTime" => Some(Value::FileTime(t)),
         View::Correlation(s) => {
             let c = s.correlation.as_ref()?;

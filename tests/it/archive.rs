@@ -1,5 +1,5 @@
-//! Archived logs (EvtArchiveExportedLog, reference/wevtapi.md §2.15, §2.18; publishers.md
-//! §5.6): the side-car written beside an exported log, read back by
+//! Archived logs (EvtArchiveExportedLog, and the publisher metadata an exported log
+//! carries for EvtFormatMessage): the side-car written beside an exported log, read back by
 //! EvtOpenPublisherMetadata with a LogFilePath where the provider is not installed, and
 //! formatting through it giving what the installed provider gave; the errors, with nothing
 //! half-written; the facade path.
@@ -219,7 +219,8 @@ fn an_archived_log_formats_as_the_installed_provider_did() {
     );
     assert_eq!(fr.culture().unwrap_err().win32_code(), 15033);
 
-    // Not in the archive: the installed publisher (§2.18), else 15002.
+    // Not in the archive: the installed publisher, else ERROR_EVT_PUBLISHER_METADATA_NOT_FOUND
+    // (15002).
     assert!(fresh
         .open_publisher_metadata_in_file(Some("Not-Installed"), &path, 0)
         .is_err_and(|e| e.win32_code() == 15002));
@@ -337,7 +338,7 @@ fn errors_leave_nothing_written() {
     assert!(e.to_string().contains("app_1033.MTA"), "{e}");
 }
 
-/// §2.3: a session cancel stops the scan of the log; nothing is written.
+/// EvtCancel on a session: a session cancel stops the scan of the log; nothing is written.
 #[test]
 fn a_cancelled_archive_writes_nothing() {
     let dir = TempDir::new("archive-cancel");

@@ -1,6 +1,6 @@
 //! Bookmarks through the public API: EvtCreateBookmark / EvtUpdateBookmark /
 //! EvtRender(EvtRenderBookmark) and EvtSeek(RelativeToBookmark), on channels and on .evtx
-//! files (reference/wevtapi.md §2.7, §2.19, §4.2, §9; consumer-pains P5).
+//! files, and the resume that shippers get wrong (lost or duplicated events).
 
 use std::sync::Arc;
 
@@ -69,7 +69,8 @@ fn at(channel: &str, id: u64) -> Bookmark {
     .unwrap()
 }
 
-/// §2.19: EvtUpdateBookmark points at the event's channel and record id; §4.2 renders it.
+/// EvtUpdateBookmark points at the event's channel and record id; EvtRender renders it as
+/// Windows writes a bookmark.
 #[test]
 fn update_from_an_event_ref_2_19_and_render_4_2() {
     let engine = engine_with(5, |_| true);
@@ -99,8 +100,8 @@ fn update_from_an_event_ref_2_19_and_render_4_2() {
     assert_eq!(Bookmark::from_xml(&bookmark.to_xml()).unwrap(), bookmark);
 }
 
-/// §2.7 and W32/bookmarking-events: the resume idiom, seek(1, bookmark) continues after
-/// the bookmarked event, forward and reverse.
+/// EvtSeek and Windows' "Bookmarking events" page: the resume idiom, seek(1, bookmark) continues
+/// after the bookmarked event, forward and reverse.
 #[test]
 fn seek_one_after_the_bookmark_resumes_2_7() {
     let engine = engine_with(10, |_| true);
@@ -129,8 +130,8 @@ fn seek_one_after_the_bookmark_resumes_2_7() {
     assert_eq!(ids(&rev, 1), [5]);
 }
 
-/// §2.7's documented example, verbatim: a reverse result set 3995, 3991, 3987, 3983, 3979,
-/// 3975, 3971, 3968, 3959, 3955 and a bookmark at 3989 (in range, not in the results):
+/// The example in EvtSeek's documentation, verbatim: a reverse result set 3995, 3991, 3987, 3983,
+/// 3979, 3975, 3971, 3968, 3959, 3955 and a bookmark at 3989 (in range, not in the results):
 /// offsets -2..=8 give 3995, 3991, 3987, 3987, 3983, 3979, 3975, 3971, 3968, 3959, 3955.
 #[test]
 fn bookmark_in_a_gap_follows_the_documented_example_2_7() {
@@ -159,8 +160,9 @@ fn bookmark_in_a_gap_follows_the_documented_example_2_7() {
     assert_eq!(ids(&fwd, 1), [3987]);
 }
 
-/// §2.7 / §9: with Strict, a bookmarked record that is not in the results is
-/// ERROR_NOT_FOUND (1168), a target outside them 15012; either way the cursor stays.
+/// EvtSeek (our choice where Windows' answer is undocumented): with Strict, a bookmarked record
+/// that is not in the results is ERROR_NOT_FOUND (1168), a target outside them 15012; either way
+/// the cursor stays.
 #[test]
 fn strict_fails_with_1168_or_15012_and_moves_nothing_2_7() {
     let engine = engine_with(10, |id| id % 2 == 0);
@@ -194,10 +196,9 @@ fn strict_fails_with_1168_or_15012_and_moves_nothing_2_7() {
     assert_eq!(ids(&rs, 5), [10]);
 }
 
-/// P5 and MS-EVEN6 3.1.4.14 (non-strict): a bookmark past the newest record lands on the
-/// last record (1000 -> 999); one older than the oldest (cleared, overwritten) on the
-/// first. An empty bookmark, or one naming none of the query's channels, counts from
-/// before the first event.
+/// Bookmark resume, per MS-EVEN6 3.1.4.14 (non-strict): a bookmark past the newest record lands on
+/// the last record (1000 -> 999); one older than the oldest (cleared, overwritten) on the first. An
+/// empty bookmark, or one naming none of the query's channels, counts from before the first event.
 #[test]
 fn non_strict_goes_to_the_nearest_record_p5() {
     let engine = engine_with(999, |_| true);
@@ -227,7 +228,7 @@ fn non_strict_goes_to_the_nearest_record_p5() {
     }
 }
 
-/// §2.19 / §4.2: a multi-channel query; the bookmark's current channel is the origin, and
+/// Bookmarks over a multi-channel query: the bookmark's current channel is the origin, and
 /// offsets count in the merged sequence.
 #[test]
 fn several_channels_seek_from_the_current_entry_2_19() {
@@ -277,7 +278,7 @@ fn several_channels_seek_from_the_current_entry_2_19() {
     assert_eq!(ids(&other, 1), [3]);
 }
 
-/// §2.7: the flags are RelativeToBookmark (and Strict); `seek` itself refuses the bookmark
+/// EvtSeek: the flags are RelativeToBookmark (and Strict); `seek` itself refuses the bookmark
 /// origin; a closed result set is 6, a stale one 15011.
 #[test]
 fn flags_handles_and_staleness_2_7() {
@@ -298,7 +299,7 @@ fn flags_handles_and_staleness_2_7() {
     assert_eq!(rs.seek_bookmark(&b, 1, BM).unwrap_err().win32_code(), 6);
 }
 
-/// JNA's observation (§2.19, §4.2): a bookmark from an .evtx query names the file's
+/// JNA's observation: a bookmark from an .evtx query names the file's
 /// absolute path, and seeking to it works on file queries as on channels.
 #[test]
 fn file_queries_bookmark_by_absolute_path_2_19() {

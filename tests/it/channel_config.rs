@@ -23,7 +23,8 @@ fn kind(r: evtlog::Result<()>) -> ErrorKind {
 const APPLICATION_ACCESS: &str = "O:BAG:SYD:(A;;0xf0007;;;SY)(A;;0x7;;;BA)(A;;0x7;;;SO)\
 (A;;0x3;;;IU)(A;;0x3;;;SU)(A;;0x3;;;S-1-5-3)(A;;0x3;;;S-1-5-33)(A;;0x1;;;S-1-5-32-573)";
 
-/// The type of every property, as §1.14 lists it (Null where the channel has no value).
+/// The type of every property, as EVT_CHANNEL_CONFIG_PROPERTY_ID documents it (Null where the
+/// channel has no value).
 fn assert_types(p: &ChannelProperties, direct: bool) {
     for property in P::ALL {
         let value = p.get(property);

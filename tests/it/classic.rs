@@ -1,5 +1,5 @@
 //! Classic event sources and the classic read API: ReportEvent's event shape against the
-//! shape of real classic records (reference/wevtapi.md §4.1, publishers.md §7), the
+//! shape of real classic records as Windows renders them, the
 //! EVENTLOGRECORD byte layout, ReadEventLog's directions and buffer protocol, backups and
 //! change notification; then the same through the facade's Windows names.
 

@@ -1,4 +1,4 @@
-//! EvtClearLog (`Session::clear_log`, reference/wevtapi.md §2.13; issue 7): the backup is
+//! EvtClearLog (`Session::clear_log`; issue 7): the backup is
 //! complete before anything is removed, exactly the backed-up records are removed (appends
 //! while it runs are kept), open result sets go stale, and an error or a cancel loses
 //! nothing and leaves no file.
@@ -93,8 +93,8 @@ fn a_failed_clear_removes_nothing_and_leaves_no_file() {
     assert!(dir.names().is_empty());
 }
 
-/// §2.3, §7: a session cancel while the backup is written: Cancelled (1223), every record
-/// kept, no file.
+/// EvtCancel on a session: a session cancel while the backup is written: Cancelled (1223), every
+/// record kept, no file.
 #[test]
 fn a_cancelled_clear_keeps_every_record() {
     let engine = engine_with(3000);
@@ -216,9 +216,10 @@ fn concurrent_clears_back_up_disjoint_records() {
     assert!(!std::path::Path::new(&third).exists());
 }
 
-/// §7 policy 1: a cancelled result set answers ERROR_CANCELLED to every later call until it
-/// is closed, also when its channel was cleared meanwhile (found by the soak: it answered
-/// ERROR_EVT_QUERY_RESULT_STALE); a cancelled pull subscription likewise after a gap.
+/// The cancel is sticky until the handle is closed: a cancelled result set answers ERROR_CANCELLED
+/// to every later call until it is closed, also when its channel was cleared meanwhile (found by
+/// the soak: it answered ERROR_EVT_QUERY_RESULT_STALE); a cancelled pull subscription likewise
+/// after a gap.
 #[test]
 fn a_cancel_stays_sticky_over_a_clear() {
     let engine = engine_with(10);

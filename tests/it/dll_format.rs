@@ -278,7 +278,7 @@ fn service_control_manager_from_services_exe_has_templates_and_no_strings() {
         );
     }
     // SCM events carry Qualifiers: classic rules, no task or opcode names (Windows'
-    // RenderingInfo for SCM has empty <Task> and <Opcode>, publishers.md §7).
+    // RenderingInfo for SCM has empty <Task> and <Opcode>).
     let first = events[0].event();
     for what in [FormatWhat::Task, FormatWhat::Opcode] {
         let err = metadata.format(first, what).unwrap_err();

@@ -1,7 +1,7 @@
 //! EvtQueryFilePath: .evtx files as query sources, through sessions and result sets
-//! (reference/wevtapi.md §2.5, §2.19: events read from a file report its absolute path).
+//! (events read from a file report its absolute path, as EvtQuery and bookmarks do).
 //! Files are streamed chunk by chunk: forward and reverse give exactly the records of a
-//! whole-file decode in record order, seeks work as on channels (§2.7), a cancel mid-file
+//! whole-file decode in record order, seeks work as on channels (EvtSeek), a cancel mid-file
 //! moves nothing, and an I/O error mid-file is the call's error. The rules that need a large
 //! file read one evtlog wrote; the comparisons with real logs read the samples (skipped
 //! without them).
@@ -152,10 +152,10 @@ fn file_paths_must_exist_and_be_absolute() {
     );
 }
 
-/// §2.5 (EvtQueryFilePath, EvtQueryReverseDirection) on every sample: a forward query gives
+/// EvtQuery (EvtQueryFilePath, EvtQueryReverseDirection) on every sample: a forward query gives
 /// exactly the records of a whole-file decode in record order (oldest chunk first, wrapping
 /// around), and a reverse one their exact reverse, each with its EventRecordID and the
-/// file's absolute path (§2.19).
+/// file's absolute path (as a bookmark names it).
 #[test]
 fn forward_and_reverse_over_every_sample_give_the_whole_file_decode_2_5() {
     let Some(s) = samples() else {
@@ -222,7 +222,7 @@ fn a_wrapped_log_is_read_from_its_oldest_chunk() {
     assert_eq!(next_ids(&rs, 1), [want[2000]]);
 }
 
-/// §2.7 on a file query: RelativeToFirst, RelativeToLast and RelativeToCurrent count as on
+/// EvtSeek on a file query: RelativeToFirst, RelativeToLast and RelativeToCurrent count as on
 /// channels, forward and reverse, with and without a filter; Strict fails with 15012 and
 /// moves nothing; offsets past the ends clamp.
 #[test]
@@ -318,7 +318,7 @@ fn timed(session: &evtlog::Session, path: &str, flags: QueryFlags) -> Vec<(Strin
         .collect()
 }
 
-/// §2.5 with a structured query naming several .evtx files: the files' events merged by
+/// EvtQuery with a structured query naming several .evtx files: the files' events merged by
 /// TimeCreated, each file keeping its own order, ties to the file named first; in reverse,
 /// newest first. Seeks count over the merged sequence.
 #[test]

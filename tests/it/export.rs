@@ -1,4 +1,4 @@
-//! EvtExportLog (`Session::export_log`, reference/wevtapi.md §2.14; issue 7): channel and
+//! EvtExportLog (`Session::export_log`; issue 7): channel and
 //! file sources, queries, the target rules (absolute, exists without Overwrite: 80), no file
 //! left behind on an error or a cancel, an empty result still a file.
 
@@ -164,8 +164,8 @@ fn an_empty_result_is_still_a_file() {
     assert_eq!(EvtxFile::open(&target).unwrap().chunk_slots(), 1);
 }
 
-/// §2.3, §7: a session cancel stops an export in flight; it returns Cancelled and leaves
-/// no file, the target's or temporary.
+/// EvtCancel on a session: a session cancel stops an export in flight; it returns Cancelled and
+/// leaves no file, the target's or temporary.
 #[test]
 fn a_cancelled_export_leaves_no_file() {
     let engine = engine_with_security(3000);

@@ -1,7 +1,7 @@
-//! Windows' last-error rule (reference/wevtapi.md §2.0): every facade function that succeeds
+//! Windows' last-error rule: every facade function that succeeds
 //! sets the thread's last error to ERROR_SUCCESS and clears the extended status, so the
 //! samples' `if (ERROR_SUCCESS != (status = GetLastError()))` after a successful retry of
-//! the size probe holds. EvtGetExtendedStatus reads that state and leaves it (§2.4), and
+//! the size probe holds. EvtGetExtendedStatus reads that state and leaves it, and
 //! kernel32's SetEvent, ResetEvent, WaitForSingleObject and CloseHandle set it only when
 //! they fail, as on Windows.
 //!
@@ -275,7 +275,7 @@ const SUCCEEDING: &[Row] = &[
             None,
         ) == TRUE
     }),
-    // Publisher and event metadata (§2.18).
+    // Publisher and event metadata.
     ("EvtOpenPublisherEnum", |_| EvtOpenPublisherEnum(0, 0) != 0),
     ("EvtNextPublisherId", |f| {
         let publishers = EvtOpenPublisherEnum(0, 0);
@@ -342,7 +342,7 @@ const SUCCEEDING: &[Row] = &[
             &mut used,
         ) == TRUE
     }),
-    // Channel configuration (§2.17).
+    // Channel configuration.
     ("EvtOpenChannelConfig", |_| {
         EvtOpenChannelConfig(0, Some("System"), 0) != 0
     }),
@@ -441,7 +441,7 @@ const SUCCEEDING: &[Row] = &[
     }),
 ];
 
-/// §2.0: after a failed size probe, each function's success leaves ERROR_SUCCESS and no
+/// After a failed size probe, each function's success leaves ERROR_SUCCESS and no
 /// extended status.
 #[test]
 fn a_success_clears_the_last_error_and_the_extended_status() {
@@ -463,7 +463,7 @@ fn a_success_clears_the_last_error_and_the_extended_status() {
     assert_eq!(GetLastError(), 0, "reset");
 }
 
-/// §2.4: EvtGetExtendedStatus neither sets nor clears the state it reports, so its own
+/// EvtGetExtendedStatus neither sets nor clears the state it reports, so its own
 /// size probe (122 as its return value) and the retry read the same text, and the last
 /// error is still the failure's afterwards.
 #[test]

@@ -1,7 +1,7 @@
 //! Publisher and event metadata through the Rust API (`Engine::open_publisher_metadata`)
 //! and the wevtapi facade (EvtOpenPublisherEnum … EvtGetEventMetadataProperty), against
 //! one hand-built publisher whose every expected value below is read off its declaration,
-//! not computed (reference/publishers.md §4, §6; wevtapi.md §2.0, §2.18).
+//! not computed (the metadata properties and the winmeta defaults, the last-error rule).
 
 use std::sync::MutexGuard;
 
@@ -212,7 +212,7 @@ fn agent() -> Publisher {
     p
 }
 
-/// The template's XML as EventMetadataEventTemplate gives it (publishers.md §6.4).
+/// The template's XML as EventMetadataEventTemplate gives it (Windows' exact shape).
 const TEMPLATE_XML: &str =
     "<template xmlns=\"http://schemas.microsoft.com/win/2004/08/events\">\r\n  \
 <data name=\"Host\" inType=\"win:UnicodeString\" outType=\"xs:string\"/>\r\n  \

@@ -111,7 +111,7 @@ fn overwrite_is_a_ring_of_chunks_and_do_not_overwrite_fills() {
         }
     }
     assert_eq!(full_error, Some(1502), "a do-not-overwrite file fills");
-    // EvtLogFull (§1.12): true for the refusing sequential log only, until it is cleared.
+    // EvtLogFull: true for the refusing sequential log only, until it is cleared.
     assert!(engine.channel("Full").unwrap().is_full());
     assert!(
         !engine.channel("Ring").unwrap().is_full(),

@@ -1,6 +1,6 @@
 //! The query language, case by case: every `fixtures/queries/*.toml` case runs a query over
 //! the events of `fixtures/queries/events.xml` and checks the exact set selected, or the
-//! exact error (reference/wevtapi.md §2.5, §4.3, §5).
+//! exact error (EvtQuery's XPath subset and structured queries).
 //!
 //! A case is a table `[[case]]` with:
 //! - `name`, `query` (a bare XPath, or a `<QueryList>`);

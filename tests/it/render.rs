@@ -1,5 +1,5 @@
 //! Value rendering through the public API: EvtCreateRenderContext and EvtRender with
-//! EvtRenderEventValues (reference/wevtapi.md §1.9, §1.10, §2.9, §2.10).
+//! EvtRenderEventValues.
 
 use evtlog::{
     render_values, Correlation, DataItem, Element, Engine, Event, Execution, FileTime, Generator,
@@ -7,7 +7,7 @@ use evtlog::{
     VariantType,
 };
 
-/// §1.9's table, written out independently of the code: (id, XML source, type).
+/// EVT_SYSTEM_PROPERTY_ID's table, written out independently of the code: (id, XML source, type).
 const SYSTEM: [(u32, &str, VariantType); 18] = [
     (0, "Event/System/Provider/@Name", VariantType::String),
     (1, "Event/System/Provider/@Guid", VariantType::Guid),
@@ -74,7 +74,8 @@ fn full_event() -> Event {
     event
 }
 
-/// §1.9: exactly the 18 properties, in EVT_SYSTEM_PROPERTY_ID order, each of its type.
+/// EVT_SYSTEM_PROPERTY_ID: exactly the 18 properties, in EVT_SYSTEM_PROPERTY_ID order, each of its
+/// type.
 #[test]
 fn system_context_is_the_18_properties_in_order_with_their_types_1_9() {
     let values = render_values(&RenderContext::system(), &full_event());
@@ -107,7 +108,7 @@ fn system_context_is_the_18_properties_in_order_with_their_types_1_9() {
     assert_eq!(SystemProperty::Version as u32, 17);
 }
 
-/// §1.9: "Absent properties come back as EvtVarTypeNull".
+/// "Absent properties come back as EvtVarTypeNull".
 #[test]
 fn absent_system_properties_are_null_1_9() {
     let mut bare = Event::default();
@@ -127,8 +128,8 @@ fn absent_system_properties_are_null_1_9() {
     }
 }
 
-/// The System context agrees with value paths over §1.9's XML sources, on every
-/// generated profile.
+/// The System context agrees with value paths over the XML sources of EVT_SYSTEM_PROPERTY_ID, on
+/// every generated profile.
 #[test]
 fn system_context_equals_the_value_paths_of_its_sources_1_9_2_10() {
     let paths: Vec<&str> = SYSTEM.iter().map(|(_, p, _)| *p).collect();
@@ -148,7 +149,7 @@ fn system_context_equals_the_value_paths_of_its_sources_1_9_2_10() {
     }
 }
 
-/// §2.9: the User context gives EventData's values in template order.
+/// EvtCreateRenderContext: the User context gives EventData's values in template order.
 #[test]
 fn user_context_is_eventdata_in_order_2_9() {
     let mut event = Event::builder("P")
@@ -173,7 +174,8 @@ fn user_context_is_eventdata_in_order_2_9() {
     assert!(render_values(&RenderContext::user(), &Event::builder("P").build()).is_empty());
 }
 
-/// §2.9: with UserData, the User context renders its leaf values in document order.
+/// EvtCreateRenderContext: with UserData, the User context renders its leaf values in document
+/// order.
 #[test]
 fn user_context_is_userdata_leaves_when_present_2_9() {
     let xml = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='P'/><EventID>1</EventID></System><UserData><LogFileCleared xmlns='http://manifests.microsoft.com/win/2004/08/windows/eventlog'><SubjectUserName>admin</SubjectUserName><Nested><Inner>1</Inner></Nested><Empty></Empty></LogFileCleared></UserData></Event>";
@@ -190,7 +192,8 @@ fn user_context_is_userdata_leaves_when_present_2_9() {
     assert_eq!(render_values(&ctx, &event), [Value::String("admin".into())]);
 }
 
-/// §2.10: 1:1 with the paths, in order; Null when missing; the first of several matches.
+/// EvtRender with a Values context: 1:1 with the paths, in order; Null when missing; the first of
+/// several matches.
 #[test]
 fn values_context_is_one_per_path_first_match_or_null_2_10() {
     let mut event = full_event();
@@ -235,7 +238,8 @@ fn values_context_is_one_per_path_first_match_or_null_2_10() {
     );
 }
 
-/// §2.9: bad value paths fail at creation: 15001 at the column, with the filter code.
+/// EvtCreateRenderContext: bad value paths fail at creation: 15001 at the column, with the filter
+/// code.
 #[test]
 fn bad_value_paths_fail_at_creation_2_9() {
     let cases: &[(&str, u32, u32)] = &[

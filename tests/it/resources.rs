@@ -1,7 +1,7 @@
 //! Provider resource files on real Windows binaries (the `evtx` crate's `samples/dlls`,
 //! found through `cargo metadata`; skipped with a notice where absent): MESSAGETABLE and
 //! WEVT_TEMPLATE read through `ResourceFile`, checked against facts other sources state
-//! (the `evtx` crate's libfwevt-validated counts, publishers.md, the real .evtx samples);
+//! (the `evtx` crate's libfwevt-validated counts, the real .evtx samples);
 //! truncated and bit-flipped binaries never panic; a seeded mini-fuzz.
 
 use std::collections::HashMap;
@@ -128,7 +128,7 @@ fn service_control_manager_in_services_exe() {
         .iter()
         .find(|p| p.guid.to_string() == "{555908d1-a6d7-4695-8e1e-26931d2012f4}")
         .expect("Service Control Manager");
-    // publishers.md §7: 7036's message is 0x40001B7C (Qualifiers 16384), "The %1 service
+    // The classic SCM source: 7036's message is 0x40001B7C (Qualifiers 16384), "The %1 service
     // entered the %2 state." in the (absent) .mui.
     let e7036 = scm.events.iter().find(|e| e.value == 7036).unwrap();
     assert_eq!(e7036.message_id, Some(0x4000_1B7C));

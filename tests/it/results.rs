@@ -1,5 +1,5 @@
 //! Sessions and query result sets: next, seek, staleness, flags, and cancellation
-//! (reference/wevtapi.md §2.3, §2.5–§2.7, §7; DESIGN.md Cancellation). Blocking is arranged
+//! (EvtCancel, EvtQuery, EvtNext, EvtSeek; ARCHITECTURE.md, Cancellation). Blocking is arranged
 //! with pause points, never with sleeps.
 
 use std::sync::Arc;
@@ -49,13 +49,13 @@ fn next_returns_batches_then_end() {
         .unwrap();
     assert_eq!(ids(rs.next(4, None).unwrap()), [1, 2, 3, 4]);
     assert_eq!(ids(rs.next(4, None).unwrap()), [5, 6, 7, 8]);
-    // A short batch is a success (§2.6).
+    // A short batch is a success (EvtNext returns what it has).
     assert_eq!(ids(rs.next(4, None).unwrap()), [9, 10]);
     assert!(matches!(rs.next(4, None).unwrap(), Next::End));
     assert!(matches!(rs.next(4, None).unwrap(), Next::End));
 }
 
-/// §2.6 and MS-EVEN6: 1 to 1024 events per call.
+/// EvtNext and MS-EVEN6: 1 to 1024 events per call.
 #[test]
 fn next_count_must_be_1_to_1024() {
     let (engine, _) = engine_with(1);
@@ -84,7 +84,7 @@ fn reverse_direction_and_filters() {
     assert!(matches!(rs.next(1, None).unwrap(), Next::End));
 }
 
-/// §1.5: exclusive flags and unknown bits are ERROR_INVALID_PARAMETER.
+/// EVT_QUERY_FLAGS: exclusive flags and unknown bits are ERROR_INVALID_PARAMETER.
 #[test]
 fn query_flags_are_checked() {
     let (engine, _) = engine_with(1);
@@ -121,7 +121,7 @@ fn query_flags_are_checked() {
     );
 }
 
-/// §2.5: several sources come merged in time order.
+/// EvtQuery: several sources come merged in time order.
 #[test]
 fn structured_query_merges_channels_by_time() {
     let clock = Arc::new(VirtualClock::default());
@@ -167,7 +167,7 @@ fn structured_query_merges_channels_by_time() {
     );
 }
 
-/// §2.5: with TolerateQueryErrors, a missing channel is skipped and reported.
+/// EvtQuery: with TolerateQueryErrors, a missing channel is skipped and reported.
 #[test]
 fn tolerate_query_errors_skips_missing_channels() {
     let (engine, _) = engine_with(2);
@@ -195,7 +195,7 @@ fn tolerate_query_errors_skips_missing_channels() {
     assert_eq!(ids(rs.next(10, None).unwrap()), [2]);
 }
 
-/// §2.5: a forward result set is live: events written while enumerating appear.
+/// EvtQuery: a forward result set is live: events written while enumerating appear.
 #[test]
 fn forward_results_are_live() {
     let (engine, _) = engine_with(300);
@@ -211,7 +211,7 @@ fn forward_results_are_live() {
     assert_eq!(ids(rs.next(10, None).unwrap()), [301, 302, 303]);
 }
 
-/// §2.6: a timeout that elapses before any event is found is TimedOut; deterministic under a
+/// EvtNext: a timeout that elapses before any event is found is TimedOut; deterministic under a
 /// virtual clock through the per-record scan cost. Scanned records are not scanned again.
 #[test]
 fn timeouts_are_deterministic_with_a_scan_cost() {
@@ -253,8 +253,8 @@ fn timeouts_are_deterministic_with_a_scan_cost() {
         .query(Some("Log"), Some("*[System[EventID=1000]]"), FWD)
         .unwrap();
     assert_eq!(ids(rs.next(1, None).unwrap()), [1000]);
-    // A zero timeout is a poll: the first batch is always read (as .NET and OTEL poll,
-    // §2.6, §2.8).
+    // A zero timeout is a poll: the first batch is always read (as .NET and OTEL poll
+    // EvtNext).
     let (engine, _) = engine_with(10);
     let rs = engine
         .default_session()
@@ -263,7 +263,7 @@ fn timeouts_are_deterministic_with_a_scan_cost() {
     assert_eq!(ids(rs.next(3, Some(Duration::ZERO)).unwrap()), [1, 2, 3]);
 }
 
-/// §2.7: the origins, clamping without Strict, and 15012 with Strict.
+/// EvtSeek: the origins, clamping without Strict, and 15012 with Strict.
 #[test]
 fn seek_origins_clamp_and_strict() {
     let (engine, _) = engine_with(10);
@@ -345,7 +345,7 @@ fn seek_origins_clamp_and_strict() {
     assert_eq!(SeekFlags::from_bits(0).unwrap_err().win32_code(), 87);
 }
 
-/// §2.6: a clear under a result set makes it stale until closed (15011).
+/// EvtNext: a clear under a result set makes it stale until closed (15011).
 #[test]
 fn stale_after_clear() {
     let (engine, _) = engine_with(10);
@@ -378,7 +378,8 @@ fn stale_after_clear() {
     assert_eq!(ids(rs.next(3, None).unwrap()), [11]);
 }
 
-/// §2.6 (and consumer-pains P3): an overwrite (rollover) under a result set makes it stale.
+/// EvtNext (the stale-result pain shippers report): an overwrite (rollover) under a result set
+/// makes it stale.
 #[test]
 fn stale_after_overwrite() {
     let engine = Engine::with_clock(Arc::new(VirtualClock::default()));
@@ -407,7 +408,7 @@ fn stale_after_overwrite() {
     assert_eq!(rs.next(1, None).unwrap_err().win32_code(), 15011);
 }
 
-/// §7 policy 1: a handle cancel is sticky until close; cancel is idempotent.
+/// EvtCancel: a handle cancel is sticky until close; cancel is idempotent.
 #[test]
 fn handle_cancel_is_sticky() {
     let (engine, _) = engine_with(10);
@@ -454,8 +455,9 @@ fn session_cancel_during_next_consumes_nothing() {
     );
 }
 
-/// The heart of DESIGN.md's rule: 16 threads in next() on result sets of one session, one
-/// session cancel, all return Cancelled, and the session works afterwards.
+/// The heart of the cancellation rule (ARCHITECTURE.md, Cancellation): 16 threads in next() on
+/// result sets of one session, one session cancel, all return Cancelled, and the session works
+/// afterwards.
 #[test]
 fn session_cancel_fans_out_to_16_blocked_calls() {
     let (engine, _) = engine_with(600);
@@ -556,8 +558,8 @@ fn close_racing_next() {
     assert_eq!(kept[1].system.event_id, 2);
 }
 
-/// §2.1/§2.2: closing a session closes every handle made in it; the default session cannot
-/// be closed.
+/// EvtOpenSession/EvtClose: closing a session closes every handle made in it; the default session
+/// cannot be closed.
 #[test]
 fn session_close_closes_its_result_sets() {
     let (engine, _) = engine_with(5);

@@ -1,8 +1,9 @@
-//! Subscriptions, push and pull (reference/wevtapi.md §1.7, §1.8, §2.3, §2.6, §2.8, §6, §7;
-//! consumer-pains P3, P5, P8, P9). Everything is deterministic: a push test waits for a
-//! sentinel event (per-channel order means everything before it was delivered) or closes the
-//! subscription (close joins the delivery thread), never for a time. `recv` timeouts only
-//! turn a hang into a failure.
+//! Subscriptions, push and pull (EvtSubscribe's flags, callback and errors, EvtNext on a
+//! subscription, EvtCancel and EvtClose; and the pains shippers report: stale results after a
+//! clear, bookmark resume, lost wakeups, missed events under load). Everything is deterministic: a
+//! push test waits for a sentinel event (per-channel order means everything before it was
+//! delivered) or closes the subscription (close joins the delivery thread), never for a time.
+//! `recv` timeouts only turn a hang into a failure.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
@@ -181,7 +182,7 @@ fn pull(
         .unwrap()
 }
 
-/// §2.8: ToFutureEvents gives only events appended after the subscription.
+/// EvtSubscribe: ToFutureEvents gives only events appended after the subscription.
 #[test]
 fn future_events_only() {
     let (engine, _) = engine();
@@ -196,8 +197,8 @@ fn future_events_only() {
     sub.close();
 }
 
-/// §2.8: StartAtOldestRecord gives every existing event, then future ones; the query
-/// filters both (§2.8: Query NULL or "*" is every event).
+/// EvtSubscribe: StartAtOldestRecord gives every existing event, then future ones; the query
+/// filters both (a Query of NULL or "*" is every event).
 #[test]
 fn oldest_record_then_future_with_a_filter() {
     let (engine, _) = engine();
@@ -223,7 +224,7 @@ fn oldest_record_then_future_with_a_filter() {
     sub.close();
 }
 
-/// §2.8: StartAfterBookmark gives the events after the bookmarked one.
+/// EvtSubscribe: StartAfterBookmark gives the events after the bookmarked one.
 #[test]
 fn after_bookmark_present() {
     let (engine, _) = engine();
@@ -247,8 +248,9 @@ fn after_bookmark_present() {
     }
 }
 
-/// §2.8, §6: with Strict, a bookmarked record that is gone fails the subscribe with
-/// ERROR_NOT_FOUND (1168); the callback gets nothing (P5: vector#26120, beats#29793).
+/// EvtSubscribe: with Strict, a bookmarked record that is gone fails the subscribe with
+/// ERROR_NOT_FOUND (1168); the callback gets nothing (a resume pain shippers hit: vector#26120,
+/// beats#29793).
 #[test]
 fn after_bookmark_gone_with_strict_is_1168() {
     let (engine, _) = engine();
@@ -269,8 +271,8 @@ fn after_bookmark_gone_with_strict_is_1168() {
     }
 }
 
-/// §2.8: without Strict, a missing bookmarked record starts the subscription after the
-/// record closest to it (P5: MS-EVEN6 seeks to the nearest lower id).
+/// EvtSubscribe: without Strict, a missing bookmarked record starts the subscription after the
+/// record closest to it (MS-EVEN6 seeks to the nearest lower id).
 #[test]
 fn after_bookmark_gone_without_strict_starts_after_the_closest() {
     let (engine, _) = engine();
@@ -316,8 +318,8 @@ fn after_bookmark_gone_without_strict_starts_after_the_closest() {
     assert_eq!(pull_ids(sub.next(3, None).unwrap()), [5, 6, 7]);
 }
 
-/// §2.8's quirk: "pass an empty bookmark and the subscription will begin with the second
-/// event that matches the query criteria".
+/// EvtSubscribe's documented quirk: "pass an empty bookmark and the subscription will begin with
+/// the second event that matches the query criteria".
 #[test]
 fn empty_bookmark_begins_with_the_second_match() {
     let (engine, _) = engine();
@@ -343,8 +345,8 @@ fn empty_bookmark_begins_with_the_second_match() {
     assert_eq!(ids, [3, 4]);
 }
 
-/// §1.7 and §2.8: the origin is a value (flags & 3); a bookmark is required with
-/// StartAfterBookmark and must be NULL otherwise; bad flags are ERROR_INVALID_PARAMETER (87).
+/// EVT_SUBSCRIBE_FLAGS and EvtSubscribe: the origin is a value (flags & 3); a bookmark is required
+/// with StartAfterBookmark and must be NULL otherwise; bad flags are ERROR_INVALID_PARAMETER (87).
 #[test]
 fn flags_and_bookmark_are_checked() {
     let (engine, _) = engine();
@@ -368,8 +370,9 @@ fn flags_and_bookmark_are_checked() {
     assert_eq!(code(Some(&bookmark), 0x3), 0);
 }
 
-/// §2.8: Analytic and Debug channels cannot be subscribed (15009, P12); a missing channel
-/// is 15007 and an invalid query 15001; TolerateQueryErrors behaves as for EvtQuery (§2.5).
+/// EvtSubscribe: Analytic and Debug channels cannot be subscribed (15009, which shippers
+/// meet); a missing channel is 15007 and an invalid query 15001; TolerateQueryErrors behaves
+/// as for EvtQuery.
 #[test]
 fn setup_errors_and_tolerate_query_errors() {
     let (engine, _) = engine();
@@ -423,8 +426,8 @@ fn setup_errors_and_tolerate_query_errors() {
     assert_eq!(code(None, Some(only_missing), tolerate), 15007);
 }
 
-/// §2.8, §4.3: a structured query over two channels (ChannelPath ignored); each channel's
-/// events come in order.
+/// EvtSubscribe with a structured query (QueryList) over two channels (ChannelPath ignored); each
+/// channel's events come in order.
 #[test]
 fn structured_query_over_two_channels() {
     let (engine, clock) = engine();
@@ -465,8 +468,8 @@ fn structured_query_over_two_channels() {
     assert_eq!(of("Other"), [101, 102, 103, 104, 105]);
 }
 
-/// §2.8: "the callback … will block other events from being delivered": one at a time, on
-/// one delivery thread, even with several writers.
+/// EvtSubscribe's documentation: "the callback … will block other events from being delivered": one
+/// at a time, on one delivery thread, even with several writers.
 #[test]
 fn push_delivery_is_serialised() {
     let (engine, _) = engine();
@@ -513,7 +516,7 @@ fn push_delivery_is_serialised() {
     sub.close();
 }
 
-/// §2.2, §7 policy 4: closing a push subscription from inside its callback returns at once
+/// EvtClose: closing a push subscription from inside its callback returns at once
 /// (no deadlock) and no further callback runs.
 #[test]
 fn close_from_inside_the_callback() {
@@ -545,7 +548,7 @@ fn close_from_inside_the_callback() {
     assert_eq!(sub.next(1, None).unwrap_err().win32_code(), 6);
 }
 
-/// §7 policy 4: closing from another thread returns only after the running callback has
+/// EvtClose: closing from another thread returns only after the running callback has
 /// returned; no callback runs after close returns.
 #[test]
 fn close_waits_for_the_running_callback() {
@@ -650,8 +653,9 @@ fn a_panicking_callback_ends_delivery() {
     assert!(engine.write("Log", ev(3)).is_ok());
 }
 
-/// §2.8 pull model: the signal is set when events are available and stays set until reset
-/// (manual reset); `next` drains and gives `End` at once when nothing is left (§2.6).
+/// EvtSubscribe's pull model: the signal is set when events are available and stays set until reset
+/// (manual reset); `next` drains and gives `End` at once when nothing is left (EvtNext's
+/// ERROR_NO_MORE_ITEMS).
 #[test]
 fn pull_signal_is_manual_reset_and_next_drains() {
     let (engine, _) = engine();
@@ -687,9 +691,9 @@ fn pull_signal_is_manual_reset_and_next_drains() {
     assert_eq!(sub.statuses(), [("Log".to_owned(), 0)]);
 }
 
-/// P8 (vector#25194): with manual-reset semantics, a consumer that resets *before* draining
-/// never misses an event; one that drains and *then* resets swallows the set of an event
-/// appended in between, and waits although an event is there. Both are reproduced exactly.
+/// A lost wakeup shippers hit (vector#25194): with manual-reset semantics, a consumer that resets
+/// *before* draining never misses an event; one that drains and *then* resets swallows the set of
+/// an event appended in between, and waits although an event is there. Both are reproduced exactly.
 #[test]
 fn pull_lost_wakeup_depends_on_the_reset_order() {
     let (engine, _) = engine();
@@ -723,7 +727,7 @@ fn pull_lost_wakeup_depends_on_the_reset_order() {
     );
 }
 
-/// §2.6, §2.8: EvtNext on a push subscription is not the way to read it.
+/// EvtNext on a push subscription is not the way to read it.
 #[test]
 fn push_subscriptions_have_no_next_or_wait() {
     let (engine, _) = engine();
@@ -736,7 +740,7 @@ fn push_subscriptions_have_no_next_or_wait() {
     assert_eq!(p.next(1025, None).unwrap_err().win32_code(), 87);
 }
 
-/// §2.8: with Strict, records lost before delivery (a clear under a subscription that is
+/// EvtSubscribe: with Strict, records lost before delivery (a clear under a subscription that is
 /// behind) give an Error action with ERROR_EVT_QUERY_RESULT_STALE (15011); delivery then goes
 /// on with the next records.
 #[test]
@@ -767,8 +771,9 @@ fn clear_under_a_strict_push_subscription_is_an_error_action() {
     sub.close();
 }
 
-/// P9: without Strict, records overwritten before delivery are skipped silently; the rest
-/// arrive in order, none twice. A clear that removes only delivered records changes nothing.
+/// Events missed under load, as shippers report: without Strict, records overwritten before
+/// delivery are skipped silently; the rest arrive in order, none twice. A clear that removes only
+/// delivered records changes nothing.
 #[test]
 fn overwrite_under_a_push_subscription_without_strict_skips() {
     let (engine, _) = engine();
@@ -818,9 +823,9 @@ fn overwrite_under_a_push_subscription_without_strict_skips() {
     strict.close();
 }
 
-/// §2.6, P3: in the pull model, records lost before delivery make `next` fail with
-/// ERROR_EVT_QUERY_RESULT_STALE (15011), for good (vector#26115's stuck loop), after the
-/// events before the gap.
+/// EvtNext on a subscription (the stale-result pain shippers report): in the pull model, records
+/// lost before delivery make `next` fail with ERROR_EVT_QUERY_RESULT_STALE (15011), for good
+/// (vector#26115's stuck loop), after the events before the gap.
 #[test]
 fn overwrite_under_a_pull_subscription_is_stale_for_good() {
     let (engine, _) = engine();
@@ -846,7 +851,7 @@ fn overwrite_under_a_pull_subscription_is_stale_for_good() {
     assert_eq!(sub.next(10, None).unwrap_err().win32_code(), 15011);
 }
 
-/// §7 policies 1 and 3: a subscription cancel is sticky: a pull `next`/`wait` fails with
+/// EvtCancel: a subscription cancel is sticky and stops delivery: a pull `next`/`wait` fails with
 /// ERROR_CANCELLED (1223) until close, then ERROR_INVALID_HANDLE (6); a push subscription
 /// stops delivering.
 #[test]
@@ -880,8 +885,8 @@ fn subscription_cancel_is_sticky() {
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 }
 
-/// §2.3, DESIGN.md: a session cancel wakes a blocked pull wait (ERROR_CANCELLED) and marks
-/// nothing: the next wait runs normally.
+/// EvtCancel on a session (ARCHITECTURE.md, Cancellation): a session cancel wakes a blocked pull
+/// wait (ERROR_CANCELLED) and marks nothing: the next wait runs normally.
 #[test]
 fn session_cancel_wakes_a_blocked_wait() {
     let (engine, _) = engine();
@@ -926,7 +931,7 @@ fn close_wakes_a_blocked_wait() {
     assert!(code == 1223 || code == 6, "{code}");
 }
 
-/// §2.3, §7 policy 2: a session cancel stops an EvtSubscribe in progress (ERROR_CANCELLED);
+/// EvtCancel on a session: a session cancel stops an EvtSubscribe in progress (ERROR_CANCELLED);
 /// the callback gets nothing; later subscribes run normally.
 #[test]
 fn session_cancel_stops_subscribe_setup() {
@@ -945,8 +950,8 @@ fn session_cancel_stops_subscribe_setup() {
     assert!(push(&session, Some("Log"), None, None, OLDEST).is_ok());
 }
 
-/// §2.1, §2.2: closing the session closes its subscriptions; the session then refuses new
-/// ones with ERROR_INVALID_HANDLE.
+/// EvtClose on a session: closing the session closes its subscriptions; the session then refuses
+/// new ones with ERROR_INVALID_HANDLE.
 #[test]
 fn session_close_closes_its_subscriptions() {
     let (engine, _) = engine();
@@ -1108,8 +1113,8 @@ fn stress_concurrent_writers_and_mixed_subscribers() {
     stress(4, 100_000);
 }
 
-/// §2.8, §2.19: the bookmark a consumer saved (rendered and parsed back, as shippers persist
-/// it) is what StartAfterBookmark starts after.
+/// EvtSubscribe and bookmarks: the bookmark a consumer saved (rendered and parsed back, as shippers
+/// persist it) is what StartAfterBookmark starts after.
 #[test]
 fn a_saved_bookmark_resumes_a_subscription() {
     let (engine, _) = engine();

@@ -1,6 +1,6 @@
 //! The wevtapi facade (`evtlog::winevt`) called as Windows code calls wevtapi: handles,
-//! the last error, the buffer protocols (reference/wevtapi.md §1.2, §2.0–2.10, §2.16,
-//! §2.19, §2.20). The facade has one process-wide service, so these tests take turns.
+//! the last error, the buffer protocols (EVT_VARIANT, the query, render, channel, bookmark
+//! and info functions). The facade has one process-wide service, so these tests take turns.
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -78,8 +78,8 @@ fn drain(query: EVT_HANDLE, batch: usize) -> Vec<String> {
     }
 }
 
-/// §2.5, §2.6, §2.10: the query loop of the Windows samples renders what the engine holds,
-/// in order; a short last batch is TRUE.
+/// EvtQuery, EvtNext, EvtRender: the query loop of the Windows samples renders what the engine
+/// holds, in order; a short last batch is TRUE.
 #[test]
 fn query_next_render_reads_every_event() {
     let _s = service(150);
@@ -97,7 +97,7 @@ fn query_next_render_reads_every_event() {
     assert_eq!(EvtClose(query), TRUE);
 }
 
-/// §2.2, §1.1: NULL, closed and wrong-kind handles are ERROR_INVALID_HANDLE; closing a
+/// EvtClose and handles: NULL, closed and wrong-kind handles are ERROR_INVALID_HANDLE; closing a
 /// query closes its events, closing a session closes its queries; a closed handle's value
 /// stays invalid after its slot is reused.
 #[test]
@@ -148,7 +148,7 @@ fn handles_are_typed_generation_checked_and_close_their_children() {
     }
 }
 
-/// §2.1: this computer is reachable by its names; any other server is
+/// EvtOpenSession: this computer is reachable by its names; any other server is
 /// RPC_S_SERVER_UNAVAILABLE; reserved arguments must be 0.
 #[test]
 fn open_session_reaches_only_this_computer() {
@@ -179,8 +179,8 @@ fn open_session_reaches_only_this_computer() {
     assert_eq!(GetLastError(), 87);
 }
 
-/// §2.4, §2.5: a bad query is 15001 and EvtGetExtendedStatus gives its message with the
-/// position; a missing channel is 15007.
+/// EvtGetExtendedStatus and EvtQuery: a bad query is 15001 and EvtGetExtendedStatus gives its
+/// message with the position; a missing channel is 15007.
 #[test]
 fn query_errors_set_last_error_and_extended_status() {
     let _s = service(0);
@@ -207,9 +207,9 @@ fn query_errors_set_last_error_and_extended_status() {
     assert_eq!(GetLastError(), 0);
 }
 
-/// §1.9, §2.9, §2.10: the System context renders 18 variants in EVT_SYSTEM_PROPERTY_ID
-/// order with their documented types, the payloads after the array; a Values context one
-/// per path; a too-small buffer is 122 with the size, untouched.
+/// EvtCreateRenderContext and EvtRender: the System context renders 18 variants in
+/// EVT_SYSTEM_PROPERTY_ID order with their documented types, the payloads after the array; a Values
+/// context one per path; a too-small buffer is 122 with the size, untouched.
 #[test]
 fn render_values_lays_out_variants() {
     let _s = service(1);
@@ -293,8 +293,8 @@ fn render_values_lays_out_variants() {
     }
 }
 
-/// §2.19, §2.7: a bookmark updated to the last event read, rendered, parsed again, and the
-/// resume idiom EvtSeek(1, bookmark, RelativeToBookmark) continues after it.
+/// Bookmarks and EvtSeek: a bookmark updated to the last event read, rendered, parsed again, and
+/// the resume idiom EvtSeek(1, bookmark, RelativeToBookmark) continues after it.
 #[test]
 fn bookmark_render_parse_and_resume() {
     let _s = service(20);
@@ -344,7 +344,7 @@ fn bookmark_render_parse_and_resume() {
     assert_eq!(EvtClose(saved), TRUE);
 }
 
-/// §2.3, §7: the documented cancel procedure: thread A blocked in EvtNext, thread B calls
+/// EvtCancel: the documented cancel procedure: thread A blocked in EvtNext, thread B calls
 /// EvtCancel, A returns ERROR_CANCELLED, then the handle is closed; a session cancel
 /// (NULL: the local session) reaches it too.
 #[test]
@@ -367,8 +367,8 @@ fn cancel_procedure() {
     }
 }
 
-/// §2.16, §2.0: channel names sorted, the same name again after a too-small buffer, then
-/// ERROR_NO_MORE_ITEMS.
+/// EvtOpenChannelEnum/EvtNextChannelPath: channel names sorted, the same name again after a
+/// too-small buffer, then ERROR_NO_MORE_ITEMS.
 #[test]
 fn channel_enum_retries_the_same_name() {
     let _s = service(0);
@@ -413,7 +413,8 @@ fn channel_enum_retries_the_same_name() {
     assert_eq!(EvtClose(e), TRUE);
 }
 
-/// §2.20: query names and statuses are parallel arrays; an event's path is its channel.
+/// EvtGetQueryInfo/EvtGetEventInfo: query names and statuses are parallel arrays; an event's path
+/// is its channel.
 #[test]
 fn query_and_event_info() {
     let _s = service(1);
@@ -524,7 +525,7 @@ fn record_id(event: EVT_HANDLE) -> u64 {
     u64::from_le_bytes(buffer[9 * 16..9 * 16 + 8].try_into().unwrap())
 }
 
-/// §2.8: a push subscription's callback gets each event's handle, valid only during the
+/// EvtSubscribe: a push subscription's callback gets each event's handle, valid only during the
 /// call; closing the subscription stops delivery.
 #[test]
 fn push_subscription_delivers_then_stops_on_close() {
@@ -572,8 +573,8 @@ fn push_subscription_delivers_then_stops_on_close() {
     assert_eq!(GetLastError(), 87);
 }
 
-/// §2.8, §2.6: the pull model with a manual-reset signal and a bookmark: the documented
-/// wait / drain / reset loop, resume after the bookmark, and the fresh future-events
+/// EvtSubscribe and EvtNext: the pull model with a manual-reset signal and a bookmark: the
+/// documented wait / drain / reset loop, resume after the bookmark, and the fresh future-events
 /// subscription's ERROR_INVALID_OPERATION.
 #[test]
 fn pull_subscription_with_signal_and_bookmark() {
@@ -682,8 +683,9 @@ fn log_info(log: EVT_HANDLE, id: u32) -> (u32, u64) {
     )
 }
 
-/// §2.12–2.15, §1.12: export and clear with a backup, then EvtOpenLog and EvtGetLogInfo on
-/// the channel and on the files; EvtArchiveExportedLog writes its side-car.
+/// EvtExportLog, EvtClearLog, EvtOpenLog, EvtArchiveExportedLog: export and clear with a backup,
+/// then EvtOpenLog and EvtGetLogInfo on the channel and on the files; EvtArchiveExportedLog writes
+/// its side-car.
 #[test]
 fn export_clear_open_log_and_log_info() {
     let _s = service(40);
@@ -767,8 +769,9 @@ fn export_clear_open_log_and_log_info() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Channel configuration (§1.14, §2.17): the copy behind the handle, the size protocol,
-/// Set's rules, Save applying to the channel, the handle closed with its session.
+/// Channel configuration (EvtOpenChannelConfig and its Get/Set/Save): the copy behind the handle,
+/// the size protocol, Set's rules, Save applying to the channel, the handle closed with its
+/// session.
 #[test]
 fn channel_config_get_set_save() {
     use evtlog::Value;

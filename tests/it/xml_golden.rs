@@ -1,6 +1,6 @@
 //! Golden tests: events built with the public API render byte for byte as Windows'
-//! EvtRender(EvtRenderEventXml) does (reference/wevtapi.md §4.1, "Exact textual shape of real
-//! EvtRender output"), and parsing each golden text gives back the same event.
+//! EvtRender(EvtRenderEventXml) does (the exact textual shape of real EvtRender output), and
+//! parsing each golden text gives back the same event.
 //!
 //! Where Windows varies (7 or 9 fractional digits, GUID case), the fixtures hold evtlog's
 //! documented choice: 7 digits, lowercase GUIDs.
@@ -35,7 +35,7 @@ fn check(event: Event, fixture_name: &str) {
     );
 }
 
-/// §4.1's Service Control Manager example: classic provider with EventSourceName,
+/// A real Service Control Manager event: classic provider with EventSourceName,
 /// Qualifiers, an empty Correlation and a Binary item.
 #[test]
 fn scm_7036_with_qualifiers_and_binary() {
@@ -142,7 +142,7 @@ fn eventlog_1102_user_data() {
     check(event, "1102-userdata.xml");
 }
 
-/// §4.1's classic WER event: no Version, Opcode, Correlation or Execution; unnamed Data,
+/// A real classic WER event: no Version, Opcode, Correlation or Execution; unnamed Data,
 /// one of them empty, and Binary.
 #[test]
 fn wer_1001_unnamed_data() {

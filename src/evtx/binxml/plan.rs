@@ -66,6 +66,8 @@ pub(super) struct DirectRead {
 }
 
 /// Where a [`DirectRead`] goes; its value type and width are `set_typed`'s.
+// Its own list beside the table of System children (`SystemChild`): it has Qualifiers, an
+// attribute, and lets the decoder's setter match exhaustively, with no impossible arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum DirectField {
     EventId,
@@ -183,12 +185,18 @@ pub(super) enum Typed {
     None,
 }
 
+/// The `<System>` children [`Typed::Text`] sets.
+// A subset of the table of System children (`SystemChild`), kept so the decoder's setters
+// and tags match exhaustively, with no impossible arm on the hot path.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum TextField {
     Channel,
     Computer,
 }
 
+/// The `<System>` children [`Typed::Byte`] sets.
+// A subset of the table of System children (`SystemChild`), kept so the decoder's setters
+// and tags match exhaustively, with no impossible arm on the hot path.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum ByteField {
     Version,

@@ -28,7 +28,11 @@ pub(super) enum Answer {
 /// The error a failed facade call left.
 pub(super) fn last_error_after(ok: bool) -> Answer {
     if ok {
-        assert_eq!(GetLastError(), 0, "a success leaves ERROR_SUCCESS (§2.0)");
+        assert_eq!(
+            GetLastError(),
+            0,
+            "a success leaves ERROR_SUCCESS, as every wevtapi function does"
+        );
         Answer::Ok
     } else {
         Answer::Err(GetLastError())
@@ -66,7 +70,7 @@ pub(super) fn utf16_text(bytes: &[u8]) -> String {
     String::from_utf16_lossy(&units[..end])
 }
 
-/// EvtRender(EvtRenderBookmark) with the two calls of §2.0.
+/// EvtRender(EvtRenderBookmark) with the two calls of the size protocol (probe, then fill).
 pub(super) fn render_bookmark(handle: EVT_HANDLE) -> Answer {
     let (mut used, mut count) = (0, 0);
     if EvtRender(0, handle, EvtRenderBookmark, &mut [], &mut used, &mut count) == TRUE {

@@ -126,7 +126,7 @@ fn random_op_sequences_match_the_model() {
 /// A finding of the model (the regression file `cancelled-query-strict-seek-out-of-range`):
 /// a cancelled query answered a strict seek outside its results, or any strict seek on an
 /// empty channel, with 15012 instead of ERROR_CANCELLED: EvtCancel on a query is for good
-/// (reference §7, policy 1), whatever the seek's arguments.
+/// (the cancel is sticky until the handle is closed), whatever the seek's arguments.
 #[test]
 fn a_cancelled_query_fails_every_seek_with_1223() {
     use evtlog::winevt::*;

@@ -10,15 +10,15 @@
 //! The model: per channel a list of (record id, event id) and its configuration; per
 //! handle its kind and state (open, closed, cancelled, stale) and, for a query, its
 //! sequence and position. Its rules cite the facade's documented behaviour (module and
-//! function docs of `src/winevt/` and `src/engine/`) and reference/wevtapi.md.
+//! function docs of `src/winevt/` and `src/engine/`) and the documented Windows behaviour.
 //!
-//! Determinism: the service runs on a virtual clock that never moves, EvtNext's timeout
-//! is INFINITE or 1000 ms (which bounds the time spent looking and never waits for future
-//! events, §2.6) or 0 only on a query of fewer than 64 records (a query reads one poll
-//! interval of 64 records untimed; a subscription only its first batch, which the model
-//! cannot see), and no thread writes beside the interpreter. Every op is bounded (at most
-//! 8 events written, batches of at most 6): an input costs ~1 ms of CPU in a release build,
-//! a service reset ~50 times that (hence [`Model::restart`]).
+//! Determinism: the service runs on a virtual clock that never moves, EvtNext's timeout is INFINITE
+//! or 1000 ms (which bounds the time spent looking and never waits for future events, as EvtNext's
+//! documentation says) or 0 only on a query of fewer than 64 records (a query reads one poll
+//! interval of 64 records untimed; a subscription only its first batch, which the model cannot
+//! see), and no thread writes beside the interpreter. Every op is bounded (at most 8 events
+//! written, batches of at most 6): an input costs ~1 ms of CPU in a release build, a service reset
+//! ~50 times that (hence [`Model::restart`]).
 
 #![allow(non_upper_case_globals)]
 
@@ -194,7 +194,7 @@ impl Model {
         });
     }
 
-    /// Closes `slot` and its descendants (EvtClose closes a parent's children, §2.2).
+    /// Closes `slot` and its descendants (EvtClose closes a parent's children).
     fn close(&mut self, slot: usize) {
         self.slots[slot].open = false;
         let children: Vec<usize> = (0..self.slots.len())
@@ -308,7 +308,8 @@ impl Model {
                 let real = last_error_after(h != 0);
                 let model = match self.session_ok(s) {
                     Err(e) => Answer::Err(e),
-                    // A missing file: ERROR_FILE_NOT_FOUND (§2.5).
+                    // A missing file: ERROR_FILE_NOT_FOUND, as EvtQuery gives for a missing .evtx
+                    // file.
                     Ok(()) if matches!(source, Source::File(_)) && fixed.is_none() => {
                         Answer::Err(2)
                     }
@@ -408,9 +409,9 @@ impl Model {
                 });
                 let ok = EvtCancel(self.handle(slot));
                 let real = last_error_after(ok == TRUE);
-                // EvtCancel on a query or subscription is sticky (§7 policy 1; ResultSet::
-                // cancel, Subscription invariant 6); on a session it cancels only the calls
-                // in flight (Session::cancel), of which a single thread has none.
+                // EvtCancel on a query or subscription is sticky until the handle is closed
+                // (ResultSet::cancel, Subscription invariant 6); on a session it cancels only the
+                // calls in flight (Session::cancel), of which a single thread has none.
                 let model = match slot {
                     None => Answer::Ok,
                     Some(i) if !self.slots[i].open => Answer::Err(ERROR_INVALID_HANDLE),
@@ -448,7 +449,7 @@ impl Model {
             } => {
                 let s = self.pick(session, |k| matches!(k, Kind::Session));
                 let b = bookmark.map(|p| self.pick(p, |k| matches!(k, Kind::Bookmark(_))));
-                // The signal is closed right after EvtSubscribe, as OTEL does (§2.8).
+                // The signal is closed right after EvtSubscribe, as OTEL does.
                 let signal = CreateEvent(false, false);
                 let flags = origin | if strict { EvtSubscribeStrict } else { 0 };
                 let text = query_text(filter);
@@ -514,7 +515,8 @@ impl Model {
                 (real, model)
             }
             Op::BookmarkFromXml { bookmark } => {
-                // A bookmark rendered earlier parses back to the same bookmark (§2.19).
+                // A bookmark rendered earlier parses back to the same bookmark (EvtCreateBookmark
+                // from its XML).
                 let b = self.pick(bookmark, |k| matches!(k, Kind::Bookmark(_)));
                 let Some(Kind::Bookmark(m)) = self.open(b).cloned() else {
                     return (Answer::Ok, Answer::Ok);
@@ -560,8 +562,8 @@ impl Model {
                 };
                 let model = match (self.session_ok(s), records) {
                     (Err(e), _) => Answer::Err(e),
-                    // The target must not exist without EvtExportLogOverwrite (§2.14: 80);
-                    // Session::export_log checks it before it opens the source.
+                    // The target must not exist without EvtExportLogOverwrite (ERROR_FILE_EXISTS,
+                    // 80); Session::export_log checks it before it opens the source.
                     (Ok(()), _) if self.files[target].is_some() && !overwrite => {
                         Answer::Err(ERROR_FILE_EXISTS)
                     }
@@ -648,8 +650,9 @@ impl Model {
                             max_size_set,
                         },
                     )) => {
-                        // The value's type must be the property's exactly; Type is read-only;
-                        // a standard classic log's Enabled cannot change (15023, §2.17).
+                        // The value's type must be the property's exactly; Type is read-only; a
+                        // standard classic log's Enabled cannot change (15023,
+                        // EvtSetChannelConfigProperty's answer).
                         match (property, &value) {
                             (EvtChannelConfigEnabled, Value::Boolean(b)) if *channel == 1 => {
                                 copy.enabled = *b;

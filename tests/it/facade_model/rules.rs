@@ -12,8 +12,8 @@ impl Model {
                 Source::File(_) => return false,
             },
             // A subscription's scan reads only its first batch untimed (a batch never spans
-            // chunks), so what a zero timeout returns depends on the store's chunks: a
-            // partial batch is a success (§2.6), which the model cannot predict.
+            // chunks), so what a zero timeout returns depends on the store's chunks: a partial
+            // batch is a success (EvtNext returns what it has), which the model cannot predict.
             Some(Kind::Subscription(_)) => return false,
             _ => return true,
         };
@@ -94,7 +94,8 @@ impl Model {
                 found.drain(..skipped);
                 s.skip -= skipped;
                 let answer = if found.is_empty() {
-                    // A fresh future-events subscription with nothing says 4317 (§2.6).
+                    // A fresh future-events subscription with nothing says ERROR_INVALID_OPERATION
+                    // (4317), as EvtNext does there.
                     if s.future_only && !s.delivered {
                         Answer::Err(ERROR_INVALID_OPERATION)
                     } else {
@@ -132,7 +133,7 @@ impl Model {
         let Kind::Query(mut q) = self.slots[i].kind.clone() else {
             return Answer::Err(ERROR_INVALID_HANDLE);
         };
-        // EVT_SEEK_FLAGS: one origin of 1 to 4 (87 otherwise, §1.6).
+        // EVT_SEEK_FLAGS: one origin of 1 to 4 (ERROR_INVALID_PARAMETER, 87, otherwise).
         if !(1..=4).contains(&origin) {
             return Answer::Err(ERROR_INVALID_PARAMETER);
         }
@@ -142,7 +143,7 @@ impl Model {
                 _ => return Answer::Err(ERROR_INVALID_HANDLE),
             }
         } else {
-            // Bookmark is set only with EvtSeekRelativeToBookmark (§2.7).
+            // Bookmark is set only with EvtSeekRelativeToBookmark, as EvtSeek's documentation says.
             if bookmark.flatten().is_some() {
                 return Answer::Err(ERROR_INVALID_PARAMETER);
             }
@@ -162,8 +163,8 @@ impl Model {
             EvtSeekRelativeToCurrent => q.position as i128 + offset128,
             EvtSeekRelativeToLast => m - 1 + offset128,
             _ => {
-                // The bookmark's record in the results, or the gap before the first record
-                // after it in the query's direction (§2.7's documented example).
+                // The bookmark's record in the results, or the gap before the first record after it
+                // in the query's direction (as the example in EvtSeek's documentation shows).
                 let mark = mark.expect("a bookmark");
                 let anchor: Result<i128, i128> = match mark.record_id(&q.path) {
                     None => Err(0),
@@ -194,8 +195,8 @@ impl Model {
         };
         let bad_sign = (origin == EvtSeekRelativeToFirst && offset < 0)
             || (origin == EvtSeekRelativeToLast && offset > 0);
-        // Strict: fail if the event does not exist (15012, §2.7 [I]); else clamp to the
-        // last record within the boundary.
+        // Strict: fail if the event does not exist (15012; our reading of EvtSeek's documentation);
+        // else clamp to the last record within the boundary.
         if strict && (target < 0 || target >= m || bad_sign) {
             return Answer::Err(ERROR_EVT_QUERY_RESULT_INVALID_POSITION);
         }
@@ -218,7 +219,7 @@ impl Model {
         strict: bool,
     ) -> Result<SubModel, u32> {
         self.session_ok(s)?;
-        // EVT_SUBSCRIBE_FLAGS: an origin of 1 to 3 (§1.7).
+        // EVT_SUBSCRIBE_FLAGS: an origin of 1 to 3 (a value, not bits).
         if !(1..=3).contains(&origin) {
             return Err(ERROR_INVALID_PARAMETER);
         }
@@ -229,7 +230,8 @@ impl Model {
                 _ => return Err(ERROR_INVALID_HANDLE),
             },
         };
-        // A bookmark is required with StartAfterBookmark and NULL otherwise (§2.8).
+        // A bookmark is required with StartAfterBookmark and NULL otherwise, as EvtSubscribe's
+        // documentation says.
         if (origin == EvtSubscribeStartAfterBookmark) != mark.is_some() {
             return Err(ERROR_INVALID_PARAMETER);
         }
@@ -241,13 +243,13 @@ impl Model {
             EvtSubscribeStartAtOldestRecord => oldest,
             _ => match mark.as_ref().and_then(|m| m.record_id(CHANNELS[channel])) {
                 // With Strict a bookmark that names no record of the channel fails
-                // with ERROR_NOT_FOUND (§2.8).
+                // with ERROR_NOT_FOUND, as EvtSubscribe's documentation says.
                 None if strict => return Err(ERROR_NOT_FOUND),
                 None => oldest,
                 Some(id) if c.records.iter().any(|r| r.0 == id) => id + 1,
                 Some(_) if strict => return Err(ERROR_NOT_FOUND),
                 // "begins with the event that is after the event that is closest to the
-                // bookmarked event" (§2.8).
+                // bookmarked event", in EvtSubscribe's documentation.
                 Some(id) => match c.records.first() {
                     Some(&(first, _)) if id < first => first + 1,
                     _ => end,
@@ -269,7 +271,8 @@ impl Model {
     }
 
     /// EvtClearLog: the backup holds every record; open queries of the channel are stale
-    /// (15011, §2.13); a subscription that had not reached some record lost it (stale).
+    /// (ERROR_EVT_QUERY_RESULT_STALE, 15011); a subscription that had not reached some record lost
+    /// it (stale).
     pub(super) fn clear(&mut self, channel: usize, backup: Option<usize>) {
         let records = std::mem::take(&mut self.channels[channel].records);
         for slot in &mut self.slots {

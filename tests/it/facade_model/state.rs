@@ -42,7 +42,8 @@ pub(super) struct SubModel {
     pub(super) filter: Option<u16>,
     /// The next record id its scan examines.
     pub(super) cursor: u64,
-    /// Matching events still to drop (an empty bookmark starts at the second match, §2.8).
+    /// Matching events still to drop (an empty bookmark starts at the second match, as
+    /// EvtSubscribe's documentation says).
     pub(super) skip: usize,
     pub(super) future_only: bool,
     pub(super) delivered: bool,
@@ -84,7 +85,7 @@ impl BookmarkModel {
             .map(|e| e.1)
     }
 
-    /// EvtRender(EvtRenderBookmark) as wevtapi.md §4.2 gives it: CRLF, two-space indent,
+    /// EvtRender(EvtRenderBookmark) as Windows renders a bookmark: CRLF, two-space indent,
     /// single quotes, `IsCurrent='true'` on the last updated entry.
     pub(super) fn xml(&self) -> String {
         let mut out = String::from("<BookmarkList>\r\n");
