@@ -105,7 +105,7 @@ fn memory_is_judged_on_the_quarters_after_warm_up() {
             .collect()
     };
     assert!(watch::judge(&samples(0), 1.0).ok());
-    let growing = watch::judge(&samples(1 << 20), 1.0);
+    let growing = watch::judge(&samples(4 << 20), 1.0);
     assert!(growing.judged && !growing.ok(), "{growing:?}");
     assert!(!watch::judge(&samples(1 << 20)[..20], 0.0).judged);
 }
