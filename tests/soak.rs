@@ -98,14 +98,14 @@ fn memory_is_judged_on_the_quarters_after_warm_up() {
     let samples = |growth: u64| -> Vec<watch::Sample> {
         (0..100)
             .map(|i| watch::Sample {
-                at: i as f64 * 0.1,
+                at: i as f64 * 2.0,
                 rss: (100 << 20) + i * growth,
                 records: 0,
             })
             .collect()
     };
-    assert!(watch::judge(&samples(0), 1.0).ok());
-    let growing = watch::judge(&samples(4 << 20), 1.0);
+    assert!(watch::judge(&samples(0), 20.0).ok());
+    let growing = watch::judge(&samples(4 << 20), 20.0);
     assert!(growing.judged && !growing.ok(), "{growing:?}");
     assert!(!watch::judge(&samples(1 << 20)[..20], 0.0).judged);
 }

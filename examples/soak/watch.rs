@@ -235,8 +235,12 @@ impl MemoryVerdict {
 /// warm-up has seen the store at its peaks. Memory is bounded if the last quarter's mean stays
 /// within the first half's peak (or the first quarter's mean, if higher) plus 25% and 16 MiB:
 /// a one-minute run may not see the store at its highest tooth before its last quarter (a
-/// delayed clear), and the allocator keeps freed memory. Runs with under 40 samples after
-/// warm-up are not judged.
+/// delayed clear), and the allocator keeps freed memory. Runs with under 40 samples or under
+/// `JUDGED_SPAN` seconds after warm-up are not judged: in a shorter run the store's own
+/// saw-tooth (records held between clears) outweighs any leak.
+/// The least time after warm-up, in seconds, over which memory is judged.
+pub const JUDGED_SPAN: f64 = 150.0;
+
 pub fn judge(samples: &[Sample], warm_up: f64) -> MemoryVerdict {
     let peak_rss = samples.iter().map(|s| s.rss).max().unwrap_or(0);
     let peak_records = samples.iter().map(|s| s.records).max().unwrap_or(0);
@@ -263,7 +267,9 @@ pub fn judge(samples: &[Sample], warm_up: f64) -> MemoryVerdict {
         last_quarter,
         slope_per_minute: slope(&after) * 60.0,
         bound: base + base / 4 + (16 << 20),
-        judged: after.len() >= 40,
+        judged: after.len() >= 40
+            && after.last().map_or(0.0, |s| s.at) - after.first().map_or(0.0, |s| s.at)
+                >= JUDGED_SPAN,
         peak_records,
     }
 }
