@@ -20,6 +20,7 @@ use parking_lot::Mutex;
 
 use super::channel_file::ChannelFile;
 use super::notify::Notifier;
+use super::paged::ChannelView;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
@@ -215,15 +216,15 @@ impl Channel {
         }
     }
 
-    /// A persistent channel: its records live in `file` (and, for reading, in an unbounded
-    /// memory store that mirrors it), restored from `events` (in record order, with ids).
+    /// A persistent channel: its records live in `file`, which is its store; the memory
+    /// store holds only the records of the file's open chunk (paged.rs), and record ids go
+    /// on from `next_id`.
     pub(crate) fn persistent(
         config: ChannelConfig,
         clock: Arc<dyn Clock>,
         file: ChannelFile,
-        events: Vec<Event>,
         next_id: u64,
-    ) -> Result<Channel> {
+    ) -> Channel {
         let mut channel = Channel::new(
             ChannelConfig {
                 max_size: super::ChannelConfig::UNBOUNDED,
@@ -231,15 +232,9 @@ impl Channel {
             },
             clock,
         );
-        for event in events {
-            if let Some(id) = event.system.event_record_id {
-                channel.store.skip_to(id);
-            }
-            channel.store.append(event)?;
-        }
         channel.store.skip_to(next_id);
         channel.file = Some(file);
-        Ok(channel)
+        channel
     }
 
     /// True for a persistent channel whose file opened read-only (appends and clears fail
@@ -369,15 +364,51 @@ impl Channel {
         Ok(id)
     }
 
-    /// A lock-free reader's view of the records now; see [`Snapshot`].
+    /// Every record now, in memory; see [`Snapshot`]. A persistent channel's records are
+    /// read from its file into the snapshot (all of them: for small channels and tests;
+    /// queries read a large one a chunk at a time); records that do not decode are left
+    /// out.
     pub fn snapshot(&self) -> Snapshot {
-        self.store.snapshot()
+        let view = self.view();
+        if view.paged.is_none() {
+            return view.tail;
+        }
+        let mut front = Vec::new();
+        let read = view.for_each_chunk(None, &crate::cancel::CancelToken::root(), 0, |c| {
+            front.push(Arc::clone(c));
+            Ok(())
+        });
+        // The records in memory are there whatever the file gives.
+        let tail_chunks = view.tail.chunks().len();
+        if read.is_err() {
+            front.clear();
+        }
+        front.truncate(front.len().saturating_sub(tail_chunks));
+        view.tail.with_front(front)
     }
 
-    /// A snapshot of the chunks from the one holding `record_id` on
+    /// A reader's view of the records now (paged.rs): lock-free in memory, a persistent
+    /// channel's sealed file chunks read on demand.
+    pub(crate) fn view(&self) -> ChannelView {
+        match &self.file {
+            None => ChannelView {
+                tail: self.store.snapshot(),
+                paged: None,
+            },
+            Some(file) => file.view(&self.store),
+        }
+    }
+
+    /// A view with only the in-memory chunks from the one holding `record_id` on
     /// ([`MemoryStore::snapshot_from`]): what a live reader at `record_id` needs.
-    pub(crate) fn snapshot_from(&self, record_id: u64) -> Snapshot {
-        self.store.snapshot_from(record_id)
+    pub(crate) fn view_from(&self, record_id: u64) -> ChannelView {
+        match &self.file {
+            None => ChannelView {
+                tail: self.store.snapshot_from(record_id),
+                paged: None,
+            },
+            Some(file) => file.view_from(&self.store, record_id),
+        }
     }
 
     /// The subscriptions watching this channel.
@@ -446,7 +477,10 @@ impl Channel {
 
     /// EvtLogNumberOfLogRecords.
     pub fn record_count(&self) -> u64 {
-        self.store.record_count()
+        match &self.file {
+            None => self.store.record_count(),
+            Some(file) => file.record_count(&self.store),
+        }
     }
 
     /// EvtLogFull: the channel is sequential (do not overwrite, no auto-backup) and refused
@@ -457,7 +491,10 @@ impl Channel {
 
     /// EvtLogOldestRecordNumber (`None` when empty).
     pub fn oldest_record_id(&self) -> Option<u64> {
-        self.store.oldest_record_id()
+        match &self.file {
+            None => self.store.oldest_record_id(),
+            Some(file) => file.oldest_record_id(&self.store),
+        }
     }
 
     /// The id the next record will get.
@@ -465,7 +502,8 @@ impl Channel {
         self.store.next_record_id()
     }
 
-    /// The records' estimated size in bytes (the max-size accounting).
+    /// The records' estimated size in bytes (the max-size accounting; a persistent
+    /// channel's: those of its file's open chunk).
     pub fn total_bytes(&self) -> u64 {
         self.store.total_bytes()
     }

@@ -1,15 +1,20 @@
-//! [`ChannelFile`]: a persistent channel's live .evtx file and the policy it enforces (max
-//! size in 64 KiB chunks, retention), and how a store directory names channels' files.
-//! The invariants it keeps are persist.rs's 1, 2, 3 and 5; it knows nothing of the engine
-//! or of channels, only of the memory store it mirrors into.
+//! [`ChannelFile`]: a persistent channel's live .evtx file, which is its store, and the
+//! policy it enforces (max size in 64 KiB chunks, retention), and how a store directory
+//! names channels' files. The invariants it keeps are persist.rs's 1, 2, 3 and 5; it knows
+//! nothing of the engine or of channels, only of the memory store that holds the records of
+//! its open chunk, and of the views readers take (paged.rs).
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use super::paged::{ChannelView, PagedView};
+use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
-use crate::evtx::{LiveFile, Placed, WhenFull, CHUNK_SIZE};
+use crate::evtx::{LiveFile, Placed, WhenFull, CHUNK_SIZE, LIVE_MAX_CHUNKS};
 use crate::store::{MemoryStore, Retention};
 
 /// The file name of `channel` in a store directory: `/` written `%4`, as Windows does.
@@ -30,16 +35,29 @@ pub(super) fn channel_of(file: &Path) -> Option<String> {
 
 /// A persistent channel's file and its policy.
 pub(crate) struct ChannelFile {
-    live: Mutex<LiveFile>,
+    live: Mutex<Writer>,
     /// Changed only by a save (config.rs), under `live`'s lock (taken first).
     policy: Mutex<Policy>,
+}
+
+/// The file being written, and the same file open for its readers (paged.rs invariant 2).
+struct Writer {
+    live: LiveFile,
+    reader: Arc<File>,
+}
+
+impl Writer {
+    fn new(live: LiveFile, path: &Path) -> Result<Writer> {
+        let reader = Arc::new(File::open(path)?);
+        Ok(Writer { live, reader })
+    }
 }
 
 /// Where a channel's file is and what it keeps.
 struct Policy {
     path: PathBuf,
     max_chunks: u64,
-    /// The configured max size (the memory mirror is unbounded).
+    /// The configured max size.
     max_size: u64,
     when_full: WhenFull,
 }
@@ -54,31 +72,35 @@ fn when_full(retention: Retention) -> WhenFull {
 
 /// The most chunks a file of `max_size` bytes holds (at least one).
 fn max_chunks(max_size: u64) -> u64 {
-    (max_size / CHUNK_SIZE as u64).clamp(1, u64::from(u16::MAX))
+    (max_size / CHUNK_SIZE as u64).clamp(1, LIVE_MAX_CHUNKS)
 }
 
 impl ChannelFile {
-    /// The file at `path` for a channel of `max_size` and `retention`: opened and read back
-    /// if it exists, else created (removed again if that fails). Returns the events read,
-    /// the next record id, and whether the file was created.
+    /// The file at `path` for a channel of `max_size` and `retention`: opened if it exists
+    /// (headers only; read-only if `read_only`, or if it cannot be written), else created
+    /// (removed again if that fails). Returns the next record id, and whether the file was
+    /// created.
     pub(crate) fn open_or_create(
         path: &Path,
         max_size: u64,
         retention: Retention,
-    ) -> Result<(ChannelFile, Vec<Event>, u64, bool)> {
+        read_only: bool,
+    ) -> Result<(ChannelFile, u64, bool)> {
         let max = max_chunks(max_size);
         let created = !path.exists();
-        let (live, events, next_id) = if created {
-            match LiveFile::create(path, max, 1) {
-                Ok(live) => (live, Vec::new(), 1),
+        let live = if created {
+            let made = LiveFile::create(path, max, 1).and_then(|live| Writer::new(live, path));
+            match made {
+                Ok(live) => live,
                 Err(e) => {
                     let _ = std::fs::remove_file(path);
                     return Err(e);
                 }
             }
         } else {
-            LiveFile::open(path, max)?
+            Writer::new(LiveFile::open(path, max, read_only)?, path)?
         };
+        let next_id = live.live.next_id();
         let file = ChannelFile {
             live: Mutex::new(live),
             policy: Mutex::new(Policy {
@@ -88,12 +110,12 @@ impl ChannelFile {
                 when_full: when_full(retention),
             }),
         };
-        Ok((file, events, next_id, created))
+        Ok((file, next_id, created))
     }
 
     /// True if the file was opened read-only (invariant 6).
     pub(crate) fn is_read_only(&self) -> bool {
-        self.live.lock().is_read_only()
+        self.live.lock().live.is_read_only()
     }
 
     pub(crate) fn path(&self) -> PathBuf {
@@ -114,17 +136,62 @@ impl ChannelFile {
         }
     }
 
-    /// Appends `event` to the file, then to `store` (invariant 1); its record id.
+    /// A reader's view of the channel whose open chunk's records are in `store`: the file's
+    /// sealed chunks and the store's snapshot, taken together (paged.rs invariant 1).
+    pub(crate) fn view(&self, store: &MemoryStore) -> ChannelView {
+        let writer = self.live.lock();
+        let tail = store.snapshot();
+        view_of(&writer, tail)
+    }
+
+    /// Like [`view`](Self::view), with only the store's chunks from `record_id` on.
+    pub(crate) fn view_from(&self, store: &MemoryStore, record_id: u64) -> ChannelView {
+        let writer = self.live.lock();
+        let tail = store.snapshot_from(record_id);
+        view_of(&writer, tail)
+    }
+
+    /// The number of records: the sealed chunks' ids (a channel's file holds them without
+    /// gaps) and those in `store`.
+    pub(crate) fn record_count(&self, store: &MemoryStore) -> u64 {
+        let writer = self.live.lock();
+        let live = &writer.live;
+        live.open_chunk_first_id().saturating_sub(live.first_id()) + store.record_count()
+    }
+
+    /// The oldest record's id, if there is one.
+    pub(crate) fn oldest_record_id(&self, store: &MemoryStore) -> Option<u64> {
+        let writer = self.live.lock();
+        let live = &writer.live;
+        if live.first_id() < live.open_chunk_first_id() {
+            Some(live.first_id())
+        } else {
+            store.oldest_record_id()
+        }
+    }
+
+    /// Appends `event` to the file, then to `store` (invariant 1); its record id. When the
+    /// file starts a new chunk, the records of the one it sealed leave `store` (readers read
+    /// them from the file now).
     pub(crate) fn append(&self, store: &MemoryStore, mut event: Event) -> Result<u64> {
-        let mut live = self.live.lock();
-        let id = live.next_id();
+        let mut writer = self.live.lock();
+        let id = writer.live.next_id();
         event.system.event_record_id = Some(id);
         let when_full = self.policy.lock().when_full;
-        match live.append(&event, when_full)? {
+        let opened_at = writer.live.open_chunk_first_id();
+        match writer.live.append(&event, when_full)? {
             Placed::Appended => {}
             Placed::Overwrote { kept_from } => store.clear_before(kept_from),
             // The archived records leave the channel with the archive.
-            Placed::Archived { .. } => store.clear_before(id),
+            Placed::Archived { .. } => {
+                let path = self.policy.lock().path.clone();
+                writer.reader = Arc::new(File::open(&path)?);
+                store.clear_before(id);
+            }
+        }
+        if writer.live.open_chunk_first_id() != opened_at {
+            // A new chunk: the records before it are in sealed chunks.
+            store.retire_before(id);
         }
         store.append(event)
     }
@@ -132,8 +199,8 @@ impl ChannelFile {
     /// Removes the records below `end` (all of them for `u64::MAX`), keeping the others, in
     /// the file and then in `store` (invariant 3).
     pub(crate) fn clear_before(&self, store: &MemoryStore, end: u64) -> Result<()> {
-        let mut live = self.live.lock();
-        if live.is_read_only() {
+        let mut writer = self.live.lock();
+        if writer.live.is_read_only() {
             return Err(Error::with_message(
                 ErrorKind::AccessDenied,
                 format!(
@@ -142,13 +209,8 @@ impl ChannelFile {
                 ),
             ));
         }
-        let next_id = live.next_id();
-        let kept: Vec<Event> = store
-            .snapshot()
-            .iter()
-            .filter(|e| e.system.event_record_id.is_some_and(|id| id >= end))
-            .cloned()
-            .collect();
+        let next_id = writer.live.next_id();
+        let kept = records_from(&view_of(&writer, store.snapshot()), end)?;
         let first = kept
             .first()
             .and_then(|e| e.system.event_record_id)
@@ -157,14 +219,14 @@ impl ChannelFile {
         let mut name = policy.path.file_name().unwrap_or_default().to_os_string();
         name.push(".clearing");
         let temporary = policy.path.with_file_name(name);
-        let fresh = (|| -> Result<LiveFile> {
+        let fresh = (|| -> Result<Writer> {
             let mut fresh = LiveFile::create(&temporary, policy.max_chunks, first)?;
             for event in &kept {
                 fresh.append(event, policy.when_full)?;
             }
             fresh.sync()?;
             std::fs::rename(&temporary, &policy.path)?;
-            Ok(fresh)
+            Writer::new(fresh, &policy.path)
         })();
         let mut fresh = match fresh {
             Ok(fresh) => fresh,
@@ -173,9 +235,12 @@ impl ChannelFile {
                 return Err(e);
             }
         };
-        fresh.renamed(&policy.path);
-        *live = fresh;
+        fresh.live.renamed(&policy.path);
+        // The records kept are read from the file from now on (paged.rs invariant 1).
+        fresh.live.seal_open_chunk();
+        *writer = fresh;
         store.clear_before(end);
+        store.retire_before(u64::MAX);
         Ok(())
     }
 
@@ -193,7 +258,7 @@ impl ChannelFile {
         target: &Path,
         persist: &dyn Fn() -> Result<()>,
     ) -> Result<()> {
-        let mut live = self.live.lock();
+        let mut writer = self.live.lock();
         let mut policy = self.policy.lock();
         let chunks = max_chunks(max_size);
         let moving = target != policy.path;
@@ -207,21 +272,21 @@ impl ChannelFile {
             let mut name = target.file_name().unwrap_or_default().to_os_string();
             name.push(".saving");
             let temporary = target.with_file_name(name);
-            let records: Vec<Event> = store.snapshot().iter().cloned().collect();
+            let records = records_from(&view_of(&writer, store.snapshot()), 0)?;
             let first = records
                 .first()
                 .and_then(|e| e.system.event_record_id)
-                .unwrap_or_else(|| live.next_id());
-            let written = (|| -> Result<LiveFile> {
+                .unwrap_or_else(|| writer.live.next_id());
+            let written = (|| -> Result<Writer> {
                 // Room for every record (nothing is dropped by a save), then the new limit.
-                let mut fresh = LiveFile::create(&temporary, u64::from(u16::MAX), first)?;
+                let mut fresh = LiveFile::create(&temporary, LIVE_MAX_CHUNKS, first)?;
                 for event in &records {
                     fresh.append(event, WhenFull::Refuse)?;
                 }
                 fresh.set_max_chunks(chunks);
                 fresh.sync()?;
                 std::fs::rename(&temporary, target)?;
-                Ok(fresh)
+                Writer::new(fresh, target)
             })();
             let mut fresh = match written {
                 Ok(fresh) => fresh,
@@ -230,7 +295,8 @@ impl ChannelFile {
                     return Err(e);
                 }
             };
-            fresh.renamed(target);
+            fresh.live.renamed(target);
+            fresh.live.seal_open_chunk();
             if let Err(e) = persist() {
                 if moving {
                     drop(fresh);
@@ -238,12 +304,14 @@ impl ChannelFile {
                 } else {
                     // The old file was replaced by one with the same records: keep it,
                     // with the old limit.
-                    fresh.set_max_chunks(policy.max_chunks);
-                    *live = fresh;
+                    fresh.live.set_max_chunks(policy.max_chunks);
+                    *writer = fresh;
+                    store.retire_before(u64::MAX);
                 }
                 return Err(e);
             }
-            *live = fresh;
+            *writer = fresh;
+            store.retire_before(u64::MAX);
             if moving {
                 // The configuration names the new file; a leftover old one is ignored.
                 let _ = std::fs::remove_file(&policy.path);
@@ -257,4 +325,37 @@ impl ChannelFile {
         policy.when_full = when_full(retention);
         Ok(())
     }
+}
+
+/// The view of `writer`'s file with `tail`, the records of its open chunk.
+fn view_of(writer: &Writer, tail: crate::store::Snapshot) -> ChannelView {
+    let live = &writer.live;
+    let paged = PagedView {
+        file: Arc::clone(&writer.reader),
+        oldest: live.oldest_slot(),
+        slots: live.slots(),
+        chunks: live.sealed_chunks(),
+        first_id: live.first_id(),
+        end_id: live.open_chunk_first_id(),
+    };
+    ChannelView {
+        tail,
+        paged: Some(paged),
+    }
+}
+
+/// The events of `view` with ids from `start` on, in order (read from the file where they
+/// are there).
+fn records_from(view: &ChannelView, start: u64) -> Result<Vec<Event>> {
+    let mut events = Vec::new();
+    view.for_each_chunk(None, &CancelToken::root(), start, |chunk| {
+        events.extend(
+            chunk
+                .iter()
+                .filter(|e| e.system.event_record_id.is_some_and(|id| id >= start))
+                .cloned(),
+        );
+        Ok(())
+    })?;
+    Ok(events)
 }

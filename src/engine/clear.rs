@@ -41,18 +41,20 @@ impl Session {
         let channel = engine.channel(channel)?;
         channel.check_clearable()?;
         let _clearing = channel.lock_clearing(&call)?;
-        let snapshot = channel.snapshot();
+        let snapshot = channel.view();
         let end = snapshot.end_record_id();
         if let Some(backup) = backup {
             let target = Path::new(backup);
             check_target(target, false)?;
             write_evtx(target, false, |writer| {
                 let mut written = 0u64;
-                for (batch, chunk) in snapshot.chunks().iter().enumerate() {
+                let mut batch = 0u64;
+                snapshot.for_each_chunk(Some(engine), &call, 0, |chunk| {
+                    batch += 1;
                     engine
                         .inner
                         .faults
-                        .checkpoint(CallKind::Clear, batch as u64 + 1, &call)?;
+                        .checkpoint(CallKind::Clear, batch, &call)?;
                     call.check()?;
                     // Only the records of the snapshot's moment (its last chunk may grow).
                     for event in chunk
@@ -62,7 +64,8 @@ impl Session {
                         writer.write(event)?;
                         written += 1;
                     }
-                }
+                    Ok(())
+                })?;
                 // The last poll: after it, the backup is in place and the records go.
                 call.check()?;
                 Ok(written)

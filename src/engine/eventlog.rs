@@ -24,12 +24,14 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use super::event_ref::EventRef;
 use super::eventlogrecord::eventlog_record;
 use super::notify::Watch;
+use super::paged::{ChannelView, Pages};
 use super::{Channel, Engine, ExportFlags, Next, QueryFlags, SignalEvent};
+use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
-use crate::store::Snapshot;
 
 /// READ_EVENT_LOG_READ_FLAGS and the direction flags.
 pub const EVENTLOG_SEQUENTIAL_READ: u32 = 0x1;
@@ -70,58 +72,126 @@ enum Source {
     Backup(Vec<Event>),
 }
 
-/// The records a read walks: a snapshot of a channel, or a backup's events.
+/// The records a read walks: a view of a channel, or a backup's events.
 enum View<'a> {
-    Snapshot(Snapshot),
+    Channel {
+        view: ChannelView,
+        pages: Pages,
+        name: Arc<str>,
+    },
     Events(&'a [Event]),
+}
+
+/// A record a read found: held by its chunk, or a backup's.
+enum Held<'a> {
+    Ref(EventRef),
+    Borrowed(&'a Event),
+}
+
+impl std::ops::Deref for Held<'_> {
+    type Target = Event;
+    fn deref(&self) -> &Event {
+        match self {
+            Held::Ref(event) => event.event(),
+            Held::Borrowed(event) => event,
+        }
+    }
 }
 
 fn record_id(event: &Event) -> u64 {
     event.system.event_record_id.unwrap_or(0)
 }
 
-impl View<'_> {
-    fn get(&self, id: u64) -> Option<&Event> {
+impl<'a> View<'a> {
+    /// The record `id`, or else the nearest one after it (before it, in `reverse`).
+    fn near(&mut self, id: u64, reverse: bool) -> Result<Option<Held<'a>>> {
+        let View::Channel { view, pages, name } = self else {
+            return Ok(None);
+        };
+        let call = CancelToken::root();
+        let mut id = id;
+        loop {
+            let Some((chunk, mut i)) = view.locate(id, reverse, pages, &call)? else {
+                return Ok(None);
+            };
+            let present = |i: usize| chunk.has_record_at(i) && chunk.get(i).is_some();
+            if reverse {
+                loop {
+                    if present(i) {
+                        return Ok(Some(Held::Ref(EventRef::new(chunk, i, Arc::clone(name)))));
+                    }
+                    let Some(below) = i.checked_sub(1) else { break };
+                    i = below;
+                }
+                let Some(below) = chunk.first_record_id().checked_sub(1) else {
+                    return Ok(None);
+                };
+                id = below;
+            } else {
+                while i < chunk.len() {
+                    if present(i) {
+                        return Ok(Some(Held::Ref(EventRef::new(chunk, i, Arc::clone(name)))));
+                    }
+                    i += 1;
+                }
+                id = chunk.first_record_id() + chunk.len() as u64;
+            }
+        }
+    }
+
+    fn get(&mut self, id: u64) -> Result<Option<Held<'a>>> {
         match self {
-            View::Snapshot(s) => s.get(id),
-            View::Events(events) => events
+            View::Channel { .. } => Ok(self
+                .near(id, false)?
+                .filter(|e| e.system.event_record_id == Some(id))),
+            View::Events(events) => Ok(events
                 .binary_search_by_key(&id, record_id)
                 .ok()
-                .map(|i| &events[i]),
+                .map(|i| Held::Borrowed(&events[i]))),
         }
     }
 
     /// The first record after `id` (None: the oldest).
-    fn after(&self, id: Option<u64>) -> Option<&Event> {
+    fn after(&mut self, id: Option<u64>) -> Result<Option<Held<'a>>> {
         match self {
-            View::Snapshot(s) => {
-                let first = s.first_record_id()?;
-                s.get(id.map_or(first, |id| (id + 1).max(first)))
+            View::Channel { view, .. } => {
+                let Some(first) = view.first_record_id() else {
+                    return Ok(None);
+                };
+                let from = id.map_or(first, |id| (id + 1).max(first));
+                self.near(from, false)
             }
             View::Events(events) => {
                 let i = id.map_or(0, |id| events.partition_point(|e| record_id(e) <= id));
-                events.get(i)
+                Ok(events.get(i).map(Held::Borrowed))
             }
         }
     }
 
     /// The last record before `id` (None: the newest).
-    fn before(&self, id: Option<u64>) -> Option<&Event> {
+    fn before(&mut self, id: Option<u64>) -> Result<Option<Held<'a>>> {
         match self {
-            View::Snapshot(s) => {
-                let first = s.first_record_id()?;
-                let end = s.end_record_id();
-                let id = match id {
-                    None => end.checked_sub(1)?,
-                    Some(id) => id.min(end).checked_sub(1)?,
+            View::Channel { view, .. } => {
+                let Some(first) = view.first_record_id() else {
+                    return Ok(None);
                 };
-                (id >= first).then(|| s.get(id)).flatten()
+                let end = view.end_record_id();
+                let below = match id {
+                    None => end.checked_sub(1),
+                    Some(id) => id.min(end).checked_sub(1),
+                };
+                match below.filter(|&id| id >= first) {
+                    Some(id) => self.near(id, true),
+                    None => Ok(None),
+                }
             }
             View::Events(events) => {
                 let i = id.map_or(events.len(), |id| {
                     events.partition_point(|e| record_id(e) < id)
                 });
-                i.checked_sub(1).and_then(|i| events.get(i))
+                Ok(i.checked_sub(1)
+                    .and_then(|i| events.get(i))
+                    .map(Held::Borrowed))
             }
         }
     }
@@ -189,7 +259,11 @@ impl ClassicLog {
 
     fn view(&self) -> View<'_> {
         match &self.source {
-            Source::Channel(c) => View::Snapshot(c.snapshot()),
+            Source::Channel(c) => View::Channel {
+                view: c.view(),
+                pages: Pages::new(Some(&self.engine), None),
+                name: Arc::from(c.name()),
+            },
             Source::Backup(events) => View::Events(events),
         }
     }
@@ -239,10 +313,10 @@ impl ClassicLog {
             ));
         }
         let forwards = direction == EVENTLOG_FORWARDS_READ;
-        let view = self.view();
+        let mut view = self.view();
         let mut position = self.position.lock();
         let first = if mode == EVENTLOG_SEEK_READ {
-            match view.get(u64::from(record)) {
+            match view.get(u64::from(record))? {
                 Some(e) => Some(e),
                 None => {
                     return Err(Error::with_message(
@@ -253,14 +327,14 @@ impl ClassicLog {
             }
         } else {
             match *position {
-                None if forwards => view.after(None),
-                None => view.before(None),
+                None if forwards => view.after(None)?,
+                None => view.before(None)?,
                 // The same direction moves on; a change of direction starts at the last.
                 Some((last, was_forwards)) => match (forwards, was_forwards) {
-                    (true, true) => view.after(Some(last)),
-                    (false, false) => view.before(Some(last)),
-                    (true, false) => view.after(last.checked_sub(1)),
-                    (false, true) => view.before(Some(last + 1)),
+                    (true, true) => view.after(Some(last))?,
+                    (false, false) => view.before(Some(last))?,
+                    (true, false) => view.after(last.checked_sub(1))?,
+                    (false, true) => view.before(Some(last + 1))?,
                 },
             }
         };
@@ -269,7 +343,7 @@ impl ClassicLog {
         };
         let mut out = Vec::new();
         loop {
-            let bytes = eventlog_record(event, wide);
+            let bytes = eventlog_record(&event, wide);
             if out.len() + bytes.len() > buffer_size {
                 if out.is_empty() {
                     return Ok(ReadOutcome::TooSmall {
@@ -279,12 +353,12 @@ impl ClassicLog {
                 break;
             }
             out.extend_from_slice(&bytes);
-            let id = record_id(event);
+            let id = record_id(&event);
             *position = Some((id, forwards));
             let next = if forwards {
-                view.after(Some(id))
+                view.after(Some(id))?
             } else {
-                view.before(Some(id))
+                view.before(Some(id))?
             };
             match next {
                 Some(e) => event = e,

@@ -62,7 +62,7 @@ use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, FileTime};
 use crate::evtx::{
-    ChunkDecoder, DeferredChunk, EvtxChunk, EvtxFile, Proof, ProvedSpans, TemplateCache,
+    ChunkDecoder, DeferredChunk, EvtxChunk, EvtxFile, Proof, ProvedSpans, SharedFile, TemplateCache,
 };
 use crate::query::{EvalScratch, QuerySource, SystemFields};
 use crate::store::{Chunk, DeferredEvents, LiveGauge};
@@ -282,7 +282,10 @@ fn give_spare(spares: &Mutex<Vec<Vec<u8>>>, buffer: Vec<u8>) {
 /// One .evtx file of a query, shared by the cursors over it (a result set's state, its
 /// initial cursor for seeks, the copies calls work on).
 pub(crate) struct FileSource {
-    file: Mutex<EvtxFile<File>>,
+    file: Mutex<EvtxFile<SharedFile>>,
+    /// The open file read (a persistent channel's pages are read from the file its view
+    /// names: the same file after a rename).
+    shared: Arc<File>,
     /// The slot the record order starts at.
     oldest: u64,
     /// Chunk slots in the file: places in the record order.
@@ -327,13 +330,22 @@ impl FileSource {
     /// Opens the file at `path` (absolute) and finds its oldest chunk (one 128-byte header
     /// read per chunk slot); decodes nothing.
     pub(crate) fn open(path: &str) -> Result<FileSource> {
-        let mut file = EvtxFile::open(path)?;
-        let oldest = file.oldest_chunk()?;
-        let slots = file.chunk_slots();
+        let mut source = FileSource::of(Arc::new(File::open(path)?))?;
+        let file = source.file.get_mut();
+        source.oldest = file.oldest_chunk()?;
+        source.slots = file.chunk_slots();
+        Ok(source)
+    }
+
+    /// A source reading the open `file`, which it does not walk: a persistent channel's
+    /// pages ([`FileSource::load_page`]), whose slots the channel's view gives.
+    pub(crate) fn of(shared: Arc<File>) -> Result<FileSource> {
+        let file = EvtxFile::from_reader(SharedFile::new(Arc::clone(&shared)))?;
         Ok(FileSource {
             file: Mutex::new(file),
-            oldest,
-            slots,
+            shared,
+            oldest: 0,
+            slots: 0,
             live: Arc::new(LiveGauge::default()),
             templates: Mutex::new(TemplateCache::new()),
             engine_templates: None,
@@ -342,6 +354,11 @@ impl FileSource {
             deferred: Arc::default(),
             merged: false,
         })
+    }
+
+    /// Whether this source reads the open file `file`.
+    pub(crate) fn reads(&self, file: &Arc<File>) -> bool {
+        Arc::ptr_eq(&self.shared, file)
     }
 
     /// Starts from the engine's template definitions, and gives back the ones this file
@@ -549,6 +566,9 @@ impl Drop for FileSource {
         }
     }
 }
+
+#[path = "files_pages.rs"]
+mod pages;
 
 #[cfg(test)]
 #[path = "files_tests.rs"]

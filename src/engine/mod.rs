@@ -40,6 +40,7 @@ mod metadata;
 mod metadata_props;
 mod names;
 mod notify;
+mod paged;
 mod payload;
 mod persist;
 mod producer;

@@ -2,23 +2,30 @@
 //! ([`Engine::open_store_dir`]), one per channel, named as Windows names log files
 //! (`Microsoft-Windows-Sysmon%4Operational.evtx`).
 //!
-//! A persistent channel keeps its records twice: in its live file ([`LiveFile`], the
-//! durable copy, written through on every append) and in an unbounded memory store that
-//! mirrors it (the copy queries and subscriptions read, as for any channel). The file
-//! decides what is kept: its maximum (the channel's max size in 64 KiB chunks, at least one)
-//! and its retention (overwrite: a ring of chunks; do-not-overwrite: full).
+//! A persistent channel's file is its store. In memory it keeps only the records of the
+//! file's open chunk (a `MemoryStore`, the records the next chunk header has not sealed);
+//! readers take a view of the file's sealed chunks beside them and read those a chunk at a
+//! time from the file (paged.rs). Opening a store reads each file's header and at most three
+//! chunk headers: no record, whatever the size. The file decides what is kept: its maximum
+//! (the channel's max size in 64 KiB chunks, at least one) and its retention (overwrite: a
+//! ring of chunks; do-not-overwrite: full).
 //!
 //! Invariants:
 //! 1. Appends are serialized by the file's lock; a record is in the file before it is in
 //!    the memory store, so a reader never sees a record that is not on disk. The two give
-//!    the same next record id at all times.
-//! 2. When the file overwrites its oldest chunk, the memory store drops exactly the records
-//!    that chunk held (`MemoryStore::clear_before`), bumping its generation.
-//! 3. A clear writes the new file (empty, or the records kept) beside the old one and
-//!    renames it over it; only then does the memory store drop its records. A failed clear
-//!    changes neither.
-//! 4. Reopening a store directory restores every record of every file, with its id, and
-//!    record ids go on after the newest. A channel's configuration (type, max size,
+//!    the same next record id at all times. When the file starts a new chunk, the records of
+//!    the one it sealed leave the memory store (`MemoryStore::retire_before`, which does not
+//!    make snapshots stale: they are unchanged, in the file); a view taken under the same
+//!    lock sees each record in exactly one of the two (paged.rs invariant 1).
+//! 2. When the file overwrites its oldest chunk, the channel's generation is bumped and its
+//!    oldest id moves to the next chunk's first (`MemoryStore::clear_before`); readers of
+//!    the old view fail stale (15011) rather than read the reused slot.
+//! 3. A clear writes the new file (empty, or the records kept, read from the old file)
+//!    beside the old one and renames it over it; only then does the memory store drop its
+//!    records. A failed clear changes neither. Views taken before read the old file, which
+//!    they hold open.
+//! 4. Reopening a store directory finds every record of every file by its id (reading only
+//!    headers), and record ids go on after the newest, in a new chunk. A channel's configuration (type, max size,
 //!    retention, enabled, and the properties a save set: config.rs) is kept beside its
 //!    default file (`<file>.config`, `key=value` lines; Windows keeps it in the registry),
 //!    also when a save moved the file elsewhere (`log_file_path`); a file without one gets
@@ -214,8 +221,8 @@ impl Engine {
     pub(crate) fn persistent_channel(&self, dir: &Path, config: ChannelConfig) -> Result<Channel> {
         let path = resolved_file(dir, &config)?;
         let located = |e: Error| Error::with_message(e.kind(), format!("{}: {e}", path.display()));
-        let (file, events, next_id, created) =
-            ChannelFile::open_or_create(&path, config.max_size, config.retention)
+        let (file, next_id, created) =
+            ChannelFile::open_or_create(&path, config.max_size, config.retention, false)
                 .map_err(located)?;
         // Only a new file's configuration is written: an existing one's is on disk already
         // (or its defaults are), and opening a store writes nothing (invariant 6).
@@ -226,7 +233,12 @@ impl Engine {
                 return Err(located(e));
             }
         }
-        Channel::persistent(config, Arc::clone(&self.inner.clock), file, events, next_id)
+        Ok(Channel::persistent(
+            config,
+            Arc::clone(&self.inner.clock),
+            file,
+            next_id,
+        ))
     }
 
     /// Applies a saved configuration to a persistent channel (config.rs): its file moved or

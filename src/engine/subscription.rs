@@ -325,6 +325,7 @@ impl Session {
                         Arc::clone(&channel),
                         Arc::new(source.clone()),
                         start,
+                        (&self.engine, parsed.sources().len() > 1),
                     ));
                     channels.push((channel, start));
                 }
@@ -433,7 +434,7 @@ fn start_id(
     bookmark: Option<&SubscribePosition>,
     strict: bool,
 ) -> Result<u64> {
-    let snapshot = channel.snapshot();
+    let snapshot = channel.view();
     let end = snapshot.end_record_id();
     let oldest = snapshot.first_record_id().unwrap_or(end);
     let not_found = |what: String| Error::with_message(ErrorKind::NotFound, what);
@@ -450,7 +451,7 @@ fn start_id(
                 }
                 return Ok(oldest);
             };
-            if snapshot.get(record_id).is_some() {
+            if snapshot.contains(record_id) {
                 return Ok(record_id + 1);
             }
             if strict {

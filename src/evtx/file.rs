@@ -177,6 +177,14 @@ impl<R: Read + Seek> EvtxFile<R> {
         self.chunk_slots() == 0
     }
 
+    /// Takes the file to have at least `slots` chunk slots (a live file that grew since it
+    /// was opened for reading).
+    pub(crate) fn see_slots(&mut self, slots: u64) {
+        let len =
+            (FILE_HEADER_BLOCK_SIZE as u64).saturating_add(slots.saturating_mul(CHUNK_SIZE as u64));
+        self.len = self.len.max(len);
+    }
+
     /// Whole chunk slots in the file, by its size (the walk's extent).
     pub fn chunk_slots(&self) -> u64 {
         self.len.saturating_sub(FILE_HEADER_BLOCK_SIZE as u64) / CHUNK_SIZE as u64
@@ -314,7 +322,7 @@ impl<R: Read + Seek> EvtxFile<R> {
 }
 
 /// The file offset of chunk slot `slot`.
-fn slot_offset(slot: u64) -> u64 {
+pub(crate) fn slot_offset(slot: u64) -> u64 {
     FILE_HEADER_BLOCK_SIZE as u64 + slot * CHUNK_SIZE as u64
 }
 

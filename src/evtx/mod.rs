@@ -16,6 +16,7 @@ mod binxml;
 pub(crate) mod bytes;
 mod file;
 mod header;
+mod positioned;
 mod writer;
 
 pub use binxml::{ChunkDecoder, TemplateCache};
@@ -24,5 +25,6 @@ pub use file::{Chunks, EvtxChunk, EvtxFile, EvtxRecord, Finding, FindingKind, Re
 pub use header::{
     ChunkHeader, FileHeader, HeaderFlags, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
 };
+pub(crate) use positioned::{read_chunk_range, ChunkRange, SharedFile};
 pub use writer::EvtxWriter;
-pub(crate) use writer::{LiveFile, Placed, Spooled, WhenFull};
+pub(crate) use writer::{LiveFile, Placed, Spooled, WhenFull, LIVE_MAX_CHUNKS};

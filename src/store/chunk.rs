@@ -78,6 +78,11 @@ pub(crate) trait DeferredEvents: Send + Sync {
     /// Appends event `index`'s XML (`Event::write_xml`) to `out`, without making the event
     /// where it can.
     fn write_xml(&self, index: usize, out: &mut String);
+    /// Whether there is an event at `index` (a chunk addressed by record id may lack some:
+    /// records filtered out while decoding, or damaged).
+    fn has(&self, index: usize) -> bool {
+        index < self.len()
+    }
 }
 
 impl Slots {
@@ -351,6 +356,16 @@ impl Chunk {
         self.all_match
     }
 
+    /// Whether record `index` (below a `len()` the caller loaded) is there: always, but in a
+    /// chunk of deferred events addressed by record id, which may lack some.
+    #[inline]
+    pub(crate) fn has_record_at(&self, index: usize) -> bool {
+        match &self.slots {
+            Slots::Deferred(events) => events.has(index),
+            _ => true,
+        }
+    }
+
     /// Appends record `index`'s XML to `out` (nothing if there is no such record), for a
     /// reader that keeps `index` below a `len()` it loaded; a deferred event is rendered
     /// without making it where it can.
@@ -436,15 +451,20 @@ impl<'a> Iterator for ChunkIter<'a> {
     type Item = &'a Event;
 
     fn next(&mut self) -> Option<&'a Event> {
-        if self.next >= self.known_len {
-            self.known_len = self.chunk.len();
+        loop {
             if self.next >= self.known_len {
-                return None;
+                self.known_len = self.chunk.len();
+                if self.next >= self.known_len {
+                    return None;
+                }
+            }
+            let event = self.chunk.slots.get(self.next);
+            self.next += 1;
+            // A chunk addressed by record id may lack some records: go past them.
+            if event.is_some() {
+                return event;
             }
         }
-        let event = self.chunk.slots.get(self.next);
-        self.next += 1;
-        event
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

@@ -218,6 +218,34 @@ impl MemoryStore {
         drop(old);
     }
 
+    /// Lets go of every record whose id is below `end`, without making snapshots stale:
+    /// the records moved elsewhere, unchanged (a persistent channel's file chunk was
+    /// sealed, and readers read those records from the file now). The open chunk is sealed
+    /// first, so the next record starts a chunk of its own; only whole chunks go, and the
+    /// generation is not bumped (invariant 7: nothing was removed from the channel).
+    pub(crate) fn retire_before(&self, end: u64) {
+        let old = {
+            let mut inner = self.inner.lock();
+            if let Some(tail) = inner.chunks.back() {
+                tail.seal();
+            }
+            let mut old = Vec::new();
+            while let Some(front) = inner.chunks.front() {
+                if front.last_record_id().is_none_or(|last| last >= end) {
+                    break;
+                }
+                let Some(front) = inner.chunks.pop_front() else {
+                    break;
+                };
+                inner.record_count = inner.record_count.saturating_sub(front.len() as u64);
+                inner.total_bytes = inner.total_bytes.saturating_sub(front.approx_bytes());
+                old.push(front);
+            }
+            old
+        };
+        drop(old);
+    }
+
     /// Makes `next` the id of the next record if it is above the current next id (restoring
     /// a store whose records start there, or continue past a gap): the open chunk is sealed,
     /// so the next record starts a chunk of its own (chunks stay runs of consecutive ids).

@@ -1,7 +1,9 @@
 //! Record stores: [`MemoryStore`], the in-memory, append-only, chunked store of one channel,
-//! and [`Chunk`], which also carries the sealed chunks a file query decodes from an .evtx
-//! file. A persistent channel keeps its records in an .evtx file and mirrors them in a
-//! `MemoryStore` (`engine/persist.rs`, `evtx/writer/live.rs`); no store here is file-backed.
+//! and [`Chunk`], which also carries the sealed chunks decoded from an .evtx file (a file
+//! query's, or a persistent channel's pages, addressed by record id). A persistent channel's
+//! store is its .evtx file (`engine/persist.rs`, `engine/paged.rs`): its `MemoryStore` holds
+//! only the records of the file's open chunk, and gives up the rest when the file seals it
+//! (`MemoryStore::retire_before`).
 //!
 //! Owns: record-id assignment, chunking, max-size accounting and retention (overwrite vs.
 //! do-not-overwrite), clear, the generation counter, and lock-free reading through

@@ -42,6 +42,14 @@ impl Snapshot {
         }
     }
 
+    /// This snapshot with `front` (chunks of the records before its own, oldest first)
+    /// ahead of its chunks: a persistent channel's records read from its file.
+    pub(crate) fn with_front(mut self, mut front: Vec<Arc<Chunk>>) -> Snapshot {
+        front.append(&mut self.chunks);
+        self.chunks = front;
+        self
+    }
+
     /// The chunks, oldest first.
     pub fn chunks(&self) -> &[Arc<Chunk>] {
         &self.chunks

@@ -21,6 +21,7 @@ mod last_error;
 mod layout;
 mod manifests;
 mod metadata;
+mod paged_store;
 mod persist;
 mod producer;
 mod query_cases;

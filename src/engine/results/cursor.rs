@@ -7,10 +7,10 @@ use std::sync::Arc;
 use crate::engine::event_ref::EventRef;
 use crate::engine::files::{self, FileCursor, FileSource};
 use crate::engine::flags::QueryFlags;
+use crate::engine::paged::{ChannelView, Pages};
 use crate::engine::{Channel, Engine};
 use crate::error::{codes, Error, ErrorKind, Result};
 use crate::query::{Query, QuerySource};
-use crate::store::Snapshot;
 
 /// One source's cursor.
 #[derive(Clone)]
@@ -30,12 +30,14 @@ pub(crate) struct SourceCursor {
 /// What a source cursor reads.
 #[derive(Clone)]
 pub(super) enum SourceKind {
-    /// A channel, through its snapshot (renewed at the end of a forward scan: live).
+    /// A channel, through its view (renewed at the end of a forward scan: live); a
+    /// persistent channel's file chunks read through `pages` (paged.rs).
     Channel {
         channel: Arc<Channel>,
         /// The channel's generation at query time.
         generation: u64,
-        snapshot: Arc<Snapshot>,
+        snapshot: Arc<ChannelView>,
+        pages: Pages,
     },
     /// An .evtx file, streamed one decoded chunk at a time (files.rs); never stale, never
     /// growing.
@@ -43,14 +45,18 @@ pub(super) enum SourceKind {
 }
 
 impl SourceCursor {
-    /// A cursor over a channel, from its snapshot now.
+    /// A cursor over a channel, from its view now; a persistent channel's pages decoded
+    /// with `engine`'s caches, under the filter where it allows (files.rs invariant 7),
+    /// read with their time if the query `merged` several sources.
     pub(crate) fn new(
         path: Arc<str>,
         channel: Arc<Channel>,
         filter: Arc<QuerySource>,
         reverse: bool,
+        (engine, merged): (&Engine, bool),
     ) -> SourceCursor {
-        let snapshot = Arc::new(channel.snapshot());
+        let snapshot = Arc::new(channel.view());
+        let pages = Pages::new(Some(engine), Some(Arc::clone(&filter))).merged(merged);
         let generation = snapshot.generation();
         let next_id = if reverse {
             snapshot.end_record_id()
@@ -66,6 +72,7 @@ impl SourceCursor {
                 channel,
                 generation,
                 snapshot,
+                pages,
             },
             next_id,
             head: None,
@@ -79,8 +86,9 @@ impl SourceCursor {
         channel: Arc<Channel>,
         filter: Arc<QuerySource>,
         start: u64,
+        engine: (&Engine, bool),
     ) -> SourceCursor {
-        let mut cursor = SourceCursor::new(path, channel, filter, false);
+        let mut cursor = SourceCursor::new(path, channel, filter, false, engine);
         cursor.next_id = start;
         cursor.resync = true;
         cursor
@@ -94,11 +102,12 @@ impl SourceCursor {
             channel,
             generation,
             snapshot,
+            ..
         } = &mut self.kind
         else {
             return Ok(());
         };
-        let fresh = channel.snapshot_from(self.next_id);
+        let fresh = channel.view_from(self.next_id);
         let oldest = fresh.first_record_id().unwrap_or(fresh.end_record_id());
         *generation = fresh.generation();
         *snapshot = Arc::new(fresh);
@@ -140,6 +149,7 @@ impl SourceCursor {
                 channel,
                 generation,
                 snapshot,
+                ..
             } => channel.generation() != *generation || snapshot.is_stale(),
             SourceKind::File(_) => false,
         }
@@ -234,6 +244,7 @@ impl Cursor {
                         channel,
                         Arc::new(source.clone()),
                         reverse,
+                        (engine, parsed.sources().len() > 1),
                     ));
                 }
                 Err(e) if tolerate => {

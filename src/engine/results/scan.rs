@@ -110,21 +110,24 @@ fn fill_head(
         }
         let (chunk, slot) = match &mut source.kind {
             SourceKind::Channel {
-                channel, snapshot, ..
+                channel,
+                snapshot,
+                pages,
+                ..
             } => {
                 let located = if reverse {
                     match source.next_id.checked_sub(1) {
-                        Some(id) => snapshot.locate(id),
+                        Some(id) => snapshot.locate(id, true, pages, &scan.call)?,
                         None => None,
                     }
                 } else {
-                    snapshot.locate(source.next_id)
+                    snapshot.locate(source.next_id, false, pages, &scan.call)?
                 };
-                let Some((chunk_index, slot)) = located else {
+                let Some(found) = located else {
                     if !reverse && source.next_id >= snapshot.end_record_id() {
                         // Live: look for events appended since the snapshot (only the
                         // chunks from the cursor on).
-                        let fresh = channel.snapshot_from(source.next_id);
+                        let fresh = channel.view_from(source.next_id);
                         if fresh.end_record_id() > snapshot.end_record_id() {
                             *snapshot = Arc::new(fresh);
                             continue;
@@ -132,7 +135,7 @@ fn fill_head(
                     }
                     return Ok(None);
                 };
-                (Arc::clone(&snapshot.chunks()[chunk_index]), slot)
+                found
             }
             // Decodes the chunk if the cursor enters one, polling the call first.
             SourceKind::File(file) => {
@@ -201,10 +204,13 @@ fn fill_head(
 #[inline]
 fn record_matches(chunk: &Chunk, i: usize, source: &SourceCursor, scan: &mut Scan<'_>) -> bool {
     // A file chunk decoded for this query holds only its matches (files.rs invariant 7).
-    chunk.all_match()
-        || chunk
-            .get_below_len(i)
-            .is_some_and(|event| source.filter.matches_with(event, &mut scan.scratch))
+    if chunk.all_match() {
+        // A persistent channel's page may lack records (filtered out while decoding).
+        return chunk.has_record_at(i);
+    }
+    chunk
+        .get_below_len(i)
+        .is_some_and(|event| source.filter.matches_with(event, &mut scan.scratch))
 }
 
 /// The head entry for record `i` of `chunk`.

@@ -20,7 +20,10 @@
 //!    `Archive-<name>-<time>.evtx` beside itself, and a fresh file takes its name.
 //! 3. Record ids increase by one per append; a reopened file goes on after its newest record,
 //!    in a new chunk.
-//! 4. Opening writes nothing. A file that cannot be opened for writing (a read-only medium or
+//! 4. Opening reads the file header and at most three chunk headers (the oldest, the newest,
+//!    and the slot after the newest, which holds a chunk the header does not name yet if a
+//!    process was killed between writing the chunk and the header): never a record, so
+//!    opening costs the same for any size. Opening writes nothing. A file that cannot be opened for writing (a read-only medium or
 //!    file) opens read-only: it reads back, and every append fails with ERROR_ACCESS_DENIED
 //!    before anything is written.
 
@@ -31,7 +34,12 @@ use super::chunk::ChunkBuilder;
 use super::{file_header_with, Encoder};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
-use crate::evtx::{ChunkDecoder, EvtxFile, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
+use crate::evtx::positioned::{read_chunk_range, read_exact_at};
+use crate::evtx::{FileHeader, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
+
+/// The most chunk slots a live file may have: 2^24 (1 TiB). The file header's 16-bit chunk
+/// count saturates past 65,535; readers count slots by the file's size.
+pub(crate) const LIVE_MAX_CHUNKS: u64 = 1 << 24;
 
 /// Where an append went.
 #[derive(Debug, PartialEq, Eq)]
@@ -67,8 +75,10 @@ pub(crate) struct LiveFile {
     /// The open chunk's slot, if it has one (a reopened file's next chunk has none yet).
     current: Option<u64>,
     chunk: ChunkBuilder,
-    /// Each slot's first record id (`None`: no record).
-    first_ids: Vec<Option<u64>>,
+    /// The first record id of the open chunk, once it holds a record.
+    current_first: Option<u64>,
+    /// The oldest record's id (the next id while the file holds none).
+    first_id: u64,
     next_id: u64,
     encoder: Encoder,
     /// Opened read-only (invariant 4).
@@ -105,12 +115,13 @@ impl LiveFile {
         let mut live = LiveFile {
             path: path.to_owned(),
             file,
-            max_chunks: max_chunks.clamp(1, u64::from(u16::MAX)),
+            max_chunks: max_chunks.clamp(1, LIVE_MAX_CHUNKS),
             slots: 1,
             oldest: 0,
             current: Some(0),
             chunk: ChunkBuilder::new(),
-            first_ids: vec![None],
+            current_first: None,
+            first_id: next_id.max(1),
             next_id: next_id.max(1),
             encoder: Encoder::default(),
             read_only: false,
@@ -122,60 +133,109 @@ impl LiveFile {
         Ok(live)
     }
 
-    /// Opens the file at `path` and reads back its events (in record order, with their ids),
-    /// and the id its next record gets; appends then go on in a new chunk.
-    pub(crate) fn open(path: &Path, max_chunks: u64) -> Result<(LiveFile, Vec<Event>, u64)> {
-        let mut reader = EvtxFile::open(path)?;
-        let slots = reader.chunk_slots().max(1);
-        let oldest = reader.oldest_chunk()?;
-        let mut first_ids = vec![None; slots as usize];
-        let mut events = Vec::new();
-        let mut next_id = reader.header().next_record_id.max(1);
-        let mut newest_slot = None;
-        for chunk in reader.chunks_in_record_order()? {
-            let Ok(chunk) = chunk else { continue };
-            let mut decoder = ChunkDecoder::new(&chunk);
-            for record in chunk.records().flatten() {
-                let Ok(mut event) = decoder.decode(&record) else {
-                    continue;
-                };
-                let id = event.system.event_record_id.unwrap_or(record.record_id());
-                event.system.event_record_id = Some(id);
-                if let Some(slot) = first_ids.get_mut(chunk.index() as usize) {
-                    slot.get_or_insert(id);
+    /// Opens the file at `path` (invariant 4: headers only); appends go on in a new chunk
+    /// after its newest record. A file that cannot be opened for writing, or any file when
+    /// `read_only`, opens read-only.
+    pub(crate) fn open(path: &Path, max_chunks: u64, read_only: bool) -> Result<LiveFile> {
+        // Whatever keeps the file from being written (a read-only mount, its permissions),
+        // it opens read-only (invariant 4).
+        let (file, read_only) = if read_only {
+            (File::open(path)?, true)
+        } else {
+            match OpenOptions::new().read(true).write(true).open(path) {
+                Ok(file) => (file, false),
+                Err(_) => (File::open(path)?, true),
+            }
+        };
+        let len = file.metadata()?.len();
+        let mut block = [0u8; 128];
+        read_exact_at(&file, &mut block, 0)?;
+        let header = FileHeader::parse(&block)?;
+        let slots = (len.saturating_sub(FILE_HEADER_BLOCK_SIZE as u64) / CHUNK_SIZE as u64).max(1);
+        let range = |slot: u64| read_chunk_range(&file, slot);
+        let (mut oldest, mut newest) = (header.first_chunk_number, header.last_chunk_number);
+        if oldest >= slots || newest >= slots {
+            // A header that names no slot of the file: the ring from slot 0.
+            (oldest, newest) = (0, slots - 1);
+        }
+        let mut newest_range = range(newest)?;
+        // A chunk written after the header was last written: the slot after the newest,
+        // holding the records that follow (invariant 4).
+        let after = (newest + 1) % slots;
+        if after != newest {
+            if let (Some(n), Some(a)) = (newest_range, range(after)?) {
+                if a.first == n.last.saturating_add(1) {
+                    if after == oldest {
+                        oldest = (after + 1) % slots;
+                    }
+                    newest_range = Some(a);
                 }
-                newest_slot = Some(chunk.index());
-                next_id = next_id.max(id.saturating_add(1));
-                events.push(event);
             }
         }
-        drop(reader);
-        // Whatever keeps the file from being written (a read-only mount, its permissions),
-        // it was just read, so it opens read-only (invariant 4).
-        let (file, read_only) = match OpenOptions::new().read(true).write(true).open(path) {
-            Ok(file) => (file, false),
-            Err(_) => (File::open(path)?, true),
+        let next_id = newest_range
+            .map_or(1, |r| r.last.saturating_add(1))
+            .max(header.next_record_id)
+            .max(1);
+        let first_id = match range(oldest)? {
+            Some(r) if newest_range.is_some() => r.first,
+            _ => next_id,
         };
         // An empty file's one chunk takes the next records; otherwise a new chunk does.
-        let current = match newest_slot {
-            None => Some(0),
-            Some(_) => None,
-        };
-        let live = LiveFile {
+        let empty = newest_range.is_none() && slots == 1;
+        Ok(LiveFile {
             path: path.to_owned(),
             file,
-            max_chunks: max_chunks.clamp(1, u64::from(u16::MAX)).max(slots),
+            max_chunks: max_chunks.clamp(1, LIVE_MAX_CHUNKS).max(slots),
             slots,
-            oldest: if newest_slot.is_none() { 0 } else { oldest },
-            current,
+            oldest: if empty { 0 } else { oldest },
+            current: empty.then_some(0),
             chunk: ChunkBuilder::new(),
-            first_ids,
+            current_first: None,
+            first_id,
             next_id,
             encoder: Encoder::default(),
             read_only,
             wrote: false,
-        };
-        Ok((live, events, next_id))
+        })
+    }
+
+    /// The slot where the record order starts (the oldest chunk).
+    pub(crate) fn oldest_slot(&self) -> u64 {
+        self.oldest
+    }
+
+    /// Chunk slots in the file.
+    pub(crate) fn slots(&self) -> u64 {
+        self.slots
+    }
+
+    /// The chunks no record will be appended to, in record order from the oldest slot:
+    /// every chunk but the open one.
+    pub(crate) fn sealed_chunks(&self) -> u64 {
+        match self.current {
+            Some(_) => self.slots - 1,
+            None => self.slots,
+        }
+    }
+
+    /// The oldest record's id (the next id while the file holds none).
+    pub(crate) fn first_id(&self) -> u64 {
+        self.first_id
+    }
+
+    /// The first id of the open chunk's records: records from it on are in the open chunk,
+    /// those before it in sealed ones. The next id while the open chunk holds none.
+    pub(crate) fn open_chunk_first_id(&self) -> u64 {
+        self.current_first.unwrap_or(self.next_id)
+    }
+
+    /// Closes the open chunk: the next append starts a new one (the records written so far
+    /// are then all in sealed chunks).
+    pub(crate) fn seal_open_chunk(&mut self) {
+        if self.current_first.is_some() {
+            self.current = None;
+            self.current_first = None;
+        }
     }
 
     /// True if the file was opened read-only (invariant 4).
@@ -191,7 +251,7 @@ impl LiveFile {
     /// Sets the most chunks the file may hold; never fewer than it has (a lowered maximum
     /// keeps every chunk until the file is recreated by a clear).
     pub(crate) fn set_max_chunks(&mut self, max_chunks: u64) {
-        self.max_chunks = max_chunks.clamp(1, u64::from(u16::MAX)).max(self.slots);
+        self.max_chunks = max_chunks.clamp(1, LIVE_MAX_CHUNKS).max(self.slots);
     }
 
     /// The file now has the name `path` (renamed into place).
@@ -228,7 +288,10 @@ impl LiveFile {
                 // The record, then the header that makes it visible (invariant 1).
                 write_at(&mut self.file, &chunk[start..end], at + start as u64)?;
                 write_at(&mut self.file, &chunk[..512], at)?;
-                self.first_ids[slot as usize].get_or_insert(id);
+                self.current_first.get_or_insert(id);
+                if self.first_id >= id {
+                    self.first_id = id;
+                }
                 self.next_id = id + 1;
                 return Ok(Placed::Appended);
             }
@@ -247,7 +310,7 @@ impl LiveFile {
             let kept_from = if self.slots == 1 {
                 id
             } else {
-                self.first_ids[next_oldest as usize].unwrap_or(id)
+                read_chunk_range(&self.file, next_oldest)?.map_or(id, |r| r.first)
             };
             (slot, Placed::Overwrote { kept_from })
         } else {
@@ -267,12 +330,16 @@ impl LiveFile {
         self.chunk = chunk;
         if slot == self.slots {
             self.slots += 1;
-            self.first_ids.push(None);
         } else if self.slots > 1 {
             self.oldest = (slot + 1) % self.slots;
         }
+        if let Placed::Overwrote { kept_from } = placed {
+            self.first_id = kept_from;
+        } else if self.first_id >= id {
+            self.first_id = id;
+        }
         self.current = Some(slot);
-        self.first_ids[slot as usize] = Some(id);
+        self.current_first = Some(id);
         self.next_id = id + 1;
         self.write_chunk_whole(slot)?;
         self.write_file_header()?;

@@ -21,7 +21,7 @@
 mod chunk;
 mod compile;
 mod live;
-pub(crate) use live::{LiveFile, Placed, WhenFull};
+pub(crate) use live::{LiveFile, Placed, WhenFull, LIVE_MAX_CHUNKS};
 mod spool;
 pub(crate) use spool::Spooled;
 mod template;
@@ -234,7 +234,9 @@ fn file_header_with(
     h[36..38].copy_from_slice(&1u16.to_le_bytes());
     h[38..40].copy_from_slice(&3u16.to_le_bytes());
     h[40..42].copy_from_slice(&(FILE_HEADER_BLOCK_SIZE as u16).to_le_bytes());
-    h[42..44].copy_from_slice(&(chunks as u16).to_le_bytes());
+    // The 16-bit count saturates: readers count slots by the file's size.
+    let count = u16::try_from(chunks).unwrap_or(u16::MAX);
+    h[42..44].copy_from_slice(&count.to_le_bytes());
     h[120..124].copy_from_slice(&flags.to_le_bytes());
     let crc = crc32fast::hash(&h[..120]);
     h[124..128].copy_from_slice(&crc.to_le_bytes());

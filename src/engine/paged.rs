@@ -1,0 +1,347 @@
+//! A channel's records as a reader sees them: [`ChannelView`], the records in memory (a
+//! [`Snapshot`]) and, for a persistent channel, the sealed chunks of its file
+//! ([`PagedView`]), read on demand a chunk at a time ([`Pages`]).
+//!
+//! Invariants:
+//! 1. A view is taken under the channel file's lock, so its two parts meet exactly: the
+//!    file's sealed chunks hold the ids `[first_id, end_id)` of the paged part, and the
+//!    memory snapshot holds the ids from `end_id` on (the file's open chunk). Nothing is
+//!    in both, nothing between.
+//! 2. A paged view names the open file it was taken on (an `Arc<File>`): after a clear or a
+//!    save renames a new file into place, the view goes on reading the old one, as a
+//!    snapshot goes on reading chunks the store dropped. Within one file, the ring can
+//!    reuse a slot the view names: its records are then outside the view's ids, which a
+//!    load detects (`QueryResultStale`), and the channel's generation has moved, which
+//!    every scan checks first.
+//! 3. Finding a record id reads chunk headers only (a binary search over the view's chunks
+//!    in record order, 40 bytes each); a reader moving forward or back goes chunk to chunk
+//!    without searching. A reader holds at most one decoded page (`Pages`), besides the
+//!    events it returned.
+//! 4. Loading a page polls the call's cancel token first, so a cancel is seen within one
+//!    file chunk.
+
+use std::fs::File;
+use std::ops::Range;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::cancel::CancelToken;
+use crate::engine::files::FileSource;
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::evtx::{read_chunk_range, ChunkRange, TemplateCache};
+use crate::query::QuerySource;
+use crate::store::{Chunk, Snapshot};
+
+/// The sealed chunks of a persistent channel's file at one moment.
+#[derive(Clone, Debug)]
+pub(crate) struct PagedView {
+    /// The open file (invariant 2).
+    pub(crate) file: Arc<File>,
+    /// The slot of the oldest chunk: where the record order starts.
+    pub(crate) oldest: u64,
+    /// The file's chunk slots.
+    pub(crate) slots: u64,
+    /// How many chunks, in record order from `oldest`, are sealed.
+    pub(crate) chunks: u64,
+    /// The ids the sealed chunks hold: `[first_id, end_id)`.
+    pub(crate) first_id: u64,
+    pub(crate) end_id: u64,
+}
+
+impl PagedView {
+    /// The ids of the view's records.
+    pub(crate) fn ids(&self) -> Range<u64> {
+        self.first_id..self.end_id
+    }
+
+    fn slot(&self, ordinal: u64) -> u64 {
+        (self.oldest % self.slots.max(1) + ordinal) % self.slots.max(1)
+    }
+
+    fn range(&self, ordinal: u64) -> Result<Option<ChunkRange>> {
+        read_chunk_range(&self.file, self.slot(ordinal))
+    }
+
+    /// The place in the record order of the chunk to read for record `id` (invariant 3):
+    /// the chunk holding it; else, forward, the first chunk after it, and in reverse, the
+    /// last one before it. `None` if there is no such chunk.
+    fn find(&self, id: u64, reverse: bool) -> Result<Option<u64>> {
+        if self.chunks == 0 {
+            return Ok(None);
+        }
+        // The number of chunks whose first id is at most `id`.
+        let (mut lo, mut hi) = (0, self.chunks);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.range(mid)? {
+                Some(r) if r.first <= id => lo = mid + 1,
+                Some(_) => hi = mid,
+                // A slot without records among the sealed ones (damage): walk instead.
+                None => return self.find_by_walking(id, reverse),
+            }
+        }
+        let Some(at) = lo.checked_sub(1) else {
+            return Ok((!reverse).then_some(0));
+        };
+        let holds = self.range(at)?.is_some_and(|r| id <= r.last);
+        Ok(if holds || reverse {
+            Some(at)
+        } else {
+            (at + 1 < self.chunks).then_some(at + 1)
+        })
+    }
+
+    fn find_by_walking(&self, id: u64, reverse: bool) -> Result<Option<u64>> {
+        let mut found = None;
+        for ordinal in 0..self.chunks {
+            let Some(r) = self.range(ordinal)? else {
+                continue;
+            };
+            if r.first <= id && id <= r.last {
+                return Ok(Some(ordinal));
+            }
+            if !reverse && r.first > id {
+                return Ok(Some(ordinal));
+            }
+            if reverse && r.last < id {
+                found = Some(ordinal);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// A channel's records as one reader sees them (invariant 1).
+#[derive(Debug)]
+pub(crate) struct ChannelView {
+    /// The records in memory: all of an in-memory channel's; a persistent channel's open
+    /// file chunk.
+    pub(crate) tail: Snapshot,
+    /// A persistent channel's sealed file chunks.
+    pub(crate) paged: Option<PagedView>,
+}
+
+impl ChannelView {
+    /// The paged part, if it holds any record.
+    fn pages(&self) -> Option<&PagedView> {
+        self.paged.as_ref().filter(|p| p.first_id < p.end_id)
+    }
+
+    /// The id of the oldest record, if there is one.
+    pub(crate) fn first_record_id(&self) -> Option<u64> {
+        match self.pages() {
+            Some(p) => Some(p.first_id),
+            None => self.tail.first_record_id(),
+        }
+    }
+
+    /// The channel's next record id when the view was taken.
+    pub(crate) fn end_record_id(&self) -> u64 {
+        self.tail.end_record_id()
+    }
+
+    /// The store's generation when the view was taken.
+    pub(crate) fn generation(&self) -> u64 {
+        self.tail.generation()
+    }
+
+    /// Whether the channel was cleared or overwritten since.
+    pub(crate) fn is_stale(&self) -> bool {
+        self.tail.is_stale()
+    }
+
+    /// Whether record `id` is in the view (a persistent channel's file holds its ids
+    /// without gaps).
+    pub(crate) fn contains(&self, id: u64) -> bool {
+        self.pages().is_some_and(|p| p.ids().contains(&id)) || self.tail.get(id).is_some()
+    }
+
+    /// The record to examine for a cursor at record `id` (`reverse`: the record `id` itself
+    /// is examined going down), as `(chunk, index)`: in memory, or the page `pages` loads
+    /// (keeping it in `page`). Forward, a record the view lacks is passed over to the next
+    /// one it has; `None` past the end (or before the start, in reverse).
+    pub(crate) fn locate(
+        &self,
+        id: u64,
+        reverse: bool,
+        pages: &mut Pages,
+        call: &CancelToken,
+    ) -> Result<Option<(Arc<Chunk>, usize)>> {
+        let in_memory = |id: u64| {
+            self.tail
+                .locate(id)
+                .map(|(c, i)| (Arc::clone(&self.tail.chunks()[c]), i))
+        };
+        let Some(paged) = self.pages() else {
+            return Ok(in_memory(id));
+        };
+        if id >= paged.end_id {
+            return Ok(in_memory(id));
+        }
+        if id < paged.first_id && reverse {
+            return Ok(None);
+        }
+        pages.locate(paged, id.max(paged.first_id), reverse, call)
+    }
+
+    /// Calls `f` with every chunk of the view that holds ids from `from` on, in record
+    /// order, the file's pages decoded whole one at a time (polling `call` before each);
+    /// stops at `f`'s first error. (A chunk may hold ids below `from` too.)
+    pub(crate) fn for_each_chunk(
+        &self,
+        engine: Option<&Engine>,
+        call: &CancelToken,
+        from: u64,
+        mut f: impl FnMut(&Arc<Chunk>) -> Result<()>,
+    ) -> Result<()> {
+        if let Some(paged) = self.pages().filter(|p| from < p.end_id) {
+            let mut pages = Pages::new(engine, None);
+            let start = match from <= paged.first_id {
+                true => 0,
+                false => paged.find(from, false)?.unwrap_or(paged.chunks),
+            };
+            for ordinal in start..paged.chunks {
+                call.check()?;
+                if let Some(chunk) = pages.load(paged, ordinal)? {
+                    f(&chunk)?;
+                }
+            }
+        }
+        for chunk in self.tail.chunks() {
+            if chunk.last_record_id().is_some_and(|last| last >= from) {
+                f(chunk)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An engine's template cache and spare chunk buffers.
+type EngineCaches = (Arc<Mutex<TemplateCache>>, Arc<Mutex<Vec<Vec<u8>>>>);
+
+/// One reader's access to a persistent channel's pages: the file source that decodes them
+/// (its template cache, its prefilter) and the page it is in (invariant 3).
+#[derive(Clone, Default)]
+pub(crate) struct Pages {
+    source: Option<Arc<FileSource>>,
+    /// The page last loaded: its place in the record order and its chunk.
+    current: Option<(u64, Arc<Chunk>)>,
+    /// For a query's pages: the engine's template cache and chunk buffers (not the engine:
+    /// a result set holds no engine), and the filter applied while decoding.
+    caches: Option<EngineCaches>,
+    prefilter: Option<Arc<QuerySource>>,
+    merged: bool,
+}
+
+impl Pages {
+    /// Pages decoded with `engine`'s template cache and chunk buffers (if given), under
+    /// `prefilter` (if it reads only `<System>` and not the time: files.rs invariant 7).
+    pub(crate) fn new(engine: Option<&Engine>, prefilter: Option<Arc<QuerySource>>) -> Pages {
+        Pages {
+            caches: engine.map(|e| {
+                (
+                    Arc::clone(&e.inner.templates),
+                    Arc::clone(&e.inner.chunk_buffers),
+                )
+            }),
+            prefilter,
+            ..Pages::default()
+        }
+    }
+
+    /// The query merges several sources by time (files.rs `merged`).
+    pub(crate) fn merged(mut self, merged: bool) -> Pages {
+        self.merged = merged;
+        self
+    }
+
+    /// The file source for `paged`'s file, made on first use (and again for a new file).
+    fn source(&mut self, paged: &PagedView) -> Result<Arc<FileSource>> {
+        if let Some(source) = self.source.as_ref().filter(|s| s.reads(&paged.file)) {
+            return Ok(Arc::clone(source));
+        }
+        self.current = None;
+        let mut source = FileSource::of(Arc::clone(&paged.file))?;
+        if let Some((templates, buffers)) = &self.caches {
+            source = source
+                .with_engine_templates(Arc::clone(templates))
+                .with_spare_buffers(Arc::clone(buffers));
+        }
+        if let Some(filter) = &self.prefilter {
+            source = source.with_prefilter(Arc::clone(filter));
+        }
+        let source = Arc::new(source.merged(self.merged));
+        self.source = Some(Arc::clone(&source));
+        Ok(source)
+    }
+
+    /// The page at `ordinal` of `paged`'s record order, decoded.
+    fn load(&mut self, paged: &PagedView, ordinal: u64) -> Result<Option<Arc<Chunk>>> {
+        let source = self.source(paged)?;
+        source.load_page(paged.slot(ordinal), paged.ids())
+    }
+
+    /// See [`ChannelView::locate`]; `id` is within `paged`'s ids.
+    fn locate(
+        &mut self,
+        paged: &PagedView,
+        id: u64,
+        reverse: bool,
+        call: &CancelToken,
+    ) -> Result<Option<(Arc<Chunk>, usize)>> {
+        let same_file = self.source.as_ref().is_some_and(|s| s.reads(&paged.file));
+        let mut ordinal = match self.current.as_ref().filter(|_| same_file) {
+            Some((ordinal, chunk)) => {
+                let first = chunk.first_record_id();
+                let end = first + chunk.len() as u64;
+                if (first..end).contains(&id) {
+                    return Ok(Some((Arc::clone(chunk), (id - first) as usize)));
+                }
+                if !reverse && id == end {
+                    Some(ordinal + 1)
+                } else if reverse && id + 1 == first {
+                    ordinal.checked_sub(1)
+                } else {
+                    paged.find(id, reverse)?
+                }
+            }
+            None => paged.find(id, reverse)?,
+        };
+        while let Some(at) = ordinal.filter(|&o| o < paged.chunks) {
+            // At most one decoded page held (invariant 3); a cancel seen first (invariant 4).
+            self.current = None;
+            call.check()?;
+            if let Some(chunk) = self.load(paged, at)? {
+                self.current = Some((at, Arc::clone(&chunk)));
+                let first = chunk.first_record_id();
+                let last = first + chunk.len() as u64 - 1;
+                let index = if id < first {
+                    if reverse {
+                        // The page is past the record: the one before.
+                        ordinal = at.checked_sub(1);
+                        continue;
+                    }
+                    0
+                } else if id > last {
+                    if !reverse {
+                        // The page is before the record: the next.
+                        ordinal = Some(at + 1);
+                        continue;
+                    }
+                    chunk.len() - 1
+                } else {
+                    (id - first) as usize
+                };
+                return Ok(Some((chunk, index)));
+            }
+            ordinal = if reverse {
+                at.checked_sub(1)
+            } else {
+                Some(at + 1)
+            };
+        }
+        Ok(None)
+    }
+}
