@@ -175,7 +175,13 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
         out.write_all(USAGE.as_bytes()).map_err(io_failure)?;
         return Ok(());
     }
-    let engine = open_store(&args)?;
+    let engine = match store::Needs::of(&args)? {
+        // A log file's query or export: a bare engine, no store opened or made.
+        // No channels, no publishers, on the wall clock: `timediff()` measures from the
+        // present, as on Windows.
+        None => Engine::new(),
+        Some(needs) => open_store(&args, needs)?,
+    };
     match args.verb.as_str() {
         "qe" | "query-events" => query_events(&engine, &args, out),
         "epl" | "export-log" => export_log(&engine, &args),
@@ -242,10 +248,11 @@ fn store_choice(args: &Args) -> Result<StoreChoice, Failure> {
     }
 }
 
-fn open_store(args: &Args) -> Result<Engine, Failure> {
+/// The store, with what the verb needs of it (`store::Needs`).
+fn open_store(args: &Args, needs: store::Needs) -> Result<Engine, Failure> {
     let engine = match store_choice(args)? {
-        StoreChoice::Memory => store::embedded(),
-        StoreChoice::Dir(dir) => store::open_dir(&dir)
+        StoreChoice::Memory => store::embedded(needs),
+        StoreChoice::Dir(dir) => store::open_dir(&dir, needs)
             .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}")))?,
     };
     // Providers' resource files (real Windows DLLs) are found under EVTLOG_WINDIR.
