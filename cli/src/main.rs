@@ -104,8 +104,11 @@ Store:
   store has the default publishers (the manifests of the providers of the default events:
   ep lists them), so qe /f:RenderedXml shows those events' messages.
 
+  A query or export of log files (/lf:true) opens no store.
+
 Options may start with / or -; names are case-insensitive. Queries measure timediff() from
-the store's newest event. Events of several channels come merged in time order.
+the store's newest event (of log files: from the present). Events of several channels come
+merged in time order.
 ";
 
 /// What went wrong, for the exit status and the message.
