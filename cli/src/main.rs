@@ -104,8 +104,11 @@ Store:
   store has the default publishers (the manifests of the providers of the default events:
   ep lists them), so qe /f:RenderedXml shows those events' messages.
 
+  A query or export of log files (/lf:true) opens no store.
+
 Options may start with / or -; names are case-insensitive. Queries measure timediff() from
-the store's newest event. Events of several channels come merged in time order.
+the store's newest event (of log files: from the present). Events of several channels come
+merged in time order.
 ";
 
 /// What went wrong, for the exit status and the message.
@@ -175,7 +178,13 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
         out.write_all(USAGE.as_bytes()).map_err(io_failure)?;
         return Ok(());
     }
-    let engine = open_store(&args)?;
+    let engine = match store::Needs::of(&args)? {
+        // A log file's query or export: a bare engine, no store opened or made.
+        // No channels, no publishers, on the wall clock: `timediff()` measures from the
+        // present, as on Windows.
+        None => Engine::new(),
+        Some(needs) => open_store(&args, needs)?,
+    };
     match args.verb.as_str() {
         "qe" | "query-events" => query_events(&engine, &args, out),
         "epl" | "export-log" => export_log(&engine, &args),
@@ -242,10 +251,11 @@ fn store_choice(args: &Args) -> Result<StoreChoice, Failure> {
     }
 }
 
-fn open_store(args: &Args) -> Result<Engine, Failure> {
+/// The store, with what the verb needs of it (`store::Needs`).
+fn open_store(args: &Args, needs: store::Needs) -> Result<Engine, Failure> {
     let engine = match store_choice(args)? {
-        StoreChoice::Memory => store::embedded(),
-        StoreChoice::Dir(dir) => store::open_dir(&dir)
+        StoreChoice::Memory => store::embedded(needs),
+        StoreChoice::Dir(dir) => store::open_dir(&dir, needs)
             .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}")))?,
     };
     // Providers' resource files (real Windows DLLs) are found under EVTLOG_WINDIR.

@@ -16,14 +16,23 @@
 //!
 //! Record ids are assigned by the engine on load (1, 2, … in file order), as a channel assigns
 //! them on write. The store's clock ("now" for `timediff()` in queries) is set to its newest
-//! event's TimeCreated, so a query gives the same answer on every run.
+//! event's TimeCreated (the latest of each channel's last record), so a query gives the same
+//! answer on every run.
+//!
+//! A verb gets only what it needs of the store ([`Needs`]): a log file's query or export
+//! opens none; an existing store opens without generating or installing anything unless the
+//! verb reads publishers, and only a query reads events to set the clock.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use evtlog::{ChannelConfig, ChannelType, Engine, Event, Generator, Profile, VirtualClock};
+use evtlog::{
+    ChannelConfig, ChannelType, Engine, Event, Generator, Next, Profile, QueryFlags, VirtualClock,
+};
+
+use crate::args::{Args, UsageError};
 
 /// The seed of the embedded default store.
 pub const DEFAULT_SEED: u64 = 0x00e7_106e_5eed;
@@ -36,6 +45,48 @@ const DEFAULT_COUNTS: [(Profile, usize); 5] = [
     (Profile::Application, 1000),
     (Profile::Setup, 100),
 ];
+
+/// What a verb needs of its store, beyond its channels' names and configurations (which
+/// opening gives).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Needs {
+    /// "Now" for `timediff()`: the clock set from the newest events (a query reads them).
+    pub clock: bool,
+    /// The installed publishers: a store made before the default publishers existed gets
+    /// them (once, kept).
+    pub publishers: bool,
+}
+
+impl Needs {
+    /// What `args`' verb needs: None for a query or export of log files (`/lf:true`: every
+    /// path, a `<QueryList>`'s too, is a file), which needs no store at all.
+    pub fn of(args: &Args) -> Result<Option<Needs>, UsageError> {
+        let publishers = Needs {
+            clock: false,
+            publishers: true,
+        };
+        Ok(Some(match args.verb.as_str() {
+            "qe" | "query-events" | "epl" | "export-log" if args.flag("logfile")? => {
+                return Ok(None)
+            }
+            "qe" | "query-events" => Needs {
+                clock: true,
+                publishers: args
+                    .option("format")
+                    .is_some_and(|f| f.eq_ignore_ascii_case("renderedxml")),
+            },
+            "epl" | "export-log" => Needs {
+                clock: true,
+                publishers: false,
+            },
+            // gl prints the owning publisher; im and um change what is installed.
+            "gl" | "get-log" | "ep" | "enum-publishers" | "gp" | "get-publisher" | "al"
+            | "archive-log" | "im" | "install-manifest" | "um" | "uninstall-manifest" => publishers,
+            // el, cl, sl: channels and their configurations only.
+            _ => Needs::default(),
+        }))
+    }
+}
 
 /// An error for the command line: what failed, already worded for a person.
 #[derive(Debug)]
@@ -64,16 +115,22 @@ fn empty_engine() -> (Engine, Arc<VirtualClock>) {
 }
 
 /// Sets the store's clock ("now" for `timediff()`) to its newest event's time, so that
-/// queries give the same answer on every run.
+/// queries give the same answer on every run: the latest TimeCreated of each channel's last
+/// record (channels log in time order), one record read per channel.
 fn settle_clock(engine: &Engine, clock: &VirtualClock) {
+    let session = engine.default_session();
     let newest = engine
-        .channels()
+        .channel_names()
         .iter()
-        .flat_map(|c| {
-            c.snapshot()
-                .iter()
-                .filter_map(|e| e.system.time_created)
-                .max()
+        .filter_map(|name| {
+            // A channel that refuses queries (an enabled debug channel) has no say.
+            let results = session
+                .query(Some(name), None, QueryFlags::REVERSE_DIRECTION)
+                .ok()?;
+            match results.next(1, None).ok()? {
+                Next::Events(events) => events.first()?.event().system.time_created,
+                Next::End | Next::TimedOut => None,
+            }
         })
         .max();
     if let Some(newest) = newest {
@@ -106,8 +163,8 @@ fn default_events() -> Vec<Event> {
     events
 }
 
-/// The embedded default store.
-pub fn embedded() -> Engine {
+/// The embedded default store (its publishers always: they define a channel).
+pub fn embedded(needs: Needs) -> Engine {
     let (engine, clock) = empty_engine();
     for event in default_events() {
         let channel = event.system.channel.clone().unwrap_or_default();
@@ -115,7 +172,9 @@ pub fn embedded() -> Engine {
         // Windows drops it.
         let _ = engine.write(&channel, event);
     }
-    settle_clock(&engine, &clock);
+    if needs.clock {
+        settle_clock(&engine, &clock);
+    }
     engine
 }
 
@@ -148,8 +207,8 @@ fn channel_of(file: &Path) -> Option<String> {
 
 /// Opens the directory store at `dir`: a store of XML channel files if it holds any,
 /// else a store of persistent .evtx channels (`Engine::open_store_dir`), created and filled
-/// with the default channels on first use.
-pub fn open_dir(dir: &Path) -> Result<Engine, StoreError> {
+/// with the default channels on first use. It has what `needs` asks for.
+pub fn open_dir(dir: &Path, needs: Needs) -> Result<Engine, StoreError> {
     let xml = match fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -163,13 +222,14 @@ pub fn open_dir(dir: &Path) -> Result<Engine, StoreError> {
         }
     };
     if xml {
-        return load_dir(dir);
+        return load_dir(dir, needs);
     }
-    open_evtx_dir(dir)
+    open_evtx_dir(dir, needs)
 }
 
-/// The persistent .evtx store at `dir`, filled with the default store on first use.
-fn open_evtx_dir(dir: &Path) -> Result<Engine, StoreError> {
+/// The persistent .evtx store at `dir`, filled with the default store on first use; an
+/// existing one opens as it is (nothing generated or written), with what `needs` asks for.
+fn open_evtx_dir(dir: &Path, needs: Needs) -> Result<Engine, StoreError> {
     let failed = |e: evtlog::Error| StoreError(format!("{}: {e}", dir.display()));
     let clock = Arc::new(VirtualClock::default());
     let engine = Engine::open_store_dir_with_clock(dir, clock.clone()).map_err(failed)?;
@@ -184,7 +244,7 @@ fn open_evtx_dir(dir: &Path) -> Result<Engine, StoreError> {
             // As the embedded store: a full channel drops the event as Windows drops it.
             let _ = engine.write(&channel, event);
         }
-    } else if !dir.join("providers").exists() {
+    } else if needs.publishers && !dir.join("providers").exists() {
         // A store made before the default publishers existed (it never had a provider
         // installed): they are added once and kept; where the store cannot be written,
         // in this run only. A store that has `providers/` keeps what it holds, so a
@@ -193,7 +253,9 @@ fn open_evtx_dir(dir: &Path) -> Result<Engine, StoreError> {
             let _ = engine.load_default_publishers();
         }
     }
-    settle_clock(&engine, &clock);
+    if needs.clock {
+        settle_clock(&engine, &clock);
+    }
     Ok(engine)
 }
 
@@ -226,7 +288,7 @@ fn write_channel_file(
 }
 
 /// Loads every `*.xml` channel file of `dir` into a fresh engine.
-pub fn load_dir(dir: &Path) -> Result<Engine, StoreError> {
+fn load_dir(dir: &Path, needs: Needs) -> Result<Engine, StoreError> {
     let (engine, clock) = empty_engine();
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|e| StoreError(format!("cannot read the store {}: {e}", dir.display())))?
@@ -263,7 +325,9 @@ pub fn load_dir(dir: &Path) -> Result<Engine, StoreError> {
                 .map_err(|e| StoreError(format!("{}:{}: {e}", file.display(), index + 1)))?;
         }
     }
-    settle_clock(&engine, &clock);
+    if needs.clock {
+        settle_clock(&engine, &clock);
+    }
     Ok(engine)
 }
 
@@ -273,8 +337,8 @@ mod tests {
 
     #[test]
     fn default_store_is_deterministic_and_realistic() {
-        let a = embedded();
-        let b = embedded();
+        let a = embedded(Needs::default());
+        let b = embedded(Needs::default());
         for name in [
             "Security",
             "System",

@@ -449,6 +449,127 @@ fn qe_reads_an_evtx_file() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("(2)"));
 }
 
+/// A log file's query or export needs no store: with the store a directory that does not
+/// exist (`--store`, `EVTLOG_STORE`), an empty data directory, or none at all, it runs and
+/// creates nothing; a verb on channels then creates the store (so the check can fail).
+#[test]
+fn a_log_file_needs_no_store() {
+    let events = evtx::generated(23, evtlog::Profile::System, 5);
+    let file = evtx::write("cli-no-store", &events);
+    let file = file.path();
+    let out = temp::TempDir::new("cli-no-store-out");
+    let store = temp_dir("unused-store");
+    let store_s = store.to_str().unwrap();
+    let home = temp::TempDir::new("cli-no-store-home");
+    let epl = ["epl", file, &out.file("copy.evtx"), "/lf:true", "/ow:true"];
+    let queries: [&[&str]; 4] = [
+        &["qe", file, "/lf:true"],
+        &["qe", file, "/lf:true", "/f:text", "/c:1"],
+        &["qe", file, "/lf", "/rd:true", "/q:*[System[EventID>0]]"],
+        &epl,
+    ];
+    let run = |args: &[&str], store: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_evtutil"));
+        command
+            .args(args)
+            .env_remove("EVTLOG_STORE")
+            .env_remove("XDG_DATA_HOME")
+            .env("HOME", home.path());
+        if let Some(store) = store {
+            command.env("EVTLOG_STORE", store);
+        }
+        command.output().expect("evtutil runs")
+    };
+    for args in queries {
+        let with_option = [&["--store", store_s][..], args].concat();
+        for o in [
+            run(&with_option, None),
+            run(args, Some(store_s)),
+            run(args, None),
+        ] {
+            assert!(o.status.success(), "{args:?}: {o:?}");
+            if args[0] == "qe" {
+                assert!(!o.stdout.is_empty(), "{args:?}");
+            }
+        }
+        assert!(!store.exists(), "{args:?} made the store");
+        assert!(home.names().is_empty(), "{args:?} wrote {:?}", home.names());
+    }
+    let no_home = Command::new(env!("CARGO_BIN_EXE_evtutil"))
+        .args(["qe", file, "/lf:true"])
+        .env_remove("EVTLOG_STORE")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("HOME")
+        .output()
+        .unwrap();
+    assert!(no_home.status.success(), "{no_home:?}");
+    assert_eq!(events_of(&no_home).len(), 5);
+    let el = run(&["el"], Some(store_s));
+    assert!(el.status.success(), "{el:?}");
+    assert!(store.join("Security.evtx").is_file());
+    let _ = std::fs::remove_dir_all(&store);
+}
+
+/// A log file's `timediff()` measures from the present, as on Windows (no store's clock).
+#[test]
+fn timediff_over_a_log_file_measures_from_now() {
+    use evtlog::Clock;
+    let now = evtlog::SystemClock.now().0;
+    let mut events = evtx::generated(29, evtlog::Profile::Application, 3);
+    // Ten days ago, two hours ago, a minute ago.
+    for (e, ago_ms) in events.iter_mut().zip([864_000_000u64, 7_200_000, 60_000]) {
+        e.system.time_created = Some(evtlog::FileTime(now - ago_ms * 10_000));
+    }
+    let file = evtx::write("cli-timediff", &events);
+    let within = |ms: u64| {
+        let query = format!("/q:*[System[TimeCreated[timediff(@SystemTime) <= {ms}]]]");
+        let o = evtutil(&["qe", file.path(), "/lf:true", &query]);
+        assert!(o.status.success(), "{o:?}");
+        events_of(&o)
+            .iter()
+            .map(|e| e.system.event_record_id.unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(within(3_600_000), [3], "the last hour");
+    assert_eq!(within(86_400_000), [2, 3], "the last day");
+    assert_eq!(within(30 * 86_400_000), [1, 2, 3], "the last month");
+}
+
+/// A store's `timediff()` measures from its newest event (the latest of each channel's last
+/// record), in memory and in a directory store alike, so a query answers the same on every run.
+#[test]
+fn timediff_over_a_store_measures_from_its_newest_event() {
+    let dir = temp_dir("timediff-store");
+    let store = dir.to_string_lossy().into_owned();
+    let channels = stdout(&evtutil(&["el"]));
+    let newest = channels
+        .lines()
+        .filter_map(|c| {
+            let last = events_of(&evtutil(&["qe", c, "/rd:true", "/c:1"]));
+            Some((last.first()?.system.time_created?, c.to_owned()))
+        })
+        .max()
+        .expect("the default store has events");
+    let query = "/q:*[System[TimeCreated[timediff(@SystemTime) <= 0]]]";
+    for store in [None, Some(store.as_str())] {
+        let mut args = vec!["qe", newest.1.as_str(), query];
+        if let Some(store) = store {
+            args.splice(0..0, ["--store", store]);
+        }
+        let o = evtutil(&args);
+        assert!(o.status.success(), "{o:?}");
+        let times: Vec<_> = events_of(&o)
+            .iter()
+            .map(|e| e.system.time_created.unwrap())
+            .collect();
+        assert!(
+            !times.is_empty() && times.iter().all(|t| *t == newest.0),
+            "{times:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `/sbm` saves the bookmark of the last event printed (EvtRender(EvtRenderBookmark));
 /// `/bm` starts after it (EvtSeek(1, bookmark)), so two runs read
 /// on without a gap or a repeat.
@@ -1113,6 +1234,78 @@ fn qe_rendered_xml_formats_events_of_the_default_publishers() {
          <Channel>Security</Channel><Provider>Security auditing events, as evtlog emulates them.</Provider>\
          <Keywords><Keyword>Audit Success</Keyword></Keywords></RenderingInfo></Event>\n"
     ));
+}
+
+/// Every file of `dir` (recursively) and its bytes.
+fn files_of(dir: &std::path::Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut left = vec![dir.to_owned()];
+    while let Some(dir) = left.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                left.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.insert(path, bytes);
+            }
+        }
+    }
+    files
+}
+
+/// An existing store opens as it is: `el`, `gl` and a query generate no events and write
+/// nothing (byte for byte); a store made before the default publishers gets them only from
+/// a verb that reads publishers (`ep`), not from `el` or a query.
+#[test]
+fn an_existing_store_opens_without_writing() {
+    let dir = temp_dir("existing-store");
+    let store = dir.to_string_lossy().into_owned();
+    let first = evtutil(&["--store", &store, "el"]);
+    assert!(first.status.success(), "{first:?}");
+    assert_eq!(
+        stdout(&first),
+        stdout(&evtutil(&["el"])),
+        "made on first use"
+    );
+    let made = files_of(&dir);
+    assert!(made.contains_key(&dir.join("Security.evtx")));
+    let security = stdout(&evtutil(&["qe", "Security", "/c:2", "/rd:true"]));
+    let reading: [&[&str]; 4] = [
+        &["el"],
+        &["gl", "Security"],
+        &["qe", "Security", "/c:2", "/rd:true"],
+        &["ep"],
+    ];
+    for args in reading {
+        let o = evtutil(&[&["--store", store.as_str()][..], args].concat());
+        assert!(o.status.success(), "{args:?}: {o:?}");
+        if args[0] == "qe" {
+            assert_eq!(stdout(&o), security);
+        }
+        assert!(files_of(&dir) == made, "{args:?} changed the store");
+    }
+    // Made older: no providers/.
+    std::fs::remove_dir_all(dir.join("providers")).unwrap();
+    let older = files_of(&dir);
+    for args in &reading[..3] {
+        let o = evtutil(&[&["--store", store.as_str()][..], args].concat());
+        assert!(o.status.success(), "{args:?}: {o:?}");
+        let gl = args[0] == "gl";
+        // gl prints the channel's owning publisher: it reads publishers.
+        assert_eq!(files_of(&dir) == older, !gl, "{args:?}");
+        if gl {
+            std::fs::remove_dir_all(dir.join("providers")).unwrap();
+        }
+    }
+    let ep = evtutil(&["--store", &store, "ep"]);
+    assert_eq!(stdout(&ep).lines().count(), 12, "{ep:?}");
+    assert_eq!(
+        files_of(&dir),
+        made,
+        "ep installs them as the first use did"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A store made before the default publishers existed (no `providers/`) gets them on open,
