@@ -17,7 +17,8 @@ impl FileSource {
     /// if any: then it holds only matches, and is marked all-matching), addressed by record
     /// id: its position `i` is record `first + i` of the chunk's header range, and a record
     /// the chunk lacks (filtered out, damaged) is a position without an event. `None` for
-    /// a slot without a chunk or records. `QueryResultStale` if its records are not within
+    /// a slot without a chunk or records, or with none left after the prefilter (readers go
+    /// on to the next page, as a file query does). `QueryResultStale` if its records are not within
     /// `ids` (the slot was reused since the view was taken: the ring overwrote it).
     pub(crate) fn load_page(
         &self,
@@ -60,6 +61,11 @@ impl FileSource {
             self.prefilter.as_deref(),
             self.merged,
         );
+        if decoded.events.is_empty() {
+            // Nothing to hold (every record filtered out): readers go on to the next page.
+            self.file.lock().recycle(raw);
+            return Ok(None);
+        }
         let mut index = vec![u32::MAX; len].into_boxed_slice();
         for (k, id) in decoded.ids.iter().enumerate() {
             let at = id.checked_sub(first).and_then(|p| usize::try_from(p).ok());
