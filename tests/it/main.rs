@@ -31,6 +31,7 @@ mod resources;
 mod results;
 mod store;
 mod store_open;
+mod store_scale;
 mod subscribe;
 mod text_fuzz;
 mod winevt;
