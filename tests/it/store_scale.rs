@@ -35,7 +35,6 @@ const CHANNEL: &str = "Security";
 const DISTINCT: usize = 10_000;
 
 #[test]
-#[ignore = "needs the file-backed store (issue 20)"]
 fn a_large_store_opens_and_answers_in_bounded_memory() {
     if let Ok(dir) = std::env::var(CHILD_ENV) {
         let n = records();

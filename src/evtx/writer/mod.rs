@@ -65,8 +65,9 @@ impl Hasher for KeyHasher {
     }
 }
 
-/// Most chunks a file header can count (a u16).
-const MAX_CHUNKS: u64 = u16::MAX as u64;
+/// Most chunks a written file holds: as many as a live file (2^24, 1 TiB). The header's
+/// 16-bit count saturates past 65,535; readers count a file's chunks by its size.
+const MAX_CHUNKS: u64 = LIVE_MAX_CHUNKS;
 
 /// Writes events to an .evtx file, in order.
 pub struct EvtxWriter<W: Write + Seek> {
@@ -178,7 +179,7 @@ impl<W: Write + Seek> EvtxWriter<W> {
             if self.chunks + 1 >= MAX_CHUNKS {
                 return Err(Error::with_message(
                     ErrorKind::LogFileFull,
-                    "an EVTX file holds at most 65,535 chunks",
+                    "an EVTX file written here holds at most 2^24 chunks (1 TiB)",
                 ));
             }
             self.out.write_all(self.chunk.finish())?;
