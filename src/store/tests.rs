@@ -456,3 +456,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn retiring_records_keeps_snapshots_fresh_and_readable() {
+    let store = MemoryStore::new(UNBOUNDED, Retention::Overwrite);
+    for _ in 0..600 {
+        store.append(small_event()).unwrap();
+    }
+    let before = store.snapshot();
+    let generation = store.generation();
+    store.retire_before(401);
+    assert_eq!(store.generation(), generation, "nothing left the channel");
+    assert!(!before.is_stale());
+    assert_eq!(
+        ids(&before),
+        (1..=600).collect::<Vec<_>>(),
+        "an older snapshot reads on"
+    );
+    let after = store.snapshot();
+    let first = after.first_record_id().unwrap();
+    assert!(first <= 401, "only whole chunks go: {first}");
+    assert!(
+        after.chunks().iter().all(|c| c.is_sealed()),
+        "the open chunk was sealed"
+    );
+    assert_eq!(store.record_count(), 601 - first);
+    assert_eq!(store.append(small_event()).unwrap(), 601);
+    let last = store.snapshot();
+    let tail = last.chunks().last().unwrap();
+    assert_eq!(
+        tail.first_record_id(),
+        601,
+        "the next record starts a chunk"
+    );
+    store.retire_before(u64::MAX);
+    assert_eq!(store.record_count(), 0);
+    assert_eq!(store.snapshot().first_record_id(), None);
+    assert_eq!(store.next_record_id(), 602);
+}
