@@ -33,7 +33,9 @@ impl FileSource {
                 }
             }
             file.see_slots(slot.saturating_add(1));
-            file.chunk_with_magic_at(slot)?
+            // A sealed chunk of the channel's is there: one read of the whole chunk (a
+            // file query reads the magic first, to pass over unused slots cheaply).
+            file.chunk_at(slot)?.and_then(|chunk| chunk.ok())
         };
         let Some(raw) = raw else {
             return Ok(None);
