@@ -19,6 +19,17 @@ pub fn reset() -> BOOL {
     TRUE
 }
 
+/// Like [`reset`], but the service's engine is the persistent store in `dir` (opened, or
+/// created with the standard channels as files), as `EVTLOG_STORE` names one at start: FALSE
+/// with the error if it cannot be opened (and then no engine is kept: the next call starts
+/// one as the process's first did).
+pub fn reset_to_store(dir: &std::path::Path) -> BOOL {
+    status::boolean((|| -> Outcome {
+        service::reset_to_store(dir)?;
+        Ok(())
+    })())
+}
+
 /// Creates an Operational channel named `path` (15000 for an invalid name, 87 if it
 /// exists).
 pub fn create_channel(path: &str) -> BOOL {

@@ -126,6 +126,23 @@ pub(super) fn reset() {
     *SERVICE.write() = Some(with_windows_dir(fresh()));
 }
 
+/// A service whose engine is the persistent store in `dir` (opened, or created), with
+/// Windows' standard channels and the default publishers (in the registry only), on the wall
+/// clock; every open handle is closed first. The store's own engine, if any, is dropped first,
+/// so that it lets go of the store before it is opened again.
+pub(super) fn reset_to_store(dir: &std::path::Path) -> crate::Result<()> {
+    for object in super::handles::remove_all(|_| true) {
+        object.close();
+    }
+    *SERVICE.write() = None;
+    let clock = Arc::new(ServiceClock::default());
+    let engine = Engine::open_store_dir_with_clock(dir, clock.clone())?;
+    engine.create_default_channels();
+    let _ = engine.load_default_publishers();
+    *SERVICE.write() = Some(with_windows_dir(Service { engine, clock }));
+    Ok(())
+}
+
 /// `service` with the directory `EVTLOG_WINDIR` names standing for the Windows directory,
 /// where providers' resource files are found (the engine does not read the variable; this
 /// service, an edge for unmodified programs, does).

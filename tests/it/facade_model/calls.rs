@@ -42,7 +42,8 @@ pub(super) fn last_error_after(ok: bool) -> Answer {
 /// The record id of the event `handle`, from its XML.
 pub(super) fn record_id_of(handle: EVT_HANDLE) -> u64 {
     let (mut used, mut count) = (0, 0);
-    let mut buffer = vec![0u8; 8192];
+    // Room for the persistent run's large events (payloads of up to 13,000 characters).
+    let mut buffer = vec![0u8; 1 << 17];
     assert_eq!(
         EvtRender(
             0,

@@ -68,6 +68,18 @@ impl Model {
     /// A model of a freshly reset service.
     pub fn new() -> Model {
         assert_eq!(controls::reset(), TRUE);
+        Model::set_up()
+    }
+
+    /// A model of a service reset to the persistent store in `store` (its channels are
+    /// files: every read of an older record goes through the file).
+    #[allow(dead_code)]
+    pub fn on_store(store: &std::path::Path) -> Model {
+        assert_eq!(controls::reset_to_store(store), TRUE);
+        Model::set_up()
+    }
+
+    fn set_up() -> Model {
         assert_eq!(controls::use_virtual_clock(133_000_000_000_000_000), TRUE);
         assert_eq!(controls::create_channel(CHANNELS[1]), TRUE);
         let mut model = Model {
@@ -710,6 +722,41 @@ impl Model {
 #[allow(dead_code)]
 pub fn run(data: &[u8]) {
     Model::new().run(data);
+}
+
+/// Runs each input as [`run_all`] does, on a persistent store in `store`, reopened before
+/// each input with `prefill` records (event ids in turn, payloads of 4,000 to 13,000
+/// characters: a file chunk holds a few) already in the first channel: after the reopen they are all
+/// in the file's sealed chunks, read from there by every call.
+#[allow(dead_code)]
+pub fn run_all_on_store(
+    store: &std::path::Path,
+    inputs: impl IntoIterator<Item = (usize, Vec<u8>)>,
+) {
+    let mut model = Model::on_store(store);
+    for (prefill, data) in inputs {
+        model.restart();
+        let engine = controls::engine();
+        for k in 0..prefill.min(MAX_RECORDS) {
+            let id = EVENT_IDS[k % EVENT_IDS.len()];
+            // A payload of 8 to 26 KB, so that a file chunk holds 2 to 7 of these records and
+            // short reads cross chunks.
+            let payload = "p".repeat(4000 + k * 997 % 9000);
+            let event = Event::builder("Evtlog-Model")
+                .event_id(id)
+                .data("Payload", payload.as_str())
+                .build();
+            let rid = engine.write(CHANNELS[0], event).expect("a write");
+            let c = &mut model.channels[0];
+            assert_eq!(rid, c.next_id);
+            c.next_id += 1;
+            c.records.push((rid, id));
+        }
+        drop(engine);
+        assert_eq!(controls::reset_to_store(store), TRUE, "the store reopens");
+        assert_eq!(controls::use_virtual_clock(133_000_000_000_000_000), TRUE);
+        model.run(&data);
+    }
 }
 
 /// Runs each input as [`run`] does, but resets the service only once: between inputs the
