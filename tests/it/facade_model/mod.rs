@@ -130,7 +130,7 @@ fn random_op_sequences_match_the_model() {
 fn random_op_sequences_match_the_model_on_a_persistent_store() {
     let _service = service();
     let store = crate::TempDir::new("facade-model-store");
-    let mut rng = Rng(0x5EED_F11E_57_0BE5);
+    let mut rng = Rng(0x005E_EDF1_1E57_0BE5);
     let inputs: Vec<(usize, Vec<u8>)> = (0..200)
         .map(|_| ((rng.next() % 80) as usize, rng.input()))
         .collect();
