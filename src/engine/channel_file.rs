@@ -210,20 +210,17 @@ impl ChannelFile {
             ));
         }
         let next_id = writer.live.next_id();
-        let kept = records_from(&view_of(&writer, store.snapshot()), end)?;
-        let first = kept
-            .first()
-            .and_then(|e| e.system.event_record_id)
-            .unwrap_or(next_id);
+        let view = view_of(&writer, store.snapshot());
+        let first = view
+            .first_record_id()
+            .map_or(next_id, |oldest| oldest.max(end).min(next_id));
         let policy = self.policy.lock();
         let mut name = policy.path.file_name().unwrap_or_default().to_os_string();
         name.push(".clearing");
         let temporary = policy.path.with_file_name(name);
         let fresh = (|| -> Result<Writer> {
             let mut fresh = LiveFile::create(&temporary, policy.max_chunks, first)?;
-            for event in &kept {
-                fresh.append(event, policy.when_full)?;
-            }
+            copy_records(&view, end, &mut fresh, policy.when_full)?;
             fresh.sync()?;
             std::fs::rename(&temporary, &policy.path)?;
             Writer::new(fresh, &policy.path)
@@ -272,17 +269,14 @@ impl ChannelFile {
             let mut name = target.file_name().unwrap_or_default().to_os_string();
             name.push(".saving");
             let temporary = target.with_file_name(name);
-            let records = records_from(&view_of(&writer, store.snapshot()), 0)?;
-            let first = records
-                .first()
-                .and_then(|e| e.system.event_record_id)
+            let view = view_of(&writer, store.snapshot());
+            let first = view
+                .first_record_id()
                 .unwrap_or_else(|| writer.live.next_id());
             let written = (|| -> Result<Writer> {
                 // Room for every record (nothing is dropped by a save), then the new limit.
                 let mut fresh = LiveFile::create(&temporary, LIVE_MAX_CHUNKS, first)?;
-                for event in &records {
-                    fresh.append(event, WhenFull::Refuse)?;
-                }
+                copy_records(&view, 0, &mut fresh, WhenFull::Refuse)?;
                 fresh.set_max_chunks(chunks);
                 fresh.sync()?;
                 std::fs::rename(&temporary, target)?;
@@ -344,18 +338,21 @@ fn view_of(writer: &Writer, tail: crate::store::Snapshot) -> ChannelView {
     }
 }
 
-/// The events of `view` with ids from `start` on, in order (read from the file where they
-/// are there).
-fn records_from(view: &ChannelView, start: u64) -> Result<Vec<Event>> {
-    let mut events = Vec::new();
+/// Appends the events of `view` with ids from `start` on to `fresh`, in order, a chunk at a
+/// time (read from the file where they are there): a rewrite holds one chunk in memory,
+/// whatever the channel's size.
+fn copy_records(
+    view: &ChannelView,
+    start: u64,
+    fresh: &mut LiveFile,
+    when_full: WhenFull,
+) -> Result<()> {
     view.for_each_chunk(None, &CancelToken::root(), start, |chunk| {
-        events.extend(
-            chunk
-                .iter()
-                .filter(|e| e.system.event_record_id.is_some_and(|id| id >= start))
-                .cloned(),
-        );
+        for event in chunk.iter() {
+            if event.system.event_record_id.is_some_and(|id| id >= start) {
+                fresh.append(event, when_full)?;
+            }
+        }
         Ok(())
-    })?;
-    Ok(events)
+    })
 }

@@ -461,6 +461,17 @@ fn a_success_clears_the_last_error_and_the_extended_status() {
     f.fail();
     assert_eq!(controls::reset(), TRUE);
     assert_eq!(GetLastError(), 0, "reset");
+    let store = crate::TempDir::new("last-error-store");
+    // The fixture's handles are closed: a failure of another kind to clear.
+    assert_eq!(EvtClose(0), FALSE);
+    assert_ne!(GetLastError(), 0);
+    assert_eq!(controls::reset_to_store(&store.0), TRUE);
+    assert_eq!(GetLastError(), 0, "reset_to_store");
+    // A store that cannot be opened (a file where its directory should be) fails and says so.
+    let file = store.0.join("Application.evtx");
+    assert_eq!(controls::reset_to_store(&file), FALSE);
+    assert_ne!(GetLastError(), 0, "reset_to_store's failure");
+    assert_eq!(controls::reset(), TRUE);
 }
 
 /// EvtGetExtendedStatus neither sets nor clears the state it reports, so its own
@@ -590,8 +601,9 @@ fn every_facade_function_has_a_row() {
         "EventEnabled",
         "EventProviderEnabled",
         "EventActivityIdControl",
-        // Last in the success test (it closes every handle).
+        // Last in the success test (they close every handle).
         "reset",
+        "reset_to_store",
         // Not a wevtapi function: the service's engine, for Rust tests.
         "engine",
     ];
