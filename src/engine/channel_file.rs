@@ -60,14 +60,22 @@ fn max_chunks(max_size: u64) -> u64 {
 impl ChannelFile {
     /// The file at `path` for a channel of `max_size` and `retention`: opened and read back
     /// if it exists, else created (removed again if that fails). Returns the events read,
-    /// the next record id, and whether the file was created.
+    /// the next record id, and whether the file was created. `read_only` (a store opened to
+    /// read): opened read-only, never created (`AccessDenied`).
     pub(crate) fn open_or_create(
         path: &Path,
         max_size: u64,
         retention: Retention,
+        read_only: bool,
     ) -> Result<(ChannelFile, Vec<Event>, u64, bool)> {
         let max = max_chunks(max_size);
         let created = !path.exists();
+        if created && read_only {
+            return Err(Error::with_message(
+                ErrorKind::AccessDenied,
+                "the store was opened read-only: no file is created",
+            ));
+        }
         let (live, events, next_id) = if created {
             match LiveFile::create(path, max, 1) {
                 Ok(live) => (live, Vec::new(), 1),
@@ -77,7 +85,7 @@ impl ChannelFile {
                 }
             }
         } else {
-            LiveFile::open(path, max)?
+            LiveFile::open(path, max, read_only)?
         };
         let file = ChannelFile {
             live: Mutex::new(live),

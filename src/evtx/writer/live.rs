@@ -123,8 +123,13 @@ impl LiveFile {
     }
 
     /// Opens the file at `path` and reads back its events (in record order, with their ids),
-    /// and the id its next record gets; appends then go on in a new chunk.
-    pub(crate) fn open(path: &Path, max_chunks: u64) -> Result<(LiveFile, Vec<Event>, u64)> {
+    /// and the id its next record gets; appends then go on in a new chunk. `read_only`: opened
+    /// read-only whether or not it could be written (a store opened to read).
+    pub(crate) fn open(
+        path: &Path,
+        max_chunks: u64,
+        read_only: bool,
+    ) -> Result<(LiveFile, Vec<Event>, u64)> {
         let mut reader = EvtxFile::open(path)?;
         let slots = reader.chunk_slots().max(1);
         let oldest = reader.oldest_chunk()?;
@@ -152,9 +157,14 @@ impl LiveFile {
         drop(reader);
         // Whatever keeps the file from being written (a read-only mount, its permissions),
         // it was just read, so it opens read-only (invariant 4).
-        let (file, read_only) = match OpenOptions::new().read(true).write(true).open(path) {
-            Ok(file) => (file, false),
-            Err(_) => (File::open(path)?, true),
+        let writable = if read_only {
+            None
+        } else {
+            OpenOptions::new().read(true).write(true).open(path).ok()
+        };
+        let (file, read_only) = match writable {
+            Some(file) => (file, false),
+            None => (File::open(path)?, true),
         };
         // An empty file's one chunk takes the next records; otherwise a new chunk does.
         let current = match newest_slot {
