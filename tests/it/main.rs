@@ -29,6 +29,7 @@ mod render;
 mod resources;
 mod results;
 mod store;
+mod store_lock;
 mod store_open;
 mod subscribe;
 mod text_fuzz;
