@@ -63,8 +63,8 @@ pub(crate) fn lock(dir: &Path) -> Result<StoreAccess> {
         Err(TryLockError::WouldBlock) => Err(Error::with_message(
             ErrorKind::SharingViolation,
             format!(
-                "the store {} is open for writing by another process or engine (it holds {}); \
-                 open it read-only to read it",
+                "the store {} is open for writing in another process or engine (which holds \
+                 the lock {}); a read-only open reads it meanwhile",
                 dir.display(),
                 path.display()
             ),
