@@ -164,7 +164,8 @@ pub fn open_dir(dir: &Path) -> Result<Engine, StoreError> {
 /// (`Engine::open_store_dir_read_only`), without the store's write lock, so it opens while
 /// another evtutil or program writes the store and never holds that one up. A store that
 /// does not exist yet, or has no channel, is made and filled on first use as [`open_dir`]
-/// makes it (under the lock).
+/// makes it (under the lock), and one made before the default publishers existed gets them
+/// kept once, the same way.
 pub fn open_dir_read_only(dir: &Path) -> Result<Engine, StoreError> {
     if is_xml_store(dir)? {
         return load_dir(dir);
@@ -173,9 +174,15 @@ pub fn open_dir_read_only(dir: &Path) -> Result<Engine, StoreError> {
     match Engine::open_store_dir_read_only_with_clock(dir, clock.clone()) {
         Ok(engine) if !engine.channel_names().is_empty() => {
             if !dir.join("providers").exists() {
-                // A store made before the default publishers existed: in this run only
-                // (a verb that writes keeps them, as open_dir does).
-                let _ = engine.load_default_publishers();
+                // A store made before the default publishers existed: they are kept once,
+                // under the lock, as open_dir keeps them; while another writer has the
+                // store (or it cannot be written), in this run only.
+                match open_evtx_dir(dir) {
+                    Ok(writable) => return Ok(writable),
+                    Err(_) => {
+                        let _ = engine.load_default_publishers();
+                    }
+                }
             }
             settle_clock(&engine, &clock);
             Ok(engine)
