@@ -24,6 +24,7 @@ pub mod codes {
     pub const ERROR_INVALID_HANDLE: u32 = 6;
     pub const ERROR_NOT_ENOUGH_MEMORY: u32 = 8;
     pub const ERROR_INVALID_DATA: u32 = 13;
+    pub const ERROR_SHARING_VIOLATION: u32 = 32;
     pub const ERROR_NOT_SUPPORTED: u32 = 50;
     pub const ERROR_FILE_EXISTS: u32 = 80;
     pub const ERROR_INVALID_PARAMETER: u32 = 87;
@@ -111,6 +112,8 @@ pub enum ErrorKind {
     PathNotFound,
     /// The caller may not do this (5).
     AccessDenied,
+    /// Another process (or engine) has the file or store open for writing (32).
+    SharingViolation,
     /// A target file exists and overwrite was not asked for (80).
     FileExists,
     /// A record or bookmarked position that does not exist (1168).
@@ -219,6 +222,7 @@ impl ErrorKind {
         ErrorKind::FileNotFound,
         ErrorKind::PathNotFound,
         ErrorKind::AccessDenied,
+        ErrorKind::SharingViolation,
         ErrorKind::FileExists,
         ErrorKind::NotFound,
         ErrorKind::LogFileFull,
@@ -280,6 +284,7 @@ impl ErrorKind {
             ErrorKind::FileNotFound => ERROR_FILE_NOT_FOUND,
             ErrorKind::PathNotFound => ERROR_PATH_NOT_FOUND,
             ErrorKind::AccessDenied => ERROR_ACCESS_DENIED,
+            ErrorKind::SharingViolation => ERROR_SHARING_VIOLATION,
             ErrorKind::FileExists => ERROR_FILE_EXISTS,
             ErrorKind::NotFound => ERROR_NOT_FOUND,
             ErrorKind::LogFileFull => ERROR_LOG_FILE_FULL,
@@ -343,6 +348,7 @@ pub fn win32_message(code: u32) -> Option<&'static str> {
         ERROR_INVALID_HANDLE => "The handle is invalid.",
         ERROR_NOT_ENOUGH_MEMORY => "Not enough memory resources are available to process this command.",
         ERROR_INVALID_DATA => "The data is invalid.",
+        ERROR_SHARING_VIOLATION => "The process cannot access the file because it is being used by another process.",
         ERROR_NOT_SUPPORTED => "The request is not supported.",
         ERROR_FILE_EXISTS => "The file exists.",
         ERROR_INVALID_PARAMETER => "The parameter is incorrect.",
@@ -683,6 +689,7 @@ mod tests {
         (ErrorKind::FileNotFound, 2),
         (ErrorKind::PathNotFound, 3),
         (ErrorKind::AccessDenied, 5),
+        (ErrorKind::SharingViolation, 32),
         (ErrorKind::FileExists, 80),
         (ErrorKind::NotFound, 1168),
         (ErrorKind::LogFileFull, 1502),

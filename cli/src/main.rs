@@ -251,11 +251,29 @@ fn store_choice(args: &Args) -> Result<StoreChoice, Failure> {
     }
 }
 
+/// Whether `verb` changes the store (its channels, their configuration, its providers).
+fn writes_store(verb: &str) -> bool {
+    matches!(
+        verb,
+        "cl" | "clear-log"
+            | "sl"
+            | "set-log"
+            | "im"
+            | "install-manifest"
+            | "um"
+            | "uninstall-manifest"
+    )
+}
+
 /// The store, with what the verb needs of it (`store::Needs`).
 fn open_store(args: &Args, needs: store::Needs) -> Result<Engine, Failure> {
     let engine = match store_choice(args)? {
         StoreChoice::Memory => store::embedded(needs),
-        StoreChoice::Dir(dir) => store::open_dir(&dir, needs)
+        // One writer per store: the verbs that change it hold its write lock (another
+        // writer meanwhile fails with 32); the others read it without one.
+        StoreChoice::Dir(dir) if writes_store(&args.verb) => store::open_dir(&dir, needs)
+            .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}")))?,
+        StoreChoice::Dir(dir) => store::open_dir_read_only(&dir, needs)
             .map_err(|e| Failure::Operation(format!("Failed to open the store. {e}")))?,
     };
     // Providers' resource files (real Windows DLLs) are found under EVTLOG_WINDIR.

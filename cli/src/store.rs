@@ -6,8 +6,11 @@
 //! - **Directory store** (the default one, [`default_dir`], or `--store DIR` or
 //!   `EVTLOG_STORE=DIR`): persistent channels, each a live .evtx file with Windows' name
 //!   (`Microsoft-Windows-Sysmon%4Operational.evtx`, `Engine::open_store_dir`), created on
-//!   first use and filled with the embedded default events and publishers. A directory holding `<channel>.xml` files (one event per line in Windows' XML
-//!   shape) is read as such instead, and a cleared channel's file is rewritten beside it and
+//!   first use and filled with the embedded default events and publishers. The verbs that
+//!   write hold the store's write lock (a second writer fails with 32); the verbs that only
+//!   read open it read-only, without the lock ([`open_dir_read_only`]). A directory holding
+//!   `<channel>.xml` files (one event per line in Windows' XML shape) is read as such
+//!   instead, and a cleared channel's file is rewritten beside it and
 //!   renamed into place.
 //!
 //! - **Default publishers**: every store has the embedded manifests of the generator's
@@ -207,9 +210,54 @@ fn channel_of(file: &Path) -> Option<String> {
 
 /// Opens the directory store at `dir`: a store of XML channel files if it holds any,
 /// else a store of persistent .evtx channels (`Engine::open_store_dir`), created and filled
-/// with the default channels on first use. It has what `needs` asks for.
+/// with the default channels on first use (under the store's write lock). It has what
+/// `needs` asks for.
 pub fn open_dir(dir: &Path, needs: Needs) -> Result<Engine, StoreError> {
-    let xml = match fs::read_dir(dir) {
+    if is_xml_store(dir)? {
+        return load_dir(dir, needs);
+    }
+    open_evtx_dir(dir, needs)
+}
+
+/// Opens the directory store at `dir` for a verb that only reads: an XML store as
+/// [`open_dir`] does; a store of .evtx channels read-only
+/// (`Engine::open_store_dir_read_only`), without the store's write lock, so it opens while
+/// another evtutil or program writes the store and never holds that one up. A store that
+/// does not exist yet, or has no channel, is made and filled on first use as [`open_dir`]
+/// makes it (under the lock), and one made before the default publishers existed gets them
+/// kept once, the same way, when the verb needs them. It has what `needs` asks for.
+pub fn open_dir_read_only(dir: &Path, needs: Needs) -> Result<Engine, StoreError> {
+    if is_xml_store(dir)? {
+        return load_dir(dir, needs);
+    }
+    let clock = Arc::new(VirtualClock::default());
+    match Engine::open_store_dir_read_only_with_clock(dir, clock.clone()) {
+        Ok(engine) if !engine.channel_names().is_empty() => {
+            if needs.publishers && !dir.join("providers").exists() {
+                // A store made before the default publishers existed: they are kept once,
+                // under the lock, as open_dir keeps them; while another writer has the
+                // store (or it cannot be written), in this run only.
+                match open_evtx_dir(dir, needs) {
+                    Ok(writable) => return Ok(writable),
+                    Err(_) => {
+                        let _ = engine.load_default_publishers();
+                    }
+                }
+            }
+            if needs.clock {
+                settle_clock(&engine, &clock);
+            }
+            Ok(engine)
+        }
+        Ok(_) => open_evtx_dir(dir, needs),
+        Err(e) if e.kind() == evtlog::ErrorKind::PathNotFound => open_evtx_dir(dir, needs),
+        Err(e) => Err(StoreError(format!("{}: {e}", dir.display()))),
+    }
+}
+
+/// Whether `dir` is a store of XML channel files (it holds any); false if it does not exist.
+fn is_xml_store(dir: &Path) -> Result<bool, StoreError> {
+    Ok(match fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .any(|p| p.extension().is_some_and(|x| x == "xml") && channel_of(&p).is_some()),
@@ -220,11 +268,7 @@ pub fn open_dir(dir: &Path, needs: Needs) -> Result<Engine, StoreError> {
                 dir.display()
             )))
         }
-    };
-    if xml {
-        return load_dir(dir, needs);
-    }
-    open_evtx_dir(dir, needs)
+    })
 }
 
 /// The persistent .evtx store at `dir`, filled with the default store on first use; an

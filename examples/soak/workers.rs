@@ -272,7 +272,7 @@ pub fn pull_subscriber(shared: &Shared, slot: &Slot, rng: &mut Rng) -> Tally {
     let mut rounds = 0u64;
     while !shared.stop_subscribers.load(Ordering::SeqCst) {
         rounds += 1;
-        if rounds % 500 == 0 {
+        if rounds.is_multiple_of(500) {
             // Close the whole session: its subscription closes with it.
             handles.withdraw();
             let _ = session.close();
@@ -771,7 +771,7 @@ pub fn querier(shared: &Shared, slot: &Slot, rng: &mut Rng) -> Tally {
     let mut rounds = 0u64;
     while !shared.stopped() {
         rounds += 1;
-        if rounds % 97 == 0 {
+        if rounds.is_multiple_of(97) {
             q.close_session();
         }
         let c = rng.below(CHANNELS.len() as u64) as usize;

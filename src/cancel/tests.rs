@@ -334,7 +334,11 @@ fn stress_sticky_cancel_while_threads_create_and_drop_children() {
                     let mut kept = Vec::new();
                     let mut i = 0usize;
                     while !stop.load(Ordering::Acquire) {
-                        let parent = if (i + t) % 3 == 0 { &session } else { &handle };
+                        let parent = if (i + t).is_multiple_of(3) {
+                            &session
+                        } else {
+                            &handle
+                        };
                         let was_cancelled = cancelled.load(Ordering::Acquire);
                         let child = parent.child(NodeKind::Call);
                         let grandchild = child.child(NodeKind::Scope);
@@ -342,7 +346,7 @@ fn stress_sticky_cancel_while_threads_create_and_drop_children() {
                             // Created after cancel() returned: born cancelled.
                             assert!(child.is_cancelled() && grandchild.is_cancelled());
                         }
-                        if i % 2 == 0 {
+                        if i.is_multiple_of(2) {
                             kept.push(grandchild);
                         } else {
                             kept.push(child);
@@ -392,7 +396,7 @@ fn stress_cancel_calls_while_threads_create_and_drop_children() {
                         let call = middle.child(NodeKind::Call);
                         // Drop the middle scope under the call now and then, so that the
                         // call is re-parented while cancel_calls may be walking.
-                        if (i + t) % 4 == 0 {
+                        if (i + t).is_multiple_of(4) {
                             middle = handle.child(NodeKind::Scope);
                         }
                         let before = rounds.load(Ordering::Acquire);

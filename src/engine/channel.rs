@@ -263,7 +263,7 @@ impl Channel {
             name: self.name.to_string(),
             channel_type: self.channel_type,
             enabled: self.is_enabled(),
-            // A persistent channel's file holds the limit; its memory mirror is unbounded.
+            // A persistent channel's file holds the limit; its memory store is unbounded.
             max_size: self
                 .file
                 .as_ref()

@@ -79,7 +79,7 @@ impl ChannelFile {
     /// The file at `path` for a channel of `max_size` and `retention`: opened if it exists
     /// (headers only; read-only if `read_only`, or if it cannot be written), else created
     /// (removed again if that fails). Returns the next record id, and whether the file was
-    /// created.
+    /// created. `read_only` (a store opened to read): never created (`AccessDenied`).
     pub(crate) fn open_or_create(
         path: &Path,
         max_size: u64,
@@ -88,6 +88,12 @@ impl ChannelFile {
     ) -> Result<(ChannelFile, u64, bool)> {
         let max = max_chunks(max_size);
         let created = !path.exists();
+        if created && read_only {
+            return Err(Error::with_message(
+                ErrorKind::AccessDenied,
+                "the store was opened read-only: no file is created",
+            ));
+        }
         let live = if created {
             let made = LiveFile::create(path, max, 1).and_then(|live| Writer::new(live, path));
             match made {

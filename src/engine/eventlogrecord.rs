@@ -128,7 +128,7 @@ pub fn eventlog_record(event: &Event, wide: bool) -> Vec<u8> {
 }
 
 fn pad(out: &mut Vec<u8>, to: usize) {
-    while out.len() % to != 0 {
+    while !out.len().is_multiple_of(to) {
         out.push(0);
     }
 }

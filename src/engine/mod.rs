@@ -51,6 +51,7 @@ mod results;
 mod sddl;
 mod session;
 mod signal;
+mod store_lock;
 mod subscription;
 #[cfg(test)]
 mod tests;
@@ -133,6 +134,9 @@ pub(crate) struct EngineInner {
     pub(crate) chunk_buffers: Arc<Mutex<Vec<Vec<u8>>>>,
     /// A persistent engine's store directory (persist.rs): its channels are files there.
     store_dir: OnceLock<std::path::PathBuf>,
+    /// How a persistent engine holds its store: the write lock, or as a reader
+    /// (store_lock.rs); the lock is released when this state drops.
+    store_access: OnceLock<store_lock::StoreAccess>,
     /// The installed providers (publishers).
     pub(crate) publishers: crate::publisher::Publishers,
     /// The directory that stands for `C:\Windows` when providers' files are resolved.
@@ -169,15 +173,18 @@ impl Engine {
                 templates: Arc::default(),
                 chunk_buffers: Arc::default(),
                 store_dir: OnceLock::new(),
+                store_access: OnceLock::new(),
                 publishers: crate::publisher::Publishers::default(),
                 windows_dir: parking_lot::RwLock::new(None),
             }),
         }
     }
 
-    /// Makes this (new) engine persistent: its channels are files in `dir`.
-    fn set_store_dir(&self, dir: std::path::PathBuf) {
+    /// Makes this (new) engine persistent: its channels are files in `dir`, held as
+    /// `access` says.
+    fn set_store_dir(&self, dir: std::path::PathBuf, access: store_lock::StoreAccess) {
         let _ = self.inner.store_dir.set(dir);
+        let _ = self.inner.store_access.set(access);
     }
 
     /// The installed providers (publishers), in installation order.

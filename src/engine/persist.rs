@@ -34,13 +34,20 @@
 //! 5. A saved configuration that changes the max size or the file's place rewrites the
 //!    records into a new file written beside its target, synced and renamed in, before the
 //!    configuration is written; the old file goes last (`ChannelFile::reconfigure`).
-//! 6. Opening a store writes nothing: files are read back and opened for appending, and the
+//! 6. Opening a store writes nothing: files are opened (headers read) for appending, and the
 //!    configuration is written only when a channel's file is created. A file that cannot be
 //!    opened for writing (a read-only medium) opens read-only: its records are readable,
 //!    appends and clears fail with ERROR_ACCESS_DENIED (5) and write nothing, and
 //!    [`Engine::is_read_only`] says so. On a full disk the store opens (nothing to write);
 //!    an append fails with the I/O error. A write that fails leaves no file behind: the
 //!    configuration's temporary, a clear's temporary, a new channel's half-made file.
+//!    The one exception: the store's empty lock file, created once if missing.
+//! 7. One writer per store, any number of readers (store_lock.rs): [`Engine::open_store_dir`]
+//!    holds the store's write lock for the engine's life (a second writer gets
+//!    ERROR_SHARING_VIOLATION, 32); [`Engine::open_store_dir_read_only`] takes none and
+//!    writes nothing at all: its files open read-only, it creates no file or directory, and
+//!    appends, clears, saved configurations, new channels and (un)installed manifests fail
+//!    with ERROR_ACCESS_DENIED (5). It reads the records on disk when it opens.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -48,6 +55,7 @@ use std::sync::Arc;
 use super::channel::{Channel, ChannelConfig, ChannelType, Isolation};
 use super::channel_file::{channel_file_name, channel_of, ChannelFile};
 use super::config::in_windows_logs_dir;
+use super::store_lock::{self, StoreAccess};
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::store::Retention;
@@ -157,12 +165,30 @@ fn resolved_file(dir: &Path, config: &ChannelConfig) -> Result<PathBuf> {
     ))
 }
 
+/// The error of a write to a store opened read-only (invariant 7).
+fn read_only_store(dir: &Path) -> Error {
+    Error::with_message(
+        crate::error::ErrorKind::AccessDenied,
+        format!(
+            "the store {} was opened read-only: nothing in it may be written",
+            dir.display()
+        ),
+    )
+}
+
 impl Engine {
     /// An engine whose channels are live .evtx files in `dir` (created if missing): every
     /// `<channel>.evtx` there is a channel, its records read back and its configuration
     /// restored (invariant 4), as is every channel whose configuration names a file
     /// elsewhere; channels created later get a file of their own. Installed manifests are
     /// registered again (providers.rs invariant 5).
+    ///
+    /// The engine is the store's one writer (invariant 7): it holds the store's lock until
+    /// its last clone (and every session and result set of it) is dropped. Errors:
+    /// `SharingViolation` (32) naming the directory while another engine, in this process
+    /// or another, has the store open for writing
+    /// ([`open_store_dir_read_only`](Engine::open_store_dir_read_only) reads it meanwhile).
+    /// A store whose lock file cannot be made (a read-only medium) opens read-only.
     pub fn open_store_dir(dir: impl AsRef<Path>) -> Result<Engine> {
         Engine::open_store_dir_with_clock(dir, Arc::new(crate::clock::SystemClock))
     }
@@ -174,8 +200,42 @@ impl Engine {
     ) -> Result<Engine> {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir)?;
+        let access = store_lock::lock(dir)?;
+        Engine::open_store(dir, clock, access)
+    }
+
+    /// The store in `dir` opened to read (invariant 7): no lock taken, so it opens while a
+    /// writer has the store and never holds one up; nothing is written or created. Its
+    /// channels hold the records on disk when it opens. Appends, clears, saved
+    /// configurations, new channels and manifests fail with ERROR_ACCESS_DENIED (5);
+    /// [`Engine::is_read_only`] is true. Errors: `PathNotFound` (3) if `dir` does not exist.
+    pub fn open_store_dir_read_only(dir: impl AsRef<Path>) -> Result<Engine> {
+        Engine::open_store_dir_read_only_with_clock(dir, Arc::new(crate::clock::SystemClock))
+    }
+
+    /// [`Engine::open_store_dir_read_only`] on `clock`.
+    pub fn open_store_dir_read_only_with_clock(
+        dir: impl AsRef<Path>,
+        clock: Arc<dyn crate::clock::Clock>,
+    ) -> Result<Engine> {
+        let dir = dir.as_ref();
+        if !dir.is_dir() {
+            return Err(Error::with_message(
+                crate::error::ErrorKind::PathNotFound,
+                format!("the store {}: no such directory", dir.display()),
+            ));
+        }
+        Engine::open_store(dir, clock, StoreAccess::Reader)
+    }
+
+    /// The store in `dir` (which exists), held as `access` says.
+    fn open_store(
+        dir: &Path,
+        clock: Arc<dyn crate::clock::Clock>,
+        access: StoreAccess,
+    ) -> Result<Engine> {
         let engine = Engine::with_clock(clock);
-        engine.set_store_dir(dir.to_owned());
+        engine.set_store_dir(dir.to_owned(), access);
         let mut names: Vec<String> = std::fs::read_dir(dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter_map(|p| {
@@ -210,19 +270,43 @@ impl Engine {
         Ok(engine)
     }
 
-    /// True if this is a persistent engine whose store opened read-only (some channel's file
-    /// could not be opened for writing: a read-only medium or file). Its channels read as
-    /// usual; appends and clears on them fail with ERROR_ACCESS_DENIED (5), writing nothing.
+    /// True if this is a persistent engine whose store opened read-only: asked for
+    /// ([`open_store_dir_read_only`](Engine::open_store_dir_read_only)), or some channel's
+    /// file could not be opened for writing (a read-only medium or file). Its channels read
+    /// as usual; appends and clears on them fail with ERROR_ACCESS_DENIED (5), writing nothing.
     pub fn is_read_only(&self) -> bool {
-        self.channels().iter().any(|c| c.is_read_only())
+        self.store_is_read_only() || self.channels().iter().any(|c| c.is_read_only())
+    }
+
+    /// True if the engine holds its store as a reader (invariant 7).
+    fn store_is_read_only(&self) -> bool {
+        self.inner
+            .store_access
+            .get()
+            .is_some_and(StoreAccess::is_reader)
+    }
+
+    /// A persistent engine's store directory, to be written in; `AccessDenied` (5) if the
+    /// store was opened read-only (invariant 7).
+    pub(crate) fn writable_store_dir(&self) -> Result<Option<&Path>> {
+        let dir = self.store_dir();
+        match dir {
+            Some(dir) if self.store_is_read_only() => Err(read_only_store(dir)),
+            _ => Ok(dir),
+        }
     }
 
     /// A persistent engine's channel of `config`: its file opened or created.
     pub(crate) fn persistent_channel(&self, dir: &Path, config: ChannelConfig) -> Result<Channel> {
         let path = resolved_file(dir, &config)?;
+        let read_only = self.store_is_read_only();
+        if read_only && !path.exists() {
+            // A reader creates no file (invariant 7).
+            return Err(read_only_store(dir));
+        }
         let located = |e: Error| Error::with_message(e.kind(), format!("{}: {e}", path.display()));
         let (file, next_id, created) =
-            ChannelFile::open_or_create(&path, config.max_size, config.retention, false)
+            ChannelFile::open_or_create(&path, config.max_size, config.retention, read_only)
                 .map_err(located)?;
         // Only a new file's configuration is written: an existing one's is on disk already
         // (or its defaults are), and opening a store writes nothing (invariant 6).
@@ -249,6 +333,9 @@ impl Engine {
         channel: &Channel,
         config: ChannelConfig,
     ) -> Result<()> {
+        if self.store_is_read_only() {
+            return Err(read_only_store(dir));
+        }
         let target = resolved_file(dir, &config)?;
         let default = dir.join(channel_file_name(&config.name));
         channel.reconfigure(config, Some(target), &|c| save_config(&default, c))

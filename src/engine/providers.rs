@@ -184,7 +184,8 @@ fn sidecar(man: &Path) -> PathBuf {
 impl Engine {
     /// Installs a manifest's providers (wevtutil im): parsed and validated
     /// ([`parse_manifest`]), their defined channels created, and on a persistent engine
-    /// kept in the store. Returns the provider names installed, in manifest order.
+    /// kept in the store (`AccessDenied`, 5, on a store opened read-only). Returns the
+    /// provider names installed, in manifest order.
     pub fn install_manifest(&self, xml: &str) -> Result<Vec<String>> {
         self.install_manifest_with(xml, &ManifestFiles::default())
     }
@@ -207,7 +208,7 @@ impl Engine {
             files.apply(p);
             self.check_channels(p)?;
         }
-        if let Some(store) = self.store_dir() {
+        if let Some(store) = self.writable_store_dir()? {
             let dir = providers_dir(store);
             std::fs::create_dir_all(&dir)?;
             for p in &publishers {
@@ -292,9 +293,10 @@ impl Engine {
     }
 
     /// Uninstalls the provider `name` (any case): out of the registry and, on a persistent
-    /// engine, out of the store. Its channels stay. False if it was not installed.
+    /// engine, out of the store (`AccessDenied`, 5, on a store opened read-only). Its
+    /// channels stay. False if it was not installed.
     pub fn uninstall_publisher(&self, name: &str) -> Result<bool> {
-        if let Some(store) = self.store_dir() {
+        if let Some(store) = self.writable_store_dir()? {
             for (_, key, path) in stored(&providers_dir(store))? {
                 if key == file_key(name) {
                     remove_if_present(&sidecar(&path))?;
@@ -424,7 +426,7 @@ impl Engine {
 
     fn add_default_publishers(&self, keep: bool) -> Result<Vec<String>> {
         let dir = if keep {
-            self.store_dir().map(providers_dir)
+            self.writable_store_dir()?.map(providers_dir)
         } else {
             None
         };

@@ -9,6 +9,14 @@
 //! embedded default publishers (the generator's providers' manifests) are installed where
 //! missing, so a program formats generated events with no setup.
 //!
+//! The store is opened as its one writer (persist.rs invariant 7). While another process (or
+//! engine) writes it (its open fails with ERROR_SHARING_VIOLATION, 32), the service opens it
+//! read-only instead, as it does always with `EVTLOG_STORE_READ_ONLY=1`: the program reads
+//! the store's events beside that writer, and its writes and clears fail with
+//! ERROR_ACCESS_DENIED (5) and the extended status that says the store is read-only, rather
+//! than going to an empty engine unseen; the standard channels the store lacks stay absent
+//! (a reader creates no file).
+//!
 //! Invariant: the engine is made on first use and replaced only by [`reset`], which first
 //! closes every open handle (so nothing refers to the old engine's sessions) and always
 //! gives an in-memory engine.
@@ -71,6 +79,10 @@ static SERVICE: RwLock<Option<Service>> = RwLock::new(None);
 /// The environment variable naming the store an unmodified program reads.
 pub const STORE_VARIABLE: &str = "EVTLOG_STORE";
 
+/// The environment variable that, set to `1`, opens [`STORE_VARIABLE`]'s store read-only
+/// (without its write lock: beside another process that writes it).
+pub const STORE_READ_ONLY_VARIABLE: &str = "EVTLOG_STORE_READ_ONLY";
+
 fn fresh() -> Service {
     let clock = Arc::new(ServiceClock::default());
     let engine = Engine::with_default_channels(clock.clone());
@@ -85,7 +97,19 @@ fn initial() -> Service {
         return fresh();
     };
     let clock = Arc::new(ServiceClock::default());
-    match Engine::open_store_dir_with_clock(&dir, clock.clone()) {
+    let read_only = std::env::var_os(STORE_READ_ONLY_VARIABLE).is_some_and(|v| v == "1");
+    let opened = if read_only {
+        Engine::open_store_dir_read_only_with_clock(&dir, clock.clone())
+    } else {
+        match Engine::open_store_dir_with_clock(&dir, clock.clone()) {
+            // Another writer has it: read it beside that one.
+            Err(e) if e.kind() == crate::error::ErrorKind::SharingViolation => {
+                Engine::open_store_dir_read_only_with_clock(&dir, clock.clone())
+            }
+            opened => opened,
+        }
+    };
+    match opened {
         Ok(engine) => {
             engine.create_default_channels();
             // A store made before the defaults existed gets them in the registry only:

@@ -426,10 +426,11 @@ fn a_failed_save_changes_nothing() {
     assert_eq!(
         names,
         [
+            ".evtlog.lock",
             "Contoso%4Operational.evtx",
             "Contoso%4Operational.evtx.config"
         ],
-        "no temporary left"
+        "no temporary left (the store's lock file is its one other file)"
     );
     engine
         .save_channel_properties(&engine.channel_properties("Contoso/Operational").unwrap())

@@ -30,6 +30,7 @@ mod render;
 mod resources;
 mod results;
 mod store;
+mod store_lock;
 mod store_open;
 mod store_scale;
 mod subscribe;

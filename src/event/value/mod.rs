@@ -323,7 +323,7 @@ pub(crate) fn write_hex_upper(out: &mut String, bytes: &[u8]) {
 /// Parses hex digits (no prefix, any case, even count) into bytes.
 pub(crate) fn parse_hex_bytes(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return None;
     }
     b.chunks_exact(2)

@@ -238,7 +238,7 @@ fn array(ty: u8, bytes: &[u8]) -> Result<Value, String> {
         }
         _ => {
             let size = fixed_size(ty).ok_or_else(|| format!("array of type {ty:#04x}"))?;
-            if bytes.len() % size != 0 {
+            if !bytes.len().is_multiple_of(size) {
                 return Err(format!(
                     "array of type {ty:#04x}: {} bytes is not a multiple of {size}",
                     bytes.len()

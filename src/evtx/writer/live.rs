@@ -1,5 +1,5 @@
 //! [`LiveFile`]: a channel's .evtx file kept current as events are appended (a persistent
-//! channel's mirror; `engine/persist.rs`).
+//! channel's store; `engine/persist.rs`).
 //!
 //! Flush policy: every append is written through before it returns. The record's bytes go
 //! first, then its chunk's 512-byte header (free-space offset, last record, both CRCs), each
