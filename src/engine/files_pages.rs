@@ -18,8 +18,9 @@ impl FileSource {
     /// id: its position `i` is record `first + i` of the chunk's header range, and a record
     /// the chunk lacks (filtered out, damaged) is a position without an event. `None` for
     /// a slot without a chunk or records, or with none left after the prefilter (readers go
-    /// on to the next page, as a file query does). `QueryResultStale` if its records are not within
-    /// `ids` (the slot was reused since the view was taken: the ring overwrote it).
+    /// on to the next page, as a file query does). `QueryResultStale` if its records do not start
+    /// within `ids` (the slot was reused since the view was taken: the ring overwrote it);
+    /// records past `ids` (appended since, by a writer in another process) are left out.
     pub(crate) fn load_page(
         &self,
         slot: u64,
@@ -45,7 +46,7 @@ impl FileSource {
             self.file.lock().recycle(raw);
             return Ok(None);
         }
-        if first < ids.start || last >= ids.end {
+        if first < ids.start || first >= ids.end {
             self.file.lock().recycle(raw);
             return Err(Error::with_message(
                 ErrorKind::QueryResultStale,
@@ -55,7 +56,10 @@ impl FileSource {
                 ),
             ));
         }
-        // An EVTX chunk holds fewer than 2^16 records: a wider range is damage, cut short.
+        // Records written after the view (the open chunk of a writer in another process)
+        // are not the view's: they are left out. An EVTX chunk holds fewer than 2^16
+        // records: a wider range is damage, cut short.
+        let last = last.min(ids.end - 1);
         let len = usize::try_from((last - first).min(POSITIONS_PER_CHUNK - 1) + 1).unwrap_or(1);
         let decoded = decode_chunk(
             &raw,

@@ -296,3 +296,33 @@ fn the_classic_api_and_a_clear_with_backup_read_the_file() {
         N as u64 + 1
     );
 }
+
+#[test]
+fn a_file_whose_ids_are_exhausted_refuses_appends_and_reads() {
+    let dir = TempDir::new("paged-exhausted");
+    {
+        let engine = Engine::open_store_dir(&dir.0).unwrap();
+        engine
+            .create_channel(ChannelConfig::new("A", ChannelType::Operational))
+            .unwrap();
+        engine.write("A", Event::builder("P").build()).unwrap();
+    }
+    // The header's next record id at its last value (its CRC is then only a finding).
+    let path = dir.0.join("A.evtx");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[24..32].copy_from_slice(&u64::MAX.to_le_bytes());
+    std::fs::write(&path, bytes).unwrap();
+    let engine = Engine::open_store_dir(&dir.0).unwrap();
+    let error = engine.write("A", Event::builder("P").build()).unwrap_err();
+    assert_eq!(error.win32_code(), 1502, "{error}");
+    let all = drain(
+        &engine,
+        "A",
+        "*",
+        flags(QueryFlags::CHANNEL_PATH.bits()),
+        10,
+    );
+    assert_eq!(all.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [1]);
+    let reverse = QueryFlags::CHANNEL_PATH.bits() | QueryFlags::REVERSE_DIRECTION.bits();
+    assert_eq!(drain(&engine, "A", "*", flags(reverse), 10).len(), 1);
+}

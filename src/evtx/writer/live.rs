@@ -274,8 +274,17 @@ impl LiveFile {
                 ),
             ));
         }
-        self.wrote = true;
         let id = self.next_id;
+        if id.checked_add(1).is_none() {
+            return Err(Error::with_message(
+                ErrorKind::LogFileFull,
+                format!(
+                    "{}: the log's record ids are exhausted",
+                    self.path.display()
+                ),
+            ));
+        }
+        self.wrote = true;
         let template = self.encoder.encode(event)?;
         let written = event.system.time_created.map_or(0, |t| t.0);
         let record = self.encoder.record(id, written, template);
