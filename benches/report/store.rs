@@ -123,7 +123,7 @@ fn sizes(full: bool) -> Vec<usize> {
 fn label(n: usize) -> String {
     let mut k = 0;
     let mut m = n;
-    while m >= 10 && m % 10 == 0 {
+    while m >= 10 && m.is_multiple_of(10) {
         m /= 10;
         k += 1;
     }
