@@ -3,14 +3,15 @@
 //! while it runs are kept), open result sets go stale, and an error or a cancel loses
 //! nothing and leaves no file.
 
+use crate::support::backend::{engine, TestEngine};
 use crate::{read_evtx, TempDir};
 use evtlog::{
     CallKind, ChannelConfig, ChannelType, Engine, ErrorKind, Event, Generator, Next, Profile,
     QueryFlags,
 };
 
-fn engine_with(n: usize) -> Engine {
-    let engine = Engine::new();
+fn engine_with(n: usize) -> TestEngine {
+    let engine = engine();
     engine
         .create_channel(
             ChannelConfig::new("Log", ChannelType::Operational)

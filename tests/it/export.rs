@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::support::backend::{engine, TestEngine};
 use crate::{read_evtx, TempDir};
 use evtlog::{
     CallKind, ChannelConfig, ChannelType, Engine, ErrorKind, Event, EvtxFile, ExportFlags,
@@ -26,8 +27,8 @@ fn query_all(engine: &Engine, path: &str, query: Option<&str>, flags: QueryFlags
 }
 
 /// An engine with channel `Security` of `n` generated logon and audit events.
-fn engine_with_security(n: usize) -> Engine {
-    let engine = Engine::new();
+fn engine_with_security(n: usize) -> TestEngine {
+    let engine = engine();
     engine
         .create_channel(
             ChannelConfig::new("Security", ChannelType::Operational)
@@ -75,7 +76,7 @@ fn every_sample_exports_as_its_query_reads_it() {
         return;
     };
     let dir = TempDir::new("export-files");
-    let engine = Engine::new();
+    let engine = engine();
     let session = engine.default_session();
     for &(name, _, _) in crate::evtx_decode::ORACLE {
         let source = s.path(name);

@@ -5,16 +5,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::backend::{
+    engine_with_clock, engine_with_default_channels, skip_on_store, TestEngine,
+    FORWARD_PREFILTER_STOPS_AT_SEALED_END,
+};
 use evtlog::{
-    CallKind, ChannelConfig, ChannelType, Engine, ErrorKind, Event, FileTime, Next, QueryFlags,
-    Retention, SeekFlags, VirtualClock,
+    CallKind, ChannelConfig, ChannelType, ErrorKind, Event, FileTime, Next, QueryFlags, Retention,
+    SeekFlags, VirtualClock,
 };
 
 /// An engine on a virtual clock with channel `Log` holding `n` events: EventID = record id
 /// (1, 2, …), TimeCreated one second apart.
-fn engine_with(n: u64) -> (Engine, Arc<VirtualClock>) {
+fn engine_with(n: u64) -> (TestEngine, Arc<VirtualClock>) {
     let clock = Arc::new(VirtualClock::default());
-    let engine = Engine::with_clock(clock.clone());
+    let engine = engine_with_clock(clock.clone());
     engine
         .create_channel(
             ChannelConfig::new("Log", ChannelType::Operational)
@@ -125,7 +129,7 @@ fn query_flags_are_checked() {
 #[test]
 fn structured_query_merges_channels_by_time() {
     let clock = Arc::new(VirtualClock::default());
-    let engine = Engine::with_default_channels(clock.clone());
+    let engine = engine_with_default_channels(clock.clone());
     for i in 0..6u16 {
         let channel = if i % 3 == 0 { "System" } else { "Application" };
         engine
@@ -215,6 +219,12 @@ fn forward_results_are_live() {
 /// virtual clock through the per-record scan cost. Scanned records are not scanned again.
 #[test]
 fn timeouts_are_deterministic_with_a_scan_cost() {
+    if skip_on_store(
+        "timeouts_are_deterministic_with_a_scan_cost",
+        FORWARD_PREFILTER_STOPS_AT_SEALED_END,
+    ) {
+        return;
+    }
     let (engine, _) = engine_with(1000);
     engine.set_scan_cost(Duration::from_millis(1));
     let session = engine.default_session();
@@ -261,6 +271,38 @@ fn timeouts_are_deterministic_with_a_scan_cost() {
         .query(Some("Log"), None, FWD)
         .unwrap();
     assert_eq!(ids(rs.next(3, Some(Duration::ZERO)).unwrap()), [1, 2, 3]);
+}
+
+/// EvtNext forward: a filter finds its matches wherever they are, the oldest record, the
+/// newest, and none between (a persistent channel: its file's first sealed chunk, then
+/// sealed chunks without a match, then the open chunk).
+#[test]
+fn a_filtered_forward_query_reaches_the_newest_record() {
+    if skip_on_store(
+        "a_filtered_forward_query_reaches_the_newest_record",
+        FORWARD_PREFILTER_STOPS_AT_SEALED_END,
+    ) {
+        return;
+    }
+    let (engine, _) = engine_with(2000);
+    let session = engine.default_session();
+    for (query, want) in [
+        ("*[System[EventID=2000]]", vec![2000]),
+        ("*[System[EventID=1 or EventID=2000]]", vec![1, 2000]),
+    ] {
+        let rs = session.query(Some("Log"), Some(query), FWD).unwrap();
+        assert_eq!(ids(rs.next(10, None).unwrap()), want, "{query}");
+        let rs = session
+            .query(Some("Log"), Some(query), QueryFlags::REVERSE_DIRECTION)
+            .unwrap();
+        let mut reversed = want.clone();
+        reversed.reverse();
+        assert_eq!(
+            ids(rs.next(10, None).unwrap()),
+            reversed,
+            "{query} reversed"
+        );
+    }
 }
 
 /// EvtSeek: the origins, clamping without Strict, and 15012 with Strict.
@@ -382,7 +424,7 @@ fn stale_after_clear() {
 /// makes it stale.
 #[test]
 fn stale_after_overwrite() {
-    let engine = Engine::with_clock(Arc::new(VirtualClock::default()));
+    let engine = engine_with_clock(Arc::new(VirtualClock::default()));
     let channel = engine
         .create_channel(
             ChannelConfig::new("Ring", ChannelType::Operational)

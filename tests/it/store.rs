@@ -4,9 +4,10 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use crate::support::backend::{engine_with_clock, engine_with_default_channels, TestEngine};
 use evtlog::{
-    Channel, ChannelConfig, ChannelType, Engine, Event, FileTime, Generator, Retention,
-    VirtualClock,
+    Channel, ChannelConfig, ChannelType, Event, EvtxFile, FileTime, Generator, Retention,
+    VirtualClock, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
 };
 
 /// A Security 4624 (successful logon) event as the generator writes it (about 1.5 KB),
@@ -18,10 +19,37 @@ fn logon_4624(n: u32) -> Event {
     event
 }
 
-fn engine_with(config: ChannelConfig) -> (Engine, Arc<Channel>) {
-    let engine = Engine::with_clock(Arc::new(VirtualClock::default()));
+fn engine_with(config: ChannelConfig) -> (TestEngine, Arc<Channel>) {
+    let engine = engine_with_clock(Arc::new(VirtualClock::default()));
     let channel = engine.create_channel(config).expect("valid config");
     (engine, channel)
+}
+
+/// How a channel keeps to its max size, which differs by backend: in memory, the records'
+/// estimated sizes add up to at most `max_size`; a persistent channel's file is whole 64 KiB
+/// chunks after its header, at most `max_size / 64 KiB` of them, and (`full`, a file that
+/// refused or overwrote for room) it uses every one it may.
+fn assert_within_max_size(channel: &Channel, max_size: u64, full: bool) {
+    let Some(path) = channel.file_path() else {
+        assert!(
+            channel.total_bytes() <= max_size,
+            "{}",
+            channel.total_bytes()
+        );
+        return;
+    };
+    let chunks = max_size / CHUNK_SIZE as u64;
+    let len = std::fs::metadata(&path).unwrap().len();
+    assert!(
+        len <= FILE_HEADER_BLOCK_SIZE as u64 + chunks * CHUNK_SIZE as u64,
+        "{len} bytes for {chunks} chunks"
+    );
+    let slots = EvtxFile::open(&path).unwrap().chunk_slots();
+    if full {
+        assert_eq!(slots, chunks, "a full file uses every chunk slot");
+    } else {
+        assert!(slots <= chunks, "{slots} slots");
+    }
 }
 
 #[test]
@@ -70,7 +98,8 @@ fn readers_see_gap_free_ids_while_the_ring_overwrites() {
     }
     assert_eq!(channel.next_record_id(), 20_001);
     assert!(channel.generation() > 0, "the 2 MiB ring rolled over");
-    assert!(channel.total_bytes() <= 2 * 1024 * 1024);
+    // The ring overwrote: it is full, at its max size.
+    assert_within_max_size(&channel, 2 * 1024 * 1024, true);
     let snap = channel.snapshot();
     assert_eq!(snap.len() as u64, channel.record_count());
     assert_eq!(snap.first_record_id(), channel.oldest_record_id());
@@ -90,7 +119,8 @@ fn sequential_log_fills_then_rejects_with_1502() {
     };
     assert_eq!(err.win32_code(), 1502);
     assert_eq!(channel.record_count(), u64::from(n));
-    assert!(channel.total_bytes() <= ChannelConfig::MIN_MAX_SIZE);
+    // It refused only when full.
+    assert_within_max_size(&channel, ChannelConfig::MIN_MAX_SIZE, true);
     assert_eq!(channel.generation(), 0);
     // Clearing makes room again; ids continue.
     assert!(channel.clear().is_ok());
@@ -103,7 +133,7 @@ fn sequential_log_fills_then_rejects_with_1502() {
 #[test]
 fn time_created_comes_from_the_engine_clock() {
     let clock = Arc::new(VirtualClock::new(FileTime(133_000_000_000_000_000)));
-    let engine = Engine::with_default_channels(clock.clone());
+    let engine = engine_with_default_channels(clock.clone());
     assert!(engine.write("security", logon_4624(0)).is_ok());
     clock.advance_ms(10);
     assert!(engine.write("security", logon_4624(1)).is_ok());

@@ -10,6 +10,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
+use crate::support::backend::{engine_with_clock, TestEngine};
 use evtlog::{
     CallKind, ChannelConfig, ChannelType, Delivery, Engine, Event, Next, Retention, Session,
     SignalEvent, SubscribeAction, SubscribeFlags, SubscribePosition, Subscription, VirtualClock,
@@ -24,9 +25,9 @@ const GUARD: Duration = Duration::from_secs(60);
 
 /// Channels `Log` and `Other` (Operational, unbounded), `Ring` (1 MiB, circular), `Dbg`
 /// (Debug) and `Ana` (Analytic), on a virtual clock.
-fn engine() -> (Engine, Arc<VirtualClock>) {
+fn engine() -> (TestEngine, Arc<VirtualClock>) {
     let clock = Arc::new(VirtualClock::default());
-    let engine = Engine::with_clock(clock.clone());
+    let engine = engine_with_clock(clock.clone());
     for (name, kind) in [
         ("Log", ChannelType::Operational),
         ("Other", ChannelType::Admin),
