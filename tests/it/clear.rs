@@ -66,6 +66,9 @@ fn a_clear_with_a_backup_writes_every_record_then_removes_them() {
 fn a_failed_clear_removes_nothing_and_leaves_no_file() {
     let engine = engine_with(100);
     let before = events(&engine);
+    // On the store backend, the channel's file and configuration (and the store's lock): a
+    // failed clear leaves its temporary there neither.
+    let store_files = engine.store_files();
     let session = engine.default_session();
     let dir = TempDir::new("clear-failed");
     let existing = dir.file("exists.evtx");
@@ -92,6 +95,7 @@ fn a_failed_clear_removes_nothing_and_leaves_no_file() {
     assert_eq!(std::fs::read(&existing).unwrap(), b"keep");
     std::fs::remove_file(&existing).unwrap();
     assert!(dir.names().is_empty());
+    assert_eq!(engine.store_files(), store_files);
 }
 
 /// EvtCancel on a session: a session cancel while the backup is written: Cancelled (1223), every
@@ -100,6 +104,7 @@ fn a_failed_clear_removes_nothing_and_leaves_no_file() {
 fn a_cancelled_clear_keeps_every_record() {
     let engine = engine_with(3000);
     let before = events(&engine);
+    let store_files = engine.store_files();
     let session = engine.open_session();
     let dir = TempDir::new("clear-cancel");
     let backup = dir.file("backup.evtx");
@@ -116,6 +121,7 @@ fn a_cancelled_clear_keeps_every_record() {
     assert_eq!((e.kind(), e.win32_code()), (ErrorKind::Cancelled, 1223));
     assert_eq!(events(&engine), before);
     assert!(dir.names().is_empty(), "a file was left behind");
+    assert_eq!(engine.store_files(), store_files, "in the store");
 }
 
 /// Records appended while the backup is written are not in it, and are not removed.

@@ -70,6 +70,12 @@ impl TestEngine {
     pub fn store_dir(&self) -> Option<&std::path::Path> {
         self.dir.as_ref().map(TempDir::path)
     }
+
+    /// The names of the files in the store directory, sorted (none in memory): what a test
+    /// compares before and after a call that must leave no file behind.
+    pub fn store_files(&self) -> Vec<String> {
+        self.dir.as_ref().map(TempDir::names).unwrap_or_default()
+    }
 }
 
 impl std::ops::Deref for TestEngine {
