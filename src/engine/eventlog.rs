@@ -27,7 +27,7 @@ use parking_lot::Mutex;
 use super::event_ref::EventRef;
 use super::eventlogrecord::eventlog_record;
 use super::notify::Watch;
-use super::paged::{ChannelView, Pages};
+use super::paged::{ChannelView, Located, Pages};
 use super::{Channel, Engine, ExportFlags, Next, QueryFlags, SignalEvent};
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
@@ -109,10 +109,13 @@ impl<'a> View<'a> {
             return Ok(None);
         };
         let call = CancelToken::root();
-        let mut id = id;
+        // The cursor's place: forward the record examined, in reverse the one above it.
+        let mut next = if reverse { id.saturating_add(1) } else { id };
         loop {
-            let Some((chunk, mut i)) = view.locate(id, reverse, pages, &call)? else {
-                return Ok(None);
+            let (chunk, mut i) = match view.locate(&mut next, reverse, pages, &call)? {
+                Located::At(chunk, i) => (chunk, i),
+                Located::Skipped { .. } => continue,
+                Located::End => return Ok(None),
             };
             let present = |i: usize| chunk.has_record_at(i) && chunk.get(i).is_some();
             if reverse {
@@ -123,10 +126,7 @@ impl<'a> View<'a> {
                     let Some(below) = i.checked_sub(1) else { break };
                     i = below;
                 }
-                let Some(below) = chunk.first_record_id().checked_sub(1) else {
-                    return Ok(None);
-                };
-                id = below;
+                next = chunk.first_record_id();
             } else {
                 while i < chunk.len() {
                     if present(i) {
@@ -134,7 +134,7 @@ impl<'a> View<'a> {
                     }
                     i += 1;
                 }
-                id = chunk.first_record_id() + chunk.len() as u64;
+                next = chunk.first_record_id() + chunk.len() as u64;
             }
         }
     }

@@ -88,6 +88,16 @@ pub(crate) fn absolute_path(path: &str) -> Result<String> {
     Ok(full.to_string_lossy().into_owned())
 }
 
+/// A persistent channel's page as [`FileSource::load_page`] reads it.
+pub(crate) enum Page {
+    /// Decoded: its records at their ids' positions.
+    Loaded(Arc<Chunk>),
+    /// The chunk holding ids `first..=last` has no record left after the prefilter.
+    Empty { first: u64, last: u64 },
+    /// No chunk, or no record, in the slot.
+    Missing,
+}
+
 /// One file chunk's events in record order, as [`decode_chunk`] makes them.
 pub(crate) struct DecodedChunk {
     /// Each event's record header EventRecordID.
@@ -409,6 +419,22 @@ impl FileSource {
         &self.deferred
     }
 
+    /// `raw` decoded under the source's prefilter (invariant 6); `None`, its buffer kept for
+    /// the next chunk read, if no event is left.
+    fn decode(&self, raw: EvtxChunk) -> Option<(EvtxChunk, DecodedChunk)> {
+        let decoded = decode_chunk(
+            &raw,
+            &mut self.templates.lock(),
+            self.prefilter.as_deref(),
+            self.merged,
+        );
+        if decoded.events.is_empty() {
+            self.file.lock().recycle(raw);
+            return None;
+        }
+        Some((raw, decoded))
+    }
+
     /// The chunk at place `ordinal` of the record order, decoded, at its positions; `None`
     /// if it holds no event (unused, bad magic, or nothing decodes).
     fn load(&self, ordinal: u64) -> Result<Option<Arc<Chunk>>> {
@@ -424,20 +450,9 @@ impl FileSource {
             // Unused and bad-magic slots are skipped either way: read only their magic.
             file.chunk_with_magic_at(slot)?
         };
-        let Some(raw) = raw else {
+        let Some((raw, decoded)) = raw.and_then(|raw| self.decode(raw)) else {
             return Ok(None);
         };
-        let decoded = decode_chunk(
-            &raw,
-            &mut self.templates.lock(),
-            self.prefilter.as_deref(),
-            self.merged,
-        );
-        if decoded.events.is_empty() {
-            // Its buffer serves the next chunk read.
-            self.file.lock().recycle(raw);
-            return Ok(None);
-        }
         let first = ordinal * POSITIONS_PER_CHUNK;
         let live = Some(Arc::clone(&self.live));
         let chunk = match decoded.kept {

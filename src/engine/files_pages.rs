@@ -6,7 +6,7 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::{decode_chunk, ChunkEvent, FileChunkEvents, FileSource, POSITIONS_PER_CHUNK};
+use super::{ChunkEvent, FileChunkEvents, FileSource, Page, POSITIONS_PER_CHUNK};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, FileTime};
 use crate::evtx::DeferredChunk;
@@ -16,16 +16,12 @@ impl FileSource {
     /// A persistent channel's page: the chunk in slot `slot`, decoded (under the prefilter,
     /// if any: then it holds only matches, and is marked all-matching), addressed by record
     /// id: its position `i` is record `first + i` of the chunk's header range, and a record
-    /// the chunk lacks (filtered out, damaged) is a position without an event. `None` for
-    /// a slot without a chunk or records, or with none left after the prefilter (readers go
-    /// on to the next page, as a file query does). `QueryResultStale` if its records do not start
+    /// the chunk lacks (filtered out, damaged) is a position without an event. [`Page::Missing`]
+    /// for a slot without a chunk or records, [`Page::Empty`] for one with none left after
+    /// the prefilter (readers pass over it, as a file query does). `QueryResultStale` if its records do not start
     /// within `ids` (the slot was reused since the view was taken: the ring overwrote it);
     /// records past `ids` (appended since, by a writer in another process) are left out.
-    pub(crate) fn load_page(
-        &self,
-        slot: u64,
-        ids: std::ops::Range<u64>,
-    ) -> Result<Option<Arc<Chunk>>> {
+    pub(crate) fn load_page(&self, slot: u64, ids: std::ops::Range<u64>) -> Result<Page> {
         let raw = {
             let mut file = self.file.lock();
             if !file.has_buffer() {
@@ -39,12 +35,12 @@ impl FileSource {
             file.chunk_at(slot)?.and_then(|chunk| chunk.ok())
         };
         let Some(raw) = raw else {
-            return Ok(None);
+            return Ok(Page::Missing);
         };
         let (first, last) = (raw.header().first_record_id, raw.header().last_record_id);
         if first > last || first == u64::MAX {
             self.file.lock().recycle(raw);
-            return Ok(None);
+            return Ok(Page::Missing);
         }
         if first < ids.start || first >= ids.end {
             self.file.lock().recycle(raw);
@@ -61,17 +57,13 @@ impl FileSource {
         // records: a wider range is damage, cut short.
         let last = last.min(ids.end - 1);
         let len = usize::try_from((last - first).min(POSITIONS_PER_CHUNK - 1) + 1).unwrap_or(1);
-        let decoded = decode_chunk(
-            &raw,
-            &mut self.templates.lock(),
-            self.prefilter.as_deref(),
-            self.merged,
-        );
-        if decoded.events.is_empty() {
-            // Nothing to hold (every record filtered out): readers go on to the next page.
-            self.file.lock().recycle(raw);
-            return Ok(None);
-        }
+        // Nothing to hold (every record filtered out): readers go on to the next page.
+        let Some((raw, decoded)) = self.decode(raw) else {
+            return Ok(Page::Empty {
+                first,
+                last: first + len as u64 - 1,
+            });
+        };
         let mut index = vec![u32::MAX; len].into_boxed_slice();
         for (k, id) in decoded.ids.iter().enumerate() {
             let at = id.checked_sub(first).and_then(|p| usize::try_from(p).ok());
@@ -111,7 +103,7 @@ impl FileSource {
         };
         let live = Some(Arc::clone(&self.live));
         let chunk = Chunk::deferred(first, Vec::new(), events, live);
-        Ok(Some(Arc::new(if self.prefilter.is_some() {
+        Ok(Page::Loaded(Arc::new(if self.prefilter.is_some() {
             chunk.all_matching()
         } else {
             chunk

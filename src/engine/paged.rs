@@ -27,7 +27,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use crate::cancel::CancelToken;
-use crate::engine::files::FileSource;
+use crate::engine::files::{FileSource, Page};
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::evtx::{read_chunk_range, ChunkRange, TemplateCache};
@@ -113,6 +113,28 @@ impl PagedView {
     }
 }
 
+/// Where a scan goes next ([`ChannelView::locate`]).
+pub(crate) enum Located {
+    /// Record `index` of the chunk is the one to examine.
+    At(Arc<Chunk>, usize),
+    /// A page of `records` records was passed over: none is left after the query's
+    /// prefilter (or the scan moved from the file's pages to memory).
+    Skipped { records: u64 },
+    /// Nothing is left in that direction.
+    End,
+}
+
+/// What [`Pages::locate`] found.
+enum PageFound {
+    At(Arc<Chunk>, usize),
+    /// The page holding ids `first..=last` has no record left after the prefilter.
+    Empty {
+        first: u64,
+        last: u64,
+    },
+    End,
+}
+
 /// A channel's records as one reader sees them (invariant 1).
 #[derive(Debug)]
 pub(crate) struct ChannelView {
@@ -158,21 +180,28 @@ impl ChannelView {
         self.pages().is_some_and(|p| p.ids().contains(&id)) || self.tail.get(id).is_some()
     }
 
-    /// The record to examine for a cursor at record `id` (`reverse`: the record `id` itself
-    /// is examined going down), as `(chunk, index)`: in memory, or the page `pages` loads
-    /// (keeping it in `page`). Forward, a record the view lacks is passed over to the next
-    /// one it has; `None` past the end (or before the start, in reverse).
+    /// The record to examine for a cursor at `next` (forward: record `next`; reverse: the
+    /// one below it), as [`Located::At`] a chunk and index: in memory, or in the page
+    /// `pages` loads. Forward, a record the view lacks is passed over to the next one it
+    /// has. A page left with no record after the query's prefilter is [`Located::Skipped`]:
+    /// `next` moves past it, and the scan takes that as a batch of its records (timeout,
+    /// scan cost, pause point) before it goes on. Forward past the file's pages, the scan
+    /// goes on in memory.
     pub(crate) fn locate(
         &self,
-        id: u64,
+        next: &mut u64,
         reverse: bool,
         pages: &mut Pages,
         call: &CancelToken,
-    ) -> Result<Option<(Arc<Chunk>, usize)>> {
-        let in_memory = |id: u64| {
-            self.tail
-                .locate(id)
-                .map(|(c, i)| (Arc::clone(&self.tail.chunks()[c]), i))
+    ) -> Result<Located> {
+        let in_memory = |id: u64| match self.tail.locate(id) {
+            Some((c, i)) => Located::At(Arc::clone(&self.tail.chunks()[c]), i),
+            None => Located::End,
+        };
+        let id = match (reverse, next.checked_sub(1)) {
+            (false, _) => *next,
+            (true, Some(id)) => id,
+            (true, None) => return Ok(Located::End),
         };
         let Some(paged) = self.pages() else {
             return Ok(in_memory(id));
@@ -181,9 +210,27 @@ impl ChannelView {
             return Ok(in_memory(id));
         }
         if id < paged.first_id && reverse {
-            return Ok(None);
+            return Ok(Located::End);
         }
-        pages.locate(paged, id.max(paged.first_id), reverse, call)
+        match pages.locate(paged, id.max(paged.first_id), reverse, call)? {
+            PageFound::At(chunk, index) => Ok(Located::At(chunk, index)),
+            PageFound::Empty { first, last } => {
+                *next = if reverse {
+                    first
+                } else {
+                    last.saturating_add(1).min(paged.end_id)
+                };
+                Ok(Located::Skipped {
+                    records: last.saturating_sub(first) + 1,
+                })
+            }
+            PageFound::End if reverse => Ok(Located::End),
+            // Past the file's last page: on to the records in memory.
+            PageFound::End => {
+                *next = paged.end_id;
+                Ok(Located::Skipped { records: 0 })
+            }
+        }
     }
 
     /// Calls `f` with every chunk of the view that holds ids from `from` on, in record
@@ -204,7 +251,7 @@ impl ChannelView {
             };
             for ordinal in start..paged.chunks {
                 call.check()?;
-                if let Some(chunk) = pages.load(paged, ordinal)? {
+                if let Page::Loaded(chunk) = pages.load(paged, ordinal)? {
                     f(&chunk)?;
                 }
             }
@@ -218,6 +265,14 @@ impl ChannelView {
     }
 }
 
+/// A reader's page.
+#[derive(Clone)]
+struct Current {
+    ordinal: u64,
+    ids: Range<u64>,
+    chunk: Option<Arc<Chunk>>,
+}
+
 /// An engine's template cache and spare chunk buffers.
 type EngineCaches = (Arc<Mutex<TemplateCache>>, Arc<Mutex<Vec<Vec<u8>>>>);
 
@@ -226,8 +281,9 @@ type EngineCaches = (Arc<Mutex<TemplateCache>>, Arc<Mutex<Vec<Vec<u8>>>>);
 #[derive(Clone, Default)]
 pub(crate) struct Pages {
     source: Option<Arc<FileSource>>,
-    /// The page last loaded: its place in the record order and its chunk.
-    current: Option<(u64, Arc<Chunk>)>,
+    /// The page last loaded: its place in the record order, its ids and its chunk (none
+    /// when the prefilter left it empty).
+    current: Option<Current>,
     /// For a query's pages: the engine's template cache and chunk buffers (not the engine:
     /// a result set holds no engine), and the filter applied while decoding.
     caches: Option<EngineCaches>,
@@ -278,7 +334,7 @@ impl Pages {
     }
 
     /// The page at `ordinal` of `paged`'s record order, decoded.
-    fn load(&mut self, paged: &PagedView, ordinal: u64) -> Result<Option<Arc<Chunk>>> {
+    fn load(&mut self, paged: &PagedView, ordinal: u64) -> Result<Page> {
         let source = self.source(paged)?;
         source.load_page(paged.slot(ordinal), paged.ids())
     }
@@ -290,19 +346,20 @@ impl Pages {
         id: u64,
         reverse: bool,
         call: &CancelToken,
-    ) -> Result<Option<(Arc<Chunk>, usize)>> {
+    ) -> Result<PageFound> {
         let same_file = self.source.as_ref().is_some_and(|s| s.reads(&paged.file));
         let mut ordinal = match self.current.as_ref().filter(|_| same_file) {
-            Some((ordinal, chunk)) => {
-                let first = chunk.first_record_id();
-                let end = first + chunk.len() as u64;
-                if (first..end).contains(&id) {
-                    return Ok(Some((Arc::clone(chunk), (id - first) as usize)));
+            Some(current) => {
+                if current.ids.contains(&id) {
+                    if let Some(chunk) = &current.chunk {
+                        let index = (id - current.ids.start) as usize;
+                        return Ok(PageFound::At(Arc::clone(chunk), index));
+                    }
                 }
-                if !reverse && id == end {
-                    Some(ordinal + 1)
-                } else if reverse && id + 1 == first {
-                    ordinal.checked_sub(1)
+                if !reverse && id == current.ids.end {
+                    Some(current.ordinal + 1)
+                } else if reverse && id + 1 == current.ids.start {
+                    current.ordinal.checked_sub(1)
                 } else {
                     paged.find(id, reverse)?
                 }
@@ -313,35 +370,48 @@ impl Pages {
             // At most one decoded page held (invariant 3); a cancel seen first (invariant 4).
             self.current = None;
             call.check()?;
-            if let Some(chunk) = self.load(paged, at)? {
-                self.current = Some((at, Arc::clone(&chunk)));
-                let first = chunk.first_record_id();
-                let last = first + chunk.len() as u64 - 1;
-                let index = if id < first {
-                    if reverse {
-                        // The page is past the record: the one before.
-                        ordinal = at.checked_sub(1);
-                        continue;
-                    }
-                    0
-                } else if id > last {
-                    if !reverse {
-                        // The page is before the record: the next.
-                        ordinal = Some(at + 1);
-                        continue;
-                    }
-                    chunk.len() - 1
-                } else {
-                    (id - first) as usize
-                };
-                return Ok(Some((chunk, index)));
-            }
-            ordinal = if reverse {
-                at.checked_sub(1)
-            } else {
-                Some(at + 1)
+            let (first, last, chunk) = match self.load(paged, at)? {
+                Page::Loaded(chunk) => {
+                    let first = chunk.first_record_id();
+                    (first, first + chunk.len() as u64 - 1, Some(chunk))
+                }
+                Page::Empty { first, last } => (first, last, None),
+                // No chunk there (damage): the next one.
+                Page::Missing => {
+                    ordinal = if reverse {
+                        at.checked_sub(1)
+                    } else {
+                        Some(at + 1)
+                    };
+                    continue;
+                }
             };
+            // The page is past the record (reverse) or before it (forward): the next one.
+            if (reverse && id < first) || (!reverse && id > last) {
+                ordinal = if reverse {
+                    at.checked_sub(1)
+                } else {
+                    Some(at + 1)
+                };
+                continue;
+            }
+            self.current = Some(Current {
+                ordinal: at,
+                ids: first..last + 1,
+                chunk: chunk.clone(),
+            });
+            let Some(chunk) = chunk else {
+                return Ok(PageFound::Empty { first, last });
+            };
+            let index = if id < first {
+                0
+            } else if id > last {
+                chunk.len() - 1
+            } else {
+                (id - first) as usize
+            };
+            return Ok(PageFound::At(chunk, index));
         }
-        Ok(None)
+        Ok(PageFound::End)
     }
 }

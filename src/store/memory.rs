@@ -154,23 +154,7 @@ impl MemoryStore {
     pub fn clear_before(&self, end: u64) {
         let old = {
             let mut inner = self.inner.lock();
-            if let Some(tail) = inner.chunks.back() {
-                tail.seal();
-            }
-            let mut old = Vec::new();
-            while let Some(front) = inner.chunks.front() {
-                match front.last_record_id() {
-                    Some(last) if last < end => {
-                        let Some(front) = inner.chunks.pop_front() else {
-                            break;
-                        };
-                        inner.record_count = inner.record_count.saturating_sub(front.len() as u64);
-                        inner.total_bytes = inner.total_bytes.saturating_sub(front.approx_bytes());
-                        old.push(front);
-                    }
-                    _ => break,
-                }
-            }
+            let mut old = inner.take_chunks_below(end);
             // A chunk holding both sides of `end`: its newer records move to a chunk of
             // their own (chunks are write-once), which stays open if it is the last.
             let straddles = inner
@@ -224,25 +208,7 @@ impl MemoryStore {
     /// first, so the next record starts a chunk of its own; only whole chunks go, and the
     /// generation is not bumped (invariant 7: nothing was removed from the channel).
     pub(crate) fn retire_before(&self, end: u64) {
-        let old = {
-            let mut inner = self.inner.lock();
-            if let Some(tail) = inner.chunks.back() {
-                tail.seal();
-            }
-            let mut old = Vec::new();
-            while let Some(front) = inner.chunks.front() {
-                if front.last_record_id().is_none_or(|last| last >= end) {
-                    break;
-                }
-                let Some(front) = inner.chunks.pop_front() else {
-                    break;
-                };
-                inner.record_count = inner.record_count.saturating_sub(front.len() as u64);
-                inner.total_bytes = inner.total_bytes.saturating_sub(front.approx_bytes());
-                old.push(front);
-            }
-            old
-        };
+        let old = self.inner.lock().take_chunks_below(end);
         drop(old);
     }
 
@@ -346,6 +312,28 @@ pub(super) fn effective_max_size(max_size: u64) -> u64 {
 }
 
 impl Inner {
+    /// Seals the open chunk and takes out the whole chunks whose records all have ids below
+    /// `end`, oldest first, their records no longer counted.
+    fn take_chunks_below(&mut self, end: u64) -> Vec<Arc<Chunk>> {
+        if let Some(tail) = self.chunks.back() {
+            tail.seal();
+        }
+        let mut old = Vec::new();
+        while self
+            .chunks
+            .front()
+            .is_some_and(|c| c.last_record_id().is_some_and(|last| last < end))
+        {
+            let Some(front) = self.chunks.pop_front() else {
+                break;
+            };
+            self.record_count = self.record_count.saturating_sub(front.len() as u64);
+            self.total_bytes = self.total_bytes.saturating_sub(front.approx_bytes());
+            old.push(front);
+        }
+        old
+    }
+
     /// Drops whole chunks, oldest first, until a record of `size` bytes fits (invariant 6). The caller
     /// has checked `size <= limit`. The open chunk is dropped too if dropping only sealed
     /// ones is not enough; it is sealed first, so nothing appends to it again.

@@ -4,9 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::support::backend::{
-    engine, engine_with_clock, skip_on_store, TestEngine, FORWARD_PREFILTER_STOPS_AT_SEALED_END,
-};
+use crate::support::backend::{engine, engine_with_clock, TestEngine};
 use evtlog::{
     render_bookmark, Bookmark, ChannelConfig, ChannelType, Engine, ErrorKind, Event, EventRef,
     Next, QueryFlags, ResultSet, SeekFlags, VirtualClock,
@@ -138,12 +136,6 @@ fn seek_one_after_the_bookmark_resumes_2_7() {
 /// offsets -2..=8 give 3995, 3991, 3987, 3987, 3983, 3979, 3975, 3971, 3968, 3959, 3955.
 #[test]
 fn bookmark_in_a_gap_follows_the_documented_example_2_7() {
-    if skip_on_store(
-        "bookmark_in_a_gap_follows_the_documented_example_2_7",
-        FORWARD_PREFILTER_STOPS_AT_SEALED_END,
-    ) {
-        return;
-    }
     let kept = [3995, 3991, 3987, 3983, 3979, 3975, 3971, 3968, 3959, 3955];
     let engine = engine_with(4000, |id| kept.contains(&id));
     let rs = query(&engine, "Log", Some("*[System[EventID=1]]"), REV);

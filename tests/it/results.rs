@@ -5,10 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::support::backend::{
-    engine_with_clock, engine_with_default_channels, skip_on_store, TestEngine,
-    FORWARD_PREFILTER_STOPS_AT_SEALED_END,
-};
+use crate::support::backend::{engine_with_clock, engine_with_default_channels, TestEngine};
 use evtlog::{
     CallKind, ChannelConfig, ChannelType, ErrorKind, Event, FileTime, Next, QueryFlags, Retention,
     SeekFlags, VirtualClock,
@@ -219,12 +216,6 @@ fn forward_results_are_live() {
 /// virtual clock through the per-record scan cost. Scanned records are not scanned again.
 #[test]
 fn timeouts_are_deterministic_with_a_scan_cost() {
-    if skip_on_store(
-        "timeouts_are_deterministic_with_a_scan_cost",
-        FORWARD_PREFILTER_STOPS_AT_SEALED_END,
-    ) {
-        return;
-    }
     let (engine, _) = engine_with(1000);
     engine.set_scan_cost(Duration::from_millis(1));
     let session = engine.default_session();
@@ -278,12 +269,6 @@ fn timeouts_are_deterministic_with_a_scan_cost() {
 /// sealed chunks without a match, then the open chunk).
 #[test]
 fn a_filtered_forward_query_reaches_the_newest_record() {
-    if skip_on_store(
-        "a_filtered_forward_query_reaches_the_newest_record",
-        FORWARD_PREFILTER_STOPS_AT_SEALED_END,
-    ) {
-        return;
-    }
     let (engine, _) = engine_with(2000);
     let session = engine.default_session();
     for (query, want) in [

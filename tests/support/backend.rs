@@ -41,17 +41,6 @@ impl Backend {
     }
 }
 
-/// True, after saying so on stderr, if this run is on the store backend and `test` must be
-/// passed over there because of the library problem `problem` (a known bug, named so that it
-/// is fixed and the skip removed, not forgotten); false on memory, where the test runs.
-pub fn skip_on_store(test: &str, problem: &str) -> bool {
-    let skip = Backend::is_store();
-    if skip {
-        eprintln!("SKIPPED on EVTLOG_TEST_BACKEND=store: {test}: {problem}");
-    }
-    skip
-}
-
 /// An engine for one test, and the store directory it lives in (none in memory). Derefs to
 /// the engine; dropping it drops the engine, then removes the directory.
 pub struct TestEngine {
@@ -116,12 +105,3 @@ pub fn engine_with_default_channels(clock: Arc<dyn Clock>) -> TestEngine {
     engine.create_default_channels();
     engine
 }
-
-/// A library bug the store backend shows (tests skip on store with it until it is fixed): a
-/// forward scan whose filter is applied while decoding (System only) stops at the end of the
-/// file's sealed chunks when none after its cursor holds a match, missing the matches in the
-/// open chunk, which is in memory (`ChannelView::locate`: `Pages::locate` finds no page and
-/// the scan ends instead of going on in memory at the sealed chunks' end).
-pub const FORWARD_PREFILTER_STOPS_AT_SEALED_END: &str =
-    "a forward System-only filtered query misses the open chunk's matches past matchless \
-     sealed chunks (ChannelView::locate does not go on in memory)";

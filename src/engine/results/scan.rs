@@ -10,6 +10,7 @@ use super::cursor::{Cursor, SourceCursor, SourceKind};
 use crate::cancel::CancelToken;
 use crate::engine::event_ref::EventRef;
 use crate::engine::faults::CallKind;
+use crate::engine::paged::Located;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::FileTime;
@@ -115,27 +116,29 @@ fn fill_head(
                 pages,
                 ..
             } => {
-                let located = if reverse {
-                    match source.next_id.checked_sub(1) {
-                        Some(id) => snapshot.locate(id, true, pages, &scan.call)?,
-                        None => None,
-                    }
-                } else {
-                    snapshot.locate(source.next_id, false, pages, &scan.call)?
-                };
-                let Some(found) = located else {
-                    if !reverse && source.next_id >= snapshot.end_record_id() {
-                        // Live: look for events appended since the snapshot (only the
-                        // chunks from the cursor on).
-                        let fresh = channel.view_from(source.next_id);
-                        if fresh.end_record_id() > snapshot.end_record_id() {
-                            *snapshot = Arc::new(fresh);
-                            continue;
+                match snapshot.locate(&mut source.next_id, reverse, pages, &scan.call)? {
+                    Located::At(chunk, index) => (chunk, index),
+                    Located::Skipped { records } => {
+                        // A page the prefilter emptied: a batch of its records.
+                        scan.scanned += records;
+                        if let Some(stop) = scan.batch_boundary()? {
+                            return Ok(Some(stop));
                         }
+                        continue;
                     }
-                    return Ok(None);
-                };
-                found
+                    Located::End => {
+                        if !reverse && source.next_id >= snapshot.end_record_id() {
+                            // Live: look for events appended since the snapshot (only the
+                            // chunks from the cursor on).
+                            let fresh = channel.view_from(source.next_id);
+                            if fresh.end_record_id() > snapshot.end_record_id() {
+                                *snapshot = Arc::new(fresh);
+                                continue;
+                            }
+                        }
+                        return Ok(None);
+                    }
+                }
             }
             // Decodes the chunk if the cursor enters one, polling the call first.
             SourceKind::File(file) => {
