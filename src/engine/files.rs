@@ -88,9 +88,23 @@ pub(crate) fn absolute_path(path: &str) -> Result<String> {
     Ok(full.to_string_lossy().into_owned())
 }
 
-/// A persistent channel's page as [`FileSource::load_page`] reads it.
+/// Where a scan goes next (`FileCursor::locate`, and a channel view's locate).
+#[derive(Debug)]
+pub(crate) enum Located {
+    /// Record `index` of the chunk is the one to examine.
+    At(Arc<Chunk>, usize),
+    /// A chunk of `records` records was passed over: none is left after the query's
+    /// prefilter (or, for a channel, the scan moved from the file's pages to memory). The
+    /// scan counts it as a batch (its timeout, scan cost and pause point).
+    Skipped { records: u64 },
+    /// Nothing is left in that direction.
+    End,
+}
+
+/// A chunk of a file, or a persistent channel's page, as [`FileSource::load_page`] (and a
+/// file query's load) reads it.
 pub(crate) enum Page {
-    /// Decoded: its records at their ids' positions.
+    /// Decoded: a page's records at their ids' positions, a file query's at its positions.
     Loaded(Arc<Chunk>),
     /// The chunk holding ids `first..=last` has no record left after the prefilter.
     Empty { first: u64, last: u64 },
@@ -437,7 +451,7 @@ impl FileSource {
 
     /// The chunk at place `ordinal` of the record order, decoded, at its positions; `None`
     /// if it holds no event (unused, bad magic, or nothing decodes).
-    fn load(&self, ordinal: u64) -> Result<Option<Arc<Chunk>>> {
+    fn load(&self, ordinal: u64) -> Result<Page> {
         let raw = {
             let mut file = self.file.lock();
             // The buffer last read into is kept by deferred events: take a spare one.
@@ -450,8 +464,21 @@ impl FileSource {
             // Unused and bad-magic slots are skipped either way: read only their magic.
             file.chunk_with_magic_at(slot)?
         };
-        let Some((raw, decoded)) = raw.and_then(|raw| self.decode(raw)) else {
-            return Ok(None);
+        let Some(raw) = raw else {
+            return Ok(Page::Missing);
+        };
+        let (first_id, last_id) = (raw.header().first_record_id, raw.header().last_record_id);
+        let Some((raw, decoded)) = self.decode(raw) else {
+            // Its header's ids, for the scan's count of the records passed over.
+            let last_id = if first_id <= last_id {
+                last_id
+            } else {
+                first_id
+            };
+            return Ok(Page::Empty {
+                first: first_id,
+                last: last_id.min(first_id.saturating_add(POSITIONS_PER_CHUNK - 1)),
+            });
         };
         let first = ordinal * POSITIONS_PER_CHUNK;
         let live = Some(Arc::clone(&self.live));
@@ -478,7 +505,7 @@ impl FileSource {
                 Chunk::deferred(first, decoded.ids, Box::new(events), live)
             }
         };
-        Ok(Some(Arc::new(if self.prefilter.is_some() {
+        Ok(Page::Loaded(Arc::new(if self.prefilter.is_some() {
             chunk.all_matching()
         } else {
             chunk
@@ -527,43 +554,58 @@ impl FileCursor {
         next: &mut u64,
         reverse: bool,
         call: &CancelToken,
-    ) -> Result<Option<(Arc<Chunk>, usize)>> {
+    ) -> Result<Located> {
         loop {
             let target = if reverse {
                 match next.checked_sub(1) {
                     Some(p) => p,
-                    None => return Ok(None),
+                    None => return Ok(Located::End),
                 }
             } else {
                 *next
             };
             let ordinal = target / POSITIONS_PER_CHUNK;
             if ordinal >= self.source.slots {
-                return Ok(None);
+                return Ok(Located::End);
             }
-            let chunk = match &self.current {
-                Some((o, chunk)) if *o == ordinal => Some(Arc::clone(chunk)),
+            let page = match &self.current {
+                Some((o, chunk)) if *o == ordinal => Page::Loaded(Arc::clone(chunk)),
                 _ => {
                     // Hold one decoded chunk at most (invariant 3), and see a cancel within
                     // one file chunk (invariant 4).
                     self.current = None;
                     call.check()?;
-                    let chunk = self.source.load(ordinal)?;
-                    if let Some(chunk) = &chunk {
+                    let page = self.source.load(ordinal)?;
+                    if let Page::Loaded(chunk) = &page {
                         self.current = Some((ordinal, Arc::clone(chunk)));
                     }
-                    chunk
+                    page
                 }
             };
-            let len = chunk.as_ref().map_or(0, |c| c.len());
             let index = usize::try_from(target % POSITIONS_PER_CHUNK).unwrap_or(usize::MAX);
-            match chunk {
-                Some(chunk) if reverse => return Ok(Some((chunk, index.min(len - 1)))),
-                Some(chunk) if index < len => return Ok(Some((chunk, index))),
-                // Forward past the chunk's last record: on to the next chunk.
-                _ if !reverse => *next = (ordinal + 1) * POSITIONS_PER_CHUNK,
-                // Reverse into a chunk without events: on to the one before.
-                _ => *next = ordinal * POSITIONS_PER_CHUNK,
+            // The next chunk's place: forward the one after, in reverse the one before.
+            let past = if reverse {
+                ordinal * POSITIONS_PER_CHUNK
+            } else {
+                (ordinal + 1) * POSITIONS_PER_CHUNK
+            };
+            match page {
+                Page::Loaded(chunk) if reverse => {
+                    let last = chunk.len() - 1;
+                    return Ok(Located::At(chunk, index.min(last)));
+                }
+                Page::Loaded(chunk) if index < chunk.len() => {
+                    return Ok(Located::At(chunk, index));
+                }
+                // Forward past the chunk's last record, or an unused or damaged slot: on.
+                Page::Loaded(_) | Page::Missing => *next = past,
+                // A chunk the prefilter emptied: a batch of the scan (timeout, scan cost).
+                Page::Empty { first, last } => {
+                    *next = past;
+                    return Ok(Located::Skipped {
+                        records: last - first + 1,
+                    });
+                }
             }
         }
     }

@@ -5,10 +5,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{FileCursor, FileSource, POSITIONS_PER_CHUNK};
+use super::{FileCursor, FileSource, Located, POSITIONS_PER_CHUNK};
 use crate::cancel::{CancelToken, NodeKind};
 use crate::engine::{Engine, Next, QueryFlags, ResultSet, SeekFlags};
 use crate::evtx::{CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
+use crate::store::Chunk;
 use crate::test_support::{evtx, samples::samples, temp::TempFile};
 
 /// A Security log evtlog wrote: 2,500 events over many chunks (the streaming rules need
@@ -136,13 +137,13 @@ fn a_cancelled_call_decodes_no_chunk() {
     let root = CancelToken::root();
     let call = root.child(NodeKind::Call);
     let mut next = cursor.start(false);
-    let (chunk, index) = cursor.locate(&mut next, false, &call).unwrap().unwrap();
+    let (chunk, index) = at(cursor.locate(&mut next, false, &call).unwrap()).unwrap();
     assert_eq!((chunk.first_record_id(), index), (0, 0));
     drop(chunk);
     assert_eq!(source.live_chunks().now(), 1);
     call.cancel();
     // Within the chunk held: no decoding, no poll needed.
-    assert!(cursor.locate(&mut next, false, &call).unwrap().is_some());
+    assert!(at(cursor.locate(&mut next, false, &call).unwrap()).is_some());
     // The next chunk: the poll comes first.
     let mut past = POSITIONS_PER_CHUNK - 1;
     let err = cursor.locate(&mut past, false, &call).unwrap_err();
@@ -152,6 +153,15 @@ fn a_cancelled_call_decodes_no_chunk() {
         1,
         "nothing decoded after the cancel"
     );
+}
+
+/// The record a cursor found, if any (an unfiltered source passes over no chunk).
+fn at(located: Located) -> Option<(Arc<Chunk>, usize)> {
+    match located {
+        Located::At(chunk, index) => Some((chunk, index)),
+        Located::End => None,
+        Located::Skipped { records } => panic!("{records} records skipped with no filter"),
+    }
 }
 
 /// Positions: forward moves past a chunk's end to the next one; reverse starts at the last
@@ -167,13 +177,13 @@ fn positions_walk_chunk_by_chunk_both_ways() {
     let mut cursor = FileCursor::new(Arc::clone(&source));
     let mut forward = Vec::new();
     let mut next = cursor.start(false);
-    while let Some((chunk, index)) = cursor.locate(&mut next, false, &call).unwrap() {
+    while let Some((chunk, index)) = at(cursor.locate(&mut next, false, &call).unwrap()) {
         forward.push(chunk.first_record_id() + index as u64);
         next = chunk.first_record_id() + index as u64 + 1;
     }
     let mut backward = Vec::new();
     let mut next = cursor.start(true);
-    while let Some((chunk, index)) = cursor.locate(&mut next, true, &call).unwrap() {
+    while let Some((chunk, index)) = at(cursor.locate(&mut next, true, &call).unwrap()) {
         backward.push(chunk.first_record_id() + index as u64);
         next = chunk.first_record_id() + index as u64;
     }

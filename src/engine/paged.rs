@@ -27,6 +27,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use crate::cancel::CancelToken;
+pub(crate) use crate::engine::files::Located;
 use crate::engine::files::{FileSource, Page};
 use crate::engine::Engine;
 use crate::error::Result;
@@ -111,17 +112,6 @@ impl PagedView {
         }
         Ok(found)
     }
-}
-
-/// Where a scan goes next ([`ChannelView::locate`]).
-pub(crate) enum Located {
-    /// Record `index` of the chunk is the one to examine.
-    At(Arc<Chunk>, usize),
-    /// A page of `records` records was passed over: none is left after the query's
-    /// prefilter (or the scan moved from the file's pages to memory).
-    Skipped { records: u64 },
-    /// Nothing is left in that direction.
-    End,
 }
 
 /// What [`Pages::locate`] found.

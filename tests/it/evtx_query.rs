@@ -451,3 +451,33 @@ fn an_io_error_mid_file_is_the_calls_error() {
     // The committed cursor still holds its decoded chunk: the next record is there.
     assert_eq!(next_ids(&rs, 1), [first[0] + 1]);
 }
+
+/// A timeout elapses over chunks the filter empties as over any records (a `next` for a rare
+/// match does not read the whole file first): with a virtual cost of 1 ms a record, a 100 ms
+/// timeout stops the scan long before the one match at the end; without a timeout it is found.
+#[test]
+fn a_timeout_elapses_over_chunks_the_filter_empties() {
+    let (log, events) = crate::support::evtx::security_log("timeout-empty");
+    let last = events.len() as u64;
+    let path = log.path().to_owned();
+    let engine = Engine::new();
+    engine.set_scan_cost(std::time::Duration::from_millis(1));
+    let session = engine.default_session();
+    let query = format!("*[System[EventRecordID={last}]]");
+    for flags in [FILE, reverse()] {
+        let rs = session.query(Some(&path), Some(&query), flags).unwrap();
+        match rs
+            .next(1, Some(std::time::Duration::from_millis(100)))
+            .unwrap()
+        {
+            Next::TimedOut => {}
+            Next::Events(found) if flags == reverse() => {
+                // Reverse, the match is the first record examined.
+                assert_eq!(found[0].record_id(), last);
+                continue;
+            }
+            other => panic!("{flags:?}: {other:?}, not TimedOut"),
+        }
+        assert_eq!(next_ids(&rs, 1), [last], "no timeout: the match is found");
+    }
+}

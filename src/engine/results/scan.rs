@@ -143,8 +143,15 @@ fn fill_head(
             // Decodes the chunk if the cursor enters one, polling the call first.
             SourceKind::File(file) => {
                 match file.locate(&mut source.next_id, reverse, &scan.call)? {
-                    Some(found) => found,
-                    None => return Ok(None),
+                    Located::At(chunk, index) => (chunk, index),
+                    Located::Skipped { records } => {
+                        scan.scanned += records;
+                        if let Some(stop) = scan.batch_boundary()? {
+                            return Ok(Some(stop));
+                        }
+                        continue;
+                    }
+                    Located::End => return Ok(None),
                 }
             }
         };
