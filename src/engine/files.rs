@@ -36,7 +36,9 @@
 //!    and a decoded chunk holds only matching events, so it is marked all-matching and the
 //!    scan passes its events without evaluating the filter (store chunk C6). Positions stay
 //!    stable: the same chunk always decodes to the same events. Other filters run in the
-//!    scan only.
+//!    scan only. A chunk left with no event is passed over as one batch of the scan
+//!    (`Located::Skipped`: its records count for the timeout and the scan cost, and it is a
+//!    pause point), so a `next` for a rare match times out as it would over the records.
 //! 8. Template definitions are content-addressed (`TemplateCache`), so a file's cache starts
 //!    as a fork of its engine's and gives back what it parsed when the source is dropped:
 //!    re-reading a file, or files of the same providers, parses no definition twice. The
