@@ -38,6 +38,9 @@ pub(crate) struct ChannelFile {
     live: Mutex<Writer>,
     /// Changed only by a save (config.rs), under `live`'s lock (taken first).
     policy: Mutex<Policy>,
+    /// The store's write lock, held while this file can be written (store_lock.rs
+    /// invariant 4); none for a reader.
+    _store_lock: Option<Arc<File>>,
 }
 
 /// The file being written, and the same file open for its readers (paged.rs invariant 2).
@@ -84,7 +87,7 @@ impl ChannelFile {
         path: &Path,
         max_size: u64,
         retention: Retention,
-        read_only: bool,
+        (read_only, store_lock): (bool, Option<Arc<File>>),
     ) -> Result<(ChannelFile, u64, bool)> {
         let max = max_chunks(max_size);
         let created = !path.exists();
@@ -115,6 +118,7 @@ impl ChannelFile {
                 max_size,
                 when_full: when_full(retention),
             }),
+            _store_lock: store_lock,
         };
         Ok((file, next_id, created))
     }

@@ -286,6 +286,11 @@ impl Engine {
             .is_some_and(StoreAccess::is_reader)
     }
 
+    /// The store's write lock, for a channel file to hold (store_lock.rs invariant 4).
+    fn store_lock(&self) -> Option<Arc<std::fs::File>> {
+        self.inner.store_access.get().and_then(StoreAccess::lock)
+    }
+
     /// A persistent engine's store directory, to be written in; `AccessDenied` (5) if the
     /// store was opened read-only (invariant 7).
     pub(crate) fn writable_store_dir(&self) -> Result<Option<&Path>> {
@@ -305,9 +310,13 @@ impl Engine {
             return Err(read_only_store(dir));
         }
         let located = |e: Error| Error::with_message(e.kind(), format!("{}: {e}", path.display()));
-        let (file, next_id, created) =
-            ChannelFile::open_or_create(&path, config.max_size, config.retention, read_only)
-                .map_err(located)?;
+        let (file, next_id, created) = ChannelFile::open_or_create(
+            &path,
+            config.max_size,
+            config.retention,
+            (read_only, self.store_lock()),
+        )
+        .map_err(located)?;
         // Only a new file's configuration is written: an existing one's is on disk already
         // (or its defaults are), and opening a store writes nothing (invariant 6).
         if created {

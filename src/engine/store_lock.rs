@@ -17,9 +17,13 @@
 //!    `.evtx`, and starts with a dot).
 //! 3. A lock file that can be neither created nor opened (a read-only medium, a directory
 //!    this user may not write) leaves the store without a writer: it opens read-only.
+//! 4. Every channel file of a writable store holds the lock too, so a channel kept after its
+//!    engine is dropped (an `Arc<Channel>`, a result set, a subscription) still writes as
+//!    the store's one writer: the lock goes only when the engine and all of them are gone.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -29,8 +33,9 @@ pub(crate) const LOCK_FILE: &str = ".evtlog.lock";
 /// How an engine holds its store.
 #[derive(Debug)]
 pub(crate) enum StoreAccess {
-    /// The one writer: the lock file, locked exclusively while this is alive.
-    Writer { _lock: File },
+    /// The one writer: the lock file, locked exclusively while this, or any channel file
+    /// of the store holding a clone (invariant 4), is alive.
+    Writer { lock: Arc<File> },
     /// A reader (asked for, or the lock file could not be made: invariant 3).
     Reader,
 }
@@ -39,6 +44,14 @@ impl StoreAccess {
     /// True for a reader: nothing in the store may be written.
     pub(crate) fn is_reader(&self) -> bool {
         matches!(self, StoreAccess::Reader)
+    }
+
+    /// The writer's lock, for a channel file of the store to hold (invariant 4).
+    pub(crate) fn lock(&self) -> Option<Arc<File>> {
+        match self {
+            StoreAccess::Writer { lock } => Some(Arc::clone(lock)),
+            StoreAccess::Reader => None,
+        }
     }
 }
 
@@ -59,7 +72,9 @@ pub(crate) fn lock(dir: &Path) -> Result<StoreAccess> {
         return Ok(StoreAccess::Reader);
     };
     match file.try_lock() {
-        Ok(()) => Ok(StoreAccess::Writer { _lock: file }),
+        Ok(()) => Ok(StoreAccess::Writer {
+            lock: Arc::new(file),
+        }),
         Err(TryLockError::WouldBlock) => Err(Error::with_message(
             ErrorKind::SharingViolation,
             format!(

@@ -235,9 +235,10 @@ fn a_killed_writer_loses_no_acknowledged_record() {
             .env("EVTLOG_CRASH_CHILD", &dir.0)
             .env("EVTLOG_CRASH_SEED", round.to_string())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        let stderr = child.stderr.take().unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut acks = 0;
         while acks < stop_after {
@@ -248,7 +249,12 @@ fn a_killed_writer_loses_no_acknowledged_record() {
                         acks += 1;
                     }
                 }
-                _ => panic!("round {round}: the child stopped"),
+                _ => {
+                    let _ = child.kill();
+                    let mut why = String::new();
+                    let _ = std::io::Read::read_to_string(&mut { stderr }, &mut why);
+                    panic!("round {round}: the child stopped:\n{why}")
+                }
             }
         }
         child.kill().unwrap(); // SIGKILL

@@ -277,3 +277,24 @@ fn a_read_only_open_of_no_store_is_3_and_creates_nothing() {
     drop(Engine::open_store_dir(&missing).unwrap());
     assert!(missing.is_dir());
 }
+
+/// A channel kept after its engine is dropped still writes to the store, so it still holds
+/// the store's lock: a second writer is refused until the channel goes too, and what the
+/// channel wrote is there for the next one.
+#[test]
+fn a_channel_kept_after_its_engine_keeps_the_lock() {
+    let dir = TempDir::new("store-lock-channel");
+    populate(&dir.0, 2);
+    let engine = Engine::open_store_dir(&dir.0).unwrap();
+    let channel = engine.channel(CHANNEL).unwrap();
+    drop(engine);
+    assert_eq!(
+        Engine::open_store_dir(&dir.0).unwrap_err().win32_code(),
+        32,
+        "the channel writes as the store's writer"
+    );
+    assert_eq!(channel.append(nth(3)).unwrap(), 3);
+    drop(channel);
+    let engine = Engine::open_store_dir(&dir.0).unwrap();
+    assert_eq!(events_of(&engine), (1..=3).map(stored).collect::<Vec<_>>());
+}
