@@ -109,50 +109,40 @@ fn fill_head(
                 ),
             ));
         }
-        let (chunk, slot) = match &mut source.kind {
+        // A file's chunk, or a persistent channel's page, is decoded when the cursor enters
+        // it, the call polled first.
+        let located = match &mut source.kind {
             SourceKind::Channel {
-                channel,
-                snapshot,
-                pages,
-                ..
-            } => {
-                match snapshot.locate(&mut source.next_id, reverse, pages, &scan.call)? {
-                    Located::At(chunk, index) => (chunk, index),
-                    Located::Skipped { records } => {
-                        // A page the prefilter emptied: a batch of its records.
-                        scan.scanned += records;
-                        if let Some(stop) = scan.batch_boundary()? {
-                            return Ok(Some(stop));
-                        }
-                        continue;
-                    }
-                    Located::End => {
-                        if !reverse && source.next_id >= snapshot.end_record_id() {
-                            // Live: look for events appended since the snapshot (only the
-                            // chunks from the cursor on).
-                            let fresh = channel.view_from(source.next_id);
-                            if fresh.end_record_id() > snapshot.end_record_id() {
-                                *snapshot = Arc::new(fresh);
-                                continue;
-                            }
-                        }
-                        return Ok(None);
-                    }
+                snapshot, pages, ..
+            } => snapshot.locate(&mut source.next_id, reverse, pages, &scan.call)?,
+            SourceKind::File(file) => file.locate(&mut source.next_id, reverse, &scan.call)?,
+        };
+        let (chunk, slot) = match located {
+            Located::At(chunk, index) => (chunk, index),
+            Located::Skipped { records } => {
+                // A chunk the prefilter emptied: a batch of its records.
+                scan.scanned += records;
+                if let Some(stop) = scan.batch_boundary()? {
+                    return Ok(Some(stop));
                 }
+                continue;
             }
-            // Decodes the chunk if the cursor enters one, polling the call first.
-            SourceKind::File(file) => {
-                match file.locate(&mut source.next_id, reverse, &scan.call)? {
-                    Located::At(chunk, index) => (chunk, index),
-                    Located::Skipped { records } => {
-                        scan.scanned += records;
-                        if let Some(stop) = scan.batch_boundary()? {
-                            return Ok(Some(stop));
+            Located::End => {
+                if let SourceKind::Channel {
+                    channel, snapshot, ..
+                } = &mut source.kind
+                {
+                    if !reverse && source.next_id >= snapshot.end_record_id() {
+                        // Live: look for events appended since the snapshot (only the
+                        // chunks from the cursor on).
+                        let fresh = channel.view_from(source.next_id);
+                        if fresh.end_record_id() > snapshot.end_record_id() {
+                            *snapshot = Arc::new(fresh);
+                            continue;
                         }
-                        continue;
                     }
-                    Located::End => return Ok(None),
                 }
+                return Ok(None);
             }
         };
         if let Some(stop) = scan.batch_boundary()? {
