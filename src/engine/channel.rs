@@ -374,16 +374,14 @@ impl Channel {
             return view.tail;
         }
         let mut front = Vec::new();
-        let read = view.for_each_chunk(None, &crate::cancel::CancelToken::root(), 0, |c| {
+        let read = view.for_each_page(None, &crate::cancel::CancelToken::root(), 0, |c| {
             front.push(Arc::clone(c));
             Ok(())
         });
         // The records in memory are there whatever the file gives.
-        let tail_chunks = view.tail.chunks().len();
         if read.is_err() {
             front.clear();
         }
-        front.truncate(front.len().saturating_sub(tail_chunks));
         view.tail.with_front(front)
     }
 

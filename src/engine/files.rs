@@ -96,8 +96,7 @@ pub(crate) enum Located {
     /// Record `index` of the chunk is the one to examine.
     At(Arc<Chunk>, usize),
     /// A chunk of `records` records was passed over: none is left after the query's
-    /// prefilter (or, for a channel, the scan moved from the file's pages to memory). The
-    /// scan counts it as a batch (its timeout, scan cost and pause point).
+    /// prefilter. The scan counts it as a batch (its timeout, scan cost and pause point).
     Skipped { records: u64 },
     /// Nothing is left in that direction.
     End,

@@ -218,7 +218,7 @@ impl ChannelView {
             // Past the file's last page: on to the records in memory.
             PageFound::End => {
                 *next = paged.end_id;
-                Ok(Located::Skipped { records: 0 })
+                Ok(in_memory(paged.end_id))
             }
         }
     }
@@ -227,6 +227,23 @@ impl ChannelView {
     /// order, the file's pages decoded whole one at a time (polling `call` before each);
     /// stops at `f`'s first error. (A chunk may hold ids below `from` too.)
     pub(crate) fn for_each_chunk(
+        &self,
+        engine: Option<&Engine>,
+        call: &CancelToken,
+        from: u64,
+        mut f: impl FnMut(&Arc<Chunk>) -> Result<()>,
+    ) -> Result<()> {
+        self.for_each_page(engine, call, from, &mut f)?;
+        for chunk in self.tail.chunks() {
+            if chunk.last_record_id().is_some_and(|last| last >= from) {
+                f(chunk)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Like [`for_each_chunk`](Self::for_each_chunk), the file's pages only.
+    pub(crate) fn for_each_page(
         &self,
         engine: Option<&Engine>,
         call: &CancelToken,
@@ -244,11 +261,6 @@ impl ChannelView {
                 if let Page::Loaded(chunk) = pages.load(paged, ordinal)? {
                     f(&chunk)?;
                 }
-            }
-        }
-        for chunk in self.tail.chunks() {
-            if chunk.last_record_id().is_some_and(|last| last >= from) {
-                f(chunk)?;
             }
         }
         Ok(())
