@@ -92,4 +92,6 @@ pub use query::{
     Query, QuerySource, XPathFilter, MAX_SELECT_EXPRESSIONS, MAX_XPATH_EXPRESSIONS,
     MAX_XPATH_NESTING, MAX_XPATH_OPERATORS,
 };
-pub use store::{Chunk, ChunkIter, Retention, Snapshot, SnapshotIter};
+pub use store::{
+    Chunk, ChunkIter, Retention, Snapshot, SnapshotIter, StoredEvent, DEFAULT_HOT_WINDOW,
+};

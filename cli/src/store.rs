@@ -392,8 +392,8 @@ mod tests {
         ] {
             let (ca, cb) = (a.channel(name).unwrap(), b.channel(name).unwrap());
             assert!(ca.record_count() > 0, "{name} is empty");
-            let xa: Vec<String> = ca.snapshot().iter().map(Event::to_xml).collect();
-            let xb: Vec<String> = cb.snapshot().iter().map(Event::to_xml).collect();
+            let xa: Vec<String> = ca.snapshot().iter().map(|e| e.to_xml()).collect();
+            let xb: Vec<String> = cb.snapshot().iter().map(|e| e.to_xml()).collect();
             assert_eq!(xa, xb, "{name} differs between runs");
         }
         assert_eq!(a.channel("Security").unwrap().record_count(), 6000);

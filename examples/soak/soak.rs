@@ -737,7 +737,7 @@ fn final_checks(shared: &Shared, tally: &mut Tally) {
                 shared.fail(format!("{}: a record without an id", channel.name()));
                 continue;
             };
-            let outcome = tag_of(event)
+            let outcome = tag_of(&event)
                 .ok_or_else(|| format!("record {id} has no soak tag"))
                 .and_then(|tag| check.next(id, tag).and(book.account(id, tag)));
             if let Err(e) = outcome {

@@ -364,6 +364,20 @@ impl Channel {
         Ok(id)
     }
 
+    /// Sets how many estimated bytes (`Event::approx_record_size`) of the newest records the
+    /// channel keeps as events; its older records are held compact, a few hundred bytes
+    /// each, and made into events when read (store invariant 9). The default is
+    /// [`DEFAULT_HOT_WINDOW`](crate::store::DEFAULT_HOT_WINDOW); `u64::MAX` keeps every
+    /// record as an event, 0 holds every sealed chunk compact. Lowering it compacts at once.
+    pub fn set_hot_window(&self, bytes: u64) {
+        self.store.set_hot_window(bytes);
+    }
+
+    /// See [`set_hot_window`](Self::set_hot_window).
+    pub fn hot_window(&self) -> u64 {
+        self.store.hot_window()
+    }
+
     /// Every record now, in memory; see [`Snapshot`]. A persistent channel's records are
     /// read from its file into the snapshot (all of them: for small channels and tests;
     /// queries read a large one a chunk at a time); records that do not decode are left

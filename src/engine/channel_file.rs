@@ -360,7 +360,7 @@ fn copy_records(
     view.for_each_chunk(None, &CancelToken::root(), start, |chunk| {
         for event in chunk.iter() {
             if event.system.event_record_id.is_some_and(|id| id >= start) {
-                fresh.append(event, when_full)?;
+                fresh.append(&event, when_full)?;
             }
         }
         Ok(())

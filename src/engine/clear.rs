@@ -61,7 +61,7 @@ impl Session {
                         .iter()
                         .take_while(|e| e.system.event_record_id.is_some_and(|id| id < end))
                     {
-                        writer.write(event)?;
+                        writer.write(&event)?;
                         written += 1;
                     }
                     Ok(())

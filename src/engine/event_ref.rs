@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::ops::Deref;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, OnceLock};
 
 use crate::event::{Event, FileTime};
 use crate::store::Chunk;
@@ -18,16 +18,20 @@ pub struct EventRef {
     chunk: Arc<Chunk>,
     index: usize,
     path: Arc<str>,
+    /// The event made for this ref (and its clones) where the chunk holds it compact:
+    /// made once, when first read, and dropped with the last clone (store chunk C7).
+    made: OnceLock<Arc<Event>>,
 }
-
-/// What an `EventRef` shows if its slot were ever empty (it cannot be: refs are made only to
-/// published records, and published slots are never reset).
-static NO_EVENT: LazyLock<Event> = LazyLock::new(Event::default);
 
 impl EventRef {
     /// Record `index` of `chunk`, read from `path` (a channel's name or a file's path).
     pub(crate) fn new(chunk: Arc<Chunk>, index: usize, path: Arc<str>) -> EventRef {
-        EventRef { chunk, index, path }
+        EventRef {
+            chunk,
+            index,
+            path,
+            made: OnceLock::new(),
+        }
     }
 
     /// The time sources are merged by: read without making a deferred event where the file
@@ -38,14 +42,23 @@ impl EventRef {
 
     /// The event.
     pub fn event(&self) -> &Event {
-        self.chunk.get(self.index).unwrap_or(&NO_EVENT)
+        if let Some(event) = self.chunk.get_below_len(self.index) {
+            return event;
+        }
+        self.made
+            .get_or_init(|| Arc::new(self.chunk.make_at(self.index).unwrap_or_default()))
+            .as_ref()
     }
 
     /// Appends the event's XML to `out`: the bytes of `event().write_xml(out)`. An event of a
     /// file query that was not read yet is rendered straight from its record, without
     /// making it (files.rs invariant 9), as EvtRender renders a handle's event.
     pub fn write_xml(&self, out: &mut String) {
-        self.chunk.write_xml_at(self.index, out);
+        match self.made.get() {
+            Some(event) => event.write_xml(out),
+            // A compact record is rendered through a reused event, not made (chunk.rs C7).
+            None => self.chunk.write_xml_at(self.index, out),
+        }
     }
 
     /// The event's XML (see [`write_xml`](Self::write_xml)).

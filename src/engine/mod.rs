@@ -125,6 +125,8 @@ pub(crate) struct EngineInner {
     scan_cost: AtomicU64,
     /// Records a scan examines between two polls of its cancel flag.
     poll_interval: AtomicUsize,
+    /// Every channel's hot window (store invariant 9; `Engine::set_hot_window`).
+    hot_window: AtomicU64,
     /// The default session's shared state (not a `Session`, which would hold this engine
     /// and leak both: session.rs invariant 4).
     default_session: OnceLock<Arc<session::SessionInner>>,
@@ -169,6 +171,7 @@ impl Engine {
                 faults: Arc::new(Faults::default()),
                 scan_cost: AtomicU64::new(0),
                 poll_interval: AtomicUsize::new(results::DEFAULT_POLL_INTERVAL),
+                hot_window: AtomicU64::new(crate::store::DEFAULT_HOT_WINDOW),
                 default_session: OnceLock::new(),
                 templates: Arc::default(),
                 chunk_buffers: Arc::default(),
@@ -249,6 +252,16 @@ impl Engine {
             .store(records.clamp(1, 4096), Ordering::Relaxed);
     }
 
+    /// Sets every channel's hot window, now and for channels created later: how many
+    /// estimated bytes of its newest records a channel keeps as events, holding the older
+    /// ones compact ([`Channel::set_hot_window`]).
+    pub fn set_hot_window(&self, bytes: u64) {
+        self.inner.hot_window.store(bytes, Ordering::Relaxed);
+        for channel in self.inner.channels.read().iter() {
+            channel.set_hot_window(bytes);
+        }
+    }
+
     /// Stops a call of `kind` at `batch` while a pause point holds it (faults.rs); `Cancelled`
     /// if `call` is cancelled meanwhile.
     pub(crate) fn checkpoint(&self, kind: CallKind, batch: u64, call: &CancelToken) -> Result<()> {
@@ -322,6 +335,10 @@ impl Engine {
                     Some(dir) => self.persistent_channel(dir, config)?,
                     None => Channel::new(config, Arc::clone(&self.inner.clock)),
                 });
+                let hot_window = self.inner.hot_window.load(Ordering::Relaxed);
+                if hot_window != crate::store::DEFAULT_HOT_WINDOW {
+                    channel.set_hot_window(hot_window);
+                }
                 channels.insert(at, Arc::clone(&channel));
                 Ok(channel)
             }

@@ -156,7 +156,10 @@ fn write_fills_channel_time_and_record_id() {
     assert_eq!(engine.write("Application", forwarded).ok(), Some(2));
 
     let snap = engine.channel("Application").map(|c| c.snapshot());
-    let events: Vec<Event> = snap.iter().flat_map(|s| s.iter().cloned()).collect();
+    let events: Vec<Event> = snap
+        .iter()
+        .flat_map(|s| s.iter().map(crate::store::StoredEvent::into_owned))
+        .collect();
     assert_eq!(events.len(), 2);
     let first = &events[0].system;
     assert_eq!(

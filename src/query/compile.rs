@@ -102,6 +102,40 @@ pub(crate) enum Program {
 }
 
 impl Program {
+    /// The `<Data>` names the program reads of an event's body, if that is all it reads of
+    /// it: `Some` when every read beyond `<System>` is `EventData/Data[@Name = name] op v`
+    /// with a string name (an event whose EventData holds only the `<Data>` items so named,
+    /// and any generic elements, gives the same answer); `None` if it may read more.
+    pub(crate) fn data_names(&self) -> Option<Vec<String>> {
+        let mut names = Vec::new();
+        self.collect_data_names(&mut names).then_some(names)
+    }
+
+    fn collect_data_names(&self, names: &mut Vec<String>) -> bool {
+        match self {
+            Program::Any(ps) | Program::All(ps) => ps.iter().all(|p| p.collect_data_names(names)),
+            Program::DataNamed { name, .. } => match name {
+                Typed::Str(name) => {
+                    names.push(name.clone());
+                    true
+                }
+                _ => false,
+            },
+            Program::General { expr, at } => match at {
+                At::System => true,
+                At::Root => super::reads::system_only(expr),
+                At::Event => false,
+            },
+            Program::Const(_)
+            | Program::Int { .. }
+            | Program::IntIn { .. }
+            | Program::Str { .. }
+            | Program::BandKeywords { .. }
+            | Program::TimeCreated { .. }
+            | Program::TimeDiffCreated { .. } => true,
+        }
+    }
+
     /// Evaluates the program against `event`.
     pub(crate) fn matches(&self, event: &Event, scratch: &mut Scratch) -> bool {
         match self {

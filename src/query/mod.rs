@@ -220,6 +220,12 @@ impl XPathFilter {
         reads::system_fields(&self.expr)
     }
 
+    /// The `<Data>` names it reads, if that is all it reads of the body (see
+    /// `compile::Program::data_names`).
+    pub(crate) fn data_names(&self) -> Option<Vec<String>> {
+        self.program.data_names()
+    }
+
     /// True if `event` matches; `now` is what `timediff()` measures from.
     pub fn matches(&self, event: &Event, now: FileTime) -> bool {
         self.program.matches(event, &mut Scratch::new(now))
@@ -288,6 +294,22 @@ impl QuerySource {
     /// True if some filter's answer depends on the time of evaluation.
     pub(crate) fn uses_now(&self) -> bool {
         self.filters().any(XPathFilter::uses_now)
+    }
+
+    /// The `<Data>` names some filter reads, if that is all any reads of the body (see
+    /// [`XPathFilter::data_names`]).
+    pub(crate) fn data_names(&self) -> Option<Vec<String>> {
+        let mut names = Vec::new();
+        for filter in self.filters() {
+            names.extend(filter.data_names()?);
+        }
+        Some(names)
+    }
+
+    /// Whether a `<Data>` name read from an event matches one a filter names, as filters
+    /// compare them.
+    pub(crate) fn data_name_matches(name: &str, wanted: &str) -> bool {
+        value::eq_ignore_case(name, wanted)
     }
 
     /// The `<System>` children some filter reads.

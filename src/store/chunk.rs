@@ -19,11 +19,16 @@
 //!   ([`Chunk::deferred`]).
 //! - C6. A chunk marked [`Chunk::all_matching`] is made by a query's own source, from the
 //!   records that match that query's filter: its scan passes each record without reading it.
+//! - C7. A sealed store chunk may be replaced, in its store's list, by the same records held
+//!   compact ([`Chunk::compacted`], `compact.rs`): same first id, length and estimated size,
+//!   sealed. Its events are made for each read ([`Chunk::get`] gives a [`StoredEvent`]);
+//!   none is kept by the chunk, so reading never grows it.
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use super::compact::CompactRecords;
 use crate::event::{Event, FileTime};
 
 /// At most this many records in one chunk (the batch unit that long calls poll cancellation
@@ -63,6 +68,61 @@ enum Slots {
     Open(Box<[OnceLock<Event>]>),
     Whole(Box<[Event]>),
     Deferred(Box<dyn DeferredEvents>),
+    /// A sealed store chunk's records, compact (C7).
+    Compact(Box<CompactRecords>),
+}
+
+/// An event read from a chunk: borrowed where the chunk holds it as an event, made for this
+/// read where the chunk holds it compact (C7). Either way it derefs to the event.
+pub struct StoredEvent<'a>(Stored<'a>);
+
+enum Stored<'a> {
+    Borrowed(&'a Event),
+    Made(Box<Event>),
+}
+
+impl<'a> StoredEvent<'a> {
+    /// The event, owned (a clone where it was borrowed).
+    pub fn into_owned(self) -> Event {
+        match self.0 {
+            Stored::Borrowed(e) => e.clone(),
+            Stored::Made(e) => *e,
+        }
+    }
+}
+
+impl std::ops::Deref for StoredEvent<'_> {
+    type Target = Event;
+    fn deref(&self) -> &Event {
+        match &self.0 {
+            Stored::Borrowed(e) => e,
+            Stored::Made(e) => e,
+        }
+    }
+}
+
+impl AsRef<Event> for StoredEvent<'_> {
+    fn as_ref(&self) -> &Event {
+        self
+    }
+}
+
+impl fmt::Debug for StoredEvent<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Event::fmt(self, f)
+    }
+}
+
+impl PartialEq for StoredEvent<'_> {
+    fn eq(&self, other: &StoredEvent<'_>) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialEq<Event> for StoredEvent<'_> {
+    fn eq(&self, other: &Event) -> bool {
+        **self == *other
+    }
 }
 
 /// The events of a chunk made whole whose events are made when first read: a file chunk's
@@ -91,6 +151,7 @@ impl Slots {
             Slots::Open(slots) => slots.len(),
             Slots::Whole(events) => events.len(),
             Slots::Deferred(events) => events.len(),
+            Slots::Compact(records) => records.len(),
         }
     }
 
@@ -105,13 +166,24 @@ impl Slots {
         }
     }
 
-    /// Record `index`, if it is set.
+    /// Record `index`, if it is set and held as an event (not compact).
     #[inline]
     fn get(&self, index: usize) -> Option<&Event> {
         match self {
             Slots::Open(slots) => slots.get(index).and_then(OnceLock::get),
             Slots::Whole(events) => events.get(index),
             Slots::Deferred(events) => events.get(index),
+            Slots::Compact(_) => None,
+        }
+    }
+
+    /// Record `index`, borrowed or made.
+    fn stored(&self, index: usize) -> Option<StoredEvent<'_>> {
+        match self {
+            Slots::Compact(records) => records
+                .make(index)
+                .map(|e| StoredEvent(Stored::Made(Box::new(e)))),
+            slots => slots.get(index).map(|e| StoredEvent(Stored::Borrowed(e))),
         }
     }
 
@@ -119,7 +191,7 @@ impl Slots {
     fn open(&self, index: usize) -> Option<&OnceLock<Event>> {
         match self {
             Slots::Open(slots) => slots.get(index),
-            Slots::Whole(_) | Slots::Deferred(_) => None,
+            Slots::Whole(_) | Slots::Deferred(_) | Slots::Compact(_) => None,
         }
     }
 }
@@ -233,20 +305,76 @@ impl Chunk {
         self.bytes.load(Ordering::Relaxed)
     }
 
-    /// The `index`-th record of the chunk, if it is published.
-    pub fn get(&self, index: usize) -> Option<&Event> {
+    /// The `index`-th record of the chunk, if it is published: borrowed, or made for this
+    /// read from a compact chunk (C7).
+    pub fn get(&self, index: usize) -> Option<StoredEvent<'_>> {
         if index < self.len() {
-            self.slots.get(index)
+            self.slots.stored(index)
         } else {
             None
         }
     }
 
-    /// The `index`-th record for a reader that already loaded `len()` and keeps `index`
-    /// below it: skips re-reading the published length for every record of a scan.
+    /// The `index`-th record, if the chunk holds it as an event (not compact), for a reader
+    /// that already loaded `len()` and keeps `index` below it: skips re-reading the
+    /// published length for every record of a scan.
     #[inline]
     pub(crate) fn get_below_len(&self, index: usize) -> Option<&Event> {
         self.slots.get(index)
+    }
+
+    /// The chunk's compact records, if it holds them so (C7).
+    #[inline]
+    pub(crate) fn compact(&self) -> Option<&CompactRecords> {
+        match &self.slots {
+            Slots::Compact(records) => Some(records),
+            _ => None,
+        }
+    }
+
+    /// Whether the chunk holds its records compact (C7).
+    pub fn is_compact(&self) -> bool {
+        self.compact().is_some()
+    }
+
+    /// Record `index` made from a compact chunk (`None` for other chunks: borrow it with
+    /// [`get_below_len`](Self::get_below_len)).
+    pub(crate) fn make_at(&self, index: usize) -> Option<Event> {
+        self.compact()?.make(index)
+    }
+
+    /// This sealed store chunk with its records compact (C7); `None` if it is not a sealed
+    /// chunk of slots (open, made whole, or compact already).
+    pub(crate) fn compacted(&self) -> Option<Chunk> {
+        if !self.is_sealed() || self.record_ids.is_some() {
+            return None;
+        }
+        let Slots::Open(slots) = &self.slots else {
+            return None;
+        };
+        let len = self.len();
+        let events = slots.get(..len)?;
+        if events.iter().any(|s| s.get().is_none()) {
+            return None;
+        }
+        let records = CompactRecords::encode(
+            self.first_record_id,
+            events
+                .iter()
+                .filter_map(OnceLock::get)
+                .collect::<Vec<_>>()
+                .into_iter(),
+        );
+        Some(Chunk {
+            first_record_id: self.first_record_id,
+            slots: Slots::Compact(Box::new(records)),
+            len: AtomicUsize::new(len),
+            bytes: AtomicU64::new(self.approx_bytes()),
+            sealed: AtomicBool::new(true),
+            live: None,
+            record_ids: None,
+            all_match: false,
+        })
     }
 
     /// Hints that record `index` will be read soon (a scan calls it a few records ahead).
@@ -256,7 +384,7 @@ impl Chunk {
     }
 
     /// The record with id `record_id`, if it is in this chunk and published.
-    pub fn get_by_record_id(&self, record_id: u64) -> Option<&Event> {
+    pub fn get_by_record_id(&self, record_id: u64) -> Option<StoredEvent<'_>> {
         let index = record_id.checked_sub(self.first_record_id)?;
         self.get(usize::try_from(index).ok()?)
     }
@@ -372,6 +500,7 @@ impl Chunk {
     pub(crate) fn write_xml_at(&self, index: usize, out: &mut String) {
         match &self.slots {
             Slots::Deferred(events) => events.write_xml(index, out),
+            Slots::Compact(records) => records.write_xml(index, out),
             slots => {
                 if let Some(event) = slots.get(index) {
                     event.write_xml(out);
@@ -385,6 +514,7 @@ impl Chunk {
     pub(crate) fn time_created_at(&self, index: usize) -> Option<FileTime> {
         match &self.slots {
             Slots::Deferred(events) => events.time_created(index),
+            Slots::Compact(records) => records.time_created(index),
             slots => slots.get(index).and_then(|e| e.system.time_created),
         }
     }
@@ -448,9 +578,9 @@ pub struct ChunkIter<'a> {
 }
 
 impl<'a> Iterator for ChunkIter<'a> {
-    type Item = &'a Event;
+    type Item = StoredEvent<'a>;
 
-    fn next(&mut self) -> Option<&'a Event> {
+    fn next(&mut self) -> Option<StoredEvent<'a>> {
         loop {
             if self.next >= self.known_len {
                 self.known_len = self.chunk.len();
@@ -458,7 +588,7 @@ impl<'a> Iterator for ChunkIter<'a> {
                     return None;
                 }
             }
-            let event = self.chunk.slots.get(self.next);
+            let event = self.chunk.slots.stored(self.next);
             self.next += 1;
             // A chunk addressed by record id may lack some records: go past them.
             if event.is_some() {

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use super::chunk::{slot_capacity_for, Chunk};
+use super::chunk::{slot_capacity_for, Chunk, StoredEvent};
+use super::compactor;
 use super::snapshot::Snapshot;
 use super::{Retention, MIN_MAX_SIZE};
 use crate::error::{Error, ErrorKind, Result};
@@ -19,7 +20,8 @@ use crate::event::Event;
 /// The in-memory record store of one channel. All methods take `&self`; share it by `Arc`
 /// (a [`Channel`](crate::Channel) owns one).
 pub struct MemoryStore {
-    inner: Mutex<Inner>,
+    /// Shared with the compactor's jobs, which hold it weakly (compactor.rs).
+    inner: Arc<Mutex<Inner>>,
     /// Written only under `inner`'s lock; read lock-free by [`Snapshot::is_stale`].
     generation: Arc<AtomicU64>,
 }
@@ -37,6 +39,14 @@ struct Inner {
     /// The configured max size (at least 1 MiB).
     max_size: u64,
     retention: Retention,
+    /// The estimated bytes of the chunks in the list held compact (store invariant 9).
+    compact_bytes: u64,
+    /// Chunks starting below this id have been compacted, or were passed over.
+    compacted_to: u64,
+    /// A writer is compacting a chunk now (outside the lock).
+    compacting: bool,
+    /// Chunks are compacted once the records not yet compact pass this many estimated bytes.
+    hot_window: u64,
 }
 
 impl MemoryStore {
@@ -45,7 +55,7 @@ impl MemoryStore {
     /// unbounded ([`UNBOUNDED`](super::UNBOUNDED)).
     pub fn new(max_size: u64, retention: Retention) -> MemoryStore {
         MemoryStore {
-            inner: Mutex::new(Inner {
+            inner: Arc::new(Mutex::new(Inner {
                 chunks: VecDeque::new(),
                 next_record_id: 1,
                 record_count: 0,
@@ -53,7 +63,11 @@ impl MemoryStore {
                 limit: effective_max_size(max_size),
                 max_size: effective_max_size(max_size),
                 retention,
-            }),
+                compact_bytes: 0,
+                compacted_to: 0,
+                compacting: false,
+                hot_window: DEFAULT_HOT_WINDOW,
+            })),
             generation: Arc::new(AtomicU64::new(0)),
         }
     }
@@ -71,6 +85,7 @@ impl MemoryStore {
         // Chunks dropped by overwrite are freed after the lock is released: freeing a few
         // hundred events' strings is the slow part and readers may hold them anyway.
         let mut dropped: Vec<Arc<Chunk>> = Vec::new();
+        let mut cold = None;
         let id = {
             let mut inner = self.inner.lock();
             let id = inner.next_record_id;
@@ -123,10 +138,63 @@ impl MemoryStore {
             inner.next_record_id = next_id;
             inner.record_count += 1;
             inner.total_bytes += size;
+            if tail.len() == 1 {
+                // A chunk was just sealed: the oldest records past the hot window go compact.
+                cold = inner.take_cold_chunk();
+            }
             id
         };
         drop(dropped);
+        if let Some(cold) = cold {
+            // On the compactor's thread: the writer goes on at once.
+            let store = Arc::downgrade(&self.inner);
+            let job: compactor::Job = Box::new(move || {
+                if let Some(store) = store.upgrade() {
+                    compact_cold(&store, cold);
+                }
+            });
+            if let Err(job) = compactor::submit(job) {
+                job();
+            }
+        }
         Ok(id)
+    }
+
+    /// Sets how many estimated bytes of the newest records stay held as events; older sealed
+    /// chunks are held compact (invariant 9). `u64::MAX` keeps every record as an event.
+    pub fn set_hot_window(&self, bytes: u64) {
+        let cold = {
+            let mut inner = self.inner.lock();
+            inner.hot_window = bytes;
+            inner.take_cold_chunk()
+        };
+        if let Some(cold) = cold {
+            compact_cold(&self.inner, cold);
+        }
+        // A job of the compactor's may hold the turn: wait for it, then compact the rest
+        // here, so that a caller lowering the window finds it applied on return.
+        loop {
+            let next = {
+                let mut inner = self.inner.lock();
+                if inner.compacting {
+                    None
+                } else {
+                    match inner.take_cold_chunk() {
+                        Some(cold) => Some(cold),
+                        None => break,
+                    }
+                }
+            };
+            match next {
+                Some(cold) => compact_cold(&self.inner, cold),
+                None => std::thread::yield_now(),
+            }
+        }
+    }
+
+    /// How many estimated bytes of the newest records stay held as events.
+    pub fn hot_window(&self) -> u64 {
+        self.inner.lock().hot_window
     }
 
     /// Removes every record and bumps the generation (even if the store was empty: a clear
@@ -140,6 +208,7 @@ impl MemoryStore {
             }
             inner.record_count = 0;
             inner.total_bytes = 0;
+            inner.compact_bytes = 0;
             inner.limit = inner.max_size;
             self.generation.fetch_add(1, Ordering::Release);
             std::mem::take(&mut inner.chunks)
@@ -166,7 +235,7 @@ impl MemoryStore {
                     let kept: Vec<Event> = front
                         .iter()
                         .filter(|e| e.system.event_record_id.is_some_and(|id| id >= end))
-                        .cloned()
+                        .map(StoredEvent::into_owned)
                         .collect();
                     let removed = front.len() - kept.len();
                     let chunk = Chunk::new(end, kept.len().max(1));
@@ -182,6 +251,10 @@ impl MemoryStore {
                         .total_bytes
                         .saturating_sub(front.approx_bytes())
                         .saturating_add(kept_bytes);
+                    if front.is_compact() {
+                        inner.compact_bytes =
+                            inner.compact_bytes.saturating_sub(front.approx_bytes());
+                    }
                     if !inner.chunks.is_empty() {
                         chunk.seal();
                     }
@@ -194,6 +267,7 @@ impl MemoryStore {
             if inner.chunks.is_empty() {
                 inner.record_count = 0;
                 inner.total_bytes = 0;
+                inner.compact_bytes = 0;
             }
             inner.limit = inner.max_size.max(inner.total_bytes);
             self.generation.fetch_add(1, Ordering::Release);
@@ -307,6 +381,47 @@ impl MemoryStore {
 }
 
 /// Windows' floor: a max size below 1 MiB is raised to 1 MiB.
+/// Replaces `cold`, taken by [`Inner::take_cold_chunk`], by its records held compact, then
+/// the next cold chunks while the store holds more than its hot window (invariant 9). The
+/// encoding runs outside the lock (readers and writers go on), and so does freeing the
+/// events it replaced.
+fn compact_cold(store: &Mutex<Inner>, mut cold: Arc<Chunk>) {
+    loop {
+        let compact = cold.compacted();
+        let next = {
+            let mut inner = store.lock();
+            inner.compacting = false;
+            let end = cold.last_record_id().map_or(0, |last| last + 1);
+            inner.compacted_to = inner.compacted_to.max(end);
+            if let Some(compact) = compact {
+                let at = inner
+                    .chunks
+                    .partition_point(|c| c.first_record_id() < cold.first_record_id());
+                // Cleared or overwritten meanwhile: nothing to replace.
+                if let Some(slot) = inner.chunks.get_mut(at) {
+                    if Arc::ptr_eq(slot, &cold) {
+                        *slot = Arc::new(compact);
+                        inner.compact_bytes += cold.approx_bytes();
+                    }
+                }
+            }
+            inner.take_cold_chunk()
+        };
+        // The last reference to the replaced events, unless a snapshot holds them.
+        drop(std::mem::replace(
+            &mut cold,
+            match next {
+                Some(next) => next,
+                None => return,
+            },
+        ));
+    }
+}
+
+/// The newest records' estimated bytes a store keeps as events by default (invariant 9):
+/// what subscribers and recent queries read stays as fast to read as it was written.
+pub const DEFAULT_HOT_WINDOW: u64 = 8 << 20;
+
 pub(super) fn effective_max_size(max_size: u64) -> u64 {
     max_size.max(MIN_MAX_SIZE)
 }
@@ -327,8 +442,7 @@ impl Inner {
             let Some(front) = self.chunks.pop_front() else {
                 break;
             };
-            self.record_count = self.record_count.saturating_sub(front.len() as u64);
-            self.total_bytes = self.total_bytes.saturating_sub(front.approx_bytes());
+            self.forget(&front);
             old.push(front);
         }
         old
@@ -343,10 +457,37 @@ impl Inner {
                 break;
             };
             oldest.seal();
-            self.total_bytes = self.total_bytes.saturating_sub(oldest.approx_bytes());
-            self.record_count = self.record_count.saturating_sub(oldest.len() as u64);
+            self.forget(&oldest);
             dropped.push(oldest);
         }
+    }
+
+    /// Stops counting a chunk that left the list.
+    fn forget(&mut self, chunk: &Chunk) {
+        self.record_count = self.record_count.saturating_sub(chunk.len() as u64);
+        self.total_bytes = self.total_bytes.saturating_sub(chunk.approx_bytes());
+        if chunk.is_compact() {
+            self.compact_bytes = self.compact_bytes.saturating_sub(chunk.approx_bytes());
+        }
+    }
+
+    /// The oldest sealed chunk not yet compact, if the records not compact pass the hot
+    /// window and no writer is compacting already (invariant 9). The open chunk is never
+    /// taken.
+    fn take_cold_chunk(&mut self) -> Option<Arc<Chunk>> {
+        let hot = self.total_bytes.saturating_sub(self.compact_bytes);
+        if self.compacting || hot <= self.hot_window {
+            return None;
+        }
+        let at = self
+            .chunks
+            .partition_point(|c| c.first_record_id() < self.compacted_to);
+        let chunk = self.chunks.get(at)?;
+        if at + 1 >= self.chunks.len() || !chunk.is_sealed() {
+            return None;
+        }
+        self.compacting = true;
+        Some(Arc::clone(chunk))
     }
 
     /// Seals the open chunk and opens a new one whose first record is `first_record_id`.

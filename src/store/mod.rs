@@ -47,16 +47,27 @@
 //! 8. **Snapshots.** A snapshot is the chunk list at one moment (`Arc` clones): it keeps its
 //!    chunks alive after they leave the store, sees later appends to its last chunk, and
 //!    never sees chunks opened after it (see `snapshot.rs`).
+//! 9. **Compact chunks.** Once the records not yet compact pass the store's hot window
+//!    (estimated bytes, [`DEFAULT_HOT_WINDOW`] unless set), its oldest sealed chunk that is
+//!    not compact is replaced in the list by the same records held compact (`compact/`,
+//!    chunk.rs C7), one at a time, oldest first, by the compactor's thread (`compactor.rs`)
+//!    or by `set_hot_window`. The swap is done under the mutex, only if the chunk is still
+//!    there; ids, lengths, estimated sizes and the generation do not change, so snapshots
+//!    holding either form read the same events. The open chunk is never compacted.
 
 mod chunk;
+mod compact;
+mod compactor;
 mod memory;
 mod snapshot;
 #[cfg(test)]
 mod tests;
 
-pub use chunk::{Chunk, ChunkIter};
+pub use chunk::{Chunk, ChunkIter, StoredEvent};
 pub(crate) use chunk::{DeferredEvents, LiveGauge};
+pub(crate) use compact::{DataNames, Probe, Reads};
 pub use memory::MemoryStore;
+pub use memory::DEFAULT_HOT_WINDOW;
 pub use snapshot::{Snapshot, SnapshotIter};
 
 /// Windows' minimum (and default) channel max size: 1 MiB. Smaller values are raised to it.

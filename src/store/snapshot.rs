@@ -13,8 +13,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use super::chunk::{Chunk, ChunkIter};
-use crate::event::Event;
+use super::chunk::{Chunk, ChunkIter, StoredEvent};
 
 /// A reader's view of a store: its chunk list at one moment and its generation then.
 ///
@@ -101,7 +100,7 @@ impl Snapshot {
     }
 
     /// The record with id `record_id`, if the snapshot holds it.
-    pub fn get(&self, record_id: u64) -> Option<&Event> {
+    pub fn get(&self, record_id: u64) -> Option<StoredEvent<'_>> {
         let (c, i) = self.locate(record_id)?;
         self.chunks.get(c)?.get(i)
     }
@@ -140,9 +139,9 @@ pub struct SnapshotIter<'a> {
 }
 
 impl<'a> Iterator for SnapshotIter<'a> {
-    type Item = &'a Event;
+    type Item = StoredEvent<'a>;
 
-    fn next(&mut self) -> Option<&'a Event> {
+    fn next(&mut self) -> Option<StoredEvent<'a>> {
         loop {
             let current = self.current.as_mut()?;
             if let Some(event) = current.next() {

@@ -7,7 +7,7 @@ use crate::support::backend::{engine, TestEngine};
 use crate::{read_evtx, TempDir};
 use evtlog::{
     CallKind, ChannelConfig, ChannelType, Engine, ErrorKind, Event, Generator, Next, Profile,
-    QueryFlags,
+    QueryFlags, StoredEvent,
 };
 
 fn engine_with(n: usize) -> TestEngine {
@@ -30,7 +30,7 @@ fn events(engine: &Engine) -> Vec<Event> {
         .unwrap()
         .snapshot()
         .iter()
-        .cloned()
+        .map(StoredEvent::into_owned)
         .collect()
 }
 

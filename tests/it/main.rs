@@ -6,6 +6,7 @@ mod bookmarks;
 mod channel_config;
 mod classic;
 mod clear;
+mod compact_store;
 mod default_publishers;
 mod dll_format;
 mod evtx_container;

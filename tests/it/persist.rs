@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 use crate::{read_evtx, TempDir};
 use evtlog::{
     channel_file_name, ChannelConfig, ChannelType, Engine, Event, Generator, Profile, Retention,
+    StoredEvent,
 };
 use evtx::{EvtxParser, ParserSettings};
 
@@ -19,7 +20,7 @@ fn events_of(engine: &Engine, channel: &str) -> Vec<Event> {
         .unwrap()
         .snapshot()
         .iter()
-        .cloned()
+        .map(StoredEvent::into_owned)
         .collect()
 }
 

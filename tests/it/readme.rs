@@ -41,7 +41,7 @@ fn api_tour() -> Result<(), evtlog::Error> {
     assert_eq!(channel.name(), "MyApp/Operational");
 
     let snapshot = engine.channel("Security")?.snapshot();
-    let written: Vec<&Event> = snapshot.iter().collect();
+    let written: Vec<_> = snapshot.iter().collect();
     assert_eq!(written.len(), 1);
     assert_eq!(written[0].system.channel.as_deref(), Some("Security"));
     assert_eq!(
@@ -50,7 +50,7 @@ fn api_tour() -> Result<(), evtlog::Error> {
     );
 
     let filter = XPathFilter::compile("*[System[(Level=1 or Level=2) and EventID=7036]]")?;
-    assert!(!filter.matches(written[0], clock.now()));
+    assert!(!filter.matches(&written[0], clock.now()));
     let query = Query::parse(
         Some("Security"),
         Some("*[EventData[Data[@Name='TargetUserName']='alice']]"),
@@ -449,7 +449,7 @@ fn readme_taste() -> Result<(), evtlog::Error> {
 
     // What the comments claim.
     let snapshot = engine.channel("Security")?.snapshot();
-    let written: Vec<&Event> = snapshot.iter().collect();
+    let written: Vec<_> = snapshot.iter().collect();
     assert_eq!(written.len(), 1);
     assert_eq!(written[0].system.event_record_id, Some(1));
     let xml = written[0].to_xml();

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Child, ChildStdout, Command, Stdio};
 
 use crate::TempDir;
-use evtlog::{ChannelConfig, ChannelType, Engine, ErrorKind, Event, FileTime};
+use evtlog::{ChannelConfig, ChannelType, Engine, ErrorKind, Event, FileTime, StoredEvent};
 
 const CHANNEL: &str = "Lock/Stream";
 /// The events the appending child writes.
@@ -43,7 +43,7 @@ fn events_of(engine: &Engine) -> Vec<Event> {
         .unwrap()
         .snapshot()
         .iter()
-        .cloned()
+        .map(StoredEvent::into_owned)
         .collect()
 }
 

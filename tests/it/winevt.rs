@@ -5,7 +5,7 @@
 use std::sync::{Mutex, MutexGuard};
 
 use evtlog::winevt::*;
-use evtlog::{CallKind, ChannelConfig, ChannelType, Event, Generator, Profile};
+use evtlog::{CallKind, ChannelConfig, ChannelType, Generator, Profile};
 
 pub(crate) static SERVICE: Mutex<()> = Mutex::new(());
 
@@ -91,7 +91,7 @@ fn query_next_render_reads_every_event() {
         .unwrap()
         .snapshot()
         .iter()
-        .map(Event::to_xml)
+        .map(|e| e.to_xml())
         .collect();
     assert_eq!(got, expected);
     assert_eq!(EvtClose(query), TRUE);

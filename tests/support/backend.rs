@@ -1,6 +1,7 @@
 //! The engine a test runs on, in memory or on a store directory, chosen for the whole run by
-//! `EVTLOG_TEST_BACKEND` (`memory`, the default, or `store`), so that the same tests check
-//! both kinds of channel: in-memory ones and persistent ones whose .evtx file is the store.
+//! `EVTLOG_TEST_BACKEND` (`memory`, the default, `compact` or `store`), so that the same
+//! tests check every way a channel holds records: in memory as events, in memory compact
+//! (every sealed chunk, a hot window of 0), and persistent, whose .evtx file is the store.
 //!
 //! Invariants: a store engine's directory is a fresh [`TempDir`] owned by the
 //! [`TestEngine`] it was made for, removed when that is dropped (after the engine it holds:
@@ -20,6 +21,8 @@ use super::temp::TempDir;
 pub enum Backend {
     /// In memory (`Engine::with_clock`).
     Memory,
+    /// In memory with every sealed chunk held compact (`Engine::set_hot_window(0)`).
+    Compact,
     /// Live .evtx files in a store directory (`Engine::open_store_dir_with_clock`).
     Store,
 }
@@ -30,8 +33,11 @@ impl Backend {
     pub fn from_env() -> Backend {
         match std::env::var("EVTLOG_TEST_BACKEND").as_deref() {
             Err(_) | Ok("") | Ok("memory") => Backend::Memory,
+            Ok("compact") => Backend::Compact,
             Ok("store") => Backend::Store,
-            Ok(other) => panic!("EVTLOG_TEST_BACKEND={other:?}: expected \"memory\" or \"store\""),
+            Ok(other) => panic!(
+                "EVTLOG_TEST_BACKEND={other:?}: expected \"memory\", \"compact\" or \"store\""
+            ),
         }
     }
 
@@ -81,6 +87,11 @@ pub fn engine_with_clock(clock: Arc<dyn Clock>) -> TestEngine {
             engine: Engine::with_clock(clock),
             dir: None,
         },
+        Backend::Compact => {
+            let engine = Engine::with_clock(clock);
+            engine.set_hot_window(0);
+            TestEngine { engine, dir: None }
+        }
         Backend::Store => {
             let dir = TempDir::new("store-backend");
             let engine = Engine::open_store_dir_with_clock(dir.path(), clock)

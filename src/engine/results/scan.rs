@@ -13,9 +13,10 @@ use crate::engine::faults::CallKind;
 use crate::engine::paged::Located;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::FileTime;
+use crate::event::{FileTime, SystemFields};
 use crate::query::EvalScratch;
-use crate::store::Chunk;
+use crate::query::QuerySource;
+use crate::store::{Chunk, DataNames, Probe, Reads};
 
 /// Why a scan stopped early.
 pub(super) enum Stop {
@@ -35,6 +36,16 @@ pub(super) struct Scan<'a> {
     scan_cost: u64,
     pub(super) poll_interval: usize,
     scratch: EvalScratch,
+    /// The event a compact chunk's record is read into to be filtered (store chunk C7).
+    probe: Probe,
+    /// The filter `probe_reads` was worked out for (an address; 0: none), and what that
+    /// filter reads beyond `<System>`: nothing (`Some` of no names), only `<Data>` of
+    /// these names, or anything (`None`).
+    probe_filter: usize,
+    probe_reads: Option<Vec<String>>,
+    probe_system_only: bool,
+    /// The `<System>` children that filter reads.
+    probe_fields: SystemFields,
     /// Batches scanned before the timeout is first checked (1 for a subscription's scan, so
     /// that a zero timeout still returns the events at hand).
     untimed_batches: u64,
@@ -62,6 +73,11 @@ impl<'a> Scan<'a> {
             scan_cost: engine.inner.scan_cost_ticks(),
             poll_interval: engine.inner.poll_interval(),
             scratch: EvalScratch::new(now),
+            probe: Probe::default(),
+            probe_filter: 0,
+            probe_reads: None,
+            probe_system_only: false,
+            probe_fields: SystemFields::ALL,
             untimed_batches: 0,
             untimed_records: 0,
         }
@@ -207,6 +223,28 @@ fn record_matches(chunk: &Chunk, i: usize, source: &SourceCursor, scan: &mut Sca
     if chunk.all_match() {
         // A persistent channel's page may lack records (filtered out while decoding).
         return chunk.has_record_at(i);
+    }
+    if let Some(records) = chunk.compact() {
+        // A compact record is read into the probe: its System columns, and the rest only
+        // for a filter that reads beyond `<System>` (compact.rs K2).
+        let filter = Arc::as_ptr(&source.filter) as usize;
+        if scan.probe_filter != filter {
+            scan.probe_filter = filter;
+            scan.probe_system_only = source.filter.reads_system_only();
+            scan.probe_reads = source.filter.data_names();
+            scan.probe_fields = source.filter.system_fields();
+        }
+        let reads = match &scan.probe_reads {
+            _ if scan.probe_system_only => Reads::System,
+            Some(names) => Reads::Data(DataNames {
+                names,
+                matches: QuerySource::data_name_matches,
+            }),
+            None => Reads::All,
+        };
+        return records
+            .fill(i, reads, scan.probe_fields, &mut scan.probe)
+            .is_some_and(|event| source.filter.matches_with(event, &mut scan.scratch));
     }
     chunk
         .get_below_len(i)
