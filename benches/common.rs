@@ -45,10 +45,18 @@ pub const QUERIES: &[(&str, &str, bool)] = &[
     ),
 ];
 
-/// An unbounded channel of `n` generated events (all five profiles in turn), and the time
-/// just after the last one (the "now" of timediff()).
+/// An unbounded channel of `n` generated events (all five profiles in turn), every record
+/// held as an event (what the snapshot filter figures measure), and the time just after the
+/// last one (the "now" of timediff()).
 pub fn generated_channel(n: usize) -> (Engine, Arc<Channel>, FileTime) {
+    generated_channel_with(n, u64::MAX)
+}
+
+/// Like [`generated_channel`], with the channel's hot window set to `hot_window` before the
+/// first append (0: every sealed chunk held compact).
+pub fn generated_channel_with(n: usize, hot_window: u64) -> (Engine, Arc<Channel>, FileTime) {
     let engine = Engine::new();
+    engine.set_hot_window(hot_window);
     let config = ChannelConfig::new("Mixed", ChannelType::Operational)
         .with_max_size(ChannelConfig::UNBOUNDED);
     let channel = engine.create_channel(config).expect("channel");
@@ -59,6 +67,8 @@ pub fn generated_channel(n: usize) -> (Engine, Arc<Channel>, FileTime) {
             .expect("append");
     }
     let now = generator.current_time();
+    // Settle the compactor, which works behind the writer.
+    channel.set_hot_window(hot_window);
     (engine, channel, now)
 }
 

@@ -218,7 +218,7 @@ fn filter(settings: &Settings) {
     } else {
         2_000
     };
-    let (_engine, channel, now) = common::generated_channel(n);
+    let (engine, channel, now) = common::generated_channel(n);
     let snapshot = channel.snapshot();
     let rounds = Settings {
         rounds: settings.rounds.min(5),
@@ -235,6 +235,81 @@ fn filter(settings: &Settings) {
         });
         print(&format!("filter_{name}_records_per_s"), rate, "records/s");
     }
+    drop(snapshot);
+    compact_queries(&rounds, &engine);
+}
+
+/// Queries (`Session::query`, `next` in batches of 1,024) over the filter section's events
+/// held compact (every sealed chunk) against the same events held whole, in the same rounds:
+/// what a scan costs on compact records (issue 20's targets: System predicates at 25M
+/// records/s or more, EventData predicates at 5M or more).
+fn compact_queries(rounds: &Settings, whole_engine: &Engine) {
+    use evtlog::{Next, QueryFlags};
+    let n = rounds.batch;
+    let (compact_engine, _compact, _) = common::generated_channel_with(n, 0);
+    let drain = |engine: &Engine, query: &str| {
+        let rs = engine
+            .default_session()
+            .query(Some("Mixed"), Some(query), QueryFlags::CHANNEL_PATH)
+            .expect("query");
+        let mut read = 0;
+        while let Ok(Next::Events(batch)) = rs.next(1024, None) {
+            read += batch.len();
+        }
+        black_box(read);
+    };
+    let never = ("never", common::NEVER, false);
+    for (name, query, _) in std::iter::once(&never).chain(common::QUERIES) {
+        let whole_rate = median_rate(rounds, n, || drain(whole_engine, query));
+        let compact_rate = median_rate(rounds, n, || drain(&compact_engine, query));
+        print(
+            &format!("query_whole_{name}_records_per_s"),
+            whole_rate,
+            "records/s",
+        );
+        print(
+            &format!("query_compact_{name}_records_per_s"),
+            compact_rate,
+            "records/s",
+        );
+        print(
+            &format!("query_compact_vs_whole_{name}_ratio"),
+            compact_rate / whole_rate,
+            "ratio",
+        );
+    }
+    // Rendering what a query returns: through the reused probe for compact records.
+    let render = |engine: &Engine| {
+        let rs = engine
+            .default_session()
+            .query(Some("Mixed"), Some("*"), QueryFlags::CHANNEL_PATH)
+            .expect("query");
+        let mut xml = String::with_capacity(4096);
+        while let Ok(Next::Events(batch)) = rs.next(1024, None) {
+            for event in &batch {
+                xml.clear();
+                event.write_xml(&mut xml);
+                black_box(&xml);
+            }
+        }
+    };
+    let few = Settings {
+        rounds: rounds.rounds.min(3),
+        batch: n,
+    };
+    let whole_rate = median_rate(&few, n, || render(whole_engine));
+    let compact_rate = median_rate(&few, n, || render(&compact_engine));
+    print("query_render_whole_events_per_s", whole_rate, "events/s");
+    print(
+        "query_render_compact_events_per_s",
+        compact_rate,
+        "events/s",
+    );
+    print(
+        "query_render_compact_vs_whole_ratio",
+        compact_rate / whole_rate,
+        "ratio",
+    );
 }
 
 /// Cancel latency, fan-out, poll overhead and scan rate (issue 4's figures).

@@ -87,6 +87,8 @@ pub fn store(settings: &Settings) {
     }
     let n = if full { 100_000 } else { 1_000 };
     run_child(&format!("memory {n}"), "memory");
+    // The same records all held as events (compaction off): what compaction saves.
+    run_child(&format!("memory-whole {n}"), "memory");
     let events = Generator::new(5).events(Profile::Security, settings.batch.min(20_000));
     let dir = std::env::temp_dir().join(format!("evtlog-report-store-{}", std::process::id()));
     persistent_append(settings, &events, &dir);
@@ -362,7 +364,8 @@ pub fn child_main() -> bool {
             let rounds = rounds.parse().expect("a round count");
             open_and_scan(n, Path::new(dir), rounds);
         }
-        ["memory", n] => memory_per_record(n.parse().expect("a record count")),
+        ["memory", n] => memory_per_record(n.parse().expect("a record count"), false),
+        ["memory-whole", n] => memory_per_record(n.parse().expect("a record count"), true),
         _ => panic!("{CHILD_ENV}={job:?}: not a job of the store section"),
     }
     true
@@ -443,9 +446,10 @@ fn open_and_scan(n: usize, dir: &Path, rounds: usize) {
     );
 }
 
-/// The child's `memory` job: an in-memory channel of `n` generated Security events, its
-/// resident growth per record against the same records exported to .evtx.
-fn memory_per_record(n: usize) {
+/// The child's `memory` job: an in-memory channel of `n` generated Security events (sealed
+/// chunks past the default hot window held compact), its resident growth per record against
+/// the same records exported to .evtx; `memory-whole`, with every record held as an event.
+fn memory_per_record(n: usize, whole: bool) {
     // The generator's own state (its site, sessions, names) grows as it runs: measured on
     // a twin first, kept alive, and taken off the channel's growth.
     let mut twin = Generator::new(SEED);
@@ -456,6 +460,9 @@ fn memory_per_record(n: usize) {
     let generator_kib = self_kib("VmRSS").saturating_sub(before);
     let engine = Engine::new();
     let channel = engine.create_channel(config()).expect("channel");
+    if whole {
+        channel.set_hot_window(u64::MAX);
+    }
     let mut generator = Generator::new(SEED);
     let before = self_kib("VmRSS");
     for _ in 0..n {
@@ -463,15 +470,21 @@ fn memory_per_record(n: usize) {
             .append(generator.next_event(Profile::Security))
             .expect("append");
     }
+    // The compactor works behind the writer: measure what the channel settles at.
+    channel.set_hot_window(channel.hot_window());
     let grown = self_kib("VmRSS")
         .saturating_sub(before)
         .saturating_sub(generator_kib);
     eprintln!("store: memory: the generator's own {generator_kib} KiB not counted");
-    print(
-        "memory_bytes_per_record",
-        (grown * 1024) as f64 / n as f64,
-        "bytes",
-    );
+    let name = if whole {
+        "memory_whole_bytes_per_record"
+    } else {
+        "memory_bytes_per_record"
+    };
+    print(name, (grown * 1024) as f64 / n as f64, "bytes");
+    if whole {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("evtlog-report-memory-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let target = dir.join("security.evtx");

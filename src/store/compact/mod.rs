@@ -14,10 +14,11 @@
 //!   (floats by their bits). A record the encoding cannot hold (an element tree deeper than
 //!   [`MAX_TREE_DEPTH`], a chunk whose tables would pass `u16` indices, a record id that is
 //!   not its position) is kept as its event.
-//! - K2. The probe a scan fills for record `i` equals the made event in every System field;
-//!   its body equals the made event's body whenever the body was asked for. A filter that
-//!   reads only `<System>` (`query::reads`) therefore answers on a System-only probe as on
-//!   the event.
+//! - K2. The probe a scan fills for record `i` equals the made event in every System child
+//!   the filter reads (all of them when it reads the body); its body equals the made event's
+//!   when the filter may read anything of it, and holds the made event's EventData items a
+//!   filter reading only `Data[@Name = n]` can read (those so named, and generic elements)
+//!   when that is all it reads. The filter therefore answers on the probe as on the event.
 //! - K3. The bytes are this module's own: decoding reads them with bounds checks and never
 //!   panics; a record it could not decode (which K1 rules out) reads as the default event.
 
@@ -243,20 +244,24 @@ impl CompactRecords {
             &mut probe.keys,
         );
         let event = &mut probe.event;
-        let read_extra =
-            row.flags & HAS_EXECUTION_EXTRA != 0 && fields.reads(SystemChild::Execution.bit());
-        let mut reader = Reader::new(self.rest(index));
         let read = match reads {
-            Reads::All => self.read_rest(&row, event, &mut reader),
-            Reads::Data(names) => self
-                .read_rest_system(&row, &mut event.system, &mut reader)
-                .and_then(|()| self.read_body(&mut event.body, &mut reader, Some(names)))
-                .map(|()| event.rendering_info = None),
+            Reads::All => self.read_rest(&row, event, &mut Reader::new(self.rest(index))),
+            Reads::Data(names) => {
+                let mut reader = Reader::new(self.rest(index));
+                self.read_rest_system(&row, &mut event.system, &mut reader)
+                    .and_then(|()| self.read_body(&mut event.body, &mut reader, Some(names)))
+                    .map(|()| event.rendering_info = None)
+            }
             Reads::System => {
                 // The body is not read (K2).
-                event.body = Body::None;
+                if !matches!(event.body, Body::None) {
+                    event.body = Body::None;
+                }
                 event.rendering_info = None;
-                if read_extra {
+                if row.flags & HAS_EXECUTION_EXTRA != 0
+                    && fields.reads(SystemChild::Execution.bit())
+                {
+                    let mut reader = Reader::new(self.rest(index));
                     self.read_rest_system(&row, &mut event.system, &mut reader)
                 } else {
                     Some(())
@@ -286,24 +291,46 @@ impl CompactRecords {
         let reads = |child: SystemChild| fields.reads(child.bit());
         let flag = |bit: u16| row.flags & bit != 0;
         system.event_id = row.event_id;
-        system.qualifiers = flag(HAS_QUALIFIERS).then_some(row.qualifiers);
-        system.version = flag(HAS_VERSION).then_some(row.version);
-        system.level = flag(HAS_LEVEL).then_some(row.level);
-        system.task = flag(HAS_TASK).then_some(row.task);
-        system.opcode = flag(HAS_OPCODE).then_some(row.opcode);
-        system.keywords = flag(HAS_KEYWORDS).then_some(row.keywords);
-        system.time_created = flag(HAS_TIME).then_some(FileTime(row.time));
-        system.event_record_id = flag(HAS_RECORD_ID).then_some(self.first_record_id + index as u64);
-        system.execution = flag(HAS_EXECUTION).then_some(Execution {
-            process_id: row.process_id,
-            thread_id: row.thread_id,
-            ..Execution::default()
-        });
+        // Each child only where the filter reads it: a run of System-only filters reads few.
+        if reads(SystemChild::EventId) {
+            system.qualifiers = flag(HAS_QUALIFIERS).then_some(row.qualifiers);
+        }
+        if reads(SystemChild::Version) {
+            system.version = flag(HAS_VERSION).then_some(row.version);
+        }
+        if reads(SystemChild::Level) {
+            system.level = flag(HAS_LEVEL).then_some(row.level);
+        }
+        if reads(SystemChild::Task) {
+            system.task = flag(HAS_TASK).then_some(row.task);
+        }
+        if reads(SystemChild::Opcode) {
+            system.opcode = flag(HAS_OPCODE).then_some(row.opcode);
+        }
+        if reads(SystemChild::Keywords) {
+            system.keywords = flag(HAS_KEYWORDS).then_some(row.keywords);
+        }
+        if reads(SystemChild::TimeCreated) {
+            system.time_created = flag(HAS_TIME).then_some(FileTime(row.time));
+        }
+        if reads(SystemChild::EventRecordId) {
+            system.event_record_id =
+                flag(HAS_RECORD_ID).then_some(self.first_record_id + index as u64);
+        }
+        if reads(SystemChild::Execution) {
+            system.execution = flag(HAS_EXECUTION).then_some(Execution {
+                process_id: row.process_id,
+                thread_id: row.thread_id,
+                ..Execution::default()
+            });
+        }
         let guid = |at: u16| self.guids.get(usize::from(at)).copied();
-        system.correlation = flag(HAS_CORRELATION).then(|| Correlation {
-            activity_id: guid(row.activity_id),
-            related_activity_id: guid(row.related_activity_id),
-        });
+        if reads(SystemChild::Correlation) {
+            system.correlation = flag(HAS_CORRELATION).then(|| Correlation {
+                activity_id: guid(row.activity_id),
+                related_activity_id: guid(row.related_activity_id),
+            });
+        }
         // A string is copied into the probe's own allocation only when it changes.
         let set_string = |key: &mut u16, new: u16, field: &mut Option<String>| {
             if *key != new || (new != NONE) != field.is_some() {
