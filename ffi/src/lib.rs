@@ -44,6 +44,7 @@
 mod abi;
 mod classic;
 mod config;
+mod faults;
 mod format;
 mod metadata;
 mod producer;

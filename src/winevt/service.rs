@@ -45,6 +45,17 @@ impl Clock for ServiceClock {
             SystemClock.now()
         }
     }
+
+    fn try_advance(&self, ticks: u64) -> bool {
+        self.advance_ms(0) && {
+            let _ = self
+                .ticks
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                    Some(t.saturating_add(ticks))
+                });
+            true
+        }
+    }
 }
 
 impl ServiceClock {
@@ -126,7 +137,11 @@ fn with<T>(f: impl FnOnce(&Service) -> T) -> T {
         return f(service);
     }
     let mut slot = SERVICE.write();
-    let service = slot.get_or_insert_with(|| with_windows_dir(initial()));
+    let service = slot.get_or_insert_with(|| {
+        let service = with_windows_dir(initial());
+        super::faults::apply_env(&service.engine);
+        service
+    });
     f(service)
 }
 
