@@ -63,6 +63,7 @@ pub use classic::{
 };
 pub use config::*;
 use evtlog::winevt as w;
+pub use faults::*;
 pub use format::EvtFormatMessage;
 pub use metadata::*;
 pub use producer::{

@@ -646,8 +646,8 @@ mod tests {
                 .unwrap()
                 .always(),
         );
-        plan.enter("EvtNext", &clock).unwrap();
-        plan.enter("EvtNext", &clock).unwrap();
+        drop(plan.enter("EvtNext", &clock).unwrap());
+        drop(plan.enter("EvtNext", &clock).unwrap());
         assert_eq!(clock.now().0 - start.0, 2 * 15_000_000);
     }
 

@@ -509,3 +509,62 @@ fn record_id(event: w::EVT_HANDLE) -> u64 {
     let at = 9 * w::EVT_VARIANT_SIZE;
     u64::from_le_bytes(buffer[at..at + 8].try_into().unwrap())
 }
+
+/// The guide's Rust example (docs/src/testing-faults.md), as written between the markers.
+#[test]
+fn the_guides_example() -> Result<(), Box<dyn std::error::Error>> {
+    // guide example begins
+    use evtlog::{Engine, FaultRule, Generator, Next, Profile, QueryFlags, VirtualClock};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let engine = Engine::with_default_channels(Arc::new(VirtualClock::default()));
+    for event in Generator::new(7).events(Profile::System, 30) {
+        engine.write("System", event)?;
+    }
+    let plan = engine.fault_plan();
+    plan.inject(FaultRule::fail("EvtNext", 1734)?.after(2)); // EvtNext@2:1734
+    plan.inject(FaultRule::fail("EvtFormatMessage", 15027)?.always()); // EvtFormatMessage:15027x*
+    plan.inject(FaultRule::fail("EvtRender", 87)?.percent(10, 7)); // EvtRender:87x10%#7
+    plan.inject(FaultRule::delay("EvtQuery", Duration::from_secs(2))?); // EvtQuery:+2000ms
+    plan.inject_plan("EvtSeek:1726x2")?; // the text form
+    plan.remove_publisher("Microsoft-Windows-Kernel-General");
+    plan.fail_messages("Service Control Manager", 15033)?;
+    plan.deny_channel_access("Security");
+    engine.fill_channel("Application")?;
+
+    let results = engine
+        .default_session()
+        .query(Some("System"), None, QueryFlags::CHANNEL_PATH)?;
+    results.next(10, None)?;
+    results.next(10, None)?;
+    let error = results.next(10, None).unwrap_err(); // the third EvtNext
+    assert_eq!(error.win32_code(), 1734);
+    let Next::Events(batch) = results.next(10, None)? else {
+        panic!("events")
+    };
+    assert_eq!(batch[0].record_id(), 21); // the faulted call moved nothing
+    plan.clear(); // every fault gone
+                  // guide example ends
+    Ok(())
+}
+
+#[test]
+fn the_guides_example_is_this_code() {
+    let guide = include_str!("../../docs/src/testing-faults.md");
+    let open = guide.find("```rust\n").expect("a Rust block") + "```rust\n".len();
+    let close = open + guide[open..].find("\n```").expect("closed");
+    let this = include_str!("faults.rs");
+    let begin = "// guide example begins\n";
+    let start = this.rfind(begin).expect("begin marker") + begin.len();
+    let end = start
+        + this[start..]
+            .find("// guide example ends")
+            .expect("end marker");
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    assert_eq!(
+        squeeze(&guide[open..close]),
+        squeeze(&this[start..end]),
+        "the guide's Rust block and the_guides_example differ: change both"
+    );
+}
