@@ -1,6 +1,7 @@
 //! The fault plan at the facade: the check each Evt* function starts with ([`enter`]), the
 //! engine controls that arm faults (`evtlog_inject_fault`, `evtlog_clear_faults`, …; the C
-//! ABI exports them), and `EVTLOG_FAULTS`, the plan an unmodified program gets at start.
+//! ABI exports them). `EVTLOG_FAULTS`, the plan an unmodified program gets at start, is
+//! armed by the service (service.rs) when it makes its first engine.
 //!
 //! Invariants:
 //! 1. With no rule armed anywhere in the process, [`enter`] is one atomic load; it never
@@ -15,10 +16,9 @@ use std::time::Duration;
 
 use super::service;
 use super::status::{self, Fail, Outcome, BOOL};
-use crate::engine::{any_rule_armed, Engine, FaultGuard, FaultRule};
+use crate::engine::{any_rule_armed, FaultGuard, FaultRule};
 
-/// The environment variable holding the fault plan an unmodified program runs under.
-pub const FAULTS_VARIABLE: &str = "EVTLOG_FAULTS";
+pub use super::service::FAULTS_VARIABLE;
 
 /// The check at the start of a facade call of `function`: the injected failure, or the
 /// guard to hold while the call runs (a delay is taken before it returns).
@@ -28,17 +28,6 @@ pub(super) fn enter(function: &'static str) -> Result<FaultGuard, Fail> {
         return Ok(FaultGuard::default());
     }
     Ok(service::engine().enter_fault(function)?)
-}
-
-/// Arms the plan of `EVTLOG_FAULTS` on the service's first engine (invariant 3).
-pub(super) fn apply_env(engine: &Engine) {
-    let Some(plan) = std::env::var_os(FAULTS_VARIABLE) else {
-        return;
-    };
-    let plan = plan.to_string_lossy();
-    if let Err(e) = engine.fault_plan().inject_plan(&plan) {
-        eprintln!("evtlog: {FAULTS_VARIABLE}: {e}; the plan is not applied");
-    }
 }
 
 /// Engine control: after `after_calls` calls of `function` that pass, the next `count` fail
