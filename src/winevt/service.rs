@@ -47,14 +47,15 @@ impl Clock for ServiceClock {
     }
 
     fn try_advance(&self, ticks: u64) -> bool {
-        self.advance_ms(0) && {
-            let _ = self
-                .ticks
-                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
-                    Some(t.saturating_add(ticks))
-                });
-            true
+        if !self.is_virtual.load(Ordering::Acquire) {
+            return false;
         }
+        let _ = self
+            .ticks
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                Some(t.saturating_add(ticks))
+            });
+        true
     }
 }
 

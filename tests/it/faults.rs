@@ -489,6 +489,61 @@ fn facade_publisher_and_channel_faults() {
     w::EvtClose(metadata);
 }
 
+/// A delay through the facade moves the service's virtual clock; the classic API is not a
+/// wevtapi call and meets no rule, though it queries and exports inside.
+#[test]
+fn facade_delays_take_virtual_time_and_the_classic_api_meets_no_rule() {
+    let _service = crate::winevt::service(5);
+    assert_eq!(
+        controls::use_virtual_clock(133_000_000_000_000_000),
+        w::TRUE
+    );
+    assert_eq!(controls::inject_delay("EvtNext", 0, 2, 1500), w::TRUE);
+    let clock = controls::engine().clock().clone();
+    let start = clock.now().0;
+    let query = w::EvtQuery(0, Some("Security"), None, w::EvtQueryChannelPath);
+    let mut handles = [0; 2];
+    let mut returned = 0;
+    for _ in 0..3 {
+        assert_eq!(
+            w::EvtNext(query, &mut handles, 0, 0, &mut returned),
+            w::TRUE
+        );
+        for h in &handles[..returned as usize] {
+            w::EvtClose(*h);
+        }
+    }
+    assert_eq!(
+        clock.now().0 - start,
+        2 * 1500 * 10_000,
+        "two delayed EvtNext calls"
+    );
+    w::EvtClose(query);
+
+    for function in ["EvtQuery", "EvtNext", "EvtExportLog", "EvtClearLog"] {
+        assert_eq!(controls::inject_fault(function, 0, 0, 5), w::TRUE);
+    }
+    let dir = TempDir::new("faults-classic");
+    let log = w::OpenEventLogW(None, Some("Security"));
+    assert_ne!(log, 0);
+    assert_eq!(
+        w::BackupEventLogW(log, Some(&dir.file("backup.evtx"))),
+        w::TRUE
+    );
+    assert_eq!(w::ClearEventLogW(log, None), w::TRUE);
+    w::CloseEventLog(log);
+    assert_eq!(
+        w::EvtQuery(0, Some("Security"), None, w::EvtQueryChannelPath),
+        0
+    );
+    assert_eq!(
+        w::GetLastError(),
+        5,
+        "the wevtapi call still meets its rule"
+    );
+    assert_eq!(controls::clear_faults(), w::TRUE);
+}
+
 fn record_id(event: w::EVT_HANDLE) -> u64 {
     let context = w::EvtCreateRenderContext(&[], w::EvtRenderContextSystem);
     let mut buffer = vec![0u8; 4096];
