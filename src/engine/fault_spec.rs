@@ -101,6 +101,9 @@ fn parse_item(item: &str) -> Result<FaultRule, ItemError> {
         )
     })?;
     let tail_at = colon + 1;
+    if tail.starts_with("0x") || tail.starts_with("0X") {
+        return Err((tail_at, "ERROR is decimal (1734, not 0x6c6)".to_owned()));
+    }
     let (effect_text, times_text) = match tail.find(['x', 'X']) {
         Some(x) => (&tail[..x], Some((&tail[x + 1..], tail_at + x + 1))),
         None => (tail, None),
@@ -261,6 +264,8 @@ mod tests {
         assert!(e.message.contains("+MSms"), "{e}");
         let e = parse_plan("EvtNext:5x101%").unwrap_err();
         assert!(e.message.contains("percent"), "{e}");
+        let e = parse_plan("EvtNext:0x6c6").unwrap_err();
+        assert_eq!((e.offset, e.message.contains("decimal")), (8, true), "{e}");
         let e = parse_plan("EvtNext:5x10%7").unwrap_err();
         assert!(e.message.contains("#SEED"), "{e}");
         let e = parse_plan("EvtNext:99999999999").unwrap_err();
