@@ -15,6 +15,14 @@ use crate::event::FileTime;
 pub trait Clock: Send + Sync + std::fmt::Debug {
     /// The current time.
     fn now(&self) -> FileTime;
+
+    /// Moves a virtual clock on by `ticks` 100-ns intervals and returns true; a clock that
+    /// cannot be moved (the wall clock) returns false, and its caller waits instead (a fault
+    /// plan's delay).
+    fn try_advance(&self, ticks: u64) -> bool {
+        let _ = ticks;
+        false
+    }
 }
 
 /// The operating system's wall clock.
@@ -75,6 +83,11 @@ impl Default for VirtualClock {
 impl Clock for VirtualClock {
     fn now(&self) -> FileTime {
         FileTime(self.ticks.load(Ordering::SeqCst))
+    }
+
+    fn try_advance(&self, ticks: u64) -> bool {
+        self.advance_ticks(ticks);
+        true
     }
 }
 

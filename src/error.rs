@@ -208,6 +208,10 @@ pub enum ErrorKind {
     ResourceLangNotFound,
     /// A message file (or its .mui) that does not exist (15100).
     MuiFileNotFound,
+    /// A Win32 code no other kind stands for, which a test's fault plan injected
+    /// ([`Engine::fault_plan`](crate::Engine::fault_plan)); [`Error::win32_code`] gives it.
+    /// Not in [`ErrorKind::ALL`]: it has no code of its own.
+    Win32,
 }
 
 impl ErrorKind {
@@ -334,6 +338,8 @@ impl ErrorKind {
             ErrorKind::ResourceNameNotFound => ERROR_RESOURCE_NAME_NOT_FOUND,
             ErrorKind::ResourceLangNotFound => ERROR_RESOURCE_LANG_NOT_FOUND,
             ErrorKind::MuiFileNotFound => ERROR_MUI_FILE_NOT_FOUND,
+            // Only made with its code (`Error::with_code`), which `Error::win32_code` reports.
+            ErrorKind::Win32 => ERROR_INVALID_OPERATION,
         }
     }
 }
@@ -445,6 +451,11 @@ enum Detail {
         message: String,
     },
     Io(std::io::Error),
+    /// Any Win32 code (a fault plan's), which overrides the kind's.
+    Code {
+        code: u32,
+        message: String,
+    },
 }
 
 /// `Result` with evtlog's [`Error`].
@@ -467,6 +478,25 @@ impl Error {
             inner: Box::new(Inner {
                 kind,
                 detail: Detail::Message(message.into()),
+            }),
+        }
+    }
+
+    /// An error reporting the Win32 `code` (any, as a fault plan injects it): its kind is
+    /// the one of that code, or [`ErrorKind::Win32`] when none has it.
+    pub(crate) fn with_code(code: u32, message: impl Into<String>) -> Error {
+        let kind = ErrorKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.win32_code() == code)
+            .unwrap_or(ErrorKind::Win32);
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                detail: Detail::Code {
+                    code,
+                    message: message.into(),
+                },
             }),
         }
     }
@@ -526,7 +556,10 @@ impl Error {
 
     /// The Win32 code the emulated API reports for this error.
     pub fn win32_code(&self) -> u32 {
-        self.inner.kind.win32_code()
+        match &self.inner.detail {
+            Detail::Code { code, .. } => *code,
+            _ => self.inner.kind.win32_code(),
+        }
     }
 
     /// For errors in text input (XML, queries): the 1-based line and column (for a bare XPath
@@ -574,7 +607,8 @@ impl Error {
             Detail::Message(message)
             | Detail::Text { message, .. }
             | Detail::Offset { message, .. }
-            | Detail::Query { message, .. } => *message = format!("{prefix} {message}"),
+            | Detail::Query { message, .. }
+            | Detail::Code { message, .. } => *message = format!("{prefix} {message}"),
             Detail::None => self.inner.detail = Detail::Message(prefix.to_owned()),
             Detail::Io(_) => {}
         }
@@ -648,6 +682,7 @@ impl fmt::Display for Error {
                 )
             }
             Detail::Io(e) => write!(f, " {e}"),
+            Detail::Code { message, .. } => write!(f, " {message}"),
         }
     }
 }

@@ -58,6 +58,10 @@ pub use engine::{
 pub use engine::{
     default_log_file_path, ChannelConfigProperty, ChannelProperties, Isolation, WINDOWS_LOGS_DIR,
 };
+pub use engine::{
+    fault_function, parse_plan, FaultEffect, FaultGuard, FaultPlan, FaultRule, FaultTimes,
+    PlanError, FAULT_FUNCTIONS,
+};
 pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use engine::{
     template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,

@@ -558,6 +558,28 @@ BOOL WINAPI evtlog_advance_clock(ULONGLONG milliseconds);
  * (um) does; installing creates the channels the manifest defines. */
 BOOL WINAPI evtlog_install_manifest(LPCWSTR manifest_path);
 BOOL WINAPI evtlog_uninstall_manifest(LPCWSTR manifest_path);
+/* The fault plan (docs: "Testing your consumer's error handling"). After `after_calls` calls of
+ * the Evt* function named `function` that pass, the next `count` (0: every later call) fail
+ * with `error` and do nothing; the environment's EVTLOG_FAULTS arms the same at start. */
+BOOL WINAPI evtlog_inject_fault(LPCWSTR function, DWORD after_calls, DWORD count, DWORD error);
+/* Likewise, the calls first take `milliseconds` (of the virtual clock when it is virtual). */
+BOOL WINAPI evtlog_inject_delay(LPCWSTR function, DWORD after_calls, DWORD count,
+                                DWORD milliseconds);
+/* A plan in EVTLOG_FAULTS' grammar, e.g. L"EvtNext@2:1734;EvtFormatMessage:15027x*": all of
+ * it, or nothing and ERROR_INVALID_PARAMETER with the bad item in the extended status. */
+BOOL WINAPI evtlog_inject_plan(LPCWSTR plan);
+/* Removes every fault: rules, publishers, channels. */
+BOOL WINAPI evtlog_clear_faults(void);
+/* EvtOpenPublisherMetadata of the publisher fails with 15002 (its open handles: 15037). */
+BOOL WINAPI evtlog_remove_publisher(LPCWSTR publisher);
+/* EvtFormatMessage with the publisher's metadata fails with `error` (15027, 15028, 15033,
+ * 15037, 317, 1812-1815 or 15100). */
+BOOL WINAPI evtlog_fail_messages(LPCWSTR publisher, DWORD error);
+/* The caller may not read the channel: EvtQuery, EvtSubscribe, EvtOpenLog, EvtExportLog and
+ * EvtClearLog of it fail with ERROR_ACCESS_DENIED (5). */
+BOOL WINAPI evtlog_deny_channel_access(LPCWSTR channel);
+/* The channel is full: writes fail with ERROR_LOG_FILE_FULL (1502), EvtLogFull is TRUE. */
+BOOL WINAPI evtlog_fill_channel(LPCWSTR channel);
 
 #ifdef __cplusplus
 }

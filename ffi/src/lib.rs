@@ -44,6 +44,7 @@
 mod abi;
 mod classic;
 mod config;
+mod faults;
 mod format;
 mod metadata;
 mod producer;
@@ -62,6 +63,7 @@ pub use classic::{
 };
 pub use config::*;
 use evtlog::winevt as w;
+pub use faults::*;
 pub use format::EvtFormatMessage;
 pub use metadata::*;
 pub use producer::{

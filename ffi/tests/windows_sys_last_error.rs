@@ -472,6 +472,30 @@ const ROWS: &[Row] = &[
     row!("evtlog_install_manifest", |f| evtlog_install_manifest(
         f.manifest.as_ptr()
     ) == TRUE),
+    // The fault plan's controls: faults that never hit or touch nothing the rows use, and
+    // cleared last.
+    row!("evtlog_inject_fault", |_| {
+        evtlog_inject_fault(wide("EvtNext").as_ptr(), u32::MAX, 1, 5) == TRUE
+    }),
+    row!("evtlog_inject_delay", |_| {
+        evtlog_inject_delay(wide("EvtNext").as_ptr(), u32::MAX, 1, 1) == TRUE
+    }),
+    row!("evtlog_inject_plan", |_| {
+        evtlog_inject_plan(wide("EvtQuery@4000000000:5").as_ptr()) == TRUE
+    }),
+    row!("evtlog_remove_publisher", |_| {
+        evtlog_remove_publisher(wide("Ffi-No-Such-Publisher").as_ptr()) == TRUE
+    }),
+    row!("evtlog_fail_messages", |_| {
+        evtlog_fail_messages(wide("Ffi-No-Such-Publisher").as_ptr(), 15027) == TRUE
+    }),
+    row!("evtlog_deny_channel_access", |_| {
+        evtlog_deny_channel_access(wide("Ffi-No-Such-Channel").as_ptr()) == TRUE
+    }),
+    row!("evtlog_fill_channel", |_| {
+        evtlog_fill_channel(wide("Ffi-Last-Error/Operational").as_ptr()) == TRUE
+    }),
+    row!("evtlog_clear_faults", |_| evtlog_clear_faults() == TRUE),
 ];
 
 #[test]

@@ -124,6 +124,8 @@ impl Session {
     /// The installed (non-classic) providers the file's events name, and the names that
     /// are not installed, each once (any case), in order of first appearance.
     fn providers_of(&self, log_file_path: &str) -> Result<(Vec<Arc<Publisher>>, Vec<String>)> {
+        // Part of EvtArchiveExportedLog, not a query of the caller's (fault_plan.rs).
+        let _quiet = self.engine.fault_plan().quiet();
         let results = self.query(Some(log_file_path), None, QueryFlags::FILE_PATH)?;
         let (mut seen, mut found, mut missing) = (HashSet::new(), Vec::new(), Vec::new());
         while let Next::Events(batch) = results.next(MAX_NEXT_COUNT, None)? {

@@ -190,6 +190,8 @@ pub struct Channel {
     file: Option<ChannelFile>,
     /// An append was refused for room (1502) since the last clear: EvtLogFull.
     refused: AtomicBool,
+    /// The fault plan made the channel full (fault_plan.rs): appends fail with 1502.
+    forced_full: AtomicBool,
     /// The configuration a save set beyond the fields above (config.rs).
     settings: Mutex<ChannelSettings>,
     /// Serializes saves of the configuration.
@@ -210,6 +212,7 @@ impl Channel {
             notifier: Notifier::default(),
             file: None,
             refused: AtomicBool::new(false),
+            forced_full: AtomicBool::new(false),
             settings: Mutex::new(config.settings),
             saving: Mutex::new(()),
             clearing: Mutex::new(()),
@@ -335,6 +338,13 @@ impl Channel {
     /// Errors: `InvalidOperation` (4317) if the channel is disabled; `LogFileFull` (1502)
     /// if it is full and does not overwrite; see [`MemoryStore::append`].
     pub fn append(&self, mut event: Event) -> Result<u64> {
+        if self.forced_full.load(Ordering::Relaxed) {
+            self.refused.store(true, Ordering::Relaxed);
+            return Err(Error::with_message(
+                ErrorKind::LogFileFull,
+                format!("channel {} is full (evtlog's fault plan)", self.name),
+            ));
+        }
         if !self.is_enabled() {
             return Err(Error::with_message(
                 ErrorKind::InvalidOperation,
@@ -498,7 +508,14 @@ impl Channel {
     /// EvtLogFull: the channel is sequential (do not overwrite, no auto-backup) and refused
     /// an event for room since it was last cleared.
     pub fn is_full(&self) -> bool {
-        self.refused.load(Ordering::Relaxed) && self.config().retention == Retention::DoNotOverwrite
+        self.forced_full.load(Ordering::Relaxed)
+            || self.refused.load(Ordering::Relaxed)
+                && self.config().retention == Retention::DoNotOverwrite
+    }
+
+    /// Makes the channel full, or no longer (the fault plan's `fill_channel`).
+    pub(crate) fn set_forced_full(&self, full: bool) {
+        self.forced_full.store(full, Ordering::Relaxed);
     }
 
     /// EvtLogOldestRecordNumber (`None` when empty).

@@ -33,12 +33,14 @@ impl Session {
     /// `backup` relative (87) or existing (80), an I/O error writing it, a session cancel
     /// (1223). On any error no record is removed and no file is left behind.
     pub fn clear_log(&self, channel: &str, backup: Option<&str>) -> Result<()> {
+        let _fault = self.engine.enter_fault("EvtClearLog")?;
         self.check_open()?;
         let engine = &self.engine;
         let call = self.inner.token.child(NodeKind::Call);
         engine.inner.faults.checkpoint(CallKind::Clear, 0, &call)?;
         call.check()?;
         let channel = engine.channel(channel)?;
+        engine.fault_plan().check_access(channel.name())?;
         channel.check_clearable()?;
         let _clearing = channel.lock_clearing(&call)?;
         let snapshot = channel.view();

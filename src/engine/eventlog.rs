@@ -216,6 +216,8 @@ impl Engine {
         let flags = QueryFlags::from_bits(
             QueryFlags::FILE_PATH.bits() | QueryFlags::FORWARD_DIRECTION.bits(),
         )?;
+        // The classic API's own reading: no EvtQuery or EvtNext call (fault_plan.rs).
+        let _quiet = self.fault_plan().quiet();
         let results = self.default_session().query(Some(path), None, flags)?;
         let mut events = Vec::new();
         while let Next::Events(batch) = results.next(super::MAX_NEXT_COUNT, None)? {
@@ -399,6 +401,7 @@ impl ClassicLog {
     /// them. The read position starts again.
     pub fn clear(&self, backup: Option<&str>) -> Result<()> {
         let channel = self.channel()?;
+        let _quiet = self.engine.fault_plan().quiet();
         self.engine
             .default_session()
             .clear_log(channel.name(), backup)?;
@@ -410,6 +413,7 @@ impl ClassicLog {
     pub fn backup(&self, path: &str) -> Result<()> {
         match &self.source {
             Source::Channel(c) => {
+                let _quiet = self.engine.fault_plan().quiet();
                 self.engine.default_session().export_log(
                     Some(c.name()),
                     None,

@@ -73,6 +73,7 @@ impl Session {
         target: &str,
         flags: ExportFlags,
     ) -> Result<u64> {
+        let _fault = self.engine.enter_fault("EvtExportLog")?;
         let flags = ExportFlags::from_bits(flags.bits())?;
         let target = Path::new(target);
         let overwrite = flags.contains(ExportFlags::OVERWRITE);

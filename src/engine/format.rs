@@ -32,7 +32,9 @@ impl PublisherMetadata {
         what: FormatWhat,
         values: &[Value],
     ) -> Result<Formatted> {
+        let _fault = self.engine().enter_fault("EvtFormatMessage")?;
         self.check_installed()?;
+        self.check_messages()?;
         publisher::format_event(self.publisher(), self.locale(), event, what, values)
     }
 
@@ -40,7 +42,9 @@ impl PublisherMetadata {
     /// the raw template, with a 15029 warning when it has inserts). The default publisher
     /// resolves Winmeta's message ids. Errors: 15028 (no such message), 15033, 15037.
     pub fn format_id(&self, message_id: u32, values: &[Value]) -> Result<Formatted> {
+        let _fault = self.engine().enter_fault("EvtFormatMessage")?;
         self.check_installed()?;
+        self.check_messages()?;
         publisher::format_id(self.publisher(), self.locale(), message_id, values)
     }
 }

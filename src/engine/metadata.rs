@@ -42,6 +42,7 @@ impl PublisherMetadata {
         let publisher = match name {
             None => None,
             Some(name) => {
+                engine.fault_plan().check_publisher(name)?;
                 let p = engine.publishers().get(name).ok_or_else(|| {
                     Error::with_message(
                         ErrorKind::PublisherMetadataNotFound,
@@ -81,6 +82,15 @@ impl PublisherMetadata {
         self.archive.as_deref()
     }
 
+    /// The fault plan's failure of this publisher's messages, if it set one
+    /// (`FaultPlan::fail_messages`; never for the default publisher).
+    pub(crate) fn check_messages(&self) -> Result<()> {
+        match &self.publisher {
+            Some(p) => self.engine.fault_plan().check_messages(&p.name),
+            None => Ok(()),
+        }
+    }
+
     /// Fails with 15037 when the publisher was uninstalled or upgraded since it was opened
     /// (never for an archived publisher: it does not depend on what is installed).
     pub fn check_installed(&self) -> Result<()> {
@@ -90,7 +100,12 @@ impl PublisherMetadata {
         match &self.publisher {
             None => Ok(()),
             Some(p) => match self.engine.publishers().get(&p.name) {
-                Some(now) if Arc::ptr_eq(&now, p) => Ok(()),
+                Some(now)
+                    if Arc::ptr_eq(&now, p)
+                        && !self.engine.fault_plan().publisher_removed(&p.name) =>
+                {
+                    Ok(())
+                }
                 _ => Err(Error::with_message(
                     ErrorKind::PublisherDisabled,
                     format!("the publisher '{}' was uninstalled or upgraded", p.name),
@@ -166,6 +181,7 @@ impl Engine {
         name: Option<&str>,
         locale: u32,
     ) -> Result<PublisherMetadata> {
+        let _fault = self.enter_fault("EvtOpenPublisherMetadata")?;
         PublisherMetadata::open(self, name, locale)
     }
 
@@ -182,6 +198,7 @@ impl Engine {
         log_file_path: &str,
         locale: u32,
     ) -> Result<PublisherMetadata> {
+        let _fault = self.enter_fault("EvtOpenPublisherMetadata")?;
         check_log_file(log_file_path)?;
         if let Some(name) = name {
             if let Some((publisher, archive)) =

@@ -32,6 +32,8 @@ mod event_ref;
 mod eventlog;
 mod eventlogrecord;
 mod export;
+mod fault_plan;
+mod fault_spec;
 mod faults;
 mod files;
 mod flags;
@@ -81,6 +83,11 @@ pub use eventlog::{
     EVENTLOG_SEQUENTIAL_READ, MAX_READ_BUFFER,
 };
 pub use eventlogrecord::{eventlog_record, ELF_LOG_SIGNATURE, EVENTLOGRECORD_HEADER};
+pub(crate) use fault_plan::any_rule_armed;
+pub use fault_plan::{
+    fault_function, parse_plan, FaultEffect, FaultGuard, FaultPlan, FaultRule, FaultTimes,
+    PlanError, FAULT_FUNCTIONS,
+};
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
 pub use metadata::PublisherMetadata;
@@ -121,6 +128,8 @@ pub(crate) struct EngineInner {
     /// The root of the cancellation tree: sessions are its children.
     pub(crate) root: CancelToken,
     pub(crate) faults: Arc<Faults>,
+    /// Injected failures and delays (fault_plan.rs).
+    pub(crate) fault_plan: FaultPlan,
     /// Virtual time each scanned record costs, in 100-ns ticks (for deterministic timeouts).
     scan_cost: AtomicU64,
     /// Records a scan examines between two polls of its cancel flag.
@@ -169,6 +178,7 @@ impl Engine {
                 channels: RwLock::new(Vec::new()),
                 root: CancelToken::root(),
                 faults: Arc::new(Faults::default()),
+                fault_plan: FaultPlan::default(),
                 scan_cost: AtomicU64::new(0),
                 poll_interval: AtomicUsize::new(results::DEFAULT_POLL_INTERVAL),
                 hot_window: AtomicU64::new(crate::store::DEFAULT_HOT_WINDOW),
@@ -281,6 +291,28 @@ impl Engine {
     /// the returned handle releases it (or is dropped), or until the call is cancelled.
     pub fn pause_at(&self, kind: CallKind, batch: u64) -> PauseHandle {
         self.inner.faults.arm(kind, batch)
+    }
+
+    /// The engine's fault plan: calls of wevtapi functions that fail or take time on
+    /// purpose, publishers removed, channels denied or full (fault_plan.rs). The facade and
+    /// the Rust methods of the same operations check it once per call.
+    pub fn fault_plan(&self) -> &FaultPlan {
+        &self.inner.fault_plan
+    }
+
+    /// Makes the channel `name` full (the fault plan's; undone by `fault_plan().clear()`):
+    /// appends fail with ERROR_LOG_FILE_FULL (1502) and EvtLogFull is true. 15007 if there
+    /// is no such channel.
+    pub fn fill_channel(&self, name: &str) -> Result<()> {
+        let channel = self.channel(name)?;
+        self.inner.fault_plan.fill_channel(&channel);
+        Ok(())
+    }
+
+    /// The fault plan's check at the start of a call of `function` (fault_plan.rs).
+    #[inline]
+    pub(crate) fn enter_fault(&self, function: &'static str) -> Result<FaultGuard> {
+        self.inner.fault_plan.enter(function, &*self.inner.clock)
     }
 
     /// An engine with Windows' standard channels and their default configuration:

@@ -92,6 +92,7 @@ impl Session {
         query: Option<&str>,
         flags: QueryFlags,
     ) -> Result<ResultSet> {
+        let _fault = self.engine.enter_fault("EvtQuery")?;
         let inner = &*self.inner;
         self.check_open()?;
         let flags = QueryFlags::from_bits(flags.bits())?;
@@ -104,6 +105,11 @@ impl Session {
         } else {
             Query::parse(path, query)?
         };
+        if !flags.contains(QueryFlags::FILE_PATH) {
+            for source in parsed.sources() {
+                self.engine.fault_plan().check_access(source.path())?;
+            }
+        }
         let results = ResultSet::open(&self.engine, &parsed, flags, &call, &inner.token)?;
         let mut handles = inner.handles.lock();
         handles.retain(|h| h.strong_count() > 0);

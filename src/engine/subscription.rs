@@ -280,6 +280,7 @@ impl Session {
         flags: SubscribeFlags,
         delivery: Delivery,
     ) -> Result<Subscription> {
+        let _fault = self.engine.enter_fault("EvtSubscribe")?;
         let session = &*self.inner;
         self.check_open()?;
         let flags = SubscribeFlags::from_bits(flags.bits())?;
@@ -300,6 +301,9 @@ impl Session {
         } else {
             Query::parse(path, query)?
         };
+        for source in parsed.sources() {
+            self.engine.fault_plan().check_access(source.path())?;
+        }
         let strict = flags.is_strict();
         let mut sources = Vec::new();
         let mut channels = Vec::new();
@@ -482,6 +486,7 @@ impl Subscription {
     /// or its session is cancelled meanwhile; `QueryResultStale` (15011) once records were
     /// lost before delivery (invariant 7).
     pub fn next(&self, count: usize, timeout: Option<Duration>) -> Result<Next> {
+        let _fault = self.handle.shared.engine.enter_fault("EvtNext")?;
         if count == 0 || count > MAX_NEXT_COUNT {
             return Err(Error::with_message(
                 ErrorKind::InvalidParameter,

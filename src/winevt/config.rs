@@ -6,6 +6,7 @@
 
 use parking_lot::Mutex;
 
+use super::faults;
 use super::handles;
 use super::lookup::{object, session};
 use super::object::Object;
@@ -48,6 +49,7 @@ pub fn EvtOpenChannelConfig(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtOpenChannelConfig")?;
         self::session(session)?;
         if flags != 0 {
             return Err(invalid_parameter(
@@ -94,6 +96,7 @@ pub fn EvtGetChannelConfigProperty(
     used: &mut u32,
 ) -> BOOL {
     status::boolean(with_config(config, |config| {
+        let _fault = faults::enter("EvtGetChannelConfigProperty")?;
         if flags != 0 {
             return Err(invalid_parameter(
                 "EvtGetChannelConfigProperty's Flags are reserved (0)",
@@ -116,6 +119,7 @@ pub fn EvtSetChannelConfigProperty(
     value: Option<&Value>,
 ) -> BOOL {
     status::boolean(with_config(config, |config| {
+        let _fault = faults::enter("EvtSetChannelConfigProperty")?;
         if flags != 0 {
             return Err(invalid_parameter(
                 "EvtSetChannelConfigProperty's Flags are reserved (0)",
@@ -132,6 +136,7 @@ pub fn EvtSetChannelConfigProperty(
 /// channel is unchanged. Flags are reserved (0).
 pub fn EvtSaveChannelConfig(config: EVT_HANDLE, flags: u32) -> BOOL {
     status::boolean(with_config(config, |config| {
+        let _fault = faults::enter("EvtSaveChannelConfig")?;
         if flags != 0 {
             return Err(invalid_parameter(
                 "EvtSaveChannelConfig's Flags are reserved (0)",

@@ -4,6 +4,10 @@
 //! `evtlog_uninstall_manifest`. Each reports failure as the
 //! facade does: FALSE and the thread's last error.
 
+pub use super::faults::{
+    clear_faults, deny_channel_access, fail_messages, fill_channel, inject_delay, inject_fault,
+    inject_plan, remove_publisher,
+};
 use super::service;
 use super::status::{self, Fail, Outcome, BOOL, TRUE};
 use crate::engine::{ChannelConfig, ChannelType};

@@ -12,6 +12,7 @@
 //!   (15029–15031) return FALSE with the complete string in the buffer and `*BufferUsed`
 //!   valid (NET and BEATS read it).
 
+use super::faults;
 use super::handles::EVT_HANDLE;
 use super::lookup::object;
 use super::object::Object;
@@ -47,6 +48,7 @@ pub fn EvtFormatMessage(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtFormatMessage")?;
         let formatted = format(publisher_metadata, event, message_id, values, flags)?;
         put(&formatted, buffer, used)?;
         match formatted.warning() {

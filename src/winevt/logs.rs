@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::faults;
 use super::handles;
 use super::lookup::{object, session};
 use super::object::{LogSource, Object};
@@ -32,6 +33,7 @@ pub fn EvtClearLog(
     flags: u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtClearLog")?;
         let s = self::session(session)?;
         if flags != 0 {
             return Err(invalid_parameter("EvtClearLog's Flags are reserved (0)"));
@@ -53,6 +55,7 @@ pub fn EvtExportLog(
     flags: u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtExportLog")?;
         let s = self::session(session)?;
         let target =
             target_file_path.ok_or_else(|| invalid_parameter("the target file path is NULL"))?;
@@ -101,10 +104,16 @@ fn existing_file(path: &str) -> Result<PathBuf> {
 /// absolute path) for EvtGetLogInfo.
 pub fn EvtOpenLog(session: EVT_HANDLE, path: Option<&str>, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtOpenLog")?;
         self::session(session)?;
         let path = path.ok_or_else(|| invalid_parameter("the path is NULL"))?;
         let source = match flags {
-            EvtOpenChannelPath => LogSource::Channel(service::engine().channel(path)?),
+            EvtOpenChannelPath => {
+                let engine = service::engine();
+                let channel = engine.channel(path)?;
+                engine.fault_plan().check_access(channel.name())?;
+                LogSource::Channel(channel)
+            }
             EvtOpenFilePath => LogSource::File(existing_file(path)?),
             _ => {
                 return Err(invalid_parameter(
@@ -159,6 +168,7 @@ fn file_records(path: &Path) -> Result<(u64, u64)> {
 /// EvtGetLogInfo: one property of an opened log as an EVT_VARIANT (EVT_LOG_PROPERTY_ID's types).
 pub fn EvtGetLogInfo(log: EVT_HANDLE, property_id: u32, buffer: &mut [u8], used: &mut u32) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtGetLogInfo")?;
         let object = object(log)?;
         let Object::Log(source) = &*object else {
             return Err(invalid_handle("a log handle was expected"));
@@ -210,6 +220,7 @@ pub fn EvtArchiveExportedLog(
     flags: u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtArchiveExportedLog")?;
         let s = self::session(session)?;
         if flags != 0 {
             return Err(invalid_parameter(

@@ -14,6 +14,7 @@
 
 use parking_lot::Mutex;
 
+use super::faults;
 use super::handles::{self, EVT_HANDLE};
 use super::lookup::{object, session};
 use super::object::{NameEnum, Object};
@@ -79,6 +80,7 @@ fn reserved(flags: u32, function: &str) -> Outcome {
 /// list is not sorted).
 pub fn EvtOpenPublisherEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtOpenPublisherEnum")?;
         self::session(session)?;
         reserved(flags, "EvtOpenPublisherEnum")?;
         let names = service::engine()
@@ -99,6 +101,7 @@ pub fn EvtOpenPublisherEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
 /// and the same name comes again on the retry; the end is ERROR_NO_MORE_ITEMS (259).
 pub fn EvtNextPublisherId(publisher_enum: EVT_HANDLE, buffer: &mut [u16], used: &mut u32) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtNextPublisherId")?;
         let object = object(publisher_enum)?;
         let Object::PublisherEnum(state) = &*object else {
             return Err(invalid_handle("a publisher enumerator handle was expected"));
@@ -120,6 +123,7 @@ pub fn EvtOpenPublisherMetadata(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtOpenPublisherMetadata")?;
         self::session(session)?;
         reserved(flags, "EvtOpenPublisherMetadata")?;
         let engine = service::engine();
@@ -157,6 +161,7 @@ pub fn EvtGetPublisherMetadataProperty(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtGetPublisherMetadataProperty")?;
         let object = object(metadata)?;
         let m = metadata_of(&object)?;
         reserved(flags, "EvtGetPublisherMetadataProperty")?;
@@ -184,6 +189,7 @@ pub fn EvtGetPublisherMetadataProperty(
 /// EvtGetObjectArraySize: how many elements an object array has.
 pub fn EvtGetObjectArraySize(object_array: EVT_HANDLE, size: &mut u32) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtGetObjectArraySize")?;
         let object = object(object_array)?;
         let Object::ObjectArray(array) = &*object else {
             return Err(invalid_handle("an object array handle was expected"));
@@ -204,6 +210,7 @@ pub fn EvtGetObjectArrayProperty(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtGetObjectArrayProperty")?;
         let object = object(object_array)?;
         let Object::ObjectArray(array) = &*object else {
             return Err(invalid_handle("an object array handle was expected"));
@@ -223,6 +230,7 @@ pub fn EvtGetObjectArrayProperty(
 /// order (none for the default publisher).
 pub fn EvtOpenEventMetadataEnum(metadata: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtOpenEventMetadataEnum")?;
         let object = object(metadata)?;
         let m = metadata_of(&object)?;
         reserved(flags, "EvtOpenEventMetadataEnum")?;
@@ -238,6 +246,7 @@ pub fn EvtOpenEventMetadataEnum(metadata: EVT_HANDLE, flags: u32) -> EVT_HANDLE 
 /// NULL with ERROR_NO_MORE_ITEMS (259) at the end.
 pub fn EvtNextEventMetadata(event_metadata_enum: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtNextEventMetadata")?;
         let object = object(event_metadata_enum)?;
         let Object::EventMetadataEnum(state) = &*object else {
             return Err(invalid_handle(
@@ -270,6 +279,7 @@ pub fn EvtGetEventMetadataProperty(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtGetEventMetadataProperty")?;
         let object = object(event_metadata)?;
         let Object::EventMetadata(event) = &*object else {
             return Err(invalid_handle("an event metadata handle was expected"));

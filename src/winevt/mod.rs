@@ -28,6 +28,7 @@
 
 mod classic;
 mod config;
+mod faults;
 mod format;
 mod handles;
 mod logs;
@@ -70,6 +71,7 @@ pub use config::{
     EvtGetChannelConfigProperty, EvtOpenChannelConfig, EvtSaveChannelConfig,
     EvtSetChannelConfigProperty,
 };
+pub use faults::FAULTS_VARIABLE;
 pub use format::{
     EvtFormatMessage, EvtFormatMessageChannel, EvtFormatMessageEvent, EvtFormatMessageId,
     EvtFormatMessageKeyword, EvtFormatMessageLevel, EvtFormatMessageOpcode,

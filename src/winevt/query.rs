@@ -4,6 +4,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use super::faults;
 use super::handles::{self, Refused, EVT_HANDLE};
 use super::lookup::{object, session};
 use super::object::Object;
@@ -68,6 +69,7 @@ pub fn EvtOpenSession(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtOpenSession")?;
         if login_class != EvtRpcLogin || timeout != 0 || flags != 0 {
             return Err(invalid_parameter(
                 "EvtOpenSession takes EvtRpcLogin, and Timeout and Flags 0",
@@ -130,6 +132,7 @@ fn is_evt_handle(o: &Object) -> bool {
 /// ERROR_INVALID_HANDLE, as for EvtClose.
 pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtCancel")?;
         if object == 0 {
             service::engine().default_session().cancel();
             return Ok(());
@@ -154,6 +157,7 @@ pub fn EvtQuery(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtQuery")?;
         let s = self::session(session)?;
         let flags = QueryFlags::from_bits(flags)?;
         let results = s.query(path, query, flags)?;
@@ -172,6 +176,7 @@ pub fn EvtNext(
     returned: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtNext")?;
         let object = self::object(result_set)?;
         let source: &dyn Fn(usize, Option<Duration>) -> Result<Next> = match &*object {
             Object::Query(results) => &|count, timeout| results.next(count, timeout),
@@ -227,6 +232,7 @@ pub fn EvtSeek(
     flags: u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtSeek")?;
         let object = self::object(result_set)?;
         let Object::Query(results) = &*object else {
             return Err(invalid_handle(&format!(
@@ -264,6 +270,7 @@ pub fn EvtGetQueryInfo(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtGetQueryInfo")?;
         let object = self::object(query)?;
         let statuses = match &*object {
             Object::Query(results) => results.statuses(),
@@ -303,6 +310,7 @@ pub fn EvtGetEventInfo(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtGetEventInfo")?;
         let object = self::object(event)?;
         let Object::Event(event) = &*object else {
             return Err(invalid_handle("an event handle was expected"));

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 
 use parking_lot::Mutex;
 
+use super::faults;
 use super::handles::{self, EVT_HANDLE};
 use super::lookup::{object, session};
 use super::object::{NameEnum, Object};
@@ -33,6 +34,7 @@ thread_local! {
 /// one XPath value path per value.
 pub fn EvtCreateRenderContext(value_paths: &[&str], flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtCreateRenderContext")?;
         let context = match flags {
             EvtRenderContextValues => RenderContext::values(value_paths)?,
             EvtRenderContextSystem | EvtRenderContextUser if !value_paths.is_empty() => {
@@ -78,6 +80,7 @@ pub fn EvtRender(
     property_count: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtRender")?;
         let fragment = object(fragment)?;
         match flags {
             EvtRenderEventXml | EvtRenderBookmark if context != 0 => {
@@ -124,6 +127,7 @@ pub fn EvtRender(
 /// (ERROR_EVT_MALFORMED_XML_TEXT, 15008, with the position, if it is not one).
 pub fn EvtCreateBookmark(bookmark_xml: Option<&str>) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtCreateBookmark")?;
         let bookmark = match bookmark_xml {
             None => Bookmark::new(),
             Some(xml) => Bookmark::from_xml(xml)?,
@@ -135,6 +139,7 @@ pub fn EvtCreateBookmark(bookmark_xml: Option<&str>) -> EVT_HANDLE {
 /// EvtUpdateBookmark: points the bookmark at the event (in the event's channel).
 pub fn EvtUpdateBookmark(bookmark: EVT_HANDLE, event: EVT_HANDLE) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtUpdateBookmark")?;
         let bookmark = object(bookmark)?;
         let event = object(event)?;
         let (Object::Bookmark(bookmark), Object::Event(event)) = (&*bookmark, &*event) else {
@@ -150,6 +155,7 @@ pub fn EvtUpdateBookmark(bookmark: EVT_HANDLE, event: EVT_HANDLE) -> BOOL {
 /// EvtOpenChannelEnum: the session's channel names, sorted as Windows sorts them.
 pub fn EvtOpenChannelEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtOpenChannelEnum")?;
         self::session(session)?;
         if flags != 0 {
             return Err(invalid_parameter(
@@ -169,6 +175,7 @@ pub fn EvtOpenChannelEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
 /// name comes again on the retry; the end is ERROR_NO_MORE_ITEMS (259).
 pub fn EvtNextChannelPath(channel_enum: EVT_HANDLE, buffer: &mut [u16], used: &mut u32) -> BOOL {
     status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtNextChannelPath")?;
         let object = object(channel_enum)?;
         let Object::ChannelEnum(state) = &*object else {
             return Err(invalid_handle("a channel enumerator handle was expected"));

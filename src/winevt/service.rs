@@ -45,6 +45,18 @@ impl Clock for ServiceClock {
             SystemClock.now()
         }
     }
+
+    fn try_advance(&self, ticks: u64) -> bool {
+        if !self.is_virtual.load(Ordering::Acquire) {
+            return false;
+        }
+        let _ = self
+            .ticks
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
+                Some(t.saturating_add(ticks))
+            });
+        true
+    }
 }
 
 impl ServiceClock {
@@ -126,7 +138,11 @@ fn with<T>(f: impl FnOnce(&Service) -> T) -> T {
         return f(service);
     }
     let mut slot = SERVICE.write();
-    let service = slot.get_or_insert_with(|| with_windows_dir(initial()));
+    let service = slot.get_or_insert_with(|| {
+        let service = with_windows_dir(initial());
+        apply_env_faults(&service.engine);
+        service
+    });
     f(service)
 }
 
@@ -165,6 +181,21 @@ pub(super) fn reset_to_store(dir: &std::path::Path) -> crate::Result<()> {
     let _ = engine.load_default_publishers();
     *SERVICE.write() = Some(with_windows_dir(Service { engine, clock }));
     Ok(())
+}
+
+/// The environment variable holding the fault plan an unmodified program runs under
+/// (`FUNCTION[@AFTER]:ERROR[xCOUNT]` items; engine/fault_spec.rs).
+pub const FAULTS_VARIABLE: &str = "EVTLOG_FAULTS";
+
+/// Arms `EVTLOG_FAULTS`'s plan on the first engine, whole or not at all: a malformed plan is
+/// reported on stderr (its item, offset and what was expected) and no rule of it is armed.
+fn apply_env_faults(engine: &Engine) {
+    let Some(plan) = std::env::var_os(FAULTS_VARIABLE) else {
+        return;
+    };
+    if let Err(e) = engine.fault_plan().inject_plan(&plan.to_string_lossy()) {
+        eprintln!("evtlog: {FAULTS_VARIABLE}: {e}; the plan is not applied");
+    }
 }
 
 /// `service` with the directory `EVTLOG_WINDIR` names standing for the Windows directory,

@@ -12,6 +12,7 @@
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
+use super::faults;
 use super::handles::{self, EVT_HANDLE};
 use super::lookup::{object, session};
 use super::object::{Object, SubscriptionObject};
@@ -52,6 +53,7 @@ pub fn EvtSubscribe(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
+        let _fault = faults::enter("EvtSubscribe")?;
         let s = self::session(session)?;
         let parsed = SubscribeFlags::from_bits(flags)?;
         let delivery = match (signal_event, callback) {

@@ -439,6 +439,30 @@ const SUCCEEDING: &[Row] = &[
     ("install_manifest", |f| {
         controls::install_manifest(&f.manifest) == TRUE
     }),
+    // The fault plan's controls: faults that never hit or touch nothing the rows use,
+    // cleared last.
+    ("inject_fault", |_| {
+        controls::inject_fault("EvtNext", u32::MAX, 1, 5) == TRUE
+    }),
+    ("inject_delay", |_| {
+        controls::inject_delay("EvtNext", u32::MAX, 1, 1) == TRUE
+    }),
+    ("inject_plan", |_| {
+        controls::inject_plan("EvtQuery@4000000000:5") == TRUE
+    }),
+    ("remove_publisher", |_| {
+        controls::remove_publisher("Last-Error-No-Such-Publisher") == TRUE
+    }),
+    ("fail_messages", |_| {
+        controls::fail_messages("Last-Error-No-Such-Publisher", 15027) == TRUE
+    }),
+    ("deny_channel_access", |_| {
+        controls::deny_channel_access("Last-Error-No-Such-Channel") == TRUE
+    }),
+    ("fill_channel", |_| {
+        controls::fill_channel("Last-Error/Operational") == TRUE
+    }),
+    ("clear_faults", |_| controls::clear_faults() == TRUE),
 ];
 
 /// After a failed size probe, each function's success leaves ERROR_SUCCESS and no

@@ -17,6 +17,7 @@ mod evtx_query;
 mod evtx_write;
 mod export;
 mod facade_model;
+mod faults;
 mod hostile;
 mod last_error;
 mod layout;

@@ -158,6 +158,7 @@ impl ResultSet {
     ///
     /// [`Engine::set_scan_cost`]: super::Engine::set_scan_cost
     pub fn next(&self, count: usize, timeout: Option<Duration>) -> Result<Next> {
+        let _fault = self.inner.engine.enter_fault("EvtNext")?;
         if count == 0 || count > MAX_NEXT_COUNT {
             return Err(Error::with_message(
                 ErrorKind::InvalidParameter,
@@ -198,6 +199,7 @@ impl ResultSet {
     /// move nothing. RelativeToFirst takes offsets >= 0, RelativeToLast offsets <= 0.
     /// RelativeToBookmark is [`seek_bookmark`](ResultSet::seek_bookmark).
     pub fn seek(&self, offset: i64, flags: SeekFlags) -> Result<()> {
+        let _fault = self.inner.engine.enter_fault("EvtSeek")?;
         let origin = flags.origin().ok_or_else(|| {
             Error::with_message(ErrorKind::InvalidParameter, "seek needs an origin")
         })?;
@@ -259,6 +261,7 @@ impl ResultSet {
     /// `InvalidPosition` (15012) if the target is outside the results; either way nothing
     /// moves. Other errors as [`seek`](ResultSet::seek).
     pub fn seek_bookmark(&self, bookmark: &Bookmark, offset: i64, flags: SeekFlags) -> Result<()> {
+        let _fault = self.inner.engine.enter_fault("EvtSeek")?;
         if !matches!(flags.origin(), None | Some(SeekOrigin::Bookmark))
             || SeekFlags::from_bits(flags.bits() | SeekFlags::RELATIVE_TO_BOOKMARK.bits()).is_err()
         {
