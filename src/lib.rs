@@ -58,6 +58,7 @@ pub use engine::{
 pub use engine::{
     default_log_file_path, ChannelConfigProperty, ChannelProperties, Isolation, WINDOWS_LOGS_DIR,
 };
+pub use engine::{quirk_profiles, Quirk, QuirkProfile, Quirks, BATCH_DATA_CAP};
 pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use engine::{
     template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,

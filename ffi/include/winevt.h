@@ -558,6 +558,10 @@ BOOL WINAPI evtlog_advance_clock(ULONGLONG milliseconds);
  * (um) does; installing creates the channels the manifest defines. */
 BOOL WINAPI evtlog_install_manifest(LPCWSTR manifest_path);
 BOOL WINAPI evtlog_uninstall_manifest(LPCWSTR manifest_path);
+/* Selects Windows' quirks (EVTLOG_QUIRKS' grammar: a profile such as L"win11-22h2", or a
+ * comma list of profile and quirk names; NULL or empty: none; 87 if malformed, nothing
+ * changed). evtlog_reset returns to the quirks EVTLOG_QUIRKS named at start. */
+BOOL WINAPI evtlog_set_quirks(LPCWSTR list);
 
 #ifdef __cplusplus
 }

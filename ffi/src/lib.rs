@@ -301,8 +301,8 @@ pub unsafe extern "system" fn EvtCreateRenderContext(
 }
 
 /// # Safety
-/// `Buffer` is NULL or valid for `BufferSize` bytes; `BufferUsed` and `PropertyCount` are
-/// valid.
+/// `Buffer` is NULL or valid for `BufferSize` bytes; `BufferUsed` is valid;
+/// `PropertyCount` is valid, or NULL (87, or under the null-property-count quirk ignored).
 #[no_mangle]
 pub unsafe extern "system" fn EvtRender(
     Context: EVT_HANDLE,
@@ -317,7 +317,17 @@ pub unsafe extern "system" fn EvtRender(
         // SAFETY: `BufferUsed` is valid for the call (this export's contract).
         let used = arg!(unsafe { out(BufferUsed) }, FALSE);
         // SAFETY: `PropertyCount` is valid for the call (this export's contract).
-        let count = arg!(unsafe { out(PropertyCount) }, FALSE);
+        let count = unsafe { out(PropertyCount) };
+        // NXLog renders bookmarks with a NULL PropertyCount: the null-property-count quirk
+        // takes it (and writes no count); otherwise it is 87, as any NULL out-parameter.
+        let mut ignored = 0;
+        let count = match count {
+            Some(count) => count,
+            None if w::controls::quirks().contains(evtlog::Quirk::NullPropertyCount) => {
+                &mut ignored
+            }
+            None => return fail(INVALID_PARAMETER, FALSE),
+        };
         // SAFETY: `Buffer` is NULL or valid for `BufferSize` bytes (this export's
         // contract).
         let buffer = arg!(unsafe { bytes_out(Buffer as *mut u8, BufferSize) }, FALSE);
@@ -629,6 +639,21 @@ pub unsafe extern "system" fn CloseHandle(hObject: HANDLE) -> BOOL {
 #[no_mangle]
 pub unsafe extern "system" fn evtlog_reset() -> BOOL {
     guard(FALSE, w::controls::reset)
+}
+
+/// Engine control: selects the engine's Windows quirks (`EVTLOG_QUIRKS`' grammar: a
+/// profile name, or a comma list of profile and quirk names; empty or NULL: none). 87 for a
+/// malformed list, which changes nothing.
+///
+/// # Safety
+/// `list` is NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn evtlog_set_quirks(list: PCWSTR) -> BOOL {
+    guard(FALSE, || {
+        // SAFETY: `list` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let list = wide_arg!(unsafe { wide_in(list) }, FALSE);
+        w::controls::set_quirks(list.as_deref().unwrap_or(""))
+    })
 }
 
 /// Engine control: creates an Operational channel.
