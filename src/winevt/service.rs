@@ -189,7 +189,12 @@ fn env_quirks() -> Quirks {
             None => Err(format!("{value:?} is not UTF-8")),
         };
         parsed.unwrap_or_else(|why| {
-            eprintln!("evtlog: {QUIRKS_VARIABLE} ignored, no quirk applied: {why}");
+            // Straight to the process's stderr (fd 2), not through a test harness's capture.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "evtlog: {QUIRKS_VARIABLE} ignored, no quirk applied: {why}"
+            );
             Quirks::NONE
         })
     })
