@@ -11,7 +11,9 @@
 //! 1. No panic crosses the boundary: each function runs under `catch_unwind`, and a panic
 //!    is FALSE/NULL with ERROR_INTERNAL_ERROR (1359).
 //! 2. A NULL out-parameter, or a NULL buffer with a non-zero size, is
-//!    ERROR_INVALID_PARAMETER (87), checked before anything is done; a bad handle is
+//!    ERROR_INVALID_PARAMETER (87), checked before anything is done (one exception, a
+//!    Windows quirk an engine may select: EvtRender's NULL PropertyCount, ignored under
+//!    `null-property-count`); a bad handle is
 //!    ERROR_INVALID_HANDLE (6) from the facade. Nothing is dereferenced that the caller did
 //!    not declare.
 //! 3. `unsafe` stays in this crate (never in `evtlog`) and is honest about where it is.
