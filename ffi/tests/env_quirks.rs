@@ -164,5 +164,69 @@ fn evtlog_quirks_selects_the_profile_for_every_engine() {
         );
         assert_eq!(GetLastError(), ERROR_INSUFFICIENT_BUFFER);
         EvtClose(bookmark);
+
+        // win11 through the C ABI: 317 for a missing message, and the extra NUL that
+        // Windows copies, written only inside the buffer given.
+        assert_eq!(evtlog_set_quirks(wide("win11").as_ptr()), TRUE);
+        let unknown = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>\
+                       <System><Provider Name='Microsoft-Windows-Security-Auditing'/>\
+                       <EventID>9999</EventID><Level>0</Level></System></Event>";
+        assert_eq!(
+            evtlog_write_event_xml(wide("Security").as_ptr(), wide(unknown).as_ptr()),
+            TRUE
+        );
+        let query = EvtQuery(0, wide("Security").as_ptr(), null(), EvtQueryChannelPath);
+        let mut event = 0;
+        let mut returned = 0;
+        assert_eq!(EvtNext(query, 1, &mut event, 0, 0, &mut returned), TRUE);
+        let provider = wide("Microsoft-Windows-Security-Auditing");
+        let metadata = EvtOpenPublisherMetadata(0, provider.as_ptr(), null(), 0, 0);
+        assert_ne!(metadata, 0);
+        let flags = EvtFormatMessageEvent;
+        let format = |buffer: &mut [u16], size: u32, used: &mut u32| {
+            EvtFormatMessage(
+                metadata,
+                event,
+                0,
+                0,
+                null(),
+                flags,
+                size,
+                buffer.as_mut_ptr(),
+                used,
+            )
+        };
+        let mut used = 0;
+        assert_eq!(format(&mut [], 0, &mut used), FALSE);
+        assert_eq!(GetLastError(), ERROR_MR_MID_NOT_FOUND);
+        // The level's name: "Log Always" or similar, then one NUL and, under the quirk, a
+        // second one where the buffer has room.
+        let level = |buffer: &mut [u16], size: u32, used: &mut u32| {
+            let flags = EvtFormatMessageLevel;
+            EvtFormatMessage(
+                metadata,
+                event,
+                0,
+                0,
+                null(),
+                flags,
+                size,
+                buffer.as_mut_ptr(),
+                used,
+            )
+        };
+        assert_eq!(level(&mut [], 0, &mut used), FALSE);
+        assert_eq!(GetLastError(), ERROR_INSUFFICIENT_BUFFER);
+        let n = used as usize;
+        let mut buffer = vec![0xFFFFu16; n + 2];
+        assert_eq!(level(&mut buffer, n as u32 + 1, &mut used), TRUE);
+        assert_eq!(
+            &buffer[n - 1..],
+            [0, 0, 0xFFFF],
+            "the extra NUL, within BufferSize only"
+        );
+        EvtClose(metadata);
+        EvtClose(event);
+        EvtClose(query);
     }
 }
