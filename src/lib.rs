@@ -62,6 +62,7 @@ pub use engine::{
     fault_function, parse_plan, FaultEffect, FaultGuard, FaultPlan, FaultRule, FaultTimes,
     PlanError, FAULT_FUNCTIONS,
 };
+pub use engine::{quirk_profiles, Quirk, QuirkProfile, Quirks, BATCH_DATA_CAP};
 pub use engine::{render_bookmark, render_values, Bookmark, RenderContext, SystemProperty};
 pub use engine::{
     template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,

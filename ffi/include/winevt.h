@@ -580,6 +580,10 @@ BOOL WINAPI evtlog_fail_messages(LPCWSTR publisher, DWORD error);
 BOOL WINAPI evtlog_deny_channel_access(LPCWSTR channel);
 /* The channel is full: writes fail with ERROR_LOG_FILE_FULL (1502), EvtLogFull is TRUE. */
 BOOL WINAPI evtlog_fill_channel(LPCWSTR channel);
+/* Selects Windows' quirks (EVTLOG_QUIRKS' grammar: a profile such as L"win11-22h2", or a
+ * comma list of profile and quirk names; NULL or empty: none; 87 if malformed, nothing
+ * changed). evtlog_reset returns to the quirks EVTLOG_QUIRKS named at start. */
+BOOL WINAPI evtlog_set_quirks(LPCWSTR list);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,9 @@
 //! 1. No panic crosses the boundary: each function runs under `catch_unwind`, and a panic
 //!    is FALSE/NULL with ERROR_INTERNAL_ERROR (1359).
 //! 2. A NULL out-parameter, or a NULL buffer with a non-zero size, is
-//!    ERROR_INVALID_PARAMETER (87), checked before anything is done; a bad handle is
+//!    ERROR_INVALID_PARAMETER (87), checked before anything is done (one exception, a
+//!    Windows quirk an engine may select: EvtRender's NULL PropertyCount, ignored under
+//!    `null-property-count`); a bad handle is
 //!    ERROR_INVALID_HANDLE (6) from the facade. Nothing is dereferenced that the caller did
 //!    not declare.
 //! 3. `unsafe` stays in this crate (never in `evtlog`) and is honest about where it is.
@@ -303,8 +305,8 @@ pub unsafe extern "system" fn EvtCreateRenderContext(
 }
 
 /// # Safety
-/// `Buffer` is NULL or valid for `BufferSize` bytes; `BufferUsed` and `PropertyCount` are
-/// valid.
+/// `Buffer` is NULL or valid for `BufferSize` bytes; `BufferUsed` is valid;
+/// `PropertyCount` is valid, or NULL (87, or under the null-property-count quirk ignored).
 #[no_mangle]
 pub unsafe extern "system" fn EvtRender(
     Context: EVT_HANDLE,
@@ -319,7 +321,17 @@ pub unsafe extern "system" fn EvtRender(
         // SAFETY: `BufferUsed` is valid for the call (this export's contract).
         let used = arg!(unsafe { out(BufferUsed) }, FALSE);
         // SAFETY: `PropertyCount` is valid for the call (this export's contract).
-        let count = arg!(unsafe { out(PropertyCount) }, FALSE);
+        let count = unsafe { out(PropertyCount) };
+        // NXLog renders bookmarks with a NULL PropertyCount: the null-property-count quirk
+        // takes it (and writes no count); otherwise it is 87, as any NULL out-parameter.
+        let mut ignored = 0;
+        let count = match count {
+            Some(count) => count,
+            None if w::controls::quirks().contains(evtlog::Quirk::NullPropertyCount) => {
+                &mut ignored
+            }
+            None => return fail(INVALID_PARAMETER, FALSE),
+        };
         // SAFETY: `Buffer` is NULL or valid for `BufferSize` bytes (this export's
         // contract).
         let buffer = arg!(unsafe { bytes_out(Buffer as *mut u8, BufferSize) }, FALSE);
@@ -631,6 +643,21 @@ pub unsafe extern "system" fn CloseHandle(hObject: HANDLE) -> BOOL {
 #[no_mangle]
 pub unsafe extern "system" fn evtlog_reset() -> BOOL {
     guard(FALSE, w::controls::reset)
+}
+
+/// Engine control: selects the engine's Windows quirks (`EVTLOG_QUIRKS`' grammar: a
+/// profile name, or a comma list of profile and quirk names; empty or NULL: none). 87 for a
+/// malformed list, which changes nothing.
+///
+/// # Safety
+/// `list` is NULL or NUL-terminated UTF-16.
+#[no_mangle]
+pub unsafe extern "system" fn evtlog_set_quirks(list: PCWSTR) -> BOOL {
+    guard(FALSE, || {
+        // SAFETY: `list` is NULL or NUL-terminated UTF-16 (this export's contract).
+        let list = wide_arg!(unsafe { wide_in(list) }, FALSE);
+        w::controls::set_quirks(list.as_deref().unwrap_or(""))
+    })
 }
 
 /// Engine control: creates an Operational channel.

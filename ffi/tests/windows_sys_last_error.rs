@@ -259,6 +259,8 @@ const ROWS: &[Row] = &[
         evtlog_use_virtual_clock(133_000_000_000_000_000) == TRUE
     }),
     row!("evtlog_advance_clock", |_| evtlog_advance_clock(10) == TRUE),
+    // NULL: no quirk (the default), so later rows run unchanged.
+    row!("evtlog_set_quirks", |_| evtlog_set_quirks(null()) == TRUE),
     row!("evtlog_create_channel_of_type", |_| {
         evtlog_create_channel_of_type(wide("Ffi-Last-Error/Debug").as_ptr(), 3) == TRUE
     }),

@@ -38,6 +38,14 @@ impl PublisherMetadata {
         publisher::format_event(self.publisher(), self.locale(), event, what, values)
     }
 
+    /// Like [`format`](Self::format), as Windows 11 22H2 formats an event read from a
+    /// channel (the `unreplaced-inserts` quirk): Event and Xml leave the message's `%n`
+    /// inserts as written, with no 15029 warning.
+    pub fn format_unreplaced(&self, event: &Event, what: FormatWhat) -> Result<Formatted> {
+        self.check_installed()?;
+        publisher::format_event_unreplaced(self.publisher(), self.locale(), event, what)
+    }
+
     /// EvtFormatMessageId: message `message_id` with `values` substituted as they are (none:
     /// the raw template, with a 15029 warning when it has inserts). The default publisher
     /// resolves Winmeta's message ids. Errors: 15028 (no such message), 15033, 15037.

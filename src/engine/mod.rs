@@ -48,6 +48,7 @@ mod persist;
 mod producer;
 mod provider_files;
 mod providers;
+mod quirks;
 mod render;
 mod results;
 mod sddl;
@@ -101,6 +102,7 @@ pub use producer::{
     EVENT_ACTIVITY_CTRL_GET_SET_ID, EVENT_ACTIVITY_CTRL_SET_ID, MAX_DATA_DESCRIPTORS, MAX_PAYLOAD,
 };
 pub use providers::ManifestFiles;
+pub use quirks::{quirk_profiles, Quirk, QuirkProfile, Quirks, BATCH_DATA_CAP};
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
 pub use results::{Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
 pub use session::Session;
@@ -152,6 +154,8 @@ pub(crate) struct EngineInner {
     pub(crate) publishers: crate::publisher::Publishers,
     /// The directory that stands for `C:\Windows` when providers' files are resolved.
     windows_dir: parking_lot::RwLock<Option<std::path::PathBuf>>,
+    /// Windows' quirks this engine emulates (quirks.rs); none by default.
+    quirks: quirks::QuirkCell,
 }
 
 impl EngineInner {
@@ -189,6 +193,7 @@ impl Engine {
                 store_access: OnceLock::new(),
                 publishers: crate::publisher::Publishers::default(),
                 windows_dir: parking_lot::RwLock::new(None),
+                quirks: quirks::QuirkCell::default(),
             }),
         }
     }
@@ -209,6 +214,17 @@ impl Engine {
     /// files are resolved (overrides `EVTLOG_WINDIR`).
     pub fn set_windows_dir(&self, dir: impl Into<std::path::PathBuf>) {
         *self.inner.windows_dir.write() = Some(dir.into());
+    }
+
+    /// Selects the Windows quirks this engine emulates (quirks.rs; `Quirks::NONE`, the
+    /// default, is evtlog's own behaviour). Calls already running keep what they read.
+    pub fn set_quirks(&self, quirks: Quirks) {
+        self.inner.quirks.set(quirks);
+    }
+
+    /// The Windows quirks this engine emulates.
+    pub fn quirks(&self) -> Quirks {
+        self.inner.quirks.get()
     }
 
     /// The resolver of providers' files under the directory [`set_windows_dir`](Engine::set_windows_dir)

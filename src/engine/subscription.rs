@@ -56,10 +56,11 @@ use super::faults::CallKind;
 use super::flags::{SubscribeFlags, SubscribeOrigin};
 use super::names;
 use super::notify::Watch;
+use super::quirks::cut_batch;
 use super::results::{live_batch, Cursor, Next, SourceCursor, MAX_NEXT_COUNT};
 use super::session::SessionHandle;
 use super::signal::SignalEvent;
-use super::{Channel, Engine, Session};
+use super::{Channel, Engine, EventRef, Session};
 use crate::cancel::{CancelToken, NodeKind};
 use crate::error::{codes, Error, ErrorKind, Result};
 use crate::query::Query;
@@ -207,6 +208,9 @@ struct PullState {
     cursor: Cursor,
     /// Matches still to skip (1 after an empty bookmark).
     skip: usize,
+    /// Events read but left unread by a short batch (the `evtnext-short-batch` quirk):
+    /// the next call returns them first.
+    held: Vec<EventRef>,
 }
 
 impl SubscriptionShared {
@@ -357,6 +361,7 @@ impl Session {
                     state: Mutex::new(PullState {
                         cursor: cursor.clone(),
                         skip,
+                        held: Vec::new(),
                     }),
                     stale: AtomicBool::new(false),
                 }),
@@ -504,25 +509,44 @@ impl Subscription {
         }
         let call = shared.token.child(NodeKind::Call);
         let mut cursor = state.cursor.clone();
-        let batch = live_batch(
-            &shared.engine,
-            call,
-            &mut cursor,
-            count + state.skip,
-            timeout,
-        )?;
-        let mut events = batch.events;
-        let skipped = state.skip.min(events.len());
-        events.drain(..skipped);
-        state.skip -= skipped;
-        state.cursor = cursor;
-        if batch.gap {
+        // Events a short batch left unread come first (the evtnext-short-batch quirk).
+        let mut events = std::mem::take(&mut state.held);
+        let (mut gap, mut timed_out) = (false, false);
+        if events.len() < count {
+            let batch = live_batch(
+                &shared.engine,
+                call,
+                &mut cursor,
+                count - events.len() + state.skip,
+                timeout,
+            );
+            let batch = match batch {
+                Ok(batch) => batch,
+                Err(e) => {
+                    state.held = events;
+                    return Err(e);
+                }
+            };
+            let mut fresh = batch.events;
+            let skipped = state.skip.min(fresh.len());
+            fresh.drain(..skipped);
+            state.skip -= skipped;
+            state.cursor = cursor;
+            events.append(&mut fresh);
+            (gap, timed_out) = (batch.gap, batch.timed_out);
+        }
+        // The batch caps (quirks.rs): a short batch keeps the rest for the next call; a
+        // failed one has consumed its events, as Windows does.
+        state.held = cut_batch(shared.engine.quirks(), &mut events, |e| {
+            e.event().approx_record_size()
+        })?;
+        if gap {
             pull.stale.store(true, Ordering::Release);
             if events.is_empty() {
                 return Err(records_lost());
             }
         }
-        Ok(match (events.is_empty(), batch.timed_out) {
+        Ok(match (events.is_empty(), timed_out) {
             (false, _) => Next::Events(events),
             (true, true) => Next::TimedOut,
             (true, false) => Next::End,

@@ -35,7 +35,7 @@ use parking_lot::RwLock;
 
 #[cfg(test)]
 pub(crate) use format::tests::{sample_event, sample_publisher};
-pub(crate) use format::{format_event, format_id};
+pub(crate) use format::{format_event, format_event_unreplaced, format_id};
 pub use format::{FormatWhat, Formatted};
 pub use locale::{culture_of, lcid_of, DEFAULT_CULTURE, DEFAULT_LCID};
 pub use manifest::{parse_manifest, MAX_DEPTH as MAX_MANIFEST_DEPTH, MAX_MANIFEST_BYTES};

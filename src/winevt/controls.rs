@@ -15,6 +15,24 @@ use crate::error::codes::ERROR_INVALID_OPERATION;
 use crate::event::{Event, FileTime};
 use crate::gen::{Generator, Profile};
 
+/// Selects the service engine's Windows quirks from `list`, `EVTLOG_QUIRKS`' grammar (a
+/// profile name, or a comma list of profile and quirk names; empty: none). A malformed list
+/// is ERROR_INVALID_PARAMETER (87) with the item at fault in the extended status, and
+/// changes nothing. `evtlog_reset` goes back to the quirks `EVTLOG_QUIRKS` named at start.
+pub fn set_quirks(list: &str) -> BOOL {
+    status::boolean((|| -> Outcome {
+        let quirks = crate::engine::Quirks::parse(list)?;
+        service::engine().set_quirks(quirks);
+        Ok(())
+    })())
+}
+
+/// The service engine's Windows quirks (what the C ABI consults for those it applies
+/// itself, e.g. EvtRender's NULL PropertyCount).
+pub fn quirks() -> crate::engine::Quirks {
+    service::engine().quirks()
+}
+
 /// A fresh service engine with empty channels Application, System, Security, Setup and
 /// ForwardedEvents, on the wall clock; every open handle is closed first.
 pub fn reset() -> BOOL {

@@ -18,8 +18,9 @@ use super::lookup::object;
 use super::object::Object;
 use super::service;
 use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL};
-use crate::engine::PublisherMetadata;
-use crate::error::codes::ERROR_INSUFFICIENT_BUFFER;
+use crate::engine::{PublisherMetadata, Quirk, Quirks};
+use crate::error::codes::{ERROR_INSUFFICIENT_BUFFER, ERROR_MR_MID_NOT_FOUND};
+use crate::error::ErrorKind;
 use crate::event::Value;
 use crate::publisher::{FormatWhat, Formatted};
 
@@ -49,8 +50,23 @@ pub fn EvtFormatMessage(
 ) -> BOOL {
     status::boolean((|| -> Outcome {
         let _fault = faults::enter("EvtFormatMessage")?;
-        let formatted = format(publisher_metadata, event, message_id, values, flags)?;
-        put(&formatted, buffer, used)?;
+        let quirks = service::engine().quirks();
+        let formatted = match format(publisher_metadata, event, message_id, values, flags, quirks) {
+            // Windows 11's code for a message it cannot find (the mid-not-found-317 quirk).
+            Err(Fail::Error(e))
+                if e.kind() == ErrorKind::MessageNotFound
+                    && quirks.contains(Quirk::MidNotFound317) =>
+            {
+                return Err(Fail::Code(ERROR_MR_MID_NOT_FOUND));
+            }
+            formatted => formatted?,
+        };
+        put(
+            &formatted,
+            buffer,
+            used,
+            quirks.contains(Quirk::FormatExtraNul),
+        )?;
         match formatted.warning() {
             // The string is in the buffer; the call still reports the warning.
             Some(w) => Err(Fail::Error(crate::Error::with_message(
@@ -68,6 +84,7 @@ fn format(
     message_id: u32,
     values: &[Value],
     flags: u32,
+    quirks: Quirks,
 ) -> Outcome<Formatted> {
     let what = match flags {
         EvtFormatMessageId => None,
@@ -112,16 +129,28 @@ fn format(
             event_object.kind()
         )));
     };
+    // Windows 11 22H2 leaves the inserts of events read from channels, not from files
+    // (the unreplaced-inserts quirk).
+    if quirks.contains(Quirk::UnreplacedInserts)
+        && values.is_empty()
+        && matches!(what, FormatWhat::Event | FormatWhat::Xml)
+        && !std::path::Path::new(event.path()).is_absolute()
+    {
+        return Ok(metadata.format_unreplaced(event.event(), what)?);
+    }
     Ok(metadata.format_with_values(event.event(), what, values)?)
 }
 
-/// The text and its final NUL into `buffer` (characters).
-fn put(formatted: &Formatted, buffer: &mut [u16], used: &mut u32) -> Outcome {
+/// The text and its final NUL into `buffer` (characters). With `extra_nul` (the
+/// format-extra-nul quirk), a second NUL after it, as Windows' `(BufferUsed*2)+2`-byte copy
+/// writes, but only inside the buffer (quirks.rs invariant 2).
+fn put(formatted: &Formatted, buffer: &mut [u16], used: &mut u32, extra_nul: bool) -> Outcome {
     let text = formatted.text();
     if text.is_empty() {
         *used = 1;
-        if let Some(first) = buffer.first_mut() {
-            *first = 0;
+        let nuls = if extra_nul { 2 } else { 1 };
+        for slot in buffer.iter_mut().take(nuls) {
+            *slot = 0;
         }
         return Ok(());
     }
@@ -139,6 +168,9 @@ fn put(formatted: &Formatted, buffer: &mut [u16], used: &mut u32) -> Outcome {
         n += 1;
     }
     buffer[n] = 0;
+    if let Some(extra) = buffer.get_mut(n + 1).filter(|_| extra_nul) {
+        *extra = 0;
+    }
     *used = u32::try_from(n + 1).unwrap_or(u32::MAX);
     Ok(())
 }

@@ -12,7 +12,7 @@ use super::service;
 use super::status::{self, invalid_handle, invalid_parameter, Outcome, BOOL};
 use super::variant::put_variants;
 use super::EVT_HANDLE;
-use crate::engine::ExportFlags;
+use crate::engine::{ExportFlags, Quirk};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{FileTime, Value};
 use crate::evtx::EvtxFile;
@@ -39,7 +39,8 @@ pub fn EvtClearLog(
             return Err(invalid_parameter("EvtClearLog's Flags are reserved (0)"));
         }
         let channel = channel_path.ok_or_else(|| invalid_parameter("the channel path is NULL"))?;
-        s.clear_log(channel, target_file_path)?;
+        let target = target_file_path.map(export_target);
+        s.clear_log(channel, target.as_deref())?;
         Ok(())
     })())
 }
@@ -60,9 +61,29 @@ pub fn EvtExportLog(
         let target =
             target_file_path.ok_or_else(|| invalid_parameter("the target file path is NULL"))?;
         let flags = ExportFlags::from_bits(flags)?;
-        s.export_log(path, query, target, flags)?;
+        s.export_log(path, query, &export_target(target), flags)?;
         Ok(())
     })())
+}
+
+/// A target file path as the service takes it: as given (a relative one is refused, 87, as
+/// documented), or under the relative-export-path quirk resolved against the calling
+/// process's current directory.
+fn export_target(target: &str) -> String {
+    let relative = !Path::new(target).is_absolute();
+    if relative
+        && service::engine()
+            .quirks()
+            .contains(Quirk::RelativeExportPath)
+    {
+        if let Some(absolute) = std::path::absolute(target)
+            .ok()
+            .and_then(|p| p.to_str().map(str::to_owned))
+        {
+            return absolute;
+        }
+    }
+    target.to_owned()
 }
 
 /// EVT_OPEN_LOG_FLAGS.

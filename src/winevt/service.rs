@@ -17,17 +17,24 @@
 //! than going to an empty engine unseen; the standard channels the store lacks stay absent
 //! (a reader creates no file).
 //!
+//! `EVTLOG_QUIRKS` (read once, on first use) selects the Windows quirks every engine the
+//! service makes emulates, `evtlog_reset`'s included (engine/quirks.rs): a profile name or
+//! a comma list of profile and quirk names. A malformed value selects none, and the service
+//! says so once on stderr, naming the item at fault: the one message evtlog's library
+//! prints, since an unmodified program has no other way to learn that its setting was
+//! ignored.
+//!
 //! Invariant: the engine is made on first use and replaced only by [`reset`], which first
 //! closes every open handle (so nothing refers to the old engine's sessions) and always
 //! gives an in-memory engine.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::RwLock;
 
 use crate::clock::{Clock, SystemClock};
-use crate::engine::Engine;
+use crate::engine::{Engine, Quirks};
 use crate::event::FileTime;
 
 /// The wall clock until told to stand at a virtual time.
@@ -198,10 +205,37 @@ fn apply_env_faults(engine: &Engine) {
     }
 }
 
-/// `service` with the directory `EVTLOG_WINDIR` names standing for the Windows directory,
+/// The environment variable naming the Windows quirks the service's engines emulate.
+pub const QUIRKS_VARIABLE: &str = "EVTLOG_QUIRKS";
+
+/// `EVTLOG_QUIRKS`' quirks, parsed once; none (and one message on stderr) if malformed.
+fn env_quirks() -> Quirks {
+    static PARSED: OnceLock<Quirks> = OnceLock::new();
+    *PARSED.get_or_init(|| {
+        let Some(value) = std::env::var_os(QUIRKS_VARIABLE) else {
+            return Quirks::NONE;
+        };
+        let parsed = match value.to_str() {
+            Some(text) => Quirks::parse(text).map_err(|e| e.to_string()),
+            None => Err(format!("{value:?} is not UTF-8")),
+        };
+        parsed.unwrap_or_else(|why| {
+            // Straight to the process's stderr (fd 2), not through a test harness's capture.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "evtlog: {QUIRKS_VARIABLE} ignored, no quirk applied: {why}"
+            );
+            Quirks::NONE
+        })
+    })
+}
+
+/// `service` with `EVTLOG_QUIRKS`' quirks, and the directory `EVTLOG_WINDIR` names standing for the Windows directory,
 /// where providers' resource files are found (the engine does not read the variable; this
 /// service, an edge for unmodified programs, does).
 fn with_windows_dir(service: Service) -> Service {
+    service.engine.set_quirks(env_quirks());
     if let Some(resolver) = crate::publisher::ResourceResolver::from_env() {
         service.engine.set_windows_dir(resolver.windows_dir());
     }

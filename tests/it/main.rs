@@ -27,6 +27,7 @@ mod paged_store;
 mod persist;
 mod producer;
 mod query_cases;
+mod quirks;
 mod readme;
 mod render;
 mod resources;

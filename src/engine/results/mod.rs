@@ -19,7 +19,9 @@
 //!    born cancelled (sticky).
 //! 3. A call works on a copy of the cursor and commits it only when it returns `Ok`: a
 //!    cancelled or failed `next` or `seek` moves nothing. (`Next::TimedOut` commits, so that
-//!    records already scanned are not scanned again: none of them matched.)
+//!    records already scanned are not scanned again: none of them matched. Under the
+//!    `evtnext-1734` quirk a batch over the data cap commits, then fails 1734, as Windows
+//!    consumes it: quirks.rs invariant 3.)
 //! 4. A source whose channel was cleared or overwritten since the query (its generation
 //!    changed) makes the result set stale for good: every later `next`/`seek` fails with
 //!    ERROR_EVT_QUERY_RESULT_STALE (15011) until it is closed.
@@ -59,6 +61,7 @@ use super::faults::CallKind;
 #[cfg(test)]
 use super::files::FileSource;
 use super::flags::{QueryFlags, SeekFlags, SeekOrigin};
+use super::quirks::{BatchGuard, Quirk};
 use super::Engine;
 use crate::cancel::{CancelToken, NodeKind};
 use crate::error::{Error, ErrorKind, Result};
@@ -169,13 +172,26 @@ impl ResultSet {
         let (mut state, mut scan) = self.begin(CallKind::Next, timeout)?;
         // As for subscriptions: the first poll interval's records are always read, so a
         // zero timeout (a poll) gets the events at hand rather than ERROR_TIMEOUT.
-        scan.untimed_records = scan.poll_interval as u64;
+        let quirks = inner.engine.quirks();
+        scan.untimed_records = if quirks.contains(Quirk::UntimedQueryScan) {
+            u64::MAX
+        } else {
+            scan.poll_interval as u64
+        };
+        let mut batch = BatchGuard::new(quirks);
         let mut cursor = state.clone();
         let mut events = Vec::with_capacity(count.min(64));
         let mut timed_out = false;
         while events.len() < count {
+            batch.mark(&cursor);
             match self.guard(step(&mut cursor, inner.reverse, &mut scan))? {
-                Ok(Some(event)) => events.push(event),
+                Ok(Some(event)) => {
+                    let size = || event.event().approx_record_size();
+                    if !batch.admit(size, events.len(), &mut cursor) {
+                        break;
+                    }
+                    events.push(event)
+                }
                 Ok(None) => break,
                 Err(Stop::TimeUp) => {
                     timed_out = true;
@@ -186,6 +202,7 @@ impl ResultSet {
         // A cancel that arrived after the last batch still cancels the call.
         scan.call.check()?;
         *state = cursor;
+        batch.check(events.len())?;
         Ok(match (events.is_empty(), timed_out) {
             (false, _) => Next::Events(events),
             (true, true) => Next::TimedOut,

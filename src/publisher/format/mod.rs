@@ -136,6 +136,37 @@ pub(crate) fn format_event(
     what: FormatWhat,
     values: &[Value],
 ) -> Result<Formatted> {
+    format_event_with(publisher, lcid, event, what, values, false)
+}
+
+/// Like [`format_event`] with no values, as Windows 11 22H2 formats events read from a
+/// channel (the `unreplaced-inserts` quirk): the message's `%n` inserts stay as written
+/// and no 15029 warning is reported (Event and Xml; the other flags are unchanged).
+pub(crate) fn format_event_unreplaced(
+    publisher: Option<&Arc<Publisher>>,
+    lcid: u32,
+    event: &Event,
+    what: FormatWhat,
+) -> Result<Formatted> {
+    let mut formatted = format_event_with(publisher, lcid, event, what, &[], true)?;
+    if formatted
+        .warning
+        .as_ref()
+        .is_some_and(|w| w.kind() == ErrorKind::UnresolvedValueInsert)
+    {
+        formatted.warning = None;
+    }
+    Ok(formatted)
+}
+
+fn format_event_with(
+    publisher: Option<&Arc<Publisher>>,
+    lcid: u32,
+    event: &Event,
+    what: FormatWhat,
+    values: &[Value],
+    unreplaced: bool,
+) -> Result<Formatted> {
     if !values.is_empty() && !matches!(what, FormatWhat::Event | FormatWhat::Xml) {
         return Err(Error::with_message(
             ErrorKind::InvalidParameter,
@@ -150,7 +181,7 @@ pub(crate) fn format_event(
     match what {
         FormatWhat::Event => {
             let mut text = String::new();
-            let warning = message(p, &loc, &record, values, &mut text)?;
+            let warning = message(p, &loc, &record, values, unreplaced, &mut text)?;
             Ok(Formatted::new(text, warning))
         }
         FormatWhat::Keyword => {
@@ -161,7 +192,7 @@ pub(crate) fn format_event(
             });
             Ok(Formatted::new(text, None))
         }
-        FormatWhat::Xml => rendering::xml(p, &loc, &record, values),
+        FormatWhat::Xml => rendering::xml(p, &loc, &record, values, unreplaced),
         single => one(part(p, &loc, &record, single)),
     }
 }
@@ -243,13 +274,16 @@ fn message(
     loc: &Locale<'_>,
     record: &Record<'_>,
     values: &[Value],
+    unreplaced: bool,
     out: &mut String,
 ) -> Result<Option<Error>> {
     let plan = lookup::plan(p, loc, record)?;
     let template = plan.template.and_then(|t| p.templates.get(t));
     out.reserve(plan.compiled.len_hint());
     let override_values: Vec<&Value>;
-    let source = if values.is_empty() {
+    let source = if unreplaced {
+        inserts::Source::Refs(&[])
+    } else if values.is_empty() {
         inserts::Source::of_event(record.event)
     } else {
         override_values = values.iter().collect();

@@ -63,6 +63,7 @@ pub(super) fn xml(
     loc: &Locale<'_>,
     record: &Record<'_>,
     values: &[crate::event::Value],
+    unreplaced: bool,
 ) -> Result<Formatted> {
     let mut out = String::with_capacity(4096);
     event_open(record.event, &mut out);
@@ -72,7 +73,7 @@ pub(super) fn xml(
     let warning = MESSAGE.with(|m| -> Result<Option<Error>> {
         let mut m = m.borrow_mut();
         m.clear();
-        match message(p, loc, record, values, &mut m) {
+        match message(p, loc, record, values, unreplaced, &mut m) {
             Ok(w) => {
                 push_escaped(&mut out, &m);
                 Ok(w)
