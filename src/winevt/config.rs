@@ -48,16 +48,16 @@ pub fn EvtOpenChannelConfig(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        self::session(session)?;
+        let engine = self::session(session)?.engine().clone();
         if flags != 0 {
             return Err(invalid_parameter(
                 "EvtOpenChannelConfig's Flags are reserved (0)",
             ));
         }
         let name = channel_path.ok_or_else(|| invalid_parameter("the channel path is NULL"))?;
-        let properties = service::engine().channel_properties(name)?;
+        let properties = engine.channel_properties(name)?;
         Ok(handles::insert(
-            Object::ChannelConfig(Mutex::new(properties)),
+            Object::ChannelConfig(Mutex::new(properties), engine),
             session,
         ))
     })())
@@ -66,15 +66,15 @@ pub fn EvtOpenChannelConfig(
 /// The copy behind a channel-configuration handle.
 fn with_config<R>(
     handle: EVT_HANDLE,
-    f: impl FnOnce(&Mutex<ChannelProperties>) -> Outcome<R>,
+    f: impl FnOnce(&Mutex<ChannelProperties>, &crate::engine::Engine) -> Outcome<R>,
 ) -> Outcome<R> {
     let object = object(handle)?;
-    let Object::ChannelConfig(config) = &*object else {
+    let Object::ChannelConfig(config, engine) = &*object else {
         return Err(invalid_handle(
             "a channel configuration handle was expected",
         ));
     };
-    f(config)
+    f(config, engine)
 }
 
 /// The property `id` names; ids from EvtChannelConfigPropertyIdEND (21) on are
@@ -93,7 +93,7 @@ pub fn EvtGetChannelConfigProperty(
     buffer: &mut [u8],
     used: &mut u32,
 ) -> BOOL {
-    status::boolean(with_config(config, |config| {
+    status::boolean(with_config(config, |config, _| {
         if flags != 0 {
             return Err(invalid_parameter(
                 "EvtGetChannelConfigProperty's Flags are reserved (0)",
@@ -115,7 +115,7 @@ pub fn EvtSetChannelConfigProperty(
     flags: u32,
     value: Option<&Value>,
 ) -> BOOL {
-    status::boolean(with_config(config, |config| {
+    status::boolean(with_config(config, |config, _| {
         if flags != 0 {
             return Err(invalid_parameter(
                 "EvtSetChannelConfigProperty's Flags are reserved (0)",
@@ -131,14 +131,14 @@ pub fn EvtSetChannelConfigProperty(
 /// EvtSaveChannelConfig: applies the copy to the channel and persists it. On an error the
 /// channel is unchanged. Flags are reserved (0).
 pub fn EvtSaveChannelConfig(config: EVT_HANDLE, flags: u32) -> BOOL {
-    status::boolean(with_config(config, |config| {
+    status::boolean(with_config(config, |config, engine| {
         if flags != 0 {
             return Err(invalid_parameter(
                 "EvtSaveChannelConfig's Flags are reserved (0)",
             ));
         }
         let copy = config.lock().clone();
-        service::engine().save_channel_properties(&copy)?;
+        engine.save_channel_properties(&copy)?;
         Ok(())
     }))
 }

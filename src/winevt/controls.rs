@@ -4,6 +4,12 @@
 //! `evtlog_uninstall_manifest`. Each reports failure as the
 //! facade does: FALSE and the thread's last error.
 
+/// The service lifecycle and remote computers (computers.rs).
+pub use super::computers::{
+    forward_events, parse_computers, reboot_computer, register_all as register_computers,
+    register_computer, set_computer_credentials, set_computer_delay, set_computer_offline,
+    start_service, stop_service, COMPUTERS_VARIABLE,
+};
 use super::service;
 use super::status::{self, Fail, Outcome, BOOL, TRUE};
 use crate::engine::{ChannelConfig, ChannelType};

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use super::handles;
 use super::lookup::{object, session};
 use super::object::{LogSource, Object};
-use super::service;
 use super::status::{self, invalid_handle, invalid_parameter, Outcome, BOOL};
 use super::variant::put_variants;
 use super::EVT_HANDLE;
@@ -101,10 +100,10 @@ fn existing_file(path: &str) -> Result<PathBuf> {
 /// absolute path) for EvtGetLogInfo.
 pub fn EvtOpenLog(session: EVT_HANDLE, path: Option<&str>, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        self::session(session)?;
+        let engine = self::session(session)?.engine().clone();
         let path = path.ok_or_else(|| invalid_parameter("the path is NULL"))?;
         let source = match flags {
-            EvtOpenChannelPath => LogSource::Channel(service::engine().channel(path)?),
+            EvtOpenChannelPath => LogSource::Channel(engine.channel(path)?),
             EvtOpenFilePath => LogSource::File(existing_file(path)?),
             _ => {
                 return Err(invalid_parameter(

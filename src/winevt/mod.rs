@@ -27,6 +27,7 @@
 #![allow(non_snake_case, non_upper_case_globals)]
 
 mod classic;
+mod computers;
 mod config;
 mod format;
 mod handles;

@@ -126,7 +126,12 @@ fn with<T>(f: impl FnOnce(&Service) -> T) -> T {
         return f(service);
     }
     let mut slot = SERVICE.write();
-    let service = slot.get_or_insert_with(|| with_windows_dir(initial()));
+    let service = slot.get_or_insert_with(|| {
+        let service = with_windows_dir(initial());
+        // The remote computers `EVTLOG_COMPUTERS` names, for unmodified programs.
+        super::computers::apply_environment(&service.engine);
+        service
+    });
     f(service)
 }
 
