@@ -5,10 +5,12 @@
 //! facade does: FALSE and the thread's last error.
 
 /// The service lifecycle and remote computers (computers.rs).
+pub use super::computer_env::{
+    parse_computers, register_all as register_computers, COMPUTERS_VARIABLE,
+};
 pub use super::computers::{
-    forward_events, parse_computers, reboot_computer, register_all as register_computers,
-    register_computer, set_computer_credentials, set_computer_delay, set_computer_offline,
-    start_service, stop_service, COMPUTERS_VARIABLE,
+    forward_events, reboot_computer, register_computer, set_computer_credentials,
+    set_computer_delay, set_computer_offline, start_service, stop_service,
 };
 use super::service;
 use super::status::{self, Fail, Outcome, BOOL, TRUE};

@@ -27,6 +27,7 @@
 #![allow(non_snake_case, non_upper_case_globals)]
 
 mod classic;
+mod computer_env;
 mod computers;
 mod config;
 mod format;
@@ -37,6 +38,7 @@ mod metadata;
 mod object;
 mod producer;
 mod query;
+mod remote;
 mod render;
 mod service;
 mod status;

@@ -76,8 +76,14 @@ pub fn EvtOpenSession(
         let login = login.ok_or_else(|| invalid_parameter("the login is NULL"))?;
         let server = login.server.as_deref().unwrap_or("localhost");
         if !is_this_computer(server) {
-            // A registered computer, or 1722 (computers.rs).
-            return super::computers::open_session(login, server);
+            // A registered computer, or 1722 (remote.rs).
+            return super::remote::open_session(&crate::engine::RpcLogin {
+                server: server.to_owned(),
+                user: login.user.clone(),
+                domain: login.domain.clone(),
+                password: login.password.clone(),
+                flags: login.flags,
+            });
         }
         let session = service::engine().open_session();
         Ok(handles::insert(Object::Session(session), 0))
@@ -187,7 +193,7 @@ pub fn EvtNext(
         let timeout = (timeout != INFINITE).then(|| Duration::from_millis(u64::from(timeout)));
         let count = events.len().min(MAX_NEXT_COUNT);
         *returned = 0;
-        super::computers::enter_object(&object, timeout)?;
+        super::remote::enter_object(&object, timeout)?;
         match source(count, timeout)? {
             Next::Events(batch) => {
                 if let Object::Subscription(s) = &*object {
@@ -233,7 +239,7 @@ pub fn EvtSeek(
         if timeout != 0 {
             return Err(invalid_parameter("EvtSeek's Timeout is reserved (0)"));
         }
-        super::computers::enter_object(&object, None)?;
+        super::remote::enter_object(&object, None)?;
         let flags = SeekFlags::from_bits(flags)?;
         if flags.origin() == Some(SeekOrigin::Bookmark) {
             let bookmark = self::object(bookmark)?;

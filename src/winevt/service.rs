@@ -129,7 +129,7 @@ fn with<T>(f: impl FnOnce(&Service) -> T) -> T {
     let service = slot.get_or_insert_with(|| {
         let service = with_windows_dir(initial());
         // The remote computers `EVTLOG_COMPUTERS` names, for unmodified programs.
-        super::computers::apply_environment(&service.engine);
+        super::computer_env::apply_environment(&service.engine);
         service
     });
     f(service)

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use evtlog::winevt::*;
 use evtlog::{
-    Credentials, Engine, ErrorKind, Event, Forwarder, Generator, Next, Profile, QueryFlags,
-    RpcLogin, VirtualClock,
+    Credentials, Engine, ErrorKind, Event, FormatWhat, Forwarder, Generator, Next, Profile,
+    QueryFlags, RpcLogin, VirtualClock,
 };
 
 use crate::support::temp::TempDir;
@@ -181,6 +181,7 @@ fn forwarding_writes_to_forwarded_events_with_rendering_info_once_each() {
     let Next::Events(events) = results.next(10, None).unwrap() else {
         panic!("no forwarded events");
     };
+    let default_publisher = collector.open_publisher_metadata(None, 0).unwrap();
     for event in &events {
         let xml = event.to_xml();
         let info = event.rendering_info.as_ref().expect("RenderingInfo");
@@ -191,6 +192,13 @@ fn forwarding_writes_to_forwarded_events_with_rendering_info_once_each() {
         assert!(!info.children.is_empty());
         // The record keeps its own channel (Security), as a forwarded record does.
         assert!(xml.contains("<Channel>Security</Channel>"), "{xml}");
+        // The collector has no such publisher: the default one formats from RenderingInfo.
+        let message = default_publisher
+            .format(event.event(), FormatWhat::Event)
+            .unwrap();
+        let first_line = message.text().lines().next().unwrap();
+        assert!(!first_line.is_empty());
+        assert!(xml.contains(&format!("<Message>{first_line}")), "{xml}");
     }
     // Stopped source: 1722.
     source.stop_service();
