@@ -43,8 +43,8 @@ pub unsafe extern "system" fn evtlog_start_service() -> BOOL {
 /// `name` and `store_dir` are NULL or NUL-terminated UTF-16.
 #[no_mangle]
 pub unsafe extern "system" fn evtlog_register_computer(name: PCWSTR, store_dir: PCWSTR) -> BOOL {
-    // SAFETY: both are NULL or NUL-terminated UTF-16 (this export's contract).
     guard(FALSE, || {
+        // SAFETY: both are NULL or NUL-terminated UTF-16 (this export's contract).
         match unsafe { (wide_in(name), wide_in(store_dir)) } {
             (Ok(Some(name)), Ok(dir)) => {
                 w::controls::register_computer(&name, dir.as_deref().map(std::path::Path::new))
