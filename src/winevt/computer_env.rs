@@ -1,14 +1,45 @@
-//! `EVTLOG_COMPUTERS`: the remote computers an unmodified program reaches, read when the
-//! facade's service starts (`service.rs`), and the engines of registered computers.
+//! The facade's remote-computer state below its service: `EVTLOG_COMPUTERS`, the remote
+//! computers an unmodified program reaches, read when the service starts (`service.rs`); the
+//! engines of registered computers; and the forwarders `evtlog_forward_events` keeps.
 //!
-//! Invariant: the variable is applied whole or not at all: every item is parsed and checked
-//! and every store opened first; on the first failure a message naming the item goes to
-//! stderr and no computer is registered.
+//! Invariants:
+//! 1. The variable is applied whole or not at all: every item is parsed and checked and every
+//!    store opened first; on the first failure a message naming the item goes to stderr and
+//!    no computer is registered.
+//! 2. The forwarders go with the service: `evtlog_reset` forgets them (they hold engines,
+//!    which would otherwise outlive the reset and keep their stores locked).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Forwarder};
 use crate::error::{Error, ErrorKind, Result};
+
+/// The forwarders `forward_events` made, by (from, to, channel, query), so that each record
+/// is forwarded once (invariant 2).
+#[allow(clippy::type_complexity)]
+static FORWARDERS: parking_lot::Mutex<Vec<((String, String, String, String), Arc<Forwarder>)>> =
+    parking_lot::Mutex::new(Vec::new());
+
+/// The forwarder of `key`, made by `make` the first time.
+pub(super) fn forwarder(
+    key: (String, String, String, String),
+    make: impl FnOnce() -> Forwarder,
+) -> Arc<Forwarder> {
+    let mut all = FORWARDERS.lock();
+    if let Some((_, f)) = all.iter().find(|(k, _)| *k == key) {
+        return Arc::clone(f);
+    }
+    let f = Arc::new(make());
+    all.push((key, Arc::clone(&f)));
+    f
+}
+
+/// Forgets every forwarder (the service is being replaced).
+pub(super) fn forget_forwarders() {
+    let forgotten = std::mem::take(&mut *FORWARDERS.lock());
+    drop(forgotten);
+}
 
 /// The variable naming remote computers for an unmodified program: `NAME=STORE_DIR;…`.
 pub const COMPUTERS_VARIABLE: &str = "EVTLOG_COMPUTERS";

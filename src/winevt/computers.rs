@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use super::computer_env::computer_engine;
+use super::computer_env::{computer_engine, forwarder};
 use super::service;
 use super::status::{self, Fail, Outcome, BOOL};
 use crate::engine::{Engine, Forwarder};
@@ -16,17 +16,6 @@ use crate::error::Result;
 const ERROR_SERVICE_ALREADY_RUNNING: u32 = 1056;
 /// ERROR_SERVICE_NOT_ACTIVE: stopping a service that is stopped.
 const ERROR_SERVICE_NOT_ACTIVE: u32 = 1062;
-
-/// The forwarders `forward_events` made, per service engine and (from, to, channel, query),
-/// so that each record is forwarded once.
-#[allow(clippy::type_complexity)]
-static FORWARDERS: parking_lot::Mutex<
-    Vec<(
-        Engine,
-        (String, String, String, String),
-        std::sync::Arc<Forwarder>,
-    )>,
-> = parking_lot::Mutex::new(Vec::new());
 
 /// Stops the service's event-log service (`net stop eventlog`): every call fails with
 /// RPC_S_SERVER_UNAVAILABLE (1722) until [`start_service`]; push subscriptions get
@@ -116,19 +105,7 @@ pub fn forward_events(
             channel.to_ascii_lowercase(),
             query.unwrap_or("*").to_owned(),
         );
-        let forwarder = {
-            let mut all = FORWARDERS.lock();
-            // Forwarders of an engine that `evtlog_reset` replaced go with it.
-            all.retain(|(engine, _, _)| engine.is_same(&local));
-            match all.iter().find(|(_, k, _)| *k == key) {
-                Some((_, _, f)) => std::sync::Arc::clone(f),
-                None => {
-                    let f = std::sync::Arc::new(Forwarder::new(&source, &target, channel, query));
-                    all.push((local.clone(), key, std::sync::Arc::clone(&f)));
-                    f
-                }
-            }
-        };
+        let forwarder = forwarder(key, || Forwarder::new(&source, &target, channel, query));
         forwarder.pump()?;
         Ok(())
     })())

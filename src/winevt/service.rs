@@ -152,6 +152,7 @@ pub(super) fn reset() {
     for object in super::handles::remove_all(|_| true) {
         object.close();
     }
+    super::computer_env::forget_forwarders();
     *SERVICE.write() = Some(with_windows_dir(fresh()));
 }
 
@@ -163,6 +164,7 @@ pub(super) fn reset_to_store(dir: &std::path::Path) -> crate::Result<()> {
     for object in super::handles::remove_all(|_| true) {
         object.close();
     }
+    super::computer_env::forget_forwarders();
     *SERVICE.write() = None;
     let clock = Arc::new(ServiceClock::default());
     let engine = Engine::open_store_dir_with_clock(dir, clock.clone())?;
