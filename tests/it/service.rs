@@ -67,6 +67,15 @@ fn stopped_every_call_fails_with_1722_and_after_the_start_old_handles_with_6() {
             .unwrap_err(),
         1722
     );
+    assert_eq!(
+        engine
+            .default_session()
+            .clear_log("Application", None)
+            .map_err(code)
+            .unwrap_err(),
+        1722,
+        "a clear while stopped removes nothing"
+    );
     // Writers are the service's own: events written meanwhile are kept.
     write(&engine, 2);
 
