@@ -584,6 +584,25 @@ BOOL WINAPI evtlog_fill_channel(LPCWSTR channel);
  * comma list of profile and quirk names; NULL or empty: none; 87 if malformed, nothing
  * changed). evtlog_reset returns to the quirks EVTLOG_QUIRKS named at start. */
 BOOL WINAPI evtlog_set_quirks(LPCWSTR list);
+/* The event-log service's lifecycle: stopped, every call fails with RPC_S_SERVER_UNAVAILABLE
+ * (1722) and push subscriptions get EvtSubscribeActionError with 1722; started again, every
+ * handle opened before fails with ERROR_INVALID_HANDLE (6). Stopping a stopped service fails
+ * with 1062, starting a running one with 1056. */
+BOOL WINAPI evtlog_stop_service(void);
+BOOL WINAPI evtlog_start_service(void);
+/* Remote computers (docs/src/remote-computers.md): EvtOpenSession with Server = `name`
+ * reaches the computer's own engine, the store in `store_dir` (NULL: in memory). Offline:
+ * calls fail with 1722; rebooted: handles made before fail with 6; a delay in virtual
+ * milliseconds per call; credentials (user NULL: any login accepted) refused at first use
+ * with 5. EVTLOG_COMPUTERS="NAME=STORE_DIR;..." registers computers at start. */
+BOOL WINAPI evtlog_register_computer(LPCWSTR name, LPCWSTR store_dir);
+BOOL WINAPI evtlog_set_computer_offline(LPCWSTR name, BOOL offline);
+BOOL WINAPI evtlog_reboot_computer(LPCWSTR name);
+BOOL WINAPI evtlog_set_computer_delay(LPCWSTR name, DWORD milliseconds);
+BOOL WINAPI evtlog_set_computer_credentials(LPCWSTR name, LPCWSTR user, LPCWSTR password);
+/* Forwards `channel`'s records on computer `from` matching `query` (NULL: all) to the
+ * ForwardedEvents channel of `to` with RenderingInfo, each record once (NULL: this computer). */
+BOOL WINAPI evtlog_forward_events(LPCWSTR from, LPCWSTR to, LPCWSTR channel, LPCWSTR query);
 
 #ifdef __cplusplus
 }

@@ -45,6 +45,7 @@
 
 mod abi;
 mod classic;
+mod computers;
 mod config;
 mod faults;
 mod format;
@@ -63,6 +64,7 @@ pub use classic::{
     RegisterEventSourceW, ReportEventA, ReportEventW, EVENTLOG_BACKWARDS_READ,
     EVENTLOG_FORWARDS_READ, EVENTLOG_FULL_INFO,
 };
+pub use computers::*;
 pub use config::*;
 use evtlog::winevt as w;
 pub use faults::*;

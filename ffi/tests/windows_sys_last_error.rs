@@ -498,6 +498,32 @@ const ROWS: &[Row] = &[
         evtlog_fill_channel(wide("Ffi-Last-Error/Operational").as_ptr()) == TRUE
     }),
     row!("evtlog_clear_faults", |_| evtlog_clear_faults() == TRUE),
+    // Remote computers and the service lifecycle, last: a restart invalidates the handles
+    // above (event handles, which `fail` renders, stay readable).
+    row!("evtlog_register_computer", |_| {
+        evtlog_register_computer(wide("FFI-LAST-ERROR").as_ptr(), null()) == TRUE
+    }),
+    row!("evtlog_set_computer_delay", |_| {
+        evtlog_set_computer_delay(wide("FFI-LAST-ERROR").as_ptr(), 5) == TRUE
+    }),
+    row!("evtlog_set_computer_credentials", |_| {
+        let name = wide("FFI-LAST-ERROR");
+        evtlog_set_computer_credentials(name.as_ptr(), wide("u").as_ptr(), wide("p").as_ptr())
+            == TRUE
+    }),
+    row!("evtlog_forward_events", |_| {
+        let name = wide("FFI-LAST-ERROR");
+        evtlog_forward_events(name.as_ptr(), null(), wide("Application").as_ptr(), null()) == TRUE
+    }),
+    row!("evtlog_set_computer_offline", |_| {
+        evtlog_set_computer_offline(wide("FFI-LAST-ERROR").as_ptr(), TRUE) == TRUE
+            && evtlog_set_computer_offline(wide("FFI-LAST-ERROR").as_ptr(), FALSE) == TRUE
+    }),
+    row!("evtlog_reboot_computer", |_| {
+        evtlog_reboot_computer(wide("FFI-LAST-ERROR").as_ptr()) == TRUE
+    }),
+    row!("evtlog_stop_service", |_| evtlog_stop_service() == TRUE),
+    row!("evtlog_start_service", |_| evtlog_start_service() == TRUE),
 ];
 
 #[test]

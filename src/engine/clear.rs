@@ -37,7 +37,8 @@ impl Session {
         self.check_open()?;
         let engine = &self.engine;
         let call = self.inner.token.child(NodeKind::Call);
-        engine.inner.faults.checkpoint(CallKind::Clear, 0, &call)?;
+        // Through the engine: a stopped service fails the clear with 1722 (lifecycle.rs).
+        engine.checkpoint(CallKind::Clear, 0, &call)?;
         call.check()?;
         let channel = engine.channel(channel)?;
         engine.fault_plan().check_access(channel.name())?;
@@ -53,10 +54,7 @@ impl Session {
                 let mut batch = 0u64;
                 snapshot.for_each_chunk(Some(engine), &call, 0, |chunk| {
                     batch += 1;
-                    engine
-                        .inner
-                        .faults
-                        .checkpoint(CallKind::Clear, batch, &call)?;
+                    engine.checkpoint(CallKind::Clear, batch, &call)?;
                     call.check()?;
                     // Only the records of the snapshot's moment (its last chunk may grow).
                     for event in chunk

@@ -172,6 +172,12 @@ fn run(push: &Push, feed: &Feed, mut cursor: Cursor, mut skip: usize, mut callba
         if feed.token.is_cancelled() {
             return;
         }
+        // A stopped service ends delivery with an Error action (lifecycle.rs), even when
+        // the scan finds nothing new and reaches no checkpoint.
+        if let Err(e) = feed.engine.check_service() {
+            push.invoke(&feed.token, &mut callback, SubscribeAction::Error(e));
+            return;
+        }
         let batch = match live_batch(
             &feed.engine,
             feed.token.clone(),

@@ -26,6 +26,7 @@ mod channel;
 mod channel_file;
 mod classic;
 mod clear;
+mod computers;
 mod config;
 mod delivery;
 mod event_ref;
@@ -38,6 +39,7 @@ mod faults;
 mod files;
 mod flags;
 mod format;
+mod lifecycle;
 mod metadata;
 mod metadata_props;
 mod names;
@@ -74,6 +76,7 @@ pub use classic::{
     classic_event, ClassicReport, ReportType, KEYWORD_AUDIT_FAILURE, KEYWORD_AUDIT_SUCCESS,
     KEYWORD_CLASSIC, MAX_REPORT_STRING,
 };
+pub use computers::{validate_computer_name, Computer, Credentials, Forwarder, RpcLogin};
 pub use config::{
     default_log_file_path, ChannelConfigProperty, ChannelProperties, WINDOWS_LOGS_DIR,
 };
@@ -156,6 +159,10 @@ pub(crate) struct EngineInner {
     windows_dir: parking_lot::RwLock<Option<std::path::PathBuf>>,
     /// Windows' quirks this engine emulates (quirks.rs); none by default.
     quirks: quirks::QuirkCell,
+    /// The service's lifecycle: stopped or running, the call delay (lifecycle.rs).
+    pub(crate) lifecycle: lifecycle::Lifecycle,
+    /// The remote computers this engine's sessions can reach (computers.rs).
+    computers: computers::Registry,
 }
 
 impl EngineInner {
@@ -194,6 +201,8 @@ impl Engine {
                 publishers: crate::publisher::Publishers::default(),
                 windows_dir: parking_lot::RwLock::new(None),
                 quirks: quirks::QuirkCell::default(),
+                lifecycle: lifecycle::Lifecycle::default(),
+                computers: computers::Registry::default(),
             }),
         }
     }
@@ -258,7 +267,9 @@ impl Engine {
 
     /// Opens a new session (EvtOpenSession on this computer).
     pub fn open_session(&self) -> Session {
-        Session::new(self.clone(), false)
+        let session = Session::new(self.clone(), false);
+        self.inner.lifecycle.track(&session.inner);
+        session
     }
 
     /// Sets the virtual time each record a scan examines costs. Timeouts count it on top of
@@ -291,7 +302,13 @@ impl Engine {
     /// Stops a call of `kind` at `batch` while a pause point holds it (faults.rs); `Cancelled`
     /// if `call` is cancelled meanwhile.
     pub(crate) fn checkpoint(&self, kind: CallKind, batch: u64, call: &CancelToken) -> Result<()> {
-        self.inner.faults.checkpoint(kind, batch, call)
+        self.inner.lifecycle.check()?;
+        let paused = self.inner.faults.checkpoint(kind, batch, call);
+        if paused.is_err() {
+            // A service stop cancels the calls it finds held here (lifecycle.rs).
+            self.inner.lifecycle.check()?;
+        }
+        paused
     }
 
     /// The .evtx file at absolute `path` opened as a file query's source, sharing this

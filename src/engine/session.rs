@@ -144,6 +144,15 @@ impl Session {
             ));
         }
         inner.closed.store(true, Ordering::Release);
+        self.close_handles();
+        inner.token.cancel();
+        Ok(())
+    }
+
+    /// Closes every result set and subscription made in the session, leaving the session
+    /// open (a service restart does this to the default session: lifecycle.rs).
+    pub(super) fn close_handles(&self) {
+        let inner = &*self.inner;
         let handles = std::mem::take(&mut *inner.handles.lock());
         for handle in handles.iter().filter_map(Weak::upgrade) {
             (ResultSet { inner: handle }).close();
@@ -152,8 +161,11 @@ impl Session {
         for subscription in subscriptions.iter().filter_map(Weak::upgrade) {
             subscription.close();
         }
-        inner.token.cancel();
-        Ok(())
+    }
+
+    /// The engine (the computer's service) the session belongs to.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
     }
 
     /// True once closed.

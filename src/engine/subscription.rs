@@ -500,6 +500,8 @@ impl Subscription {
         }
         let shared = &*self.handle.shared;
         let pull = shared.pull()?;
+        // A stopped service fails the call even where the scan reaches no batch (lifecycle.rs).
+        shared.engine.check_service()?;
         let mut state = pull.state.lock();
         shared.check_open()?;
         // A cancel is sticky until close, after a gap too (invariant 6): checked first.
@@ -597,6 +599,11 @@ impl Subscription {
     /// True once closed (directly or with its session).
     pub fn is_closed(&self) -> bool {
         self.handle.shared.closed.load(Ordering::Acquire)
+    }
+
+    /// The engine (the computer's service) the subscription watches.
+    pub fn engine(&self) -> &Engine {
+        &self.handle.shared.engine
     }
 
     /// For each path the query named: the Win32 status of opening it (0; with

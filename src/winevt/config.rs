@@ -50,16 +50,16 @@ pub fn EvtOpenChannelConfig(
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
         let _fault = faults::enter("EvtOpenChannelConfig")?;
-        self::session(session)?;
+        let engine = self::session(session)?.engine().clone();
         if flags != 0 {
             return Err(invalid_parameter(
                 "EvtOpenChannelConfig's Flags are reserved (0)",
             ));
         }
         let name = channel_path.ok_or_else(|| invalid_parameter("the channel path is NULL"))?;
-        let properties = service::engine().channel_properties(name)?;
+        let properties = engine.channel_properties(name)?;
         Ok(handles::insert(
-            Object::ChannelConfig(Mutex::new(properties)),
+            Object::ChannelConfig(Mutex::new(properties), engine),
             session,
         ))
     })())
@@ -68,15 +68,15 @@ pub fn EvtOpenChannelConfig(
 /// The copy behind a channel-configuration handle.
 fn with_config<R>(
     handle: EVT_HANDLE,
-    f: impl FnOnce(&Mutex<ChannelProperties>) -> Outcome<R>,
+    f: impl FnOnce(&Mutex<ChannelProperties>, &crate::engine::Engine) -> Outcome<R>,
 ) -> Outcome<R> {
     let object = object(handle)?;
-    let Object::ChannelConfig(config) = &*object else {
+    let Object::ChannelConfig(config, engine) = &*object else {
         return Err(invalid_handle(
             "a channel configuration handle was expected",
         ));
     };
-    f(config)
+    f(config, engine)
 }
 
 /// The property `id` names; ids from EvtChannelConfigPropertyIdEND (21) on are
@@ -95,7 +95,7 @@ pub fn EvtGetChannelConfigProperty(
     buffer: &mut [u8],
     used: &mut u32,
 ) -> BOOL {
-    status::boolean(with_config(config, |config| {
+    status::boolean(with_config(config, |config, _| {
         let _fault = faults::enter("EvtGetChannelConfigProperty")?;
         if flags != 0 {
             return Err(invalid_parameter(
@@ -118,7 +118,7 @@ pub fn EvtSetChannelConfigProperty(
     flags: u32,
     value: Option<&Value>,
 ) -> BOOL {
-    status::boolean(with_config(config, |config| {
+    status::boolean(with_config(config, |config, _| {
         let _fault = faults::enter("EvtSetChannelConfigProperty")?;
         if flags != 0 {
             return Err(invalid_parameter(
@@ -135,7 +135,7 @@ pub fn EvtSetChannelConfigProperty(
 /// EvtSaveChannelConfig: applies the copy to the channel and persists it. On an error the
 /// channel is unchanged. Flags are reserved (0).
 pub fn EvtSaveChannelConfig(config: EVT_HANDLE, flags: u32) -> BOOL {
-    status::boolean(with_config(config, |config| {
+    status::boolean(with_config(config, |config, engine| {
         let _fault = faults::enter("EvtSaveChannelConfig")?;
         if flags != 0 {
             return Err(invalid_parameter(
@@ -143,7 +143,7 @@ pub fn EvtSaveChannelConfig(config: EVT_HANDLE, flags: u32) -> BOOL {
             ));
         }
         let copy = config.lock().clone();
-        service::engine().save_channel_properties(&copy)?;
+        engine.save_channel_properties(&copy)?;
         Ok(())
     }))
 }

@@ -4,6 +4,14 @@
 //! `evtlog_uninstall_manifest`. Each reports failure as the
 //! facade does: FALSE and the thread's last error.
 
+/// The service lifecycle and remote computers (computers.rs).
+pub use super::computer_env::{
+    parse_computers, register_all as register_computers, COMPUTERS_VARIABLE,
+};
+pub use super::computers::{
+    forward_events, reboot_computer, register_computer, set_computer_credentials,
+    set_computer_delay, set_computer_offline, start_service, stop_service,
+};
 pub use super::faults::{
     clear_faults, deny_channel_access, fail_messages, fill_channel, inject_delay, inject_fault,
     inject_plan, remove_publisher,

@@ -8,11 +8,10 @@ use super::faults;
 use super::handles;
 use super::lookup::{object, session};
 use super::object::{LogSource, Object};
-use super::service;
 use super::status::{self, invalid_handle, invalid_parameter, Outcome, BOOL};
 use super::variant::put_variants;
 use super::EVT_HANDLE;
-use crate::engine::{ExportFlags, Quirk};
+use crate::engine::{ExportFlags, Quirk, Quirks};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{FileTime, Value};
 use crate::evtx::EvtxFile;
@@ -39,7 +38,8 @@ pub fn EvtClearLog(
             return Err(invalid_parameter("EvtClearLog's Flags are reserved (0)"));
         }
         let channel = channel_path.ok_or_else(|| invalid_parameter("the channel path is NULL"))?;
-        let target = target_file_path.map(export_target);
+        let quirks = s.engine().quirks();
+        let target = target_file_path.map(|t| export_target(t, quirks));
         s.clear_log(channel, target.as_deref())?;
         Ok(())
     })())
@@ -61,7 +61,12 @@ pub fn EvtExportLog(
         let target =
             target_file_path.ok_or_else(|| invalid_parameter("the target file path is NULL"))?;
         let flags = ExportFlags::from_bits(flags)?;
-        s.export_log(path, query, &export_target(target), flags)?;
+        s.export_log(
+            path,
+            query,
+            &export_target(target, s.engine().quirks()),
+            flags,
+        )?;
         Ok(())
     })())
 }
@@ -69,13 +74,9 @@ pub fn EvtExportLog(
 /// A target file path as the service takes it: as given (a relative one is refused, 87, as
 /// documented), or under the relative-export-path quirk resolved against the calling
 /// process's current directory.
-fn export_target(target: &str) -> String {
+fn export_target(target: &str, quirks: Quirks) -> String {
     let relative = !Path::new(target).is_absolute();
-    if relative
-        && service::engine()
-            .quirks()
-            .contains(Quirk::RelativeExportPath)
-    {
+    if relative && quirks.contains(Quirk::RelativeExportPath) {
         if let Some(absolute) = std::path::absolute(target)
             .ok()
             .and_then(|p| p.to_str().map(str::to_owned))
@@ -126,11 +127,10 @@ fn existing_file(path: &str) -> Result<PathBuf> {
 pub fn EvtOpenLog(session: EVT_HANDLE, path: Option<&str>, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
         let _fault = faults::enter("EvtOpenLog")?;
-        self::session(session)?;
+        let engine = self::session(session)?.engine().clone();
         let path = path.ok_or_else(|| invalid_parameter("the path is NULL"))?;
         let source = match flags {
             EvtOpenChannelPath => {
-                let engine = service::engine();
                 let channel = engine.channel(path)?;
                 engine.fault_plan().check_access(channel.name())?;
                 LogSource::Channel(channel)

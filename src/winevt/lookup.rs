@@ -20,10 +20,17 @@ pub(super) fn object(handle: EVT_HANDLE) -> Result<Arc<Object>> {
 /// The session `handle` names (NULL: the local session).
 pub(super) fn session(handle: EVT_HANDLE) -> Result<Session> {
     if handle == 0 {
-        return Ok(service::engine().default_session());
+        let engine = service::engine();
+        // A call that names a session reaches its service (computers.rs).
+        engine.enter_call()?;
+        return Ok(engine.default_session());
     }
     match &*object(handle)? {
-        Object::Session(s) => Ok(s.clone()),
+        Object::Session(s) => {
+            s.engine().enter_call()?;
+            Ok(s.clone())
+        }
+        Object::DeniedSession(kind, message) => Err(Error::with_message(*kind, message.clone())),
         other => Err(Error::with_message(
             ErrorKind::InvalidHandle,
             format!("a session handle was expected, not {}", other.kind()),

@@ -18,7 +18,6 @@ use super::faults;
 use super::handles::{self, EVT_HANDLE};
 use super::lookup::{object, session};
 use super::object::{NameEnum, Object};
-use super::service;
 use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL};
 use super::variant::{self, put_variants};
 use crate::engine::{EventProperty, PublisherMetadata, PublisherProperty};
@@ -81,9 +80,9 @@ fn reserved(flags: u32, function: &str) -> Outcome {
 pub fn EvtOpenPublisherEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
         let _fault = faults::enter("EvtOpenPublisherEnum")?;
-        self::session(session)?;
+        let engine = self::session(session)?.engine().clone();
         reserved(flags, "EvtOpenPublisherEnum")?;
-        let names = service::engine()
+        let names = engine
             .publishers()
             .list()
             .iter()
@@ -124,9 +123,8 @@ pub fn EvtOpenPublisherMetadata(
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
         let _fault = faults::enter("EvtOpenPublisherMetadata")?;
-        self::session(session)?;
+        let engine = self::session(session)?.engine().clone();
         reserved(flags, "EvtOpenPublisherMetadata")?;
-        let engine = service::engine();
         let metadata = match log_file_path {
             Some(path) => engine.open_publisher_metadata_in_file(publisher_id, path, locale)?,
             None => engine.open_publisher_metadata(publisher_id, locale)?,

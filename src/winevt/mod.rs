@@ -27,6 +27,8 @@
 #![allow(non_snake_case, non_upper_case_globals)]
 
 mod classic;
+mod computer_env;
+mod computers;
 mod config;
 mod faults;
 mod format;
@@ -37,6 +39,7 @@ mod metadata;
 mod object;
 mod producer;
 mod query;
+mod remote;
 mod render;
 mod service;
 mod status;

@@ -15,6 +15,9 @@ use crate::error::Result;
 pub(super) enum Object {
     /// EvtOpenSession.
     Session(Session),
+    /// EvtOpenSession to a computer that refused the login's credentials: every use fails
+    /// with this error (ERROR_ACCESS_DENIED), as Windows reports it at first use.
+    DeniedSession(crate::error::ErrorKind, String),
     /// EvtQuery: a result set (EvtNext, EvtSeek, EvtGetQueryInfo).
     Query(ResultSet),
     /// An event EvtNext returned (EvtRender, EvtUpdateBookmark, EvtGetEventInfo).
@@ -43,7 +46,10 @@ pub(super) enum Object {
     EventMetadata(EventMetadata),
     /// EvtOpenChannelConfig: the in-memory copy EvtSetChannelConfigProperty changes and
     /// EvtSaveChannelConfig applies.
-    ChannelConfig(Mutex<crate::engine::ChannelProperties>),
+    ChannelConfig(
+        Mutex<crate::engine::ChannelProperties>,
+        crate::engine::Engine,
+    ),
     /// EventRegister: a provider's registration (REGHANDLE).
     Provider(crate::engine::ProviderRegistration),
     /// RegisterEventSource: the source's name.
@@ -77,6 +83,7 @@ impl Object {
     pub(super) fn kind(&self) -> &'static str {
         match self {
             Object::Session(_) => "a session",
+            Object::DeniedSession(..) => "a session",
             Object::Query(_) => "a query",
             Object::Event(_) => "an event",
             Object::RenderContext(_) => "a render context",
@@ -90,7 +97,7 @@ impl Object {
             Object::ObjectArray(_) => "a metadata object array",
             Object::EventMetadataEnum(_) => "an event metadata enumerator",
             Object::EventMetadata(_) => "event metadata",
-            Object::ChannelConfig(_) => "a channel configuration",
+            Object::ChannelConfig(..) => "a channel configuration",
             Object::Provider(_) => "a provider registration",
             Object::EventSource(_) => "an event source",
             Object::ClassicLog(_) => "an event log",
@@ -122,7 +129,7 @@ impl Object {
             | Object::EventMetadataEnum(_)
             | Object::EventMetadata(_)
             | Object::EventSource(_) => {}
-            Object::ChannelConfig(_) => {}
+            Object::ChannelConfig(..) | Object::DeniedSession(..) => {}
         }
     }
 }

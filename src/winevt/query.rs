@@ -13,7 +13,7 @@ use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL
 use super::variant::put_variants;
 use crate::engine::{Next, QueryFlags, SeekFlags, SeekOrigin, MAX_NEXT_COUNT};
 use crate::error::codes::*;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::event::{Array, Value, VariantType};
 
 /// EVT_LOGIN_CLASS EvtRpcLogin.
@@ -78,13 +78,14 @@ pub fn EvtOpenSession(
         let login = login.ok_or_else(|| invalid_parameter("the login is NULL"))?;
         let server = login.server.as_deref().unwrap_or("localhost");
         if !is_this_computer(server) {
-            return Err(Error::with_message(
-                ErrorKind::ServerUnavailable,
-                format!(
-                    "the RPC server {server:?} is unavailable (only this computer is emulated)"
-                ),
-            )
-            .into());
+            // A registered computer, or 1722 (remote.rs).
+            return super::remote::open_session(&crate::engine::RpcLogin {
+                server: server.to_owned(),
+                user: login.user.clone(),
+                domain: login.domain.clone(),
+                password: login.password.clone(),
+                flags: login.flags,
+            });
         }
         let session = service::engine().open_session();
         Ok(handles::insert(Object::Session(session), 0))
@@ -197,6 +198,7 @@ pub fn EvtNext(
         let timeout = (timeout != INFINITE).then(|| Duration::from_millis(u64::from(timeout)));
         let count = events.len().min(MAX_NEXT_COUNT);
         *returned = 0;
+        super::remote::enter_object(&object, timeout)?;
         match source(count, timeout)? {
             Next::Events(batch) => {
                 if let Object::Subscription(s) = &*object {
@@ -243,6 +245,7 @@ pub fn EvtSeek(
         if timeout != 0 {
             return Err(invalid_parameter("EvtSeek's Timeout is reserved (0)"));
         }
+        super::remote::enter_object(&object, None)?;
         let flags = SeekFlags::from_bits(flags)?;
         if flags.origin() == Some(SeekOrigin::Bookmark) {
             let bookmark = self::object(bookmark)?;

@@ -156,13 +156,13 @@ pub fn EvtUpdateBookmark(bookmark: EVT_HANDLE, event: EVT_HANDLE) -> BOOL {
 pub fn EvtOpenChannelEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
         let _fault = faults::enter("EvtOpenChannelEnum")?;
-        self::session(session)?;
+        let engine = self::session(session)?.engine().clone();
         if flags != 0 {
             return Err(invalid_parameter(
                 "EvtOpenChannelEnum's Flags are reserved (0)",
             ));
         }
-        let names = super::service::engine().channel_names();
+        let names = engine.channel_names();
         Ok(handles::insert(
             Object::ChannelEnum(NameEnum::new(names)),
             session,

@@ -148,6 +148,8 @@ fn with<T>(f: impl FnOnce(&Service) -> T) -> T {
     let service = slot.get_or_insert_with(|| {
         let service = with_windows_dir(initial());
         apply_env_faults(&service.engine);
+        // The remote computers `EVTLOG_COMPUTERS` names, for unmodified programs.
+        super::computer_env::apply_environment(&service.engine);
         service
     });
     f(service)
@@ -170,6 +172,7 @@ pub(super) fn reset() {
     for object in super::handles::remove_all(|_| true) {
         object.close();
     }
+    super::computer_env::forget_forwarders();
     *SERVICE.write() = Some(with_windows_dir(fresh()));
 }
 
@@ -181,6 +184,7 @@ pub(super) fn reset_to_store(dir: &std::path::Path) -> crate::Result<()> {
     for object in super::handles::remove_all(|_| true) {
         object.close();
     }
+    super::computer_env::forget_forwarders();
     *SERVICE.write() = None;
     let clock = Arc::new(ServiceClock::default());
     let engine = Engine::open_store_dir_with_clock(dir, clock.clone())?;

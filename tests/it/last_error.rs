@@ -465,6 +465,29 @@ const SUCCEEDING: &[Row] = &[
         controls::fill_channel("Last-Error/Operational") == TRUE
     }),
     ("clear_faults", |_| controls::clear_faults() == TRUE),
+    // Remote computers and the service lifecycle, last: a restart invalidates the handles
+    // above (event handles, which `fail` renders, stay readable).
+    ("register_computer", |_| {
+        controls::register_computer("LAST-ERROR", None) == TRUE
+    }),
+    ("set_computer_delay", |_| {
+        controls::set_computer_delay("LAST-ERROR", 5) == TRUE
+    }),
+    ("set_computer_credentials", |_| {
+        controls::set_computer_credentials("LAST-ERROR", Some("u"), Some("p")) == TRUE
+    }),
+    ("forward_events", |_| {
+        controls::forward_events(Some("LAST-ERROR"), None, "Application", None) == TRUE
+    }),
+    ("set_computer_offline", |_| {
+        controls::set_computer_offline("LAST-ERROR", true) == TRUE
+            && controls::set_computer_offline("LAST-ERROR", false) == TRUE
+    }),
+    ("reboot_computer", |_| {
+        controls::reboot_computer("LAST-ERROR") == TRUE
+    }),
+    ("stop_service", |_| controls::stop_service() == TRUE),
+    ("start_service", |_| controls::start_service() == TRUE),
 ];
 
 /// After a failed size probe, each function's success leaves ERROR_SUCCESS and no

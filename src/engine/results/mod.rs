@@ -371,6 +371,11 @@ impl ResultSet {
         self.inner.closed.load(Ordering::Acquire)
     }
 
+    /// The engine (the computer's service) the result set reads.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
     /// For each path the query named: the Win32 status of opening it (0 if it opened; with
     /// TolerateQueryErrors, 15007 for a channel that does not exist). EvtGetQueryInfo's data.
     pub fn statuses(&self) -> &[(String, u32)] {
@@ -424,6 +429,8 @@ impl ResultSet {
     ) -> Result<(parking_lot::MutexGuard<'_, Cursor>, Scan<'_>)> {
         let state = self.lock_state()?;
         let inner = &*self.inner;
+        // A stopped service fails the call even where the scan reaches no batch (lifecycle.rs).
+        inner.engine.check_service()?;
         let scan = Scan::new(
             &inner.engine,
             inner.token.child(NodeKind::Call),
