@@ -9,6 +9,9 @@ use crate::event::{
     Array, Attribute, Body, DataItem, Element, EventData, Node, SystemTime, Value, VariantType,
 };
 
+/// The most bodies of other shapes a probe keeps for reuse.
+const SPARE_BODIES: usize = 16;
+
 impl CompactRecords {
     /// The System fields the rest holds (Execution's extras), leaving the
     /// reader at the body.
@@ -31,13 +34,62 @@ impl CompactRecords {
         Some(())
     }
 
-    pub(super) fn read_rest(&self, row: &Row, event: &mut Event, r: &mut Reader<'_>) -> Option<()> {
+    /// The rest into `event`; with `spare`, bodies of other shapes kept for reuse (a probe's).
+    pub(super) fn read_rest(
+        &self,
+        row: &Row,
+        event: &mut Event,
+        r: &mut Reader<'_>,
+        spare: Option<&mut Vec<Body>>,
+    ) -> Option<()> {
         self.read_rest_system(row, &mut event.system, r)?;
+        if let Some(spare) = spare {
+            self.take_body_of_shape(&mut event.body, r, spare)?;
+        }
         self.read_body(&mut event.body, r, None)?;
         event.rendering_info = match r.u8()? {
             0 => None,
             _ => Some(self.read_element(r, 0)?),
         };
+        Some(())
+    }
+
+    /// Puts in `body` the spare body of the record's shape (its EventData's item count and
+    /// first Data name), keeping the one there among the spares, so that a scan over
+    /// interleaved templates reuses each one's allocations. Reads nothing from `r`.
+    fn take_body_of_shape(
+        &self,
+        body: &mut Body,
+        r: &Reader<'_>,
+        spare: &mut Vec<Body>,
+    ) -> Option<()> {
+        let mut peek = r.clone();
+        if peek.u8()? != BODY_EVENT_DATA {
+            return Some(());
+        }
+        self.opt_string(&mut peek)?;
+        let count = peek.var_usize()?;
+        let first = match count > 0 && peek.u8()? == ITEM_DATA {
+            true => self.opt_string(&mut peek)?.map(|s| &**s),
+            false => None,
+        };
+        let fits = |b: &Body| match b {
+            Body::EventData(data) => {
+                data.items.len() == count
+                    && match data.items.first() {
+                        Some(DataItem::Data { name, .. }) => name.as_deref() == first,
+                        _ => first.is_none(),
+                    }
+            }
+            _ => false,
+        };
+        if !fits(body) {
+            match spare.iter().position(fits) {
+                Some(at) => std::mem::swap(body, &mut spare[at]),
+                None if spare.len() < SPARE_BODIES => spare.push(std::mem::take(body)),
+                None => {}
+            }
+        }
         Some(())
     }
 

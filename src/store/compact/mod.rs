@@ -186,7 +186,10 @@ impl CompactRecords {
         let mut keys = SystemKeys::default();
         self.fill_system(index, &row, SystemFields::ALL, &mut event.system, &mut keys);
         let mut reader = Reader::new(self.rest(index));
-        if self.read_rest(&row, &mut event, &mut reader).is_none() {
+        if self
+            .read_rest(&row, &mut event, &mut reader, None)
+            .is_none()
+        {
             return Some(Event::default());
         }
         Some(event)
@@ -245,7 +248,10 @@ impl CompactRecords {
         );
         let event = &mut probe.event;
         let read = match reads {
-            Reads::All => self.read_rest(&row, event, &mut Reader::new(self.rest(index))),
+            Reads::All => {
+                let mut reader = Reader::new(self.rest(index));
+                self.read_rest(&row, event, &mut reader, Some(&mut probe.spare))
+            }
             Reads::Data(names) => {
                 let mut reader = Reader::new(self.rest(index));
                 self.read_rest_system(&row, &mut event.system, &mut reader)
@@ -414,6 +420,8 @@ pub(crate) struct Probe {
     /// address: a chunk freed and another made at its address must not pass for it.
     owner: u64,
     keys: SystemKeys,
+    /// Bodies of other shapes, for reuse (decode.rs `take_body_of_shape`).
+    spare: Vec<Body>,
 }
 
 #[derive(Clone, Copy)]
