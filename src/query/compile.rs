@@ -8,7 +8,9 @@
 use super::ast::{CmpOp, Expr, ExprKind, Literal, Operand, Path, Predicate, Step, TimeArg};
 use super::eval::{self, local_name, uses_position, Scratch};
 use super::value::{compare_int, compare_text, compare_value, eq_ignore_case, Typed};
-use crate::event::{Body, DataItem, Event, FileTime, SystemChild, SystemValue, Value};
+use crate::event::{
+    Body, DataItem, Event, FileTime, SystemChild, SystemFields, SystemValue, Value,
+};
 
 /// Where a sub-program is evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,18 +104,24 @@ pub(crate) enum Program {
 }
 
 impl Program {
-    /// The `<Data>` names the program reads of an event's body, if that is all it reads of
-    /// it: `Some` when every read beyond `<System>` is `EventData/Data[@Name = name] op v`
-    /// with a string name (an event whose EventData holds only the `<Data>` items so named,
-    /// and any generic elements, gives the same answer); `None` if it may read more.
-    pub(crate) fn data_names(&self) -> Option<Vec<String>> {
+    /// What the program reads of an event, if it reads nothing of the body but
+    /// `EventData/Data[@Name = name] op v` with string names: those names, and the `<System>`
+    /// children it reads (an event whose EventData holds only the `<Data>` items so named,
+    /// and any generic elements, and whose other System children differ, gives the same
+    /// answer). `None` if it may read more.
+    pub(crate) fn data_reads(&self) -> Option<(Vec<String>, SystemFields)> {
         let mut names = Vec::new();
-        self.collect_data_names(&mut names).then_some(names)
+        let mut fields = SystemFields::NONE.with("EventID");
+        self.collect_data_reads(&mut names, &mut fields)
+            .then_some((names, fields))
     }
 
-    fn collect_data_names(&self, names: &mut Vec<String>) -> bool {
+    fn collect_data_reads(&self, names: &mut Vec<String>, fields: &mut SystemFields) -> bool {
+        let mut read = |child: SystemChild| *fields = fields.with(child.name());
         match self {
-            Program::Any(ps) | Program::All(ps) => ps.iter().all(|p| p.collect_data_names(names)),
+            Program::Any(ps) | Program::All(ps) => {
+                ps.iter().all(|p| p.collect_data_reads(names, fields))
+            }
             Program::DataNamed { name, .. } => match name {
                 Typed::Str(name) => {
                     names.push(name.clone());
@@ -122,17 +130,37 @@ impl Program {
                 _ => false,
             },
             Program::General { expr, at } => match at {
-                At::System => true,
-                At::Root => super::reads::system_only(expr),
-                At::Event => false,
+                At::Root if super::reads::system_only(expr) => {
+                    *fields = fields.union(super::reads::system_fields(expr));
+                    true
+                }
+                At::System => {
+                    *fields = SystemFields::ALL;
+                    true
+                }
+                At::Root | At::Event => false,
             },
-            Program::Const(_)
-            | Program::Int { .. }
-            | Program::IntIn { .. }
-            | Program::Str { .. }
-            | Program::BandKeywords { .. }
-            | Program::TimeCreated { .. }
-            | Program::TimeDiffCreated { .. } => true,
+            Program::Int { field, .. } | Program::IntIn { field, .. } => {
+                read(field.0);
+                true
+            }
+            Program::Str { field, .. } => {
+                read(match field {
+                    StrField::ProviderName | StrField::EventSourceName => SystemChild::Provider,
+                    StrField::Channel => SystemChild::Channel,
+                    StrField::Computer => SystemChild::Computer,
+                });
+                true
+            }
+            Program::BandKeywords { .. } => {
+                read(SystemChild::Keywords);
+                true
+            }
+            Program::TimeCreated { .. } | Program::TimeDiffCreated { .. } => {
+                read(SystemChild::TimeCreated);
+                true
+            }
+            Program::Const(_) => true,
         }
     }
 

@@ -220,10 +220,10 @@ impl XPathFilter {
         reads::system_fields(&self.expr)
     }
 
-    /// The `<Data>` names it reads, if that is all it reads of the body (see
-    /// `compile::Program::data_names`).
-    pub(crate) fn data_names(&self) -> Option<Vec<String>> {
-        self.program.data_names()
+    /// The `<Data>` names and `<System>` children it reads, if that is all it reads of the
+    /// body (see `compile::Program::data_reads`).
+    pub(crate) fn data_reads(&self) -> Option<(Vec<String>, SystemFields)> {
+        self.program.data_reads()
     }
 
     /// True if `event` matches; `now` is what `timediff()` measures from.
@@ -296,14 +296,17 @@ impl QuerySource {
         self.filters().any(XPathFilter::uses_now)
     }
 
-    /// The `<Data>` names some filter reads, if that is all any reads of the body (see
-    /// [`XPathFilter::data_names`]).
-    pub(crate) fn data_names(&self) -> Option<Vec<String>> {
+    /// The `<Data>` names and `<System>` children some filter reads, if that is all any
+    /// reads of the body (see [`XPathFilter::data_reads`]).
+    pub(crate) fn data_reads(&self) -> Option<(Vec<String>, SystemFields)> {
         let mut names = Vec::new();
+        let mut fields = SystemFields::NONE;
         for filter in self.filters() {
-            names.extend(filter.data_names()?);
+            let (more, read) = filter.data_reads()?;
+            names.extend(more);
+            fields = fields.union(read);
         }
-        Some(names)
+        Some((names, fields))
     }
 
     /// Whether a `<Data>` name read from an event matches one a filter names, as filters

@@ -139,6 +139,19 @@ fn compact_chunks_read_as_the_same_events() {
             50,
         ),
         ("Sys", "*[EventData[Data[@Name='param1']]]", FORWARD, 50),
+        // Named Data with System children beside (only those are filled in the probe).
+        (
+            "Mix",
+            "*[System[Provider[@Name='Microsoft-Windows-Sysmon'] and Level=4] and EventData[Data[@Name='Image']]]",
+            REVERSE,
+            40,
+        ),
+        (
+            "Sec",
+            "*[System[Computer!='x' and TimeCreated[timediff(@SystemTime) > 0]] and EventData[Data[@Name='LogonType']>2]]",
+            FORWARD,
+            40,
+        ),
         ("Sys", "Event/EventData/Data[@Name='param2']='running'", FORWARD, 50),
         ("Mix", "*[EventData[Data[@Name='Image']]]", FORWARD, 33),
         ("Mix", "*[UserData]", FORWARD, 33),

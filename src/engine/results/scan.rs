@@ -231,8 +231,12 @@ fn record_matches(chunk: &Chunk, i: usize, source: &SourceCursor, scan: &mut Sca
         if scan.probe_filter != filter {
             scan.probe_filter = filter;
             scan.probe_system_only = source.filter.reads_system_only();
-            scan.probe_reads = source.filter.data_names();
-            scan.probe_fields = source.filter.system_fields();
+            let data = source.filter.data_reads();
+            scan.probe_fields = match &data {
+                Some((_, fields)) if !scan.probe_system_only => *fields,
+                _ => source.filter.system_fields(),
+            };
+            scan.probe_reads = data.map(|(names, _)| names);
         }
         let reads = match &scan.probe_reads {
             _ if scan.probe_system_only => Reads::System,

@@ -217,8 +217,8 @@ impl CompactRecords {
     }
 
     /// Fills `probe` with record `index` for a filter: its System fields (the strings,
-    /// GUIDs and SIDs among them only where `fields` names them for [`Reads::System`]), and
-    /// what `reads` says of its body (K2). Returns the event to evaluate: the probe, or a
+    /// GUIDs and SIDs among them only where `fields` names them, unless it reads anything of
+    /// the body), and what `reads` says of its body (K2). Returns the event to evaluate: the probe, or a
     /// kept event as it is.
     pub(crate) fn fill<'a>(
         &'a self,
@@ -236,8 +236,8 @@ impl CompactRecords {
             probe.keys = SystemKeys::default();
         }
         let fields = match reads {
-            Reads::System => fields,
-            Reads::Data(_) | Reads::All => SystemFields::ALL,
+            Reads::System | Reads::Data(_) => fields,
+            Reads::All => SystemFields::ALL,
         };
         self.fill_system(
             index,
