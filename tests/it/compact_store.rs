@@ -4,6 +4,7 @@
 //! answers from System columns and filters that read the body, merged channels, seeks,
 //! bookmarks, subscriptions, clears with a backup, exports) gives the same events and XML.
 
+use crate::support::drain::{drain, flags};
 use evtlog::{
     Bookmark, ChannelConfig, ChannelType, Delivery, Engine, Generator, Next, Profile, QueryFlags,
     SeekFlags, SignalEvent, SubscribeFlags,
@@ -51,29 +52,6 @@ fn both() -> (Engine, Engine) {
         snapshot.chunks().len()
     );
     (compact, whole)
-}
-
-/// Every event a query gives, as (record id, XML), read in batches of `batch`.
-fn drain(
-    engine: &Engine,
-    path: &str,
-    query: &str,
-    flags: QueryFlags,
-    batch: usize,
-) -> Vec<(u64, String)> {
-    let results = engine
-        .default_session()
-        .query(Some(path), Some(query), flags)
-        .unwrap();
-    let mut out = Vec::new();
-    while let Next::Events(events) = results.next(batch, None).unwrap() {
-        out.extend(events.iter().map(|e| (e.record_id(), e.to_xml())));
-    }
-    out
-}
-
-fn flags(bits: u32) -> QueryFlags {
-    QueryFlags::from_bits(bits).unwrap()
 }
 
 /// EvtQueryChannelPath | EvtQueryForwardDirection.

@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use crate::support::drain::{drain, flags};
 use crate::TempDir;
 use evtlog::{
     Bookmark, ChannelConfig, ChannelType, Delivery, Engine, Event, Generator, Next, Profile,
@@ -33,29 +34,6 @@ fn both(dir: &TempDir) -> (Engine, Engine) {
     }
     let stored = Engine::open_store_dir(&dir.0).unwrap();
     (stored, memory)
-}
-
-/// Every event a query gives, as (record id, XML), read in batches of `batch`.
-fn drain(
-    engine: &Engine,
-    path: &str,
-    query: &str,
-    flags: QueryFlags,
-    batch: usize,
-) -> Vec<(u64, String)> {
-    let results = engine
-        .default_session()
-        .query(Some(path), Some(query), flags)
-        .unwrap();
-    let mut out = Vec::new();
-    while let Next::Events(events) = results.next(batch, None).unwrap() {
-        out.extend(events.iter().map(|e| (e.record_id(), e.to_xml())));
-    }
-    out
-}
-
-fn flags(bits: u32) -> QueryFlags {
-    QueryFlags::from_bits(bits).unwrap()
 }
 
 #[test]
