@@ -10,6 +10,7 @@ pub use super::faults::{
 };
 use super::service;
 use super::status::{self, Fail, Outcome, BOOL, TRUE};
+pub use super::trace::trace_to;
 use crate::engine::{ChannelConfig, ChannelType};
 use crate::error::codes::ERROR_INVALID_OPERATION;
 use crate::event::{Event, FileTime};

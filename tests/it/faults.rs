@@ -229,7 +229,7 @@ fn a_removed_publisher_is_not_found_and_its_open_handles_are_disabled() {
         .snapshot()
         .iter()
         .next()
-        .cloned()
+        .map(|e| e.into_owned())
         .unwrap();
     let provider = event.system.provider.name.clone().unwrap();
     let open = engine.open_publisher_metadata(Some(&provider), 0).unwrap();
@@ -258,7 +258,7 @@ fn unavailable_messages_fail_formatting_with_the_code_chosen() {
         .snapshot()
         .iter()
         .next()
-        .cloned()
+        .map(|e| e.into_owned())
         .unwrap();
     let provider = event.system.provider.name.clone().unwrap();
     let metadata = engine.open_publisher_metadata(Some(&provider), 0).unwrap();
@@ -453,7 +453,7 @@ fn facade_publisher_and_channel_faults() {
         .snapshot()
         .iter()
         .next()
-        .cloned()
+        .map(|e| e.into_owned())
         .unwrap();
     let provider = event.system.provider.name.clone().unwrap();
     assert_eq!(controls::remove_publisher(&provider), w::TRUE);

@@ -38,6 +38,7 @@ mod store_open;
 mod store_scale;
 mod subscribe;
 mod text_fuzz;
+mod traces;
 mod winevt;
 mod xml_golden;
 mod xml_malformed;
