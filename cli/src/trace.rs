@@ -123,7 +123,7 @@ pub fn summarize(
     by_calls.sort_by(|a, b| b.1.calls.cmp(&a.1.calls).then(a.0.cmp(b.0)));
     for (function, f) in &by_calls {
         let errors: u64 = f.errors.values().sum();
-        writeln!(out, "  {function}: {} calls, {errors} failed", f.calls)?;
+        writeln!(out, "  {function}: calls {}, failed {errors}", f.calls)?;
     }
     writeln!(out, "errors:")?;
     for (function, f) in &by_calls {
@@ -196,7 +196,7 @@ mod tests {
         assert_eq!(
             out,
             "file: t.jsonl\ncalls: 3\nfailedCalls: 2\nskippedLines: 2\nfunctions:\n  \
-             EvtNext: 2 calls, 2 failed\n  EvtQuery: 1 calls, 0 failed\nerrors:\n  \
+             EvtNext: calls 2, failed 2\n  EvtQuery: calls 1, failed 0\nerrors:\n  \
              EvtNext: 259 x1: No more data is available.\n  EvtNext: 1734 x1: The array \
              bounds are invalid.\nslowestVirtual:\n  EvtNext: 50000 ticks (5.000 ms), seq 2, \
              line 2, error 1734\nslowestWall:\n  EvtNext: 2.000 ms, seq 3, line 4, error 259\n"

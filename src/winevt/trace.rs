@@ -25,7 +25,7 @@
 //! 4. Under a virtual clock, a single-threaded program's trace is the same from run to run
 //!    but for `wall_ns` (handles are numbered by the handle table, which is deterministic).
 //! 5. A trace file that cannot be opened or written leaves tracing off: `EVTLOG_TRACE`'s is
-//!    reported once on stderr, [`trace_to`]'s is the control's error; the program runs on.
+//!    reported once on stderr, [`trace_to`]'s is returned (the control's error); the program runs on.
 
 use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
@@ -38,7 +38,6 @@ use std::time::Instant;
 use parking_lot::Mutex;
 
 use super::service;
-use super::status::{self, Outcome, BOOL};
 use crate::clock::Clock;
 use crate::engine::{call_hooks, set_call_hook, HOOK_TRACE, HOOK_UNSTARTED};
 
@@ -197,16 +196,16 @@ pub(super) fn park(pending: Box<Pending>) {
 }
 
 /// A facade call's end (the status helpers call it once the last error is set): writes the
-/// parked call's line with `result`.
+/// parked call's line with `result` and the last error `error`.
 #[inline]
-pub(super) fn finish(result: i64) {
+pub(super) fn finish(result: i64, error: u32) {
     if call_hooks() & HOOK_TRACE != 0 {
-        finish_traced(result);
+        finish_traced(result, error);
     }
 }
 
 #[cold]
-fn finish_traced(result: i64) {
+fn finish_traced(result: i64, error: u32) {
     let pending = STATE.with(|s| {
         let mut state = s.borrow_mut();
         match std::mem::replace(&mut *state, State::Idle) {
@@ -227,9 +226,8 @@ fn finish_traced(result: i64) {
     push_string(&mut tail, pending.function);
     let _ = writeln!(
         tail,
-        ",\"args\":{{{}}},\"result\":{result},\"error\":{},\"ticks\":{ticks},\"wall_ns\":{wall}}}",
+        ",\"args\":{{{}}},\"result\":{result},\"error\":{error},\"ticks\":{ticks},\"wall_ns\":{wall}}}",
         pending.args,
-        status::GetLastError()
     );
     write_line(&tail);
 }
@@ -258,24 +256,21 @@ fn write_line(tail: &str) {
     }
 }
 
-/// Engine control: traces every later Evt* call to the file at `path` (created, or
-/// truncated), in place of any trace before; `None` stops tracing (and closes the file).
-/// A file that cannot be created fails with its error, and tracing is then off.
-pub fn trace_to(path: Option<&Path>) -> BOOL {
-    status::boolean((|| -> Outcome {
-        let mut sink = SINK.lock();
-        *sink = None;
-        set_call_hook(HOOK_TRACE, false);
-        if let Some(path) = path {
-            let file = File::create(path).map_err(|e| {
-                crate::error::Error::from(e)
-                    .prefixed(&format!("the trace file {}:", path.display()))
-            })?;
-            *sink = Some(Sink { file, lines: 0 });
-            set_call_hook(HOOK_TRACE, true);
-        }
-        Ok(())
-    })())
+/// Traces every later Evt* call to the file at `path` (created, or truncated), in place of
+/// any trace before; `None` stops tracing (and closes the file). A file that cannot be
+/// created is its error, and tracing is then off (`controls::trace_to`).
+pub(super) fn trace_to(path: Option<&Path>) -> std::io::Result<()> {
+    let mut sink = SINK.lock();
+    *sink = None;
+    set_call_hook(HOOK_TRACE, false);
+    if let Some(path) = path {
+        *sink = Some(Sink {
+            file: File::create(path)?,
+            lines: 0,
+        });
+        set_call_hook(HOOK_TRACE, true);
+    }
+    Ok(())
 }
 
 /// The first Evt* call of the process: `EVTLOG_TRACE`'s file, if it names one and no trace
