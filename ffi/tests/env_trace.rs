@@ -88,8 +88,8 @@ fn field<'a>(line: &'a str, key: &str) -> &'a str {
         + key.len()
         + 3;
     let rest = &line[start..];
-    let end = if rest.starts_with('"') {
-        rest[1..].find('"').unwrap() + 2
+    let end = if let Some(quoted) = rest.strip_prefix('"') {
+        quoted.find('"').unwrap() + 2
     } else {
         rest.find([',', '}']).unwrap()
     };
