@@ -2,7 +2,7 @@
 //!
 //! Verbs so far: `qe` (query-events), `el` (enum-logs), `epl` (export-log), `cl`
 //! (clear-log), `im` (install-manifest), `um` (uninstall-manifest), `ep` (enum-publishers),
-//! `gp` (get-publisher), `gl` (get-log), `sl` (set-log) and `al` (archive-log). See
+//! `gp` (get-publisher), `gl` (get-log), `sl` (set-log), `al` (archive-log) and `trace` (a call trace's summary). See
 //! `evtutil /?`.
 
 mod args;
@@ -11,6 +11,7 @@ mod publisher;
 mod rendered;
 mod store;
 mod text;
+mod trace;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -91,6 +92,10 @@ Commands:
       /ms:BYTES  (/maxsize)           maximum size (at least 1048576, in whole 64 KiB)
       /l:LEVEL  (/level)  /k:MASK  (/keywords)   publishing filters (stored)
       /ca:SDDL  (/channelaccess)      the channel's access
+  trace FILE                  Summarizes a call trace (EVTLOG_TRACE's JSON lines): calls and
+                              failures per function, errors by code, the slowest calls.
+                              Bad lines are reported on stderr with their number and skipped.
+      /c:N  (/count)                  list the N slowest calls (default 5)
 
 Store:
   The default store is persistent: each channel (Application, System, Security, Setup,
@@ -131,6 +136,7 @@ fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
         "gp" | "get-publisher" => Some(GP_OPTIONS),
         "gl" | "get-log" => Some(logconfig::GL_OPTIONS),
         "sl" | "set-log" => Some(logconfig::SL_OPTIONS),
+        "trace" => Some(trace::TRACE_OPTIONS),
         _ => None,
     }
 }
@@ -156,6 +162,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// `trace FILE [/c:N]`: the summary of a call trace; no store is opened.
+fn summarize_trace(args: &Args, out: &mut impl Write) -> Result<(), Failure> {
+    let [file] = args.positional.as_slice() else {
+        return Err(Failure::Usage(
+            "trace takes one argument, the trace file".to_owned(),
+        ));
+    };
+    let slowest = match args.count("count")? {
+        Some(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        None => trace::DEFAULT_SLOWEST,
+    };
+    let input = std::fs::File::open(file)
+        .map_err(|e| Failure::Operation(format!("Failed to read trace {file}. {e}")))?;
+    trace::summarize(
+        file,
+        io::BufReader::new(input),
+        slowest,
+        out,
+        &mut io::stderr().lock(),
+    )
+    .map_err(io_failure)
+}
+
 const BROKEN_PIPE: &str = "\0broken pipe";
 
 fn io_failure(e: io::Error) -> Failure {
@@ -177,6 +206,9 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
     if args.help {
         out.write_all(USAGE.as_bytes()).map_err(io_failure)?;
         return Ok(());
+    }
+    if args.verb == "trace" {
+        return summarize_trace(&args, out);
     }
     let engine = match store::Needs::of(&args)? {
         // A log file's query or export: a bare engine, no store opened or made.

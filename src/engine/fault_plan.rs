@@ -8,7 +8,7 @@
 //!
 //! Invariants:
 //! 1. With no rule armed a check ([`FaultPlan::enter`]) costs one atomic load, and so does
-//!    the facade's check ([`any_rule_armed`]: one process-wide count).
+//!    the facade's check ([`call_hooks`]: one process-wide count, beside the call trace's bit).
 //! 2. One call of a function counts once: the first check on a thread (the facade's, or the
 //!    Rust method's when called directly) marks the thread until its guard drops, and checks
 //!    nested in it (EvtExportLog's query, the Rust `next` under EvtNext) pass uncounted.
@@ -267,13 +267,32 @@ const MESSAGE_FAULT_CODES: &[u32] = &[
     ERROR_MUI_FILE_NOT_FOUND,
 ];
 
-/// How many rules are armed in all engines of the process (invariant 1: the facade's check).
-static ARMED_ANYWHERE: AtomicUsize = AtomicUsize::new(0);
+/// How many rules are armed in all engines of the process (invariant 1: the facade's check),
+/// with the facade's other per-call hooks in its top bits ([`CALL_HOOKS`]), so that a call
+/// with none of them on costs the one load.
+static ARMED_ANYWHERE: AtomicUsize = AtomicUsize::new(HOOK_UNSTARTED);
 
-/// Whether any engine of the process has a rule armed: one atomic load.
+/// The facade's call trace is on (winevt/trace.rs).
+pub(crate) const HOOK_TRACE: usize = 1 << (usize::BITS - 1);
+/// No facade call has run yet: the first one reads the environment's settings.
+pub(crate) const HOOK_UNSTARTED: usize = 1 << (usize::BITS - 2);
+/// The bits of [`ARMED_ANYWHERE`] that are hooks, not the count of armed rules.
+pub(crate) const CALL_HOOKS: usize = HOOK_TRACE | HOOK_UNSTARTED;
+
+/// The facade's check: zero when no rule is armed and no hook is on (one atomic load).
 #[inline]
-pub(crate) fn any_rule_armed() -> bool {
-    ARMED_ANYWHERE.load(Ordering::Relaxed) != 0
+pub(crate) fn call_hooks() -> usize {
+    ARMED_ANYWHERE.load(Ordering::Relaxed)
+}
+
+/// Turns a hook bit of [`CALL_HOOKS`] on or off.
+pub(crate) fn set_call_hook(hook: usize, on: bool) {
+    debug_assert_eq!(hook & !CALL_HOOKS, 0);
+    if on {
+        ARMED_ANYWHERE.fetch_or(hook, Ordering::Relaxed);
+    } else {
+        ARMED_ANYWHERE.fetch_and(!hook, Ordering::Relaxed);
+    }
 }
 
 thread_local! {

@@ -87,7 +87,7 @@ pub use eventlog::{
     EVENTLOG_SEQUENTIAL_READ, MAX_READ_BUFFER,
 };
 pub use eventlogrecord::{eventlog_record, ELF_LOG_SIGNATURE, EVENTLOGRECORD_HEADER};
-pub(crate) use fault_plan::any_rule_armed;
+pub(crate) use fault_plan::{call_hooks, set_call_hook, CALL_HOOKS, HOOK_TRACE, HOOK_UNSTARTED};
 pub use fault_plan::{
     fault_function, parse_plan, FaultEffect, FaultGuard, FaultPlan, FaultRule, FaultTimes,
     PlanError, FAULT_FUNCTIONS,

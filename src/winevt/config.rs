@@ -49,7 +49,11 @@ pub fn EvtOpenChannelConfig(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtOpenChannelConfig")?;
+        let _fault = faults::enter("EvtOpenChannelConfig", |a| {
+            a.handle("Session", session)
+                .str("ChannelPath", channel_path)
+                .u32("Flags", flags);
+        })?;
         let engine = self::session(session)?.engine().clone();
         if flags != 0 {
             return Err(invalid_parameter(
@@ -95,16 +99,23 @@ pub fn EvtGetChannelConfigProperty(
     buffer: &mut [u8],
     used: &mut u32,
 ) -> BOOL {
-    status::boolean(with_config(config, |config, _| {
-        let _fault = faults::enter("EvtGetChannelConfigProperty")?;
-        if flags != 0 {
-            return Err(invalid_parameter(
-                "EvtGetChannelConfigProperty's Flags are reserved (0)",
-            ));
-        }
-        let value = config.lock().get(property(property_id)?);
-        put_variants(&[value], buffer, used)
-    }))
+    status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtGetChannelConfigProperty", |a| {
+            a.handle("ChannelConfig", config)
+                .u32("PropertyId", property_id)
+                .u32("Flags", flags)
+                .size("BufferSize", buffer.len());
+        })?;
+        with_config(config, |config, _| {
+            if flags != 0 {
+                return Err(invalid_parameter(
+                    "EvtGetChannelConfigProperty's Flags are reserved (0)",
+                ));
+            }
+            let value = config.lock().get(property(property_id)?);
+            put_variants(&[value], buffer, used)
+        })
+    })())
 }
 
 /// EvtSetChannelConfigProperty: sets one property of the copy (not the channel: see
@@ -118,34 +129,45 @@ pub fn EvtSetChannelConfigProperty(
     flags: u32,
     value: Option<&Value>,
 ) -> BOOL {
-    status::boolean(with_config(config, |config, _| {
-        let _fault = faults::enter("EvtSetChannelConfigProperty")?;
-        if flags != 0 {
-            return Err(invalid_parameter(
-                "EvtSetChannelConfigProperty's Flags are reserved (0)",
-            ));
-        }
-        let property = property(property_id)?;
-        let value = value.ok_or_else(|| invalid_parameter("PropertyValue is NULL"))?;
-        config.lock().set(property, value)?;
-        Ok(())
-    }))
+    status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtSetChannelConfigProperty", |a| {
+            a.handle("ChannelConfig", config)
+                .u32("PropertyId", property_id)
+                .u32("Flags", flags)
+                .present("PropertyValue", value.is_some());
+        })?;
+        with_config(config, |config, _| {
+            if flags != 0 {
+                return Err(invalid_parameter(
+                    "EvtSetChannelConfigProperty's Flags are reserved (0)",
+                ));
+            }
+            let property = property(property_id)?;
+            let value = value.ok_or_else(|| invalid_parameter("PropertyValue is NULL"))?;
+            config.lock().set(property, value)?;
+            Ok(())
+        })
+    })())
 }
 
 /// EvtSaveChannelConfig: applies the copy to the channel and persists it. On an error the
 /// channel is unchanged. Flags are reserved (0).
 pub fn EvtSaveChannelConfig(config: EVT_HANDLE, flags: u32) -> BOOL {
-    status::boolean(with_config(config, |config, engine| {
-        let _fault = faults::enter("EvtSaveChannelConfig")?;
-        if flags != 0 {
-            return Err(invalid_parameter(
-                "EvtSaveChannelConfig's Flags are reserved (0)",
-            ));
-        }
-        let copy = config.lock().clone();
-        engine.save_channel_properties(&copy)?;
-        Ok(())
-    }))
+    status::boolean((|| -> Outcome {
+        let _fault = faults::enter("EvtSaveChannelConfig", |a| {
+            a.handle("ChannelConfig", config).u32("Flags", flags);
+        })?;
+        with_config(config, |config, engine| {
+            if flags != 0 {
+                return Err(invalid_parameter(
+                    "EvtSaveChannelConfig's Flags are reserved (0)",
+                ));
+            }
+            let copy = config.lock().clone();
+            engine.save_channel_properties(&copy)?;
+            Ok(())
+        })
+    })())
 }
 
 /// An engine control beside `controls::create_channel`: creates the channel `path` of

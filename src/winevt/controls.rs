@@ -23,6 +23,20 @@ use crate::error::codes::ERROR_INVALID_OPERATION;
 use crate::event::{Event, FileTime};
 use crate::gen::{Generator, Profile};
 
+/// Traces every later Evt* call to the file at `path` (created, or truncated) as one JSON
+/// line each, in place of any trace before (`EVTLOG_TRACE`'s at start among them); `None`
+/// stops tracing and closes the file. A file that cannot be created is FALSE with its error
+/// (2 for a missing directory), and tracing is then off.
+pub fn trace_to(path: Option<&std::path::Path>) -> BOOL {
+    status::boolean((|| -> Outcome {
+        super::trace::trace_to(path).map_err(|e| {
+            let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
+            crate::error::Error::from(e).prefixed(&format!("the trace file {shown}:"))
+        })?;
+        Ok(())
+    })())
+}
+
 /// Selects the service engine's Windows quirks from `list`, `EVTLOG_QUIRKS`' grammar (a
 /// profile name, or a comma list of profile and quirk names; empty: none). A malformed list
 /// is ERROR_INVALID_PARAMETER (87) with the item at fault in the extended status, and

@@ -8,7 +8,9 @@
 //!    takes the service lock then.
 //! 2. A facade call counts once: its guard marks the thread, so the engine methods it calls
 //!    pass uncounted (engine/fault_plan.rs invariant 2).
-//! 3. `EVTLOG_FAULTS` is applied to the service's first engine only, whole or not at all: a
+//! 3. The same check starts the call's trace (trace.rs) when tracing is on: the fault hook
+//!    and the trace share the one atomic word, so a call with neither costs one load.
+//! 4. `EVTLOG_FAULTS` is applied to the service's first engine only, whole or not at all: a
 //!    malformed plan is reported on stderr (item, offset, what was expected) and no rule of it
 //!    is armed; `evtlog_reset` gives an engine with no fault.
 
@@ -16,18 +18,75 @@ use std::time::Duration;
 
 use super::service;
 use super::status::{self, Fail, Outcome, BOOL};
-use crate::engine::{any_rule_armed, FaultGuard, FaultRule};
+use super::trace::{self, Args, Pending};
+use crate::engine::{call_hooks, FaultGuard, FaultRule, CALL_HOOKS, HOOK_TRACE, HOOK_UNSTARTED};
 
 pub use super::service::FAULTS_VARIABLE;
 
-/// The check at the start of a facade call of `function`: the injected failure, or the
-/// guard to hold while the call runs (a delay is taken before it returns).
-#[inline]
-pub(super) fn enter(function: &'static str) -> Result<FaultGuard, Fail> {
-    if !any_rule_armed() {
-        return Ok(FaultGuard::default());
+/// A facade call in progress: its fault check's guard and, when traced, its trace record,
+/// which its drop hands to the status helper that ends the call (trace.rs).
+#[must_use = "the call is checked and traced while the guard lives"]
+#[derive(Default)]
+pub(super) struct CallGuard {
+    _fault: FaultGuard,
+    trace: Option<Box<Pending>>,
+}
+
+impl Drop for CallGuard {
+    fn drop(&mut self) {
+        if let Some(pending) = self.trace.take() {
+            trace::park(pending);
+        }
     }
-    Ok(service::engine().enter_fault(function)?)
+}
+
+/// The check at the start of a facade call of `function`: the injected failure, or the
+/// guard to hold while the call runs (a delay is taken before it returns). `args` describes
+/// the call's arguments for the trace; it runs only when tracing is on.
+#[inline]
+pub(super) fn enter(
+    function: &'static str,
+    args: impl FnOnce(&mut Args),
+) -> Result<CallGuard, Fail> {
+    let hooks = call_hooks();
+    if hooks == 0 {
+        return Ok(CallGuard::default());
+    }
+    enter_hooked(function, hooks, args)
+}
+
+#[cold]
+fn enter_hooked(
+    function: &'static str,
+    mut hooks: usize,
+    args: impl FnOnce(&mut Args),
+) -> Result<CallGuard, Fail> {
+    if hooks & HOOK_UNSTARTED != 0 {
+        trace::first_call();
+        hooks = call_hooks();
+    }
+    let trace = if hooks & HOOK_TRACE != 0 {
+        trace::start(function, args)
+    } else {
+        None
+    };
+    let fault = if hooks & !CALL_HOOKS != 0 {
+        match service::engine().enter_fault(function) {
+            Ok(fault) => fault,
+            Err(e) => {
+                if let Some(pending) = trace {
+                    trace::park(pending);
+                }
+                return Err(e.into());
+            }
+        }
+    } else {
+        FaultGuard::default()
+    };
+    Ok(CallGuard {
+        _fault: fault,
+        trace,
+    })
 }
 
 /// Engine control: after `after_calls` calls of `function` that pass, the next `count` fail

@@ -49,7 +49,14 @@ pub fn EvtFormatMessage(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtFormatMessage")?;
+        let _fault = faults::enter("EvtFormatMessage", |a| {
+            a.handle("PublisherMetadata", publisher_metadata)
+                .handle("Event", event)
+                .u32("MessageId", message_id)
+                .size("ValueCount", values.len())
+                .u32("Flags", flags)
+                .size("BufferSize", buffer.len());
+        })?;
         let quirks = service::engine().quirks();
         let formatted = match format(publisher_metadata, event, message_id, values, flags, quirks) {
             // Windows 11's code for a message it cannot find (the mid-not-found-317 quirk).

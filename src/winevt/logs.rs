@@ -32,7 +32,12 @@ pub fn EvtClearLog(
     flags: u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtClearLog")?;
+        let _fault = faults::enter("EvtClearLog", |a| {
+            a.handle("Session", session)
+                .str("ChannelPath", channel_path)
+                .str("TargetFilePath", target_file_path)
+                .u32("Flags", flags);
+        })?;
         let s = self::session(session)?;
         if flags != 0 {
             return Err(invalid_parameter("EvtClearLog's Flags are reserved (0)"));
@@ -56,7 +61,13 @@ pub fn EvtExportLog(
     flags: u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtExportLog")?;
+        let _fault = faults::enter("EvtExportLog", |a| {
+            a.handle("Session", session)
+                .str("Path", path)
+                .str("Query", query)
+                .str("TargetFilePath", target_file_path)
+                .u32("Flags", flags);
+        })?;
         let s = self::session(session)?;
         let target =
             target_file_path.ok_or_else(|| invalid_parameter("the target file path is NULL"))?;
@@ -126,7 +137,11 @@ fn existing_file(path: &str) -> Result<PathBuf> {
 /// absolute path) for EvtGetLogInfo.
 pub fn EvtOpenLog(session: EVT_HANDLE, path: Option<&str>, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtOpenLog")?;
+        let _fault = faults::enter("EvtOpenLog", |a| {
+            a.handle("Session", session)
+                .str("Path", path)
+                .u32("Flags", flags);
+        })?;
         let engine = self::session(session)?.engine().clone();
         let path = path.ok_or_else(|| invalid_parameter("the path is NULL"))?;
         let source = match flags {
@@ -189,7 +204,11 @@ fn file_records(path: &Path) -> Result<(u64, u64)> {
 /// EvtGetLogInfo: one property of an opened log as an EVT_VARIANT (EVT_LOG_PROPERTY_ID's types).
 pub fn EvtGetLogInfo(log: EVT_HANDLE, property_id: u32, buffer: &mut [u8], used: &mut u32) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtGetLogInfo")?;
+        let _fault = faults::enter("EvtGetLogInfo", |a| {
+            a.handle("Log", log)
+                .u32("PropertyId", property_id)
+                .size("BufferSize", buffer.len());
+        })?;
         let object = object(log)?;
         let Object::Log(source) = &*object else {
             return Err(invalid_handle("a log handle was expected"));
@@ -241,7 +260,12 @@ pub fn EvtArchiveExportedLog(
     flags: u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtArchiveExportedLog")?;
+        let _fault = faults::enter("EvtArchiveExportedLog", |a| {
+            a.handle("Session", session)
+                .str("LogFilePath", log_file_path)
+                .u32("Locale", locale)
+                .u32("Flags", flags);
+        })?;
         let s = self::session(session)?;
         if flags != 0 {
             return Err(invalid_parameter(

@@ -79,7 +79,9 @@ fn reserved(flags: u32, function: &str) -> Outcome {
 /// list is not sorted).
 pub fn EvtOpenPublisherEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtOpenPublisherEnum")?;
+        let _fault = faults::enter("EvtOpenPublisherEnum", |a| {
+            a.handle("Session", session).u32("Flags", flags);
+        })?;
         let engine = self::session(session)?.engine().clone();
         reserved(flags, "EvtOpenPublisherEnum")?;
         let names = engine
@@ -100,7 +102,10 @@ pub fn EvtOpenPublisherEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
 /// and the same name comes again on the retry; the end is ERROR_NO_MORE_ITEMS (259).
 pub fn EvtNextPublisherId(publisher_enum: EVT_HANDLE, buffer: &mut [u16], used: &mut u32) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtNextPublisherId")?;
+        let _fault = faults::enter("EvtNextPublisherId", |a| {
+            a.handle("PublisherEnum", publisher_enum)
+                .size("BufferSize", buffer.len());
+        })?;
         let object = object(publisher_enum)?;
         let Object::PublisherEnum(state) = &*object else {
             return Err(invalid_handle("a publisher enumerator handle was expected"));
@@ -122,7 +127,13 @@ pub fn EvtOpenPublisherMetadata(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtOpenPublisherMetadata")?;
+        let _fault = faults::enter("EvtOpenPublisherMetadata", |a| {
+            a.handle("Session", session)
+                .str("PublisherId", publisher_id)
+                .str("LogFilePath", log_file_path)
+                .u32("Locale", locale)
+                .u32("Flags", flags);
+        })?;
         let engine = self::session(session)?.engine().clone();
         reserved(flags, "EvtOpenPublisherMetadata")?;
         let metadata = match log_file_path {
@@ -159,7 +170,12 @@ pub fn EvtGetPublisherMetadataProperty(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtGetPublisherMetadataProperty")?;
+        let _fault = faults::enter("EvtGetPublisherMetadataProperty", |a| {
+            a.handle("PublisherMetadata", metadata)
+                .u32("PropertyId", property_id)
+                .u32("Flags", flags)
+                .size("BufferSize", buffer.len());
+        })?;
         let object = object(metadata)?;
         let m = metadata_of(&object)?;
         reserved(flags, "EvtGetPublisherMetadataProperty")?;
@@ -187,7 +203,9 @@ pub fn EvtGetPublisherMetadataProperty(
 /// EvtGetObjectArraySize: how many elements an object array has.
 pub fn EvtGetObjectArraySize(object_array: EVT_HANDLE, size: &mut u32) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtGetObjectArraySize")?;
+        let _fault = faults::enter("EvtGetObjectArraySize", |a| {
+            a.handle("ObjectArray", object_array);
+        })?;
         let object = object(object_array)?;
         let Object::ObjectArray(array) = &*object else {
             return Err(invalid_handle("an object array handle was expected"));
@@ -208,7 +226,13 @@ pub fn EvtGetObjectArrayProperty(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtGetObjectArrayProperty")?;
+        let _fault = faults::enter("EvtGetObjectArrayProperty", |a| {
+            a.handle("ObjectArray", object_array)
+                .u32("PropertyId", property_id)
+                .u32("ArrayIndex", index)
+                .u32("Flags", flags)
+                .size("BufferSize", buffer.len());
+        })?;
         let object = object(object_array)?;
         let Object::ObjectArray(array) = &*object else {
             return Err(invalid_handle("an object array handle was expected"));
@@ -228,7 +252,9 @@ pub fn EvtGetObjectArrayProperty(
 /// order (none for the default publisher).
 pub fn EvtOpenEventMetadataEnum(metadata: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtOpenEventMetadataEnum")?;
+        let _fault = faults::enter("EvtOpenEventMetadataEnum", |a| {
+            a.handle("PublisherMetadata", metadata).u32("Flags", flags);
+        })?;
         let object = object(metadata)?;
         let m = metadata_of(&object)?;
         reserved(flags, "EvtOpenEventMetadataEnum")?;
@@ -244,7 +270,10 @@ pub fn EvtOpenEventMetadataEnum(metadata: EVT_HANDLE, flags: u32) -> EVT_HANDLE 
 /// NULL with ERROR_NO_MORE_ITEMS (259) at the end.
 pub fn EvtNextEventMetadata(event_metadata_enum: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtNextEventMetadata")?;
+        let _fault = faults::enter("EvtNextEventMetadata", |a| {
+            a.handle("EventMetadataEnum", event_metadata_enum)
+                .u32("Flags", flags);
+        })?;
         let object = object(event_metadata_enum)?;
         let Object::EventMetadataEnum(state) = &*object else {
             return Err(invalid_handle(
@@ -277,7 +306,12 @@ pub fn EvtGetEventMetadataProperty(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtGetEventMetadataProperty")?;
+        let _fault = faults::enter("EvtGetEventMetadataProperty", |a| {
+            a.handle("EventMetadata", event_metadata)
+                .u32("PropertyId", property_id)
+                .u32("Flags", flags)
+                .size("BufferSize", buffer.len());
+        })?;
         let object = object(event_metadata)?;
         let Object::EventMetadata(event) = &*object else {
             return Err(invalid_handle("an event metadata handle was expected"));

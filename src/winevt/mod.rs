@@ -44,6 +44,7 @@ mod render;
 mod service;
 mod status;
 mod subscribe;
+mod trace;
 mod variant;
 
 pub use crate::engine::{
@@ -132,6 +133,7 @@ pub use subscribe::{
     EvtSubscribeStrict, EvtSubscribeToFutureEvents, EvtSubscribeTolerateQueryErrors, ResetEvent,
     SetEvent, SubscribeCallback, WaitForSingleObject, WAIT_FAILED, WAIT_OBJECT_0, WAIT_TIMEOUT,
 };
+pub use trace::TRACE_VARIABLE;
 pub use variant::{read_inline, EVT_VARIANT_SIZE, EVT_VARIANT_TYPE_ARRAY};
 
 /// EVT_QUERY_FLAGS.

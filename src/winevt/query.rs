@@ -9,7 +9,8 @@ use super::handles::{self, Refused, EVT_HANDLE};
 use super::lookup::{object, session};
 use super::object::Object;
 use super::service;
-use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL, TRUE};
+use super::status::{self, invalid_handle, invalid_parameter, Fail, Outcome, BOOL};
+use super::trace::Args;
 use super::variant::put_variants;
 use crate::engine::{Next, QueryFlags, SeekFlags, SeekOrigin, MAX_NEXT_COUNT};
 use crate::error::codes::*;
@@ -60,6 +61,18 @@ pub(super) fn is_this_computer(server: &str) -> bool {
         .any(|n| !n.is_empty() && n.eq_ignore_ascii_case(server))
 }
 
+/// EVT_RPC_LOGIN in a trace: its names and flags; the password only as present or not.
+fn trace_login<'a>(args: &'a mut Args, login: Option<&EvtRpcLoginInfo>) -> &'a mut Args {
+    let Some(login) = login else {
+        return args.present("Login", false);
+    };
+    args.str("Server", login.server.as_deref())
+        .str("User", login.user.as_deref())
+        .str("Domain", login.domain.as_deref())
+        .present("Password", login.password.is_some())
+        .u32("LoginFlags", login.flags)
+}
+
 /// EvtOpenSession: a new session on this computer. A login naming another server fails
 /// with RPC_S_SERVER_UNAVAILABLE (1722); Timeout and Flags are reserved (87 if not 0).
 pub fn EvtOpenSession(
@@ -69,7 +82,11 @@ pub fn EvtOpenSession(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtOpenSession")?;
+        let _fault = faults::enter("EvtOpenSession", |a| {
+            trace_login(a.u32("LoginClass", login_class), login)
+                .u32("Timeout", timeout)
+                .u32("Flags", flags);
+        })?;
         if login_class != EvtRpcLogin || timeout != 0 || flags != 0 {
             return Err(invalid_parameter(
                 "EvtOpenSession takes EvtRpcLogin, and Timeout and Flags 0",
@@ -98,19 +115,24 @@ pub fn EvtOpenSession(
 /// CloseHandle, a classic log with CloseEventLog, an event source with
 /// DeregisterEventSource, a provider with EventUnregister), as none is an EVT_HANDLE.
 pub fn EvtClose(object: EVT_HANDLE) -> BOOL {
-    match handles::remove_if(object, is_evt_handle) {
-        Ok(closed) => {
-            closed.close();
-            status::succeeded();
-            TRUE
+    status::boolean((|| -> Outcome {
+        // Traced; no fault can name EvtClose (FAULT_FUNCTIONS), so it never fails here.
+        let _call = faults::enter("EvtClose", |a| {
+            a.handle("Object", object);
+        })?;
+        match handles::remove_if(object, is_evt_handle) {
+            Ok(closed) => {
+                closed.close();
+                Ok(())
+            }
+            Err(Refused::Rejected) => Err(invalid_handle(
+                "not an EVT_HANDLE (an event object closes with CloseHandle, a classic log \
+                 with CloseEventLog, an event source with DeregisterEventSource, a provider \
+                 with EventUnregister)",
+            )),
+            Err(Refused::NotOpen) => Err(invalid_handle("the handle is not open")),
         }
-        Err(Refused::Rejected) => status::boolean(Err(invalid_handle(
-            "not an EVT_HANDLE (an event object closes with CloseHandle, a classic log with \
-             CloseEventLog, an event source with DeregisterEventSource, a provider with \
-             EventUnregister)",
-        ))),
-        Err(Refused::NotOpen) => status::boolean(Err(invalid_handle("the handle is not open"))),
-    }
+    })())
 }
 
 /// Whether the object is one of wevtapi's (an EVT_HANDLE), not an event object, classic
@@ -133,7 +155,9 @@ fn is_evt_handle(o: &Object) -> bool {
 /// ERROR_INVALID_HANDLE, as for EvtClose.
 pub fn EvtCancel(object: EVT_HANDLE) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtCancel")?;
+        let _fault = faults::enter("EvtCancel", |a| {
+            a.handle("Object", object);
+        })?;
         if object == 0 {
             service::engine().default_session().cancel();
             return Ok(());
@@ -158,7 +182,12 @@ pub fn EvtQuery(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtQuery")?;
+        let _fault = faults::enter("EvtQuery", |a| {
+            a.handle("Session", session)
+                .str("Path", path)
+                .str("Query", query)
+                .u32("Flags", flags);
+        })?;
         let s = self::session(session)?;
         let flags = QueryFlags::from_bits(flags)?;
         let results = s.query(path, query, flags)?;
@@ -177,7 +206,12 @@ pub fn EvtNext(
     returned: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtNext")?;
+        let _fault = faults::enter("EvtNext", |a| {
+            a.handle("ResultSet", result_set)
+                .size("EventsSize", events.len())
+                .u32("Timeout", timeout)
+                .u32("Flags", flags);
+        })?;
         let object = self::object(result_set)?;
         let source: &dyn Fn(usize, Option<Duration>) -> Result<Next> = match &*object {
             Object::Query(results) => &|count, timeout| results.next(count, timeout),
@@ -234,7 +268,13 @@ pub fn EvtSeek(
     flags: u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtSeek")?;
+        let _fault = faults::enter("EvtSeek", |a| {
+            a.handle("ResultSet", result_set)
+                .i64("Position", position)
+                .handle("Bookmark", bookmark)
+                .u32("Timeout", timeout)
+                .u32("Flags", flags);
+        })?;
         let object = self::object(result_set)?;
         let Object::Query(results) = &*object else {
             return Err(invalid_handle(&format!(
@@ -273,7 +313,11 @@ pub fn EvtGetQueryInfo(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtGetQueryInfo")?;
+        let _fault = faults::enter("EvtGetQueryInfo", |a| {
+            a.handle("QueryOrSubscription", query)
+                .u32("PropertyId", property_id)
+                .size("BufferSize", buffer.len());
+        })?;
         let object = self::object(query)?;
         let statuses = match &*object {
             Object::Query(results) => results.statuses(),
@@ -313,7 +357,11 @@ pub fn EvtGetEventInfo(
     used: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtGetEventInfo")?;
+        let _fault = faults::enter("EvtGetEventInfo", |a| {
+            a.handle("Event", event)
+                .u32("PropertyId", property_id)
+                .size("BufferSize", buffer.len());
+        })?;
         let object = self::object(event)?;
         let Object::Event(event) = &*object else {
             return Err(invalid_handle("an event handle was expected"));

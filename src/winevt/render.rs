@@ -34,7 +34,9 @@ thread_local! {
 /// one XPath value path per value.
 pub fn EvtCreateRenderContext(value_paths: &[&str], flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtCreateRenderContext")?;
+        let _fault = faults::enter("EvtCreateRenderContext", |a| {
+            a.strs("ValuePaths", value_paths).u32("Flags", flags);
+        })?;
         let context = match flags {
             EvtRenderContextValues => RenderContext::values(value_paths)?,
             EvtRenderContextSystem | EvtRenderContextUser if !value_paths.is_empty() => {
@@ -80,7 +82,12 @@ pub fn EvtRender(
     property_count: &mut u32,
 ) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtRender")?;
+        let _fault = faults::enter("EvtRender", |a| {
+            a.handle("Context", context)
+                .handle("Fragment", fragment)
+                .u32("Flags", flags)
+                .size("BufferSize", buffer.len());
+        })?;
         let fragment = object(fragment)?;
         match flags {
             EvtRenderEventXml | EvtRenderBookmark if context != 0 => {
@@ -127,7 +134,9 @@ pub fn EvtRender(
 /// (ERROR_EVT_MALFORMED_XML_TEXT, 15008, with the position, if it is not one).
 pub fn EvtCreateBookmark(bookmark_xml: Option<&str>) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtCreateBookmark")?;
+        let _fault = faults::enter("EvtCreateBookmark", |a| {
+            a.str("BookmarkXml", bookmark_xml);
+        })?;
         let bookmark = match bookmark_xml {
             None => Bookmark::new(),
             Some(xml) => Bookmark::from_xml(xml)?,
@@ -139,7 +148,9 @@ pub fn EvtCreateBookmark(bookmark_xml: Option<&str>) -> EVT_HANDLE {
 /// EvtUpdateBookmark: points the bookmark at the event (in the event's channel).
 pub fn EvtUpdateBookmark(bookmark: EVT_HANDLE, event: EVT_HANDLE) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtUpdateBookmark")?;
+        let _fault = faults::enter("EvtUpdateBookmark", |a| {
+            a.handle("Bookmark", bookmark).handle("Event", event);
+        })?;
         let bookmark = object(bookmark)?;
         let event = object(event)?;
         let (Object::Bookmark(bookmark), Object::Event(event)) = (&*bookmark, &*event) else {
@@ -155,7 +166,9 @@ pub fn EvtUpdateBookmark(bookmark: EVT_HANDLE, event: EVT_HANDLE) -> BOOL {
 /// EvtOpenChannelEnum: the session's channel names, sorted as Windows sorts them.
 pub fn EvtOpenChannelEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtOpenChannelEnum")?;
+        let _fault = faults::enter("EvtOpenChannelEnum", |a| {
+            a.handle("Session", session).u32("Flags", flags);
+        })?;
         let engine = self::session(session)?.engine().clone();
         if flags != 0 {
             return Err(invalid_parameter(
@@ -175,7 +188,10 @@ pub fn EvtOpenChannelEnum(session: EVT_HANDLE, flags: u32) -> EVT_HANDLE {
 /// name comes again on the retry; the end is ERROR_NO_MORE_ITEMS (259).
 pub fn EvtNextChannelPath(channel_enum: EVT_HANDLE, buffer: &mut [u16], used: &mut u32) -> BOOL {
     status::boolean((|| -> Outcome {
-        let _fault = faults::enter("EvtNextChannelPath")?;
+        let _fault = faults::enter("EvtNextChannelPath", |a| {
+            a.handle("ChannelEnum", channel_enum)
+                .size("ChannelPathBufferSize", buffer.len());
+        })?;
         let object = object(channel_enum)?;
         let Object::ChannelEnum(state) = &*object else {
             return Err(invalid_handle("a channel enumerator handle was expected"));

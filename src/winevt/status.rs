@@ -92,10 +92,12 @@ pub(super) fn boolean(result: Result<(), Fail>) -> BOOL {
     match result {
         Ok(()) => {
             succeeded();
+            super::trace::finish(TRUE.into(), 0);
             TRUE
         }
         Err(f) => {
             record(&f);
+            super::trace::finish(FALSE.into(), GetLastError());
             FALSE
         }
     }
@@ -106,10 +108,12 @@ pub(super) fn handle(result: Result<EVT_HANDLE, Fail>) -> EVT_HANDLE {
     match result {
         Ok(h) => {
             succeeded();
+            super::trace::finish(h as i64, 0);
             h
         }
         Err(f) => {
             record(&f);
+            super::trace::finish(0, GetLastError());
             0
         }
     }

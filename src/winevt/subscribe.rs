@@ -53,7 +53,15 @@ pub fn EvtSubscribe(
     flags: u32,
 ) -> EVT_HANDLE {
     status::handle((|| -> Outcome<EVT_HANDLE> {
-        let _fault = faults::enter("EvtSubscribe")?;
+        let _fault = faults::enter("EvtSubscribe", |a| {
+            a.handle("Session", session)
+                .handle("SignalEvent", signal_event)
+                .str("ChannelPath", channel_path)
+                .str("Query", query)
+                .handle("Bookmark", bookmark)
+                .present("Callback", callback.is_some())
+                .u32("Flags", flags);
+        })?;
         let s = self::session(session)?;
         let parsed = SubscribeFlags::from_bits(flags)?;
         let delivery = match (signal_event, callback) {

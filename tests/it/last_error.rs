@@ -441,6 +441,8 @@ const SUCCEEDING: &[Row] = &[
     ("install_manifest", |f| {
         controls::install_manifest(&f.manifest) == TRUE
     }),
+    // Stopping a trace when none runs.
+    ("trace_to", |_| controls::trace_to(None) == TRUE),
     // The fault plan's controls: faults that never hit or touch nothing the rows use,
     // cleared last.
     ("inject_fault", |_| {

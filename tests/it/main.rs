@@ -40,6 +40,7 @@ mod store_open;
 mod store_scale;
 mod subscribe;
 mod text_fuzz;
+mod traces;
 mod winevt;
 mod xml_golden;
 mod xml_malformed;
