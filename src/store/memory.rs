@@ -41,10 +41,13 @@ struct Inner {
     retention: Retention,
     /// The estimated bytes of the chunks in the list held compact (store invariant 9).
     compact_bytes: u64,
-    /// Chunks starting below this id have been compacted, or were passed over.
-    compacted_to: u64,
-    /// A writer is compacting a chunk now (outside the lock).
-    compacting: bool,
+    /// Chunks starting below this id were taken to be compacted (or passed over).
+    claimed_to: u64,
+    /// Chunks taken and not yet swapped, and their estimated bytes.
+    in_flight: usize,
+    in_flight_bytes: u64,
+    /// A job of the compactor's thread is queued or running for this store.
+    worker_busy: bool,
     /// Chunks are compacted once the records not yet compact pass this many estimated bytes.
     hot_window: u64,
 }
@@ -64,8 +67,10 @@ impl MemoryStore {
                 max_size: effective_max_size(max_size),
                 retention,
                 compact_bytes: 0,
-                compacted_to: 0,
-                compacting: false,
+                claimed_to: 0,
+                in_flight: 0,
+                in_flight_bytes: 0,
+                worker_busy: false,
                 hot_window: DEFAULT_HOT_WINDOW,
             })),
             generation: Arc::new(AtomicU64::new(0)),
@@ -86,6 +91,7 @@ impl MemoryStore {
         // hundred events' strings is the slow part and readers may hold them anyway.
         let mut dropped: Vec<Arc<Chunk>> = Vec::new();
         let mut cold = None;
+        let mut lagging = None;
         let id = {
             let mut inner = self.inner.lock();
             let id = inner.next_record_id;
@@ -139,23 +145,31 @@ impl MemoryStore {
             inner.record_count += 1;
             inner.total_bytes += size;
             if tail.len() == 1 {
-                // A chunk was just sealed: the oldest records past the hot window go compact.
-                cold = inner.take_cold_chunk();
+                // A chunk was just sealed: the oldest records past the hot window go compact,
+                // on the compactor's thread; a writer that outruns it compacts one itself.
+                if !inner.worker_busy {
+                    cold = inner.take_cold_chunk();
+                    inner.worker_busy = cold.is_some();
+                } else if inner.hot_bytes() > inner.lag_limit() {
+                    lagging = inner.take_cold_chunk();
+                }
             }
             id
         };
         drop(dropped);
         if let Some(cold) = cold {
-            // On the compactor's thread: the writer goes on at once.
             let store = Arc::downgrade(&self.inner);
             let job: compactor::Job = Box::new(move || {
                 if let Some(store) = store.upgrade() {
-                    compact_cold(&store, cold);
+                    compact_cold(&store, cold, true);
                 }
             });
             if let Err(job) = compactor::submit(job) {
                 job();
             }
+        }
+        if let Some(cold) = lagging {
+            compact_cold(&self.inner, cold, false);
         }
         Ok(id)
     }
@@ -163,30 +177,17 @@ impl MemoryStore {
     /// Sets how many estimated bytes of the newest records stay held as events; older sealed
     /// chunks are held compact (invariant 9). `u64::MAX` keeps every record as an event.
     pub fn set_hot_window(&self, bytes: u64) {
-        let cold = {
-            let mut inner = self.inner.lock();
-            inner.hot_window = bytes;
-            inner.take_cold_chunk()
-        };
-        if let Some(cold) = cold {
-            compact_cold(&self.inner, cold);
-        }
-        // A job of the compactor's may hold the turn: wait for it, then compact the rest
-        // here, so that a caller lowering the window finds it applied on return.
+        self.inner.lock().hot_window = bytes;
+        // Compact here what is past the window, and wait for chunks the compactor's thread
+        // holds, so that a caller lowering the window finds it applied on return.
         loop {
-            let next = {
+            let (next, in_flight) = {
                 let mut inner = self.inner.lock();
-                if inner.compacting {
-                    None
-                } else {
-                    match inner.take_cold_chunk() {
-                        Some(cold) => Some(cold),
-                        None => break,
-                    }
-                }
+                (inner.take_cold_chunk(), inner.in_flight)
             };
             match next {
-                Some(cold) => compact_cold(&self.inner, cold),
+                Some(cold) => compact_cold(&self.inner, cold, false),
+                None if in_flight == 0 => break,
                 None => std::thread::yield_now(),
             }
         }
@@ -381,18 +382,17 @@ impl MemoryStore {
 }
 
 /// Windows' floor: a max size below 1 MiB is raised to 1 MiB.
-/// Replaces `cold`, taken by [`Inner::take_cold_chunk`], by its records held compact, then
-/// the next cold chunks while the store holds more than its hot window (invariant 9). The
-/// encoding runs outside the lock (readers and writers go on), and so does freeing the
-/// events it replaced.
-fn compact_cold(store: &Mutex<Inner>, mut cold: Arc<Chunk>) {
+/// Replaces `cold`, taken by [`Inner::take_cold_chunk`], by its records held compact; as the
+/// compactor's job (`worker`), then the next cold chunks while the store holds more than its
+/// hot window (invariant 9). The encoding runs outside the lock (readers and writers go on),
+/// and so does freeing the events it replaced.
+fn compact_cold(store: &Mutex<Inner>, mut cold: Arc<Chunk>, worker: bool) {
     loop {
         let compact = cold.compacted();
         let next = {
             let mut inner = store.lock();
-            inner.compacting = false;
-            let end = cold.last_record_id().map_or(0, |last| last + 1);
-            inner.compacted_to = inner.compacted_to.max(end);
+            inner.in_flight = inner.in_flight.saturating_sub(1);
+            inner.in_flight_bytes = inner.in_flight_bytes.saturating_sub(cold.approx_bytes());
             if let Some(compact) = compact {
                 let at = inner
                     .chunks
@@ -405,7 +405,15 @@ fn compact_cold(store: &Mutex<Inner>, mut cold: Arc<Chunk>) {
                     }
                 }
             }
-            inner.take_cold_chunk()
+            let next = if worker {
+                inner.take_cold_chunk()
+            } else {
+                None
+            };
+            if worker && next.is_none() {
+                inner.worker_busy = false;
+            }
+            next
         };
         // The last reference to the replaced events, unless a snapshot holds them.
         drop(std::mem::replace(
@@ -417,6 +425,10 @@ fn compact_cold(store: &Mutex<Inner>, mut cold: Arc<Chunk>) {
         ));
     }
 }
+
+/// How far past twice its hot window a store's records held as events may grow while the
+/// compactor's thread catches up, before a writer compacts a chunk itself.
+const LAG_SLACK: u64 = 16 << 20;
 
 /// The newest records' estimated bytes a store keeps as events by default (invariant 9):
 /// what subscribers and recent queries read stays as fast to read as it was written.
@@ -471,23 +483,37 @@ impl Inner {
         }
     }
 
-    /// The oldest sealed chunk not yet compact, if the records not compact pass the hot
-    /// window and no writer is compacting already (invariant 9). The open chunk is never
-    /// taken.
+    /// The estimated bytes of the records held as events and not being compacted.
+    fn hot_bytes(&self) -> u64 {
+        self.total_bytes
+            .saturating_sub(self.compact_bytes)
+            .saturating_sub(self.in_flight_bytes)
+    }
+
+    /// Past this many hot bytes the compactor's thread is behind: a writer compacts too.
+    fn lag_limit(&self) -> u64 {
+        self.hot_window.saturating_mul(2).saturating_add(LAG_SLACK)
+    }
+
+    /// Takes the oldest sealed chunk not yet taken, if the records held as events pass the
+    /// hot window (invariant 9); the caller compacts it. The open chunk is never taken.
     fn take_cold_chunk(&mut self) -> Option<Arc<Chunk>> {
-        let hot = self.total_bytes.saturating_sub(self.compact_bytes);
-        if self.compacting || hot <= self.hot_window {
+        if self.hot_bytes() <= self.hot_window {
             return None;
         }
         let at = self
             .chunks
-            .partition_point(|c| c.first_record_id() < self.compacted_to);
-        let chunk = self.chunks.get(at)?;
+            .partition_point(|c| c.first_record_id() < self.claimed_to);
+        let chunk = Arc::clone(self.chunks.get(at)?);
         if at + 1 >= self.chunks.len() || !chunk.is_sealed() {
             return None;
         }
-        self.compacting = true;
-        Some(Arc::clone(chunk))
+        self.claimed_to = chunk
+            .last_record_id()
+            .map_or(self.claimed_to, |last| last + 1);
+        self.in_flight += 1;
+        self.in_flight_bytes += chunk.approx_bytes();
+        Some(chunk)
     }
 
     /// Seals the open chunk and opens a new one whose first record is `first_record_id`.

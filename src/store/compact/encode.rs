@@ -2,22 +2,49 @@
 //! rest, the chunk's repeated strings, GUIDs and SIDs interned in tables (K1).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use super::*;
 use crate::event::{DataItem, Element, Node, Value};
 
+/// FNV-1a: the tables hash short keys (names, GUIDs, SIDs) a few dozen times a record, where
+/// the standard hasher's resistance to chosen keys costs more than the encoding itself; the
+/// keys are the process's own events, and a collision costs time, never correctness.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
 /// A table of one chunk's distinct entries, each held once.
 pub(super) struct Table<T> {
     pub(super) items: Vec<T>,
-    index: HashMap<T, u16>,
+    index: FnvMap<T, u16>,
 }
 
 impl<T> Default for Table<T> {
     fn default() -> Table<T> {
         Table {
             items: Vec::new(),
-            index: HashMap::new(),
+            index: FnvMap::default(),
         }
     }
 }
@@ -37,12 +64,30 @@ impl<T: Clone + Eq + std::hash::Hash> Table<T> {
     }
 }
 
-#[derive(Default)]
 pub(super) struct Encoder {
     pub(super) bytes: Vec<u8>,
     pub(super) strings: Table<Arc<str>>,
     pub(super) guids: Table<Guid>,
     pub(super) sids: Table<Sid>,
+    /// Shared names (a template's Data names) by address: the events being encoded hold
+    /// them, so an address stands for one string while the encoder lives.
+    shared: FnvMap<usize, u16>,
+    /// The last index given for each System string field: consecutive records mostly
+    /// repeat their provider, channel and computer.
+    recent: [u16; 4],
+}
+
+impl Default for Encoder {
+    fn default() -> Encoder {
+        Encoder {
+            bytes: Vec::new(),
+            strings: Table::default(),
+            guids: Table::default(),
+            sids: Table::default(),
+            shared: FnvMap::default(),
+            recent: [NONE; 4],
+        }
+    }
 }
 
 impl Encoder {
@@ -53,12 +98,33 @@ impl Encoder {
         self.strings.intern(&Arc::from(s))
     }
 
-    fn shared(&mut self, s: &Arc<str>) -> Option<u16> {
-        self.strings.intern(s)
+    /// A System string field's index (`field` names the field's slot in `recent`).
+    fn system_string(&mut self, s: Option<&str>, field: usize) -> Option<u16> {
+        let Some(s) = s else { return Some(NONE) };
+        let last = self.recent.get(field).copied().unwrap_or(NONE);
+        if self
+            .strings
+            .items
+            .get(usize::from(last))
+            .is_some_and(|l| **l == *s)
+        {
+            return Some(last);
+        }
+        let i = self.string(s)?;
+        if let Some(slot) = self.recent.get_mut(field) {
+            *slot = i;
+        }
+        Some(i)
     }
 
-    fn opt_string(&mut self, s: Option<&str>) -> Option<u16> {
-        s.map_or(Some(NONE), |s| self.string(s))
+    fn shared(&mut self, s: &Arc<str>) -> Option<u16> {
+        let at = Arc::as_ptr(s).cast::<u8>() as usize;
+        if let Some(&i) = self.shared.get(&at) {
+            return Some(i);
+        }
+        let i = self.strings.intern(s)?;
+        self.shared.insert(at, i);
+        Some(i)
     }
 
     /// `event`'s row, its rest appended to `bytes`; `None` if it must be kept (K1).
@@ -105,11 +171,11 @@ impl Encoder {
             qualifiers: s.qualifiers.unwrap_or(0),
             task: s.task.unwrap_or(0),
             flags,
-            provider_name: self.opt_string(s.provider.name.as_deref())?,
+            provider_name: self.system_string(s.provider.name.as_deref(), 0)?,
             provider_guid: self.opt_guid(s.provider.guid)?,
-            event_source_name: self.opt_string(s.provider.event_source_name.as_deref())?,
-            channel: self.opt_string(s.channel.as_deref())?,
-            computer: self.opt_string(s.computer.as_deref())?,
+            event_source_name: self.system_string(s.provider.event_source_name.as_deref(), 1)?,
+            channel: self.system_string(s.channel.as_deref(), 2)?,
+            computer: self.system_string(s.computer.as_deref(), 3)?,
             user: match s.security.as_ref().and_then(|sec| sec.user_id.as_ref()) {
                 Some(sid) => self.sids.intern(sid)?,
                 None => NONE,
