@@ -15,9 +15,16 @@
  *        ERROR_NO_MORE_ITEMS (259) once drained both mean "nothing now" (winlogbeat,
  *        OpenTelemetry); the manual-reset signal is reset before each drain (vector#25194).
  *
+ *   P6, P9  A circular channel overwritten under a slow reader: STALE, then the loss
+ *        counted against EvtGetLogInfo's oldest record number, and the rest read once;
+ *        a filter's gaps in record ids are not loss.
+ *   P12  Channel validation (NXLog, vector): a missing channel (15007) and an Analytic or
+ *        Debug one (15009) are skipped, the rest subscribed.
+ *   6.5  EvtFormatMessage failing with 15027 or 15033: the event kept through its XML.
+ *
  * Each starts from a fresh service (evtlog_reset). Other pains have their own programs:
- * faults.c and quirks.c (P1, 1734), service_restart.c (P4), cancel.c (P7),
- * subscriptions.c (P8, P9), errors.c (P12). */
+ * faults.c and quirks.c (P1, 1734; quirks.c also 317), service_restart.c (P4, 6.7),
+ * cancel.c (P7), remote.c (remote computers). */
 #include "common.h"
 
 static EVT_HANDLE g_system; /* a System render context, for record ids */
@@ -65,6 +72,27 @@ static UINT64 oldest_record(LPCWSTR channel) {
     CHECK(EvtGetLogInfo(log, EvtLogOldestRecordNumber, sizeof value, &value, &used));
     CHECK(EvtClose(log));
     return value.UInt64Val;
+}
+
+/* Writes `count` events of `provider` with `event_id` and a Blob of `blob` characters. */
+static void write_events(LPCWSTR channel, const char *provider, int event_id, int count,
+                         int blob) {
+    static char text[16384];
+    static WCHAR xml[16384];
+    char *x = malloc((size_t)blob + 1);
+    CHECK(x != NULL);
+    memset(x, 'x', (size_t)blob);
+    x[blob] = 0;
+    for (int i = 0; i < count; i++) {
+        snprintf(text, sizeof text,
+                 "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>"
+                 "<System><Provider Name='%s'/><EventID>%d</EventID><Level>4</Level>"
+                 "</System><EventData><Data Name='Blob'>%s</Data></EventData></Event>",
+                 provider, event_id, x);
+        widen(text, xml, sizeof xml / sizeof xml[0]);
+        CHECK(evtlog_write_event_xml(channel, xml));
+    }
+    free(x);
 }
 
 static void p02_batch_cap(void) {
@@ -295,11 +323,145 @@ static void p11_polling(void) {
            read, idle_4317, drained_259);
 }
 
+/* P6 and P9: a channel that overwrites (1 MiB, circular, the default) and a writer faster
+ * than the reader. The reader's subscription fails with ERROR_EVT_QUERY_RESULT_STALE; it
+ * compares its bookmark with EvtGetLogInfo's oldest record number to count the loss
+ * exactly (a gap in record ids alone cannot tell loss from a filter), and resumes. */
+static void p06_p09_overwritten_under_a_slow_reader(void) {
+    fresh();
+    CHECK(evtlog_create_channel(L"Pains/Ring"));
+    /* A filter's gaps are not loss: ids 1, 3, 5 read, yet the oldest is 1. */
+    write_events(L"Pains/Ring", "Pains", 1, 1, 10);
+    write_events(L"Pains/Ring", "Pains", 2, 1, 10);
+    write_events(L"Pains/Ring", "Pains", 1, 1, 10);
+    write_events(L"Pains/Ring", "Pains", 2, 1, 10);
+    write_events(L"Pains/Ring", "Pains", 1, 1, 10);
+    EVT_HANDLE query =
+        EvtQuery(NULL, L"Pains/Ring", L"*[System[EventID=1]]", EvtQueryChannelPath);
+    CHECK(query != NULL);
+    UINT64 ids[512];
+    DWORD end = 0;
+    CHECK(drain(query, 10, NULL, ids, 512, &end) == 3 && ids[1] == 3 && ids[2] == 5);
+    CHECK(oldest_record(L"Pains/Ring") == 1);
+    CHECK(EvtClose(query));
+
+    HANDLE signal = CreateEvent(NULL, TRUE, FALSE, NULL);
+    EVT_HANDLE bookmark = EvtCreateBookmark(NULL);
+    EVT_HANDLE sub = EvtSubscribe(NULL, signal, L"Pains/Ring", NULL, NULL, NULL, NULL,
+                                  EvtSubscribeStartAtOldestRecord);
+    CHECK(sub != NULL && bookmark != NULL);
+    CHECK(drain(sub, 10, bookmark, ids, 512, &end) == 5);
+    UINT64 last = ids[4];
+    /* The writer: 300 events of 8 KB, over twice the channel's size. */
+    write_events(L"Pains/Ring", "Pains", 3, 300, 8000);
+    CHECK(WaitForSingleObject(signal, 0) == WAIT_OBJECT_0);
+    EVT_HANDLE events[10];
+    DWORD returned = 0;
+    CHECK_ERROR(EvtNext(sub, 10, events, 0, 0, &returned), ERROR_EVT_QUERY_RESULT_STALE);
+    CHECK(EvtClose(sub));
+    UINT64 oldest = oldest_record(L"Pains/Ring");
+    UINT64 lost = oldest > last + 1 ? oldest - (last + 1) : 0;
+    CHECK(lost > 0);
+    /* Resume: after the bookmark if its record is there, else at the oldest. */
+    sub = EvtSubscribe(NULL, signal, L"Pains/Ring", NULL, bookmark, NULL, NULL,
+                       EvtSubscribeStartAfterBookmark | EvtSubscribeStrict);
+    if (sub == NULL) {
+        CHECK(GetLastError() == ERROR_NOT_FOUND);
+        sub = EvtSubscribe(NULL, signal, L"Pains/Ring", NULL, NULL, NULL, NULL,
+                           EvtSubscribeStartAtOldestRecord);
+    }
+    CHECK(sub != NULL);
+    int n = drain(sub, 10, bookmark, ids, 512, &end);
+    CHECK(n > 0 && ids[0] == oldest);
+    for (int i = 1; i < n; i++) CHECK(ids[i] == ids[i - 1] + 1);
+    CHECK(5 + lost + (UINT64)n == 305); /* every record read or counted lost */
+    CHECK(EvtClose(sub));
+    CHECK(EvtClose(bookmark));
+    CHECK(CloseHandle(signal));
+    printf("P6/P9: a filter's gaps are not loss; overwritten under the reader: STALE, %llu "
+           "counted lost against the oldest, %d read after\n",
+           (unsigned long long)lost, n);
+}
+
+/* P12: channel validation as NXLog and vector do it: a missing channel (15007) and an
+ * Analytic or Debug one (15009) are skipped with a message; the others are read. */
+static void p12_channel_validation(void) {
+    fresh();
+    CHECK(evtlog_create_channel_of_type(L"Pains/Analytic", EvtChannelTypeAnalytic));
+    CHECK(evtlog_create_channel_of_type(L"Pains/Debug", EvtChannelTypeDebug));
+    LPCWSTR channels[] = {L"Application", L"Pains/Missing", L"Pains/Analytic", L"Pains/Debug",
+                          L"System"};
+    DWORD expected[] = {0, ERROR_EVT_CHANNEL_NOT_FOUND, ERROR_EVT_SUBSCRIPTION_TO_DIRECT_CHANNEL,
+                        ERROR_EVT_SUBSCRIPTION_TO_DIRECT_CHANNEL, 0};
+    HANDLE signal = CreateEvent(NULL, TRUE, FALSE, NULL);
+    int subscribed = 0;
+    for (size_t i = 0; i < sizeof channels / sizeof channels[0]; i++) {
+        EVT_HANDLE sub = EvtSubscribe(NULL, signal, channels[i], NULL, NULL, NULL, NULL,
+                                      EvtSubscribeToFutureEvents);
+        DWORD error = sub ? 0 : GetLastError();
+        CHECK(error == expected[i]);
+        if (sub) {
+            subscribed++;
+            CHECK(EvtClose(sub));
+        }
+    }
+    CHECK_ERROR(EvtOpenChannelConfig(NULL, L"Pains/Missing", 0) != NULL,
+                ERROR_EVT_CHANNEL_NOT_FOUND);
+    CHECK(subscribed == 2);
+    CHECK(CloseHandle(signal));
+    printf("P12: 2 channels subscribed; a missing one 15007, 2 direct ones 15009, skipped\n");
+}
+
+/* Section 6.5: EvtFormatMessage failures are data: with the provider's messages unavailable
+ * (evtlog_fail_messages: 15027, 15033), the consumer keeps the event through its XML
+ * (wazuh PR #24932; netxms#3322 dropped such events). */
+static void s6_5_format_failures_as_data(void) {
+    fresh();
+    write_events(L"Application", "Microsoft-Windows-Security-Auditing", 4634, 1, 10);
+    EVT_HANDLE query = EvtQuery(NULL, L"Application", NULL, EvtQueryChannelPath);
+    EVT_HANDLE event = NULL;
+    DWORD returned = 0;
+    CHECK(query && EvtNext(query, 1, &event, INFINITE, 0, &returned) && returned == 1);
+    EVT_HANDLE metadata =
+        EvtOpenPublisherMetadata(NULL, L"Microsoft-Windows-Security-Auditing", NULL, 0, 0);
+    CHECK(metadata != NULL);
+    DWORD codes[] = {0, ERROR_EVT_MESSAGE_NOT_FOUND, ERROR_EVT_MESSAGE_LOCALE_NOT_FOUND};
+    int kept = 0;
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if (codes[i]) {
+            CHECK(evtlog_fail_messages(L"Microsoft-Windows-Security-Auditing", codes[i]));
+        }
+        DWORD used = 0, error = 0;
+        if (!EvtFormatMessage(metadata, event, 0, 0, NULL, EvtFormatMessageEvent, 0, NULL,
+                              &used)) {
+            error = GetLastError();
+        }
+        if (codes[i] == 0) {
+            CHECK(error == ERROR_INSUFFICIENT_BUFFER && used > 1); /* a message to size */
+            continue;
+        }
+        CHECK(error == codes[i]);
+        char *xml = render_xml(event); /* the fallback */
+        CHECK(strstr(xml, "<EventID>4634</EventID>") != NULL);
+        free(xml);
+        kept++;
+    }
+    CHECK(evtlog_clear_faults());
+    CHECK(kept == 2);
+    CHECK(EvtClose(metadata));
+    CHECK(EvtClose(event));
+    CHECK(EvtClose(query));
+    printf("6.5: EvtFormatMessage 15027 and 15033: both events kept through their XML\n");
+}
+
 int main(void) {
     p02_batch_cap();
     p03_stale_after_clear();
     p05_strict_bookmark_gone();
     p10_render_sizing();
     p11_polling();
+    p06_p09_overwritten_under_a_slow_reader();
+    p12_channel_validation();
+    s6_5_format_failures_as_data();
     return 0;
 }
