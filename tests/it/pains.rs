@@ -244,8 +244,9 @@ fn p03_stale_after_clear_then_requery_from_the_bookmark() {
 /// P4: a service restart: while stopped every call fails with RPC_S_SERVER_UNAVAILABLE (1722),
 /// after the start every handle opened before fails with ERROR_INVALID_HANDLE (6); the
 /// consumer reopens from its bookmark and reads the events written meanwhile once. In depth:
-/// service.rs. Not reproduced: beats#39456's 87 after an automatic backup (evtlog's
-/// AutoBackupLogFiles rollover keeps open handles valid; their reads are stale, as P3).
+/// service.rs. Not reproduced: beats#39456's ERROR_INVALID_PARAMETER after an automatic
+/// backup, and beats#472's ERROR_EVENTLOG_FILE_CHANGED (1503) of the classic API: evtlog
+/// returns neither.
 #[test]
 fn p04_handles_fail_after_a_service_restart_and_a_bookmark_resumes() {
     let _s = service(5);
