@@ -195,8 +195,8 @@ pub fn EvtQuery(
     })())
 }
 
-/// EvtNext: up to `events.len()` event handles from a query (at most 1,024 per call, as
-/// the service's batches; a short batch is a success). The end is FALSE with
+/// EvtNext: up to `events.len()` event handles from a query (1 to 1,024 per call, as the
+/// service's batches, else ERROR_INVALID_PARAMETER; a short batch is a success). The end is FALSE with
 /// ERROR_NO_MORE_ITEMS (259); a timeout with nothing found, ERROR_TIMEOUT (1460).
 pub fn EvtNext(
     result_set: EVT_HANDLE,
@@ -230,7 +230,15 @@ pub fn EvtNext(
             return Err(invalid_parameter("EventsSize is 0"));
         }
         let timeout = (timeout != INFINITE).then(|| Duration::from_millis(u64::from(timeout)));
-        let count = events.len().min(MAX_NEXT_COUNT);
+        // Windows refuses more than 1,024 handles a call (beats' max_handles_assumption
+        // test asserts ERROR_INVALID_PARAMETER for 1,025 on Windows).
+        if events.len() > MAX_NEXT_COUNT {
+            return Err(invalid_parameter(format!(
+                "EventsSize {} is over the {MAX_NEXT_COUNT} handles a call",
+                events.len()
+            )));
+        }
+        let count = events.len();
         *returned = 0;
         super::remote::enter_object(&object, timeout)?;
         match source(count, timeout)? {

@@ -25,6 +25,7 @@ mod layout;
 mod manifests;
 mod metadata;
 mod paged_store;
+mod pains;
 mod persist;
 mod producer;
 mod query_cases;
