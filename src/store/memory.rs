@@ -427,8 +427,10 @@ fn compact_cold(store: &Mutex<Inner>, mut cold: Arc<Chunk>, worker: bool) {
 }
 
 /// How far past twice its hot window a store's records held as events may grow while the
-/// compactor's thread catches up, before a writer compacts a chunk itself.
-const LAG_SLACK: u64 = 16 << 20;
+/// compactor's thread catches up, before a writer compacts a chunk itself: a burst of this
+/// size appends at full speed; a writer that keeps outrunning the compactor is slowed to its
+/// pace, so memory stays bounded.
+const LAG_SLACK: u64 = 256 << 20;
 
 /// The newest records' estimated bytes a store keeps as events by default (invariant 9):
 /// what subscribers and recent queries read stays as fast to read as it was written.
