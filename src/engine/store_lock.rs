@@ -20,6 +20,10 @@
 //! 4. Every channel file of a writable store holds the lock too, so a channel kept after its
 //!    engine is dropped (an `Arc<Channel>`, a result set, a subscription) still writes as
 //!    the store's one writer: the lock goes only when the engine and all of them are gone.
+//! 5. A lock found held is tried again for up to [`HELD_GRACE`] before the open fails: a
+//!    process this one is starting holds a copy of every descriptor from its fork to its
+//!    exec (where close-on-exec closes them), so a lock just released by dropping an engine
+//!    can look held for that moment. A real second writer still gets 32, that much later.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
@@ -29,6 +33,12 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// The lock file's name in a store directory.
 pub(crate) const LOCK_FILE: &str = ".evtlog.lock";
+
+/// How long a held lock is tried again before the open fails (invariant 5).
+pub(crate) const HELD_GRACE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The pause between two tries.
+const RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// How an engine holds its store.
 #[derive(Debug)]
@@ -71,7 +81,13 @@ pub(crate) fn lock(dir: &Path) -> Result<StoreAccess> {
     let Ok(file) = opened else {
         return Ok(StoreAccess::Reader);
     };
-    match file.try_lock() {
+    let give_up = std::time::Instant::now() + HELD_GRACE;
+    let mut tried = file.try_lock();
+    while matches!(tried, Err(TryLockError::WouldBlock)) && std::time::Instant::now() < give_up {
+        std::thread::sleep(RETRY_PAUSE);
+        tried = file.try_lock();
+    }
+    match tried {
         Ok(()) => Ok(StoreAccess::Writer {
             lock: Arc::new(file),
         }),
@@ -129,6 +145,25 @@ mod tests {
     }
 
     /// The lock file is never a channel, nor the configuration of one (invariant 2).
+    /// A lock released a moment after the open starts (a spawning child's copy of the
+    /// descriptor reaching its exec) is taken, not refused (invariant 5).
+    #[test]
+    fn a_lock_released_within_the_grace_is_taken() {
+        let dir = temp_dir("store-lock-grace");
+        let holder = lock(&dir).unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(40));
+            drop(holder);
+        });
+        let started = std::time::Instant::now();
+        let second = lock(&dir).expect("taken once the first holder lets go");
+        assert!(!second.is_reader());
+        assert!(started.elapsed() < HELD_GRACE + std::time::Duration::from_millis(200));
+        release.join().unwrap();
+        drop(second);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn the_lock_file_is_no_channel() {
         let dir = temp_dir("store-lock-no-channel");
