@@ -90,7 +90,7 @@ impl MemoryStore {
         // Chunks dropped by overwrite are freed after the lock is released: freeing a few
         // hundred events' strings is the slow part and readers may hold them anyway.
         let mut dropped: Vec<Arc<Chunk>> = Vec::new();
-        let mut cold = None;
+        let mut wake_worker = false;
         let mut lagging = None;
         let id = {
             let mut inner = self.inner.lock();
@@ -148,8 +148,8 @@ impl MemoryStore {
                 // A chunk was just sealed: the oldest records past the hot window go compact,
                 // on the compactor's thread; a writer that outruns it compacts one itself.
                 if !inner.worker_busy {
-                    cold = inner.take_cold_chunk();
-                    inner.worker_busy = cold.is_some();
+                    wake_worker = inner.hot_bytes() > inner.hot_window;
+                    inner.worker_busy = wake_worker;
                 } else if inner.hot_bytes() > inner.lag_limit() {
                     lagging = inner.take_cold_chunk();
                 }
@@ -157,11 +157,12 @@ impl MemoryStore {
             id
         };
         drop(dropped);
-        if let Some(cold) = cold {
+        if wake_worker {
+            // The job takes its chunks when it runs, so none waits claimed in the queue.
             let store = Arc::downgrade(&self.inner);
             let job: compactor::Job = Box::new(move || {
                 if let Some(store) = store.upgrade() {
-                    compact_cold(&store, cold, true);
+                    run_worker(&store);
                 }
             });
             if let Err(job) = compactor::submit(job) {
@@ -382,6 +383,22 @@ impl MemoryStore {
 }
 
 /// Windows' floor: a max size below 1 MiB is raised to 1 MiB.
+/// The compactor's job for one store: compacts its cold chunks until the records held as
+/// events are within the hot window, then lets a writer wake it again.
+fn run_worker(store: &Mutex<Inner>) {
+    let first = {
+        let mut inner = store.lock();
+        let first = inner.take_cold_chunk();
+        if first.is_none() {
+            inner.worker_busy = false;
+        }
+        first
+    };
+    if let Some(cold) = first {
+        compact_cold(store, cold, true);
+    }
+}
+
 /// Replaces `cold`, taken by [`Inner::take_cold_chunk`], by its records held compact; as the
 /// compactor's job (`worker`), then the next cold chunks while the store holds more than its
 /// hot window (invariant 9). The encoding runs outside the lock (readers and writers go on),
