@@ -15,10 +15,11 @@
 //!   [`MAX_TREE_DEPTH`], a chunk whose tables would pass `u16` indices, a record id that is
 //!   not its position) is kept as its event.
 //! - K2. The probe a scan fills for record `i` equals the made event in every System child
-//!   the filter reads (all of them when it reads the body); its body equals the made event's
-//!   when the filter may read anything of it, and holds the made event's EventData items a
-//!   filter reading only `Data[@Name = n]` can read (those so named, and generic elements)
-//!   when that is all it reads. The filter therefore answers on the probe as on the event.
+//!   the filter reads (all of them when it may read anything of the body); its body equals
+//!   the made event's when the filter may read anything of it, and holds the made event's
+//!   EventData items a filter reading only `Data[@Name = n]` can read (those so named, and
+//!   generic elements) when that is all it reads. The filter therefore answers on the probe
+//!   as on the event.
 //! - K3. The bytes are this module's own: decoding reads them with bounds checks and never
 //!   panics; a record it could not decode (which K1 rules out) reads as the default event.
 
