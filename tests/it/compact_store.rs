@@ -4,10 +4,10 @@
 //! answers from System columns and filters that read the body, merged channels, seeks,
 //! bookmarks, subscriptions, clears with a backup, exports) gives the same events and XML.
 
-use crate::support::drain::{drain, flags};
+use crate::support::drain::{after_bookmark, drain, flags};
 use evtlog::{
-    Bookmark, ChannelConfig, ChannelType, Delivery, Engine, Generator, Next, Profile, QueryFlags,
-    SeekFlags, SignalEvent, SubscribeFlags,
+    ChannelConfig, ChannelType, Delivery, Engine, Generator, Next, Profile, QueryFlags, SeekFlags,
+    SignalEvent, SubscribeFlags,
 };
 use proptest::prelude::*;
 
@@ -185,22 +185,8 @@ fn seeks_bookmarks_subscriptions_and_clears_read_compact_chunks() {
             found.push((events[0].record_id(), events[0].to_xml()));
         }
         for id in (1..N as u64).step_by(211) {
-            let mut bookmark = Bookmark::new();
-            results
-                .seek(id as i64 - 1, SeekFlags::RELATIVE_TO_FIRST)
-                .unwrap();
-            let Next::Events(events) = results.next(1, None).unwrap() else {
-                panic!("record {id}")
-            };
-            bookmark.update(&events[0]);
-            let again = session.query(Some("Sec"), Some("*"), forward).unwrap();
-            again
-                .seek_bookmark(&bookmark, 1, SeekFlags::RELATIVE_TO_BOOKMARK)
-                .unwrap();
-            let Next::Events(events) = again.next(1, None).unwrap() else {
-                panic!("after {id}")
-            };
-            found.push((events[0].record_id(), events[0].to_xml()));
+            let event = after_bookmark(engine, "Sec", id);
+            found.push((event.record_id(), event.to_xml()));
         }
         // A pull subscription from the oldest record reads every chunk.
         let subscription = session

@@ -7,11 +7,11 @@
 
 use std::time::Duration;
 
-use crate::support::drain::{drain, flags};
+use crate::support::drain::{after_bookmark, drain, flags};
 use crate::TempDir;
 use evtlog::{
-    Bookmark, ChannelConfig, ChannelType, Delivery, Engine, Event, Generator, Next, Profile,
-    QueryFlags, SeekFlags, SignalEvent, SubscribeFlags, SubscribePosition,
+    ChannelConfig, ChannelType, Delivery, Engine, Event, Generator, Next, Profile, QueryFlags,
+    SeekFlags, SignalEvent, SubscribeFlags, SubscribePosition,
 };
 
 const N: usize = 3000;
@@ -125,23 +125,7 @@ fn seeks_bookmarks_and_new_records_cross_pages() {
         let session = engine.default_session();
         // A bookmark at every tenth record: the next event is the one after it.
         for id in (1..N as u64).step_by(97) {
-            let mut bookmark = Bookmark::new();
-            let results = session.query(Some("Sec"), Some("*"), forward).unwrap();
-            results
-                .seek(id as i64 - 1, SeekFlags::RELATIVE_TO_FIRST)
-                .unwrap();
-            let Next::Events(events) = results.next(1, None).unwrap() else {
-                panic!("record {id}")
-            };
-            bookmark.update(&events[0]);
-            let again = session.query(Some("Sec"), Some("*"), forward).unwrap();
-            again
-                .seek_bookmark(&bookmark, 1, SeekFlags::RELATIVE_TO_BOOKMARK)
-                .unwrap();
-            let Next::Events(events) = again.next(2, None).unwrap() else {
-                panic!("after {id}")
-            };
-            assert_eq!(events[0].record_id(), id + 1);
+            assert_eq!(after_bookmark(engine, "Sec", id).record_id(), id + 1);
         }
         // New records go on after the file's, and a forward query sees them live.
         let results = session.query(Some("Sec"), Some("*"), forward).unwrap();
