@@ -584,7 +584,7 @@ impl Error {
 
     /// The same error with its position moved: used when a query's text sits inside other
     /// text (an XPath inside a structured query).
-    pub(crate) fn relocated(mut self, line: u32, column: u32) -> Error {
+    pub fn relocated(mut self, line: u32, column: u32) -> Error {
         match &mut self.inner.detail {
             Detail::Text {
                 line: l, column: c, ..

@@ -40,6 +40,7 @@ mod files;
 mod flags;
 mod format;
 mod lifecycle;
+mod log_info;
 mod metadata;
 mod metadata_props;
 mod names;
@@ -94,6 +95,8 @@ pub use fault_plan::{
 };
 pub use faults::{CallKind, PauseHandle};
 pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
+pub(crate) use log_info::existing_file;
+pub use log_info::LogInfo;
 pub use metadata::PublisherMetadata;
 pub use metadata_props::{
     template_xml, EventMetadata, EventProperty, MetadataArray, ObjectArray, PublisherProperty,

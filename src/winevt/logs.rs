@@ -2,7 +2,7 @@
 //! one), so that EvtCancel on that session stops them; EvtOpenLog and EvtGetLogInfo; and
 //! EvtArchiveExportedLog.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::faults;
 use super::handles;
@@ -11,10 +11,7 @@ use super::object::{LogSource, Object};
 use super::status::{self, invalid_handle, invalid_parameter, Outcome, BOOL};
 use super::variant::put_variants;
 use super::EVT_HANDLE;
-use crate::engine::{ExportFlags, Quirk, Quirks};
-use crate::error::{Error, ErrorKind, Result};
-use crate::event::{FileTime, Value};
-use crate::evtx::EvtxFile;
+use crate::engine::{existing_file, ExportFlags, LogInfo, Quirk, Quirks};
 
 /// EVT_EXPORTLOG_FLAGS.
 pub const EvtExportLogChannelPath: u32 = 0x1;
@@ -111,28 +108,6 @@ pub const EvtLogNumberOfLogRecords: u32 = 5;
 pub const EvtLogOldestRecordNumber: u32 = 6;
 pub const EvtLogFull: u32 = 7;
 
-/// FILE_ATTRIBUTE_READONLY and FILE_ATTRIBUTE_ARCHIVE, as GetFileAttributesEx reports them.
-const FILE_ATTRIBUTE_READONLY: u32 = 0x1;
-const FILE_ATTRIBUTE_ARCHIVE: u32 = 0x20;
-
-/// An absolute path that names an existing file (87 if relative, 2 if missing).
-fn existing_file(path: &str) -> Result<PathBuf> {
-    let path = Path::new(path);
-    if !path.is_absolute() {
-        return Err(Error::with_message(
-            ErrorKind::InvalidParameter,
-            format!("{}: a log file path must be absolute", path.display()),
-        ));
-    }
-    if !path.is_file() {
-        return Err(Error::with_message(
-            ErrorKind::FileNotFound,
-            format!("{}: no such log file", path.display()),
-        ));
-    }
-    Ok(path.to_owned())
-}
-
 /// EvtOpenLog: a channel (EvtOpenChannelPath) or an .evtx file (EvtOpenFilePath, an
 /// absolute path) for EvtGetLogInfo.
 pub fn EvtOpenLog(session: EVT_HANDLE, path: Option<&str>, flags: u32) -> EVT_HANDLE {
@@ -161,46 +136,6 @@ pub fn EvtOpenLog(session: EVT_HANDLE, path: Option<&str>, flags: u32) -> EVT_HA
     })())
 }
 
-/// A file's metadata as the log properties it gives.
-fn file_value(path: &Path, property_id: u32) -> Result<Value> {
-    let meta = std::fs::metadata(path)?;
-    let time = |t: std::io::Result<std::time::SystemTime>| {
-        t.ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .and_then(|d| FileTime::from_unix_nanos(d.as_nanos() as i128))
-            .map_or(Value::Null, Value::FileTime)
-    };
-    Ok(match property_id {
-        EvtLogCreationTime => time(meta.created().or_else(|_| meta.modified())),
-        EvtLogLastAccessTime => time(meta.accessed()),
-        EvtLogLastWriteTime => time(meta.modified()),
-        EvtLogFileSize => Value::UInt64(meta.len()),
-        _ => Value::UInt32(if meta.permissions().readonly() {
-            FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_ARCHIVE
-        } else {
-            FILE_ATTRIBUTE_ARCHIVE
-        }),
-    })
-}
-
-/// An .evtx file's record count and oldest record id, from its chunk headers.
-fn file_records(path: &Path) -> Result<(u64, u64)> {
-    let mut file = EvtxFile::open(path)?;
-    let (mut count, mut oldest) = (0u64, u64::MAX);
-    for chunk in file.chunks() {
-        let header = chunk?.header().clone();
-        if header.last_record_id == u64::MAX || header.first_record_id > header.last_record_id {
-            continue;
-        }
-        count += header
-            .last_record_number
-            .saturating_sub(header.first_record_number)
-            + 1;
-        oldest = oldest.min(header.first_record_id);
-    }
-    Ok((count, if count == 0 { 0 } else { oldest }))
-}
-
 /// EvtGetLogInfo: one property of an opened log as an EVT_VARIANT (EVT_LOG_PROPERTY_ID's types).
 pub fn EvtGetLogInfo(log: EVT_HANDLE, property_id: u32, buffer: &mut [u8], used: &mut u32) -> BOOL {
     status::boolean((|| -> Outcome {
@@ -216,31 +151,13 @@ pub fn EvtGetLogInfo(log: EVT_HANDLE, property_id: u32, buffer: &mut [u8], used:
         if property_id > EvtLogFull {
             return Err(invalid_parameter("an unknown EVT_LOG_PROPERTY_ID"));
         }
-        let value = match source {
-            LogSource::Channel(channel) => match property_id {
-                EvtLogNumberOfLogRecords => Value::UInt64(channel.record_count()),
-                EvtLogOldestRecordNumber => Value::UInt64(channel.oldest_record_id().unwrap_or(0)),
-                EvtLogFull => Value::Boolean(channel.is_full()),
-                id => match channel.file_path() {
-                    Some(path) => file_value(&path, id)?,
-                    // A channel in memory has no file: its size is its records' (a 4 KiB
-                    // header and whole 64 KiB chunks, as a file of them would be).
-                    None => match id {
-                        EvtLogFileSize => {
-                            Value::UInt64(4096 + channel.total_bytes().div_ceil(65_024) * 65_536)
-                        }
-                        EvtLogAttributes => Value::UInt32(FILE_ATTRIBUTE_ARCHIVE),
-                        _ => Value::Null,
-                    },
-                },
-            },
-            LogSource::File(path) => match property_id {
-                EvtLogNumberOfLogRecords => Value::UInt64(file_records(path)?.0),
-                EvtLogOldestRecordNumber => Value::UInt64(file_records(path)?.1),
-                EvtLogFull => Value::Boolean(false),
-                id => file_value(path, id)?,
-            },
+        let info = match source {
+            LogSource::Channel(channel) => LogInfo::of_channel(channel)?,
+            LogSource::File(path) => LogInfo::of_file(path)?,
         };
+        let value = info
+            .value(property_id)
+            .ok_or_else(|| invalid_parameter("an unknown EVT_LOG_PROPERTY_ID"))?;
         put_variants(&[value], buffer, used)
     })())
 }
