@@ -1,8 +1,14 @@
 //! wevtutil-style command lines: `evtutil VERB ARG… [/opt:value]…`.
 //!
 //! Options start with `/` or `-`, their names are case-insensitive and may be given short or
-//! long (`/c` or `/count`), and the value follows a `:` (`/rd:true`). Global options
-//! (`--store DIR`, `--memory`) may stand anywhere.
+//! long (`/c` or `/count`), and the value follows a `:` (`/rd:true`); for a verb that takes
+//! values apart (eventcreate: `/t ERROR`) it may also be the next argument. wevtutil's
+//! global options (`/r`, `/u`, `/p`, `/a`, `/uni`) go with every verb that reaches a
+//! computer; evtutil's own (`--store DIR`, `--memory`) may stand anywhere.
+//!
+//! Every option is a row of a table ([`OptionSpec`]: short and long name, value syntax,
+//! description; the verbs in `table.rs`), and the parser accepts exactly the rows, so the
+//! usage text, the completions and the man page made from the same rows name every option.
 
 use std::fmt;
 
@@ -30,62 +36,113 @@ impl fmt::Display for UsageError {
     }
 }
 
-/// An option a verb accepts: its short and long names.
-#[derive(Clone, Copy, Debug)]
+/// An option a verb accepts: its short and long names, the syntax of its value (as the
+/// usage shows it: `true|false`, `N`, `FILE`; empty for an option that takes none) and a
+/// one-line description. Rows are written `OptionSpec::new("c", "count").value("N")
+/// .help("at most N events")`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OptionSpec {
     pub short: &'static str,
+    /// Lower case: the name [`Args::option`] and [`Args::flag`] look up.
     pub long: &'static str,
+    pub value: &'static str,
+    pub help: &'static str,
+}
+
+impl OptionSpec {
+    /// An option that takes a value (`VALUE` until [`value`](OptionSpec::value) says which).
+    pub const fn new(short: &'static str, long: &'static str) -> OptionSpec {
+        OptionSpec {
+            short,
+            long,
+            value: "VALUE",
+            help: "",
+        }
+    }
+
+    /// A boolean option: `/name:true|false` (a bare `/name` is true).
+    pub const fn boolean(short: &'static str, long: &'static str) -> OptionSpec {
+        OptionSpec::new(short, long).value("true|false")
+    }
+
+    /// The syntax of the value; `""` for an option that takes none (`--memory`).
+    pub const fn value(mut self, value: &'static str) -> OptionSpec {
+        self.value = value;
+        self
+    }
+
+    /// The one-line description.
+    pub const fn help(mut self, help: &'static str) -> OptionSpec {
+        self.help = help;
+        self
+    }
+
+    /// Whether `name` (any case) is this option's short or long name.
+    pub fn is_named(&self, name: &str) -> bool {
+        (!self.short.is_empty() && self.short.eq_ignore_ascii_case(name))
+            || self.long.eq_ignore_ascii_case(name)
+    }
+}
+
+/// A verb: its names, its usage forms, its options and how it takes them.
+#[derive(Clone, Copy, Debug)]
+pub struct VerbSpec {
+    /// The short name (`qe`).
+    pub name: &'static str,
+    /// The long name (`query-events`); empty for a verb with one name.
+    pub long: &'static str,
+    /// Its usage forms: the arguments (after the verb) and what it does with them.
+    pub forms: &'static [(&'static str, &'static str)],
+    pub options: &'static [OptionSpec],
+    /// It takes wevtutil's global options ([`crate::table::GLOBAL_OPTIONS`]: /r /u /p /a /uni).
+    pub remote: bool,
+    /// A value may also be the next argument (`/t ERROR`, eventcreate's syntax).
+    pub spaced: bool,
+}
+
+impl VerbSpec {
+    /// Whether `name` (any case) names this verb.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+            || (!self.long.is_empty() && self.long.eq_ignore_ascii_case(name))
+    }
 }
 
 /// `/lf` (`/logfile`): the argument is a log file.
-const LOGFILE: OptionSpec = OptionSpec {
-    short: "lf",
-    long: "logfile",
-};
+const LOGFILE: OptionSpec =
+    OptionSpec::boolean("lf", "logfile").help("the argument is a log file (.evtx), not a channel");
 /// `/q` (`/query`): an XPath filter.
-const QUERY: OptionSpec = OptionSpec {
-    short: "q",
-    long: "query",
-};
+const QUERY: OptionSpec = OptionSpec::new("q", "query")
+    .value("XPATH")
+    .help("only the events the XPath selects, e.g. /q:*[System[EventID=4624]]");
 /// `/sq` (`/structuredquery`): the argument is a file holding a `<QueryList>`.
-const STRUCTURED_QUERY: OptionSpec = OptionSpec {
-    short: "sq",
-    long: "structuredquery",
-};
+const STRUCTURED_QUERY: OptionSpec = OptionSpec::boolean("sq", "structuredquery")
+    .help("the argument is a file holding a structured query (<QueryList>)");
 
 /// The options of `qe` (query-events), as wevtutil names them.
 pub const QE_OPTIONS: &[OptionSpec] = &[
-    OptionSpec {
-        short: "c",
-        long: "count",
-    },
-    OptionSpec {
-        short: "rd",
-        long: "reversedirection",
-    },
-    OptionSpec {
-        short: "f",
-        long: "format",
-    },
-    OptionSpec {
-        short: "e",
-        long: "element",
-    },
+    LOGFILE,
     QUERY,
     STRUCTURED_QUERY,
-    LOGFILE,
-    OptionSpec {
-        short: "bm",
-        long: "bookmark",
-    },
-    OptionSpec {
-        short: "sbm",
-        long: "savebookmark",
-    },
-    OptionSpec {
-        short: "l",
-        long: "locale",
-    },
+    OptionSpec::new("c", "count")
+        .value("N")
+        .help("at most N events"),
+    OptionSpec::boolean("rd", "reversedirection").help("newest first (default false)"),
+    OptionSpec::new("f", "format")
+        .value("xml|text|RenderedXml")
+        .help("one XML event per line (default), wevtutil's text layout, or XML with <RenderingInfo> from the installed publishers"),
+    OptionSpec::new("l", "locale")
+        .value("CULTURE")
+        .help("RenderedXml's strings in that culture (fr-FR), strictly"),
+    OptionSpec::new("e", "element")
+        .value("NAME")
+        .help("wrap the XML output in <NAME>...</NAME>"),
+    OptionSpec::new("bm", "bookmark")
+        .value("FILE")
+        .help("start after the bookmark saved in FILE"),
+    OptionSpec::new("sbm", "savebookmark")
+        .value("FILE")
+        .help("save a bookmark of the last event printed to FILE"),
 ];
 
 /// The options of `epl` (export-log).
@@ -93,91 +150,148 @@ pub const EPL_OPTIONS: &[OptionSpec] = &[
     LOGFILE,
     QUERY,
     STRUCTURED_QUERY,
-    OptionSpec {
-        short: "ow",
-        long: "overwrite",
-    },
+    OptionSpec::boolean("ow", "overwrite")
+        .help("replace TARGET if it exists (else that is an error)"),
 ];
 
 /// The options of `im` (install-manifest): file paths that replace the manifest's own, and
 /// the provider name and GUID of an install from a resource file.
 pub const IM_OPTIONS: &[OptionSpec] = &[
-    OptionSpec {
-        short: "rf",
-        long: "resourcefilepath",
-    },
-    OptionSpec {
-        short: "mf",
-        long: "messagefilepath",
-    },
-    OptionSpec {
-        short: "pf",
-        long: "parameterfilepath",
-    },
+    OptionSpec::new("rf", "resourcefilepath")
+        .value("PATH")
+        .help("the providers' resource file, instead of the manifest's"),
+    OptionSpec::new("mf", "messagefilepath")
+        .value("PATH")
+        .help("the providers' message file, instead of the manifest's"),
+    OptionSpec::new("pf", "parameterfilepath")
+        .value("PATH")
+        .help("the providers' parameter file, instead of the manifest's"),
     // evtlog's own: a provider installed from a Windows binary (no manifest).
-    OptionSpec {
-        short: "pn",
-        long: "providername",
-    },
-    OptionSpec {
-        short: "pg",
-        long: "providerguid",
-    },
+    OptionSpec::new("pn", "providername")
+        .value("NAME")
+        .help("install provider NAME from the Windows binary /rf names (no manifest)"),
+    OptionSpec::new("pg", "providerguid")
+        .value("GUID")
+        .help("which of the binary's providers (needed when it holds several)"),
 ];
 
 /// The options of `cl` (clear-log).
-pub const CL_OPTIONS: &[OptionSpec] = &[OptionSpec {
-    short: "bu",
-    long: "backup",
-}];
+pub const CL_OPTIONS: &[OptionSpec] = &[OptionSpec::new("bu", "backup")
+    .value("FILE.evtx")
+    .help("first write the events to FILE.evtx (it must not exist)")];
 
 /// The options of `al` (archive-log).
-pub const AL_OPTIONS: &[OptionSpec] = &[OptionSpec {
-    short: "l",
-    long: "locale",
-}];
+pub const AL_OPTIONS: &[OptionSpec] = &[OptionSpec::new("l", "locale")
+    .value("CULTURE")
+    .help("the publishers' strings in that culture (default en-US)")];
 
 /// The options of `gp` (get-publisher).
 pub const GP_OPTIONS: &[OptionSpec] = &[
-    OptionSpec {
-        short: "ge",
-        long: "getevents",
-    },
-    OptionSpec {
-        short: "gm",
-        long: "getmessage",
-    },
-    OptionSpec {
-        short: "f",
-        long: "format",
-    },
+    OptionSpec::boolean("ge", "getevents").help("also the publisher's events"),
+    OptionSpec::boolean("gm", "getmessage").help("messages as text instead of message ids"),
+    OptionSpec::new("f", "format")
+        .value("text|xml")
+        .help("wevtutil's text layout (default), or XML"),
+];
+
+/// The options of `gli` (get-loginfo).
+pub const GLI_OPTIONS: &[OptionSpec] = &[LOGFILE];
+
+/// wevtutil's global options, for every verb that reaches a computer ([`VerbSpec::remote`]).
+pub const GLOBAL_OPTIONS: &[OptionSpec] = &[
+    OptionSpec::new("r", "remote")
+        .value("COMPUTER")
+        .help("run on the remote computer COMPUTER (one EVTLOG_COMPUTERS registers)"),
+    OptionSpec::new("u", "username")
+        .value("[DOMAIN\\]USER")
+        .help("log in to the remote computer as USER (with /r)"),
+    OptionSpec::new("p", "password")
+        .value("PASSWORD")
+        .help("USER's password (with /u)"),
+    OptionSpec::new("a", "authentication")
+        .value("Default|Negotiate|Kerberos|NTLM")
+        .help("how to log in to the remote computer (default: Default)"),
+    OptionSpec::boolean("uni", "unicode").help("write the output in Unicode (UTF-16LE)"),
+];
+
+/// evtutil's own options, given as `--name [VALUE]` or `--name=VALUE`, anywhere on the line.
+pub const DASH_OPTIONS: &[OptionSpec] = &[
+    OptionSpec::new("", "store")
+        .value("DIR")
+        .help("use the store in DIR (else EVTLOG_STORE, else the default store)"),
+    OptionSpec::new("", "memory")
+        .value("")
+        .help("use the embedded default events in memory; nothing is saved"),
+    OptionSpec::new("h", "help")
+        .value("")
+        .help("print the usage (also /? and -?; after a command, that command's)"),
 ];
 
 impl Args {
-    /// Parses `argv` (without the program name) against the options of each verb.
+    /// Parses `argv` (without the program name); `verb_of` gives the verb a name names.
     pub fn parse(
         argv: &[String],
-        options_of: impl Fn(&str) -> Option<&'static [OptionSpec]>,
+        verb_of: impl Fn(&str) -> Option<&'static VerbSpec>,
     ) -> Result<Args, UsageError> {
         let mut args = Args::default();
+        let mut verb: Option<&'static VerbSpec> = None;
+        // Options seen before the verb, matched once it is known.
+        let mut early: Vec<String> = Vec::new();
         let mut rest = argv.iter();
-        let mut raw_options = Vec::new();
         while let Some(arg) = rest.next() {
-            if arg == "--store" {
-                let dir = rest
-                    .next()
-                    .ok_or_else(|| UsageError("--store needs a directory".into()))?;
-                args.store = Some(dir.clone());
-            } else if let Some(dir) = arg.strip_prefix("--store=") {
-                args.store = Some(dir.to_owned());
-            } else if arg == "--memory" {
-                args.memory = true;
-            } else if matches!(arg.as_str(), "-h" | "--help" | "/?" | "-?") {
+            if let Some(body) = arg.strip_prefix("--").filter(|b| !b.is_empty()) {
+                let (name, inline) = match body.split_once('=') {
+                    Some((n, v)) => (n, Some(v.to_owned())),
+                    None => (body, None),
+                };
+                let spec = DASH_OPTIONS
+                    .iter()
+                    .find(|s| s.long.eq_ignore_ascii_case(name))
+                    .ok_or_else(|| UsageError(format!("unknown option '{arg}'")))?;
+                let value = match (spec.value.is_empty(), inline) {
+                    (true, None) => String::new(),
+                    (true, Some(_)) => {
+                        return Err(UsageError(format!("--{} takes no value", spec.long)))
+                    }
+                    (false, Some(v)) => v,
+                    (false, None) => rest.next().cloned().ok_or_else(|| {
+                        UsageError(format!("--{} needs {}", spec.long, spec.value))
+                    })?,
+                };
+                match spec.long {
+                    "store" => args.store = Some(value),
+                    "memory" => args.memory = true,
+                    _ => args.help = true,
+                }
+            } else if matches!(arg.as_str(), "-h" | "/?" | "-?") {
                 args.help = true;
-            } else if args.verb.is_empty() && !is_option(arg) {
+            } else if verb.is_none() && !is_option(arg) {
                 args.verb = arg.to_ascii_lowercase();
+                let spec = verb_of(&args.verb)
+                    .ok_or_else(|| UsageError(format!("unknown command '{}'", args.verb)))?;
+                verb = Some(spec);
+                for raw in std::mem::take(&mut early) {
+                    args.push_option(spec, &raw, None)?;
+                }
             } else if is_option(arg) {
-                raw_options.push(arg.clone());
+                match verb {
+                    None => early.push(arg.clone()),
+                    Some(spec) => {
+                        // eventcreate's `/t ERROR`: the value is the next argument.
+                        let apart = if spec.spaced && !arg.contains(':') {
+                            args.takes_value(spec, arg)
+                                .then(|| {
+                                    rest.next()
+                                        .cloned()
+                                        .ok_or_else(|| UsageError(format!("'{arg}' needs a value")))
+                                })
+                                .transpose()?
+                        } else {
+                            None
+                        };
+                        args.push_option(spec, arg, apart)?;
+                    }
+                }
             } else {
                 args.positional.push(arg.clone());
             }
@@ -187,23 +301,42 @@ impl Args {
                 "--memory and --store do not go together: --memory saves nothing".into(),
             ));
         }
-        if args.help || args.verb.is_empty() {
+        if verb.is_none() {
             args.help = true;
-            return Ok(args);
-        }
-        let specs = options_of(&args.verb)
-            .ok_or_else(|| UsageError(format!("unknown command '{}'", args.verb)))?;
-        for raw in raw_options {
-            let body = &raw[1..];
-            let (name, value) = body.split_once(':').unwrap_or((body, ""));
-            let lower = name.to_ascii_lowercase();
-            let spec = specs
-                .iter()
-                .find(|s| s.short == lower || s.long == lower)
-                .ok_or_else(|| UsageError(format!("unknown option '{raw}' for '{}'", args.verb)))?;
-            args.options.push((spec.long, value.to_owned()));
         }
         Ok(args)
+    }
+
+    /// The option row `raw` (`/name[:value]`) names among `verb`'s options and, where it
+    /// takes them, the global ones.
+    fn spec_of(verb: &VerbSpec, raw: &str) -> Option<&'static OptionSpec> {
+        let body = &raw[1..];
+        let name = body.split_once(':').map_or(body, |(n, _)| n);
+        let globals = if verb.remote { GLOBAL_OPTIONS } else { &[] };
+        verb.options
+            .iter()
+            .chain(globals)
+            .find(|s| s.is_named(name))
+    }
+
+    fn takes_value(&self, verb: &VerbSpec, raw: &str) -> bool {
+        Self::spec_of(verb, raw).is_some_and(|s| !s.value.is_empty())
+    }
+
+    fn push_option(
+        &mut self,
+        verb: &VerbSpec,
+        raw: &str,
+        apart: Option<String>,
+    ) -> Result<(), UsageError> {
+        let spec = Self::spec_of(verb, raw)
+            .ok_or_else(|| UsageError(format!("unknown option '{raw}' for '{}'", self.verb)))?;
+        let value = match apart {
+            Some(v) => v,
+            None => raw[1..].split_once(':').map_or("", |(_, v)| v).to_owned(),
+        };
+        self.options.push((spec.long, value));
+        Ok(())
     }
 
     /// The last value given for the option `long`.
@@ -259,7 +392,7 @@ mod tests {
 
     fn parse(line: &str) -> Result<Args, UsageError> {
         let argv: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
-        Args::parse(&argv, |verb| (verb == "qe").then_some(QE_OPTIONS))
+        Args::parse(&argv, crate::table::verb)
     }
 
     #[test]

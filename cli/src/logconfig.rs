@@ -34,53 +34,38 @@ use crate::args::{Args, OptionSpec};
 use crate::{io_failure, Failure};
 
 /// The options of `gl` (get-log).
-pub const GL_OPTIONS: &[OptionSpec] = &[OptionSpec {
-    short: "f",
-    long: "format",
-}];
+pub const GL_OPTIONS: &[OptionSpec] = &[OptionSpec::new("f", "format")
+    .value("text|xml")
+    .help("wevtutil's text layout (default), or its <channel> XML")];
 
 /// The options of `sl` (set-log), as wevtutil names them.
 pub const SL_OPTIONS: &[OptionSpec] = &[
-    OptionSpec {
-        short: "e",
-        long: "enabled",
-    },
-    OptionSpec {
-        short: "i",
-        long: "isolation",
-    },
-    OptionSpec {
-        short: "lfn",
-        long: "logfilename",
-    },
-    OptionSpec {
-        short: "rt",
-        long: "retention",
-    },
-    OptionSpec {
-        short: "ab",
-        long: "autobackup",
-    },
-    OptionSpec {
-        short: "ms",
-        long: "maxsize",
-    },
-    OptionSpec {
-        short: "l",
-        long: "level",
-    },
-    OptionSpec {
-        short: "k",
-        long: "keywords",
-    },
-    OptionSpec {
-        short: "ca",
-        long: "channelaccess",
-    },
-    OptionSpec {
-        short: "c",
-        long: "config",
-    },
+    OptionSpec::boolean("e", "enabled").help("enable or disable the channel"),
+    OptionSpec::new("i", "isolation")
+        .value("system|application|custom")
+        .help("the channel's isolation"),
+    OptionSpec::new("lfn", "logfilename")
+        .value("PATH")
+        .help("move the channel's file there"),
+    OptionSpec::boolean("rt", "retention")
+        .help("true: refuse events when full; false: overwrite the oldest"),
+    OptionSpec::boolean("ab", "autobackup")
+        .help("archive the full file and start a new one (needs /rt:true)"),
+    OptionSpec::new("ms", "maxsize")
+        .value("BYTES")
+        .help("maximum size (at least 1048576, in whole 64 KiB)"),
+    OptionSpec::new("l", "level")
+        .value("LEVEL")
+        .help("the publishing level filter (stored)"),
+    OptionSpec::new("k", "keywords")
+        .value("MASK")
+        .help("the publishing keywords filter (stored)"),
+    OptionSpec::new("ca", "channelaccess")
+        .value("SDDL")
+        .help("the channel's access"),
+    OptionSpec::new("c", "config")
+        .value("CONFIG.xml")
+        .help("change the channel the file names, as gl /f:xml prints it"),
 ];
 
 fn type_name(t: ChannelType) -> &'static str {

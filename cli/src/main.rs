@@ -1,144 +1,40 @@
 //! evtutil: a wevtutil-compatible command line over evtlog.
 //!
-//! Verbs so far: `qe` (query-events), `el` (enum-logs), `epl` (export-log), `cl`
-//! (clear-log), `im` (install-manifest), `um` (uninstall-manifest), `ep` (enum-publishers),
-//! `gp` (get-publisher), `gl` (get-log), `sl` (set-log), `al` (archive-log) and `trace` (a call trace's summary). See
-//! `evtutil /?`.
+//! Verbs: wevtutil's `el`, `gl`, `sl`, `ep`, `gp`, `im`, `um`, `qe`, `gli`, `epl`, `al`,
+//! `cl` with its global options `/r /u /p /a /uni`; `eventcreate` and `write`, which fill a
+//! store from scripts; `trace` (a call trace's summary); `completions` and `man`. The verbs
+//! and options are the tables of table.rs and args.rs; see `evtutil /?`.
 
 mod args;
+mod eventcreate;
+mod help;
 mod logconfig;
+mod loginfo;
 mod publisher;
+mod remote;
 mod rendered;
 mod store;
+mod table;
 mod text;
 mod trace;
+mod unicode;
+mod write;
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use args::{
-    Args, OptionSpec, UsageError, AL_OPTIONS, CL_OPTIONS, EPL_OPTIONS, GP_OPTIONS, IM_OPTIONS,
-    QE_OPTIONS,
-};
+use args::{Args, UsageError};
 use evtlog::{
     Bookmark, Engine, ErrorKind, ExportFlags, ManifestFiles, Next, QueryFlags, SeekFlags,
     MAX_NEXT_COUNT,
 };
-
-const USAGE: &str = "\
-evtutil: a wevtutil-compatible tool over evtlog's emulated Windows event logs
-
-Usage: evtutil [--store DIR | --memory] COMMAND [ARGUMENTS] [/OPTION:VALUE ...]
-
-Commands:
-  qe (query-events) CHANNEL   Lists the events of a channel.
-  qe FILE.xml /sq:true        Lists the events a structured query (<QueryList>) selects.
-  qe FILE.evtx /lf:true       Lists the events of an .evtx log file.
-      /lf:true|false  (/logfile)      the argument is a log file, not a channel
-      /q:XPATH  (/query)              only events the XPath selects, e.g. /q:*[System[EventID=4624]]
-      /sq:true|false  (/structuredquery)  the argument is a file holding a <QueryList>
-      /c:N  (/count)                  at most N events
-      /rd:true|false  (/reversedirection)  newest first (default false)
-      /f:xml|text|RenderedXml  (/format)  one XML event per line (default), wevtutil's text
-                                      layout, or XML with <RenderingInfo> from the installed
-                                      publishers (events of others print as plain XML)
-      /l:CULTURE  (/locale)           RenderedXml's strings in that culture (fr-FR), strictly
-      /e:NAME  (/element)             wrap the XML output in <NAME>…</NAME>
-      /bm:FILE  (/bookmark)           start after the bookmark saved in FILE
-      /sbm:FILE  (/savebookmark)      save a bookmark of the last event printed to FILE
-  el (enum-logs)              Lists the channels, sorted as Windows sorts them.
-  epl (export-log) CHANNEL TARGET.evtx   Exports a channel's events to an .evtx file.
-  epl FILE.evtx TARGET.evtx /lf:true     Exports the events of a log file.
-  epl FILE.xml TARGET.evtx /sq:true      Exports the events a structured query selects.
-      /lf:true|false  (/logfile)      the source is a log file, not a channel
-      /q:XPATH  (/query)              only events the XPath selects
-      /sq:true|false  (/structuredquery)  the source is a file holding a <QueryList>
-      /ow:true|false  (/overwrite)    replace TARGET if it exists (else it is an error)
-  al (archive-log) FILE.evtx  Archives the metadata of the log file's installed publishers
-                              in LocaleMetaData/<file>_<LCID>.MTA beside it, so that
-                              their events format where the publishers are not installed.
-      /l:CULTURE  (/locale)           the strings of that culture (default en-US)
-  ep (enum-publishers)        Lists the installed publishers, in installation order.
-  gp (get-publisher) NAME     Prints a publisher's metadata as wevtutil prints it.
-      /ge:true|false  (/getevents)    also its events
-      /gm:true|false  (/getmessage)   messages as text instead of message ids
-      /f:text|xml  (/format)          wevtutil's text layout (default), or XML
-  cl (clear-log) CHANNEL      Removes every event of a channel (the store keeps it so).
-      /bu:FILE.evtx  (/backup)        first write the events to FILE.evtx (it must not exist)
-  im (install-manifest) FILE.man   Installs the providers of an instrumentation manifest and
-                              creates the channels they define (the store keeps them).
-      /rf:PATH  (/resourceFilePath)   the providers' resource file, instead of the manifest's
-      /mf:PATH  (/messageFilePath)    the providers' message file, instead of the manifest's
-      /pf:PATH  (/parameterFilePath)  the providers' parameter file, instead of the manifest's
-  im /pn:NAME /rf:WINPATH     Installs provider NAME from a real Windows binary (no manifest):
-                              its events and templates from WINPATH's WEVT_TEMPLATE, its
-                              strings from its message table; WINPATH (e.g.
-                              %SystemRoot%\\System32\\adtschema.dll) is found under the
-                              directory EVTLOG_WINDIR names. /mf, /pf as above.
-      /pn:NAME  (/providerName)       the provider's name (the binary holds none)
-      /pg:GUID  (/providerGuid)       which of the binary's providers (needed when it holds several)
-  um (uninstall-manifest) FILE.man Uninstalls the manifest's providers (their channels and
-                              events stay).
-  gl (get-log) CHANNEL        Prints a channel's configuration.
-      /f:text|xml  (/format)          wevtutil's text layout (default), or its <channel> XML
-  sl (set-log) CHANNEL        Changes a channel's configuration (the store keeps it).
-  sl /c:CONFIG.xml            Changes the channel the file names, as gl /f:xml prints it.
-      /e:true|false  (/enabled)       enable or disable the channel
-      /i:system|application|custom  (/isolation)
-      /lfn:PATH  (/logfilename)       move the channel's file there
-      /rt:true|false  (/retention)    true: refuse events when full; false: overwrite the oldest
-      /ab:true|false  (/autobackup)   archive the full file and start a new one (needs /rt:true)
-      /ms:BYTES  (/maxsize)           maximum size (at least 1048576, in whole 64 KiB)
-      /l:LEVEL  (/level)  /k:MASK  (/keywords)   publishing filters (stored)
-      /ca:SDDL  (/channelaccess)      the channel's access
-  trace FILE                  Summarizes a call trace (EVTLOG_TRACE's JSON lines): calls and
-                              failures per function, errors by code, the slowest calls.
-                              Bad lines are reported on stderr with their number and skipped.
-      /c:N  (/count)                  list the N slowest calls (default 5)
-
-Store:
-  The default store is persistent: each channel (Application, System, Security, Setup,
-  Microsoft-Windows-Sysmon/Operational, ForwardedEvents) a live .evtx file named as Windows
-  names it, in $XDG_DATA_HOME/evtlog/store (else ~/.local/share/evtlog/store), created and
-  filled with the embedded default events on first use, so a first run prints the same
-  events everywhere. --store DIR (or EVTLOG_STORE=DIR) uses another directory (one holding
-  <channel>.xml files is read as XML channels); --memory uses the embedded default events in
-  memory and saves nothing. Installed manifests are kept in a store of .evtx channels
-  (DIR/providers); a store of XML channel files keeps none, so im and um refuse it. Every
-  store has the default publishers (the manifests of the providers of the default events:
-  ep lists them), so qe /f:RenderedXml shows those events' messages.
-
-  A query or export of log files (/lf:true) opens no store.
-
-Options may start with / or -; names are case-insensitive. Queries measure timediff() from
-the store's newest event (of log files: from the present). Events of several channels come
-merged in time order.
-";
 
 /// What went wrong, for the exit status and the message.
 enum Failure {
     Usage(String),
     /// wevtutil's wording: "Failed to <what>. <Windows message>".
     Operation(String),
-}
-
-fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
-    match verb {
-        "qe" | "query-events" => Some(QE_OPTIONS),
-        "el" | "enum-logs" => Some(&[]),
-        "epl" | "export-log" => Some(EPL_OPTIONS),
-        "cl" | "clear-log" => Some(CL_OPTIONS),
-        "al" | "archive-log" => Some(AL_OPTIONS),
-        "im" | "install-manifest" => Some(IM_OPTIONS),
-        "um" | "uninstall-manifest" => Some(&[]),
-        "ep" | "enum-publishers" => Some(&[]),
-        "gp" | "get-publisher" => Some(GP_OPTIONS),
-        "gl" | "get-log" => Some(logconfig::GL_OPTIONS),
-        "sl" | "set-log" => Some(logconfig::SL_OPTIONS),
-        "trace" => Some(trace::TRACE_OPTIONS),
-        _ => None,
-    }
 }
 
 fn main() -> ExitCode {
@@ -150,7 +46,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
-            eprintln!("evtutil: {message}\n\n{USAGE}");
+            eprintln!("evtutil: {message}\n\n{}", help::usage());
             ExitCode::from(2)
         }
         // A closed pipe (`evtutil qe … | head`) is a normal way to stop reading.
@@ -202,22 +98,68 @@ impl From<UsageError> for Failure {
 }
 
 fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
-    let args = Args::parse(argv, options_of)?;
+    let args = Args::parse(argv, table::verb)?;
+    if args.flag("unicode")? {
+        // /uni:true: everything written to stdout goes out as UTF-16LE.
+        return dispatch(args, &mut unicode::Utf16Writer::new(out));
+    }
+    dispatch(args, out)
+}
+
+fn dispatch(args: Args, out: &mut impl Write) -> Result<(), Failure> {
     if args.help {
-        out.write_all(USAGE.as_bytes()).map_err(io_failure)?;
+        let text = match table::verb(&args.verb) {
+            Some(verb) => help::verb_usage(verb),
+            None => help::usage(),
+        };
+        out.write_all(text.as_bytes()).map_err(io_failure)?;
         return Ok(());
     }
-    if args.verb == "trace" {
-        return summarize_trace(&args, out);
+    match args.verb.as_str() {
+        "trace" => return summarize_trace(&args, out),
+        "completions" => {
+            let [shell] = args.positional.as_slice() else {
+                return Err(Failure::Usage(
+                    "completions takes one shell: bash, zsh or fish".into(),
+                ));
+            };
+            let script = help::completions(&shell.to_ascii_lowercase()).ok_or_else(|| {
+                Failure::Usage(format!(
+                    "completions: no script for '{shell}' (bash, zsh or fish)"
+                ))
+            })?;
+            return out.write_all(script.as_bytes()).map_err(io_failure);
+        }
+        "man" => return out.write_all(help::man().as_bytes()).map_err(io_failure),
+        _ => {}
     }
-    let engine = match store::Needs::of(&args)? {
+    // eventcreate checks its options before it reaches a computer, as eventcreate does.
+    let event_request = match args.verb.as_str() {
+        "eventcreate" => Some(eventcreate::request(&args)?),
+        _ => None,
+    };
+    let login = match event_request {
+        Some(_) => remote::login_from(args.option("s"), args.option("u"), args.option("p"), None)?,
+        None => remote::login(&args)?,
+    };
+    let is_remote = login.is_some();
+    let engine = match (login, store::Needs::of(&args)?) {
+        // /r: the verb runs on the remote computer's session; no local store is opened.
+        (Some(login), _) => remote::connect(&login)?,
         // A log file's query or export: a bare engine, no store opened or made.
         // No channels, no publishers, on the wall clock: `timediff()` measures from the
         // present, as on Windows.
-        None => Engine::new(),
-        Some(needs) => open_store(&args, needs)?,
+        (None, None) => Engine::new(),
+        (None, Some(needs)) => open_store(&args, needs)?,
     };
     match args.verb.as_str() {
+        "gli" | "get-loginfo" => loginfo::get_log_info(&engine, &args, out),
+        "eventcreate" => {
+            let request = event_request.expect("checked above");
+            let log = eventcreate::create(&engine, &request, out)?;
+            save_xml_channel(&engine, &args, is_remote, &log)
+        }
+        "write" => write_events(&engine, &args, is_remote),
         "qe" | "query-events" => query_events(&engine, &args, out),
         "epl" | "export-log" => export_log(&engine, &args),
         "cl" | "clear-log" => clear_log(&engine, &args),
@@ -294,6 +236,8 @@ fn writes_store(verb: &str) -> bool {
             | "install-manifest"
             | "um"
             | "uninstall-manifest"
+            | "eventcreate"
+            | "write"
     )
 }
 
@@ -313,6 +257,53 @@ fn open_store(args: &Args, needs: store::Needs) -> Result<Engine, Failure> {
         engine.set_windows_dir(resolver.windows_dir());
     }
     Ok(engine)
+}
+
+/// A store of XML channel files keeps a changed channel by rewriting its file (a store of
+/// .evtx channels, or a remote computer's, is current already).
+fn save_xml_channel(engine: &Engine, args: &Args, remote: bool, name: &str) -> Result<(), Failure> {
+    if remote || engine.store_dir().is_some() {
+        return Ok(());
+    }
+    if let StoreChoice::Dir(dir) = store_choice(args)? {
+        let channel = engine
+            .channel(name)
+            .map_err(|e| remote::failed("save the channel", &e))?;
+        store::save_channel(&dir, &channel)
+            .map_err(|e| Failure::Operation(format!("Failed to save the channel. {e}")))?;
+    }
+    Ok(())
+}
+
+/// `write CHANNEL [FILE|-]`: event XML from FILE or stdin into a channel (write.rs).
+fn write_events(engine: &Engine, args: &Args, remote: bool) -> Result<(), Failure> {
+    let (channel, file) = match args.positional.as_slice() {
+        [channel] => (channel, "-"),
+        [channel, file] => (channel, file.as_str()),
+        _ => {
+            return Err(Failure::Usage(
+                "write takes a channel name and a file of event XML (- or none: stdin)".into(),
+            ))
+        }
+    };
+    let (source, text) = if file == "-" {
+        let mut text = String::new();
+        io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::Operation(format!("Failed to write events. stdin: {e}")))?;
+        ("stdin".to_owned(), text)
+    } else {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Failure::Operation(format!("Failed to write events. {file}: {e}")))?;
+        (file.to_owned(), text)
+    };
+    write::write_events(engine, channel, &source, &text)?;
+    let name = engine
+        .channel(channel)
+        .map_err(|e| remote::failed("write events", &e))?
+        .name()
+        .to_owned();
+    save_xml_channel(engine, args, remote, &name)
 }
 
 /// A path the user gave, made absolute against the current directory (Windows takes

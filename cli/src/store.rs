@@ -61,15 +61,17 @@ pub struct Needs {
 }
 
 impl Needs {
-    /// What `args`' verb needs: None for a query or export of log files (`/lf:true`: every
-    /// path, a `<QueryList>`'s too, is a file), which needs no store at all.
+    /// What `args`' verb needs: None for a query, export or gli of log files (`/lf:true`:
+    /// every path, a `<QueryList>`'s too, is a file), which needs no store at all.
     pub fn of(args: &Args) -> Result<Option<Needs>, UsageError> {
         let publishers = Needs {
             clock: false,
             publishers: true,
         };
         Ok(Some(match args.verb.as_str() {
-            "qe" | "query-events" | "epl" | "export-log" if args.flag("logfile")? => {
+            "qe" | "query-events" | "epl" | "export-log" | "gli" | "get-loginfo"
+                if args.flag("logfile")? =>
+            {
                 return Ok(None)
             }
             "qe" | "query-events" => Needs {
@@ -85,6 +87,8 @@ impl Needs {
             // gl prints the owning publisher; im and um change what is installed.
             "gl" | "get-log" | "ep" | "enum-publishers" | "gp" | "get-publisher" | "al"
             | "archive-log" | "im" | "install-manifest" | "um" | "uninstall-manifest" => publishers,
+            // eventcreate refuses a source that is an installed provider.
+            "eventcreate" => publishers,
             // el, cl, sl: channels and their configurations only.
             _ => Needs::default(),
         }))

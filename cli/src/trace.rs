@@ -15,10 +15,9 @@ use serde_json::Value;
 use crate::args::OptionSpec;
 
 /// The options of `trace`.
-pub const TRACE_OPTIONS: &[OptionSpec] = &[OptionSpec {
-    short: "c",
-    long: "count",
-}];
+pub const TRACE_OPTIONS: &[OptionSpec] = &[OptionSpec::new("c", "count")
+    .value("N")
+    .help("list the N slowest calls (default 5)")];
 
 /// How many of the slowest calls are listed without `/c`.
 pub const DEFAULT_SLOWEST: usize = 5;
