@@ -1,5 +1,5 @@
 //! `eventcreate`: Windows' eventcreate.exe, for scripts that fill a store. It writes a
-//! classic event through ReportEvent (`Engine::report_event`) as the source `/so` (default
+//! classic event in ReportEvent's shape (`classic_event`, at the present time) as the source `/so` (default
 //! `EventCreate`), registered on the log first as eventcreate registers its sources
 //! (`Engine::register_event_source`, EventMessageFile EventCreate.exe), with the event id
 //! `/id` (1 to 1000, Qualifiers 0), the type `/t` and the description `/d` as its one
@@ -16,7 +16,10 @@
 
 use std::io::Write;
 
-use evtlog::{ClassicReport, ClassicSource, Engine, ReportType};
+use evtlog::{
+    ClassicReport, ClassicSource, Clock, Engine, Next, QueryFlags, ReportType, KEYWORD_CLASSIC,
+    MAX_REPORT_STRING,
+};
 
 use crate::args::{Args, OptionSpec};
 use crate::{io_failure, Failure};
@@ -53,6 +56,29 @@ pub const EVENTCREATE_OPTIONS: &[OptionSpec] = &[
 pub const DEFAULT_SOURCE: &str = "EventCreate";
 /// The message file eventcreate registers for its sources.
 const EVENTCREATE_EXE: &str = "%SystemRoot%\\System32\\EventCreate.exe";
+
+/// The log holding a classic event of `source`, if any (its registration, as far as the
+/// store remembers it).
+fn logged_in(engine: &Engine, source: &str) -> Option<String> {
+    let quote = if source.contains('\'') { '"' } else { '\'' };
+    if source.contains(quote) {
+        return None;
+    }
+    let xpath = format!(
+        "*[System[Provider[@Name={quote}{source}{quote}] and band(Keywords,{KEYWORD_CLASSIC})]]"
+    );
+    let session = engine.default_session();
+    // Not Security: eventcreate never writes there (and it is the largest log).
+    let logs = engine.channel_names().into_iter();
+    logs.filter(|name| !name.eq_ignore_ascii_case("Security"))
+        .find(|name| {
+            session
+                .query(Some(name), Some(&xpath), QueryFlags::default())
+                .ok()
+                .and_then(|results| results.next(1, None).ok())
+                .is_some_and(|next| matches!(next, Next::Events(events) if !events.is_empty()))
+        })
+}
 
 /// An eventcreate error: `ERROR: …`, exit status 1.
 fn error(message: impl std::fmt::Display) -> Failure {
@@ -118,6 +144,12 @@ pub fn request(args: &Args) -> Result<Request, Failure> {
         }
     };
     let description = required("d")?;
+    let length = description.encode_utf16().count();
+    if length > MAX_REPORT_STRING {
+        return Err(error(format_args!(
+            "The description has {length} characters; at most {MAX_REPORT_STRING} fit in an event."
+        )));
+    }
     let source = match args.option("so") {
         None => DEFAULT_SOURCE.to_owned(),
         Some("") => return Err(syntax("'/so' needs a value.")),
@@ -148,14 +180,26 @@ pub fn request(args: &Args) -> Result<Request, Failure> {
 /// name.
 pub fn create(engine: &Engine, request: &Request, out: &mut impl Write) -> Result<String, Failure> {
     let registered = engine.publishers().get(&request.source);
-    let log = match (&request.log, &registered) {
+    // A source eventcreate made in an earlier run is known by its events (the store keeps
+    // events, not the registry key Windows writes).
+    let earlier = match &registered {
+        None => logged_in(engine, &request.source),
+        Some(_) => None,
+    };
+    let log = match (&request.log, &earlier) {
         (Some(log), _) => engine
             .channel(log)
             .map_err(|_| error(format_args!("The log '{log}' does not exist.")))?
             .name()
             .to_owned(),
-        (None, _) => engine.event_source_log(&request.source),
+        (None, Some(earlier)) => earlier.clone(),
+        (None, None) => engine.event_source_log(&request.source),
     };
+    if let Some(earlier) = earlier.filter(|e| !e.eq_ignore_ascii_case(&log)) {
+        return Err(error(format_args!(
+            "Source already exists in '{earlier}' log. Source cannot be duplicated."
+        )));
+    }
     if log.eq_ignore_ascii_case("Security") {
         return Err(error(
             "Access is denied. Custom events cannot be written to the Security log.",
@@ -188,8 +232,12 @@ pub fn create(engine: &Engine, request: &Request, out: &mut impl Write) -> Resul
     }
     let mut report = ClassicReport::new(request.event_type, u32::from(request.id));
     report.strings.push(request.description.clone());
+    // ReportEvent's shape (`classic_event`), stamped with the present as Windows stamps it:
+    // the store's own clock stands at its newest event, for queries.
+    let mut event = evtlog::classic_event(&request.source, &report);
+    event.system.time_created = Some(evtlog::SystemClock.now());
     engine
-        .report_event(&request.source, report)
+        .write(&log, event)
         .map_err(|e| error(format_args!("{e} ({})", e.win32_code())))?;
     writeln!(
         out,

@@ -88,8 +88,57 @@ pub fn connect(login: &RpcLogin) -> Result<Engine, Failure> {
             Failure::Operation(format!("Failed to open a session. {message}"))
         })?;
     }
+    connect_on(&local, login)
+}
+
+/// EvtOpenSession from `local` to the computer `login` names: that computer's engine.
+fn connect_on(local: &Engine, login: &RpcLogin) -> Result<Engine, Failure> {
     let session = local
         .open_remote_session(login)
         .map_err(|e| failed("open a session", &e))?;
     Ok(session.engine().clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(f: Failure) -> String {
+        match f {
+            Failure::Operation(m) | Failure::Usage(m) => m,
+        }
+    }
+
+    #[test]
+    fn credentials_offline_and_logins() {
+        let local = Engine::new();
+        let dc = local.register_computer("DC-01", Engine::new()).unwrap();
+        dc.set_credentials(Some(evtlog::Credentials::new("CORP\\bob", "pw")));
+        let login = |u: Option<&str>, p: Option<&str>, a: Option<&str>| {
+            login_from(Some("dc-01"), u, p, a)
+                .ok()
+                .flatten()
+                .expect("a login")
+        };
+        let good = login(Some("corp\\BOB"), Some("pw"), Some("Kerberos"));
+        assert_eq!(good.flags, 2);
+        let engine = connect_on(&local, &good).ok().expect("bob logs in");
+        assert!(engine.is_same(dc.engine()));
+        let denied =
+            message(connect_on(&local, &login(Some("CORP\\bob"), Some("no"), None)).unwrap_err());
+        assert!(
+            denied.starts_with("Failed to open a session. Access is denied."),
+            "{denied}"
+        );
+        assert!(denied.ends_with("(5)"), "{denied}");
+        let anonymous = message(connect_on(&local, &login(None, None, None)).unwrap_err());
+        assert!(anonymous.ends_with("(5)"), "{anonymous}");
+        dc.set_offline(true);
+        let offline = message(connect_on(&local, &good).unwrap_err());
+        assert!(offline.ends_with("(1722)"), "{offline}");
+        assert_eq!(
+            login(Some("u"), None, Some("ntlm")).password.as_deref(),
+            Some("")
+        );
+    }
 }

@@ -8,13 +8,13 @@
 //! 1. All or nothing for the input's shape: every event is parsed before the first is
 //!    written; an error names the input, the event's number and the line and column in the
 //!    whole input.
-//! 2. Each event gets the channel's next record id, TimeCreated from the store's clock when
-//!    it has none, and the target channel as its Channel (ForwardedEvents keeps the Channel
+//! 2. Each event gets the channel's next record id, the present as TimeCreated when it has
+//!    none, and the target channel as its Channel (ForwardedEvents keeps the Channel
 //!    an event names, as forwarded events keep theirs).
 //! 3. The scan is linear and keeps no stack: nesting is a depth counter, so no input
 //!    recurses without bound here (the event parser bounds its own depth).
 
-use evtlog::{Engine, Event};
+use evtlog::{Clock, Engine, Event};
 
 use crate::Failure;
 
@@ -155,6 +155,7 @@ pub fn write_events(
         .map_err(|e| failed(format!("{e} ({})", e.win32_code())))?;
     let elements = split_events(text).map_err(|m| failed(format!("{source}: {m}")))?;
     let mut events = Vec::with_capacity(elements.len());
+    let now = evtlog::SystemClock.now();
     for (index, element) in elements.iter().enumerate() {
         let mut event = Event::from_xml(element.text).map_err(|e| {
             let e = match e.position() {
@@ -178,6 +179,9 @@ pub fn write_events(
             event.system.channel = None;
         }
         event.system.event_record_id = None;
+        // The present, as Windows stamps an event (the store's clock stands at its newest
+        // event, for queries).
+        event.system.time_created.get_or_insert(now);
         events.push(event);
     }
     let count = events.len();

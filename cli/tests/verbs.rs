@@ -70,6 +70,16 @@ fn gli_value(text: &str, name: &str) -> String {
         .to_owned()
 }
 
+/// Whether `event` was stamped within the last ten minutes.
+fn is_recent(event: &Event) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as i128;
+    let at = event.system.time_created.unwrap().to_unix_nanos();
+    (now - at).abs() < 600 * 1_000_000_000
+}
+
 fn record_ids(xml: &str) -> Vec<u64> {
     xml.lines()
         .map(|l| Event::from_xml(l).unwrap().system.event_record_id.unwrap())
@@ -477,6 +487,18 @@ fn write_puts_event_xml_into_a_channel() {
         Some("\n<Event><System><Provider Name='p'/><EventID>1</EventID></System></Event>\n"),
     );
     assert!(o.status.success(), "{o:?}");
+    let plain = stdout(&evtutil(&[
+        "--store",
+        &store,
+        "qe",
+        "Application",
+        "/rd:true",
+        "/c:1",
+    ]));
+    assert!(
+        is_recent(&Event::from_xml(plain.trim()).unwrap()),
+        "no time: the present"
+    );
     let last = stdout(&evtutil(&[
         "--store",
         &store,
