@@ -41,8 +41,7 @@ fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = run(&argv, &mut out)
-        .and_then(|()| out.flush().map_err(|e| Failure::Operation(e.to_string())));
+    let result = run(&argv, &mut out).and_then(|()| out.flush().map_err(io_failure));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {

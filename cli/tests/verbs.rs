@@ -712,3 +712,26 @@ fn man_page_is_roff_with_every_verb() {
         );
     }
 }
+
+/// fish, where it is installed, completes verbs and options with their descriptions.
+#[test]
+fn fish_completion_completes() {
+    if Command::new("fish").arg("--version").output().is_err() {
+        eprintln!("fish is not installed: its completion is not run");
+        return;
+    }
+    let dir = TempDir::new("fish");
+    let file = dir.file("evtutil.fish");
+    std::fs::write(&file, stdout(&evtutil(&["completions", "fish"]))).unwrap();
+    let complete = |line: &str| {
+        let o = Command::new("fish")
+            .arg("-c")
+            .arg(format!("source '{file}'; complete -C '{line}'"))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert!(complete("evtutil gl").contains("gli\tPrints a channel's log information"));
+    assert!(complete("evtutil qe System /sb").contains("/sbm:\tsave a bookmark"));
+    assert!(complete("evtutil eventcreate /s").contains("/so\tthe event's source"));
+}
