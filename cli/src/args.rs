@@ -281,9 +281,11 @@ impl Args {
                         let apart = if spec.spaced && !arg.contains(':') {
                             args.takes_value(spec, arg)
                                 .then(|| {
-                                    rest.next()
-                                        .cloned()
-                                        .ok_or_else(|| UsageError(format!("'{arg}' needs a value")))
+                                    rest.next().cloned().ok_or_else(|| {
+                                        UsageError(format!(
+                                            "Invalid Syntax. Value expected for '{arg}'."
+                                        ))
+                                    })
                                 })
                                 .transpose()?
                         } else {
@@ -329,8 +331,14 @@ impl Args {
         raw: &str,
         apart: Option<String>,
     ) -> Result<(), UsageError> {
-        let spec = Self::spec_of(verb, raw)
-            .ok_or_else(|| UsageError(format!("unknown option '{raw}' for '{}'", self.verb)))?;
+        let spec = Self::spec_of(verb, raw).ok_or_else(|| {
+            UsageError(if verb.spaced {
+                // eventcreate's wording.
+                format!("Invalid argument/option - '{raw}'.")
+            } else {
+                format!("unknown option '{raw}' for '{}'", self.verb)
+            })
+        })?;
         let value = match apart {
             Some(v) => v,
             None => raw[1..].split_once(':').map_or("", |(_, v)| v).to_owned(),

@@ -150,6 +150,37 @@ pub fn verb_usage(verb: &VerbSpec) -> String {
     out
 }
 
+/// The verb of a command line: its first argument that is not an option (nor `--store`'s
+/// value).
+fn verb_of_line(argv: &[String]) -> Option<&'static VerbSpec> {
+    let mut args = argv.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--store" {
+            args.next();
+        } else if !arg.starts_with('-') && !arg.starts_with('/') {
+            return crate::table::verb(arg);
+        }
+    }
+    None
+}
+
+/// What a usage error prints on stderr, and the exit status: the message and the verb's
+/// usage (all of it without a known verb), status 2; for eventcreate its own wording,
+/// `ERROR: …` and where to find its usage, status 1, as eventcreate.
+pub fn usage_error(argv: &[String], message: &str) -> (String, u8) {
+    match verb_of_line(argv) {
+        Some(verb) if verb.spaced => (
+            format!(
+                "ERROR: {message}\nType \"EVTUTIL {} /?\" for usage.\n",
+                verb.name.to_ascii_uppercase()
+            ),
+            1,
+        ),
+        Some(verb) => (format!("evtutil: {message}\n\n{}\n", verb_usage(verb)), 2),
+        None => (format!("evtutil: {message}\n\n{}\n", usage()), 2),
+    }
+}
+
 /// Every name a verb's option is written with: `/c:` and `/count:` (`/t` for a verb
 /// that takes values apart; `/lf:` for one that takes a value).
 fn option_words(verb: &VerbSpec) -> Vec<(String, &'static str)> {

@@ -45,8 +45,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
-            eprintln!("evtutil: {message}\n\n{}", help::usage());
-            ExitCode::from(2)
+            let (text, status) = help::usage_error(&argv, &message);
+            eprint!("{text}");
+            ExitCode::from(status)
         }
         // A closed pipe (`evtutil qe … | head`) is a normal way to stop reading.
         Err(Failure::Operation(message)) if message == BROKEN_PIPE => ExitCode::SUCCESS,
