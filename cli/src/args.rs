@@ -215,6 +215,8 @@ pub const GLOBAL_OPTIONS: &[OptionSpec] = &[
 ];
 
 /// evtutil's own options, given as `--name [VALUE]` or `--name=VALUE`, anywhere on the line.
+/// A new one is a row here; its value is then `Args::option("name")` (`--store`, `--memory`
+/// and `--help` fill their own fields).
 pub const DASH_OPTIONS: &[OptionSpec] = &[
     OptionSpec::new("", "store")
         .value("DIR")
@@ -261,7 +263,9 @@ impl Args {
                 match spec.long {
                     "store" => args.store = Some(value),
                     "memory" => args.memory = true,
-                    _ => args.help = true,
+                    "help" => args.help = true,
+                    // Another row of the table: read with `Args::option(long)`.
+                    _ => args.options.push((spec.long, value)),
                 }
             } else if matches!(arg.as_str(), "-h" | "/?" | "-?") {
                 args.help = true;
@@ -434,6 +438,49 @@ mod tests {
         let a = parse("qe --memory System").unwrap();
         assert!(a.memory);
         assert_eq!(a.positional, ["System"]);
+    }
+
+    #[test]
+    fn global_options_and_spaced_values() {
+        let a = parse("qe System /r:DC1 /USERNAME:bob /p:pw /a:NTLM /uni:true").unwrap();
+        assert_eq!(a.option("remote"), Some("DC1"));
+        assert_eq!(a.option("username"), Some("bob"));
+        assert_eq!(a.option("authentication"), Some("NTLM"));
+        assert!(a.flag("unicode").unwrap());
+        // Only where the verb takes them.
+        assert!(parse("trace f /r:DC1").is_err());
+        // eventcreate: the value after a space, or after a colon; options before the verb.
+        let a = parse("/t:ERROR eventcreate /id 5 /d hello /so:src").unwrap();
+        assert_eq!(a.option("t"), Some("ERROR"));
+        assert_eq!(a.option("id"), Some("5"));
+        assert_eq!(a.option("d"), Some("hello"));
+        assert_eq!(a.option("so"), Some("src"));
+        assert!(a.positional.is_empty());
+        assert_eq!(
+            parse("eventcreate /t").unwrap_err().0,
+            "Invalid Syntax. Value expected for '/t'."
+        );
+        assert_eq!(
+            parse("eventcreate /zz x").unwrap_err().0,
+            "Invalid argument/option - '/zz'."
+        );
+        // qe takes values after a colon only: the next word is an argument.
+        let a = parse("qe /c 3").unwrap();
+        assert_eq!(a.positional, ["3"]);
+        assert_eq!(a.option("count"), Some(""));
+    }
+
+    #[test]
+    fn dash_options() {
+        assert!(parse("--help").unwrap().help);
+        assert!(parse("qe -h").unwrap().help);
+        assert_eq!(parse("--frob qe").unwrap_err().0, "unknown option '--frob'");
+        assert_eq!(parse("qe --store").unwrap_err().0, "--store needs DIR");
+        assert_eq!(
+            parse("--memory=1 qe").unwrap_err().0,
+            "--memory takes no value"
+        );
+        assert!(parse("").unwrap().help);
     }
 
     #[test]
