@@ -49,6 +49,7 @@ fn read_verbs_work_while_another_writer_holds_the_store_and_write_verbs_say_why_
         vec!["qe", "Setup", "/c:3"],
         vec!["el"],
         vec!["gl", "Setup"],
+        vec!["gli", "Setup"],
         vec!["ep"],
     ] {
         let o = evtutil(&dir, &read);
@@ -62,7 +63,12 @@ fn read_verbs_work_while_another_writer_holds_the_store_and_write_verbs_say_why_
         String::from_utf8(first.stdout.clone()).unwrap(),
         "a read-only open reads the same records"
     );
-    for write in [vec!["cl", "Setup"], vec!["sl", "Setup", "/ms:2097152"]] {
+    for write in [
+        vec!["cl", "Setup"],
+        vec!["sl", "Setup", "/ms:2097152"],
+        vec!["eventcreate", "/t", "ERROR", "/id", "1", "/d", "x"],
+        vec!["write", "Setup", "-"],
+    ] {
         let o = evtutil(&dir, &write);
         assert!(!o.status.success(), "{write:?}: {o:?}");
         let err = String::from_utf8(o.stderr).unwrap();
