@@ -20,7 +20,7 @@ mod trace;
 mod unicode;
 mod write;
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -159,7 +159,10 @@ fn dispatch(args: Args, out: &mut impl Write) -> Result<(), Failure> {
             let log = eventcreate::create(&engine, &request, out)?;
             save_xml_channel(&engine, &args, is_remote, &log)
         }
-        "write" => write_events(&engine, &args, is_remote),
+        "write" => {
+            let channel = write::from_args(&engine, &args)?;
+            save_xml_channel(&engine, &args, is_remote, &channel)
+        }
         "qe" | "query-events" => query_events(&engine, &args, out),
         "epl" | "export-log" => export_log(&engine, &args),
         "cl" | "clear-log" => clear_log(&engine, &args),
@@ -273,37 +276,6 @@ fn save_xml_channel(engine: &Engine, args: &Args, remote: bool, name: &str) -> R
             .map_err(|e| Failure::Operation(format!("Failed to save the channel. {e}")))?;
     }
     Ok(())
-}
-
-/// `write CHANNEL [FILE|-]`: event XML from FILE or stdin into a channel (write.rs).
-fn write_events(engine: &Engine, args: &Args, remote: bool) -> Result<(), Failure> {
-    let (channel, file) = match args.positional.as_slice() {
-        [channel] => (channel, "-"),
-        [channel, file] => (channel, file.as_str()),
-        _ => {
-            return Err(Failure::Usage(
-                "write takes a channel name and a file of event XML (- or none: stdin)".into(),
-            ))
-        }
-    };
-    let (source, text) = if file == "-" {
-        let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::Operation(format!("Failed to write events. stdin: {e}")))?;
-        ("stdin".to_owned(), text)
-    } else {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| Failure::Operation(format!("Failed to write events. {file}: {e}")))?;
-        (file.to_owned(), text)
-    };
-    write::write_events(engine, channel, &source, &text)?;
-    let name = engine
-        .channel(channel)
-        .map_err(|e| remote::failed("write events", &e))?
-        .name()
-        .to_owned();
-    save_xml_channel(engine, args, remote, &name)
 }
 
 /// A path the user gave, made absolute against the current directory (Windows takes

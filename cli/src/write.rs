@@ -14,9 +14,43 @@
 //! 3. The scan is linear and keeps no stack: nesting is a depth counter, so no input
 //!    recurses without bound here (the event parser bounds its own depth).
 
+use std::io::Read;
+
 use evtlog::{Clock, Engine, Event};
 
-use crate::Failure;
+use crate::args::Args;
+use crate::{remote, Failure};
+
+/// `write CHANNEL [FILE|-]`: the events of FILE (or stdin) written to CHANNEL; returns the
+/// channel's name, for a store that saves it.
+pub fn from_args(engine: &Engine, args: &Args) -> Result<String, Failure> {
+    let (channel, file) = match args.positional.as_slice() {
+        [channel] => (channel, "-"),
+        [channel, file] => (channel, file.as_str()),
+        _ => {
+            return Err(Failure::Usage(
+                "write takes a channel name and a file of event XML (- or none: stdin)".into(),
+            ))
+        }
+    };
+    let (source, text) = if file == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::Operation(format!("Failed to write events. stdin: {e}")))?;
+        ("stdin".to_owned(), text)
+    } else {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Failure::Operation(format!("Failed to write events. {file}: {e}")))?;
+        (file.to_owned(), text)
+    };
+    write_events(engine, channel, &source, &text)?;
+    Ok(engine
+        .channel(channel)
+        .map_err(|e| remote::failed("write events", &e))?
+        .name()
+        .to_owned())
+}
 
 /// One `<Event>` element of the input: its text and where it starts (1-based).
 #[derive(Debug, PartialEq)]
