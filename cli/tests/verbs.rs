@@ -742,3 +742,261 @@ fn fish_completion_completes() {
     assert!(complete("evtutil qe System /sb").contains("/sbm:\tsave a bookmark"));
     assert!(complete("evtutil eventcreate /s").contains("/so\tthe event's source"));
 }
+
+/// Each option's long name does what its short name does, verb by verb: the same output,
+/// and for the verbs that change a store, the same store afterwards. (The parser's own
+/// test checks that every row is accepted by each name; this runs them.)
+#[test]
+fn long_names_do_what_short_names_do() {
+    let dir = TempDir::new("long-names");
+    let same = |short: &[&str], long: &[&str]| {
+        let (a, b) = (evtutil(short), evtutil(long));
+        assert!(a.status.success(), "{short:?}: {a:?}");
+        assert_eq!(stdout(&a), stdout(&b), "{short:?} against {long:?}");
+        assert_eq!(a.status.code(), b.status.code());
+    };
+    let query = "*[System[EventID=7036]]";
+    same(
+        &[
+            "--memory",
+            "qe",
+            "System",
+            &format!("/q:{query}"),
+            "/c:2",
+            "/rd:true",
+            "/f:xml",
+            "/e:Events",
+        ],
+        &[
+            "--memory",
+            "query-events",
+            "System",
+            &format!("/query:{query}"),
+            "/count:2",
+            "/reversedirection:true",
+            "/format:xml",
+            "/element:Events",
+        ],
+    );
+    same(
+        &[
+            "--memory",
+            "qe",
+            "Security",
+            "/c:1",
+            "/f:RenderedXml",
+            "/l:en-US",
+        ],
+        &[
+            "--memory",
+            "qe",
+            "Security",
+            "/count:1",
+            "/FORMAT:RenderedXml",
+            "/Locale:en-US",
+        ],
+    );
+    // Bookmarks: saved by one name, read by the other.
+    let (bm1, bm2) = (dir.file("bm1.xml"), dir.file("bm2.xml"));
+    same(
+        &["--memory", "qe", "Setup", "/c:3", &format!("/sbm:{bm1}")],
+        &[
+            "--memory",
+            "qe",
+            "Setup",
+            "/c:3",
+            &format!("/savebookmark:{bm2}"),
+        ],
+    );
+    same(
+        &["--memory", "qe", "Setup", "/c:2", &format!("/bm:{bm2}")],
+        &[
+            "--memory",
+            "qe",
+            "Setup",
+            "/c:2",
+            &format!("/bookmark:{bm1}"),
+        ],
+    );
+    // A log file and a structured query, by each name.
+    let exported = dir.file("setup.evtx");
+    same(
+        &["--memory", "epl", "Setup", &exported, "/ow:true"],
+        &[
+            "--memory",
+            "export-log",
+            "Setup",
+            &exported,
+            "/overwrite:true",
+        ],
+    );
+    same(
+        &["qe", &exported, "/lf:true", "/c:2"],
+        &["qe", &exported, "/logfile:true", "/c:2"],
+    );
+    let list = dir.file("query.xml");
+    std::fs::write(
+        &list,
+        "<QueryList><Query Id='0' Path='Setup'><Select Path='Setup'>*</Select></Query></QueryList>",
+    )
+    .unwrap();
+    same(
+        &["--memory", "qe", &list, "/sq:true", "/c:2"],
+        &["--memory", "qe", &list, "/structuredquery:true", "/c:2"],
+    );
+    same(
+        &["--memory", "gli", &exported, "/lf:true"],
+        &["--memory", "gli", &exported, "/logfile:true"],
+    );
+    same(
+        &[
+            "--memory",
+            "gp",
+            "Microsoft-Windows-Eventlog",
+            "/ge:true",
+            "/gm:true",
+            "/f:xml",
+        ],
+        &[
+            "--memory",
+            "get-publisher",
+            "Microsoft-Windows-Eventlog",
+            "/getevents:true",
+            "/getmessage:true",
+            "/format:xml",
+        ],
+    );
+    same(
+        &["--memory", "gl", "System", "/f:xml"],
+        &["--memory", "get-log", "System", "/format:xml"],
+    );
+    same(
+        &["--memory", "al", &exported, "/l:en-US"],
+        &["--memory", "archive-log", &exported, "/locale:en-US"],
+    );
+    // The verbs that change a store: two stores, one changed by short names, one by long
+    // names, compared through what they print afterwards.
+    let stores = [dir.file("short"), dir.file("long")];
+    let in_store = |i: usize, args: &[&str]| {
+        let mut all = vec!["--store", stores[i].as_str()];
+        all.extend_from_slice(args);
+        let o = evtutil(&all);
+        assert!(o.status.success(), "{all:?}: {o:?}");
+        o
+    };
+    let config = dir.file("setup-config.xml");
+    let moved = [dir.file("short-setup.evtx"), dir.file("long-setup.evtx")];
+    in_store(
+        0,
+        &[
+            "sl",
+            "Setup",
+            "/e:true",
+            "/i:application",
+            "/rt:true",
+            "/ab:true",
+            "/ms:2097152",
+            "/l:4",
+            "/k:0x20",
+            "/ca:O:BAG:SYD:(A;;0x1;;;WD)",
+            &format!("/lfn:{}", moved[0]),
+        ],
+    );
+    in_store(
+        1,
+        &[
+            "set-log",
+            "Setup",
+            "/enabled:true",
+            "/isolation:application",
+            "/retention:true",
+            "/autobackup:true",
+            "/maxsize:2097152",
+            "/level:4",
+            "/keywords:0x20",
+            "/channelaccess:O:BAG:SYD:(A;;0x1;;;WD)",
+            &format!("/logfilename:{}", moved[1]),
+        ],
+    );
+    let gl = |i: usize| stdout(&in_store(i, &["gl", "Setup"])).replace(&moved[i], "MOVED");
+    assert_eq!(gl(0), gl(1));
+    assert!(gl(0).contains("maxSize: 2097152"), "{}", gl(0));
+    std::fs::write(
+        &config,
+        stdout(&in_store(0, &["gl", "Application", "/f:xml"]))
+            .replace("<maxSize>20971520</maxSize>", "<maxSize>3145728</maxSize>"),
+    )
+    .unwrap();
+    in_store(0, &["sl", &format!("/c:{config}")]);
+    in_store(1, &["sl", &format!("/config:{config}")]);
+    assert_eq!(
+        stdout(&in_store(0, &["gl", "Application"])),
+        stdout(&in_store(1, &["gl", "Application"]))
+    );
+    let backups = [dir.file("short-bu.evtx"), dir.file("long-bu.evtx")];
+    in_store(0, &["cl", "System", &format!("/bu:{}", backups[0])]);
+    in_store(
+        1,
+        &["clear-log", "System", &format!("/backup:{}", backups[1])],
+    );
+    assert_eq!(
+        stdout(&evtutil(&["qe", &backups[0], "/lf:true"])),
+        stdout(&evtutil(&["qe", &backups[1], "/lf:true"]))
+    );
+    let manifest = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/manifests/evtlog-test.man"
+    );
+    in_store(
+        0,
+        &[
+            "im",
+            manifest,
+            "/rf:/opt/r.dll",
+            "/mf:/opt/m.dll",
+            "/pf:/opt/p.dll",
+        ],
+    );
+    in_store(
+        1,
+        &[
+            "install-manifest",
+            manifest,
+            "/resourceFilePath:/opt/r.dll",
+            "/messageFilePath:/opt/m.dll",
+            "/parameterFilePath:/opt/p.dll",
+        ],
+    );
+    let gp = |i: usize| stdout(&in_store(i, &["gp", "Evtlog-Test-Provider"]));
+    assert_eq!(gp(0), gp(1));
+    assert!(gp(0).contains("/opt/m.dll"), "{}", gp(0));
+    // eventcreate has one name per option; the global options by each name.
+    let computers = format!("DC1={}", dir.file("dc1"));
+    let env = [("EVTLOG_COMPUTERS", computers.as_str())];
+    let a = run(
+        &[
+            "el",
+            "/r:DC1",
+            "/u:bob",
+            "/p:pw",
+            "/a:Kerberos",
+            "/uni:true",
+        ],
+        &env,
+        None,
+    );
+    let b = run(
+        &[
+            "enum-logs",
+            "/remote:DC1",
+            "/username:bob",
+            "/password:pw",
+            "/authentication:Kerberos",
+            "/unicode:true",
+        ],
+        &env,
+        None,
+    );
+    assert!(a.status.success(), "{a:?}");
+    assert_eq!(a.stdout, b.stdout);
+}
