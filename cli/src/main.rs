@@ -138,7 +138,7 @@ fn dispatch(args: Args, out: &mut impl Write) -> Result<(), Failure> {
         "eventcreate" => Some(eventcreate::request(&args)?),
         _ => None,
     };
-    let login = match event_request {
+    let login = match &event_request {
         Some(_) => remote::login_from(args.option("s"), args.option("u"), args.option("p"), None)?,
         None => remote::login(&args)?,
     };
@@ -152,13 +152,12 @@ fn dispatch(args: Args, out: &mut impl Write) -> Result<(), Failure> {
         (None, None) => Engine::new(),
         (None, Some(needs)) => open_store(&args, needs)?,
     };
+    if let Some(request) = event_request {
+        let log = eventcreate::create(&engine, &request, out)?;
+        return save_xml_channel(&engine, &args, is_remote, &log);
+    }
     match args.verb.as_str() {
         "gli" | "get-loginfo" => loginfo::get_log_info(&engine, &args, out),
-        "eventcreate" => {
-            let request = event_request.expect("checked above");
-            let log = eventcreate::create(&engine, &request, out)?;
-            save_xml_channel(&engine, &args, is_remote, &log)
-        }
         "write" => {
             let channel = write::from_args(&engine, &args)?;
             save_xml_channel(&engine, &args, is_remote, &channel)
