@@ -6,6 +6,7 @@
 //! `evtutil /?`.
 
 mod args;
+mod json;
 mod logconfig;
 mod publisher;
 mod rendered;
@@ -559,17 +560,19 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     let count = args.count("count")?;
     let reverse = args.flag("reversedirection")?;
     let structured = args.flag("structuredquery")?;
-    let (text, rendered_xml) = match args
+    let (text, rendered_xml, json) = match args
         .option("format")
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        None | Some("xml") => (false, false),
-        Some("text") => (true, false),
-        Some("renderedxml") => (false, true),
+        None | Some("xml") => (false, false, None),
+        Some("text") => (true, false, None),
+        Some("renderedxml") => (false, true, None),
+        Some("json") => (false, false, Some(json::Framing::Array)),
+        Some("jsonl") => (false, false, Some(json::Framing::Lines)),
         Some(other) => {
             return Err(Failure::Usage(format!(
-                "/f takes xml, text or RenderedXml, not '{other}'"
+                "/f takes xml, text, RenderedXml, json or jsonl, not '{other}'"
             )))
         }
     };
@@ -592,6 +595,11 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
         e.is_empty() || e.contains(|c: char| c.is_whitespace() || "<>&'\"/".contains(c))
     }) {
         return Err(Failure::Usage("/e takes an XML element name".into()));
+    }
+    if element.is_some() && json.is_some() {
+        return Err(Failure::Usage(
+            "/e wraps XML output in an element; /f:json is one JSON array already".into(),
+        ));
     }
     // The same path Windows code takes: EvtQuery on the default session, then EvtNext.
     let (path, query_text) = if structured {
@@ -658,6 +666,11 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     if let (Some(root), false) = (element, text) {
         write!(out, "<{root}>").map_err(io_failure)?;
     }
+    let mut bytes = Vec::with_capacity(4096);
+    if let Some(framing) = json {
+        framing.begin(&mut bytes);
+        out.write_all(&bytes).map_err(io_failure)?;
+    }
     let mut buf = String::with_capacity(4096);
     let mut index = 0u64;
     while left > 0 && !at_end {
@@ -671,7 +684,11 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
         left -= batch.len();
         for event in &batch {
             buf.clear();
-            if text {
+            if let Some(framing) = json {
+                bytes.clear();
+                framing.write(&mut bytes, index, event);
+                out.write_all(&bytes).map_err(io_failure)?;
+            } else if text {
                 text::write_event(&mut buf, index, event);
             } else if let Some(r) = &mut rendered {
                 r.write(event, &mut buf).map_err(|e| {
@@ -697,6 +714,11 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     }
     if let (Some(root), false) = (element, text) {
         writeln!(out, "</{root}>").map_err(io_failure)?;
+    }
+    if let Some(framing) = json {
+        bytes.clear();
+        framing.end(&mut bytes, index);
+        out.write_all(&bytes).map_err(io_failure)?;
     }
     if let Some(file) = save_to {
         // EvtRender(EvtRenderBookmark), written beside the target and renamed into place.

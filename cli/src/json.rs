@@ -1,0 +1,861 @@
+//! `qe /f:json` and `/f:jsonl`: events as JSON in the shape of the evtx crate's
+//! (`evtx_dump -o json`, version 0.15.1), so that tools reading its output read ours.
+//!
+//! The shape, element by element (the evtx crate's rules, written again over evtlog's
+//! [`Event`] model):
+//! - An element is a member named after it. Its value is `null` when it has nothing (no
+//!   text, no child elements, no attribute with text), its text when it has only text, and
+//!   otherwise an object: `"#attributes"` (the attributes that have text), `"#text"` (its
+//!   text, when it also has children or attributes), then one member per child element.
+//!   A child name met again in the same object is numbered: `Name`, `Name_1`, `Name_2`…
+//! - Text is a JSON number when it is one integer or boolean value (the BinXml types
+//!   Int8 to UInt64 and Bool); every other value is a string in the text form the evtx crate
+//!   writes: hex integers `0x…` lowercase, GUIDs lowercase in braces, binary uppercase hex,
+//!   FILETIME and SYSTEMTIME as UTC with seven fractional digits and `Z`, floats in their
+//!   shortest form, arrays joined with `,`.
+//! - In `EventData` and `UserData` (the data containers), the `Data` children become
+//!   members named by their `Name` attribute, with their text as the value (`""` when
+//!   empty) and their other attributes left out. A run of adjacent `Data` of one name (an
+//!   array substitution makes one) is one member whose value is an array; a name met again
+//!   after another is numbered as element names are. A container whose `Data` have no
+//!   names holds them as `"Data":{"#text":…}`, their values in an array if more than one.
+//!
+//! Invariants:
+//! - [`write_event`] writes one complete JSON object and nothing else (no newline); it
+//!   never fails, and allocates nothing beyond `out`'s growth except for text made of
+//!   several pieces and for elements with more than [`NameCounts::LIST_LEN`] child names.
+//! - Keys and strings are escaped by serde_json; numbers are written by its formatter.
+//! - Recursion follows the event's element tree, whose depth the decoder bounds
+//!   (`evtlog::MAX_XML_DEPTH`).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use evtlog::{Attribute, Body, DataItem, Element, Event, Node, System, Value};
+use serde_json::ser::{CompactFormatter, Formatter};
+
+/// The namespace every rendered event declares (`Event/@xmlns`).
+const EVENT_NS: &str = "http://schemas.microsoft.com/win/2004/08/events/event";
+
+/// Appends `event` as one JSON object (`{"Event":{…}}`) to `out`.
+pub fn write_event(out: &mut Vec<u8>, event: &Event) {
+    let mut w = Json {
+        out,
+        scratch: String::new(),
+    };
+    w.raw(b"{\"Event\":{\"#attributes\":{\"xmlns\":\"");
+    w.raw(EVENT_NS.as_bytes());
+    w.raw(b"\"},\"System\":");
+    w.system(&event.system);
+    let mut names = NameCounts::new();
+    names.next_suffix("System");
+    match &event.body {
+        Body::None => {}
+        Body::EventData(data) => {
+            w.raw(b",\"EventData\":");
+            let attrs = data.name.as_deref().filter(|n| !n.is_empty());
+            w.event_data(attrs, &data.items);
+            names.next_suffix("EventData");
+        }
+        Body::UserData(nodes) => {
+            w.raw(b",\"UserData\":");
+            w.element_value(&[], nodes, true);
+            names.next_suffix("UserData");
+        }
+        Body::Other(e) => {
+            w.raw(b",");
+            w.key(&e.name, names.next_suffix(&e.name));
+            w.element_value(&e.attributes, &e.children, is_container(&e.name));
+        }
+    }
+    if let Some(info) = &event.rendering_info {
+        // Under that name whatever the element was called, as the XML renders it.
+        w.raw(b",");
+        w.key("RenderingInfo", names.next_suffix("RenderingInfo"));
+        w.element_value(&info.attributes, &info.children, false);
+    }
+    w.raw(b"}}");
+}
+
+/// The writer: `out` and the small pieces every member is made of.
+struct Json<'o> {
+    out: &'o mut Vec<u8>,
+    /// For the text of values that need no escape (numbers, GUIDs, SIDs, times).
+    scratch: String,
+}
+
+impl Json<'_> {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
+    /// A quoted, escaped string.
+    fn string(&mut self, s: &str) {
+        // Most strings need no escape: one copy. The others go through serde_json's escaper.
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.out.reserve(s.len() + 2);
+            self.out.push(b'"');
+            self.out.extend_from_slice(s.as_bytes());
+            self.out.push(b'"');
+        } else {
+            // Writing into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *self.out, s);
+        }
+    }
+
+    fn u64(&mut self, v: u64) {
+        let _ = CompactFormatter.write_u64(self.out, v);
+    }
+
+    fn i64(&mut self, v: i64) {
+        let _ = CompactFormatter.write_i64(self.out, v);
+    }
+
+    /// `"name":`, or `"name_N":` for the name's N+1th member of one object.
+    fn key(&mut self, name: &str, suffix: u32) {
+        if suffix == 0 {
+            self.string(name);
+        } else {
+            let mut numbered = String::with_capacity(name.len() + 4);
+            numbered.push_str(name);
+            numbered.push('_');
+            numbered.push_str(&suffix.to_string());
+            self.string(&numbered);
+        }
+        self.out.push(b':');
+    }
+
+    fn system(&mut self, s: &System) {
+        self.raw(b"{\"Provider\":");
+        let p = &s.provider;
+        let name = p.name.as_deref().filter(|n| !n.is_empty());
+        let source = p.event_source_name.as_deref().filter(|n| !n.is_empty());
+        if name.is_none() && p.guid.is_none() && source.is_none() {
+            self.raw(b"null");
+        } else {
+            self.raw(b"{\"#attributes\":{");
+            let mut first = true;
+            if let Some(name) = name {
+                self.attr_key(&mut first, "Name");
+                self.string(name);
+            }
+            if let Some(g) = p.guid {
+                self.attr_key(&mut first, "Guid");
+                self.quoted_text(&Value::Guid(g));
+            }
+            if let Some(source) = source {
+                self.attr_key(&mut first, "EventSourceName");
+                self.string(source);
+            }
+            self.raw(b"}}");
+        }
+        self.raw(b",\"EventID\":");
+        match s.qualifiers {
+            Some(q) => {
+                self.raw(b"{\"#attributes\":{\"Qualifiers\":");
+                self.u64(q.into());
+                self.raw(b"},\"#text\":");
+                self.u64(s.event_id.into());
+                self.raw(b"}");
+            }
+            None => self.u64(s.event_id.into()),
+        }
+        let numbers = [
+            ("Version", s.version.map(u64::from)),
+            ("Level", s.level.map(u64::from)),
+            ("Task", s.task.map(u64::from)),
+            ("Opcode", s.opcode.map(u64::from)),
+        ];
+        for (name, v) in numbers {
+            if let Some(v) = v {
+                self.raw(b",");
+                self.key(name, 0);
+                self.u64(v);
+            }
+        }
+        if let Some(k) = s.keywords {
+            self.raw(b",\"Keywords\":");
+            self.quoted_text(&Value::HexInt64(k));
+        }
+        if let Some(t) = s.time_created {
+            self.raw(b",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":");
+            self.quoted_text(&Value::FileTime(t));
+            self.raw(b"}}");
+        }
+        if let Some(id) = s.event_record_id {
+            self.raw(b",\"EventRecordID\":");
+            self.u64(id);
+        }
+        if let Some(c) = &s.correlation {
+            self.raw(b",\"Correlation\":");
+            if c.activity_id.is_none() && c.related_activity_id.is_none() {
+                self.raw(b"null");
+            } else {
+                self.raw(b"{\"#attributes\":{");
+                let mut first = true;
+                if let Some(g) = c.activity_id {
+                    self.attr_key(&mut first, "ActivityID");
+                    self.quoted_text(&Value::Guid(g));
+                }
+                if let Some(g) = c.related_activity_id {
+                    self.attr_key(&mut first, "RelatedActivityID");
+                    self.quoted_text(&Value::Guid(g));
+                }
+                self.raw(b"}}");
+            }
+        }
+        if let Some(e) = &s.execution {
+            self.raw(b",\"Execution\":{\"#attributes\":{\"ProcessID\":");
+            self.u64(e.process_id.into());
+            self.raw(b",\"ThreadID\":");
+            self.u64(e.thread_id.into());
+            let more = [
+                ("ProcessorID", e.processor_id.map(u64::from)),
+                ("SessionID", e.session_id.map(u64::from)),
+                ("KernelTime", e.kernel_time.map(u64::from)),
+                ("UserTime", e.user_time.map(u64::from)),
+                ("ProcessorTime", e.processor_time),
+            ];
+            for (name, v) in more {
+                if let Some(v) = v {
+                    self.raw(b",");
+                    self.key(name, 0);
+                    self.u64(v);
+                }
+            }
+            self.raw(b"}}");
+        }
+        for (name, text) in [("Channel", &s.channel), ("Computer", &s.computer)] {
+            if let Some(text) = text {
+                self.raw(b",");
+                self.key(name, 0);
+                if text.is_empty() {
+                    self.raw(b"null");
+                } else {
+                    self.string(text);
+                }
+            }
+        }
+        if let Some(sec) = &s.security {
+            self.raw(b",\"Security\":");
+            match &sec.user_id {
+                Some(sid) => {
+                    self.raw(b"{\"#attributes\":{\"UserID\":\"");
+                    self.scratch.clear();
+                    sid.write_to(&mut self.scratch);
+                    self.out.extend_from_slice(self.scratch.as_bytes());
+                    self.raw(b"\"}}");
+                }
+                None => self.raw(b"null"),
+            }
+        }
+        self.raw(b"}");
+    }
+
+    /// The comma (unless `first`) and key of an `#attributes` member.
+    fn attr_key(&mut self, first: &mut bool, name: &str) {
+        if !*first {
+            self.out.push(b',');
+        }
+        *first = false;
+        self.key(name, 0);
+    }
+
+    /// `<EventData [Name]>` and its items: a data container.
+    fn event_data(&mut self, name: Option<&str>, items: &[DataItem]) {
+        if items.is_empty() {
+            match name {
+                Some(name) => {
+                    self.raw(b"{\"#attributes\":{\"Name\":");
+                    self.string(name);
+                    self.raw(b"}}");
+                }
+                None => self.raw(b"null"),
+            }
+            return;
+        }
+        self.raw(b"{");
+        let mut wrote_any = false;
+        if let Some(name) = name {
+            self.raw(b"\"#attributes\":{\"Name\":");
+            self.string(name);
+            self.raw(b"}");
+            wrote_any = true;
+        }
+        self.children(items, true, wrote_any);
+        self.raw(b"}");
+    }
+
+    /// An element's value, from its attributes and children; `container`: it is
+    /// `EventData` or `UserData`.
+    fn element_value(&mut self, attrs: &[Attribute], children: &[Node], container: bool) {
+        if attrs.is_empty() && self.leaf(children, false) {
+            return;
+        }
+        let (has_text, has_element) = layout(children);
+        let attrs_text = attrs.iter().any(|a| !a.value.is_empty_text());
+        if !has_element && !has_text && !attrs_text {
+            self.raw(b"null");
+        } else if !has_element && !attrs_text {
+            self.content(children, false);
+        } else {
+            self.body(attrs, children, container, false, has_text);
+        }
+    }
+
+    /// The value of a `Data` element in a container: as [`element_value`](Self::element_value)
+    /// but `""` when empty and without its attributes.
+    fn data_value(&mut self, child: Child<'_>) {
+        match child {
+            Child::Data { value, .. } => self.leaf_value(value, true),
+            Child::Binary(bytes) => self.binary(bytes, true),
+            Child::Element(e) => {
+                if self.leaf(&e.children, true) {
+                    return;
+                }
+                match layout(&e.children) {
+                    (false, false) => self.raw(b"\"\""),
+                    (has_text, true) => self.body(&[], &e.children, false, true, has_text),
+                    (true, false) => self.content(&e.children, false),
+                }
+            }
+        }
+    }
+
+    /// Writes the value of content that is one text or value node; false (and nothing
+    /// written) for any other content.
+    fn leaf(&mut self, children: &[Node], empty_as_string: bool) -> bool {
+        match children {
+            [Node::Value(v)] => {
+                self.leaf_value(v, empty_as_string);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn leaf_value(&mut self, v: &Value, empty_as_string: bool) {
+        if v.is_empty_text() {
+            self.raw(if empty_as_string { b"\"\"" } else { b"null" });
+        } else if !self.number(v) {
+            self.quoted_text(v);
+        }
+    }
+
+    /// `<Binary>`'s value: its bytes in uppercase hex (empty: `null`, or `""`).
+    fn binary(&mut self, bytes: &[u8], empty_as_string: bool) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        if bytes.is_empty() {
+            self.raw(if empty_as_string { b"\"\"" } else { b"null" });
+            return;
+        }
+        self.out.reserve(bytes.len() * 2 + 2);
+        self.out.push(b'"');
+        for &b in bytes {
+            self.out.push(HEX[usize::from(b >> 4)]);
+            self.out.push(HEX[usize::from(b & 15)]);
+        }
+        self.out.push(b'"');
+    }
+
+    /// Writes `v` bare if it is an integer or boolean; false (nothing written) otherwise.
+    fn number(&mut self, v: &Value) -> bool {
+        match *v {
+            Value::SByte(n) => self.i64(n.into()),
+            Value::Int16(n) => self.i64(n.into()),
+            Value::Int32(n) => self.i64(n.into()),
+            Value::Int64(n) => self.i64(n),
+            Value::Byte(n) => self.u64(n.into()),
+            Value::UInt16(n) => self.u64(n.into()),
+            Value::UInt32(n) => self.u64(n.into()),
+            Value::UInt64(n) => self.u64(n),
+            Value::Boolean(b) => self.raw(if b { b"true" } else { b"false" }),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Text content as a value: a number if it is one integer value, else a string.
+    /// `skip_elements`: the content also holds child elements (written as members).
+    fn content(&mut self, children: &[Node], skip_elements: bool) {
+        if let Some(v) = single_value(children, skip_elements) {
+            if self.number(v) {
+                return;
+            }
+        }
+        match children
+            .iter()
+            .filter(|n| node_has_text(n))
+            .collect::<SmallPieces>()
+        {
+            SmallPieces::None => self.raw(b"\"\""),
+            SmallPieces::One(Node::Value(v)) => self.quoted_text(v),
+            SmallPieces::One(Node::CData(text)) => self.string(text),
+            SmallPieces::One(_) | SmallPieces::Many => {
+                let mut text = String::new();
+                for node in children {
+                    match node {
+                        Node::Value(v) => write_text(&mut text, v),
+                        Node::CData(t) => text.push_str(t),
+                        Node::Element(_) | Node::ProcessingInstruction { .. } => {}
+                    }
+                }
+                self.string(&text);
+            }
+        }
+    }
+
+    /// A value's text form, quoted: strings escaped, other types straight (their text
+    /// needs no escape).
+    fn quoted_text(&mut self, v: &Value) {
+        match v {
+            Value::String(s) | Value::AnsiString(s) | Value::Xml(s) => self.string(s),
+            Value::Array(_) | Value::Single(_) | Value::Double(_) => {
+                let mut text = String::new();
+                write_text(&mut text, v);
+                self.string(&text);
+            }
+            other => {
+                self.scratch.clear();
+                write_text(&mut self.scratch, other);
+                self.out.push(b'"');
+                self.out.extend_from_slice(self.scratch.as_bytes());
+                self.out.push(b'"');
+            }
+        }
+    }
+
+    /// An element's object: attributes (unless `omit_attrs`), text, then its children.
+    fn body(
+        &mut self,
+        attrs: &[Attribute],
+        children: &[Node],
+        container: bool,
+        omit_attrs: bool,
+        has_text: bool,
+    ) {
+        self.raw(b"{");
+        let mut wrote_any = false;
+        if !omit_attrs && attrs.iter().any(|a| !a.value.is_empty_text()) {
+            self.raw(b"\"#attributes\":{");
+            let mut first = true;
+            for a in attrs.iter().filter(|a| !a.value.is_empty_text()) {
+                self.attr_key(&mut first, &a.name);
+                if !self.number(&a.value) {
+                    self.quoted_text(&a.value);
+                }
+            }
+            self.raw(b"}");
+            wrote_any = true;
+        }
+        if has_text {
+            if wrote_any {
+                self.raw(b",");
+            }
+            wrote_any = true;
+            self.raw(b"\"#text\":");
+            self.content(children, true);
+        }
+        self.children(children, container, wrote_any);
+        self.raw(b"}");
+    }
+
+    /// The members of an object for `list`'s child elements (see the module's rules).
+    fn children<L: ChildList + ?Sized>(&mut self, list: &L, container: bool, mut wrote_any: bool) {
+        let len = list.len();
+        // The named form: one `Data` with a non-empty name.
+        let named = container
+            && (0..len).any(|i| {
+                list.child(i)
+                    .and_then(|c| c.data_name())
+                    .is_some_and(|n| !n.is_empty())
+            });
+        let positional = if container && !named {
+            (0..len)
+                .filter(|&i| list.child(i).is_some_and(|c| c.is_data()))
+                .count()
+        } else {
+            0
+        };
+        let mut positional_done = false;
+        let mut names = NameCounts::new();
+        let mut data_names: NameCounts<'_> = NameCounts::new();
+        let mut i = 0;
+        while i < len {
+            let Some(child) = list.child(i) else {
+                i += 1;
+                continue;
+            };
+            i += 1;
+            if container && child.is_data() {
+                if named {
+                    let Some(name) = child.data_name().filter(|n| !n.is_empty()) else {
+                        continue;
+                    };
+                    // The run of elements right after it that are `Data` of the same name.
+                    let mut run_end = i;
+                    let mut run = 1;
+                    while run_end < len {
+                        match list.child(run_end) {
+                            None => run_end += 1,
+                            Some(next)
+                                if next.is_data() && next.data_name() == Some(name.clone()) =>
+                            {
+                                run += 1;
+                                run_end += 1;
+                            }
+                            Some(_) => break,
+                        }
+                    }
+                    if wrote_any {
+                        self.raw(b",");
+                    }
+                    wrote_any = true;
+                    let suffix = data_names.next_suffix_owned(name.clone());
+                    self.key(&name, suffix);
+                    if run == 1 {
+                        self.data_value(child);
+                    } else {
+                        self.raw(b"[");
+                        self.data_value(child);
+                        let mut left = run - 1;
+                        let mut at = i;
+                        while left > 0 {
+                            if let Some(next) = list.child(at) {
+                                self.raw(b",");
+                                self.data_value(next);
+                                left -= 1;
+                            }
+                            at += 1;
+                        }
+                        self.raw(b"]");
+                    }
+                    i = run_end;
+                } else if !positional_done {
+                    positional_done = true;
+                    if wrote_any {
+                        self.raw(b",");
+                    }
+                    wrote_any = true;
+                    self.raw(b"\"Data\":{\"#text\":");
+                    if positional == 1 {
+                        self.data_value(child);
+                    } else {
+                        self.raw(b"[");
+                        self.data_value(child);
+                        for at in i..len {
+                            if let Some(next) = list.child(at).filter(|c| c.is_data()) {
+                                self.raw(b",");
+                                self.data_value(next);
+                            }
+                        }
+                        self.raw(b"]");
+                    }
+                    self.raw(b"}");
+                }
+                continue;
+            }
+            if wrote_any {
+                self.raw(b",");
+            }
+            wrote_any = true;
+            let name = child.name();
+            let suffix = names.next_suffix(name);
+            self.key(name, suffix);
+            match child {
+                Child::Element(e) => {
+                    self.element_value(&e.attributes, &e.children, is_container(&e.name))
+                }
+                Child::Binary(bytes) => self.binary(bytes, false),
+                // Only containers hold `DataItem::Data`, handled above.
+                Child::Data { value, .. } => self.leaf_value(value, false),
+            }
+        }
+    }
+}
+
+/// `EventData` and `UserData`: their `Data` children are members by name.
+fn is_container(name: &str) -> bool {
+    name == "EventData" || name == "UserData"
+}
+
+/// `(has_text, has_element)` of an element's content.
+fn layout(children: &[Node]) -> (bool, bool) {
+    let mut has_text = false;
+    let mut has_element = false;
+    for n in children {
+        match n {
+            Node::Element(_) => has_element = true,
+            other => has_text |= node_has_text(other),
+        }
+    }
+    (has_text, has_element)
+}
+
+/// Whether a node is non-empty text.
+fn node_has_text(node: &Node) -> bool {
+    match node {
+        Node::Value(v) => !v.is_empty_text(),
+        Node::CData(t) => !t.is_empty(),
+        Node::Element(_) | Node::ProcessingInstruction { .. } => false,
+    }
+}
+
+/// The one value of `children` that could be written as a number: the evtx crate's rule
+/// (with `skip_elements`, elements and empty values are passed over; without, every node
+/// counts, and any text other than that one value makes it a string).
+fn single_value(children: &[Node], skip_elements: bool) -> Option<&Value> {
+    let mut single = None;
+    for node in children {
+        match node {
+            Node::Element(_) if skip_elements => {}
+            Node::Value(v) if skip_elements && v.is_empty_text() => {}
+            Node::Value(v) if single.is_none() => single = Some(v),
+            Node::ProcessingInstruction { .. } if skip_elements => {}
+            Node::CData(t) if skip_elements && t.is_empty() => {}
+            _ => return None,
+        }
+    }
+    single
+}
+
+/// How many pieces a text is made of (without allocating to find out).
+enum SmallPieces<'a> {
+    None,
+    One(&'a Node),
+    Many,
+}
+
+impl<'a> FromIterator<&'a Node> for SmallPieces<'a> {
+    fn from_iter<I: IntoIterator<Item = &'a Node>>(iter: I) -> Self {
+        let mut iter = iter.into_iter();
+        match (iter.next(), iter.next()) {
+            (None, _) => SmallPieces::None,
+            (Some(one), None) => SmallPieces::One(one),
+            (Some(_), Some(_)) => SmallPieces::Many,
+        }
+    }
+}
+
+/// The text form the evtx crate writes for `v` (unescaped).
+fn write_text(out: &mut String, v: &Value) {
+    match v {
+        Value::SysTime(t) => {
+            // Seven fractional digits, as for a FILETIME.
+            let _ = write!(
+                out,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}0000Z",
+                t.year, t.month, t.day, t.hour, t.minute, t.second, t.milliseconds
+            );
+        }
+        Value::Single(f) => push_float(out, f64::from(*f), Some(*f)),
+        Value::Double(f) => push_float(out, *f, None),
+        Value::Array(a) => {
+            for (i, item) in a.items().iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_text(out, item);
+            }
+        }
+        other => other.write_text(out),
+    }
+}
+
+/// A float in its shortest form (serde_json's formatter, the evtx crate's digits); `single`
+/// is the value as an f32 when it is one, whose shortest form is shorter.
+fn push_float(out: &mut String, f: f64, single: Option<f32>) {
+    if f.is_nan() {
+        out.push_str("NaN");
+    } else if f.is_infinite() {
+        out.push_str(if f > 0.0 { "inf" } else { "-inf" });
+    } else {
+        let mut bytes = Vec::with_capacity(24);
+        let _ = match single {
+            Some(s) => CompactFormatter.write_f32(&mut bytes, s),
+            None => CompactFormatter.write_f64(&mut bytes, f),
+        };
+        out.push_str(&String::from_utf8_lossy(&bytes));
+    }
+}
+
+/// One child element of an object, whichever model holds it.
+#[derive(Clone, Copy)]
+enum Child<'a> {
+    /// `<Data [Name]>value</Data>` of an `EventData`.
+    Data {
+        name: Option<&'a str>,
+        value: &'a Value,
+    },
+    /// `<Binary>` of an `EventData`.
+    Binary(&'a [u8]),
+    Element(&'a Element),
+}
+
+impl<'a> Child<'a> {
+    fn name(&self) -> &'a str {
+        match self {
+            Child::Data { .. } => "Data",
+            Child::Binary(_) => "Binary",
+            Child::Element(e) => &e.name,
+        }
+    }
+
+    fn is_data(&self) -> bool {
+        self.name() == "Data"
+    }
+
+    /// The text of a `Data` element's `Name` attribute.
+    fn data_name(&self) -> Option<Cow<'a, str>> {
+        match self {
+            Child::Data { name, .. } => name.map(Cow::Borrowed),
+            Child::Binary(_) => None,
+            Child::Element(e) if e.name == "Data" => e
+                .attributes
+                .iter()
+                .find(|a| a.name == "Name")
+                .map(|a| match &a.value {
+                    Value::String(s) => Cow::Borrowed(s.as_str()),
+                    other => {
+                        let mut text = String::new();
+                        write_text(&mut text, other);
+                        Cow::Owned(text)
+                    }
+                }),
+            Child::Element(_) => None,
+        }
+    }
+}
+
+/// The children of an element or of an `EventData`, by index; `None` for a node that is
+/// not an element.
+trait ChildList {
+    fn len(&self) -> usize;
+    fn child(&self, i: usize) -> Option<Child<'_>>;
+}
+
+impl ChildList for [Node] {
+    fn len(&self) -> usize {
+        <[Node]>::len(self)
+    }
+    fn child(&self, i: usize) -> Option<Child<'_>> {
+        match self.get(i)? {
+            Node::Element(e) => Some(Child::Element(e)),
+            _ => None,
+        }
+    }
+}
+
+impl ChildList for [DataItem] {
+    fn len(&self) -> usize {
+        <[DataItem]>::len(self)
+    }
+    fn child(&self, i: usize) -> Option<Child<'_>> {
+        Some(match self.get(i)? {
+            DataItem::Data { name, value } => Child::Data {
+                name: name.as_deref(),
+                value,
+            },
+            DataItem::Binary(bytes) => Child::Binary(bytes),
+            DataItem::Element(e) => Child::Element(e),
+        })
+    }
+}
+
+/// How often each name has been met in one object, for the `_N` suffix: the first names
+/// in a list (an element has few), the rest in a map (a crafted one may have thousands).
+struct NameCounts<'a> {
+    list: [(&'a str, u32); NameCounts::LIST_LEN],
+    len: usize,
+    map: Option<HashMap<String, u32>>,
+}
+
+impl<'a> NameCounts<'a> {
+    const LIST_LEN: usize = 16;
+
+    fn new() -> Self {
+        NameCounts {
+            list: [("", 0); NameCounts::LIST_LEN],
+            len: 0,
+            map: None,
+        }
+    }
+
+    /// 0 the first time `name` is met, then 1, 2, …
+    fn next_suffix(&mut self, name: &'a str) -> u32 {
+        if let Some(n) = self.bump(name) {
+            return n;
+        }
+        if self.len < Self::LIST_LEN {
+            self.list[self.len] = (name, 1);
+            self.len += 1;
+            return 0;
+        }
+        self.insert(name)
+    }
+
+    /// As [`next_suffix`](Self::next_suffix) for a name that may be owned by the caller.
+    fn next_suffix_owned(&mut self, name: Cow<'a, str>) -> u32 {
+        match name {
+            Cow::Borrowed(name) => self.next_suffix(name),
+            Cow::Owned(name) => self.bump(&name).unwrap_or_else(|| self.insert(&name)),
+        }
+    }
+
+    /// Counts `name` again if it was met: how often it was before.
+    fn bump(&mut self, name: &str) -> Option<u32> {
+        let count = match self.list[..self.len].iter_mut().find(|(n, _)| *n == name) {
+            Some((_, count)) => count,
+            None => self.map.as_mut()?.get_mut(name)?,
+        };
+        *count += 1;
+        Some(*count - 1)
+    }
+
+    /// Counts a name met for the first time, in the map.
+    fn insert(&mut self, name: &str) -> u32 {
+        self.map
+            .get_or_insert_with(HashMap::new)
+            .insert(name.to_owned(), 1);
+        0
+    }
+}
+
+/// How `qe` frames the events: `/f:json` one JSON array (an event per line inside it),
+/// `/f:jsonl` one event per line (`evtx_dump -o jsonl`'s framing).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Framing {
+    Array,
+    Lines,
+}
+
+impl Framing {
+    /// What comes before the first event.
+    pub fn begin(self, out: &mut Vec<u8>) {
+        if self == Framing::Array {
+            out.push(b'[');
+        }
+    }
+
+    /// Appends event number `index` (from 0), framed.
+    pub fn write(self, out: &mut Vec<u8>, index: u64, event: &Event) {
+        match self {
+            Framing::Array => {
+                out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+                write_event(out, event);
+            }
+            Framing::Lines => {
+                write_event(out, event);
+                out.push(b'\n');
+            }
+        }
+    }
+
+    /// What comes after the last event, `count` events in all.
+    pub fn end(self, out: &mut Vec<u8>, count: u64) {
+        if self == Framing::Array {
+            out.extend_from_slice(if count == 0 { b"]\n" } else { b"\n]\n" });
+        }
+    }
+}
