@@ -323,6 +323,30 @@ impl Json<'_> {
         }
     }
 
+    /// The values of a `Data` in an array of them, each after a comma unless `first`: an
+    /// array value of several items is as many `Data` (Windows repeats the element).
+    fn data_values(&mut self, child: Child<'_>, first: &mut bool) {
+        match child {
+            Child::Data {
+                value: Value::Array(a),
+                ..
+            } if a.items().len() > 1 => {
+                for item in a.items() {
+                    if !std::mem::take(first) {
+                        self.raw(b",");
+                    }
+                    self.leaf_value(item, true);
+                }
+            }
+            _ => {
+                if !std::mem::take(first) {
+                    self.raw(b",");
+                }
+                self.data_value(child);
+            }
+        }
+    }
+
     /// Writes the value of content that is one text or value node; false (and nothing
     /// written) for any other content.
     fn leaf(&mut self, children: &[Node], empty_as_string: bool) -> bool {
@@ -473,8 +497,9 @@ impl Json<'_> {
             });
         let positional = if container && !named {
             (0..len)
-                .filter(|&i| list.child(i).is_some_and(|c| c.is_data()))
-                .count()
+                .filter_map(|i| list.child(i).filter(|c| c.is_data()))
+                .map(|c| c.data_count())
+                .sum()
         } else {
             0
         };
@@ -495,14 +520,14 @@ impl Json<'_> {
                     };
                     // The run of elements right after it that are `Data` of the same name.
                     let mut run_end = i;
-                    let mut run = 1;
+                    let mut run = child.data_count();
                     while run_end < len {
                         match list.child(run_end) {
                             None => run_end += 1,
                             Some(next)
                                 if next.is_data() && next.data_name() == Some(name.clone()) =>
                             {
-                                run += 1;
+                                run += next.data_count();
                                 run_end += 1;
                             }
                             Some(_) => break,
@@ -518,16 +543,11 @@ impl Json<'_> {
                         self.data_value(child);
                     } else {
                         self.raw(b"[");
-                        self.data_value(child);
-                        let mut left = run - 1;
-                        let mut at = i;
-                        while left > 0 {
+                        let mut first = true;
+                        for at in i - 1..run_end {
                             if let Some(next) = list.child(at) {
-                                self.raw(b",");
-                                self.data_value(next);
-                                left -= 1;
+                                self.data_values(next, &mut first);
                             }
-                            at += 1;
                         }
                         self.raw(b"]");
                     }
@@ -543,11 +563,10 @@ impl Json<'_> {
                         self.data_value(child);
                     } else {
                         self.raw(b"[");
-                        self.data_value(child);
-                        for at in i..len {
+                        let mut first = true;
+                        for at in i - 1..len {
                             if let Some(next) = list.child(at).filter(|c| c.is_data()) {
-                                self.raw(b",");
-                                self.data_value(next);
+                                self.data_values(next, &mut first);
                             }
                         }
                         self.raw(b"]");
@@ -699,6 +718,18 @@ impl<'a> Child<'a> {
             Child::Data { .. } => "Data",
             Child::Binary(_) => "Binary",
             Child::Element(e) => &e.name,
+        }
+    }
+
+    /// How many `Data` elements this child stands for: an array value of several items
+    /// repeats its element (as the decoder of a log file does).
+    fn data_count(&self) -> usize {
+        match self {
+            Child::Data {
+                value: Value::Array(a),
+                ..
+            } => a.items().len().max(1),
+            _ => 1,
         }
     }
 
@@ -859,3 +890,7 @@ impl Framing {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "json_tests.rs"]
+mod tests;
