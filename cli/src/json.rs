@@ -24,16 +24,19 @@
 //! - [`write_event`] writes one complete JSON object and nothing else (no newline); it
 //!   never fails, and allocates nothing beyond `out`'s growth except for text made of
 //!   several pieces and for elements with more than [`NameCounts::LIST_LEN`] child names.
-//! - Keys and strings are escaped by serde_json; numbers are written by its formatter.
+//! - Keys and strings are escaped as serde_json escapes them (a string that needs an escape
+//!   goes through it; the others are copied whole); numbers are written by its formatter.
 //! - Recursion follows the event's element tree, whose depth the decoder bounds
 //!   (`evtlog::MAX_XML_DEPTH`).
 
-use std::borrow::Cow;
-use std::collections::HashMap;
-use std::fmt::Write as _;
+mod children;
+mod text;
 
-use evtlog::{Attribute, Body, DataItem, Element, Event, Node, System, Value};
+use evtlog::{Attribute, Body, DataItem, Event, Node, System, Value};
 use serde_json::ser::{CompactFormatter, Formatter};
+
+use children::{Child, ChildList, NameCounts};
+use text::{is_container, layout, node_has_text, single_value, write_text, SmallPieces};
 
 /// The namespace every rendered event declares (`Event/@xmlns`).
 const EVENT_NS: &str = "http://schemas.microsoft.com/win/2004/08/events/event";
@@ -594,265 +597,6 @@ impl Json<'_> {
     }
 }
 
-/// `EventData` and `UserData`: their `Data` children are members by name.
-fn is_container(name: &str) -> bool {
-    name == "EventData" || name == "UserData"
-}
-
-/// `(has_text, has_element)` of an element's content.
-fn layout(children: &[Node]) -> (bool, bool) {
-    let mut has_text = false;
-    let mut has_element = false;
-    for n in children {
-        match n {
-            Node::Element(_) => has_element = true,
-            other => has_text |= node_has_text(other),
-        }
-    }
-    (has_text, has_element)
-}
-
-/// Whether a node is non-empty text.
-fn node_has_text(node: &Node) -> bool {
-    match node {
-        Node::Value(v) => !v.is_empty_text(),
-        Node::CData(t) => !t.is_empty(),
-        Node::Element(_) | Node::ProcessingInstruction { .. } => false,
-    }
-}
-
-/// The one value of `children` that could be written as a number: the evtx crate's rule
-/// (with `skip_elements`, elements and empty values are passed over; without, every node
-/// counts, and any text other than that one value makes it a string).
-fn single_value(children: &[Node], skip_elements: bool) -> Option<&Value> {
-    let mut single = None;
-    for node in children {
-        match node {
-            Node::Element(_) if skip_elements => {}
-            Node::Value(v) if skip_elements && v.is_empty_text() => {}
-            Node::Value(v) if single.is_none() => single = Some(v),
-            Node::ProcessingInstruction { .. } if skip_elements => {}
-            Node::CData(t) if skip_elements && t.is_empty() => {}
-            _ => return None,
-        }
-    }
-    single
-}
-
-/// How many pieces a text is made of (without allocating to find out).
-enum SmallPieces<'a> {
-    None,
-    One(&'a Node),
-    Many,
-}
-
-impl<'a> FromIterator<&'a Node> for SmallPieces<'a> {
-    fn from_iter<I: IntoIterator<Item = &'a Node>>(iter: I) -> Self {
-        let mut iter = iter.into_iter();
-        match (iter.next(), iter.next()) {
-            (None, _) => SmallPieces::None,
-            (Some(one), None) => SmallPieces::One(one),
-            (Some(_), Some(_)) => SmallPieces::Many,
-        }
-    }
-}
-
-/// The text form the evtx crate writes for `v` (unescaped).
-fn write_text(out: &mut String, v: &Value) {
-    match v {
-        Value::SysTime(t) => {
-            // Seven fractional digits, as for a FILETIME.
-            let _ = write!(
-                out,
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}0000Z",
-                t.year, t.month, t.day, t.hour, t.minute, t.second, t.milliseconds
-            );
-        }
-        Value::Single(f) => push_float(out, f64::from(*f), Some(*f)),
-        Value::Double(f) => push_float(out, *f, None),
-        Value::Array(a) => {
-            for (i, item) in a.items().iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_text(out, item);
-            }
-        }
-        other => other.write_text(out),
-    }
-}
-
-/// A float in its shortest form (serde_json's formatter, the evtx crate's digits); `single`
-/// is the value as an f32 when it is one, whose shortest form is shorter.
-fn push_float(out: &mut String, f: f64, single: Option<f32>) {
-    if f.is_nan() {
-        out.push_str("NaN");
-    } else if f.is_infinite() {
-        out.push_str(if f > 0.0 { "inf" } else { "-inf" });
-    } else {
-        let mut bytes = Vec::with_capacity(24);
-        let _ = match single {
-            Some(s) => CompactFormatter.write_f32(&mut bytes, s),
-            None => CompactFormatter.write_f64(&mut bytes, f),
-        };
-        out.push_str(&String::from_utf8_lossy(&bytes));
-    }
-}
-
-/// One child element of an object, whichever model holds it.
-#[derive(Clone, Copy)]
-enum Child<'a> {
-    /// `<Data [Name]>value</Data>` of an `EventData`.
-    Data {
-        name: Option<&'a str>,
-        value: &'a Value,
-    },
-    /// `<Binary>` of an `EventData`.
-    Binary(&'a [u8]),
-    Element(&'a Element),
-}
-
-impl<'a> Child<'a> {
-    fn name(&self) -> &'a str {
-        match self {
-            Child::Data { .. } => "Data",
-            Child::Binary(_) => "Binary",
-            Child::Element(e) => &e.name,
-        }
-    }
-
-    /// How many `Data` elements this child stands for: an array value of several items
-    /// repeats its element (as the decoder of a log file does).
-    fn data_count(&self) -> usize {
-        match self {
-            Child::Data {
-                value: Value::Array(a),
-                ..
-            } => a.items().len().max(1),
-            _ => 1,
-        }
-    }
-
-    fn is_data(&self) -> bool {
-        self.name() == "Data"
-    }
-
-    /// The text of a `Data` element's `Name` attribute.
-    fn data_name(&self) -> Option<Cow<'a, str>> {
-        match self {
-            Child::Data { name, .. } => name.map(Cow::Borrowed),
-            Child::Binary(_) => None,
-            Child::Element(e) if e.name == "Data" => e
-                .attributes
-                .iter()
-                .find(|a| a.name == "Name")
-                .map(|a| match &a.value {
-                    Value::String(s) => Cow::Borrowed(s.as_str()),
-                    other => {
-                        let mut text = String::new();
-                        write_text(&mut text, other);
-                        Cow::Owned(text)
-                    }
-                }),
-            Child::Element(_) => None,
-        }
-    }
-}
-
-/// The children of an element or of an `EventData`, by index; `None` for a node that is
-/// not an element.
-trait ChildList {
-    fn len(&self) -> usize;
-    fn child(&self, i: usize) -> Option<Child<'_>>;
-}
-
-impl ChildList for [Node] {
-    fn len(&self) -> usize {
-        <[Node]>::len(self)
-    }
-    fn child(&self, i: usize) -> Option<Child<'_>> {
-        match self.get(i)? {
-            Node::Element(e) => Some(Child::Element(e)),
-            _ => None,
-        }
-    }
-}
-
-impl ChildList for [DataItem] {
-    fn len(&self) -> usize {
-        <[DataItem]>::len(self)
-    }
-    fn child(&self, i: usize) -> Option<Child<'_>> {
-        Some(match self.get(i)? {
-            DataItem::Data { name, value } => Child::Data {
-                name: name.as_deref(),
-                value,
-            },
-            DataItem::Binary(bytes) => Child::Binary(bytes),
-            DataItem::Element(e) => Child::Element(e),
-        })
-    }
-}
-
-/// How often each name has been met in one object, for the `_N` suffix: the first names
-/// in a list (an element has few), the rest in a map (a crafted one may have thousands).
-struct NameCounts<'a> {
-    list: [(&'a str, u32); NameCounts::LIST_LEN],
-    len: usize,
-    map: Option<HashMap<String, u32>>,
-}
-
-impl<'a> NameCounts<'a> {
-    const LIST_LEN: usize = 16;
-
-    fn new() -> Self {
-        NameCounts {
-            list: [("", 0); NameCounts::LIST_LEN],
-            len: 0,
-            map: None,
-        }
-    }
-
-    /// 0 the first time `name` is met, then 1, 2, …
-    fn next_suffix(&mut self, name: &'a str) -> u32 {
-        if let Some(n) = self.bump(name) {
-            return n;
-        }
-        if self.len < Self::LIST_LEN {
-            self.list[self.len] = (name, 1);
-            self.len += 1;
-            return 0;
-        }
-        self.insert(name)
-    }
-
-    /// As [`next_suffix`](Self::next_suffix) for a name that may be owned by the caller.
-    fn next_suffix_owned(&mut self, name: Cow<'a, str>) -> u32 {
-        match name {
-            Cow::Borrowed(name) => self.next_suffix(name),
-            Cow::Owned(name) => self.bump(&name).unwrap_or_else(|| self.insert(&name)),
-        }
-    }
-
-    /// Counts `name` again if it was met: how often it was before.
-    fn bump(&mut self, name: &str) -> Option<u32> {
-        let count = match self.list[..self.len].iter_mut().find(|(n, _)| *n == name) {
-            Some((_, count)) => count,
-            None => self.map.as_mut()?.get_mut(name)?,
-        };
-        *count += 1;
-        Some(*count - 1)
-    }
-
-    /// Counts a name met for the first time, in the map.
-    fn insert(&mut self, name: &str) -> u32 {
-        self.map
-            .get_or_insert_with(HashMap::new)
-            .insert(name.to_owned(), 1);
-        0
-    }
-}
-
 /// How `qe` frames the events: `/f:json` one JSON array (an event per line inside it),
 /// `/f:jsonl` one event per line (`evtx_dump -o jsonl`'s framing).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -892,5 +636,4 @@ impl Framing {
 }
 
 #[cfg(test)]
-#[path = "json_tests.rs"]
 mod tests;

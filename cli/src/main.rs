@@ -41,11 +41,13 @@ Commands:
       /sq:true|false  (/structuredquery)  the argument is a file holding a <QueryList>
       /c:N  (/count)                  at most N events
       /rd:true|false  (/reversedirection)  newest first (default false)
-      /f:xml|text|RenderedXml  (/format)  one XML event per line (default), wevtutil's text
-                                      layout, or XML with <RenderingInfo> from the installed
-                                      publishers (events of others print as plain XML)
+      /f:xml|text|RenderedXml|json|jsonl  (/format)  one XML event per line (default),
+                                      wevtutil's text layout, XML with <RenderingInfo> from
+                                      the installed publishers (events of others print as
+                                      plain XML), or JSON as the evtx crate writes it: json
+                                      one array, jsonl one object per line
       /l:CULTURE  (/locale)           RenderedXml's strings in that culture (fr-FR), strictly
-      /e:NAME  (/element)             wrap the XML output in <NAME>…</NAME>
+      /e:NAME  (/element)             wrap the XML output in <NAME>…</NAME> (not with json)
       /bm:FILE  (/bookmark)           start after the bookmark saved in FILE
       /sbm:FILE  (/savebookmark)      save a bookmark of the last event printed to FILE
   el (enum-logs)              Lists the channels, sorted as Windows sorts them.
