@@ -96,7 +96,7 @@ impl Json<'_> {
     /// A quoted, escaped string.
     fn string(&mut self, s: &str) {
         // Most strings need no escape: one copy. The others go through serde_json's escaper.
-        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        if !needs_escape(s.as_bytes()) {
             self.out.reserve(s.len() + 2);
             self.out.push(b'"');
             self.out.extend_from_slice(s.as_bytes());
@@ -595,6 +595,32 @@ impl Json<'_> {
             }
         }
     }
+}
+
+/// Whether `s` holds a byte JSON escapes (a control character, `"` or `\\`), eight bytes at
+/// a time.
+fn needs_escape(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `w` below `n` (n ≤ 0x80) sets its high bit here, and none is set otherwise.
+    let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
+    let mut words = s.chunks_exact(8);
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let w = u64::from_le_bytes(bytes);
+        if below(w, 0x20)
+            | below(w ^ (ONES * u64::from(b'"')), 1)
+            | below(w ^ (ONES * u64::from(b'\\')), 1)
+            != 0
+        {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
 }
 
 /// How `qe` frames the events: `/f:json` one JSON array (an event per line inside it),

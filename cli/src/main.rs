@@ -671,7 +671,6 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     let mut bytes = Vec::with_capacity(4096);
     if let Some(framing) = json {
         framing.begin(&mut bytes);
-        out.write_all(&bytes).map_err(io_failure)?;
     }
     let mut buf = String::with_capacity(4096);
     let mut index = 0u64;
@@ -687,9 +686,12 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
         for event in &batch {
             buf.clear();
             if let Some(framing) = json {
-                bytes.clear();
+                // Written in blocks of 64 KiB or more, which pass the output's buffer by.
                 framing.write(&mut bytes, index, event);
-                out.write_all(&bytes).map_err(io_failure)?;
+                if bytes.len() >= 1 << 16 {
+                    out.write_all(&bytes).map_err(io_failure)?;
+                    bytes.clear();
+                }
             } else if text {
                 text::write_event(&mut buf, index, event);
             } else if let Some(r) = &mut rendered {
@@ -713,12 +715,16 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
             }
             index += 1;
         }
+        if json.is_some() {
+            // What this batch made is out before the next read, which may fail.
+            out.write_all(&bytes).map_err(io_failure)?;
+            bytes.clear();
+        }
     }
     if let (Some(root), false) = (element, text) {
         writeln!(out, "</{root}>").map_err(io_failure)?;
     }
     if let Some(framing) = json {
-        bytes.clear();
         framing.end(&mut bytes, index);
         out.write_all(&bytes).map_err(io_failure)?;
     }

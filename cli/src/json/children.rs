@@ -112,7 +112,7 @@ pub(super) struct NameCounts<'a> {
 }
 
 impl<'a> NameCounts<'a> {
-    pub(super) const LIST_LEN: usize = 16;
+    pub(super) const LIST_LEN: usize = 32;
 
     pub(super) fn new() -> Self {
         NameCounts {
