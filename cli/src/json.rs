@@ -23,7 +23,8 @@
 //! Invariants:
 //! - [`write_event`] writes one complete JSON object and nothing else (no newline); it
 //!   never fails, and allocates nothing beyond `out`'s growth except for text made of
-//!   several pieces and for elements with more than [`NameCounts::LIST_LEN`] child names.
+//!   several pieces, the names of one event's objects (one list) and objects of more than
+//!   [`NameCounts::LIST_LEN`] names (a map).
 //! - Keys and strings are escaped as serde_json escapes them (a string that needs an escape
 //!   goes through it; the others are copied whole); numbers are written by its formatter.
 //! - Recursion follows the event's element tree, whose depth the decoder bounds
@@ -31,6 +32,9 @@
 
 mod children;
 mod text;
+
+use std::borrow::Cow;
+use std::cell::Cell;
 
 use evtlog::{Attribute, Body, DataItem, Event, Node, System, Value};
 use serde_json::ser::{CompactFormatter, Formatter};
@@ -41,54 +45,74 @@ use text::{is_container, layout, node_has_text, single_value, write_text, SmallP
 /// The namespace every rendered event declares (`Event/@xmlns`).
 const EVENT_NS: &str = "http://schemas.microsoft.com/win/2004/08/events/event";
 
+thread_local! {
+    /// The scratch text of the last event written on this thread, for the next one.
+    static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
+}
+
 /// Appends `event` as one JSON object (`{"Event":{…}}`) to `out`.
 pub fn write_event(out: &mut Vec<u8>, event: &Event) {
+    let mut names = NameCounts::new();
     let mut w = Json {
         out,
-        scratch: String::new(),
+        names: &mut names,
+        scratch: SCRATCH.take(),
     };
     w.raw(b"{\"Event\":{\"#attributes\":{\"xmlns\":\"");
     w.raw(EVENT_NS.as_bytes());
     w.raw(b"\"},\"System\":");
     w.system(&event.system);
-    let mut names = NameCounts::new();
-    names.next_suffix("System");
+    let mut scope = w.names.open();
+    w.names
+        .next_suffix(&mut scope, false, Cow::Borrowed("System"));
     match &event.body {
         Body::None => {}
         Body::EventData(data) => {
             w.raw(b",\"EventData\":");
             let attrs = data.name.as_deref().filter(|n| !n.is_empty());
             w.event_data(attrs, &data.items);
-            names.next_suffix("EventData");
+            w.names
+                .next_suffix(&mut scope, false, Cow::Borrowed("EventData"));
         }
         Body::UserData(nodes) => {
             w.raw(b",\"UserData\":");
             w.element_value(&[], nodes, true);
-            names.next_suffix("UserData");
+            w.names
+                .next_suffix(&mut scope, false, Cow::Borrowed("UserData"));
         }
         Body::Other(e) => {
             w.raw(b",");
-            w.key(&e.name, names.next_suffix(&e.name));
+            let suffix = w
+                .names
+                .next_suffix(&mut scope, false, Cow::Borrowed(&e.name));
+            w.key(&e.name, suffix);
             w.element_value(&e.attributes, &e.children, is_container(&e.name));
         }
     }
     if let Some(info) = &event.rendering_info {
         // Under that name whatever the element was called, as the XML renders it.
         w.raw(b",");
-        w.key("RenderingInfo", names.next_suffix("RenderingInfo"));
+        let suffix = w
+            .names
+            .next_suffix(&mut scope, false, Cow::Borrowed("RenderingInfo"));
+        w.key("RenderingInfo", suffix);
         w.element_value(&info.attributes, &info.children, false);
     }
+    w.names.close(scope);
     w.raw(b"}}");
+    SCRATCH.set(w.scratch);
 }
 
 /// The writer: `out` and the small pieces every member is made of.
-struct Json<'o> {
+struct Json<'o, 'n, 'e> {
     out: &'o mut Vec<u8>,
+    /// The names met in the objects being written.
+    names: &'n mut NameCounts<'e>,
     /// For the text of values that need no escape (numbers, GUIDs, SIDs, times).
     scratch: String,
 }
 
-impl Json<'_> {
+impl<'e> Json<'_, '_, 'e> {
     fn raw(&mut self, bytes: &[u8]) {
         self.out.extend_from_slice(bytes);
     }
@@ -266,7 +290,7 @@ impl Json<'_> {
     }
 
     /// `<EventData [Name]>` and its items: a data container.
-    fn event_data(&mut self, name: Option<&str>, items: &[DataItem]) {
+    fn event_data(&mut self, name: Option<&str>, items: &'e [DataItem]) {
         if items.is_empty() {
             match name {
                 Some(name) => {
@@ -292,7 +316,7 @@ impl Json<'_> {
 
     /// An element's value, from its attributes and children; `container`: it is
     /// `EventData` or `UserData`.
-    fn element_value(&mut self, attrs: &[Attribute], children: &[Node], container: bool) {
+    fn element_value(&mut self, attrs: &'e [Attribute], children: &'e [Node], container: bool) {
         if attrs.is_empty() && self.leaf(children, false) {
             return;
         }
@@ -309,7 +333,7 @@ impl Json<'_> {
 
     /// The value of a `Data` element in a container: as [`element_value`](Self::element_value)
     /// but `""` when empty and without its attributes.
-    fn data_value(&mut self, child: Child<'_>) {
+    fn data_value(&mut self, child: Child<'e>) {
         match child {
             Child::Data { value, .. } => self.leaf_value(value, true),
             Child::Binary(bytes) => self.binary(bytes, true),
@@ -328,7 +352,7 @@ impl Json<'_> {
 
     /// The values of a `Data` in an array of them, each after a comma unless `first`: an
     /// array value of several items is as many `Data` (Windows repeats the element).
-    fn data_values(&mut self, child: Child<'_>, first: &mut bool) {
+    fn data_values(&mut self, child: Child<'e>, first: &mut bool) {
         match child {
             Child::Data {
                 value: Value::Array(a),
@@ -456,8 +480,8 @@ impl Json<'_> {
     /// An element's object: attributes (unless `omit_attrs`), text, then its children.
     fn body(
         &mut self,
-        attrs: &[Attribute],
-        children: &[Node],
+        attrs: &'e [Attribute],
+        children: &'e [Node],
         container: bool,
         omit_attrs: bool,
         has_text: bool,
@@ -489,7 +513,12 @@ impl Json<'_> {
     }
 
     /// The members of an object for `list`'s child elements (see the module's rules).
-    fn children<L: ChildList + ?Sized>(&mut self, list: &L, container: bool, mut wrote_any: bool) {
+    fn children<L: ChildList + ?Sized>(
+        &mut self,
+        list: &'e L,
+        container: bool,
+        mut wrote_any: bool,
+    ) {
         let len = list.len();
         // The named form: one `Data` with a non-empty name.
         let named = container
@@ -507,8 +536,7 @@ impl Json<'_> {
             0
         };
         let mut positional_done = false;
-        let mut names = NameCounts::new();
-        let mut data_names: NameCounts<'_> = NameCounts::new();
+        let mut scope = self.names.open();
         let mut i = 0;
         while i < len {
             let Some(child) = list.child(i) else {
@@ -540,7 +568,7 @@ impl Json<'_> {
                         self.raw(b",");
                     }
                     wrote_any = true;
-                    let suffix = data_names.next_suffix_owned(name.clone());
+                    let suffix = self.names.next_suffix(&mut scope, true, name.clone());
                     self.key(&name, suffix);
                     if run == 1 {
                         self.data_value(child);
@@ -583,7 +611,9 @@ impl Json<'_> {
             }
             wrote_any = true;
             let name = child.name();
-            let suffix = names.next_suffix(name);
+            let suffix = self
+                .names
+                .next_suffix(&mut scope, false, Cow::Borrowed(name));
             self.key(name, suffix);
             match child {
                 Child::Element(e) => {
@@ -594,6 +624,7 @@ impl Json<'_> {
                 Child::Data { value, .. } => self.leaf_value(value, false),
             }
         }
+        self.names.close(scope);
     }
 }
 

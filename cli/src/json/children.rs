@@ -103,61 +103,71 @@ impl ChildList for [DataItem] {
     }
 }
 
-/// How often each name has been met in one object, for the `_N` suffix: the first names
-/// in a list (an element has few), the rest in a map (a crafted one may have thousands).
-pub(super) struct NameCounts<'a> {
-    list: [(&'a str, u32); NameCounts::LIST_LEN],
-    len: usize,
-    map: Option<HashMap<String, u32>>,
+/// How often each name has been met in each object being written, for the `_N` suffix:
+/// one list for the whole event, used as a stack (an object's names sit above its
+/// parent's, and are taken off when it closes), so that no object makes room of its own;
+/// an object of more than [`LIST_LEN`](Self::LIST_LEN) names (a crafted one may have
+/// thousands) moves them to a map of its own.
+pub(super) struct NameCounts<'e> {
+    /// `(a Data name, rather than an element name; the name; times met)`.
+    seen: Vec<(bool, Cow<'e, str>, u32)>,
 }
 
-impl<'a> NameCounts<'a> {
-    pub(super) const LIST_LEN: usize = 32;
+/// One object's part of [`NameCounts`].
+pub(super) struct Scope<'e> {
+    base: usize,
+    map: Option<HashMap<(bool, Cow<'e, str>), u32>>,
+}
+
+impl<'e> NameCounts<'e> {
+    pub(super) const LIST_LEN: usize = 64;
 
     pub(super) fn new() -> Self {
-        NameCounts {
-            list: [("", 0); NameCounts::LIST_LEN],
-            len: 0,
+        NameCounts { seen: Vec::new() }
+    }
+
+    /// The names of an object being opened.
+    pub(super) fn open(&self) -> Scope<'e> {
+        Scope {
+            base: self.seen.len(),
             map: None,
         }
     }
 
-    /// 0 the first time `name` is met, then 1, 2, …
-    pub(super) fn next_suffix(&mut self, name: &'a str) -> u32 {
-        if let Some(n) = self.bump(name) {
-            return n;
+    /// Forgets the names of a closed object (its children's are gone already).
+    pub(super) fn close(&mut self, scope: Scope<'e>) {
+        self.seen.truncate(scope.base);
+    }
+
+    /// 0 the first time `name` is met in `scope`'s object, then 1, 2, … Element names and
+    /// the names of `Data` (`data`) are counted apart.
+    pub(super) fn next_suffix(
+        &mut self,
+        scope: &mut Scope<'e>,
+        data: bool,
+        name: Cow<'e, str>,
+    ) -> u32 {
+        if let Some(map) = &mut scope.map {
+            let count = map.entry((data, name)).or_insert(0);
+            *count += 1;
+            return *count - 1;
         }
-        if self.len < Self::LIST_LEN {
-            self.list[self.len] = (name, 1);
-            self.len += 1;
+        let mine = &mut self.seen[scope.base..];
+        if let Some((_, _, count)) = mine.iter_mut().find(|(d, n, _)| *d == data && *n == name) {
+            *count += 1;
+            return *count - 1;
+        }
+        if mine.len() < Self::LIST_LEN {
+            self.seen.push((data, name, 1));
             return 0;
         }
-        self.insert(name)
-    }
-
-    /// As [`next_suffix`](Self::next_suffix) for a name that may be owned by the caller.
-    pub(super) fn next_suffix_owned(&mut self, name: Cow<'a, str>) -> u32 {
-        match name {
-            Cow::Borrowed(name) => self.next_suffix(name),
-            Cow::Owned(name) => self.bump(&name).unwrap_or_else(|| self.insert(&name)),
-        }
-    }
-
-    /// Counts `name` again if it was met: how often it was before.
-    fn bump(&mut self, name: &str) -> Option<u32> {
-        let count = match self.list[..self.len].iter_mut().find(|(n, _)| *n == name) {
-            Some((_, count)) => count,
-            None => self.map.as_mut()?.get_mut(name)?,
-        };
-        *count += 1;
-        Some(*count - 1)
-    }
-
-    /// Counts a name met for the first time, in the map.
-    fn insert(&mut self, name: &str) -> u32 {
-        self.map
-            .get_or_insert_with(HashMap::new)
-            .insert(name.to_owned(), 1);
+        let mut map: HashMap<_, _> = self
+            .seen
+            .drain(scope.base..)
+            .map(|(d, n, count)| ((d, n), count))
+            .collect();
+        map.insert((data, name), 1);
+        scope.map = Some(map);
         0
     }
 }
