@@ -239,3 +239,31 @@ fn framings() {
     Framing::Lines.write(&mut out, 1, &event);
     assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
 }
+
+/// Names are counted per object: a child's own children do not number its siblings, and an
+/// object of more names than the list holds counts them in a map all the same.
+#[test]
+fn names_are_counted_per_object_however_many() {
+    let nested = Element::new("A").child(Element::new("A").text("inner"));
+    assert_eq!(
+        user_data(vec![
+            Node::Element(nested),
+            Node::Element(Element::new("A").text("2")),
+        ]),
+        json!({"A": {"A": "inner"}, "A_1": "2"})
+    );
+    let mut many: Vec<DataItem> = (0..100)
+        .map(|i| DataItem::named(format!("N{i}"), "x"))
+        .collect();
+    many.push(DataItem::named("B", "1"));
+    many.push(DataItem::named("N5", "again"));
+    many.push(DataItem::named("N99", "again"));
+    let mut expected = serde_json::Map::new();
+    for i in 0..100 {
+        expected.insert(format!("N{i}"), json!("x"));
+    }
+    expected.insert("B".into(), json!("1"));
+    expected.insert("N5_1".into(), json!("again"));
+    expected.insert("N99_1".into(), json!("again"));
+    assert_eq!(data(many), Json::Object(expected));
+}
