@@ -12,13 +12,14 @@
 //!   Int8 to UInt64 and Bool); every other value is a string in the text form the evtx crate
 //!   writes: hex integers `0x…` lowercase, GUIDs lowercase in braces, binary uppercase hex,
 //!   FILETIME and SYSTEMTIME as UTC with seven fractional digits and `Z`, floats in their
-//!   shortest form, arrays joined with `,`.
+//!   shortest form, arrays joined with `,` (but see below).
 //! - In `EventData` and `UserData` (the data containers), the `Data` children become
 //!   members named by their `Name` attribute, with their text as the value (`""` when
 //!   empty) and their other attributes left out. A run of adjacent `Data` of one name (an
-//!   array substitution makes one) is one member whose value is an array; a name met again
-//!   after another is numbered as element names are. A container whose `Data` have no
-//!   names holds them as `"Data":{"#text":…}`, their values in an array if more than one.
+//!   array value of several items is as many `Data`, as Windows repeats the element) is one
+//!   member whose value is an array; a name met again after another is numbered as
+//!   element names are. A container whose `Data` have no names holds them as
+//!   `"Data":{"#text":…}`, their values in an array if more than one.
 //!
 //! Invariants:
 //! - [`write_event`] writes one complete JSON object and nothing else (no newline); it
