@@ -1,8 +1,8 @@
 //! `qe /f:json` and `/f:jsonl` against the evtx crate's JSON: its `evtx_dump` 0.15.1 on every
 //! real sample (content equal, record by record), its own snapshot files, and the framing.
 //!
-//! `evtx_dump` is `$EVTLOG_EVTX_DUMP`, else `target/tools/bin/evtx_dump` in the workspace (CI
-//! builds it there). Without it the comparisons are skipped, each saying so on stderr, unless
+//! `evtx_dump` is `$EVTLOG_EVTX_DUMP` (an absolute path), else `target/tools/bin/evtx_dump` in
+//! the workspace (CI builds it there). Without it the comparisons are skipped, each saying so on stderr, unless
 //! `EVTLOG_REQUIRE_EVTX_DUMP=1`, when they fail.
 
 use std::io::Write;
