@@ -129,14 +129,14 @@ pub const QE_OPTIONS: &[OptionSpec] = &[
         .help("at most N events"),
     OptionSpec::boolean("rd", "reversedirection").help("newest first (default false)"),
     OptionSpec::new("f", "format")
-        .value("xml|text|RenderedXml")
-        .help("one XML event per line (default), wevtutil's text layout, or XML with <RenderingInfo> from the installed publishers"),
+        .value("xml|text|RenderedXml|json|jsonl")
+        .help("one XML event per line (default), wevtutil's text layout, XML with <RenderingInfo> from the installed publishers, or JSON as the evtx crate writes it (json one array, jsonl one object per line)"),
     OptionSpec::new("l", "locale")
         .value("CULTURE")
         .help("RenderedXml's strings in that culture (fr-FR), strictly"),
     OptionSpec::new("e", "element")
         .value("NAME")
-        .help("wrap the XML output in <NAME>...</NAME>"),
+        .help("wrap the XML output in <NAME>...</NAME> (not with json)"),
     OptionSpec::new("bm", "bookmark")
         .value("FILE")
         .help("start after the bookmark saved in FILE"),

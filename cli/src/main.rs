@@ -8,6 +8,7 @@
 mod args;
 mod eventcreate;
 mod help;
+mod json;
 mod logconfig;
 mod loginfo;
 mod publisher;
@@ -521,17 +522,19 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     let count = args.count("count")?;
     let reverse = args.flag("reversedirection")?;
     let structured = args.flag("structuredquery")?;
-    let (text, rendered_xml) = match args
+    let (text, rendered_xml, json) = match args
         .option("format")
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
-        None | Some("xml") => (false, false),
-        Some("text") => (true, false),
-        Some("renderedxml") => (false, true),
+        None | Some("xml") => (false, false, None),
+        Some("text") => (true, false, None),
+        Some("renderedxml") => (false, true, None),
+        Some("json") => (false, false, Some(json::Framing::Array)),
+        Some("jsonl") => (false, false, Some(json::Framing::Lines)),
         Some(other) => {
             return Err(Failure::Usage(format!(
-                "/f takes xml, text or RenderedXml, not '{other}'"
+                "/f takes xml, text, RenderedXml, json or jsonl, not '{other}'"
             )))
         }
     };
@@ -554,6 +557,11 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
         e.is_empty() || e.contains(|c: char| c.is_whitespace() || "<>&'\"/".contains(c))
     }) {
         return Err(Failure::Usage("/e takes an XML element name".into()));
+    }
+    if element.is_some() && json.is_some() {
+        return Err(Failure::Usage(
+            "/e wraps XML output in an element; /f:json is one JSON array already".into(),
+        ));
     }
     // The same path Windows code takes: EvtQuery on the default session, then EvtNext.
     let (path, query_text) = if structured {
@@ -620,6 +628,10 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     if let (Some(root), false) = (element, text) {
         write!(out, "<{root}>").map_err(io_failure)?;
     }
+    let mut bytes = Vec::with_capacity(4096);
+    if let Some(framing) = json {
+        framing.begin(&mut bytes);
+    }
     let mut buf = String::with_capacity(4096);
     let mut index = 0u64;
     while left > 0 && !at_end {
@@ -633,7 +645,14 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
         left -= batch.len();
         for event in &batch {
             buf.clear();
-            if text {
+            if let Some(framing) = json {
+                // Written in blocks of 64 KiB or more, which pass the output's buffer by.
+                framing.write(&mut bytes, index, event);
+                if bytes.len() >= 1 << 16 {
+                    out.write_all(&bytes).map_err(io_failure)?;
+                    bytes.clear();
+                }
+            } else if text {
                 text::write_event(&mut buf, index, event);
             } else if let Some(r) = &mut rendered {
                 r.write(event, &mut buf).map_err(|e| {
@@ -656,9 +675,18 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
             }
             index += 1;
         }
+        if json.is_some() {
+            // What this batch made is out before the next read, which may fail.
+            out.write_all(&bytes).map_err(io_failure)?;
+            bytes.clear();
+        }
     }
     if let (Some(root), false) = (element, text) {
         writeln!(out, "</{root}>").map_err(io_failure)?;
+    }
+    if let Some(framing) = json {
+        framing.end(&mut bytes, index);
+        out.write_all(&bytes).map_err(io_failure)?;
     }
     if let Some(file) = save_to {
         // EvtRender(EvtRenderBookmark), written beside the target and renamed into place.

@@ -182,7 +182,7 @@ fn usage_errors_exit_2_with_usage() {
         &["qe", "Security", "/bogus:1"],
         &["qe"],
         &["frob"],
-        &["qe", "Security", "/f:json"],
+        &["qe", "Security", "/f:yaml"],
     ] {
         let o = evtutil(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");

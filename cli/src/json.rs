@@ -1,0 +1,697 @@
+//! `qe /f:json` and `/f:jsonl`: events as JSON in the shape of the evtx crate's
+//! (`evtx_dump -o json`, version 0.15.1), so that tools reading its output read ours.
+//!
+//! The shape, element by element (the evtx crate's rules, written again over evtlog's
+//! [`Event`] model):
+//! - An element is a member named after it. Its value is `null` when it has nothing (no
+//!   text, no child elements, no attribute with text), its text when it has only text, and
+//!   otherwise an object: `"#attributes"` (the attributes that have text), `"#text"` (its
+//!   text, when it also has children or attributes), then one member per child element.
+//!   A child name met again in the same object is numbered: `Name`, `Name_1`, `Name_2`…
+//! - Text is a JSON number when it is one integer or boolean value (the BinXml types
+//!   Int8 to UInt64 and Bool); every other value is a string in the text form the evtx crate
+//!   writes: hex integers `0x…` lowercase, GUIDs lowercase in braces, binary uppercase hex,
+//!   FILETIME and SYSTEMTIME as UTC with seven fractional digits and `Z`, floats in their
+//!   shortest form, arrays joined with `,` (but see below).
+//! - In `EventData` and `UserData` (the data containers), the `Data` children become
+//!   members named by their `Name` attribute, with their text as the value (`""` when
+//!   empty) and their other attributes left out. A run of adjacent `Data` of one name (an
+//!   array value of several items is as many `Data`, as Windows repeats the element) is one
+//!   member whose value is an array; a name met again after another is numbered as
+//!   element names are. A container whose `Data` have no names holds them as
+//!   `"Data":{"#text":…}`, their values in an array if more than one.
+//!
+//! Invariants:
+//! - [`write_event`] writes one complete JSON object and nothing else (no newline); it
+//!   never fails, and allocates nothing beyond `out`'s growth except for text made of
+//!   several pieces, the names of one event's objects (one list) and objects of more than
+//!   [`NameCounts::LIST_LEN`] names (a map).
+//! - Keys and strings are escaped as serde_json escapes them (a string that needs an escape
+//!   goes through it; the others are copied whole); numbers are written by its formatter.
+//! - Recursion follows the event's element tree, whose depth the decoder bounds
+//!   (`evtlog::MAX_XML_DEPTH`).
+
+mod children;
+mod text;
+
+use std::borrow::Cow;
+use std::cell::Cell;
+
+use evtlog::{Attribute, Body, DataItem, Event, Node, System, Value};
+use serde_json::ser::{CompactFormatter, Formatter};
+
+use children::{Child, ChildList, NameCounts};
+use text::{is_container, layout, node_has_text, single_value, write_text, SmallPieces};
+
+/// The namespace every rendered event declares (`Event/@xmlns`).
+const EVENT_NS: &str = "http://schemas.microsoft.com/win/2004/08/events/event";
+
+thread_local! {
+    /// The scratch text of the last event written on this thread, for the next one.
+    static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
+}
+
+/// Appends `event` as one JSON object (`{"Event":{…}}`) to `out`.
+pub fn write_event(out: &mut Vec<u8>, event: &Event) {
+    let mut names = NameCounts::new();
+    let mut w = Json {
+        out,
+        names: &mut names,
+        scratch: SCRATCH.take(),
+    };
+    w.raw(b"{\"Event\":{\"#attributes\":{\"xmlns\":\"");
+    w.raw(EVENT_NS.as_bytes());
+    w.raw(b"\"},\"System\":");
+    w.system(&event.system);
+    let mut scope = w.names.open();
+    w.names
+        .next_suffix(&mut scope, false, Cow::Borrowed("System"));
+    match &event.body {
+        Body::None => {}
+        Body::EventData(data) => {
+            w.raw(b",\"EventData\":");
+            let attrs = data.name.as_deref().filter(|n| !n.is_empty());
+            w.event_data(attrs, &data.items);
+            w.names
+                .next_suffix(&mut scope, false, Cow::Borrowed("EventData"));
+        }
+        Body::UserData(nodes) => {
+            w.raw(b",\"UserData\":");
+            w.element_value(&[], nodes, true);
+            w.names
+                .next_suffix(&mut scope, false, Cow::Borrowed("UserData"));
+        }
+        Body::Other(e) => {
+            w.raw(b",");
+            let suffix = w
+                .names
+                .next_suffix(&mut scope, false, Cow::Borrowed(&e.name));
+            w.key(&e.name, suffix);
+            w.element_value(&e.attributes, &e.children, is_container(&e.name));
+        }
+    }
+    if let Some(info) = &event.rendering_info {
+        // Under that name whatever the element was called, as the XML renders it.
+        w.raw(b",");
+        let suffix = w
+            .names
+            .next_suffix(&mut scope, false, Cow::Borrowed("RenderingInfo"));
+        w.key("RenderingInfo", suffix);
+        w.element_value(&info.attributes, &info.children, false);
+    }
+    w.names.close(scope);
+    w.raw(b"}}");
+    SCRATCH.set(w.scratch);
+}
+
+/// The writer: `out` and the small pieces every member is made of.
+struct Json<'o, 'n, 'e> {
+    out: &'o mut Vec<u8>,
+    /// The names met in the objects being written.
+    names: &'n mut NameCounts<'e>,
+    /// For the text of values that need no escape (numbers, GUIDs, SIDs, times).
+    scratch: String,
+}
+
+impl<'e> Json<'_, '_, 'e> {
+    fn raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
+    /// A quoted, escaped string.
+    fn string(&mut self, s: &str) {
+        // Most strings need no escape: one copy. The others go through serde_json's escaper.
+        if !needs_escape(s.as_bytes()) {
+            self.out.reserve(s.len() + 2);
+            self.out.push(b'"');
+            self.out.extend_from_slice(s.as_bytes());
+            self.out.push(b'"');
+        } else {
+            // Writing into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *self.out, s);
+        }
+    }
+
+    fn u64(&mut self, v: u64) {
+        let _ = CompactFormatter.write_u64(self.out, v);
+    }
+
+    fn i64(&mut self, v: i64) {
+        let _ = CompactFormatter.write_i64(self.out, v);
+    }
+
+    /// `"name":`, or `"name_N":` for the name's N+1th member of one object.
+    fn key(&mut self, name: &str, suffix: u32) {
+        if suffix == 0 {
+            self.string(name);
+        } else {
+            let mut numbered = String::with_capacity(name.len() + 4);
+            numbered.push_str(name);
+            numbered.push('_');
+            numbered.push_str(&suffix.to_string());
+            self.string(&numbered);
+        }
+        self.out.push(b':');
+    }
+
+    fn system(&mut self, s: &System) {
+        self.raw(b"{\"Provider\":");
+        let p = &s.provider;
+        let name = p.name.as_deref().filter(|n| !n.is_empty());
+        let source = p.event_source_name.as_deref().filter(|n| !n.is_empty());
+        if name.is_none() && p.guid.is_none() && source.is_none() {
+            self.raw(b"null");
+        } else {
+            self.raw(b"{\"#attributes\":{");
+            let mut first = true;
+            if let Some(name) = name {
+                self.attr_key(&mut first, "Name");
+                self.string(name);
+            }
+            if let Some(g) = p.guid {
+                self.attr_key(&mut first, "Guid");
+                self.quoted_text(&Value::Guid(g));
+            }
+            if let Some(source) = source {
+                self.attr_key(&mut first, "EventSourceName");
+                self.string(source);
+            }
+            self.raw(b"}}");
+        }
+        self.raw(b",\"EventID\":");
+        match s.qualifiers {
+            Some(q) => {
+                self.raw(b"{\"#attributes\":{\"Qualifiers\":");
+                self.u64(q.into());
+                self.raw(b"},\"#text\":");
+                self.u64(s.event_id.into());
+                self.raw(b"}");
+            }
+            None => self.u64(s.event_id.into()),
+        }
+        let numbers = [
+            ("Version", s.version.map(u64::from)),
+            ("Level", s.level.map(u64::from)),
+            ("Task", s.task.map(u64::from)),
+            ("Opcode", s.opcode.map(u64::from)),
+        ];
+        for (name, v) in numbers {
+            if let Some(v) = v {
+                self.raw(b",");
+                self.key(name, 0);
+                self.u64(v);
+            }
+        }
+        if let Some(k) = s.keywords {
+            self.raw(b",\"Keywords\":");
+            self.quoted_text(&Value::HexInt64(k));
+        }
+        if let Some(t) = s.time_created {
+            self.raw(b",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":");
+            self.quoted_text(&Value::FileTime(t));
+            self.raw(b"}}");
+        }
+        if let Some(id) = s.event_record_id {
+            self.raw(b",\"EventRecordID\":");
+            self.u64(id);
+        }
+        if let Some(c) = &s.correlation {
+            self.raw(b",\"Correlation\":");
+            if c.activity_id.is_none() && c.related_activity_id.is_none() {
+                self.raw(b"null");
+            } else {
+                self.raw(b"{\"#attributes\":{");
+                let mut first = true;
+                if let Some(g) = c.activity_id {
+                    self.attr_key(&mut first, "ActivityID");
+                    self.quoted_text(&Value::Guid(g));
+                }
+                if let Some(g) = c.related_activity_id {
+                    self.attr_key(&mut first, "RelatedActivityID");
+                    self.quoted_text(&Value::Guid(g));
+                }
+                self.raw(b"}}");
+            }
+        }
+        if let Some(e) = &s.execution {
+            self.raw(b",\"Execution\":{\"#attributes\":{\"ProcessID\":");
+            self.u64(e.process_id.into());
+            self.raw(b",\"ThreadID\":");
+            self.u64(e.thread_id.into());
+            let more = [
+                ("ProcessorID", e.processor_id.map(u64::from)),
+                ("SessionID", e.session_id.map(u64::from)),
+                ("KernelTime", e.kernel_time.map(u64::from)),
+                ("UserTime", e.user_time.map(u64::from)),
+                ("ProcessorTime", e.processor_time),
+            ];
+            for (name, v) in more {
+                if let Some(v) = v {
+                    self.raw(b",");
+                    self.key(name, 0);
+                    self.u64(v);
+                }
+            }
+            self.raw(b"}}");
+        }
+        for (name, text) in [("Channel", &s.channel), ("Computer", &s.computer)] {
+            if let Some(text) = text {
+                self.raw(b",");
+                self.key(name, 0);
+                if text.is_empty() {
+                    self.raw(b"null");
+                } else {
+                    self.string(text);
+                }
+            }
+        }
+        if let Some(sec) = &s.security {
+            self.raw(b",\"Security\":");
+            match &sec.user_id {
+                Some(sid) => {
+                    self.raw(b"{\"#attributes\":{\"UserID\":\"");
+                    self.scratch.clear();
+                    sid.write_to(&mut self.scratch);
+                    self.out.extend_from_slice(self.scratch.as_bytes());
+                    self.raw(b"\"}}");
+                }
+                None => self.raw(b"null"),
+            }
+        }
+        self.raw(b"}");
+    }
+
+    /// The comma (unless `first`) and key of an `#attributes` member.
+    fn attr_key(&mut self, first: &mut bool, name: &str) {
+        if !*first {
+            self.out.push(b',');
+        }
+        *first = false;
+        self.key(name, 0);
+    }
+
+    /// `<EventData [Name]>` and its items: a data container.
+    fn event_data(&mut self, name: Option<&str>, items: &'e [DataItem]) {
+        if items.is_empty() {
+            match name {
+                Some(name) => {
+                    self.raw(b"{\"#attributes\":{\"Name\":");
+                    self.string(name);
+                    self.raw(b"}}");
+                }
+                None => self.raw(b"null"),
+            }
+            return;
+        }
+        self.raw(b"{");
+        let mut wrote_any = false;
+        if let Some(name) = name {
+            self.raw(b"\"#attributes\":{\"Name\":");
+            self.string(name);
+            self.raw(b"}");
+            wrote_any = true;
+        }
+        self.children(items, true, wrote_any);
+        self.raw(b"}");
+    }
+
+    /// An element's value, from its attributes and children; `container`: it is
+    /// `EventData` or `UserData`.
+    fn element_value(&mut self, attrs: &'e [Attribute], children: &'e [Node], container: bool) {
+        if attrs.is_empty() && self.leaf(children, false) {
+            return;
+        }
+        let (has_text, has_element) = layout(children);
+        let attrs_text = attrs.iter().any(|a| !a.value.is_empty_text());
+        if !has_element && !has_text && !attrs_text {
+            self.raw(b"null");
+        } else if !has_element && !attrs_text {
+            self.content(children, false);
+        } else {
+            self.body(attrs, children, container, false, has_text);
+        }
+    }
+
+    /// The value of a `Data` element in a container: as [`element_value`](Self::element_value)
+    /// but `""` when empty and without its attributes.
+    fn data_value(&mut self, child: Child<'e>) {
+        match child {
+            Child::Data { value, .. } => self.leaf_value(value, true),
+            Child::Binary(bytes) => self.binary(bytes, true),
+            Child::Element(e) => {
+                if self.leaf(&e.children, true) {
+                    return;
+                }
+                match layout(&e.children) {
+                    (false, false) => self.raw(b"\"\""),
+                    (has_text, true) => self.body(&[], &e.children, false, true, has_text),
+                    (true, false) => self.content(&e.children, false),
+                }
+            }
+        }
+    }
+
+    /// The values of a `Data` in an array of them, each after a comma unless `first`: an
+    /// array value of several items is as many `Data` (Windows repeats the element).
+    fn data_values(&mut self, child: Child<'e>, first: &mut bool) {
+        match child {
+            Child::Data {
+                value: Value::Array(a),
+                ..
+            } if a.items().len() > 1 => {
+                for item in a.items() {
+                    if !std::mem::take(first) {
+                        self.raw(b",");
+                    }
+                    self.leaf_value(item, true);
+                }
+            }
+            _ => {
+                if !std::mem::take(first) {
+                    self.raw(b",");
+                }
+                self.data_value(child);
+            }
+        }
+    }
+
+    /// Writes the value of content that is one text or value node; false (and nothing
+    /// written) for any other content.
+    fn leaf(&mut self, children: &[Node], empty_as_string: bool) -> bool {
+        match children {
+            [Node::Value(v)] => {
+                self.leaf_value(v, empty_as_string);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn leaf_value(&mut self, v: &Value, empty_as_string: bool) {
+        if v.is_empty_text() {
+            self.raw(if empty_as_string { b"\"\"" } else { b"null" });
+        } else if !self.number(v) {
+            self.quoted_text(v);
+        }
+    }
+
+    /// `<Binary>`'s value: its bytes in uppercase hex (empty: `null`, or `""`).
+    fn binary(&mut self, bytes: &[u8], empty_as_string: bool) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        if bytes.is_empty() {
+            self.raw(if empty_as_string { b"\"\"" } else { b"null" });
+            return;
+        }
+        self.out.reserve(bytes.len() * 2 + 2);
+        self.out.push(b'"');
+        for &b in bytes {
+            self.out.push(HEX[usize::from(b >> 4)]);
+            self.out.push(HEX[usize::from(b & 15)]);
+        }
+        self.out.push(b'"');
+    }
+
+    /// Writes `v` bare if it is an integer or boolean; false (nothing written) otherwise.
+    fn number(&mut self, v: &Value) -> bool {
+        match *v {
+            Value::SByte(n) => self.i64(n.into()),
+            Value::Int16(n) => self.i64(n.into()),
+            Value::Int32(n) => self.i64(n.into()),
+            Value::Int64(n) => self.i64(n),
+            Value::Byte(n) => self.u64(n.into()),
+            Value::UInt16(n) => self.u64(n.into()),
+            Value::UInt32(n) => self.u64(n.into()),
+            Value::UInt64(n) => self.u64(n),
+            Value::Boolean(b) => self.raw(if b { b"true" } else { b"false" }),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Text content as a value: a number if it is one integer value, else a string.
+    /// `skip_elements`: the content also holds child elements (written as members).
+    fn content(&mut self, children: &[Node], skip_elements: bool) {
+        if let Some(v) = single_value(children, skip_elements) {
+            if self.number(v) {
+                return;
+            }
+        }
+        match children
+            .iter()
+            .filter(|n| node_has_text(n))
+            .collect::<SmallPieces>()
+        {
+            SmallPieces::None => self.raw(b"\"\""),
+            SmallPieces::One(Node::Value(v)) => self.quoted_text(v),
+            SmallPieces::One(Node::CData(text)) => self.string(text),
+            SmallPieces::One(_) | SmallPieces::Many => {
+                let mut text = String::new();
+                for node in children {
+                    match node {
+                        Node::Value(v) => write_text(&mut text, v),
+                        Node::CData(t) => text.push_str(t),
+                        Node::Element(_) | Node::ProcessingInstruction { .. } => {}
+                    }
+                }
+                self.string(&text);
+            }
+        }
+    }
+
+    /// A value's text form, quoted: strings escaped, other types straight (their text
+    /// needs no escape).
+    fn quoted_text(&mut self, v: &Value) {
+        match v {
+            Value::String(s) | Value::AnsiString(s) | Value::Xml(s) => self.string(s),
+            Value::Array(_) | Value::Single(_) | Value::Double(_) => {
+                let mut text = String::new();
+                write_text(&mut text, v);
+                self.string(&text);
+            }
+            other => {
+                self.scratch.clear();
+                write_text(&mut self.scratch, other);
+                self.out.push(b'"');
+                self.out.extend_from_slice(self.scratch.as_bytes());
+                self.out.push(b'"');
+            }
+        }
+    }
+
+    /// An element's object: attributes (unless `omit_attrs`), text, then its children.
+    fn body(
+        &mut self,
+        attrs: &'e [Attribute],
+        children: &'e [Node],
+        container: bool,
+        omit_attrs: bool,
+        has_text: bool,
+    ) {
+        self.raw(b"{");
+        let mut wrote_any = false;
+        if !omit_attrs && attrs.iter().any(|a| !a.value.is_empty_text()) {
+            self.raw(b"\"#attributes\":{");
+            let mut first = true;
+            for a in attrs.iter().filter(|a| !a.value.is_empty_text()) {
+                self.attr_key(&mut first, &a.name);
+                if !self.number(&a.value) {
+                    self.quoted_text(&a.value);
+                }
+            }
+            self.raw(b"}");
+            wrote_any = true;
+        }
+        if has_text {
+            if wrote_any {
+                self.raw(b",");
+            }
+            wrote_any = true;
+            self.raw(b"\"#text\":");
+            self.content(children, true);
+        }
+        self.children(children, container, wrote_any);
+        self.raw(b"}");
+    }
+
+    /// The members of an object for `list`'s child elements (see the module's rules).
+    fn children<L: ChildList + ?Sized>(
+        &mut self,
+        list: &'e L,
+        container: bool,
+        mut wrote_any: bool,
+    ) {
+        let len = list.len();
+        // The named form: one `Data` with a non-empty name.
+        let named = container
+            && (0..len).any(|i| {
+                list.child(i)
+                    .and_then(|c| c.data_name())
+                    .is_some_and(|n| !n.is_empty())
+            });
+        let positional = if container && !named {
+            (0..len)
+                .filter_map(|i| list.child(i).filter(|c| c.is_data()))
+                .map(|c| c.data_count())
+                .sum()
+        } else {
+            0
+        };
+        let mut positional_done = false;
+        let mut scope = self.names.open();
+        let mut i = 0;
+        while i < len {
+            let Some(child) = list.child(i) else {
+                i += 1;
+                continue;
+            };
+            i += 1;
+            if container && child.is_data() {
+                if named {
+                    let Some(name) = child.data_name().filter(|n| !n.is_empty()) else {
+                        continue;
+                    };
+                    // The run of elements right after it that are `Data` of the same name.
+                    let mut run_end = i;
+                    let mut run = child.data_count();
+                    while run_end < len {
+                        match list.child(run_end) {
+                            None => run_end += 1,
+                            Some(next)
+                                if next.is_data() && next.data_name() == Some(name.clone()) =>
+                            {
+                                run += next.data_count();
+                                run_end += 1;
+                            }
+                            Some(_) => break,
+                        }
+                    }
+                    if wrote_any {
+                        self.raw(b",");
+                    }
+                    wrote_any = true;
+                    let suffix = self.names.next_suffix(&mut scope, true, name.clone());
+                    self.key(&name, suffix);
+                    if run == 1 {
+                        self.data_value(child);
+                    } else {
+                        self.raw(b"[");
+                        let mut first = true;
+                        for at in i - 1..run_end {
+                            if let Some(next) = list.child(at) {
+                                self.data_values(next, &mut first);
+                            }
+                        }
+                        self.raw(b"]");
+                    }
+                    i = run_end;
+                } else if !positional_done {
+                    positional_done = true;
+                    if wrote_any {
+                        self.raw(b",");
+                    }
+                    wrote_any = true;
+                    self.raw(b"\"Data\":{\"#text\":");
+                    if positional == 1 {
+                        self.data_value(child);
+                    } else {
+                        self.raw(b"[");
+                        let mut first = true;
+                        for at in i - 1..len {
+                            if let Some(next) = list.child(at).filter(|c| c.is_data()) {
+                                self.data_values(next, &mut first);
+                            }
+                        }
+                        self.raw(b"]");
+                    }
+                    self.raw(b"}");
+                }
+                continue;
+            }
+            if wrote_any {
+                self.raw(b",");
+            }
+            wrote_any = true;
+            let name = child.name();
+            let suffix = self
+                .names
+                .next_suffix(&mut scope, false, Cow::Borrowed(name));
+            self.key(name, suffix);
+            match child {
+                Child::Element(e) => {
+                    self.element_value(&e.attributes, &e.children, is_container(&e.name))
+                }
+                Child::Binary(bytes) => self.binary(bytes, false),
+                // Only containers hold `DataItem::Data`, handled above.
+                Child::Data { value, .. } => self.leaf_value(value, false),
+            }
+        }
+        self.names.close(scope);
+    }
+}
+
+/// Whether `s` holds a byte JSON escapes (a control character, `"` or `\\`), eight bytes at
+/// a time.
+fn needs_escape(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `w` below `n` (n ≤ 0x80) sets its high bit here, and none is set otherwise.
+    let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
+    let mut words = s.chunks_exact(8);
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let w = u64::from_le_bytes(bytes);
+        if below(w, 0x20)
+            | below(w ^ (ONES * u64::from(b'"')), 1)
+            | below(w ^ (ONES * u64::from(b'\\')), 1)
+            != 0
+        {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// How `qe` frames the events: `/f:json` one JSON array (an event per line inside it),
+/// `/f:jsonl` one event per line (`evtx_dump -o jsonl`'s framing).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Framing {
+    Array,
+    Lines,
+}
+
+impl Framing {
+    /// What comes before the first event.
+    pub fn begin(self, out: &mut Vec<u8>) {
+        if self == Framing::Array {
+            out.push(b'[');
+        }
+    }
+
+    /// Appends event number `index` (from 0), framed.
+    pub fn write(self, out: &mut Vec<u8>, index: u64, event: &Event) {
+        match self {
+            Framing::Array => {
+                out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+                write_event(out, event);
+            }
+            Framing::Lines => {
+                write_event(out, event);
+                out.push(b'\n');
+            }
+        }
+    }
+
+    /// What comes after the last event, `count` events in all.
+    pub fn end(self, out: &mut Vec<u8>, count: u64) {
+        if self == Framing::Array {
+            out.extend_from_slice(if count == 0 { b"]\n" } else { b"\n]\n" });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,269 @@
+//! The shape rules of `json.rs` on small events, against the JSON the evtx crate's rules
+//! give for the same XML (worked out by hand from its `JsonCompiler`'s materialized walk).
+
+use evtlog::{
+    Array, Attribute, Body, Correlation, DataItem, Element, Event, EventData, FileTime, Guid, Node,
+    Security, SystemTime, Value, VariantType,
+};
+use serde_json::{json, Value as Json};
+
+use super::{write_event, Framing};
+
+fn render(event: &Event) -> Json {
+    let mut out = Vec::new();
+    write_event(&mut out, event);
+    serde_json::from_slice(&out).expect("one JSON object")
+}
+
+fn with_body(body: Body) -> Event {
+    let mut event = Event::default();
+    event.system.event_id = 7;
+    event.body = body;
+    event
+}
+
+fn data(items: Vec<DataItem>) -> Json {
+    let event = with_body(Body::EventData(EventData { name: None, items }));
+    render(&event)["Event"]["EventData"].clone()
+}
+
+fn user_data(nodes: Vec<Node>) -> Json {
+    render(&with_body(Body::UserData(nodes)))["Event"]["UserData"].clone()
+}
+
+fn attr(name: &str, value: impl Into<Value>) -> Attribute {
+    Attribute {
+        name: name.into(),
+        value: value.into(),
+    }
+}
+
+/// `<Data Name='A'>` met again right after makes an array; met again after another name,
+/// `A_1`; unnamed `Data` are left out of the named form; `<Binary>` is a member as any
+/// element is.
+#[test]
+fn repeated_data_names_are_arrays_in_a_run_and_numbered_after() {
+    let items = vec![
+        DataItem::named("A", "1"),
+        DataItem::named("A", "2"),
+        DataItem::named("B", 3u32),
+        DataItem::named("A", "4"),
+        DataItem::named("A", ""),
+        DataItem::unnamed("left out"),
+        DataItem::named("C", ""),
+        DataItem::Binary(vec![0xab, 0x01]),
+        DataItem::named("B", Value::HexInt32(0x1f)),
+    ];
+    assert_eq!(
+        data(items),
+        json!({"A": ["1", "2"], "B": 3, "A_1": ["4", ""], "C": "", "Binary": "AB01", "B_1": "0x1f"})
+    );
+}
+
+/// An array value of several items is as many `Data` of its name (Windows repeats the
+/// element); of one item, its text.
+#[test]
+fn array_values_repeat_their_data() {
+    let array = |items: Vec<Value>| Value::Array(Array::new(VariantType::UInt32, items).unwrap());
+    let items = vec![
+        DataItem::named("N", array(vec![1u32.into(), 2u32.into()])),
+        DataItem::named("N", 3u32),
+        DataItem::named("One", array(vec![5u32.into()])),
+        DataItem::named("None", array(vec![])),
+    ];
+    assert_eq!(data(items), json!({"N": [1, 2, 3], "One": "5", "None": ""}));
+}
+
+/// Without names, the `Data` are `"Data":{"#text":…}`: one value, or all in an array.
+#[test]
+fn unnamed_data_are_one_text_member() {
+    assert_eq!(
+        data(vec![DataItem::unnamed("a")]),
+        json!({"Data": {"#text": "a"}})
+    );
+    assert_eq!(
+        data(vec![
+            DataItem::unnamed("a"),
+            DataItem::unnamed(""),
+            DataItem::Binary(vec![]),
+            DataItem::unnamed(4u16),
+        ]),
+        json!({"Data": {"#text": ["a", "", 4]}, "Binary": null})
+    );
+}
+
+/// An empty `<EventData/>` is null; with only its Name, its attributes.
+#[test]
+fn empty_event_data() {
+    assert_eq!(data(vec![]), Json::Null);
+    let event = with_body(Body::EventData(EventData {
+        name: Some("Template".into()),
+        items: vec![],
+    }));
+    assert_eq!(
+        render(&event)["Event"]["EventData"],
+        json!({"#attributes": {"Name": "Template"}})
+    );
+}
+
+/// UserData: attributes with text under `#attributes` (empty ones left out), elements with
+/// nothing null, repeated names numbered, text beside attributes or children as `#text`,
+/// typed values as numbers or their text.
+#[test]
+fn user_data_trees() {
+    let info = Element {
+        name: "Info".into(),
+        attributes: vec![attr("xmlns", "urn:x"), attr("Empty", "")],
+        children: vec![
+            Node::Element(Element::new("Item").text(1u32)),
+            Node::Element(Element::new("Item")),
+            Node::Element(Element::new("Item").attr("a", 2u32)),
+            Node::Element(Element::new("Flag").text(true)),
+            Node::Element(Element::new("Id").text(Value::Guid(
+                Guid::parse("{00112233-4455-6677-8899-AABBCCDDEEFF}").unwrap(),
+            ))),
+            Node::Element(
+                Element::new("Mixed")
+                    .attr("k", "v")
+                    .text("text")
+                    .child(Element::new("Sub")),
+            ),
+            Node::Element(Element::new("Only").attr("x", "")),
+            Node::Element(Element::new("Text").text("a & \"b\"\n")),
+            Node::Element(Element::new("Pieces").text("a").text(7u32)),
+        ],
+    };
+    assert_eq!(
+        user_data(vec![Node::Element(info)]),
+        json!({"Info": {
+            "#attributes": {"xmlns": "urn:x"},
+            "Item": 1,
+            "Item_1": null,
+            "Item_2": {"#attributes": {"a": 2}},
+            "Flag": true,
+            "Id": "{00112233-4455-6677-8899-aabbccddeeff}",
+            "Mixed": {"#attributes": {"k": "v"}, "#text": "text", "Sub": null},
+            "Only": null,
+            "Text": "a & \"b\"\n",
+            "Pieces": "a7",
+        }})
+    );
+    // `Data` in UserData follow the data container's rules too.
+    assert_eq!(
+        user_data(vec![
+            Node::Element(Element::new("Data").attr("Name", "x").text("1")),
+            Node::Element(Element::new("Data").attr("Name", "x").text("2")),
+        ]),
+        json!({"x": ["1", "2"]})
+    );
+    assert_eq!(user_data(vec![]), Json::Null);
+}
+
+/// System: typed numbers, Keywords in hex, EventID with its Qualifiers, empty elements null.
+#[test]
+fn system_fields() {
+    let mut event = with_body(Body::None);
+    let s = &mut event.system;
+    s.provider.name = Some("P".into());
+    s.qualifiers = Some(16384);
+    s.level = Some(4);
+    s.keywords = Some(0x8000_0000_0000_0000);
+    s.time_created = Some(FileTime(132_000_000_000_000_001));
+    s.correlation = Some(Correlation::default());
+    s.channel = Some(String::new());
+    s.security = Some(Security::default());
+    assert_eq!(
+        render(&event),
+        json!({"Event": {
+            "#attributes": {"xmlns": "http://schemas.microsoft.com/win/2004/08/events/event"},
+            "System": {
+                "Provider": {"#attributes": {"Name": "P"}},
+                "EventID": {"#attributes": {"Qualifiers": 16384}, "#text": 7},
+                "Level": 4,
+                "Keywords": "0x8000000000000000",
+                "TimeCreated": {"#attributes": {"SystemTime": "2019-04-17T18:40:00.0000001Z"}},
+                "Correlation": null,
+                "Channel": null,
+                "Security": null,
+            },
+        }})
+    );
+}
+
+/// Value text forms the evtx crate writes: SYSTEMTIME with seven digits, floats shortest.
+#[test]
+fn value_text_forms() {
+    let time = SystemTime {
+        year: 2024,
+        month: 2,
+        day_of_week: 0,
+        day: 9,
+        hour: 8,
+        minute: 7,
+        second: 6,
+        milliseconds: 5,
+    };
+    assert_eq!(
+        data(vec![
+            DataItem::named("T", Value::SysTime(time)),
+            DataItem::named("F", Value::Double(1.5)),
+            DataItem::named("G", Value::Single(0.1)),
+            DataItem::named("W", Value::Double(2.0)),
+            DataItem::named("S", Value::SizeT(16)),
+            DataItem::named("I", Value::Int64(-3)),
+        ]),
+        json!({"T": "2024-02-09T08:07:06.0050000Z", "F": "1.5", "G": "0.1", "W": "2.0",
+               "S": "0x10", "I": -3})
+    );
+}
+
+/// Framing: `/f:json` an array with an event per line, `/f:jsonl` a line per event.
+#[test]
+fn framings() {
+    let event = with_body(Body::None);
+    let mut out = Vec::new();
+    Framing::Array.begin(&mut out);
+    Framing::Array.end(&mut out, 0);
+    assert_eq!(out, b"[]\n");
+    out.clear();
+    Framing::Array.begin(&mut out);
+    Framing::Array.write(&mut out, 0, &event);
+    Framing::Array.write(&mut out, 1, &event);
+    Framing::Array.end(&mut out, 2);
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.lines().count(), 4, "{text}");
+    let parsed: Json = serde_json::from_str(&text).unwrap();
+    assert_eq!(parsed.as_array().map(Vec::len), Some(2));
+    let mut out = Vec::new();
+    Framing::Lines.write(&mut out, 0, &event);
+    Framing::Lines.write(&mut out, 1, &event);
+    assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
+}
+
+/// Names are counted per object: a child's own children do not number its siblings, and an
+/// object of more names than the list holds counts them in a map all the same.
+#[test]
+fn names_are_counted_per_object_however_many() {
+    let nested = Element::new("A").child(Element::new("A").text("inner"));
+    assert_eq!(
+        user_data(vec![
+            Node::Element(nested),
+            Node::Element(Element::new("A").text("2")),
+        ]),
+        json!({"A": {"A": "inner"}, "A_1": "2"})
+    );
+    let mut many: Vec<DataItem> = (0..100)
+        .map(|i| DataItem::named(format!("N{i}"), "x"))
+        .collect();
+    many.push(DataItem::named("B", "1"));
+    many.push(DataItem::named("N5", "again"));
+    many.push(DataItem::named("N99", "again"));
+    let mut expected = serde_json::Map::new();
+    for i in 0..100 {
+        expected.insert(format!("N{i}"), json!("x"));
+    }
+    expected.insert("B".into(), json!("1"));
+    expected.insert("N5_1".into(), json!("again"));
+    expected.insert("N99_1".into(), json!("again"));
+    assert_eq!(data(many), Json::Object(expected));
+}
