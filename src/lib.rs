@@ -51,7 +51,7 @@ pub use engine::{
 pub use engine::{archive_path, ArchivedLog, ARCHIVE_DIR};
 pub use engine::{
     channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, Computer, Credentials,
-    Delivery, Engine, EventRef, ExportFlags, Forwarder, ManifestFiles, Next, PauseHandle,
+    Delivery, Engine, EventRef, ExportFlags, Forwarder, ManifestFiles, Next, PauseHandle, Progress,
     PublisherMetadata, QueryFlags, ResultSet, RpcLogin, SeekFlags, SeekOrigin, Session,
     SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin, SubscribePosition, Subscription,
     DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,

@@ -185,20 +185,7 @@ fn file_value(path: &Path, property_id: u32) -> Result<Value> {
 
 /// An .evtx file's record count and oldest record id, from its chunk headers.
 fn file_records(path: &Path) -> Result<(u64, u64)> {
-    let mut file = EvtxFile::open(path)?;
-    let (mut count, mut oldest) = (0u64, u64::MAX);
-    for chunk in file.chunks() {
-        let header = chunk?.header().clone();
-        if header.last_record_id == u64::MAX || header.first_record_id > header.last_record_id {
-            continue;
-        }
-        count += header
-            .last_record_number
-            .saturating_sub(header.first_record_number)
-            + 1;
-        oldest = oldest.min(header.first_record_id);
-    }
-    Ok((count, if count == 0 { 0 } else { oldest }))
+    EvtxFile::open(path)?.count_records()
 }
 
 /// EvtGetLogInfo: one property of an opened log as an EVT_VARIANT (EVT_LOG_PROPERTY_ID's types).
