@@ -7,13 +7,14 @@
 
 mod args;
 mod logconfig;
+mod progress;
 mod publisher;
 mod rendered;
 mod store;
 mod text;
 mod trace;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -143,6 +144,7 @@ fn options_of(verb: &str) -> Option<&'static [OptionSpec]> {
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    progress::install();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = run(&argv, &mut out)
@@ -155,6 +157,11 @@ fn main() -> ExitCode {
         }
         // A closed pipe (`evtutil qe … | head`) is a normal way to stop reading.
         Err(Failure::Operation(message)) if message == BROKEN_PIPE => ExitCode::SUCCESS,
+        // Ctrl-C: the running call was cancelled (progress.rs).
+        Err(Failure::Operation(message)) if progress::interrupted() => {
+            progress::print_once(&message);
+            ExitCode::from(progress::INTERRUPTED_STATUS)
+        }
         Err(Failure::Operation(message)) => {
             eprintln!("{message}");
             ExitCode::FAILURE
@@ -217,6 +224,7 @@ fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
         None => Engine::new(),
         Some(needs) => open_store(&args, needs)?,
     };
+    progress::cancel_through(&engine.default_session(), &args.verb).map_err(Failure::Operation)?;
     match args.verb.as_str() {
         "qe" | "query-events" => query_events(&engine, &args, out),
         "epl" | "export-log" => export_log(&engine, &args),
@@ -381,9 +389,13 @@ fn clear_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
     let failed = |e: evtlog::Error| {
         Failure::Operation(format!("Failed to clear the log. {e} ({})", e.win32_code()))
     };
+    let mut bar = progress::Bar::for_reports("Backing up", backup.is_some());
+    if let Some(file) = &backup {
+        progress::leaves_behind(std::path::Path::new(file));
+    }
     engine
         .default_session()
-        .clear_log(channel, backup.as_deref())
+        .clear_log_with_progress(channel, backup.as_deref(), &mut |p| bar.report(p))
         .map_err(failed)?;
     // A persistent store's file is current already; an XML store's is rewritten.
     if let (StoreChoice::Dir(dir), None) = (store_choice(args)?, engine.store_dir()) {
@@ -515,9 +527,21 @@ fn export_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
         flags = flags | ExportFlags::FILE_PATH;
     }
     let target = absolute(target, "export the log")?;
+    // A filtering query makes the total an upper bound: no bar to fill, a count.
+    let mut bar = progress::Bar::for_reports(
+        "Exporting",
+        !structured && query.as_deref().is_none_or(|q| q == "*"),
+    );
+    progress::leaves_behind(std::path::Path::new(&target));
     engine
         .default_session()
-        .export_log(path.as_deref(), query.as_deref(), &target, flags)
+        .export_log_with_progress(
+            path.as_deref(),
+            query.as_deref(),
+            &target,
+            flags,
+            &mut |p| bar.report(p),
+        )
         .map_err(|e| {
             Failure::Operation(format!(
                 "Failed to export the log. {e} ({})",
@@ -660,7 +684,16 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     }
     let mut buf = String::with_capacity(4096);
     let mut index = 0u64;
+    // On a terminal the events show the progress themselves: a bar only for output
+    // going elsewhere.
+    let mut bar = progress::Bar::new("Reading", !io::stdout().is_terminal(), || {
+        qe_total(engine, path, query_text.as_deref(), flags, count)
+    });
     while left > 0 && !at_end {
+        // Ctrl-C between calls, which a session cancel does not reach.
+        if progress::interrupted() {
+            return Err(failed(evtlog::Error::new(ErrorKind::Cancelled)));
+        }
         let batch = match results
             .next(left.min(MAX_NEXT_COUNT), None)
             .map_err(failed)?
@@ -669,6 +702,7 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
             Next::End | Next::TimedOut => break,
         };
         left -= batch.len();
+        let mut bytes = 0u64;
         for event in &batch {
             buf.clear();
             if text {
@@ -687,6 +721,7 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
                 }
             }
             out.write_all(buf.as_bytes()).map_err(io_failure)?;
+            bytes += buf.len() as u64;
             if save_to.is_some() {
                 // Only then: a bookmark reads the record id, which makes an event a file
                 // query deferred (its XML was written without making it).
@@ -694,7 +729,9 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
             }
             index += 1;
         }
+        bar.advance(batch.len() as u64, bytes);
     }
+    drop(bar);
     if let (Some(root), false) = (element, text) {
         writeln!(out, "</{root}>").map_err(io_failure)?;
     }
@@ -709,6 +746,24 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
             })?;
     }
     Ok(())
+}
+
+/// The records `qe` will print, for its progress bar: its one source's record count (at
+/// most `/c`), when no query filters it.
+fn qe_total(
+    engine: &Engine,
+    path: Option<&str>,
+    query: Option<&str>,
+    flags: QueryFlags,
+    count: Option<u64>,
+) -> Option<u64> {
+    if query.is_some_and(|q| q != "*") {
+        return None;
+    }
+    let total = engine
+        .default_session()
+        .source_record_count(path, query, flags)?;
+    Some(count.map_or(total, |c| c.min(total)))
 }
 
 /// Reads a bookmark file (/bm): its XML, as EvtCreateBookmark parses it.
