@@ -414,6 +414,11 @@ fn manifest(engine: &Engine, args: &Args, install: bool) -> Result<(), Failure> 
     } else {
         ("um", "uninstall")
     };
+    let _spinner = progress::Spinner::new(if install {
+        "Installing"
+    } else {
+        "Uninstalling"
+    });
     if install && args.option("providername").is_some() {
         return resource_provider(engine, args);
     }

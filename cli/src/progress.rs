@@ -22,7 +22,9 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Mutex;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use evtlog::Session;
@@ -88,13 +90,21 @@ fn on_interrupt() {
     if BAR_SHOWN.load(Ordering::Relaxed) {
         eprintln!();
     }
-    print_once(&cancelled_message(what));
+    if !MESSAGE_PRINTED.swap(true, Ordering::SeqCst) {
+        eprintln!("{}", cancelled_message(what));
+    }
     std::process::exit(i32::from(INTERRUPTED_STATUS));
 }
 
 /// Prints the failure of an interrupted verb, unless a second Ctrl-C printed it already
-/// (it is exiting the process meanwhile).
+/// (it is exiting the process meanwhile): wevtutil's cancel message, whatever detail the
+/// call's error carried, when the verb failed with 1223; else its own message.
 pub fn print_once(message: &str) {
+    let message = if message.ends_with(&format!("({})", evtlog::codes::ERROR_CANCELLED)) {
+        cancelled_message(watched().what)
+    } else {
+        message.to_owned()
+    };
     if !MESSAGE_PRINTED.swap(true, Ordering::SeqCst) {
         eprintln!("{message}");
     }
@@ -289,6 +299,55 @@ impl Drop for Bar {
             if shown.visible {
                 BAR_SHOWN.store(false, Ordering::Relaxed);
             }
+        }
+    }
+}
+
+/// A spinner for a verb that has nothing to count (`im`): drawn on stderr by a helper
+/// thread from [`SHOW_AFTER`] on, only when stderr is a terminal; cleared when dropped.
+#[derive(Debug)]
+pub struct Spinner {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Spinner {
+    pub fn new(what: &'static str) -> Spinner {
+        if !stderr_is_terminal() {
+            return Spinner {
+                stop: None,
+                thread: None,
+            };
+        }
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if stopped.recv_timeout(SHOW_AFTER) != Err(RecvTimeoutError::Timeout) {
+                return;
+            }
+            let bar = ProgressBar::new_spinner();
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {prefix} {elapsed}") {
+                bar.set_style(style);
+            }
+            bar.set_prefix(what);
+            bar.enable_steady_tick(Duration::from_millis(100));
+            BAR_SHOWN.store(true, Ordering::Relaxed);
+            // Until the spinner is dropped (the sender goes).
+            let _ = stopped.recv();
+            bar.finish_and_clear();
+            BAR_SHOWN.store(false, Ordering::Relaxed);
+        });
+        Spinner {
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.stop = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }

@@ -318,3 +318,34 @@ fn no_progress_reaches_a_stderr_that_is_not_a_terminal() {
     assert_eq!(String::from_utf8_lossy(&qe.stdout).lines().count(), 20_000);
     eprintln!("epl and qe of 20,000 events took {:?}", started.elapsed());
 }
+
+#[test]
+fn sigint_stops_a_query_between_batches() {
+    use std::io::Read;
+    let dir = temp_dir("qe");
+    let _guard = Cleanup(dir.clone());
+    let store = dir.join("store");
+    grow_store(&store, 60_000);
+    let mut child = spawn(&store, &["qe", CHANNEL]);
+    let mut stdout = child.stdout.take().unwrap();
+    // Wait for the first events (the query is under way), then interrupt it while it runs,
+    // reading on so that it is never held up by a full pipe.
+    let mut first = vec![0u8; 1 << 16];
+    let n = stdout.read(&mut first).unwrap();
+    assert!(n > 0, "qe printed nothing");
+    assert!(child.try_wait().unwrap().is_none(), "qe finished already");
+    sigint(&child);
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_cancelled(&output, "read events");
+    let printed = first[..n]
+        .iter()
+        .chain(&rest)
+        .filter(|b| **b == b'\n')
+        .count();
+    assert!(
+        printed < 60_000,
+        "the query ran to the end: {printed} events"
+    );
+}
