@@ -1,7 +1,9 @@
 //! Progress bars and Ctrl-C for the long verbs (`qe`, `epl`, `cl /bu`, `im`).
 //!
 //! Ctrl-C: [`install`] sets a SIGINT handler (the `ctrlc` crate: it runs on a thread of its
-//! own, not in the signal's context). The first Ctrl-C cancels the running call through
+//! own, not in the signal's context). Before a verb registers its session (`trace`, a store
+//! being opened) Ctrl-C ends the process at once with 130, as without a handler. After,
+//! the first Ctrl-C cancels the running call through
 //! the session the verb uses ([`cancel_through`]: EvtCancel on the engine's default
 //! session) and marks the process interrupted; loops the CLI drives itself (`qe`'s `next`)
 //! poll [`interrupted`] between calls, since a session cancel reaches only the calls in
@@ -74,8 +76,11 @@ fn on_interrupt() {
     if PRESSES.fetch_add(1, Ordering::SeqCst) == 0 {
         // Cloned out: no lock is held while the engine cancels.
         let session = watched().session.clone();
-        if let Some(session) = session {
-            session.cancel();
+        match session {
+            Some(session) => session.cancel(),
+            // Nothing to cancel through (`trace`, or the store still opening): Ctrl-C
+            // ends the process as it would without a handler.
+            None => std::process::exit(i32::from(INTERRUPTED_STATUS)),
         }
         return;
     }
@@ -135,9 +140,9 @@ fn what_of(verb: &str) -> &'static str {
     }
 }
 
-/// Ctrl-C from now on cancels the calls of `session`, which `verb` uses. Fails with the
-/// cancel message if Ctrl-C came already (while the store was opened): the verb does not
-/// start.
+/// Ctrl-C from now on cancels the calls of `session`, which `verb` uses (until then it
+/// ends the process at once). Fails with the cancel message if Ctrl-C came while this was
+/// being registered: the verb does not start.
 pub fn cancel_through(session: &Session, verb: &str) -> Result<(), String> {
     let what = what_of(verb);
     {

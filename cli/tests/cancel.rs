@@ -7,7 +7,7 @@
 //! temporary file appeared (the work is under way) and while the process still runs; a
 //! status of 130 then says the cancel took effect before the file was put in place (an
 //! export that finished first exits 0). A run whose command won the race is retried on a
-//! store twice as large, never counted as a pass.
+//! larger store, never counted as a pass.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -165,7 +165,7 @@ fn race(
     let dir = temp_dir(name);
     let guard = Cleanup(dir.clone());
     let store = dir.join("store");
-    let mut grow = 60_000;
+    let grow = 60_000;
     for attempt in 0..4 {
         grow_store(&store, grow);
         let before = channel_state(&store);
@@ -187,8 +187,8 @@ fn race(
                     output.status
                 );
                 let _ = std::fs::remove_file(&target);
-                // A clear that completed emptied the channel: start it again.
-                grow *= 2;
+                // More events each time (a clear that completed emptied the channel; an
+                // export's store keeps growing, to 240,000 events, ~200 MB, at most).
             }
         }
     }
@@ -348,4 +348,33 @@ fn sigint_stops_a_query_between_batches() {
         printed < 60_000,
         "the query ran to the end: {printed} events"
     );
+}
+
+/// A verb with no session to cancel through (`trace`) ends at the first Ctrl-C, as it would
+/// without a handler: here one blocked opening a FIFO that no one writes.
+#[test]
+fn sigint_ends_a_verb_with_nothing_to_cancel_at_once() {
+    let dir = temp_dir("fifo");
+    let _guard = Cleanup(dir.clone());
+    let fifo = dir.join("calls.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let child = spawn(&dir, &["trace", &fifo.display().to_string()]);
+    // It blocks in the FIFO's open for as long as no writer comes.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut child = child;
+    assert!(child.try_wait().unwrap().is_none(), "trace did not wait");
+    sigint(&child);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "trace did not end at Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(status.code(), Some(130));
 }
