@@ -378,3 +378,55 @@ fn sigint_ends_a_verb_with_nothing_to_cancel_at_once() {
     };
     assert_eq!(status.code(), Some(130));
 }
+
+/// On a terminal (a pseudo-terminal `script` gives it) a long export shows its bar on
+/// stderr: events of the channel's total and an ETA; a short command shows none.
+#[test]
+fn a_terminal_sees_a_long_exports_bar_and_a_short_commands_none() {
+    let dir = temp_dir("tty");
+    let _guard = Cleanup(dir.clone());
+    let store = dir.join("store");
+    // Long enough to pass the bar's quarter second: an optimized build exports faster.
+    let events = if cfg!(debug_assertions) {
+        30_000
+    } else {
+        200_000
+    };
+    grow_store(&store, events);
+    let bin = env!("CARGO_BIN_EXE_evtutil");
+    let on_terminal = |command: String| {
+        let output = Command::new("script")
+            .args(["-qfec", &command, "/dev/null"])
+            .env_remove("EVTLOG_STORE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("script runs");
+        assert!(output.status.success(), "{command}: {output:?}");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let target = dir.join("out.evtx");
+    let long = on_terminal(format!(
+        "stty cols 120; '{bin}' --store '{}' epl {CHANNEL} '{}'",
+        store.display(),
+        target.display()
+    ));
+    assert!(
+        long.contains("Exporting")
+            && long.contains(&format!(
+                "/{}",
+                if events == 30_000 {
+                    "30,000"
+                } else {
+                    "200,000"
+                }
+            ))
+            && long.contains("ETA"),
+        "{long}"
+    );
+    let short = on_terminal(format!("'{bin}' --store '{}' el", store.display()));
+    assert!(short.contains(CHANNEL), "{short}");
+    assert!(
+        !short.contains("events"),
+        "a short command drew a bar: {short}"
+    );
+}
