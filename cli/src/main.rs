@@ -692,7 +692,7 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     // On a terminal the events show the progress themselves: a bar only for output
     // going elsewhere.
     let mut bar = progress::Bar::new("Reading", !io::stdout().is_terminal(), || {
-        qe_total(engine, path, query_text.as_deref(), flags, count)
+        progress::query_total(engine, path, query_text.as_deref(), flags, count)
     });
     while left > 0 && !at_end {
         // Ctrl-C between calls, which a session cancel does not reach.
@@ -751,24 +751,6 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
             })?;
     }
     Ok(())
-}
-
-/// The records `qe` will print, for its progress bar: its one source's record count (at
-/// most `/c`), when no query filters it.
-fn qe_total(
-    engine: &Engine,
-    path: Option<&str>,
-    query: Option<&str>,
-    flags: QueryFlags,
-    count: Option<u64>,
-) -> Option<u64> {
-    if query.is_some_and(|q| q != "*") {
-        return None;
-    }
-    let total = engine
-        .default_session()
-        .source_record_count(path, query, flags)?;
-    Some(count.map_or(total, |c| c.min(total)))
 }
 
 /// Reads a bookmark file (/bm): its XML, as EvtCreateBookmark parses it.

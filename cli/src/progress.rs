@@ -29,7 +29,7 @@ use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use evtlog::Session;
+use evtlog::{Engine, QueryFlags, Session};
 use indicatif::{HumanBytes, HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Exit status after Ctrl-C: 128 + SIGINT, as shells report a process it ended.
@@ -306,6 +306,24 @@ impl Drop for Bar {
             }
         }
     }
+}
+
+/// The records `qe` will print, for its bar: its one source's record count (at most
+/// `count`, `/c`), when no query filters it.
+pub fn query_total(
+    engine: &Engine,
+    path: Option<&str>,
+    query: Option<&str>,
+    flags: QueryFlags,
+    count: Option<u64>,
+) -> Option<u64> {
+    if query.is_some_and(|q| q != "*") {
+        return None;
+    }
+    let total = engine
+        .default_session()
+        .source_record_count(path, query, flags)?;
+    Some(count.map_or(total, |c| c.min(total)))
 }
 
 /// A spinner for a verb that has nothing to count (`im`): drawn on stderr by a helper
