@@ -80,7 +80,7 @@ impl Session {
         target: &str,
         flags: ExportFlags,
     ) -> Result<u64> {
-        self.export_log_with_progress(path, query, target, flags, &mut |_| {})
+        self.export(path, query, target, flags, None)
     }
 
     /// [`export_log`](Session::export_log), reporting its [`Progress`] to `on_progress`
@@ -94,6 +94,18 @@ impl Session {
         target: &str,
         flags: ExportFlags,
         on_progress: &mut dyn FnMut(&Progress),
+    ) -> Result<u64> {
+        self.export(path, query, target, flags, Some(on_progress))
+    }
+
+    /// The export, with an observer or without (then the source's total is not read).
+    fn export(
+        &self,
+        path: Option<&str>,
+        query: Option<&str>,
+        target: &str,
+        flags: ExportFlags,
+        mut on_progress: Option<&mut dyn FnMut(&Progress)>,
     ) -> Result<u64> {
         let _fault = self.engine.enter_fault("EvtExportLog")?;
         let flags = ExportFlags::from_bits(flags.bits())?;
@@ -124,7 +136,11 @@ impl Session {
         // Registered before the query, so a cancel from here on is seen (invariant 2).
         let call = self.inner.token.child(NodeKind::Call);
         let results = self.query(path, query, query_flags)?;
-        let mut progress = Progress::new(source_total(&self.engine, path, query, query_flags));
+        let total = match on_progress {
+            Some(_) => source_total(&self.engine, path, query, query_flags),
+            None => None,
+        };
+        let mut progress = Progress::new(total);
         write_evtx(
             target,
             overwrite,
@@ -135,7 +151,9 @@ impl Session {
                     }
                     progress.records += batch.len() as u64;
                     progress.bytes = writer.bytes_written();
-                    on_progress(&progress);
+                    if let Some(observer) = on_progress.as_mut() {
+                        observer(&progress);
+                    }
                     call.check()?;
                 }
                 Ok(progress.records)
