@@ -52,7 +52,7 @@ pub use engine::{archive_path, ArchivedLog, ARCHIVE_DIR};
 pub use engine::{
     channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, Computer, Credentials,
     Delivery, Engine, EventRef, ExportFlags, Forwarder, LogInfo, ManifestFiles, Next, PauseHandle,
-    PublisherMetadata, QueryFlags, ResultSet, RpcLogin, SeekFlags, SeekOrigin, Session,
+    Progress, PublisherMetadata, QueryFlags, ResultSet, RpcLogin, SeekFlags, SeekOrigin, Session,
     SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin, SubscribePosition, Subscription,
     DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };

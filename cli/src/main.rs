@@ -11,6 +11,7 @@ mod help;
 mod json;
 mod logconfig;
 mod loginfo;
+mod progress;
 mod publisher;
 mod remote;
 mod rendered;
@@ -21,7 +22,7 @@ mod trace;
 mod unicode;
 mod write;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -40,6 +41,7 @@ enum Failure {
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    progress::install();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = run(&argv, &mut out).and_then(|()| out.flush().map_err(io_failure));
@@ -52,6 +54,11 @@ fn main() -> ExitCode {
         }
         // A closed pipe (`evtutil qe … | head`) is a normal way to stop reading.
         Err(Failure::Operation(message)) if message == BROKEN_PIPE => ExitCode::SUCCESS,
+        // Ctrl-C: the running call was cancelled (progress.rs).
+        Err(Failure::Operation(message)) if progress::interrupted() => {
+            progress::print_once(&message);
+            ExitCode::from(progress::INTERRUPTED_STATUS)
+        }
         Err(Failure::Operation(message)) => {
             eprintln!("{message}");
             ExitCode::FAILURE
@@ -153,6 +160,7 @@ fn dispatch(args: Args, out: &mut impl Write) -> Result<(), Failure> {
         (None, None) => Engine::new(),
         (None, Some(needs)) => open_store(&args, needs)?,
     };
+    progress::cancel_through(&engine.default_session(), &args.verb).map_err(Failure::Operation)?;
     if let Some(request) = event_request {
         let log = eventcreate::create(&engine, &request, out)?;
         return save_xml_channel(&engine, &args, is_remote, &log);
@@ -344,9 +352,13 @@ fn clear_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
     let failed = |e: evtlog::Error| {
         Failure::Operation(format!("Failed to clear the log. {e} ({})", e.win32_code()))
     };
+    let mut bar = progress::Bar::for_reports("Backing up", backup.is_some());
+    if let Some(file) = &backup {
+        progress::leaves_behind(std::path::Path::new(file));
+    }
     engine
         .default_session()
-        .clear_log(channel, backup.as_deref())
+        .clear_log_with_progress(channel, backup.as_deref(), &mut |p| bar.report(p))
         .map_err(failed)?;
     // A persistent store's file is current already; an XML store's is rewritten.
     if let (StoreChoice::Dir(dir), None) = (store_choice(args)?, engine.store_dir()) {
@@ -365,6 +377,11 @@ fn manifest(engine: &Engine, args: &Args, install: bool) -> Result<(), Failure> 
     } else {
         ("um", "uninstall")
     };
+    let _spinner = progress::Spinner::new(if install {
+        "Installing"
+    } else {
+        "Uninstalling"
+    });
     if install && args.option("providername").is_some() {
         return resource_provider(engine, args);
     }
@@ -478,9 +495,21 @@ fn export_log(engine: &Engine, args: &Args) -> Result<(), Failure> {
         flags = flags | ExportFlags::FILE_PATH;
     }
     let target = absolute(target, "export the log")?;
+    // A filtering query makes the total an upper bound: no bar to fill, a count.
+    let mut bar = progress::Bar::for_reports(
+        "Exporting",
+        !structured && query.as_deref().is_none_or(|q| q == "*"),
+    );
+    progress::leaves_behind(std::path::Path::new(&target));
     engine
         .default_session()
-        .export_log(path.as_deref(), query.as_deref(), &target, flags)
+        .export_log_with_progress(
+            path.as_deref(),
+            query.as_deref(),
+            &target,
+            flags,
+            &mut |p| bar.report(p),
+        )
         .map_err(|e| {
             Failure::Operation(format!(
                 "Failed to export the log. {e} ({})",
@@ -634,7 +663,16 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
     }
     let mut buf = String::with_capacity(4096);
     let mut index = 0u64;
+    // On a terminal the events show the progress themselves: a bar only for output
+    // going elsewhere.
+    let mut bar = progress::Bar::new("Reading", !io::stdout().is_terminal(), || {
+        progress::query_total(engine, path, query_text.as_deref(), flags, count)
+    });
     while left > 0 && !at_end {
+        // Ctrl-C between calls, which a session cancel does not reach.
+        if progress::interrupted() {
+            return Err(failed(evtlog::Error::new(ErrorKind::Cancelled)));
+        }
         let batch = match results
             .next(left.min(MAX_NEXT_COUNT), None)
             .map_err(failed)?
@@ -643,11 +681,14 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
             Next::End | Next::TimedOut => break,
         };
         left -= batch.len();
+        let mut written = 0u64;
         for event in &batch {
             buf.clear();
             if let Some(framing) = json {
                 // Written in blocks of 64 KiB or more, which pass the output's buffer by.
+                let before = bytes.len();
                 framing.write(&mut bytes, index, event);
+                written += (bytes.len() - before) as u64;
                 if bytes.len() >= 1 << 16 {
                     out.write_all(&bytes).map_err(io_failure)?;
                     bytes.clear();
@@ -668,6 +709,7 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
                 }
             }
             out.write_all(buf.as_bytes()).map_err(io_failure)?;
+            written += buf.len() as u64;
             if save_to.is_some() {
                 // Only then: a bookmark reads the record id, which makes an event a file
                 // query deferred (its XML was written without making it).
@@ -680,7 +722,9 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
             out.write_all(&bytes).map_err(io_failure)?;
             bytes.clear();
         }
+        bar.advance(batch.len() as u64, written);
     }
+    drop(bar);
     if let (Some(root), false) = (element, text) {
         writeln!(out, "</{root}>").map_err(io_failure)?;
     }

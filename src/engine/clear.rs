@@ -21,6 +21,7 @@ use std::path::Path;
 
 use super::export::{check_target, write_evtx};
 use super::faults::CallKind;
+use super::progress::Progress;
 use super::session::Session;
 use crate::cancel::NodeKind;
 use crate::error::Result;
@@ -33,6 +34,19 @@ impl Session {
     /// `backup` relative (87) or existing (80), an I/O error writing it, a session cancel
     /// (1223). On any error no record is removed and no file is left behind.
     pub fn clear_log(&self, channel: &str, backup: Option<&str>) -> Result<()> {
+        self.clear_log_with_progress(channel, backup, &mut |_| {})
+    }
+
+    /// [`clear_log`](Session::clear_log), reporting the backup's [`Progress`] to
+    /// `on_progress` after each chunk written (on the calling thread; it must not clear
+    /// the same channel, whose clearing turn the call holds). Its `total` is the channel's
+    /// record count at the snapshot. Without a backup it is never called.
+    pub fn clear_log_with_progress(
+        &self,
+        channel: &str,
+        backup: Option<&str>,
+        on_progress: &mut dyn FnMut(&Progress),
+    ) -> Result<()> {
         let _fault = self.engine.enter_fault("EvtClearLog")?;
         self.check_open()?;
         let engine = &self.engine;
@@ -49,27 +63,36 @@ impl Session {
         if let Some(backup) = backup {
             let target = Path::new(backup);
             check_target(target, false)?;
-            write_evtx(target, false, |writer| {
-                let mut written = 0u64;
-                let mut batch = 0u64;
-                snapshot.for_each_chunk(Some(engine), &call, 0, |chunk| {
-                    batch += 1;
-                    engine.checkpoint(CallKind::Clear, batch, &call)?;
-                    call.check()?;
-                    // Only the records of the snapshot's moment (its last chunk may grow).
-                    for event in chunk
-                        .iter()
-                        .take_while(|e| e.system.event_record_id.is_some_and(|id| id < end))
-                    {
-                        writer.write(&event)?;
-                        written += 1;
-                    }
-                    Ok(())
-                })?;
-                // The last poll: after it, the backup is in place and the records go.
-                call.check()?;
-                Ok(written)
-            })?;
+            let mut progress = Progress::new(Some(channel.record_count()));
+            write_evtx(
+                target,
+                false,
+                |writer| {
+                    let mut written = 0u64;
+                    let mut batch = 0u64;
+                    snapshot.for_each_chunk(Some(engine), &call, 0, |chunk| {
+                        batch += 1;
+                        engine.checkpoint(CallKind::Clear, batch, &call)?;
+                        call.check()?;
+                        // Only the records of the snapshot's moment (its last chunk may grow).
+                        for event in chunk
+                            .iter()
+                            .take_while(|e| e.system.event_record_id.is_some_and(|id| id < end))
+                        {
+                            writer.write(&event)?;
+                            written += 1;
+                        }
+                        progress.records = written;
+                        progress.bytes = writer.bytes_written();
+                        on_progress(&progress);
+                        Ok(())
+                    })?;
+                    Ok(written)
+                },
+                &call,
+            )?;
+            // The last poll (write_evtx's, after the sync) is behind: the backup is in
+            // place and the records go.
         } else {
             call.check()?;
         }

@@ -423,12 +423,20 @@ impl ClassicLog {
             }
             Source::Backup(events) => {
                 super::export::check_target(Path::new(path), false)?;
-                super::export::write_evtx(Path::new(path), false, |writer| {
-                    for event in events {
-                        writer.write(event)?;
-                    }
-                    Ok(events.len() as u64)
-                })?;
+                // A call of the default session, as the channel's backup is.
+                let session = self.engine.default_session();
+                let call = session.inner.token.child(crate::cancel::NodeKind::Call);
+                super::export::write_evtx(
+                    Path::new(path),
+                    false,
+                    |writer| {
+                        for event in events {
+                            writer.write(event)?;
+                        }
+                        Ok(events.len() as u64)
+                    },
+                    &call,
+                )?;
             }
         }
         Ok(())

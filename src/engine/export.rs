@@ -6,8 +6,13 @@
 //!    target's name only when complete: renamed over it with Overwrite, else linked to it so
 //!    that a target that appeared meanwhile is not replaced (ERROR_FILE_EXISTS, 80). On any
 //!    error or cancel the temporary file is removed: no file is left behind.
-//! 2. The query is an ordinary result set of the session, so a session cancel reaches the
-//!    export's `next` calls (one poll per batch) and it returns Cancelled (1223).
+//! 2. The export is a Call node of its session for its whole run, and its query an
+//!    ordinary result set of the session: a session cancel reaches the `next` in flight
+//!    (one poll per batch of the scan) and, between batches, the export's own node, polled
+//!    after each batch is written. Either way it returns Cancelled (1223). A cancel seen
+//!    after the last poll (the file complete) does not undo the export.
+//! 4. Progress is reported once per batch written, on the calling thread, outside every
+//!    lock (progress.rs).
 //! 3. Events are written in the query's order; an empty result still makes a file (one
 //!    empty chunk).
 
@@ -16,8 +21,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::flags::{ExportFlags, QueryFlags};
+use super::progress::{source_total, Progress};
 use super::results::{Next, MAX_NEXT_COUNT};
 use super::session::Session;
+use crate::cancel::{CancelToken, NodeKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::evtx::{EvtxWriter, Spooled};
 
@@ -73,6 +80,33 @@ impl Session {
         target: &str,
         flags: ExportFlags,
     ) -> Result<u64> {
+        self.export(path, query, target, flags, None)
+    }
+
+    /// [`export_log`](Session::export_log), reporting its [`Progress`] to `on_progress`
+    /// after each batch of events written (on the calling thread, under no lock of the
+    /// engine; keep it cheap). Its `total` is the source's record count when one channel or
+    /// file is exported (an upper bound with a filtering query).
+    pub fn export_log_with_progress(
+        &self,
+        path: Option<&str>,
+        query: Option<&str>,
+        target: &str,
+        flags: ExportFlags,
+        on_progress: &mut dyn FnMut(&Progress),
+    ) -> Result<u64> {
+        self.export(path, query, target, flags, Some(on_progress))
+    }
+
+    /// The export, with an observer or without (then the source's total is not read).
+    fn export(
+        &self,
+        path: Option<&str>,
+        query: Option<&str>,
+        target: &str,
+        flags: ExportFlags,
+        mut on_progress: Option<&mut dyn FnMut(&Progress)>,
+    ) -> Result<u64> {
         let _fault = self.engine.enter_fault("EvtExportLog")?;
         let flags = ExportFlags::from_bits(flags.bits())?;
         let target = Path::new(target);
@@ -99,17 +133,33 @@ impl Session {
                 ));
             }
         }
+        // Registered before the query, so a cancel from here on is seen (invariant 2).
+        let call = self.inner.token.child(NodeKind::Call);
         let results = self.query(path, query, query_flags)?;
-        write_evtx(target, overwrite, |writer| {
-            let mut written = 0u64;
-            while let Next::Events(batch) = results.next(MAX_NEXT_COUNT, None)? {
-                for event in &batch {
-                    writer.write(event)?;
-                    written += 1;
+        let total = match on_progress {
+            Some(_) => source_total(&self.engine, path, query, query_flags),
+            None => None,
+        };
+        let mut progress = Progress::new(total);
+        write_evtx(
+            target,
+            overwrite,
+            |writer| {
+                while let Next::Events(batch) = results.next(MAX_NEXT_COUNT, None)? {
+                    for event in &batch {
+                        writer.write(event)?;
+                    }
+                    progress.records += batch.len() as u64;
+                    progress.bytes = writer.bytes_written();
+                    if let Some(observer) = on_progress.as_mut() {
+                        observer(&progress);
+                    }
+                    call.check()?;
                 }
-            }
-            Ok(written)
-        })
+                Ok(progress.records)
+            },
+            &call,
+        )
     }
 }
 
@@ -134,17 +184,20 @@ pub(super) fn check_target(target: &Path, overwrite: bool) -> Result<()> {
 /// Writes the .evtx file `target` with the events `fill` gives the writer (returning how
 /// many), beside the target first and then put in place, synced (invariant 1). On any error
 /// nothing is left behind. A helper thread writes the file as the events are encoded
-/// (`Spooled`).
+/// (`Spooled`). `call` is polled once more after the sync, the last moment a cancel
+/// removes the file rather than the target appearing.
 pub(super) fn write_evtx(
     target: &Path,
     overwrite: bool,
     fill: impl FnOnce(&mut EvtxWriter<Spooled>) -> Result<u64>,
+    call: &CancelToken,
 ) -> Result<u64> {
     let temporary = Temporary(Some(temporary_beside(target)));
     let file = File::create(temporary.path())?;
     let mut writer = EvtxWriter::new(Spooled::new(file)?)?;
     let written = fill(&mut writer)?;
     writer.finish()?.finish()?.sync_all()?;
+    call.check()?;
     if overwrite {
         std::fs::rename(temporary.path(), target)?;
     } else {

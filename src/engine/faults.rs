@@ -43,6 +43,9 @@ pub enum CallKind {
     /// `Session::clear_log`: batch 0 before anything, then one per chunk of the channel
     /// written to the backup; the records are removed after the last.
     Clear,
+    /// `Engine::install_manifest` (and `install_resource_provider`): one batch, 0, after the
+    /// manifest is parsed and checked, before anything is stored or installed.
+    Install,
 }
 
 #[derive(Default)]

@@ -65,21 +65,9 @@ impl LogInfo {
     /// An .evtx file's properties (invariant 2).
     pub fn of_file(path: &Path) -> Result<LogInfo> {
         let mut info = file_meta(path)?;
-        let mut file = EvtxFile::open(path)?;
-        let (mut count, mut oldest) = (0u64, u64::MAX);
-        for chunk in file.chunks() {
-            let header = chunk?.header().clone();
-            if header.last_record_id == u64::MAX || header.first_record_id > header.last_record_id {
-                continue;
-            }
-            count += header
-                .last_record_number
-                .saturating_sub(header.first_record_number)
-                + 1;
-            oldest = oldest.min(header.first_record_id);
-        }
+        let (count, oldest) = EvtxFile::open(path)?.count_records()?;
         info.number_of_log_records = count;
-        info.oldest_record_number = if count == 0 { 0 } else { oldest };
+        info.oldest_record_number = oldest;
         Ok(info)
     }
 

@@ -49,6 +49,7 @@ mod paged;
 mod payload;
 mod persist;
 mod producer;
+mod progress;
 mod provider_files;
 mod providers;
 mod quirks;
@@ -107,6 +108,7 @@ pub use producer::{
     EVENT_ACTIVITY_CTRL_CREATE_ID, EVENT_ACTIVITY_CTRL_CREATE_SET_ID, EVENT_ACTIVITY_CTRL_GET_ID,
     EVENT_ACTIVITY_CTRL_GET_SET_ID, EVENT_ACTIVITY_CTRL_SET_ID, MAX_DATA_DESCRIPTORS, MAX_PAYLOAD,
 };
+pub use progress::Progress;
 pub use providers::ManifestFiles;
 pub use quirks::{quirk_profiles, Quirk, QuirkProfile, Quirks, BATCH_DATA_CAP};
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};

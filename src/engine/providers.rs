@@ -23,6 +23,10 @@
 //!    written beside their target, synced and renamed into place. Reopening reads them and
 //!    registers the providers, and writes nothing (their channels come back from their own
 //!    files).
+//! 6. `install_manifest` is a call of the default session: a session cancel while the
+//!    manifest is parsed and checked (or, for `install_resource_provider`, its binary read)
+//!    returns Cancelled (1223) and installs and stores nothing. Once storing starts it
+//!    completes.
 
 use std::path::{Path, PathBuf};
 
@@ -203,11 +207,22 @@ impl Engine {
                 "a file path may not contain a line break",
             ));
         }
+        // A call of the default session: its cancel (EvtCancel(NULL), evtutil's Ctrl-C)
+        // stops the install up to the point where it starts storing (invariant 6).
+        let call = self
+            .default_session()
+            .inner
+            .token
+            .child(crate::cancel::NodeKind::Call);
         let mut publishers = parse_manifest(xml)?;
         for p in &mut publishers {
             files.apply(p);
             self.check_channels(p)?;
         }
+        self.inner
+            .faults
+            .checkpoint(super::faults::CallKind::Install, 0, &call)?;
+        call.check()?;
         if let Some(store) = self.writable_store_dir()? {
             let dir = providers_dir(store);
             std::fs::create_dir_all(&dir)?;

@@ -121,7 +121,7 @@ impl<R: Read + Seek> EvtxFile<R> {
 
     /// Fills `buf` from file offset `offset`, seeking only if the source is elsewhere. A
     /// failed read leaves the position unknown.
-    fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<()> {
+    pub(super) fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<()> {
         let at = self.at.take();
         if at != Some(offset) {
             self.source.seek(SeekFrom::Start(offset))?;

@@ -14,6 +14,7 @@
 
 mod binxml;
 pub(crate) mod bytes;
+mod counts;
 mod file;
 mod header;
 mod positioned;

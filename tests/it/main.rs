@@ -28,6 +28,7 @@ mod paged_store;
 mod pains;
 mod persist;
 mod producer;
+mod progress;
 mod query_cases;
 mod quirks;
 mod readme;

@@ -447,3 +447,31 @@ fn manifest_files_may_be_utf16_or_utf8_with_a_bom() {
     assert_eq!(e.kind(), ErrorKind::MalformedXml);
     assert!(e.to_string().contains("bad.man"), "{e}");
 }
+
+/// A default-session cancel while a manifest is being parsed and checked (held at the
+/// `Install` pause point) stops the install with 1223: nothing installed, no channel made,
+/// nothing stored. The next install works.
+#[test]
+fn a_session_cancel_before_storing_installs_nothing() {
+    let dir = TempDir::new("manifests-cancel");
+    let engine = Engine::open_store_dir(&dir.0).unwrap();
+    let pause = engine.pause_at(evtlog::CallKind::Install, 0);
+    let install = std::thread::spawn({
+        let engine = engine.clone();
+        move || engine.install_manifest(&manifest())
+    });
+    pause.wait_stopped(1);
+    engine.default_session().cancel();
+    pause.release();
+    let e = install.join().unwrap().unwrap_err();
+    assert_eq!((e.kind(), e.win32_code()), (ErrorKind::Cancelled, 1223));
+    assert!(engine.publishers().get(PROVIDER).is_none());
+    assert!(!engine.has_channel(OPERATIONAL));
+    let stored = std::fs::read_dir(dir.0.join("providers"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(stored, 0, "a cancelled install stored a manifest");
+    drop(pause);
+    engine.install_manifest(&manifest()).unwrap();
+    assert!(engine.publishers().get(PROVIDER).is_some());
+}

@@ -160,6 +160,12 @@ impl<W: Write + Seek> EvtxWriter<W> {
         self.last_id.map_or(1, |id| id.saturating_add(1))
     }
 
+    /// The bytes handed to the output so far: the header block and each chunk completed
+    /// (the chunk being filled is not counted until it is complete). An export's progress.
+    pub fn bytes_written(&self) -> u64 {
+        FILE_HEADER_BLOCK_SIZE as u64 + self.chunks * CHUNK_SIZE as u64
+    }
+
     /// Writes `event` as the next record; returns its record id.
     pub fn write(&mut self, event: &Event) -> Result<u64> {
         let template = self.encoder.encode(event)?;
