@@ -50,11 +50,12 @@ pub use engine::{
 };
 pub use engine::{archive_path, ArchivedLog, ARCHIVE_DIR};
 pub use engine::{
-    channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, Computer, Credentials,
-    Delivery, Engine, EventRef, ExportFlags, Forwarder, ManifestFiles, Next, PauseHandle,
-    PublisherMetadata, QueryFlags, ResultSet, RpcLogin, SeekFlags, SeekOrigin, Session,
-    SignalEvent, SubscribeAction, SubscribeFlags, SubscribeOrigin, SubscribePosition, Subscription,
-    DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
+    channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, ChunkMap, Computer,
+    Credentials, Delivery, Engine, EventRef, ExportFlags, FileQueryCanceller, Forwarder,
+    ManifestFiles, Next, ParallelFileQuery, PauseHandle, PublisherMetadata, QueryFlags, ResultSet,
+    RpcLogin, SeekFlags, SeekOrigin, Session, SignalEvent, SubscribeAction, SubscribeFlags,
+    SubscribeOrigin, SubscribePosition, Subscription, AHEAD_PER_WORKER, DEFAULT_POLL_INTERVAL,
+    MAX_NEXT_COUNT,
 };
 pub use engine::{
     default_log_file_path, ChannelConfigProperty, ChannelProperties, Isolation, WINDOWS_LOGS_DIR,

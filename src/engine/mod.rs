@@ -93,6 +93,7 @@ pub use fault_plan::{
     PlanError, FAULT_FUNCTIONS,
 };
 pub use faults::{CallKind, PauseHandle};
+pub use files::{ChunkMap, FileQueryCanceller, ParallelFileQuery, AHEAD_PER_WORKER};
 pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
 pub use metadata::PublisherMetadata;
 pub use metadata_props::{
