@@ -2,7 +2,7 @@
 //!
 //! Options start with `/` or `-`, their names are case-insensitive and may be given short or
 //! long (`/c` or `/count`), and the value follows a `:` (`/rd:true`). Global options
-//! (`--store DIR`, `--memory`) may stand anywhere.
+//! (`--store DIR`, `--memory`, `--threads N`) may stand anywhere.
 
 use std::fmt;
 
@@ -17,6 +17,8 @@ pub struct Args {
     pub store: Option<String>,
     /// `--memory`: the embedded default store in memory, nothing saved.
     pub memory: bool,
+    /// `--threads N`: how many threads read a log file (default: all cores).
+    pub threads: Option<usize>,
     pub help: bool,
 }
 
@@ -170,6 +172,18 @@ impl Args {
                 args.store = Some(dir.clone());
             } else if let Some(dir) = arg.strip_prefix("--store=") {
                 args.store = Some(dir.to_owned());
+            } else if arg == "--threads" || arg.starts_with("--threads=") {
+                let value = match arg.strip_prefix("--threads=") {
+                    Some(value) => value,
+                    None => rest
+                        .next()
+                        .ok_or_else(|| UsageError("--threads needs a number".into()))?,
+                };
+                args.threads = Some(value.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    UsageError(format!(
+                        "--threads takes a positive whole number, not '{value}'"
+                    ))
+                })?);
             } else if arg == "--memory" {
                 args.memory = true;
             } else if matches!(arg.as_str(), "-h" | "--help" | "/?" | "-?") {
@@ -293,6 +307,20 @@ mod tests {
         let a = parse("qe --memory System").unwrap();
         assert!(a.memory);
         assert_eq!(a.positional, ["System"]);
+    }
+
+    #[test]
+    fn threads_anywhere() {
+        assert_eq!(parse("--threads 3 qe System").unwrap().threads, Some(3));
+        assert_eq!(parse("qe System --threads=1").unwrap().threads, Some(1));
+        assert_eq!(parse("qe System").unwrap().threads, None);
+        for bad in [
+            "qe System --threads=0",
+            "qe System --threads=x",
+            "qe System --threads",
+        ] {
+            assert!(parse(bad).unwrap_err().0.starts_with("--threads"), "{bad}");
+        }
     }
 
     #[test]
