@@ -52,6 +52,13 @@
 //!    against it on every sample). The scan reads a deferred event's `TimeCreated` while
 //!    probing only where its query merges several sources by time (results.rs `step`);
 //!    elsewhere nothing needs it before the event is made.
+//! 10. A parallel file query (`files_parallel.rs`, `Session::query_file_parallel`) gives
+//!     each worker thread its own source ([`FileSource::sibling`]: the same open file,
+//!     record order and prefilter, its own template fork and read buffer) and decodes
+//!     through `load` and so [`decode_chunk`] (invariant 6); worker `k` of `n` takes places
+//!     `k, k + n, …` of the record order, and the reader takes them back in order, each
+//!     worker at most a bounded queue ahead. Cancel, errors and memory are as invariants 3
+//!     to 5 say, per worker.
 
 use std::fs::File;
 use std::path::Path;
