@@ -55,8 +55,7 @@ pub fn threads(given: Option<usize>) -> usize {
     given.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// The parallel plan for a `qe` whose options are already checked, or `None` where the
-/// sequential path must run (see the module's doc).
+/// A `qe` whose options are already checked, as [`plan`] reads it.
 pub struct Request<'a> {
     pub log_file: bool,
     pub structured: bool,
@@ -73,7 +72,8 @@ pub struct Request<'a> {
     pub threads: Option<usize>,
 }
 
-/// See [`Request`].
+/// The parallel plan for `request`, or `None` where the sequential path must run (see the
+/// module's doc).
 pub fn plan(request: Request<'_>) -> Option<Plan> {
     let format = match request.format {
         None | Some("xml") => Format::Xml,

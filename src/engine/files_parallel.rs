@@ -144,6 +144,10 @@ impl ParallelFileQuery {
         } = self;
         let map: Arc<MapFn<T>> = Arc::new(map);
         let slots = source.slots;
+        // No more workers than chunks: a thread costs more than a small file's reading.
+        let threads = threads
+            .min(usize::try_from(slots).unwrap_or(usize::MAX))
+            .max(1);
         // The other workers' sources share the first one's open file.
         let mut sources = Vec::with_capacity(threads);
         for _ in 1..threads {
@@ -365,14 +369,21 @@ impl<T> ChunkMap<T> {
         }
     }
 
-    /// Stops the workers and waits for them.
+    /// Stops the workers and waits for them; a worker's panic (the caller's closure's)
+    /// resumes on this thread, unless this thread is already panicking.
     fn shut_down(&mut self) {
         self.stop.store(true, Ordering::Release);
         if let Mode::Pool { receivers, workers } = &mut self.mode {
             // Dropping the queues frees a worker blocked on a full one.
             receivers.clear();
+            let mut panic = None;
             for handle in workers.drain(..) {
-                let _ = handle.join();
+                if let Err(payload) = handle.join() {
+                    panic.get_or_insert(payload);
+                }
+            }
+            if let Some(payload) = panic.filter(|_| !std::thread::panicking()) {
+                std::panic::resume_unwind(payload);
             }
         }
     }
@@ -392,11 +403,17 @@ impl<T> Iterator for ChunkMap<T> {
                 (Mode::Inline { producer, map }, Ok(())) => producer.produce(self.next, &**map),
                 (Mode::Pool { receivers, .. }, Ok(())) => {
                     let worker = (self.next % receivers.len() as u64) as usize;
-                    // A worker closes its queue early only after sending an error, or when
-                    // stopped by a cancel: then this is the cancel.
-                    receivers[worker]
-                        .recv()
-                        .unwrap_or_else(|_| Err(Error::new(ErrorKind::Cancelled)))
+                    match receivers[worker].recv() {
+                        Ok(item) => item,
+                        // A worker closes its queue early only after sending an error, when
+                        // stopped by a cancel, or when the closure panicked: the panic goes
+                        // on on this thread, as a scoped thread's would.
+                        Err(_) => {
+                            self.done = true;
+                            self.shut_down();
+                            Err(Error::new(ErrorKind::Cancelled))
+                        }
+                    }
                 }
             };
             self.next += 1;

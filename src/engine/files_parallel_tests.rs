@@ -288,3 +288,30 @@ fn bad_arguments_are_refused() {
             .kind()
     );
 }
+
+/// A panic in the closure on a worker goes on on the reader's thread, as a scoped thread's.
+#[test]
+fn a_panic_on_a_worker_reaches_the_reader() {
+    let file = large_file("parallel-panic", 12);
+    let engine = Engine::new();
+    let query = engine
+        .default_session()
+        .query_file_parallel(file.path(), None, QueryFlags::FILE_PATH, 3)
+        .unwrap();
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        let chunks = query
+            .map_chunks(|batch| {
+                assert!(batch[0].record_id() < 200, "a chunk past the first ones");
+                batch.len()
+            })
+            .unwrap();
+        chunks.count()
+    }));
+    let payload = caught.expect_err("the worker's panic");
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    assert!(message.contains("a chunk past the first ones"), "{message}");
+}
