@@ -9,6 +9,9 @@
 //! module does not render yet (`/f:json`, `/f:jsonl`: add a [`Format`] variant whose
 //! per-event writer appends to the chunk's `String`, in [`render_chunk`]).
 //!
+//! `--threads` defaults to every core, except for a few events (`/c:N`, N ≤ 100) without a
+//! filter, which one or two chunks hold: those read on the caller's thread alone.
+//!
 //! Invariant: the bytes printed are the sequential path's, for any thread count, both
 //! directions, any filter and count (tested against it in cli/tests). The text layout's
 //! `Event[N]:` heading is numbered by the printer, since a worker does not know how many
@@ -78,6 +81,10 @@ pub fn plan(request: Request<'_>) -> Option<Plan> {
     let format = match request.format {
         None | Some("xml") => Format::Xml,
         Some("text") => Format::Text,
+        // /f:json and /f:jsonl: once json.rs writes one event into a `String`, add a
+        // `Format` variant for each and call that writer in `render_chunk` (jsonl: one
+        // event per line; json: `run` writes the array's brackets and the commas between
+        // events, as it writes `/e`'s element). Until then they take the sequential path.
         _ => return None,
     };
     if !request.log_file || request.structured || request.bookmark || request.save_bookmark {
@@ -90,9 +97,17 @@ pub fn plan(request: Request<'_>) -> Option<Plan> {
         count: request.count,
         format,
         element: request.element.map(str::to_owned),
-        threads: threads(request.threads),
+        threads: match request.count {
+            // A few events without a filter are in the first chunk or two: reading ahead on
+            // other threads would decode chunks nobody prints.
+            Some(n) if n <= FEW && request.query.is_none() && request.threads.is_none() => 1,
+            _ => threads(request.threads),
+        },
     })
 }
+
+/// A `/c` at most this, with no `/q` and no `--threads`, reads on one thread.
+const FEW: u64 = 100;
 
 /// One chunk's events rendered: the text and where each event ends in it.
 struct Rendered {
