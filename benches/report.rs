@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench report -- cancellation` runs only the sections whose names contain
 //! the words given (append, render, generate, filter, cancellation, evtx, subscribe, export,
-//! format, store).
+//! format, store, cli).
 //!
 //! Each figure is the median of several rounds. Anchors measured in the same run (a plain
 //! `Vec::push` of the same events, a `memcpy` of the same XML) give ratios that stay
@@ -15,6 +15,8 @@ use std::time::Instant;
 
 use evtlog::{ChannelConfig, ChannelType, Engine, Event, Generator, Profile, XPathFilter};
 
+#[path = "report/cli.rs"]
+mod cli;
 mod common;
 #[path = "report/store.rs"]
 mod store;
@@ -954,7 +956,7 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let sections: [Section; 10] = [
+    let sections: [Section; 11] = [
         ("append", append),
         ("render", render),
         ("generate", generate),
@@ -965,6 +967,7 @@ fn main() {
         ("export", export),
         ("format", format_messages),
         ("store", store::store),
+        ("cli", cli::cli),
     ];
     for (name, section) in sections {
         if only.is_empty() || only.iter().any(|o| name.contains(o.as_str())) {

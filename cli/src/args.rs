@@ -23,6 +23,8 @@ pub struct Args {
     pub store: Option<String>,
     /// `--memory`: the embedded default store in memory, nothing saved.
     pub memory: bool,
+    /// `--threads N`: how many threads read a log file (default: all cores).
+    pub threads: Option<usize>,
     pub help: bool,
 }
 
@@ -224,6 +226,9 @@ pub const DASH_OPTIONS: &[OptionSpec] = &[
     OptionSpec::new("", "memory")
         .value("")
         .help("use the embedded default events in memory; nothing is saved"),
+    OptionSpec::new("", "threads")
+        .value("N")
+        .help("threads that read a log file in qe /lf:true (default: all cores); its events print in record order whatever N"),
     OptionSpec::new("h", "help")
         .value("")
         .help("print the usage (also /? and -?; after a command, that command's)"),
@@ -263,6 +268,14 @@ impl Args {
                 match spec.long {
                     "store" => args.store = Some(value),
                     "memory" => args.memory = true,
+                    "threads" => {
+                        args.threads =
+                            Some(value.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                                UsageError(format!(
+                                    "--threads takes a positive whole number, not '{value}'"
+                                ))
+                            })?)
+                    }
                     "help" => args.help = true,
                     // Another row of the table: read with `Args::option(long)`.
                     _ => args.options.push((spec.long, value)),
@@ -481,6 +494,20 @@ mod tests {
             "--memory takes no value"
         );
         assert!(parse("").unwrap().help);
+    }
+
+    #[test]
+    fn threads_anywhere() {
+        assert_eq!(parse("--threads 3 qe System").unwrap().threads, Some(3));
+        assert_eq!(parse("qe System --threads=1").unwrap().threads, Some(1));
+        assert_eq!(parse("qe System").unwrap().threads, None);
+        for bad in [
+            "qe System --threads=0",
+            "qe System --threads=x",
+            "qe System --threads",
+        ] {
+            assert!(parse(bad).unwrap_err().0.starts_with("--threads"), "{bad}");
+        }
     }
 
     #[test]

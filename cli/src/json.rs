@@ -657,7 +657,7 @@ fn needs_escape(s: &[u8]) -> bool {
 
 /// How `qe` frames the events: `/f:json` one JSON array (an event per line inside it),
 /// `/f:jsonl` one event per line (`evtx_dump -o jsonl`'s framing).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Framing {
     Array,
     Lines,

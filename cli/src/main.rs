@@ -7,6 +7,7 @@
 
 mod args;
 mod eventcreate;
+mod filequery;
 mod help;
 mod json;
 mod logconfig;
@@ -626,6 +627,28 @@ fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Result<()
         }
         (false, path) => path,
     };
+    // A log file's events are read on all cores where the options allow (filequery.rs).
+    let format = args.option("format").map(str::to_ascii_lowercase);
+    let request = filequery::Request {
+        log_file,
+        structured,
+        path,
+        query: query_text.as_deref(),
+        reverse,
+        count,
+        format: format.as_deref(),
+        element,
+        bookmark: args.option("bookmark").is_some(),
+        save_bookmark: args.option("savebookmark").is_some(),
+        threads: args.threads,
+    };
+    if let Some(plan) = filequery::plan(request) {
+        return filequery::run(engine, &plan, out).map_err(|e| match e {
+            filequery::Failure::Read(e) => failed(e),
+            filequery::Failure::Write(e) => io_failure(e),
+            filequery::Failure::Interrupted => failed(evtlog::Error::new(ErrorKind::Cancelled)),
+        });
+    }
     let start_after = args.option("bookmark").map(read_bookmark).transpose()?;
     let save_to = args.option("savebookmark");
     if save_to == Some("") {

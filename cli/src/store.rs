@@ -58,15 +58,20 @@ pub struct Needs {
     /// The installed publishers: a store made before the default publishers existed gets
     /// them (once, kept).
     pub publishers: bool,
+    /// The events: the embedded store (`--memory`) generates its default events only for
+    /// a verb that reads them (a directory store has them on disk either way).
+    pub events: bool,
 }
 
 impl Needs {
-    /// What `args`' verb needs: None for a query, export or gli of log files (`/lf:true`:
-    /// every path, a `<QueryList>`'s too, is a file), which needs no store at all.
+    /// What `args`' verb needs: None for a query, export or `gli` of log files (`/lf:true`:
+    /// every path, a `<QueryList>`'s too, is a file), which needs no store at all: the
+    /// start of such a command opens nothing and builds nothing.
     pub fn of(args: &Args) -> Result<Option<Needs>, UsageError> {
         let publishers = Needs {
             clock: false,
             publishers: true,
+            events: false,
         };
         Ok(Some(match args.verb.as_str() {
             "qe" | "query-events" | "epl" | "export-log" | "gli" | "get-loginfo"
@@ -79,18 +84,32 @@ impl Needs {
                 publishers: args
                     .option("format")
                     .is_some_and(|f| f.eq_ignore_ascii_case("renderedxml")),
+                events: true,
             },
             "epl" | "export-log" => Needs {
                 clock: true,
                 publishers: false,
+                events: true,
             },
-            // gl prints the owning publisher; im and um change what is installed.
+            // gl prints the owning publisher; im and um change what is installed; al
+            // archives the metadata of the publishers a log file's events name.
             "gl" | "get-log" | "ep" | "enum-publishers" | "gp" | "get-publisher" | "al"
             | "archive-log" | "im" | "install-manifest" | "um" | "uninstall-manifest" => publishers,
-            // eventcreate refuses a source that is an installed provider.
-            "eventcreate" => publishers,
-            // el, cl, sl: channels and their configurations only.
-            _ => Needs::default(),
+            // eventcreate refuses a source that is an installed provider, and knows a source
+            // of an earlier run by its events.
+            "eventcreate" => Needs {
+                publishers: true,
+                events: true,
+                ..Needs::default()
+            },
+            // Channels and their configurations only.
+            "el" | "enum-logs" | "sl" | "set-log" => Needs::default(),
+            // cl clears (and /bu exports) events; gli counts them; any other verb reads
+            // what a store holds.
+            _ => Needs {
+                events: true,
+                ..Needs::default()
+            },
         }))
     }
 }
@@ -173,7 +192,12 @@ fn default_events() -> Vec<Event> {
 /// The embedded default store (its publishers always: they define a channel).
 pub fn embedded(needs: Needs) -> Engine {
     let (engine, clock) = empty_engine();
-    for event in default_events() {
+    let events = if needs.events {
+        default_events()
+    } else {
+        Vec::new()
+    };
+    for event in events {
         let channel = event.system.channel.clone().unwrap_or_default();
         // Generated events name a channel the engine has; a full channel drops the event as
         // Windows drops it.
@@ -385,8 +409,12 @@ mod tests {
 
     #[test]
     fn default_store_is_deterministic_and_realistic() {
-        let a = embedded(Needs::default());
-        let b = embedded(Needs::default());
+        let all = Needs {
+            events: true,
+            ..Needs::default()
+        };
+        let a = embedded(all);
+        let b = embedded(all);
         for name in [
             "Security",
             "System",
@@ -402,6 +430,10 @@ mod tests {
         }
         assert_eq!(a.channel("Security").unwrap().record_count(), 6000);
         assert_eq!(a.channel("ForwardedEvents").unwrap().record_count(), 0);
+        // A verb that reads no event gets the channels and publishers without them.
+        let bare = embedded(Needs::default());
+        assert_eq!(bare.channel_names(), a.channel_names());
+        assert_eq!(bare.channel("Security").unwrap().record_count(), 0);
     }
 
     #[test]

@@ -52,6 +52,13 @@
 //!    against it on every sample). The scan reads a deferred event's `TimeCreated` while
 //!    probing only where its query merges several sources by time (results.rs `step`);
 //!    elsewhere nothing needs it before the event is made.
+//! 10. A parallel file query (`files_parallel.rs`, `Session::query_file_parallel`) gives
+//!     each worker thread its own source ([`FileSource::sibling`]: the same open file,
+//!     record order and prefilter, its own template fork and read buffer) and decodes
+//!     through `load` and so [`decode_chunk`] (invariant 6); worker `k` of `n` takes places
+//!     `k, k + n, …` of the record order, and the reader takes them back in order, each
+//!     worker at most a bounded queue ahead. Cancel, errors and memory are as invariants 3
+//!     to 5 say, per worker.
 
 use std::fs::File;
 use std::path::Path;
@@ -381,6 +388,29 @@ impl FileSource {
         })
     }
 
+    /// Another source over the same open file and record order, with the same filter,
+    /// engine caches and merge setting, and a template cache and read buffer of its own:
+    /// one per worker of a parallel file query (files_parallel.rs). Walks no chunk header.
+    pub(crate) fn sibling(&self) -> Result<FileSource> {
+        let mut sibling = FileSource::of(Arc::clone(&self.shared))?;
+        // The same slots, so the same record order, even if the file changed size since.
+        let len = self.file.lock().len();
+        sibling.file.get_mut().assume_len(len);
+        sibling.oldest = self.oldest;
+        sibling.slots = self.slots;
+        // One gauge for the query's decoded chunks, whichever worker decoded them.
+        sibling.live = Arc::clone(&self.live);
+        if let Some(engine) = &self.engine_templates {
+            sibling = sibling.with_engine_templates(Arc::clone(engine));
+        }
+        if let Some(spares) = &self.spare_buffers {
+            sibling = sibling.with_spare_buffers(Arc::clone(spares));
+        }
+        sibling.prefilter = self.prefilter.clone();
+        sibling.merged = self.merged;
+        Ok(sibling)
+    }
+
     /// Whether this source reads the open file `file`.
     pub(crate) fn reads(&self, file: &Arc<File>) -> bool {
         Arc::ptr_eq(&self.shared, file)
@@ -627,6 +657,11 @@ impl Drop for FileSource {
 
 #[path = "files_pages.rs"]
 mod pages;
+
+#[path = "files_parallel.rs"]
+mod parallel;
+
+pub use parallel::{ChunkMap, FileQueryCanceller, ParallelFileQuery, AHEAD_PER_WORKER};
 
 #[cfg(test)]
 #[path = "files_tests.rs"]

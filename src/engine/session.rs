@@ -23,6 +23,7 @@ use std::sync::{Arc, Weak};
 use parking_lot::Mutex;
 
 use super::faults::CallKind;
+use super::files::ParallelFileQuery;
 use super::flags::QueryFlags;
 use super::results::{ResultSet, ResultSetInner};
 use super::Engine;
@@ -124,6 +125,70 @@ impl Session {
             ));
         }
         Ok(results)
+    }
+
+    /// A query of the .evtx file at absolute `path` that decodes ahead on `threads` threads
+    /// (at least 1; 1 decodes on the caller's thread) and hands out its matching events
+    /// per chunk, in the order a [`ResultSet`] of the same query would
+    /// (files_parallel.rs): read it with [`ParallelFileQuery::map_chunks`] (the closure
+    /// runs on the workers, e.g. to render each chunk) or as an iterator of batches.
+    /// `query` is a bare XPath (or `None`/`"*"`); `flags` may hold `REVERSE_DIRECTION`
+    /// (and `FILE_PATH`, implied). [`Session::cancel`] cancels it, as does its own `cancel`.
+    ///
+    /// Errors: as [`Session::query`] for one file; `InvalidParameter` (87) for a
+    /// `<QueryList>` (one file, one filter only), flags other than those, or a relative path.
+    ///
+    /// [`ParallelFileQuery::map_chunks`]: super::ParallelFileQuery::map_chunks
+    pub fn query_file_parallel(
+        &self,
+        path: &str,
+        query: Option<&str>,
+        flags: QueryFlags,
+        threads: usize,
+    ) -> Result<ParallelFileQuery> {
+        let _fault = self.engine.enter_fault("EvtQuery")?;
+        self.check_open()?;
+        let flags = QueryFlags::from_bits(flags.bits())?;
+        let allowed =
+            QueryFlags::FILE_PATH | QueryFlags::FORWARD_DIRECTION | QueryFlags::REVERSE_DIRECTION;
+        if flags.bits() & !allowed.bits() != 0 {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                "a parallel file query takes FILE_PATH and REVERSE_DIRECTION only",
+            ));
+        }
+        let call = self.inner.token.child(NodeKind::Call);
+        self.engine.checkpoint(CallKind::Query, 0, &call)?;
+        let parsed = Query::parse(Some(path), query)?;
+        let [source] = parsed.sources() else {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                "a parallel file query reads one file with one filter, not a <QueryList>",
+            ));
+        };
+        if source.path() != path {
+            return Err(Error::with_message(
+                ErrorKind::InvalidParameter,
+                "a parallel file query reads the file it is given, not a <QueryList>'s",
+            ));
+        }
+        let full = super::files::absolute_path(path)?;
+        let filter = Arc::new(source.clone());
+        let file = self
+            .engine
+            .open_file_source(&full)?
+            .with_prefilter(Arc::clone(&filter));
+        call.check()?;
+        let now = self.engine.inner.clock.now();
+        Ok(ParallelFileQuery::new(
+            file,
+            Arc::from(full.as_str()),
+            filter,
+            flags.contains(QueryFlags::REVERSE_DIRECTION),
+            threads,
+            call,
+            now,
+        ))
     }
 
     /// EvtCancel on the session: every call of the session in flight now (query setup, and

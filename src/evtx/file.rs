@@ -185,6 +185,12 @@ impl<R: Read + Seek> EvtxFile<R> {
         self.len = self.len.max(len);
     }
 
+    /// Takes the file to be `len` bytes long, as another reader of it found it: readers
+    /// that share a record order see the same slots whatever the file did since.
+    pub(crate) fn assume_len(&mut self, len: u64) {
+        self.len = len;
+    }
+
     /// Whole chunk slots in the file, by its size (the walk's extent).
     pub fn chunk_slots(&self) -> u64 {
         self.len.saturating_sub(FILE_HEADER_BLOCK_SIZE as u64) / CHUNK_SIZE as u64

@@ -248,6 +248,48 @@ fn evtx_tour() -> Result<(), evtlog::Error> {
     Ok(())
 }
 
+/// The guide's "A whole file on every core": the same XML as the result set's, in order.
+#[test]
+fn parallel_file_tour() -> Result<(), evtlog::Error> {
+    use evtlog::{EventRef, Next, QueryFlags};
+    let Some(samples) = crate::samples() else {
+        return Ok(());
+    };
+    let path = samples.path("evtx-crate/security.evtx");
+    let path = path.to_str().unwrap();
+    let engine = Engine::new();
+    let session = engine.default_session();
+    let query = Some("*[System[EventID=4624]]");
+    let mut expected = String::new();
+    let results = session.query(Some(path), query, QueryFlags::FILE_PATH)?;
+    while let Next::Events(batch) = results.next(64, None)? {
+        for event in &batch {
+            event.write_xml(&mut expected);
+            expected.push('\n');
+        }
+    }
+    let parallel = session.query_file_parallel(path, query, QueryFlags::FILE_PATH, 4)?;
+    let mut printed = String::new();
+    for xml in parallel.map_chunks(|events: &[EventRef]| {
+        let mut xml = String::new();
+        for event in events {
+            event.write_xml(&mut xml);
+            xml.push('\n');
+        }
+        xml
+    })? {
+        printed.push_str(&xml?);
+    }
+    assert!(!printed.is_empty() && printed == expected);
+    let mut ids = Vec::new();
+    for batch in session.query_file_parallel(path, None, QueryFlags::REVERSE_DIRECTION, 2)? {
+        ids.extend(batch?.iter().map(|e| e.record_id()));
+    }
+    assert_eq!(ids.len(), 2261);
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first");
+    Ok(())
+}
+
 /// The guide's "Providers".
 #[test]
 fn providers_tour() -> Result<(), evtlog::Error> {

@@ -1,0 +1,269 @@
+//! `qe FILE.evtx /lf:true` on all cores: the log file is read through the library's
+//! parallel file query (`Session::query_file_parallel`), each chunk's events rendered on the
+//! worker that decoded it, and the rendered chunks printed in record order.
+//!
+//! What it serves ([`plan`]): one log file (`/lf:true`, not `/sq`), any `/q`, `/rd`, `/c`,
+//! `/e`, in `/f:xml`, `/f:text`, `/f:json` or `/f:jsonl`. The rest takes the sequential
+//! `ResultSet` path in main.rs: `/bm` and `/sbm` (they seek to and save the position of one
+//! event, which a result set does) and `/f:RenderedXml` (refused for log files anyway).
+//!
+//! `--threads` defaults to every core, except for a few events (`/c:N`, N ≤ 100) without a
+//! filter, which one or two chunks hold: those read on the caller's thread alone.
+//!
+//! Invariant: the bytes printed are the sequential path's, for any thread count, both
+//! directions, any filter and count (tested against it in cli/tests). What depends on an
+//! event's place in the whole output is the printer's, since a worker does not know how many
+//! events came before its chunk: the text layout's `Event[N]:` heading and the commas of the
+//! JSON array. The worker renders the rest of each event.
+//!
+//! Progress and Ctrl-C (progress.rs): the printer advances the bar per chunk and stops at
+//! the first chunk after an interrupt; the interrupt's session cancel stops the workers.
+
+use evtlog::{Engine, EventRef, QueryFlags};
+use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+
+/// The output formats the parallel path renders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One XML event per line (or all inside `/e`'s element, without newlines).
+    Xml,
+    /// wevtutil's text layout (`text.rs`).
+    Text,
+    /// The evtx crate's JSON (`json.rs`), framed as an array or as lines.
+    Json(crate::json::Framing),
+}
+
+/// A log file query the parallel path serves.
+#[derive(Debug)]
+pub struct Plan {
+    /// The absolute path of the file.
+    pub path: String,
+    pub query: Option<String>,
+    pub reverse: bool,
+    pub count: Option<u64>,
+    pub format: Format,
+    /// `/e`: the root element wrapping the XML output.
+    pub element: Option<String>,
+    pub threads: usize,
+}
+
+/// What can go wrong while printing.
+#[derive(Debug)]
+pub enum Failure {
+    /// The query or reading the file failed (wevtutil's "Failed to read events.").
+    Read(evtlog::Error),
+    /// Writing the output failed.
+    Write(std::io::Error),
+    /// Ctrl-C: the output stopped between two chunks.
+    Interrupted,
+}
+
+/// Threads to use: `--threads N`, else every core the process may run on.
+pub fn threads(given: Option<usize>) -> usize {
+    given.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// A `qe` whose options are already checked, as [`plan`] reads it.
+pub struct Request<'a> {
+    pub log_file: bool,
+    pub structured: bool,
+    /// The absolute file path (`None` for a structured query).
+    pub path: Option<&'a str>,
+    pub query: Option<&'a str>,
+    pub reverse: bool,
+    pub count: Option<u64>,
+    /// `/f` lowercased (`None`: xml).
+    pub format: Option<&'a str>,
+    pub element: Option<&'a str>,
+    pub bookmark: bool,
+    pub save_bookmark: bool,
+    pub threads: Option<usize>,
+}
+
+/// The parallel plan for `request`, or `None` where the sequential path must run (see the
+/// module's doc).
+pub fn plan(request: Request<'_>) -> Option<Plan> {
+    let format = match request.format {
+        None | Some("xml") => Format::Xml,
+        Some("text") => Format::Text,
+        Some("json") => Format::Json(crate::json::Framing::Array),
+        Some("jsonl") => Format::Json(crate::json::Framing::Lines),
+        _ => return None,
+    };
+    if !request.log_file || request.structured || request.bookmark || request.save_bookmark {
+        return None;
+    }
+    Some(Plan {
+        path: request.path?.to_owned(),
+        query: request.query.map(str::to_owned),
+        reverse: request.reverse,
+        count: request.count,
+        format,
+        element: request.element.map(str::to_owned),
+        threads: match request.count {
+            // A few events without a filter are in the first chunk or two: reading ahead on
+            // other threads would decode chunks nobody prints.
+            Some(n) if n <= FEW && request.query.is_none() && request.threads.is_none() => 1,
+            _ => threads(request.threads),
+        },
+    })
+}
+
+/// A `/c` at most this, with no `/q` and no `--threads`, reads on one thread.
+const FEW: u64 = 100;
+
+/// One chunk's events rendered: the bytes (UTF-8) and where each event ends in them.
+struct Rendered {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// Rendered chunks' buffers, back from the printer: a chunk's text (~100 KiB to 300 KiB)
+/// would otherwise be a fresh allocation each time, which the allocator maps and the
+/// kernel zero-fills page by page.
+type Spares = Arc<Mutex<Vec<Rendered>>>;
+
+/// Renders `events` in `format` (on a worker thread) into a spare buffer. Text events
+/// leave out their `Event[N]:` heading, and JSON events the array's commas, which the
+/// printer writes; a JSON event ends with a newline.
+fn render_chunk(events: &[EventRef], format: Format, newline: bool, spares: &Spares) -> Rendered {
+    let spare = spares.lock().unwrap_or_else(|e| e.into_inner()).pop();
+    let Rendered {
+        mut bytes,
+        mut ends,
+    } = spare.unwrap_or_else(|| Rendered {
+        bytes: Vec::with_capacity(events.len() * 1024),
+        ends: Vec::with_capacity(events.len()),
+    });
+    bytes.clear();
+    ends.clear();
+    if let Format::Json(_) = format {
+        for event in events {
+            crate::json::write_event(&mut bytes, event.event());
+            bytes.push(b'\n');
+            ends.push(bytes.len());
+        }
+        return Rendered { bytes, ends };
+    }
+    // An empty vector is valid UTF-8 at no cost, and keeps its room.
+    let mut text = String::from_utf8(bytes).unwrap_or_default();
+    let mut scratch = String::new();
+    for event in events {
+        if format == Format::Xml {
+            event.write_xml(&mut text);
+            if newline {
+                text.push('\n');
+            }
+        } else {
+            scratch.clear();
+            crate::text::write_event(&mut scratch, 0, event.event());
+            text.push_str(scratch.strip_prefix(TEXT_HEADING).unwrap_or(&scratch));
+        }
+        ends.push(text.len());
+    }
+    Rendered {
+        bytes: text.into_bytes(),
+        ends,
+    }
+}
+
+/// The heading `text::write_event` writes for index 0.
+const TEXT_HEADING: &str = "Event[0]:\n";
+
+/// Prints the events `plan` selects to `out`, in record order.
+pub fn run(engine: &Engine, plan: &Plan, out: &mut impl Write) -> Result<(), Failure> {
+    let flags = if plan.reverse {
+        QueryFlags::FILE_PATH | QueryFlags::REVERSE_DIRECTION
+    } else {
+        QueryFlags::FILE_PATH
+    };
+    let query = engine
+        .default_session()
+        .query_file_parallel(&plan.path, plan.query.as_deref(), flags, plan.threads)
+        .map_err(Failure::Read)?;
+    let (format, newline) = (plan.format, plan.element.is_none());
+    let spares = Spares::default();
+    let workers = Arc::clone(&spares);
+    let chunks = query
+        .map_chunks(move |events| render_chunk(events, format, newline, &workers))
+        .map_err(Failure::Read)?;
+    let root = plan.element.as_deref().filter(|_| format == Format::Xml);
+    if let Some(root) = root {
+        write!(out, "<{root}>").map_err(Failure::Write)?;
+    }
+    if let Format::Json(framing) = format {
+        let mut begin = Vec::new();
+        framing.begin(&mut begin);
+        out.write_all(&begin).map_err(Failure::Write)?;
+    }
+    // On a terminal the events show the progress themselves: a bar only for output going
+    // elsewhere.
+    let mut bar = crate::progress::Bar::new("Reading", !std::io::stdout().is_terminal(), || {
+        crate::progress::query_total(
+            engine,
+            Some(&plan.path),
+            plan.query.as_deref(),
+            flags,
+            plan.count,
+        )
+    });
+    let mut left = plan.count.unwrap_or(u64::MAX);
+    let mut index = 0u64;
+    for chunk in chunks {
+        if left == 0 {
+            break;
+        }
+        if crate::progress::interrupted() {
+            return Err(Failure::Interrupted);
+        }
+        let chunk = chunk.map_err(Failure::Read)?;
+        let take = usize::try_from(left).map_or(chunk.ends.len(), |l| l.min(chunk.ends.len()));
+        left -= take as u64;
+        let end = if take == 0 { 0 } else { chunk.ends[take - 1] };
+        match format {
+            Format::Xml | Format::Json(crate::json::Framing::Lines) => {
+                out.write_all(&chunk.bytes[..end]).map_err(Failure::Write)?;
+                index += take as u64;
+            }
+            Format::Text => {
+                let mut start = 0;
+                for &end in &chunk.ends[..take] {
+                    write!(out, "Event[{index}]:\n").map_err(Failure::Write)?;
+                    out.write_all(&chunk.bytes[start..end])
+                        .map_err(Failure::Write)?;
+                    start = end;
+                    index += 1;
+                }
+            }
+            Format::Json(crate::json::Framing::Array) => {
+                let mut start = 0;
+                for &end in &chunk.ends[..take] {
+                    // The event without its newline, after the array's separator.
+                    let separator: &[u8] = if index == 0 { b"\n" } else { b",\n" };
+                    out.write_all(separator).map_err(Failure::Write)?;
+                    out.write_all(&chunk.bytes[start..end - 1])
+                        .map_err(Failure::Write)?;
+                    start = end;
+                    index += 1;
+                }
+            }
+        }
+        bar.advance(take as u64, end as u64);
+        // At most one buffer per chunk in flight is kept.
+        let mut spares = spares.lock().unwrap_or_else(|e| e.into_inner());
+        if spares.len() < plan.threads * (evtlog::AHEAD_PER_WORKER + 1) {
+            spares.push(chunk);
+        }
+    }
+    drop(bar);
+    if let Some(root) = root {
+        writeln!(out, "</{root}>").map_err(Failure::Write)?;
+    }
+    if let Format::Json(framing) = format {
+        let mut end = Vec::new();
+        framing.end(&mut end, index);
+        out.write_all(&end).map_err(Failure::Write)?;
+    }
+    Ok(())
+}
