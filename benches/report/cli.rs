@@ -18,7 +18,9 @@
 //!   generated Security records (10^6 in a full run, 10^3 in a quick one) written once by
 //!   `EvtxWriter` into `<target>/tmp/bench-cli/` and reused while its marker names the same
 //!   build and size. `cli_qe_json_vs_evtx_dump_ratio` is the same comparison as the XML one
-//!   in JSON lines; it is skipped while evtutil refuses `/f:jsonl`.
+//!   in JSON lines (`cli_qe_json_large_vs_evtx_dump_ratio` on the large file), and
+//!   `cli_qe_json_large_lines_differing` counts the large file's JSON lines that are not
+//!   byte for byte evtx_dump's (0 expected).
 //! - `cli_start_ms` is evtutil's start: the best of N wall times of `evtutil --threads 1 qe
 //!   TINY.evtx /lf:true` on a 4-record, one-chunk file evtlog writes (the process's start,
 //!   its one chunk and its exit; evtx_dump's on the same file beside it as
@@ -94,7 +96,25 @@ pub fn cli(settings: &Settings) {
     match large_file(records) {
         Ok(file) => {
             let rounds = if full { 3 } else { 1 };
-            compare(&tools, &[file], &threads, rounds, Format::Xml, "_large");
+            compare(
+                &tools,
+                &[file.clone()],
+                &threads,
+                rounds,
+                Format::Xml,
+                "_large",
+            );
+            if evtutil_renders_jsonl(&tools, &temp) {
+                compare(
+                    &tools,
+                    &[file.clone()],
+                    &threads,
+                    rounds,
+                    Format::Jsonl,
+                    "_large",
+                );
+                json_lines_differing(&tools, &file.1);
+            }
         }
         Err(why) => {
             eprintln!("cli: the large file: {why}");
@@ -294,6 +314,55 @@ fn compare(
         Some(w) => print(&format!("cli_qe_{fmt}{what}_vs_evtx_dump_ratio"), w, "x"),
         None => println!("cli_qe_{fmt}{what}_vs_evtx_dump_ratio_skipped 1 flag"),
     }
+}
+
+/// `cli_qe_json_large_lines_differing`: the large file's JSON lines, evtutil's against
+/// evtx_dump's, read from both processes in step and compared byte for byte (0: the same
+/// output; the real samples' content is compared value by value in cli/tests/json.rs).
+fn json_lines_differing(tools: &Tools, file: &str) {
+    use std::io::{BufRead, BufReader};
+    let spawn = |program: &Path, args: Vec<&str>| {
+        Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+    };
+    let (Ok(mut ours), Ok(mut theirs)) = (
+        spawn(&tools.evtutil, evtutil_args("1", file, Format::Jsonl)),
+        spawn(&tools.dump, dump_args("1", file, Format::Jsonl)),
+    ) else {
+        println!("cli_qe_json_large_lines_differing_skipped 1 flag");
+        return;
+    };
+    let (Some(a), Some(b)) = (ours.stdout.take(), theirs.stdout.take()) else {
+        println!("cli_qe_json_large_lines_differing_skipped 1 flag");
+        return;
+    };
+    let (mut a, mut b) = (BufReader::new(a), BufReader::new(b));
+    let (mut line_a, mut line_b) = (Vec::new(), Vec::new());
+    let (mut lines, mut differing) = (0u64, 0u64);
+    loop {
+        line_a.clear();
+        line_b.clear();
+        let (n, m) = (
+            a.read_until(b'\n', &mut line_a).unwrap_or(0),
+            b.read_until(b'\n', &mut line_b).unwrap_or(0),
+        );
+        if n == 0 && m == 0 {
+            break;
+        }
+        lines += 1;
+        differing += u64::from(line_a != line_b);
+    }
+    let _ = (ours.wait(), theirs.wait());
+    print("cli_qe_json_large_lines", lines as f64, "lines");
+    print(
+        "cli_qe_json_large_lines_differing",
+        differing as f64,
+        "lines",
+    );
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
