@@ -96,7 +96,7 @@ pub struct VerbSpec {
     /// Its usage forms: the arguments (after the verb) and what it does with them.
     pub forms: &'static [(&'static str, &'static str)],
     pub options: &'static [OptionSpec],
-    /// It takes wevtutil's global options ([`crate::table::GLOBAL_OPTIONS`]: /r /u /p /a /uni).
+    /// It takes wevtutil's global options ([`GLOBAL_OPTIONS`]: /r /u /p /a /uni).
     pub remote: bool,
     /// A value may also be the next argument (`/t ERROR`, eventcreate's syntax).
     pub spaced: bool,

@@ -120,7 +120,7 @@ pub fn interrupted() -> bool {
     PRESSES.load(Ordering::SeqCst) > 0
 }
 
-/// wevtutil's message for a cancelled operation: "Failed to <what>. The operation was
+/// wevtutil's message for a cancelled operation: "Failed to `<what>`. The operation was
 /// canceled by the user. (1223)".
 pub fn cancelled_message(what: &str) -> String {
     let code = evtlog::codes::ERROR_CANCELLED;

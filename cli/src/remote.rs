@@ -23,7 +23,7 @@ fn auth_flags(name: &str) -> Option<u32> {
     })
 }
 
-/// wevtutil's wording of a Windows error: "Failed to <what>. <message>" and the code.
+/// wevtutil's wording of a Windows error: "Failed to `<what>`. `<message>`" and the code.
 pub fn failed(what: &str, e: &evtlog::Error) -> Failure {
     Failure::Operation(format!("Failed to {what}. {e} ({})", e.win32_code()))
 }

@@ -336,7 +336,7 @@ impl Channel {
     /// keep theirs), and TimeCreated from the engine's clock when unset.
     ///
     /// Errors: `InvalidOperation` (4317) if the channel is disabled; `LogFileFull` (1502)
-    /// if it is full and does not overwrite; see [`MemoryStore::append`].
+    /// if it is full and does not overwrite (the store's append decides, under its lock).
     pub fn append(&self, mut event: Event) -> Result<u64> {
         if self.forced_full.load(Ordering::Relaxed) {
             self.refused.store(true, Ordering::Relaxed);

@@ -236,9 +236,9 @@ impl LiveGauge {
 }
 
 impl Chunk {
-    /// At most this many records in one chunk ([`CHUNK_MAX_RECORDS`]).
+    /// At most this many records in one chunk.
     pub const MAX_RECORDS: usize = CHUNK_MAX_RECORDS;
-    /// A chunk's estimated-size limit in bytes ([`CHUNK_MAX_BYTES`]).
+    /// A chunk's estimated-size limit in bytes.
     pub const MAX_BYTES: u64 = CHUNK_MAX_BYTES;
 
     /// An empty, open chunk whose first record will have id `first_record_id`, with room for

@@ -165,8 +165,8 @@ pub fn EvtGetLogInfo(log: EVT_HANDLE, property_id: u32, buffer: &mut [u8], used:
 /// EvtArchiveExportedLog: makes the exported log `log_file_path` renderable where its
 /// providers are absent: the installed providers its events name are written, with their
 /// strings in `locale` (0: the thread's, en-US), to the side-car
-/// `LocaleMetaData\<stem>_<LCID>.MTA` beside it ([`Session::archive_exported_log`]
-/// (crate::Session::archive_exported_log)), which EvtOpenPublisherMetadata with a
+/// `LocaleMetaData\<stem>_<LCID>.MTA` beside it
+/// ([`Session::archive_exported_log`](crate::Session::archive_exported_log)), which EvtOpenPublisherMetadata with a
 /// LogFilePath reads. Flags are reserved (0). Errors: 87 (relative path, flags, unknown
 /// LCID), 2/3 (missing file), the reader's error for a file that is not .evtx, 1223
 /// (EvtCancel on the session), 5 (folder not writable); nothing is written on error.
