@@ -3,25 +3,12 @@
 //! while it runs are kept), open result sets go stale, and an error or a cancel loses
 //! nothing and leaves no file.
 
-use crate::support::backend::{engine, TestEngine};
+use crate::support::backend::{engine_with_generated, TestEngine};
 use crate::{read_evtx, TempDir};
-use evtlog::{
-    CallKind, ChannelConfig, ChannelType, Engine, ErrorKind, Event, Generator, Next, Profile,
-    QueryFlags, StoredEvent,
-};
+use evtlog::{CallKind, Engine, ErrorKind, Event, Next, Profile, QueryFlags, StoredEvent};
 
 fn engine_with(n: usize) -> TestEngine {
-    let engine = engine();
-    engine
-        .create_channel(
-            ChannelConfig::new("Log", ChannelType::Operational)
-                .with_max_size(ChannelConfig::UNBOUNDED),
-        )
-        .unwrap();
-    for event in Generator::new(21).events(Profile::System, n) {
-        engine.write("Log", event).unwrap();
-    }
-    engine
+    engine_with_generated("Log", Profile::System, 21, n)
 }
 
 fn events(engine: &Engine) -> Vec<Event> {

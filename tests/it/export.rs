@@ -4,11 +4,10 @@
 
 use std::path::Path;
 
-use crate::support::backend::{engine, TestEngine};
+use crate::support::backend::{engine, engine_with_generated, TestEngine};
 use crate::{read_evtx, TempDir};
 use evtlog::{
-    CallKind, ChannelConfig, ChannelType, Engine, ErrorKind, Event, EvtxFile, ExportFlags,
-    Generator, Next, Profile, QueryFlags,
+    CallKind, Engine, ErrorKind, Event, EvtxFile, ExportFlags, Next, Profile, QueryFlags,
 };
 
 use crate::samples;
@@ -28,17 +27,7 @@ fn query_all(engine: &Engine, path: &str, query: Option<&str>, flags: QueryFlags
 
 /// An engine with channel `Security` of `n` generated logon and audit events.
 fn engine_with_security(n: usize) -> TestEngine {
-    let engine = engine();
-    engine
-        .create_channel(
-            ChannelConfig::new("Security", ChannelType::Operational)
-                .with_max_size(ChannelConfig::UNBOUNDED),
-        )
-        .unwrap();
-    for event in Generator::new(11).events(Profile::Security, n) {
-        engine.write("Security", event).unwrap();
-    }
-    engine
+    engine_with_generated("Security", Profile::Security, 11, n)
 }
 
 #[test]

@@ -3,24 +3,12 @@
 //! comes between two batches (while the caller's code runs, no `next` in flight): the
 //! call still stops with Cancelled, leaves no file and clears nothing.
 
-use crate::support::backend::{engine, TestEngine};
+use crate::support::backend::{engine_with_generated, TestEngine};
 use crate::{read_evtx, TempDir};
-use evtlog::{
-    ChannelConfig, ChannelType, ErrorKind, ExportFlags, Generator, Profile, Progress, QueryFlags,
-};
+use evtlog::{ErrorKind, ExportFlags, Profile, Progress, QueryFlags};
 
 fn engine_with(n: usize) -> TestEngine {
-    let engine = engine();
-    engine
-        .create_channel(
-            ChannelConfig::new("Security", ChannelType::Operational)
-                .with_max_size(ChannelConfig::UNBOUNDED),
-        )
-        .unwrap();
-    for event in Generator::new(5).events(Profile::Security, n) {
-        engine.write("Security", event).unwrap();
-    }
-    engine
+    engine_with_generated("Security", Profile::Security, 5, n)
 }
 
 #[test]

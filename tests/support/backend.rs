@@ -116,3 +116,24 @@ pub fn engine_with_default_channels(clock: Arc<dyn Clock>) -> TestEngine {
     engine.create_default_channels();
     engine
 }
+
+/// An engine on the run's backend with one unbounded Operational channel `name` holding `n`
+/// events of `profile` from `Generator::new(seed)`, record ids 1..=n.
+pub fn engine_with_generated(
+    name: &str,
+    profile: evtlog::Profile,
+    seed: u64,
+    n: usize,
+) -> TestEngine {
+    let engine = engine();
+    engine
+        .create_channel(
+            evtlog::ChannelConfig::new(name, evtlog::ChannelType::Operational)
+                .with_max_size(evtlog::ChannelConfig::UNBOUNDED),
+        )
+        .unwrap();
+    for event in evtlog::Generator::new(seed).events(profile, n) {
+        engine.write(name, event).unwrap();
+    }
+    engine
+}
