@@ -60,6 +60,7 @@
 //!     worker at most a bounded queue ahead. Cancel, errors and memory are as invariants 3
 //!     to 5 say, per worker.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -271,6 +272,29 @@ impl DeferredEvents for FileChunkEvents {
             ChunkEvent::Deferred { time: Some(t), .. } => *t,
             ChunkEvent::Deferred { time: None, .. } => self.get(index)?.system.time_created,
         }
+    }
+
+    fn transient(&self, index: usize) -> Option<Cow<'_, Event>> {
+        Some(match self.events.get(index)? {
+            ChunkEvent::Ready(event) => Cow::Borrowed(event),
+            ChunkEvent::Deferred {
+                start,
+                end,
+                offset,
+                proof,
+                event,
+                ..
+            } => match event.get() {
+                Some(event) => Cow::Borrowed(event),
+                // Not kept: kept, it would live as long as the chunk.
+                None => {
+                    Cow::Owned(
+                        self.chunk
+                            .decode(proof, *start as usize, *end as usize, *offset),
+                    )
+                }
+            },
+        })
     }
 
     fn write_xml(&self, index: usize, out: &mut String) {

@@ -116,6 +116,9 @@ pub(super) struct NameCounts<'e> {
 /// One object's part of [`NameCounts`].
 pub(super) struct Scope<'e> {
     base: usize,
+    /// A bit per name met in this object, by [`name_bit`]: a name whose bit is clear is
+    /// met for the first time, without searching the list (most names of an object are).
+    bits: u64,
     map: Option<HashMap<(bool, Cow<'e, str>), u32>>,
 }
 
@@ -130,6 +133,7 @@ impl<'e> NameCounts<'e> {
     pub(super) fn open(&self) -> Scope<'e> {
         Scope {
             base: self.seen.len(),
+            bits: 0,
             map: None,
         }
     }
@@ -152,11 +156,16 @@ impl<'e> NameCounts<'e> {
             *count += 1;
             return *count - 1;
         }
+        let bit = name_bit(data, &name);
         let mine = &mut self.seen[scope.base..];
-        if let Some((_, _, count)) = mine.iter_mut().find(|(d, n, _)| *d == data && *n == name) {
-            *count += 1;
-            return *count - 1;
+        if scope.bits & bit != 0 {
+            if let Some((_, _, count)) = mine.iter_mut().find(|(d, n, _)| *d == data && *n == name)
+            {
+                *count += 1;
+                return *count - 1;
+            }
         }
+        scope.bits |= bit;
         if mine.len() < Self::LIST_LEN {
             self.seen.push((data, name, 1));
             return 0;
@@ -170,4 +179,18 @@ impl<'e> NameCounts<'e> {
         scope.map = Some(map);
         0
     }
+}
+
+/// One of 64 bits for a name, from its length and three of its bytes (cheap, and enough to
+/// tell most names of one object apart).
+fn name_bit(data: bool, name: &str) -> u64 {
+    let b = name.as_bytes();
+    let pick = |i: usize| b.get(i).map_or(0, |&x| u32::from(x));
+    let mixed = (b.len() as u32)
+        .wrapping_mul(31)
+        .wrapping_add(pick(0).wrapping_mul(7))
+        .wrapping_add(pick(b.len() / 2).wrapping_mul(13))
+        .wrapping_add(pick(b.len().wrapping_sub(1)))
+        .wrapping_add(u32::from(data) * 17);
+    1 << (mixed % 64)
 }
