@@ -98,7 +98,7 @@ pub fn cli(settings: &Settings) {
             let rounds = if full { 3 } else { 1 };
             compare(
                 &tools,
-                &[file.clone()],
+                std::slice::from_ref(&file),
                 &threads,
                 rounds,
                 Format::Xml,
@@ -107,7 +107,7 @@ pub fn cli(settings: &Settings) {
             if evtutil_renders_jsonl(&tools, &temp) {
                 compare(
                     &tools,
-                    &[file.clone()],
+                    std::slice::from_ref(&file),
                     &threads,
                     rounds,
                     Format::Jsonl,

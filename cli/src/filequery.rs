@@ -229,7 +229,7 @@ pub fn run(engine: &Engine, plan: &Plan, out: &mut impl Write) -> Result<(), Fai
             Format::Text => {
                 let mut start = 0;
                 for &end in &chunk.ends[..take] {
-                    write!(out, "Event[{index}]:\n").map_err(Failure::Write)?;
+                    writeln!(out, "Event[{index}]:").map_err(Failure::Write)?;
                     out.write_all(&chunk.bytes[start..end])
                         .map_err(Failure::Write)?;
                     start = end;
