@@ -48,7 +48,9 @@
 //!    not decoded while scanning. Its chunk keeps the chunk's bytes and the proof's value
 //!    spans, and makes the event on first access (`EventRef::event`, once, under a per-chunk
 //!    lock), or renders its XML straight from the record without making it
-//!    (`EventRef::write_xml`). Made or rendered, it is what decoding at once gives (tested
+//!    (`EventRef::write_xml`), or decodes it for one read and keeps nothing
+//!    (`EventRef::with_event`, for writers that read each event once). Made, decoded or
+//!    rendered, it is what decoding at once gives (tested
 //!    against it on every sample). The scan reads a deferred event's `TimeCreated` while
 //!    probing only where its query merges several sources by time (results.rs `step`);
 //!    elsewhere nothing needs it before the event is made.
