@@ -40,7 +40,7 @@ use std::cell::Cell;
 use evtlog::{Attribute, Body, DataItem, Event, Node, System, Value};
 use serde_json::ser::{CompactFormatter, Formatter};
 
-use children::{Child, ChildList, NameCounts};
+use children::{distinct_named, Child, ChildList, NameCounts};
 use text::{is_container, layout, node_has_text, single_value, write_text, SmallPieces};
 
 /// The namespace every rendered event declares (`Event/@xmlns`).
@@ -311,7 +311,23 @@ impl<'e> Json<'_, '_, 'e> {
             self.raw(b"}");
             wrote_any = true;
         }
-        self.children(items, true, wrote_any);
+        if !distinct_named(items) {
+            self.children(items, true, wrote_any);
+        } else {
+            for item in items {
+                if let DataItem::Data {
+                    name: Some(name),
+                    value,
+                } = item
+                {
+                    if std::mem::replace(&mut wrote_any, true) {
+                        self.raw(b",");
+                    }
+                    self.key(name, 0);
+                    self.leaf_value(value, true);
+                }
+            }
+        }
         self.raw(b"}");
     }
 

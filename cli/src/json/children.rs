@@ -103,6 +103,37 @@ impl ChildList for [DataItem] {
     }
 }
 
+/// Whether `items` are the common `EventData`: `Data` elements only, each with a non-empty
+/// name met once and a value that is not an array. Its object is then one member per
+/// item, `"Name":value`, in order: no runs, no numbering (the general rules give exactly
+/// that), so it is written without them.
+pub(super) fn distinct_named(items: &[DataItem]) -> bool {
+    let mut bits = 0u64;
+    for (i, item) in items.iter().enumerate() {
+        let DataItem::Data {
+            name: Some(name),
+            value,
+        } = item
+        else {
+            return false;
+        };
+        if name.is_empty() || matches!(value, Value::Array(_)) {
+            return false;
+        }
+        let bit = name_bit(true, name);
+        if bits & bit != 0 {
+            let met = items[..i]
+                .iter()
+                .any(|d| matches!(d, DataItem::Data { name: Some(n), .. } if n == name));
+            if met {
+                return false;
+            }
+        }
+        bits |= bit;
+    }
+    true
+}
+
 /// How often each name has been met in each object being written, for the `_N` suffix:
 /// one list for the whole event, used as a stack (an object's names sit above its
 /// parent's, and are taken off when it closes), so that no object makes room of its own;
