@@ -328,3 +328,33 @@ fn distinct_data_names_take_the_short_way_with_the_same_output() {
     unnamed.push(DataItem::unnamed("x"));
     assert!(!distinct_named(&unnamed));
 }
+
+/// Strings are serde_json's, whether a byte to escape falls in a whole word of eight or in
+/// the tail, or there is none (copied as they are checked).
+#[test]
+fn strings_are_escaped_as_serde_json_escapes_them() {
+    let cases = [
+        "",
+        "plain",
+        "exactly8",
+        "sixteen bytes ok",
+        "é and ü, 漢字",
+        "\"",
+        "tab\there",
+        "in the tail\n",
+        "1234567\\",
+        "12345678\u{1}",
+        "\u{1f}",
+    ];
+    for s in cases {
+        let mut out = Vec::new();
+        let mut names = super::children::NameCounts::new();
+        let mut w = super::Json {
+            out: &mut out,
+            names: &mut names,
+            scratch: String::new(),
+        };
+        w.string(s);
+        assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+    }
+}
