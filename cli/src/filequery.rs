@@ -140,7 +140,7 @@ fn render_chunk(events: &[EventRef], format: Format, newline: bool, spares: &Spa
     ends.clear();
     if let Format::Json(_) = format {
         for event in events {
-            crate::json::write_event(&mut bytes, event.event());
+            event.with_event(|e| crate::json::write_event(&mut bytes, e));
             bytes.push(b'\n');
             ends.push(bytes.len());
         }
@@ -157,7 +157,7 @@ fn render_chunk(events: &[EventRef], format: Format, newline: bool, spares: &Spa
             }
         } else {
             scratch.clear();
-            crate::text::write_event(&mut scratch, 0, event.event());
+            event.with_event(|e| crate::text::write_event(&mut scratch, 0, e));
             text.push_str(scratch.strip_prefix(TEXT_HEADING).unwrap_or(&scratch));
         }
         ends.push(text.len());

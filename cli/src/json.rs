@@ -40,7 +40,7 @@ use std::cell::Cell;
 use evtlog::{Attribute, Body, DataItem, Event, Node, System, Value};
 use serde_json::ser::{CompactFormatter, Formatter};
 
-use children::{Child, ChildList, NameCounts};
+use children::{distinct_named, Child, ChildList, NameCounts};
 use text::{is_container, layout, node_has_text, single_value, write_text, SmallPieces};
 
 /// The namespace every rendered event declares (`Event/@xmlns`).
@@ -120,13 +120,9 @@ impl<'e> Json<'_, '_, 'e> {
 
     /// A quoted, escaped string.
     fn string(&mut self, s: &str) {
-        // Most strings need no escape: one copy. The others go through serde_json's escaper.
-        if !needs_escape(s.as_bytes()) {
-            self.out.reserve(s.len() + 2);
-            self.out.push(b'"');
-            self.out.extend_from_slice(s.as_bytes());
-            self.out.push(b'"');
-        } else {
+        // Most strings need no escape: copied while they are checked, eight bytes at a
+        // time. The others go through serde_json's escaper.
+        if !copy_unescaped(self.out, s.as_bytes()) {
             // Writing into a Vec cannot fail.
             let _ = serde_json::to_writer(&mut *self.out, s);
         }
@@ -311,7 +307,23 @@ impl<'e> Json<'_, '_, 'e> {
             self.raw(b"}");
             wrote_any = true;
         }
-        self.children(items, true, wrote_any);
+        if !distinct_named(items) {
+            self.children(items, true, wrote_any);
+        } else {
+            for item in items {
+                if let DataItem::Data {
+                    name: Some(name),
+                    value,
+                } = item
+                {
+                    if std::mem::replace(&mut wrote_any, true) {
+                        self.raw(b",");
+                    }
+                    self.key(name, 0);
+                    self.leaf_value(value, true);
+                }
+            }
+        }
         self.raw(b"}");
     }
 
@@ -629,13 +641,17 @@ impl<'e> Json<'_, '_, 'e> {
     }
 }
 
-/// Whether `s` holds a byte JSON escapes (a control character, `"` or `\\`), eight bytes at
-/// a time.
-fn needs_escape(s: &[u8]) -> bool {
+/// Appends `s` quoted to `out` if it holds no byte JSON escapes (a control character, `"`
+/// or `\\`) and returns true; else leaves `out` as it was and returns false. Checked and
+/// copied eight bytes at a time, in one pass.
+fn copy_unescaped(out: &mut Vec<u8>, s: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // A byte of `w` below `n` (n ≤ 0x80) sets its high bit here, and none is set otherwise.
     let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
+    let mark = out.len();
+    out.reserve(s.len() + 2);
+    out.push(b'"');
     let mut words = s.chunks_exact(8);
     for word in &mut words {
         let mut bytes = [0u8; 8];
@@ -646,13 +662,20 @@ fn needs_escape(s: &[u8]) -> bool {
             | below(w ^ (ONES * u64::from(b'\\')), 1)
             != 0
         {
-            return true;
+            out.truncate(mark);
+            return false;
         }
+        out.extend_from_slice(&bytes);
     }
-    words
-        .remainder()
-        .iter()
-        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    for &b in words.remainder() {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            out.truncate(mark);
+            return false;
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+    true
 }
 
 /// How `qe` frames the events: `/f:json` one JSON array (an event per line inside it),

@@ -182,7 +182,7 @@ pub fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Resul
             if let Some(framing) = json {
                 // Written in blocks of 64 KiB or more, which pass the output's buffer by.
                 let before = bytes.len();
-                framing.write(&mut bytes, index, event);
+                event.with_event(|e| framing.write(&mut bytes, index, e));
                 written += (bytes.len() - before) as u64;
                 if bytes.len() >= 1 << 16 {
                     out.write_all(&bytes).map_err(io_failure)?;

@@ -50,6 +50,22 @@ impl EventRef {
             .as_ref()
     }
 
+    /// Calls `f` with the event and returns what it returns: [`event`](Self::event)'s, but
+    /// an event of a file query that was not read yet (or a compact record) is decoded for
+    /// this call alone and dropped after it rather than kept with the ref or its chunk, so
+    /// that a reader who reads each event once (a writer of JSON) makes and frees one
+    /// event at a time.
+    pub fn with_event<R>(&self, f: impl FnOnce(&Event) -> R) -> R {
+        if let Some(event) = self.made.get() {
+            return f(event);
+        }
+        match self.chunk.transient_at(self.index) {
+            Some(event) => f(&event),
+            // No such record: `event()`'s empty event.
+            None => f(&Event::default()),
+        }
+    }
+
     /// Appends the event's XML to `out`: the bytes of `event().write_xml(out)`. An event of a
     /// file query that was not read yet is rendered straight from its record, without
     /// making it (files.rs invariant 9), as EvtRender renders a handle's event.

@@ -48,7 +48,9 @@
 //!    not decoded while scanning. Its chunk keeps the chunk's bytes and the proof's value
 //!    spans, and makes the event on first access (`EventRef::event`, once, under a per-chunk
 //!    lock), or renders its XML straight from the record without making it
-//!    (`EventRef::write_xml`). Made or rendered, it is what decoding at once gives (tested
+//!    (`EventRef::write_xml`), or decodes it for one read and keeps nothing
+//!    (`EventRef::with_event`, for writers that read each event once). Made, decoded or
+//!    rendered, it is what decoding at once gives (tested
 //!    against it on every sample). The scan reads a deferred event's `TimeCreated` while
 //!    probing only where its query merges several sources by time (results.rs `step`);
 //!    elsewhere nothing needs it before the event is made.
@@ -60,6 +62,7 @@
 //!     worker at most a bounded queue ahead. Cancel, errors and memory are as invariants 3
 //!     to 5 say, per worker.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -271,6 +274,29 @@ impl DeferredEvents for FileChunkEvents {
             ChunkEvent::Deferred { time: Some(t), .. } => *t,
             ChunkEvent::Deferred { time: None, .. } => self.get(index)?.system.time_created,
         }
+    }
+
+    fn transient(&self, index: usize) -> Option<Cow<'_, Event>> {
+        Some(match self.events.get(index)? {
+            ChunkEvent::Ready(event) => Cow::Borrowed(event),
+            ChunkEvent::Deferred {
+                start,
+                end,
+                offset,
+                proof,
+                event,
+                ..
+            } => match event.get() {
+                Some(event) => Cow::Borrowed(event),
+                // Not kept: kept, it would live as long as the chunk.
+                None => {
+                    Cow::Owned(
+                        self.chunk
+                            .decode(proof, *start as usize, *end as usize, *offset),
+                    )
+                }
+            },
+        })
     }
 
     fn write_xml(&self, index: usize, out: &mut String) {

@@ -296,6 +296,15 @@ fn deferred_events_are_made_on_first_read_and_equal_decoding_at_once() {
         );
         let expected: Vec<_> = expected.iter().filter(|e| wanted(e)).collect();
         assert_eq!(events.len(), expected.len(), "{filter:?}");
+        // Read through `with_event`: the same events, decoded for the call and not kept.
+        for (got, want) in events.iter().zip(&expected) {
+            assert!(got.with_event(|e| e == *want), "{filter:?}");
+        }
+        assert_eq!(
+            counts.made(),
+            0,
+            "{filter:?}: with_event kept deferred events"
+        );
         for ((got, want), xml) in events.iter().zip(&expected).zip(&xml) {
             assert_eq!(*xml, want.to_xml(), "{filter:?}");
             assert_eq!(got.event(), *want, "{filter:?}");
@@ -305,6 +314,10 @@ fn deferred_events_are_made_on_first_read_and_equal_decoding_at_once() {
         // Made once: reading again makes nothing.
         events.iter().for_each(|e| assert!(e.system.event_id > 0));
         assert_eq!(counts.made(), counts.deferred(), "{filter:?}");
+        // Once made, `with_event` reads the kept event.
+        for (got, want) in events.iter().zip(&expected) {
+            assert!(got.with_event(|e| std::ptr::eq(e, got.event()) && e == *want));
+        }
     }
 }
 

@@ -24,6 +24,7 @@
 //!   sealed. Its events are made for each read ([`Chunk::get`] gives a [`StoredEvent`]);
 //!   none is kept by the chunk, so reading never grows it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -138,6 +139,11 @@ pub(crate) trait DeferredEvents: Send + Sync {
     /// Appends event `index`'s XML (`Event::write_xml`) to `out`, without making the event
     /// where it can.
     fn write_xml(&self, index: usize, out: &mut String);
+    /// Event `index`: the event made already, borrowed, or one decoded for this read alone
+    /// where the event is not kept yet (not kept by this either).
+    fn transient(&self, index: usize) -> Option<Cow<'_, Event>> {
+        self.get(index).map(Cow::Borrowed)
+    }
     /// Whether there is an event at `index` (a chunk addressed by record id may lack some:
     /// records filtered out while decoding, or damaged).
     fn has(&self, index: usize) -> bool {
@@ -506,6 +512,17 @@ impl Chunk {
                     event.write_xml(out);
                 }
             }
+        }
+    }
+
+    /// Record `index`, for a reader that keeps `index` below a `len()` it loaded: borrowed
+    /// where the chunk holds it as an event, else (a deferred event not made yet, a compact
+    /// record) decoded for this read and not kept.
+    pub(crate) fn transient_at(&self, index: usize) -> Option<Cow<'_, Event>> {
+        match &self.slots {
+            Slots::Deferred(events) => events.transient(index),
+            Slots::Compact(records) => records.make(index).map(Cow::Owned),
+            slots => slots.get(index).map(Cow::Borrowed),
         }
     }
 

@@ -103,6 +103,37 @@ impl ChildList for [DataItem] {
     }
 }
 
+/// Whether `items` are the common `EventData`: `Data` elements only, each with a non-empty
+/// name met once and a value that is not an array. Its object is then one member per
+/// item, `"Name":value`, in order: no runs, no numbering (the general rules give exactly
+/// that), so it is written without them.
+pub(super) fn distinct_named(items: &[DataItem]) -> bool {
+    let mut bits = 0u64;
+    for (i, item) in items.iter().enumerate() {
+        let DataItem::Data {
+            name: Some(name),
+            value,
+        } = item
+        else {
+            return false;
+        };
+        if name.is_empty() || matches!(value, Value::Array(_)) {
+            return false;
+        }
+        let bit = name_bit(true, name);
+        if bits & bit != 0 {
+            let met = items[..i]
+                .iter()
+                .any(|d| matches!(d, DataItem::Data { name: Some(n), .. } if n == name));
+            if met {
+                return false;
+            }
+        }
+        bits |= bit;
+    }
+    true
+}
+
 /// How often each name has been met in each object being written, for the `_N` suffix:
 /// one list for the whole event, used as a stack (an object's names sit above its
 /// parent's, and are taken off when it closes), so that no object makes room of its own;
@@ -116,6 +147,9 @@ pub(super) struct NameCounts<'e> {
 /// One object's part of [`NameCounts`].
 pub(super) struct Scope<'e> {
     base: usize,
+    /// A bit per name met in this object, by [`name_bit`]: a name whose bit is clear is
+    /// met for the first time, without searching the list (most names of an object are).
+    bits: u64,
     map: Option<HashMap<(bool, Cow<'e, str>), u32>>,
 }
 
@@ -130,6 +164,7 @@ impl<'e> NameCounts<'e> {
     pub(super) fn open(&self) -> Scope<'e> {
         Scope {
             base: self.seen.len(),
+            bits: 0,
             map: None,
         }
     }
@@ -152,11 +187,16 @@ impl<'e> NameCounts<'e> {
             *count += 1;
             return *count - 1;
         }
+        let bit = name_bit(data, &name);
         let mine = &mut self.seen[scope.base..];
-        if let Some((_, _, count)) = mine.iter_mut().find(|(d, n, _)| *d == data && *n == name) {
-            *count += 1;
-            return *count - 1;
+        if scope.bits & bit != 0 {
+            if let Some((_, _, count)) = mine.iter_mut().find(|(d, n, _)| *d == data && *n == name)
+            {
+                *count += 1;
+                return *count - 1;
+            }
         }
+        scope.bits |= bit;
         if mine.len() < Self::LIST_LEN {
             self.seen.push((data, name, 1));
             return 0;
@@ -170,4 +210,18 @@ impl<'e> NameCounts<'e> {
         scope.map = Some(map);
         0
     }
+}
+
+/// One of 64 bits for a name, from its length and three of its bytes (cheap, and enough to
+/// tell most names of one object apart).
+fn name_bit(data: bool, name: &str) -> u64 {
+    let b = name.as_bytes();
+    let pick = |i: usize| b.get(i).map_or(0, |&x| u32::from(x));
+    let mixed = (b.len() as u32)
+        .wrapping_mul(31)
+        .wrapping_add(pick(0).wrapping_mul(7))
+        .wrapping_add(pick(b.len() / 2).wrapping_mul(13))
+        .wrapping_add(pick(b.len().wrapping_sub(1)))
+        .wrapping_add(u32::from(data) * 17);
+    1 << (mixed % 64)
 }

@@ -267,3 +267,94 @@ fn names_are_counted_per_object_however_many() {
     expected.insert("N99_1".into(), json!("again"));
     assert_eq!(data(many), Json::Object(expected));
 }
+
+/// Distinct names (the common `EventData`) take the short way, which must write what the
+/// general rules write: many names, so that some share a bit of the quick test; one
+/// repeat far from the first, or an empty value, or an array, and the general rules apply.
+#[test]
+fn distinct_data_names_take_the_short_way_with_the_same_output() {
+    use super::children::distinct_named;
+    let names: Vec<String> = (0..100).map(|i| format!("Field{i}")).collect();
+    let items: Vec<DataItem> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            DataItem::named(
+                n.as_str(),
+                if i % 3 == 0 {
+                    Value::from("")
+                } else {
+                    Value::from(i as u32)
+                },
+            )
+        })
+        .collect();
+    assert!(distinct_named(&items));
+    let mut out = Vec::new();
+    write_event(
+        &mut out,
+        &with_body(Body::EventData(EventData {
+            name: None,
+            items: items.clone(),
+        })),
+    );
+    let text = String::from_utf8(out).unwrap();
+    let mut expected = String::from("\"EventData\":{");
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            expected.push(',');
+        }
+        let value = if i % 3 == 0 {
+            "\"\"".to_string()
+        } else {
+            i.to_string()
+        };
+        expected.push_str(&format!("\"{n}\":{value}"));
+    }
+    expected.push_str("}}}");
+    assert!(text.ends_with(&expected), "{text}");
+
+    let mut repeated = items.clone();
+    repeated.push(DataItem::named("Field0", "again"));
+    assert!(!distinct_named(&repeated));
+    assert_eq!(data(repeated)["Field0_1"], json!("again"));
+    let mut with_array = items.clone();
+    with_array.push(DataItem::named(
+        "List",
+        Value::Array(Array::new(VariantType::UInt32, vec![Value::from(1u32)]).unwrap()),
+    ));
+    assert!(!distinct_named(&with_array));
+    let mut unnamed = items;
+    unnamed.push(DataItem::unnamed("x"));
+    assert!(!distinct_named(&unnamed));
+}
+
+/// Strings are serde_json's, whether a byte to escape falls in a whole word of eight or in
+/// the tail, or there is none (copied as they are checked).
+#[test]
+fn strings_are_escaped_as_serde_json_escapes_them() {
+    let cases = [
+        "",
+        "plain",
+        "exactly8",
+        "sixteen bytes ok",
+        "é and ü, 漢字",
+        "\"",
+        "tab\there",
+        "in the tail\n",
+        "1234567\\",
+        "12345678\u{1}",
+        "\u{1f}",
+    ];
+    for s in cases {
+        let mut out = Vec::new();
+        let mut names = super::children::NameCounts::new();
+        let mut w = super::Json {
+            out: &mut out,
+            names: &mut names,
+            scratch: String::new(),
+        };
+        w.string(s);
+        assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
+    }
+}
