@@ -30,8 +30,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use evtlog::{EvtxWriter, Generator, Profile};
+use evtlog::EvtxWriter;
 
+use super::store::{is_marked_whole, label, write_security_records};
 use super::{print, samples, Settings};
 
 /// Names an `evtx_dump` binary to compare against.
@@ -204,12 +205,7 @@ fn dump_args<'a>(threads: &'a str, file: &'a str, format: Format) -> Vec<&'a str
 fn start(tools: &Tools, temp: &Path, rounds: usize) {
     let tiny = temp.join("tiny.evtx");
     let written = EvtxWriter::create(&tiny).and_then(|mut writer| {
-        let mut generator = Generator::new(SEED);
-        for id in 1..=4 {
-            let mut event = generator.next_event(Profile::Security);
-            event.system.event_record_id = Some(id);
-            writer.write(&event)?;
-        }
+        write_security_records(&mut writer, SEED, 4)?;
         writer.finish().map(drop)
     });
     if let Err(e) = written {
@@ -416,20 +412,6 @@ fn records(full: bool) -> usize {
         .map_or(if full { 1_000_000 } else { 1_000 }, |n| n as usize)
 }
 
-/// `1e6` for 1,000,000; the number itself where it is not a power of ten.
-fn label(n: usize) -> String {
-    let (mut k, mut m) = (0, n);
-    while m >= 10 && m % 10 == 0 {
-        m /= 10;
-        k += 1;
-    }
-    if m == 1 {
-        format!("1e{k}")
-    } else {
-        n.to_string()
-    }
-}
-
 /// The large file of `n` records, written unless its marker says it is whole.
 fn large_file(n: usize) -> Result<(String, String), String> {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-cli");
@@ -438,24 +420,15 @@ fn large_file(n: usize) -> Result<(String, String), String> {
     let file = root.join(format!("security-{label}.evtx"));
     let marker = root.join(format!("security-{label}.complete"));
     let expected = format!("{BUILD}; {n} records");
-    if let Ok(text) = std::fs::read_to_string(&marker) {
-        let size: Option<u64> = text.lines().nth(1).and_then(|l| l.parse().ok());
-        let on_disk = std::fs::metadata(&file).ok().map(|m| m.len());
-        if text.lines().next() == Some(expected.as_str()) && size.is_some() && size == on_disk {
-            return Ok((label, file.to_string_lossy().into_owned()));
-        }
+    if is_marked_whole(&marker, &expected, &file) {
+        return Ok((label, file.to_string_lossy().into_owned()));
     }
     let _ = std::fs::remove_file(&marker);
     let part = root.join(format!("security-{label}.part"));
     let start = Instant::now();
     let written = (|| {
         let mut writer = EvtxWriter::create(&part)?;
-        let mut generator = Generator::new(SEED);
-        for id in 1..=n as u64 {
-            let mut event = generator.next_event(Profile::Security);
-            event.system.event_record_id = Some(id);
-            writer.write(&event)?;
-        }
+        write_security_records(&mut writer, SEED, n)?;
         writer.finish().map(drop)
     })();
     if let Err(e) = written {

@@ -128,7 +128,7 @@ fn sizes(full: bool) -> Vec<usize> {
 }
 
 /// `1e4` for 10,000; the number itself where it is not a power of ten.
-fn label(n: usize) -> String {
+pub(super) fn label(n: usize) -> String {
     let mut k = 0;
     let mut m = n;
     while m >= 10 && m.is_multiple_of(10) {
@@ -150,14 +150,8 @@ fn ready_store(root: &Path, n: usize) -> Result<PathBuf, String> {
     let marker = root.join(format!("{label}.complete"));
     let file = dir.join(channel_file_name(CHANNEL));
     let expected = format!("{BUILD}; {n} records");
-    let marked = std::fs::read_to_string(&marker).ok();
-    if let Some(text) = marked {
-        let mut lines = text.lines();
-        let size: Option<u64> = lines.nth(1).and_then(|l| l.parse().ok());
-        let on_disk = std::fs::metadata(&file).ok().map(|m| m.len());
-        if text.lines().next() == Some(expected.as_str()) && size.is_some() && size == on_disk {
-            return Ok(dir);
-        }
+    if is_marked_whole(&marker, &expected, &file) {
+        return Ok(dir);
     }
     // A size this very binary could not build is not tried again (a rebuilt binary tries).
     let unbuildable = root.join(format!("{label}.unbuildable"));
@@ -198,6 +192,32 @@ fn ready_store(root: &Path, n: usize) -> Result<PathBuf, String> {
         start.elapsed().as_secs_f64()
     );
     Ok(dir)
+}
+
+/// Whether `marker` says `file` is whole: its first line is `expected` (the build and
+/// size that wrote it) and its second the file's size on disk.
+pub(super) fn is_marked_whole(marker: &Path, expected: &str, file: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(marker) else {
+        return false;
+    };
+    let size: Option<u64> = text.lines().nth(1).and_then(|l| l.parse().ok());
+    let on_disk = std::fs::metadata(file).ok().map(|m| m.len());
+    text.lines().next() == Some(expected) && size.is_some() && size == on_disk
+}
+
+/// Writes `n` generated Security events from `Generator::new(seed)`, record ids 1 to n.
+pub(super) fn write_security_records(
+    writer: &mut EvtxWriter<impl std::io::Write + std::io::Seek>,
+    seed: u64,
+    n: usize,
+) -> evtlog::Result<()> {
+    let mut generator = Generator::new(seed);
+    for id in 1..=n as u64 {
+        let mut event = generator.next_event(Profile::Security);
+        event.system.event_record_id = Some(id);
+        writer.write(&event)?;
+    }
+    Ok(())
 }
 
 /// This binary's size and modification time: a rebuilt binary is another.
@@ -242,21 +262,16 @@ fn build_store(dir: &Path, n: usize) -> Result<(), (String, bool)> {
     // Its records, written beside it and renamed in (a name no store reads as a channel).
     let part = dir.join("building.part");
     let mut writer = EvtxWriter::create(&part).map_err(fail)?;
-    let mut generator = Generator::new(SEED);
-    for id in 1..=n as u64 {
-        let mut event = generator.next_event(Profile::Security);
-        event.system.event_record_id = Some(id);
-        writer.write(&event).map_err(|e| match e.kind() {
-            ErrorKind::LogFileFull => (
-                format!(
-                    "one .evtx file holds at most 65,535 chunks (about 5 million of these \
-                     records); {n} do not fit: {e}"
-                ),
-                true,
+    write_security_records(&mut writer, SEED, n).map_err(|e| match e.kind() {
+        ErrorKind::LogFileFull => (
+            format!(
+                "one .evtx file holds at most 65,535 chunks (about 5 million of these \
+                 records); {n} do not fit: {e}"
             ),
-            _ => fail(e),
-        })?;
-    }
+            true,
+        ),
+        _ => fail(e),
+    })?;
     writer.finish().map_err(fail)?;
     std::fs::rename(&part, dir.join(channel_file_name(CHANNEL))).map_err(io)
 }
