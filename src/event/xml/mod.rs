@@ -12,9 +12,15 @@
 //!   identity.
 
 mod escape;
+mod lexer;
 mod memo;
 mod parse;
+#[cfg(test)]
+mod parse_oracle;
+#[cfg(test)]
+mod parse_tests;
 mod render;
+mod system;
 
 pub(crate) use escape::push_escaped;
 pub use parse::MAX_XML_DEPTH;

@@ -1,7 +1,12 @@
 //! Parses event XML into an [`Event`].
 //!
-//! Two steps: quick-xml reads the text into a small tree that remembers where each element
-//! starts (`Tree`), then the tree is mapped onto the typed model. Every failure is an
+//! One pass: the [`lexer`](super::lexer) splits the text into tokens over the borrowed input
+//! and each token goes straight into the typed model, by the role its element plays (the
+//! root, `<System>`, one System child from the [`SystemChild`] table, `<EventData>`, a
+//! `<Data>` or `<Binary>` item, a generic element tree for UserData, RenderingInfo and
+//! other sections, or markup whose content the model does not keep). No tree is built
+//! first; text and attribute values stay borrowed until a field owns them; the names of
+//! `<Data>` come from a small per-thread memo of shared names. Every failure is an
 //! [`ErrorKind::MalformedXml`] error (ERROR_EVT_MALFORMED_XML_TEXT, 15008) with the 1-based
 //! line and column of the offending markup.
 //!
@@ -10,18 +15,31 @@
 //! content), either GUID case, 0 to 9 fractional second digits, empty attribute values where
 //! a value is optional (`Qualifiers=''`, as python-evtx writes).
 //!
+//! Which error wins where an input has several: any error of the markup (well-formedness,
+//! names, attributes, references, depth) anywhere in the input, first in the text, before
+//! any error of the model. Errors of the model are kept until the end and reported in the
+//! order the model is read: an element before its children, and unexpected text directly in
+//! `<Event>`, `<System>` or `<EventData>` before anything inside that element's children.
+//! This is the order of the parser this one replaced (a tree first, then a mapping of it),
+//! which the tests keep as an oracle and compare on generated, mutated and hostile inputs.
+//!
 //! Bounded depth: elements nest at most [`MAX_XML_DEPTH`] deep (deeper fails with 15008 at
-//! the element that goes over). The reader keeps open elements on a heap stack; the mapping
-//! to the model, and every later walk of an event (rendering, queries, drop), recurse once
-//! per level, which the limit bounds.
+//! the element that goes over). Open elements are on a heap stack; every later walk of an
+//! event (rendering, queries, drop) recurses once per level, which the limit bounds.
 
-use quick_xml::events::{BytesStart, Event as XmlEvent};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use quick_xml::events::Event as XmlEvent;
 use quick_xml::Reader;
 
+use super::lexer::{find2, unescape, Attributes, Lexer, Token};
+use super::system;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{
-    parse_hex_bytes, parse_u64_auto, Attribute, Body, Correlation, DataItem, Element, Event,
-    EventData, Execution, FileTime, Guid, Node, Security, Sid, System, SystemChild, Value,
+    parse_hex_bytes, write_hex_upper, Attribute, Body, DataItem, Element, Event, EventData, Node,
+    SystemChild, Value,
 };
 
 /// The deepest nesting of elements event XML may have: the `<Event>` root is level 1.
@@ -31,27 +49,9 @@ use crate::event::{
 /// may expand deeper, up to the BinXml reader's own limit.)
 pub const MAX_XML_DEPTH: usize = 128;
 
-/// A parsed element that remembers its byte offset in the input.
-struct Tree {
-    name: String,
-    offset: usize,
-    attributes: Vec<(String, String)>,
-    children: Vec<TreeNode>,
-    /// Written as `<x/>` rather than `<x></x>` (they render differently).
-    self_closed: bool,
-}
-
-enum TreeNode {
-    Element(Tree),
-    Text(String),
-    CData(String),
-    Pi { target: String, data: String },
-}
-
 /// Parses one event from `text`.
 pub(crate) fn parse_event(text: &str) -> Result<Event> {
-    let root = read_tree(text)?;
-    Mapper { text }.event(root)
+    Parser::new(text).run()
 }
 
 /// Turns a byte offset into a 1-based (line, column), column counted in characters.
@@ -80,7 +80,8 @@ pub(crate) fn malformed(text: &str, offset: usize, message: impl Into<String>) -
 }
 
 /// The next event of `reader` over `text` and the byte offset where it starts; a parse
-/// error is MalformedXml at its position. The one way evtlog's XML readers step.
+/// error is MalformedXml at its position. The one way evtlog's quick-xml readers (bookmarks,
+/// structured queries) step.
 pub(crate) fn next_event<'a>(
     reader: &mut Reader<&'a [u8]>,
     text: &str,
@@ -96,556 +97,784 @@ pub(crate) fn next_event<'a>(
     Ok((start, event))
 }
 
-fn read_tree(text: &str) -> Result<Tree> {
-    let mut reader = Reader::from_str(text);
-    let config = reader.config_mut();
-    config.trim_text(false);
-    config.check_end_names = true;
-    config.expand_empty_elements = false;
-
-    let mut stack: Vec<Tree> = Vec::new();
-    let mut root: Option<Tree> = None;
-    loop {
-        let (start, event) = next_event(&mut reader, text)?;
-        match event {
-            XmlEvent::Start(_) | XmlEvent::Empty(_) if root.is_some() => {
-                return Err(malformed(text, start, "more than one root element"));
-            }
-            XmlEvent::Start(_) | XmlEvent::Empty(_) if stack.len() >= MAX_XML_DEPTH => {
-                return Err(malformed(
-                    text,
-                    start,
-                    format!("elements nested deeper than {MAX_XML_DEPTH} levels"),
-                ));
-            }
-            XmlEvent::Start(e) => stack.push(open(text, start, &e, false)?),
-            XmlEvent::Empty(e) => {
-                let element = open(text, start, &e, true)?;
-                attach(&mut stack, &mut root, element);
-            }
-            XmlEvent::End(_) => {
-                // check_end_names guarantees a matching open element.
-                if let Some(element) = stack.pop() {
-                    attach(&mut stack, &mut root, element);
-                }
-            }
-            XmlEvent::Text(t) => {
-                let raw = std::str::from_utf8(&t).unwrap_or_default();
-                let formatting = raw.bytes().all(|b| b.is_ascii_whitespace())
-                    && raw.bytes().any(|b| b == b'\n' || b == b'\r');
-                match stack.last_mut() {
-                    Some(parent) if !formatting => {
-                        let value = t.unescape().map_err(|e| {
-                            malformed(
-                                text,
-                                start,
-                                format!("bad character or entity reference: {e}"),
-                            )
-                        })?;
-                        parent.children.push(TreeNode::Text(value.into_owned()));
-                    }
-                    Some(_) => {}
-                    None if raw.trim().is_empty() => {}
-                    None => return Err(malformed(text, start, "text outside the root element")),
-                }
-            }
-            XmlEvent::CData(c) => {
-                let data = String::from_utf8_lossy(&c).into_owned();
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(TreeNode::CData(data)),
-                    None => return Err(malformed(text, start, "CDATA outside the root element")),
-                }
-            }
-            XmlEvent::PI(pi) => {
-                let target = String::from_utf8_lossy(pi.target()).into_owned();
-                let data = String::from_utf8_lossy(pi.content())
-                    .trim_start()
-                    .to_owned();
-                if let Some(parent) = stack.last_mut() {
-                    parent.children.push(TreeNode::Pi { target, data });
-                }
-            }
-            XmlEvent::Comment(_) | XmlEvent::Decl(_) | XmlEvent::DocType(_) => {}
-            XmlEvent::Eof => break,
-        }
-    }
-    if let Some(open) = stack.last() {
-        return Err(malformed(
-            text,
-            text.len(),
-            format!("unexpected end of input: <{}> is not closed", open.name),
-        ));
-    }
-    root.ok_or_else(|| malformed(text, text.len(), "no root element"))
-}
-
-fn pos(p: u64) -> usize {
+pub(super) fn pos(p: u64) -> usize {
     usize::try_from(p).unwrap_or(usize::MAX)
 }
 
-fn attach(stack: &mut [Tree], root: &mut Option<Tree>, element: Tree) {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(TreeNode::Element(element)),
-        None => *root = Some(element),
-    }
-}
-
 /// An XML 1.0 Name, loosely: a letter, `_` or `:` (or any non-ASCII character) first, then
-/// also digits, `-` and `.`. The reader is lenient (`<\n/>` reads as an element named ""),
-/// and a name it lets through must render to XML that reads back.
-fn is_xml_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == ':' || !c.is_ascii())
-        && chars.all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-' | '.') || !c.is_ascii()
+/// also digits, `-` and `.`. Markup such as `<\n/>` reads as an element named "", and a name
+/// let through must render to XML that reads back.
+pub(super) fn is_xml_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.first()
+        .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80)
+        && b[1..].iter().all(|&c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'-' | b'.') || c >= 0x80
         })
 }
 
-fn open(text: &str, offset: usize, e: &BytesStart<'_>, self_closed: bool) -> Result<Tree> {
-    let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-    if !is_xml_name(&name) {
-        return Err(malformed(
+/// The local part of a possibly prefixed name.
+#[inline]
+pub(super) fn local(name: &str) -> &str {
+    // Names are short: a plain loop beats a call to a searcher.
+    match name.bytes().rposition(|b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// `a == b`, inline: names are short, where a call to `memcmp` costs more than the loop.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// What an open element is to the model.
+#[derive(Clone, Copy)]
+enum Role {
+    /// `<Event>`.
+    Root,
+    System,
+    /// A child of `<System>`: its attributes are read at the start, its text at the end.
+    Child(SystemChild),
+    EventData,
+    /// A `<Data [Name]>` child of EventData, while it holds only text.
+    Data,
+    /// A `<Binary>` child of EventData, while it holds only text.
+    Binary,
+    /// An element of a generic tree (the top of `frames`).
+    Generic,
+    /// Markup the model does not keep (still read and checked).
+    Skip,
+}
+
+struct Open<'a> {
+    name: &'a str,
+    offset: usize,
+    role: Role,
+}
+
+/// Where the generic tree being built goes.
+#[derive(Clone, Copy)]
+enum Dest {
+    RenderingInfo,
+    UserData,
+    Other,
+    Item,
+}
+
+/// The text of the open System child, `<Data>` or `<Binary>`.
+#[derive(Default)]
+struct Leaf<'a> {
+    /// The text pieces, joined.
+    text: Cow<'a, str>,
+    /// Where the second and later pieces start in `text` (pieces are separated by comments).
+    breaks: Vec<usize>,
+    has_text: bool,
+    /// Holds an element, CDATA or a processing instruction.
+    nonleaf: bool,
+    /// `<Data>`'s Name.
+    name: Option<Cow<'a, str>>,
+}
+
+impl<'a> Leaf<'a> {
+    fn push(&mut self, piece: Cow<'a, str>) {
+        if self.has_text {
+            self.breaks.push(self.text.len());
+            self.text.to_mut().push_str(&piece);
+        } else {
+            self.text = piece;
+            self.has_text = true;
+        }
+    }
+
+    /// The pieces as generic text nodes.
+    fn nodes(&self) -> Vec<Node> {
+        if !self.has_text {
+            return Vec::new();
+        }
+        let mut at = 0;
+        let mut out = Vec::with_capacity(self.breaks.len() + 1);
+        for &b in self.breaks.iter().chain(std::iter::once(&self.text.len())) {
+            out.push(Node::Value(Value::String(self.text[at..b].to_owned())));
+            at = b;
+        }
+        out
+    }
+}
+
+struct Frame {
+    element: Element,
+    self_closed: bool,
+}
+
+struct Parser<'a> {
+    /// The whole input: error positions are computed on it.
+    text: &'a str,
+    lexer: Lexer<'a>,
+    open: Vec<Open<'a>>,
+    /// The attributes of the element being opened (reused).
+    attrs: Vec<(&'a str, Cow<'a, str>)>,
+    leaf: Leaf<'a>,
+    frames: Vec<Frame>,
+    dest: Dest,
+    event: Event,
+    root_seen: bool,
+    saw_system: bool,
+    saw_rendering_info: bool,
+    saw_body: bool,
+    saw_event_id: bool,
+    /// The first model error (in the order the model is read).
+    deferred: Option<Error>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Parser<'a> {
+        // A byte order mark is skipped, and offsets count from after it (as they always have).
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Parser {
             text,
-            offset,
-            format!("<{name}> has no valid element name"),
-        ));
-    }
-    let mut attributes = Vec::new();
-    for attr in e.attributes() {
-        let attr = attr
-            .map_err(|err| malformed(text, offset, format!("bad attribute in <{name}>: {err}")))?;
-        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-        if !is_xml_name(&key) {
-            return Err(malformed(
-                text,
-                offset,
-                format!("attribute `{key}` of <{name}> has no valid name"),
-            ));
+            lexer: Lexer::new(body),
+            open: Vec::with_capacity(8),
+            attrs: Vec::with_capacity(8),
+            leaf: Leaf::default(),
+            frames: Vec::new(),
+            dest: Dest::Item,
+            event: Event::default(),
+            root_seen: false,
+            saw_system: false,
+            saw_rendering_info: false,
+            saw_body: false,
+            saw_event_id: false,
+            deferred: None,
         }
-        let value = attr.unescape_value().map_err(|err| {
-            malformed(
-                text,
-                offset,
-                format!("bad value of {key} in <{name}>: {err}"),
-            )
-        })?;
-        attributes.push((key, value.into_owned()));
-    }
-    Ok(Tree {
-        name,
-        offset,
-        attributes,
-        children: Vec::new(),
-        self_closed,
-    })
-}
-
-/// Maps a [`Tree`] onto the typed model; holds the input for error positions.
-struct Mapper<'t> {
-    text: &'t str,
-}
-
-impl Mapper<'_> {
-    fn err(&self, at: &Tree, message: impl Into<String>) -> Error {
-        malformed(self.text, at.offset, message)
     }
 
-    fn event(&self, root: Tree) -> Result<Event> {
-        if local(&root.name) != "Event" {
+    fn err(&self, offset: usize, message: impl Into<String>) -> Error {
+        malformed(self.text, offset, message)
+    }
+
+    fn run(mut self) -> Result<Event> {
+        loop {
+            if self.deferred.is_none() && self.open.len() < MAX_XML_DEPTH {
+                let shortcut = match self.open.last().map(|o| o.role) {
+                    Some(Role::EventData) => self.data_shortcut(),
+                    Some(Role::System) => self.system_shortcut(),
+                    _ => false,
+                };
+                if shortcut {
+                    continue;
+                }
+            }
+            let (start, token) = self
+                .lexer
+                .next()
+                .map_err(|e| self.err(e.at, format!("not well-formed XML: {}", e.message)))?;
+            match token {
+                Token::Text { raw, amp } => self.text(start, raw, amp)?,
+                Token::Start { content, name_len } => {
+                    self.start(start, content, name_len, false)?
+                }
+                Token::Empty { content, name_len } => {
+                    self.start(start, content, name_len, true)?;
+                    self.close(true);
+                }
+                Token::End(name) => match self.open.last() {
+                    Some(top) if same(top.name, name) => self.close(false),
+                    Some(top) => {
+                        let message = format!(
+                            "not well-formed XML: expected </{}>, found </{name}>",
+                            top.name
+                        );
+                        return Err(self.err(start, message));
+                    }
+                    None => {
+                        let message = format!("not well-formed XML: </{name}> closes nothing");
+                        return Err(self.err(start, message));
+                    }
+                },
+                Token::CData(data) => self.cdata(start, data)?,
+                Token::Pi { target, content } => self.pi(target, content),
+                Token::Skip => {}
+                Token::Eof => break,
+            }
+        }
+        if let Some(open) = self.open.last() {
             return Err(self.err(
-                &root,
-                format!("the root element is <{}>, not <Event>", root.name),
+                self.text.len(),
+                format!("unexpected end of input: <{}> is not closed", open.name),
             ));
         }
-        for (key, _) in &root.attributes {
-            if key != "xmlns" && !key.starts_with("xmlns:") {
-                return Err(self.err(&root, format!("unexpected attribute {key} on <Event>")));
+        if !self.root_seen {
+            return Err(self.err(self.text.len(), "no root element"));
+        }
+        match self.deferred {
+            Some(e) => Err(e),
+            None => Ok(self.event),
+        }
+    }
+
+    /// The text of a whole `<X>text</X>` at the lexer, X being `name`: the text, and the
+    /// offset after `</X>`. `None` where anything else is there (an attribute, a reference, a
+    /// child, whitespace that is formatting, another end tag): the general path reads it.
+    #[inline]
+    fn simple_text(&self, b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
+        let end = find2(b, from, b'<', b'&')?;
+        let close = end + 3 + name.len();
+        if b[end] != b'<'
+            || b.len() < close
+            || b[end + 1] != b'/'
+            || &b[end + 2..close - 1] != name
+            || b[close - 1] != b'>'
+        {
+            return None;
+        }
+        let text = &b[from..end];
+        if !text.is_empty()
+            && text.iter().all(u8::is_ascii_whitespace)
+            && text.iter().any(|&c| c == b'\n' || c == b'\r')
+        {
+            return None;
+        }
+        Some((end, close))
+    }
+
+    /// `<Data Name='n'>text</Data>` or `<Data>text</Data>` in `<EventData>`, read in one step:
+    /// the general path gives the same item (the tests hold them equal). False, having read
+    /// nothing, for any other markup.
+    fn data_shortcut(&mut self) -> bool {
+        let (s, p) = self.lexer.at();
+        let b = s.as_bytes();
+        let rest = &b[p..];
+        let (name, text_start) = if rest.starts_with(b"<Data Name='") {
+            let from = p + 12;
+            let Some(quote) = find2(b, from, b'\'', b'&') else {
+                return false;
+            };
+            if b[quote] != b'\'' || b.get(quote + 1) != Some(&b'>') {
+                return false;
             }
+            (Some(&s[from..quote]), quote + 2)
+        } else if rest.starts_with(b"<Data>") {
+            (None, p + 6)
+        } else {
+            return false;
+        };
+        let Some((end, after)) = self.simple_text(b, text_start, b"Data") else {
+            return false;
+        };
+        self.lexer.skip_to(after);
+        let item = DataItem::Data {
+            name: name.map(shared_name),
+            value: Value::String(s[text_start..end].to_owned()),
+        };
+        self.push_item(item);
+        true
+    }
+
+    /// A System child holding only text and no attributes (`<Level>4</Level>`), read in one
+    /// step as [`data_shortcut`](Self::data_shortcut) reads Data.
+    fn system_shortcut(&mut self) -> bool {
+        let (s, p) = self.lexer.at();
+        let b = s.as_bytes();
+        let mut i = p + 1;
+        if b.get(p) != Some(&b'<') {
+            return false;
         }
-        let root_offset = root.offset;
-        let mut event = Event::default();
-        let mut saw_system = false;
-        let mut saw_body = false;
-        for child in self.take_children(root)? {
-            match local(&child.name) {
-                "System" if !saw_system => {
-                    event.system = self.system(child)?;
-                    saw_system = true;
-                }
-                "RenderingInfo" if event.rendering_info.is_none() => {
-                    event.rendering_info = Some(generic(child));
-                }
-                name if !saw_body && name != "System" && name != "RenderingInfo" => {
-                    event.body = match name {
-                        "EventData" => Body::EventData(self.event_data(child)?),
-                        "UserData" => Body::UserData(children(child)),
-                        _ => Body::Other(generic(child)),
-                    };
-                    saw_body = true;
-                }
-                _ => {
-                    return Err(self.err(&child, format!("unexpected <{}> in <Event>", child.name)));
-                }
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        if i == p + 1 || b.get(i) != Some(&b'>') {
+            return false;
+        }
+        let name = &s[p + 1..i];
+        let Some(child) = SystemChild::from_name(name) else {
+            return false;
+        };
+        if matches!(
+            child,
+            SystemChild::Provider
+                | SystemChild::TimeCreated
+                | SystemChild::Correlation
+                | SystemChild::Execution
+                | SystemChild::Security
+        ) {
+            return false;
+        }
+        let Some((end, after)) = self.simple_text(b, i + 1, name.as_bytes()) else {
+            return false;
+        };
+        self.lexer.skip_to(after);
+        let text = &s[i + 1..end];
+        let content = system::Content {
+            text: Cow::Borrowed(text),
+            nonleaf: false,
+            any: !text.is_empty(),
+        };
+        match system::content(child, name, content, &mut self.event.system) {
+            Ok(()) if child == SystemChild::EventId => self.saw_event_id = true,
+            Ok(()) => {}
+            Err(message) => self.defer(p, message),
+        }
+        true
+    }
+
+    /// Keeps the first model error.
+    fn defer(&mut self, offset: usize, message: impl Into<String>) {
+        if self.deferred.is_none() {
+            self.deferred = Some(self.err(offset, message));
+        }
+    }
+
+    /// Unexpected text or CDATA directly in `<Event>`, `<System>` or `<EventData>`: it comes
+    /// before any error among the container's children, and a container has its role only
+    /// while no model error is pending, so a pending one was found among its children.
+    fn unexpected_text(&mut self) {
+        let Some(top) = self.open.last() else { return };
+        let e = self.err(top.offset, format!("unexpected text in <{}>", top.name));
+        self.deferred = Some(e);
+    }
+
+    fn text(&mut self, start: usize, raw: &'a str, amp: bool) -> Result<()> {
+        let Some(top) = self.open.last() else {
+            if raw.trim().is_empty() {
+                return Ok(());
             }
+            return Err(self.err(start, "text outside the root element"));
+        };
+        let b = raw.as_bytes();
+        if b.iter().all(u8::is_ascii_whitespace) && b.iter().any(|&c| c == b'\n' || c == b'\r') {
+            // Formatting.
+            return Ok(());
         }
-        if !saw_system {
-            return Err(malformed(self.text, root_offset, "<Event> has no <System>"));
-        }
-        Ok(event)
-    }
-
-    fn system(&self, system: Tree) -> Result<System> {
-        let system_offset = system.offset;
-        let mut s = System::default();
-        let mut saw_event_id = false;
-        for child in self.take_children(system)? {
-            match SystemChild::from_name(local(&child.name)) {
-                Some(SystemChild::Provider) => {
-                    for (key, value) in &child.attributes {
-                        match key.as_str() {
-                            "Name" => s.provider.name = Some(value.clone()),
-                            "Guid" => s.provider.guid = self.opt_guid(&child, key, value)?,
-                            "EventSourceName" => s.provider.event_source_name = Some(value.clone()),
-                            _ => return Err(self.unexpected_attr(&child, key)),
-                        }
-                    }
-                    self.no_content(&child)?;
-                }
-                Some(SystemChild::EventId) => {
-                    for (key, value) in &child.attributes {
-                        match key.as_str() {
-                            "Qualifiers" => s.qualifiers = self.opt_num(&child, key, value)?,
-                            _ => return Err(self.unexpected_attr(&child, key)),
-                        }
-                    }
-                    s.event_id = self.parse_num(&child, &self.text_content(&child)?)?;
-                    saw_event_id = true;
-                }
-                Some(SystemChild::Version) => s.version = Some(self.num_text(&child)?),
-                Some(SystemChild::Level) => s.level = Some(self.num_text(&child)?),
-                Some(SystemChild::Task) => s.task = Some(self.num_text(&child)?),
-                Some(SystemChild::Opcode) => s.opcode = Some(self.num_text(&child)?),
-                Some(SystemChild::Keywords) => {
-                    let text = self.leaf_text(&child)?;
-                    let k = parse_u64_auto(&text).ok_or_else(|| {
-                        self.err(
-                            &child,
-                            format!("Keywords '{text}' is not a 64-bit hex number"),
-                        )
-                    })?;
-                    s.keywords = Some(k);
-                }
-                Some(SystemChild::TimeCreated) => {
-                    for (key, value) in &child.attributes {
-                        match key.as_str() {
-                            "SystemTime" => {
-                                let t = FileTime::parse(value).ok_or_else(|| {
-                                    self.err(
-                                        &child,
-                                        format!("SystemTime '{value}' is not an ISO 8601 UTC time"),
-                                    )
-                                })?;
-                                s.time_created = Some(t);
-                            }
-                            "RawTime" if s.time_created.is_none() => {
-                                s.time_created = Some(FileTime(self.num(&child, key, value)?));
-                            }
-                            "RawTime" => {}
-                            _ => return Err(self.unexpected_attr(&child, key)),
-                        }
-                    }
-                    self.no_content(&child)?;
-                }
-                Some(SystemChild::EventRecordId) => {
-                    s.event_record_id = Some(self.num_text(&child)?)
-                }
-                Some(SystemChild::Correlation) => {
-                    let mut c = Correlation::default();
-                    for (key, value) in &child.attributes {
-                        match key.as_str() {
-                            "ActivityID" => c.activity_id = self.opt_guid(&child, key, value)?,
-                            "RelatedActivityID" => {
-                                c.related_activity_id = self.opt_guid(&child, key, value)?
-                            }
-                            _ => return Err(self.unexpected_attr(&child, key)),
-                        }
-                    }
-                    self.no_content(&child)?;
-                    s.correlation = Some(c);
-                }
-                Some(SystemChild::Execution) => {
-                    let mut e = Execution::default();
-                    for (key, value) in &child.attributes {
-                        match key.as_str() {
-                            "ProcessID" => e.process_id = self.num(&child, key, value)?,
-                            "ThreadID" => e.thread_id = self.num(&child, key, value)?,
-                            "ProcessorID" => e.processor_id = self.opt_num(&child, key, value)?,
-                            "SessionID" => e.session_id = self.opt_num(&child, key, value)?,
-                            "KernelTime" => e.kernel_time = self.opt_num(&child, key, value)?,
-                            "UserTime" => e.user_time = self.opt_num(&child, key, value)?,
-                            "ProcessorTime" => {
-                                e.processor_time = self.opt_num(&child, key, value)?
-                            }
-                            _ => return Err(self.unexpected_attr(&child, key)),
-                        }
-                    }
-                    self.no_content(&child)?;
-                    s.execution = Some(e);
-                }
-                Some(SystemChild::Channel) => s.channel = Some(self.leaf_text(&child)?),
-                Some(SystemChild::Computer) => s.computer = Some(self.leaf_text(&child)?),
-                Some(SystemChild::Security) => {
-                    let mut sec = Security::default();
-                    for (key, value) in &child.attributes {
-                        match key.as_str() {
-                            "UserID" if value.is_empty() => {}
-                            "UserID" => {
-                                let sid = Sid::parse(value).ok_or_else(|| {
-                                    self.err(&child, format!("UserID '{value}' is not a SID"))
-                                })?;
-                                sec.user_id = Some(sid);
-                            }
-                            _ => return Err(self.unexpected_attr(&child, key)),
-                        }
-                    }
-                    self.no_content(&child)?;
-                    s.security = Some(sec);
-                }
-                None => {
-                    return Err(self.err(&child, format!("unexpected <{}> in <System>", child.name)))
-                }
-            }
-        }
-        if !saw_event_id {
-            return Err(malformed(
-                self.text,
-                system_offset,
-                "<System> has no <EventID>",
-            ));
-        }
-        Ok(s)
-    }
-
-    fn event_data(&self, data: Tree) -> Result<EventData> {
-        let mut out = EventData::default();
-        for (key, value) in &data.attributes {
-            match key.as_str() {
-                "Name" => out.name = Some(value.clone()),
-                _ => return Err(self.unexpected_attr(&data, key)),
-            }
-        }
-        for child in self.take_children(data)? {
-            match local(&child.name) {
-                // A self-closed <Data/> stays a generic element so that it renders back as
-                // written.
-                "Data"
-                    if !child.self_closed
-                        && child.attributes.iter().all(|(k, _)| k == "Name")
-                        && is_leaf(&child) =>
-                {
-                    let name = child.attributes.first().map(|(_, v)| v.clone());
-                    let value = Value::String(text_of(&child));
-                    out.items.push(DataItem::Data {
-                        name: name.map(Into::into),
-                        value,
-                    });
-                }
-                "Binary" if child.attributes.is_empty() && is_leaf(&child) => {
-                    let text = text_of(&child);
-                    let bytes = parse_hex_bytes(text.trim()).ok_or_else(|| {
-                        self.err(&child, "<Binary> holds something other than hex digits")
-                    })?;
-                    let mut canonical = String::with_capacity(text.len());
-                    crate::event::write_hex_upper(&mut canonical, &bytes);
-                    if canonical == text {
-                        out.items.push(DataItem::Binary(bytes));
-                    } else {
-                        // Lowercase or spaced hex: keep the text as written.
-                        out.items.push(DataItem::Element(generic(child)));
-                    }
-                }
-                _ => out.items.push(DataItem::Element(generic(child))),
-            }
-        }
-        Ok(out)
-    }
-
-    /// Takes the element children of `parent`, rejecting non-whitespace text.
-    fn take_children(&self, parent: Tree) -> Result<Vec<Tree>> {
-        let mut out = Vec::with_capacity(parent.children.len());
-        for node in parent.children {
-            match node {
-                TreeNode::Element(e) => out.push(e),
-                TreeNode::Text(t) if t.trim().is_empty() => {}
-                TreeNode::Pi { .. } => {}
-                TreeNode::Text(_) | TreeNode::CData(_) => {
-                    let message = format!("unexpected text in <{}>", parent.name);
-                    return Err(malformed(self.text, parent.offset, message));
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// The text of an element that may have no attributes and no child elements.
-    fn leaf_text(&self, e: &Tree) -> Result<String> {
-        if let Some((key, _)) = e.attributes.first() {
-            return Err(self.unexpected_attr(e, key));
-        }
-        self.text_content(e)
-    }
-
-    /// The text of an element that may have no child elements (attributes checked elsewhere).
-    fn text_content(&self, e: &Tree) -> Result<String> {
-        if !is_leaf(e) {
-            return Err(self.err(e, format!("<{}> must hold text only", e.name)));
-        }
-        Ok(text_of(e))
-    }
-
-    fn num_text<T: std::str::FromStr>(&self, e: &Tree) -> Result<T> {
-        let text = self.leaf_text(e)?;
-        self.parse_num(e, &text)
-    }
-
-    fn parse_num<T: std::str::FromStr>(&self, e: &Tree, text: &str) -> Result<T> {
-        let trimmed = text.trim();
-        match trimmed.parse::<T>() {
-            Ok(v) if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) => Ok(v),
-            _ => Err(self.err(
-                e,
-                format!("<{}> holds '{text}', not a number in range", e.name),
-            )),
-        }
-    }
-
-    fn num<T: std::str::FromStr>(&self, e: &Tree, key: &str, value: &str) -> Result<T> {
-        match value.parse::<T>() {
-            Ok(v) if value.bytes().all(|b| b.is_ascii_digit()) => Ok(v),
-            _ => Err(self.err(
-                e,
-                format!("{key}='{value}' in <{}> is not a number in range", e.name),
-            )),
-        }
-    }
-
-    fn opt_num<T: std::str::FromStr>(&self, e: &Tree, key: &str, value: &str) -> Result<Option<T>> {
-        if value.is_empty() {
-            return Ok(None);
-        }
-        self.num(e, key, value).map(Some)
-    }
-
-    fn opt_guid(&self, e: &Tree, key: &str, value: &str) -> Result<Option<Guid>> {
-        if value.is_empty() {
-            return Ok(None);
-        }
-        Guid::parse(value)
-            .map(Some)
-            .ok_or_else(|| self.err(e, format!("{key}='{value}' in <{}> is not a GUID", e.name)))
-    }
-
-    fn no_content(&self, e: &Tree) -> Result<()> {
-        let has_content = e.children.iter().any(|n| match n {
-            TreeNode::Text(t) => !t.is_empty(),
-            _ => true,
-        });
-        if has_content {
-            return Err(self.err(e, format!("<{}> must be empty", e.name)));
+        let value = if amp {
+            unescape(raw)
+                .map_err(|e| self.err(start, format!("bad character or entity reference: {e}")))?
+        } else {
+            Cow::Borrowed(raw)
+        };
+        match top.role {
+            Role::Root if !value.trim().is_empty() => self.unexpected_text(),
+            Role::System if !value.trim().is_empty() => self.unexpected_text(),
+            Role::EventData if !value.trim().is_empty() => self.unexpected_text(),
+            Role::Child(_) | Role::Data | Role::Binary => self.leaf.push(value),
+            Role::Generic => self.push_node(Node::Value(Value::String(value.into_owned()))),
+            _ => {}
         }
         Ok(())
     }
 
-    fn unexpected_attr(&self, e: &Tree, key: &str) -> Error {
-        self.err(e, format!("unexpected attribute {key} on <{}>", e.name))
+    fn cdata(&mut self, start: usize, data: &'a str) -> Result<()> {
+        let Some(top) = self.open.last() else {
+            return Err(self.err(start, "CDATA outside the root element"));
+        };
+        match top.role {
+            Role::Root => self.unexpected_text(),
+            Role::System => self.unexpected_text(),
+            Role::EventData => self.unexpected_text(),
+            Role::Child(_) => self.leaf.nonleaf = true,
+            Role::Data | Role::Binary | Role::Generic => {
+                self.leaf_to_generic();
+                self.push_node(Node::CData(data.to_owned()));
+            }
+            Role::Skip => {}
+        }
+        Ok(())
     }
-}
 
-/// The local part of a possibly prefixed name.
-fn local(name: &str) -> &str {
-    name.rsplit_once(':').map_or(name, |(_, l)| l)
-}
-
-fn is_leaf(e: &Tree) -> bool {
-    e.children.iter().all(|n| matches!(n, TreeNode::Text(_)))
-}
-
-fn text_of(e: &Tree) -> String {
-    let mut out = String::new();
-    for node in &e.children {
-        if let TreeNode::Text(t) = node {
-            out.push_str(t);
+    fn pi(&mut self, target: &'a str, content: &'a str) {
+        let Some(top) = self.open.last() else { return };
+        match top.role {
+            Role::Child(_) => self.leaf.nonleaf = true,
+            Role::Data | Role::Binary | Role::Generic => {
+                self.leaf_to_generic();
+                self.push_node(Node::ProcessingInstruction {
+                    target: target.to_owned(),
+                    data: content.trim_start().to_owned(),
+                });
+            }
+            _ => {}
         }
     }
-    out
-}
 
-/// The children of `tree`, mapped as by [`generic`] (no empty text for `<x></x>`).
-fn children(mut tree: Tree) -> Vec<Node> {
-    tree.self_closed = true;
-    generic(tree).children
-}
-
-/// Maps a tree onto a generic [`Element`]. `<x></x>` keeps an empty text child so that it
-/// renders back as `<x></x>` rather than `<x/>`. Iterative: the open elements are on a heap
-/// stack, not the call stack.
-fn generic(tree: Tree) -> Element {
-    /// An element whose children are being mapped.
-    struct Open {
-        element: Element,
-        self_closed: bool,
-        pending: std::vec::IntoIter<TreeNode>,
+    /// A start or empty tag: checks its markup, then gives it its role.
+    fn start(
+        &mut self,
+        offset: usize,
+        content: &'a str,
+        name_len: usize,
+        empty: bool,
+    ) -> Result<()> {
+        if self.root_seen && self.open.is_empty() {
+            return Err(self.err(offset, "more than one root element"));
+        }
+        if self.open.len() >= MAX_XML_DEPTH {
+            return Err(self.err(
+                offset,
+                format!("elements nested deeper than {MAX_XML_DEPTH} levels"),
+            ));
+        }
+        let name = &content[..name_len];
+        if !is_xml_name(name) {
+            return Err(self.err(offset, format!("<{name}> has no valid element name")));
+        }
+        let mut attrs = std::mem::take(&mut self.attrs);
+        attrs.clear();
+        for attr in Attributes::new(content, name_len) {
+            let bad = |what: &str| self.err(offset, format!("bad attribute in <{name}>: {what}"));
+            let Ok((key, raw)) = attr else {
+                return Err(bad("not `key='value'`"));
+            };
+            if attrs.iter().any(|(k, _)| same(k, key)) {
+                return Err(bad(&format!("{key} is repeated")));
+            }
+            if !is_xml_name(key) {
+                return Err(self.err(
+                    offset,
+                    format!("attribute `{key}` of <{name}> has no valid name"),
+                ));
+            }
+            let value = if raw.as_bytes().contains(&b'&') {
+                unescape(raw)
+                    .map_err(|e| self.err(offset, format!("bad value of {key} in <{name}>: {e}")))?
+            } else {
+                Cow::Borrowed(raw)
+            };
+            attrs.push((key, value));
+        }
+        let role = match self.open.last().map(|o| o.role) {
+            None => {
+                self.root_seen = true;
+                self.root(offset, name, &attrs)
+            }
+            Some(Role::Root) if self.deferred.is_none() => {
+                self.event_child(offset, name, &attrs, empty)
+            }
+            Some(Role::System) if self.deferred.is_none() => {
+                self.system_child(offset, name, &attrs)
+            }
+            Some(Role::Child(_)) => {
+                self.leaf.nonleaf = true;
+                Role::Skip
+            }
+            Some(Role::EventData) if self.deferred.is_none() => self.data_item(name, &attrs, empty),
+            Some(Role::Data | Role::Binary | Role::Generic) => {
+                self.leaf_to_generic();
+                self.push_frame(name, &attrs, empty, Dest::Item);
+                Role::Generic
+            }
+            _ => Role::Skip,
+        };
+        self.attrs = attrs;
+        self.open.push(Open { name, offset, role });
+        Ok(())
     }
-    fn open(tree: Tree) -> Open {
-        let mut element = Element::new(tree.name);
-        element.attributes = tree
-            .attributes
-            .into_iter()
-            .map(|(name, value)| Attribute {
-                name,
-                value: Value::String(value),
+
+    fn root(&mut self, offset: usize, name: &str, attrs: &[(&str, Cow<'_, str>)]) -> Role {
+        if local(name) != "Event" {
+            self.defer(offset, format!("the root element is <{name}>, not <Event>"));
+            return Role::Skip;
+        }
+        for (key, _) in attrs {
+            if *key != "xmlns" && !key.starts_with("xmlns:") {
+                self.defer(offset, format!("unexpected attribute {key} on <Event>"));
+                return Role::Skip;
+            }
+        }
+        Role::Root
+    }
+
+    fn event_child(
+        &mut self,
+        offset: usize,
+        name: &str,
+        attrs: &[(&'a str, Cow<'a, str>)],
+        empty: bool,
+    ) -> Role {
+        match local(name) {
+            "System" if !self.saw_system => {
+                self.saw_system = true;
+                Role::System
+            }
+            "RenderingInfo" if !self.saw_rendering_info => {
+                self.saw_rendering_info = true;
+                self.push_frame(name, attrs, empty, Dest::RenderingInfo);
+                Role::Generic
+            }
+            local if !self.saw_body && local != "System" && local != "RenderingInfo" => {
+                self.saw_body = true;
+                match local {
+                    "EventData" => self.event_data(offset, attrs),
+                    "UserData" => {
+                        // Only the children are kept.
+                        self.push_frame(name, &[], true, Dest::UserData);
+                        Role::Generic
+                    }
+                    _ => {
+                        self.push_frame(name, attrs, empty, Dest::Other);
+                        Role::Generic
+                    }
+                }
+            }
+            _ => {
+                self.defer(offset, format!("unexpected <{name}> in <Event>"));
+                Role::Skip
+            }
+        }
+    }
+
+    fn system_child(
+        &mut self,
+        offset: usize,
+        name: &str,
+        attrs: &[(&'a str, Cow<'a, str>)],
+    ) -> Role {
+        let Some(child) = SystemChild::from_name(local(name)) else {
+            self.defer(offset, format!("unexpected <{name}> in <System>"));
+            return Role::Skip;
+        };
+        if let Err(message) = system::attributes(child, name, attrs, &mut self.event.system) {
+            self.defer(offset, message);
+        }
+        self.leaf = Leaf::default();
+        Role::Child(child)
+    }
+
+    fn system_text(&mut self, child: SystemChild, open: &Open<'a>, leaf: Leaf<'a>) {
+        let content = system::Content {
+            any: leaf.has_text || leaf.nonleaf,
+            nonleaf: leaf.nonleaf,
+            text: leaf.text,
+        };
+        match system::content(child, open.name, content, &mut self.event.system) {
+            Ok(()) if child == SystemChild::EventId => self.saw_event_id = true,
+            Ok(()) => {}
+            Err(message) => self.defer(open.offset, message),
+        }
+    }
+
+    fn event_data(&mut self, offset: usize, attrs: &[(&'a str, Cow<'a, str>)]) -> Role {
+        let mut data = EventData::default();
+        for (key, value) in attrs {
+            match *key {
+                "Name" => data.name = Some(value.to_string()),
+                _ => {
+                    self.defer(offset, format!("unexpected attribute {key} on <EventData>"));
+                    return Role::Skip;
+                }
+            }
+        }
+        self.event.body = Body::EventData(data);
+        Role::EventData
+    }
+
+    fn data_item(&mut self, name: &str, attrs: &[(&'a str, Cow<'a, str>)], empty: bool) -> Role {
+        match local(name) {
+            // A self-closed <Data/> stays a generic element so that it renders back as
+            // written.
+            "Data" if !empty && attrs.iter().all(|(k, _)| *k == "Name") => {
+                self.leaf = Leaf {
+                    name: attrs.first().map(|(_, v)| v.clone()),
+                    ..Leaf::default()
+                };
+                Role::Data
+            }
+            "Binary" if attrs.is_empty() => {
+                self.leaf = Leaf::default();
+                Role::Binary
+            }
+            _ => {
+                self.push_frame(name, attrs, empty, Dest::Item);
+                Role::Generic
+            }
+        }
+    }
+
+    /// Starts a generic element: a child of the tree being built, or a new tree for `dest`.
+    fn push_frame(&mut self, name: &str, attrs: &[(&str, Cow<'_, str>)], empty: bool, dest: Dest) {
+        if self.frames.is_empty() {
+            self.dest = dest;
+        }
+        let mut element = Element::new(name);
+        element.attributes = attrs
+            .iter()
+            .map(|(k, v)| Attribute {
+                name: (*k).to_owned(),
+                value: Value::String(v.to_string()),
             })
             .collect();
-        Open {
+        self.frames.push(Frame {
             element,
-            self_closed: tree.self_closed,
-            pending: tree.children.into_iter(),
+            self_closed: empty,
+        });
+    }
+
+    fn push_node(&mut self, node: Node) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.element.children.push(node);
         }
     }
-    let mut stack = vec![open(tree)];
-    let mut done = None;
-    while let Some(top) = stack.last_mut() {
-        match top.pending.next() {
-            Some(TreeNode::Element(child)) => stack.push(open(child)),
-            Some(TreeNode::Text(t)) => top.element.children.push(Node::Value(Value::String(t))),
-            Some(TreeNode::CData(c)) => top.element.children.push(Node::CData(c)),
-            Some(TreeNode::Pi { target, data }) => top
-                .element
-                .children
-                .push(Node::ProcessingInstruction { target, data }),
-            None => {
-                let Some(Open {
+
+    /// The open `<Data>` or `<Binary>` holds more than text: it becomes a generic element,
+    /// its text pieces its first children.
+    fn leaf_to_generic(&mut self) {
+        let Some(top) = self.open.last_mut() else {
+            return;
+        };
+        if !matches!(top.role, Role::Data | Role::Binary) {
+            return;
+        }
+        top.role = Role::Generic;
+        let mut element = Element::new(top.name);
+        if let Some(name) = self.leaf.name.take() {
+            element.attributes.push(Attribute {
+                name: "Name".to_owned(),
+                value: Value::String(name.into_owned()),
+            });
+        }
+        element.children = self.leaf.nodes();
+        self.dest = Dest::Item;
+        self.frames.push(Frame {
+            element,
+            self_closed: false,
+        });
+    }
+
+    /// Closes the innermost open element.
+    fn close(&mut self, self_closed: bool) {
+        let Some(open) = self.open.pop() else { return };
+        match open.role {
+            Role::Root => {
+                if !self.saw_system {
+                    self.defer(open.offset, "<Event> has no <System>");
+                }
+            }
+            Role::System => {
+                if !self.saw_event_id {
+                    self.defer(open.offset, "<System> has no <EventID>");
+                }
+            }
+            Role::Child(child) => {
+                let leaf = std::mem::take(&mut self.leaf);
+                if self.deferred.is_none() {
+                    self.system_text(child, &open, leaf);
+                }
+            }
+            Role::Data => {
+                let leaf = std::mem::take(&mut self.leaf);
+                let item = DataItem::Data {
+                    name: leaf.name.as_deref().map(shared_name),
+                    value: Value::String(leaf.text.into_owned()),
+                };
+                self.push_item(item);
+            }
+            Role::Binary => {
+                let leaf = std::mem::take(&mut self.leaf);
+                self.binary(&open, leaf, self_closed);
+            }
+            Role::Generic => {
+                let Some(Frame {
                     mut element,
                     self_closed,
-                    ..
-                }) = stack.pop()
+                }) = self.frames.pop()
                 else {
-                    break;
+                    return;
                 };
+                if let Some(parent) = self.frames.last_mut() {
+                    if element.children.is_empty() && !self_closed {
+                        // `<x></x>` keeps an empty text so that it renders back as written.
+                        element
+                            .children
+                            .push(Node::Value(Value::String(String::new())));
+                    }
+                    parent.element.children.push(Node::Element(element));
+                    return;
+                }
                 if element.children.is_empty() && !self_closed {
                     element
                         .children
                         .push(Node::Value(Value::String(String::new())));
                 }
-                match stack.last_mut() {
-                    Some(parent) => parent.element.children.push(Node::Element(element)),
-                    None => done = Some(element),
+                match self.dest {
+                    Dest::RenderingInfo => self.event.rendering_info = Some(element),
+                    Dest::UserData => self.event.body = Body::UserData(element.children),
+                    Dest::Other => self.event.body = Body::Other(element),
+                    Dest::Item => self.push_item(DataItem::Element(element)),
                 }
             }
+            Role::EventData | Role::Skip => {}
         }
     }
-    // The root is finished when the stack empties, so `done` is always set here.
-    done.unwrap_or_else(|| Element::new(String::new()))
+
+    fn push_item(&mut self, item: DataItem) {
+        if let Body::EventData(data) = &mut self.event.body {
+            data.items.push(item);
+        }
+    }
+
+    fn binary(&mut self, open: &Open<'a>, leaf: Leaf<'a>, self_closed: bool) {
+        let text = &leaf.text;
+        let Some(bytes) = parse_hex_bytes(text.trim()) else {
+            self.defer(
+                open.offset,
+                "<Binary> holds something other than hex digits",
+            );
+            return;
+        };
+        let canonical = text.len() == 2 * bytes.len() && {
+            let mut upper = String::with_capacity(text.len());
+            write_hex_upper(&mut upper, &bytes);
+            upper == **text
+        };
+        if canonical {
+            self.push_item(DataItem::Binary(bytes));
+            return;
+        }
+        // Lowercase or spaced hex: keep the text as written.
+        let mut element = Element::new(open.name);
+        element.children = leaf.nodes();
+        if element.children.is_empty() && !self_closed {
+            element
+                .children
+                .push(Node::Value(Value::String(String::new())));
+        }
+        self.push_item(DataItem::Element(element));
+    }
+}
+
+/// A `<Data>` name, shared with the events before it: a few slots per thread hold the names
+/// last seen, so the names of one template are allocated once, not once per event.
+fn shared_name(name: &str) -> Arc<str> {
+    const SLOTS: usize = 64;
+    thread_local! {
+        static NAMES: RefCell<Vec<Option<Arc<str>>>> = RefCell::new(vec![None; SLOTS]);
+    }
+    // The length and up to eight bytes from each end pick the slot; the slot never decides
+    // equality, the full comparison does.
+    let b = name.as_bytes();
+    let word = |part: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..part.len()].copy_from_slice(part);
+        u64::from_le_bytes(w)
+    };
+    let n = b.len();
+    let hash = (word(&b[..n.min(8)]) ^ word(&b[n.saturating_sub(8)..]).rotate_left(29))
+        .wrapping_add(n as u64)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let slot = (hash >> 58) as usize % SLOTS;
+    NAMES
+        .try_with(|names| {
+            let Ok(mut names) = names.try_borrow_mut() else {
+                return Arc::from(name);
+            };
+            match &names[slot] {
+                Some(shared) if **shared == *name => Arc::clone(shared),
+                _ => {
+                    let shared: Arc<str> = Arc::from(name);
+                    names[slot] = Some(Arc::clone(&shared));
+                    shared
+                }
+            }
+        })
+        .unwrap_or_else(|_| Arc::from(name))
 }

@@ -1,0 +1,345 @@
+//! The one-pass parser against the parser it replaced (`parse_oracle`): on every input both
+//! give the same event, or both fail with MalformedXml at the same line and column.
+//!
+//! Inputs: random events of the model (both flavours of the tests' strategies) and the
+//! generator's events of every profile, rendered; the same re-indented, double-quoted, with
+//! comments, CDATA, processing instructions, references and prefixes spliced in; mutations
+//! of them (junk spliced in, ranges cut or doubled, bytes replaced); and token soups of XML
+//! markup that hit every error path (unclosed markup, mismatched tags, bad references,
+//! duplicate attributes, text where none belongs, depth).
+
+use proptest::prelude::*;
+use proptest::sample::select;
+
+use super::{parse::parse_event, parse_oracle};
+use crate::event::Event;
+use crate::test_support::events::{event, generated_pool, Flavor};
+
+/// Both parsers agree on `text`.
+fn agree(text: &str) -> std::result::Result<(), TestCaseError> {
+    let new = parse_event(text);
+    let old = parse_oracle::parse_event(text);
+    match (new, old) {
+        (Ok(a), Ok(b)) => prop_assert_eq!(a, b, "{}", text),
+        (Err(a), Err(b)) => {
+            prop_assert_eq!(a.kind(), b.kind(), "{}", text);
+            prop_assert_eq!(
+                a.position(),
+                b.position(),
+                "{}\nnew: {}\nold: {}",
+                text,
+                a,
+                b
+            );
+        }
+        (a, b) => prop_assert!(false, "{text}\nnew: {a:?}\nold: {b:?}"),
+    }
+    Ok(())
+}
+
+/// A rendered event of either flavour, or one of the generator's.
+fn rendered() -> BoxedStrategy<String> {
+    prop_oneof![
+        2 => event(Flavor::RoundTrip).prop_map(|e| e.to_xml()),
+        1 => event(Flavor::Query).prop_map(|e| e.to_xml()),
+        2 => (0..generated_pool().len()).prop_map(|i| generated_pool()[i].to_xml()),
+    ]
+    .boxed()
+}
+
+/// Markup and text that stress the reader and the mapping, spliced into events.
+const JUNK: &[&str] = &[
+    "\n",
+    "\n  ",
+    " ",
+    "\t",
+    "\r\n",
+    "\r",
+    " \r\t",
+    "\u{c}\n",
+    "<!-- c -->",
+    "<!---->",
+    "<!-- a -- b -->",
+    "<![CDATA[x]]>",
+    "<![CDATA[]]>",
+    "<?pi data?>",
+    "<?xml version='1.0'?>",
+    "<??>",
+    "<?>",
+    "<!DOCTYPE Event>",
+    "<!DOCTYPE>",
+    "<!bogus>",
+    "&amp;",
+    "&lt;",
+    "&#65;",
+    "&#x41;",
+    "&#0;",
+    "&#xD800;",
+    "&bogus;",
+    "&",
+    ";",
+    "&#X41;",
+    "<",
+    ">",
+    "/>",
+    "</",
+    "'",
+    "\"",
+    "=",
+    "x",
+    "7",
+    " a='1'",
+    " a=\"1\"",
+    " a='1' a='2'",
+    " a=1",
+    " xmlns='urn:x'",
+    " Name='n'",
+    "<b/>",
+    "<b></b>",
+    "</b>",
+    "<x:b/>",
+    "<Data>1</Data>",
+    "<Data Name='n'>v</Data>",
+    "<Binary>0A</Binary>",
+    "<Binary>0a</Binary>",
+    "<EventID>1</EventID>",
+    "<Level>1</Level>",
+    "<Keywords>0x1</Keywords>",
+    "<Channel/>",
+    "<System><EventID>2</EventID></System>",
+    "<UserData/>",
+    "<RenderingInfo/>",
+    "\u{feff}",
+    "é",
+    "\u{3000}",
+    "\u{85}",
+    "<\n/>",
+    "<a 1b='x'/>",
+    "< a/>",
+    "</Event >",
+    "</ Event>",
+];
+
+/// `text` with `junk` spliced in at the fraction `at` of its length.
+fn splice(text: &str, at: f64, junk: &str) -> String {
+    let mut i = (text.len() as f64 * at) as usize;
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    format!("{}{}{}", &text[..i], junk, &text[i..])
+}
+
+fn boundary(text: &str, at: f64) -> usize {
+    let mut i = ((text.len() as f64 * at) as usize).min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Windows' rendering in another well-formed shape: indented, double-quoted, with a
+/// declaration, comments and prefixes.
+fn reshaped(xml: &str, how: u8) -> String {
+    match how % 5 {
+        0 => xml.replace("><", ">\n  <"),
+        1 => xml.replace('\'', "\""),
+        2 => format!("<?xml version='1.0' encoding='utf-8'?>\n<!-- head -->{xml}\n<!-- tail -->\n"),
+        3 => xml
+            .replace("<Data", "<!-- d --><Data")
+            .replace("</System>", "<?pi x?></System>"),
+        _ => xml
+            .replacen("<Event xmlns=", "<e:Event xmlns:e='urn:e' xmlns=", 1)
+            .replacen("</Event>", "</e:Event>", 1),
+    }
+}
+
+/// A soup of markup tokens.
+fn soup() -> BoxedStrategy<String> {
+    const TOKENS: &[&str] = &[
+        "<Event>",
+        "</Event>",
+        "<System>",
+        "</System>",
+        "<EventID>",
+        "</EventID>",
+        "1",
+        "65536",
+        "<EventData>",
+        "</EventData>",
+        "<Data>",
+        "</Data>",
+        "<Data Name='a'>",
+        "<UserData>",
+        "</UserData>",
+        "<Provider Name='p'/>",
+        "<TimeCreated SystemTime='2024-01-01T00:00:00Z'/>",
+        "<Security UserID='S-1-5-18'/>",
+        "<Execution ProcessID='1' ThreadID='2'/>",
+        "<Correlation ActivityID='{00000000-0000-0000-0000-000000000000}'/>",
+        "<Binary>",
+        "</Binary>",
+        "FF",
+        "<RenderingInfo>",
+        "</RenderingInfo>",
+        "<x>",
+        "</x>",
+        "<x/>",
+        "<Keywords>",
+        "</Keywords>",
+        "0x8000000000000000",
+        "<Level>",
+        "</Level>",
+        "<Channel>",
+        "</Channel>",
+        "text",
+        " ",
+        "\n",
+        "&amp;",
+        "&#10;",
+        "&#x20;",
+        "&x;",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "<?",
+        "?>",
+        "<!DOCTYPE d>",
+        "'",
+        "\"",
+        "=",
+        "<",
+        ">",
+        "/",
+        "&",
+    ];
+    prop::collection::vec(select(TOKENS), 0..40)
+        .prop_map(|t| t.concat())
+        .boxed()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+
+    /// What the renderer writes.
+    #[test]
+    fn rendered_events_agree(xml in rendered()) {
+        agree(&xml)?;
+        // And the new parser reads it back to what it was rendered from.
+        let back = parse_event(&xml).map(|e| e.to_xml());
+        prop_assert_eq!(back.as_deref().ok(), Some(xml.as_str()));
+    }
+
+    /// The same events in other well-formed shapes.
+    #[test]
+    fn reshaped_events_agree(xml in rendered(), how in any::<u8>()) {
+        agree(&reshaped(&xml, how))?;
+    }
+
+    /// Junk spliced in, anywhere, once or a few times.
+    #[test]
+    fn spliced_events_agree(
+        xml in rendered(),
+        cuts in prop::collection::vec((0.0f64..=1.0, select(JUNK)), 1..4),
+    ) {
+        let mut text = xml;
+        for (at, junk) in cuts {
+            text = splice(&text, at, junk);
+        }
+        agree(&text)?;
+    }
+
+    /// Ranges cut out, doubled, or bytes replaced by markup characters.
+    #[test]
+    fn mutated_events_agree(
+        xml in rendered(),
+        a in 0.0f64..=1.0,
+        b in 0.0f64..=1.0,
+        how in 0u8..3,
+        with in select(vec!['<', '>', '/', '\'', '"', '&', ';', '=', ' ', '\n', '!', '?', '-', ']']),
+    ) {
+        let (i, j) = {
+            let (i, j) = (boundary(&xml, a), boundary(&xml, b));
+            (i.min(j), i.max(j))
+        };
+        let text = match how {
+            0 => format!("{}{}", &xml[..i], &xml[j..]),
+            1 => format!("{}{}{}", &xml[..j], &xml[i..j], &xml[j..]),
+            _ => {
+                let mut t = xml.clone();
+                if let Some(c) = t[i..].chars().next() {
+                    t.replace_range(i..i + c.len_utf8(), &with.to_string());
+                }
+                t
+            }
+        };
+        agree(&text)?;
+    }
+
+    /// Token soups: mostly errors, of every kind.
+    #[test]
+    fn token_soups_agree(text in soup()) {
+        agree(&text)?;
+    }
+
+    /// Any short text.
+    #[test]
+    fn arbitrary_text_agrees(text in "\\PC{0,60}") {
+        agree(&text)?;
+    }
+}
+
+#[test]
+fn the_reference_fixtures_and_edge_cases_agree() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/events");
+    let mut texts: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(!texts.is_empty(), "no fixtures in {}", dir.display());
+    let fixtures = texts.len();
+    let deep = |n: usize| {
+        format!(
+            "<Event><System><EventID>1</EventID></System><UserData>{}{}</UserData></Event>",
+            "<a>".repeat(n),
+            "</a>".repeat(n)
+        )
+    };
+    texts.extend([
+        deep(super::MAX_XML_DEPTH - 2),
+        deep(super::MAX_XML_DEPTH - 1),
+        deep(100_000),
+        "\u{feff}<Event><System><EventID>1</EventID></System></Event>".into(),
+        "\u{feff}<Event><System><EventID>x</EventID></System></Event>".into(),
+        "<Event><System><EventID>x</EventID></System> text </Event>".into(),
+        "<Event><System> t <EventID>x</EventID></System></Event>".into(),
+        "<Event><System><Level a='1'>x</Level><EventID>1</EventID></System><EventData b='1'> t </EventData></Event>".into(),
+        "<Event><System><EventID>1</EventID></System><EventData><Binary>zz</Binary> t </EventData></Event>".into(),
+        "<Event><System><EventID>1</EventID></System><EventData><Data>a<!--c-->b</Data><Data>a<b/>c</Data></EventData></Event>".into(),
+        "<Event><System><EventID>1</EventID></System><EventData><Binary>0a<!--c-->0B</Binary><Binary/><Binary></Binary></EventData></Event>".into(),
+        "<Event><System><EventID>1</EventID><TimeCreated RawTime='5' SystemTime='2024-01-01T00:00:00Z'/><TimeCreated RawTime='x'/></System></Event>".into(),
+        "<Event><System><Provider Name='a'/><Provider Guid='{54849625-5478-4994-a5ba-3e3b0328c30d}'/><EventID Qualifiers='1'>1</EventID><EventID>2</EventID></System></Event>".into(),
+        "<Event><System><EventID>1</EventID></System><System/></Event>".into(),
+        "<Event><RenderingInfo Culture='en'><Message>m</Message></RenderingInfo><System><EventID>1</EventID></System><RenderingInfo/></Event>".into(),
+        "<Event><System><EventID>1</EventID></System><UserData a='1'>t<x>&lt;</x><![CDATA[c]]><?p d?></UserData></Event>".into(),
+        "<Event><System><EventID>1</EventID></System><Other><y></y><z/></Other></Event>".into(),
+        "<Event><System><EventID>1</EventID></System></Event><?after?><!-- c -->\n".into(),
+        "<Event><System><EventID>1</EventID></System></Event></Event>".into(),
+        "<Event><!DOCTYPE x><System><EventID>1</EventID></System></Event>".into(),
+        "<Event a='1'><System><EventID>1</EventID></System>t</Event>".into(),
+        "<NotEvent><System><EventID>1</EventID></System>t</NotEvent>".into(),
+        "<Event><System><EventID>1</EventID><Level>\r</Level></System></Event>".into(),
+        "<Event><System><EventID>1</EventID><Channel>\r\t</Channel><Computer>\u{c}\n</Computer></System><EventData><Data>\r</Data><Data Name='a'> \r</Data><Data>\n</Data></EventData></Event>".into(),
+        "<Event><System><EventID>\r</EventID></System></Event>".into(),
+        "<Event><System><EventID>1</EventID></System><EventData><Data Name='a&amp;b'>x&lt;</Data><Data Name='a'>x</Data ><Data Name='a' >x</Data><Data Name=\"a\">x</Data></EventData></Event>".into(),
+    ]);
+    for text in &texts {
+        agree(text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    // The fixtures parse.
+    for text in &texts[..fixtures] {
+        Event::from_xml(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    }
+}

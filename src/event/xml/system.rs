@@ -1,0 +1,225 @@
+//! The `<System>` children of parsed event XML onto [`System`]'s fields: a child's
+//! attributes when it opens, its text when it closes. Which child a name is comes from the
+//! one table of them, [`SystemChild`]; the value each holds (number, hex, GUID, time, SID,
+//! text) is parsed straight from the borrowed input.
+//!
+//! Invariants: a child seen twice sets its fields again (the later wins, field by field for
+//! Provider and EventID's Qualifiers, whole for Correlation, Execution and Security); an
+//! error is a message, placed by the caller at the child's start.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+
+use crate::event::{
+    parse_u64_auto, Correlation, Execution, FileTime, Guid, Security, Sid, System, SystemChild,
+};
+
+type Attrs<'x, 'a> = &'x [(&'a str, Cow<'a, str>)];
+
+/// Reads the attributes of `child` (named `name` as written) into `s`.
+pub(super) fn attributes(
+    child: SystemChild,
+    name: &str,
+    attrs: Attrs<'_, '_>,
+    s: &mut System,
+) -> Result<(), String> {
+    let unexpected = |key: &str| Err(format!("unexpected attribute {key} on <{name}>"));
+    match child {
+        SystemChild::Provider => {
+            for (key, value) in attrs {
+                match *key {
+                    "Name" => s.provider.name = Some(value.to_string()),
+                    "Guid" => s.provider.guid = opt_guid(name, key, value)?,
+                    "EventSourceName" => s.provider.event_source_name = Some(value.to_string()),
+                    _ => return unexpected(key),
+                }
+            }
+        }
+        SystemChild::EventId => {
+            for (key, value) in attrs {
+                match *key {
+                    "Qualifiers" => s.qualifiers = opt_num(name, key, value)?,
+                    _ => return unexpected(key),
+                }
+            }
+        }
+        SystemChild::TimeCreated => {
+            for (key, value) in attrs {
+                match *key {
+                    "SystemTime" => {
+                        let t = FileTime::parse(value).ok_or_else(|| {
+                            format!("SystemTime '{value}' is not an ISO 8601 UTC time")
+                        })?;
+                        s.time_created = Some(t);
+                    }
+                    "RawTime" if s.time_created.is_none() => {
+                        s.time_created = Some(FileTime(num(name, key, value)?));
+                    }
+                    "RawTime" => {}
+                    _ => return unexpected(key),
+                }
+            }
+        }
+        SystemChild::Correlation => {
+            let mut c = Correlation::default();
+            for (key, value) in attrs {
+                match *key {
+                    "ActivityID" => c.activity_id = opt_guid(name, key, value)?,
+                    "RelatedActivityID" => c.related_activity_id = opt_guid(name, key, value)?,
+                    _ => return unexpected(key),
+                }
+            }
+            s.correlation = Some(c);
+        }
+        SystemChild::Execution => {
+            let mut e = Execution::default();
+            for (key, value) in attrs {
+                match *key {
+                    "ProcessID" => e.process_id = num(name, key, value)?,
+                    "ThreadID" => e.thread_id = num(name, key, value)?,
+                    "ProcessorID" => e.processor_id = opt_num(name, key, value)?,
+                    "SessionID" => e.session_id = opt_num(name, key, value)?,
+                    "KernelTime" => e.kernel_time = opt_num(name, key, value)?,
+                    "UserTime" => e.user_time = opt_num(name, key, value)?,
+                    "ProcessorTime" => e.processor_time = opt_num(name, key, value)?,
+                    _ => return unexpected(key),
+                }
+            }
+            s.execution = Some(e);
+        }
+        SystemChild::Security => {
+            let mut sec = Security::default();
+            for (key, value) in attrs {
+                match *key {
+                    "UserID" if value.is_empty() => {}
+                    "UserID" => {
+                        let sid = Sid::parse(value)
+                            .ok_or_else(|| format!("UserID '{value}' is not a SID"))?;
+                        sec.user_id = Some(sid);
+                    }
+                    _ => return unexpected(key),
+                }
+            }
+            s.security = Some(sec);
+        }
+        // Text-only children take no attributes.
+        _ => {
+            if let Some((key, _)) = attrs.first() {
+                return unexpected(key);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What one System child held: its text pieces joined, and whether it held anything else.
+pub(super) struct Content<'a> {
+    pub text: Cow<'a, str>,
+    /// Held an element, CDATA or a processing instruction.
+    pub nonleaf: bool,
+    /// Held any node at all (text included).
+    pub any: bool,
+}
+
+/// Reads the content of `child` into `s`.
+pub(super) fn content(
+    child: SystemChild,
+    name: &str,
+    c: Content<'_>,
+    s: &mut System,
+) -> Result<(), String> {
+    let text_only = || {
+        if c.nonleaf {
+            Err(format!("<{name}> must hold text only"))
+        } else {
+            Ok(())
+        }
+    };
+    match child {
+        SystemChild::Provider
+        | SystemChild::TimeCreated
+        | SystemChild::Correlation
+        | SystemChild::Execution
+        | SystemChild::Security => {
+            if c.any {
+                return Err(format!("<{name}> must be empty"));
+            }
+        }
+        SystemChild::EventId => {
+            text_only()?;
+            s.event_id = parse_num(name, &c.text)?;
+        }
+        SystemChild::Version => {
+            text_only()?;
+            s.version = Some(parse_num(name, &c.text)?);
+        }
+        SystemChild::Level => {
+            text_only()?;
+            s.level = Some(parse_num(name, &c.text)?);
+        }
+        SystemChild::Task => {
+            text_only()?;
+            s.task = Some(parse_num(name, &c.text)?);
+        }
+        SystemChild::Opcode => {
+            text_only()?;
+            s.opcode = Some(parse_num(name, &c.text)?);
+        }
+        SystemChild::EventRecordId => {
+            text_only()?;
+            s.event_record_id = Some(parse_num(name, &c.text)?);
+        }
+        SystemChild::Keywords => {
+            text_only()?;
+            let k = parse_u64_auto(&c.text)
+                .ok_or_else(|| format!("Keywords '{}' is not a 64-bit hex number", c.text))?;
+            s.keywords = Some(k);
+        }
+        SystemChild::Channel => {
+            text_only()?;
+            s.channel = Some(c.text.into_owned());
+        }
+        SystemChild::Computer => {
+            text_only()?;
+            s.computer = Some(c.text.into_owned());
+        }
+    }
+    Ok(())
+}
+
+/// Decimal digits, surrounding whitespace allowed, in range of `T`.
+fn parse_num<T: FromStr>(name: &str, text: &str) -> Result<T, String> {
+    let trimmed = text.trim();
+    match trimmed.parse::<T>() {
+        Ok(v) if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) => Ok(v),
+        _ => Err(format!("<{name}> holds '{text}', not a number in range")),
+    }
+}
+
+/// An attribute's decimal digits, in range of `T`.
+fn num<T: FromStr>(name: &str, key: &str, value: &str) -> Result<T, String> {
+    match value.parse::<T>() {
+        Ok(v) if value.bytes().all(|b| b.is_ascii_digit()) => Ok(v),
+        _ => Err(format!(
+            "{key}='{value}' in <{name}> is not a number in range"
+        )),
+    }
+}
+
+/// Like [`num`]; empty is absent.
+fn opt_num<T: FromStr>(name: &str, key: &str, value: &str) -> Result<Option<T>, String> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    num(name, key, value).map(Some)
+}
+
+/// A GUID in either case, braces optional; empty is absent.
+fn opt_guid(name: &str, key: &str, value: &str) -> Result<Option<Guid>, String> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    Guid::parse(value)
+        .map(Some)
+        .ok_or_else(|| format!("{key}='{value}' in <{name}> is not a GUID"))
+}
