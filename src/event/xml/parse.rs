@@ -6,7 +6,11 @@
 //! `<Data>` or `<Binary>` item, a generic element tree for UserData, RenderingInfo and
 //! other sections, or markup whose content the model does not keep). No tree is built
 //! first; text and attribute values stay borrowed until a field owns them; the names of
-//! `<Data>` come from a small per-thread memo of shared names. Every failure is an
+//! `<Data>` come from a small per-thread memo of shared names, and EventData's items gather
+//! in a per-thread scratch list that moves into the event sized once. Markup in exactly
+//! Windows' shape (`<Data Name='n'>text</Data>`, System children) takes the shortcuts of
+//! [`shortcuts`], which give what the general path gives; generic trees and the text of
+//! leaves are [`tree`]'s. Every failure is an
 //! [`ErrorKind::MalformedXml`] error (ERROR_EVT_MALFORMED_XML_TEXT, 15008) with the 1-based
 //! line and column of the offending markup.
 //!
@@ -28,19 +32,20 @@
 //! event (rendering, queries, drop) recurses once per level, which the limit bounds.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::sync::Arc;
+use std::cell::Cell;
 
 use quick_xml::events::Event as XmlEvent;
 use quick_xml::Reader;
 
-use super::lexer::{find2, unescape, Attributes, Lexer, Token};
+use super::lexer::{unescape, Attributes, Lexer, Token};
 use super::system;
+use shortcuts::Names;
+use tree::{Frame, Leaf};
+
+mod shortcuts;
+mod tree;
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{
-    parse_hex_bytes, write_hex_upper, Attribute, Body, DataItem, Element, Event, EventData, Node,
-    SystemChild, Value,
-};
+use crate::event::{Body, DataItem, Event, EventData, Node, SystemChild, Value};
 
 /// The deepest nesting of elements event XML may have: the `<Event>` root is level 1.
 /// Windows' events nest a handful of levels (`<Event><UserData><X xmlns=…><Field>` is four;
@@ -126,7 +131,12 @@ pub(super) fn local(name: &str) -> &str {
 /// `a == b`, inline: names are short, where a call to `memcmp` costs more than the loop.
 #[inline]
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// What an open element is to the model.
@@ -163,51 +173,6 @@ enum Dest {
     Item,
 }
 
-/// The text of the open System child, `<Data>` or `<Binary>`.
-#[derive(Default)]
-struct Leaf<'a> {
-    /// The text pieces, joined.
-    text: Cow<'a, str>,
-    /// Where the second and later pieces start in `text` (pieces are separated by comments).
-    breaks: Vec<usize>,
-    has_text: bool,
-    /// Holds an element, CDATA or a processing instruction.
-    nonleaf: bool,
-    /// `<Data>`'s Name.
-    name: Option<Cow<'a, str>>,
-}
-
-impl<'a> Leaf<'a> {
-    fn push(&mut self, piece: Cow<'a, str>) {
-        if self.has_text {
-            self.breaks.push(self.text.len());
-            self.text.to_mut().push_str(&piece);
-        } else {
-            self.text = piece;
-            self.has_text = true;
-        }
-    }
-
-    /// The pieces as generic text nodes.
-    fn nodes(&self) -> Vec<Node> {
-        if !self.has_text {
-            return Vec::new();
-        }
-        let mut at = 0;
-        let mut out = Vec::with_capacity(self.breaks.len() + 1);
-        for &b in self.breaks.iter().chain(std::iter::once(&self.text.len())) {
-            out.push(Node::Value(Value::String(self.text[at..b].to_owned())));
-            at = b;
-        }
-        out
-    }
-}
-
-struct Frame {
-    element: Element,
-    self_closed: bool,
-}
-
 struct Parser<'a> {
     /// The whole input: error positions are computed on it.
     text: &'a str,
@@ -224,8 +189,29 @@ struct Parser<'a> {
     saw_rendering_info: bool,
     saw_body: bool,
     saw_event_id: bool,
+    /// The `<Data>` names memo (the thread's, given back on drop).
+    names: Names,
+    /// The items of the open EventData (the thread's scratch list, given back on drop).
+    items: Vec<DataItem>,
     /// The first model error (in the order the model is read).
     deferred: Option<Error>,
+}
+
+thread_local! {
+    /// The scratch list of EventData items, kept between events.
+    static SCRATCH_ITEMS: Cell<Vec<DataItem>> = const { Cell::new(Vec::new()) };
+}
+
+impl Drop for Parser<'_> {
+    fn drop(&mut self) {
+        let mut items = std::mem::take(&mut self.items);
+        items.clear();
+        // A list grown by a huge event is not kept.
+        if items.capacity() <= 4096 {
+            let _ = SCRATCH_ITEMS.try_with(|scratch| scratch.set(items));
+        }
+        std::mem::take(&mut self.names).give_back();
+    }
 }
 
 impl<'a> Parser<'a> {
@@ -247,6 +233,10 @@ impl<'a> Parser<'a> {
             saw_body: false,
             saw_event_id: false,
             deferred: None,
+            names: Names::take(),
+            items: SCRATCH_ITEMS
+                .try_with(|items| items.take())
+                .unwrap_or_default(),
         }
     }
 
@@ -308,115 +298,10 @@ impl<'a> Parser<'a> {
         if !self.root_seen {
             return Err(self.err(self.text.len(), "no root element"));
         }
-        match self.deferred {
+        match self.deferred.take() {
             Some(e) => Err(e),
-            None => Ok(self.event),
+            None => Ok(std::mem::take(&mut self.event)),
         }
-    }
-
-    /// The text of a whole `<X>text</X>` at the lexer, X being `name`: the text, and the
-    /// offset after `</X>`. `None` where anything else is there (an attribute, a reference, a
-    /// child, whitespace that is formatting, another end tag): the general path reads it.
-    #[inline]
-    fn simple_text(&self, b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
-        let end = find2(b, from, b'<', b'&')?;
-        let close = end + 3 + name.len();
-        if b[end] != b'<'
-            || b.len() < close
-            || b[end + 1] != b'/'
-            || &b[end + 2..close - 1] != name
-            || b[close - 1] != b'>'
-        {
-            return None;
-        }
-        let text = &b[from..end];
-        if !text.is_empty()
-            && text.iter().all(u8::is_ascii_whitespace)
-            && text.iter().any(|&c| c == b'\n' || c == b'\r')
-        {
-            return None;
-        }
-        Some((end, close))
-    }
-
-    /// `<Data Name='n'>text</Data>` or `<Data>text</Data>` in `<EventData>`, read in one step:
-    /// the general path gives the same item (the tests hold them equal). False, having read
-    /// nothing, for any other markup.
-    fn data_shortcut(&mut self) -> bool {
-        let (s, p) = self.lexer.at();
-        let b = s.as_bytes();
-        let rest = &b[p..];
-        let (name, text_start) = if rest.starts_with(b"<Data Name='") {
-            let from = p + 12;
-            let Some(quote) = find2(b, from, b'\'', b'&') else {
-                return false;
-            };
-            if b[quote] != b'\'' || b.get(quote + 1) != Some(&b'>') {
-                return false;
-            }
-            (Some(&s[from..quote]), quote + 2)
-        } else if rest.starts_with(b"<Data>") {
-            (None, p + 6)
-        } else {
-            return false;
-        };
-        let Some((end, after)) = self.simple_text(b, text_start, b"Data") else {
-            return false;
-        };
-        self.lexer.skip_to(after);
-        let item = DataItem::Data {
-            name: name.map(shared_name),
-            value: Value::String(s[text_start..end].to_owned()),
-        };
-        self.push_item(item);
-        true
-    }
-
-    /// A System child holding only text and no attributes (`<Level>4</Level>`), read in one
-    /// step as [`data_shortcut`](Self::data_shortcut) reads Data.
-    fn system_shortcut(&mut self) -> bool {
-        let (s, p) = self.lexer.at();
-        let b = s.as_bytes();
-        let mut i = p + 1;
-        if b.get(p) != Some(&b'<') {
-            return false;
-        }
-        while i < b.len() && b[i].is_ascii_alphabetic() {
-            i += 1;
-        }
-        if i == p + 1 || b.get(i) != Some(&b'>') {
-            return false;
-        }
-        let name = &s[p + 1..i];
-        let Some(child) = SystemChild::from_name(name) else {
-            return false;
-        };
-        if matches!(
-            child,
-            SystemChild::Provider
-                | SystemChild::TimeCreated
-                | SystemChild::Correlation
-                | SystemChild::Execution
-                | SystemChild::Security
-        ) {
-            return false;
-        }
-        let Some((end, after)) = self.simple_text(b, i + 1, name.as_bytes()) else {
-            return false;
-        };
-        self.lexer.skip_to(after);
-        let text = &s[i + 1..end];
-        let content = system::Content {
-            text: Cow::Borrowed(text),
-            nonleaf: false,
-            any: !text.is_empty(),
-        };
-        match system::content(child, name, content, &mut self.event.system) {
-            Ok(()) if child == SystemChild::EventId => self.saw_event_id = true,
-            Ok(()) => {}
-            Err(message) => self.defer(p, message),
-        }
-        true
     }
 
     /// Keeps the first model error.
@@ -690,56 +575,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Starts a generic element: a child of the tree being built, or a new tree for `dest`.
-    fn push_frame(&mut self, name: &str, attrs: &[(&str, Cow<'_, str>)], empty: bool, dest: Dest) {
-        if self.frames.is_empty() {
-            self.dest = dest;
-        }
-        let mut element = Element::new(name);
-        element.attributes = attrs
-            .iter()
-            .map(|(k, v)| Attribute {
-                name: (*k).to_owned(),
-                value: Value::String(v.to_string()),
-            })
-            .collect();
-        self.frames.push(Frame {
-            element,
-            self_closed: empty,
-        });
-    }
-
-    fn push_node(&mut self, node: Node) {
-        if let Some(frame) = self.frames.last_mut() {
-            frame.element.children.push(node);
-        }
-    }
-
-    /// The open `<Data>` or `<Binary>` holds more than text: it becomes a generic element,
-    /// its text pieces its first children.
-    fn leaf_to_generic(&mut self) {
-        let Some(top) = self.open.last_mut() else {
-            return;
-        };
-        if !matches!(top.role, Role::Data | Role::Binary) {
-            return;
-        }
-        top.role = Role::Generic;
-        let mut element = Element::new(top.name);
-        if let Some(name) = self.leaf.name.take() {
-            element.attributes.push(Attribute {
-                name: "Name".to_owned(),
-                value: Value::String(name.into_owned()),
-            });
-        }
-        element.children = self.leaf.nodes();
-        self.dest = Dest::Item;
-        self.frames.push(Frame {
-            element,
-            self_closed: false,
-        });
-    }
-
     /// Closes the innermost open element.
     fn close(&mut self, self_closed: bool) {
         let Some(open) = self.open.pop() else { return };
@@ -763,7 +598,7 @@ impl<'a> Parser<'a> {
             Role::Data => {
                 let leaf = std::mem::take(&mut self.leaf);
                 let item = DataItem::Data {
-                    name: leaf.name.as_deref().map(shared_name),
+                    name: leaf.name.as_deref().map(|n| self.names.shared(n)),
                     value: Value::String(leaf.text.into_owned()),
                 };
                 self.push_item(item);
@@ -802,79 +637,18 @@ impl<'a> Parser<'a> {
                     Dest::Item => self.push_item(DataItem::Element(element)),
                 }
             }
-            Role::EventData | Role::Skip => {}
-        }
-    }
-
-    fn push_item(&mut self, item: DataItem) {
-        if let Body::EventData(data) = &mut self.event.body {
-            data.items.push(item);
-        }
-    }
-
-    fn binary(&mut self, open: &Open<'a>, leaf: Leaf<'a>, self_closed: bool) {
-        let text = &leaf.text;
-        let Some(bytes) = parse_hex_bytes(text.trim()) else {
-            self.defer(
-                open.offset,
-                "<Binary> holds something other than hex digits",
-            );
-            return;
-        };
-        let canonical = text.len() == 2 * bytes.len() && {
-            let mut upper = String::with_capacity(text.len());
-            write_hex_upper(&mut upper, &bytes);
-            upper == **text
-        };
-        if canonical {
-            self.push_item(DataItem::Binary(bytes));
-            return;
-        }
-        // Lowercase or spaced hex: keep the text as written.
-        let mut element = Element::new(open.name);
-        element.children = leaf.nodes();
-        if element.children.is_empty() && !self_closed {
-            element
-                .children
-                .push(Node::Value(Value::String(String::new())));
-        }
-        self.push_item(DataItem::Element(element));
-    }
-}
-
-/// A `<Data>` name, shared with the events before it: a few slots per thread hold the names
-/// last seen, so the names of one template are allocated once, not once per event.
-fn shared_name(name: &str) -> Arc<str> {
-    const SLOTS: usize = 64;
-    thread_local! {
-        static NAMES: RefCell<Vec<Option<Arc<str>>>> = RefCell::new(vec![None; SLOTS]);
-    }
-    // The length and up to eight bytes from each end pick the slot; the slot never decides
-    // equality, the full comparison does.
-    let b = name.as_bytes();
-    let word = |part: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..part.len()].copy_from_slice(part);
-        u64::from_le_bytes(w)
-    };
-    let n = b.len();
-    let hash = (word(&b[..n.min(8)]) ^ word(&b[n.saturating_sub(8)..]).rotate_left(29))
-        .wrapping_add(n as u64)
-        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let slot = (hash >> 58) as usize % SLOTS;
-    NAMES
-        .try_with(|names| {
-            let Ok(mut names) = names.try_borrow_mut() else {
-                return Arc::from(name);
-            };
-            match &names[slot] {
-                Some(shared) if **shared == *name => Arc::clone(shared),
-                _ => {
-                    let shared: Arc<str> = Arc::from(name);
-                    names[slot] = Some(Arc::clone(&shared));
-                    shared
+            Role::EventData => {
+                if let Body::EventData(data) = &mut self.event.body {
+                    data.items = self.items.drain(..).collect();
                 }
             }
-        })
-        .unwrap_or_else(|_| Arc::from(name))
+            Role::Skip => {}
+        }
+    }
+
+    /// Items gather in the thread's scratch list and move into the EventData, sized once,
+    /// when it closes (growing the event's own list item by item cost more than the copy).
+    fn push_item(&mut self, item: DataItem) {
+        self.items.push(item);
+    }
 }

@@ -333,6 +333,18 @@ fn the_reference_fixtures_and_edge_cases_agree() {
         "<Event><System><EventID>1</EventID><Level>\r</Level></System></Event>".into(),
         "<Event><System><EventID>1</EventID><Channel>\r\t</Channel><Computer>\u{c}\n</Computer></System><EventData><Data>\r</Data><Data Name='a'> \r</Data><Data>\n</Data></EventData></Event>".into(),
         "<Event><System><EventID>\r</EventID></System></Event>".into(),
+        "<Event><System><EventID>1</EventID><Execution ProcessID='1' ProcessID='2'/></System></Event>".into(),
+        "<Event><System><EventID>1</EventID><Execution ProcessID='1' ThreadID='x'/></System></Event>".into(),
+        "<Event><System><Provider Name='a&amp;b' Guid=''/><EventID Qualifiers=''>1</EventID></System></Event>".into(),
+        "<Event><System><EventID Qualifiers='x'>1</EventID></System></Event>".into(),
+        "<Event><System><EventID>1</EventID><Level/></System></Event>".into(),
+        "<Event><System><EventID>1</EventID><Level></Level></System></Event>".into(),
+        "<Event><System><EventID/></System></Event>".into(),
+        "<Event><System><EventID>1</EventID><Provider Name='a'>t</Provider></System></Event>".into(),
+        "<Event><System><EventID>1</EventID><Security UserID=''/><Security/><Channel>a</Channel><Channel></Channel></System></Event>".into(),
+        "<Event><System><EventID>1</EventID><Level a='1'>2</Level></System></Event>".into(),
+        "<Event><System><EventID>1</EventID><Bogus a='1'/></System></Event>".into(),
+        "<Event><System><EventID>1</EventID></System><EventData><Data Name='a'>1</Data><Data Name='a'>2</Data><Data Name='b'/><Data Name=''>3</Data></EventData></Event>".into(),
         "<Event><System><EventID>1</EventID></System><EventData><Data Name='a&amp;b'>x&lt;</Data><Data Name='a'>x</Data ><Data Name='a' >x</Data><Data Name=\"a\">x</Data></EventData></Event>".into(),
     ]);
     for text in &texts {

@@ -1,0 +1,210 @@
+//! Shortcuts of the event XML parser for markup in exactly the shape Windows renders:
+//! `<Data Name='n'>text</Data>` and System children such as `<Level>4</Level>` or
+//! `<Execution ProcessID='4' ThreadID='8'/>`, each read in one step instead of token by token;
+//! and the thread's memo of `<Data>` names.
+//!
+//! Invariant: a shortcut reads only markup whose general reading it repeats exactly (no
+//! reference, no whitespace that is formatting, no repeated attribute, letters-only names,
+//! single quotes, the matching end tag right after the text), and otherwise reads nothing
+//! and leaves the input to the general path. The parser's tests compare the whole parser,
+//! shortcuts included, with the oracle.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::sync::Arc;
+
+use super::{same, same_bytes, system, Parser};
+use crate::event::xml::lexer::find2;
+use crate::event::{DataItem, SystemChild, Value};
+
+impl<'a> Parser<'a> {
+    /// `<Data Name='n'>text</Data>` or `<Data>text</Data>` in `<EventData>`, read in one step:
+    /// the general path gives the same item (the tests hold them equal). False, having read
+    /// nothing, for any other markup.
+    pub(super) fn data_shortcut(&mut self) -> bool {
+        let (s, p) = self.lexer.at();
+        let b = s.as_bytes();
+        let rest = &b[p..];
+        let (name, text_start) = if rest.starts_with(b"<Data Name='") {
+            let from = p + 12;
+            let Some(quote) = find2(b, from, b'\'', b'&') else {
+                return false;
+            };
+            if b[quote] != b'\'' || b.get(quote + 1) != Some(&b'>') {
+                return false;
+            }
+            (Some(&s[from..quote]), quote + 2)
+        } else if rest.starts_with(b"<Data>") {
+            (None, p + 6)
+        } else {
+            return false;
+        };
+        let Some((end, after)) = simple_text(b, text_start, b"Data") else {
+            return false;
+        };
+        self.lexer.skip_to(after);
+        let item = DataItem::Data {
+            name: name.map(|n| self.names.shared(n)),
+            value: Value::String(s[text_start..end].to_owned()),
+        };
+        self.push_item(item);
+        true
+    }
+
+    /// A System child as Windows writes it, `<Name key='value'…/>` or
+    /// `<Name key='value'…>text</Name>` (no reference, no other markup inside), read in one
+    /// step as [`data_shortcut`](Self::data_shortcut) reads Data.
+    pub(super) fn system_shortcut(&mut self) -> bool {
+        let (s, p) = self.lexer.at();
+        let mut attrs = std::mem::take(&mut self.attrs);
+        attrs.clear();
+        let read = system_markup(s, p, &mut attrs);
+        let done = match read {
+            Some((child, name, text, after)) => {
+                self.lexer.skip_to(after);
+                let content = system::Content {
+                    text: Cow::Borrowed(text),
+                    nonleaf: false,
+                    any: !text.is_empty(),
+                };
+                let system = &mut self.event.system;
+                match system::attributes(child, name, &attrs, system)
+                    .and_then(|()| system::content(child, name, content, system))
+                {
+                    Ok(()) if child == SystemChild::EventId => self.saw_event_id = true,
+                    Ok(()) => {}
+                    Err(message) => self.defer(p, message),
+                }
+                true
+            }
+            None => false,
+        };
+        self.attrs = attrs;
+        done
+    }
+}
+
+/// The text of a whole `<X>text</X>` at the lexer, X being `name`: the text, and the
+/// offset after `</X>`. `None` where anything else is there (an attribute, a reference, a
+/// child, whitespace that is formatting, another end tag): the general path reads it.
+#[inline]
+fn simple_text(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
+    let end = find2(b, from, b'<', b'&')?;
+    let close = end + 3 + name.len();
+    if b[end] != b'<'
+        || b.len() < close
+        || b[end + 1] != b'/'
+        || !same_bytes(&b[end + 2..close - 1], name)
+        || b[close - 1] != b'>'
+    {
+        return None;
+    }
+    let text = &b[from..end];
+    if !text.is_empty()
+        && text.iter().all(u8::is_ascii_whitespace)
+        && text.iter().any(|&c| c == b'\n' || c == b'\r')
+    {
+        return None;
+    }
+    Some((end, close))
+}
+
+/// The end of the run of ASCII letters from `i`.
+#[inline]
+fn letters(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && b[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    i
+}
+
+/// A System child at `p` in Windows' shape: `<Name` in letters, then ` key='value'` pairs
+/// (letters, single quotes, no reference, no repeated key) into `attrs`, then `/>` or
+/// `>text</Name>` with text as [`simple_text`] takes it. Gives the child, its name, its
+/// text and the offset after it; `None` for anything else (the general path reads it).
+fn system_markup<'a>(
+    s: &'a str,
+    p: usize,
+    attrs: &mut Vec<(&'a str, Cow<'a, str>)>,
+) -> Option<(SystemChild, &'a str, &'a str, usize)> {
+    let b = s.as_bytes();
+    if b.get(p) != Some(&b'<') {
+        return None;
+    }
+    let name_end = letters(b, p + 1);
+    let name = &s[p + 1..name_end];
+    let child = SystemChild::from_name(name)?;
+    let mut i = name_end;
+    while b.get(i) == Some(&b' ') {
+        let key_end = letters(b, i + 1);
+        if key_end == i + 1 || b.get(key_end) != Some(&b'=') || b.get(key_end + 1) != Some(&b'\'') {
+            return None;
+        }
+        let from = key_end + 2;
+        let quote = find2(b, from, b'\'', b'&')?;
+        let key = &s[i + 1..key_end];
+        if b[quote] != b'\'' || attrs.iter().any(|(k, _)| same(k, key)) {
+            return None;
+        }
+        attrs.push((key, Cow::Borrowed(&s[from..quote])));
+        i = quote + 1;
+    }
+    match b.get(i) {
+        Some(b'/') if b.get(i + 1) == Some(&b'>') => Some((child, name, "", i + 2)),
+        Some(b'>') => {
+            let (end, after) = simple_text(b, i + 1, name.as_bytes())?;
+            Some((child, name, &s[i + 1..end], after))
+        }
+        _ => None,
+    }
+}
+
+/// The thread's memo of `<Data>` names: a few slots holding the names last seen, so the
+/// names of one template are allocated once, not once per event. A parser takes it for the
+/// event and gives it back (one thread-local access per event, not per name).
+#[derive(Default)]
+pub(super) struct Names(Vec<Option<Arc<str>>>);
+
+thread_local! {
+    static NAMES: Cell<Names> = const { Cell::new(Names(Vec::new())) };
+}
+
+impl Names {
+    const SLOTS: usize = 64;
+
+    pub(super) fn take() -> Names {
+        NAMES.try_with(Cell::take).unwrap_or_default()
+    }
+
+    pub(super) fn give_back(self) {
+        let _ = NAMES.try_with(|names| names.set(self));
+    }
+
+    /// `name`, shared with the events before it.
+    pub(super) fn shared(&mut self, name: &str) -> Arc<str> {
+        if self.0.is_empty() {
+            self.0 = vec![None; Self::SLOTS];
+        }
+        // The length and up to eight bytes from each end pick the slot; the slot never
+        // decides equality, the full comparison does.
+        let b = name.as_bytes();
+        let word = |part: &[u8]| {
+            let mut w = [0u8; 8];
+            w[..part.len()].copy_from_slice(part);
+            u64::from_le_bytes(w)
+        };
+        let n = b.len();
+        let hash = (word(&b[..n.min(8)]) ^ word(&b[n.saturating_sub(8)..]).rotate_left(29))
+            .wrapping_add(n as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = &mut self.0[(hash >> 58) as usize % Self::SLOTS];
+        match slot {
+            Some(shared) if same(shared, name) => Arc::clone(shared),
+            _ => {
+                let shared: Arc<str> = Arc::from(name);
+                *slot = Some(Arc::clone(&shared));
+                shared
+            }
+        }
+    }
+}
