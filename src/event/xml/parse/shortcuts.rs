@@ -185,16 +185,19 @@ impl Names {
         if self.0.is_empty() {
             self.0 = vec![None; Self::SLOTS];
         }
-        // The length and up to eight bytes from each end pick the slot; the slot never
-        // decides equality, the full comparison does.
+        // The length and eight bytes from each end (fixed-size loads; shorter names fold
+        // byte by byte) pick the slot; the slot never decides equality, the full comparison
+        // does.
         let b = name.as_bytes();
-        let word = |part: &[u8]| {
-            let mut w = [0u8; 8];
-            w[..part.len()].copy_from_slice(part);
-            u64::from_le_bytes(w)
-        };
         let n = b.len();
-        let hash = (word(&b[..n.min(8)]) ^ word(&b[n.saturating_sub(8)..]).rotate_left(29))
+        let mixed = if n >= 8 {
+            let head = u64::from_le_bytes(b[..8].try_into().unwrap_or_default());
+            let tail = u64::from_le_bytes(b[n - 8..].try_into().unwrap_or_default());
+            head ^ tail.rotate_left(29)
+        } else {
+            b.iter().fold(0u64, |h, &c| (h << 8) | u64::from(c))
+        };
+        let hash = mixed
             .wrapping_add(n as u64)
             .wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let slot = &mut self.0[(hash >> 58) as usize % Self::SLOTS];
