@@ -32,12 +32,15 @@
 //!   (`evtlog::MAX_XML_DEPTH`).
 
 mod children;
+mod system;
 mod text;
 
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use evtlog::{Attribute, Body, DataItem, Event, Node, System, Value};
+use evtlog::{
+    visit_event, Attribute, Body, DataItems, Event, EventVisitor, Node, System, Value, ValueRef,
+};
 use serde_json::ser::{CompactFormatter, Formatter};
 
 use children::{distinct_named, Child, ChildList, NameCounts};
@@ -51,18 +54,48 @@ thread_local! {
     static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
 }
 
-/// Appends `event` as one JSON object (`{"Event":{…}}`) to `out`.
+/// Appends `event` as one JSON object (`{"Event":{…}}`) to `out`: the bytes
+/// [`JsonWriter`] writes for it, whichever way the event is visited.
 pub fn write_event(out: &mut Vec<u8>, event: &Event) {
+    visit_event(event, &mut JsonWriter(out));
+}
+
+/// An [`EventVisitor`] that appends each event it visits to its buffer as one JSON object
+/// (nothing else, no newline).
+pub struct JsonWriter<'o>(pub &'o mut Vec<u8>);
+
+impl EventVisitor for JsonWriter<'_> {
+    fn usual(&mut self, system: &System, data: Option<&DataItems<'_>>) {
+        let mut names = NameCounts::new();
+        let mut w = Json {
+            out: self.0,
+            names: &mut names,
+            scratch: SCRATCH.take(),
+        };
+        w.open_event(system);
+        // `System` and `EventData`: no name to count.
+        if let Some(data) = data {
+            w.raw(b",\"EventData\":");
+            w.event_data(data.name().filter(|n| !n.is_empty()), data);
+        }
+        w.raw(b"}}");
+        SCRATCH.set(w.scratch);
+    }
+
+    fn event(&mut self, event: &Event) {
+        write_whole(self.0, event);
+    }
+}
+
+/// Any event, by the general rules.
+fn write_whole(out: &mut Vec<u8>, event: &Event) {
     let mut names = NameCounts::new();
     let mut w = Json {
         out,
         names: &mut names,
         scratch: SCRATCH.take(),
     };
-    w.raw(b"{\"Event\":{\"#attributes\":{\"xmlns\":\"");
-    w.raw(EVENT_NS.as_bytes());
-    w.raw(b"\"},\"System\":");
-    w.system(&event.system);
+    w.open_event(&event.system);
     let mut scope = w.names.open();
     w.names
         .next_suffix(&mut scope, false, Cow::Borrowed("System"));
@@ -71,7 +104,7 @@ pub fn write_event(out: &mut Vec<u8>, event: &Event) {
         Body::EventData(data) => {
             w.raw(b",\"EventData\":");
             let attrs = data.name.as_deref().filter(|n| !n.is_empty());
-            w.event_data(attrs, &data.items);
+            w.event_data(attrs, data.items.as_slice());
             w.names
                 .next_suffix(&mut scope, false, Cow::Borrowed("EventData"));
         }
@@ -118,6 +151,14 @@ impl<'e> Json<'_, '_, 'e> {
         self.out.extend_from_slice(bytes);
     }
 
+    /// `{"Event":{"#attributes":…,"System":{…}`.
+    fn open_event(&mut self, system: &System) {
+        self.raw(b"{\"Event\":{\"#attributes\":{\"xmlns\":\"");
+        self.raw(EVENT_NS.as_bytes());
+        self.raw(b"\"},\"System\":");
+        self.system(system);
+    }
+
     /// A quoted, escaped string.
     fn string(&mut self, s: &str) {
         // Most strings need no escape: copied while they are checked, eight bytes at a
@@ -150,133 +191,6 @@ impl<'e> Json<'_, '_, 'e> {
         self.out.push(b':');
     }
 
-    fn system(&mut self, s: &System) {
-        self.raw(b"{\"Provider\":");
-        let p = &s.provider;
-        let name = p.name.as_deref().filter(|n| !n.is_empty());
-        let source = p.event_source_name.as_deref().filter(|n| !n.is_empty());
-        if name.is_none() && p.guid.is_none() && source.is_none() {
-            self.raw(b"null");
-        } else {
-            self.raw(b"{\"#attributes\":{");
-            let mut first = true;
-            if let Some(name) = name {
-                self.attr_key(&mut first, "Name");
-                self.string(name);
-            }
-            if let Some(g) = p.guid {
-                self.attr_key(&mut first, "Guid");
-                self.quoted_text(&Value::Guid(g));
-            }
-            if let Some(source) = source {
-                self.attr_key(&mut first, "EventSourceName");
-                self.string(source);
-            }
-            self.raw(b"}}");
-        }
-        self.raw(b",\"EventID\":");
-        match s.qualifiers {
-            Some(q) => {
-                self.raw(b"{\"#attributes\":{\"Qualifiers\":");
-                self.u64(q.into());
-                self.raw(b"},\"#text\":");
-                self.u64(s.event_id.into());
-                self.raw(b"}");
-            }
-            None => self.u64(s.event_id.into()),
-        }
-        let numbers = [
-            ("Version", s.version.map(u64::from)),
-            ("Level", s.level.map(u64::from)),
-            ("Task", s.task.map(u64::from)),
-            ("Opcode", s.opcode.map(u64::from)),
-        ];
-        for (name, v) in numbers {
-            if let Some(v) = v {
-                self.raw(b",");
-                self.key(name, 0);
-                self.u64(v);
-            }
-        }
-        if let Some(k) = s.keywords {
-            self.raw(b",\"Keywords\":");
-            self.quoted_text(&Value::HexInt64(k));
-        }
-        if let Some(t) = s.time_created {
-            self.raw(b",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":");
-            self.quoted_text(&Value::FileTime(t));
-            self.raw(b"}}");
-        }
-        if let Some(id) = s.event_record_id {
-            self.raw(b",\"EventRecordID\":");
-            self.u64(id);
-        }
-        if let Some(c) = &s.correlation {
-            self.raw(b",\"Correlation\":");
-            if c.activity_id.is_none() && c.related_activity_id.is_none() {
-                self.raw(b"null");
-            } else {
-                self.raw(b"{\"#attributes\":{");
-                let mut first = true;
-                if let Some(g) = c.activity_id {
-                    self.attr_key(&mut first, "ActivityID");
-                    self.quoted_text(&Value::Guid(g));
-                }
-                if let Some(g) = c.related_activity_id {
-                    self.attr_key(&mut first, "RelatedActivityID");
-                    self.quoted_text(&Value::Guid(g));
-                }
-                self.raw(b"}}");
-            }
-        }
-        if let Some(e) = &s.execution {
-            self.raw(b",\"Execution\":{\"#attributes\":{\"ProcessID\":");
-            self.u64(e.process_id.into());
-            self.raw(b",\"ThreadID\":");
-            self.u64(e.thread_id.into());
-            let more = [
-                ("ProcessorID", e.processor_id.map(u64::from)),
-                ("SessionID", e.session_id.map(u64::from)),
-                ("KernelTime", e.kernel_time.map(u64::from)),
-                ("UserTime", e.user_time.map(u64::from)),
-                ("ProcessorTime", e.processor_time),
-            ];
-            for (name, v) in more {
-                if let Some(v) = v {
-                    self.raw(b",");
-                    self.key(name, 0);
-                    self.u64(v);
-                }
-            }
-            self.raw(b"}}");
-        }
-        for (name, text) in [("Channel", &s.channel), ("Computer", &s.computer)] {
-            if let Some(text) = text {
-                self.raw(b",");
-                self.key(name, 0);
-                if text.is_empty() {
-                    self.raw(b"null");
-                } else {
-                    self.string(text);
-                }
-            }
-        }
-        if let Some(sec) = &s.security {
-            self.raw(b",\"Security\":");
-            match &sec.user_id {
-                Some(sid) => {
-                    self.raw(b"{\"#attributes\":{\"UserID\":\"");
-                    self.scratch.clear();
-                    sid.write_to(&mut self.scratch);
-                    self.out.extend_from_slice(self.scratch.as_bytes());
-                    self.raw(b"\"}}");
-                }
-                None => self.raw(b"null"),
-            }
-        }
-        self.raw(b"}");
-    }
-
     /// The comma (unless `first`) and key of an `#attributes` member.
     fn attr_key(&mut self, first: &mut bool, name: &str) {
         if !*first {
@@ -287,8 +201,8 @@ impl<'e> Json<'_, '_, 'e> {
     }
 
     /// `<EventData [Name]>` and its items: a data container.
-    fn event_data(&mut self, name: Option<&str>, items: &'e [DataItem]) {
-        if items.is_empty() {
+    fn event_data<L: ChildList + ?Sized>(&mut self, name: Option<&str>, items: &'e L) {
+        if items.len() == 0 {
             match name {
                 Some(name) => {
                     self.raw(b"{\"#attributes\":{\"Name\":");
@@ -310,11 +224,11 @@ impl<'e> Json<'_, '_, 'e> {
         if !distinct_named(items) {
             self.children(items, true, wrote_any);
         } else {
-            for item in items {
-                if let DataItem::Data {
+            for i in 0..items.len() {
+                if let Some(Child::Data {
                     name: Some(name),
                     value,
-                } = item
+                }) = items.child(i)
                 {
                     if std::mem::replace(&mut wrote_any, true) {
                         self.raw(b",");
@@ -368,14 +282,14 @@ impl<'e> Json<'_, '_, 'e> {
     fn data_values(&mut self, child: Child<'e>, first: &mut bool) {
         match child {
             Child::Data {
-                value: Value::Array(a),
+                value: ValueRef::Value(Value::Array(a)),
                 ..
             } if a.items().len() > 1 => {
                 for item in a.items() {
                     if !std::mem::take(first) {
                         self.raw(b",");
                     }
-                    self.leaf_value(item, true);
+                    self.leaf_value(ValueRef::of(item), true);
                 }
             }
             _ => {
@@ -392,18 +306,25 @@ impl<'e> Json<'_, '_, 'e> {
     fn leaf(&mut self, children: &[Node], empty_as_string: bool) -> bool {
         match children {
             [Node::Value(v)] => {
-                self.leaf_value(v, empty_as_string);
+                self.leaf_value(ValueRef::of(v), empty_as_string);
                 true
             }
             _ => false,
         }
     }
 
-    fn leaf_value(&mut self, v: &Value, empty_as_string: bool) {
-        if v.is_empty_text() {
-            self.raw(if empty_as_string { b"\"\"" } else { b"null" });
-        } else if !self.number(v) {
-            self.quoted_text(v);
+    fn leaf_value(&mut self, v: ValueRef<'_>, empty_as_string: bool) {
+        match v {
+            ValueRef::Text("") => self.raw(if empty_as_string { b"\"\"" } else { b"null" }),
+            ValueRef::Text(s) => self.string(s),
+            ValueRef::Value(v) if v.is_empty_text() => {
+                self.raw(if empty_as_string { b"\"\"" } else { b"null" })
+            }
+            ValueRef::Value(v) => {
+                if !self.number(v) {
+                    self.quoted_text(v);
+                }
+            }
         }
     }
 

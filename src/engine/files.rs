@@ -74,7 +74,8 @@ use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, FileTime};
 use crate::evtx::{
-    ChunkDecoder, DeferredChunk, EvtxChunk, EvtxFile, Proof, ProvedSpans, SharedFile, TemplateCache,
+    visit_event, ChunkDecoder, DeferredChunk, EventVisitor, EvtxChunk, EvtxFile, Proof,
+    ProvedSpans, SharedFile, TemplateCache,
 };
 use crate::query::{EvalScratch, QuerySource, SystemFields};
 use crate::store::{Chunk, DeferredEvents, LiveGauge};
@@ -315,6 +316,27 @@ impl DeferredEvents for FileChunkEvents {
                 None => {
                     let (start, end) = (*start as usize, *end as usize);
                     self.chunk.write_xml(proof, start, end, *offset, out);
+                }
+            },
+        }
+    }
+
+    fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) {
+        match self.events.get(index) {
+            None => {}
+            Some(ChunkEvent::Ready(event)) => visit_event(event, visitor),
+            Some(ChunkEvent::Deferred {
+                start,
+                end,
+                offset,
+                proof,
+                event,
+                ..
+            }) => match event.get() {
+                Some(event) => visit_event(event, visitor),
+                None => {
+                    let (start, end) = (*start as usize, *end as usize);
+                    self.chunk.visit(proof, start, end, *offset, visitor);
                 }
             },
         }

@@ -1,0 +1,135 @@
+//! `<System>` in JSON: its children in Windows' order, each in the evtx crate's shape
+//! (attributes as `#attributes`, numbers bare, GUIDs, keywords and times as strings).
+
+use evtlog::{System, Value};
+
+use super::Json;
+
+impl Json<'_, '_, '_> {
+    pub(super) fn system(&mut self, s: &System) {
+        self.raw(b"{\"Provider\":");
+        let p = &s.provider;
+        let name = p.name.as_deref().filter(|n| !n.is_empty());
+        let source = p.event_source_name.as_deref().filter(|n| !n.is_empty());
+        if name.is_none() && p.guid.is_none() && source.is_none() {
+            self.raw(b"null");
+        } else {
+            self.raw(b"{\"#attributes\":{");
+            let mut first = true;
+            if let Some(name) = name {
+                self.attr_key(&mut first, "Name");
+                self.string(name);
+            }
+            if let Some(g) = p.guid {
+                self.attr_key(&mut first, "Guid");
+                self.quoted_text(&Value::Guid(g));
+            }
+            if let Some(source) = source {
+                self.attr_key(&mut first, "EventSourceName");
+                self.string(source);
+            }
+            self.raw(b"}}");
+        }
+        self.raw(b",\"EventID\":");
+        match s.qualifiers {
+            Some(q) => {
+                self.raw(b"{\"#attributes\":{\"Qualifiers\":");
+                self.u64(q.into());
+                self.raw(b"},\"#text\":");
+                self.u64(s.event_id.into());
+                self.raw(b"}");
+            }
+            None => self.u64(s.event_id.into()),
+        }
+        let numbers = [
+            ("Version", s.version.map(u64::from)),
+            ("Level", s.level.map(u64::from)),
+            ("Task", s.task.map(u64::from)),
+            ("Opcode", s.opcode.map(u64::from)),
+        ];
+        for (name, v) in numbers {
+            if let Some(v) = v {
+                self.raw(b",");
+                self.key(name, 0);
+                self.u64(v);
+            }
+        }
+        if let Some(k) = s.keywords {
+            self.raw(b",\"Keywords\":");
+            self.quoted_text(&Value::HexInt64(k));
+        }
+        if let Some(t) = s.time_created {
+            self.raw(b",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":");
+            self.quoted_text(&Value::FileTime(t));
+            self.raw(b"}}");
+        }
+        if let Some(id) = s.event_record_id {
+            self.raw(b",\"EventRecordID\":");
+            self.u64(id);
+        }
+        if let Some(c) = &s.correlation {
+            self.raw(b",\"Correlation\":");
+            if c.activity_id.is_none() && c.related_activity_id.is_none() {
+                self.raw(b"null");
+            } else {
+                self.raw(b"{\"#attributes\":{");
+                let mut first = true;
+                if let Some(g) = c.activity_id {
+                    self.attr_key(&mut first, "ActivityID");
+                    self.quoted_text(&Value::Guid(g));
+                }
+                if let Some(g) = c.related_activity_id {
+                    self.attr_key(&mut first, "RelatedActivityID");
+                    self.quoted_text(&Value::Guid(g));
+                }
+                self.raw(b"}}");
+            }
+        }
+        if let Some(e) = &s.execution {
+            self.raw(b",\"Execution\":{\"#attributes\":{\"ProcessID\":");
+            self.u64(e.process_id.into());
+            self.raw(b",\"ThreadID\":");
+            self.u64(e.thread_id.into());
+            let more = [
+                ("ProcessorID", e.processor_id.map(u64::from)),
+                ("SessionID", e.session_id.map(u64::from)),
+                ("KernelTime", e.kernel_time.map(u64::from)),
+                ("UserTime", e.user_time.map(u64::from)),
+                ("ProcessorTime", e.processor_time),
+            ];
+            for (name, v) in more {
+                if let Some(v) = v {
+                    self.raw(b",");
+                    self.key(name, 0);
+                    self.u64(v);
+                }
+            }
+            self.raw(b"}}");
+        }
+        for (name, text) in [("Channel", &s.channel), ("Computer", &s.computer)] {
+            if let Some(text) = text {
+                self.raw(b",");
+                self.key(name, 0);
+                if text.is_empty() {
+                    self.raw(b"null");
+                } else {
+                    self.string(text);
+                }
+            }
+        }
+        if let Some(sec) = &s.security {
+            self.raw(b",\"Security\":");
+            match &sec.user_id {
+                Some(sid) => {
+                    self.raw(b"{\"#attributes\":{\"UserID\":\"");
+                    self.scratch.clear();
+                    sid.write_to(&mut self.scratch);
+                    self.out.extend_from_slice(self.scratch.as_bytes());
+                    self.raw(b"\"}}");
+                }
+                None => self.raw(b"null"),
+            }
+        }
+        self.raw(b"}");
+    }
+}
