@@ -43,7 +43,7 @@ use evtlog::{
 };
 use serde_json::ser::{CompactFormatter, Formatter};
 
-use children::{distinct_named, Child, ChildList, NameCounts};
+use children::{Child, ChildList, NameCounts};
 use text::{is_container, layout, node_has_text, single_value, write_text, SmallPieces};
 
 /// The namespace every rendered event declares (`Event/@xmlns`).
@@ -161,12 +161,7 @@ impl<'e> Json<'_, '_, 'e> {
 
     /// A quoted, escaped string.
     fn string(&mut self, s: &str) {
-        // Most strings need no escape: copied while they are checked, eight bytes at a
-        // time. The others go through serde_json's escaper.
-        if !copy_unescaped(self.out, s.as_bytes()) {
-            // Writing into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut *self.out, s);
-        }
+        copy_escaped(self.out, s.as_bytes());
     }
 
     fn u64(&mut self, v: u64) {
@@ -221,24 +216,45 @@ impl<'e> Json<'_, '_, 'e> {
             self.raw(b"}");
             wrote_any = true;
         }
-        if !distinct_named(items) {
+        if !self.distinct_members(items, wrote_any) {
             self.children(items, true, wrote_any);
-        } else {
-            for i in 0..items.len() {
-                if let Some(Child::Data {
+        }
+        self.raw(b"}");
+    }
+
+    /// The members of the common `EventData`: `Data` items only, each with a non-empty
+    /// name met once and a value that is not an array. Its object is then one member per
+    /// item, `"Name":value`, in order: no runs, no numbering (the general rules give
+    /// exactly that), so it is written without them, in one pass that checks as it goes.
+    /// False, with `out` as it was, at the first item that is not so (or past
+    /// [`DISTINCT_MAX`] items).
+    fn distinct_members<L: ChildList + ?Sized>(&mut self, items: &L, mut wrote_any: bool) -> bool {
+        let mark = self.out.len();
+        let mut names = DistinctNames::new();
+        for i in 0..items.len() {
+            let distinct = match items.child(i) {
+                Some(Child::Data {
                     name: Some(name),
                     value,
-                }) = items.child(i)
+                }) if !name.is_empty()
+                    && !matches!(value, ValueRef::Value(Value::Array(_)))
+                    && names.insert(name) =>
                 {
                     if std::mem::replace(&mut wrote_any, true) {
-                        self.raw(b",");
+                        self.out.push(b',');
                     }
                     self.key(name, 0);
                     self.leaf_value(value, true);
+                    true
                 }
+                _ => false,
+            };
+            if !distinct {
+                self.out.truncate(mark);
+                return false;
             }
         }
-        self.raw(b"}");
+        true
     }
 
     /// An element's value, from its attributes and children; `container`: it is
@@ -562,41 +578,120 @@ impl<'e> Json<'_, '_, 'e> {
     }
 }
 
-/// Appends `s` quoted to `out` if it holds no byte JSON escapes (a control character, `"`
-/// or `\\`) and returns true; else leaves `out` as it was and returns false. Checked and
-/// copied eight bytes at a time, in one pass.
-fn copy_unescaped(out: &mut Vec<u8>, s: &[u8]) -> bool {
+/// At most this many items are checked for distinct names by
+/// [`Json::distinct_members`]; more take the general rules.
+const DISTINCT_MAX: usize = 48;
+
+/// The names met so far in one `EventData`, to tell whether one is met again: a bit per
+/// name (most names of an object are told apart by it) and the names themselves.
+struct DistinctNames<'a> {
+    bits: u64,
+    names: [&'a str; DISTINCT_MAX],
+    len: usize,
+}
+
+impl<'a> DistinctNames<'a> {
+    fn new() -> Self {
+        DistinctNames {
+            bits: 0,
+            names: [""; DISTINCT_MAX],
+            len: 0,
+        }
+    }
+
+    /// Adds `name`; false if it was met already, or there is no room left.
+    fn insert(&mut self, name: &'a str) -> bool {
+        let bit = children::name_bit(true, name);
+        if self.bits & bit != 0 && self.names[..self.len].contains(&name) {
+            return false;
+        }
+        let Some(slot) = self.names.get_mut(self.len) else {
+            return false;
+        };
+        *slot = name;
+        self.len += 1;
+        self.bits |= bit;
+        true
+    }
+}
+
+/// Appends `s` to `out` quoted and escaped as serde_json escapes it: `"` and `\\` with a
+/// backslash, the control characters below 0x20 as `\b`, `\f`, `\n`, `\r`, `\t` or
+/// `\u00XX` (lowercase hex). Most strings need no escape: checked eight bytes at a time,
+/// then copied whole; the others are written word by word, a word holding a byte to
+/// escape byte by byte.
+fn copy_escaped(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    if needs_no_escape(s) {
+        out.extend_from_slice(s);
+    } else {
+        let mut words = s.chunks_exact(8);
+        for word in &mut words {
+            if needs_no_escape(word) {
+                out.extend_from_slice(word);
+            } else {
+                for &b in word {
+                    push_escaped_byte(out, b);
+                }
+            }
+        }
+        for &b in words.remainder() {
+            push_escaped_byte(out, b);
+        }
+    }
+    out.push(b'"');
+}
+
+/// Whether no byte of `s` needs an escape in JSON (a control character, `"` or `\\`):
+/// eight bytes at a time, the tail as a word padded with spaces.
+#[inline]
+fn needs_no_escape(s: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // A byte of `w` below `n` (n ≤ 0x80) sets its high bit here, and none is set otherwise.
     let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
-    let mark = out.len();
-    out.reserve(s.len() + 2);
-    out.push(b'"');
+    let flags = |w: u64| {
+        below(w, 0x20)
+            | below(w ^ (ONES * u64::from(b'"')), 1)
+            | below(w ^ (ONES * u64::from(b'\\')), 1)
+    };
     let mut words = s.chunks_exact(8);
+    let mut seen = 0;
     for word in &mut words {
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(word);
-        let w = u64::from_le_bytes(bytes);
-        if below(w, 0x20)
-            | below(w ^ (ONES * u64::from(b'"')), 1)
-            | below(w ^ (ONES * u64::from(b'\\')), 1)
-            != 0
-        {
-            out.truncate(mark);
-            return false;
-        }
-        out.extend_from_slice(&bytes);
+        seen |= flags(u64::from_le_bytes(bytes));
     }
-    for &b in words.remainder() {
-        if b < 0x20 || b == b'"' || b == b'\\' {
-            out.truncate(mark);
-            return false;
-        }
-        out.push(b);
+    let tail = words.remainder();
+    let mut bytes = [b' '; 8];
+    bytes[..tail.len()].copy_from_slice(tail);
+    seen |= flags(u64::from_le_bytes(bytes));
+    seen == 0
+}
+
+/// One byte of a string, escaped if JSON needs it.
+#[inline]
+fn push_escaped_byte(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0C => out.extend_from_slice(b"\\f"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0..=0x1F => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 15)],
+        ]),
+        _ => out.push(b),
     }
-    out.push(b'"');
-    true
 }
 
 /// How `qe` frames the events: `/f:json` one JSON array (an event per line inside it),

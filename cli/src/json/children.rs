@@ -116,32 +116,6 @@ impl ChildList for DataItems<'_> {
     }
 }
 
-/// Whether `items` are the common `EventData`: `Data` elements only, each with a non-empty
-/// name met once and a value that is not an array. Its object is then one member per
-/// item, `"Name":value`, in order: no runs, no numbering (the general rules give exactly
-/// that), so it is written without them.
-pub(super) fn distinct_named<L: ChildList + ?Sized>(items: &L) -> bool {
-    let name_of = |i: usize| match items.child(i) {
-        Some(Child::Data {
-            name: Some(name),
-            value,
-        }) if !name.is_empty() && !matches!(value, ValueRef::Value(Value::Array(_))) => Some(name),
-        _ => None,
-    };
-    let mut bits = 0u64;
-    for i in 0..items.len() {
-        let Some(name) = name_of(i) else {
-            return false;
-        };
-        let bit = name_bit(true, name);
-        if bits & bit != 0 && (0..i).any(|j| name_of(j) == Some(name)) {
-            return false;
-        }
-        bits |= bit;
-    }
-    true
-}
-
 /// How often each name has been met in each object being written, for the `_N` suffix:
 /// one list for the whole event, used as a stack (an object's names sit above its
 /// parent's, and are taken off when it closes), so that no object makes room of its own;
@@ -222,7 +196,7 @@ impl<'e> NameCounts<'e> {
 
 /// One of 64 bits for a name, from its length and three of its bytes (cheap, and enough to
 /// tell most names of one object apart).
-fn name_bit(data: bool, name: &str) -> u64 {
+pub(super) fn name_bit(data: bool, name: &str) -> u64 {
     let b = name.as_bytes();
     let pick = |i: usize| b.get(i).map_or(0, |&x| u32::from(x));
     let mixed = (b.len() as u32)

@@ -17,15 +17,15 @@ impl Json<'_, '_, '_> {
             self.raw(b"{\"#attributes\":{");
             let mut first = true;
             if let Some(name) = name {
-                self.attr_key(&mut first, "Name");
+                self.static_attr_key(&mut first, "Name");
                 self.string(name);
             }
             if let Some(g) = p.guid {
-                self.attr_key(&mut first, "Guid");
-                self.quoted_text(&Value::Guid(g));
+                self.static_attr_key(&mut first, "Guid");
+                self.quoted_with(|out| g.write_to(out));
             }
             if let Some(source) = source {
-                self.attr_key(&mut first, "EventSourceName");
+                self.static_attr_key(&mut first, "EventSourceName");
                 self.string(source);
             }
             self.raw(b"}}");
@@ -49,8 +49,7 @@ impl Json<'_, '_, '_> {
         ];
         for (name, v) in numbers {
             if let Some(v) = v {
-                self.raw(b",");
-                self.key(name, 0);
+                self.static_key(name);
                 self.u64(v);
             }
         }
@@ -60,7 +59,7 @@ impl Json<'_, '_, '_> {
         }
         if let Some(t) = s.time_created {
             self.raw(b",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":");
-            self.quoted_text(&Value::FileTime(t));
+            self.quoted_with(|out| t.write_to(out));
             self.raw(b"}}");
         }
         if let Some(id) = s.event_record_id {
@@ -75,12 +74,12 @@ impl Json<'_, '_, '_> {
                 self.raw(b"{\"#attributes\":{");
                 let mut first = true;
                 if let Some(g) = c.activity_id {
-                    self.attr_key(&mut first, "ActivityID");
-                    self.quoted_text(&Value::Guid(g));
+                    self.static_attr_key(&mut first, "ActivityID");
+                    self.quoted_with(|out| g.write_to(out));
                 }
                 if let Some(g) = c.related_activity_id {
-                    self.attr_key(&mut first, "RelatedActivityID");
-                    self.quoted_text(&Value::Guid(g));
+                    self.static_attr_key(&mut first, "RelatedActivityID");
+                    self.quoted_with(|out| g.write_to(out));
                 }
                 self.raw(b"}}");
             }
@@ -99,8 +98,7 @@ impl Json<'_, '_, '_> {
             ];
             for (name, v) in more {
                 if let Some(v) = v {
-                    self.raw(b",");
-                    self.key(name, 0);
+                    self.static_key(name);
                     self.u64(v);
                 }
             }
@@ -108,8 +106,7 @@ impl Json<'_, '_, '_> {
         }
         for (name, text) in [("Channel", &s.channel), ("Computer", &s.computer)] {
             if let Some(text) = text {
-                self.raw(b",");
-                self.key(name, 0);
+                self.static_key(name);
                 if text.is_empty() {
                     self.raw(b"null");
                 } else {
@@ -131,5 +128,31 @@ impl Json<'_, '_, '_> {
             }
         }
         self.raw(b"}");
+    }
+
+    /// `,"key":` for a key of this file (it needs no escape).
+    fn static_key(&mut self, key: &str) {
+        self.raw(b",\"");
+        self.raw(key.as_bytes());
+        self.raw(b"\":");
+    }
+
+    /// The comma (unless `first`) and key of an `#attributes` member named in this file.
+    fn static_attr_key(&mut self, first: &mut bool, key: &str) {
+        if !std::mem::take(first) {
+            self.out.push(b',');
+        }
+        self.raw(b"\"");
+        self.raw(key.as_bytes());
+        self.raw(b"\":");
+    }
+
+    /// A value's text that needs no escape (a GUID, a time), quoted.
+    fn quoted_with(&mut self, text: impl FnOnce(&mut String)) {
+        self.scratch.clear();
+        text(&mut self.scratch);
+        self.out.push(b'"');
+        self.out.extend_from_slice(self.scratch.as_bytes());
+        self.out.push(b'"');
     }
 }

@@ -228,7 +228,7 @@ pub(super) fn write_proved_xml(
 /// A record of `chunk` proved by `proof` handed to `visitor` straight from the spans it
 /// kept in `kept`: the call [`visit_event`] makes for the fast path's event. `None` (and no
 /// call) where direct visiting does not take it.
-fn visit_proved<V: EventVisitor + ?Sized>(
+pub(super) fn visit_proved<V: EventVisitor + ?Sized>(
     chunk: &EvtxChunk,
     proof: &Proof,
     kept: &ProvedSpans,

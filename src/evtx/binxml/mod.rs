@@ -265,3 +265,7 @@ mod fast_tests;
 #[cfg(test)]
 #[path = "layers_tests.rs"]
 mod layers_tests;
+
+#[cfg(test)]
+#[path = "visit_tests.rs"]
+mod visit_tests;
