@@ -644,7 +644,7 @@ fn copy_escaped(out: &mut Vec<u8>, s: &[u8]) {
 }
 
 /// Whether no byte of `s` needs an escape in JSON (a control character, `"` or `\\`):
-/// eight bytes at a time, the tail as a word padded with spaces.
+/// eight bytes at a time, the tail within the last eight.
 #[inline]
 fn needs_no_escape(s: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -656,17 +656,26 @@ fn needs_no_escape(s: &[u8]) -> bool {
             | below(w ^ (ONES * u64::from(b'"')), 1)
             | below(w ^ (ONES * u64::from(b'\\')), 1)
     };
+    let word = |w: &[u8]| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(w);
+        u64::from_le_bytes(bytes)
+    };
     let mut words = s.chunks_exact(8);
     let mut seen = 0;
-    for word in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        seen |= flags(u64::from_le_bytes(bytes));
+    for w in &mut words {
+        seen |= flags(word(w));
     }
     let tail = words.remainder();
-    let mut bytes = [b' '; 8];
-    bytes[..tail.len()].copy_from_slice(tail);
-    seen |= flags(u64::from_le_bytes(bytes));
+    if tail.is_empty() {
+    } else if s.len() >= 8 {
+        // The last eight bytes, which hold the tail (no copy of a variable length).
+        seen |= flags(word(&s[s.len() - 8..]));
+    } else {
+        for &b in tail {
+            seen |= u64::from(b < 0x20 || b == b'"' || b == b'\\');
+        }
+    }
     seen == 0
 }
 
