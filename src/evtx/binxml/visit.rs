@@ -25,7 +25,7 @@ use super::fast::{whole_instance, Instance, Values};
 use super::general::General;
 use super::plan::{BodyPlan, Content, DataPlan, ItemPlan, Plan};
 use super::span::Span;
-use super::value::utf16_trimmed_into;
+use super::value::utf16_trimmed_append;
 use crate::event::{Body, DataItem, Event, System, SystemFields, Value};
 
 /// What reads events one at a time without keeping them (see the module docs): each
@@ -77,7 +77,8 @@ enum Repr<'a> {
     Direct {
         plan: &'a [ItemPlan],
         items: &'a [Item],
-        text: &'a str,
+        /// Valid UTF-8 between any two item bounds.
+        text: &'a [u8],
         values: &'a [Value],
         chunk: &'a [u8],
     },
@@ -152,7 +153,9 @@ impl<'a> DataItems<'a> {
             } => Some(match *items.get(i)? {
                 Item::Text { plan: k, from, to } => DataRef::Data {
                     name: plan_name(plan, k),
-                    value: ValueRef::Text(text.get(from as usize..to as usize)?),
+                    value: ValueRef::Text(
+                        std::str::from_utf8(text.get(from as usize..to as usize)?).ok()?,
+                    ),
                 },
                 Item::Value { plan: k, at } => DataRef::Data {
                     name: plan_name(plan, k),
@@ -205,10 +208,8 @@ pub(super) struct VisitScratch {
     system: System,
     attrs: Vec<(usize, Value)>,
     items: Vec<Item>,
-    /// The texts of the string items, one after another.
-    text: String,
-    /// One string value, decoded.
-    one: String,
+    /// The texts of the string items, one after another, as UTF-8.
+    text: Vec<u8>,
     values: Vec<Value>,
 }
 
@@ -335,13 +336,12 @@ fn collect(values: &mut Values<'_>, plan: &[ItemPlan], scratch: &mut VisitScratc
     let VisitScratch {
         items,
         text,
-        one,
         values: decoded,
         ..
     } = scratch;
-    let push_text = |k: u16, s: &str, text: &mut String| -> Option<Item> {
+    let push_text = |k: u16, s: &str, text: &mut Vec<u8>| -> Option<Item> {
         let from = u32::try_from(text.len()).ok()?;
-        text.push_str(s);
+        text.extend_from_slice(s.as_bytes());
         let to = u32::try_from(text.len()).ok()?;
         Some(Item::Text { plan: k, from, to })
     };
@@ -362,10 +362,13 @@ fn collect(values: &mut Values<'_>, plan: &[ItemPlan], scratch: &mut VisitScratc
                                 continue;
                             }
                             Some(span) if span.ty == 0x01 => {
-                                // A String, decoded as `decode` does, without a new String.
+                                // A String, decoded as `decode` does, straight into `text`.
                                 span.used = true;
-                                utf16_trimmed_into(span.bytes(values.chunk)?, one);
-                                items.push(push_text(k, one, text)?);
+                                let bytes = span.bytes(values.chunk)?;
+                                let from = u32::try_from(text.len()).ok()?;
+                                utf16_trimmed_append(bytes, text);
+                                let to = u32::try_from(text.len()).ok()?;
+                                items.push(Item::Text { plan: k, from, to });
                                 continue;
                             }
                             Some(_) => {}
