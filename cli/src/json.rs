@@ -618,27 +618,23 @@ impl<'a> DistinctNames<'a> {
 /// Appends `s` to `out` quoted and escaped as serde_json escapes it: `"` and `\\` with a
 /// backslash, the control characters below 0x20 as `\b`, `\f`, `\n`, `\r`, `\t` or
 /// `\u00XX` (lowercase hex). Most strings need no escape: checked eight bytes at a time,
-/// then copied whole; the others are written word by word, a word holding a byte to
-/// escape byte by byte.
+/// then copied whole; in the others, the runs between the bytes to escape are.
 fn copy_escaped(out: &mut Vec<u8>, s: &[u8]) {
     out.reserve(s.len() + 2);
     out.push(b'"');
     if needs_no_escape(s) {
         out.extend_from_slice(s);
     } else {
-        let mut words = s.chunks_exact(8);
-        for word in &mut words {
-            if needs_no_escape(word) {
-                out.extend_from_slice(word);
-            } else {
-                for &b in word {
-                    push_escaped_byte(out, b);
-                }
+        // The runs between bytes to escape copied whole.
+        let mut run = 0;
+        for (i, &b) in s.iter().enumerate() {
+            if b < 0x20 || b == b'"' || b == b'\\' {
+                out.extend_from_slice(&s[run..i]);
+                push_escaped_byte(out, b);
+                run = i + 1;
             }
         }
-        for &b in words.remainder() {
-            push_escaped_byte(out, b);
-        }
+        out.extend_from_slice(&s[run..]);
     }
     out.push(b'"');
 }
@@ -679,8 +675,7 @@ fn needs_no_escape(s: &[u8]) -> bool {
     seen == 0
 }
 
-/// One byte of a string, escaped if JSON needs it.
-#[inline]
+/// One byte of a string, escaped as JSON needs it.
 fn push_escaped_byte(out: &mut Vec<u8>, b: u8) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     match b {

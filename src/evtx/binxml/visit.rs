@@ -77,8 +77,7 @@ enum Repr<'a> {
     Direct {
         plan: &'a [ItemPlan],
         items: &'a [Item],
-        /// Valid UTF-8 between any two item bounds.
-        text: &'a [u8],
+        text: &'a str,
         values: &'a [Value],
         chunk: &'a [u8],
     },
@@ -153,9 +152,7 @@ impl<'a> DataItems<'a> {
             } => Some(match *items.get(i)? {
                 Item::Text { plan: k, from, to } => DataRef::Data {
                     name: plan_name(plan, k),
-                    value: ValueRef::Text(
-                        std::str::from_utf8(text.get(from as usize..to as usize)?).ok()?,
-                    ),
+                    value: ValueRef::Text(text.get(from as usize..to as usize)?),
                 },
                 Item::Value { plan: k, at } => DataRef::Data {
                     name: plan_name(plan, k),
@@ -208,8 +205,8 @@ pub(super) struct VisitScratch {
     system: System,
     attrs: Vec<(usize, Value)>,
     items: Vec<Item>,
-    /// The texts of the string items, one after another, as UTF-8.
-    text: Vec<u8>,
+    /// The texts of the string items, one after another.
+    text: String,
     values: Vec<Value>,
 }
 
@@ -339,9 +336,9 @@ fn collect(values: &mut Values<'_>, plan: &[ItemPlan], scratch: &mut VisitScratc
         values: decoded,
         ..
     } = scratch;
-    let push_text = |k: u16, s: &str, text: &mut Vec<u8>| -> Option<Item> {
+    let push_text = |k: u16, s: &str, text: &mut String| -> Option<Item> {
         let from = u32::try_from(text.len()).ok()?;
-        text.extend_from_slice(s.as_bytes());
+        text.push_str(s);
         let to = u32::try_from(text.len()).ok()?;
         Some(Item::Text { plan: k, from, to })
     };
