@@ -1,9 +1,29 @@
 //! `<System>` in JSON: its children in Windows' order, each in the evtx crate's shape
 //! (attributes as `#attributes`, numbers bare, GUIDs, keywords and times as strings).
+//!
+//! The `Provider` member of the last event written on a thread is kept with what it was
+//! written from, and copied when the next event's provider is the same (compared in full):
+//! a log's events come from few providers, mostly in runs.
 
-use evtlog::{System, Value};
+use std::cell::RefCell;
+
+use evtlog::{Guid, System, Value};
 
 use super::Json;
+
+/// The last `Provider` member written on this thread: its name, GUID and source, and its
+/// JSON.
+#[derive(Default)]
+struct ProviderMemo {
+    name: Option<String>,
+    guid: Option<Guid>,
+    source: Option<String>,
+    json: Vec<u8>,
+}
+
+thread_local! {
+    static PROVIDER: RefCell<ProviderMemo> = RefCell::default();
+}
 
 impl Json<'_, '_, '_> {
     pub(super) fn system(&mut self, s: &System) {
@@ -11,7 +31,29 @@ impl Json<'_, '_, '_> {
         let p = &s.provider;
         let name = p.name.as_deref().filter(|n| !n.is_empty());
         let source = p.event_source_name.as_deref().filter(|n| !n.is_empty());
-        if name.is_none() && p.guid.is_none() && source.is_none() {
+        PROVIDER.with_borrow_mut(|memo| {
+            if memo.name.as_deref() == name
+                && memo.guid == p.guid
+                && memo.source.as_deref() == source
+                && !memo.json.is_empty()
+            {
+                self.out.extend_from_slice(&memo.json);
+                return;
+            }
+            let mark = self.out.len();
+            self.provider(name, p.guid, source);
+            memo.name = name.map(str::to_owned);
+            memo.guid = p.guid;
+            memo.source = source.map(str::to_owned);
+            memo.json.clear();
+            memo.json.extend_from_slice(&self.out[mark..]);
+        });
+        self.system_rest(s);
+    }
+
+    /// The `Provider` member's value.
+    fn provider(&mut self, name: Option<&str>, guid: Option<Guid>, source: Option<&str>) {
+        if name.is_none() && guid.is_none() && source.is_none() {
             self.raw(b"null");
         } else {
             self.raw(b"{\"#attributes\":{");
@@ -20,7 +62,7 @@ impl Json<'_, '_, '_> {
                 self.static_attr_key(&mut first, "Name");
                 self.string(name);
             }
-            if let Some(g) = p.guid {
+            if let Some(g) = guid {
                 self.static_attr_key(&mut first, "Guid");
                 self.quoted_with(|out| g.write_to(out));
             }
@@ -30,6 +72,10 @@ impl Json<'_, '_, '_> {
             }
             self.raw(b"}}");
         }
+    }
+
+    /// `<System>` after its `Provider`.
+    fn system_rest(&mut self, s: &System) {
         self.raw(b",\"EventID\":");
         match s.qualifiers {
             Some(q) => {

@@ -106,6 +106,7 @@ pub enum ValueRef<'a> {
 
 impl<'a> ValueRef<'a> {
     /// `v`, a string as [`Text`](ValueRef::Text).
+    #[inline]
     pub fn of(v: &'a Value) -> ValueRef<'a> {
         match v {
             Value::String(s) => ValueRef::Text(s),
@@ -116,10 +117,12 @@ impl<'a> ValueRef<'a> {
 
 impl<'a> DataItems<'a> {
     /// `EventData/@Name`, if present.
+    #[inline]
     pub fn name(&self) -> Option<&'a str> {
         self.name
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         match self.repr {
             Repr::Event(items) => items.len(),
@@ -127,11 +130,13 @@ impl<'a> DataItems<'a> {
         }
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Item `i`.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<DataRef<'a>> {
         match self.repr {
             Repr::Event(items) => match items.get(i)? {
@@ -181,6 +186,7 @@ impl std::fmt::Debug for DataItems<'_> {
 }
 
 /// The name of plan item `k`.
+#[inline]
 fn plan_name(plan: &[ItemPlan], k: u16) -> Option<&str> {
     match plan.get(usize::from(k))? {
         ItemPlan::Data { name, .. } => name.as_deref(),
