@@ -183,12 +183,28 @@ pub(crate) fn decode_chunk(
         SystemFields::NONE
     };
     let fields = prefilter.map_or(SystemFields::ALL, |f| f.system_fields().union(time_field));
+    // A prefilter that reads no System child (`*`) answers the same for every record:
+    // asked once, so that no record's System is probed for it.
+    let constant = prefilter
+        .filter(|_| fields == SystemFields::NONE)
+        .map(|f| f.matches_with(&probe, &mut scratch));
+    if constant == Some(false) {
+        return DecodedChunk {
+            ids: Vec::new(),
+            events: Vec::new(),
+            kept: None,
+        };
+    }
     let mut wanted = Vec::new();
     let mut kept = ProvedSpans::default();
     for record in chunk.records() {
         let Ok(record) = record else { continue };
         let mut proved = None;
-        if let Some(filter) = prefilter {
+        if constant == Some(true) {
+            proved = decoder
+                .prove_fast(&record, &mut kept)
+                .map(|proof| (proof, None));
+        } else if let Some(filter) = prefilter {
             if decoder.decode_system(&record, fields, &mut probe.system) {
                 if !filter.matches_with(&probe, &mut scratch) {
                     continue;

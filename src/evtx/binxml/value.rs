@@ -32,13 +32,14 @@ pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
     }
 }
 
-/// As [`utf16_trimmed_into`], appended to `out`.
-pub(super) fn utf16_trimmed_append(bytes: &[u8], out: &mut String) {
+/// As [`utf16_trimmed_into`], appended to `out` as UTF-8 (the bytes appended are valid
+/// UTF-8 on their own).
+pub(super) fn utf16_trimmed_append(bytes: &[u8], out: &mut Vec<u8>) {
     let body = without_trailing_nuls(bytes);
     if is_ascii_utf16(body) {
-        out.extend(body.chunks_exact(2).map(|c| char::from(c[0])));
+        out.extend(body.chunks_exact(2).map(|c| c[0]));
     } else {
-        out.push_str(&utf16_general(body));
+        out.extend_from_slice(utf16_general(body).as_bytes());
     }
 }
 

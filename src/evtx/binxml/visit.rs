@@ -211,8 +211,8 @@ pub(super) struct VisitScratch {
     system: System,
     attrs: Vec<(usize, Value)>,
     items: Vec<Item>,
-    /// The texts of the string items, one after another.
-    text: String,
+    /// The texts of the string items, one after another, as UTF-8.
+    text: Vec<u8>,
     values: Vec<Value>,
 }
 
@@ -316,12 +316,14 @@ impl<'a, 'c> Visit<'a, 'c> {
         match plan {
             None => visitor.usual(&scratch.system, None),
             Some(plan) => {
+                // Valid UTF-8 piece by piece, so whole: checked once, in one pass.
+                let text = std::str::from_utf8(&scratch.text).ok()?;
                 let items = DataItems {
                     name: plan.name.as_deref(),
                     repr: Repr::Direct {
                         plan: &plan.items,
                         items: &scratch.items,
-                        text: &scratch.text,
+                        text,
                         values: &scratch.values,
                         chunk,
                     },
@@ -342,9 +344,9 @@ fn collect(values: &mut Values<'_>, plan: &[ItemPlan], scratch: &mut VisitScratc
         values: decoded,
         ..
     } = scratch;
-    let push_text = |k: u16, s: &str, text: &mut String| -> Option<Item> {
+    let push_text = |k: u16, s: &str, text: &mut Vec<u8>| -> Option<Item> {
         let from = u32::try_from(text.len()).ok()?;
-        text.push_str(s);
+        text.extend_from_slice(s.as_bytes());
         let to = u32::try_from(text.len()).ok()?;
         Some(Item::Text { plan: k, from, to })
     };
