@@ -21,13 +21,20 @@
 //!   element names are. A container whose `Data` have no names holds them as
 //!   `"Data":{"#text":…}`, their values in an array if more than one.
 //!
+//! Two ways in, one output: [`JsonWriter`] is an [`EventVisitor`], so a file query's events
+//! are written straight from their records' values (`EventRef::visit`: System and
+//! EventData items borrowed, no `Event` built), and [`write_event`] visits a decoded event
+//! with it (`visit_event`). The library makes the same calls either way, so the bytes do
+//! not depend on the way in (tested record by record on every sample).
+//!
 //! Invariants:
-//! - [`write_event`] writes one complete JSON object and nothing else (no newline); it
-//!   never fails, and allocates nothing beyond `out`'s growth except for text made of
-//!   several pieces, the names of one event's objects (one list) and objects of more than
+//! - [`write_event`] and [`JsonWriter`] write one complete JSON object per event and
+//!   nothing else (no newline); they never fail, and allocate nothing beyond `out`'s
+//!   growth except for text made of several pieces, the names of one event's objects (one
+//!   list, not for an EventData of distinct names) and objects of more than
 //!   [`NameCounts::LIST_LEN`] names (a map).
-//! - Keys and strings are escaped as serde_json escapes them (a string that needs an escape
-//!   goes through it; the others are copied whole); numbers are written by its formatter.
+//! - Keys and strings are escaped exactly as serde_json escapes them (tested on every ASCII
+//!   byte); numbers are written by its formatter.
 //! - Recursion follows the event's element tree, whose depth the decoder bounds
 //!   (`evtlog::MAX_XML_DEPTH`).
 

@@ -5,7 +5,9 @@
 //! template definitions by chunk offset, and with [`ChunkDecoder::with_cache`] shares them
 //! across chunks through a [`TemplateCache`]) and [`EvtxRecord::event`] (one record, no cache
 //! kept). [`ChunkDecoder::decode`] tries the fast path first and falls back to the general
-//! path; [`ChunkDecoder::decode_tree`] always builds the full tree.
+//! path; [`ChunkDecoder::decode_tree`] always builds the full tree; [`ChunkDecoder::write_xml`]
+//! and [`ChunkDecoder::visit`] (an [`EventVisitor`]) read the fast path's records straight
+//! from their values, without building the event.
 //!
 //! Layers, each file importing only from those below it (a test checks the `use` lines):
 //!
