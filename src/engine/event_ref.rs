@@ -75,7 +75,12 @@ impl EventRef {
     pub fn visit(&self, visitor: &mut dyn EventVisitor) {
         match self.made.get() {
             Some(event) => visit_event(event, visitor),
-            None => self.chunk.visit_at(self.index, visitor),
+            None => {
+                if !self.chunk.visit_at(self.index, visitor) {
+                    // No such record: `event()`'s empty event.
+                    visit_event(&Event::default(), visitor);
+                }
+            }
         }
     }
 

@@ -340,9 +340,9 @@ impl DeferredEvents for FileChunkEvents {
         }
     }
 
-    fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) {
+    fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) -> bool {
         match self.events.get(index) {
-            None => {}
+            None => return false,
             Some(ChunkEvent::Ready(event)) => visit_event(event, visitor),
             Some(ChunkEvent::Deferred {
                 start,
@@ -359,6 +359,7 @@ impl DeferredEvents for FileChunkEvents {
                 }
             },
         }
+        true
     }
 }
 

@@ -171,9 +171,8 @@ impl<E: DeferredEvents> DeferredEvents for ByRecordId<E> {
         self.at(index).is_some()
     }
 
-    fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) {
-        if let Some(k) = self.at(index) {
-            self.events.visit(k, visitor);
-        }
+    fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) -> bool {
+        self.at(index)
+            .is_some_and(|k| self.events.visit(k, visitor))
     }
 }

@@ -146,10 +146,14 @@ pub(crate) trait DeferredEvents: Send + Sync {
         self.get(index).map(Cow::Borrowed)
     }
     /// Hands event `index` to `visitor` (`visit_event` of [`transient`](Self::transient)'s
-    /// event), without making the event where it can; nothing if there is none.
-    fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) {
-        if let Some(event) = self.transient(index) {
-            visit_event(&event, visitor);
+    /// event), without making the event where it can; false (no call) if there is none.
+    fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) -> bool {
+        match self.transient(index) {
+            Some(event) => {
+                visit_event(&event, visitor);
+                true
+            }
+            None => false,
         }
     }
     /// Whether there is an event at `index` (a chunk addressed by record id may lack some:
@@ -535,16 +539,18 @@ impl Chunk {
     }
 
     /// Hands record `index` to `visitor` (`visit_event` of [`transient_at`](Self::transient_at)'s
-    /// event; nothing if there is no such record), for a reader that keeps `index` below a
-    /// `len()` it loaded; a deferred event is visited without making it where it can.
-    pub(crate) fn visit_at(&self, index: usize, visitor: &mut dyn EventVisitor) {
+    /// event), for a reader that keeps `index` below a `len()` it loaded; a deferred event is
+    /// visited without making it where it can. False (no call) if there is no such record.
+    pub(crate) fn visit_at(&self, index: usize, visitor: &mut dyn EventVisitor) -> bool {
         match &self.slots {
             Slots::Deferred(events) => events.visit(index, visitor),
-            _ => {
-                if let Some(event) = self.transient_at(index) {
+            _ => match self.transient_at(index) {
+                Some(event) => {
                     visit_event(&event, visitor);
+                    true
                 }
-            }
+                None => false,
+            },
         }
     }
 
