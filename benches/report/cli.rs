@@ -17,7 +17,8 @@
 //!   is the worse of the two thread counts on the large file: `$EVTLOG_CLI_BENCH_RECORDS`
 //!   generated Security records (10^6 in a full run, 10^3 in a quick one) written once by
 //!   `EvtxWriter` into `<target>/tmp/bench-cli/` and reused while its marker names the same
-//!   build and size. `cli_qe_json_vs_evtx_dump_ratio` is the same comparison as the XML one
+//!   build and size (or `$EVTLOG_CLI_BENCH_FILE`, a large file already written, read as it
+//!   is). `cli_qe_json_vs_evtx_dump_ratio` is the same comparison as the XML one
 //!   in JSON lines (`cli_qe_json_large_vs_evtx_dump_ratio` on the large file), and
 //!   `cli_qe_json_large_lines_differing` counts the large file's JSON lines that are not
 //!   byte for byte evtx_dump's (0 expected).
@@ -39,6 +40,9 @@ use super::{print, samples, Settings};
 const DUMP_ENV: &str = "EVTLOG_EVTX_DUMP";
 /// How many records the large file holds.
 const RECORDS_ENV: &str = "EVTLOG_CLI_BENCH_RECORDS";
+/// Names a large file already written (`security-<label>.evtx`, such as another checkout's
+/// `target/tmp/bench-cli/security-1e6.evtx`), read as it is instead of writing one.
+const FILE_ENV: &str = "EVTLOG_CLI_BENCH_FILE";
 /// What the large file's marker says: the build that wrote it.
 const BUILD: &str = concat!(
     "evtlog ",
@@ -93,8 +97,11 @@ pub fn cli(settings: &Settings) {
             println!("cli_qe_json_vs_evtx_dump_ratio_skipped 1 flag");
         }
     }
-    let records = records(full);
-    match large_file(records) {
+    let large = match std::env::var(FILE_ENV) {
+        Ok(path) => given_file(&path),
+        Err(_) => large_file(records(full)),
+    };
+    match large {
         Ok(file) => {
             let rounds = if full { 3 } else { 1 };
             compare(
@@ -410,6 +417,24 @@ fn records(full: bool) -> usize {
         .and_then(|s| s.trim().parse::<f64>().ok())
         .filter(|n| *n >= 1.0)
         .map_or(if full { 1_000_000 } else { 1_000 }, |n| n as usize)
+}
+
+/// The large file `$EVTLOG_CLI_BENCH_FILE` names, labelled as its name says (`1e6` for
+/// `security-1e6.evtx`); only read.
+fn given_file(path: &str) -> Result<(String, String), String> {
+    let file = Path::new(path);
+    if !file.is_file() {
+        return Err(format!("{FILE_ENV}: no file at {path}"));
+    }
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let label = stem
+        .strip_prefix("security-")
+        .unwrap_or(&stem)
+        .replace('-', "_");
+    Ok((label, path.to_owned()))
 }
 
 /// The large file of `n` records, written unless its marker says it is whole.
