@@ -45,10 +45,12 @@
 //!    walk over 10^7 records streams gigabytes through the caches and the TLB, so every
 //!    line its way out touches is a miss (~0.3 µs each in this VM). The way out is kept
 //!    short: the poll is one load of the call's own flag, the Cancelled error is made early
-//!    (`Scan::cancelled`), the event vector is allocated at the first match, and the next
-//!    chunk is found from the current one (paged.rs invariant 5). What remains is dropping
-//!    the call's cursor copy (3) and cancel node (~5 µs at 10^7, ~1 µs at 10^4); see
-//!    docs/src/performance.md, "Cancel latency at every log size".
+//!    (`Scan::cancelled`), the event vector is allocated at the first match, the next chunk
+//!    is found from the current one (paged.rs invariant 5), and a cancelled `next` sets its
+//!    cursor copy (3) and its cancelled call node aside in `spent` instead of dropping them
+//!    (~5 µs at 10^7 records): the next call on the result set drops them, or the result
+//!    set's own drop. Until then they hold what they held (a snapshot, at most one).
+//!    See docs/src/performance.md, "Cancel latency at every log size".
 
 mod cursor;
 mod scan;
@@ -111,6 +113,9 @@ pub(crate) struct ResultSetInner {
     /// The cursor at query time, from which seeks count.
     initial: Cursor,
     state: Mutex<Cursor>,
+    /// A cancelled `next`'s cursor copy and cancel node (a cancelled node, out of the tree),
+    /// dropped by the next call or with the result set (invariant 10).
+    spent: Mutex<Option<(Cursor, CancelToken)>>,
     /// Per path: the Win32 status of resolving it (0, or 15007 under TolerateQueryErrors).
     pub(crate) statuses: Vec<(String, u32)>,
 }
@@ -154,6 +159,7 @@ impl ResultSet {
                 reverse,
                 initial: cursor.clone(),
                 state: Mutex::new(cursor),
+                spent: Mutex::new(None),
                 statuses,
             }),
         }
@@ -194,7 +200,11 @@ impl ResultSet {
         let mut timed_out = false;
         while events.len() < count {
             batch.mark(&cursor);
-            match self.guard(step(&mut cursor, inner.reverse, &mut scan))? {
+            let stepped = match self.guard(step(&mut cursor, inner.reverse, &mut scan)) {
+                Ok(stepped) => stepped,
+                Err(e) => return Err(self.set_aside(e, cursor, scan)),
+            };
+            match stepped {
                 Ok(Some(event)) => {
                     let size = || event.event().approx_record_size();
                     if !batch.admit(size, events.len(), &mut cursor) {
@@ -213,7 +223,9 @@ impl ResultSet {
             }
         }
         // A cancel that arrived after the last batch still cancels the call.
-        scan.call.check()?;
+        if let Err(e) = scan.call.check() {
+            return Err(self.set_aside(e, cursor, scan));
+        }
         *state = cursor;
         batch.check(events.len())?;
         Ok(match (events.is_empty(), timed_out) {
@@ -433,8 +445,19 @@ impl ResultSet {
         Ok(cursor)
     }
 
-    /// Starts a call of `kind`: checks the handle is usable, locks the state, and registers
-    /// the call's cancel node under the result set (born cancelled if the result set is).
+    /// On a `next` failing with `e`: if its call was cancelled, keeps the call's cursor copy
+    /// and cancel node in `spent` rather than dropping them on the way out (invariant 10).
+    /// Returns `e`.
+    fn set_aside(&self, e: Error, cursor: Cursor, scan: Scan<'_>) -> Error {
+        if scan.call.is_cancelled() {
+            *self.inner.spent.lock() = Some((cursor, scan.into_call()));
+        }
+        e
+    }
+
+    /// Starts a call of `kind`: checks the handle is usable, locks the state, drops what a
+    /// cancelled call before it set aside, and registers the call's cancel node under the
+    /// result set (born cancelled if the result set is).
     fn begin(
         &self,
         kind: CallKind,
@@ -442,6 +465,7 @@ impl ResultSet {
     ) -> Result<(parking_lot::MutexGuard<'_, Cursor>, Scan<'_>)> {
         let state = self.lock_state()?;
         let inner = &*self.inner;
+        drop(inner.spent.lock().take());
         // A stopped service fails the call even where the scan reaches no batch (lifecycle.rs).
         inner.engine.check_service()?;
         let scan = Scan::new(

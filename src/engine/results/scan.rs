@@ -89,6 +89,12 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// The call's cancel node, the rest of the scan dropped (a cancelled `next` keeps the
+    /// node for later: results invariant 10).
+    pub(super) fn into_call(self) -> CancelToken {
+        self.call
+    }
+
     /// Before each batch: the pause point, the cancel poll, the timeout.
     #[inline]
     fn batch_boundary(&mut self) -> Result<Option<Stop>> {
