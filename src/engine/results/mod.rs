@@ -42,15 +42,16 @@
 //!    records they had not reached are gone do they skip to the oldest record left and
 //!    report the gap (`QueryResultStale` from that scan, the cursor already past the gap).
 //! 10. A cancelled call does the same work at any log size, but not at the same speed: a
-//!    walk over 10^7 records streams gigabytes through the caches and the TLB, so every
-//!    line its way out touches is a miss (~0.3 µs each in this VM). The way out is kept
-//!    short: the poll is one load of the call's own flag, the Cancelled error is made early
-//!    (`Scan::cancelled`), the event vector is allocated at the first match, the next chunk
-//!    is found from the current one (paged.rs invariant 5), and a cancelled `next` sets its
-//!    cursor copy (3) and its cancelled call node aside in `spent` instead of dropping them
-//!    (~5 µs at 10^7 records): the next call on the result set drops them, or the result
-//!    set's own drop. Until then they hold what they held (a snapshot, at most one).
-//!    See docs/src/performance.md, "Cancel latency at every log size".
+//!     walk over 10^7 records streams gigabytes through the caches and the TLB, so every
+//!     line its way out touches is a miss (~0.3 µs each in this VM). The way out is kept
+//!     short: the poll is one load of the call's own flag, the Cancelled error is made
+//!     early (`Scan::cancelled`), the event vector is allocated at the first match, the
+//!     next chunk is found from the current one (paged.rs invariant 5), and a cancelled
+//!     `next` sets its cursor copy (3) and its cancelled call node aside in `spent`
+//!     instead of dropping them (~5 µs at 10^7 records): the next call on the result set
+//!     drops them, or the result set's own drop. Until then they hold what they held (a
+//!     snapshot, at most one). See docs/src/performance.md, "Cancel latency at every log
+//!     size".
 
 mod cursor;
 mod scan;
