@@ -55,6 +55,8 @@
 
 mod cursor;
 mod scan;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
