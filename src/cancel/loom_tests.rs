@@ -147,3 +147,40 @@ fn concurrent_sibling_drops() {
         assert!(c.is_cancelled());
     });
 }
+
+/// Invariant 5 with a shared gate (a pause point's, faults.rs invariant 2): two calls wait
+/// on one parker, each reading its generation without a lock, checking its token, then
+/// parking until the generation moves. A `cancel_calls` racing them collects the gate once
+/// and unparks it once; neither waiter stays parked (loom reports a deadlock if a wake-up
+/// is lost, since `park_until_changed` has no timeout).
+#[test]
+fn cancel_calls_vs_gate_waiters() {
+    model(|| {
+        let root = CancelToken::root();
+        let session = root.child(NodeKind::Scope);
+        let gate = Parker::new();
+        let waiters: Vec<_> = (0..2)
+            .map(|_| {
+                let call = session.child(NodeKind::Call);
+                let gate = gate.clone();
+                thread::spawn(move || {
+                    if let Ok(_registration) = call.register(&gate) {
+                        loop {
+                            let seen = gate.generation();
+                            if call.is_cancelled() {
+                                break;
+                            }
+                            gate.park_until_changed(seen);
+                        }
+                    }
+                    assert!(call.check().is_err());
+                })
+            })
+            .collect();
+        session.cancel_calls();
+        for waiter in waiters {
+            waiter.join().unwrap();
+        }
+        assert!(!session.is_cancelled());
+    });
+}

@@ -14,18 +14,24 @@
 //! advances it; a waiter reads [`Parker::generation`] before checking its conditions and then
 //! blocks in [`Parker::park_until_changed`], so an unpark in between is not lost either, and
 //! one unpark wakes every waiter.
+//!
+//! The generation is advanced under the lock but read without it (one `Acquire` load), so a
+//! thousand waiters woken by one unpark each take the lock once (the condvar's re-lock), not
+//! twice: `park_until_changed` re-reads it under the lock before waiting, which is what
+//! keeps the wake-up from being lost.
 
 use std::fmt;
 use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
-use crate::sync::{Arc, Condvar, Mutex};
+use crate::sync::{Arc, AtomicUsize, Condvar, Mutex, Ordering};
 
 /// A one-permit wake-up flag (`Mutex<bool>` + `Condvar`). See the module docs.
 pub(crate) struct Parker {
-    /// The permit (true from an `unpark` until a `park` consumes it) and the number of
-    /// unparks so far.
-    state: Mutex<(bool, u64)>,
+    /// The permit: true from an `unpark` until a `park` consumes it.
+    permit: Mutex<bool>,
+    /// The number of unparks so far (wrapping). Written only under `permit`'s lock.
+    generation: AtomicUsize,
     cv: Condvar,
 }
 
@@ -33,7 +39,8 @@ impl Parker {
     /// A parker with no permit, shared from the start (waiters register an `Arc` of it).
     pub(crate) fn new() -> Arc<Parker> {
         Arc::new(Parker {
-            state: Mutex::new((false, 0)),
+            permit: Mutex::new(false),
+            generation: AtomicUsize::new(0),
             cv: Condvar::new(),
         })
     }
@@ -41,34 +48,37 @@ impl Parker {
     /// Sets the permit and wakes the thread parked here, if any. Never blocks for long (one
     /// short lock) and never runs user code.
     pub(crate) fn unpark(&self) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        state.0 = true;
-        state.1 = state.1.wrapping_add(1);
-        drop(state);
+        let mut permit = self.permit.lock().unwrap_or_else(PoisonError::into_inner);
+        *permit = true;
+        // Under the lock: a waiter in `park_until_changed` either sees the new value before
+        // it waits or is waiting when `notify_all` runs.
+        self.generation.fetch_add(1, Ordering::Release);
+        drop(permit);
         self.cv.notify_all();
     }
 
-    /// The number of unparks so far (for a parker shared by several waiters).
-    pub(crate) fn generation(&self) -> u64 {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner).1
+    /// The number of unparks so far (for a parker shared by several waiters): one atomic
+    /// load, no lock.
+    pub(crate) fn generation(&self) -> usize {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Blocks until an unpark after `seen` (a value of [`generation`](Self::generation)).
     /// Leaves the permit alone, so that every waiter of a shared parker wakes.
-    pub(crate) fn park_until_changed(&self, seen: u64) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        while state.1 == seen {
-            state = self.cv.wait(state).unwrap_or_else(PoisonError::into_inner);
+    pub(crate) fn park_until_changed(&self, seen: usize) {
+        let mut permit = self.permit.lock().unwrap_or_else(PoisonError::into_inner);
+        while self.generation.load(Ordering::Acquire) == seen {
+            permit = self.cv.wait(permit).unwrap_or_else(PoisonError::into_inner);
         }
     }
 
     /// Blocks until the permit is set, then consumes it.
     pub(crate) fn park(&self) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        while !state.0 {
-            state = self.cv.wait(state).unwrap_or_else(PoisonError::into_inner);
+        let mut permit = self.permit.lock().unwrap_or_else(PoisonError::into_inner);
+        while !*permit {
+            permit = self.cv.wait(permit).unwrap_or_else(PoisonError::into_inner);
         }
-        state.0 = false;
+        *permit = false;
     }
 
     /// Blocks until the permit is set or `timeout` has passed on the wall clock. Returns true
@@ -79,10 +89,10 @@ impl Parker {
             self.park();
             return true;
         };
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut permit = self.permit.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
-            if state.0 {
-                state.0 = false;
+            if *permit {
+                *permit = false;
                 return true;
             }
             let now = Instant::now();
@@ -93,19 +103,19 @@ impl Parker {
             // deadline are re-checked under the lock.
             let (guard, _) = self
                 .cv
-                .wait_timeout(state, deadline - now)
+                .wait_timeout(permit, deadline - now)
                 .unwrap_or_else(PoisonError::into_inner);
-            state = guard;
+            permit = guard;
         }
     }
 }
 
 impl fmt::Debug for Parker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (unparked, generation) = *self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let unparked = *self.permit.lock().unwrap_or_else(PoisonError::into_inner);
         f.debug_struct("Parker")
             .field("unparked", &unparked)
-            .field("generation", &generation)
+            .field("generation", &self.generation())
             .finish()
     }
 }

@@ -76,7 +76,13 @@ impl Node {
     /// its guard): that is what makes registration and cancel serialise (invariant 5).
     fn set_cancelled(&self, inner: &mut Inner, woken: &mut Vec<Arc<Parker>>) {
         self.cancelled.store(true, Ordering::Release);
-        woken.extend(inner.waiters.drain(..).map(|(_, parker)| parker));
+        for (_, parker) in inner.waiters.drain(..) {
+            // A gate shared by many calls (a pause point's) is taken once per run of them,
+            // not once per call; `wake` removes any other repeat.
+            if !woken.last().is_some_and(|last| Arc::ptr_eq(last, &parker)) {
+                woken.push(parker);
+            }
+        }
     }
 }
 

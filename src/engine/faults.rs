@@ -13,6 +13,11 @@
 //!    parks until it changes, so no wake-up is lost; one unpark wakes every waiter, which
 //!    keeps a session cancel over a thousand stopped calls to one wake-up.
 //! 3. Dropping a [`PauseHandle`] releases its point, so no call stays stopped after a test.
+//! 4. A call leaving the point takes no lock unless it is the last one out: `stopped` is an
+//!    atomic, raised under the state lock (so `wait_stopped` sees every arrival) and lowered
+//!    without it; the call that brings it to zero takes the lock before `notify_all`, so a
+//!    `wait_drained` that saw it non-zero is already waiting. A thousand calls woken by one
+//!    cancel thus contend on nothing but the gate's condvar.
 //!
 //! [`Engine::pause_at`]: super::Engine::pause_at
 
@@ -61,14 +66,14 @@ struct Point {
     /// matches the cancellation tree's under loom.
     gate: crate::sync::Arc<Parker>,
     released: AtomicBool,
+    /// Calls stopped here now (invariant 4).
+    stopped: AtomicUsize,
     state: Mutex<PointState>,
     reached_changed: Condvar,
 }
 
 #[derive(Default)]
 struct PointState {
-    /// Calls stopped here now.
-    stopped: usize,
     /// Calls that have reached the point in all.
     reached: usize,
 }
@@ -80,6 +85,7 @@ impl Faults {
             batch,
             gate: Parker::new(),
             released: AtomicBool::new(false),
+            stopped: AtomicUsize::new(0),
             state: Mutex::new(PointState::default()),
             reached_changed: Condvar::new(),
         });
@@ -129,7 +135,7 @@ impl Point {
             if self.released.load(Ordering::Acquire) {
                 return Ok(());
             }
-            state.stopped += 1;
+            self.stopped.fetch_add(1, Ordering::AcqRel);
             state.reached += 1;
             self.reached_changed.notify_all();
         }
@@ -143,8 +149,11 @@ impl Point {
             }
             self.gate.park_until_changed(seen);
         };
-        self.state.lock().stopped -= 1;
-        self.reached_changed.notify_all();
+        if self.stopped.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // The last one out: under the lock, so that a `wait_drained` is waiting by now.
+            let _state = self.state.lock();
+            self.reached_changed.notify_all();
+        }
         outcome
     }
 }
@@ -159,7 +168,7 @@ impl PauseHandle {
     /// Blocks until at least `count` calls are stopped at the point at once.
     pub fn wait_stopped(&self, count: usize) {
         let mut state = self.point.state.lock();
-        while state.stopped < count {
+        while self.point.stopped.load(Ordering::Acquire) < count {
             self.point.reached_changed.wait(&mut state);
         }
     }
@@ -168,14 +177,14 @@ impl PauseHandle {
     pub fn wait_stopped_timeout(&self, count: usize, timeout: Duration) -> bool {
         let mut state = self.point.state.lock();
         let deadline = std::time::Instant::now() + timeout;
-        while state.stopped < count {
+        while self.point.stopped.load(Ordering::Acquire) < count {
             if self
                 .point
                 .reached_changed
                 .wait_until(&mut state, deadline)
                 .timed_out()
             {
-                return state.stopped >= count;
+                return self.point.stopped.load(Ordering::Acquire) >= count;
             }
         }
         true
@@ -184,14 +193,14 @@ impl PauseHandle {
     /// Blocks until no call is stopped at the point (after a release or a cancel).
     pub fn wait_drained(&self) {
         let mut state = self.point.state.lock();
-        while state.stopped > 0 {
+        while self.point.stopped.load(Ordering::Acquire) > 0 {
             self.point.reached_changed.wait(&mut state);
         }
     }
 
     /// Calls stopped at the point now.
     pub fn stopped(&self) -> usize {
-        self.point.state.lock().stopped
+        self.point.stopped.load(Ordering::Acquire)
     }
 
     /// Calls that have reached the point since it was armed.

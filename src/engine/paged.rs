@@ -19,6 +19,11 @@
 //!    events it returned.
 //! 4. Loading a page polls the call's cancel token first, so a cancel is seen within one
 //!    file chunk.
+//! 5. So do the records in memory: a reader's `Pages` keeps the index of the in-memory
+//!    chunk it was last in, and the next record is looked up there and in the chunk after
+//!    it before any binary search (`Snapshot::locate_near`, the same answer as
+//!    `Snapshot::locate`). In a log of 10^7 records that search took ~16 chunk headers,
+//!    each a cache miss, at every chunk boundary of a scan.
 
 use std::fs::File;
 use std::ops::Range;
@@ -184,20 +189,25 @@ impl ChannelView {
         pages: &mut Pages,
         call: &CancelToken,
     ) -> Result<Located> {
-        let in_memory = |id: u64| match self.tail.locate(id) {
-            Some((c, i)) => Located::At(Arc::clone(&self.tail.chunks()[c]), i),
-            None => Located::End,
-        };
+        // From the in-memory chunk this reader was last in (invariant 5).
+        let in_memory =
+            |id: u64, tail_chunk: &mut usize| match self.tail.locate_near(id, *tail_chunk) {
+                Some((c, i)) => {
+                    *tail_chunk = c;
+                    Located::At(Arc::clone(&self.tail.chunks()[c]), i)
+                }
+                None => Located::End,
+            };
         let id = match (reverse, next.checked_sub(1)) {
             (false, _) => *next,
             (true, Some(id)) => id,
             (true, None) => return Ok(Located::End),
         };
         let Some(paged) = self.pages() else {
-            return Ok(in_memory(id));
+            return Ok(in_memory(id, &mut pages.tail_chunk));
         };
         if id >= paged.end_id {
-            return Ok(in_memory(id));
+            return Ok(in_memory(id, &mut pages.tail_chunk));
         }
         if id < paged.first_id && reverse {
             return Ok(Located::End);
@@ -218,7 +228,7 @@ impl ChannelView {
             // Past the file's last page: on to the records in memory.
             PageFound::End => {
                 *next = paged.end_id;
-                Ok(in_memory(paged.end_id))
+                Ok(in_memory(paged.end_id, &mut pages.tail_chunk))
             }
         }
     }
@@ -291,6 +301,9 @@ pub(crate) struct Pages {
     caches: Option<EngineCaches>,
     prefilter: Option<Arc<QuerySource>>,
     merged: bool,
+    /// The index of the in-memory chunk this reader last located a record in: where
+    /// [`ChannelView::locate`] looks first (invariant 5).
+    tail_chunk: usize,
 }
 
 impl Pages {

@@ -109,6 +109,36 @@ fn snapshot_locates_and_gets_records() {
     assert_eq!(snap.iter_from(9, 0).count(), 0);
 }
 
+/// `locate_near` gives `locate`'s answer for every id and every hint, in range or not,
+/// including in a snapshot whose first chunks were overwritten and whose last is open.
+#[test]
+fn locate_near_agrees_with_locate_for_every_hint() {
+    let store = MemoryStore::new(MIN_MAX_SIZE, Retention::Overwrite);
+    for i in 0..2_000 {
+        assert!(store.append(event_with_payload((i % 90) * 10)).is_ok());
+    }
+    for snap in [
+        store.snapshot(),
+        MemoryStore::new(UNBOUNDED, Retention::Overwrite).snapshot(),
+    ] {
+        let end = snap.end_record_id();
+        let chunks = snap.chunks().len();
+        assert!(
+            end == 1 || snap.first_record_id() > Some(1),
+            "the test overwrites"
+        );
+        for id in 0..end + 3 {
+            for hint in (0..chunks + 3).chain([usize::MAX - 1, usize::MAX]) {
+                assert_eq!(
+                    snap.locate_near(id, hint),
+                    snap.locate(id),
+                    "id {id} hint {hint}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn snapshot_from_takes_only_the_chunks_from_an_id_on() {
     let store = MemoryStore::new(UNBOUNDED, Retention::Overwrite);

@@ -41,9 +41,22 @@
 //!    never stale: on a clear or overwrite they take a fresh snapshot and go on, and only if
 //!    records they had not reached are gone do they skip to the oldest record left and
 //!    report the gap (`QueryResultStale` from that scan, the cursor already past the gap).
+//! 10. A cancelled call does the same work at any log size, but not at the same speed: a
+//!     walk over 10^7 records streams gigabytes through the caches and the TLB, so every
+//!     line its way out touches is a miss (~0.3 µs each in this VM). The way out is kept
+//!     short: the poll is one load of the call's own flag, the Cancelled error is made
+//!     early (`Scan::cancelled`), the event vector is allocated at the first match, the
+//!     next chunk is found from the current one (paged.rs invariant 5), and a cancelled
+//!     `next` sets its cursor copy (3) and its cancelled call node aside in `spent`
+//!     instead of dropping them (~5 µs at 10^7 records): the next call on the result set
+//!     drops them, or the result set's own drop. Until then they hold what they held (a
+//!     snapshot, at most one). See docs/src/performance.md, "Cancel latency at every log
+//!     size".
 
 mod cursor;
 mod scan;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -103,6 +116,9 @@ pub(crate) struct ResultSetInner {
     /// The cursor at query time, from which seeks count.
     initial: Cursor,
     state: Mutex<Cursor>,
+    /// A cancelled `next`'s cursor copy and cancel node (a cancelled node, out of the tree),
+    /// dropped by the next call or with the result set (invariant 10).
+    spent: Mutex<Option<(Cursor, CancelToken)>>,
     /// Per path: the Win32 status of resolving it (0, or 15007 under TolerateQueryErrors).
     pub(crate) statuses: Vec<(String, u32)>,
 }
@@ -146,6 +162,7 @@ impl ResultSet {
                 reverse,
                 initial: cursor.clone(),
                 state: Mutex::new(cursor),
+                spent: Mutex::new(None),
                 statuses,
             }),
         }
@@ -180,15 +197,24 @@ impl ResultSet {
         };
         let mut batch = BatchGuard::new(quirks);
         let mut cursor = state.clone();
-        let mut events = Vec::with_capacity(count.min(64));
+        // Allocated at the first match: a call cancelled before any frees nothing on its
+        // way out (after a long walk the allocator's lines are cold: results invariant 10).
+        let mut events = Vec::new();
         let mut timed_out = false;
         while events.len() < count {
             batch.mark(&cursor);
-            match self.guard(step(&mut cursor, inner.reverse, &mut scan))? {
+            let stepped = match self.guard(step(&mut cursor, inner.reverse, &mut scan)) {
+                Ok(stepped) => stepped,
+                Err(e) => return Err(self.set_aside(e, cursor, scan)),
+            };
+            match stepped {
                 Ok(Some(event)) => {
                     let size = || event.event().approx_record_size();
                     if !batch.admit(size, events.len(), &mut cursor) {
                         break;
+                    }
+                    if events.capacity() == 0 {
+                        events.reserve(count.min(64));
                     }
                     events.push(event)
                 }
@@ -200,7 +226,9 @@ impl ResultSet {
             }
         }
         // A cancel that arrived after the last batch still cancels the call.
-        scan.call.check()?;
+        if let Err(e) = scan.call.check() {
+            return Err(self.set_aside(e, cursor, scan));
+        }
         *state = cursor;
         batch.check(events.len())?;
         Ok(match (events.is_empty(), timed_out) {
@@ -420,8 +448,19 @@ impl ResultSet {
         Ok(cursor)
     }
 
-    /// Starts a call of `kind`: checks the handle is usable, locks the state, and registers
-    /// the call's cancel node under the result set (born cancelled if the result set is).
+    /// On a `next` failing with `e`: if its call was cancelled, keeps the call's cursor copy
+    /// and cancel node in `spent` rather than dropping them on the way out (invariant 10).
+    /// Returns `e`.
+    fn set_aside(&self, e: Error, cursor: Cursor, scan: Scan<'_>) -> Error {
+        if scan.call.is_cancelled() {
+            *self.inner.spent.lock() = Some((cursor, scan.into_call()));
+        }
+        e
+    }
+
+    /// Starts a call of `kind`: checks the handle is usable, locks the state, drops what a
+    /// cancelled call before it set aside, and registers the call's cancel node under the
+    /// result set (born cancelled if the result set is).
     fn begin(
         &self,
         kind: CallKind,
@@ -429,6 +468,7 @@ impl ResultSet {
     ) -> Result<(parking_lot::MutexGuard<'_, Cursor>, Scan<'_>)> {
         let state = self.lock_state()?;
         let inner = &*self.inner;
+        drop(inner.spent.lock().take());
         // A stopped service fails the call even where the scan reaches no batch (lifecycle.rs).
         inner.engine.check_service()?;
         let scan = Scan::new(

@@ -52,6 +52,11 @@ pub(super) struct Scan<'a> {
     /// Records examined before the timeout is first checked (a query's `next` reads one
     /// poll interval's worth whatever its timeout, so a zero timeout is a poll).
     pub(super) untimed_records: u64,
+    /// The Cancelled error this scan returns, made at its second batch boundary: a scan
+    /// long enough to be cancelled mid-walk has then just started, and the allocator's
+    /// lines are warm. Made on the way out instead, after a walk over a large log has
+    /// evicted them, it cost ~2.5 µs of a ~10 µs cancel (measured at 10^7 records).
+    cancelled: Option<Error>,
 }
 
 impl<'a> Scan<'a> {
@@ -80,7 +85,14 @@ impl<'a> Scan<'a> {
             probe_fields: SystemFields::ALL,
             untimed_batches: 0,
             untimed_records: 0,
+            cancelled: None,
         }
+    }
+
+    /// The call's cancel node, the rest of the scan dropped (a cancelled `next` keeps the
+    /// node for later: results invariant 10).
+    pub(super) fn into_call(self) -> CancelToken {
+        self.call
     }
 
     /// Before each batch: the pause point, the cancel poll, the timeout.
@@ -88,7 +100,15 @@ impl<'a> Scan<'a> {
     fn batch_boundary(&mut self) -> Result<Option<Stop>> {
         self.engine.checkpoint(self.kind, self.batch, &self.call)?;
         self.batch += 1;
-        self.call.check()?;
+        if self.call.is_cancelled() {
+            return Err(self
+                .cancelled
+                .take()
+                .unwrap_or_else(|| Error::new(ErrorKind::Cancelled)));
+        }
+        if self.batch == 2 {
+            self.cancelled = Some(Error::new(ErrorKind::Cancelled));
+        }
         let timed = self.batch > self.untimed_batches && self.scanned >= self.untimed_records;
         if let Some(timeout) = self.timeout.filter(|_| timed) {
             let elapsed = self.engine.inner.clock.now().0.saturating_sub(self.start.0);

@@ -1,0 +1,70 @@
+//! What the integration tests cannot see of a result set: what a cancelled `next` sets
+//! aside (invariant 10) and when it is dropped.
+
+use super::*;
+use crate::engine::{ChannelConfig, ChannelType};
+use crate::event::Event;
+
+#[test]
+fn a_cancelled_next_sets_its_cursor_copy_and_call_aside_until_the_next_call() {
+    let engine = Engine::new();
+    let channel = engine
+        .create_channel(ChannelConfig::new("Aside", ChannelType::Operational))
+        .expect("channel");
+    for _ in 0..300 {
+        channel
+            .append(Event::builder("P").event_id(1).build())
+            .expect("append");
+    }
+    let session = engine.open_session();
+    let rs = session
+        .query(Some("Aside"), None, QueryFlags::default())
+        .expect("query");
+    // Stopped at its second batch, one event already in hand.
+    let pause = engine.pause_at(CallKind::Next, 1);
+    let worker = {
+        let rs = rs.clone();
+        std::thread::spawn(move || rs.next(10, None))
+    };
+    pause.wait_stopped(1);
+    session.cancel();
+    let outcome = worker.join().expect("worker");
+    assert!(matches!(&outcome, Err(e) if e.kind() == ErrorKind::Cancelled));
+    {
+        let spent = rs.inner.spent.lock();
+        let (cursor, call) = spent.as_ref().expect("set aside");
+        assert!(call.is_cancelled());
+        // The copy moved; the committed cursor did not (invariant 3).
+        assert_eq!(cursor.position, 1);
+        assert_eq!(rs.inner.state.lock().position, 0);
+    }
+    drop(pause);
+    // A session cancel is not sticky: the next call starts where the cancelled one did,
+    // and drops what it set aside.
+    match rs.next(10, None) {
+        Ok(Next::Events(events)) => {
+            let ids: Vec<u64> = events.iter().map(EventRef::record_id).collect();
+            assert_eq!(ids, (1..=10).collect::<Vec<u64>>());
+        }
+        other => panic!("expected events, got {other:?}"),
+    }
+    assert!(rs.inner.spent.lock().is_none());
+}
+
+#[test]
+fn a_call_that_is_not_cancelled_sets_nothing_aside() {
+    let engine = Engine::new();
+    let channel = engine
+        .create_channel(ChannelConfig::new("Kept", ChannelType::Operational))
+        .expect("channel");
+    channel
+        .append(Event::builder("P").event_id(1).build())
+        .expect("append");
+    let rs = engine
+        .open_session()
+        .query(Some("Kept"), None, QueryFlags::default())
+        .expect("query");
+    assert!(matches!(rs.next(5, None), Ok(Next::Events(e)) if e.len() == 1));
+    assert!(matches!(rs.next(5, None), Ok(Next::End)));
+    assert!(rs.inner.spent.lock().is_none());
+}
