@@ -157,9 +157,41 @@ impl<R: Read + Seek> EvtxFile<R> {
         self.spare.is_some()
     }
 
-    /// A 64 KiB buffer for one chunk: the recycled one, else a new one.
-    fn chunk_buffer(&mut self) -> Vec<u8> {
-        self.spare.take().unwrap_or_else(|| vec![0; CHUNK_SIZE])
+    /// The 64 KiB chunk at file offset `offset` whose first `head.len()` bytes, already
+    /// read, are `head` (the rest is read now): into the recycled buffer, else into a new
+    /// one that is not zeroed first (the read fills it; zeroing 64 KiB per chunk costs
+    /// about as much as decoding a small chunk's records).
+    fn read_chunk_at(&mut self, offset: u64, head: &[u8]) -> Result<Vec<u8>> {
+        let from = offset + head.len() as u64;
+        if self.at.take() != Some(from) {
+            self.source.seek(SeekFrom::Start(from))?;
+        }
+        let data = match self.spare.take() {
+            Some(mut data) => {
+                data[..head.len()].copy_from_slice(head);
+                self.source.read_exact(&mut data[head.len()..])?;
+                data
+            }
+            None => {
+                let mut data = Vec::with_capacity(CHUNK_SIZE);
+                data.extend_from_slice(head);
+                self.source
+                    .by_ref()
+                    .take((CHUNK_SIZE - head.len()) as u64)
+                    .read_to_end(&mut data)?;
+                if data.len() < CHUNK_SIZE {
+                    // As `read_exact` fails (the position is then unknown).
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "failed to fill whole buffer",
+                    )
+                    .into());
+                }
+                data
+            }
+        };
+        self.at = Some(offset + CHUNK_SIZE as u64);
+        Ok(data)
     }
 
     /// The file header.
@@ -276,8 +308,7 @@ impl<R: Read + Seek> EvtxFile<R> {
         }
         let offset = slot_offset(slot);
         // The walk's only allocation: one chunk buffer (none if the caller recycles).
-        let mut data = self.chunk_buffer();
-        self.read_exact_at(offset, &mut data)?;
+        let data = self.read_chunk_at(offset, &[])?;
         Ok(Self::parse_chunk(slot, offset, data))
     }
 
@@ -303,27 +334,13 @@ impl<R: Read + Seek> EvtxFile<R> {
             return Ok(None);
         }
         let offset = slot_offset(slot);
-        let mut data = self.chunk_buffer();
-        match self.read_if_magic(offset, &mut data) {
-            Ok(true) => Ok(Self::parse_chunk(slot, offset, data).and_then(|chunk| chunk.ok())),
-            other => {
-                // No chunk made of it: the buffer serves the next read.
-                self.spare = Some(data);
-                other.map(|_| None)
-            }
+        let mut magic = [0u8; 8];
+        self.read_exact_at(offset, &mut magic)?;
+        if magic != *b"ElfChnk\0" {
+            return Ok(None);
         }
-    }
-
-    /// Reads the 8-byte magic at `offset` into `data` and, if it is the chunk magic, the
-    /// rest of the chunk after it (no seek); whether it was.
-    fn read_if_magic(&mut self, offset: u64, data: &mut [u8]) -> Result<bool> {
-        let (magic, rest) = data.split_at_mut(8);
-        self.read_exact_at(offset, magic)?;
-        if magic != b"ElfChnk\0" {
-            return Ok(false);
-        }
-        self.read_exact_at(offset + 8, rest)?;
-        Ok(true)
+        let data = self.read_chunk_at(offset, &magic)?;
+        Ok(Self::parse_chunk(slot, offset, data).and_then(|chunk| chunk.ok()))
     }
 }
 
