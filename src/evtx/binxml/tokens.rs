@@ -4,9 +4,11 @@
 //! [`Decoder::instance_definition`] the parser for a definition it has not met.
 //!
 //! Owns [`Decoder`], the reader's per-chunk state and nothing else: the chunk bytes, its
-//! file offset, and the cache of parsed template definitions (keyed by chunk offset, and
-//! shared across chunks through a `TemplateCache` when given one). Each decoding path keeps
-//! its own scratch (see the module docs of `binxml`).
+//! file offset, the names read so far (by chunk offset, shared as `Arc<str>`: a chunk's
+//! definitions name the same elements again and again), and the cache of parsed template
+//! definitions (keyed by chunk offset, and shared across chunks through a `TemplateCache`
+//! when given one). Each decoding path keeps its own scratch (see the module docs of
+//! `binxml`).
 //!
 //! Invariants:
 //! - Every read goes through the bounds-checked `Reader` over a prefix of the chunk whose
