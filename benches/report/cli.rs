@@ -96,8 +96,7 @@ pub fn cli(settings: &Settings) {
             println!("cli_qe_json_vs_evtx_dump_ratio_skipped 1 flag");
         }
     }
-    let records = records(full);
-    match large_file(records) {
+    match large_file(records(full)) {
         Ok(file) => {
             let rounds = if full { 3 } else { 1 };
             compare(

@@ -140,7 +140,8 @@ fn render_chunk(events: &[EventRef], format: Format, newline: bool, spares: &Spa
     ends.clear();
     if let Format::Json(_) = format {
         for event in events {
-            event.with_event(|e| crate::json::write_event(&mut bytes, e));
+            // Straight from the record where the library can (no Event built).
+            event.visit(&mut crate::json::JsonWriter(&mut bytes));
             bytes.push(b'\n');
             ends.push(bytes.len());
         }

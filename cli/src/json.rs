@@ -21,26 +21,36 @@
 //!   element names are. A container whose `Data` have no names holds them as
 //!   `"Data":{"#text":…}`, their values in an array if more than one.
 //!
+//! Two ways in, one output: [`JsonWriter`] is an [`EventVisitor`], so a file query's events
+//! are written straight from their records' values (`EventRef::visit`: System and
+//! EventData items borrowed, no `Event` built), and [`write_event`] visits a decoded event
+//! with it (`visit_event`). The library makes the same calls either way, so the bytes do
+//! not depend on the way in (tested record by record on every sample).
+//!
 //! Invariants:
-//! - [`write_event`] writes one complete JSON object and nothing else (no newline); it
-//!   never fails, and allocates nothing beyond `out`'s growth except for text made of
-//!   several pieces, the names of one event's objects (one list) and objects of more than
+//! - [`write_event`] and [`JsonWriter`] write one complete JSON object per event and
+//!   nothing else (no newline); they never fail, and allocate nothing beyond `out`'s
+//!   growth except for text made of several pieces, the names of one event's objects (one
+//!   list, not for an EventData of distinct names) and objects of more than
 //!   [`NameCounts::LIST_LEN`] names (a map).
-//! - Keys and strings are escaped as serde_json escapes them (a string that needs an escape
-//!   goes through it; the others are copied whole); numbers are written by its formatter.
+//! - Keys and strings are escaped exactly as serde_json escapes them (tested on every ASCII
+//!   byte); numbers are written by its formatter.
 //! - Recursion follows the event's element tree, whose depth the decoder bounds
 //!   (`evtlog::MAX_XML_DEPTH`).
 
 mod children;
+mod system;
 mod text;
 
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use evtlog::{Attribute, Body, DataItem, Event, Node, System, Value};
+use evtlog::{
+    visit_event, Attribute, Body, DataItems, Event, EventVisitor, Node, System, Value, ValueRef,
+};
 use serde_json::ser::{CompactFormatter, Formatter};
 
-use children::{distinct_named, Child, ChildList, NameCounts};
+use children::{Child, ChildList, NameCounts};
 use text::{is_container, layout, node_has_text, single_value, write_text, SmallPieces};
 
 /// The namespace every rendered event declares (`Event/@xmlns`).
@@ -51,18 +61,48 @@ thread_local! {
     static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
 }
 
-/// Appends `event` as one JSON object (`{"Event":{…}}`) to `out`.
+/// Appends `event` as one JSON object (`{"Event":{…}}`) to `out`: the bytes
+/// [`JsonWriter`] writes for it, whichever way the event is visited.
 pub fn write_event(out: &mut Vec<u8>, event: &Event) {
+    visit_event(event, &mut JsonWriter(out));
+}
+
+/// An [`EventVisitor`] that appends each event it visits to its buffer as one JSON object
+/// (nothing else, no newline).
+pub struct JsonWriter<'o>(pub &'o mut Vec<u8>);
+
+impl EventVisitor for JsonWriter<'_> {
+    fn usual(&mut self, system: &System, data: Option<&DataItems<'_>>) {
+        let mut names = NameCounts::new();
+        let mut w = Json {
+            out: self.0,
+            names: &mut names,
+            scratch: SCRATCH.take(),
+        };
+        w.open_event(system);
+        // `System` and `EventData`: no name to count.
+        if let Some(data) = data {
+            w.raw(b",\"EventData\":");
+            w.event_data(data.name().filter(|n| !n.is_empty()), data);
+        }
+        w.raw(b"}}");
+        SCRATCH.set(w.scratch);
+    }
+
+    fn event(&mut self, event: &Event) {
+        write_whole(self.0, event);
+    }
+}
+
+/// Any event, by the general rules.
+fn write_whole(out: &mut Vec<u8>, event: &Event) {
     let mut names = NameCounts::new();
     let mut w = Json {
         out,
         names: &mut names,
         scratch: SCRATCH.take(),
     };
-    w.raw(b"{\"Event\":{\"#attributes\":{\"xmlns\":\"");
-    w.raw(EVENT_NS.as_bytes());
-    w.raw(b"\"},\"System\":");
-    w.system(&event.system);
+    w.open_event(&event.system);
     let mut scope = w.names.open();
     w.names
         .next_suffix(&mut scope, false, Cow::Borrowed("System"));
@@ -71,7 +111,7 @@ pub fn write_event(out: &mut Vec<u8>, event: &Event) {
         Body::EventData(data) => {
             w.raw(b",\"EventData\":");
             let attrs = data.name.as_deref().filter(|n| !n.is_empty());
-            w.event_data(attrs, &data.items);
+            w.event_data(attrs, data.items.as_slice());
             w.names
                 .next_suffix(&mut scope, false, Cow::Borrowed("EventData"));
         }
@@ -118,14 +158,17 @@ impl<'e> Json<'_, '_, 'e> {
         self.out.extend_from_slice(bytes);
     }
 
+    /// `{"Event":{"#attributes":…,"System":{…}`.
+    fn open_event(&mut self, system: &System) {
+        self.raw(b"{\"Event\":{\"#attributes\":{\"xmlns\":\"");
+        self.raw(EVENT_NS.as_bytes());
+        self.raw(b"\"},\"System\":");
+        self.system(system);
+    }
+
     /// A quoted, escaped string.
     fn string(&mut self, s: &str) {
-        // Most strings need no escape: copied while they are checked, eight bytes at a
-        // time. The others go through serde_json's escaper.
-        if !copy_unescaped(self.out, s.as_bytes()) {
-            // Writing into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut *self.out, s);
-        }
+        copy_escaped(self.out, s.as_bytes());
     }
 
     fn u64(&mut self, v: u64) {
@@ -150,133 +193,6 @@ impl<'e> Json<'_, '_, 'e> {
         self.out.push(b':');
     }
 
-    fn system(&mut self, s: &System) {
-        self.raw(b"{\"Provider\":");
-        let p = &s.provider;
-        let name = p.name.as_deref().filter(|n| !n.is_empty());
-        let source = p.event_source_name.as_deref().filter(|n| !n.is_empty());
-        if name.is_none() && p.guid.is_none() && source.is_none() {
-            self.raw(b"null");
-        } else {
-            self.raw(b"{\"#attributes\":{");
-            let mut first = true;
-            if let Some(name) = name {
-                self.attr_key(&mut first, "Name");
-                self.string(name);
-            }
-            if let Some(g) = p.guid {
-                self.attr_key(&mut first, "Guid");
-                self.quoted_text(&Value::Guid(g));
-            }
-            if let Some(source) = source {
-                self.attr_key(&mut first, "EventSourceName");
-                self.string(source);
-            }
-            self.raw(b"}}");
-        }
-        self.raw(b",\"EventID\":");
-        match s.qualifiers {
-            Some(q) => {
-                self.raw(b"{\"#attributes\":{\"Qualifiers\":");
-                self.u64(q.into());
-                self.raw(b"},\"#text\":");
-                self.u64(s.event_id.into());
-                self.raw(b"}");
-            }
-            None => self.u64(s.event_id.into()),
-        }
-        let numbers = [
-            ("Version", s.version.map(u64::from)),
-            ("Level", s.level.map(u64::from)),
-            ("Task", s.task.map(u64::from)),
-            ("Opcode", s.opcode.map(u64::from)),
-        ];
-        for (name, v) in numbers {
-            if let Some(v) = v {
-                self.raw(b",");
-                self.key(name, 0);
-                self.u64(v);
-            }
-        }
-        if let Some(k) = s.keywords {
-            self.raw(b",\"Keywords\":");
-            self.quoted_text(&Value::HexInt64(k));
-        }
-        if let Some(t) = s.time_created {
-            self.raw(b",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":");
-            self.quoted_text(&Value::FileTime(t));
-            self.raw(b"}}");
-        }
-        if let Some(id) = s.event_record_id {
-            self.raw(b",\"EventRecordID\":");
-            self.u64(id);
-        }
-        if let Some(c) = &s.correlation {
-            self.raw(b",\"Correlation\":");
-            if c.activity_id.is_none() && c.related_activity_id.is_none() {
-                self.raw(b"null");
-            } else {
-                self.raw(b"{\"#attributes\":{");
-                let mut first = true;
-                if let Some(g) = c.activity_id {
-                    self.attr_key(&mut first, "ActivityID");
-                    self.quoted_text(&Value::Guid(g));
-                }
-                if let Some(g) = c.related_activity_id {
-                    self.attr_key(&mut first, "RelatedActivityID");
-                    self.quoted_text(&Value::Guid(g));
-                }
-                self.raw(b"}}");
-            }
-        }
-        if let Some(e) = &s.execution {
-            self.raw(b",\"Execution\":{\"#attributes\":{\"ProcessID\":");
-            self.u64(e.process_id.into());
-            self.raw(b",\"ThreadID\":");
-            self.u64(e.thread_id.into());
-            let more = [
-                ("ProcessorID", e.processor_id.map(u64::from)),
-                ("SessionID", e.session_id.map(u64::from)),
-                ("KernelTime", e.kernel_time.map(u64::from)),
-                ("UserTime", e.user_time.map(u64::from)),
-                ("ProcessorTime", e.processor_time),
-            ];
-            for (name, v) in more {
-                if let Some(v) = v {
-                    self.raw(b",");
-                    self.key(name, 0);
-                    self.u64(v);
-                }
-            }
-            self.raw(b"}}");
-        }
-        for (name, text) in [("Channel", &s.channel), ("Computer", &s.computer)] {
-            if let Some(text) = text {
-                self.raw(b",");
-                self.key(name, 0);
-                if text.is_empty() {
-                    self.raw(b"null");
-                } else {
-                    self.string(text);
-                }
-            }
-        }
-        if let Some(sec) = &s.security {
-            self.raw(b",\"Security\":");
-            match &sec.user_id {
-                Some(sid) => {
-                    self.raw(b"{\"#attributes\":{\"UserID\":\"");
-                    self.scratch.clear();
-                    sid.write_to(&mut self.scratch);
-                    self.out.extend_from_slice(self.scratch.as_bytes());
-                    self.raw(b"\"}}");
-                }
-                None => self.raw(b"null"),
-            }
-        }
-        self.raw(b"}");
-    }
-
     /// The comma (unless `first`) and key of an `#attributes` member.
     fn attr_key(&mut self, first: &mut bool, name: &str) {
         if !*first {
@@ -287,8 +203,8 @@ impl<'e> Json<'_, '_, 'e> {
     }
 
     /// `<EventData [Name]>` and its items: a data container.
-    fn event_data(&mut self, name: Option<&str>, items: &'e [DataItem]) {
-        if items.is_empty() {
+    fn event_data<L: ChildList + ?Sized>(&mut self, name: Option<&str>, items: &'e L) {
+        if items.len() == 0 {
             match name {
                 Some(name) => {
                     self.raw(b"{\"#attributes\":{\"Name\":");
@@ -307,24 +223,45 @@ impl<'e> Json<'_, '_, 'e> {
             self.raw(b"}");
             wrote_any = true;
         }
-        if !distinct_named(items) {
+        if !self.distinct_members(items, wrote_any) {
             self.children(items, true, wrote_any);
-        } else {
-            for item in items {
-                if let DataItem::Data {
+        }
+        self.raw(b"}");
+    }
+
+    /// The members of the common `EventData`: `Data` items only, each with a non-empty
+    /// name met once and a value that is not an array. Its object is then one member per
+    /// item, `"Name":value`, in order: no runs, no numbering (the general rules give
+    /// exactly that), so it is written without them, in one pass that checks as it goes.
+    /// False, with `out` as it was, at the first item that is not so (or past
+    /// [`DISTINCT_MAX`] items).
+    fn distinct_members<L: ChildList + ?Sized>(&mut self, items: &L, mut wrote_any: bool) -> bool {
+        let mark = self.out.len();
+        let mut names = DistinctNames::new();
+        for i in 0..items.len() {
+            let distinct = match items.child(i) {
+                Some(Child::Data {
                     name: Some(name),
                     value,
-                } = item
+                }) if !name.is_empty()
+                    && !matches!(value, ValueRef::Value(Value::Array(_)))
+                    && names.insert(name) =>
                 {
                     if std::mem::replace(&mut wrote_any, true) {
-                        self.raw(b",");
+                        self.out.push(b',');
                     }
                     self.key(name, 0);
                     self.leaf_value(value, true);
+                    true
                 }
+                _ => false,
+            };
+            if !distinct {
+                self.out.truncate(mark);
+                return false;
             }
         }
-        self.raw(b"}");
+        true
     }
 
     /// An element's value, from its attributes and children; `container`: it is
@@ -368,14 +305,14 @@ impl<'e> Json<'_, '_, 'e> {
     fn data_values(&mut self, child: Child<'e>, first: &mut bool) {
         match child {
             Child::Data {
-                value: Value::Array(a),
+                value: ValueRef::Value(Value::Array(a)),
                 ..
             } if a.items().len() > 1 => {
                 for item in a.items() {
                     if !std::mem::take(first) {
                         self.raw(b",");
                     }
-                    self.leaf_value(item, true);
+                    self.leaf_value(ValueRef::of(item), true);
                 }
             }
             _ => {
@@ -392,18 +329,25 @@ impl<'e> Json<'_, '_, 'e> {
     fn leaf(&mut self, children: &[Node], empty_as_string: bool) -> bool {
         match children {
             [Node::Value(v)] => {
-                self.leaf_value(v, empty_as_string);
+                self.leaf_value(ValueRef::of(v), empty_as_string);
                 true
             }
             _ => false,
         }
     }
 
-    fn leaf_value(&mut self, v: &Value, empty_as_string: bool) {
-        if v.is_empty_text() {
-            self.raw(if empty_as_string { b"\"\"" } else { b"null" });
-        } else if !self.number(v) {
-            self.quoted_text(v);
+    fn leaf_value(&mut self, v: ValueRef<'_>, empty_as_string: bool) {
+        match v {
+            ValueRef::Text("") => self.raw(if empty_as_string { b"\"\"" } else { b"null" }),
+            ValueRef::Text(s) => self.string(s),
+            ValueRef::Value(v) if v.is_empty_text() => {
+                self.raw(if empty_as_string { b"\"\"" } else { b"null" })
+            }
+            ValueRef::Value(v) => {
+                if !self.number(v) {
+                    self.quoted_text(v);
+                }
+            }
         }
     }
 
@@ -641,41 +585,124 @@ impl<'e> Json<'_, '_, 'e> {
     }
 }
 
-/// Appends `s` quoted to `out` if it holds no byte JSON escapes (a control character, `"`
-/// or `\\`) and returns true; else leaves `out` as it was and returns false. Checked and
-/// copied eight bytes at a time, in one pass.
-fn copy_unescaped(out: &mut Vec<u8>, s: &[u8]) -> bool {
+/// At most this many items are checked for distinct names by
+/// [`Json::distinct_members`]; more take the general rules.
+const DISTINCT_MAX: usize = 48;
+
+/// The names met so far in one `EventData`, to tell whether one is met again: a bit per
+/// name (most names of an object are told apart by it) and the names themselves.
+struct DistinctNames<'a> {
+    bits: u64,
+    names: [&'a str; DISTINCT_MAX],
+    len: usize,
+}
+
+impl<'a> DistinctNames<'a> {
+    fn new() -> Self {
+        DistinctNames {
+            bits: 0,
+            names: [""; DISTINCT_MAX],
+            len: 0,
+        }
+    }
+
+    /// Adds `name`; false if it was met already, or there is no room left.
+    fn insert(&mut self, name: &'a str) -> bool {
+        let bit = children::name_bit(true, name);
+        if self.bits & bit != 0 && self.names[..self.len].contains(&name) {
+            return false;
+        }
+        let Some(slot) = self.names.get_mut(self.len) else {
+            return false;
+        };
+        *slot = name;
+        self.len += 1;
+        self.bits |= bit;
+        true
+    }
+}
+
+/// Appends `s` to `out` quoted and escaped as serde_json escapes it: `"` and `\\` with a
+/// backslash, the control characters below 0x20 as `\b`, `\f`, `\n`, `\r`, `\t` or
+/// `\u00XX` (lowercase hex). Most strings need no escape: checked eight bytes at a time,
+/// then copied whole; in the others, the runs between the bytes to escape are.
+fn copy_escaped(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    if needs_no_escape(s) {
+        out.extend_from_slice(s);
+    } else {
+        // The runs between bytes to escape copied whole.
+        let mut run = 0;
+        for (i, &b) in s.iter().enumerate() {
+            if b < 0x20 || b == b'"' || b == b'\\' {
+                out.extend_from_slice(&s[run..i]);
+                push_escaped_byte(out, b);
+                run = i + 1;
+            }
+        }
+        out.extend_from_slice(&s[run..]);
+    }
+    out.push(b'"');
+}
+
+/// Whether no byte of `s` needs an escape in JSON (a control character, `"` or `\\`):
+/// eight bytes at a time, the tail within the last eight.
+#[inline]
+fn needs_no_escape(s: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // A byte of `w` below `n` (n ≤ 0x80) sets its high bit here, and none is set otherwise.
     let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
-    let mark = out.len();
-    out.reserve(s.len() + 2);
-    out.push(b'"');
-    let mut words = s.chunks_exact(8);
-    for word in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        let w = u64::from_le_bytes(bytes);
-        if below(w, 0x20)
+    let flags = |w: u64| {
+        below(w, 0x20)
             | below(w ^ (ONES * u64::from(b'"')), 1)
             | below(w ^ (ONES * u64::from(b'\\')), 1)
-            != 0
-        {
-            out.truncate(mark);
-            return false;
-        }
-        out.extend_from_slice(&bytes);
+    };
+    let word = |w: &[u8]| {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(w);
+        u64::from_le_bytes(bytes)
+    };
+    let mut words = s.chunks_exact(8);
+    let mut seen = 0;
+    for w in &mut words {
+        seen |= flags(word(w));
     }
-    for &b in words.remainder() {
-        if b < 0x20 || b == b'"' || b == b'\\' {
-            out.truncate(mark);
-            return false;
+    let tail = words.remainder();
+    if tail.is_empty() {
+    } else if s.len() >= 8 {
+        // The last eight bytes, which hold the tail (no copy of a variable length).
+        seen |= flags(word(&s[s.len() - 8..]));
+    } else {
+        for &b in tail {
+            seen |= u64::from(b < 0x20 || b == b'"' || b == b'\\');
         }
-        out.push(b);
     }
-    out.push(b'"');
-    true
+    seen == 0
+}
+
+/// One byte of a string, escaped as JSON needs it.
+fn push_escaped_byte(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0C => out.extend_from_slice(b"\\f"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0..=0x1F => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 15)],
+        ]),
+        _ => out.push(b),
+    }
 }
 
 /// How `qe` frames the events: `/f:json` one JSON array (an event per line inside it),

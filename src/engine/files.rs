@@ -34,7 +34,9 @@
 //!    with no filter too) is applied while decoding: a record is decoded whole only if its
 //!    System matches (one whose System cannot be read alone is decoded and matched whole),
 //!    and a decoded chunk holds only matching events, so it is marked all-matching and the
-//!    scan passes its events without evaluating the filter (store chunk C6). Positions stay
+//!    scan passes its events without evaluating the filter (store chunk C6). A filter that
+//!    reads no System child (`*`) answers the same for every record: it is asked once per
+//!    chunk, and no record's System is probed for it. Positions stay
 //!    stable: the same chunk always decodes to the same events. Other filters run in the
 //!    scan only. A chunk left with no event is passed over as one batch of the scan
 //!    (`Located::Skipped`: its records count for the timeout and the scan cost, and it is a
@@ -48,9 +50,10 @@
 //!    not decoded while scanning. Its chunk keeps the chunk's bytes and the proof's value
 //!    spans, and makes the event on first access (`EventRef::event`, once, under a per-chunk
 //!    lock), or renders its XML straight from the record without making it
-//!    (`EventRef::write_xml`), or decodes it for one read and keeps nothing
-//!    (`EventRef::with_event`, for writers that read each event once). Made, decoded or
-//!    rendered, it is what decoding at once gives (tested
+//!    (`EventRef::write_xml`), or hands its System and items to a visitor straight from the
+//!    record (`EventRef::visit`), or decodes it for one read and keeps nothing
+//!    (`EventRef::with_event`, for writers that read each event once). Made, decoded,
+//!    rendered or visited, it is what decoding at once gives (tested
 //!    against it on every sample). The scan reads a deferred event's `TimeCreated` while
 //!    probing only where its query merges several sources by time (results.rs `step`);
 //!    elsewhere nothing needs it before the event is made.
@@ -74,7 +77,8 @@ use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, FileTime};
 use crate::evtx::{
-    ChunkDecoder, DeferredChunk, EvtxChunk, EvtxFile, Proof, ProvedSpans, SharedFile, TemplateCache,
+    visit_event, ChunkDecoder, DeferredChunk, EventVisitor, EvtxChunk, EvtxFile, Proof,
+    ProvedSpans, SharedFile, TemplateCache,
 };
 use crate::query::{EvalScratch, QuerySource, SystemFields};
 use crate::store::{Chunk, DeferredEvents, LiveGauge};
@@ -182,12 +186,28 @@ pub(crate) fn decode_chunk(
         SystemFields::NONE
     };
     let fields = prefilter.map_or(SystemFields::ALL, |f| f.system_fields().union(time_field));
+    // A prefilter that reads no System child (`*`) answers the same for every record:
+    // asked once, so that no record's System is probed for it.
+    let constant = prefilter
+        .filter(|_| fields == SystemFields::NONE)
+        .map(|f| f.matches_with(&probe, &mut scratch));
+    if constant == Some(false) {
+        return DecodedChunk {
+            ids: Vec::new(),
+            events: Vec::new(),
+            kept: None,
+        };
+    }
     let mut wanted = Vec::new();
     let mut kept = ProvedSpans::default();
     for record in chunk.records() {
         let Ok(record) = record else { continue };
         let mut proved = None;
-        if let Some(filter) = prefilter {
+        if constant == Some(true) {
+            proved = decoder
+                .prove_fast(&record, &mut kept)
+                .map(|proof| (proof, None));
+        } else if let Some(filter) = prefilter {
             if decoder.decode_system(&record, fields, &mut probe.system) {
                 if !filter.matches_with(&probe, &mut scratch) {
                     continue;
@@ -318,6 +338,28 @@ impl DeferredEvents for FileChunkEvents {
                 }
             },
         }
+    }
+
+    fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) -> bool {
+        match self.events.get(index) {
+            None => return false,
+            Some(ChunkEvent::Ready(event)) => visit_event(event, visitor),
+            Some(ChunkEvent::Deferred {
+                start,
+                end,
+                offset,
+                proof,
+                event,
+                ..
+            }) => match event.get() {
+                Some(event) => visit_event(event, visitor),
+                None => {
+                    let (start, end) = (*start as usize, *end as usize);
+                    self.chunk.visit(proof, start, end, *offset, visitor);
+                }
+            },
+        }
+        true
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::{ChunkEvent, FileChunkEvents, FileSource, Page, POSITIONS_PER_CHUNK};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, FileTime};
-use crate::evtx::DeferredChunk;
+use crate::evtx::{DeferredChunk, EventVisitor};
 use crate::store::{Chunk, DeferredEvents};
 
 impl FileSource {
@@ -169,5 +169,10 @@ impl<E: DeferredEvents> DeferredEvents for ByRecordId<E> {
 
     fn has(&self, index: usize) -> bool {
         self.at(index).is_some()
+    }
+
+    fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) -> bool {
+        self.at(index)
+            .is_some_and(|k| self.events.visit(k, visitor))
     }
 }

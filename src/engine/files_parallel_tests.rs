@@ -315,3 +315,60 @@ fn a_panic_on_a_worker_reaches_the_reader() {
         .unwrap_or_default();
     assert!(message.contains("a chunk past the first ones"), "{message}");
 }
+
+/// `EventRef::visit` (straight from the record where it can) makes the call `visit_event`
+/// makes for the ref's event, on every event of the samples' parallel queries, with and
+/// without a filter applied while decoding.
+#[test]
+fn visits_of_refs_equal_visits_of_their_events() {
+    use crate::evtx::{visit_event, DataItems, EventVisitor};
+    /// Writes down the calls a visit makes.
+    struct Calls(Vec<String>);
+    impl EventVisitor for Calls {
+        fn usual(&mut self, system: &crate::event::System, data: Option<&DataItems<'_>>) {
+            self.0.push(format!("usual {system:?} {data:?}"));
+        }
+        fn event(&mut self, event: &crate::event::Event) {
+            self.0.push(format!("event {event:?}"));
+        }
+    }
+    let Some(samples) = samples() else { return };
+    let engine = Engine::new();
+    let mut compared = 0;
+    for name in [
+        "evtx-crate/security.evtx",
+        "evtx-crate/E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx",
+        "evtx-crate/sysmon.evtx",
+        "plaso/System.evtx",
+    ] {
+        let path = samples.str(name);
+        for query in [FILTERS[0], FILTERS[1]] {
+            let chunks = engine
+                .default_session()
+                .query_file_parallel(&path, query, QueryFlags::FILE_PATH, 2)
+                .unwrap()
+                .map_chunks(|batch| {
+                    batch
+                        .iter()
+                        .map(|r| {
+                            // Visited first: `event()` would make and keep the event.
+                            let mut got = Calls(Vec::new());
+                            r.visit(&mut got);
+                            let mut expected = Calls(Vec::new());
+                            visit_event(r.event(), &mut expected);
+                            (got.0, expected.0)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap();
+            for chunk in chunks {
+                for (got, expected) in chunk.unwrap() {
+                    assert_eq!(got.len(), 1, "{name} {query:?}");
+                    assert_eq!(got, expected, "{name} {query:?}");
+                    compared += 1;
+                }
+            }
+        }
+    }
+    assert!(compared > 1000, "only {compared} events");
+}

@@ -21,7 +21,9 @@ mod positioned;
 mod slots;
 mod writer;
 
-pub use binxml::{ChunkDecoder, TemplateCache};
+pub use binxml::{
+    visit_event, ChunkDecoder, DataItems, DataRef, EventVisitor, TemplateCache, ValueRef,
+};
 pub(crate) use binxml::{DeferredChunk, Proof, ProvedSpans};
 pub use file::{Chunks, EvtxChunk, EvtxFile, EvtxRecord, Finding, FindingKind, Records};
 pub use header::{

@@ -31,6 +31,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::compact::CompactRecords;
 use crate::event::{Event, FileTime};
+use crate::evtx::{visit_event, EventVisitor};
 
 /// At most this many records in one chunk (the batch unit that long calls poll cancellation
 /// on).
@@ -143,6 +144,17 @@ pub(crate) trait DeferredEvents: Send + Sync {
     /// where the event is not kept yet (not kept by this either).
     fn transient(&self, index: usize) -> Option<Cow<'_, Event>> {
         self.get(index).map(Cow::Borrowed)
+    }
+    /// Hands event `index` to `visitor` (`visit_event` of [`transient`](Self::transient)'s
+    /// event), without making the event where it can; false (no call) if there is none.
+    fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) -> bool {
+        match self.transient(index) {
+            Some(event) => {
+                visit_event(&event, visitor);
+                true
+            }
+            None => false,
+        }
     }
     /// Whether there is an event at `index` (a chunk addressed by record id may lack some:
     /// records filtered out while decoding, or damaged).
@@ -523,6 +535,22 @@ impl Chunk {
             Slots::Deferred(events) => events.transient(index),
             Slots::Compact(records) => records.make(index).map(Cow::Owned),
             slots => slots.get(index).map(Cow::Borrowed),
+        }
+    }
+
+    /// Hands record `index` to `visitor` (`visit_event` of [`transient_at`](Self::transient_at)'s
+    /// event), for a reader that keeps `index` below a `len()` it loaded; a deferred event is
+    /// visited without making it where it can. False (no call) if there is no such record.
+    pub(crate) fn visit_at(&self, index: usize, visitor: &mut dyn EventVisitor) -> bool {
+        match &self.slots {
+            Slots::Deferred(events) => events.visit(index, visitor),
+            _ => match self.transient_at(index) {
+                Some(event) => {
+                    visit_event(&event, visitor);
+                    true
+                }
+                None => false,
+            },
         }
     }
 

@@ -1,10 +1,11 @@
 //! The child elements of a JSON object, whichever model holds them (a generic element's
-//! nodes, an `EventData`'s items), and the numbering of names that repeat in one object.
+//! nodes, an `EventData`'s items, or a visited event's [`DataItems`]), and the numbering of
+//! names that repeat in one object.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use evtlog::{DataItem, Element, Node, Value};
+use evtlog::{DataItem, DataItems, DataRef, Element, Node, Value, ValueRef};
 
 use super::text::write_text;
 
@@ -14,7 +15,7 @@ pub(super) enum Child<'a> {
     /// `<Data [Name]>value</Data>` of an `EventData`.
     Data {
         name: Option<&'a str>,
-        value: &'a Value,
+        value: ValueRef<'a>,
     },
     /// `<Binary>` of an `EventData`.
     Binary(&'a [u8]),
@@ -35,7 +36,7 @@ impl<'a> Child<'a> {
     pub(super) fn data_count(&self) -> usize {
         match self {
             Child::Data {
-                value: Value::Array(a),
+                value: ValueRef::Value(Value::Array(a)),
                 ..
             } => a.items().len().max(1),
             _ => 1,
@@ -95,7 +96,7 @@ impl ChildList for [DataItem] {
         Some(match self.get(i)? {
             DataItem::Data { name, value } => Child::Data {
                 name: name.as_deref(),
-                value,
+                value: ValueRef::of(value),
             },
             DataItem::Binary(bytes) => Child::Binary(bytes),
             DataItem::Element(e) => Child::Element(e),
@@ -103,35 +104,16 @@ impl ChildList for [DataItem] {
     }
 }
 
-/// Whether `items` are the common `EventData`: `Data` elements only, each with a non-empty
-/// name met once and a value that is not an array. Its object is then one member per
-/// item, `"Name":value`, in order: no runs, no numbering (the general rules give exactly
-/// that), so it is written without them.
-pub(super) fn distinct_named(items: &[DataItem]) -> bool {
-    let mut bits = 0u64;
-    for (i, item) in items.iter().enumerate() {
-        let DataItem::Data {
-            name: Some(name),
-            value,
-        } = item
-        else {
-            return false;
-        };
-        if name.is_empty() || matches!(value, Value::Array(_)) {
-            return false;
-        }
-        let bit = name_bit(true, name);
-        if bits & bit != 0 {
-            let met = items[..i]
-                .iter()
-                .any(|d| matches!(d, DataItem::Data { name: Some(n), .. } if n == name));
-            if met {
-                return false;
-            }
-        }
-        bits |= bit;
+impl ChildList for DataItems<'_> {
+    fn len(&self) -> usize {
+        DataItems::len(self)
     }
-    true
+    fn child(&self, i: usize) -> Option<Child<'_>> {
+        Some(match self.get(i)? {
+            DataRef::Data { name, value } => Child::Data { name, value },
+            DataRef::Binary(bytes) => Child::Binary(bytes),
+        })
+    }
 }
 
 /// How often each name has been met in each object being written, for the `_N` suffix:
@@ -214,7 +196,7 @@ impl<'e> NameCounts<'e> {
 
 /// One of 64 bits for a name, from its length and three of its bytes (cheap, and enough to
 /// tell most names of one object apart).
-fn name_bit(data: bool, name: &str) -> u64 {
+pub(super) fn name_bit(data: bool, name: &str) -> u64 {
     let b = name.as_bytes();
     let pick = |i: usize| b.get(i).map_or(0, |&x| u32::from(x));
     let mixed = (b.len() as u32)

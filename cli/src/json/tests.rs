@@ -273,47 +273,30 @@ fn names_are_counted_per_object_however_many() {
 /// repeat far from the first, or an empty value, or an array, and the general rules apply.
 #[test]
 fn distinct_data_names_take_the_short_way_with_the_same_output() {
-    use super::children::distinct_named;
-    let names: Vec<String> = (0..100).map(|i| format!("Field{i}")).collect();
-    let items: Vec<DataItem> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            DataItem::named(
-                n.as_str(),
-                if i % 3 == 0 {
-                    Value::from("")
-                } else {
-                    Value::from(i as u32)
-                },
-            )
-        })
-        .collect();
-    assert!(distinct_named(&items));
-    let mut out = Vec::new();
-    write_event(
-        &mut out,
-        &with_body(Body::EventData(EventData {
-            name: None,
-            items: items.clone(),
-        })),
-    );
-    let text = String::from_utf8(out).unwrap();
-    let mut expected = String::from("\"EventData\":{");
-    for (i, n) in names.iter().enumerate() {
-        if i > 0 {
-            expected.push(',');
-        }
-        let value = if i % 3 == 0 {
-            "\"\"".to_string()
-        } else {
-            i.to_string()
+    // Whether the one-pass writer takes `items`, leaving nothing behind when it does not.
+    let distinct_named = |items: &Vec<DataItem>| {
+        let mut out = b"before".to_vec();
+        let mut names = super::children::NameCounts::new();
+        let mut w = super::Json {
+            out: &mut out,
+            names: &mut names,
+            scratch: String::new(),
         };
-        expected.push_str(&format!("\"{n}\":{value}"));
+        let took = w.distinct_members(items.as_slice(), false);
+        assert!(
+            took || out == b"before",
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
+        took
+    };
+    // As many names as the one pass checks, and more (the general rules: the same bytes).
+    for count in [super::DISTINCT_MAX, super::DISTINCT_MAX + 1, 100] {
+        let (names, items) = distinct_items(count);
+        assert_eq!(distinct_named(&items), count <= super::DISTINCT_MAX);
+        check_distinct_output(&names, &items);
     }
-    expected.push_str("}}}");
-    assert!(text.ends_with(&expected), "{text}");
-
+    let (_, items) = distinct_items(super::DISTINCT_MAX);
     let mut repeated = items.clone();
     repeated.push(DataItem::named("Field0", "again"));
     assert!(!distinct_named(&repeated));
@@ -345,8 +328,18 @@ fn strings_are_escaped_as_serde_json_escapes_them() {
         "1234567\\",
         "12345678\u{1}",
         "\u{1f}",
+        "C:\\Windows\\System32\\winlogon.exe",
+        "\"quoted\" and \u{7f} and \u{8}\u{c}\r",
     ];
-    for s in cases {
+    // Every ASCII byte, at each place of a word and in the tail.
+    let bytes: Vec<String> = (0u8..0x80)
+        .flat_map(|b| (0..10).map(move |at| format!("{}{}{}", "a".repeat(at), b as char, "z")))
+        .collect();
+    for s in cases
+        .iter()
+        .copied()
+        .chain(bytes.iter().map(String::as_str))
+    {
         let mut out = Vec::new();
         let mut names = super::children::NameCounts::new();
         let mut w = super::Json {
@@ -357,4 +350,103 @@ fn strings_are_escaped_as_serde_json_escapes_them() {
         w.string(s);
         assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
     }
+}
+
+/// On every record of every sample: the JSON of the record visited straight from its values
+/// (what `qe` of a file writes) is the JSON of its decoded event, byte for byte.
+#[test]
+fn visited_records_write_the_json_of_their_events_on_every_sample() {
+    use evtlog::{ChunkDecoder, EvtxFile, TemplateCache};
+    let Some(root) = std::env::var_os("EVTLOG_SAMPLES") else {
+        eprintln!("EVTLOG_SAMPLES is not set: skipped");
+        return;
+    };
+    let mut files = Vec::new();
+    for dir in ["evtx-crate", "python-evtx", "plaso"] {
+        if let Ok(entries) = std::fs::read_dir(std::path::Path::new(&root).join(dir)) {
+            files.extend(
+                entries
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "evtx")),
+            );
+        }
+    }
+    assert!(!files.is_empty(), "no sample under {root:?}");
+    let mut total = 0;
+    for path in &files {
+        let mut file = EvtxFile::open(path).unwrap();
+        let mut cache = TemplateCache::new();
+        for chunk in file.chunks().flatten() {
+            let mut decoder = ChunkDecoder::with_cache(&chunk, &mut cache);
+            let mut general = ChunkDecoder::new(&chunk);
+            for record in chunk.records().flatten() {
+                let Ok(event) = general.decode(&record) else {
+                    continue;
+                };
+                total += 1;
+                let mut expected = Vec::new();
+                write_event(&mut expected, &event);
+                let mut got = Vec::new();
+                decoder
+                    .visit(&record, &mut super::JsonWriter(&mut got))
+                    .unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&got),
+                    String::from_utf8_lossy(&expected),
+                    "{} record {}",
+                    path.display(),
+                    record.record_id()
+                );
+            }
+        }
+    }
+    assert!(total > 1000, "only {total} records");
+}
+
+/// `count` distinct names, every third value empty.
+fn distinct_items(count: usize) -> (Vec<String>, Vec<DataItem>) {
+    let names: Vec<String> = (0..count).map(|i| format!("Field{i}")).collect();
+    let items: Vec<DataItem> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            DataItem::named(
+                n.as_str(),
+                if i % 3 == 0 {
+                    Value::from("")
+                } else {
+                    Value::from(i as u32)
+                },
+            )
+        })
+        .collect();
+    (names, items)
+}
+
+/// The short way's output of `items`: one member per item, in order.
+fn check_distinct_output(names: &[String], items: &[DataItem]) {
+    let mut out = Vec::new();
+    write_event(
+        &mut out,
+        &with_body(Body::EventData(EventData {
+            name: None,
+            items: items.to_vec(),
+        })),
+    );
+    let text = String::from_utf8(out).unwrap();
+    let mut expected = String::from("\"EventData\":{");
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            expected.push(',');
+        }
+        let value = if i % 3 == 0 {
+            "\"\"".to_string()
+        } else {
+            i.to_string()
+        };
+        expected.push_str(&format!("\"{n}\":{value}"));
+    }
+    expected.push_str("}}}");
+    assert!(text.ends_with(&expected), "{text}");
 }

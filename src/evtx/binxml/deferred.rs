@@ -40,6 +40,7 @@ use super::span::Span;
 use super::tokens::Decoder;
 use super::tree_xml::TreeScratch;
 use super::value::{decode_sized, fixed_size, sid_fits, BINXML_TYPE};
+use super::visit::{visit_event, EventVisitor, Visit, VisitScratch};
 use crate::error::Result;
 use crate::event::Event;
 use crate::evtx::EvtxChunk;
@@ -224,6 +225,33 @@ pub(super) fn write_proved_xml(
     done
 }
 
+/// A record of `chunk` proved by `proof` handed to `visitor` straight from the spans it
+/// kept in `kept`: the call [`visit_event`] makes for the fast path's event. `None` (and no
+/// call) where direct visiting does not take it.
+pub(super) fn visit_proved<V: EventVisitor + ?Sized>(
+    chunk: &EvtxChunk,
+    proof: &Proof,
+    kept: &ProvedSpans,
+    scratch: &mut XmlScratch,
+    visitor: &mut V,
+) -> Option<()> {
+    let mut tokens = Decoder::new(chunk.data(), chunk.offset());
+    let mut expansion = Expansion::new(chunk.offset());
+    let XmlScratch {
+        spans,
+        unused,
+        visit,
+        ..
+    } = scratch;
+    let (outer, body) = proof.instance(kept, spans)?;
+    Visit::new(General::new(&mut tokens, &mut expansion), unused, visit).visit_of(
+        &proof.template,
+        outer,
+        body,
+        visitor,
+    )
+}
+
 /// A chunk kept whole, with the spans of its proved records, so that those records
 /// ([`ChunkDecoder::prove_fast`](super::ChunkDecoder::prove_fast)) can be decoded, or
 /// rendered as XML, when they are first read. One decoding runs at a time per chunk.
@@ -240,6 +268,7 @@ pub(super) struct XmlScratch {
     /// Direct rendering's scratch for a body it reads itself (never, for a proved record).
     unused: Vec<Span>,
     render: RenderScratch,
+    visit: VisitScratch,
 }
 
 impl fmt::Debug for DeferredChunk {
@@ -301,6 +330,31 @@ impl DeferredChunk {
         );
         if done.is_none() {
             self.decode(proof, start, end, at).write_xml(out);
+        }
+    }
+}
+
+impl DeferredChunk {
+    /// Hands the record at chunk offsets `[start, end)` (file offset `at`) that `proof`
+    /// proved to `visitor`: `visit_event(&decode(..))`, straight from its values where
+    /// direct visiting takes it.
+    pub(crate) fn visit(
+        &self,
+        proof: &Proof,
+        start: usize,
+        end: usize,
+        at: u64,
+        visitor: &mut dyn EventVisitor,
+    ) {
+        let done = visit_proved(
+            &self.chunk,
+            proof,
+            &self.kept,
+            &mut self.scratch.lock(),
+            visitor,
+        );
+        if done.is_none() {
+            visit_event(&self.decode(proof, start, end, at), visitor);
         }
     }
 }

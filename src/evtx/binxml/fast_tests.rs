@@ -202,7 +202,7 @@ fn system_alone_equals_the_whole_records_system_on_mutated_chunks() {
 }
 
 /// Mutation rounds per sample: `EVTLOG_MUTATION_ROUNDS`, else 40.
-fn mutation_rounds() -> usize {
+pub(super) fn mutation_rounds() -> usize {
     std::env::var("EVTLOG_MUTATION_ROUNDS")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -220,7 +220,7 @@ fn xorshift(state: &mut u64) -> u64 {
 /// Calls `check` with `rounds` seeded mutations (1 to 16 random bytes in the records area,
 /// where templates and values live) of the first chunk of the sample `name`, each chunk
 /// framed as a file; false if the sample is missing.
-fn for_mutated_chunks(
+pub(super) fn for_mutated_chunks(
     name: &str,
     rounds: usize,
     state: &mut u64,

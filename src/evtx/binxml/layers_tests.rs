@@ -4,8 +4,9 @@
 //! anything.
 
 /// The files, top layer first: a file may import only from files after it.
-const ORDER: [&str; 16] = [
+const ORDER: [&str; 17] = [
     "deferred",
+    "visit",
     "fast_xml",
     "tree_xml",
     "system_xml",

@@ -5,13 +5,16 @@
 //! template definitions by chunk offset, and with [`ChunkDecoder::with_cache`] shares them
 //! across chunks through a [`TemplateCache`]) and [`EvtxRecord::event`] (one record, no cache
 //! kept). [`ChunkDecoder::decode`] tries the fast path first and falls back to the general
-//! path; [`ChunkDecoder::decode_tree`] always builds the full tree.
+//! path; [`ChunkDecoder::decode_tree`] always builds the full tree; [`ChunkDecoder::write_xml`]
+//! and [`ChunkDecoder::visit`] (an [`EventVisitor`]) read the fast path's records straight
+//! from their values, without building the event.
 //!
 //! Layers, each file importing only from those below it (a test checks the `use` lines):
 //!
 //! | layer | files | what it owns |
 //! | --- | --- | --- |
 //! | writers | `deferred` | proofs that a record decodes on the fast path; [`DeferredChunk`] |
+//! | | `visit` | the fast path's records handed to an [`EventVisitor`] from their values |
 //! | | `fast_xml` | the fast path's records written as XML straight from their values |
 //! | | `system_xml`, `tree_xml` | their `<System>` and `<UserData>` parts |
 //! | fast | `fast` | records in Windows' usual shape straight into an [`Event`] |
@@ -37,6 +40,7 @@
 //! - fast: `fast::FastScratch` (the instance's and the body's value spans, System
 //!   attributes); the fast path also lends the general path's state, for definitions met
 //!   for the first time and `<UserData>` trees;
+//! - visitor: `visit::VisitScratch` (a System, the items' texts and values);
 //! - XML: `fast_xml::RenderScratch` (a System, attributes, text) and `tree_xml::TreeScratch`
 //!   (span vectors for nested instances, text, a node count, the chunk's names);
 //! - deferred: `DeferredChunk` keeps its own spans and render scratch behind a lock, and a
@@ -72,9 +76,11 @@ mod text;
 mod tokens;
 mod tree_xml;
 mod value;
+mod visit;
 
 pub use cache::TemplateCache;
 pub(crate) use deferred::{DeferredChunk, Proof, ProvedSpans};
+pub use visit::{visit_event, DataItems, DataRef, EventVisitor, ValueRef};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, Node, System, SystemFields};
@@ -84,6 +90,7 @@ use fast::FastScratch;
 use fast_xml::{Render, RenderScratch};
 use general::General;
 use tree_xml::TreeScratch;
+use visit::{Visit, VisitScratch};
 
 /// Decodes the records of one chunk, sharing parsed template definitions between them.
 #[derive(Debug)]
@@ -98,6 +105,8 @@ pub struct ChunkDecoder<'c> {
     /// Direct rendering's scratch, and its tree writer's.
     render: RenderScratch,
     tree: TreeScratch,
+    /// Direct visiting's scratch.
+    visit: VisitScratch,
 }
 
 impl<'c> ChunkDecoder<'c> {
@@ -110,6 +119,7 @@ impl<'c> ChunkDecoder<'c> {
             fast: FastScratch::default(),
             render: RenderScratch::default(),
             tree: TreeScratch::default(),
+            visit: VisitScratch::default(),
         }
     }
 
@@ -165,6 +175,28 @@ impl<'c> ChunkDecoder<'c> {
             return Ok(());
         }
         self.decode(record)?.write_xml(out);
+        Ok(())
+    }
+
+    /// Hands the record's event to `visitor`: the call [`visit_event`] makes for
+    /// `decode(record)?`, and the same error (with no call). Where the fast path takes the
+    /// record, its System and items are read straight from its values (`visit`), without
+    /// building the `Event`.
+    pub fn visit<V: EventVisitor + ?Sized>(
+        &mut self,
+        record: &EvtxRecord<'_>,
+        visitor: &mut V,
+    ) -> Result<()> {
+        let (start, end) = self.span(record)?;
+        let general = General::new(&mut self.tokens, &mut self.expansion);
+        let FastScratch { spans, nested, .. } = &mut self.fast;
+        if Visit::new(general, nested, &mut self.visit)
+            .record(start, end, spans, visitor)
+            .is_some()
+        {
+            return Ok(());
+        }
+        visit_event(&self.decode(record)?, visitor);
         Ok(())
     }
 
@@ -236,3 +268,7 @@ mod fast_tests;
 #[cfg(test)]
 #[path = "layers_tests.rs"]
 mod layers_tests;
+
+#[cfg(test)]
+#[path = "visit_tests.rs"]
+mod visit_tests;

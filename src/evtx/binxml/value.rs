@@ -32,6 +32,17 @@ pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
     }
 }
 
+/// As [`utf16_trimmed_into`], appended to `out` as UTF-8 (the bytes appended are valid
+/// UTF-8 on their own).
+pub(super) fn utf16_trimmed_append(bytes: &[u8], out: &mut Vec<u8>) {
+    let body = without_trailing_nuls(bytes);
+    if is_ascii_utf16(body) {
+        out.extend(body.chunks_exact(2).map(|c| c[0]));
+    } else {
+        out.extend_from_slice(utf16_general(body).as_bytes());
+    }
+}
+
 /// UTF-16LE `bytes` (an odd trailing byte is ignored) as a string.
 pub(super) fn utf16(bytes: &[u8]) -> String {
     if is_ascii_utf16(bytes) {

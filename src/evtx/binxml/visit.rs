@@ -1,0 +1,430 @@
+//! Streaming an event to a visitor ([`EventVisitor`]) without building its [`Event`]: a
+//! record in Windows' usual shape (a `<System>`, then nothing or an `<EventData>` of `Data`
+//! and `Binary` items) is handed over as its System and its items borrowed from the
+//! record's values, decoded into scratch reused from record to record, so that a writer
+//! that reads each event once (JSON) pays no allocation per item. Any other event is handed
+//! over whole, decoded.
+//!
+//! Owns the public visitor types ([`EventVisitor`], [`DataItems`], [`DataRef`],
+//! [`ValueRef`]), [`visit_event`] (the calls for a decoded event), and the fast path's
+//! direct visiting ([`Visit`], its scratch [`VisitScratch`]), which follows `fast`'s
+//! `event_of` and `data_items` step by step.
+//!
+//! Invariants:
+//! - Which path ran never shows: for every record, the calls the direct path makes are
+//!   those [`visit_event`] makes for the record's decoded event (tested record by record
+//!   on every sample). The direct path calls the visitor only once everything decoded, so
+//!   a record it gives up on (`None`) has made no call, and is visited through its event.
+//! - A string value is always [`ValueRef::Text`], whichever path read it (an array item
+//!   too); every other value is [`ValueRef::Value`].
+
+use std::sync::Arc;
+
+use super::cache::Template;
+use super::fast::{whole_instance, Instance, Values};
+use super::general::General;
+use super::plan::{BodyPlan, Content, DataPlan, ItemPlan, Plan};
+use super::span::Span;
+use super::value::utf16_trimmed_append;
+use crate::event::{Body, DataItem, Event, System, SystemFields, Value};
+
+/// What reads events one at a time without keeping them (see the module docs): each
+/// visit makes exactly one call.
+pub trait EventVisitor {
+    /// An event in Windows' usual shape: no `<RenderingInfo>`, and a body that is nothing
+    /// (`data` is `None`) or an `<EventData>` whose items are all `Data` or `Binary`.
+    fn usual(&mut self, system: &System, data: Option<&DataItems<'_>>);
+    /// Any other event, whole.
+    fn event(&mut self, event: &Event);
+}
+
+/// The calls a visit of `event` makes: [`EventVisitor::usual`] where it is of the usual
+/// shape, else [`EventVisitor::event`].
+pub fn visit_event<V: EventVisitor + ?Sized>(event: &Event, visitor: &mut V) {
+    if event.rendering_info.is_some() {
+        return visitor.event(event);
+    }
+    match &event.body {
+        Body::None => visitor.usual(&event.system, None),
+        Body::EventData(data)
+            if data
+                .items
+                .iter()
+                .all(|i| matches!(i, DataItem::Data { .. } | DataItem::Binary(_))) =>
+        {
+            let items = DataItems {
+                name: data.name.as_deref(),
+                repr: Repr::Event(&data.items),
+            };
+            visitor.usual(&event.system, Some(&items))
+        }
+        _ => visitor.event(event),
+    }
+}
+
+/// An `<EventData>`'s name and items, borrowed for one visit.
+#[derive(Clone, Copy)]
+pub struct DataItems<'a> {
+    name: Option<&'a str>,
+    repr: Repr<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum Repr<'a> {
+    /// A decoded event's items (only `Data` and `Binary`).
+    Event(&'a [DataItem]),
+    /// The direct path's: each item's name is its plan's, its value in the scratch.
+    Direct {
+        plan: &'a [ItemPlan],
+        items: &'a [Item],
+        text: &'a str,
+        values: &'a [Value],
+        chunk: &'a [u8],
+    },
+}
+
+/// One item of [`DataItems`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DataRef<'a> {
+    /// `<Data [Name='…']>value</Data>`; an empty or Null value is `Text("")`.
+    Data {
+        name: Option<&'a str>,
+        value: ValueRef<'a>,
+    },
+    /// `<Binary>`: its bytes.
+    Binary(&'a [u8]),
+}
+
+/// A `Data` item's value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ValueRef<'a> {
+    /// A string value ([`Value::String`]).
+    Text(&'a str),
+    /// Any other value.
+    Value(&'a Value),
+}
+
+impl<'a> ValueRef<'a> {
+    /// `v`, a string as [`Text`](ValueRef::Text).
+    #[inline]
+    pub fn of(v: &'a Value) -> ValueRef<'a> {
+        match v {
+            Value::String(s) => ValueRef::Text(s),
+            v => ValueRef::Value(v),
+        }
+    }
+}
+
+impl<'a> DataItems<'a> {
+    /// `EventData/@Name`, if present.
+    #[inline]
+    pub fn name(&self) -> Option<&'a str> {
+        self.name
+    }
+
+    #[inline]
+    pub fn len(&self) -> usize {
+        match self.repr {
+            Repr::Event(items) => items.len(),
+            Repr::Direct { items, .. } => items.len(),
+        }
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Item `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<DataRef<'a>> {
+        match self.repr {
+            Repr::Event(items) => match items.get(i)? {
+                DataItem::Data { name, value } => Some(DataRef::Data {
+                    name: name.as_deref(),
+                    value: ValueRef::of(value),
+                }),
+                DataItem::Binary(bytes) => Some(DataRef::Binary(bytes)),
+                // `visit_event` hands such items over as the whole event.
+                DataItem::Element(_) => None,
+            },
+            Repr::Direct {
+                plan,
+                items,
+                text,
+                values,
+                chunk,
+            } => Some(match *items.get(i)? {
+                Item::Text { plan: k, from, to } => DataRef::Data {
+                    name: plan_name(plan, k),
+                    value: ValueRef::Text(text.get(from as usize..to as usize)?),
+                },
+                Item::Value { plan: k, at } => DataRef::Data {
+                    name: plan_name(plan, k),
+                    value: ValueRef::of(values.get(at as usize)?),
+                },
+                Item::Binary { from, to } => {
+                    DataRef::Binary(chunk.get(from as usize..to as usize)?)
+                }
+            }),
+        }
+    }
+
+    /// The items in order.
+    pub fn iter(&self) -> impl Iterator<Item = DataRef<'a>> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+impl std::fmt::Debug for DataItems<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataItems")
+            .field("name", &self.name)
+            .field("items", &self.iter().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// The name of plan item `k`.
+#[inline]
+fn plan_name(plan: &[ItemPlan], k: u16) -> Option<&str> {
+    match plan.get(usize::from(k))? {
+        ItemPlan::Data { name, .. } => name.as_deref(),
+        ItemPlan::Binary { .. } => None,
+    }
+}
+
+/// One item the direct path decoded: where its name and value are.
+#[derive(Clone, Copy, Debug)]
+enum Item {
+    /// Plan item `plan`, its text `[from, to)` in the scratch text.
+    Text { plan: u16, from: u32, to: u32 },
+    /// Plan item `plan`, its value number `at` of the scratch values.
+    Value { plan: u16, at: u32 },
+    /// A `<Binary>`: its bytes at chunk offsets `[from, to)`.
+    Binary { from: u32, to: u32 },
+}
+
+/// What direct visiting reuses from record to record.
+#[derive(Debug, Default)]
+pub(super) struct VisitScratch {
+    system: System,
+    attrs: Vec<(usize, Value)>,
+    items: Vec<Item>,
+    /// The texts of the string items, one after another, as UTF-8.
+    text: Vec<u8>,
+    values: Vec<Value>,
+}
+
+/// One direct visit: the reader and the general path's state (for definitions met for the
+/// first time), with the scratch it decodes into.
+pub(super) struct Visit<'a, 'c> {
+    general: General<'a, 'c>,
+    /// The value spans of a nested body's instance.
+    nested: &'a mut Vec<Span>,
+    scratch: &'a mut VisitScratch,
+}
+
+impl<'a, 'c> Visit<'a, 'c> {
+    pub(super) fn new(
+        general: General<'a, 'c>,
+        nested: &'a mut Vec<Span>,
+        scratch: &'a mut VisitScratch,
+    ) -> Self {
+        Visit {
+            general,
+            nested,
+            scratch,
+        }
+    }
+
+    /// The record at chunk offsets `[start, end)` handed to `visitor` straight from its
+    /// values: the call [`visit_event`] makes for its event. `None` (and no call) where the
+    /// fast path does not take it this way. `spans` is scratch for the instance's values.
+    pub(super) fn record<V: EventVisitor + ?Sized>(
+        &mut self,
+        start: usize,
+        end: usize,
+        spans: &mut Vec<Span>,
+        visitor: &mut V,
+    ) -> Option<()> {
+        self.general.expansion.reset_budget();
+        let template = whole_instance(&mut self.general, start, end, 1, spans)?;
+        self.visit_of(&template, spans, Instance::Read, visitor)
+    }
+
+    /// An instance of `template` whose values are `spans`, as `Fast::event_of` reads it.
+    pub(super) fn visit_of<V: EventVisitor + ?Sized>(
+        &mut self,
+        template: &Template,
+        spans: &mut [Span],
+        mut instance: Instance<'_>,
+        visitor: &mut V,
+    ) -> Option<()> {
+        let Plan::Event { system, body } = template.plan() else {
+            return None;
+        };
+        let chunk = self.general.tokens.chunk;
+        let scratch = &mut *self.scratch;
+        let mut values = Values::new(chunk, spans);
+        if !values.system_into(
+            system,
+            SystemFields::ALL,
+            &mut scratch.system,
+            &mut scratch.attrs,
+        ) {
+            return None;
+        }
+        scratch.items.clear();
+        scratch.text.clear();
+        scratch.values.clear();
+        let read: Arc<Template>;
+        let plan: Option<&DataPlan> = match body {
+            BodyPlan::None => None,
+            BodyPlan::Subst(index) => match values.nested(*index)? {
+                None => None,
+                Some((from, to)) => {
+                    let (template, nested): (&Template, &mut [Span]) = match &mut instance {
+                        Instance::Proved(Some((template, spans))) => (template, spans),
+                        _ => {
+                            read = whole_instance(&mut self.general, from, to, 2, self.nested)?;
+                            (&read, self.nested.as_mut_slice())
+                        }
+                    };
+                    let Plan::Data(plan) = template.plan() else {
+                        return None;
+                    };
+                    let mut inner = Values::new(chunk, nested);
+                    collect(&mut inner, &plan.items, scratch)?;
+                    if !inner.rest_decode() {
+                        return None;
+                    }
+                    Some(plan)
+                }
+            },
+            // A dropped `<UserData>` is no body; a tree is the decoded event's.
+            BodyPlan::UserData { dep, .. } if values.dropped(*dep) => None,
+            BodyPlan::UserData { .. } => return None,
+            BodyPlan::Inline(plan) => {
+                collect(&mut values, &plan.items, scratch)?;
+                Some(plan)
+            }
+        };
+        if !values.rest_decode() {
+            return None;
+        }
+        match plan {
+            None => visitor.usual(&scratch.system, None),
+            Some(plan) => {
+                // Valid UTF-8 piece by piece, so whole: checked once, in one pass.
+                let text = std::str::from_utf8(&scratch.text).ok()?;
+                let items = DataItems {
+                    name: plan.name.as_deref(),
+                    repr: Repr::Direct {
+                        plan: &plan.items,
+                        items: &scratch.items,
+                        text,
+                        values: &scratch.values,
+                        chunk,
+                    },
+                };
+                visitor.usual(&scratch.system, Some(&items));
+            }
+        }
+        Some(())
+    }
+}
+
+/// The items of `plan` into `scratch`, as `Values::data_items` maps them; `None` where it
+/// fails.
+fn collect(values: &mut Values<'_>, plan: &[ItemPlan], scratch: &mut VisitScratch) -> Option<()> {
+    let VisitScratch {
+        items,
+        text,
+        values: decoded,
+        ..
+    } = scratch;
+    let push_text = |k: u16, s: &str, text: &mut Vec<u8>| -> Option<Item> {
+        let from = u32::try_from(text.len()).ok()?;
+        text.extend_from_slice(s.as_bytes());
+        let to = u32::try_from(text.len()).ok()?;
+        Some(Item::Text { plan: k, from, to })
+    };
+    for (k, item) in plan.iter().enumerate() {
+        let k = u16::try_from(k).ok()?;
+        match item {
+            ItemPlan::Data { dep, content, .. } => {
+                if values.dropped(*dep) {
+                    continue;
+                }
+                let item = match content {
+                    Content::Empty => push_text(k, "", text)?,
+                    Content::Text(t) => push_text(k, t, text)?,
+                    Content::Subst(i) => {
+                        match values.spans.get_mut(usize::from(*i)) {
+                            None => {
+                                items.push(push_text(k, "", text)?);
+                                continue;
+                            }
+                            Some(span) if span.ty == 0x01 => {
+                                // A String, decoded as `decode` does, straight into `text`.
+                                span.used = true;
+                                let bytes = span.bytes(values.chunk)?;
+                                let from = u32::try_from(text.len()).ok()?;
+                                utf16_trimmed_append(bytes, text);
+                                let to = u32::try_from(text.len()).ok()?;
+                                items.push(Item::Text { plan: k, from, to });
+                                continue;
+                            }
+                            Some(_) => {}
+                        }
+                        match values.decode(*i)? {
+                            None | Some(Value::Null) => push_text(k, "", text)?,
+                            Some(Value::Array(array)) => {
+                                // The element repeats once per item; an empty array leaves
+                                // it once, empty.
+                                let array = array.into_items();
+                                if array.is_empty() {
+                                    items.push(push_text(k, "", text)?);
+                                }
+                                for v in array {
+                                    items.push(match v {
+                                        Value::Null => push_text(k, "", text)?,
+                                        Value::String(s) => push_text(k, &s, text)?,
+                                        v => push_value(k, v, decoded)?,
+                                    });
+                                }
+                                continue;
+                            }
+                            Some(Value::String(s)) => push_text(k, &s, text)?,
+                            Some(v) => push_value(k, v, decoded)?,
+                        }
+                    }
+                };
+                items.push(item);
+            }
+            ItemPlan::Binary { dep, index } => {
+                if values.dropped(*dep) {
+                    continue;
+                }
+                let span = values.spans.get_mut(usize::from(*index))?;
+                if span.ty != 0x0E {
+                    return None;
+                }
+                span.used = true;
+                let (from, to) = (span.start(), span.end());
+                items.push(Item::Binary {
+                    from: u32::try_from(from).ok()?,
+                    to: u32::try_from(to).ok()?,
+                });
+            }
+        }
+    }
+    Some(())
+}
+
+fn push_value(k: u16, v: Value, values: &mut Vec<Value>) -> Option<Item> {
+    let at = u32::try_from(values.len()).ok()?;
+    values.push(v);
+    Some(Item::Value { plan: k, at })
+}

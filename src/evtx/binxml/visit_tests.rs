@@ -1,0 +1,156 @@
+//! Direct visiting (`visit`) against the decoded event's visit (`visit_event`), record by
+//! record on every sample: the calls are the same, whichever path ran, for records read
+//! now and for records a deferred proof kept.
+
+use super::deferred::{ProvedSpans, XmlScratch};
+use super::visit::{visit_event, DataItems, EventVisitor, Visit, VisitScratch};
+use super::{ChunkDecoder, FastScratch, General, TemplateCache};
+use crate::event::{Event, System};
+use crate::evtx::EvtxFile;
+
+/// Writes down the call a visit makes.
+#[derive(Default)]
+struct Recorder(Vec<String>);
+
+impl EventVisitor for Recorder {
+    fn usual(&mut self, system: &System, data: Option<&DataItems<'_>>) {
+        let data = data.map(|d| (d.name(), d.len(), d.iter().collect::<Vec<_>>()));
+        self.0.push(format!("usual {system:?} {data:?}"));
+    }
+
+    fn event(&mut self, event: &Event) {
+        self.0.push(format!("event {event:?}"));
+    }
+}
+
+fn sample_files() -> Vec<std::path::PathBuf> {
+    use crate::test_support::samples::{location, samples};
+    let root = samples().map_or_else(location, |s| s.dir().to_owned());
+    let mut out = Vec::new();
+    for dir in ["evtx-crate", "python-evtx", "plaso"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        out.extend(
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "evtx")),
+        );
+    }
+    out.sort();
+    out
+}
+
+/// Checks every record of `chunk` (definitions shared through `cache`): the public visit,
+/// the direct visit and the visit from a proof's kept spans make the decoded event's call,
+/// or none on a refusal or an error. Returns (records, direct visits, visits from proofs).
+fn check_chunk(
+    chunk: &crate::evtx::EvtxChunk,
+    cache: &mut TemplateCache,
+    at: &str,
+) -> (usize, usize, usize) {
+    let (mut total, mut direct, mut from_proofs) = (0, 0, 0);
+    let mut decoder = ChunkDecoder::with_cache(chunk, cache);
+    let mut general = ChunkDecoder::new(chunk);
+    let mut kept = ProvedSpans::default();
+    let mut xml_scratch = XmlScratch::default();
+    let mut scratch = VisitScratch::default();
+    for record in chunk.records().flatten() {
+        total += 1;
+        let id = record.record_id();
+        let mut expected = Recorder::default();
+        match general.decode(&record) {
+            Ok(event) => visit_event(&event, &mut expected),
+            Err(_) => {
+                let mut got = Recorder::default();
+                assert!(decoder.visit(&record, &mut got).is_err(), "{at} {id}");
+                assert!(got.0.is_empty(), "{at} {id}: a call on an error");
+                continue;
+            }
+        }
+        assert_eq!(expected.0.len(), 1);
+        // The public call, whichever path it takes.
+        let mut got = Recorder::default();
+        decoder.visit(&record, &mut got).unwrap();
+        assert_eq!(got.0, expected.0, "{at} record {id}");
+        // The direct path alone: the same call, or none.
+        let (start, end) = decoder.span(&record).unwrap();
+        let mut got = Recorder::default();
+        let general_state = General::new(&mut decoder.tokens, &mut decoder.expansion);
+        let FastScratch { spans, nested, .. } = &mut decoder.fast;
+        if Visit::new(general_state, nested, &mut scratch)
+            .record(start, end, spans, &mut got)
+            .is_some()
+        {
+            direct += 1;
+            assert_eq!(got.0, expected.0, "{at} record {id}: direct");
+        } else {
+            assert!(got.0.is_empty(), "{at} record {id}: a call on a refusal");
+        }
+        // From a deferred proof's kept spans (the fast path's decoding learns the shapes
+        // proofs check).
+        decoder.decode(&record).unwrap();
+        if let Some(proof) = decoder.prove_fast(&record, &mut kept) {
+            let mut got = Recorder::default();
+            let done =
+                super::deferred::visit_proved(chunk, &proof, &kept, &mut xml_scratch, &mut got);
+            if done.is_some() {
+                from_proofs += 1;
+                assert_eq!(got.0, expected.0, "{at} record {id}: proved");
+            } else {
+                assert!(got.0.is_empty(), "{at} record {id}: a call on a refusal");
+            }
+        }
+    }
+    (total, direct, from_proofs)
+}
+
+#[test]
+fn direct_visits_equal_the_decoded_events_visits_on_every_sample() {
+    let (mut direct, mut from_proofs, mut total) = (0usize, 0usize, 0usize);
+    for path in &sample_files() {
+        let mut file = EvtxFile::open(path).unwrap();
+        let mut cache = TemplateCache::new();
+        for chunk in file.chunks().flatten() {
+            let (t, d, p) = check_chunk(&chunk, &mut cache, &path.display().to_string());
+            total += t;
+            direct += d;
+            from_proofs += p;
+        }
+    }
+    eprintln!("visited {direct} of {total} records directly, {from_proofs} from proofs");
+    // Windows' usual shape is nearly every record: a regression that sends them all
+    // through the decoded event shows here.
+    assert!(
+        total == 0 || direct * 10 >= total * 8,
+        "direct visits: only {direct} of {total}"
+    );
+    assert!(
+        total == 0 || from_proofs > 0,
+        "no proved record was visited"
+    );
+}
+
+/// The same on seeded mutations of the first chunk of a few samples (EventData, a
+/// `<UserData>` log, classic records): a damaged value or descriptor makes the direct path
+/// refuse, or visit what decoding gives.
+#[test]
+fn direct_visits_equal_the_decoded_events_visits_on_mutated_chunks() {
+    use super::fast_tests::{for_mutated_chunks, mutation_rounds};
+    let mut state = 0x5EED_0022_u64;
+    let (mut read, mut direct) = (false, 0);
+    for name in [
+        "evtx-crate/security.evtx",
+        "plaso/System.evtx",
+        "evtx-crate/E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx",
+    ] {
+        read |= for_mutated_chunks(name, mutation_rounds(), &mut state, |chunk| {
+            direct += check_chunk(chunk, &mut TemplateCache::new(), name).1;
+        });
+    }
+    assert!(
+        !read || direct > 0,
+        "no mutated record was visited directly"
+    );
+}
