@@ -17,6 +17,15 @@ pub(super) fn system_fields(expr: &Expr) -> SystemFields {
     fields
 }
 
+/// True if `expr`, evaluated at the root, reads no `<System>` child (`*`, or tests of
+/// the event's elements only): then, where [`system_only`] holds, its answer is the same
+/// for every event that maps, and a reader may ask it once for a whole chunk.
+pub(super) fn reads_no_system_child(expr: &Expr) -> bool {
+    let mut fields = SystemFields::NONE;
+    expr_fields(expr, Level::Root, &mut fields);
+    fields == SystemFields::NONE
+}
+
 fn expr_fields(expr: &Expr, level: Level, out: &mut SystemFields) {
     match &expr.kind {
         ExprKind::Or(a, b) | ExprKind::And(a, b) => {
