@@ -1,6 +1,8 @@
 //! `qe FILE.evtx /lf:true` on all cores: the log file is read through the library's
 //! parallel file query (`Session::query_file_parallel`), each chunk's events rendered on the
-//! worker that decoded it, and the rendered chunks printed in record order.
+//! worker that decoded it, and the rendered chunks printed in record order. XML is rendered
+//! through `map_records`: each record once, straight from its chunk where the library can
+//! (no proof pass, no `Event`); text and JSON from the chunk's events (`map_chunks`).
 //!
 //! What it serves ([`plan`]): one log file (`/lf:true`, not `/sq`), any `/q`, `/rd`, `/c`,
 //! `/e`, in `/f:xml`, `/f:text`, `/f:json` or `/f:jsonl`. The rest takes the sequential

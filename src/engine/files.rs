@@ -29,14 +29,19 @@
 //! 5. An I/O error while streaming is the call's error (`next`/`seek` return it; the cursor,
 //!    a copy, is not committed).
 //! 6. Decoding one file chunk into events is [`decode_chunk`], and nothing else decodes.
-//!    Template definitions are shared across a file's chunks (`TemplateCache`).
+//!    Template definitions are shared across a file's chunks (`TemplateCache`). The one
+//!    other reading of a chunk's records, rendering each once straight from the chunk for
+//!    a parallel query's `map_records` (files_records.rs), keeps the same records under the
+//!    same prefilter rules and writes each as its decoded event's XML (tested against it).
 //! 7. A query whose filter reads only `<System>` and does not depend on the time (a query
 //!    with no filter too) is applied while decoding: a record is decoded whole only if its
 //!    System matches (one whose System cannot be read alone is decoded and matched whole),
 //!    and a decoded chunk holds only matching events, so it is marked all-matching and the
 //!    scan passes its events without evaluating the filter (store chunk C6). A filter that
-//!    reads no System child (`*`) answers the same for every record: it is asked once per
-//!    chunk, and no record's System is probed for it. Positions stay
+//!    reads no System child (`*`, `*[System]`) answers the same for every record: it is
+//!    asked once per chunk, and no record's System is probed for it (the EventID a probe
+//!    reads to know the record maps does not count: such a record fails to decode either
+//!    way). Positions stay
 //!    stable: the same chunk always decodes to the same events. Other filters run in the
 //!    scan only. A chunk left with no event is passed over as one batch of the scan
 //!    (`Located::Skipped`: its records count for the timeout and the scan cost, and it is a
@@ -63,7 +68,9 @@
 //!     through `load` and so [`decode_chunk`] (invariant 6); worker `k` of `n` takes places
 //!     `k, k + n, …` of the record order, and the reader takes them back in order, each
 //!     worker at most a bounded queue ahead. Cancel, errors and memory are as invariants 3
-//!     to 5 say, per worker.
+//!     to 5 say, per worker. Its `map_records` reads a chunk under a prefilter without
+//!     decoding it into a store chunk: each record is rendered once, straight from the
+//!     chunk, and the chunk's buffer goes back to the reader when the closure returns.
 
 use std::borrow::Cow;
 use std::fs::File;

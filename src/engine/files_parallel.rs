@@ -32,6 +32,13 @@
 //!    clock at the query's start, as a result set's scan measures it.
 //! 7. Templates: each worker's source forks the engine's template definitions and gives
 //!    back what it parsed when dropped (files.rs invariant 8).
+//! 8. Two closures: [`ParallelFileQuery::map_chunks`] gets each chunk's events
+//!    (`EventRef`s, decoded or deferred as a result set's), and
+//!    [`ParallelFileQuery::map_records`] a [`ChunkRecords`] that renders each matching
+//!    record once when asked. Under a prefilter (no filter, or a System-only one) that
+//!    reads the chunk straight: no proof pass, no store chunk, no `Event` unless the record
+//!    takes the general path (files_records.rs); the same records and bytes either way
+//!    (tested on every sample, both directions, with each kind of filter).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
