@@ -172,6 +172,25 @@ mod tests {
     use crate::query::XPathFilter;
 
     #[test]
+    fn no_system_child_read_only_where_none_is_named() {
+        for (text, none) in [
+            ("*", true),
+            ("*[System]", true),
+            ("Event/System", true),
+            ("*[System[EventID=4624]]", false),
+            ("*[System[Level=4]]", false),
+            (
+                "*[System[TimeCreated[timediff(@SystemTime) <= 1000]]]",
+                false,
+            ),
+            ("*[System[*]]", false),
+        ] {
+            let f = XPathFilter::compile(text).unwrap();
+            assert_eq!(f.reads_no_system_child(), none, "{text}");
+        }
+    }
+
+    #[test]
     fn system_only_and_uses_now() {
         let cases = [
             ("*", true, false),
