@@ -575,7 +575,7 @@ fn cancellation(settings: &Settings) {
 /// EVTX reading: evtlog against the evtx crate, both reading and rendering XML of the same
 /// sample files on one thread in the same run; and an EventID query over those files.
 fn evtx(settings: &Settings) {
-    use evtlog::{ChunkDecoder, EvtxFile, QueryFlags, TemplateCache};
+    use evtlog::QueryFlags;
     let Some(samples) = samples::samples() else {
         println!("evtx_samples_missing 1 flag");
         return;
@@ -597,46 +597,12 @@ fn evtx(settings: &Settings) {
         println!("evtx_samples_missing 1 flag");
         return;
     }
-    let ours = || {
-        let mut records = 0usize;
-        let mut xml = String::with_capacity(4096);
-        for path in &files {
-            let Ok(mut file) = EvtxFile::open(path) else {
-                continue;
-            };
-            // One template cache per file, as file queries keep one.
-            let mut cache = TemplateCache::new();
-            for chunk in file.chunks().flatten() {
-                let mut decoder = ChunkDecoder::with_cache(&chunk, &mut cache);
-                for record in chunk.records().flatten() {
-                    // A record's XML, rendered straight from its values where the fast path
-                    // takes it (as the evtx crate renders), else from its decoded Event.
-                    xml.clear();
-                    if decoder.write_xml(&record, &mut xml).is_ok() {
-                        black_box(&xml);
-                        records += 1;
-                    }
-                }
-            }
-        }
-        records
-    };
+    let ours = || files.iter().map(|path| evtx_read_ours(path)).sum::<usize>();
     let theirs = || {
-        let mut records = 0usize;
-        for path in &files {
-            let settings = evtx::ParserSettings::new()
-                .num_threads(1)
-                .validate_checksums(false);
-            let Ok(parser) = evtx::EvtxParser::from_path(path) else {
-                continue;
-            };
-            let mut parser = parser.with_configuration(settings);
-            for record in parser.records().flatten() {
-                black_box(&record.data);
-                records += 1;
-            }
-        }
-        records
+        files
+            .iter()
+            .map(|path| evtx_read_theirs(path).0)
+            .sum::<usize>()
     };
     let n = ours();
     let rounds = Settings {
@@ -657,6 +623,7 @@ fn evtx(settings: &Settings) {
     print("evtx_read_records_per_s", our_rate, "records/s");
     print("evtx_crate_read_records_per_s", their_rate, "records/s");
     print("evtx_read_ratio", ratio, "ratio");
+    evtx_read_per_file(settings);
     // The query over every file, on one engine: after a first, untimed pass the engine
     // holds the files' template definitions (files.rs invariant 8), as it does for any
     // query after the first. A sample is several passes (one pass is ~3 ms, short enough
@@ -716,6 +683,124 @@ fn evtx(settings: &Settings) {
             }
         });
         print(name, rate, "records/s");
+    }
+}
+
+/// Every record of the file at `path` as XML (`ChunkDecoder::write_xml`), one thread; the
+/// records rendered.
+fn evtx_read_ours(path: &str) -> usize {
+    use evtlog::{ChunkDecoder, EvtxFile, TemplateCache};
+    let mut records = 0usize;
+    let mut xml = String::with_capacity(4096);
+    let Ok(mut file) = EvtxFile::open(path) else {
+        return 0;
+    };
+    // One template cache per file, as file queries keep one.
+    let mut cache = TemplateCache::new();
+    for chunk in file.chunks().flatten() {
+        let mut decoder = ChunkDecoder::with_cache(&chunk, &mut cache);
+        for record in chunk.records().flatten() {
+            // A record's XML, rendered straight from its values where the fast path
+            // takes it (as the evtx crate renders), else from its decoded Event.
+            xml.clear();
+            if decoder.write_xml(&record, &mut xml).is_ok() {
+                black_box(&xml);
+                records += 1;
+            }
+        }
+    }
+    records
+}
+
+/// Every record of the file at `path` through the evtx crate's `records()` (XML), one
+/// thread, checksums not validated; the records it rendered and the errors it gave.
+fn evtx_read_theirs(path: &str) -> (usize, usize) {
+    let settings = evtx::ParserSettings::new()
+        .num_threads(1)
+        .validate_checksums(false);
+    let Ok(parser) = evtx::EvtxParser::from_path(path) else {
+        return (0, 1);
+    };
+    let mut parser = parser.with_configuration(settings);
+    let (mut records, mut errors) = (0, 0);
+    for record in parser.records() {
+        match record {
+            Ok(record) => {
+                black_box(&record.data);
+                records += 1;
+            }
+            Err(_) => errors += 1,
+        }
+    }
+    (records, errors)
+}
+
+/// `evtx_read_ratio_<file>` for every real sample and for a large file evtlog writes
+/// (`evtx_read_ratio_large_<n>`), and their minimum `evtx_read_ratio_min`: the evtx crate's
+/// time over ours for the whole file, each side reading every record as XML on one thread
+/// (the median of interleaved rounds, each round several passes over a small file so that
+/// it lasts ~100 ms). A sample the evtx crate reads no record of is skipped (said on stderr
+/// and as `evtx_read_ratio_<file>_skipped`). The large file is `$EVTLOG_BENCH_LARGE_EVTX`
+/// (read only), else the cli section's (`cli::large_file`, written once and reused).
+fn evtx_read_per_file(settings: &Settings) {
+    let full = settings.rounds > 1;
+    let mut files = cli::sample_files();
+    match cli::large_file(cli::records(full)) {
+        Ok((label, path)) => files.push((format!("large_{label}"), path)),
+        Err(why) => {
+            eprintln!("evtx: the large file: {why}");
+            println!("evtx_read_ratio_large_skipped 1 flag");
+        }
+    }
+    let mut min: Option<f64> = None;
+    for (label, path) in &files {
+        let (their_n, errors) = evtx_read_theirs(path);
+        if their_n == 0 {
+            eprintln!("evtx: the evtx crate reads no record of {path} ({errors} errors): skipped");
+            println!("evtx_read_ratio_{label}_skipped 1 flag");
+            continue;
+        }
+        // Passes per round: enough for ~100 ms of ours (shorter rounds let one scheduler
+        // hiccup decide a small file's ratio).
+        let start = Instant::now();
+        let n = evtx_read_ours(path);
+        let once = start.elapsed().as_secs_f64();
+        let passes = if full {
+            ((0.1 / once.max(1e-6)) as usize).clamp(1, 3000)
+        } else {
+            1
+        };
+        let rounds = if !full {
+            1
+        } else if once > 0.5 {
+            3
+        } else {
+            9
+        };
+        let (_, _, ratio) = paired_rates(
+            rounds,
+            (1, || {
+                for _ in 0..passes {
+                    black_box(evtx_read_ours(path));
+                }
+            }),
+            (1, || {
+                for _ in 0..passes {
+                    black_box(evtx_read_theirs(path));
+                }
+            }),
+        );
+        if errors > 0 {
+            eprintln!(
+                "evtx: {label}: the evtx crate reads {their_n} records, {errors} errors; ours {n}"
+            );
+        }
+        print(&format!("evtx_read_ratio_{label}"), ratio, "ratio");
+        min = Some(min.map_or(ratio, |m: f64| m.min(ratio)));
+    }
+    match min {
+        Some(m) => print("evtx_read_ratio_min", m, "ratio"),
+        None => println!("evtx_read_ratio_min_skipped 1 flag"),
     }
 }
 

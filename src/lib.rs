@@ -50,10 +50,10 @@ pub use engine::{
 };
 pub use engine::{archive_path, ArchivedLog, ARCHIVE_DIR};
 pub use engine::{
-    channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, ChunkMap, Computer,
-    Credentials, Delivery, Engine, EventRef, ExportFlags, FileQueryCanceller, Forwarder, LogInfo,
-    ManifestFiles, Next, ParallelFileQuery, PauseHandle, Progress, PublisherMetadata, QueryFlags,
-    ResultSet, RpcLogin, SeekFlags, SeekOrigin, Session, SignalEvent, SubscribeAction,
+    channel_file_name, CallKind, Channel, ChannelConfig, ChannelType, ChunkMap, ChunkRecords,
+    Computer, Credentials, Delivery, Engine, EventRef, ExportFlags, FileQueryCanceller, Forwarder,
+    LogInfo, ManifestFiles, Next, ParallelFileQuery, PauseHandle, Progress, PublisherMetadata,
+    QueryFlags, ResultSet, RpcLogin, SeekFlags, SeekOrigin, Session, SignalEvent, SubscribeAction,
     SubscribeFlags, SubscribeOrigin, SubscribePosition, Subscription, AHEAD_PER_WORKER,
     DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };

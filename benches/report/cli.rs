@@ -17,8 +17,8 @@
 //!   is the worse of the two thread counts on the large file: `$EVTLOG_CLI_BENCH_RECORDS`
 //!   generated Security records (10^6 in a full run, 10^3 in a quick one) written once by
 //!   `EvtxWriter` into `<target>/tmp/bench-cli/` and reused while its marker names the same
-//!   build and size (or `$EVTLOG_CLI_BENCH_FILE`, a large file already written, read as it
-//!   is). `cli_qe_json_vs_evtx_dump_ratio` is the same comparison as the XML one
+//!   build and size; `$EVTLOG_BENCH_LARGE_EVTX` names an existing file to read instead
+//!   (only read: one large file shared by several checkouts). `cli_qe_json_vs_evtx_dump_ratio` is the same comparison as the XML one
 //!   in JSON lines (`cli_qe_json_large_vs_evtx_dump_ratio` on the large file), and
 //!   `cli_qe_json_large_lines_differing` counts the large file's JSON lines that are not
 //!   byte for byte evtx_dump's (0 expected).
@@ -40,9 +40,8 @@ use super::{print, samples, Settings};
 const DUMP_ENV: &str = "EVTLOG_EVTX_DUMP";
 /// How many records the large file holds.
 const RECORDS_ENV: &str = "EVTLOG_CLI_BENCH_RECORDS";
-/// Names a large file already written (`security-<label>.evtx`, such as another checkout's
-/// `target/tmp/bench-cli/security-1e6.evtx`), read as it is instead of writing one.
-const FILE_ENV: &str = "EVTLOG_CLI_BENCH_FILE";
+/// Names an existing large file to read instead of writing one.
+const LARGE_ENV: &str = "EVTLOG_BENCH_LARGE_EVTX";
 /// What the large file's marker says: the build that wrote it.
 const BUILD: &str = concat!(
     "evtlog ",
@@ -97,11 +96,7 @@ pub fn cli(settings: &Settings) {
             println!("cli_qe_json_vs_evtx_dump_ratio_skipped 1 flag");
         }
     }
-    let large = match std::env::var(FILE_ENV) {
-        Ok(path) => given_file(&path),
-        Err(_) => large_file(records(full)),
-    };
-    match large {
+    match large_file(records(full)) {
         Ok(file) => {
             let rounds = if full { 3 } else { 1 };
             compare(
@@ -375,7 +370,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Every .evtx sample, labelled by its file name (`evtx-crate/security.evtx` is
 /// `security`), absolute.
-fn sample_files() -> Vec<(String, String)> {
+pub(super) fn sample_files() -> Vec<(String, String)> {
     let Some(samples) = samples::samples() else {
         return Vec::new();
     };
@@ -411,7 +406,7 @@ fn sample_files() -> Vec<(String, String)> {
     files
 }
 
-fn records(full: bool) -> usize {
+pub(super) fn records(full: bool) -> usize {
     std::env::var(RECORDS_ENV)
         .ok()
         .and_then(|s| s.trim().parse::<f64>().ok())
@@ -419,26 +414,24 @@ fn records(full: bool) -> usize {
         .map_or(if full { 1_000_000 } else { 1_000 }, |n| n as usize)
 }
 
-/// The large file `$EVTLOG_CLI_BENCH_FILE` names, labelled as its name says (`1e6` for
-/// `security-1e6.evtx`); only read.
-fn given_file(path: &str) -> Result<(String, String), String> {
-    let file = Path::new(path);
-    if !file.is_file() {
-        return Err(format!("{FILE_ENV}: no file at {path}"));
+/// The large file of `n` records, written unless its marker says it is whole; or the file
+/// `$EVTLOG_BENCH_LARGE_EVTX` names, only read (to share one large file between checkouts),
+/// labelled by its name (`security-1e6.evtx` is `1e6`, as a file written here would be).
+pub(super) fn large_file(n: usize) -> Result<(String, String), String> {
+    if let Some(path) = std::env::var_os(LARGE_ENV) {
+        let path = PathBuf::from(path);
+        if !path.is_file() {
+            return Err(format!("{LARGE_ENV}: no file at {}", path.display()));
+        }
+        let stem = path
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+        let name = stem.strip_prefix("security-").unwrap_or(&stem);
+        let label = name
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+            .to_ascii_lowercase();
+        return Ok((label, path.to_string_lossy().into_owned()));
     }
-    let stem = file
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let label = stem
-        .strip_prefix("security-")
-        .unwrap_or(&stem)
-        .replace('-', "_");
-    Ok((label, path.to_owned()))
-}
-
-/// The large file of `n` records, written unless its marker says it is whole.
-fn large_file(n: usize) -> Result<(String, String), String> {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-cli");
     std::fs::create_dir_all(&root).map_err(|e| format!("{}: {e}", root.display()))?;
     let label = label(n);

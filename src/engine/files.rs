@@ -29,14 +29,19 @@
 //! 5. An I/O error while streaming is the call's error (`next`/`seek` return it; the cursor,
 //!    a copy, is not committed).
 //! 6. Decoding one file chunk into events is [`decode_chunk`], and nothing else decodes.
-//!    Template definitions are shared across a file's chunks (`TemplateCache`).
+//!    Template definitions are shared across a file's chunks (`TemplateCache`). The one
+//!    other reading of a chunk's records, rendering each once straight from the chunk for
+//!    a parallel query's `map_records` (files_records.rs), keeps the same records under the
+//!    same prefilter rules and writes each as its decoded event's XML (tested against it).
 //! 7. A query whose filter reads only `<System>` and does not depend on the time (a query
 //!    with no filter too) is applied while decoding: a record is decoded whole only if its
 //!    System matches (one whose System cannot be read alone is decoded and matched whole),
 //!    and a decoded chunk holds only matching events, so it is marked all-matching and the
 //!    scan passes its events without evaluating the filter (store chunk C6). A filter that
-//!    reads no System child (`*`) answers the same for every record: it is asked once per
-//!    chunk, and no record's System is probed for it. Positions stay
+//!    reads no System child (`*`, `*[System]`) answers the same for every record: it is
+//!    asked once per chunk, and no record's System is probed for it (the EventID a probe
+//!    reads to know the record maps does not count: such a record fails to decode either
+//!    way). Positions stay
 //!    stable: the same chunk always decodes to the same events. Other filters run in the
 //!    scan only. A chunk left with no event is passed over as one batch of the scan
 //!    (`Located::Skipped`: its records count for the timeout and the scan cost, and it is a
@@ -63,7 +68,9 @@
 //!     through `load` and so [`decode_chunk`] (invariant 6); worker `k` of `n` takes places
 //!     `k, k + n, …` of the record order, and the reader takes them back in order, each
 //!     worker at most a bounded queue ahead. Cancel, errors and memory are as invariants 3
-//!     to 5 say, per worker.
+//!     to 5 say, per worker. Its `map_records` reads a chunk under a prefilter without
+//!     decoding it into a store chunk: each record is rendered once, straight from the
+//!     chunk, and the chunk's buffer goes back to the reader when the closure returns.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -180,17 +187,8 @@ pub(crate) fn decode_chunk(
     // The records to decode first, then their events into vectors of the exact size: a
     // growing vector of events reallocates, and every large allocation makes the allocator
     // consolidate the small blocks the events free and take.
-    let time_field = if read_time {
-        SystemFields::TIME_CREATED
-    } else {
-        SystemFields::NONE
-    };
-    let fields = prefilter.map_or(SystemFields::ALL, |f| f.system_fields().union(time_field));
-    // A prefilter that reads no System child (`*`) answers the same for every record:
-    // asked once, so that no record's System is probed for it.
-    let constant = prefilter
-        .filter(|_| fields == SystemFields::NONE)
-        .map(|f| f.matches_with(&probe, &mut scratch));
+    let fields = prefilter_fields(prefilter, read_time);
+    let constant = constant_answer(prefilter, read_time);
     if constant == Some(false) {
         return DecodedChunk {
             ids: Vec::new(),
@@ -253,6 +251,33 @@ pub(crate) fn decode_chunk(
         events,
         kept: deferred.then_some(kept),
     }
+}
+
+/// The System children a record's probe reads for `prefilter` (and `TimeCreated` if
+/// `read_time`): all of them without a prefilter.
+fn prefilter_fields(prefilter: Option<&QuerySource>, read_time: bool) -> SystemFields {
+    let time_field = if read_time {
+        SystemFields::TIME_CREATED
+    } else {
+        SystemFields::NONE
+    };
+    prefilter.map_or(SystemFields::ALL, |f| f.system_fields().union(time_field))
+}
+
+/// A prefilter's answer for every record of a chunk where it reads no System child (`*`)
+/// and the probe need not read the time: asked once, so that no record's System is probed
+/// for it (invariant 7). `None` where it must be asked per record, or there is no
+/// prefilter. (The probe also reads each record's EventID, without which a record does not
+/// map; such a record fails to decode or render either way.)
+fn constant_answer(prefilter: Option<&QuerySource>, read_time: bool) -> Option<bool> {
+    prefilter
+        .filter(|f| !read_time && f.reads_no_system_child())
+        .map(|f| {
+            f.matches_with(
+                &Event::default(),
+                &mut EvalScratch::new(FileTime::default()),
+            )
+        })
 }
 
 /// A file chunk's events where some are deferred: the chunk and its templates are kept to
@@ -548,22 +573,51 @@ impl FileSource {
         Some((raw, decoded))
     }
 
+    /// The chunk at place `ordinal` of the record order, read but not decoded; `None` for an
+    /// unused or bad-magic slot. It goes back to the reader with `recycle` (or is kept by
+    /// deferred events).
+    fn read_raw(&self, ordinal: u64) -> Result<Option<EvtxChunk>> {
+        let mut file = self.file.lock();
+        // The buffer last read into is kept by deferred events: take a spare one.
+        if !file.has_buffer() {
+            if let Some(buffer) = self.spare_buffers.as_ref().and_then(|s| s.lock().pop()) {
+                file.give_buffer(buffer);
+            }
+        }
+        let slot = file.slot_in_record_order(self.oldest, ordinal);
+        // Unused and bad-magic slots are skipped either way: read only their magic.
+        file.chunk_with_magic_at(slot)
+    }
+
+    /// Runs `render` on the records of the chunk at place `ordinal` of the record order that
+    /// match the prefilter, read straight from the chunk in the query's order
+    /// (files_records.rs); `None` for an unused or bad-magic slot, or where the prefilter
+    /// matches no record. The source must have a prefilter (else records need decoding to
+    /// be matched: `load`).
+    fn render_raw<T>(
+        &self,
+        ordinal: u64,
+        reverse: bool,
+        render: impl FnOnce(&mut ChunkRecords<'_>) -> T,
+    ) -> Result<Option<T>> {
+        let Some(raw) = self.read_raw(ordinal)? else {
+            return Ok(None);
+        };
+        let done = {
+            let mut templates = self.templates.lock();
+            let decoder = ChunkDecoder::with_cache(&raw, &mut templates);
+            let records = raw.records().filter_map(|r| r.ok());
+            ChunkRecords::direct(decoder, records, self.prefilter.as_deref(), reverse)
+                .map(|mut records| render(&mut records))
+        };
+        self.file.lock().recycle(raw);
+        Ok(done)
+    }
+
     /// The chunk at place `ordinal` of the record order, decoded, at its positions; `None`
     /// if it holds no event (unused, bad magic, or nothing decodes).
     fn load(&self, ordinal: u64) -> Result<Page> {
-        let raw = {
-            let mut file = self.file.lock();
-            // The buffer last read into is kept by deferred events: take a spare one.
-            if !file.has_buffer() {
-                if let Some(buffer) = self.spare_buffers.as_ref().and_then(|s| s.lock().pop()) {
-                    file.give_buffer(buffer);
-                }
-            }
-            let slot = file.slot_in_record_order(self.oldest, ordinal);
-            // Unused and bad-magic slots are skipped either way: read only their magic.
-            file.chunk_with_magic_at(slot)?
-        };
-        let Some(raw) = raw else {
+        let Some(raw) = self.read_raw(ordinal)? else {
             return Ok(Page::Missing);
         };
         let (first_id, last_id) = (raw.header().first_record_id, raw.header().last_record_id);
@@ -729,7 +783,11 @@ mod pages;
 #[path = "files_parallel.rs"]
 mod parallel;
 
+#[path = "files_records.rs"]
+mod records;
+
 pub use parallel::{ChunkMap, FileQueryCanceller, ParallelFileQuery, AHEAD_PER_WORKER};
+pub use records::ChunkRecords;
 
 #[cfg(test)]
 #[path = "files_tests.rs"]

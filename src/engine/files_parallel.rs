@@ -32,13 +32,20 @@
 //!    clock at the query's start, as a result set's scan measures it.
 //! 7. Templates: each worker's source forks the engine's template definitions and gives
 //!    back what it parsed when dropped (files.rs invariant 8).
+//! 8. Two closures: [`ParallelFileQuery::map_chunks`] gets each chunk's events
+//!    (`EventRef`s, decoded or deferred as a result set's), and
+//!    [`ParallelFileQuery::map_records`] a [`ChunkRecords`] that renders each matching
+//!    record once when asked. Under a prefilter (no filter, or a System-only one) that
+//!    reads the chunk straight: no proof pass, no store chunk, no `Event` unless the record
+//!    takes the general path (files_records.rs); the same records and bytes either way
+//!    (tested on every sample, both directions, with each kind of filter).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use super::{FileSource, Page};
+use super::{ChunkRecords, FileSource, Page};
 use crate::cancel::CancelToken;
 use crate::engine::event_ref::EventRef;
 use crate::error::{Error, ErrorKind, Result};
@@ -133,6 +140,24 @@ impl ParallelFileQuery {
         T: Send + 'static,
         F: Fn(&[EventRef]) -> T + Send + Sync + 'static,
     {
+        self.map_with(Map::Events(Arc::new(map)))
+    }
+
+    /// Runs `map` on each chunk's matching records (in their order) on the worker threads,
+    /// and yields its results in record order (invariant 1), as [`map_chunks`](Self::map_chunks)
+    /// does, for a closure that renders each record once: where the query's filter is
+    /// applied while decoding (no filter, or one that reads only `<System>`), the records
+    /// are rendered straight from the chunk in one pass and no event is made (invariant 8).
+    /// A chunk may be mapped with no record left (every record failed to decode).
+    pub fn map_records<T, F>(self, map: F) -> Result<ChunkMap<T>>
+    where
+        T: Send + 'static,
+        F: Fn(&mut ChunkRecords<'_>) -> T + Send + Sync + 'static,
+    {
+        self.map_with(Map::Records(Arc::new(map)))
+    }
+
+    fn map_with<T: Send + 'static>(self, map: Map<T>) -> Result<ChunkMap<T>> {
         let ParallelFileQuery {
             source,
             path,
@@ -142,7 +167,6 @@ impl ParallelFileQuery {
             token,
             now,
         } = self;
-        let map: Arc<MapFn<T>> = Arc::new(map);
         let slots = source.slots;
         // No more workers than chunks: a thread costs more than a small file's reading.
         let threads = threads
@@ -179,7 +203,7 @@ impl ParallelFileQuery {
                 receivers.push(rx);
                 let worker = Worker {
                     producer,
-                    map: Arc::clone(&map),
+                    map: map.clone(),
                     token: token.clone(),
                     stop: Arc::clone(&stop),
                     first: k as u64,
@@ -236,6 +260,22 @@ impl IntoIterator for ParallelFileQuery {
 }
 
 type MapFn<T> = dyn Fn(&[EventRef]) -> T + Send + Sync;
+type RecordsFn<T> = dyn Fn(&mut ChunkRecords<'_>) -> T + Send + Sync;
+
+/// The caller's closure: over a chunk's events, or over its records.
+enum Map<T> {
+    Events(Arc<MapFn<T>>),
+    Records(Arc<RecordsFn<T>>),
+}
+
+impl<T> Clone for Map<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Map::Events(f) => Map::Events(Arc::clone(f)),
+            Map::Records(f) => Map::Records(Arc::clone(f)),
+        }
+    }
+}
 
 /// Decodes and filters the chunk at a place of the record order.
 struct Producer {
@@ -250,14 +290,32 @@ struct Producer {
 impl Producer {
     /// The matching events of the chunk at place `place` of the query's order, mapped;
     /// `None` if none matches.
-    fn produce<T>(&mut self, place: u64, map: &MapFn<T>) -> Result<Option<T>> {
+    fn produce<T>(&mut self, place: u64, map: &Map<T>) -> Result<Option<T>> {
         let ordinal = if self.reverse {
             self.slots - 1 - place
         } else {
             place
         };
+        match map {
+            Map::Records(map) if self.source.prefilter.is_some() => {
+                self.source.render_raw(ordinal, self.reverse, &**map)
+            }
+            Map::Records(map) => {
+                let refs = self.matching(ordinal)?;
+                Ok((!refs.is_empty()).then(|| map(&mut ChunkRecords::events(&refs))))
+            }
+            Map::Events(map) => {
+                let refs = self.matching(ordinal)?;
+                Ok((!refs.is_empty()).then(|| map(&refs)))
+            }
+        }
+    }
+
+    /// The matching events of the chunk at place `ordinal` of the record order, in the
+    /// query's order.
+    fn matching(&mut self, ordinal: u64) -> Result<Vec<EventRef>> {
         let Page::Loaded(chunk) = self.source.load(ordinal)? else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
         let len = chunk.len();
         let mut refs = Vec::with_capacity(len);
@@ -282,17 +340,14 @@ impl Producer {
                 push(i, &mut refs);
             }
         }
-        if refs.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(map(&refs)))
+        Ok(refs)
     }
 }
 
 /// One pool thread: places `first`, `first + step`, … into its queue.
 struct Worker<T> {
     producer: Producer,
-    map: Arc<MapFn<T>>,
+    map: Map<T>,
     token: CancelToken,
     stop: Arc<AtomicBool>,
     first: u64,
@@ -308,7 +363,7 @@ impl<T> Worker<T> {
                 return;
             }
             let item = match self.token.check() {
-                Ok(()) => self.producer.produce(place, &*self.map),
+                Ok(()) => self.producer.produce(place, &self.map),
                 Err(e) => Err(e),
             };
             let failed = item.is_err();
@@ -324,7 +379,7 @@ impl<T> Worker<T> {
 enum Mode<T> {
     Inline {
         producer: Box<Producer>,
-        map: Arc<MapFn<T>>,
+        map: Map<T>,
     },
     Pool {
         receivers: Vec<Receiver<Result<Option<T>>>>,
@@ -400,7 +455,7 @@ impl<T> Iterator for ChunkMap<T> {
                     return error.take().map(Err);
                 }
                 (_, Err(e)) => Err(e),
-                (Mode::Inline { producer, map }, Ok(())) => producer.produce(self.next, &**map),
+                (Mode::Inline { producer, map }, Ok(())) => producer.produce(self.next, map),
                 (Mode::Pool { receivers, .. }, Ok(())) => {
                     let worker = (self.next % receivers.len() as u64) as usize;
                     match receivers[worker].recv() {

@@ -372,3 +372,120 @@ fn visits_of_refs_equal_visits_of_their_events() {
     }
     assert!(compared > 1000, "only {compared} events");
 }
+
+/// Every .evtx file under the samples' directory, by its name there.
+fn every_sample(dir: &std::path::Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for sub in std::fs::read_dir(dir).unwrap() {
+        let sub = sub.unwrap().path();
+        let Ok(files) = std::fs::read_dir(&sub) else {
+            continue;
+        };
+        for file in files {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "evtx") {
+                names.push(
+                    file.strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+/// The XML of every event through `map_records` on `threads` threads, rendered on the
+/// workers straight from the chunks.
+fn parallel_records(
+    engine: &Engine,
+    path: &str,
+    query: Option<&str>,
+    reverse: bool,
+    threads: usize,
+) -> Vec<String> {
+    let flags = if reverse {
+        QueryFlags::FILE_PATH | QueryFlags::REVERSE_DIRECTION
+    } else {
+        QueryFlags::FILE_PATH
+    };
+    let chunks = engine
+        .default_session()
+        .query_file_parallel(path, query, flags, threads)
+        .unwrap()
+        .map_records(|records| {
+            let mut xml = Vec::new();
+            let mut out = String::from("left as it was");
+            while records.next_xml(&mut out) {
+                xml.push(out.split_off("left as it was".len()));
+            }
+            assert_eq!(out, "left as it was", "the end appends nothing");
+            xml
+        })
+        .unwrap();
+    let mut out = Vec::new();
+    for chunk in chunks {
+        out.extend(chunk.unwrap());
+    }
+    out
+}
+
+/// Filters for `map_records`: each way it applies one (none, asked once per chunk, probed
+/// per record, on decoded events), and one that matches nothing.
+const RECORD_FILTERS: [Option<&str>; 7] = [
+    None,
+    Some("*"),
+    Some("*[System]"),
+    FILTERS[1],
+    Some("*[System[Level=0 or Level=4]]"),
+    FILTERS[2],
+    FILTERS[3],
+];
+
+#[test]
+fn records_rendered_straight_equal_the_result_sets_events_on_every_sample() {
+    let Some(samples) = samples() else { return };
+    let engine = Engine::new();
+    let names = every_sample(samples.dir());
+    assert!(names.len() >= 15, "{names:?}");
+    for name in names {
+        let path = samples.str(&name);
+        for query in RECORD_FILTERS {
+            for reverse in [false, true] {
+                let expected = sequential(&engine, &path, query, reverse);
+                for threads in [1, 2] {
+                    let got = parallel_records(&engine, &path, query, reverse, threads);
+                    assert!(
+                        got == expected,
+                        "{name} {query:?} reverse={reverse} threads={threads}: {} against {}",
+                        got.len(),
+                        expected.len()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_written_log_renders_straight_alike_both_ways() {
+    let (file, events) = evtx::security_log("parallel-records");
+    let engine = Engine::new();
+    for query in RECORD_FILTERS {
+        for reverse in [false, true] {
+            let expected = sequential(&engine, file.path(), query, reverse);
+            if query.is_none() {
+                assert_eq!(expected.len(), events.len());
+            }
+            for threads in [1, 3] {
+                let got = parallel_records(&engine, file.path(), query, reverse, threads);
+                assert!(
+                    got == expected,
+                    "{query:?} reverse={reverse} threads={threads}"
+                );
+            }
+        }
+    }
+}

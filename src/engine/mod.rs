@@ -95,7 +95,7 @@ pub use fault_plan::{
     PlanError, FAULT_FUNCTIONS,
 };
 pub use faults::{CallKind, PauseHandle};
-pub use files::{ChunkMap, FileQueryCanceller, ParallelFileQuery, AHEAD_PER_WORKER};
+pub use files::{ChunkMap, ChunkRecords, FileQueryCanceller, ParallelFileQuery, AHEAD_PER_WORKER};
 pub use flags::{ExportFlags, QueryFlags, SeekFlags, SeekOrigin, SubscribeFlags, SubscribeOrigin};
 pub(crate) use log_info::existing_file;
 pub use log_info::LogInfo;

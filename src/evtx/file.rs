@@ -2,8 +2,8 @@
 //! returned as bytes, not decoded.
 //!
 //! Owns: the chunk walks ([`EvtxFile::chunks`] in file order,
-//! [`EvtxFile::chunks_in_record_order`] oldest first), random access to one chunk slot
-//! ([`EvtxFile::chunk_at`]), the record walk ([`EvtxChunk::records`]) with
+//! [`EvtxFile::chunks_in_record_order`] oldest first; each chunk read by `slots.rs`, which
+//! owns random access to one chunk slot, [`EvtxFile::chunk_at`]), the record walk ([`EvtxChunk::records`]) with
 //! its resynchronisation after damaged records, and the [`Finding`]s for CRC mismatches.
 //!
 //! Invariants:
@@ -77,14 +77,14 @@ pub struct Finding {
 /// An EVTX file open for reading: its header and a source of chunks.
 #[derive(Debug)]
 pub struct EvtxFile<R> {
-    source: R,
+    pub(super) source: R,
     header: FileHeader,
     len: u64,
     /// Where `source` is positioned, if known: a read that starts there needs no seek
     /// (a walk reads its chunks back to back).
-    at: Option<u64>,
+    pub(super) at: Option<u64>,
     /// A chunk buffer given back with [`EvtxFile::recycle`], for the next chunk read.
-    spare: Option<Vec<u8>>,
+    pub(super) spare: Option<Vec<u8>>,
 }
 
 impl EvtxFile<File> {
@@ -117,49 +117,6 @@ impl<R: Read + Seek> EvtxFile<R> {
             at: Some(128),
             spare: None,
         })
-    }
-
-    /// Fills `buf` from file offset `offset`, seeking only if the source is elsewhere. A
-    /// failed read leaves the position unknown.
-    pub(super) fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<()> {
-        let at = self.at.take();
-        if at != Some(offset) {
-            self.source.seek(SeekFrom::Start(offset))?;
-        }
-        self.source.read_exact(buf)?;
-        self.at = Some(offset + buf.len() as u64);
-        Ok(())
-    }
-
-    /// Gives `chunk`'s 64 KiB buffer back, so that the next chunk read reuses it instead
-    /// of allocating (a file walk then allocates one buffer in all).
-    pub fn recycle(&mut self, chunk: EvtxChunk) {
-        if chunk.data.len() == CHUNK_SIZE {
-            self.spare = Some(chunk.data);
-        }
-    }
-
-    /// Takes a 64 KiB buffer from elsewhere (one a dropped file's walk used) for the next
-    /// chunk read; a buffer of another size is dropped.
-    pub(crate) fn give_buffer(&mut self, buffer: Vec<u8>) {
-        if buffer.len() == CHUNK_SIZE {
-            self.spare = Some(buffer);
-        }
-    }
-
-    /// The recycled buffer, to keep for another file.
-    pub(crate) fn take_buffer(&mut self) -> Option<Vec<u8>> {
-        self.spare.take()
-    }
-
-    /// Whether the next chunk read has a recycled buffer to read into.
-    pub(crate) fn has_buffer(&self) -> bool {
-        self.spare.is_some()
-    }
-
-    /// A 64 KiB buffer for one chunk: the recycled one, else a new one.
-    fn chunk_buffer(&mut self) -> Vec<u8> {
-        self.spare.take().unwrap_or_else(|| vec![0; CHUNK_SIZE])
     }
 
     /// The file header.
@@ -265,66 +222,6 @@ impl<R: Read + Seek> EvtxFile<R> {
         let slots = self.chunk_slots().max(1);
         (oldest % slots + ordinal % slots) % slots
     }
-
-    /// The chunk in slot `slot` (random access, one 64 KiB read). `Ok(None)` for an unused
-    /// (all-zero) slot or a slot past the file's last whole chunk; `Ok(Some(Err(_)))` for a
-    /// chunk whose header does not parse (bad magic), which a walk skips; `Err` for an I/O
-    /// error.
-    pub fn chunk_at(&mut self, slot: u64) -> Result<Option<Result<EvtxChunk>>> {
-        if slot >= self.chunk_slots() {
-            return Ok(None);
-        }
-        let offset = slot_offset(slot);
-        // The walk's only allocation: one chunk buffer (none if the caller recycles).
-        let mut data = self.chunk_buffer();
-        self.read_exact_at(offset, &mut data)?;
-        Ok(Self::parse_chunk(slot, offset, data))
-    }
-
-    /// The chunk of slot `slot` (at `offset`) from its 64 KiB `data`.
-    fn parse_chunk(slot: u64, offset: u64, data: Vec<u8>) -> Option<Result<EvtxChunk>> {
-        // A chunk magic says at once that the slot is in use.
-        if !data.starts_with(b"ElfChnk\0") && all_zero(&data) {
-            return None;
-        }
-        Some(ChunkHeader::parse(&data, offset).map(|header| EvtxChunk {
-            index: slot,
-            offset,
-            data,
-            header,
-        }))
-    }
-
-    /// The chunk in slot `slot` if its header starts with the chunk magic: like
-    /// [`chunk_at`](Self::chunk_at), but a slot without the magic (unused, or a bad magic:
-    /// both are skipped by a walk) is `Ok(None)` after reading only its magic.
-    pub fn chunk_with_magic_at(&mut self, slot: u64) -> Result<Option<EvtxChunk>> {
-        if slot >= self.chunk_slots() {
-            return Ok(None);
-        }
-        let offset = slot_offset(slot);
-        let mut data = self.chunk_buffer();
-        match self.read_if_magic(offset, &mut data) {
-            Ok(true) => Ok(Self::parse_chunk(slot, offset, data).and_then(|chunk| chunk.ok())),
-            other => {
-                // No chunk made of it: the buffer serves the next read.
-                self.spare = Some(data);
-                other.map(|_| None)
-            }
-        }
-    }
-
-    /// Reads the 8-byte magic at `offset` into `data` and, if it is the chunk magic, the
-    /// rest of the chunk after it (no seek); whether it was.
-    fn read_if_magic(&mut self, offset: u64, data: &mut [u8]) -> Result<bool> {
-        let (magic, rest) = data.split_at_mut(8);
-        self.read_exact_at(offset, magic)?;
-        if magic != b"ElfChnk\0" {
-            return Ok(false);
-        }
-        self.read_exact_at(offset + 8, rest)?;
-        Ok(true)
-    }
 }
 
 /// The file offset of chunk slot `slot`.
@@ -368,10 +265,10 @@ impl<R: Read + Seek> Iterator for Chunks<'_, R> {
 /// One 64 KiB chunk, owned: its header and its bytes.
 #[derive(Clone, Debug)]
 pub struct EvtxChunk {
-    index: u64,
-    offset: u64,
-    data: Vec<u8>,
-    header: ChunkHeader,
+    pub(super) index: u64,
+    pub(super) offset: u64,
+    pub(super) data: Vec<u8>,
+    pub(super) header: ChunkHeader,
 }
 
 impl EvtxChunk {

@@ -18,6 +18,7 @@ mod counts;
 mod file;
 mod header;
 mod positioned;
+mod slots;
 mod writer;
 
 pub use binxml::{

@@ -220,6 +220,11 @@ impl XPathFilter {
         reads::system_fields(&self.expr)
     }
 
+    /// True if it reads no `<System>` child (see `reads::reads_no_system_child`).
+    pub(crate) fn reads_no_system_child(&self) -> bool {
+        reads::reads_no_system_child(&self.expr)
+    }
+
     /// The `<Data>` names and `<System>` children it reads, if that is all it reads of the
     /// body (see `compile::Program::data_reads`).
     pub(crate) fn data_reads(&self) -> Option<(Vec<String>, SystemFields)> {
@@ -320,6 +325,12 @@ impl QuerySource {
         self.filters()
             .map(XPathFilter::system_fields)
             .fold(SystemFields::NONE, SystemFields::union)
+    }
+
+    /// True if no filter reads a `<System>` child: where every filter reads only
+    /// `<System>`, it answers the same for every event that maps.
+    pub(crate) fn reads_no_system_child(&self) -> bool {
+        self.filters().all(XPathFilter::reads_no_system_child)
     }
 
     fn filters(&self) -> impl Iterator<Item = &XPathFilter> {

@@ -17,6 +17,15 @@ pub(super) fn system_fields(expr: &Expr) -> SystemFields {
     fields
 }
 
+/// True if `expr`, evaluated at the root, reads no `<System>` child (`*`, or tests of
+/// the event's elements only): then, where [`system_only`] holds, its answer is the same
+/// for every event that maps, and a reader may ask it once for a whole chunk.
+pub(super) fn reads_no_system_child(expr: &Expr) -> bool {
+    let mut fields = SystemFields::NONE;
+    expr_fields(expr, Level::Root, &mut fields);
+    fields == SystemFields::NONE
+}
+
 fn expr_fields(expr: &Expr, level: Level, out: &mut SystemFields) {
     match &expr.kind {
         ExprKind::Or(a, b) | ExprKind::And(a, b) => {
@@ -161,6 +170,25 @@ fn path_ok(path: &Path, mut level: Level) -> bool {
 mod tests {
     use super::SystemFields;
     use crate::query::XPathFilter;
+
+    #[test]
+    fn no_system_child_read_only_where_none_is_named() {
+        for (text, none) in [
+            ("*", true),
+            ("*[System]", true),
+            ("Event/System", true),
+            ("*[System[EventID=4624]]", false),
+            ("*[System[Level=4]]", false),
+            (
+                "*[System[TimeCreated[timediff(@SystemTime) <= 1000]]]",
+                false,
+            ),
+            ("*[System[*]]", false),
+        ] {
+            let f = XPathFilter::compile(text).unwrap();
+            assert_eq!(f.reads_no_system_child(), none, "{text}");
+        }
+    }
 
     #[test]
     fn system_only_and_uses_now() {

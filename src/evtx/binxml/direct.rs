@@ -44,7 +44,7 @@ pub(super) fn system(e: &TElement, values: &[Sub]) -> Option<(System, usize)> {
         attrs.clear();
         for (name, tokens) in &c.attributes {
             if let Some(v) = attribute(tokens, values)? {
-                attrs.push((name.as_str(), v));
+                attrs.push((&**name, v));
             }
         }
         let it = attrs.iter_mut().map(|(n, v)| (*n, v));

@@ -71,7 +71,7 @@ impl Expansion {
                     return Err(corrupt(self.base, "element expansion nested too deep"));
                 }
                 self.spend(1)?;
-                let mut element = Element::new(e.name);
+                let mut element = Element::new(&*e.name);
                 element.attributes.reserve_exact(e.attributes.len());
                 for (name, tokens) in e.attributes {
                     if let [TNode::Subst { .. }] = tokens.as_slice() {
@@ -86,7 +86,10 @@ impl Expansion {
                         [Node::Value(v)] => std::mem::replace(v, Value::Null),
                         other => Value::String(text_of(other)),
                     };
-                    element.attributes.push(Attribute { name, value });
+                    element.attributes.push(Attribute {
+                        name: name.to_string(),
+                        value,
+                    });
                 }
                 let mut children = Vec::with_capacity(e.children.len());
                 for c in e.children {
@@ -231,7 +234,7 @@ impl Expansion {
         out: &mut Vec<Node>,
         depth: usize,
     ) -> Result<()> {
-        let mut element = Element::new(e.name.clone());
+        let mut element = Element::new(&*e.name);
         element.attributes.reserve_exact(e.attributes.len());
         for (name, tokens) in &e.attributes {
             if let [TNode::Subst { index, optional }] = tokens.as_slice() {
@@ -252,7 +255,7 @@ impl Expansion {
                 other => Value::String(text_of(other)),
             };
             element.attributes.push(Attribute {
-                name: name.clone(),
+                name: name.to_string(),
                 value,
             });
         }
@@ -264,7 +267,7 @@ impl Expansion {
                     if let Some((mapped, spent)) = direct::system(system, values) {
                         self.spend(spent)?;
                         self.system = Some(mapped);
-                        children.push(Node::Element(Element::new(system.name.clone())));
+                        children.push(Node::Element(Element::new(&*system.name)));
                         continue;
                     }
                 }

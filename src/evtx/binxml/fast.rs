@@ -392,7 +392,7 @@ impl<'a> Values<'a> {
         let names = &child.attributes;
         let it = attrs
             .iter_mut()
-            .map(|(i, v)| (names.get(*i).map_or("", |(n, _)| n.as_str()), v));
+            .map(|(i, v)| (names.get(*i).map_or("", |(n, _)| &**n), v));
         m.system_child(s, saw_event_id, &child.name, it, Some(content))
             .ok()
     }

@@ -120,7 +120,10 @@ impl<'a, 'c> General<'a, 'c> {
             0x0A => {
                 let target = self.tokens.name(r)?;
                 let data = pi_data(r)?;
-                out.push(TNode::Pi { target, data });
+                out.push(TNode::Pi {
+                    target: target.to_string(),
+                    data,
+                });
             }
             0x0C if dep => {
                 return Err(corrupt(

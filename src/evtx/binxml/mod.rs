@@ -56,7 +56,8 @@
 //!   recursion and expansion are bounded (`tokens::MAX_DEPTH`, `tokens::MAX_NODES`).
 //! - Every error is `FileCorrupt` (1392) with an absolute file offset; an error affects one
 //!   record only (the template cache keeps only definitions that parsed).
-//! - Names are read at their chunk offset (the string table is not needed), templates at the
+//! - Names are read at their chunk offset (the string table is not needed), once per chunk
+//!   (the reader shares each among the chunk's definitions), templates at the
 //!   offset in the TemplateInstance (the template table is not needed).
 
 mod cache;

@@ -5,6 +5,8 @@
 //! Owns no behaviour beyond those rules: the parsing is `general`'s, the expansion
 //! `expand`'s, the plans made of definitions `plan`'s.
 
+use std::sync::Arc;
+
 use crate::event::{Node, Value};
 
 /// A node of a parsed fragment or template definition, before substitution.
@@ -30,9 +32,10 @@ pub(super) enum TNode {
 
 #[derive(Debug)]
 pub(super) struct TElement {
-    pub(super) name: String,
+    /// Shared with the other elements of that name in the chunk (`tokens::Decoder::name`).
+    pub(super) name: Arc<str>,
     pub(super) dep_id: Option<u16>,
-    pub(super) attributes: Vec<(String, Vec<TNode>)>,
+    pub(super) attributes: Vec<(Arc<str>, Vec<TNode>)>,
     pub(super) children: Vec<TNode>,
     /// Closed by CloseEmptyElement (`<x/>`) rather than by content and EndElement.
     pub(super) empty_tag: bool,

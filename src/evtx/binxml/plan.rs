@@ -124,7 +124,7 @@ impl Selection {
 /// One child of `<System>`: name, dependency id, attributes and content.
 #[derive(Debug)]
 pub(super) struct ChildPlan {
-    pub(super) name: String,
+    pub(super) name: Arc<str>,
     /// Its bit in a [`SystemFields`] set.
     pub(super) bit: u16,
     /// A direct setter for its usual typed shape, tried before the general mapping.
@@ -134,7 +134,7 @@ pub(super) struct ChildPlan {
     /// The highest value index the child reads (dependency id, attributes, content).
     pub(super) last_index: Option<u16>,
     pub(super) dep: Option<u16>,
-    pub(super) attributes: Vec<(String, Source)>,
+    pub(super) attributes: Vec<(Arc<str>, Source)>,
     pub(super) content: Source,
 }
 
@@ -229,7 +229,7 @@ impl Typed {
     }
 
     /// The direct setter for a System child named `local`, if it has a usual shape.
-    pub(super) fn of(local: &str, attributes: &[(String, Source)], content: &Source) -> Typed {
+    pub(super) fn of(local: &str, attributes: &[(Arc<str>, Source)], content: &Source) -> Typed {
         let subst = |s: &Source| match s {
             Source::Subst { index, .. } => Some(*index),
             _ => None,
@@ -237,7 +237,7 @@ impl Typed {
         let attr = |name: &str| {
             attributes
                 .iter()
-                .find(|(n, _)| n == name)
+                .find(|(n, _)| **n == *name)
                 .and_then(|(_, s)| subst(s))
         };
         let (content_index, n) = (subst(content), attributes.len());
@@ -246,12 +246,12 @@ impl Typed {
         let only = |names: &[&str]| {
             attributes
                 .iter()
-                .all(|(n, s)| names.contains(&n.as_str()) && subst(s).is_some())
+                .all(|(n, s)| names.contains(&&**n) && subst(s).is_some())
         };
         let optional = |name: &str| {
             attributes
                 .iter()
-                .find(|(n, _)| n == name)
+                .find(|(n, _)| **n == *name)
                 .and_then(|(_, s)| match s {
                     Source::Subst { index, optional } => Some((*index, *optional)),
                     _ => None,
@@ -327,7 +327,7 @@ pub(super) struct ConstProvider {
 }
 
 impl ConstProvider {
-    fn of(attributes: &[(String, Source)], content: &Source) -> Option<ConstProvider> {
+    fn of(attributes: &[(Arc<str>, Source)], content: &Source) -> Option<ConstProvider> {
         if !matches!(content, Source::Empty) {
             return None;
         }
@@ -346,7 +346,7 @@ impl ConstProvider {
                 _ => return None,
             };
             let mut one = System::default();
-            let attr = std::iter::once((key.as_str(), &mut value));
+            let attr = std::iter::once((&**key, &mut value));
             m.system_child(
                 &mut one,
                 &mut false,
@@ -355,7 +355,7 @@ impl ConstProvider {
                 None,
             )
             .ok()?;
-            match key.as_str() {
+            match &**key {
                 "Name" if provider.name.is_none() => {
                     provider.name = one.provider.name.clone();
                     all.name = one.provider.name;
@@ -617,7 +617,7 @@ fn source(node: &TNode) -> Option<Source> {
 fn data_plan(e: &TElement) -> Option<DataPlan> {
     let name = match e.attributes.as_slice() {
         [] => None,
-        [(attr, tokens)] if attr == "Name" => match tokens.as_slice() {
+        [(attr, tokens)] if &**attr == "Name" => match tokens.as_slice() {
             [TNode::Text(t)] => Some(t.clone()),
             _ => return None,
         },
@@ -632,7 +632,7 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
             "Data" => {
                 let name = match c.attributes.as_slice() {
                     [] => None,
-                    [(attr, tokens)] if attr == "Name" => match tokens.as_slice() {
+                    [(attr, tokens)] if &**attr == "Name" => match tokens.as_slice() {
                         [TNode::Text(t)] => Some(Arc::from(t.as_str())),
                         _ => return None,
                     },

@@ -4,9 +4,11 @@
 //! [`Decoder::instance_definition`] the parser for a definition it has not met.
 //!
 //! Owns [`Decoder`], the reader's per-chunk state and nothing else: the chunk bytes, its
-//! file offset, and the cache of parsed template definitions (keyed by chunk offset, and
-//! shared across chunks through a `TemplateCache` when given one). Each decoding path keeps
-//! its own scratch (see the module docs of `binxml`).
+//! file offset, the names read so far (by chunk offset, shared as `Arc<str>`: a chunk's
+//! definitions name the same elements again and again), and the cache of parsed template
+//! definitions (keyed by chunk offset, and shared across chunks through a `TemplateCache`
+//! when given one). Each decoding path keeps its own scratch (see the module docs of
+//! `binxml`).
 //!
 //! Invariants:
 //! - Every read goes through the bounds-checked `Reader` over a prefix of the chunk whose
@@ -71,6 +73,9 @@ pub(super) struct Decoder<'c> {
     pub(super) templates: HashMap<usize, Arc<Template>, ChunkHash>,
     /// Definitions shared with other chunks, if the caller keeps them.
     shared: Option<&'c mut TemplateCache>,
+    /// Names read so far, by chunk offset, with their length in bytes: a chunk's templates
+    /// name the same few elements again and again, and share one copy of each.
+    names: HashMap<usize, (Arc<str>, usize), ChunkHash>,
 }
 
 pub(super) fn corrupt(at: u64, message: impl Into<String>) -> Error {
@@ -121,6 +126,7 @@ impl<'c> Decoder<'c> {
             base,
             templates: HashMap::default(),
             shared: None,
+            names: HashMap::default(),
         }
     }
 
@@ -142,18 +148,23 @@ impl<'c> Decoder<'c> {
     }
 
     /// A name reference: a chunk offset of a NameString, defined inline if it points right
-    /// after itself.
-    pub(super) fn name(&self, r: &mut Reader<'c>) -> Result<String> {
+    /// after itself. Read once per chunk offset, then shared.
+    pub(super) fn name(&mut self, r: &mut Reader<'c>) -> Result<Arc<str>> {
         let at = r.file_offset();
         let off = r.u32("name offset")? as usize;
-
+        let (name, len) = match self.names.get(&off) {
+            Some((name, len)) => (Arc::clone(name), *len),
+            None => {
+                let (name, len) = self.name_at(off, at)?;
+                let name: Arc<str> = name.into();
+                self.names.insert(off, (Arc::clone(&name), len));
+                (name, len)
+            }
+        };
         if off == r.pos() {
-            let (name, len) = self.name_at(off, at)?;
             r.skip(len, "inline name")?;
-            Ok(name)
-        } else {
-            Ok(self.name_at(off, at)?.0)
         }
+        Ok(name)
     }
 
     /// The NameString at chunk offset `off` and its length in bytes.

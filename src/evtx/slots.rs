@@ -1,0 +1,137 @@
+//! [`EvtxFile`]'s reads of one chunk slot: random access to a slot
+//! ([`EvtxFile::chunk_at`], [`EvtxFile::chunk_with_magic_at`]), positioned reads that seek
+//! only when the source is elsewhere, and the chunk buffer handed from read to read
+//! ([`EvtxFile::recycle`]). A child of `file.rs`, which owns the walks.
+//!
+//! Invariants: a chunk is read into the recycled buffer if there is one, else into a new
+//! one that is not zeroed first (the read fills all of it, or fails as `read_exact` does);
+//! a failed read leaves the position unknown (the next read seeks).
+
+use std::io::{Read, Seek, SeekFrom};
+
+use super::bytes::all_zero;
+use super::file::{slot_offset, EvtxChunk, EvtxFile};
+use super::header::{ChunkHeader, CHUNK_SIZE};
+use crate::error::Result;
+
+impl<R: Read + Seek> EvtxFile<R> {
+    /// Fills `buf` from file offset `offset`, seeking only if the source is elsewhere. A
+    /// failed read leaves the position unknown.
+    pub(super) fn read_exact_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<()> {
+        let at = self.at.take();
+        if at != Some(offset) {
+            self.source.seek(SeekFrom::Start(offset))?;
+        }
+        self.source.read_exact(buf)?;
+        self.at = Some(offset + buf.len() as u64);
+        Ok(())
+    }
+
+    /// Gives `chunk`'s 64 KiB buffer back, so that the next chunk read reuses it instead
+    /// of allocating (a file walk then allocates one buffer in all).
+    pub fn recycle(&mut self, chunk: EvtxChunk) {
+        if chunk.data.len() == CHUNK_SIZE {
+            self.spare = Some(chunk.data);
+        }
+    }
+
+    /// Takes a 64 KiB buffer from elsewhere (one a dropped file's walk used) for the next
+    /// chunk read; a buffer of another size is dropped.
+    pub(crate) fn give_buffer(&mut self, buffer: Vec<u8>) {
+        if buffer.len() == CHUNK_SIZE {
+            self.spare = Some(buffer);
+        }
+    }
+
+    /// The recycled buffer, to keep for another file.
+    pub(crate) fn take_buffer(&mut self) -> Option<Vec<u8>> {
+        self.spare.take()
+    }
+
+    /// Whether the next chunk read has a recycled buffer to read into.
+    pub(crate) fn has_buffer(&self) -> bool {
+        self.spare.is_some()
+    }
+
+    /// The 64 KiB chunk at file offset `offset` whose first `head.len()` bytes, already
+    /// read, are `head` (the rest is read now): into the recycled buffer, else into a new
+    /// one that is not zeroed first (the read fills it; zeroing 64 KiB per chunk costs
+    /// about as much as decoding a small chunk's records).
+    fn read_chunk_at(&mut self, offset: u64, head: &[u8]) -> Result<Vec<u8>> {
+        let from = offset + head.len() as u64;
+        if self.at.take() != Some(from) {
+            self.source.seek(SeekFrom::Start(from))?;
+        }
+        let data = match self.spare.take() {
+            Some(mut data) => {
+                data[..head.len()].copy_from_slice(head);
+                self.source.read_exact(&mut data[head.len()..])?;
+                data
+            }
+            None => {
+                let mut data = Vec::with_capacity(CHUNK_SIZE);
+                data.extend_from_slice(head);
+                self.source
+                    .by_ref()
+                    .take((CHUNK_SIZE - head.len()) as u64)
+                    .read_to_end(&mut data)?;
+                if data.len() < CHUNK_SIZE {
+                    // As `read_exact` fails (the position is then unknown).
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "failed to fill whole buffer",
+                    )
+                    .into());
+                }
+                data
+            }
+        };
+        self.at = Some(offset + CHUNK_SIZE as u64);
+        Ok(data)
+    }
+
+    /// The chunk in slot `slot` (random access, one 64 KiB read). `Ok(None)` for an unused
+    /// (all-zero) slot or a slot past the file's last whole chunk; `Ok(Some(Err(_)))` for a
+    /// chunk whose header does not parse (bad magic), which a walk skips; `Err` for an I/O
+    /// error.
+    pub fn chunk_at(&mut self, slot: u64) -> Result<Option<Result<EvtxChunk>>> {
+        if slot >= self.chunk_slots() {
+            return Ok(None);
+        }
+        let offset = slot_offset(slot);
+        // The walk's only allocation: one chunk buffer (none if the caller recycles).
+        let data = self.read_chunk_at(offset, &[])?;
+        Ok(Self::parse_chunk(slot, offset, data))
+    }
+
+    /// The chunk of slot `slot` (at `offset`) from its 64 KiB `data`.
+    fn parse_chunk(slot: u64, offset: u64, data: Vec<u8>) -> Option<Result<EvtxChunk>> {
+        // A chunk magic says at once that the slot is in use.
+        if !data.starts_with(b"ElfChnk\0") && all_zero(&data) {
+            return None;
+        }
+        Some(ChunkHeader::parse(&data, offset).map(|header| EvtxChunk {
+            index: slot,
+            offset,
+            data,
+            header,
+        }))
+    }
+
+    /// The chunk in slot `slot` if its header starts with the chunk magic: like
+    /// [`chunk_at`](Self::chunk_at), but a slot without the magic (unused, or a bad magic:
+    /// both are skipped by a walk) is `Ok(None)` after reading only its magic.
+    pub fn chunk_with_magic_at(&mut self, slot: u64) -> Result<Option<EvtxChunk>> {
+        if slot >= self.chunk_slots() {
+            return Ok(None);
+        }
+        let offset = slot_offset(slot);
+        let mut magic = [0u8; 8];
+        self.read_exact_at(offset, &mut magic)?;
+        if magic != *b"ElfChnk\0" {
+            return Ok(None);
+        }
+        let data = self.read_chunk_at(offset, &magic)?;
+        Ok(Self::parse_chunk(slot, offset, data).and_then(|chunk| chunk.ok()))
+    }
+}
