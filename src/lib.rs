@@ -81,7 +81,7 @@ pub use event::{
 pub use evtx::{
     visit_event, ChunkDecoder, ChunkHeader, Chunks, DataItems, DataRef, EventVisitor, EvtxChunk,
     EvtxFile, EvtxRecord, EvtxWriter, FileHeader, Finding, FindingKind, HeaderFlags, Records,
-    TemplateCache, ValueRef, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
+    SystemRef, TemplateCache, ValueRef, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
 };
 pub use gen::manifests::{EmbeddedManifest, ALL as DEFAULT_MANIFESTS};
 pub use gen::{Generator, Profile};

@@ -46,7 +46,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 use evtlog::{
-    visit_event, Attribute, Body, DataItems, Event, EventVisitor, Node, System, Value, ValueRef,
+    visit_event, Attribute, Body, DataItems, Event, EventVisitor, Node, SystemRef, Value, ValueRef,
 };
 use serde_json::ser::{CompactFormatter, Formatter};
 
@@ -72,7 +72,7 @@ pub fn write_event(out: &mut Vec<u8>, event: &Event) {
 pub struct JsonWriter<'o>(pub &'o mut Vec<u8>);
 
 impl EventVisitor for JsonWriter<'_> {
-    fn usual(&mut self, system: &System, data: Option<&DataItems<'_>>) {
+    fn usual(&mut self, system: &SystemRef<'_>, data: Option<&DataItems<'_>>) {
         let mut names = NameCounts::new();
         let mut w = Json {
             out: self.0,
@@ -102,7 +102,7 @@ fn write_whole(out: &mut Vec<u8>, event: &Event) {
         names: &mut names,
         scratch: SCRATCH.take(),
     };
-    w.open_event(&event.system);
+    w.open_event(&SystemRef::of(&event.system));
     let mut scope = w.names.open();
     w.names
         .next_suffix(&mut scope, false, Cow::Borrowed("System"));
@@ -159,7 +159,7 @@ impl<'e> Json<'_, '_, 'e> {
     }
 
     /// `{"Event":{"#attributes":…,"System":{…}`.
-    fn open_event(&mut self, system: &System) {
+    fn open_event(&mut self, system: &SystemRef<'_>) {
         self.raw(b"{\"Event\":{\"#attributes\":{\"xmlns\":\"");
         self.raw(EVENT_NS.as_bytes());
         self.raw(b"\"},\"System\":");

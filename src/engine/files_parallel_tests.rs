@@ -325,7 +325,7 @@ fn visits_of_refs_equal_visits_of_their_events() {
     /// Writes down the calls a visit makes.
     struct Calls(Vec<String>);
     impl EventVisitor for Calls {
-        fn usual(&mut self, system: &crate::event::System, data: Option<&DataItems<'_>>) {
+        fn usual(&mut self, system: &crate::evtx::SystemRef<'_>, data: Option<&DataItems<'_>>) {
             self.0.push(format!("usual {system:?} {data:?}"));
         }
         fn event(&mut self, event: &crate::event::Event) {

@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 
-use evtlog::{Guid, System, Value};
+use evtlog::{Guid, SystemRef, Value};
 
 use super::Json;
 
@@ -26,14 +26,14 @@ thread_local! {
 }
 
 impl Json<'_, '_, '_> {
-    pub(super) fn system(&mut self, s: &System) {
+    pub(super) fn system(&mut self, s: &SystemRef<'_>) {
         self.raw(b"{\"Provider\":");
-        let p = &s.provider;
-        let name = p.name.as_deref().filter(|n| !n.is_empty());
-        let source = p.event_source_name.as_deref().filter(|n| !n.is_empty());
+        let name = s.provider_name.filter(|n| !n.is_empty());
+        let source = s.event_source_name.filter(|n| !n.is_empty());
+        let guid = s.provider_guid;
         PROVIDER.with_borrow_mut(|memo| {
             if memo.name.as_deref() == name
-                && memo.guid == p.guid
+                && memo.guid == guid
                 && memo.source.as_deref() == source
                 && !memo.json.is_empty()
             {
@@ -41,9 +41,9 @@ impl Json<'_, '_, '_> {
                 return;
             }
             let mark = self.out.len();
-            self.provider(name, p.guid, source);
+            self.provider(name, guid, source);
             memo.name = name.map(str::to_owned);
-            memo.guid = p.guid;
+            memo.guid = guid;
             memo.source = source.map(str::to_owned);
             memo.json.clear();
             memo.json.extend_from_slice(&self.out[mark..]);
@@ -75,7 +75,7 @@ impl Json<'_, '_, '_> {
     }
 
     /// `<System>` after its `Provider`.
-    fn system_rest(&mut self, s: &System) {
+    fn system_rest(&mut self, s: &SystemRef<'_>) {
         self.raw(b",\"EventID\":");
         match s.qualifiers {
             Some(q) => {
@@ -112,7 +112,7 @@ impl Json<'_, '_, '_> {
             self.raw(b",\"EventRecordID\":");
             self.u64(id);
         }
-        if let Some(c) = &s.correlation {
+        if let Some(c) = s.correlation {
             self.raw(b",\"Correlation\":");
             if c.activity_id.is_none() && c.related_activity_id.is_none() {
                 self.raw(b"null");
@@ -130,7 +130,7 @@ impl Json<'_, '_, '_> {
                 self.raw(b"}}");
             }
         }
-        if let Some(e) = &s.execution {
+        if let Some(e) = s.execution {
             self.raw(b",\"Execution\":{\"#attributes\":{\"ProcessID\":");
             self.u64(e.process_id.into());
             self.raw(b",\"ThreadID\":");
@@ -150,7 +150,7 @@ impl Json<'_, '_, '_> {
             }
             self.raw(b"}}");
         }
-        for (name, text) in [("Channel", &s.channel), ("Computer", &s.computer)] {
+        for (name, text) in [("Channel", s.channel), ("Computer", s.computer)] {
             if let Some(text) = text {
                 self.static_key(name);
                 if text.is_empty() {
@@ -160,7 +160,7 @@ impl Json<'_, '_, '_> {
                 }
             }
         }
-        if let Some(sec) = &s.security {
+        if let Some(sec) = s.security {
             self.raw(b",\"Security\":");
             match &sec.user_id {
                 Some(sid) => {

@@ -90,7 +90,12 @@ impl<'a> Values<'a> {
 
     /// Sets a System child of a usual shape straight from its values; false (nothing set)
     /// if a value is not of the type Windows writes there.
-    fn set_typed(&mut self, child: &ChildPlan, s: &mut System, saw_event_id: &mut bool) -> bool {
+    pub(super) fn set_typed(
+        &mut self,
+        child: &ChildPlan,
+        s: &mut System,
+        saw_event_id: &mut bool,
+    ) -> bool {
         match child.typed {
             Typed::EventId { value, qualifiers } => {
                 let q = match qualifiers {

@@ -4,9 +4,10 @@
 //! anything.
 
 /// The files, top layer first: a file may import only from files after it.
-const ORDER: [&str; 17] = [
+const ORDER: [&str; 18] = [
     "deferred",
     "visit",
+    "system_ref",
     "fast_xml",
     "tree_xml",
     "system_xml",

@@ -17,6 +17,7 @@
 //! | | `visit` | the fast path's records handed to an [`EventVisitor`] from their values |
 //! | | `fast_xml` | the fast path's records written as XML straight from their values |
 //! | | `system_xml`, `tree_xml` | their `<System>` and `<UserData>` parts |
+//! | | `system_ref` | a visit's `<System>` ([`SystemRef`]), its texts borrowed from scratch |
 //! | fast | `fast` | records in Windows' usual shape straight into an [`Event`] |
 //! | general | `general` | the token parser: fragments into `TNode`s, instances expanded |
 //! | | `expand` | template expansion into the generic element tree |
@@ -40,7 +41,8 @@
 //! - fast: `fast::FastScratch` (the instance's and the body's value spans, System
 //!   attributes); the fast path also lends the general path's state, for definitions met
 //!   for the first time and `<UserData>` trees;
-//! - visitor: `visit::VisitScratch` (a System, the items' texts and values);
+//! - visitor: `visit::VisitScratch` (the System's parts and texts, a System for the typed
+//!   fallback, the items' texts and values);
 //! - XML: `fast_xml::RenderScratch` (a System, attributes, text) and `tree_xml::TreeScratch`
 //!   (span vectors for nested instances, text, a node count, the chunk's names);
 //! - deferred: `DeferredChunk` keeps its own spans and render scratch behind a lock, and a
@@ -71,6 +73,7 @@ mod map;
 mod parsed;
 mod plan;
 mod span;
+mod system_ref;
 mod system_xml;
 mod text;
 mod tokens;
@@ -80,6 +83,7 @@ mod visit;
 
 pub use cache::TemplateCache;
 pub(crate) use deferred::{DeferredChunk, Proof, ProvedSpans};
+pub use system_ref::SystemRef;
 pub use visit::{visit_event, DataItems, DataRef, EventVisitor, ValueRef};
 
 use crate::error::{Error, ErrorKind, Result};

@@ -1,9 +1,10 @@
 //! Streaming an event to a visitor ([`EventVisitor`]) without building its [`Event`]: a
 //! record in Windows' usual shape (a `<System>`, then nothing or an `<EventData>` of `Data`
-//! and `Binary` items) is handed over as its System and its items borrowed from the
-//! record's values, decoded into scratch reused from record to record, so that a writer
-//! that reads each event once (JSON) pays no allocation per item. Any other event is handed
-//! over whole, decoded.
+//! and `Binary` items) is handed over as its System ([`SystemRef`]: its texts borrowed,
+//! the same view whether made from a decoded System or straight from the record's values)
+//! and its items borrowed from the record's values, decoded into scratch reused from
+//! record to record, so that a writer that reads each event once (JSON) pays no
+//! allocation per item. Any other event is handed over whole, decoded.
 //!
 //! Owns the public visitor types ([`EventVisitor`], [`DataItems`], [`DataRef`],
 //! [`ValueRef`]), [`visit_event`] (the calls for a decoded event), and the fast path's
@@ -25,6 +26,7 @@ use super::fast::{whole_instance, Instance, Values};
 use super::general::General;
 use super::plan::{BodyPlan, Content, DataPlan, ItemPlan, Plan};
 use super::span::Span;
+use super::system_ref::{SystemParts, SystemRef};
 use super::value::utf16_trimmed_append;
 use crate::event::{Body, DataItem, Event, System, SystemFields, Value};
 
@@ -33,7 +35,7 @@ use crate::event::{Body, DataItem, Event, System, SystemFields, Value};
 pub trait EventVisitor {
     /// An event in Windows' usual shape: no `<RenderingInfo>`, and a body that is nothing
     /// (`data` is `None`) or an `<EventData>` whose items are all `Data` or `Binary`.
-    fn usual(&mut self, system: &System, data: Option<&DataItems<'_>>);
+    fn usual(&mut self, system: &SystemRef<'_>, data: Option<&DataItems<'_>>);
     /// Any other event, whole.
     fn event(&mut self, event: &Event);
 }
@@ -45,7 +47,7 @@ pub fn visit_event<V: EventVisitor + ?Sized>(event: &Event, visitor: &mut V) {
         return visitor.event(event);
     }
     match &event.body {
-        Body::None => visitor.usual(&event.system, None),
+        Body::None => visitor.usual(&SystemRef::of(&event.system), None),
         Body::EventData(data)
             if data
                 .items
@@ -56,7 +58,7 @@ pub fn visit_event<V: EventVisitor + ?Sized>(event: &Event, visitor: &mut V) {
                 name: data.name.as_deref(),
                 repr: Repr::Event(&data.items),
             };
-            visitor.usual(&event.system, Some(&items))
+            visitor.usual(&SystemRef::of(&event.system), Some(&items))
         }
         _ => visitor.event(event),
     }
@@ -208,12 +210,18 @@ enum Item {
 /// What direct visiting reuses from record to record.
 #[derive(Debug, Default)]
 pub(super) struct VisitScratch {
+    /// The System, where its texts are of the typed shapes.
+    parts: SystemParts,
+    /// The System mapped the typed way, where they are not.
     system: System,
     attrs: Vec<(usize, Value)>,
     items: Vec<Item>,
     /// The texts of the string items, one after another, as UTF-8.
     text: Vec<u8>,
     values: Vec<Value>,
+    /// Visits whose System came straight from the values (what the tests check is taken).
+    #[cfg(test)]
+    pub(super) from_parts: usize,
 }
 
 /// One direct visit: the reader and the general path's state (for definitions met for the
@@ -267,12 +275,17 @@ impl<'a, 'c> Visit<'a, 'c> {
         let chunk = self.general.tokens.chunk;
         let scratch = &mut *self.scratch;
         let mut values = Values::new(chunk, spans);
-        if !values.system_into(
-            system,
-            SystemFields::ALL,
-            &mut scratch.system,
-            &mut scratch.attrs,
-        ) {
+        // Straight from the values where it can; a failed try marks no value the typed
+        // mapping would not read, so the fallback sees the values as they were.
+        let parts = values.system_parts(system, &mut scratch.parts).is_some();
+        if !parts
+            && !values.system_into(
+                system,
+                SystemFields::ALL,
+                &mut scratch.system,
+                &mut scratch.attrs,
+            )
+        {
             return None;
         }
         scratch.items.clear();
@@ -313,8 +326,16 @@ impl<'a, 'c> Visit<'a, 'c> {
         if !values.rest_decode() {
             return None;
         }
+        #[cfg(test)]
+        {
+            scratch.from_parts += usize::from(parts);
+        }
+        let system = match parts {
+            true => scratch.parts.view()?,
+            false => SystemRef::of(&scratch.system),
+        };
         match plan {
-            None => visitor.usual(&scratch.system, None),
+            None => visitor.usual(&system, None),
             Some(plan) => {
                 // Valid UTF-8 piece by piece, so whole: checked once, in one pass.
                 let text = std::str::from_utf8(&scratch.text).ok()?;
@@ -328,7 +349,7 @@ impl<'a, 'c> Visit<'a, 'c> {
                         chunk,
                     },
                 };
-                visitor.usual(&scratch.system, Some(&items));
+                visitor.usual(&system, Some(&items));
             }
         }
         Some(())

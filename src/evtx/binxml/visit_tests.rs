@@ -4,8 +4,9 @@
 
 use super::deferred::{ProvedSpans, XmlScratch};
 use super::visit::{visit_event, DataItems, EventVisitor, Visit, VisitScratch};
+use super::SystemRef;
 use super::{ChunkDecoder, FastScratch, General, TemplateCache};
-use crate::event::{Event, System};
+use crate::event::Event;
 use crate::evtx::EvtxFile;
 
 /// Writes down the call a visit makes.
@@ -13,7 +14,7 @@ use crate::evtx::EvtxFile;
 struct Recorder(Vec<String>);
 
 impl EventVisitor for Recorder {
-    fn usual(&mut self, system: &System, data: Option<&DataItems<'_>>) {
+    fn usual(&mut self, system: &SystemRef<'_>, data: Option<&DataItems<'_>>) {
         let data = data.map(|d| (d.name(), d.len(), d.iter().collect::<Vec<_>>()));
         self.0.push(format!("usual {system:?} {data:?}"));
     }
@@ -44,12 +45,13 @@ fn sample_files() -> Vec<std::path::PathBuf> {
 
 /// Checks every record of `chunk` (definitions shared through `cache`): the public visit,
 /// the direct visit and the visit from a proof's kept spans make the decoded event's call,
-/// or none on a refusal or an error. Returns (records, direct visits, visits from proofs).
+/// or none on a refusal or an error. Returns (records, direct visits, visits from proofs,
+/// direct visits whose System came straight from the values).
 fn check_chunk(
     chunk: &crate::evtx::EvtxChunk,
     cache: &mut TemplateCache,
     at: &str,
-) -> (usize, usize, usize) {
+) -> (usize, usize, usize, usize) {
     let (mut total, mut direct, mut from_proofs) = (0, 0, 0);
     let mut decoder = ChunkDecoder::with_cache(chunk, cache);
     let mut general = ChunkDecoder::new(chunk);
@@ -103,28 +105,38 @@ fn check_chunk(
             }
         }
     }
-    (total, direct, from_proofs)
+    (total, direct, from_proofs, scratch.from_parts)
 }
 
 #[test]
 fn direct_visits_equal_the_decoded_events_visits_on_every_sample() {
-    let (mut direct, mut from_proofs, mut total) = (0usize, 0usize, 0usize);
+    let (mut direct, mut from_proofs, mut total, mut parts) = (0usize, 0usize, 0usize, 0usize);
     for path in &sample_files() {
         let mut file = EvtxFile::open(path).unwrap();
         let mut cache = TemplateCache::new();
         for chunk in file.chunks().flatten() {
-            let (t, d, p) = check_chunk(&chunk, &mut cache, &path.display().to_string());
+            let (t, d, p, s) = check_chunk(&chunk, &mut cache, &path.display().to_string());
             total += t;
             direct += d;
             from_proofs += p;
+            parts += s;
         }
     }
-    eprintln!("visited {direct} of {total} records directly, {from_proofs} from proofs");
+    eprintln!(
+        "visited {direct} of {total} records directly ({parts} Systems from the values), \
+         {from_proofs} from proofs"
+    );
     // Windows' usual shape is nearly every record: a regression that sends them all
     // through the decoded event shows here.
     assert!(
         total == 0 || direct * 10 >= total * 8,
         "direct visits: only {direct} of {total}"
+    );
+    // The same for the System read straight from the values (the direct visits count
+    // once, the proved ones too, in `parts`).
+    assert!(
+        total == 0 || parts * 10 >= direct * 8,
+        "Systems from the values: only {parts} for {direct} direct visits"
     );
     assert!(
         total == 0 || from_proofs > 0,
