@@ -167,6 +167,14 @@ impl ChunkEvent {
     }
 }
 
+/// A chunk event as it is now: made (ready, or deferred and made since), or still its
+/// record, to decode, render or visit from its proof without making it.
+enum Held<'a> {
+    Made(&'a Event),
+    /// The proof, the record's BinXml span in the chunk, and its file offset.
+    Record(&'a Proof, usize, usize, u64),
+}
+
 /// The events of one file chunk in record order, and beside them each one's record
 /// header's EventRecordID: every record that frames and decodes (damaged ones are skipped)
 /// and, with a `prefilter`, matches it. The one place a file chunk is decoded (invariant 6).
@@ -290,6 +298,25 @@ struct FileChunkEvents {
     counts: Arc<DeferredCounts>,
 }
 
+impl FileChunkEvents {
+    fn held(&self, index: usize) -> Option<Held<'_>> {
+        Some(match self.events.get(index)? {
+            ChunkEvent::Ready(event) => Held::Made(event),
+            ChunkEvent::Deferred {
+                start,
+                end,
+                offset,
+                proof,
+                event,
+                ..
+            } => match event.get() {
+                Some(event) => Held::Made(event),
+                None => Held::Record(proof, *start as usize, *end as usize, *offset),
+            },
+        })
+    }
+}
+
 impl DeferredEvents for FileChunkEvents {
     fn len(&self) -> usize {
         self.events.len()
@@ -322,67 +349,32 @@ impl DeferredEvents for FileChunkEvents {
     }
 
     fn transient(&self, index: usize) -> Option<Cow<'_, Event>> {
-        Some(match self.events.get(index)? {
-            ChunkEvent::Ready(event) => Cow::Borrowed(event),
-            ChunkEvent::Deferred {
-                start,
-                end,
-                offset,
-                proof,
-                event,
-                ..
-            } => match event.get() {
-                Some(event) => Cow::Borrowed(event),
-                // Not kept: kept, it would live as long as the chunk.
-                None => {
-                    Cow::Owned(
-                        self.chunk
-                            .decode(proof, *start as usize, *end as usize, *offset),
-                    )
-                }
-            },
+        Some(match self.held(index)? {
+            Held::Made(event) => Cow::Borrowed(event),
+            // Not kept: kept, it would live as long as the chunk.
+            Held::Record(proof, start, end, offset) => {
+                Cow::Owned(self.chunk.decode(proof, start, end, offset))
+            }
         })
     }
 
     fn write_xml(&self, index: usize, out: &mut String) {
-        match self.events.get(index) {
+        match self.held(index) {
             None => {}
-            Some(ChunkEvent::Ready(event)) => event.write_xml(out),
-            Some(ChunkEvent::Deferred {
-                start,
-                end,
-                offset,
-                proof,
-                event,
-                ..
-            }) => match event.get() {
-                Some(event) => event.write_xml(out),
-                None => {
-                    let (start, end) = (*start as usize, *end as usize);
-                    self.chunk.write_xml(proof, start, end, *offset, out);
-                }
-            },
+            Some(Held::Made(event)) => event.write_xml(out),
+            Some(Held::Record(proof, start, end, offset)) => {
+                self.chunk.write_xml(proof, start, end, offset, out)
+            }
         }
     }
 
     fn visit(&self, index: usize, visitor: &mut dyn EventVisitor) -> bool {
-        match self.events.get(index) {
+        match self.held(index) {
             None => return false,
-            Some(ChunkEvent::Ready(event)) => visit_event(event, visitor),
-            Some(ChunkEvent::Deferred {
-                start,
-                end,
-                offset,
-                proof,
-                event,
-                ..
-            }) => match event.get() {
-                Some(event) => visit_event(event, visitor),
-                None => {
-                    let (start, end) = (*start as usize, *end as usize);
-                    self.chunk.visit(proof, start, end, *offset, visitor);
-                }
-            },
+            Some(Held::Made(event)) => visit_event(event, visitor),
+            Some(Held::Record(proof, start, end, offset)) => {
+                self.chunk.visit(proof, start, end, offset, visitor)
+            }
         }
         true
     }
