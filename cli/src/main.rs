@@ -40,7 +40,6 @@ enum Failure {
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    progress::install();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = run(&argv, &mut out).and_then(|()| out.flush().map_err(io_failure));
@@ -106,6 +105,15 @@ impl From<UsageError> for Failure {
 
 fn run(argv: &[String], out: &mut impl Write) -> Result<(), Failure> {
     let args = Args::parse(argv, table::verb)?;
+    // Reads of log files install the Ctrl-C handler themselves, where the file is large
+    // enough to want it (progress.rs).
+    let reads_log_file = matches!(
+        args.verb.as_str(),
+        "qe" | "query-events" | "gli" | "get-loginfo"
+    ) && args.flag("logfile")?;
+    if !reads_log_file {
+        progress::install();
+    }
     if args.flag("unicode")? {
         // /uni:true: everything written to stdout goes out as UTF-16LE.
         return dispatch(args, &mut unicode::Utf16Writer::new(out));

@@ -1,8 +1,12 @@
 //! Progress bars and Ctrl-C for the long verbs (`qe`, `epl`, `cl /bu`, `im`).
 //!
 //! Ctrl-C: [`install`] sets a SIGINT handler (the `ctrlc` crate: it runs on a thread of its
-//! own, not in the signal's context). Before a verb registers its session (`trace`, a store
-//! being opened) Ctrl-C ends the process at once with 130, as without a handler. After,
+//! own, not in the signal's context) once the arguments are parsed, and a read of a log file
+//! smaller than [`BRIEF_READ_BYTES`] ([`install_for_read`]; `gli /lf` reads a header only)
+//! runs without it: such a run takes a few milliseconds and leaves nothing behind, so
+//! Ctrl-C ends it at once, as it ends a process still parsing its arguments or opening its
+//! store. Before a verb registers its session (`trace`) Ctrl-C ends the process at once
+//! with 130, as without a handler. After,
 //! the first Ctrl-C cancels the running call through
 //! the session the verb uses ([`cancel_through`]: EvtCancel on the engine's default
 //! session) and marks the process interrupted; loops the CLI drives itself (`qe`'s `next`)
@@ -66,10 +70,25 @@ fn watched() -> std::sync::MutexGuard<'static, Watched> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Installs the SIGINT handler. Without one (it failed to install) Ctrl-C ends the
-/// process as it would anyway.
+/// Installs the SIGINT handler, once. Without one (not yet installed, or it failed to
+/// install) Ctrl-C ends the process as it would anyway.
 pub fn install() {
-    let _ = ctrlc::set_handler(on_interrupt);
+    static HANDLER: std::sync::Once = std::sync::Once::new();
+    HANDLER.call_once(|| {
+        let _ = ctrlc::set_handler(on_interrupt);
+    });
+}
+
+/// A log file smaller than this is read without the handler: the whole run takes a few
+/// milliseconds, a tenth of which would be starting the handler's thread.
+pub const BRIEF_READ_BYTES: u64 = 1 << 20;
+
+/// Installs the handler for a read of the log file at `path`, unless the file is smaller
+/// than [`BRIEF_READ_BYTES`] (a read leaves nothing behind, so Ctrl-C may end it at once).
+pub fn install_for_read(path: &str) {
+    if std::fs::metadata(path).map_or(true, |m| m.len() >= BRIEF_READ_BYTES) {
+        install();
+    }
 }
 
 fn on_interrupt() {

@@ -99,6 +99,10 @@ pub fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Resul
         }
         (false, path) => path,
     };
+    match path {
+        Some(file) if log_file => progress::install_for_read(file),
+        _ => progress::install(),
+    }
     // A log file's events are read on all cores where the options allow (filequery.rs).
     let format = args.option("format").map(str::to_ascii_lowercase);
     let request = filequery::Request {
