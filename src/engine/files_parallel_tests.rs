@@ -48,11 +48,7 @@ fn parallel(
         .unwrap()
         .map_chunks(|batch| batch.iter().map(EventRef::to_xml).collect::<Vec<_>>())
         .unwrap();
-    let mut out = Vec::new();
-    for chunk in chunks {
-        out.extend(chunk.unwrap());
-    }
-    out
+    chunks.into_iter().flat_map(Result::unwrap).collect()
 }
 
 const FILTERS: [Option<&str>; 4] = [
@@ -425,11 +421,7 @@ fn parallel_records(
             xml
         })
         .unwrap();
-    let mut out = Vec::new();
-    for chunk in chunks {
-        out.extend(chunk.unwrap());
-    }
-    out
+    chunks.into_iter().flat_map(Result::unwrap).collect()
 }
 
 /// Filters for `map_records`: each way it applies one (none, asked once per chunk, probed
