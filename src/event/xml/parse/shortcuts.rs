@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use super::{same, same_bytes, system, Parser};
 use crate::event::xml::lexer::find2;
+use crate::event::xml::memo::spread;
 use crate::event::{DataItem, SystemChild, Value};
 
 impl<'a> Parser<'a> {
@@ -170,7 +171,8 @@ thread_local! {
 }
 
 impl Names {
-    const SLOTS: usize = 64;
+    const SLOT_BITS: u32 = 6;
+    const SLOTS: usize = 1 << Self::SLOT_BITS;
 
     pub(super) fn take() -> Names {
         NAMES.try_with(Cell::take).unwrap_or_default()
@@ -197,10 +199,7 @@ impl Names {
         } else {
             b.iter().fold(0u64, |h, &c| (h << 8) | u64::from(c))
         };
-        let hash = mixed
-            .wrapping_add(n as u64)
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = &mut self.0[(hash >> 58) as usize % Self::SLOTS];
+        let slot = &mut self.0[spread(mixed.wrapping_add(n as u64), Self::SLOT_BITS)];
         match slot {
             Some(shared) if same(shared, name) => Arc::clone(shared),
             _ => {
