@@ -1,8 +1,8 @@
 //! `qe FILE.evtx /lf:true` on all cores: the log file is read through the library's
 //! parallel file query (`Session::query_file_parallel`), each chunk's events rendered on the
-//! worker that decoded it, and the rendered chunks printed in record order. XML is rendered
-//! through `map_records`: each record once, straight from its chunk where the library can
-//! (no proof pass, no `Event`); text and JSON from the chunk's events (`map_chunks`).
+//! worker that decoded it, and the rendered chunks printed in record order. XML and JSON are
+//! rendered through `map_records`: each record once, straight from its chunk where the
+//! library can (no proof pass, no `Event`); text from the chunk's events (`map_chunks`).
 //!
 //! What it serves ([`plan`]): one log file (`/lf:true`, not `/sq`), any `/q`, `/rd`, `/c`,
 //! `/e`, in `/f:xml`, `/f:text`, `/f:json` or `/f:jsonl`. The rest takes the sequential
@@ -157,27 +157,28 @@ fn render_xml(records: &mut ChunkRecords<'_>, newline: bool, spares: &Spares) ->
     }
 }
 
-/// Renders `events` in `format` (on a worker thread) into a spare buffer. Text events
-/// leave out their `Event[N]:` heading, and JSON events the array's commas, which the
-/// printer writes; a JSON event ends with a newline.
-fn render_chunk(events: &[EventRef], format: Format, spares: &Spares) -> Rendered {
+/// Renders a chunk's records as JSON (on a worker thread) into a spare buffer, each event
+/// ending with a newline; the printer writes the array's commas.
+fn render_json(records: &mut ChunkRecords<'_>, spares: &Spares) -> Rendered {
     let Rendered {
         mut bytes,
         mut ends,
-    } = spare(spares, events.len());
-    if let Format::Json(_) = format {
-        for event in events {
-            // Straight from the record where the library can (no Event built).
-            event.visit(&mut crate::json::JsonWriter(&mut bytes));
-            bytes.push(b'\n');
-            ends.push(bytes.len());
-        }
-        return Rendered { bytes, ends };
+    } = spare(spares, 200);
+    // Straight from the record where the library can (no Event built).
+    while records.next_visit(&mut crate::json::JsonWriter(&mut bytes)) {
+        bytes.push(b'\n');
+        ends.push(bytes.len());
     }
+    Rendered { bytes, ends }
+}
+
+/// Renders `events` as text (on a worker thread) into a spare buffer, leaving out their
+/// `Event[N]:` heading, which the printer writes.
+fn render_text(events: &[EventRef], spares: &Spares) -> Rendered {
+    let Rendered { bytes, mut ends } = spare(spares, events.len());
     // An empty vector is valid UTF-8 at no cost, and keeps its room.
     let mut text = String::from_utf8(bytes).unwrap_or_default();
     let mut scratch = String::new();
-    // Text (XML goes through `render_xml`).
     for event in events {
         scratch.clear();
         event.with_event(|e| crate::text::write_event(&mut scratch, 0, e));
@@ -207,11 +208,12 @@ pub fn run(engine: &Engine, plan: &Plan, out: &mut impl Write) -> Result<(), Fai
     let (format, newline) = (plan.format, plan.element.is_none());
     let spares = Spares::default();
     let workers = Arc::clone(&spares);
-    let chunks = if format == Format::Xml {
-        // Each record rendered once, straight from the chunk where the library can.
-        query.map_records(move |records| render_xml(records, newline, &workers))
-    } else {
-        query.map_chunks(move |events| render_chunk(events, format, &workers))
+    // XML and JSON: each record rendered once, straight from the chunk where the library
+    // can; text from the chunk's events.
+    let chunks = match format {
+        Format::Xml => query.map_records(move |records| render_xml(records, newline, &workers)),
+        Format::Json(_) => query.map_records(move |records| render_json(records, &workers)),
+        Format::Text => query.map_chunks(move |events| render_text(events, &workers)),
     }
     .map_err(Failure::Read)?;
     let root = plan.element.as_deref().filter(|_| format == Format::Xml);

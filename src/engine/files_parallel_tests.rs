@@ -11,6 +11,22 @@ use crate::error::ErrorKind;
 use crate::evtx::{CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE};
 use crate::test_support::{evtx, samples::samples, temp::TempFile};
 
+/// Writes down the calls a visit makes.
+struct Calls(Vec<String>);
+
+impl crate::evtx::EventVisitor for Calls {
+    fn usual(
+        &mut self,
+        system: &crate::evtx::SystemRef<'_>,
+        data: Option<&crate::evtx::DataItems<'_>>,
+    ) {
+        self.0.push(format!("usual {system:?} {data:?}"));
+    }
+    fn event(&mut self, event: &crate::event::Event) {
+        self.0.push(format!("event {event:?}"));
+    }
+}
+
 /// The XML of every event a result set hands out for `query` over `path`.
 fn sequential(engine: &Engine, path: &str, query: Option<&str>, reverse: bool) -> Vec<String> {
     let flags = if reverse {
@@ -317,17 +333,7 @@ fn a_panic_on_a_worker_reaches_the_reader() {
 /// without a filter applied while decoding.
 #[test]
 fn visits_of_refs_equal_visits_of_their_events() {
-    use crate::evtx::{visit_event, DataItems, EventVisitor};
-    /// Writes down the calls a visit makes.
-    struct Calls(Vec<String>);
-    impl EventVisitor for Calls {
-        fn usual(&mut self, system: &crate::evtx::SystemRef<'_>, data: Option<&DataItems<'_>>) {
-            self.0.push(format!("usual {system:?} {data:?}"));
-        }
-        fn event(&mut self, event: &crate::event::Event) {
-            self.0.push(format!("event {event:?}"));
-        }
-    }
+    use crate::evtx::visit_event;
     let Some(samples) = samples() else { return };
     let engine = Engine::new();
     let mut compared = 0;
@@ -480,4 +486,55 @@ fn a_written_log_renders_straight_alike_both_ways() {
             }
         }
     }
+}
+
+/// `ChunkRecords::next_visit` (each record visited straight from its chunk where it can)
+/// makes, record by record, the calls `visit_event` makes for the result set's events, on
+/// every sample, under every kind of filter.
+#[test]
+fn records_visited_straight_equal_visits_of_the_result_sets_events_on_every_sample() {
+    use crate::evtx::visit_event;
+    let Some(samples) = samples() else { return };
+    let engine = Engine::new();
+    let names = every_sample(samples.dir());
+    assert!(names.len() >= 15, "{names:?}");
+    let mut compared = 0;
+    for name in names {
+        let path = samples.str(&name);
+        for query in RECORD_FILTERS {
+            let rs = engine
+                .default_session()
+                .query(Some(&path), query, QueryFlags::FILE_PATH)
+                .unwrap();
+            let mut expected = Calls(Vec::new());
+            while let Next::Events(batch) = rs.next(1024, None).unwrap() {
+                for event in &batch {
+                    visit_event(event.event(), &mut expected);
+                }
+            }
+            let chunks = engine
+                .default_session()
+                .query_file_parallel(&path, query, QueryFlags::FILE_PATH, 2)
+                .unwrap()
+                .map_records(|records| {
+                    let mut calls = Calls(Vec::new());
+                    let mut found = 0;
+                    while records.next_visit(&mut calls) {
+                        found += 1;
+                        assert_eq!(calls.0.len(), found, "one call a record");
+                    }
+                    calls.0
+                })
+                .unwrap();
+            let got: Vec<String> = chunks.into_iter().flat_map(Result::unwrap).collect();
+            compared += got.len();
+            assert!(
+                got == expected.0,
+                "{name} {query:?}: {} against {}",
+                got.len(),
+                expected.0.len()
+            );
+        }
+    }
+    assert!(compared > 10_000, "only {compared} records");
 }

@@ -1,4 +1,4 @@
-//! A file chunk's matching records rendered one at a time straight from the chunk:
+//! A file chunk's matching records rendered (or visited) one at a time straight from the chunk:
 //! [`ChunkRecords`], what [`ParallelFileQuery::map_records`](super::ParallelFileQuery::map_records)
 //! hands its closure. A child of files.rs: it reads the chunk through the source's reader,
 //! template cache and prefilter.
@@ -9,14 +9,16 @@
 //! and it makes an `Event` of every record it cannot prove (a `<UserData>` body) before
 //! writing its XML. Here each record is rendered by the chunk's decoder
 //! (`ChunkDecoder::write_xml`: straight from its values where the fast path takes it,
-//! `<UserData>` trees included, else through the general path), in one pass.
+//! `<UserData>` trees included, else through the general path), in one pass; or handed to
+//! an [`EventVisitor`] the same way (`ChunkDecoder::visit`, evtutil's JSON).
 //!
 //! Invariants:
 //! 1. The records, their order and their bytes are those of the sequential query: the
 //!    events [`decode_chunk`](super::decode_chunk) keeps (under the same prefilter, the
 //!    same records skipped: those that do not frame or decode), in the query's direction,
-//!    each written as `EventRef::write_xml` writes it (tested against it on every sample,
-//!    both directions, with and without filters).
+//!    each written as `EventRef::write_xml` writes it and visited as `EventRef::visit`
+//!    visits it (both tested against the result set's events on every sample, with and
+//!    without filters; XML both directions).
 //! 2. The prefilter is applied as files.rs invariant 7 says: asked once per chunk where it
 //!    reads no System child, else each record's System probed alone and the record rendered
 //!    only if it matches (a record whose System cannot be read alone is decoded whole and
@@ -28,7 +30,7 @@
 use super::{constant_answer, prefilter_fields};
 use crate::engine::event_ref::EventRef;
 use crate::event::{Event, FileTime};
-use crate::evtx::{ChunkDecoder, EvtxRecord};
+use crate::evtx::{visit_event, ChunkDecoder, EventVisitor, EvtxRecord};
 use crate::query::{EvalScratch, QuerySource, SystemFields};
 
 /// One chunk's matching records in the query's order, each rendered when asked for
@@ -108,15 +110,64 @@ impl<'a> ChunkRecords<'a> {
             Inner::Direct(direct) => direct.next_xml(out),
         }
     }
+
+    /// Hands the next matching record's event to `visitor`: the calls `EventRef::visit`
+    /// makes for it (straight from the record's values where it can); false (and no call)
+    /// when no record is left.
+    pub fn next_visit(&mut self, visitor: &mut dyn EventVisitor) -> bool {
+        match &mut self.inner {
+            Inner::Events { refs, next } => {
+                let Some(event) = refs.get(*next) else {
+                    return false;
+                };
+                *next += 1;
+                event.visit(visitor);
+                true
+            }
+            Inner::Direct(direct) => direct.next_visit(visitor),
+        }
+    }
 }
 
-impl Direct<'_> {
+/// A matching record as [`Direct::next_with`] finds it: still its bytes (rendered or visited
+/// straight from them by the chunk's decoder), or an event the filter needed decoded whole.
+enum Found<'r, 'a> {
+    Record(&'r EvtxRecord<'a>),
+    Decoded(&'r Event),
+}
+
+impl<'a> Direct<'a> {
     fn next_xml(&mut self, out: &mut String) -> bool {
+        self.next_with(|decoder, found| match found {
+            Found::Record(record) => decoder.write_xml(record, out).is_ok(),
+            Found::Decoded(event) => {
+                event.write_xml(out);
+                true
+            }
+        })
+    }
+
+    fn next_visit(&mut self, visitor: &mut dyn EventVisitor) -> bool {
+        self.next_with(|decoder, found| match found {
+            Found::Record(record) => decoder.visit(record, visitor).is_ok(),
+            Found::Decoded(event) => {
+                visit_event(event, visitor);
+                true
+            }
+        })
+    }
+
+    /// Finds the next matching record and hands it to `emit`, which says whether it wrote
+    /// it (a record that does not decode is passed over, as `decode_chunk` drops it).
+    fn next_with(
+        &mut self,
+        mut emit: impl FnMut(&mut ChunkDecoder<'a>, Found<'_, 'a>) -> bool,
+    ) -> bool {
         while let Some(record) = self.records.get(self.next) {
             self.next += 1;
             let Some((filter, fields)) = self.probe else {
                 // Every record matches: one pass, straight from its values where it can.
-                if self.decoder.write_xml(record, out).is_ok() {
+                if emit(&mut self.decoder, Found::Record(record)) {
                     return true;
                 }
                 continue;
@@ -126,7 +177,7 @@ impl Direct<'_> {
                 .decode_system(record, fields, &mut self.event.system)
             {
                 if filter.matches_with(&self.event, &mut self.scratch)
-                    && self.decoder.write_xml(record, out).is_ok()
+                    && emit(&mut self.decoder, Found::Record(record))
                 {
                     return true;
                 }
@@ -136,8 +187,7 @@ impl Direct<'_> {
             // `decode_chunk` matches it.
             if let Ok(event) = self.decoder.decode(record) {
                 if filter.matches_with(&event, &mut self.scratch) {
-                    event.write_xml(out);
-                    return true;
+                    return emit(&mut self.decoder, Found::Decoded(&event));
                 }
             }
         }
