@@ -27,13 +27,18 @@ impl crate::evtx::EventVisitor for Calls {
     }
 }
 
-/// The XML of every event a result set hands out for `query` over `path`.
-fn sequential(engine: &Engine, path: &str, query: Option<&str>, reverse: bool) -> Vec<String> {
-    let flags = if reverse {
+/// A file query's flags, in the reverse direction if `reverse`.
+fn file_flags(reverse: bool) -> QueryFlags {
+    if reverse {
         QueryFlags::FILE_PATH | QueryFlags::REVERSE_DIRECTION
     } else {
         QueryFlags::FILE_PATH
-    };
+    }
+}
+
+/// The XML of every event a result set hands out for `query` over `path`.
+fn sequential(engine: &Engine, path: &str, query: Option<&str>, reverse: bool) -> Vec<String> {
+    let flags = file_flags(reverse);
     let rs = engine
         .default_session()
         .query(Some(path), query, flags)
@@ -53,11 +58,7 @@ fn parallel(
     reverse: bool,
     threads: usize,
 ) -> Vec<String> {
-    let flags = if reverse {
-        QueryFlags::REVERSE_DIRECTION
-    } else {
-        QueryFlags::FILE_PATH
-    };
+    let flags = file_flags(reverse);
     let chunks = engine
         .default_session()
         .query_file_parallel(path, query, flags, threads)
@@ -408,11 +409,7 @@ fn parallel_records(
     reverse: bool,
     threads: usize,
 ) -> Vec<String> {
-    let flags = if reverse {
-        QueryFlags::FILE_PATH | QueryFlags::REVERSE_DIRECTION
-    } else {
-        QueryFlags::FILE_PATH
-    };
+    let flags = file_flags(reverse);
     let chunks = engine
         .default_session()
         .query_file_parallel(path, query, flags, threads)
