@@ -9,7 +9,9 @@
 //! `<Data>` come from a small per-thread memo of shared names, and EventData's items gather
 //! in a per-thread scratch list that moves into the event sized once. Markup in exactly
 //! Windows' shape (`<Data Name='n'>text</Data>`, System children) takes the shortcuts of
-//! [`shortcuts`], which give what the general path gives; generic trees and the text of
+//! [`shortcuts`], which give what the general path gives, and runs of System children met
+//! before (a provider's header, the channel and computer, the user) are copied from the
+//! thread's memo of [`segments`]; generic trees and the text of
 //! leaves are [`tree`]'s. Every failure is an
 //! [`ErrorKind::MalformedXml`] error (ERROR_EVT_MALFORMED_XML_TEXT, 15008) with the 1-based
 //! line and column of the offending markup.
@@ -39,9 +41,11 @@ use quick_xml::Reader;
 
 use super::lexer::{unescape, Attributes, Lexer, Token};
 use super::system;
+use segments::{Recording, Segments};
 use shortcuts::Names;
 use tree::{Frame, Leaf};
 
+mod segments;
 mod shortcuts;
 mod tree;
 use crate::error::{Error, ErrorKind, Result};
@@ -195,6 +199,12 @@ struct Parser<'a> {
     items: Vec<DataItem>,
     /// The first model error (in the order the model is read).
     deferred: Option<Error>,
+    /// The System children read so far (their [`SystemChild::bit`]s).
+    seen: u16,
+    /// The memo of System segments (the thread's, given back on drop).
+    segments: Segments,
+    /// The System segment the shortcuts are reading, to be stored when read whole.
+    recording: Option<Recording>,
 }
 
 thread_local! {
@@ -211,6 +221,7 @@ impl Drop for Parser<'_> {
             let _ = SCRATCH_ITEMS.try_with(|scratch| scratch.set(items));
         }
         std::mem::take(&mut self.names).give_back();
+        std::mem::take(&mut self.segments).give_back();
     }
 }
 
@@ -234,6 +245,9 @@ impl<'a> Parser<'a> {
             saw_event_id: false,
             deferred: None,
             names: Names::take(),
+            seen: 0,
+            segments: Segments::take(),
+            recording: None,
             items: SCRATCH_ITEMS
                 .try_with(|items| items.take())
                 .unwrap_or_default(),
@@ -518,6 +532,7 @@ impl<'a> Parser<'a> {
             self.defer(offset, format!("unexpected <{name}> in <System>"));
             return Role::Skip;
         };
+        self.seen |= child.bit();
         if let Err(message) = system::attributes(child, name, attrs, &mut self.event.system) {
             self.defer(offset, message);
         }

@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::Arc;
 
+use super::segments::{segment_at, Segments};
 use super::{same, same_bytes, system, Parser};
 use crate::event::xml::lexer::find2;
 use crate::event::xml::memo::spread;
@@ -55,8 +56,26 @@ impl<'a> Parser<'a> {
     /// A System child as Windows writes it, `<Name key='value'…/>` or
     /// `<Name key='value'…>text</Name>` (no reference, no other markup inside), read in one
     /// step as [`data_shortcut`](Self::data_shortcut) reads Data.
+    ///
+    /// A segment of children read before (see [`segments`](super::segments)) is not read
+    /// again: its fields are copied; one read whole here is stored for the next event.
     pub(super) fn system_shortcut(&mut self) -> bool {
         let (s, p) = self.lexer.at();
+        let b = s.as_bytes();
+        if self.recording.is_none() {
+            if let Some((end, slot)) = segment_at(b, p) {
+                let system = &mut self.event.system;
+                if let Some(mask) = self.segments.apply(b, p, end, slot, self.seen, system) {
+                    self.seen |= mask;
+                    if mask & SystemChild::EventId.bit() != 0 {
+                        self.saw_event_id = true;
+                    }
+                    self.lexer.skip_to(end);
+                    return true;
+                }
+                self.recording = Some(Segments::record(p, end, slot));
+            }
+        }
         let mut attrs = std::mem::take(&mut self.attrs);
         attrs.clear();
         let read = system_markup(s, p, &mut attrs);
@@ -69,16 +88,38 @@ impl<'a> Parser<'a> {
                     any: !text.is_empty(),
                 };
                 let system = &mut self.event.system;
-                match system::attributes(child, name, &attrs, system)
-                    .and_then(|()| system::content(child, name, content, system))
-                {
-                    Ok(()) if child == SystemChild::EventId => self.saw_event_id = true,
-                    Ok(()) => {}
-                    Err(message) => self.defer(p, message),
+                let result = system::attributes(child, name, &attrs, system)
+                    .and_then(|()| system::content(child, name, content, system));
+                let seen = self.seen;
+                self.seen |= child.bit();
+                match result {
+                    Ok(()) => {
+                        if child == SystemChild::EventId {
+                            self.saw_event_id = true;
+                        }
+                        if let Some(rec) = &mut self.recording {
+                            match rec.add(child, after, seen) {
+                                Some(true) => {
+                                    let rec = *rec;
+                                    self.recording = None;
+                                    self.segments.store(b, &rec, &self.event.system);
+                                }
+                                Some(false) => {}
+                                None => self.recording = None,
+                            }
+                        }
+                    }
+                    Err(message) => {
+                        self.recording = None;
+                        self.defer(p, message);
+                    }
                 }
                 true
             }
-            None => false,
+            None => {
+                self.recording = None;
+                false
+            }
         };
         self.attrs = attrs;
         done
@@ -160,8 +201,9 @@ fn system_markup<'a>(
     }
 }
 
-/// The thread's memo of `<Data>` names: a few slots holding the names last seen, so the
-/// names of one template are allocated once, not once per event. A parser takes it for the
+/// The thread's memo of `<Data>` names: slots (enough for the names of a few dozen
+/// templates) holding the names last seen, so the names of one template are allocated once,
+/// not once per event. A parser takes it for the
 /// event and gives it back (one thread-local access per event, not per name).
 #[derive(Default)]
 pub(super) struct Names(Vec<Option<Arc<str>>>);
@@ -171,7 +213,7 @@ thread_local! {
 }
 
 impl Names {
-    const SLOT_BITS: u32 = 6;
+    const SLOT_BITS: u32 = 9;
     const SLOTS: usize = 1 << Self::SLOT_BITS;
 
     pub(super) fn take() -> Names {

@@ -1,0 +1,252 @@
+//! The thread's memo of `<System>` segments: runs of System children that repeat from event
+//! to event, as Windows writes them. A segment starts at `<Provider` and runs to the first
+//! `<TimeCreated` or `</System>` (Provider, EventID, Version, Level, Task, Opcode, Keywords:
+//! what one template of one provider repeats), at `<Channel` up to `<Security` or
+//! `</System>` (Channel and Computer), or at `<Security` up to `</System>` (the user). A
+//! segment read before is not read again: the fields its children set are copied from the
+//! memo.
+//!
+//! Invariants:
+//! 1. An entry's key is the exact text of its segment (compared in full; the hash only picks
+//!    the slot), and its fields are what the parser's shortcuts set from that text: every
+//!    child of the segment read by a shortcut, none twice, none with an error.
+//! 2. An entry is used only where none of its children was read before in the event (each
+//!    System field belongs to one child, so the fields it copies are exactly those the
+//!    shortcuts would set, starting from absent).
+//! 3. Segment ends are found by scanning for `<`: a segment is the text up to the end
+//!    marker, however its children turn out to be read; one that does not read as whole
+//!    children by the shortcuts is never stored.
+
+use std::cell::Cell;
+
+use crate::event::xml::lexer::find2;
+use crate::event::xml::memo::spread;
+use crate::event::{System, SystemChild};
+
+/// One memo entry.
+struct Entry {
+    /// The segment's text (the key).
+    text: Vec<u8>,
+    /// The children the segment holds (their [`SystemChild::bit`]s).
+    mask: u16,
+    /// The fields those children set; the others are unused.
+    fields: System,
+}
+
+/// A segment being read by the shortcuts, to be stored when it is read whole.
+#[derive(Clone, Copy)]
+pub(super) struct Recording {
+    start: usize,
+    end: usize,
+    slot: usize,
+    mask: u16,
+}
+
+/// The memo: a few direct-mapped slots (a collision costs a read, never a wrong field).
+#[derive(Default)]
+pub(super) struct Segments(Vec<Option<Box<Entry>>>);
+
+thread_local! {
+    static SEGMENTS: Cell<Segments> = const { Cell::new(Segments(Vec::new())) };
+}
+
+/// Slots enough for the segments of a busy machine's logs (the generator's mix has about
+/// 60 headers, 10 channel and computer pairs and a few dozen users).
+const SLOT_BITS: u32 = 9;
+
+/// Which markers end a segment: after `<`, `TimeCreated `, `Security`, `/System>`.
+const TO_TIME: u8 = 1;
+const TO_SECURITY: u8 = 2;
+
+/// The segment starting at `p`, if a segment starts there: its end (exclusive) and its slot.
+#[inline]
+pub(super) fn segment_at(b: &[u8], p: usize) -> Option<(usize, usize)> {
+    let rest = &b[p..];
+    let ends = if begins(rest, b"<Provider ") {
+        TO_TIME
+    } else if begins(rest, b"<Channel>") {
+        TO_SECURITY
+    } else if begins(rest, b"<Security") {
+        0
+    } else {
+        return None;
+    };
+    let mut at = p + 1;
+    let end = loop {
+        let i = find2(b, at, b'<', b'<')?;
+        let tail = &b[i + 1..];
+        let is_end = match tail.first() {
+            Some(b'/') => begins(tail, b"/System>"),
+            Some(b'T') => ends & TO_TIME != 0 && begins(tail, b"TimeCreated "),
+            Some(b'S') => ends & TO_SECURITY != 0 && begins(tail, b"Security"),
+            _ => false,
+        };
+        if is_end {
+            break i;
+        }
+        at = i + 1;
+    };
+    Some((end, spread(hash(&b[p..end]), SLOT_BITS)))
+}
+
+/// `text` starts with `prefix` (short: an inline loop, no call).
+#[inline]
+fn begins(text: &[u8], prefix: &[u8]) -> bool {
+    text.len() >= prefix.len() && text.iter().zip(prefix).all(|(a, b)| a == b)
+}
+
+/// A hash of `text`, eight bytes at a time.
+#[inline]
+fn hash(text: &[u8]) -> u64 {
+    let mut h = text.len() as u64;
+    let mut words = text.chunks_exact(8);
+    for w in &mut words {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(w);
+        h = (h ^ u64::from_le_bytes(x))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(23);
+    }
+    for &c in words.remainder() {
+        h = (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01B3);
+    }
+    h
+}
+
+impl Segments {
+    pub(super) fn take() -> Segments {
+        SEGMENTS.try_with(Cell::take).unwrap_or_default()
+    }
+
+    pub(super) fn give_back(self) {
+        let _ = SEGMENTS.try_with(|s| s.set(self));
+    }
+
+    /// Copies the fields of the segment `b[p..end]` into `system` if slot `slot` holds it
+    /// and none of its children is in `seen`: the children it set (invariant 2), or `None`.
+    #[inline]
+    pub(super) fn apply(
+        &self,
+        b: &[u8],
+        p: usize,
+        end: usize,
+        slot: usize,
+        seen: u16,
+        system: &mut System,
+    ) -> Option<u16> {
+        let entry = self.0.get(slot)?.as_ref()?;
+        if entry.mask & seen != 0 || entry.text.as_slice() != &b[p..end] {
+            return None;
+        }
+        for child in CHILDREN {
+            if entry.mask & child.bit() != 0 {
+                copy_child(child, &entry.fields, system);
+            }
+        }
+        Some(entry.mask)
+    }
+
+    /// Starts recording the segment `b[p..end]` for slot `slot`.
+    pub(super) fn record(p: usize, end: usize, slot: usize) -> Recording {
+        Recording {
+            start: p,
+            end,
+            slot,
+            mask: 0,
+        }
+    }
+
+    /// Stores a recording read whole (`mask` its children) with the fields they set.
+    pub(super) fn store(&mut self, b: &[u8], rec: &Recording, system: &System) {
+        if self.0.is_empty() {
+            self.0.resize_with(1 << SLOT_BITS, || None);
+        }
+        let mut fields = System::default();
+        for child in CHILDREN {
+            if rec.mask & child.bit() != 0 {
+                copy_child(child, system, &mut fields);
+            }
+        }
+        let text = &b[rec.start..rec.end];
+        match &mut self.0[rec.slot] {
+            Some(entry) => {
+                entry.text.clear();
+                entry.text.extend_from_slice(text);
+                entry.mask = rec.mask;
+                entry.fields = fields;
+            }
+            slot @ None => {
+                *slot = Some(Box::new(Entry {
+                    text: text.to_vec(),
+                    mask: rec.mask,
+                    fields,
+                }))
+            }
+        }
+    }
+}
+
+impl Recording {
+    /// Adds the child `child`, read by a shortcut from `p` to `after`, given the children
+    /// `seen` before it. `Some(true)` when the segment is now read whole, `Some(false)` while
+    /// it goes on, `None` when it cannot be stored (the recording ends).
+    #[inline]
+    pub(super) fn add(&mut self, child: SystemChild, after: usize, seen: u16) -> Option<bool> {
+        if after > self.end || seen & child.bit() != 0 {
+            return None;
+        }
+        self.mask |= child.bit();
+        Some(after == self.end)
+    }
+}
+
+/// The children, in table order.
+const CHILDREN: [SystemChild; 14] = [
+    SystemChild::Provider,
+    SystemChild::EventId,
+    SystemChild::Version,
+    SystemChild::Level,
+    SystemChild::Task,
+    SystemChild::Opcode,
+    SystemChild::Keywords,
+    SystemChild::TimeCreated,
+    SystemChild::EventRecordId,
+    SystemChild::Correlation,
+    SystemChild::Execution,
+    SystemChild::Channel,
+    SystemChild::Computer,
+    SystemChild::Security,
+];
+
+/// Copies the fields `child` sets (each System field belongs to one child).
+fn copy_child(child: SystemChild, from: &System, to: &mut System) {
+    match child {
+        SystemChild::Provider => to.provider.clone_from(&from.provider),
+        SystemChild::EventId => {
+            to.event_id = from.event_id;
+            to.qualifiers = from.qualifiers;
+        }
+        SystemChild::Version => to.version = from.version,
+        SystemChild::Level => to.level = from.level,
+        SystemChild::Task => to.task = from.task,
+        SystemChild::Opcode => to.opcode = from.opcode,
+        SystemChild::Keywords => to.keywords = from.keywords,
+        SystemChild::TimeCreated => to.time_created = from.time_created,
+        SystemChild::EventRecordId => to.event_record_id = from.event_record_id,
+        SystemChild::Correlation => to.correlation = from.correlation,
+        SystemChild::Execution => to.execution = from.execution,
+        SystemChild::Channel => to.channel.clone_from(&from.channel),
+        SystemChild::Computer => to.computer.clone_from(&from.computer),
+        SystemChild::Security => to.security.clone_from(&from.security),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn children_are_the_tables() {
+        assert_eq!(CHILDREN, SystemChild::ALL);
+    }
+}
