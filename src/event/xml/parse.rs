@@ -264,6 +264,7 @@ impl<'a> Parser<'a> {
                 let shortcut = match self.open.last().map(|o| o.role) {
                     Some(Role::EventData) => self.data_shortcut(),
                     Some(Role::System) => self.system_shortcut(),
+                    None if !self.root_seen => self.head_shortcut(),
                     _ => false,
                 };
                 if shortcut {

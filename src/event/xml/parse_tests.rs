@@ -353,6 +353,16 @@ fn the_reference_fixtures_and_edge_cases_agree() {
         "<Event><System><EventID>1</EventID><Security UserID=''/><Security/><Channel>a</Channel><Channel></Channel></System></Event>".into(),
         "<Event><System><EventID>1</EventID><Level a='1'>2</Level></System></Event>".into(),
         "<Event><System><EventID>1</EventID><Bogus a='1'/></System></Event>".into(),
+        // The head, seam and tail shortcuts where the general path must take over.
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System></System><EventData></EventData></Event>".into(),
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID></System><EventData></EventData></Event></Event>".into(),
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID></System><EventData></EventData></Event><Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>".into(),
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID></System><UserData/><EventData></EventData></Event>".into(),
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID></System><System><EventID>1</EventID></System><EventData></EventData></Event>".into(),
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID></System><EventData><x><Data>1</Data></EventData></Event>".into(),
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID></System><EventData></EventData></Event ><!-- c -->".into(),
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID></System></Event>".into(),
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID><System></System></System></Event>".into(),
         // A System segment memoized by the first, met again in the second after a child
         // of it was read: the memo must not reset the Guid the first Provider set.
         "<Event><System><Provider Name='a'/><TimeCreated SystemTime='2024-01-01T00:00:00Z'/><EventID>1</EventID></System></Event>".into(),

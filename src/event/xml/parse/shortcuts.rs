@@ -14,10 +14,10 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use super::segments::{segment_at, Segments};
-use super::{same, same_bytes, system, Parser};
+use super::{same, same_bytes, system, Open, Parser, Role};
 use crate::event::xml::lexer::find2;
 use crate::event::xml::memo::spread;
-use crate::event::{DataItem, SystemChild, Value};
+use crate::event::{Body, DataItem, EventData, SystemChild, Value};
 
 impl<'a> Parser<'a> {
     /// `<Data Name='n'>text</Data>` or `<Data>text</Data>` in `<EventData>`, read in one step:
@@ -27,6 +27,9 @@ impl<'a> Parser<'a> {
         let (s, p) = self.lexer.at();
         let b = s.as_bytes();
         let rest = &b[p..];
+        if rest.first() == Some(&b'<') && rest.get(1) == Some(&b'/') {
+            return self.tail_shortcut(rest);
+        }
         let (name, text_start) = if rest.starts_with(b"<Data Name='") {
             let from = p + 12;
             let Some(quote) = find2(b, from, b'\'', b'&') else {
@@ -53,6 +56,79 @@ impl<'a> Parser<'a> {
         true
     }
 
+    /// `<Event xmlns='…'><System>` as Windows writes it, at the start: the root and System
+    /// opened as the general path opens them (no attribute but the event namespace).
+    pub(super) fn head_shortcut(&mut self) -> bool {
+        const HEAD: &str = concat!(
+            "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>",
+            "<System>"
+        );
+        let (s, p) = self.lexer.at();
+        if !s[p..].starts_with(HEAD) {
+            return false;
+        }
+        let system = p + HEAD.len() - "<System>".len();
+        self.root_seen = true;
+        self.open.push(Open {
+            name: &s[p + 1..p + 6],
+            offset: p,
+            role: Role::Root,
+        });
+        self.saw_system = true;
+        self.open.push(Open {
+            name: &s[system + 1..system + 7],
+            offset: system,
+            role: Role::System,
+        });
+        self.lexer.skip_to(p + HEAD.len());
+        true
+    }
+
+    /// `</EventData></Event>` closing the EventData and root the general path opened
+    /// (named exactly so), as the general path closes them.
+    fn tail_shortcut(&mut self, rest: &[u8]) -> bool {
+        const TAIL: &[u8] = b"</EventData></Event>";
+        let n = self.open.len();
+        if !rest.starts_with(TAIL)
+            || n != 2
+            || !same(self.open[1].name, "EventData")
+            || !same(self.open[0].name, "Event")
+        {
+            return false;
+        }
+        let (_, p) = self.lexer.at();
+        self.close(false);
+        self.close(false);
+        self.lexer.skip_to(p + TAIL.len());
+        true
+    }
+
+    /// `</System><EventData>` where System holds an EventID and no body came before: System
+    /// closed and EventData opened as the general path does it.
+    fn system_to_data_shortcut(&mut self, p: usize) -> bool {
+        const SEAM: &str = "</System><EventData>";
+        let (s, _) = self.lexer.at();
+        if !s[p..].starts_with(SEAM)
+            || !self.saw_event_id
+            || self.saw_body
+            || self.open.len() != 2
+            || !same(self.open[1].name, "System")
+        {
+            return false;
+        }
+        self.close(false);
+        self.saw_body = true;
+        self.event.body = Body::EventData(EventData::default());
+        let data = p + "</System>".len();
+        self.open.push(Open {
+            name: &s[data + 1..data + 10],
+            offset: data,
+            role: Role::EventData,
+        });
+        self.lexer.skip_to(p + SEAM.len());
+        true
+    }
+
     /// A System child as Windows writes it, `<Name key='value'…/>` or
     /// `<Name key='value'…>text</Name>` (no reference, no other markup inside), read in one
     /// step as [`data_shortcut`](Self::data_shortcut) reads Data.
@@ -62,6 +138,10 @@ impl<'a> Parser<'a> {
     pub(super) fn system_shortcut(&mut self) -> bool {
         let (s, p) = self.lexer.at();
         let b = s.as_bytes();
+        if b.get(p + 1) == Some(&b'/') {
+            self.recording = None;
+            return self.system_to_data_shortcut(p);
+        }
         if self.recording.is_none() {
             if let Some((end, slot)) = segment_at(b, p) {
                 let system = &mut self.event.system;

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use super::{Dest, Open, Parser, Role};
-use crate::event::{parse_hex_bytes, write_hex_upper, Attribute, DataItem, Element, Node, Value};
+use crate::event::{Attribute, DataItem, Element, Node, Value};
 
 /// The text of the open System child, `<Data>` or `<Binary>`.
 #[derive(Default)]
@@ -116,18 +116,16 @@ impl<'a> Parser<'a> {
 
     pub(super) fn binary(&mut self, open: &Open<'a>, leaf: Leaf<'a>, self_closed: bool) {
         let text = &leaf.text;
-        let Some(bytes) = parse_hex_bytes(text.trim()) else {
+        let Some(bytes) = hex_bytes(text.trim()) else {
             self.defer(
                 open.offset,
                 "<Binary> holds something other than hex digits",
             );
             return;
         };
-        let canonical = text.len() == 2 * bytes.len() && {
-            let mut upper = String::with_capacity(text.len());
-            write_hex_upper(&mut upper, &bytes);
-            upper == **text
-        };
+        // Exactly the digits, none lowercase: what the renderer writes back.
+        let canonical =
+            text.len() == 2 * bytes.len() && !text.bytes().any(|c| c.is_ascii_lowercase());
         if canonical {
             self.push_item(DataItem::Binary(bytes));
             return;
@@ -141,5 +139,38 @@ impl<'a> Parser<'a> {
                 .push(Node::Value(Value::String(String::new())));
         }
         self.push_item(DataItem::Element(element));
+    }
+}
+
+/// Hex digits (any case, an even count) as bytes, sized once: what `parse_hex_bytes` reads.
+fn hex_bytes(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    if b.len() % 2 != 0 {
+        return None;
+    }
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(b.len() / 2);
+    for pair in b.chunks_exact(2) {
+        out.push(digit(pair[0])? << 4 | digit(pair[1])?);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::event::parse_hex_bytes;
+
+    #[test]
+    fn hex_bytes_reads_what_parse_hex_bytes_reads() {
+        for text in [
+            "", "0a", "0A", "ff00", "FfEe", "0", "0g", "g0", " 0a", "0a ", "é0", "123",
+        ] {
+            assert_eq!(super::hex_bytes(text), parse_hex_bytes(text), "{text}");
+        }
     }
 }
