@@ -95,7 +95,7 @@ impl Same for Sid {
 }
 
 /// Byte equality eight bytes at a time (the last word overlapping), no call.
-fn bytes_same(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn bytes_same(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::segments::{segment_at, Segments};
 use super::{same, same_bytes, system, Open, Parser, Role};
 use crate::event::xml::lexer::find2;
-use crate::event::xml::memo::spread;
+use crate::event::xml::memo::{bytes_same, spread};
 use crate::event::{Body, DataItem, EventData, SystemChild, Value};
 
 impl<'a> Parser<'a> {
@@ -323,7 +323,7 @@ impl Names {
         };
         let slot = &mut self.0[spread(mixed.wrapping_add(n as u64), Self::SLOT_BITS)];
         match slot {
-            Some(shared) if same(shared, name) => Arc::clone(shared),
+            Some(shared) if bytes_same(shared.as_bytes(), b) => Arc::clone(shared),
             _ => {
                 let shared: Arc<str> = Arc::from(name);
                 *slot = Some(Arc::clone(&shared));
