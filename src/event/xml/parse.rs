@@ -207,19 +207,51 @@ struct Parser<'a> {
     recording: Option<Recording>,
 }
 
+/// The parser's lists, kept by the thread between events so that parsing one allocates
+/// none of them: EventData's items, the open elements, the attributes of a tag.
+#[derive(Default)]
+struct Scratch {
+    items: Vec<DataItem>,
+    open: Vec<Open<'static>>,
+    attrs: Vec<(&'static str, Cow<'static, str>)>,
+}
+
 thread_local! {
-    /// The scratch list of EventData items, kept between events.
-    static SCRATCH_ITEMS: Cell<Vec<DataItem>> = const { Cell::new(Vec::new()) };
+    static SCRATCH: Cell<Scratch> = const {
+        Cell::new(Scratch {
+            items: Vec::new(),
+            open: Vec::new(),
+            attrs: Vec::new(),
+        })
+    };
+}
+
+/// `list` emptied, its allocation kept for the same type borrowing for another lifetime
+/// (collecting a `vec::IntoIter` that yields nothing reuses its buffer when the layouts
+/// match, as they do here).
+fn recycle<T, U>(list: Vec<T>) -> Vec<U> {
+    list.into_iter().filter_map(|_| None).collect()
 }
 
 impl Drop for Parser<'_> {
     fn drop(&mut self) {
         let mut items = std::mem::take(&mut self.items);
         items.clear();
-        // A list grown by a huge event is not kept.
-        if items.capacity() <= 4096 {
-            let _ = SCRATCH_ITEMS.try_with(|scratch| scratch.set(items));
-        }
+        let scratch = Scratch {
+            // Lists grown by a huge event are not kept.
+            items: if items.capacity() <= 4096 {
+                items
+            } else {
+                Vec::new()
+            },
+            open: recycle(std::mem::take(&mut self.open)),
+            attrs: if self.attrs.capacity() <= 64 {
+                recycle(std::mem::take(&mut self.attrs))
+            } else {
+                Vec::new()
+            },
+        };
+        let _ = SCRATCH.try_with(|s| s.set(scratch));
         std::mem::take(&mut self.names).give_back();
         std::mem::take(&mut self.segments).give_back();
     }
@@ -229,11 +261,12 @@ impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Parser<'a> {
         // A byte order mark is skipped, and offsets count from after it (as they always have).
         let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let scratch = SCRATCH.try_with(Cell::take).unwrap_or_default();
         Parser {
             text,
             lexer: Lexer::new(body),
-            open: Vec::with_capacity(8),
-            attrs: Vec::with_capacity(8),
+            open: recycle(scratch.open),
+            attrs: recycle(scratch.attrs),
             leaf: Leaf::default(),
             frames: Vec::new(),
             dest: Dest::Item,
@@ -248,9 +281,7 @@ impl<'a> Parser<'a> {
             seen: 0,
             segments: Segments::take(),
             recording: None,
-            items: SCRATCH_ITEMS
-                .try_with(|items| items.take())
-                .unwrap_or_default(),
+            items: scratch.items,
         }
     }
 
@@ -666,5 +697,25 @@ impl<'a> Parser<'a> {
     /// when it closes (growing the event's own list item by item cost more than the copy).
     fn push_item(&mut self, item: DataItem) {
         self.items.push(item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recycled_lists_keep_their_buffers() {
+        let text = String::from("<a>");
+        let mut open = Vec::with_capacity(8);
+        open.push(Open {
+            name: &text[1..2],
+            offset: 0,
+            role: Role::Skip,
+        });
+        let at = open.as_ptr() as usize;
+        let kept: Vec<Open<'static>> = recycle(open);
+        assert_eq!((kept.len(), kept.capacity()), (0, 8));
+        assert_eq!(kept.as_ptr() as usize, at);
     }
 }
