@@ -145,7 +145,7 @@ impl<'a> Parser<'a> {
 /// Hex digits (any case, an even count) as bytes, sized once: what `parse_hex_bytes` reads.
 fn hex_bytes(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| match c {
