@@ -1,7 +1,10 @@
 //! Shortcuts of the event XML parser for markup in exactly the shape Windows renders:
 //! `<Data Name='n'>text</Data>` and System children such as `<Level>4</Level>` or
-//! `<Execution ProcessID='4' ThreadID='8'/>`, each read in one step instead of token by token;
-//! and the thread's memo of `<Data>` names.
+//! `<Execution ProcessID='4' ThreadID='8'/>`, each read in one step instead of token by token
+//! (System children through the memo of [`segments`](super::segments) where a run of them was
+//! met before); Windows' head `<Event xmlns='…'><System>`, the seam `</System><EventData>`
+//! and the tail `</EventData></Event>`, opened and closed as the general path does it; and the
+//! thread's memo of `<Data>` names.
 //!
 //! Invariant: a shortcut reads only markup whose general reading it repeats exactly (no
 //! reference, no whitespace that is formatting, no repeated attribute, letters-only names,
