@@ -197,8 +197,13 @@ impl<R: Read + Seek> EvtxFile<R> {
     /// The slot of the chunk holding the oldest records, where the record order starts: the
     /// lowest `first_record_id` among the slots whose 128-byte header has the chunk magic and
     /// a range that is not reversed (`first_record_id <= last_record_id`); the first such slot
-    /// on a tie; slot 0 if there is none. Reads each slot's header only (128 bytes at a time).
+    /// on a tie; slot 0 if there is none. Reads each slot's header only (128 bytes at a time),
+    /// and nothing when the file has one slot or none (slot 0 either way).
     pub fn oldest_chunk(&mut self) -> Result<u64> {
+        if self.chunk_slots() <= 1 {
+            // Slot 0 whichever way its header reads.
+            return Ok(0);
+        }
         let mut oldest = (u64::MAX, 0);
         let mut header = [0u8; 128];
         for slot in 0..self.chunk_slots() {
@@ -269,6 +274,13 @@ pub struct EvtxChunk {
     pub(super) offset: u64,
     pub(super) data: Vec<u8>,
     pub(super) header: ChunkHeader,
+}
+
+impl Drop for EvtxChunk {
+    /// Leaves the buffer for the next chunk read on this thread (`slots.rs`).
+    fn drop(&mut self) {
+        super::slots::keep_buffer(self.take_data());
+    }
 }
 
 impl EvtxChunk {
