@@ -90,7 +90,8 @@ pub struct EvtxFile<R> {
 impl EvtxFile<File> {
     /// Opens the file at `path` and reads its header.
     pub fn open(path: impl AsRef<Path>) -> Result<EvtxFile<File>> {
-        EvtxFile::from_reader(File::open(path)?)
+        // A file just opened reads from its start: no seek before the header.
+        EvtxFile::from_start(File::open(path)?)
     }
 }
 
@@ -105,16 +106,22 @@ impl<R: Read + Seek> EvtxFile<R> {
     /// Reads the header from `source`. Fails on an I/O error, a file shorter than the
     /// 128-byte header, or a wrong file magic; a CRC mismatch is only a finding.
     pub fn from_reader(mut source: R) -> Result<EvtxFile<R>> {
-        let len = source.seek(SeekFrom::End(0))?;
         source.seek(SeekFrom::Start(0))?;
+        EvtxFile::from_start(source)
+    }
+
+    /// [`from_reader`](Self::from_reader) for a source positioned at its start: the header
+    /// is read first, then the length is found (leaving the source at its end).
+    fn from_start(mut source: R) -> Result<EvtxFile<R>> {
         let mut block = Vec::with_capacity(128);
         source.by_ref().take(128).read_to_end(&mut block)?;
         let header = FileHeader::parse(&block)?;
+        let len = source.seek(SeekFrom::End(0))?;
         Ok(EvtxFile {
             source,
             header,
             len,
-            at: Some(128),
+            at: Some(len),
             spare: None,
         })
     }
