@@ -306,3 +306,45 @@ pub fn run(engine: &Engine, plan: &Plan, out: &mut impl Write) -> Result<(), Fai
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(path: &str, threads: Option<usize>) -> Request<'_> {
+        Request {
+            log_file: true,
+            structured: false,
+            path: Some(path),
+            query: None,
+            reverse: false,
+            count: None,
+            format: None,
+            element: None,
+            bookmark: false,
+            save_bookmark: false,
+            threads,
+        }
+    }
+
+    #[test]
+    fn a_one_chunk_file_reads_on_one_thread_unless_told() {
+        let dir = std::env::temp_dir().join(format!("evtutil-one-chunk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = |name: &str, len: u64| {
+            let p = dir.join(name);
+            // Sparse: only the size matters here.
+            std::fs::File::create(&p).unwrap().set_len(len).unwrap();
+            p.to_string_lossy().into_owned()
+        };
+        let one = path("one.evtx", 4096 + 65536);
+        let two = path("two.evtx", 4096 + 2 * 65536);
+        let threads_of = |p: &str, given| plan(request(p, given)).unwrap().threads;
+        assert_eq!(threads_of(&one, None), 1);
+        assert_eq!(threads_of(&one, Some(3)), 3, "--threads is obeyed");
+        assert_eq!(threads_of(&two, None), threads(None));
+        let missing = dir.join("missing.evtx").to_string_lossy().into_owned();
+        assert_eq!(threads_of(&missing, None), threads(None));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

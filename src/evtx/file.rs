@@ -827,6 +827,43 @@ mod tests {
     }
 
     #[test]
+    fn chunk_with_magic_at_is_chunk_at_without_the_skipped_slots() {
+        // Used, unused, bad magic and used slots, with the header's chunk count saying 0, 2
+        // and 4 in turn: slots below it are read whole, the others magic first.
+        let mut bytes = file(&[&[1], &[2], &[3], &[4]]);
+        bytes[slot(1)..slot(2)].fill(0);
+        bytes[slot(2)] = b'X';
+        for count in [0u8, 2, 4] {
+            bytes[42] = count;
+            let mut f = EvtxFile::from_bytes(bytes.clone()).unwrap();
+            let mut g = EvtxFile::from_bytes(bytes.clone()).unwrap();
+            for s in 0..5 {
+                let whole = f.chunk_at(s).unwrap().and_then(|c| c.ok());
+                let magic = g.chunk_with_magic_at(s).unwrap();
+                assert_eq!(
+                    whole.as_ref().map(|c| (c.index(), c.data().to_vec())),
+                    magic.as_ref().map(|c| (c.index(), c.data().to_vec())),
+                    "slot {s}, chunk count {count}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_dropped_chunk_leaves_its_buffer_for_the_next_read() {
+        let bytes = file(&[&[1], &[2]]);
+        let mut f = EvtxFile::from_bytes(bytes.clone()).unwrap();
+        let first = f.chunk_at(0).unwrap().unwrap().unwrap();
+        let at = first.data().as_ptr();
+        drop(first);
+        // Another file on the same thread reads into the same buffer, and reads it right.
+        let mut g = EvtxFile::from_bytes(bytes).unwrap();
+        let second = g.chunk_at(1).unwrap().unwrap().unwrap();
+        assert_eq!(second.data().as_ptr(), at);
+        assert_eq!(second.records().next().unwrap().unwrap().record_id(), 2);
+    }
+
+    #[test]
     fn chunk_at_reads_one_slot() {
         let mut bytes = file(&[&[1], &[2], &[3]]);
         bytes[slot(1)..slot(2)].fill(0);
