@@ -274,20 +274,14 @@ impl<R: Read + Seek> Iterator for Chunks<'_, R> {
     }
 }
 
-/// One 64 KiB chunk, owned: its header and its bytes.
+/// One 64 KiB chunk, owned: its header and its bytes. Dropped, it leaves its buffer for
+/// the next chunk read on its thread (`slots.rs`).
 #[derive(Clone, Debug)]
 pub struct EvtxChunk {
     pub(super) index: u64,
     pub(super) offset: u64,
     pub(super) data: Vec<u8>,
     pub(super) header: ChunkHeader,
-}
-
-impl Drop for EvtxChunk {
-    /// Leaves the buffer for the next chunk read on this thread (`slots.rs`).
-    fn drop(&mut self) {
-        super::slots::keep_buffer(self.take_data());
-    }
 }
 
 impl EvtxChunk {

@@ -27,9 +27,16 @@ thread_local! {
     static SPARE: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
 }
 
+impl Drop for EvtxChunk {
+    /// Leaves the buffer for the next chunk read on this thread.
+    fn drop(&mut self) {
+        keep_buffer(self.take_data());
+    }
+}
+
 /// Keeps a dropped chunk's buffer for the next chunk read on this thread (one at most; a
 /// buffer of another size is dropped).
-pub(super) fn keep_buffer(data: Vec<u8>) {
+fn keep_buffer(data: Vec<u8>) {
     if data.len() == CHUNK_SIZE {
         // During thread teardown there is nowhere to keep it: it is freed.
         let _ = SPARE.try_with(|spare| spare.set(Some(data)));
