@@ -10,7 +10,8 @@
 //! event, which a result set does) and `/f:RenderedXml` (refused for log files anyway).
 //!
 //! `--threads` defaults to every core, except for a few events (`/c:N`, N ≤ 100) without a
-//! filter, which one or two chunks hold: those read on the caller's thread alone.
+//! filter, which one or two chunks hold, and a file of one chunk: those read on the
+//! caller's thread alone.
 //!
 //! Invariant: the bytes printed are the sequential path's, for any thread count, both
 //! directions, any filter and count (tested against it in cli/tests). What depends on an
@@ -107,6 +108,9 @@ pub fn plan(request: Request<'_>) -> Option<Plan> {
             // A few events without a filter are in the first chunk or two: reading ahead on
             // other threads would decode chunks nobody prints.
             Some(n) if n <= FEW && request.query.is_none() && request.threads.is_none() => 1,
+            // One chunk is one worker's: no need to ask how many cores there are (which
+            // reads the cgroup files, a good part of a small file's start-up).
+            _ if request.threads.is_none() && request.path.is_some_and(one_chunk) => 1,
             _ => threads(request.threads),
         },
     })
@@ -114,6 +118,13 @@ pub fn plan(request: Request<'_>) -> Option<Plan> {
 
 /// A `/c` at most this, with no `/q` and no `--threads`, reads on one thread.
 const FEW: u64 = 100;
+
+/// Whether the file at `path` has room for one chunk at most (its 4 KiB header block and
+/// less than two 64 KiB chunks), as the library counts chunk slots by the file's size.
+/// A file that cannot be read says no: the query reports why.
+fn one_chunk(path: &str) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() < 4096 + 2 * 65536)
+}
 
 /// One chunk's events rendered: the bytes (UTF-8) and where each event ends in them.
 struct Rendered {
@@ -294,4 +305,46 @@ pub fn run(engine: &Engine, plan: &Plan, out: &mut impl Write) -> Result<(), Fai
         out.write_all(&end).map_err(Failure::Write)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(path: &str, threads: Option<usize>) -> Request<'_> {
+        Request {
+            log_file: true,
+            structured: false,
+            path: Some(path),
+            query: None,
+            reverse: false,
+            count: None,
+            format: None,
+            element: None,
+            bookmark: false,
+            save_bookmark: false,
+            threads,
+        }
+    }
+
+    #[test]
+    fn a_one_chunk_file_reads_on_one_thread_unless_told() {
+        let dir = std::env::temp_dir().join(format!("evtutil-one-chunk-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = |name: &str, len: u64| {
+            let p = dir.join(name);
+            // Sparse: only the size matters here.
+            std::fs::File::create(&p).unwrap().set_len(len).unwrap();
+            p.to_string_lossy().into_owned()
+        };
+        let one = path("one.evtx", 4096 + 65536);
+        let two = path("two.evtx", 4096 + 2 * 65536);
+        let threads_of = |p: &str, given| plan(request(p, given)).unwrap().threads;
+        assert_eq!(threads_of(&one, None), 1);
+        assert_eq!(threads_of(&one, Some(3)), 3, "--threads is obeyed");
+        assert_eq!(threads_of(&two, None), threads(None));
+        let missing = dir.join("missing.evtx").to_string_lossy().into_owned();
+        assert_eq!(threads_of(&missing, None), threads(None));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

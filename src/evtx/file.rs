@@ -90,7 +90,8 @@ pub struct EvtxFile<R> {
 impl EvtxFile<File> {
     /// Opens the file at `path` and reads its header.
     pub fn open(path: impl AsRef<Path>) -> Result<EvtxFile<File>> {
-        EvtxFile::from_reader(File::open(path)?)
+        // A file just opened reads from its start: no seek before the header.
+        EvtxFile::from_start(File::open(path)?)
     }
 }
 
@@ -105,16 +106,22 @@ impl<R: Read + Seek> EvtxFile<R> {
     /// Reads the header from `source`. Fails on an I/O error, a file shorter than the
     /// 128-byte header, or a wrong file magic; a CRC mismatch is only a finding.
     pub fn from_reader(mut source: R) -> Result<EvtxFile<R>> {
-        let len = source.seek(SeekFrom::End(0))?;
         source.seek(SeekFrom::Start(0))?;
+        EvtxFile::from_start(source)
+    }
+
+    /// [`from_reader`](Self::from_reader) for a source positioned at its start: the header
+    /// is read first, then the length is found (leaving the source at its end).
+    fn from_start(mut source: R) -> Result<EvtxFile<R>> {
         let mut block = Vec::with_capacity(128);
         source.by_ref().take(128).read_to_end(&mut block)?;
         let header = FileHeader::parse(&block)?;
+        let len = source.seek(SeekFrom::End(0))?;
         Ok(EvtxFile {
             source,
             header,
             len,
-            at: Some(128),
+            at: Some(len),
             spare: None,
         })
     }
@@ -197,8 +204,13 @@ impl<R: Read + Seek> EvtxFile<R> {
     /// The slot of the chunk holding the oldest records, where the record order starts: the
     /// lowest `first_record_id` among the slots whose 128-byte header has the chunk magic and
     /// a range that is not reversed (`first_record_id <= last_record_id`); the first such slot
-    /// on a tie; slot 0 if there is none. Reads each slot's header only (128 bytes at a time).
+    /// on a tie; slot 0 if there is none. Reads each slot's header only (128 bytes at a time),
+    /// and nothing when the file has one slot or none (slot 0 either way).
     pub fn oldest_chunk(&mut self) -> Result<u64> {
+        if self.chunk_slots() <= 1 {
+            // Slot 0 whichever way its header reads.
+            return Ok(0);
+        }
         let mut oldest = (u64::MAX, 0);
         let mut header = [0u8; 128];
         for slot in 0..self.chunk_slots() {
@@ -262,7 +274,8 @@ impl<R: Read + Seek> Iterator for Chunks<'_, R> {
     }
 }
 
-/// One 64 KiB chunk, owned: its header and its bytes.
+/// One 64 KiB chunk, owned: its header and its bytes. Dropped, it leaves its buffer for
+/// the next chunk read on its thread (`slots.rs`).
 #[derive(Clone, Debug)]
 pub struct EvtxChunk {
     pub(super) index: u64,
@@ -805,6 +818,43 @@ mod tests {
         let mut f = EvtxFile::from_bytes(bytes[..4096].to_vec()).unwrap();
         assert_eq!(f.oldest_chunk().unwrap(), 0);
         assert_eq!(f.chunks_in_record_order().unwrap().count(), 0);
+    }
+
+    #[test]
+    fn chunk_with_magic_at_is_chunk_at_without_the_skipped_slots() {
+        // Used, unused, bad magic and used slots, with the header's chunk count saying 0, 2
+        // and 4 in turn: slots below it are read whole, the others magic first.
+        let mut bytes = file(&[&[1], &[2], &[3], &[4]]);
+        bytes[slot(1)..slot(2)].fill(0);
+        bytes[slot(2)] = b'X';
+        for count in [0u8, 2, 4] {
+            bytes[42] = count;
+            let mut f = EvtxFile::from_bytes(bytes.clone()).unwrap();
+            let mut g = EvtxFile::from_bytes(bytes.clone()).unwrap();
+            for s in 0..5 {
+                let whole = f.chunk_at(s).unwrap().and_then(|c| c.ok());
+                let magic = g.chunk_with_magic_at(s).unwrap();
+                assert_eq!(
+                    whole.as_ref().map(|c| (c.index(), c.data().to_vec())),
+                    magic.as_ref().map(|c| (c.index(), c.data().to_vec())),
+                    "slot {s}, chunk count {count}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_dropped_chunk_leaves_its_buffer_for_the_next_read() {
+        let bytes = file(&[&[1], &[2]]);
+        let mut f = EvtxFile::from_bytes(bytes.clone()).unwrap();
+        let first = f.chunk_at(0).unwrap().unwrap().unwrap();
+        let at = first.data().as_ptr();
+        drop(first);
+        // Another file on the same thread reads into the same buffer, and reads it right.
+        let mut g = EvtxFile::from_bytes(bytes).unwrap();
+        let second = g.chunk_at(1).unwrap().unwrap().unwrap();
+        assert_eq!(second.data().as_ptr(), at);
+        assert_eq!(second.records().next().unwrap().unwrap().record_id(), 2);
     }
 
     #[test]

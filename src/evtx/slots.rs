@@ -3,16 +3,50 @@
 //! only when the source is elsewhere, and the chunk buffer handed from read to read
 //! ([`EvtxFile::recycle`]). A child of `file.rs`, which owns the walks.
 //!
-//! Invariants: a chunk is read into the recycled buffer if there is one, else into a new
-//! one that is not zeroed first (the read fills all of it, or fails as `read_exact` does);
-//! a failed read leaves the position unknown (the next read seeks).
+//! Invariants:
+//! - A chunk is read with one read call (`read_exact`, which the OS serves in one go from a
+//!   file): into the buffer given back to this file ([`EvtxFile::recycle`]), else the one a
+//!   chunk dropped on this thread left ([`keep_buffer`]: one per thread, so reading file
+//!   after file allocates no 64 KiB buffer), else a new zeroed one (zeroing fresh memory
+//!   is nearly free; a read in steps to skip it costs a system call each).
+//! - A failed read leaves the position unknown (the next read seeks).
+//! - A slot the file header counts as used is read whole at once; a slot past that count
+//!   (preallocated space, usually unused) has its magic read first, so that skipping it
+//!   costs 8 bytes, not 64 KiB. Either way the chunk and the walk are the same.
 
+use std::cell::Cell;
 use std::io::{Read, Seek, SeekFrom};
 
 use super::bytes::all_zero;
 use super::file::{slot_offset, EvtxChunk, EvtxFile};
 use super::header::{ChunkHeader, CHUNK_SIZE};
 use crate::error::Result;
+
+thread_local! {
+    /// A 64 KiB buffer a chunk dropped on this thread left, for the next chunk read here.
+    static SPARE: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
+}
+
+impl Drop for EvtxChunk {
+    /// Leaves the buffer for the next chunk read on this thread.
+    fn drop(&mut self) {
+        keep_buffer(self.take_data());
+    }
+}
+
+/// Keeps a dropped chunk's buffer for the next chunk read on this thread (one at most; a
+/// buffer of another size is dropped).
+fn keep_buffer(data: Vec<u8>) {
+    if data.len() == CHUNK_SIZE {
+        // During thread teardown there is nowhere to keep it: it is freed.
+        let _ = SPARE.try_with(|spare| spare.set(Some(data)));
+    }
+}
+
+/// The buffer a dropped chunk left on this thread, if any.
+fn thread_buffer() -> Option<Vec<u8>> {
+    SPARE.try_with(Cell::take).ok().flatten()
+}
 
 impl<R: Read + Seek> EvtxFile<R> {
     /// Fills `buf` from file offset `offset`, seeking only if the source is elsewhere. A
@@ -29,9 +63,10 @@ impl<R: Read + Seek> EvtxFile<R> {
 
     /// Gives `chunk`'s 64 KiB buffer back, so that the next chunk read reuses it instead
     /// of allocating (a file walk then allocates one buffer in all).
-    pub fn recycle(&mut self, chunk: EvtxChunk) {
-        if chunk.data.len() == CHUNK_SIZE {
-            self.spare = Some(chunk.data);
+    pub fn recycle(&mut self, mut chunk: EvtxChunk) {
+        let data = chunk.take_data();
+        if data.len() == CHUNK_SIZE {
+            self.spare = Some(data);
         }
     }
 
@@ -54,38 +89,20 @@ impl<R: Read + Seek> EvtxFile<R> {
     }
 
     /// The 64 KiB chunk at file offset `offset` whose first `head.len()` bytes, already
-    /// read, are `head` (the rest is read now): into the recycled buffer, else into a new
-    /// one that is not zeroed first (the read fills it; zeroing 64 KiB per chunk costs
-    /// about as much as decoding a small chunk's records).
+    /// read, are `head` (the rest is read now, in one read call): into the recycled buffer,
+    /// else the thread's, else a new one.
     fn read_chunk_at(&mut self, offset: u64, head: &[u8]) -> Result<Vec<u8>> {
         let from = offset + head.len() as u64;
         if self.at.take() != Some(from) {
             self.source.seek(SeekFrom::Start(from))?;
         }
-        let data = match self.spare.take() {
-            Some(mut data) => {
-                data[..head.len()].copy_from_slice(head);
-                self.source.read_exact(&mut data[head.len()..])?;
-                data
-            }
-            None => {
-                let mut data = Vec::with_capacity(CHUNK_SIZE);
-                data.extend_from_slice(head);
-                self.source
-                    .by_ref()
-                    .take((CHUNK_SIZE - head.len()) as u64)
-                    .read_to_end(&mut data)?;
-                if data.len() < CHUNK_SIZE {
-                    // As `read_exact` fails (the position is then unknown).
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::UnexpectedEof,
-                        "failed to fill whole buffer",
-                    )
-                    .into());
-                }
-                data
-            }
-        };
+        let mut data = self
+            .spare
+            .take()
+            .or_else(thread_buffer)
+            .unwrap_or_else(|| vec![0; CHUNK_SIZE]);
+        data[..head.len()].copy_from_slice(head);
+        self.source.read_exact(&mut data[head.len()..])?;
         self.at = Some(offset + CHUNK_SIZE as u64);
         Ok(data)
     }
@@ -120,18 +137,28 @@ impl<R: Read + Seek> EvtxFile<R> {
 
     /// The chunk in slot `slot` if its header starts with the chunk magic: like
     /// [`chunk_at`](Self::chunk_at), but a slot without the magic (unused, or a bad magic:
-    /// both are skipped by a walk) is `Ok(None)` after reading only its magic.
+    /// both are skipped by a walk) is `Ok(None)`; past the header's chunk count, after
+    /// reading only its magic (see the module invariants).
     pub fn chunk_with_magic_at(&mut self, slot: u64) -> Result<Option<EvtxChunk>> {
         if slot >= self.chunk_slots() {
             return Ok(None);
         }
         let offset = slot_offset(slot);
-        let mut magic = [0u8; 8];
-        self.read_exact_at(offset, &mut magic)?;
-        if magic != *b"ElfChnk\0" {
-            return Ok(None);
-        }
-        let data = self.read_chunk_at(offset, &magic)?;
+        let data = if slot < u64::from(self.header().chunk_count) {
+            let data = self.read_chunk_at(offset, &[])?;
+            if !data.starts_with(b"ElfChnk\0") {
+                self.spare = Some(data);
+                return Ok(None);
+            }
+            data
+        } else {
+            let mut magic = [0u8; 8];
+            self.read_exact_at(offset, &mut magic)?;
+            if magic != *b"ElfChnk\0" {
+                return Ok(None);
+            }
+            self.read_chunk_at(offset, &magic)?
+        };
         Ok(Self::parse_chunk(slot, offset, data).and_then(|chunk| chunk.ok()))
     }
 }

@@ -220,6 +220,9 @@ pub(super) fn identity<'o>(
 ) -> Option<&'o [u8]> {
     let data = chunk.get(..end)?;
     out.clear();
+    // About the body's size (names are usually shorter than their inline definitions):
+    // one allocation for the cache's first identity rather than a run of doublings.
+    out.reserve(end.saturating_sub(start).min(MAX_IDENTITY));
     let mut pos = start;
     let byte = |pos: &mut usize| -> Option<u8> {
         let b = *data.get(*pos)?;

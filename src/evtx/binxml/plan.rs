@@ -624,6 +624,8 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
         _ => return None,
     };
     let mut items = Vec::with_capacity(e.children.len());
+    // Each open tag is written here, then copied out at its exact size.
+    let mut open = String::with_capacity(64);
     for child in &e.children {
         let TNode::Element(c) = child else {
             return None;
@@ -644,11 +646,11 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
                     [TNode::Subst { index, .. }] => Content::Subst(*index),
                     _ => return None,
                 };
-                let mut open = String::new();
+                open.clear();
                 crate::event::xml::write_data_open(&mut open, name.as_deref());
                 ItemPlan::Data {
                     name,
-                    open: open.into_boxed_str(),
+                    open: open.as_str().into(),
                     dep: c.dep_id,
                     content,
                 }

@@ -121,12 +121,14 @@ pub(super) fn peek(r: &mut Reader<'_>) -> Option<u8> {
 impl<'c> Decoder<'c> {
     /// A decoder for `chunk` (its 64 KiB), which starts at file offset `base`.
     pub(super) fn new(chunk: &'c [u8], base: u64) -> Decoder<'c> {
+        // Sized for a chunk's usual few templates and their few dozen names: one
+        // allocation each rather than a run of growths and rehashes.
         Decoder {
             chunk,
             base,
-            templates: HashMap::default(),
+            templates: HashMap::with_capacity_and_hasher(8, ChunkHash),
             shared: None,
-            names: HashMap::default(),
+            names: HashMap::with_capacity_and_hasher(48, ChunkHash),
         }
     }
 
