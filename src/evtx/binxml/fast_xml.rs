@@ -14,7 +14,7 @@ use super::general::General;
 use super::plan::{BodyPlan, Content, ItemPlan, Plan};
 use super::span::Span;
 use super::tree_xml::{Tree, TreeScratch};
-use super::value::utf16_trimmed_into;
+use super::value::push_utf16_escaped;
 use crate::event::xml;
 use crate::event::{System, SystemFields, Value};
 
@@ -190,8 +190,9 @@ impl Values<'_> {
                             if span.ty == 0x01 {
                                 span.used = true;
                                 let bytes = span.bytes(self.chunk)?;
-                                utf16_trimmed_into(bytes, text);
-                                text_item(out, open, text);
+                                out.push_str(open);
+                                push_utf16_escaped(bytes, out, text);
+                                out.push_str("</Data>");
                                 continue;
                             }
                             match self.decode(*i)? {

@@ -21,49 +21,129 @@ pub(super) const BINXML_TYPE: u8 = 0x21;
 /// (cleared first; its allocation is reused).
 pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
     out.clear();
-    let body = without_trailing_nuls(bytes);
-    if is_ascii_utf16(body) {
-        let mut ascii = std::mem::take(out).into_bytes();
-        ascii.extend(body.chunks_exact(2).map(|c| c[0]));
-        // Every byte is below 0x80: valid UTF-8, so this cannot fail.
-        *out = String::from_utf8(ascii).unwrap_or_default();
-    } else {
-        out.push_str(&utf16_general(body));
-    }
+    push_utf16(without_trailing_nuls(bytes), out);
 }
 
 /// As [`utf16_trimmed_into`], appended to `out` as UTF-8 (the bytes appended are valid
 /// UTF-8 on their own).
 pub(super) fn utf16_trimmed_append(bytes: &[u8], out: &mut Vec<u8>) {
     let body = without_trailing_nuls(bytes);
-    if is_ascii_utf16(body) {
-        out.extend(body.chunks_exact(2).map(|c| c[0]));
-    } else {
-        out.extend_from_slice(utf16_general(body).as_bytes());
+    out.reserve(body.len() / 2);
+    let done = ascii_prefix(body, false, |piece| out.extend_from_slice(piece));
+    for c in decode_utf16_lossy(&body[done..]) {
+        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
     }
+}
+
+/// UTF-16LE `bytes` with trailing NULs removed, XML-escaped as
+/// [`push_escaped`](crate::event::xml::push_escaped) escapes the String value's text,
+/// appended to `out`: the ASCII run that needs no escape (almost every string, whole) is
+/// converted eight units at a time straight into `out`; the rest goes through `text`
+/// (scratch) and the escaper.
+pub(super) fn push_utf16_escaped(bytes: &[u8], out: &mut String, text: &mut String) {
+    let body = without_trailing_nuls(bytes);
+    let done = ascii_prefix(body, true, |piece| push_ascii(out, piece));
+    if done < body.len() {
+        // The prefix is whole ASCII units: decoding and escaping the rest alone equals
+        // doing the whole (both work character by character).
+        text.clear();
+        push_utf16(&body[done..], text);
+        crate::event::xml::push_escaped(out, text);
+    }
+}
+
+/// UTF-16LE `body` decoded (unpaired surrogates as U+FFFD) and appended to `out`.
+fn push_utf16(body: &[u8], out: &mut String) {
+    out.reserve(body.len() / 2);
+    let done = ascii_prefix(body, false, |piece| push_ascii(out, piece));
+    out.extend(decode_utf16_lossy(&body[done..]));
+}
+
+/// Appends `piece`, ASCII bytes, to `out` (valid UTF-8: the check cannot fail and is one
+/// quick pass over a few words).
+#[inline]
+fn push_ascii(out: &mut String, piece: &[u8]) {
+    out.push_str(std::str::from_utf8(piece).unwrap_or_default());
+}
+
+fn decode_utf16_lossy(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]));
+    char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+}
+
+/// The leading ASCII units of UTF-16LE `units` (with `escape`, only up to the first that
+/// XML escaping would change, or a TAB) handed to `sink` as bytes, in pieces of up to 64;
+/// returns how many bytes of `units` they took. Eight units at a time: both their words
+/// tested for a high byte or a unit past 0x7F at once, then packed to eight bytes, which
+/// the escaper's word test checks; the last units one by one.
+#[inline]
+fn ascii_prefix(units: &[u8], escape: bool, mut sink: impl FnMut(&[u8])) -> usize {
+    const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(block) = units.get(i..i + 16) {
+        let (lo, hi) = (read_u64(&block[..8]), read_u64(&block[8..]));
+        if (lo | hi) & NOT_ASCII != 0 {
+            break;
+        }
+        let word = u64::from(pack4(lo)) | u64::from(pack4(hi)) << 32;
+        if escape && crate::event::xml::word_needs_escape(word) {
+            break;
+        }
+        if n == buf.len() {
+            sink(&buf);
+            n = 0;
+        }
+        buf[n..n + 8].copy_from_slice(&word.to_le_bytes());
+        n += 8;
+        i += 16;
+    }
+    // At most seven units left here unless a block stopped above; either way one by one
+    // (the test is the same word test, the unit among spaces).
+    while let Some(&[low, 0]) = units.get(i..i + 2) {
+        if low >= 0x80
+            || (escape
+                && crate::event::xml::word_needs_escape(u64::from(low) | 0x2020_2020_2020_2000))
+        {
+            break;
+        }
+        if n == buf.len() {
+            sink(&buf);
+            n = 0;
+        }
+        buf[n] = low;
+        n += 1;
+        i += 2;
+    }
+    if n > 0 {
+        sink(&buf[..n]);
+    }
+    i
+}
+
+/// Four UTF-16LE units, each below 0x100, as the little-endian word of their low bytes.
+#[inline]
+fn pack4(w: u64) -> u32 {
+    // a | b<<16 | c<<32 | d<<48  ->  a | b<<8 | c<<32 | d<<40  ->  a | b<<8 | c<<16 | d<<24
+    let x = (w | (w >> 8)) & 0x0000_FFFF_0000_FFFF;
+    ((x | (x >> 16)) & 0xFFFF_FFFF) as u32
+}
+
+#[inline]
+fn read_u64(b: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(word)
 }
 
 /// UTF-16LE `bytes` (an odd trailing byte is ignored) as a string.
 pub(super) fn utf16(bytes: &[u8]) -> String {
-    if is_ascii_utf16(bytes) {
-        // ASCII, the usual case: one exact allocation. Every byte is below 0x80, so this
-        // is valid UTF-8 and cannot fail.
-        String::from_utf8(bytes.chunks_exact(2).map(|c| c[0]).collect()).unwrap_or_default()
-    } else {
-        utf16_general(bytes)
-    }
-}
-
-/// True if every whole UTF-16LE unit of `bytes` is ASCII; four units at a time.
-fn is_ascii_utf16(bytes: &[u8]) -> bool {
-    let mut words = bytes.chunks_exact(8);
-    words.by_ref().all(|w| {
-        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        w & 0xFF80_FF80_FF80_FF80 == 0
-    }) && words
-        .remainder()
-        .chunks_exact(2)
-        .all(|c| c[1] == 0 && c[0] < 0x80)
+    let mut s = String::new();
+    push_utf16(bytes, &mut s);
+    s
 }
 
 /// `bytes` up to its last whole UTF-16 unit that is not NUL. Trimming units before decoding
@@ -76,6 +156,8 @@ fn without_trailing_nuls(bytes: &[u8]) -> &[u8] {
     &bytes[..end]
 }
 
+/// The plain decoder, which the block-wise conversion is tested against.
+#[cfg(test)]
 fn utf16_general(bytes: &[u8]) -> String {
     let units = bytes
         .chunks_exact(2)
@@ -368,6 +450,58 @@ mod tests {
             utf16_trimmed_into(&b, &mut out);
             assert_eq!(Value::String(out.clone()), decode_sized(1, &b, &b).unwrap());
         }
+    }
+
+    /// UTF-16LE of units drawn mostly from ASCII (long runs, so the eight-unit blocks
+    /// are taken), with what stops them: the five escaped characters, controls, TAB, NUL,
+    /// non-ASCII, surrogates (paired or not), and an odd trailing byte.
+    fn units() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let unit = prop_oneof![
+            8 => 0x20u16..0x7F,
+            1 => prop::sample::select(vec![
+                0u16, 0x09, 0x0A, 0x0D, 0x01, 0x1F, 0x26, 0x3C, 0x3E, 0x22, 0x27, 0x7F,
+                0x80, 0xE9, 0x100, 0x3C00, 0xD83D, 0xDE00, 0xD800, 0xDC00, 0xFFFF,
+            ]),
+        ];
+        (prop::collection::vec(unit, 0..80), any::<bool>()).prop_map(|(units, odd)| {
+            let mut b: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+            if odd {
+                b.push(0x41);
+            }
+            b
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn push_utf16_escaped_is_decoding_then_escaping(b in units()) {
+            let mut plain = String::from("<x>");
+            crate::event::xml::push_escaped(&mut plain, &utf16_general(without_trailing_nuls(&b)));
+            let mut fast = String::from("<x>");
+            let mut text = String::from("left over");
+            push_utf16_escaped(&b, &mut fast, &mut text);
+            proptest::prop_assert_eq!(fast, plain);
+        }
+
+        #[test]
+        fn block_conversions_are_the_plain_decoder(b in units()) {
+            let oracle = utf16_general(&b);
+            proptest::prop_assert_eq!(utf16(&b), oracle.clone());
+            let trimmed = oracle.trim_end_matches('\0');
+            let mut into = String::from("left over");
+            utf16_trimmed_into(&b, &mut into);
+            proptest::prop_assert_eq!(into.as_str(), trimmed);
+            let mut append = b"left over".to_vec();
+            utf16_trimmed_append(&b, &mut append);
+            proptest::prop_assert_eq!(&append[9..], trimmed.as_bytes());
+        }
+    }
+
+    #[test]
+    fn pack4_takes_each_units_low_byte() {
+        let w = u64::from_le_bytes([0x41, 0, 0x7F, 0, 0x20, 0, 0x09, 0]);
+        assert_eq!(pack4(w).to_le_bytes(), [0x41, 0x7F, 0x20, 0x09]);
     }
 
     #[test]
