@@ -21,17 +21,28 @@ pub(super) const BINXML_TYPE: u8 = 0x21;
 /// (cleared first; its allocation is reused).
 pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
     out.clear();
-    push_utf16(without_trailing_nuls(bytes), out);
+    let body = without_trailing_nuls(bytes);
+    if is_ascii_utf16(body) {
+        let mut ascii = std::mem::take(out).into_bytes();
+        ascii.extend(body.chunks_exact(2).map(|c| c[0]));
+        // Every byte is below 0x80: valid UTF-8, so this cannot fail.
+        *out = String::from_utf8(ascii).unwrap_or_default();
+    } else {
+        out.extend(decode_utf16_lossy(body));
+    }
 }
 
 /// As [`utf16_trimmed_into`], appended to `out` as UTF-8 (the bytes appended are valid
 /// UTF-8 on their own).
 pub(super) fn utf16_trimmed_append(bytes: &[u8], out: &mut Vec<u8>) {
     let body = without_trailing_nuls(bytes);
-    out.reserve(body.len() / 2);
-    let done = ascii_prefix(body, false, |piece| out.extend_from_slice(piece));
-    for c in decode_utf16_lossy(&body[done..]) {
-        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+    if is_ascii_utf16(body) {
+        // A plain loop over the low bytes, which the compiler vectorizes.
+        out.extend(body.chunks_exact(2).map(|c| c[0]));
+    } else {
+        for c in decode_utf16_lossy(body) {
+            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
     }
 }
 
@@ -42,21 +53,13 @@ pub(super) fn utf16_trimmed_append(bytes: &[u8], out: &mut Vec<u8>) {
 /// (scratch) and the escaper.
 pub(super) fn push_utf16_escaped(bytes: &[u8], out: &mut String, text: &mut String) {
     let body = without_trailing_nuls(bytes);
-    let done = ascii_prefix(body, true, |piece| push_ascii(out, piece));
+    let done = ascii_prefix(body, |piece| push_ascii(out, piece));
     if done < body.len() {
         // The prefix is whole ASCII units: decoding and escaping the rest alone equals
         // doing the whole (both work character by character).
-        text.clear();
-        push_utf16(&body[done..], text);
+        utf16_trimmed_into(&body[done..], text);
         crate::event::xml::push_escaped(out, text);
     }
-}
-
-/// UTF-16LE `body` decoded (unpaired surrogates as U+FFFD) and appended to `out`.
-fn push_utf16(body: &[u8], out: &mut String) {
-    out.reserve(body.len() / 2);
-    let done = ascii_prefix(body, false, |piece| push_ascii(out, piece));
-    out.extend(decode_utf16_lossy(&body[done..]));
 }
 
 /// Appends `piece`, ASCII bytes, to `out` (valid UTF-8: the check cannot fail and is one
@@ -73,13 +76,13 @@ fn decode_utf16_lossy(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
     char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
 }
 
-/// The leading ASCII units of UTF-16LE `units` (with `escape`, only up to the first that
-/// XML escaping would change, or a TAB) handed to `sink` as bytes, in pieces of up to 64;
+/// The leading ASCII units of UTF-16LE `units`, up to the first that XML escaping would
+/// change (or a TAB), handed to `sink` as bytes, in pieces of up to 64;
 /// returns how many bytes of `units` they took. Eight units at a time: both their words
 /// tested for a high byte or a unit past 0x7F at once, then packed to eight bytes, which
 /// the escaper's word test checks; the last units one by one.
 #[inline]
-fn ascii_prefix(units: &[u8], escape: bool, mut sink: impl FnMut(&[u8])) -> usize {
+fn ascii_prefix(units: &[u8], mut sink: impl FnMut(&[u8])) -> usize {
     const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
     let mut buf = [0u8; 64];
     let mut n = 0;
@@ -90,7 +93,7 @@ fn ascii_prefix(units: &[u8], escape: bool, mut sink: impl FnMut(&[u8])) -> usiz
             break;
         }
         let word = u64::from(pack4(lo)) | u64::from(pack4(hi)) << 32;
-        if escape && crate::event::xml::word_needs_escape(word) {
+        if crate::event::xml::word_needs_escape(word) {
             break;
         }
         if n == buf.len() {
@@ -104,10 +107,7 @@ fn ascii_prefix(units: &[u8], escape: bool, mut sink: impl FnMut(&[u8])) -> usiz
     // At most seven units left here unless a block stopped above; either way one by one
     // (the test is the same word test, the unit among spaces).
     while let Some(&[low, 0]) = units.get(i..i + 2) {
-        if low >= 0x80
-            || (escape
-                && crate::event::xml::word_needs_escape(u64::from(low) | 0x2020_2020_2020_2000))
-        {
+        if low >= 0x80 || crate::event::xml::word_needs_escape(u64::from(low) | SPACES) {
             break;
         }
         if n == buf.len() {
@@ -123,6 +123,9 @@ fn ascii_prefix(units: &[u8], escape: bool, mut sink: impl FnMut(&[u8])) -> usiz
     }
     i
 }
+
+/// Seven spaces above a byte: the escaper's word test on that byte alone.
+const SPACES: u64 = 0x2020_2020_2020_2000;
 
 /// Four UTF-16LE units, each below 0x100, as the little-endian word of their low bytes.
 #[inline]
@@ -141,9 +144,25 @@ fn read_u64(b: &[u8]) -> u64 {
 
 /// UTF-16LE `bytes` (an odd trailing byte is ignored) as a string.
 pub(super) fn utf16(bytes: &[u8]) -> String {
-    let mut s = String::new();
-    push_utf16(bytes, &mut s);
-    s
+    if is_ascii_utf16(bytes) {
+        // ASCII, the usual case: one exact allocation. Every byte is below 0x80, so this
+        // is valid UTF-8 and cannot fail.
+        String::from_utf8(bytes.chunks_exact(2).map(|c| c[0]).collect()).unwrap_or_default()
+    } else {
+        decode_utf16_lossy(bytes).collect()
+    }
+}
+
+/// True if every whole UTF-16LE unit of `bytes` is ASCII; four units at a time.
+fn is_ascii_utf16(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    words
+        .by_ref()
+        .all(|w| read_u64(w) & 0xFF80_FF80_FF80_FF80 == 0)
+        && words
+            .remainder()
+            .chunks_exact(2)
+            .all(|c| c[1] == 0 && c[0] < 0x80)
 }
 
 /// `bytes` up to its last whole UTF-16 unit that is not NUL. Trimming units before decoding
