@@ -16,7 +16,7 @@ use super::span::Span;
 use super::tree_xml::{Tree, TreeScratch};
 use super::value::push_utf16_escaped;
 use crate::event::xml;
-use crate::event::{System, SystemFields, Value};
+use crate::event::{write_hex_lower, System, SystemFields, Value};
 
 /// One direct rendering: the reader and the general path's state (for definitions met for
 /// the first time), with the scratch it writes through.
@@ -195,6 +195,16 @@ impl Values<'_> {
                                 out.push_str("</Data>");
                                 continue;
                             }
+                            if let Some(bytes) = span.bytes(self.chunk) {
+                                let mark = out.len();
+                                out.push_str(open);
+                                if write_integer(span.ty, bytes, out) {
+                                    span.used = true;
+                                    out.push_str("</Data>");
+                                    continue;
+                                }
+                                out.truncate(mark);
+                            }
                             match self.decode(*i)? {
                                 None | Some(Value::Null) => text_item(out, open, ""),
                                 Some(Value::Array(array)) => {
@@ -229,5 +239,80 @@ impl Values<'_> {
             }
         }
         Some(())
+    }
+}
+
+/// An unsigned or hex integer value of type `ty` written straight from its `bytes`, as
+/// decoding it (`decode_sized`) and writing the value (`xml::write_value`) write it; false,
+/// with nothing written, for any other type or too few bytes. These are most of the
+/// EventData values that are not strings.
+#[inline]
+fn write_integer(ty: u8, bytes: &[u8], out: &mut String) -> bool {
+    fn le<const N: usize>(bytes: &[u8]) -> Option<[u8; N]> {
+        bytes.get(..N)?.try_into().ok()
+    }
+    let mut digits = itoa::Buffer::new();
+    match ty {
+        0x04 => match le::<1>(bytes) {
+            Some(b) => out.push_str(digits.format(b[0])),
+            None => return false,
+        },
+        0x06 => match le(bytes) {
+            Some(b) => out.push_str(digits.format(u16::from_le_bytes(b))),
+            None => return false,
+        },
+        0x08 => match le(bytes) {
+            Some(b) => out.push_str(digits.format(u32::from_le_bytes(b))),
+            None => return false,
+        },
+        0x0A => match le(bytes) {
+            Some(b) => out.push_str(digits.format(u64::from_le_bytes(b))),
+            None => return false,
+        },
+        0x14 => match le(bytes) {
+            Some(b) => write_hex_lower(out, u32::from_le_bytes(b).into()),
+            None => return false,
+        },
+        0x15 => match le(bytes) {
+            Some(b) => write_hex_lower(out, u64::from_le_bytes(b)),
+            None => return false,
+        },
+        _ => return false,
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evtx::binxml::value::decode_sized;
+
+    /// Every type `write_integer` takes, at every length around its size, with bytes that
+    /// reach its extremes: the text `decode_sized` then `write_value` give, or nothing.
+    #[test]
+    fn write_integer_is_decoding_then_writing() {
+        let patterns: [&[u8]; 4] = [
+            &[0; 9],
+            &[0xFF; 9],
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            &[0x80; 9],
+        ];
+        for ty in 0..=0x20u8 {
+            for pattern in patterns {
+                for len in 0..=9 {
+                    let bytes = &pattern[..len];
+                    let mut fast = String::from("<x>");
+                    let took = write_integer(ty, bytes, &mut fast);
+                    if !took {
+                        assert_eq!(fast, "<x>", "type {ty:#x}, {bytes:?}");
+                        continue;
+                    }
+                    let value = decode_sized(ty, bytes, bytes).expect("decodes");
+                    let mut plain = String::from("<x>");
+                    xml::write_value(&mut plain, &value);
+                    assert_eq!(fast, plain, "type {ty:#x}, {bytes:?}");
+                }
+            }
+        }
     }
 }
