@@ -15,8 +15,10 @@
 //! Invariant: the bytes printed are the sequential path's, for any thread count, both
 //! directions, any filter and count (tested against it in cli/tests). What depends on an
 //! event's place in the whole output is the printer's, since a worker does not know how many
-//! events came before its chunk: the text layout's `Event[N]:` heading and the commas of the
-//! JSON array. The worker renders the rest of each event.
+//! events came before its chunk: the text layout's `Event[N]:` heading, and the comma the
+//! JSON array's first element goes without (the worker writes `,\n` before every element,
+//! the printer skips the output's first byte). The worker renders the rest of each event,
+//! so that XML and JSON chunks are printed one write each.
 //!
 //! Progress and Ctrl-C (progress.rs): the printer advances the bar per chunk and stops at
 //! the first chunk after an interrupt; the interrupt's session cancel stops the workers.

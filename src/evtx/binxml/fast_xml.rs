@@ -2,7 +2,10 @@
 //! straight from its values, without building its [`Event`](crate::event::Event): the same
 //! bytes as the fast path's event's `to_xml()` (tested record by record on every sample and
 //! on mutated chunks). Plans, value spans and the typed System setters are `fast`'s;
-//! `system_xml` writes `<System>`, `tree_xml` `<UserData>` trees.
+//! `system_xml` writes `<System>`, `tree_xml` `<UserData>` trees. String values are
+//! converted and escaped in one pass (`value::push_utf16_escaped`), unsigned and hex
+//! integers written from their bytes (`write_integer`, tested equal to decoding then
+//! writing).
 //!
 //! Owns [`RenderScratch`], what direct rendering reuses from record to record, and
 //! [`Render`], one rendering's borrows: the reader and the general path's state, the fast

@@ -2,7 +2,10 @@
 //! value or inline Value token into a [`Value`] of the event model.
 //!
 //! Owns the byte layout of every value type and of arrays (type | 0x80). Nested BinXml (0x21)
-//! is not decoded here: the caller recognises it before calling [`decode_sized`].
+//! is not decoded here: the caller recognises it before calling [`decode_sized`]. Also owns
+//! the shortcut renderers take for a String value: [`push_utf16_escaped`], the value's text
+//! XML-escaped straight into the output (an ASCII run that needs no escape converted eight
+//! units a word), property-tested equal to decoding then escaping.
 //!
 //! Invariants:
 //! - No panics: every read is bounds-checked (`get`, `chunks_exact`), and no size field sizes
