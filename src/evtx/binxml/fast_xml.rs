@@ -17,7 +17,7 @@ use super::general::General;
 use super::plan::{BodyPlan, Content, ItemPlan, Plan};
 use super::span::Span;
 use super::tree_xml::{Tree, TreeScratch};
-use super::value::push_utf16_escaped;
+use super::value::{push_utf16_escaped, sid_fits};
 use crate::event::xml;
 use crate::event::{write_hex_lower, System, SystemFields, Value};
 
@@ -245,7 +245,7 @@ impl Values<'_> {
     }
 }
 
-/// An unsigned or hex integer value of type `ty` written straight from its `bytes`, as
+/// An unsigned or hex integer or a SID of type `ty` written straight from its `bytes`, as
 /// decoding it (`decode_sized`) and writing the value (`xml::write_value`) write it; false,
 /// with nothing written, for any other type or too few bytes. These are most of the
 /// EventData values that are not strings.
@@ -280,6 +280,20 @@ fn write_integer(ty: u8, bytes: &[u8], out: &mut String) -> bool {
             Some(b) => write_hex_lower(out, u64::from_le_bytes(b)),
             None => return false,
         },
+        // A SID whose sub-authorities fit in its size (else decoding reads past it) and
+        // whose authority is written in decimal (below 2^32; else in hex, left to `Sid`).
+        0x13 if sid_fits(bytes) && bytes[2..4] == [0, 0] => {
+            let count = usize::from(bytes[1]);
+            out.push_str("S-");
+            out.push_str(digits.format(bytes[0]));
+            out.push('-');
+            let authority = u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
+            out.push_str(digits.format(authority));
+            for sub in bytes[8..8 + 4 * count].chunks_exact(4) {
+                out.push('-');
+                out.push_str(digits.format(u32::from_le_bytes([sub[0], sub[1], sub[2], sub[3]])));
+            }
+        }
         _ => return false,
     }
     true
@@ -289,6 +303,42 @@ fn write_integer(ty: u8, bytes: &[u8], out: &mut String) -> bool {
 mod tests {
     use super::*;
     use crate::evtx::binxml::value::decode_sized;
+
+    /// SIDs of every sub-authority count around the limit, both authority forms, sizes
+    /// short, exact and long: the text decoding then writing gives, or nothing.
+    #[test]
+    fn write_integer_writes_sids_as_decoding_then_writing() {
+        for count in [0u8, 1, 2, 5, 15, 16] {
+            for authority in [
+                [0u8, 0, 0, 0, 0, 5],
+                [0, 0, 0xFF, 0xFF, 0xFF, 0xFF],
+                [0, 1, 0, 0, 0, 0],
+            ] {
+                let mut sid = vec![1, count];
+                sid.extend_from_slice(&authority);
+                for k in 0..u32::from(count) {
+                    sid.extend_from_slice(
+                        &(k.wrapping_mul(0x9E37_79B9) ^ 0xFFFF_FFF0).to_le_bytes(),
+                    );
+                }
+                for len in [sid.len().saturating_sub(1), sid.len()] {
+                    let mut long = sid[..len].to_vec();
+                    long.extend_from_slice(&[7, 7, 7, 7]);
+                    for bytes in [&sid[..len], &long[..]] {
+                        let mut fast = String::from("<x>");
+                        if !write_integer(0x13, bytes, &mut fast) {
+                            assert_eq!(fast, "<x>");
+                            continue;
+                        }
+                        let value = decode_sized(0x13, bytes, bytes).expect("decodes");
+                        let mut plain = String::from("<x>");
+                        xml::write_value(&mut plain, &value);
+                        assert_eq!(fast, plain, "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
 
     /// Every type `write_integer` takes, at every length around its size, with bytes that
     /// reach its extremes: the text `decode_sized` then `write_value` give, or nothing.
