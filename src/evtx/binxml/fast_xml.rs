@@ -4,8 +4,8 @@
 //! on mutated chunks). Plans, value spans and the typed System setters are `fast`'s;
 //! `system_xml` writes `<System>`, `tree_xml` `<UserData>` trees. String values are
 //! converted and escaped in one pass (`value::push_utf16_escaped`), unsigned and hex
-//! integers written from their bytes (`write_integer`, tested equal to decoding then
-//! writing).
+//! integers and SIDs written from their bytes (`write_integer`, tested equal to decoding
+//! then writing).
 //!
 //! Owns [`RenderScratch`], what direct rendering reuses from record to record, and
 //! [`Render`], one rendering's borrows: the reader and the general path's state, the fast
