@@ -16,8 +16,10 @@
 //! Invariant: the bytes printed are the sequential path's, for any thread count, both
 //! directions, any filter and count (tested against it in cli/tests). What depends on an
 //! event's place in the whole output is the printer's, since a worker does not know how many
-//! events came before its chunk: the text layout's `Event[N]:` heading and the commas of the
-//! JSON array. The worker renders the rest of each event.
+//! events came before its chunk: the text layout's `Event[N]:` heading, and the comma the
+//! JSON array's first element goes without (the worker writes `,\n` before every element,
+//! the printer skips the output's first byte). The worker renders the rest of each event,
+//! so that XML and JSON chunks are printed one write each.
 //!
 //! Progress and Ctrl-C (progress.rs): the printer advances the bar per chunk and stops at
 //! the first chunk after an interrupt; the interrupt's session cancel stops the workers.
@@ -168,16 +170,32 @@ fn render_xml(records: &mut ChunkRecords<'_>, newline: bool, spares: &Spares) ->
     }
 }
 
-/// Renders a chunk's records as JSON (on a worker thread) into a spare buffer, each event
-/// ending with a newline; the printer writes the array's commas.
-fn render_json(records: &mut ChunkRecords<'_>, spares: &Spares) -> Rendered {
+/// Renders a chunk's records as JSON (on a worker thread) into a spare buffer, framed as
+/// `framing` frames them: lines end with a newline; array elements each begin with the
+/// array's `,\n` separator (the printer drops the comma of the first element of the
+/// output), so that the printer writes a chunk in one piece.
+fn render_json(
+    records: &mut ChunkRecords<'_>,
+    framing: crate::json::Framing,
+    spares: &Spares,
+) -> Rendered {
     let Rendered {
         mut bytes,
         mut ends,
     } = spare(spares, 200);
     // Straight from the record where the library can (no Event built).
-    while records.next_visit(&mut crate::json::JsonWriter(&mut bytes)) {
-        bytes.push(b'\n');
+    loop {
+        let mark = bytes.len();
+        if framing == crate::json::Framing::Array {
+            bytes.extend_from_slice(b",\n");
+        }
+        if !records.next_visit(&mut crate::json::JsonWriter(&mut bytes)) {
+            bytes.truncate(mark);
+            break;
+        }
+        if framing == crate::json::Framing::Lines {
+            bytes.push(b'\n');
+        }
         ends.push(bytes.len());
     }
     Rendered { bytes, ends }
@@ -223,7 +241,9 @@ pub fn run(engine: &Engine, plan: &Plan, out: &mut impl Write) -> Result<(), Fai
     // can; text from the chunk's events.
     let chunks = match format {
         Format::Xml => query.map_records(move |records| render_xml(records, newline, &workers)),
-        Format::Json(_) => query.map_records(move |records| render_json(records, &workers)),
+        Format::Json(framing) => {
+            query.map_records(move |records| render_json(records, framing, &workers))
+        }
         Format::Text => query.map_chunks(move |events| render_text(events, &workers)),
     }
     .map_err(Failure::Read)?;
@@ -276,16 +296,11 @@ pub fn run(engine: &Engine, plan: &Plan, out: &mut impl Write) -> Result<(), Fai
                 }
             }
             Format::Json(crate::json::Framing::Array) => {
-                let mut start = 0;
-                for &end in &chunk.ends[..take] {
-                    // The event without its newline, after the array's separator.
-                    let separator: &[u8] = if index == 0 { b"\n" } else { b",\n" };
-                    out.write_all(separator).map_err(Failure::Write)?;
-                    out.write_all(&chunk.bytes[start..end - 1])
-                        .map_err(Failure::Write)?;
-                    start = end;
-                    index += 1;
-                }
+                // Each event after its `,\n`; the output's first has no comma.
+                let start = usize::from(index == 0 && take > 0);
+                out.write_all(&chunk.bytes[start..end])
+                    .map_err(Failure::Write)?;
+                index += take as u64;
             }
         }
         bar.advance(take as u64, end as u64);

@@ -625,7 +625,8 @@ impl<'a> DistinctNames<'a> {
 /// Appends `s` to `out` quoted and escaped as serde_json escapes it: `"` and `\\` with a
 /// backslash, the control characters below 0x20 as `\b`, `\f`, `\n`, `\r`, `\t` or
 /// `\u00XX` (lowercase hex). Most strings need no escape: checked eight bytes at a time,
-/// then copied whole; in the others, the runs between the bytes to escape are.
+/// then copied whole; in the others (paths, `DOMAIN\\user`), the runs between the bytes
+/// to escape are, found eight bytes at a time too.
 fn copy_escaped(out: &mut Vec<u8>, s: &[u8]) {
     out.reserve(s.len() + 2);
     out.push(b'"');
@@ -633,47 +634,61 @@ fn copy_escaped(out: &mut Vec<u8>, s: &[u8]) {
         out.extend_from_slice(s);
     } else {
         // The runs between bytes to escape copied whole.
-        let mut run = 0;
-        for (i, &b) in s.iter().enumerate() {
+        let (mut run, mut i) = (0, 0);
+        while i < s.len() {
+            if let Some(w) = s.get(i..i + 8) {
+                if escape_flags(read_word(w)) == 0 {
+                    i += 8;
+                    continue;
+                }
+            }
+            let b = s[i];
             if b < 0x20 || b == b'"' || b == b'\\' {
                 out.extend_from_slice(&s[run..i]);
                 push_escaped_byte(out, b);
                 run = i + 1;
             }
+            i += 1;
         }
         out.extend_from_slice(&s[run..]);
     }
     out.push(b'"');
 }
 
-/// Whether no byte of `s` needs an escape in JSON (a control character, `"` or `\\`):
-/// eight bytes at a time, the tail within the last eight.
+/// The high bit of each byte of `w` that needs an escape in JSON (a control character,
+/// `"` or `\\`) set, and no other bit.
 #[inline]
-fn needs_no_escape(s: &[u8]) -> bool {
+fn escape_flags(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // A byte of `w` below `n` (n ≤ 0x80) sets its high bit here, and none is set otherwise.
     let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
-    let flags = |w: u64| {
-        below(w, 0x20)
-            | below(w ^ (ONES * u64::from(b'"')), 1)
-            | below(w ^ (ONES * u64::from(b'\\')), 1)
-    };
-    let word = |w: &[u8]| {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(w);
-        u64::from_le_bytes(bytes)
-    };
+    below(w, 0x20)
+        | below(w ^ (ONES * u64::from(b'"')), 1)
+        | below(w ^ (ONES * u64::from(b'\\')), 1)
+}
+
+#[inline]
+fn read_word(w: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&w[..8]);
+    u64::from_le_bytes(bytes)
+}
+
+/// Whether no byte of `s` needs an escape in JSON (a control character, `"` or `\\`):
+/// eight bytes at a time, the tail within the last eight.
+#[inline]
+fn needs_no_escape(s: &[u8]) -> bool {
     let mut words = s.chunks_exact(8);
     let mut seen = 0;
     for w in &mut words {
-        seen |= flags(word(w));
+        seen |= escape_flags(read_word(w));
     }
     let tail = words.remainder();
     if tail.is_empty() {
     } else if s.len() >= 8 {
         // The last eight bytes, which hold the tail (no copy of a variable length).
-        seen |= flags(word(&s[s.len() - 8..]));
+        seen |= escape_flags(read_word(&s[s.len() - 8..]));
     } else {
         for &b in tail {
             seen |= u64::from(b < 0x20 || b == b'"' || b == b'\\');

@@ -20,7 +20,7 @@ fn evtutil(args: &[&str]) -> Output {
         .expect("evtutil runs")
 }
 
-const OPTIONS: [&[&str]; 13] = [
+const OPTIONS: [&[&str]; 15] = [
     &[],
     &["/rd:true"],
     &["/q:*[System[EventID=4624 or EventID=7036]]"],
@@ -34,6 +34,9 @@ const OPTIONS: [&[&str]; 13] = [
     &["/f:jsonl", "/rd:true", "/c:250"],
     &["/f:json", "/q:*[System[EventID=4624 or EventID=7036]]"],
     &["/f:json", "/q:*[System[EventID=999999]]"],
+    // The array's separators are written by the workers: cut by a count, both ways.
+    &["/f:json", "/c:130"],
+    &["/f:json", "/rd:true", "/c:1"],
 ];
 
 /// Every option set on `file`: the sequential output, then each thread count's.

@@ -329,6 +329,8 @@ fn strings_are_escaped_as_serde_json_escapes_them() {
         "12345678\u{1}",
         "\u{1f}",
         "C:\\Windows\\System32\\winlogon.exe",
+        "NT AUTHORITY\\SYSTEM and a long run after it, then \"quotes\"\r\n and\\",
+        "\\\\server\\share\\a folder with a long name\\file.txt\u{0}",
         "\"quoted\" and \u{7f} and \u{8}\u{c}\r",
     ];
     // Every ASCII byte, at each place of a word and in the tail.

@@ -44,7 +44,7 @@ fn has_zero_byte(word: u64) -> bool {
 /// are the bytes that OR 0x01 makes 0x27, `<` (0x3C) and `>` (0x3E) those that OR 0x02 makes
 /// 0x3E.
 #[inline]
-fn word_needs_escape(word: u64) -> bool {
+pub(crate) fn word_needs_escape(word: u64) -> bool {
     // Bytes below 0x20: subtracting 0x20 borrows into the high bit only for them (bytes with
     // the high bit already set are masked out by `!word`).
     let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;

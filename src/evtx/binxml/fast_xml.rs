@@ -2,7 +2,10 @@
 //! straight from its values, without building its [`Event`](crate::event::Event): the same
 //! bytes as the fast path's event's `to_xml()` (tested record by record on every sample and
 //! on mutated chunks). Plans, value spans and the typed System setters are `fast`'s;
-//! `system_xml` writes `<System>`, `tree_xml` `<UserData>` trees.
+//! `system_xml` writes `<System>`, `tree_xml` `<UserData>` trees. String values are
+//! converted and escaped in one pass (`value::push_utf16_escaped`), unsigned and hex
+//! integers and SIDs written from their bytes (`write_integer`, tested equal to decoding
+//! then writing).
 //!
 //! Owns [`RenderScratch`], what direct rendering reuses from record to record, and
 //! [`Render`], one rendering's borrows: the reader and the general path's state, the fast
@@ -14,9 +17,9 @@ use super::general::General;
 use super::plan::{BodyPlan, Content, ItemPlan, Plan};
 use super::span::Span;
 use super::tree_xml::{Tree, TreeScratch};
-use super::value::utf16_trimmed_into;
+use super::value::{push_utf16_escaped, sid_fits};
 use crate::event::xml;
-use crate::event::{System, SystemFields, Value};
+use crate::event::{write_hex_lower, System, SystemFields, Value};
 
 /// One direct rendering: the reader and the general path's state (for definitions met for
 /// the first time), with the scratch it writes through.
@@ -190,9 +193,20 @@ impl Values<'_> {
                             if span.ty == 0x01 {
                                 span.used = true;
                                 let bytes = span.bytes(self.chunk)?;
-                                utf16_trimmed_into(bytes, text);
-                                text_item(out, open, text);
+                                out.push_str(open);
+                                push_utf16_escaped(bytes, out, text);
+                                out.push_str("</Data>");
                                 continue;
+                            }
+                            if let Some(bytes) = span.bytes(self.chunk) {
+                                let mark = out.len();
+                                out.push_str(open);
+                                if write_integer(span.ty, bytes, out) {
+                                    span.used = true;
+                                    out.push_str("</Data>");
+                                    continue;
+                                }
+                                out.truncate(mark);
                             }
                             match self.decode(*i)? {
                                 None | Some(Value::Null) => text_item(out, open, ""),
@@ -228,5 +242,130 @@ impl Values<'_> {
             }
         }
         Some(())
+    }
+}
+
+/// An unsigned or hex integer or a SID of type `ty` written straight from its `bytes`, as
+/// decoding it (`decode_sized`) and writing the value (`xml::write_value`) write it; false,
+/// with nothing written, for any other type or too few bytes. These are most of the
+/// EventData values that are not strings.
+#[inline]
+fn write_integer(ty: u8, bytes: &[u8], out: &mut String) -> bool {
+    fn le<const N: usize>(bytes: &[u8]) -> Option<[u8; N]> {
+        bytes.get(..N)?.try_into().ok()
+    }
+    let mut digits = itoa::Buffer::new();
+    match ty {
+        0x04 => match le::<1>(bytes) {
+            Some(b) => out.push_str(digits.format(b[0])),
+            None => return false,
+        },
+        0x06 => match le(bytes) {
+            Some(b) => out.push_str(digits.format(u16::from_le_bytes(b))),
+            None => return false,
+        },
+        0x08 => match le(bytes) {
+            Some(b) => out.push_str(digits.format(u32::from_le_bytes(b))),
+            None => return false,
+        },
+        0x0A => match le(bytes) {
+            Some(b) => out.push_str(digits.format(u64::from_le_bytes(b))),
+            None => return false,
+        },
+        0x14 => match le(bytes) {
+            Some(b) => write_hex_lower(out, u32::from_le_bytes(b).into()),
+            None => return false,
+        },
+        0x15 => match le(bytes) {
+            Some(b) => write_hex_lower(out, u64::from_le_bytes(b)),
+            None => return false,
+        },
+        // A SID whose sub-authorities fit in its size (else decoding reads past it) and
+        // whose authority is written in decimal (below 2^32; else in hex, left to `Sid`).
+        0x13 if sid_fits(bytes) && bytes[2..4] == [0, 0] => {
+            let count = usize::from(bytes[1]);
+            out.push_str("S-");
+            out.push_str(digits.format(bytes[0]));
+            out.push('-');
+            let authority = u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]);
+            out.push_str(digits.format(authority));
+            for sub in bytes[8..8 + 4 * count].chunks_exact(4) {
+                out.push('-');
+                out.push_str(digits.format(u32::from_le_bytes([sub[0], sub[1], sub[2], sub[3]])));
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evtx::binxml::value::decode_sized;
+
+    /// SIDs of every sub-authority count around the limit, both authority forms, sizes
+    /// short, exact and long: the text decoding then writing gives, or nothing.
+    #[test]
+    fn write_integer_writes_sids_as_decoding_then_writing() {
+        for count in [0u8, 1, 2, 5, 15, 16] {
+            for authority in [
+                [0u8, 0, 0, 0, 0, 5],
+                [0, 0, 0xFF, 0xFF, 0xFF, 0xFF],
+                [0, 1, 0, 0, 0, 0],
+            ] {
+                let mut sid = vec![1, count];
+                sid.extend_from_slice(&authority);
+                for k in 0..u32::from(count) {
+                    sid.extend_from_slice(
+                        &(k.wrapping_mul(0x9E37_79B9) ^ 0xFFFF_FFF0).to_le_bytes(),
+                    );
+                }
+                for len in [sid.len().saturating_sub(1), sid.len()] {
+                    let mut long = sid[..len].to_vec();
+                    long.extend_from_slice(&[7, 7, 7, 7]);
+                    for bytes in [&sid[..len], &long[..]] {
+                        let mut fast = String::from("<x>");
+                        if !write_integer(0x13, bytes, &mut fast) {
+                            assert_eq!(fast, "<x>");
+                            continue;
+                        }
+                        let value = decode_sized(0x13, bytes, bytes).expect("decodes");
+                        let mut plain = String::from("<x>");
+                        xml::write_value(&mut plain, &value);
+                        assert_eq!(fast, plain, "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every type `write_integer` takes, at every length around its size, with bytes that
+    /// reach its extremes: the text `decode_sized` then `write_value` give, or nothing.
+    #[test]
+    fn write_integer_is_decoding_then_writing() {
+        let patterns: [&[u8]; 4] = [
+            &[0; 9],
+            &[0xFF; 9],
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            &[0x80; 9],
+        ];
+        for ty in 0..=0x20u8 {
+            for pattern in patterns {
+                for len in 0..=9 {
+                    let bytes = &pattern[..len];
+                    let mut fast = String::from("<x>");
+                    let took = write_integer(ty, bytes, &mut fast);
+                    if !took {
+                        assert_eq!(fast, "<x>", "type {ty:#x}, {bytes:?}");
+                        continue;
+                    }
+                    let value = decode_sized(ty, bytes, bytes).expect("decodes");
+                    let mut plain = String::from("<x>");
+                    xml::write_value(&mut plain, &value);
+                    assert_eq!(fast, plain, "type {ty:#x}, {bytes:?}");
+                }
+            }
+        }
     }
 }

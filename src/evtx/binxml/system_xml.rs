@@ -201,11 +201,16 @@ impl Values<'_> {
         match content {
             Source::Empty => {}
             Source::Text(t) => push_escaped(out, t),
-            Source::Subst { index, .. } => {
-                if self.string_into(*index, text)? {
-                    push_escaped(out, text);
+            Source::Subst { index, .. } => match self.spans.get_mut(usize::from(*index)) {
+                // As `string_into` reads it, converted and escaped in one pass.
+                Some(span) if span.ty == 0x01 => {
+                    span.used = true;
+                    let bytes = span.bytes(self.chunk)?;
+                    super::value::push_utf16_escaped(bytes, out, text);
                 }
-            }
+                Some(span) if span.ty != 0x00 => return None,
+                _ => {}
+            },
             Source::Value(_) => return None,
         }
         Some(())

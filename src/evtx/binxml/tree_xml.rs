@@ -28,7 +28,7 @@ use super::general::General;
 use super::parsed::{TElement, TNode};
 use super::span::Span;
 use super::tokens::{char_reference, entity_text, peek, pi_data};
-use super::value::{decode_sized, inline_extent, utf16, utf16_trimmed_into, BINXML_TYPE};
+use super::value::{decode_sized, inline_extent, push_utf16_escaped, utf16, BINXML_TYPE};
 use crate::event::xml;
 use crate::event::Value;
 use crate::evtx::bytes::Reader;
@@ -146,8 +146,7 @@ impl<'a, 'c> Tree<'a, 'c> {
                 match ty {
                     0x01 => {
                         // Trailing NULs trimmed or not, the escaper drops NULs.
-                        utf16_trimmed_into(bytes, &mut self.s.text);
-                        xml::push_escaped(out, &self.s.text);
+                        push_utf16_escaped(bytes, out, &mut self.s.text);
                         Some(())
                     }
                     BINXML_TYPE if in_attribute => None,
@@ -330,9 +329,8 @@ impl<'a, 'c> Tree<'a, 'c> {
             0x01 => {
                 span.used = true;
                 let bytes = span.bytes(values.chunk)?;
-                utf16_trimmed_into(bytes, &mut self.s.text);
                 self.s.spend(1)?;
-                xml::push_escaped(out, &self.s.text);
+                push_utf16_escaped(bytes, out, &mut self.s.text);
                 Some(())
             }
             _ => match values.decode(index)? {

@@ -2,7 +2,10 @@
 //! value or inline Value token into a [`Value`] of the event model.
 //!
 //! Owns the byte layout of every value type and of arrays (type | 0x80). Nested BinXml (0x21)
-//! is not decoded here: the caller recognises it before calling [`decode_sized`].
+//! is not decoded here: the caller recognises it before calling [`decode_sized`]. Also owns
+//! the shortcut renderers take for a String value: [`push_utf16_escaped`], the value's text
+//! XML-escaped straight into the output (an ASCII run that needs no escape converted eight
+//! units a word), property-tested equal to decoding then escaping.
 //!
 //! Invariants:
 //! - No panics: every read is bounds-checked (`get`, `chunks_exact`), and no size field sizes
@@ -28,7 +31,7 @@ pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
         // Every byte is below 0x80: valid UTF-8, so this cannot fail.
         *out = String::from_utf8(ascii).unwrap_or_default();
     } else {
-        out.push_str(&utf16_general(body));
+        out.extend(decode_utf16_lossy(body));
     }
 }
 
@@ -37,10 +40,109 @@ pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
 pub(super) fn utf16_trimmed_append(bytes: &[u8], out: &mut Vec<u8>) {
     let body = without_trailing_nuls(bytes);
     if is_ascii_utf16(body) {
+        // A plain loop over the low bytes, which the compiler vectorizes.
         out.extend(body.chunks_exact(2).map(|c| c[0]));
     } else {
-        out.extend_from_slice(utf16_general(body).as_bytes());
+        for c in decode_utf16_lossy(body) {
+            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
     }
+}
+
+/// UTF-16LE `bytes` with trailing NULs removed, XML-escaped as
+/// [`push_escaped`](crate::event::xml::push_escaped) escapes the String value's text,
+/// appended to `out`: the ASCII run that needs no escape (almost every string, whole) is
+/// converted eight units at a time straight into `out`; the rest goes through `text`
+/// (scratch) and the escaper.
+pub(super) fn push_utf16_escaped(bytes: &[u8], out: &mut String, text: &mut String) {
+    let body = without_trailing_nuls(bytes);
+    let done = ascii_prefix(body, |piece| push_ascii(out, piece));
+    if done < body.len() {
+        // The prefix is whole ASCII units: decoding and escaping the rest alone equals
+        // doing the whole (both work character by character).
+        utf16_trimmed_into(&body[done..], text);
+        crate::event::xml::push_escaped(out, text);
+    }
+}
+
+/// Appends `piece`, ASCII bytes, to `out` (valid UTF-8: the check cannot fail and is one
+/// quick pass over a few words).
+#[inline]
+fn push_ascii(out: &mut String, piece: &[u8]) {
+    out.push_str(std::str::from_utf8(piece).unwrap_or_default());
+}
+
+fn decode_utf16_lossy(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
+    let units = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]));
+    char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+}
+
+/// The leading ASCII units of UTF-16LE `units`, up to the first that XML escaping would
+/// change (or a TAB), handed to `sink` as bytes, in pieces of up to 64;
+/// returns how many bytes of `units` they took. Eight units at a time: both their words
+/// tested for a high byte or a unit past 0x7F at once, then packed to eight bytes, which
+/// the escaper's word test checks; the last units one by one.
+#[inline]
+fn ascii_prefix(units: &[u8], mut sink: impl FnMut(&[u8])) -> usize {
+    const NOT_ASCII: u64 = 0xFF80_FF80_FF80_FF80;
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(block) = units.get(i..i + 16) {
+        let (lo, hi) = (read_u64(&block[..8]), read_u64(&block[8..]));
+        if (lo | hi) & NOT_ASCII != 0 {
+            break;
+        }
+        let word = u64::from(pack4(lo)) | u64::from(pack4(hi)) << 32;
+        if crate::event::xml::word_needs_escape(word) {
+            break;
+        }
+        if n == buf.len() {
+            sink(&buf);
+            n = 0;
+        }
+        buf[n..n + 8].copy_from_slice(&word.to_le_bytes());
+        n += 8;
+        i += 16;
+    }
+    // At most seven units left here unless a block stopped above; either way one by one
+    // (the test is the same word test, the unit among spaces).
+    while let Some(&[low, 0]) = units.get(i..i + 2) {
+        if low >= 0x80 || crate::event::xml::word_needs_escape(u64::from(low) | SPACES) {
+            break;
+        }
+        if n == buf.len() {
+            sink(&buf);
+            n = 0;
+        }
+        buf[n] = low;
+        n += 1;
+        i += 2;
+    }
+    if n > 0 {
+        sink(&buf[..n]);
+    }
+    i
+}
+
+/// Seven spaces above a byte: the escaper's word test on that byte alone.
+const SPACES: u64 = 0x2020_2020_2020_2000;
+
+/// Four UTF-16LE units, each below 0x100, as the little-endian word of their low bytes.
+#[inline]
+fn pack4(w: u64) -> u32 {
+    // a | b<<16 | c<<32 | d<<48  ->  a | b<<8 | c<<32 | d<<40  ->  a | b<<8 | c<<16 | d<<24
+    let x = (w | (w >> 8)) & 0x0000_FFFF_0000_FFFF;
+    ((x | (x >> 16)) & 0xFFFF_FFFF) as u32
+}
+
+#[inline]
+fn read_u64(b: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(word)
 }
 
 /// UTF-16LE `bytes` (an odd trailing byte is ignored) as a string.
@@ -50,20 +152,20 @@ pub(super) fn utf16(bytes: &[u8]) -> String {
         // is valid UTF-8 and cannot fail.
         String::from_utf8(bytes.chunks_exact(2).map(|c| c[0]).collect()).unwrap_or_default()
     } else {
-        utf16_general(bytes)
+        decode_utf16_lossy(bytes).collect()
     }
 }
 
 /// True if every whole UTF-16LE unit of `bytes` is ASCII; four units at a time.
 fn is_ascii_utf16(bytes: &[u8]) -> bool {
     let mut words = bytes.chunks_exact(8);
-    words.by_ref().all(|w| {
-        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
-        w & 0xFF80_FF80_FF80_FF80 == 0
-    }) && words
-        .remainder()
-        .chunks_exact(2)
-        .all(|c| c[1] == 0 && c[0] < 0x80)
+    words
+        .by_ref()
+        .all(|w| read_u64(w) & 0xFF80_FF80_FF80_FF80 == 0)
+        && words
+            .remainder()
+            .chunks_exact(2)
+            .all(|c| c[1] == 0 && c[0] < 0x80)
 }
 
 /// `bytes` up to its last whole UTF-16 unit that is not NUL. Trimming units before decoding
@@ -76,6 +178,8 @@ fn without_trailing_nuls(bytes: &[u8]) -> &[u8] {
     &bytes[..end]
 }
 
+/// The plain decoder, which the block-wise conversion is tested against.
+#[cfg(test)]
 fn utf16_general(bytes: &[u8]) -> String {
     let units = bytes
         .chunks_exact(2)
@@ -368,6 +472,58 @@ mod tests {
             utf16_trimmed_into(&b, &mut out);
             assert_eq!(Value::String(out.clone()), decode_sized(1, &b, &b).unwrap());
         }
+    }
+
+    /// UTF-16LE of units drawn mostly from ASCII (long runs, so the eight-unit blocks
+    /// are taken), with what stops them: the five escaped characters, controls, TAB, NUL,
+    /// non-ASCII, surrogates (paired or not), and an odd trailing byte.
+    fn units() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let unit = prop_oneof![
+            8 => 0x20u16..0x7F,
+            1 => prop::sample::select(vec![
+                0u16, 0x09, 0x0A, 0x0D, 0x01, 0x1F, 0x26, 0x3C, 0x3E, 0x22, 0x27, 0x7F,
+                0x80, 0xE9, 0x100, 0x3C00, 0xD83D, 0xDE00, 0xD800, 0xDC00, 0xFFFF,
+            ]),
+        ];
+        (prop::collection::vec(unit, 0..80), any::<bool>()).prop_map(|(units, odd)| {
+            let mut b: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+            if odd {
+                b.push(0x41);
+            }
+            b
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn push_utf16_escaped_is_decoding_then_escaping(b in units()) {
+            let mut plain = String::from("<x>");
+            crate::event::xml::push_escaped(&mut plain, &utf16_general(without_trailing_nuls(&b)));
+            let mut fast = String::from("<x>");
+            let mut text = String::from("left over");
+            push_utf16_escaped(&b, &mut fast, &mut text);
+            proptest::prop_assert_eq!(fast, plain);
+        }
+
+        #[test]
+        fn block_conversions_are_the_plain_decoder(b in units()) {
+            let oracle = utf16_general(&b);
+            proptest::prop_assert_eq!(utf16(&b), oracle.clone());
+            let trimmed = oracle.trim_end_matches('\0');
+            let mut into = String::from("left over");
+            utf16_trimmed_into(&b, &mut into);
+            proptest::prop_assert_eq!(into.as_str(), trimmed);
+            let mut append = b"left over".to_vec();
+            utf16_trimmed_append(&b, &mut append);
+            proptest::prop_assert_eq!(&append[9..], trimmed.as_bytes());
+        }
+    }
+
+    #[test]
+    fn pack4_takes_each_units_low_byte() {
+        let w = u64::from_le_bytes([0x41, 0, 0x7F, 0, 0x20, 0, 0x09, 0]);
+        assert_eq!(pack4(w).to_le_bytes(), [0x41, 0x7F, 0x20, 0x09]);
     }
 
     #[test]
