@@ -3,7 +3,7 @@
 
 use loom::thread;
 
-use super::tree::check_subtree;
+use super::tree::{check_subtree, own_flag};
 use super::*;
 use crate::sync::{AtomicBool, Ordering};
 
@@ -182,5 +182,38 @@ fn cancel_calls_vs_gate_waiters() {
             waiter.join().unwrap();
         }
         assert!(!session.is_cancelled());
+    });
+}
+
+/// Invariant 8 with 5: a waiter on a call, polling its token (its own flag, then its
+/// scope's) while the scope is cancelled. Whether its poll sees the scope's flag before the
+/// walk reaches the call or not, it is never left parked (no timeout: loom reports a lost
+/// wake-up as a deadlock), and the walk leaves the call's own flag set.
+#[test]
+fn scope_cancel_vs_call_poll_and_waiter() {
+    model(|| {
+        let root = CancelToken::root();
+        let session = root.child(NodeKind::Scope);
+        let handle = session.child(NodeKind::Scope);
+        let call = handle.child(NodeKind::Call);
+        let canceller = {
+            let handle = handle.clone();
+            thread::spawn(move || handle.cancel())
+        };
+        let parker = Parker::new();
+        if let Ok(_registration) = call.register(&parker) {
+            loop {
+                let seen = parker.generation();
+                if call.is_cancelled() {
+                    break;
+                }
+                parker.park_until_changed(seen);
+            }
+        }
+        canceller.join().unwrap();
+        assert!(own_flag(&call.node), "the walk reached the call");
+        assert!(call.check().is_err());
+        assert!(!session.is_cancelled());
+        check_subtree(&root.node);
     });
 }

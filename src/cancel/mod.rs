@@ -23,8 +23,9 @@
 //!   itself a Call. Calls created afterwards run normally. It serves EvtCancel(session).
 //! - Both are idempotent. Neither is atomic across the subtree (each node's flag is set under
 //!   that node's own lock), but when either returns, its work is complete: see invariant 7.
-//! - [`CancelToken::is_cancelled`] is one `Acquire` load of the node's own flag, so it is the
-//!   per-batch poll of scan loops.
+//! - [`CancelToken::is_cancelled`] is an `Acquire` load of the node's own flag, then of the
+//!   flag of the node it was created under (invariant 8), so it is the per-batch poll of scan
+//!   loops.
 //!
 //! A blocking wait, with no lost wake-up (invariant 5):
 //!
@@ -82,12 +83,25 @@
 //!    When `cancel_calls` returns, every Call that was below the node when it was called is
 //!    cancelled: the walk keeps the path from the node down locked, so no node can be
 //!    re-parented upwards past it (6). `is_cancelled` of a node is true from the moment its
-//!    own flag is set, possibly before its descendants' flags.
+//!    own flag is set, or its scope's (8), possibly before its descendants' flags.
+//! 8. **The scope's flag.** A node created under a parent (not born cancelled) keeps a
+//!    link to it, its scope, for good, and `is_cancelled` reads the scope's flag after its
+//!    own. That is the same answer earlier: the scope's flag is set only by a sticky cancel
+//!    of the scope's subtree (`cancel_locked`), and while the node has a handle it leaves
+//!    that subtree only by being cancelled (a walk detaches it) or when the scope's own
+//!    handles are gone (6), after which nothing can set the scope's flag. So a set scope
+//!    flag means the node is cancelled, or will be when the walk under way reaches it.
+//!    What it buys: EvtCancel on a result set stops the call in flight the moment the
+//!    result set's flag is stored, before the walk reaches the call's node and wakes its
+//!    waiters, and that first step touches one node line, the line the call's poll keeps
+//!    in cache (docs/src/performance.md, "Cancel latency, session 7"). A waiter is still
+//!    woken by the walk (5), which sets its own node's flag.
 //!
 //! Costs: `child` one allocation and one lock; clone one atomic increment; drop one atomic
 //! decrement, and on the last handle two locks plus O(children) re-parenting; `cancel` and
 //! `cancel_calls` O(subtree), holding the starting node's lock throughout (so `child` on that
-//! node waits meanwhile); `is_cancelled` one atomic load; register and deregister one lock.
+//! node waits meanwhile); `is_cancelled` one or two atomic loads; register and deregister one
+//! lock. A node keeps its scope's allocation (not its place in the tree) while it lives.
 
 mod parker;
 mod tree;

@@ -3,7 +3,7 @@ use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::tree::{check_subtree, waiter_count};
+use super::tree::{check_subtree, hold, own_flag, waiter_count};
 use super::*;
 use crate::error::ErrorKind;
 
@@ -244,6 +244,55 @@ fn wait_until_cancelled(token: &CancelToken, parker: &Arc<Parker>, limit: Durati
         }
         parker.park_timeout(deadline - now);
     }
+}
+
+/// Invariant 8: a call reads its scope's flag, so a cancel of the scope stops it as soon as
+/// the scope's flag is set, while the walk has not reached the call's node yet (here held
+/// back by the call's lock); the walk then sets the call's own flag.
+#[test]
+fn a_call_sees_its_scopes_cancel_before_the_walk_reaches_it() {
+    let (_root, session, handle) = session_and_handle();
+    let call = handle.child(NodeKind::Call);
+    let held = hold(&call.node);
+    let canceller = {
+        let handle = handle.clone();
+        thread::spawn(move || handle.cancel())
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !handle.is_cancelled() {
+        assert!(
+            Instant::now() < deadline,
+            "the cancel never set the handle's flag"
+        );
+        thread::yield_now();
+    }
+    assert!(call.is_cancelled());
+    assert_eq!(call.check().unwrap_err().win32_code(), 1223);
+    assert!(!own_flag(&call.node), "the walk passed a held lock");
+    drop(held);
+    canceller.join().unwrap();
+    assert!(own_flag(&call.node));
+    assert!(!session.is_cancelled());
+}
+
+/// Invariant 8: the scope link is the node a call was created under, for good. A call whose
+/// scope's handles are gone moves up (6), and a later cancel of the scope's parent's calls
+/// reaches it; a scope that is not cancelled never makes its call look cancelled.
+#[test]
+fn a_call_outliving_its_scope_is_cancelled_through_its_new_parent() {
+    let (_root, session, handle) = session_and_handle();
+    let call = handle.child(NodeKind::Call);
+    let born = {
+        let closed = session.child(NodeKind::Scope);
+        closed.cancel();
+        closed.child(NodeKind::Call)
+    };
+    assert!(born.is_cancelled(), "born cancelled, with no scope to read");
+    drop(handle);
+    assert!(!call.is_cancelled());
+    session.cancel_calls();
+    assert!(call.is_cancelled() && own_flag(&call.node));
+    assert!(!session.is_cancelled());
 }
 
 #[test]

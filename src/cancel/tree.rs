@@ -11,13 +11,22 @@ use crate::sync::{Arc, AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
 
 /// One node of the tree. Handles ([`CancelToken`](super::CancelToken)) count in
 /// `num_handles`; the `Arc` strong count also counts links from parent and children.
+///
+/// `repr(C)`, the flag and the lock first: a cancel's first steps (lock, set the flag)
+/// touch the node's first line, which the polls of the node's calls keep in cache
+/// (invariant 8).
+#[repr(C)]
 pub(super) struct Node {
-    pub(super) kind: NodeKind,
     /// Set once, under `inner`'s lock, never reset (invariant 3). Read without the lock.
     cancelled: AtomicBool,
+    pub(super) kind: NodeKind,
+    inner: Mutex<Inner>,
+    /// The node this one was created under (None for a root or a node born cancelled),
+    /// whose flag `is_cancelled` also reads (invariant 8). Never changes; it keeps that
+    /// node's memory, not its place in the tree.
+    scope: Option<Arc<Node>>,
     /// Live `CancelToken`s on this node. Reaching 0 detaches the node (invariant 6).
     num_handles: AtomicUsize,
-    inner: Mutex<Inner>,
 }
 
 struct Inner {
@@ -62,6 +71,7 @@ impl Node {
             kind,
             cancelled: AtomicBool::new(cancelled),
             num_handles: AtomicUsize::new(1),
+            scope: parent.clone(),
             inner: Mutex::new(Inner {
                 parent,
                 parent_idx,
@@ -109,10 +119,15 @@ pub(super) fn child(parent: &Arc<Node>, kind: NodeKind) -> Arc<Node> {
     node
 }
 
-/// The per-batch poll: one atomic load, no lock (invariant 3).
+/// The per-batch poll: the node's own flag, then its scope's, without a lock (invariants 3
+/// and 8). Two loads, of lines the poll itself keeps in cache.
 #[inline]
 pub(super) fn is_cancelled(node: &Node) -> bool {
     node.cancelled.load(Ordering::Acquire)
+        || node
+            .scope
+            .as_ref()
+            .is_some_and(|scope| scope.cancelled.load(Ordering::Acquire))
 }
 
 pub(super) fn increase_handles(node: &Node) {
@@ -342,7 +357,7 @@ pub(super) fn deregister(node: &Node, id: u64) {
 #[cfg(test)]
 pub(super) fn check_subtree(node: &Arc<Node>) -> usize {
     let children = lock(node).children.clone();
-    if is_cancelled(node) {
+    if node.cancelled.load(Ordering::Acquire) {
         assert!(children.is_empty(), "a cancelled node has children");
     }
     let mut size = 1;
@@ -365,4 +380,16 @@ pub(super) fn check_subtree(node: &Arc<Node>) -> usize {
 #[cfg(test)]
 pub(super) fn waiter_count(node: &Node) -> usize {
     lock(node).waiters.len()
+}
+
+/// Test support: `node`'s own flag, without its scope's.
+#[cfg(test)]
+pub(super) fn own_flag(node: &Node) -> bool {
+    node.cancelled.load(Ordering::Acquire)
+}
+
+/// Test support: holds `node`'s lock, so that a walk reaching it waits.
+#[cfg(all(test, not(loom)))]
+pub(super) fn hold(node: &Node) -> impl Sized + '_ {
+    lock(node)
 }

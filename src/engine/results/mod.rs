@@ -47,11 +47,14 @@
 //!     short: the poll is one load of the call's own flag, the Cancelled error is made
 //!     early (`Scan::cancelled`), the event vector is allocated at the first match, the
 //!     next chunk is found from the current one (paged.rs invariant 5), and a cancelled
-//!     `next` sets its cursor copy (3) and its cancelled call node aside in `spent`
+//!     `next` sets its cursor copy (3) and its cancelled call node aside in the state's
+//!     `spent` slot, under the state lock it already holds (no second lock on the way out),
 //!     instead of dropping them (~5 µs at 10^7 records): the next call on the result set
 //!     drops them, or the result set's own drop. Until then they hold what they held (a
-//!     snapshot, at most one). See docs/src/performance.md, "Cancel latency at every log
-//!     size".
+//!     snapshot, at most one). The call's poll also reads the result set's own flag (cancel
+//!     invariant 8), so EvtCancel stops it as soon as that flag is stored, before the
+//!     cancel's walk reaches the call. See docs/src/performance.md, "Cancel latency at
+//!     every log size" and "Cancel latency, session 7".
 
 mod cursor;
 mod scan;
@@ -115,10 +118,7 @@ pub(crate) struct ResultSetInner {
     reverse: bool,
     /// The cursor at query time, from which seeks count.
     initial: Cursor,
-    state: Mutex<Cursor>,
-    /// A cancelled `next`'s cursor copy and cancel node (a cancelled node, out of the tree),
-    /// dropped by the next call or with the result set (invariant 10).
-    spent: Mutex<Option<(Cursor, CancelToken)>>,
+    state: Mutex<State>,
     /// Per path: the Win32 status of resolving it (0, or 15007 under TolerateQueryErrors).
     pub(crate) statuses: Vec<(String, u32)>,
 }
@@ -161,8 +161,10 @@ impl ResultSet {
                 stale: AtomicBool::new(false),
                 reverse,
                 initial: cursor.clone(),
-                state: Mutex::new(cursor),
-                spent: Mutex::new(None),
+                state: Mutex::new(State {
+                    cursor,
+                    spent: None,
+                }),
                 statuses,
             }),
         }
@@ -196,7 +198,7 @@ impl ResultSet {
             scan.poll_interval as u64
         };
         let mut batch = BatchGuard::new(quirks);
-        let mut cursor = state.clone();
+        let mut cursor = state.cursor.clone();
         // Allocated at the first match: a call cancelled before any frees nothing on its
         // way out (after a long walk the allocator's lines are cold: results invariant 10).
         let mut events = Vec::new();
@@ -205,7 +207,7 @@ impl ResultSet {
             batch.mark(&cursor);
             let stepped = match self.guard(step(&mut cursor, inner.reverse, &mut scan)) {
                 Ok(stepped) => stepped,
-                Err(e) => return Err(self.set_aside(e, cursor, scan)),
+                Err(e) => return Err(set_aside(&mut state, e, cursor, scan)),
             };
             match stepped {
                 Ok(Some(event)) => {
@@ -227,9 +229,9 @@ impl ResultSet {
         }
         // A cancel that arrived after the last batch still cancels the call.
         if let Err(e) = scan.call.check() {
-            return Err(self.set_aside(e, cursor, scan));
+            return Err(set_aside(&mut state, e, cursor, scan));
         }
-        *state = cursor;
+        state.cursor = cursor;
         batch.check(events.len())?;
         Ok(match (events.is_empty(), timed_out) {
             (false, _) => Next::Events(events),
@@ -265,7 +267,7 @@ impl ResultSet {
         };
         let target: i128 = match origin {
             SeekOrigin::First => i128::from(offset),
-            SeekOrigin::Current => i128::from(state.position) + i128::from(offset),
+            SeekOrigin::Current => i128::from(state.cursor.position) + i128::from(offset),
             SeekOrigin::Last => {
                 let total = self.guard(count_all(&inner.initial, inner.reverse, &mut scan))?;
                 i128::from(total) - 1 + i128::from(offset)
@@ -282,7 +284,7 @@ impl ResultSet {
         let target = u64::try_from(target.max(0)).unwrap_or(u64::MAX);
         let cursor = self.walk_to(target, strict, &mut scan, out_of_range)?;
         scan.call.check()?;
-        *state = cursor;
+        state.cursor = cursor;
         Ok(())
     }
 
@@ -320,9 +322,15 @@ impl ResultSet {
         let strict = flags.is_strict();
         let entry = bookmark
             .current()
-            .filter(|(channel, _)| state.sources.iter().any(|s| same_channel(&s.path, channel)))
+            .filter(|(channel, _)| {
+                state
+                    .cursor
+                    .sources
+                    .iter()
+                    .any(|s| same_channel(&s.path, channel))
+            })
             .or_else(|| {
-                state.sources.iter().find_map(|s| {
+                state.cursor.sources.iter().find_map(|s| {
                     bookmark
                         .entries()
                         .find(|(channel, _)| same_channel(&s.path, channel))
@@ -377,7 +385,7 @@ impl ResultSet {
         let target = u64::try_from(target.max(0)).unwrap_or(u64::MAX);
         let cursor = self.walk_to(target, strict, &mut scan, out_of_range)?;
         scan.call.check()?;
-        *state = cursor;
+        state.cursor = cursor;
         Ok(())
     }
 
@@ -448,16 +456,6 @@ impl ResultSet {
         Ok(cursor)
     }
 
-    /// On a `next` failing with `e`: if its call was cancelled, keeps the call's cursor copy
-    /// and cancel node in `spent` rather than dropping them on the way out (invariant 10).
-    /// Returns `e`.
-    fn set_aside(&self, e: Error, cursor: Cursor, scan: Scan<'_>) -> Error {
-        if scan.call.is_cancelled() {
-            *self.inner.spent.lock() = Some((cursor, scan.into_call()));
-        }
-        e
-    }
-
     /// Starts a call of `kind`: checks the handle is usable, locks the state, drops what a
     /// cancelled call before it set aside, and registers the call's cancel node under the
     /// result set (born cancelled if the result set is).
@@ -465,10 +463,10 @@ impl ResultSet {
         &self,
         kind: CallKind,
         timeout: Option<Duration>,
-    ) -> Result<(parking_lot::MutexGuard<'_, Cursor>, Scan<'_>)> {
-        let state = self.lock_state()?;
+    ) -> Result<(parking_lot::MutexGuard<'_, State>, Scan<'_>)> {
+        let mut state = self.lock_state()?;
         let inner = &*self.inner;
-        drop(inner.spent.lock().take());
+        drop(state.spent.take());
         // A stopped service fails the call even where the scan reaches no batch (lifecycle.rs).
         inner.engine.check_service()?;
         let scan = Scan::new(
@@ -485,7 +483,7 @@ impl ResultSet {
     }
 
     /// Locks the state after checking the handle is usable.
-    fn lock_state(&self) -> Result<parking_lot::MutexGuard<'_, Cursor>> {
+    fn lock_state(&self) -> Result<parking_lot::MutexGuard<'_, State>> {
         let inner = &*self.inner;
         if inner.closed.load(Ordering::Acquire) {
             return Err(Error::with_message(
@@ -502,7 +500,8 @@ impl ResultSet {
         }
         // A cancel is sticky until close, stale or not: checked first.
         inner.token.check()?;
-        if inner.stale.load(Ordering::Acquire) || state.sources.iter().any(SourceCursor::is_stale) {
+        let stale = state.cursor.sources.iter().any(SourceCursor::is_stale);
+        if inner.stale.load(Ordering::Acquire) || stale {
             inner.stale.store(true, Ordering::Release);
             return Err(Error::with_message(
                 ErrorKind::QueryResultStale,
@@ -521,6 +520,26 @@ impl ResultSet {
         }
         r
     }
+}
+
+/// A result set's committed position, and what a cancelled `next` set aside: both under
+/// the one state lock, so that the way out of a cancelled call writes where it unlocks
+/// (invariant 10).
+struct State {
+    cursor: Cursor,
+    /// A cancelled `next`'s cursor copy and cancel node (a cancelled node, out of the tree),
+    /// dropped by the next call or with the result set (invariant 10).
+    spent: Option<(Cursor, CancelToken)>,
+}
+
+/// On a `next` failing with `e`: if its call was cancelled, keeps the call's cursor copy and
+/// cancel node in `state.spent` rather than dropping them on the way out (invariant 10).
+/// Returns `e`.
+fn set_aside(state: &mut State, e: Error, cursor: Cursor, scan: Scan<'_>) -> Error {
+    if scan.call.is_cancelled() {
+        state.spent = Some((cursor, scan.into_call()));
+    }
+    e
 }
 
 #[cfg(test)]

@@ -31,12 +31,12 @@ fn a_cancelled_next_sets_its_cursor_copy_and_call_aside_until_the_next_call() {
     let outcome = worker.join().expect("worker");
     assert!(matches!(&outcome, Err(e) if e.kind() == ErrorKind::Cancelled));
     {
-        let spent = rs.inner.spent.lock();
-        let (cursor, call) = spent.as_ref().expect("set aside");
+        let state = rs.inner.state.lock();
+        let (cursor, call) = state.spent.as_ref().expect("set aside");
         assert!(call.is_cancelled());
         // The copy moved; the committed cursor did not (invariant 3).
         assert_eq!(cursor.position, 1);
-        assert_eq!(rs.inner.state.lock().position, 0);
+        assert_eq!(state.cursor.position, 0);
     }
     drop(pause);
     // A session cancel is not sticky: the next call starts where the cancelled one did,
@@ -48,7 +48,7 @@ fn a_cancelled_next_sets_its_cursor_copy_and_call_aside_until_the_next_call() {
         }
         other => panic!("expected events, got {other:?}"),
     }
-    assert!(rs.inner.spent.lock().is_none());
+    assert!(rs.inner.state.lock().spent.is_none());
 }
 
 #[test]
@@ -66,5 +66,5 @@ fn a_call_that_is_not_cancelled_sets_nothing_aside() {
         .expect("query");
     assert!(matches!(rs.next(5, None), Ok(Next::Events(e)) if e.len() == 1));
     assert!(matches!(rs.next(5, None), Ok(Next::End)));
-    assert!(rs.inner.spent.lock().is_none());
+    assert!(rs.inner.state.lock().spent.is_none());
 }
