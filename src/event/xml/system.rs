@@ -1,7 +1,8 @@
 //! The `<System>` children of parsed event XML onto [`System`]'s fields: a child's
 //! attributes when it opens, its text when it closes. Which child a name is comes from the
 //! one table of them, [`SystemChild`]; the value each holds (number, hex, GUID, time, SID,
-//! text) is parsed straight from the borrowed input.
+//! text) is parsed straight from the borrowed input. A SystemTime whose date is the last
+//! one read on the thread has only its time of day read ([`system_time`]).
 //!
 //! Invariants: a child seen twice sets its fields again (the later wins, field by field for
 //! Provider and EventID's Qualifiers, whole for Correlation, Execution and Security); an
