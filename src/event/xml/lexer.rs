@@ -444,6 +444,24 @@ fn char_reference(number: &str) -> Result<char, &'static str> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The word-at-a-time searches find what a byte-by-byte scan finds, at every start
+        /// (the end included), for one, two or three bytes sought, non-ASCII bytes among them.
+        #[test]
+        fn finds_agree_with_a_plain_scan(
+            text in proptest::collection::vec(proptest::sample::select(b"<>&';\"a \x80\xbc".to_vec()), 0..80),
+            from in 0usize..84,
+            sought in proptest::collection::vec(proptest::sample::select(b"<>&';\"".to_vec()), 3),
+        ) {
+            let from = from.min(text.len());
+            let (a, b, c) = (sought[0], sought[1], sought[2]);
+            let plain = |set: &[u8]| (from..text.len()).find(|&i| set.contains(&text[i]));
+            proptest::prop_assert_eq!(find2(&text, from, a, b), plain(&[a, b]));
+            proptest::prop_assert_eq!(find2(&text, from, a, a), plain(&[a]));
+            proptest::prop_assert_eq!(find3(&text, from, a, b, c), plain(&[a, b, c]));
+        }
+    }
+
     #[test]
     fn find2_finds_the_first_of_either_byte_everywhere() {
         let text = b"abcdefghijklmnopqrstuvwxyz0123456789";

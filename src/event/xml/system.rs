@@ -1,13 +1,15 @@
 //! The `<System>` children of parsed event XML onto [`System`]'s fields: a child's
 //! attributes when it opens, its text when it closes. Which child a name is comes from the
 //! one table of them, [`SystemChild`]; the value each holds (number, hex, GUID, time, SID,
-//! text) is parsed straight from the borrowed input.
+//! text) is parsed straight from the borrowed input. A SystemTime whose date is the last
+//! one read on the thread has only its time of day read ([`system_time`]).
 //!
 //! Invariants: a child seen twice sets its fields again (the later wins, field by field for
 //! Provider and EventID's Qualifiers, whole for Correlation, Execution and Security); an
 //! error is a message, placed by the caller at the child's start.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::str::FromStr;
 
 use crate::event::{
@@ -47,7 +49,7 @@ pub(super) fn attributes(
             for (key, value) in attrs {
                 match *key {
                     "SystemTime" => {
-                        let t = FileTime::parse(value).ok_or_else(|| {
+                        let t = system_time(value).ok_or_else(|| {
                             format!("SystemTime '{value}' is not an ISO 8601 UTC time")
                         })?;
                         s.time_created = Some(t);
@@ -222,4 +224,111 @@ fn opt_guid(name: &str, key: &str, value: &str) -> Result<Option<Guid>, String> 
     Guid::parse(value)
         .map(Some)
         .ok_or_else(|| format!("{key}='{value}' in <{name}> is not a GUID"))
+}
+
+thread_local! {
+    /// The date (`YYYY-MM-DDT`) of the last SystemTime read whole on this thread, and its
+    /// midnight as a FILETIME.
+    static DAY: Cell<Option<([u8; 11], u64)>> = const { Cell::new(None) };
+}
+
+/// A SystemTime as [`FileTime::parse`] reads it. Windows writes
+/// `YYYY-MM-DDThh:mm:ss.fffffffZ`, and a log's events mostly share their date: where the
+/// date is the last one met on this thread, only the time of day is read (digits, hours,
+/// minutes and seconds in range) and added to that date's midnight, which `parse` computes
+/// the same way (days, then seconds, then ticks). Anything else is read by `parse`.
+pub(super) fn system_time(value: &str) -> Option<FileTime> {
+    let b = value.as_bytes();
+    let windows_shape =
+        b.len() == 28 && b[13] == b':' && b[16] == b':' && b[19] == b'.' && b[27] == b'Z';
+    if !windows_shape {
+        return FileTime::parse(value);
+    }
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u64, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u64::from(c - b'0'))
+        })
+    };
+    let time_of_day = || {
+        let (h, m, s) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+        if h > 23 || m > 59 || s > 59 {
+            return None;
+        }
+        Some(((h * 60 + m) * 60 + s) * 10_000_000 + digits(20..27)?)
+    };
+    let day = DAY.try_with(Cell::get).ok().flatten();
+    if let Some((date, midnight)) = day {
+        if b[..11] == date {
+            if let Some(tod) = time_of_day() {
+                return Some(FileTime(midnight + tod));
+            }
+        }
+    }
+    let t = FileTime::parse(value)?;
+    if let Some(tod) = time_of_day() {
+        let mut date = [0u8; 11];
+        date.copy_from_slice(&b[..11]);
+        let _ = DAY.try_with(|d| d.set(Some((date, t.0 - tod))));
+    }
+    Some(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Reads `value` twice (the second read meets the date the first one stored) and checks
+    /// both against [`FileTime::parse`].
+    fn agree(value: &str) {
+        let want = FileTime::parse(value);
+        assert_eq!(system_time(value), want, "{value:?}");
+        assert_eq!(system_time(value), want, "{value:?} again");
+    }
+
+    #[test]
+    fn same_date_times_agree_with_the_full_parse() {
+        agree("2024-02-29T10:11:12.1234567Z");
+        for value in [
+            "2024-02-29T00:00:00.0000000Z",
+            "2024-02-29T23:59:59.9999999Z",
+            "2024-02-29T24:00:00.0000000Z",
+            "2024-02-29T23:60:00.0000000Z",
+            "2024-02-29T23:59:60.0000000Z",
+            "2024-02-29T2x:00:00.0000000Z",
+            "2024-02-29T10:11:12.123456xZ",
+            "2024-02-29T10:11:12.12345678Z",
+            "2024-02-29T10:11:12.123456Z",
+            "2024-02-29T10:11:12.1234567 ",
+            " 2024-02-29T10:11:12.123456Z",
+            "2024-02-29 10:11:12.1234567Z",
+            "2023-02-29T10:11:12.1234567Z",
+            "2023-02-28T10:11:12.1234567Z",
+            "2024-02-29T10:11:12Z",
+        ] {
+            agree(value);
+        }
+    }
+
+    proptest! {
+        /// Times of one date and its neighbours, some characters replaced, read in a row.
+        #[test]
+        fn times_agree_with_the_full_parse(
+            times in proptest::collection::vec(
+                (0u32..3, 0u32..26, 0u32..62, 0u32..62, 0u32..10_000_000,
+                 proptest::option::of((0usize..28, proptest::sample::select(b"0 9:.TZx-".to_vec())))),
+                1..12,
+            ),
+        ) {
+            for (day, h, m, s, f, change) in times {
+                let mut value = format!("1999-12-{:02}T{h:02}:{m:02}:{s:02}.{f:07}Z", 30 + day);
+                if let Some((at, c)) = change {
+                    let mut bytes = value.into_bytes();
+                    bytes[at] = c;
+                    value = String::from_utf8(bytes).unwrap_or_default();
+                }
+                prop_assert_eq!(system_time(&value), FileTime::parse(&value), "{:?}", value);
+            }
+        }
+    }
 }
