@@ -4,8 +4,9 @@
 //! what one template of one provider repeats), at `<Channel` up to `<Security` or
 //! `</System>` (Channel and Computer), or at `<Security` up to `</System>` (the user). A
 //! segment read before is not read again: the fields its children set are copied from the
-//! memo. The table is allocated on first use, 512 slots of boxed entries (at most ~150 KB
-//! per parsing thread).
+//! memo. The table is allocated on first use, 512 slots of boxed entries, each segment at
+//! most [`MAX_SEGMENT`] bytes of text (a Windows header is ~300), so a thread keeps at most
+//! ~2 MB whatever it parses (~150 KB for real logs).
 //!
 //! Invariants:
 //! 1. An entry's key is the exact text of its segment (compared in full; the hash only picks
@@ -55,6 +56,11 @@ thread_local! {
 /// 60 headers, 10 channel and computer pairs and a few dozen users).
 const SLOT_BITS: u32 = 9;
 
+/// The longest segment kept, in bytes: a longer run of children is read, not remembered, and
+/// its end is not looked for past this (so neither the memo's memory nor the look-ahead grow
+/// with a hostile event's size).
+pub(super) const MAX_SEGMENT: usize = 1024;
+
 /// Which markers end a segment: after `<`, `TimeCreated `, `Security`, `/System>`.
 const TO_TIME: u8 = 1;
 const TO_SECURITY: u8 = 2;
@@ -73,8 +79,10 @@ pub(super) fn segment_at(b: &[u8], p: usize) -> Option<(usize, usize)> {
         return None;
     };
     let mut at = p + 1;
+    // The end must lie within MAX_SEGMENT bytes (the marker's first byte included).
+    let window = &b[..b.len().min(p + MAX_SEGMENT + 1)];
     let end = loop {
-        let i = find2(b, at, b'<', b'<')?;
+        let i = find2(window, at, b'<', b'<')?;
         let tail = &b[i + 1..];
         let is_end = match tail.first() {
             Some(b'/') => begins(tail, b"/System>"),
@@ -258,5 +266,43 @@ mod tests {
     #[test]
     fn children_are_the_tables() {
         assert_eq!(CHILDREN, SystemChild::ALL);
+    }
+
+    /// A segment is found only when its end lies within `MAX_SEGMENT` bytes, so a long one is
+    /// read every time instead of being kept (the memo's memory stays bounded).
+    #[test]
+    fn a_segment_longer_than_the_bound_is_not_found() {
+        let doc = |name_len: usize| {
+            format!(
+                "<Provider Name='{}'/><EventID>1</EventID><TimeCreated SystemTime='{}'/>",
+                "p".repeat(name_len),
+                "2024-01-01T00:00:00.0000000Z"
+            )
+        };
+        let end_of = |text: &str| text.find("<TimeCreated").unwrap();
+        // The name length whose segment ends exactly at the bound.
+        let exact_len = MAX_SEGMENT - end_of(&doc(0));
+        let exact = doc(exact_len);
+        assert_eq!(end_of(&exact), MAX_SEGMENT);
+        assert_eq!(
+            segment_at(exact.as_bytes(), 0).map(|(end, _)| end),
+            Some(MAX_SEGMENT)
+        );
+        let long = doc(exact_len + 1);
+        assert_eq!(segment_at(long.as_bytes(), 0), None);
+        // Both are still read in full, twice (a second read would meet a kept segment).
+        for (text, len) in [(&exact, exact_len), (&long, exact_len + 1)] {
+            let event = format!(
+                "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>{text}</System></Event>"
+            );
+            for _ in 0..2 {
+                let parsed = crate::Event::from_xml(&event).expect("parses");
+                assert_eq!(
+                    parsed.system.provider.name.as_deref().map(str::len),
+                    Some(len)
+                );
+                assert_eq!(parsed.system.event_id, 1);
+            }
+        }
     }
 }
