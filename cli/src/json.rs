@@ -34,7 +34,9 @@
 //!   list, not for an EventData of distinct names) and objects of more than
 //!   [`NameCounts::LIST_LEN`] names (a map).
 //! - Keys and strings are escaped exactly as serde_json escapes them (tested on every ASCII
-//!   byte); numbers are written by its formatter.
+//!   byte); numbers are written by its formatter. A string that needs no escape is copied
+//!   whole, in two overlapping fixed-size pieces when it is 4 to 16 bytes (tested equal to
+//!   a plain copy for every length).
 //! - Recursion follows the event's element tree, whose depth the decoder bounds
 //!   (`evtlog::MAX_XML_DEPTH`).
 
