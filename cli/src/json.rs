@@ -34,7 +34,9 @@
 //!   list, not for an EventData of distinct names) and objects of more than
 //!   [`NameCounts::LIST_LEN`] names (a map).
 //! - Keys and strings are escaped exactly as serde_json escapes them (tested on every ASCII
-//!   byte); numbers are written by its formatter.
+//!   byte); numbers are written by its formatter. A string that needs no escape is copied
+//!   whole, in two overlapping fixed-size pieces when it is 4 to 16 bytes (tested equal to
+//!   a plain copy for every length).
 //! - Recursion follows the event's element tree, whose depth the decoder bounds
 //!   (`evtlog::MAX_XML_DEPTH`).
 
@@ -67,12 +69,19 @@ pub fn write_event(out: &mut Vec<u8>, event: &Event) {
     visit_event(event, &mut JsonWriter(out));
 }
 
+/// Bytes reserved in the output before a usual record (a Security record's line is 700 to
+/// 1,500 bytes, its System about 500).
+const RECORD_ROOM: usize = 2048;
+
 /// An [`EventVisitor`] that appends each event it visits to its buffer as one JSON object
 /// (nothing else, no newline).
 pub struct JsonWriter<'o>(pub &'o mut Vec<u8>);
 
 impl EventVisitor for JsonWriter<'_> {
     fn usual(&mut self, system: &SystemRef<'_>, data: Option<&DataItems<'_>>) {
+        // Room for a usual record's System and some data at once, rather than growth
+        // checks that reallocate mid-record.
+        self.0.reserve(RECORD_ROOM);
         let mut names = NameCounts::new();
         let mut w = Json {
             out: self.0,
@@ -631,7 +640,7 @@ fn copy_escaped(out: &mut Vec<u8>, s: &[u8]) {
     out.reserve(s.len() + 2);
     out.push(b'"');
     if needs_no_escape(s) {
-        out.extend_from_slice(s);
+        extend_short(out, s);
     } else {
         // The runs between bytes to escape copied whole.
         let (mut run, mut i) = (0, 0);
@@ -653,6 +662,27 @@ fn copy_escaped(out: &mut Vec<u8>, s: &[u8]) {
         out.extend_from_slice(&s[run..]);
     }
     out.push(b'"');
+}
+
+/// Appends `s` to `out`: most strings written are short (names, numbers as text, SIDs,
+/// account names), and for 4 to 16 bytes two fixed-size overlapping copies cost less than
+/// a call to the general copy.
+#[inline]
+fn extend_short(out: &mut Vec<u8>, s: &[u8]) {
+    let (n, at) = (s.len(), out.len());
+    if (8..=16).contains(&n) {
+        out.extend_from_slice(&[0; 16]);
+        out[at..at + 8].copy_from_slice(&s[..8]);
+        out[at + n - 8..at + n].copy_from_slice(&s[n - 8..]);
+        out.truncate(at + n);
+    } else if (4..8).contains(&n) {
+        out.extend_from_slice(&[0; 8]);
+        out[at..at + 4].copy_from_slice(&s[..4]);
+        out[at + n - 4..at + n].copy_from_slice(&s[n - 4..]);
+        out.truncate(at + n);
+    } else {
+        out.extend_from_slice(s);
+    }
 }
 
 /// The high bit of each byte of `w` that needs an escape in JSON (a control character,

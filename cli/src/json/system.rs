@@ -88,14 +88,14 @@ impl Json<'_, '_, '_> {
             None => self.u64(s.event_id.into()),
         }
         let numbers = [
-            ("Version", s.version.map(u64::from)),
-            ("Level", s.level.map(u64::from)),
-            ("Task", s.task.map(u64::from)),
-            ("Opcode", s.opcode.map(u64::from)),
+            (&b",\"Version\":"[..], s.version.map(u64::from)),
+            (b",\"Level\":", s.level.map(u64::from)),
+            (b",\"Task\":", s.task.map(u64::from)),
+            (b",\"Opcode\":", s.opcode.map(u64::from)),
         ];
-        for (name, v) in numbers {
+        for (key, v) in numbers {
             if let Some(v) = v {
-                self.static_key(name);
+                self.raw(key);
                 self.u64(v);
             }
         }
@@ -136,23 +136,27 @@ impl Json<'_, '_, '_> {
             self.raw(b",\"ThreadID\":");
             self.u64(e.thread_id.into());
             let more = [
-                ("ProcessorID", e.processor_id.map(u64::from)),
-                ("SessionID", e.session_id.map(u64::from)),
-                ("KernelTime", e.kernel_time.map(u64::from)),
-                ("UserTime", e.user_time.map(u64::from)),
-                ("ProcessorTime", e.processor_time),
+                (&b",\"ProcessorID\":"[..], e.processor_id.map(u64::from)),
+                (b",\"SessionID\":", e.session_id.map(u64::from)),
+                (b",\"KernelTime\":", e.kernel_time.map(u64::from)),
+                (b",\"UserTime\":", e.user_time.map(u64::from)),
+                (b",\"ProcessorTime\":", e.processor_time),
             ];
-            for (name, v) in more {
+            for (key, v) in more {
                 if let Some(v) = v {
-                    self.static_key(name);
+                    self.raw(key);
                     self.u64(v);
                 }
             }
             self.raw(b"}}");
         }
-        for (name, text) in [("Channel", s.channel), ("Computer", s.computer)] {
+        let texts = [
+            (&b",\"Channel\":"[..], s.channel),
+            (b",\"Computer\":", s.computer),
+        ];
+        for (key, text) in texts {
             if let Some(text) = text {
-                self.static_key(name);
+                self.raw(key);
                 if text.is_empty() {
                     self.raw(b"null");
                 } else {
@@ -174,13 +178,6 @@ impl Json<'_, '_, '_> {
             }
         }
         self.raw(b"}");
-    }
-
-    /// `,"key":` for a key of this file (it needs no escape).
-    fn static_key(&mut self, key: &str) {
-        self.raw(b",\"");
-        self.raw(key.as_bytes());
-        self.raw(b"\":");
     }
 
     /// The comma (unless `first`) and key of an `#attributes` member named in this file.

@@ -452,3 +452,21 @@ fn check_distinct_output(names: &[String], items: &[DataItem]) {
     expected.push_str("}}}");
     assert!(text.ends_with(&expected), "{text}");
 }
+
+/// The short copy appends exactly the bytes given, for every length around its cases and
+/// after any length already written.
+#[test]
+fn short_copies_append_the_bytes_given() {
+    let source: Vec<u8> = (0u8..40)
+        .map(|b| b.wrapping_mul(37).wrapping_add(1))
+        .collect();
+    for before in 0..20 {
+        for n in 0..=source.len() {
+            let mut out: Vec<u8> = (0..before as u8).collect();
+            let mut want = out.clone();
+            super::extend_short(&mut out, &source[..n]);
+            want.extend_from_slice(&source[..n]);
+            assert_eq!(out, want, "{before} then {n}");
+        }
+    }
+}
