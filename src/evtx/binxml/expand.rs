@@ -77,14 +77,23 @@ impl Expansion {
                     if let [TNode::Subst { .. }] = tokens.as_slice() {
                         continue;
                     }
-                    let mut parts = Vec::new();
-                    for t in tokens {
-                        self.expand_moved(t, &mut parts, depth + 1)?;
-                    }
-                    let value = match merge(parts).as_mut_slice() {
-                        [] => Value::String(String::new()),
-                        [Node::Value(v)] => std::mem::replace(v, Value::Null),
-                        other => Value::String(text_of(other)),
+                    let mut tokens = tokens.into_iter();
+                    let value = match (tokens.next(), tokens.len()) {
+                        // One literal, the usual attribute: its value as the list of it
+                        // would make, without the list.
+                        (Some(TNode::Text(t)), 0) => Value::String(t),
+                        (Some(TNode::Value(v)), 0) => v,
+                        (first, _) => {
+                            let mut parts = Vec::new();
+                            for t in first.into_iter().chain(tokens) {
+                                self.expand_moved(t, &mut parts, depth + 1)?;
+                            }
+                            match merge(parts).as_mut_slice() {
+                                [] => Value::String(String::new()),
+                                [Node::Value(v)] => std::mem::replace(v, Value::Null),
+                                other => Value::String(text_of(other)),
+                            }
+                        }
                     };
                     element.attributes.push(Attribute {
                         name: name.to_string(),
@@ -296,5 +305,76 @@ fn set_children(element: &mut Element, children: Vec<Node>, empty_tag: bool) {
         element
             .children
             .push(Node::Value(Value::String(String::new())));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn element(attributes: Vec<(&str, Vec<TNode>)>) -> TNode {
+        TNode::Element(TElement {
+            name: Arc::from("E"),
+            dep_id: None,
+            attributes: attributes
+                .into_iter()
+                .map(|(n, v)| (Arc::from(n), v))
+                .collect(),
+            children: vec![TNode::Text("x".into())],
+            empty_tag: false,
+        })
+    }
+
+    fn tree() -> Vec<TNode> {
+        vec![element(vec![
+            ("text", vec![TNode::Text("a".into())]),
+            ("typed", vec![TNode::Value(Value::UInt32(7))]),
+            ("empty_text", vec![TNode::Text(String::new())]),
+            ("none", vec![]),
+            (
+                "run",
+                vec![TNode::Text("a".into()), TNode::Value(Value::UInt16(5))],
+            ),
+            (
+                "subst",
+                vec![TNode::Subst {
+                    index: 0,
+                    optional: false,
+                }],
+            ),
+            (
+                "subst_and_text",
+                vec![
+                    TNode::Subst {
+                        index: 1,
+                        optional: true,
+                    },
+                    TNode::Text("b".into()),
+                ],
+            ),
+            ("cdata", vec![TNode::CData("c".into())]),
+        ])]
+    }
+
+    /// The moves of a fragment without values, the one-literal attribute shortcut among
+    /// them, make what the general expansion makes of the same nodes with no values.
+    #[test]
+    fn moved_expansion_equals_the_expansion_without_values() {
+        let mut by_ref = Vec::new();
+        Expansion::new(0)
+            .expand(&tree(), &mut [], false, &mut by_ref, false, 0)
+            .unwrap();
+        let mut moved = Vec::new();
+        Expansion::new(0)
+            .expand_owned(tree(), &mut moved, 0)
+            .unwrap();
+        assert_eq!(moved, by_ref);
+        let Node::Element(e) = &moved[0] else {
+            panic!("not an element: {moved:?}");
+        };
+        assert_eq!(e.attributes[0].value, Value::String("a".into()));
+        assert_eq!(e.attributes[1].value, Value::UInt32(7));
     }
 }

@@ -167,14 +167,18 @@ impl<'a, 'c> General<'a, 'c> {
         };
         r.skip(4, "element data size")?;
         let name = self.tokens.name(r)?;
+        // Lists start at one place, not the four a first push makes: most attributes hold
+        // one value and most elements one child or attribute, and a list of one is small
+        // enough for the allocator's fast bins (a definition is thousands of such lists).
         let mut attributes = Vec::new();
         if tok & 0x40 != 0 {
+            attributes.reserve_exact(1);
             r.skip(4, "attribute list size")?;
             while let Some(t) = peek(r).filter(|t| t & 0x0F == 0x06) {
                 let _ = t;
                 r.skip(1, "attribute token")?;
                 let attr_name = self.tokens.name(r)?;
-                let mut value = Vec::new();
+                let mut value = Vec::with_capacity(1);
                 while let Some(v) = peek(r)
                     .filter(|v| matches!(v, 0x05 | 0x45 | 0x08 | 0x48 | 0x09 | 0x49 | 0x0D | 0x0E))
                 {
