@@ -13,7 +13,7 @@
 
 use super::direct;
 use super::parsed::{first_system_is_first, local, Sub, TElement, TNode};
-use super::text::{merge, text_of};
+use super::text::{attribute_value, merge};
 use super::tokens::{corrupt, MAX_DEPTH, MAX_NODES};
 use crate::error::Result;
 use crate::event::{Attribute, Element, Node, System, Value};
@@ -88,11 +88,7 @@ impl Expansion {
                             for t in first.into_iter().chain(tokens) {
                                 self.expand_moved(t, &mut parts, depth + 1)?;
                             }
-                            match merge(parts).as_mut_slice() {
-                                [] => Value::String(String::new()),
-                                [Node::Value(v)] => std::mem::replace(v, Value::Null),
-                                other => Value::String(text_of(other)),
-                            }
+                            attribute_value(parts)
                         }
                     };
                     element.attributes.push(Attribute {
@@ -258,11 +254,7 @@ impl Expansion {
             }
             let mut parts = Vec::new();
             self.expand(tokens, values, take, &mut parts, false, depth + 1)?;
-            let value = match merge(parts).as_mut_slice() {
-                [] => Value::String(String::new()),
-                [Node::Value(v)] => std::mem::replace(v, Value::Null),
-                other => Value::String(text_of(other)),
-            };
+            let value = attribute_value(parts);
             element.attributes.push(Attribute {
                 name: name.to_string(),
                 value,

@@ -14,6 +14,16 @@ pub(super) fn text_of(nodes: &[Node]) -> String {
     s
 }
 
+/// An attribute's value from its expanded parts: empty text for none, a lone value with its
+/// type, else the parts' text.
+pub(super) fn attribute_value(parts: Vec<Node>) -> Value {
+    match merge(parts).as_mut_slice() {
+        [] => Value::String(String::new()),
+        [Node::Value(v)] => std::mem::replace(v, Value::Null),
+        other => Value::String(text_of(other)),
+    }
+}
+
 /// Merges runs of adjacent value nodes into one text value (a lone value keeps its type).
 pub(super) fn merge(nodes: Vec<Node>) -> Vec<Node> {
     if !nodes
