@@ -92,7 +92,8 @@ impl Expansion {
                         }
                     };
                     element.attributes.push(Attribute {
-                        name: name.to_string(),
+                        // Not `to_string`, which goes through the formatter.
+                        name: String::from(&*name),
                         value,
                     });
                 }
@@ -256,7 +257,8 @@ impl Expansion {
             self.expand(tokens, values, take, &mut parts, false, depth + 1)?;
             let value = attribute_value(parts);
             element.attributes.push(Attribute {
-                name: name.to_string(),
+                // Not `to_string`, which goes through the formatter.
+                name: String::from(&**name),
                 value,
             });
         }
