@@ -79,9 +79,10 @@ pub use event::{
     VariantType, MAX_XML_DEPTH,
 };
 pub use evtx::{
-    visit_event, ChunkDecoder, ChunkHeader, Chunks, DataItems, DataRef, EventVisitor, EvtxChunk,
-    EvtxFile, EvtxRecord, EvtxWriter, FileHeader, Finding, FindingKind, HeaderFlags, Records,
-    SystemRef, TemplateCache, ValueRef, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
+    visit_event, ChunkDecoder, ChunkHeader, Chunks, DataItems, DataNames, DataRef, EventVisitor,
+    EvtxChunk, EvtxFile, EvtxRecord, EvtxWriter, FileHeader, Finding, FindingKind, HeaderFlags,
+    Records, SystemRef, TemplateCache, ValueRef, CHUNK_HEADER_SIZE, CHUNK_SIZE,
+    FILE_HEADER_BLOCK_SIZE,
 };
 pub use gen::manifests::{EmbeddedManifest, ALL as DEFAULT_MANIFESTS};
 pub use gen::{Generator, Profile};

@@ -41,6 +41,7 @@
 //!   (`evtlog::MAX_XML_DEPTH`).
 
 mod children;
+mod keys;
 mod system;
 mod text;
 
@@ -48,7 +49,8 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 use evtlog::{
-    visit_event, Attribute, Body, DataItems, Event, EventVisitor, Node, SystemRef, Value, ValueRef,
+    visit_event, Attribute, Body, DataItems, DataRef, Event, EventVisitor, Node, SystemRef, Value,
+    ValueRef,
 };
 use serde_json::ser::{CompactFormatter, Formatter};
 
@@ -61,6 +63,12 @@ const EVENT_NS: &str = "http://schemas.microsoft.com/win/2004/08/events/event";
 thread_local! {
     /// The scratch text of the last event written on this thread, for the next one.
     static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// `EventData`s written with their template's keys (what the tests check is taken).
+    static KEYED: Cell<usize> = const { Cell::new(0) };
 }
 
 /// Appends `event` as one JSON object (`{"Event":{…}}`) to `out`: the bytes
@@ -232,7 +240,10 @@ impl<'e> Json<'_, '_, 'e> {
             self.raw(b"}");
             wrote_any = true;
         }
-        if !self.distinct_members(items, wrote_any) {
+        let keyed = items
+            .data_items()
+            .is_some_and(|d| self.keyed_members(d, wrote_any));
+        if !keyed && !self.distinct_members(items, wrote_any) {
             self.children(items, true, wrote_any);
         }
         self.raw(b"}");
@@ -271,6 +282,46 @@ impl<'e> Json<'_, '_, 'e> {
             }
         }
         true
+    }
+
+    /// The members [`distinct_members`](Self::distinct_members) writes, for items that
+    /// name their template's names: each key copied from the template's keys (made once,
+    /// `keys`), and the names told distinct by their slots (each slot's name is its own,
+    /// and an item of a slot already met is an array's next item, which the general rules
+    /// make an array). False, with `out` as it was, where the items name no template or an
+    /// item is not so.
+    fn keyed_members(&mut self, items: &DataItems<'_>, mut wrote_any: bool) -> bool {
+        let Some(names) = items.names() else {
+            return false;
+        };
+        keys::with_keys(&names, |keys| {
+            let mark = self.out.len();
+            // The least slot the next item may have.
+            let mut next = 0;
+            for i in 0..items.len() {
+                let member = match (items.get(i), items.slot(i)) {
+                    (Some(DataRef::Data { value, .. }), Some(slot))
+                        if slot >= next && !matches!(value, ValueRef::Value(Value::Array(_))) =>
+                    {
+                        keys.key(slot).map(|key| (key, value, slot))
+                    }
+                    _ => None,
+                };
+                let Some((key, value, slot)) = member else {
+                    self.out.truncate(mark);
+                    return false;
+                };
+                next = slot + 1;
+                if std::mem::replace(&mut wrote_any, true) {
+                    self.out.push(b',');
+                }
+                self.raw(key);
+                self.leaf_value(value, true);
+            }
+            #[cfg(test)]
+            KEYED.set(KEYED.get() + 1);
+            true
+        })
     }
 
     /// An element's value, from its attributes and children; `container`: it is
@@ -642,22 +693,27 @@ fn copy_escaped(out: &mut Vec<u8>, s: &[u8]) {
     if needs_no_escape(s) {
         extend_short(out, s);
     } else {
-        // The runs between bytes to escape copied whole.
+        // The runs between bytes to escape copied whole. A word's lowest flag is its first
+        // byte to escape (the flags are exact up to it), so the scan jumps straight to it.
         let (mut run, mut i) = (0, 0);
-        while i < s.len() {
-            if let Some(w) = s.get(i..i + 8) {
-                if escape_flags(read_word(w)) == 0 {
-                    i += 8;
-                    continue;
-                }
+        while let Some(w) = s.get(i..i + 8) {
+            let flags = escape_flags(read_word(w));
+            if flags == 0 {
+                i += 8;
+                continue;
             }
-            let b = s[i];
+            let at = i + (flags.trailing_zeros() / 8) as usize;
+            out.extend_from_slice(&s[run..at]);
+            push_escaped_byte(out, s[at]);
+            run = at + 1;
+            i = at + 1;
+        }
+        for (at, &b) in s.iter().enumerate().skip(i) {
             if b < 0x20 || b == b'"' || b == b'\\' {
-                out.extend_from_slice(&s[run..i]);
+                out.extend_from_slice(&s[run..at]);
                 push_escaped_byte(out, b);
-                run = i + 1;
+                run = at + 1;
             }
-            i += 1;
         }
         out.extend_from_slice(&s[run..]);
     }

@@ -22,7 +22,8 @@ mod slots;
 mod writer;
 
 pub use binxml::{
-    visit_event, ChunkDecoder, DataItems, DataRef, EventVisitor, SystemRef, TemplateCache, ValueRef,
+    visit_event, ChunkDecoder, DataItems, DataNames, DataRef, EventVisitor, SystemRef,
+    TemplateCache, ValueRef,
 };
 pub(crate) use binxml::{DeferredChunk, Proof, ProvedSpans};
 pub use file::{Chunks, EvtxChunk, EvtxFile, EvtxRecord, Finding, FindingKind, Records};

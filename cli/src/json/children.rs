@@ -74,6 +74,10 @@ impl<'a> Child<'a> {
 pub(super) trait ChildList {
     fn len(&self) -> usize;
     fn child(&self, i: usize) -> Option<Child<'_>>;
+    /// The list as a visit's items (which may name their template's names).
+    fn data_items(&self) -> Option<&DataItems<'_>> {
+        None
+    }
 }
 
 impl ChildList for [Node] {
@@ -113,6 +117,9 @@ impl ChildList for DataItems<'_> {
             DataRef::Data { name, value } => Child::Data { name, value },
             DataRef::Binary(bytes) => Child::Binary(bytes),
         })
+    }
+    fn data_items(&self) -> Option<&DataItems<'_>> {
+        Some(self)
     }
 }
 

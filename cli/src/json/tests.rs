@@ -337,10 +337,32 @@ fn strings_are_escaped_as_serde_json_escapes_them() {
     let bytes: Vec<String> = (0u8..0x80)
         .flat_map(|b| (0..10).map(move |at| format!("{}{}{}", "a".repeat(at), b as char, "z")))
         .collect();
+    // Two bytes to escape at every pair of places in strings of 0 to 24 characters, among
+    // bytes past 0x7F (the flags must be exact up to the first, and the second found after
+    // it, in a word or in the tail).
+    let mut pairs = Vec::new();
+    for len in 0..24 {
+        for i in 0..len {
+            for j in i + 1..len {
+                for (a, b) in [('\\', '"'), ('\n', '\\'), ('"', '\u{1}')] {
+                    let s: String = (0..len)
+                        .map(|k| match k {
+                            _ if k == i => a,
+                            _ if k == j => b,
+                            _ if k % 3 == 0 => 'é',
+                            _ => 'x',
+                        })
+                        .collect();
+                    pairs.push(s);
+                }
+            }
+        }
+    }
     for s in cases
         .iter()
         .copied()
         .chain(bytes.iter().map(String::as_str))
+        .chain(pairs.iter().map(String::as_str))
     {
         let mut out = Vec::new();
         let mut names = super::children::NameCounts::new();
@@ -469,4 +491,79 @@ fn short_copies_append_the_bytes_given() {
             assert_eq!(out, want, "{before} then {n}");
         }
     }
+}
+
+/// Records written to a log and visited straight from their values take the template's
+/// keys (`keyed_members`) where their names allow, and write what their decoded events
+/// write: names met twice in one template (the second is `A_1`), an empty name (left
+/// out), an array value (one member, an array), names to escape, `Binary` and unnamed
+/// items, and the same template again with other values (its keys kept).
+#[test]
+fn template_keys_write_what_the_general_rules_write() {
+    use evtlog::{Array, ChunkDecoder, EvtxFile, EvtxWriter, VariantType};
+    let array = |items: Vec<Value>| Value::Array(Array::new(VariantType::UInt32, items).unwrap());
+    let bodies: Vec<Vec<DataItem>> = vec![
+        vec![DataItem::named("A", "1"), DataItem::named("B", 2u32)],
+        vec![DataItem::named("A", "3"), DataItem::named("B", 4u32)],
+        vec![
+            DataItem::named("A", "1"),
+            DataItem::named("B", 2u32),
+            DataItem::named("A", "x"),
+        ],
+        vec![DataItem::named("", "e"), DataItem::named("C", 5u32)],
+        vec![
+            DataItem::named("N", array(vec![1u32.into(), 2u32.into()])),
+            DataItem::named("M", 6u32),
+        ],
+        vec![
+            DataItem::named("q\"uote", "a"),
+            DataItem::named("back\\slash", "b"),
+            DataItem::named("tab\t", "c"),
+        ],
+        vec![
+            DataItem::named("A", "1"),
+            DataItem::Binary(vec![1, 2]),
+            DataItem::named("B", 2u32),
+        ],
+        vec![DataItem::unnamed("u"), DataItem::named("A", "1")],
+    ];
+    let mut writer = EvtxWriter::new(std::io::Cursor::new(Vec::new())).unwrap();
+    for items in &bodies {
+        let mut event = with_body(Body::EventData(EventData {
+            name: None,
+            items: items.clone(),
+        }));
+        event.system.provider.name = Some("P".into());
+        writer.write(&event).unwrap();
+    }
+    let bytes = writer.finish().unwrap().into_inner();
+    let mut file = EvtxFile::from_bytes(bytes).unwrap();
+    let keyed_before = super::KEYED.get();
+    let mut count = 0;
+    for chunk in file.chunks().flatten() {
+        let mut decoder = ChunkDecoder::new(&chunk);
+        let mut general = ChunkDecoder::new(&chunk);
+        for record in chunk.records().flatten() {
+            count += 1;
+            let event = general.decode(&record).unwrap();
+            let mut expected = Vec::new();
+            write_event(&mut expected, &event);
+            let mut got = Vec::new();
+            decoder
+                .visit(&record, &mut super::JsonWriter(&mut got))
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(&expected),
+                "record {}",
+                record.record_id()
+            );
+        }
+    }
+    assert_eq!(count, bodies.len());
+    // The first two, and the escaped names, at least.
+    assert!(
+        super::KEYED.get() - keyed_before >= 3,
+        "the keys were not taken"
+    );
 }

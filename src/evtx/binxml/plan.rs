@@ -409,7 +409,13 @@ pub(super) enum BodyPlan {
 pub(super) struct DataPlan {
     pub(super) name: Option<String>,
     pub(super) items: Vec<ItemPlan>,
+    /// This plan's number, never given to another plan in the process (see
+    /// `visit::DataNames`): a visitor may keep what it derives from the names under it.
+    pub(super) id: u64,
 }
+
+/// The next [`DataPlan::id`].
+static NEXT_DATA_PLAN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// One child of an `<EventData>` template.
 #[derive(Debug)]
@@ -666,5 +672,6 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
         };
         items.push(item);
     }
-    Some(DataPlan { name, items })
+    let id = NEXT_DATA_PLAN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Some(DataPlan { name, items, id })
 }

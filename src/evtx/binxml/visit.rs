@@ -7,7 +7,7 @@
 //! allocation per item. Any other event is handed over whole, decoded.
 //!
 //! Owns the public visitor types ([`EventVisitor`], [`DataItems`], [`DataRef`],
-//! [`ValueRef`]), [`visit_event`] (the calls for a decoded event), and the fast path's
+//! [`ValueRef`], [`DataNames`]), [`visit_event`] (the calls for a decoded event), and the fast path's
 //! direct visiting ([`Visit`], its scratch [`VisitScratch`]), which follows `fast`'s
 //! `event_of` and `data_items` step by step.
 //!
@@ -18,6 +18,9 @@
 //!   a record it gives up on (`None`) has made no call, and is visited through its event.
 //! - A string value is always [`ValueRef::Text`], whichever path read it (an array item
 //!   too); every other value is [`ValueRef::Value`].
+//! - A direct visit's items name their template's names ([`DataItems::names`]): item `i`'s
+//!   name is the name of its slot, one [`DataNames::id`] always the same names (tested on
+//!   every sample record).
 
 use std::sync::Arc;
 
@@ -56,6 +59,7 @@ pub fn visit_event<V: EventVisitor + ?Sized>(event: &Event, visitor: &mut V) {
         {
             let items = DataItems {
                 name: data.name.as_deref(),
+                plan_id: 0,
                 repr: Repr::Event(&data.items),
             };
             visitor.usual(&SystemRef::of(&event.system), Some(&items))
@@ -68,6 +72,8 @@ pub fn visit_event<V: EventVisitor + ?Sized>(event: &Event, visitor: &mut V) {
 #[derive(Clone, Copy)]
 pub struct DataItems<'a> {
     name: Option<&'a str>,
+    /// The plan's id, for [`DataNames`] (0 and unused for a decoded event's items).
+    plan_id: u64,
     repr: Repr<'a>,
 }
 
@@ -175,6 +181,86 @@ impl<'a> DataItems<'a> {
     /// The items in order.
     pub fn iter(&self) -> impl Iterator<Item = DataRef<'a>> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// The names of the template the items come from, when they come straight from one
+    /// (a record visited from its values; `None` for a decoded event's items): what a
+    /// visitor derives from the names once per template (JSON keys escaped and quoted),
+    /// it may keep under [`DataNames::id`] and reuse through [`slot`](Self::slot).
+    #[inline]
+    pub fn names(&self) -> Option<DataNames<'a>> {
+        match self.repr {
+            Repr::Event(_) => None,
+            Repr::Direct { plan, .. } => Some(DataNames {
+                id: self.plan_id,
+                plan,
+            }),
+        }
+    }
+
+    /// Where item `i`'s name is in [`names`](Self::names): item `i`, a `Data`, has the name
+    /// `names().name(slot)`. The items of one template slot are adjacent (an array value is
+    /// as many items), and slots only grow from item to item (an item left out by its
+    /// template skips its slot). `None` for a `Binary` item, past the end, or without
+    /// names.
+    #[inline]
+    pub fn slot(&self, i: usize) -> Option<usize> {
+        match self.repr {
+            Repr::Event(_) => None,
+            Repr::Direct { items, .. } => match *items.get(i)? {
+                Item::Text { plan, .. } | Item::Value { plan, .. } => Some(usize::from(plan)),
+                Item::Binary { .. } => None,
+            },
+        }
+    }
+}
+
+/// The `<Data>` names of one template's `<EventData>`, by slot (see [`DataItems::slot`]).
+#[derive(Clone, Copy)]
+pub struct DataNames<'a> {
+    id: u64,
+    plan: &'a [ItemPlan],
+}
+
+impl<'a> DataNames<'a> {
+    /// A number that names these names: two `DataNames` with the same id, on any thread at
+    /// any time in the process, hold the same names in the same slots (each template plan
+    /// draws a new number when it is made, and numbers are never given again).
+    #[inline]
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// How many slots.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.plan.len()
+    }
+
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.plan.is_empty()
+    }
+
+    /// The name of slot `slot`: `None` for an unnamed `Data`, a `Binary` or past the end.
+    #[inline]
+    pub fn name(&self, slot: usize) -> Option<&'a str> {
+        match self.plan.get(slot)? {
+            ItemPlan::Data { name, .. } => name.as_deref(),
+            ItemPlan::Binary { .. } => None,
+        }
+    }
+}
+
+impl std::fmt::Debug for DataNames<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataNames")
+            .field("id", &self.id)
+            .field(
+                "names",
+                &(0..self.len()).map(|k| self.name(k)).collect::<Vec<_>>(),
+            )
+            .finish()
     }
 }
 
@@ -341,6 +427,7 @@ impl<'a, 'c> Visit<'a, 'c> {
                 let text = std::str::from_utf8(&scratch.text).ok()?;
                 let items = DataItems {
                     name: plan.name.as_deref(),
+                    plan_id: plan.id,
                     repr: Repr::Direct {
                         plan: &plan.items,
                         items: &scratch.items,

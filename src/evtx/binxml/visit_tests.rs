@@ -3,7 +3,7 @@
 //! now and for records a deferred proof kept.
 
 use super::deferred::{ProvedSpans, XmlScratch};
-use super::visit::{visit_event, DataItems, EventVisitor, Visit, VisitScratch};
+use super::visit::{visit_event, DataItems, DataRef, EventVisitor, Visit, VisitScratch};
 use super::SystemRef;
 use super::{ChunkDecoder, FastScratch, General, TemplateCache};
 use crate::event::Event;
@@ -15,6 +15,9 @@ struct Recorder(Vec<String>);
 
 impl EventVisitor for Recorder {
     fn usual(&mut self, system: &SystemRef<'_>, data: Option<&DataItems<'_>>) {
+        if let Some(d) = data {
+            check_names(d);
+        }
         let data = data.map(|d| (d.name(), d.len(), d.iter().collect::<Vec<_>>()));
         self.0.push(format!("usual {system:?} {data:?}"));
     }
@@ -22,6 +25,41 @@ impl EventVisitor for Recorder {
     fn event(&mut self, event: &Event) {
         self.0.push(format!("event {event:?}"));
     }
+}
+
+thread_local! {
+    /// The names met under each `DataNames::id`, to check one id always names the same.
+    static NAMES: std::cell::RefCell<std::collections::HashMap<u64, Vec<Option<String>>>> =
+        Default::default();
+}
+
+/// `DataItems::names` and `slot` as documented: each `Data` item's name is its slot's,
+/// slots only grow, `Binary` items have none, and one id always names the same names.
+fn check_names(d: &DataItems<'_>) {
+    let Some(names) = d.names() else {
+        assert!((0..d.len()).all(|i| d.slot(i).is_none()));
+        return;
+    };
+    let list: Vec<Option<String>> = (0..names.len())
+        .map(|k| names.name(k).map(str::to_owned))
+        .collect();
+    assert_eq!(names.name(names.len()), None);
+    NAMES.with_borrow_mut(|m| {
+        assert_eq!(m.entry(names.id()).or_insert_with(|| list.clone()), &list);
+    });
+    let mut last = None;
+    for (i, item) in d.iter().enumerate() {
+        match item {
+            DataRef::Data { name, .. } => {
+                let slot = d.slot(i).expect("a Data item's slot");
+                assert_eq!(names.name(slot), name, "item {i}");
+                assert!(last <= Some(slot), "slots go back at item {i}");
+                last = Some(slot);
+            }
+            DataRef::Binary(_) => assert_eq!(d.slot(i), None),
+        }
+    }
+    assert_eq!(d.slot(d.len()), None);
 }
 
 fn sample_files() -> Vec<std::path::PathBuf> {
@@ -141,6 +179,10 @@ fn direct_visits_equal_the_decoded_events_visits_on_every_sample() {
     assert!(
         total == 0 || from_proofs > 0,
         "no proved record was visited"
+    );
+    assert!(
+        total == 0 || NAMES.with_borrow(|m| !m.is_empty()),
+        "no visit named its template's names"
     );
 }
 

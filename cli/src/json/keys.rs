@@ -1,0 +1,103 @@
+//! The JSON keys of a template's `<Data>` names, made once per template: a record visited
+//! straight from its values names its template's names ([`DataNames`]), and most records of
+//! a log share a few templates, so each `"Name":` is escaped and quoted once, then copied.
+//!
+//! Owns [`TemplateKeys`] and the per-thread cache of them by [`DataNames::id`].
+//!
+//! Invariants:
+//! - A slot has a key only if its name is non-empty and no other slot of the template has
+//!   it: items of distinct slots with keys then have distinct names, the condition for
+//!   `EventData`'s short way (`Json::keyed_members`, tested equal to the general rules).
+//! - One id always names the same names (the library's promise), so a key kept under it
+//!   stays right; the cache is emptied past [`MAX_TEMPLATES`] entries, to bound it.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use evtlog::DataNames;
+
+use super::copy_escaped;
+
+/// Most templates whose keys one thread keeps (a log has tens; thousands means many logs).
+const MAX_TEMPLATES: usize = 4096;
+
+/// A template's keys: `"Name":` of each slot, escaped as every key is.
+#[derive(Debug, Default)]
+pub(super) struct TemplateKeys {
+    /// The keys one after another.
+    bytes: Vec<u8>,
+    /// Each slot's key in `bytes`, `[from, to)`; `None` for a slot without one (see the
+    /// module's invariants).
+    spans: Vec<Option<(u32, u32)>>,
+}
+
+impl TemplateKeys {
+    fn of(names: &DataNames<'_>) -> TemplateKeys {
+        let mut keys = TemplateKeys::default();
+        for slot in 0..names.len() {
+            let span = match names.name(slot) {
+                Some(name)
+                    if !name.is_empty()
+                        && (0..names.len())
+                            .all(|other| other == slot || names.name(other) != Some(name)) =>
+                {
+                    let from = keys.bytes.len();
+                    copy_escaped(&mut keys.bytes, name.as_bytes());
+                    keys.bytes.push(b':');
+                    u32::try_from(from)
+                        .ok()
+                        .zip(u32::try_from(keys.bytes.len()).ok())
+                }
+                _ => None,
+            };
+            keys.spans.push(span);
+        }
+        keys
+    }
+
+    /// Slot `slot`'s key (`"Name":`), if it has one.
+    #[inline]
+    pub(super) fn key(&self, slot: usize) -> Option<&[u8]> {
+        let (from, to) = (*self.spans.get(slot)?)?;
+        self.bytes.get(from as usize..to as usize)
+    }
+}
+
+/// Template ids are drawn one after another: their own value spreads them well enough.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // Spread over the high bits too, which the table's control bytes read.
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+thread_local! {
+    static KEYS: RefCell<HashMap<u64, TemplateKeys, BuildHasherDefault<IdHasher>>> =
+        RefCell::default();
+}
+
+/// Calls `f` with the keys of `names`' template, made on first use.
+pub(super) fn with_keys<R>(names: &DataNames<'_>, f: impl FnOnce(&TemplateKeys) -> R) -> R {
+    KEYS.with_borrow_mut(|cache| {
+        if cache.len() >= MAX_TEMPLATES && !cache.contains_key(&names.id()) {
+            cache.clear();
+        }
+        f(cache
+            .entry(names.id())
+            .or_insert_with(|| TemplateKeys::of(names)))
+    })
+}
