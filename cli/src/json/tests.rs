@@ -475,20 +475,33 @@ fn check_distinct_output(names: &[String], items: &[DataItem]) {
     assert!(text.ends_with(&expected), "{text}");
 }
 
-/// The short copy appends exactly the bytes given, for every length around its cases and
-/// after any length already written.
+/// Short strings that need no escape are quoted in a fixed buffer: exactly `"s"` for every
+/// length up to 16 after any length already written, and none for longer ones or one byte
+/// to escape at any place.
 #[test]
-fn short_copies_append_the_bytes_given() {
-    let source: Vec<u8> = (0u8..40)
-        .map(|b| b.wrapping_mul(37).wrapping_add(1))
-        .collect();
+fn short_strings_are_quoted_as_given() {
+    // Letters, digits, punctuation and bytes past 0x7F: none needs an escape.
+    let source: Vec<u8> = b"aZ09 -.%{}\xC3\xA9\xFF/:@bYcXdWeVfUgThSiRjQkPlOmN".to_vec();
+    assert!(source.len() >= 40);
     for before in 0..20 {
         for n in 0..=source.len() {
             let mut out: Vec<u8> = (0..before as u8).collect();
             let mut want = out.clone();
-            super::extend_short(&mut out, &source[..n]);
+            super::copy_escaped(&mut out, &source[..n]);
+            want.push(b'"');
             want.extend_from_slice(&source[..n]);
+            want.push(b'"');
             assert_eq!(out, want, "{before} then {n}");
+            let quoted = super::quoted_short(&source[..n]);
+            assert_eq!(quoted.is_some(), n <= 16, "{n}");
+            if let Some(q) = quoted {
+                assert_eq!(&q[..n + 2], &want[before..], "{n}");
+            }
+            for at in 0..n {
+                let mut escaped = source[..n].to_vec();
+                escaped[at] = b'\n';
+                assert!(super::quoted_short(&escaped).is_none(), "{n} {at}");
+            }
         }
     }
 }
