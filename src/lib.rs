@@ -81,7 +81,7 @@ pub use event::{
 pub use evtx::{
     visit_event, ChunkDecoder, ChunkHeader, Chunks, DataItems, DataNames, DataRef, EventVisitor,
     EvtxChunk, EvtxFile, EvtxRecord, EvtxWriter, FileHeader, Finding, FindingKind, HeaderFlags,
-    Records, SystemRef, TemplateCache, ValueRef, CHUNK_HEADER_SIZE, CHUNK_SIZE,
+    Records, SystemRef, TemplateCache, Utf16, ValueRef, CHUNK_HEADER_SIZE, CHUNK_SIZE,
     FILE_HEADER_BLOCK_SIZE,
 };
 pub use gen::manifests::{EmbeddedManifest, ALL as DEFAULT_MANIFESTS};

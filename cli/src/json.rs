@@ -23,7 +23,8 @@
 //!
 //! Two ways in, one output: [`JsonWriter`] is an [`EventVisitor`], so a file query's events
 //! are written straight from their records' values (`EventRef::visit`: System and
-//! EventData items borrowed, no `Event` built), and [`write_event`] visits a decoded event
+//! EventData items borrowed, no `Event` built; String values escaped from their UTF-16,
+//! keys copied from their template's, made once by `keys`), and [`write_event`] visits a decoded event
 //! with it (`visit_event`). The library makes the same calls either way, so the bytes do
 //! not depend on the way in (tested record by record on every sample).
 //!
@@ -42,6 +43,7 @@
 //!   (`evtlog::MAX_XML_DEPTH`).
 
 mod children;
+mod escape;
 mod keys;
 mod system;
 mod text;
@@ -56,6 +58,7 @@ use evtlog::{
 use serde_json::ser::{CompactFormatter, Formatter};
 
 use children::{Child, ChildList, NameCounts};
+use escape::{copy_escaped, copy_utf16_escaped};
 use text::{is_container, layout, node_has_text, single_value, write_text, SmallPieces};
 
 /// The namespace every rendered event declares (`Event/@xmlns`).
@@ -109,6 +112,11 @@ impl EventVisitor for JsonWriter<'_> {
 
     fn event(&mut self, event: &Event) {
         write_whole(self.0, event);
+    }
+
+    /// Strings escaped straight from their UTF-16, never decoded to text first.
+    fn wants_utf16(&self) -> bool {
+        true
     }
 }
 
@@ -401,6 +409,10 @@ impl<'e> Json<'_, '_, 'e> {
         match v {
             ValueRef::Text("") => self.raw(if empty_as_string { b"\"\"" } else { b"null" }),
             ValueRef::Text(s) => self.string(s),
+            ValueRef::Utf16(u) => match u.units() {
+                [] => self.raw(if empty_as_string { b"\"\"" } else { b"null" }),
+                units => copy_utf16_escaped(self.out, units),
+            },
             ValueRef::Value(v) if v.is_empty_text() => {
                 self.raw(if empty_as_string { b"\"\"" } else { b"null" })
             }
@@ -680,150 +692,6 @@ impl<'a> DistinctNames<'a> {
         self.len += 1;
         self.bits |= bit;
         true
-    }
-}
-
-/// Appends `s` to `out` quoted and escaped as serde_json escapes it: `"` and `\\` with a
-/// backslash, the control characters below 0x20 as `\b`, `\f`, `\n`, `\r`, `\t` or
-/// `\u00XX` (lowercase hex). Most strings need no escape: checked eight bytes at a time,
-/// then copied whole; in the others (paths, `DOMAIN\\user`), the runs between the bytes
-/// to escape are, found eight bytes at a time too. Most strings are short (names, account
-/// names, numbers as text): up to 16 bytes, checked and copied in fixed-size pieces.
-fn copy_escaped(out: &mut Vec<u8>, s: &[u8]) {
-    if let Some(quoted) = quoted_short(s) {
-        let at = out.len();
-        out.extend_from_slice(&quoted);
-        out.truncate(at + s.len() + 2);
-        return;
-    }
-    out.reserve(s.len() + 2);
-    out.push(b'"');
-    if needs_no_escape(s) {
-        out.extend_from_slice(s);
-    } else {
-        // The runs between bytes to escape copied whole. A word's lowest flag is its first
-        // byte to escape (the flags are exact up to it), so the scan jumps straight to it.
-        let (mut run, mut i) = (0, 0);
-        while let Some(w) = s.get(i..i + 8) {
-            let flags = escape_flags(read_word(w));
-            if flags == 0 {
-                i += 8;
-                continue;
-            }
-            let at = i + (flags.trailing_zeros() / 8) as usize;
-            out.extend_from_slice(&s[run..at]);
-            push_escaped_byte(out, s[at]);
-            run = at + 1;
-            i = at + 1;
-        }
-        for (at, &b) in s.iter().enumerate().skip(i) {
-            if b < 0x20 || b == b'"' || b == b'\\' {
-                out.extend_from_slice(&s[run..at]);
-                push_escaped_byte(out, b);
-                run = at + 1;
-            }
-        }
-        out.extend_from_slice(&s[run..]);
-    }
-    out.push(b'"');
-}
-
-/// `s` quoted (`"s"`, then bytes of no meaning up to 18) when it is at most 16 bytes and
-/// none needs an escape: its bytes read in two overlapping words (or halves), which are
-/// both the escape check and the copy, with no call for a copy of variable length.
-#[inline]
-fn quoted_short(s: &[u8]) -> Option<[u8; 18]> {
-    let n = s.len();
-    let mut buf = [0u8; 18];
-    let flags = if n > 16 {
-        return None;
-    } else if n >= 8 {
-        let (head, tail) = (read_word(&s[..8]), read_word(&s[n - 8..]));
-        buf[1..9].copy_from_slice(&head.to_le_bytes());
-        buf[n - 7..n + 1].copy_from_slice(&tail.to_le_bytes());
-        escape_flags(head) | escape_flags(tail)
-    } else if n >= 4 {
-        let half = |h: &[u8]| u32::from_le_bytes([h[0], h[1], h[2], h[3]]);
-        let (head, tail) = (half(&s[..4]), half(&s[n - 4..]));
-        buf[1..5].copy_from_slice(&head.to_le_bytes());
-        buf[n - 3..n + 1].copy_from_slice(&tail.to_le_bytes());
-        // All eight bytes are the string's (the halves overlap, no padding to flag).
-        escape_flags(u64::from(head) | u64::from(tail) << 32)
-    } else {
-        let mut flags = 0;
-        for (k, &b) in s.iter().enumerate() {
-            buf[k + 1] = b;
-            flags |= u64::from(b < 0x20 || b == b'"' || b == b'\\');
-        }
-        flags
-    };
-    buf[0] = b'"';
-    buf[n + 1] = b'"';
-    (flags == 0).then_some(buf)
-}
-
-/// The high bit of each byte of `w` that needs an escape in JSON (a control character,
-/// `"` or `\\`) set, and no other bit.
-#[inline]
-fn escape_flags(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte of `w` below `n` (n ≤ 0x80) sets its high bit here, and none is set otherwise.
-    let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
-    below(w, 0x20)
-        | below(w ^ (ONES * u64::from(b'"')), 1)
-        | below(w ^ (ONES * u64::from(b'\\')), 1)
-}
-
-#[inline]
-fn read_word(w: &[u8]) -> u64 {
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&w[..8]);
-    u64::from_le_bytes(bytes)
-}
-
-/// Whether no byte of `s` needs an escape in JSON (a control character, `"` or `\\`):
-/// eight bytes at a time, the tail within the last eight.
-#[inline]
-fn needs_no_escape(s: &[u8]) -> bool {
-    let mut words = s.chunks_exact(8);
-    let mut seen = 0;
-    for w in &mut words {
-        seen |= escape_flags(read_word(w));
-    }
-    let tail = words.remainder();
-    if tail.is_empty() {
-    } else if s.len() >= 8 {
-        // The last eight bytes, which hold the tail (no copy of a variable length).
-        seen |= escape_flags(read_word(&s[s.len() - 8..]));
-    } else {
-        for &b in tail {
-            seen |= u64::from(b < 0x20 || b == b'"' || b == b'\\');
-        }
-    }
-    seen == 0
-}
-
-/// One byte of a string, escaped as JSON needs it.
-fn push_escaped_byte(out: &mut Vec<u8>, b: u8) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    match b {
-        b'"' => out.extend_from_slice(b"\\\""),
-        b'\\' => out.extend_from_slice(b"\\\\"),
-        0x08 => out.extend_from_slice(b"\\b"),
-        0x0C => out.extend_from_slice(b"\\f"),
-        b'\n' => out.extend_from_slice(b"\\n"),
-        b'\r' => out.extend_from_slice(b"\\r"),
-        b'\t' => out.extend_from_slice(b"\\t"),
-        0..=0x1F => out.extend_from_slice(&[
-            b'\\',
-            b'u',
-            b'0',
-            b'0',
-            HEX[usize::from(b >> 4)],
-            HEX[usize::from(b & 15)],
-        ]),
-        _ => out.push(b),
     }
 }
 

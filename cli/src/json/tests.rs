@@ -492,7 +492,7 @@ fn short_strings_are_quoted_as_given() {
             want.extend_from_slice(&source[..n]);
             want.push(b'"');
             assert_eq!(out, want, "{before} then {n}");
-            let quoted = super::quoted_short(&source[..n]);
+            let quoted = super::escape::quoted_short(&source[..n]);
             assert_eq!(quoted.is_some(), n <= 16, "{n}");
             if let Some(q) = quoted {
                 assert_eq!(&q[..n + 2], &want[before..], "{n}");
@@ -500,7 +500,7 @@ fn short_strings_are_quoted_as_given() {
             for at in 0..n {
                 let mut escaped = source[..n].to_vec();
                 escaped[at] = b'\n';
-                assert!(super::quoted_short(&escaped).is_none(), "{n} {at}");
+                assert!(super::escape::quoted_short(&escaped).is_none(), "{n} {at}");
             }
         }
     }
@@ -579,4 +579,51 @@ fn template_keys_write_what_the_general_rules_write() {
         super::KEYED.get() - keyed_before >= 3,
         "the keys were not taken"
     );
+}
+
+/// A String's UTF-16 escaped in one pass is its decoded text escaped, on generated units:
+/// ASCII letters and the bytes to escape, NUL (inside and trailing), non-ASCII, paired and
+/// unpaired surrogates, in runs that fill whole blocks of eight or not, odd byte counts.
+#[test]
+fn utf16_strings_are_escaped_as_their_text() {
+    use evtlog::Utf16;
+    const UNITS: [u16; 17] = [
+        0x61, 0x5A, 0x20, 0x22, 0x5C, 0x0A, 0x01, 0x1F, 0x7F, 0x80, 0xE9, 0x4E2D, 0xD83D, 0xDE00,
+        0x0000, 0xFFFF, 0x2F,
+    ];
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for case in 0..20_000 {
+        let len = next(40);
+        // Mostly plain letters (whole ASCII blocks), else any unit.
+        let plain = case % 3 == 0;
+        let mut bytes: Vec<u8> = (0..len)
+            .flat_map(|_| {
+                let u = if plain && next(8) != 0 {
+                    0x61 + next(26) as u16
+                } else {
+                    UNITS[next(UNITS.len())]
+                };
+                u.to_le_bytes()
+            })
+            .collect();
+        if case % 7 == 0 {
+            bytes.push(0x41);
+        }
+        let u = Utf16::new(&bytes);
+        let mut got = b"x".to_vec();
+        super::copy_utf16_escaped(&mut got, u.units());
+        let mut want = b"x".to_vec();
+        super::copy_escaped(&mut want, u.to_text().as_bytes());
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(&want),
+            "{bytes:02x?}"
+        );
+    }
 }

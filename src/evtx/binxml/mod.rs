@@ -84,7 +84,7 @@ mod visit;
 pub use cache::TemplateCache;
 pub(crate) use deferred::{DeferredChunk, Proof, ProvedSpans};
 pub use system_ref::SystemRef;
-pub use visit::{visit_event, DataItems, DataNames, DataRef, EventVisitor, ValueRef};
+pub use visit::{visit_event, DataItems, DataNames, DataRef, EventVisitor, Utf16, ValueRef};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, Node, System, SystemFields};

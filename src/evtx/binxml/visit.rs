@@ -7,7 +7,7 @@
 //! allocation per item. Any other event is handed over whole, decoded.
 //!
 //! Owns the public visitor types ([`EventVisitor`], [`DataItems`], [`DataRef`],
-//! [`ValueRef`], [`DataNames`]), [`visit_event`] (the calls for a decoded event), and the fast path's
+//! [`ValueRef`], [`Utf16`], [`DataNames`]), [`visit_event`] (the calls for a decoded event), and the fast path's
 //! direct visiting ([`Visit`], its scratch [`VisitScratch`]), which follows `fast`'s
 //! `event_of` and `data_items` step by step.
 //!
@@ -17,7 +17,9 @@
 //!   on every sample). The direct path calls the visitor only once everything decoded, so
 //!   a record it gives up on (`None`) has made no call, and is visited through its event.
 //! - A string value is always [`ValueRef::Text`], whichever path read it (an array item
-//!   too); every other value is [`ValueRef::Value`].
+//!   too), except a String substitution read straight from a record by a visitor that
+//!   [wants its UTF-16](EventVisitor::wants_utf16) ([`ValueRef::Utf16`], whose text is the
+//!   same: tested on every sample record); every other value is [`ValueRef::Value`].
 //! - A direct visit's items name their template's names ([`DataItems::names`]): item `i`'s
 //!   name is the name of its slot, one [`DataNames::id`] always the same names (tested on
 //!   every sample record).
@@ -30,7 +32,7 @@ use super::general::General;
 use super::plan::{BodyPlan, Content, DataPlan, ItemPlan, Plan};
 use super::span::Span;
 use super::system_ref::{SystemParts, SystemRef};
-use super::value::utf16_trimmed_append;
+use super::value::{utf16_trimmed_append, without_trailing_nuls};
 use crate::event::{Body, DataItem, Event, System, SystemFields, Value};
 
 /// What reads events one at a time without keeping them (see the module docs): each
@@ -41,6 +43,12 @@ pub trait EventVisitor {
     fn usual(&mut self, system: &SystemRef<'_>, data: Option<&DataItems<'_>>);
     /// Any other event, whole.
     fn event(&mut self, event: &Event);
+    /// Whether this visitor takes a String value read straight from a record as its UTF-16
+    /// ([`ValueRef::Utf16`], no text decoded for it) rather than as text
+    /// ([`ValueRef::Text`]). No by default.
+    fn wants_utf16(&self) -> bool {
+        false
+    }
 }
 
 /// The calls a visit of `event` makes: [`EventVisitor::usual`] where it is of the usual
@@ -108,8 +116,45 @@ pub enum DataRef<'a> {
 pub enum ValueRef<'a> {
     /// A string value ([`Value::String`]).
     Text(&'a str),
+    /// A string value as the record holds it, to a visitor that
+    /// [wants it so](EventVisitor::wants_utf16): its text is [`Utf16::to_text`].
+    Utf16(Utf16<'a>),
     /// Any other value.
     Value(&'a Value),
+}
+
+/// A String value's UTF-16LE units as a record holds them: its text is the units decoded
+/// (an unpaired surrogate as U+FFFD), trailing NULs left out, as every value read from a
+/// record is decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Utf16<'a>(&'a [u8]);
+
+impl<'a> Utf16<'a> {
+    /// The String value whose UTF-16LE bytes are `bytes`, as a record holds them.
+    #[inline]
+    pub fn new(bytes: &'a [u8]) -> Utf16<'a> {
+        Utf16(bytes)
+    }
+
+    /// The units up to the last one that is not NUL (whole units: an odd last byte is left
+    /// out, as decoding leaves it).
+    #[inline]
+    pub fn units(&self) -> &'a [u8] {
+        without_trailing_nuls(self.0)
+    }
+
+    /// Whether its text is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.units().is_empty()
+    }
+
+    /// Its text, decoded.
+    pub fn to_text(&self) -> String {
+        let mut text = Vec::new();
+        utf16_trimmed_append(self.0, &mut text);
+        String::from_utf8(text).unwrap_or_default()
+    }
 }
 
 impl<'a> ValueRef<'a> {
@@ -171,6 +216,10 @@ impl<'a> DataItems<'a> {
                     name: plan_name(plan, k),
                     value: ValueRef::of(values.get(at as usize)?),
                 },
+                Item::Utf16 { plan: k, from, to } => DataRef::Data {
+                    name: plan_name(plan, k),
+                    value: ValueRef::Utf16(Utf16(chunk.get(from as usize..to as usize)?)),
+                },
                 Item::Binary { from, to } => {
                     DataRef::Binary(chunk.get(from as usize..to as usize)?)
                 }
@@ -208,7 +257,9 @@ impl<'a> DataItems<'a> {
         match self.repr {
             Repr::Event(_) => None,
             Repr::Direct { items, .. } => match *items.get(i)? {
-                Item::Text { plan, .. } | Item::Value { plan, .. } => Some(usize::from(plan)),
+                Item::Text { plan, .. } | Item::Value { plan, .. } | Item::Utf16 { plan, .. } => {
+                    Some(usize::from(plan))
+                }
                 Item::Binary { .. } => None,
             },
         }
@@ -287,6 +338,9 @@ fn plan_name(plan: &[ItemPlan], k: u16) -> Option<&str> {
 enum Item {
     /// Plan item `plan`, its text `[from, to)` in the scratch text.
     Text { plan: u16, from: u32, to: u32 },
+    /// Plan item `plan`, a String value's UTF-16 at chunk offsets `[from, to)` (for a
+    /// visitor that wants it so).
+    Utf16 { plan: u16, from: u32, to: u32 },
     /// Plan item `plan`, its value number `at` of the scratch values.
     Value { plan: u16, at: u32 },
     /// A `<Binary>`: its bytes at chunk offsets `[from, to)`.
@@ -377,6 +431,7 @@ impl<'a, 'c> Visit<'a, 'c> {
         scratch.items.clear();
         scratch.text.clear();
         scratch.values.clear();
+        let utf16 = visitor.wants_utf16();
         let read: Arc<Template>;
         let plan: Option<&DataPlan> = match body {
             BodyPlan::None => None,
@@ -394,7 +449,7 @@ impl<'a, 'c> Visit<'a, 'c> {
                         return None;
                     };
                     let mut inner = Values::new(chunk, nested);
-                    collect(&mut inner, &plan.items, scratch)?;
+                    collect(&mut inner, &plan.items, scratch, utf16)?;
                     if !inner.rest_decode() {
                         return None;
                     }
@@ -405,7 +460,7 @@ impl<'a, 'c> Visit<'a, 'c> {
             BodyPlan::UserData { dep, .. } if values.dropped(*dep) => None,
             BodyPlan::UserData { .. } => return None,
             BodyPlan::Inline(plan) => {
-                collect(&mut values, &plan.items, scratch)?;
+                collect(&mut values, &plan.items, scratch, utf16)?;
                 Some(plan)
             }
         };
@@ -444,8 +499,13 @@ impl<'a, 'c> Visit<'a, 'c> {
 }
 
 /// The items of `plan` into `scratch`, as `Values::data_items` maps them; `None` where it
-/// fails.
-fn collect(values: &mut Values<'_>, plan: &[ItemPlan], scratch: &mut VisitScratch) -> Option<()> {
+/// fails. `utf16`: a String substitution is kept as its units, not decoded.
+fn collect(
+    values: &mut Values<'_>,
+    plan: &[ItemPlan],
+    scratch: &mut VisitScratch,
+    utf16: bool,
+) -> Option<()> {
     let VisitScratch {
         items,
         text,
@@ -478,6 +538,14 @@ fn collect(values: &mut Values<'_>, plan: &[ItemPlan], scratch: &mut VisitScratc
                                 // A String, decoded as `decode` does, straight into `text`.
                                 span.used = true;
                                 let bytes = span.bytes(values.chunk)?;
+                                if utf16 {
+                                    items.push(Item::Utf16 {
+                                        plan: k,
+                                        from: u32::try_from(span.start()).ok()?,
+                                        to: u32::try_from(span.start() + bytes.len()).ok()?,
+                                    });
+                                    continue;
+                                }
                                 let from = u32::try_from(text.len()).ok()?;
                                 utf16_trimmed_append(bytes, text);
                                 let to = u32::try_from(text.len()).ok()?;

@@ -3,7 +3,7 @@
 //! now and for records a deferred proof kept.
 
 use super::deferred::{ProvedSpans, XmlScratch};
-use super::visit::{visit_event, DataItems, DataRef, EventVisitor, Visit, VisitScratch};
+use super::visit::{visit_event, DataItems, DataRef, EventVisitor, ValueRef, Visit, VisitScratch};
 use super::SystemRef;
 use super::{ChunkDecoder, FastScratch, General, TemplateCache};
 use crate::event::Event;
@@ -27,7 +27,61 @@ impl EventVisitor for Recorder {
     }
 }
 
+/// A [`Recorder`] that asks for String values as UTF-16 and writes them down as their
+/// text, so that its calls read as the decoded event's.
+#[derive(Default)]
+struct Utf16Recorder(Recorder);
+
+impl EventVisitor for Utf16Recorder {
+    fn usual(&mut self, system: &SystemRef<'_>, data: Option<&DataItems<'_>>) {
+        if let Some(d) = data {
+            check_names(d);
+        }
+        let texts: Vec<Option<String>> = data
+            .iter()
+            .flat_map(|d| d.iter())
+            .map(|item| match item {
+                DataRef::Data {
+                    value: ValueRef::Utf16(u),
+                    ..
+                } => {
+                    UTF16_SEEN.set(UTF16_SEEN.get() + 1);
+                    let text = u.to_text();
+                    assert_eq!(u.is_empty(), text.is_empty());
+                    Some(text)
+                }
+                _ => None,
+            })
+            .collect();
+        let data = data.map(|d| {
+            let items: Vec<DataRef<'_>> = d
+                .iter()
+                .zip(&texts)
+                .map(|(item, text)| match (item, text) {
+                    (DataRef::Data { name, .. }, Some(text)) => DataRef::Data {
+                        name,
+                        value: ValueRef::Text(text),
+                    },
+                    (item, _) => item,
+                })
+                .collect();
+            (d.name(), d.len(), items)
+        });
+        self.0 .0.push(format!("usual {system:?} {data:?}"));
+    }
+
+    fn event(&mut self, event: &Event) {
+        self.0.event(event);
+    }
+
+    fn wants_utf16(&self) -> bool {
+        true
+    }
+}
+
 thread_local! {
+    /// String values handed over as UTF-16.
+    static UTF16_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// The names met under each `DataNames::id`, to check one id always names the same.
     static NAMES: std::cell::RefCell<std::collections::HashMap<u64, Vec<Option<String>>>> =
         Default::default();
@@ -114,6 +168,10 @@ fn check_chunk(
         let mut got = Recorder::default();
         decoder.visit(&record, &mut got).unwrap();
         assert_eq!(got.0, expected.0, "{at} record {id}");
+        // Strings as UTF-16: the same texts.
+        let mut got = Utf16Recorder::default();
+        decoder.visit(&record, &mut got).unwrap();
+        assert_eq!(got.0 .0, expected.0, "{at} record {id}: as UTF-16");
         // The direct path alone: the same call, or none.
         let (start, end) = decoder.span(&record).unwrap();
         let mut got = Recorder::default();
@@ -183,6 +241,10 @@ fn direct_visits_equal_the_decoded_events_visits_on_every_sample() {
     assert!(
         total == 0 || NAMES.with_borrow(|m| !m.is_empty()),
         "no visit named its template's names"
+    );
+    assert!(
+        total == 0 || UTF16_SEEN.get() > 0,
+        "no String handed over as UTF-16"
     );
 }
 
