@@ -24,21 +24,19 @@
 //! Two ways in, one output: [`JsonWriter`] is an [`EventVisitor`], so a file query's events
 //! are written straight from their records' values (`EventRef::visit`: System and
 //! EventData items borrowed, no `Event` built; String values escaped from their UTF-16,
-//! keys copied from their template's, made once by `keys`), and [`write_event`] visits a decoded event
-//! with it (`visit_event`). The library makes the same calls either way, so the bytes do
-//! not depend on the way in (tested record by record on every sample).
+//! keys copied from their template's, made once by `keys`), and [`write_event`] visits a
+//! decoded event with it (`visit_event`). The library makes the same calls either way
+//! (a String as UTF-16 or as text, the same text), so the bytes do not depend on the way
+//! in (tested record by record on every sample).
 //!
 //! Invariants:
 //! - [`write_event`] and [`JsonWriter`] write one complete JSON object per event and
 //!   nothing else (no newline); they never fail, and allocate nothing beyond `out`'s
 //!   growth except for text made of several pieces, the names of one event's objects (one
-//!   list, not for an EventData of distinct names) and objects of more than
-//!   [`NameCounts::LIST_LEN`] names (a map).
-//! - Keys and strings are escaped exactly as serde_json escapes them (tested on every ASCII
-//!   byte); numbers are written by its formatter. A string that needs no escape is copied
-//!   whole; one of up to 16 bytes is checked and copied in two overlapping fixed-size
-//!   pieces (tested equal to plain quoting for every length, and against serde_json with
-//!   escapes at every pair of places).
+//!   list, not for an EventData of distinct names), objects of more than
+//!   [`NameCounts::LIST_LEN`] names (a map), and each template's keys, once per thread.
+//! - Keys and strings are escaped exactly as serde_json escapes them (`escape`'s
+//!   invariants); numbers are written by its formatter.
 //! - Recursion follows the event's element tree, whose depth the decoder bounds
 //!   (`evtlog::MAX_XML_DEPTH`).
 
