@@ -22,7 +22,7 @@ use crate::event::{System, Value};
 /// the general expansion would have counted; `None` if `e` has a shape this path leaves to
 /// the general one.
 pub(super) fn system(e: &TElement, values: &[Sub]) -> Option<(System, usize)> {
-    if dropped(e, values) || !e.attributes.is_empty() {
+    if dropped(e, values) || e.has_attributes() {
         return None;
     }
     let m = Mapper { at: 0 };
@@ -30,19 +30,19 @@ pub(super) fn system(e: &TElement, values: &[Sub]) -> Option<(System, usize)> {
     let mut saw_event_id = false;
     let mut spent = 1;
     let mut attrs: Vec<(&str, Value)> = Vec::new();
-    for child in &e.children {
+    for child in e.children() {
         let c = match child {
             TNode::Element(c) => c,
             TNode::Text(_) | TNode::Value(_) | TNode::CData(_) | TNode::Pi { .. } => continue,
-            TNode::Subst { .. } | TNode::Nodes(_) => return None,
+            TNode::Subst { .. } | TNode::Nodes(_) | TNode::Attr(_) => return None,
         };
         spent += 1;
         if dropped(c, values) {
             continue;
         }
-        let content = content(&c.children, values)?;
+        let content = content(c.children(), values)?;
         attrs.clear();
-        for (name, tokens) in &c.attributes {
+        for (name, tokens) in c.attributes() {
             if let Some(v) = attribute(tokens, values)? {
                 attrs.push((&**name, v));
             }

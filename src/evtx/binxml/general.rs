@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::cache::Template;
 use super::expand::Expansion;
-use super::parsed::{Sub, TElement, TNode};
+use super::parsed::{ElementBuilder, Sub, TElement, TNode};
 use super::tokens::{
     char_reference, corrupt, entity_text, peek, pi_data, value_descriptors, Decoder, MAX_DEPTH,
 };
@@ -167,29 +167,23 @@ impl<'a, 'c> General<'a, 'c> {
         };
         r.skip(4, "element data size")?;
         let name = self.tokens.name(r)?;
-        // Lists start at one place, not the four a first push makes: most attributes hold
-        // one value and most elements one child or attribute, and a list of one is small
-        // enough for the allocator's fast bins (a definition is thousands of such lists).
-        let mut attributes = Vec::new();
+        // Attributes and children in one list (`TElement`): one allocation per element.
+        let mut b = ElementBuilder::new();
         if tok & 0x40 != 0 {
-            attributes.reserve_exact(1);
             r.skip(4, "attribute list size")?;
-            while let Some(t) = peek(r).filter(|t| t & 0x0F == 0x06) {
-                let _ = t;
+            while peek(r).is_some_and(|t| t & 0x0F == 0x06) {
                 r.skip(1, "attribute token")?;
-                let attr_name = self.tokens.name(r)?;
-                let mut value = Vec::with_capacity(1);
+                b.attribute(self.tokens.name(r)?);
                 while let Some(v) = peek(r)
                     .filter(|v| matches!(v, 0x05 | 0x45 | 0x08 | 0x48 | 0x09 | 0x49 | 0x0D | 0x0E))
                 {
                     r.skip(1, "attribute value token")?;
-                    self.content(v, r, dep, depth, &mut value)?;
+                    self.content(v, r, dep, depth, &mut b.items)?;
                 }
-                attributes.push((attr_name, value));
             }
         }
+        b.end_attributes();
         let close_at = r.file_offset();
-        let mut children = Vec::new();
         let close = r.u8("close of start element")?;
         match close {
             0x03 => {}
@@ -198,7 +192,7 @@ impl<'a, 'c> General<'a, 'c> {
                 let t = r.u8("element content token")?;
                 match t {
                     0x04 => break,
-                    _ if self.content(t, r, dep, depth, &mut children)? => {}
+                    _ if self.content(t, r, dep, depth, &mut b.items)? => {}
                     _ => {
                         return Err(corrupt(
                             t_at,
@@ -214,13 +208,7 @@ impl<'a, 'c> General<'a, 'c> {
                 ))
             }
         }
-        Ok(TElement {
-            name,
-            dep_id,
-            attributes,
-            children,
-            empty_tag: close == 0x03,
-        })
+        Ok(b.finish(name, dep_id, close == 0x03))
     }
 
     /// An inline Value token after its token byte.
