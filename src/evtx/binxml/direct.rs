@@ -64,7 +64,7 @@ fn dropped(e: &TElement, values: &[Sub]) -> bool {
 fn content(children: &[TNode], values: &[Sub]) -> Option<Value> {
     Some(match children {
         [] => Value::String(String::new()),
-        [TNode::Text(t)] => Value::String(t.clone()),
+        [TNode::Text(t)] => Value::String(t.to_string()),
         [TNode::Value(v)] => v.clone(),
         [TNode::Subst { index, .. }] => match values.get(usize::from(*index)) {
             None | Some(Sub::Plain(Value::Null)) => Value::String(String::new()),
@@ -85,7 +85,7 @@ fn attribute(tokens: &[TNode], values: &[Sub]) -> Option<Option<Value>> {
             Some(Sub::Plain(v)) => Some(v.clone()),
             Some(Sub::Xml(_) | Sub::Taken) => return None,
         },
-        [TNode::Text(t)] => Some(Value::String(t.clone())),
+        [TNode::Text(t)] => Some(Value::String(t.to_string())),
         [TNode::Value(v)] => Some(v.clone()),
         _ => return None,
     })

@@ -90,7 +90,7 @@ impl Expansion {
                         [TNode::Subst { .. }] => None,
                         // One literal, the usual attribute: its value as the list of it
                         // would make, without the list.
-                        [TNode::Text(t)] => Some(Value::String(std::mem::take(t))),
+                        [TNode::Text(t)] => Some(Value::String(t.take())),
                         [TNode::Value(v)] => Some(std::mem::replace(v, Value::Null)),
                         tokens => {
                             let mut parts = Vec::new();
@@ -115,7 +115,7 @@ impl Expansion {
                 set_children(&mut element, children, empty_tag);
                 out.push(Node::Element(element));
             }
-            TNode::Text(t) => out.push(Node::Value(Value::String(t))),
+            TNode::Text(mut t) => out.push(Node::Value(Value::String(t.take()))),
             TNode::Value(v) => out.push(Node::Value(v)),
             TNode::Subst { .. } => {}
             TNode::CData(c) => out.push(Node::CData(c)),
@@ -143,7 +143,7 @@ impl Expansion {
         for node in nodes {
             match node {
                 TNode::Element(e) => self.expand_element(e, values, take, out, root, depth)?,
-                TNode::Text(t) => out.push(Node::Value(Value::String(t.clone()))),
+                TNode::Text(t) => out.push(Node::Value(Value::String(t.to_string()))),
                 TNode::Value(v) => out.push(Node::Value(v.clone())),
                 TNode::Subst { index, .. } => match values.get_mut(usize::from(*index)) {
                     None | Some(Sub::Plain(Value::Null) | Sub::Taken) => {}
@@ -348,7 +348,7 @@ mod tests {
         vec![element(vec![
             ("text", vec![TNode::Text("a".into())]),
             ("typed", vec![TNode::Value(Value::UInt32(7))]),
-            ("empty_text", vec![TNode::Text(String::new())]),
+            ("empty_text", vec![TNode::Text("".into())]),
             ("none", vec![]),
             (
                 "run",

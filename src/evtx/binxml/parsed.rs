@@ -13,7 +13,7 @@ use crate::event::{Node, Value};
 #[derive(Debug)]
 pub(super) enum TNode {
     Element(TElement),
-    Text(String),
+    Text(Text),
     Value(Value),
     /// A substitution; both kinds omit a Null value, an optional one in an attribute also
     /// omits an empty one.
@@ -169,6 +169,50 @@ impl<'a> Iterator for Attributes<'a> {
 
 impl ExactSizeIterator for Attributes<'_> {}
 
+/// A literal text of a parsed fragment: owned in a record's own fragment (its expansion
+/// moves it into the event), shared in a template definition (whose plan shares it: a
+/// `<Data>` element's name, one allocation where a copy was a second).
+#[derive(Debug)]
+pub(super) enum Text {
+    Owned(String),
+    Shared(Arc<str>),
+}
+
+impl Text {
+    /// The text as a `String`, moved out if owned (an empty one left behind).
+    pub(super) fn take(&mut self) -> String {
+        match self {
+            Text::Owned(s) => std::mem::take(s),
+            Text::Shared(s) => s.to_string(),
+        }
+    }
+
+    /// The text as an `Arc<str>`, shared if it already is one.
+    pub(super) fn shared(&self) -> Arc<str> {
+        match self {
+            Text::Owned(s) => Arc::from(s.as_str()),
+            Text::Shared(s) => Arc::clone(s),
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::Owned(s) => s,
+            Text::Shared(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::Owned(s.to_owned())
+    }
+}
+
 /// A substitution value: a typed value or a decoded nested BinXml fragment.
 #[derive(Clone, Debug)]
 pub(super) enum Sub {
@@ -252,6 +296,21 @@ mod tests {
             assert_eq!(e.attribute_count(), count);
             assert_eq!(e.attributes().len(), count);
             assert_eq!(e.has_attributes(), count > 0);
+        }
+    }
+
+    /// Owned or shared, a text reads, takes and shares as the same string; sharing a
+    /// shared one is the same allocation.
+    #[test]
+    fn a_text_is_the_same_string_owned_or_shared() {
+        for s in ["", "Name", "Ünïcödé"] {
+            let shared = Arc::<str>::from(s);
+            for mut t in [Text::Owned(s.to_owned()), Text::Shared(Arc::clone(&shared))] {
+                assert_eq!(&*t, s);
+                assert_eq!(&*t.shared(), s);
+                assert_eq!(t.take(), s);
+            }
+            assert!(Arc::ptr_eq(&Text::Shared(Arc::clone(&shared)).shared(), &shared));
         }
     }
 }

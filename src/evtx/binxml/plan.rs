@@ -600,7 +600,7 @@ fn in_render_order(children: &[ChildPlan]) -> bool {
 
 fn source(node: &TNode) -> Option<Source> {
     Some(match node {
-        TNode::Text(t) => Source::Text(t.clone()),
+        TNode::Text(t) => Source::Text(t.to_string()),
         TNode::Value(v) => Source::Value(v.clone()),
         TNode::Subst { index, optional } => Source::Subst {
             index: *index,
@@ -616,7 +616,7 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
     let name = match (e.attribute_count(), e.attributes().next()) {
         (0, _) => None,
         (1, Some((attr, tokens))) if &**attr == "Name" => match tokens {
-            [TNode::Text(t)] => Some(t.clone()),
+            [TNode::Text(t)] => Some(t.to_string()),
             _ => return None,
         },
         _ => return None,
@@ -633,14 +633,14 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
                 let name = match (c.attribute_count(), c.attributes().next()) {
                     (0, _) => None,
                     (1, Some((attr, tokens))) if &**attr == "Name" => match tokens {
-                        [TNode::Text(t)] => Some(Arc::from(t.as_str())),
+                        [TNode::Text(t)] => Some(t.shared()),
                         _ => return None,
                     },
                     _ => return None,
                 };
                 let content = match c.children() {
                     [] => Content::Empty,
-                    [TNode::Text(t)] => Content::Text(t.clone()),
+                    [TNode::Text(t)] => Content::Text(t.to_string()),
                     [TNode::Subst { index, .. }] => Content::Subst(*index),
                     _ => return None,
                 };

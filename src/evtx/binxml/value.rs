@@ -15,6 +15,8 @@
 //! - A value that does not fit its type is an `Err(String)` naming the problem; the caller
 //!   turns it into `FileCorrupt` at the value's file offset.
 
+use std::sync::Arc;
+
 use crate::event::{Array, FileTime, Guid, Sid, SystemTime, Value, VariantType};
 
 /// The BinXml type code of a nested BinXml fragment.
@@ -154,6 +156,21 @@ pub(super) fn utf16(bytes: &[u8]) -> String {
     } else {
         decode_utf16_lossy(bytes).collect()
     }
+}
+
+/// [`utf16`] as a shared string, decoded through `scratch` (its allocation reused): one
+/// allocation, where a `String` made into an `Arc<str>` is two.
+pub(super) fn utf16_shared(bytes: &[u8], scratch: &mut String) -> Arc<str> {
+    scratch.clear();
+    if is_ascii_utf16(bytes) {
+        let mut ascii = std::mem::take(scratch).into_bytes();
+        ascii.extend(bytes.chunks_exact(2).map(|c| c[0]));
+        // Every byte is below 0x80: valid UTF-8, so this cannot fail.
+        *scratch = String::from_utf8(ascii).unwrap_or_default();
+    } else {
+        scratch.extend(decode_utf16_lossy(bytes));
+    }
+    Arc::from(scratch.as_str())
 }
 
 /// True if every whole UTF-16LE unit of `bytes` is ASCII; four units at a time.
@@ -454,6 +471,7 @@ mod tests {
             let mut out = String::from("left over");
             utf16_trimmed_into(&b, &mut out);
             assert_eq!(out, oracle(&b), "{b:?}");
+            assert_eq!(&*utf16_shared(&b, &mut out), utf16_general(&b), "{b:?}");
         }
     }
 
