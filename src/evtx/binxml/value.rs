@@ -33,7 +33,7 @@ pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
         // Every byte is below 0x80: valid UTF-8, so this cannot fail.
         *out = String::from_utf8(ascii).unwrap_or_default();
     } else {
-        out.extend(decode_utf16_lossy(body));
+        decode_utf16_into(body, out);
     }
 }
 
@@ -79,6 +79,39 @@ fn decode_utf16_lossy(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
         .chunks_exact(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]));
     char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+}
+
+/// [`decode_utf16_lossy`] appended to `out`: runs of ASCII units copied as bytes (most of
+/// a string with an accent or two in it), the stretches between decoded. Splitting before
+/// ASCII units changes nothing: an ASCII unit is never half of a surrogate pair.
+fn decode_utf16_into(bytes: &[u8], out: &mut String) {
+    out.reserve(bytes.len() / 2);
+    let mut buf = [0u8; 64];
+    let mut i = 0;
+    loop {
+        let mut n = 0;
+        while let Some(&[low @ 0..=0x7F, 0]) = bytes.get(i..i + 2) {
+            if n == buf.len() {
+                push_ascii(out, &buf);
+                n = 0;
+            }
+            buf[n] = low;
+            n += 1;
+            i += 2;
+        }
+        push_ascii(out, &buf[..n]);
+        let start = i;
+        while let Some(&[low, high]) = bytes.get(i..i + 2) {
+            if high == 0 && low < 0x80 {
+                break;
+            }
+            i += 2;
+        }
+        if i == start {
+            return;
+        }
+        out.extend(decode_utf16_lossy(bytes.get(start..i).unwrap_or_default()));
+    }
 }
 
 /// The leading ASCII units of UTF-16LE `units`, up to the first that XML escaping would
@@ -154,7 +187,9 @@ pub(super) fn utf16(bytes: &[u8]) -> String {
         // is valid UTF-8 and cannot fail.
         String::from_utf8(bytes.chunks_exact(2).map(|c| c[0]).collect()).unwrap_or_default()
     } else {
-        decode_utf16_lossy(bytes).collect()
+        let mut s = String::new();
+        decode_utf16_into(bytes, &mut s);
+        s
     }
 }
 
@@ -168,7 +203,7 @@ pub(super) fn utf16_shared(bytes: &[u8], scratch: &mut String) -> Arc<str> {
         // Every byte is below 0x80: valid UTF-8, so this cannot fail.
         *scratch = String::from_utf8(ascii).unwrap_or_default();
     } else {
-        scratch.extend(decode_utf16_lossy(bytes));
+        decode_utf16_into(bytes, scratch);
     }
     Arc::from(scratch.as_str())
 }
@@ -438,6 +473,8 @@ mod tests {
             "Ünïcödé and ASCII",
             "x\u{1F600}y",
             "tab\there",
+            "Afficher la forêt entière : 'False', Portée par défaut : « ave.local », \
+             Configuration du contrôleur de domaine : « DC.ave.local » \u{1F600}\u{1F600}!",
         ];
         for text in cases {
             let b: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
