@@ -196,15 +196,18 @@ pub(super) fn utf16(bytes: &[u8]) -> String {
 /// [`utf16`] as a shared string, decoded through `scratch` (its allocation reused): one
 /// allocation, where a `String` made into an `Arc<str>` is two.
 pub(super) fn utf16_shared(bytes: &[u8], scratch: &mut String) -> Arc<str> {
-    scratch.clear();
-    if is_ascii_utf16(bytes) {
-        let mut ascii = std::mem::take(scratch).into_bytes();
-        ascii.extend(bytes.chunks_exact(2).map(|c| c[0]));
+    // A short ASCII text, the usual name: its low bytes on the stack, copied once.
+    let mut ascii = [0u8; 64];
+    if bytes.len() <= 2 * ascii.len() && is_ascii_utf16(bytes) {
+        let n = bytes.len() / 2;
+        for (b, unit) in ascii.iter_mut().zip(bytes.chunks_exact(2)) {
+            *b = unit[0];
+        }
         // Every byte is below 0x80: valid UTF-8, so this cannot fail.
-        *scratch = String::from_utf8(ascii).unwrap_or_default();
-    } else {
-        decode_utf16_into(bytes, scratch);
+        return Arc::from(std::str::from_utf8(&ascii[..n]).unwrap_or_default());
     }
+    scratch.clear();
+    decode_utf16_into(bytes, scratch);
     Arc::from(scratch.as_str())
 }
 
@@ -473,13 +476,17 @@ mod tests {
             "Ünïcödé and ASCII",
             "x\u{1F600}y",
             "tab\there",
+            "a run of ASCII longer than the 64 bytes a buffer holds, then an accent: é, \
+             then another run as long as that one, and the end",
             "Afficher la forêt entière : 'False', Portée par défaut : « ave.local », \
              Configuration du contrôleur de domaine : « DC.ave.local » \u{1F600}\u{1F600}!",
         ];
+        let mut scratch = String::from("left over");
         for text in cases {
             let b: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
             assert_eq!(utf16(&b), text);
             assert_eq!(utf16_general(&b), text);
+            assert_eq!(&*utf16_shared(&b, &mut scratch), text);
         }
         // An unpaired surrogate and an odd trailing byte.
         assert_eq!(utf16(&[0x41, 0, 0x00, 0xD8, 0x42]), "A\u{FFFD}");
