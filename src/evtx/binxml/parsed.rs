@@ -259,7 +259,8 @@ mod tests {
             index,
             optional: false,
         };
-        let shapes: Vec<(Vec<(&str, Vec<TNode>)>, Vec<TNode>)> = vec![
+        type Attributes = Vec<(&'static str, Vec<TNode>)>;
+        let shapes: Vec<(Attributes, Vec<TNode>)> = vec![
             (vec![], vec![]),
             (vec![], vec![subst(0), TNode::Text("t".into())]),
             (vec![("a", vec![])], vec![]),
@@ -310,7 +311,10 @@ mod tests {
                 assert_eq!(&*t.shared(), s);
                 assert_eq!(t.take(), s);
             }
-            assert!(Arc::ptr_eq(&Text::Shared(Arc::clone(&shared)).shared(), &shared));
+            assert!(Arc::ptr_eq(
+                &Text::Shared(Arc::clone(&shared)).shared(),
+                &shared
+            ));
         }
     }
 }

@@ -615,10 +615,7 @@ fn source(node: &TNode) -> Option<Source> {
 fn data_plan(e: &TElement) -> Option<DataPlan> {
     let name = match (e.attribute_count(), e.attributes().next()) {
         (0, _) => None,
-        (1, Some((attr, tokens))) if &**attr == "Name" => match tokens {
-            [TNode::Text(t)] => Some(t.to_string()),
-            _ => return None,
-        },
+        (1, Some((attr, [TNode::Text(t)]))) if &**attr == "Name" => Some(t.to_string()),
         _ => return None,
     };
     let mut items = Vec::with_capacity(e.children().len());
@@ -632,10 +629,7 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
             "Data" => {
                 let name = match (c.attribute_count(), c.attributes().next()) {
                     (0, _) => None,
-                    (1, Some((attr, tokens))) if &**attr == "Name" => match tokens {
-                        [TNode::Text(t)] => Some(t.shared()),
-                        _ => return None,
-                    },
+                    (1, Some((attr, [TNode::Text(t)]))) if &**attr == "Name" => Some(t.shared()),
                     _ => return None,
                 };
                 let content = match c.children() {
