@@ -83,8 +83,8 @@ fn distinct_substs(nodes: &[TNode], seen: &mut Vec<bool>) -> bool {
             !std::mem::replace(&mut seen[i], true)
         }
         TNode::Element(e) => {
-            e.attributes.iter().all(|(_, v)| distinct_substs(v, seen))
-                && distinct_substs(&e.children, seen)
+            e.attributes().all(|(_, v)| distinct_substs(v, seen))
+                && distinct_substs(e.children(), seen)
         }
         _ => true,
     })

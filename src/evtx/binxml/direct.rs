@@ -22,7 +22,7 @@ use crate::event::{System, Value};
 /// the general expansion would have counted; `None` if `e` has a shape this path leaves to
 /// the general one.
 pub(super) fn system(e: &TElement, values: &[Sub]) -> Option<(System, usize)> {
-    if dropped(e, values) || !e.attributes.is_empty() {
+    if dropped(e, values) || e.has_attributes() {
         return None;
     }
     let m = Mapper { at: 0 };
@@ -30,19 +30,19 @@ pub(super) fn system(e: &TElement, values: &[Sub]) -> Option<(System, usize)> {
     let mut saw_event_id = false;
     let mut spent = 1;
     let mut attrs: Vec<(&str, Value)> = Vec::new();
-    for child in &e.children {
+    for child in e.children() {
         let c = match child {
             TNode::Element(c) => c,
             TNode::Text(_) | TNode::Value(_) | TNode::CData(_) | TNode::Pi { .. } => continue,
-            TNode::Subst { .. } | TNode::Nodes(_) => return None,
+            TNode::Subst { .. } | TNode::Nodes(_) | TNode::Attr(_) => return None,
         };
         spent += 1;
         if dropped(c, values) {
             continue;
         }
-        let content = content(&c.children, values)?;
+        let content = content(c.children(), values)?;
         attrs.clear();
-        for (name, tokens) in &c.attributes {
+        for (name, tokens) in c.attributes() {
             if let Some(v) = attribute(tokens, values)? {
                 attrs.push((&**name, v));
             }
@@ -64,7 +64,7 @@ fn dropped(e: &TElement, values: &[Sub]) -> bool {
 fn content(children: &[TNode], values: &[Sub]) -> Option<Value> {
     Some(match children {
         [] => Value::String(String::new()),
-        [TNode::Text(t)] => Value::String(t.clone()),
+        [TNode::Text(t)] => Value::String(t.to_string()),
         [TNode::Value(v)] => v.clone(),
         [TNode::Subst { index, .. }] => match values.get(usize::from(*index)) {
             None | Some(Sub::Plain(Value::Null)) => Value::String(String::new()),
@@ -85,7 +85,7 @@ fn attribute(tokens: &[TNode], values: &[Sub]) -> Option<Option<Value>> {
             Some(Sub::Plain(v)) => Some(v.clone()),
             Some(Sub::Xml(_) | Sub::Taken) => return None,
         },
-        [TNode::Text(t)] => Some(Value::String(t.clone())),
+        [TNode::Text(t)] => Some(Value::String(t.to_string())),
         [TNode::Value(v)] => Some(v.clone()),
         _ => return None,
     })

@@ -72,39 +72,51 @@ impl Expansion {
                 }
                 self.spend(1)?;
                 let mut element = Element::new(&*e.name);
-                element.attributes.reserve_exact(e.attributes.len());
-                for (name, tokens) in e.attributes {
-                    if let [TNode::Subst { .. }] = tokens.as_slice() {
-                        continue;
-                    }
-                    let mut tokens = tokens.into_iter();
-                    let value = match (tokens.next(), tokens.len()) {
+                element.attributes.reserve_exact(e.attribute_count());
+                let empty_tag = e.empty_tag;
+                let (mut items, split) = e.into_items();
+                // Each attribute's value tokens are taken out of the list by index (a
+                // placeholder left behind), so they move rather than clone.
+                let mut i = 0;
+                while i < split {
+                    let Some(TNode::Attr(attr)) = items.get_mut(i).map(take_node) else {
+                        return Err(corrupt(self.base, "an attribute list misread"));
+                    };
+                    let end = items
+                        .get(i + 1..split)
+                        .and_then(|v| v.iter().position(|t| matches!(t, TNode::Attr(_))))
+                        .map_or(split, |p| i + 1 + p);
+                    let value = match items.get_mut(i + 1..end).unwrap_or_default() {
+                        [TNode::Subst { .. }] => None,
                         // One literal, the usual attribute: its value as the list of it
                         // would make, without the list.
-                        (Some(TNode::Text(t)), 0) => Value::String(t),
-                        (Some(TNode::Value(v)), 0) => v,
-                        (first, _) => {
+                        [TNode::Text(t)] => Some(Value::String(t.take())),
+                        [TNode::Value(v)] => Some(std::mem::replace(v, Value::Null)),
+                        tokens => {
                             let mut parts = Vec::new();
-                            for t in first.into_iter().chain(tokens) {
-                                self.expand_moved(t, &mut parts, depth + 1)?;
+                            for t in tokens {
+                                self.expand_moved(take_node(t), &mut parts, depth + 1)?;
                             }
-                            attribute_value(parts)
+                            Some(attribute_value(parts))
                         }
                     };
-                    element.attributes.push(Attribute {
-                        // Not `to_string`, which goes through the formatter.
-                        name: String::from(&*name),
-                        value,
-                    });
+                    if let Some(value) = value {
+                        element.attributes.push(Attribute {
+                            // Not `to_string`, which goes through the formatter.
+                            name: String::from(&*attr),
+                            value,
+                        });
+                    }
+                    i = end;
                 }
-                let mut children = Vec::with_capacity(e.children.len());
-                for c in e.children {
+                let mut children = Vec::with_capacity(items.len().saturating_sub(split));
+                for c in items.into_iter().skip(split) {
                     self.expand_moved(c, &mut children, depth + 1)?;
                 }
-                set_children(&mut element, children, e.empty_tag);
+                set_children(&mut element, children, empty_tag);
                 out.push(Node::Element(element));
             }
-            TNode::Text(t) => out.push(Node::Value(Value::String(t))),
+            TNode::Text(mut t) => out.push(Node::Value(Value::String(t.take()))),
             TNode::Value(v) => out.push(Node::Value(v)),
             TNode::Subst { .. } => {}
             TNode::CData(c) => out.push(Node::CData(c)),
@@ -113,6 +125,7 @@ impl Expansion {
                 self.spend(nodes.len())?;
                 out.extend(nodes);
             }
+            TNode::Attr(_) => {}
         }
         Ok(())
     }
@@ -131,7 +144,7 @@ impl Expansion {
         for node in nodes {
             match node {
                 TNode::Element(e) => self.expand_element(e, values, take, out, root, depth)?,
-                TNode::Text(t) => out.push(Node::Value(Value::String(t.clone()))),
+                TNode::Text(t) => out.push(Node::Value(Value::String(t.to_string()))),
                 TNode::Value(v) => out.push(Node::Value(v.clone())),
                 TNode::Subst { index, .. } => match values.get_mut(usize::from(*index)) {
                     None | Some(Sub::Plain(Value::Null) | Sub::Taken) => {}
@@ -158,6 +171,7 @@ impl Expansion {
                     self.spend(nodes.len())?;
                     out.extend(nodes.iter().cloned());
                 }
+                TNode::Attr(_) => {}
             }
         }
         Ok(())
@@ -198,7 +212,7 @@ impl Expansion {
             }
         }
         // An array substitution in the content repeats the element once per item.
-        let array = e.children.iter().find_map(|c| match c {
+        let array = e.children().iter().find_map(|c| match c {
             TNode::Subst { index, .. } => match values.get(usize::from(*index)) {
                 Some(Sub::Plain(Value::Array(a))) => Some((usize::from(*index), a.clone())),
                 _ => None,
@@ -227,7 +241,7 @@ impl Expansion {
             && depth == 1
             && self.direct_system
             && local(&e.name) == "Event"
-            && first_system_is_first(&e.children);
+            && first_system_is_first(e.children());
         self.expand_one(e, values, take, event_root, out, depth)
     }
 
@@ -241,9 +255,9 @@ impl Expansion {
         depth: usize,
     ) -> Result<()> {
         let mut element = Element::new(&*e.name);
-        element.attributes.reserve_exact(e.attributes.len());
-        for (name, tokens) in &e.attributes {
-            if let [TNode::Subst { index, optional }] = tokens.as_slice() {
+        element.attributes.reserve_exact(e.attribute_count());
+        for (name, tokens) in e.attributes() {
+            if let [TNode::Subst { index, optional }] = tokens {
                 let value = values.get(usize::from(*index));
                 let empty = match value {
                     Some(Sub::Plain(v)) => *optional && v.is_empty_text(),
@@ -262,8 +276,8 @@ impl Expansion {
                 value,
             });
         }
-        let mut children = Vec::with_capacity(e.children.len());
-        for c in &e.children {
+        let mut children = Vec::with_capacity(e.children().len());
+        for c in e.children() {
             if let TNode::Element(system) = c {
                 if event_root && !self.saw_system && local(&system.name) == "System" {
                     self.saw_system = true;
@@ -290,6 +304,17 @@ impl Expansion {
     }
 }
 
+/// Moves `node` out of its list, a valueless placeholder left behind.
+fn take_node(node: &mut TNode) -> TNode {
+    std::mem::replace(
+        node,
+        TNode::Subst {
+            index: 0,
+            optional: false,
+        },
+    )
+}
+
 /// Sets `element`'s expanded `children`, adjacent values merged. An element written as start
 /// tag and EndElement with no content (not `empty_tag`) keeps an empty text child, so it
 /// renders `<x></x>` as written, not `<x/>` (the XML parser's convention too).
@@ -309,23 +334,23 @@ mod tests {
     use super::*;
 
     fn element(attributes: Vec<(&str, Vec<TNode>)>) -> TNode {
-        TNode::Element(TElement {
-            name: Arc::from("E"),
-            dep_id: None,
-            attributes: attributes
+        TNode::Element(TElement::new(
+            Arc::from("E"),
+            None,
+            attributes
                 .into_iter()
                 .map(|(n, v)| (Arc::from(n), v))
                 .collect(),
-            children: vec![TNode::Text("x".into())],
-            empty_tag: false,
-        })
+            vec![TNode::Text("x".into())],
+            false,
+        ))
     }
 
     fn tree() -> Vec<TNode> {
         vec![element(vec![
             ("text", vec![TNode::Text("a".into())]),
             ("typed", vec![TNode::Value(Value::UInt32(7))]),
-            ("empty_text", vec![TNode::Text(String::new())]),
+            ("empty_text", vec![TNode::Text("".into())]),
             ("none", vec![]),
             (
                 "run",

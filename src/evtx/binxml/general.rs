@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::cache::Template;
 use super::expand::Expansion;
-use super::parsed::{Sub, TElement, TNode};
+use super::parsed::{ElementBuilder, Sub, TElement, TNode, Text};
 use super::tokens::{
     char_reference, corrupt, entity_text, peek, pi_data, value_descriptors, Decoder, MAX_DEPTH,
 };
@@ -103,7 +103,7 @@ impl<'a, 'c> General<'a, 'c> {
         let at = r.file_offset().saturating_sub(1);
         match tok {
             0x01 | 0x41 => out.push(TNode::Element(self.element(tok, r, dep, depth + 1)?)),
-            0x05 | 0x45 => out.push(self.value_token(r, depth)?),
+            0x05 | 0x45 => out.push(self.value_token(r, dep, depth)?),
             0x07 | 0x47 => {
                 let n = usize::from(r.u16("CDATA length")?);
                 let bytes = r.bytes(n.saturating_mul(2), "CDATA text")?;
@@ -111,11 +111,11 @@ impl<'a, 'c> General<'a, 'c> {
             }
             0x08 | 0x48 => {
                 let c = char_reference(r.u16("character reference")?);
-                out.push(TNode::Text(c.to_string()));
+                out.push(TNode::Text(Text::Owned(c.to_string())));
             }
             0x09 | 0x49 => {
                 let name = self.tokens.name(r)?;
-                out.push(TNode::Text(entity_text(&name).into_owned()));
+                out.push(TNode::Text(Text::Owned(entity_text(&name).into_owned())));
             }
             0x0A => {
                 let target = self.tokens.name(r)?;
@@ -167,29 +167,23 @@ impl<'a, 'c> General<'a, 'c> {
         };
         r.skip(4, "element data size")?;
         let name = self.tokens.name(r)?;
-        // Lists start at one place, not the four a first push makes: most attributes hold
-        // one value and most elements one child or attribute, and a list of one is small
-        // enough for the allocator's fast bins (a definition is thousands of such lists).
-        let mut attributes = Vec::new();
+        // Attributes and children in one list (`TElement`): one allocation per element.
+        let mut b = ElementBuilder::new();
         if tok & 0x40 != 0 {
-            attributes.reserve_exact(1);
             r.skip(4, "attribute list size")?;
-            while let Some(t) = peek(r).filter(|t| t & 0x0F == 0x06) {
-                let _ = t;
+            while peek(r).is_some_and(|t| t & 0x0F == 0x06) {
                 r.skip(1, "attribute token")?;
-                let attr_name = self.tokens.name(r)?;
-                let mut value = Vec::with_capacity(1);
+                b.attribute(self.tokens.name(r)?);
                 while let Some(v) = peek(r)
                     .filter(|v| matches!(v, 0x05 | 0x45 | 0x08 | 0x48 | 0x09 | 0x49 | 0x0D | 0x0E))
                 {
                     r.skip(1, "attribute value token")?;
-                    self.content(v, r, dep, depth, &mut value)?;
+                    self.content(v, r, dep, depth, &mut b.items)?;
                 }
-                attributes.push((attr_name, value));
             }
         }
+        b.end_attributes();
         let close_at = r.file_offset();
-        let mut children = Vec::new();
         let close = r.u8("close of start element")?;
         match close {
             0x03 => {}
@@ -198,7 +192,7 @@ impl<'a, 'c> General<'a, 'c> {
                 let t = r.u8("element content token")?;
                 match t {
                     0x04 => break,
-                    _ if self.content(t, r, dep, depth, &mut children)? => {}
+                    _ if self.content(t, r, dep, depth, &mut b.items)? => {}
                     _ => {
                         return Err(corrupt(
                             t_at,
@@ -214,17 +208,11 @@ impl<'a, 'c> General<'a, 'c> {
                 ))
             }
         }
-        Ok(TElement {
-            name,
-            dep_id,
-            attributes,
-            children,
-            empty_tag: close == 0x03,
-        })
+        Ok(b.finish(name, dep_id, close == 0x03))
     }
 
-    /// An inline Value token after its token byte.
-    fn value_token(&mut self, r: &mut Reader<'c>, depth: usize) -> Result<TNode> {
+    /// An inline Value token after its token byte; a text in a definition (`dep`) is shared.
+    fn value_token(&mut self, r: &mut Reader<'c>, dep: bool, depth: usize) -> Result<TNode> {
         let at = r.file_offset();
         let ty = r.u8("value type")?;
         let rest = self.tokens.chunk.get(r.pos()..).unwrap_or_default();
@@ -233,7 +221,8 @@ impl<'a, 'c> General<'a, 'c> {
         let start = r.pos();
         let bytes = r.bytes(len, "value")?;
         match ty {
-            0x01 => Ok(TNode::Text(utf16(bytes))),
+            0x01 if dep => Ok(TNode::Text(Text::Shared(self.tokens.shared_text(bytes)))),
+            0x01 => Ok(TNode::Text(Text::Owned(utf16(bytes)))),
             BINXML_TYPE => Ok(TNode::Nodes(self.nested(start, len, depth + 1)?)),
             _ => decode_sized(ty, bytes, bytes)
                 .map(TNode::Value)

@@ -13,7 +13,7 @@ use crate::event::{Node, Value};
 #[derive(Debug)]
 pub(super) enum TNode {
     Element(TElement),
-    Text(String),
+    Text(Text),
     Value(Value),
     /// A substitution; both kinds omit a Null value, an optional one in an attribute also
     /// omits an empty one.
@@ -28,6 +28,9 @@ pub(super) enum TNode {
     },
     /// An already expanded template instance (or nested fragment).
     Nodes(Vec<Node>),
+    /// An attribute's name: only in an element's attribute part (see [`TElement`]), where
+    /// the tokens after it, up to the next name, are its value.
+    Attr(Arc<str>),
 }
 
 #[derive(Debug)]
@@ -35,10 +38,179 @@ pub(super) struct TElement {
     /// Shared with the other elements of that name in the chunk (`tokens::Decoder::name`).
     pub(super) name: Arc<str>,
     pub(super) dep_id: Option<u16>,
-    pub(super) attributes: Vec<(Arc<str>, Vec<TNode>)>,
-    pub(super) children: Vec<TNode>,
+    /// The attributes (each a [`TNode::Attr`] then its value's tokens), then the children:
+    /// one list per element, where a list per attribute, per attribute value and per
+    /// element's children made a small definition's parse and drop mostly allocator work.
+    /// Invariant: `items[..split]` is empty or starts with a `TNode::Attr` and holds
+    /// `attr_count` of them; `items[split..]` holds none.
+    items: Vec<TNode>,
+    split: usize,
+    attr_count: usize,
     /// Closed by CloseEmptyElement (`<x/>`) rather than by content and EndElement.
     pub(super) empty_tag: bool,
+}
+
+impl TElement {
+    /// An element of these attributes (name, value tokens) and children.
+    #[cfg(test)]
+    pub(super) fn new(
+        name: Arc<str>,
+        dep_id: Option<u16>,
+        attributes: Vec<(Arc<str>, Vec<TNode>)>,
+        children: Vec<TNode>,
+        empty_tag: bool,
+    ) -> TElement {
+        let mut b = ElementBuilder::new();
+        for (attr, value) in attributes {
+            b.attribute(attr);
+            b.items.extend(value);
+        }
+        b.end_attributes();
+        b.items.extend(children);
+        b.finish(name, dep_id, empty_tag)
+    }
+
+    /// The children, after the attributes.
+    pub(super) fn children(&self) -> &[TNode] {
+        self.items.get(self.split..).unwrap_or_default()
+    }
+
+    /// The attributes in order: each name and its value's tokens.
+    pub(super) fn attributes(&self) -> Attributes<'_> {
+        Attributes {
+            rest: self.items.get(..self.split).unwrap_or_default(),
+            left: self.attr_count,
+        }
+    }
+
+    pub(super) fn attribute_count(&self) -> usize {
+        self.attr_count
+    }
+
+    pub(super) fn has_attributes(&self) -> bool {
+        self.attr_count != 0
+    }
+
+    /// The element's list, moved out, and where its children start in it (the attributes
+    /// before, as [`TElement::attributes`] reads them).
+    pub(super) fn into_items(self) -> (Vec<TNode>, usize) {
+        (self.items, self.split)
+    }
+}
+
+/// Builds a [`TElement`]'s one list: attributes (a name, then its value's tokens pushed on
+/// `items`), [`ElementBuilder::end_attributes`], then the children pushed on `items`.
+pub(super) struct ElementBuilder {
+    pub(super) items: Vec<TNode>,
+    split: usize,
+    attr_count: usize,
+}
+
+impl ElementBuilder {
+    pub(super) fn new() -> ElementBuilder {
+        ElementBuilder {
+            items: Vec::new(),
+            split: 0,
+            attr_count: 0,
+        }
+    }
+
+    /// Starts an attribute: the tokens pushed next are its value.
+    pub(super) fn attribute(&mut self, name: Arc<str>) {
+        self.items.push(TNode::Attr(name));
+        self.attr_count += 1;
+    }
+
+    /// Ends the attributes: the nodes pushed next are children.
+    pub(super) fn end_attributes(&mut self) {
+        self.split = self.items.len();
+    }
+
+    pub(super) fn finish(self, name: Arc<str>, dep_id: Option<u16>, empty_tag: bool) -> TElement {
+        TElement {
+            name,
+            dep_id,
+            items: self.items,
+            split: self.split,
+            attr_count: self.attr_count,
+            empty_tag,
+        }
+    }
+}
+
+/// An element's attributes, in order: each name and its value's tokens.
+#[derive(Clone, Debug)]
+pub(super) struct Attributes<'a> {
+    rest: &'a [TNode],
+    left: usize,
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = (&'a Arc<str>, &'a [TNode]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (TNode::Attr(name), rest) = self.rest.split_first()? else {
+            return None;
+        };
+        let end = rest
+            .iter()
+            .position(|t| matches!(t, TNode::Attr(_)))
+            .unwrap_or(rest.len());
+        let (value, rest) = rest.split_at(end);
+        self.rest = rest;
+        self.left = self.left.saturating_sub(1);
+        Some((name, value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Attributes<'_> {}
+
+/// A literal text of a parsed fragment: owned in a record's own fragment (its expansion
+/// moves it into the event), shared in a template definition (whose plan shares it: a
+/// `<Data>` element's name, one allocation where a copy was a second).
+#[derive(Debug)]
+pub(super) enum Text {
+    Owned(String),
+    Shared(Arc<str>),
+}
+
+impl Text {
+    /// The text as a `String`, moved out if owned (an empty one left behind).
+    pub(super) fn take(&mut self) -> String {
+        match self {
+            Text::Owned(s) => std::mem::take(s),
+            Text::Shared(s) => s.to_string(),
+        }
+    }
+
+    /// The text as an `Arc<str>`, shared if it already is one.
+    pub(super) fn shared(&self) -> Arc<str> {
+        match self {
+            Text::Owned(s) => Arc::from(s.as_str()),
+            Text::Shared(s) => Arc::clone(s),
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::Owned(s) => s,
+            Text::Shared(s) => s,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::Owned(s.to_owned())
+    }
 }
 
 /// A substitution value: a typed value or a decoded nested BinXml fragment.
@@ -73,4 +245,76 @@ pub(super) fn first_system_is_first(children: &[TNode]) -> bool {
 /// A name without its namespace prefix.
 pub(super) fn local(name: &str) -> &str {
     name.rsplit_once(':').map_or(name, |(_, l)| l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one list gives back the attributes and children it was made of, attributes of
+    /// no token and of several among them.
+    #[test]
+    fn an_elements_list_reads_back_its_attributes_and_children() {
+        let subst = |index| TNode::Subst {
+            index,
+            optional: false,
+        };
+        type Attributes = Vec<(&'static str, Vec<TNode>)>;
+        let shapes: Vec<(Attributes, Vec<TNode>)> = vec![
+            (vec![], vec![]),
+            (vec![], vec![subst(0), TNode::Text("t".into())]),
+            (vec![("a", vec![])], vec![]),
+            (vec![("a", vec![]), ("b", vec![])], vec![subst(1)]),
+            (
+                vec![
+                    ("a", vec![TNode::Text("x".into()), subst(2)]),
+                    ("b", vec![]),
+                    ("c", vec![TNode::Value(Value::UInt16(3))]),
+                ],
+                vec![TNode::CData("c".into())],
+            ),
+        ];
+        for (attributes, children) in shapes {
+            let want_attrs = format!("{attributes:?}");
+            let want_children = format!("{children:?}");
+            let count = attributes.len();
+            let e = TElement::new(
+                Arc::from("e"),
+                None,
+                attributes
+                    .into_iter()
+                    .map(|(n, v)| (Arc::from(n), v))
+                    .collect(),
+                children,
+                false,
+            );
+            let got: Vec<(&str, Vec<&TNode>)> = e
+                .attributes()
+                .map(|(n, v)| (&**n, v.iter().collect()))
+                .collect();
+            assert_eq!(format!("{got:?}"), want_attrs);
+            assert_eq!(format!("{:?}", e.children()), want_children);
+            assert_eq!(e.attribute_count(), count);
+            assert_eq!(e.attributes().len(), count);
+            assert_eq!(e.has_attributes(), count > 0);
+        }
+    }
+
+    /// Owned or shared, a text reads, takes and shares as the same string; sharing a
+    /// shared one is the same allocation.
+    #[test]
+    fn a_text_is_the_same_string_owned_or_shared() {
+        for s in ["", "Name", "Ünïcödé"] {
+            let shared = Arc::<str>::from(s);
+            for mut t in [Text::Owned(s.to_owned()), Text::Shared(Arc::clone(&shared))] {
+                assert_eq!(&*t, s);
+                assert_eq!(&*t.shared(), s);
+                assert_eq!(t.take(), s);
+            }
+            assert!(Arc::ptr_eq(
+                &Text::Shared(Arc::clone(&shared)).shared(),
+                &shared
+            ));
+        }
+    }
 }

@@ -456,14 +456,13 @@ impl Plan {
 
 fn event_plan(root: &TElement) -> Option<Plan> {
     if !root
-        .attributes
-        .iter()
+        .attributes()
         .all(|(_, tokens)| tokens.iter().all(|t| matches!(t, TNode::Text(_))))
-        || !first_system_is_first(&root.children)
+        || !first_system_is_first(root.children())
     {
         return None;
     }
-    let [TNode::Element(first), rest @ ..] = root.children.as_slice() else {
+    let [TNode::Element(first), rest @ ..] = root.children() else {
         return None;
     };
     if local(&first.name) != "System" {
@@ -473,8 +472,8 @@ fn event_plan(root: &TElement) -> Option<Plan> {
     let body = match rest {
         [] => BodyPlan::None,
         [TNode::Subst { index, .. }] => BodyPlan::Subst(*index),
-        [TNode::Element(e)] if local(&e.name) == "UserData" && e.attributes.is_empty() => {
-            match e.children.as_slice() {
+        [TNode::Element(e)] if local(&e.name) == "UserData" && !e.has_attributes() => {
+            match e.children() {
                 [TNode::Subst { index, .. }] => BodyPlan::UserData {
                     dep: e.dep_id,
                     index: *index,
@@ -496,25 +495,24 @@ fn event_plan(root: &TElement) -> Option<Plan> {
 
 /// The plan of a `<System>` of the shape `direct::system` takes (see its docs).
 fn system_plan(e: &TElement) -> Option<SystemPlan> {
-    if !e.attributes.is_empty() {
+    if e.has_attributes() {
         return None;
     }
-    let mut children = Vec::with_capacity(e.children.len());
-    for child in &e.children {
+    let mut children = Vec::with_capacity(e.children().len());
+    for child in e.children() {
         let c = match child {
             TNode::Element(c) => c,
             TNode::Text(_) | TNode::Value(_) | TNode::CData(_) | TNode::Pi { .. } => continue,
-            TNode::Subst { .. } | TNode::Nodes(_) => return None,
+            TNode::Subst { .. } | TNode::Nodes(_) | TNode::Attr(_) => return None,
         };
-        let content = match c.children.as_slice() {
+        let content = match c.children() {
             [] => Source::Empty,
             [one] => source(one)?,
             _ => return None,
         };
         let attributes = c
-            .attributes
-            .iter()
-            .map(|(name, tokens)| match tokens.as_slice() {
+            .attributes()
+            .map(|(name, tokens)| match tokens {
                 [one] => Some((name.clone(), source(one)?)),
                 _ => None,
             })
@@ -608,7 +606,7 @@ fn in_render_order(children: &[ChildPlan]) -> bool {
 
 fn source(node: &TNode) -> Option<Source> {
     Some(match node {
-        TNode::Text(t) => Source::Text(t.clone()),
+        TNode::Text(t) => Source::Text(t.to_string()),
         TNode::Value(v) => Source::Value(v.clone()),
         TNode::Subst { index, optional } => Source::Subst {
             index: *index,
@@ -621,34 +619,28 @@ fn source(node: &TNode) -> Option<Source> {
 /// The plan of an `<EventData>` element with no attribute or a literal Name, whose children
 /// are all `<Data>` (a literal name or none) and `<Binary>` elements of the simple shapes.
 fn data_plan(e: &TElement) -> Option<DataPlan> {
-    let name = match e.attributes.as_slice() {
-        [] => None,
-        [(attr, tokens)] if &**attr == "Name" => match tokens.as_slice() {
-            [TNode::Text(t)] => Some(t.clone()),
-            _ => return None,
-        },
+    let name = match (e.attribute_count(), e.attributes().next()) {
+        (0, _) => None,
+        (1, Some((attr, [TNode::Text(t)]))) if &**attr == "Name" => Some(t.to_string()),
         _ => return None,
     };
-    let mut items = Vec::with_capacity(e.children.len());
+    let mut items = Vec::with_capacity(e.children().len());
     // Each open tag is written here, then copied out at its exact size.
     let mut open = String::with_capacity(64);
-    for child in &e.children {
+    for child in e.children() {
         let TNode::Element(c) = child else {
             return None;
         };
         let item = match local(&c.name) {
             "Data" => {
-                let name = match c.attributes.as_slice() {
-                    [] => None,
-                    [(attr, tokens)] if &**attr == "Name" => match tokens.as_slice() {
-                        [TNode::Text(t)] => Some(Arc::from(t.as_str())),
-                        _ => return None,
-                    },
+                let name = match (c.attribute_count(), c.attributes().next()) {
+                    (0, _) => None,
+                    (1, Some((attr, [TNode::Text(t)]))) if &**attr == "Name" => Some(t.shared()),
                     _ => return None,
                 };
-                let content = match c.children.as_slice() {
+                let content = match c.children() {
                     [] => Content::Empty,
-                    [TNode::Text(t)] => Content::Text(t.clone()),
+                    [TNode::Text(t)] => Content::Text(t.to_string()),
                     [TNode::Subst { index, .. }] => Content::Subst(*index),
                     _ => return None,
                 };
@@ -661,7 +653,7 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
                     content,
                 }
             }
-            "Binary" if c.attributes.is_empty() => match c.children.as_slice() {
+            "Binary" if !c.has_attributes() => match c.children() {
                 [TNode::Subst { index, .. }] => ItemPlan::Binary {
                     dep: c.dep_id,
                     index: *index,

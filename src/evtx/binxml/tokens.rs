@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use super::cache::{identity, ChunkHash, Template, TemplateCache};
 use super::parsed::TNode;
-use super::value::utf16;
+use super::value::{utf16, utf16_shared};
 use crate::error::{Error, ErrorKind, Result};
 use crate::evtx::bytes::{u32_at, Reader};
 
@@ -76,6 +76,8 @@ pub(super) struct Decoder<'c> {
     /// Names read so far, by chunk offset, with their length in bytes: a chunk's templates
     /// name the same few elements again and again, and share one copy of each.
     names: HashMap<usize, (Arc<str>, usize), ChunkHash>,
+    /// Where a name or a definition's text is decoded before it is shared (`utf16_shared`).
+    scratch: String,
 }
 
 pub(super) fn corrupt(at: u64, message: impl Into<String>) -> Error {
@@ -129,6 +131,7 @@ impl<'c> Decoder<'c> {
             templates: HashMap::with_capacity_and_hasher(8, ChunkHash),
             shared: None,
             names: HashMap::with_capacity_and_hasher(48, ChunkHash),
+            scratch: String::new(),
         }
     }
 
@@ -157,8 +160,8 @@ impl<'c> Decoder<'c> {
         let (name, len) = match self.names.get(&off) {
             Some((name, len)) => (Arc::clone(name), *len),
             None => {
-                let (name, len) = self.name_at(off, at)?;
-                let name: Arc<str> = name.into();
+                let (chars, len) = self.name_chars(off, at)?;
+                let name = utf16_shared(chars, &mut self.scratch);
                 self.names.insert(off, (Arc::clone(&name), len));
                 (name, len)
             }
@@ -169,15 +172,27 @@ impl<'c> Decoder<'c> {
         Ok(name)
     }
 
+    /// UTF-16 `chars` as a shared string, decoded through the decoder's scratch.
+    pub(super) fn shared_text(&mut self, chars: &[u8]) -> Arc<str> {
+        utf16_shared(chars, &mut self.scratch)
+    }
+
     /// The NameString at chunk offset `off` and its length in bytes.
     pub(super) fn name_at(&self, off: usize, at: u64) -> Result<(String, usize)> {
+        let (chars, len) = self.name_chars(off, at)?;
+        Ok((utf16(chars), len))
+    }
+
+    /// The UTF-16 characters of the NameString at chunk offset `off`, and its length in
+    /// bytes.
+    fn name_chars(&self, off: usize, at: u64) -> Result<(&'c [u8], usize)> {
         let mut r = Reader::new(self.chunk, self.base);
         r.seek(off, "name")
             .map_err(|_| corrupt(at, format!("name offset {off:#x} lies outside the chunk")))?;
         r.skip(6, "name header")?;
         let n = usize::from(r.u16("name length")?);
         let chars = r.bytes(n * 2, "name characters")?;
-        Ok((utf16(chars), 10 + 2 * n))
+        Ok((chars, 10 + 2 * n))
     }
 
     /// A TemplateInstance's header after its token byte, up to its value count: its

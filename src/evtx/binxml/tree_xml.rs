@@ -303,6 +303,7 @@ impl<'a, 'c> Tree<'a, 'c> {
                         xml::write_node(out, n);
                     }
                 }
+                TNode::Attr(_) => {}
             }
         }
         Some(())
@@ -358,7 +359,7 @@ impl<'a, 'c> Tree<'a, 'c> {
             return Some(());
         }
         // An array substitution in the content repeats the element: the general path's.
-        let array = e.children.iter().any(|c| match c {
+        let array = e.children().iter().any(|c| match c {
             TNode::Subst { index, .. } => values
                 .spans
                 .get(usize::from(*index))
@@ -371,8 +372,8 @@ impl<'a, 'c> Tree<'a, 'c> {
         self.s.spend(1)?;
         out.push('<');
         out.push_str(&e.name);
-        for (name, tokens) in &e.attributes {
-            if let [TNode::Subst { index, optional }] = tokens.as_slice() {
+        for (name, tokens) in e.attributes() {
+            if let [TNode::Subst { index, optional }] = tokens {
                 let Some(span) = values.spans.get(usize::from(*index)) else {
                     continue;
                 };
@@ -421,7 +422,7 @@ impl<'a, 'c> Tree<'a, 'c> {
             return Some(());
         }
         out.push('>');
-        self.template_xml(&e.children, values, false, depth + 1, out)?;
+        self.template_xml(e.children(), values, false, depth + 1, out)?;
         out.push_str("</");
         out.push_str(&e.name);
         out.push('>');

@@ -15,6 +15,8 @@
 //! - A value that does not fit its type is an `Err(String)` naming the problem; the caller
 //!   turns it into `FileCorrupt` at the value's file offset.
 
+use std::sync::Arc;
+
 use crate::event::{Array, FileTime, Guid, Sid, SystemTime, Value, VariantType};
 
 /// The BinXml type code of a nested BinXml fragment.
@@ -31,7 +33,7 @@ pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
         // Every byte is below 0x80: valid UTF-8, so this cannot fail.
         *out = String::from_utf8(ascii).unwrap_or_default();
     } else {
-        out.extend(decode_utf16_lossy(body));
+        decode_utf16_into(body, out);
     }
 }
 
@@ -77,6 +79,39 @@ fn decode_utf16_lossy(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
         .chunks_exact(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]));
     char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+}
+
+/// [`decode_utf16_lossy`] appended to `out`: runs of ASCII units copied as bytes (most of
+/// a string with an accent or two in it), the stretches between decoded. Splitting before
+/// ASCII units changes nothing: an ASCII unit is never half of a surrogate pair.
+fn decode_utf16_into(bytes: &[u8], out: &mut String) {
+    out.reserve(bytes.len() / 2);
+    let mut buf = [0u8; 64];
+    let mut i = 0;
+    loop {
+        let mut n = 0;
+        while let Some(&[low @ 0..=0x7F, 0]) = bytes.get(i..i + 2) {
+            if n == buf.len() {
+                push_ascii(out, &buf);
+                n = 0;
+            }
+            buf[n] = low;
+            n += 1;
+            i += 2;
+        }
+        push_ascii(out, &buf[..n]);
+        let start = i;
+        while let Some(&[low, high]) = bytes.get(i..i + 2) {
+            if high == 0 && low < 0x80 {
+                break;
+            }
+            i += 2;
+        }
+        if i == start {
+            return;
+        }
+        out.extend(decode_utf16_lossy(bytes.get(start..i).unwrap_or_default()));
+    }
 }
 
 /// The leading ASCII units of UTF-16LE `units`, up to the first that XML escaping would
@@ -152,8 +187,28 @@ pub(super) fn utf16(bytes: &[u8]) -> String {
         // is valid UTF-8 and cannot fail.
         String::from_utf8(bytes.chunks_exact(2).map(|c| c[0]).collect()).unwrap_or_default()
     } else {
-        decode_utf16_lossy(bytes).collect()
+        let mut s = String::new();
+        decode_utf16_into(bytes, &mut s);
+        s
     }
+}
+
+/// [`utf16`] as a shared string, decoded through `scratch` (its allocation reused): one
+/// allocation, where a `String` made into an `Arc<str>` is two.
+pub(super) fn utf16_shared(bytes: &[u8], scratch: &mut String) -> Arc<str> {
+    // A short ASCII text, the usual name: its low bytes on the stack, copied once.
+    let mut ascii = [0u8; 64];
+    if bytes.len() <= 2 * ascii.len() && is_ascii_utf16(bytes) {
+        let n = bytes.len() / 2;
+        for (b, unit) in ascii.iter_mut().zip(bytes.chunks_exact(2)) {
+            *b = unit[0];
+        }
+        // Every byte is below 0x80: valid UTF-8, so this cannot fail.
+        return Arc::from(std::str::from_utf8(&ascii[..n]).unwrap_or_default());
+    }
+    scratch.clear();
+    decode_utf16_into(bytes, scratch);
+    Arc::from(scratch.as_str())
 }
 
 /// True if every whole UTF-16LE unit of `bytes` is ASCII; four units at a time.
@@ -421,11 +476,17 @@ mod tests {
             "Ünïcödé and ASCII",
             "x\u{1F600}y",
             "tab\there",
+            "a run of ASCII longer than the 64 bytes a buffer holds, then an accent: é, \
+             then another run as long as that one, and the end",
+            "Afficher la forêt entière : 'False', Portée par défaut : « ave.local », \
+             Configuration du contrôleur de domaine : « DC.ave.local » \u{1F600}\u{1F600}!",
         ];
+        let mut scratch = String::from("left over");
         for text in cases {
             let b: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
             assert_eq!(utf16(&b), text);
             assert_eq!(utf16_general(&b), text);
+            assert_eq!(&*utf16_shared(&b, &mut scratch), text);
         }
         // An unpaired surrogate and an odd trailing byte.
         assert_eq!(utf16(&[0x41, 0, 0x00, 0xD8, 0x42]), "A\u{FFFD}");
@@ -454,6 +515,7 @@ mod tests {
             let mut out = String::from("left over");
             utf16_trimmed_into(&b, &mut out);
             assert_eq!(out, oracle(&b), "{b:?}");
+            assert_eq!(&*utf16_shared(&b, &mut out), utf16_general(&b), "{b:?}");
         }
     }
 
