@@ -169,6 +169,11 @@ fn a_definition_that_differs_where_the_identity_reads_is_not_recognised() {
     let mut back = chunk_with(512, Some(100), 0, 0);
     put_name(&mut back, 100, "a");
     learn(&mut cache, &back, 512).unwrap();
+    // The byte right after a pointing offset (where an inline name's link would be).
+    let mut closed = back.clone();
+    closed[512 + 24 + 15] = 0x03;
+    assert_ne!(identity_of(&closed, 512), identity_of(&back, 512));
+    assert!(cache.recognise(&closed, 512).is_none());
     for text in ["b", "ab", ""] {
         let mut renamed = back.clone();
         put_name(&mut renamed, 100, text);
