@@ -9,7 +9,9 @@
 //! it resolves to. Bodies name elements by chunk offset (inline at first use, else pointing
 //! back), so the same template has different bytes in each chunk; its identity does not
 //! change. The parser reads nothing but that stream (element and attribute-list sizes are
-//! skipped), so equal identities parse to equal definitions.
+//! skipped), so equal identities parse to equal definitions. Building an identity walks the
+//! body token by token; a definition met before is first looked for among the layouts
+//! (`layout`), which recognise it by comparing bytes.
 //!
 //! Owns [`Template`] too, a parsed definition with what is learnt of it on first use (its
 //! plan, `plan`; the shapes its instances took on the fast path, `span`), and [`ChunkHash`],
