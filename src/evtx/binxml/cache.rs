@@ -9,7 +9,9 @@
 //! it resolves to. Bodies name elements by chunk offset (inline at first use, else pointing
 //! back), so the same template has different bytes in each chunk; its identity does not
 //! change. The parser reads nothing but that stream (element and attribute-list sizes are
-//! skipped), so equal identities parse to equal definitions.
+//! skipped), so equal identities parse to equal definitions. Building an identity walks the
+//! body token by token; a definition met before is first looked for among the layouts
+//! (`layout`), which recognise it by comparing bytes.
 //!
 //! Owns [`Template`] too, a parsed definition with what is learnt of it on first use (its
 //! plan, `plan`; the shapes its instances took on the fast path, `span`), and [`ChunkHash`],
@@ -26,6 +28,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use super::layout::Layouts;
 use super::parsed::TNode;
 use super::plan::Plan;
 use super::span::Shapes;
@@ -143,8 +146,18 @@ pub struct TemplateCache {
     entries: HashMap<Arc<[u8]>, Arc<Template>, ChunkHash>,
     /// Entries this cache parsed itself (not forked from another), for `absorb`.
     fresh: Vec<Arc<[u8]>>,
+    /// Definitions as chunks held them, recognised before an identity is built.
+    layouts: Layouts<Arc<Template>, ChunkHash>,
     /// Where identities are built: one allocation for every lookup of the cache's life.
-    scratch: Vec<u8>,
+    scratch: Scratch,
+}
+
+/// What building an identity writes: the identity, and the name references its walk met
+/// (where each offset is, the offset read), for [`Layouts`].
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    pub(super) identity: Vec<u8>,
+    pub(super) names: Vec<(usize, usize)>,
 }
 
 impl TemplateCache {
@@ -164,24 +177,46 @@ impl TemplateCache {
     }
 
     /// The identity scratch buffer, to build an identity in; give it back after.
-    pub(super) fn take_scratch(&mut self) -> Vec<u8> {
+    pub(super) fn take_scratch(&mut self) -> Scratch {
         std::mem::take(&mut self.scratch)
     }
 
-    pub(super) fn put_scratch(&mut self, scratch: Vec<u8>) {
+    pub(super) fn put_scratch(&mut self, scratch: Scratch) {
         self.scratch = scratch;
+    }
+
+    /// The definition at chunk offset `def`, if the chunk holds it as a chunk before held a
+    /// definition this cache keeps (`layout`): no identity needed.
+    pub(super) fn recognise(&mut self, chunk: &[u8], def: usize) -> Option<Arc<Template>> {
+        self.layouts.recognise(chunk, def)
+    }
+
+    /// Remembers how the chunk holds the definition at `def`, just looked up or inserted
+    /// under the identity built in `scratch` (which names its references).
+    pub(super) fn remember(
+        &mut self,
+        chunk: &[u8],
+        def: usize,
+        scratch: &Scratch,
+        template: &Arc<Template>,
+    ) {
+        self.layouts
+            .remember(chunk, def, &scratch.names, template, MAX_ENTRIES);
     }
 
     pub(super) fn get(&self, identity: &[u8]) -> Option<Arc<Template>> {
         self.entries.get(identity).cloned()
     }
 
-    pub(super) fn insert(&mut self, identity: &[u8], template: Arc<Template>) {
-        if self.entries.len() < MAX_ENTRIES {
-            let identity: Arc<[u8]> = identity.into();
-            self.fresh.push(Arc::clone(&identity));
-            self.entries.insert(identity, template);
+    /// Keeps `template` under `identity`, unless the cache is full (then false).
+    pub(super) fn insert(&mut self, identity: &[u8], template: Arc<Template>) -> bool {
+        if self.entries.len() >= MAX_ENTRIES {
+            return false;
         }
+        let identity: Arc<[u8]> = identity.into();
+        self.fresh.push(Arc::clone(&identity));
+        self.entries.insert(identity, template);
+        true
     }
 
     /// Takes in the definitions `other` parsed itself (not those it was forked with), up
@@ -205,21 +240,28 @@ impl TemplateCache {
         TemplateCache {
             entries: self.entries.clone(),
             fresh: Vec::new(),
-            scratch: Vec::new(),
+            layouts: self.layouts.clone(),
+            scratch: Scratch::default(),
         }
     }
 }
 
-/// The identity of the definition body at chunk offsets `[start, end)` into `out` (cleared
-/// first; a scratch buffer kept across calls), or `None` if it has none (see the module docs).
-pub(super) fn identity<'o>(
+/// The identity of the definition body at chunk offsets `[start, end)` into
+/// `scratch.identity`, and the name references met into `scratch.names` (both cleared
+/// first; a scratch kept across calls), or `None` if it has none (see the module docs).
+pub(super) fn identity<'s>(
     chunk: &[u8],
     start: usize,
     end: usize,
-    out: &'o mut Vec<u8>,
-) -> Option<&'o [u8]> {
+    scratch: &'s mut Scratch,
+) -> Option<&'s [u8]> {
+    let Scratch {
+        identity: out,
+        names,
+    } = scratch;
     let data = chunk.get(..end)?;
     out.clear();
+    names.clear();
     // About the body's size (names are usually shorter than their inline definitions):
     // one allocation for the cache's first identity rather than a run of doublings.
     out.reserve(end.saturating_sub(start).min(MAX_IDENTITY));
@@ -241,8 +283,9 @@ pub(super) fn identity<'o>(
         ])))
     };
     // A name reference: the name's count and characters in place of the offset.
-    let name = |pos: &mut usize, out: &mut Vec<u8>| -> Option<()> {
+    let mut name = |pos: &mut usize, out: &mut Vec<u8>| -> Option<()> {
         let off = u32::from_le_bytes(data.get(*pos..*pos + 4)?.try_into().ok()?) as usize;
+        names.push((*pos, off));
         *pos += 4;
         let count = u16_at(off.checked_add(6)?)?;
         out.extend_from_slice(chunk.get(off + 6..off + 8 + 2 * count)?);
@@ -290,3 +333,7 @@ pub(super) fn identity<'o>(
     }
     Some(out.as_slice())
 }
+
+#[cfg(test)]
+#[path = "cache_tests.rs"]
+mod tests;

@@ -10,7 +10,7 @@ fn samples() -> std::path::PathBuf {
     samples().map_or_else(location, |s| s.dir().to_owned())
 }
 
-fn sample_files() -> Vec<std::path::PathBuf> {
+pub(super) fn sample_files() -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for dir in ["evtx-crate", "python-evtx", "plaso"] {
         let Ok(entries) = std::fs::read_dir(samples().join(dir)) else {

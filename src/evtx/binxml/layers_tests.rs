@@ -4,7 +4,7 @@
 //! anything.
 
 /// The files, top layer first: a file may import only from files after it.
-const ORDER: [&str; 18] = [
+const ORDER: [&str; 19] = [
     "deferred",
     "visit",
     "system_ref",
@@ -17,6 +17,7 @@ const ORDER: [&str; 18] = [
     "direct",
     "tokens",
     "cache",
+    "layout",
     "plan",
     "span",
     "parsed",

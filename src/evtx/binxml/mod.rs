@@ -24,6 +24,7 @@
 //! | | `direct` | a template's `<System>` onto [`System`] without its tree |
 //! | reader | `tokens` | the token reader: chunk bytes, names, instance headers |
 //! | definitions | `cache` | `Template` and the [`TemplateCache`] shared across chunks |
+//! | | `layout` | the cache's definitions recognised by their bytes in another chunk |
 //! | | `plan` | what a definition says, for the fast path (made once per template) |
 //! | | `span` | where an instance's values lie; the shapes the fast path met |
 //! | | `parsed` | `TNode`, `TElement`, `Sub` |
@@ -69,6 +70,7 @@ mod expand;
 mod fast;
 mod fast_xml;
 mod general;
+mod layout;
 mod map;
 mod parsed;
 mod plan;

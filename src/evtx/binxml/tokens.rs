@@ -248,9 +248,14 @@ impl<'c> Decoder<'c> {
         // The identity is built in the shared cache's scratch buffer, which outlives chunks.
         let mut pending = None;
         if let Some(cache) = &mut self.shared {
+            if let Some(t) = cache.recognise(self.chunk, def) {
+                self.templates.insert(def, Arc::clone(&t));
+                return Ok(t);
+            }
             let mut scratch = cache.take_scratch();
             if identity(self.chunk, start, end, &mut scratch).is_some() {
-                if let Some(t) = cache.get(&scratch) {
+                if let Some(t) = cache.get(&scratch.identity) {
+                    cache.remember(self.chunk, def, &scratch, &t);
                     cache.put_scratch(scratch);
                     self.templates.insert(def, Arc::clone(&t));
                     return Ok(t);
@@ -262,9 +267,11 @@ impl<'c> Decoder<'c> {
         }
         let mut r = self.reader(start, end, "template definition")?;
         let body = Arc::new(Template::new(parse(self, &mut r)?));
-        if let (Some(cache), Some(identity)) = (&mut self.shared, pending) {
-            cache.insert(&identity, Arc::clone(&body));
-            cache.put_scratch(identity);
+        if let (Some(cache), Some(scratch)) = (&mut self.shared, pending) {
+            if cache.insert(&scratch.identity, Arc::clone(&body)) {
+                cache.remember(self.chunk, def, &scratch, &body);
+            }
+            cache.put_scratch(scratch);
         }
         self.templates.insert(def, Arc::clone(&body));
         Ok(body)
