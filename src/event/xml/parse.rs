@@ -205,6 +205,9 @@ struct Parser<'a> {
     segments: Segments,
     /// The System segment the shortcuts are reading, to be stored when read whole.
     recording: Option<Recording>,
+    /// The memo slot of this event's Provider segment, when it was copied from the memo:
+    /// its entry keeps the `<Data>` names of the template's last event.
+    template: Option<usize>,
 }
 
 /// The parser's lists, kept by the thread between events so that parsing one allocates
@@ -281,6 +284,7 @@ impl<'a> Parser<'a> {
             seen: 0,
             segments: Segments::take(),
             recording: None,
+            template: None,
             items: scratch.items,
         }
     }

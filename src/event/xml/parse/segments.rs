@@ -6,7 +6,9 @@
 //! segment read before is not read again: the fields its children set are copied from the
 //! memo. The table is allocated on first use, 512 slots of boxed entries, each segment at
 //! most [`MAX_SEGMENT`] bytes of text (a Windows header is ~300), so a thread keeps at most
-//! ~2 MB whatever it parses (~150 KB for real logs).
+//! ~2 MB whatever it parses (~150 KB for real logs). A Provider segment is a template's
+//! header: its entry also keeps the `<Data>` names of the last event read after it (at most
+//! 64, shared with the events), which the Data shortcut expects at the same positions.
 //!
 //! Invariants:
 //! 1. An entry's key is the exact text of its segment (compared in full; the hash only picks
@@ -20,6 +22,7 @@
 //!    children by the shortcuts is never stored.
 
 use std::cell::Cell;
+use std::sync::Arc;
 
 use crate::event::xml::lexer::find2;
 use crate::event::xml::memo::spread;
@@ -33,6 +36,11 @@ struct Entry {
     mask: u16,
     /// The fields those children set; the others are unused.
     fields: System,
+    /// For a Provider segment (a template's header): the `<Data>` names of the last event
+    /// read after it, by item position, each read by the shortcut (so holding no `'` or
+    /// `&`); `None` where unknown. A guess only: a name is used after comparing it in full
+    /// with the text.
+    names: Vec<Option<Arc<str>>>,
 }
 
 /// A segment being read by the shortcuts, to be stored when it is read whole.
@@ -192,14 +200,37 @@ impl Segments {
                 entry.text.extend_from_slice(text);
                 entry.mask = rec.mask;
                 entry.fields = fields;
+                entry.names.clear();
             }
             slot @ None => {
                 *slot = Some(Box::new(Entry {
                     text: text.to_vec(),
                     mask: rec.mask,
                     fields,
+                    names: Vec::new(),
                 }))
             }
+        }
+    }
+
+    /// The `<Data>` name kept at position `at` by the entry in `slot`.
+    #[inline]
+    pub(super) fn name_at(&self, slot: usize, at: usize) -> Option<&Arc<str>> {
+        self.0.get(slot)?.as_ref()?.names.get(at)?.as_ref()
+    }
+
+    /// Keeps `name` (read by the shortcut) at position `at` of the entry in `slot`.
+    pub(super) fn set_name(&mut self, slot: usize, at: usize, name: &Arc<str>) {
+        // A hostile event's thousands of items are not kept.
+        const MAX_NAMES: usize = 64;
+        let Some(Some(entry)) = self.0.get_mut(slot) else {
+            return;
+        };
+        if at < MAX_NAMES {
+            if entry.names.len() <= at {
+                entry.names.resize(at + 1, None);
+            }
+            entry.names[at] = Some(Arc::clone(name));
         }
     }
 }

@@ -25,7 +25,9 @@ use crate::event::{Body, DataItem, EventData, SystemChild, Value};
 impl<'a> Parser<'a> {
     /// `<Data Name='n'>text</Data>` or `<Data>text</Data>` in `<EventData>`, read in one step:
     /// the general path gives the same item (the tests hold them equal). False, having read
-    /// nothing, for any other markup.
+    /// nothing, for any other markup. The name is first compared with the one the template's
+    /// last event had at this position (kept by the [`segments`](super::segments) memo),
+    /// and only where that differs found by a scan and the memo of names.
     pub(super) fn data_shortcut(&mut self) -> bool {
         let (s, p) = self.lexer.at();
         let b = s.as_bytes();
@@ -35,13 +37,35 @@ impl<'a> Parser<'a> {
         }
         let (name, text_start) = if rest.starts_with(b"<Data Name='") {
             let from = p + 12;
-            let Some(quote) = find2(b, from, b'\'', b'&') else {
-                return false;
+            let at = self.items.len();
+            // The name the template's last event had here, if the text holds it: found
+            // where the scan below would find it, as it holds no `'` or `&`.
+            let expected = self.template.and_then(|t| self.segments.name_at(t, at));
+            let (name, quote) = match expected {
+                Some(name)
+                    if b.get(from + name.len()) == Some(&b'\'')
+                        && bytes_same(name.as_bytes(), &b[from..from + name.len()]) =>
+                {
+                    (Arc::clone(name), from + name.len())
+                }
+                _ => {
+                    let Some(quote) = find2(b, from, b'\'', b'&') else {
+                        return false;
+                    };
+                    if b[quote] != b'\'' {
+                        return false;
+                    }
+                    let name = self.names.shared(&s[from..quote]);
+                    if let Some(t) = self.template {
+                        self.segments.set_name(t, at, &name);
+                    }
+                    (name, quote)
+                }
             };
-            if b[quote] != b'\'' || b.get(quote + 1) != Some(&b'>') {
+            if b.get(quote + 1) != Some(&b'>') {
                 return false;
             }
-            (Some(&s[from..quote]), quote + 2)
+            (Some(name), quote + 2)
         } else if rest.starts_with(b"<Data>") {
             (None, p + 6)
         } else {
@@ -52,7 +76,7 @@ impl<'a> Parser<'a> {
         };
         self.lexer.skip_to(after);
         let item = DataItem::Data {
-            name: name.map(|n| self.names.shared(n)),
+            name,
             value: Value::String(s[text_start..end].to_owned()),
         };
         self.push_item(item);
@@ -149,6 +173,9 @@ impl<'a> Parser<'a> {
             if let Some((end, slot)) = segment_at(b, p) {
                 let system = &mut self.event.system;
                 if let Some(mask) = self.segments.apply(b, p, end, slot, self.seen, system) {
+                    if mask & SystemChild::Provider.bit() != 0 {
+                        self.template = Some(slot);
+                    }
                     self.seen |= mask;
                     if mask & SystemChild::EventId.bit() != 0 {
                         self.saw_event_id = true;
