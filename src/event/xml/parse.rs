@@ -690,7 +690,11 @@ impl<'a> Parser<'a> {
             }
             Role::EventData => {
                 if let Body::EventData(data) = &mut self.event.body {
-                    data.items = self.items.drain(..).collect();
+                    // One allocation and one block copy (a drain collected item by item
+                    // cost twice as much).
+                    let mut items = Vec::with_capacity(self.items.len());
+                    items.append(&mut self.items);
+                    data.items = items;
                 }
             }
             Role::Skip => {}
