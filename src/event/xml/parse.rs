@@ -210,13 +210,17 @@ struct Parser<'a> {
     template: Option<usize>,
 }
 
-/// The parser's lists, kept by the thread between events so that parsing one allocates
-/// none of them: EventData's items, the open elements, the attributes of a tag.
+/// What the thread keeps between events, taken by a parser for one event and given back
+/// (one thread-local access each way): the lists, so that parsing one allocates none of them
+/// (EventData's items, the open elements, the attributes of a tag), and the memos of Data
+/// names and System segments.
 #[derive(Default)]
 struct Scratch {
     items: Vec<DataItem>,
     open: Vec<Open<'static>>,
     attrs: Vec<(&'static str, Cow<'static, str>)>,
+    names: Names,
+    segments: Segments,
 }
 
 thread_local! {
@@ -225,6 +229,8 @@ thread_local! {
             items: Vec::new(),
             open: Vec::new(),
             attrs: Vec::new(),
+            names: Names::new(),
+            segments: Segments::new(),
         })
     };
 }
@@ -253,10 +259,10 @@ impl Drop for Parser<'_> {
             } else {
                 Vec::new()
             },
+            names: std::mem::take(&mut self.names),
+            segments: std::mem::take(&mut self.segments),
         };
         let _ = SCRATCH.try_with(|s| s.set(scratch));
-        std::mem::take(&mut self.names).give_back();
-        std::mem::take(&mut self.segments).give_back();
     }
 }
 
@@ -280,9 +286,9 @@ impl<'a> Parser<'a> {
             saw_body: false,
             saw_event_id: false,
             deferred: None,
-            names: Names::take(),
+            names: scratch.names,
             seen: 0,
-            segments: Segments::take(),
+            segments: scratch.segments,
             recording: None,
             template: None,
             items: scratch.items,

@@ -21,7 +21,6 @@
 //!    marker, however its children turn out to be read; one that does not read as whole
 //!    children by the shortcuts is never stored.
 
-use std::cell::Cell;
 use std::sync::Arc;
 
 use crate::event::xml::lexer::find2;
@@ -55,10 +54,6 @@ pub(super) struct Recording {
 /// The memo: a few direct-mapped slots (a collision costs a read, never a wrong field).
 #[derive(Default)]
 pub(super) struct Segments(Vec<Option<Box<Entry>>>);
-
-thread_local! {
-    static SEGMENTS: Cell<Segments> = const { Cell::new(Segments(Vec::new())) };
-}
 
 /// Slots enough for the segments of a busy machine's logs (the generator's mix has about
 /// 60 headers, 10 channel and computer pairs and a few dozen users).
@@ -140,12 +135,8 @@ fn hash(text: &[u8]) -> u64 {
 }
 
 impl Segments {
-    pub(super) fn take() -> Segments {
-        SEGMENTS.try_with(Cell::take).unwrap_or_default()
-    }
-
-    pub(super) fn give_back(self) {
-        let _ = SEGMENTS.try_with(|s| s.set(self));
+    pub(super) const fn new() -> Segments {
+        Segments(Vec::new())
     }
 
     /// Copies the fields of the segment `b[p..end]` into `system` if slot `slot` holds it

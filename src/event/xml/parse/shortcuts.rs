@@ -13,7 +13,6 @@
 //! shortcuts included, with the oracle.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::sync::Arc;
 
 use super::segments::{segment_at, Segments};
@@ -313,25 +312,17 @@ fn system_markup<'a>(
 
 /// The thread's memo of `<Data>` names: slots (enough for the names of a few dozen
 /// templates) holding the names last seen, so the names of one template are allocated once,
-/// not once per event. A parser takes it for the
-/// event and gives it back (one thread-local access per event, not per name).
+/// not once per event. The parser takes it from the thread for the
+/// event with its other lists and gives it back (one thread-local access per event).
 #[derive(Default)]
 pub(super) struct Names(Vec<Option<Arc<str>>>);
-
-thread_local! {
-    static NAMES: Cell<Names> = const { Cell::new(Names(Vec::new())) };
-}
 
 impl Names {
     const SLOT_BITS: u32 = 9;
     const SLOTS: usize = 1 << Self::SLOT_BITS;
 
-    pub(super) fn take() -> Names {
-        NAMES.try_with(Cell::take).unwrap_or_default()
-    }
-
-    pub(super) fn give_back(self) {
-        let _ = NAMES.try_with(|names| names.set(self));
+    pub(super) const fn new() -> Names {
+        Names(Vec::new())
     }
 
     /// `name`, shared with the events before it.
