@@ -42,13 +42,30 @@ pub(super) fn push_ascii(out: &mut String, ascii: &[u8]) {
     out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
 }
 
-pub(super) fn hex_digit(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
+/// Each byte's value as a hex digit (either case), [`NOT_HEX`] for any other byte: one load
+/// per digit, and a run of digits is checked once by or-ing the values together.
+pub(super) const HEX_VALUES: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
     }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// What [`HEX_VALUES`] holds for a byte that is not a hex digit (no digit has this bit).
+pub(super) const NOT_HEX: u8 = 0x10;
+
+pub(super) fn hex_digit(c: u8) -> Option<u8> {
+    let v = HEX_VALUES[usize::from(c)];
+    (v != NOT_HEX).then_some(v)
 }
 
 pub(super) fn parse_dec<T: std::str::FromStr>(s: &str) -> Option<T> {
@@ -56,4 +73,15 @@ pub(super) fn parse_dec<T: std::str::FromStr>(s: &str) -> Option<T> {
         return None;
     }
     s.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_values_are_the_hex_digits() {
+        for c in 0..=255u8 {
+            let want = (c as char).to_digit(16).map(|d| d as u8);
+            assert_eq!(super::hex_digit(c), want, "{c}");
+        }
+    }
 }

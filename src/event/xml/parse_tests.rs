@@ -296,6 +296,82 @@ proptest! {
     fn arbitrary_text_agrees(text in "\\PC{0,60}") {
         agree(&text)?;
     }
+
+    /// Events of one template header read in a row, their `<Data>` names drawn from names
+    /// that are prefixes of one another or hold markup: each event meets the names the one
+    /// before it left in the template's memo entry.
+    #[test]
+    fn template_names_agree(
+        events in proptest::collection::vec(
+            proptest::collection::vec(select(TEMPLATE_NAMES), 0..5), 1..8),
+    ) {
+        for names in &events {
+            agree(&template_event(names))?;
+        }
+    }
+}
+
+/// `<Data>` names for [`template_event`]: prefixes of one another, one that continues with
+/// markup, one with a reference, one as long as another but different.
+const TEMPLATE_NAMES: &[&str] = &[
+    "Target",
+    "TargetUserName",
+    "Targetx>",
+    "Tar",
+    "Targ&amp;",
+    "a&amp;b",
+    "abc",
+    "abd",
+    "",
+];
+
+/// A Windows-shaped event of one fixed header with `<Data>` items of `names`.
+fn template_event(names: &[&str]) -> String {
+    let items: String = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("<Data Name='{n}'>v{i}</Data>"))
+        .collect();
+    format!(
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>\
+         <Provider Name='template-names'/><EventID>7</EventID>\
+         <TimeCreated SystemTime='2024-01-01T00:00:00.0000000Z'/></System>\
+         <EventData>{items}</EventData></Event>"
+    )
+}
+
+/// A name kept for a template is used only where the text holds it whole and then `'`:
+/// not where the text holds a longer name, a same-length other one, or one that goes on
+/// with markup.
+#[test]
+fn template_names_are_checked_against_the_text() {
+    for (first, second) in [
+        (["Target", "abc"], ["Targetx>", "abd"]),
+        (["TargetUserName", "abc"], ["Target", "ab"]),
+        (["Target", "a"], ["TargetUserName", "a&amp;b"]),
+    ] {
+        for names in [&first, &second, &first] {
+            let text = template_event(names);
+            agree(&text).unwrap_or_else(|e| panic!("{e}"));
+            let event = parse_event(&text).unwrap_or_else(|e| panic!("{e}"));
+            let read: Vec<String> = event
+                .event_data()
+                .map(|d| {
+                    d.items
+                        .iter()
+                        .filter_map(|i| match i {
+                            crate::event::DataItem::Data { name, .. } => {
+                                name.as_deref().map(str::to_owned)
+                            }
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let want: Vec<String> = names.iter().map(|n| n.replace("&amp;", "&")).collect();
+            assert_eq!(read, want, "{text}");
+        }
+    }
 }
 
 #[test]

@@ -6,7 +6,9 @@
 //! segment read before is not read again: the fields its children set are copied from the
 //! memo. The table is allocated on first use, 512 slots of boxed entries, each segment at
 //! most [`MAX_SEGMENT`] bytes of text (a Windows header is ~300), so a thread keeps at most
-//! ~2 MB whatever it parses (~150 KB for real logs).
+//! ~2 MB whatever it parses (~150 KB for real logs). A Provider segment is a template's
+//! header: its entry also keeps the `<Data>` names of the last event read after it (at most
+//! 64, shared with the events), which the Data shortcut expects at the same positions.
 //!
 //! Invariants:
 //! 1. An entry's key is the exact text of its segment (compared in full; the hash only picks
@@ -19,7 +21,7 @@
 //!    marker, however its children turn out to be read; one that does not read as whole
 //!    children by the shortcuts is never stored.
 
-use std::cell::Cell;
+use std::sync::Arc;
 
 use crate::event::xml::lexer::find2;
 use crate::event::xml::memo::spread;
@@ -33,6 +35,11 @@ struct Entry {
     mask: u16,
     /// The fields those children set; the others are unused.
     fields: System,
+    /// For a Provider segment (a template's header): the `<Data>` names of the last event
+    /// read after it, by item position, each read by the shortcut (so holding no `'` or
+    /// `&`); `None` where unknown. A guess only: a name is used after comparing it in full
+    /// with the text.
+    names: Vec<Option<Arc<str>>>,
 }
 
 /// A segment being read by the shortcuts, to be stored when it is read whole.
@@ -47,10 +54,6 @@ pub(super) struct Recording {
 /// The memo: a few direct-mapped slots (a collision costs a read, never a wrong field).
 #[derive(Default)]
 pub(super) struct Segments(Vec<Option<Box<Entry>>>);
-
-thread_local! {
-    static SEGMENTS: Cell<Segments> = const { Cell::new(Segments(Vec::new())) };
-}
 
 /// Slots enough for the segments of a busy machine's logs (the generator's mix has about
 /// 60 headers, 10 channel and computer pairs and a few dozen users).
@@ -132,12 +135,8 @@ fn hash(text: &[u8]) -> u64 {
 }
 
 impl Segments {
-    pub(super) fn take() -> Segments {
-        SEGMENTS.try_with(Cell::take).unwrap_or_default()
-    }
-
-    pub(super) fn give_back(self) {
-        let _ = SEGMENTS.try_with(|s| s.set(self));
+    pub(super) const fn new() -> Segments {
+        Segments(Vec::new())
     }
 
     /// Copies the fields of the segment `b[p..end]` into `system` if slot `slot` holds it
@@ -192,14 +191,37 @@ impl Segments {
                 entry.text.extend_from_slice(text);
                 entry.mask = rec.mask;
                 entry.fields = fields;
+                entry.names.clear();
             }
             slot @ None => {
                 *slot = Some(Box::new(Entry {
                     text: text.to_vec(),
                     mask: rec.mask,
                     fields,
+                    names: Vec::new(),
                 }))
             }
+        }
+    }
+
+    /// The `<Data>` name kept at position `at` by the entry in `slot`.
+    #[inline]
+    pub(super) fn name_at(&self, slot: usize, at: usize) -> Option<&Arc<str>> {
+        self.0.get(slot)?.as_ref()?.names.get(at)?.as_ref()
+    }
+
+    /// Keeps `name` (read by the shortcut) at position `at` of the entry in `slot`.
+    pub(super) fn set_name(&mut self, slot: usize, at: usize, name: &Arc<str>) {
+        // A hostile event's thousands of items are not kept.
+        const MAX_NAMES: usize = 64;
+        let Some(Some(entry)) = self.0.get_mut(slot) else {
+            return;
+        };
+        if at < MAX_NAMES {
+            if entry.names.len() <= at {
+                entry.names.resize(at + 1, None);
+            }
+            entry.names[at] = Some(Arc::clone(name));
         }
     }
 }

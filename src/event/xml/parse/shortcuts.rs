@@ -13,7 +13,6 @@
 //! shortcuts included, with the oracle.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::sync::Arc;
 
 use super::segments::{segment_at, Segments};
@@ -25,7 +24,9 @@ use crate::event::{Body, DataItem, EventData, SystemChild, Value};
 impl<'a> Parser<'a> {
     /// `<Data Name='n'>text</Data>` or `<Data>text</Data>` in `<EventData>`, read in one step:
     /// the general path gives the same item (the tests hold them equal). False, having read
-    /// nothing, for any other markup.
+    /// nothing, for any other markup. The name is first compared with the one the template's
+    /// last event had at this position (kept by the [`segments`](super::segments) memo),
+    /// and only where that differs found by a scan and the memo of names.
     pub(super) fn data_shortcut(&mut self) -> bool {
         let (s, p) = self.lexer.at();
         let b = s.as_bytes();
@@ -35,24 +36,46 @@ impl<'a> Parser<'a> {
         }
         let (name, text_start) = if rest.starts_with(b"<Data Name='") {
             let from = p + 12;
-            let Some(quote) = find2(b, from, b'\'', b'&') else {
-                return false;
+            let at = self.items.len();
+            // The name the template's last event had here, if the text holds it: found
+            // where the scan below would find it, as it holds no `'` or `&`.
+            let expected = self.template.and_then(|t| self.segments.name_at(t, at));
+            let (name, quote) = match expected {
+                Some(name)
+                    if b.get(from + name.len()) == Some(&b'\'')
+                        && bytes_same(name.as_bytes(), &b[from..from + name.len()]) =>
+                {
+                    (Arc::clone(name), from + name.len())
+                }
+                _ => {
+                    let Some(quote) = find2(b, from, b'\'', b'&') else {
+                        return false;
+                    };
+                    if b[quote] != b'\'' {
+                        return false;
+                    }
+                    let name = self.names.shared(&s[from..quote]);
+                    if let Some(t) = self.template {
+                        self.segments.set_name(t, at, &name);
+                    }
+                    (name, quote)
+                }
             };
-            if b[quote] != b'\'' || b.get(quote + 1) != Some(&b'>') {
+            if b.get(quote + 1) != Some(&b'>') {
                 return false;
             }
-            (Some(&s[from..quote]), quote + 2)
+            (Some(name), quote + 2)
         } else if rest.starts_with(b"<Data>") {
             (None, p + 6)
         } else {
             return false;
         };
-        let Some((end, after)) = simple_text(b, text_start, b"Data") else {
+        let Some((end, after)) = data_text(b, text_start) else {
             return false;
         };
         self.lexer.skip_to(after);
         let item = DataItem::Data {
-            name: name.map(|n| self.names.shared(n)),
+            name,
             value: Value::String(s[text_start..end].to_owned()),
         };
         self.push_item(item);
@@ -149,6 +172,9 @@ impl<'a> Parser<'a> {
             if let Some((end, slot)) = segment_at(b, p) {
                 let system = &mut self.event.system;
                 if let Some(mask) = self.segments.apply(b, p, end, slot, self.seen, system) {
+                    if mask & SystemChild::Provider.bit() != 0 {
+                        self.template = Some(slot);
+                    }
                     self.seen |= mask;
                     if mask & SystemChild::EventId.bit() != 0 {
                         self.saw_event_id = true;
@@ -224,14 +250,30 @@ fn simple_text(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
     {
         return None;
     }
-    let text = &b[from..end];
-    if !text.is_empty()
-        && text.iter().all(u8::is_ascii_whitespace)
-        && text.iter().any(|&c| c == b'\n' || c == b'\r')
-    {
+    if formatting(&b[from..end]) {
         return None;
     }
     Some((end, close))
+}
+
+/// [`simple_text`] of `<Data>`: the end tag compared whole, a fixed-size comparison the
+/// compiler makes two loads (the general one compares the name byte by byte).
+#[inline]
+fn data_text(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let end = find2(b, from, b'<', b'&')?;
+    let close = end + b"</Data>".len();
+    if b.get(end..close) != Some(b"</Data>".as_slice()) || formatting(&b[from..end]) {
+        return None;
+    }
+    Some((end, close))
+}
+
+/// Whitespace-only text with a line break: formatting, which the general path drops.
+#[inline]
+fn formatting(text: &[u8]) -> bool {
+    !text.is_empty()
+        && text.iter().all(u8::is_ascii_whitespace)
+        && text.iter().any(|&c| c == b'\n' || c == b'\r')
 }
 
 /// The end of the run of ASCII letters from `i`.
@@ -286,25 +328,17 @@ fn system_markup<'a>(
 
 /// The thread's memo of `<Data>` names: slots (enough for the names of a few dozen
 /// templates) holding the names last seen, so the names of one template are allocated once,
-/// not once per event. A parser takes it for the
-/// event and gives it back (one thread-local access per event, not per name).
+/// not once per event. The parser takes it from the thread for the
+/// event with its other lists and gives it back (one thread-local access per event).
 #[derive(Default)]
 pub(super) struct Names(Vec<Option<Arc<str>>>);
-
-thread_local! {
-    static NAMES: Cell<Names> = const { Cell::new(Names(Vec::new())) };
-}
 
 impl Names {
     const SLOT_BITS: u32 = 9;
     const SLOTS: usize = 1 << Self::SLOT_BITS;
 
-    pub(super) fn take() -> Names {
-        NAMES.try_with(Cell::take).unwrap_or_default()
-    }
-
-    pub(super) fn give_back(self) {
-        let _ = NAMES.try_with(|names| names.set(self));
+    pub(super) const fn new() -> Names {
+        Names(Vec::new())
     }
 
     /// `name`, shared with the events before it.
