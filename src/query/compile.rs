@@ -26,6 +26,11 @@ pub(crate) enum At {
 pub(crate) struct IntField(SystemChild);
 
 impl IntField {
+    /// The `<System>` child read.
+    pub(crate) fn child(self) -> SystemChild {
+        self.0
+    }
+
     #[inline]
     fn get(self, event: &Event) -> Option<i128> {
         self.0.integer(&event.system).map(i128::from)

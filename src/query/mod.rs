@@ -19,6 +19,7 @@
 mod ast;
 mod compile;
 mod eval;
+mod event_ids;
 mod lexer;
 #[cfg(test)]
 pub(crate) mod limits_tests;
@@ -36,6 +37,7 @@ mod value;
 mod value_path;
 
 use std::fmt;
+use std::sync::Arc;
 
 pub use parser::{MAX_XPATH_NESTING, MAX_XPATH_OPERATORS};
 
@@ -67,6 +69,7 @@ use crate::event::{Event, FileTime};
 use ast::Expr;
 use compile::Program;
 use eval::Scratch;
+pub(crate) use event_ids::EventIds;
 pub(crate) use value_path::ValuePath;
 
 /// Evaluation scratch space for scanning many events (the time `timediff()` measures from).
@@ -101,6 +104,8 @@ pub struct XPathFilter {
     text: String,
     expr: Expr,
     program: Program,
+    /// The EventIDs its matches can have, where the program bounds them (`event_ids.rs`).
+    event_ids: Option<Arc<EventIds>>,
 }
 
 impl XPathFilter {
@@ -139,10 +144,12 @@ impl XPathFilter {
             ));
         }
         let program = compile::compile(&expr);
+        let event_ids = EventIds::of_program(&program).map(Arc::new);
         Ok(XPathFilter {
             text: text.to_owned(),
             expr,
             program,
+            event_ids,
         })
     }
 
@@ -229,6 +236,12 @@ impl XPathFilter {
     /// body (see `compile::Program::data_reads`).
     pub(crate) fn data_reads(&self) -> Option<(Vec<String>, SystemFields)> {
         self.program.data_reads()
+    }
+
+    /// The EventIDs an event must have to match, if the filter bounds them (a gate a scan
+    /// tests before reading a record; see `event_ids.rs`).
+    pub(crate) fn event_ids(&self) -> Option<&Arc<EventIds>> {
+        self.event_ids.as_ref()
     }
 
     /// True if `event` matches; `now` is what `timediff()` measures from.
@@ -331,6 +344,15 @@ impl QuerySource {
     /// `<System>`, it answers the same for every event that maps.
     pub(crate) fn reads_no_system_child(&self) -> bool {
         self.filters().all(XPathFilter::reads_no_system_child)
+    }
+
+    /// The EventIDs an event must have to be selected, if every Select bounds them (Suppress
+    /// only takes events away).
+    pub(crate) fn event_ids(&self) -> Option<Arc<EventIds>> {
+        if let [only] = self.selects.as_slice() {
+            return only.event_ids().cloned();
+        }
+        EventIds::union_of(self.selects.iter().map(|f| f.event_ids().map(|s| &**s))).map(Arc::new)
     }
 
     fn filters(&self) -> impl Iterator<Item = &XPathFilter> {

@@ -10,13 +10,16 @@ use crate::engine::flags::QueryFlags;
 use crate::engine::paged::{ChannelView, Pages};
 use crate::engine::{Channel, Engine};
 use crate::error::{codes, Error, ErrorKind, Result};
-use crate::query::{Query, QuerySource};
+use crate::query::{EventIds, Query, QuerySource};
 
 /// One source's cursor.
 #[derive(Clone)]
 pub(crate) struct SourceCursor {
     pub(crate) path: Arc<str>,
     pub(crate) filter: Arc<QuerySource>,
+    /// The EventIDs the filter's matches can have, if it bounds them: a store chunk's
+    /// EventID column is tested against them before a record is read (chunk C8).
+    pub(super) event_ids: Option<Arc<EventIds>>,
     pub(super) kind: SourceKind,
     /// Forward: the next record id (a file's: position) to examine. Reverse: examine ids
     /// below it.
@@ -67,6 +70,7 @@ impl SourceCursor {
         };
         SourceCursor {
             path,
+            event_ids: filter.event_ids(),
             filter,
             kind: SourceKind::Channel {
                 channel,
@@ -135,6 +139,7 @@ impl SourceCursor {
         let file = FileCursor::new(source);
         SourceCursor {
             path,
+            event_ids: None,
             filter,
             next_id: file.start(reverse),
             kind: SourceKind::File(file),

@@ -3,6 +3,7 @@
 //! boundary (results invariant 2), and the merge of several sources by time ([`step`]).
 //! [`live_batch`] is a subscription's scan over the same machinery.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -190,10 +191,7 @@ fn fill_head(
             let mut end = slot + 1;
             loop {
                 let start = end.saturating_sub(scan.poll_interval);
-                if let Some(i) = (start..end)
-                    .rev()
-                    .find(|&i| record_matches(&chunk, i, source, scan))
-                {
+                if let Some(i) = first_match(&chunk, (start..end).rev(), source, scan) {
                     scan.scanned += (end - i) as u64;
                     source.head = Some(head(&chunk, i, source));
                     source.next_id = first + i as u64;
@@ -214,7 +212,7 @@ fn fill_head(
             let mut start = slot;
             while start < len {
                 let end = (start + scan.poll_interval).min(len);
-                if let Some(i) = (start..end).find(|&i| record_matches(&chunk, i, source, scan)) {
+                if let Some(i) = first_match(&chunk, start..end, source, scan) {
                     scan.scanned += (i - start + 1) as u64;
                     // A forward reader takes the records in turn: start loading a later one.
                     chunk.prefetch(i.saturating_add(PREFETCH_AHEAD));
@@ -233,6 +231,28 @@ fn fill_head(
             }
         }
     }
+}
+
+/// The first of `indices` (records below a `len()` the caller loaded, in the order given)
+/// whose record matches the source's filter. Where the filter bounds the EventID and the
+/// chunk keeps an EventID column (chunk C8), a record whose id is out of bounds is passed
+/// over on its column entry, without reading the record.
+#[inline]
+fn first_match(
+    chunk: &Chunk,
+    mut indices: impl Iterator<Item = usize>,
+    source: &SourceCursor,
+    scan: &mut Scan<'_>,
+) -> Option<usize> {
+    if let (Some(ids), Some(column)) = (source.event_ids.as_deref(), chunk.event_id_column()) {
+        return indices.find(|&i| {
+            column
+                .get(i)
+                .is_none_or(|id| ids.contains(id.load(Ordering::Relaxed)))
+                && record_matches(chunk, i, source, scan)
+        });
+    }
+    indices.find(|&i| record_matches(chunk, i, source, scan))
 }
 
 /// True if record `i` of `chunk` matches the source's filter. `i` is below a `len()` the

@@ -47,6 +47,13 @@ proptest! {
             "query {}\nparsed {}\nnow {}\ncompiled {compiled}, general {general}, naive {oracle}\n{}",
             c.query, filter.expr, c.now, c.event.to_xml()
         );
+        // The EventIDs the filter bounds its matches to hold every match's (event_ids.rs).
+        if let Some(ids) = filter.event_ids() {
+            prop_assert!(
+                !oracle || ids.contains(c.event.system.event_id),
+                "query {} matches EventID {} outside its bound", c.query, c.event.system.event_id
+            );
+        }
     }
 
     /// Display writes back XPath that parses to the same expression.
@@ -65,15 +72,22 @@ proptest! {
 fn generated_queries_mostly_compile_and_sometimes_match() {
     let mut runner = TestRunner::deterministic();
     let strategy = case();
-    let (mut compiled, mut matched) = (0, 0);
+    let (mut compiled, mut matched, mut bounded_matches) = (0, 0, 0);
     let total = 1000;
     for _ in 0..total {
         let c = strategy.new_tree(&mut runner).unwrap().current();
         if let Ok(filter) = XPathFilter::compile(&c.query) {
             compiled += 1;
-            matched += usize::from(answers(&filter, &c).2);
+            let matches = answers(&filter, &c).2;
+            matched += usize::from(matches);
+            bounded_matches += usize::from(matches && filter.event_ids().is_some());
         }
     }
+    // The EventID bound's property above is tested on matches it bounds.
+    assert!(
+        bounded_matches >= 3,
+        "{bounded_matches} matches had an EventID bound"
+    );
     assert!(
         compiled * 100 >= total * 80,
         "{compiled} of {total} compiled"
