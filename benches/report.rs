@@ -367,8 +367,14 @@ fn cancellation(settings: &Settings) {
         // A worker runs next() on demand; the main thread cancels at a pseudo-random point.
         let (to_worker, jobs) = mpsc::channel::<evtlog::ResultSet>();
         let (to_main, done) = mpsc::channel::<(bool, Instant)>();
+        // The number of calls the worker has entered: the delay counts from the call's start,
+        // not from the hand-off (a scan shorter than the worker's wake-up from the channel
+        // would otherwise be cancelled before it began, timing the wake-up).
+        let entered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let worker_entered = std::sync::Arc::clone(&entered);
         let worker = std::thread::spawn(move || {
             for rs in jobs {
+                worker_entered.fetch_add(1, std::sync::atomic::Ordering::Release);
                 let cancelled = matches!(rs.next(1, None), Err(e) if e.win32_code() == 1223);
                 let _ = to_main.send((cancelled, Instant::now()));
             }
@@ -384,7 +390,7 @@ fn cancellation(settings: &Settings) {
         let mut latencies = Vec::with_capacity(trials);
         let mut calls = Vec::with_capacity(trials);
         let mut seed = 0x9e37_79b9_u64;
-        for _ in 0..trials {
+        for trial in 1..=trials {
             let rs = session
                 .query(Some(&name), Some(common::NEVER), QueryFlags::default())
                 .expect("query");
@@ -393,6 +399,9 @@ fn cancellation(settings: &Settings) {
             seed ^= seed << 17;
             let delay = full_scan.mul_f64(0.1 + 0.6 * (seed % 1000) as f64 / 1000.0);
             let _ = to_worker.send(rs.clone());
+            while entered.load(std::sync::atomic::Ordering::Acquire) < trial {
+                std::hint::spin_loop();
+            }
             // Spin rather than sleep: sleeps are coarse at these scales and leave this
             // thread cold, which would be measured as cancel latency.
             let until = Instant::now() + delay;
