@@ -268,9 +268,9 @@ impl<'c> Decoder<'c> {
         let mut r = self.reader(start, end, "template definition")?;
         let body = Arc::new(Template::new(parse(self, &mut r)?));
         if let (Some(cache), Some(scratch)) = (&mut self.shared, pending) {
-            if cache.insert(&scratch.identity, Arc::clone(&body)) {
-                cache.remember(self.chunk, def, &scratch, &body);
-            }
+            // Its layout is remembered only when a later chunk defines it again (above): a
+            // definition met once, as on a file of one chunk, costs no layout.
+            cache.insert(&scratch.identity, Arc::clone(&body));
             cache.put_scratch(scratch);
         }
         self.templates.insert(def, Arc::clone(&body));
