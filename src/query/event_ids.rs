@@ -120,23 +120,19 @@ impl EventIds {
                 .filter_map(EventIds::of_program)
                 .reduce(|a, b| a.intersection(&b)),
             // Some part matches: bounded only if every part is.
-            Program::Any(parts) => {
-                let mut sets = parts.iter().map(EventIds::of_program);
-                let first = sets.next()??;
-                sets.try_fold(first, |acc, set| Some(acc.union(&set?)))
-            }
+            Program::Any(parts) => EventIds::union_of(parts.iter().map(EventIds::of_program)),
             _ => None,
         }
     }
 
-    /// The union of several filters' sets (a source's Selects: some one matches), or `None`
-    /// if any is unbounded or there are none.
-    pub(crate) fn union_of<'a>(
-        sets: impl IntoIterator<Item = Option<&'a EventIds>>,
+    /// The union of several sets where some one of their programs matches (an `or`, a
+    /// source's Selects), or `None` if any is unbounded or there are none.
+    pub(crate) fn union_of<S: std::borrow::Borrow<EventIds>>(
+        sets: impl IntoIterator<Item = Option<S>>,
     ) -> Option<EventIds> {
         let mut sets = sets.into_iter();
-        let first = sets.next()??.clone();
-        sets.try_fold(first, |acc, set| Some(acc.union(set?)))
+        let first = sets.next()??.borrow().clone();
+        sets.try_fold(first, |acc, set| Some(acc.union(set?.borrow())))
     }
 }
 

@@ -9,6 +9,27 @@ use serde_json::{json, Value as Json};
 
 use super::{write_event, Framing};
 
+/// The JSON the visitor writes from `record` is byte for byte what `write_event` writes for
+/// its decoded `event`.
+fn assert_visit_writes_the_decoded_event(
+    decoder: &mut evtlog::ChunkDecoder<'_>,
+    record: &evtlog::EvtxRecord<'_>,
+    event: &Event,
+    label: &str,
+) {
+    let mut expected = Vec::new();
+    write_event(&mut expected, event);
+    let mut got = Vec::new();
+    decoder
+        .visit(record, &mut super::JsonWriter(&mut got))
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(&expected),
+        "{label}"
+    );
+}
+
 fn render(event: &Event) -> Json {
     let mut out = Vec::new();
     write_event(&mut out, event);
@@ -409,19 +430,8 @@ fn visited_records_write_the_json_of_their_events_on_every_sample() {
                     continue;
                 };
                 total += 1;
-                let mut expected = Vec::new();
-                write_event(&mut expected, &event);
-                let mut got = Vec::new();
-                decoder
-                    .visit(&record, &mut super::JsonWriter(&mut got))
-                    .unwrap();
-                assert_eq!(
-                    String::from_utf8_lossy(&got),
-                    String::from_utf8_lossy(&expected),
-                    "{} record {}",
-                    path.display(),
-                    record.record_id()
-                );
+                let label = format!("{} record {}", path.display(), record.record_id());
+                assert_visit_writes_the_decoded_event(&mut decoder, &record, &event, &label);
             }
         }
     }
@@ -559,18 +569,8 @@ fn template_keys_write_what_the_general_rules_write() {
         for record in chunk.records().flatten() {
             count += 1;
             let event = general.decode(&record).unwrap();
-            let mut expected = Vec::new();
-            write_event(&mut expected, &event);
-            let mut got = Vec::new();
-            decoder
-                .visit(&record, &mut super::JsonWriter(&mut got))
-                .unwrap();
-            assert_eq!(
-                String::from_utf8_lossy(&got),
-                String::from_utf8_lossy(&expected),
-                "record {}",
-                record.record_id()
-            );
+            let label = format!("record {}", record.record_id());
+            assert_visit_writes_the_decoded_event(&mut decoder, &record, &event, &label);
         }
     }
     assert_eq!(count, bodies.len());
