@@ -105,6 +105,12 @@ impl Faults {
         }
     }
 
+    /// Whether any pause point is armed: the load [`checkpoint`](Self::checkpoint) starts with.
+    #[inline(always)]
+    pub(crate) fn is_armed(&self) -> bool {
+        self.armed.load(Ordering::Acquire) != 0
+    }
+
     /// Called by a call of `kind` before its batch `batch`: stops here if a point is armed for
     /// it, until released (`Ok`) or cancelled (`Err(Cancelled)`).
     #[inline]

@@ -70,6 +70,12 @@ impl Lifecycle {
         Ok(())
     }
 
+    /// False while stopped: the same relaxed load as [`check`](Self::check).
+    #[inline(always)]
+    pub(crate) fn is_running(&self) -> bool {
+        self.state.load(Ordering::Relaxed) & STOPPED == 0
+    }
+
     fn generation(&self) -> u64 {
         self.state.load(Ordering::Acquire) >> 1
     }

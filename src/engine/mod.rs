@@ -307,6 +307,13 @@ impl Engine {
 
     /// Stops a call of `kind` at `batch` while a pause point holds it (faults.rs); `Cancelled`
     /// if `call` is cancelled meanwhile.
+    /// True while the service runs and no pause point is armed: a checkpoint then passes
+    /// without a step (two atomic loads).
+    #[inline(always)]
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.inner.lifecycle.is_running() && !self.inner.faults.is_armed()
+    }
+
     pub(crate) fn checkpoint(&self, kind: CallKind, batch: u64, call: &CancelToken) -> Result<()> {
         self.inner.lifecycle.check()?;
         let paused = self.inner.faults.checkpoint(kind, batch, call);
