@@ -350,29 +350,17 @@ fn cancellation(settings: &Settings) {
         let name = format!("Tiny{n}");
         common::tiny_channel(&engine, &name, n);
         let session = engine.open_session();
-        // How long a full scan takes, to cancel somewhere inside it: the median of 5 after
-        // a first one. The first alone (as timed before) took ~1.5-2x a warm scan at 10^4 and
-        // 10^5, more under load, so that most trials' cancels came after the scan had ended
-        // (0-25 samples of 600 in some runs).
-        let mut scans: Vec<Duration> = (0..6)
-            .map(|_| {
-                let rs = session
-                    .query(Some(&name), Some(common::NEVER), QueryFlags::default())
-                    .expect("query");
-                let start = Instant::now();
-                assert!(matches!(rs.next(1, None), Ok(Next::End)));
-                start.elapsed()
-            })
-            .collect();
-        // The first scan's rate is the figure printed, as before.
-        let first_scan = scans[0];
-        scans.remove(0);
-        scans.sort();
-        let full_scan = scans[scans.len() / 2];
+        // How long a full scan takes, to cancel somewhere inside it.
+        let rs = session
+            .query(Some(&name), Some(common::NEVER), QueryFlags::default())
+            .expect("query");
+        let start = Instant::now();
+        assert!(matches!(rs.next(1, None), Ok(Next::End)));
+        let full_scan = start.elapsed();
         if n == *sizes.last().unwrap_or(&0) || !full {
             print(
                 "scan_records_per_s",
-                n as f64 / first_scan.as_secs_f64(),
+                n as f64 / full_scan.as_secs_f64(),
                 "records/s",
             );
         }
