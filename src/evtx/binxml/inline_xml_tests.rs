@@ -185,6 +185,17 @@ fn usual_documents_are_written_as_the_general_path_writes_them() {
     taken(d.close());
     let mut d = event_and_system();
     taken(d.open("EventData", &[], true).close().raw(&[0x00]));
+    // Prefixed names: the local part decides.
+    let mut d = Doc::new();
+    d.open("ev:Event", &[], false)
+        .open("e:System", &[], false)
+        .leaf("e:EventID", &[], &["7"])
+        .close()
+        .open("e:EventData", &[], false)
+        .leaf("a:b:Data", &[("Name", &["n"])], &["v"])
+        .close()
+        .close();
+    taken(&d);
     // A System of other children, in another order, with a SID and no Qualifiers.
     let mut d = Doc::new();
     d.open("Event", &[], false)
@@ -226,6 +237,27 @@ fn other_shapes_are_left_to_the_general_path() {
         .close()
         .close();
     left(&d);
+    // Names near those taken: `Data:x`, `Dat`, `Nam`, a System child's name not ASCII.
+    for name in ["Data:x", "Dat", "DataX"] {
+        let mut d = event_and_system();
+        d.open("EventData", &[], false)
+            .leaf(name, &[], &["x"])
+            .close()
+            .close();
+        left(&d);
+    }
+    let mut d = event_and_system();
+    d.open("EventData", &[], false)
+        .leaf("Data", &[("Nam", &["n"])], &["x"])
+        .close()
+        .close();
+    left(&d);
+    let mut d = Doc::new();
+    d.open("Event", &[], false)
+        .open("System", &[], false)
+        .leaf("EventID", &[], &["1"])
+        .leaf("Lével", &[], &["1"]);
+    left(d.close().close());
     // Another body, or a child of `<EventData>` other than `<Data>`.
     let mut d = event_and_system();
     d.open("UserData", &[], false)
