@@ -286,7 +286,7 @@ fn other_shapes_are_left_to_the_general_path() {
     let mut d = event_and_system();
     d.close().text("x");
     left(&d);
-    // A value that is not a string (a UInt32), in content and in an attribute.
+    // A value that is not a string (a UInt32), under either value token.
     let mut d = event_and_system();
     d.open("EventData", &[], false)
         .open("Data", &[], false)
