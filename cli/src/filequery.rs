@@ -154,8 +154,9 @@ fn spare(spares: &Spares, events: usize) -> Rendered {
 /// Renders a chunk's records as XML (on a worker thread) into a spare buffer, one event a
 /// line unless `/e` wraps them.
 fn render_xml(records: &mut ChunkRecords<'_>, newline: bool, spares: &Spares) -> Rendered {
-    // A chunk's XML is some 100 KiB to 300 KiB.
-    let Rendered { bytes, mut ends } = spare(spares, 200);
+    // A chunk's XML is some 100 KiB to 300 KiB; a chunk of a few records (a small file's)
+    // asks for room for those, not a mapping of 200 KiB the allocator makes and unmaps.
+    let Rendered { bytes, mut ends } = spare(spares, records.remaining().clamp(1, 200));
     // An empty vector is valid UTF-8 at no cost, and keeps its room.
     let mut text = String::from_utf8(bytes).unwrap_or_default();
     while records.next_xml(&mut text) {
@@ -182,7 +183,7 @@ fn render_json(
     let Rendered {
         mut bytes,
         mut ends,
-    } = spare(spares, 200);
+    } = spare(spares, records.remaining().clamp(1, 200));
     // Straight from the record where the library can (no Event built).
     loop {
         let mark = bytes.len();

@@ -417,10 +417,13 @@ fn parallel_records(
         .map_records(|records| {
             let mut xml = Vec::new();
             let mut out = String::from("left as it was");
+            let at_most = records.remaining();
             while records.next_xml(&mut out) {
                 xml.push(out.split_off("left as it was".len()));
             }
             assert_eq!(out, "left as it was", "the end appends nothing");
+            assert!(xml.len() <= at_most, "{} > {at_most}", xml.len());
+            assert_eq!(records.remaining(), 0);
             xml
         })
         .unwrap();

@@ -95,6 +95,15 @@ impl<'a> ChunkRecords<'a> {
         }
     }
 
+    /// At most how many records are left to hand out (those the query's filter has not
+    /// yet passed over): to size an output buffer by the chunk, not by a large chunk's.
+    pub fn remaining(&self) -> usize {
+        match &self.inner {
+            Inner::Events { refs, next } => refs.len().saturating_sub(*next),
+            Inner::Direct(direct) => direct.records.len().saturating_sub(direct.next),
+        }
+    }
+
     /// Appends the next matching record's XML to `out`, the bytes `EventRef::write_xml`
     /// writes of its event; false (and `out` as it was) when no record is left.
     pub fn next_xml(&mut self, out: &mut String) -> bool {

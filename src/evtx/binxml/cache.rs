@@ -44,8 +44,9 @@ pub(super) const MAX_IDENTITY: usize = 1 << 17;
 #[derive(Debug)]
 pub(super) struct Template {
     pub(super) body: Vec<TNode>,
-    /// No substitution index occurs twice in `body`, so values can be moved out, not cloned.
-    pub(super) distinct: bool,
+    /// No substitution index occurs twice in `body`, so values can be moved out, not
+    /// cloned: found on first use ([`Template::distinct`]; only the general path asks).
+    distinct: OnceLock<bool>,
     /// The fast path's plan for this template, made on first use ([`Template::plan`]).
     plan: OnceLock<Plan>,
     /// The value shapes the fast path succeeded with (`deferred`).
@@ -55,13 +56,20 @@ pub(super) struct Template {
 impl Template {
     /// The definition whose parsed body is `body`.
     pub(super) fn new(body: Vec<TNode>) -> Template {
-        let distinct = distinct_substs(&body, &mut Vec::new());
         Template {
             body,
-            distinct,
+            distinct: OnceLock::new(),
             plan: OnceLock::new(),
             shapes: Shapes::default(),
         }
+    }
+
+    /// True if no substitution index occurs twice in the body; found on first use (a
+    /// small file's definitions are mostly read by the fast path alone, which never asks).
+    pub(super) fn distinct(&self) -> bool {
+        *self
+            .distinct
+            .get_or_init(|| distinct_substs(&self.body, &mut Vec::new()))
     }
 
     /// The template's plan, made on first use.

@@ -266,7 +266,7 @@ impl<'a, 'c> General<'a, 'c> {
             values.push(value);
         }
         let mut out = Vec::new();
-        let take = body.distinct;
+        let take = body.distinct();
         self.expansion
             .expand(&body.body, &mut values, take, &mut out, true, depth)?;
         Ok(out)

@@ -4,12 +4,13 @@
 //! anything.
 
 /// The files, top layer first: a file may import only from files after it.
-const ORDER: [&str; 19] = [
+const ORDER: [&str; 20] = [
     "deferred",
     "visit",
     "system_ref",
     "fast_xml",
     "tree_xml",
+    "inline_xml",
     "system_xml",
     "fast",
     "general",

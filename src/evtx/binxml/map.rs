@@ -38,8 +38,15 @@ pub(super) struct Mapper {
     pub(super) at: u64,
 }
 
-fn local(name: &str) -> &str {
-    name.rsplit_once(':').map_or(name, |(_, l)| l)
+/// A name without its namespace prefix: what follows its last `:`.
+pub(super) fn local(name: &str) -> &str {
+    // A byte search: `:` is ASCII, so its byte is never part of another character, and the
+    // position after it is a character boundary. For names of a few bytes this is a
+    // fraction of `rsplit_once`'s searcher (`local_equals_rsplit_once` tests it).
+    match name.bytes().rposition(|b| b == b':') {
+        Some(i) => name.get(i + 1..).unwrap_or_default(),
+        None => name,
+    }
 }
 
 /// The single value of a text-only element's content (`""` if empty); `None` if the element

@@ -17,6 +17,7 @@
 //! | | `visit` | the fast path's records handed to an [`EventVisitor`] from their values |
 //! | | `fast_xml` | the fast path's records written as XML straight from their values |
 //! | | `system_xml`, `tree_xml` | their `<System>` and `<UserData>` parts |
+//! | | `inline_xml` | inline documents (no template) written straight from their tokens |
 //! | | `system_ref` | a visit's `<System>` ([`SystemRef`]), its texts borrowed from scratch |
 //! | fast | `fast` | records in Windows' usual shape straight into an [`Event`] |
 //! | general | `general` | the token parser: fragments into `TNode`s, instances expanded |
@@ -45,7 +46,8 @@
 //! - visitor: `visit::VisitScratch` (the System's parts and texts, a System for the typed
 //!   fallback, the items' texts and values);
 //! - XML: `fast_xml::RenderScratch` (a System, attributes, text) and `tree_xml::TreeScratch`
-//!   (span vectors for nested instances, text, a node count, the chunk's names);
+//!   (span vectors for nested instances, text, a node count, the chunk's names); an inline
+//!   document's writer (`inline_xml::Inline`) borrows only a text buffer;
 //! - deferred: `DeferredChunk` keeps its own spans and render scratch behind a lock, and a
 //!   fresh reader and general state for each decoding.
 //!
@@ -70,6 +72,7 @@ mod expand;
 mod fast;
 mod fast_xml;
 mod general;
+mod inline_xml;
 mod layout;
 mod map;
 mod parsed;
@@ -95,6 +98,7 @@ use expand::Expansion;
 use fast::FastScratch;
 use fast_xml::{Render, RenderScratch};
 use general::General;
+use inline_xml::Inline;
 use tree_xml::TreeScratch;
 use visit::{Visit, VisitScratch};
 
@@ -111,6 +115,8 @@ pub struct ChunkDecoder<'c> {
     /// Direct rendering's scratch, and its tree writer's.
     render: RenderScratch,
     tree: TreeScratch,
+    /// Inline documents' text scratch.
+    inline: String,
     /// Direct visiting's scratch.
     visit: VisitScratch,
 }
@@ -125,6 +131,7 @@ impl<'c> ChunkDecoder<'c> {
             fast: FastScratch::default(),
             render: RenderScratch::default(),
             tree: TreeScratch::default(),
+            inline: String::new(),
             visit: VisitScratch::default(),
         }
     }
@@ -174,10 +181,11 @@ impl<'c> ChunkDecoder<'c> {
 
     /// Appends the record's XML to `out`: the bytes `decode(record)?.to_xml()` gives, and the
     /// same error. Where the fast path takes the record it renders straight from the
-    /// record's values, without building the `Event`; on an error `out` is as it was.
+    /// record's values, and an inline document of the usual shape straight from its tokens
+    /// (`inline_xml`), without building the `Event`; on an error `out` is as it was.
     pub fn write_xml(&mut self, record: &EvtxRecord<'_>, out: &mut String) -> Result<()> {
         let (start, end) = self.span(record)?;
-        if self.fast_xml(start, end, out).is_some() {
+        if self.fast_xml(start, end, out).is_some() || self.inline_xml(start, end, out).is_some() {
             return Ok(());
         }
         self.decode(record)?.write_xml(out);
@@ -252,6 +260,12 @@ impl<'c> ChunkDecoder<'c> {
             .record(start, end, spans, out)
     }
 
+    /// The inline document at chunk offsets `[start, end)` written straight from its tokens
+    /// (`inline_xml`), appended to `out`; `None` (and `out` as it was) where it is not.
+    fn inline_xml(&mut self, start: usize, end: usize, out: &mut String) -> Option<()> {
+        Inline::new(&mut self.tokens, &mut self.inline).record(start, end, out)
+    }
+
     /// The record at chunk offsets `[start, end)` through the generic element tree.
     fn decode_general(&mut self, start: usize, end: usize, at: u64) -> Result<Event> {
         let (nodes, system) = self.general().document_system(start, end)?;
@@ -278,3 +292,7 @@ mod layers_tests;
 #[cfg(test)]
 #[path = "visit_tests.rs"]
 mod visit_tests;
+
+#[cfg(test)]
+#[path = "inline_xml_tests.rs"]
+mod inline_xml_tests;

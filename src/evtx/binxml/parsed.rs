@@ -242,14 +242,37 @@ pub(super) fn first_system_is_first(children: &[TNode]) -> bool {
     false
 }
 
-/// A name without its namespace prefix.
-pub(super) fn local(name: &str) -> &str {
-    name.rsplit_once(':').map_or(name, |(_, l)| l)
-}
+/// A name without its namespace prefix (one definition, the leaf `map`'s).
+pub(super) use super::map::local;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_equals_rsplit_once() {
+        let pieces = [
+            "",
+            ":",
+            "a",
+            "Data",
+            "é",
+            "\u{1F600}",
+            "x:y",
+            "::",
+            "ns:",
+            ":Data",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let name = format!("{a}{b}{c}");
+                    let old = name.rsplit_once(':').map_or(name.as_str(), |(_, l)| l);
+                    assert_eq!(local(&name), old, "{name:?}");
+                }
+            }
+        }
+    }
 
     /// The one list gives back the attributes and children it was made of, attributes of
     /// no token and of several among them.

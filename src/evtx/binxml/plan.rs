@@ -517,9 +517,10 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
                 _ => None,
             })
             .collect::<Option<Vec<_>>>()?;
-        let mut typed = Typed::of(local(&c.name), &attributes, &content);
+        let local_name = local(&c.name);
+        let mut typed = Typed::of(local_name, &attributes, &content);
         let provider = match typed {
-            Typed::None if local(&c.name) == SystemChild::Provider.name() => {
+            Typed::None if local_name == SystemChild::Provider.name() => {
                 ConstProvider::of(&attributes, &content).map(Box::new)
             }
             _ => None,
@@ -542,7 +543,7 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
             provider,
             last_index,
             name: c.name.clone(),
-            bit: SystemFields::bit_of(local(&c.name)),
+            bit: SystemFields::bit_of(local_name),
             dep: c.dep_id,
             attributes,
             content,

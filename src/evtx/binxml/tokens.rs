@@ -185,7 +185,7 @@ impl<'c> Decoder<'c> {
 
     /// The UTF-16 characters of the NameString at chunk offset `off`, and its length in
     /// bytes.
-    fn name_chars(&self, off: usize, at: u64) -> Result<(&'c [u8], usize)> {
+    pub(super) fn name_chars(&self, off: usize, at: u64) -> Result<(&'c [u8], usize)> {
         let mut r = Reader::new(self.chunk, self.base);
         r.seek(off, "name")
             .map_err(|_| corrupt(at, format!("name offset {off:#x} lies outside the chunk")))?;
