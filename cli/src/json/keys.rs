@@ -2,7 +2,8 @@
 //! straight from its values names its template's names ([`DataNames`]), and most records of
 //! a log share a few templates, so each `"Name":` is escaped and quoted once, then copied.
 //!
-//! Owns [`TemplateKeys`] and the per-thread cache of them by [`DataNames::id`].
+//! Owns [`TemplateKeys`] and the cache of them by [`DataNames::id`] ([`KeyCache`], one per
+//! writing thread, in its `JsonState`).
 //!
 //! Invariants:
 //! - A slot has a key only if its name is non-empty and no other slot of the template has
@@ -11,7 +12,6 @@
 //! - One id always names the same names (the library's promise), so a key kept under it
 //!   stays right; the cache is emptied past [`MAX_TEMPLATES`] entries, to bound it.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -19,7 +19,7 @@ use evtlog::DataNames;
 
 use super::copy_escaped;
 
-/// Most templates whose keys one thread keeps (a log has tens; thousands means many logs).
+/// Most templates whose keys one cache keeps (a log has tens; thousands means many logs).
 const MAX_TEMPLATES: usize = 4096;
 
 /// A template's keys: `"Name":` of each slot, escaped as every key is.
@@ -85,19 +85,23 @@ impl Hasher for IdHasher {
     }
 }
 
-thread_local! {
-    static KEYS: RefCell<HashMap<u64, TemplateKeys, BuildHasherDefault<IdHasher>>> =
-        RefCell::default();
-}
+/// The keys of the templates met, by [`DataNames::id`].
+#[derive(Default)]
+pub(super) struct KeyCache(HashMap<u64, TemplateKeys, BuildHasherDefault<IdHasher>>);
 
-/// Calls `f` with the keys of `names`' template, made on first use.
-pub(super) fn with_keys<R>(names: &DataNames<'_>, f: impl FnOnce(&TemplateKeys) -> R) -> R {
-    KEYS.with_borrow_mut(|cache| {
+impl KeyCache {
+    /// Calls `f` with the keys of `names`' template, made on first use.
+    pub(super) fn with_keys<R>(
+        &mut self,
+        names: &DataNames<'_>,
+        f: impl FnOnce(&TemplateKeys) -> R,
+    ) -> R {
+        let cache = &mut self.0;
         if cache.len() >= MAX_TEMPLATES && !cache.contains_key(&names.id()) {
             cache.clear();
         }
         f(cache
             .entry(names.id())
             .or_insert_with(|| TemplateKeys::of(names)))
-    })
+    }
 }

@@ -99,13 +99,13 @@ impl SystemParts {
 
     /// The System read; `None` if a text is not where it was put (it always is).
     pub(super) fn view(&self) -> Option<SystemRef<'_>> {
+        // The texts checked once, together: each is valid UTF-8 on its own, so the whole is,
+        // and each one's ends are character boundaries of it.
+        let all = std::str::from_utf8(&self.text).ok()?;
         let text = |at: At| -> Option<Option<&str>> {
             match at {
                 None => Some(None),
-                Some((from, to)) => {
-                    let bytes = self.text.get(from as usize..to as usize)?;
-                    std::str::from_utf8(bytes).ok().map(Some)
-                }
+                Some((from, to)) => all.get(from as usize..to as usize).map(Some),
             }
         };
         Some(SystemRef {
