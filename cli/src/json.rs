@@ -350,7 +350,7 @@ impl<'e> Json<'_, '_, 'e> {
                 if std::mem::replace(&mut wrote_any, true) {
                     self.out.push(b',');
                 }
-                self.raw(key);
+                keys.write_key(key, self.out);
                 self.leaf_value(value, true);
             }
             #[cfg(test)]

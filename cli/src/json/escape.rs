@@ -285,9 +285,15 @@ fn push_block(out: &mut Vec<u8>, bytes: &[u8; 8], mut flags: u64, from: usize) {
     let mut run = from;
     while flags != 0 {
         let at = (flags.trailing_zeros() / 8) as usize;
-        out.extend_from_slice(bytes.get(run..at).unwrap_or_default());
+        if at > run {
+            out.extend_from_slice(bytes.get(run..at).unwrap_or_default());
+        }
+        // The usual escapes (paths, lists of lines) here, the rest by the escaper.
         match bytes[at] {
             b @ (b'"' | b'\\') => out.extend_from_slice(&[b'\\', b]),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\r' => out.extend_from_slice(b"\\r"),
             b => push_escaped_byte(out, b),
         }
         run = at + 1;

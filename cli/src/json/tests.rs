@@ -564,6 +564,13 @@ fn template_keys_write_what_the_general_rules_write() {
             DataItem::named("B", 2u32),
         ],
         vec![DataItem::unnamed("u"), DataItem::named("A", "1")],
+        // Keys (`"name":`) of 32 bytes and 33, kept in a buffer of their own or not.
+        vec![
+            DataItem::named("N".repeat(29).as_str(), "a"),
+            DataItem::named("M".repeat(30).as_str(), "b"),
+            DataItem::named("L".repeat(90).as_str(), "c"),
+            DataItem::named("x\"".repeat(14).as_str(), "d"),
+        ],
     ];
     let mut writer = EvtxWriter::new(std::io::Cursor::new(Vec::new())).unwrap();
     for items in &bodies {
