@@ -171,6 +171,10 @@ fn render_xml(records: &mut ChunkRecords<'_>, newline: bool, spares: &Spares) ->
     }
 }
 
+/// The JSON writers' states, each taken by a worker for a chunk and given back: at most
+/// one per worker, each kept from chunk to chunk (its template keys, System heads).
+type JsonStates = Mutex<Vec<crate::json::JsonState>>;
+
 /// Renders a chunk's records as JSON (on a worker thread) into a spare buffer, framed as
 /// `framing` frames them: lines end with a newline; array elements each begin with the
 /// array's `,\n` separator (the printer drops the comma of the first element of the
@@ -179,18 +183,24 @@ fn render_json(
     records: &mut ChunkRecords<'_>,
     framing: crate::json::Framing,
     spares: &Spares,
+    states: &JsonStates,
 ) -> Rendered {
     let Rendered {
         mut bytes,
         mut ends,
     } = spare(spares, records.remaining().clamp(1, 200));
+    let mut state = states
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .pop()
+        .unwrap_or_default();
     // Straight from the record where the library can (no Event built).
     loop {
         let mark = bytes.len();
         if framing == crate::json::Framing::Array {
             bytes.extend_from_slice(b",\n");
         }
-        if !records.next_visit(&mut crate::json::JsonWriter(&mut bytes)) {
+        if !records.next_visit(&mut crate::json::JsonWriter::new(&mut bytes, &mut state)) {
             bytes.truncate(mark);
             break;
         }
@@ -199,6 +209,7 @@ fn render_json(
         }
         ends.push(bytes.len());
     }
+    states.lock().unwrap_or_else(|e| e.into_inner()).push(state);
     Rendered { bytes, ends }
 }
 
@@ -243,7 +254,8 @@ pub fn run(engine: &Engine, plan: &Plan, out: &mut impl Write) -> Result<(), Fai
     let chunks = match format {
         Format::Xml => query.map_records(move |records| render_xml(records, newline, &workers)),
         Format::Json(framing) => {
-            query.map_records(move |records| render_json(records, framing, &workers))
+            let states = JsonStates::default();
+            query.map_records(move |records| render_json(records, framing, &workers, &states))
         }
         Format::Text => query.map_chunks(move |events| render_text(events, &workers)),
     }

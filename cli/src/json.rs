@@ -34,7 +34,11 @@
 //!   nothing else (no newline); they never fail, and allocate nothing beyond `out`'s
 //!   growth except for text made of several pieces, the names of one event's objects (one
 //!   list, not for an EventData of distinct names), objects of more than
-//!   [`NameCounts::LIST_LEN`] names (a map), and each template's keys, once per thread.
+//!   [`NameCounts::LIST_LEN`] names (a map), and what a [`JsonState`] keeps (each
+//!   template's keys, the System heads met), once per state.
+//! - What a [`JsonState`] keeps never shows in the bytes: an event is written the same
+//!   through a state that wrote others before it as through a new one (tested on every
+//!   sample record, and on events made to share each memo's slots).
 //! - Keys and strings are escaped exactly as serde_json escapes them (`escape`'s
 //!   invariants); numbers are written by its formatter.
 //! - Recursion follows the event's element tree, whose depth the decoder bounds
@@ -47,6 +51,7 @@ mod system;
 mod text;
 
 use std::borrow::Cow;
+#[cfg(test)]
 use std::cell::Cell;
 
 use evtlog::{
@@ -62,11 +67,6 @@ use text::{is_container, layout, node_has_text, single_value, write_text, SmallP
 /// The namespace every rendered event declares (`Event/@xmlns`).
 const EVENT_NS: &str = "http://schemas.microsoft.com/win/2004/08/events/event";
 
-thread_local! {
-    /// The scratch text of the last event written on this thread, for the next one.
-    static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
-}
-
 #[cfg(test)]
 thread_local! {
     /// `EventData`s written with their template's keys (what the tests check is taken).
@@ -74,9 +74,23 @@ thread_local! {
 }
 
 /// Appends `event` as one JSON object (`{"Event":{…}}`) to `out`: the bytes
-/// [`JsonWriter`] writes for it, whichever way the event is visited.
-pub fn write_event(out: &mut Vec<u8>, event: &Event) {
-    visit_event(event, &mut JsonWriter(out));
+/// [`JsonWriter`] writes for it, whichever way the event is visited (`state`: what is
+/// kept from event to event).
+pub fn write_event(out: &mut Vec<u8>, state: &mut JsonState, event: &Event) {
+    visit_event(event, &mut JsonWriter::new(out, state));
+}
+
+/// What a writer keeps from one event to the next, for the work that is the same for many
+/// (the keys of a template's names, the JSON of a System's first members): one per
+/// thread that writes, handed to each [`JsonWriter`] (no thread-local on the way).
+#[derive(Default)]
+pub struct JsonState {
+    /// For the text of values that need no escape (numbers, GUIDs, SIDs, times).
+    scratch: String,
+    /// The System heads met (`system`).
+    heads: system::Heads,
+    /// Each template's keys (`keys`).
+    keys: keys::KeyCache,
 }
 
 /// Bytes reserved in the output before a usual record (a Security record's line is 700 to
@@ -85,18 +99,28 @@ const RECORD_ROOM: usize = 2048;
 
 /// An [`EventVisitor`] that appends each event it visits to its buffer as one JSON object
 /// (nothing else, no newline).
-pub struct JsonWriter<'o>(pub &'o mut Vec<u8>);
+pub struct JsonWriter<'o> {
+    out: &'o mut Vec<u8>,
+    state: &'o mut JsonState,
+}
+
+impl<'o> JsonWriter<'o> {
+    /// A writer to `out`, keeping what it keeps from event to event in `state`.
+    pub fn new(out: &'o mut Vec<u8>, state: &'o mut JsonState) -> Self {
+        JsonWriter { out, state }
+    }
+}
 
 impl EventVisitor for JsonWriter<'_> {
     fn usual(&mut self, system: &SystemRef<'_>, data: Option<&DataItems<'_>>) {
         // Room for a usual record's System and some data at once, rather than growth
         // checks that reallocate mid-record.
-        self.0.reserve(RECORD_ROOM);
+        self.out.reserve(RECORD_ROOM);
         let mut names = NameCounts::new();
         let mut w = Json {
-            out: self.0,
+            out: self.out,
             names: &mut names,
-            scratch: SCRATCH.take(),
+            st: self.state,
         };
         w.open_event(system);
         // `System` and `EventData`: no name to count.
@@ -105,11 +129,10 @@ impl EventVisitor for JsonWriter<'_> {
             w.event_data(data.name().filter(|n| !n.is_empty()), data);
         }
         w.raw(b"}}");
-        SCRATCH.set(w.scratch);
     }
 
     fn event(&mut self, event: &Event) {
-        write_whole(self.0, event);
+        write_whole(self.out, self.state, event);
     }
 
     /// Strings escaped straight from their UTF-16, never decoded to text first.
@@ -119,12 +142,12 @@ impl EventVisitor for JsonWriter<'_> {
 }
 
 /// Any event, by the general rules.
-fn write_whole(out: &mut Vec<u8>, event: &Event) {
+fn write_whole(out: &mut Vec<u8>, st: &mut JsonState, event: &Event) {
     let mut names = NameCounts::new();
     let mut w = Json {
         out,
         names: &mut names,
-        scratch: SCRATCH.take(),
+        st,
     };
     w.open_event(&SystemRef::of(&event.system));
     let mut scope = w.names.open();
@@ -165,7 +188,6 @@ fn write_whole(out: &mut Vec<u8>, event: &Event) {
     }
     w.names.close(scope);
     w.raw(b"}}");
-    SCRATCH.set(w.scratch);
 }
 
 /// The writer: `out` and the small pieces every member is made of.
@@ -173,8 +195,8 @@ struct Json<'o, 'n, 'e> {
     out: &'o mut Vec<u8>,
     /// The names met in the objects being written.
     names: &'n mut NameCounts<'e>,
-    /// For the text of values that need no escape (numbers, GUIDs, SIDs, times).
-    scratch: String,
+    /// What is kept from event to event.
+    st: &'o mut JsonState,
 }
 
 impl<'e> Json<'_, '_, 'e> {
@@ -184,10 +206,14 @@ impl<'e> Json<'_, '_, 'e> {
 
     /// `{"Event":{"#attributes":…,"System":{…}`.
     fn open_event(&mut self, system: &SystemRef<'_>) {
+        self.system(system);
+    }
+
+    /// What [`open_event`](Self::open_event) writes before the System's members.
+    fn event_prefix(&mut self) {
         self.raw(b"{\"Event\":{\"#attributes\":{\"xmlns\":\"");
         self.raw(EVENT_NS.as_bytes());
         self.raw(b"\"},\"System\":");
-        self.system(system);
     }
 
     /// A quoted, escaped string.
@@ -301,7 +327,9 @@ impl<'e> Json<'_, '_, 'e> {
         let Some(names) = items.names() else {
             return false;
         };
-        keys::with_keys(&names, |keys| {
+        // Out of the state while the members are written (which borrow the writer).
+        let mut cache = std::mem::take(&mut self.st.keys);
+        let keyed = cache.with_keys(&names, |keys| {
             let mark = self.out.len();
             // The least slot the next item may have.
             let mut next = 0;
@@ -322,13 +350,15 @@ impl<'e> Json<'_, '_, 'e> {
                 if std::mem::replace(&mut wrote_any, true) {
                     self.out.push(b',');
                 }
-                self.raw(key);
+                keys.write_key(key, self.out);
                 self.leaf_value(value, true);
             }
             #[cfg(test)]
             KEYED.set(KEYED.get() + 1);
             true
-        })
+        });
+        self.st.keys = cache;
+        keyed
     }
 
     /// An element's value, from its attributes and children; `container`: it is
@@ -496,10 +526,10 @@ impl<'e> Json<'_, '_, 'e> {
                 self.string(&text);
             }
             other => {
-                self.scratch.clear();
-                write_text(&mut self.scratch, other);
+                self.st.scratch.clear();
+                write_text(&mut self.st.scratch, other);
                 self.out.push(b'"');
-                self.out.extend_from_slice(self.scratch.as_bytes());
+                self.out.extend_from_slice(self.st.scratch.as_bytes());
                 self.out.push(b'"');
             }
         }
@@ -709,17 +739,15 @@ impl Framing {
         }
     }
 
-    /// Appends event number `index` (from 0), framed.
-    pub fn write(self, out: &mut Vec<u8>, index: u64, event: &Event) {
-        match self {
-            Framing::Array => {
-                out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
-                write_event(out, event);
-            }
-            Framing::Lines => {
-                write_event(out, event);
-                out.push(b'\n');
-            }
+    /// Appends event number `index` (from 0), framed, keeping what is kept from event to
+    /// event in `state`.
+    pub fn write(self, out: &mut Vec<u8>, state: &mut JsonState, index: u64, event: &Event) {
+        if self == Framing::Array {
+            out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+        }
+        write_event(out, state, event);
+        if self == Framing::Lines {
+            out.push(b'\n');
         }
     }
 

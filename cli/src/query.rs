@@ -161,6 +161,7 @@ pub fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Resul
         framing.begin(&mut bytes);
     }
     let mut buf = String::with_capacity(4096);
+    let mut json_state = json::JsonState::default();
     let mut index = 0u64;
     // On a terminal the events show the progress themselves: a bar only for output
     // going elsewhere.
@@ -186,7 +187,7 @@ pub fn query_events(engine: &Engine, args: &Args, out: &mut impl Write) -> Resul
             if let Some(framing) = json {
                 // Written in blocks of 64 KiB or more, which pass the output's buffer by.
                 let before = bytes.len();
-                event.with_event(|e| framing.write(&mut bytes, index, e));
+                event.with_event(|e| framing.write(&mut bytes, &mut json_state, index, e));
                 written += (bytes.len() - before) as u64;
                 if bytes.len() >= 1 << 16 {
                     out.write_all(&bytes).map_err(io_failure)?;

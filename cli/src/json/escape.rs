@@ -91,13 +91,18 @@ pub(super) fn quoted_short(s: &[u8]) -> Option<[u8; 18]> {
 /// `"` or `\\`) set, and no other bit.
 #[inline]
 fn escape_flags(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte of `w` below `n` (n ≤ 0x80) sets its high bit here, and none is set otherwise.
-    let below = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGH;
     below(w, 0x20)
         | below(w ^ (ONES * u64::from(b'"')), 1)
         | below(w ^ (ONES * u64::from(b'\\')), 1)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `w` below `n` (n ≤ 0x80) set, and no other bit (past the
+/// first such byte, a flag may be false).
+#[inline]
+fn below(w: u64, n: u64) -> u64 {
+    w.wrapping_sub(ONES * n) & !w & 0x8080_8080_8080_8080
 }
 
 #[inline]
@@ -154,14 +159,22 @@ fn push_escaped_byte(out: &mut Vec<u8>, b: u8) {
 
 /// Appends the text of `units` (UTF-16LE, trailing NULs already left out, as
 /// `Utf16::units` gives them) quoted and escaped as [`copy_escaped`] writes it, in one pass:
-/// up to 16 ASCII units as their low bytes through [`copy_escaped`]; longer, eight ASCII
+/// up to 16 ASCII units none to escape in a fixed buffer ([`quoted_short_utf16`]), other
+/// short ones as their low bytes through [`copy_escaped`]; longer, eight ASCII
 /// units at a time packed to eight bytes (one word test for a unit past 0x7F, then the
 /// escape test on the packed bytes), then ASCII units one by one, the rest decoded
 /// character by character.
 pub(super) fn copy_utf16_escaped(out: &mut Vec<u8>, units: &[u8]) {
     // Most strings are a few ASCII units: their low bytes are the text.
+    if let Some(quoted) = quoted_short_utf16(units) {
+        let at = out.len();
+        out.extend_from_slice(&quoted);
+        out.truncate(at + units.len() / 2 + 2);
+        return;
+    }
     if units.len() <= 32 {
-        // One pass: the low bytes taken, the high bytes and bit 7 of the low ones gathered.
+        // Short, but with a unit to escape or past 0x7F: the ASCII ones' low bytes through
+        // the escaper.
         let (mut text, mut wide) = ([0u8; 16], 0);
         for (t, u) in text.iter_mut().zip(units.chunks_exact(2)) {
             *t = u[0];
@@ -171,28 +184,31 @@ pub(super) fn copy_utf16_escaped(out: &mut Vec<u8>, units: &[u8]) {
             return copy_escaped(out, &text[..units.len() / 2]);
         }
     }
+    let units = &units[..units.len() & !1];
     out.reserve(units.len() / 2 + 2);
     out.push(b'"');
     let mut i = 0;
+    let mut ascii = true;
     while let Some(block) = units.get(i..i + 16) {
-        let (a, b) = (read_word(&block[..8]), read_word(&block[8..]));
-        if (a | b) & 0xFF80_FF80_FF80_FF80 != 0 {
+        let Some(bytes) = ascii_block(block) else {
+            ascii = false;
             break;
+        };
+        match escape_flags(u64::from_le_bytes(bytes)) {
+            0 => out.extend_from_slice(&bytes),
+            flags => push_block(out, &bytes, flags, 0),
         }
-        let packed = u64::from(pack4(a)) | u64::from(pack4(b)) << 32;
-        let bytes = packed.to_le_bytes();
-        // Each flagged byte through the escaper (past the first, a flag may be false: the
-        // escaper writes such a byte as it is), the runs between copied whole.
-        let (mut flags, mut run) = (escape_flags(packed), 0);
-        while flags != 0 {
-            let at = (flags.trailing_zeros() / 8) as usize;
-            out.extend_from_slice(&bytes[run..at]);
-            push_escaped_byte(out, bytes[at]);
-            run = at + 1;
-            flags &= flags - 1;
-        }
-        out.extend_from_slice(&bytes[run..]);
         i += 16;
+    }
+    // Fewer than eight units left after whole ASCII blocks: the last eight units read
+    // again (they overlap those written), and only the new ones written.
+    if ascii && i < units.len() && units.len() >= 16 {
+        if let Some(bytes) = ascii_block(&units[units.len() - 16..]) {
+            let skip = 8 - (units.len() - i) / 2;
+            let flags = escape_flags(u64::from_le_bytes(bytes)) & (u64::MAX << (8 * skip));
+            push_block(out, &bytes, flags, skip);
+            i = units.len();
+        }
     }
     // The ASCII units after the blocks one by one, the rest decoded.
     let mut rest = units.get(i..).unwrap_or_default();
@@ -213,6 +229,77 @@ pub(super) fn copy_utf16_escaped(out: &mut Vec<u8>, units: &[u8]) {
         }
     }
     out.push(b'"');
+}
+
+/// [`quoted_short`] of the text of `units` (UTF-16LE), when they are at most 16, all ASCII,
+/// none to escape: the units read in overlapping words (two blocks of eight, or two words
+/// of four), which give both the checks and, packed to their low bytes, the copy.
+#[inline]
+pub(super) fn quoted_short_utf16(units: &[u8]) -> Option<[u8; 18]> {
+    // A last odd byte is no unit (as `chunks_exact(2)` reads them).
+    let n = units.len() / 2;
+    let mut buf = [0u8; 18];
+    let (wide, flags) = if n > 16 {
+        return None;
+    } else if n >= 8 {
+        let block = |b: &[u8]| (read_word(&b[..8]), read_word(&b[8..16]));
+        let ((a, b), (c, d)) = (block(&units[..16]), block(&units[2 * n - 16..2 * n]));
+        let head = u64::from(pack4(a)) | u64::from(pack4(b)) << 32;
+        let tail = u64::from(pack4(c)) | u64::from(pack4(d)) << 32;
+        buf[1..9].copy_from_slice(&head.to_le_bytes());
+        buf[n - 7..n + 1].copy_from_slice(&tail.to_le_bytes());
+        (a | b | c | d, escape_flags(head) | escape_flags(tail))
+    } else if n >= 4 {
+        let (a, b) = (read_word(&units[..8]), read_word(&units[2 * n - 8..2 * n]));
+        let (head, tail) = (pack4(a), pack4(b));
+        buf[1..5].copy_from_slice(&head.to_le_bytes());
+        buf[n - 3..n + 1].copy_from_slice(&tail.to_le_bytes());
+        // All eight bytes are the text's (the words overlap, no padding to flag).
+        (a | b, escape_flags(u64::from(head) | u64::from(tail) << 32))
+    } else {
+        let (mut wide, mut flags) = (0, 0);
+        for (k, u) in units.chunks_exact(2).enumerate() {
+            buf[k + 1] = u[0];
+            wide |= u64::from(u[1]) << 8 | u64::from(u[0] & 0x80);
+            flags |= u64::from(u[0] < 0x20 || u[0] == b'"' || u[0] == b'\\');
+        }
+        (wide, flags)
+    };
+    buf[0] = b'"';
+    buf[n + 1] = b'"';
+    (wide & 0xFF80_FF80_FF80_FF80 == 0 && flags == 0).then_some(buf)
+}
+
+/// The low bytes of eight UTF-16 units (16 bytes), if all are ASCII.
+#[inline]
+fn ascii_block(block: &[u8]) -> Option<[u8; 8]> {
+    let (a, b) = (read_word(&block[..8]), read_word(&block[8..16]));
+    ((a | b) & 0xFF80_FF80_FF80_FF80 == 0)
+        .then(|| (u64::from(pack4(a)) | u64::from(pack4(b)) << 32).to_le_bytes())
+}
+
+/// Appends `bytes[from..]` escaped: `flags` has the high bit of each byte to escape at or
+/// past `from` and none before (past the first, a flag may be false: the escaper writes
+/// such a byte as it is); the runs between are copied whole.
+fn push_block(out: &mut Vec<u8>, bytes: &[u8; 8], mut flags: u64, from: usize) {
+    let mut run = from;
+    while flags != 0 {
+        let at = (flags.trailing_zeros() / 8) as usize;
+        if at > run {
+            out.extend_from_slice(bytes.get(run..at).unwrap_or_default());
+        }
+        // The usual escapes (paths, lists of lines) here, the rest by the escaper.
+        match bytes[at] {
+            b @ (b'"' | b'\\') => out.extend_from_slice(&[b'\\', b]),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b => push_escaped_byte(out, b),
+        }
+        run = at + 1;
+        flags &= flags - 1;
+    }
+    out.extend_from_slice(bytes.get(run..).unwrap_or_default());
 }
 
 /// The low bytes of four UTF-16 units (each below 0x100), as four bytes.

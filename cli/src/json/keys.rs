@@ -2,7 +2,8 @@
 //! straight from its values names its template's names ([`DataNames`]), and most records of
 //! a log share a few templates, so each `"Name":` is escaped and quoted once, then copied.
 //!
-//! Owns [`TemplateKeys`] and the per-thread cache of them by [`DataNames::id`].
+//! Owns [`TemplateKeys`] and the cache of them by [`DataNames::id`] ([`KeyCache`], one per
+//! writing thread, in its `JsonState`).
 //!
 //! Invariants:
 //! - A slot has a key only if its name is non-empty and no other slot of the template has
@@ -11,7 +12,6 @@
 //! - One id always names the same names (the library's promise), so a key kept under it
 //!   stays right; the cache is emptied past [`MAX_TEMPLATES`] entries, to bound it.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -19,17 +19,29 @@ use evtlog::DataNames;
 
 use super::copy_escaped;
 
-/// Most templates whose keys one thread keeps (a log has tens; thousands means many logs).
+/// Most templates whose keys one cache keeps (a log has tens; thousands means many logs).
 const MAX_TEMPLATES: usize = 4096;
+
+/// The longest key kept in a buffer of its own (most are: `"SubjectUserName":`).
+const SHORT_KEY: usize = 32;
 
 /// A template's keys: `"Name":` of each slot, escaped as every key is.
 #[derive(Debug, Default)]
 pub(super) struct TemplateKeys {
-    /// The keys one after another.
+    /// The longer keys one after another.
     bytes: Vec<u8>,
-    /// Each slot's key in `bytes`, `[from, to)`; `None` for a slot without one (see the
-    /// module's invariants).
-    spans: Vec<Option<(u32, u32)>>,
+    /// Each slot's key; `None` for a slot without one (see the module's invariants).
+    spans: Vec<Option<Key>>,
+}
+
+/// Where a key is.
+#[derive(Debug)]
+pub(super) enum Key {
+    /// Up to [`SHORT_KEY`] bytes, in a buffer of that size (copied in one piece of fixed
+    /// size, then cut to its length), and its length.
+    Short([u8; SHORT_KEY], u8),
+    /// `[from, to)` of the template's `bytes`.
+    Long(u32, u32),
 }
 
 impl TemplateKeys {
@@ -42,12 +54,24 @@ impl TemplateKeys {
                         && (0..names.len())
                             .all(|other| other == slot || names.name(other) != Some(name)) =>
                 {
-                    let from = keys.bytes.len();
-                    copy_escaped(&mut keys.bytes, name.as_bytes());
-                    keys.bytes.push(b':');
-                    u32::try_from(from)
-                        .ok()
-                        .zip(u32::try_from(keys.bytes.len()).ok())
+                    let mut key = Vec::with_capacity(name.len() + 3);
+                    copy_escaped(&mut key, name.as_bytes());
+                    key.push(b':');
+                    let mut short = [0u8; SHORT_KEY];
+                    match (short.get_mut(..key.len()), u8::try_from(key.len())) {
+                        (Some(to), Ok(len)) => {
+                            to.copy_from_slice(&key);
+                            Some(Key::Short(short, len))
+                        }
+                        _ => {
+                            let from = keys.bytes.len();
+                            keys.bytes.extend_from_slice(&key);
+                            u32::try_from(from)
+                                .ok()
+                                .zip(u32::try_from(keys.bytes.len()).ok())
+                                .map(|(from, to)| Key::Long(from, to))
+                        }
+                    }
                 }
                 _ => None,
             };
@@ -58,9 +82,25 @@ impl TemplateKeys {
 
     /// Slot `slot`'s key (`"Name":`), if it has one.
     #[inline]
-    pub(super) fn key(&self, slot: usize) -> Option<&[u8]> {
-        let (from, to) = (*self.spans.get(slot)?)?;
-        self.bytes.get(from as usize..to as usize)
+    pub(super) fn key(&self, slot: usize) -> Option<&Key> {
+        self.spans.get(slot)?.as_ref()
+    }
+
+    /// Appends `key`, one of these keys.
+    #[inline]
+    pub(super) fn write_key(&self, key: &Key, out: &mut Vec<u8>) {
+        match key {
+            Key::Short(bytes, len) => {
+                let at = out.len();
+                out.extend_from_slice(bytes);
+                out.truncate(at + usize::from(*len));
+            }
+            Key::Long(from, to) => out.extend_from_slice(
+                self.bytes
+                    .get(*from as usize..*to as usize)
+                    .unwrap_or_default(),
+            ),
+        }
     }
 }
 
@@ -85,19 +125,23 @@ impl Hasher for IdHasher {
     }
 }
 
-thread_local! {
-    static KEYS: RefCell<HashMap<u64, TemplateKeys, BuildHasherDefault<IdHasher>>> =
-        RefCell::default();
-}
+/// The keys of the templates met, by [`DataNames::id`].
+#[derive(Default)]
+pub(super) struct KeyCache(HashMap<u64, TemplateKeys, BuildHasherDefault<IdHasher>>);
 
-/// Calls `f` with the keys of `names`' template, made on first use.
-pub(super) fn with_keys<R>(names: &DataNames<'_>, f: impl FnOnce(&TemplateKeys) -> R) -> R {
-    KEYS.with_borrow_mut(|cache| {
+impl KeyCache {
+    /// Calls `f` with the keys of `names`' template, made on first use.
+    pub(super) fn with_keys<R>(
+        &mut self,
+        names: &DataNames<'_>,
+        f: impl FnOnce(&TemplateKeys) -> R,
+    ) -> R {
+        let cache = &mut self.0;
         if cache.len() >= MAX_TEMPLATES && !cache.contains_key(&names.id()) {
             cache.clear();
         }
         f(cache
             .entry(names.id())
             .or_insert_with(|| TemplateKeys::of(names)))
-    })
+    }
 }

@@ -1,54 +1,118 @@
 //! `<System>` in JSON: its children in Windows' order, each in the evtx crate's shape
 //! (attributes as `#attributes`, numbers bare, GUIDs, keywords and times as strings).
 //!
-//! The `Provider` member of the last event written on a thread is kept with what it was
-//! written from, and copied when the next event's provider is the same (compared in full):
-//! a log's events come from few providers, mostly in runs.
-
-use std::cell::RefCell;
+//! An event's head (`{"Event":…,"System":{` and the members from `Provider` to `Keywords`)
+//! is the same for every event of one provider, ID, version, level, task, opcode and
+//! keywords: each head written is kept ([`Heads`]: two slots for each hash of the EventID
+//! and keywords, the last written first) with what it was written from, and copied when a
+//! later event's are the same (compared in full). A log's events come from a few tens of
+//! such heads.
 
 use evtlog::{Guid, SystemRef, Value};
 
 use super::Json;
 
-/// The last `Provider` member written on this thread: its name, GUID and source, and its
-/// JSON.
+/// How many heads [`Heads`] keeps (in pairs): well past a log's usual count of EventIDs.
+const HEAD_SLOTS: usize = 256;
+
+/// The heads written: for each hash of EventID and keywords, a pair of slots, the last one
+/// written first.
 #[derive(Default)]
-struct ProviderMemo {
+pub(super) struct Heads(Vec<Head>);
+
+/// One head: what it was written from, and its JSON.
+#[derive(Default)]
+struct Head {
+    /// `None` while the slot is empty.
+    fields: Option<HeadFields>,
     name: Option<String>,
-    guid: Option<Guid>,
     source: Option<String>,
     json: Vec<u8>,
 }
 
-thread_local! {
-    static PROVIDER: RefCell<ProviderMemo> = RefCell::default();
+/// A head's fields other than the provider's name and source.
+#[derive(Clone, Copy, PartialEq)]
+struct HeadFields {
+    guid: Option<Guid>,
+    event_id: u16,
+    qualifiers: Option<u16>,
+    version: Option<u8>,
+    level: Option<u8>,
+    task: Option<u16>,
+    opcode: Option<u8>,
+    keywords: Option<u64>,
+}
+
+impl HeadFields {
+    /// The first of the pair of slots these fields' head may be in.
+    fn pair(&self) -> usize {
+        let key = u64::from(self.event_id) ^ self.keywords.unwrap_or(0).rotate_left(16);
+        // The high bits of the product, which every bit of the key reaches.
+        let hash = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56;
+        (hash as usize % HEAD_SLOTS) & !1
+    }
+
+    fn of(s: &SystemRef<'_>) -> HeadFields {
+        HeadFields {
+            guid: s.provider_guid,
+            event_id: s.event_id,
+            qualifiers: s.qualifiers,
+            version: s.version,
+            level: s.level,
+            task: s.task,
+            opcode: s.opcode,
+            keywords: s.keywords,
+        }
+    }
+}
+
+/// `to` set to `from`, its allocation kept.
+fn set_text(to: &mut Option<String>, from: Option<&str>) {
+    match (to.as_mut(), from) {
+        (Some(t), Some(f)) => {
+            t.clear();
+            t.push_str(f);
+        }
+        (_, from) => *to = from.map(str::to_owned),
+    }
 }
 
 impl Json<'_, '_, '_> {
+    /// `{"Event":{"#attributes":…,"System":{…}`: the head copied when it was written
+    /// before, else written (and kept), then the System's other members.
     pub(super) fn system(&mut self, s: &SystemRef<'_>) {
-        self.raw(b"{\"Provider\":");
         let name = s.provider_name.filter(|n| !n.is_empty());
         let source = s.event_source_name.filter(|n| !n.is_empty());
-        let guid = s.provider_guid;
-        PROVIDER.with_borrow_mut(|memo| {
-            if memo.name.as_deref() == name
-                && memo.guid == guid
-                && memo.source.as_deref() == source
-                && !memo.json.is_empty()
-            {
-                self.out.extend_from_slice(&memo.json);
-                return;
-            }
+        let fields = HeadFields::of(s);
+        let pair = fields.pair();
+        let is_it = |h: &&Head| {
+            h.fields == Some(fields) && h.name.as_deref() == name && h.source.as_deref() == source
+        };
+        let heads = &self.st.heads.0;
+        let kept = (heads.get(pair).filter(is_it)).or_else(|| heads.get(pair + 1).filter(is_it));
+        if let Some(head) = kept {
+            self.out.extend_from_slice(&head.json);
+        } else {
             let mark = self.out.len();
-            self.provider(name, guid, source);
-            memo.name = name.map(str::to_owned);
-            memo.guid = guid;
-            memo.source = source.map(str::to_owned);
-            memo.json.clear();
-            memo.json.extend_from_slice(&self.out[mark..]);
-        });
-        self.system_rest(s);
+            self.event_prefix();
+            self.raw(b"{\"Provider\":");
+            self.provider(name, fields.guid, source);
+            self.system_head(s);
+            let heads = &mut self.st.heads.0;
+            if heads.is_empty() {
+                heads.resize_with(HEAD_SLOTS, Head::default);
+            }
+            // The pair's first moves second (the one there is dropped), the new one first.
+            heads.swap(pair, pair + 1);
+            if let Some(head) = heads.get_mut(pair) {
+                head.fields = Some(fields);
+                set_text(&mut head.name, name);
+                set_text(&mut head.source, source);
+                head.json.clear();
+                head.json.extend_from_slice(&self.out[mark..]);
+            }
+        }
+        self.system_tail(s);
     }
 
     /// The `Provider` member's value.
@@ -74,8 +138,8 @@ impl Json<'_, '_, '_> {
         }
     }
 
-    /// `<System>` after its `Provider`.
-    fn system_rest(&mut self, s: &SystemRef<'_>) {
+    /// `<System>`'s members after its `Provider` up to `Keywords`: the head's.
+    fn system_head(&mut self, s: &SystemRef<'_>) {
         self.raw(b",\"EventID\":");
         match s.qualifiers {
             Some(q) => {
@@ -103,6 +167,10 @@ impl Json<'_, '_, '_> {
             self.raw(b",\"Keywords\":");
             self.quoted_text(&Value::HexInt64(k));
         }
+    }
+
+    /// `<System>`'s members after the head, and its end.
+    fn system_tail(&mut self, s: &SystemRef<'_>) {
         if let Some(t) = s.time_created {
             self.raw(b",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":");
             self.quoted_with(|out| t.write_to(out));
@@ -169,9 +237,9 @@ impl Json<'_, '_, '_> {
             match &sec.user_id {
                 Some(sid) => {
                     self.raw(b"{\"#attributes\":{\"UserID\":\"");
-                    self.scratch.clear();
-                    sid.write_to(&mut self.scratch);
-                    self.out.extend_from_slice(self.scratch.as_bytes());
+                    self.st.scratch.clear();
+                    sid.write_to(&mut self.st.scratch);
+                    self.out.extend_from_slice(self.st.scratch.as_bytes());
                     self.raw(b"\"}}");
                 }
                 None => self.raw(b"null"),
@@ -192,10 +260,10 @@ impl Json<'_, '_, '_> {
 
     /// A value's text that needs no escape (a GUID, a time), quoted.
     fn quoted_with(&mut self, text: impl FnOnce(&mut String)) {
-        self.scratch.clear();
-        text(&mut self.scratch);
+        self.st.scratch.clear();
+        text(&mut self.st.scratch);
         self.out.push(b'"');
-        self.out.extend_from_slice(self.scratch.as_bytes());
+        self.out.extend_from_slice(self.st.scratch.as_bytes());
         self.out.push(b'"');
     }
 }

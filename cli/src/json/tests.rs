@@ -7,7 +7,12 @@ use evtlog::{
 };
 use serde_json::{json, Value as Json};
 
-use super::{write_event, Framing};
+use super::{Framing, JsonState};
+
+/// `super::write_event` through a new state: the bytes of `event` alone.
+fn write_event(out: &mut Vec<u8>, event: &Event) {
+    super::write_event(out, &mut JsonState::default(), event);
+}
 
 /// The JSON the visitor writes from `record` is byte for byte what `write_event` writes for
 /// its decoded `event`.
@@ -15,13 +20,14 @@ fn assert_visit_writes_the_decoded_event(
     decoder: &mut evtlog::ChunkDecoder<'_>,
     record: &evtlog::EvtxRecord<'_>,
     event: &Event,
+    state: &mut JsonState,
     label: &str,
 ) {
     let mut expected = Vec::new();
     write_event(&mut expected, event);
     let mut got = Vec::new();
     decoder
-        .visit(record, &mut super::JsonWriter(&mut got))
+        .visit(record, &mut super::JsonWriter::new(&mut got, state))
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&got),
@@ -242,22 +248,23 @@ fn value_text_forms() {
 #[test]
 fn framings() {
     let event = with_body(Body::None);
+    let mut state = JsonState::default();
     let mut out = Vec::new();
     Framing::Array.begin(&mut out);
     Framing::Array.end(&mut out, 0);
     assert_eq!(out, b"[]\n");
     out.clear();
     Framing::Array.begin(&mut out);
-    Framing::Array.write(&mut out, 0, &event);
-    Framing::Array.write(&mut out, 1, &event);
+    Framing::Array.write(&mut out, &mut state, 0, &event);
+    Framing::Array.write(&mut out, &mut state, 1, &event);
     Framing::Array.end(&mut out, 2);
     let text = String::from_utf8(out).unwrap();
     assert_eq!(text.lines().count(), 4, "{text}");
     let parsed: Json = serde_json::from_str(&text).unwrap();
     assert_eq!(parsed.as_array().map(Vec::len), Some(2));
     let mut out = Vec::new();
-    Framing::Lines.write(&mut out, 0, &event);
-    Framing::Lines.write(&mut out, 1, &event);
+    Framing::Lines.write(&mut out, &mut state, 0, &event);
+    Framing::Lines.write(&mut out, &mut state, 1, &event);
     assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
 }
 
@@ -301,7 +308,7 @@ fn distinct_data_names_take_the_short_way_with_the_same_output() {
         let mut w = super::Json {
             out: &mut out,
             names: &mut names,
-            scratch: String::new(),
+            st: &mut JsonState::default(),
         };
         let took = w.distinct_members(items.as_slice(), false);
         assert!(
@@ -390,7 +397,7 @@ fn strings_are_escaped_as_serde_json_escapes_them() {
         let mut w = super::Json {
             out: &mut out,
             names: &mut names,
-            scratch: String::new(),
+            st: &mut JsonState::default(),
         };
         w.string(s);
         assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
@@ -419,6 +426,8 @@ fn visited_records_write_the_json_of_their_events_on_every_sample() {
     }
     assert!(!files.is_empty(), "no sample under {root:?}");
     let mut total = 0;
+    // One state for every file: its memos met by records of many providers and templates.
+    let mut state = JsonState::default();
     for path in &files {
         let mut file = EvtxFile::open(path).unwrap();
         let mut cache = TemplateCache::new();
@@ -431,7 +440,13 @@ fn visited_records_write_the_json_of_their_events_on_every_sample() {
                 };
                 total += 1;
                 let label = format!("{} record {}", path.display(), record.record_id());
-                assert_visit_writes_the_decoded_event(&mut decoder, &record, &event, &label);
+                assert_visit_writes_the_decoded_event(
+                    &mut decoder,
+                    &record,
+                    &event,
+                    &mut state,
+                    &label,
+                );
             }
         }
     }
@@ -549,6 +564,13 @@ fn template_keys_write_what_the_general_rules_write() {
             DataItem::named("B", 2u32),
         ],
         vec![DataItem::unnamed("u"), DataItem::named("A", "1")],
+        // Keys (`"name":`) of 32 bytes and 33, kept in a buffer of their own or not.
+        vec![
+            DataItem::named("N".repeat(29).as_str(), "a"),
+            DataItem::named("M".repeat(30).as_str(), "b"),
+            DataItem::named("L".repeat(90).as_str(), "c"),
+            DataItem::named("x\"".repeat(14).as_str(), "d"),
+        ],
     ];
     let mut writer = EvtxWriter::new(std::io::Cursor::new(Vec::new())).unwrap();
     for items in &bodies {
@@ -562,6 +584,7 @@ fn template_keys_write_what_the_general_rules_write() {
     let bytes = writer.finish().unwrap().into_inner();
     let mut file = EvtxFile::from_bytes(bytes).unwrap();
     let keyed_before = super::KEYED.get();
+    let mut state = JsonState::default();
     let mut count = 0;
     for chunk in file.chunks().flatten() {
         let mut decoder = ChunkDecoder::new(&chunk);
@@ -570,7 +593,13 @@ fn template_keys_write_what_the_general_rules_write() {
             count += 1;
             let event = general.decode(&record).unwrap();
             let label = format!("record {}", record.record_id());
-            assert_visit_writes_the_decoded_event(&mut decoder, &record, &event, &label);
+            assert_visit_writes_the_decoded_event(
+                &mut decoder,
+                &record,
+                &event,
+                &mut state,
+                &label,
+            );
         }
     }
     assert_eq!(count, bodies.len());
@@ -625,5 +654,118 @@ fn utf16_strings_are_escaped_as_their_text() {
             String::from_utf8_lossy(&want),
             "{bytes:02x?}"
         );
+    }
+}
+
+/// UTF-16 strings are escaped as serde_json escapes their text, and only those of at most
+/// 16 ASCII units none to escape are quoted in a fixed buffer (`quoted_short_utf16`):
+/// every ASCII unit, and units past 0x7F (Latin-1, wide, surrogates), at every place of
+/// every length up to 40 (short ones, whole blocks of eight and the overlapping last
+/// block), after any length already written.
+#[test]
+fn short_utf16_strings_are_quoted_as_their_text() {
+    let mut specials: Vec<u16> = (0..0x80).collect();
+    specials.extend([
+        0x80, 0xE9, 0xFF, 0x100, 0x17F, 0x4E2D, 0x7F00, 0xD800, 0xDC00, 0xFFFF,
+    ]);
+    for n in 0..=40usize {
+        for at in 0..n {
+            for &special in &specials {
+                let units: Vec<u16> = (0..n)
+                    .map(|k| {
+                        if k == at {
+                            special
+                        } else {
+                            0x41 + (k % 26) as u16
+                        }
+                    })
+                    .collect();
+                let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+                let text = String::from_utf16_lossy(&units);
+                let want = serde_json::to_string(&text).unwrap();
+                for before in [0usize, 3] {
+                    let mut got: Vec<u8> = vec![b'x'; before];
+                    super::copy_utf16_escaped(&mut got, &bytes);
+                    assert_eq!(&got[..before], &vec![b'x'; before][..]);
+                    assert_eq!(
+                        String::from_utf8_lossy(&got[before..]),
+                        want,
+                        "{n} {at} {special:#x}"
+                    );
+                }
+                let plain = (0x20..0x80).contains(&special) && special != 0x22 && special != 0x5C;
+                let short = super::escape::quoted_short_utf16(&bytes);
+                assert_eq!(short.is_some(), n <= 16 && plain, "{n} {at} {special:#x}");
+                if let Some(q) = short {
+                    assert_eq!(&q[..n + 2], want.as_bytes(), "{n} {at} {special:#x}");
+                }
+                // A last odd byte is no unit.
+                let mut odd = bytes.clone();
+                odd.push(0x41);
+                assert_eq!(
+                    super::escape::quoted_short_utf16(&odd).map(|q| q[..n + 2].to_vec()),
+                    short.map(|q| q[..n + 2].to_vec())
+                );
+            }
+        }
+    }
+}
+
+/// The System heads a state keeps (`system::Heads`) never show: events that differ in one
+/// field of the head each (provider name, GUID or source, EventID, qualifiers, version,
+/// level, task, opcode, keywords, an empty name), or only past it, written in turns
+/// through one state (so that they share and evict slots) are each written as through a
+/// new state.
+#[test]
+fn kept_system_heads_write_what_a_new_state_writes() {
+    let base = {
+        let mut e = with_body(Body::None);
+        e.system.provider.name = Some("P".into());
+        e.system.event_id = 4624;
+        e.system.version = Some(0);
+        e.system.level = Some(0);
+        e.system.task = Some(12544);
+        e.system.opcode = Some(0);
+        e.system.keywords = Some(0x8020_0000_0000_0000);
+        e.system.event_record_id = Some(1);
+        e
+    };
+    type Change = Box<dyn Fn(&mut Event)>;
+    let variants: Vec<Change> = vec![
+        Box::new(|_| {}),
+        Box::new(|e| e.system.provider.name = Some("Q".into())),
+        Box::new(|e| e.system.provider.name = Some(String::new())),
+        Box::new(|e| e.system.provider.name = None),
+        Box::new(|e| e.system.provider.guid = Some(Guid::from_u128(7))),
+        Box::new(|e| e.system.provider.event_source_name = Some("S".into())),
+        Box::new(|e| e.system.event_id = 4625),
+        Box::new(|e| e.system.qualifiers = Some(16384)),
+        Box::new(|e| e.system.version = Some(1)),
+        Box::new(|e| e.system.level = None),
+        Box::new(|e| e.system.task = Some(12545)),
+        Box::new(|e| e.system.opcode = Some(1)),
+        Box::new(|e| e.system.keywords = Some(0x8010_0000_0000_0000)),
+        Box::new(|e| e.system.keywords = None),
+        Box::new(|e| e.system.event_record_id = Some(2)),
+    ];
+    let mut state = JsonState::default();
+    for round in 0..3u16 {
+        for (i, change) in variants.iter().enumerate() {
+            // Many EventIDs too, to fill every pair of slots.
+            for id_shift in [0u16, 64, 256 * (round + 1)] {
+                let mut event = base.clone();
+                change(&mut event);
+                event.system.event_id = event.system.event_id.wrapping_add(id_shift);
+                let mut got = Vec::new();
+                super::write_event(&mut got, &mut state, &event);
+                let mut want = Vec::new();
+                write_event(&mut want, &event);
+                assert_eq!(
+                    String::from_utf8_lossy(&got),
+                    String::from_utf8_lossy(&want),
+                    "round {round} variant {i} shift {id_shift}"
+                );
+            }
+        }
     }
 }

@@ -3,6 +3,10 @@
 //! ([`Values::system_parts`]) with the texts (provider name and source, Channel, Computer)
 //! decoded into scratch reused from record to record instead of a `String` each.
 //!
+//! The String values' texts decoded last are kept with their UTF-16 ([`KEPT_TEXTS`] of
+//! them) and copied when a record's bytes are the same: a log's provider names, channels
+//! and computers repeat from record to record.
+//!
 //! Invariant: where [`Values::system_parts`] returns `Some`, its [`SystemParts::view`]
 //! equals `SystemRef::of` of the System that `Values::system_into` maps (the typed
 //! children other than the texts go through the same setter, `set_typed`); where a text is
@@ -70,6 +74,9 @@ impl<'a> SystemRef<'a> {
 /// Where a text of [`SystemParts`] is: bytes `[from, to)` of its text.
 type At = Option<(u32, u32)>;
 
+/// How many decoded String values [`SystemParts`] keeps with their UTF-16.
+const KEPT_TEXTS: usize = 4;
+
 /// A System read straight from a template's values, reused from record to record: its
 /// texts in one buffer, the rest in a [`System`] whose texts stay `None`.
 #[derive(Debug, Default)]
@@ -81,6 +88,11 @@ pub(super) struct SystemParts {
     source: At,
     channel: At,
     computer: At,
+    /// String values decoded before: their UTF-16 as the record holds it, and their text
+    /// (`utf16_trimmed_append`'s).
+    kept: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The one of `kept` to replace next, once all are taken.
+    next: usize,
 }
 
 impl SystemParts {
@@ -88,6 +100,31 @@ impl SystemParts {
         self.system = System::default();
         self.text.clear();
         (self.name, self.source, self.channel, self.computer) = (None, None, None, None);
+    }
+
+    /// Appends the text of a String value's UTF-16 `bytes` (`utf16_trimmed_append`'s):
+    /// copied if kept, else decoded and kept (in place of the oldest).
+    fn push_utf16(&mut self, bytes: &[u8]) {
+        if let Some((_, text)) = self.kept.iter().find(|(raw, _)| raw.as_slice() == bytes) {
+            self.text.extend_from_slice(text);
+            return;
+        }
+        let from = self.text.len();
+        utf16_trimmed_append(bytes, &mut self.text);
+        let at = if self.kept.len() < KEPT_TEXTS {
+            self.kept.push(Default::default());
+            self.kept.len() - 1
+        } else {
+            let at = self.next % KEPT_TEXTS;
+            self.next = at + 1;
+            at
+        };
+        if let (Some((raw, text)), Some(new)) = (self.kept.get_mut(at), self.text.get(from..)) {
+            raw.clear();
+            raw.extend_from_slice(bytes);
+            text.clear();
+            text.extend_from_slice(new);
+        }
     }
 
     /// Appends `t`; where it is.
@@ -99,13 +136,13 @@ impl SystemParts {
 
     /// The System read; `None` if a text is not where it was put (it always is).
     pub(super) fn view(&self) -> Option<SystemRef<'_>> {
+        // The texts checked once, together: each is valid UTF-8 on its own, so the whole is,
+        // and each one's ends are character boundaries of it.
+        let all = std::str::from_utf8(&self.text).ok()?;
         let text = |at: At| -> Option<Option<&str>> {
             match at {
                 None => Some(None),
-                Some((from, to)) => {
-                    let bytes = self.text.get(from as usize..to as usize)?;
-                    std::str::from_utf8(bytes).ok().map(Some)
-                }
+                Some((from, to)) => all.get(from as usize..to as usize).map(Some),
             }
         };
         Some(SystemRef {
@@ -217,10 +254,49 @@ impl Values<'_> {
                 span.used = true;
                 let bytes = span.bytes(self.chunk)?;
                 let from = u32::try_from(parts.text.len()).ok()?;
-                utf16_trimmed_append(bytes, &mut parts.text);
+                parts.push_utf16(bytes);
                 Some(Some((from, u32::try_from(parts.text.len()).ok()?)))
             }
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Kept texts never show: more distinct String values than are kept, in turns and again
+    /// (ASCII, wide, with trailing NULs, empty, one a prefix of another), each appended as
+    /// `utf16_trimmed_append` appends it.
+    #[test]
+    fn kept_texts_are_the_decoded_texts() {
+        let values: Vec<Vec<u8>> = [
+            "Security",
+            "Microsoft-Windows-Security-Auditing",
+            "SQL-PROD02.woodgrove.bank",
+            "Sécurité 中文",
+            "Security\0\0",
+            "",
+            "Secur",
+            "Securitx",
+            "DESKTOP-7H3K9QZ",
+        ]
+        .iter()
+        .map(|t| t.encode_utf16().flat_map(u16::to_le_bytes).collect())
+        .collect();
+        let mut parts = SystemParts::default();
+        for round in 0..3 {
+            for i in 0..values.len() {
+                let v = &values[(i * 3 + round) % values.len()];
+                parts.text.clear();
+                parts.text.extend_from_slice(b"before");
+                parts.push_utf16(v);
+                let mut want = b"before".to_vec();
+                utf16_trimmed_append(v, &mut want);
+                assert_eq!(parts.text, want, "round {round} value {i}");
+            }
+        }
+        assert_eq!(parts.kept.len(), KEPT_TEXTS);
     }
 }
