@@ -166,6 +166,22 @@ impl Values<'_> {
         let Some((index, optional)) = attr else {
             return Some(());
         };
+        // A String, the usual case: converted and escaped in one pass (its text is empty
+        // exactly when no unit is left once trailing NULs are trimmed).
+        if let Some(span) = self
+            .spans
+            .get_mut(usize::from(index))
+            .filter(|s| s.ty == 0x01)
+        {
+            span.used = true;
+            let bytes = span.bytes(self.chunk)?;
+            if !(optional && super::value::without_trailing_nuls(bytes).is_empty()) {
+                out.push_str(prefix);
+                super::value::push_utf16_escaped(bytes, out, text);
+                out.push('\'');
+            }
+            return Some(());
+        }
         if self.string_into(index, text)? && !(optional && text.is_empty()) {
             attr_str(out, prefix, text);
         }
