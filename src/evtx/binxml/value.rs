@@ -151,10 +151,10 @@ fn ascii_prefix(units: &[u8], mut sink: impl FnMut(&[u8])) -> usize {
         n += 8;
         i += 16;
     }
-    // At most seven units left here unless a block stopped above; either way one by one
-    // (the test is the same word test, the unit among spaces).
+    // At most seven units left here unless a block stopped above; either way one by one,
+    // each looked up in the escaper's table (a TAB stops the run, as in a block).
     while let Some(&[low, 0]) = units.get(i..i + 2) {
-        if low >= 0x80 || crate::event::xml::word_needs_escape(u64::from(low) | SPACES) {
+        if low >= 0x80 || low == b'\t' || crate::event::xml::needs_escape(low) {
             break;
         }
         if n == buf.len() {
@@ -170,9 +170,6 @@ fn ascii_prefix(units: &[u8], mut sink: impl FnMut(&[u8])) -> usize {
     }
     i
 }
-
-/// Seven spaces above a byte: the escaper's word test on that byte alone.
-const SPACES: u64 = 0x2020_2020_2020_2000;
 
 /// Four UTF-16LE units, each below 0x100, as the little-endian word of their low bytes.
 #[inline]
