@@ -166,3 +166,40 @@ fn an_event_that_cannot_be_written_is_an_error_and_writes_nothing() {
     let events: Vec<&Event> = back.iter().map(|(_, e)| e).collect();
     assert_eq!(events, [&good[0], &too_large, &good[1]]);
 }
+
+/// Records of one chunk whose Provider Names change from record to record (back to an
+/// earlier one, one unit apart, escaped, longer and shorter): each record's directly
+/// rendered XML, which keeps the last Name it converted, is its decoded event's.
+#[test]
+fn provider_names_that_change_from_record_to_record_render_as_decoded() {
+    let names = [
+        "Alpha",
+        "Alpha",
+        "Alphb",
+        "Alpha-and-a-much-longer-name",
+        "Beta & <Co> 'q'",
+        "Alpha",
+        "\u{e9}t\u{e9}",
+        "Alpha",
+    ];
+    let mut events = Generator::new(5).events(Profile::Security, names.len());
+    for (i, (event, name)) in events.iter_mut().zip(names).enumerate() {
+        event.system.event_record_id = Some(i as u64 + 1);
+        event.system.provider.name = Some(name.to_owned());
+    }
+    let mut file = EvtxFile::from_bytes(written(&events)).unwrap();
+    let mut rendered = 0;
+    for chunk in file.chunks_in_record_order().unwrap() {
+        let chunk = chunk.unwrap();
+        let mut direct = ChunkDecoder::new(&chunk);
+        let mut decoded = ChunkDecoder::new(&chunk);
+        for record in chunk.records() {
+            let record = record.unwrap();
+            let mut xml = String::new();
+            direct.write_xml(&record, &mut xml).unwrap();
+            assert_eq!(xml, decoded.decode(&record).unwrap().to_xml());
+            rendered += 1;
+        }
+    }
+    assert_eq!(rendered, names.len());
+}

@@ -21,6 +21,12 @@ static NEEDS_ESCAPE: [u8; 256] = {
     table
 };
 
+/// Whether [`push_escaped`] changes ASCII byte `b` (TAB: no).
+#[inline]
+pub(crate) fn needs_escape(b: u8) -> bool {
+    NEEDS_ESCAPE[usize::from(b)] != 0
+}
+
 /// Appends `s` escaped for text content or a single-quoted attribute value.
 #[inline]
 pub(crate) fn push_escaped(out: &mut String, s: &str) {

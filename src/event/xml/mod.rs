@@ -22,7 +22,7 @@ mod parse_tests;
 mod render;
 mod system;
 
-pub(crate) use escape::{push_escaped, word_needs_escape};
+pub(crate) use escape::{needs_escape, push_escaped, word_needs_escape};
 pub use parse::MAX_XML_DEPTH;
 pub(crate) use parse::{line_column, malformed, next_event, parse_event};
 pub(crate) use render::{

@@ -144,6 +144,7 @@ fn write_system_with(out: &mut String, s: &System, mut memos: Option<&mut Memos>
 }
 
 /// `<EventID [Qualifiers='q']>id</EventID>`.
+#[inline]
 pub(crate) fn write_event_id(out: &mut String, event_id: u16, qualifiers: Option<u16>) {
     let mut num = itoa::Buffer::new();
     out.push_str("<EventID");
@@ -361,24 +362,28 @@ pub(crate) fn write_value(out: &mut String, v: &Value) {
 // The helpers below take whole literal pieces (`" Name='"`, `"<Level>"`) so that each piece
 // is one push: rendering is dominated by the number of pushes, not by the bytes.
 
+#[inline]
 pub(crate) fn attr_str(out: &mut String, prefix: &str, value: &str) {
     out.push_str(prefix);
     push_escaped(out, value);
     out.push('\'');
 }
 
+#[inline]
 pub(crate) fn attr_num(out: &mut String, prefix: &str, digits: &str) {
     out.push_str(prefix);
     out.push_str(digits);
     out.push('\'');
 }
 
+#[inline]
 pub(crate) fn attr_guid(out: &mut String, prefix: &str, guid: &Guid) {
     out.push_str(prefix);
     guid.write_to(out);
     out.push('\'');
 }
 
+#[inline]
 pub(crate) fn text_num(out: &mut String, open: &str, digits: &str, close: &str) {
     out.push_str(open);
     out.push_str(digits);

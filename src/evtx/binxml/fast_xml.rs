@@ -16,6 +16,7 @@ use super::fast::{whole_instance, Instance, Values};
 use super::general::General;
 use super::plan::{BodyPlan, Content, ItemPlan, Plan};
 use super::span::Span;
+use super::system_xml::NameMemo;
 use super::tree_xml::{Tree, TreeScratch};
 use super::value::{push_utf16_escaped, sid_fits};
 use crate::event::xml;
@@ -84,7 +85,12 @@ impl<'a, 'c> Render<'a, 'c> {
         let mut values = Values::new(chunk, spans);
         xml::write_event_open(out);
         if values
-            .write_system(system, out, &mut self.scratch.text)
+            .write_system(
+                system,
+                out,
+                &mut self.scratch.text,
+                &mut self.scratch.provider,
+            )
             .is_none()
         {
             // Not straight from the values: through the typed System.
@@ -152,6 +158,7 @@ pub(super) struct RenderScratch {
     system: System,
     attrs: Vec<(usize, Value)>,
     text: String,
+    provider: NameMemo,
 }
 
 impl Values<'_> {

@@ -6,11 +6,22 @@
 //! `write_system(system_into(..))` (tested on every sample and on mutated chunks); where a
 //! value is not of the type the typed setter takes, it returns `None` with `out` as it was,
 //! and the caller maps the System the typed way.
+//!
+//! Owns [`NameMemo`], the last Provider Name converted from a String value, reused while
+//! the next record's value has the same bytes.
 
 use super::fast::Values;
 use super::plan::{ByteField, Source, SystemPlan, TextField, Typed};
 use crate::event::xml::{attr_guid, attr_num, attr_str, push_escaped, text_num, write_event_id};
 use crate::event::{write_hex_lower, FileTime, Value};
+
+/// The last Provider Name written from a String value: its bytes and their escaped text
+/// (a file's records mostly share a few providers, so each run of one is converted once).
+#[derive(Debug, Default)]
+pub(super) struct NameMemo {
+    bytes: Vec<u8>,
+    xml: String,
+}
 
 impl Values<'_> {
     /// Appends `<System>…</System>` of `plan`; `text` is scratch. `None` (and `out` as it
@@ -20,12 +31,13 @@ impl Values<'_> {
         plan: &SystemPlan,
         out: &mut String,
         text: &mut String,
+        name: &mut NameMemo,
     ) -> Option<()> {
         if !plan.in_render_order || self.dropped(plan.dep) {
             return None;
         }
         let mark = out.len();
-        let done = self.write_system_children(plan, out, text);
+        let done = self.write_system_children(plan, out, text, name);
         if done.is_none() {
             out.truncate(mark);
         }
@@ -37,6 +49,7 @@ impl Values<'_> {
         plan: &SystemPlan,
         out: &mut String,
         text: &mut String,
+        memo: &mut NameMemo,
     ) -> Option<()> {
         let mut num = itoa::Buffer::new();
         out.push_str("<System>");
@@ -54,11 +67,11 @@ impl Values<'_> {
                 }
                 if let Typed::Provider { name, guid, source } = child.typed {
                     out.push_str("<Provider");
-                    self.text_attribute_xml(name, " Name='", out, text)?;
+                    self.text_attribute_xml(name, " Name='", out, text, Some(memo))?;
                     if let Some(g) = self.guid(guid)? {
                         attr_guid(out, " Guid='", &g);
                     }
-                    self.text_attribute_xml(source, " EventSourceName='", out, text)?;
+                    self.text_attribute_xml(source, " EventSourceName='", out, text, None)?;
                     out.push_str("/>");
                     continue;
                 }
@@ -162,10 +175,38 @@ impl Values<'_> {
         prefix: &str,
         out: &mut String,
         text: &mut String,
+        memo: Option<&mut NameMemo>,
     ) -> Option<()> {
         let Some((index, optional)) = attr else {
             return Some(());
         };
+        // A String, the usual case: converted and escaped in one pass (its text is empty
+        // exactly when no unit is left once trailing NULs are trimmed).
+        if let Some(span) = self
+            .spans
+            .get_mut(usize::from(index))
+            .filter(|s| s.ty == 0x01)
+        {
+            span.used = true;
+            let bytes = span.bytes(self.chunk)?;
+            if !(optional && super::value::without_trailing_nuls(bytes).is_empty()) {
+                out.push_str(prefix);
+                match memo {
+                    Some(memo) if memo.bytes == bytes => out.push_str(&memo.xml),
+                    Some(memo) => {
+                        let mark = out.len();
+                        super::value::push_utf16_escaped(bytes, out, text);
+                        memo.bytes.clear();
+                        memo.bytes.extend_from_slice(bytes);
+                        memo.xml.clear();
+                        memo.xml.push_str(&out[mark..]);
+                    }
+                    None => super::value::push_utf16_escaped(bytes, out, text),
+                }
+                out.push('\'');
+            }
+            return Some(());
+        }
         if self.string_into(index, text)? && !(optional && text.is_empty()) {
             attr_str(out, prefix, text);
         }

@@ -67,10 +67,19 @@ pub(super) fn push_utf16_escaped(bytes: &[u8], out: &mut String, text: &mut Stri
     }
 }
 
-/// Appends `piece`, ASCII bytes, to `out` (valid UTF-8: the check cannot fail and is one
-/// quick pass over a few words).
+/// Appends `piece`, ASCII bytes, to `out`: up to eight a byte at a time (cheaper than a
+/// check and a copy for the short strings most values are), more through the UTF-8 check
+/// (it cannot fail, and is one quick pass over whole words).
 #[inline]
 fn push_ascii(out: &mut String, piece: &[u8]) {
+    if piece.len() <= 8 {
+        out.reserve(8);
+        // The mask changes no ASCII byte; it tells the compiler each is one UTF-8 byte.
+        for &b in piece {
+            out.push(char::from(b & 0x7F));
+        }
+        return;
+    }
     out.push_str(std::str::from_utf8(piece).unwrap_or_default());
 }
 
@@ -142,10 +151,10 @@ fn ascii_prefix(units: &[u8], mut sink: impl FnMut(&[u8])) -> usize {
         n += 8;
         i += 16;
     }
-    // At most seven units left here unless a block stopped above; either way one by one
-    // (the test is the same word test, the unit among spaces).
+    // At most seven units left here unless a block stopped above; either way one by one,
+    // each looked up in the escaper's table (a TAB stops the run, as in a block).
     while let Some(&[low, 0]) = units.get(i..i + 2) {
-        if low >= 0x80 || crate::event::xml::word_needs_escape(u64::from(low) | SPACES) {
+        if low >= 0x80 || low == b'\t' || crate::event::xml::needs_escape(low) {
             break;
         }
         if n == buf.len() {
@@ -161,9 +170,6 @@ fn ascii_prefix(units: &[u8], mut sink: impl FnMut(&[u8])) -> usize {
     }
     i
 }
-
-/// Seven spaces above a byte: the escaper's word test on that byte alone.
-const SPACES: u64 = 0x2020_2020_2020_2000;
 
 /// Four UTF-16LE units, each below 0x100, as the little-endian word of their low bytes.
 #[inline]
@@ -579,6 +585,60 @@ mod tests {
             let mut append = b"left over".to_vec();
             utf16_trimmed_append(&b, &mut append);
             proptest::prop_assert_eq!(&append[9..], trimmed.as_bytes());
+        }
+    }
+
+    /// Every unit that stops an ASCII run (the escaped five, controls, TAB, NUL, DEL, units
+    /// past ASCII, surrogates paired or not) at every position of strings of 0 to 40 units
+    /// (so in a block, in the one-by-one tail, and in pieces on both sides of the eight
+    /// bytes `push_ascii` copies one by one), with and without trailing NULs and an odd
+    /// byte: the text decoding then escaping gives.
+    #[test]
+    fn push_utf16_escaped_at_every_position_is_decoding_then_escaping() {
+        let stops: [&[u16]; 16] = [
+            &[0x26],
+            &[0x3C],
+            &[0x3E],
+            &[0x22],
+            &[0x27],
+            &[0x0A],
+            &[0x0D],
+            &[0x01],
+            &[0x09],
+            &[0x00],
+            &[0x7F],
+            &[0xE9],
+            &[0x100],
+            &[0xD83D, 0xDE00],
+            &[0xD800],
+            &[0xDC00, 0xD800],
+        ];
+        let mut text = String::from("left over");
+        let mut check = |units: &[u16], tail: &[u8]| {
+            let mut b: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+            b.extend_from_slice(tail);
+            let mut plain = String::from("<x>");
+            let decoded = utf16_general(without_trailing_nuls(&b));
+            crate::event::xml::push_escaped(&mut plain, &decoded);
+            let mut fast = String::from("<x>");
+            push_utf16_escaped(&b, &mut fast, &mut text);
+            assert_eq!(fast, plain, "{units:x?} then {tail:?}");
+        };
+        for len in 0..=40usize {
+            // Distinct letters, so a unit copied from the wrong place shows.
+            let clean: Vec<u16> = (0..len)
+                .map(|k| u16::from(b'a') + (k % 26) as u16)
+                .collect();
+            for tail in [&[][..], &[0, 0], &[0x41], &[0, 0, 0, 0, 0x41]] {
+                check(&clean, tail);
+                for stop in stops {
+                    for at in 0..=len {
+                        let mut units = clean.clone();
+                        units.splice(at..at, stop.iter().copied());
+                        check(&units, tail);
+                    }
+                }
+            }
         }
     }
 
