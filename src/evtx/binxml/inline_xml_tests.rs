@@ -164,6 +164,18 @@ fn taken(doc: &Doc) -> String {
     inline
 }
 
+/// An Event and System, then an `<EventData>` whose one `<Data>` holds `tokens` as they are.
+fn data_of_tokens(tokens: &[u8]) -> Doc {
+    let mut d = event_and_system();
+    d.open("EventData", &[], false)
+        .open("Data", &[], false)
+        .raw(tokens)
+        .close()
+        .close()
+        .close();
+    d
+}
+
 /// Left to the general path.
 fn left(doc: &Doc) {
     assert_eq!(both(&doc.0).0, None);
@@ -287,39 +299,11 @@ fn other_shapes_are_left_to_the_general_path() {
     d.close().text("x");
     left(&d);
     // A value that is not a string (a UInt32), under either value token.
-    let mut d = event_and_system();
-    d.open("EventData", &[], false)
-        .open("Data", &[], false)
-        .raw(&[0x05, 0x08, 1, 0, 0, 0])
-        .close()
-        .close()
-        .close();
-    left(&d);
-    let mut d = event_and_system();
-    d.open("EventData", &[], false)
-        .open("Data", &[], false)
-        .raw(&[0x45, 0x08, 1, 0, 0, 0])
-        .close()
-        .close()
-        .close();
-    left(&d);
+    left(&data_of_tokens(&[0x05, 0x08, 1, 0, 0, 0]));
+    left(&data_of_tokens(&[0x45, 0x08, 1, 0, 0, 0]));
     // A character reference in a `<Data>`; a substitution.
-    let mut d = event_and_system();
-    d.open("EventData", &[], false)
-        .open("Data", &[], false)
-        .raw(&[0x08, b'A', 0])
-        .close()
-        .close()
-        .close();
-    left(&d);
-    let mut d = event_and_system();
-    d.open("EventData", &[], false)
-        .open("Data", &[], false)
-        .raw(&[0x0D, 0, 0, 0x01])
-        .close()
-        .close()
-        .close();
-    left(&d);
+    left(&data_of_tokens(&[0x08, b'A', 0]));
+    left(&data_of_tokens(&[0x0D, 0, 0, 0x01]));
     // Not an `<Event>`; no `<System>` first; a System without EventID or with a bad one.
     let mut d = Doc::new();
     d.open("Evt", &[], false)
