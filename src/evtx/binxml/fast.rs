@@ -188,7 +188,7 @@ impl<'a> Values<'a> {
             Typed::Text(field) => {
                 let text = match &child.content {
                     Source::Empty => String::new(),
-                    Source::Text(t) => t.clone(),
+                    Source::Text(t) => t.to_string(),
                     Source::Subst { index, .. } => match self.decode(*index) {
                         Some(None | Some(Value::Null)) => String::new(),
                         Some(Some(Value::String(t))) => t,
@@ -307,7 +307,7 @@ impl<'a> Values<'a> {
     fn content(&mut self, source: &Source) -> Option<Value> {
         Some(match source {
             Source::Empty => Value::String(String::new()),
-            Source::Text(t) => Value::String(t.clone()),
+            Source::Text(t) => Value::String(t.to_string()),
             Source::Value(v) => v.clone(),
             Source::Subst { index, .. } => match self.decode(*index)? {
                 None | Some(Value::Null) => Value::String(String::new()),
@@ -322,7 +322,7 @@ impl<'a> Values<'a> {
     fn attribute(&mut self, source: &Source) -> Option<Option<Value>> {
         Some(match source {
             Source::Empty => None,
-            Source::Text(t) => Some(Value::String(t.clone())),
+            Source::Text(t) => Some(Value::String(t.to_string())),
             Source::Value(v) => Some(v.clone()),
             Source::Subst { index, optional } => match self.decode(*index)? {
                 None | Some(Value::Null) => None,
@@ -362,21 +362,22 @@ impl<'a> Values<'a> {
             Some(selection) => {
                 for &i in selection.children.iter() {
                     let child = plan.children.get(i)?;
-                    self.system_child_into(child, s, &mut saw_event_id, attrs, &m)?;
+                    self.system_child_into(plan, child, s, &mut saw_event_id, attrs, &m)?;
                 }
             }
             None => {
                 for child in plan.children.iter().filter(|c| fields.reads(c.bit)) {
-                    self.system_child_into(child, s, &mut saw_event_id, attrs, &m)?;
+                    self.system_child_into(plan, child, s, &mut saw_event_id, attrs, &m)?;
                 }
             }
         }
         saw_event_id.then_some(())
     }
 
-    /// One child of `<System>` into `s`, unless it is dropped.
+    /// One child of `<System>` (of `plan`) into `s`, unless it is dropped.
     fn system_child_into(
         &mut self,
+        plan: &SystemPlan,
         child: &ChildPlan,
         s: &mut System,
         saw_event_id: &mut bool,
@@ -389,12 +390,12 @@ impl<'a> Values<'a> {
         self.mapped_generally = true;
         let content = self.content(&child.content)?;
         attrs.clear();
-        for (i, (_, source)) in child.attributes.iter().enumerate() {
+        let names = plan.attributes(child);
+        for (i, (_, source)) in names.iter().enumerate() {
             if let Some(v) = self.attribute(source)? {
                 attrs.push((i, v));
             }
         }
-        let names = &child.attributes;
         let it = attrs
             .iter_mut()
             .map(|(i, v)| (names.get(*i).map_or("", |(n, _)| &**n), v));

@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use super::map::Mapper;
-use super::parsed::{first_system_is_first, local, TElement, TNode};
+use super::parsed::{first_system_is_first, local, TElement, TNode, Text};
 use crate::event::{Guid, Provider, System, SystemChild, SystemFields, Value};
 
 /// What the fast path knows of a template definition.
@@ -33,6 +33,9 @@ pub(super) enum Plan {
 pub(super) struct SystemPlan {
     pub(super) dep: Option<u16>,
     pub(super) children: Vec<ChildPlan>,
+    /// Every child's attributes, one after the other (see [`SystemPlan::attributes`]): one
+    /// allocation for the System where a list per child was one each.
+    attributes: Vec<(Arc<str>, Source)>,
     /// Every child has a typed setter, each kind once, in the order `write_system` renders
     /// them, with an `<EventID>`: the XML can be written straight from the values.
     pub(super) in_render_order: bool,
@@ -134,7 +137,8 @@ pub(super) struct ChildPlan {
     /// The highest value index the child reads (dependency id, attributes, content).
     pub(super) last_index: Option<u16>,
     pub(super) dep: Option<u16>,
-    pub(super) attributes: Vec<(Arc<str>, Source)>,
+    /// Where its attributes stand in [`SystemPlan::attributes`].
+    attributes: (u32, u32),
     pub(super) content: Source,
 }
 
@@ -341,7 +345,7 @@ impl ConstProvider {
         let mut all = Provider::default();
         for (key, source) in attributes {
             let mut value = match source {
-                Source::Text(t) => Value::String(t.clone()),
+                Source::Text(t) => Value::String(t.to_string()),
                 Source::Value(v) => v.clone(),
                 _ => return None,
             };
@@ -382,9 +386,13 @@ impl ConstProvider {
 #[derive(Debug)]
 pub(super) enum Source {
     Empty,
-    Text(String),
+    /// Shared with the parsed definition (`Text::shared`): no copy.
+    Text(Arc<str>),
     Value(Value),
-    Subst { index: u16, optional: bool },
+    Subst {
+        index: u16,
+        optional: bool,
+    },
 }
 
 /// What follows `<System>` in an `<Event>` template.
@@ -414,6 +422,16 @@ pub(super) struct DataPlan {
     pub(super) id: u64,
 }
 
+/// A `<Data>` element's literal name: `Some(None)` if it has no attribute, `None` if it has
+/// any other than one `Name` of one text.
+fn data_name(c: &TElement) -> Option<Option<&Text>> {
+    match (c.attribute_count(), c.attributes().next()) {
+        (0, _) => Some(None),
+        (1, Some((attr, [TNode::Text(t)]))) if &**attr == "Name" => Some(Some(t)),
+        _ => None,
+    }
+}
+
 /// The next [`DataPlan::id`].
 static NEXT_DATA_PLAN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -424,12 +442,31 @@ pub(super) enum ItemPlan {
     Data {
         name: Option<Arc<str>>,
         /// `<Data Name='…'>` (or `<Data>`) as rendered, written in one piece.
-        open: Box<str>,
+        open: OpenTag,
         dep: Option<u16>,
         content: Content,
     },
     /// `<Binary>%n</Binary>`.
     Binary { dep: Option<u16>, index: u16 },
+}
+
+/// A `<Data>` item's open tag: its stretch of one text holding every open tag of its
+/// [`DataPlan`], so a plan of n items makes one allocation for its tags, not n.
+#[derive(Debug)]
+pub(super) struct OpenTag {
+    tags: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl std::ops::Deref for OpenTag {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.tags
+            .get(self.start as usize..self.end as usize)
+            .unwrap_or_default()
+    }
 }
 
 /// The content of a `<Data>` template element.
@@ -499,6 +536,15 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
         return None;
     }
     let mut children = Vec::with_capacity(e.children().len());
+    let mut all_attributes = Vec::with_capacity(
+        e.children()
+            .iter()
+            .map(|c| match c {
+                TNode::Element(c) => c.attribute_count(),
+                _ => 0,
+            })
+            .sum(),
+    );
     for child in e.children() {
         let c = match child {
             TNode::Element(c) => c,
@@ -510,18 +556,19 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
             [one] => source(one)?,
             _ => return None,
         };
-        let attributes = c
-            .attributes()
-            .map(|(name, tokens)| match tokens {
-                [one] => Some((name.clone(), source(one)?)),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
+        let start = all_attributes.len();
+        for (name, tokens) in c.attributes() {
+            let [one] = tokens else {
+                return None;
+            };
+            all_attributes.push((name.clone(), source(one)?));
+        }
+        let attributes = all_attributes.get(start..).unwrap_or_default();
         let local_name = local(&c.name);
-        let mut typed = Typed::of(local_name, &attributes, &content);
+        let mut typed = Typed::of(local_name, attributes, &content);
         let provider = match typed {
             Typed::None if local_name == SystemChild::Provider.name() => {
-                ConstProvider::of(&attributes, &content).map(Box::new)
+                ConstProvider::of(attributes, &content).map(Box::new)
             }
             _ => None,
         };
@@ -545,7 +592,10 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
             name: c.name.clone(),
             bit: SystemFields::bit_of(local_name),
             dep: c.dep_id,
-            attributes,
+            attributes: (
+                u32::try_from(start).ok()?,
+                u32::try_from(all_attributes.len()).ok()?,
+            ),
             content,
         });
     }
@@ -553,11 +603,20 @@ fn system_plan(e: &TElement) -> Option<SystemPlan> {
         dep: e.dep_id,
         in_render_order: in_render_order(&children),
         children,
+        attributes: all_attributes,
         selection: std::sync::OnceLock::new(),
     })
 }
 
 impl SystemPlan {
+    /// The attributes of `child`, one of this plan's children: each name and its source.
+    pub(super) fn attributes(&self, child: &ChildPlan) -> &[(Arc<str>, Source)] {
+        let (start, end) = child.attributes;
+        self.attributes
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
     /// The children `fields` reads, made once for the first set asked for other than
     /// [`SystemFields::ALL`]; `None` for any other set (the caller then walks every child).
     pub(super) fn selection(&self, fields: SystemFields) -> Option<&Selection> {
@@ -607,7 +666,7 @@ fn in_render_order(children: &[ChildPlan]) -> bool {
 
 fn source(node: &TNode) -> Option<Source> {
     Some(match node {
-        TNode::Text(t) => Source::Text(t.to_string()),
+        TNode::Text(t) => Source::Text(t.shared()),
         TNode::Value(v) => Source::Value(v.clone()),
         TNode::Subst { index, optional } => Source::Subst {
             index: *index,
@@ -625,31 +684,44 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
         (1, Some((attr, [TNode::Text(t)]))) if &**attr == "Name" => Some(t.to_string()),
         _ => return None,
     };
+    // Every open tag first, into one text (see `OpenTag`): its stretches are known before
+    // the items that share it are made.
+    let mut tags = String::new();
+    let mut stretches = Vec::with_capacity(e.children().len());
+    for child in e.children() {
+        let TNode::Element(c) = child else {
+            return None;
+        };
+        if local(&c.name) == "Data" {
+            let start = tags.len();
+            crate::event::xml::write_data_open(&mut tags, data_name(c)?.map(|t| &**t));
+            stretches.push((u32::try_from(start).ok()?, u32::try_from(tags.len()).ok()?));
+        }
+    }
+    let tags: Arc<str> = Arc::from(tags);
+    let mut stretches = stretches.into_iter();
     let mut items = Vec::with_capacity(e.children().len());
-    // Each open tag is written here, then copied out at its exact size.
-    let mut open = String::with_capacity(64);
     for child in e.children() {
         let TNode::Element(c) = child else {
             return None;
         };
         let item = match local(&c.name) {
             "Data" => {
-                let name = match (c.attribute_count(), c.attributes().next()) {
-                    (0, _) => None,
-                    (1, Some((attr, [TNode::Text(t)]))) if &**attr == "Name" => Some(t.shared()),
-                    _ => return None,
-                };
+                let name = data_name(c)?.map(Text::shared);
                 let content = match c.children() {
                     [] => Content::Empty,
                     [TNode::Text(t)] => Content::Text(t.to_string()),
                     [TNode::Subst { index, .. }] => Content::Subst(*index),
                     _ => return None,
                 };
-                open.clear();
-                crate::event::xml::write_data_open(&mut open, name.as_deref());
+                let (start, end) = stretches.next()?;
                 ItemPlan::Data {
                     name,
-                    open: open.as_str().into(),
+                    open: OpenTag {
+                        tags: Arc::clone(&tags),
+                        start,
+                        end,
+                    },
                     dep: c.dep_id,
                     content,
                 }
@@ -668,3 +740,7 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
     let id = NEXT_DATA_PLAN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Some(DataPlan { name, items, id })
 }
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;
