@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use super::map::Mapper;
-use super::parsed::{first_system_is_first, local, TElement, TNode, Text};
+use super::parsed::{first_system_is_first, local, TElement, TNode};
 use crate::event::{Guid, Provider, System, SystemChild, SystemFields, Value};
 
 /// What the fast path knows of a template definition.
@@ -422,16 +422,6 @@ pub(super) struct DataPlan {
     pub(super) id: u64,
 }
 
-/// A `<Data>` element's literal name: `Some(None)` if it has no attribute, `None` if it has
-/// any other than one `Name` of one text.
-fn data_name(c: &TElement) -> Option<Option<&Text>> {
-    match (c.attribute_count(), c.attributes().next()) {
-        (0, _) => Some(None),
-        (1, Some((attr, [TNode::Text(t)]))) if &**attr == "Name" => Some(Some(t)),
-        _ => None,
-    }
-}
-
 /// The next [`DataPlan::id`].
 static NEXT_DATA_PLAN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -442,31 +432,12 @@ pub(super) enum ItemPlan {
     Data {
         name: Option<Arc<str>>,
         /// `<Data Name='…'>` (or `<Data>`) as rendered, written in one piece.
-        open: OpenTag,
+        open: Box<str>,
         dep: Option<u16>,
         content: Content,
     },
     /// `<Binary>%n</Binary>`.
     Binary { dep: Option<u16>, index: u16 },
-}
-
-/// A `<Data>` item's open tag: its stretch of one text holding every open tag of its
-/// [`DataPlan`], so a plan of n items makes one allocation for its tags, not n.
-#[derive(Debug)]
-pub(super) struct OpenTag {
-    tags: Arc<str>,
-    start: u32,
-    end: u32,
-}
-
-impl std::ops::Deref for OpenTag {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        self.tags
-            .get(self.start as usize..self.end as usize)
-            .unwrap_or_default()
-    }
 }
 
 /// The content of a `<Data>` template element.
@@ -684,44 +655,31 @@ fn data_plan(e: &TElement) -> Option<DataPlan> {
         (1, Some((attr, [TNode::Text(t)]))) if &**attr == "Name" => Some(t.to_string()),
         _ => return None,
     };
-    // Every open tag first, into one text (see `OpenTag`): its stretches are known before
-    // the items that share it are made.
-    let mut tags = String::new();
-    let mut stretches = Vec::with_capacity(e.children().len());
-    for child in e.children() {
-        let TNode::Element(c) = child else {
-            return None;
-        };
-        if local(&c.name) == "Data" {
-            let start = tags.len();
-            crate::event::xml::write_data_open(&mut tags, data_name(c)?.map(|t| &**t));
-            stretches.push((u32::try_from(start).ok()?, u32::try_from(tags.len()).ok()?));
-        }
-    }
-    let tags: Arc<str> = Arc::from(tags);
-    let mut stretches = stretches.into_iter();
     let mut items = Vec::with_capacity(e.children().len());
+    // Each open tag is written here, then copied out at its exact size.
+    let mut open = String::with_capacity(64);
     for child in e.children() {
         let TNode::Element(c) = child else {
             return None;
         };
         let item = match local(&c.name) {
             "Data" => {
-                let name = data_name(c)?.map(Text::shared);
+                let name = match (c.attribute_count(), c.attributes().next()) {
+                    (0, _) => None,
+                    (1, Some((attr, [TNode::Text(t)]))) if &**attr == "Name" => Some(t.shared()),
+                    _ => return None,
+                };
                 let content = match c.children() {
                     [] => Content::Empty,
                     [TNode::Text(t)] => Content::Text(t.to_string()),
                     [TNode::Subst { index, .. }] => Content::Subst(*index),
                     _ => return None,
                 };
-                let (start, end) = stretches.next()?;
+                open.clear();
+                crate::event::xml::write_data_open(&mut open, name.as_deref());
                 ItemPlan::Data {
                     name,
-                    open: OpenTag {
-                        tags: Arc::clone(&tags),
-                        start,
-                        end,
-                    },
+                    open: open.as_str().into(),
                     dep: c.dep_id,
                     content,
                 }

@@ -1,7 +1,8 @@
-//! Plans against what they are made of: the shared open tags and attribute lists against
+//! Plans against what they are made of: open tags and the shared attribute list against
 //! the parsed definition read directly.
 
 use super::*;
+use crate::evtx::binxml::parsed::Text;
 
 fn element(name: &str, attributes: Vec<(&str, Vec<TNode>)>, children: Vec<TNode>) -> TNode {
     TNode::Element(TElement::new(
@@ -27,9 +28,8 @@ fn subst(index: u16) -> TNode {
     }
 }
 
-/// Each `<Data>` item's open tag, a stretch of the plan's one text, is the tag its own name
-/// renders to: named, unnamed and escaped names, `<Binary>` items between (which take no
-/// stretch), a first and a last item of each kind.
+/// Each `<Data>` item's open tag is the tag its own name renders to: named, unnamed and
+/// escaped names, `<Binary>` items between, a first and a last item of each kind.
 #[test]
 fn each_open_tag_is_its_own_items_tag() {
     let data = |name: Option<&str>, content: Vec<TNode>| {
