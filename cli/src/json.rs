@@ -526,6 +526,14 @@ impl<'e> Json<'_, '_, 'e> {
                 self.string(&text);
             }
             other => {
+                // Most: written straight into the output, the text needing no escape.
+                let at = self.out.len();
+                self.out.push(b'"');
+                if other.write_ascii_text(self.out) {
+                    self.out.push(b'"');
+                    return;
+                }
+                self.out.truncate(at);
                 self.st.scratch.clear();
                 write_text(&mut self.st.scratch, other);
                 self.out.push(b'"');

@@ -77,6 +77,16 @@ impl FileTime {
 
     /// Appends `YYYY-MM-DDTHH:MM:SS.fffffffZ`, the form of TimeCreated/@SystemTime.
     pub fn write_to(self, out: &mut String) {
+        push_ascii(out, &self.text());
+    }
+
+    /// Appends the bytes of [`write_to`](Self::write_to)'s text (ASCII): for writers of
+    /// byte buffers, with no UTF-8 check to pass.
+    pub fn write_ascii(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.text());
+    }
+
+    fn text(self) -> [u8; 28] {
         let (y, mo, d, h, mi, s, t) = self.to_utc();
         let y = y.max(0) as u32;
         let mut text = *b"0000-00-00T00:00:00.0000000Z";
@@ -86,7 +96,7 @@ impl FileTime {
         }
         // Seven digits of 100-ns ticks within the second: three pairs, then the last.
         text[26] = b'0' + (t % 10) as u8;
-        push_ascii(out, &text);
+        text
     }
 
     /// Parses an ISO 8601 UTC time: `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` (a space for `T` and
