@@ -173,7 +173,9 @@ impl Json<'_, '_, '_> {
     fn system_tail(&mut self, s: &SystemRef<'_>) {
         if let Some(t) = s.time_created {
             self.raw(b",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":");
-            self.quoted_with(|out| t.write_ascii(out));
+            self.out.push(b'"');
+            self.st.times.write_ascii(t, self.out);
+            self.out.push(b'"');
             self.raw(b"}}");
         }
         if let Some(id) = s.event_record_id {

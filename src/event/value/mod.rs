@@ -21,7 +21,7 @@ use std::fmt;
 use digits::{hex_digit, parse_dec};
 pub use guid::Guid;
 pub use sid::Sid;
-pub use time::{FileTime, SystemTime};
+pub use time::{FileTime, FileTimeWriter, SystemTime};
 
 /// EVT_VARIANT_TYPE, with Windows' values (winevt.h's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -88,11 +88,9 @@ pub(super) struct SystemParts {
     source: At,
     channel: At,
     computer: At,
-    /// String values decoded before: their UTF-16 as the record holds it, and their text
-    /// (`utf16_trimmed_append`'s).
+    /// String values decoded before, those found often first: their UTF-16 as the
+    /// record holds it, and their text (`utf16_trimmed_append`'s).
     kept: Vec<(Vec<u8>, Vec<u8>)>,
-    /// The one of `kept` to replace next, once all are taken.
-    next: usize,
 }
 
 impl SystemParts {
@@ -103,23 +101,26 @@ impl SystemParts {
     }
 
     /// Appends the text of a String value's UTF-16 `bytes` (`utf16_trimmed_append`'s):
-    /// copied if kept, else decoded and kept (in place of the oldest).
+    /// copied if kept, else decoded and kept in place of the last. A text found moves one
+    /// place up, so that the texts of every record (its provider, channel, computer) stay
+    /// ahead while rarer ones come and go in the last place (replacing in turns missed 14 %
+    /// of the large file's texts, whose records name ten computers).
     fn push_utf16(&mut self, bytes: &[u8]) {
-        if let Some((_, text)) = self.kept.iter().find(|(raw, _)| raw.as_slice() == bytes) {
-            self.text.extend_from_slice(text);
+        if let Some(at) = self.kept.iter().position(|(raw, _)| raw.as_slice() == bytes) {
+            if let Some((_, text)) = self.kept.get(at) {
+                self.text.extend_from_slice(text);
+            }
+            if at > 0 {
+                self.kept.swap(at - 1, at);
+            }
             return;
         }
         let from = self.text.len();
         utf16_trimmed_append(bytes, &mut self.text);
-        let at = if self.kept.len() < KEPT_TEXTS {
+        if self.kept.len() < KEPT_TEXTS {
             self.kept.push(Default::default());
-            self.kept.len() - 1
-        } else {
-            let at = self.next % KEPT_TEXTS;
-            self.next = at + 1;
-            at
-        };
-        if let (Some((raw, text)), Some(new)) = (self.kept.get_mut(at), self.text.get(from..)) {
+        }
+        if let (Some((raw, text)), Some(new)) = (self.kept.last_mut(), self.text.get(from..)) {
             raw.clear();
             raw.extend_from_slice(bytes);
             text.clear();
