@@ -106,7 +106,11 @@ impl SystemParts {
     /// ahead while rarer ones come and go in the last place (replacing in turns missed 14 %
     /// of the large file's texts, whose records name ten computers).
     fn push_utf16(&mut self, bytes: &[u8]) {
-        if let Some(at) = self.kept.iter().position(|(raw, _)| raw.as_slice() == bytes) {
+        if let Some(at) = self
+            .kept
+            .iter()
+            .position(|(raw, _)| raw.as_slice() == bytes)
+        {
             if let Some((_, text)) = self.kept.get(at) {
                 self.text.push_str(text);
             }
