@@ -55,8 +55,8 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 use evtlog::{
-    visit_event, Attribute, Body, DataItems, DataRef, Event, EventVisitor, Node, SystemRef, Value,
-    ValueRef,
+    visit_event, Attribute, Body, DataItems, DataRef, Event, EventVisitor, FileTimeWriter, Node,
+    SystemRef, Value, ValueRef,
 };
 use serde_json::ser::{CompactFormatter, Formatter};
 
@@ -91,6 +91,8 @@ pub struct JsonState {
     heads: system::Heads,
     /// Each template's keys (`keys`).
     keys: keys::KeyCache,
+    /// `TimeCreated`'s text, the date of the last kept.
+    times: FileTimeWriter,
 }
 
 /// Bytes reserved in the output before a usual record (a Security record's line is 700 to
@@ -526,6 +528,14 @@ impl<'e> Json<'_, '_, 'e> {
                 self.string(&text);
             }
             other => {
+                // Most: written straight into the output, the text needing no escape.
+                let at = self.out.len();
+                self.out.push(b'"');
+                if other.write_ascii_text(self.out) {
+                    self.out.push(b'"');
+                    return;
+                }
+                self.out.truncate(at);
                 self.st.scratch.clear();
                 write_text(&mut self.st.scratch, other);
                 self.out.push(b'"');

@@ -128,7 +128,7 @@ impl Json<'_, '_, '_> {
             }
             if let Some(g) = guid {
                 self.static_attr_key(&mut first, "Guid");
-                self.quoted_with(|out| g.write_to(out));
+                self.quoted_with(|out| g.write_ascii(out));
             }
             if let Some(source) = source {
                 self.static_attr_key(&mut first, "EventSourceName");
@@ -173,7 +173,9 @@ impl Json<'_, '_, '_> {
     fn system_tail(&mut self, s: &SystemRef<'_>) {
         if let Some(t) = s.time_created {
             self.raw(b",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":");
-            self.quoted_with(|out| t.write_to(out));
+            self.out.push(b'"');
+            self.st.times.write_ascii(t, self.out);
+            self.out.push(b'"');
             self.raw(b"}}");
         }
         if let Some(id) = s.event_record_id {
@@ -189,11 +191,11 @@ impl Json<'_, '_, '_> {
                 let mut first = true;
                 if let Some(g) = c.activity_id {
                     self.static_attr_key(&mut first, "ActivityID");
-                    self.quoted_with(|out| g.write_to(out));
+                    self.quoted_with(|out| g.write_ascii(out));
                 }
                 if let Some(g) = c.related_activity_id {
                     self.static_attr_key(&mut first, "RelatedActivityID");
-                    self.quoted_with(|out| g.write_to(out));
+                    self.quoted_with(|out| g.write_ascii(out));
                 }
                 self.raw(b"}}");
             }
@@ -237,9 +239,7 @@ impl Json<'_, '_, '_> {
             match &sec.user_id {
                 Some(sid) => {
                     self.raw(b"{\"#attributes\":{\"UserID\":\"");
-                    self.st.scratch.clear();
-                    sid.write_to(&mut self.st.scratch);
-                    self.out.extend_from_slice(self.st.scratch.as_bytes());
+                    sid.write_ascii(self.out);
                     self.raw(b"\"}}");
                 }
                 None => self.raw(b"null"),
@@ -258,12 +258,11 @@ impl Json<'_, '_, '_> {
         self.raw(b"\":");
     }
 
-    /// A value's text that needs no escape (a GUID, a time), quoted.
-    fn quoted_with(&mut self, text: impl FnOnce(&mut String)) {
-        self.st.scratch.clear();
-        text(&mut self.st.scratch);
+    /// A value's text that needs no escape (a GUID, a time), quoted: written straight into
+    /// the output.
+    fn quoted_with(&mut self, text: impl FnOnce(&mut Vec<u8>)) {
         self.out.push(b'"');
-        self.out.extend_from_slice(self.st.scratch.as_bytes());
+        text(self.out);
         self.out.push(b'"');
     }
 }

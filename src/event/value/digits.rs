@@ -36,6 +36,25 @@ pub(super) fn dec_pair(v: u32) -> [u8; 2] {
     [pairs[i], pairs[i + 1]]
 }
 
+/// `v` in decimal at `text[at..]`, two digits at a time from the pair table; the place
+/// after it (nothing written where it would not fit).
+pub(super) fn put_dec(text: &mut [u8], at: usize, v: u64) -> usize {
+    let len = v.checked_ilog10().map_or(1, |l| l as usize + 1);
+    let Some(digits) = text.get_mut(at..at + len) else {
+        return at + len;
+    };
+    let (mut v, mut end) = (v, len);
+    while end >= 2 {
+        digits[end - 2..end].copy_from_slice(&dec_pair((v % 100) as u32));
+        v /= 100;
+        end -= 2;
+    }
+    if end == 1 {
+        digits[0] = b'0' + v as u8;
+    }
+    at + len
+}
+
 /// Appends text a writer built in a byte buffer from ASCII digits and punctuation (so the
 /// check is a formality: one word-at-a-time pass, and one push instead of one per digit).
 pub(super) fn push_ascii(out: &mut String, ascii: &[u8]) {
@@ -77,11 +96,39 @@ pub(super) fn parse_dec<T: std::str::FromStr>(s: &str) -> Option<T> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn hex_values_are_the_hex_digits() {
         for c in 0..=255u8 {
             let want = (c as char).to_digit(16).map(|d| d as u8);
             assert_eq!(super::hex_digit(c), want, "{c}");
         }
+    }
+
+    /// Every digit count (odd and even: the last lone digit), each power of ten either side,
+    /// and `u64::MAX`, written after other bytes: `to_string`'s digits, the place after them.
+    #[test]
+    fn put_dec_writes_the_decimal_digits() {
+        let mut values = vec![0, u64::MAX, u64::MAX - 1];
+        for p in 0..20 {
+            let v = 10u64.pow(p);
+            values.extend([v - 1, v, v + 1, v.saturating_mul(7)]);
+        }
+        for v in values {
+            let mut text = [b'#'; 32];
+            let end = put_dec(&mut text, 3, v);
+            let want = v.to_string();
+            assert_eq!(end, 3 + want.len(), "{v}");
+            assert_eq!(&text[3..end], want.as_bytes(), "{v}");
+            assert!(
+                text[..3].iter().chain(&text[end..]).all(|&b| b == b'#'),
+                "{v}"
+            );
+        }
+        // No room: nothing written.
+        let mut short = [b'#'; 4];
+        assert_eq!(put_dec(&mut short, 2, 12_345), 7);
+        assert_eq!(short, [b'#'; 4]);
     }
 }

@@ -89,6 +89,16 @@ impl Guid {
 
     /// Appends the braced lowercase form.
     pub fn write_to(&self, out: &mut String) {
+        push_ascii(out, &self.text());
+    }
+
+    /// Appends the bytes of [`write_to`](Self::write_to)'s text (ASCII): for writers of
+    /// byte buffers, with no UTF-8 check to pass.
+    pub fn write_ascii(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.text());
+    }
+
+    fn text(&self) -> [u8; 38] {
         let mut canonical = [0u8; 16];
         canonical[0..4].copy_from_slice(&self.data1.to_be_bytes());
         canonical[4..6].copy_from_slice(&self.data2.to_be_bytes());
@@ -103,7 +113,7 @@ impl Guid {
             text[at..at + 2].copy_from_slice(&hex_pair(byte));
             at += 2;
         }
-        push_ascii(out, &text);
+        text
     }
 }
 

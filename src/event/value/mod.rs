@@ -21,7 +21,7 @@ use std::fmt;
 use digits::{hex_digit, parse_dec};
 pub use guid::Guid;
 pub use sid::Sid;
-pub use time::{FileTime, SystemTime};
+pub use time::{FileTime, FileTimeWriter, SystemTime};
 
 /// EVT_VARIANT_TYPE, with Windows' values (winevt.h's).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -276,6 +276,23 @@ impl Value {
         }
     }
 
+    /// Appends [`write_text`](Self::write_text)'s bytes for a value whose text is
+    /// punctuation, digits and letters only, never escaped in XML or JSON: a GUID, a hex
+    /// integer (`HexInt32`, `HexInt64`, `SizeT`), a FILETIME or a SID. For writers of byte
+    /// buffers: no UTF-8 check, no text to copy again. False, and nothing written, for any
+    /// other type.
+    pub fn write_ascii_text(&self, out: &mut Vec<u8>) -> bool {
+        match self {
+            Value::Guid(g) => g.write_ascii(out),
+            Value::SizeT(v) | Value::HexInt64(v) => out.extend_from_slice(hex_lower(*v).text()),
+            Value::HexInt32(v) => out.extend_from_slice(hex_lower(u64::from(*v)).text()),
+            Value::FileTime(t) => t.write_ascii(out),
+            Value::Sid(s) => s.write_ascii(out),
+            _ => return false,
+        }
+        true
+    }
+
     /// The text form as a new string.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
@@ -291,6 +308,7 @@ fn push_display(out: &mut String, v: &dyn fmt::Display) {
 
 /// Appends `0x` and the lowercase hex digits of `v`, without padding: the top byte's one or
 /// two digits, then two per byte, each a slice of the pair table (no buffer to validate).
+/// [`hex_lower`] writes the same bytes into a buffer.
 pub(crate) fn write_hex_lower(out: &mut String, v: u64) {
     let bytes = v.to_be_bytes();
     let top = (v.leading_zeros() / 8).min(7) as usize;
@@ -304,6 +322,39 @@ pub(crate) fn write_hex_lower(out: &mut String, v: u64) {
     for &byte in &bytes[top + 1..] {
         out.push_str(digits::hex_pair_str(byte));
     }
+}
+
+/// `0x` and the lowercase hex digits of a `u64`, without padding: at most 18 bytes.
+struct HexText {
+    text: [u8; 18],
+    len: usize,
+}
+
+impl HexText {
+    fn text(&self) -> &[u8] {
+        self.text.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// `v`'s [`HexText`]: the top byte's one or two digits, then two per byte.
+fn hex_lower(v: u64) -> HexText {
+    let bytes = v.to_be_bytes();
+    let top = (v.leading_zeros() / 8).min(7) as usize;
+    let mut text = [0u8; 18];
+    text[..2].copy_from_slice(b"0x");
+    let first = digits::hex_pair(bytes[top]);
+    let mut len = if bytes[top] < 0x10 {
+        text[2] = first[1];
+        3
+    } else {
+        text[2..4].copy_from_slice(&first);
+        4
+    };
+    for &byte in &bytes[top + 1..] {
+        text[len..len + 2].copy_from_slice(&digits::hex_pair(byte));
+        len += 2;
+    }
+    HexText { text, len }
 }
 
 /// Appends `bytes` as uppercase hex without separators.
@@ -406,6 +457,55 @@ mod tests {
     use super::digits::{dec_pair, hex_pair, DEC_PAIRS, HEX_PAIRS};
     use super::time::UNIX_EPOCH_TICKS;
     use super::*;
+
+    /// `write_ascii_text` writes `write_text`'s bytes for the types it takes (hex integers
+    /// of every length of digits, odd and even, GUIDs, FILETIMEs, SIDs) and nothing,
+    /// returning false, for every other type.
+    #[test]
+    fn ascii_text_is_the_text_form() {
+        let mut values = vec![
+            Value::Guid(Guid::parse("{54849625-5478-4994-a5ba-3e3b0328c30d}").expect("guid")),
+            Value::Guid(Guid::default()),
+            Value::FileTime(FileTime(0)),
+            Value::FileTime(FileTime(133_485_408_000_194_653)),
+            Value::FileTime(FileTime(u64::MAX)),
+            Value::Sid(Sid::new(5, &[21, 1, u32::MAX, 1001]).expect("sid")),
+        ];
+        for shift in 0..64 {
+            for v in [
+                1u64 << shift,
+                (1u64 << shift) - 1,
+                (1u64 << shift) | 1,
+                !0 >> shift,
+            ] {
+                values.push(Value::HexInt64(v));
+                values.push(Value::SizeT(v));
+                values.push(Value::HexInt32(v as u32));
+            }
+        }
+        for v in &values {
+            let mut text = String::new();
+            v.write_text(&mut text);
+            let mut ascii = b"x".to_vec();
+            assert!(v.write_ascii_text(&mut ascii), "{v:?}");
+            assert_eq!(ascii, format!("x{text}").into_bytes(), "{v:?}");
+        }
+        for v in [
+            Value::Null,
+            Value::String("a".into()),
+            Value::UInt32(7),
+            Value::Int64(-7),
+            Value::Boolean(true),
+            Value::Binary(vec![1, 2]),
+            Value::Double(1.5),
+            Value::SysTime(SystemTime::default()),
+            Value::Array(Array::new(VariantType::UInt32, vec![Value::UInt32(1)]).expect("array")),
+        ] {
+            let mut ascii = b"x".to_vec();
+            assert!(!v.write_ascii_text(&mut ascii), "{v:?}");
+            assert_eq!(ascii, b"x");
+        }
+    }
 
     #[test]
     fn hex_lower_is_format_lower_hex() {

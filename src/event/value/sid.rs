@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::digits::parse_dec;
+use super::digits::{parse_dec, push_ascii, put_dec};
 
 /// A security identifier, `S-R-I-S-S…`.
 #[derive(Clone)]
@@ -191,22 +191,54 @@ impl Sid {
 
     /// Appends the string form.
     pub fn write_to(&self, out: &mut String) {
-        let mut buf = itoa::Buffer::new();
-        out.push_str("S-");
-        out.push_str(buf.format(self.revision));
-        out.push('-');
-        if self.authority >= 1 << 32 {
-            // Windows writes large authorities in hex.
-            use std::fmt::Write;
-            let _ = write!(out, "0x{:012X}", self.authority);
-        } else {
-            out.push_str(buf.format(self.authority));
-        }
-        for s in self.sub_authorities() {
-            out.push('-');
-            out.push_str(buf.format(*s));
-        }
+        let mut text = [0u8; TEXT_MAX];
+        let len = self.text(&mut text);
+        push_ascii(out, text.get(..len).unwrap_or_default());
     }
+
+    /// Appends the string form's bytes (ASCII, the bytes [`write_to`](Self::write_to)
+    /// appends): for writers of byte buffers, with no UTF-8 check to pass.
+    pub fn write_ascii(&self, out: &mut Vec<u8>) {
+        let mut text = [0u8; TEXT_MAX];
+        let len = self.text(&mut text);
+        out.extend_from_slice(text.get(..len).unwrap_or_default());
+    }
+
+    /// The string form into `text`, built in one buffer (one push for the caller, not one
+    /// per field); its length.
+    fn text(&self, text: &mut [u8; TEXT_MAX]) -> usize {
+        text[..2].copy_from_slice(b"S-");
+        let mut at = put_dec(text, 2, u64::from(self.revision));
+        at = put(text, at, b"-");
+        at = if self.authority >= 1 << 32 {
+            // Windows writes large authorities in hex, 12 uppercase digits (48 bits).
+            at = put(text, at, b"0x");
+            for shift in (0..12).rev() {
+                let digit = (self.authority >> (shift * 4)) & 15;
+                at = put(text, at, &[b"0123456789ABCDEF"[digit as usize]]);
+            }
+            at
+        } else {
+            put_dec(text, at, self.authority)
+        };
+        for &s in self.sub_authorities() {
+            at = put(text, at, b"-");
+            at = put_dec(text, at, u64::from(s));
+        }
+        at
+    }
+}
+
+/// The longest string form: `S-255-0x` and 12 hex digits, then 15 times `-4294967295`.
+const TEXT_MAX: usize = 2 + 3 + 1 + 14 + Sid::MAX_SUB_AUTHORITIES * 11;
+
+/// `bytes` at `text[at..]`; the place after them (past the end: nothing written, which
+/// [`TEXT_MAX`] rules out).
+fn put(text: &mut [u8], at: usize, bytes: &[u8]) -> usize {
+    if let Some(to) = text.get_mut(at..at + bytes.len()) {
+        to.copy_from_slice(bytes);
+    }
+    at + bytes.len()
 }
 
 impl fmt::Display for Sid {
@@ -278,6 +310,76 @@ mod tests {
             let model = (ma.0, ma.1, &ma.2[..]);
             assert_eq!(hash(&|h| a.hash(h)), hash(&|h| model.hash(h)));
         }
+    }
+
+    /// The string form as `format!` writes it (the naive model of the one-buffer writer).
+    fn naive_text(revision: u8, authority: u64, subs: &[u32]) -> String {
+        let mut text = if authority >= 1 << 32 {
+            format!("S-{revision}-0x{authority:012X}")
+        } else {
+            format!("S-{revision}-{authority}")
+        };
+        for s in subs {
+            text.push_str(&format!("-{s}"));
+        }
+        text
+    }
+
+    /// Every revision width, authorities either side of 2^32 (decimal, then 12 hex digits)
+    /// and up to 2^48 - 1, sub-authorities of every digit count up to `u32::MAX`, 0 to 15 of
+    /// them (the longest text fills the buffer): `write_to` and `write_ascii` write the
+    /// naive text.
+    #[test]
+    fn string_form_is_the_naive_text() {
+        let digits: Vec<u32> = (0..10)
+            .flat_map(|p| {
+                let v = 10u64.pow(p);
+                [v - 1, v, v + 1, 2 * v + 3, 9 * v + v - 1]
+            })
+            .chain([u64::from(u32::MAX), u64::from(u32::MAX) - 1])
+            .filter_map(|v| u32::try_from(v).ok())
+            .collect();
+        let authorities: [u64; 11] = [
+            0,
+            1,
+            5,
+            9,
+            10,
+            99,
+            100,
+            (1 << 32) - 1,
+            1 << 32,
+            0xABC_DEF0_1234,
+            (1 << 48) - 1,
+        ];
+        for revision in [0u8, 1, 9, 10, 99, 100, 255] {
+            for (k, &authority) in authorities.iter().enumerate() {
+                for count in 0..=Sid::MAX_SUB_AUTHORITIES {
+                    let subs: Vec<u32> = (0..count)
+                        .map(|i| digits[(i * 7 + k * 3 + usize::from(revision)) % digits.len()])
+                        .collect();
+                    let mut bytes = vec![revision, count as u8];
+                    bytes.extend_from_slice(&authority.to_be_bytes()[2..]);
+                    bytes.extend(subs.iter().flat_map(|s| s.to_le_bytes()));
+                    let sid = Sid::from_bytes(&bytes).expect("valid");
+                    let want = naive_text(revision, authority, &subs);
+                    let mut text = String::from("before:");
+                    sid.write_to(&mut text);
+                    assert_eq!(text, format!("before:{want}"));
+                    let mut ascii = b"before:".to_vec();
+                    sid.write_ascii(&mut ascii);
+                    assert_eq!(ascii, format!("before:{want}").into_bytes());
+                }
+            }
+        }
+        let longest = Sid::from_bytes(
+            &[255, 15, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
+                .into_iter()
+                .chain([0xFF; 60])
+                .collect::<Vec<_>>(),
+        )
+        .expect("valid");
+        assert_eq!(longest.to_string().len(), TEXT_MAX);
     }
 
     #[test]

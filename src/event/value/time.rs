@@ -77,16 +77,17 @@ impl FileTime {
 
     /// Appends `YYYY-MM-DDTHH:MM:SS.fffffffZ`, the form of TimeCreated/@SystemTime.
     pub fn write_to(self, out: &mut String) {
-        let (y, mo, d, h, mi, s, t) = self.to_utc();
-        let y = y.max(0) as u32;
-        let mut text = *b"0000-00-00T00:00:00.0000000Z";
-        let pairs = [y / 100, y, mo, d, h, mi, s, t / 100_000, t / 1_000, t / 10];
-        for (at, v) in [0, 2, 5, 8, 11, 14, 17, 20, 22, 24].into_iter().zip(pairs) {
-            text[at..at + 2].copy_from_slice(&dec_pair(v));
-        }
-        // Seven digits of 100-ns ticks within the second: three pairs, then the last.
-        text[26] = b'0' + (t % 10) as u8;
-        push_ascii(out, &text);
+        push_ascii(out, &self.text());
+    }
+
+    /// Appends the bytes of [`write_to`](Self::write_to)'s text (ASCII): for writers of
+    /// byte buffers, with no UTF-8 check to pass.
+    pub fn write_ascii(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.text());
+    }
+
+    fn text(self) -> [u8; 28] {
+        text_on(&date_text(self.0 / TICKS_PER_DAY), self.0 % TICKS_PER_DAY)
     }
 
     /// Parses an ISO 8601 UTC time: `YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z` (a space for `T` and
@@ -127,6 +128,61 @@ impl FileTime {
             return None;
         }
         FileTime::from_utc(year, month, day, hour, minute, second, ticks)
+    }
+}
+
+/// `YYYY-MM-DD` of the day `days` after 1601-01-01 (the year's last four digits).
+fn date_text(days: u64) -> [u8; 10] {
+    let (y, mo, d) = civil_from_days(days as i64 + days_from_civil(1601, 1, 1));
+    let y = y.max(0) as u32;
+    let mut text = *b"0000-00-00";
+    for (at, v) in [0, 2, 5, 8].into_iter().zip([y / 100, y, mo, d]) {
+        text[at..at + 2].copy_from_slice(&dec_pair(v));
+    }
+    text
+}
+
+/// The whole text of the time `rem` ticks into the day of `date`.
+fn text_on(date: &[u8; 10], rem: u64) -> [u8; 28] {
+    let secs = (rem / TICKS_PER_SECOND) as u32;
+    let t = (rem % TICKS_PER_SECOND) as u32;
+    let mut text = *b"0000-00-00T00:00:00.0000000Z";
+    text[..10].copy_from_slice(date);
+    let pairs = [
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        t / 100_000,
+        t / 1_000,
+        t / 10,
+    ];
+    for (at, v) in [11, 14, 17, 20, 22, 24].into_iter().zip(pairs) {
+        text[at..at + 2].copy_from_slice(&dec_pair(v));
+    }
+    // Seven digits of 100-ns ticks within the second: three pairs, then the last.
+    text[26] = b'0' + (t % 10) as u8;
+    text
+}
+
+/// Writes FILETIME texts ([`FileTime::write_ascii`]'s bytes) one after another, keeping the
+/// date of the last: a log's records mostly fall on the day of the record before, and the
+/// calendar arithmetic is then skipped. What it keeps never shows in the bytes.
+#[derive(Clone, Debug, Default)]
+pub struct FileTimeWriter {
+    /// The day (since 1601-01-01) of `date`, `None` before the first time.
+    day: Option<u64>,
+    date: [u8; 10],
+}
+
+impl FileTimeWriter {
+    /// Appends `t`'s text, as [`FileTime::write_ascii`] does.
+    pub fn write_ascii(&mut self, t: FileTime, out: &mut Vec<u8>) {
+        let day = t.0 / TICKS_PER_DAY;
+        if self.day != Some(day) {
+            self.date = date_text(day);
+            self.day = Some(day);
+        }
+        out.extend_from_slice(&text_on(&self.date, t.0 % TICKS_PER_DAY));
     }
 }
 
@@ -285,5 +341,59 @@ impl fmt::Debug for SystemTime {
         let mut s = String::new();
         self.write_to(&mut s);
         write!(f, "SystemTime({s})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text from the calendar fields, `format!`'s (years below 10,000).
+    fn naive(t: FileTime) -> String {
+        let (y, mo, d, h, mi, s, ticks) = t.to_utc();
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ticks:07}Z")
+    }
+
+    /// Times on either side of midnight at day, month, year and leap-day boundaries (2024's
+    /// Feb 29, 2100's Feb 28 without one, 2000's with one), in turns and back, through one
+    /// writer: each the naive text, as if written alone. Fails if the kept date is used for
+    /// another day.
+    #[test]
+    fn kept_dates_write_each_time_as_alone() {
+        let midnights = [
+            (1601, 1, 2),
+            (1999, 3, 1),
+            (2000, 2, 29),
+            (2000, 3, 1),
+            (2023, 2, 1),
+            (2024, 1, 1),
+            (2024, 1, 2),
+            (2024, 2, 29),
+            (2024, 3, 1),
+            (2024, 12, 31),
+            (2025, 1, 1),
+            (2100, 3, 1),
+            (9999, 12, 31),
+        ];
+        let mut times = vec![FileTime(0), FileTime(1)];
+        for (y, m, d) in midnights {
+            let t = FileTime::from_utc(y, m, d, 0, 0, 0, 0).expect("date");
+            times.extend([t.0 - 1, t.0, t.0 + 1, t.0 + TICKS_PER_DAY - 1].map(FileTime));
+        }
+        let mut writer = FileTimeWriter::default();
+        for round in 0..3 {
+            for i in 0..times.len() {
+                let t = times[(i * (round + 1)) % times.len()];
+                let mut out = b"x".to_vec();
+                writer.write_ascii(t, &mut out);
+                assert_eq!(out, format!("x{}", naive(t)).into_bytes(), "{}", t.0);
+                let mut alone = String::new();
+                t.write_to(&mut alone);
+                assert_eq!(alone, naive(t));
+            }
+        }
+        let mut out = Vec::new();
+        writer.write_ascii(FileTime(u64::MAX), &mut out);
+        assert_eq!(out, FileTime(u64::MAX).to_string().into_bytes());
     }
 }
