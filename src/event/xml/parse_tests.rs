@@ -456,3 +456,42 @@ fn the_reference_fixtures_and_edge_cases_agree() {
         Event::from_xml(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     }
 }
+
+/// A System segment met before gives its provider name, channel and computer as counts on
+/// the memo's own texts, not as copies: two events of one header share them (the copy this
+/// replaced allocated each once per event). Equal values are the oracle tests' business.
+#[test]
+fn memoized_segments_share_their_texts() {
+    let text = |id: u32| {
+        format!(
+            "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>\
+             <Provider Name='shared-texts' Guid='{{54849625-5478-4994-a5ba-3e3b0328c30d}}'/>\
+             <EventID>4624</EventID><Version>2</Version><Level>0</Level><Task>12544</Task>\
+             <Opcode>0</Opcode><Keywords>0x8020000000000000</Keywords>\
+             <TimeCreated SystemTime='2024-01-01T00:00:00.0000000Z'/>\
+             <EventRecordID>{id}</EventRecordID><Correlation/>\
+             <Execution ProcessID='4' ThreadID='8'/><Channel>Security</Channel>\
+             <Computer>host.example</Computer><Security/></System></Event>"
+        )
+    };
+    let events: Vec<Event> = (1..=3)
+        .map(|id| {
+            agree(&text(id)).unwrap_or_else(|e| panic!("{e}"));
+            parse_event(&text(id)).unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    let (a, b) = (&events[1].system, &events[2].system);
+    for (x, y, what) in [
+        (&a.provider.name, &b.provider.name, "provider name"),
+        (&a.channel, &b.channel, "channel"),
+        (&a.computer, &b.computer, "computer"),
+    ] {
+        let (Some(x), Some(y)) = (x, y) else {
+            panic!("{what} missing");
+        };
+        assert!(std::sync::Arc::ptr_eq(x, y), "{what} copied, not shared");
+    }
+    assert_eq!(a.channel.as_deref(), Some("Security"));
+    assert_eq!(a.computer.as_deref(), Some("host.example"));
+    assert_eq!(a.provider.name.as_deref(), Some("shared-texts"));
+}
