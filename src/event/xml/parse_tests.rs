@@ -495,3 +495,61 @@ fn memoized_segments_share_their_texts() {
     assert_eq!(a.computer.as_deref(), Some("host.example"));
     assert_eq!(a.provider.name.as_deref(), Some("shared-texts"));
 }
+
+/// The per-event System children read as literals (`per_event_child`) agree with the
+/// oracle in their exact shape and in every near miss: another attribute or a reference
+/// after the literal, a value out of range or of another shape, whitespace, another end tag.
+/// Each near miss fails when the check that refuses it is removed. (A TimeCreated goes
+/// first: the segment memo's run from the Provider ends there, so the child after it is
+/// read by the shortcut, not recorded.)
+#[test]
+fn per_event_children_and_their_near_misses_agree() {
+    let children = [
+        "<TimeCreated SystemTime='2024-05-06T07:08:09.1234567Z'/>",
+        "<TimeCreated SystemTime='2024-05-06T07:08:09Z'/>",
+        "<TimeCreated SystemTime='2024-05-06T25:08:09.1234567Z'/>",
+        "<TimeCreated SystemTime='2024-05-06T07:08:09.1234567Z' RawTime='5'/>",
+        "<TimeCreated SystemTime='2024-05-06T07:08:09.1234567Z'></TimeCreated>",
+        "<TimeCreated SystemTime='2024-05-06T07:08:09.1234567Z&#90;'/>",
+        "<TimeCreated SystemTime=''/>",
+        "<TimeCreated SystemTime='2024-05-06T07:08:09.1234567Z&/>'/>",
+        "<EventRecordID>42</EventRecordID>",
+        "<EventRecordID> 42 </EventRecordID>",
+        "<EventRecordID>18446744073709551616</EventRecordID>",
+        "<EventRecordID>4&#50;</EventRecordID>",
+        "<EventRecordID>42</EventRecordIDx>",
+        "<EventRecordID>42<x/></EventRecordID>",
+        "<EventRecordID></EventRecordID>",
+        "<Execution ProcessID='4' ThreadID='8'/>",
+        "<Execution ProcessID='4' ThreadID='8' SessionID='1'/>",
+        "<Execution ProcessID='4' ThreadID='8'></Execution>",
+        "<Execution ProcessID='4294967296' ThreadID='8'/>",
+        "<Execution ProcessID='4' ThreadID='-8'/>",
+        "<Execution ProcessID='4' ThreadID=''/>",
+        "<Execution ProcessID='&#52;' ThreadID='8'/>",
+        "<Execution ProcessID='4' ProcessorID='1'/>",
+        "<Execution ProcessID='4'  ThreadID='8'/>",
+        "<Execution ProcessID='4' ThreadXY='8'/>",
+        "<Execution ProcessID='4' ThreadID='8&/>'/>",
+        "<Correlation/>",
+        "<Correlation />",
+        "<Correlation></Correlation>",
+        "<Correlation ActivityID='{54849625-5478-4994-a5ba-3e3b0328c30d}'/>",
+    ];
+    for child in children {
+        for twice in [false, true] {
+            let inner = if twice {
+                format!("{child}{child}")
+            } else {
+                child.to_owned()
+            };
+            let text = format!(
+                "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>\
+                 <Provider Name='per-event'/><EventID>1</EventID>\
+                 <TimeCreated SystemTime='2024-01-01T00:00:00.0000000Z'/>{inner}\
+                 </System></Event>"
+            );
+            agree(&text).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}

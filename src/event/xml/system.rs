@@ -203,7 +203,7 @@ fn num<T: TryFrom<u64>>(name: &str, key: &str, value: &str) -> Result<T, String>
 /// `str::parse` of an unsigned type accepts once a sign is ruled out, read in one loop
 /// (the standard parse and a check of the digits after it cost twice as much).
 #[inline]
-fn digits<T: TryFrom<u64>>(text: &str) -> Option<T> {
+pub(super) fn digits<T: TryFrom<u64>>(text: &str) -> Option<T> {
     let b = text.as_bytes();
     if b.is_empty() {
         return None;

@@ -19,7 +19,7 @@ use super::segments::{segment_at, Segments};
 use super::{same, same_bytes, system, Open, Parser, Role};
 use crate::event::xml::lexer::find2;
 use crate::event::xml::memo::{bytes_same, spread};
-use crate::event::{Body, DataItem, EventData, SystemChild, Value};
+use crate::event::{Body, Correlation, DataItem, EventData, Execution, System, SystemChild, Value};
 
 impl<'a> Parser<'a> {
     /// `<Data Name='n'>text</Data>` or `<Data>text</Data>` in `<EventData>`, read in one step:
@@ -169,6 +169,11 @@ impl<'a> Parser<'a> {
             return self.system_to_data_shortcut(p);
         }
         if self.recording.is_none() {
+            if let Some((child, after)) = per_event_child(s, p, &mut self.event.system) {
+                self.seen |= child.bit();
+                self.lexer.skip_to(after);
+                return true;
+            }
             if let Some((end, slot)) = segment_at(b, p) {
                 let system = &mut self.event.system;
                 if let Some(mask) = self.segments.apply(b, p, end, slot, self.seen, system) {
@@ -232,6 +237,69 @@ impl<'a> Parser<'a> {
         };
         self.attrs = attrs;
         done
+    }
+}
+
+/// The System children that change from event to event, in exactly Windows' commonest
+/// shapes: `<TimeCreated SystemTime='t'/>`, `<EventRecordID>n</EventRecordID>`,
+/// `<Execution ProcessID='p' ThreadID='t'/>` and `<Correlation/>`, matched as whole
+/// literals (no name scan, no attribute list, no dispatch on the key) and set as
+/// [`system::attributes`] and [`system::content`] set them. Gives the child and the offset
+/// after it; `None`, having set nothing, where anything differs (another attribute, a
+/// reference, a value those functions refuse): [`system_markup`] and the general path read
+/// it and report any error.
+#[inline]
+fn per_event_child(s: &str, p: usize, system: &mut System) -> Option<(SystemChild, usize)> {
+    const TIME: &[u8] = b"<TimeCreated SystemTime='";
+    const RECORD: &[u8] = b"<EventRecordID>";
+    const EXECUTION: &[u8] = b"<Execution ProcessID='";
+    const THREAD: &[u8] = b"' ThreadID='";
+    const CORRELATION: &[u8] = b"<Correlation/>";
+    let b = s.as_bytes();
+    let rest = &b[p..];
+    // An attribute value: up to the next `'`, refused where a reference comes first.
+    let value = |from: usize| -> Option<usize> {
+        let quote = find2(b, from, b'\'', b'&')?;
+        (b[quote] == b'\'').then_some(quote)
+    };
+    if rest.starts_with(TIME) {
+        let from = p + TIME.len();
+        let quote = value(from)?;
+        if b.get(quote + 1..quote + 3) != Some(b"/>".as_slice()) {
+            return None;
+        }
+        system.time_created = Some(system::system_time(&s[from..quote])?);
+        Some((SystemChild::TimeCreated, quote + 3))
+    } else if rest.starts_with(RECORD) {
+        let from = p + RECORD.len();
+        let (end, after) = simple_text(b, from, b"EventRecordID")?;
+        // `content` trims the text before reading its digits.
+        system.event_record_id = Some(system::digits(s[from..end].trim())?);
+        Some((SystemChild::EventRecordId, after))
+    } else if rest.starts_with(EXECUTION) {
+        let from = p + EXECUTION.len();
+        let quote = value(from)?;
+        if b.get(quote..quote + THREAD.len()) != Some(THREAD) {
+            return None;
+        }
+        let thread = quote + THREAD.len();
+        let end = value(thread)?;
+        if b.get(end + 1..end + 3) != Some(b"/>".as_slice()) {
+            return None;
+        }
+        let process_id = system::digits(&s[from..quote])?;
+        let thread_id = system::digits(&s[thread..end])?;
+        system.execution = Some(Execution {
+            process_id,
+            thread_id,
+            ..Execution::default()
+        });
+        Some((SystemChild::Execution, end + 3))
+    } else if rest.starts_with(CORRELATION) {
+        system.correlation = Some(Correlation::default());
+        Some((SystemChild::Correlation, p + CORRELATION.len()))
+    } else {
+        None
     }
 }
 
