@@ -7,9 +7,10 @@
 //! thread's memo of `<Data>` names.
 //!
 //! Invariant: a shortcut reads only markup whose general reading it repeats exactly (no
-//! reference, no whitespace that is formatting, no repeated attribute, letters-only names,
-//! single quotes, the matching end tag right after the text), and otherwise reads nothing
-//! and leaves the input to the general path. The parser's tests compare the whole parser,
+//! reference but in a `<Data>` text, resolved by the general path's own function; no
+//! whitespace that is formatting, no repeated attribute, letters-only names, single quotes,
+//! the matching end tag right after the text), and otherwise reads nothing and leaves the
+//! input to the general path. The parser's tests compare the whole parser,
 //! shortcuts included, with the oracle.
 
 use std::borrow::Cow;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 use super::segments::{segment_at, Segments};
 use super::{same, same_bytes, system, Open, Parser, Role};
-use crate::event::xml::lexer::find2;
+use crate::event::xml::lexer::{find2, unescape};
 use crate::event::xml::memo::{bytes_same, spread};
 use crate::event::{Body, Correlation, DataItem, EventData, Execution, System, SystemChild, Value};
 
@@ -70,13 +71,24 @@ impl<'a> Parser<'a> {
         } else {
             return false;
         };
-        let Some((end, after)) = data_text(b, text_start) else {
+        let Some((end, after, amp)) = data_text(b, text_start) else {
             return false;
+        };
+        let raw = &s[text_start..end];
+        let value = if amp {
+            // As the general path reads the text: references resolved, and a bad one
+            // left to it to report.
+            match unescape(raw) {
+                Ok(text) => text.into_owned(),
+                Err(_) => return false,
+            }
+        } else {
+            raw.to_owned()
         };
         self.lexer.skip_to(after);
         let item = DataItem::Data {
             name,
-            value: Value::String(s[text_start..end].to_owned()),
+            value: Value::String(value),
         };
         self.push_item(item);
         true
@@ -325,15 +337,20 @@ fn simple_text(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
 }
 
 /// [`simple_text`] of `<Data>`: the end tag compared whole, a fixed-size comparison the
-/// compiler makes two loads (the general one compares the name byte by byte).
+/// compiler makes two loads (the general one compares the name byte by byte). A text
+/// holding a reference is taken too (the third value says so: the caller resolves it).
 #[inline]
-fn data_text(b: &[u8], from: usize) -> Option<(usize, usize)> {
-    let end = find2(b, from, b'<', b'&')?;
+fn data_text(b: &[u8], from: usize) -> Option<(usize, usize, bool)> {
+    let mut end = find2(b, from, b'<', b'&')?;
+    let amp = b[end] == b'&';
+    if amp {
+        end = find2(b, end, b'<', b'<')?;
+    }
     let close = end + b"</Data>".len();
     if b.get(end..close) != Some(b"</Data>".as_slice()) || formatting(&b[from..end]) {
         return None;
     }
-    Some((end, close))
+    Some((end, close, amp))
 }
 
 /// Whitespace-only text with a line break: formatting, which the general path drops.
