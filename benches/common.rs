@@ -87,7 +87,7 @@ pub fn tiny_channel(engine: &Engine, name: &str, n: usize) -> Arc<Channel> {
     for i in 0..n {
         let mut event = evtlog::Event::default();
         event.system.event_id = (i % 60_000) as u16;
-        event.system.channel = Some(String::new());
+        event.system.channel = Some("".into());
         event.system.time_created = Some(FileTime(1));
         channel.append(event).expect("append");
     }

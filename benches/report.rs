@@ -1260,7 +1260,7 @@ fn format_messages(settings: &Settings) {
     let engine = Engine::new();
     let mut names: Vec<String> = events
         .iter()
-        .filter_map(|e| e.system.provider.name.clone())
+        .filter_map(|e| e.system.provider.name.as_deref().map(str::to_owned))
         .collect();
     names.sort();
     names.dedup();

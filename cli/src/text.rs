@@ -39,17 +39,15 @@ pub fn write_event(out: &mut String, index: u64, event: &Event) {
     );
     let user = s.security.as_ref().and_then(|x| x.user_id.as_ref());
     let lines = [
-        (
-            "Log Name",
-            s.channel.clone().unwrap_or_else(|| na.to_owned()),
-        ),
+        ("Log Name", s.channel.as_deref().unwrap_or(na).to_owned()),
         (
             "Source",
             s.provider
                 .name
-                .clone()
-                .or_else(|| s.provider.event_source_name.clone())
-                .unwrap_or_else(|| na.to_owned()),
+                .as_deref()
+                .or(s.provider.event_source_name.as_deref())
+                .unwrap_or(na)
+                .to_owned(),
         ),
         ("Date", date),
         ("Event ID", s.event_id.to_string()),
@@ -73,10 +71,7 @@ pub fn write_event(out: &mut String, index: u64, event: &Event) {
                 .unwrap_or(na)
                 .to_owned(),
         ),
-        (
-            "Computer",
-            s.computer.clone().unwrap_or_else(|| na.to_owned()),
-        ),
+        ("Computer", s.computer.as_deref().unwrap_or(na).to_owned()),
     ];
     out.push_str(&format!("Event[{index}]:\n"));
     for (name, value) in lines {

@@ -356,7 +356,7 @@ impl Channel {
         }
         let system = &mut event.system;
         if system.channel.is_none() {
-            system.channel = Some(self.name.to_string());
+            system.channel = Some(Arc::from(&*self.name));
         }
         if system.time_created.is_none() {
             system.time_created = Some(self.clock.now());

@@ -240,7 +240,7 @@ pub fn classic_event(source: &str, report: &ClassicReport) -> Event {
     Event {
         system: System {
             provider: Provider {
-                name: Some(source.to_owned()),
+                name: Some(source.into()),
                 guid: None,
                 event_source_name: None,
             },
@@ -256,7 +256,7 @@ pub fn classic_event(source: &str, report: &ClassicReport) -> Event {
             correlation: None,
             execution: None,
             channel: None,
-            computer: Some(super::producer::computer_name()),
+            computer: Some(super::producer::computer_name().into()),
             security: Some(Security {
                 user_id: report.user_sid.clone(),
             }),

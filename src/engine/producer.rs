@@ -262,7 +262,7 @@ impl ProviderRegistration {
         let event = Event {
             system: System {
                 provider: Provider {
-                    name: Some(publisher.name.clone()),
+                    name: Some(publisher.name.as_str().into()),
                     guid: Some(publisher.guid),
                     event_source_name: None,
                 },
@@ -286,7 +286,7 @@ impl ProviderRegistration {
                     ..Execution::default()
                 }),
                 channel: None,
-                computer: Some(computer_name()),
+                computer: Some(computer_name().into()),
                 security: Some(Security::default()),
             },
             body,

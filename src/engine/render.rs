@@ -168,7 +168,11 @@ fn system_values(event: &Event) -> Vec<Value> {
     let correlation = s.correlation.as_ref();
     let execution = s.execution.as_ref();
     vec![
-        opt(s.provider.name.clone().map(Value::String)),
+        opt(s
+            .provider
+            .name
+            .as_deref()
+            .map(|t| Value::String(t.to_owned()))),
         opt(s.provider.guid.map(Value::Guid)),
         Value::UInt16(s.event_id),
         opt(s.qualifiers.map(Value::UInt16)),
@@ -184,8 +188,8 @@ fn system_values(event: &Event) -> Vec<Value> {
             .map(Value::Guid)),
         opt(execution.map(|e| Value::UInt32(e.process_id))),
         opt(execution.map(|e| Value::UInt32(e.thread_id))),
-        opt(s.channel.clone().map(Value::String)),
-        opt(s.computer.clone().map(Value::String)),
+        opt(s.channel.as_deref().map(|t| Value::String(t.to_owned()))),
+        opt(s.computer.as_deref().map(|t| Value::String(t.to_owned()))),
         opt(s
             .security
             .as_ref()

@@ -5,6 +5,8 @@
 //! and an empty `<Security/>`. Execution, TimeCreated, EventRecordID, Channel and Computer are
 //! absent until set; the engine fills TimeCreated, EventRecordID and Channel on write.
 
+use std::sync::Arc;
+
 use super::{
     Body, Correlation, DataItem, Element, Event, EventData, Execution, FileTime, Guid, Node,
     Provider, Security, Sid, System, SystemChild, Value,
@@ -23,7 +25,7 @@ impl EventBuilder {
             event: Event {
                 system: System {
                     provider: Provider {
-                        name: Some(provider.into()),
+                        name: Some(Arc::from(provider.into())),
                         ..Provider::default()
                     },
                     version: Some(0),
@@ -132,12 +134,12 @@ impl EventBuilder {
     }
 
     pub fn channel(mut self, channel: impl Into<String>) -> Self {
-        self.sys().channel = Some(channel.into());
+        self.sys().channel = Some(Arc::from(channel.into()));
         self
     }
 
     pub fn computer(mut self, computer: impl Into<String>) -> Self {
-        self.sys().computer = Some(computer.into());
+        self.sys().computer = Some(Arc::from(computer.into()));
         self
     }
 

@@ -52,15 +52,19 @@ pub struct System {
     pub event_record_id: Option<u64>,
     pub correlation: Option<Correlation>,
     pub execution: Option<Execution>,
-    pub channel: Option<String>,
-    pub computer: Option<String>,
+    /// Shared, like the provider's name: the events of one channel (or computer) can hold
+    /// one text, and a copy of the event takes a count instead of allocating.
+    pub channel: Option<Arc<str>>,
+    pub computer: Option<Arc<str>>,
     pub security: Option<Security>,
 }
 
 /// `<Provider Name Guid EventSourceName/>`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Provider {
-    pub name: Option<String>,
+    /// Shared: the events of one provider can hold one text (the XML parser's segment memo
+    /// and the compact store hand out counts on theirs).
+    pub name: Option<Arc<str>>,
     pub guid: Option<Guid>,
     /// Set by classic (pre-Vista style) event sources.
     pub event_source_name: Option<String>,

@@ -208,7 +208,7 @@ impl Generator {
             .channel(profile.channel_name())
             .build();
         if event.system.computer.is_none() {
-            event.system.computer = Some(self.site.hosts[host].fqdn.clone());
+            event.system.computer = Some(self.site.hosts[host].fqdn.as_str().into());
         }
         self.share_names(&mut event);
         event

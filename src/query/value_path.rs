@@ -221,7 +221,11 @@ fn attribute_value(view: View<'_>, name: &str) -> Option<Value> {
     let guid = |g: Option<crate::event::Guid>| g.map(Value::Guid);
     match view {
         View::Provider(s) => match name {
-            "Name" => s.provider.name.clone().map(Value::String),
+            "Name" => s
+                .provider
+                .name
+                .as_deref()
+                .map(|t| Value::String(t.to_owned())),
             "Guid" => guid(s.provider.guid),
             "EventSourceName" => s.provider.event_source_name.clone().map(Value::String),
             _ => None,

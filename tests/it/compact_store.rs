@@ -318,7 +318,7 @@ proptest! {
                 let mut event = event.clone();
                 event.system.event_id = event.system.event_id.wrapping_add(round);
                 // The channel's name where the event names none, as the channel would give it.
-                event.system.channel.get_or_insert_with(|| "P".to_owned());
+                event.system.channel.get_or_insert_with(|| "P".into());
                 // And a time where it has none (the channel would take the clock's).
                 event.system.time_created.get_or_insert(evtlog::FileTime(1));
                 compact.append(event.clone()).unwrap();

@@ -166,7 +166,13 @@ fn every_generated_event_of_a_provider_with_a_manifest_formats_with_no_warning()
         let mut count = 0;
         for _ in 0..5000 {
             let event = generator.next_event(profile);
-            let provider = event.system.provider.name.clone().unwrap_or_default();
+            let provider = event
+                .system
+                .provider
+                .name
+                .as_deref()
+                .unwrap_or_default()
+                .to_owned();
             if !installed.contains(&provider) {
                 unformatted.insert(provider);
                 continue;

@@ -185,7 +185,7 @@ fn provider_names_that_change_from_record_to_record_render_as_decoded() {
     let mut events = Generator::new(5).events(Profile::Security, names.len());
     for (i, (event, name)) in events.iter_mut().zip(names).enumerate() {
         event.system.event_record_id = Some(i as u64 + 1);
-        event.system.provider.name = Some(name.to_owned());
+        event.system.provider.name = Some(name.into());
     }
     let mut file = EvtxFile::from_bytes(written(&events)).unwrap();
     let mut rendered = 0;

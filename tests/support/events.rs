@@ -325,7 +325,7 @@ fn query_system() -> BoxedStrategy<System> {
         of(select(vec!["Source", "4624"]).prop_map(str::to_owned)),
     )
         .prop_map(|(name, guid, event_source_name)| Provider {
-            name,
+            name: name.map(Into::into),
             guid,
             event_source_name,
         });
@@ -396,8 +396,8 @@ fn query_system() -> BoxedStrategy<System> {
                 event_record_id,
                 correlation,
                 execution,
-                channel,
-                computer,
+                channel: channel.map(Into::into),
+                computer: computer.map(Into::into),
                 security,
             },
         )
@@ -409,7 +409,7 @@ fn round_trip_system() -> BoxedStrategy<System> {
     let provider =
         (of(text(f)), of(guid(f)), of(text(f))).prop_map(|(name, guid, event_source_name)| {
             Provider {
-                name,
+                name: name.map(Into::into),
                 guid,
                 event_source_name,
             }
@@ -484,8 +484,8 @@ fn round_trip_system() -> BoxedStrategy<System> {
                 event_record_id,
                 correlation,
                 execution,
-                channel,
-                computer,
+                channel: channel.map(Into::into),
+                computer: computer.map(Into::into),
                 security,
             },
         )

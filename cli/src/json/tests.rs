@@ -197,7 +197,7 @@ fn system_fields() {
     s.keywords = Some(0x8000_0000_0000_0000);
     s.time_created = Some(FileTime(132_000_000_000_000_001));
     s.correlation = Some(Correlation::default());
-    s.channel = Some(String::new());
+    s.channel = Some("".into());
     s.security = Some(Security::default());
     assert_eq!(
         render(&event),
@@ -734,7 +734,7 @@ fn kept_system_heads_write_what_a_new_state_writes() {
     let variants: Vec<Change> = vec![
         Box::new(|_| {}),
         Box::new(|e| e.system.provider.name = Some("Q".into())),
-        Box::new(|e| e.system.provider.name = Some(String::new())),
+        Box::new(|e| e.system.provider.name = Some("".into())),
         Box::new(|e| e.system.provider.name = None),
         Box::new(|e| e.system.provider.guid = Some(Guid::from_u128(7))),
         Box::new(|e| e.system.provider.event_source_name = Some("S".into())),

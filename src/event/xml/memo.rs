@@ -67,14 +67,17 @@ impl Same for str {
 
 impl Same for Provider {
     fn same(&self, other: &Provider) -> bool {
-        let text = |a: &Option<String>, b: &Option<String>| match (a, b) {
-            (Some(a), Some(b)) => a.as_str().same(b),
+        let text = |a: Option<&str>, b: Option<&str>| match (a, b) {
+            (Some(a), Some(b)) => a.same(b),
             (None, None) => true,
             _ => false,
         };
         self.guid == other.guid
-            && text(&self.name, &other.name)
-            && text(&self.event_source_name, &other.event_source_name)
+            && text(self.name.as_deref(), other.name.as_deref())
+            && text(
+                self.event_source_name.as_deref(),
+                other.event_source_name.as_deref(),
+            )
     }
 }
 

@@ -246,7 +246,7 @@ impl Mapper<'_> {
                 Some(SystemChild::Provider) => {
                     for (key, value) in &child.attributes {
                         match key.as_str() {
-                            "Name" => s.provider.name = Some(value.clone()),
+                            "Name" => s.provider.name = Some(value.as_str().into()),
                             "Guid" => s.provider.guid = self.opt_guid(&child, key, value)?,
                             "EventSourceName" => s.provider.event_source_name = Some(value.clone()),
                             _ => return Err(self.unexpected_attr(&child, key)),
@@ -335,8 +335,8 @@ impl Mapper<'_> {
                     self.no_content(&child)?;
                     s.execution = Some(e);
                 }
-                Some(SystemChild::Channel) => s.channel = Some(self.leaf_text(&child)?),
-                Some(SystemChild::Computer) => s.computer = Some(self.leaf_text(&child)?),
+                Some(SystemChild::Channel) => s.channel = Some(self.leaf_text(&child)?.into()),
+                Some(SystemChild::Computer) => s.computer = Some(self.leaf_text(&child)?.into()),
                 Some(SystemChild::Security) => {
                     let mut sec = Security::default();
                     for (key, value) in &child.attributes {

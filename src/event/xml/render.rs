@@ -118,7 +118,7 @@ fn write_system_with(out: &mut String, s: &System, mut memos: Option<&mut Memos>
             memos.as_deref_mut(),
             |m| &mut m.channel,
             out,
-            c.as_str(),
+            &**c,
             |text| text_str(text, "<Channel>", c, "</Channel>"),
         );
     }
@@ -127,7 +127,7 @@ fn write_system_with(out: &mut String, s: &System, mut memos: Option<&mut Memos>
             memos.as_deref_mut(),
             |m| &mut m.computer,
             out,
-            c.as_str(),
+            &**c,
             |text| text_str(text, "<Computer>", c, "</Computer>"),
         );
     }

@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::sync::Arc;
 
 use crate::event::{
     parse_u64_auto, Correlation, Execution, FileTime, Guid, Security, Sid, System, SystemChild,
@@ -29,7 +30,7 @@ pub(super) fn attributes(
         SystemChild::Provider => {
             for (key, value) in attrs {
                 match *key {
-                    "Name" => s.provider.name = Some(value.to_string()),
+                    "Name" => s.provider.name = Some(Arc::from(&**value)),
                     "Guid" => s.provider.guid = opt_guid(name, key, value)?,
                     "EventSourceName" => s.provider.event_source_name = Some(value.to_string()),
                     _ => return unexpected(key),
@@ -178,11 +179,11 @@ pub(super) fn content(
         }
         SystemChild::Channel => {
             text_only()?;
-            s.channel = Some(c.text.into_owned());
+            s.channel = Some(Arc::from(&*c.text));
         }
         SystemChild::Computer => {
             text_only()?;
-            s.computer = Some(c.text.into_owned());
+            s.computer = Some(Arc::from(&*c.text));
         }
     }
     Ok(())
@@ -202,7 +203,7 @@ fn num<T: TryFrom<u64>>(name: &str, key: &str, value: &str) -> Result<T, String>
 /// `str::parse` of an unsigned type accepts once a sign is ruled out, read in one loop
 /// (the standard parse and a check of the digits after it cost twice as much).
 #[inline]
-fn digits<T: TryFrom<u64>>(text: &str) -> Option<T> {
+pub(super) fn digits<T: TryFrom<u64>>(text: &str) -> Option<T> {
     let b = text.as_bytes();
     if b.is_empty() {
         return None;

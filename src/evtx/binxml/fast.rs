@@ -163,8 +163,8 @@ impl<'a> Values<'a> {
                     return false;
                 };
                 // Attributes are mapped in the template's order; an omitted one sets nothing.
-                if name.is_some() {
-                    s.provider.name = name;
+                if let Some(name) = name {
+                    s.provider.name = Some(name.into());
                 }
                 s.provider.guid = guid.or(s.provider.guid);
                 if source.is_some() {
@@ -176,7 +176,7 @@ impl<'a> Values<'a> {
                     return false;
                 };
                 if let Some(name) = &c.name {
-                    s.provider.name = Some(name.clone());
+                    s.provider.name = Some(Arc::clone(name));
                 }
                 if let Some(guid) = c.guid {
                     s.provider.guid = guid;
@@ -197,8 +197,8 @@ impl<'a> Values<'a> {
                     Source::Value(_) => return false,
                 };
                 match field {
-                    TextField::Channel => s.channel = Some(text),
-                    TextField::Computer => s.computer = Some(text),
+                    TextField::Channel => s.channel = Some(text.into()),
+                    TextField::Computer => s.computer = Some(text.into()),
                 }
             }
             Typed::Security(index) => {

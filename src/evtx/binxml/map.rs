@@ -215,7 +215,7 @@ impl Mapper {
                 Some(SystemChild::Provider) => {
                     for (key, v) in attrs {
                         match key {
-                            "Name" => s.provider.name = Some(take_text(v)),
+                            "Name" => s.provider.name = Some(take_text(v).into()),
                             "Guid" => s.provider.guid = self.guid(v, "Provider/@Guid")?,
                             "EventSourceName" => s.provider.event_source_name = Some(take_text(v)),
                             _ => return Err(self.err(format!("unexpected {key} on <Provider>"))),
@@ -303,8 +303,8 @@ impl Mapper {
                     }
                     s.execution = Some(e);
                 }
-                Some(SystemChild::Channel) => s.channel = Some(self.text(name, content)?),
-                Some(SystemChild::Computer) => s.computer = Some(self.text(name, content)?),
+                Some(SystemChild::Channel) => s.channel = Some(self.text(name, content)?.into()),
+                Some(SystemChild::Computer) => s.computer = Some(self.text(name, content)?.into()),
                 Some(SystemChild::Security) => {
                     let mut sec = Security::default();
                     for (key, v) in attrs {

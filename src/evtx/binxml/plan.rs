@@ -324,7 +324,7 @@ impl Typed {
 /// XML `write_system` writes for a Provider of just those.
 #[derive(Debug)]
 pub(super) struct ConstProvider {
-    pub(super) name: Option<String>,
+    pub(super) name: Option<Arc<str>>,
     pub(super) guid: Option<Option<Guid>>,
     pub(super) source: Option<String>,
     pub(super) xml: Box<str>,

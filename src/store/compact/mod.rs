@@ -351,8 +351,15 @@ impl CompactRecords {
                 }
             }
         };
+        // A shared text is a count taken on the store's own copy.
+        let set_shared = |key: &mut u16, new: u16, field: &mut Option<Arc<str>>| {
+            if *key != new || (new != NONE) != field.is_some() {
+                *key = new;
+                *field = self.string(new).cloned();
+            }
+        };
         if reads(SystemChild::Provider) {
-            set_string(
+            set_shared(
                 &mut keys.provider_name,
                 row.provider_name,
                 &mut system.provider.name,
@@ -365,10 +372,10 @@ impl CompactRecords {
             system.provider.guid = guid(row.provider_guid);
         }
         if reads(SystemChild::Channel) {
-            set_string(&mut keys.channel, row.channel, &mut system.channel);
+            set_shared(&mut keys.channel, row.channel, &mut system.channel);
         }
         if reads(SystemChild::Computer) {
-            set_string(&mut keys.computer, row.computer, &mut system.computer);
+            set_shared(&mut keys.computer, row.computer, &mut system.computer);
         }
         if !reads(SystemChild::Security) {
             return;

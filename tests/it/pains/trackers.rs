@@ -129,7 +129,7 @@ fn system_event() -> String {
         .into_iter()
         .next()
         .unwrap();
-    let provider = event.system.provider.name.clone().unwrap();
+    let provider = event.system.provider.name.as_deref().unwrap().to_owned();
     controls::engine().write("System", event).unwrap();
     provider
 }

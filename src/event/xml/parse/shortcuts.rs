@@ -7,9 +7,10 @@
 //! thread's memo of `<Data>` names.
 //!
 //! Invariant: a shortcut reads only markup whose general reading it repeats exactly (no
-//! reference, no whitespace that is formatting, no repeated attribute, letters-only names,
-//! single quotes, the matching end tag right after the text), and otherwise reads nothing
-//! and leaves the input to the general path. The parser's tests compare the whole parser,
+//! reference but in a `<Data>` text, resolved by the general path's own function; no
+//! whitespace that is formatting, no repeated attribute, letters-only names, single quotes,
+//! the matching end tag right after the text), and otherwise reads nothing and leaves the
+//! input to the general path. The parser's tests compare the whole parser,
 //! shortcuts included, with the oracle.
 
 use std::borrow::Cow;
@@ -17,9 +18,9 @@ use std::sync::Arc;
 
 use super::segments::{segment_at, Segments};
 use super::{same, same_bytes, system, Open, Parser, Role};
-use crate::event::xml::lexer::find2;
+use crate::event::xml::lexer::{find2, unescape};
 use crate::event::xml::memo::{bytes_same, spread};
-use crate::event::{Body, DataItem, EventData, SystemChild, Value};
+use crate::event::{Body, Correlation, DataItem, EventData, Execution, System, SystemChild, Value};
 
 impl<'a> Parser<'a> {
     /// `<Data Name='n'>text</Data>` or `<Data>text</Data>` in `<EventData>`, read in one step:
@@ -70,13 +71,24 @@ impl<'a> Parser<'a> {
         } else {
             return false;
         };
-        let Some((end, after)) = data_text(b, text_start) else {
+        let Some((end, after, amp)) = data_text(b, text_start) else {
             return false;
+        };
+        let raw = &s[text_start..end];
+        let value = if amp {
+            // As the general path reads the text: references resolved, and a bad one
+            // left to it to report.
+            match unescape(raw) {
+                Ok(text) => text.into_owned(),
+                Err(_) => return false,
+            }
+        } else {
+            raw.to_owned()
         };
         self.lexer.skip_to(after);
         let item = DataItem::Data {
             name,
-            value: Value::String(s[text_start..end].to_owned()),
+            value: Value::String(value),
         };
         self.push_item(item);
         true
@@ -169,6 +181,11 @@ impl<'a> Parser<'a> {
             return self.system_to_data_shortcut(p);
         }
         if self.recording.is_none() {
+            if let Some((child, after)) = per_event_child(s, p, &mut self.event.system) {
+                self.seen |= child.bit();
+                self.lexer.skip_to(after);
+                return true;
+            }
             if let Some((end, slot)) = segment_at(b, p) {
                 let system = &mut self.event.system;
                 if let Some(mask) = self.segments.apply(b, p, end, slot, self.seen, system) {
@@ -235,6 +252,69 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// The System children that change from event to event, in exactly Windows' commonest
+/// shapes: `<TimeCreated SystemTime='t'/>`, `<EventRecordID>n</EventRecordID>`,
+/// `<Execution ProcessID='p' ThreadID='t'/>` and `<Correlation/>`, matched as whole
+/// literals (no name scan, no attribute list, no dispatch on the key) and set as
+/// [`system::attributes`] and [`system::content`] set them. Gives the child and the offset
+/// after it; `None`, having set nothing, where anything differs (another attribute, a
+/// reference, a value those functions refuse): [`system_markup`] and the general path read
+/// it and report any error.
+#[inline]
+fn per_event_child(s: &str, p: usize, system: &mut System) -> Option<(SystemChild, usize)> {
+    const TIME: &[u8] = b"<TimeCreated SystemTime='";
+    const RECORD: &[u8] = b"<EventRecordID>";
+    const EXECUTION: &[u8] = b"<Execution ProcessID='";
+    const THREAD: &[u8] = b"' ThreadID='";
+    const CORRELATION: &[u8] = b"<Correlation/>";
+    let b = s.as_bytes();
+    let rest = &b[p..];
+    // An attribute value: up to the next `'`, refused where a reference comes first.
+    let value = |from: usize| -> Option<usize> {
+        let quote = find2(b, from, b'\'', b'&')?;
+        (b[quote] == b'\'').then_some(quote)
+    };
+    if rest.starts_with(TIME) {
+        let from = p + TIME.len();
+        let quote = value(from)?;
+        if b.get(quote + 1..quote + 3) != Some(b"/>".as_slice()) {
+            return None;
+        }
+        system.time_created = Some(system::system_time(&s[from..quote])?);
+        Some((SystemChild::TimeCreated, quote + 3))
+    } else if rest.starts_with(RECORD) {
+        let from = p + RECORD.len();
+        let (end, after) = simple_text(b, from, b"EventRecordID")?;
+        // `content` trims the text before reading its digits.
+        system.event_record_id = Some(system::digits(s[from..end].trim())?);
+        Some((SystemChild::EventRecordId, after))
+    } else if rest.starts_with(EXECUTION) {
+        let from = p + EXECUTION.len();
+        let quote = value(from)?;
+        if b.get(quote..quote + THREAD.len()) != Some(THREAD) {
+            return None;
+        }
+        let thread = quote + THREAD.len();
+        let end = value(thread)?;
+        if b.get(end + 1..end + 3) != Some(b"/>".as_slice()) {
+            return None;
+        }
+        let process_id = system::digits(&s[from..quote])?;
+        let thread_id = system::digits(&s[thread..end])?;
+        system.execution = Some(Execution {
+            process_id,
+            thread_id,
+            ..Execution::default()
+        });
+        Some((SystemChild::Execution, end + 3))
+    } else if rest.starts_with(CORRELATION) {
+        system.correlation = Some(Correlation::default());
+        Some((SystemChild::Correlation, p + CORRELATION.len()))
+    } else {
+        None
+    }
+}
+
 /// The text of a whole `<X>text</X>` at the lexer, X being `name`: the text, and the
 /// offset after `</X>`. `None` where anything else is there (an attribute, a reference, a
 /// child, whitespace that is formatting, another end tag): the general path reads it.
@@ -257,15 +337,20 @@ fn simple_text(b: &[u8], from: usize, name: &[u8]) -> Option<(usize, usize)> {
 }
 
 /// [`simple_text`] of `<Data>`: the end tag compared whole, a fixed-size comparison the
-/// compiler makes two loads (the general one compares the name byte by byte).
+/// compiler makes two loads (the general one compares the name byte by byte). A text
+/// holding a reference is taken too (the third value says so: the caller resolves it).
 #[inline]
-fn data_text(b: &[u8], from: usize) -> Option<(usize, usize)> {
-    let end = find2(b, from, b'<', b'&')?;
+fn data_text(b: &[u8], from: usize) -> Option<(usize, usize, bool)> {
+    let mut end = find2(b, from, b'<', b'&')?;
+    let amp = b[end] == b'&';
+    if amp {
+        end = find2(b, end, b'<', b'<')?;
+    }
     let close = end + b"</Data>".len();
     if b.get(end..close) != Some(b"</Data>".as_slice()) || formatting(&b[from..end]) {
         return None;
     }
-    Some((end, close))
+    Some((end, close, amp))
 }
 
 /// Whitespace-only text with a line break: formatting, which the general path drops.
