@@ -113,7 +113,9 @@ pub use progress::Progress;
 pub use providers::ManifestFiles;
 pub use quirks::{quirk_profiles, Quirk, QuirkProfile, Quirks, BATCH_DATA_CAP};
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
-pub use results::{Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
+pub use results::{
+    Next, ResultSet, COLUMN_ENTRIES_PER_RECORD, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
+};
 pub use session::Session;
 pub use signal::SignalEvent;
 pub use subscription::{Delivery, SubscribePosition, Subscription};
