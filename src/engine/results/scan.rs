@@ -240,6 +240,21 @@ fn fill_head(
                     };
                     scan.scanned += records as u64;
                     source.next_id = next;
+                    // A run of passes reads chunk headers in turn, each a miss in a large
+                    // log: start loading a later one's.
+                    if let SourceKind::Channel {
+                        snapshot, pages, ..
+                    } = &source.kind
+                    {
+                        let ahead = if reverse {
+                            pages.tail_chunk.checked_sub(PASS_AHEAD)
+                        } else {
+                            pages.tail_chunk.checked_add(PASS_AHEAD)
+                        };
+                        if let Some(chunk) = ahead.and_then(|c| snapshot.tail.chunks().get(c)) {
+                            crate::prefetch::prefetch(&**chunk);
+                        }
+                    }
                     // A run of passed chunks polls once per batch's work of them.
                     scan.passed_chunks += 1;
                     if scan.passed_chunks >= scan.passed_per_batch {
@@ -398,6 +413,9 @@ fn head(chunk: &Arc<Chunk>, i: usize, source: &SourceCursor) -> EventRef {
 /// pass reads two chunk headers and the summary (~10-20 ns, more when cold), so eight make
 /// a batch of about the time of one on the column path (~0.1-0.3 µs).
 const PASSED_CHUNKS_PER_BATCH: u32 = 8;
+
+/// How many chunks ahead of the one passed a run of passes hints the cache.
+const PASS_AHEAD: usize = 4;
 
 /// How many records ahead of the one it hands out a forward scan hints the cache.
 const PREFETCH_AHEAD: usize = 4;
