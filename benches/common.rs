@@ -75,6 +75,29 @@ pub fn generated_channel_with(n: usize, hot_window: u64) -> (Engine, Arc<Channel
 /// A query that matches no event of [`tiny_channel`]: every next() scans the whole channel.
 pub const NEVER: &str = "*[System[EventID=65535]]";
 
+/// A query that matches no event of [`walk_channel`] and that no chunk's EventID summary
+/// rules out (30000 lies within every chunk's ids and shares its residue mod 64 with some):
+/// every next() walks every chunk's EventID column.
+pub const WALK: &str = "*[System[EventID=30000]]";
+
+/// [`tiny_channel`] with its EventIDs scattered over 0..60000 less 30000 (a step of 7919
+/// mod 59999), so that every chunk's summary spans the range.
+pub fn walk_channel(engine: &Engine, name: &str, n: usize) -> Arc<Channel> {
+    let config =
+        ChannelConfig::new(name, ChannelType::Operational).with_max_size(ChannelConfig::UNBOUNDED);
+    let channel = engine.create_channel(config).expect("channel");
+    channel.set_hot_window(u64::MAX);
+    for i in 0..n {
+        let x = (i as u64 * 7919 % 59_999) as u16;
+        let mut event = evtlog::Event::default();
+        event.system.event_id = if x >= 30_000 { x + 1 } else { x };
+        event.system.channel = Some(String::new());
+        event.system.time_created = Some(FileTime(1));
+        channel.append(event).expect("append");
+    }
+    channel
+}
+
 /// An unbounded channel of `n` minimal events (no strings, no data: ~470 bytes each), every
 /// record held as an event, for scans whose length, not content, matters.
 pub fn tiny_channel(engine: &Engine, name: &str, n: usize) -> Arc<Channel> {

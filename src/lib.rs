@@ -55,7 +55,7 @@ pub use engine::{
     LogInfo, ManifestFiles, Next, ParallelFileQuery, PauseHandle, Progress, PublisherMetadata,
     QueryFlags, ResultSet, RpcLogin, SeekFlags, SeekOrigin, Session, SignalEvent, SubscribeAction,
     SubscribeFlags, SubscribeOrigin, SubscribePosition, Subscription, AHEAD_PER_WORKER,
-    DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
+    COLUMN_ENTRIES_PER_RECORD, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
 };
 pub use engine::{
     default_log_file_path, ChannelConfigProperty, ChannelProperties, Isolation, WINDOWS_LOGS_DIR,

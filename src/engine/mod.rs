@@ -113,7 +113,9 @@ pub use progress::Progress;
 pub use providers::ManifestFiles;
 pub use quirks::{quirk_profiles, Quirk, QuirkProfile, Quirks, BATCH_DATA_CAP};
 pub use render::{render_bookmark, render_values, RenderContext, SystemProperty};
-pub use results::{Next, ResultSet, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT};
+pub use results::{
+    Next, ResultSet, COLUMN_ENTRIES_PER_RECORD, DEFAULT_POLL_INTERVAL, MAX_NEXT_COUNT,
+};
 pub use session::Session;
 pub use signal::SignalEvent;
 pub use subscription::{Delivery, SubscribePosition, Subscription};
@@ -286,9 +288,11 @@ impl Engine {
         self.inner.scan_cost.store(ticks, Ordering::Relaxed);
     }
 
-    /// Sets how many records a scan examines between two polls of its cancel flag (clamped
-    /// to 1..=4096; the default is 64). Smaller answers a cancel sooner; larger costs a little
-    /// less. A poll never spans chunks, so a chunk boundary always polls.
+    /// Sets how many records a scan evaluates between two polls of its cancel flag (clamped
+    /// to 1..=4096; the default is 64), or [`COLUMN_ENTRIES_PER_RECORD`] times as many
+    /// EventID column entries passed over. Smaller answers a cancel sooner; larger costs a
+    /// little less. A batch never spans chunks, so entering a chunk polls, but for runs of
+    /// chunks passed whole on their EventID summary (eight a poll; one in a timed call).
     pub fn set_poll_interval(&self, records: usize) {
         self.inner
             .poll_interval

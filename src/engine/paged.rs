@@ -303,7 +303,7 @@ pub(crate) struct Pages {
     merged: bool,
     /// The index of the in-memory chunk this reader last located a record in: where
     /// [`ChannelView::locate`] looks first (invariant 5).
-    tail_chunk: usize,
+    pub(crate) tail_chunk: usize,
 }
 
 impl Pages {

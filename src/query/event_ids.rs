@@ -18,6 +18,19 @@ pub(crate) struct EventIds {
 
 const WORDS: usize = (u16::MAX as usize + 1) / 64;
 
+/// The most words of the set [`EventIds::may_meet`] reads to rule a range out exactly; a
+/// wider range is ruled out only by its ends (a summary's test stays a few loads).
+const RANGE_WORDS: usize = 16;
+
+/// What [`EventIds::may_meet`] tests a chunk's summary against: the set's least and
+/// greatest id and the residues mod 64 of its ids (the OR of its words). Made once a source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Hull {
+    lo: u16,
+    hi: u16,
+    residues: u64,
+}
+
 impl EventIds {
     fn empty() -> EventIds {
         EventIds {
@@ -32,6 +45,52 @@ impl EventIds {
         self.bits
             .get(id / 64)
             .is_some_and(|w| w >> (id % 64) & 1 == 1)
+    }
+
+    /// The set's [`Hull`].
+    pub(crate) fn hull(&self) -> Hull {
+        let first = self.bits.iter().position(|&w| w != 0);
+        let last = self.bits.iter().rposition(|&w| w != 0);
+        let id = |w: usize, bit: u32| u16::try_from(w * 64 + bit as usize).unwrap_or(u16::MAX);
+        match (first, last) {
+            (Some(f), Some(l)) => Hull {
+                lo: id(f, self.bits[f].trailing_zeros()),
+                hi: id(l, 63 - self.bits[l].leading_zeros()),
+                residues: self.bits.iter().fold(0, |a, w| a | w),
+            },
+            _ => Hull {
+                lo: u16::MAX,
+                hi: 0,
+                residues: 0,
+            },
+        }
+    }
+
+    /// False only if no id within `min..=max` whose residue mod 64 is in `residues` is in
+    /// the set (`hull` is this set's): then a chunk whose ids are so summarised (store
+    /// chunk C9) holds no record the filter can match. Exact for ranges that meet the set
+    /// within [`RANGE_WORDS`] words; beyond, it may answer true for a range that misses.
+    #[inline]
+    pub(crate) fn may_meet(&self, hull: &Hull, min: u16, max: u16, residues: u64) -> bool {
+        if hull.residues & residues == 0 {
+            return false;
+        }
+        let (lo, hi) = (usize::from(min.max(hull.lo)), usize::from(max.min(hull.hi)));
+        if lo > hi {
+            return false;
+        }
+        let (first, last) = (lo / 64, hi / 64);
+        if last - first >= RANGE_WORDS {
+            return true;
+        }
+        (first..=last).any(|w| {
+            let from = if w == first { lo % 64 } else { 0 };
+            let to = if w == last { hi % 64 } else { 63 };
+            let mask = (u64::MAX >> (63 - (to - from))) << from;
+            self.bits
+                .get(w)
+                .is_some_and(|word| word & mask & residues != 0)
+        })
     }
 
     /// The ids from `lo` to `hi` inclusive added (nothing if `lo > hi`).
@@ -148,6 +207,35 @@ mod tests {
     use super::*;
     use crate::query::XPathFilter;
 
+    /// The hull of a set: its ends and its ids' residues; none for the empty set.
+    #[test]
+    fn a_hull_is_the_sets_ends_and_residues() {
+        let set = |xpath: &str| {
+            XPathFilter::compile(xpath)
+                .expect("compiles")
+                .event_ids()
+                .cloned()
+                .expect("bounded")
+        };
+        let hull = set("*[System[EventID=65 or EventID=4624 or EventID=65535]]").hull();
+        assert_eq!((hull.lo, hull.hi), (65, 65_535));
+        assert_eq!(hull.residues, 1 << 1 | 1 << 16 | 1 << 63);
+        let empty = set("*[System[EventID=1 and EventID=2]]");
+        assert_eq!(empty.hull().residues, 0);
+        assert!(!empty.may_meet(&empty.hull(), 0, u16::MAX, u64::MAX));
+        // Within the range and the residues, but not both at once: 2 is in 1..=3 and
+        // residue 1 is 65's, yet neither id is both.
+        let two = set("*[System[EventID=2 or EventID=65]]");
+        assert!(!two.may_meet(&two.hull(), 1, 3, 1 << 1 | 1 << 3));
+        assert!(two.may_meet(&two.hull(), 1, 3, 1 << 2));
+        assert!(two.may_meet(&two.hull(), 1, 65, 1 << 1));
+        // A range far wider than RANGE_WORDS is not read through: answered from its ends.
+        let both = set("*[System[EventID=0 or EventID=65535]]");
+        assert!(both.may_meet(&both.hull(), 0, 65_535, u64::MAX));
+        assert!(both.may_meet(&both.hull(), 1, 65_534, u64::MAX));
+        assert!(!both.may_meet(&both.hull(), 1, 65_534, 1 << 5));
+    }
+
     fn ids(xpath: &str) -> Option<Vec<u16>> {
         let filter = XPathFilter::compile(xpath).expect("compiles");
         let set = filter.event_ids()?;
@@ -253,6 +341,42 @@ mod properties {
                 let event = Event::builder("P").event_id(id).build();
                 let matches = filter.matches(&event, Default::default());
                 prop_assert_eq!(set.contains(id), matches, "{} at {}", xpath, id);
+            }
+        }
+
+        /// A chunk summary's test against the naive one (is some id within `min..=max`
+        /// with its residue in the mask in the set?): never false where that is true (a
+        /// chunk that may hold a match is never passed), and exact for ranges of up to
+        /// `RANGE_WORDS` words. Summaries from a few ids near the filter's literals.
+        #[test]
+        fn a_summary_is_passed_only_if_no_id_of_it_can_match(
+            xpath in filter(false),
+            chunk_ids in prop::collection::vec(
+                (prop::sample::select(IDS.to_vec()), -130i32..130),
+                1..6,
+            ),
+        ) {
+            let filter = XPathFilter::compile(&xpath).expect("compiles");
+            let set = filter.event_ids().expect("bounded");
+            let hull = set.hull();
+            let ids: Vec<u16> = chunk_ids
+                .iter()
+                .map(|&(id, d)| (i32::from(id) + d).clamp(0, 65_535) as u16)
+                .collect();
+            let (min, max) = (*ids.iter().min().unwrap_or(&0), *ids.iter().max().unwrap_or(&0));
+            let residues = ids.iter().fold(0u64, |m, id| m | 1 << (id % 64));
+            let naive = (min..=max).any(|id| residues >> (id % 64) & 1 == 1 && set.contains(id));
+            let got = set.may_meet(&hull, min, max, residues);
+            prop_assert!(got || !naive, "{} passed {:?}", xpath, ids);
+            if usize::from(max) / 64 - usize::from(min) / 64 < crate::query::event_ids::RANGE_WORDS {
+                prop_assert_eq!(got, naive, "{} on {:?}", xpath, ids);
+            }
+            // The ids themselves: a chunk with a matching record is never passed.
+            for id in ids {
+                let event = Event::builder("P").event_id(id).build();
+                if filter.matches(&event, Default::default()) {
+                    prop_assert!(got, "{} passed a chunk holding {}", xpath, id);
+                }
             }
         }
 

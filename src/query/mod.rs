@@ -69,7 +69,7 @@ use crate::event::{Event, FileTime};
 use ast::Expr;
 use compile::Program;
 use eval::Scratch;
-pub(crate) use event_ids::EventIds;
+pub(crate) use event_ids::{EventIds, Hull};
 pub(crate) use value_path::ValuePath;
 
 /// Evaluation scratch space for scanning many events (the time `timediff()` measures from).

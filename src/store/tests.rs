@@ -11,9 +11,11 @@ use crate::event::Event;
 use crate::ErrorKind;
 
 /// An event whose `approx_record_size` grows with `payload` (2 bytes per char).
+/// An event of `payload` bytes of data, its EventID spread by the payload (chunk C9's
+/// summaries then differ from chunk to chunk).
 fn event_with_payload(payload: usize) -> Event {
     Event::builder("Test-Provider")
-        .event_id(1)
+        .event_id(u16::try_from(payload.wrapping_mul(2_654_435_761) % 65_536).unwrap_or(1))
         .data("Payload", "x".repeat(payload))
         .build()
 }
@@ -483,6 +485,17 @@ proptest! {
             prop_assert_eq!(store.next_record_id(), next_id);
             prop_assert_eq!(store.total_bytes(), model.iter().map(|r| r.1).sum::<u64>());
             prop_assert_eq!(store.generation(), generation);
+            // C9: each chunk's EventID summary is that of its records (appends, clears,
+            // overwrites, a straddling chunk's records moved, compaction behind).
+            for chunk in snap.chunks() {
+                let ids: Vec<u16> = chunk.iter().map(|e| e.system.event_id).collect();
+                let naive = chunk::IdSummary {
+                    min: ids.iter().copied().min().unwrap_or(u16::MAX),
+                    max: ids.iter().copied().max().unwrap_or(0),
+                    residues: ids.iter().fold(0, |m, id| m | 1 << (id % 64)),
+                };
+                prop_assert_eq!(chunk.event_id_summary(), Some(naive));
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::engine::flags::QueryFlags;
 use crate::engine::paged::{ChannelView, Pages};
 use crate::engine::{Channel, Engine};
 use crate::error::{codes, Error, ErrorKind, Result};
-use crate::query::{EventIds, Query, QuerySource};
+use crate::query::{EventIds, Hull, Query, QuerySource};
 
 /// One source's cursor.
 #[derive(Clone)]
@@ -20,6 +20,8 @@ pub(crate) struct SourceCursor {
     /// The EventIDs the filter's matches can have, if it bounds them: a store chunk's
     /// EventID column is tested against them before a record is read (chunk C8).
     pub(super) event_ids: Option<Arc<EventIds>>,
+    /// That set's hull, to pass a store chunk on its EventID summary (chunk C9).
+    pub(super) id_hull: Option<Hull>,
     pub(super) kind: SourceKind,
     /// Forward: the next record id (a file's: position) to examine. Reverse: examine ids
     /// below it.
@@ -68,9 +70,11 @@ impl SourceCursor {
                 .first_record_id()
                 .unwrap_or(snapshot.end_record_id())
         };
+        let event_ids = filter.event_ids();
         SourceCursor {
             path,
-            event_ids: filter.event_ids(),
+            id_hull: event_ids.as_deref().map(EventIds::hull),
+            event_ids,
             filter,
             kind: SourceKind::Channel {
                 channel,
@@ -140,6 +144,7 @@ impl SourceCursor {
         SourceCursor {
             path,
             event_ids: None,
+            id_hull: None,
             filter,
             next_id: file.start(reverse),
             kind: SourceKind::File(file),
