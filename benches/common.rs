@@ -91,7 +91,7 @@ pub fn walk_channel(engine: &Engine, name: &str, n: usize) -> Arc<Channel> {
         let x = (i as u64 * 7919 % 59_999) as u16;
         let mut event = evtlog::Event::default();
         event.system.event_id = if x >= 30_000 { x + 1 } else { x };
-        event.system.channel = Some(String::new());
+        event.system.channel = Some("".into());
         event.system.time_created = Some(FileTime(1));
         channel.append(event).expect("append");
     }
