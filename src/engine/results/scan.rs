@@ -520,6 +520,24 @@ mod tests {
     use super::*;
     use crate::cancel::NodeKind;
 
+    /// A query of channel `name` in a new session, oldest or newest first.
+    fn query_of(
+        engine: &Engine,
+        name: &str,
+        xpath: &str,
+        reverse: bool,
+    ) -> crate::engine::ResultSet {
+        let flags = if reverse {
+            crate::engine::QueryFlags::REVERSE_DIRECTION
+        } else {
+            crate::engine::QueryFlags::default()
+        };
+        engine
+            .open_session()
+            .query(Some(name), Some(xpath), flags)
+            .expect("query")
+    }
+
     /// What a batch boundary did, to compare two paths by: its outcome, the batch count, and
     /// whether the Cancelled error is made.
     fn outcome(scan: &Scan<'_>, result: Result<Option<Stop>>) -> (String, u64, bool) {
@@ -616,16 +634,7 @@ mod tests {
         reverse: bool,
         timeout: Option<Duration>,
     ) -> (u64, u64, Option<u64>, Vec<usize>) {
-        use crate::engine::QueryFlags;
-        let flags = if reverse {
-            QueryFlags::REVERSE_DIRECTION
-        } else {
-            QueryFlags::default()
-        };
-        let rs = engine
-            .open_session()
-            .query(Some(name), Some(xpath), flags)
-            .expect("query");
+        let rs = query_of(engine, name, xpath, reverse);
         let mut cursor = rs.inner.state.lock().cursor.clone();
         let call = CancelToken::root().child(NodeKind::Call);
         let mut scan = Scan::new(engine, call, CallKind::Next, timeout);
@@ -716,15 +725,7 @@ mod tests {
         let ids = (1..=3000u64).map(|id| if ends.contains(&id) { 2 } else { 1 });
         channel_of(&engine, "Ends", ids, 4);
         for reverse in [false, true] {
-            let flags = if reverse {
-                crate::engine::QueryFlags::REVERSE_DIRECTION
-            } else {
-                crate::engine::QueryFlags::default()
-            };
-            let rs = engine
-                .open_session()
-                .query(Some("Ends"), Some("*[System[EventID=2]]"), flags)
-                .expect("query");
+            let rs = query_of(&engine, "Ends", "*[System[EventID=2]]", reverse);
             let mut got = Vec::new();
             while let Ok(super::super::Next::Events(events)) = rs.next(1, None) {
                 got.extend(events.iter().map(EventRef::record_id));
@@ -757,7 +758,6 @@ mod tests {
             interval in 1usize..100,
             compact in proptest::bool::ANY,
         ) {
-            use crate::engine::QueryFlags;
             use crate::query::XPathFilter;
             let engine = Engine::new();
             engine.set_poll_interval(interval);
@@ -775,15 +775,7 @@ mod tests {
                 .filter_map(|e| e.system.event_record_id)
                 .collect();
             for reverse in [false, true] {
-                let flags = if reverse {
-                    QueryFlags::REVERSE_DIRECTION
-                } else {
-                    QueryFlags::default()
-                };
-                let rs = engine
-                    .open_session()
-                    .query(Some("Runs"), Some(filter), flags)
-                    .expect("query");
+                let rs = query_of(&engine, "Runs", filter, reverse);
                 let mut got = Vec::new();
                 while let Ok(super::super::Next::Events(events)) = rs.next(100, None) {
                     got.extend(events.iter().map(EventRef::record_id));
