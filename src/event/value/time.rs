@@ -177,12 +177,22 @@ pub struct FileTimeWriter {
 impl FileTimeWriter {
     /// Appends `t`'s text, as [`FileTime::write_ascii`] does.
     pub fn write_ascii(&mut self, t: FileTime, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.text(t));
+    }
+
+    /// Appends `t`'s text, as [`FileTime::write_to`] does.
+    pub fn write_to(&mut self, t: FileTime, out: &mut String) {
+        push_ascii(out, &self.text(t));
+    }
+
+    #[inline]
+    fn text(&mut self, t: FileTime) -> [u8; 28] {
         let day = t.0 / TICKS_PER_DAY;
         if self.day != Some(day) {
             self.date = date_text(day);
             self.day = Some(day);
         }
-        out.extend_from_slice(&text_on(&self.date, t.0 % TICKS_PER_DAY));
+        text_on(&self.date, t.0 % TICKS_PER_DAY)
     }
 }
 
@@ -387,6 +397,9 @@ mod tests {
                 let mut out = b"x".to_vec();
                 writer.write_ascii(t, &mut out);
                 assert_eq!(out, format!("x{}", naive(t)).into_bytes(), "{}", t.0);
+                let mut text = "y".to_owned();
+                writer.write_to(t, &mut text);
+                assert_eq!(text, format!("y{}", naive(t)), "{}", t.0);
                 let mut alone = String::new();
                 t.write_to(&mut alone);
                 assert_eq!(alone, naive(t));

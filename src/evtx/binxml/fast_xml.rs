@@ -16,7 +16,7 @@ use super::fast::{whole_instance, Instance, Values};
 use super::general::General;
 use super::plan::{BodyPlan, Content, ItemPlan, Plan};
 use super::span::Span;
-use super::system_xml::NameMemo;
+use super::system_xml::SystemMemo;
 use super::tree_xml::{Tree, TreeScratch};
 use super::value::{push_utf16_escaped, sid_fits};
 use crate::event::xml;
@@ -89,7 +89,7 @@ impl<'a, 'c> Render<'a, 'c> {
                 system,
                 out,
                 &mut self.scratch.text,
-                &mut self.scratch.provider,
+                &mut self.scratch.system_memo,
             )
             .is_none()
         {
@@ -158,7 +158,7 @@ pub(super) struct RenderScratch {
     system: System,
     attrs: Vec<(usize, Value)>,
     text: String,
-    provider: NameMemo,
+    system_memo: SystemMemo,
 }
 
 impl Values<'_> {

@@ -7,20 +7,22 @@
 //! value is not of the type the typed setter takes, it returns `None` with `out` as it was,
 //! and the caller maps the System the typed way.
 //!
-//! Owns [`NameMemo`], the last Provider Name converted from a String value, reused while
-//! the next record's value has the same bytes.
+//! Owns [`SystemMemo`]: the last Provider Name converted from a String value, reused while
+//! the next record's value has the same bytes, and the last TimeCreated's date.
 
 use super::fast::Values;
 use super::plan::{ByteField, Source, SystemPlan, TextField, Typed};
 use crate::event::xml::{attr_guid, attr_num, attr_str, push_escaped, text_num, write_event_id};
-use crate::event::{write_hex_lower, FileTime, Value};
+use crate::event::{write_hex_lower, FileTime, FileTimeWriter, Value};
 
-/// The last Provider Name written from a String value: its bytes and their escaped text
-/// (a file's records mostly share a few providers, so each run of one is converted once).
+/// What a `<System>` keeps from the record before: the last Provider Name written from a
+/// String value, its bytes and their escaped text (a file's records mostly share a few
+/// providers, so each run of one is converted once), and the last TimeCreated's date.
 #[derive(Debug, Default)]
-pub(super) struct NameMemo {
+pub(super) struct SystemMemo {
     bytes: Vec<u8>,
     xml: String,
+    time: FileTimeWriter,
 }
 
 impl Values<'_> {
@@ -31,7 +33,7 @@ impl Values<'_> {
         plan: &SystemPlan,
         out: &mut String,
         text: &mut String,
-        name: &mut NameMemo,
+        name: &mut SystemMemo,
     ) -> Option<()> {
         if !plan.in_render_order || self.dropped(plan.dep) {
             return None;
@@ -49,7 +51,7 @@ impl Values<'_> {
         plan: &SystemPlan,
         out: &mut String,
         text: &mut String,
-        memo: &mut NameMemo,
+        memo: &mut SystemMemo,
     ) -> Option<()> {
         let mut num = itoa::Buffer::new();
         out.push_str("<System>");
@@ -109,7 +111,7 @@ impl Values<'_> {
                 Typed::TimeCreated(i) => {
                     let t = FileTime(u64::from_le_bytes(self.raw(i, 0x11)?));
                     out.push_str("<TimeCreated SystemTime='");
-                    t.write_to(out);
+                    memo.time.write_to(t, out);
                     out.push_str("'/>");
                 }
                 Typed::RecordId(i) => {
@@ -175,7 +177,7 @@ impl Values<'_> {
         prefix: &str,
         out: &mut String,
         text: &mut String,
-        memo: Option<&mut NameMemo>,
+        memo: Option<&mut SystemMemo>,
     ) -> Option<()> {
         let Some((index, optional)) = attr else {
             return Some(());
