@@ -2,8 +2,10 @@
 //! crate's `evtx_dump` 0.15.1, side by side in the same run, on the real samples and on a
 //! large file evtlog writes.
 //!
-//! - `evtutil` is `<target>/release/evtutil`, built first (`cargo build --release -p
-//!   evtutil`, a no-op when it is up to date). `evtx_dump` is `$EVTLOG_EVTX_DUMP`, else
+//! - `evtutil` is `<target>/<host>/release/evtutil`, built first by the workspace's `cargo
+//!   evtutil` alias (static-pie on linux-gnu, as users get it; a no-op when it is up to
+//!   date); on linux-gnu `cli_evtutil_static_pie` says whether it is static-pie (`cargo
+//!   test` fails unless it is). `evtx_dump` is `$EVTLOG_EVTX_DUMP`, else
 //!   `<target>/tools/bin/evtx_dump` (CI installs it there from crates.io). Without one of
 //!   them each line is printed as `<name>_skipped 1 flag`, with the reason on stderr.
 //! - Every figure is the wall time of the whole process (start, read, render, write to
@@ -74,6 +76,7 @@ pub fn cli(settings: &Settings) {
             return;
         }
     };
+    static_pie_line(&tools.evtutil, !full);
     let all = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads: Vec<usize> = if all > 1 { vec![1, all] } else { vec![1] };
     let temp = std::env::temp_dir().join(format!("evtlog-report-cli-{}", std::process::id()));
@@ -156,20 +159,82 @@ fn tools() -> Result<Tools, String> {
     if !version.contains("0.15.1") {
         eprintln!("cli: {} says {version:?}, not 0.15.1", dump.display());
     }
+    // The `evtutil` alias builds the binary users run (and runs its help, to /dev/null).
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let built = Command::new(cargo)
-        .args(["build", "--release", "--quiet", "-p", "evtutil"])
+        .args(["--quiet", "evtutil", "/?"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
         .status()
         .map_err(|e| format!("cannot build evtutil: {e}"))?;
     if !built.success() {
         return Err(format!("building evtutil failed ({built})"));
     }
-    let evtutil = target.join("release/evtutil");
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let host = Command::new(rustc)
+        .args(["--print", "host-tuple"])
+        .output()
+        .map_err(|e| format!("cannot ask rustc for the host: {e}"))?;
+    let host = String::from_utf8_lossy(&host.stdout).trim().to_owned();
+    let evtutil = target.join(host).join("release/evtutil");
     if !evtutil.is_file() {
         return Err(format!("no evtutil at {}", evtutil.display()));
     }
     Ok(Tools { evtutil, dump })
+}
+
+/// On linux-gnu: prints whether evtutil is static-pie; in `cargo test` (`check`) fails unless
+/// it is, and unless this bench binary (a dynamic PIE) is told apart from it.
+fn static_pie_line(evtutil: &Path, check: bool) {
+    if !cfg!(all(target_os = "linux", target_env = "gnu")) {
+        return;
+    }
+    let static_pie = std::fs::read(evtutil).is_ok_and(|elf| is_static_pie(&elf));
+    if !static_pie {
+        eprintln!(
+            "cli: {} is not static-pie (RUSTFLAGS set?)",
+            evtutil.display()
+        );
+    }
+    println!("cli_evtutil_static_pie {} flag", u8::from(static_pie));
+    if check {
+        assert!(static_pie, "the release evtutil is not static-pie");
+        let this = std::env::current_exe().and_then(std::fs::read);
+        assert!(this.is_ok_and(|elf| !is_static_pie(&elf)));
+    }
+}
+
+/// Whether a 64-bit little-endian ELF image is static-pie: position independent
+/// (ET_DYN) and without a PT_INTERP header naming a dynamic loader.
+pub(super) fn is_static_pie(elf: &[u8]) -> bool {
+    const ET_DYN: u16 = 3;
+    const PT_INTERP: u32 = 3;
+    let u16_at = |at: usize| {
+        elf.get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32_at = |at: usize| {
+        elf.get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let u64_at = |at: usize| {
+        elf.get(at..at + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_le_bytes)
+    };
+    // ELFCLASS64, ELFDATA2LSB.
+    if elf.get(..6) != Some(b"\x7fELF\x02\x01") || u16_at(16) != Some(ET_DYN) {
+        return false;
+    }
+    let (Some(phoff), Some(phentsize), Some(phnum)) = (u64_at(32), u16_at(54), u16_at(56)) else {
+        return false;
+    };
+    let Ok(phoff) = usize::try_from(phoff) else {
+        return false;
+    };
+    (0..usize::from(phnum))
+        .all(|i| u32_at(phoff + i * usize::from(phentsize)).is_some_and(|kind| kind != PT_INTERP))
 }
 
 /// The wall time of `program args…`, its output to /dev/null; whether it succeeded.

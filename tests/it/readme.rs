@@ -534,19 +534,35 @@ fn readme_two_commands() {
     assert_eq!(
         commands,
         [
-            "cargo run --release --bin evtutil -- qe Security /c:3 /rd:true /f:xml",
+            "cargo evtutil qe Security /c:3 /rd:true /f:xml",
             "cargo test --workspace",
         ]
     );
     let intro = include_str!("../../docs/src/introduction.md");
     assert_eq!(block_after(intro, "## The two commands", "sh"), block);
 
-    // The main job: evtutil is a binary of the workspace, run with the arguments the CLI
-    // test checks (three newest Security events, one XML event per line).
+    // The main job: evtutil is a binary of the workspace, run through the workspace's alias
+    // (the release build, static-pie on linux-gnu: the rule lives in the alias alone, since
+    // a `[target]` rustflags table would reach proc-macros and wevtapi's cdylib), with the
+    // arguments the CLI test checks (three newest Security events, one XML event per line).
     assert!(include_str!("../../cli/Cargo.toml").contains("[[bin]]\nname = \"evtutil\""));
+    let config = include_str!("../../.cargo/config.toml");
+    let alias = &config[config.find("\nevtutil = [").expect("the evtutil alias")..];
+    let alias = &alias[..alias.find("\n]").expect("the alias's end")];
+    for part in [
+        r#""run", "--release", "-p", "evtutil", "--target", "host-tuple","#,
+        r#"target.'cfg(all(target_os = \"linux\", target_env = \"gnu\"))'.rustflags"#,
+        r#"[\"-C\", \"target-feature=+crt-static\"]"#,
+        r#""--","#,
+    ] {
+        assert!(alias.contains(part), "the evtutil alias lacks {part}");
+    }
+    assert!(
+        !config.contains("\n[target") && !config.contains("\n[build"),
+        "no rustflags for every crate of a plain build"
+    );
     let args: Vec<&str> = commands[0]
-        .split(" -- ")
-        .nth(1)
+        .strip_prefix("cargo evtutil ")
         .unwrap()
         .split(' ')
         .collect();
