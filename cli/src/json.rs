@@ -49,6 +49,7 @@ mod escape;
 mod keys;
 mod system;
 mod text;
+mod tree;
 
 use std::borrow::Cow;
 #[cfg(test)]
@@ -56,7 +57,7 @@ use std::cell::Cell;
 
 use evtlog::{
     visit_event, Attribute, Body, DataItems, DataRef, Event, EventVisitor, FileTimeWriter, Node,
-    SystemRef, Value, ValueRef,
+    SystemRef, UserDataTree, Value, ValueRef,
 };
 use serde_json::ser::{CompactFormatter, Formatter};
 
@@ -139,6 +140,31 @@ impl EventVisitor for JsonWriter<'_> {
 
     /// Strings escaped straight from their UTF-16, never decoded to text first.
     fn wants_utf16(&self) -> bool {
+        true
+    }
+
+    /// `<UserData>` trees written from their tokens, no `Event` built (`tree`).
+    fn wants_user_data(&self) -> bool {
+        true
+    }
+
+    fn user_data(&mut self, system: &SystemRef<'_>, tree: &UserDataTree<'_>) -> bool {
+        let mark = self.out.len();
+        self.out.reserve(RECORD_ROOM);
+        let mut names = NameCounts::new();
+        let mut w = Json {
+            out: self.out,
+            names: &mut names,
+            st: self.state,
+        };
+        // As `write_whole` writes a `Body::UserData` (no name to count beside `System`).
+        w.open_event(system);
+        w.raw(b",\"UserData\":");
+        if !w.tree_user_data(tree) {
+            self.out.truncate(mark);
+            return false;
+        }
+        w.raw(b"}}");
         true
     }
 }
@@ -771,3 +797,5 @@ impl Framing {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tree_tests;
