@@ -46,9 +46,11 @@
 
 mod children;
 mod escape;
+mod framing;
 mod keys;
 mod system;
 mod text;
+mod tree;
 
 use std::borrow::Cow;
 #[cfg(test)]
@@ -56,9 +58,11 @@ use std::cell::Cell;
 
 use evtlog::{
     visit_event, Attribute, Body, DataItems, DataRef, Event, EventVisitor, FileTimeWriter, Node,
-    SystemRef, Value, ValueRef,
+    SystemRef, UserDataTree, Value, ValueRef,
 };
 use serde_json::ser::{CompactFormatter, Formatter};
+
+pub use framing::Framing;
 
 use children::{Child, ChildList, NameCounts};
 use escape::{copy_escaped, copy_utf16_escaped};
@@ -139,6 +143,31 @@ impl EventVisitor for JsonWriter<'_> {
 
     /// Strings escaped straight from their UTF-16, never decoded to text first.
     fn wants_utf16(&self) -> bool {
+        true
+    }
+
+    /// `<UserData>` trees written from their tokens, no `Event` built (`tree`).
+    fn wants_user_data(&self) -> bool {
+        true
+    }
+
+    fn user_data(&mut self, system: &SystemRef<'_>, tree: &UserDataTree<'_>) -> bool {
+        let mark = self.out.len();
+        self.out.reserve(RECORD_ROOM);
+        let mut names = NameCounts::new();
+        let mut w = Json {
+            out: self.out,
+            names: &mut names,
+            st: self.state,
+        };
+        // As `write_whole` writes a `Body::UserData` (no name to count beside `System`).
+        w.open_event(system);
+        w.raw(b",\"UserData\":");
+        if !w.tree_user_data(tree) {
+            self.out.truncate(mark);
+            return false;
+        }
+        w.raw(b"}}");
         true
     }
 }
@@ -733,41 +762,7 @@ impl<'a> DistinctNames<'a> {
     }
 }
 
-/// How `qe` frames the events: `/f:json` one JSON array (an event per line inside it),
-/// `/f:jsonl` one event per line (`evtx_dump -o jsonl`'s framing).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Framing {
-    Array,
-    Lines,
-}
-
-impl Framing {
-    /// What comes before the first event.
-    pub fn begin(self, out: &mut Vec<u8>) {
-        if self == Framing::Array {
-            out.push(b'[');
-        }
-    }
-
-    /// Appends event number `index` (from 0), framed, keeping what is kept from event to
-    /// event in `state`.
-    pub fn write(self, out: &mut Vec<u8>, state: &mut JsonState, index: u64, event: &Event) {
-        if self == Framing::Array {
-            out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
-        }
-        write_event(out, state, event);
-        if self == Framing::Lines {
-            out.push(b'\n');
-        }
-    }
-
-    /// What comes after the last event, `count` events in all.
-    pub fn end(self, out: &mut Vec<u8>, count: u64) {
-        if self == Framing::Array {
-            out.extend_from_slice(if count == 0 { b"]\n" } else { b"\n]\n" });
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tree_tests;

@@ -23,7 +23,7 @@ mod writer;
 
 pub use binxml::{
     visit_event, ChunkDecoder, DataItems, DataNames, DataRef, EventVisitor, SystemRef,
-    TemplateCache, Utf16, ValueRef,
+    TemplateCache, UserDataTokens, UserDataTree, Utf16, ValueRef, XmlToken,
 };
 pub(crate) use binxml::{DeferredChunk, Proof, ProvedSpans};
 pub use file::{Chunks, EvtxChunk, EvtxFile, EvtxRecord, Finding, FindingKind, Records};

@@ -4,9 +4,10 @@
 //! anything.
 
 /// The files, top layer first: a file may import only from files after it.
-const ORDER: [&str; 20] = [
+const ORDER: [&str; 22] = [
     "deferred",
     "visit",
+    "user_data",
     "system_ref",
     "fast_xml",
     "tree_xml",
@@ -24,6 +25,7 @@ const ORDER: [&str; 20] = [
     "parsed",
     "map",
     "text",
+    "value_ref",
     "value",
 ];
 

@@ -83,13 +83,17 @@ mod system_xml;
 mod text;
 mod tokens;
 mod tree_xml;
+mod user_data;
 mod value;
+mod value_ref;
 mod visit;
 
 pub use cache::TemplateCache;
 pub(crate) use deferred::{DeferredChunk, Proof, ProvedSpans};
 pub use system_ref::SystemRef;
-pub use visit::{visit_event, DataItems, DataNames, DataRef, EventVisitor, Utf16, ValueRef};
+pub use user_data::{UserDataTokens, UserDataTree, XmlToken};
+pub use value_ref::{Utf16, ValueRef};
+pub use visit::{visit_event, DataItems, DataNames, DataRef, EventVisitor};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{Event, Node, System, SystemFields};
@@ -296,3 +300,7 @@ mod visit_tests;
 #[cfg(test)]
 #[path = "inline_xml_tests.rs"]
 mod inline_xml_tests;
+
+#[cfg(test)]
+#[path = "user_data_tests.rs"]
+mod user_data_tests;

@@ -199,6 +199,11 @@ pub(super) fn utf16(bytes: &[u8]) -> String {
     }
 }
 
+/// [`utf16`] appended to `out`, without a `String` of its own.
+pub(super) fn utf16_append(bytes: &[u8], out: &mut String) {
+    decode_utf16_into(bytes, out);
+}
+
 /// [`utf16`] as a shared string, decoded through `scratch` (its allocation reused): one
 /// allocation, where a `String` made into an `Arc<str>` is two.
 pub(super) fn utf16_shared(bytes: &[u8], scratch: &mut String) -> Arc<str> {

@@ -7,7 +7,7 @@
 //! allocation per item. Any other event is handed over whole, decoded.
 //!
 //! Owns the public visitor types ([`EventVisitor`], [`DataItems`], [`DataRef`],
-//! [`ValueRef`], [`Utf16`], [`DataNames`]), [`visit_event`] (the calls for a decoded event), and the fast path's
+//! [`DataNames`]; the values they borrow are `value_ref`'s), [`visit_event`] (the calls for a decoded event), and the fast path's
 //! direct visiting ([`Visit`], its scratch [`VisitScratch`]), which follows `fast`'s
 //! `event_of` and `data_items` step by step.
 //!
@@ -32,7 +32,9 @@ use super::general::General;
 use super::plan::{BodyPlan, Content, DataPlan, ItemPlan, Plan};
 use super::span::Span;
 use super::system_ref::{SystemParts, SystemRef};
-use super::value::{utf16_trimmed_append, without_trailing_nuls};
+use super::user_data::{read_tree, TreeScratch, UserDataTree};
+use super::value::utf16_trimmed_append;
+use super::value_ref::{Utf16, ValueRef};
 use crate::event::{Body, DataItem, Event, System, SystemFields, Value};
 
 /// What reads events one at a time without keeping them (see the module docs): each
@@ -47,6 +49,20 @@ pub trait EventVisitor {
     /// ([`ValueRef::Utf16`], no text decoded for it) rather than as text
     /// ([`ValueRef::Text`]). No by default.
     fn wants_utf16(&self) -> bool {
+        false
+    }
+    /// Whether this visitor takes an event whose body is a `<UserData>` tree as that
+    /// tree's tokens ([`user_data`](Self::user_data)) where the record allows. No by
+    /// default.
+    fn wants_user_data(&self) -> bool {
+        false
+    }
+    /// An event like [`usual`](Self::usual)'s but whose body is a `<UserData>` (its
+    /// children `tree`), read straight from the record, to a visitor that
+    /// [wants it so](Self::wants_user_data). False: the visitor took nothing (and wrote
+    /// nothing), and [`event`](Self::event) is called next with the decoded event; the
+    /// visit is then that call alone.
+    fn user_data(&mut self, _system: &SystemRef<'_>, _tree: &UserDataTree<'_>) -> bool {
         false
     }
 }
@@ -111,63 +127,6 @@ pub enum DataRef<'a> {
     Binary(&'a [u8]),
 }
 
-/// A `Data` item's value.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum ValueRef<'a> {
-    /// A string value ([`Value::String`]).
-    Text(&'a str),
-    /// A string value as the record holds it, to a visitor that
-    /// [wants it so](EventVisitor::wants_utf16): its text is [`Utf16::to_text`].
-    Utf16(Utf16<'a>),
-    /// Any other value.
-    Value(&'a Value),
-}
-
-/// A String value's UTF-16LE units as a record holds them: its text is the units decoded
-/// (an unpaired surrogate as U+FFFD), trailing NULs left out, as every value read from a
-/// record is decoded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Utf16<'a>(&'a [u8]);
-
-impl<'a> Utf16<'a> {
-    /// The String value whose UTF-16LE bytes are `bytes`, as a record holds them.
-    #[inline]
-    pub fn new(bytes: &'a [u8]) -> Utf16<'a> {
-        Utf16(bytes)
-    }
-
-    /// The units up to the last one that is not NUL (whole units: an odd last byte is left
-    /// out, as decoding leaves it).
-    #[inline]
-    pub fn units(&self) -> &'a [u8] {
-        without_trailing_nuls(self.0)
-    }
-
-    /// Whether its text is empty.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.units().is_empty()
-    }
-
-    /// Its text, decoded.
-    pub fn to_text(&self) -> String {
-        let mut text = Vec::new();
-        utf16_trimmed_append(self.0, &mut text);
-        String::from_utf8(text).unwrap_or_default()
-    }
-}
-
-impl<'a> ValueRef<'a> {
-    /// `v`, a string as [`Text`](ValueRef::Text).
-    #[inline]
-    pub fn of(v: &'a Value) -> ValueRef<'a> {
-        match v {
-            Value::String(s) => ValueRef::Text(s),
-            v => ValueRef::Value(v),
-        }
-    }
-}
-
 impl<'a> DataItems<'a> {
     /// `EventData/@Name`, if present.
     #[inline]
@@ -218,7 +177,7 @@ impl<'a> DataItems<'a> {
                 },
                 Item::Utf16 { plan: k, from, to } => DataRef::Data {
                     name: plan_name(plan, k),
-                    value: ValueRef::Utf16(Utf16(chunk.get(from as usize..to as usize)?)),
+                    value: ValueRef::Utf16(Utf16::new(chunk.get(from as usize..to as usize)?)),
                 },
                 Item::Binary { from, to } => {
                     DataRef::Binary(chunk.get(from as usize..to as usize)?)
@@ -359,6 +318,8 @@ pub(super) struct VisitScratch {
     /// The texts of the string items, one after another, as UTF-8.
     text: Vec<u8>,
     values: Vec<Value>,
+    /// A `<UserData>` tree's tokens.
+    tree: TreeScratch,
     /// Visits whose System came straight from the values (what the tests check is taken).
     #[cfg(test)]
     pub(super) from_parts: usize,
@@ -432,6 +393,7 @@ impl<'a, 'c> Visit<'a, 'c> {
         scratch.text.clear();
         scratch.values.clear();
         let utf16 = visitor.wants_utf16();
+        let mut tree = false;
         let read: Arc<Template>;
         let plan: Option<&DataPlan> = match body {
             BodyPlan::None => None,
@@ -458,6 +420,15 @@ impl<'a, 'c> Visit<'a, 'c> {
             },
             // A dropped `<UserData>` is no body; a tree is the decoded event's.
             BodyPlan::UserData { dep, .. } if values.dropped(*dep) => None,
+            BodyPlan::UserData {
+                index, empty_tag, ..
+            } if visitor.wants_user_data() => {
+                let (from, to) = values.nested(*index)??;
+                let tokens = &mut *self.general.tokens;
+                read_tree(tokens, from, to, *empty_tag, utf16, &mut scratch.tree)?;
+                tree = true;
+                None
+            }
             BodyPlan::UserData { .. } => return None,
             BodyPlan::Inline(plan) => {
                 collect(&mut values, &plan.items, scratch, utf16)?;
@@ -476,6 +447,11 @@ impl<'a, 'c> Visit<'a, 'c> {
             false => SystemRef::of(&scratch.system),
         };
         match plan {
+            // A visitor that declines the tree sees the decoded event.
+            None if tree => {
+                let tree = scratch.tree.tree(chunk);
+                return visitor.user_data(&system, &tree).then_some(());
+            }
             None => visitor.usual(&system, None),
             Some(plan) => {
                 // Valid UTF-8 piece by piece, so whole: checked once, in one pass.

@@ -3,10 +3,11 @@
 //! now and for records a deferred proof kept.
 
 use super::deferred::{ProvedSpans, XmlScratch};
-use super::visit::{visit_event, DataItems, DataRef, EventVisitor, ValueRef, Visit, VisitScratch};
-use super::SystemRef;
+use super::visit::{visit_event, DataItems, DataRef, EventVisitor, Visit, VisitScratch};
+use super::ValueRef;
 use super::{ChunkDecoder, FastScratch, General, TemplateCache};
-use crate::event::Event;
+use super::{SystemRef, UserDataTree};
+use crate::event::{Body, Event};
 use crate::evtx::EvtxFile;
 
 /// Writes down the call a visit makes.
@@ -79,7 +80,53 @@ impl EventVisitor for Utf16Recorder {
     }
 }
 
+/// A [`Recorder`] that takes `<UserData>` trees (or declines them, with `decline`), and
+/// writes a tree down as the decoded event's call would read, its nodes from the tokens.
+#[derive(Default)]
+struct TreeRecorder {
+    calls: Recorder,
+    decline: bool,
+    trees: usize,
+}
+
+impl EventVisitor for TreeRecorder {
+    fn usual(&mut self, system: &SystemRef<'_>, data: Option<&DataItems<'_>>) {
+        self.calls.usual(system, data);
+    }
+
+    fn event(&mut self, event: &Event) {
+        self.calls.event(event);
+    }
+
+    fn wants_user_data(&self) -> bool {
+        true
+    }
+
+    fn user_data(&mut self, system: &SystemRef<'_>, tree: &UserDataTree<'_>) -> bool {
+        if self.decline {
+            return false;
+        }
+        self.trees += 1;
+        self.calls
+            .0
+            .push(format!("tree {system:?} {:?}", tree.to_nodes()));
+        true
+    }
+}
+
+/// What a [`TreeRecorder`] writes for `event` when it takes its tree.
+fn tree_call(event: &Event) -> Option<String> {
+    match &event.body {
+        Body::UserData(nodes) if event.rendering_info.is_none() => {
+            Some(format!("tree {:?} {nodes:?}", SystemRef::of(&event.system)))
+        }
+        _ => None,
+    }
+}
+
 thread_local! {
+    /// `<UserData>` trees taken from their tokens.
+    static TREES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// String values handed over as UTF-16.
     static UTF16_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// The names met under each `DataNames::id`, to check one id always names the same.
@@ -145,6 +192,7 @@ fn check_chunk(
     at: &str,
 ) -> (usize, usize, usize, usize) {
     let (mut total, mut direct, mut from_proofs) = (0, 0, 0);
+    let mut trees = 0;
     let mut decoder = ChunkDecoder::with_cache(chunk, cache);
     let mut general = ChunkDecoder::new(chunk);
     let mut kept = ProvedSpans::default();
@@ -154,15 +202,18 @@ fn check_chunk(
         total += 1;
         let id = record.record_id();
         let mut expected = Recorder::default();
-        match general.decode(&record) {
-            Ok(event) => visit_event(&event, &mut expected),
+        let event = match general.decode(&record) {
+            Ok(event) => {
+                visit_event(&event, &mut expected);
+                event
+            }
             Err(_) => {
                 let mut got = Recorder::default();
                 assert!(decoder.visit(&record, &mut got).is_err(), "{at} {id}");
                 assert!(got.0.is_empty(), "{at} {id}: a call on an error");
                 continue;
             }
-        }
+        };
         assert_eq!(expected.0.len(), 1);
         // The public call, whichever path it takes.
         let mut got = Recorder::default();
@@ -172,6 +223,26 @@ fn check_chunk(
         let mut got = Utf16Recorder::default();
         decoder.visit(&record, &mut got).unwrap();
         assert_eq!(got.0 .0, expected.0, "{at} record {id}: as UTF-16");
+        // Trees taken: the decoded event's nodes; declined: the decoded event.
+        let mut got = TreeRecorder::default();
+        decoder.visit(&record, &mut got).unwrap();
+        if got.trees > 0 {
+            trees += 1;
+            assert_eq!(
+                Some(&got.calls.0[0]),
+                tree_call(&event).as_ref(),
+                "{at} {id}"
+            );
+            assert_eq!(got.calls.0.len(), 1);
+        } else {
+            assert_eq!(got.calls.0, expected.0, "{at} record {id}: tree not taken");
+        }
+        let mut got = TreeRecorder {
+            decline: true,
+            ..TreeRecorder::default()
+        };
+        decoder.visit(&record, &mut got).unwrap();
+        assert_eq!(got.calls.0, expected.0, "{at} record {id}: tree declined");
         // The direct path alone: the same call, or none.
         let (start, end) = decoder.span(&record).unwrap();
         let mut got = Recorder::default();
@@ -201,6 +272,7 @@ fn check_chunk(
             }
         }
     }
+    TREES.set(TREES.get() + trees);
     (total, direct, from_proofs, scratch.from_parts)
 }
 
@@ -245,6 +317,11 @@ fn direct_visits_equal_the_decoded_events_visits_on_every_sample() {
     assert!(
         total == 0 || UTF16_SEEN.get() > 0,
         "no String handed over as UTF-16"
+    );
+    eprintln!("{} UserData trees read from their tokens", TREES.get());
+    assert!(
+        total == 0 || TREES.get() > 0,
+        "no UserData tree taken from its tokens"
     );
 }
 
