@@ -294,6 +294,7 @@ pub(super) fn fixed_size(ty: u8) -> Option<usize> {
 }
 
 /// A fixed-size scalar of type `ty` from the start of `bytes`.
+#[inline]
 fn scalar(ty: u8, b: &[u8]) -> Result<Value, String> {
     Ok(match ty {
         0x03 => Value::SByte(i8::from_le_bytes(fixed(b, "Int8")?)),
@@ -359,6 +360,7 @@ fn sid(b: &[u8]) -> Result<(Sid, usize), String> {
 /// Decodes a value of type `ty` sized by its descriptor (`bytes` is exactly the value).
 /// `spill` is `bytes` followed by whatever the chunk holds after it, for the one case where
 /// Windows writes a value longer than its size (a SID whose size is short).
+#[inline]
 pub(super) fn decode_sized(ty: u8, bytes: &[u8], spill: &[u8]) -> Result<Value, String> {
     if ty & 0x80 != 0 {
         return array(ty & 0x7f, bytes);
