@@ -231,6 +231,7 @@ fn is_ascii_utf16(bytes: &[u8]) -> bool {
 
 /// `bytes` up to its last whole UTF-16 unit that is not NUL. Trimming units before decoding
 /// equals trimming NUL characters after: a NUL unit decodes to NUL on its own.
+#[inline]
 pub(super) fn without_trailing_nuls(bytes: &[u8]) -> &[u8] {
     let mut end = bytes.len() & !1;
     while end >= 2 && bytes[end - 2] == 0 && bytes[end - 1] == 0 {
