@@ -58,7 +58,7 @@ use std::cell::Cell;
 
 use evtlog::{
     visit_event, Attribute, Body, DataItems, DataRef, Event, EventVisitor, FileTimeWriter, Node,
-    SystemRef, UserDataTree, Value, ValueRef,
+    SidWriter, SystemRef, UserDataTree, Value, ValueRef,
 };
 use serde_json::ser::{CompactFormatter, Formatter};
 
@@ -97,6 +97,8 @@ pub struct JsonState {
     keys: keys::KeyCache,
     /// `TimeCreated`'s text, the date of the last kept.
     times: FileTimeWriter,
+    /// SIDs' texts, the heads of the last met.
+    sids: SidWriter,
 }
 
 /// Bytes reserved in the output before a usual record (a Security record's line is 700 to
@@ -551,6 +553,11 @@ impl<'e> Json<'_, '_, 'e> {
     fn quoted_text(&mut self, v: &Value) {
         match v {
             Value::String(s) | Value::AnsiString(s) | Value::Xml(s) => self.string(s),
+            Value::Sid(sid) => {
+                self.out.push(b'"');
+                self.st.sids.write_ascii(sid, self.out);
+                self.out.push(b'"');
+            }
             Value::Array(_) | Value::Single(_) | Value::Double(_) => {
                 let mut text = String::new();
                 write_text(&mut text, v);

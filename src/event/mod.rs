@@ -21,7 +21,9 @@ pub(crate) mod xml;
 pub use builder::EventBuilder;
 pub(crate) use system_children::{SystemChild, SystemFields, SystemValue};
 pub(crate) use value::{parse_hex_bytes, parse_u64_auto, write_hex_lower, write_hex_upper};
-pub use value::{Array, FileTime, FileTimeWriter, Guid, Sid, SystemTime, Value, VariantType};
+pub use value::{
+    Array, FileTime, FileTimeWriter, Guid, Sid, SidWriter, SystemTime, Value, VariantType,
+};
 pub use xml::MAX_XML_DEPTH;
 
 /// One event record.

@@ -239,7 +239,7 @@ impl Json<'_, '_, '_> {
             match &sec.user_id {
                 Some(sid) => {
                     self.raw(b"{\"#attributes\":{\"UserID\":\"");
-                    sid.write_ascii(self.out);
+                    self.st.sids.write_ascii(sid, self.out);
                     self.raw(b"\"}}");
                 }
                 None => self.raw(b"null"),

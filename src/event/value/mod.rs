@@ -20,7 +20,7 @@ use std::fmt;
 
 use digits::{hex_digit, parse_dec};
 pub use guid::Guid;
-pub use sid::Sid;
+pub use sid::{Sid, SidWriter};
 pub use time::{FileTime, FileTimeWriter, SystemTime};
 
 /// EVT_VARIANT_TYPE, with Windows' values (winevt.h's).

@@ -113,6 +113,7 @@ pub(super) fn pi_data(r: &mut Reader<'_>) -> Result<String> {
 }
 
 /// Reads the next byte without consuming it.
+#[inline]
 pub(super) fn peek(r: &mut Reader<'_>) -> Option<u8> {
     let save = r.pos();
     let t = r.u8("token").ok();

@@ -236,6 +236,7 @@ fn is_ascii_utf16(bytes: &[u8]) -> bool {
 
 /// `bytes` up to its last whole UTF-16 unit that is not NUL. Trimming units before decoding
 /// equals trimming NUL characters after: a NUL unit decodes to NUL on its own.
+#[inline]
 pub(super) fn without_trailing_nuls(bytes: &[u8]) -> &[u8] {
     let mut end = bytes.len() & !1;
     while end >= 2 && bytes[end - 2] == 0 && bytes[end - 1] == 0 {
@@ -299,6 +300,7 @@ pub(super) fn fixed_size(ty: u8) -> Option<usize> {
 }
 
 /// A fixed-size scalar of type `ty` from the start of `bytes`.
+#[inline]
 fn scalar(ty: u8, b: &[u8]) -> Result<Value, String> {
     Ok(match ty {
         0x03 => Value::SByte(i8::from_le_bytes(fixed(b, "Int8")?)),
@@ -364,6 +366,7 @@ fn sid(b: &[u8]) -> Result<(Sid, usize), String> {
 /// Decodes a value of type `ty` sized by its descriptor (`bytes` is exactly the value).
 /// `spill` is `bytes` followed by whatever the chunk holds after it, for the one case where
 /// Windows writes a value longer than its size (a SID whose size is short).
+#[inline]
 pub(super) fn decode_sized(ty: u8, bytes: &[u8], spill: &[u8]) -> Result<Value, String> {
     if ty & 0x80 != 0 {
         return array(ty & 0x7f, bytes);
