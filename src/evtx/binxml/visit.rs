@@ -148,7 +148,9 @@ impl<'a> DataItems<'a> {
     }
 
     /// Item `i`.
-    #[inline]
+    // Always: a JSON writer's member loop calls it per item, and left to the inliner's
+    // budget it was called out of line (+5 % instructions on JSON lines).
+    #[inline(always)]
     pub fn get(&self, i: usize) -> Option<DataRef<'a>> {
         match self.repr {
             Repr::Event(items) => match items.get(i)? {
