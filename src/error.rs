@@ -1,6 +1,6 @@
 //! The one error type of evtlog, and the one table that maps its kinds to Win32 codes.
 //!
-//! Owns: [`Error`] (opaque, one pointer wide), [`ErrorKind`] (fieldless, `Copy`,
+//! Owns: [`Error`] (opaque, two words: no allocation without a detail), [`ErrorKind`] (fieldless, `Copy`,
 //! `#[non_exhaustive]`) and the exhaustive `ErrorKind -> Win32 code` match in
 //! [`ErrorKind::win32_code`].
 //!
@@ -277,6 +277,7 @@ impl ErrorKind {
     ];
 
     /// The Win32 code the emulated API reports for this kind through `GetLastError`.
+    #[inline]
     pub const fn win32_code(self) -> u32 {
         match self {
             ErrorKind::InvalidHandle => ERROR_INVALID_HANDLE,
@@ -420,17 +421,17 @@ pub fn win32_message(code: u32) -> Option<&'static str> {
 
 /// An error from evtlog. Opaque: ask it for its [`ErrorKind`], its Win32 code, and where it
 /// applies, the position in the input it refers to.
+///
+/// Two words: the kind inline, and the detail, if any, boxed. An error with no detail (as
+/// [`Error::new`] makes) allocates nothing and frees nothing: a cancelled call's way out
+/// after a long walk, where the allocator's lines are cold, costs no allocator call
+/// (docs/src/performance.md, "Cancel: a way out of few lines, session 11").
 pub struct Error {
-    inner: Box<Inner>,
-}
-
-struct Inner {
     kind: ErrorKind,
-    detail: Detail,
+    detail: Option<Box<Detail>>,
 }
 
 enum Detail {
-    None,
     Message(String),
     /// A position in text input: 1-based line and column (in characters).
     Text {
@@ -464,22 +465,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An error of `kind` with no further detail.
     pub fn new(kind: ErrorKind) -> Error {
-        Error {
-            inner: Box::new(Inner {
-                kind,
-                detail: Detail::None,
-            }),
-        }
+        Error { kind, detail: None }
     }
 
     /// An error of `kind` carrying a message.
     pub(crate) fn with_message(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error {
-            inner: Box::new(Inner {
-                kind,
-                detail: Detail::Message(message.into()),
-            }),
-        }
+        Error::with_detail(kind, Detail::Message(message.into()))
     }
 
     /// An error reporting the Win32 `code` (any, as a fault plan injects it): its kind is
@@ -490,15 +481,13 @@ impl Error {
             .copied()
             .find(|k| k.win32_code() == code)
             .unwrap_or(ErrorKind::Win32);
-        Error {
-            inner: Box::new(Inner {
-                kind,
-                detail: Detail::Code {
-                    code,
-                    message: message.into(),
-                },
-            }),
-        }
+        Error::with_detail(
+            kind,
+            Detail::Code {
+                code,
+                message: message.into(),
+            },
+        )
     }
 
     /// An error at a 1-based line and column of text input.
@@ -513,9 +502,7 @@ impl Error {
             column,
             message: message.into(),
         };
-        Error {
-            inner: Box::new(Inner { kind, detail }),
-        }
+        Error::with_detail(kind, detail)
     }
 
     /// A query error at a 1-based line and column, with the filter engine's detailed code
@@ -533,9 +520,7 @@ impl Error {
             filter_code,
             message: message.into(),
         };
-        Error {
-            inner: Box::new(Inner { kind, detail }),
-        }
+        Error::with_detail(kind, detail)
     }
 
     /// An error at a byte offset of binary input.
@@ -544,29 +529,37 @@ impl Error {
             offset,
             message: message.into(),
         };
+        Error::with_detail(kind, detail)
+    }
+
+    fn with_detail(kind: ErrorKind, detail: Detail) -> Error {
         Error {
-            inner: Box::new(Inner { kind, detail }),
+            kind,
+            detail: Some(Box::new(detail)),
         }
     }
 
     /// What went wrong.
+    #[inline]
     pub fn kind(&self) -> ErrorKind {
-        self.inner.kind
+        self.kind
     }
 
-    /// The Win32 code the emulated API reports for this error.
+    /// The Win32 code the emulated API reports for this error. Inlined, as `kind`: a caller
+    /// telling a cancelled call's error reads no line of the library's code.
+    #[inline]
     pub fn win32_code(&self) -> u32 {
-        match &self.inner.detail {
-            Detail::Code { code, .. } => *code,
-            _ => self.inner.kind.win32_code(),
+        match self.detail.as_deref() {
+            Some(Detail::Code { code, .. }) => *code,
+            _ => self.kind.win32_code(),
         }
     }
 
     /// For errors in text input (XML, queries): the 1-based line and column (for a bare XPath
     /// the line is 1 and the column counts characters of the query).
     pub fn position(&self) -> Option<(u32, u32)> {
-        match &self.inner.detail {
-            Detail::Text { line, column, .. } | Detail::Query { line, column, .. } => {
+        match self.detail.as_deref() {
+            Some(Detail::Text { line, column, .. } | Detail::Query { line, column, .. }) => {
                 Some((*line, *column))
             }
             _ => None,
@@ -576,8 +569,8 @@ impl Error {
     /// For query errors: the filter engine's detailed code behind the top-level one
     /// (ERROR_EVT_FILTER_PARSEERR, 15019, for a syntax error; see README's query table).
     pub fn filter_code(&self) -> Option<u32> {
-        match &self.inner.detail {
-            Detail::Query { filter_code, .. } => Some(*filter_code),
+        match self.detail.as_deref() {
+            Some(Detail::Query { filter_code, .. }) => Some(*filter_code),
             _ => None,
         }
     }
@@ -585,17 +578,17 @@ impl Error {
     /// The same error with its position moved: used when a query's text sits inside other
     /// text (an XPath inside a structured query).
     pub fn relocated(mut self, line: u32, column: u32) -> Error {
-        match &mut self.inner.detail {
+        if let Some(
             Detail::Text {
                 line: l, column: c, ..
             }
             | Detail::Query {
                 line: l, column: c, ..
-            } => {
-                *l = line;
-                *c = column;
-            }
-            _ => {}
+            },
+        ) = self.detail.as_deref_mut()
+        {
+            *l = line;
+            *c = column;
         }
         self
     }
@@ -603,22 +596,24 @@ impl Error {
     /// The same error with `prefix` (and a space) before its message: used to say which of
     /// several inputs an error is about.
     pub(crate) fn prefixed(mut self, prefix: &str) -> Error {
-        match &mut self.inner.detail {
-            Detail::Message(message)
-            | Detail::Text { message, .. }
-            | Detail::Offset { message, .. }
-            | Detail::Query { message, .. }
-            | Detail::Code { message, .. } => *message = format!("{prefix} {message}"),
-            Detail::None => self.inner.detail = Detail::Message(prefix.to_owned()),
-            Detail::Io(_) => {}
+        match self.detail.as_deref_mut() {
+            Some(
+                Detail::Message(message)
+                | Detail::Text { message, .. }
+                | Detail::Offset { message, .. }
+                | Detail::Query { message, .. }
+                | Detail::Code { message, .. },
+            ) => *message = format!("{prefix} {message}"),
+            None => self.detail = Some(Box::new(Detail::Message(prefix.to_owned()))),
+            Some(Detail::Io(_)) => {}
         }
         self
     }
 
     /// For errors in binary input: the byte offset.
     pub fn offset(&self) -> Option<u64> {
-        match &self.inner.detail {
-            Detail::Offset { offset, .. } => Some(*offset),
+        match self.detail.as_deref() {
+            Some(Detail::Offset { offset, .. }) => Some(*offset),
             _ => None,
         }
     }
@@ -635,12 +630,7 @@ impl From<std::io::Error> for Error {
             Io::InvalidData | Io::UnexpectedEof => ErrorKind::InvalidData,
             _ => ErrorKind::Io,
         };
-        Error {
-            inner: Box::new(Inner {
-                kind,
-                detail: Detail::Io(err),
-            }),
-        }
+        Error::with_detail(kind, Detail::Io(err))
     }
 }
 
@@ -648,8 +638,10 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let code = self.win32_code();
         f.write_str(win32_message(code).unwrap_or("Unknown error."))?;
-        match &self.inner.detail {
-            Detail::None => Ok(()),
+        let Some(detail) = self.detail.as_deref() else {
+            return Ok(());
+        };
+        match detail {
             Detail::Message(m) => write!(f, " {m}"),
             Detail::Text {
                 line,
@@ -701,8 +693,8 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.inner.detail {
-            Detail::Io(e) => Some(e),
+        match self.detail.as_deref() {
+            Some(Detail::Io(e)) => Some(e),
             _ => None,
         }
     }
@@ -802,6 +794,33 @@ mod tests {
         assert_eq!(codes.len(), ErrorKind::ALL.len());
     }
 
+    /// An error without a detail (no allocation) reads as one with an empty detail did: the
+    /// kind's code and message, no position or offset, no source; `prefixed` gives it a
+    /// message, `relocated` leaves it as it is.
+    #[test]
+    fn an_error_without_detail_reads_as_before() {
+        let e = Error::new(ErrorKind::Cancelled);
+        assert_eq!(e.kind(), ErrorKind::Cancelled);
+        assert_eq!(e.win32_code(), 1223);
+        assert_eq!(e.to_string(), "The operation was canceled by the user.");
+        assert_eq!(
+            (e.position(), e.offset(), e.filter_code()),
+            (None, None, None)
+        );
+        assert!(std::error::Error::source(&e).is_none());
+        let e = e.relocated(2, 3);
+        assert_eq!(e.position(), None);
+        let e = e.prefixed("channel A:");
+        assert_eq!(e.kind(), ErrorKind::Cancelled);
+        assert_eq!(
+            e.to_string(),
+            "The operation was canceled by the user. channel A:"
+        );
+        let coded = Error::with_code(1223, "injected").prefixed("EvtNext:");
+        assert_eq!(coded.win32_code(), 1223);
+        assert!(coded.to_string().ends_with(" EvtNext: injected"), "{coded}");
+    }
+
     #[test]
     fn display_carries_position() {
         let e = Error::at_text(ErrorKind::MalformedXml, 3, 14, "unexpected end");
@@ -818,8 +837,20 @@ mod tests {
         assert_eq!(e.win32_code(), 2);
     }
 
+    /// Two words, and a `Result` of a word still two (the kind's spare values tell `Ok`).
     #[test]
-    fn error_is_one_pointer_wide() {
-        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+    fn error_is_two_words() {
+        assert_eq!(
+            std::mem::size_of::<Error>(),
+            2 * std::mem::size_of::<usize>()
+        );
+        assert_eq!(
+            std::mem::size_of::<Result<u64>>(),
+            2 * std::mem::size_of::<usize>()
+        );
+        assert_eq!(
+            std::mem::size_of::<Result<()>>(),
+            2 * std::mem::size_of::<usize>()
+        );
     }
 }

@@ -43,7 +43,8 @@
 //!
 //! 1. **Tree shape.** A node with `parent == Some(p)` sits in `p.children` at index
 //!    `parent_idx`, and every node in `p.children` has `parent == Some(p)`. A cancelled node
-//!    has no children: cancel detaches the whole subtree below the node it starts from
+//!    has no children (once its cancel's walk has its lock: 3): cancel detaches the whole
+//!    subtree below the node it starts from
 //!    (every descendant gets `parent == None`), and a child of a cancelled node is born
 //!    cancelled and detached. A node keeps its own link to its parent when it is the node a
 //!    cancel started from (or a Call cancelled by `cancel_calls`) until its last handle
@@ -59,10 +60,16 @@
 //!    blocks; on failure it unlocks and relocks in order (under loom it always takes that
 //!    fallback: loom#376). Hence no deadlock. A `Parker`'s
 //!    mutex is a leaf: it is only taken with no node lock held.
-//! 3. **Flag monotonicity.** A node's `cancelled` flag goes from false to true at most once,
-//!    always under that node's lock (store `Release`), and is never reset. Readers load it
-//!    with `Acquire` and no lock. A child is born cancelled exactly when its parent's flag
-//!    was set when `child` held the parent's lock.
+//! 3. **Flag monotonicity.** A node's `cancelled` flag goes from false to true and is never
+//!    reset (store `Release`). It is stored under that node's lock, except by `cancel`, which
+//!    stores its starting node's flag first, before taking that node's lock, and then again
+//!    under it, before the walk. Readers load it with `Acquire` and no lock. A child is born
+//!    cancelled exactly when its parent's flag was set when `child` held the parent's lock.
+//!    The early store keeps 1 and 5: a `child` or `register` that reads the flag unset under
+//!    the lock comes before the cancel's own lock, whose walk then finds the child or wakes
+//!    the waiter; one that reads it set is born cancelled or fails. Between the store and
+//!    the walk a cancelled node may still have children (1 holds once the walk has taken
+//!    its lock).
 //! 4. **No user code under a lock.** The walks only set flags, move links and collect the
 //!    parkers of cancelled nodes; every parker is unparked after the last tree lock is
 //!    released. Nothing else runs: there are no callbacks.
@@ -172,7 +179,9 @@ impl CancelToken {
         }
     }
 
-    /// Sticky cancel of this node and its subtree; wakes their waiters. Idempotent.
+    /// Sticky cancel of this node and its subtree; wakes their waiters. Idempotent. The
+    /// node's own flag is stored first (invariant 3), inlined here.
+    #[inline]
     pub(crate) fn cancel(&self) {
         tree::cancel(&self.node);
     }

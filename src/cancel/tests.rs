@@ -275,6 +275,43 @@ fn a_call_sees_its_scopes_cancel_before_the_walk_reaches_it() {
     assert!(!session.is_cancelled());
 }
 
+/// Invariant 3: `cancel` stores its node's flag before it takes the node's lock, so a call
+/// under it stops while the cancelling thread still waits for that lock; a node created or
+/// a waiter registered meanwhile is refused (born cancelled, or Cancelled), and once the
+/// lock is free the walk reaches the call. Storing the flag only under the lock fails this.
+#[test]
+fn cancel_stores_its_flag_before_it_takes_the_lock() {
+    let (_root, _session, handle) = session_and_handle();
+    let call = handle.child(NodeKind::Call);
+    let held = hold(&handle.node);
+    let canceller = {
+        let handle = handle.clone();
+        thread::spawn(move || handle.cancel())
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !call.is_cancelled() {
+        assert!(
+            Instant::now() < deadline,
+            "the flag waited for the node's lock"
+        );
+        thread::yield_now();
+    }
+    assert!(own_flag(&handle.node));
+    assert!(!own_flag(&call.node), "the walk passed a held lock");
+    drop(held);
+    // Under the lock now: a child is born cancelled, a registration fails.
+    let late = handle.child(NodeKind::Call);
+    assert!(late.is_cancelled());
+    let parker = Parker::new();
+    assert_eq!(
+        handle.register(&parker).unwrap_err().kind(),
+        ErrorKind::Cancelled
+    );
+    canceller.join().unwrap();
+    assert!(own_flag(&call.node));
+    assert_eq!(check_subtree(&handle.node), 1, "the walk left a child");
+}
+
 /// Invariant 8: the scope link is the node a call was created under, for good. A call whose
 /// scope's handles are gone moves up (6), and a later cancel of the scope's parent's calls
 /// reaches it; a scope that is not cancelled never makes its call look cancelled.

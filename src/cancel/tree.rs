@@ -17,7 +17,7 @@ use crate::sync::{Arc, AtomicBool, AtomicUsize, Mutex, MutexGuard, Ordering};
 /// (invariant 8).
 #[repr(C)]
 pub(super) struct Node {
-    /// Set once, under `inner`'s lock, never reset (invariant 3). Read without the lock.
+    /// Set once, never reset (invariant 3). Read without the lock.
     cancelled: AtomicBool,
     pub(super) kind: NodeKind,
     inner: Mutex<Inner>,
@@ -250,9 +250,20 @@ where
     }
 }
 
-/// Sticky cancel of `node` and its whole subtree. Wakes the waiters after every lock is
-/// released (invariant 4).
+/// Sticky cancel of `node` and its whole subtree. The node's flag is stored first, before
+/// any lock (invariant 3): the calls polling it stop at once, and the cancelling thread's
+/// way to that store is the node's line and no more. Then the walk, which wakes the waiters
+/// after every lock is released (invariant 4).
+#[inline]
 pub(super) fn cancel(node: &Arc<Node>) {
+    node.cancelled.store(true, Ordering::Release);
+    cancel_walk(node);
+}
+
+/// The rest of [`cancel`], after the flag: out of line, so that the inlined store is the
+/// caller's first step.
+#[inline(never)]
+fn cancel_walk(node: &Arc<Node>) {
     let mut woken = Vec::new();
     {
         let mut locked = lock(node);

@@ -44,8 +44,8 @@
 //! 10. A cancelled call does the same work at any log size, but not at the same speed: a
 //!     walk over 10^7 records streams gigabytes through the caches and the TLB, so every
 //!     line its way out touches is a miss (~0.3 µs each in this VM). The way out is kept
-//!     short: the poll is one load of the call's own flag, the Cancelled error is made
-//!     early (`Scan::cancelled`), the event vector is allocated at the first match, the
+//!     short: the poll is one load of the call's own flag, the Cancelled error allocates
+//!     nothing (error.rs), the event vector is allocated at the first match, the
 //!     next chunk is found from the current one (paged.rs invariant 5), and a cancelled
 //!     `next` sets its cursor copy (3) and its cancelled call node aside in the state's
 //!     `spent` slot, under the state lock it already holds (no second lock on the way out),
@@ -397,7 +397,9 @@ impl ResultSet {
     }
 
     /// EvtCancel on the result set: the call in flight returns `Cancelled`, and so does every
-    /// later call, until the result set is closed. Idempotent.
+    /// later call, until the result set is closed. Idempotent. Inlined: the caller's first
+    /// steps are the loads that reach the result set's flag, and its store.
+    #[inline]
     pub fn cancel(&self) {
         self.inner.token.cancel();
     }

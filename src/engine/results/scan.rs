@@ -54,11 +54,6 @@ pub(super) struct Scan<'a> {
     /// Records examined before the timeout is first checked (a query's `next` reads one
     /// poll interval's worth whatever its timeout, so a zero timeout is a poll).
     pub(super) untimed_records: u64,
-    /// The Cancelled error this scan returns, made at its second batch boundary: a scan
-    /// long enough to be cancelled mid-walk has then just started, and the allocator's
-    /// lines are warm. Made on the way out instead, after a walk over a large log has
-    /// evicted them, it cost ~2.5 µs of a ~10 µs cancel (measured at 10^7 records).
-    cancelled: Option<Error>,
     /// Chunks passed whole on their EventID summary since the last poll for them.
     passed_chunks: u32,
     /// A column entry's weight in a batch, and the passed chunks that make one: lighter
@@ -94,7 +89,6 @@ impl<'a> Scan<'a> {
             probe_fields: SystemFields::ALL,
             untimed_batches: 0,
             untimed_records: 0,
-            cancelled: None,
             passed_chunks: 0,
             entry_weight: if timeout.is_some() {
                 COLUMN_ENTRIES_PER_RECORD
@@ -116,42 +110,30 @@ impl<'a> Scan<'a> {
     }
 
     /// Before each batch: the pause point, the cancel poll, the timeout. The common case, a
-    /// running engine with no pause point armed, no timeout and no Cancelled error to make at
-    /// this boundary, is inlined: three flags, then the cancel poll, whose way out stays in
-    /// the scan's own code (code reached only on the way out is cold after a long walk).
+    /// running engine with no pause point armed and no timeout, is inlined: two tests, then
+    /// the cancel poll, whose way out stays in the scan's own code and allocates nothing
+    /// (code and allocator lines reached only on the way out are cold after a long walk).
     /// Anything else takes [`batch_boundary_full`](Self::batch_boundary_full), which this
     /// equals (tested case by case: `the_fast_boundary_equals_the_full_one`).
     #[inline(always)]
     fn batch_boundary(&mut self) -> Result<Option<Stop>> {
-        if self.timeout.is_none() && self.batch != 1 && self.engine.is_quiet() {
+        if self.timeout.is_none() && self.engine.is_quiet() {
             self.batch += 1;
             if self.call.is_cancelled() {
-                return Err(self.cancelled_error());
+                return Err(Error::new(ErrorKind::Cancelled));
             }
             return Ok(None);
         }
         self.batch_boundary_full()
     }
 
-    /// The Cancelled error made at the second boundary, or a new one before it.
-    #[inline(always)]
-    fn cancelled_error(&mut self) -> Error {
-        self.cancelled
-            .take()
-            .unwrap_or_else(|| Error::new(ErrorKind::Cancelled))
-    }
-
-    /// Every step of a batch boundary in turn: the pause point, the cancel poll, the
-    /// Cancelled error made at the second boundary, the timeout.
+    /// Every step of a batch boundary in turn: the pause point, the cancel poll, the timeout.
     #[inline(never)]
     fn batch_boundary_full(&mut self) -> Result<Option<Stop>> {
         self.engine.checkpoint(self.kind, self.batch, &self.call)?;
         self.batch += 1;
         if self.call.is_cancelled() {
-            return Err(self.cancelled_error());
-        }
-        if self.batch == 2 {
-            self.cancelled = Some(Error::new(ErrorKind::Cancelled));
+            return Err(Error::new(ErrorKind::Cancelled));
         }
         let timed = self.batch > self.untimed_batches && self.scanned >= self.untimed_records;
         if let Some(timeout) = self.timeout.filter(|_| timed) {
@@ -538,21 +520,20 @@ mod tests {
             .expect("query")
     }
 
-    /// What a batch boundary did, to compare two paths by: its outcome, the batch count, and
-    /// whether the Cancelled error is made.
-    fn outcome(scan: &Scan<'_>, result: Result<Option<Stop>>) -> (String, u64, bool) {
+    /// What a batch boundary did, to compare two paths by: its outcome and the batch count.
+    fn outcome(scan: &Scan<'_>, result: Result<Option<Stop>>) -> (String, u64) {
         let outcome = match result {
             Ok(None) => "on".to_owned(),
             Ok(Some(Stop::TimeUp)) => "time up".to_owned(),
             Err(e) => format!("{:?}", e.kind()),
         };
-        (outcome, scan.batch, scan.cancelled.is_some())
+        (outcome, scan.batch)
     }
 
     /// The inlined boundary equals the full one in every state it tests: service running or
     /// stopped, a pause point armed for another call, the call or its scope cancelled or
     /// not, no timeout, a zero or a long one, timed from the start or not, at each of the
-    /// first batches (the second makes the Cancelled error).
+    /// first batches.
     #[test]
     fn the_fast_boundary_equals_the_full_one() {
         let timeouts = [None, Some(Duration::ZERO), Some(Duration::from_secs(1000))];
