@@ -3,14 +3,17 @@
 //!
 //! A parsed event used to pay one `malloc` and (in its owner's drop) one `free` per `<Data>`
 //! value. A `Text` is a `String` whose buffer, when the text is dropped, goes to a short list
-//! of spare buffers kept by the dropping thread; a `Text` built from a `&str` takes a spare
-//! buffer first. A thread that parses and drops events (or decodes and renders them) thus
-//! reuses the same few buffers, and reading a text costs what reading a `String` did.
+//! of spare buffers kept by the dropping thread if it is of the one spare size ([`SPARE_SIZE`]
+//! bytes, which holds most event texts: a SID, `-`, `0x3e7`, a name); a `Text` built from a
+//! `&str` that fits takes a spare, or allocates that size. A thread that parses and drops
+//! events (or decodes and renders them) thus reuses the same few buffers, and reading a text
+//! costs what reading a `String` did.
 //!
-//! Invariants: a spare buffer is empty (cleared when kept); a thread keeps at most
-//! [`SPARE_MAX`] spares of at most [`SPARE_CAPACITY`] bytes each (larger buffers are freed as
-//! before), so the list holds at most 16 KiB per thread; equality, ordering and hashing are
-//! the `str`'s.
+//! Invariants: a spare buffer is empty (cleared when kept) and of exactly [`SPARE_SIZE`]
+//! bytes, so a text never holds more than that or its own length (events kept in bulk stay
+//! near their texts' size, as glibc's smallest block is about that anyway); a thread keeps at
+//! most [`SPARE_MAX`] spares (2 KiB) and frees any other buffer as before; equality, ordering
+//! and hashing are the `str`'s.
 
 use std::borrow::Borrow;
 use std::cell::RefCell;
@@ -21,8 +24,8 @@ use std::ops::Deref;
 
 /// How many spare buffers a thread keeps: more than an event's texts.
 const SPARE_MAX: usize = 64;
-/// The largest buffer kept as a spare; a longer text's buffer is freed.
-const SPARE_CAPACITY: usize = 256;
+/// The one size of a spare buffer: texts up to this long take one.
+const SPARE_SIZE: usize = 32;
 
 thread_local! {
     static SPARE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
@@ -71,8 +74,7 @@ pub(crate) fn spare_count() -> usize {
 
 impl Drop for Text {
     fn drop(&mut self) {
-        let capacity = self.0.capacity();
-        if capacity == 0 || capacity > SPARE_CAPACITY {
+        if self.0.capacity() != SPARE_SIZE {
             return;
         }
         let mut buffer = std::mem::take(&mut self.0);
@@ -106,13 +108,12 @@ impl From<&str> for Text {
         if s.is_empty() {
             return Text::new();
         }
-        match take_spare() {
-            Some(mut buffer) => {
-                buffer.push_str(s);
-                Text(buffer)
-            }
-            None => Text(s.to_owned()),
+        if s.len() > SPARE_SIZE {
+            return Text(s.to_owned());
         }
+        let mut buffer = take_spare().unwrap_or_else(|| String::with_capacity(SPARE_SIZE));
+        buffer.push_str(s);
+        Text(buffer)
     }
 }
 
@@ -248,26 +249,44 @@ mod tests {
     #[test]
     fn a_dropped_buffer_is_reused_and_holds_only_the_new_text() {
         empty_spares();
-        let long = "a".repeat(SPARE_CAPACITY);
-        let first = Text::from(long.as_str());
-        let capacity = first.0.capacity();
+        let first = Text::from("a".repeat(SPARE_SIZE).as_str());
+        assert_eq!(first.0.capacity(), SPARE_SIZE);
         drop(first);
         assert_eq!(spare_count(), 1);
         let second = Text::from("x");
         assert_eq!(second, "x", "a spare is cleared before it is kept");
-        assert_eq!(second.0.capacity(), capacity, "the spare buffer was taken");
+        assert_eq!(
+            second.0.capacity(),
+            SPARE_SIZE,
+            "the spare buffer was taken"
+        );
         assert_eq!(spare_count(), 0);
+    }
+
+    #[test]
+    fn a_text_never_holds_more_than_the_spare_size_or_its_length() {
+        empty_spares();
+        drop(Text::from(String::with_capacity(SPARE_SIZE)));
+        assert_eq!(spare_count(), 1);
+        for len in 1..=300 {
+            let text = Text::from("z".repeat(len).as_str());
+            assert!(text.0.capacity() <= SPARE_SIZE.max(len), "{len}");
+            assert_eq!(text.len(), len);
+            drop(text);
+            assert_eq!(spare_count(), 1, "{len}");
+        }
     }
 
     #[test]
     fn spares_are_bounded_in_number_and_size() {
         empty_spares();
-        drop(Text::from("b".repeat(SPARE_CAPACITY + 1)));
-        assert_eq!(spare_count(), 0, "a buffer over the size limit is freed");
+        drop(Text::from("b".repeat(SPARE_SIZE + 1)));
+        drop(Text::from(String::with_capacity(SPARE_SIZE - 1)));
+        drop(Text::from(String::with_capacity(SPARE_SIZE * 2)));
         drop(Text::new());
-        assert_eq!(spare_count(), 0, "an empty text has no buffer to keep");
+        assert_eq!(spare_count(), 0, "buffers of any other size are freed");
         let many: Vec<Text> = (0..SPARE_MAX + 10)
-            .map(|i| Text::from(i.to_string()))
+            .map(|i| Text::from(i.to_string().as_str()))
             .collect();
         drop(many);
         assert_eq!(spare_count(), SPARE_MAX);
