@@ -34,7 +34,7 @@ pub struct GpOptions {
 fn text(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         Value::Guid(g) => g.to_string().trim_matches(['{', '}']).to_owned(),
         Value::UInt32(x) => x.to_string(),
         Value::UInt64(x) => x.to_string(),
@@ -216,7 +216,7 @@ fn report(engine: &Engine, name: &str, options: &GpOptions) -> Result<Report, ev
         ("parameterFileName", P::ParameterFilePath),
     ] {
         if let Value::String(path) = m.property(p)? {
-            header.push((key, path));
+            header.push((key, path.into_string()));
         }
     }
     header.push((

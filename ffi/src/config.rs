@@ -77,7 +77,7 @@ unsafe fn read_variant(variant: &EVT_VARIANT) -> Result<Value, ()> {
         // SAFETY: a string variant's pointer satisfies wide_in's contract (this
         // function's contract).
         return match unsafe { wide_in(pointer) } {
-            Ok(Some(text)) => Ok(Value::String(text)),
+            Ok(Some(text)) => Ok(Value::String(text.into())),
             _ => Err(()),
         };
     }

@@ -61,8 +61,8 @@ unsafe fn value_in(v: &EVT_VARIANT) -> Option<Value> {
         let u = &v.Anonymous;
         Some(match v.Type as i32 {
             EvtVarTypeNull => Value::Null,
-            EvtVarTypeString => Value::String(wide_in(u.StringVal).ok()??),
-            EvtVarTypeAnsiString => Value::AnsiString(ansi_in(u.AnsiStringVal)?),
+            EvtVarTypeString => Value::String(wide_in(u.StringVal).ok()??.into()),
+            EvtVarTypeAnsiString => Value::AnsiString(ansi_in(u.AnsiStringVal)?.into()),
             EvtVarTypeSByte => Value::SByte(u.SByteVal),
             EvtVarTypeByte => Value::Byte(u.ByteVal),
             EvtVarTypeInt16 => Value::Int16(u.Int16Val),

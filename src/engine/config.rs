@@ -362,13 +362,13 @@ impl ChannelProperties {
             P::Enabled => Value::Boolean(self.enabled),
             P::Isolation => Value::UInt32(self.isolation as u32),
             P::Type => Value::UInt32(self.channel_type.as_u32()),
-            P::OwningPublisher => Value::String(self.owning_publisher.clone()),
+            P::OwningPublisher => Value::String(self.owning_publisher.clone().into()),
             P::ClassicEventlog => Value::Boolean(self.classic_eventlog),
-            P::Access => Value::String(self.access.clone()),
+            P::Access => Value::String(self.access.clone().into()),
             P::Retention => Value::Boolean(self.retention),
             P::AutoBackup => Value::Boolean(self.auto_backup),
             P::MaxSize => Value::UInt64(self.max_size),
-            P::LogFilePath => Value::String(self.log_file_path.clone()),
+            P::LogFilePath => Value::String(self.log_file_path.clone().into()),
             P::Level => u32_or_null(self.level),
             P::Keywords => self.keywords.map_or(Value::Null, Value::UInt64),
             P::ControlGuid => self.control_guid.map_or(Value::Null, Value::Guid),
@@ -383,7 +383,7 @@ impl ChannelProperties {
                 self.publisher_list
                     .iter()
                     .cloned()
-                    .map(Value::String)
+                    .map(Value::from)
                     .collect(),
             )
             .map_or(Value::Null, Value::Array),
@@ -431,7 +431,7 @@ impl ChannelProperties {
             }
             (P::Access, Value::String(s)) => {
                 super::sddl::check(s).map_err(|e| invalid_value(format!("access {s:?}: {e}")))?;
-                self.access = s.clone();
+                self.access = s.clone().into();
             }
             (P::Retention, Value::Boolean(b)) => self.retention = *b,
             (P::AutoBackup, Value::Boolean(b)) => self.auto_backup = *b,
@@ -442,7 +442,7 @@ impl ChannelProperties {
                         "log file path {s:?}: a full path, or a file in {WINDOWS_LOGS_DIR}"
                     )));
                 }
-                self.log_file_path = s.clone();
+                self.log_file_path = s.clone().into();
             }
             (P::Level, Value::UInt32(v)) => {
                 if *v > 255 {

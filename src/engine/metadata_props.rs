@@ -181,7 +181,7 @@ impl PublisherMetadata {
     /// are 15024 here.
     pub fn property(&self, property: PublisherProperty) -> Result<Value> {
         self.check_installed()?;
-        let path = |p: Option<&String>| p.map_or(Value::Null, |s| Value::String(s.clone()));
+        let path = |p: Option<&String>| p.map_or(Value::Null, |s| Value::String(s.clone().into()));
         let Some(p) = self.publisher() else {
             // The default publisher has no identity or files of its own.
             return match property {
@@ -189,7 +189,7 @@ impl PublisherMetadata {
                 PublisherProperty::ResourceFilePath
                 | PublisherProperty::ParameterFilePath
                 | PublisherProperty::MessageFilePath => Ok(Value::Null),
-                PublisherProperty::HelpLink => Ok(Value::String(String::new())),
+                PublisherProperty::HelpLink => Ok(Value::String(String::new().into())),
                 PublisherProperty::PublisherMessageId => Ok(message_id(None)),
                 other => Err(not_of("the publisher (use its object arrays)", other)),
             };
@@ -202,7 +202,9 @@ impl PublisherMetadata {
             // Windows synthesizes a go.microsoft.com link from the message file's version
             // resource when the manifest sets none; evtlog reads no version resources, so
             // an unset link is the empty string (as wevtutil shows for classic sources).
-            PublisherProperty::HelpLink => Value::String(p.help_link.clone().unwrap_or_default()),
+            PublisherProperty::HelpLink => {
+                Value::String(p.help_link.clone().unwrap_or_default().into())
+            }
             PublisherProperty::PublisherMessageId => message_id(p.message_id),
             other => return Err(not_of("the publisher (use its object arrays)", other)),
         })
@@ -219,7 +221,7 @@ impl PublisherMetadata {
                     .enumerate()
                     .map(|(i, c)| {
                         vec![
-                            Value::String(c.name.clone()),
+                            Value::String(c.name.clone().into()),
                             Value::UInt32(i as u32),
                             Value::UInt32(c.value),
                             Value::UInt32(u32::from(c.imported)),
@@ -232,7 +234,7 @@ impl PublisherMetadata {
                     .iter()
                     .map(|l| {
                         vec![
-                            Value::String(l.name.clone()),
+                            Value::String(l.name.clone().into()),
                             Value::UInt32(l.value),
                             message_id(l.message_id),
                         ]
@@ -243,7 +245,7 @@ impl PublisherMetadata {
                     .iter()
                     .map(|t| {
                         vec![
-                            Value::String(t.name.clone()),
+                            Value::String(t.name.clone().into()),
                             Value::Guid(t.event_guid),
                             Value::UInt32(t.value),
                             message_id(t.message_id),
@@ -255,7 +257,7 @@ impl PublisherMetadata {
                     .iter()
                     .map(|o| {
                         vec![
-                            Value::String(o.name.clone()),
+                            Value::String(o.name.clone().into()),
                             Value::UInt32(o.metadata_value()),
                             message_id(o.message_id),
                         ]
@@ -266,7 +268,7 @@ impl PublisherMetadata {
                     .iter()
                     .map(|k| {
                         vec![
-                            Value::String(k.name.clone()),
+                            Value::String(k.name.clone().into()),
                             Value::UInt64(k.mask),
                             message_id(k.message_id),
                         ]
@@ -475,7 +477,8 @@ impl EventMetadata {
                 e.template
                     .and_then(|t| p.templates.get(t))
                     .map(template_xml)
-                    .unwrap_or_default(),
+                    .unwrap_or_default()
+                    .into(),
             ),
         })
     }

@@ -256,7 +256,7 @@ impl Reader<'_> {
                         units
                     }
                 };
-                Value::String(String::from_utf16_lossy(&units))
+                Value::String(String::from_utf16_lossy(&units).into())
             }
             "AnsiString" => {
                 let bytes = match self.length(item)? {
@@ -280,7 +280,7 @@ impl Reader<'_> {
                         &rest[..end]
                     }
                 };
-                Value::AnsiString(String::from_utf8_lossy(bytes).into_owned())
+                Value::AnsiString(String::from_utf8_lossy(bytes).into_owned().into())
             }
             "Int8" => Value::SByte(i8::from_le_bytes(self.fixed(item)?)),
             "UInt8" => Value::Byte(self.fixed::<1>(item)?[0]),

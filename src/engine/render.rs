@@ -168,11 +168,7 @@ fn system_values(event: &Event) -> Vec<Value> {
     let correlation = s.correlation.as_ref();
     let execution = s.execution.as_ref();
     vec![
-        opt(s
-            .provider
-            .name
-            .as_deref()
-            .map(|t| Value::String(t.to_owned()))),
+        opt(s.provider.name.as_deref().map(|t| Value::String(t.into()))),
         opt(s.provider.guid.map(Value::Guid)),
         Value::UInt16(s.event_id),
         opt(s.qualifiers.map(Value::UInt16)),
@@ -188,8 +184,8 @@ fn system_values(event: &Event) -> Vec<Value> {
             .map(Value::Guid)),
         opt(execution.map(|e| Value::UInt32(e.process_id))),
         opt(execution.map(|e| Value::UInt32(e.thread_id))),
-        opt(s.channel.as_deref().map(|t| Value::String(t.to_owned()))),
-        opt(s.computer.as_deref().map(|t| Value::String(t.to_owned()))),
+        opt(s.channel.as_deref().map(|t| Value::String(t.into()))),
+        opt(s.computer.as_deref().map(|t| Value::String(t.into()))),
         opt(s
             .security
             .as_ref()
@@ -251,7 +247,7 @@ fn leaves(el: &Element, out: &mut Vec<Value>) {
                     _ => {}
                 }
             }
-            Value::String(text)
+            Value::String(text.into())
         }
     });
 }
@@ -261,5 +257,5 @@ fn leaves(el: &Element, out: &mut Vec<Value>) {
 fn element_xml(el: &Element) -> Value {
     let mut out = String::new();
     crate::event::xml::write_element(&mut out, el);
-    Value::Xml(out)
+    Value::Xml(out.into())
 }

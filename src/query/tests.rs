@@ -178,7 +178,7 @@ fn user_data_text_is_its_value() {
 fn values_are_read_as_rendered() {
     let empty_strings = crate::event::Array::new(
         crate::event::VariantType::String,
-        vec![Value::String(String::new())],
+        vec![Value::String(String::new().into())],
     )
     .unwrap();
     let event = Event::builder("P")

@@ -308,7 +308,7 @@ mod tests {
                 .prop_map(|(a, s)| Value::Sid(Sid::new(a, &s).unwrap())),
             (0u64..2_650_467_743_999_999_999).prop_map(|t| Value::FileTime(FileTime(t))),
             proptest::collection::vec(any::<u8>(), 0..4).prop_map(Value::Binary),
-            "[a-zA-Z0-9 .x{}-]{0,12}".prop_map(Value::String),
+            "[a-zA-Z0-9 .x{}-]{0,12}".prop_map(|s| Value::String(s.into())),
             proptest::collection::vec(any::<u16>(), 0..3).prop_map(|v| Value::Array(
                 Array::new(
                     VariantType::UInt16,

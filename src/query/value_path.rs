@@ -179,9 +179,7 @@ fn element_value(view: View<'_>) -> Option<Value> {
                 }
                 SystemValue::UInt { .. } => Value::UInt64(child.integer(s)?),
                 SystemValue::Hex => Value::HexInt64(child.integer(s)?),
-                SystemValue::Text | SystemValue::Attributes => {
-                    Value::String(child.text(s)?.to_owned())
-                }
+                SystemValue::Text | SystemValue::Attributes => Value::String(child.text(s)?.into()),
             }
         }
         View::Data(_, v) => v.clone(),
@@ -211,7 +209,7 @@ fn text_value(nodes: &[Node]) -> Option<Value> {
                     _ => {}
                 }
             }
-            Some(Value::String(out))
+            Some(Value::String(out.into()))
         }
     }
 }
@@ -221,13 +219,9 @@ fn attribute_value(view: View<'_>, name: &str) -> Option<Value> {
     let guid = |g: Option<crate::event::Guid>| g.map(Value::Guid);
     match view {
         View::Provider(s) => match name {
-            "Name" => s
-                .provider
-                .name
-                .as_deref()
-                .map(|t| Value::String(t.to_owned())),
+            "Name" => s.provider.name.as_deref().map(|t| Value::String(t.into())),
             "Guid" => guid(s.provider.guid),
-            "EventSourceName" => s.provider.event_source_name.clone().map(Value::String),
+            "EventSourceName" => s.provider.event_source_name.clone().map(Value::from),
             _ => None,
         },
         View::Leaf(s, SysLeaf::EVENT_ID) if name == "Qualifiers" => s.qualifiers.map(Value::UInt16),
@@ -256,11 +250,11 @@ fn attribute_value(view: View<'_>, name: &str) -> Option<Value> {
         View::Security(s) if name == "UserID" => {
             s.security.as_ref()?.user_id.clone().map(Value::Sid)
         }
-        View::EventData(d) if name == "Name" => d.name.clone().map(Value::String),
-        View::Data(Some(n), _) if name == "Name" => Some(Value::String(n.to_owned())),
+        View::EventData(d) if name == "Name" => d.name.clone().map(Value::from),
+        View::Data(Some(n), _) if name == "Name" => Some(Value::String(n.into())),
         View::Element(_, el) => el.attribute(name).cloned(),
         View::Event(_) if name == "xmlns" => {
-            Some(Value::String(crate::event::xml::EVENT_NS.to_owned()))
+            Some(Value::String(crate::event::xml::EVENT_NS.into()))
         }
         _ => None,
     }

@@ -341,7 +341,7 @@ pub fn EvtGetQueryInfo(
                 VariantType::String,
                 statuses
                     .iter()
-                    .map(|(n, _)| Value::String(n.clone()))
+                    .map(|(n, _)| Value::String(n.clone().into()))
                     .collect(),
             ),
             EvtQueryStatuses => Array::new(
@@ -375,7 +375,7 @@ pub fn EvtGetEventInfo(
             return Err(invalid_handle("an event handle was expected"));
         };
         let value = match property_id {
-            EvtEventPath => Value::String(event.path().to_owned()),
+            EvtEventPath => Value::String(event.path().into()),
             EvtEventQueryIDs => Value::Int32(0),
             _ => return Err(invalid_parameter("an unknown EVT_EVENT_PROPERTY_ID")),
         };

@@ -71,11 +71,14 @@ fn the_standard_channels_have_windows_defaults() {
         assert_eq!(p.get(P::MaxSize), Value::UInt64(max), "{name}");
         assert_eq!(p.get(P::Retention), Value::Boolean(false));
         assert_eq!(p.get(P::AutoBackup), Value::Boolean(false));
-        assert_eq!(p.get(P::OwningPublisher), Value::String(String::new()));
+        assert_eq!(
+            p.get(P::OwningPublisher),
+            Value::String(String::new().into())
+        );
         assert_eq!(p.get(P::FileMax), Value::UInt32(1));
         assert_eq!(
             p.get(P::LogFilePath),
-            Value::String(format!(
+            Value::from(format!(
                 r"%SystemRoot%\System32\Winevt\Logs\{}.evtx",
                 p.name()
             ))

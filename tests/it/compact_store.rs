@@ -382,7 +382,7 @@ fn compaction_behind_live_readers_loses_and_changes_nothing() {
         let index = event.system.execution.map(|e| u64::from(e.process_id));
         assert_eq!(index, Some(id - 1), "record {id}");
         if let evtlog::Body::EventData(data) = &event.body {
-            let want = evtlog::Value::String((id - 1).to_string());
+            let want = evtlog::Value::String((id - 1).to_string().into());
             assert_eq!(data.get("Index"), Some(&want), "record {id}");
         }
     };

@@ -5,7 +5,7 @@
 //! and rendered the Windows way, which normalises quoting, indentation, GUID case and
 //! fraction digits).
 
-use evtlog::{Body, DataItem, Event, Value};
+use evtlog::{Body, DataItem, Event, Text, Value};
 use evtx::{EvtxParser, ParserSettings};
 
 use crate::evtx_decode::{decode, normalised, ORACLE};
@@ -78,7 +78,7 @@ pub(crate) fn oracle_rendering_quirks(event: &Event) -> Event {
             } = item
             {
                 if s.trim().is_empty() && s.contains('\n') {
-                    s.clear();
+                    *s = Text::new();
                 }
                 if s.chars()
                     .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
@@ -92,7 +92,8 @@ pub(crate) fn oracle_rendering_quirks(event: &Event) -> Event {
                                 c
                             }
                         })
-                        .collect();
+                        .collect::<String>()
+                        .into();
                 }
             }
         }

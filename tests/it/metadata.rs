@@ -651,7 +651,7 @@ fn fails(result: BOOL, code: u32) {
 fn as_v(value: Value) -> V {
     match value {
         Value::Null => V::Null,
-        Value::String(s) => V::Str(s),
+        Value::String(s) => V::Str(s.into()),
         Value::UInt32(x) => V::U32(x),
         Value::UInt64(x) => V::U64(x),
         Value::Guid(g) => V::Guid(g),

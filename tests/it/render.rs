@@ -185,7 +185,7 @@ fn user_context_is_userdata_leaves_when_present_2_9() {
         [
             Value::String("admin".into()),
             Value::String("1".into()),
-            Value::String(String::new()), // `<Empty></Empty>` holds an empty text
+            Value::String(String::new().into()), // `<Empty></Empty>` holds an empty text
         ]
     );
     let ctx = RenderContext::values(&["Event/UserData/*/SubjectUserName"]).unwrap();

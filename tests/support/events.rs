@@ -155,10 +155,10 @@ pub fn scalar_value(f: Flavor) -> BoxedStrategy<Value> {
     match f {
         Query => prop_oneof![
             Just(Value::Null),
-            t().prop_map(Value::String),
-            t().prop_map(Value::String),
-            t().prop_map(Value::String),
-            t().prop_map(Value::AnsiString),
+            t().prop_map(|s| Value::String(s.into())),
+            t().prop_map(|s| Value::String(s.into())),
+            t().prop_map(|s| Value::String(s.into())),
+            t().prop_map(|s| Value::AnsiString(s.into())),
             any::<i8>().prop_map(Value::SByte),
             any::<u8>().prop_map(Value::Byte),
             any::<i16>().prop_map(Value::Int16),
@@ -179,13 +179,13 @@ pub fn scalar_value(f: Flavor) -> BoxedStrategy<Value> {
             (0u32..0x100).prop_map(Value::HexInt32),
             any::<u64>().prop_map(Value::HexInt64),
             // An XML fragment is written unescaped: plain text only, or it would change the tree.
-            "[a-z0-9 ]{0,6}".prop_map(Value::Xml),
+            "[a-z0-9 ]{0,6}".prop_map(|s| Value::Xml(s.into())),
         ]
         .boxed(),
         RoundTrip => prop_oneof![
             Just(Value::Null),
-            t().prop_map(Value::String),
-            t().prop_map(Value::AnsiString),
+            t().prop_map(|s| Value::String(s.into())),
+            t().prop_map(|s| Value::AnsiString(s.into())),
             any::<i8>().prop_map(Value::SByte),
             any::<u8>().prop_map(Value::Byte),
             any::<i16>().prop_map(Value::Int16),
@@ -221,7 +221,7 @@ pub fn value(f: Flavor) -> BoxedStrategy<Value> {
             Value::Array(Array::new(VariantType::UInt16, v.into_iter().map(Value::UInt16).collect()).unwrap())
         }),
         1 => vec(text(f), 0..3).prop_map(|v| {
-            Value::Array(Array::new(VariantType::String, v.into_iter().map(Value::String).collect()).unwrap())
+            Value::Array(Array::new(VariantType::String, v.into_iter().map(Value::from).collect()).unwrap())
         }),
     ]
     .boxed()

@@ -44,7 +44,7 @@ fn trees_write_what_their_events_write() {
     let trees: Vec<Vec<Node>> = vec![
         // Nothing; an empty text (`<UserData></UserData>`); a lone value, text or number.
         vec![],
-        vec![Node::Value(Value::String(String::new()))],
+        vec![Node::Value(Value::String(String::new().into()))],
         vec![Node::Value("t".into())],
         vec![Node::Value(5u32.into())],
         // The CAPI2 shape: nested elements of attributes.

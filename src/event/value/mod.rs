@@ -14,6 +14,7 @@
 mod digits;
 mod guid;
 mod sid;
+mod text;
 mod time;
 
 use std::fmt;
@@ -21,6 +22,9 @@ use std::fmt;
 use digits::{hex_digit, parse_dec};
 pub use guid::Guid;
 pub use sid::{Sid, SidWriter};
+#[cfg(test)]
+pub(crate) use text::spare_count;
+pub use text::Text;
 pub use time::{FileTime, FileTimeWriter, SystemTime};
 
 /// EVT_VARIANT_TYPE, with Windows' values (winevt.h's).
@@ -131,8 +135,9 @@ impl Array {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
-    String(String),
-    AnsiString(String),
+    /// Text. The three text variants hold a [`Text`]: short texts inline, no allocation.
+    String(Text),
+    AnsiString(Text),
     SByte(i8),
     Byte(u8),
     Int16(i16),
@@ -153,7 +158,7 @@ pub enum Value {
     HexInt32(u32),
     HexInt64(u64),
     /// A rendered XML fragment (`EvtVarTypeEvtXml`), written unescaped.
-    Xml(String),
+    Xml(Text),
     Array(Array),
 }
 
@@ -394,12 +399,18 @@ pub(crate) fn parse_u64_auto(s: &str) -> Option<u64> {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
-        Value::String(s.to_owned())
+        Value::String(s.into())
     }
 }
 
 impl From<String> for Value {
     fn from(s: String) -> Value {
+        Value::String(s.into())
+    }
+}
+
+impl From<Text> for Value {
+    fn from(s: Text) -> Value {
         Value::String(s)
     }
 }

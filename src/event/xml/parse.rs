@@ -49,7 +49,7 @@ mod segments;
 mod shortcuts;
 mod tree;
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{Body, DataItem, Event, EventData, Node, SystemChild, Value};
+use crate::event::{Body, DataItem, Event, EventData, Node, SystemChild, Text, Value};
 
 /// The deepest nesting of elements event XML may have: the `<Event>` root is level 1.
 /// Windows' events nest a handful of levels (`<Event><UserData><X xmlns=…><Field>` is four;
@@ -399,7 +399,7 @@ impl<'a> Parser<'a> {
             Role::System if !value.trim().is_empty() => self.unexpected_text(),
             Role::EventData if !value.trim().is_empty() => self.unexpected_text(),
             Role::Child(_) | Role::Data | Role::Binary => self.leaf.push(value),
-            Role::Generic => self.push_node(Node::Value(Value::String(value.into_owned()))),
+            Role::Generic => self.push_node(Node::Value(Value::String(value.into()))),
             _ => {}
         }
         Ok(())
@@ -656,7 +656,7 @@ impl<'a> Parser<'a> {
                 let leaf = std::mem::take(&mut self.leaf);
                 let item = DataItem::Data {
                     name: leaf.name.as_deref().map(|n| self.names.shared(n)),
-                    value: Value::String(leaf.text.into_owned()),
+                    value: Value::String(leaf.text.into()),
                 };
                 self.push_item(item);
             }
@@ -677,7 +677,7 @@ impl<'a> Parser<'a> {
                         // `<x></x>` keeps an empty text so that it renders back as written.
                         element
                             .children
-                            .push(Node::Value(Value::String(String::new())));
+                            .push(Node::Value(Value::String(Text::new())));
                     }
                     parent.element.children.push(Node::Element(element));
                     return;
@@ -685,7 +685,7 @@ impl<'a> Parser<'a> {
                 if element.children.is_empty() && !self_closed {
                     element
                         .children
-                        .push(Node::Value(Value::String(String::new())));
+                        .push(Node::Value(Value::String(Text::new())));
                 }
                 match self.dest {
                     Dest::RenderingInfo => self.event.rendering_info = Some(element),

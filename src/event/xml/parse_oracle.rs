@@ -387,7 +387,7 @@ impl Mapper<'_> {
                         && is_leaf(&child) =>
                 {
                     let name = child.attributes.first().map(|(_, v)| v.clone());
-                    let value = Value::String(text_of(&child));
+                    let value = Value::String(text_of(&child).into());
                     out.items.push(DataItem::Data {
                         name: name.map(Into::into),
                         value,
@@ -541,7 +541,7 @@ fn generic(tree: Tree) -> Element {
             .into_iter()
             .map(|(name, value)| Attribute {
                 name,
-                value: Value::String(value),
+                value: Value::String(value.into()),
             })
             .collect();
         Open {
@@ -555,7 +555,10 @@ fn generic(tree: Tree) -> Element {
     while let Some(top) = stack.last_mut() {
         match top.pending.next() {
             Some(TreeNode::Element(child)) => stack.push(open(child)),
-            Some(TreeNode::Text(t)) => top.element.children.push(Node::Value(Value::String(t))),
+            Some(TreeNode::Text(t)) => top
+                .element
+                .children
+                .push(Node::Value(Value::String(t.into()))),
             Some(TreeNode::CData(c)) => top.element.children.push(Node::CData(c)),
             Some(TreeNode::Pi { target, data }) => top
                 .element
@@ -573,7 +576,7 @@ fn generic(tree: Tree) -> Element {
                 if element.children.is_empty() && !self_closed {
                     element
                         .children
-                        .push(Node::Value(Value::String(String::new())));
+                        .push(Node::Value(Value::String(String::new().into())));
                 }
                 match stack.last_mut() {
                     Some(parent) => parent.element.children.push(Node::Element(element)),

@@ -590,3 +590,22 @@ fn data_texts_with_references_agree() {
         }
     }
 }
+
+/// A parsed event's `<Data>` texts take the buffers its predecessor's drop left to the
+/// thread (none allocated in the steady state), and hold exactly the new texts.
+#[test]
+fn data_texts_reuse_the_buffers_of_dropped_events() {
+    let a = template_event(&["SubjectUserSid", "SubjectUserName", "LogonType"]);
+    let b = a.replace("<Data Name='LogonType'>", "<Data Name='LogonType'>x");
+    let first = parse_event(&a).unwrap();
+    let texts = first.event_data().unwrap().values().count();
+    drop(first);
+    let before = crate::event::spare_count();
+    assert!(
+        before >= texts,
+        "{before} spares after dropping {texts} texts"
+    );
+    let second = parse_event(&b).unwrap();
+    assert_eq!(crate::event::spare_count(), before - texts);
+    assert_eq!(second, parse_oracle::parse_event(&b).unwrap());
+}

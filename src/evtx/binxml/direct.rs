@@ -63,11 +63,11 @@ fn dropped(e: &TElement, values: &[Sub]) -> bool {
 /// The text content of an element with these `children`, as the mapper would see it.
 fn content(children: &[TNode], values: &[Sub]) -> Option<Value> {
     Some(match children {
-        [] => Value::String(String::new()),
-        [TNode::Text(t)] => Value::String(t.to_string()),
+        [] => Value::String(String::new().into()),
+        [TNode::Text(t)] => Value::String(t.to_string().into()),
         [TNode::Value(v)] => v.clone(),
         [TNode::Subst { index, .. }] => match values.get(usize::from(*index)) {
-            None | Some(Sub::Plain(Value::Null)) => Value::String(String::new()),
+            None | Some(Sub::Plain(Value::Null)) => Value::String(String::new().into()),
             Some(Sub::Plain(Value::Array(_))) => return None,
             Some(Sub::Plain(v)) => v.clone(),
             Some(Sub::Xml(_) | Sub::Taken) => return None,
@@ -85,7 +85,7 @@ fn attribute(tokens: &[TNode], values: &[Sub]) -> Option<Option<Value>> {
             Some(Sub::Plain(v)) => Some(v.clone()),
             Some(Sub::Xml(_) | Sub::Taken) => return None,
         },
-        [TNode::Text(t)] => Some(Value::String(t.to_string())),
+        [TNode::Text(t)] => Some(Value::String(t.to_string().into())),
         [TNode::Value(v)] => Some(v.clone()),
         _ => return None,
     })

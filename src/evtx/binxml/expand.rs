@@ -90,7 +90,7 @@ impl Expansion {
                         [TNode::Subst { .. }] => None,
                         // One literal, the usual attribute: its value as the list of it
                         // would make, without the list.
-                        [TNode::Text(t)] => Some(Value::String(t.take())),
+                        [TNode::Text(t)] => Some(Value::String(t.take().into())),
                         [TNode::Value(v)] => Some(std::mem::replace(v, Value::Null)),
                         tokens => {
                             let mut parts = Vec::new();
@@ -116,7 +116,7 @@ impl Expansion {
                 set_children(&mut element, children, empty_tag);
                 out.push(Node::Element(element));
             }
-            TNode::Text(mut t) => out.push(Node::Value(Value::String(t.take()))),
+            TNode::Text(mut t) => out.push(Node::Value(Value::String(t.take().into()))),
             TNode::Value(v) => out.push(Node::Value(v)),
             TNode::Subst { .. } => {}
             TNode::CData(c) => out.push(Node::CData(c)),
@@ -144,7 +144,7 @@ impl Expansion {
         for node in nodes {
             match node {
                 TNode::Element(e) => self.expand_element(e, values, take, out, root, depth)?,
-                TNode::Text(t) => out.push(Node::Value(Value::String(t.to_string()))),
+                TNode::Text(t) => out.push(Node::Value(Value::String(t.to_string().into()))),
                 TNode::Value(v) => out.push(Node::Value(v.clone())),
                 TNode::Subst { index, .. } => match values.get_mut(usize::from(*index)) {
                     None | Some(Sub::Plain(Value::Null) | Sub::Taken) => {}
@@ -323,7 +323,7 @@ fn set_children(element: &mut Element, children: Vec<Node>, empty_tag: bool) {
     if element.children.is_empty() && !empty_tag {
         element
             .children
-            .push(Node::Value(Value::String(String::new())));
+            .push(Node::Value(Value::String(String::new().into())));
     }
 }
 

@@ -191,7 +191,7 @@ impl<'a> Values<'a> {
                     Source::Text(t) => t.to_string(),
                     Source::Subst { index, .. } => match self.decode(*index) {
                         Some(None | Some(Value::Null)) => String::new(),
-                        Some(Some(Value::String(t))) => t,
+                        Some(Some(Value::String(t))) => t.into(),
                         _ => return false,
                     },
                     Source::Value(_) => return false,
@@ -234,7 +234,7 @@ impl<'a> Values<'a> {
         match self.decode(i)? {
             None | Some(Value::Null) => Some(None),
             Some(Value::String(t)) if optional && t.is_empty() => Some(None),
-            Some(Value::String(t)) => Some(Some(t)),
+            Some(Value::String(t)) => Some(Some(t.into())),
             Some(_) => None,
         }
     }
@@ -306,11 +306,11 @@ impl<'a> Values<'a> {
     /// A System child's content, as `direct::content` reads it.
     fn content(&mut self, source: &Source) -> Option<Value> {
         Some(match source {
-            Source::Empty => Value::String(String::new()),
-            Source::Text(t) => Value::String(t.to_string()),
+            Source::Empty => Value::String(String::new().into()),
+            Source::Text(t) => Value::String(t.to_string().into()),
             Source::Value(v) => v.clone(),
             Source::Subst { index, .. } => match self.decode(*index)? {
-                None | Some(Value::Null) => Value::String(String::new()),
+                None | Some(Value::Null) => Value::String(String::new().into()),
                 Some(Value::Array(_)) => return None,
                 Some(v) => v,
             },
@@ -322,7 +322,7 @@ impl<'a> Values<'a> {
     fn attribute(&mut self, source: &Source) -> Option<Option<Value>> {
         Some(match source {
             Source::Empty => None,
-            Source::Text(t) => Some(Value::String(t.to_string())),
+            Source::Text(t) => Some(Value::String(t.to_string().into())),
             Source::Value(v) => Some(v.clone()),
             Source::Subst { index, optional } => match self.decode(*index)? {
                 None | Some(Value::Null) => None,
@@ -415,10 +415,10 @@ impl<'a> Values<'a> {
                         continue;
                     }
                     let value = match content {
-                        Content::Empty => Value::String(String::new()),
-                        Content::Text(t) => Value::String(t.clone()),
+                        Content::Empty => Value::String(String::new().into()),
+                        Content::Text(t) => Value::String(t.clone().into()),
                         Content::Subst(i) => match self.decode(*i)? {
-                            None | Some(Value::Null) => Value::String(String::new()),
+                            None | Some(Value::Null) => Value::String(String::new().into()),
                             Some(Value::Array(array)) => {
                                 // The element repeats once per item; an empty array leaves
                                 // it once, empty (the general path's `expand_element`).
@@ -426,7 +426,7 @@ impl<'a> Values<'a> {
                                 if items.is_empty() {
                                     out.push(DataItem::Data {
                                         name: name.clone(),
-                                        value: Value::String(String::new()),
+                                        value: Value::String(String::new().into()),
                                     });
                                 }
                                 for item in items {
@@ -693,7 +693,7 @@ impl<'a, 'c> Fast<'a, 'c> {
                     let nodes = self.general.nested(from, to - from, 2).ok()?;
                     let mut children = merge(nodes);
                     if children.is_empty() && !empty_tag {
-                        children.push(Node::Value(Value::String(String::new())));
+                        children.push(Node::Value(Value::String(String::new().into())));
                     }
                     Body::UserData(children)
                 }
@@ -785,7 +785,7 @@ pub(super) fn instance_spans<'c>(
 /// An array item as a `<Data>` value: Null (no content) maps as empty text.
 fn item_value(item: Value) -> Value {
     match item {
-        Value::Null => Value::String(String::new()),
+        Value::Null => Value::String(String::new().into()),
         v => v,
     }
 }

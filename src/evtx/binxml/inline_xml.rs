@@ -193,7 +193,7 @@ impl<'a, 'c> Inline<'a, 'c> {
                 }
                 ends.push(names.len());
                 let parts = self.attr_parts.get(range.clone())?;
-                values.push(Value::String(joined(parts)));
+                values.push(Value::String(joined(parts).into()));
             }
             let text = if content {
                 self.content(r)?;
@@ -212,7 +212,7 @@ impl<'a, 'c> Inline<'a, 'c> {
                     &mut saw_event_id,
                     &names[..child_end],
                     attrs,
-                    Some(Value::String(text)),
+                    Some(Value::String(text.into())),
                 )
                 .ok()?;
         }

@@ -53,7 +53,7 @@ pub(super) fn local(name: &str) -> &str {
 /// has child elements or other nodes.
 fn content(e: &Element) -> Option<Value> {
     match e.children.as_slice() {
-        [] => Some(Value::String(String::new())),
+        [] => Some(Value::String(String::new().into())),
         [Node::Value(v)] => Some(v.clone()),
         nodes => {
             let mut s = String::new();
@@ -63,7 +63,7 @@ fn content(e: &Element) -> Option<Value> {
                     _ => return None,
                 }
             }
-            Some(Value::String(s))
+            Some(Value::String(s.into()))
         }
     }
 }
@@ -79,7 +79,7 @@ fn take_content(e: &mut Element) -> Option<Value> {
 /// The text form of `v`, reusing its string if it is one.
 fn into_text(v: Value) -> String {
     match v {
-        Value::String(s) => s,
+        Value::String(s) => s.into(),
         other => other.to_text(),
     }
 }

@@ -345,7 +345,7 @@ impl ConstProvider {
         let mut all = Provider::default();
         for (key, source) in attributes {
             let mut value = match source {
-                Source::Text(t) => Value::String(t.to_string()),
+                Source::Text(t) => Value::String(t.to_string().into()),
                 Source::Value(v) => v.clone(),
                 _ => return None,
             };

@@ -18,9 +18,9 @@ pub(super) fn text_of(nodes: &[Node]) -> String {
 /// type, else the parts' text.
 pub(super) fn attribute_value(parts: Vec<Node>) -> Value {
     match merge(parts).as_mut_slice() {
-        [] => Value::String(String::new()),
+        [] => Value::String(String::new().into()),
         [Node::Value(v)] => std::mem::replace(v, Value::Null),
-        other => Value::String(text_of(other)),
+        other => Value::String(text_of(other).into()),
     }
 }
 
@@ -42,7 +42,7 @@ pub(super) fn merge(nodes: Vec<Node>) -> Vec<Node> {
             for v in run.drain(..) {
                 v.write_text(&mut s);
             }
-            out.push(Node::Value(Value::String(s)));
+            out.push(Node::Value(Value::String(s.into())));
         }
     };
     for n in nodes {

@@ -131,8 +131,8 @@ impl std::fmt::Debug for UserDataTree<'_> {
 
 fn owned(v: ValueRef<'_>) -> Value {
     match v {
-        ValueRef::Text(s) => Value::String(s.to_string()),
-        ValueRef::Utf16(u) => Value::String(u.to_text()),
+        ValueRef::Text(s) => Value::String(s.into()),
+        ValueRef::Utf16(u) => Value::String(u.to_text().into()),
         ValueRef::Value(v) => v.clone(),
     }
 }

@@ -80,7 +80,7 @@ fn general_nodes(bytes: &[u8], empty_tag: bool) -> Option<Vec<Node>> {
         .ok()?;
     let mut children = merge(nodes);
     if children.is_empty() && !empty_tag {
-        children.push(Node::Value(Value::String(String::new())));
+        children.push(Node::Value(Value::String(String::new().into())));
     }
     Some(children)
 }

@@ -373,8 +373,8 @@ pub(super) fn decode_sized(ty: u8, bytes: &[u8], spill: &[u8]) -> Result<Value, 
     }
     Ok(match ty {
         0x00 => Value::Null,
-        0x01 => Value::String(utf16_trimmed(bytes)),
-        0x02 => Value::AnsiString(ansi(bytes)),
+        0x01 => Value::String(utf16_trimmed(bytes).into()),
+        0x02 => Value::AnsiString(ansi(bytes).into()),
         0x0E => Value::Binary(bytes.to_vec()),
         0x10 => match bytes.len() {
             4 => Value::SizeT(u32::from_le_bytes(fixed(bytes, "SizeT")?).into()),
@@ -398,13 +398,16 @@ fn array(ty: u8, bytes: &[u8]) -> Result<Value, String> {
             let s = utf16(bytes);
             let s = s.strip_suffix('\0').unwrap_or(&s);
             if !s.is_empty() {
-                items.extend(s.split('\0').map(|p| Value::String(p.to_owned())));
+                items.extend(s.split('\0').map(|p| Value::String(p.to_owned().into())));
             }
         }
         0x02 => {
             let b = bytes.strip_suffix(&[0]).unwrap_or(bytes);
             if !b.is_empty() {
-                items.extend(b.split(|&c| c == 0).map(|p| Value::AnsiString(ansi(p))));
+                items.extend(
+                    b.split(|&c| c == 0)
+                        .map(|p| Value::AnsiString(ansi(p).into())),
+                );
             }
         }
         0x13 => {
@@ -546,7 +549,10 @@ mod tests {
         ] {
             let b: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
             utf16_trimmed_into(&b, &mut out);
-            assert_eq!(Value::String(out.clone()), decode_sized(1, &b, &b).unwrap());
+            assert_eq!(
+                Value::String(out.clone().into()),
+                decode_sized(1, &b, &b).unwrap()
+            );
         }
     }
 

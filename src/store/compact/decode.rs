@@ -241,8 +241,7 @@ impl CompactRecords {
         if let Value::String(s) = value {
             if r.peek()? == VariantType::String as u8 {
                 r.u8()?;
-                s.clear();
-                s.push_str(r.str()?);
+                s.set(r.str()?);
                 return Some(());
             }
         }
@@ -262,9 +261,9 @@ impl CompactRecords {
         let ty = VariantType::from_raw(u32::from(tag))?;
         Some(match ty {
             VariantType::Null => Value::Null,
-            VariantType::String => Value::String(r.str()?.to_owned()),
-            VariantType::AnsiString => Value::AnsiString(r.str()?.to_owned()),
-            VariantType::EvtXml => Value::Xml(r.str()?.to_owned()),
+            VariantType::String => Value::String(r.str()?.into()),
+            VariantType::AnsiString => Value::AnsiString(r.str()?.into()),
+            VariantType::EvtXml => Value::Xml(r.str()?.into()),
             VariantType::SByte => Value::SByte(r.u8()? as i8),
             VariantType::Byte => Value::Byte(r.u8()?),
             VariantType::Boolean => Value::Boolean(r.u8()? != 0),

@@ -20,7 +20,9 @@ use super::segments::{segment_at, Segments};
 use super::{same, same_bytes, system, Open, Parser, Role};
 use crate::event::xml::lexer::{find2, unescape};
 use crate::event::xml::memo::{bytes_same, spread};
-use crate::event::{Body, Correlation, DataItem, EventData, Execution, System, SystemChild, Value};
+use crate::event::{
+    Body, Correlation, DataItem, EventData, Execution, System, SystemChild, Text, Value,
+};
 
 impl<'a> Parser<'a> {
     /// `<Data Name='n'>text</Data>` or `<Data>text</Data>` in `<EventData>`, read in one step:
@@ -79,11 +81,11 @@ impl<'a> Parser<'a> {
             // As the general path reads the text: references resolved, and a bad one
             // left to it to report.
             match unescape(raw) {
-                Ok(text) => text.into_owned(),
+                Ok(text) => Text::from(text),
                 Err(_) => return false,
             }
         } else {
-            raw.to_owned()
+            Text::from(raw)
         };
         self.lexer.skip_to(after);
         let item = DataItem::Data {

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use super::{Dest, Open, Parser, Role};
-use crate::event::{Attribute, DataItem, Element, Node, Value};
+use crate::event::{Attribute, DataItem, Element, Node, Text, Value};
 
 /// The text of the open System child, `<Data>` or `<Binary>`.
 #[derive(Default)]
@@ -45,7 +45,7 @@ impl<'a> Leaf<'a> {
         let mut at = 0;
         let mut out = Vec::with_capacity(self.breaks.len() + 1);
         for &b in self.breaks.iter().chain(std::iter::once(&self.text.len())) {
-            out.push(Node::Value(Value::String(self.text[at..b].to_owned())));
+            out.push(Node::Value(Value::String(Text::from(&self.text[at..b]))));
             at = b;
         }
         out
@@ -74,7 +74,7 @@ impl<'a> Parser<'a> {
             .iter()
             .map(|(k, v)| Attribute {
                 name: (*k).to_owned(),
-                value: Value::String(v.to_string()),
+                value: Value::String(Text::from(&**v)),
             })
             .collect();
         self.frames.push(Frame {
@@ -103,7 +103,7 @@ impl<'a> Parser<'a> {
         if let Some(name) = self.leaf.name.take() {
             element.attributes.push(Attribute {
                 name: "Name".to_owned(),
-                value: Value::String(name.into_owned()),
+                value: Value::String(name.into()),
             });
         }
         element.children = self.leaf.nodes();
@@ -136,7 +136,7 @@ impl<'a> Parser<'a> {
         if element.children.is_empty() && !self_closed {
             element
                 .children
-                .push(Node::Value(Value::String(String::new())));
+                .push(Node::Value(Value::String(Text::new())));
         }
         self.push_item(DataItem::Element(element));
     }
