@@ -237,6 +237,14 @@ impl<'e> Json<'_, '_, 'e> {
         self.out.extend_from_slice(bytes);
     }
 
+    /// `"#text":` as the next member of an open object (a comma first if `wrote_any`).
+    fn text_member(&mut self, wrote_any: &mut bool) {
+        if std::mem::replace(wrote_any, true) {
+            self.raw(b",");
+        }
+        self.raw(b"\"#text\":");
+    }
+
     /// `{"Event":{"#attributes":…,"System":{…}`.
     fn open_event(&mut self, system: &SystemRef<'_>) {
         self.system(system);
@@ -605,11 +613,7 @@ impl<'e> Json<'_, '_, 'e> {
             wrote_any = true;
         }
         if has_text {
-            if wrote_any {
-                self.raw(b",");
-            }
-            wrote_any = true;
-            self.raw(b"\"#text\":");
+            self.text_member(&mut wrote_any);
             self.content(children, true);
         }
         self.children(children, container, wrote_any);

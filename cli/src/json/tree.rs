@@ -175,11 +175,7 @@ impl<'e> Json<'_, '_, 'e> {
             wrote_any = true;
         }
         if has_text {
-            if wrote_any {
-                self.raw(b",");
-            }
-            wrote_any = true;
-            self.raw(b"\"#text\":");
+            self.text_member(&mut wrote_any);
             self.tree_content(tree, r);
         }
         // `children`, for content without `Data`: a member per child element, a name met
