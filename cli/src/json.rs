@@ -148,6 +148,11 @@ impl EventVisitor for JsonWriter<'_> {
         true
     }
 
+    /// Integers written from their bits, no `Value` built and kept for them.
+    fn wants_scalars(&self) -> bool {
+        true
+    }
+
     /// `<UserData>` trees written from their tokens, no `Event` built (`tree`).
     fn wants_user_data(&self) -> bool {
         true
@@ -482,6 +487,23 @@ impl<'e> Json<'_, '_, 'e> {
                 [] => self.raw(if empty_as_string { b"\"\"" } else { b"null" }),
                 units => copy_utf16_escaped(self.out, units),
             },
+            // As `number` then `quoted_text` write its value (a number is never empty).
+            ValueRef::Scalar(s) => {
+                if let Some(n) = s.signed() {
+                    self.i64(n);
+                } else if let Some(n) = s.unsigned() {
+                    self.u64(n);
+                } else {
+                    let at = self.out.len();
+                    self.out.push(b'"');
+                    if s.write_ascii_text(self.out) {
+                        self.out.push(b'"');
+                    } else {
+                        self.out.truncate(at);
+                        self.quoted_text(&s.to_value());
+                    }
+                }
+            }
             ValueRef::Value(v) if v.is_empty_text() => {
                 self.raw(if empty_as_string { b"\"\"" } else { b"null" })
             }
