@@ -81,8 +81,8 @@ pub use event::{
 pub use evtx::{
     visit_event, ChunkDecoder, ChunkHeader, Chunks, DataItems, DataNames, DataRef, EventVisitor,
     EvtxChunk, EvtxFile, EvtxRecord, EvtxWriter, FileHeader, Finding, FindingKind, HeaderFlags,
-    Records, SystemRef, TemplateCache, UserDataTokens, UserDataTree, Utf16, ValueRef, XmlToken,
-    CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
+    Records, Scalar, SystemRef, TemplateCache, UserDataTokens, UserDataTree, Utf16, ValueRef,
+    XmlToken, CHUNK_HEADER_SIZE, CHUNK_SIZE, FILE_HEADER_BLOCK_SIZE,
 };
 pub use gen::manifests::{EmbeddedManifest, ALL as DEFAULT_MANIFESTS};
 pub use gen::{Generator, Profile};

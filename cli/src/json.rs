@@ -58,7 +58,7 @@ use std::cell::Cell;
 
 use evtlog::{
     visit_event, Attribute, Body, DataItems, DataRef, Event, EventVisitor, FileTimeWriter, Node,
-    SidWriter, SystemRef, UserDataTree, Value, ValueRef,
+    Scalar, SidWriter, SystemRef, UserDataTree, Value, ValueRef,
 };
 use serde_json::ser::{CompactFormatter, Formatter};
 
@@ -145,6 +145,11 @@ impl EventVisitor for JsonWriter<'_> {
 
     /// Strings escaped straight from their UTF-16, never decoded to text first.
     fn wants_utf16(&self) -> bool {
+        true
+    }
+
+    /// Integers written from their bits, no `Value` built and kept for them.
+    fn wants_scalars(&self) -> bool {
         true
     }
 
@@ -482,6 +487,7 @@ impl<'e> Json<'_, '_, 'e> {
                 [] => self.raw(if empty_as_string { b"\"\"" } else { b"null" }),
                 units => copy_utf16_escaped(self.out, units),
             },
+            ValueRef::Scalar(s) => self.scalar(s),
             ValueRef::Value(v) if v.is_empty_text() => {
                 self.raw(if empty_as_string { b"\"\"" } else { b"null" })
             }
@@ -489,6 +495,27 @@ impl<'e> Json<'_, '_, 'e> {
                 if !self.number(v) {
                     self.quoted_text(v);
                 }
+            }
+        }
+    }
+
+    /// An integer read from the record, as `number` then `quoted_text` write its value (a
+    /// number is never empty). Out of line: inlined into `leaf_value`, it made every value's
+    /// call dearer (+0.4 % on logs of few integers).
+    #[inline(never)]
+    fn scalar(&mut self, s: Scalar) {
+        if let Some(n) = s.signed() {
+            self.i64(n);
+        } else if let Some(n) = s.unsigned() {
+            self.u64(n);
+        } else {
+            let at = self.out.len();
+            self.out.push(b'"');
+            if s.write_ascii_text(self.out) {
+                self.out.push(b'"');
+            } else {
+                self.out.truncate(at);
+                self.quoted_text(&s.to_value());
             }
         }
     }

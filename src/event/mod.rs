@@ -22,7 +22,9 @@ pub use builder::EventBuilder;
 pub(crate) use system_children::{SystemChild, SystemFields, SystemValue};
 #[cfg(test)]
 pub(crate) use value::spare_count;
-pub(crate) use value::{parse_hex_bytes, parse_u64_auto, write_hex_lower, write_hex_upper};
+pub(crate) use value::{
+    parse_hex_bytes, parse_u64_auto, push_hex_lower, write_hex_lower, write_hex_upper,
+};
 pub use value::{
     Array, FileTime, FileTimeWriter, Guid, Sid, SidWriter, SystemTime, Text, Value, VariantType,
 };

@@ -22,7 +22,7 @@ mod slots;
 mod writer;
 
 pub use binxml::{
-    visit_event, ChunkDecoder, DataItems, DataNames, DataRef, EventVisitor, SystemRef,
+    visit_event, ChunkDecoder, DataItems, DataNames, DataRef, EventVisitor, Scalar, SystemRef,
     TemplateCache, UserDataTokens, UserDataTree, Utf16, ValueRef, XmlToken,
 };
 pub(crate) use binxml::{DeferredChunk, Proof, ProvedSpans};

@@ -30,6 +30,7 @@ fn is_empty_text(v: ValueRef<'_>) -> bool {
     match v {
         ValueRef::Text(s) => s.is_empty(),
         ValueRef::Utf16(u) => u.is_empty(),
+        ValueRef::Scalar(_) => false,
         ValueRef::Value(v) => v.is_empty_text(),
     }
 }
@@ -135,6 +136,9 @@ impl<'e> Json<'_, '_, 'e> {
                         Some(XmlToken::Start { end, .. }) => i = end,
                         Some(XmlToken::Value(ValueRef::Text(s))) => text.push_str(s),
                         Some(XmlToken::Value(ValueRef::Utf16(u))) => text.push_str(&u.to_text()),
+                        Some(XmlToken::Value(ValueRef::Scalar(s))) => {
+                            write_text(&mut text, &s.to_value())
+                        }
                         Some(XmlToken::Value(ValueRef::Value(v))) => write_text(&mut text, v),
                         _ => {}
                     }

@@ -289,8 +289,8 @@ impl Value {
     pub fn write_ascii_text(&self, out: &mut Vec<u8>) -> bool {
         match self {
             Value::Guid(g) => g.write_ascii(out),
-            Value::SizeT(v) | Value::HexInt64(v) => out.extend_from_slice(hex_lower(*v).text()),
-            Value::HexInt32(v) => out.extend_from_slice(hex_lower(u64::from(*v)).text()),
+            Value::SizeT(v) | Value::HexInt64(v) => push_hex_lower(out, *v),
+            Value::HexInt32(v) => push_hex_lower(out, u64::from(*v)),
             Value::FileTime(t) => t.write_ascii(out),
             Value::Sid(s) => s.write_ascii(out),
             _ => return false,
@@ -313,7 +313,7 @@ fn push_display(out: &mut String, v: &dyn fmt::Display) {
 
 /// Appends `0x` and the lowercase hex digits of `v`, without padding: the top byte's one or
 /// two digits, then two per byte, each a slice of the pair table (no buffer to validate).
-/// [`hex_lower`] writes the same bytes into a buffer.
+/// [`push_hex_lower`] writes the same bytes into a byte buffer.
 pub(crate) fn write_hex_lower(out: &mut String, v: u64) {
     let bytes = v.to_be_bytes();
     let top = (v.leading_zeros() / 8).min(7) as usize;
@@ -329,37 +329,29 @@ pub(crate) fn write_hex_lower(out: &mut String, v: u64) {
     }
 }
 
-/// `0x` and the lowercase hex digits of a `u64`, without padding: at most 18 bytes.
-struct HexText {
-    text: [u8; 18],
-    len: usize,
-}
-
-impl HexText {
-    fn text(&self) -> &[u8] {
-        self.text.get(..self.len).unwrap_or_default()
-    }
-}
-
-/// `v`'s [`HexText`]: the top byte's one or two digits, then two per byte.
-fn hex_lower(v: u64) -> HexText {
-    let bytes = v.to_be_bytes();
-    let top = (v.leading_zeros() / 8).min(7) as usize;
+/// Appends `0x` and the lowercase hex digits of `v`, without padding: a hex value's text
+/// ([`Value::write_ascii_text`]'s). The sixteen digits are made at once, a nibble to a byte
+/// of a `u128`, the leading zeros shifted out, and written as one fixed-size piece then cut
+/// to length (no copy of a variable length, no table).
+#[inline]
+pub(crate) fn push_hex_lower(out: &mut Vec<u8>, v: u64) {
+    const ONES: u128 = u128::MAX / 0xFF;
+    // Each nibble of `v` to the low half of its own byte, the top nibble the top byte.
+    let mut x = u128::from(v);
+    x = (x | x << 32) & 0x0000_0000_FFFF_FFFF_0000_0000_FFFF_FFFF;
+    x = (x | x << 16) & 0x0000_FFFF_0000_FFFF_0000_FFFF_0000_FFFF;
+    x = (x | x << 8) & 0x00FF_00FF_00FF_00FF_00FF_00FF_00FF_00FF;
+    x = (x | x << 4) & (ONES * 0x0F);
+    // '0' + d, and 'a' - '0' - 10 more where d > 9 (d + 0x76 reaches 0x80).
+    let letters = ((x + ONES * 0x76) & (ONES * 0x80)) >> 7;
+    let ascii = x + ONES * u128::from(b'0') + letters * 0x27;
+    let digits = (16 - v.leading_zeros() / 4).max(1);
     let mut text = [0u8; 18];
     text[..2].copy_from_slice(b"0x");
-    let first = digits::hex_pair(bytes[top]);
-    let mut len = if bytes[top] < 0x10 {
-        text[2] = first[1];
-        3
-    } else {
-        text[2..4].copy_from_slice(&first);
-        4
-    };
-    for &byte in &bytes[top + 1..] {
-        text[len..len + 2].copy_from_slice(&digits::hex_pair(byte));
-        len += 2;
-    }
-    HexText { text, len }
+    text[2..].copy_from_slice(&(ascii << (8 * (16 - digits))).to_be_bytes());
+    let at = out.len();
+    out.extend_from_slice(&text);
+    out.truncate(at + 2 + digits as usize);
 }
 
 /// Appends `bytes` as uppercase hex without separators.
@@ -520,13 +512,19 @@ mod tests {
 
     #[test]
     fn hex_lower_is_format_lower_hex() {
-        let mut values = vec![0, 1, 0xf, 0x10, 0xff, 0x100, u64::MAX, 1 << 63];
+        let mut values = vec![0, 1, 9, 0xa, 0xf, 0x10, 0xff, 0x100, u64::MAX, 1 << 63];
         values
             .extend((0..64).flat_map(|b| [1u64 << b, (1u64 << b) - 1, 0x9e37_79b9_7f4a_7c15 >> b]));
+        // Every digit at every place, next to a 9 and an a (the digit/letter edge).
+        values.extend((0..16).flat_map(|d| (0..16).map(move |k| (d << (4 * k)) | 0xa9 << 56)));
+        values.extend((0..16).flat_map(|d| (0..16).map(move |k| d << (4 * k))));
         for v in values {
             let mut out = String::new();
             write_hex_lower(&mut out, v);
             assert_eq!(out, format!("{v:#x}"));
+            let mut bytes = b"<".to_vec();
+            push_hex_lower(&mut bytes, v);
+            assert_eq!(bytes, format!("<{v:#x}").as_bytes());
         }
     }
 

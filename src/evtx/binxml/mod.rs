@@ -92,7 +92,7 @@ pub use cache::TemplateCache;
 pub(crate) use deferred::{DeferredChunk, Proof, ProvedSpans};
 pub use system_ref::SystemRef;
 pub use user_data::{UserDataTokens, UserDataTree, XmlToken};
-pub use value_ref::{Utf16, ValueRef};
+pub use value_ref::{Scalar, Utf16, ValueRef};
 pub use visit::{visit_event, DataItems, DataNames, DataRef, EventVisitor};
 
 use crate::error::{Error, ErrorKind, Result};

@@ -133,6 +133,7 @@ fn owned(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Text(s) => Value::String(s.into()),
         ValueRef::Utf16(u) => Value::String(u.to_text().into()),
+        ValueRef::Scalar(s) => s.to_value(),
         ValueRef::Value(v) => v.clone(),
     }
 }

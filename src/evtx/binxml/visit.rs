@@ -19,7 +19,10 @@
 //! - A string value is always [`ValueRef::Text`], whichever path read it (an array item
 //!   too), except a String substitution read straight from a record by a visitor that
 //!   [wants its UTF-16](EventVisitor::wants_utf16) ([`ValueRef::Utf16`], whose text is the
-//!   same: tested on every sample record); every other value is [`ValueRef::Value`].
+//!   same: tested on every sample record); an integer substitution read straight from a
+//!   record by a visitor that [wants scalars](EventVisitor::wants_scalars) is
+//!   [`ValueRef::Scalar`] (whose value is the same: tested on every sample record); every
+//!   other value is [`ValueRef::Value`].
 //! - A direct visit's items name their template's names ([`DataItems::names`]): item `i`'s
 //!   name is the name of its slot, one [`DataNames::id`] always the same names (tested on
 //!   every sample record).
@@ -34,7 +37,7 @@ use super::span::Span;
 use super::system_ref::{SystemParts, SystemRef};
 use super::user_data::{read_tree, TreeScratch, UserDataTree};
 use super::value::utf16_trimmed_append;
-use super::value_ref::{Utf16, ValueRef};
+use super::value_ref::{Scalar, Utf16, ValueRef};
 use crate::event::{Body, DataItem, Event, System, SystemFields, Value};
 
 /// What reads events one at a time without keeping them (see the module docs): each
@@ -49,6 +52,12 @@ pub trait EventVisitor {
     /// ([`ValueRef::Utf16`], no text decoded for it) rather than as text
     /// ([`ValueRef::Text`]). No by default.
     fn wants_utf16(&self) -> bool {
+        false
+    }
+    /// Whether this visitor takes an integer value (a signed or unsigned integer, a
+    /// `HexInt32`/`HexInt64`) read straight from a record as a [`ValueRef::Scalar`] (no
+    /// [`Value`] built for it) rather than as a [`ValueRef::Value`]. No by default.
+    fn wants_scalars(&self) -> bool {
         false
     }
     /// Whether this visitor takes an event whose body is a `<UserData>` tree as that
@@ -181,6 +190,10 @@ impl<'a> DataItems<'a> {
                     name: plan_name(plan, k),
                     value: ValueRef::Utf16(Utf16::new(chunk.get(from as usize..to as usize)?)),
                 },
+                Item::Scalar { plan: k, value } => DataRef::Data {
+                    name: plan_name(plan, k),
+                    value: ValueRef::Scalar(value),
+                },
                 Item::Binary { from, to } => {
                     DataRef::Binary(chunk.get(from as usize..to as usize)?)
                 }
@@ -218,9 +231,10 @@ impl<'a> DataItems<'a> {
         match self.repr {
             Repr::Event(_) => None,
             Repr::Direct { items, .. } => match *items.get(i)? {
-                Item::Text { plan, .. } | Item::Value { plan, .. } | Item::Utf16 { plan, .. } => {
-                    Some(usize::from(plan))
-                }
+                Item::Text { plan, .. }
+                | Item::Value { plan, .. }
+                | Item::Utf16 { plan, .. }
+                | Item::Scalar { plan, .. } => Some(usize::from(plan)),
                 Item::Binary { .. } => None,
             },
         }
@@ -304,6 +318,8 @@ enum Item {
     Utf16 { plan: u16, from: u32, to: u32 },
     /// Plan item `plan`, its value number `at` of the scratch values.
     Value { plan: u16, at: u32 },
+    /// Plan item `plan`, an integer value (for a visitor that wants it so).
+    Scalar { plan: u16, value: Scalar },
     /// A `<Binary>`: its bytes at chunk offsets `[from, to)`.
     Binary { from: u32, to: u32 },
 }
@@ -395,6 +411,7 @@ impl<'a, 'c> Visit<'a, 'c> {
         scratch.text.clear();
         scratch.values.clear();
         let utf16 = visitor.wants_utf16();
+        let scalars = visitor.wants_scalars();
         let mut tree = false;
         let read: Arc<Template>;
         let plan: Option<&DataPlan> = match body {
@@ -413,7 +430,7 @@ impl<'a, 'c> Visit<'a, 'c> {
                         return None;
                     };
                     let mut inner = Values::new(chunk, nested);
-                    collect(&mut inner, &plan.items, scratch, utf16)?;
+                    collect(&mut inner, &plan.items, scratch, utf16, scalars)?;
                     if !inner.rest_decode() {
                         return None;
                     }
@@ -433,7 +450,7 @@ impl<'a, 'c> Visit<'a, 'c> {
             }
             BodyPlan::UserData { .. } => return None,
             BodyPlan::Inline(plan) => {
-                collect(&mut values, &plan.items, scratch, utf16)?;
+                collect(&mut values, &plan.items, scratch, utf16, scalars)?;
                 Some(plan)
             }
         };
@@ -477,12 +494,14 @@ impl<'a, 'c> Visit<'a, 'c> {
 }
 
 /// The items of `plan` into `scratch`, as `Values::data_items` maps them; `None` where it
-/// fails. `utf16`: a String substitution is kept as its units, not decoded.
+/// fails. `utf16`: a String substitution is kept as its units, not decoded; `scalars`: an
+/// integer substitution is kept as a [`Scalar`], not decoded to a [`Value`].
 fn collect(
     values: &mut Values<'_>,
     plan: &[ItemPlan],
     scratch: &mut VisitScratch,
     utf16: bool,
+    scalars: bool,
 ) -> Option<()> {
     let VisitScratch {
         items,
@@ -529,6 +548,17 @@ fn collect(
                                 let to = u32::try_from(text.len()).ok()?;
                                 items.push(Item::Text { plan: k, from, to });
                                 continue;
+                            }
+                            Some(span) if scalars => {
+                                // Read as `decode` reads it, when it is an integer.
+                                let scalar = span
+                                    .bytes(values.chunk)
+                                    .and_then(|bytes| Scalar::read(span.ty, bytes));
+                                if let Some(value) = scalar {
+                                    span.used = true;
+                                    items.push(Item::Scalar { plan: k, value });
+                                    continue;
+                                }
                             }
                             Some(_) => {}
                         }

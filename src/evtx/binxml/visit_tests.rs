@@ -7,7 +7,7 @@ use super::visit::{visit_event, DataItems, DataRef, EventVisitor, Visit, VisitSc
 use super::ValueRef;
 use super::{ChunkDecoder, FastScratch, General, TemplateCache};
 use super::{SystemRef, UserDataTree};
-use crate::event::{Body, Event};
+use crate::event::{Body, Event, Value};
 use crate::evtx::EvtxFile;
 
 /// Writes down the call a visit makes.
@@ -28,17 +28,18 @@ impl EventVisitor for Recorder {
     }
 }
 
-/// A [`Recorder`] that asks for String values as UTF-16 and writes them down as their
-/// text, so that its calls read as the decoded event's.
+/// A [`Recorder`] that asks for String values as UTF-16 (and, with `scalars`, integers as
+/// [`Scalar`](super::Scalar)s) and writes them down as their text (their value), so that
+/// its calls read as the decoded event's.
 #[derive(Default)]
-struct Utf16Recorder(Recorder);
+struct Utf16Recorder(Recorder, bool);
 
 impl EventVisitor for Utf16Recorder {
     fn usual(&mut self, system: &SystemRef<'_>, data: Option<&DataItems<'_>>) {
         if let Some(d) = data {
             check_names(d);
         }
-        let texts: Vec<Option<String>> = data
+        let texts: Vec<Option<Result<String, Value>>> = data
             .iter()
             .flat_map(|d| d.iter())
             .map(|item| match item {
@@ -49,7 +50,15 @@ impl EventVisitor for Utf16Recorder {
                     UTF16_SEEN.set(UTF16_SEEN.get() + 1);
                     let text = u.to_text();
                     assert_eq!(u.is_empty(), text.is_empty());
-                    Some(text)
+                    Some(Ok(text))
+                }
+                DataRef::Data {
+                    value: ValueRef::Scalar(v),
+                    ..
+                } => {
+                    assert!(self.1, "a Scalar to a visitor that did not ask");
+                    SCALARS_SEEN.set(SCALARS_SEEN.get() + 1);
+                    Some(Err(v.to_value()))
                 }
                 _ => None,
             })
@@ -59,9 +68,13 @@ impl EventVisitor for Utf16Recorder {
                 .iter()
                 .zip(&texts)
                 .map(|(item, text)| match (item, text) {
-                    (DataRef::Data { name, .. }, Some(text)) => DataRef::Data {
+                    (DataRef::Data { name, .. }, Some(Ok(text))) => DataRef::Data {
                         name,
                         value: ValueRef::Text(text),
+                    },
+                    (DataRef::Data { name, .. }, Some(Err(value))) => DataRef::Data {
+                        name,
+                        value: ValueRef::Value(value),
                     },
                     (item, _) => item,
                 })
@@ -77,6 +90,10 @@ impl EventVisitor for Utf16Recorder {
 
     fn wants_utf16(&self) -> bool {
         true
+    }
+
+    fn wants_scalars(&self) -> bool {
+        self.1
     }
 }
 
@@ -129,6 +146,7 @@ thread_local! {
     static TREES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// String values handed over as UTF-16.
     static UTF16_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static SCALARS_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// The names met under each `DataNames::id`, to check one id always names the same.
     static NAMES: std::cell::RefCell<std::collections::HashMap<u64, Vec<Option<String>>>> =
         Default::default();
@@ -223,6 +241,10 @@ fn check_chunk(
         let mut got = Utf16Recorder::default();
         decoder.visit(&record, &mut got).unwrap();
         assert_eq!(got.0 .0, expected.0, "{at} record {id}: as UTF-16");
+        // And integers as scalars: the same values.
+        let mut got = Utf16Recorder(Recorder::default(), true);
+        decoder.visit(&record, &mut got).unwrap();
+        assert_eq!(got.0 .0, expected.0, "{at} record {id}: as scalars");
         // Trees taken: the decoded event's nodes; declined: the decoded event.
         let mut got = TreeRecorder::default();
         decoder.visit(&record, &mut got).unwrap();
@@ -317,6 +339,10 @@ fn direct_visits_equal_the_decoded_events_visits_on_every_sample() {
     assert!(
         total == 0 || UTF16_SEEN.get() > 0,
         "no String handed over as UTF-16"
+    );
+    assert!(
+        total == 0 || SCALARS_SEEN.get() > 0,
+        "no integer handed over as a Scalar"
     );
     eprintln!("{} UserData trees read from their tokens", TREES.get());
     assert!(
