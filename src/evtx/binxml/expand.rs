@@ -31,6 +31,9 @@ pub(super) struct Expansion {
     pub(super) saw_system: bool,
     /// That `<System>`, mapped directly; a placeholder element stands in the tree.
     pub(super) system: Option<System>,
+    /// The parser's pending nodes (`general`): each open element's and fragment's items
+    /// above its own start, moved out in one exactly sized list when it closes.
+    pub(super) pending: Vec<TNode>,
 }
 
 impl Expansion {
@@ -42,6 +45,7 @@ impl Expansion {
             direct_system: false,
             saw_system: false,
             system: None,
+            pending: Vec::new(),
         }
     }
 }

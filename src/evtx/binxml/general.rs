@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::cache::Template;
 use super::expand::Expansion;
-use super::parsed::{ElementBuilder, Sub, TElement, TNode, Text};
+use super::parsed::{take_above, ElementBuilder, Sub, TElement, TNode, Text};
 use super::tokens::{
     char_reference, corrupt, entity_text, peek, pi_data, value_descriptors, Decoder, MAX_DEPTH,
 };
@@ -78,52 +78,54 @@ impl<'a, 'c> General<'a, 'c> {
 
     /// Tokens up to EOF (or the end of the data).
     fn fragment(&mut self, r: &mut Reader<'c>, dep: bool, depth: usize) -> Result<Vec<TNode>> {
-        let mut out = Vec::new();
+        let base = self.expansion.pending.len();
+        let parsed = self.fragment_pending(r, dep, depth);
+        // On error too: what the failed parse left pending is dropped here.
+        let nodes = take_above(&mut self.expansion.pending, base);
+        parsed.map(|()| nodes)
+    }
+
+    /// [`General::fragment`]'s tokens, each node pushed on `pending`.
+    fn fragment_pending(&mut self, r: &mut Reader<'c>, dep: bool, depth: usize) -> Result<()> {
         while r.remaining() > 0 {
             let at = r.file_offset();
             let tok = r.u8("token")?;
             match tok {
                 0x00 => break,
-                _ if self.content(tok, r, dep, depth, &mut out)? => {}
+                _ if self.content(tok, r, dep, depth)? => {}
                 _ => return Err(corrupt(at, format!("unexpected BinXml token {tok:#04x}"))),
             }
         }
-        Ok(out)
+        Ok(())
     }
 
-    /// Handles one content token; `Ok(false)` if `tok` is not a content token.
-    fn content(
-        &mut self,
-        tok: u8,
-        r: &mut Reader<'c>,
-        dep: bool,
-        depth: usize,
-        out: &mut Vec<TNode>,
-    ) -> Result<bool> {
+    /// Handles one content token, its node pushed on `pending`; `Ok(false)` if `tok` is not
+    /// a content token.
+    fn content(&mut self, tok: u8, r: &mut Reader<'c>, dep: bool, depth: usize) -> Result<bool> {
         let at = r.file_offset().saturating_sub(1);
-        match tok {
-            0x01 | 0x41 => out.push(TNode::Element(self.element(tok, r, dep, depth + 1)?)),
-            0x05 | 0x45 => out.push(self.value_token(r, dep, depth)?),
+        let node = match tok {
+            0x01 | 0x41 => TNode::Element(self.element(tok, r, dep, depth + 1)?),
+            0x05 | 0x45 => self.value_token(r, dep, depth)?,
             0x07 | 0x47 => {
                 let n = usize::from(r.u16("CDATA length")?);
                 let bytes = r.bytes(n.saturating_mul(2), "CDATA text")?;
-                out.push(TNode::CData(utf16(bytes)));
+                TNode::CData(utf16(bytes))
             }
             0x08 | 0x48 => {
                 let c = char_reference(r.u16("character reference")?);
-                out.push(TNode::Text(Text::Owned(c.to_string())));
+                TNode::Text(Text::Owned(c.to_string()))
             }
             0x09 | 0x49 => {
                 let name = self.tokens.name(r)?;
-                out.push(TNode::Text(Text::Owned(entity_text(&name).into_owned())));
+                TNode::Text(Text::Owned(entity_text(&name).into_owned()))
             }
             0x0A => {
                 let target = self.tokens.name(r)?;
                 let data = pi_data(r)?;
-                out.push(TNode::Pi {
+                TNode::Pi {
                     target: target.to_string(),
                     data,
-                });
+                }
             }
             0x0C if dep => {
                 return Err(corrupt(
@@ -131,18 +133,22 @@ impl<'a, 'c> General<'a, 'c> {
                     "template instance inside a template definition",
                 ));
             }
-            0x0C => out.push(TNode::Nodes(self.template_instance(r, depth + 1)?)),
+            0x0C => TNode::Nodes(self.template_instance(r, depth + 1)?),
             0x0D | 0x0E => {
                 let index = r.u16("substitution index")?;
                 r.skip(1, "substitution type")?;
-                out.push(TNode::Subst {
+                TNode::Subst {
                     index,
                     optional: tok == 0x0E,
-                });
+                }
             }
-            0x0F => r.skip(3, "fragment header")?,
+            0x0F => {
+                r.skip(3, "fragment header")?;
+                return Ok(true);
+            }
             _ => return Ok(false),
-        }
+        };
+        self.expansion.pending.push(node);
         Ok(true)
     }
 
@@ -167,22 +173,24 @@ impl<'a, 'c> General<'a, 'c> {
         };
         r.skip(4, "element data size")?;
         let name = self.tokens.name(r)?;
-        // Attributes and children in one list (`TElement`): one allocation per element.
-        let mut b = ElementBuilder::new();
+        // Attributes and children in one list (`TElement`), pushed on `pending` and moved
+        // out exactly sized: one allocation per element, none for its growth.
+        let mut b = ElementBuilder::new(&self.expansion.pending);
         if tok & 0x40 != 0 {
             r.skip(4, "attribute list size")?;
             while peek(r).is_some_and(|t| t & 0x0F == 0x06) {
                 r.skip(1, "attribute token")?;
-                b.attribute(self.tokens.name(r)?);
+                let attr = self.tokens.name(r)?;
+                b.attribute(&mut self.expansion.pending, attr);
                 while let Some(v) = peek(r)
                     .filter(|v| matches!(v, 0x05 | 0x45 | 0x08 | 0x48 | 0x09 | 0x49 | 0x0D | 0x0E))
                 {
                     r.skip(1, "attribute value token")?;
-                    self.content(v, r, dep, depth, &mut b.items)?;
+                    self.content(v, r, dep, depth)?;
                 }
             }
         }
-        b.end_attributes();
+        b.end_attributes(&self.expansion.pending);
         let close_at = r.file_offset();
         let close = r.u8("close of start element")?;
         match close {
@@ -192,7 +200,7 @@ impl<'a, 'c> General<'a, 'c> {
                 let t = r.u8("element content token")?;
                 match t {
                     0x04 => break,
-                    _ if self.content(t, r, dep, depth, &mut b.items)? => {}
+                    _ if self.content(t, r, dep, depth)? => {}
                     _ => {
                         return Err(corrupt(
                             t_at,
@@ -208,7 +216,7 @@ impl<'a, 'c> General<'a, 'c> {
                 ))
             }
         }
-        Ok(b.finish(name, dep_id, close == 0x03))
+        Ok(b.finish(&mut self.expansion.pending, name, dep_id, close == 0x03))
     }
 
     /// An inline Value token after its token byte; a text in a definition (`dep`) is shared.

@@ -129,3 +129,57 @@ fn nesting_is_bounded_on_a_small_stack_with_the_offset_of_the_element() {
     );
     assert_eq!(rendered.ok(), Some(true));
 }
+
+/// A tree's shape: each element as `a(children)`, each text as itself.
+fn shape(nodes: &[Node]) -> String {
+    nodes
+        .iter()
+        .map(|n| match n {
+            Node::Element(e) => format!("{}({})", e.name, shape(&e.children)),
+            Node::Value(v) => match v {
+                Value::String(s) => s.to_string(),
+                other => format!("{other:?}"),
+            },
+            other => format!("{other:?}"),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A text value token of one ASCII character.
+fn text_token(c: u8) -> [u8; 6] {
+    [0x05, 0x01, 1, 0, c, 0]
+}
+
+/// `<a>x<a>y</a>z<a></a></a><a>w</a>`, then a truncation at every byte: each element's
+/// items are its own (one more or one fewer node taken off the parser's pending stack
+/// moves a text or an element to the wrong parent), and a failed parse leaves nothing
+/// pending for the next.
+#[test]
+fn nested_elements_keep_their_own_children_and_failures_leave_nothing_pending() {
+    let mut doc = vec![0x0F, 1, 1, 0];
+    doc.extend(open_a(512 + doc.len()));
+    doc.extend(text_token(b'x'));
+    doc.extend(open_a(512 + doc.len()));
+    doc.extend(text_token(b'y'));
+    doc.push(0x04);
+    doc.extend(text_token(b'z'));
+    doc.extend(open_a(512 + doc.len()));
+    doc.push(0x04);
+    doc.push(0x04);
+    doc.extend(open_a(512 + doc.len()));
+    doc.extend(text_token(b'w'));
+    doc.extend([0x04, 0x00]);
+    let chunk = chunk_with(&doc);
+    let mut tokens = Decoder::new(&chunk, 0);
+    let mut expansion = Expansion::new(0);
+    for end in 512..512 + doc.len() {
+        let got = General::new(&mut tokens, &mut expansion).document(512, end);
+        assert!(expansion.pending.is_empty(), "{end}: {got:?}");
+    }
+    let nodes = General::new(&mut tokens, &mut expansion)
+        .document(512, 512 + doc.len())
+        .expect("decodes");
+    assert_eq!(shape(&nodes), "a(x,a(y),z,a()),a(w)");
+    assert!(expansion.pending.is_empty());
+}

@@ -60,14 +60,15 @@ impl TElement {
         children: Vec<TNode>,
         empty_tag: bool,
     ) -> TElement {
-        let mut b = ElementBuilder::new();
+        let mut stack = Vec::new();
+        let mut b = ElementBuilder::new(&stack);
         for (attr, value) in attributes {
-            b.attribute(attr);
-            b.items.extend(value);
+            b.attribute(&mut stack, attr);
+            stack.extend(value);
         }
-        b.end_attributes();
-        b.items.extend(children);
-        b.finish(name, dep_id, empty_tag)
+        b.end_attributes(&stack);
+        stack.extend(children);
+        b.finish(&mut stack, name, dep_id, empty_tag)
     }
 
     /// The children, after the attributes.
@@ -98,44 +99,62 @@ impl TElement {
     }
 }
 
-/// Builds a [`TElement`]'s one list: attributes (a name, then its value's tokens pushed on
-/// `items`), [`ElementBuilder::end_attributes`], then the children pushed on `items`.
+/// Builds a [`TElement`]'s one list on the parser's pending stack: attributes (a name,
+/// then its value's tokens pushed on the stack), [`ElementBuilder::end_attributes`], then
+/// the children pushed on the stack; [`ElementBuilder::finish`] moves everything above the
+/// element's start out in one list of exactly its length (nested elements, parsed in
+/// between, have moved theirs out already and left one node each).
 pub(super) struct ElementBuilder {
-    pub(super) items: Vec<TNode>,
+    /// Where the element's items start on the stack.
+    base: usize,
     split: usize,
     attr_count: usize,
 }
 
 impl ElementBuilder {
-    pub(super) fn new() -> ElementBuilder {
+    /// An element whose items will be pushed on `stack` from its present length.
+    pub(super) fn new(stack: &[TNode]) -> ElementBuilder {
         ElementBuilder {
-            items: Vec::new(),
+            base: stack.len(),
             split: 0,
             attr_count: 0,
         }
     }
 
     /// Starts an attribute: the tokens pushed next are its value.
-    pub(super) fn attribute(&mut self, name: Arc<str>) {
-        self.items.push(TNode::Attr(name));
+    pub(super) fn attribute(&mut self, stack: &mut Vec<TNode>, name: Arc<str>) {
+        stack.push(TNode::Attr(name));
         self.attr_count += 1;
     }
 
     /// Ends the attributes: the nodes pushed next are children.
-    pub(super) fn end_attributes(&mut self) {
-        self.split = self.items.len();
+    pub(super) fn end_attributes(&mut self, stack: &[TNode]) {
+        self.split = stack.len().saturating_sub(self.base);
     }
 
-    pub(super) fn finish(self, name: Arc<str>, dep_id: Option<u16>, empty_tag: bool) -> TElement {
+    /// The element, its items moved off `stack`.
+    pub(super) fn finish(
+        self,
+        stack: &mut Vec<TNode>,
+        name: Arc<str>,
+        dep_id: Option<u16>,
+        empty_tag: bool,
+    ) -> TElement {
         TElement {
             name,
             dep_id,
-            items: self.items,
+            items: take_above(stack, self.base),
             split: self.split,
             attr_count: self.attr_count,
             empty_tag,
         }
     }
+}
+
+/// The nodes on `stack` from `base` on, moved off in a list of exactly their number (one
+/// copy of their bytes; `stack` keeps its room for the next).
+pub(super) fn take_above(stack: &mut Vec<TNode>, base: usize) -> Vec<TNode> {
+    stack.split_off(base.min(stack.len()))
 }
 
 /// An element's attributes, in order: each name and its value's tokens.

@@ -25,8 +25,12 @@ pub(super) const BINXML_TYPE: u8 = 0x21;
 /// UTF-16LE `bytes` with trailing NULs removed, as a String value's text, into `out`
 /// (cleared first; its allocation is reused).
 pub(super) fn utf16_trimmed_into(bytes: &[u8], out: &mut String) {
+    utf16_into(without_trailing_nuls(bytes), out);
+}
+
+/// [`utf16`] into `out` (cleared first; its allocation is reused).
+fn utf16_into(body: &[u8], out: &mut String) {
     out.clear();
-    let body = without_trailing_nuls(bytes);
     if is_ascii_utf16(body) {
         let mut ascii = std::mem::take(out).into_bytes();
         ascii.extend(body.chunks_exact(2).map(|c| c[0]));
@@ -65,6 +69,22 @@ pub(super) fn push_utf16_escaped(bytes: &[u8], out: &mut String, text: &mut Stri
         utf16_trimmed_into(&body[done..], text);
         crate::event::xml::push_escaped(out, text);
     }
+}
+
+/// The items of a UTF-16 string array (type 0x81) packed in `bytes`, split as
+/// [`decode_sized`] splits them (the whole decoded, one trailing NUL dropped, then split at
+/// every NUL; none for an empty array), decoded through `text` (scratch): one pass, no
+/// `String` an item.
+pub(super) fn string_array_items<'t>(
+    bytes: &[u8],
+    text: &'t mut String,
+) -> impl Iterator<Item = &'t str> {
+    utf16_into(bytes, text);
+    let body = text.strip_suffix('\0').unwrap_or(text);
+    (!body.is_empty())
+        .then(|| body.split('\0'))
+        .into_iter()
+        .flatten()
 }
 
 /// Appends `piece`, ASCII bytes, to `out`: up to eight a byte at a time (cheaper than a
@@ -577,6 +597,61 @@ mod tests {
         })
     }
 
+    /// A string array's items written one by one from their units equal its decoded
+    /// items written as values (`write_items`' old way); `None` both ways for no item.
+    fn array_items_both_ways(b: &[u8]) -> (Vec<String>, Vec<String>) {
+        let mut text = String::from("left over");
+        let fast: Vec<String> = string_array_items(b, &mut text)
+            .map(|item| {
+                let mut out = String::new();
+                crate::event::xml::push_escaped(&mut out, item);
+                out
+            })
+            .collect();
+        let Ok(Value::Array(array)) = decode_sized(0x81, b, b) else {
+            panic!("a string array always decodes");
+        };
+        let old: Vec<String> = array
+            .items()
+            .iter()
+            .map(|v| {
+                let mut out = String::new();
+                crate::event::xml::write_value(&mut out, v);
+                out
+            })
+            .collect();
+        (fast, old)
+    }
+
+    #[test]
+    fn string_array_items_are_the_decoded_items() {
+        let cases: [(&[u16], bool, &[&str]); 10] = [
+            (&[], false, &[]),
+            (&[], true, &[]),
+            (&[0], false, &[]),
+            (&[0, 0], false, &["", ""]),
+            (&[0x61], false, &["a"]),
+            (&[0x61, 0], false, &["a"]),
+            (&[0x61, 0, 0], false, &["a", ""]),
+            (&[0, 0x61, 0], true, &["", "a"]),
+            (&[0x61, 0, 0x3C, 0x62, 0], false, &["a", "&lt;b"]),
+            (
+                &[0xD83D, 0, 0xD83D, 0xDE00],
+                false,
+                &["\u{FFFD}", "\u{1F600}"],
+            ),
+        ];
+        for (units, odd, want) in cases {
+            let mut b: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+            if odd {
+                b.push(0x41);
+            }
+            let (fast, old) = array_items_both_ways(&b);
+            assert_eq!(fast, want, "{units:?} {odd}");
+            assert_eq!(fast, old, "{units:?} {odd}");
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn push_utf16_escaped_is_decoding_then_escaping(b in units()) {
@@ -586,6 +661,12 @@ mod tests {
             let mut text = String::from("left over");
             push_utf16_escaped(&b, &mut fast, &mut text);
             proptest::prop_assert_eq!(fast, plain);
+        }
+
+        #[test]
+        fn string_array_items_written_equal_the_decoded_items(b in units()) {
+            let (fast, old) = array_items_both_ways(&b);
+            proptest::prop_assert_eq!(fast, old);
         }
 
         #[test]
