@@ -386,13 +386,6 @@ impl<'e> Json<'_, '_, 'e> {
             let mut binaries = 0;
             for i in 0..items.len() {
                 let member = match (items.get(i), items.slot(i)) {
-                    (Some(DataRef::Binary(bytes)), _) => {
-                        if std::mem::replace(&mut wrote_any, true) {
-                            self.out.push(b',');
-                        }
-                        self.binary_member(&mut binaries, bytes);
-                        continue;
-                    }
                     (Some(DataRef::Data { value, .. }), Some(slot))
                         if slot >= next && !matches!(value, ValueRef::Value(Value::Array(_))) =>
                     {
@@ -401,6 +394,14 @@ impl<'e> Json<'_, '_, 'e> {
                     _ => None,
                 };
                 let Some((key, value, slot)) = member else {
+                    // A `Binary` (no slot) asked for here, off the usual items' way.
+                    if let Some(DataRef::Binary(bytes)) = items.get(i) {
+                        if std::mem::replace(&mut wrote_any, true) {
+                            self.out.push(b',');
+                        }
+                        self.binary_member(&mut binaries, bytes);
+                        continue;
+                    }
                     self.out.truncate(mark);
                     return false;
                 };
