@@ -35,7 +35,7 @@
 //!   growth except for text made of several pieces, the names of one event's objects (one
 //!   list, not for an EventData of distinct names), objects of more than
 //!   [`NameCounts::LIST_LEN`] names (a map), and what a [`JsonState`] keeps (each
-//!   template's keys, the System heads met), once per state.
+//!   template's keys, the System heads met, the last channel), once per state.
 //! - What a [`JsonState`] keeps never shows in the bytes: an event is written the same
 //!   through a state that wrote others before it as through a new one (tested on every
 //!   sample record, and on events made to share each memo's slots).
@@ -99,6 +99,8 @@ pub struct JsonState {
     times: FileTimeWriter,
     /// SIDs' texts, the heads of the last met.
     sids: SidWriter,
+    /// The last `Channel` written and its JSON (`system`).
+    channel: system::KeptText,
 }
 
 /// Bytes reserved in the output before a usual record (a Security record's line is 700 to

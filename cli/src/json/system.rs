@@ -6,7 +6,8 @@
 //! keywords: each head written is kept ([`Heads`]: two slots for each hash of the EventID
 //! and keywords, the last written first) with what it was written from, and copied when a
 //! later event's are the same (compared in full). A log's events come from a few tens of
-//! such heads.
+//! such heads. The last `Channel`'s JSON is kept the same way ([`KeptText`]): a log's
+//! records name one channel (not so `Computer`, which a forwarded log changes often).
 
 use evtlog::{Guid, SystemRef, Value};
 
@@ -64,6 +65,13 @@ impl HeadFields {
             keywords: s.keywords,
         }
     }
+}
+
+/// A text written before and its JSON (empty while nothing is kept).
+#[derive(Default)]
+pub(super) struct KeptText {
+    text: String,
+    json: Vec<u8>,
 }
 
 /// `to` set to `from`, its allocation kept.
@@ -220,18 +228,20 @@ impl Json<'_, '_, '_> {
             }
             self.raw(b"}}");
         }
-        let texts = [
-            (&b",\"Channel\":"[..], s.channel),
-            (b",\"Computer\":", s.computer),
-        ];
-        for (key, text) in texts {
-            if let Some(text) = text {
-                self.raw(key);
-                if text.is_empty() {
-                    self.raw(b"null");
-                } else {
-                    self.string(text);
-                }
+        if let Some(text) = s.channel {
+            self.raw(b",\"Channel\":");
+            if text.is_empty() {
+                self.raw(b"null");
+            } else {
+                self.channel(text);
+            }
+        }
+        if let Some(text) = s.computer {
+            self.raw(b",\"Computer\":");
+            if text.is_empty() {
+                self.raw(b"null");
+            } else {
+                self.string(text);
             }
         }
         if let Some(sec) = s.security {
@@ -246,6 +256,23 @@ impl Json<'_, '_, '_> {
             }
         }
         self.raw(b"}");
+    }
+
+    /// `text` (not empty) as a string: the last channel's JSON copied when it is the same
+    /// text (a log's records name one channel), else escaped and kept.
+    fn channel(&mut self, text: &str) {
+        let kept = &mut self.st.channel;
+        if !kept.json.is_empty() && kept.text == text {
+            self.out.extend_from_slice(&kept.json);
+            return;
+        }
+        let at = self.out.len();
+        self.string(text);
+        let kept = &mut self.st.channel;
+        kept.text.clear();
+        kept.text.push_str(text);
+        kept.json.clear();
+        kept.json.extend_from_slice(&self.out[at..]);
     }
 
     /// The comma (unless `first`) and key of an `#attributes` member named in this file.

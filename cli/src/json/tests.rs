@@ -929,3 +929,48 @@ fn binary_items_take_the_template_keys_with_the_same_output() {
     }
     assert_eq!(count, bodies.len());
 }
+
+/// The last `Channel` kept never shows: channels one after another (the same, another of
+/// the same length, a prefix, a longer one, empty, absent, one to escape) through one state
+/// write what a new state writes for each.
+#[test]
+fn kept_channels_write_what_a_new_state_writes() {
+    let channels = [
+        Some("System"),
+        Some("System"),
+        Some("Systen"),
+        Some("System"),
+        Some("Syste"),
+        Some("Systems"),
+        Some(""),
+        Some("System"),
+        None,
+        Some("System"),
+        Some("Sys\"tem"),
+        Some("Sys\"tem"),
+        Some("Sys\\tem"),
+        Some("System"),
+    ];
+    let mut state = JsonState::default();
+    for (i, channel) in channels.into_iter().enumerate() {
+        let mut event = with_body(Body::None);
+        event.system.channel = channel.map(Into::into);
+        let mut got = Vec::new();
+        super::write_event(&mut got, &mut state, &event);
+        let mut want = Vec::new();
+        write_event(&mut want, &event);
+        let got = String::from_utf8(got).unwrap();
+        assert_eq!(got, String::from_utf8(want).unwrap(), "{i}: {channel:?}");
+        let member = match channel {
+            None => None,
+            Some("") => Some(json!(null)),
+            Some(text) => Some(json!(text)),
+        };
+        let parsed: Json = serde_json::from_str(&got).unwrap();
+        assert_eq!(
+            parsed["Event"]["System"].get("Channel").cloned(),
+            member,
+            "{i}"
+        );
+    }
+}
