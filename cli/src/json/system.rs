@@ -24,15 +24,15 @@ pub(super) struct Heads(Vec<Head>);
 /// One head: what it was written from, and its JSON.
 #[derive(Default)]
 struct Head {
-    /// `None` while the slot is empty.
-    fields: Option<HeadFields>,
+    /// [`HeadFields::key`] of what it was written from; `None` while the slot is empty.
+    key: Option<[u64; 5]>,
     name: Option<String>,
     source: Option<String>,
     json: Vec<u8>,
 }
 
 /// A head's fields other than the provider's name and source.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 struct HeadFields {
     guid: Option<Guid>,
     event_id: u16,
@@ -51,6 +51,41 @@ impl HeadFields {
         // The high bits of the product, which every bit of the key reaches.
         let hash = key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56;
         (hash as usize % HEAD_SLOTS) & !1
+    }
+
+    /// The fields as five words, equal exactly when the fields are (each field's presence
+    /// is a bit of its own): compared in a few instructions, where the fields' own
+    /// comparison tests each `Option` apart.
+    fn key(&self) -> [u64; 5] {
+        let present = [
+            self.guid.is_some(),
+            self.qualifiers.is_some(),
+            self.version.is_some(),
+            self.level.is_some(),
+            self.task.is_some(),
+            self.opcode.is_some(),
+            self.keywords.is_some(),
+        ]
+        .iter()
+        .enumerate()
+        .fold(0u64, |bits, (i, &p)| bits | u64::from(p) << i);
+        let (g0, g1) = self.guid.map_or((0, 0), |g| {
+            (
+                u64::from(g.data1) | u64::from(g.data2) << 32 | u64::from(g.data3) << 48,
+                u64::from_le_bytes(g.data4),
+            )
+        });
+        [
+            u64::from(self.event_id)
+                | u64::from(self.qualifiers.unwrap_or(0)) << 16
+                | u64::from(self.task.unwrap_or(0)) << 32
+                | u64::from(self.version.unwrap_or(0)) << 48
+                | u64::from(self.level.unwrap_or(0)) << 56,
+            u64::from(self.opcode.unwrap_or(0)) | present << 8,
+            self.keywords.unwrap_or(0),
+            g0,
+            g1,
+        ]
     }
 
     fn of(s: &SystemRef<'_>) -> HeadFields {
@@ -93,8 +128,9 @@ impl Json<'_, '_, '_> {
         let source = s.event_source_name.filter(|n| !n.is_empty());
         let fields = HeadFields::of(s);
         let pair = fields.pair();
+        let key = fields.key();
         let is_it = |h: &&Head| {
-            h.fields == Some(fields) && h.name.as_deref() == name && h.source.as_deref() == source
+            h.key == Some(key) && h.name.as_deref() == name && h.source.as_deref() == source
         };
         let heads = &self.st.heads.0;
         let kept = (heads.get(pair).filter(is_it)).or_else(|| heads.get(pair + 1).filter(is_it));
@@ -113,7 +149,7 @@ impl Json<'_, '_, '_> {
             // The pair's first moves second (the one there is dropped), the new one first.
             heads.swap(pair, pair + 1);
             if let Some(head) = heads.get_mut(pair) {
-                head.fields = Some(fields);
+                head.key = Some(key);
                 set_text(&mut head.name, name);
                 set_text(&mut head.source, source);
                 head.json.clear();

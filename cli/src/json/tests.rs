@@ -747,6 +747,14 @@ fn kept_system_heads_write_what_a_new_state_writes() {
         Box::new(|e| e.system.keywords = Some(0x8010_0000_0000_0000)),
         Box::new(|e| e.system.keywords = None),
         Box::new(|e| e.system.event_record_id = Some(2)),
+        // A field present as 0 against absent, for each field that may be absent.
+        Box::new(|e| e.system.provider.guid = Some(Guid::from_u128(0))),
+        Box::new(|e| e.system.qualifiers = Some(0)),
+        Box::new(|e| e.system.version = None),
+        Box::new(|e| e.system.task = None),
+        Box::new(|e| e.system.task = Some(0)),
+        Box::new(|e| e.system.opcode = None),
+        Box::new(|e| e.system.keywords = Some(0)),
     ];
     let mut state = JsonState::default();
     for round in 0..3u16 {
