@@ -35,7 +35,7 @@
 //!   growth except for text made of several pieces, the names of one event's objects (one
 //!   list, not for an EventData of distinct names), objects of more than
 //!   [`NameCounts::LIST_LEN`] names (a map), and what a [`JsonState`] keeps (each
-//!   template's keys, the System heads met), once per state.
+//!   template's keys, the System heads met, the last channel), once per state.
 //! - What a [`JsonState`] keeps never shows in the bytes: an event is written the same
 //!   through a state that wrote others before it as through a new one (tested on every
 //!   sample record, and on events made to share each memo's slots).
@@ -99,6 +99,8 @@ pub struct JsonState {
     times: FileTimeWriter,
     /// SIDs' texts, the heads of the last met.
     sids: SidWriter,
+    /// The last `Channel` written and its JSON (`system`).
+    channel: system::KeptText,
 }
 
 /// Bytes reserved in the output before a usual record (a Security record's line is 700 to
@@ -328,17 +330,26 @@ impl<'e> Json<'_, '_, 'e> {
         self.raw(b"}");
     }
 
-    /// The members of the common `EventData`: `Data` items only, each with a non-empty
-    /// name met once and a value that is not an array. Its object is then one member per
-    /// item, `"Name":value`, in order: no runs, no numbering (the general rules give
-    /// exactly that), so it is written without them, in one pass that checks as it goes.
+    /// The members of the common `EventData`: `Data` items, each with a non-empty name
+    /// met once and a value that is not an array, and `Binary` items. Its object is then
+    /// one member per item, `"Name":value`, in order: no runs, no numbering but the
+    /// `Binary`s' among themselves (the general rules give exactly that), so it is written
+    /// without them, in one pass that checks as it goes.
     /// False, with `out` as it was, at the first item that is not so (or past
     /// [`DISTINCT_MAX`] items).
     fn distinct_members<L: ChildList + ?Sized>(&mut self, items: &L, mut wrote_any: bool) -> bool {
         let mark = self.out.len();
         let mut names = DistinctNames::new();
+        let mut binaries = 0;
         for i in 0..items.len() {
             let distinct = match items.child(i) {
+                Some(Child::Binary(bytes)) => {
+                    if std::mem::replace(&mut wrote_any, true) {
+                        self.out.push(b',');
+                    }
+                    self.binary_member(&mut binaries, bytes);
+                    true
+                }
                 Some(Child::Data {
                     name: Some(name),
                     value,
@@ -379,6 +390,7 @@ impl<'e> Json<'_, '_, 'e> {
             let mark = self.out.len();
             // The least slot the next item may have.
             let mut next = 0;
+            let mut binaries = 0;
             for i in 0..items.len() {
                 let member = match (items.get(i), items.slot(i)) {
                     (Some(DataRef::Data { value, .. }), Some(slot))
@@ -389,6 +401,14 @@ impl<'e> Json<'_, '_, 'e> {
                     _ => None,
                 };
                 let Some((key, value, slot)) = member else {
+                    // A `Binary` (no slot) asked for here, off the usual items' way.
+                    if let Some(DataRef::Binary(bytes)) = items.get(i) {
+                        if std::mem::replace(&mut wrote_any, true) {
+                            self.out.push(b',');
+                        }
+                        self.binary_member(&mut binaries, bytes);
+                        continue;
+                    }
                     self.out.truncate(mark);
                     return false;
                 };
@@ -522,18 +542,31 @@ impl<'e> Json<'_, '_, 'e> {
 
     /// `<Binary>`'s value: its bytes in uppercase hex (empty: `null`, or `""`).
     fn binary(&mut self, bytes: &[u8], empty_as_string: bool) {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
         if bytes.is_empty() {
             self.raw(if empty_as_string { b"\"\"" } else { b"null" });
             return;
         }
-        self.out.reserve(bytes.len() * 2 + 2);
-        self.out.push(b'"');
-        for &b in bytes {
-            self.out.push(HEX[usize::from(b >> 4)]);
-            self.out.push(HEX[usize::from(b & 15)]);
+        // The quotes and room for the digits in one resize, then each byte's pair stored
+        // in place (a push per digit checked the capacity each time).
+        let at = self.out.len();
+        self.out.resize(at + bytes.len() * 2 + 2, b'"');
+        if let Some(digits) = self.out.get_mut(at + 1..at + 1 + bytes.len() * 2) {
+            for (pair, &b) in digits.chunks_exact_mut(2).zip(bytes) {
+                pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
+            }
         }
-        self.out.push(b'"');
+    }
+
+    /// A `<Binary>` among a container's `Data`, as the general rules write it (`children`):
+    /// a member named `Binary`, numbered among the container's other `Binary` (`met` so
+    /// far; element names are counted apart from `Data` names), empty bytes `null`.
+    fn binary_member(&mut self, met: &mut u32, bytes: &[u8]) {
+        match *met {
+            0 => self.raw(b"\"Binary\":"),
+            n => self.key("Binary", n),
+        }
+        *met += 1;
+        self.binary(bytes, false);
     }
 
     /// Writes `v` bare if it is an integer or boolean; false (nothing written) otherwise.
@@ -762,6 +795,18 @@ impl<'e> Json<'_, '_, 'e> {
         self.names.close(scope);
     }
 }
+
+/// Each byte's two uppercase hex digits, by its value.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        pairs[b] = [HEX[b >> 4], HEX[b & 15]];
+        b += 1;
+    }
+    pairs
+};
 
 /// At most this many items are checked for distinct names by
 /// [`Json::distinct_members`]; more take the general rules.

@@ -6,7 +6,8 @@
 //! keywords: each head written is kept ([`Heads`]: two slots for each hash of the EventID
 //! and keywords, the last written first) with what it was written from, and copied when a
 //! later event's are the same (compared in full). A log's events come from a few tens of
-//! such heads.
+//! such heads. The last `Channel`'s JSON is kept the same way ([`KeptText`]): a log's
+//! records name one channel (not so `Computer`, which a forwarded log changes often).
 
 use evtlog::{Guid, SystemRef, Value};
 
@@ -23,15 +24,15 @@ pub(super) struct Heads(Vec<Head>);
 /// One head: what it was written from, and its JSON.
 #[derive(Default)]
 struct Head {
-    /// `None` while the slot is empty.
-    fields: Option<HeadFields>,
+    /// [`HeadFields::key`] of what it was written from; `None` while the slot is empty.
+    key: Option<[u64; 5]>,
     name: Option<String>,
     source: Option<String>,
     json: Vec<u8>,
 }
 
 /// A head's fields other than the provider's name and source.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 struct HeadFields {
     guid: Option<Guid>,
     event_id: u16,
@@ -52,6 +53,41 @@ impl HeadFields {
         (hash as usize % HEAD_SLOTS) & !1
     }
 
+    /// The fields as five words, equal exactly when the fields are (each field's presence
+    /// is a bit of its own): compared in a few instructions, where the fields' own
+    /// comparison tests each `Option` apart.
+    fn key(&self) -> [u64; 5] {
+        let present = [
+            self.guid.is_some(),
+            self.qualifiers.is_some(),
+            self.version.is_some(),
+            self.level.is_some(),
+            self.task.is_some(),
+            self.opcode.is_some(),
+            self.keywords.is_some(),
+        ]
+        .iter()
+        .enumerate()
+        .fold(0u64, |bits, (i, &p)| bits | u64::from(p) << i);
+        let (g0, g1) = self.guid.map_or((0, 0), |g| {
+            (
+                u64::from(g.data1) | u64::from(g.data2) << 32 | u64::from(g.data3) << 48,
+                u64::from_le_bytes(g.data4),
+            )
+        });
+        [
+            u64::from(self.event_id)
+                | u64::from(self.qualifiers.unwrap_or(0)) << 16
+                | u64::from(self.task.unwrap_or(0)) << 32
+                | u64::from(self.version.unwrap_or(0)) << 48
+                | u64::from(self.level.unwrap_or(0)) << 56,
+            u64::from(self.opcode.unwrap_or(0)) | present << 8,
+            self.keywords.unwrap_or(0),
+            g0,
+            g1,
+        ]
+    }
+
     fn of(s: &SystemRef<'_>) -> HeadFields {
         HeadFields {
             guid: s.provider_guid,
@@ -64,6 +100,13 @@ impl HeadFields {
             keywords: s.keywords,
         }
     }
+}
+
+/// A text written before and its JSON (empty while nothing is kept).
+#[derive(Default)]
+pub(super) struct KeptText {
+    text: String,
+    json: Vec<u8>,
 }
 
 /// `to` set to `from`, its allocation kept.
@@ -85,8 +128,9 @@ impl Json<'_, '_, '_> {
         let source = s.event_source_name.filter(|n| !n.is_empty());
         let fields = HeadFields::of(s);
         let pair = fields.pair();
+        let key = fields.key();
         let is_it = |h: &&Head| {
-            h.fields == Some(fields) && h.name.as_deref() == name && h.source.as_deref() == source
+            h.key == Some(key) && h.name.as_deref() == name && h.source.as_deref() == source
         };
         let heads = &self.st.heads.0;
         let kept = (heads.get(pair).filter(is_it)).or_else(|| heads.get(pair + 1).filter(is_it));
@@ -105,7 +149,7 @@ impl Json<'_, '_, '_> {
             // The pair's first moves second (the one there is dropped), the new one first.
             heads.swap(pair, pair + 1);
             if let Some(head) = heads.get_mut(pair) {
-                head.fields = Some(fields);
+                head.key = Some(key);
                 set_text(&mut head.name, name);
                 set_text(&mut head.source, source);
                 head.json.clear();
@@ -220,18 +264,20 @@ impl Json<'_, '_, '_> {
             }
             self.raw(b"}}");
         }
-        let texts = [
-            (&b",\"Channel\":"[..], s.channel),
-            (b",\"Computer\":", s.computer),
-        ];
-        for (key, text) in texts {
-            if let Some(text) = text {
-                self.raw(key);
-                if text.is_empty() {
-                    self.raw(b"null");
-                } else {
-                    self.string(text);
-                }
+        if let Some(text) = s.channel {
+            self.raw(b",\"Channel\":");
+            if text.is_empty() {
+                self.raw(b"null");
+            } else {
+                self.channel(text);
+            }
+        }
+        if let Some(text) = s.computer {
+            self.raw(b",\"Computer\":");
+            if text.is_empty() {
+                self.raw(b"null");
+            } else {
+                self.string(text);
             }
         }
         if let Some(sec) = s.security {
@@ -246,6 +292,23 @@ impl Json<'_, '_, '_> {
             }
         }
         self.raw(b"}");
+    }
+
+    /// `text` (not empty) as a string: the last channel's JSON copied when it is the same
+    /// text (a log's records name one channel), else escaped and kept.
+    fn channel(&mut self, text: &str) {
+        let kept = &mut self.st.channel;
+        if !kept.json.is_empty() && kept.text == text {
+            self.out.extend_from_slice(&kept.json);
+            return;
+        }
+        let at = self.out.len();
+        self.string(text);
+        let kept = &mut self.st.channel;
+        kept.text.clear();
+        kept.text.push_str(text);
+        kept.json.clear();
+        kept.json.extend_from_slice(&self.out[at..]);
     }
 
     /// The comma (unless `first`) and key of an `#attributes` member named in this file.

@@ -747,6 +747,14 @@ fn kept_system_heads_write_what_a_new_state_writes() {
         Box::new(|e| e.system.keywords = Some(0x8010_0000_0000_0000)),
         Box::new(|e| e.system.keywords = None),
         Box::new(|e| e.system.event_record_id = Some(2)),
+        // A field present as 0 against absent, for each field that may be absent.
+        Box::new(|e| e.system.provider.guid = Some(Guid::from_u128(0))),
+        Box::new(|e| e.system.qualifiers = Some(0)),
+        Box::new(|e| e.system.version = None),
+        Box::new(|e| e.system.task = None),
+        Box::new(|e| e.system.task = Some(0)),
+        Box::new(|e| e.system.opcode = None),
+        Box::new(|e| e.system.keywords = Some(0)),
     ];
     let mut state = JsonState::default();
     for round in 0..3u16 {
@@ -767,5 +775,210 @@ fn kept_system_heads_write_what_a_new_state_writes() {
                 );
             }
         }
+    }
+}
+
+/// `<Binary>` is its bytes in uppercase hex, quoted (empty: `null`, or `""` where a `Data`
+/// would be): every byte value, at every length up to 40, after any length already written.
+#[test]
+fn binary_is_its_bytes_in_uppercase_hex() {
+    let all: Vec<u8> = (0..=255).collect();
+    let check = |before: usize, bytes: &[u8], empty_as_string: bool| {
+        let mut out: Vec<u8> = vec![b'x'; before];
+        let mut names = super::children::NameCounts::new();
+        let mut w = super::Json {
+            out: &mut out,
+            names: &mut names,
+            st: &mut JsonState::default(),
+        };
+        w.binary(bytes, empty_as_string);
+        let mut want = "x".repeat(before);
+        if bytes.is_empty() {
+            want.push_str(if empty_as_string { "\"\"" } else { "null" });
+        } else {
+            want.push('"');
+            for b in bytes {
+                want.push_str(&format!("{b:02X}"));
+            }
+            want.push('"');
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), want, "{before} {bytes:?}");
+    };
+    check(0, &all, false);
+    check(3, &all, true);
+    for n in 0..=40 {
+        for before in [0, 1, 7] {
+            let bytes: Vec<u8> = all.iter().rev().skip(n * 5).take(n).copied().collect();
+            check(before, &bytes, false);
+            check(before, &bytes, true);
+        }
+    }
+}
+
+/// `EventData` items with `<Binary>` among them, for the short ways.
+fn binary_bodies() -> Vec<Vec<DataItem>> {
+    vec![
+        // Service Control Manager's shape.
+        vec![
+            DataItem::named("param1", "Netlogon"),
+            DataItem::named("param2", "stopped"),
+            DataItem::Binary(vec![0x4e, 0x00, 0xff]),
+        ],
+        vec![DataItem::Binary(vec![1])],
+        vec![DataItem::Binary(vec![])],
+        // The second and third `Binary` are numbered, an empty one is `null`.
+        vec![
+            DataItem::Binary(vec![1, 2]),
+            DataItem::named("A", "a"),
+            DataItem::Binary(vec![]),
+            DataItem::Binary(vec![0xab]),
+        ],
+        // A `Data` named `Binary` is counted apart from the element.
+        vec![
+            DataItem::named("Binary", "text"),
+            DataItem::Binary(vec![7]),
+            DataItem::named("B", 2u32),
+        ],
+    ]
+}
+
+/// The general rules' `EventData` object of `items` (`children`, no short way).
+fn general_event_data(items: &[DataItem]) -> String {
+    let mut out = Vec::new();
+    let mut names = super::children::NameCounts::new();
+    let mut w = super::Json {
+        out: &mut out,
+        names: &mut names,
+        st: &mut JsonState::default(),
+    };
+    w.raw(b"{");
+    w.children(items, true, false);
+    w.raw(b"}");
+    String::from_utf8(out).unwrap()
+}
+
+/// Items with `<Binary>` take the one-pass writer (`distinct_members`) and write what the
+/// general rules write; a `Data` name met again after a `Binary` still does not.
+#[test]
+fn binary_items_take_the_distinct_way_with_the_same_output() {
+    for items in binary_bodies() {
+        let mut out = b"{".to_vec();
+        let mut names = super::children::NameCounts::new();
+        let mut w = super::Json {
+            out: &mut out,
+            names: &mut names,
+            st: &mut JsonState::default(),
+        };
+        assert!(w.distinct_members(items.as_slice(), false), "{items:?}");
+        w.raw(b"}");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            general_event_data(&items),
+            "{items:?}"
+        );
+    }
+    let repeated = vec![
+        DataItem::named("A", "1"),
+        DataItem::Binary(vec![1]),
+        DataItem::named("A", "2"),
+    ];
+    let mut out = Vec::new();
+    let mut names = super::children::NameCounts::new();
+    let mut w = super::Json {
+        out: &mut out,
+        names: &mut names,
+        st: &mut JsonState::default(),
+    };
+    assert!(!w.distinct_members(repeated.as_slice(), false));
+    assert!(out.is_empty());
+    assert_eq!(
+        general_event_data(&repeated),
+        r#"{"A":"1","Binary":"01","A_1":"2"}"#
+    );
+}
+
+/// Records with `<Binary>` visited straight from their values take their template's keys
+/// (`keyed_members`) and write the general rules' `EventData`.
+#[test]
+fn binary_items_take_the_template_keys_with_the_same_output() {
+    use evtlog::{ChunkDecoder, EvtxFile, EvtxWriter};
+    let bodies = binary_bodies();
+    let mut writer = EvtxWriter::new(std::io::Cursor::new(Vec::new())).unwrap();
+    for items in &bodies {
+        let mut event = with_body(Body::EventData(EventData {
+            name: None,
+            items: items.clone(),
+        }));
+        event.system.provider.name = Some("P".into());
+        writer.write(&event).unwrap();
+    }
+    let bytes = writer.finish().unwrap().into_inner();
+    let mut file = EvtxFile::from_bytes(bytes).unwrap();
+    let mut state = JsonState::default();
+    let mut count = 0;
+    for chunk in file.chunks().flatten() {
+        let mut decoder = ChunkDecoder::new(&chunk);
+        for record in chunk.records().flatten() {
+            let items = &bodies[count];
+            count += 1;
+            let keyed_before = super::KEYED.get();
+            let mut got = Vec::new();
+            decoder
+                .visit(&record, &mut super::JsonWriter::new(&mut got, &mut state))
+                .unwrap();
+            assert_eq!(super::KEYED.get(), keyed_before + 1, "{items:?}");
+            let got = String::from_utf8(got).unwrap();
+            let data = got
+                .split_once(",\"EventData\":")
+                .and_then(|(_, data)| data.strip_suffix("}}"))
+                .unwrap_or_else(|| panic!("{got}"));
+            assert_eq!(data, general_event_data(items), "{items:?}");
+        }
+    }
+    assert_eq!(count, bodies.len());
+}
+
+/// The last `Channel` kept never shows: channels one after another (the same, another of
+/// the same length, a prefix, a longer one, empty, absent, one to escape) through one state
+/// write what a new state writes for each.
+#[test]
+fn kept_channels_write_what_a_new_state_writes() {
+    let channels = [
+        Some("System"),
+        Some("System"),
+        Some("Systen"),
+        Some("System"),
+        Some("Syste"),
+        Some("Systems"),
+        Some(""),
+        Some("System"),
+        None,
+        Some("System"),
+        Some("Sys\"tem"),
+        Some("Sys\"tem"),
+        Some("Sys\\tem"),
+        Some("System"),
+    ];
+    let mut state = JsonState::default();
+    for (i, channel) in channels.into_iter().enumerate() {
+        let mut event = with_body(Body::None);
+        event.system.channel = channel.map(Into::into);
+        let mut got = Vec::new();
+        super::write_event(&mut got, &mut state, &event);
+        let mut want = Vec::new();
+        write_event(&mut want, &event);
+        let got = String::from_utf8(got).unwrap();
+        assert_eq!(got, String::from_utf8(want).unwrap(), "{i}: {channel:?}");
+        let member = match channel {
+            None => None,
+            Some("") => Some(json!(null)),
+            Some(text) => Some(json!(text)),
+        };
+        let parsed: Json = serde_json::from_str(&got).unwrap();
+        assert_eq!(
+            parsed["Event"]["System"].get("Channel").cloned(),
+            member,
+            "{i}"
+        );
     }
 }
