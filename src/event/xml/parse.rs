@@ -7,7 +7,8 @@
 //! other sections, or markup whose content the model does not keep). No tree is built
 //! first; text and attribute values stay borrowed until a field owns them; the names of
 //! `<Data>` come from a small per-thread memo of shared names, and EventData's items gather
-//! in a per-thread scratch list that moves into the event sized once. Markup in exactly
+//! in a per-thread scratch list that moves into a recycled list of the event (see
+//! [`items`](crate::event::items)). Markup in exactly
 //! Windows' shape (`<Data Name='n'>text</Data>`, System children) takes the shortcuts of
 //! [`shortcuts`], which give what the general path gives, and runs of System children met
 //! before (a provider's header, the channel and computer, the user) are copied from the
@@ -696,9 +697,9 @@ impl<'a> Parser<'a> {
             }
             Role::EventData => {
                 if let Body::EventData(data) = &mut self.event.body {
-                    // One allocation and one block copy (a drain collected item by item
+                    // A recycled list and one block copy (a drain collected item by item
                     // cost twice as much).
-                    let mut items = Vec::with_capacity(self.items.len());
+                    let mut items = crate::event::items::take(self.items.len());
                     items.append(&mut self.items);
                     data.items = items;
                 }
@@ -707,7 +708,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Items gather in the thread's scratch list and move into the EventData, sized once,
+    /// Items gather in the thread's scratch list and move into the EventData's recycled list,
     /// when it closes (growing the event's own list item by item cost more than the copy).
     fn push_item(&mut self, item: DataItem) {
         self.items.push(item);
@@ -731,5 +732,43 @@ mod tests {
         let kept: Vec<Open<'static>> = recycle(open);
         assert_eq!((kept.len(), kept.capacity()), (0, 8));
         assert_eq!(kept.as_ptr() as usize, at);
+    }
+
+    fn data_event(values: &[&str]) -> String {
+        let items: String = values
+            .iter()
+            .map(|v| format!("<Data Name='n'>{v}</Data>"))
+            .collect();
+        format!(
+            "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>\
+             <EventID>1</EventID></System><EventData>{items}</EventData></Event>"
+        )
+    }
+
+    fn items_of(event: &Event) -> &[DataItem] {
+        match &event.body {
+            Body::EventData(data) => &data.items,
+            _ => &[],
+        }
+    }
+
+    #[test]
+    fn a_parsed_event_takes_the_items_list_the_last_drop_left() {
+        let first = parse_event(&data_event(&["a", "b", "c"])).unwrap();
+        let at = items_of(&first).as_ptr() as usize;
+        drop(first);
+        let second = parse_event(&data_event(&["x", "y"])).unwrap();
+        assert_eq!(items_of(&second).as_ptr() as usize, at);
+        let values: Vec<String> = items_of(&second)
+            .iter()
+            .map(|item| match item {
+                DataItem::Data {
+                    value: Value::String(text),
+                    ..
+                } => text.to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(values, ["x", "y"]);
     }
 }
