@@ -20,7 +20,7 @@ use super::DataItem;
 
 /// The capacities a spare may have: events hold a handful to a few dozen items.
 const CLASSES: [usize; 3] = [8, 16, 32];
-/// How many spares of each class a thread keeps (about 12 KiB in all).
+/// How many spares of each class a thread keeps (room for 224 items, about 18 KiB).
 const SPARE_MAX: usize = 4;
 
 thread_local! {
