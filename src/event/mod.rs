@@ -124,7 +124,8 @@ pub struct EventData {
     pub items: Vec<DataItem>,
 }
 
-/// The items' list goes to the thread's spares ([`items`]), for the next parsed event.
+/// The items' list goes to the dropping thread's spares (at most four lists each of room for
+/// 8, 16 or 32 items), for the next parsed event.
 impl Drop for EventData {
     fn drop(&mut self) {
         items::give(std::mem::take(&mut self.items));
