@@ -7,7 +7,8 @@
 //! other sections, or markup whose content the model does not keep). No tree is built
 //! first; text and attribute values stay borrowed until a field owns them; the names of
 //! `<Data>` come from a small per-thread memo of shared names, and EventData's items gather
-//! in a per-thread scratch list that moves into the event sized once. Markup in exactly
+//! in a per-thread scratch list that moves into a recycled list of the event (see
+//! [`items`](crate::event::items)). Markup in exactly
 //! Windows' shape (`<Data Name='n'>text</Data>`, System children) takes the shortcuts of
 //! [`shortcuts`], which give what the general path gives, and runs of System children met
 //! before (a provider's header, the channel and computer, the user) are copied from the
@@ -181,9 +182,8 @@ struct Parser<'a> {
     /// The whole input: error positions are computed on it.
     text: &'a str,
     lexer: Lexer<'a>,
-    open: Vec<Open<'a>>,
-    /// The attributes of the element being opened (reused).
-    attrs: Vec<(&'a str, Cow<'a, str>)>,
+    /// The thread's lists and memos, given back when the parser is dropped.
+    lists: Lists<'a>,
     leaf: Leaf<'a>,
     frames: Vec<Frame>,
     dest: Dest,
@@ -193,21 +193,29 @@ struct Parser<'a> {
     saw_rendering_info: bool,
     saw_body: bool,
     saw_event_id: bool,
-    /// The `<Data>` names memo (the thread's, given back on drop).
-    names: Names,
-    /// The items of the open EventData (the thread's scratch list, given back on drop).
-    items: Vec<DataItem>,
     /// The first model error (in the order the model is read).
     deferred: Option<Error>,
     /// The System children read so far (their [`SystemChild::bit`]s).
     seen: u16,
-    /// The memo of System segments (the thread's, given back on drop).
-    segments: Segments,
     /// The System segment the shortcuts are reading, to be stored when read whole.
     recording: Option<Recording>,
     /// The memo slot of this event's Provider segment, when it was copied from the memo:
     /// its entry keeps the `<Data>` names of the template's last event.
     template: Option<usize>,
+}
+
+/// A parser's lists and memos, taken from the thread's [`Scratch`] and given back when
+/// dropped (the parser itself has no drop, so that its event moves out whole).
+struct Lists<'a> {
+    open: Vec<Open<'a>>,
+    /// The attributes of the element being opened (reused).
+    attrs: Vec<(&'a str, Cow<'a, str>)>,
+    /// The `<Data>` names memo.
+    names: Names,
+    /// The items of the open EventData.
+    items: Vec<DataItem>,
+    /// The memo of System segments.
+    segments: Segments,
 }
 
 /// What the thread keeps between events, taken by a parser for one event and given back
@@ -242,7 +250,7 @@ fn recycle<T, U>(list: Vec<T>) -> Vec<U> {
     list.into_iter().filter_map(|_| None).collect()
 }
 
-impl Drop for Parser<'_> {
+impl Drop for Lists<'_> {
     fn drop(&mut self) {
         let mut items = std::mem::take(&mut self.items);
         items.clear();
@@ -274,8 +282,13 @@ impl<'a> Parser<'a> {
         Parser {
             text,
             lexer: Lexer::new(body),
-            open: recycle(scratch.open),
-            attrs: recycle(scratch.attrs),
+            lists: Lists {
+                open: recycle(scratch.open),
+                attrs: recycle(scratch.attrs),
+                names: scratch.names,
+                items: scratch.items,
+                segments: scratch.segments,
+            },
             leaf: Leaf::default(),
             frames: Vec::new(),
             dest: Dest::Item,
@@ -286,12 +299,9 @@ impl<'a> Parser<'a> {
             saw_body: false,
             saw_event_id: false,
             deferred: None,
-            names: scratch.names,
             seen: 0,
-            segments: scratch.segments,
             recording: None,
             template: None,
-            items: scratch.items,
         }
     }
 
@@ -301,8 +311,8 @@ impl<'a> Parser<'a> {
 
     fn run(mut self) -> Result<Event> {
         loop {
-            if self.deferred.is_none() && self.open.len() < MAX_XML_DEPTH {
-                let shortcut = match self.open.last().map(|o| o.role) {
+            if self.deferred.is_none() && self.lists.open.len() < MAX_XML_DEPTH {
+                let shortcut = match self.lists.open.last().map(|o| o.role) {
                     Some(Role::EventData) => self.data_shortcut(),
                     Some(Role::System) => self.system_shortcut(),
                     None if !self.root_seen => self.head_shortcut(),
@@ -325,7 +335,7 @@ impl<'a> Parser<'a> {
                     self.start(start, content, name_len, true)?;
                     self.close(true);
                 }
-                Token::End(name) => match self.open.last() {
+                Token::End(name) => match self.lists.open.last() {
                     Some(top) if same(top.name, name) => self.close(false),
                     Some(top) => {
                         let message = format!(
@@ -345,7 +355,7 @@ impl<'a> Parser<'a> {
                 Token::Eof => break,
             }
         }
-        if let Some(open) = self.open.last() {
+        if let Some(open) = self.lists.open.last() {
             return Err(self.err(
                 self.text.len(),
                 format!("unexpected end of input: <{}> is not closed", open.name),
@@ -356,7 +366,7 @@ impl<'a> Parser<'a> {
         }
         match self.deferred.take() {
             Some(e) => Err(e),
-            None => Ok(std::mem::take(&mut self.event)),
+            None => Ok(self.event),
         }
     }
 
@@ -371,13 +381,15 @@ impl<'a> Parser<'a> {
     /// before any error among the container's children, and a container has its role only
     /// while no model error is pending, so a pending one was found among its children.
     fn unexpected_text(&mut self) {
-        let Some(top) = self.open.last() else { return };
+        let Some(top) = self.lists.open.last() else {
+            return;
+        };
         let e = self.err(top.offset, format!("unexpected text in <{}>", top.name));
         self.deferred = Some(e);
     }
 
     fn text(&mut self, start: usize, raw: &'a str, amp: bool) -> Result<()> {
-        let Some(top) = self.open.last() else {
+        let Some(top) = self.lists.open.last() else {
             if raw.trim().is_empty() {
                 return Ok(());
             }
@@ -406,7 +418,7 @@ impl<'a> Parser<'a> {
     }
 
     fn cdata(&mut self, start: usize, data: &'a str) -> Result<()> {
-        let Some(top) = self.open.last() else {
+        let Some(top) = self.lists.open.last() else {
             return Err(self.err(start, "CDATA outside the root element"));
         };
         match top.role {
@@ -424,7 +436,9 @@ impl<'a> Parser<'a> {
     }
 
     fn pi(&mut self, target: &'a str, content: &'a str) {
-        let Some(top) = self.open.last() else { return };
+        let Some(top) = self.lists.open.last() else {
+            return;
+        };
         match top.role {
             Role::Child(_) => self.leaf.nonleaf = true,
             Role::Data | Role::Binary | Role::Generic => {
@@ -446,10 +460,10 @@ impl<'a> Parser<'a> {
         name_len: usize,
         empty: bool,
     ) -> Result<()> {
-        if self.root_seen && self.open.is_empty() {
+        if self.root_seen && self.lists.open.is_empty() {
             return Err(self.err(offset, "more than one root element"));
         }
-        if self.open.len() >= MAX_XML_DEPTH {
+        if self.lists.open.len() >= MAX_XML_DEPTH {
             return Err(self.err(
                 offset,
                 format!("elements nested deeper than {MAX_XML_DEPTH} levels"),
@@ -459,7 +473,7 @@ impl<'a> Parser<'a> {
         if !is_xml_name(name) {
             return Err(self.err(offset, format!("<{name}> has no valid element name")));
         }
-        let mut attrs = std::mem::take(&mut self.attrs);
+        let mut attrs = std::mem::take(&mut self.lists.attrs);
         attrs.clear();
         for attr in Attributes::new(content, name_len) {
             let bad = |what: &str| self.err(offset, format!("bad attribute in <{name}>: {what}"));
@@ -483,7 +497,7 @@ impl<'a> Parser<'a> {
             };
             attrs.push((key, value));
         }
-        let role = match self.open.last().map(|o| o.role) {
+        let role = match self.lists.open.last().map(|o| o.role) {
             None => {
                 self.root_seen = true;
                 self.root(offset, name, &attrs)
@@ -506,8 +520,8 @@ impl<'a> Parser<'a> {
             }
             _ => Role::Skip,
         };
-        self.attrs = attrs;
-        self.open.push(Open { name, offset, role });
+        self.lists.attrs = attrs;
+        self.lists.open.push(Open { name, offset, role });
         Ok(())
     }
 
@@ -634,7 +648,9 @@ impl<'a> Parser<'a> {
 
     /// Closes the innermost open element.
     fn close(&mut self, self_closed: bool) {
-        let Some(open) = self.open.pop() else { return };
+        let Some(open) = self.lists.open.pop() else {
+            return;
+        };
         match open.role {
             Role::Root => {
                 if !self.saw_system {
@@ -655,7 +671,7 @@ impl<'a> Parser<'a> {
             Role::Data => {
                 let leaf = std::mem::take(&mut self.leaf);
                 let item = DataItem::Data {
-                    name: leaf.name.as_deref().map(|n| self.names.shared(n)),
+                    name: leaf.name.as_deref().map(|n| self.lists.names.shared(n)),
                     value: Value::String(leaf.text.into()),
                 };
                 self.push_item(item);
@@ -696,10 +712,10 @@ impl<'a> Parser<'a> {
             }
             Role::EventData => {
                 if let Body::EventData(data) = &mut self.event.body {
-                    // One allocation and one block copy (a drain collected item by item
+                    // A recycled list and one block copy (a drain collected item by item
                     // cost twice as much).
-                    let mut items = Vec::with_capacity(self.items.len());
-                    items.append(&mut self.items);
+                    let mut items = crate::event::items::take(self.lists.items.len());
+                    items.append(&mut self.lists.items);
                     data.items = items;
                 }
             }
@@ -707,10 +723,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Items gather in the thread's scratch list and move into the EventData, sized once,
+    /// Items gather in the thread's scratch list and move into the EventData's recycled list,
     /// when it closes (growing the event's own list item by item cost more than the copy).
     fn push_item(&mut self, item: DataItem) {
-        self.items.push(item);
+        self.lists.items.push(item);
     }
 }
 
@@ -731,5 +747,54 @@ mod tests {
         let kept: Vec<Open<'static>> = recycle(open);
         assert_eq!((kept.len(), kept.capacity()), (0, 8));
         assert_eq!(kept.as_ptr() as usize, at);
+    }
+
+    fn data_event(values: &[&str]) -> String {
+        let items: String = values
+            .iter()
+            .map(|v| format!("<Data Name='n'>{v}</Data>"))
+            .collect();
+        format!(
+            "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>\
+             <EventID>1</EventID></System><EventData>{items}</EventData></Event>"
+        )
+    }
+
+    fn items_of(event: &Event) -> &[DataItem] {
+        match &event.body {
+            Body::EventData(data) => &data.items,
+            _ => &[],
+        }
+    }
+
+    #[test]
+    fn a_parse_gives_its_lists_back_to_the_thread() {
+        let _ = SCRATCH.with(Cell::take);
+        parse_event(&data_event(&["a"])).unwrap();
+        let scratch = SCRATCH.with(Cell::take);
+        // Fails if the lists are not given back when the parser is dropped.
+        assert!(scratch.items.capacity() > 0);
+        assert!(scratch.open.capacity() > 0);
+        assert!(scratch.items.is_empty() && scratch.open.is_empty());
+    }
+
+    #[test]
+    fn a_parsed_event_takes_the_items_list_the_last_drop_left() {
+        let first = parse_event(&data_event(&["a", "b", "c"])).unwrap();
+        let at = items_of(&first).as_ptr() as usize;
+        drop(first);
+        let second = parse_event(&data_event(&["x", "y"])).unwrap();
+        assert_eq!(items_of(&second).as_ptr() as usize, at);
+        let values: Vec<String> = items_of(&second)
+            .iter()
+            .map(|item| match item {
+                DataItem::Data {
+                    value: Value::String(text),
+                    ..
+                } => text.to_string(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(values, ["x", "y"]);
     }
 }

@@ -39,10 +39,12 @@ impl<'a> Parser<'a> {
         }
         let (name, text_start) = if rest.starts_with(b"<Data Name='") {
             let from = p + 12;
-            let at = self.items.len();
+            let at = self.lists.items.len();
             // The name the template's last event had here, if the text holds it: found
             // where the scan below would find it, as it holds no `'` or `&`.
-            let expected = self.template.and_then(|t| self.segments.name_at(t, at));
+            let expected = self
+                .template
+                .and_then(|t| self.lists.segments.name_at(t, at));
             let (name, quote) = match expected {
                 Some(name)
                     if b.get(from + name.len()) == Some(&b'\'')
@@ -57,9 +59,9 @@ impl<'a> Parser<'a> {
                     if b[quote] != b'\'' {
                         return false;
                     }
-                    let name = self.names.shared(&s[from..quote]);
+                    let name = self.lists.names.shared(&s[from..quote]);
                     if let Some(t) = self.template {
-                        self.segments.set_name(t, at, &name);
+                        self.lists.segments.set_name(t, at, &name);
                     }
                     (name, quote)
                 }
@@ -109,13 +111,13 @@ impl<'a> Parser<'a> {
         }
         let system = p + HEAD.len() - "<System>".len();
         self.root_seen = true;
-        self.open.push(Open {
+        self.lists.open.push(Open {
             name: &s[p + 1..p + 6],
             offset: p,
             role: Role::Root,
         });
         self.saw_system = true;
-        self.open.push(Open {
+        self.lists.open.push(Open {
             name: &s[system + 1..system + 7],
             offset: system,
             role: Role::System,
@@ -128,11 +130,11 @@ impl<'a> Parser<'a> {
     /// (named exactly so), as the general path closes them.
     fn tail_shortcut(&mut self, rest: &[u8]) -> bool {
         const TAIL: &[u8] = b"</EventData></Event>";
-        let n = self.open.len();
+        let n = self.lists.open.len();
         if !rest.starts_with(TAIL)
             || n != 2
-            || !same(self.open[1].name, "EventData")
-            || !same(self.open[0].name, "Event")
+            || !same(self.lists.open[1].name, "EventData")
+            || !same(self.lists.open[0].name, "Event")
         {
             return false;
         }
@@ -151,8 +153,8 @@ impl<'a> Parser<'a> {
         if !s[p..].starts_with(SEAM)
             || !self.saw_event_id
             || self.saw_body
-            || self.open.len() != 2
-            || !same(self.open[1].name, "System")
+            || self.lists.open.len() != 2
+            || !same(self.lists.open[1].name, "System")
         {
             return false;
         }
@@ -160,7 +162,7 @@ impl<'a> Parser<'a> {
         self.saw_body = true;
         self.event.body = Body::EventData(EventData::default());
         let data = p + "</System>".len();
-        self.open.push(Open {
+        self.lists.open.push(Open {
             name: &s[data + 1..data + 10],
             offset: data,
             role: Role::EventData,
@@ -190,7 +192,11 @@ impl<'a> Parser<'a> {
             }
             if let Some((end, slot)) = segment_at(b, p) {
                 let system = &mut self.event.system;
-                if let Some(mask) = self.segments.apply(b, p, end, slot, self.seen, system) {
+                if let Some(mask) = self
+                    .lists
+                    .segments
+                    .apply(b, p, end, slot, self.seen, system)
+                {
                     if mask & SystemChild::Provider.bit() != 0 {
                         self.template = Some(slot);
                     }
@@ -204,7 +210,7 @@ impl<'a> Parser<'a> {
                 self.recording = Some(Segments::record(p, end, slot));
             }
         }
-        let mut attrs = std::mem::take(&mut self.attrs);
+        let mut attrs = std::mem::take(&mut self.lists.attrs);
         attrs.clear();
         let read = system_markup(s, p, &mut attrs);
         let done = match read {
@@ -230,7 +236,7 @@ impl<'a> Parser<'a> {
                                 Some(true) => {
                                     let rec = *rec;
                                     self.recording = None;
-                                    self.segments.store(b, &rec, &self.event.system);
+                                    self.lists.segments.store(b, &rec, &self.event.system);
                                 }
                                 Some(false) => {}
                                 None => self.recording = None,
@@ -249,7 +255,7 @@ impl<'a> Parser<'a> {
                 false
             }
         };
-        self.attrs = attrs;
+        self.lists.attrs = attrs;
         done
     }
 }

@@ -92,7 +92,7 @@ impl<'a> Parser<'a> {
     /// The open `<Data>` or `<Binary>` holds more than text: it becomes a generic element,
     /// its text pieces its first children.
     pub(super) fn leaf_to_generic(&mut self) {
-        let Some(top) = self.open.last_mut() else {
+        let Some(top) = self.lists.open.last_mut() else {
             return;
         };
         if !matches!(top.role, Role::Data | Role::Binary) {
