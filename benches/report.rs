@@ -332,6 +332,45 @@ fn compact_queries(rounds: &Settings, whole_engine: &Engine) {
     );
 }
 
+/// How many times a thread has been switched out involuntarily, from its `status` file
+/// under /proc (Linux; 0 where the count cannot be read, so that every trial counts as
+/// quiet there).
+fn involuntary_switches(status: &str) -> u64 {
+    std::fs::read_to_string(status)
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("nonvoluntary_ctxt_switches:"))
+                .and_then(|count| count.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The calling thread's id (Linux), for its files under /proc and `taskset`.
+fn thread_id() -> Option<String> {
+    std::fs::read_link("/proc/thread-self")
+        .ok()
+        .and_then(|link| {
+            link.file_name()
+                .map(|tid| tid.to_string_lossy().into_owned())
+        })
+}
+
+/// Pins the calling thread to the CPUs in `cpus` (a `taskset` list) with `taskset`; false
+/// where that cannot be done.
+fn pin_thread(cpus: &str) -> bool {
+    let Some(tid) = thread_id() else {
+        return false;
+    };
+    std::process::Command::new("taskset")
+        .args(["-p", "-c", cpus, &tid])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
 /// Cancel latency, fan-out, poll overhead and scan rate (issue 4's figures).
 fn cancellation(settings: &Settings) {
     use evtlog::{CallKind, Next, QueryFlags};
@@ -346,6 +385,7 @@ fn cancellation(settings: &Settings) {
     };
     let engine = Engine::new();
     let mut p50s = Vec::new();
+    let mut quiet_p50s = Vec::new();
     for &n in sizes {
         let name = format!("Walk{n}");
         // The trials cancel the full EventID column walk (`WALK`: no chunk's summary rules it
@@ -374,15 +414,31 @@ fn cancellation(settings: &Settings) {
         // A worker runs next() on demand; the main thread cancels at a pseudo-random point.
         let (to_worker, jobs) = mpsc::channel::<evtlog::ResultSet>();
         let (to_main, done) = mpsc::channel::<(bool, Instant)>();
+        let (worker_id, worker_id_sent) = mpsc::channel::<Option<String>>();
+        // The trials whose worker has returned from next(): the cancelling thread spins on
+        // it and reads its own clock when it moves, hot, where the worker's first clock read
+        // after a long walk is cold (its code and data lines, their pages).
+        let returned_trials = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let worker_returned = std::sync::Arc::clone(&returned_trials);
         // The number of calls the worker has entered: the delay counts from the call's start,
         // not from the hand-off (a scan shorter than the worker's wake-up from the channel
         // would otherwise be cancelled before it began, timing the wake-up).
         let entered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let worker_entered = std::sync::Arc::clone(&entered);
+        // The two threads on CPUs of their own where there are two: a worker woken onto
+        // the cancelling thread's CPU (the scheduler's wake-affine placement) runs its
+        // scan to the end while that thread waits, or delays the cancel by a time slice.
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let pinned = cpus >= 2 && pin_thread("0");
         let worker = std::thread::spawn(move || {
+            if pinned {
+                pin_thread("1");
+            }
+            let _ = worker_id.send(thread_id());
             for rs in jobs {
                 worker_entered.fetch_add(1, std::sync::atomic::Ordering::Release);
                 let cancelled = matches!(rs.next(1, None), Err(e) if e.win32_code() == 1223);
+                worker_returned.fetch_add(1, std::sync::atomic::Ordering::Release);
                 let _ = to_main.send((cancelled, Instant::now()));
             }
         });
@@ -396,6 +452,11 @@ fn cancellation(settings: &Settings) {
         };
         let mut latencies = Vec::with_capacity(trials);
         let mut calls = Vec::with_capacity(trials);
+        let mut quiet = Vec::with_capacity(trials);
+        let worker_status = match worker_id_sent.recv() {
+            Ok(Some(tid)) => format!("/proc/self/task/{tid}/status"),
+            _ => String::new(),
+        };
         let mut seed = 0x9e37_79b9_u64;
         for trial in 1..=trials {
             let rs = session
@@ -415,20 +476,44 @@ fn cancellation(settings: &Settings) {
             while Instant::now() < until {
                 std::hint::spin_loop();
             }
+            // Read here, just before the cancel, and again once its return is seen: the
+            // switches of either thread within the measured span.
+            let switches = [
+                involuntary_switches("/proc/thread-self/status"),
+                involuntary_switches(&worker_status),
+            ];
             let t0 = Instant::now();
             rs.cancel();
             // The cancelling thread's own share: the worker runs on, so this is not on the
             // measured path unless the flag is set last.
             let returned = Instant::now();
+            while returned_trials.load(std::sync::atomic::Ordering::Acquire) < trial {
+                std::hint::spin_loop();
+            }
+            let seen = Instant::now();
+            let quiet_trial = switches
+                == [
+                    involuntary_switches("/proc/thread-self/status"),
+                    involuntary_switches(&worker_status),
+                ];
             if let Ok((true, t1)) = done.recv() {
                 latencies.push(t1.saturating_duration_since(t0).as_secs_f64() * 1e6);
                 calls.push(returned.saturating_duration_since(t0).as_secs_f64() * 1e6);
+                // Neither thread switched out by the scheduler between the cancel and
+                // its return seen: the code's latency, not the machine's load.
+                if quiet_trial {
+                    quiet.push(seen.saturating_duration_since(t0).as_secs_f64() * 1e6);
+                }
             }
         }
         drop(to_worker);
         let _ = worker.join();
+        if pinned {
+            pin_thread(&format!("0-{}", cpus - 1));
+        }
         latencies.sort_by(f64::total_cmp);
         calls.sort_by(f64::total_cmp);
+        quiet.sort_by(f64::total_cmp);
         let quantile = |sorted: &[f64], q: f64| {
             sorted
                 .get(((sorted.len() as f64 - 1.0) * q).round() as usize)
@@ -450,11 +535,32 @@ fn cancellation(settings: &Settings) {
             latencies.len() as f64,
             "samples",
         );
+        // The same trials less those in which either thread was switched out involuntarily,
+        // timed on the cancelling thread's clock up to its seeing the worker's return.
+        print(
+            &format!("cancel_quiet_p50_us_{n}"),
+            quantile(&quiet, 0.5),
+            "us",
+        );
+        quiet_p50s.push(quantile(&quiet, 0.5));
+        print(
+            &format!("cancel_quiet_p99_us_{n}"),
+            quantile(&quiet, 0.99),
+            "us",
+        );
+        print(
+            &format!("cancel_quiet_samples_{n}"),
+            quiet.len() as f64,
+            "samples",
+        );
     }
 
     // Flat in the log's size: the p50 at the largest size over the p50 at the smallest.
     if let (Some(first), Some(last)) = (p50s.first(), p50s.last()) {
         print("cancel_p50_growth_ratio", last / first, "ratio");
+    }
+    if let (Some(first), Some(last)) = (quiet_p50s.first(), quiet_p50s.last()) {
+        print("cancel_quiet_p50_growth_ratio", last / first, "ratio");
     }
 
     // Poll overhead: next() against a raw scan with the same filter, on the full EventID

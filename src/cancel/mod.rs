@@ -186,6 +186,13 @@ impl CancelToken {
         tree::cancel(&self.node);
     }
 
+    /// This node's sticky cancel as a [`CancelFlag`], for a caller's handle to keep.
+    pub(crate) fn flag(&self) -> CancelFlag {
+        CancelFlag {
+            node: self.node.clone(),
+        }
+    }
+
     /// Cancels every Call node below this one that exists now, and wakes their waiters;
     /// Scope nodes (this one included) are left uncancelled. Idempotent.
     pub(crate) fn cancel_calls(&self) {
@@ -227,6 +234,27 @@ impl fmt::Debug for CancelToken {
             .field("kind", &self.node.kind)
             .field("cancelled", &self.is_cancelled())
             .finish()
+    }
+}
+
+/// A node's sticky cancel, and nothing else, held apart from its [`CancelToken`]: a result
+/// set's handle keeps one so that EvtCancel reaches the node's flag in one load from the
+/// handle the caller holds (the handle, the node), not two (the handle, the result set,
+/// its node). It keeps the node's memory, not its place in the tree: it is not a handle
+/// (invariant 6 counts `CancelToken`s), so whoever keeps one keeps a `CancelToken` on the
+/// same node for as long (a result set's handle keeps its result set, whose token it is).
+/// A cancel through it is [`CancelToken::cancel`], the same walk from the same node.
+#[derive(Clone)]
+pub(crate) struct CancelFlag {
+    node: Arc<tree::Node>,
+}
+
+impl CancelFlag {
+    /// [`CancelToken::cancel`] of the node this was taken from; inlined, the flag's store
+    /// first (invariant 3).
+    #[inline]
+    pub(crate) fn cancel(&self) {
+        tree::cancel(&self.node);
     }
 }
 

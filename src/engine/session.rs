@@ -220,7 +220,7 @@ impl Session {
         let inner = &*self.inner;
         let handles = std::mem::take(&mut *inner.handles.lock());
         for handle in handles.iter().filter_map(Weak::upgrade) {
-            (ResultSet { inner: handle }).close();
+            ResultSet::from_inner(handle).close();
         }
         let subscriptions = std::mem::take(&mut *inner.subscriptions.lock());
         for subscription in subscriptions.iter().filter_map(Weak::upgrade) {

@@ -79,7 +79,7 @@ use super::files::FileSource;
 use super::flags::{QueryFlags, SeekFlags, SeekOrigin};
 use super::quirks::{BatchGuard, Quirk};
 use super::Engine;
-use crate::cancel::{CancelToken, NodeKind};
+use crate::cancel::{CancelFlag, CancelToken, NodeKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::query::Query;
 use scan::{count_all, step, Scan, Stop};
@@ -115,6 +115,9 @@ pub enum Next {
 #[derive(Clone)]
 pub struct ResultSet {
     pub(crate) inner: Arc<ResultSetInner>,
+    /// `inner.token`'s cancel, kept in the handle: EvtCancel's store is one load away from
+    /// the caller's handle, not two (after a long walk either line may be cold).
+    flag: CancelFlag,
 }
 
 pub(crate) struct ResultSetInner {
@@ -160,21 +163,25 @@ impl ResultSet {
         cursor: Cursor,
         statuses: Vec<(String, u32)>,
     ) -> ResultSet {
-        ResultSet {
-            inner: Arc::new(ResultSetInner {
-                engine,
-                token,
-                closed: AtomicBool::new(false),
-                stale: AtomicBool::new(false),
-                reverse,
-                initial: cursor.clone(),
-                state: Mutex::new(State {
-                    cursor,
-                    spent: None,
-                }),
-                statuses,
+        ResultSet::from_inner(Arc::new(ResultSetInner {
+            engine,
+            token,
+            closed: AtomicBool::new(false),
+            stale: AtomicBool::new(false),
+            reverse,
+            initial: cursor.clone(),
+            state: Mutex::new(State {
+                cursor,
+                spent: None,
             }),
-        }
+            statuses,
+        }))
+    }
+
+    /// A handle on a result set.
+    pub(crate) fn from_inner(inner: Arc<ResultSetInner>) -> ResultSet {
+        let flag = inner.token.flag();
+        ResultSet { inner, flag }
     }
 
     /// Up to `count` events (1 to [`MAX_NEXT_COUNT`]) from the cursor, in the query's
@@ -398,10 +405,10 @@ impl ResultSet {
 
     /// EvtCancel on the result set: the call in flight returns `Cancelled`, and so does every
     /// later call, until the result set is closed. Idempotent. Inlined: the caller's first
-    /// steps are the loads that reach the result set's flag, and its store.
+    /// steps are the load of the flag's node from this handle, and the flag's store.
     #[inline]
     pub fn cancel(&self) {
-        self.inner.token.cancel();
+        self.flag.cancel();
     }
 
     /// EvtClose: later calls fail with `InvalidHandle`; a call in flight returns `Cancelled`.

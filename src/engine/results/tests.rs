@@ -68,3 +68,45 @@ fn a_call_that_is_not_cancelled_sets_nothing_aside() {
     assert!(matches!(rs.next(5, None), Ok(Next::End)));
     assert!(rs.inner.state.lock().spent.is_none());
 }
+
+/// EvtCancel through the handle's own copy of the flag's node (`ResultSet::flag`) reaches
+/// the result set's node, as through its token: the call in flight stops, later calls fail,
+/// another result set of the session runs on. A flag taken from the session's node or from
+/// the call's fails this, as does one that is not a clone of the handle's.
+#[test]
+fn a_handle_cancels_its_own_result_set_and_no_other() {
+    let engine = Engine::new();
+    let channel = engine
+        .create_channel(ChannelConfig::new("Own", ChannelType::Operational))
+        .expect("channel");
+    for _ in 0..300 {
+        channel
+            .append(Event::builder("P").event_id(1).build())
+            .expect("append");
+    }
+    let session = engine.open_session();
+    let query = || {
+        session
+            .query(Some("Own"), None, QueryFlags::default())
+            .expect("query")
+    };
+    let (cancelled, other) = (query(), query());
+    let pause = engine.pause_at(CallKind::Next, 1);
+    let worker = {
+        let rs = cancelled.clone();
+        std::thread::spawn(move || rs.next(10, None))
+    };
+    pause.wait_stopped(1);
+    // A handle made as the session's close path makes one, from the shared state.
+    ResultSet::from_inner(Arc::clone(&cancelled.inner)).cancel();
+    drop(pause);
+    let outcome = worker.join().expect("worker");
+    assert!(matches!(&outcome, Err(e) if e.kind() == ErrorKind::Cancelled));
+    assert!(cancelled.inner.token.is_cancelled());
+    assert!(matches!(cancelled.next(1, None), Err(e) if e.kind() == ErrorKind::Cancelled));
+    match other.next(10, None) {
+        Ok(Next::Events(events)) => assert_eq!(events.len(), 10),
+        other => panic!("expected events, got {other:?}"),
+    }
+    assert!(matches!(query().next(1, None), Ok(Next::Events(_))));
+}
