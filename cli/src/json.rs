@@ -488,6 +488,12 @@ impl<'e> Json<'_, '_, 'e> {
                 units => copy_utf16_escaped(self.out, units),
             },
             ValueRef::Scalar(s) => self.scalar(s),
+            // As `quoted_text` writes a `Value::Sid`.
+            ValueRef::Sid(sid) => {
+                self.out.push(b'"');
+                self.st.sids.write_bytes(sid, self.out);
+                self.out.push(b'"');
+            }
             ValueRef::Value(v) if v.is_empty_text() => {
                 self.raw(if empty_as_string { b"\"\"" } else { b"null" })
             }
