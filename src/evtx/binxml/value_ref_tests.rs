@@ -1,9 +1,9 @@
 //! [`Scalar`] against decoding: for every type and size, a scalar is read exactly where
 //! decoding gives an integer, and its value is the decoded one; [`sid_in`] likewise for
-//! SIDs, short, long and malformed.
+//! SIDs, short, long and malformed, and [`guid_in`] for GUIDs.
 
 use super::super::value::decode_sized;
-use super::{sid_in, Scalar};
+use super::{guid_in, sid_in, Scalar};
 use crate::event::Value;
 
 /// Byte patterns that reach the sign bits, the top bytes and the bytes past a type's size.
@@ -113,4 +113,24 @@ fn sid_in_is_where_decoding_finds_a_sid() {
         }
     }
     assert!(found > 0 && refused > 0 && from_spill > 0);
+}
+
+/// A GUID is read exactly where decoding gives one (16 bytes or more), and it is the decoded
+/// GUID.
+#[test]
+fn guid_in_is_the_decoded_guid() {
+    let mut read = 0;
+    for bytes in patterns()
+        .into_iter()
+        .chain((0..=20u8).map(|n| (1..=n).collect()))
+    {
+        match (guid_in(&bytes), decode_sized(0x0F, &bytes, &bytes)) {
+            (Some(g), decoded) => {
+                read += 1;
+                assert_eq!(decoded, Ok(Value::Guid(g)), "{bytes:02x?}");
+            }
+            (None, decoded) => assert!(decoded.is_err(), "{bytes:02x?}: {decoded:?}"),
+        }
+    }
+    assert_eq!(read, 5);
 }

@@ -21,8 +21,8 @@
 //!   [wants its UTF-16](EventVisitor::wants_utf16) ([`ValueRef::Utf16`], whose text is the
 //!   same: tested on every sample record); an integer substitution read straight from a
 //!   record by a visitor that [wants scalars](EventVisitor::wants_scalars) is
-//!   [`ValueRef::Scalar`], and a SID substitution [`ValueRef::Sid`] (whose values are the
-//!   same: tested on every sample record); every other value is [`ValueRef::Value`].
+//!   [`ValueRef::Scalar`], a SID substitution [`ValueRef::Sid`] and a GUID one
+//!   [`ValueRef::Guid`] (whose values are the same: tested on every sample record); every other value is [`ValueRef::Value`].
 //! - A direct visit's items name their template's names ([`DataItems::names`]): item `i`'s
 //!   name is the name of its slot, one [`DataNames::id`] always the same names (tested on
 //!   every sample record).
@@ -37,7 +37,7 @@ use super::span::Span;
 use super::system_ref::{SystemParts, SystemRef};
 use super::user_data::{read_tree, TreeScratch, UserDataTree};
 use super::value::utf16_trimmed_append;
-use super::value_ref::{sid_in, Scalar, Utf16, ValueRef};
+use super::value_ref::{guid_in, sid_in, Scalar, Utf16, ValueRef};
 use crate::event::{Body, DataItem, Event, SidBytes, System, SystemFields, Value};
 
 /// What reads events one at a time without keeping them (see the module docs): each
@@ -56,8 +56,8 @@ pub trait EventVisitor {
     }
     /// Whether this visitor takes an integer value (a signed or unsigned integer, a
     /// `HexInt32`/`HexInt64`) read straight from a record as a [`ValueRef::Scalar`], and a
-    /// SID as its checked bytes ([`ValueRef::Sid`]), no [`Value`] built for either, rather
-    /// than as a [`ValueRef::Value`]. No by default.
+    /// SID as its checked bytes ([`ValueRef::Sid`]) and a GUID as a [`ValueRef::Guid`], no
+    /// [`Value`] built for them, rather than as a [`ValueRef::Value`]. No by default.
     fn wants_scalars(&self) -> bool {
         false
     }
@@ -195,6 +195,10 @@ impl<'a> DataItems<'a> {
                     name: plan_name(plan, k),
                     value: ValueRef::Scalar(value),
                 },
+                Item::Guid { plan: k, at } => DataRef::Data {
+                    name: plan_name(plan, k),
+                    value: ValueRef::Guid(guid_in(chunk.get(at as usize..)?)?),
+                },
                 Item::Sid { plan: k, from, to } => DataRef::Data {
                     name: plan_name(plan, k),
                     value: ValueRef::Sid(SidBytes::prefix(chunk.get(from as usize..to as usize)?)?),
@@ -240,7 +244,8 @@ impl<'a> DataItems<'a> {
                 | Item::Value { plan, .. }
                 | Item::Utf16 { plan, .. }
                 | Item::Scalar { plan, .. }
-                | Item::Sid { plan, .. } => Some(usize::from(plan)),
+                | Item::Sid { plan, .. }
+                | Item::Guid { plan, .. } => Some(usize::from(plan)),
                 Item::Binary { .. } => None,
             },
         }
@@ -329,6 +334,8 @@ enum Item {
     /// Plan item `plan`, a SID whose binary form is at chunk offsets `[from, to)` (for a
     /// visitor that wants scalars).
     Sid { plan: u16, from: u32, to: u32 },
+    /// Plan item `plan`, a GUID at chunk offset `at` (for a visitor that wants scalars).
+    Guid { plan: u16, at: u32 },
     /// A `<Binary>`: its bytes at chunk offsets `[from, to)`.
     Binary { from: u32, to: u32 },
 }
@@ -571,6 +578,14 @@ fn collect(
                                         from: u32::try_from(from).ok()?,
                                         to: u32::try_from(from + sid.bytes().len()).ok()?,
                                     });
+                                    continue;
+                                }
+                            }
+                            Some(span) if scalars && span.ty == 0x0F => {
+                                if guid_in(span.bytes(values.chunk)?).is_some() {
+                                    span.used = true;
+                                    let at = u32::try_from(span.start()).ok()?;
+                                    items.push(Item::Guid { plan: k, at });
                                     continue;
                                 }
                             }
