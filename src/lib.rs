@@ -75,8 +75,8 @@ pub use engine::{
 pub use error::{codes, win32_message, Error, ErrorKind, Result};
 pub use event::{
     Array, Attribute, Body, Correlation, DataItem, Element, Event, EventBuilder, EventData,
-    Execution, FileTime, FileTimeWriter, Guid, Node, Provider, Security, Sid, SidWriter, System,
-    SystemTime, Text, Value, VariantType, MAX_XML_DEPTH,
+    Execution, FileTime, FileTimeWriter, Guid, Node, Provider, Security, Sid, SidBytes, SidWriter,
+    System, SystemTime, Text, Value, VariantType, MAX_XML_DEPTH,
 };
 pub use evtx::{
     visit_event, ChunkDecoder, ChunkHeader, Chunks, DataItems, DataNames, DataRef, EventVisitor,

@@ -508,6 +508,7 @@ impl<'e> Json<'_, '_, 'e> {
                 units => copy_utf16_escaped(self.out, units),
             },
             ValueRef::Scalar(s) => self.scalar(s),
+            ValueRef::Guid(_) | ValueRef::Sid(_) => self.quoted_raw(v),
             ValueRef::Value(v) if v.is_empty_text() => {
                 self.raw(if empty_as_string { b"\"\"" } else { b"null" })
             }
@@ -538,6 +539,19 @@ impl<'e> Json<'_, '_, 'e> {
                 self.quoted_text(&s.to_value());
             }
         }
+    }
+
+    /// A GUID or a SID read from the record, as `quoted_text` writes its value. Out of line,
+    /// as `scalar` is.
+    #[inline(never)]
+    fn quoted_raw(&mut self, v: ValueRef<'_>) {
+        self.out.push(b'"');
+        match v {
+            ValueRef::Guid(g) => g.write_ascii(self.out),
+            ValueRef::Sid(sid) => self.st.sids.write_bytes(sid, self.out),
+            _ => {}
+        }
+        self.out.push(b'"');
     }
 
     /// `<Binary>`'s value: its bytes in uppercase hex (empty: `null`, or `""`).

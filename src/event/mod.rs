@@ -27,7 +27,8 @@ pub(crate) use value::{
     parse_hex_bytes, parse_u64_auto, push_hex_lower, write_hex_lower, write_hex_upper,
 };
 pub use value::{
-    Array, FileTime, FileTimeWriter, Guid, Sid, SidWriter, SystemTime, Text, Value, VariantType,
+    Array, FileTime, FileTimeWriter, Guid, Sid, SidBytes, SidWriter, SystemTime, Text, Value,
+    VariantType,
 };
 pub use xml::MAX_XML_DEPTH;
 

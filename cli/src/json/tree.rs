@@ -30,7 +30,7 @@ fn is_empty_text(v: ValueRef<'_>) -> bool {
     match v {
         ValueRef::Text(s) => s.is_empty(),
         ValueRef::Utf16(u) => u.is_empty(),
-        ValueRef::Scalar(_) => false,
+        ValueRef::Scalar(_) | ValueRef::Sid(_) | ValueRef::Guid(_) => false,
         ValueRef::Value(v) => v.is_empty_text(),
     }
 }
@@ -139,6 +139,8 @@ impl<'e> Json<'_, '_, 'e> {
                         Some(XmlToken::Value(ValueRef::Scalar(s))) => {
                             write_text(&mut text, &s.to_value())
                         }
+                        Some(XmlToken::Value(ValueRef::Sid(s))) => s.to_sid().write_to(&mut text),
+                        Some(XmlToken::Value(ValueRef::Guid(g))) => g.write_to(&mut text),
                         Some(XmlToken::Value(ValueRef::Value(v))) => write_text(&mut text, v),
                         _ => {}
                     }

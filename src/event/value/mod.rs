@@ -21,7 +21,7 @@ use std::fmt;
 
 use digits::{hex_digit, parse_dec};
 pub use guid::Guid;
-pub use sid::{Sid, SidWriter};
+pub use sid::{Sid, SidBytes, SidWriter};
 #[cfg(test)]
 pub(crate) use text::spare_count;
 pub use text::Text;

@@ -229,6 +229,40 @@ impl Sid {
     }
 }
 
+/// A SID's binary form as a record holds it, checked as [`Sid::from_bytes`] checks it:
+/// exactly `8 + 4 × count` bytes, at most [`Sid::MAX_SUB_AUTHORITIES`]. Lets a writer
+/// write a SID ([`SidWriter::write_bytes`]) without building its [`Sid`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SidBytes<'a>(&'a [u8]);
+
+impl<'a> SidBytes<'a> {
+    /// The SID at the start of `b` (bytes past it left out); `None` where
+    /// [`Sid::from_bytes`] gives none.
+    #[inline]
+    pub fn prefix(b: &'a [u8]) -> Option<SidBytes<'a>> {
+        let count = usize::from(*b.get(1)?);
+        if count > Sid::MAX_SUB_AUTHORITIES {
+            return None;
+        }
+        b.get(..8 + 4 * count).map(SidBytes)
+    }
+
+    /// The binary form, exactly.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.0
+    }
+
+    /// The SID (what [`Sid::from_bytes`] reads from these bytes).
+    pub fn to_sid(&self) -> Sid {
+        // Never the default: the bytes were checked as `from_bytes` checks them.
+        Sid::from_bytes(self.0).unwrap_or_else(|| Sid {
+            revision: 0,
+            authority: 0,
+            sub_authorities: SubAuthorities::from_iter(0, std::iter::empty()),
+        })
+    }
+}
+
 /// Writes SID texts ([`Sid::write_ascii`]'s bytes) one after another, keeping the text up
 /// to the last sub-authority of the last few SIDs met (their heads): a log's SIDs are
 /// mostly one domain's accounts (`S-1-5-21-a-b-c-` and a RID) and a few well-known ones,
@@ -236,9 +270,10 @@ impl Sid {
 /// shows in the bytes.
 #[derive(Clone, Debug, Default)]
 pub struct SidWriter {
-    /// The heads met, those found often first: a SID without its last sub-authority, and
-    /// its text followed by `-`.
-    kept: Vec<(Sid, Vec<u8>)>,
+    /// The heads met, those found often first: a SID's binary form without its last
+    /// sub-authority (its count byte that of the whole SID: one head, one form), and its
+    /// text followed by `-`.
+    kept: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 /// How many heads a [`SidWriter`] keeps (a Security log's: the domain's, `S-1-5-`,
@@ -248,15 +283,36 @@ const KEPT_HEADS: usize = 6;
 impl SidWriter {
     /// Appends `sid`'s text, as [`Sid::write_ascii`] does.
     pub fn write_ascii(&mut self, sid: &Sid, out: &mut Vec<u8>) {
-        let Some((&last, head)) = sid.sub_authorities().split_last() else {
+        let subs = sid.sub_authorities();
+        if subs.is_empty() {
             return sid.write_ascii(out);
+        }
+        // The binary form, on the stack.
+        let mut raw = [0u8; 8 + 4 * Sid::MAX_SUB_AUTHORITIES];
+        raw[0] = sid.revision;
+        // Construction limits the count to 15.
+        raw[1] = subs.len() as u8;
+        raw[2..8].copy_from_slice(&sid.authority.to_be_bytes()[2..]);
+        for (to, s) in raw[8..].chunks_exact_mut(4).zip(subs) {
+            to.copy_from_slice(&s.to_le_bytes());
+        }
+        self.write_raw(raw.get(..8 + 4 * subs.len()).unwrap_or_default(), out);
+    }
+
+    /// Appends the text of the SID `sid` holds, as [`Sid::write_ascii`] does for it.
+    #[inline]
+    pub fn write_bytes(&mut self, sid: SidBytes<'_>, out: &mut Vec<u8>) {
+        self.write_raw(sid.0, out);
+    }
+
+    /// Appends the text of the SID whose binary form is `raw` (checked: a [`SidBytes`]'s).
+    fn write_raw(&mut self, raw: &[u8], out: &mut Vec<u8>) {
+        // The head, and the last sub-authority (none: no head to keep).
+        let (head, last) = raw.split_at(raw.len().saturating_sub(4).max(8).min(raw.len()));
+        let Ok(last) = <[u8; 4]>::try_from(last).map(u32::from_le_bytes) else {
+            return SidBytes(raw).to_sid().write_ascii(out);
         };
-        let found = self.kept.iter().position(|(h, _)| {
-            h.authority == sid.authority
-                && h.revision == sid.revision
-                && h.sub_authorities() == head
-        });
-        if let Some(at) = found {
+        if let Some(at) = self.kept.iter().position(|(h, _)| h.as_slice() == head) {
             if let Some((_, text)) = self.kept.get(at) {
                 out.extend_from_slice(text);
             }
@@ -271,22 +327,17 @@ impl SidWriter {
             return;
         }
         let mut text = [0u8; TEXT_MAX];
-        let len = sid.text(&mut text);
+        let len = SidBytes(raw).to_sid().text(&mut text);
         let text = text.get(..len).unwrap_or_default();
         out.extend_from_slice(text);
         // The head's text ends at the last `-` (the last sub-authority's digits have none).
         let cut = text.iter().rposition(|&b| b == b'-').map_or(0, |i| i + 1);
-        let head = Sid {
-            revision: sid.revision,
-            authority: sid.authority,
-            sub_authorities: SubAuthorities::from_iter(head.len(), head.iter().copied()),
-        };
         if self.kept.len() < KEPT_HEADS {
-            self.kept.push((head, Vec::new()));
-        } else if let Some(slot) = self.kept.last_mut() {
-            slot.0 = head;
+            self.kept.push((Vec::new(), Vec::new()));
         }
-        if let Some((_, kept)) = self.kept.last_mut() {
+        if let Some((key, kept)) = self.kept.last_mut() {
+            key.clear();
+            key.extend_from_slice(head);
             kept.clear();
             kept.extend_from_slice(text.get(..cut).unwrap_or_default());
         }
@@ -480,9 +531,17 @@ mod tests {
             for i in 0..sids.len() {
                 // In turns (a step prime to the count), and each domain SID twice running.
                 let sid = &sids[(i * 7 + round * 3) % sids.len()];
-                for _ in 0..1 + (i % 2) {
+                for twice in 0..1 + (i % 2) {
+                    // From the SID and from its bytes in turns: one set of kept heads.
                     let mut got = b"before:".to_vec();
-                    writer.write_ascii(sid, &mut got);
+                    if (i + twice + round) % 2 == 0 {
+                        writer.write_ascii(sid, &mut got);
+                    } else {
+                        let bytes = sid.to_bytes();
+                        let raw = SidBytes::prefix(&bytes).expect("whole");
+                        assert_eq!(raw.to_sid(), *sid);
+                        writer.write_bytes(raw, &mut got);
+                    }
                     let mut want = b"before:".to_vec();
                     sid.write_ascii(&mut want);
                     assert_eq!(
@@ -494,6 +553,27 @@ mod tests {
             }
         }
         assert_eq!(writer.kept.len(), KEPT_HEADS);
+    }
+
+    /// `SidBytes::prefix` takes exactly the SID's bytes where `from_bytes` reads a SID, and
+    /// refuses where it refuses (a count beyond the bytes, beyond 15, too few bytes).
+    #[test]
+    fn sid_bytes_are_where_from_bytes_reads() {
+        for (sid, _) in cases() {
+            let mut bytes = sid.to_bytes();
+            let len = bytes.len();
+            bytes.extend([7; 5]);
+            for cut in 0..bytes.len() {
+                let b = &bytes[..cut];
+                let raw = SidBytes::prefix(b);
+                assert_eq!(raw.map(|r| r.to_sid()), Sid::from_bytes(b));
+                assert_eq!(raw.map(|r| r.bytes()), (cut >= len).then(|| &bytes[..len]));
+            }
+        }
+        assert_eq!(
+            SidBytes::prefix(&[1, 16, 0, 0, 0, 0, 0, 5].repeat(10)),
+            None
+        );
     }
 
     #[test]

@@ -134,6 +134,8 @@ fn owned(v: ValueRef<'_>) -> Value {
         ValueRef::Text(s) => Value::String(s.into()),
         ValueRef::Utf16(u) => Value::String(u.to_text().into()),
         ValueRef::Scalar(s) => s.to_value(),
+        ValueRef::Sid(s) => Value::Sid(s.to_sid()),
+        ValueRef::Guid(g) => Value::Guid(g),
         ValueRef::Value(v) => v.clone(),
     }
 }

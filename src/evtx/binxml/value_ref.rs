@@ -1,14 +1,16 @@
 //! Values borrowed for one visit ([`ValueRef`], [`Utf16`], [`Scalar`]): a decoded value, a
-//! text, a String value's UTF-16 as the record holds it, or an integer read from the
-//! record without a [`Value`] built. Below the visitors that hand them over (`visit`,
-//! `user_data`).
+//! text, a String value's UTF-16 as the record holds it, an integer read from the record
+//! without a [`Value`] built, a SID's bytes ([`SidBytes`], found by [`sid_in`] where
+//! decoding finds a SID) or a GUID ([`guid_in`]). Below the visitors that hand them over (`visit`, `user_data`).
 //!
 //! Invariants: a [`Utf16`]'s text is the units decoded with trailing NULs left out, as
 //! every String value read from a record is decoded; a [`Scalar`]'s value is the one
-//! decoding its bytes gives (tested against decoding for every type and size).
+//! decoding its bytes gives (tested against decoding for every type and size); a SID's
+//! bytes are found exactly where decoding gives a SID, and hold that SID (tested on SIDs
+//! cut at every length, long, short and malformed).
 
 use super::value::{fixed_size, utf16_trimmed_append, without_trailing_nuls};
-use crate::event::{push_hex_lower, Value};
+use crate::event::{push_hex_lower, Guid, SidBytes, Value};
 
 /// A value borrowed for one visit (a `Data` item's, a tree's).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -21,6 +23,13 @@ pub enum ValueRef<'a> {
     /// An integer value read straight from a record, to a visitor that
     /// [wants it so](super::EventVisitor::wants_scalars): its value is [`Scalar::to_value`].
     Scalar(Scalar),
+    /// A SID value's binary form as the record holds it, to a visitor that
+    /// [wants scalars](super::EventVisitor::wants_scalars): its value is
+    /// [`Value::Sid`] of [`SidBytes::to_sid`].
+    Sid(SidBytes<'a>),
+    /// A GUID value read straight from a record, to a visitor that
+    /// [wants scalars](super::EventVisitor::wants_scalars): its value is [`Value::Guid`].
+    Guid(Guid),
     /// Any other value.
     Value(&'a Value),
 }
@@ -108,6 +117,21 @@ impl Scalar {
         }
         false
     }
+}
+
+/// A SID value's binary form where decoding finds it: at the start of its `bytes`, else at
+/// the start of `spill` (its bytes and what the chunk holds after them: Windows writes
+/// some SIDs longer than their size); `None` where decoding fails.
+#[inline]
+pub(super) fn sid_in<'c>(bytes: &'c [u8], spill: &'c [u8]) -> Option<SidBytes<'c>> {
+    SidBytes::prefix(bytes).or_else(|| SidBytes::prefix(spill))
+}
+
+/// A GUID value where decoding reads it (the first 16 of its `bytes`); `None` where
+/// decoding fails.
+#[inline]
+pub(super) fn guid_in(bytes: &[u8]) -> Option<Guid> {
+    Some(Guid::from_bytes_le(bytes.get(..16)?.try_into().ok()?))
 }
 
 /// A String value's UTF-16LE units as a record holds them: its text is the units decoded

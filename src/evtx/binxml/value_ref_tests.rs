@@ -1,8 +1,9 @@
 //! [`Scalar`] against decoding: for every type and size, a scalar is read exactly where
-//! decoding gives an integer, and its value is the decoded one.
+//! decoding gives an integer, and its value is the decoded one; [`sid_in`] likewise for
+//! SIDs, short, long and malformed, and [`guid_in`] for GUIDs.
 
 use super::super::value::decode_sized;
-use super::Scalar;
+use super::{guid_in, sid_in, Scalar};
 use crate::event::Value;
 
 /// Byte patterns that reach the sign bits, the top bytes and the bytes past a type's size.
@@ -78,4 +79,58 @@ fn check_parts(s: Scalar, v: &Value) {
         "{v:?}"
     );
     assert_eq!(got, want, "{v:?}");
+}
+
+/// SIDs of 0 to 16 sub-authorities (16 is one too many), cut at every length and followed
+/// by spill bytes of every length (a short size with the SID whole after it, a count beyond
+/// both): a SID is found exactly where decoding gives one, and it is the decoded SID, its
+/// bytes exactly the SID's.
+#[test]
+fn sid_in_is_where_decoding_finds_a_sid() {
+    let (mut found, mut refused, mut from_spill) = (0, 0, 0);
+    for count in 0..=16u8 {
+        let mut whole = vec![1, count, 0, 0, 0, 0, 0, 5];
+        whole.extend((0..u32::from(count)).flat_map(|i| (21 + i * 0x0101_0101).to_le_bytes()));
+        whole.extend([0xAB; 6]);
+        for cut in 0..whole.len() {
+            for extra in [0, 1, 3, 4, 8, 70] {
+                let spill = &whole[..(cut + extra).min(whole.len())];
+                let bytes = &whole[..cut];
+                let decoded = decode_sized(0x13, bytes, spill);
+                match sid_in(bytes, spill) {
+                    Some(sid) => {
+                        found += 1;
+                        from_spill += usize::from(sid.bytes().len() > bytes.len());
+                        assert_eq!(decoded, Ok(Value::Sid(sid.to_sid())), "{count} {cut}");
+                        assert_eq!(sid.bytes(), &whole[..8 + 4 * usize::from(count)]);
+                    }
+                    None => {
+                        refused += 1;
+                        assert!(decoded.is_err(), "{count} {cut} {extra}: {decoded:?}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(found > 0 && refused > 0 && from_spill > 0);
+}
+
+/// A GUID is read exactly where decoding gives one (16 bytes or more), and it is the decoded
+/// GUID.
+#[test]
+fn guid_in_is_the_decoded_guid() {
+    let mut read = 0;
+    for bytes in patterns()
+        .into_iter()
+        .chain((0..=20u8).map(|n| (1..=n).collect()))
+    {
+        match (guid_in(&bytes), decode_sized(0x0F, &bytes, &bytes)) {
+            (Some(g), decoded) => {
+                read += 1;
+                assert_eq!(decoded, Ok(Value::Guid(g)), "{bytes:02x?}");
+            }
+            (None, decoded) => assert!(decoded.is_err(), "{bytes:02x?}: {decoded:?}"),
+        }
+    }
+    assert_eq!(read, 5);
 }

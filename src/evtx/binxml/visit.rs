@@ -21,8 +21,8 @@
 //!   [wants its UTF-16](EventVisitor::wants_utf16) ([`ValueRef::Utf16`], whose text is the
 //!   same: tested on every sample record); an integer substitution read straight from a
 //!   record by a visitor that [wants scalars](EventVisitor::wants_scalars) is
-//!   [`ValueRef::Scalar`] (whose value is the same: tested on every sample record); every
-//!   other value is [`ValueRef::Value`].
+//!   [`ValueRef::Scalar`], a SID substitution [`ValueRef::Sid`] and a GUID one
+//!   [`ValueRef::Guid`] (whose values are the same: tested on every sample record); every other value is [`ValueRef::Value`].
 //! - A direct visit's items name their template's names ([`DataItems::names`]): item `i`'s
 //!   name is the name of its slot, one [`DataNames::id`] always the same names (tested on
 //!   every sample record).
@@ -37,8 +37,8 @@ use super::span::Span;
 use super::system_ref::{SystemParts, SystemRef};
 use super::user_data::{read_tree, TreeScratch, UserDataTree};
 use super::value::utf16_trimmed_append;
-use super::value_ref::{Scalar, Utf16, ValueRef};
-use crate::event::{Body, DataItem, Event, System, SystemFields, Value};
+use super::value_ref::{guid_in, sid_in, Scalar, Utf16, ValueRef};
+use crate::event::{Body, DataItem, Event, SidBytes, System, SystemFields, Value};
 
 /// What reads events one at a time without keeping them (see the module docs): each
 /// visit makes exactly one call.
@@ -55,8 +55,9 @@ pub trait EventVisitor {
         false
     }
     /// Whether this visitor takes an integer value (a signed or unsigned integer, a
-    /// `HexInt32`/`HexInt64`) read straight from a record as a [`ValueRef::Scalar`] (no
-    /// [`Value`] built for it) rather than as a [`ValueRef::Value`]. No by default.
+    /// `HexInt32`/`HexInt64`) read straight from a record as a [`ValueRef::Scalar`], and a
+    /// SID as its checked bytes ([`ValueRef::Sid`]) and a GUID as a [`ValueRef::Guid`], no
+    /// [`Value`] built for them, rather than as a [`ValueRef::Value`]. No by default.
     fn wants_scalars(&self) -> bool {
         false
     }
@@ -194,6 +195,14 @@ impl<'a> DataItems<'a> {
                     name: plan_name(plan, k),
                     value: ValueRef::Scalar(value),
                 },
+                Item::Guid { plan: k, at } => DataRef::Data {
+                    name: plan_name(plan, k),
+                    value: ValueRef::Guid(guid_in(chunk.get(at as usize..)?)?),
+                },
+                Item::Sid { plan: k, from, to } => DataRef::Data {
+                    name: plan_name(plan, k),
+                    value: ValueRef::Sid(SidBytes::prefix(chunk.get(from as usize..to as usize)?)?),
+                },
                 Item::Binary { from, to } => {
                     DataRef::Binary(chunk.get(from as usize..to as usize)?)
                 }
@@ -234,7 +243,9 @@ impl<'a> DataItems<'a> {
                 Item::Text { plan, .. }
                 | Item::Value { plan, .. }
                 | Item::Utf16 { plan, .. }
-                | Item::Scalar { plan, .. } => Some(usize::from(plan)),
+                | Item::Scalar { plan, .. }
+                | Item::Sid { plan, .. }
+                | Item::Guid { plan, .. } => Some(usize::from(plan)),
                 Item::Binary { .. } => None,
             },
         }
@@ -320,6 +331,11 @@ enum Item {
     Value { plan: u16, at: u32 },
     /// Plan item `plan`, an integer value (for a visitor that wants it so).
     Scalar { plan: u16, value: Scalar },
+    /// Plan item `plan`, a SID whose binary form is at chunk offsets `[from, to)` (for a
+    /// visitor that wants scalars).
+    Sid { plan: u16, from: u32, to: u32 },
+    /// Plan item `plan`, a GUID at chunk offset `at` (for a visitor that wants scalars).
+    Guid { plan: u16, at: u32 },
     /// A `<Binary>`: its bytes at chunk offsets `[from, to)`.
     Binary { from: u32, to: u32 },
 }
@@ -548,6 +564,30 @@ fn collect(
                                 let to = u32::try_from(text.len()).ok()?;
                                 items.push(Item::Text { plan: k, from, to });
                                 continue;
+                            }
+                            Some(span) if scalars && span.ty == 0x13 => {
+                                // Where `decode` finds it: in its bytes, else in the
+                                // chunk from its start (a SID whose size is short).
+                                let bytes = span.bytes(values.chunk)?;
+                                let spill = values.chunk.get(span.start()..).unwrap_or_default();
+                                if let Some(sid) = sid_in(bytes, spill) {
+                                    span.used = true;
+                                    let from = span.start();
+                                    items.push(Item::Sid {
+                                        plan: k,
+                                        from: u32::try_from(from).ok()?,
+                                        to: u32::try_from(from + sid.bytes().len()).ok()?,
+                                    });
+                                    continue;
+                                }
+                            }
+                            Some(span) if scalars && span.ty == 0x0F => {
+                                if guid_in(span.bytes(values.chunk)?).is_some() {
+                                    span.used = true;
+                                    let at = u32::try_from(span.start()).ok()?;
+                                    items.push(Item::Guid { plan: k, at });
+                                    continue;
+                                }
                             }
                             Some(span) if scalars => {
                                 // Read as `decode` reads it, when it is an integer.

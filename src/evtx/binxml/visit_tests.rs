@@ -60,6 +60,22 @@ impl EventVisitor for Utf16Recorder {
                     SCALARS_SEEN.set(SCALARS_SEEN.get() + 1);
                     Some(Err(v.to_value()))
                 }
+                DataRef::Data {
+                    value: ValueRef::Sid(s),
+                    ..
+                } => {
+                    assert!(self.1, "a SID's bytes to a visitor that did not ask");
+                    SIDS_SEEN.set(SIDS_SEEN.get() + 1);
+                    Some(Err(Value::Sid(s.to_sid())))
+                }
+                DataRef::Data {
+                    value: ValueRef::Guid(g),
+                    ..
+                } => {
+                    assert!(self.1, "a GUID to a visitor that did not ask");
+                    GUIDS_SEEN.set(GUIDS_SEEN.get() + 1);
+                    Some(Err(Value::Guid(g)))
+                }
                 _ => None,
             })
             .collect();
@@ -147,6 +163,10 @@ thread_local! {
     /// String values handed over as UTF-16.
     static UTF16_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     static SCALARS_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// SIDs handed over as their bytes.
+    static SIDS_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// GUIDs handed over as `ValueRef::Guid`.
+    static GUIDS_SEEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     /// The names met under each `DataNames::id`, to check one id always names the same.
     static NAMES: std::cell::RefCell<std::collections::HashMap<u64, Vec<Option<String>>>> =
         Default::default();
@@ -343,6 +363,14 @@ fn direct_visits_equal_the_decoded_events_visits_on_every_sample() {
     assert!(
         total == 0 || SCALARS_SEEN.get() > 0,
         "no integer handed over as a Scalar"
+    );
+    assert!(
+        total == 0 || SIDS_SEEN.get() > 0,
+        "no SID handed over as its bytes"
+    );
+    assert!(
+        total == 0 || GUIDS_SEEN.get() > 0,
+        "no GUID handed over as a ValueRef::Guid"
     );
     eprintln!("{} UserData trees read from their tokens", TREES.get());
     assert!(
