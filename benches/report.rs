@@ -466,6 +466,14 @@ fn cancellation(settings: &Settings) {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let delay = full_scan.mul_f64(0.1 + 0.6 * (seed % 1000) as f64 / 1000.0);
+            // Read before the hand-off, and again once the cancelled call's return is seen:
+            // a trial is quiet when neither thread was switched out in all of it. Not read
+            // between the delay and the cancel: the two reads of /proc take longer than a
+            // whole scan at 10^4, whose trials then ran out uncancelled.
+            let switches = [
+                involuntary_switches("/proc/thread-self/status"),
+                involuntary_switches(&worker_status),
+            ];
             let _ = to_worker.send(rs.clone());
             while entered.load(std::sync::atomic::Ordering::Acquire) < trial {
                 std::hint::spin_loop();
@@ -476,12 +484,6 @@ fn cancellation(settings: &Settings) {
             while Instant::now() < until {
                 std::hint::spin_loop();
             }
-            // Read here, just before the cancel, and again once its return is seen: the
-            // switches of either thread within the measured span.
-            let switches = [
-                involuntary_switches("/proc/thread-self/status"),
-                involuntary_switches(&worker_status),
-            ];
             let t0 = Instant::now();
             rs.cancel();
             // The cancelling thread's own share: the worker runs on, so this is not on the
@@ -499,8 +501,8 @@ fn cancellation(settings: &Settings) {
             if let Ok((true, t1)) = done.recv() {
                 latencies.push(t1.saturating_duration_since(t0).as_secs_f64() * 1e6);
                 calls.push(returned.saturating_duration_since(t0).as_secs_f64() * 1e6);
-                // Neither thread switched out by the scheduler between the cancel and
-                // its return seen: the code's latency, not the machine's load.
+                // Neither thread switched out by the scheduler in the trial: the code's
+                // latency, not the machine's load.
                 if quiet_trial {
                     quiet.push(seen.saturating_duration_since(t0).as_secs_f64() * 1e6);
                 }
