@@ -741,7 +741,12 @@ fn evtx(settings: &Settings) {
         println!("evtx_samples_missing 1 flag");
         return;
     }
-    let ours = || files.iter().map(|path| evtx_read_ours(path)).sum::<usize>();
+    let ours = || {
+        files
+            .iter()
+            .map(|path| common::evtx_read_ours(path))
+            .sum::<usize>()
+    };
     let theirs = || {
         files
             .iter()
@@ -830,32 +835,6 @@ fn evtx(settings: &Settings) {
     }
 }
 
-/// Every record of the file at `path` as XML (`ChunkDecoder::write_xml`), one thread; the
-/// records rendered.
-fn evtx_read_ours(path: &str) -> usize {
-    use evtlog::{ChunkDecoder, EvtxFile, TemplateCache};
-    let mut records = 0usize;
-    let mut xml = String::with_capacity(4096);
-    let Ok(mut file) = EvtxFile::open(path) else {
-        return 0;
-    };
-    // One template cache per file, as file queries keep one.
-    let mut cache = TemplateCache::new();
-    for chunk in file.chunks().flatten() {
-        let mut decoder = ChunkDecoder::with_cache(&chunk, &mut cache);
-        for record in chunk.records().flatten() {
-            // A record's XML, rendered straight from its values where the fast path
-            // takes it (as the evtx crate renders), else from its decoded Event.
-            xml.clear();
-            if decoder.write_xml(&record, &mut xml).is_ok() {
-                black_box(&xml);
-                records += 1;
-            }
-        }
-    }
-    records
-}
-
 /// Every record of the file at `path` through the evtx crate's `records()` (XML), one
 /// thread, checksums not validated; the records it rendered and the errors it gave.
 fn evtx_read_theirs(path: &str) -> (usize, usize) {
@@ -907,7 +886,7 @@ fn evtx_read_per_file(settings: &Settings) {
         // Passes per round: enough for ~100 ms of ours (shorter rounds let one scheduler
         // hiccup decide a small file's ratio).
         let start = Instant::now();
-        let n = evtx_read_ours(path);
+        let n = common::evtx_read_ours(path);
         let once = start.elapsed().as_secs_f64();
         let passes = if full {
             ((0.1 / once.max(1e-6)) as usize).clamp(1, 3000)
@@ -925,7 +904,7 @@ fn evtx_read_per_file(settings: &Settings) {
             rounds,
             (1, || {
                 for _ in 0..passes {
-                    black_box(evtx_read_ours(path));
+                    black_box(common::evtx_read_ours(path));
                 }
             }),
             (1, || {

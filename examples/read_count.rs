@@ -6,27 +6,8 @@
 
 use std::hint::black_box;
 
-use evtlog::{ChunkDecoder, EvtxFile, TemplateCache};
-
-fn ours(path: &str) -> usize {
-    let mut records = 0usize;
-    let mut xml = String::with_capacity(4096);
-    let Ok(mut file) = EvtxFile::open(path) else {
-        return 0;
-    };
-    let mut cache = TemplateCache::new();
-    for chunk in file.chunks().flatten() {
-        let mut decoder = ChunkDecoder::with_cache(&chunk, &mut cache);
-        for record in chunk.records().flatten() {
-            xml.clear();
-            if decoder.write_xml(&record, &mut xml).is_ok() {
-                black_box(&xml);
-                records += 1;
-            }
-        }
-    }
-    records
-}
+#[path = "../benches/common.rs"]
+mod common;
 
 fn theirs(path: &str) -> usize {
     let settings = evtx::ParserSettings::new()
@@ -52,7 +33,7 @@ fn main() {
     let read = if args.get(3).map(String::as_str) == Some("theirs") {
         theirs
     } else {
-        ours
+        common::evtx_read_ours
     };
     let mut total = 0;
     for _ in 0..n {

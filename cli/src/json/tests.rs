@@ -304,13 +304,7 @@ fn distinct_data_names_take_the_short_way_with_the_same_output() {
     // Whether the one-pass writer takes `items`, leaving nothing behind when it does not.
     let distinct_named = |items: &Vec<DataItem>| {
         let mut out = b"before".to_vec();
-        let mut names = super::children::NameCounts::new();
-        let mut w = super::Json {
-            out: &mut out,
-            names: &mut names,
-            st: &mut JsonState::default(),
-        };
-        let took = w.distinct_members(items.as_slice(), false);
+        let took = with_json(&mut out, |w| w.distinct_members(items.as_slice(), false));
         assert!(
             took || out == b"before",
             "{}",
@@ -393,13 +387,7 @@ fn strings_are_escaped_as_serde_json_escapes_them() {
         .chain(pairs.iter().map(String::as_str))
     {
         let mut out = Vec::new();
-        let mut names = super::children::NameCounts::new();
-        let mut w = super::Json {
-            out: &mut out,
-            names: &mut names,
-            st: &mut JsonState::default(),
-        };
-        w.string(s);
+        with_json(&mut out, |w| w.string(s));
         assert_eq!(out, serde_json::to_vec(s).unwrap(), "{s:?}");
     }
 }
@@ -538,7 +526,7 @@ fn short_strings_are_quoted_as_given() {
 /// items, and the same template again with other values (its keys kept).
 #[test]
 fn template_keys_write_what_the_general_rules_write() {
-    use evtlog::{Array, ChunkDecoder, EvtxFile, EvtxWriter, VariantType};
+    use evtlog::{Array, ChunkDecoder, VariantType};
     let array = |items: Vec<Value>| Value::Array(Array::new(VariantType::UInt32, items).unwrap());
     let bodies: Vec<Vec<DataItem>> = vec![
         vec![DataItem::named("A", "1"), DataItem::named("B", 2u32)],
@@ -572,17 +560,7 @@ fn template_keys_write_what_the_general_rules_write() {
             DataItem::named("x\"".repeat(14).as_str(), "d"),
         ],
     ];
-    let mut writer = EvtxWriter::new(std::io::Cursor::new(Vec::new())).unwrap();
-    for items in &bodies {
-        let mut event = with_body(Body::EventData(EventData {
-            name: None,
-            items: items.clone(),
-        }));
-        event.system.provider.name = Some("P".into());
-        writer.write(&event).unwrap();
-    }
-    let bytes = writer.finish().unwrap().into_inner();
-    let mut file = EvtxFile::from_bytes(bytes).unwrap();
+    let mut file = evtx_of_bodies(&bodies);
     let keyed_before = super::KEYED.get();
     let mut state = JsonState::default();
     let mut count = 0;
@@ -785,13 +763,7 @@ fn binary_is_its_bytes_in_uppercase_hex() {
     let all: Vec<u8> = (0..=255).collect();
     let check = |before: usize, bytes: &[u8], empty_as_string: bool| {
         let mut out: Vec<u8> = vec![b'x'; before];
-        let mut names = super::children::NameCounts::new();
-        let mut w = super::Json {
-            out: &mut out,
-            names: &mut names,
-            st: &mut JsonState::default(),
-        };
-        w.binary(bytes, empty_as_string);
+        with_json(&mut out, |w| w.binary(bytes, empty_as_string));
         let mut want = "x".repeat(before);
         if bytes.is_empty() {
             want.push_str(if empty_as_string { "\"\"" } else { "null" });
@@ -842,18 +814,25 @@ fn binary_bodies() -> Vec<Vec<DataItem>> {
     ]
 }
 
+/// Runs `write` on a JSON writer into `out` with fresh name counts and state.
+fn with_json<'e, R>(out: &mut Vec<u8>, write: impl FnOnce(&mut super::Json<'_, '_, 'e>) -> R) -> R {
+    let mut names = super::children::NameCounts::new();
+    let mut st = JsonState::default();
+    write(&mut super::Json {
+        out,
+        names: &mut names,
+        st: &mut st,
+    })
+}
+
 /// The general rules' `EventData` object of `items` (`children`, no short way).
 fn general_event_data(items: &[DataItem]) -> String {
     let mut out = Vec::new();
-    let mut names = super::children::NameCounts::new();
-    let mut w = super::Json {
-        out: &mut out,
-        names: &mut names,
-        st: &mut JsonState::default(),
-    };
-    w.raw(b"{");
-    w.children(items, true, false);
-    w.raw(b"}");
+    with_json(&mut out, |w| {
+        w.raw(b"{");
+        w.children(items, true, false);
+        w.raw(b"}");
+    });
     String::from_utf8(out).unwrap()
 }
 
@@ -863,14 +842,10 @@ fn general_event_data(items: &[DataItem]) -> String {
 fn binary_items_take_the_distinct_way_with_the_same_output() {
     for items in binary_bodies() {
         let mut out = b"{".to_vec();
-        let mut names = super::children::NameCounts::new();
-        let mut w = super::Json {
-            out: &mut out,
-            names: &mut names,
-            st: &mut JsonState::default(),
-        };
-        assert!(w.distinct_members(items.as_slice(), false), "{items:?}");
-        w.raw(b"}");
+        with_json(&mut out, |w| {
+            assert!(w.distinct_members(items.as_slice(), false), "{items:?}");
+            w.raw(b"}");
+        });
         assert_eq!(
             String::from_utf8(out).unwrap(),
             general_event_data(&items),
@@ -883,13 +858,7 @@ fn binary_items_take_the_distinct_way_with_the_same_output() {
         DataItem::named("A", "2"),
     ];
     let mut out = Vec::new();
-    let mut names = super::children::NameCounts::new();
-    let mut w = super::Json {
-        out: &mut out,
-        names: &mut names,
-        st: &mut JsonState::default(),
-    };
-    assert!(!w.distinct_members(repeated.as_slice(), false));
+    assert!(!with_json(&mut out, |w| w.distinct_members(repeated.as_slice(), false)));
     assert!(out.is_empty());
     assert_eq!(
         general_event_data(&repeated),
@@ -897,14 +866,10 @@ fn binary_items_take_the_distinct_way_with_the_same_output() {
     );
 }
 
-/// Records with `<Binary>` visited straight from their values take their template's keys
-/// (`keyed_members`) and write the general rules' `EventData`.
-#[test]
-fn binary_items_take_the_template_keys_with_the_same_output() {
-    use evtlog::{ChunkDecoder, EvtxFile, EvtxWriter};
-    let bodies = binary_bodies();
-    let mut writer = EvtxWriter::new(std::io::Cursor::new(Vec::new())).unwrap();
-    for items in &bodies {
+/// An EVTX file of one event of provider `P` a body, each an `EventData` of those items.
+fn evtx_of_bodies(bodies: &[Vec<DataItem>]) -> evtlog::EvtxFile<std::io::Cursor<Vec<u8>>> {
+    let mut writer = evtlog::EvtxWriter::new(std::io::Cursor::new(Vec::new())).unwrap();
+    for items in bodies {
         let mut event = with_body(Body::EventData(EventData {
             name: None,
             items: items.clone(),
@@ -912,8 +877,16 @@ fn binary_items_take_the_template_keys_with_the_same_output() {
         event.system.provider.name = Some("P".into());
         writer.write(&event).unwrap();
     }
-    let bytes = writer.finish().unwrap().into_inner();
-    let mut file = EvtxFile::from_bytes(bytes).unwrap();
+    evtlog::EvtxFile::from_bytes(writer.finish().unwrap().into_inner()).unwrap()
+}
+
+/// Records with `<Binary>` visited straight from their values take their template's keys
+/// (`keyed_members`) and write the general rules' `EventData`.
+#[test]
+fn binary_items_take_the_template_keys_with_the_same_output() {
+    use evtlog::ChunkDecoder;
+    let bodies = binary_bodies();
+    let mut file = evtx_of_bodies(&bodies);
     let mut state = JsonState::default();
     let mut count = 0;
     for chunk in file.chunks().flatten() {

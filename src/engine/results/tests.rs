@@ -5,17 +5,23 @@ use super::*;
 use crate::engine::{ChannelConfig, ChannelType};
 use crate::event::Event;
 
-#[test]
-fn a_cancelled_next_sets_its_cursor_copy_and_call_aside_until_the_next_call() {
+/// An engine with an operational channel `name` of 300 events.
+fn engine_with_300_events(name: &str) -> Engine {
     let engine = Engine::new();
     let channel = engine
-        .create_channel(ChannelConfig::new("Aside", ChannelType::Operational))
+        .create_channel(ChannelConfig::new(name, ChannelType::Operational))
         .expect("channel");
     for _ in 0..300 {
         channel
             .append(Event::builder("P").event_id(1).build())
             .expect("append");
     }
+    engine
+}
+
+#[test]
+fn a_cancelled_next_sets_its_cursor_copy_and_call_aside_until_the_next_call() {
+    let engine = engine_with_300_events("Aside");
     let session = engine.open_session();
     let rs = session
         .query(Some("Aside"), None, QueryFlags::default())
@@ -75,15 +81,7 @@ fn a_call_that_is_not_cancelled_sets_nothing_aside() {
 /// the call's fails this, as does one that is not a clone of the handle's.
 #[test]
 fn a_handle_cancels_its_own_result_set_and_no_other() {
-    let engine = Engine::new();
-    let channel = engine
-        .create_channel(ChannelConfig::new("Own", ChannelType::Operational))
-        .expect("channel");
-    for _ in 0..300 {
-        channel
-            .append(Event::builder("P").event_id(1).build())
-            .expect("append");
-    }
+    let engine = engine_with_300_events("Own");
     let session = engine.open_session();
     let query = || {
         session
