@@ -1,7 +1,8 @@
 //! Values borrowed for one visit ([`ValueRef`], [`Utf16`], [`Scalar`]): a decoded value, a
 //! text, a String value's UTF-16 as the record holds it, an integer read from the record
 //! without a [`Value`] built, a SID's bytes ([`SidBytes`], found by [`sid_in`] where
-//! decoding finds a SID) or a GUID ([`guid_in`]). Below the visitors that hand them over (`visit`, `user_data`).
+//! decoding finds a SID) or a GUID ([`guid_in`]). Below the visitors that hand them over
+//! (`visit`, `user_data`).
 //!
 //! Invariants: a [`Utf16`]'s text is the units decoded with trailing NULs left out, as
 //! every String value read from a record is decoded; a [`Scalar`]'s value is the one

@@ -7,9 +7,9 @@
 //! allocation per item. Any other event is handed over whole, decoded.
 //!
 //! Owns the public visitor types ([`EventVisitor`], [`DataItems`], [`DataRef`],
-//! [`DataNames`]; the values they borrow are `value_ref`'s), [`visit_event`] (the calls for a decoded event), and the fast path's
-//! direct visiting ([`Visit`], its scratch [`VisitScratch`]), which follows `fast`'s
-//! `event_of` and `data_items` step by step.
+//! [`DataNames`]; the values they borrow are `value_ref`'s), [`visit_event`] (the calls for
+//! a decoded event), and the fast path's direct visiting ([`Visit`], its scratch
+//! [`VisitScratch`]), which follows `fast`'s `event_of` and `data_items` step by step.
 //!
 //! Invariants:
 //! - Which path ran never shows: for every record, the calls the direct path makes are
@@ -22,7 +22,8 @@
 //!   same: tested on every sample record); an integer substitution read straight from a
 //!   record by a visitor that [wants scalars](EventVisitor::wants_scalars) is
 //!   [`ValueRef::Scalar`], a SID substitution [`ValueRef::Sid`] and a GUID one
-//!   [`ValueRef::Guid`] (whose values are the same: tested on every sample record); every other value is [`ValueRef::Value`].
+//!   [`ValueRef::Guid`] (whose values are the same: tested on every sample record); every
+//!   other value is [`ValueRef::Value`].
 //! - A direct visit's items name their template's names ([`DataItems::names`]): item `i`'s
 //!   name is the name of its slot, one [`DataNames::id`] always the same names (tested on
 //!   every sample record).
