@@ -150,7 +150,8 @@ impl EventVisitor for JsonWriter<'_> {
         true
     }
 
-    /// Integers written from their bits, no `Value` built and kept for them.
+    /// Integers written from their bits, SIDs and GUIDs from their bytes: no `Value` built
+    /// and kept for them.
     fn wants_scalars(&self) -> bool {
         true
     }
